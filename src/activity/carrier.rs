@@ -1,0 +1,153 @@
+//! Energy carriers: what a row of `energy.csv` consumed, the scope that follows from it, the
+//! units it may be measured in, and the fuel key it is known by in the factor sets.
+
+use crate::units::DimKind;
+use std::fmt;
+
+/// GHG Protocol scope of a calculation line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// Direct emissions: fuels burnt on site, refrigerant releases.
+    Scope1,
+    /// Indirect emissions from purchased electricity, heat and steam.
+    Scope2,
+}
+
+/// An energy carrier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Carrier {
+    /// Purchased electricity (scope 2).
+    Electricity,
+    /// Purchased heat / hot water (scope 2).
+    Heat,
+    /// Purchased steam (scope 2).
+    Steam,
+    /// Natural gas burnt on site (scope 1).
+    NaturalGas,
+    /// Diesel / gas oil (scope 1).
+    Diesel,
+    /// Motor gasoline (scope 1).
+    Gasoline,
+    /// Liquefied petroleum gas (scope 1).
+    Lpg,
+    /// Residual fuel oil (scope 1).
+    FuelOil,
+    /// Jet kerosene (scope 1).
+    JetKerosene,
+    /// Bituminous coal (scope 1).
+    Coal,
+}
+
+impl Carrier {
+    /// Every carrier, in report order.
+    pub const ALL: [Carrier; 10] = [
+        Carrier::Electricity,
+        Carrier::Heat,
+        Carrier::Steam,
+        Carrier::NaturalGas,
+        Carrier::Diesel,
+        Carrier::Gasoline,
+        Carrier::Lpg,
+        Carrier::FuelOil,
+        Carrier::JetKerosene,
+        Carrier::Coal,
+    ];
+
+    /// The canonical name used in files and figure names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Carrier::Electricity => "electricity",
+            Carrier::Heat => "heat",
+            Carrier::Steam => "steam",
+            Carrier::NaturalGas => "natural_gas",
+            Carrier::Diesel => "diesel",
+            Carrier::Gasoline => "gasoline",
+            Carrier::Lpg => "lpg",
+            Carrier::FuelOil => "fuel_oil",
+            Carrier::JetKerosene => "jet_kerosene",
+            Carrier::Coal => "coal",
+        }
+    }
+
+    /// Accepted spellings besides the canonical name (Chinese exports use these).
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Carrier::Electricity => &["电力", "电", "purchased_electricity"],
+            Carrier::Heat => &["热力", "purchased_heat", "hot_water"],
+            Carrier::Steam => &["蒸汽", "purchased_steam"],
+            Carrier::NaturalGas => &["天然气", "natural gas", "gas"],
+            Carrier::Diesel => &["柴油", "gas_oil", "gas/diesel oil"],
+            Carrier::Gasoline => &["汽油", "petrol", "motor_gasoline"],
+            Carrier::Lpg => &["液化石油气", "LPG"],
+            Carrier::FuelOil => &["燃料油", "residual_fuel_oil", "heavy_fuel_oil"],
+            Carrier::JetKerosene => &["航空煤油", "jet_fuel", "kerosene"],
+            Carrier::Coal => &["煤", "烟煤", "bituminous_coal"],
+        }
+    }
+
+    /// Parses a carrier name or alias.
+    pub fn parse(s: &str) -> Option<Carrier> {
+        let s = s.trim();
+        Carrier::ALL
+            .into_iter()
+            .find(|c| c.name() == s || c.aliases().contains(&s))
+    }
+
+    /// The scope its consumption falls in.
+    pub fn scope(self) -> Scope {
+        match self {
+            Carrier::Electricity | Carrier::Heat | Carrier::Steam => Scope::Scope2,
+            _ => Scope::Scope1,
+        }
+    }
+
+    /// True for fuels burnt on site.
+    pub fn is_fuel(self) -> bool {
+        self.scope() == Scope::Scope1
+    }
+
+    /// The dimensions a quantity of this carrier may be given in.
+    pub fn allowed_dims(self) -> &'static [DimKind] {
+        match self {
+            Carrier::Electricity | Carrier::Heat | Carrier::Steam => &[DimKind::Energy],
+            _ => &[DimKind::Energy, DimKind::Mass, DimKind::Volume],
+        }
+    }
+
+    /// The fuel key in combustion factor sets (`<fuel>.co2`, `<fuel>.ncv`), for fuels.
+    pub fn fuel_key(self) -> Option<&'static str> {
+        match self {
+            Carrier::NaturalGas => Some("natural_gas"),
+            Carrier::Diesel => Some("diesel"),
+            Carrier::Gasoline => Some("gasoline"),
+            Carrier::Lpg => Some("lpg"),
+            Carrier::FuelOil => Some("fuel_oil"),
+            Carrier::JetKerosene => Some("jet_kerosene"),
+            Carrier::Coal => Some("bituminous_coal"),
+            _ => None,
+        }
+    }
+
+    /// The key of its standard-coal coefficient in a coal-equivalent set (GB/T 2589).
+    pub fn coal_equivalent_key(self) -> &'static str {
+        match self {
+            Carrier::Coal => "raw_coal",
+            other => other.name(),
+        }
+    }
+}
+
+impl fmt::Display for Carrier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Scope::Scope1 => "scope 1",
+            Scope::Scope2 => "scope 2",
+        })
+    }
+}

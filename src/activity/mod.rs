@@ -1,0 +1,14 @@
+//! Raw records → validated, typed activities, or diagnostics (all of them, not the first).
+
+mod carrier;
+mod facility;
+mod period;
+mod rows;
+
+pub use carrier::{Carrier, Scope};
+pub use facility::{read_facilities, Facilities, Facility, COLUMNS as FACILITY_COLUMNS};
+pub use period::Period;
+pub use rows::{
+    canonical_gas, duplicate_key, parse_energy_row, parse_fugitive_row, Activity, Subject,
+    ENERGY_COLUMNS, FUGITIVE_COLUMNS,
+};

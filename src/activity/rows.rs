@@ -1,0 +1,385 @@
+//! Activity rows: `energy.csv` and `fugitive.csv` rows turned into typed, validated records,
+//! or into diagnostics naming the file, line and column. A row is either an activity or
+//! rejected with every reason found; nothing is dropped.
+
+use super::carrier::Carrier;
+use super::facility::Facilities;
+use super::period::Period;
+use crate::decimal::parse_amount;
+use crate::diag::{Diagnostic, Span};
+use crate::factors::FactorRef;
+use crate::ingest::{Column, RowRef};
+use crate::units::{lookup_kind, AnyQty, AnyUnit, DimKind, UnitError};
+use rust_decimal::Decimal;
+
+/// The columns of `energy.csv`.
+pub const ENERGY_COLUMNS: [Column; 8] = [
+    Column {
+        name: "facility",
+        required: true,
+    },
+    Column {
+        name: "period",
+        required: true,
+    },
+    Column {
+        name: "carrier",
+        required: true,
+    },
+    Column {
+        name: "quantity",
+        required: true,
+    },
+    Column {
+        name: "unit",
+        required: true,
+    },
+    Column {
+        name: "factor",
+        required: false,
+    },
+    Column {
+        name: "ref",
+        required: false,
+    },
+    Column {
+        name: "note",
+        required: false,
+    },
+];
+
+/// The columns of `fugitive.csv`.
+pub const FUGITIVE_COLUMNS: [Column; 7] = [
+    Column {
+        name: "facility",
+        required: true,
+    },
+    Column {
+        name: "period",
+        required: true,
+    },
+    Column {
+        name: "gas",
+        required: true,
+    },
+    Column {
+        name: "quantity",
+        required: true,
+    },
+    Column {
+        name: "unit",
+        required: true,
+    },
+    Column {
+        name: "ref",
+        required: false,
+    },
+    Column {
+        name: "note",
+        required: false,
+    },
+];
+
+/// What a row consumed or released.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    /// An energy carrier (`energy.csv`).
+    Carrier(Carrier),
+    /// A gas released (`fugitive.csv`), by its canonical name (`HFC-134a`, `R-410A`, `SF6`).
+    Gas(String),
+}
+
+/// One validated activity row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activity {
+    /// Where it was read.
+    pub span: Span,
+    /// Index into the project's facilities.
+    pub facility: usize,
+    /// Period.
+    pub period: Period,
+    /// Carrier or gas.
+    pub subject: Subject,
+    /// Quantity as written.
+    pub quantity: Decimal,
+    /// Its unit.
+    pub unit: AnyUnit,
+    /// The quantity in base units.
+    pub qty: AnyQty,
+    /// An explicit factor for this row, overriding the default resolution.
+    pub factor: Option<FactorRef>,
+}
+
+/// The identity of a row for duplicate detection: two rows with equal keys are the same
+/// record entered twice (facility, period, subject, quantity, unit and `ref` all equal).
+pub fn duplicate_key(row: &RowRef<'_>, subject_col: usize, ref_col: usize) -> String {
+    let mut k = String::with_capacity(64);
+    for c in [0, 1, subject_col, 3, 4, ref_col] {
+        k.push_str(row.get(c));
+        k.push('\u{1f}');
+    }
+    k
+}
+
+fn ragged(row: &RowRef<'_>, expected: usize) -> Diagnostic {
+    Diagnostic::error(
+        "wrong-field-count",
+        row.span(),
+        format!(
+            "row has {} fields, the header has {expected}",
+            row.field_count()
+        ),
+    )
+    .with_source(row.text())
+}
+
+fn unit_diag(row: &RowRef<'_>, col: usize, e: UnitError, what: &str) -> Diagnostic {
+    let code = match e {
+        UnitError::Unknown { .. } => "unknown-unit",
+        UnitError::Mismatch { .. } => "wrong-dimension",
+        UnitError::BadFactorUnit { .. } => "unknown-unit",
+    };
+    let hint = e.hint();
+    Diagnostic::error(
+        code,
+        row.span_of(col),
+        format!("{e} in column `unit` ({what})"),
+    )
+    .with_hint_opt(hint)
+    .with_source(row.text())
+}
+
+fn common(
+    row: &RowRef<'_>,
+    facilities: &Facilities,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<usize>, Option<Period>, Option<Decimal>) {
+    let fid = row.get(0);
+    let facility = match facilities.index_of(fid) {
+        Some(i) => Some(i),
+        None => {
+            let known = facilities.ids();
+            let shown = if known.len() <= 8 {
+                known.join(", ")
+            } else {
+                format!("{} and {} more", known[..8].join(", "), known.len() - 8)
+            };
+            diags.push(
+                Diagnostic::error(
+                    "unknown-facility",
+                    row.span_of(0),
+                    format!("unknown facility `{fid}`"),
+                )
+                .with_hint(format!("facilities.csv defines: {shown}"))
+                .with_source(row.text()),
+            );
+            None
+        }
+    };
+    let ptext = row.get(1);
+    let period = Period::parse(ptext);
+    if period.is_none() {
+        diags.push(
+            Diagnostic::error(
+                "bad-period",
+                row.span_of(1),
+                format!("bad period `{ptext}`"),
+            )
+            .with_hint("write a year (2025), a quarter (2025-Q1) or a month (2025-03)")
+            .with_source(row.text()),
+        );
+    }
+    let quantity = match parse_amount(row.get(3)) {
+        Ok(q) if q.is_sign_negative() && !q.is_zero() => {
+            diags.push(
+                Diagnostic::error("negative-quantity", row.span_of(3), format!("negative quantity {q}"))
+                    .with_hint("consumption cannot be negative; correct the source row instead of adding a negative one")
+                    .with_source(row.text()),
+            );
+            None
+        }
+        Ok(q) => Some(q),
+        Err(e) => {
+            let code = match e {
+                crate::decimal::AmountError::AmbiguousComma(_) => "ambiguous-number",
+                crate::decimal::AmountError::OutOfRange(_) => "overflow",
+                _ => "malformed-number",
+            };
+            diags.push(
+                Diagnostic::error(code, row.span_of(3), format!("{e} in column `quantity`"))
+                    .with_hint(e.hint())
+                    .with_source(row.text()),
+            );
+            None
+        }
+    };
+    (facility, period, quantity)
+}
+
+fn to_qty(
+    row: &RowRef<'_>,
+    quantity: Decimal,
+    unit: AnyUnit,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<AnyQty> {
+    match crate::decimal::mul(quantity, unit.scale) {
+        Ok(base) => Some(AnyQty {
+            kind: unit.kind,
+            base,
+        }),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    "overflow",
+                    row.span_of(3),
+                    format!("{quantity} {} cannot be held exactly: {e}", unit.symbol),
+                )
+                .with_source(row.text()),
+            );
+            None
+        }
+    }
+}
+
+/// Validates one `energy.csv` row.
+pub fn parse_energy_row(
+    row: &RowRef<'_>,
+    facilities: &Facilities,
+) -> Result<Activity, Vec<Diagnostic>> {
+    if row.is_ragged() {
+        return Err(vec![ragged(row, ENERGY_COLUMNS.len())]);
+    }
+    let mut diags = Vec::new();
+    let (facility, period, quantity) = common(row, facilities, &mut diags);
+    let ctext = row.get(2);
+    let carrier = Carrier::parse(ctext);
+    if carrier.is_none() {
+        diags.push(
+            Diagnostic::error(
+                "unknown-carrier",
+                row.span_of(2),
+                format!("unknown carrier `{ctext}`"),
+            )
+            .with_hint(format!(
+                "carriers: {}",
+                Carrier::ALL
+                    .iter()
+                    .map(|c| c.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .with_source(row.text()),
+        );
+    }
+    let allowed = carrier.map_or(
+        &[DimKind::Energy, DimKind::Mass, DimKind::Volume][..],
+        |c| c.allowed_dims(),
+    );
+    let what = carrier.map_or_else(|| "energy".to_string(), |c| c.name().to_string());
+    let unit = lookup_kind(row.get(4), allowed)
+        .map_err(|e| diags.push(unit_diag(row, 4, e, &what)))
+        .ok();
+    let factor = match row.get(5) {
+        "" => None,
+        f => match FactorRef::parse(f) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("bad-factor-reference", row.span_of(5), e.to_string())
+                        .with_source(row.text()),
+                );
+                None
+            }
+        },
+    };
+    let qty = match (quantity, unit) {
+        (Some(q), Some(u)) => to_qty(row, q, u, &mut diags),
+        _ => None,
+    };
+    match (facility, period, carrier, quantity, unit, qty) {
+        (Some(facility), Some(period), Some(c), Some(quantity), Some(unit), Some(qty))
+            if diags.is_empty() =>
+        {
+            Ok(Activity {
+                span: row.span(),
+                facility,
+                period,
+                subject: Subject::Carrier(c),
+                quantity,
+                unit,
+                qty,
+                factor,
+            })
+        }
+        _ => Err(diags),
+    }
+}
+
+/// Canonical gas name for a `fugitive.csv` gas column (`r410a`, `R410A` → `R-410A`).
+pub fn canonical_gas(s: &str) -> String {
+    let t = s.trim().to_ascii_uppercase().replace(' ', "");
+    for prefix in ["HFC", "R", "PFC", "HCFC"] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            if rest.starts_with(|c: char| c.is_ascii_digit()) {
+                let tail = rest.to_string();
+                let tail = if prefix == "HFC" {
+                    tail.to_lowercase()
+                } else {
+                    tail
+                };
+                return format!("{prefix}-{tail}");
+            }
+        }
+    }
+    if t == "CO2E" {
+        "CO2e".to_string()
+    } else {
+        t
+    }
+}
+
+/// Validates one `fugitive.csv` row. The gas is checked against the GWP set when resolving.
+pub fn parse_fugitive_row(
+    row: &RowRef<'_>,
+    facilities: &Facilities,
+) -> Result<Activity, Vec<Diagnostic>> {
+    if row.is_ragged() {
+        return Err(vec![ragged(row, FUGITIVE_COLUMNS.len())]);
+    }
+    let mut diags = Vec::new();
+    let (facility, period, quantity) = common(row, facilities, &mut diags);
+    let gas = canonical_gas(row.get(2));
+    if gas.is_empty() {
+        diags.push(
+            Diagnostic::error("missing-value", row.span_of(2), "gas is empty")
+                .with_source(row.text()),
+        );
+    }
+    let unit = lookup_kind(row.get(4), &[DimKind::Mass])
+        .map_err(|e| diags.push(unit_diag(row, 4, e, "mass of gas released")))
+        .ok();
+    let qty = match (quantity, unit) {
+        (Some(q), Some(u)) => to_qty(row, q, u, &mut diags).map(|a| AnyQty {
+            kind: DimKind::GasMass,
+            base: a.base,
+        }),
+        _ => None,
+    };
+    match (facility, period, quantity, unit, qty) {
+        (Some(facility), Some(period), Some(quantity), Some(unit), Some(qty))
+            if diags.is_empty() =>
+        {
+            Ok(Activity {
+                span: row.span(),
+                facility,
+                period,
+                subject: Subject::Gas(gas),
+                quantity,
+                unit,
+                qty,
+                factor: None,
+            })
+        }
+        _ => Err(diags),
+    }
+}

@@ -1,0 +1,324 @@
+//! A resolved chain: everything needed to turn one kind of activity row (a facility, a year, a
+//! carrier or gas, a unit dimension, an optional explicit factor) into emissions, energy and
+//! standard coal — the typed factors, the references they came from, the consolidation share
+//! and any fallback taken. Resolved once, shared by every row of that kind.
+
+use crate::activity::{Scope, Subject};
+use crate::decimal::CalcError;
+use crate::units::{
+    AnyQty, Applied, Co2e, CoalEquivalent, Dim, DimKind, Energy, Factor, GasMass, Mass, Qty, Volume,
+};
+use rust_decimal::Decimal;
+
+/// A factor as used on a line: the pinned reference, its value and unit as published, and
+/// which edition (with citation) it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsedFactor {
+    /// `SET@EDITION:KEY` actually used (after any key fallback).
+    pub reference: String,
+    /// The value as published.
+    pub value: Decimal,
+    /// Its unit as published.
+    pub unit: String,
+    /// `SET@EDITION`.
+    pub edition: String,
+    /// Short citation: publisher, title, table.
+    pub citation: String,
+}
+
+/// A factor that applies per energy, per mass or per volume of the activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PerBasis<N: Dim> {
+    /// Per unit of energy (the activity's, or its energy content through a calorific value).
+    Energy(Factor<N, Energy>),
+    /// Per unit of mass of the activity.
+    Mass(Factor<N, Mass>),
+    /// Per unit of volume of the activity.
+    Volume(Factor<N, Volume>),
+}
+
+impl<N: Dim> PerBasis<N> {
+    /// The dimension of the denominator.
+    pub fn den_kind(&self) -> DimKind {
+        match self {
+            PerBasis::Energy(_) => DimKind::Energy,
+            PerBasis::Mass(_) => DimKind::Mass,
+            PerBasis::Volume(_) => DimKind::Volume,
+        }
+    }
+
+    /// Applies to the activity, or to its energy content for per-energy factors.
+    pub fn apply(
+        &self,
+        activity: AnyQty,
+        energy: Option<Qty<Energy>>,
+    ) -> Result<Applied<N>, LineError> {
+        match self {
+            PerBasis::Energy(f) => {
+                let e = energy.ok_or(LineError::NoEnergy)?;
+                Ok(e.apply(*f)?)
+            }
+            PerBasis::Mass(f) => Ok(activity
+                .typed::<Mass>()
+                .map_err(LineError::Dimension)?
+                .apply(*f)?),
+            PerBasis::Volume(f) => Ok(activity
+                .typed::<Volume>()
+                .map_err(LineError::Dimension)?
+                .apply(*f)?),
+        }
+    }
+}
+
+/// Why a line could not be calculated (should not happen for a chain that resolved; kept as
+/// a value so that it never panics).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    /// Arithmetic could not be done exactly.
+    #[error(transparent)]
+    Calc(#[from] CalcError),
+    /// A per-energy factor met an activity with no energy content.
+    #[error("no energy content for a per-energy factor")]
+    NoEnergy,
+    /// The activity's dimension did not match the factor's denominator.
+    #[error("activity of dimension {0} does not match the factor")]
+    Dimension(DimKind),
+}
+
+/// How a row's quantity becomes energy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnergyConv {
+    /// The quantity is an energy.
+    Direct,
+    /// Through a calorific value per mass.
+    FromMass(Factor<Energy, Mass>, UsedFactor),
+    /// Through a calorific value per volume.
+    FromVolume(Factor<Energy, Volume>, UsedFactor),
+    /// Not an energy (refrigerant releases).
+    None,
+}
+
+/// How one gas's emission is calculated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GasStep {
+    /// Mass of a named gas, then CO2e through its GWP.
+    Gas {
+        /// The gas (CO2, CH4, N2O, HFC-134a, …).
+        gas: String,
+        /// Emission factor (absent for a direct release, where the activity is the mass).
+        factor: Option<(PerBasis<GasMass>, UsedFactor)>,
+        /// GWP factor.
+        gwp: Factor<Co2e, GasMass>,
+        /// GWP reference.
+        gwp_used: UsedFactor,
+    },
+    /// A CO2e factor that already embeds the GWPs (e.g. UK DESNZ).
+    Co2e {
+        /// The factor.
+        factor: PerBasis<Co2e>,
+        /// Its reference.
+        used: UsedFactor,
+    },
+}
+
+impl GasStep {
+    /// The gas label of this step.
+    pub fn gas(&self) -> &str {
+        match self {
+            GasStep::Gas { gas, .. } => gas,
+            GasStep::Co2e { .. } => "CO2e",
+        }
+    }
+}
+
+/// What kind of source a chain is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SourceKind {
+    /// Fuel burnt on site (scope 1).
+    Stationary,
+    /// Gas released (scope 1).
+    Fugitive,
+    /// Purchased electricity, heat or steam, location-based (scope 2).
+    Purchased,
+}
+
+/// A resolved chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chain {
+    /// Reporting year.
+    pub year: i32,
+    /// Facility index.
+    pub facility: usize,
+    /// Carrier or gas.
+    pub subject: Subject,
+    /// Scope.
+    pub scope: Scope,
+    /// Source kind.
+    pub kind: SourceKind,
+    /// Dimension of the activity quantity.
+    pub activity_kind: DimKind,
+    /// Consolidation share applied to every result (1 = 100%).
+    pub share: Decimal,
+    /// Why that share.
+    pub share_reason: String,
+    /// Activity → energy.
+    pub energy: EnergyConv,
+    /// One step per gas, at most three.
+    pub gases: Vec<GasStep>,
+    /// Standard-coal conversion, for energy carriers.
+    pub tce: Option<(PerBasis<CoalEquivalent>, UsedFactor)>,
+    /// Fallbacks taken while resolving (nearest edition, parent region), in words.
+    pub fallbacks: Vec<String>,
+}
+
+/// Maximum gases per chain (CO2, CH4, N2O).
+pub const MAX_GASES: usize = 3;
+
+/// The result of one row: per-gas masses and CO2e, energy and standard coal, after the
+/// consolidation share. Values in base units (kg, kg CO2e, J, kgce).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Line {
+    /// Energy content, if the activity is an energy carrier.
+    pub energy_j: Option<Decimal>,
+    /// Standard-coal equivalent.
+    pub tce_kgce: Option<Decimal>,
+    /// Mass of each gas (kg), in the chain's gas order; for CO2e steps, the CO2e.
+    pub gas_kg: [Decimal; MAX_GASES],
+    /// CO2e of each gas (kg).
+    pub gas_co2e_kg: [Decimal; MAX_GASES],
+    /// Total CO2e (kg).
+    pub co2e_kg: Decimal,
+    /// False when a division rounded a value at 28 decimal places.
+    pub exact: bool,
+}
+
+/// Calculates one row: a pure function of the activity quantity and its resolved chain.
+///
+/// The consolidation share is applied last, to each result, so that a line's trace reads
+/// activity → energy → gas → CO2e → share.
+pub fn calculate(activity: AnyQty, chain: &Chain) -> Result<Line, LineError> {
+    let mut exact = true;
+    let energy: Option<Qty<Energy>> = match &chain.energy {
+        EnergyConv::Direct => Some(activity.typed::<Energy>().map_err(LineError::Dimension)?),
+        EnergyConv::FromMass(f, _) => {
+            let a = activity
+                .typed::<Mass>()
+                .map_err(LineError::Dimension)?
+                .apply(*f)?;
+            exact &= a.exact;
+            Some(a.qty)
+        }
+        EnergyConv::FromVolume(f, _) => {
+            let a = activity
+                .typed::<Volume>()
+                .map_err(LineError::Dimension)?
+                .apply(*f)?;
+            exact &= a.exact;
+            Some(a.qty)
+        }
+        EnergyConv::None => None,
+    };
+    let mut line = Line {
+        exact: true,
+        ..Line::default()
+    };
+    let share = chain.share;
+    let mut total = Qty::<Co2e>::ZERO;
+    for (i, step) in chain.gases.iter().enumerate().take(MAX_GASES) {
+        let (mass, co2e) = match step {
+            GasStep::Gas { factor, gwp, .. } => {
+                let mass = match factor {
+                    Some((f, _)) => {
+                        let a = f.apply(activity, energy)?;
+                        exact &= a.exact;
+                        a.qty
+                    }
+                    None => activity.typed::<GasMass>().map_err(LineError::Dimension)?,
+                };
+                let c = mass.apply(*gwp)?;
+                exact &= c.exact;
+                (mass.base(), c.qty)
+            }
+            GasStep::Co2e { factor, .. } => {
+                let a = factor.apply(activity, energy)?;
+                exact &= a.exact;
+                (a.qty.base(), a.qty)
+            }
+        };
+        let co2e = co2e.scale_by(share)?;
+        line.gas_kg[i] = crate::decimal::mul(mass, share)?;
+        line.gas_co2e_kg[i] = co2e.base();
+        total = total.checked_add(co2e)?;
+    }
+    line.co2e_kg = total.base();
+    line.energy_j = match energy {
+        Some(e) => Some(e.scale_by(share)?.base()),
+        None => None,
+    };
+    line.tce_kgce = match &chain.tce {
+        Some((f, _)) => {
+            let a = f.apply(activity, energy)?;
+            exact &= a.exact;
+            Some(a.qty.scale_by(share)?.base())
+        }
+        None => None,
+    };
+    line.exact = exact;
+    Ok(line)
+}
+
+/// Running sums of the lines of one chain. Merging two accumulators is exact addition, so
+/// the order and grouping of rows never changes a total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Accum {
+    /// Rows summed.
+    pub rows: u64,
+    /// Sum of activity quantities (base units of the activity's dimension), before the share.
+    pub activity: Decimal,
+    /// Energy (J), after the share.
+    pub energy_j: Decimal,
+    /// Standard coal (kgce), after the share.
+    pub tce_kgce: Decimal,
+    /// Per-gas mass (kg), after the share.
+    pub gas_kg: [Decimal; MAX_GASES],
+    /// Per-gas CO2e (kg), after the share.
+    pub gas_co2e_kg: [Decimal; MAX_GASES],
+    /// CO2e (kg), after the share.
+    pub co2e_kg: Decimal,
+    /// Lines with a rounded division.
+    pub inexact_rows: u64,
+}
+
+impl Accum {
+    /// Adds one line.
+    pub fn add_line(&mut self, activity: AnyQty, line: &Line) -> Result<(), CalcError> {
+        use crate::decimal::add;
+        self.rows += 1;
+        self.activity = add(self.activity, activity.base)?;
+        self.energy_j = add(self.energy_j, line.energy_j.unwrap_or_default())?;
+        self.tce_kgce = add(self.tce_kgce, line.tce_kgce.unwrap_or_default())?;
+        for i in 0..MAX_GASES {
+            self.gas_kg[i] = add(self.gas_kg[i], line.gas_kg[i])?;
+            self.gas_co2e_kg[i] = add(self.gas_co2e_kg[i], line.gas_co2e_kg[i])?;
+        }
+        self.co2e_kg = add(self.co2e_kg, line.co2e_kg)?;
+        self.inexact_rows += u64::from(!line.exact);
+        Ok(())
+    }
+
+    /// Merges another accumulator of the same chain (associative and commutative).
+    pub fn merge(&mut self, other: &Accum) -> Result<(), CalcError> {
+        use crate::decimal::add;
+        self.rows += other.rows;
+        self.activity = add(self.activity, other.activity)?;
+        self.energy_j = add(self.energy_j, other.energy_j)?;
+        self.tce_kgce = add(self.tce_kgce, other.tce_kgce)?;
+        for i in 0..MAX_GASES {
+            self.gas_kg[i] = add(self.gas_kg[i], other.gas_kg[i])?;
+            self.gas_co2e_kg[i] = add(self.gas_co2e_kg[i], other.gas_co2e_kg[i])?;
+        }
+        self.co2e_kg = add(self.co2e_kg, other.co2e_kg)?;
+        self.inexact_rows += other.inexact_rows;
+        Ok(())
+    }
+}

@@ -1,0 +1,18 @@
+//! Calculation: resolve factors into chains (`resolve`), turn each activity row into a line
+//! with a pure function (`chain::calculate`), and stream whole files into per-chain sums
+//! (`run`). Lines are recomputed, never stored, so memory does not grow with rows.
+
+mod chain;
+mod resolve;
+mod run;
+mod trace;
+
+pub use chain::{
+    calculate, Accum, Chain, EnergyConv, GasStep, Line, LineError, PerBasis, SourceKind,
+    UsedFactor, MAX_GASES,
+};
+pub use resolve::{ResolveError, ResolveOptions, Resolver};
+pub use run::{
+    compute, for_each_line, shown_name, Computation, FileStats, InputFile, LineVisit, RunOptions,
+};
+pub use trace::{show, trace, Step};

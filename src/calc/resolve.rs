@@ -1,0 +1,568 @@
+//! Resolving factors: from a row's facility, year, carrier (or gas), unit and optional explicit
+//! factor to a `Chain` of typed, cited factors. Editions come from the manifest for the year;
+//! a missing choice falls back to the nearest edition, a missing region to the set's parent
+//! key, and both are recorded on the chain (and refused under `--strict`).
+
+use super::chain::{Chain, EnergyConv, GasStep, PerBasis, SourceKind, UsedFactor};
+use crate::activity::{Carrier, Scope, Subject};
+use crate::factors::{Edition, FactorDef, FactorRef};
+use crate::project::{Consolidation, Project};
+use crate::units::{Co2e, CoalEquivalent, Dim, DimKind, Energy, Factor, GasMass};
+use rust_decimal::Decimal;
+
+/// Why a chain could not be resolved: a message and hint, and which input column to blame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveError {
+    /// Stable kebab-case code.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: String,
+    /// The column to point at: `factor`, `carrier`, `gas`, `unit` or `facility`.
+    pub column: &'static str,
+}
+
+fn err(
+    code: &'static str,
+    column: &'static str,
+    message: String,
+    hint: impl Into<String>,
+) -> ResolveError {
+    ResolveError {
+        code,
+        message,
+        hint: hint.into(),
+        column,
+    }
+}
+
+/// Resolution options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResolveOptions {
+    /// Refuse every fallback (nearest edition, parent region).
+    pub strict: bool,
+}
+
+/// Resolves chains for one project.
+pub struct Resolver<'p> {
+    project: &'p Project,
+    options: ResolveOptions,
+}
+
+fn used(ed: &Edition, def: &FactorDef) -> UsedFactor {
+    UsedFactor {
+        reference: format!("{}@{}:{}", ed.set, ed.edition, def.key),
+        value: def.value,
+        unit: def.unit_text.clone(),
+        edition: ed.id(),
+        citation: format!(
+            "{}, {}, {}",
+            ed.citation.publisher, ed.citation.title, def.table
+        ),
+    }
+}
+
+fn is_year_like(s: &str) -> Option<i32> {
+    (s.len() == 4).then(|| s.parse().ok()).flatten()
+}
+
+impl<'p> Resolver<'p> {
+    /// A resolver for `project`.
+    pub fn new(project: &'p Project, options: ResolveOptions) -> Self {
+        Resolver { project, options }
+    }
+
+    /// The edition of `set` for `year`: the manifest's choice, else the nearest (recorded).
+    pub fn edition_for(
+        &self,
+        set: &str,
+        year: i32,
+        fallbacks: &mut Vec<String>,
+    ) -> Result<&'p Edition, ResolveError> {
+        let lib = &self.project.library;
+        if let Some(ed) = self.project.manifest.edition_for(year, set) {
+            return lib.edition(set, ed).ok_or_else(|| {
+                err(
+                    "unknown-edition",
+                    "factor",
+                    format!("carbonledger.toml selects {set}@{ed} for {year}, which is not in the factor library"),
+                    format!("editions of {set}: {}", self.edition_names(set)),
+                )
+            });
+        }
+        let eds: Vec<&Edition> = lib.editions_of(set).collect();
+        let chosen = match eds.as_slice() {
+            [] => None,
+            [only] => Some(*only),
+            many => {
+                let numbered: Vec<(i32, &Edition)> = many
+                    .iter()
+                    .filter_map(|e| is_year_like(&e.edition).map(|y| (y, *e)))
+                    .collect();
+                numbered
+                    .iter()
+                    .filter(|(y, _)| *y <= year)
+                    .max_by_key(|(y, _)| *y)
+                    .or_else(|| numbered.iter().min_by_key(|(y, _)| *y))
+                    .map(|(_, e)| *e)
+            }
+        };
+        let Some(ed) = chosen else {
+            return Err(err(
+                if eds.is_empty() {
+                    "unknown-factor-set"
+                } else {
+                    "no-edition-chosen"
+                },
+                "factor",
+                format!("no edition of `{set}` is chosen for {year}"),
+                if eds.is_empty() {
+                    "see `carbonledger factors list` for the sets available".to_string()
+                } else {
+                    format!("add `{set} = \"…\"` under [years.{year}.editions] in carbonledger.toml (editions: {})", self.edition_names(set))
+                },
+            ));
+        };
+        if eds.len() > 1 {
+            let note = format!(
+                "{set}: carbonledger.toml chooses no edition for {year}; used the nearest, {}",
+                ed.edition
+            );
+            if self.options.strict {
+                return Err(err(
+                    "fallback-refused",
+                    "factor",
+                    note,
+                    format!(
+                        "--strict: add `{set} = \"{}\"` under [years.{year}.editions]",
+                        ed.edition
+                    ),
+                ));
+            }
+            fallbacks.push(note);
+        }
+        Ok(ed)
+    }
+
+    fn edition_names(&self, set: &str) -> String {
+        let v: Vec<&str> = self
+            .project
+            .library
+            .editions_of(set)
+            .map(|e| e.edition.as_str())
+            .collect();
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    }
+
+    /// Finds `r` (pinning its edition for `year` when it has none), with key fallback recorded.
+    pub fn find(
+        &self,
+        r: &FactorRef,
+        year: i32,
+        fallbacks: &mut Vec<String>,
+    ) -> Result<(&'p Edition, &'p FactorDef), ResolveError> {
+        let ed = match &r.edition {
+            Some(e) => self.project.library.edition(&r.set, e).ok_or_else(|| {
+                err(
+                    "unknown-factor",
+                    "factor",
+                    format!("unknown factor edition `{}@{}`", r.set, e),
+                    format!("editions of {}: {}", r.set, self.edition_names(&r.set)),
+                )
+            })?,
+            None => self.edition_for(&r.set, year, fallbacks)?,
+        };
+        if let Some(def) = ed.factors.get(&r.key) {
+            return Ok((ed, def));
+        }
+        if let Some(def) = ed.fallback_key.as_ref().and_then(|k| ed.factors.get(k)) {
+            let note = format!(
+                "{}@{}: no key `{}`; used the parent key `{}`",
+                ed.set, ed.edition, r.key, def.key
+            );
+            if self.options.strict {
+                return Err(err(
+                    "fallback-refused",
+                    "factor",
+                    note,
+                    "--strict refuses parent-region fallbacks",
+                ));
+            }
+            fallbacks.push(note);
+            return Ok((ed, def));
+        }
+        Err(err(
+            "unknown-factor",
+            "factor",
+            format!("unknown factor `{}` in {}", r.key, ed.id()),
+            format!("see `carbonledger factors show {}` for its keys", ed.id()),
+        ))
+    }
+
+    fn share(&self, facility: usize) -> (Decimal, String) {
+        let f = &self.project.facilities.list[facility];
+        match self.project.manifest.consolidation {
+            Consolidation::OperationalControl if f.operational_control => {
+                (Decimal::ONE, "operational control: 100%".into())
+            }
+            Consolidation::OperationalControl => (
+                Decimal::ZERO,
+                "operational control: not operated, excluded (0%)".into(),
+            ),
+            Consolidation::FinancialControl if f.financial_control => {
+                (Decimal::ONE, "financial control: 100%".into())
+            }
+            Consolidation::FinancialControl => (
+                Decimal::ZERO,
+                "financial control: not controlled, excluded (0%)".into(),
+            ),
+            Consolidation::EquityShare => {
+                let pct = (f.equity_share * Decimal::ONE_HUNDRED).normalize();
+                (f.equity_share, format!("equity share: {pct}%"))
+            }
+        }
+    }
+
+    fn gwp(
+        &self,
+        gas: &str,
+        year: i32,
+        fallbacks: &mut Vec<String>,
+        column: &'static str,
+    ) -> Result<(Factor<Co2e, GasMass>, UsedFactor), ResolveError> {
+        let set = self.project.manifest.families.gwp.clone();
+        let key = gas.to_ascii_lowercase();
+        let ed = self.edition_for(&set, year, fallbacks)?;
+        let def = ed.factors.get(&key).ok_or_else(|| {
+            err(
+                "unknown-gas",
+                column,
+                format!("no GWP for gas `{gas}` in {}", ed.id()),
+                format!(
+                    "gases with a GWP in {}: {}",
+                    ed.id(),
+                    ed.factors.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?;
+        let f = def.typed_gwp().map_err(|e| {
+            err(
+                "bad-factor-unit",
+                "factor",
+                format!("{}: {e}", used(ed, def).reference),
+                "a GWP is `kg CO2e/kg`",
+            )
+        })?;
+        Ok((f, used(ed, def)))
+    }
+
+    /// Resolves an emission factor definition into a gas step, given the activity's energy availability.
+    fn gas_step(
+        &self,
+        ed: &Edition,
+        def: &FactorDef,
+        year: i32,
+        fallbacks: &mut Vec<String>,
+    ) -> Result<GasStep, ResolveError> {
+        let u = used(ed, def);
+        let bad = |what: &str| {
+            err(
+                "wrong-dimension",
+                "factor",
+                format!("factor {} ({}) {what}", u.reference, def.unit_text),
+                "an emission factor is a mass of gas per energy, mass or volume of activity",
+            )
+        };
+        match def.unit.num.kind {
+            DimKind::Co2e => Ok(GasStep::Co2e {
+                factor: per_basis::<Co2e>(def)
+                    .ok_or_else(|| bad("is not per energy, mass or volume"))?,
+                used: u,
+            }),
+            DimKind::GasMass => {
+                let gas = def.gas.clone().unwrap_or_default();
+                let (gwp, gwp_used) = self.gwp(&gas, year, fallbacks, "factor")?;
+                Ok(GasStep::Gas {
+                    gas,
+                    factor: Some((
+                        per_basis::<GasMass>(def)
+                            .ok_or_else(|| bad("is not per energy, mass or volume"))?,
+                        u,
+                    )),
+                    gwp,
+                    gwp_used,
+                })
+            }
+            _ => Err(bad("is not an emission factor")),
+        }
+    }
+
+    /// Resolves the chain for an activity of `subject` at `facility` in `year`, measured in
+    /// `activity_kind`, with an optional explicit factor.
+    pub fn resolve(
+        &self,
+        year: i32,
+        facility: usize,
+        subject: &Subject,
+        activity_kind: DimKind,
+        explicit: Option<&FactorRef>,
+    ) -> Result<Chain, ResolveError> {
+        let mut fallbacks = Vec::new();
+        let (share, share_reason) = self.share(facility);
+        let fam = &self.project.manifest.families;
+        let mut chain = Chain {
+            year,
+            facility,
+            subject: subject.clone(),
+            scope: Scope::Scope1,
+            kind: SourceKind::Fugitive,
+            activity_kind,
+            share,
+            share_reason,
+            energy: EnergyConv::None,
+            gases: Vec::new(),
+            tce: None,
+            fallbacks: Vec::new(),
+        };
+        let carrier = match subject {
+            Subject::Gas(gas) => {
+                let (gwp, gwp_used) = self.gwp(gas, year, &mut fallbacks, "gas")?;
+                chain.gases.push(GasStep::Gas {
+                    gas: gas.clone(),
+                    factor: None,
+                    gwp,
+                    gwp_used,
+                });
+                chain.fallbacks = fallbacks;
+                return Ok(chain);
+            }
+            Subject::Carrier(c) => *c,
+        };
+        chain.scope = carrier.scope();
+        chain.kind = if carrier.is_fuel() {
+            SourceKind::Stationary
+        } else {
+            SourceKind::Purchased
+        };
+
+        // Activity → energy.
+        chain.energy = match activity_kind {
+            DimKind::Energy => EnergyConv::Direct,
+            kind @ (DimKind::Mass | DimKind::Volume) => {
+                let fuel = carrier.fuel_key().ok_or_else(|| {
+                    err(
+                        "wrong-dimension",
+                        "unit",
+                        format!("{carrier} must be given in energy units"),
+                        "use kWh, MWh, GJ, …",
+                    )
+                })?;
+                self.calorific_value(fuel, kind, year, &mut fallbacks)?
+            }
+            other => {
+                return Err(err(
+                    "wrong-dimension",
+                    "unit",
+                    format!("{carrier} cannot be measured in {other}"),
+                    "use an energy, mass or volume unit",
+                ))
+            }
+        };
+
+        // Emission factors.
+        if let Some(r) = explicit {
+            let (ed, def) = self.find(r, year, &mut fallbacks)?;
+            let step = self.gas_step(ed, def, year, &mut fallbacks)?;
+            check_basis(&step, activity_kind, &chain.energy, &def.unit_text)?;
+            chain.gases.push(step);
+        } else {
+            match carrier {
+                Carrier::Electricity => {
+                    let f = &self.project.facilities.list[facility];
+                    let grid = f.grid.as_ref().ok_or_else(|| {
+                        err("no-grid-factor", "facility", format!("facility `{}` has no grid factor for its electricity", f.id), "fill its `grid` column in facilities.csv (e.g. cn-mee-grid:north), or give the row a `factor`")
+                    })?;
+                    let (ed, def) = self.find(grid, year, &mut fallbacks)?;
+                    chain
+                        .gases
+                        .push(self.gas_step(ed, def, year, &mut fallbacks)?);
+                }
+                Carrier::Heat | Carrier::Steam => {
+                    let r = fam.purchased_heat.as_deref().ok_or_else(|| {
+                        err("no-heat-factor", "carrier", format!("no factor for purchased {carrier}"), "set `purchased_heat = \"gbt-32150:heat\"` under [factors] in carbonledger.toml, or give the row a `factor`")
+                    })?;
+                    let r = FactorRef::parse(r).map_err(|e| {
+                        err(
+                            "bad-factor-reference",
+                            "carrier",
+                            format!("carbonledger.toml purchased_heat: {e}"),
+                            "write SET:KEY",
+                        )
+                    })?;
+                    let (ed, def) = self.find(&r, year, &mut fallbacks)?;
+                    chain
+                        .gases
+                        .push(self.gas_step(ed, def, year, &mut fallbacks)?);
+                }
+                fuel_carrier => {
+                    let fuel = fuel_carrier.fuel_key().unwrap_or_default();
+                    let ed = self.edition_for(&fam.fuel_emissions, year, &mut fallbacks)?;
+                    for gas in ["co2", "ch4", "n2o"] {
+                        let key = format!("{fuel}.{gas}");
+                        let def = ed.factors.get(&key).ok_or_else(|| {
+                            err("unknown-factor", "carrier", format!("{} has no `{key}`", ed.id()), "add the factor in a project factor set, or give the row a `factor`")
+                        })?;
+                        chain
+                            .gases
+                            .push(self.gas_step(ed, def, year, &mut fallbacks)?);
+                    }
+                }
+            }
+        }
+
+        // Standard coal equivalent.
+        chain.tce = Some(self.coal_equivalent(
+            carrier,
+            activity_kind,
+            &chain.energy,
+            year,
+            &mut fallbacks,
+        )?);
+        chain.fallbacks = fallbacks;
+        Ok(chain)
+    }
+
+    fn calorific_value(
+        &self,
+        fuel: &str,
+        kind: DimKind,
+        year: i32,
+        fallbacks: &mut Vec<String>,
+    ) -> Result<EnergyConv, ResolveError> {
+        let key = format!("{fuel}.ncv");
+        let sets = self.project.manifest.families.calorific_values.clone();
+        for set in &sets {
+            let Ok(ed) = self.edition_for(set, year, fallbacks) else {
+                continue;
+            };
+            if let Some(def) = ed.factors.get(&key) {
+                if def.unit.num.kind != DimKind::Energy || def.unit.den.kind != kind {
+                    continue;
+                }
+                let u = used(ed, def);
+                let bad = |e: crate::units::UnitError| {
+                    err(
+                        "bad-factor-unit",
+                        "unit",
+                        format!("{}: {e}", u.reference),
+                        "",
+                    )
+                };
+                return Ok(match kind {
+                    DimKind::Mass => EnergyConv::FromMass(def.typed().map_err(bad)?, u),
+                    _ => EnergyConv::FromVolume(def.typed().map_err(bad)?, u),
+                });
+            }
+        }
+        Err(err(
+            "no-calorific-value",
+            "unit",
+            format!("no calorific value `{key}` per {kind} in {}", sets.join(", ")),
+            format!("give the quantity in energy units (GJ, MWh){}, or add `{key}` per {kind} to a project factor set listed in [factors] calorific_values", if kind == DimKind::Volume { " or mass (t)" } else { "" }),
+        ))
+    }
+
+    fn coal_equivalent(
+        &self,
+        carrier: Carrier,
+        activity_kind: DimKind,
+        energy: &EnergyConv,
+        year: i32,
+        fallbacks: &mut Vec<String>,
+    ) -> Result<(PerBasis<CoalEquivalent>, UsedFactor), ResolveError> {
+        let set = self.project.manifest.families.coal_equivalent.clone();
+        let ed = self.edition_for(&set, year, fallbacks)?;
+        // A carrier coefficient (kgce per physical unit) when one matches the row's measure…
+        if let Some(def) = ed.factors.get(carrier.coal_equivalent_key()) {
+            let den = def.unit.den.kind;
+            if def.unit.num.kind == DimKind::CoalEquivalent
+                && (den == activity_kind || (den == DimKind::Energy && *energy != EnergyConv::None))
+            {
+                if let Some(pb) = per_basis::<CoalEquivalent>(def) {
+                    return Ok((pb, used(ed, def)));
+                }
+            }
+        }
+        // …else the definition of standard coal applied to the energy content.
+        let def = ed.factors.get("standard_coal").ok_or_else(|| {
+            err(
+                "unknown-factor",
+                "carrier",
+                format!(
+                    "{} has neither `{}` nor `standard_coal`",
+                    ed.id(),
+                    carrier.coal_equivalent_key()
+                ),
+                "",
+            )
+        })?;
+        let per_kgce: Factor<Energy, CoalEquivalent> = def.typed().map_err(|e| {
+            err(
+                "bad-factor-unit",
+                "carrier",
+                format!("{}: {e}", used(ed, def).reference),
+                "standard_coal is kJ/kgce",
+            )
+        })?;
+        let inverse = Factor::<CoalEquivalent, Energy>::from_ratio(per_kgce.per(), per_kgce.num())
+            .map_err(|e| err("overflow", "carrier", e.to_string(), ""))?;
+        Ok((PerBasis::Energy(inverse), used(ed, def)))
+    }
+}
+
+/// Types a factor by its denominator into a per-energy, per-mass or per-volume factor of `N`.
+fn per_basis<N: Dim>(def: &FactorDef) -> Option<PerBasis<N>> {
+    match def.unit.den.kind {
+        DimKind::Energy => def.typed::<N, Energy>().ok().map(PerBasis::Energy),
+        DimKind::Mass => def
+            .typed::<N, crate::units::Mass>()
+            .ok()
+            .map(PerBasis::Mass),
+        DimKind::Volume => def
+            .typed::<N, crate::units::Volume>()
+            .ok()
+            .map(PerBasis::Volume),
+        _ => None,
+    }
+}
+
+fn check_basis(
+    step: &GasStep,
+    activity: DimKind,
+    energy: &EnergyConv,
+    unit: &str,
+) -> Result<(), ResolveError> {
+    let den = match step {
+        GasStep::Gas {
+            factor: Some((f, _)),
+            ..
+        } => f.den_kind(),
+        GasStep::Co2e { factor, .. } => factor.den_kind(),
+        GasStep::Gas { factor: None, .. } => return Ok(()),
+    };
+    if den == activity || (den == DimKind::Energy && *energy != EnergyConv::None) {
+        Ok(())
+    } else {
+        Err(err(
+            "wrong-dimension",
+            "factor",
+            format!("factor unit `{unit}` is per {den}, but the row is measured in {activity}"),
+            format!("give the quantity in a unit of {den}, or choose a factor per {activity}"),
+        ))
+    }
+}

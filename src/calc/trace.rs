@@ -1,0 +1,190 @@
+//! The trace of one line: every step from the input quantity to its contribution, with the
+//! factor references, values, units and citations — recomputed from the row and its chain,
+//! so nothing is stored per row.
+
+use super::chain::{Chain, EnergyConv, GasStep, Line, PerBasis, UsedFactor};
+use crate::activity::Activity;
+use crate::decimal;
+use crate::units::{Dim, DimKind};
+use rust_decimal::Decimal;
+
+/// One step of a trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// What the step does: `activity`, `energy`, `CO2`, `CO2e`, `tce`, `share`, `fallback`.
+    pub label: String,
+    /// The arithmetic, in words and numbers.
+    pub text: String,
+    /// The factor used, if any.
+    pub factor: Option<UsedFactor>,
+}
+
+/// Shows a base-unit value in `unit` (scale = base units per unit): exact if it terminates,
+/// else marked `≈` and rounded to 12 decimal places for reading (the figure keeps every digit).
+pub fn show(base: Decimal, scale: Decimal, unit: &str) -> String {
+    match decimal::div(base, scale) {
+        Ok(q) if q.exact => format!("{} {unit}", q.value.normalize()),
+        Ok(q) => format!("≈{} {unit}", q.value.round_dp(12).normalize()),
+        Err(e) => format!("({e})"),
+    }
+}
+
+fn base_text(kind: DimKind, base: Decimal) -> String {
+    match kind {
+        DimKind::Energy => format!(
+            "{} (= {})",
+            show(base, Decimal::from(3_600_000_000u64), "MWh"),
+            show(base, Decimal::from(1_000_000_000u64), "GJ")
+        ),
+        DimKind::Mass | DimKind::GasMass => show(base, Decimal::from(1000), "t"),
+        DimKind::Volume => show(base, Decimal::ONE, "m3"),
+        DimKind::CoalEquivalent => show(base, Decimal::from(1000), "tce"),
+        other => format!("{base} {}", other.base_symbol()),
+    }
+}
+
+fn factor_text(u: &UsedFactor) -> String {
+    format!("{} = {} {}", u.reference, u.value, u.unit)
+}
+
+fn basis_text<N: Dim>(p: &PerBasis<N>) -> &'static str {
+    match p {
+        PerBasis::Energy(_) => "energy",
+        PerBasis::Mass(_) => "mass",
+        PerBasis::Volume(_) => "volume",
+    }
+}
+
+/// The steps of one line.
+pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut push = |label: &str, text: String, factor: Option<&UsedFactor>| {
+        steps.push(Step {
+            label: label.to_string(),
+            text,
+            factor: factor.cloned(),
+        })
+    };
+    push(
+        "activity",
+        format!(
+            "{} {} = {}",
+            activity.quantity,
+            activity.unit.symbol,
+            base_text(activity.qty.kind, activity.qty.base)
+        ),
+        None,
+    );
+    let share_inv = |v: Decimal| {
+        if chain.share.is_zero() {
+            None
+        } else {
+            decimal::div(v, chain.share).ok().map(|q| q.value)
+        }
+    };
+    match &chain.energy {
+        EnergyConv::Direct => {}
+        EnergyConv::FromMass(_, u) | EnergyConv::FromVolume(_, u) => {
+            let e = line
+                .energy_j
+                .and_then(share_inv)
+                .map_or("(excluded)".to_string(), |e| base_text(DimKind::Energy, e));
+            push(
+                "energy",
+                format!("× calorific value {} → {e}", factor_text(u)),
+                Some(u),
+            );
+        }
+        EnergyConv::None => {}
+    }
+    for (i, g) in chain.gases.iter().enumerate() {
+        let mass = share_inv(line.gas_kg[i]);
+        let co2e = share_inv(line.gas_co2e_kg[i]);
+        let t = |v: Option<Decimal>| {
+            v.map_or("(excluded)".to_string(), |v| {
+                show(v, Decimal::from(1000), "t")
+            })
+        };
+        match g {
+            GasStep::Gas {
+                gas,
+                factor,
+                gwp_used,
+                ..
+            } => {
+                if let Some((f, u)) = factor {
+                    push(
+                        gas,
+                        format!(
+                            "{} × {} (per {}) = {} {gas}",
+                            if matches!(f, PerBasis::Energy(_)) {
+                                "energy"
+                            } else {
+                                "quantity"
+                            },
+                            factor_text(u),
+                            basis_text(f),
+                            t(mass)
+                        ),
+                        Some(u),
+                    );
+                } else {
+                    push(gas, format!("released {} {gas}", t(mass)), None);
+                }
+                push(
+                    "CO2e",
+                    format!(
+                        "{} {gas} × GWP {} = {} CO2e",
+                        t(mass),
+                        factor_text(gwp_used),
+                        t(co2e)
+                    ),
+                    Some(gwp_used),
+                );
+            }
+            GasStep::Co2e { factor, used } => {
+                push(
+                    "CO2e",
+                    format!(
+                        "{} × {} (per {}) = {} CO2e (GWPs embedded in the factor)",
+                        if matches!(factor, PerBasis::Energy(_)) {
+                            "energy"
+                        } else {
+                            "quantity"
+                        },
+                        factor_text(used),
+                        basis_text(factor),
+                        t(co2e)
+                    ),
+                    Some(used),
+                );
+            }
+        }
+    }
+    if let Some((_, u)) = &chain.tce {
+        let v = line
+            .tce_kgce
+            .and_then(share_inv)
+            .map_or("(excluded)".to_string(), |v| {
+                show(v, Decimal::from(1000), "tce")
+            });
+        let how = if u.reference.ends_with(":standard_coal") {
+            "energy ÷ the standard-coal definition"
+        } else {
+            "quantity × coefficient"
+        };
+        push("tce", format!("{how} {} = {v}", factor_text(u)), Some(u));
+    }
+    push("share", chain.share_reason.clone(), None);
+    for f in &chain.fallbacks {
+        push("fallback", f.clone(), None);
+    }
+    if !line.exact {
+        push(
+            "precision",
+            "a division did not terminate: rounded once at 28 decimal places".to_string(),
+            None,
+        );
+    }
+    steps
+}

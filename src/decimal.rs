@@ -1,0 +1,388 @@
+//! Exact decimal arithmetic and number parsing: the one place where text becomes a number and
+//! where products, sums and quotients are checked. Nothing here rounds silently: a result that
+//! would need more than rust_decimal's 28 decimal places is an error (products, sums) or is
+//! flagged as inexact (quotients), never quietly cut.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::str::FromStr;
+
+/// Why a calculation step could not be carried out exactly.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalcError {
+    /// The integer part of a result exceeds Decimal's range (about 7.9 × 10^28).
+    #[error("overflow: {a} {op} {b} exceeds the decimal range (±7.9 × 10^28)")]
+    Overflow {
+        /// The operation symbol.
+        op: &'static str,
+        /// Left operand.
+        a: Decimal,
+        /// Right operand.
+        b: Decimal,
+    },
+    /// The exact result needs more digits than Decimal holds; it would have been rounded.
+    #[error(
+        "precision: {a} {op} {b} needs more than 28 decimal digits; refusing to round it silently"
+    )]
+    Inexact {
+        /// The operation symbol.
+        op: &'static str,
+        /// Left operand.
+        a: Decimal,
+        /// Right operand.
+        b: Decimal,
+    },
+    /// A division by zero (a zero factor denominator or a zero total).
+    #[error("division by zero: {a} / 0")]
+    DivisionByZero {
+        /// The dividend.
+        a: Decimal,
+    },
+}
+
+/// Largest mantissa a Decimal can hold (2^96 − 1).
+const MAX_MANTISSA: u128 = (1u128 << 96) - 1;
+
+/// Builds `±m × 10^-scale` if it fits a Decimal exactly, after removing trailing zeros.
+fn exact_from_parts(negative: bool, mut m: u128, mut scale: u32) -> Option<Decimal> {
+    while scale > 0 && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    if m > MAX_MANTISSA || scale > 28 {
+        return None;
+    }
+    let signed = i128::try_from(m).ok()?;
+    let mut d = Decimal::from_i128_with_scale(signed, scale);
+    d.set_sign_negative(negative && m != 0);
+    Some(d)
+}
+
+/// `a × b`, exactly, or an error.
+///
+/// ```
+/// use carbonledger::decimal::mul;
+/// use rust_decimal::Decimal;
+/// let kwh: Decimal = "1234.5".parse().unwrap();
+/// let ef: Decimal = "0.5703".parse().unwrap();
+/// assert_eq!(mul(kwh, ef).unwrap().to_string(), "704.03535");
+/// // 0.1234567890123456789 squared needs 38 decimal places: refused, not rounded.
+/// let x: Decimal = "0.1234567890123456789".parse().unwrap();
+/// assert!(mul(x, x).is_err());
+/// ```
+pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, CalcError> {
+    let (na, nb) = (a.normalize(), b.normalize());
+    let Some(p) = na.checked_mul(nb) else {
+        return Err(CalcError::Overflow { op: "×", a, b });
+    };
+    if p.scale() == na.scale() + nb.scale() {
+        return Ok(p);
+    }
+    // rust_decimal rescaled the product: redo it on the mantissas to see whether digits were lost.
+    let ma = na.mantissa().unsigned_abs();
+    let mb = nb.mantissa().unsigned_abs();
+    let negative = na.is_sign_negative() != nb.is_sign_negative();
+    ma.checked_mul(mb)
+        .and_then(|m| exact_from_parts(negative, m, na.scale() + nb.scale()))
+        .ok_or(CalcError::Inexact { op: "×", a, b })
+}
+
+/// `a + b`, exactly, or an error.
+pub fn add(a: Decimal, b: Decimal) -> Result<Decimal, CalcError> {
+    let Some(s) = a.checked_add(b) else {
+        return Err(CalcError::Overflow { op: "+", a, b });
+    };
+    let want = a.scale().max(b.scale());
+    if s.scale() >= want {
+        return Ok(s);
+    }
+    // The sum was rescaled; recompute on aligned mantissas.
+    let align = |d: Decimal| -> Option<i128> {
+        let k = want - d.scale();
+        10i128
+            .checked_pow(k)
+            .and_then(|p| d.mantissa().checked_mul(p))
+    };
+    let exact = align(a)
+        .zip(align(b))
+        .and_then(|(x, y)| x.checked_add(y))
+        .and_then(|m| exact_from_parts(m < 0, m.unsigned_abs(), want));
+    exact.ok_or(CalcError::Inexact { op: "+", a, b })
+}
+
+/// `a − b`, exactly, or an error.
+pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal, CalcError> {
+    add(a, -b).map_err(|e| match e {
+        CalcError::Overflow { a, b, .. } => CalcError::Overflow {
+            op: "−", a, b: -b
+        },
+        CalcError::Inexact { a, b, .. } => CalcError::Inexact {
+            op: "−", a, b: -b
+        },
+        other => other,
+    })
+}
+
+/// A quotient and whether it is exact. A non-terminating quotient (1/3) is rounded once, at
+/// the 28th decimal place, and says so: the trace records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quotient {
+    /// The quotient, exact or rounded at 28 decimal places.
+    pub value: Decimal,
+    /// True when `value × divisor == dividend` exactly.
+    pub exact: bool,
+}
+
+/// `a / b`, with a flag saying whether the quotient is exact.
+///
+/// ```
+/// use carbonledger::decimal::div;
+/// use rust_decimal::Decimal;
+/// let q = div(Decimal::from(1), Decimal::from(4)).unwrap();
+/// assert_eq!((q.value.to_string().as_str(), q.exact), ("0.25", true));
+/// let q = div(Decimal::from(1), Decimal::from(3)).unwrap();
+/// assert!(!q.exact);
+/// ```
+pub fn div(a: Decimal, b: Decimal) -> Result<Quotient, CalcError> {
+    if b.is_zero() {
+        return Err(CalcError::DivisionByZero { a });
+    }
+    let Some(q) = a.checked_div(b) else {
+        return Err(CalcError::Overflow { op: "÷", a, b });
+    };
+    let exact = matches!(mul(q, b), Ok(back) if back == a);
+    Ok(Quotient {
+        value: q.normalize(),
+        exact,
+    })
+}
+
+/// Why a text field is not an amount.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    /// The field is empty.
+    #[error("empty number")]
+    Empty,
+    /// A comma makes the number ambiguous (thousands separator or decimal comma).
+    #[error("ambiguous number `{0}`: a comma may be a thousands separator or a decimal comma")]
+    AmbiguousComma(String),
+    /// Scientific notation, which spreadsheets produce after they have already dropped digits.
+    #[error("number `{0}` is in scientific notation")]
+    Scientific(String),
+    /// More decimal digits than Decimal holds exactly.
+    #[error("number `{0}` has more digits than can be held exactly (28 decimal places)")]
+    TooPrecise(String),
+    /// Too large for Decimal.
+    #[error("number `{0}` is out of range")]
+    OutOfRange(String),
+    /// Anything else that is not a plain decimal number.
+    #[error("malformed number `{0}`")]
+    Malformed(String),
+}
+
+impl AmountError {
+    /// A one-line suggestion for the user.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            AmountError::Empty => "give a quantity, or remove the row",
+            AmountError::AmbiguousComma(_) => {
+                "write numbers without grouping and with a point for decimals: 1234.5"
+            }
+            AmountError::Scientific(_) => {
+                "write the number in full (1.2E+07 → 12000000); spreadsheets often drop digits in this form"
+            }
+            AmountError::TooPrecise(_) => "round the input at its source to at most 28 decimal places",
+            AmountError::OutOfRange(_) => "use a larger unit (e.g. MWh instead of kWh)",
+            AmountError::Malformed(_) => "write a plain decimal number such as 1234.5",
+        }
+    }
+}
+
+/// Parses a plain decimal number from text, exactly: no grouping, no exponent, no rounding.
+///
+/// ```
+/// use carbonledger::decimal::parse_amount;
+/// assert_eq!(parse_amount(" 12.50 ").unwrap().to_string(), "12.50");
+/// assert!(parse_amount("1,234").is_err());
+/// assert!(parse_amount("1.2E+07").is_err());
+/// ```
+pub fn parse_amount(text: &str) -> Result<Decimal, AmountError> {
+    let s = text.trim();
+    if s.is_empty() {
+        return Err(AmountError::Empty);
+    }
+    if s.contains(',') || s.contains('，') {
+        return Err(AmountError::AmbiguousComma(s.to_string()));
+    }
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if body.contains(['e', 'E'])
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || ".eE+-".contains(c))
+    {
+        return Err(AmountError::Scientific(s.to_string()));
+    }
+    let digits_ok = !body.is_empty()
+        && body.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && body.chars().filter(|&c| c == '.').count() <= 1
+        && body.chars().any(|c| c.is_ascii_digit());
+    if !digits_ok {
+        return Err(AmountError::Malformed(s.to_string()));
+    }
+    match Decimal::from_str_exact(s) {
+        Ok(d) => Ok(d),
+        Err(rust_decimal::Error::Underflow) => Err(AmountError::TooPrecise(s.to_string())),
+        Err(rust_decimal::Error::ExceedsMaximumPossibleValue)
+        | Err(rust_decimal::Error::LessThanMinimumPossibleValue) => {
+            Err(AmountError::OutOfRange(s.to_string()))
+        }
+        Err(_) => match Decimal::from_str(s) {
+            // from_str_exact refuses some inputs from_str rounds; either way it is not exact.
+            Ok(_) => Err(AmountError::TooPrecise(s.to_string())),
+            Err(_) => Err(AmountError::OutOfRange(s.to_string())),
+        },
+    }
+}
+
+/// How a figure is rounded when it is presented (never inside a calculation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingRule {
+    /// Half away from zero (2.5 → 3, −2.5 → −3): the spreadsheet ROUND rule. The default.
+    #[default]
+    HalfAwayFromZero,
+    /// Half to even (2.5 → 2, 3.5 → 4): GB/T 8170 and ISO 80000-1 rule A.
+    HalfEven,
+}
+
+impl RoundingRule {
+    /// A short description for report footers.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RoundingRule::HalfAwayFromZero => "half away from zero",
+            RoundingRule::HalfEven => "half to even",
+        }
+    }
+
+    /// Rounds `d` to `dp` decimal places under this rule, keeping trailing zeros to `dp`.
+    ///
+    /// ```
+    /// use carbonledger::decimal::RoundingRule;
+    /// use rust_decimal::Decimal;
+    /// let x: Decimal = "2.345".parse().unwrap();
+    /// assert_eq!(RoundingRule::HalfAwayFromZero.round(x, 2).to_string(), "2.35");
+    /// assert_eq!(RoundingRule::HalfEven.round(x, 2).to_string(), "2.34");
+    /// assert_eq!(RoundingRule::HalfEven.round(Decimal::from(2), 1).to_string(), "2.0");
+    /// ```
+    pub fn round(self, d: Decimal, dp: u32) -> Decimal {
+        let strategy = match self {
+            RoundingRule::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+            RoundingRule::HalfEven => RoundingStrategy::MidpointNearestEven,
+        };
+        let mut r = d.round_dp_with_strategy(dp, strategy);
+        r.rescale(dp);
+        r
+    }
+}
+
+/// Inserts thousands separators into the integer part of a plain decimal string (for tables).
+///
+/// ```
+/// assert_eq!(carbonledger::decimal::group_thousands("-1234567.891"), "-1,234,567.891");
+/// ```
+pub fn group_thousands(plain: &str) -> String {
+    let (sign, rest) = match plain.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", plain),
+    };
+    let (int, frac) = match rest.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mut out = String::with_capacity(plain.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    // Cases from the research note (shared/research/units-decimal.md §6.1), where rust_decimal's
+    // own checked_mul returns Some with rounded digits.
+    #[test]
+    fn products_that_lose_digits_are_refused() {
+        assert!(matches!(
+            mul(d("1234567.890123456789"), d("0.987654321098765432")),
+            Err(CalcError::Inexact { .. })
+        ));
+        assert!(mul(d("99999999999999.99"), d("99999999999999.99")).is_err());
+        assert!(mul(d("0.0000000000001"), d("0.0000000000000001")).is_err());
+    }
+
+    #[test]
+    fn realistic_products_are_exact() {
+        assert_eq!(mul(d("1234.5"), d("0.5703")).unwrap(), d("704.03535"));
+        assert_eq!(mul(d("0.5"), d("0.2")).unwrap(), d("0.1"));
+        assert_eq!(mul(d("-2.5"), d("4")).unwrap(), d("-10"));
+    }
+
+    #[test]
+    fn overflow_is_an_error() {
+        let big = Decimal::MAX;
+        assert!(matches!(mul(big, d("2")), Err(CalcError::Overflow { .. })));
+        assert!(matches!(add(big, big), Err(CalcError::Overflow { .. })));
+    }
+
+    #[test]
+    fn sums_that_lose_digits_are_refused() {
+        // 10^20 + 10^-10 needs 31 significant digits.
+        assert!(add(d("100000000000000000000"), d("0.0000000001")).is_err());
+        assert_eq!(add(d("1.25"), d("2.5")).unwrap(), d("3.75"));
+        assert_eq!(sub(d("1"), d("0.25")).unwrap(), d("0.75"));
+    }
+
+    #[test]
+    fn parse_rejects_ambiguous_and_scientific() {
+        assert!(matches!(
+            parse_amount("1,234"),
+            Err(AmountError::AmbiguousComma(_))
+        ));
+        assert!(matches!(
+            parse_amount("1,5"),
+            Err(AmountError::AmbiguousComma(_))
+        ));
+        assert!(matches!(
+            parse_amount("1.2E+07"),
+            Err(AmountError::Scientific(_))
+        ));
+        assert!(matches!(
+            parse_amount("12 kWh"),
+            Err(AmountError::Malformed(_))
+        ));
+        assert!(matches!(parse_amount("."), Err(AmountError::Malformed(_))));
+        assert!(matches!(parse_amount(""), Err(AmountError::Empty)));
+        assert!(matches!(
+            parse_amount("0.12345678901234567890123456789"),
+            Err(AmountError::TooPrecise(_))
+        ));
+        assert!(matches!(
+            parse_amount("99999999999999999999999999999999"),
+            Err(AmountError::OutOfRange(_))
+        ));
+        assert_eq!(parse_amount("-0.5").unwrap(), d("-0.5"));
+    }
+}

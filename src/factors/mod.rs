@@ -1,0 +1,12 @@
+//! Versioned, cited emission-factor sets: loading and validating them (`library`), naming a
+//! value (`reference`), and comparing editions (`compare`).
+
+mod compare;
+mod library;
+mod reference;
+
+pub use compare::{diff_editions, EditionChange};
+pub use library::{
+    parse_edition, Citation, Edition, FactorDef, Found, Library, Verification, BUILTIN_FILES,
+};
+pub use reference::{FactorRef, RefSyntaxError};

@@ -1,0 +1,343 @@
+//! Named figures: per-chain sums → `ghg.scope1`, `energy.total`, `intensity.ghg_per_energy`, …
+//! Every additive figure is defined once, as a filter over chains and a measure of a line, so
+//! the figure and its `explain` (the same measure over the lines) cannot disagree. Derived
+//! figures (intensity, year-on-year change) are quotients of additive ones.
+
+use crate::activity::{Carrier, Scope, Subject};
+use crate::calc::{Accum, Chain, Computation, Line, SourceKind, MAX_GASES};
+use crate::decimal::{self, CalcError};
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+
+/// A computed figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    /// Stable dotted name.
+    pub name: String,
+    /// Reporting year.
+    pub year: i32,
+    /// Exact value in `unit` (rounded at 28 decimal places only where `exact` is false).
+    pub value: Decimal,
+    /// Unit: `t CO2e`, `MWh`, `GJ`, `tce`, `t CO2e/MWh`, `%`.
+    pub unit: &'static str,
+    /// False when a division on the way could not be carried out exactly.
+    pub exact: bool,
+}
+
+/// What an additive figure sums.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Measure {
+    /// Total CO2e (kg → t).
+    Co2e,
+    /// CO2e of one gas (kg → t).
+    GasCo2e(String),
+    /// Energy (J → MWh).
+    EnergyMwh,
+    /// Energy (J → GJ).
+    EnergyGj,
+    /// Standard coal (kgce → tce).
+    Tce,
+}
+
+impl Measure {
+    /// The figure unit and the base units per figure unit.
+    pub fn unit(&self) -> (&'static str, Decimal) {
+        match self {
+            Measure::Co2e | Measure::GasCo2e(_) => ("t CO2e", Decimal::from(1000)),
+            Measure::EnergyMwh => ("MWh", Decimal::from(3_600_000_000u64)),
+            Measure::EnergyGj => ("GJ", Decimal::from(1_000_000_000u64)),
+            Measure::Tce => ("tce", Decimal::from(1000)),
+        }
+    }
+
+    fn of_gases(chain: &Chain, gas: &str, vals: &[Decimal; MAX_GASES]) -> Decimal {
+        // A chain names each gas at most once.
+        chain
+            .gases
+            .iter()
+            .zip(vals.iter())
+            .find(|(s, _)| s.gas().eq_ignore_ascii_case(gas))
+            .map_or(Decimal::ZERO, |(_, v)| *v)
+    }
+
+    /// This measure of one line, in base units.
+    pub fn of_line(&self, chain: &Chain, line: &Line) -> Decimal {
+        match self {
+            Measure::Co2e => line.co2e_kg,
+            Measure::GasCo2e(g) => Self::of_gases(chain, g, &line.gas_co2e_kg),
+            Measure::EnergyMwh | Measure::EnergyGj => line.energy_j.unwrap_or_default(),
+            Measure::Tce => line.tce_kgce.unwrap_or_default(),
+        }
+    }
+
+    fn of_accum(&self, chain: &Chain, acc: &Accum) -> Decimal {
+        match self {
+            Measure::Co2e => acc.co2e_kg,
+            Measure::GasCo2e(g) => Self::of_gases(chain, g, &acc.gas_co2e_kg),
+            Measure::EnergyMwh | Measure::EnergyGj => acc.energy_j,
+            Measure::Tce => acc.tce_kgce,
+        }
+    }
+}
+
+/// Which chains an additive figure covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    /// Every chain.
+    All,
+    /// Scope 1.
+    Scope1,
+    /// Scope 1, one source kind.
+    Scope1Kind(SourceKind),
+    /// Scope 2 (location-based).
+    Scope2,
+    /// Scope 2, one carrier.
+    Scope2Carrier(Carrier),
+    /// Energy carriers only.
+    EnergyCarriers,
+    /// One carrier.
+    Carrier(Carrier),
+}
+
+impl Filter {
+    /// Whether the chain is covered.
+    pub fn covers(&self, c: &Chain) -> bool {
+        let carrier = match &c.subject {
+            Subject::Carrier(k) => Some(*k),
+            Subject::Gas(_) => None,
+        };
+        match self {
+            Filter::All => true,
+            Filter::Scope1 => c.scope == Scope::Scope1,
+            Filter::Scope1Kind(k) => c.scope == Scope::Scope1 && c.kind == *k,
+            Filter::Scope2 => c.scope == Scope::Scope2,
+            Filter::Scope2Carrier(k) => c.scope == Scope::Scope2 && carrier == Some(*k),
+            Filter::EnergyCarriers => carrier.is_some(),
+            Filter::Carrier(k) => carrier == Some(*k),
+        }
+    }
+}
+
+/// The definition of a figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Definition {
+    /// A sum of a measure over the lines of the chains a filter covers.
+    Sum {
+        /// Which chains.
+        filter: Filter,
+        /// What is summed.
+        measure: Measure,
+    },
+    /// `numerator / denominator` of two additive figures of the same year.
+    Ratio {
+        /// Numerator figure name.
+        numerator: &'static str,
+        /// Denominator figure name.
+        denominator: &'static str,
+    },
+    /// `(this year − previous year) / previous year × 100` of another figure.
+    Change {
+        /// The figure compared.
+        of: String,
+    },
+}
+
+/// Looks a figure name up: its definition, if it is a known name.
+///
+/// ```
+/// use carbonledger::figures::{definition, Definition};
+/// assert!(matches!(definition("ghg.scope2.location"), Some(Definition::Sum { .. })));
+/// assert!(matches!(definition("change.intensity.ghg_per_energy"), Some(Definition::Change { .. })));
+/// assert!(definition("ghg.scope7").is_none());
+/// ```
+pub fn definition(name: &str) -> Option<Definition> {
+    let sum = |filter, measure| Some(Definition::Sum { filter, measure });
+    if let Some(of) = name.strip_prefix("change.") {
+        return definition(of).map(|_| Definition::Change { of: of.to_string() });
+    }
+    match name {
+        "ghg.scope1" => sum(Filter::Scope1, Measure::Co2e),
+        "ghg.scope1.stationary" => sum(Filter::Scope1Kind(SourceKind::Stationary), Measure::Co2e),
+        "ghg.scope1.fugitive" => sum(Filter::Scope1Kind(SourceKind::Fugitive), Measure::Co2e),
+        "ghg.scope2.location" => sum(Filter::Scope2, Measure::Co2e),
+        "ghg.total.location" => sum(Filter::All, Measure::Co2e),
+        "energy.total" => sum(Filter::EnergyCarriers, Measure::EnergyMwh),
+        "energy.total_gj" => sum(Filter::EnergyCarriers, Measure::EnergyGj),
+        "energy.total_tce" => sum(Filter::EnergyCarriers, Measure::Tce),
+        "intensity.ghg_per_energy" => Some(Definition::Ratio {
+            numerator: "ghg.total.location",
+            denominator: "energy.total",
+        }),
+        _ => {
+            if let Some(gas) = name.strip_prefix("ghg.scope1.") {
+                return sum(Filter::Scope1, Measure::GasCo2e(gas.to_string()));
+            }
+            if let Some(c) = name
+                .strip_prefix("ghg.scope2.location.")
+                .and_then(Carrier::parse)
+            {
+                return sum(Filter::Scope2Carrier(c), Measure::Co2e);
+            }
+            if let Some(c) = name
+                .strip_prefix("energy.by_carrier.")
+                .and_then(Carrier::parse)
+            {
+                return sum(Filter::Carrier(c), Measure::EnergyMwh);
+            }
+            if let Some(c) = name
+                .strip_prefix("energy.by_carrier_tce.")
+                .and_then(Carrier::parse)
+            {
+                return sum(Filter::Carrier(c), Measure::Tce);
+            }
+            None
+        }
+    }
+}
+
+/// Sums an additive figure for a year, in figure units.
+pub fn sum_figure(
+    comp: &Computation,
+    year: i32,
+    filter: &Filter,
+    measure: &Measure,
+) -> Result<(Decimal, bool), CalcError> {
+    let mut total = Decimal::ZERO;
+    let mut exact = true;
+    for (chain, acc) in comp.chains.iter().zip(&comp.accums) {
+        if chain.year == year && filter.covers(chain) {
+            total = decimal::add(total, measure.of_accum(chain, acc))?;
+            exact &= acc.inexact_rows == 0;
+        }
+    }
+    let q = decimal::div(total, measure.unit().1)?;
+    Ok((q.value, exact && q.exact))
+}
+
+/// The names of every figure the computation has, in report order.
+pub fn names(comp: &Computation) -> Vec<String> {
+    let mut gases = BTreeSet::new();
+    let mut scope2 = BTreeSet::new();
+    let mut carriers = BTreeSet::new();
+    for c in &comp.chains {
+        if c.scope == Scope::Scope1 {
+            for g in &c.gases {
+                gases.insert(g.gas().to_ascii_lowercase());
+            }
+        }
+        if let Subject::Carrier(k) = c.subject {
+            carriers.insert(k);
+            if c.scope == Scope::Scope2 {
+                scope2.insert(k);
+            }
+        }
+    }
+    let mut v: Vec<String> = vec!["ghg.scope1".into()];
+    v.extend(gases.iter().map(|g| format!("ghg.scope1.{g}")));
+    v.extend([
+        "ghg.scope1.stationary".into(),
+        "ghg.scope1.fugitive".into(),
+        "ghg.scope2.location".into(),
+    ]);
+    v.extend(scope2.iter().map(|c| format!("ghg.scope2.location.{c}")));
+    v.extend([
+        "ghg.total.location".into(),
+        "energy.total".into(),
+        "energy.total_gj".into(),
+        "energy.total_tce".into(),
+    ]);
+    v.extend(carriers.iter().map(|c| format!("energy.by_carrier.{c}")));
+    v.extend(
+        carriers
+            .iter()
+            .map(|c| format!("energy.by_carrier_tce.{c}")),
+    );
+    v.push("intensity.ghg_per_energy".into());
+    for base in [
+        "ghg.total.location",
+        "energy.total",
+        "intensity.ghg_per_energy",
+    ] {
+        v.push(format!("change.{base}"));
+    }
+    v
+}
+
+/// Computes one figure for one year; `None` when it does not apply (e.g. a change with no
+/// previous year, or an intensity over zero energy).
+pub fn compute_figure(
+    comp: &Computation,
+    years: &[i32],
+    name: &str,
+    year: i32,
+) -> Result<Option<Figure>, CalcError> {
+    let Some(def) = definition(name) else {
+        return Ok(None);
+    };
+    let (value, unit, exact) = match def {
+        Definition::Sum { filter, measure } => {
+            let (v, e) = sum_figure(comp, year, &filter, &measure)?;
+            (v, measure.unit().0, e)
+        }
+        Definition::Ratio {
+            numerator,
+            denominator,
+        } => {
+            let (Some(n), Some(d)) = (
+                compute_figure(comp, years, numerator, year)?,
+                compute_figure(comp, years, denominator, year)?,
+            ) else {
+                return Ok(None);
+            };
+            if d.value.is_zero() {
+                return Ok(None);
+            }
+            let q = decimal::div(n.value, d.value)?;
+            (q.value, "t CO2e/MWh", n.exact && d.exact && q.exact)
+        }
+        Definition::Change { of } => {
+            if !years.contains(&(year - 1)) {
+                return Ok(None);
+            }
+            let (Some(now), Some(prev)) = (
+                compute_figure(comp, years, &of, year)?,
+                compute_figure(comp, years, &of, year - 1)?,
+            ) else {
+                return Ok(None);
+            };
+            if prev.value.is_zero() {
+                return Ok(None);
+            }
+            let q = decimal::div(
+                decimal::mul(decimal::sub(now.value, prev.value)?, Decimal::ONE_HUNDRED)?,
+                prev.value,
+            )?;
+            (q.value, "%", now.exact && prev.exact && q.exact)
+        }
+    };
+    Ok(Some(Figure {
+        name: name.to_string(),
+        year,
+        value: value.normalize(),
+        unit,
+        exact,
+    }))
+}
+
+/// Every figure for every reporting year (or only `only_year`), in report order.
+pub fn all_figures(
+    comp: &Computation,
+    years: &[i32],
+    only_year: Option<i32>,
+) -> Result<Vec<Figure>, CalcError> {
+    let mut out = Vec::new();
+    let names = names(comp);
+    for &y in years.iter().filter(|y| only_year.is_none_or(|o| o == **y)) {
+        for n in &names {
+            if let Some(f) = compute_figure(comp, years, n, y)? {
+                out.push(f);
+            }
+        }
+    }
+    Ok(out)
+}

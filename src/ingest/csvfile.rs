@@ -1,0 +1,270 @@
+//! Streaming CSV reader: one reusable record, a header checked against the columns the caller
+//! expects, and each row handed to a callback with its line number. Memory does not grow with
+//! the number of rows.
+
+use crate::diag::{Diagnostic, Span};
+use std::io::Read;
+use std::sync::Arc;
+
+/// A column the caller expects.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// Header name.
+    pub name: &'static str,
+    /// Whether a file without it is an error.
+    pub required: bool,
+}
+
+/// Counts for one file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableStats {
+    /// Data rows read (header, blank and `#` comment lines excluded).
+    pub rows: u64,
+}
+
+/// One data row: its fields, by the caller's column order, and where it was read.
+pub struct RowRef<'a> {
+    file: &'a Arc<str>,
+    line: u64,
+    record: &'a csv::ByteRecord,
+    map: &'a [Option<usize>],
+}
+
+impl<'a> RowRef<'a> {
+    /// The 1-based line number.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+    /// The span of the whole row.
+    pub fn span(&self) -> Span {
+        Span::line(self.file, self.line)
+    }
+    /// The span of the caller's column `i` (0-based index into the caller's column list).
+    pub fn span_of(&self, i: usize) -> Span {
+        match self.map.get(i).copied().flatten() {
+            Some(c) => Span::line(self.file, self.line).at(c + 1),
+            None => self.span(),
+        }
+    }
+    /// The trimmed text of the caller's column `i`, or "" when the column is absent.
+    pub fn get(&self, i: usize) -> &'a str {
+        self.map
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|c| self.record.get(c))
+            // Fields were checked to be UTF-8 before the row was handed out.
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .map(str::trim)
+            .unwrap_or("")
+    }
+    /// The row as it would appear in the file (for diagnostics).
+    pub fn text(&self) -> String {
+        self.record
+            .iter()
+            .map(|f| {
+                let s = String::from_utf8_lossy(f);
+                if s.contains([',', '"']) {
+                    format!("\"{}\"", s.replace('"', "\"\""))
+                } else {
+                    s.into_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+fn not_utf8(file: &Arc<str>, line: u64, column: Option<usize>, bytes: &[u8]) -> Diagnostic {
+    let span = match column {
+        Some(c) => Span::line(file, line).at(c),
+        None => Span::line(file, line),
+    };
+    let gbk_like = bytes
+        .windows(2)
+        .any(|w| (0x81..=0xFE).contains(&w[0]) && (0x40..=0xFE).contains(&w[1]));
+    let guess = if gbk_like {
+        " (the bytes look like GBK/GB18030, common in Chinese spreadsheet exports)"
+    } else {
+        ""
+    };
+    Diagnostic::error("not-utf8", span, format!("file is not valid UTF-8{guess}"))
+        .with_hint("re-save the file as CSV UTF-8, or convert it: `iconv -f GB18030 -t UTF-8 in.csv > out.csv`")
+}
+
+/// Streams a CSV table. The header must contain every required column; unknown columns are
+/// an error too (a misspelt optional column would otherwise be silently ignored). Lines
+/// starting with `#` are comments. Each data row goes to `on_row`; problems with the file
+/// itself come back as diagnostics, and reading stops at the first file-level problem.
+pub fn read_table<R: Read>(
+    file: &Arc<str>,
+    input: R,
+    columns: &[Column],
+    mut on_row: impl FnMut(&RowRef<'_>),
+) -> Result<TableStats, Vec<Diagnostic>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    let mut stats = TableStats::default();
+
+    // Header.
+    let mut header_line;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => {
+                return Err(vec![Diagnostic::error(
+                    "empty-file",
+                    Span::file(file),
+                    "file has no header row",
+                )
+                .with_hint(format!(
+                    "the first line must name the columns: {}",
+                    columns.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+                ))])
+            }
+            Ok(true) => {
+                header_line = record.position().map_or(1, |p| p.line());
+                if record.len() == 1
+                    && record
+                        .get(0)
+                        .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+                {
+                    continue;
+                }
+                break;
+            }
+            Err(e) => return Err(vec![csv_error(file, &e)]),
+        }
+    }
+    let mut names = Vec::with_capacity(record.len());
+    for (i, f) in record.iter().enumerate() {
+        let f = if i == 0 {
+            f.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(f)
+        } else {
+            f
+        };
+        match std::str::from_utf8(f) {
+            Ok(s) => names.push(s.trim().to_string()),
+            Err(_) => return Err(vec![not_utf8(file, header_line, Some(i + 1), f)]),
+        }
+    }
+    let mut diags = Vec::new();
+    let map: Vec<Option<usize>> = columns
+        .iter()
+        .map(|c| names.iter().position(|n| n == c.name))
+        .collect();
+    for (c, m) in columns.iter().zip(&map) {
+        if c.required && m.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    "missing-column",
+                    Span::line(file, header_line),
+                    format!("required column `{}` is missing", c.name),
+                )
+                .with_hint(format!("the header is: {}", names.join(","))),
+            );
+        }
+    }
+    for (i, n) in names.iter().enumerate() {
+        if !columns.iter().any(|c| c.name == n) {
+            diags.push(
+                Diagnostic::error(
+                    "unknown-column",
+                    Span::line(file, header_line).at(i + 1),
+                    format!("unknown column `{n}`"),
+                )
+                .with_hint(format!(
+                    "the columns of this file are: {}",
+                    columns.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+                )),
+            );
+        }
+        if names[..i].contains(n) {
+            diags.push(Diagnostic::error(
+                "duplicate-column",
+                Span::line(file, header_line).at(i + 1),
+                format!("column `{n}` appears twice in the header"),
+            ));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+
+    // Rows.
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                if record.len() == 1
+                    && record
+                        .get(0)
+                        .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+                {
+                    continue;
+                }
+                stats.rows += 1;
+                if let Some((i, f)) = record
+                    .iter()
+                    .enumerate()
+                    .find(|(_, f)| std::str::from_utf8(f).is_err())
+                {
+                    return Err(vec![not_utf8(file, line, Some(i + 1), f)]);
+                }
+                if record.len() != names.len() {
+                    // Handed on: the caller rejects it with the count, so the row is accounted for.
+                    let row = RowRef {
+                        file,
+                        line,
+                        record: &record,
+                        map: &[],
+                    };
+                    on_row(&row);
+                    continue;
+                }
+                let row = RowRef {
+                    file,
+                    line,
+                    record: &record,
+                    map: &map,
+                };
+                on_row(&row);
+            }
+            Err(e) => return Err(vec![csv_error(file, &e)]),
+        }
+    }
+    Ok(stats)
+}
+
+impl RowRef<'_> {
+    /// True when the row's field count differs from the header's (the row cannot be read).
+    pub fn is_ragged(&self) -> bool {
+        self.map.is_empty()
+    }
+    /// Number of fields in the row.
+    pub fn field_count(&self) -> usize {
+        self.record.len()
+    }
+}
+
+fn csv_error(file: &Arc<str>, e: &csv::Error) -> Diagnostic {
+    let line = e.position().map_or(0, |p| p.line());
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => not_utf8(file, line, None, &[]),
+        csv::ErrorKind::Io(io) => Diagnostic::error(
+            "io-error",
+            Span::file(file),
+            format!("cannot read file: {io}"),
+        ),
+        _ => Diagnostic::error(
+            "malformed-csv",
+            Span::line(file, line),
+            format!("malformed CSV: {e}"),
+        )
+        .with_hint("check the quoting on this line"),
+    }
+}

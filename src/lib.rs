@@ -1,0 +1,11 @@
+//! carbonledger: exact, unit-safe, cited carbon and energy accounting.
+pub mod activity;
+pub mod calc;
+pub mod decimal;
+pub mod diag;
+pub mod factors;
+pub mod figures;
+pub mod ingest;
+pub mod project;
+pub mod report;
+pub mod units;

@@ -1,0 +1,212 @@
+//! `carbonledger.toml`: the organisation, its reporting years and base year, the consolidation
+//! approach, which factor set serves each activity family, which edition of each set applies
+//! to each year, and the presentation options.
+
+use crate::decimal::{parse_amount, RoundingRule};
+use crate::diag::{Diagnostic, Span};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// How facilities are brought into the inventory (GHG Protocol Corporate Standard ch. 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Consolidation {
+    /// 100% of facilities the organisation operates; others excluded.
+    #[default]
+    OperationalControl,
+    /// 100% of facilities it financially controls; others excluded.
+    FinancialControl,
+    /// Each facility at the organisation's equity share.
+    EquityShare,
+}
+
+impl Consolidation {
+    /// Name as written in the manifest.
+    pub fn name(self) -> &'static str {
+        match self {
+            Consolidation::OperationalControl => "operational_control",
+            Consolidation::FinancialControl => "financial_control",
+            Consolidation::EquityShare => "equity_share",
+        }
+    }
+}
+
+/// Which factor set serves each activity family.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Families {
+    /// Per-gas combustion factors (`<fuel>.co2`, `.ch4`, `.n2o` per energy).
+    pub fuel_emissions: String,
+    /// Sets searched in order for a fuel's calorific value (`<fuel>.ncv`) matching the row's unit.
+    pub calorific_values: Vec<String>,
+    /// Standard-coal coefficients (`<carrier>` and `standard_coal`).
+    pub coal_equivalent: String,
+    /// Global warming potentials (`<gas>`).
+    pub gwp: String,
+    /// Factor for purchased heat and steam, as `SET:KEY` (edition per year).
+    pub purchased_heat: Option<String>,
+}
+
+impl Default for Families {
+    fn default() -> Self {
+        Families {
+            fuel_emissions: "ipcc-2006".into(),
+            calorific_values: vec!["ipcc-2006".into()],
+            coal_equivalent: "gbt-2589".into(),
+            gwp: "ipcc-gwp".into(),
+            purchased_heat: None,
+        }
+    }
+}
+
+/// Per-year selections.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct YearSelection {
+    /// Edition of each set that applies to the year, e.g. `cn-mee-grid = "2023"`.
+    #[serde(default)]
+    pub editions: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoundingToml {
+    #[serde(default)]
+    rule: RoundingRule,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestToml {
+    organisation: String,
+    reporting_years: Vec<i32>,
+    base_year: i32,
+    #[serde(default)]
+    consolidation: Consolidation,
+    significance_threshold: Option<String>,
+    #[serde(default)]
+    rounding: RoundingToml,
+    #[serde(default)]
+    factors: Families,
+    #[serde(default)]
+    years: BTreeMap<String, YearSelection>,
+}
+
+/// A validated manifest.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    /// Reporting organisation.
+    pub organisation: String,
+    /// Years reported, ascending.
+    pub reporting_years: Vec<i32>,
+    /// Base year for recalculation policy and comparisons.
+    pub base_year: i32,
+    /// Consolidation approach.
+    pub consolidation: Consolidation,
+    /// Base-year recalculation significance threshold, in percent (default 5).
+    pub significance_threshold_pct: Decimal,
+    /// Presentation rounding rule.
+    pub rounding: RoundingRule,
+    /// Set per activity family.
+    pub families: Families,
+    /// Edition selections per year.
+    pub years: BTreeMap<i32, YearSelection>,
+}
+
+fn line_of(text: &str, offset: usize) -> u64 {
+    text.get(..offset)
+        .map_or(0, |t| t.matches('\n').count() as u64 + 1)
+}
+
+impl Manifest {
+    /// Parses and validates a manifest; `file` names it in messages.
+    pub fn parse(file: &Arc<str>, text: &str) -> Result<Manifest, Vec<Diagnostic>> {
+        let raw: ManifestToml = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(0, |s| line_of(text, s.start));
+            vec![Diagnostic::error(
+                "bad-manifest",
+                Span::line(file, line),
+                e.message().trim().to_string(),
+            )
+            .with_hint("see `carbonledger init` for a commented carbonledger.toml")]
+        })?;
+        let mut diags = Vec::new();
+        let find = |needle: &str| -> Span {
+            let line = text.find(needle).map_or(0, |o| line_of(text, o));
+            Span::line(file, line)
+        };
+        let mut years: Vec<i32> = raw.reporting_years.clone();
+        years.sort_unstable();
+        years.dedup();
+        if years.is_empty() {
+            diags.push(Diagnostic::error(
+                "bad-manifest",
+                find("reporting_years"),
+                "reporting_years is empty",
+            ));
+        }
+        if !years.contains(&raw.base_year) {
+            diags.push(
+                Diagnostic::error(
+                    "bad-manifest",
+                    find("base_year"),
+                    format!("base_year {} is not one of reporting_years", raw.base_year),
+                )
+                .with_hint("list the base year in reporting_years so that it is computed"),
+            );
+        }
+        let threshold = match raw.significance_threshold.as_deref() {
+            None => Decimal::from(5),
+            Some(t) => match parse_amount(t.trim().trim_end_matches('%')) {
+                Ok(v) if v >= Decimal::ZERO => v,
+                _ => {
+                    diags.push(
+                        Diagnostic::error(
+                            "bad-manifest",
+                            find("significance_threshold"),
+                            format!("significance_threshold `{t}` is not a percentage"),
+                        )
+                        .with_hint("write it as a string, e.g. \"5%\""),
+                    );
+                    Decimal::from(5)
+                }
+            },
+        };
+        let mut by_year = BTreeMap::new();
+        for (k, v) in raw.years {
+            match k.parse::<i32>() {
+                Ok(y) => {
+                    by_year.insert(y, v);
+                }
+                Err(_) => diags.push(Diagnostic::error(
+                    "bad-manifest",
+                    find(&format!("[years.{k}")),
+                    format!("`years.{k}` is not a year"),
+                )),
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        Ok(Manifest {
+            organisation: raw.organisation,
+            reporting_years: years,
+            base_year: raw.base_year,
+            consolidation: raw.consolidation,
+            significance_threshold_pct: threshold,
+            rounding: raw.rounding.rule,
+            families: raw.factors,
+            years: by_year,
+        })
+    }
+
+    /// The edition of `set` the manifest selects for `year`, if it names one.
+    pub fn edition_for(&self, year: i32, set: &str) -> Option<&str> {
+        self.years
+            .get(&year)
+            .and_then(|y| y.editions.get(set))
+            .map(String::as_str)
+    }
+}

@@ -1,0 +1,110 @@
+//! A project folder: its manifest, its boundary, its factor library, and the paths of its
+//! activity files. Opening a project reads the small files whole and validates them; the
+//! activity files are streamed later, by the calculation.
+
+mod manifest;
+
+pub use manifest::{Consolidation, Families, Manifest, YearSelection};
+
+use crate::activity::{read_facilities, Facilities};
+use crate::diag::{Diagnostic, Span};
+use crate::factors::Library;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// An opened, validated project.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The project folder.
+    pub dir: PathBuf,
+    /// The manifest.
+    pub manifest: Manifest,
+    /// Facilities.
+    pub facilities: Facilities,
+    /// Built-in plus project-local factor editions.
+    pub library: Library,
+}
+
+/// How a project file is named in messages: relative to the project folder's parent as given.
+pub fn shown_path(dir: &Path, name: &str) -> Arc<str> {
+    let p = dir.join(name);
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string().into()
+}
+
+fn read_text(dir: &Path, name: &str) -> Result<String, Diagnostic> {
+    let shown = shown_path(dir, name);
+    let bytes = std::fs::read(dir.join(name)).map_err(|e| {
+        Diagnostic::error(
+            "missing-file",
+            Span::file(&shown),
+            format!("cannot read {name}: {e}"),
+        )
+        .with_hint("run `carbonledger init DIR` for a project with every file templated")
+    })?;
+    String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::error("not-utf8", Span::file(&shown), "file is not valid UTF-8")
+            .with_hint("save it as UTF-8")
+    })
+}
+
+impl Project {
+    /// Opens the project in `dir`: manifest, facilities, factor library. All problems are returned together.
+    pub fn open(dir: &Path) -> Result<Project, Vec<Diagnostic>> {
+        let mut diags = Vec::new();
+        let manifest = match read_text(dir, "carbonledger.toml") {
+            Ok(t) => Manifest::parse(&shown_path(dir, "carbonledger.toml"), &t)
+                .map_err(|mut d| diags.append(&mut d))
+                .ok(),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        };
+        let fac_name = shown_path(dir, "facilities.csv");
+        let facilities = match std::fs::File::open(dir.join("facilities.csv")) {
+            Ok(f) => read_facilities(&fac_name, std::io::BufReader::new(f))
+                .map_err(|mut d| diags.append(&mut d))
+                .ok(),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "missing-file",
+                    Span::file(&fac_name),
+                    format!("cannot read facilities.csv: {e}"),
+                ));
+                None
+            }
+        };
+        let mut library = match Library::builtin() {
+            Ok(l) => Some(l),
+            Err(mut d) => {
+                diags.append(&mut d);
+                None
+            }
+        };
+        let local = dir.join("factors");
+        if let (Some(lib), true) = (library.as_mut(), local.is_dir()) {
+            let mut d = lib.add_project_dir(&local, &shown_path(dir, "factors"));
+            diags.append(&mut d);
+        }
+        match (manifest, facilities, library) {
+            (Some(manifest), Some(facilities), Some(library)) if diags.is_empty() => Ok(Project {
+                dir: dir.to_path_buf(),
+                manifest,
+                facilities,
+                library,
+            }),
+            _ => Err(diags),
+        }
+    }
+
+    /// The path of a project file, whether or not it exists.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// How a project file is named in messages.
+    pub fn shown(&self, name: &str) -> Arc<str> {
+        shown_path(&self.dir, name)
+    }
+}

@@ -1,0 +1,107 @@
+//! Reports as plain data — titled tables of text and number cells — and their renderers:
+//! a terminal table (comfy-table), CSV and JSON. No arithmetic happens here; numbers arrive
+//! already rounded for presentation (or exact, for machine formats).
+
+use comfy_table::{presets, CellAlignment, ContentArrangement, Table as Comfy};
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// Text (neutralised in CSV if a spreadsheet would run it as a formula).
+    Text(String),
+    /// A number, already formatted.
+    Num(String),
+}
+
+impl Cell {
+    fn raw(&self) -> &str {
+        match self {
+            Cell::Text(s) | Cell::Num(s) => s,
+        }
+    }
+}
+
+/// A titled table.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    /// Title printed above it on a terminal.
+    pub title: String,
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// A new empty table.
+    pub fn new(title: impl Into<String>, header: &[&str]) -> Self {
+        Table {
+            title: title.into(),
+            header: header.iter().map(|s| s.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+    /// Appends a row.
+    pub fn push(&mut self, row: Vec<Cell>) {
+        self.rows.push(row);
+    }
+}
+
+/// Renders tables for a terminal.
+pub fn render_text(tables: &[Table]) -> String {
+    let mut out = String::new();
+    for t in tables {
+        if t.rows.is_empty() {
+            continue;
+        }
+        let mut c = Comfy::new();
+        c.load_style(presets::UTF8_FULL_CONDENSED)
+            .force_no_tty()
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(t.header.clone());
+        for r in &t.rows {
+            c.add_row(r.iter().map(|cell| {
+                let cc = comfy_table::Cell::new(cell.raw());
+                match cell {
+                    Cell::Num(_) => cc.set_alignment(CellAlignment::Right),
+                    Cell::Text(_) => cc,
+                }
+            }));
+        }
+        out.push_str(&t.title);
+        out.push('\n');
+        out.push_str(&c.to_string());
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// Neutralises text a spreadsheet would execute as a formula (`=`, `+`, `-`, `@`, tab, CR at
+/// the start) by prefixing an apostrophe.
+///
+/// ```
+/// assert_eq!(carbonledger::report::neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+/// assert_eq!(carbonledger::report::neutralise("plant"), "plant");
+/// ```
+pub fn neutralise(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Renders one table as CSV (header first).
+pub fn render_csv(t: &Table) -> String {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let _ = w.write_record(&t.header);
+    for r in &t.rows {
+        let _ = w.write_record(r.iter().map(|c| match c {
+            Cell::Text(s) => neutralise(s),
+            Cell::Num(s) => s.clone(),
+        }));
+    }
+    w.into_inner()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
