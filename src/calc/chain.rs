@@ -171,6 +171,33 @@ pub struct Chain {
     pub fallbacks: Vec<String>,
 }
 
+impl Chain {
+    /// Every factor the chain uses, in calculation order.
+    pub fn used_factors(&self) -> Vec<&UsedFactor> {
+        let mut v = Vec::new();
+        if let EnergyConv::FromMass(_, u) | EnergyConv::FromVolume(_, u) = &self.energy {
+            v.push(u);
+        }
+        for g in &self.gases {
+            match g {
+                GasStep::Gas {
+                    factor, gwp_used, ..
+                } => {
+                    if let Some((_, u)) = factor {
+                        v.push(u);
+                    }
+                    v.push(gwp_used);
+                }
+                GasStep::Co2e { used, .. } => v.push(used),
+            }
+        }
+        if let Some((_, u)) = &self.tce {
+            v.push(u);
+        }
+        v
+    }
+}
+
 /// Maximum gases per chain (CO2, CH4, N2O).
 pub const MAX_GASES: usize = 3;
 

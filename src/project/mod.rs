@@ -3,8 +3,10 @@
 //! activity files are streamed later, by the calculation.
 
 mod manifest;
+mod templates;
 
 pub use manifest::{Consolidation, Families, Manifest, YearSelection};
+pub use templates::{write_templates, TEMPLATES};
 
 use crate::activity::{read_facilities, Facilities};
 use crate::diag::{Diagnostic, Span};

@@ -1,0 +1,43 @@
+//! `carbonledger check [DIR]`: validate every input (manifest, facilities, factor library,
+//! every activity row, factor resolution) without reporting figures. Prints nothing and exits
+//! 0 when all is well; otherwise every problem as `file:line:column: message`, exit 1.
+
+use super::common::{fallbacks, open, print_diagnostics};
+use super::Exit;
+use carbonledger::calc::{compute, RunOptions};
+use std::path::PathBuf;
+
+/// Arguments of `check`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Project folder.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Also refuse fallbacks.
+    #[arg(long)]
+    strict: bool,
+}
+
+pub fn run(a: Args) -> Exit {
+    let project = match open(&a.dir) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    match compute(&project, RunOptions { strict: a.strict }) {
+        Err(d) => {
+            print_diagnostics(&d);
+            Exit::Data
+        }
+        Ok(comp) => {
+            for f in fallbacks(&comp) {
+                eprintln!("warning: fallback: {f}");
+            }
+            if comp.diagnostics.iter().any(|d| d.is_error()) {
+                print_diagnostics(&comp.diagnostics);
+                Exit::Data
+            } else {
+                Exit::Ok
+            }
+        }
+    }
+}

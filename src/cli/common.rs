@@ -1,0 +1,180 @@
+//! What the subcommands share: the project options, loading and computing with diagnostics
+//! printed to standard error, output formats, presentation rounding, and quiet broken pipes.
+
+use super::Exit;
+use carbonledger::calc::{compute, Computation, RunOptions};
+use carbonledger::decimal::{group_thousands, RoundingRule};
+use carbonledger::diag::Diagnostic;
+use carbonledger::project::Project;
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Options every project command takes.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ProjectOpts {
+    /// Refuse fallbacks (nearest edition, parent region): every factor must be chosen explicitly.
+    #[arg(long)]
+    pub strict: bool,
+    /// Report totals even though some rows were rejected (the left-out rows and quantities are listed).
+    #[arg(long)]
+    pub allow_rejects: bool,
+}
+
+/// Output format.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Tables for a terminal.
+    #[default]
+    Table,
+    /// CSV on standard output.
+    Csv,
+    /// JSON on standard output (exact decimal strings).
+    Json,
+}
+
+/// Writes to standard output; a closed pipe (e.g. `| head`) is not an error.
+pub fn out(text: &str) -> Result<(), Exit> {
+    let mut o = std::io::stdout().lock();
+    match o.write_all(text.as_bytes()).and_then(|_| o.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Exit::Ok),
+        Err(_) => Err(Exit::Io),
+    }
+}
+
+/// Prints diagnostics to standard error, errors first, with a count.
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    let mut e = std::io::stderr().lock();
+    for d in diags {
+        let _ = writeln!(e, "{d}");
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if !diags.is_empty() {
+        let _ = writeln!(
+            e,
+            "{errors} error{}, {warnings} warning{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+}
+
+/// Opens the project or prints why not.
+pub fn open(dir: &PathBuf) -> Result<Project, Exit> {
+    Project::open(dir).map_err(|d| {
+        print_diagnostics(&d);
+        if d.iter()
+            .any(|x| x.code == "missing-file" && x.span.file.ends_with("carbonledger.toml"))
+        {
+            Exit::Io
+        } else {
+            Exit::Data
+        }
+    })
+}
+
+/// Fallback notes of every chain, deduplicated, in order.
+pub fn fallbacks(comp: &Computation) -> Vec<String> {
+    let set: BTreeSet<&String> = comp
+        .chains
+        .iter()
+        .flat_map(|c| c.fallbacks.iter())
+        .collect();
+    set.into_iter().cloned().collect()
+}
+
+/// Opens and computes a project, enforcing the rejected-rows policy. Returns the project and
+/// computation, or the exit code after printing the problems.
+pub fn load(dir: &PathBuf, opts: &ProjectOpts) -> Result<(Project, Computation), Exit> {
+    let project = open(dir)?;
+    let comp = compute(
+        &project,
+        RunOptions {
+            strict: opts.strict,
+        },
+    )
+    .map_err(|d| {
+        print_diagnostics(&d);
+        Exit::Data
+    })?;
+    let rejected = comp.rejected_rows();
+    if !comp.diagnostics.is_empty() {
+        print_diagnostics(&comp.diagnostics);
+    }
+    if rejected > 0 {
+        let mut e = std::io::stderr().lock();
+        let left_out = left_out(&comp);
+        if opts.allow_rejects {
+            let _ = writeln!(
+                e,
+                "warning: --allow-rejects: totals leave out {rejected} rejected row{} ({left_out})",
+                if rejected == 1 { "" } else { "s" }
+            );
+        } else {
+            let _ = writeln!(e, "refusing to report totals: {rejected} row{} rejected ({left_out}); fix them, or pass --allow-rejects to report without them", if rejected == 1 { "" } else { "s" });
+            return Err(Exit::Data);
+        }
+    }
+    Ok((project, comp))
+}
+
+/// The rejected quantities in words.
+pub fn left_out(comp: &Computation) -> String {
+    let mut parts = Vec::new();
+    for f in &comp.files {
+        for (unit, q) in &f.rejected_quantity {
+            parts.push(format!("{} {unit} in {}", q.normalize(), f.file));
+        }
+        if f.rejected_unreadable > 0 {
+            parts.push(format!(
+                "{} row{} with no readable quantity in {}",
+                f.rejected_unreadable,
+                if f.rejected_unreadable == 1 { "" } else { "s" },
+                f.file
+            ));
+        }
+    }
+    parts.join("; ")
+}
+
+/// `read = used + rejected` per file, in words.
+pub fn accounting(comp: &Computation) -> Vec<String> {
+    comp.files
+        .iter()
+        .filter(|f| f.present)
+        .map(|f| {
+            format!(
+                "{}: {} rows read = {} used + {} rejected",
+                f.file, f.read, f.used, f.rejected
+            )
+        })
+        .collect()
+}
+
+/// Decimal places shown on a terminal for a figure unit.
+pub fn places(unit: &str) -> u32 {
+    match unit {
+        "t CO2e/MWh" => 4,
+        _ => 1,
+    }
+}
+
+/// A value rounded for presentation under the manifest's rule, with thousands grouping.
+pub fn present(v: Decimal, unit: &str, rule: RoundingRule) -> String {
+    group_thousands(&rule.round(v, places(unit)).to_string())
+}
+
+/// Splits `[DIR] X` positionals: one value is X in the current folder.
+pub fn dir_and(args: &[String]) -> Result<(PathBuf, String), Exit> {
+    match args {
+        [x] => Ok((PathBuf::from("."), x.clone())),
+        [d, x] => Ok((PathBuf::from(d), x.clone())),
+        _ => {
+            eprintln!("error: expected [DIR] FIGURE");
+            Err(Exit::Usage)
+        }
+    }
+}

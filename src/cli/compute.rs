@@ -1,0 +1,237 @@
+//! `carbonledger compute [DIR] [--year Y]`: the inventory for one year beside the previous one.
+
+use super::common::{accounting, fallbacks, load, out, present, Format, ProjectOpts};
+use super::Exit;
+use carbonledger::calc::Computation;
+use carbonledger::figures::{all_figures, Figure};
+use carbonledger::project::Project;
+use carbonledger::report::{render_csv, render_text, Cell, Table};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Arguments of `compute`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Project folder.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Reporting year (default: the latest in carbonledger.toml).
+    #[arg(long)]
+    year: Option<i32>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    #[command(flatten)]
+    opts: ProjectOpts,
+}
+
+fn label(name: &str) -> String {
+    let l = match name {
+        "ghg.scope1" => "Scope 1",
+        "ghg.scope1.stationary" => "  of which stationary combustion",
+        "ghg.scope1.fugitive" => "  of which fugitive releases",
+        "ghg.scope2.location" => "Scope 2 (location-based)",
+        "ghg.total.location" => "Total (scope 1 + 2, location-based)",
+        _ => "",
+    };
+    if !l.is_empty() {
+        return l.to_string();
+    }
+    if let Some(g) = name.strip_prefix("ghg.scope1.") {
+        return format!("  of which {}", g.to_uppercase());
+    }
+    if let Some(c) = name.strip_prefix("ghg.scope2.location.") {
+        return format!("  of which {c}");
+    }
+    name.to_string()
+}
+
+/// Editions used by the chains of a year, with a short citation.
+pub fn editions_used(project: &Project, comp: &Computation, year: i32) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    for c in comp.chains.iter().filter(|c| c.year == year) {
+        for u in c.used_factors() {
+            let (set, ed) = u.edition.split_once('@').unwrap_or((&u.edition, ""));
+            let cite = project.library.edition(set, ed).map_or(String::new(), |e| {
+                format!(
+                    "{} — {} ({})",
+                    e.citation.publisher, e.citation.title, e.citation.published
+                )
+            });
+            m.insert(u.edition.clone(), cite);
+        }
+    }
+    m
+}
+
+fn fig_json(f: &Figure) -> serde_json::Value {
+    serde_json::json!({"name": f.name, "year": f.year, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact})
+}
+
+pub fn run(a: Args) -> Exit {
+    match run_inner(a) {
+        Ok(()) => Exit::Ok,
+        Err(e) => e,
+    }
+}
+
+fn run_inner(a: Args) -> Result<(), Exit> {
+    let (project, comp) = load(&a.dir, &a.opts)?;
+    let m = &project.manifest;
+    let year = a
+        .year
+        .unwrap_or_else(|| m.reporting_years.last().copied().unwrap_or_default());
+    if !m.reporting_years.contains(&year) {
+        eprintln!(
+            "error: {year} is not one of reporting_years {:?}",
+            m.reporting_years
+        );
+        return Err(Exit::Usage);
+    }
+    let figs = all_figures(&comp, &m.reporting_years, None).map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::Data
+    })?;
+    let get = |name: &str, y: i32| figs.iter().find(|f| f.name == name && f.year == y);
+    let prev = year - 1;
+    let has_prev = m.reporting_years.contains(&prev);
+    let editions = editions_used(&project, &comp, year);
+    let falls = fallbacks(&comp);
+    let this_year: Vec<&Figure> = figs.iter().filter(|f| f.year == year).collect();
+
+    match a.format {
+        Format::Json => {
+            let v = serde_json::json!({
+                "organisation": m.organisation,
+                "year": year,
+                "consolidation": m.consolidation.name(),
+                "figures": this_year.iter().map(|f| fig_json(f)).collect::<Vec<_>>(),
+                "factor_editions": editions.keys().collect::<Vec<_>>(),
+                "fallbacks": falls,
+                "rows": comp.files.iter().filter(|f| f.present).map(|f| serde_json::json!({"file": f.file, "read": f.read, "used": f.used, "rejected": f.rejected})).collect::<Vec<_>>(),
+            });
+            out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
+            ))
+        }
+        Format::Csv => {
+            let mut t = Table::new("", &["name", "year", "value", "unit"]);
+            for f in &this_year {
+                t.push(vec![
+                    Cell::Text(f.name.clone()),
+                    Cell::Num(f.year.to_string()),
+                    Cell::Num(f.value.to_string()),
+                    Cell::Text(f.unit.to_string()),
+                ]);
+            }
+            out(&render_csv(&t))
+        }
+        Format::Table => {
+            let rule = m.rounding;
+            let cols: Vec<String> = if has_prev {
+                vec![
+                    "".into(),
+                    prev.to_string(),
+                    year.to_string(),
+                    "change".into(),
+                ]
+            } else {
+                vec!["".into(), year.to_string()]
+            };
+            let colrefs: Vec<&str> = cols.iter().map(String::as_str).collect();
+            let row = |name: &str, t: &mut Table| {
+                let Some(now) = get(name, year) else { return };
+                let mut r = vec![Cell::Text(label(name))];
+                if has_prev {
+                    r.push(Cell::Num(
+                        get(name, prev).map_or("–".into(), |f| present(f.value, f.unit, rule)),
+                    ));
+                }
+                r.push(Cell::Num(present(now.value, now.unit, rule)));
+                if has_prev {
+                    r.push(Cell::Num(
+                        get(&format!("change.{name}"), year).map_or("–".into(), |c| {
+                            format!("{}%", present(c.value, "%", rule))
+                        }),
+                    ));
+                }
+                t.push(r);
+            };
+            let mut ghg = Table::new(
+                format!(
+                    "GHG inventory, t CO2e ({})",
+                    m.consolidation.name().replace('_', " ")
+                ),
+                &colrefs,
+            );
+            let names: Vec<String> = this_year.iter().map(|f| f.name.clone()).collect();
+            for n in names.iter().filter(|n| n.starts_with("ghg.")) {
+                row(n, &mut ghg);
+            }
+            let mut energy = Table::new(
+                format!("Energy consumed, {year}"),
+                &["carrier", "MWh", "GJ", "tce"],
+            );
+            for n in names.iter().filter(|n| n.starts_with("energy.by_carrier.")) {
+                let c = n.trim_start_matches("energy.by_carrier.");
+                let mwh = get(n, year);
+                let tce = get(&format!("energy.by_carrier_tce.{c}"), year);
+                let gj = mwh.and_then(|f| f.value.checked_mul(rust_decimal::Decimal::new(36, 1)));
+                energy.push(vec![
+                    Cell::Text(c.to_string()),
+                    Cell::Num(mwh.map_or("–".into(), |f| present(f.value, "MWh", rule))),
+                    Cell::Num(gj.map_or("–".into(), |v| present(v, "GJ", rule))),
+                    Cell::Num(tce.map_or("–".into(), |f| present(f.value, "tce", rule))),
+                ]);
+            }
+            if let (Some(t), Some(g), Some(c)) = (
+                get("energy.total", year),
+                get("energy.total_gj", year),
+                get("energy.total_tce", year),
+            ) {
+                energy.push(vec![
+                    Cell::Text("total".into()),
+                    Cell::Num(present(t.value, "MWh", rule)),
+                    Cell::Num(present(g.value, "GJ", rule)),
+                    Cell::Num(present(c.value, "tce", rule)),
+                ]);
+            }
+            let mut intensity =
+                Table::new("Intensity, t CO2e per MWh of energy consumed", &colrefs);
+            row("intensity.ghg_per_energy", &mut intensity);
+            if has_prev {
+                let mut e = Table::new("", &colrefs);
+                row("energy.total", &mut e);
+                if let Some(r) = e.rows.pop() {
+                    let mut r = r;
+                    r[0] = Cell::Text("Energy consumed, MWh".into());
+                    intensity.push(r);
+                }
+            }
+            let mut text = format!("carbonledger — {} — {year}\n\n", m.organisation);
+            text.push_str(&render_text(&[ghg, energy, intensity]));
+            text.push_str("Factor editions used:\n");
+            for (e, c) in &editions {
+                text.push_str(&format!("  {e}: {c}\n"));
+            }
+            text.push_str(if falls.is_empty() {
+                "Fallbacks: none\n"
+            } else {
+                "Fallbacks:\n"
+            });
+            for f in &falls {
+                text.push_str(&format!("  {f}\n"));
+            }
+            text.push_str("Rows:\n");
+            for l in accounting(&comp) {
+                text.push_str(&format!("  {l}\n"));
+            }
+            text.push_str(&format!(
+                "Values are exact decimals rounded for display ({}; t CO2e, MWh, GJ, tce to 0.1; intensity to 0.0001); `carbonledger figures` gives every digit.\n",
+                rule.describe()
+            ));
+            out(&text)
+        }
+    }
+}

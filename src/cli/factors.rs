@@ -1,0 +1,241 @@
+//! `carbonledger factors list | show REF | diff SET@A SET@B`: browse the library.
+
+use super::common::{out, print_diagnostics};
+use super::Exit;
+use carbonledger::factors::{diff_editions, EditionChange, FactorRef, Library};
+use carbonledger::report::{render_text, Cell, Table};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// `factors` subcommands.
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Every edition in the library.
+    List {
+        /// Include a project's own factor sets (`DIR/factors/`).
+        #[arg(long)]
+        project: Option<PathBuf>,
+    },
+    /// One edition (`SET@EDITION`), one value (`SET@EDITION:KEY`), or a set's editions (`SET`).
+    Show {
+        /// What to show.
+        reference: String,
+        /// Include a project's own factor sets.
+        #[arg(long)]
+        project: Option<PathBuf>,
+    },
+    /// Values that differ between two editions of a set.
+    Diff {
+        /// The older edition, `SET@EDITION`.
+        a: String,
+        /// The newer edition, `SET@EDITION`.
+        b: String,
+        /// Include a project's own factor sets.
+        #[arg(long)]
+        project: Option<PathBuf>,
+    },
+}
+
+fn library(project: Option<&PathBuf>) -> Result<Library, Exit> {
+    let mut lib = Library::builtin().map_err(|d| {
+        print_diagnostics(&d);
+        Exit::Io
+    })?;
+    if let Some(dir) = project {
+        let d = lib.add_project_dir(&dir.join("factors"), &dir.join("factors").to_string_lossy());
+        if !d.is_empty() {
+            print_diagnostics(&d);
+            return Err(Exit::Data);
+        }
+    }
+    Ok(lib)
+}
+
+fn split_edition(s: &str) -> Result<(&str, &str), Exit> {
+    s.split_once('@').ok_or_else(|| {
+        eprintln!("error: `{s}` is not SET@EDITION");
+        Exit::Usage
+    })
+}
+
+pub fn run(c: Command) -> Exit {
+    let inner = || -> Result<(), Exit> {
+        match c {
+            Command::List { project } => {
+                let lib = library(project.as_ref())?;
+                let mut t = Table::new(
+                    "Factor library",
+                    &[
+                        "edition",
+                        "values",
+                        "description",
+                        "published",
+                        "confidence",
+                        "origin",
+                    ],
+                );
+                for e in lib.editions() {
+                    t.push(vec![
+                        Cell::Text(e.id()),
+                        Cell::Num(e.factors.len().to_string()),
+                        Cell::Text(e.description.clone()),
+                        Cell::Text(e.citation.published.clone()),
+                        Cell::Text(e.verification.confidence.clone()),
+                        Cell::Text(e.origin.clone()),
+                    ]);
+                }
+                out(&render_text(&[t]))
+            }
+            Command::Show { reference, project } => {
+                let lib = library(project.as_ref())?;
+                let mut s = String::new();
+                if reference.contains(':') {
+                    let r = FactorRef::parse(&reference).map_err(|e| {
+                        eprintln!("error: {e}");
+                        Exit::Usage
+                    })?;
+                    let Some((ed, d)) = lib.get(&r) else {
+                        eprintln!("error: unknown factor `{reference}`\n  = hint: `carbonledger factors show {}@{}` lists its keys", r.set, r.edition.as_deref().unwrap_or("EDITION"));
+                        return Err(Exit::Data);
+                    };
+                    let _ = writeln!(
+                        s,
+                        "{}@{}:{} = {} {}",
+                        ed.set, ed.edition, d.key, d.value, d.unit_text
+                    );
+                    let _ = writeln!(
+                        s,
+                        "  gas: {}  basis: {}",
+                        d.gas.as_deref().unwrap_or("-"),
+                        if d.basis.is_empty() { "-" } else { &d.basis }
+                    );
+                    let _ = writeln!(s, "  table: {}\n  note: {}", d.table, d.note);
+                    let _ = writeln!(s, "  publisher: {}\n  title: {}\n  published: {}\n  licence: {}\n  address: {}", ed.citation.publisher, ed.citation.title, ed.citation.published, ed.citation.licence, ed.citation.url);
+                    let _ = writeln!(s, "  read from: {}", d.span);
+                } else if let Some((set, edn)) = reference.split_once('@') {
+                    let Some(ed) = lib.edition(set, edn) else {
+                        eprintln!("error: unknown edition `{reference}`");
+                        return Err(Exit::Data);
+                    };
+                    let _ = writeln!(s, "{} — {}", ed.id(), ed.description);
+                    let _ = writeln!(s, "  publisher: {}\n  title: {}\n  published: {}\n  table: {}\n  licence: {}\n  address: {}", ed.citation.publisher, ed.citation.title, ed.citation.published, ed.citation.table, ed.citation.licence, ed.citation.url);
+                    let _ = writeln!(
+                        s,
+                        "  verification ({}, {}): {}\n",
+                        ed.verification.confidence, ed.verification.checked, ed.verification.method
+                    );
+                    let mut t = Table::new("", &["key", "value", "unit", "gas", "basis", "table"]);
+                    for d in ed.factors.values() {
+                        t.push(vec![
+                            Cell::Text(d.key.clone()),
+                            Cell::Num(d.value.to_string()),
+                            Cell::Text(d.unit_text.clone()),
+                            Cell::Text(d.gas.clone().unwrap_or_else(|| "-".into())),
+                            Cell::Text(d.basis.clone()),
+                            Cell::Text(d.table.clone()),
+                        ]);
+                    }
+                    s.push_str(&render_text(&[t]));
+                } else {
+                    let eds: Vec<String> = lib.editions_of(&reference).map(|e| e.id()).collect();
+                    if eds.is_empty() {
+                        eprintln!("error: unknown factor set `{reference}`");
+                        return Err(Exit::Data);
+                    }
+                    let _ = writeln!(s, "{}", eds.join("\n"));
+                }
+                out(&s)
+            }
+            Command::Diff { a, b, project } => {
+                let lib = library(project.as_ref())?;
+                let (sa, ea) = split_edition(&a)?;
+                let (sb, eb) = split_edition(&b)?;
+                let (Some(x), Some(y)) = (lib.edition(sa, ea), lib.edition(sb, eb)) else {
+                    eprintln!(
+                        "error: unknown edition `{}`",
+                        if lib.edition(sa, ea).is_none() {
+                            &a
+                        } else {
+                            &b
+                        }
+                    );
+                    return Err(Exit::Data);
+                };
+                let changes = diff_editions(x, y);
+                let mut t = Table::new(
+                    format!(
+                        "{a} → {b}: {} change{}",
+                        changes.len(),
+                        if changes.len() == 1 { "" } else { "s" }
+                    ),
+                    &["key", a.as_str(), b.as_str(), "change", "unit"],
+                );
+                for c in changes {
+                    match c {
+                        EditionChange::Changed {
+                            key,
+                            from,
+                            to,
+                            unit_from,
+                            unit_to,
+                        } => {
+                            let pct = if from.is_zero() || unit_from != unit_to {
+                                "–".to_string()
+                            } else {
+                                carbonledger::decimal::sub(to, from)
+                                    .ok()
+                                    .and_then(|d| {
+                                        carbonledger::decimal::mul(
+                                            d,
+                                            rust_decimal::Decimal::ONE_HUNDRED,
+                                        )
+                                        .ok()
+                                    })
+                                    .and_then(|d| carbonledger::decimal::div(d, from).ok())
+                                    .map_or("–".into(), |q| {
+                                        format!(
+                                            "{}%",
+                                            carbonledger::decimal::RoundingRule::HalfAwayFromZero
+                                                .round(q.value, 1)
+                                        )
+                                    })
+                            };
+                            let unit = if unit_from == unit_to {
+                                unit_from
+                            } else {
+                                format!("{unit_from} → {unit_to}")
+                            };
+                            t.push(vec![
+                                Cell::Text(key),
+                                Cell::Num(from.to_string()),
+                                Cell::Num(to.to_string()),
+                                Cell::Num(pct),
+                                Cell::Text(unit),
+                            ]);
+                        }
+                        EditionChange::Added { key, value, unit } => t.push(vec![
+                            Cell::Text(key),
+                            Cell::Num("–".into()),
+                            Cell::Num(value.to_string()),
+                            Cell::Text("added".into()),
+                            Cell::Text(unit),
+                        ]),
+                        EditionChange::Removed { key, value, unit } => t.push(vec![
+                            Cell::Text(key),
+                            Cell::Num(value.to_string()),
+                            Cell::Num("–".into()),
+                            Cell::Text("removed".into()),
+                            Cell::Text(unit),
+                        ]),
+                    }
+                }
+                if t.rows.is_empty() {
+                    out(&format!("{}\n", t.title))
+                } else {
+                    out(&render_text(&[t]))
+                }
+            }
+        }
+    };
+    inner().err().unwrap_or(Exit::Ok)
+}

@@ -1,0 +1,66 @@
+//! `carbonledger figures [DIR]`: every figure, every reporting year, exact.
+
+use super::common::{load, out, Format, ProjectOpts};
+use super::Exit;
+use carbonledger::figures::all_figures;
+use carbonledger::report::{render_csv, render_text, Cell, Table};
+use std::path::PathBuf;
+
+/// Arguments of `figures`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Project folder.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Only this year.
+    #[arg(long)]
+    year: Option<i32>,
+    /// Output format (`json` gives exact decimal strings).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    #[command(flatten)]
+    opts: ProjectOpts,
+}
+
+pub fn run(a: Args) -> Exit {
+    let inner = || -> Result<(), Exit> {
+        let (project, comp) = load(&a.dir, &a.opts)?;
+        let figs = all_figures(&comp, &project.manifest.reporting_years, a.year).map_err(|e| {
+            eprintln!("error: {e}");
+            Exit::Data
+        })?;
+        match a.format {
+            Format::Json => {
+                let v: Vec<serde_json::Value> = figs
+                    .iter()
+                    .map(|f| serde_json::json!({"name": f.name, "year": f.year, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact}))
+                    .collect();
+                out(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
+                ))
+            }
+            Format::Csv | Format::Table => {
+                let mut t = Table::new(
+                    "Figures (exact)",
+                    &["name", "year", "value", "unit", "exact"],
+                );
+                for f in &figs {
+                    t.push(vec![
+                        Cell::Text(f.name.clone()),
+                        Cell::Num(f.year.to_string()),
+                        Cell::Num(f.value.to_string()),
+                        Cell::Text(f.unit.to_string()),
+                        Cell::Text(if f.exact { "yes" } else { "rounded at 28 dp" }.into()),
+                    ]);
+                }
+                out(&if a.format == Format::Csv {
+                    render_csv(&t)
+                } else {
+                    render_text(&[t])
+                })
+            }
+        }
+    };
+    inner().err().unwrap_or(Exit::Ok)
+}

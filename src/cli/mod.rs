@@ -1,0 +1,89 @@
+//! The command-line layer: argument parsing (clap), printing, exit codes. One file per
+//! subcommand; each resolves its arguments, calls the library, and renders the result.
+//!
+//! Exit codes: 0 success; 1 bad data (diagnostics, rejected rows, inconsistent claims);
+//! 2 usage error; 3 I/O or internal error. A closed pipe ends the program quietly.
+
+mod check;
+mod common;
+mod compute;
+mod explain;
+mod factors;
+mod figures;
+mod init;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success.
+    Ok,
+    /// Bad input data.
+    Data,
+    /// Bad command line.
+    Usage,
+    /// I/O or internal failure.
+    Io,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(match e {
+            Exit::Ok => 0,
+            Exit::Data => 1,
+            Exit::Usage => 2,
+            Exit::Io => 3,
+        })
+    }
+}
+
+#[derive(Parser)]
+#[command(name = "carbonledger", version, about = "Exact, unit-safe, cited carbon and energy accounting from CSV activity data", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The inventory: scopes, energy, intensity and the change against the previous year.
+    Compute(compute::Args),
+    /// Every figure with its name, year, exact value and unit.
+    Figures(figures::Args),
+    /// The trace of one figure: every contributing row, factor and conversion.
+    Explain(explain::Args),
+    /// Validate every input without reporting figures; prints nothing when all is well.
+    Check(check::Args),
+    /// Browse the factor library and compare editions.
+    #[command(subcommand)]
+    Factors(factors::Command),
+    /// Write a new project from commented templates.
+    Init(init::Args),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => Exit::Usage.into(),
+            };
+        }
+    };
+    let exit = match cli.command {
+        Command::Compute(a) => compute::run(a),
+        Command::Figures(a) => figures::run(a),
+        Command::Explain(a) => explain::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Factors(c) => factors::run(c),
+        Command::Init(a) => init::run(a),
+    };
+    exit.into()
+}
