@@ -44,7 +44,7 @@ const MAX_MANTISSA: u128 = (1u128 << 96) - 1;
 
 /// Builds `±m × 10^-scale` if it fits a Decimal exactly, after removing trailing zeros.
 fn exact_from_parts(negative: bool, mut m: u128, mut scale: u32) -> Option<Decimal> {
-    while scale > 0 && m % 10 == 0 {
+    while scale > 0 && m.is_multiple_of(10) {
         m /= 10;
         scale -= 1;
     }

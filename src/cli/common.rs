@@ -63,7 +63,7 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
 }
 
 /// Opens the project or prints why not.
-pub fn open(dir: &PathBuf) -> Result<Project, Exit> {
+pub fn open(dir: &std::path::Path) -> Result<Project, Exit> {
     Project::open(dir).map_err(|d| {
         print_diagnostics(&d);
         if d.iter()
@@ -88,7 +88,7 @@ pub fn fallbacks(comp: &Computation) -> Vec<String> {
 
 /// Opens and computes a project, enforcing the rejected-rows policy. Returns the project and
 /// computation, or the exit code after printing the problems.
-pub fn load(dir: &PathBuf, opts: &ProjectOpts) -> Result<(Project, Computation), Exit> {
+pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Computation), Exit> {
     let project = open(dir)?;
     let comp = compute(
         &project,

@@ -84,13 +84,12 @@ pub fn run(a: Args) -> Exit {
                 if let (Some(n), Some(p)) = (now, prev) {
                     let _ = writeln!(
                         s,
-                        "  = ({of} {year} − {of} {}) / {of} {} × 100\n  = ({} − {}) / {} × 100 {}",
+                        "  = ({of} {year} − {of} {}) / {of} {} × 100\n  = ({} − {}) / {} × 100",
                         year - 1,
                         year - 1,
                         n.value,
                         p.value,
-                        p.value,
-                        "%"
+                        p.value
                     );
                     let _ = writeln!(s, "explain each year: `carbonledger explain {} {of} --year {year}` and `--year {}`", dir.display(), year - 1);
                 }

@@ -407,13 +407,14 @@ impl Library {
             (Some(t), Some(c)) => match parse_edition(prefix, t, c, origin) {
                 Ok(ed) => {
                     let k = (ed.set.clone(), ed.edition.clone());
-                    if self.editions.contains_key(&k) {
-                        diags.push(
-                            Diagnostic::error("duplicate-edition", Span::file(&name), format!("edition {}@{} is defined twice", k.0, k.1))
+                    match self.editions.entry(k) {
+                        std::collections::btree_map::Entry::Occupied(o) => diags.push(
+                            Diagnostic::error("duplicate-edition", Span::file(&name), format!("edition {}@{} is defined twice", o.key().0, o.key().1))
                                 .with_hint("a published edition is never edited: give a corrected or local set its own name or edition"),
-                        );
-                    } else {
-                        self.editions.insert(k, ed);
+                        ),
+                        std::collections::btree_map::Entry::Vacant(v) => {
+                            v.insert(ed);
+                        }
                     }
                 }
                 Err(mut d) => diags.append(&mut d),
