@@ -132,6 +132,27 @@ pub struct Quotient {
     pub exact: bool,
 }
 
+impl Quotient {
+    /// The quotient, with a non-terminating one rounded (half to even) to `dp` decimal places
+    /// so that it can be summed exactly with other values afterwards.
+    pub fn rounded(self, dp: u32) -> Decimal {
+        if self.exact {
+            self.value
+        } else {
+            self.value.round_dp(dp).normalize()
+        }
+    }
+}
+
+/// Decimal places kept of a non-terminating quotient in a calculation line, in base units
+/// (10^-9 J, 10^-9 kg, 10^-9 kgce): small enough never to show, large enough that sums of up
+/// to about 10^19 base units stay exact.
+pub const LINE_DP: u32 = 9;
+
+/// Decimal places kept of a non-terminating quotient in a derived figure (unit conversions,
+/// intensities, percentage changes).
+pub const FIGURE_DP: u32 = 16;
+
 /// `a / b`, with a flag saying whether the quotient is exact.
 ///
 /// ```

@@ -319,7 +319,10 @@ pub fn parse_energy_row(
 pub fn canonical_gas(s: &str) -> String {
     let t = s.trim().to_ascii_uppercase().replace(' ', "");
     for prefix in ["HFC", "R", "PFC", "HCFC"] {
-        if let Some(rest) = t.strip_prefix(prefix) {
+        if let Some(rest) = t
+            .strip_prefix(prefix)
+            .map(|r| r.strip_prefix('-').unwrap_or(r))
+        {
             if rest.starts_with(|c: char| c.is_ascii_digit()) {
                 let tail = rest.to_string();
                 let tail = if prefix == "HFC" {

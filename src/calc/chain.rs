@@ -215,8 +215,12 @@ pub struct Line {
     pub gas_co2e_kg: [Decimal; MAX_GASES],
     /// Total CO2e (kg).
     pub co2e_kg: Decimal,
-    /// False when a division rounded a value at 28 decimal places.
+    /// False when a division on the emissions path did not terminate and was rounded.
     pub exact: bool,
+    /// False when the energy content was rounded.
+    pub exact_energy: bool,
+    /// False when the standard-coal value was rounded.
+    pub exact_tce: bool,
 }
 
 /// Calculates one row: a pure function of the activity quantity and its resolved chain.
@@ -224,31 +228,30 @@ pub struct Line {
 /// The consolidation share is applied last, to each result, so that a line's trace reads
 /// activity → energy → gas → CO2e → share.
 pub fn calculate(activity: AnyQty, chain: &Chain) -> Result<Line, LineError> {
-    let mut exact = true;
-    let energy: Option<Qty<Energy>> = match &chain.energy {
-        EnergyConv::Direct => Some(activity.typed::<Energy>().map_err(LineError::Dimension)?),
+    let (energy, exact_energy): (Option<Qty<Energy>>, bool) = match &chain.energy {
+        EnergyConv::Direct => (
+            Some(activity.typed::<Energy>().map_err(LineError::Dimension)?),
+            true,
+        ),
         EnergyConv::FromMass(f, _) => {
             let a = activity
                 .typed::<Mass>()
                 .map_err(LineError::Dimension)?
                 .apply(*f)?;
-            exact &= a.exact;
-            Some(a.qty)
+            (Some(a.qty), a.exact)
         }
         EnergyConv::FromVolume(f, _) => {
             let a = activity
                 .typed::<Volume>()
                 .map_err(LineError::Dimension)?
                 .apply(*f)?;
-            exact &= a.exact;
-            Some(a.qty)
+            (Some(a.qty), a.exact)
         }
-        EnergyConv::None => None,
+        EnergyConv::None => (None, true),
     };
-    let mut line = Line {
-        exact: true,
-        ..Line::default()
-    };
+    // Emissions per energy inherit the energy's rounding.
+    let mut exact = exact_energy;
+    let mut line = Line::default();
     let share = chain.share;
     let mut total = Qty::<Co2e>::ZERO;
     for (i, step) in chain.gases.iter().enumerate().take(MAX_GASES) {
@@ -282,15 +285,18 @@ pub fn calculate(activity: AnyQty, chain: &Chain) -> Result<Line, LineError> {
         Some(e) => Some(e.scale_by(share)?.base()),
         None => None,
     };
+    let mut exact_tce = exact_energy;
     line.tce_kgce = match &chain.tce {
         Some((f, _)) => {
             let a = f.apply(activity, energy)?;
-            exact &= a.exact;
+            exact_tce &= a.exact;
             Some(a.qty.scale_by(share)?.base())
         }
         None => None,
     };
     line.exact = exact;
+    line.exact_energy = exact_energy;
+    line.exact_tce = exact_tce;
     Ok(line)
 }
 
@@ -312,8 +318,12 @@ pub struct Accum {
     pub gas_co2e_kg: [Decimal; MAX_GASES],
     /// CO2e (kg), after the share.
     pub co2e_kg: Decimal,
-    /// Lines with a rounded division.
+    /// Lines whose emissions were rounded by a non-terminating division.
     pub inexact_rows: u64,
+    /// Lines whose energy was rounded.
+    pub inexact_energy_rows: u64,
+    /// Lines whose standard-coal value was rounded.
+    pub inexact_tce_rows: u64,
 }
 
 impl Accum {
@@ -330,6 +340,8 @@ impl Accum {
         }
         self.co2e_kg = add(self.co2e_kg, line.co2e_kg)?;
         self.inexact_rows += u64::from(!line.exact);
+        self.inexact_energy_rows += u64::from(!line.exact_energy);
+        self.inexact_tce_rows += u64::from(!line.exact_tce);
         Ok(())
     }
 
@@ -346,6 +358,8 @@ impl Accum {
         }
         self.co2e_kg = add(self.co2e_kg, other.co2e_kg)?;
         self.inexact_rows += other.inexact_rows;
+        self.inexact_energy_rows += other.inexact_energy_rows;
+        self.inexact_tce_rows += other.inexact_tce_rows;
         Ok(())
     }
 }

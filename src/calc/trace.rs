@@ -179,10 +179,10 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
     for f in &chain.fallbacks {
         push("fallback", f.clone(), None);
     }
-    if !line.exact {
+    if !(line.exact && line.exact_energy && line.exact_tce) {
         push(
             "precision",
-            "a division did not terminate: rounded once at 28 decimal places".to_string(),
+            "a division did not terminate: rounded once to 9 decimal places of the base unit (10^-9 J, kg, kgce)".to_string(),
             None,
         );
     }

@@ -3,7 +3,7 @@
 use super::common::{accounting, fallbacks, load, out, present, Format, ProjectOpts};
 use super::Exit;
 use carbonledger::calc::Computation;
-use carbonledger::figures::{all_figures, Figure};
+use carbonledger::figures::{all_figures, compute_figure, Figure};
 use carbonledger::project::Project;
 use carbonledger::report::{render_csv, render_text, Cell, Table};
 use std::collections::BTreeMap;
@@ -25,7 +25,7 @@ pub struct Args {
     opts: ProjectOpts,
 }
 
-fn label(name: &str) -> String {
+fn label(comp: &Computation, name: &str) -> String {
     let l = match name {
         "ghg.scope1" => "Scope 1",
         "ghg.scope1.stationary" => "  of which stationary combustion",
@@ -38,7 +38,7 @@ fn label(name: &str) -> String {
         return l.to_string();
     }
     if let Some(g) = name.strip_prefix("ghg.scope1.") {
-        return format!("  of which {}", g.to_uppercase());
+        return format!("  of which {}", carbonledger::figures::gas_label(comp, g));
     }
     if let Some(c) = name.strip_prefix("ghg.scope2.location.") {
         return format!("  of which {c}");
@@ -142,7 +142,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             let colrefs: Vec<&str> = cols.iter().map(String::as_str).collect();
             let row = |name: &str, t: &mut Table| {
                 let Some(now) = get(name, year) else { return };
-                let mut r = vec![Cell::Text(label(name))];
+                let mut r = vec![Cell::Text(label(&comp, name))];
                 if has_prev {
                     r.push(Cell::Num(
                         get(name, prev).map_or("–".into(), |f| present(f.value, f.unit, rule)),
@@ -150,11 +150,13 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 }
                 r.push(Cell::Num(present(now.value, now.unit, rule)));
                 if has_prev {
-                    r.push(Cell::Num(
-                        get(&format!("change.{name}"), year).map_or("–".into(), |c| {
-                            format!("{}%", present(c.value, "%", rule))
-                        }),
-                    ));
+                    let change =
+                        compute_figure(&comp, &m.reporting_years, &format!("change.{name}"), year)
+                            .ok()
+                            .flatten();
+                    r.push(Cell::Num(change.map_or("–".into(), |c| {
+                        format!("{}%", present(c.value, "%", rule))
+                    })));
                 }
                 t.push(r);
             };

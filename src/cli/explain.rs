@@ -51,7 +51,7 @@ pub fn run(a: Args) -> Exit {
             if fig.exact {
                 ""
             } else {
-                " (a division was rounded at 28 decimal places)"
+                " (a non-terminating division was rounded; see docs/methodology.md)"
             }
         );
         match def {
@@ -98,6 +98,7 @@ pub fn run(a: Args) -> Exit {
                 let (unit, scale) = measure.unit();
                 let _ = writeln!(s, "  = the sum over the contributing rows below ({unit})\n");
                 let mut total = Decimal::ZERO;
+                let mut sources = std::collections::BTreeMap::new();
                 let mut count = 0u64;
                 let mut overflow = false;
                 for_each_line(
@@ -129,7 +130,7 @@ pub fn run(a: Args) -> Exit {
                         for st in trace(v.activity, v.chain, v.line) {
                             let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
                             if let Some(u) = st.factor {
-                                let _ = writeln!(s, "    {:<9} source: {}", "", u.citation);
+                                sources.insert(u.reference.clone(), u.citation.clone());
                             }
                         }
                         let _ = writeln!(s, "    {:<9} {}\n", "→", show(contribution, scale, unit));
@@ -149,6 +150,10 @@ pub fn run(a: Args) -> Exit {
                         "DIFFERENT from the figure"
                     }
                 );
+                let _ = writeln!(s, "\nSources:");
+                for (r, c) in &sources {
+                    let _ = writeln!(s, "  {r}: {c}");
+                }
                 if !agrees {
                     out(&s)?;
                     return Err(Exit::Io);

@@ -51,7 +51,14 @@ pub fn run(a: Args) -> Exit {
                         Cell::Num(f.year.to_string()),
                         Cell::Num(f.value.to_string()),
                         Cell::Text(f.unit.to_string()),
-                        Cell::Text(if f.exact { "yes" } else { "rounded at 28 dp" }.into()),
+                        Cell::Text(
+                            if f.exact {
+                                "yes"
+                            } else {
+                                "rounded (see methodology)"
+                            }
+                            .into(),
+                        ),
                     ]);
                 }
                 out(&if a.format == Format::Csv {

@@ -16,7 +16,7 @@ pub struct Figure {
     pub name: String,
     /// Reporting year.
     pub year: i32,
-    /// Exact value in `unit` (rounded at 28 decimal places only where `exact` is false).
+    /// Exact value in `unit` (rounded to `decimal::FIGURE_DP` places only where `exact` is false).
     pub value: Decimal,
     /// Unit: `t CO2e`, `MWh`, `GJ`, `tce`, `t CO2e/MWh`, `%`.
     pub unit: &'static str,
@@ -207,11 +207,26 @@ pub fn sum_figure(
     for (chain, acc) in comp.chains.iter().zip(&comp.accums) {
         if chain.year == year && filter.covers(chain) {
             total = decimal::add(total, measure.of_accum(chain, acc))?;
-            exact &= acc.inexact_rows == 0;
+            exact &= match measure {
+                Measure::Co2e | Measure::GasCo2e(_) => acc.inexact_rows == 0,
+                Measure::EnergyMwh | Measure::EnergyGj => acc.inexact_energy_rows == 0,
+                Measure::Tce => acc.inexact_tce_rows == 0,
+            };
         }
     }
     let q = decimal::div(total, measure.unit().1)?;
-    Ok((q.value, exact && q.exact))
+    Ok((q.rounded(decimal::FIGURE_DP), exact && q.exact))
+}
+
+/// The canonical spelling of a gas named in a figure (`hfc-134a` → `HFC-134a`).
+pub fn gas_label(comp: &Computation, lower: &str) -> String {
+    comp.chains
+        .iter()
+        .flat_map(|c| c.gases.iter())
+        .map(|g| g.gas())
+        .find(|g| g.eq_ignore_ascii_case(lower))
+        .unwrap_or(lower)
+        .to_string()
 }
 
 /// The names of every figure the computation has, in report order.
@@ -232,6 +247,15 @@ pub fn names(comp: &Computation) -> Vec<String> {
             }
         }
     }
+    // Conventional order: CO2, CH4, N2O, then other gases alphabetically.
+    let rank = |g: &String| match g.as_str() {
+        "co2" => 0,
+        "ch4" => 1,
+        "n2o" => 2,
+        _ => 3,
+    };
+    let mut gases: Vec<String> = gases.into_iter().collect();
+    gases.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
     let mut v: Vec<String> = vec!["ghg.scope1".into()];
     v.extend(gases.iter().map(|g| format!("ghg.scope1.{g}")));
     v.extend([
@@ -293,7 +317,11 @@ pub fn compute_figure(
                 return Ok(None);
             }
             let q = decimal::div(n.value, d.value)?;
-            (q.value, "t CO2e/MWh", n.exact && d.exact && q.exact)
+            (
+                q.rounded(decimal::FIGURE_DP),
+                "t CO2e/MWh",
+                n.exact && d.exact && q.exact,
+            )
         }
         Definition::Change { of } => {
             if !years.contains(&(year - 1)) {
@@ -312,7 +340,11 @@ pub fn compute_figure(
                 decimal::mul(decimal::sub(now.value, prev.value)?, Decimal::ONE_HUNDRED)?,
                 prev.value,
             )?;
-            (q.value, "%", now.exact && prev.exact && q.exact)
+            (
+                q.rounded(decimal::FIGURE_DP),
+                "%",
+                now.exact && prev.exact && q.exact,
+            )
         }
     };
     Ok(Some(Figure {

@@ -82,7 +82,7 @@ pub struct Applied<D: Dim> {
     /// The resulting quantity.
     pub qty: Qty<D>,
     /// False when the factor's denominator did not divide the product exactly, so the value was
-    /// rounded once at 28 decimal places (recorded on the calculation line).
+    /// rounded once to `decimal::LINE_DP` places of the base unit (recorded on the line).
     pub exact: bool,
 }
 
@@ -159,7 +159,7 @@ impl<D: Dim> Qty<D> {
         }
         let q = decimal::div(product, f.per)?;
         Ok(Applied {
-            qty: Qty::from_base(q.value),
+            qty: Qty::from_base(q.rounded(decimal::LINE_DP)),
             exact: q.exact,
         })
     }
