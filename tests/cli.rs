@@ -1,0 +1,150 @@
+//! The real binary against the reference fixture: the README's commands and their output.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+const FIX: &str = "fixtures/xiaomi-2025";
+
+#[test]
+fn compute_prints_the_inventory_with_editions_and_accounting() {
+    let (code, out, err) = run(&["compute", FIX]);
+    assert_eq!(code, 0, "{err}");
+    for needle in [
+        "Scope 1",
+        "of which CO2",
+        "of which CH4",
+        "of which N2O",
+        "Scope 2 (location-based)",
+        "Total (scope 1 + 2, location-based)",
+        "MWh",
+        "GJ",
+        "tce",
+        "intensity.ghg_per_energy",
+        "-7.0%",
+        "cn-mee-grid@2023",
+        "ipcc-gwp@ar5",
+        "energy.csv: 15 rows read = 15 used + 0 rejected",
+    ] {
+        assert!(out.contains(needle), "missing `{needle}` in\n{out}");
+    }
+}
+
+#[test]
+fn figures_json_gives_exact_decimal_strings() {
+    let (code, out, _) = run(&["figures", FIX, "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let arr = v.as_array().unwrap();
+    assert!(arr
+        .iter()
+        .all(|f| f["value"].is_string() && f["unit"].is_string() && f["name"].is_string()));
+    let change = arr
+        .iter()
+        .find(|f| f["name"] == "change.intensity.ghg_per_energy" && f["year"] == 2025)
+        .unwrap();
+    assert_eq!(change["unit"], "%");
+    let value: rust_decimal::Decimal = change["value"].as_str().unwrap().parse().unwrap();
+    assert_eq!(value.round().to_string(), "-7");
+    let s2 = arr
+        .iter()
+        .find(|f| f["name"] == "ghg.scope2.location" && f["year"] == 2025)
+        .unwrap();
+    assert_eq!(s2["value"], "293334.8");
+}
+
+#[test]
+fn explain_lists_rows_that_sum_exactly_to_the_figure() {
+    let (code, out, err) = run(&["explain", FIX, "ghg.scope2.location", "--year", "2025"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("ghg.scope2.location 2025 = 293334.8 t CO2e"),
+        "{out}"
+    );
+    assert!(out.contains("cn-mee-grid@2023:north = 0.6361 kg CO2/kWh"));
+    assert!(
+        out.contains("32000 万kWh = 320000 MWh"),
+        "the Chinese unit conversion is shown"
+    );
+    assert!(
+        out.contains("7 rows sum to 293334.8 t CO2e: equal to the figure"),
+        "{out}"
+    );
+    assert!(out.contains("Sources:"));
+}
+
+#[test]
+fn explain_of_a_derived_figure_shows_its_formula() {
+    let (code, out, _) = run(&["explain", FIX, "change.intensity.ghg_per_energy"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("× 100"), "{out}");
+    let (code, _, err) = run(&["explain", FIX, "ghg.scope9"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown figure `ghg.scope9`"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = run(&["figures", FIX, "--format", "csv"]);
+    let b = run(&["figures", FIX, "--format", "csv"]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn factors_commands() {
+    let (code, out, _) = run(&["factors", "list"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("cn-mee-grid@2023") && out.contains("desnz@2025"));
+    let (code, out, _) = run(&["factors", "show", "cn-mee-grid@2023:north"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("cn-mee-grid@2023:north = 0.6361 kg CO2/kWh"),
+        "{out}"
+    );
+    assert!(out.contains("publisher:") && out.contains("address:"));
+    let (code, out, _) = run(&["factors", "diff", "cn-mee-grid@2022", "cn-mee-grid@2023"]);
+    assert_eq!(code, 0);
+    // North China: (0.6361 − 0.6776) / 0.6776 = −6.1%.
+    assert!(
+        out.lines().any(|l| l.contains("north ")
+            && l.contains("0.6776")
+            && l.contains("0.6361")
+            && l.contains("-6.1%")),
+        "{out}"
+    );
+}
+
+#[test]
+fn init_writes_a_project_that_checks_clean() {
+    let dir = std::env::temp_dir().join(format!("carbonledger-init-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_str().unwrap();
+    assert_eq!(run(&["init", d]).0, 0);
+    let (code, out, err) = run(&["check", d]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (0, "", ""),
+        "check prints nothing when all is well"
+    );
+    let (code, _, err) = run(&["init", d]);
+    assert_eq!(code, 3, "init never overwrites");
+    assert!(err.contains("already exist"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&["compute", FIX, "--format", "xml"]).0, 2);
+    assert_eq!(run(&["frobnicate"]).0, 2);
+}

@@ -1,0 +1,71 @@
+//! Helpers for tests that build small projects in temporary folders.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use carbonledger::calc::{compute, Computation, RunOptions};
+use carbonledger::figures::compute_figure;
+use carbonledger::project::Project;
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A manifest for 2024–2025 with the given consolidation and editions for both years.
+pub fn manifest(consolidation: &str, grid_2025: &str) -> String {
+    format!(
+        r#"organisation = "Test"
+reporting_years = [2024, 2025]
+base_year = 2024
+consolidation = "{consolidation}"
+[factors]
+purchased_heat = "gbt-32150:heat"
+[years.2024.editions]
+cn-mee-grid = "2022"
+ipcc-2006 = "2006"
+ipcc-gwp = "ar5"
+gbt-2589 = "2020"
+gbt-32150 = "2025"
+[years.2025.editions]
+cn-mee-grid = "{grid_2025}"
+ipcc-2006 = "2006"
+ipcc-gwp = "ar5"
+gbt-2589 = "2020"
+gbt-32150 = "2025"
+"#
+    )
+}
+
+/// Writes a project into a fresh temporary folder.
+pub fn project(toml: &str, facilities: &str, energy: &str, fugitive: Option<&str>) -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("carbonledger-test-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("carbonledger.toml"), toml).unwrap();
+    std::fs::write(dir.join("facilities.csv"), facilities).unwrap();
+    std::fs::write(dir.join("energy.csv"), energy).unwrap();
+    if let Some(f) = fugitive {
+        std::fs::write(dir.join("fugitive.csv"), f).unwrap();
+    }
+    dir
+}
+
+/// Opens and computes; panics with the diagnostics on failure (tests only).
+pub fn run(dir: &PathBuf, strict: bool) -> (Project, Computation) {
+    let p = Project::open(dir).unwrap_or_else(|d| panic!("{d:#?}"));
+    let c = compute(&p, RunOptions { strict }).unwrap_or_else(|d| panic!("{d:#?}"));
+    (p, c)
+}
+
+/// The exact value of a figure.
+pub fn fig(p: &Project, c: &Computation, name: &str, year: i32) -> Decimal {
+    compute_figure(c, &p.manifest.reporting_years, name, year)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no figure {name} {year}"))
+        .value
+}
+
+/// Parses a decimal literal.
+pub fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}

@@ -1,0 +1,155 @@
+//! The factor library is validated as a whole: every built-in edition loads, carries a complete
+//! citation, and its values parse; broken editions are refused with the file and line.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use carbonledger::factors::{parse_edition, FactorRef, Library};
+use rust_decimal::Decimal;
+
+#[test]
+fn every_builtin_edition_loads_with_a_citation() {
+    let lib = Library::builtin().unwrap_or_else(|d| panic!("{d:#?}"));
+    let ids: Vec<String> = lib.editions().map(|e| e.id()).collect();
+    for required in [
+        "cn-mee-grid@2021",
+        "cn-mee-grid@2022",
+        "cn-mee-grid@2023",
+        "ipcc-2006@2006",
+        "ipcc-gwp@ar4",
+        "ipcc-gwp@ar5",
+        "ipcc-gwp@ar6",
+        "gbt-2589@2020",
+        "desnz@2025",
+    ] {
+        assert!(
+            ids.iter().any(|i| i == required),
+            "{required} missing from {ids:?}"
+        );
+    }
+    for e in lib.editions() {
+        let c = &e.citation;
+        for f in [
+            &c.publisher,
+            &c.title,
+            &c.published,
+            &c.table,
+            &c.licence,
+            &c.url,
+        ] {
+            assert!(!f.trim().is_empty(), "{}: empty citation field", e.id());
+        }
+        assert!(!e.factors.is_empty(), "{} has no values", e.id());
+        assert!(
+            ["high", "medium", "low"].contains(&e.verification.confidence.as_str()),
+            "{}: confidence",
+            e.id()
+        );
+    }
+}
+
+#[test]
+fn spot_values_are_the_published_ones() {
+    let lib = Library::builtin().unwrap();
+    let v = |r: &str| lib.get(&FactorRef::parse(r).unwrap()).unwrap().1.value;
+    // MEE/NBS: North China grid 0.6776 (2022) and 0.6361 (2023); national fossil 0.8273 (2023).
+    assert_eq!(v("cn-mee-grid@2022:north"), Decimal::new(6776, 4));
+    assert_eq!(v("cn-mee-grid@2023:north"), Decimal::new(6361, 4));
+    assert_eq!(v("cn-mee-grid@2023:national_fossil"), Decimal::new(8273, 4));
+    // IPCC 2006 Table 1.4: natural gas 56 100 kg CO2/TJ; AR5 CH4 28, AR6 N2O 273.
+    assert_eq!(v("ipcc-2006@2006:natural_gas.co2"), Decimal::from(56100));
+    assert_eq!(v("ipcc-gwp@ar5:ch4"), Decimal::from(28));
+    assert_eq!(v("ipcc-gwp@ar6:n2o"), Decimal::from(273));
+}
+
+/// Blends are shipped as printed; their composition (ASHRAE 34: R-410A 50/50 HFC-32/HFC-125;
+/// R-404A 44/52/4 HFC-125/HFC-143a/HFC-134a) must reproduce them from the component GWPs
+/// (exactly for AR5 and AR6; AR4's R-410A is printed rounded to 2088 from 2087.5).
+#[test]
+fn blend_gwps_agree_with_their_composition() {
+    let lib = Library::builtin().unwrap();
+    for ed in ["ar4", "ar5", "ar6"] {
+        let v = |k: &str| {
+            lib.get(&FactorRef::parse(&format!("ipcc-gwp@{ed}:{k}")).unwrap())
+                .unwrap()
+                .1
+                .value
+        };
+        let r410a = Decimal::new(5, 1) * v("hfc-32") + Decimal::new(5, 1) * v("hfc-125");
+        let r404a = Decimal::new(44, 2) * v("hfc-125")
+            + Decimal::new(52, 2) * v("hfc-143a")
+            + Decimal::new(4, 2) * v("hfc-134a");
+        if ed == "ar4" {
+            assert_eq!(r410a.round(), v("r-410a"), "{ed} R-410A");
+            assert_eq!(r404a.round(), v("r-404a").round(), "{ed} R-404A");
+        } else {
+            assert_eq!(r410a.normalize(), v("r-410a").normalize(), "{ed} R-410A");
+            assert_eq!(r404a.normalize(), v("r-404a").normalize(), "{ed} R-404A");
+        }
+    }
+}
+
+const TOML_OK: &str = r#"set = "x"
+edition = "1"
+description = "test"
+[citation]
+publisher = "P"
+title = "T"
+published = "2020"
+table = "Table 1"
+licence = "L"
+url = "https://example.org"
+"#;
+
+#[test]
+fn broken_editions_are_refused_with_file_and_line() {
+    let header = "key,value,unit,gas,basis,table,note\n";
+    let cases = [
+        (
+            format!("{header}a,1,kg CO2/kWh,CO2,,t,\na,2,kg CO2/kWh,CO2,,t,\n"),
+            "duplicate-factor-key",
+            "<t>/x/1/factors.csv:3:1",
+        ),
+        (
+            format!("{header}a,1,kg CO2/kWhh,CO2,,t,\n"),
+            "unknown-unit-in-factor",
+            "<t>/x/1/factors.csv:2:3",
+        ),
+        (
+            format!("{header}a,1,kg CH4/kWh,CO2,,t,\n"),
+            "factor-gas-mismatch",
+            "<t>/x/1/factors.csv:2:4",
+        ),
+        (
+            format!("{header}a,1.2.3,kg CO2/kWh,CO2,,t,\n"),
+            "malformed-number",
+            "<t>/x/1/factors.csv:2:2",
+        ),
+    ];
+    for (csv, code, at) in cases {
+        let err = parse_edition("<t>/x/1", TOML_OK, &csv, "test").unwrap_err();
+        let code = if code == "unknown-unit-in-factor" {
+            "bad-factor-unit"
+        } else {
+            code
+        };
+        assert_eq!(err[0].code, code, "{csv}");
+        assert_eq!(err[0].span.to_string(), at, "{csv}");
+    }
+    let no_url = TOML_OK.replace("url = \"https://example.org\"", "url = \"\"");
+    let err = parse_edition(
+        "<t>/x/1",
+        &no_url,
+        &format!("{header}a,1,kg CO2/kWh,CO2,,t,\n"),
+        "test",
+    )
+    .unwrap_err();
+    assert_eq!(err[0].code, "missing-citation");
+    let no_citation = TOML_OK.split("[citation]").next().unwrap().to_string();
+    let err = parse_edition(
+        "<t>/x/1",
+        &no_citation,
+        &format!("{header}a,1,kg CO2/kWh,CO2,,t,\n"),
+        "test",
+    )
+    .unwrap_err();
+    assert_eq!(err[0].code, "bad-edition-file");
+}
