@@ -5,7 +5,7 @@ use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
 use crate::ingest::{read_table, Column, RowRef};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -35,7 +35,7 @@ pub struct Facility {
 pub struct Facilities {
     /// In id order.
     pub list: Vec<Facility>,
-    by_id: BTreeMap<String, usize>,
+    by_id: FxHashMap<String, usize>,
 }
 
 impl Facilities {

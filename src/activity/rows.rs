@@ -110,15 +110,37 @@ pub struct Activity {
     pub factor: Option<FactorRef>,
 }
 
-/// The identity of a row for duplicate detection: two rows with equal keys are the same
-/// record entered twice (facility, period, subject, quantity, unit and `ref` all equal).
-pub fn duplicate_key(row: &RowRef<'_>, subject_col: usize, ref_col: usize) -> String {
+/// The columns that make a row's identity for duplicate detection: two rows equal in all of
+/// them (facility, period, subject, quantity, unit and `ref`) are one record entered twice.
+pub fn identity_columns(ref_col: usize) -> [usize; 6] {
+    [0, 1, 2, 3, 4, ref_col]
+}
+
+/// The identity of a row as text (used only to confirm duplicate candidates).
+pub fn duplicate_key(row: &RowRef<'_>, ref_col: usize) -> String {
     let mut k = String::with_capacity(64);
-    for c in [0, 1, subject_col, 3, 4, ref_col] {
+    for c in identity_columns(ref_col) {
         k.push_str(row.get(c));
         k.push('\u{1f}');
     }
     k
+}
+
+/// A 128-bit fingerprint of a row's identity, computed without allocating. Deterministic:
+/// std's SipHash with fixed keys.
+pub fn identity_fingerprint(row: &RowRef<'_>, ref_col: usize) -> (u64, u64) {
+    use std::hash::Hasher;
+    let mut a = std::hash::DefaultHasher::new();
+    let mut b = std::hash::DefaultHasher::new();
+    b.write_u32(0x5bd1_e995);
+    for c in identity_columns(ref_col) {
+        let f = row.get(c).as_bytes();
+        a.write(f);
+        a.write_u8(0x1f);
+        b.write(f);
+        b.write_u8(0x1f);
+    }
+    (a.finish(), b.finish())
 }
 
 fn ragged(row: &RowRef<'_>, expected: usize) -> Diagnostic {

@@ -10,8 +10,8 @@
 use super::chain::{calculate, Accum, Chain};
 use super::resolve::{ResolveError, ResolveOptions, Resolver};
 use crate::activity::{
-    duplicate_key, parse_energy_row, parse_fugitive_row, Activity, Subject, ENERGY_COLUMNS,
-    FUGITIVE_COLUMNS,
+    duplicate_key, identity_fingerprint, parse_energy_row, parse_fugitive_row, Activity, Subject,
+    ENERGY_COLUMNS, FUGITIVE_COLUMNS,
 };
 use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
@@ -20,8 +20,8 @@ use crate::ingest::{read_table, Column, RowRef};
 use crate::project::Project;
 use crate::units::{lookup, DimKind};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// The activity files a project may have.
@@ -141,37 +141,30 @@ struct ChainKey {
     factor: Option<FactorRef>,
 }
 
-/// A fixed-size Bloom filter (32 MiB) over row identities; deterministic hashing.
+/// A fixed-size (32 MiB) blocked Bloom filter over row identities: each identity sets six
+/// bits inside one 512-bit block, so a lookup touches one cache line.
 struct Bloom {
-    bits: Vec<u64>,
+    blocks: Vec<[u64; 8]>,
 }
 
-const BLOOM_BITS_LOG2: u32 = 28;
-
-fn fingerprint(key: &str) -> (u64, u64) {
-    let mut a = std::hash::DefaultHasher::new();
-    key.hash(&mut a);
-    let mut b = std::hash::DefaultHasher::new();
-    (0x5bd1_e995_u32, key).hash(&mut b);
-    (a.finish(), b.finish() | 1)
-}
+/// 2^16 blocks of 512 bits = 32 MiB.
+const BLOOM_BLOCKS_LOG2: u32 = 16;
 
 impl Bloom {
     fn new() -> Self {
         Bloom {
-            bits: vec![0; 1 << (BLOOM_BITS_LOG2 - 6)],
+            blocks: vec![[0; 8]; 1 << BLOOM_BLOCKS_LOG2],
         }
     }
     /// Inserts; returns true if the identity may have been seen before.
     fn insert(&mut self, (h1, h2): (u64, u64)) -> bool {
+        let block = &mut self.blocks[(h1 >> (64 - BLOOM_BLOCKS_LOG2)) as usize];
         let mut seen = true;
-        for i in 0..4u64 {
-            let bit = h1.wrapping_add(i.wrapping_mul(h2)) >> (64 - BLOOM_BITS_LOG2);
+        for i in 0..6 {
+            let bit = (h2 >> (i * 9)) & 511;
             let (w, m) = ((bit >> 6) as usize, 1u64 << (bit & 63));
-            if self.bits[w] & m == 0 {
-                seen = false;
-                self.bits[w] |= m;
-            }
+            seen &= block[w] & m != 0;
+            block[w] |= m;
         }
         seen
     }
@@ -207,7 +200,7 @@ fn rejected_quantity(row: &RowRef<'_>, stats: &mut FileStats) {
 struct Pass<'p> {
     project: &'p Project,
     resolver: Resolver<'p>,
-    cache: HashMap<ChainKey, Result<usize, ResolveError>>,
+    cache: FxHashMap<ChainKey, Result<usize, ResolveError>>,
     comp: Computation,
 }
 
@@ -221,7 +214,7 @@ impl<'p> Pass<'p> {
                     strict: options.strict,
                 },
             ),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
             comp: Computation::default(),
         }
     }
@@ -274,7 +267,7 @@ impl<'p> Pass<'p> {
         let res = read_table(&shown, reader, file.columns(), |row| {
             stats.read += 1;
             if let Some((bloom, candidates)) = bloom.as_mut() {
-                let fp = fingerprint(&duplicate_key(row, 2, file.ref_col()));
+                let fp = identity_fingerprint(row, file.ref_col());
                 if bloom.insert(fp) {
                     candidates.insert(fp);
                 }
@@ -380,7 +373,7 @@ fn confirm_duplicates(
     project: &Project,
     file: InputFile,
     candidates: &HashSet<(u64, u64)>,
-) -> Result<Vec<(u64, u64)>, Vec<Diagnostic>> {
+) -> Result<Vec<(u64, u64, String)>, Vec<Diagnostic>> {
     let shown = project.shown(file.name());
     let handle = std::fs::File::open(project.path(file.name())).map_err(|e| {
         vec![Diagnostic::error(
@@ -396,10 +389,10 @@ fn confirm_duplicates(
         std::io::BufReader::new(handle),
         file.columns(),
         |row| {
-            let key = duplicate_key(row, 2, file.ref_col());
-            if candidates.contains(&fingerprint(&key)) {
+            if candidates.contains(&identity_fingerprint(row, file.ref_col())) {
+                let key = duplicate_key(row, file.ref_col());
                 match first.get(&key) {
-                    Some(&l) => dups.push((row.line(), l)),
+                    Some(&l) => dups.push((row.line(), l, row.text())),
                     None => {
                         first.insert(key, row.line());
                     }
@@ -451,7 +444,7 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
         Some(&mut candidates),
         &mut |_| {},
     )?;
-    let mut dups: BTreeMap<InputFile, Vec<(u64, u64)>> = BTreeMap::new();
+    let mut dups: BTreeMap<InputFile, Vec<(u64, u64, String)>> = BTreeMap::new();
     for (file, cands) in &candidates {
         if !cands.is_empty() {
             let found = confirm_duplicates(project, *file, cands)?;
@@ -465,15 +458,16 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
     }
     let exclude: BTreeMap<InputFile, BTreeSet<u64>> = dups
         .iter()
-        .map(|(f, v)| (*f, v.iter().map(|(l, _)| *l).collect()))
+        .map(|(f, v)| (*f, v.iter().map(|(l, _, _)| *l).collect()))
         .collect();
     let mut comp = run_once(project, options, &exclude, None, &mut |_| {})?;
     for (file, found) in &dups {
         let shown = project.shown(file.name());
-        for (line, orig) in found {
+        for (line, orig, text) in found {
             comp.diagnostics.push(
                 Diagnostic::error("duplicate-row", Span::line(&shown, *line), format!("duplicate of line {orig}: same facility, period, {}, quantity, unit and ref", if *file == InputFile::Energy { "carrier" } else { "gas" }))
-                    .with_hint("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)"),
+                    .with_hint("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)")
+                .with_source(text.clone()),
             );
         }
     }
