@@ -4,7 +4,6 @@
 
 use carbonledger::calc::{Accum, Line};
 use carbonledger::decimal::{add, mul, parse_amount};
-use carbonledger::units::{AnyQty, DimKind};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -42,19 +41,58 @@ proptest! {
     /// Summing lines in any order, or in two halves merged afterwards, gives the same totals.
     #[test]
     fn totals_do_not_depend_on_order_or_grouping(values in proptest::collection::vec(amount(), 1..60), split in 0usize..60) {
-        let q = |v: Decimal| AnyQty { kind: DimKind::Energy, base: v };
         let mut forward = Accum::default();
-        for v in &values { forward.add_line(q(*v), &line(*v)).unwrap(); }
+        for v in &values { forward.add_line(&line(*v)).unwrap(); }
         let mut backward = Accum::default();
-        for v in values.iter().rev() { backward.add_line(q(*v), &line(*v)).unwrap(); }
+        for v in values.iter().rev() { backward.add_line(&line(*v)).unwrap(); }
         let k = split.min(values.len());
         let (mut left, mut right) = (Accum::default(), Accum::default());
-        for v in &values[..k] { left.add_line(q(*v), &line(*v)).unwrap(); }
-        for v in &values[k..] { right.add_line(q(*v), &line(*v)).unwrap(); }
+        for v in &values[..k] { left.add_line(&line(*v)).unwrap(); }
+        for v in &values[k..] { right.add_line(&line(*v)).unwrap(); }
         left.merge(&right).unwrap();
         prop_assert_eq!(forward, backward);
         prop_assert_eq!(forward, left);
         let total = values.iter().fold(Decimal::ZERO, |t, v| add(t, *v).unwrap());
         prop_assert_eq!(forward.co2e_kg, total);
+    }
+}
+
+mod folded_plan {
+    use super::*;
+    use carbonledger::calc::{calculate, calculate_stepwise, compute, RunOptions};
+    use carbonledger::project::Project;
+    use carbonledger::units::AnyQty;
+
+    /// The folded plan of every chain of the reference fixture gives exactly the stepwise
+    /// result (activity → energy → gas → CO2e → share) for any quantity.
+    #[test]
+    fn plan_equals_stepwise_on_fixture_chains() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/xiaomi-2025");
+        let p = Project::open(&dir).unwrap();
+        let c = compute(&p, RunOptions::default()).unwrap();
+        let mut runner = proptest::test_runner::TestRunner::default();
+        for chain in &c.chains {
+            assert!(chain.plan.is_some(), "every fixture chain folds");
+            runner
+                .run(&amount(), |q| {
+                    let base = mul(q, chain.activity_unit.scale).unwrap();
+                    let folded = calculate(q, chain).unwrap();
+                    let stepwise = calculate_stepwise(
+                        AnyQty {
+                            kind: chain.activity_kind,
+                            base,
+                        },
+                        chain,
+                    )
+                    .unwrap();
+                    if stepwise.exact && stepwise.exact_energy && stepwise.exact_tce {
+                        prop_assert_eq!(folded, stepwise);
+                    } else {
+                        prop_assert_eq!(folded.co2e_kg.round_dp(6), stepwise.co2e_kg.round_dp(6));
+                    }
+                    Ok(())
+                })
+                .unwrap();
+        }
     }
 }

@@ -6,7 +6,8 @@
 use crate::activity::{Scope, Subject};
 use crate::decimal::CalcError;
 use crate::units::{
-    AnyQty, Applied, Co2e, CoalEquivalent, Dim, DimKind, Energy, Factor, GasMass, Mass, Qty, Volume,
+    AnyQty, AnyUnit, Applied, Co2e, CoalEquivalent, Dim, DimKind, Energy, Factor, GasMass, Mass,
+    Qty, Volume,
 };
 use rust_decimal::Decimal;
 
@@ -157,6 +158,8 @@ pub struct Chain {
     pub kind: SourceKind,
     /// Dimension of the activity quantity.
     pub activity_kind: DimKind,
+    /// The unit the rows of this chain are given in.
+    pub activity_unit: AnyUnit,
     /// Consolidation share applied to every result (1 = 100%).
     pub share: Decimal,
     /// Why that share.
@@ -169,6 +172,139 @@ pub struct Chain {
     pub tce: Option<(PerBasis<CoalEquivalent>, UsedFactor)>,
     /// Fallbacks taken while resolving (nearest edition, parent region), in words.
     pub fallbacks: Vec<String>,
+    /// The chain's factors folded into one ratio per result (see `Plan`).
+    pub plan: Option<Plan>,
+}
+
+/// One exact ratio from a row's quantity (in the row's unit) to a result in base units, after
+/// the consolidation share: `result = quantity × num / per`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Folded {
+    num: Decimal,
+    per: Decimal,
+}
+
+impl Folded {
+    fn new(num: Decimal, per: Decimal) -> Result<Self, CalcError> {
+        let q = crate::decimal::div(num, per)?;
+        Ok(if q.exact {
+            Folded {
+                num: q.value,
+                per: Decimal::ONE,
+            }
+        } else {
+            Folded { num, per }
+        })
+    }
+    fn then<N: Dim, D: Dim>(self, f: &Factor<N, D>) -> Result<Self, CalcError> {
+        Folded::new(
+            crate::decimal::mul(self.num, f.num())?,
+            crate::decimal::mul(self.per, f.per())?,
+        )
+    }
+    fn scaled(self, k: Decimal) -> Result<Self, CalcError> {
+        Folded::new(crate::decimal::mul(self.num, k)?, self.per)
+    }
+    fn apply(self, quantity: Decimal) -> Result<(Decimal, bool), CalcError> {
+        let p = crate::decimal::mul(quantity, self.num)?;
+        if self.per == Decimal::ONE {
+            return Ok((p, true));
+        }
+        let q = crate::decimal::div(p, self.per)?;
+        Ok((q.rounded(crate::decimal::LINE_DP), q.exact))
+    }
+}
+
+/// A chain's factors folded, once per chain, into one exact ratio per result: the row's unit
+/// scale, calorific value, emission factor, GWP and consolidation share multiplied together.
+/// A row then costs one multiplication per result and, in the common case where the ratio
+/// terminates, no division. The stepwise calculation (`calculate_stepwise`) is the reference:
+/// the two agree exactly whenever the stepwise one is exact (tested).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    energy: Option<Folded>,
+    gas_mass: [Option<Folded>; MAX_GASES],
+    gas_co2e: [Option<Folded>; MAX_GASES],
+    tce: Option<Folded>,
+}
+
+impl Plan {
+    /// Folds a chain, or `None` when a folded ratio would not fit a decimal exactly (the
+    /// stepwise calculation is then used).
+    pub fn build(chain: &Chain) -> Option<Plan> {
+        Self::try_build(chain).ok()
+    }
+
+    fn try_build(chain: &Chain) -> Result<Plan, CalcError> {
+        let unit = Folded::new(chain.activity_unit.scale, Decimal::ONE)?;
+        let energy = match &chain.energy {
+            EnergyConv::Direct => Some(unit),
+            EnergyConv::FromMass(f, _) => Some(unit.then(f)?),
+            EnergyConv::FromVolume(f, _) => Some(unit.then(f)?),
+            EnergyConv::None => None,
+        };
+        let per_basis = |b: &PerBasisAny| -> Result<Folded, CalcError> {
+            match b {
+                PerBasisAny::Energy(num, per) => energy
+                    .ok_or(CalcError::DivisionByZero { a: Decimal::ZERO })
+                    .and_then(|e| {
+                        Folded::new(
+                            crate::decimal::mul(e.num, *num)?,
+                            crate::decimal::mul(e.per, *per)?,
+                        )
+                    }),
+                PerBasisAny::Direct(num, per) => Folded::new(
+                    crate::decimal::mul(unit.num, *num)?,
+                    crate::decimal::mul(unit.per, *per)?,
+                ),
+            }
+        };
+        let mut plan = Plan {
+            energy: None,
+            gas_mass: [None; MAX_GASES],
+            gas_co2e: [None; MAX_GASES],
+            tce: None,
+        };
+        for (i, step) in chain.gases.iter().enumerate().take(MAX_GASES) {
+            let (mass, co2e) = match step {
+                GasStep::Gas { factor, gwp, .. } => {
+                    let mass = match factor {
+                        Some((f, _)) => per_basis(&PerBasisAny::of(f))?,
+                        None => unit,
+                    };
+                    (mass, mass.then(gwp)?)
+                }
+                GasStep::Co2e { factor, .. } => {
+                    let c = per_basis(&PerBasisAny::of(factor))?;
+                    (c, c)
+                }
+            };
+            plan.gas_mass[i] = Some(mass.scaled(chain.share)?);
+            plan.gas_co2e[i] = Some(co2e.scaled(chain.share)?);
+        }
+        plan.energy = energy.map(|e| e.scaled(chain.share)).transpose()?;
+        plan.tce = match &chain.tce {
+            Some((f, _)) => Some(per_basis(&PerBasisAny::of(f))?.scaled(chain.share)?),
+            None => None,
+        };
+        Ok(plan)
+    }
+}
+
+/// A per-basis factor with its dimension erased, for folding.
+enum PerBasisAny {
+    Energy(Decimal, Decimal),
+    Direct(Decimal, Decimal),
+}
+
+impl PerBasisAny {
+    fn of<N: Dim>(p: &PerBasis<N>) -> Self {
+        match p {
+            PerBasis::Energy(f) => PerBasisAny::Energy(f.num(), f.per()),
+            PerBasis::Mass(f) => PerBasisAny::Direct(f.num(), f.per()),
+            PerBasis::Volume(f) => PerBasisAny::Direct(f.num(), f.per()),
+        }
+    }
 }
 
 impl Chain {
@@ -223,11 +359,56 @@ pub struct Line {
     pub exact_tce: bool,
 }
 
-/// Calculates one row: a pure function of the activity quantity and its resolved chain.
+/// Calculates one row: a pure function of the row's quantity (in the chain's unit) and its
+/// resolved chain, through the chain's folded plan when it has one.
+pub fn calculate(quantity: Decimal, chain: &Chain) -> Result<Line, LineError> {
+    let Some(plan) = &chain.plan else {
+        let base = crate::decimal::mul(quantity, chain.activity_unit.scale)?;
+        return calculate_stepwise(
+            AnyQty {
+                kind: chain.activity_kind,
+                base,
+            },
+            chain,
+        );
+    };
+    let mut line = Line {
+        exact: true,
+        exact_energy: true,
+        exact_tce: true,
+        ..Line::default()
+    };
+    if let Some(f) = plan.energy {
+        let (v, e) = f.apply(quantity)?;
+        line.energy_j = Some(v);
+        line.exact_energy = e;
+    }
+    let mut total = Decimal::ZERO;
+    for i in 0..MAX_GASES {
+        if let (Some(m), Some(c)) = (plan.gas_mass[i], plan.gas_co2e[i]) {
+            let (mv, me) = m.apply(quantity)?;
+            let (cv, ce) = c.apply(quantity)?;
+            line.gas_kg[i] = mv;
+            line.gas_co2e_kg[i] = cv;
+            line.exact &= me && ce;
+            total = crate::decimal::add(total, cv)?;
+        }
+    }
+    line.co2e_kg = total;
+    if let Some(f) = plan.tce {
+        let (v, e) = f.apply(quantity)?;
+        line.tce_kgce = Some(v);
+        line.exact_tce = e;
+    }
+    Ok(line)
+}
+
+/// Calculates one row step by step (activity → energy → gas → CO2e → share): the reference
+/// implementation, also used when a chain cannot be folded.
 ///
 /// The consolidation share is applied last, to each result, so that a line's trace reads
 /// activity → energy → gas → CO2e → share.
-pub fn calculate(activity: AnyQty, chain: &Chain) -> Result<Line, LineError> {
+pub fn calculate_stepwise(activity: AnyQty, chain: &Chain) -> Result<Line, LineError> {
     let (energy, exact_energy): (Option<Qty<Energy>>, bool) = match &chain.energy {
         EnergyConv::Direct => (
             Some(activity.typed::<Energy>().map_err(LineError::Dimension)?),
@@ -306,8 +487,6 @@ pub fn calculate(activity: AnyQty, chain: &Chain) -> Result<Line, LineError> {
 pub struct Accum {
     /// Rows summed.
     pub rows: u64,
-    /// Sum of activity quantities (base units of the activity's dimension), before the share.
-    pub activity: Decimal,
     /// Energy (J), after the share.
     pub energy_j: Decimal,
     /// Standard coal (kgce), after the share.
@@ -328,10 +507,9 @@ pub struct Accum {
 
 impl Accum {
     /// Adds one line.
-    pub fn add_line(&mut self, activity: AnyQty, line: &Line) -> Result<(), CalcError> {
+    pub fn add_line(&mut self, line: &Line) -> Result<(), CalcError> {
         use crate::decimal::add;
         self.rows += 1;
-        self.activity = add(self.activity, activity.base)?;
         self.energy_j = add(self.energy_j, line.energy_j.unwrap_or_default())?;
         self.tce_kgce = add(self.tce_kgce, line.tce_kgce.unwrap_or_default())?;
         for i in 0..MAX_GASES {
@@ -349,7 +527,6 @@ impl Accum {
     pub fn merge(&mut self, other: &Accum) -> Result<(), CalcError> {
         use crate::decimal::add;
         self.rows += other.rows;
-        self.activity = add(self.activity, other.activity)?;
         self.energy_j = add(self.energy_j, other.energy_j)?;
         self.tce_kgce = add(self.tce_kgce, other.tce_kgce)?;
         for i in 0..MAX_GASES {

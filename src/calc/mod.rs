@@ -8,8 +8,8 @@ mod run;
 mod trace;
 
 pub use chain::{
-    calculate, Accum, Chain, EnergyConv, GasStep, Line, LineError, PerBasis, SourceKind,
-    UsedFactor, MAX_GASES,
+    calculate, calculate_stepwise, Accum, Chain, EnergyConv, Folded, GasStep, Line, LineError,
+    PerBasis, Plan, SourceKind, UsedFactor, MAX_GASES,
 };
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{

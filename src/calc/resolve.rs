@@ -309,9 +309,10 @@ impl<'p> Resolver<'p> {
         year: i32,
         facility: usize,
         subject: &Subject,
-        activity_kind: DimKind,
+        activity_unit: crate::units::AnyUnit,
         explicit: Option<&FactorRef>,
     ) -> Result<Chain, ResolveError> {
+        let activity_kind = activity_unit.kind;
         let mut fallbacks = Vec::new();
         let (share, share_reason) = self.share(facility);
         let fam = &self.project.manifest.families;
@@ -322,12 +323,14 @@ impl<'p> Resolver<'p> {
             scope: Scope::Scope1,
             kind: SourceKind::Fugitive,
             activity_kind,
+            activity_unit,
             share,
             share_reason,
             energy: EnergyConv::None,
             gases: Vec::new(),
             tce: None,
             fallbacks: Vec::new(),
+            plan: None,
         };
         let carrier = match subject {
             Subject::Gas(gas) => {
@@ -339,6 +342,7 @@ impl<'p> Resolver<'p> {
                     gwp_used,
                 });
                 chain.fallbacks = fallbacks;
+                chain.plan = super::chain::Plan::build(&chain);
                 return Ok(chain);
             }
             Subject::Carrier(c) => *c,
@@ -434,6 +438,7 @@ impl<'p> Resolver<'p> {
             &mut fallbacks,
         )?);
         chain.fallbacks = fallbacks;
+        chain.plan = super::chain::Plan::build(&chain);
         Ok(chain)
     }
 

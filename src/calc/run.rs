@@ -18,7 +18,7 @@ use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
 use crate::ingest::{read_table, Column, RowRef};
 use crate::project::Project;
-use crate::units::{lookup, DimKind};
+use crate::units::lookup;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -137,7 +137,7 @@ struct ChainKey {
     year: i32,
     facility: usize,
     subject: Subject,
-    kind: DimKind,
+    unit: &'static str,
     factor: Option<FactorRef>,
 }
 
@@ -147,8 +147,8 @@ struct Bloom {
     blocks: Vec<[u64; 8]>,
 }
 
-/// 2^16 blocks of 512 bits = 32 MiB.
-const BLOOM_BLOCKS_LOG2: u32 = 16;
+/// 2^19 blocks of 512 bits = 2^28 bits = 32 MiB.
+const BLOOM_BLOCKS_LOG2: u32 = 19;
 
 impl Bloom {
     fn new() -> Self {
@@ -299,7 +299,7 @@ impl<'p> Pass<'p> {
                 year,
                 facility: activity.facility,
                 subject: activity.subject.clone(),
-                kind: activity.unit.kind,
+                unit: activity.unit.symbol,
                 factor: activity.factor.clone(),
             };
             let id = match cache.get(&key) {
@@ -310,7 +310,7 @@ impl<'p> Pass<'p> {
                             year,
                             activity.facility,
                             &activity.subject,
-                            activity.qty.kind,
+                            activity.unit,
                             activity.factor.as_ref(),
                         )
                         .map(|chain| {
@@ -333,10 +333,10 @@ impl<'p> Pass<'p> {
                 }
             };
             let chain = &comp.chains[id];
-            let line = calculate(activity.qty, chain);
+            let line = calculate(activity.quantity, chain);
             let added = line.as_ref().map_err(|e| e.to_string()).and_then(|l| {
                 let mut next = comp.accums[id];
-                next.add_line(activity.qty, l).map_err(|e| e.to_string())?;
+                next.add_line(l).map_err(|e| e.to_string())?;
                 Ok((next, *l))
             });
             match added {

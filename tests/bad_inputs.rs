@@ -1,0 +1,830 @@
+//! Every diagnostic against a file that triggers it: `fixtures/bad/base/` is a minimal valid
+//! project, and each sibling folder `fixtures/bad/<case>/` holds exactly one file that replaces
+//! its namesake in a copy of base. Each test pins the exit code, the exact first diagnostic
+//! line (with the temporary project folder shown as `<DIR>`), the hint and the error count,
+//! and checks that nothing panics.
+//!
+//! Tests marked `#[ignore = "bug: …"]` describe the behaviour we want, not the current one.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad")
+}
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh copy of `base/` with the files of `case` laid over it.
+fn project(case: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "carbonledger-bad-{}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst),
+        case
+    ));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let mut sources = vec![cases_dir().join("base")];
+    if case != "base" {
+        sources.push(cases_dir().join(case));
+    }
+    for src in sources {
+        for entry in fs::read_dir(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display())) {
+            let entry = entry.unwrap();
+            fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+/// Runs `carbonledger <args[0]> DIR <args[1..]>`; the folder is shown as `<DIR>` in the output.
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let (sub, rest) = args.split_first().expect("a subcommand");
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg(sub)
+        .arg(dir)
+        .args(rest)
+        .output()
+        .unwrap();
+    let shown = dir.display().to_string();
+    let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&shown, "<DIR>");
+    let code = out.status.code().unwrap_or(-1);
+    let (stdout, stderr) = (clean(&out.stdout), clean(&out.stderr));
+    assert_no_panic(code, &stderr);
+    (code, stdout, stderr)
+}
+
+/// Runs a command on a copy of base overlaid with `case`.
+fn run_case(case: &str, args: &[&str]) -> (i32, String, String) {
+    let dir = project(case);
+    let result = run_in(&dir, args);
+    let _ = fs::remove_dir_all(&dir);
+    result
+}
+
+fn assert_no_panic(code: i32, stderr: &str) {
+    assert_ne!(code, 101, "the program panicked:\n{stderr}");
+    assert_ne!(code, -1, "the program was killed by a signal:\n{stderr}");
+    assert!(
+        !stderr.contains("panicked"),
+        "the program panicked:\n{stderr}"
+    );
+}
+
+/// The `  = hint: ` line of the first diagnostic, if it has one.
+fn first_hint(stderr: &str) -> Option<&str> {
+    stderr
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .find_map(|l| l.strip_prefix("  = hint: "))
+}
+
+/// The `  | ` source line of the first diagnostic, if it has one.
+fn first_source(stderr: &str) -> Option<&str> {
+    stderr
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .find_map(|l| l.strip_prefix("  | "))
+}
+
+fn summary(errors: usize) -> String {
+    format!(
+        "{errors} error{}, 0 warnings",
+        if errors == 1 { "" } else { "s" }
+    )
+}
+
+/// `check` on `case` exits 1 with `first` as the first line of standard error, `hint` as its
+/// hint (None: no hint line) and `errors` errors in all. Returns standard error.
+fn expect(case: &str, args: &[&str], first: &str, hint: Option<&str>, errors: usize) -> String {
+    let (code, out, err) = run_case(case, args);
+    assert_eq!(code, 1, "exit code for {case}; stderr:\n{err}");
+    assert_eq!(out, "", "nothing on stdout for {case}");
+    assert_eq!(
+        err.lines().next().unwrap_or(""),
+        first,
+        "first line for {case}; stderr:\n{err}"
+    );
+    assert_eq!(first_hint(&err), hint, "hint for {case}; stderr:\n{err}");
+    assert_eq!(
+        err.lines().last().unwrap_or(""),
+        summary(errors),
+        "summary for {case}; stderr:\n{err}"
+    );
+    err
+}
+
+fn check(case: &str, first: &str, hint: Option<&str>) -> String {
+    expect(case, &["check"], first, hint, 1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The base project itself is clean.
+
+#[test]
+fn base_is_valid() {
+    let (code, out, err) = run_case("base", &["check"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    let (code, _, err) = run_case("base", &["compute"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn each_case_replaces_exactly_one_file_of_base() {
+    let base: Vec<_> = fs::read_dir(cases_dir().join("base"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    for case in fs::read_dir(cases_dir()).unwrap() {
+        let case = case.unwrap();
+        if case.file_name() == "base" {
+            continue;
+        }
+        let files: Vec<_> = fs::read_dir(case.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(files.len(), 1, "{:?} holds {files:?}", case.file_name());
+        assert!(
+            base.contains(&files[0]),
+            "{:?}: {:?} is not a file of base",
+            case.file_name(),
+            files[0]
+        );
+    }
+}
+
+/// Every case under every reporting command: a diagnostic and exit 1 (or 0 where only a
+/// fallback warning is involved), never a panic or an I/O exit.
+#[test]
+fn no_case_panics_under_any_command() {
+    let commands: [&[&str]; 6] = [
+        &["check"],
+        &["check", "--strict"],
+        &["compute"],
+        &["compute", "--allow-rejects", "--format", "json"],
+        &["figures", "--allow-rejects", "--format", "csv"],
+        &["explain", "ghg.total.location"],
+    ];
+    for case in fs::read_dir(cases_dir()).unwrap() {
+        let name = case.unwrap().file_name().into_string().unwrap();
+        let dir = project(&name);
+        for args in commands {
+            let (code, _, err) = run_in(&dir, args);
+            assert!(
+                [0, 1].contains(&code),
+                "{name} {args:?}: exit {code}\n{err}"
+            );
+        }
+        let _ = fs::remove_dir_all(&dir);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// energy.csv: values.
+
+#[test]
+fn unknown_unit() {
+    let err = check(
+        "unknown-unit",
+        "error: <DIR>/energy.csv:3:5: unknown unit `kwh` in column `unit` (electricity) [unknown-unit]",
+        Some("did you mean `kWh`?"),
+    );
+    assert_eq!(
+        first_source(&err),
+        Some("PLANT-1,2025,electricity,1100,kwh,,,")
+    );
+}
+
+#[test]
+fn wrong_dimension() {
+    check(
+        "wrong-dimension",
+        "error: <DIR>/energy.csv:3:5: unit `t` is mass, expected energy in column `unit` (electricity) [wrong-dimension]",
+        Some("this column takes a unit of energy"),
+    );
+}
+
+#[test]
+fn wrong_dimension_in_fugitive() {
+    check(
+        "wrong-dimension-fugitive",
+        "error: <DIR>/fugitive.csv:2:5: unit `kWh` is energy, expected mass in column `unit` (mass of gas released) [wrong-dimension]",
+        Some("this column takes a unit of mass"),
+    );
+}
+
+#[test]
+fn malformed_number() {
+    let err = check(
+        "malformed-number",
+        "error: <DIR>/energy.csv:3:4: malformed number `12a` in column `quantity` [malformed-number]",
+        Some("write a plain decimal number such as 1234.5"),
+    );
+    assert_eq!(
+        first_source(&err),
+        Some("PLANT-1,2025,electricity,12a,MWh,,,")
+    );
+}
+
+#[test]
+fn malformed_number_scientific_notation() {
+    check(
+        "scientific-notation",
+        "error: <DIR>/energy.csv:3:4: number `1.2E+07` is in scientific notation in column `quantity` [malformed-number]",
+        Some("write the number in full (1.2E+07 → 12000000); spreadsheets often drop digits in this form"),
+    );
+}
+
+#[test]
+fn malformed_number_too_precise() {
+    check(
+        "too-precise",
+        "error: <DIR>/energy.csv:3:4: number `0.12345678901234567890123456789` has more digits than can be held exactly (28 decimal places) in column `quantity` [malformed-number]",
+        Some("round the input at its source to at most 28 decimal places"),
+    );
+}
+
+#[test]
+fn ambiguous_number() {
+    let err = check(
+        "ambiguous-number",
+        "error: <DIR>/energy.csv:3:4: ambiguous number `1,234`: a comma may be a thousands separator or a decimal comma in column `quantity` [ambiguous-number]",
+        Some("write numbers without grouping and with a point for decimals: 1234.5"),
+    );
+    // The source line is re-quoted as it was written.
+    assert_eq!(
+        first_source(&err),
+        Some("PLANT-1,2025,electricity,\"1,234\",MWh,,,")
+    );
+}
+
+#[test]
+fn negative_quantity() {
+    check(
+        "negative-quantity",
+        "error: <DIR>/energy.csv:3:4: negative quantity -1100 [negative-quantity]",
+        Some("consumption cannot be negative; correct the source row instead of adding a negative one"),
+    );
+}
+
+#[test]
+fn overflow() {
+    check(
+        "overflow",
+        "error: <DIR>/energy.csv:3:4: number `99999999999999999999999999999999` is out of range in column `quantity` [overflow]",
+        Some("use a larger unit (e.g. MWh instead of kWh)"),
+    );
+}
+
+/// A quantity that parses but cannot be converted to base units (J) exactly.
+#[test]
+fn overflow_in_conversion() {
+    check(
+        "overflow-conversion",
+        "error: <DIR>/energy.csv:3:4: 30000000000000000000 MWh cannot be held exactly: overflow: 30000000000000000000 × 3600000000 exceeds the decimal range (±7.9 × 10^28) [overflow]",
+        None,
+    );
+}
+
+#[test]
+#[ignore = "bug: overflow hints suggest a larger unit, which cannot help (every quantity is converted to base units), and the conversion overflow has no hint"]
+fn overflow_hints_are_actionable() {
+    let (_, _, err) = run_case("overflow", &["check"]);
+    let hint = first_hint(&err).unwrap_or("");
+    assert!(!hint.contains("larger unit"), "{err}");
+    let (_, _, err) = run_case("overflow-conversion", &["check"]);
+    assert!(first_hint(&err).is_some(), "{err}");
+}
+
+#[test]
+fn unknown_facility() {
+    check(
+        "unknown-facility",
+        "error: <DIR>/energy.csv:3:1: unknown facility `PLANT-9` [unknown-facility]",
+        Some("facilities.csv defines: PLANT-1"),
+    );
+}
+
+#[test]
+fn unknown_carrier() {
+    check(
+        "unknown-carrier",
+        "error: <DIR>/energy.csv:3:3: unknown carrier `unobtainium` [unknown-carrier]",
+        Some("carriers: electricity, heat, steam, natural_gas, diesel, gasoline, lpg, fuel_oil, jet_kerosene, coal"),
+    );
+}
+
+#[test]
+fn bad_period() {
+    check(
+        "bad-period",
+        "error: <DIR>/energy.csv:3:2: bad period `2025-13` [bad-period]",
+        Some("write a year (2025), a quarter (2025-Q1) or a month (2025-03)"),
+    );
+}
+
+#[test]
+fn period_outside_reporting_years() {
+    check(
+        "period-outside-reporting-years",
+        "error: <DIR>/energy.csv:3:2: period 2023 is outside reporting_years [2024, 2025] [period-outside-reporting-years]",
+        Some("add the year to reporting_years in carbonledger.toml, or move the row to another project"),
+    );
+}
+
+#[test]
+fn no_calorific_value() {
+    check(
+        "no-calorific-value",
+        "error: <DIR>/energy.csv:3:5: no calorific value `natural_gas.ncv` per volume in ipcc-2006 [no-calorific-value]",
+        Some("give the quantity in energy units (GJ, MWh) or mass (t), or add `natural_gas.ncv` per volume to a project factor set listed in [factors] calorific_values"),
+    );
+}
+
+#[test]
+#[ignore = "bug: an empty unit is reported as unknown unit `` with the hint did you mean `%`?"]
+fn missing_value_unit() {
+    let (code, _, err) = run_case("missing-value-unit", &["check"]);
+    assert_eq!(code, 1);
+    let first = err.lines().next().unwrap_or("");
+    assert!(first.starts_with("error: <DIR>/energy.csv:3:5: "), "{err}");
+    assert!(first.ends_with("[missing-value]"), "{err}");
+    assert!(!err.contains("did you mean `%`"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// energy.csv: factor references.
+
+#[test]
+fn unknown_factor() {
+    check(
+        "unknown-factor",
+        "error: <DIR>/energy.csv:3:6: unknown factor `nonsense.co2` in ipcc-2006@2006 [unknown-factor]",
+        Some("see `carbonledger factors show ipcc-2006@2006` for its keys"),
+    );
+}
+
+#[test]
+#[ignore = "bug: a row factor naming a set that does not exist says `unknown factor edition `foo@1``, hint `editions of foo: none`"]
+fn unknown_factor_set_in_row_reference() {
+    let (code, _, err) = run_case("unknown-factor-set-ref", &["check"]);
+    assert_eq!(code, 1);
+    let first = err.lines().next().unwrap_or("");
+    assert!(first.starts_with("error: <DIR>/energy.csv:3:6: "), "{err}");
+    assert!(first.contains("factor set `foo`"), "{err}");
+    assert!(!first.contains("edition"), "{err}");
+    assert_eq!(
+        first_hint(&err),
+        Some("see `carbonledger factors list` for the sets available")
+    );
+}
+
+#[test]
+fn bad_factor_reference() {
+    check(
+        "bad-factor-reference",
+        "error: <DIR>/energy.csv:3:6: malformed factor reference `ipcc-2006@@:`: expected SET@EDITION:KEY or SET:KEY [bad-factor-reference]",
+        None,
+    );
+}
+
+#[test]
+#[ignore = "bug: bad-factor-reference has no hint (e.g. an example reference or `carbonledger factors list`)"]
+fn bad_factor_reference_has_a_hint() {
+    let (_, _, err) = run_case("bad-factor-reference", &["check"]);
+    assert!(first_hint(&err).is_some(), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// energy.csv: rows.
+
+#[test]
+fn duplicate_row() {
+    let err = check(
+        "duplicate-row",
+        "error: <DIR>/energy.csv:4: duplicate of line 3: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
+        Some("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)"),
+    );
+    assert_eq!(
+        first_source(&err),
+        Some("PLANT-1,2025,electricity,1100,MWh,,,")
+    );
+}
+
+#[test]
+#[ignore = "bug: duplicates are found on the raw text, so `电力` vs `electricity` (or 1100 vs 1100.0, R-410A vs r410a) is counted twice"]
+fn duplicate_row_spelt_differently() {
+    check(
+        "duplicate-row-alias",
+        "error: <DIR>/energy.csv:4: duplicate of line 3: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
+        Some("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)"),
+    );
+}
+
+#[test]
+fn wrong_field_count() {
+    let err = check(
+        "wrong-field-count",
+        "error: <DIR>/energy.csv:3: row has 5 fields, the header has 8 [wrong-field-count]",
+        None,
+    );
+    assert_eq!(
+        first_source(&err),
+        Some("PLANT-1,2025,electricity,1100,MWh")
+    );
+}
+
+#[test]
+#[ignore = "bug: an unterminated quote swallows the following rows and is reported as `row has 4 fields`"]
+fn unterminated_quote() {
+    let (code, _, err) = run_case("malformed-csv", &["check"]);
+    assert_eq!(code, 1);
+    let first = err.lines().next().unwrap_or("");
+    assert!(first.starts_with("error: <DIR>/energy.csv:3"), "{err}");
+    assert!(first.contains("quote"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// energy.csv: the file as a whole.
+
+#[test]
+fn missing_column() {
+    check(
+        "missing-column",
+        "error: <DIR>/energy.csv:1: required column `quantity` is missing [missing-column]",
+        Some("the header is: facility,period,carrier,unit,factor,ref,note"),
+    );
+}
+
+#[test]
+fn unknown_column() {
+    check(
+        "unknown-column",
+        "error: <DIR>/energy.csv:1:9: unknown column `colour` [unknown-column]",
+        Some("the columns of this file are: facility,period,carrier,quantity,unit,factor,ref,note"),
+    );
+}
+
+#[test]
+fn duplicate_column() {
+    check(
+        "duplicate-column",
+        "error: <DIR>/energy.csv:1:9: column `unit` appears twice in the header [duplicate-column]",
+        None,
+    );
+}
+
+#[test]
+fn not_utf8() {
+    let err = check(
+        "not-utf8",
+        "error: <DIR>/energy.csv:2:3: file is not valid UTF-8 (the bytes look like GBK/GB18030, common in Chinese spreadsheet exports) [not-utf8]",
+        Some("re-save the file as CSV UTF-8, or convert it: `iconv -f GB18030 -t UTF-8 in.csv > out.csv`"),
+    );
+    assert_eq!(first_source(&err), None);
+}
+
+#[test]
+#[ignore = "bug: a UTF-16 file (Excel \"Unicode text\", starts FF FE) is said to look like GBK, with an iconv -f GB18030 hint"]
+fn not_utf8_utf16() {
+    let (code, _, err) = run_case("not-utf8-utf16", &["check"]);
+    assert_eq!(code, 1);
+    let first = err.lines().next().unwrap_or("");
+    assert!(first.ends_with("[not-utf8]"), "{err}");
+    assert!(first.contains("UTF-16"), "{err}");
+    assert!(!err.contains("GB18030"), "{err}");
+}
+
+#[test]
+fn empty_file() {
+    check(
+        "empty-file",
+        "error: <DIR>/energy.csv: file has no header row [empty-file]",
+        Some("the first line must name the columns: facility,period,carrier,quantity,unit,factor,ref,note"),
+    );
+}
+
+#[test]
+fn missing_file() {
+    let dir = project("base");
+    fs::remove_file(dir.join("energy.csv")).unwrap();
+    let (code, out, err) = run_in(&dir, &["check"]);
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert_eq!(
+        err,
+        "error: <DIR>/energy.csv: cannot read energy.csv: No such file or directory (os error 2) [missing-file]\n  = hint: run `carbonledger init DIR` for templates of every file\n1 error, 0 warnings\n"
+    );
+}
+
+/// No manifest: the folder is not a project at all, which is exit 3 (I/O), not 1.
+#[test]
+fn missing_file_manifest() {
+    let dir = project("base");
+    fs::remove_file(dir.join("carbonledger.toml")).unwrap();
+    let (code, _, err) = run_in(&dir, &["check"]);
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(code, 3, "{err}");
+    assert_eq!(
+        err.lines().next().unwrap_or(""),
+        "error: <DIR>/carbonledger.toml: cannot read carbonledger.toml: No such file or directory (os error 2) [missing-file]"
+    );
+    assert_eq!(
+        first_hint(&err),
+        Some("run `carbonledger init DIR` for a project with every file templated")
+    );
+}
+
+#[test]
+fn missing_fugitive_file_is_allowed() {
+    let dir = project("base");
+    fs::remove_file(dir.join("fugitive.csv")).unwrap();
+    let (code, _, err) = run_in(&dir, &["check"]);
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!((code, err.as_str()), (0, ""));
+}
+
+#[test]
+#[ignore = "bug: a missing facilities.csv has no hint (energy.csv and carbonledger.toml have one)"]
+fn missing_file_facilities_has_a_hint() {
+    let dir = project("base");
+    fs::remove_file(dir.join("facilities.csv")).unwrap();
+    let (code, _, err) = run_in(&dir, &["check"]);
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        err.lines().next().unwrap_or(""),
+        "error: <DIR>/facilities.csv: cannot read facilities.csv: No such file or directory (os error 2) [missing-file]"
+    );
+    assert!(first_hint(&err).is_some(), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// fugitive.csv.
+
+#[test]
+fn unknown_gas() {
+    check(
+        "unknown-gas",
+        "error: <DIR>/fugitive.csv:2:3: no GWP for gas `HFC-9999` in ipcc-gwp@ar5 [unknown-gas]",
+        Some("gases with a GWP in ipcc-gwp@ar5: ch4, ch4_fossil, co2, hfc-125, hfc-134a, hfc-143a, hfc-23, hfc-32, n2o, nf3, r-404a, r-410a, sf6"),
+    );
+}
+
+#[test]
+fn missing_value_gas() {
+    check(
+        "missing-value-gas",
+        "error: <DIR>/fugitive.csv:2:3: gas is empty [missing-value]",
+        None,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// facilities.csv.
+
+#[test]
+fn duplicate_facility() {
+    check(
+        "duplicate-facility",
+        "error: <DIR>/facilities.csv:3:1: facility `PLANT-1` is defined twice [duplicate-facility]",
+        None,
+    );
+}
+
+#[test]
+fn missing_value_facility_id() {
+    check(
+        "missing-value",
+        "error: <DIR>/facilities.csv:2:1: facility id is empty [missing-value]",
+        None,
+    );
+}
+
+#[test]
+fn bad_share() {
+    check(
+        "bad-share",
+        "error: <DIR>/facilities.csv:2:5: equity share 150% is outside 0–100% [bad-share]",
+        None,
+    );
+}
+
+#[test]
+fn bad_boolean() {
+    check(
+        "bad-boolean",
+        "error: <DIR>/facilities.csv:2:6: `maybe` in column `operational_control` is not yes or no [bad-boolean]",
+        None,
+    );
+}
+
+#[test]
+fn pinned_grid_edition() {
+    check(
+        "pinned-grid-edition",
+        "error: <DIR>/facilities.csv:2:4: grid `cn-mee-grid@2022:east` names an edition [pinned-grid-edition]",
+        Some("write the grid as SET:KEY (e.g. cn-mee-grid:north); the manifest chooses the edition for each year"),
+    );
+}
+
+/// Reported on each electricity row that needs the grid factor.
+#[test]
+fn no_grid_factor() {
+    expect(
+        "no-grid-factor",
+        &["check"],
+        "error: <DIR>/energy.csv:2:1: facility `PLANT-1` has no grid factor for its electricity [no-grid-factor]",
+        Some("fill its `grid` column in facilities.csv (e.g. cn-mee-grid:north), or give the row a `factor`"),
+        2,
+    );
+}
+
+#[test]
+#[ignore = "bug: with no facilities defined, the unknown-facility hint is `facilities.csv defines: ` (empty list)"]
+fn unknown_facility_when_none_are_defined() {
+    let (code, _, err) = run_case("no-facilities", &["check"]);
+    assert_eq!(code, 1);
+    let hint = first_hint(&err).unwrap_or("");
+    assert!(!hint.trim_end().ends_with(':'), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// carbonledger.toml.
+
+#[test]
+fn bad_manifest_unknown_key() {
+    check(
+        "bad-manifest",
+        "error: <DIR>/carbonledger.toml:6: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years` [bad-manifest]",
+        Some("see `carbonledger init` for a commented carbonledger.toml"),
+    );
+}
+
+#[test]
+fn bad_manifest_base_year_not_reported() {
+    check(
+        "bad-manifest-base-year",
+        "error: <DIR>/carbonledger.toml:4: base_year 2023 is not one of reporting_years [bad-manifest]",
+        Some("list the base year in reporting_years so that it is computed"),
+    );
+}
+
+/// An edition the library lacks: reported on every row that needs it (4 rows).
+#[test]
+fn unknown_edition() {
+    expect(
+        "unknown-edition",
+        &["check"],
+        "error: <DIR>/energy.csv:2:6: carbonledger.toml selects ipcc-gwp@ar9 for 2024, which is not in the factor library [unknown-edition]",
+        Some("editions of ipcc-gwp: ar4, ar5, ar6"),
+        4,
+    );
+}
+
+#[test]
+#[ignore = "bug: [factors] naming a set that does not exist says `no edition of `nonexistent` is chosen`, at the factor column of an energy row"]
+fn unknown_factor_set_in_manifest() {
+    let (code, _, err) = run_case("unknown-factor-set", &["check"]);
+    assert_eq!(code, 1);
+    let first = err.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("error: <DIR>/carbonledger.toml:"),
+        "{err}"
+    );
+    assert!(first.ends_with("[unknown-factor-set]"), "{err}");
+    assert!(!first.contains("no edition"), "{err}");
+}
+
+#[test]
+fn fallback_refused_under_strict() {
+    expect(
+        "fallback-refused",
+        &["check", "--strict"],
+        "error: <DIR>/energy.csv:3:6: cn-mee-grid: carbonledger.toml chooses no edition for 2025; used the nearest, 2023 [fallback-refused]",
+        Some("--strict: add `cn-mee-grid = \"2023\"` under [years.2025.editions]"),
+        1,
+    );
+    // Without --strict the fallback is a warning and the check passes.
+    let (code, out, err) = run_case("fallback-refused", &["check"]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    assert_eq!(
+        err,
+        "warning: fallback: cn-mee-grid: carbonledger.toml chooses no edition for 2025; used the nearest, 2023\n"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several problems: all reported, in file order, each row with every reason.
+
+#[test]
+fn many_problems_are_all_reported() {
+    let (code, out, err) = run_case("many-problems", &["check"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    let heads: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(
+        heads,
+        [
+            "error: <DIR>/energy.csv:4:1: unknown facility `PLANT-9` [unknown-facility]",
+            "error: <DIR>/energy.csv:4:2: bad period `2025-13` [bad-period]",
+            "error: <DIR>/energy.csv:4:4: malformed number `12a` in column `quantity` [malformed-number]",
+            "error: <DIR>/energy.csv:4:5: unknown unit `kwh` in column `unit` (electricity) [unknown-unit]",
+            "error: <DIR>/energy.csv:5:3: unknown carrier `unobtainium` [unknown-carrier]",
+            "error: <DIR>/energy.csv:5:4: negative quantity -5 [negative-quantity]",
+            "error: <DIR>/energy.csv:7: duplicate of line 6: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
+            "error: <DIR>/energy.csv:8: row has 5 fields, the header has 8 [wrong-field-count]",
+        ],
+        "{err}"
+    );
+    assert_eq!(err.lines().last(), Some("8 errors, 0 warnings"));
+    // 6 rows read (the comment line is not a row), 4 of them rejected.
+    let (code, out, err) = run_case("many-problems", &["compute", "--allow-rejects"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("<DIR>/energy.csv: 6 rows read = 2 used + 4 rejected"),
+        "{out}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rejected rows and totals.
+
+#[test]
+fn compute_refuses_totals_while_rows_are_rejected() {
+    let (code, out, err) = run_case("unknown-facility", &["compute"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert_eq!(
+        err.lines().next().unwrap_or(""),
+        "error: <DIR>/energy.csv:3:1: unknown facility `PLANT-9` [unknown-facility]"
+    );
+    assert_eq!(
+        err.lines().last().unwrap_or(""),
+        "refusing to report totals: 1 row rejected (1100 MWh in <DIR>/energy.csv); fix them, or pass --allow-rejects to report without them"
+    );
+    let (code, out, _) = run_case("unknown-facility", &["figures"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+}
+
+/// A row whose quantity cannot be read is counted, not summed.
+#[test]
+fn compute_refusal_counts_unreadable_rows() {
+    let (code, _, err) = run_case("malformed-number", &["compute"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        err.lines().last().unwrap_or(""),
+        "refusing to report totals: 1 row rejected (1 row with no readable quantity in <DIR>/energy.csv); fix them, or pass --allow-rejects to report without them"
+    );
+}
+
+#[test]
+fn compute_allow_rejects_reports_what_is_left_out() {
+    let (code, out, err) = run_case("unknown-facility", &["compute", "--allow-rejects"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.lines().any(|l| l
+            == "warning: --allow-rejects: totals leave out 1 rejected row (1100 MWh in <DIR>/energy.csv)"),
+        "{err}"
+    );
+    // The diagnostics are still printed.
+    assert!(err
+        .starts_with("error: <DIR>/energy.csv:3:1: unknown facility `PLANT-9` [unknown-facility]"));
+    assert!(
+        out.contains("<DIR>/energy.csv: 2 rows read = 1 used + 1 rejected"),
+        "{out}"
+    );
+}
+
+#[test]
+fn figures_allow_rejects_still_exits_zero() {
+    let (code, out, err) = run_case(
+        "unknown-facility",
+        &["figures", "--allow-rejects", "--format", "csv"],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The only 2025 electricity row was rejected: scope 2 for 2025 is zero, 2024 is intact.
+    assert!(out.contains("ghg.scope2.location,2025,0,t CO2e,"), "{out}");
+    assert!(out.contains("ghg.scope2.location,2024,674"), "{out}");
+    assert!(err.contains(
+        "warning: --allow-rejects: totals leave out 1 rejected row (1100 MWh in <DIR>/energy.csv)"
+    ));
+}
+
+#[test]
+#[ignore = "bug: `check` passes a row that `compute` then cannot total exactly; compute prints `error: precision: …` with no file, line or code"]
+fn check_and_compute_agree_on_inexact_totals() {
+    let (check_code, _, check_err) = run_case("precision", &["check"]);
+    let (code, _, err) = run_case("precision", &["compute"]);
+    assert_eq!(check_code, code, "check:\n{check_err}\ncompute:\n{err}");
+    if code != 0 {
+        let first = err.lines().next().unwrap_or("");
+        assert!(first.starts_with("error: <DIR>/energy.csv:3"), "{err}");
+        assert!(first.ends_with(']'), "{err}");
+    }
+}
