@@ -212,7 +212,7 @@ impl AmountError {
                 "write the number in full (1.2E+07 → 12000000); spreadsheets often drop digits in this form"
             }
             AmountError::TooPrecise(_) => "round the input at its source to at most 28 decimal places",
-            AmountError::OutOfRange(_) => "use a larger unit (e.g. MWh instead of kWh)",
+            AmountError::OutOfRange(_) => "numbers are limited to about 7.9 × 10^28; check the value at its source",
             AmountError::Malformed(_) => "write a plain decimal number such as 1234.5",
         }
     }

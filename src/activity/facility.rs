@@ -149,7 +149,8 @@ pub fn read_facilities<R: Read>(file: &Arc<str>, input: R) -> Result<Facilities,
                 Err(e) => {
                     diags.push(
                         Diagnostic::error("bad-factor-reference", row.span_of(3), e.to_string())
-                            .with_source(row.text()),
+                        .with_hint("write the grid as SET:KEY, e.g. cn-mee-grid:north; `carbonledger factors show cn-mee-grid@2023` lists the regions")
+                        .with_source(row.text()),
                     );
                     None
                 }

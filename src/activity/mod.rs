@@ -9,6 +9,6 @@ pub use carrier::{Carrier, Scope};
 pub use facility::{read_facilities, Facilities, Facility, COLUMNS as FACILITY_COLUMNS};
 pub use period::Period;
 pub use rows::{
-    canonical_gas, duplicate_key, identity_fingerprint, parse_energy_row, parse_fugitive_row,
-    Activity, Subject, ENERGY_COLUMNS, FUGITIVE_COLUMNS,
+    canonical_gas, parse_energy_row, parse_fugitive_row, Activity, Subject, ENERGY_COLUMNS,
+    FUGITIVE_COLUMNS,
 };

@@ -110,40 +110,44 @@ pub struct Activity {
     pub factor: Option<FactorRef>,
 }
 
-/// The columns that make a row's identity for duplicate detection: two rows equal in all of
-/// them (facility, period, subject, quantity, unit and `ref`) are one record entered twice.
-pub fn identity_columns(ref_col: usize) -> [usize; 6] {
-    [0, 1, 2, 3, 4, ref_col]
-}
-
-/// The identity of a row as text (used only to confirm duplicate candidates).
-pub fn duplicate_key(row: &RowRef<'_>, ref_col: usize) -> String {
-    let mut k = String::with_capacity(64);
-    for c in identity_columns(ref_col) {
-        k.push_str(row.get(c));
-        k.push('\u{1f}');
+fn unit_of(
+    row: &RowRef<'_>,
+    allowed: &[DimKind],
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<AnyUnit> {
+    let text = row.get(4);
+    if text.is_empty() {
+        diags.push(
+            Diagnostic::error("missing-value", row.span_of(4), "unit is empty")
+                .with_hint(format!(
+                    "give the unit of the quantity ({})",
+                    allowed
+                        .iter()
+                        .map(|k| k.name())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ))
+                .with_source(row.text()),
+        );
+        return None;
     }
-    k
-}
-
-/// A 128-bit fingerprint of a row's identity, computed without allocating. Deterministic:
-/// std's SipHash with fixed keys.
-pub fn identity_fingerprint(row: &RowRef<'_>, ref_col: usize) -> (u64, u64) {
-    use std::hash::Hasher;
-    let mut a = std::hash::DefaultHasher::new();
-    let mut b = std::hash::DefaultHasher::new();
-    b.write_u32(0x5bd1_e995);
-    for c in identity_columns(ref_col) {
-        let f = row.get(c).as_bytes();
-        a.write(f);
-        a.write_u8(0x1f);
-        b.write(f);
-        b.write_u8(0x1f);
-    }
-    (a.finish(), b.finish())
+    lookup_kind(text, allowed)
+        .map_err(|e| diags.push(unit_diag(row, 4, e, what)))
+        .ok()
 }
 
 fn ragged(row: &RowRef<'_>, expected: usize) -> Diagnostic {
+    let text = row.text();
+    let spans = text.matches('\n').count() as u64;
+    if spans > 0 {
+        return Diagnostic::error(
+            "malformed-csv",
+            row.span(),
+            format!("a quoted field starting on line {} runs to line {}: probably an unterminated quote (this record has {} fields, the header has {expected})", row.line(), row.line() + spans, row.field_count()),
+        )
+        .with_hint("close the quote on this line; the lines it swallowed are part of this one rejected record");
+    }
     Diagnostic::error(
         "wrong-field-count",
         row.span(),
@@ -181,7 +185,9 @@ fn common(
         Some(i) => Some(i),
         None => {
             let known = facilities.ids();
-            let shown = if known.len() <= 8 {
+            let shown = if known.is_empty() {
+                "facilities.csv defines no facilities".to_string()
+            } else if known.len() <= 8 {
                 known.join(", ")
             } else {
                 format!("{} and {} more", known[..8].join(", "), known.len() - 8)
@@ -255,8 +261,9 @@ fn to_qty(
                     "overflow",
                     row.span_of(3),
                     format!("{quantity} {} cannot be held exactly: {e}", unit.symbol),
-                )
-                .with_source(row.text()),
+            )
+            .with_hint("every quantity is held in base units (J, kg, m3); this one exceeds about 7.9 × 10^28 of them — check the value at its source")
+            .with_source(row.text()),
             );
             None
         }
@@ -297,10 +304,8 @@ pub fn parse_energy_row(
         &[DimKind::Energy, DimKind::Mass, DimKind::Volume][..],
         |c| c.allowed_dims(),
     );
-    let what = carrier.map_or_else(|| "energy".to_string(), |c| c.name().to_string());
-    let unit = lookup_kind(row.get(4), allowed)
-        .map_err(|e| diags.push(unit_diag(row, 4, e, &what)))
-        .ok();
+    let what = carrier.map_or("energy", |c| c.name());
+    let unit = unit_of(row, allowed, what, &mut diags);
     let factor = match row.get(5) {
         "" => None,
         f => match FactorRef::parse(f) {
@@ -308,6 +313,7 @@ pub fn parse_energy_row(
             Err(e) => {
                 diags.push(
                     Diagnostic::error("bad-factor-reference", row.span_of(5), e.to_string())
+                        .with_hint("e.g. cn-mee-grid@2023:north or ipcc-2006:diesel.co2; `carbonledger factors list` shows the sets")
                         .with_source(row.text()),
                 );
                 None
@@ -380,9 +386,7 @@ pub fn parse_fugitive_row(
                 .with_source(row.text()),
         );
     }
-    let unit = lookup_kind(row.get(4), &[DimKind::Mass])
-        .map_err(|e| diags.push(unit_diag(row, 4, e, "mass of gas released")))
-        .ok();
+    let unit = unit_of(row, &[DimKind::Mass], "mass of gas released", &mut diags);
     let qty = match (quantity, unit) {
         (Some(q), Some(u)) => to_qty(row, q, u, &mut diags).map(|a| AnyQty {
             kind: DimKind::GasMass,

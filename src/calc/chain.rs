@@ -307,6 +307,23 @@ impl PerBasisAny {
     }
 }
 
+impl Line {
+    /// The largest number of decimal places among the line's results.
+    pub fn max_scale(&self) -> u32 {
+        let mut m = self.co2e_kg.normalize().scale();
+        for v in self
+            .gas_kg
+            .iter()
+            .chain(self.gas_co2e_kg.iter())
+            .chain(self.energy_j.iter())
+            .chain(self.tce_kgce.iter())
+        {
+            m = m.max(v.normalize().scale());
+        }
+        m
+    }
+}
+
 impl Chain {
     /// Every factor the chain uses, in calculation order.
     pub fn used_factors(&self) -> Vec<&UsedFactor> {

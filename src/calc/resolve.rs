@@ -166,6 +166,14 @@ impl<'p> Resolver<'p> {
         year: i32,
         fallbacks: &mut Vec<String>,
     ) -> Result<(&'p Edition, &'p FactorDef), ResolveError> {
+        if self.project.library.editions_of(&r.set).next().is_none() {
+            return Err(err(
+                "unknown-factor-set",
+                "factor",
+                format!("unknown factor set `{}` in `{r}`", r.set),
+                "see `carbonledger factors list` for the sets available",
+            ));
+        }
         let ed = match &r.edition {
             Some(e) => self.project.library.edition(&r.set, e).ok_or_else(|| {
                 err(
@@ -180,7 +188,19 @@ impl<'p> Resolver<'p> {
         if let Some(def) = ed.factors.get(&r.key) {
             return Ok((ed, def));
         }
-        if let Some(def) = ed.fallback_key.as_ref().and_then(|k| ed.factors.get(k)) {
+        // A parent-key fallback only for a key some edition of the set has (a region this
+        // edition does not list); an unknown key is a typo, not a region.
+        let known_elsewhere = self
+            .project
+            .library
+            .editions_of(&r.set)
+            .any(|e| e.factors.contains_key(&r.key));
+        if let Some(def) = ed
+            .fallback_key
+            .as_ref()
+            .filter(|_| known_elsewhere)
+            .and_then(|k| ed.factors.get(k))
+        {
             let note = format!(
                 "{}@{}: no key `{}`; used the parent key `{}`",
                 ed.set, ed.edition, r.key, def.key
@@ -200,7 +220,18 @@ impl<'p> Resolver<'p> {
             "unknown-factor",
             "factor",
             format!("unknown factor `{}` in {}", r.key, ed.id()),
-            format!("see `carbonledger factors show {}` for its keys", ed.id()),
+            format!("keys of {}: {}", ed.id(), {
+                let keys: Vec<&str> = ed.factors.keys().map(String::as_str).collect();
+                if keys.len() > 12 {
+                    format!(
+                        "{} … (`carbonledger factors show {}`)",
+                        keys[..12].join(", "),
+                        ed.id()
+                    )
+                } else {
+                    keys.join(", ")
+                }
+            }),
         ))
     }
 

@@ -10,8 +10,7 @@
 use super::chain::{calculate, Accum, Chain};
 use super::resolve::{ResolveError, ResolveOptions, Resolver};
 use crate::activity::{
-    duplicate_key, identity_fingerprint, parse_energy_row, parse_fugitive_row, Activity, Subject,
-    ENERGY_COLUMNS, FUGITIVE_COLUMNS,
+    parse_energy_row, parse_fugitive_row, Activity, Subject, ENERGY_COLUMNS, FUGITIVE_COLUMNS,
 };
 use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
@@ -83,6 +82,10 @@ impl InputFile {
     }
 }
 
+/// The most decimal places of a base unit (kg, J, kgce) a line result may have: sums of such
+/// values up to 10^16 stay within Decimal's 28 digits.
+const MAX_LINE_SCALE: u32 = 12;
+
 /// Options for a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunOptions {
@@ -132,13 +135,82 @@ impl Computation {
     }
 }
 
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// The identity of a chain, as small integers: hashing and comparing it costs a few
+/// instructions per row (gas names and factor references are interned once).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct ChainKey {
     year: i32,
     facility: usize,
-    subject: Subject,
-    unit: &'static str,
-    factor: Option<FactorRef>,
+    subject: u32,
+    unit: u16,
+    factor: u32,
+}
+
+/// Interned gas names and factor references of one pass.
+#[derive(Default)]
+struct Interner {
+    gases: FxHashMap<String, u32>,
+    factors: FxHashMap<FactorRef, u32>,
+}
+
+impl Interner {
+    fn subject(&mut self, s: &Subject) -> u32 {
+        match s {
+            Subject::Carrier(c) => crate::activity::Carrier::ALL
+                .iter()
+                .position(|x| x == c)
+                .unwrap_or(0) as u32,
+            Subject::Gas(g) => {
+                let n = self.gases.len() as u32;
+                1000 + *self.gases.entry(g.clone()).or_insert(n)
+            }
+        }
+    }
+    fn factor(&mut self, f: Option<&FactorRef>) -> u32 {
+        match f {
+            None => 0,
+            Some(r) => {
+                let n = self.factors.len() as u32;
+                1 + *self.factors.entry(r.clone()).or_insert(n)
+            }
+        }
+    }
+}
+
+/// The identity of a validated row for duplicate detection, normalised so that aliases
+/// (`电力` = `electricity`, `r410a` = `R-410A`) and trailing zeros (`1100.0` = `1100`) do not
+/// hide a duplicate: facility, period, carrier or gas, quantity in base units, and `ref`.
+fn identity_text(a: &Activity, reference: &str) -> String {
+    let subject = match &a.subject {
+        Subject::Carrier(c) => c.name().to_string(),
+        Subject::Gas(g) => g.clone(),
+    };
+    format!(
+        "{}\u{1f}{}\u{1f}{subject}\u{1f}{:?}\u{1f}{}\u{1f}{reference}",
+        a.facility,
+        a.period,
+        a.qty.kind,
+        a.qty.base.normalize()
+    )
+}
+
+fn identity_fingerprint(a: &Activity, reference: &str) -> (u64, u64) {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    a.facility.hash(&mut h);
+    a.period.hash(&mut h);
+    a.subject.hash(&mut h);
+    a.qty.kind.hash(&mut h);
+    let b = a.qty.base.normalize();
+    b.mantissa().hash(&mut h);
+    b.scale().hash(&mut h);
+    reference.hash(&mut h);
+    let h1 = h.finish();
+    // A second, independent-enough 64 bits for the filter's bit positions (SplitMix64 finaliser).
+    let mut z = h1 ^ 0x9E37_79B9_7F4A_7C15;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (h1, z ^ (z >> 31))
 }
 
 /// A fixed-size (32 MiB) blocked Bloom filter over row identities: each identity sets six
@@ -201,6 +273,7 @@ struct Pass<'p> {
     project: &'p Project,
     resolver: Resolver<'p>,
     cache: FxHashMap<ChainKey, Result<usize, ResolveError>>,
+    interner: Interner,
     comp: Computation,
 }
 
@@ -215,6 +288,7 @@ impl<'p> Pass<'p> {
                 },
             ),
             cache: FxHashMap::default(),
+            interner: Interner::default(),
             comp: Computation::default(),
         }
     }
@@ -261,17 +335,12 @@ impl<'p> Pass<'p> {
             project,
             resolver,
             cache,
+            interner,
             comp,
         } = self;
         let mut row_diags: Vec<Diagnostic> = Vec::new();
         let res = read_table(&shown, reader, file.columns(), |row| {
             stats.read += 1;
-            if let Some((bloom, candidates)) = bloom.as_mut() {
-                let fp = identity_fingerprint(row, file.ref_col());
-                if bloom.insert(fp) {
-                    candidates.insert(fp);
-                }
-            }
             let reject =
                 |stats: &mut FileStats, diags: &mut Vec<Diagnostic>, mut d: Vec<Diagnostic>| {
                     stats.rejected += 1;
@@ -288,6 +357,12 @@ impl<'p> Pass<'p> {
                 Ok(a) => a,
                 Err(d) => return reject(&mut stats, &mut row_diags, d),
             };
+            if let Some((bloom, candidates)) = bloom.as_mut() {
+                let fp = identity_fingerprint(&activity, row.get(file.ref_col()));
+                if bloom.insert(fp) {
+                    candidates.insert(fp);
+                }
+            }
             let year = activity.period.year();
             if !years.contains(&year) {
                 let d = Diagnostic::error("period-outside-reporting-years", row.span_of(1), format!("period {} is outside reporting_years {:?}", activity.period, project.manifest.reporting_years))
@@ -298,9 +373,9 @@ impl<'p> Pass<'p> {
             let key = ChainKey {
                 year,
                 facility: activity.facility,
-                subject: activity.subject.clone(),
-                unit: activity.unit.symbol,
-                factor: activity.factor.clone(),
+                subject: interner.subject(&activity.subject),
+                unit: activity.unit.index,
+                factor: interner.factor(activity.factor.as_ref()),
             };
             let id = match cache.get(&key) {
                 Some(r) => r.clone(),
@@ -333,8 +408,14 @@ impl<'p> Pass<'p> {
                 }
             };
             let chain = &comp.chains[id];
-            let line = calculate(activity.quantity, chain);
-            let added = line.as_ref().map_err(|e| e.to_string()).and_then(|l| {
+            let line = calculate(activity.quantity, chain).map_err(|e| e.to_string()).and_then(|l| {
+                if l.max_scale() > MAX_LINE_SCALE {
+                    Err(format!("its results need {} decimal places of the base unit (kg, J, kgce); more than {MAX_LINE_SCALE} cannot be summed exactly with other rows", l.max_scale()))
+                } else {
+                    Ok(l)
+                }
+            });
+            let added = line.as_ref().map_err(String::clone).and_then(|l| {
                 let mut next = comp.accums[id];
                 next.add_line(l).map_err(|e| e.to_string())?;
                 Ok((next, *l))
@@ -353,10 +434,11 @@ impl<'p> Pass<'p> {
                 }
                 Err(msg) => {
                     let d = Diagnostic::error(
-                        "overflow",
+                        "inexact-row",
                         row.span_of(3),
                         format!("cannot calculate this row exactly: {msg}"),
                     )
+                    .with_hint("round the quantity at its source to fewer decimal places, or split an implausibly large row")
                     .with_source(row.text());
                     reject(&mut stats, &mut row_diags, vec![d]);
                 }
@@ -386,11 +468,15 @@ fn confirm_duplicates(
     let mut dups = Vec::new();
     read_table(
         &shown,
-        std::io::BufReader::new(handle),
+        std::io::BufReader::with_capacity(1 << 20, handle),
         file.columns(),
         |row| {
-            if candidates.contains(&identity_fingerprint(row, file.ref_col())) {
-                let key = duplicate_key(row, file.ref_col());
+            let Ok(a) = file.parse(row, project) else {
+                return;
+            };
+            let reference = row.get(file.ref_col());
+            if candidates.contains(&identity_fingerprint(&a, reference)) {
+                let key = identity_text(&a, reference);
                 match first.get(&key) {
                     Some(&l) => dups.push((row.line(), l, row.text())),
                     None => {

@@ -26,7 +26,7 @@ pub struct TableStats {
 pub struct RowRef<'a> {
     file: &'a Arc<str>,
     line: u64,
-    record: &'a csv::ByteRecord,
+    record: &'a csv::StringRecord,
     map: &'a [Option<usize>],
 }
 
@@ -53,8 +53,6 @@ impl<'a> RowRef<'a> {
             .copied()
             .flatten()
             .and_then(|c| self.record.get(c))
-            // Fields were checked to be UTF-8 before the row was handed out.
-            .and_then(|b| std::str::from_utf8(b).ok())
             .map(str::trim)
             .unwrap_or("")
     }
@@ -62,12 +60,11 @@ impl<'a> RowRef<'a> {
     pub fn text(&self) -> String {
         self.record
             .iter()
-            .map(|f| {
-                let s = String::from_utf8_lossy(f);
-                if s.contains([',', '"']) {
+            .map(|s| {
+                if s.contains([',', '"', '\n']) {
                     format!("\"{}\"", s.replace('"', "\"\""))
                 } else {
-                    s.into_owned()
+                    s.to_string()
                 }
             })
             .collect::<Vec<_>>()
@@ -80,16 +77,25 @@ fn not_utf8(file: &Arc<str>, line: u64, column: Option<usize>, bytes: &[u8]) -> 
         Some(c) => Span::line(file, line).at(c),
         None => Span::line(file, line),
     };
+    let utf16 =
+        bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || bytes.contains(&0);
     let gbk_like = bytes
         .windows(2)
         .any(|w| (0x81..=0xFE).contains(&w[0]) && (0x40..=0xFE).contains(&w[1]));
-    let guess = if gbk_like {
-        " (the bytes look like GBK/GB18030, common in Chinese spreadsheet exports)"
+    let (guess, hint) = if utf16 {
+        (
+            " (it looks like UTF-16, as Excel's \"Unicode text\" export writes)",
+            "re-save the file as CSV UTF-8, or convert it: `iconv -f UTF-16 -t UTF-8 in.csv > out.csv`",
+        )
+    } else if gbk_like {
+        (
+            " (the bytes look like GBK/GB18030, common in Chinese spreadsheet exports)",
+            "re-save the file as CSV UTF-8, or convert it: `iconv -f GB18030 -t UTF-8 in.csv > out.csv`",
+        )
     } else {
-        ""
+        ("", "re-save the file as CSV UTF-8")
     };
-    Diagnostic::error("not-utf8", span, format!("file is not valid UTF-8{guess}"))
-        .with_hint("re-save the file as CSV UTF-8, or convert it: `iconv -f GB18030 -t UTF-8 in.csv > out.csv`")
+    Diagnostic::error("not-utf8", span, format!("file is not valid UTF-8{guess}")).with_hint(hint)
 }
 
 /// Streams a CSV table. The header must contain every required column; unknown columns are
@@ -208,31 +214,28 @@ pub fn read_table<R: Read>(
                     continue;
                 }
                 stats.rows += 1;
-                if let Some((i, f)) = record
-                    .iter()
-                    .enumerate()
-                    .find(|(_, f)| std::str::from_utf8(f).is_err())
-                {
-                    return Err(vec![not_utf8(file, line, Some(i + 1), f)]);
-                }
-                if record.len() != names.len() {
-                    // Handed on: the caller rejects it with the count, so the row is accounted for.
-                    let row = RowRef {
-                        file,
-                        line,
-                        record: &record,
-                        map: &[],
-                    };
-                    on_row(&row);
-                    continue;
-                }
-                let row = RowRef {
+                // One UTF-8 check per record; fields are then borrowed as &str.
+                let srec = match csv::StringRecord::from_byte_record(std::mem::take(&mut record)) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let field = e.utf8_error().field();
+                        let br = e.into_byte_record();
+                        return Err(vec![not_utf8(
+                            file,
+                            line,
+                            Some(field + 1),
+                            br.get(field).unwrap_or_default(),
+                        )]);
+                    }
+                };
+                let map: &[Option<usize>] = if srec.len() == names.len() { &map } else { &[] };
+                on_row(&RowRef {
                     file,
                     line,
-                    record: &record,
-                    map: &map,
-                };
-                on_row(&row);
+                    record: &srec,
+                    map,
+                });
+                record = srec.into_byte_record();
             }
             Err(e) => return Err(vec![csv_error(file, &e)]),
         }

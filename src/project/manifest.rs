@@ -202,6 +202,79 @@ impl Manifest {
         })
     }
 
+    /// Checks that every set and edition the manifest names exists in `library`; each problem
+    /// points at the manifest line that names it.
+    pub fn check_sets(
+        &self,
+        file: &Arc<str>,
+        text: &str,
+        library: &crate::factors::Library,
+    ) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        let at = |needle: &str| -> Span {
+            let line = text.find(needle).map_or(0, |o| line_of(text, o));
+            Span::line(file, line)
+        };
+        // The line of `needle` after the section header `section`.
+        let at_in = |section: &str, needle: &str| -> Span {
+            let start = text.find(section).unwrap_or(0);
+            let line = text[start..]
+                .find(needle)
+                .map_or(0, |o| line_of(text, start + o));
+            Span::line(file, line)
+        };
+        let known: Vec<String> = {
+            let mut v: Vec<String> = library.editions().map(|e| e.set.clone()).collect();
+            v.dedup();
+            v
+        };
+        let mut named: Vec<(&str, String)> = vec![
+            ("fuel_emissions", self.families.fuel_emissions.clone()),
+            ("coal_equivalent", self.families.coal_equivalent.clone()),
+            ("gwp", self.families.gwp.clone()),
+        ];
+        named.extend(
+            self.families
+                .calorific_values
+                .iter()
+                .map(|s| ("calorific_values", s.clone())),
+        );
+        if let Some(h) = &self.families.purchased_heat {
+            named.push((
+                "purchased_heat",
+                h.split(':').next().unwrap_or_default().to_string(),
+            ));
+        }
+        for (key, set) in named {
+            if !known.contains(&set) {
+                diags.push(
+                    Diagnostic::error("unknown-factor-set", at(&format!("\"{set}")), format!("[factors] {key} names the factor set `{set}`, which is not in the factor library"))
+                        .with_hint(format!("sets available: {}", known.join(", "))),
+                );
+            }
+        }
+        for (year, sel) in &self.years {
+            for (set, ed) in &sel.editions {
+                if !known.contains(set) {
+                    diags.push(
+                        Diagnostic::error("unknown-factor-set", at_in(&format!("[years.{year}"), &format!("{set} =")), format!("[years.{year}.editions] names the factor set `{set}`, which is not in the factor library"))
+                            .with_hint(format!("sets available: {}", known.join(", "))),
+                    );
+                } else if library.edition(set, ed).is_none() {
+                    let eds: Vec<&str> = library
+                        .editions_of(set)
+                        .map(|e| e.edition.as_str())
+                        .collect();
+                    diags.push(
+                        Diagnostic::error("unknown-edition", at_in(&format!("[years.{year}"), &format!("{set} = \"{ed}\"")), format!("[years.{year}.editions] selects {set}@{ed}, which is not in the factor library"))
+                            .with_hint(format!("editions of {set}: {}", eds.join(", "))),
+                    );
+                }
+            }
+        }
+        diags
+    }
+
     /// The edition of `set` the manifest selects for `year`, if it names one.
     pub fn edition_for(&self, year: i32, set: &str) -> Option<&str> {
         self.years

@@ -54,10 +54,15 @@ impl Project {
     /// Opens the project in `dir`: manifest, facilities, factor library. All problems are returned together.
     pub fn open(dir: &Path) -> Result<Project, Vec<Diagnostic>> {
         let mut diags = Vec::new();
+        let mut manifest_text = String::new();
         let manifest = match read_text(dir, "carbonledger.toml") {
-            Ok(t) => Manifest::parse(&shown_path(dir, "carbonledger.toml"), &t)
-                .map_err(|mut d| diags.append(&mut d))
-                .ok(),
+            Ok(t) => {
+                let m = Manifest::parse(&shown_path(dir, "carbonledger.toml"), &t)
+                    .map_err(|mut d| diags.append(&mut d))
+                    .ok();
+                manifest_text = t;
+                m
+            }
             Err(d) => {
                 diags.push(d);
                 None
@@ -69,11 +74,10 @@ impl Project {
                 .map_err(|mut d| diags.append(&mut d))
                 .ok(),
             Err(e) => {
-                diags.push(Diagnostic::error(
-                    "missing-file",
-                    Span::file(&fac_name),
-                    format!("cannot read facilities.csv: {e}"),
-                ));
+                diags.push(
+                    Diagnostic::error("missing-file", Span::file(&fac_name), format!("cannot read facilities.csv: {e}"))
+                        .with_hint("every project needs facilities.csv (the organisational boundary); `carbonledger init DIR` writes a template"),
+                );
                 None
             }
         };
@@ -87,6 +91,10 @@ impl Project {
         let local = dir.join("factors");
         if let (Some(lib), true) = (library.as_mut(), local.is_dir()) {
             let mut d = lib.add_project_dir(&local, &shown_path(dir, "factors"));
+            diags.append(&mut d);
+        }
+        if let (Some(m), Some(lib)) = (&manifest, &library) {
+            let mut d = m.check_sets(&shown_path(dir, "carbonledger.toml"), &manifest_text, lib);
             diags.append(&mut d);
         }
         match (manifest, facilities, library) {

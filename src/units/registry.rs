@@ -144,6 +144,8 @@ pub struct AnyUnit {
     pub symbol: &'static str,
     /// Base units per one of this unit.
     pub scale: Decimal,
+    /// Position in `UNITS`, a compact identity.
+    pub index: u16,
 }
 
 impl AnyUnit {
@@ -250,6 +252,7 @@ pub fn lookup(text: &str) -> Result<AnyUnit, UnitError> {
                 kind: u.kind,
                 symbol: u.symbol,
                 scale: u.scale,
+                index: u16::try_from(i).unwrap_or(u16::MAX),
             })
         }
         None => Err(UnitError::Unknown {
