@@ -70,6 +70,12 @@ fn exact_from_parts(negative: bool, mut m: u128, mut scale: u32) -> Option<Decim
 /// assert!(mul(x, x).is_err());
 /// ```
 pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, CalcError> {
+    // Fast path: rust_decimal kept every digit (the product's scale is the sum of the scales).
+    if let Some(p) = a.checked_mul(b) {
+        if p.scale() == a.scale() + b.scale() {
+            return Ok(p);
+        }
+    }
     let (na, nb) = (a.normalize(), b.normalize());
     let Some(p) = na.checked_mul(nb) else {
         return Err(CalcError::Overflow { op: "×", a, b });

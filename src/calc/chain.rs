@@ -152,6 +152,8 @@ pub struct Chain {
     pub facility: usize,
     /// Carrier or gas.
     pub subject: Subject,
+    /// The explicit factor the rows named, if any.
+    pub explicit: Option<crate::factors::FactorRef>,
     /// Scope.
     pub scope: Scope,
     /// Source kind.
@@ -310,7 +312,15 @@ impl PerBasisAny {
 impl Line {
     /// The largest number of decimal places among the line's results.
     pub fn max_scale(&self) -> u32 {
-        let mut m = self.co2e_kg.normalize().scale();
+        // A value's scale bounds its normalised scale: normalise only when it is large.
+        let scale = |v: &Decimal| {
+            if v.scale() > 12 {
+                v.normalize().scale()
+            } else {
+                v.scale()
+            }
+        };
+        let mut m = scale(&self.co2e_kg);
         for v in self
             .gas_kg
             .iter()
@@ -318,7 +328,7 @@ impl Line {
             .chain(self.energy_j.iter())
             .chain(self.tce_kgce.iter())
         {
-            m = m.max(v.normalize().scale());
+            m = m.max(scale(v));
         }
         m
     }

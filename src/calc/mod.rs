@@ -3,6 +3,7 @@
 //! (`run`). Lines are recomputed, never stored, so memory does not grow with rows.
 
 mod chain;
+mod dedupe;
 mod resolve;
 mod run;
 mod trace;

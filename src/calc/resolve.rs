@@ -362,6 +362,7 @@ impl<'p> Resolver<'p> {
             tce: None,
             fallbacks: Vec::new(),
             plan: None,
+            explicit: explicit.cloned(),
         };
         let carrier = match subject {
             Subject::Gas(gas) => {

@@ -1,13 +1,20 @@
 //! Streaming a project's activity files through resolution and calculation into per-chain
-//! sums. Memory is bounded by the number of distinct chains (facility × year × carrier ×
-//! unit dimension × explicit factor) plus a fixed-size duplicate filter, never by rows.
+//! sums. Memory is bounded by the number of distinct chains (facility × year × carrier × unit
+//! × explicit factor) plus a fixed-size duplicate filter, never by rows.
 //!
-//! Duplicate rows are found exactly in bounded memory: a fixed Bloom filter over each row's
-//! identity flags candidates in the first pass; only if there are candidates does a second
-//! pass confirm them by comparing the identities themselves (kept for candidates only); only if
-//! some are confirmed is the calculation run once more without them.
+//! A large file is read in chunks, one per core, each by its own worker with its own chains
+//! and sums; the chunks' results are merged by chain identity (exact addition is associative,
+//! so the totals do not depend on the split), and the output is ordered by chain identity,
+//! line and code, so it is the same bytes whatever the number of threads. Chunks start at line
+//! boundaries; a quoted field that spans a boundary is detected afterwards and the file is then
+//! read again in one piece.
+//!
+//! Duplicates (see `dedupe`): a shared fixed-size filter flags candidates in the first pass;
+//! only if there are candidates is the file read again to confirm them; only if some are
+//! confirmed is the calculation repeated without them.
 
 use super::chain::{calculate, Accum, Chain};
+use super::dedupe::{self, Bloom, SubjectColumn};
 use super::resolve::{ResolveError, ResolveOptions, Resolver};
 use crate::activity::{
     parse_energy_row, parse_fugitive_row, Activity, Subject, ENERGY_COLUMNS, FUGITIVE_COLUMNS,
@@ -15,12 +22,13 @@ use crate::activity::{
 use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
-use crate::ingest::{read_table, Column, RowRef};
+use crate::ingest::{csv_reader, read_header, read_rows, Chunk, ChunkEnd, Column, RowRef};
 use crate::project::Project;
 use crate::units::lookup;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::sync::Arc;
 
 /// The activity files a project may have.
@@ -63,6 +71,12 @@ impl InputFile {
             InputFile::Fugitive => parse_fugitive_row(row, &project.facilities),
         }
     }
+    fn subject_column(self) -> SubjectColumn {
+        match self {
+            InputFile::Energy => SubjectColumn::Carrier,
+            InputFile::Fugitive => SubjectColumn::Gas,
+        }
+    }
     fn column_index(self, name: &str) -> Option<usize> {
         let name = if name == "gas" || name == "carrier" {
             if self == InputFile::Energy {
@@ -91,7 +105,12 @@ const MAX_LINE_SCALE: u32 = 12;
 pub struct RunOptions {
     /// Refuse fallbacks.
     pub strict: bool,
+    /// Worker threads for large files; 0 = one per available core.
+    pub threads: usize,
 }
+
+/// Files smaller than this are read by one thread.
+const PARALLEL_MIN_BYTES: u64 = 8 << 20;
 
 /// Row accounting for one file: read = used + rejected.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -111,6 +130,20 @@ pub struct FileStats {
     pub rejected_quantity: BTreeMap<String, Decimal>,
     /// Rejected rows whose quantity or unit could not be read.
     pub rejected_unreadable: u64,
+}
+
+impl FileStats {
+    fn merge(&mut self, o: &FileStats) {
+        self.present |= o.present;
+        self.read += o.read;
+        self.used += o.used;
+        self.rejected += o.rejected;
+        self.rejected_unreadable += o.rejected_unreadable;
+        for (u, q) in &o.rejected_quantity {
+            let e = self.rejected_quantity.entry(u.clone()).or_default();
+            *e = e.checked_add(*q).unwrap_or(*e);
+        }
+    }
 }
 
 /// The result of streaming a project.
@@ -136,8 +169,8 @@ impl Computation {
 }
 
 /// The identity of a chain, as small integers: hashing and comparing it costs a few
-/// instructions per row (gas names and factor references are interned once).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// instructions per row (gas names and factor references are interned once per worker).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct ChainKey {
     year: i32,
     facility: usize,
@@ -146,7 +179,20 @@ struct ChainKey {
     factor: u32,
 }
 
-/// Interned gas names and factor references of one pass.
+/// The identity of a chain independent of any worker, used to merge and order results.
+type ChainId = (i32, usize, Subject, u16, Option<FactorRef>);
+
+fn chain_id(c: &Chain) -> ChainId {
+    (
+        c.year,
+        c.facility,
+        c.subject.clone(),
+        c.activity_unit.index,
+        c.explicit.clone(),
+    )
+}
+
+/// Interned gas names and factor references of one worker.
 #[derive(Default)]
 struct Interner {
     gases: FxHashMap<String, u32>,
@@ -177,80 +223,13 @@ impl Interner {
     }
 }
 
-/// The identity of a validated row for duplicate detection, normalised so that aliases
-/// (`电力` = `electricity`, `r410a` = `R-410A`) and trailing zeros (`1100.0` = `1100`) do not
-/// hide a duplicate: facility, period, carrier or gas, quantity in base units, and `ref`.
-fn identity_text(a: &Activity, reference: &str) -> String {
-    let subject = match &a.subject {
-        Subject::Carrier(c) => c.name().to_string(),
-        Subject::Gas(g) => g.clone(),
-    };
-    format!(
-        "{}\u{1f}{}\u{1f}{subject}\u{1f}{:?}\u{1f}{}\u{1f}{reference}",
-        a.facility,
-        a.period,
-        a.qty.kind,
-        a.qty.base.normalize()
-    )
-}
-
-fn identity_fingerprint(a: &Activity, reference: &str) -> (u64, u64) {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    a.facility.hash(&mut h);
-    a.period.hash(&mut h);
-    a.subject.hash(&mut h);
-    a.qty.kind.hash(&mut h);
-    let b = a.qty.base.normalize();
-    b.mantissa().hash(&mut h);
-    b.scale().hash(&mut h);
-    reference.hash(&mut h);
-    let h1 = h.finish();
-    // A second, independent-enough 64 bits for the filter's bit positions (SplitMix64 finaliser).
-    let mut z = h1 ^ 0x9E37_79B9_7F4A_7C15;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    (h1, z ^ (z >> 31))
-}
-
-/// A fixed-size (32 MiB) blocked Bloom filter over row identities: each identity sets six
-/// bits inside one 512-bit block, so a lookup touches one cache line.
-struct Bloom {
-    blocks: Vec<[u64; 8]>,
-}
-
-/// 2^19 blocks of 512 bits = 2^28 bits = 32 MiB.
-const BLOOM_BLOCKS_LOG2: u32 = 19;
-
-impl Bloom {
-    fn new() -> Self {
-        Bloom {
-            blocks: vec![[0; 8]; 1 << BLOOM_BLOCKS_LOG2],
-        }
-    }
-    /// Inserts; returns true if the identity may have been seen before.
-    fn insert(&mut self, (h1, h2): (u64, u64)) -> bool {
-        let block = &mut self.blocks[(h1 >> (64 - BLOOM_BLOCKS_LOG2)) as usize];
-        let mut seen = true;
-        for i in 0..6 {
-            let bit = (h2 >> (i * 9)) & 511;
-            let (w, m) = ((bit >> 6) as usize, 1u64 << (bit & 63));
-            seen &= block[w] & m != 0;
-            block[w] |= m;
-        }
-        seen
-    }
-}
-
 /// One calculated row, handed to a visitor.
 pub struct LineVisit<'a> {
     /// The input file.
     pub file: InputFile,
     /// The validated row.
     pub activity: &'a Activity,
-    /// Its chain id.
-    pub chain_id: usize,
-    /// Its chain.
+    /// Its chain (chain ids are per run; use the chain itself).
     pub chain: &'a Chain,
     /// The result.
     pub line: &'a super::chain::Line,
@@ -269,18 +248,59 @@ fn rejected_quantity(row: &RowRef<'_>, stats: &mut FileStats) {
     }
 }
 
-struct Pass<'p> {
+/// The results of one worker over one chunk of one file.
+#[derive(Default)]
+struct Part {
+    chains: BTreeMap<ChainId, (Chain, Accum)>,
+    diagnostics: Vec<Diagnostic>,
+    stats: FileStats,
+    candidates: HashSet<(u64, u64)>,
+}
+
+impl Part {
+    fn merge(&mut self, other: Part) -> Result<(), Diagnostic> {
+        for (k, (chain, acc)) in other.chains {
+            match self.chains.get_mut(&k) {
+                Some((_, mine)) => mine.merge(&acc).map_err(|e| {
+                    Diagnostic::error(
+                        "overflow",
+                        Span::file(&Arc::from(self.stats.file.as_str())),
+                        format!("a total cannot be held exactly: {e}"),
+                    )
+                })?,
+                None => {
+                    self.chains.insert(k, (chain, acc));
+                }
+            }
+        }
+        self.diagnostics.extend(other.diagnostics);
+        self.stats.merge(&other.stats);
+        self.candidates.extend(other.candidates);
+        Ok(())
+    }
+}
+
+/// Resolves, calculates and sums the rows of one chunk.
+struct Worker<'p> {
     project: &'p Project,
+    file: InputFile,
+    years: BTreeSet<i32>,
     resolver: Resolver<'p>,
     cache: FxHashMap<ChainKey, Result<usize, ResolveError>>,
     interner: Interner,
-    comp: Computation,
+    chains: Vec<Chain>,
+    accums: Vec<Accum>,
+    diagnostics: Vec<Diagnostic>,
+    stats: FileStats,
+    candidates: HashSet<(u64, u64)>,
 }
 
-impl<'p> Pass<'p> {
-    fn new(project: &'p Project, options: RunOptions) -> Self {
-        Pass {
+impl<'p> Worker<'p> {
+    fn new(project: &'p Project, options: RunOptions, file: InputFile) -> Self {
+        Worker {
             project,
+            file,
+            years: project.manifest.reporting_years.iter().copied().collect(),
             resolver: Resolver::new(
                 project,
                 ResolveOptions {
@@ -289,254 +309,430 @@ impl<'p> Pass<'p> {
             ),
             cache: FxHashMap::default(),
             interner: Interner::default(),
-            comp: Computation::default(),
+            chains: Vec::new(),
+            accums: Vec::new(),
+            diagnostics: Vec::new(),
+            stats: FileStats {
+                file: project.shown(file.name()).to_string(),
+                present: true,
+                ..FileStats::default()
+            },
+            candidates: HashSet::new(),
         }
     }
 
-    /// Streams one file. `exclude` holds duplicate lines to reject; `bloom` collects candidates.
-    fn stream(
+    fn reject(&mut self, row: &RowRef<'_>, mut d: Vec<Diagnostic>) {
+        self.stats.rejected += 1;
+        rejected_quantity(row, &mut self.stats);
+        self.diagnostics.append(&mut d);
+    }
+
+    /// One row: validate, check for duplicates, resolve, calculate, sum.
+    fn row(
         &mut self,
-        file: InputFile,
+        row: &RowRef<'_>,
         exclude: &BTreeSet<u64>,
-        mut bloom: Option<(&mut Bloom, &mut HashSet<(u64, u64)>)>,
+        bloom: Option<&Bloom>,
         visit: &mut dyn FnMut(&LineVisit<'_>),
-    ) -> Result<(), Vec<Diagnostic>> {
-        let shown = self.project.shown(file.name());
-        let path = self.project.path(file.name());
-        let mut stats = FileStats {
-            file: shown.to_string(),
-            ..FileStats::default()
+    ) {
+        let file = self.file;
+        self.stats.read += 1;
+        if exclude.contains(&row.line()) {
+            // The duplicate diagnostic itself is added once per line by `compute`.
+            self.stats.rejected += 1;
+            rejected_quantity(row, &mut self.stats);
+            return;
+        }
+        let activity = match file.parse(row, self.project) {
+            Ok(a) => a,
+            Err(d) => return self.reject(row, d),
         };
-        let handle = match std::fs::File::open(&path) {
-            Ok(h) => h,
-            Err(_) if !file.required() && !path.exists() => {
-                self.comp.files.push(stats);
-                return Ok(());
-            }
-            Err(e) => {
-                return Err(vec![Diagnostic::error(
-                    "missing-file",
-                    Span::file(&shown),
-                    format!("cannot read {}: {e}", file.name()),
-                )
-                .with_hint("run `carbonledger init DIR` for templates of every file")])
-            }
-        };
-        stats.present = true;
-        let years: BTreeSet<i32> = self
-            .project
-            .manifest
-            .reporting_years
-            .iter()
-            .copied()
-            .collect();
-        let reader = std::io::BufReader::with_capacity(1 << 20, handle);
-        let Pass {
-            project,
-            resolver,
-            cache,
-            interner,
-            comp,
-        } = self;
-        let mut row_diags: Vec<Diagnostic> = Vec::new();
-        let res = read_table(&shown, reader, file.columns(), |row| {
-            stats.read += 1;
-            let reject =
-                |stats: &mut FileStats, diags: &mut Vec<Diagnostic>, mut d: Vec<Diagnostic>| {
-                    stats.rejected += 1;
-                    rejected_quantity(row, stats);
-                    diags.append(&mut d);
-                };
-            if exclude.contains(&row.line()) {
-                // The duplicate diagnostic itself is added by the caller, once per line.
-                stats.rejected += 1;
-                rejected_quantity(row, &mut stats);
-                return;
-            }
-            let activity = match file.parse(row, project) {
-                Ok(a) => a,
-                Err(d) => return reject(&mut stats, &mut row_diags, d),
-            };
-            if let Some((bloom, candidates)) = bloom.as_mut() {
-                let fp = identity_fingerprint(&activity, row.get(file.ref_col()));
+        if let Some(bloom) = bloom {
+            if let Some(id) = dedupe::identity(row, file.subject_column(), file.ref_col()) {
+                let fp = dedupe::fingerprint(&id);
                 if bloom.insert(fp) {
-                    candidates.insert(fp);
+                    self.candidates.insert(fp);
                 }
             }
-            let year = activity.period.year();
-            if !years.contains(&year) {
-                let d = Diagnostic::error("period-outside-reporting-years", row.span_of(1), format!("period {} is outside reporting_years {:?}", activity.period, project.manifest.reporting_years))
-                    .with_hint("add the year to reporting_years in carbonledger.toml, or move the row to another project")
-                    .with_source(row.text());
-                return reject(&mut stats, &mut row_diags, vec![d]);
-            }
-            let key = ChainKey {
-                year,
-                facility: activity.facility,
-                subject: interner.subject(&activity.subject),
-                unit: activity.unit.index,
-                factor: interner.factor(activity.factor.as_ref()),
-            };
-            let id = match cache.get(&key) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = resolver
-                        .resolve(
-                            year,
-                            activity.facility,
-                            &activity.subject,
-                            activity.unit,
-                            activity.factor.as_ref(),
-                        )
-                        .map(|chain| {
-                            comp.chains.push(chain);
-                            comp.accums.push(Accum::default());
-                            comp.chains.len() - 1
-                        });
-                    cache.insert(key, r.clone());
-                    r
-                }
-            };
-            let id = match id {
-                Ok(id) => id,
-                Err(e) => {
-                    let col = file.column_index(e.column).unwrap_or(0);
-                    let d = Diagnostic::error(e.code, row.span_of(col), e.message)
-                        .with_hint(e.hint)
-                        .with_source(row.text());
-                    return reject(&mut stats, &mut row_diags, vec![d]);
-                }
-            };
-            let chain = &comp.chains[id];
-            let line = calculate(activity.quantity, chain).map_err(|e| e.to_string()).and_then(|l| {
-                if l.max_scale() > MAX_LINE_SCALE {
-                    Err(format!("its results need {} decimal places of the base unit (kg, J, kgce); more than {MAX_LINE_SCALE} cannot be summed exactly with other rows", l.max_scale()))
-                } else {
-                    Ok(l)
-                }
-            });
-            let added = line.as_ref().map_err(String::clone).and_then(|l| {
-                let mut next = comp.accums[id];
-                next.add_line(l).map_err(|e| e.to_string())?;
-                Ok((next, *l))
-            });
-            match added {
-                Ok((next, l)) => {
-                    comp.accums[id] = next;
-                    stats.used += 1;
-                    visit(&LineVisit {
-                        file,
-                        activity: &activity,
-                        chain_id: id,
-                        chain,
-                        line: &l,
-                    });
-                }
-                Err(msg) => {
-                    let d = Diagnostic::error(
-                        "inexact-row",
-                        row.span_of(3),
-                        format!("cannot calculate this row exactly: {msg}"),
+        }
+        let year = activity.period.year();
+        if !self.years.contains(&year) {
+            let d = Diagnostic::error("period-outside-reporting-years", row.span_of(1), format!("period {} is outside reporting_years {:?}", activity.period, self.project.manifest.reporting_years))
+                .with_hint("add the year to reporting_years in carbonledger.toml, or move the row to another project")
+                .with_source(row.text());
+            return self.reject(row, vec![d]);
+        }
+        let key = ChainKey {
+            year,
+            facility: activity.facility,
+            subject: self.interner.subject(&activity.subject),
+            unit: activity.unit.index,
+            factor: self.interner.factor(activity.factor.as_ref()),
+        };
+        let id = match self.cache.get(&key) {
+            Some(r) => r.clone(),
+            None => {
+                let r = self
+                    .resolver
+                    .resolve(
+                        year,
+                        activity.facility,
+                        &activity.subject,
+                        activity.unit,
+                        activity.factor.as_ref(),
                     )
-                    .with_hint("round the quantity at its source to fewer decimal places, or split an implausibly large row")
+                    .map(|chain| {
+                        self.chains.push(chain);
+                        self.accums.push(Accum::default());
+                        self.chains.len() - 1
+                    });
+                self.cache.insert(key, r.clone());
+                r
+            }
+        };
+        let id = match id {
+            Ok(id) => id,
+            Err(e) => {
+                let col = file.column_index(e.column).unwrap_or(0);
+                let d = Diagnostic::error(e.code, row.span_of(col), e.message)
+                    .with_hint(e.hint)
                     .with_source(row.text());
-                    reject(&mut stats, &mut row_diags, vec![d]);
-                }
+                return self.reject(row, vec![d]);
+            }
+        };
+        let chain = &self.chains[id];
+        let line = calculate(activity.quantity, chain).map_err(|e| e.to_string()).and_then(|l| {
+            if l.max_scale() > MAX_LINE_SCALE {
+                Err(format!("its results need {} decimal places of the base unit (kg, J, kgce); more than {MAX_LINE_SCALE} cannot be summed exactly with other rows", l.max_scale()))
+            } else {
+                Ok(l)
             }
         });
-        self.comp.diagnostics.append(&mut row_diags);
-        self.comp.files.push(stats);
-        res.map(|_| ())
+        let added = line.and_then(|l| {
+            let mut next = self.accums[id];
+            next.add_line(&l).map_err(|e| e.to_string())?;
+            Ok((next, l))
+        });
+        match added {
+            Ok((next, l)) => {
+                self.accums[id] = next;
+                self.stats.used += 1;
+                visit(&LineVisit {
+                    file,
+                    activity: &activity,
+                    chain: &self.chains[id],
+                    line: &l,
+                });
+            }
+            Err(msg) => {
+                let d = Diagnostic::error("inexact-row", row.span_of(3), format!("cannot calculate this row exactly: {msg}"))
+                    .with_hint("round the quantity at its source to fewer decimal places, or split an implausibly large row")
+                    .with_source(row.text());
+                self.reject(row, vec![d]);
+            }
+        }
+    }
+
+    fn finish(self) -> Part {
+        let mut chains = BTreeMap::new();
+        for (c, a) in self.chains.into_iter().zip(self.accums) {
+            chains.insert(chain_id(&c), (c, a));
+        }
+        Part {
+            chains,
+            diagnostics: self.diagnostics,
+            stats: self.stats,
+            candidates: self.candidates,
+        }
     }
 }
 
-/// Confirms duplicate candidates by re-reading the file and comparing row identities.
-fn confirm_duplicates(
-    project: &Project,
-    file: InputFile,
-    candidates: &HashSet<(u64, u64)>,
-) -> Result<Vec<(u64, u64, String)>, Vec<Diagnostic>> {
-    let shown = project.shown(file.name());
-    let handle = std::fs::File::open(project.path(file.name())).map_err(|e| {
-        vec![Diagnostic::error(
+fn open(project: &Project, file: InputFile) -> Result<Option<std::fs::File>, Vec<Diagnostic>> {
+    let path = project.path(file.name());
+    match std::fs::File::open(&path) {
+        Ok(h) => Ok(Some(h)),
+        Err(_) if !file.required() && !path.exists() => Ok(None),
+        Err(e) => Err(vec![Diagnostic::error(
             "missing-file",
-            Span::file(&shown),
-            e.to_string(),
-        )]
-    })?;
-    let mut first: HashMap<String, u64> = HashMap::new();
-    let mut dups = Vec::new();
-    read_table(
-        &shown,
-        std::io::BufReader::with_capacity(1 << 20, handle),
-        file.columns(),
-        |row| {
-            let Ok(a) = file.parse(row, project) else {
-                return;
-            };
-            let reference = row.get(file.ref_col());
-            if candidates.contains(&identity_fingerprint(&a, reference)) {
-                let key = identity_text(&a, reference);
-                match first.get(&key) {
-                    Some(&l) => dups.push((row.line(), l, row.text())),
-                    None => {
-                        first.insert(key, row.line());
-                    }
+            Span::file(&project.shown(file.name())),
+            format!("cannot read {}: {e}", file.name()),
+        )
+        .with_hint("run `carbonledger init DIR` for templates of every file")]),
+    }
+}
+
+/// Byte offsets where chunks 1.. start: the first byte of a line after each even split point.
+fn split_points(f: &mut std::fs::File, size: u64, n: usize) -> std::io::Result<Vec<u64>> {
+    let mut points = Vec::new();
+    for i in 1..n as u64 {
+        let guess = size * i / n as u64;
+        f.seek(SeekFrom::Start(guess))?;
+        let mut buf = [0u8; 64 * 1024];
+        let mut pos = guess;
+        'scan: loop {
+            let k = f.read(&mut buf)?;
+            if k == 0 {
+                break;
+            }
+            for (j, b) in buf[..k].iter().enumerate() {
+                if *b == b'\n' {
+                    pos += j as u64 + 1;
+                    break 'scan;
                 }
             }
-        },
-    )?;
-    Ok(dups)
+            pos += k as u64;
+        }
+        if pos < size && points.last().is_none_or(|p| *p < pos) {
+            points.push(pos);
+        }
+    }
+    Ok(points)
+}
+
+fn count_lines(f: &mut std::fs::File, upto: u64) -> std::io::Result<u64> {
+    f.seek(SeekFrom::Start(0))?;
+    let mut r = BufReader::with_capacity(1 << 20, f.take(upto));
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = r.read(&mut buf)?;
+        if k == 0 {
+            return Ok(n);
+        }
+        n += buf[..k].iter().filter(|b| **b == b'\n').count() as u64;
+    }
+}
+
+/// Reads one chunk of a file (from byte `start`, stopping before a record at `stop_at`) with
+/// one worker.
+#[allow(clippy::too_many_arguments)]
+fn run_chunk(
+    project: &Project,
+    options: RunOptions,
+    file: InputFile,
+    exclude: &BTreeSet<u64>,
+    bloom: Option<&Bloom>,
+    start: u64,
+    stop_at: Option<u64>,
+    visit: &mut dyn FnMut(&LineVisit<'_>),
+) -> Result<(Part, ChunkEnd), Vec<Diagnostic>> {
+    let shown = project.shown(file.name());
+    let io = |e: std::io::Error| {
+        vec![Diagnostic::error(
+            "io-error",
+            Span::file(&shown),
+            format!("cannot read {}: {e}", file.name()),
+        )]
+    };
+    let Some(mut h) = open(project, file)? else {
+        return Ok((Part::default(), ChunkEnd::default()));
+    };
+    let mut worker = Worker::new(project, options, file);
+    let end = if start == 0 {
+        let (header, mut reader) =
+            read_header(&shown, BufReader::with_capacity(1 << 20, h), file.columns())?;
+        read_rows(
+            &shown,
+            &mut reader,
+            &header,
+            Chunk {
+                stop_at,
+                ..Chunk::default()
+            },
+            |row| worker.row(row, exclude, bloom, visit),
+        )?
+    } else {
+        let lines = count_lines(&mut h, start).map_err(io)?;
+        let header_file = std::fs::File::open(project.path(file.name())).map_err(io)?;
+        let (header, _) = read_header(&shown, BufReader::new(header_file), file.columns())?;
+        h.seek(SeekFrom::Start(start)).map_err(io)?;
+        let mut reader = csv_reader(BufReader::with_capacity(1 << 20, h));
+        let chunk = Chunk {
+            line_offset: lines,
+            byte_offset: start,
+            stop_at,
+        };
+        read_rows(&shown, &mut reader, &header, chunk, |row| {
+            worker.row(row, exclude, bloom, visit)
+        })?
+    };
+    Ok((worker.finish(), end))
+}
+
+/// Streams one file: in chunks on several threads when it is large and no visitor needs the
+/// lines in order, else in one piece.
+fn run_file(
+    project: &Project,
+    options: RunOptions,
+    file: InputFile,
+    exclude: &BTreeSet<u64>,
+    bloom: Option<&Bloom>,
+    visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
+) -> Result<Part, Vec<Diagnostic>> {
+    if let Some(v) = visit {
+        return run_chunk(project, options, file, exclude, bloom, 0, None, v).map(|(p, _)| p);
+    }
+    let sequential =
+        || run_chunk(project, options, file, exclude, bloom, 0, None, &mut |_| {}).map(|(p, _)| p);
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        options.threads
+    };
+    let size = std::fs::metadata(project.path(file.name())).map_or(0, |m| m.len());
+    // Automatic threading only pays for large files; an explicit count always splits.
+    if threads < 2 || (options.threads == 0 && size < PARALLEL_MIN_BYTES) {
+        return sequential();
+    }
+    let points = match std::fs::File::open(project.path(file.name()))
+        .and_then(|mut f| split_points(&mut f, size, threads.min(16)))
+    {
+        Ok(p) if !p.is_empty() => p,
+        _ => return sequential(),
+    };
+    let starts: Vec<u64> = std::iter::once(0).chain(points.iter().copied()).collect();
+    let results: Vec<Result<(Part, ChunkEnd), Vec<Diagnostic>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = starts
+            .iter()
+            .enumerate()
+            .map(|(i, &start)| {
+                let stop = starts.get(i + 1).copied();
+                s.spawn(move || {
+                    run_chunk(
+                        project,
+                        options,
+                        file,
+                        exclude,
+                        bloom,
+                        start,
+                        stop,
+                        &mut |_| {},
+                    )
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(vec![Diagnostic::error(
+                        "internal",
+                        Span::file(&project.shown(file.name())),
+                        "a worker thread failed",
+                    )])
+                })
+            })
+            .collect()
+    });
+    let mut parts = Vec::new();
+    for r in results {
+        parts.push(r?);
+    }
+    // Each chunk must stop exactly where the next one's first record starts; a quoted field
+    // that spans a boundary breaks this, and the file is then read in one piece.
+    let consistent = parts
+        .windows(2)
+        .all(|w| w[0].1.next_record == w[1].1.first_record);
+    if !consistent {
+        return sequential();
+    }
+    let mut it = parts.into_iter().map(|(p, _)| p);
+    let mut merged = it.next().unwrap_or_default();
+    for p in it {
+        merged.merge(p).map_err(|d| vec![d])?;
+    }
+    Ok(merged)
 }
 
 fn run_once(
     project: &Project,
     options: RunOptions,
     exclude: &BTreeMap<InputFile, BTreeSet<u64>>,
-    mut detect: Option<&mut BTreeMap<InputFile, HashSet<(u64, u64)>>>,
-    visit: &mut dyn FnMut(&LineVisit<'_>),
-) -> Result<Computation, Vec<Diagnostic>> {
-    let mut pass = Pass::new(project, options);
+    detect: bool,
+    mut visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
+) -> Result<(Computation, BTreeMap<InputFile, HashSet<(u64, u64)>>), Vec<Diagnostic>> {
     let empty = BTreeSet::new();
     let mut fatal = Vec::new();
+    let mut all = Part::default();
+    let mut files = Vec::new();
+    let mut candidates = BTreeMap::new();
     for file in InputFile::ALL {
-        let ex = exclude.get(&file).unwrap_or(&empty);
-        let mut bloom = detect.as_ref().map(|_| Bloom::new());
-        let mut cands = HashSet::new();
-        let b = bloom.as_mut().map(|b| (b, &mut cands));
-        if let Err(mut d) = pass.stream(file, ex, b, visit) {
-            fatal.append(&mut d);
-        }
-        if let Some(det) = detect.as_mut() {
-            det.insert(file, cands);
+        let size = std::fs::metadata(project.path(file.name())).map_or(0, |m| m.len());
+        let bloom = detect.then(|| Bloom::for_file_size(size));
+        let v: Option<&mut dyn FnMut(&LineVisit<'_>)> = match visit.as_mut() {
+            Some(v) => Some(&mut **v),
+            None => None,
+        };
+        let present = project.path(file.name()).exists();
+        match run_file(
+            project,
+            options,
+            file,
+            exclude.get(&file).unwrap_or(&empty),
+            bloom.as_ref(),
+            v,
+        ) {
+            Ok(mut part) => {
+                part.stats.file = project.shown(file.name()).to_string();
+                part.stats.present = present;
+                files.push(std::mem::take(&mut part.stats));
+                candidates.insert(file, std::mem::take(&mut part.candidates));
+                if let Err(d) = all.merge(part) {
+                    fatal.push(d);
+                }
+            }
+            Err(mut d) => fatal.append(&mut d),
         }
     }
-    if fatal.is_empty() {
-        Ok(pass.comp)
-    } else {
-        Err(fatal)
+    if !fatal.is_empty() {
+        return Err(fatal);
     }
+    let mut comp = Computation {
+        files,
+        ..Computation::default()
+    };
+    for (_, (c, a)) in all.chains {
+        comp.chains.push(c);
+        comp.accums.push(a);
+    }
+    all.diagnostics.sort_by(|a, b| {
+        a.span
+            .cmp(&b.span)
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    comp.diagnostics = all.diagnostics;
+    Ok((comp, candidates))
 }
 
 /// Streams every activity file and returns the per-chain sums with the row accounting.
 /// File-level problems (not UTF-8, missing columns, empty file) are returned as `Err`: the
 /// rows of such a file cannot be accounted for.
 pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Vec<Diagnostic>> {
-    let mut candidates = BTreeMap::new();
-    let first = run_once(
-        project,
-        options,
-        &BTreeMap::new(),
-        Some(&mut candidates),
-        &mut |_| {},
-    )?;
-    let mut dups: BTreeMap<InputFile, Vec<(u64, u64, String)>> = BTreeMap::new();
+    let (first, candidates) = run_once(project, options, &BTreeMap::new(), true, None)?;
+    let mut dups: BTreeMap<InputFile, Vec<dedupe::Duplicate>> = BTreeMap::new();
     for (file, cands) in &candidates {
-        if !cands.is_empty() {
-            let found = confirm_duplicates(project, *file, cands)?;
-            if !found.is_empty() {
-                dups.insert(*file, found);
-            }
+        if cands.is_empty() {
+            continue;
+        }
+        let shown = project.shown(file.name());
+        let h = std::fs::File::open(project.path(file.name())).map_err(|e| {
+            vec![Diagnostic::error(
+                "missing-file",
+                Span::file(&shown),
+                e.to_string(),
+            )]
+        })?;
+        let found = dedupe::confirm(
+            &shown,
+            BufReader::with_capacity(1 << 20, h),
+            file.columns(),
+            file.subject_column(),
+            file.ref_col(),
+            cands,
+        )?;
+        if !found.is_empty() {
+            dups.insert(*file, found);
         }
     }
     if dups.is_empty() {
@@ -546,32 +742,33 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
         .iter()
         .map(|(f, v)| (*f, v.iter().map(|(l, _, _)| *l).collect()))
         .collect();
-    let mut comp = run_once(project, options, &exclude, None, &mut |_| {})?;
+    let (mut comp, _) = run_once(project, options, &exclude, false, None)?;
     for (file, found) in &dups {
         let shown = project.shown(file.name());
-        for (line, orig, text) in found {
-            comp.diagnostics.push(
-                Diagnostic::error("duplicate-row", Span::line(&shown, *line), format!("duplicate of line {orig}: same facility, period, {}, quantity, unit and ref", if *file == InputFile::Energy { "carrier" } else { "gas" }))
-                    .with_hint("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)")
-                .with_source(text.clone()),
-            );
+        for d in found {
+            comp.diagnostics
+                .push(dedupe::diagnostic(&shown, d, file.subject_column()));
         }
     }
     comp.duplicates = exclude;
-    comp.diagnostics
-        .sort_by(|a, b| a.span.cmp(&b.span).then_with(|| a.code.cmp(b.code)));
+    comp.diagnostics.sort_by(|a, b| {
+        a.span
+            .cmp(&b.span)
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.message.cmp(&b.message))
+    });
     Ok(comp)
 }
 
-/// Streams every activity file again, calling `visit` for each calculated line (for `explain`
-/// and exports), excluding the duplicates found by `compute`.
+/// Streams every activity file again in order, calling `visit` for each calculated line (for
+/// `explain` and exports), excluding the duplicates found by `compute`.
 pub fn for_each_line(
     project: &Project,
     options: RunOptions,
     duplicates: &BTreeMap<InputFile, BTreeSet<u64>>,
     visit: &mut dyn FnMut(&LineVisit<'_>),
 ) -> Result<Computation, Vec<Diagnostic>> {
-    run_once(project, options, duplicates, None, visit)
+    run_once(project, options, duplicates, false, Some(visit)).map(|(c, _)| c)
 }
 
 /// Shared for callers that want the file's shown name.

@@ -16,6 +16,9 @@ pub struct Args {
     /// Also refuse fallbacks.
     #[arg(long)]
     strict: bool,
+    /// Worker threads for large files (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
 }
 
 pub fn run(a: Args) -> Exit {
@@ -23,7 +26,13 @@ pub fn run(a: Args) -> Exit {
         Ok(p) => p,
         Err(e) => return e,
     };
-    match compute(&project, RunOptions { strict: a.strict }) {
+    match compute(
+        &project,
+        RunOptions {
+            strict: a.strict,
+            threads: a.threads,
+        },
+    ) {
         Err(d) => {
             print_diagnostics(&d);
             Exit::Data

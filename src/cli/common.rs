@@ -20,6 +20,9 @@ pub struct ProjectOpts {
     /// Report totals even though some rows were rejected (the left-out rows and quantities are listed).
     #[arg(long)]
     pub allow_rejects: bool,
+    /// Worker threads for large files (default: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
 }
 
 /// Output format.
@@ -94,6 +97,7 @@ pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Compu
         &project,
         RunOptions {
             strict: opts.strict,
+            threads: opts.threads,
         },
     )
     .map_err(|d| {

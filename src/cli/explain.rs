@@ -105,6 +105,7 @@ pub fn run(a: Args) -> Exit {
                     &project,
                     RunOptions {
                         strict: a.opts.strict,
+                        threads: a.opts.threads,
                     },
                     &comp.duplicates,
                     &mut |v| {

@@ -106,15 +106,60 @@ pub fn read_table<R: Read>(
     file: &Arc<str>,
     input: R,
     columns: &[Column],
-    mut on_row: impl FnMut(&RowRef<'_>),
+    on_row: impl FnMut(&RowRef<'_>),
 ) -> Result<TableStats, Vec<Diagnostic>> {
-    let mut reader = csv::ReaderBuilder::new()
+    let (header, mut reader) = read_header(file, input, columns)?;
+    let end = read_rows(file, &mut reader, &header, Chunk::default(), on_row)?;
+    Ok(TableStats { rows: end.rows })
+}
+
+/// The validated header of a table: where each expected column is.
+#[derive(Debug, Clone)]
+pub struct Header {
+    map: Vec<Option<usize>>,
+    fields: usize,
+}
+
+/// The CSV dialect every input uses: comma, `"` quotes, `#` comments, rows of any length
+/// (a ragged row is reported, not fatal).
+pub fn csv_reader<R: Read>(input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .comment(Some(b'#'))
-        .from_reader(input);
+        .from_reader(input)
+}
+
+/// Where a chunk of rows starts in its file, and where it must stop.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Chunk {
+    /// Lines before the chunk's first byte (added to every line number).
+    pub line_offset: u64,
+    /// The chunk's first byte in the file (added to every byte position).
+    pub byte_offset: u64,
+    /// Stop before a record that starts at or after this byte of the file.
+    pub stop_at: Option<u64>,
+}
+
+/// How reading a chunk ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChunkEnd {
+    /// Data rows read.
+    pub rows: u64,
+    /// The file byte where the first record not read starts (when stopped by `stop_at`).
+    pub next_record: Option<u64>,
+    /// The file byte where the first record read starts.
+    pub first_record: Option<u64>,
+}
+
+/// Reads and checks the header, returning the reader positioned at the first data row.
+pub fn read_header<R: Read>(
+    file: &Arc<str>,
+    input: R,
+    columns: &[Column],
+) -> Result<(Header, csv::Reader<R>), Vec<Diagnostic>> {
+    let mut reader = csv_reader(input);
     let mut record = csv::ByteRecord::new();
-    let mut stats = TableStats::default();
 
     // Header.
     let mut header_line;
@@ -200,12 +245,37 @@ pub fn read_table<R: Read>(
         return Err(diags);
     }
 
-    // Rows.
+    Ok((
+        Header {
+            map,
+            fields: names.len(),
+        },
+        reader,
+    ))
+}
+
+/// Streams data rows from `reader` (positioned after the header, or at a chunk's start).
+pub fn read_rows<R: Read>(
+    file: &Arc<str>,
+    reader: &mut csv::Reader<R>,
+    header: &Header,
+    chunk: Chunk,
+    mut on_row: impl FnMut(&RowRef<'_>),
+) -> Result<ChunkEnd, Vec<Diagnostic>> {
+    let mut record = csv::ByteRecord::new();
+    let mut end = ChunkEnd::default();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
+                let (line, byte) = record.position().map_or((0, 0), |p| {
+                    (p.line() + chunk.line_offset, p.byte() + chunk.byte_offset)
+                });
+                if chunk.stop_at.is_some_and(|s| byte >= s) {
+                    end.next_record = Some(byte);
+                    break;
+                }
+                end.first_record.get_or_insert(byte);
                 if record.len() == 1
                     && record
                         .get(0)
@@ -213,7 +283,7 @@ pub fn read_table<R: Read>(
                 {
                     continue;
                 }
-                stats.rows += 1;
+                end.rows += 1;
                 // One UTF-8 check per record; fields are then borrowed as &str.
                 let srec = match csv::StringRecord::from_byte_record(std::mem::take(&mut record)) {
                     Ok(r) => r,
@@ -228,7 +298,11 @@ pub fn read_table<R: Read>(
                         )]);
                     }
                 };
-                let map: &[Option<usize>] = if srec.len() == names.len() { &map } else { &[] };
+                let map: &[Option<usize>] = if srec.len() == header.fields {
+                    &header.map
+                } else {
+                    &[]
+                };
                 on_row(&RowRef {
                     file,
                     line,
@@ -240,7 +314,7 @@ pub fn read_table<R: Read>(
             Err(e) => return Err(vec![csv_error(file, &e)]),
         }
     }
-    Ok(stats)
+    Ok(end)
 }
 
 impl RowRef<'_> {

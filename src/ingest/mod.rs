@@ -4,4 +4,7 @@
 
 mod csvfile;
 
-pub use csvfile::{read_table, Column, RowRef, TableStats};
+pub use csvfile::{
+    csv_reader, read_header, read_rows, read_table, Chunk, ChunkEnd, Column, Header, RowRef,
+    TableStats,
+};

@@ -53,7 +53,7 @@ pub fn project(toml: &str, facilities: &str, energy: &str, fugitive: Option<&str
 /// Opens and computes; panics with the diagnostics on failure (tests only).
 pub fn run(dir: &std::path::Path, strict: bool) -> (Project, Computation) {
     let p = Project::open(dir).unwrap_or_else(|d| panic!("{d:#?}"));
-    let c = compute(&p, RunOptions { strict }).unwrap_or_else(|d| panic!("{d:#?}"));
+    let c = compute(&p, RunOptions { strict, threads: 0 }).unwrap_or_else(|d| panic!("{d:#?}"));
     (p, c)
 }
 

@@ -1,0 +1,139 @@
+//! Duplicate rows, found exactly in bounded memory. Every validated row's identity —
+//! facility, period, carrier or gas, quantity and unit (aliases and trailing zeros
+//! normalised), and `ref` — is fingerprinted into a fixed 32 MiB Bloom filter shared by all
+//! threads. Rows the filter has maybe seen are candidates; only if there are candidates is the
+//! file read again, comparing the identities of candidate rows themselves.
+
+use crate::activity::{canonical_gas, Carrier, Period};
+use crate::decimal::parse_amount;
+use crate::diag::{Diagnostic, Span};
+use crate::ingest::{read_table, Column, RowRef};
+use crate::units::lookup;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Which column of the file holds the carrier (energy.csv) or the gas (fugitive.csv).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubjectColumn {
+    /// A carrier name or alias.
+    Carrier,
+    /// A gas name.
+    Gas,
+}
+
+/// A row's normalised identity, or `None` when a field does not parse (such a row is rejected
+/// anyway, by its own diagnostic).
+pub fn identity(row: &RowRef<'_>, subject: SubjectColumn, ref_col: usize) -> Option<String> {
+    let period = Period::parse(row.get(1))?;
+    let subject = match subject {
+        SubjectColumn::Carrier => Carrier::parse(row.get(2))?.name().to_string(),
+        SubjectColumn::Gas => canonical_gas(row.get(2)),
+    };
+    let unit = lookup(row.get(4)).ok()?;
+    let quantity = parse_amount(row.get(3)).ok()?.normalize();
+    Some(format!(
+        "{}\u{1f}{period}\u{1f}{subject}\u{1f}{quantity}\u{1f}{}\u{1f}{}",
+        row.get(0),
+        unit.symbol,
+        row.get(ref_col)
+    ))
+}
+
+/// A 128-bit fingerprint of an identity (std SipHash with fixed keys: deterministic).
+pub fn fingerprint(identity: &str) -> (u64, u64) {
+    let mut h = std::hash::DefaultHasher::new();
+    identity.hash(&mut h);
+    let h1 = h.finish();
+    // Second 64 bits for the filter's bit positions (SplitMix64 finaliser of the first).
+    let mut z = h1 ^ 0x9E37_79B9_7F4A_7C15;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (h1, z ^ (z >> 31))
+}
+
+/// A Bloom filter of atomic words, at most 32 MiB (2^22 words) whatever the file size; an
+/// identity sets up to six bits of one word with a single `fetch_or`, so two threads inserting
+/// the same identity at the same moment cannot both miss each other.
+pub struct Bloom {
+    words: Vec<AtomicU64>,
+    log2: u32,
+}
+
+impl Bloom {
+    /// A filter sized for a file of `bytes` bytes: about one word per 16 bytes (three per
+    /// typical row), between 2^10 and 2^22 words.
+    pub fn for_file_size(bytes: u64) -> Self {
+        let want = (bytes / 16).max(1);
+        let log2 = (64 - want.leading_zeros()).clamp(10, 22);
+        Bloom {
+            words: (0..1usize << log2).map(|_| AtomicU64::new(0)).collect(),
+            log2,
+        }
+    }
+}
+
+impl Bloom {
+    /// Inserts a fingerprint; true if it may have been inserted before.
+    pub fn insert(&self, (h1, h2): (u64, u64)) -> bool {
+        let mut mask = 0u64;
+        for i in 0..6 {
+            mask |= 1 << ((h2 >> (i * 6)) & 63);
+        }
+        let word = &self.words[(h1 >> (64 - self.log2)) as usize];
+        word.fetch_or(mask, Ordering::Relaxed) & mask == mask
+    }
+}
+
+/// A confirmed duplicate: its line, the line of the first copy, and its text.
+pub type Duplicate = (u64, u64, String);
+
+/// Reads the file again and confirms candidates by their identities. Memory grows only with
+/// the number of candidates.
+pub fn confirm(
+    file: &Arc<str>,
+    input: impl std::io::Read,
+    columns: &[Column],
+    subject: SubjectColumn,
+    ref_col: usize,
+    candidates: &HashSet<(u64, u64)>,
+) -> Result<Vec<Duplicate>, Vec<Diagnostic>> {
+    let mut first: HashMap<String, u64> = HashMap::new();
+    let mut dups = Vec::new();
+    read_table(file, input, columns, |row| {
+        let Some(id) = identity(row, subject, ref_col) else {
+            return;
+        };
+        if candidates.contains(&fingerprint(&id)) {
+            match first.get(&id) {
+                Some(&l) => dups.push((row.line(), l, row.text())),
+                None => {
+                    first.insert(id, row.line());
+                }
+            }
+        }
+    })?;
+    Ok(dups)
+}
+
+/// The diagnostic of a confirmed duplicate.
+pub fn diagnostic(
+    file: &Arc<str>,
+    (line, orig, text): &Duplicate,
+    subject: SubjectColumn,
+) -> Diagnostic {
+    let what = match subject {
+        SubjectColumn::Carrier => "carrier",
+        SubjectColumn::Gas => "gas",
+    };
+    Diagnostic::error(
+        "duplicate-row",
+        Span::line(file, *line),
+        format!("duplicate of line {orig}: same facility, period, {what}, quantity, unit and ref"),
+    )
+    .with_hint(
+        "remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)",
+    )
+    .with_source(text.clone())
+}
