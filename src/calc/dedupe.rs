@@ -23,26 +23,48 @@ pub enum SubjectColumn {
     Gas,
 }
 
+/// The subject of an identity: a carrier, or a gas by its canonical name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum SubjectKey {
+    Carrier(Carrier),
+    Gas(String),
+}
+
+/// A row's normalised identity: borrowed where possible, so fingerprinting allocates nothing
+/// for carriers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Identity<'a> {
+    facility: &'a str,
+    period: Period,
+    subject: SubjectKey,
+    quantity: (i128, u32),
+    unit: u16,
+    reference: &'a str,
+}
+
 /// A row's normalised identity, or `None` when a field does not parse (such a row is rejected
 /// anyway, by its own diagnostic).
-pub fn identity(row: &RowRef<'_>, subject: SubjectColumn, ref_col: usize) -> Option<String> {
-    let period = Period::parse(row.get(1))?;
-    let subject = match subject {
-        SubjectColumn::Carrier => Carrier::parse(row.get(2))?.name().to_string(),
-        SubjectColumn::Gas => canonical_gas(row.get(2)),
-    };
-    let unit = lookup(row.get(4)).ok()?;
-    let quantity = parse_amount(row.get(3)).ok()?.normalize();
-    Some(format!(
-        "{}\u{1f}{period}\u{1f}{subject}\u{1f}{quantity}\u{1f}{}\u{1f}{}",
-        row.get(0),
-        unit.symbol,
-        row.get(ref_col)
-    ))
+pub fn identity<'a>(
+    row: &RowRef<'a>,
+    subject: SubjectColumn,
+    ref_col: usize,
+) -> Option<Identity<'a>> {
+    let q = parse_amount(row.get(3)).ok()?.normalize();
+    Some(Identity {
+        facility: row.get(0),
+        period: Period::parse(row.get(1))?,
+        subject: match subject {
+            SubjectColumn::Carrier => SubjectKey::Carrier(Carrier::parse(row.get(2))?),
+            SubjectColumn::Gas => SubjectKey::Gas(canonical_gas(row.get(2))),
+        },
+        quantity: (q.mantissa(), q.scale()),
+        unit: lookup(row.get(4)).ok()?.index,
+        reference: row.get(ref_col),
+    })
 }
 
 /// A 128-bit fingerprint of an identity (std SipHash with fixed keys: deterministic).
-pub fn fingerprint(identity: &str) -> (u64, u64) {
+pub fn fingerprint(identity: &Identity<'_>) -> (u64, u64) {
     let mut h = std::hash::DefaultHasher::new();
     identity.hash(&mut h);
     let h1 = h.finish();
@@ -106,10 +128,12 @@ pub fn confirm(
             return;
         };
         if candidates.contains(&fingerprint(&id)) {
-            match first.get(&id) {
+            // Candidates are few: their identities are compared in full, as text.
+            let key = format!("{id:?}");
+            match first.get(&key) {
                 Some(&l) => dups.push((row.line(), l, row.text())),
                 None => {
-                    first.insert(id, row.line());
+                    first.insert(key, row.line());
                 }
             }
         }

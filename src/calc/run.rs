@@ -650,7 +650,7 @@ fn run_once(
     exclude: &BTreeMap<InputFile, BTreeSet<u64>>,
     detect: bool,
     mut visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
-) -> Result<(Computation, BTreeMap<InputFile, HashSet<(u64, u64)>>), Vec<Diagnostic>> {
+) -> Result<(Computation, Candidates), Vec<Diagnostic>> {
     let empty = BTreeSet::new();
     let mut fatal = Vec::new();
     let mut all = Part::default();
@@ -704,6 +704,9 @@ fn run_once(
     comp.diagnostics = all.diagnostics;
     Ok((comp, candidates))
 }
+
+/// Duplicate candidates per file (fingerprints the filter had maybe seen).
+type Candidates = BTreeMap<InputFile, HashSet<(u64, u64)>>;
 
 /// Streams every activity file and returns the per-chain sums with the row accounting.
 /// File-level problems (not UTF-8, missing columns, empty file) are returned as `Err`: the
