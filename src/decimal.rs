@@ -94,6 +94,12 @@ pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, CalcError> {
 
 /// `a + b`, exactly, or an error.
 pub fn add(a: Decimal, b: Decimal) -> Result<Decimal, CalcError> {
+    if b.is_zero() {
+        return Ok(a);
+    }
+    if a.is_zero() {
+        return Ok(b);
+    }
     let Some(s) = a.checked_add(b) else {
         return Err(CalcError::Overflow { op: "+", a, b });
     };

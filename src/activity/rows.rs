@@ -6,7 +6,7 @@ use super::carrier::Carrier;
 use super::facility::Facilities;
 use super::period::Period;
 use crate::decimal::parse_amount;
-use crate::diag::{Diagnostic, Span};
+use crate::diag::Diagnostic;
 use crate::factors::FactorRef;
 use crate::ingest::{Column, RowRef};
 use crate::units::{lookup_kind, AnyQty, AnyUnit, DimKind, UnitError};
@@ -92,8 +92,8 @@ pub enum Subject {
 /// One validated activity row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Activity {
-    /// Where it was read.
-    pub span: Span,
+    /// The line it was read from (the file is known to the caller).
+    pub line: u64,
     /// Index into the project's facilities.
     pub facility: usize,
     /// Period.
@@ -107,7 +107,7 @@ pub struct Activity {
     /// The quantity in base units.
     pub qty: AnyQty,
     /// An explicit factor for this row, overriding the default resolution.
-    pub factor: Option<FactorRef>,
+    pub factor: Option<Box<FactorRef>>,
 }
 
 fn unit_of(
@@ -309,7 +309,7 @@ pub fn parse_energy_row(
     let factor = match row.get(5) {
         "" => None,
         f => match FactorRef::parse(f) {
-            Ok(r) => Some(r),
+            Ok(r) => Some(Box::new(r)),
             Err(e) => {
                 diags.push(
                     Diagnostic::error("bad-factor-reference", row.span_of(5), e.to_string())
@@ -329,7 +329,7 @@ pub fn parse_energy_row(
             if diags.is_empty() =>
         {
             Ok(Activity {
-                span: row.span(),
+                line: row.line(),
                 facility,
                 period,
                 subject: Subject::Carrier(c),
@@ -399,7 +399,7 @@ pub fn parse_fugitive_row(
             if diags.is_empty() =>
         {
             Ok(Activity {
-                span: row.span(),
+                line: row.line(),
                 facility,
                 period,
                 subject: Subject::Gas(gas),

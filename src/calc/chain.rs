@@ -533,17 +533,30 @@ pub struct Accum {
 }
 
 impl Accum {
-    /// Adds one line.
+    /// Adds one line; on error nothing is changed.
     pub fn add_line(&mut self, line: &Line) -> Result<(), CalcError> {
         use crate::decimal::add;
-        self.rows += 1;
-        self.energy_j = add(self.energy_j, line.energy_j.unwrap_or_default())?;
-        self.tce_kgce = add(self.tce_kgce, line.tce_kgce.unwrap_or_default())?;
+        let mut gas_kg = self.gas_kg;
+        let mut gas_co2e_kg = self.gas_co2e_kg;
         for i in 0..MAX_GASES {
-            self.gas_kg[i] = add(self.gas_kg[i], line.gas_kg[i])?;
-            self.gas_co2e_kg[i] = add(self.gas_co2e_kg[i], line.gas_co2e_kg[i])?;
+            gas_kg[i] = add(gas_kg[i], line.gas_kg[i])?;
+            gas_co2e_kg[i] = add(gas_co2e_kg[i], line.gas_co2e_kg[i])?;
         }
-        self.co2e_kg = add(self.co2e_kg, line.co2e_kg)?;
+        let energy_j = match line.energy_j {
+            Some(e) => add(self.energy_j, e)?,
+            None => self.energy_j,
+        };
+        let tce_kgce = match line.tce_kgce {
+            Some(t) => add(self.tce_kgce, t)?,
+            None => self.tce_kgce,
+        };
+        let co2e_kg = add(self.co2e_kg, line.co2e_kg)?;
+        self.gas_kg = gas_kg;
+        self.gas_co2e_kg = gas_co2e_kg;
+        self.energy_j = energy_j;
+        self.tce_kgce = tce_kgce;
+        self.co2e_kg = co2e_kg;
+        self.rows += 1;
         self.inexact_rows += u64::from(!line.exact);
         self.inexact_energy_rows += u64::from(!line.exact_energy);
         self.inexact_tce_rows += u64::from(!line.exact_tce);

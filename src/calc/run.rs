@@ -367,7 +367,7 @@ impl<'p> Worker<'p> {
             facility: activity.facility,
             subject: self.interner.subject(&activity.subject),
             unit: activity.unit.index,
-            factor: self.interner.factor(activity.factor.as_ref()),
+            factor: self.interner.factor(activity.factor.as_deref()),
         };
         let id = match self.cache.get(&key) {
             Some(r) => r.clone(),
@@ -379,7 +379,7 @@ impl<'p> Worker<'p> {
                         activity.facility,
                         &activity.subject,
                         activity.unit,
-                        activity.factor.as_ref(),
+                        activity.factor.as_deref(),
                     )
                     .map(|chain| {
                         self.chains.push(chain);
@@ -409,13 +409,13 @@ impl<'p> Worker<'p> {
             }
         });
         let added = line.and_then(|l| {
-            let mut next = self.accums[id];
-            next.add_line(&l).map_err(|e| e.to_string())?;
-            Ok((next, l))
+            self.accums[id]
+                .add_line(&l)
+                .map(|()| l)
+                .map_err(|e| e.to_string())
         });
         match added {
-            Ok((next, l)) => {
-                self.accums[id] = next;
+            Ok(l) => {
                 self.stats.used += 1;
                 visit(&LineVisit {
                     file,

@@ -125,8 +125,13 @@ pub fn run(a: Args) -> Exit {
                         };
                         let _ = writeln!(
                             s,
-                            "{}  {} ({})  {}  {}",
-                            v.activity.span, f.id, f.name, v.activity.period, subject
+                            "{}:{}  {} ({})  {}  {}",
+                            carbonledger::calc::shown_name(&project, v.file),
+                            v.activity.line,
+                            f.id,
+                            f.name,
+                            v.activity.period,
+                            subject
                         );
                         for st in trace(v.activity, v.chain, v.line) {
                             let _ = writeln!(s, "    {:<9} {}", st.label, st.text);

@@ -13,7 +13,7 @@ use super::dim::{
 };
 use super::qty::Unit;
 use rust_decimal::{dec, Decimal};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 /// One unit: canonical symbol, dimension, exact scale, accepted aliases and where the scale comes from.
@@ -220,10 +220,10 @@ impl UnitError {
     }
 }
 
-fn index() -> &'static HashMap<&'static str, usize> {
-    static INDEX: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
+fn index() -> &'static FxHashMap<&'static str, usize> {
+    static INDEX: OnceLock<FxHashMap<&'static str, usize>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut m = HashMap::new();
+        let mut m = FxHashMap::default();
         for (i, u) in UNITS.iter().enumerate() {
             m.insert(u.symbol, i);
             for a in u.aliases {
