@@ -231,6 +231,29 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The folded ratios, in a fixed order.
+    fn ratios(&self) -> impl Iterator<Item = &Folded> {
+        self.energy
+            .iter()
+            .chain(self.gas_mass.iter().flatten())
+            .chain(self.gas_co2e.iter().flatten())
+            .chain(self.tce.iter())
+    }
+
+    /// When every ratio is a terminating decimal (no division per row), a chain's totals are
+    /// its summed quantity times each ratio, exactly: Σ(qᵢ × r) = (Σqᵢ) × r. Returns the
+    /// largest scale among the ratios, which bounds a row's result scale by `q.scale() + it`.
+    pub fn linear_scale(&self) -> Option<u32> {
+        let mut m = 0;
+        for r in self.ratios() {
+            if r.per != Decimal::ONE {
+                return None;
+            }
+            m = m.max(r.num.scale());
+        }
+        Some(m)
+    }
+
     /// Folds a chain, or `None` when a folded ratio would not fit a decimal exactly (the
     /// stepwise calculation is then used).
     pub fn build(chain: &Chain) -> Option<Plan> {
@@ -524,6 +547,9 @@ pub struct Accum {
     pub gas_co2e_kg: [Decimal; MAX_GASES],
     /// CO2e (kg), after the share.
     pub co2e_kg: Decimal,
+    /// Summed row quantities of a linear chain, not yet multiplied out (see `Plan::linear_scale`);
+    /// `settle` turns them into the totals above.
+    pub pending_quantity: Decimal,
     /// Lines whose emissions were rounded by a non-terminating division.
     pub inexact_rows: u64,
     /// Lines whose energy was rounded.
@@ -563,9 +589,30 @@ impl Accum {
         Ok(())
     }
 
+    /// Adds one row's quantity to a linear chain's pending sum; on error nothing is changed.
+    pub fn add_quantity(&mut self, quantity: Decimal) -> Result<(), CalcError> {
+        self.pending_quantity = crate::decimal::add(self.pending_quantity, quantity)?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Multiplies a linear chain's pending quantity out into the totals (once, after all rows).
+    pub fn settle(&mut self, chain: &Chain) -> Result<(), LineError> {
+        if self.pending_quantity.is_zero() {
+            return Ok(());
+        }
+        let line = calculate(self.pending_quantity, chain)?;
+        let rows = self.rows;
+        self.add_line(&line)?;
+        self.rows = rows;
+        self.pending_quantity = Decimal::ZERO;
+        Ok(())
+    }
+
     /// Merges another accumulator of the same chain (associative and commutative).
     pub fn merge(&mut self, other: &Accum) -> Result<(), CalcError> {
         use crate::decimal::add;
+        self.pending_quantity = add(self.pending_quantity, other.pending_quantity)?;
         self.rows += other.rows;
         self.energy_j = add(self.energy_j, other.energy_j)?;
         self.tce_kgce = add(self.tce_kgce, other.tce_kgce)?;

@@ -1,13 +1,13 @@
 //! Duplicate rows, found exactly in bounded memory. Every validated row's identity —
 //! facility, period, carrier or gas, quantity and unit (aliases and trailing zeros
-//! normalised), and `ref` — is fingerprinted into a fixed 32 MiB Bloom filter shared by all
-//! threads. Rows the filter has maybe seen are candidates; only if there are candidates is the
+//! normalised), and `ref` — is fingerprinted into a Bloom filter of at most 128 MiB, sized to
+//! the file and shared by all threads. Rows the filter has maybe seen are candidates; only if there are candidates is the
 //! file read again, comparing the identities of candidate rows themselves.
 
 use crate::activity::{canonical_gas, Carrier, Period};
 use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
-use crate::ingest::{read_table, Column, RowRef};
+use crate::ingest::{read_chunk, Column, RowRef};
 use crate::units::lookup;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -63,9 +63,10 @@ pub fn identity<'a>(
     })
 }
 
-/// A 128-bit fingerprint of an identity (std SipHash with fixed keys: deterministic).
+/// A 128-bit fingerprint of an identity (FxHash, deterministic). Its quality only affects how
+/// often a non-duplicate becomes a candidate; candidates are always confirmed exactly.
 pub fn fingerprint(identity: &Identity<'_>) -> (u64, u64) {
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = rustc_hash::FxHasher::default();
     identity.hash(&mut h);
     let h1 = h.finish();
     // Second 64 bits for the filter's bit positions (SplitMix64 finaliser of the first).
@@ -75,7 +76,7 @@ pub fn fingerprint(identity: &Identity<'_>) -> (u64, u64) {
     (h1, z ^ (z >> 31))
 }
 
-/// A Bloom filter of atomic words, at most 32 MiB (2^22 words) whatever the file size; an
+/// A Bloom filter of atomic words, at most 128 MiB (2^24 words) whatever the file size; an
 /// identity sets up to six bits of one word with a single `fetch_or`, so two threads inserting
 /// the same identity at the same moment cannot both miss each other.
 pub struct Bloom {
@@ -84,11 +85,15 @@ pub struct Bloom {
 }
 
 impl Bloom {
-    /// A filter sized for a file of `bytes` bytes: about one word per 16 bytes (three per
-    /// typical row), between 2^10 and 2^22 words.
+    /// A filter for a file of `bytes` bytes: 2^24 words (128 MiB) for any file of 8 MiB or
+    /// more, whatever its number of rows; smaller files get about one word per 8 bytes.
     pub fn for_file_size(bytes: u64) -> Self {
-        let want = (bytes / 16).max(1);
-        let log2 = (64 - want.leading_zeros()).clamp(10, 22);
+        let want = if bytes >= 8 << 20 {
+            1 << 24
+        } else {
+            (bytes / 8).max(1)
+        };
+        let log2 = (64 - want.leading_zeros()).clamp(10, 24);
         Bloom {
             words: (0..1usize << log2).map(|_| AtomicU64::new(0)).collect(),
             log2,
@@ -111,33 +116,86 @@ impl Bloom {
 /// A confirmed duplicate: its line, the line of the first copy, and its text.
 pub type Duplicate = (u64, u64, String);
 
-/// Reads the file again and confirms candidates by their identities. Memory grows only with
-/// the number of candidates.
+/// Rows the filter flagged in the first pass: their fingerprints, and a cheap pre-key (a hash
+/// of facility, period and `ref` as written) that any equal row shares, so the second reading
+/// can skip almost every row without computing its full identity.
+#[derive(Debug, Default, Clone)]
+pub struct Candidates {
+    fingerprints: HashSet<(u64, u64)>,
+    prekeys: HashSet<u64>,
+}
+
+fn prekey(row: &RowRef<'_>, ref_col: usize) -> Option<u64> {
+    let mut h = rustc_hash::FxHasher::default();
+    row.get(0).hash(&mut h);
+    Period::parse(row.get(1))?.hash(&mut h);
+    row.get(ref_col).hash(&mut h);
+    Some(h.finish())
+}
+
+impl Candidates {
+    /// Records a flagged row.
+    pub fn add(&mut self, row: &RowRef<'_>, ref_col: usize, fingerprint: (u64, u64)) {
+        self.fingerprints.insert(fingerprint);
+        if let Some(k) = prekey(row, ref_col) {
+            self.prekeys.insert(k);
+        }
+    }
+    /// Adds another worker's candidates.
+    pub fn extend(&mut self, other: Candidates) {
+        self.fingerprints.extend(other.fingerprints);
+        self.prekeys.extend(other.prekeys);
+    }
+    /// How many rows were flagged.
+    pub fn len(&self) -> usize {
+        self.fingerprints.len()
+    }
+    /// True when nothing was flagged.
+    pub fn is_empty(&self) -> bool {
+        self.fingerprints.is_empty()
+    }
+}
+
+/// Reads the file again (in chunks, on `threads` threads) and confirms candidates by their
+/// identities. Memory grows only with the number of candidates.
 pub fn confirm(
     file: &Arc<str>,
-    input: impl std::io::Read,
+    path: &std::path::Path,
     columns: &[Column],
-    subject: SubjectColumn,
-    ref_col: usize,
-    candidates: &HashSet<(u64, u64)>,
+    (subject, ref_col): (SubjectColumn, usize),
+    candidates: &Candidates,
+    threads: usize,
 ) -> Result<Vec<Duplicate>, Vec<Diagnostic>> {
+    // Each chunk lists, in line order, the rows whose identity is a candidate's.
+    let scan = |bounds: (u64, Option<u64>)| {
+        let mut hits: Vec<(u64, String, String)> = Vec::new();
+        let end = read_chunk(file, path, columns, bounds, |row| {
+            if !prekey(row, ref_col).is_some_and(|k| candidates.prekeys.contains(&k)) {
+                return;
+            }
+            let Some(id) = identity(row, subject, ref_col) else {
+                return;
+            };
+            if candidates.fingerprints.contains(&fingerprint(&id)) {
+                hits.push((row.line(), format!("{id:?}"), row.text()));
+            }
+        })?;
+        Ok((hits, end))
+    };
+    let chunks = match super::run::in_chunks(path, threads, scan)? {
+        Some(c) => c,
+        None => vec![scan((0, None))?.0],
+    };
     let mut first: HashMap<String, u64> = HashMap::new();
     let mut dups = Vec::new();
-    read_table(file, input, columns, |row| {
-        let Some(id) = identity(row, subject, ref_col) else {
-            return;
-        };
-        if candidates.contains(&fingerprint(&id)) {
-            // Candidates are few: their identities are compared in full, as text.
-            let key = format!("{id:?}");
-            match first.get(&key) {
-                Some(&l) => dups.push((row.line(), l, row.text())),
-                None => {
-                    first.insert(key, row.line());
-                }
+    for (line, key, text) in chunks.into_iter().flatten() {
+        match first.get(&key) {
+            Some(&l) => dups.push((line, l, text)),
+            None => {
+                first.insert(key, line);
             }
         }
-    })?;
+    }
     Ok(dups)
 }
 

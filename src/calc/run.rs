@@ -14,7 +14,7 @@
 //! confirmed is the calculation repeated without them.
 
 use super::chain::{calculate, Accum, Chain};
-use super::dedupe::{self, Bloom, SubjectColumn};
+use super::dedupe::{self, Bloom, Candidates, SubjectColumn};
 use super::resolve::{ResolveError, ResolveOptions, Resolver};
 use crate::activity::{
     parse_energy_row, parse_fugitive_row, Activity, Subject, ENERGY_COLUMNS, FUGITIVE_COLUMNS,
@@ -22,13 +22,12 @@ use crate::activity::{
 use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
-use crate::ingest::{csv_reader, read_header, read_rows, Chunk, ChunkEnd, Column, RowRef};
+use crate::ingest::{chunk_bounds, consistent, read_chunk, ChunkEnd, Column, RowRef};
 use crate::project::Project;
 use crate::units::lookup;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// The activity files a project may have.
@@ -96,6 +95,10 @@ impl InputFile {
     }
 }
 
+fn too_precise(scale: u32) -> String {
+    format!("its results need {scale} decimal places of the base unit (kg, J, kgce); more than {MAX_LINE_SCALE} cannot be summed exactly with other rows")
+}
+
 /// The most decimal places of a base unit (kg, J, kgce) a line result may have: sums of such
 /// values up to 10^16 stay within Decimal's 28 digits.
 const MAX_LINE_SCALE: u32 = 12;
@@ -159,6 +162,9 @@ pub struct Computation {
     pub files: Vec<FileStats>,
     /// Lines rejected as duplicates, per file.
     pub duplicates: BTreeMap<InputFile, BTreeSet<u64>>,
+    /// Rows the duplicate filter flagged as possibly seen before (confirmed or cleared by
+    /// reading the file again).
+    pub duplicate_candidates: u64,
 }
 
 impl Computation {
@@ -254,7 +260,7 @@ struct Part {
     chains: BTreeMap<ChainId, (Chain, Accum)>,
     diagnostics: Vec<Diagnostic>,
     stats: FileStats,
-    candidates: HashSet<(u64, u64)>,
+    candidates: Candidates,
 }
 
 impl Part {
@@ -292,7 +298,9 @@ struct Worker<'p> {
     accums: Vec<Accum>,
     diagnostics: Vec<Diagnostic>,
     stats: FileStats,
-    candidates: HashSet<(u64, u64)>,
+    candidates: Candidates,
+    /// A visitor wants every line, so linear chains are calculated row by row too.
+    visiting: bool,
 }
 
 impl<'p> Worker<'p> {
@@ -317,7 +325,8 @@ impl<'p> Worker<'p> {
                 present: true,
                 ..FileStats::default()
             },
-            candidates: HashSet::new(),
+            candidates: Candidates::default(),
+            visiting: false,
         }
     }
 
@@ -351,7 +360,7 @@ impl<'p> Worker<'p> {
             if let Some(id) = dedupe::identity(row, file.subject_column(), file.ref_col()) {
                 let fp = dedupe::fingerprint(&id);
                 if bloom.insert(fp) {
-                    self.candidates.insert(fp);
+                    self.candidates.add(row, file.ref_col(), fp);
                 }
             }
         }
@@ -401,28 +410,51 @@ impl<'p> Worker<'p> {
             }
         };
         let chain = &self.chains[id];
-        let line = calculate(activity.quantity, chain).map_err(|e| e.to_string()).and_then(|l| {
-            if l.max_scale() > MAX_LINE_SCALE {
-                Err(format!("its results need {} decimal places of the base unit (kg, J, kgce); more than {MAX_LINE_SCALE} cannot be summed exactly with other rows", l.max_scale()))
-            } else {
-                Ok(l)
+        // A linear chain needs no per-row arithmetic unless a visitor wants the line.
+        let linear = chain.plan.as_ref().and_then(|p| p.linear_scale());
+        let added = match (linear, self.visiting) {
+            (Some(ratio_scale), false) => {
+                let scale = activity.quantity.scale() + ratio_scale;
+                if scale > MAX_LINE_SCALE
+                    && activity.quantity.normalize().scale() + ratio_scale > MAX_LINE_SCALE
+                {
+                    Err(too_precise(
+                        activity.quantity.normalize().scale() + ratio_scale,
+                    ))
+                } else {
+                    self.accums[id]
+                        .add_quantity(activity.quantity)
+                        .map(|()| None)
+                        .map_err(|e| e.to_string())
+                }
             }
-        });
-        let added = line.and_then(|l| {
-            self.accums[id]
-                .add_line(&l)
-                .map(|()| l)
+            _ => calculate(activity.quantity, chain)
                 .map_err(|e| e.to_string())
-        });
+                .and_then(|l| {
+                    if l.max_scale() > MAX_LINE_SCALE {
+                        Err(too_precise(l.max_scale()))
+                    } else {
+                        Ok(l)
+                    }
+                })
+                .and_then(|l| {
+                    self.accums[id]
+                        .add_line(&l)
+                        .map(|()| Some(l))
+                        .map_err(|e| e.to_string())
+                }),
+        };
         match added {
             Ok(l) => {
                 self.stats.used += 1;
-                visit(&LineVisit {
-                    file,
-                    activity: &activity,
-                    chain: &self.chains[id],
-                    line: &l,
-                });
+                if let Some(l) = l {
+                    visit(&LineVisit {
+                        file,
+                        activity: &activity,
+                        chain: &self.chains[id],
+                        line: &l,
+                    });
+                }
             }
             Err(msg) => {
                 let d = Diagnostic::error("inexact-row", row.span_of(3), format!("cannot calculate this row exactly: {msg}"))
@@ -447,11 +479,11 @@ impl<'p> Worker<'p> {
     }
 }
 
-fn open(project: &Project, file: InputFile) -> Result<Option<std::fs::File>, Vec<Diagnostic>> {
+fn open(project: &Project, file: InputFile) -> Result<bool, Vec<Diagnostic>> {
     let path = project.path(file.name());
     match std::fs::File::open(&path) {
-        Ok(h) => Ok(Some(h)),
-        Err(_) if !file.required() && !path.exists() => Ok(None),
+        Ok(_) => Ok(true),
+        Err(_) if !file.required() && !path.exists() => Ok(false),
         Err(e) => Err(vec![Diagnostic::error(
             "missing-file",
             Span::file(&project.shown(file.name())),
@@ -461,102 +493,57 @@ fn open(project: &Project, file: InputFile) -> Result<Option<std::fs::File>, Vec
     }
 }
 
-/// Byte offsets where chunks 1.. start: the first byte of a line after each even split point.
-fn split_points(f: &mut std::fs::File, size: u64, n: usize) -> std::io::Result<Vec<u64>> {
-    let mut points = Vec::new();
-    for i in 1..n as u64 {
-        let guess = size * i / n as u64;
-        f.seek(SeekFrom::Start(guess))?;
-        let mut buf = [0u8; 64 * 1024];
-        let mut pos = guess;
-        'scan: loop {
-            let k = f.read(&mut buf)?;
-            if k == 0 {
-                break;
-            }
-            for (j, b) in buf[..k].iter().enumerate() {
-                if *b == b'\n' {
-                    pos += j as u64 + 1;
-                    break 'scan;
-                }
-            }
-            pos += k as u64;
-        }
-        if pos < size && points.last().is_none_or(|p| *p < pos) {
-            points.push(pos);
-        }
-    }
-    Ok(points)
-}
-
-fn count_lines(f: &mut std::fs::File, upto: u64) -> std::io::Result<u64> {
-    f.seek(SeekFrom::Start(0))?;
-    let mut r = BufReader::with_capacity(1 << 20, f.take(upto));
-    let mut buf = vec![0u8; 1 << 20];
-    let mut n = 0u64;
-    loop {
-        let k = r.read(&mut buf)?;
-        if k == 0 {
-            return Ok(n);
-        }
-        n += buf[..k].iter().filter(|b| **b == b'\n').count() as u64;
-    }
-}
-
-/// Reads one chunk of a file (from byte `start`, stopping before a record at `stop_at`) with
-/// one worker.
-#[allow(clippy::too_many_arguments)]
-fn run_chunk(
-    project: &Project,
-    options: RunOptions,
-    file: InputFile,
-    exclude: &BTreeSet<u64>,
-    bloom: Option<&Bloom>,
-    start: u64,
-    stop_at: Option<u64>,
-    visit: &mut dyn FnMut(&LineVisit<'_>),
-) -> Result<(Part, ChunkEnd), Vec<Diagnostic>> {
-    let shown = project.shown(file.name());
-    let io = |e: std::io::Error| {
-        vec![Diagnostic::error(
-            "io-error",
-            Span::file(&shown),
-            format!("cannot read {}: {e}", file.name()),
-        )]
-    };
-    let Some(mut h) = open(project, file)? else {
-        return Ok((Part::default(), ChunkEnd::default()));
-    };
-    let mut worker = Worker::new(project, options, file);
-    let end = if start == 0 {
-        let (header, mut reader) =
-            read_header(&shown, BufReader::with_capacity(1 << 20, h), file.columns())?;
-        read_rows(
-            &shown,
-            &mut reader,
-            &header,
-            Chunk {
-                stop_at,
-                ..Chunk::default()
-            },
-            |row| worker.row(row, exclude, bloom, visit),
-        )?
+fn thread_count(options: RunOptions, path: &std::path::Path) -> usize {
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
-        let lines = count_lines(&mut h, start).map_err(io)?;
-        let header_file = std::fs::File::open(project.path(file.name())).map_err(io)?;
-        let (header, _) = read_header(&shown, BufReader::new(header_file), file.columns())?;
-        h.seek(SeekFrom::Start(start)).map_err(io)?;
-        let mut reader = csv_reader(BufReader::with_capacity(1 << 20, h));
-        let chunk = Chunk {
-            line_offset: lines,
-            byte_offset: start,
-            stop_at,
-        };
-        read_rows(&shown, &mut reader, &header, chunk, |row| {
-            worker.row(row, exclude, bloom, visit)
-        })?
+        options.threads
     };
-    Ok((worker.finish(), end))
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    // Automatic threading only pays for large files; an explicit count always splits.
+    if options.threads == 0 && size < PARALLEL_MIN_BYTES {
+        1
+    } else {
+        threads
+    }
+}
+
+/// Runs `work` on every chunk of a file, one thread each, and returns the results in file
+/// order, or `None` when a quoted field spans a chunk boundary (read the file in one piece).
+pub(super) fn in_chunks<T: Send>(
+    path: &std::path::Path,
+    threads: usize,
+    work: impl Fn((u64, Option<u64>)) -> Result<(T, ChunkEnd), Vec<Diagnostic>> + Sync,
+) -> Result<Option<Vec<T>>, Vec<Diagnostic>> {
+    let bounds = chunk_bounds(path, threads);
+    let results: Vec<Result<(T, ChunkEnd), Vec<Diagnostic>>> = if bounds.len() == 1 {
+        bounds.iter().map(|b| work(*b)).collect()
+    } else {
+        std::thread::scope(|s| {
+            let work = &work;
+            let handles: Vec<_> = bounds.iter().map(|b| s.spawn(move || work(*b))).collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(vec![Diagnostic::error(
+                            "internal",
+                            Span::file(&Arc::from(path.to_string_lossy().as_ref())),
+                            "a worker thread failed",
+                        )])
+                    })
+                })
+                .collect()
+        })
+    };
+    let mut values = Vec::new();
+    let mut ends = Vec::new();
+    for r in results {
+        let (v, e) = r?;
+        values.push(v);
+        ends.push(e);
+    }
+    Ok(consistent(&ends).then_some(values))
 }
 
 /// Streams one file: in chunks on several threads when it is large and no visitor needs the
@@ -569,74 +556,29 @@ fn run_file(
     bloom: Option<&Bloom>,
     visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
 ) -> Result<Part, Vec<Diagnostic>> {
+    if !open(project, file)? {
+        return Ok(Part::default());
+    }
+    let shown = project.shown(file.name());
+    let path = project.path(file.name());
+    let chunk =
+        |bounds: (u64, Option<u64>), visiting: bool, visit: &mut dyn FnMut(&LineVisit<'_>)| {
+            let mut worker = Worker::new(project, options, file);
+            worker.visiting = visiting;
+            let end = read_chunk(&shown, &path, file.columns(), bounds, |row| {
+                worker.row(row, exclude, bloom, visit)
+            })?;
+            Ok((worker.finish(), end))
+        };
     if let Some(v) = visit {
-        return run_chunk(project, options, file, exclude, bloom, 0, None, v).map(|(p, _)| p);
+        return chunk((0, None), true, v).map(|(p, _)| p);
     }
-    let sequential =
-        || run_chunk(project, options, file, exclude, bloom, 0, None, &mut |_| {}).map(|(p, _)| p);
-    let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        options.threads
+    let threads = thread_count(options, &path);
+    let parts = match in_chunks(&path, threads, |b| chunk(b, false, &mut |_| {}))? {
+        Some(parts) => parts,
+        None => vec![chunk((0, None), false, &mut |_| {})?.0],
     };
-    let size = std::fs::metadata(project.path(file.name())).map_or(0, |m| m.len());
-    // Automatic threading only pays for large files; an explicit count always splits.
-    if threads < 2 || (options.threads == 0 && size < PARALLEL_MIN_BYTES) {
-        return sequential();
-    }
-    let points = match std::fs::File::open(project.path(file.name()))
-        .and_then(|mut f| split_points(&mut f, size, threads.min(16)))
-    {
-        Ok(p) if !p.is_empty() => p,
-        _ => return sequential(),
-    };
-    let starts: Vec<u64> = std::iter::once(0).chain(points.iter().copied()).collect();
-    let results: Vec<Result<(Part, ChunkEnd), Vec<Diagnostic>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = starts
-            .iter()
-            .enumerate()
-            .map(|(i, &start)| {
-                let stop = starts.get(i + 1).copied();
-                s.spawn(move || {
-                    run_chunk(
-                        project,
-                        options,
-                        file,
-                        exclude,
-                        bloom,
-                        start,
-                        stop,
-                        &mut |_| {},
-                    )
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(vec![Diagnostic::error(
-                        "internal",
-                        Span::file(&project.shown(file.name())),
-                        "a worker thread failed",
-                    )])
-                })
-            })
-            .collect()
-    });
-    let mut parts = Vec::new();
-    for r in results {
-        parts.push(r?);
-    }
-    // Each chunk must stop exactly where the next one's first record starts; a quoted field
-    // that spans a boundary breaks this, and the file is then read in one piece.
-    let consistent = parts
-        .windows(2)
-        .all(|w| w[0].1.next_record == w[1].1.first_record);
-    if !consistent {
-        return sequential();
-    }
-    let mut it = parts.into_iter().map(|(p, _)| p);
+    let mut it = parts.into_iter();
     let mut merged = it.next().unwrap_or_default();
     for p in it {
         merged.merge(p).map_err(|d| vec![d])?;
@@ -650,7 +592,7 @@ fn run_once(
     exclude: &BTreeMap<InputFile, BTreeSet<u64>>,
     detect: bool,
     mut visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
-) -> Result<(Computation, Candidates), Vec<Diagnostic>> {
+) -> Result<(Computation, AllCandidates), Vec<Diagnostic>> {
     let empty = BTreeSet::new();
     let mut fatal = Vec::new();
     let mut all = Part::default();
@@ -691,7 +633,23 @@ fn run_once(
         files,
         ..Computation::default()
     };
-    for (_, (c, a)) in all.chains {
+    for (_, (c, mut a)) in all.chains {
+        // Linear chains: multiply the summed quantity out, once.
+        if let Err(e) = a.settle(&c) {
+            let f = &project.facilities.list[c.facility];
+            let what = match &c.subject {
+                Subject::Carrier(k) => k.name().to_string(),
+                Subject::Gas(g) => g.clone(),
+            };
+            return Err(vec![Diagnostic::error(
+                "overflow",
+                Span::file(&project.shown("energy.csv")),
+                format!(
+                    "the {} total of {what} at {} cannot be held exactly: {e}",
+                    c.year, f.id
+                ),
+            )]);
+        }
         comp.chains.push(c);
         comp.accums.push(a);
     }
@@ -706,33 +664,27 @@ fn run_once(
 }
 
 /// Duplicate candidates per file (fingerprints the filter had maybe seen).
-type Candidates = BTreeMap<InputFile, HashSet<(u64, u64)>>;
+type AllCandidates = BTreeMap<InputFile, Candidates>;
 
 /// Streams every activity file and returns the per-chain sums with the row accounting.
 /// File-level problems (not UTF-8, missing columns, empty file) are returned as `Err`: the
 /// rows of such a file cannot be accounted for.
 pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Vec<Diagnostic>> {
-    let (first, candidates) = run_once(project, options, &BTreeMap::new(), true, None)?;
+    let (mut first, candidates) = run_once(project, options, &BTreeMap::new(), true, None)?;
+    first.duplicate_candidates = candidates.values().map(|c| c.len() as u64).sum();
     let mut dups: BTreeMap<InputFile, Vec<dedupe::Duplicate>> = BTreeMap::new();
     for (file, cands) in &candidates {
         if cands.is_empty() {
             continue;
         }
-        let shown = project.shown(file.name());
-        let h = std::fs::File::open(project.path(file.name())).map_err(|e| {
-            vec![Diagnostic::error(
-                "missing-file",
-                Span::file(&shown),
-                e.to_string(),
-            )]
-        })?;
+        let path = project.path(file.name());
         let found = dedupe::confirm(
-            &shown,
-            BufReader::with_capacity(1 << 20, h),
+            &project.shown(file.name()),
+            &path,
             file.columns(),
-            file.subject_column(),
-            file.ref_col(),
+            (file.subject_column(), file.ref_col()),
             cands,
+            thread_count(options, &path),
         )?;
         if !found.is_empty() {
             dups.insert(*file, found);
@@ -754,6 +706,7 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
         }
     }
     comp.duplicates = exclude;
+    comp.duplicate_candidates = first.duplicate_candidates;
     comp.diagnostics.sort_by(|a, b| {
         a.span
             .cmp(&b.span)

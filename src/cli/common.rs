@@ -146,7 +146,8 @@ pub fn left_out(comp: &Computation) -> String {
 
 /// `read = used + rejected` per file, in words.
 pub fn accounting(comp: &Computation) -> Vec<String> {
-    comp.files
+    let mut v: Vec<String> = comp
+        .files
         .iter()
         .filter(|f| f.present)
         .map(|f| {
@@ -155,7 +156,14 @@ pub fn accounting(comp: &Computation) -> Vec<String> {
                 f.file, f.read, f.used, f.rejected
             )
         })
-        .collect()
+        .collect();
+    if comp.duplicate_candidates > 0 {
+        v.push(format!(
+            "duplicate check: {} candidate row(s) confirmed or cleared by a second reading",
+            comp.duplicate_candidates
+        ));
+    }
+    v
 }
 
 /// Decimal places shown on a terminal for a figure unit.
