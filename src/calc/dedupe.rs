@@ -101,15 +101,58 @@ impl Bloom {
     }
 }
 
+/// Rows waiting to be inserted into the filter, a batch at a time: the filter is far larger
+/// than the caches, so each insert misses; touching a whole batch's words first lets those
+/// misses overlap instead of stalling once per row.
+#[derive(Default)]
+pub struct Pending {
+    items: Vec<((u64, u64), Option<u64>)>,
+}
+
+/// Rows per batch.
+const BATCH: usize = 64;
+
+impl Pending {
+    /// Queues a row's fingerprint and pre-key; flushes into `bloom` when the batch is full.
+    pub fn push(
+        &mut self,
+        item: ((u64, u64), Option<u64>),
+        bloom: &Bloom,
+        candidates: &mut Candidates,
+    ) {
+        self.items.push(item);
+        if self.items.len() >= BATCH {
+            self.flush(bloom, candidates);
+        }
+    }
+
+    /// Inserts every queued row, recording those the filter may have seen.
+    pub fn flush(&mut self, bloom: &Bloom, candidates: &mut Candidates) {
+        let mut touch = 0u64;
+        for (fp, _) in &self.items {
+            touch ^= bloom.word(*fp).load(Ordering::Relaxed);
+        }
+        std::hint::black_box(touch);
+        for (fp, pk) in self.items.drain(..) {
+            if bloom.insert(fp) {
+                candidates.add(fp, pk);
+            }
+        }
+    }
+}
+
 impl Bloom {
+    fn word(&self, (h1, _): (u64, u64)) -> &AtomicU64 {
+        &self.words[(h1 >> (64 - self.log2)) as usize]
+    }
+
     /// Inserts a fingerprint; true if it may have been inserted before.
     pub fn insert(&self, (h1, h2): (u64, u64)) -> bool {
         let mut mask = 0u64;
         for i in 0..6 {
             mask |= 1 << ((h2 >> (i * 6)) & 63);
         }
-        let word = &self.words[(h1 >> (64 - self.log2)) as usize];
-        word.fetch_or(mask, Ordering::Relaxed) & mask == mask
+        self.word((h1, h2)).fetch_or(mask, Ordering::Relaxed) & mask == mask
     }
 }
 
@@ -125,7 +168,8 @@ pub struct Candidates {
     prekeys: HashSet<u64>,
 }
 
-fn prekey(row: &RowRef<'_>, ref_col: usize) -> Option<u64> {
+/// The cheap pre-key of a row (see `Candidates`).
+pub fn prekey(row: &RowRef<'_>, ref_col: usize) -> Option<u64> {
     let mut h = rustc_hash::FxHasher::default();
     row.get(0).hash(&mut h);
     Period::parse(row.get(1))?.hash(&mut h);
@@ -134,10 +178,10 @@ fn prekey(row: &RowRef<'_>, ref_col: usize) -> Option<u64> {
 }
 
 impl Candidates {
-    /// Records a flagged row.
-    pub fn add(&mut self, row: &RowRef<'_>, ref_col: usize, fingerprint: (u64, u64)) {
+    /// Records a flagged row by its fingerprint and pre-key.
+    pub fn add(&mut self, fingerprint: (u64, u64), prekey: Option<u64>) {
         self.fingerprints.insert(fingerprint);
-        if let Some(k) = prekey(row, ref_col) {
+        if let Some(k) = prekey {
             self.prekeys.insert(k);
         }
     }

@@ -179,10 +179,17 @@ impl Computation {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct ChainKey {
     year: i32,
-    facility: usize,
+    facility: u32,
     subject: u32,
     unit: u16,
     factor: u32,
+}
+
+/// Where a chain key leads.
+#[derive(Clone, Copy)]
+enum Slot {
+    Chain(u32),
+    Error(u32),
 }
 
 /// The identity of a chain independent of any worker, used to merge and order results.
@@ -292,13 +299,23 @@ struct Worker<'p> {
     file: InputFile,
     years: BTreeSet<i32>,
     resolver: Resolver<'p>,
-    cache: FxHashMap<ChainKey, Result<usize, ResolveError>>,
+    /// Chain key → resolved chain, or the error resolving it (small entries: this map is
+    /// probed once per row and should stay in cache).
+    cache: FxHashMap<ChainKey, Slot>,
+    /// Resolution errors, by `Slot::Error` index.
+    errors: Vec<ResolveError>,
+    /// Per chain id: the largest ratio scale when the chain is linear (see `Plan::linear_scale`).
+    linear: Vec<Option<u32>>,
+    /// Per chain id: the pending quantity sum and row count of a linear chain.
+    sums: Vec<(Decimal, u64)>,
     interner: Interner,
     chains: Vec<Chain>,
     accums: Vec<Accum>,
     diagnostics: Vec<Diagnostic>,
     stats: FileStats,
     candidates: Candidates,
+    /// Fingerprints not yet inserted into the filter.
+    pending: dedupe::Pending,
     /// A visitor wants every line, so linear chains are calculated row by row too.
     visiting: bool,
 }
@@ -316,6 +333,9 @@ impl<'p> Worker<'p> {
                 },
             ),
             cache: FxHashMap::default(),
+            errors: Vec::new(),
+            linear: Vec::new(),
+            sums: Vec::new(),
             interner: Interner::default(),
             chains: Vec::new(),
             accums: Vec::new(),
@@ -326,6 +346,7 @@ impl<'p> Worker<'p> {
                 ..FileStats::default()
             },
             candidates: Candidates::default(),
+            pending: dedupe::Pending::default(),
             visiting: false,
         }
     }
@@ -359,9 +380,11 @@ impl<'p> Worker<'p> {
         if let Some(bloom) = bloom {
             if let Some(id) = dedupe::identity(row, file.subject_column(), file.ref_col()) {
                 let fp = dedupe::fingerprint(&id);
-                if bloom.insert(fp) {
-                    self.candidates.add(row, file.ref_col(), fp);
-                }
+                self.pending.push(
+                    (fp, dedupe::prekey(row, file.ref_col())),
+                    bloom,
+                    &mut self.candidates,
+                );
             }
         }
         let year = activity.period.year();
@@ -373,62 +396,72 @@ impl<'p> Worker<'p> {
         }
         let key = ChainKey {
             year,
-            facility: activity.facility,
+            facility: activity.facility as u32,
             subject: self.interner.subject(&activity.subject),
             unit: activity.unit.index,
             factor: self.interner.factor(activity.factor.as_deref()),
         };
-        let id = match self.cache.get(&key) {
-            Some(r) => r.clone(),
+        let slot = match self.cache.get(&key) {
+            Some(slot) => *slot,
             None => {
-                let r = self
-                    .resolver
-                    .resolve(
-                        year,
-                        activity.facility,
-                        &activity.subject,
-                        activity.unit,
-                        activity.factor.as_deref(),
-                    )
-                    .map(|chain| {
+                let slot = match self.resolver.resolve(
+                    year,
+                    activity.facility,
+                    &activity.subject,
+                    activity.unit,
+                    activity.factor.as_deref(),
+                ) {
+                    Ok(chain) => {
+                        self.linear
+                            .push(chain.plan.as_ref().and_then(|p| p.linear_scale()));
+                        self.sums.push((Decimal::ZERO, 0));
                         self.chains.push(chain);
                         self.accums.push(Accum::default());
-                        self.chains.len() - 1
-                    });
-                self.cache.insert(key, r.clone());
-                r
+                        Slot::Chain(self.chains.len() as u32 - 1)
+                    }
+                    Err(e) => {
+                        self.errors.push(e);
+                        Slot::Error(self.errors.len() as u32 - 1)
+                    }
+                };
+                self.cache.insert(key, slot);
+                slot
             }
         };
-        let id = match id {
-            Ok(id) => id,
-            Err(e) => {
+        let id = match slot {
+            Slot::Chain(id) => id as usize,
+            Slot::Error(i) => {
+                let e = &self.errors[i as usize];
                 let col = file.column_index(e.column).unwrap_or(0);
-                let d = Diagnostic::error(e.code, row.span_of(col), e.message)
-                    .with_hint(e.hint)
+                let d = Diagnostic::error(e.code, row.span_of(col), e.message.clone())
+                    .with_hint(e.hint.clone())
                     .with_source(row.text());
                 return self.reject(row, vec![d]);
             }
         };
-        let chain = &self.chains[id];
         // A linear chain needs no per-row arithmetic unless a visitor wants the line.
-        let linear = chain.plan.as_ref().and_then(|p| p.linear_scale());
-        let added = match (linear, self.visiting) {
+        let added = match (self.linear[id], self.visiting) {
             (Some(ratio_scale), false) => {
-                let scale = activity.quantity.scale() + ratio_scale;
-                if scale > MAX_LINE_SCALE
-                    && activity.quantity.normalize().scale() + ratio_scale > MAX_LINE_SCALE
-                {
-                    Err(too_precise(
-                        activity.quantity.normalize().scale() + ratio_scale,
-                    ))
+                let q = activity.quantity;
+                let scale = if q.scale() + ratio_scale > MAX_LINE_SCALE {
+                    q.normalize().scale() + ratio_scale
                 } else {
-                    self.accums[id]
-                        .add_quantity(activity.quantity)
-                        .map(|()| None)
+                    0
+                };
+                if scale > MAX_LINE_SCALE {
+                    Err(too_precise(scale))
+                } else {
+                    let (sum, rows) = &mut self.sums[id];
+                    crate::decimal::add(*sum, q)
+                        .map(|s| {
+                            *sum = s;
+                            *rows += 1;
+                            None
+                        })
                         .map_err(|e| e.to_string())
                 }
             }
-            _ => calculate(activity.quantity, chain)
+            _ => calculate(activity.quantity, &self.chains[id])
                 .map_err(|e| e.to_string())
                 .and_then(|l| {
                     if l.max_scale() > MAX_LINE_SCALE {
@@ -465,9 +498,14 @@ impl<'p> Worker<'p> {
         }
     }
 
-    fn finish(self) -> Part {
+    fn finish(mut self, bloom: Option<&Bloom>) -> Part {
+        if let Some(b) = bloom {
+            self.pending.flush(b, &mut self.candidates);
+        }
         let mut chains = BTreeMap::new();
-        for (c, a) in self.chains.into_iter().zip(self.accums) {
+        for ((c, mut a), (sum, rows)) in self.chains.into_iter().zip(self.accums).zip(self.sums) {
+            a.pending_quantity = sum;
+            a.rows += rows;
             chains.insert(chain_id(&c), (c, a));
         }
         Part {
@@ -568,7 +606,7 @@ fn run_file(
             let end = read_chunk(&shown, &path, file.columns(), bounds, |row| {
                 worker.row(row, exclude, bloom, visit)
             })?;
-            Ok((worker.finish(), end))
+            Ok((worker.finish(bloom), end))
         };
     if let Some(v) = visit {
         return chunk((0, None), true, v).map(|(p, _)| p);
