@@ -239,6 +239,48 @@ impl AmountError {
 /// assert!(parse_amount("1.2E+07").is_err());
 /// ```
 pub fn parse_amount(text: &str) -> Result<Decimal, AmountError> {
+    parse_plain(text.trim().as_bytes()).map_or_else(|| parse_amount_checked(text), Ok)
+}
+
+/// The common case in one pass: `[+-]digits[.digits]` that fits a Decimal exactly. Anything
+/// else (including every error) is left to `parse_amount_checked`.
+fn parse_plain(b: &[u8]) -> Option<Decimal> {
+    let (negative, body) = match b.first()? {
+        b'-' => (true, b.get(1..)?),
+        b'+' => (false, b.get(1..)?),
+        _ => (false, b),
+    };
+    let mut mantissa: u128 = 0;
+    let mut digits = 0u32;
+    let mut scale: Option<u32> = None;
+    for &c in body {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa
+                    .checked_mul(10)?
+                    .checked_add(u128::from(c - b'0'))?;
+                digits += 1;
+                if let Some(s) = scale.as_mut() {
+                    *s += 1;
+                }
+            }
+            b'.' if scale.is_none() => scale = Some(0),
+            _ => return None,
+        }
+    }
+    let scale = scale.unwrap_or(0);
+    if digits == 0 || scale > 28 || mantissa > MAX_MANTISSA {
+        return None;
+    }
+    let m = i128::try_from(mantissa).ok()?;
+    Some(Decimal::from_i128_with_scale(
+        if negative { -m } else { m },
+        scale,
+    ))
+}
+
+/// The full parser, with a precise error for everything that is not a plain decimal.
+fn parse_amount_checked(text: &str) -> Result<Decimal, AmountError> {
     let s = text.trim();
     if s.is_empty() {
         return Err(AmountError::Empty);

@@ -240,18 +240,21 @@ impl Plan {
             .chain(self.tce.iter())
     }
 
-    /// When every ratio is a terminating decimal (no division per row), a chain's totals are
-    /// its summed quantity times each ratio, exactly: Σ(qᵢ × r) = (Σqᵢ) × r. Returns the
-    /// largest scale among the ratios, which bounds a row's result scale by `q.scale() + it`.
-    pub fn linear_scale(&self) -> Option<u32> {
+    /// A result whose ratio is a terminating decimal (no division per row) can be summed as
+    /// quantities and multiplied once: Σ(qᵢ × r) = (Σqᵢ) × r exactly. Returns the largest
+    /// scale among those ratios (a row's result scale is at most `q.scale() + it`) and whether
+    /// some other result still needs a division per row.
+    pub fn linear_scale(&self) -> (u32, bool) {
         let mut m = 0;
+        let mut nonlinear = false;
         for r in self.ratios() {
-            if r.per != Decimal::ONE {
-                return None;
+            if r.per == Decimal::ONE {
+                m = m.max(r.num.scale());
+            } else {
+                nonlinear = true;
             }
-            m = m.max(r.num.scale());
         }
-        Some(m)
+        (m, nonlinear)
     }
 
     /// Folds a chain, or `None` when a folded ratio would not fit a decimal exactly (the
@@ -412,6 +415,32 @@ pub struct Line {
 /// Calculates one row: a pure function of the row's quantity (in the chain's unit) and its
 /// resolved chain, through the chain's folded plan when it has one.
 pub fn calculate(quantity: Decimal, chain: &Chain) -> Result<Line, LineError> {
+    calculate_terms(quantity, chain, Terms::All)
+}
+
+/// Which results of a folded plan to calculate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Terms {
+    /// Every result.
+    All,
+    /// Only results whose ratio terminates (no division): these can be summed as quantities.
+    Linear,
+    /// Only results whose ratio needs a division.
+    NonLinear,
+}
+
+impl Terms {
+    fn wants(self, f: &Folded) -> bool {
+        match self {
+            Terms::All => true,
+            Terms::Linear => f.per == Decimal::ONE,
+            Terms::NonLinear => f.per != Decimal::ONE,
+        }
+    }
+}
+
+/// Calculates the selected results of one row (the others are left at zero).
+pub fn calculate_terms(quantity: Decimal, chain: &Chain, terms: Terms) -> Result<Line, LineError> {
     let Some(plan) = &chain.plan else {
         let base = crate::decimal::mul(quantity, chain.activity_unit.scale)?;
         return calculate_stepwise(
@@ -428,24 +457,27 @@ pub fn calculate(quantity: Decimal, chain: &Chain) -> Result<Line, LineError> {
         exact_tce: true,
         ..Line::default()
     };
-    if let Some(f) = plan.energy {
+    if let Some(f) = plan.energy.filter(|f| terms.wants(f)) {
         let (v, e) = f.apply(quantity)?;
         line.energy_j = Some(v);
         line.exact_energy = e;
     }
     let mut total = Decimal::ZERO;
     for i in 0..MAX_GASES {
-        if let (Some(m), Some(c)) = (plan.gas_mass[i], plan.gas_co2e[i]) {
+        if let Some(m) = plan.gas_mass[i].filter(|f| terms.wants(f)) {
             let (mv, me) = m.apply(quantity)?;
-            let (cv, ce) = c.apply(quantity)?;
             line.gas_kg[i] = mv;
+            line.exact &= me;
+        }
+        if let Some(c) = plan.gas_co2e[i].filter(|f| terms.wants(f)) {
+            let (cv, ce) = c.apply(quantity)?;
             line.gas_co2e_kg[i] = cv;
-            line.exact &= me && ce;
+            line.exact &= ce;
             total = crate::decimal::add(total, cv)?;
         }
     }
     line.co2e_kg = total;
-    if let Some(f) = plan.tce {
+    if let Some(f) = plan.tce.filter(|f| terms.wants(f)) {
         let (v, e) = f.apply(quantity)?;
         line.tce_kgce = Some(v);
         line.exact_tce = e;
@@ -559,8 +591,16 @@ pub struct Accum {
 }
 
 impl Accum {
-    /// Adds one line; on error nothing is changed.
+    /// Adds one line (a row); on error nothing is changed.
     pub fn add_line(&mut self, line: &Line) -> Result<(), CalcError> {
+        self.add_values(line)?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Adds a line's values and precision flags without counting a row (partial lines of a
+    /// row already counted, or a settled pending sum); on error nothing is changed.
+    pub fn add_values(&mut self, line: &Line) -> Result<(), CalcError> {
         use crate::decimal::add;
         let mut gas_kg = self.gas_kg;
         let mut gas_co2e_kg = self.gas_co2e_kg;
@@ -582,7 +622,6 @@ impl Accum {
         self.energy_j = energy_j;
         self.tce_kgce = tce_kgce;
         self.co2e_kg = co2e_kg;
-        self.rows += 1;
         self.inexact_rows += u64::from(!line.exact);
         self.inexact_energy_rows += u64::from(!line.exact_energy);
         self.inexact_tce_rows += u64::from(!line.exact_tce);
@@ -601,10 +640,8 @@ impl Accum {
         if self.pending_quantity.is_zero() {
             return Ok(());
         }
-        let line = calculate(self.pending_quantity, chain)?;
-        let rows = self.rows;
-        self.add_line(&line)?;
-        self.rows = rows;
+        let line = calculate_terms(self.pending_quantity, chain, Terms::Linear)?;
+        self.add_values(&line)?;
         self.pending_quantity = Decimal::ZERO;
         Ok(())
     }

@@ -4,24 +4,13 @@
 //! the file and shared by all threads. Rows the filter has maybe seen are candidates; only if there are candidates is the
 //! file read again, comparing the identities of candidate rows themselves.
 
-use crate::activity::{canonical_gas, Carrier, Period};
-use crate::decimal::parse_amount;
+use crate::activity::{Activity, Carrier, Period, Subject};
 use crate::diag::{Diagnostic, Span};
 use crate::ingest::{read_chunk, Column, RowRef};
-use crate::units::lookup;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-
-/// Which column of the file holds the carrier (energy.csv) or the gas (fugitive.csv).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubjectColumn {
-    /// A carrier name or alias.
-    Carrier,
-    /// A gas name.
-    Gas,
-}
 
 /// The subject of an identity: a carrier, or a gas by its canonical name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -42,25 +31,21 @@ pub struct Identity<'a> {
     reference: &'a str,
 }
 
-/// A row's normalised identity, or `None` when a field does not parse (such a row is rejected
-/// anyway, by its own diagnostic).
-pub fn identity<'a>(
-    row: &RowRef<'a>,
-    subject: SubjectColumn,
-    ref_col: usize,
-) -> Option<Identity<'a>> {
-    let q = parse_amount(row.get(3)).ok()?.normalize();
-    Some(Identity {
+/// A validated row's normalised identity: its facility and `ref` as written, and the parsed
+/// period, carrier or gas, quantity (trailing zeros removed) and unit.
+pub fn identity<'a>(row: &RowRef<'a>, a: &Activity, ref_col: usize) -> Identity<'a> {
+    let q = a.quantity.normalize();
+    Identity {
         facility: row.get(0),
-        period: Period::parse(row.get(1))?,
-        subject: match subject {
-            SubjectColumn::Carrier => SubjectKey::Carrier(Carrier::parse(row.get(2))?),
-            SubjectColumn::Gas => SubjectKey::Gas(canonical_gas(row.get(2))),
+        period: a.period,
+        subject: match &a.subject {
+            Subject::Carrier(c) => SubjectKey::Carrier(*c),
+            Subject::Gas(g) => SubjectKey::Gas(g.clone()),
         },
         quantity: (q.mantissa(), q.scale()),
-        unit: lookup(row.get(4)).ok()?.index,
+        unit: a.unit.index,
         reference: row.get(ref_col),
-    })
+    }
 }
 
 /// A 128-bit fingerprint of an identity (FxHash, deterministic). Its quality only affects how
@@ -206,7 +191,8 @@ pub fn confirm(
     file: &Arc<str>,
     path: &std::path::Path,
     columns: &[Column],
-    (subject, ref_col): (SubjectColumn, usize),
+    ref_col: usize,
+    parse: impl Fn(&RowRef<'_>) -> Option<Activity> + Sync,
     candidates: &Candidates,
     threads: usize,
 ) -> Result<Vec<Duplicate>, Vec<Diagnostic>> {
@@ -217,9 +203,10 @@ pub fn confirm(
             if !prekey(row, ref_col).is_some_and(|k| candidates.prekeys.contains(&k)) {
                 return;
             }
-            let Some(id) = identity(row, subject, ref_col) else {
+            let Some(a) = parse(row) else {
                 return;
             };
+            let id = identity(row, &a, ref_col);
             if candidates.fingerprints.contains(&fingerprint(&id)) {
                 hits.push((row.line(), format!("{id:?}"), row.text()));
             }
@@ -244,15 +231,7 @@ pub fn confirm(
 }
 
 /// The diagnostic of a confirmed duplicate.
-pub fn diagnostic(
-    file: &Arc<str>,
-    (line, orig, text): &Duplicate,
-    subject: SubjectColumn,
-) -> Diagnostic {
-    let what = match subject {
-        SubjectColumn::Carrier => "carrier",
-        SubjectColumn::Gas => "gas",
-    };
+pub fn diagnostic(file: &Arc<str>, (line, orig, text): &Duplicate, what: &str) -> Diagnostic {
     Diagnostic::error(
         "duplicate-row",
         Span::line(file, *line),

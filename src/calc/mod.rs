@@ -9,8 +9,8 @@ mod run;
 mod trace;
 
 pub use chain::{
-    calculate, calculate_stepwise, Accum, Chain, EnergyConv, Folded, GasStep, Line, LineError,
-    PerBasis, Plan, SourceKind, UsedFactor, MAX_GASES,
+    calculate, calculate_stepwise, calculate_terms, Accum, Chain, EnergyConv, Folded, GasStep,
+    Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor, MAX_GASES,
 };
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{

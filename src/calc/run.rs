@@ -13,8 +13,8 @@
 //! only if there are candidates is the file read again to confirm them; only if some are
 //! confirmed is the calculation repeated without them.
 
-use super::chain::{calculate, Accum, Chain};
-use super::dedupe::{self, Bloom, Candidates, SubjectColumn};
+use super::chain::{calculate, calculate_terms, Accum, Chain, Terms};
+use super::dedupe::{self, Bloom, Candidates};
 use super::resolve::{ResolveError, ResolveOptions, Resolver};
 use crate::activity::{
     parse_energy_row, parse_fugitive_row, Activity, Subject, ENERGY_COLUMNS, FUGITIVE_COLUMNS,
@@ -70,10 +70,10 @@ impl InputFile {
             InputFile::Fugitive => parse_fugitive_row(row, &project.facilities),
         }
     }
-    fn subject_column(self) -> SubjectColumn {
+    fn subject_name(self) -> &'static str {
         match self {
-            InputFile::Energy => SubjectColumn::Carrier,
-            InputFile::Fugitive => SubjectColumn::Gas,
+            InputFile::Energy => "carrier",
+            InputFile::Fugitive => "gas",
         }
     }
     fn column_index(self, name: &str) -> Option<usize> {
@@ -304,8 +304,9 @@ struct Worker<'p> {
     cache: FxHashMap<ChainKey, Slot>,
     /// Resolution errors, by `Slot::Error` index.
     errors: Vec<ResolveError>,
-    /// Per chain id: the largest ratio scale when the chain is linear (see `Plan::linear_scale`).
-    linear: Vec<Option<u32>>,
+    /// Per chain id, for a folded chain: the largest linear ratio scale and whether some
+    /// result still needs a division per row (see `Plan::linear_scale`).
+    linear: Vec<Option<(u32, bool)>>,
     /// Per chain id: the pending quantity sum and row count of a linear chain.
     sums: Vec<(Decimal, u64)>,
     interner: Interner,
@@ -378,8 +379,8 @@ impl<'p> Worker<'p> {
             Err(d) => return self.reject(row, d),
         };
         if let Some(bloom) = bloom {
-            if let Some(id) = dedupe::identity(row, file.subject_column(), file.ref_col()) {
-                let fp = dedupe::fingerprint(&id);
+            {
+                let fp = dedupe::fingerprint(&dedupe::identity(row, &activity, file.ref_col()));
                 self.pending.push(
                     (fp, dedupe::prekey(row, file.ref_col())),
                     bloom,
@@ -413,7 +414,7 @@ impl<'p> Worker<'p> {
                 ) {
                     Ok(chain) => {
                         self.linear
-                            .push(chain.plan.as_ref().and_then(|p| p.linear_scale()));
+                            .push(chain.plan.as_ref().map(|p| p.linear_scale()));
                         self.sums.push((Decimal::ZERO, 0));
                         self.chains.push(chain);
                         self.accums.push(Accum::default());
@@ -440,25 +441,42 @@ impl<'p> Worker<'p> {
             }
         };
         // A linear chain needs no per-row arithmetic unless a visitor wants the line.
+        // A folded chain sums its quantities (the terminating results are multiplied out
+        // once, at the end); only results that need a division are calculated per row.
         let added = match (self.linear[id], self.visiting) {
-            (Some(ratio_scale), false) => {
+            (Some((ratio_scale, nonlinear)), false) => {
                 let q = activity.quantity;
                 let scale = if q.scale() + ratio_scale > MAX_LINE_SCALE {
                     q.normalize().scale() + ratio_scale
                 } else {
                     0
                 };
-                if scale > MAX_LINE_SCALE {
-                    Err(too_precise(scale))
+                let partial = if nonlinear {
+                    calculate_terms(q, &self.chains[id], Terms::NonLinear)
+                        .map(Some)
+                        .map_err(|e| e.to_string())
                 } else {
-                    let (sum, rows) = &mut self.sums[id];
-                    crate::decimal::add(*sum, q)
-                        .map(|s| {
+                    Ok(None)
+                };
+                match partial {
+                    _ if scale > MAX_LINE_SCALE => Err(too_precise(scale)),
+                    Ok(Some(l)) if l.max_scale() > MAX_LINE_SCALE => {
+                        Err(too_precise(l.max_scale()))
+                    }
+                    Err(e) => Err(e),
+                    Ok(partial) => {
+                        let (sum, rows) = &mut self.sums[id];
+                        let next = crate::decimal::add(*sum, q).map_err(|e| e.to_string());
+                        let accum = &mut self.accums[id];
+                        next.and_then(|s| {
+                            if let Some(l) = &partial {
+                                accum.add_values(l).map_err(|e| e.to_string())?;
+                            }
                             *sum = s;
                             *rows += 1;
-                            None
+                            Ok(None)
                         })
-                        .map_err(|e| e.to_string())
+                    }
                 }
             }
             _ => calculate(activity.quantity, &self.chains[id])
@@ -720,7 +738,8 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
             &project.shown(file.name()),
             &path,
             file.columns(),
-            (file.subject_column(), file.ref_col()),
+            file.ref_col(),
+            |row| file.parse(row, project).ok(),
             cands,
             thread_count(options, &path),
         )?;
@@ -740,7 +759,7 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
         let shown = project.shown(file.name());
         for d in found {
             comp.diagnostics
-                .push(dedupe::diagnostic(&shown, d, file.subject_column()));
+                .push(dedupe::diagnostic(&shown, d, file.subject_name()));
         }
     }
     comp.duplicates = exclude;
