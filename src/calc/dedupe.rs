@@ -6,7 +6,7 @@
 
 use crate::activity::{Activity, Carrier, Period, Subject};
 use crate::diag::{Diagnostic, Span};
-use crate::ingest::{read_chunk, Column, RowRef};
+use crate::ingest::{read_chunk, read_header, scan_unquoted, ChunkEnd, Column, RowRef};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -141,6 +141,9 @@ impl Bloom {
     }
 }
 
+/// A row whose identity is a candidate's: its line, its identity as text, and the row's text.
+type Hit = (u64, String, String);
+
 /// A confirmed duplicate: its line, the line of the first copy, and its text.
 pub type Duplicate = (u64, u64, String);
 
@@ -155,11 +158,16 @@ pub struct Candidates {
 
 /// The cheap pre-key of a row (see `Candidates`).
 pub fn prekey(row: &RowRef<'_>, ref_col: usize) -> Option<u64> {
+    Some(prekey_of(row.get(0), Period::parse(row.get(1))?, row.get(ref_col)))
+}
+
+/// The pre-key from its parts (a validated row's period is already parsed).
+pub fn prekey_of(facility: &str, period: Period, reference: &str) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
-    row.get(0).hash(&mut h);
-    Period::parse(row.get(1))?.hash(&mut h);
-    row.get(ref_col).hash(&mut h);
-    Some(h.finish())
+    facility.hash(&mut h);
+    period.hash(&mut h);
+    reference.hash(&mut h);
+    h.finish()
 }
 
 impl Candidates {
@@ -197,26 +205,66 @@ pub fn confirm(
     threads: usize,
 ) -> Result<Vec<Duplicate>, Vec<Diagnostic>> {
     // Each chunk lists, in line order, the rows whose identity is a candidate's.
-    let scan = |bounds: (u64, Option<u64>)| {
-        let mut hits: Vec<(u64, String, String)> = Vec::new();
-        let end = read_chunk(file, path, columns, bounds, |row| {
-            if !prekey(row, ref_col).is_some_and(|k| candidates.prekeys.contains(&k)) {
-                return;
-            }
-            let Some(a) = parse(row) else {
-                return;
-            };
+    let check = |row: &RowRef<'_>, hits: &mut Vec<Hit>| {
+        if let Some(a) = parse(row) {
             let id = identity(row, &a, ref_col);
             if candidates.fingerprints.contains(&fingerprint(&id)) {
                 hits.push((row.line(), format!("{id:?}"), row.text()));
             }
-        })?;
-        Ok((hits, end))
+        }
     };
-    let chunks = match super::run::in_chunks(path, threads, scan)? {
-        Some(c) => c,
-        None => vec![scan((0, None))?.0],
+    let io = |e: std::io::Error| vec![Diagnostic::error("io-error", Span::file(file), format!("cannot read: {e}"))];
+    // Fast path, per chunk: no quotes, so lines are records and commas separate fields; line
+    // numbers are counted within the chunk and offset afterwards.
+    let (header, _) = read_header(file, std::io::BufReader::new(std::fs::File::open(path).map_err(io)?), columns)?;
+    let (fac, per, rf) = (header.position(0), header.position(1), header.position(ref_col));
+    let fast = |bounds: (u64, Option<u64>)| -> Result<(Option<(Vec<Hit>, u64)>, ChunkEnd), Vec<Diagnostic>> {
+        let mut lines: Vec<(u64, String)> = Vec::new();
+        let counted = scan_unquoted(path, bounds, |line| {
+            let field = |c: Option<usize>| c.and_then(|c| line.field(c)).unwrap_or("");
+            let Some(period) = Period::parse(field(per)) else { return };
+            if candidates.prekeys.contains(&prekey_of(field(fac), period, field(rf))) {
+                // Kept as text: parsed below, once its absolute line number is known.
+                if let Some(text) = line.with_row(file, &header, line.number, |row| row.text()) {
+                    lines.push((line.number, text));
+                }
+            }
+        })
+        .map_err(io)?;
+        Ok((counted.map(|n| (lines.into_iter().map(|(l, t)| (l, String::new(), t)).collect(), n)), ChunkEnd::default()))
     };
+    let fast_chunks = super::run::in_chunks(path, threads, fast)?;
+    let mut chunks: Vec<Vec<Hit>> = Vec::new();
+    if let Some(parts) = fast_chunks.filter(|p| p.iter().all(Option::is_some)) {
+        let mut offset = 0;
+        for (hits, n) in parts.into_iter().flatten() {
+            let mut found = Vec::new();
+            for (rel, _, text) in hits {
+                let mut r = crate::ingest::csv_reader(text.as_bytes());
+                let mut rec = csv::StringRecord::new();
+                if r.read_record(&mut rec).unwrap_or(false) {
+                    check(&header.row(file, offset + rel, &rec), &mut found);
+                }
+            }
+            chunks.push(found);
+            offset += n;
+        }
+    } else {
+        // Some chunk has quotes: the full parser, with absolute line numbers.
+        let scan = |bounds: (u64, Option<u64>)| {
+            let mut hits: Vec<Hit> = Vec::new();
+            let end = read_chunk(file, path, columns, bounds, |row| {
+                if prekey(row, ref_col).is_some_and(|k| candidates.prekeys.contains(&k)) {
+                    check(row, &mut hits);
+                }
+            })?;
+            Ok((hits, end))
+        };
+        chunks = match super::run::in_chunks(path, threads, scan)? {
+            Some(c) => c,
+            None => vec![scan((0, None))?.0],
+        };
+    }
     let mut first: HashMap<String, u64> = HashMap::new();
     let mut dups = Vec::new();
     for (line, key, text) in chunks.into_iter().flatten() {

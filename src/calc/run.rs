@@ -382,7 +382,7 @@ impl<'p> Worker<'p> {
             {
                 let fp = dedupe::fingerprint(&dedupe::identity(row, &activity, file.ref_col()));
                 self.pending.push(
-                    (fp, dedupe::prekey(row, file.ref_col())),
+                    (fp, Some(dedupe::prekey_of(row.get(0), activity.period, row.get(file.ref_col())))),
                     bloom,
                     &mut self.candidates,
                 );

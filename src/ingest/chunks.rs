@@ -56,7 +56,8 @@ fn split_points(f: &mut std::fs::File, size: u64, n: usize) -> std::io::Result<V
     Ok(points)
 }
 
-fn count_lines(f: &mut std::fs::File, upto: u64) -> std::io::Result<u64> {
+/// Lines (newlines) before byte `upto`.
+pub fn count_lines(f: &mut std::fs::File, upto: u64) -> std::io::Result<u64> {
     f.seek(SeekFrom::Start(0))?;
     let mut r = BufReader::with_capacity(1 << 20, f.take(upto));
     let mut buf = vec![0u8; 1 << 20];

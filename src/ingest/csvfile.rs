@@ -128,6 +128,22 @@ pub struct Header {
     fields: usize,
 }
 
+impl Header {
+    /// The file column of the caller's column `i`.
+    pub fn position(&self, i: usize) -> Option<usize> {
+        self.map.get(i).copied().flatten()
+    }
+    /// The number of fields a row must have.
+    pub fn fields(&self) -> usize {
+        self.fields
+    }
+    /// A row over `record` read at `line`.
+    pub fn row<'a>(&'a self, file: &'a Arc<str>, line: u64, record: &'a csv::StringRecord) -> RowRef<'a> {
+        let map: &[Option<usize>] = if record.len() == self.fields { &self.map } else { &[] };
+        RowRef { file, line, record, map }
+    }
+}
+
 /// The CSV dialect every input uses: comma, `"` quotes, `#` comments, rows of any length
 /// (a ragged row is reported, not fatal).
 pub fn csv_reader<R: Read>(input: R) -> csv::Reader<R> {

@@ -4,8 +4,10 @@
 
 mod chunks;
 mod csvfile;
+mod linescan;
 
-pub use chunks::{chunk_bounds, consistent, read_chunk};
+pub use chunks::{chunk_bounds, consistent, count_lines, read_chunk};
+pub use linescan::{scan_unquoted, Line};
 pub use csvfile::{
     csv_reader, read_header, read_rows, read_table, Chunk, ChunkEnd, Column, Header, RowRef,
     TableStats,
