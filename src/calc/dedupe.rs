@@ -158,7 +158,11 @@ pub struct Candidates {
 
 /// The cheap pre-key of a row (see `Candidates`).
 pub fn prekey(row: &RowRef<'_>, ref_col: usize) -> Option<u64> {
-    Some(prekey_of(row.get(0), Period::parse(row.get(1))?, row.get(ref_col)))
+    Some(prekey_of(
+        row.get(0),
+        Period::parse(row.get(1))?,
+        row.get(ref_col),
+    ))
 }
 
 /// The pre-key from its parts (a validated row's period is already parsed).
@@ -213,11 +217,25 @@ pub fn confirm(
             }
         }
     };
-    let io = |e: std::io::Error| vec![Diagnostic::error("io-error", Span::file(file), format!("cannot read: {e}"))];
+    let io = |e: std::io::Error| {
+        vec![Diagnostic::error(
+            "io-error",
+            Span::file(file),
+            format!("cannot read: {e}"),
+        )]
+    };
     // Fast path, per chunk: no quotes, so lines are records and commas separate fields; line
     // numbers are counted within the chunk and offset afterwards.
-    let (header, _) = read_header(file, std::io::BufReader::new(std::fs::File::open(path).map_err(io)?), columns)?;
-    let (fac, per, rf) = (header.position(0), header.position(1), header.position(ref_col));
+    let (header, _) = read_header(
+        file,
+        std::io::BufReader::new(std::fs::File::open(path).map_err(io)?),
+        columns,
+    )?;
+    let (fac, per, rf) = (
+        header.position(0),
+        header.position(1),
+        header.position(ref_col),
+    );
     let fast = |bounds: (u64, Option<u64>)| -> Result<(Option<(Vec<Hit>, u64)>, ChunkEnd), Vec<Diagnostic>> {
         let mut lines: Vec<(u64, String)> = Vec::new();
         let counted = scan_unquoted(path, bounds, |line| {
@@ -235,9 +253,9 @@ pub fn confirm(
     };
     let fast_chunks = super::run::in_chunks(path, threads, fast)?;
     let mut chunks: Vec<Vec<Hit>> = Vec::new();
-    if let Some(parts) = fast_chunks.filter(|p| p.iter().all(Option::is_some)) {
+    if let Some(parts) = fast_chunks.filter(|p| p.iter().all(|(v, _)| v.is_some())) {
         let mut offset = 0;
-        for (hits, n) in parts.into_iter().flatten() {
+        for (hits, n) in parts.into_iter().filter_map(|(v, _)| v) {
             let mut found = Vec::new();
             for (rel, _, text) in hits {
                 let mut r = crate::ingest::csv_reader(text.as_bytes());
@@ -253,7 +271,7 @@ pub fn confirm(
         // Some chunk has quotes: the full parser, with absolute line numbers.
         let scan = |bounds: (u64, Option<u64>)| {
             let mut hits: Vec<Hit> = Vec::new();
-            let end = read_chunk(file, path, columns, bounds, |row| {
+            let end = read_chunk(file, path, columns, bounds, true, |row| {
                 if prekey(row, ref_col).is_some_and(|k| candidates.prekeys.contains(&k)) {
                     check(row, &mut hits);
                 }
@@ -261,7 +279,7 @@ pub fn confirm(
             Ok((hits, end))
         };
         chunks = match super::run::in_chunks(path, threads, scan)? {
-            Some(c) => c,
+            Some(c) => c.into_iter().map(|(h, _)| h).collect(),
             None => vec![scan((0, None))?.0],
         };
     }

@@ -22,7 +22,7 @@ use crate::activity::{
 use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
-use crate::ingest::{chunk_bounds, consistent, read_chunk, ChunkEnd, Column, RowRef};
+use crate::ingest::{chunk_bounds, consistent, line_offsets, read_chunk, ChunkEnd, Column, RowRef};
 use crate::project::Project;
 use crate::units::lookup;
 use rust_decimal::Decimal;
@@ -382,7 +382,14 @@ impl<'p> Worker<'p> {
             {
                 let fp = dedupe::fingerprint(&dedupe::identity(row, &activity, file.ref_col()));
                 self.pending.push(
-                    (fp, Some(dedupe::prekey_of(row.get(0), activity.period, row.get(file.ref_col())))),
+                    (
+                        fp,
+                        Some(dedupe::prekey_of(
+                            row.get(0),
+                            activity.period,
+                            row.get(file.ref_col()),
+                        )),
+                    ),
                     bloom,
                     &mut self.candidates,
                 );
@@ -570,7 +577,7 @@ pub(super) fn in_chunks<T: Send>(
     path: &std::path::Path,
     threads: usize,
     work: impl Fn((u64, Option<u64>)) -> Result<(T, ChunkEnd), Vec<Diagnostic>> + Sync,
-) -> Result<Option<Vec<T>>, Vec<Diagnostic>> {
+) -> Result<Option<Vec<(T, ChunkEnd)>>, Vec<Diagnostic>> {
     let bounds = chunk_bounds(path, threads);
     let results: Vec<Result<(T, ChunkEnd), Vec<Diagnostic>>> = if bounds.len() == 1 {
         bounds.iter().map(|b| work(*b)).collect()
@@ -593,12 +600,10 @@ pub(super) fn in_chunks<T: Send>(
         })
     };
     let mut values = Vec::new();
-    let mut ends = Vec::new();
     for r in results {
-        let (v, e) = r?;
-        values.push(v);
-        ends.push(e);
+        values.push(r?);
     }
+    let ends: Vec<ChunkEnd> = values.iter().map(|(_, e)| *e).collect();
     Ok(consistent(&ends).then_some(values))
 }
 
@@ -621,17 +626,43 @@ fn run_file(
         |bounds: (u64, Option<u64>), visiting: bool, visit: &mut dyn FnMut(&LineVisit<'_>)| {
             let mut worker = Worker::new(project, options, file);
             worker.visiting = visiting;
-            let end = read_chunk(&shown, &path, file.columns(), bounds, |row| {
-                worker.row(row, exclude, bloom, visit)
-            })?;
+            // Lines are numbered within the chunk and offset afterwards, except when excluding
+            // duplicates by their absolute line.
+            let end = read_chunk(
+                &shown,
+                &path,
+                file.columns(),
+                bounds,
+                !exclude.is_empty(),
+                |row| worker.row(row, exclude, bloom, visit),
+            )?;
             Ok((worker.finish(bloom), end))
         };
     if let Some(v) = visit {
         return chunk((0, None), true, v).map(|(p, _)| p);
     }
     let threads = thread_count(options, &path);
-    let parts = match in_chunks(&path, threads, |b| chunk(b, false, &mut |_| {}))? {
-        Some(parts) => parts,
+    let parts = match in_chunks(&path, threads, |b| {
+        chunk(b, false, &mut |_| {}).map(|(p, e)| ((p, e), e))
+    })? {
+        Some(parts) => {
+            let ends: Vec<ChunkEnd> = parts.iter().map(|(_, e)| *e).collect();
+            let offsets = line_offsets(&ends);
+            parts
+                .into_iter()
+                .zip(offsets)
+                .map(|(((mut p, _), _), off)| {
+                    if off > 0 {
+                        for d in &mut p.diagnostics {
+                            if d.span.line > 0 {
+                                d.span.line += off;
+                            }
+                        }
+                    }
+                    p
+                })
+                .collect()
+        }
         None => vec![chunk((0, None), false, &mut |_| {})?.0],
     };
     let mut it = parts.into_iter();

@@ -24,6 +24,18 @@ pub fn chunk_bounds(path: &Path, n: usize) -> Vec<(u64, Option<u64>)> {
         .collect()
 }
 
+/// The line offset to add to each chunk's line numbers (chunks read without `absolute`), from
+/// where each chunk stopped: the previous chunk saw the next one's first record, with its line.
+pub fn line_offsets(ends: &[ChunkEnd]) -> Vec<u64> {
+    let mut offsets = vec![0u64; ends.len()];
+    for i in 1..ends.len() {
+        if let (Some(abs), Some(rel)) = (ends[i - 1].next_record_line, ends[i].first_record_line) {
+            offsets[i] = (abs + offsets[i - 1]).saturating_sub(rel);
+        }
+    }
+    offsets
+}
+
 /// Whether every chunk stopped exactly where the next one's first record starts.
 pub fn consistent(ends: &[ChunkEnd]) -> bool {
     ends.windows(2)
@@ -72,12 +84,15 @@ pub fn count_lines(f: &mut std::fs::File, upto: u64) -> std::io::Result<u64> {
 }
 
 /// Reads one chunk of the table at `path`: the header is always checked; rows are read from
-/// byte `start` (line numbers counted from the file's start) to before `stop`.
+/// byte `start` to before `stop`. With `absolute`, line numbers count from the file's start
+/// (which costs a pass over the bytes before `start`); without, a chunk after the first
+/// numbers its lines from 1 and the caller offsets them (see `line_offsets`).
 pub fn read_chunk(
     shown: &Arc<str>,
     path: &Path,
     columns: &[Column],
     (start, stop): (u64, Option<u64>),
+    absolute: bool,
     on_row: impl FnMut(&RowRef<'_>),
 ) -> Result<ChunkEnd, Vec<Diagnostic>> {
     let io = |e: std::io::Error| {
@@ -102,7 +117,11 @@ pub fn read_chunk(
         );
     }
     let mut h = std::fs::File::open(path).map_err(io)?;
-    let lines = count_lines(&mut h, start).map_err(io)?;
+    let lines = if absolute {
+        count_lines(&mut h, start).map_err(io)?
+    } else {
+        0
+    };
     h.seek(SeekFrom::Start(start)).map_err(io)?;
     let mut reader = csv_reader(BufReader::with_capacity(1 << 20, h));
     read_rows(

@@ -138,9 +138,23 @@ impl Header {
         self.fields
     }
     /// A row over `record` read at `line`.
-    pub fn row<'a>(&'a self, file: &'a Arc<str>, line: u64, record: &'a csv::StringRecord) -> RowRef<'a> {
-        let map: &[Option<usize>] = if record.len() == self.fields { &self.map } else { &[] };
-        RowRef { file, line, record, map }
+    pub fn row<'a>(
+        &'a self,
+        file: &'a Arc<str>,
+        line: u64,
+        record: &'a csv::StringRecord,
+    ) -> RowRef<'a> {
+        let map: &[Option<usize>] = if record.len() == self.fields {
+            &self.map
+        } else {
+            &[]
+        };
+        RowRef {
+            file,
+            line,
+            record,
+            map,
+        }
     }
 }
 
@@ -174,6 +188,10 @@ pub struct ChunkEnd {
     pub next_record: Option<u64>,
     /// The file byte where the first record read starts.
     pub first_record: Option<u64>,
+    /// The line of the record at `next_record` (numbered as this chunk numbers its lines).
+    pub next_record_line: Option<u64>,
+    /// The line of the first record read (numbered as this chunk numbers its lines).
+    pub first_record_line: Option<u64>,
 }
 
 /// Reads and checks the header, returning the reader positioned at the first data row.
@@ -297,9 +315,11 @@ pub fn read_rows<R: Read>(
                 });
                 if chunk.stop_at.is_some_and(|s| byte >= s) {
                     end.next_record = Some(byte);
+                    end.next_record_line = Some(line);
                     break;
                 }
                 end.first_record.get_or_insert(byte);
+                end.first_record_line.get_or_insert(line);
                 if record.len() == 1
                     && record
                         .get(0)

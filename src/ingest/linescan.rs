@@ -24,7 +24,9 @@ pub struct Line<'a> {
 /// end is not plain ASCII.
 fn trim(b: &[u8]) -> Option<&str> {
     match (b.first(), b.last()) {
-        (Some(x), Some(y)) if x.is_ascii_graphic() && y.is_ascii_graphic() => std::str::from_utf8(b).ok(),
+        (Some(x), Some(y)) if x.is_ascii_graphic() && y.is_ascii_graphic() => {
+            std::str::from_utf8(b).ok()
+        }
         _ => std::str::from_utf8(b).ok().map(str::trim),
     }
 }
@@ -41,7 +43,13 @@ impl<'a> Line<'a> {
 
     /// Parses the line with the full CSV parser and hands it on as a row at `line` (for the
     /// rare line that needs every column).
-    pub fn with_row<T>(&self, file: &Arc<str>, header: &Header, line: u64, f: impl FnOnce(&RowRef<'_>) -> T) -> Option<T> {
+    pub fn with_row<T>(
+        &self,
+        file: &Arc<str>,
+        header: &Header,
+        line: u64,
+        f: impl FnOnce(&RowRef<'_>) -> T,
+    ) -> Option<T> {
         let mut r = super::csvfile::csv_reader(self.bytes);
         let mut rec = csv::StringRecord::new();
         r.read_record(&mut rec).ok()?;
@@ -60,13 +68,22 @@ fn split(bytes: &[u8], number: u64) -> Line<'_> {
         fields += 1;
     }
     ends[fields] = bytes.len();
-    Line { number, bytes, ends, fields: fields + 1 }
+    Line {
+        number,
+        bytes,
+        ends,
+        fields: fields + 1,
+    }
 }
 
 /// Scans the lines of the chunk `[start, stop)` of `path`, skipping blank lines, `#` comments
 /// and (when `start` is 0) the header. Returns the number of lines in the chunk, or `None` as
 /// soon as a quote character is seen (the caller must then use the full parser).
-pub fn scan_unquoted(path: &Path, (start, stop): (u64, Option<u64>), mut on_line: impl FnMut(&Line<'_>)) -> std::io::Result<Option<u64>> {
+pub fn scan_unquoted(
+    path: &Path,
+    (start, stop): (u64, Option<u64>),
+    mut on_line: impl FnMut(&Line<'_>),
+) -> std::io::Result<Option<u64>> {
     let mut f = std::fs::File::open(path)?;
     f.seek(SeekFrom::Start(start))?;
     let mut r = f.take(stop.map_or(u64::MAX, |s| s - start));
@@ -76,7 +93,10 @@ pub fn scan_unquoted(path: &Path, (start, stop): (u64, Option<u64>), mut on_line
     let mut header_seen = start > 0;
     let mut handle = |line: &[u8], number: u64| {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.is_empty() || line.first() == Some(&b'#') || line.iter().all(u8::is_ascii_whitespace) {
+        if line.is_empty()
+            || line.first() == Some(&b'#')
+            || line.iter().all(u8::is_ascii_whitespace)
+        {
             return;
         }
         if !header_seen {

@@ -6,9 +6,9 @@ mod chunks;
 mod csvfile;
 mod linescan;
 
-pub use chunks::{chunk_bounds, consistent, count_lines, read_chunk};
-pub use linescan::{scan_unquoted, Line};
+pub use chunks::{chunk_bounds, consistent, count_lines, line_offsets, read_chunk};
 pub use csvfile::{
     csv_reader, read_header, read_rows, read_table, Chunk, ChunkEnd, Column, Header, RowRef,
     TableStats,
 };
+pub use linescan::{scan_unquoted, Line};
