@@ -144,6 +144,10 @@ impl Bloom {
 /// A row whose identity is a candidate's: its line, its identity as text, and the row's text.
 type Hit = (u64, String, String);
 
+/// A chunk read by the fast path: its hits (lines within the chunk) and its line count, or
+/// `None` when it holds a quote.
+type FastChunk = Option<(Vec<Hit>, u64)>;
+
 /// A confirmed duplicate: its line, the line of the first copy, and its text.
 pub type Duplicate = (u64, u64, String);
 
@@ -236,7 +240,7 @@ pub fn confirm(
         header.position(1),
         header.position(ref_col),
     );
-    let fast = |bounds: (u64, Option<u64>)| -> Result<(Option<(Vec<Hit>, u64)>, ChunkEnd), Vec<Diagnostic>> {
+    let fast = |bounds: (u64, Option<u64>)| -> Result<(FastChunk, ChunkEnd), Vec<Diagnostic>> {
         let mut lines: Vec<(u64, String)> = Vec::new();
         let counted = scan_unquoted(path, bounds, |line| {
             let field = |c: Option<usize>| c.and_then(|c| line.field(c)).unwrap_or("");
