@@ -244,8 +244,13 @@ pub fn confirm(
         let mut lines: Vec<(u64, String)> = Vec::new();
         let counted = scan_unquoted(path, bounds, |line| {
             let field = |c: Option<usize>| c.and_then(|c| line.field(c)).unwrap_or("");
-            let Some(period) = Period::parse(field(per)) else { return };
-            if candidates.prekeys.contains(&prekey_of(field(fac), period, field(rf))) {
+            let Some(period) = Period::parse(field(per)) else {
+                return;
+            };
+            if candidates
+                .prekeys
+                .contains(&prekey_of(field(fac), period, field(rf)))
+            {
                 // Kept as text: parsed below, once its absolute line number is known.
                 if let Some(text) = line.with_row(file, &header, line.number, |row| row.text()) {
                     lines.push((line.number, text));
@@ -253,7 +258,18 @@ pub fn confirm(
             }
         })
         .map_err(io)?;
-        Ok((counted.map(|n| (lines.into_iter().map(|(l, t)| (l, String::new(), t)).collect(), n)), ChunkEnd::default()))
+        Ok((
+            counted.map(|n| {
+                (
+                    lines
+                        .into_iter()
+                        .map(|(l, t)| (l, String::new(), t))
+                        .collect(),
+                    n,
+                )
+            }),
+            ChunkEnd::default(),
+        ))
     };
     let fast_chunks = super::run::in_chunks(path, threads, fast)?;
     let mut chunks: Vec<Vec<Hit>> = Vec::new();
