@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# carbonledger vs DuckDB on generated energy.csv projects (see docs/performance.md).
+#
+#   benches/run.sh                 # 1M and 10M rows, best of 3
+#   ROWS="200000" REPEAT=1 benches/run.sh
+#   REV=HEAD benches/run.sh        # measure a clean export of a commit, not the working tree
+#
+# Environment: ROWS (space-separated row counts, default "1000000 10000000"), REPEAT (runs per
+# measurement, default 3), THREADS (DuckDB threads, default 2), DATA (default bench-data).
+# Generated projects go to $DATA/rows-<N>/ (skipped if present); raw outputs and
+# /usr/bin/time -v logs to $DATA/results/; the summary table to $DATA/results/summary.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROWS=${ROWS:-"1000000 10000000"}
+REPEAT=${REPEAT:-3}
+THREADS=${THREADS:-2}
+DATA=${DATA:-bench-data}
+RES="$DATA/results"
+REV=${REV:-}
+mkdir -p "$RES"
+
+# What is measured: the working tree (default), or with REV=<commit> a clean export of that
+# commit built in $DATA/build-<sha> (so concurrent edits to src/ cannot change the binary).
+if [[ -z "$REV" ]]; then
+  echo "== build (working tree)" >&2
+  cargo build --release >&2
+  BIN=./target/release/carbonledger
+  SRC_STATE="working tree at $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock || echo " + uncommitted changes (diff sha1 $(git diff HEAD -- src Cargo.toml Cargo.lock | sha1sum | cut -c1-12))")"
+else
+  sha=$(git rev-parse --short "$REV^{commit}")
+  bdir="$DATA/build-$sha"
+  if [[ ! -f "$bdir/Cargo.toml" ]]; then
+    mkdir -p "$bdir"
+    git archive "$sha" | tar -x -C "$bdir"
+  fi
+  echo "== build $sha in $bdir" >&2
+  cargo build --release --manifest-path "$bdir/Cargo.toml" >&2
+  BIN="$bdir/target/release/carbonledger"
+  SRC_STATE="commit $sha (clean export)"
+fi
+echo "$SRC_STATE" > "$RES/source.txt"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RES/source.txt"
+echo "== measuring: $SRC_STATE" >&2
+
+if ! python3 -c 'import duckdb' 2>/dev/null; then
+  echo "== pip install duckdb" >&2
+  pip install duckdb >&2
+fi
+
+label() { # 1000000 -> 1m, 10000000 -> 10m, 200000 -> 200k
+  local n=$1
+  if (( n % 1000000 == 0 )); then echo "$((n / 1000000))m"
+  elif (( n % 1000 == 0 )); then echo "$((n / 1000))k"
+  else echo "$n"; fi
+}
+
+for n in $ROWS; do
+  dir="$DATA/rows-$(label "$n")"
+  if [[ ! -f "$dir/energy.csv" ]]; then
+    echo "== generate $n rows -> $dir" >&2
+    python3 benches/gen_energy.py "$n" "$dir"
+  fi
+done
+
+# measure NAME -- CMD...: runs CMD under /usr/bin/time -v REPEAT times; run i's stdout goes to
+# $RES/NAME.out.<i> (carbonledger's is the small figures JSON, so writing it costs nothing
+# measurable) and its /usr/bin/time -v log to $RES/NAME.time.<i>.
+measure() {
+  local name=$1; shift 2
+  rm -f "$RES/$name".out.* "$RES/$name".time.*
+  for ((i = 1; i <= REPEAT; i++)); do
+    echo "== $name run $i/$REPEAT" >&2
+    /usr/bin/time -v -o "$RES/$name.time.$i" "$@" > "$RES/$name.out.$i"
+  done
+}
+
+for n in $ROWS; do
+  l=$(label "$n")
+  dir="$DATA/rows-$l"
+  measure "carbonledger-$l" -- \
+    "$BIN" figures "$dir" --format json
+  for t in decimal double; do
+    measure "duckdb-$t-$l" -- \
+      python3 benches/duckdb_equiv.py "$dir" --types "$t" --threads "$THREADS"
+  done
+done
+
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RES/source.txt"
+{ echo "Source measured: $SRC_STATE"; echo "Load average (1/5/15 min) before and after: $(sed -n 's/^load //p' "$RES/source.txt" | tr '\n' ' ')"; echo; } | tee "$RES/summary.md"
+python3 benches/compare.py "$RES" $(for n in $ROWS; do label "$n"; done) | tee -a "$RES/summary.md"
