@@ -3,6 +3,7 @@ pub mod activity;
 pub mod calc;
 pub mod decimal;
 pub mod diag;
+pub mod export;
 pub mod factors;
 pub mod figures;
 pub mod ingest;

@@ -8,6 +8,7 @@ mod check;
 mod common;
 mod compute;
 mod explain;
+mod export;
 mod factors;
 mod figures;
 mod init;
@@ -54,6 +55,8 @@ enum Command {
     Figures(figures::Args),
     /// The trace of one figure: every contributing row, factor and conversion.
     Explain(explain::Args),
+    /// The auditor's tables and a hashed manifest; `--check OUT` verifies an export.
+    Export(export::Args),
     /// Validate every input without reporting figures; prints nothing when all is well.
     Check(check::Args),
     /// Browse the factor library and compare editions.
@@ -81,6 +84,7 @@ pub fn main() -> ExitCode {
         Command::Compute(a) => compute::run(a),
         Command::Figures(a) => figures::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Export(a) => export::run(a),
         Command::Check(a) => check::run(a),
         Command::Factors(c) => factors::run(c),
         Command::Init(a) => init::run(a),

@@ -1,0 +1,279 @@
+//! The line table of an export: one row per result of every calculation line (each gas's
+//! CO2e, the energy content, the standard coal), each with the values that re-perform it as
+//! one product: `value = quantity × conversion × calorific_value × factor (or ÷ factor) × gwp
+//! × share`, where `conversion` is the exact unit conversion between the published units.
+
+use crate::activity::{Activity, Subject};
+use crate::calc::{Chain, EnergyConv, GasStep, Line, SourceKind, UsedFactor};
+use crate::decimal;
+use crate::units::{parse_factor_unit, DimKind};
+use rust_decimal::Decimal;
+
+/// An exact ratio, printed as a decimal when it terminates and as `num/den` otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ratio {
+    /// Numerator.
+    pub num: Decimal,
+    /// Denominator.
+    pub den: Decimal,
+}
+
+impl Ratio {
+    fn new(num: Decimal, den: Decimal) -> Ratio {
+        match decimal::div(num, den) {
+            Ok(q) if q.exact => Ratio {
+                num: q.value.normalize(),
+                den: Decimal::ONE,
+            },
+            _ => Ratio {
+                num: num.normalize(),
+                den: den.normalize(),
+            },
+        }
+    }
+    fn times(self, k: Decimal) -> Ratio {
+        decimal::mul(self.num, k).map_or(self, |n| Ratio::new(n, self.den))
+    }
+    fn over(self, k: Decimal) -> Ratio {
+        decimal::mul(self.den, k).map_or(self, |d| Ratio::new(self.num, d))
+    }
+    /// As text: `1000` or `1000000000/3600000`.
+    pub fn text(&self) -> String {
+        if self.den == Decimal::ONE {
+            self.num.to_string()
+        } else {
+            format!("{}/{}", self.num, self.den)
+        }
+    }
+}
+
+/// What a row's value is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResultKind {
+    /// CO2e of one gas (t CO2e), with the gas.
+    Emission(String),
+    /// Energy content (GJ).
+    Energy,
+    /// Standard coal (tce).
+    Tce,
+}
+
+/// One row of `lines.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportLine {
+    /// Input file name (`energy.csv`).
+    pub file: &'static str,
+    /// Input line.
+    pub line: u64,
+    /// Facility id.
+    pub facility: String,
+    /// Period as written.
+    pub period: String,
+    /// Reporting year.
+    pub year: i32,
+    /// `scope 1` / `scope 2`.
+    pub scope: String,
+    /// `stationary`, `fugitive`, `purchased`.
+    pub source: &'static str,
+    /// Carrier or gas of the row.
+    pub subject: String,
+    /// What the value is.
+    pub kind: ResultKind,
+    /// Quantity as written.
+    pub quantity: Decimal,
+    /// Its unit.
+    pub unit: &'static str,
+    /// Exact unit conversion between the published units.
+    pub conversion: Ratio,
+    /// Calorific value (1 when none is used).
+    pub calorific: Option<UsedFactor>,
+    /// The factor and whether it divides (the kgce definition) rather than multiplies.
+    pub factor: Option<UsedFactor>,
+    /// True for `÷ factor`.
+    pub divide: bool,
+    /// GWP (1 when none applies).
+    pub gwp: Option<UsedFactor>,
+    /// Consolidation share (fraction).
+    pub share: Decimal,
+    /// Mass of the gas (t), for emission rows.
+    pub gas_t: Option<Decimal>,
+    /// The value in its unit (t CO2e, GJ, tce): the calculation's own result.
+    pub value: Decimal,
+    /// Unit of `value`.
+    pub value_unit: &'static str,
+    /// False when a non-terminating division rounded the value.
+    pub exact: bool,
+    /// Fallbacks of the chain.
+    pub fallbacks: String,
+}
+
+fn scales(u: &UsedFactor) -> (Decimal, Decimal) {
+    parse_factor_unit(&u.unit).map_or((Decimal::ONE, Decimal::ONE), |f| (f.num.scale, f.den.scale))
+}
+
+/// The rows of one calculated line, in a fixed order: each gas, then energy, then tce.
+pub fn rows(
+    file: &'static str,
+    a: &Activity,
+    chain: &Chain,
+    line: &Line,
+    facility: &str,
+) -> Vec<ExportLine> {
+    let base = ExportLine {
+        file,
+        line: a.line,
+        facility: facility.to_string(),
+        period: a.period.to_string(),
+        year: chain.year,
+        scope: chain.scope.to_string(),
+        source: match chain.kind {
+            SourceKind::Stationary => "stationary",
+            SourceKind::Fugitive => "fugitive",
+            SourceKind::Purchased => "purchased",
+        },
+        subject: match &a.subject {
+            Subject::Carrier(c) => c.name().to_string(),
+            Subject::Gas(g) => g.clone(),
+        },
+        kind: ResultKind::Energy,
+        quantity: a.quantity,
+        unit: a.unit.symbol,
+        conversion: Ratio::new(Decimal::ONE, Decimal::ONE),
+        calorific: None,
+        factor: None,
+        divide: false,
+        gwp: None,
+        share: chain.share,
+        gas_t: None,
+        value: Decimal::ZERO,
+        value_unit: "GJ",
+        exact: true,
+        fallbacks: chain.fallbacks.join("; "),
+    };
+    // Activity → energy (J per activity unit), through the published calorific value.
+    let act = Ratio::new(a.unit.scale, Decimal::ONE);
+    let (energy_ratio, calorific) = match &chain.energy {
+        EnergyConv::FromMass(_, u) | EnergyConv::FromVolume(_, u) => {
+            let (n, d) = scales(u);
+            (Some(act.over(d).times(n)), Some(u.clone()))
+        }
+        EnergyConv::Direct => (Some(act), None),
+        EnergyConv::None => (None, None),
+    };
+    let thousand = Decimal::from(1000);
+    let mut out = Vec::new();
+    for (i, step) in chain.gases.iter().enumerate() {
+        let mut r = base.clone();
+        r.value_unit = "t CO2e";
+        r.gas_t = decimal::div(line.gas_kg[i], thousand).ok().map(|q| q.value);
+        r.value = decimal::div(line.gas_co2e_kg[i], thousand).map_or(Decimal::ZERO, |q| q.value);
+        r.exact = line.exact;
+        match step {
+            GasStep::Gas {
+                gas,
+                factor,
+                gwp_used,
+                ..
+            } => {
+                r.kind = ResultKind::Emission(gas.clone());
+                r.gwp = Some(gwp_used.clone());
+                match factor {
+                    Some((f, u)) => {
+                        let (n, d) = scales(u);
+                        let per_energy = matches!(f, crate::calc::PerBasis::Energy(_));
+                        let start = if per_energy {
+                            energy_ratio.unwrap_or(act)
+                        } else {
+                            act
+                        };
+                        r.conversion = start.over(d).times(n).over(thousand);
+                        r.calorific = if per_energy { calorific.clone() } else { None };
+                        r.factor = Some(u.clone());
+                    }
+                    None => r.conversion = act.over(thousand),
+                }
+            }
+            GasStep::Co2e { factor, used } => {
+                r.kind = ResultKind::Emission("CO2e".into());
+                let (n, d) = scales(used);
+                let per_energy = matches!(factor, crate::calc::PerBasis::Energy(_));
+                let start = if per_energy {
+                    energy_ratio.unwrap_or(act)
+                } else {
+                    act
+                };
+                r.conversion = start.over(d).times(n).over(thousand);
+                r.calorific = if per_energy { calorific.clone() } else { None };
+                r.factor = Some(used.clone());
+            }
+        }
+        out.push(r);
+    }
+    if let (Some(er), Some(e)) = (energy_ratio, line.energy_j) {
+        let mut r = base.clone();
+        r.conversion = er.over(Decimal::from(1_000_000_000u64));
+        r.calorific = calorific.clone();
+        r.value =
+            decimal::div(e, Decimal::from(1_000_000_000u64)).map_or(Decimal::ZERO, |q| q.value);
+        r.exact = line.exact_energy;
+        out.push(r);
+    }
+    if let (Some((f, u)), Some(t)) = (&chain.tce, line.tce_kgce) {
+        let mut r = base.clone();
+        r.kind = ResultKind::Tce;
+        r.value_unit = "tce";
+        r.value = decimal::div(t, thousand).map_or(Decimal::ZERO, |q| q.value);
+        r.exact = line.exact_tce;
+        r.factor = Some(u.clone());
+        let (n, d) = scales(u);
+        let per_energy = matches!(f, crate::calc::PerBasis::Energy(_));
+        let start = if per_energy {
+            energy_ratio.unwrap_or(act)
+        } else {
+            act
+        };
+        if parse_factor_unit(&u.unit).is_ok_and(|fu| fu.num.kind == DimKind::Energy) {
+            // The kgce definition (kJ per kgce): energy ÷ value.
+            r.divide = true;
+            r.conversion = start.over(n).times(d).over(thousand);
+        } else {
+            r.conversion = start.over(d).times(n).over(thousand);
+        }
+        r.calorific = if per_energy { calorific } else { None };
+        out.push(r);
+    }
+    out
+}
+
+impl ExportLine {
+    /// The product of the row's published values, exactly where it terminates: what a
+    /// spreadsheet re-performing the row computes.
+    pub fn reperform(&self) -> Option<decimal::Quotient> {
+        let mut num = decimal::mul(self.quantity, self.conversion.num).ok()?;
+        let mut den = self.conversion.den;
+        if let Some(c) = &self.calorific {
+            num = decimal::mul(num, c.value).ok()?;
+        }
+        if let Some(f) = &self.factor {
+            if self.divide {
+                den = decimal::mul(den, f.value).ok()?;
+            } else {
+                num = decimal::mul(num, f.value).ok()?;
+            }
+        }
+        if let Some(g) = &self.gwp {
+            num = decimal::mul(num, g.value).ok()?;
+        }
+        num = decimal::mul(num, self.share).ok()?;
+        decimal::div(num, den).ok()
+    }
+
+    /// The result name: the gas, `energy` or `tce`.
+    pub fn result_name(&self) -> String {
+        match &self.kind {
+            ResultKind::Emission(g) => g.clone(),
+            ResultKind::Energy => "energy".into(),
+            ResultKind::Tce => "tce".into(),
+        }
+    }
+}

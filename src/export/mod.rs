@@ -1,0 +1,427 @@
+//! The auditor's export: deterministic CSV tables of every calculation line, the inventory,
+//! energy, avoided emissions, the factor editions used and the rejected rows; a data
+//! dictionary; and a manifest with the SHA-256 of every input, factor and output file, which
+//! `check` re-verifies. Text cells a spreadsheet would execute (`=`, `+`, `-`, `@`, tab, CR
+//! first) are neutralised with a leading apostrophe.
+
+mod lines;
+mod manifest;
+
+pub use lines::{rows, ExportLine, Ratio, ResultKind};
+pub use manifest::{check, sha256_hex, Changed, Manifest, ManifestFile};
+
+use crate::activity::Carrier;
+use crate::calc::{for_each_line, Computation, InputFile, RunOptions};
+use crate::diag::Diagnostic;
+use crate::figures::all_figures;
+use crate::project::Project;
+use crate::report::neutralise;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Schema version of every table in this export format.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A table: name, header, rows of cells (text cells are neutralised on writing).
+pub struct Table {
+    /// File name, e.g. `lines.csv`.
+    pub name: &'static str,
+    /// Column names (after the leading `schema` column).
+    pub header: Vec<&'static str>,
+    /// Rows.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A cell: text (neutralised) or a number (written as is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// A number, exact decimal text.
+    Num(String),
+}
+
+impl Table {
+    fn schema(&self) -> String {
+        format!("{}/{SCHEMA_VERSION}", self.name.trim_end_matches(".csv"))
+    }
+    /// The table as CSV bytes, with a leading `schema` column.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let mut header = vec!["schema"];
+        header.extend(&self.header);
+        let _ = w.write_record(&header);
+        let schema = self.schema();
+        for r in &self.rows {
+            let mut rec = vec![schema.clone()];
+            rec.extend(r.iter().map(|c| match c {
+                Cell::Text(s) => neutralise(s),
+                Cell::Num(s) => s.clone(),
+            }));
+            let _ = w.write_record(&rec);
+        }
+        w.into_inner().unwrap_or_default()
+    }
+}
+
+fn t(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+fn n(s: impl ToString) -> Cell {
+    Cell::Num(s.to_string())
+}
+
+/// Every column of every table: (table, column, meaning, unit).
+pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
+    ("*", "schema", "table name and schema version of this export format", ""),
+    ("lines", "file", "input file the row was read from", ""),
+    ("lines", "line", "line number in that file", ""),
+    ("lines", "facility", "facility id", ""),
+    ("lines", "period", "period as written (year, quarter or month)", ""),
+    ("lines", "year", "reporting year", ""),
+    ("lines", "scope", "GHG Protocol scope", ""),
+    ("lines", "source", "stationary combustion, fugitive release or purchased energy", ""),
+    ("lines", "subject", "carrier or gas of the input row", ""),
+    ("lines", "result", "what value is: a gas (CO2, CH4, N2O, a refrigerant, CO2e), energy or tce", ""),
+    ("lines", "quantity", "quantity as written in the input", "unit"),
+    ("lines", "unit", "unit of quantity", ""),
+    ("lines", "conversion", "exact unit conversion between the published units (a decimal, or num/den when it does not terminate)", ""),
+    ("lines", "calorific_value", "calorific value as published (1 when none is used)", "calorific_unit"),
+    ("lines", "calorific_unit", "its unit", ""),
+    ("lines", "calorific_ref", "its reference SET@EDITION:KEY", ""),
+    ("lines", "factor_op", "x: value multiplies; ÷: value divides (the standard-coal definition)", ""),
+    ("lines", "factor_value", "emission factor or coefficient as published (1 when none)", "factor_unit"),
+    ("lines", "factor_unit", "its unit", ""),
+    ("lines", "factor_ref", "its reference SET@EDITION:KEY", ""),
+    ("lines", "gwp", "global warming potential (1 for CO2e factors and non-emission rows)", "kg CO2e/kg"),
+    ("lines", "gwp_ref", "its reference", ""),
+    ("lines", "share", "consolidation share", "1"),
+    ("lines", "gas_t", "mass of the gas, after the share (emission rows)", "t"),
+    ("lines", "value", "quantity × conversion × calorific_value × factor_value (or ÷) × gwp × share", "value_unit"),
+    ("lines", "value_unit", "t CO2e, GJ or tce", ""),
+    ("lines", "exact", "no when a non-terminating division was rounded (9 decimal places of kg, J or kgce)", ""),
+    ("lines", "fallbacks", "fallbacks taken when resolving the factors", ""),
+    ("inventory", "name", "figure name (README: Figures)", ""),
+    ("inventory", "year", "reporting year", ""),
+    ("inventory", "value", "exact value", "unit"),
+    ("inventory", "unit", "unit of value", ""),
+    ("inventory", "exact", "no when a non-terminating division was rounded", ""),
+    ("energy", "year", "reporting year", ""),
+    ("energy", "carrier", "energy carrier", ""),
+    ("energy", "energy_mwh", "energy consumed", "MWh"),
+    ("energy", "energy_gj", "energy consumed", "GJ"),
+    ("energy", "energy_tce", "standard coal equivalent (GB/T 2589)", "tce"),
+    ("avoided", "name", "avoided-emission figure (none are computed yet: this table is empty until the abatement register exists)", ""),
+    ("avoided", "year", "year", ""),
+    ("avoided", "value", "avoided emissions", "t CO2e"),
+    ("factors_used", "reference", "factor SET@EDITION:KEY", ""),
+    ("factors_used", "value", "value as published", "unit"),
+    ("factors_used", "unit", "unit as published", ""),
+    ("factors_used", "edition", "SET@EDITION", ""),
+    ("factors_used", "publisher", "publisher", ""),
+    ("factors_used", "title", "title", ""),
+    ("factors_used", "published", "publication date", ""),
+    ("factors_used", "table", "table or page", ""),
+    ("factors_used", "licence", "licence or terms", ""),
+    ("factors_used", "url", "address", ""),
+    ("factors_used", "confidence", "verification grade (factors/README.md)", ""),
+    ("rejects", "file", "input file", ""),
+    ("rejects", "line", "line", ""),
+    ("rejects", "column", "column (CSV field number), if one", ""),
+    ("rejects", "code", "diagnostic code", ""),
+    ("rejects", "message", "what is wrong", ""),
+    ("rejects", "hint", "what to do", ""),
+    ("dictionary", "table", "table", ""),
+    ("dictionary", "column", "column", ""),
+    ("dictionary", "meaning", "meaning", ""),
+    ("dictionary", "unit", "unit", ""),
+];
+
+/// Builds every table of an export: lines (by re-streaming the inputs), inventory, energy,
+/// avoided, factors used, rejects and the dictionary. Deterministic: rows are in file and
+/// line order, figures in report order, factors by reference.
+pub fn tables(
+    project: &Project,
+    comp: &Computation,
+    options: RunOptions,
+) -> Result<Vec<Table>, Vec<Diagnostic>> {
+    let mut lines = Table {
+        name: "lines.csv",
+        header: vec![
+            "file",
+            "line",
+            "facility",
+            "period",
+            "year",
+            "scope",
+            "source",
+            "subject",
+            "result",
+            "quantity",
+            "unit",
+            "conversion",
+            "calorific_value",
+            "calorific_unit",
+            "calorific_ref",
+            "factor_op",
+            "factor_value",
+            "factor_unit",
+            "factor_ref",
+            "gwp",
+            "gwp_ref",
+            "share",
+            "gas_t",
+            "value",
+            "value_unit",
+            "exact",
+            "fallbacks",
+        ],
+        rows: Vec::new(),
+    };
+    let mut used: BTreeMap<String, crate::calc::UsedFactor> = BTreeMap::new();
+    for_each_line(project, options, &comp.duplicates, &mut |v| {
+        let facility = &project.facilities.list[v.chain.facility].id;
+        let file = match v.file {
+            InputFile::Energy => "energy.csv",
+            InputFile::Fugitive => "fugitive.csv",
+        };
+        for u in v.chain.used_factors() {
+            used.entry(u.reference.clone()).or_insert_with(|| u.clone());
+        }
+        for r in rows(file, v.activity, v.chain, v.line, facility) {
+            let opt = |u: &Option<crate::calc::UsedFactor>| {
+                u.as_ref()
+                    .map_or(("1".to_string(), String::new(), String::new()), |u| {
+                        (u.value.to_string(), u.unit.clone(), u.reference.clone())
+                    })
+            };
+            let (cv, cu, cr) = opt(&r.calorific);
+            let (fv, fu, fr) = opt(&r.factor);
+            let (gv, _, gr) = opt(&r.gwp);
+            lines.rows.push(vec![
+                t(r.file),
+                n(r.line),
+                t(&r.facility),
+                t(&r.period),
+                n(r.year),
+                t(&r.scope),
+                t(r.source),
+                t(&r.subject),
+                t(r.result_name()),
+                n(r.quantity),
+                t(r.unit),
+                n(r.conversion.text()),
+                n(cv),
+                t(cu),
+                t(cr),
+                t(if r.divide { "÷" } else { "x" }),
+                n(fv),
+                t(fu),
+                t(fr),
+                n(gv),
+                t(gr),
+                n(r.share.normalize()),
+                n(r.gas_t.map_or(String::new(), |g| g.normalize().to_string())),
+                n(r.value.normalize()),
+                t(r.value_unit),
+                t(if r.exact { "yes" } else { "no" }),
+                t(&r.fallbacks),
+            ]);
+        }
+    })?;
+    let years = &project.manifest.reporting_years;
+    let figs = all_figures(comp, years, None).map_err(|e| {
+        vec![Diagnostic::error(
+            "overflow",
+            crate::diag::Span::file(&project.shown("energy.csv")),
+            e.to_string(),
+        )]
+    })?;
+    let mut inventory = Table {
+        name: "inventory.csv",
+        header: vec!["name", "year", "value", "unit", "exact"],
+        rows: Vec::new(),
+    };
+    for f in &figs {
+        inventory.rows.push(vec![
+            t(&f.name),
+            n(f.year),
+            n(f.value),
+            t(f.unit),
+            t(if f.exact { "yes" } else { "no" }),
+        ]);
+    }
+    let mut energy = Table {
+        name: "energy.csv",
+        header: vec!["year", "carrier", "energy_mwh", "energy_gj", "energy_tce"],
+        rows: Vec::new(),
+    };
+    for &y in years {
+        for c in Carrier::ALL {
+            let get = |name: &str| {
+                figs.iter()
+                    .find(|f| f.year == y && f.name == name)
+                    .map(|f| f.value.to_string())
+            };
+            if let Some(mwh) = get(&format!("energy.by_carrier.{}", c.name())) {
+                let gj = get(&format!("energy.by_carrier_gj.{}", c.name())).unwrap_or_default();
+                energy.rows.push(vec![
+                    n(y),
+                    t(c.name()),
+                    n(mwh),
+                    n(gj),
+                    n(get(&format!("energy.by_carrier_tce.{}", c.name())).unwrap_or_default()),
+                ]);
+            }
+        }
+    }
+    let avoided = Table {
+        name: "avoided.csv",
+        header: vec!["name", "year", "value"],
+        rows: Vec::new(),
+    };
+    let mut factors_used = Table {
+        name: "factors_used.csv",
+        header: vec![
+            "reference",
+            "value",
+            "unit",
+            "edition",
+            "publisher",
+            "title",
+            "published",
+            "table",
+            "licence",
+            "url",
+            "confidence",
+        ],
+        rows: Vec::new(),
+    };
+    for (r, u) in &used {
+        let (set, ed) = u.edition.split_once('@').unwrap_or((&u.edition, ""));
+        let e = project.library.edition(set, ed);
+        let key = r.rsplit(':').next().unwrap_or_default();
+        let table = e
+            .and_then(|e| e.factors.get(key))
+            .map_or(String::new(), |d| d.table.clone());
+        let c = e.map(|e| (&e.citation, &e.verification));
+        rows_push_factor(&mut factors_used, r, u, c, &table);
+    }
+    let mut rejects = Table {
+        name: "rejects.csv",
+        header: vec!["file", "line", "column", "code", "message", "hint"],
+        rows: Vec::new(),
+    };
+    for d in comp.diagnostics.iter().filter(|d| d.is_error()) {
+        rejects.rows.push(vec![
+            t(d.span.file.to_string()),
+            n(d.span.line),
+            n(d.span.column.map_or(String::new(), |c| c.to_string())),
+            t(d.code),
+            t(&d.message),
+            t(d.hint.clone().unwrap_or_default()),
+        ]);
+    }
+    let mut dictionary = Table {
+        name: "dictionary.csv",
+        header: vec!["table", "column", "meaning", "unit"],
+        rows: Vec::new(),
+    };
+    for (tb, col, meaning, unit) in DICTIONARY {
+        dictionary
+            .rows
+            .push(vec![t(*tb), t(*col), t(*meaning), t(*unit)]);
+    }
+    Ok(vec![
+        lines,
+        inventory,
+        energy,
+        avoided,
+        factors_used,
+        rejects,
+        dictionary,
+    ])
+}
+
+fn rows_push_factor(
+    table: &mut Table,
+    r: &str,
+    u: &crate::calc::UsedFactor,
+    c: Option<(&crate::factors::Citation, &crate::factors::Verification)>,
+    fac_table: &str,
+) {
+    let (p, ti, pu, li, url, conf) = c.map_or_else(Default::default, |(c, v)| {
+        (
+            c.publisher.clone(),
+            c.title.clone(),
+            c.published.clone(),
+            c.licence.clone(),
+            c.url.clone(),
+            v.confidence.clone(),
+        )
+    });
+    table.rows.push(vec![
+        t(r),
+        n(u.value),
+        t(&u.unit),
+        t(&u.edition),
+        t(p),
+        t(ti),
+        t(pu),
+        t(fac_table),
+        t(li),
+        t(url),
+        t(conf),
+    ]);
+}
+
+/// Writes an export into `out` (created if needed) and returns its manifest.
+pub fn write(
+    project: &Project,
+    comp: &Computation,
+    options: RunOptions,
+    out: &Path,
+    command: &[String],
+    extra: &[(&str, Vec<u8>)],
+) -> Result<Manifest, ExportError> {
+    let tables = tables(project, comp, options).map_err(ExportError::Data)?;
+    std::fs::create_dir_all(out).map_err(|e| ExportError::Io(format!("{}: {e}", out.display())))?;
+    let mut outputs = Vec::new();
+    for tb in &tables {
+        let bytes = tb.to_csv();
+        std::fs::write(out.join(tb.name), &bytes)
+            .map_err(|e| ExportError::Io(format!("{}: {e}", tb.name)))?;
+        outputs.push(ManifestFile {
+            path: tb.name.to_string(),
+            schema: Some(tb.schema()),
+            sha256: sha256_hex(&bytes),
+        });
+    }
+    for (name, bytes) in extra {
+        std::fs::write(out.join(name), bytes)
+            .map_err(|e| ExportError::Io(format!("{name}: {e}")))?;
+        outputs.push(ManifestFile {
+            path: (*name).to_string(),
+            schema: Some(format!(
+                "{}/{SCHEMA_VERSION}",
+                name.rsplit_once('.').map_or(*name, |(s, _)| s)
+            )),
+            sha256: sha256_hex(bytes),
+        });
+    }
+    let m = Manifest::build(project, options, command, outputs).map_err(ExportError::Io)?;
+    std::fs::write(out.join("manifest.json"), m.to_json())
+        .map_err(|e| ExportError::Io(format!("manifest.json: {e}")))?;
+    Ok(m)
+}
+
+/// Why an export failed.
+#[derive(Debug)]
+pub enum ExportError {
+    /// The inputs have problems.
+    Data(Vec<Diagnostic>),
+    /// A file could not be written or read.
+    Io(String),
+}
