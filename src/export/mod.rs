@@ -6,6 +6,7 @@
 
 mod lines;
 mod manifest;
+mod xlsx;
 
 pub use lines::{rows, ExportLine, Ratio, ResultKind};
 pub use manifest::{check, sha256_hex, Changed, Manifest, ManifestFile};
@@ -147,6 +148,26 @@ pub fn tables(
     comp: &Computation,
     options: RunOptions,
 ) -> Result<Vec<Table>, Vec<Diagnostic>> {
+    collect(project, comp, options).map(|c| c.tables)
+}
+
+/// Everything an export holds: the tables, and the lines and figures the workbook is built from.
+pub struct Collected {
+    /// The CSV tables.
+    pub tables: Vec<Table>,
+    /// The lines, in file and line order.
+    pub lines: Vec<ExportLine>,
+    /// The figures, in report order.
+    pub figures: Vec<crate::figures::Figure>,
+}
+
+/// Builds every table of an export (see `tables`).
+pub fn collect(
+    project: &Project,
+    comp: &Computation,
+    options: RunOptions,
+) -> Result<Collected, Vec<Diagnostic>> {
+    let mut all_lines: Vec<ExportLine> = Vec::new();
     let mut lines = Table {
         name: "lines.csv",
         header: vec![
@@ -191,6 +212,7 @@ pub fn tables(
             used.entry(u.reference.clone()).or_insert_with(|| u.clone());
         }
         for r in rows(file, v.activity, v.chain, v.line, facility) {
+            all_lines.push(r.clone());
             let opt = |u: &Option<crate::calc::UsedFactor>| {
                 u.as_ref()
                     .map_or(("1".to_string(), String::new(), String::new()), |u| {
@@ -334,15 +356,19 @@ pub fn tables(
             .rows
             .push(vec![t(*tb), t(*col), t(*meaning), t(*unit)]);
     }
-    Ok(vec![
-        lines,
-        inventory,
-        energy,
-        avoided,
-        factors_used,
-        rejects,
-        dictionary,
-    ])
+    Ok(Collected {
+        tables: vec![
+            lines,
+            inventory,
+            energy,
+            avoided,
+            factors_used,
+            rejects,
+            dictionary,
+        ],
+        lines: all_lines,
+        figures: figs,
+    })
 }
 
 fn rows_push_factor(
@@ -377,6 +403,32 @@ fn rows_push_factor(
     ]);
 }
 
+/// The workbook of a collected export (see `xlsx`); `cached` stores formula results too.
+pub fn workbook_bytes(collected: &Collected, cached: bool) -> Result<Vec<u8>, String> {
+    let factor_rows: Vec<Vec<String>> = collected
+        .tables
+        .iter()
+        .filter(|t| t.name == "factors_used.csv")
+        .flat_map(|t| {
+            std::iter::once(
+                t.header
+                    .iter()
+                    .map(|h| (*h).to_string())
+                    .collect::<Vec<_>>(),
+            )
+            .chain(t.rows.iter().map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Cell::Text(s) | Cell::Num(s) => s.clone(),
+                    })
+                    .collect()
+            }))
+        })
+        .collect();
+    xlsx::workbook(&collected.lines, &collected.figures, &factor_rows, cached)
+        .map_err(|e| e.to_string())
+}
+
 /// Writes an export into `out` (created if needed) and returns its manifest.
 pub fn write(
     project: &Project,
@@ -386,16 +438,29 @@ pub fn write(
     command: &[String],
     extra: &[(&str, Vec<u8>)],
 ) -> Result<Manifest, ExportError> {
-    let tables = tables(project, comp, options).map_err(ExportError::Data)?;
+    let collected = collect(project, comp, options).map_err(ExportError::Data)?;
+    let tables = &collected.tables;
     std::fs::create_dir_all(out).map_err(|e| ExportError::Io(format!("{}: {e}", out.display())))?;
     let mut outputs = Vec::new();
-    for tb in &tables {
+    for tb in tables {
         let bytes = tb.to_csv();
         std::fs::write(out.join(tb.name), &bytes)
             .map_err(|e| ExportError::Io(format!("{}: {e}", tb.name)))?;
         outputs.push(ManifestFile {
             path: tb.name.to_string(),
             schema: Some(tb.schema()),
+            sha256: sha256_hex(&bytes),
+        });
+    }
+    // The workbook: a spreadsheet holds at most 1 048 576 rows.
+    if collected.lines.len() < 1_048_575 {
+        let bytes = workbook_bytes(&collected, true)
+            .map_err(|e| ExportError::Io(format!("workbook.xlsx: {e}")))?;
+        std::fs::write(out.join("workbook.xlsx"), &bytes)
+            .map_err(|e| ExportError::Io(format!("workbook.xlsx: {e}")))?;
+        outputs.push(ManifestFile {
+            path: "workbook.xlsx".into(),
+            schema: Some(format!("workbook/{SCHEMA_VERSION}")),
             sha256: sha256_hex(&bytes),
         });
     }
