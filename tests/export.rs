@@ -96,7 +96,11 @@ fn exporting_twice_gives_identical_bytes_whatever_the_threads() {
         .map(|e| e.unwrap().file_name())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 9, "{names:?}: eight tables and files, and the workbook");
+    assert_eq!(
+        names.len(),
+        9,
+        "{names:?}: eight tables and files, and the workbook"
+    );
     for n in names {
         assert_eq!(
             std::fs::read(a.join(&n)).unwrap(),
