@@ -628,13 +628,6 @@ impl Accum {
         Ok(())
     }
 
-    /// Adds one row's quantity to a linear chain's pending sum; on error nothing is changed.
-    pub fn add_quantity(&mut self, quantity: Decimal) -> Result<(), CalcError> {
-        self.pending_quantity = crate::decimal::add(self.pending_quantity, quantity)?;
-        self.rows += 1;
-        Ok(())
-    }
-
     /// Multiplies a linear chain's pending quantity out into the totals (once, after all rows).
     pub fn settle(&mut self, chain: &Chain) -> Result<(), LineError> {
         if self.pending_quantity.is_zero() {
