@@ -161,6 +161,21 @@ pub fn rows(
         EnergyConv::None => (None, None),
     };
     let thousand = Decimal::from(1000);
+    // A factor per energy applies to the energy content (through the calorific value); one per
+    // mass or volume applies to the quantity. Either way: conversion to the factor's
+    // denominator unit, from its numerator unit to kg, and kg to t.
+    let per_factor = |per_energy: bool, u: &UsedFactor| -> (Ratio, Option<UsedFactor>) {
+        let (n, d) = scales(u);
+        let start = if per_energy {
+            energy_ratio.unwrap_or(act)
+        } else {
+            act
+        };
+        (
+            start.over(d).times(n).over(thousand),
+            if per_energy { calorific.clone() } else { None },
+        )
+    };
     let mut out = Vec::new();
     for (i, step) in chain.gases.iter().enumerate() {
         let mut r = base.clone();
@@ -179,15 +194,8 @@ pub fn rows(
                 r.gwp = Some(gwp_used.clone());
                 match factor {
                     Some((f, u)) => {
-                        let (n, d) = scales(u);
                         let per_energy = matches!(f, crate::calc::PerBasis::Energy(_));
-                        let start = if per_energy {
-                            energy_ratio.unwrap_or(act)
-                        } else {
-                            act
-                        };
-                        r.conversion = start.over(d).times(n).over(thousand);
-                        r.calorific = if per_energy { calorific.clone() } else { None };
+                        (r.conversion, r.calorific) = per_factor(per_energy, u);
                         r.factor = Some(u.clone());
                     }
                     None => r.conversion = act.over(thousand),
@@ -195,15 +203,8 @@ pub fn rows(
             }
             GasStep::Co2e { factor, used } => {
                 r.kind = ResultKind::Emission("CO2e".into());
-                let (n, d) = scales(used);
                 let per_energy = matches!(factor, crate::calc::PerBasis::Energy(_));
-                let start = if per_energy {
-                    energy_ratio.unwrap_or(act)
-                } else {
-                    act
-                };
-                r.conversion = start.over(d).times(n).over(thousand);
-                r.calorific = if per_energy { calorific.clone() } else { None };
+                (r.conversion, r.calorific) = per_factor(per_energy, used);
                 r.factor = Some(used.clone());
             }
         }
@@ -225,21 +226,19 @@ pub fn rows(
         r.value = decimal::div(t, thousand).map_or(Decimal::ZERO, |q| q.value);
         r.exact = line.exact_tce;
         r.factor = Some(u.clone());
-        let (n, d) = scales(u);
         let per_energy = matches!(f, crate::calc::PerBasis::Energy(_));
-        let start = if per_energy {
-            energy_ratio.unwrap_or(act)
-        } else {
-            act
-        };
+        (r.conversion, r.calorific) = per_factor(per_energy, u);
         if parse_factor_unit(&u.unit).is_ok_and(|fu| fu.num.kind == DimKind::Energy) {
-            // The kgce definition (kJ per kgce): energy ÷ value.
+            // The kgce definition (kJ per kgce): energy ÷ value, so its units invert.
+            let (n, d) = scales(u);
+            let start = if per_energy {
+                energy_ratio.unwrap_or(act)
+            } else {
+                act
+            };
             r.divide = true;
             r.conversion = start.over(n).times(d).over(thousand);
-        } else {
-            r.conversion = start.over(d).times(n).over(thousand);
         }
-        r.calorific = if per_energy { calorific } else { None };
         out.push(r);
     }
     out
