@@ -7,6 +7,8 @@ pub mod export;
 pub mod factors;
 pub mod figures;
 pub mod ingest;
+pub mod ledger;
 pub mod project;
+pub mod register;
 pub mod report;
 pub mod units;

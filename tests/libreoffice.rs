@@ -98,7 +98,12 @@ fn shown(s: &str, dp: u32) -> Decimal {
 #[test]
 fn libreoffice_recalculates_the_workbook_to_carbonledgers_figures() {
     let (p, c) = fixture();
-    let collected = collect(&p, &c, RunOptions::default()).unwrap();
+    let collected = collect(
+        &p,
+        &carbonledger::ledger::Ledger::from_computation(&p, c.clone(), false),
+        RunOptions::default(),
+    )
+    .unwrap();
     // No cached results: every value LibreOffice prints, it computed.
     let bytes = workbook_bytes(&collected, false).unwrap();
     let dir = tmp("recalc");
@@ -148,7 +153,12 @@ fn libreoffice_recalculates_the_workbook_to_carbonledgers_figures() {
 fn the_shipped_workbook_reads_back_with_formulas_and_inert_text() {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
     let (p, c) = fixture();
-    let collected = collect(&p, &c, RunOptions::default()).unwrap();
+    let collected = collect(
+        &p,
+        &carbonledger::ledger::Ledger::from_computation(&p, c.clone(), false),
+        RunOptions::default(),
+    )
+    .unwrap();
     let bytes = workbook_bytes(&collected, true).unwrap();
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let values = wb.worksheet_range("lines").unwrap();
@@ -198,7 +208,12 @@ fn a_formula_named_facility_is_inert_in_the_workbook() {
     }
     let p = Project::open(&dir).unwrap();
     let c = compute(&p, RunOptions::default()).unwrap();
-    let collected = collect(&p, &c, RunOptions::default()).unwrap();
+    let collected = collect(
+        &p,
+        &carbonledger::ledger::Ledger::from_computation(&p, c.clone(), false),
+        RunOptions::default(),
+    )
+    .unwrap();
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(
         workbook_bytes(&collected, true).unwrap(),
     ))

@@ -5,7 +5,7 @@
 
 mod common;
 use carbonledger::calc::{compute, Computation, RunOptions};
-use carbonledger::figures::all_figures;
+use carbonledger::ledger::Ledger;
 use carbonledger::project::Project;
 use common::{manifest, project};
 
@@ -49,7 +49,9 @@ fn run(dir: &std::path::Path, threads: usize) -> (Computation, String) {
         },
     )
     .unwrap();
-    let figs = all_figures(&c, &p.manifest.reporting_years, None).unwrap();
+    let figs = Ledger::from_computation(&p, c.clone(), false)
+        .figures(None)
+        .unwrap();
     let text = figs
         .iter()
         .map(|f| format!("{} {} {} {}\n", f.name, f.year, f.value, f.exact))

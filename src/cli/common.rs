@@ -5,6 +5,7 @@ use super::Exit;
 use carbonledger::calc::{compute, Computation, RunOptions};
 use carbonledger::decimal::{group_thousands, RoundingRule};
 use carbonledger::diag::Diagnostic;
+use carbonledger::ledger::Ledger;
 use carbonledger::project::Project;
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
@@ -89,28 +90,27 @@ pub fn fallbacks(comp: &Computation) -> Vec<String> {
     set.into_iter().cloned().collect()
 }
 
-/// Opens and computes a project, enforcing the rejected-rows policy. Returns the project and
-/// computation, or the exit code after printing the problems.
-pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Computation), Exit> {
+/// Opens and computes a project (chains and registers), enforcing the rejected-rows policy.
+/// Returns the project and ledger, or the exit code after printing the problems.
+pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Ledger), Exit> {
     let project = open(dir)?;
-    let comp = compute(
-        &project,
-        RunOptions {
-            strict: opts.strict,
-            threads: opts.threads,
-        },
-    )
-    .map_err(|d| {
+    let options = RunOptions {
+        strict: opts.strict,
+        threads: opts.threads,
+    };
+    let comp = compute(&project, options).map_err(|d| {
         print_diagnostics(&d);
         Exit::Data
     })?;
-    let rejected = comp.rejected_rows();
-    if !comp.diagnostics.is_empty() {
-        print_diagnostics(&comp.diagnostics);
+    let ledger = Ledger::from_computation(&project, comp, opts.strict);
+    let diags: Vec<Diagnostic> = ledger.all_diagnostics().cloned().collect();
+    if !diags.is_empty() {
+        print_diagnostics(&diags);
     }
+    let rejected = ledger.rejected_rows();
     if rejected > 0 {
         let mut e = std::io::stderr().lock();
-        let left_out = left_out(&comp);
+        let left_out = left_out(&ledger);
         if opts.allow_rejects {
             let _ = writeln!(
                 e,
@@ -122,13 +122,13 @@ pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Compu
             return Err(Exit::Data);
         }
     }
-    Ok((project, comp))
+    Ok((project, ledger))
 }
 
 /// The rejected quantities in words.
-pub fn left_out(comp: &Computation) -> String {
+pub fn left_out(ledger: &Ledger) -> String {
     let mut parts = Vec::new();
-    for f in &comp.files {
+    for f in ledger.all_files() {
         for (unit, q) in &f.rejected_quantity {
             parts.push(format!("{} {unit} in {}", q.normalize(), f.file));
         }
@@ -145,10 +145,10 @@ pub fn left_out(comp: &Computation) -> String {
 }
 
 /// `read = used + rejected` per file, in words.
-pub fn accounting(comp: &Computation) -> Vec<String> {
-    let mut v: Vec<String> = comp
-        .files
-        .iter()
+pub fn accounting(ledger: &Ledger) -> Vec<String> {
+    let comp = &ledger.comp;
+    let mut v: Vec<String> = ledger
+        .all_files()
         .filter(|f| f.present)
         .map(|f| {
             format!(

@@ -3,7 +3,7 @@
 use super::common::{accounting, fallbacks, load, out, present, Format, ProjectOpts};
 use super::Exit;
 use carbonledger::calc::Computation;
-use carbonledger::figures::{all_figures, compute_figure, Figure};
+use carbonledger::figures::Figure;
 use carbonledger::project::Project;
 use carbonledger::report::{render_csv, render_text, Cell, Table};
 use std::collections::BTreeMap;
@@ -76,7 +76,8 @@ pub fn run(a: Args) -> Exit {
 }
 
 fn run_inner(a: Args) -> Result<(), Exit> {
-    let (project, comp) = load(&a.dir, &a.opts)?;
+    let (project, ledger) = load(&a.dir, &a.opts)?;
+    let comp = &ledger.comp;
     let m = &project.manifest;
     let year = a
         .year
@@ -88,15 +89,15 @@ fn run_inner(a: Args) -> Result<(), Exit> {
         );
         return Err(Exit::Usage);
     }
-    let figs = all_figures(&comp, &m.reporting_years, None).map_err(|e| {
+    let figs = ledger.figures(None).map_err(|e| {
         eprintln!("error: {e}");
         Exit::Data
     })?;
     let get = |name: &str, y: i32| figs.iter().find(|f| f.name == name && f.year == y);
     let prev = year - 1;
     let has_prev = m.reporting_years.contains(&prev);
-    let editions = editions_used(&project, &comp, year);
-    let falls = fallbacks(&comp);
+    let editions = editions_used(&project, comp, year);
+    let falls = fallbacks(comp);
     let this_year: Vec<&Figure> = figs.iter().filter(|f| f.year == year).collect();
 
     match a.format {
@@ -142,7 +143,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             let colrefs: Vec<&str> = cols.iter().map(String::as_str).collect();
             let row = |name: &str, t: &mut Table| {
                 let Some(now) = get(name, year) else { return };
-                let mut r = vec![Cell::Text(label(&comp, name))];
+                let mut r = vec![Cell::Text(label(comp, name))];
                 if has_prev {
                     r.push(Cell::Num(
                         get(name, prev).map_or("–".into(), |f| present(f.value, f.unit, rule)),
@@ -150,10 +151,10 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 }
                 r.push(Cell::Num(present(now.value, now.unit, rule)));
                 if has_prev {
-                    let change =
-                        compute_figure(&comp, &m.reporting_years, &format!("change.{name}"), year)
-                            .ok()
-                            .flatten();
+                    let change = ledger
+                        .figure(&format!("change.{name}"), year)
+                        .ok()
+                        .flatten();
                     r.push(Cell::Num(change.map_or("–".into(), |c| {
                         format!("{}%", present(c.value, "%", rule))
                     })));
@@ -226,7 +227,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 text.push_str(&format!("  {f}\n"));
             }
             text.push_str("Rows:\n");
-            for l in accounting(&comp) {
+            for l in accounting(&ledger) {
                 text.push_str(&format!("  {l}\n"));
             }
             text.push_str(&format!(

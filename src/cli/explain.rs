@@ -5,7 +5,9 @@ use super::common::{dir_and, load, out, ProjectOpts};
 use super::Exit;
 use carbonledger::calc::{for_each_line, show, trace, RunOptions};
 use carbonledger::decimal;
-use carbonledger::figures::{compute_figure, definition, Definition};
+use carbonledger::figures::{definition, Definition};
+use carbonledger::ledger::{run_registers, Ledger};
+use carbonledger::register::Derived;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -25,16 +27,17 @@ pub struct Args {
 pub fn run(a: Args) -> Exit {
     let inner = || -> Result<(), Exit> {
         let (dir, name) = dir_and(&a.args)?;
-        let (project, comp) = load(&dir, &a.opts)?;
+        let (project, ledger) = load(&dir, &a.opts)?;
+        let comp = &ledger.comp;
         let years = project.manifest.reporting_years.clone();
         let year = a
             .year
             .unwrap_or_else(|| years.last().copied().unwrap_or_default());
-        let Some(def) = definition(&name) else {
+        if !ledger.knows(&name) {
             eprintln!("error: unknown figure `{name}`\n  = hint: `carbonledger figures {}` lists every figure", dir.display());
             return Err(Exit::Usage);
-        };
-        let fig = compute_figure(&comp, &years, &name, year).map_err(|e| {
+        }
+        let fig = ledger.figure(&name, year).map_err(|e| {
             eprintln!("error: {e}");
             Exit::Data
         })?;
@@ -54,17 +57,24 @@ pub fn run(a: Args) -> Exit {
                 " (a non-terminating division was rounded; see docs/methodology.md)"
             }
         );
+        if let Some((v, u)) = ledger.implied_factor(&name, year).map_err(|_| Exit::Data)? {
+            let _ = writeln!(
+                s,
+                "  implied factor: {v} {u} (the figure ÷ the activity it was computed from)"
+            );
+        }
+        let def = match name.strip_prefix("change.") {
+            Some(of) => Some(Definition::Change { of: of.to_string() }),
+            None => definition(&name),
+        };
         match def {
-            Definition::Ratio {
+            None => explain_register(&mut s, &project, &ledger, &a.opts, &name, year, &fig, &dir)?,
+            Some(Definition::Ratio {
                 numerator,
                 denominator,
-            } => {
-                let n = compute_figure(&comp, &years, numerator, year)
-                    .ok()
-                    .flatten();
-                let d = compute_figure(&comp, &years, denominator, year)
-                    .ok()
-                    .flatten();
+            }) => {
+                let n = ledger.figure(numerator, year).ok().flatten();
+                let d = ledger.figure(denominator, year).ok().flatten();
                 if let (Some(n), Some(d)) = (n, d) {
                     let _ = writeln!(
                         s,
@@ -78,9 +88,9 @@ pub fn run(a: Args) -> Exit {
                     );
                 }
             }
-            Definition::Change { of } => {
-                let now = compute_figure(&comp, &years, &of, year).ok().flatten();
-                let prev = compute_figure(&comp, &years, &of, year - 1).ok().flatten();
+            Some(Definition::Change { of }) => {
+                let now = ledger.figure(&of, year).ok().flatten();
+                let prev = ledger.figure(&of, year - 1).ok().flatten();
                 if let (Some(n), Some(p)) = (now, prev) {
                     let _ = writeln!(
                         s,
@@ -94,7 +104,7 @@ pub fn run(a: Args) -> Exit {
                     let _ = writeln!(s, "explain each year: `carbonledger explain {} {of} --year {year}` and `--year {}`", dir.display(), year - 1);
                 }
             }
-            Definition::Sum { filter, measure } => {
+            Some(Definition::Sum { filter, measure }) => {
                 let (unit, scale) = measure.unit();
                 let _ = writeln!(s, "  = the sum over the contributing rows below ({unit})\n");
                 let mut total = Decimal::ZERO;
@@ -143,7 +153,23 @@ pub fn run(a: Args) -> Exit {
                     },
                 )
                 .map_err(|_| Exit::Data)?;
-                let q = decimal::div(total, scale).map_err(|_| Exit::Data)?;
+                let mut total = decimal::div(total, scale).map_err(|_| Exit::Data)?.value;
+                let (n, t) = register_entries(
+                    &mut s,
+                    &project,
+                    &ledger,
+                    &a.opts,
+                    &name,
+                    year,
+                    &mut sources,
+                );
+                count += n;
+                overflow |= t.is_none();
+                total = decimal::add(total, t.unwrap_or_default()).unwrap_or(total);
+                let q = decimal::Quotient {
+                    value: total,
+                    exact: true,
+                };
                 let agrees = !overflow && q.value.normalize() == fig.value.normalize();
                 let _ = writeln!(
                     s,
@@ -169,4 +195,146 @@ pub fn run(a: Args) -> Exit {
         out(&s)
     };
     inner().err().unwrap_or(Exit::Ok)
+}
+
+/// Prints every register entry contributing to `name` in `year`; returns how many, and their
+/// exact sum in the figure's unit (`None` on overflow).
+fn register_entries(
+    s: &mut String,
+    project: &carbonledger::project::Project,
+    ledger: &Ledger,
+    opts: &super::common::ProjectOpts,
+    name: &str,
+    year: i32,
+    sources: &mut std::collections::BTreeMap<String, String>,
+) -> (u64, Option<Decimal>) {
+    let mut count = 0u64;
+    let mut total = Some(Decimal::ZERO);
+    run_registers(project, &ledger.comp, opts.strict, &mut |e| {
+        for c in e
+            .parts
+            .iter()
+            .filter(|c| c.figure == name && c.year == year)
+        {
+            count += 1;
+            total = total.and_then(|t| decimal::add(t, c.value).ok());
+            let at = if e.line == 0 {
+                e.file.to_string()
+            } else {
+                format!("{}:{}", e.file, e.line)
+            };
+            let _ = writeln!(s, "{at}  {}", e.what);
+            for st in &e.steps {
+                let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
+                if let Some(u) = &st.factor {
+                    sources.insert(u.reference.clone(), u.citation.clone());
+                }
+            }
+            let _ = writeln!(s, "    {:<9} {} {}\n", "→", c.value.normalize(), c.unit);
+        }
+    });
+    (count, total)
+}
+
+/// Explains a figure no chain definition covers: a register sum, or a figure derived from others.
+#[allow(clippy::too_many_arguments)]
+fn explain_register(
+    s: &mut String,
+    project: &carbonledger::project::Project,
+    ledger: &Ledger,
+    opts: &super::common::ProjectOpts,
+    name: &str,
+    year: i32,
+    fig: &carbonledger::figures::Figure,
+    dir: &std::path::Path,
+) -> Result<(), Exit> {
+    match ledger.derived.get(name) {
+        Some(Derived::Ratio {
+            numerator,
+            denominator,
+            scale,
+            ..
+        }) => {
+            let n = ledger.figure(numerator, year).ok().flatten();
+            let d = ledger.figure(denominator, year).ok().flatten();
+            if let (Some(n), Some(d)) = (n, d) {
+                let _ = writeln!(
+                    s,
+                    "  = {numerator} / {denominator}{}\n  = {} {} / {} {}{}",
+                    if *scale == Decimal::ONE {
+                        String::new()
+                    } else {
+                        format!(" × {scale}")
+                    },
+                    n.value,
+                    n.unit,
+                    d.value,
+                    d.unit,
+                    if *scale == Decimal::ONE {
+                        String::new()
+                    } else {
+                        format!(" × {scale}")
+                    },
+                );
+            }
+            let _ = writeln!(
+                s,
+                "explain each part: `carbonledger explain {} {numerator} --year {year}`",
+                dir.display()
+            );
+            Ok(())
+        }
+        Some(Derived::Plus { terms, .. }) => {
+            let _ = writeln!(s, "  = {}", terms.join(" + "));
+            let parts: Vec<String> = terms
+                .iter()
+                .map(|t| {
+                    ledger
+                        .figure(t, year)
+                        .ok()
+                        .flatten()
+                        .map_or("–".to_string(), |f| format!("{} {}", f.value, f.unit))
+                })
+                .collect();
+            let _ = writeln!(s, "  = {}", parts.join(" + "));
+            let _ = writeln!(
+                s,
+                "explain each part: `carbonledger explain {} TERM --year {year}`",
+                dir.display()
+            );
+            Ok(())
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "  = the sum over the contributing entries below ({})\n",
+                fig.unit
+            );
+            let mut sources = std::collections::BTreeMap::new();
+            let (count, total) =
+                register_entries(s, project, ledger, opts, name, year, &mut sources);
+            let agrees = total.is_some_and(|t| t.normalize() == fig.value.normalize());
+            let _ = writeln!(
+                s,
+                "{count} entr{} sum to {} {}: {}",
+                if count == 1 { "y" } else { "ies" },
+                total.map_or("(overflow)".to_string(), |t| t.normalize().to_string()),
+                fig.unit,
+                if agrees {
+                    "equal to the figure"
+                } else {
+                    "DIFFERENT from the figure"
+                }
+            );
+            let _ = writeln!(s, "\nSources:");
+            for (r, c) in &sources {
+                let _ = writeln!(s, "  {r}: {c}");
+            }
+            if agrees {
+                Ok(())
+            } else {
+                Err(Exit::Io)
+            }
+        }
+    }
 }

@@ -56,7 +56,7 @@ pub fn run(a: Args) -> Exit {
     let Some(out) = a.out.clone() else {
         return Exit::Usage;
     };
-    let (project, comp) = match load(&a.dir, &a.opts) {
+    let (project, ledger) = match load(&a.dir, &a.opts) {
         Ok(x) => x,
         Err(e) => return e,
     };
@@ -77,7 +77,7 @@ pub fn run(a: Args) -> Exit {
         strict: a.opts.strict,
         threads: a.opts.threads,
     };
-    match write(&project, &comp, options, &out, &command, &[]) {
+    match write(&project, &ledger, options, &out, &command, &[]) {
         Ok(m) => {
             println!(
                 "wrote {} files to {} (manifest.json lists their SHA-256)",

@@ -2,7 +2,6 @@
 
 use super::common::{load, out, Format, ProjectOpts};
 use super::Exit;
-use carbonledger::figures::all_figures;
 use carbonledger::report::{render_csv, render_text, Cell, Table};
 use std::path::PathBuf;
 
@@ -24,8 +23,8 @@ pub struct Args {
 
 pub fn run(a: Args) -> Exit {
     let inner = || -> Result<(), Exit> {
-        let (project, comp) = load(&a.dir, &a.opts)?;
-        let figs = all_figures(&comp, &project.manifest.reporting_years, a.year).map_err(|e| {
+        let (_project, ledger) = load(&a.dir, &a.opts)?;
+        let figs = ledger.figures(a.year).map_err(|e| {
             eprintln!("error: {e}");
             Exit::Data
         })?;

@@ -12,9 +12,9 @@ pub use lines::{rows, ExportLine, Ratio, ResultKind};
 pub use manifest::{check, sha256_hex, Changed, Manifest, ManifestFile};
 
 use crate::activity::Carrier;
-use crate::calc::{for_each_line, Computation, InputFile, RunOptions};
+use crate::calc::{for_each_line, InputFile, RunOptions};
 use crate::diag::Diagnostic;
-use crate::figures::all_figures;
+use crate::ledger::Ledger;
 use crate::project::Project;
 use crate::report::neutralise;
 use std::collections::BTreeMap;
@@ -145,10 +145,10 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
 /// line order, figures in report order, factors by reference.
 pub fn tables(
     project: &Project,
-    comp: &Computation,
+    ledger: &Ledger,
     options: RunOptions,
 ) -> Result<Vec<Table>, Vec<Diagnostic>> {
-    collect(project, comp, options).map(|c| c.tables)
+    collect(project, ledger, options).map(|c| c.tables)
 }
 
 /// Everything an export holds: the tables, and the lines and figures the workbook is built from.
@@ -164,9 +164,10 @@ pub struct Collected {
 /// Builds every table of an export (see `tables`).
 pub fn collect(
     project: &Project,
-    comp: &Computation,
+    ledger: &Ledger,
     options: RunOptions,
 ) -> Result<Collected, Vec<Diagnostic>> {
+    let comp = &ledger.comp;
     let mut all_lines: Vec<ExportLine> = Vec::new();
     let mut lines = Table {
         name: "lines.csv",
@@ -254,7 +255,7 @@ pub fn collect(
         }
     })?;
     let years = &project.manifest.reporting_years;
-    let figs = all_figures(comp, years, None).map_err(|e| {
+    let figs = ledger.figures(None).map_err(|e| {
         vec![Diagnostic::error(
             "overflow",
             crate::diag::Span::file(&project.shown("energy.csv")),
@@ -336,7 +337,7 @@ pub fn collect(
         header: vec!["file", "line", "column", "code", "message", "hint"],
         rows: Vec::new(),
     };
-    for d in comp.diagnostics.iter().filter(|d| d.is_error()) {
+    for d in ledger.all_diagnostics().filter(|d| d.is_error()) {
         rejects.rows.push(vec![
             t(d.span.file.to_string()),
             n(d.span.line),
@@ -432,13 +433,13 @@ pub fn workbook_bytes(collected: &Collected, cached: bool) -> Result<Vec<u8>, St
 /// Writes an export into `out` (created if needed) and returns its manifest.
 pub fn write(
     project: &Project,
-    comp: &Computation,
+    ledger: &Ledger,
     options: RunOptions,
     out: &Path,
     command: &[String],
     extra: &[(&str, Vec<u8>)],
 ) -> Result<Manifest, ExportError> {
-    let collected = collect(project, comp, options).map_err(ExportError::Data)?;
+    let collected = collect(project, ledger, options).map_err(ExportError::Data)?;
     let tables = &collected.tables;
     std::fs::create_dir_all(out).map_err(|e| ExportError::Io(format!("{}: {e}", out.display())))?;
     let mut outputs = Vec::new();

@@ -2,7 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use carbonledger::calc::{compute, Computation, RunOptions};
-use carbonledger::figures::compute_figure;
+use carbonledger::ledger::Ledger;
 use carbonledger::project::Project;
 use rust_decimal::Decimal;
 use std::path::PathBuf;
@@ -59,7 +59,8 @@ pub fn run(dir: &std::path::Path, strict: bool) -> (Project, Computation) {
 
 /// The exact value of a figure.
 pub fn fig(p: &Project, c: &Computation, name: &str, year: i32) -> Decimal {
-    compute_figure(c, &p.manifest.reporting_years, name, year)
+    Ledger::from_computation(p, c.clone(), false)
+        .figure(name, year)
         .unwrap()
         .unwrap_or_else(|| panic!("no figure {name} {year}"))
         .value

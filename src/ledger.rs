@@ -1,0 +1,297 @@
+//! The ledger: everything a project computes — the energy/fugitive chains and every
+//! register's totals — behind one figure lookup. `Ledger::figure(name, year)` is the single
+//! answer to "what is this figure?" used by `compute`, `figures`, `explain`, `export`,
+//! `verify` and `diff`.
+
+use crate::calc::{compute, Computation, FileStats, RunOptions};
+use crate::decimal::{self, CalcError};
+use crate::diag::{Diagnostic, Span};
+use crate::figures::{self, Definition, Figure};
+use crate::project::Project;
+use crate::register::{registers, Context, Derived, Entry, Totals};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// A computed project.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    /// Reporting years, ascending.
+    pub years: Vec<i32>,
+    /// The energy and fugitive chains.
+    pub comp: Computation,
+    /// Register totals.
+    pub totals: Totals,
+    /// Figures registers define from other figures.
+    pub derived: BTreeMap<String, Derived>,
+    /// Register figure names in report order.
+    pub register_names: Vec<String>,
+    /// Register diagnostics (row-level errors reject the row).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Register file accounting.
+    pub files: Vec<FileStats>,
+}
+
+/// Runs every register over the project, sending each entry to `sink`; returns the merged
+/// reports' parts.
+pub fn run_registers(
+    project: &Project,
+    comp: &Computation,
+    strict: bool,
+    sink: &mut dyn FnMut(&Entry),
+) -> (
+    Vec<Diagnostic>,
+    Vec<FileStats>,
+    BTreeMap<String, Derived>,
+    Vec<String>,
+) {
+    let ctx = Context {
+        project,
+        comp,
+        strict,
+    };
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    let mut derived = BTreeMap::new();
+    let mut names = Vec::new();
+    for (_, register) in registers() {
+        let mut report = register(&ctx, &mut |e: Entry| sink(&e));
+        diags.append(&mut report.diagnostics);
+        files.append(&mut report.files);
+        derived.append(&mut report.derived);
+        for n in report.names {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    (diags, files, derived, names)
+}
+
+impl Ledger {
+    /// Computes a project: the chains, then every register.
+    pub fn compute(project: &Project, options: RunOptions) -> Result<Ledger, Vec<Diagnostic>> {
+        let comp = compute(project, options)?;
+        Ok(Ledger::from_computation(project, comp, options.strict))
+    }
+
+    /// Adds the registers to a finished chain computation.
+    pub fn from_computation(project: &Project, comp: Computation, strict: bool) -> Ledger {
+        let mut totals = Totals::default();
+        let mut overflow = Vec::new();
+        let (mut diagnostics, files, derived, register_names) =
+            run_registers(project, &comp, strict, &mut |e| {
+                if let Err(err) = totals.add(e) {
+                    overflow.push(Diagnostic::error(
+                        "overflow",
+                        Span::line(&e.file, e.line),
+                        format!("{}: {err}", e.what),
+                    ));
+                }
+            });
+        diagnostics.append(&mut overflow);
+        Ledger {
+            years: project.manifest.reporting_years.clone(),
+            comp,
+            totals,
+            derived,
+            register_names,
+            diagnostics,
+            files,
+        }
+    }
+
+    /// Rows rejected in every file, chains and registers.
+    pub fn rejected_rows(&self) -> u64 {
+        self.comp.rejected_rows() + self.files.iter().map(|f| f.rejected).sum::<u64>()
+    }
+
+    /// Every diagnostic: chains first, then registers.
+    pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.comp.diagnostics.iter().chain(&self.diagnostics)
+    }
+
+    /// Row accounting of every file read.
+    pub fn all_files(&self) -> impl Iterator<Item = &FileStats> {
+        self.comp.files.iter().chain(&self.files)
+    }
+
+    /// Whether `name` is a figure this ledger can compute (in some year).
+    pub fn knows(&self, name: &str) -> bool {
+        if let Some(of) = name.strip_prefix("change.") {
+            return self.knows(of);
+        }
+        figures::definition(name).is_some()
+            || self.derived.contains_key(name)
+            || self.totals.keys().any(|(n, _)| n == name)
+    }
+
+    /// Every figure name, in report order: the chain figures, then each register's.
+    pub fn names(&self) -> Vec<String> {
+        let mut v = figures::names(&self.comp);
+        for n in &self.register_names {
+            if !v.contains(n) {
+                v.push(n.clone());
+            }
+        }
+        v
+    }
+
+    /// One figure in one year; `None` when it does not apply (no data that year, a change with
+    /// no previous year, a ratio over zero).
+    pub fn figure(&self, name: &str, year: i32) -> Result<Option<Figure>, CalcError> {
+        let finish = |value: Decimal, unit: &'static str, exact: bool| {
+            Some(Figure {
+                name: name.to_string(),
+                year,
+                value: value.normalize(),
+                unit,
+                exact,
+            })
+        };
+        if let Some(of) = name.strip_prefix("change.") {
+            if !self.years.contains(&(year - 1)) {
+                return Ok(None);
+            }
+            let (Some(now), Some(prev)) = (self.figure(of, year)?, self.figure(of, year - 1)?)
+            else {
+                return Ok(None);
+            };
+            if prev.value.is_zero() {
+                return Ok(None);
+            }
+            let q = decimal::div(
+                decimal::mul(decimal::sub(now.value, prev.value)?, Decimal::ONE_HUNDRED)?,
+                prev.value,
+            )?;
+            return Ok(finish(
+                q.rounded(decimal::FIGURE_DP),
+                "%",
+                now.exact && prev.exact && q.exact,
+            ));
+        }
+        let register = self.totals.get(name, year);
+        match figures::definition(name) {
+            Some(Definition::Sum { filter, measure }) => {
+                let (mut v, mut exact) = figures::sum_figure(&self.comp, year, &filter, &measure)?;
+                if let Some(t) = register {
+                    v = decimal::add(v, t.value)?;
+                    exact &= t.exact;
+                }
+                Ok(finish(v, measure.unit().0, exact))
+            }
+            Some(Definition::Ratio {
+                numerator,
+                denominator,
+            }) => self.ratio(
+                name,
+                year,
+                numerator,
+                denominator,
+                Decimal::ONE,
+                "t CO2e/MWh",
+            ),
+            Some(Definition::Change { .. }) => Ok(None),
+            None => {
+                if let Some(t) = register {
+                    return Ok(finish(t.value, t.unit, t.exact));
+                }
+                match self.derived.get(name) {
+                    Some(Derived::Ratio {
+                        numerator,
+                        denominator,
+                        scale,
+                        unit,
+                    }) => self.ratio(name, year, numerator, denominator, *scale, unit),
+                    Some(Derived::Plus { terms, unit }) => {
+                        let mut v = Decimal::ZERO;
+                        let mut exact = true;
+                        let mut any = false;
+                        for t in terms {
+                            if let Some(f) = self.figure(t, year)? {
+                                v = decimal::add(v, f.value)?;
+                                exact &= f.exact;
+                                any = true;
+                            }
+                        }
+                        Ok(if any { finish(v, unit, exact) } else { None })
+                    }
+                    None => Ok(None),
+                }
+            }
+        }
+    }
+
+    fn ratio(
+        &self,
+        name: &str,
+        year: i32,
+        numerator: &str,
+        denominator: &str,
+        scale: Decimal,
+        unit: &'static str,
+    ) -> Result<Option<Figure>, CalcError> {
+        let (Some(n), Some(d)) = (
+            self.figure(numerator, year)?,
+            self.figure(denominator, year)?,
+        ) else {
+            return Ok(None);
+        };
+        if d.value.is_zero() {
+            return Ok(None);
+        }
+        let q = decimal::div(decimal::mul(n.value, scale)?, d.value)?;
+        Ok(Some(Figure {
+            name: name.to_string(),
+            year,
+            value: q.rounded(decimal::FIGURE_DP).normalize(),
+            unit,
+            exact: n.exact && d.exact && q.exact,
+        }))
+    }
+
+    /// The implied factor of a register figure: its value ÷ the summed activity it was
+    /// computed from (e.g. t CO2e per MWh of solar), when every contribution had one.
+    pub fn implied_factor(
+        &self,
+        name: &str,
+        year: i32,
+    ) -> Result<Option<(Decimal, String)>, CalcError> {
+        let Some(t) = self.totals.get(name, year) else {
+            return Ok(None);
+        };
+        let Some((basis, unit)) = t.basis else {
+            return Ok(None);
+        };
+        if basis.is_zero() {
+            return Ok(None);
+        }
+        let q = decimal::div(t.value, basis)?;
+        Ok(Some((
+            q.rounded(decimal::FIGURE_DP).normalize(),
+            format!("{}/{unit}", t.unit),
+        )))
+    }
+
+    /// Every figure for every reporting year (or only `only_year`), in report order.
+    pub fn figures(&self, only_year: Option<i32>) -> Result<Vec<Figure>, CalcError> {
+        let names = self.names();
+        let mut out = Vec::new();
+        for &y in self
+            .years
+            .iter()
+            .filter(|y| only_year.is_none_or(|o| o == **y))
+        {
+            for n in &names {
+                if let Some(f) = self.figure(n, y)? {
+                    out.push(f);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Computes a project into a ledger; the convenience most callers want.
+pub fn compute_ledger(project: &Project, options: RunOptions) -> Result<Ledger, Vec<Diagnostic>> {
+    Ledger::compute(project, options)
+}
