@@ -193,7 +193,12 @@ impl Ledger {
             Some(Definition::Change { .. }) => Ok(None),
             None => {
                 if let Some(t) = register {
-                    return Ok(finish(t.value, t.unit, t.exact));
+                    let v = if t.exact {
+                        t.value
+                    } else {
+                        t.value.round_dp(decimal::FIGURE_DP)
+                    };
+                    return Ok(finish(v, t.unit, t.exact));
                 }
                 match self.derived.get(name) {
                     Some(Derived::Ratio {

@@ -10,5 +10,6 @@ pub mod ingest;
 pub mod ledger;
 pub mod project;
 pub mod register;
+pub mod renewables;
 pub mod report;
 pub mod units;

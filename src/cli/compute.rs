@@ -31,7 +31,17 @@ fn label(comp: &Computation, name: &str) -> String {
         "ghg.scope1.stationary" => "  of which stationary combustion",
         "ghg.scope1.fugitive" => "  of which fugitive releases",
         "ghg.scope2.location" => "Scope 2 (location-based)",
+        "ghg.scope2.market" => "Scope 2 (market-based)",
+        "ghg.scope2.market.electricity" => "  of which electricity",
         "ghg.total.location" => "Total (scope 1 + 2, location-based)",
+        "ghg.total.market" => "Total (scope 1 + 2, market-based)",
+        "energy.renewable" => "Renewable energy consumed, MWh",
+        "energy.renewable.onsite_solar" => "  of which on-site solar, self-consumed",
+        "energy.renewable.contractual" => "  of which contracts and certificates",
+        "energy.renewable_share" => "Renewable share of energy consumed, %",
+        "avoided.onsite_solar" => "On-site solar, self-consumed",
+        "avoided.total" => "Total avoided (realised)",
+        "avoided.expected" => "Expected (not in the total)",
         _ => "",
     };
     if !l.is_empty() {
@@ -42,6 +52,9 @@ fn label(comp: &Computation, name: &str) -> String {
     }
     if let Some(c) = name.strip_prefix("ghg.scope2.location.") {
         return format!("  of which {c}");
+    }
+    if let Some(id) = name.strip_prefix("avoided.") {
+        return format!("Project {id}");
     }
     name.to_string()
 }
@@ -107,6 +120,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 "year": year,
                 "consolidation": m.consolidation.name(),
                 "figures": this_year.iter().map(|f| fig_json(f)).collect::<Vec<_>>(),
+                "implied_factors": this_year.iter().filter_map(|f| ledger.implied_factor(&f.name, year).ok().flatten().map(|(v, u)| serde_json::json!({"name": f.name, "value": v.to_string(), "unit": u}))).collect::<Vec<_>>(),
                 "factor_editions": editions.keys().collect::<Vec<_>>(),
                 "fallbacks": falls,
                 "rows": comp.files.iter().filter(|f| f.present).map(|f| serde_json::json!({"file": f.file, "read": f.read, "used": f.used, "rejected": f.rejected})).collect::<Vec<_>>(),
@@ -169,8 +183,49 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 &colrefs,
             );
             let names: Vec<String> = this_year.iter().map(|f| f.name.clone()).collect();
-            for n in names.iter().filter(|n| n.starts_with("ghg.")) {
+            let mut ghg_names: Vec<&String> =
+                names.iter().filter(|n| n.starts_with("ghg.")).collect();
+            // Scope 2 location- and market-based side by side, then scope 3, then the totals.
+            ghg_names.sort_by_key(|n| {
+                if n.starts_with("ghg.scope1") {
+                    0
+                } else if n.starts_with("ghg.scope2.location") {
+                    1
+                } else if n.starts_with("ghg.scope2.market") {
+                    2
+                } else if n.starts_with("ghg.scope3") {
+                    3
+                } else if n.as_str() == "ghg.total.location" {
+                    4
+                } else {
+                    5
+                }
+            });
+            for n in ghg_names {
                 row(n, &mut ghg);
+            }
+            let mut renewables = Table::new("Renewable energy", &colrefs);
+            for n in names.iter().filter(|n| n.starts_with("energy.renewable")) {
+                row(n, &mut renewables);
+            }
+            let mut avoided = Table::new(
+                format!("Avoided emissions {year}, beside the inventory and never netted from it"),
+                &["", "t CO2e", "activity", "implied factor"],
+            );
+            for n in names.iter().filter(|n| n.starts_with("avoided.")) {
+                let Some(f) = get(n, year) else { continue };
+                let basis = ledger.totals.get(n, year).and_then(|t| t.basis);
+                let implied = ledger.implied_factor(n, year).ok().flatten();
+                avoided.push(vec![
+                    Cell::Text(label(comp, n)),
+                    Cell::Num(present(f.value, f.unit, rule)),
+                    Cell::Num(basis.map_or("–".into(), |(v, u)| {
+                        format!("{} {u}", present(v, u, rule))
+                    })),
+                    Cell::Num(
+                        implied.map_or("–".into(), |(v, u)| format!("{} {u}", rule.round(v, 4))),
+                    ),
+                ]);
             }
             let mut energy = Table::new(
                 format!("Energy consumed, {year}"),
@@ -213,7 +268,14 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 }
             }
             let mut text = format!("carbonledger — {} — {year}\n\n", m.organisation);
-            text.push_str(&render_text(&[ghg, energy, intensity]));
+            let mut tables = vec![ghg, energy, intensity];
+            if !renewables.rows.is_empty() {
+                tables.push(renewables);
+            }
+            if !avoided.rows.is_empty() {
+                tables.push(avoided);
+            }
+            text.push_str(&render_text(&tables));
             text.push_str("Factor editions used:\n");
             for (e, c) in &editions {
                 text.push_str(&format!("  {e}: {c}\n"));

@@ -70,6 +70,47 @@ pub struct YearSelection {
     pub editions: BTreeMap<String, String>,
 }
 
+/// Which grid factor electricity that is not bought (on-site solar, savings) is taken to displace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisplacedGrid {
+    /// The facility's own grid factor (location-based).
+    #[default]
+    Location,
+    /// The residual mix of the facility's market (what market-based scope 2 would charge).
+    ResidualMix,
+}
+
+/// Market-based scope 2 and renewables policy (`[renewables]`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RenewablesPolicy {
+    /// Counterfactual grid factor for on-site solar and electricity savings.
+    pub displaced_grid: DisplacedGrid,
+    /// Months before the reporting year a certificate's vintage may start (0 = same year).
+    pub vintage_months_before: u32,
+    /// Months after the reporting year a certificate's vintage may fall.
+    pub vintage_months_after: u32,
+    /// The residual-mix factor per market (ISO country code), `SET:KEY`.
+    pub residual_mix: BTreeMap<String, String>,
+}
+
+impl Default for RenewablesPolicy {
+    fn default() -> Self {
+        RenewablesPolicy {
+            displaced_grid: DisplacedGrid::Location,
+            vintage_months_before: 0,
+            vintage_months_after: 0,
+            // China publishes no residual mix; MEE's national average excluding market-traded
+            // non-fossil electricity is the documented substitute.
+            residual_mix: BTreeMap::from([(
+                "CN".to_string(),
+                "cn-mee-grid:national_excl_market_nonfossil".to_string(),
+            )]),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RoundingToml {
@@ -92,6 +133,8 @@ struct ManifestToml {
     factors: Families,
     #[serde(default)]
     years: BTreeMap<String, YearSelection>,
+    #[serde(default)]
+    renewables: RenewablesPolicy,
 }
 
 /// A validated manifest.
@@ -113,6 +156,8 @@ pub struct Manifest {
     pub families: Families,
     /// Edition selections per year.
     pub years: BTreeMap<i32, YearSelection>,
+    /// Market-based scope 2 and renewables policy.
+    pub renewables: RenewablesPolicy,
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {
@@ -199,6 +244,7 @@ impl Manifest {
             rounding: raw.rounding.rule,
             families: raw.factors,
             years: by_year,
+            renewables: raw.renewables,
         })
     }
 

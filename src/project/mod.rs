@@ -5,7 +5,9 @@
 mod manifest;
 mod templates;
 
-pub use manifest::{Consolidation, Families, Manifest, YearSelection};
+pub use manifest::{
+    Consolidation, DisplacedGrid, Families, Manifest, RenewablesPolicy, YearSelection,
+};
 pub use templates::{write_templates, TEMPLATES};
 
 use crate::activity::{read_facilities, Facilities};

@@ -14,6 +14,8 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub mod fields;
+
 pub use crate::calc::FileStats;
 
 /// One row's contribution to one figure.
@@ -217,7 +219,10 @@ impl Totals {
 
 /// The registers, in report order. A register whose files are absent returns an empty report.
 pub fn registers() -> &'static [(&'static str, RegisterFn)] {
-    &[]
+    &[
+        ("renewables", crate::renewables::register),
+        ("abatement", crate::renewables::abatement_register),
+    ]
 }
 
 #[cfg(test)]

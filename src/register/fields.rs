@@ -1,0 +1,267 @@
+//! Reading register tables: absent files, row accounting, and the typed fields every register
+//! validates the same way (facility, period, amount, unit, factor reference), each problem a
+//! diagnostic at the file, line and column.
+
+use super::FileStats;
+use crate::activity::{Facilities, Period};
+use crate::decimal::{parse_amount, AmountError};
+use crate::diag::{Diagnostic, Span};
+use crate::factors::FactorRef;
+use crate::ingest::{read_table, Column, RowRef};
+use crate::project::Project;
+use crate::units::{lookup_kind, AnyUnit, DimKind, UnitError};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// Streams the optional table `name` of `project`: each row goes to `on_row`, which returns
+/// the row's problems (none = used) and, for a rejected row, the quantity left out. Returns the
+/// accounting and every diagnostic; an absent file gives `None`.
+pub fn read_optional(
+    project: &Project,
+    name: &str,
+    columns: &[Column],
+    mut on_row: impl FnMut(&RowRef<'_>) -> (Vec<Diagnostic>, Option<(Decimal, String)>),
+) -> Option<(FileStats, Vec<Diagnostic>)> {
+    let path = project.path(name);
+    if !path.exists() {
+        return None;
+    }
+    let shown: Arc<str> = project.shown(name);
+    let mut stats = FileStats {
+        file: shown.to_string(),
+        present: true,
+        ..FileStats::default()
+    };
+    let mut diags = Vec::new();
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                "unreadable-file",
+                Span::file(&shown),
+                format!("cannot read {name}: {e}"),
+            ));
+            return Some((stats, diags));
+        }
+    };
+    let res = read_table(&shown, std::io::BufReader::new(file), columns, |row| {
+        stats.read += 1;
+        let (mut d, left_out) = on_row(row);
+        let rejected = d.iter().any(Diagnostic::is_error);
+        if rejected {
+            stats.rejected += 1;
+            match left_out {
+                Some((q, unit)) => {
+                    let e = stats.rejected_quantity.entry(unit).or_default();
+                    *e = e.checked_add(q).unwrap_or(*e);
+                }
+                None => stats.rejected_unreadable += 1,
+            }
+        } else {
+            stats.used += 1;
+        }
+        diags.append(&mut d);
+    });
+    if let Err(mut d) = res {
+        diags.append(&mut d);
+    }
+    Some((stats, diags))
+}
+
+/// Typed access to one row's fields, collecting every problem.
+pub struct Fields<'r, 'a> {
+    /// The row.
+    pub row: &'r RowRef<'a>,
+    /// Problems found so far.
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'r, 'a> Fields<'r, 'a> {
+    /// Starts reading `row`; a row with the wrong number of fields is reported at once.
+    pub fn new(row: &'r RowRef<'a>, columns: usize) -> Self {
+        let mut diags = Vec::new();
+        if row.is_ragged() {
+            diags.push(
+                Diagnostic::error(
+                    "wrong-field-count",
+                    row.span(),
+                    format!(
+                        "row has {} fields, the header has {columns}",
+                        row.field_count()
+                    ),
+                )
+                .with_source(row.text()),
+            );
+        }
+        Fields { row, diags }
+    }
+
+    /// True when the row had the wrong number of fields (nothing else is worth reading).
+    pub fn ragged(&self) -> bool {
+        self.row.is_ragged()
+    }
+
+    /// Records an error at column `i`.
+    pub fn error(&mut self, code: &'static str, i: usize, message: String, hint: Option<String>) {
+        self.diags.push(
+            Diagnostic::error(code, self.row.span_of(i), message)
+                .with_hint_opt(hint)
+                .with_source(self.row.text()),
+        );
+    }
+
+    /// The trimmed text of column `i`.
+    pub fn text(&self, i: usize) -> &'a str {
+        self.row.get(i)
+    }
+
+    /// A required text field.
+    pub fn required(&mut self, i: usize, name: &str) -> Option<&'a str> {
+        let t = self.row.get(i);
+        if t.is_empty() {
+            self.error(
+                "missing-value",
+                i,
+                format!("`{name}` is empty"),
+                Some(format!("give a value for `{name}`")),
+            );
+            None
+        } else {
+            Some(t)
+        }
+    }
+
+    /// A facility id, as an index into `facilities`.
+    pub fn facility(&mut self, i: usize, facilities: &Facilities) -> Option<usize> {
+        let id = self.required(i, "facility")?;
+        let found = facilities.index_of(id);
+        if found.is_none() {
+            let known = facilities.ids();
+            self.error(
+                "unknown-facility",
+                i,
+                format!("unknown facility `{id}`"),
+                Some(format!("facilities.csv defines: {}", known.join(", "))),
+            );
+        }
+        found
+    }
+
+    /// A period (`2025`, `2025-Q1`, `2025-03`).
+    pub fn period(&mut self, i: usize) -> Option<Period> {
+        let t = self.required(i, "period")?;
+        let p = Period::parse(t);
+        if p.is_none() {
+            self.error(
+                "bad-period",
+                i,
+                format!("bad period `{t}`"),
+                Some("write a year (2025), a quarter (2025-Q1) or a month (2025-03)".into()),
+            );
+        }
+        p
+    }
+
+    /// An exact decimal amount; negative amounts are refused.
+    pub fn amount(&mut self, i: usize, name: &str) -> Option<Decimal> {
+        let t = self.required(i, name)?;
+        match parse_amount(t) {
+            Ok(q) if q.is_sign_negative() && !q.is_zero() => {
+                self.error(
+                    "negative-quantity",
+                    i,
+                    format!("negative {name} {q}"),
+                    Some(format!("`{name}` cannot be negative")),
+                );
+                None
+            }
+            Ok(q) => Some(q),
+            Err(e) => {
+                let code = match e {
+                    AmountError::AmbiguousComma(_) => "ambiguous-number",
+                    AmountError::OutOfRange(_) => "overflow",
+                    _ => "malformed-number",
+                };
+                self.error(
+                    code,
+                    i,
+                    format!("{e} in column `{name}`"),
+                    Some(e.hint().to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional amount (empty → `None` without a problem).
+    pub fn optional_amount(&mut self, i: usize, name: &str) -> Option<Decimal> {
+        if self.row.get(i).is_empty() {
+            None
+        } else {
+            self.amount(i, name)
+        }
+    }
+
+    /// A fraction written as `0.9`, `90%`; must lie in [0, 1].
+    pub fn fraction(&mut self, i: usize, name: &str) -> Option<Decimal> {
+        let t = self.required(i, name)?;
+        let (body, pct) = match t.strip_suffix('%') {
+            Some(b) => (b.trim(), true),
+            None => (t, false),
+        };
+        let v = match parse_amount(body) {
+            Ok(v) if pct => v.checked_div(Decimal::ONE_HUNDRED),
+            Ok(v) => Some(v),
+            Err(_) => None,
+        };
+        match v {
+            Some(v) if v >= Decimal::ZERO && v <= Decimal::ONE => Some(v),
+            _ => {
+                self.error(
+                    "bad-fraction",
+                    i,
+                    format!("`{name}` = `{t}` is not a fraction between 0 and 1 (or 0% and 100%)"),
+                    Some("write e.g. 0.9 or 90%".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A unit of one of the `allowed` dimensions.
+    pub fn unit(&mut self, i: usize, allowed: &[DimKind], what: &str) -> Option<AnyUnit> {
+        let t = self.required(i, "unit")?;
+        match lookup_kind(t, allowed) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                let code = match e {
+                    UnitError::Mismatch { .. } => "wrong-dimension",
+                    _ => "unknown-unit",
+                };
+                let hint = e.hint();
+                self.error(code, i, format!("{e} in column `unit` ({what})"), hint);
+                None
+            }
+        }
+    }
+
+    /// An optional factor reference (`SET@EDITION:KEY` or `SET:KEY`).
+    pub fn factor_ref(&mut self, i: usize) -> Option<FactorRef> {
+        let t = self.row.get(i);
+        if t.is_empty() {
+            return None;
+        }
+        match FactorRef::parse(t) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                self.error(
+                    "bad-factor-ref",
+                    i,
+                    e.to_string(),
+                    Some("e.g. cn-mee-grid:national_fossil".into()),
+                );
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,485 @@
+//! `abatement.csv`: energy-saving and abatement projects, and what each avoids. Avoided
+//! emissions are always reported beside the inventory and never netted from it; each line
+//! names its counterfactual factor, its citation and why it was chosen:
+//! - electricity saved × the grid factor it displaces (the `[renewables] displaced_grid` policy,
+//!   or an explicit factor);
+//! - heat recovered ÷ the efficiency of the boiler that would have made it = fuel not burnt,
+//!   × that fuel's per-gas factors and GWPs;
+//! - fuel saved × the fuel's factors;
+//! - a supplier's renewable generation × an explicit grid factor (scope 3 category 1 context,
+//!   outside the boundary, usually "expected").
+
+use super::counterfactual::{direct, displaced_grid, in_unit, through_chain, J_PER_GJ, J_PER_MWH};
+use crate::activity::{Carrier, Period};
+use crate::calc::Step;
+use crate::decimal::{self, CalcError};
+use crate::ingest::Column;
+use crate::project::Project;
+use crate::register::fields::{read_optional, Fields};
+use crate::register::{Contribution, Entry, Report};
+use crate::units::DimKind;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// The columns of `abatement.csv`.
+pub const COLUMNS: [Column; 11] = [
+    Column {
+        name: "id",
+        required: true,
+    },
+    Column {
+        name: "facility",
+        required: true,
+    },
+    Column {
+        name: "period",
+        required: true,
+    },
+    Column {
+        name: "kind",
+        required: true,
+    },
+    Column {
+        name: "quantity",
+        required: true,
+    },
+    Column {
+        name: "unit",
+        required: true,
+    },
+    Column {
+        name: "displaces",
+        required: false,
+    },
+    Column {
+        name: "efficiency",
+        required: false,
+    },
+    Column {
+        name: "scope",
+        required: true,
+    },
+    Column {
+        name: "status",
+        required: true,
+    },
+    Column {
+        name: "note",
+        required: false,
+    },
+];
+
+/// What a project does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Electricity no longer consumed.
+    ElectricitySaved,
+    /// Heat recovered that a boiler would otherwise have made.
+    HeatRecovered,
+    /// Fuel no longer burnt.
+    FuelSaved,
+    /// Renewable generation at a supplier (outside the boundary).
+    SupplierRenewable,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Option<Kind> {
+        Some(
+            match s
+                .trim()
+                .to_ascii_lowercase()
+                .replace(['-', ' '], "_")
+                .as_str()
+            {
+                "electricity_saved" => Kind::ElectricitySaved,
+                "heat_recovered" => Kind::HeatRecovered,
+                "fuel_saved" => Kind::FuelSaved,
+                "supplier_renewable" | "supplier_renewable_generation" => Kind::SupplierRenewable,
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// Whether the saving has happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Realised,
+    Expected,
+}
+
+fn valid_id(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+/// Reads `abatement.csv` and sends one entry per row.
+pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report: &mut Report) {
+    let mut seen: BTreeMap<(String, Period), u64> = BTreeMap::new();
+    let mut names: Vec<String> = Vec::new();
+    let read = read_optional(project, "abatement.csv", &COLUMNS, |row| {
+        let mut f = Fields::new(row, COLUMNS.len());
+        if f.ragged() {
+            return (f.diags, None);
+        }
+        let id = f.required(0, "id").map(str::to_string);
+        if let Some(i) = &id {
+            if !valid_id(i) {
+                f.error("bad-id", 0, format!("project id `{i}` must be lower-case letters, digits, `_` or `-` (it becomes the figure name avoided.{i})"), None);
+            }
+        }
+        let kind = f.required(3, "kind").and_then(|k| {
+            let kind = Kind::parse(k);
+            if kind.is_none() {
+                f.error(
+                    "unknown-abatement-kind",
+                    3,
+                    format!("unknown kind `{k}`"),
+                    Some(
+                        "one of electricity_saved, heat_recovered, fuel_saved, supplier_renewable"
+                            .into(),
+                    ),
+                );
+            }
+            kind
+        });
+        let facility = if kind == Some(Kind::SupplierRenewable) && f.text(1).is_empty() {
+            None
+        } else {
+            f.facility(1, &project.facilities)
+        };
+        let period = f.period(2);
+        let quantity = f.amount(4, "quantity");
+        let allowed: &[DimKind] = match kind {
+            Some(Kind::FuelSaved) => &[DimKind::Energy, DimKind::Mass, DimKind::Volume],
+            _ => &[DimKind::Energy],
+        };
+        let unit = f.unit(5, allowed, "what the project saves or generates");
+        let left_out = quantity.zip(unit).map(|(q, u)| (q, u.symbol.to_string()));
+        let status = f
+            .required(9, "status")
+            .and_then(|s| match s.to_ascii_lowercase().as_str() {
+                "realised" | "realized" => Some(Status::Realised),
+                "expected" => Some(Status::Expected),
+                _ => {
+                    f.error(
+                        "bad-status",
+                        9,
+                        format!("status `{s}` is neither realised nor expected"),
+                        None,
+                    );
+                    None
+                }
+            });
+        let scope = f.required(8, "scope").map(str::to_string);
+        let displaces = f.text(6).to_string();
+        let fuel = match kind {
+            Some(Kind::HeatRecovered | Kind::FuelSaved) => {
+                let c = Carrier::parse(&displaces).filter(|c| c.is_fuel());
+                if c.is_none() {
+                    f.error(
+                        "unknown-fuel",
+                        6,
+                        format!("`displaces` = `{displaces}` is not a fuel"),
+                        Some("name the fuel the project displaces, e.g. natural_gas".into()),
+                    );
+                }
+                c
+            }
+            _ => None,
+        };
+        let explicit = match kind {
+            Some(Kind::ElectricitySaved | Kind::SupplierRenewable) => f.factor_ref(6),
+            _ => None,
+        };
+        if kind == Some(Kind::SupplierRenewable) && explicit.is_none() && f.text(6).is_empty() {
+            f.error(
+                "missing-value",
+                6,
+                "a supplier's generation needs the grid factor it displaces".into(),
+                Some("e.g. cn-mee-grid:national_fossil".into()),
+            );
+        }
+        let efficiency = match kind {
+            Some(Kind::HeatRecovered) => {
+                let e = f.fraction(7, "efficiency");
+                if e.is_some_and(|e| e.is_zero()) {
+                    f.error(
+                        "bad-fraction",
+                        7,
+                        "a boiler efficiency of 0 is not possible".into(),
+                        None,
+                    );
+                }
+                e
+            }
+            _ => None,
+        };
+        if let (Some(i), Some(p)) = (&id, period) {
+            if let Some(first) = seen.insert((i.clone(), p), row.line()) {
+                f.error(
+                    "duplicate-row",
+                    0,
+                    format!("project `{i}` already has a row for {p} (line {first})"),
+                    Some("give one row per project and period".into()),
+                );
+            }
+        }
+        if f.diags.iter().any(|d| d.is_error()) {
+            return (f.diags, left_out);
+        }
+        let (Some(id), Some(kind), Some(p), Some(q), Some(u), Some(status), Some(scope)) =
+            (id, kind, period, quantity, unit, status, scope)
+        else {
+            return (f.diags, left_out);
+        };
+        match entry(
+            project,
+            strict,
+            row.line(),
+            &id,
+            kind,
+            facility,
+            p,
+            q,
+            u,
+            fuel,
+            explicit,
+            efficiency,
+            status,
+            &scope,
+        ) {
+            Ok(e) => {
+                for c in &e.parts {
+                    if !names.contains(&c.figure) {
+                        names.push(c.figure.clone());
+                    }
+                }
+                sink(e);
+            }
+            Err((code, msg, hint)) => f.error(code, 6, msg, Some(hint)),
+        }
+        (f.diags, left_out)
+    });
+    if let Some((stats, diags)) = read {
+        report.files.push(stats);
+        report.diagnostics.extend(diags);
+    }
+    names.retain(|n| n != "avoided.total" && n != "avoided.expected");
+    report.names.extend(names);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn entry(
+    project: &Project,
+    strict: bool,
+    line_no: u64,
+    id: &str,
+    kind: Kind,
+    facility: Option<usize>,
+    period: Period,
+    quantity: Decimal,
+    unit: crate::units::AnyUnit,
+    fuel: Option<Carrier>,
+    explicit: Option<crate::factors::FactorRef>,
+    efficiency: Option<Decimal>,
+    status: Status,
+    scope: &str,
+) -> Result<Entry, (&'static str, String, String)> {
+    let ov = |e: CalcError| ("overflow", e.to_string(), String::new());
+    let year = period.year();
+    let base = decimal::mul(quantity, unit.scale).map_err(ov)?;
+    let mut steps = vec![Step {
+        label: "project".into(),
+        text: format!(
+            "{id}: {quantity} {} ({}; {scope}; {})",
+            unit.symbol,
+            match kind {
+                Kind::ElectricitySaved => "electricity saved",
+                Kind::HeatRecovered => "heat recovered",
+                Kind::FuelSaved => "fuel saved",
+                Kind::SupplierRenewable => "supplier renewable generation",
+            },
+            if status == Status::Realised {
+                "realised"
+            } else {
+                "expected"
+            }
+        ),
+        factor: None,
+    }];
+    let (co2e_kg, exact, activity, activity_unit, activity_exact) = match kind {
+        Kind::ElectricitySaved | Kind::SupplierRenewable => {
+            let (mwh, mwh_exact) = in_unit(base, J_PER_MWH).map_err(ov)?;
+            let (kg, exact) = match (facility, kind) {
+                (Some(fac), Kind::ElectricitySaved) | (Some(fac), Kind::SupplierRenewable)
+                    if explicit.is_none() || kind == Kind::ElectricitySaved =>
+                {
+                    let (r, why) = match &explicit {
+                        Some(r) => (
+                            Some(r.clone()),
+                            format!(
+                                "counterfactual: explicit factor {r} (abatement.csv `displaces`)"
+                            ),
+                        ),
+                        None => displaced_grid(project, fac),
+                    };
+                    steps.push(Step {
+                        label: "why".into(),
+                        text: why,
+                        factor: None,
+                    });
+                    let c = through_chain(
+                        project,
+                        strict,
+                        year,
+                        period,
+                        line_no,
+                        fac,
+                        Carrier::Electricity,
+                        base,
+                        unit,
+                        r.as_ref(),
+                    )?;
+                    steps.extend(c.steps.into_iter().filter(|s| s.label != "tce"));
+                    (c.line.co2e_kg, c.line.exact)
+                }
+                _ => {
+                    let Some(r) = explicit else {
+                        return Err((
+                            "missing-value",
+                            "no displaced factor".into(),
+                            "name one in `displaces`".into(),
+                        ));
+                    };
+                    steps.push(Step { label: "why".into(), text: format!("counterfactual: explicit factor {r} (abatement.csv `displaces`): generation outside the boundary, no consolidation share"), factor: None });
+                    let (kg, exact, s) = direct(project, strict, year, base, &r)?;
+                    steps.push(Step {
+                        label: "activity".into(),
+                        text: format!("{quantity} {} = {mwh} MWh", unit.symbol),
+                        factor: None,
+                    });
+                    steps.extend(s);
+                    (kg, exact)
+                }
+            };
+            (kg, exact, mwh, "MWh", mwh_exact)
+        }
+        Kind::HeatRecovered | Kind::FuelSaved => {
+            let (Some(fac), Some(fuel)) = (facility, fuel) else {
+                return Err(("missing-value", "no facility or fuel".into(), String::new()));
+            };
+            let (fuel_base, div_exact) = match efficiency {
+                Some(e) => {
+                    let q = decimal::div(base, e).map_err(ov)?;
+                    let (gj, _) = in_unit(q.rounded(decimal::LINE_DP), J_PER_GJ).map_err(ov)?;
+                    steps.push(Step {
+                        label: "boiler".into(),
+                        text: format!(
+                            "fuel not burnt = heat ÷ boiler efficiency {} = {}{} GJ of {}",
+                            e.normalize(),
+                            if q.exact { "" } else { "≈" },
+                            gj.normalize(),
+                            fuel.name()
+                        ),
+                        factor: None,
+                    });
+                    (q.rounded(decimal::LINE_DP), q.exact)
+                }
+                None => (base, true),
+            };
+            steps.push(Step { label: "why".into(), text: format!("counterfactual: {} burnt on site at {}, with the manifest's fuel factors and GWPs", fuel.name(), project.facilities.list[fac].id), factor: None });
+            let shown = if unit.kind == DimKind::Energy {
+                crate::units::lookup("GJ").unwrap_or(unit)
+            } else {
+                unit
+            };
+            let c = through_chain_any(
+                project, strict, year, period, line_no, fac, fuel, fuel_base, unit.kind, shown,
+            )?;
+            steps.extend(c.steps.into_iter().filter(|s| s.label != "tce"));
+            let (act, act_unit, act_exact) = match unit.kind {
+                DimKind::Energy => {
+                    let (gj, e) = in_unit(base, J_PER_GJ).map_err(ov)?;
+                    (gj, "GJ", e)
+                }
+                DimKind::Mass => (
+                    decimal::div(base, Decimal::from(1000)).map_err(ov)?.value,
+                    "t",
+                    true,
+                ),
+                _ => (base, "m3", true),
+            };
+            (
+                c.line.co2e_kg,
+                c.line.exact && div_exact,
+                act,
+                act_unit,
+                act_exact,
+            )
+        }
+    };
+    let t = decimal::div(co2e_kg, Decimal::from(1000))
+        .map_err(ov)?
+        .value;
+    let mut parts = vec![
+        Contribution {
+            exact: activity_exact,
+            ..Contribution::new(format!("abatement.{id}"), year, activity, activity_unit)
+        },
+        Contribution {
+            exact,
+            ..Contribution::new(format!("avoided.{id}"), year, t, "t CO2e")
+                .with_basis(activity, activity_unit)
+        },
+    ];
+    let total = if status == Status::Realised {
+        "avoided.total"
+    } else {
+        "avoided.expected"
+    };
+    parts.push(Contribution {
+        exact,
+        ..Contribution::new(total, year, t, "t CO2e")
+    });
+    steps.push(Step {
+        label: "note".into(),
+        text: if status == Status::Realised {
+            "avoided emissions, reported beside the inventory and never netted from it".into()
+        } else {
+            "expected (not yet realised): in avoided.expected, not in avoided.total".into()
+        },
+        factor: None,
+    });
+    Ok(Entry {
+        file: project.shown("abatement.csv"),
+        line: line_no,
+        what: format!("{id} {period}"),
+        steps,
+        parts,
+    })
+}
+
+/// Like `through_chain`, for a fuel given as energy, mass or volume.
+#[allow(clippy::too_many_arguments)]
+fn through_chain_any(
+    project: &Project,
+    strict: bool,
+    year: i32,
+    period: Period,
+    line_no: u64,
+    facility: usize,
+    fuel: Carrier,
+    base: Decimal,
+    kind: DimKind,
+    shown: crate::units::AnyUnit,
+) -> Result<super::counterfactual::Calculated, (&'static str, String, String)> {
+    if kind == DimKind::Energy {
+        return through_chain(
+            project, strict, year, period, line_no, facility, fuel, base, shown, None,
+        );
+    }
+    super::counterfactual::through_chain_kind(
+        project, strict, year, period, line_no, facility, fuel, base, kind, shown,
+    )
+}

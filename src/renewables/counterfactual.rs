@@ -1,0 +1,290 @@
+//! Calculating a quantity of energy through a factor, for registers: either through a
+//! facility's resolved chain (consolidation share, energy, standard coal, per-gas CO2e and the
+//! full trace — on-site solar, electricity saved, heat recovered, the market-based remainder),
+//! or directly through one factor for activity outside the boundary (a supplier's generation).
+
+use crate::activity::{Activity, Carrier, Period, Subject};
+use crate::calc::{calculate_stepwise, trace, Line, ResolveOptions, Resolver, Step, UsedFactor};
+use crate::decimal::{self, CalcError};
+use crate::factors::FactorRef;
+use crate::project::{DisplacedGrid, Project};
+use crate::units::{lookup, AnyQty, AnyUnit, Co2e, DimKind, Energy, GasMass, Qty};
+use rust_decimal::Decimal;
+
+/// A line calculated through a facility's chain.
+pub struct Calculated {
+    /// The line (base units, share applied).
+    pub line: Line,
+    /// Its trace.
+    pub steps: Vec<Step>,
+}
+
+/// Why a counterfactual could not be calculated: code, message, hint.
+pub type Problem = (&'static str, String, String);
+
+/// Joules per MWh and per GJ.
+pub const J_PER_MWH: Decimal = Decimal::from_parts(3_600_000_000, 0, 0, false, 0);
+/// Joules per GJ.
+pub const J_PER_GJ: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+
+/// An energy unit by symbol (the registry always has `MWh`).
+pub fn energy_unit(symbol: &str) -> Result<AnyUnit, Problem> {
+    lookup(symbol).map_err(|e| ("unknown-unit", e.to_string(), String::new()))
+}
+
+/// `base` joules in `per` joules per unit, with the exactness of the division.
+pub fn in_unit(base: Decimal, per: Decimal) -> Result<(Decimal, bool), CalcError> {
+    let q = decimal::div(base, per)?;
+    Ok((q.rounded(decimal::LINE_DP), q.exact))
+}
+
+/// Calculates `energy_j` joules of `carrier` at `facility` in `year` through the chain the
+/// resolver builds (with `explicit` as the emission factor, if given).
+#[allow(clippy::too_many_arguments)]
+pub fn through_chain(
+    project: &Project,
+    strict: bool,
+    year: i32,
+    period: Period,
+    line_no: u64,
+    facility: usize,
+    carrier: Carrier,
+    energy_j: Decimal,
+    shown_unit: AnyUnit,
+    explicit: Option<&FactorRef>,
+) -> Result<Calculated, Problem> {
+    calculate_kind(
+        project,
+        strict,
+        year,
+        period,
+        line_no,
+        facility,
+        carrier,
+        energy_j,
+        DimKind::Energy,
+        shown_unit,
+        explicit,
+    )
+}
+
+/// Like `through_chain`, for a fuel quantity of any dimension (energy, mass, volume).
+#[allow(clippy::too_many_arguments)]
+pub fn through_chain_kind(
+    project: &Project,
+    strict: bool,
+    year: i32,
+    period: Period,
+    line_no: u64,
+    facility: usize,
+    carrier: Carrier,
+    base: Decimal,
+    kind: DimKind,
+    shown_unit: AnyUnit,
+) -> Result<Calculated, Problem> {
+    calculate_kind(
+        project, strict, year, period, line_no, facility, carrier, base, kind, shown_unit, None,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn calculate_kind(
+    project: &Project,
+    strict: bool,
+    year: i32,
+    period: Period,
+    line_no: u64,
+    facility: usize,
+    carrier: Carrier,
+    energy_j: Decimal,
+    kind: DimKind,
+    shown_unit: AnyUnit,
+    explicit: Option<&FactorRef>,
+) -> Result<Calculated, Problem> {
+    let resolver = Resolver::new(project, ResolveOptions { strict });
+    let subject = Subject::Carrier(carrier);
+    let chain = resolver
+        .resolve(year, facility, &subject, shown_unit, explicit)
+        .map_err(|e| (e.code, e.message, e.hint))?;
+    let qty = AnyQty {
+        kind,
+        base: energy_j,
+    };
+    let line = calculate_stepwise(qty, &chain).map_err(|e| {
+        (
+            "calculation",
+            e.to_string(),
+            "check the quantity and the factor".to_string(),
+        )
+    })?;
+    let (quantity, _) = in_unit(energy_j, shown_unit.scale)
+        .map_err(|e| ("overflow", e.to_string(), String::new()))?;
+    let activity = Activity {
+        line: line_no,
+        facility,
+        period,
+        subject,
+        quantity: quantity.normalize(),
+        unit: shown_unit,
+        qty,
+        factor: explicit.cloned().map(Box::new),
+    };
+    let steps = trace(&activity, &chain, &line);
+    Ok(Calculated { line, steps })
+}
+
+/// The factor electricity not taken from the grid is taken to displace at `facility`: the
+/// facility's grid factor (`None`, resolved as usual) or its market's residual mix, with the
+/// reason in words.
+pub fn displaced_grid(project: &Project, facility: usize) -> (Option<FactorRef>, String) {
+    let f = &project.facilities.list[facility];
+    let policy = &project.manifest.renewables;
+    match policy.displaced_grid {
+        DisplacedGrid::Location => (
+            None,
+            format!(
+                "counterfactual: the grid electricity it displaces, at {}'s location-based grid factor ([renewables] displaced_grid = \"location\")",
+                f.id
+            ),
+        ),
+        DisplacedGrid::ResidualMix => match residual_mix(project, &f.country) {
+            Some(r) => (
+                Some(r.clone()),
+                format!(
+                    "counterfactual: the grid electricity it displaces, at the residual mix of market {} ({r}), what market-based scope 2 would charge for it ([renewables] displaced_grid = \"residual_mix\")",
+                    f.country
+                ),
+            ),
+            None => (
+                None,
+                format!(
+                    "counterfactual: no residual mix is configured for market {}; the location-based grid factor is used",
+                    f.country
+                ),
+            ),
+        },
+    }
+}
+
+/// The residual-mix factor reference configured for a market, if any.
+pub fn residual_mix(project: &Project, country: &str) -> Option<FactorRef> {
+    project
+        .manifest
+        .renewables
+        .residual_mix
+        .get(country)
+        .and_then(|t| FactorRef::parse(t).ok())
+}
+
+fn used(ed: &crate::factors::Edition, def: &crate::factors::FactorDef) -> UsedFactor {
+    UsedFactor {
+        reference: format!("{}@{}:{}", ed.set, ed.edition, def.key),
+        value: def.value,
+        unit: def.unit_text.clone(),
+        edition: ed.id(),
+        citation: format!(
+            "{}, {}, {}",
+            ed.citation.publisher, ed.citation.title, def.table
+        ),
+    }
+}
+
+/// CO2e (kg) of `energy_j` joules through one per-energy factor `r` (a gas with the manifest's
+/// GWP, or CO2e), outside any facility's boundary; returns the value, exactness and steps.
+pub fn direct(
+    project: &Project,
+    strict: bool,
+    year: i32,
+    energy_j: Decimal,
+    r: &FactorRef,
+) -> Result<(Decimal, bool, Vec<Step>), Problem> {
+    let resolver = Resolver::new(project, ResolveOptions { strict });
+    let mut fallbacks = Vec::new();
+    let (ed, def) = resolver
+        .find(r, year, &mut fallbacks)
+        .map_err(|e| (e.code, e.message, e.hint))?;
+    let u = used(ed, def);
+    let energy: Qty<Energy> = Qty::from_base(energy_j);
+    let wrong = || {
+        (
+            "wrong-dimension",
+            format!(
+                "factor {} ({}) is not an emission factor per unit of energy",
+                u.reference, def.unit_text
+            ),
+            "electricity displaced needs a factor such as kg CO2/kWh".to_string(),
+        )
+    };
+    let overflow = |e: CalcError| ("overflow", e.to_string(), String::new());
+    let t = |kg: Decimal| crate::calc::show(kg, Decimal::from(1000), "t");
+    let mut steps = Vec::new();
+    let (co2e, exact) = match def.unit.num.kind {
+        DimKind::Co2e => {
+            let f = def.typed::<Co2e, Energy>().map_err(|_| wrong())?;
+            let a = energy.apply(f).map_err(overflow)?;
+            steps.push(Step {
+                label: "CO2e".into(),
+                text: format!(
+                    "energy × {} = {} {} = {} CO2e",
+                    u.reference,
+                    u.value,
+                    u.unit,
+                    t(a.qty.base())
+                ),
+                factor: Some(u.clone()),
+            });
+            (a.qty.base(), a.exact)
+        }
+        DimKind::GasMass => {
+            let f = def.typed::<GasMass, Energy>().map_err(|_| wrong())?;
+            let a = energy.apply(f).map_err(overflow)?;
+            let gas = def.gas.clone().unwrap_or_default();
+            steps.push(Step {
+                label: gas.clone(),
+                text: format!(
+                    "energy × {} = {} {} = {} {gas}",
+                    u.reference,
+                    u.value,
+                    u.unit,
+                    t(a.qty.base())
+                ),
+                factor: Some(u.clone()),
+            });
+            let gref = FactorRef {
+                set: project.manifest.families.gwp.clone(),
+                edition: None,
+                key: gas.to_ascii_lowercase(),
+            };
+            let (ged, gdef) = resolver
+                .find(&gref, year, &mut fallbacks)
+                .map_err(|e| (e.code, e.message, e.hint))?;
+            let gu = used(ged, gdef);
+            let g = gdef
+                .typed_gwp()
+                .map_err(|e| ("bad-factor-unit", e.to_string(), String::new()))?;
+            let b = a.qty.apply(g).map_err(overflow)?;
+            steps.push(Step {
+                label: "CO2e".into(),
+                text: format!(
+                    "{} {gas} × GWP {} = {} {} = {} CO2e",
+                    t(a.qty.base()),
+                    gu.reference,
+                    gu.value,
+                    gu.unit,
+                    t(b.qty.base())
+                ),
+                factor: Some(gu),
+            });
+            (b.qty.base(), a.exact && b.exact)
+        }
+        _ => return Err(wrong()),
+    };
+    for f in fallbacks {
+        steps.push(Step {
+            label: "fallback".into(),
+            text: f,
+            factor: None,
+        });
+    }
+    Ok((co2e, exact, steps))
+}

@@ -1,0 +1,604 @@
+//! `instruments.csv` and market-based scope 2 (GHG Protocol Scope 2 Guidance, 2015, ch. 6–7:
+//! the hierarchy energy attribute certificates and contracts → supplier-specific rate →
+//! residual mix → grid average). Each instrument row is checked (kind, market, vintage,
+//! serials, no over-claim); then each facility's electricity in each year is charged: claimed
+//! MWh at the instrument's rate (zero for renewable attributes), the rest at the residual mix
+//! of its market — for China, MEE's national average excluding market-traded non-fossil
+//! electricity, the documented substitute — recorded on every line.
+
+use super::counterfactual::{in_unit, residual_mix, through_chain, Calculated, J_PER_MWH};
+use super::serials::{parse_serials, Claimed};
+use crate::activity::{Carrier, Period, Scope, Subject};
+use crate::calc::{show, Step};
+use crate::decimal::{self, CalcError};
+use crate::diag::{Diagnostic, Span};
+use crate::factors::FactorRef;
+use crate::ingest::Column;
+use crate::register::fields::{read_optional, Fields};
+use crate::register::{Context, Contribution, Entry, Report};
+use crate::units::{lookup, AnyUnit, DimKind};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// The columns of `instruments.csv`.
+pub const COLUMNS: [Column; 11] = [
+    Column {
+        name: "id",
+        required: true,
+    },
+    Column {
+        name: "kind",
+        required: true,
+    },
+    Column {
+        name: "facility",
+        required: true,
+    },
+    Column {
+        name: "period",
+        required: true,
+    },
+    Column {
+        name: "quantity",
+        required: true,
+    },
+    Column {
+        name: "unit",
+        required: true,
+    },
+    Column {
+        name: "market",
+        required: true,
+    },
+    Column {
+        name: "vintage",
+        required: false,
+    },
+    Column {
+        name: "serials",
+        required: false,
+    },
+    Column {
+        name: "factor",
+        required: false,
+    },
+    Column {
+        name: "note",
+        required: false,
+    },
+];
+
+/// A kind of contractual instrument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A green power trade (绿电交易) or bundled renewable supply contract.
+    GreenPowerTrade,
+    /// A power purchase agreement with a renewable generator.
+    Ppa,
+    /// China's Green Electricity Certificate (绿证, GEC).
+    Gec,
+    /// An I-REC certificate.
+    IRec,
+    /// A (US) Renewable Energy Certificate.
+    Rec,
+    /// A supplier-specific emission rate (needs a factor).
+    SupplierSpecific,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Option<Kind> {
+        let k = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Some(match k.as_str() {
+            "green_power_trade" | "绿电交易" | "green_power" => Kind::GreenPowerTrade,
+            "ppa" => Kind::Ppa,
+            "gec" | "绿证" => Kind::Gec,
+            "i_rec" | "irec" => Kind::IRec,
+            "rec" => Kind::Rec,
+            "supplier_specific" => Kind::SupplierSpecific,
+            _ => return None,
+        })
+    }
+
+    /// Name as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::GreenPowerTrade => "green_power_trade",
+            Kind::Ppa => "ppa",
+            Kind::Gec => "gec",
+            Kind::IRec => "i-rec",
+            Kind::Rec => "rec",
+            Kind::SupplierSpecific => "supplier_specific",
+        }
+    }
+
+    /// Certificates are counted in MWh, one per MWh, and carry serials and a vintage.
+    fn is_certificate(self) -> bool {
+        matches!(self, Kind::Gec | Kind::IRec | Kind::Rec)
+    }
+
+    /// Whether the instrument conveys renewable attributes.
+    fn is_renewable(self) -> bool {
+        self != Kind::SupplierSpecific
+    }
+}
+
+/// One accepted instrument.
+#[derive(Debug, Clone)]
+struct Instrument {
+    line: u64,
+    id: String,
+    kind: Kind,
+    period: Period,
+    energy_j: Decimal,
+    quantity: Decimal,
+    unit: AnyUnit,
+    factor: Option<FactorRef>,
+    serials: String,
+}
+
+/// Electricity consumed by a facility in a year: gross joules (before the consolidation
+/// share), the share, and how many rows.
+#[derive(Debug, Clone, Copy, Default)]
+struct Consumed {
+    gross_j: Decimal,
+    share: Decimal,
+    rows: u64,
+}
+
+fn consumption(ctx: &Context<'_>) -> Result<BTreeMap<(usize, i32), Consumed>, CalcError> {
+    let mut m: BTreeMap<(usize, i32), Consumed> = BTreeMap::new();
+    for (c, a) in ctx.comp.chains.iter().zip(&ctx.comp.accums) {
+        if c.subject != Subject::Carrier(Carrier::Electricity) || c.scope != Scope::Scope2 {
+            continue;
+        }
+        let gross = if c.share.is_zero() {
+            Decimal::ZERO
+        } else {
+            decimal::div(a.energy_j, c.share)?.value
+        };
+        let e = m.entry((c.facility, c.year)).or_default();
+        e.gross_j = decimal::add(e.gross_j, gross)?;
+        e.share = c.share;
+        e.rows += a.rows;
+    }
+    Ok(m)
+}
+
+fn month_index(p: Period) -> (i64, i64) {
+    let y = i64::from(p.year()) * 12;
+    match p {
+        Period::Year(_) => (y, y + 11),
+        Period::Quarter(_, q) => (y + 3 * (i64::from(q) - 1), y + 3 * i64::from(q) - 1),
+        Period::Month(_, m) => (y + i64::from(m) - 1, y + i64::from(m) - 1),
+    }
+}
+
+/// Reads, checks and applies `instruments.csv`; sends the instrument and market-based entries.
+pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) {
+    let project = ctx.project;
+    let consumed = match consumption(ctx) {
+        Ok(c) => c,
+        Err(e) => {
+            report.diagnostics.push(Diagnostic::error(
+                "overflow",
+                Span::file(&project.shown("energy.csv")),
+                format!("electricity consumption per facility: {e}"),
+            ));
+            return;
+        }
+    };
+    let policy = &project.manifest.renewables;
+    let mut claimed: BTreeMap<(usize, i32), Decimal> = BTreeMap::new();
+    let mut serials = Claimed::default();
+    let mut ids: BTreeMap<String, u64> = BTreeMap::new();
+    let mut accepted: BTreeMap<(usize, i32), Vec<Instrument>> = BTreeMap::new();
+    let read = read_optional(project, "instruments.csv", &COLUMNS, |row| {
+        let mut f = Fields::new(row, COLUMNS.len());
+        if f.ragged() {
+            return (f.diags, None);
+        }
+        let id = f.required(0, "id").map(str::to_string);
+        let kind = f.required(1, "kind").and_then(|k| {
+            let kind = Kind::parse(k);
+            if kind.is_none() {
+                f.error(
+                    "unknown-instrument",
+                    1,
+                    format!("unknown instrument kind `{k}`"),
+                    Some(
+                        "one of green_power_trade, ppa, gec, i-rec, rec, supplier_specific".into(),
+                    ),
+                );
+            }
+            kind
+        });
+        let facility = f.facility(2, &project.facilities);
+        let period = f.period(3);
+        let quantity = f.amount(4, "quantity");
+        let unit = f.unit(5, &[DimKind::Energy], "an instrument covers electricity");
+        let left_out = quantity.zip(unit).map(|(q, u)| (q, u.symbol.to_string()));
+        let market = f.required(6, "market");
+        let factor = f.factor_ref(9);
+        if let Some(id) = &id {
+            if let Some(first) = ids.get(id) {
+                f.error(
+                    "duplicate-row",
+                    0,
+                    format!("instrument id `{id}` already used on line {first}"),
+                    Some("give each instrument its own id".into()),
+                );
+            }
+        }
+        if let (Some(m), Some(fac)) = (market, facility) {
+            let country = &project.facilities.list[fac].country;
+            if !m.eq_ignore_ascii_case(country) {
+                f.error(
+                    "market-mismatch",
+                    6,
+                    format!("instrument market `{m}` does not match facility {}'s market `{country}`", project.facilities.list[fac].id),
+                    Some("GHG Protocol Scope 2 quality criteria: instruments must come from the market where the electricity is consumed".into()),
+                );
+            }
+        }
+        if let (Some(k), Some(p)) = (kind, period) {
+            let vintage = f.text(7);
+            if vintage.is_empty() {
+                if k.is_certificate() {
+                    f.error(
+                        "missing-value",
+                        7,
+                        format!(
+                            "a {} certificate needs its vintage (generation year or month)",
+                            k.name()
+                        ),
+                        Some("write e.g. 2025 or 2025-03".into()),
+                    );
+                }
+            } else {
+                match Period::parse(vintage).filter(|v| !matches!(v, Period::Quarter(..))) {
+                    None => f.error(
+                        "bad-period",
+                        7,
+                        format!("bad vintage `{vintage}`"),
+                        Some("write a year (2025) or a month (2025-03)".into()),
+                    ),
+                    Some(v) => {
+                        let (lo, hi) = month_index(Period::Year(p.year()));
+                        let lo = lo - i64::from(policy.vintage_months_before);
+                        let hi = hi + i64::from(policy.vintage_months_after);
+                        let (vlo, vhi) = month_index(v);
+                        if vlo < lo || vhi > hi {
+                            f.error(
+                                "vintage-outside-rule",
+                                7,
+                                format!("vintage {v} is outside the rule for consumption in {}: generation from {} months before to {} months after that year", p.year(), policy.vintage_months_before, policy.vintage_months_after),
+                                Some("set [renewables] vintage_months_before / vintage_months_after in carbonledger.toml to the rule you report under, or use certificates of a matching vintage".into()),
+                            );
+                        }
+                    }
+                }
+            }
+            if k == Kind::SupplierSpecific && factor.is_none() {
+                f.error("missing-value", 9, "a supplier-specific rate needs its factor".into(), Some("name the supplier's published rate as a project-local factor, e.g. mysupplier@2025:rate".into()));
+            }
+        }
+        let serial_text = f.text(8).to_string();
+        let runs = if serial_text.is_empty() {
+            Vec::new()
+        } else {
+            match parse_serials(&serial_text) {
+                Ok(r) => r,
+                Err(e) => {
+                    f.error(
+                        "bad-serial",
+                        8,
+                        e,
+                        Some("list serials separated by `;`, ranges as FIRST..LAST".into()),
+                    );
+                    Vec::new()
+                }
+            }
+        };
+        if let (Some(k), Some(q), Some(u)) = (kind, quantity, unit) {
+            if k.is_certificate() && !runs.is_empty() {
+                let count: u128 = runs.iter().map(|r| r.count()).sum();
+                let mwh = decimal::mul(q, u.scale)
+                    .ok()
+                    .and_then(|j| decimal::div(j, J_PER_MWH).ok());
+                if mwh.is_none_or(|m| {
+                    !m.exact || Decimal::from_i128_with_scale(count as i128, 0) != m.value
+                }) {
+                    f.error(
+                        "serial-count-mismatch",
+                        8,
+                        format!("{count} certificate serial(s) listed for {q} {} (one certificate is 1 MWh)", u.symbol),
+                        Some("the serials must cover exactly the quantity claimed".into()),
+                    );
+                }
+            }
+        }
+        let energy_j = quantity
+            .zip(unit)
+            .and_then(|(q, u)| decimal::mul(q, u.scale).ok());
+        if f.diags.iter().any(Diagnostic::is_error) {
+            return (f.diags, left_out);
+        }
+        let (Some(id), Some(kind), Some(fac), Some(p), Some(q), Some(u), Some(j)) =
+            (id, kind, facility, period, quantity, unit, energy_j)
+        else {
+            return (f.diags, left_out);
+        };
+        // Over-claim: instruments of a facility and year may not exceed its consumption.
+        let year = p.year();
+        let used = consumed.get(&(fac, year)).copied().unwrap_or_default();
+        let before = claimed.get(&(fac, year)).copied().unwrap_or_default();
+        let after = decimal::add(before, j).unwrap_or(Decimal::MAX);
+        if after > used.gross_j {
+            let mwh = |v: Decimal| show(v, J_PER_MWH, "MWh");
+            f.error(
+                "over-claim",
+                4,
+                format!(
+                    "instruments for {} in {year} would claim {} but it consumed {} of electricity (energy.csv, {} row(s)); {} already claimed",
+                    project.facilities.list[fac].id,
+                    mwh(after),
+                    mwh(used.gross_j),
+                    used.rows,
+                    mwh(before)
+                ),
+                Some("a facility cannot claim more renewable or supplier-specific electricity than it consumed; reduce the quantity or assign it to the facility that consumed it".into()),
+            );
+            return (f.diags, left_out);
+        }
+        if let Err((serial, at)) = serials.claim(&runs, row.line()) {
+            f.error(
+                "duplicate-serial",
+                8,
+                format!("certificate {serial} is already claimed on line {at}"),
+                Some("each certificate may be claimed once, across rows and years".into()),
+            );
+            return (f.diags, left_out);
+        }
+        claimed.insert((fac, year), after);
+        ids.insert(id.clone(), row.line());
+        accepted.entry((fac, year)).or_default().push(Instrument {
+            line: row.line(),
+            id,
+            kind,
+            period: p,
+            energy_j: j,
+            quantity: q,
+            unit: u,
+            factor,
+            serials: serial_text,
+        });
+        (f.diags, left_out)
+    });
+    if let Some((stats, diags)) = read {
+        report.files.push(stats);
+        report.diagnostics.extend(diags);
+    }
+    let file = project.shown("instruments.csv");
+    // Instrument entries: renewable electricity consumed through contracts and certificates.
+    for ((fac, year), list) in &accepted {
+        let share = consumed
+            .get(&(*fac, *year))
+            .map_or(Decimal::ONE, |c| c.share);
+        for i in list.iter().filter(|i| i.kind.is_renewable()) {
+            let part = decimal::mul(i.energy_j, share).and_then(|j| in_unit(j, J_PER_MWH));
+            let Ok((mwh, exact)) = part else { continue };
+            let mut steps = vec![Step {
+                label: "instrument".into(),
+                text: format!(
+                    "{} {} {} {} for {} ({}), market {}",
+                    i.kind.name(),
+                    i.id,
+                    i.quantity,
+                    i.unit.symbol,
+                    project.facilities.list[*fac].id,
+                    i.period,
+                    project.facilities.list[*fac].country
+                ),
+                factor: None,
+            }];
+            if !i.serials.is_empty() {
+                steps.push(Step {
+                    label: "serials".into(),
+                    text: i.serials.clone(),
+                    factor: None,
+                });
+            }
+            steps.push(Step {
+                label: "share".into(),
+                text: format!("consolidation share {} → {mwh} MWh", share.normalize()),
+                factor: None,
+            });
+            sink(Entry {
+                file: file.clone(),
+                line: i.line,
+                what: format!(
+                    "{} {} {}",
+                    project.facilities.list[*fac].id,
+                    i.period,
+                    i.kind.name()
+                ),
+                steps,
+                parts: vec![
+                    Contribution {
+                        exact,
+                        ..Contribution::new("energy.renewable", *year, mwh, "MWh")
+                    },
+                    Contribution {
+                        exact,
+                        ..Contribution::new("energy.renewable.contractual", *year, mwh, "MWh")
+                    },
+                ],
+            });
+        }
+    }
+    // Market-based electricity, one entry per facility and year.
+    let mwh_unit = lookup("MWh").ok();
+    for (&(fac, year), used) in &consumed {
+        let Some(mwh_unit) = mwh_unit else { break };
+        let list = accepted.get(&(fac, year)).map(Vec::as_slice).unwrap_or(&[]);
+        match market_entry(ctx, fac, year, used, list, mwh_unit) {
+            Ok(e) => sink(e),
+            Err((code, msg, hint)) => report.diagnostics.push(
+                Diagnostic::error(
+                    code,
+                    Span::file(&project.shown("energy.csv")),
+                    format!(
+                        "market-based scope 2 for {} {year}: {msg}",
+                        project.facilities.list[fac].id
+                    ),
+                )
+                .with_hint(hint),
+            ),
+        }
+    }
+    // Heat and steam: no instruments apply, so market-based equals location-based.
+    for (c, a) in ctx.comp.chains.iter().zip(&ctx.comp.accums) {
+        let Subject::Carrier(k) = c.subject else {
+            continue;
+        };
+        if c.scope != Scope::Scope2 || k == Carrier::Electricity {
+            continue;
+        }
+        let Ok(t) = decimal::div(a.co2e_kg, Decimal::from(1000)) else {
+            continue;
+        };
+        sink(Entry {
+            file: project.shown("energy.csv"),
+            line: 0,
+            what: format!("{} {} {} ({} row(s))", project.facilities.list[c.facility].id, c.year, k.name(), a.rows),
+            steps: vec![Step {
+                label: "market".into(),
+                text: format!("no contractual instruments for purchased {}: market-based = location-based = {}", k.name(), show(a.co2e_kg, Decimal::from(1000), "t CO2e")),
+                factor: None,
+            }],
+            parts: vec![Contribution { exact: a.inexact_rows == 0, ..Contribution::new("ghg.scope2.market", c.year, t.value, "t CO2e") }],
+        });
+    }
+}
+
+fn market_entry(
+    ctx: &Context<'_>,
+    fac: usize,
+    year: i32,
+    used: &Consumed,
+    list: &[Instrument],
+    mwh_unit: AnyUnit,
+) -> Result<Entry, (&'static str, String, String)> {
+    let project = ctx.project;
+    let facility = &project.facilities.list[fac];
+    let ov = |e: CalcError| ("overflow", e.to_string(), String::new());
+    let mwh = |j: Decimal| show(j, J_PER_MWH, "MWh");
+    let mut steps = vec![Step {
+        label: "consumed".into(),
+        text: format!(
+            "{} of electricity in {year} ({} row(s) of energy.csv)",
+            mwh(used.gross_j),
+            used.rows
+        ),
+        factor: None,
+    }];
+    let mut total_kg = Decimal::ZERO;
+    let mut exact = true;
+    let mut remaining = used.gross_j;
+    let period = Period::Year(year);
+    let charge =
+        |j: Decimal, r: Option<&FactorRef>| -> Result<Calculated, (&'static str, String, String)> {
+            through_chain(
+                project,
+                ctx.strict,
+                year,
+                period,
+                0,
+                fac,
+                Carrier::Electricity,
+                j,
+                mwh_unit,
+                r,
+            )
+        };
+    for i in list {
+        remaining = decimal::sub(remaining, i.energy_j).map_err(ov)?;
+        let head = format!(
+            "instruments.csv:{} {} {} {} {}",
+            i.line,
+            i.kind.name(),
+            i.id,
+            i.quantity,
+            i.unit.symbol
+        );
+        match (&i.factor, i.kind.is_renewable()) {
+            (None, true) => steps.push(Step {
+                label: "claimed".into(),
+                text: format!("{head}: renewable attributes, 0 t CO2e"),
+                factor: None,
+            }),
+            (r, _) => {
+                let c = charge(i.energy_j, r.as_ref())?;
+                total_kg = decimal::add(total_kg, c.line.co2e_kg).map_err(ov)?;
+                exact &= c.line.exact;
+                steps.push(Step {
+                    label: "claimed".into(),
+                    text: format!("{head}: at the instrument's own rate"),
+                    factor: None,
+                });
+                steps.extend(
+                    c.steps.into_iter().filter(|s| {
+                        s.label != "activity" && s.label != "energy" && s.label != "tce"
+                    }),
+                );
+            }
+        }
+    }
+    let (residual, why) = match residual_mix(project, &facility.country) {
+        Some(r) => (Some(r.clone()), format!("residual mix of market {}: {r} ([renewables] residual_mix; China publishes no residual mix, MEE's national average excluding market-traded non-fossil electricity is the documented substitute)", facility.country)),
+        None => (None, format!("no residual mix configured for market {}: grid average (the last tier of the GHG Protocol Scope 2 hierarchy)", facility.country)),
+    };
+    steps.push(Step {
+        label: "remainder".into(),
+        text: format!(
+            "{} not covered by instruments, at the {why}",
+            mwh(remaining)
+        ),
+        factor: None,
+    });
+    if !remaining.is_zero() {
+        let c = charge(remaining, residual.as_ref())?;
+        total_kg = decimal::add(total_kg, c.line.co2e_kg).map_err(ov)?;
+        exact &= c.line.exact;
+        steps.extend(
+            c.steps
+                .into_iter()
+                .filter(|s| s.label != "activity" && s.label != "energy" && s.label != "tce"),
+        );
+    } else {
+        steps.push(Step {
+            label: "share".into(),
+            text: format!("consolidation share {}", used.share.normalize()),
+            factor: None,
+        });
+    }
+    let t = decimal::div(total_kg, Decimal::from(1000))
+        .map_err(ov)?
+        .value;
+    Ok(Entry {
+        file: project.shown("energy.csv"),
+        line: 0,
+        what: format!("{} {year} electricity, market-based", facility.id),
+        steps,
+        parts: vec![
+            Contribution {
+                exact,
+                ..Contribution::new("ghg.scope2.market", year, t, "t CO2e")
+            },
+            Contribution {
+                exact,
+                ..Contribution::new("ghg.scope2.market.electricity", year, t, "t CO2e")
+            },
+        ],
+    })
+}
