@@ -114,9 +114,31 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("energy", "energy_mwh", "energy consumed", "MWh"),
     ("energy", "energy_gj", "energy consumed", "GJ"),
     ("energy", "energy_tce", "standard coal equivalent (GB/T 2589)", "tce"),
-    ("avoided", "name", "avoided-emission figure (none are computed yet: this table is empty until the abatement register exists)", ""),
+    ("avoided", "name", "avoided-emission figure (one row per contributing entry; avoided emissions are reported beside the inventory, never netted from it)", ""),
     ("avoided", "year", "year", ""),
-    ("avoided", "value", "avoided emissions", "t CO2e"),
+    ("avoided", "value", "avoided emissions of this entry", "unit"),
+    ("avoided", "unit", "t CO2e", ""),
+    ("avoided", "activity", "the activity the value was computed from", "activity_unit"),
+    ("avoided", "activity_unit", "its unit", ""),
+    ("avoided", "implied_factor", "value ÷ activity", "implied_unit"),
+    ("avoided", "implied_unit", "its unit", ""),
+    ("avoided", "counterfactual_factors", "factors used, SET@EDITION:KEY = value unit", ""),
+    ("avoided", "why", "why that counterfactual was chosen", ""),
+    ("avoided", "file", "input file", ""),
+    ("avoided", "line", "line in that file", ""),
+    ("avoided", "what", "the entry", ""),
+    ("entries", "file", "input file of a register entry (solar, instruments, abatement, …); line 0 = an aggregate of several rows", ""),
+    ("entries", "line", "line in that file", ""),
+    ("entries", "what", "the entry", ""),
+    ("entries", "figure", "the figure it feeds (one row per figure)", ""),
+    ("entries", "year", "year", ""),
+    ("entries", "value", "its contribution to the figure", "unit"),
+    ("entries", "unit", "unit of value", ""),
+    ("entries", "basis", "the activity the value was computed from, if any", "basis_unit"),
+    ("entries", "basis_unit", "its unit", ""),
+    ("entries", "exact", "no when a non-terminating division was rounded", ""),
+    ("entries", "factors", "factors used, SET@EDITION:KEY = value unit", ""),
+    ("entries", "trace", "the calculation, step by step", ""),
     ("factors_used", "reference", "factor SET@EDITION:KEY", ""),
     ("factors_used", "value", "value as published", "unit"),
     ("factors_used", "unit", "unit as published", ""),
@@ -159,6 +181,8 @@ pub struct Collected {
     pub lines: Vec<ExportLine>,
     /// The figures, in report order.
     pub figures: Vec<crate::figures::Figure>,
+    /// Register contributions to each figure (added to the workbook's SUMIFS totals).
+    pub register: BTreeMap<(String, i32), rust_decimal::Decimal>,
 }
 
 /// Builds every table of an export (see `tables`).
@@ -282,29 +306,34 @@ pub fn collect(
         rows: Vec::new(),
     };
     for &y in years {
-        for c in Carrier::ALL {
+        let carriers = Carrier::ALL
+            .iter()
+            .map(|c| c.name())
+            .chain([crate::renewables::ONSITE_SOLAR]);
+        for c in carriers {
             let get = |name: &str| {
                 figs.iter()
                     .find(|f| f.year == y && f.name == name)
                     .map(|f| f.value.to_string())
             };
-            if let Some(mwh) = get(&format!("energy.by_carrier.{}", c.name())) {
-                let gj = get(&format!("energy.by_carrier_gj.{}", c.name())).unwrap_or_default();
+            if let Some(mwh) = get(&format!("energy.by_carrier.{c}")) {
+                let gj = get(&format!("energy.by_carrier_gj.{c}")).unwrap_or_else(|| {
+                    mwh.parse::<rust_decimal::Decimal>()
+                        .ok()
+                        .and_then(|m| m.checked_mul(rust_decimal::Decimal::new(36, 1)))
+                        .map_or(String::new(), |g| g.normalize().to_string())
+                });
                 energy.rows.push(vec![
                     n(y),
-                    t(c.name()),
+                    t(c),
                     n(mwh),
                     n(gj),
-                    n(get(&format!("energy.by_carrier_tce.{}", c.name())).unwrap_or_default()),
+                    n(get(&format!("energy.by_carrier_tce.{c}")).unwrap_or_default()),
                 ]);
             }
         }
     }
-    let avoided = Table {
-        name: "avoided.csv",
-        header: vec!["name", "year", "value"],
-        rows: Vec::new(),
-    };
+    let (entries, avoided) = register_tables(project, ledger, options.strict, &mut used);
     let mut factors_used = Table {
         name: "factors_used.csv",
         header: vec![
@@ -363,13 +392,130 @@ pub fn collect(
             inventory,
             energy,
             avoided,
+            entries,
             factors_used,
             rejects,
             dictionary,
         ],
         lines: all_lines,
         figures: figs,
+        register: ledger
+            .totals
+            .keys()
+            .filter_map(|k| ledger.totals.get(&k.0, k.1).map(|t| (k.clone(), t.value)))
+            .collect(),
     })
+}
+
+/// The register tables: `entries.csv` (one row per register entry and figure it feeds, with
+/// its trace) and `avoided.csv` (the avoided-emission lines with their counterfactuals).
+fn register_tables(
+    project: &Project,
+    ledger: &Ledger,
+    strict: bool,
+    used: &mut BTreeMap<String, crate::calc::UsedFactor>,
+) -> (Table, Table) {
+    let mut entries = Table {
+        name: "entries.csv",
+        header: vec![
+            "file",
+            "line",
+            "what",
+            "figure",
+            "year",
+            "value",
+            "unit",
+            "basis",
+            "basis_unit",
+            "exact",
+            "factors",
+            "trace",
+        ],
+        rows: Vec::new(),
+    };
+    let mut avoided = Table {
+        name: "avoided.csv",
+        header: vec![
+            "name",
+            "year",
+            "value",
+            "unit",
+            "activity",
+            "activity_unit",
+            "implied_factor",
+            "implied_unit",
+            "counterfactual_factors",
+            "why",
+            "file",
+            "line",
+            "what",
+        ],
+        rows: Vec::new(),
+    };
+    crate::ledger::run_registers(project, &ledger.comp, strict, &mut |e| {
+        let refs: Vec<String> = e
+            .steps
+            .iter()
+            .filter_map(|s| s.factor.as_ref())
+            .map(|u| {
+                used.entry(u.reference.clone()).or_insert_with(|| u.clone());
+                format!("{} = {} {}", u.reference, u.value, u.unit)
+            })
+            .collect();
+        let trace: Vec<String> = e
+            .steps
+            .iter()
+            .map(|s| format!("{}: {}", s.label, s.text))
+            .collect();
+        for c in &e.parts {
+            let (b, bu) = c
+                .basis
+                .map_or((String::new(), ""), |(v, u)| (v.normalize().to_string(), u));
+            entries.rows.push(vec![
+                t(e.file.to_string()),
+                n(e.line),
+                t(&e.what),
+                t(&c.figure),
+                n(c.year),
+                n(c.value.normalize()),
+                t(c.unit),
+                n(&b),
+                t(bu),
+                t(if c.exact { "yes" } else { "no" }),
+                t(refs.join("; ")),
+                t(trace.join(" | ")),
+            ]);
+            let total = c.figure == "avoided.total" || c.figure == "avoided.expected";
+            if c.figure.starts_with("avoided.") && !total {
+                let implied = c.basis.filter(|(v, _)| !v.is_zero()).and_then(|(v, u)| {
+                    crate::decimal::div(c.value, v)
+                        .ok()
+                        .map(|q| (q.rounded(crate::decimal::FIGURE_DP).normalize(), u))
+                });
+                let why = e
+                    .steps
+                    .iter()
+                    .find(|s| s.label == "why")
+                    .map_or(String::new(), |s| s.text.clone());
+                avoided.rows.push(vec![
+                    t(&c.figure),
+                    n(c.year),
+                    n(c.value.normalize()),
+                    t(c.unit),
+                    n(&b),
+                    t(bu),
+                    n(implied.map_or(String::new(), |(v, _)| v.to_string())),
+                    t(implied.map_or(String::new(), |(_, u)| format!("{}/{u}", c.unit))),
+                    t(refs.join("; ")),
+                    t(why),
+                    t(e.file.to_string()),
+                    n(e.line),
+                    t(&e.what),
+                ]);
+            }
+        }
+    });
+    (entries, avoided)
 }
 
 fn rows_push_factor(
@@ -426,8 +572,14 @@ pub fn workbook_bytes(collected: &Collected, cached: bool) -> Result<Vec<u8>, St
             }))
         })
         .collect();
-    xlsx::workbook(&collected.lines, &collected.figures, &factor_rows, cached)
-        .map_err(|e| e.to_string())
+    xlsx::workbook(
+        &collected.lines,
+        &collected.figures,
+        &factor_rows,
+        &collected.register,
+        cached,
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// Writes an export into `out` (created if needed) and returns its manifest.

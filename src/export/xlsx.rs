@@ -130,6 +130,7 @@ pub fn workbook(
     lines: &[ExportLine],
     figures: &[Figure],
     factors: &[Vec<String>],
+    register: &std::collections::BTreeMap<(String, i32), rust_decimal::Decimal>,
     cached: bool,
 ) -> Result<Vec<u8>, XlsxError> {
     let cache = |f: Formula, v: f64| {
@@ -244,7 +245,14 @@ pub fn workbook(
         text(inv, r, 0, &f.name)?;
         inv.write_number(r, 1, f.year as f64)?;
         text(inv, r, 2, f.unit)?;
-        match sumifs(&f.name, f.year, last) {
+        // A total fed by register entries too (on-site solar in energy) adds their sum, which
+        // entries.csv itemises, to the live SUMIFS over the lines.
+        let formula =
+            sumifs(&f.name, f.year, last).map(|sf| match register.get(&(f.name.clone(), f.year)) {
+                Some(extra) if !extra.is_zero() => format!("{sf}+{}", extra.normalize()),
+                _ => sf,
+            });
+        match formula {
             Some(formula) => {
                 inv.write_formula(r, 3, cache(Formula::new(formula), num(f.value)))?;
             }

@@ -10,7 +10,7 @@ mod solar;
 pub use abatement::COLUMNS as ABATEMENT_COLUMNS;
 pub use market::{Kind as InstrumentKind, COLUMNS as INSTRUMENT_COLUMNS};
 pub use serials::{parse_serials, Run as SerialRun};
-pub use solar::COLUMNS as SOLAR_COLUMNS;
+pub use solar::{CARRIER as ONSITE_SOLAR, COLUMNS as SOLAR_COLUMNS};
 
 use crate::register::{Context, Derived, Entry, Report};
 use rust_decimal::Decimal;
