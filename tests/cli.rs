@@ -148,3 +148,41 @@ fn usage_errors_exit_2() {
     assert_eq!(run(&["compute", FIX, "--format", "xml"]).0, 2);
     assert_eq!(run(&["frobnicate"]).0, 2);
 }
+
+#[test]
+fn compute_shows_market_based_beside_location_based_and_avoided_with_implied_factors() {
+    let (code, out, err) = run(&["compute", FIX]);
+    assert_eq!(code, 0, "{err}");
+    let loc = out.find("Scope 2 (location-based)").unwrap();
+    let mkt = out.find("Scope 2 (market-based)").unwrap();
+    assert!(loc < mkt);
+    for needle in [
+        "Total (scope 1 + 2, market-based)",
+        "Renewable energy consumed, MWh",
+        "54,340.0",
+        "Avoided emissions 2025, beside the inventory and never netted from it",
+        "On-site solar, self-consumed",
+        "0.6096 t CO2e/MWh",
+        "0.8273 t CO2e/MWh",
+        "solar.csv: 2 rows read = 2 used + 0 rejected",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+}
+
+#[test]
+fn explain_avoided_onsite_solar_names_its_counterfactual_and_citation() {
+    let (code, out, err) = run(&["explain", FIX, "avoided.onsite_solar", "--year", "2025"]);
+    assert_eq!(code, 0, "{err}");
+    for needle in [
+        "avoided.onsite_solar 2025 = 8132.064 t CO2e",
+        "implied factor: 0.6096 t CO2e/MWh",
+        "counterfactual:",
+        "cn-mee-grid@2023:national_excl_market_nonfossil = 0.6096 kg CO2/kWh",
+        "1334 万kWh = 13340 MWh",
+        "equal to the figure",
+        "关于发布2023年电力二氧化碳排放因子的公告",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+}
