@@ -41,8 +41,11 @@ pub fn run(a: Args) -> Exit {
             for f in fallbacks(&comp) {
                 eprintln!("warning: fallback: {f}");
             }
-            if comp.diagnostics.iter().any(|d| d.is_error()) {
-                print_diagnostics(&comp.diagnostics);
+            // The registers (solar, instruments, abatement, …) validate their files too.
+            let ledger = carbonledger::ledger::Ledger::from_computation(&project, comp, a.strict);
+            let diags: Vec<_> = ledger.all_diagnostics().cloned().collect();
+            if diags.iter().any(|d| d.is_error()) {
+                print_diagnostics(&diags);
                 Exit::Data
             } else {
                 Exit::Ok

@@ -4,11 +4,14 @@
 use std::path::{Path, PathBuf};
 
 /// The template files: (name, contents).
-pub const TEMPLATES: [(&str, &str); 4] = [
+pub const TEMPLATES: [(&str, &str); 7] = [
     ("carbonledger.toml", MANIFEST),
     ("facilities.csv", FACILITIES),
     ("energy.csv", ENERGY),
     ("fugitive.csv", FUGITIVE),
+    ("solar.csv", SOLAR),
+    ("instruments.csv", INSTRUMENTS),
+    ("abatement.csv", ABATEMENT),
 ];
 
 const MANIFEST: &str = r#"# carbonledger project manifest.
@@ -34,6 +37,20 @@ calorific_values = ["ipcc-2006"]       # searched in order for <fuel>.ncv matchi
 coal_equivalent = "gbt-2589"           # standard-coal coefficients
 gwp = "ipcc-gwp"                       # global warming potentials
 purchased_heat = "gbt-32150:heat"      # SET:KEY for purchased heat and steam
+
+[renewables]
+# The grid factor on-site solar and electricity savings displace: location (the facility's own
+# grid factor) | residual_mix (what market-based scope 2 would charge for it).
+displaced_grid = "location"
+# Certificate vintage rule: generation from this many months before the consumption year to
+# this many months after it (0 and 0: the same calendar year).
+vintage_months_before = 0
+vintage_months_after = 0
+
+[renewables.residual_mix]
+# Residual-mix factor per market (ISO country code). China publishes no residual mix; MEE's
+# national average excluding market-traded non-fossil electricity is the documented substitute.
+CN = "cn-mee-grid:national_excl_market_nonfossil"
 
 # Which edition of each set applies to each year. A set left out falls back to its nearest
 # edition (reported; refused with --strict).
@@ -79,6 +96,34 @@ const FUGITIVE: &str =
 # gas: HFC-134a, HFC-32, R-410A, R-404A, SF6, NF3, … unit: kg or t.
 facility,period,gas,quantity,unit,ref,note
 PLANT-1,2025,R-410A,3.2,kg,,chiller top-up
+";
+
+const SOLAR: &str =
+    "# On-site generation, one row per facility and period. generated = self_consumed + exported,
+# exactly. Self-consumed solar counts in energy consumed and renewable energy (no emissions) and
+# avoids emissions at the displaced grid factor; exported solar counts in neither.
+facility,period,generated,self_consumed,exported,unit,note
+PLANT-1,2025,520,500,20,MWh,rooftop PV
+";
+
+const INSTRUMENTS: &str = "# Contractual instruments for market-based scope 2 (GHG Protocol Scope 2 Guidance).
+# kind: green_power_trade (绿电交易) | ppa | gec (绿证) | i-rec | rec | supplier_specific (needs factor).
+# market: ISO country code, must match the facility's. vintage: generation year or month
+# (required for certificates). serials: `;`-separated, ranges FIRST..LAST, one per MWh.
+# A facility may not claim more than it consumed in the year; a serial may be claimed once.
+id,kind,facility,period,quantity,unit,market,vintage,serials,factor,note
+GEC-2025-1,gec,PLANT-1,2025,300,MWh,CN,2025,GEC2025X000001..GEC2025X000300,,green certificates
+";
+
+const ABATEMENT: &str =
+    "# Energy-saving and abatement projects; avoided emissions are reported beside the inventory,
+# never netted from it. kind: electricity_saved | heat_recovered | fuel_saved | supplier_renewable.
+# displaces: electricity: empty (the [renewables] displaced_grid policy) or SET:KEY; heat/fuel: the
+# fuel displaced (natural_gas, …); supplier_renewable: SET:KEY (required; facility may be empty).
+# efficiency: heat_recovered only, of the boiler that would have made the heat (0.9 or 90%).
+# status: realised (in avoided.total) | expected (in avoided.expected).
+id,facility,period,kind,quantity,unit,displaces,efficiency,scope,status,note
+heat-recovery,PLANT-1,2025,heat_recovered,900,GJ,natural_gas,0.9,scope1,realised,oven exhaust heat
 ";
 
 /// Writes the templates into `dir` (created if needed). Refuses to overwrite any file.
