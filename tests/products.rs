@@ -393,3 +393,35 @@ fn phone_midframes_are_100_percent_recycled_aluminium() {
         d("0")
     );
 }
+
+#[test]
+fn products_command_prints_exact_tables_that_add_up() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args([
+            "products",
+            "fixtures/xiaomi-2025",
+            "--product",
+            "yu7",
+            "--format",
+            "csv",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8(out.stdout).unwrap();
+    // summary: exact footprint, 50/352 aluminium, 84.9/800 steel, 2129.8/2300 and 2272.4/2300
+    assert!(
+        s.contains("yu7,\"Xiaomi YU7 (RWD, 96.3 kWh)\",\"one vehicle, 150,000 km over 10 years\",24806.20076022,14.2045454545454545,10.6125,92.6,98.8"),
+        "{s}"
+    );
+    assert!(s.contains("yu7,use,,12336.45,"), "{s}");
+    assert!(s.contains("yu7,total,,24806.20076022,100"), "{s}");
+    // an unknown product is a usage error
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args(["products", "fixtures/xiaomi-2025", "--product", "yu9"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

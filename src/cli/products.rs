@@ -114,7 +114,7 @@ pub fn run(a: Args) -> Exit {
                     carbonledger::decimal::mul(l.kg_co2e, Decimal::ONE_HUNDRED)
                         .and_then(|x| carbonledger::decimal::div(x, sum))
                         .ok()
-                        .map(|q| q.value)
+                        .map(|q| q.rounded(carbonledger::decimal::FIGURE_DP))
                 };
                 parts.push(vec![
                     Cell::Text(id.clone()),
