@@ -8,6 +8,7 @@ pub mod factors;
 pub mod figures;
 pub mod ingest;
 pub mod ledger;
+pub mod products;
 pub mod project;
 pub mod register;
 pub mod renewables;

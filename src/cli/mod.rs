@@ -12,6 +12,7 @@ mod export;
 mod factors;
 mod figures;
 mod init;
+mod products;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -64,6 +65,8 @@ enum Command {
     Factors(factors::Command),
     /// Write a new project from commented templates.
     Init(init::Args),
+    /// Product footprints: per-product summary and contribution tables.
+    Products(products::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -88,6 +91,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Factors(c) => factors::run(c),
         Command::Init(a) => init::run(a),
+        Command::Products(a) => products::run(a),
     };
     exit.into()
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 /// The template files: (name, contents).
-pub const TEMPLATES: [(&str, &str); 7] = [
+pub const TEMPLATES: [(&str, &str); 10] = [
     ("carbonledger.toml", MANIFEST),
     ("facilities.csv", FACILITIES),
     ("energy.csv", ENERGY),
@@ -12,6 +12,9 @@ pub const TEMPLATES: [(&str, &str); 7] = [
     ("solar.csv", SOLAR),
     ("instruments.csv", INSTRUMENTS),
     ("abatement.csv", ABATEMENT),
+    ("products.csv", PRODUCTS),
+    ("bom.csv", BOM),
+    ("product_stages.csv", PRODUCT_STAGES),
 ];
 
 const MANIFEST: &str = r#"# carbonledger project manifest.
@@ -124,6 +127,35 @@ const ABATEMENT: &str =
 # status: realised (in avoided.total) | expected (in avoided.expected).
 id,facility,period,kind,quantity,unit,displaces,efficiency,scope,status,note
 heat-recovery,PLANT-1,2025,heat_recovered,900,GJ,natural_gas,0.9,scope1,realised,oven exhaust heat
+";
+
+const PRODUCTS: &str = "# Products whose cradle-to-grave footprint is assessed (optional file; with bom.csv and
+# product_stages.csv). id: used in figure names (product.<id>.footprint): lowercase letters, digits, - and _.
+# functional_unit: what the footprint is per, in words. year: the assessment year (a reporting year).
+# facility: optional producing facility; manufacturing electricity without a factor uses its grid factor.
+id,name,category,functional_unit,year,facility,note
+kettle,Example kettle,small appliance,one kettle used 5 years,2025,PLANT-1,
+";
+
+const BOM: &str = "# Bill of materials, one row per component and material, per unit of product.
+# mass + unit (g, kg, t). recycled_pct: recycled share of that mass, 0-100 (cut-off: (1-r) x primary + r x recycled).
+# primary_factor / recycled_factor: per-mass factors SET:KEY or SET@EDITION:KEY (see `carbonledger factors show
+#   desnz-materials@2025`); recycled_factor is required when recycled_pct > 0.
+# eol_route (optional, ISO 22628 / GB/T 19515): pretreatment, dismantling, metal_separation, residue_recycling,
+#   energy_recovery or disposal. Give it for every row of a product, or for none.
+product,component,material,mass,unit,recycled_pct,primary_factor,recycled_factor,eol_route,note
+kettle,body,steel,0.6,kg,25,desnz-materials:steel.primary,desnz-materials:steel.closed_loop,metal_separation,
+kettle,base,plastic,250,g,0,desnz-materials:plastics.pp.primary,,energy_recovery,
+";
+
+const PRODUCT_STAGES: &str = "# Life-cycle stages other than materials, per unit of product.
+# stage: manufacturing (energy; no factor = the facility's grid), distribution (tkm x freight intensity),
+#   use (quantity per year, with years = lifetime, x the grid factor of the use region), end_of_life (mass x factor).
+product,stage,quantity,unit,years,factor,note
+kettle,manufacturing,2.5,kWh,,,assembly electricity
+kettle,distribution,0.9,tkm,,desnz@2025:freight.road.hgv,
+kettle,use,90,kWh,5,cn-mee-grid:national,
+kettle,end_of_life,0.85,kg,,desnz-materials:waste.weee_small.open_loop,
 ";
 
 /// Writes the templates into `dir` (created if needed). Refuses to overwrite any file.
