@@ -12,6 +12,7 @@ mod export;
 mod factors;
 mod figures;
 mod init;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -64,6 +65,8 @@ enum Command {
     Factors(factors::Command),
     /// Write a new project from commented templates.
     Init(init::Args),
+    /// Compare the published claims in claims.toml with the computed figures.
+    Verify(verify::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -88,6 +91,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Factors(c) => factors::run(c),
         Command::Init(a) => init::run(a),
+        Command::Verify(a) => verify::run(a),
     };
     exit.into()
 }
