@@ -28,7 +28,7 @@ pub struct Args {
     /// Claims file (default: DIR/claims.toml).
     #[arg(long, value_name = "FILE")]
     claims: Option<PathBuf>,
-    /// Output format: `table` (one block per claim), `csv` (one row per check), `json`.
+    /// Output format: `table` (one block per claim), `csv` (one row per check, exact), `json`.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     #[command(flatten)]
@@ -285,20 +285,40 @@ fn table(results: &[ClaimResult]) -> Table {
             "relation",
             "printed",
             "precision",
+            "precision_unit",
             "published",
-            "allowed",
+            "low",
+            "low_inclusive",
+            "high",
+            "high_inclusive",
+            "interval_unit",
+            "interval_exact",
             "computed",
-            "unit",
+            "computed_exact",
             "implied_factor",
             "implied_factor_unit",
             "status",
             "reason",
         ],
     );
+    let yes_no = |b: bool| Cell::Text(if b { "yes" } else { "no" }.into());
     for r in results {
         for c in &r.checks {
             let ch = &c.check;
-            let (published, allowed) = allowed_text(c);
+            // In the figure's unit once it is known, else in the printed unit.
+            let (published, interval, unit, exact) = match &c.converted {
+                Some(v) => (v.published, v.interval, v.unit.clone(), v.exact),
+                None => (c.published, c.allowed, ch.printed.unit.text.clone(), true),
+            };
+            let end = |b: Option<carbonledger::claims::Bound>| match b {
+                Some(b) => (
+                    Cell::Num(b.value.normalize().to_string()),
+                    yes_no(b.inclusive),
+                ),
+                None => (Cell::Num(String::new()), Cell::Text(String::new())),
+            };
+            let (lo, lo_inc) = end(interval.low);
+            let (hi, hi_inc) = end(interval.high);
             let (iv, iu) = c
                 .implied_factor
                 .as_ref()
@@ -313,20 +333,23 @@ fn table(results: &[ClaimResult]) -> Table {
                 Cell::Text(ch.relation.name().into()),
                 Cell::Text(ch.printed.text.clone()),
                 Cell::Num(ch.precision.normalize().to_string()),
-                Cell::Text(published),
-                Cell::Text(allowed),
+                Cell::Text(ch.printed.unit.text.clone()),
+                Cell::Num(published.normalize().to_string()),
+                lo,
+                lo_inc,
+                hi,
+                hi_inc,
+                Cell::Text(unit),
+                yes_no(exact),
                 Cell::Num(
                     c.computed
                         .as_ref()
                         .map(|v| v.value.to_string())
                         .unwrap_or_default(),
                 ),
-                Cell::Text(
-                    c.computed
-                        .as_ref()
-                        .map(|v| v.unit.clone())
-                        .unwrap_or_default(),
-                ),
+                c.computed
+                    .as_ref()
+                    .map_or(Cell::Text(String::new()), |v| yes_no(v.exact)),
                 Cell::Num(iv),
                 Cell::Text(iu),
                 Cell::Text(c.status.name().into()),
