@@ -544,3 +544,64 @@ fn init_template_claims_verify_clean() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("2 claims: 2 consistent"), "{out}");
 }
+
+/// The ledger as a figure source: a register total with an activity basis gives the value, the
+/// basis and the implied factor that the solar-car claim checks.
+#[test]
+fn ledger_register_totals_verify_a_claim_with_its_basis() {
+    use carbonledger::calc::RunOptions;
+    use carbonledger::ledger::Ledger;
+    use carbonledger::project::Project;
+    use carbonledger::register::{Contribution, Entry};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(FIX);
+    let project = Project::open(&dir).unwrap();
+    let mut ledger = Ledger::compute(
+        &project,
+        RunOptions {
+            strict: false,
+            threads: 1,
+        },
+    )
+    .unwrap();
+    // As a solar register would send it: 13,340 MWh × 0.6 t/MWh = 8,004 t CO2e.
+    ledger
+        .totals
+        .add(&Entry {
+            file: "solar.csv".into(),
+            line: 2,
+            what: "test".into(),
+            steps: vec![],
+            parts: vec![
+                Contribution::new("avoided.onsite_solar", 2025, dec!(8004), "t CO2e")
+                    .with_basis(dec!(13340), "MWh"),
+            ],
+        })
+        .unwrap();
+    let f = fixture_claims();
+    let results = evaluate(&ledger, &f.claims);
+    let solar = results.iter().find(|r| r.claim.id == "solar-car").unwrap();
+    assert_eq!(solar.status, Status::Consistent);
+    assert_eq!(
+        solar.checks[0].implied_factor,
+        Some((dec!(0.6), "t CO2e/MWh".to_string()))
+    );
+    assert_eq!(
+        solar.checks[1].computed.as_ref().unwrap().value,
+        dec!(13340)
+    );
+    // 8,000 / 13,340 = 0.5997…
+    assert_eq!(
+        solar.published_factor.as_ref().unwrap().value.round_dp(4),
+        dec!(0.5997)
+    );
+    let intensity = results.iter().find(|r| r.claim.id == "intensity").unwrap();
+    assert_eq!(intensity.status, Status::Consistent);
+    // Every other claim is still not computed.
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| r.status == Status::NotComputed)
+            .count(),
+        10
+    );
+}

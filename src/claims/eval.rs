@@ -158,6 +158,10 @@ pub struct CheckResult {
 pub struct PublishedFactor {
     /// The figure.
     pub figure: String,
+    /// The published value, in the figure's unit (rounded at 16 places if not exact).
+    pub published_value: (Decimal, String),
+    /// The published activity, in the basis unit.
+    pub published_basis: (Decimal, String),
     /// Published value ÷ published activity, in the computed factor's unit.
     pub value: Decimal,
     /// Unit, e.g. `t CO2e/MWh`.
@@ -283,6 +287,8 @@ fn published_factor(checks: &[CheckResult]) -> Result<Option<PublishedFactor>, C
         let q = decimal::div(cv.published, cb.published)?;
         return Ok(Some(PublishedFactor {
             figure: v.check.figure.clone(),
+            published_value: (cv.published, cv.unit.clone()),
+            published_basis: (cb.published, cb.unit.clone()),
             value: q.rounded(decimal::FIGURE_DP),
             unit: unit.clone(),
             exact: q.exact && cv.exact && cb.exact,

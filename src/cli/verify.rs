@@ -251,9 +251,12 @@ fn render_text(file: &ClaimsFile, results: &[ClaimResult]) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 s,
-                "  as published, {} implies {}{} {}{computed}",
-                pf.figure,
-                if pf.exact { "" } else { "≈ " },
+                "  as published {} {} ÷ {} {} {} {} {}{computed}",
+                num(pf.published_value.0),
+                pf.published_value.1,
+                num(pf.published_basis.0),
+                pf.published_basis.1,
+                if pf.exact { "=" } else { "≈" },
                 num(pf.value.round_dp(6)),
                 pf.unit
             );
@@ -410,7 +413,7 @@ fn to_json(file: &ClaimsFile, results: &[ClaimResult]) -> Json {
                 "source": r.claim.source,
                 "status": r.status.name(),
                 "checks": checks,
-                "published_implied_factor": r.published_factor.as_ref().map_or(Json::Null, |f| json!({"figure": f.figure, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact})),
+                "published_implied_factor": r.published_factor.as_ref().map_or(Json::Null, |f| json!({"figure": f.figure, "published_value": {"value": f.published_value.0.to_string(), "unit": f.published_value.1}, "published_basis": {"value": f.published_basis.0.to_string(), "unit": f.published_basis.1}, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact})),
             })
         })
         .collect();
@@ -426,4 +429,62 @@ fn to_json(file: &ClaimsFile, results: &[ClaimResult]) -> Json {
             "not_computed": count(Status::NotComputed),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use carbonledger::claims::{FigureSource, Value};
+    use carbonledger::decimal::CalcError;
+    use rust_decimal::dec;
+
+    /// avoided.x 2025 = 8,004 t CO2e from 13,340 MWh.
+    struct Solar;
+    impl FigureSource for Solar {
+        fn knows(&self, name: &str) -> bool {
+            name == "avoided.x"
+        }
+        fn value(&self, name: &str, _: i32) -> Result<Option<Value>, CalcError> {
+            Ok(self.knows(name).then(|| Value {
+                value: dec!(8004),
+                unit: "t CO2e".into(),
+                exact: true,
+            }))
+        }
+        fn basis(&self, name: &str, _: i32) -> Option<Value> {
+            self.knows(name).then(|| Value {
+                value: dec!(13340),
+                unit: "MWh".into(),
+                exact: true,
+            })
+        }
+        fn implied_factor(&self, n: &str, _: i32) -> Result<Option<(Decimal, String)>, CalcError> {
+            Ok(self.knows(n).then(|| (dec!(0.6), "t CO2e/MWh".into())))
+        }
+    }
+
+    #[test]
+    fn text_shows_the_converted_interval_and_both_implied_factors() {
+        let text = "year = 2025\n[[claim]]\nid = \"solar\"\nwording = \"w\"\n[[claim.check]]\nfigure = \"avoided.x\"\nrelation = \"about\"\nprinted = \"约0.8万吨CO₂\"\n[[claim.check]]\nfigure = \"avoided.x\"\nmeasure = \"basis\"\nrelation = \"exact\"\nprinted = \"1,334万千瓦时\"\n";
+        let file = parse_claims(&"claims.toml".into(), text).unwrap();
+        let results = evaluate(&Solar, &file.claims);
+        let out = render_text(&file, &results);
+        for needle in [
+            "solar — consistent",
+            // 0.8万 t at 0.1万 t: 7,500 ≤ x < 8,500 t.
+            "published  0.8 万吨CO₂ = 8,000 t CO2e",
+            "allowed    7,500 ≤ x < 8,500 t CO2e",
+            "computed   8,004 t CO2e",
+            "implied    0.6 t CO2e/MWh",
+            "note       printed as CO2, the figure is CO2e",
+            // 1,334万kWh = 13,340 MWh, ± 5 MWh.
+            "allowed    13,335 ≤ x < 13,345 MWh",
+            // 8,000 / 13,340 = 0.599700149…
+            "as published 8,000 t CO2e ÷ 13,340 MWh ≈ 0.5997 t CO2e/MWh; computed 0.6",
+            "1 claim: 1 consistent, 0 inconsistent, 0 not computed",
+        ] {
+            assert!(out.contains(needle), "missing `{needle}` in\n{out}");
+        }
+    }
 }
