@@ -307,10 +307,10 @@ pub fn evaluate_claim(src: &dyn FigureSource, claim: &Claim) -> ClaimResult {
             evaluate_check(src, c).unwrap_or_else(|e| CheckResult {
                 check: c.clone(),
                 published: target(c.relation, c.printed.value),
-                allowed: Interval {
+                allowed: allowed(c.relation, c.printed.value, c.precision).unwrap_or(Interval {
                     low: None,
                     high: None,
-                },
+                }),
                 converted: None,
                 computed: None,
                 implied_factor: None,
