@@ -13,6 +13,7 @@ mod factors;
 mod figures;
 mod init;
 mod products;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -67,6 +68,8 @@ enum Command {
     Init(init::Args),
     /// Product footprints: per-product summary and contribution tables.
     Products(products::Args),
+    /// Compare the published claims in claims.toml with the computed figures.
+    Verify(verify::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -92,6 +95,7 @@ pub fn main() -> ExitCode {
         Command::Factors(c) => factors::run(c),
         Command::Init(a) => init::run(a),
         Command::Products(a) => products::run(a),
+        Command::Verify(a) => verify::run(a),
     };
     exit.into()
 }

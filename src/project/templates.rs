@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 /// The template files: (name, contents).
-pub const TEMPLATES: [(&str, &str); 10] = [
+pub const TEMPLATES: &[(&str, &str)] = &[
     ("carbonledger.toml", MANIFEST),
     ("facilities.csv", FACILITIES),
     ("energy.csv", ENERGY),
@@ -15,6 +15,7 @@ pub const TEMPLATES: [(&str, &str); 10] = [
     ("products.csv", PRODUCTS),
     ("bom.csv", BOM),
     ("product_stages.csv", PRODUCT_STAGES),
+    ("claims.toml", CLAIMS),
 ];
 
 const MANIFEST: &str = r#"# carbonledger project manifest.
@@ -157,6 +158,40 @@ kettle,distribution,0.9,tkm,,desnz@2025:freight.road.hgv,
 kettle,use,90,kWh,5,cn-mee-grid:national,
 kettle,end_of_life,0.85,kg,,desnz-materials:waste.weee_small.open_loop,
 ";
+
+const CLAIMS: &str = r#"# Published claims to verify with `carbonledger verify` (optional file). Each claim quotes the
+# published wording and names the figure that verifies it; `verify` says, per claim, whether
+# the computed figure is consistent with the wording. See README.md `Claims`.
+#
+# publication: where the claims come from.  year: default year of every check.
+publication = "Example Co. sustainability report 2025"
+year = 2025
+
+# One check, written inline:
+#   figure    a figure name (`carbonledger figures` lists them), e.g. ghg.scope1
+#   relation  over | at_least | about | at_most | exact | down_by | up_by
+#   printed   the number as printed, with its unit and qualifier word: "约8,000吨", "2.64万吨",
+#             "超 54,000 MWh", "↓7%", "38,333 GJ", "14.2%". The precision is read from the digits
+#             (the last written digit; for `about`, trailing zeros of an integer count as
+#             rounding: "约8,000" is at thousands); give `precision = "0.01"` (in the printed
+#             unit) to override it.
+[[claim]]
+id = "electricity"
+wording = "2025年外购电力1,100兆瓦时"
+figure = "energy.by_carrier.electricity"
+relation = "exact"
+printed = "1,100兆瓦时"
+
+# Several checks: one [[claim.check]] table each. `measure = "basis"` checks the activity a
+# figure was computed from (the denominator of its implied factor) instead of its value.
+[[claim]]
+id = "electricity-change"
+wording = "外购电力同比下降8%"
+  [[claim.check]]
+  figure = "change.energy.by_carrier.electricity"
+  relation = "down_by"
+  printed = "↓8%"
+"#;
 
 /// Writes the templates into `dir` (created if needed). Refuses to overwrite any file.
 pub fn write_templates(dir: &Path) -> std::io::Result<Vec<PathBuf>> {

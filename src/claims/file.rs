@@ -1,0 +1,457 @@
+//! `claims.toml`: published figures to verify, read with serde and toml into validated
+//! [`Claim`]s. Every problem is a diagnostic naming the file and the line of the offending
+//! value; all are reported together. Nothing is computed here.
+
+use super::printed::Printed;
+use super::relation::Relation;
+use crate::decimal::{self, parse_amount};
+use crate::diag::{Diagnostic, Span};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use toml::Spanned;
+
+/// Which number of a figure a check compares with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// The figure's value.
+    Value,
+    /// The activity the figure was computed from (its implied factor's denominator), e.g. the
+    /// MWh of solar behind `avoided.onsite_solar`.
+    Basis,
+}
+
+impl Measure {
+    /// The name used in `claims.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Value => "value",
+            Measure::Basis => "basis",
+        }
+    }
+}
+
+/// One number of a claim checked against one figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// Line in `claims.toml` (of `figure`).
+    pub line: u64,
+    /// Figure name, e.g. `avoided.onsite_solar`.
+    pub figure: String,
+    /// Figure year.
+    pub year: i32,
+    /// Value or basis.
+    pub measure: Measure,
+    /// How the printed number relates to the figure.
+    pub relation: Relation,
+    /// The number as printed.
+    pub printed: Printed,
+    /// Precision in the printed unit: given, or implied by the digits.
+    pub precision: Decimal,
+    /// Whether `precision` was given explicitly.
+    pub precision_given: bool,
+}
+
+/// A published statement and the checks that verify it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// Stable id, e.g. `solar-car`.
+    pub id: String,
+    /// The original wording, quoted.
+    pub wording: String,
+    /// Where it was published (page, section), if given.
+    pub source: Option<String>,
+    /// Line of the claim's `id`.
+    pub line: u64,
+    /// One or more checks.
+    pub checks: Vec<Check>,
+}
+
+/// A read claims file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimsFile {
+    /// The file as named in messages.
+    pub file: Arc<str>,
+    /// The publication the claims come from, if given.
+    pub publication: Option<String>,
+    /// Claims in file order.
+    pub claims: Vec<Claim>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    publication: Option<String>,
+    year: Option<Spanned<i64>>,
+    #[serde(default)]
+    claim: Vec<RawClaim>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClaim {
+    id: Spanned<String>,
+    wording: Spanned<String>,
+    source: Option<String>,
+    // A claim with one check may state it inline …
+    figure: Option<Spanned<String>>,
+    year: Option<Spanned<i64>>,
+    measure: Option<Spanned<String>>,
+    relation: Option<Spanned<String>>,
+    printed: Option<Spanned<String>>,
+    precision: Option<Spanned<String>>,
+    // … or list several.
+    check: Option<Spanned<Vec<RawCheck>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    figure: Spanned<String>,
+    year: Option<Spanned<i64>>,
+    measure: Option<Spanned<String>>,
+    relation: Spanned<String>,
+    printed: Spanned<String>,
+    precision: Option<Spanned<String>>,
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> u64 {
+    text.get(..offset)
+        .map_or(0, |t| t.matches('\n').count() as u64 + 1)
+}
+
+struct Reader<'a> {
+    file: &'a Arc<str>,
+    text: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn line<T>(&self, s: &Spanned<T>) -> u64 {
+        line_of(self.text, s.span().start)
+    }
+
+    fn error<T>(&mut self, code: &'static str, at: &Spanned<T>, msg: String, hint: &str) {
+        let d = Diagnostic::error(code, Span::line(self.file, self.line(at)), msg);
+        self.diags.push(if hint.is_empty() {
+            d
+        } else {
+            d.with_hint(hint)
+        });
+    }
+
+    fn year(&mut self, y: &Spanned<i64>) -> Option<i32> {
+        match i32::try_from(*y.get_ref()) {
+            Ok(v) if (1900..=2200).contains(&v) => Some(v),
+            _ => {
+                self.error(
+                    "bad-claims",
+                    y,
+                    format!("`year = {}` is not a year", y.get_ref()),
+                    "write a four-digit year, e.g. year = 2025",
+                );
+                None
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn check(
+        &mut self,
+        figure: &Spanned<String>,
+        year: Option<&Spanned<i64>>,
+        default_year: Option<i32>,
+        measure: Option<&Spanned<String>>,
+        relation: &Spanned<String>,
+        printed: &Spanned<String>,
+        precision: Option<&Spanned<String>>,
+    ) -> Option<Check> {
+        let before = self.diags.len();
+        let name = figure.get_ref().trim();
+        let name_ok = !name.is_empty()
+            && name.split('.').all(|p| {
+                !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            });
+        if !name_ok {
+            self.error(
+                "bad-claims",
+                figure,
+                format!("`{name}` is not a figure name"),
+                "figure names are dotted, e.g. ghg.scope1 or change.intensity.ghg_per_energy (see README.md `Figures`)",
+            );
+        }
+        let year = match year {
+            Some(y) => self.year(y),
+            None => {
+                if default_year.is_none() {
+                    self.error(
+                        "bad-claims",
+                        figure,
+                        format!("no year for `{name}`"),
+                        "give `year` on the check, or once at the top of the file",
+                    );
+                }
+                default_year
+            }
+        };
+        let measure = match measure.map(|m| (m, m.get_ref().trim())) {
+            None | Some((_, "value")) => Some(Measure::Value),
+            Some((_, "basis")) => Some(Measure::Basis),
+            Some((m, other)) => {
+                self.error(
+                    "bad-claims",
+                    m,
+                    format!("unknown measure `{other}`"),
+                    "measure is `value` (default) or `basis` (the activity the figure was computed from)",
+                );
+                None
+            }
+        };
+        let rel = Relation::parse(relation.get_ref());
+        if rel.is_none() {
+            self.error(
+                "unknown-relation",
+                relation,
+                format!("unknown relation `{}`", relation.get_ref()),
+                "relation is one of over, at_least, about, at_most, exact, down_by, up_by",
+            );
+        }
+        let parsed = match Printed::parse(printed.get_ref()) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                let hint = e.hint();
+                self.error(
+                    "bad-printed-value",
+                    printed,
+                    format!("printed value `{}`: {e}", printed.get_ref()),
+                    hint,
+                );
+                None
+            }
+        };
+        if let (Some(p), Some(r)) = (&parsed, rel) {
+            if let Some((word, says)) = &p.qualifier {
+                if *says != r {
+                    self.error(
+                        "relation-mismatch",
+                        printed,
+                        format!(
+                            "`{}` says `{word}` ({}), but the relation is `{}`",
+                            p.text,
+                            says.name(),
+                            r.name()
+                        ),
+                        "make the relation say what the printed word says",
+                    );
+                }
+            }
+            if matches!(r, Relation::DownBy | Relation::UpBy) && p.value < Decimal::ZERO {
+                self.error(
+                    "bad-printed-value",
+                    printed,
+                    format!(
+                        "`{}`: a {} amount is written without a sign",
+                        p.text,
+                        r.name()
+                    ),
+                    "write \"↓7%\" with relation down_by for a fall of 7%",
+                );
+            }
+        }
+        let mut precision_given = false;
+        let prec = match (precision, &parsed, rel) {
+            (Some(s), Some(p), Some(r)) => {
+                precision_given = true;
+                match parse_amount(s.get_ref()) {
+                    Ok(v) if v > Decimal::ZERO => {
+                        if !r.uses_precision() {
+                            self.error(
+                                "bad-precision",
+                                s,
+                                format!("`{}` compares with the number alone; a precision has no effect", r.name()),
+                                "remove `precision`",
+                            );
+                        }
+                        let multiple =
+                            decimal::div(p.value, v).map(|q| q.exact && q.value.fract().is_zero());
+                        if multiple != Ok(true) {
+                            self.error(
+                                "bad-precision",
+                                s,
+                                format!("printed `{}` is not a multiple of precision {v}", p.text),
+                                "the precision is the value of the last digit the number was rounded to, in the printed unit (\"2.64万吨\" → 0.01)",
+                            );
+                        }
+                        Some(v)
+                    }
+                    _ => {
+                        self.error(
+                            "bad-precision",
+                            s,
+                            format!("precision `{}` is not a positive number", s.get_ref()),
+                            "write it as a string in the printed unit, e.g. precision = \"0.01\" for \"2.64万吨\"",
+                        );
+                        None
+                    }
+                }
+            }
+            (None, Some(p), Some(r)) => Some(p.implied_precision(r)),
+            _ => None,
+        };
+        if self.diags.len() > before {
+            return None;
+        }
+        Some(Check {
+            line: self.line(figure),
+            figure: name.to_string(),
+            year: year?,
+            measure: measure?,
+            relation: rel?,
+            printed: parsed?,
+            precision: prec?,
+            precision_given,
+        })
+    }
+}
+
+/// Reads `claims.toml`; `file` names it in messages.
+///
+/// ```
+/// use carbonledger::claims::parse_claims;
+/// let text = "year = 2025\n[[claim]]\nid = \"x\"\nwording = \"约8,000吨\"\nfigure = \"avoided.onsite_solar\"\nrelation = \"about\"\nprinted = \"约8,000吨\"\n";
+/// let f = parse_claims(&"claims.toml".into(), text).unwrap();
+/// assert_eq!(f.claims[0].checks[0].precision.to_string(), "1000");
+/// let bad = text.replace("about", "roughly");
+/// let e = parse_claims(&"claims.toml".into(), &bad).unwrap_err();
+/// assert_eq!(e[0].span.to_string(), "claims.toml:6");
+/// ```
+pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagnostic>> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(0, |s| line_of(text, s.start));
+        vec![Diagnostic::error(
+            "bad-claims",
+            Span::line(file, line),
+            e.message().trim().to_string(),
+        )
+        .with_hint("see README.md `Claims` or `carbonledger init` for a commented claims.toml")]
+    })?;
+    let mut r = Reader {
+        file,
+        text,
+        diags: Vec::new(),
+    };
+    let default_year = raw.year.as_ref().and_then(|y| r.year(y));
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    let mut claims = Vec::new();
+    for c in &raw.claim {
+        let id = c.id.get_ref().trim().to_string();
+        let line = r.line(&c.id);
+        if id.is_empty() {
+            r.error("bad-claims", &c.id, "empty claim id".into(), "");
+        } else if let Some(first) = seen.insert(id.clone(), line) {
+            r.error(
+                "duplicate-claim",
+                &c.id,
+                format!("claim `{id}` is already defined at line {first}"),
+                "give each claim its own id",
+            );
+        }
+        if c.wording.get_ref().trim().is_empty() {
+            r.error(
+                "bad-claims",
+                &c.wording,
+                format!("claim `{id}` has an empty wording"),
+                "quote the published sentence, in its original language",
+            );
+        }
+        let inline = c.figure.is_some()
+            || c.relation.is_some()
+            || c.printed.is_some()
+            || c.year.is_some()
+            || c.measure.is_some()
+            || c.precision.is_some();
+        let mut checks = Vec::new();
+        match (&c.check, inline) {
+            (Some(list), true) => r.error(
+                "bad-claims",
+                list,
+                format!("claim `{id}` has both inline check keys and [[claim.check]] tables"),
+                "put every check in its own [[claim.check]] table",
+            ),
+            (Some(list), false) => {
+                if list.get_ref().is_empty() {
+                    r.error(
+                        "bad-claims",
+                        list,
+                        format!("claim `{id}` has no checks"),
+                        "",
+                    );
+                }
+                for k in list.get_ref() {
+                    if let Some(ch) = r.check(
+                        &k.figure,
+                        k.year.as_ref(),
+                        default_year,
+                        k.measure.as_ref(),
+                        &k.relation,
+                        &k.printed,
+                        k.precision.as_ref(),
+                    ) {
+                        checks.push(ch);
+                    }
+                }
+            }
+            (None, _) => match (&c.figure, &c.relation, &c.printed) {
+                (Some(f), Some(rel), Some(p)) => {
+                    if let Some(ch) = r.check(
+                        f,
+                        c.year.as_ref(),
+                        default_year,
+                        c.measure.as_ref(),
+                        rel,
+                        p,
+                        c.precision.as_ref(),
+                    ) {
+                        checks.push(ch);
+                    }
+                }
+                _ => {
+                    let missing: Vec<&str> = [
+                        ("figure", c.figure.is_none()),
+                        ("relation", c.relation.is_none()),
+                        ("printed", c.printed.is_none()),
+                    ]
+                    .into_iter()
+                    .filter(|(_, m)| *m)
+                    .map(|(k, _)| k)
+                    .collect();
+                    r.error(
+                        "bad-claims",
+                        &c.id,
+                        format!("claim `{id}` lacks {}", missing.join(", ")),
+                        "give figure, relation and printed (one check), or [[claim.check]] tables",
+                    );
+                }
+            },
+        }
+        claims.push(Claim {
+            id,
+            wording: c.wording.get_ref().trim().to_string(),
+            source: c.source.clone(),
+            line,
+            checks,
+        });
+    }
+    if !r.diags.is_empty() {
+        return Err(r.diags);
+    }
+    Ok(ClaimsFile {
+        file: Arc::clone(file),
+        publication: raw.publication,
+        claims,
+    })
+}

@@ -1,0 +1,490 @@
+//! `carbonledger verify [DIR] [--claims FILE]`: every published claim of `claims.toml` against
+//! the computed figures — the wording, the published value, the interval the wording allows,
+//! the computed value, the implied factor, and a verdict. Exit 0 only when every claim is
+//! consistent; 1 when any is inconsistent or not computed, or the claims file has errors.
+
+use super::common::{load, out, print_diagnostics, Format, ProjectOpts};
+use super::Exit;
+use carbonledger::claims::{
+    evaluate, parse_claims, CheckResult, ClaimResult, ClaimsFile, Interval, Missing, Status,
+    CLAIMS_FILE,
+};
+use carbonledger::decimal::group_thousands;
+use carbonledger::diag::{Diagnostic, Span};
+use carbonledger::project::shown_path;
+use carbonledger::report::{render_csv, Cell, Table};
+use rust_decimal::Decimal;
+use serde_json::{json, Value as Json};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Arguments of `verify`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Project folder.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Claims file (default: DIR/claims.toml).
+    #[arg(long, value_name = "FILE")]
+    claims: Option<PathBuf>,
+    /// Output format: `table` (one block per claim), `csv` (one row per check, exact), `json`.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    #[command(flatten)]
+    opts: ProjectOpts,
+}
+
+fn read_claims(a: &Args) -> Result<ClaimsFile, Exit> {
+    let (path, shown): (PathBuf, Arc<str>) = match &a.claims {
+        Some(p) => (p.clone(), p.to_string_lossy().into()),
+        None => (a.dir.join(CLAIMS_FILE), shown_path(&a.dir, CLAIMS_FILE)),
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        print_diagnostics(&[Diagnostic::error(
+            "missing-file",
+            Span::file(&shown),
+            format!("cannot read the claims: {e}"),
+        )
+        .with_hint("write a claims.toml (README.md `Claims`; `carbonledger init DIR` has a template) or name one with --claims FILE")]);
+        Exit::Io
+    })?;
+    parse_claims(&shown, &text).map_err(|d| {
+        print_diagnostics(&d);
+        Exit::Data
+    })
+}
+
+pub fn run(a: Args) -> Exit {
+    let inner = || -> Result<Exit, Exit> {
+        let file = read_claims(&a)?;
+        let (_project, ledger) = load(&a.dir, &a.opts)?;
+        let results = evaluate(&ledger, &file.claims);
+        // A unit that cannot be compared is a mistake in the claims file: say where.
+        let unit_errors: Vec<Diagnostic> = results
+            .iter()
+            .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
+            .filter_map(|(r, c)| match &c.missing {
+                Some(m @ Missing::Unit(_)) => Some(
+                    Diagnostic::error(
+                        "claim-unit-mismatch",
+                        Span::line(&file.file, c.check.line),
+                        format!("claim `{}`, `{}`: {m}", r.claim.id, c.check.figure),
+                    )
+                    .with_hint("write `printed` in a unit of the figure's dimension"),
+                ),
+                _ => None,
+            })
+            .collect();
+        if !unit_errors.is_empty() {
+            print_diagnostics(&unit_errors);
+        }
+        let text = match a.format {
+            Format::Table => render_text(&file, &results),
+            Format::Csv => render_csv(&table(&results)),
+            Format::Json => format!(
+                "{}\n",
+                serde_json::to_string_pretty(&to_json(&file, &results)).map_err(|_| Exit::Io)?
+            ),
+        };
+        out(&text)?;
+        Ok(if results.iter().all(|r| r.status == Status::Consistent) {
+            Exit::Ok
+        } else {
+            Exit::Data
+        })
+    };
+    match inner() {
+        Ok(e) | Err(e) => e,
+    }
+}
+
+fn num(d: Decimal) -> String {
+    group_thousands(&d.normalize().to_string())
+}
+
+fn interval_text(i: &Interval, unit: &str, exact: bool) -> String {
+    let approx = if exact { "" } else { "≈ " };
+    let lt = |inclusive: bool| if inclusive { "≤" } else { "<" };
+    match (i.low, i.high) {
+        (Some(l), Some(h)) => format!(
+            "{approx}{} {} x {} {} {unit}",
+            num(l.value),
+            lt(l.inclusive),
+            lt(h.inclusive),
+            num(h.value)
+        ),
+        (Some(l), None) => format!(
+            "x {} {approx}{} {unit}",
+            if l.inclusive { "≥" } else { ">" },
+            num(l.value)
+        ),
+        (None, Some(h)) => format!("x {} {approx}{} {unit}", lt(h.inclusive), num(h.value)),
+        (None, None) => "any value".to_string(),
+    }
+}
+
+/// The allowed interval and published value, in the figure's unit when it is known.
+fn allowed_text(c: &CheckResult) -> (String, String) {
+    let p = &c.check.printed;
+    let in_printed = format!("{} {}", num(c.published), p.unit.text);
+    match &c.converted {
+        Some(conv) => {
+            let same = conv.unit == p.unit.text && conv.exact;
+            let published = if same {
+                in_printed
+            } else {
+                format!(
+                    "{in_printed} = {}{} {}",
+                    if conv.exact { "" } else { "≈ " },
+                    num(conv.published),
+                    conv.unit
+                )
+            };
+            (
+                published,
+                interval_text(&conv.interval, &conv.unit, conv.exact),
+            )
+        }
+        None => (in_printed, interval_text(&c.allowed, &p.unit.text, true)),
+    }
+}
+
+fn verdict(c: &CheckResult) -> String {
+    match &c.missing {
+        Some(m) => format!("{}: {m}", c.status.name()),
+        None => c.status.name().to_string(),
+    }
+}
+
+fn precision_text(c: &CheckResult) -> String {
+    let ch = &c.check;
+    if !ch.relation.uses_precision() {
+        return String::new();
+    }
+    format!(
+        " (precision {} {}, {})",
+        num(ch.precision),
+        ch.printed.unit.text,
+        if ch.precision_given {
+            "given"
+        } else {
+            "from the digits"
+        }
+    )
+}
+
+fn render_text(file: &ClaimsFile, results: &[ClaimResult]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Claims: {}{}\n",
+        file.file,
+        file.publication
+            .as_deref()
+            .map(|p| format!(" — {p}"))
+            .unwrap_or_default()
+    );
+    for r in results {
+        let _ = writeln!(s, "{} — {}", r.claim.id, r.status.name());
+        let _ = writeln!(s, "  wording    {}", r.claim.wording);
+        if let Some(src) = &r.claim.source {
+            let _ = writeln!(s, "  source     {src}");
+        }
+        let n = r.checks.len();
+        for (i, c) in r.checks.iter().enumerate() {
+            let ch = &c.check;
+            let label = if n > 1 {
+                format!("check {}/{n}", i + 1)
+            } else {
+                "check".to_string()
+            };
+            let of = if ch.measure == carbonledger::claims::Measure::Basis {
+                "the activity basis of "
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                s,
+                "  {label:<10} {of}{} {}, {} \"{}\"{}",
+                ch.figure,
+                ch.year,
+                ch.relation.name(),
+                ch.printed.text,
+                precision_text(c)
+            );
+            let (published, allowed) = allowed_text(c);
+            let _ = writeln!(s, "  published  {published}");
+            let _ = writeln!(s, "  allowed    {allowed}");
+            let computed = match &c.computed {
+                Some(v) => format!(
+                    "{} {}{}",
+                    num(v.value),
+                    v.unit,
+                    if v.exact {
+                        ""
+                    } else {
+                        " (a non-terminating division was rounded; see docs/methodology.md)"
+                    }
+                ),
+                None => "—".to_string(),
+            };
+            let _ = writeln!(s, "  computed   {computed}");
+            if let Some((v, u)) = &c.implied_factor {
+                let _ = writeln!(
+                    s,
+                    "  implied    {} {u} (the figure ÷ the activity it was computed from)",
+                    num(*v)
+                );
+            }
+            if let Some(note) = &c.note {
+                let _ = writeln!(s, "  note       {note}");
+            }
+            let _ = writeln!(s, "  verdict    {}", verdict(c));
+        }
+        if let Some(pf) = &r.published_factor {
+            let computed = r
+                .checks
+                .iter()
+                .find_map(|c| c.implied_factor.as_ref())
+                .map(|(v, _)| format!("; computed {}", num(*v)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "  as published {} {} ÷ {} {} {} {} {}{computed}",
+                num(pf.published_value.0),
+                pf.published_value.1,
+                num(pf.published_basis.0),
+                pf.published_basis.1,
+                if pf.exact { "=" } else { "≈" },
+                num(pf.value.round_dp(6)),
+                pf.unit
+            );
+        }
+        s.push('\n');
+    }
+    let count = |st: Status| results.iter().filter(|r| r.status == st).count();
+    let _ = writeln!(
+        s,
+        "{} claim{}: {} consistent, {} inconsistent, {} not computed",
+        results.len(),
+        if results.len() == 1 { "" } else { "s" },
+        count(Status::Consistent),
+        count(Status::Inconsistent),
+        count(Status::NotComputed)
+    );
+    s
+}
+
+fn table(results: &[ClaimResult]) -> Table {
+    let mut t = Table::new(
+        "Claims",
+        &[
+            "claim",
+            "claim_status",
+            "figure",
+            "year",
+            "measure",
+            "relation",
+            "printed",
+            "precision",
+            "precision_unit",
+            "published",
+            "low",
+            "low_inclusive",
+            "high",
+            "high_inclusive",
+            "interval_unit",
+            "interval_exact",
+            "computed",
+            "computed_exact",
+            "implied_factor",
+            "implied_factor_unit",
+            "status",
+            "reason",
+        ],
+    );
+    let yes_no = |b: bool| Cell::Text(if b { "yes" } else { "no" }.into());
+    for r in results {
+        for c in &r.checks {
+            let ch = &c.check;
+            // In the figure's unit once it is known, else in the printed unit.
+            let (published, interval, unit, exact) = match &c.converted {
+                Some(v) => (v.published, v.interval, v.unit.clone(), v.exact),
+                None => (c.published, c.allowed, ch.printed.unit.text.clone(), true),
+            };
+            let end = |b: Option<carbonledger::claims::Bound>| match b {
+                Some(b) => (
+                    Cell::Num(b.value.normalize().to_string()),
+                    yes_no(b.inclusive),
+                ),
+                None => (Cell::Num(String::new()), Cell::Text(String::new())),
+            };
+            let (lo, lo_inc) = end(interval.low);
+            let (hi, hi_inc) = end(interval.high);
+            let (iv, iu) = c
+                .implied_factor
+                .as_ref()
+                .map(|(v, u)| (v.to_string(), u.clone()))
+                .unwrap_or_default();
+            t.push(vec![
+                Cell::Text(r.claim.id.clone()),
+                Cell::Text(r.status.name().into()),
+                Cell::Text(ch.figure.clone()),
+                Cell::Num(ch.year.to_string()),
+                Cell::Text(ch.measure.name().into()),
+                Cell::Text(ch.relation.name().into()),
+                Cell::Text(ch.printed.text.clone()),
+                Cell::Num(ch.precision.normalize().to_string()),
+                Cell::Text(ch.printed.unit.text.clone()),
+                Cell::Num(published.normalize().to_string()),
+                lo,
+                lo_inc,
+                hi,
+                hi_inc,
+                Cell::Text(unit),
+                yes_no(exact),
+                Cell::Num(
+                    c.computed
+                        .as_ref()
+                        .map(|v| v.value.to_string())
+                        .unwrap_or_default(),
+                ),
+                c.computed
+                    .as_ref()
+                    .map_or(Cell::Text(String::new()), |v| yes_no(v.exact)),
+                Cell::Num(iv),
+                Cell::Text(iu),
+                Cell::Text(c.status.name().into()),
+                Cell::Text(
+                    c.missing
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_default(),
+                ),
+            ]);
+        }
+    }
+    t
+}
+
+fn interval_json(i: &Interval, unit: &str, exact: bool) -> Json {
+    let end = |b: Option<carbonledger::claims::Bound>| {
+        b.map_or(
+            Json::Null,
+            |b| json!({"value": b.value.normalize().to_string(), "inclusive": b.inclusive}),
+        )
+    };
+    json!({"low": end(i.low), "high": end(i.high), "unit": unit, "exact": exact})
+}
+
+fn to_json(file: &ClaimsFile, results: &[ClaimResult]) -> Json {
+    let claims: Vec<Json> = results
+        .iter()
+        .map(|r| {
+            let checks: Vec<Json> = r
+                .checks
+                .iter()
+                .map(|c| {
+                    let ch = &c.check;
+                    let p = &ch.printed;
+                    json!({
+                        "figure": ch.figure,
+                        "year": ch.year,
+                        "measure": ch.measure.name(),
+                        "relation": ch.relation.name(),
+                        "printed": p.text,
+                        "precision": {"value": ch.precision.normalize().to_string(), "unit": p.unit.text, "given": ch.precision_given},
+                        "published": {"value": c.published.normalize().to_string(), "unit": p.unit.text},
+                        "allowed": interval_json(&c.allowed, &p.unit.text, true),
+                        "allowed_in_figure_unit": c.converted.as_ref().map_or(Json::Null, |v| interval_json(&v.interval, &v.unit, v.exact)),
+                        "computed": c.computed.as_ref().map_or(Json::Null, |v| json!({"value": v.value.to_string(), "unit": v.unit, "exact": v.exact})),
+                        "implied_factor": c.implied_factor.as_ref().map_or(Json::Null, |(v, u)| json!({"value": v.to_string(), "unit": u})),
+                        "status": c.status.name(),
+                        "reason": c.missing.as_ref().map(|m| m.to_string()),
+                        "note": c.note,
+                        "line": ch.line,
+                    })
+                })
+                .collect();
+            json!({
+                "id": r.claim.id,
+                "wording": r.claim.wording,
+                "source": r.claim.source,
+                "status": r.status.name(),
+                "checks": checks,
+                "published_implied_factor": r.published_factor.as_ref().map_or(Json::Null, |f| json!({"figure": f.figure, "published_value": {"value": f.published_value.0.to_string(), "unit": f.published_value.1}, "published_basis": {"value": f.published_basis.0.to_string(), "unit": f.published_basis.1}, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact})),
+            })
+        })
+        .collect();
+    let count = |st: Status| results.iter().filter(|r| r.status == st).count();
+    json!({
+        "file": file.file.to_string(),
+        "publication": file.publication,
+        "claims": claims,
+        "summary": {
+            "claims": results.len(),
+            "consistent": count(Status::Consistent),
+            "inconsistent": count(Status::Inconsistent),
+            "not_computed": count(Status::NotComputed),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use carbonledger::claims::{FigureSource, Value};
+    use carbonledger::decimal::CalcError;
+    use rust_decimal::dec;
+
+    /// avoided.x 2025 = 8,004 t CO2e from 13,340 MWh.
+    struct Solar;
+    impl FigureSource for Solar {
+        fn knows(&self, name: &str) -> bool {
+            name == "avoided.x"
+        }
+        fn value(&self, name: &str, _: i32) -> Result<Option<Value>, CalcError> {
+            Ok(self.knows(name).then(|| Value {
+                value: dec!(8004),
+                unit: "t CO2e".into(),
+                exact: true,
+            }))
+        }
+        fn basis(&self, name: &str, _: i32) -> Option<Value> {
+            self.knows(name).then(|| Value {
+                value: dec!(13340),
+                unit: "MWh".into(),
+                exact: true,
+            })
+        }
+        fn implied_factor(&self, n: &str, _: i32) -> Result<Option<(Decimal, String)>, CalcError> {
+            Ok(self.knows(n).then(|| (dec!(0.6), "t CO2e/MWh".into())))
+        }
+    }
+
+    #[test]
+    fn text_shows_the_converted_interval_and_both_implied_factors() {
+        let text = "year = 2025\n[[claim]]\nid = \"solar\"\nwording = \"w\"\n[[claim.check]]\nfigure = \"avoided.x\"\nrelation = \"about\"\nprinted = \"约0.8万吨CO₂\"\n[[claim.check]]\nfigure = \"avoided.x\"\nmeasure = \"basis\"\nrelation = \"exact\"\nprinted = \"1,334万千瓦时\"\n";
+        let file = parse_claims(&"claims.toml".into(), text).unwrap();
+        let results = evaluate(&Solar, &file.claims);
+        let out = render_text(&file, &results);
+        for needle in [
+            "solar — consistent",
+            // 0.8万 t at 0.1万 t: 7,500 ≤ x < 8,500 t.
+            "published  0.8 万吨CO₂ = 8,000 t CO2e",
+            "allowed    7,500 ≤ x < 8,500 t CO2e",
+            "computed   8,004 t CO2e",
+            "implied    0.6 t CO2e/MWh",
+            "note       printed as CO2, the figure is CO2e",
+            // 1,334万kWh = 13,340 MWh, ± 5 MWh.
+            "allowed    13,335 ≤ x < 13,345 MWh",
+            // 8,000 / 13,340 = 0.599700149…
+            "as published 8,000 t CO2e ÷ 13,340 MWh ≈ 0.5997 t CO2e/MWh; computed 0.6",
+            "1 claim: 1 consistent, 0 inconsistent, 0 not computed",
+        ] {
+            assert!(out.contains(needle), "missing `{needle}` in\n{out}");
+        }
+    }
+}
