@@ -5,7 +5,7 @@
 mod manifest;
 mod templates;
 
-pub use manifest::{Consolidation, Families, Manifest, YearSelection};
+pub use manifest::{Consolidation, Families, FreightOptions, Manifest, YearSelection};
 pub use templates::{write_templates, TEMPLATES};
 
 use crate::activity::{read_facilities, Facilities};

@@ -217,7 +217,7 @@ impl Totals {
 
 /// The registers, in report order. A register whose files are absent returns an empty report.
 pub fn registers() -> &'static [(&'static str, RegisterFn)] {
-    &[]
+    &[("freight", crate::freight::register)]
 }
 
 #[cfg(test)]
