@@ -538,6 +538,13 @@ fn saf(
     let (lsf_used, base_used) = (used_factor(ed, lsf), used_factor(ed, base));
     // The SAF acts on the fuel's life-cycle emissions (well-to-wheel, without non-CO2 effects).
     let mut steps = Vec::new();
+    if let Some(n) = &ints.rf_note {
+        steps.push(Step {
+            label: "rf".into(),
+            text: n.clone(),
+            factor: None,
+        });
+    }
     let fuel_kg = match &ints.without_rf {
         Some(wo) => {
             let only = Intensities {
@@ -632,7 +639,11 @@ fn saf(
             part("avoided.logistics.saf".into(), t),
             part(cat.to_string(), -t),
             part("logistics.by_mode.air".into(), -t),
-            part("logistics.saf.fossil_equivalent".into(), fossil_t),
+            {
+                let mut c = part("logistics.saf.fossil_equivalent".into(), fossil_t);
+                c.exact = true;
+                c
+            },
         ],
     })
 }
