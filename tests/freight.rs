@@ -430,3 +430,22 @@ fn fixture_mode_shift_prints_as_2471_tonnes() {
     // The SAF legs: 35% HEFA-UCO: 35 × (89 − 13.9) / 89 = 29.53…% ("about 30%").
     assert_eq!(fig(&l, "logistics.saf.reduction").round_dp(2), d("29.53"));
 }
+
+#[test]
+fn the_glec_template_loads_as_a_project_set_once_filled() {
+    // The template ships no values; a project adds its own row (here a test-only value).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates/glec-local");
+    let toml = std::fs::read_to_string(root.join("edition.toml")).unwrap();
+    let csv = std::fs::read_to_string(root.join("factors.csv")).unwrap()
+        + "air.test,500,g CO2e/tkm,CO2e,wtw,-,test-only value\n";
+    let rows = "G,1,2025,2,t,air,BNA,LAX,,,36.12,-86.67,33.94,-118.40,,,,,,,glec:air.test,,,\n";
+    let l = ledger(&project(
+        "radiative_forcing = false",
+        rows,
+        Some(("glec/v3.2", &toml, &csv)),
+    ));
+    clean(&l);
+    // 2 t × (2886.444 + 95) km = 5962.888 tkm × 0.5 kg = 2981.444 kg
+    assert_eq!(fig(&l, "ghg.scope3.cat4"), d("2.981444"));
+    assert!(l.figure("ghg.scope3.cat4.ttw", 2025).unwrap().is_none());
+}
