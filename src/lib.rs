@@ -7,6 +7,7 @@ pub mod diag;
 pub mod export;
 pub mod factors;
 pub mod figures;
+pub mod freight;
 pub mod ingest;
 pub mod ledger;
 pub mod products;

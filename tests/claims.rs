@@ -406,9 +406,12 @@ fn run(args: &[&str]) -> (i32, String, String) {
 }
 
 #[test]
-fn verify_fixture_intensity_is_consistent_and_the_rest_not_computed() {
+fn verify_fixture_every_seed_claim_is_consistent() {
     let (code, out, err) = run(&["verify", FIX, "--format", "json"]);
-    assert_eq!(code, 1, "not every claim is computed yet: {err}");
+    assert_eq!(
+        code, 0,
+        "every seed claim is computed and consistent: {err}"
+    );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let claims = v["claims"].as_array().unwrap();
     assert_eq!(claims.len(), 12);
@@ -425,7 +428,7 @@ fn verify_fixture_intensity_is_consistent_and_the_rest_not_computed() {
         .unwrap()
         .parse()
         .unwrap();
-    assert_eq!(computed.round_dp(2), dec!(-7.01));
+    assert_eq!(computed.round_dp(2), dec!(-7.04));
     // Nothing whose figure is not computed may pass: each is consistent only with a value.
     for c in claims {
         let computed = c["checks"]
@@ -441,22 +444,25 @@ fn verify_fixture_intensity_is_consistent_and_the_rest_not_computed() {
         }
     }
     assert_eq!(v["summary"]["claims"], 12);
+    for c in claims {
+        assert_eq!(c["status"], "consistent", "{}", c["id"]);
+    }
 }
 
 #[test]
 fn verify_text_shows_wording_published_allowed_computed_and_verdict() {
     let (code, out, _) = run(&["verify", FIX]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 0);
     for needle in [
         "intensity — consistent",
         "单位能耗温室气体同比减排 ↓ 7%",
         "published  -7 %",
         "allowed    -7.5 < x ≤ -6.5 %",
-        "computed   -7.0105020807066315 %",
+        "computed   -7.0395187583481934 %",
         "verdict    consistent",
-        "allowed    7,500 ≤ x < 8,500 吨CO₂",
-        "not computed: no input of this project produces the figure",
-        "12 claims: 1 consistent, 0 inconsistent, 11 not computed",
+        "allowed    7,500 ≤ x < 8,500 t CO2e",
+        "implied    0.6096 t CO2e/MWh",
+        "12 claims: 12 consistent, 0 inconsistent, 0 not computed",
     ] {
         assert!(out.contains(needle), "missing `{needle}` in\n{out}");
     }

@@ -111,6 +111,35 @@ impl Default for RenewablesPolicy {
     }
 }
 
+/// Freight options (`[freight]`): how shipments are reported. Absent in older manifests, so
+/// every field has a default; radiative forcing has none on purpose (air freight needs an
+/// explicit choice).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FreightOptions {
+    /// Whether air-freight intensities include non-CO2 radiative forcing. `None` (not written)
+    /// makes every air leg an error: the choice is never implicit.
+    pub radiative_forcing: Option<bool>,
+    /// GHG Protocol scope 3 category of the shipments: 4 (upstream transportation, default)
+    /// or 9 (downstream).
+    pub category: u8,
+    /// The factor set of the default intensities per mode (edition per year from `[years]`).
+    pub intensities: String,
+    /// The set of the ISO 14083 distance rules (air addition, road and sea DAF).
+    pub distance_rules: String,
+}
+
+impl Default for FreightOptions {
+    fn default() -> Self {
+        FreightOptions {
+            radiative_forcing: None,
+            category: 4,
+            intensities: "desnz".into(),
+            distance_rules: "iso-14083".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RoundingToml {
@@ -135,6 +164,8 @@ struct ManifestToml {
     years: BTreeMap<String, YearSelection>,
     #[serde(default)]
     renewables: RenewablesPolicy,
+    #[serde(default)]
+    freight: FreightOptions,
 }
 
 /// A validated manifest.
@@ -158,6 +189,8 @@ pub struct Manifest {
     pub years: BTreeMap<i32, YearSelection>,
     /// Market-based scope 2 and renewables policy.
     pub renewables: RenewablesPolicy,
+    /// Freight options.
+    pub freight: FreightOptions,
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {
@@ -232,6 +265,19 @@ impl Manifest {
                 )),
             }
         }
+        if ![4, 9].contains(&raw.freight.category) {
+            diags.push(
+                Diagnostic::error(
+                    "bad-manifest",
+                    find("category"),
+                    format!(
+                        "[freight] category {} is not a transport category of scope 3",
+                        raw.freight.category
+                    ),
+                )
+                .with_hint("4 (upstream transportation and distribution) or 9 (downstream)"),
+            );
+        }
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -245,6 +291,7 @@ impl Manifest {
             families: raw.factors,
             years: by_year,
             renewables: raw.renewables,
+            freight: raw.freight,
         })
     }
 
@@ -285,6 +332,11 @@ impl Manifest {
                 .iter()
                 .map(|s| ("calorific_values", s.clone())),
         );
+        named.push(("freight.intensities", self.freight.intensities.clone()));
+        named.push((
+            "freight.distance_rules",
+            self.freight.distance_rules.clone(),
+        ));
         if let Some(h) = &self.families.purchased_heat {
             named.push((
                 "purchased_heat",
@@ -294,8 +346,16 @@ impl Manifest {
         for (key, set) in named {
             if !known.contains(&set) {
                 diags.push(
-                    Diagnostic::error("unknown-factor-set", at(&format!("\"{set}")), format!("[factors] {key} names the factor set `{set}`, which is not in the factor library"))
-                        .with_hint(format!("sets available: {}", known.join(", "))),
+                    Diagnostic::error(
+                        "unknown-factor-set",
+                        at(&format!("\"{set}")),
+                        format!(
+                            "{} names the factor set `{set}`, which is not in the factor library",
+                            key.strip_prefix("freight.")
+                                .map_or(format!("[factors] {key}"), |k| format!("[freight] {k}"))
+                        ),
+                    )
+                    .with_hint(format!("sets available: {}", known.join(", "))),
                 );
             }
         }

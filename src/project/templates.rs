@@ -16,6 +16,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("bom.csv", BOM),
     ("product_stages.csv", PRODUCT_STAGES),
     ("claims.toml", CLAIMS),
+    ("shipments.csv", SHIPMENTS),
 ];
 
 const MANIFEST: &str = r#"# carbonledger project manifest.
@@ -71,6 +72,17 @@ ipcc-2006 = "2006"
 ipcc-gwp = "ar5"
 gbt-2589 = "2020"
 gbt-32150 = "2025"
+desnz = "2025"                         # freight intensities (shipments.csv)
+iso-14083 = "2023"                     # freight distance rules
+icao-corsia = "default-values"         # SAF life-cycle values
+
+# Freight (shipments.csv). radiative_forcing has no default: air legs are refused until you
+# choose. true = DESNZ "with RF" air intensities (non-CO2 effects included); false = without
+# (ISO 14083 reports non-CO2 effects separately). The choice is printed with every air leg.
+[freight]
+radiative_forcing = false
+category = 4                           # scope 3 category: 4 (upstream) or 9 (downstream)
+intensities = "desnz"                  # set of the default intensity per mode
 "#;
 
 const FACILITIES: &str = "# The organisational boundary: one row per facility.
@@ -192,6 +204,21 @@ wording = "外购电力同比下降8%"
   relation = "down_by"
   printed = "↓8%"
 "#;
+
+const SHIPMENTS: &str = "# Freight, one row per leg of a shipment (ISO 14083). Required: shipment, leg (1, 2, …),
+# period, mass + mass_unit, mode (air, sea_container, sea_bulk, rail, road, inland_waterway),
+# origin, destination, and either distance + distance_unit (km, mi, nmi) or the coordinates of
+# both ends in decimal degrees (great-circle distance; + 95 km for air, x 1.05 road, x 1.15 sea
+# unless the intensity already includes the adjustment).
+# baseline_mode (+ baseline_distance, or coordinates for air): the mode shift's counterfactual,
+#   reported as avoided.logistics.mode_shift(.<lane>); lane defaults to <baseline>_to_<mode>.
+# saf_share_pct + saf_fuel (air only): percent SAF in the fuel and its cited life-cycle value,
+#   e.g. icao-corsia:hefa.uco. factor: an explicit intensity SET:KEY (see README, Freight).
+# cargo_per_teu + unit: needed when the intensity is per TEU-km.
+shipment,leg,period,mass,mass_unit,mode,origin,destination,distance,distance_unit,origin_lat,origin_lon,destination_lat,destination_lon,baseline_mode,baseline_distance,baseline_distance_unit,lane,saf_share_pct,saf_fuel,factor,cargo_per_teu,cargo_per_teu_unit,note
+S-1,1,2025,12,t,sea_container,Shanghai,Rotterdam,10500,nmi,31.1443,121.8083,52.3086,4.7639,air,,,,,,,,,air counterfactual between the airports
+S-1,2,2025,12,t,road,Rotterdam,Warehouse,105,km,,,,,,,,,,,,,,
+";
 
 /// Writes the templates into `dir` (created if needed). Refuses to overwrite any file.
 pub fn write_templates(dir: &Path) -> std::io::Result<Vec<PathBuf>> {

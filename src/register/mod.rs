@@ -222,6 +222,7 @@ pub fn registers() -> &'static [(&'static str, RegisterFn)] {
     &[
         ("renewables", crate::renewables::register),
         ("abatement", crate::renewables::abatement_register),
+        ("freight", crate::freight::register),
         ("products", crate::products::register),
     ]
 }

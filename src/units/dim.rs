@@ -16,6 +16,8 @@ pub enum DimKind {
     Distance,
     /// Transport activity, mass × distance; base unit kilogram-metre (kg·m).
     MassDistance,
+    /// Container transport activity, twenty-foot equivalent units × distance; base unit TEU·m.
+    TeuDistance,
     /// Standard-coal equivalent (GB/T 2589); base unit kilogram of standard coal (kgce).
     CoalEquivalent,
     /// Mass of one named greenhouse gas (CO2, CH4, N2O, a refrigerant); base unit kg of that gas.
@@ -28,12 +30,13 @@ pub enum DimKind {
 
 impl DimKind {
     /// Every dimension, in a stable order.
-    pub const ALL: [DimKind; 9] = [
+    pub const ALL: [DimKind; 10] = [
         DimKind::Energy,
         DimKind::Mass,
         DimKind::Volume,
         DimKind::Distance,
         DimKind::MassDistance,
+        DimKind::TeuDistance,
         DimKind::CoalEquivalent,
         DimKind::GasMass,
         DimKind::Co2e,
@@ -48,6 +51,7 @@ impl DimKind {
             DimKind::Volume => "volume",
             DimKind::Distance => "distance",
             DimKind::MassDistance => "mass × distance",
+            DimKind::TeuDistance => "TEU × distance",
             DimKind::CoalEquivalent => "standard-coal equivalent",
             DimKind::GasMass => "mass of a gas",
             DimKind::Co2e => "CO2-equivalent",
@@ -63,6 +67,7 @@ impl DimKind {
             DimKind::Volume => "m3",
             DimKind::Distance => "m",
             DimKind::MassDistance => "kg·m",
+            DimKind::TeuDistance => "TEU·m",
             DimKind::CoalEquivalent => "kgce",
             DimKind::Co2e => "kg CO2e",
             DimKind::Ratio => "1",
@@ -102,6 +107,8 @@ dims! {
     Distance => Distance;
     /// Mass × distance (kg·m); tonne-km is 10^6 of these.
     MassDistance => MassDistance;
+    /// TEU × distance (TEU·m); TEU-km is 10^3 of these.
+    TeuDistance => TeuDistance;
     /// Standard-coal equivalent (kgce).
     CoalEquivalent => CoalEquivalent;
     /// Mass of a named gas (kg). The gas itself is data carried beside the quantity.

@@ -9,7 +9,7 @@
 
 use super::dim::{
     Co2e, CoalEquivalent, Dim, DimKind, Distance, Energy, GasMass, Mass, MassDistance, Ratio,
-    Volume,
+    TeuDistance, Volume,
 };
 use super::qty::Unit;
 use rust_decimal::{dec, Decimal};
@@ -69,6 +69,8 @@ unit_consts! {
     KM: Distance = "km", dec!(1000);
     /// tonne-kilometre
     TKM: MassDistance = "tkm", dec!(1000000);
+    /// TEU-kilometre
+    TEUKM: TeuDistance = "TEUkm", dec!(1000);
     /// kilogram of standard coal equivalent
     KGCE: CoalEquivalent = "kgce", dec!(1);
     /// tonne of standard coal equivalent
@@ -126,6 +128,8 @@ pub static UNITS: &[UnitDef] = &[
     // transport activity, base kg·m
     UnitDef { symbol: "tkm", kind: DimKind::MassDistance, scale: dec!(1000000), aliases: &["t·km", "t-km", "t km", "吨公里", "tonne-km"], source: "1 t × 1 km" },
     UnitDef { symbol: "kgkm", kind: DimKind::MassDistance, scale: dec!(1000), aliases: &["kg·km", "kg-km"], source: "1 kg × 1 km" },
+    // container transport activity, base TEU·m (a per-TEU-km intensity needs a cargo mass per TEU to meet tkm)
+    UnitDef { symbol: "TEUkm", kind: DimKind::TeuDistance, scale: dec!(1000), aliases: &["TEU·km", "TEU-km", "TEU km"], source: "1 twenty-foot equivalent unit × 1 km" },
     // standard-coal equivalent, base kgce (GB/T 2589: 1 kgce has a net calorific value of 29307 kJ)
     UnitDef { symbol: "kgce", kind: DimKind::CoalEquivalent, scale: dec!(1), aliases: &["千克标准煤", "千克标煤", "kg ce"], source: "GB/T 2589-2020: kilogram of standard coal equivalent" },
     UnitDef { symbol: "tce", kind: DimKind::CoalEquivalent, scale: dec!(1000), aliases: &["吨标准煤", "吨标煤", "t ce"], source: "1000 kgce" },

@@ -1,0 +1,664 @@
+//! One leg → its register entries: transport activity (tonne-km, exact), emissions per life-cycle
+//! stage, the mode-shift counterfactual and the SAF reduction, each with its trace. Factors are
+//! resolved here (through `intensity` and `distance`); the arithmetic is exact, with the one
+//! division of the SAF ratio (and of a per-TEU conversion) flagged when it does not terminate.
+
+use super::distance::{leg_distance, DistanceSource, LegDistance};
+use super::intensity::{resolve, used_factor, Basis, Intensities, Intensity, PerActivity, Request};
+use super::mode::Mode;
+use super::shipments::Leg;
+use crate::calc::{show, ResolveError, ResolveOptions, Resolver, Step};
+use crate::decimal::{self, CalcError};
+use crate::factors::FactorRef;
+use crate::project::Project;
+use crate::register::{Contribution, Entry};
+use crate::units::{DimKind, Mass, MassDistance, Qty, TeuDistance};
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// A failed leg: the code, message, hint and the column to blame.
+pub type LegError = ResolveError;
+
+fn calc_err(e: CalcError) -> LegError {
+    ResolveError {
+        code: "overflow",
+        message: e.to_string(),
+        hint: "check the row's quantities".into(),
+        column: "mass",
+    }
+}
+
+const KG_PER_T: Decimal = Decimal::ONE_THOUSAND;
+
+fn tkm_text(q: Qty<MassDistance>) -> String {
+    show(q.base(), Decimal::from(1_000_000), "tkm")
+}
+
+fn t_text(kg: Decimal) -> String {
+    show(kg, KG_PER_T, "t CO2e")
+}
+
+fn to_t(kg: Decimal) -> Result<Decimal, LegError> {
+    // Dividing by 1000 always terminates.
+    Ok(decimal::div(kg, KG_PER_T).map_err(calc_err)?.value)
+}
+
+/// Emissions (kg CO2e) of `activity` at `intensity`, with the step that shows it.
+fn apply(
+    label: &str,
+    activity: Qty<MassDistance>,
+    cargo_per_teu: Option<Qty<Mass>>,
+    i: &Intensity,
+    steps: &mut Vec<Step>,
+) -> Result<(Decimal, bool), LegError> {
+    match i.per {
+        PerActivity::MassDistance(f) => {
+            let out = activity.apply(f).map_err(calc_err)?;
+            steps.push(Step {
+                label: label.to_string(),
+                text: format!(
+                    "{} × {} = {} {} = {}",
+                    tkm_text(activity),
+                    i.used.reference,
+                    i.used.value,
+                    i.used.unit,
+                    t_text(out.qty.base())
+                ),
+                factor: Some(i.used.clone()),
+            });
+            Ok((out.qty.base(), out.exact))
+        }
+        PerActivity::TeuDistance(f) => {
+            let Some(cargo) = cargo_per_teu else {
+                return Err(ResolveError {
+                    code: "teu-intensity-needs-cargo-mass",
+                    message: format!(
+                        "{} is per TEU-km but the leg is mass × distance (tkm); refusing to guess a cargo mass per TEU",
+                        i.used.reference
+                    ),
+                    hint: "give cargo_per_teu and cargo_per_teu_unit (e.g. 10 t) for this leg, or use a per-tkm intensity".into(),
+                    column: "cargo_per_teu",
+                });
+            };
+            // TEU·m = kg·m ÷ kg per TEU: a division, flagged when it does not terminate.
+            let q = decimal::div(activity.base(), cargo.base()).map_err(calc_err)?;
+            let teu = Qty::<TeuDistance>::from_base(q.rounded(decimal::LINE_DP));
+            let out = teu.apply(f).map_err(calc_err)?;
+            steps.push(Step {
+                label: label.to_string(),
+                text: format!(
+                    "{} ÷ {} cargo per TEU = {} × {} = {} {} = {}",
+                    tkm_text(activity),
+                    show(cargo.base(), KG_PER_T, "t"),
+                    show(teu.base(), Decimal::ONE_THOUSAND, "TEU-km"),
+                    i.used.reference,
+                    i.used.value,
+                    i.used.unit,
+                    t_text(out.qty.base())
+                ),
+                factor: Some(i.used.clone()),
+            });
+            Ok((out.qty.base(), out.exact && q.exact))
+        }
+    }
+}
+
+/// Well-to-wheel emissions of an activity: (ttw or wtw kg, wtt kg if separate, exact).
+fn emissions(
+    activity: Qty<MassDistance>,
+    cargo: Option<Qty<Mass>>,
+    ints: &Intensities,
+    prefix: &str,
+    steps: &mut Vec<Step>,
+) -> Result<(Decimal, Option<Decimal>, bool), LegError> {
+    let main_label = format!("{prefix}{}", ints.main.basis.name());
+    let (main, e1) = apply(&main_label, activity, cargo, &ints.main, steps)?;
+    let (wtt, e2) = match &ints.wtt {
+        Some(w) => {
+            let (v, e) = apply(&format!("{prefix}wtt"), activity, cargo, w, steps)?;
+            (Some(v), e)
+        }
+        None => (None, true),
+    };
+    Ok((main, wtt, e1 && e2))
+}
+
+fn distance_source(
+    given: Option<(Decimal, crate::units::AnyUnit)>,
+    leg: &Leg,
+) -> Option<DistanceSource> {
+    match (given, leg.ends) {
+        (Some((v, u)), _) => Some(DistanceSource::Given(v, u)),
+        (None, Some((a, b))) => Some(DistanceSource::Ends(a, b)),
+        (None, None) => None,
+    }
+}
+
+/// What the register needs to calculate legs.
+#[derive(Clone, Copy)]
+pub struct LegContext<'a> {
+    /// The project.
+    pub project: &'a Project,
+    /// Refuse fallbacks.
+    pub strict: bool,
+    /// The input file as shown.
+    pub file: &'a Arc<str>,
+}
+
+fn default_ref(project: &Project, mode: Mode) -> Result<FactorRef, LegError> {
+    let set = &project.manifest.freight.intensities;
+    let key = mode.default_key().ok_or_else(|| ResolveError {
+        code: "no-default-intensity",
+        message: format!("the built-in freight rows have no default intensity for {mode}"),
+        hint: "name an intensity in the `factor` column, e.g. from a project-local set (see README, Freight)".into(),
+        column: "mode",
+    })?;
+    Ok(FactorRef {
+        set: set.clone(),
+        edition: None,
+        key: key.to_string(),
+    })
+}
+
+/// The entries of one leg: the leg itself, then its mode shift and its SAF reduction when it
+/// has them. The caller names figures with `category` (4 or 9).
+pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>, LegError> {
+    let project = cx.project;
+    let options = &project.manifest.freight;
+    let year = leg.period.year();
+    let cat = format!("ghg.scope3.cat{}", options.category);
+    let mode = leg.mode;
+    let reference = match &leg.factor {
+        Some(r) => r.clone(),
+        None => default_ref(project, mode)?,
+    };
+    let ints = resolve(
+        project,
+        cx.strict,
+        Request {
+            year,
+            reference: &reference,
+            air: mode == Mode::Air,
+            radiative_forcing: options.radiative_forcing,
+        },
+    )?;
+    let mass_unit = leg.mass.1.typed::<Mass>().map_err(|e| ResolveError {
+        code: "wrong-dimension",
+        message: e.to_string(),
+        hint: "a mass unit".into(),
+        column: "mass_unit",
+    })?;
+    let mass = Qty::new(leg.mass.0, mass_unit).map_err(calc_err)?;
+    let cargo = match leg.cargo_per_teu {
+        Some((v, u)) => Some(
+            Qty::new(
+                v,
+                u.typed::<Mass>().map_err(|e| ResolveError {
+                    code: "wrong-dimension",
+                    message: e.to_string(),
+                    hint: "a mass unit".into(),
+                    column: "cargo_per_teu_unit",
+                })?,
+            )
+            .map_err(calc_err)?,
+        ),
+        None => None,
+    };
+    let Some(source) = distance_source(leg.distance, leg) else {
+        return Err(ResolveError {
+            code: "no-distance",
+            message: "the leg has neither a distance nor coordinates".into(),
+            hint: "give distance and distance_unit".into(),
+            column: "distance",
+        });
+    };
+    let LegDistance {
+        distance,
+        steps: dsteps,
+    } = leg_distance(
+        project,
+        cx.strict,
+        year,
+        mode,
+        source,
+        ints.main.daf_included,
+        "distance",
+    )?;
+    let mut steps = vec![Step {
+        label: "activity".into(),
+        text: format!(
+            "{} {} by {mode}, {} → {}",
+            leg.mass.0, leg.mass.1.symbol, leg.origin, leg.destination
+        ),
+        factor: None,
+    }];
+    steps.extend(dsteps);
+    let tkm_q = mass.times_distance(distance).map_err(calc_err)?;
+    steps.push(Step {
+        label: "tkm".into(),
+        text: format!(
+            "{} × {} = {}",
+            show(mass.base(), KG_PER_T, "t"),
+            show(distance.base(), Decimal::ONE_THOUSAND, "km"),
+            tkm_text(tkm_q)
+        ),
+        factor: None,
+    });
+    if let Some(n) = &ints.rf_note {
+        steps.push(Step {
+            label: "rf".into(),
+            text: n.clone(),
+            factor: None,
+        });
+    }
+    for f in &ints.fallbacks {
+        steps.push(Step {
+            label: "fallback".into(),
+            text: f.clone(),
+            factor: None,
+        });
+    }
+    let (main_kg, wtt_kg, exact) = emissions(tkm_q, cargo, &ints, "", &mut steps)?;
+    let wtw_kg = decimal::add(main_kg, wtt_kg.unwrap_or_default()).map_err(calc_err)?;
+    if wtt_kg.is_some() {
+        steps.push(Step {
+            label: "wtw".into(),
+            text: format!("ttw + wtt = {}", t_text(wtw_kg)),
+            factor: None,
+        });
+    } else if ints.main.basis == Basis::Ttw {
+        steps.push(Step {
+            label: "wtw".into(),
+            text: "the set gives no well-to-tank row for this intensity: tank-to-wheel only".into(),
+            factor: None,
+        });
+    }
+    if !exact {
+        steps.push(Step {
+            label: "precision".into(),
+            text: "a division did not terminate: rounded once to 9 decimal places of kg".into(),
+            factor: None,
+        });
+    }
+    let tkm = decimal::div(tkm_q.base(), Decimal::from(1_000_000))
+        .map_err(calc_err)?
+        .value;
+    let wtw_t = to_t(wtw_kg)?;
+    let with_basis = |name: String, v: Decimal| {
+        let mut c = Contribution::new(name, year, v, "t CO2e").with_basis(tkm, "tkm");
+        c.exact = exact;
+        c
+    };
+    let mut parts = vec![with_basis(cat.clone(), wtw_t)];
+    match ints.main.basis {
+        Basis::Ttw => parts.push(with_basis(format!("{cat}.ttw"), to_t(main_kg)?)),
+        Basis::Wtw | Basis::Wtt => {}
+    }
+    if let Some(w) = wtt_kg {
+        parts.push(with_basis(format!("{cat}.wtt"), to_t(w)?));
+    }
+    parts.push(Contribution::new("logistics.tkm", year, tkm, "tkm"));
+    parts.push(Contribution::new(
+        format!("logistics.tkm.{mode}"),
+        year,
+        tkm,
+        "tkm",
+    ));
+    parts.push(with_basis(format!("logistics.by_mode.{mode}"), wtw_t));
+    let what = format!(
+        "shipment {} leg {} ({}), {mode} {} → {}",
+        leg.shipment, leg.leg, leg.period, leg.origin, leg.destination
+    );
+    let mut entries = vec![Entry {
+        file: Arc::clone(cx.file),
+        line,
+        what: what.clone(),
+        steps,
+        parts,
+    }];
+    if let Some(b) = &leg.baseline {
+        entries.push(mode_shift(
+            cx, line, leg, b, tkm_q, cargo, wtw_kg, exact, &what,
+        )?);
+    }
+    if let Some(s) = &leg.saf {
+        entries.push(saf(
+            cx, line, leg, s, tkm_q, cargo, &ints, wtw_kg, &what, &cat,
+        )?);
+    }
+    Ok(entries)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn mode_shift(
+    cx: LegContext<'_>,
+    line: u64,
+    leg: &Leg,
+    b: &super::shipments::Baseline,
+    actual_tkm: Qty<MassDistance>,
+    cargo: Option<Qty<Mass>>,
+    actual_kg: Decimal,
+    actual_exact: bool,
+    what: &str,
+) -> Result<Entry, LegError> {
+    let project = cx.project;
+    let year = leg.period.year();
+    let reference = default_ref(project, b.mode)?;
+    let ints = resolve(
+        project,
+        cx.strict,
+        Request {
+            year,
+            reference: &reference,
+            air: b.mode == Mode::Air,
+            radiative_forcing: project.manifest.freight.radiative_forcing,
+        },
+    )
+    .map_err(|mut e| {
+        e.column = "baseline_mode";
+        e
+    })?;
+    let Some(source) = distance_source(b.distance, leg) else {
+        return Err(ResolveError {
+            code: "no-baseline-distance",
+            message: format!("the {} counterfactual has no distance", b.mode),
+            hint:
+                "give baseline_distance and baseline_distance_unit, or the coordinates of both ends"
+                    .into(),
+            column: "baseline_distance",
+        });
+    };
+    let LegDistance {
+        distance,
+        steps: dsteps,
+    } = leg_distance(
+        project,
+        cx.strict,
+        year,
+        b.mode,
+        source,
+        ints.main.daf_included,
+        "baseline",
+    )
+    .map_err(|mut e| {
+        e.column = "baseline_distance";
+        e
+    })?;
+    let mass = {
+        let u = leg.mass.1.typed::<Mass>().map_err(|e| ResolveError {
+            code: "wrong-dimension",
+            message: e.to_string(),
+            hint: "a mass unit".into(),
+            column: "mass_unit",
+        })?;
+        Qty::new(leg.mass.0, u).map_err(calc_err)?
+    };
+    let mut steps = vec![Step {
+        label: "shift".into(),
+        text: format!(
+            "counterfactual: the same {} by {} instead of {}",
+            show(mass.base(), KG_PER_T, "t"),
+            b.mode,
+            leg.mode
+        ),
+        factor: None,
+    }];
+    steps.extend(dsteps);
+    let cf_tkm: Qty<MassDistance> = mass.times_distance(distance).map_err(calc_err)?;
+    steps.push(Step {
+        label: "tkm".into(),
+        text: format!(
+            "{} × {} = {}",
+            show(mass.base(), KG_PER_T, "t"),
+            show(distance.base(), Decimal::ONE_THOUSAND, "km"),
+            tkm_text(cf_tkm)
+        ),
+        factor: None,
+    });
+    if let Some(n) = &ints.rf_note {
+        steps.push(Step {
+            label: "rf".into(),
+            text: n.clone(),
+            factor: None,
+        });
+    }
+    let (m, w, exact) = emissions(cf_tkm, cargo, &ints, "", &mut steps)?;
+    let cf_kg = decimal::add(m, w.unwrap_or_default()).map_err(calc_err)?;
+    let avoided_kg = decimal::sub(cf_kg, actual_kg).map_err(calc_err)?;
+    steps.push(Step {
+        label: "avoided".into(),
+        text: format!(
+            "counterfactual {} − actual {} = {}",
+            t_text(cf_kg),
+            t_text(actual_kg),
+            t_text(avoided_kg)
+        ),
+        factor: None,
+    });
+    let t = to_t(avoided_kg)?;
+    let tkm = decimal::div(actual_tkm.base(), Decimal::from(1_000_000))
+        .map_err(calc_err)?
+        .value;
+    let part = |name: String| {
+        let mut c = Contribution::new(name, year, t, "t CO2e").with_basis(tkm, "tkm");
+        c.exact = exact && actual_exact;
+        c
+    };
+    Ok(Entry {
+        file: Arc::clone(cx.file),
+        line,
+        what: format!("{what}: mode shift from {} (lane {})", b.mode, b.lane),
+        steps,
+        parts: vec![
+            part("avoided.logistics.mode_shift".into()),
+            part(format!("avoided.logistics.mode_shift.{}", b.lane)),
+        ],
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn saf(
+    cx: LegContext<'_>,
+    line: u64,
+    leg: &Leg,
+    s: &super::shipments::Saf,
+    tkm_q: Qty<MassDistance>,
+    cargo: Option<Qty<Mass>>,
+    ints: &Intensities,
+    all_fossil_kg: Decimal,
+    what: &str,
+    cat: &str,
+) -> Result<Entry, LegError> {
+    let project = cx.project;
+    let year = leg.period.year();
+    let column = "saf_fuel";
+    let fail = |code: &'static str, message: String, hint: &str| ResolveError {
+        code,
+        message,
+        hint: hint.to_string(),
+        column,
+    };
+    let r = &s.fuel;
+    let mut fallbacks = Vec::new();
+    let ed = match &r.edition {
+        Some(e) => project.library.edition(&r.set, e).ok_or_else(|| {
+            fail(
+                "unknown-edition",
+                format!("{}@{e} is not in the factor library", r.set),
+                "see `carbonledger factors list`",
+            )
+        })?,
+        None => Resolver::new(project, ResolveOptions { strict: cx.strict })
+            .edition_for(&r.set, year, &mut fallbacks)
+            .map_err(|mut e| {
+                e.column = column;
+                e
+            })?,
+    };
+    let lsf = ed.factors.get(&r.key).ok_or_else(|| {
+        fail(
+            "unknown-factor",
+            format!(
+                "{}@{}:{} is not in the factor library",
+                ed.set, ed.edition, r.key
+            ),
+            "see `carbonledger factors show icao-corsia@default-values`",
+        )
+    })?;
+    let base = ed.factors.get("fossil_jet.baseline").ok_or_else(|| {
+        fail(
+            "unknown-factor",
+            format!(
+                "{}@{} has no `fossil_jet.baseline` row to compare the SAF with",
+                ed.set, ed.edition
+            ),
+            "a SAF set needs the fossil jet fuel baseline in the same edition",
+        )
+    })?;
+    if lsf.unit_text != base.unit_text
+        || lsf.unit.num.kind != DimKind::Co2e
+        || lsf.unit.den.kind != DimKind::Energy
+    {
+        return Err(fail(
+            "wrong-dimension",
+            format!(
+                "{} ({}) and the baseline ({}) must both be CO2e per energy in one unit",
+                lsf.key, lsf.unit_text, base.unit_text
+            ),
+            "e.g. `g CO2e/MJ`",
+        ));
+    }
+    if base.value <= Decimal::ZERO {
+        return Err(fail(
+            "bad-factor",
+            "the fossil baseline is not positive".into(),
+            "check the SAF set",
+        ));
+    }
+    let (lsf_used, base_used) = (used_factor(ed, lsf), used_factor(ed, base));
+    // The SAF acts on the fuel's life-cycle emissions (well-to-wheel, without non-CO2 effects).
+    let mut steps = Vec::new();
+    if let Some(n) = &ints.rf_note {
+        steps.push(Step {
+            label: "rf".into(),
+            text: n.clone(),
+            factor: None,
+        });
+    }
+    let fuel_kg = match &ints.without_rf {
+        Some(wo) => {
+            let only = Intensities {
+                main: wo.clone(),
+                wtt: ints.wtt.clone(),
+                without_rf: None,
+                fallbacks: vec![],
+                rf_note: None,
+            };
+            steps.push(Step {
+                label: "basis".into(),
+                text: "SAF reduces the fuel's life-cycle emissions, not the radiative-forcing uplift: the without-RF intensity is the basis".into(),
+                factor: None,
+            });
+            let (m, w, _) = emissions(tkm_q, cargo, &only, "fossil ", &mut steps)?;
+            decimal::add(m, w.unwrap_or_default()).map_err(calc_err)?
+        }
+        None => {
+            steps.push(Step {
+                label: "basis".into(),
+                text: format!(
+                    "all-fossil well-to-wheel emissions of the leg {}",
+                    t_text(all_fossil_kg)
+                ),
+                factor: None,
+            });
+            all_fossil_kg
+        }
+    };
+    let saving = decimal::sub(base.value, lsf.value).map_err(calc_err)?;
+    let num = decimal::mul(
+        decimal::mul(fuel_kg, s.share_pct).map_err(calc_err)?,
+        saving,
+    )
+    .map_err(calc_err)?;
+    let den = decimal::mul(Decimal::ONE_HUNDRED, base.value).map_err(calc_err)?;
+    let q = decimal::div(num, den).map_err(calc_err)?;
+    let avoided_kg = q.rounded(decimal::LINE_DP);
+    for f in fallbacks {
+        steps.push(Step {
+            label: "fallback".into(),
+            text: f,
+            factor: None,
+        });
+    }
+    steps.push(Step {
+        label: "saf".into(),
+        text: format!(
+            "SAF {}% of the fuel: {} = {} {}",
+            s.share_pct, lsf_used.reference, lsf.value, lsf.unit_text
+        ),
+        factor: Some(lsf_used),
+    });
+    steps.push(Step {
+        label: "fossil".into(),
+        text: format!(
+            "fossil jet baseline {} = {} {}",
+            base_used.reference, base.value, base.unit_text
+        ),
+        factor: Some(base_used),
+    });
+    steps.push(Step {
+        label: "avoided".into(),
+        text: format!(
+            "{} × {}% × ({} − {}) ÷ {} = {}{}",
+            t_text(fuel_kg),
+            s.share_pct,
+            base.value,
+            lsf.value,
+            base.value,
+            t_text(avoided_kg),
+            if q.exact { "" } else { " (the division by the baseline did not terminate: rounded once to 9 decimal places of kg)" }
+        ),
+        factor: None,
+    });
+    let t = to_t(avoided_kg)?;
+    let fossil_t = to_t(all_fossil_kg)?;
+    let tkm = decimal::div(tkm_q.base(), Decimal::from(1_000_000))
+        .map_err(calc_err)?
+        .value;
+    let part = |name: String, v: Decimal| {
+        let mut c = Contribution::new(name, year, v, "t CO2e").with_basis(tkm, "tkm");
+        c.exact = q.exact;
+        c
+    };
+    Ok(Entry {
+        file: Arc::clone(cx.file),
+        line,
+        what: format!("{what}: SAF life-cycle reduction (its own line, deducted from {cat})"),
+        steps,
+        parts: vec![
+            part("avoided.logistics.saf".into(), t),
+            part(cat.to_string(), -t),
+            part("logistics.by_mode.air".into(), -t),
+            {
+                let mut c = part("logistics.saf.fossil_equivalent".into(), fossil_t);
+                c.exact = true;
+                c
+            },
+        ],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::{Distance, KM, T};
+
+    #[test]
+    fn tonne_km_is_exact() {
+        // 12.5 t × 8,000.125 km = 100,001.5625 tkm
+        let m = Qty::<Mass>::new("12.5".parse().unwrap(), T).unwrap();
+        let d = Qty::<Distance>::new("8000.125".parse().unwrap(), KM).unwrap();
+        let q = m.times_distance(d).unwrap();
+        assert_eq!(tkm_text(q), "100001.5625 tkm");
+    }
+}

@@ -1,0 +1,201 @@
+//! Freight emissions per ISO 14083: the `freight` register over `shipments.csv`.
+//!
+//! The pipeline, one stage per module: a row becomes a validated leg (`shipments`); its
+//! distance is given or comes from the great-circle distance of its ends (`geodesy`, the one
+//! declared floating-point boundary) with the mode's ISO 14083 rule (`distance`); its
+//! intensities are resolved from the factor library with the manifest's radiative-forcing
+//! choice (`intensity`); and the leg becomes register entries — tonne-km, emissions by
+//! life-cycle stage, the mode-shift counterfactual, the SAF reduction (`leg`).
+//!
+//! Figures (with category 9 instead of 4 when the manifest says so):
+//! `ghg.scope3.cat4` (well-to-wheel, net of SAF), `ghg.scope3.cat4.ttw`, `ghg.scope3.cat4.wtt`,
+//! `logistics.tkm`, `logistics.tkm.<mode>`, `logistics.by_mode.<mode>`,
+//! `avoided.logistics.mode_shift`, `avoided.logistics.mode_shift.<lane>`,
+//! `avoided.logistics.saf`, `logistics.saf.fossil_equivalent`, `logistics.saf.reduction` (%).
+
+pub mod distance;
+pub mod geodesy;
+pub mod intensity;
+pub mod leg;
+pub mod mode;
+pub mod shipments;
+
+pub use leg::{calculate, LegContext};
+pub use mode::Mode;
+pub use shipments::{parse_leg, Leg, COLUMNS};
+
+use crate::calc::FileStats;
+use crate::diag::Diagnostic;
+use crate::ingest::read_table;
+use crate::project::Project;
+use crate::register::{Context, Derived, Entry, Report};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// The input file of this register.
+pub const FILE: &str = "shipments.csv";
+
+/// The `freight` register: reads `shipments.csv` (absent → empty report) and sends one entry
+/// per leg, plus one per mode shift and one per SAF reduction.
+pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
+    let mut report = Report::default();
+    let project = ctx.project;
+    let path = project.path(FILE);
+    let Ok(f) = std::fs::File::open(&path) else {
+        return report;
+    };
+    let file: Arc<str> = project.shown(FILE);
+    let mut stats = FileStats {
+        file: file.to_string(),
+        present: true,
+        ..FileStats::default()
+    };
+    let years = project.manifest.reporting_years.clone();
+    let cat = format!("ghg.scope3.cat{}", project.manifest.freight.category);
+    let cx = LegContext {
+        project,
+        strict: ctx.strict,
+        file: &file,
+    };
+    let mut seen: BTreeMap<(String, u32), u64> = BTreeMap::new();
+    let mut modes = BTreeSet::new();
+    let mut lanes = BTreeSet::new();
+    let mut any_saf = false;
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let read = read_table(&file, std::io::BufReader::new(f), COLUMNS, |row| {
+        stats.read += 1;
+        let reject = |stats: &mut FileStats| {
+            stats.rejected += 1;
+            match shipments::readable_mass(row) {
+                Some((v, u)) => {
+                    let e = stats.rejected_quantity.entry(u.to_string()).or_default();
+                    *e = e.checked_add(v).unwrap_or(*e);
+                }
+                None => stats.rejected_unreadable += 1,
+            }
+        };
+        if row.is_ragged() {
+            diags.push(
+                Diagnostic::error("wrong-field-count", row.span(), "wrong number of fields")
+                    .with_source(row.text()),
+            );
+            reject(&mut stats);
+            return;
+        }
+        let leg = match parse_leg(row, &years) {
+            Ok(l) => l,
+            Err(mut d) => {
+                diags.append(&mut d);
+                reject(&mut stats);
+                return;
+            }
+        };
+        let id = (leg.shipment.clone(), leg.leg);
+        if let Some(first) = seen.get(&id) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-row",
+                    row.span_of(shipments::col("leg")),
+                    format!(
+                        "shipment {} leg {} appears twice (first on line {first})",
+                        leg.shipment, leg.leg
+                    ),
+                )
+                .with_hint("one row per leg: number the legs of a shipment 1, 2, 3, …")
+                .with_source(row.text()),
+            );
+            reject(&mut stats);
+            return;
+        }
+        seen.insert(id, row.line());
+        match calculate(cx, row.line(), &leg) {
+            Ok(entries) => {
+                stats.used += 1;
+                modes.insert(leg.mode);
+                if let Some(b) = &leg.baseline {
+                    lanes.insert(b.lane.clone());
+                }
+                any_saf |= leg.saf.is_some();
+                for e in entries {
+                    sink(e);
+                }
+            }
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(e.code, row.span_of(shipments::col(e.column)), e.message)
+                        .with_hint(e.hint)
+                        .with_source(row.text()),
+                );
+                reject(&mut stats);
+            }
+        }
+    });
+    if let Err(mut d) = read {
+        diags.append(&mut d);
+    }
+    report.diagnostics = diags;
+    report.files.push(stats);
+    report.names = names(&cat, &modes, &lanes, any_saf);
+    if any_saf {
+        report.derived.insert(
+            "logistics.saf.reduction".into(),
+            Derived::Ratio {
+                numerator: "avoided.logistics.saf".into(),
+                denominator: "logistics.saf.fossil_equivalent".into(),
+                scale: Decimal::ONE_HUNDRED,
+                unit: "%",
+            },
+        );
+    }
+    report
+}
+
+fn names(cat: &str, modes: &BTreeSet<Mode>, lanes: &BTreeSet<String>, saf: bool) -> Vec<String> {
+    let mut v = vec![
+        cat.to_string(),
+        format!("{cat}.ttw"),
+        format!("{cat}.wtt"),
+        "logistics.tkm".to_string(),
+    ];
+    v.extend(modes.iter().map(|m| format!("logistics.tkm.{m}")));
+    v.extend(modes.iter().map(|m| format!("logistics.by_mode.{m}")));
+    if !lanes.is_empty() {
+        v.push("avoided.logistics.mode_shift".into());
+        v.extend(
+            lanes
+                .iter()
+                .map(|l| format!("avoided.logistics.mode_shift.{l}")),
+        );
+    }
+    if saf {
+        v.extend([
+            "avoided.logistics.saf".into(),
+            "logistics.saf.fossil_equivalent".into(),
+            "logistics.saf.reduction".into(),
+        ]);
+    }
+    v
+}
+
+/// What every report that includes air freight must say about radiative forcing, or `None`
+/// when the project ships nothing by air (for `compute` and exports to print).
+pub fn radiative_forcing_note(project: &Project) -> Option<String> {
+    let f = std::fs::File::open(project.path(FILE)).ok()?;
+    let mut air = false;
+    let _ = read_table(
+        &project.shown(FILE),
+        std::io::BufReader::new(f),
+        COLUMNS,
+        |row| {
+            let mode = Mode::parse(row.get(shipments::col("mode")));
+            let base = Mode::parse(row.get(shipments::col("baseline_mode")));
+            air |= mode == Some(Mode::Air) || base == Some(Mode::Air);
+        },
+    );
+    air.then(|| match project.manifest.freight.radiative_forcing {
+        Some(true) => "Air freight: radiative forcing INCLUDED (carbonledger.toml [freight] radiative_forcing = true; DESNZ 'with RF' intensities)".to_string(),
+        Some(false) => "Air freight: radiative forcing EXCLUDED (carbonledger.toml [freight] radiative_forcing = false; DESNZ 'without RF' intensities, as ISO 14083 reports non-CO2 effects separately)".to_string(),
+        None => "Air freight: radiative forcing NOT CHOSEN — air legs are rejected until carbonledger.toml [freight] sets radiative_forcing".to_string(),
+    })
+}

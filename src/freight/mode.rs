@@ -1,0 +1,110 @@
+//! Transport modes: the names accepted in `shipments.csv`, the figure-name form of each, and
+//! the key of its default intensity in the freight factor set. No numbers live here.
+
+use std::fmt;
+
+/// A transport mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    /// Air freight (dedicated freighter or belly).
+    Air,
+    /// Deep-sea container ship.
+    SeaContainer,
+    /// Bulk carrier.
+    SeaBulk,
+    /// Freight train.
+    Rail,
+    /// Road (heavy goods vehicle).
+    Road,
+    /// Inland waterway barge.
+    InlandWaterway,
+}
+
+impl Mode {
+    /// Every mode, in report order.
+    pub const ALL: [Mode; 6] = [
+        Mode::Air,
+        Mode::SeaContainer,
+        Mode::SeaBulk,
+        Mode::Rail,
+        Mode::Road,
+        Mode::InlandWaterway,
+    ];
+
+    /// Parses a mode name (case-insensitive; `-`, space and `_` alike; common synonyms and the
+    /// Chinese names of a Chinese export).
+    ///
+    /// ```
+    /// use carbonledger::freight::Mode;
+    /// assert_eq!(Mode::parse("Sea container"), Some(Mode::SeaContainer));
+    /// assert_eq!(Mode::parse("铁路"), Some(Mode::Rail));
+    /// assert_eq!(Mode::parse("sea"), None); // container or bulk must be said
+    /// ```
+    pub fn parse(text: &str) -> Option<Mode> {
+        let t = text.trim().to_lowercase().replace(['-', ' '], "_");
+        Some(match t.as_str() {
+            "air" | "air_freight" | "空运" | "航空" => Mode::Air,
+            "sea_container" | "container_ship" | "container" | "海运" | "集装箱海运" => {
+                Mode::SeaContainer
+            }
+            "sea_bulk" | "bulk" | "bulk_carrier" | "散货海运" => Mode::SeaBulk,
+            "rail" | "train" | "freight_train" | "铁路" | "铁运" => Mode::Rail,
+            "road" | "hgv" | "truck" | "lorry" | "公路" | "陆运" => Mode::Road,
+            "inland_waterway" | "iww" | "barge" | "内河" => Mode::InlandWaterway,
+            _ => return None,
+        })
+    }
+
+    /// The name used in figure names (`logistics.by_mode.<name>`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Air => "air",
+            Mode::SeaContainer => "sea_container",
+            Mode::SeaBulk => "sea_bulk",
+            Mode::Rail => "rail",
+            Mode::Road => "road",
+            Mode::InlandWaterway => "inland_waterway",
+        }
+    }
+
+    /// Key of the default intensity in the built-in DESNZ freight rows, if the set has one.
+    /// Air is the non-UK "international" row: the UK-specific hauls are chosen with an
+    /// explicit factor.
+    pub fn default_key(self) -> Option<&'static str> {
+        match self {
+            Mode::Air => Some("freight.air.international"),
+            Mode::SeaContainer => Some("freight.sea.container"),
+            Mode::SeaBulk => Some("freight.sea.bulk"),
+            Mode::Rail => Some("freight.rail"),
+            Mode::Road => Some("freight.road.hgv"),
+            Mode::InlandWaterway => None,
+        }
+    }
+
+    /// The ISO 14083 distance rule that turns a great-circle distance into a transport
+    /// distance for this mode, as a key of the distance-rule set; `None` when there is no
+    /// default rule (rail, inland waterway: give the distance).
+    pub fn distance_rule(self) -> Option<DistanceRule> {
+        match self {
+            Mode::Air => Some(DistanceRule::Add("distance.air.addition")),
+            Mode::Road => Some(DistanceRule::Factor("distance.road.daf")),
+            Mode::SeaContainer | Mode::SeaBulk => Some(DistanceRule::Factor("distance.sea.daf")),
+            Mode::Rail | Mode::InlandWaterway => None,
+        }
+    }
+}
+
+/// How a great-circle distance becomes the distance of a leg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DistanceRule {
+    /// Add a fixed distance (air: + 95 km), key of the value.
+    Add(&'static str),
+    /// Multiply by a distance adjustment factor (road 1.05, sea 1.15), key of the value.
+    Factor(&'static str),
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
