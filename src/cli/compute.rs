@@ -21,6 +21,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Also print the product footprint summary.
+    #[arg(long)]
+    products: bool,
     #[command(flatten)]
     opts: ProjectOpts,
 }
@@ -42,6 +45,14 @@ fn label(comp: &Computation, name: &str) -> String {
         "avoided.onsite_solar" => "On-site solar, self-consumed",
         "avoided.total" => "Total avoided (realised)",
         "avoided.expected" => "Expected (not in the total)",
+        "avoided.logistics.mode_shift" => "Logistics mode shift, all lanes",
+        "avoided.logistics.saf" => "SAF on air legs (life-cycle)",
+        "ghg.scope3.cat4" => "Scope 3 cat. 4, transport (well-to-wheel, net of SAF)",
+        "ghg.scope3.cat9" => "Scope 3 cat. 9, transport (well-to-wheel, net of SAF)",
+        "ghg.scope3.cat4.ttw" | "ghg.scope3.cat9.ttw" => "  tank-to-wheel (fossil fuel)",
+        "ghg.scope3.cat4.wtt" | "ghg.scope3.cat9.wtt" => "  well-to-tank",
+        "logistics.tkm" => "Transport activity, tkm",
+        "logistics.saf.reduction" => "SAF: reduction on the SAF legs, %",
         _ => "",
     };
     if !l.is_empty() {
@@ -53,28 +64,68 @@ fn label(comp: &Computation, name: &str) -> String {
     if let Some(c) = name.strip_prefix("ghg.scope2.location.") {
         return format!("  of which {c}");
     }
+    if let Some(lane) = name.strip_prefix("avoided.logistics.mode_shift.") {
+        return format!("  lane {lane}");
+    }
+    if let Some(m) = name.strip_prefix("logistics.by_mode.") {
+        return format!("  {m}, t CO2e");
+    }
+    if let Some(m) = name.strip_prefix("logistics.tkm.") {
+        return format!("  {m}, tkm");
+    }
     if let Some(id) = name.strip_prefix("avoided.") {
         return format!("Project {id}");
     }
     name.to_string()
 }
 
-/// Editions used by the chains of a year, with a short citation.
-pub fn editions_used(project: &Project, comp: &Computation, year: i32) -> BTreeMap<String, String> {
-    let mut m = BTreeMap::new();
-    for c in comp.chains.iter().filter(|c| c.year == year) {
-        for u in c.used_factors() {
-            let (set, ed) = u.edition.split_once('@').unwrap_or((&u.edition, ""));
-            let cite = project.library.edition(set, ed).map_or(String::new(), |e| {
-                format!(
-                    "{} — {} ({})",
-                    e.citation.publisher, e.citation.title, e.citation.published
-                )
-            });
-            m.insert(u.edition.clone(), cite);
+/// Editions used in a year, by the chains and by the register entries, with a short citation.
+pub fn editions_used(
+    project: &Project,
+    ledger: &carbonledger::ledger::Ledger,
+    year: i32,
+) -> BTreeMap<String, String> {
+    let mut editions: Vec<String> = Vec::new();
+    for c in ledger.comp.chains.iter().filter(|c| c.year == year) {
+        editions.extend(c.used_factors().into_iter().map(|u| u.edition.clone()));
+    }
+    carbonledger::ledger::run_registers(project, &ledger.comp, false, &mut |e| {
+        if e.parts.iter().any(|p| p.year == year) {
+            editions.extend(
+                e.steps
+                    .iter()
+                    .filter_map(|s| s.factor.as_ref())
+                    .map(|u| u.edition.clone()),
+            );
         }
+    });
+    let mut m = BTreeMap::new();
+    for id in editions {
+        let (set, ed) = id.split_once('@').unwrap_or((&id, ""));
+        let cite = project.library.edition(set, ed).map_or(String::new(), |e| {
+            format!(
+                "{} — {} ({})",
+                e.citation.publisher, e.citation.title, e.citation.published
+            )
+        });
+        m.insert(id, cite);
     }
     m
+}
+
+/// An implied factor for reading: per tonne-km in kg (t/tkm values are tiny), else as is.
+fn implied_text(
+    v: rust_decimal::Decimal,
+    unit: &str,
+    rule: carbonledger::decimal::RoundingRule,
+) -> String {
+    match unit.strip_suffix("/tkm").and_then(|n| n.strip_prefix("t ")) {
+        Some(gas) => match carbonledger::decimal::mul(v, rust_decimal::Decimal::ONE_THOUSAND) {
+            Ok(kg) => format!("{} kg {gas}/tkm", rule.round(kg, 4)),
+            Err(_) => format!("{v} {unit}"),
+        },
+        None => format!("{} {unit}", rule.round(v, 4)),
+    }
 }
 
 fn fig_json(f: &Figure) -> serde_json::Value {
@@ -109,7 +160,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
     let get = |name: &str, y: i32| figs.iter().find(|f| f.name == name && f.year == y);
     let prev = year - 1;
     let has_prev = m.reporting_years.contains(&prev);
-    let editions = editions_used(&project, comp, year);
+    let editions = editions_used(&project, &ledger, year);
     let falls = fallbacks(comp);
     let this_year: Vec<&Figure> = figs.iter().filter(|f| f.year == year).collect();
 
@@ -208,11 +259,28 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             for n in names.iter().filter(|n| n.starts_with("energy.renewable")) {
                 row(n, &mut renewables);
             }
+            let mut freight = Table::new("Freight (ISO 14083)", &colrefs);
+            for n in names.iter().filter(|n| {
+                n.as_str() == "logistics.tkm"
+                    || n.starts_with("logistics.tkm.")
+                    || n.starts_with("logistics.by_mode.")
+                    || n.as_str() == "logistics.saf.reduction"
+            }) {
+                row(n, &mut freight);
+            }
             let mut avoided = Table::new(
                 format!("Avoided emissions {year}, beside the inventory and never netted from it"),
                 &["", "t CO2e", "activity", "implied factor"],
             );
-            for n in names.iter().filter(|n| n.starts_with("avoided.")) {
+            let mut avoided_names: Vec<&String> =
+                names.iter().filter(|n| n.starts_with("avoided.")).collect();
+            // Projects first, then the totals.
+            avoided_names.sort_by_key(|n| match n.as_str() {
+                "avoided.total" => 1,
+                "avoided.expected" => 2,
+                _ => 0,
+            });
+            for n in avoided_names {
                 let Some(f) = get(n, year) else { continue };
                 let basis = ledger.totals.get(n, year).and_then(|t| t.basis);
                 let implied = ledger.implied_factor(n, year).ok().flatten();
@@ -222,9 +290,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                     Cell::Num(basis.map_or("–".into(), |(v, u)| {
                         format!("{} {u}", present(v, u, rule))
                     })),
-                    Cell::Num(
-                        implied.map_or("–".into(), |(v, u)| format!("{} {u}", rule.round(v, 4))),
-                    ),
+                    Cell::Num(implied.map_or("–".into(), |(v, u)| implied_text(v, &u, rule))),
                 ]);
             }
             let mut energy = Table::new(
@@ -272,10 +338,21 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             if !renewables.rows.is_empty() {
                 tables.push(renewables);
             }
+            if !freight.rows.is_empty() {
+                tables.push(freight);
+            }
             if !avoided.rows.is_empty() {
                 tables.push(avoided);
             }
+            if a.products {
+                let (summary, _, _) =
+                    super::products::tables(&project, &ledger, None, year, false)?;
+                tables.push(summary);
+            }
             text.push_str(&render_text(&tables));
+            if let Some(note) = carbonledger::freight::radiative_forcing_note(&project) {
+                text.push_str(&format!("{note}\n"));
+            }
             text.push_str("Factor editions used:\n");
             for (e, c) in &editions {
                 text.push_str(&format!("  {e}: {c}\n"));

@@ -39,6 +39,112 @@ fn fig(l: &Ledger, name: &str, year: i32) -> Result<Option<Decimal>, Exit> {
         })
 }
 
+/// The product summary and contribution tables for `year` (only `only` when given), with their
+/// JSON; every contribution table is checked to add up to its footprint.
+pub fn tables(
+    project: &carbonledger::project::Project,
+    ledger: &Ledger,
+    only: Option<&str>,
+    year: i32,
+    exact: bool,
+) -> Result<(Table, Table, Vec<serde_json::Value>), Exit> {
+    let rule = project.manifest.rounding;
+    let show = |v: Option<Decimal>, dp: u32| -> String {
+        match v {
+            None => "–".into(),
+            Some(v) if exact => v.normalize().to_string(),
+            Some(v) => group_thousands(&rule.round(v, dp).to_string()),
+        }
+    };
+    let mut diags = Vec::new();
+    let meta = read_products(&project, &mut diags).rows;
+    let mut ids = product_ids(&ledger);
+    if let Some(p) = only {
+        if !ids.iter().any(|i| i == p) {
+            eprintln!(
+                "error: no product `{p}` with a footprint\n  = hint: products: {}",
+                ids.join(", ")
+            );
+            return Err(Exit::Usage);
+        }
+        ids.retain(|i| i == p);
+    }
+    let mut summary = Table::new(
+            format!("Product footprints {year} (kg CO2e per functional unit; shares and ISO 22628 rates in %)"),
+            &["product", "name", "functional_unit", "footprint_kg_co2e", "recycled_aluminium_pct", "recycled_steel_pct", "recyclability_pct", "recoverability_pct"],
+        );
+    let mut parts = Table::new(
+        format!("Contributions {year} (lines add up exactly to the footprint)"),
+        &["product", "stage", "component", "kg_co2e", "share_pct"],
+    );
+    let mut json = Vec::new();
+    for id in &ids {
+        let Some((lines, sum)) = contribution_table(&ledger, id, year).map_err(|_| Exit::Data)?
+        else {
+            continue;
+        };
+        let total = fig(&ledger, &format!("product.{id}.footprint"), year)?;
+        if total != Some(sum) {
+            eprintln!("error: the contributions of `{id}` sum to {sum}, not to its footprint");
+            return Err(Exit::Io);
+        }
+        let m = meta.iter().find(|p| &p.id == id);
+        let g = |n: &str| fig(&ledger, &format!("product.{id}.{n}"), year);
+        let (al, st, cyc, cov) = (
+            g("recycled_share.aluminium")?,
+            g("recycled_share.steel")?,
+            g("recyclability")?,
+            g("recoverability")?,
+        );
+        summary.push(vec![
+            Cell::Text(id.clone()),
+            Cell::Text(m.map(|p| p.name.clone()).unwrap_or_default()),
+            Cell::Text(m.map(|p| p.functional_unit.clone()).unwrap_or_default()),
+            Cell::Num(show(total, 3)),
+            Cell::Num(show(al, 1)),
+            Cell::Num(show(st, 1)),
+            Cell::Num(show(cyc, 1)),
+            Cell::Num(show(cov, 1)),
+        ]);
+        let mut jl = Vec::new();
+        for l in &lines {
+            let share = if sum.is_zero() {
+                None
+            } else {
+                carbonledger::decimal::mul(l.kg_co2e, Decimal::ONE_HUNDRED)
+                    .and_then(|x| carbonledger::decimal::div(x, sum))
+                    .ok()
+                    .map(|q| q.rounded(carbonledger::decimal::FIGURE_DP))
+            };
+            parts.push(vec![
+                Cell::Text(id.clone()),
+                Cell::Text(l.stage.clone()),
+                Cell::Text(l.component.clone().unwrap_or_default()),
+                Cell::Num(show(Some(l.kg_co2e), 3)),
+                Cell::Num(show(share, 1)),
+            ]);
+            jl.push(serde_json::json!({"stage": l.stage, "component": l.component, "figure": l.figure, "kg_co2e": l.kg_co2e.normalize().to_string()}));
+        }
+        parts.push(vec![
+            Cell::Text(id.clone()),
+            Cell::Text("total".into()),
+            Cell::Text(String::new()),
+            Cell::Num(show(Some(sum), 3)),
+            Cell::Num(show(Some(Decimal::ONE_HUNDRED), 1)),
+        ]);
+        let s = |v: Option<Decimal>| v.map(|v| v.normalize().to_string());
+        json.push(serde_json::json!({
+                "product": id, "year": year,
+                "name": m.map(|p| p.name.clone()), "functional_unit": m.map(|p| p.functional_unit.clone()),
+                "footprint_kg_co2e": s(total),
+                "recycled_aluminium_pct": s(al), "recycled_steel_pct": s(st),
+                "recyclability_pct": s(cyc), "recoverability_pct": s(cov),
+                "contributions": jl,
+            }));
+    }
+    Ok((summary, parts, json))
+}
+
 pub fn run(a: Args) -> Exit {
     let inner = || -> Result<(), Exit> {
         let (project, ledger) = load(&a.dir, &a.opts)?;
@@ -48,100 +154,7 @@ pub fn run(a: Args) -> Exit {
             .unwrap_or_default();
         let rule = project.manifest.rounding;
         let exact = a.format != Format::Table;
-        let show = |v: Option<Decimal>, dp: u32| -> String {
-            match v {
-                None => "–".into(),
-                Some(v) if exact => v.normalize().to_string(),
-                Some(v) => group_thousands(&rule.round(v, dp).to_string()),
-            }
-        };
-        let mut diags = Vec::new();
-        let meta = read_products(&project, &mut diags).rows;
-        let mut ids = product_ids(&ledger);
-        if let Some(p) = &a.product {
-            if !ids.contains(p) {
-                eprintln!(
-                    "error: no product `{p}` with a footprint\n  = hint: products: {}",
-                    ids.join(", ")
-                );
-                return Err(Exit::Usage);
-            }
-            ids.retain(|i| i == p);
-        }
-        let mut summary = Table::new(
-            format!("Product footprints {year} (kg CO2e per functional unit; shares and ISO 22628 rates in %)"),
-            &["product", "name", "functional_unit", "footprint_kg_co2e", "recycled_aluminium_pct", "recycled_steel_pct", "recyclability_pct", "recoverability_pct"],
-        );
-        let mut parts = Table::new(
-            format!("Contributions {year} (lines add up exactly to the footprint)"),
-            &["product", "stage", "component", "kg_co2e", "share_pct"],
-        );
-        let mut json = Vec::new();
-        for id in &ids {
-            let Some((lines, sum)) =
-                contribution_table(&ledger, id, year).map_err(|_| Exit::Data)?
-            else {
-                continue;
-            };
-            let total = fig(&ledger, &format!("product.{id}.footprint"), year)?;
-            if total != Some(sum) {
-                eprintln!("error: the contributions of `{id}` sum to {sum}, not to its footprint");
-                return Err(Exit::Io);
-            }
-            let m = meta.iter().find(|p| &p.id == id);
-            let g = |n: &str| fig(&ledger, &format!("product.{id}.{n}"), year);
-            let (al, st, cyc, cov) = (
-                g("recycled_share.aluminium")?,
-                g("recycled_share.steel")?,
-                g("recyclability")?,
-                g("recoverability")?,
-            );
-            summary.push(vec![
-                Cell::Text(id.clone()),
-                Cell::Text(m.map(|p| p.name.clone()).unwrap_or_default()),
-                Cell::Text(m.map(|p| p.functional_unit.clone()).unwrap_or_default()),
-                Cell::Num(show(total, 3)),
-                Cell::Num(show(al, 1)),
-                Cell::Num(show(st, 1)),
-                Cell::Num(show(cyc, 1)),
-                Cell::Num(show(cov, 1)),
-            ]);
-            let mut jl = Vec::new();
-            for l in &lines {
-                let share = if sum.is_zero() {
-                    None
-                } else {
-                    carbonledger::decimal::mul(l.kg_co2e, Decimal::ONE_HUNDRED)
-                        .and_then(|x| carbonledger::decimal::div(x, sum))
-                        .ok()
-                        .map(|q| q.rounded(carbonledger::decimal::FIGURE_DP))
-                };
-                parts.push(vec![
-                    Cell::Text(id.clone()),
-                    Cell::Text(l.stage.clone()),
-                    Cell::Text(l.component.clone().unwrap_or_default()),
-                    Cell::Num(show(Some(l.kg_co2e), 3)),
-                    Cell::Num(show(share, 1)),
-                ]);
-                jl.push(serde_json::json!({"stage": l.stage, "component": l.component, "figure": l.figure, "kg_co2e": l.kg_co2e.normalize().to_string()}));
-            }
-            parts.push(vec![
-                Cell::Text(id.clone()),
-                Cell::Text("total".into()),
-                Cell::Text(String::new()),
-                Cell::Num(show(Some(sum), 3)),
-                Cell::Num(show(Some(Decimal::ONE_HUNDRED), 1)),
-            ]);
-            let s = |v: Option<Decimal>| v.map(|v| v.normalize().to_string());
-            json.push(serde_json::json!({
-                "product": id, "year": year,
-                "name": m.map(|p| p.name.clone()), "functional_unit": m.map(|p| p.functional_unit.clone()),
-                "footprint_kg_co2e": s(total),
-                "recycled_aluminium_pct": s(al), "recycled_steel_pct": s(st),
-                "recyclability_pct": s(cyc), "recoverability_pct": s(cov),
-                "contributions": jl,
-            }));
-        }
+        let (summary, parts, json) = tables(&project, &ledger, a.product.as_deref(), year, exact)?;
         match a.format {
             Format::Json => out(&format!(
                 "{}\n",
