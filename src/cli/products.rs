@@ -57,8 +57,8 @@ pub fn tables(
         }
     };
     let mut diags = Vec::new();
-    let meta = read_products(&project, &mut diags).rows;
-    let mut ids = product_ids(&ledger);
+    let meta = read_products(project, &mut diags).rows;
+    let mut ids = product_ids(ledger);
     if let Some(p) = only {
         if !ids.iter().any(|i| i == p) {
             eprintln!(
@@ -79,17 +79,17 @@ pub fn tables(
     );
     let mut json = Vec::new();
     for id in &ids {
-        let Some((lines, sum)) = contribution_table(&ledger, id, year).map_err(|_| Exit::Data)?
+        let Some((lines, sum)) = contribution_table(ledger, id, year).map_err(|_| Exit::Data)?
         else {
             continue;
         };
-        let total = fig(&ledger, &format!("product.{id}.footprint"), year)?;
+        let total = fig(ledger, &format!("product.{id}.footprint"), year)?;
         if total != Some(sum) {
             eprintln!("error: the contributions of `{id}` sum to {sum}, not to its footprint");
             return Err(Exit::Io);
         }
         let m = meta.iter().find(|p| &p.id == id);
-        let g = |n: &str| fig(&ledger, &format!("product.{id}.{n}"), year);
+        let g = |n: &str| fig(ledger, &format!("product.{id}.{n}"), year);
         let (al, st, cyc, cov) = (
             g("recycled_share.aluminium")?,
             g("recycled_share.steel")?,
