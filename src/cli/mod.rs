@@ -7,6 +7,7 @@
 mod check;
 mod common;
 mod compute;
+mod diff;
 mod explain;
 mod export;
 mod factors;
@@ -57,6 +58,8 @@ enum Command {
     Explain(explain::Args),
     /// The auditor's tables and a hashed manifest; `--check OUT` verifies an export.
     Export(export::Args),
+    /// Audit one factor change: changed lines, every figure before and after, base-year verdict.
+    Diff(diff::Args),
     /// Validate every input without reporting figures; prints nothing when all is well.
     Check(check::Args),
     /// Browse the factor library and compare editions.
@@ -86,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Explain(a) => explain::run(a),
         Command::Export(a) => export::run(a),
         Command::Check(a) => check::run(a),
+        Command::Diff(a) => diff::run(a),
         Command::Factors(c) => factors::run(c),
         Command::Init(a) => init::run(a),
     };

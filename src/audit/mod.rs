@@ -1,0 +1,15 @@
+//! The audit workflow: what a single factor change does to every line, entry and figure
+//! (`diff`, computed fast by `reprice`), and how a year-on-year change splits into activity,
+//! energy-mix and factor-edition effects (`bridge`). Nothing here prints.
+
+mod change;
+mod diff;
+mod reprice;
+
+pub use change::{Change, ChangeError};
+pub use diff::{
+    chain_changes, change_words, changed_lines, diff, entry_changes, figure_changes, pct_change,
+    signed_pct, verdict, ChainChange, Diff, DiffError, EntryChange, FigureChange, LineChange,
+    Verdict, TOTAL_FIGURES,
+};
+pub use reprice::{factors_differ, reprice, reprice_or_recompute, Method};
