@@ -548,3 +548,220 @@ proptest! {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The year-on-year bridge.
+
+use carbonledger::audit::{bridge, Bridge, Ratio};
+
+fn sum(s: &carbonledger::audit::Split) -> Decimal {
+    s.effects.iter().map(|e| e.value).sum()
+}
+
+/// Acceptance: the fixture's 2025 change splits with no residual.
+#[test]
+fn fixture_bridge_adds_up_exactly() {
+    let (p, l) = open(Path::new(FIX));
+    let b: Bridge = bridge(&p, &l, 2025, OPTS).unwrap();
+    let i24 = figure(&l, "intensity.ghg_per_energy", 2024);
+    let i25 = figure(&l, "intensity.ghg_per_energy", 2025);
+    // The presented effects add up to the published figures' difference, exactly.
+    assert_eq!(sum(&b.intensity), i25 - i24);
+    assert_eq!(b.intensity.total, i25 - i24);
+    let c24 = figure(&l, "ghg.total.location", 2024);
+    let c25 = figure(&l, "ghg.total.location", 2025);
+    assert_eq!(sum(&b.emissions), c25 - c24);
+    let change = figure(&l, "change.intensity.ghg_per_energy", 2025);
+    assert_eq!(sum(&b.intensity_pp), change);
+    // The exact effects add up to the exact change with no residual: for emissions the
+    // figures are exact; for intensity the exact change is C25/A25 − C24/A24 from the sums.
+    assert_eq!(b.emissions.exact_total, Ratio::from_decimal(c25 - c24));
+    let exact_intensity = |y: i32| {
+        let (mut c, mut e) = (Decimal::ZERO, Decimal::ZERO);
+        for (ch, a) in l.comp.chains.iter().zip(&l.comp.accums) {
+            if ch.year == y {
+                c += a.co2e_kg;
+                e += a.energy_j;
+            }
+        }
+        // kg/J → t/MWh: × 3.6e9 / 1000
+        Ratio::from_decimal(c)
+            .mul(&Ratio::from_int(3_600_000))
+            .div(&Ratio::from_decimal(e))
+            .unwrap()
+    };
+    assert_eq!(
+        b.intensity.exact_total,
+        exact_intensity(2025).sub(&exact_intensity(2024))
+    );
+    // Each presented intensity effect is within one unit of the 16th place of its exact value.
+    for e in &b.intensity.effects {
+        let diff = Ratio::from_decimal(e.value).sub(&e.exact);
+        let unit = Ratio::from_decimal(dec("0.0000000000000001"));
+        assert!(
+            diff.sub(&unit).is_negative() && diff.add(&unit).neg().is_negative(),
+            "{}",
+            e.id
+        );
+    }
+    // Intensity has no activity effect; the editions effect is the diff of the editions:
+    // the 2025 emissions under the 2024 editions (cn-mee-grid 2022) differ by −(that diff).
+    assert_eq!(b.intensity.value("activity"), Some(Decimal::ZERO));
+    assert_eq!(
+        b.editions,
+        vec![("cn-mee-grid".into(), "2022".into(), "2023".into())]
+    );
+    let (_, d) = run_diff(Path::new(FIX), &edition("cn-mee-grid@2022"));
+    let moved = figure(&d.after, "ghg.total.location", 2025) - c25;
+    assert_eq!(b.emissions.value("factor_editions"), Some(-moved));
+    // In percentage points: the change at constant editions is the change under the older
+    // edition (diff), up to the figures' own rounding at 16 places.
+    let at_old = figure(&d.after, "change.intensity.ghg_per_energy", 2025);
+    let ops = change - b.intensity_pp.value("factor_editions").unwrap();
+    assert!(
+        (ops - at_old).abs() < dec("0.00000000000001"),
+        "{ops} vs {at_old}"
+    );
+    // Within a facility × carrier, the intensity at constant editions does not change.
+    assert_eq!(b.emissions.value("source_intensity"), Some(Decimal::ZERO));
+    assert!(b
+        .answer(p.manifest.rounding)
+        .contains("The factor editions (cn-mee-grid 2022 → 2023) account for −5.49 pp"));
+}
+
+/// Two facilities with local factors chosen for hand arithmetic (see comments).
+#[test]
+fn two_facility_bridge_by_hand() {
+    let toml = r#"organisation = "Bridge by hand"
+reporting_years = [2024, 2025]
+base_year = 2024
+[years.2024.editions]
+test-grid = "e1"
+ipcc-2006 = "2006"
+ipcc-gwp = "ar5"
+gbt-2589 = "2020"
+[years.2025.editions]
+test-grid = "e2"
+ipcc-2006 = "2006"
+ipcc-gwp = "ar5"
+gbt-2589 = "2020"
+"#;
+    let fac = "id,name,country,grid,equity_share_pct,operational_control,financial_control\n\
+        A,A,CN,test-grid:a,100,yes,yes\nB,B,CN,test-grid:b,100,yes,yes\n";
+    let energy = "facility,period,carrier,quantity,unit,factor,ref,note\n\
+        A,2024,electricity,1000,MWh,,,\nB,2024,electricity,1000,MWh,,,\n\
+        A,2025,electricity,1000,MWh,,,\nB,2025,electricity,3000,MWh,,,\n";
+    let dir = common::project(toml, fac, energy, None);
+    for (ed, a) in [("e1", "0.5"), ("e2", "0.4")] {
+        let p = dir.join("factors/test-grid").join(ed);
+        std::fs::create_dir_all(&p).unwrap();
+        std::fs::write(p.join("edition.toml"), format!("set = \"test-grid\"\nedition = \"{ed}\"\ndescription = \"test values\"\n[citation]\npublisher = \"P\"\ntitle = \"T\"\npublished = \"2025\"\ntable = \"1\"\nlicence = \"L\"\nurl = \"https://example.org\"\n")).unwrap();
+        std::fs::write(
+            p.join("factors.csv"),
+            format!("key,value,unit,gas,basis,table,note\na,{a},kg CO2/kWh,CO2,location,1,\nb,0.3,kg CO2/kWh,CO2,location,1,\n"),
+        )
+        .unwrap();
+    }
+    let (p, l) = open(&dir);
+    let b = bridge(&p, &l, 2025, OPTS).unwrap();
+    // 2024 (e1): A 1000 × 0.5 + B 1000 × 0.3 = 800 t over 2000 MWh → 0.4 t/MWh
+    // 2025 (e2): A 1000 × 0.4 + B 3000 × 0.3 = 1300 t over 4000 MWh → 0.325 t/MWh
+    // 2025 at e1:  1000 × 0.5 + 3000 × 0.3 = 1400 t → 0.35 t/MWh
+    // Editions: 1300 − 1400 = −100 t; 0.325 − 0.35 = −0.025 t/MWh.
+    // Constant editions, shares S: A 0.5 → 0.25, B 0.5 → 0.75; intensities I: A 0.5, B 0.3.
+    //   Intensity mix Σ ΔS·(I0+I1)/2 = −0.25·0.5 + 0.25·0.3 = −0.05; source intensity 0.
+    //   Emissions (A: 2000 → 4000), activity Σ ΔA·[(S0I0 + S1I1)/3 + (S0I1 + S1I0)/6]
+    //     = 2000 · [(0.25 + 0.125)/3 + (0.25 + 0.125)/6 + (0.15 + 0.225)/3 + (0.15 + 0.225)/6]
+    //     = 2000 · 0.375 = 750;
+    //   mix Σ ΔS·[(A0I0 + A1I1)/3 + (A0I1 + A1I0)/6]
+    //     = −0.25 · [(1000 + 2000)/3 + (1000 + 2000)/6] + 0.25 · [(600 + 1200)/3 + (600 + 1200)/6]
+    //     = −375 + 225 = −150.
+    // pp of the −18.75% change (−0.075 / 0.4 × 100): mix −12.5, editions −6.25.
+    let want = |s: &carbonledger::audit::Split, v: [&str; 5]| {
+        let got: Vec<Decimal> = s.effects.iter().map(|e| e.value).collect();
+        let v: Vec<Decimal> = v.iter().map(|x| dec(x)).collect();
+        assert_eq!(got, v, "{}", s.figure);
+    };
+    want(&b.emissions, ["750", "-150", "0", "0", "-100"]);
+    want(&b.intensity, ["0", "-0.05", "0", "0", "-0.025"]);
+    want(&b.intensity_pp, ["0", "-12.5", "0", "0", "-6.25"]);
+    assert_eq!(b.emissions.total, dec("500"));
+    assert_eq!(b.intensity_pp.total, dec("-18.75"));
+    assert_eq!(
+        b.editions,
+        vec![("test-grid".into(), "e1".into(), "e2".into())]
+    );
+    let a = b.answer(p.manifest.rounding);
+    assert!(a.contains("fell 18.75%"), "{a}");
+    assert!(
+        a.contains("account for −6.25 pp (33.3% of the change)"),
+        "{a}"
+    );
+    let rows = carbonledger::audit::bridge_rows(&p, &l, OPTS);
+    assert_eq!(rows.len(), 18);
+    assert!(rows.contains(&(
+        2024,
+        2025,
+        "ghg.total.location".into(),
+        "activity".into(),
+        dec("750"),
+        "t CO2e"
+    )));
+}
+
+#[test]
+fn the_binary_answers_how_much_is_the_new_edition() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args(["bridge", FIX])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for needle in [
+        "Year-on-year bridge 2024 → 2025",
+        "factor editions (cn-mee-grid 2022 → 2023)",
+        "total change",
+        "fell 7.01% from 2024 to 2025",
+        "account for −5.49 pp",
+    ] {
+        assert!(s.contains(needle), "missing `{needle}` in\n{s}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// On any project with energy in both years, every split adds up to its figures' change
+    /// exactly, and its exact effects to the exact change.
+    #[test]
+    fn bridges_add_up_on_generated_projects(
+        rows in proptest::collection::vec(row(), 1..25),
+        e24 in 0usize..3,
+        e25 in 0usize..3,
+        fugitive in any::<bool>(),
+    ) {
+        let mut rows = rows;
+        // Energy in both years.
+        rows.push(Row { facility: 0, year: 2024, kind: 0, quantity: dec("10") });
+        rows.push(Row { facility: 1, year: 2025, kind: 2, quantity: dec("10") });
+        let dir = generated(EDITIONS[e24], EDITIONS[e25], &rows, fugitive);
+        let (p, l) = open(&dir);
+        let b = bridge(&p, &l, 2025, OPTS).unwrap();
+        let fig = |n: &str, y| figure(&l, n, y);
+        prop_assert_eq!(sum(&b.emissions), fig("ghg.total.location", 2025) - fig("ghg.total.location", 2024));
+        prop_assert_eq!(&b.emissions.exact_total, &Ratio::from_decimal(b.emissions.total));
+        prop_assert_eq!(sum(&b.intensity), fig("intensity.ghg_per_energy", 2025) - fig("intensity.ghg_per_energy", 2024));
+        prop_assert_eq!(sum(&b.intensity_pp), fig("change.intensity.ghg_per_energy", 2025));
+        prop_assert_eq!(b.editions.is_empty(), e24 == e25);
+        if e24 == e25 {
+            prop_assert!(b.emissions.effects.iter().all(|e| e.id != "factor_editions" || e.exact.is_zero()));
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -4,6 +4,7 @@
 //! Exit codes: 0 success; 1 bad data (diagnostics, rejected rows, inconsistent claims);
 //! 2 usage error; 3 I/O or internal error. A closed pipe ends the program quietly.
 
+mod bridge;
 mod check;
 mod common;
 mod compute;
@@ -60,6 +61,8 @@ enum Command {
     Export(export::Args),
     /// Audit one factor change: changed lines, every figure before and after, base-year verdict.
     Diff(diff::Args),
+    /// Split the year-on-year change into activity, energy-mix and factor-edition effects.
+    Bridge(bridge::Args),
     /// Validate every input without reporting figures; prints nothing when all is well.
     Check(check::Args),
     /// Browse the factor library and compare editions.
@@ -90,6 +93,7 @@ pub fn main() -> ExitCode {
         Command::Export(a) => export::run(a),
         Command::Check(a) => check::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Bridge(a) => bridge::run(a),
         Command::Factors(c) => factors::run(c),
         Command::Init(a) => init::run(a),
     };
