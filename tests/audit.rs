@@ -334,6 +334,26 @@ fn the_binary_prints_the_diff_and_the_verdict() {
     ] {
         assert!(s.contains(needle), "missing `{needle}` in\n{s}");
     }
+    let json = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args([
+            "diff",
+            FIX,
+            "--edition",
+            "cn-mee-grid@2023",
+            "--format",
+            "json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["verdict"]["significant"], serde_json::Value::Bool(true));
+    assert_eq!(v["verdict"]["base_year"], 2024);
+    assert_eq!(
+        v["lines"].as_array().unwrap().len(),
+        3,
+        "the three 2024 electricity rows"
+    );
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
         .args(["diff", FIX, "--set", "north=1"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))

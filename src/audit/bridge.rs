@@ -253,26 +253,48 @@ fn split(
     })
 }
 
-/// The project with `to`'s edition choices replaced by `from`'s, and the sets that differ.
+/// The edition of each set a year uses: the manifest's choice, and for sets it does not
+/// choose, the edition its chains resolved to (chains with an explicit factor are left out:
+/// a pinned edition is the row's choice, not the year's).
+fn editions_of_year(project: &Project, comp: &Computation, year: i32) -> BTreeMap<String, String> {
+    let mut m: BTreeMap<String, String> = project
+        .manifest
+        .years
+        .get(&year)
+        .map(|s| s.editions.clone())
+        .unwrap_or_default();
+    for c in comp
+        .chains
+        .iter()
+        .filter(|c| c.year == year && c.explicit.is_none())
+    {
+        for u in c.used_factors() {
+            if let Some((set, ed)) = u.edition.split_once('@') {
+                m.entry(set.to_string()).or_insert_with(|| ed.to_string());
+            }
+        }
+    }
+    m
+}
+
+/// The project with `to`'s edition choices replaced by `from`'s, and the sets whose edition
+/// differs: (set, edition in `from`, edition in `to`).
 pub fn previous_editions(
     project: &Project,
+    comp: &Computation,
     from: i32,
     to: i32,
 ) -> (Project, Vec<(String, String, String)>) {
-    let m = &project.manifest;
-    let sel = |y: i32| {
-        m.years
-            .get(&y)
-            .map(|s| s.editions.clone())
-            .unwrap_or_default()
-    };
-    let (s0, s1) = (sel(from), sel(to));
+    let (s0, s1) = (
+        editions_of_year(project, comp, from),
+        editions_of_year(project, comp, to),
+    );
     let mut changed = Vec::new();
     for (set, e0) in &s0 {
-        match s1.get(set) {
-            Some(e1) if e1 != e0 => changed.push((set.clone(), e0.clone(), e1.clone())),
-            None => changed.push((set.clone(), e0.clone(), "(not chosen)".into())),
-            _ => {}
+        if let Some(e1) = s1.get(set) {
+            if e1 != e0 {
+                changed.push((set.clone(), e0.clone(), e1.clone()));
+            }
         }
     }
     let mut p = project.clone();
@@ -302,7 +324,7 @@ pub fn bridge(
             "{year} and {from} must both be reporting years"
         )));
     }
-    let (cf_project, editions) = previous_editions(project, from, year);
+    let (cf_project, editions) = previous_editions(project, &ledger.comp, from, year);
     let (cf, method) =
         reprice_or_recompute(&ledger.comp, &cf_project, options).map_err(BridgeError::Data)?;
     if cf.rejected_rows() > ledger.comp.rejected_rows() {

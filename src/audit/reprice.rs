@@ -79,7 +79,14 @@ pub fn reprice(
         if factors_differ(old, &new) {
             changed += 1;
         }
-        let acc = if new.plan == old.plan {
+        // Equal folded plans give equal totals; chains calculated step by step (no plan) are
+        // kept only when their factors are unchanged.
+        let same = match (&old.plan, &new.plan) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => !factors_differ(old, &new),
+            _ => false,
+        };
+        let acc = if same {
             *acc
         } else {
             reprice_chain(old, &new, acc)?

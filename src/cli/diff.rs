@@ -43,7 +43,7 @@ pub struct Args {
     /// Most changed lines to print (0: every one).
     #[arg(long, default_value_t = 200)]
     max_lines: usize,
-    /// Output format (`table` or `json`).
+    /// Output format: `table`, `csv` (the figures before and after, exact) or `json` (everything, exact).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     #[command(flatten)]
@@ -251,6 +251,35 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             "{}\n",
             serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
         ));
+    }
+
+    if a.format == Format::Csv {
+        let mut t = Table::new(
+            "",
+            &[
+                "name",
+                "year",
+                "unit",
+                "before",
+                "after",
+                "delta",
+                "delta_pct",
+            ],
+        );
+        let v =
+            |d: Option<Decimal>| Cell::Num(d.map_or(String::new(), |d| d.normalize().to_string()));
+        for f in &d.figures {
+            t.push(vec![
+                Cell::Text(f.name.clone()),
+                Cell::Num(f.year.to_string()),
+                Cell::Text(f.unit.to_string()),
+                v(f.before),
+                v(f.after),
+                v(f.delta()),
+                v(f.delta_pct()),
+            ]);
+        }
+        return out(&carbonledger::report::render_csv(&t));
     }
 
     let mut s = String::new();
