@@ -1,5 +1,6 @@
 //! carbonledger: exact, unit-safe, cited carbon and energy accounting.
 pub mod activity;
+pub mod audit;
 pub mod calc;
 pub mod claims;
 pub mod decimal;

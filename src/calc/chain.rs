@@ -187,6 +187,11 @@ pub struct Folded {
 }
 
 impl Folded {
+    /// The ratio as `(numerator, denominator)`; the denominator is 1 when it terminates.
+    pub fn parts(&self) -> (Decimal, Decimal) {
+        (self.num, self.per)
+    }
+
     fn new(num: Decimal, per: Decimal) -> Result<Self, CalcError> {
         let q = crate::decimal::div(num, per)?;
         Ok(if q.exact {
@@ -231,6 +236,26 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The folded ratio of the energy result, if the activity is an energy carrier.
+    pub fn energy_ratio(&self) -> Option<Folded> {
+        self.energy
+    }
+
+    /// The folded ratios of each gas's mass, in the chain's gas order.
+    pub fn gas_mass_ratios(&self) -> [Option<Folded>; MAX_GASES] {
+        self.gas_mass
+    }
+
+    /// The folded ratios of each gas's CO2e, in the chain's gas order.
+    pub fn gas_co2e_ratios(&self) -> [Option<Folded>; MAX_GASES] {
+        self.gas_co2e
+    }
+
+    /// The folded ratio of the standard-coal result.
+    pub fn tce_ratio(&self) -> Option<Folded> {
+        self.tce
+    }
+
     /// The folded ratios, in a fixed order.
     fn ratios(&self) -> impl Iterator<Item = &Folded> {
         self.energy

@@ -350,6 +350,21 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 tables.push(summary);
             }
             text.push_str(&render_text(&tables));
+            if has_prev {
+                // How much of the intensity change is the factor editions (`bridge` has the table).
+                let options = carbonledger::calc::RunOptions {
+                    strict: a.opts.strict,
+                    threads: a.opts.threads,
+                };
+                if let Ok(b) =
+                    carbonledger::audit::bridge_repriced(&project, &ledger, year, options)
+                {
+                    text.push_str(&format!(
+                        "{} (`carbonledger bridge` shows the split)\n",
+                        b.answer(rule)
+                    ));
+                }
+            }
             if let Some(note) = carbonledger::freight::radiative_forcing_note(&project) {
                 text.push_str(&format!("{note}\n"));
             }

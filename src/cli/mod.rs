@@ -4,9 +4,11 @@
 //! Exit codes: 0 success; 1 bad data (diagnostics, rejected rows, inconsistent claims);
 //! 2 usage error; 3 I/O or internal error. A closed pipe ends the program quietly.
 
+mod bridge;
 mod check;
 mod common;
 mod compute;
+mod diff;
 mod explain;
 mod export;
 mod factors;
@@ -59,6 +61,10 @@ enum Command {
     Explain(explain::Args),
     /// The auditor's tables and a hashed manifest; `--check OUT` verifies an export.
     Export(export::Args),
+    /// Audit one factor change: changed lines, every figure before and after, base-year verdict.
+    Diff(diff::Args),
+    /// Split the year-on-year change into activity, energy-mix and factor-edition effects.
+    Bridge(bridge::Args),
     /// Validate every input without reporting figures; prints nothing when all is well.
     Check(check::Args),
     /// Browse the factor library and compare editions.
@@ -92,6 +98,8 @@ pub fn main() -> ExitCode {
         Command::Explain(a) => explain::run(a),
         Command::Export(a) => export::run(a),
         Command::Check(a) => check::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Bridge(a) => bridge::run(a),
         Command::Factors(c) => factors::run(c),
         Command::Init(a) => init::run(a),
         Command::Products(a) => products::run(a),

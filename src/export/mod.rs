@@ -160,6 +160,12 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("dictionary", "column", "column", ""),
     ("dictionary", "meaning", "meaning", ""),
     ("dictionary", "unit", "unit", ""),
+    ("bridge", "from_year", "previous year", ""),
+    ("bridge", "to_year", "year explained", ""),
+    ("bridge", "figure", "figure whose change is split (change.intensity.ghg_per_energy: in percentage points)", ""),
+    ("bridge", "effect", "activity, energy_mix, source_intensity, non_energy, factor_editions, or total (docs/methodology.md: year-on-year bridge)", ""),
+    ("bridge", "value", "effect: exact rational rounded to 16 places by largest remainder so that the effects add up to total exactly", "unit"),
+    ("bridge", "unit", "t CO2e, t CO2e/MWh or pp", ""),
 ];
 
 /// Builds every table of an export: lines (by re-streaming the inputs), inventory, energy,
@@ -386,6 +392,23 @@ pub fn collect(
             .rows
             .push(vec![t(*tb), t(*col), t(*meaning), t(*unit)]);
     }
+    let mut bridge = Table {
+        name: "bridge.csv",
+        header: vec!["from_year", "to_year", "figure", "effect", "value", "unit"],
+        rows: Vec::new(),
+    };
+    for (from, to, figure, effect, value, unit) in
+        crate::audit::bridge_rows(project, ledger, options)
+    {
+        bridge.rows.push(vec![
+            n(from),
+            n(to),
+            t(figure),
+            t(effect),
+            n(value),
+            t(unit),
+        ]);
+    }
     Ok(Collected {
         tables: vec![
             lines,
@@ -396,6 +419,7 @@ pub fn collect(
             factors_used,
             rejects,
             dictionary,
+            bridge,
         ],
         lines: all_lines,
         figures: figs,

@@ -517,6 +517,27 @@ impl Library {
         })
     }
 
+    /// Replaces one value of an edition, for what-if comparisons (`carbonledger diff --set`):
+    /// returns the value replaced, or `None` (and changes nothing) when the edition or key does
+    /// not exist. The citation is kept; the factor's note says that the value was overridden.
+    pub fn override_value(
+        &mut self,
+        set: &str,
+        edition: &str,
+        key: &str,
+        value: Decimal,
+    ) -> Option<Decimal> {
+        let def = self
+            .editions
+            .get_mut(&(set.to_string(), edition.to_string()))?
+            .factors
+            .get_mut(key)?;
+        let old = def.value;
+        def.value = value;
+        def.note = format!("overridden: {value} instead of the published {old}");
+        Some(old)
+    }
+
     /// Looks up a pinned reference exactly (no fallback).
     pub fn get(&self, r: &FactorRef) -> Option<(&Edition, &FactorDef)> {
         let ed = self.edition(&r.set, r.edition.as_deref()?)?;

@@ -369,35 +369,37 @@ fn entry(
             let (Some(fac), Some(fuel)) = (facility, fuel) else {
                 return Err(("missing-value", "no facility or fuel".into(), String::new()));
             };
-            let (fuel_base, div_exact) = match efficiency {
-                Some(e) => {
-                    let q = decimal::div(base, e).map_err(ov)?;
-                    let (gj, _) = in_unit(q.rounded(decimal::LINE_DP), J_PER_GJ).map_err(ov)?;
-                    steps.push(Step {
-                        label: "boiler".into(),
-                        text: format!(
-                            "fuel not burnt = heat ÷ boiler efficiency {} = {}{} GJ of {}",
-                            e.normalize(),
-                            if q.exact { "" } else { "≈" },
-                            gj.normalize(),
-                            fuel.name()
-                        ),
-                        factor: None,
-                    });
-                    (q.rounded(decimal::LINE_DP), q.exact)
-                }
-                None => (base, true),
-            };
             steps.push(Step { label: "why".into(), text: format!("counterfactual: {} burnt on site at {}, with the manifest's fuel factors and GWPs", fuel.name(), project.facilities.list[fac].id), factor: None });
             let shown = if unit.kind == DimKind::Energy {
                 crate::units::lookup("GJ").unwrap_or(unit)
             } else {
                 unit
             };
+            // The fuel's emissions for the heat itself, exactly; the boiler efficiency divides
+            // once at the end (fuel = heat ÷ efficiency, so emissions = heat × EF ÷ efficiency).
             let c = through_chain_any(
-                project, strict, year, period, line_no, fac, fuel, fuel_base, unit.kind, shown,
+                project, strict, year, period, line_no, fac, fuel, base, unit.kind, shown,
             )?;
             steps.extend(c.steps.into_iter().filter(|s| s.label != "tce"));
+            let (kg, div_exact) = match efficiency {
+                Some(e) => {
+                    let q = decimal::div(c.line.co2e_kg, e).map_err(ov)?;
+                    let kg = q.rounded(decimal::LINE_DP);
+                    steps.push(Step {
+                        label: "boiler".into(),
+                        text: format!(
+                            "÷ boiler efficiency {}: the fuel not burnt is the heat ÷ {} → {} CO2e{}",
+                            e.normalize(),
+                            e.normalize(),
+                            crate::calc::show(kg, Decimal::from(1000), "t"),
+                            if q.exact { "" } else { " (rounded to 10^-9 kg)" }
+                        ),
+                        factor: None,
+                    });
+                    (kg, q.exact)
+                }
+                None => (c.line.co2e_kg, true),
+            };
             let (act, act_unit, act_exact) = match unit.kind {
                 DimKind::Energy => {
                     let (gj, e) = in_unit(base, J_PER_GJ).map_err(ov)?;
@@ -410,13 +412,7 @@ fn entry(
                 ),
                 _ => (base, "m3", true),
             };
-            (
-                c.line.co2e_kg,
-                c.line.exact && div_exact,
-                act,
-                act_unit,
-                act_exact,
-            )
+            (kg, c.line.exact && div_exact, act, act_unit, act_exact)
         }
     };
     let t = decimal::div(co2e_kg, Decimal::from(1000))

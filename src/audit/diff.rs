@@ -1,0 +1,538 @@
+//! Auditing a single factor change: which chains, lines and register entries it touches, every
+//! figure before and after, and whether it makes the base year's recalculation necessary
+//! under the manifest's significance threshold. The project under the change is computed by
+//! re-pricing (see `reprice`), with a full recompute as the checked fallback.
+
+use super::change::{Change, ChangeError};
+use super::reprice::{factors_differ, reprice_or_recompute, Method};
+use crate::activity::{Activity, Subject};
+use crate::calc::{
+    calculate, for_each_line, Accum, Chain, Computation, InputFile, Line, RunOptions,
+};
+use crate::decimal::{self, CalcError, RoundingRule};
+use crate::diag::Diagnostic;
+use crate::ledger::{run_registers, Ledger};
+use crate::project::Project;
+use crate::register::{Contribution, Entry};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Why a diff could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    /// The change does not apply to this project.
+    #[error(transparent)]
+    Change(#[from] ChangeError),
+    /// Under the change, rows cannot be calculated (or the inputs have file-level problems).
+    #[error("under the change, {} problem(s) stop the calculation", .0.len())]
+    Data(Vec<Diagnostic>),
+    /// A figure could not be held exactly.
+    #[error(transparent)]
+    Calc(#[from] CalcError),
+}
+
+/// One figure in one year, before and after the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureChange {
+    /// Figure name.
+    pub name: String,
+    /// Year.
+    pub year: i32,
+    /// Unit.
+    pub unit: &'static str,
+    /// Value before (`None`: the figure does not apply).
+    pub before: Option<Decimal>,
+    /// Value after.
+    pub after: Option<Decimal>,
+}
+
+impl FigureChange {
+    /// `after − before` (in percentage points for a figure in %).
+    pub fn delta(&self) -> Option<Decimal> {
+        decimal::sub(self.after?, self.before?).ok()
+    }
+
+    /// `(after − before) / before × 100`; `None` for figures in % (their delta is in
+    /// percentage points) and when `before` is zero.
+    pub fn delta_pct(&self) -> Option<Decimal> {
+        if self.unit == "%" {
+            return None;
+        }
+        pct_change(self.before?, self.after?)
+    }
+
+    /// Whether before and after differ.
+    pub fn changed(&self) -> bool {
+        self.before != self.after
+    }
+}
+
+/// `(after − before) / before × 100`, rounded to `decimal::FIGURE_DP` places when it does not
+/// terminate; `None` when `before` is zero.
+pub fn pct_change(before: Decimal, after: Decimal) -> Option<Decimal> {
+    if before.is_zero() {
+        return None;
+    }
+    let d = decimal::mul(decimal::sub(after, before).ok()?, Decimal::ONE_HUNDRED).ok()?;
+    decimal::div(d, before)
+        .ok()
+        .map(|q| q.rounded(decimal::FIGURE_DP).normalize())
+}
+
+/// Every figure of either ledger in every reporting year, before and after; only those that
+/// changed unless `all`.
+pub fn figure_changes(
+    before: &Ledger,
+    after: &Ledger,
+    all: bool,
+) -> Result<Vec<FigureChange>, CalcError> {
+    let mut names = before.names();
+    for n in after.names() {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    let mut out = Vec::new();
+    for &y in &before.years {
+        for n in &names {
+            let b = before.figure(n, y)?;
+            let a = after.figure(n, y)?;
+            let Some(unit) = b.as_ref().or(a.as_ref()).map(|f| f.unit) else {
+                continue;
+            };
+            let fc = FigureChange {
+                name: n.clone(),
+                year: y,
+                unit,
+                before: b.map(|f| f.value),
+                after: a.map(|f| f.value),
+            };
+            if all || fc.changed() {
+                out.push(fc);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A chain (facility × year × carrier or gas × unit × explicit factor) whose factors changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainChange {
+    /// The chain before.
+    pub before: Chain,
+    /// The chain after.
+    pub after: Chain,
+    /// Its totals before.
+    pub sums_before: Accum,
+    /// Its totals after.
+    pub sums_after: Accum,
+}
+
+type ChainKey = (i32, usize, Subject, u16, Option<crate::factors::FactorRef>);
+
+fn chain_key(c: &Chain) -> ChainKey {
+    (
+        c.year,
+        c.facility,
+        c.subject.clone(),
+        c.activity_unit.index,
+        c.explicit.clone(),
+    )
+}
+
+/// The chains whose factor references or values differ between two computations of the same rows.
+pub fn chain_changes(before: &Computation, after: &Computation) -> Vec<ChainChange> {
+    let after_by: BTreeMap<ChainKey, (&Chain, &Accum)> = after
+        .chains
+        .iter()
+        .zip(&after.accums)
+        .map(|(c, a)| (chain_key(c), (c, a)))
+        .collect();
+    let mut out = Vec::new();
+    for (c, a) in before.chains.iter().zip(&before.accums) {
+        if let Some((nc, na)) = after_by.get(&chain_key(c)) {
+            if factors_differ(c, nc) || a != *na {
+                out.push(ChainChange {
+                    before: c.clone(),
+                    after: (*nc).clone(),
+                    sums_before: *a,
+                    sums_after: **na,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One input row whose factor changes.
+pub struct LineChange<'a> {
+    /// The file it was read from.
+    pub file: InputFile,
+    /// The row.
+    pub activity: &'a Activity,
+    /// Its chain before the change.
+    pub chain_before: &'a Chain,
+    /// Its line before.
+    pub before: &'a Line,
+    /// Its chain after.
+    pub chain_after: &'a Chain,
+    /// Its line after.
+    pub after: &'a Line,
+}
+
+/// Reads the rows again and calls `visit` for each row whose chain's factors differ between
+/// `before` and `after` (computations of the same project under two sets of factors), in
+/// file and line order.
+pub fn changed_lines(
+    project: &Project,
+    before: &Computation,
+    after: &Computation,
+    options: RunOptions,
+    visit: &mut dyn FnMut(&LineChange<'_>),
+) -> Result<(), Vec<Diagnostic>> {
+    let after_by: BTreeMap<ChainKey, &Chain> =
+        after.chains.iter().map(|c| (chain_key(c), c)).collect();
+    let mut failure = None;
+    for_each_line(project, options, &before.duplicates, &mut |v| {
+        let Some(nc) = after_by.get(&chain_key(v.chain)) else {
+            return;
+        };
+        if !factors_differ(v.chain, nc) {
+            return;
+        }
+        match calculate(v.activity.quantity, nc) {
+            Ok(line) => visit(&LineChange {
+                file: v.file,
+                activity: v.activity,
+                chain_before: v.chain,
+                before: v.line,
+                chain_after: nc,
+                after: &line,
+            }),
+            Err(e) => {
+                failure.get_or_insert_with(|| {
+                    Diagnostic::error(
+                        "inexact-row",
+                        crate::diag::Span::line(&project.shown(v.file.name()), v.activity.line),
+                        format!("under the change this row cannot be calculated exactly: {e}"),
+                    )
+                });
+            }
+        }
+    })?;
+    match failure {
+        Some(d) => Err(vec![d]),
+        None => Ok(()),
+    }
+}
+
+/// A register entry whose factors or contributions differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryChange {
+    /// File.
+    pub file: Arc<str>,
+    /// Line (0 for an aggregate).
+    pub line: u64,
+    /// What the entry is.
+    pub what: String,
+    /// `(reference, value)` of each factor in its trace, before.
+    pub factors_before: Vec<(String, Decimal)>,
+    /// After.
+    pub factors_after: Vec<(String, Decimal)>,
+    /// Contributions before.
+    pub parts_before: Vec<Contribution>,
+    /// Contributions after.
+    pub parts_after: Vec<Contribution>,
+}
+
+fn entry_factors(e: &Entry) -> Vec<(String, Decimal)> {
+    e.steps
+        .iter()
+        .filter_map(|s| s.factor.as_ref())
+        .map(|u| (u.reference.clone(), u.value))
+        .collect()
+}
+
+/// The register entries whose factors or contributions differ between the two projects.
+/// Entries are paired by file, line and description, in the order the registers send them.
+pub fn entry_changes(
+    before_project: &Project,
+    before: &Computation,
+    after_project: &Project,
+    after: &Computation,
+    strict: bool,
+) -> Vec<EntryChange> {
+    let collect = |p: &Project, c: &Computation| {
+        let mut v: BTreeMap<(Arc<str>, u64, String), Vec<Entry>> = BTreeMap::new();
+        run_registers(p, c, strict, &mut |e| {
+            v.entry((e.file.clone(), e.line, e.what.clone()))
+                .or_default()
+                .push(e.clone());
+        });
+        v
+    };
+    let b = collect(before_project, before);
+    let mut a = collect(after_project, after);
+    let mut out = Vec::new();
+    for (k, es) in b {
+        let others = a.remove(&k).unwrap_or_default();
+        for (i, e) in es.iter().enumerate() {
+            let o = others.get(i);
+            let fa = o.map(entry_factors).unwrap_or_default();
+            let pa = o.map(|o| o.parts.clone()).unwrap_or_default();
+            let fb = entry_factors(e);
+            if fb != fa || e.parts != pa {
+                out.push(EntryChange {
+                    file: k.0.clone(),
+                    line: k.1,
+                    what: k.2.clone(),
+                    factors_before: fb,
+                    factors_after: fa,
+                    parts_before: e.parts.clone(),
+                    parts_after: pa,
+                });
+            }
+        }
+    }
+    for ((file, line, what), es) in a {
+        for e in es {
+            out.push(EntryChange {
+                file: file.clone(),
+                line,
+                what: what.clone(),
+                factors_before: Vec::new(),
+                factors_after: entry_factors(&e),
+                parts_before: Vec::new(),
+                parts_after: e.parts,
+            });
+        }
+    }
+    out
+}
+
+/// The base-year recalculation verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// The manifest's base year.
+    pub base_year: i32,
+    /// The manifest's significance threshold, in %.
+    pub threshold_pct: Decimal,
+    /// The total-emissions figure the verdict rests on (the one that moves most).
+    pub figure: String,
+    /// Its base-year value before.
+    pub before: Decimal,
+    /// After.
+    pub after: Decimal,
+    /// The change, in % of `before` (`None` when `before` is zero).
+    pub change_pct: Option<Decimal>,
+    /// Whether |change| ≥ threshold: the base year is to be recalculated.
+    pub significant: bool,
+    /// How every reporting year's total emissions move, in % (same figure).
+    pub years: Vec<(i32, Option<Decimal>)>,
+    /// The disclosure the verdict implies, in one or two sentences.
+    pub sentence: String,
+}
+
+/// Total-emissions figures the verdict considers, in order of preference.
+pub const TOTAL_FIGURES: [&str; 2] = ["ghg.total.location", "ghg.total.market"];
+
+/// A signed percentage for sentences: `−4.96%`, `+0.00%`.
+pub fn signed_pct(v: Decimal, rule: RoundingRule, dp: u32) -> String {
+    let r = rule.round(v, dp);
+    if r.is_sign_negative() && !r.is_zero() {
+        format!("−{}%", -r)
+    } else {
+        format!("+{}%", r.abs())
+    }
+}
+
+/// How a change is named in the disclosure sentence.
+pub fn change_words(change: &Change) -> String {
+    match change {
+        Change::Value { reference, value } => format!("setting {reference} to {value}"),
+        Change::Edition {
+            set,
+            edition,
+            years: None,
+        } => format!("applying {set}@{edition}"),
+        Change::Edition {
+            set,
+            edition,
+            years: Some(ys),
+        } => format!(
+            "applying {set}@{edition} to {}",
+            ys.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// Judges the change against the manifest's significance threshold: the base year's total
+/// emissions (location-based, and market-based where computed) before and after; the change
+/// is significant when its magnitude is at or above the threshold.
+pub fn verdict(
+    project: &Project,
+    change: &Change,
+    before: &Ledger,
+    after: &Ledger,
+) -> Result<Option<Verdict>, CalcError> {
+    let m = &project.manifest;
+    let by = m.base_year;
+    let mut best: Option<Verdict> = None;
+    for name in TOTAL_FIGURES {
+        let (Some(b), Some(a)) = (before.figure(name, by)?, after.figure(name, by)?) else {
+            continue;
+        };
+        let pct = pct_change(b.value, a.value);
+        let significant = pct.is_some_and(|p| p.abs() >= m.significance_threshold_pct);
+        let mut years = Vec::new();
+        for &y in &m.reporting_years {
+            let (yb, ya) = (before.figure(name, y)?, after.figure(name, y)?);
+            years.push((
+                y,
+                yb.zip(ya)
+                    .and_then(|(yb, ya)| pct_change(yb.value, ya.value)),
+            ));
+        }
+        let v = Verdict {
+            base_year: by,
+            threshold_pct: m.significance_threshold_pct,
+            figure: name.to_string(),
+            before: b.value,
+            after: a.value,
+            change_pct: pct,
+            significant,
+            years,
+            sentence: String::new(),
+        };
+        let bigger = |x: &Verdict| x.change_pct.map(|p| p.abs()).unwrap_or_default();
+        if best.as_ref().is_none_or(|o| bigger(&v) > bigger(o)) {
+            best = Some(v);
+        }
+    }
+    let Some(mut v) = best else {
+        return Ok(None);
+    };
+    let rule = m.rounding;
+    let thr = format!("{}%", v.threshold_pct.normalize());
+    let moved = v.change_pct.map_or(
+        "by an undefined percentage (zero before)".to_string(),
+        |p| format!("by {}", signed_pct(p, rule, 2)),
+    );
+    let words = change_words(change);
+    v.sentence = if v.before == v.after {
+        format!(
+            "The base year ({}) is not recalculated: {words} leaves its total emissions ({}) unchanged.",
+            v.base_year, v.figure
+        )
+    } else if v.significant {
+        format!(
+            "The base year ({}) is recalculated: {words} moves its total emissions ({}) {moved}, at or above the {thr} significance threshold.",
+            v.base_year, v.figure
+        )
+    } else {
+        format!(
+            "The base year ({}) is not recalculated: {words} moves its total emissions ({}) {moved}, below the {thr} significance threshold.",
+            v.base_year, v.figure
+        )
+    };
+    let others: Vec<String> = v
+        .years
+        .iter()
+        .filter(|(y, p)| *y != v.base_year && p.is_some_and(|p| !p.is_zero()))
+        .map(|(y, p)| format!("{y} by {}", signed_pct(p.unwrap_or_default(), rule, 2)))
+        .collect();
+    if !others.is_empty() {
+        v.sentence.push_str(&format!(
+            " The change moves the total emissions of {}.",
+            others.join(", ")
+        ));
+    }
+    Ok(Some(v))
+}
+
+/// A complete diff of one change.
+#[derive(Debug, Clone)]
+pub struct Diff {
+    /// The change.
+    pub change: Change,
+    /// How the changed computation was obtained.
+    pub method: Method,
+    /// The project under the change.
+    pub after_project: Project,
+    /// The ledger before.
+    pub before: Ledger,
+    /// The ledger after.
+    pub after: Ledger,
+    /// Chains whose factors changed.
+    pub chains: Vec<ChainChange>,
+    /// Figures that changed (every figure with `all`).
+    pub figures: Vec<FigureChange>,
+    /// Register entries that changed.
+    pub entries: Vec<EntryChange>,
+    /// The base-year verdict (`None` when no total-emissions figure exists).
+    pub verdict: Option<Verdict>,
+    /// Rows that pin another edition of the changed set explicitly (an edition change leaves
+    /// them as they are): chains and their row counts.
+    pub pinned: Vec<(Chain, u64)>,
+}
+
+/// Computes the diff of `change` against `before` (the project's ledger as it is).
+pub fn diff(
+    project: &Project,
+    before: Ledger,
+    change: &Change,
+    options: RunOptions,
+    all_figures: bool,
+) -> Result<Diff, DiffError> {
+    let after_project = change.apply(project)?;
+    let (comp, method) =
+        reprice_or_recompute(&before.comp, &after_project, options).map_err(DiffError::Data)?;
+    let after = Ledger::from_computation(&after_project, comp, options.strict);
+    let problems: Vec<Diagnostic> = after
+        .all_diagnostics()
+        .filter(|d| d.is_error())
+        .filter(|d| !before.all_diagnostics().any(|b| b == *d))
+        .cloned()
+        .collect();
+    if !problems.is_empty() {
+        return Err(DiffError::Data(problems));
+    }
+    let chains = chain_changes(&before.comp, &after.comp);
+    let figures = figure_changes(&before, &after, all_figures)?;
+    let entries = entry_changes(
+        project,
+        &before.comp,
+        &after_project,
+        &after.comp,
+        options.strict,
+    );
+    let verdict = verdict(project, change, &before, &after)?;
+    let pinned = match change {
+        Change::Edition { set, edition, .. } => before
+            .comp
+            .chains
+            .iter()
+            .zip(&before.comp.accums)
+            .filter(|(c, _)| {
+                c.explicit.as_ref().is_some_and(|r| {
+                    &r.set == set && r.edition.as_ref() != Some(edition) && r.edition.is_some()
+                })
+            })
+            .map(|(c, a)| (c.clone(), a.rows))
+            .collect(),
+        Change::Value { .. } => Vec::new(),
+    };
+    Ok(Diff {
+        change: change.clone(),
+        method,
+        after_project,
+        before,
+        after,
+        chains,
+        figures,
+        entries,
+        verdict,
+        pinned,
+    })
+}

@@ -1,0 +1,215 @@
+//! Re-pricing a finished computation under changed factors without reading a row again.
+//!
+//! A chain's totals are sums of `quantity × ratio` (see `calc::Plan`). For a result whose
+//! folded ratio terminates, the calculation summed the chain's quantities `Q` and multiplied
+//! once, so the total is exactly `Q × ratio`; under a new ratio it is exactly `Q × ratio'`.
+//! `Q` is recovered from any such total by one division that must be exact (checked by
+//! multiplying back). Results whose ratio did not change keep their totals. Anything else —
+//! a ratio that needs a division per row, a chain whose gases differ, a chain that no longer
+//! resolves, rows rejected before — falls back to reading and calculating everything again.
+//! Re-pricing costs one resolution per chain, independent of the number of rows.
+
+use crate::calc::{compute, Accum, Chain, Computation, Folded, RunOptions, MAX_GASES};
+use crate::calc::{ResolveOptions, Resolver};
+use crate::decimal;
+use crate::diag::Diagnostic;
+use crate::project::Project;
+use rust_decimal::Decimal;
+
+/// How the changed computation was obtained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Method {
+    /// Every chain re-priced from its totals; no row was read again.
+    Repriced {
+        /// Chains whose factors changed.
+        changed: usize,
+        /// Chains in all.
+        chains: usize,
+    },
+    /// Every row read and calculated again.
+    Recomputed {
+        /// Why re-pricing did not apply.
+        reason: String,
+    },
+}
+
+/// Computes `after` (the project under a change) from `before`'s computation: re-priced when
+/// every changed result is linear, else recomputed from the rows (the checked fallback).
+pub fn reprice_or_recompute(
+    before: &Computation,
+    after: &Project,
+    options: RunOptions,
+) -> Result<(Computation, Method), Vec<Diagnostic>> {
+    match reprice(before, after, options.strict) {
+        Ok((comp, changed)) => Ok((
+            comp,
+            Method::Repriced {
+                changed,
+                chains: before.chains.len(),
+            },
+        )),
+        Err(reason) => Ok((compute(after, options)?, Method::Recomputed { reason })),
+    }
+}
+
+/// Re-prices every chain of `before` under `after`'s factors; returns the computation and how
+/// many chains changed, or why re-pricing does not apply.
+pub fn reprice(
+    before: &Computation,
+    after: &Project,
+    strict: bool,
+) -> Result<(Computation, usize), String> {
+    if before.rejected_rows() > 0 {
+        return Err("rows were rejected, and a change may accept or reject others".into());
+    }
+    let resolver = Resolver::new(after, ResolveOptions { strict });
+    let mut chains = Vec::with_capacity(before.chains.len());
+    let mut accums = Vec::with_capacity(before.accums.len());
+    let mut changed = 0;
+    for (old, acc) in before.chains.iter().zip(&before.accums) {
+        let new = resolver
+            .resolve(
+                old.year,
+                old.facility,
+                &old.subject,
+                old.activity_unit,
+                old.explicit.as_ref(),
+            )
+            .map_err(|e| format!("a chain no longer resolves: {}", e.message))?;
+        if factors_differ(old, &new) {
+            changed += 1;
+        }
+        // Equal folded plans give equal totals; chains calculated step by step (no plan) are
+        // kept only when their factors are unchanged.
+        let same = match (&old.plan, &new.plan) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => !factors_differ(old, &new),
+            _ => false,
+        };
+        let acc = if same {
+            *acc
+        } else {
+            reprice_chain(old, &new, acc)?
+        };
+        chains.push(new);
+        accums.push(acc);
+    }
+    Ok((
+        Computation {
+            chains,
+            accums,
+            diagnostics: before.diagnostics.clone(),
+            files: before.files.clone(),
+            duplicates: before.duplicates.clone(),
+            duplicate_candidates: before.duplicate_candidates,
+        },
+        changed,
+    ))
+}
+
+/// Whether any factor reference or value of the chain differs.
+pub fn factors_differ(a: &Chain, b: &Chain) -> bool {
+    let key = |c: &Chain| -> Vec<(String, Decimal)> {
+        c.used_factors()
+            .into_iter()
+            .map(|u| (u.reference.clone(), u.value))
+            .collect()
+    };
+    key(a) != key(b) || a.share != b.share
+}
+
+/// The summed quantity of a chain, recovered from a linear total: `total / ratio`, exact.
+fn quantity(pairs: &[(Option<Folded>, Decimal)]) -> Result<Option<Decimal>, String> {
+    for (ratio, total) in pairs {
+        let Some((num, per)) = ratio.map(|r| r.parts()) else {
+            continue;
+        };
+        if per != Decimal::ONE || num.is_zero() {
+            continue;
+        }
+        let q = decimal::div(*total, num).map_err(|e| e.to_string())?;
+        if q.exact && decimal::mul(q.value, num).is_ok_and(|b| b == *total) {
+            return Ok(Some(q.value));
+        }
+        return Err("a chain total is not its quantity times its ratio".into());
+    }
+    Ok(None)
+}
+
+fn reprice_chain(old: &Chain, new: &Chain, acc: &Accum) -> Result<Accum, String> {
+    let (Some(op), Some(np)) = (&old.plan, &new.plan) else {
+        return Err("a chain is calculated step by step (its factors do not fold)".into());
+    };
+    let gases = |c: &Chain| {
+        c.gases
+            .iter()
+            .map(|g| g.gas().to_string())
+            .collect::<Vec<_>>()
+    };
+    if gases(old) != gases(new) {
+        return Err("a chain's gases differ under the change".into());
+    }
+    // (old ratio, new ratio, old total) for every result.
+    let mut terms: Vec<(Option<Folded>, Option<Folded>, Decimal)> = vec![
+        (op.energy_ratio(), np.energy_ratio(), acc.energy_j),
+        (op.tce_ratio(), np.tce_ratio(), acc.tce_kgce),
+    ];
+    let (om, nm, oc, nc) = (
+        op.gas_mass_ratios(),
+        np.gas_mass_ratios(),
+        op.gas_co2e_ratios(),
+        np.gas_co2e_ratios(),
+    );
+    for i in 0..MAX_GASES {
+        terms.push((om[i], nm[i], acc.gas_kg[i]));
+    }
+    for i in 0..MAX_GASES {
+        terms.push((oc[i], nc[i], acc.gas_co2e_kg[i]));
+    }
+    let pairs: Vec<(Option<Folded>, Decimal)> = terms.iter().map(|(o, _, t)| (*o, *t)).collect();
+    let mut q: Option<Option<Decimal>> = None;
+    let mut out = Vec::with_capacity(terms.len());
+    for (o, n, total) in &terms {
+        if o == n {
+            out.push(*total);
+            continue;
+        }
+        let (Some(o), Some(n)) = (o, n) else {
+            return Err("a chain gains or loses a result under the change".into());
+        };
+        let ((_, oper), (nnum, nper)) = (o.parts(), n.parts());
+        if oper != Decimal::ONE || nper != Decimal::ONE {
+            return Err("a changed result needs a division per row".into());
+        }
+        if q.is_none() {
+            q = Some(quantity(&pairs)?);
+        }
+        let Some(Some(qv)) = q else {
+            return Err("a chain's quantity cannot be recovered from its totals".into());
+        };
+        out.push(decimal::mul(qv, nnum).map_err(|e| e.to_string())?);
+    }
+    let mut a = *acc;
+    a.energy_j = out[0];
+    a.tce_kgce = out[1];
+    let mut co2e = Decimal::ZERO;
+    for i in 0..MAX_GASES {
+        a.gas_kg[i] = out[2 + i];
+        a.gas_co2e_kg[i] = out[2 + MAX_GASES + i];
+    }
+    // The chain's CO2e is the sum of its gases' CO2e, whatever the order rows were added in.
+    for v in a.gas_co2e_kg {
+        co2e = decimal::add(co2e, v).map_err(|e| e.to_string())?;
+    }
+    if acc.co2e_kg
+        != acc
+            .gas_co2e_kg
+            .iter()
+            .try_fold(Decimal::ZERO, |s, v| decimal::add(s, *v))
+            .map_err(|e| e.to_string())?
+    {
+        return Err("a chain's CO2e is not the sum of its gases".into());
+    }
+    a.co2e_kg = co2e;
+    Ok(a)
+}

@@ -1,0 +1,437 @@
+//! `carbonledger diff [DIR] --set REF=VALUE | --edition SET@EDITION`: what one factor change
+//! does — the lines and register entries it touches, every figure before and after, and the
+//! base-year recalculation verdict.
+
+use super::common::{load, out, places, Format, ProjectOpts};
+use super::Exit;
+use carbonledger::audit::{self, Change, DiffError, FigureChange, Method};
+use carbonledger::calc::{shown_name, Chain, RunOptions, UsedFactor};
+use carbonledger::decimal::{group_thousands, RoundingRule};
+use carbonledger::report::{render_text, Cell, Table};
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// Arguments of `diff`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Project folder.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// One factor's value, in its published unit: `SET@EDITION:KEY=VALUE`, or `SET:KEY=VALUE`
+    /// for the key in every edition the reporting years use.
+    #[arg(
+        long,
+        value_name = "REF=VALUE",
+        conflicts_with = "edition",
+        required_unless_present = "edition"
+    )]
+    set: Option<String>,
+    /// A whole edition, `SET@EDITION`, for every reporting year (or only `--year`). Rows that
+    /// pin another edition explicitly keep it.
+    #[arg(long, value_name = "SET@EDITION")]
+    edition: Option<String>,
+    /// With `--edition`: apply it in this reporting year only (repeatable).
+    #[arg(long, requires = "edition")]
+    year: Vec<i32>,
+    /// List every figure, changed or not.
+    #[arg(long)]
+    all: bool,
+    /// Do not read the rows again to list the changed lines (figures and chains only: fastest).
+    #[arg(long)]
+    no_lines: bool,
+    /// Most changed lines to print (0: every one).
+    #[arg(long, default_value_t = 200)]
+    max_lines: usize,
+    /// Output format: `table`, `csv` (the figures before and after, exact) or `json` (everything, exact).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    #[command(flatten)]
+    opts: ProjectOpts,
+}
+
+fn fmt_value(v: Option<Decimal>, unit: &str, rule: RoundingRule) -> String {
+    v.map_or("–".into(), |v| {
+        group_thousands(&rule.round(v, places(unit)).to_string())
+    })
+}
+
+fn fmt_delta(f: &FigureChange, rule: RoundingRule) -> String {
+    f.delta().map_or("–".into(), |d| {
+        let s = group_thousands(&rule.round(d, places(f.unit)).to_string());
+        let s = if d > Decimal::ZERO {
+            format!("+{s}")
+        } else {
+            s
+        };
+        if f.unit == "%" {
+            format!("{s} pp")
+        } else {
+            s
+        }
+    })
+}
+
+/// The factors of `b` that differ from `a`'s, as text.
+fn differing(a: &Chain, b: &Chain) -> (String, String) {
+    let (fa, fb) = (a.used_factors(), b.used_factors());
+    let show = |u: &UsedFactor| format!("{} = {} {}", u.reference, u.value, u.unit);
+    let mut before = Vec::new();
+    let mut after = Vec::new();
+    for i in 0..fa.len().max(fb.len()) {
+        let (x, y) = (fa.get(i), fb.get(i));
+        let same = matches!((x, y), (Some(x), Some(y)) if x.reference == y.reference && x.value == y.value);
+        if !same {
+            before.push(x.map_or("–".into(), |u| show(u)));
+            after.push(y.map_or("–".into(), |u| show(u)));
+        }
+    }
+    if a.share != b.share {
+        before.push(format!("share {}", a.share));
+        after.push(format!("share {}", b.share));
+    }
+    (before.join("; "), after.join("; "))
+}
+
+fn t_of_kg(kg: Decimal) -> String {
+    carbonledger::calc::show(kg, Decimal::from(1000), "")
+        .trim_end()
+        .to_string()
+}
+
+fn subject_name(c: &Chain) -> String {
+    match &c.subject {
+        carbonledger::activity::Subject::Carrier(k) => k.name().to_string(),
+        carbonledger::activity::Subject::Gas(g) => g.clone(),
+    }
+}
+
+pub fn run(a: Args) -> Exit {
+    match run_inner(a) {
+        Ok(()) => Exit::Ok,
+        Err(e) => e,
+    }
+}
+
+fn run_inner(a: Args) -> Result<(), Exit> {
+    let change = match (&a.set, &a.edition) {
+        (Some(s), None) => Change::parse_set(s),
+        (None, Some(e)) => Change::parse_edition(e, (!a.year.is_empty()).then(|| a.year.clone())),
+        _ => {
+            eprintln!("error: give one of --set REF=VALUE or --edition SET@EDITION");
+            return Err(Exit::Usage);
+        }
+    }
+    .map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::Usage
+    })?;
+    let (project, before) = load(&a.dir, &a.opts)?;
+    let options = RunOptions {
+        strict: a.opts.strict,
+        threads: a.opts.threads,
+    };
+    let d = audit::diff(&project, before, &change, options, a.all).map_err(|e| {
+        match &e {
+            DiffError::Data(diags) => {
+                super::common::print_diagnostics(diags);
+                eprintln!("error: {e}");
+            }
+            other => eprintln!("error: {other}"),
+        }
+        match e {
+            DiffError::Change(_) => Exit::Usage,
+            _ => Exit::Data,
+        }
+    })?;
+    let rule = project.manifest.rounding;
+
+    // The changed lines: one more reading of the rows, unless declined.
+    let mut lines = Table::new(
+        "",
+        &[
+            "line",
+            "facility",
+            "period",
+            "subject",
+            "factor before",
+            "factor after",
+            "t CO2e before",
+            "t CO2e after",
+            "delta t CO2e",
+        ],
+    );
+    let mut line_count = 0usize;
+    let mut line_json = Vec::new();
+    if !a.no_lines && !d.chains.is_empty() {
+        let max = if a.max_lines == 0 {
+            usize::MAX
+        } else {
+            a.max_lines
+        };
+        audit::changed_lines(&project, &d.before.comp, &d.after.comp, options, &mut |l| {
+            line_count += 1;
+            let want_table = a.format == Format::Table && line_count <= max;
+            if !want_table && a.format != Format::Json {
+                return;
+            }
+            let (fb, fa) = differing(l.chain_before, l.chain_after);
+            let at = format!("{}:{}", shown_name(&project, l.file), l.activity.line);
+            let fac = project.facilities.list[l.chain_before.facility].id.clone();
+            let delta = carbonledger::decimal::sub(l.after.co2e_kg, l.before.co2e_kg).unwrap_or_default();
+            if a.format == Format::Json {
+                line_json.push(serde_json::json!({
+                    "at": at, "facility": fac, "period": l.activity.period.to_string(),
+                    "subject": subject_name(l.chain_before), "factor_before": fb, "factor_after": fa,
+                    "co2e_t_before": t_of_kg(l.before.co2e_kg), "co2e_t_after": t_of_kg(l.after.co2e_kg),
+                    "delta_t": t_of_kg(delta),
+                }));
+            } else {
+                lines.push(vec![
+                    Cell::Text(at),
+                    Cell::Text(fac),
+                    Cell::Text(l.activity.period.to_string()),
+                    Cell::Text(subject_name(l.chain_before)),
+                    Cell::Text(fb),
+                    Cell::Text(fa),
+                    Cell::Num(t_of_kg(l.before.co2e_kg)),
+                    Cell::Num(t_of_kg(l.after.co2e_kg)),
+                    Cell::Num(t_of_kg(delta)),
+                ]);
+            }
+        })
+        .map_err(|diags| {
+            super::common::print_diagnostics(&diags);
+            Exit::Data
+        })?;
+    }
+    let method = match &d.method {
+        Method::Repriced { changed, chains } => format!(
+            "re-priced from the chain totals: {changed} of {chains} chain{} changed, no row read again for the figures",
+            if *chains == 1 { "" } else { "s" }
+        ),
+        Method::Recomputed { reason } => {
+            format!("every row read and calculated again ({reason})")
+        }
+    };
+
+    if a.format == Format::Json {
+        let figs: Vec<serde_json::Value> = d
+            .figures
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "name": f.name, "year": f.year, "unit": f.unit,
+                    "before": f.before.map(|v| v.to_string()),
+                    "after": f.after.map(|v| v.to_string()),
+                    "delta": f.delta().map(|v| v.normalize().to_string()),
+                    "delta_pct": f.delta_pct().map(|v| v.to_string()),
+                })
+            })
+            .collect();
+        let v = serde_json::json!({
+            "change": change.to_string(),
+            "method": method,
+            "lines": line_json,
+            "entries": d.entries.iter().map(|e| serde_json::json!({
+                "at": format!("{}:{}", e.file, e.line), "what": e.what,
+                "factors_before": e.factors_before.iter().map(|(r, v)| format!("{r} = {v}")).collect::<Vec<_>>(),
+                "factors_after": e.factors_after.iter().map(|(r, v)| format!("{r} = {v}")).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "figures": figs,
+            "verdict": d.verdict.as_ref().map(|v| serde_json::json!({
+                "base_year": v.base_year, "figure": v.figure,
+                "threshold_pct": v.threshold_pct.to_string(),
+                "before": v.before.to_string(), "after": v.after.to_string(),
+                "change_pct": v.change_pct.map(|p| p.to_string()),
+                "significant": v.significant, "sentence": v.sentence,
+            })),
+        });
+        return out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
+        ));
+    }
+
+    if a.format == Format::Csv {
+        let mut t = Table::new(
+            "",
+            &[
+                "name",
+                "year",
+                "unit",
+                "before",
+                "after",
+                "delta",
+                "delta_pct",
+            ],
+        );
+        let v =
+            |d: Option<Decimal>| Cell::Num(d.map_or(String::new(), |d| d.normalize().to_string()));
+        for f in &d.figures {
+            t.push(vec![
+                Cell::Text(f.name.clone()),
+                Cell::Num(f.year.to_string()),
+                Cell::Text(f.unit.to_string()),
+                v(f.before),
+                v(f.after),
+                v(f.delta()),
+                v(f.delta_pct()),
+            ]);
+        }
+        return out(&carbonledger::report::render_csv(&t));
+    }
+
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "carbonledger diff — {}\nchange: {}\ncomputed: {method}\n",
+        project.manifest.organisation, change
+    );
+    if d.chains.is_empty() && d.entries.is_empty() {
+        let _ = writeln!(s, "No line and no register entry uses a changed factor.\n");
+    }
+    if !d.chains.is_empty() {
+        let mut t = Table::new(
+            format!(
+                "Chains whose factors change ({}): facility × year × carrier or gas",
+                d.chains.len()
+            ),
+            &[
+                "year",
+                "facility",
+                "subject",
+                "rows",
+                "factor before",
+                "factor after",
+                "t CO2e before",
+                "t CO2e after",
+                "delta t CO2e",
+            ],
+        );
+        for c in &d.chains {
+            let (fb, fa) = differing(&c.before, &c.after);
+            let delta = carbonledger::decimal::sub(c.sums_after.co2e_kg, c.sums_before.co2e_kg)
+                .unwrap_or_default();
+            t.push(vec![
+                Cell::Num(c.before.year.to_string()),
+                Cell::Text(project.facilities.list[c.before.facility].id.clone()),
+                Cell::Text(subject_name(&c.before)),
+                Cell::Num(c.sums_before.rows.to_string()),
+                Cell::Text(fb),
+                Cell::Text(fa),
+                Cell::Num(t_of_kg(c.sums_before.co2e_kg)),
+                Cell::Num(t_of_kg(c.sums_after.co2e_kg)),
+                Cell::Num(t_of_kg(delta)),
+            ]);
+        }
+        s.push_str(&render_text(&[t]));
+    }
+    if !a.no_lines && line_count > 0 {
+        lines.title = format!("Lines whose factor changes ({line_count})");
+        s.push_str(&render_text(&[lines]));
+        if a.max_lines != 0 && line_count > a.max_lines {
+            let _ = writeln!(
+                s,
+                "… and {} more line(s) (--max-lines 0 lists every one)\n",
+                line_count - a.max_lines
+            );
+        }
+    }
+    if !d.pinned.is_empty() {
+        let rows: u64 = d.pinned.iter().map(|(_, r)| r).sum();
+        let _ = writeln!(
+            s,
+            "{rows} row(s) pin another edition of {} explicitly and keep it.\n",
+            change.set()
+        );
+    }
+    if !d.entries.is_empty() {
+        let mut t = Table::new(
+            format!(
+                "Register entries whose factors change ({})",
+                d.entries.len()
+            ),
+            &[
+                "entry",
+                "what",
+                "factors before",
+                "factors after",
+                "contributions before",
+                "contributions after",
+            ],
+        );
+        let fs = |v: &[(String, Decimal)]| {
+            v.iter()
+                .map(|(r, x)| format!("{r} = {x}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let ps = |v: &[carbonledger::register::Contribution]| {
+            v.iter()
+                .map(|c| {
+                    format!(
+                        "{} {}: {} {}",
+                        c.figure,
+                        c.year,
+                        c.value.normalize(),
+                        c.unit
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        for e in &d.entries {
+            t.push(vec![
+                Cell::Text(if e.line == 0 {
+                    e.file.to_string()
+                } else {
+                    format!("{}:{}", e.file, e.line)
+                }),
+                Cell::Text(e.what.clone()),
+                Cell::Text(fs(&e.factors_before)),
+                Cell::Text(fs(&e.factors_after)),
+                Cell::Text(ps(&e.parts_before)),
+                Cell::Text(ps(&e.parts_after)),
+            ]);
+        }
+        s.push_str(&render_text(&[t]));
+    }
+    let mut ft = Table::new(
+        if a.all {
+            "Figures before and after".to_string()
+        } else {
+            format!("Figures that change ({})", d.figures.len())
+        },
+        &[
+            "figure", "year", "unit", "before", "after", "delta", "delta %",
+        ],
+    );
+    for f in &d.figures {
+        ft.push(vec![
+            Cell::Text(f.name.clone()),
+            Cell::Num(f.year.to_string()),
+            Cell::Text(f.unit.to_string()),
+            Cell::Num(fmt_value(f.before, f.unit, rule)),
+            Cell::Num(fmt_value(f.after, f.unit, rule)),
+            Cell::Num(fmt_delta(f, rule)),
+            Cell::Num(f.delta_pct().map_or("–".into(), |p| {
+                audit::signed_pct(p, rule, 2).replace('−', "-")
+            })),
+        ]);
+    }
+    if ft.rows.is_empty() {
+        let _ = writeln!(s, "No figure changes.\n");
+    } else {
+        s.push_str(&render_text(&[ft]));
+    }
+    if let Some(v) = &d.verdict {
+        let _ = writeln!(s, "{}", v.sentence);
+    }
+    let _ = writeln!(
+        s,
+        "Values are exact decimals rounded for display ({}); `--format json` gives every digit.",
+        rule.describe()
+    );
+    out(&s)
+}
