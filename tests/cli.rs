@@ -165,6 +165,8 @@ fn compute_shows_market_based_beside_location_based_and_avoided_with_implied_fac
         "0.6096 t CO2e/MWh",
         "0.8273 t CO2e/MWh",
         "solar.csv: 2 rows read = 2 used + 0 rejected",
+        // The edition effect, the same as `bridge`'s: (I25 − I25 under the 2022 grid) / I24.
+        "the factor editions (cn-mee-grid 2022 → 2023) account for −5.49 pp (78.0% of the change)",
     ] {
         assert!(out.contains(needle), "missing {needle:?} in\n{out}");
     }

@@ -345,18 +345,86 @@ pub fn bridge(
     year: i32,
     options: RunOptions,
 ) -> Result<Bridge, BridgeError> {
-    bridge_with(project, ledger, year, options, true)
+    bridge_with(project, ledger, year, options)
 }
 
-/// Like `bridge`, but only when the factor-edition counterfactual can be re-priced from the
-/// chain totals (no second reading of the rows): `compute` prints its answer at no cost.
-pub fn bridge_repriced(
+/// A set whose edition differs between two years: (set, earlier edition, later edition).
+pub type EditionChange = (String, String, String);
+
+/// The factor-edition effect alone, cheaply: the change in intensity from `year − 1` to `year`
+/// in percentage points, and the part of it that is the factor editions (this year's activity
+/// under this year's editions minus under last year's, ÷ last year's intensity × 100) — the
+/// same edition effect as `bridge`, without the Shapley split of the rest. Only when the
+/// counterfactual re-prices from the chain totals (no row is read again); `None` otherwise or
+/// when no set changed edition. Returns (sets changed, total pp, editions pp).
+pub fn edition_effect(
     project: &Project,
     ledger: &Ledger,
     year: i32,
-    options: RunOptions,
-) -> Result<Bridge, BridgeError> {
-    bridge_with(project, ledger, year, options, false)
+    strict: bool,
+) -> Option<(Vec<EditionChange>, Decimal, Decimal)> {
+    let from = year - 1;
+    if !ledger.years.contains(&from) {
+        return None;
+    }
+    let (cf_project, editions) = previous_editions(project, &ledger.comp, from, year);
+    if editions.is_empty() {
+        return None;
+    }
+    let (cf, _) = super::reprice::reprice(&ledger.comp, &cf_project, strict).ok()?;
+    let cf_ledger = Ledger::from_computation(&cf_project, cf, strict);
+    let i0 = ledger.figure("intensity.ghg_per_energy", from).ok()??.value;
+    let i1 = ledger.figure("intensity.ghg_per_energy", year).ok()??.value;
+    let i1cf = cf_ledger
+        .figure("intensity.ghg_per_energy", year)
+        .ok()??
+        .value;
+    let total = ledger
+        .figure("change.intensity.ghg_per_energy", year)
+        .ok()??
+        .value;
+    let pp = decimal::div(
+        decimal::mul(decimal::sub(i1, i1cf).ok()?, Decimal::ONE_HUNDRED).ok()?,
+        i0,
+    )
+    .ok()?;
+    Some((editions, total, pp.rounded(decimal::FIGURE_DP)))
+}
+
+/// The sentence `compute` prints from `edition_effect`.
+pub fn edition_sentence(
+    editions: &[(String, String, String)],
+    total: Decimal,
+    pp: Decimal,
+    rule: decimal::RoundingRule,
+) -> String {
+    let signed = |v: Decimal| {
+        let r = rule.round(v, 2);
+        if r.is_sign_negative() && !r.is_zero() {
+            format!("−{} pp", -r)
+        } else {
+            format!("+{} pp", r.abs())
+        }
+    };
+    let share = decimal::mul(pp, Decimal::ONE_HUNDRED)
+        .ok()
+        .filter(|_| !total.is_zero())
+        .and_then(|x| decimal::div(x, total).ok())
+        .map_or(String::new(), |q| {
+            format!(" ({}% of the change)", rule.round(q.value, 1))
+        });
+    let rest = decimal::sub(total, pp).unwrap_or_default();
+    let sets: Vec<String> = editions
+        .iter()
+        .map(|(s, a, c)| format!("{s} {a} → {c}"))
+        .collect();
+    format!(
+        "Of the {}% change in emissions per energy, the factor editions ({}) account for {}{share}; the change at constant editions is {} (`carbonledger bridge` splits it).",
+        signed(total).trim_end_matches(" pp"),
+        sets.join(", "),
+        signed(pp),
+        signed(rest)
+    )
 }
 
 fn bridge_with(
@@ -364,7 +432,6 @@ fn bridge_with(
     ledger: &Ledger,
     year: i32,
     options: RunOptions,
-    recompute: bool,
 ) -> Result<Bridge, BridgeError> {
     let from = year - 1;
     if !ledger.years.contains(&from) || !ledger.years.contains(&year) {
@@ -373,14 +440,8 @@ fn bridge_with(
         )));
     }
     let (cf_project, editions) = previous_editions(project, &ledger.comp, from, year);
-    let (cf, method) = if recompute {
-        reprice_or_recompute(&ledger.comp, &cf_project, options).map_err(BridgeError::Data)?
-    } else {
-        let (comp, changed) = super::reprice::reprice(&ledger.comp, &cf_project, options.strict)
-            .map_err(BridgeError::Undefined)?;
-        let chains = ledger.comp.chains.len();
-        (comp, super::reprice::Method::Repriced { changed, chains })
-    };
+    let (cf, method) =
+        reprice_or_recompute(&ledger.comp, &cf_project, options).map_err(BridgeError::Data)?;
     if cf.rejected_rows() > ledger.comp.rejected_rows() {
         return Err(BridgeError::Data(cf.diagnostics));
     }

@@ -9,8 +9,8 @@ mod rational;
 mod reprice;
 
 pub use bridge::{
-    bridge, bridge_repriced, bridge_rows, label, previous_editions, shapley2, shapley3, Bridge,
-    BridgeError, BridgeRow, Effect, Split, EFFECTS, EFFECT_DP,
+    bridge, bridge_rows, edition_effect, edition_sentence, label, previous_editions, shapley2,
+    shapley3, Bridge, BridgeError, BridgeRow, Effect, Split, EFFECTS, EFFECT_DP,
 };
 
 pub use change::{Change, ChangeError};

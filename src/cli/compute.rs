@@ -351,17 +351,14 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             }
             text.push_str(&render_text(&tables));
             if has_prev {
-                // How much of the intensity change is the factor editions (`bridge` has the table).
-                let options = carbonledger::calc::RunOptions {
-                    strict: a.opts.strict,
-                    threads: a.opts.threads,
-                };
-                if let Ok(b) =
-                    carbonledger::audit::bridge_repriced(&project, &ledger, year, options)
+                // How much of the intensity change is the factor editions (cheap: re-priced
+                // from the chain totals; `carbonledger bridge` has the full split).
+                if let Some((eds, total, pp)) =
+                    carbonledger::audit::edition_effect(&project, &ledger, year, a.opts.strict)
                 {
                     text.push_str(&format!(
-                        "{} (`carbonledger bridge` shows the split)\n",
-                        b.answer(rule)
+                        "{}\n",
+                        carbonledger::audit::edition_sentence(&eds, total, pp, rule)
                     ));
                 }
             }
