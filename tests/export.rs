@@ -98,8 +98,8 @@ fn exporting_twice_gives_identical_bytes_whatever_the_threads() {
     names.sort();
     assert_eq!(
         names.len(),
-        11,
-        "{names:?}: ten tables and files (entries.csv, bridge.csv), and the workbook"
+        12,
+        "{names:?}: eleven tables and files (products.csv, entries.csv, bridge.csv), and the workbook"
     );
     for n in names {
         assert_eq!(
@@ -309,4 +309,44 @@ fn formula_like_text_is_neutralised_and_the_check_names_tampering() {
     std::fs::remove_file(out.join("rejects.csv")).unwrap();
     let (_, stdout, _) = bin(&["export", "--check", out.to_str().unwrap()], root);
     assert!(stdout.contains("output missing: rejects.csv"), "{stdout}");
+}
+
+/// products.csv: one row per product; the stages add up exactly to the footprint, and the
+/// YU7's shares and ISO 22628 rates are the published ones to one decimal.
+#[test]
+fn products_table_stages_add_up_to_the_footprint() {
+    let out = tmp("products");
+    let args = [
+        "export",
+        "fixtures/xiaomi-2025",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    assert_eq!(bin(&args, Path::new(ROOT)).0, 0);
+    let rows = read_csv(&out.join("products.csv"));
+    assert!(rows.len() > 20, "{}", rows.len());
+    let cell = |r: &BTreeMap<String, String>, c: &str| -> Decimal {
+        if r[c].is_empty() {
+            Decimal::ZERO
+        } else {
+            d(&r[c])
+        }
+    };
+    for r in &rows {
+        let stages = [
+            "materials_kg_co2e",
+            "manufacturing_kg_co2e",
+            "distribution_kg_co2e",
+            "use_kg_co2e",
+            "end_of_life_kg_co2e",
+        ]
+        .iter()
+        .fold(Decimal::ZERO, |s, c| s + cell(r, c));
+        assert_eq!(stages, d(&r["footprint_kg_co2e"]), "{}", r["product"]);
+    }
+    let yu7 = rows.iter().find(|r| r["product"] == "yu7").unwrap();
+    assert_eq!(d(&yu7["recycled_aluminium_pct"]).round_dp(1), d("14.2"));
+    assert_eq!(d(&yu7["recycled_steel_pct"]).round_dp(1), d("10.6"));
+    assert_eq!(d(&yu7["recyclability_pct"]).round_dp(1), d("92.6"));
+    assert_eq!(d(&yu7["recoverability_pct"]).round_dp(1), d("98.8"));
 }

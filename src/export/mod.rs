@@ -127,6 +127,21 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("avoided", "file", "input file", ""),
     ("avoided", "line", "line in that file", ""),
     ("avoided", "what", "the entry", ""),
+    ("products", "product", "product id (products.csv)", ""),
+    ("products", "year", "assessment year", ""),
+    ("products", "name", "product name", ""),
+    ("products", "category", "category", ""),
+    ("products", "functional_unit", "what the footprint is per", ""),
+    ("products", "footprint_kg_co2e", "cradle-to-grave footprint per functional unit (product.<id>.footprint)", "kg CO2e"),
+    ("products", "materials_kg_co2e", "materials stage (cut-off recycled content)", "kg CO2e"),
+    ("products", "manufacturing_kg_co2e", "manufacturing stage", "kg CO2e"),
+    ("products", "distribution_kg_co2e", "distribution stage", "kg CO2e"),
+    ("products", "use_kg_co2e", "use stage over the lifetime", "kg CO2e"),
+    ("products", "end_of_life_kg_co2e", "end-of-life stage", "kg CO2e"),
+    ("products", "recycled_aluminium_pct", "mass-weighted recycled share of aluminium", "%"),
+    ("products", "recycled_steel_pct", "mass-weighted recycled share of steel", "%"),
+    ("products", "recyclability_pct", "ISO 22628 recyclability rate Rcyc", "%"),
+    ("products", "recoverability_pct", "ISO 22628 recoverability rate Rcov", "%"),
     ("entries", "file", "input file of a register entry (solar, instruments, abatement, …); line 0 = an aggregate of several rows", ""),
     ("entries", "line", "line in that file", ""),
     ("entries", "what", "the entry", ""),
@@ -340,6 +355,7 @@ pub fn collect(
         }
     }
     let (entries, avoided) = register_tables(project, ledger, options.strict, &mut used);
+    let products = products_table(project, ledger)?;
     let mut factors_used = Table {
         name: "factors_used.csv",
         header: vec![
@@ -415,6 +431,7 @@ pub fn collect(
             inventory,
             energy,
             avoided,
+            products,
             entries,
             factors_used,
             rejects,
@@ -429,6 +446,81 @@ pub fn collect(
             .filter_map(|k| ledger.totals.get(&k.0, k.1).map(|t| (k.clone(), t.value)))
             .collect(),
     })
+}
+
+/// `products.csv`: one row per product with a footprint — its description, the footprint and
+/// its stages (kg CO2e per functional unit), recycled aluminium and steel shares and the
+/// ISO 22628 rates (%), all exact; empty cells where a product has no such figure.
+fn products_table(project: &Project, ledger: &Ledger) -> Result<Table, Vec<Diagnostic>> {
+    const STAGES: [&str; 5] = [
+        "materials",
+        "manufacturing",
+        "distribution",
+        "use",
+        "end_of_life",
+    ];
+    let mut table = Table {
+        name: "products.csv",
+        header: vec![
+            "product",
+            "year",
+            "name",
+            "category",
+            "functional_unit",
+            "footprint_kg_co2e",
+            "materials_kg_co2e",
+            "manufacturing_kg_co2e",
+            "distribution_kg_co2e",
+            "use_kg_co2e",
+            "end_of_life_kg_co2e",
+            "recycled_aluminium_pct",
+            "recycled_steel_pct",
+            "recyclability_pct",
+            "recoverability_pct",
+        ],
+        rows: Vec::new(),
+    };
+    let mut diags = Vec::new();
+    let meta = crate::products::read_products(project, &mut diags).rows;
+    let overflow = |e: crate::decimal::CalcError| {
+        vec![Diagnostic::error(
+            "overflow",
+            crate::diag::Span::file(&project.shown("products.csv")),
+            e.to_string(),
+        )]
+    };
+    for id in crate::products::product_ids(ledger) {
+        let Some(m) = meta.iter().find(|p| p.id == id) else {
+            continue;
+        };
+        let get = |name: String| -> Result<Cell, Vec<Diagnostic>> {
+            Ok(n(ledger
+                .figure(&name, m.year)
+                .map_err(overflow)?
+                .map_or(String::new(), |f| f.value.to_string())))
+        };
+        let mut row = vec![
+            t(&id),
+            n(m.year),
+            t(&m.name),
+            t(&m.category),
+            t(&m.functional_unit),
+            get(format!("product.{id}.footprint"))?,
+        ];
+        for st in STAGES {
+            row.push(get(format!("product.{id}.stage.{st}"))?);
+        }
+        for f in [
+            "recycled_share.aluminium",
+            "recycled_share.steel",
+            "recyclability",
+            "recoverability",
+        ] {
+            row.push(get(format!("product.{id}.{f}"))?);
+        }
+        table.rows.push(row);
+    }
+    Ok(table)
 }
 
 /// The register tables: `entries.csv` (one row per register entry and figure it feeds, with
