@@ -347,6 +347,8 @@ fn run_inner(a: Args) -> Result<(), Exit> {
         );
     }
     if !d.entries.is_empty() {
+        // One row per contribution that changes, with only the factors that changed: the
+        // whole trace is `explain`'s job.
         let mut t = Table::new(
             format!(
                 "Register entries whose factors change ({})",
@@ -355,45 +357,56 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             &[
                 "entry",
                 "what",
-                "factors before",
-                "factors after",
-                "contributions before",
-                "contributions after",
+                "factor before → after",
+                "figure",
+                "before",
+                "after",
+                "delta",
             ],
         );
-        let fs = |v: &[(String, Decimal)]| {
-            v.iter()
-                .map(|(r, x)| format!("{r} = {x}"))
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        let ps = |v: &[carbonledger::register::Contribution]| {
-            v.iter()
-                .map(|c| {
-                    format!(
-                        "{} {}: {} {}",
-                        c.figure,
-                        c.year,
-                        c.value.normalize(),
-                        c.unit
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
         for e in &d.entries {
-            t.push(vec![
-                Cell::Text(if e.line == 0 {
-                    e.file.to_string()
-                } else {
-                    format!("{}:{}", e.file, e.line)
-                }),
-                Cell::Text(e.what.clone()),
-                Cell::Text(fs(&e.factors_before)),
-                Cell::Text(fs(&e.factors_after)),
-                Cell::Text(ps(&e.parts_before)),
-                Cell::Text(ps(&e.parts_after)),
-            ]);
+            let changed: Vec<String> = e
+                .factors_before
+                .iter()
+                .zip(&e.factors_after)
+                .filter(|(b, a)| b != a)
+                .map(|((rb, vb), (ra, va))| {
+                    if rb == ra {
+                        format!("{rb}: {} → {}", vb.normalize(), va.normalize())
+                    } else {
+                        format!("{rb} = {} → {ra} = {}", vb.normalize(), va.normalize())
+                    }
+                })
+                .collect();
+            let at = if e.line == 0 {
+                e.file.to_string()
+            } else {
+                format!("{}:{}", e.file, e.line)
+            };
+            let mut first = true;
+            for (b, a) in e.parts_before.iter().zip(&e.parts_after) {
+                if b.value == a.value {
+                    continue;
+                }
+                let delta = carbonledger::decimal::sub(a.value, b.value)
+                    .map_or("(overflow)".into(), |v| {
+                        format!("{} {}", v.normalize(), a.unit)
+                    });
+                t.push(vec![
+                    Cell::Text(if first { at.clone() } else { String::new() }),
+                    Cell::Text(if first { e.what.clone() } else { String::new() }),
+                    Cell::Text(if first {
+                        changed.join("; ")
+                    } else {
+                        String::new()
+                    }),
+                    Cell::Text(format!("{} {}", a.figure, a.year)),
+                    Cell::Num(b.value.normalize().to_string()),
+                    Cell::Num(a.value.normalize().to_string()),
+                    Cell::Num(delta),
+                ]);
+                first = false;
+            }
         }
         s.push_str(&render_text(&[t]));
     }
