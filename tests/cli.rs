@@ -188,3 +188,43 @@ fn explain_avoided_onsite_solar_names_its_counterfactual_and_citation() {
         assert!(out.contains(needle), "missing {needle:?} in\n{out}");
     }
 }
+
+/// `check` validates the register files and claims.toml too, not only energy and fugitive rows.
+#[test]
+fn check_validates_registers_and_claims() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(FIX);
+    let dir = std::env::temp_dir().join(format!("carbonledger-check-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(&src).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_file() {
+            std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        }
+    }
+    let d = dir.to_str().unwrap();
+    assert_eq!(run(&["check", d]).0, 0);
+    // generated 1386 ≠ 1334 + 50
+    let solar = std::fs::read_to_string(dir.join("solar.csv")).unwrap();
+    std::fs::write(
+        dir.join("solar.csv"),
+        solar.replace("1386,1334,52", "1386,1334,50"),
+    )
+    .unwrap();
+    let claims = std::fs::read_to_string(dir.join("claims.toml")).unwrap();
+    std::fs::write(
+        dir.join("claims.toml"),
+        claims.replacen("relation = \"about\"", "relation = \"roughly\"", 1),
+    )
+    .unwrap();
+    let (code, _, err) = run(&["check", d]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("solar.csv:5:3:") && err.contains("[solar-imbalance]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("claims.toml:") && err.contains("[unknown-relation]"),
+        "{err}"
+    );
+}

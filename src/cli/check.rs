@@ -43,7 +43,24 @@ pub fn run(a: Args) -> Exit {
             }
             // The registers (solar, instruments, abatement, …) validate their files too.
             let ledger = carbonledger::ledger::Ledger::from_computation(&project, comp, a.strict);
-            let diags: Vec<_> = ledger.all_diagnostics().cloned().collect();
+            let mut diags: Vec<_> = ledger.all_diagnostics().cloned().collect();
+            // claims.toml, when present, must parse (`verify` compares it with the figures).
+            let claims = project.path("claims.toml");
+            if claims.exists() {
+                let shown = project.shown("claims.toml");
+                match std::fs::read_to_string(&claims) {
+                    Ok(text) => {
+                        if let Err(mut d) = carbonledger::claims::parse_claims(&shown, &text) {
+                            diags.append(&mut d);
+                        }
+                    }
+                    Err(e) => diags.push(carbonledger::diag::Diagnostic::error(
+                        "unreadable-file",
+                        carbonledger::diag::Span::file(&shown),
+                        format!("cannot read claims.toml: {e}"),
+                    )),
+                }
+            }
             if diags.iter().any(|d| d.is_error()) {
                 print_diagnostics(&diags);
                 Exit::Data
