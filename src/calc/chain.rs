@@ -27,6 +27,22 @@ pub struct UsedFactor {
     pub citation: String,
 }
 
+impl UsedFactor {
+    /// The factor `def` of edition `ed`, as a line records it.
+    pub fn of(ed: &crate::factors::Edition, def: &crate::factors::FactorDef) -> UsedFactor {
+        UsedFactor {
+            reference: format!("{}@{}:{}", ed.set, ed.edition, def.key),
+            value: def.value,
+            unit: def.unit_text.clone(),
+            edition: ed.id(),
+            citation: format!(
+                "{}, {}, {}",
+                ed.citation.publisher, ed.citation.title, def.table
+            ),
+        }
+    }
+}
+
 /// A factor that applies per energy, per mass or per volume of the activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PerBasis<N: Dim> {

@@ -90,16 +90,7 @@ pub struct Request<'a> {
 
 /// Builds the `UsedFactor` of a row.
 pub fn used_factor(ed: &Edition, def: &FactorDef) -> UsedFactor {
-    UsedFactor {
-        reference: format!("{}@{}:{}", ed.set, ed.edition, def.key),
-        value: def.value,
-        unit: def.unit_text.clone(),
-        edition: ed.id(),
-        citation: format!(
-            "{}, {}, {}",
-            ed.citation.publisher, ed.citation.title, def.table
-        ),
-    }
+    UsedFactor::of(ed, def)
 }
 
 fn fail(code: &'static str, message: String, hint: impl Into<String>) -> ResolveError {

@@ -36,16 +36,7 @@ pub struct FactorError {
 }
 
 fn used(ed: &Edition, def: &FactorDef) -> UsedFactor {
-    UsedFactor {
-        reference: format!("{}@{}:{}", ed.set, ed.edition, def.key),
-        value: def.value,
-        unit: def.unit_text.clone(),
-        edition: ed.id(),
-        citation: format!(
-            "{}, {}, {}",
-            ed.citation.publisher, ed.citation.title, def.table
-        ),
-    }
+    UsedFactor::of(ed, def)
 }
 
 fn example(kind: DimKind) -> &'static str {

@@ -9,7 +9,9 @@
 //! - a supplier's renewable generation × an explicit grid factor (scope 3 category 1 context,
 //!   outside the boundary, usually "expected").
 
-use super::counterfactual::{direct, displaced_grid, in_unit, through_chain, J_PER_GJ, J_PER_MWH};
+use super::counterfactual::{
+    direct, displaced_grid, in_unit, through_chain, Site, J_PER_GJ, J_PER_MWH,
+};
 use crate::activity::{Carrier, Period};
 use crate::calc::Step;
 use crate::decimal::{self, CalcError};
@@ -17,6 +19,7 @@ use crate::ingest::Column;
 use crate::project::Project;
 use crate::register::fields::{read_optional, Fields};
 use crate::register::{Contribution, Entry, Report};
+use crate::units::AnyQty;
 use crate::units::DimKind;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -329,15 +332,21 @@ fn entry(
                         text: why,
                         factor: None,
                     });
+                    let site = Site {
+                        facility: fac,
+                        period,
+                        line: line_no,
+                    };
+                    let qty = AnyQty {
+                        kind: DimKind::Energy,
+                        base,
+                    };
                     let c = through_chain(
                         project,
                         strict,
-                        year,
-                        period,
-                        line_no,
-                        fac,
+                        site,
                         Carrier::Electricity,
-                        base,
+                        qty,
                         unit,
                         r.as_ref(),
                     )?;
@@ -377,9 +386,16 @@ fn entry(
             };
             // The fuel's emissions for the heat itself, exactly; the boiler efficiency divides
             // once at the end (fuel = heat ÷ efficiency, so emissions = heat × EF ÷ efficiency).
-            let c = through_chain_any(
-                project, strict, year, period, line_no, fac, fuel, base, unit.kind, shown,
-            )?;
+            let site = Site {
+                facility: fac,
+                period,
+                line: line_no,
+            };
+            let qty = AnyQty {
+                kind: unit.kind,
+                base,
+            };
+            let c = through_chain(project, strict, site, fuel, qty, shown, None)?;
             steps.extend(c.steps.into_iter().filter(|s| s.label != "tce"));
             let (kg, div_exact) = match efficiency {
                 Some(e) => {
@@ -454,28 +470,4 @@ fn entry(
         steps,
         parts,
     })
-}
-
-/// Like `through_chain`, for a fuel given as energy, mass or volume.
-#[allow(clippy::too_many_arguments)]
-fn through_chain_any(
-    project: &Project,
-    strict: bool,
-    year: i32,
-    period: Period,
-    line_no: u64,
-    facility: usize,
-    fuel: Carrier,
-    base: Decimal,
-    kind: DimKind,
-    shown: crate::units::AnyUnit,
-) -> Result<super::counterfactual::Calculated, (&'static str, String, String)> {
-    if kind == DimKind::Energy {
-        return through_chain(
-            project, strict, year, period, line_no, facility, fuel, base, shown, None,
-        );
-    }
-    super::counterfactual::through_chain_kind(
-        project, strict, year, period, line_no, facility, fuel, base, kind, shown,
-    )
 }

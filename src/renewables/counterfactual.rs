@@ -8,7 +8,7 @@ use crate::calc::{calculate_stepwise, trace, Line, ResolveOptions, Resolver, Ste
 use crate::decimal::{self, CalcError};
 use crate::factors::FactorRef;
 use crate::project::{DisplacedGrid, Project};
-use crate::units::{lookup, AnyQty, AnyUnit, Co2e, DimKind, Energy, GasMass, Qty};
+use crate::units::{AnyQty, AnyUnit, Co2e, DimKind, Energy, GasMass, Qty};
 use rust_decimal::Decimal;
 
 /// A line calculated through a facility's chain.
@@ -27,89 +27,46 @@ pub const J_PER_MWH: Decimal = Decimal::from_parts(3_600_000_000, 0, 0, false, 0
 /// Joules per GJ.
 pub const J_PER_GJ: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
 
-/// An energy unit by symbol (the registry always has `MWh`).
-pub fn energy_unit(symbol: &str) -> Result<AnyUnit, Problem> {
-    lookup(symbol).map_err(|e| ("unknown-unit", e.to_string(), String::new()))
-}
-
 /// `base` joules in `per` joules per unit, with the exactness of the division.
 pub fn in_unit(base: Decimal, per: Decimal) -> Result<(Decimal, bool), CalcError> {
     let q = decimal::div(base, per)?;
     Ok((q.rounded(decimal::LINE_DP), q.exact))
 }
 
-/// Calculates `energy_j` joules of `carrier` at `facility` in `year` through the chain the
-/// resolver builds (with `explicit` as the emission factor, if given).
-#[allow(clippy::too_many_arguments)]
+/// Where a register line is: the facility, the period (its year picks the editions) and the
+/// input line (0 for an aggregate).
+#[derive(Debug, Clone, Copy)]
+pub struct Site {
+    /// Index into the project's facilities.
+    pub facility: usize,
+    /// Period.
+    pub period: Period,
+    /// Input line.
+    pub line: u64,
+}
+
+/// Calculates `qty` of `carrier` at `site` through the chain the resolver builds (with
+/// `explicit` as the emission factor, if given), shown in `shown_unit` in the trace.
 pub fn through_chain(
     project: &Project,
     strict: bool,
-    year: i32,
-    period: Period,
-    line_no: u64,
-    facility: usize,
+    site: Site,
     carrier: Carrier,
-    energy_j: Decimal,
+    qty: AnyQty,
     shown_unit: AnyUnit,
     explicit: Option<&FactorRef>,
 ) -> Result<Calculated, Problem> {
-    calculate_kind(
-        project,
-        strict,
-        year,
-        period,
-        line_no,
+    let Site {
         facility,
-        carrier,
-        energy_j,
-        DimKind::Energy,
-        shown_unit,
-        explicit,
-    )
-}
-
-/// Like `through_chain`, for a fuel quantity of any dimension (energy, mass, volume).
-#[allow(clippy::too_many_arguments)]
-pub fn through_chain_kind(
-    project: &Project,
-    strict: bool,
-    year: i32,
-    period: Period,
-    line_no: u64,
-    facility: usize,
-    carrier: Carrier,
-    base: Decimal,
-    kind: DimKind,
-    shown_unit: AnyUnit,
-) -> Result<Calculated, Problem> {
-    calculate_kind(
-        project, strict, year, period, line_no, facility, carrier, base, kind, shown_unit, None,
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
-fn calculate_kind(
-    project: &Project,
-    strict: bool,
-    year: i32,
-    period: Period,
-    line_no: u64,
-    facility: usize,
-    carrier: Carrier,
-    energy_j: Decimal,
-    kind: DimKind,
-    shown_unit: AnyUnit,
-    explicit: Option<&FactorRef>,
-) -> Result<Calculated, Problem> {
+        period,
+        line: line_no,
+    } = site;
+    let year = period.year();
     let resolver = Resolver::new(project, ResolveOptions { strict });
     let subject = Subject::Carrier(carrier);
     let chain = resolver
         .resolve(year, facility, &subject, shown_unit, explicit)
         .map_err(|e| (e.code, e.message, e.hint))?;
-    let qty = AnyQty {
-        kind,
-        base: energy_j,
-    };
     let line = calculate_stepwise(qty, &chain).map_err(|e| {
         (
             "calculation",
@@ -117,7 +74,7 @@ fn calculate_kind(
             "check the quantity and the factor".to_string(),
         )
     })?;
-    let (quantity, _) = in_unit(energy_j, shown_unit.scale)
+    let (quantity, _) = in_unit(qty.base, shown_unit.scale)
         .map_err(|e| ("overflow", e.to_string(), String::new()))?;
     let activity = Activity {
         line: line_no,
@@ -177,16 +134,7 @@ pub fn residual_mix(project: &Project, country: &str) -> Option<FactorRef> {
 }
 
 fn used(ed: &crate::factors::Edition, def: &crate::factors::FactorDef) -> UsedFactor {
-    UsedFactor {
-        reference: format!("{}@{}:{}", ed.set, ed.edition, def.key),
-        value: def.value,
-        unit: def.unit_text.clone(),
-        edition: ed.id(),
-        citation: format!(
-            "{}, {}, {}",
-            ed.citation.publisher, ed.citation.title, def.table
-        ),
-    }
+    UsedFactor::of(ed, def)
 }
 
 /// CO2e (kg) of `energy_j` joules through one per-energy factor `r` (a gas with the manifest's

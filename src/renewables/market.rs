@@ -6,7 +6,7 @@
 //! of its market — for China, MEE's national average excluding market-traded non-fossil
 //! electricity, the documented substitute — recorded on every line.
 
-use super::counterfactual::{in_unit, residual_mix, through_chain, Calculated, J_PER_MWH};
+use super::counterfactual::{in_unit, residual_mix, through_chain, Calculated, Site, J_PER_MWH};
 use super::serials::{parse_serials, Claimed};
 use crate::activity::{Carrier, Period, Scope, Subject};
 use crate::calc::{show, Step};
@@ -16,7 +16,7 @@ use crate::factors::FactorRef;
 use crate::ingest::Column;
 use crate::register::fields::{read_optional, Fields};
 use crate::register::{Context, Contribution, Entry, Report};
-use crate::units::{lookup, AnyUnit, DimKind};
+use crate::units::{lookup, AnyQty, AnyUnit, DimKind};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -508,15 +508,21 @@ fn market_entry(
     let period = Period::Year(year);
     let charge =
         |j: Decimal, r: Option<&FactorRef>| -> Result<Calculated, (&'static str, String, String)> {
+            let site = Site {
+                facility: fac,
+                period,
+                line: 0,
+            };
+            let qty = AnyQty {
+                kind: DimKind::Energy,
+                base: j,
+            };
             through_chain(
                 project,
                 ctx.strict,
-                year,
-                period,
-                0,
-                fac,
+                site,
                 Carrier::Electricity,
-                j,
+                qty,
                 mwh_unit,
                 r,
             )

@@ -3,9 +3,7 @@
 //! never netted from it — emissions avoided at the grid factor it displaces. Exported solar
 //! is neither consumed nor counted as renewable consumption: its attributes leave with it.
 
-use super::counterfactual::{
-    displaced_grid, energy_unit, in_unit, through_chain, J_PER_GJ, J_PER_MWH,
-};
+use super::counterfactual::{displaced_grid, in_unit, through_chain, Site, J_PER_GJ, J_PER_MWH};
 use crate::activity::{Carrier, Period};
 use crate::calc::Step;
 use crate::decimal;
@@ -13,7 +11,7 @@ use crate::ingest::Column;
 use crate::project::Project;
 use crate::register::fields::{read_optional, Fields};
 use crate::register::{Contribution, Entry, Report};
-use crate::units::DimKind;
+use crate::units::{AnyQty, DimKind};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -108,22 +106,21 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
             return (f.diags, left_out);
         };
         let (displaces, why) = displaced_grid(project, fac);
-        let mwh = match energy_unit("MWh") {
-            Ok(m) => m,
-            Err((code, msg, _)) => {
-                f.error(code, 5, msg, None);
-                return (f.diags, left_out);
-            }
+        let site = Site {
+            facility: fac,
+            period: p,
+            line: row.line(),
+        };
+        let qty = AnyQty {
+            kind: DimKind::Energy,
+            base: energy_j,
         };
         match through_chain(
             project,
             strict,
-            p.year(),
-            p,
-            row.line(),
-            fac,
+            site,
             Carrier::Electricity,
-            energy_j,
+            qty,
             u,
             displaces.as_ref(),
         ) {
@@ -173,7 +170,6 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
                 })();
                 match parts {
                     Ok(parts) => {
-                        let _ = mwh;
                         let mut steps = vec![Step {
                             label: "solar".into(),
                             text: format!(
