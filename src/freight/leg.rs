@@ -12,7 +12,7 @@ use crate::decimal::{self, CalcError};
 use crate::factors::FactorRef;
 use crate::project::Project;
 use crate::register::{Contribution, Entry};
-use crate::units::{DimKind, Mass, MassDistance, Qty, TeuDistance};
+use crate::units::{DimKind, Distance, Mass, MassDistance, Qty, TeuDistance};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -32,6 +32,34 @@ const KG_PER_T: Decimal = Decimal::ONE_THOUSAND;
 
 fn tkm_text(q: Qty<MassDistance>) -> String {
     show(q.base(), Decimal::from(1_000_000), "tkm")
+}
+
+/// Tonne-km of `mass` over `distance`, with its trace step and the radiative-forcing note.
+fn tkm_steps(
+    mass: Qty<Mass>,
+    distance: Qty<Distance>,
+    rf_note: Option<&str>,
+    steps: &mut Vec<Step>,
+) -> Result<Qty<MassDistance>, LegError> {
+    let tkm = mass.times_distance(distance).map_err(calc_err)?;
+    steps.push(Step {
+        label: "tkm".into(),
+        text: format!(
+            "{} × {} = {}",
+            show(mass.base(), KG_PER_T, "t"),
+            show(distance.base(), Decimal::ONE_THOUSAND, "km"),
+            tkm_text(tkm)
+        ),
+        factor: None,
+    });
+    if let Some(n) = rf_note {
+        steps.push(Step {
+            label: "rf".into(),
+            text: n.to_string(),
+            factor: None,
+        });
+    }
+    Ok(tkm)
 }
 
 fn t_text(kg: Decimal) -> String {
@@ -233,24 +261,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         factor: None,
     }];
     steps.extend(dsteps);
-    let tkm_q = mass.times_distance(distance).map_err(calc_err)?;
-    steps.push(Step {
-        label: "tkm".into(),
-        text: format!(
-            "{} × {} = {}",
-            show(mass.base(), KG_PER_T, "t"),
-            show(distance.base(), Decimal::ONE_THOUSAND, "km"),
-            tkm_text(tkm_q)
-        ),
-        factor: None,
-    });
-    if let Some(n) = &ints.rf_note {
-        steps.push(Step {
-            label: "rf".into(),
-            text: n.clone(),
-            factor: None,
-        });
-    }
+    let tkm_q = tkm_steps(mass, distance, ints.rf_note.as_deref(), &mut steps)?;
     for f in &ints.fallbacks {
         steps.push(Step {
             label: "fallback".into(),
@@ -404,24 +415,7 @@ fn mode_shift(
         factor: None,
     }];
     steps.extend(dsteps);
-    let cf_tkm: Qty<MassDistance> = mass.times_distance(distance).map_err(calc_err)?;
-    steps.push(Step {
-        label: "tkm".into(),
-        text: format!(
-            "{} × {} = {}",
-            show(mass.base(), KG_PER_T, "t"),
-            show(distance.base(), Decimal::ONE_THOUSAND, "km"),
-            tkm_text(cf_tkm)
-        ),
-        factor: None,
-    });
-    if let Some(n) = &ints.rf_note {
-        steps.push(Step {
-            label: "rf".into(),
-            text: n.clone(),
-            factor: None,
-        });
-    }
+    let cf_tkm = tkm_steps(mass, distance, ints.rf_note.as_deref(), &mut steps)?;
     let (m, w, exact) = emissions(cf_tkm, cargo, &ints, "", &mut steps)?;
     let cf_kg = decimal::add(m, w.unwrap_or_default()).map_err(calc_err)?;
     let avoided_kg = decimal::sub(cf_kg, actual_kg).map_err(calc_err)?;
