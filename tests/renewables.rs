@@ -347,3 +347,25 @@ fn reference_fixture_renewables_claims() {
     assert_eq!(value(&l, "abatement.rto", 2025), d("38333"));
     assert_eq!(value(&l, "abatement.hypercasting", 2025), d("1820"));
 }
+
+/// Fuel saved: 2 t of diesel no longer burnt (IPCC 2006: NCV 43.0 GJ/t → 86 GJ; CO2 74 100,
+/// CH4 3, N2O 0.6 kg/TJ; AR5 28 and 265): 0.086 TJ × (74 100 + 84 + 159) kg/TJ = 6 393.498 kg.
+#[test]
+fn abatement_fuel_saved_by_mass() {
+    let dir = project(&manifest("operational_control", "2023"), TWO, ENERGY, None);
+    with(
+        &dir,
+        &[(
+            "abatement.csv",
+            &format!("{ABATE_HEAD}gen,F1,2025,fuel_saved,2,t,diesel,,scope1,realised,\n"),
+        )],
+    );
+    let l = ledger(&dir);
+    assert!(errors(&l).is_empty(), "{:?}", l.diagnostics);
+    assert_eq!(value(&l, "abatement.gen", 2025), d("2"));
+    assert_eq!(value(&l, "avoided.gen", 2025), d("6.393498"));
+    assert_eq!(
+        l.implied_factor("avoided.gen", 2025).unwrap(),
+        Some((d("3.196749"), "t CO2e/t".to_string()))
+    );
+}
