@@ -369,3 +369,23 @@ fn abatement_fuel_saved_by_mass() {
         Some((d("3.196749"), "t CO2e/t".to_string()))
     );
 }
+
+/// Under operational control F2 (not operated) is outside the boundary: its instrument is
+/// reported with a warning and not applied, and is not mistaken for an over-claim.
+#[test]
+fn an_instrument_outside_the_boundary_is_reported_not_applied() {
+    let dir = project(&manifest("operational_control", "2023"), TWO, ENERGY, None);
+    with(
+        &dir,
+        &[(
+            "instruments.csv",
+            &format!("{INSTR_HEAD}T,green_power_trade,F2,2025,100,MWh,CN,,,,\n"),
+        )],
+    );
+    let l = ledger(&dir);
+    assert!(errors(&l).is_empty(), "{:?}", l.diagnostics);
+    let w: Vec<&str> = l.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(w, ["outside-boundary"]);
+    assert!(l.figure("energy.renewable", 2025).unwrap().is_none());
+    assert_eq!(value(&l, "ghg.scope2.market", 2025), d("609.6"));
+}

@@ -331,6 +331,23 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
         // Over-claim: instruments of a facility and year may not exceed its consumption.
         let year = p.year();
         let used = consumed.get(&(fac, year)).copied().unwrap_or_default();
+        if used.rows > 0 && used.share.is_zero() {
+            // The facility's electricity is outside the boundary (consolidation share 0): its
+            // instruments have nothing to cover. Reported, not applied.
+            f.diags.push(
+                Diagnostic::warning(
+                    "outside-boundary",
+                    row.span_of(2),
+                    format!(
+                        "{} is outside the {} boundary (share 0): instrument {id} is not applied",
+                        project.facilities.list[fac].id,
+                        project.manifest.consolidation.name()
+                    ),
+                )
+                .with_source(row.text()),
+            );
+            return (f.diags, left_out);
+        }
         let before = claimed.get(&(fac, year)).copied().unwrap_or_default();
         let after = decimal::add(before, j).unwrap_or(Decimal::MAX);
         if after > used.gross_j {
