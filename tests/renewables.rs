@@ -346,6 +346,19 @@ fn reference_fixture_renewables_claims() {
     );
     assert_eq!(value(&l, "abatement.rto", 2025), d("38333"));
     assert_eq!(value(&l, "abatement.hypercasting", 2025), d("1820"));
+    // Realised avoided emissions: solar, the realised projects and the logistics mode shift;
+    // the expected supplier PV and the SAF reduction (inside scope 3) are not in the total.
+    let parts = [
+        "avoided.onsite_solar",
+        "avoided.rto",
+        "avoided.hypercasting",
+        "avoided.logistics.mode_shift",
+    ];
+    let sum = parts
+        .iter()
+        .fold(Decimal::ZERO, |s, n| s + value(&l, n, 2025));
+    assert_eq!(value(&l, "avoided.total", 2025), sum.round_dp(16));
+    assert_eq!(value(&l, "avoided.expected", 2025), spv);
 }
 
 /// Fuel saved: 2 t of diesel no longer burnt (IPCC 2006: NCV 43.0 GJ/t → 86 GJ; CO2 74 100,

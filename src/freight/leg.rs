@@ -446,6 +446,12 @@ fn mode_shift(
         parts: vec![
             part("avoided.logistics.mode_shift".into()),
             part(format!("avoided.logistics.mode_shift.{}", b.lane)),
+            // Realised avoided emissions beside the inventory, like solar and abatement
+            // projects (the SAF reduction is not: it is already inside the scope 3 figure).
+            Contribution {
+                exact: exact && actual_exact,
+                ..Contribution::new("avoided.total", year, t, "t CO2e")
+            },
         ],
     })
 }
