@@ -367,20 +367,18 @@ fn the_fixture_holds_the_twelve_seed_claims() {
     assert!(checks("midframe") >= 2, "several phones");
 }
 
-/// The wordings are exact quotes of the seed summary (when it is present beside the
-/// repository, as in the development workspace; a clean clone does not carry it). The two
-/// key-figure cells quote a label and a value printed in separate cells, joined by a space.
+/// The wordings are exact quotes of the seed summary. The summary is not part of the
+/// repository (it is the publisher's text), so the test is ignored by default and `.ci/run`
+/// runs it when `../shared/seed/` sits beside the checkout, as in the development workspace;
+/// run by hand with `cargo test --test claims -- --ignored`. The two key-figure cells quote a
+/// label and a value printed in separate cells, joined by a space.
 #[test]
+#[ignore = "needs ../shared/seed/xiaomi-esg-2025-summary.zh.txt beside the repository"]
 fn fixture_wordings_quote_the_seed() {
-    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/seed/xiaomi-esg-2025-summary.zh.txt");
-    let Ok(seed) = std::fs::read_to_string(&seed) else {
-        eprintln!(
-            "seed summary not present at {}; quotes not checked",
-            seed.display()
-        );
-        return;
-    };
+    let seed = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("seed summary {}: {e}", path.display()));
     for c in fixture_claims().claims {
         if ["renewable", "intensity"].contains(&c.id.as_str()) {
             for part in c.wording.split(' ') {
