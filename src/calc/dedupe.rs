@@ -1,7 +1,7 @@
 //! Duplicate rows, found exactly in bounded memory. Every validated row's identity —
 //! facility, period, carrier or gas, quantity and unit (aliases and trailing zeros
-//! normalised), and `ref` — is fingerprinted into a Bloom filter of at most 128 MiB, sized to
-//! the file and shared by all threads. Rows the filter has maybe seen are candidates; only if there are candidates is the
+//! normalised), and `ref` — is fingerprinted into a blocked Bloom filter of at most 128 MiB,
+//! sized to the file and shared by all threads. Rows the filter has maybe seen are candidates; only if there are candidates is the
 //! file read again, comparing the identities of candidate rows themselves.
 
 use crate::activity::{Activity, Carrier, Period, Subject};
