@@ -449,3 +449,26 @@ fn the_glec_template_loads_as_a_project_set_once_filled() {
     assert_eq!(fig(&l, "ghg.scope3.cat4"), d("2.981444"));
     assert!(l.figure("ghg.scope3.cat4.ttw", 2025).unwrap().is_none());
 }
+
+/// A shipment whose leg 2 does not start where leg 1 ended is warned about (a missing leg or
+/// a place spelt two ways), at leg 2's `origin`; both legs still count.
+#[test]
+fn a_gap_between_legs_is_warned() {
+    let rows = "\
+C,1,2025,5,t,road,Factory,Port,80,km,,,,,,,,,,,,,,
+C,2,2025,5,t,rail,Harbour,Hub,600,km,,,,,,,,,,,,,,
+";
+    let l = ledger(&project("", rows, None));
+    assert!(
+        l.diagnostics.iter().all(|d| !d.is_error()),
+        "{:?}",
+        errors(&l)
+    );
+    let w: Vec<String> = l
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}:{}:{:?}", d.code, d.span.line, d.span.column))
+        .collect();
+    assert_eq!(w, ["leg-gap:3:Some(7)"]);
+    assert_eq!(fig(&l, "logistics.tkm"), d("3400"));
+}

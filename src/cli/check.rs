@@ -61,8 +61,11 @@ pub fn run(a: Args) -> Exit {
                     )),
                 }
             }
-            if diags.iter().any(|d| d.is_error()) {
+            // Warnings are shown too; only errors fail the check.
+            if !diags.is_empty() {
                 print_diagnostics(&diags);
+            }
+            if diags.iter().any(|d| d.is_error()) {
                 Exit::Data
             } else {
                 Exit::Ok

@@ -25,7 +25,7 @@ pub use mode::Mode;
 pub use shipments::{parse_leg, Leg, COLUMNS};
 
 use crate::calc::FileStats;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Span};
 use crate::ingest::read_table;
 use crate::project::Project;
 use crate::register::{Context, Derived, Entry, Report};
@@ -59,6 +59,8 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         file: &file,
     };
     let mut seen: BTreeMap<(String, u32), u64> = BTreeMap::new();
+    // Where each used leg starts and ends, to check that a shipment's legs join up.
+    let mut ends: BTreeMap<(String, u32), LegEnds> = BTreeMap::new();
     let mut modes = BTreeSet::new();
     let mut lanes = BTreeSet::new();
     let mut any_saf = false;
@@ -108,7 +110,16 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             reject(&mut stats);
             return;
         }
-        seen.insert(id, row.line());
+        seen.insert(id.clone(), row.line());
+        ends.insert(
+            id,
+            LegEnds {
+                origin: leg.origin.clone(),
+                destination: leg.destination.clone(),
+                line: row.line(),
+                origin_at: row.span_of(shipments::col("origin")),
+            },
+        );
         match calculate(cx, row.line(), &leg) {
             Ok(entries) => {
                 stats.used += 1;
@@ -134,6 +145,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     if let Err(mut d) = read {
         diags.append(&mut d);
     }
+    diags.extend(chain_gaps(&ends));
     report.diagnostics = diags;
     report.files.push(stats);
     report.names = names(&cat, &modes, &lanes, any_saf);
@@ -149,6 +161,41 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         );
     }
     report
+}
+
+/// Where a used leg starts and ends.
+struct LegEnds {
+    origin: String,
+    destination: String,
+    line: u64,
+    origin_at: Span,
+}
+
+/// A warning for every leg n + 1 of a shipment that does not start where leg n ended
+/// (compared as written, ignoring case and surrounding spaces): a missing leg, or a typo.
+fn chain_gaps(ends: &BTreeMap<(String, u32), LegEnds>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut prev: Option<(&(String, u32), &LegEnds)> = None;
+    for (k, v) in ends {
+        if let Some((pk, pv)) = prev {
+            let next_leg = pk.0 == k.0 && pk.1 + 1 == k.1;
+            if next_leg && !pv.destination.trim().eq_ignore_ascii_case(v.origin.trim()) {
+                out.push(
+                    Diagnostic::warning(
+                        "leg-gap",
+                        v.origin_at.clone(),
+                        format!(
+                            "shipment {} leg {} starts at `{}` but leg {} (line {}) ended at `{}`",
+                            k.0, k.1, v.origin, pk.1, pv.line, pv.destination
+                        ),
+                    )
+                    .with_hint("a leg may be missing, or a place is spelt two ways"),
+                );
+            }
+        }
+        prev = Some((k, v));
+    }
+    out
 }
 
 fn names(cat: &str, modes: &BTreeSet<Mode>, lanes: &BTreeSet<String>, saf: bool) -> Vec<String> {
