@@ -402,3 +402,40 @@ fn an_instrument_outside_the_boundary_is_reported_not_applied() {
     assert!(l.figure("energy.renewable", 2025).unwrap().is_none());
     assert_eq!(value(&l, "ghg.scope2.market", 2025), d("609.6"));
 }
+
+/// An instrument for a quarter covers that quarter's consumption only: F1 consumed 300 MWh in
+/// 2025-Q1 (monthly rows 100 + 200) and 700 MWh later; 350 MWh for 2025-Q1 is refused though
+/// the year's 1 000 MWh would cover it, 300 MWh is accepted. F2's consumption is one annual
+/// row, which cannot be split: its quarterly instrument is checked against the year, with a
+/// warning.
+#[test]
+fn an_instrument_for_a_quarter_is_checked_against_that_quarter() {
+    let energy = "facility,period,carrier,quantity,unit\n\
+        F1,2025-01,electricity,100,MWh\nF1,2025-02,electricity,200,MWh\n\
+        F1,2025-Q2,electricity,700,MWh\nF2,2025,electricity,500,MWh\n";
+    let dir = project(&manifest("equity_share", "2023"), TWO, energy, None);
+    with(
+        &dir,
+        &[(
+            "instruments.csv",
+            &format!(
+                "{INSTR_HEAD}A,green_power_trade,F1,2025-Q1,350,MWh,CN,,,,\n\
+                 B,green_power_trade,F1,2025-Q1,300,MWh,CN,,,,\n\
+                 C,green_power_trade,F2,2025-Q1,100,MWh,CN,,,,\n"
+            ),
+        )],
+    );
+    let l = ledger(&dir);
+    let found: Vec<(u64, &str)> = l
+        .diagnostics
+        .iter()
+        .map(|d| (d.span.line, d.code))
+        .collect();
+    assert_eq!(found, [(2, "over-claim"), (4, "period-not-checked")]);
+    assert!(
+        l.diagnostics[0].message.contains("2025-Q1")
+            && l.diagnostics[0].message.contains("300 MWh")
+    );
+    // Renewable consumed: 300 (F1, share 1) + 100 × 0.4 (F2) = 340 MWh.
+    assert_eq!(value(&l, "energy.renewable", 2025), d("340"));
+}

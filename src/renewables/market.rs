@@ -164,6 +164,53 @@ fn consumption(ctx: &Context<'_>) -> Result<BTreeMap<(usize, i32), Consumed>, Ca
     Ok(m)
 }
 
+/// Gross electricity (J, before the consolidation share) per facility and period as written,
+/// from a second reading of the energy rows; `None` if they cannot be read again.
+fn consumption_by_period(ctx: &Context<'_>) -> Option<BTreeMap<(usize, Period), Decimal>> {
+    let mut m: BTreeMap<(usize, Period), Decimal> = BTreeMap::new();
+    let mut overflow = false;
+    let options = crate::calc::RunOptions {
+        strict: ctx.strict,
+        threads: 0,
+    };
+    let read = crate::calc::for_each_line(ctx.project, options, &ctx.comp.duplicates, &mut |v| {
+        let a = v.activity;
+        if a.subject == Subject::Carrier(Carrier::Electricity) && v.chain.scope == Scope::Scope2 {
+            let e = m.entry((a.facility, a.period)).or_default();
+            match decimal::add(*e, a.qty.base) {
+                Ok(x) => *e = x,
+                Err(_) => overflow = true,
+            }
+        }
+    });
+    (read.is_ok() && !overflow).then_some(m)
+}
+
+/// The electricity a facility consumed within period `p`, when its rows allow it: every row
+/// of that facility that overlaps `p` must lie within it (an annual row cannot be split).
+fn period_consumption(
+    m: &BTreeMap<(usize, Period), Decimal>,
+    facility: usize,
+    p: Period,
+) -> Option<Decimal> {
+    let (lo, hi) = month_index(p);
+    let mut total = Decimal::ZERO;
+    for (&(f, r), &e) in m {
+        if f != facility {
+            continue;
+        }
+        let (rlo, rhi) = month_index(r);
+        if rhi < lo || rlo > hi {
+            continue;
+        }
+        if rlo < lo || rhi > hi {
+            return None;
+        }
+        total = decimal::add(total, e).ok()?;
+    }
+    Some(total)
+}
+
 fn month_index(p: Period) -> (i64, i64) {
     let y = i64::from(p.year()) * 12;
     match p {
@@ -189,6 +236,10 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
     };
     let policy = &project.manifest.renewables;
     let mut claimed: BTreeMap<(usize, i32), Decimal> = BTreeMap::new();
+    // Instruments for a quarter or a month are also checked against that period's
+    // consumption, read from the energy rows the first time one is met.
+    let mut by_period: Option<Option<BTreeMap<(usize, Period), Decimal>>> = None;
+    let mut claimed_in_period: BTreeMap<(usize, Period), Decimal> = BTreeMap::new();
     let mut serials = Claimed::default();
     let mut ids: BTreeMap<String, u64> = BTreeMap::new();
     let mut accepted: BTreeMap<(usize, i32), Vec<Instrument>> = BTreeMap::new();
@@ -366,6 +417,46 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 Some("a facility cannot claim more renewable or supplier-specific electricity than it consumed; reduce the quantity or assign it to the facility that consumed it".into()),
             );
             return (f.diags, left_out);
+        }
+        if !matches!(p, Period::Year(_)) {
+            let periods = by_period.get_or_insert_with(|| consumption_by_period(ctx));
+            let before_p = claimed_in_period
+                .get(&(fac, p))
+                .copied()
+                .unwrap_or_default();
+            let after_p = decimal::add(before_p, j).unwrap_or(Decimal::MAX);
+            match periods.as_ref().map(|m| period_consumption(m, fac, p)) {
+                Some(Some(used_p)) if after_p > used_p => {
+                    let mwh = |v: Decimal| show(v, J_PER_MWH, "MWh");
+                    f.error(
+                        "over-claim",
+                        4,
+                        format!(
+                            "instruments for {} in {p} would claim {} but it consumed {} of electricity in {p}; {} already claimed",
+                            project.facilities.list[fac].id,
+                            mwh(after_p),
+                            mwh(used_p),
+                            mwh(before_p)
+                        ),
+                        Some("an instrument for a quarter or month covers that period's consumption only".into()),
+                    );
+                    return (f.diags, left_out);
+                }
+                Some(Some(_)) => {
+                    claimed_in_period.insert((fac, p), after_p);
+                }
+                _ => f.diags.push(
+                    Diagnostic::warning(
+                        "period-not-checked",
+                        row.span_of(3),
+                        format!(
+                            "the electricity {} consumed in {p} cannot be isolated (its energy rows cover a longer period); the claim is checked against the year only",
+                            project.facilities.list[fac].id
+                        ),
+                    )
+                    .with_source(row.text()),
+                ),
+            }
         }
         if let Err((serial, at)) = serials.claim(&runs, row.line()) {
             f.error(
