@@ -68,10 +68,25 @@ pub fn run_registers(
 }
 
 impl Ledger {
-    /// Computes a project: the chains, then every register.
+    /// Computes a project: the chains, then every register. A register file that could not
+    /// be read to its end is an error, as a chain file's is.
     pub fn compute(project: &Project, options: RunOptions) -> Result<Ledger, Vec<Diagnostic>> {
         let comp = compute(project, options)?;
-        Ok(Ledger::from_computation(project, comp, options.strict))
+        Ledger::from_computation(project, comp, options.strict).readable()
+    }
+
+    /// The files that could not be read to their end (their rows are not accounted for).
+    pub fn unread_files(&self) -> impl Iterator<Item = &FileStats> {
+        self.all_files().filter(|f| f.unread)
+    }
+
+    /// The ledger, or every diagnostic when some file could not be read to its end.
+    pub fn readable(self) -> Result<Ledger, Vec<Diagnostic>> {
+        if self.unread_files().next().is_none() {
+            Ok(self)
+        } else {
+            Err(self.all_diagnostics().cloned().collect())
+        }
     }
 
     /// Adds the registers to a finished chain computation.

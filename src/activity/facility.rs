@@ -104,19 +104,8 @@ pub fn read_facilities<R: Read>(file: &Arc<str>, input: R) -> Result<Facilities,
     let mut diags = Vec::new();
     let mut out = Facilities::default();
     let res = read_table(file, input, &COLUMNS, |row| {
-        if row.is_ragged() {
-            diags.push(
-                Diagnostic::error(
-                    "wrong-field-count",
-                    row.span(),
-                    format!(
-                        "row has {} fields, the header has {}",
-                        row.field_count(),
-                        COLUMNS.len()
-                    ),
-                )
-                .with_source(row.text()),
-            );
+        if let Some(d) = row.shape_error() {
+            diags.push(d);
             return;
         }
         let id = row.get(0);

@@ -115,7 +115,10 @@ impl<'p> Resolver<'p> {
                 },
             ));
         };
-        if eds.len() > 1 {
+        // Data of another year is a fallback even when the set has one edition (a 2024 UK
+        // inventory must not silently use DESNZ 2025); a standard's table is not.
+        let other_year = !ed.any_year && is_year_like(&ed.edition) != Some(year);
+        if eds.len() > 1 || other_year {
             let note = format!(
                 "{set}: carbonledger.toml chooses no edition for {year}; used the nearest, {}",
                 ed.edition

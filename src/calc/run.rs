@@ -133,11 +133,15 @@ pub struct FileStats {
     pub rejected_quantity: BTreeMap<String, Decimal>,
     /// Rejected rows whose quantity or unit could not be read.
     pub rejected_unreadable: u64,
+    /// The file could not be read to its end (not UTF-8, a bad header, an unclosed quote,
+    /// an I/O error): none of it may be used, and every command that needs it fails.
+    pub unread: bool,
 }
 
 impl FileStats {
     fn merge(&mut self, o: &FileStats) {
         self.present |= o.present;
+        self.unread |= o.unread;
         self.read += o.read;
         self.used += o.used;
         self.rejected += o.rejected;

@@ -38,12 +38,22 @@ pub fn run(a: Args) -> Exit {
             Exit::Data
         }
         Ok(comp) => {
-            for f in fallbacks(&comp) {
-                eprintln!("warning: fallback: {f}");
-            }
+            // Fallbacks are warnings like any other, counted in the closing line.
+            let notes: Vec<carbonledger::diag::Diagnostic> = fallbacks(&comp)
+                .into_iter()
+                .map(|f| {
+                    carbonledger::diag::Diagnostic::warning(
+                        "fallback",
+                        carbonledger::diag::Span::file(&project.shown("carbonledger.toml")),
+                        f,
+                    )
+                    .with_hint("pin the edition or key in carbonledger.toml, or run with --strict to refuse fallbacks")
+                })
+                .collect();
             // The registers (solar, instruments, abatement, …) validate their files too.
             let ledger = carbonledger::ledger::Ledger::from_computation(&project, comp, a.strict);
             let mut diags: Vec<_> = ledger.all_diagnostics().cloned().collect();
+            diags.extend(notes);
             // claims.toml, when present, must parse (`verify` compares it with the figures).
             let claims = project.path("claims.toml");
             if claims.exists() {

@@ -53,6 +53,10 @@ struct EditionToml {
     edition: String,
     description: String,
     fallback_key: Option<String>,
+    /// A standard's table (IPCC 2006, GB/T 2589-2020) applies to any reporting year; an
+    /// edition named by a year without it holds that year's data.
+    #[serde(default)]
+    any_year: bool,
     citation: Citation,
     verification: Option<Verification>,
 }
@@ -133,6 +137,9 @@ pub struct Edition {
     pub description: String,
     /// Parent key used when a requested key (a region) is absent.
     pub fallback_key: Option<String>,
+    /// True for a standard's table that applies to any reporting year; false for data of
+    /// the year the edition is named by (using it for another year is a fallback).
+    pub any_year: bool,
     /// Where it was published.
     pub citation: Citation,
     /// How it was checked.
@@ -262,11 +269,8 @@ pub fn parse_edition(
     let mut factors: BTreeMap<String, FactorDef> = BTreeMap::new();
     let read = read_table(&csv_name, factors_csv.as_bytes(), &FACTOR_COLUMNS, |row| {
         let span = row.span();
-        if row.is_ragged() {
-            diags.push(
-                Diagnostic::error("wrong-field-count", span, "wrong number of fields")
-                    .with_source(row.text()),
-            );
+        if let Some(d) = row.shape_error() {
+            diags.push(d);
             return;
         }
         let key = row.get(0);
@@ -358,6 +362,7 @@ pub fn parse_edition(
         edition: meta.edition,
         description: meta.description,
         fallback_key: meta.fallback_key,
+        any_year: meta.any_year,
         citation: meta.citation,
         verification: meta.verification.unwrap_or_default(),
         origin: origin.to_string(),
