@@ -447,8 +447,8 @@ fn assert_line_deltas_add_up(p: &Project, d: &Diff) {
             if let Some(Definition::Sum { filter, measure }) = definition(n) {
                 if filter.covers(l.chain_before) {
                     let delta = decimal::sub(
-                        measure.of_line(l.chain_after, l.after),
-                        measure.of_line(l.chain_before, l.before),
+                        measure.of_line(l.chain_after, l.after).unwrap(),
+                        measure.of_line(l.chain_before, l.before).unwrap(),
                     )
                     .unwrap();
                     let e = sums.entry((n.clone(), l.chain_before.year)).or_default();

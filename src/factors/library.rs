@@ -292,6 +292,19 @@ pub fn parse_edition(
                 return;
             }
         };
+        if value.is_sign_negative() && !value.is_zero() {
+            // A removal or credit is not an emission factor; a sign typo would subtract
+            // emissions silently.
+            diags.push(
+                Diagnostic::error(
+                    "negative-factor",
+                    row.span_of(1),
+                    format!("factor `{key}` is negative ({value})"),
+                )
+                .with_hint("emission factors, calorific values and GWPs are never negative; report removals and credits apart"),
+            );
+            return;
+        }
         let unit_text = row.get(2).to_string();
         let unit = match parse_factor_unit(&unit_text) {
             Ok(u) => u,
@@ -457,6 +470,23 @@ impl Library {
         dirs.sort();
         for (set, ed, path) in dirs {
             let prefix = format!("{shown}/{set}/{ed}");
+            if self
+                .editions
+                .values()
+                .any(|e| e.set == set && e.origin == "built-in")
+            {
+                // A local edition of a built-in set would be picked by the nearest-edition
+                // rule for other years, and looks like the publisher's own numbers.
+                diags.push(
+                    Diagnostic::error(
+                        "shadows-built-in-set",
+                        Span::file(&Arc::from(format!("{prefix}/edition.toml"))),
+                        format!("project factor set `{set}` has the name of a built-in set"),
+                    )
+                    .with_hint(format!("give your own values their own set name (e.g. `{set}-local`), and refer to them as `{set}-local:KEY`")),
+                );
+                continue;
+            }
             let read = |f: &str| -> Result<Option<String>, Diagnostic> {
                 let p = path.join(f);
                 if !p.exists() {
