@@ -728,13 +728,13 @@ fn run_once(
         // Linear chains: multiply the summed quantity out, once.
         if let Err(e) = a.settle(&c) {
             let f = &project.facilities.list[c.facility];
-            let what = match &c.subject {
-                Subject::Carrier(k) => k.name().to_string(),
-                Subject::Gas(g) => g.clone(),
+            let (what, file) = match &c.subject {
+                Subject::Carrier(k) => (k.name().to_string(), InputFile::Energy),
+                Subject::Gas(g) => (g.clone(), InputFile::Fugitive),
             };
             return Err(vec![Diagnostic::error(
                 "overflow",
-                Span::file(&project.shown("energy.csv")),
+                Span::file(&project.shown(file.name())),
                 format!(
                     "the {} total of {what} at {} cannot be held exactly: {e}",
                     c.year, f.id
