@@ -153,3 +153,64 @@ fn broken_editions_are_refused_with_file_and_line() {
     .unwrap_err();
     assert_eq!(err[0].code, "bad-edition-file");
 }
+
+/// Looks a pinned `SET@EDITION:KEY` up exactly, failing the test when it is absent.
+fn published(lib: &Library, r: &str) -> Decimal {
+    lib.get(&FactorRef::parse(r).unwrap())
+        .unwrap_or_else(|| panic!("{r} is not in the built-in library"))
+        .1
+        .value
+}
+
+/// DESNZ, "Greenhouse gas reporting: conversion factors 2025", flat file
+/// (ghg-conversion-factors-2025-flat-format), column "GHG Conversion Factor 2025"; the factor ID
+/// of each value is given. Values read from the publication's flat file, not computed.
+#[test]
+fn desnz_2025_per_gas_sets_hold_the_published_values() {
+    let lib = Library::builtin().unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    for (r, v) in [
+        // Fuels > Gaseous fuels > Natural gas, kWh (Gross CV): IDs 1_100_1004_6_1.._6_4.
+        ("desnz-fuels@2025:natural_gas.kwh_gross.co2e", "0.18296"),
+        ("desnz-fuels@2025:natural_gas.kwh_gross.co2", "0.18259"),
+        ("desnz-fuels@2025:natural_gas.kwh_gross.ch4", "0.00028"),
+        ("desnz-fuels@2025:natural_gas.kwh_gross.n2o", "0.00009"),
+        // Fuels > Liquid fuels > Diesel (average biofuel blend), litres: IDs 1_101_1011_8_1.._8_4.
+        ("desnz-fuels@2025:diesel.litre.co2e", "2.57082"),
+        ("desnz-fuels@2025:diesel.litre.co2", "2.53763"),
+        ("desnz-fuels@2025:diesel.litre.ch4", "0.00029"),
+        ("desnz-fuels@2025:diesel.litre.n2o", "0.03290"),
+        // Diesel (100% mineral diesel), litres: ID 1_101_1012_8_1.
+        ("desnz-fuels@2025:diesel_mineral.litre.co2e", "2.66155"),
+        // LPG, tonnes: ID 1_100_1003_15_1; Coal (industrial), tonnes: ID 1_102_1025_15_1.
+        ("desnz-fuels@2025:lpg.tonne.co2e", "2939.36095"),
+        ("desnz-fuels@2025:coal_industrial.tonne.co2e", "2395.28994"),
+        // Outside of scopes > Biofuel > Biodiesel HVO, litres: ID 99_103_1036_8_2.
+        (
+            "desnz-fuels@2025:biodiesel_hvo.litre.biogenic_co2",
+            "2.43000",
+        ),
+        // Refrigerant & other > Blends > R410A (Kyoto products only): ID 3_200_*.
+        ("desnz-refrigerants@2025:r-410a", "1924.00000"),
+        ("desnz-refrigerants@2025:sf6", "23500.00000"),
+        // UK electricity, per gas: IDs 7_400_4000_5_1, 7_400_4000_5_2.
+        ("desnz-electricity@2025:electricity_uk.co2e", "0.17700"),
+        ("desnz-electricity@2025:electricity_uk.co2", "0.17489"),
+        // WTT- UK electricity (generation): ID 15_917_4000_5_1; WTT- fuels natural gas m3.
+        ("desnz-wtt@2025:electricity_uk.co2e", "0.04590"),
+        ("desnz-wtt@2025:natural_gas.m3.co2e", "0.33660"),
+        // Delivery vehicles > Vans > Class I, diesel, km: ID 5_303_3081_4_1.
+        (
+            "desnz-vehicles@2025:vans.class_i_up_to_1_305_tonnes.diesel.co2e",
+            "0.15738",
+        ),
+    ] {
+        assert_eq!(published(&lib, r), d(v), "{r}");
+    }
+    // The per-gas columns add up to the total as DESNZ prints them (natural gas, gross CV).
+    let parts: Decimal = ["co2", "ch4", "n2o"]
+        .iter()
+        .map(|g| published(&lib, &format!("desnz-fuels@2025:natural_gas.kwh_gross.{g}")))
+        .sum();
+    assert_eq!(parts, d("0.18296"));
+}
