@@ -214,3 +214,32 @@ fn desnz_2025_per_gas_sets_hold_the_published_values() {
         .sum();
     assert_eq!(parts, d("0.18296"));
 }
+
+/// DESNZ, "Greenhouse gas reporting: conversion factors 2024", flat file version 1.1, sheet
+/// "Factors by Category", column "GHG Conversion Factor 2024" (factor IDs given). Values read from
+/// the publication, not computed.
+#[test]
+fn desnz_2024_per_gas_sets_hold_the_published_values() {
+    let lib = Library::builtin().unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    for (r, v) in [
+        // Fuels > Gaseous fuels > Natural gas: kWh (Gross CV) ID 1_100_1004_6_1..4, m3 ID 1_100_1004_1_1.
+        ("desnz-fuels@2024:natural_gas.kwh_gross.co2e", "0.18290"),
+        ("desnz-fuels@2024:natural_gas.kwh_gross.co2", "0.18253"),
+        ("desnz-fuels@2024:natural_gas.m3.co2e", "2.04542"),
+        // Propane: litres and tonnes; Diesel (average biofuel blend), litres ID 1_101_1011_8_1.
+        ("desnz-fuels@2024:propane.litre.co2e", "1.54357"),
+        ("desnz-fuels@2024:propane.tonne.co2e", "2997.63233"),
+        ("desnz-fuels@2024:diesel.litre.co2e", "2.51279"),
+        // Processed fuel oils - residual oil, litres.
+        (
+            "desnz-fuels@2024:processed_residual_oil.litre.co2e",
+            "3.17493",
+        ),
+        // UK electricity ID 7_400_4000_5_1; district heat and steam ID 10_401_4003_5_1.
+        ("desnz-electricity@2024:electricity_uk.co2e", "0.20705"),
+        ("desnz-electricity@2024:heat_steam_district.co2e", "0.17965"),
+    ] {
+        assert_eq!(published(&lib, r), d(v), "{r}");
+    }
+}
