@@ -243,3 +243,54 @@ fn desnz_2024_per_gas_sets_hold_the_published_values() {
         assert_eq!(published(&lib, r), d(v), "{r}");
     }
 }
+
+/// US EPA, "Emission Factors for Greenhouse Gas Inventories" (GHG Emission Factors Hub, last
+/// modified January 15, 2025); table and row named per value. Values read from the publication.
+#[test]
+fn us_epa_hub_2025_holds_the_published_values() {
+    let lib = Library::builtin().unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    for (r, v) in [
+        // Table 1 Stationary Combustion, Natural Gas (row 38).
+        ("us-epa-hub@2025:natural_gas.hhv", "0.001026"),
+        ("us-epa-hub@2025:natural_gas.co2", "53.06"),
+        ("us-epa-hub@2025:natural_gas.ch4", "1.0"),
+        ("us-epa-hub@2025:natural_gas.n2o", "0.10"),
+        ("us-epa-hub@2025:natural_gas.scf.co2", "0.05444"),
+        // Table 1, Distillate Fuel Oil No. 2 (row 55) and Anthracite (row 17).
+        (
+            "us-epa-hub@2025:distillate_fuel_oil_no_2.gallon.co2",
+            "10.21",
+        ),
+        (
+            "us-epa-hub@2025:distillate_fuel_oil_no_2.gallon.ch4",
+            "0.41",
+        ),
+        ("us-epa-hub@2025:anthracite.short_ton.co2", "2602"),
+        // Table 2 Mobile Combustion CO2: Motor Gasoline, Diesel Fuel (kg CO2 per gallon).
+        ("us-epa-hub@2025:mobile.motor_gasoline.co2", "8.78"),
+        ("us-epa-hub@2025:mobile.diesel_fuel.co2", "10.21"),
+        // Table 3: gasoline passenger cars, model year 2022 (g per vehicle-mile).
+        (
+            "us-epa-hub@2025:mobile.gasoline.passenger_car.2022.ch4",
+            "0.0050",
+        ),
+        (
+            "us-epa-hub@2025:mobile.gasoline.passenger_car.2022.n2o",
+            "0.0014",
+        ),
+        // Table 4: diesel medium- and heavy-duty vehicles, 2007-2022.
+        (
+            "us-epa-hub@2025:mobile.diesel.medium_and_heavy_duty_vehicles.2007_2022.n2o",
+            "0.0431",
+        ),
+        // Table 6 (eGRID2023): US average total output CO2; AKGD (stored 899.003, shown 899.0).
+        ("us-epa-hub@2025:egrid.us.co2", "771.523"),
+        ("us-epa-hub@2025:egrid.akgd.co2", "899.003"),
+        // Table 7 Steam and Heat; Table 12 R-410A.
+        ("us-epa-hub@2025:steam_heat.co2", "66.33"),
+        ("us-epa-hub@2025:gwp.r-410a", "1924"),
+    ] {
+        assert_eq!(published(&lib, r), d(v), "{r}");
+    }
+}
