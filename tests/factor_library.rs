@@ -294,3 +294,30 @@ fn us_epa_hub_2025_holds_the_published_values() {
         assert_eq!(published(&lib, r), d(v), "{r}");
     }
 }
+
+/// DCCEEW, "Australian National Greenhouse Accounts Factors 2025": Table 1 (scope 2 and 3
+/// electricity by state), Table 2 (residual mix), Table 5 (natural gas) and Table 9 (transport).
+/// Values read from transcriptions of the publication (see the edition's verification record).
+#[test]
+fn au_nga_2025_holds_the_published_values() {
+    let lib = Library::builtin().unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    for (r, v) in [
+        ("au-nga@2025:nsw_act", "0.64"),
+        ("au-nga@2025:vic", "0.78"),
+        ("au-nga@2025:vic.scope3", "0.09"),
+        ("au-nga@2025:residual_mix", "0.81"),
+        ("au-nga@2025:natural_gas.energy_content", "0.0393"),
+        ("au-nga@2025:natural_gas.co2", "51.4"),
+        ("au-nga@2025:transport.diesel.energy_content", "38.6"),
+        ("au-nga@2025:transport.diesel.light.n2o", "0.5"),
+    ] {
+        assert_eq!(published(&lib, r), d(v), "{r}");
+    }
+    // Table 5 prints the combined factor 51.53 for pipeline natural gas: the three gases sum to it.
+    let combined: Decimal = ["co2", "ch4", "n2o"]
+        .iter()
+        .map(|g| published(&lib, &format!("au-nga@2025:natural_gas.{g}")))
+        .sum();
+    assert_eq!(combined, d("51.53"));
+}
