@@ -321,3 +321,37 @@ fn au_nga_2025_holds_the_published_values() {
         .sum();
     assert_eq!(combined, d("51.53"));
 }
+
+/// DESNZ prints each total and its CO2, CH4 and N2O columns rounded to five decimals, so the
+/// three columns must add up to the total within 0.00002 (three half-units of the parts plus
+/// one of the total). Checked for every fuel, unit and vehicle row of both editions; a value
+/// mistyped or shifted to another row would break it.
+#[test]
+fn desnz_per_gas_columns_add_up_to_the_total() {
+    let lib = Library::builtin().unwrap();
+    let tolerance = Decimal::new(2, 5);
+    for set in ["desnz-fuels", "desnz-electricity", "desnz-vehicles"] {
+        for ed in ["2024", "2025"] {
+            let e = lib.edition(set, ed).unwrap();
+            let mut checked = 0;
+            for (key, total) in &e.factors {
+                let Some(base) = key.strip_suffix(".co2e") else {
+                    continue;
+                };
+                let parts: Option<Vec<Decimal>> = ["co2", "ch4", "n2o"]
+                    .iter()
+                    .map(|g| e.factors.get(&format!("{base}.{g}")).map(|d| d.value))
+                    .collect();
+                let Some(parts) = parts else { continue };
+                let sum: Decimal = parts.iter().sum();
+                assert!(
+                    (sum - total.value).abs() <= tolerance,
+                    "{set}@{ed}:{key} is {} but its gases add up to {sum}",
+                    total.value
+                );
+                checked += 1;
+            }
+            assert!(checked >= 5, "{set}@{ed}: only {checked} totals checked");
+        }
+    }
+}
