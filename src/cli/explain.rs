@@ -33,12 +33,18 @@ pub fn run(a: Args) -> Exit {
         let year = a
             .year
             .unwrap_or_else(|| years.last().copied().unwrap_or_default());
+        if !years.contains(&year) {
+            eprintln!(
+                "error: {year} is not one of reporting_years {years:?}\n  = hint: pass --year with a reporting year"
+            );
+            return Err(Exit::Usage);
+        }
         if !ledger.knows(&name) {
             eprintln!("error: unknown figure `{name}`\n  = hint: `carbonledger figures {}` lists every figure", dir.display());
             return Err(Exit::Usage);
         }
         let fig = ledger.figure(&name, year).map_err(|e| {
-            eprintln!("error: {e}");
+            eprintln!("{}", ledger.figure_error(&name, year, &e));
             Exit::Data
         })?;
         let Some(fig) = fig else {

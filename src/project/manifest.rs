@@ -9,6 +9,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Most reporting years one project may list (every per-year table is bounded by it).
+pub const MAX_REPORTING_YEARS: usize = 100;
 /// How facilities are brought into the inventory (GHG Protocol Corporate Standard ch. 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -224,6 +226,33 @@ impl Manifest {
                 find("reporting_years"),
                 "reporting_years is empty",
             ));
+        }
+        // Inventory years of the calendar we report in; a year 0 or 10,000 years is a typo,
+        // and a bounded list keeps every per-year table bounded.
+        if let Some(bad) = years.iter().find(|y| !(1900..=2200).contains(*y)) {
+            diags.push(
+                Diagnostic::error(
+                    "bad-manifest",
+                    find("reporting_years"),
+                    format!("reporting year {bad} is outside 1900–2200"),
+                )
+                .with_hint("list the inventory years, e.g. reporting_years = [2024, 2025]"),
+            );
+        }
+        if years.len() > MAX_REPORTING_YEARS {
+            diags.push(
+                Diagnostic::error(
+                    "bad-manifest",
+                    find("reporting_years"),
+                    format!(
+                        "{} reporting years; at most {MAX_REPORTING_YEARS} are supported",
+                        years.len()
+                    ),
+                )
+                .with_hint(
+                    "split a long history into several projects, or list only the years reported",
+                ),
+            );
         }
         if !years.contains(&raw.base_year) {
             diags.push(
