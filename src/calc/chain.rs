@@ -629,9 +629,24 @@ pub struct Accum {
     pub inexact_energy_rows: u64,
     /// Lines whose standard-coal value was rounded.
     pub inexact_tce_rows: u64,
+    /// Months of the year covered by rows for the whole year, for a quarter and for a month
+    /// (bit m−1 for month m): rows of different lengths that cover the same month are the
+    /// usual sign of one consumption entered twice (an annual total beside its monthly bills).
+    pub covered: [u16; 3],
 }
 
 impl Accum {
+    /// Records the months `period` covers.
+    pub fn cover(&mut self, period: crate::activity::Period) {
+        use crate::activity::Period;
+        let (i, mask) = match period {
+            Period::Year(_) => (0, 0x0FFF),
+            Period::Quarter(_, q) => (1, 0b111 << (3 * (u16::from(q) - 1))),
+            Period::Month(_, m) => (2, 1 << (u16::from(m) - 1)),
+        };
+        self.covered[i] |= mask;
+    }
+
     /// Adds one line (a row); on error nothing is changed.
     pub fn add_line(&mut self, line: &Line) -> Result<(), CalcError> {
         self.add_values(line)?;
@@ -695,6 +710,9 @@ impl Accum {
         self.inexact_rows += other.inexact_rows;
         self.inexact_energy_rows += other.inexact_energy_rows;
         self.inexact_tce_rows += other.inexact_tce_rows;
+        for (a, b) in self.covered.iter_mut().zip(other.covered) {
+            *a |= b;
+        }
         Ok(())
     }
 }
