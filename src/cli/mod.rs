@@ -15,6 +15,7 @@ mod factors;
 mod figures;
 mod init;
 mod products;
+mod report;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -76,6 +77,8 @@ enum Command {
     Products(products::Args),
     /// Compare the published claims in claims.toml with the computed figures.
     Verify(verify::Args),
+    /// A standard's disclosure tables (HKEX, ESRS E1, GHG Protocol, SECR) as a table, CSV, JSON or HTML.
+    Report(report::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -104,6 +107,7 @@ pub fn main() -> ExitCode {
         Command::Init(a) => init::run(a),
         Command::Products(a) => products::run(a),
         Command::Verify(a) => verify::run(a),
+        Command::Report(a) => report::run(a),
     };
     exit.into()
 }

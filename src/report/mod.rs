@@ -2,6 +2,14 @@
 //! a terminal table (comfy-table), CSV and JSON. No arithmetic happens here; numbers arrive
 //! already rounded for presentation (or exact, for machine formats).
 
+pub mod chart;
+pub mod charts;
+pub mod disclosure;
+pub mod html;
+pub mod lang;
+pub mod render;
+pub mod standards;
+
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table as Comfy};
 
 /// One cell.
