@@ -97,9 +97,10 @@ pub fn run(a: Args) -> Exit {
         Ok(p) => p,
         Err(d) => {
             report(&d, a.format);
-            return if d.iter().any(|x| {
-                x.code == "missing-file" && x.span.file.ends_with("carbonledger.toml")
-            }) {
+            return if d
+                .iter()
+                .any(|x| x.code == "missing-file" && x.span.file.ends_with("carbonledger.toml"))
+            {
                 Exit::Io
             } else {
                 Exit::Data

@@ -13,7 +13,9 @@ use std::fmt::Write as _;
 
 /// Arguments of `explain`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  carbonledger explain fixtures/xiaomi-2025 ghg.scope2.location\n  carbonledger explain fixtures/xiaomi-2025 energy.total --year 2024 --format json")]
+#[command(
+    after_help = "Examples:\n  carbonledger explain fixtures/xiaomi-2025 ghg.scope2.location\n  carbonledger explain fixtures/xiaomi-2025 energy.total --year 2024 --format json"
+)]
 pub struct Args {
     /// `[DIR] FIGURE`: the project folder (default `.`) and the figure name, e.g. ghg.scope2.location.
     #[arg(num_args = 1..=2, required = true, value_name = "[DIR] FIGURE")]
@@ -264,15 +266,8 @@ pub fn explain(
                 )
                 .map_err(|_| Exit::Data)?;
                 let mut total = decimal::div(total, scale).map_err(|_| Exit::Data)?.value;
-                let (n, t) = register_entries(
-                    &mut s,
-                    project,
-                    ledger,
-                    opts,
-                    &name,
-                    year,
-                    &mut sources,
-                );
+                let (n, t) =
+                    register_entries(&mut s, project, ledger, opts, &name, year, &mut sources);
                 count += n;
                 overflow |= t.is_none();
                 total = decimal::add(total, t.unwrap_or_default()).unwrap_or(total);

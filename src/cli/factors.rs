@@ -11,14 +11,18 @@ use std::path::PathBuf;
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
     /// Every edition in the library.
-    #[command(after_help = "Examples:\n  carbonledger factors list\n  carbonledger factors list --project fixtures/xiaomi-2025")]
+    #[command(
+        after_help = "Examples:\n  carbonledger factors list\n  carbonledger factors list --project fixtures/xiaomi-2025"
+    )]
     List {
         /// Include a project's own factor sets (`DIR/factors/`).
         #[arg(long)]
         project: Option<PathBuf>,
     },
     /// One edition (`SET@EDITION`), one value (`SET@EDITION:KEY`), or a set's editions (`SET`).
-    #[command(after_help = "Examples:\n  carbonledger factors show ipcc-gwp@ar5\n  carbonledger factors show cn-mee-grid")]
+    #[command(
+        after_help = "Examples:\n  carbonledger factors show ipcc-gwp@ar5\n  carbonledger factors show cn-mee-grid"
+    )]
     Show {
         /// What to show.
         reference: String,
@@ -27,7 +31,9 @@ pub enum Command {
         project: Option<PathBuf>,
     },
     /// Values that differ between two editions of a set.
-    #[command(after_help = "Examples:\n  carbonledger factors diff cn-mee-grid@2022 cn-mee-grid@2023")]
+    #[command(
+        after_help = "Examples:\n  carbonledger factors diff cn-mee-grid@2022 cn-mee-grid@2023"
+    )]
     Diff {
         /// The older edition, `SET@EDITION`.
         a: String,

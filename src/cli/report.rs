@@ -45,7 +45,9 @@ pub enum ReportFormat {
 
 /// Arguments of `report`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  carbonledger report fixtures/xiaomi-2025 --standard hkex --lang zh\n  carbonledger report fixtures/xiaomi-2025 --standard esrs --format json\n  carbonledger report fixtures/xiaomi-2025 --standard hkex --format html -o report.html")]
+#[command(
+    after_help = "Examples:\n  carbonledger report fixtures/xiaomi-2025 --standard hkex --lang zh\n  carbonledger report fixtures/xiaomi-2025 --standard esrs --format json\n  carbonledger report fixtures/xiaomi-2025 --standard hkex --format html -o report.html"
+)]
 pub struct Args {
     /// Project folder.
     #[arg(default_value = ".")]

@@ -248,7 +248,11 @@ pub fn waterfall(
     let mut level = v0;
     for (i, (label, p)) in steps.iter().enumerate() {
         let next = level + f(p.value);
-        let fill = if f(p.value) < 0.0 { PALETTE[2] } else { PALETTE[5] };
+        let fill = if f(p.value) < 0.0 {
+            PALETTE[2]
+        } else {
+            PALETTE[5]
+        };
         bar(&mut s, i + 1, level, next, fill, label, &p.shown);
         level = next;
     }

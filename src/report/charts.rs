@@ -67,7 +67,10 @@ pub fn scopes_by_year(ledger: &Ledger, st: Style) -> Result<Chart, CalcError> {
             t("Scope 2 (location-based)", "范围二（基于位置）"),
             vec!["ghg.scope2.location".to_string()],
         ),
-        (t("Scope 3 (computed categories)", "范围三（已计算类别）"), s3.clone()),
+        (
+            t("Scope 3 (computed categories)", "范围三（已计算类别）"),
+            s3.clone(),
+        ),
     ] {
         let mut points = Vec::new();
         for y in &ledger.years {
@@ -158,10 +161,12 @@ pub fn top_facilities(
     items.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     items.truncate(n);
     let title = match st.lang {
-        Lang::En => format!(
-            "Top {n} facilities by scope 1 + 2 emissions (location-based), {year} (t CO2e)"
-        ),
-        Lang::Zh => format!("{year}年范围一及二排放（基于位置）最高的 {n} 个设施（吨二氧化碳当量）"),
+        Lang::En => {
+            format!("Top {n} facilities by scope 1 + 2 emissions (location-based), {year} (t CO2e)")
+        }
+        Lang::Zh => {
+            format!("{year}年范围一及二排放（基于位置）最高的 {n} 个设施（吨二氧化碳当量）")
+        }
     };
     let items: Vec<(String, Point)> = items
         .into_iter()
@@ -182,7 +187,10 @@ pub fn trend(ledger: &Ledger, base_year: i32, st: Style) -> Result<Chart, CalcEr
     let names = [
         (
             "ghg.total.location",
-            t("Scope 1 + 2 emissions (location-based)", "范围一及二排放（基于位置）"),
+            t(
+                "Scope 1 + 2 emissions (location-based)",
+                "范围一及二排放（基于位置）",
+            ),
         ),
         ("energy.total", t("Energy consumed", "能源消耗")),
         (
@@ -256,7 +264,10 @@ pub fn waterfall(ledger: &Ledger, b: &Bridge, st: Style) -> Result<Chart, CalcEr
             "Year-on-year bridge of scope 1 + 2 emissions, {} → {} (t CO2e)",
             b.from, b.to
         ),
-        Lang::Zh => format!("范围一及二排放同比变化分解，{} → {}（吨二氧化碳当量）", b.from, b.to),
+        Lang::Zh => format!(
+            "范围一及二排放同比变化分解，{} → {}（吨二氧化碳当量）",
+            b.from, b.to
+        ),
     };
     let (a, z) = (b.from.to_string(), b.to.to_string());
     Ok(Chart {

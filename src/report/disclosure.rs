@@ -272,12 +272,7 @@ pub fn change_pct(now: Decimal, prev: Decimal) -> Result<Option<Decimal>, CalcEr
 }
 
 /// Evaluates one row over the reporting years.
-pub fn evaluate(
-    ledger: &Ledger,
-    years: &[i32],
-    lang: Lang,
-    spec: Spec,
-) -> Result<Row, CalcError> {
+pub fn evaluate(ledger: &Ledger, years: &[i32], lang: Lang, spec: Spec) -> Result<Row, CalcError> {
     let mut row = Row {
         reference: spec.reference.to_string(),
         label: spec.label,
@@ -302,8 +297,13 @@ pub fn evaluate(
                     Some((v, exact, u, absent)) => {
                         if !absent.is_empty() {
                             partial.push(match lang {
-                                Lang::En => format!("{y} without {} (no value that year)", absent.join(", ")),
-                                Lang::Zh => format!("{y}年不含 {}（该年无数据）", absent.join("、")),
+                                Lang::En => format!(
+                                    "{y} without {} (no value that year)",
+                                    absent.join(", ")
+                                ),
+                                Lang::Zh => {
+                                    format!("{y}年不含 {}（该年无数据）", absent.join("、"))
+                                }
                             });
                         }
                         if shown_unit.is_none() {

@@ -100,7 +100,11 @@ pub fn render_html(
         for y in &r.years {
             let _ = write!(s, "<th>{}</th>", esc(&year_head(*y, r.base_year, r.lang)));
         }
-        let _ = writeln!(s, "<th>{}</th><th>{}</th></tr></thead>\n<tbody>", w[7], w[8]);
+        let _ = writeln!(
+            s,
+            "<th>{}</th><th>{}</th></tr></thead>\n<tbody>",
+            w[7], w[8]
+        );
         for row in &sec.rows {
             let _ = write!(
                 s,

@@ -107,7 +107,9 @@ pub fn render_table(r: &Report, rule: RoundingRule, style: NumberStyle) -> Strin
                     cc.set_alignment(CellAlignment::Right)
                 });
             }
-            cells.push(comfy_table::Cell::new(change_cell(row, rule)).set_alignment(CellAlignment::Right));
+            cells.push(
+                comfy_table::Cell::new(change_cell(row, rule)).set_alignment(CellAlignment::Right),
+            );
             cells.push(comfy_table::Cell::new(note_cell(row)));
             c.add_row(cells);
         }

@@ -61,14 +61,8 @@ fn category_name(c: u32) -> Text {
     match c {
         1 => t("purchased goods and services", "外购商品和服务"),
         2 => t("capital goods", "资本货物"),
-        3 => t(
-            "fuel- and energy-related activities",
-            "燃料和能源相关活动",
-        ),
-        4 => t(
-            "upstream transportation and distribution",
-            "上游运输和配送",
-        ),
+        3 => t("fuel- and energy-related activities", "燃料和能源相关活动"),
+        4 => t("upstream transportation and distribution", "上游运输和配送"),
         5 => t("waste generated in operations", "运营中产生的废弃物"),
         6 => t("business travel", "商务差旅"),
         7 => t("employee commuting", "员工通勤"),
@@ -345,7 +339,10 @@ fn hkex(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
     }
     a1.push(Spec::figure(
         "A1.2",
-        t("Direct (Scope 1) GHG emissions", "直接（范围一）温室气体排放"),
+        t(
+            "Direct (Scope 1) GHG emissions",
+            "直接（范围一）温室气体排放",
+        ),
         l,
         "ghg.scope1",
     ));
@@ -492,9 +489,15 @@ fn hkex(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
                 "范围二温室气体排放（基于市场）",
             ),
         ),
-        scope3_total(inputs, t("Part D: GHG emissions", "D部分：温室气体排放").get(l)),
+        scope3_total(
+            inputs,
+            t("Part D: GHG emissions", "D部分：温室气体排放").get(l),
+        ),
     ];
-    d.extend(scope3_rows(inputs, t("Part D: Scope 3 by category", "D部分：按类别划分的范围三").get(l)));
+    d.extend(scope3_rows(
+        inputs,
+        t("Part D: Scope 3 by category", "D部分：按类别划分的范围三").get(l),
+    ));
     d.push(Spec::text(
         t("Part D: GHG emissions", "D部分：温室气体排放").get(l),
         t("Consolidation approach", "合并方法"),
@@ -519,7 +522,10 @@ fn hkex(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
     vec![
         (
             "hkex.a1",
-            t("Aspect A1: Emissions (t CO2e)", "层面A1：排放物（吨二氧化碳当量）"),
+            t(
+                "Aspect A1: Emissions (t CO2e)",
+                "层面A1：排放物（吨二氧化碳当量）",
+            ),
             a1,
         ),
         (
@@ -706,7 +712,10 @@ fn esrs(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
     e15.push(breakdown_row(
         inputs,
         "E1-5 §38(a)",
-        t("Fuel consumption from coal and coal products", "煤炭及煤制品燃料消耗"),
+        t(
+            "Fuel consumption from coal and coal products",
+            "煤炭及煤制品燃料消耗",
+        ),
         &["coal"],
     ));
     e15.push(breakdown_row(
@@ -735,10 +744,7 @@ fn esrs(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
     ));
     e15.push(Spec::missing(
         "E1-5 §40",
-        t(
-            "Energy intensity per net revenue",
-            "每单位净收入的能源强度",
-        ),
+        t("Energy intensity per net revenue", "每单位净收入的能源强度"),
         l,
         NO_REVENUE,
     ));
@@ -860,10 +866,7 @@ fn ghgp(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
     let mut rows = vec![
         Spec::text(
             t("ch. 9: inventory boundary", "第9章：清单边界").get(l),
-            t(
-                "Consolidation approach chosen",
-                "所选合并方法",
-            ),
+            t("Consolidation approach chosen", "所选合并方法"),
             l,
             consolidation_text(inputs),
         ),
@@ -885,10 +888,7 @@ fn ghgp(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
         market_row(
             inputs,
             t("Scope 2 Guidance ch. 7", "《范围二指南》第7章").get(l),
-            t(
-                "Scope 2 emissions (market-based)",
-                "范围二排放（基于市场）",
-            ),
+            t("Scope 2 emissions (market-based)", "范围二排放（基于市场）"),
         ),
     ];
     for (fig, gas) in gas_figures(inputs) {
@@ -926,7 +926,10 @@ fn ghgp(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
             "无记录：项目未燃烧生物质或生物燃料（carbonledger 尚未支持生物源二氧化碳）",
         ),
     ));
-    rows.push(scope3_total(inputs, t("ch. 9: optional, scope 3", "第9章：可选，范围三").get(l)));
+    rows.push(scope3_total(
+        inputs,
+        t("ch. 9: optional, scope 3", "第9章：可选，范围三").get(l),
+    ));
     rows.push(Spec::text(
         t("ch. 9: base year", "第9章：基准年").get(l),
         t("Base year chosen", "所选基准年"),
