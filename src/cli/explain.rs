@@ -224,7 +224,7 @@ pub fn explain(
                 let mut count = 0u64;
                 let mut overflow = false;
                 for_each_line(
-                    &project,
+                    project,
                     RunOptions {
                         strict: opts.strict,
                         threads: opts.threads,
@@ -248,7 +248,7 @@ pub fn explain(
                         let _ = writeln!(
                             s,
                             "{}:{}  {} ({})  {}  {}",
-                            carbonledger::calc::shown_name(&project, v.file),
+                            carbonledger::calc::shown_name(project, v.file),
                             v.activity.line,
                             f.id,
                             f.name,

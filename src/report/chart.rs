@@ -127,6 +127,13 @@ fn grid(s: &mut String, lo: f64, hi: f64) {
     }
 }
 
+/// Approximate width of a label at 11 px: CJK characters are about twice as wide.
+fn text_width(l: &str) -> f64 {
+    l.chars()
+        .map(|c| if c >= '\u{2e80}' { 11.0 } else { 6.5 })
+        .sum()
+}
+
 fn legend(s: &mut String, labels: &[&str]) {
     let mut x = LEFT;
     let y = H - 18.0;
@@ -139,7 +146,7 @@ fn legend(s: &mut String, labels: &[&str]) {
             x + 14.0,
             esc(l)
         );
-        x += 14.0 + 7.0 * l.chars().count() as f64 + 16.0;
+        x += 14.0 + text_width(l) + 16.0;
     }
 }
 

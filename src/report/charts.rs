@@ -160,6 +160,7 @@ pub fn top_facilities(
     }
     items.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     items.truncate(n);
+    let n = items.len();
     let title = match st.lang {
         Lang::En => {
             format!("Top {n} facilities by scope 1 + 2 emissions (location-based), {year} (t CO2e)")

@@ -225,13 +225,17 @@ pub struct Inputs<'a> {
     pub lang: Lang,
 }
 
+/// A row's value in a year: the scaled sum, whether exact, the figures' unit, and the
+/// figures that had no value that year.
+type Summed = (Decimal, bool, String, Vec<String>);
+
 /// The value of a row in one year: `None` when none of its figures has a value that year.
 fn year_value(
     ledger: &Ledger,
     names: &[String],
     scale: Decimal,
     year: i32,
-) -> Result<Option<(Decimal, bool, String, Vec<String>)>, CalcError> {
+) -> Result<Option<Summed>, CalcError> {
     let mut total = Decimal::ZERO;
     let mut exact = true;
     let mut any = false;

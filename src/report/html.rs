@@ -25,7 +25,7 @@ pub struct Trace {
 
 const STYLE: &str = "body{font-family:sans-serif;margin:2em;max-width:1100px;color:#222}\
 table{border-collapse:collapse;margin:0 0 1.5em 0;font-size:13px}\
-th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top}\
+th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;max-width:460px}\
 th{background:#f0f0f0}td.num{text-align:right;white-space:nowrap}\
 td.na{color:#8a4b00;font-style:italic}\
 .charts{display:flex;flex-wrap:wrap;gap:12px}\
@@ -115,15 +115,6 @@ pub fn render_html(
                 esc(&row.label),
                 esc(row.unit.as_deref().unwrap_or(""))
             );
-            if let Some(text) = &row.text {
-                let _ = writeln!(
-                    s,
-                    "<td colspan=\"{}\">{}</td><td class=\"num\">–</td><td></td></tr>",
-                    r.years.len(),
-                    esc(text)
-                );
-                continue;
-            }
             for y in &r.years {
                 let text = cell(row, *y, r.lang, rule, style);
                 match row.values.iter().find(|v| v.year == *y) {
@@ -134,6 +125,9 @@ pub fn render_html(
                             esc(v.value.as_deref().unwrap_or("")),
                             esc(&text)
                         );
+                    }
+                    _ if row.text.is_some() => {
+                        let _ = write!(s, "<td>{}</td>", esc(&text));
                     }
                     _ => {
                         let _ = write!(s, "<td class=\"na\" data-year=\"{y}\">{}</td>", esc(&text));
