@@ -559,3 +559,48 @@ fn check_json_prints_one_diagnostic_per_line() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn bridge_json_effects_add_up_to_the_change_of_the_figures() {
+    let figs = figures();
+    let (code, out, err) = run(&["bridge", FIX, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(
+        (v["from"].as_i64(), v["to"].as_i64()),
+        (Some(2024), Some(2025))
+    );
+    let split = &v["splits"][0];
+    assert_eq!(split["figure"], "ghg.total.location");
+    let total: Decimal = split["total"].as_str().unwrap().parse().unwrap();
+    let change =
+        figs[&("ghg.total.location".into(), 2025)] - figs[&("ghg.total.location".into(), 2024)];
+    assert_eq!(total, change.normalize());
+    let sum: Decimal = split["effects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["value"].as_str().unwrap().parse::<Decimal>().unwrap())
+        .sum();
+    assert_eq!(sum.normalize(), total);
+}
+
+#[test]
+fn factors_json_lists_editions_and_shows_values() {
+    let (code, out, err) = run(&["factors", "list", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert!(v["editions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["id"] == "ipcc-gwp@ar5"));
+    // IPCC AR5 WG1 Table 8.A.1: GWP100 of CH4 without climate-carbon feedback is 28.
+    let (code, out, _) = run(&["factors", "show", "ipcc-gwp@ar5:ch4", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["factor"]["value"], "28");
+    assert_eq!(v["edition"]["id"], "ipcc-gwp@ar5");
+}

@@ -79,7 +79,7 @@ enum Command {
     Diff(diff::Args),
     /// Split the year-on-year change into activity, energy-mix and factor-edition effects.
     #[command(
-        after_help = "Examples:\n  carbonledger bridge fixtures/xiaomi-2025\n  carbonledger bridge fixtures/xiaomi-2025 --year 2025"
+        after_help = "Examples:\n  carbonledger bridge fixtures/xiaomi-2025\n  carbonledger bridge fixtures/xiaomi-2025 --year 2025 --format json"
     )]
     Bridge(bridge::Args),
     /// Validate every input without reporting figures; prints nothing when all is well (`--format json`: JSON Lines).
