@@ -55,7 +55,7 @@ impl Table {
     }
 }
 
-/// Renders tables for a terminal.
+/// Renders tables for a terminal (wrapped to its width when there is one).
 pub fn render_text(tables: &[Table]) -> String {
     let mut out = String::new();
     for t in tables {
@@ -63,9 +63,10 @@ pub fn render_text(tables: &[Table]) -> String {
             continue;
         }
         let mut c = Comfy::new();
+        // Fitted to the terminal's width when standard output is one; piped output (files,
+        // tests) has no width and is never wrapped, so it stays byte-identical.
         c.load_style(presets::UTF8_FULL_CONDENSED)
-            .force_no_tty()
-            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(t.header.clone());
         for r in &t.rows {
             c.add_row(r.iter().map(|cell| {
