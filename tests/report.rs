@@ -487,6 +487,7 @@ fn every_subcommand_help_has_an_example() {
         "report",
         "completions",
         "man",
+        "schema",
     ] {
         let (code, out, _) = run(&[sub, "--help"]);
         assert_eq!(code, 0, "{sub}");
@@ -603,4 +604,45 @@ fn factors_json_lists_editions_and_shows_values() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["factor"]["value"], "28");
     assert_eq!(v["edition"]["id"], "ipcc-gwp@ar5");
+}
+
+/// The published schemas (docs/schema/) are the ones the structs generate, and the outputs
+/// carry every property their schema requires.
+#[test]
+fn published_json_schemas_match_the_outputs() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    for name in ["report", "explain", "check", "bridge"] {
+        let (code, out, err) = run(&["schema", name]);
+        assert_eq!(code, 0, "{err}");
+        let published =
+            std::fs::read_to_string(root.join(format!("docs/schema/{name}.v1.json"))).unwrap();
+        assert_eq!(
+            out, published,
+            "docs/schema/{name}.v1.json is stale: `carbonledger schema {name} > docs/schema/{name}.v1.json`"
+        );
+    }
+    let required = |name: &str| -> Vec<String> {
+        let (_, out, _) = run(&["schema", name]);
+        let v: Value = serde_json::from_str(&out).unwrap();
+        v["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    let r = report_json("ghgp", "en");
+    for k in required("report") {
+        assert!(!r[&k].is_null(), "report: {k}");
+    }
+    let (_, out, _) = run(&["explain", FIX, "energy.total", "--format", "json"]);
+    let e: Value = serde_json::from_str(&out).unwrap();
+    for k in required("explain") {
+        assert!(!e[&k].is_null(), "explain: {k}");
+    }
+    let (_, out, _) = run(&["bridge", FIX, "--format", "json"]);
+    let b: Value = serde_json::from_str(&out).unwrap();
+    for k in required("bridge") {
+        assert!(!b[&k].is_null(), "bridge: {k}");
+    }
 }

@@ -37,8 +37,8 @@ pub enum BridgeFormat {
 /// The JSON shape's version (`bridge --format json`).
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(serde::Serialize)]
-struct BridgeJson {
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct BridgeJson {
     schema_version: u32,
     from: i32,
     to: i32,
@@ -49,15 +49,15 @@ struct BridgeJson {
     splits: Vec<SplitJson>,
 }
 
-#[derive(serde::Serialize)]
-struct EditionJson {
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct EditionJson {
     set: String,
     from: String,
     to: String,
 }
 
-#[derive(serde::Serialize)]
-struct SplitJson {
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct SplitJson {
     figure: String,
     unit: &'static str,
     /// The change; the effects add up to it exactly.
@@ -65,8 +65,8 @@ struct SplitJson {
     effects: Vec<EffectJson>,
 }
 
-#[derive(serde::Serialize)]
-struct EffectJson {
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct EffectJson {
     id: &'static str,
     label: String,
     value: String,

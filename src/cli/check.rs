@@ -22,8 +22,8 @@ pub enum CheckFormat {
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// One diagnostic as a JSON line.
-#[derive(serde::Serialize)]
-struct DiagnosticJson<'a> {
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct DiagnosticJson<'a> {
     schema_version: u32,
     code: &'a str,
     severity: &'static str,

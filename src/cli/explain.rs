@@ -87,8 +87,8 @@ pub fn run(a: Args) -> Exit {
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// `explain --format json`.
-#[derive(serde::Serialize)]
-struct ExplainJson<'a> {
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct ExplainJson<'a> {
     schema_version: u32,
     figure: &'a str,
     year: i32,
@@ -102,8 +102,8 @@ struct ExplainJson<'a> {
     sources: Vec<SourceJson<'a>>,
 }
 
-#[derive(serde::Serialize)]
-struct SourceJson<'a> {
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct SourceJson<'a> {
     reference: &'a str,
     citation: &'a str,
 }

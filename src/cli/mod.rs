@@ -17,6 +17,7 @@ mod figures;
 mod init;
 mod products;
 mod report;
+mod schema;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -118,6 +119,9 @@ enum Command {
         after_help = "Examples:\n  carbonledger man > carbonledger.1 && man ./carbonledger.1"
     )]
     Man,
+    /// Print the JSON Schema of a JSON output (report, explain, check, bridge).
+    #[command(after_help = "Examples:\n  carbonledger schema report > report.schema.json")]
+    Schema(schema::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -148,6 +152,7 @@ pub fn main() -> ExitCode {
         Command::Verify(a) => verify::run(a),
         Command::Report(a) => report::run(a),
         Command::Completions(a) => completions::run(a, <Cli as clap::CommandFactory>::command()),
+        Command::Schema(a) => schema::run(a),
         Command::Man => completions::man(<Cli as clap::CommandFactory>::command()),
     };
     exit.into()

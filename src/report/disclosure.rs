@@ -16,7 +16,7 @@ use serde::Serialize;
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// A reporting standard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Standard {
     /// HKEX ESG Reporting Code (Main Board Listing Rules Appendix C2).
@@ -55,7 +55,7 @@ impl Standard {
 }
 
 /// One year's value of a row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct YearValue {
     /// The year.
     pub year: i32,
@@ -73,7 +73,7 @@ pub struct YearValue {
 }
 
 /// One row of a disclosure table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Row {
     /// The standard's paragraph or KPI (`A1.2`, `E1-6 §49(a)`).
     pub reference: String,
@@ -102,7 +102,7 @@ pub struct Row {
 }
 
 /// A titled group of rows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Section {
     /// Stable id (`hkex.a1`).
     pub id: &'static str,
@@ -113,7 +113,7 @@ pub struct Section {
 }
 
 /// A factor edition cited by the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Citation {
     /// `set@edition`.
     pub edition: String,
@@ -122,7 +122,7 @@ pub struct Citation {
 }
 
 /// A disclosure report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// See [`SCHEMA_VERSION`].
     pub schema_version: u32,

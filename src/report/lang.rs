@@ -7,7 +7,7 @@ use crate::decimal::{group_thousands, RoundingRule};
 use rust_decimal::Decimal;
 
 /// The language of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// English.
