@@ -646,3 +646,43 @@ fn published_json_schemas_match_the_outputs() {
         assert!(!b[&k].is_null(), "bridge: {k}");
     }
 }
+
+#[test]
+fn xlsx_has_a_sheet_per_section_with_numbers_beside_exact_text() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let figs = figures();
+    let dir = std::env::temp_dir().join(format!("carbonledger-report-x-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (a, b) = (dir.join("a.xlsx"), dir.join("b.xlsx"));
+    for p in [&a, &b] {
+        let (code, _, err) = run(&[
+            "report",
+            FIX,
+            "--standard",
+            "esrs",
+            "--format",
+            "xlsx",
+            "-o",
+            p.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    let (code, _, err) = run(&["report", FIX, "--standard", "esrs", "--format", "xlsx"]);
+    assert_eq!(code, 2, "xlsx needs -o: {err}");
+    let mut wb: Xlsx<_> = open_workbook(&a).unwrap();
+    assert_eq!(wb.sheet_names(), ["esrs.e1-5", "esrs.e1-6", "citations"]);
+    let range = wb.worksheet_range("esrs.e1-6").unwrap();
+    let row = range
+        .rows()
+        .find(|r| r[2] == Data::String("ghg.scope1".into()))
+        .unwrap();
+    // Columns: reference, item, figures, unit, 2024, 2024 exact, 2025, 2025 exact, …
+    let exact = figs[&("ghg.scope1".into(), 2025)];
+    assert_eq!(row[7], Data::String(exact.to_string()));
+    match &row[6] {
+        Data::Float(f) => assert_eq!(format!("{f:.6}"), format!("{:.6}", exact)),
+        other => panic!("not a number: {other:?}"),
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -41,6 +41,8 @@ pub enum ReportFormat {
     Json,
     /// One self-contained HTML file: tables, SVG charts, factor citations, explain traces.
     Html,
+    /// A workbook (needs `-o FILE`): a sheet per section, numbers beside their exact text.
+    Xlsx,
 }
 
 /// Arguments of `report`.
@@ -106,18 +108,30 @@ fn run_inner(a: Args) -> Result<(), Exit> {
         Exit::Data
     })?;
     let rule = project.manifest.rounding;
-    let text = match a.format {
-        ReportFormat::Table => render::render_table(&report, rule, style),
-        ReportFormat::Csv => render::render_csv(&report),
-        ReportFormat::Json => render::render_json(&report).map_err(|_| Exit::Io)?,
-        ReportFormat::Html => html(&a.dir, &project, &ledger, &report, &a.opts, style)?,
+    if a.format == ReportFormat::Xlsx && a.output.is_none() {
+        eprintln!("error: --format xlsx writes a binary file: name it with -o FILE");
+        return Err(Exit::Usage);
+    }
+    let bytes = match a.format {
+        ReportFormat::Table => render::render_table(&report, rule, style).into_bytes(),
+        ReportFormat::Csv => render::render_csv(&report).into_bytes(),
+        ReportFormat::Json => render::render_json(&report)
+            .map_err(|_| Exit::Io)?
+            .into_bytes(),
+        ReportFormat::Html => {
+            html(&a.dir, &project, &ledger, &report, &a.opts, style)?.into_bytes()
+        }
+        ReportFormat::Xlsx => carbonledger::report::xlsx::workbook(&report).map_err(|e| {
+            eprintln!("error: cannot build the workbook: {e}");
+            Exit::Io
+        })?,
     };
     match &a.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| {
+        Some(path) => std::fs::write(path, bytes).map_err(|e| {
             eprintln!("error: cannot write {}: {e}", path.display());
             Exit::Io
         }),
-        None => out(&text),
+        None => out(&String::from_utf8_lossy(&bytes)),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod html;
 pub mod lang;
 pub mod render;
 pub mod standards;
+pub mod xlsx;
 
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table as Comfy};
 
