@@ -144,7 +144,7 @@ pub struct Report {
     pub sections: Vec<Section>,
     /// Every factor edition used in any reporting year.
     pub citations: Vec<Citation>,
-    /// How values are rounded when presented.
+    /// How values are rounded when presented (the manifest's rule, in the report language).
     pub rounding: String,
 }
 
@@ -409,7 +409,13 @@ pub fn build(
         consolidation: m.consolidation.name().to_string(),
         sections,
         citations,
-        rounding: m.rounding.describe().to_string(),
+        rounding: match (inputs.lang, m.rounding) {
+            (Lang::Zh, crate::decimal::RoundingRule::HalfAwayFromZero) => "四舍五入".to_string(),
+            (Lang::Zh, crate::decimal::RoundingRule::HalfEven) => {
+                "四舍六入五成双（GB/T 8170）".to_string()
+            }
+            (Lang::En, r) => r.describe().to_string(),
+        },
     })
 }
 
