@@ -686,3 +686,70 @@ fn xlsx_has_a_sheet_per_section_with_numbers_beside_exact_text() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A small project with electricity and natural gas only: no instruments, no freight, no
+/// solar, no air pollutants. Rows it cannot fill say why; the kWh row is the metered kWh, by hand.
+#[test]
+fn a_project_without_instruments_or_scope_3_says_what_it_cannot_fill() {
+    let toml = common::manifest("operational_control", "2023");
+    let dir = common::project(
+        &toml,
+        "id,name,country,grid,equity_share_pct,operational_control,financial_control\nF1,Plant,CN,cn-mee-grid:north,100,yes,yes\n",
+        "facility,period,carrier,quantity,unit\nF1,2024,electricity,1000,kWh\nF1,2025,electricity,2500,kWh\nF1,2025,natural_gas,36,GJ\n",
+        None,
+    );
+    let d = dir.to_str().unwrap();
+    let json = |standard: &str| -> Value {
+        let (code, out, err) = run(&["report", d, "--standard", standard, "--format", "json"]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let secr = json("secr");
+    // 1000 kWh in 2024; 2500 kWh + 36 GJ (= 10 MWh = 10000 kWh) in 2025.
+    let total = find(&secr, "SECR: energy use", "energy.total");
+    assert_eq!(value(total, 2024), Decimal::from(1000));
+    assert_eq!(value(total, 2025), Decimal::from(12500));
+    // Natural gas only in 2025: the figure for 2024 is 0 (no rows that year), as `figures` says.
+    let gas = find(&secr, "SECR: energy use", "energy.by_carrier.natural_gas");
+    assert_eq!(value(gas, 2024), Decimal::ZERO);
+    assert_eq!(value(gas, 2025), Decimal::from(10000));
+    let hkex = json("hkex");
+    // Without instruments, market-based scope 2 is priced at the residual mix: still a figure.
+    let market = find(&hkex, "A1.2", "ghg.scope2.market");
+    assert!(market["not_available"].is_null());
+    let a1_1 = rows(&hkex)
+        .into_iter()
+        .find(|r| r["reference"] == "A1.1" && r["figures"].as_array().is_none_or(|f| f.is_empty()))
+        .unwrap();
+    assert!(a1_1["not_available"]
+        .as_str()
+        .unwrap()
+        .contains("air-pollutant"));
+    let esrs = json("esrs");
+    let s3 = rows(&esrs)
+        .into_iter()
+        .find(|r| r["reference"] == "E1-6 §44(c), §51")
+        .unwrap();
+    assert!(s3["not_available"]
+        .as_str()
+        .unwrap()
+        .contains("no Scope 3 activity data"));
+    let renewable = rows(&esrs)
+        .into_iter()
+        .find(|r| r["reference"] == "E1-5 §37(c)")
+        .unwrap();
+    assert!(renewable["not_available"].as_str().is_some());
+    // No value anywhere is an empty string or a bare zero standing in for "no data".
+    for r in [&secr, &hkex, &esrs] {
+        for row in rows(r) {
+            if let Some(vals) = row["values"].as_array() {
+                for v in vals {
+                    assert!(v["value"].as_str().is_some() || v["missing"].as_str().is_some());
+                }
+            } else {
+                assert!(row["text"].is_string() || row["not_available"].is_string());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

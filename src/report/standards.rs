@@ -271,21 +271,10 @@ fn has(inputs: &Inputs<'_>, name: &str) -> bool {
     inputs.ledger.names().iter().any(|n| n == name)
 }
 
-/// A Scope 2 market-based row, or why not.
+/// A Scope 2 market-based row (priced at the residual mix where no instrument applies; a
+/// project without a value says so when the row is evaluated).
 fn market_row(inputs: &Inputs<'_>, reference: &'static str, label: Text) -> Spec {
-    if has(inputs, "ghg.scope2.market") {
-        Spec::figure(reference, label, inputs.lang, "ghg.scope2.market")
-    } else {
-        Spec::missing(
-            reference,
-            label,
-            inputs.lang,
-            t(
-                "not computed: the project has no contractual instruments (instruments.csv), so market-based Scope 2 is not computed",
-                "未计算：项目没有合约工具（instruments.csv），未计算基于市场的范围二",
-            ),
-        )
-    }
+    Spec::figure(reference, label, inputs.lang, "ghg.scope2.market")
 }
 
 /// Energy rows in kWh (MWh × 1000) for SECR.
