@@ -68,10 +68,25 @@ pub fn run_registers(
 }
 
 impl Ledger {
-    /// Computes a project: the chains, then every register.
+    /// Computes a project: the chains, then every register. A register file that could not
+    /// be read to its end is an error, as a chain file's is.
     pub fn compute(project: &Project, options: RunOptions) -> Result<Ledger, Vec<Diagnostic>> {
         let comp = compute(project, options)?;
-        Ok(Ledger::from_computation(project, comp, options.strict))
+        Ledger::from_computation(project, comp, options.strict).readable()
+    }
+
+    /// The files that could not be read to their end (their rows are not accounted for).
+    pub fn unread_files(&self) -> impl Iterator<Item = &FileStats> {
+        self.all_files().filter(|f| f.unread)
+    }
+
+    /// The ledger, or every diagnostic when some file could not be read to its end.
+    pub fn readable(self) -> Result<Ledger, Vec<Diagnostic>> {
+        if self.unread_files().next().is_none() {
+            Ok(self)
+        } else {
+            Err(self.all_diagnostics().cloned().collect())
+        }
     }
 
     /// Adds the registers to a finished chain computation.
@@ -277,8 +292,9 @@ impl Ledger {
         )))
     }
 
-    /// Every figure for every reporting year (or only `only_year`), in report order.
-    pub fn figures(&self, only_year: Option<i32>) -> Result<Vec<Figure>, CalcError> {
+    /// Every figure for every reporting year (or only `only_year`), in report order. A figure
+    /// that cannot be held exactly is a diagnostic naming it, its year and its input file.
+    pub fn figures(&self, only_year: Option<i32>) -> Result<Vec<Figure>, Diagnostic> {
         let names = self.names();
         let mut out = Vec::new();
         for &y in self
@@ -287,12 +303,31 @@ impl Ledger {
             .filter(|y| only_year.is_none_or(|o| o == **y))
         {
             for n in &names {
-                if let Some(f) = self.figure(n, y)? {
-                    out.push(f);
+                match self.figure(n, y) {
+                    Ok(Some(f)) => out.push(f),
+                    Ok(None) => {}
+                    Err(e) => return Err(self.figure_error(n, y, &e)),
                 }
             }
         }
         Ok(out)
+    }
+
+    /// The diagnostic of a figure whose sum or ratio overflows.
+    pub fn figure_error(&self, name: &str, year: i32, e: &CalcError) -> Diagnostic {
+        // Chain figures sum energy.csv and fugitive.csv; register figures their own files.
+        let file = if figures::definition(name).is_some() {
+            self.comp.files.first()
+        } else {
+            self.files.iter().find(|f| f.present)
+        }
+        .map_or_else(|| "carbonledger.toml".to_string(), |f| f.file.clone());
+        Diagnostic::error(
+            "overflow",
+            Span::file(&file.into()),
+            format!("the {year} value of {name} cannot be held exactly: {e}"),
+        )
+        .with_hint("a sum beyond 28 significant digits is almost always a unit mistake (kWh written as MWh, kg as t); check the largest quantities")
     }
 }
 

@@ -452,7 +452,7 @@ fn unterminated_quote() {
 fn missing_column() {
     check(
         "missing-column",
-        "error: <DIR>/energy.csv:1: required column `quantity` is missing [missing-column]",
+        "error: <DIR>/energy.csv:1:4: required column `quantity` is missing [missing-column]",
         Some("the header is: facility,period,carrier,unit,factor,ref,note"),
     );
 }
@@ -479,7 +479,7 @@ fn duplicate_column() {
 fn not_utf8() {
     let err = check(
         "not-utf8",
-        "error: <DIR>/energy.csv:2:3: file is not valid UTF-8 (the bytes look like GBK/GB18030, common in Chinese spreadsheet exports) [not-utf8]",
+        "error: <DIR>/energy.csv:2:3: file is not valid UTF-8 (the bytes look like GBK/GB18030, common in Chinese spreadsheet exports): it cannot be read, so none of its rows are used [not-utf8]",
         Some("re-save the file as CSV UTF-8, or convert it: `iconv -f GB18030 -t UTF-8 in.csv > out.csv`"),
     );
     assert_eq!(first_source(&err), None);
@@ -707,7 +707,7 @@ fn fallback_refused_under_strict() {
     assert_eq!((code, out.as_str()), (0, ""), "{err}");
     assert_eq!(
         err,
-        "warning: fallback: cn-mee-grid: carbonledger.toml chooses no edition for 2025; used the nearest, 2023\n"
+        "warning: <DIR>/carbonledger.toml: cn-mee-grid: carbonledger.toml chooses no edition for 2025; used the nearest, 2023 [fallback]\n  = hint: pin the edition or key in carbonledger.toml, or run with --strict to refuse fallbacks\n0 errors, 1 warning\n"
     );
 }
 

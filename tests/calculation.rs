@@ -124,8 +124,11 @@ fn parent_region_fallback_is_recorded_and_refused_when_strict() {
 }
 
 /// Standard coal (GB/T 2589-2020): electricity 1 000 MWh × 0.1229 kgce/kWh = 122.9 tce;
-/// diesel 10 t × 1.4571 kgce/kg = 14.571 tce; natural gas has no confirmed coefficient in the
-/// shipped edition, so it converts by the definition 1 kgce = 29 307 kJ: 29 307 GJ = 1 000 tce.
+/// natural gas has no confirmed coefficient in the shipped edition, so it converts by the
+/// definition 1 kgce = 29 307 kJ: 29 307 GJ = 1 000 tce. Diesel by mass keeps one calorific
+/// basis for its energy and its standard coal (issue 11): 10 t × 43.0 GJ/t (IPCC 2006 Vol. 2
+/// Table 1.2) = 430 GJ, and 430 GJ ÷ 29.307 GJ/tce = 14.67226259937898… tce — not GB/T 2589's
+/// 1.4571 kgce/kg, which embeds its own calorific value (42 652 kJ/kg).
 #[test]
 fn tce_conversion() {
     let energy = "facility,period,carrier,quantity,unit\nF1,2025,electricity,1000,MWh\nF1,2025,diesel,10,t\nF1,2025,natural_gas,29307,GJ\n";
@@ -142,13 +145,17 @@ fn tce_conversion() {
     );
     assert_eq!(
         fig(&p, &c, "energy.by_carrier_tce.diesel", 2025),
-        d("14.571")
+        d("14.672262599379")
     );
     assert_eq!(
         fig(&p, &c, "energy.by_carrier_tce.natural_gas", 2025),
         d("1000")
     );
-    assert_eq!(fig(&p, &c, "energy.total_tce", 2025), d("1137.471"));
+    // 122.9 + 14.67226259937898… + 1000, presented to 12 places.
+    assert_eq!(
+        fig(&p, &c, "energy.total_tce", 2025),
+        d("1137.572262599379")
+    );
 }
 
 /// Chinese units: 3.2 万千瓦时 = 32 MWh; × 0.6361 = 20.3552 t CO2.

@@ -28,6 +28,8 @@ pub struct Facility {
     pub financial_control: bool,
     /// Where it was defined.
     pub span: Span,
+    /// Where its `grid` was written (the row's span when the column is absent).
+    pub grid_span: Span,
 }
 
 /// All facilities by id.
@@ -104,19 +106,8 @@ pub fn read_facilities<R: Read>(file: &Arc<str>, input: R) -> Result<Facilities,
     let mut diags = Vec::new();
     let mut out = Facilities::default();
     let res = read_table(file, input, &COLUMNS, |row| {
-        if row.is_ragged() {
-            diags.push(
-                Diagnostic::error(
-                    "wrong-field-count",
-                    row.span(),
-                    format!(
-                        "row has {} fields, the header has {}",
-                        row.field_count(),
-                        COLUMNS.len()
-                    ),
-                )
-                .with_source(row.text()),
-            );
+        if let Some(d) = row.shape_error() {
+            diags.push(d);
             return;
         }
         let id = row.get(0);
@@ -137,6 +128,22 @@ pub fn read_facilities<R: Read>(file: &Arc<str>, input: R) -> Result<Facilities,
                 .with_source(row.text()),
             );
             return;
+        }
+        let country = row.get(2);
+        if !super::is_country_code(country) {
+            let hint = match super::suggest_country(country) {
+                Some(c) => format!("write the ISO 3166-1 alpha-2 code: `{c}`"),
+                None => "write the ISO 3166-1 alpha-2 code, e.g. CN, GB, US, AU, DE".to_string(),
+            };
+            diags.push(
+                Diagnostic::error(
+                    "unknown-country",
+                    row.span_of(2),
+                    format!("`{country}` is not an ISO 3166-1 alpha-2 country code"),
+                )
+                .with_hint(hint)
+                .with_source(row.text()),
+            );
         }
         let grid = match row.get(3) {
             "" => None,
@@ -195,6 +202,7 @@ pub fn read_facilities<R: Read>(file: &Arc<str>, input: R) -> Result<Facilities,
             operational_control,
             financial_control,
             span: row.span(),
+            grid_span: row.span_of(3),
         });
     });
     if let Err(mut d) = res {

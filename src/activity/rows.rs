@@ -137,28 +137,6 @@ fn unit_of(
         .ok()
 }
 
-fn ragged(row: &RowRef<'_>, expected: usize) -> Diagnostic {
-    let text = row.text();
-    let spans = text.matches('\n').count() as u64;
-    if spans > 0 {
-        return Diagnostic::error(
-            "malformed-csv",
-            row.span(),
-            format!("a quoted field starting on line {} runs to line {}: probably an unterminated quote (this record has {} fields, the header has {expected})", row.line(), row.line() + spans, row.field_count()),
-        )
-        .with_hint("close the quote on this line; the lines it swallowed are part of this one rejected record");
-    }
-    Diagnostic::error(
-        "wrong-field-count",
-        row.span(),
-        format!(
-            "row has {} fields, the header has {expected}",
-            row.field_count()
-        ),
-    )
-    .with_source(row.text())
-}
-
 fn unit_diag(row: &RowRef<'_>, col: usize, e: UnitError, what: &str) -> Diagnostic {
     let code = match e {
         UnitError::Unknown { .. } => "unknown-unit",
@@ -275,8 +253,8 @@ pub fn parse_energy_row(
     row: &RowRef<'_>,
     facilities: &Facilities,
 ) -> Result<Activity, Vec<Diagnostic>> {
-    if row.is_ragged() {
-        return Err(vec![ragged(row, ENERGY_COLUMNS.len())]);
+    if let Some(d) = row.shape_error() {
+        return Err(vec![d]);
     }
     let mut diags = Vec::new();
     let (facility, period, quantity) = common(row, facilities, &mut diags);
@@ -374,8 +352,8 @@ pub fn parse_fugitive_row(
     row: &RowRef<'_>,
     facilities: &Facilities,
 ) -> Result<Activity, Vec<Diagnostic>> {
-    if row.is_ragged() {
-        return Err(vec![ragged(row, FUGITIVE_COLUMNS.len())]);
+    if let Some(d) = row.shape_error() {
+        return Err(vec![d]);
     }
     let mut diags = Vec::new();
     let (facility, period, quantity) = common(row, facilities, &mut diags);

@@ -6,7 +6,7 @@
 
 use crate::activity::{Activity, Carrier, Period, Subject};
 use crate::diag::{Diagnostic, Span};
-use crate::ingest::{read_chunk, read_header, scan_unquoted, ChunkEnd, Column, RowRef};
+use crate::ingest::{line_offsets, read_chunk, ChunkEnd, Column, RowRef};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -197,10 +197,6 @@ impl Bloom {
 /// A row whose identity is a candidate's: its line, its identity as text, and the row's text.
 type Hit = (u64, String, String);
 
-/// A chunk read by the fast path: its hits (lines within the chunk) and its line count, or
-/// `None` when it holds a quote.
-type FastChunk = Option<(Vec<Hit>, u64)>;
-
 /// A confirmed duplicate: its line, the line of the first copy, and its text.
 pub type Duplicate = (u64, u64, String);
 
@@ -274,88 +270,27 @@ pub fn confirm(
             }
         }
     };
-    let io = |e: std::io::Error| {
-        vec![Diagnostic::error(
-            "io-error",
-            Span::file(file),
-            format!("cannot read: {e}"),
-        )]
-    };
-    // Fast path, per chunk: no quotes, so lines are records and commas separate fields; line
-    // numbers are counted within the chunk and offset afterwards.
-    let (header, _) = read_header(
-        file,
-        std::io::BufReader::new(std::fs::File::open(path).map_err(io)?),
-        columns,
-    )?;
-    let (fac, per, rf) = (
-        header.position(0),
-        header.position(1),
-        header.position(ref_col),
-    );
-    let fast = |bounds: (u64, Option<u64>)| -> Result<(FastChunk, ChunkEnd), Vec<Diagnostic>> {
-        let mut lines: Vec<(u64, String)> = Vec::new();
-        let counted = scan_unquoted(path, bounds, |line| {
-            let field = |c: Option<usize>| c.and_then(|c| line.field(c)).unwrap_or("");
-            let Some(period) = Period::parse(field(per)) else {
-                return;
-            };
-            if candidates
-                .prekeys
-                .contains(&prekey_of(field(fac), period, field(rf)))
-            {
-                // Kept as text: parsed below, once its absolute line number is known.
-                if let Some(text) = line.with_row(file, &header, line.number, |row| row.text()) {
-                    lines.push((line.number, text));
-                }
+    // Chunks number their lines from their own start (the same physical-line counter as the
+    // first reading); the offsets come from where each chunk stopped.
+    let scan = |bounds: (u64, Option<u64>)| {
+        let mut hits: Vec<Hit> = Vec::new();
+        let end = read_chunk(file, path, columns, bounds, false, |row| {
+            if prekey(row, ref_col).is_some_and(|k| candidates.prekeys.contains(&k)) {
+                check(row, &mut hits);
             }
-        })
-        .map_err(io)?;
-        Ok((
-            counted.map(|n| {
-                (
-                    lines
-                        .into_iter()
-                        .map(|(l, t)| (l, String::new(), t))
-                        .collect(),
-                    n,
-                )
-            }),
-            ChunkEnd::default(),
-        ))
+        })?;
+        Ok((hits, end))
     };
-    let fast_chunks = super::run::in_chunks(path, threads, fast)?;
-    let mut chunks: Vec<Vec<Hit>> = Vec::new();
-    if let Some(parts) = fast_chunks.filter(|p| p.iter().all(|(v, _)| v.is_some())) {
-        let mut offset = 0;
-        for (hits, n) in parts.into_iter().filter_map(|(v, _)| v) {
-            let mut found = Vec::new();
-            for (rel, _, text) in hits {
-                let mut r = crate::ingest::csv_reader(text.as_bytes());
-                let mut rec = csv::StringRecord::new();
-                if r.read_record(&mut rec).unwrap_or(false) {
-                    check(&header.row(file, offset + rel, &rec), &mut found);
-                }
-            }
-            chunks.push(found);
-            offset += n;
+    let chunks: Vec<Vec<Hit>> = match super::run::in_chunks(path, threads, scan)? {
+        Some(c) => {
+            let ends: Vec<ChunkEnd> = c.iter().map(|(_, e)| *e).collect();
+            c.into_iter()
+                .zip(line_offsets(&ends))
+                .map(|((hits, _), off)| hits.into_iter().map(|(l, k, t)| (l + off, k, t)).collect())
+                .collect()
         }
-    } else {
-        // Some chunk has quotes: the full parser, with absolute line numbers.
-        let scan = |bounds: (u64, Option<u64>)| {
-            let mut hits: Vec<Hit> = Vec::new();
-            let end = read_chunk(file, path, columns, bounds, true, |row| {
-                if prekey(row, ref_col).is_some_and(|k| candidates.prekeys.contains(&k)) {
-                    check(row, &mut hits);
-                }
-            })?;
-            Ok((hits, end))
-        };
-        chunks = match super::run::in_chunks(path, threads, scan)? {
-            Some(c) => c.into_iter().map(|(h, _)| h).collect(),
-            None => vec![scan((0, None))?.0],
-        };
-    }
+        None => vec![scan((0, None))?.0],
+    };
     let mut first: HashMap<String, u64> = HashMap::new();
     let mut dups = Vec::new();
     for (line, key, text) in chunks.into_iter().flatten() {

@@ -115,7 +115,10 @@ impl<'p> Resolver<'p> {
                 },
             ));
         };
-        if eds.len() > 1 {
+        // Data of another year is a fallback even when the set has one edition (a 2024 UK
+        // inventory must not silently use DESNZ 2025); a standard's table is not.
+        let other_year = !ed.any_year && is_year_like(&ed.edition) != Some(year);
+        if eds.len() > 1 || other_year {
             let note = format!(
                 "{set}: carbonledger.toml chooses no edition for {year}; used the nearest, {}",
                 ed.edition
@@ -515,11 +518,20 @@ impl<'p> Resolver<'p> {
     ) -> Result<(PerBasis<CoalEquivalent>, UsedFactor), ResolveError> {
         let set = self.project.manifest.families.coal_equivalent.clone();
         let ed = self.edition_for(&set, year, fallbacks)?;
+        // One calorific basis per row: when the row's energy came from a calorific value, its
+        // standard coal is that energy ÷ the definition of 1 kgce, not a per-kg coefficient
+        // that embeds another calorific value (IPCC bituminous NCV for GJ with GB/T 2589 raw
+        // coal for tce put 4,386 GJ at 121.4 tce instead of 149.7).
+        let energy_from_cv = matches!(
+            energy,
+            EnergyConv::FromMass(..) | EnergyConv::FromVolume(..)
+        );
         // A carrier coefficient (kgce per physical unit) when one matches the row's measure…
         if let Some(def) = ed.factors.get(carrier.coal_equivalent_key()) {
             let den = def.unit.den.kind;
             if def.unit.num.kind == DimKind::CoalEquivalent
-                && (den == activity_kind || (den == DimKind::Energy && *energy != EnergyConv::None))
+                && ((den == activity_kind && !energy_from_cv)
+                    || (den == DimKind::Energy && *energy != EnergyConv::None))
             {
                 if let Some(pb) = per_basis::<CoalEquivalent>(def) {
                     return Ok((pb, used(ed, def)));

@@ -133,11 +133,15 @@ pub struct FileStats {
     pub rejected_quantity: BTreeMap<String, Decimal>,
     /// Rejected rows whose quantity or unit could not be read.
     pub rejected_unreadable: u64,
+    /// The file could not be read to its end (not UTF-8, a bad header, an unclosed quote,
+    /// an I/O error): none of it may be used, and every command that needs it fails.
+    pub unread: bool,
 }
 
 impl FileStats {
     fn merge(&mut self, o: &FileStats) {
         self.present |= o.present;
+        self.unread |= o.unread;
         self.read += o.read;
         self.used += o.used;
         self.rejected += o.rejected;
@@ -724,13 +728,13 @@ fn run_once(
         // Linear chains: multiply the summed quantity out, once.
         if let Err(e) = a.settle(&c) {
             let f = &project.facilities.list[c.facility];
-            let what = match &c.subject {
-                Subject::Carrier(k) => k.name().to_string(),
-                Subject::Gas(g) => g.clone(),
+            let (what, file) = match &c.subject {
+                Subject::Carrier(k) => (k.name().to_string(), InputFile::Energy),
+                Subject::Gas(g) => (g.clone(), InputFile::Fugitive),
             };
             return Err(vec![Diagnostic::error(
                 "overflow",
-                Span::file(&project.shown("energy.csv")),
+                Span::file(&project.shown(file.name())),
                 format!(
                     "the {} total of {what} at {} cannot be held exactly: {e}",
                     c.year, f.id

@@ -119,15 +119,22 @@ pub fn run(a: Args) -> Exit {
             Exit::Data
         }
         Ok(comp) => {
-            let falls = fallbacks(&comp);
-            if a.format == CheckFormat::Text {
-                for f in &falls {
-                    eprintln!("warning: fallback: {f}");
-                }
-            }
+            // Fallbacks are warnings like any other, counted in the closing line.
+            let notes: Vec<carbonledger::diag::Diagnostic> = fallbacks(&comp)
+                .into_iter()
+                .map(|f| {
+                    carbonledger::diag::Diagnostic::warning(
+                        "fallback",
+                        carbonledger::diag::Span::file(&project.shown("carbonledger.toml")),
+                        f,
+                    )
+                    .with_hint("pin the edition or key in carbonledger.toml, or run with --strict to refuse fallbacks")
+                })
+                .collect();
             // The registers (solar, instruments, abatement, …) validate their files too.
             let ledger = carbonledger::ledger::Ledger::from_computation(&project, comp, a.strict);
             let mut diags: Vec<_> = ledger.all_diagnostics().cloned().collect();
+            diags.extend(notes);
             // claims.toml, when present, must parse (`verify` compares it with the figures).
             let claims = project.path("claims.toml");
             if claims.exists() {
@@ -143,16 +150,6 @@ pub fn run(a: Args) -> Exit {
                         carbonledger::diag::Span::file(&shown),
                         format!("cannot read claims.toml: {e}"),
                     )),
-                }
-            }
-            if a.format == CheckFormat::Json {
-                let manifest = project.shown("carbonledger.toml");
-                for f in falls {
-                    diags.push(Diagnostic::warning(
-                        "fallback",
-                        carbonledger::diag::Span::file(&manifest),
-                        f,
-                    ));
                 }
             }
             // Warnings are shown too; only errors fail the check.

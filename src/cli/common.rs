@@ -107,6 +107,15 @@ pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Ledge
     if !diags.is_empty() {
         print_diagnostics(&diags);
     }
+    let unread: Vec<&str> = ledger.unread_files().map(|f| f.file.as_str()).collect();
+    if !unread.is_empty() {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "refusing to report totals: {} could not be read to the end, so its rows cannot be accounted for; fix the file-level error above",
+            unread.join(", ")
+        );
+        return Err(Exit::Data);
+    }
     let rejected = ledger.rejected_rows();
     if rejected > 0 {
         let mut e = std::io::stderr().lock();

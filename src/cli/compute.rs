@@ -154,7 +154,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
         return Err(Exit::Usage);
     }
     let figs = ledger.figures(None).map_err(|e| {
-        eprintln!("error: {e}");
+        eprintln!("{e}");
         Exit::Data
     })?;
     let get = |name: &str, y: i32| figs.iter().find(|f| f.name == name && f.year == y);

@@ -234,8 +234,9 @@ pub fn explain(
                         if v.chain.year != year || !filter.covers(v.chain) {
                             return;
                         }
-                        let contribution = measure.of_line(v.chain, v.line);
-                        match decimal::add(total, contribution) {
+                        let measured = measure.of_line(v.chain, v.line);
+                        let contribution = measured.clone().unwrap_or_default();
+                        match measured.and_then(|c| decimal::add(total, c)) {
                             Ok(t) => total = t,
                             Err(_) => overflow = true,
                         }

@@ -53,6 +53,10 @@ struct EditionToml {
     edition: String,
     description: String,
     fallback_key: Option<String>,
+    /// A standard's table (IPCC 2006, GB/T 2589-2020) applies to any reporting year; an
+    /// edition named by a year without it holds that year's data.
+    #[serde(default)]
+    any_year: bool,
     citation: Citation,
     verification: Option<Verification>,
 }
@@ -133,6 +137,9 @@ pub struct Edition {
     pub description: String,
     /// Parent key used when a requested key (a region) is absent.
     pub fallback_key: Option<String>,
+    /// True for a standard's table that applies to any reporting year; false for data of
+    /// the year the edition is named by (using it for another year is a fallback).
+    pub any_year: bool,
     /// Where it was published.
     pub citation: Citation,
     /// How it was checked.
@@ -262,11 +269,8 @@ pub fn parse_edition(
     let mut factors: BTreeMap<String, FactorDef> = BTreeMap::new();
     let read = read_table(&csv_name, factors_csv.as_bytes(), &FACTOR_COLUMNS, |row| {
         let span = row.span();
-        if row.is_ragged() {
-            diags.push(
-                Diagnostic::error("wrong-field-count", span, "wrong number of fields")
-                    .with_source(row.text()),
-            );
+        if let Some(d) = row.shape_error() {
+            diags.push(d);
             return;
         }
         let key = row.get(0);
@@ -288,6 +292,19 @@ pub fn parse_edition(
                 return;
             }
         };
+        if value.is_sign_negative() && !value.is_zero() {
+            // A removal or credit is not an emission factor; a sign typo would subtract
+            // emissions silently.
+            diags.push(
+                Diagnostic::error(
+                    "negative-factor",
+                    row.span_of(1),
+                    format!("factor `{key}` is negative ({value})"),
+                )
+                .with_hint("emission factors, calorific values and GWPs are never negative; report removals and credits apart"),
+            );
+            return;
+        }
         let unit_text = row.get(2).to_string();
         let unit = match parse_factor_unit(&unit_text) {
             Ok(u) => u,
@@ -358,6 +375,7 @@ pub fn parse_edition(
         edition: meta.edition,
         description: meta.description,
         fallback_key: meta.fallback_key,
+        any_year: meta.any_year,
         citation: meta.citation,
         verification: meta.verification.unwrap_or_default(),
         origin: origin.to_string(),
@@ -452,6 +470,23 @@ impl Library {
         dirs.sort();
         for (set, ed, path) in dirs {
             let prefix = format!("{shown}/{set}/{ed}");
+            if self
+                .editions
+                .values()
+                .any(|e| e.set == set && e.origin == "built-in")
+            {
+                // A local edition of a built-in set would be picked by the nearest-edition
+                // rule for other years, and looks like the publisher's own numbers.
+                diags.push(
+                    Diagnostic::error(
+                        "shadows-built-in-set",
+                        Span::file(&Arc::from(format!("{prefix}/edition.toml"))),
+                        format!("project factor set `{set}` has the name of a built-in set"),
+                    )
+                    .with_hint(format!("give your own values their own set name (e.g. `{set}-local`), and refer to them as `{set}-local:KEY`")),
+                );
+                continue;
+            }
             let read = |f: &str| -> Result<Option<String>, Diagnostic> {
                 let p = path.join(f);
                 if !p.exists() {

@@ -50,33 +50,38 @@ impl Measure {
         }
     }
 
-    fn of_gases(chain: &Chain, gas: &str, vals: &[Decimal; MAX_GASES]) -> Decimal {
-        // A chain names each gas at most once.
+    fn of_gases(
+        chain: &Chain,
+        gas: &str,
+        vals: &[Decimal; MAX_GASES],
+    ) -> Result<Decimal, CalcError> {
+        // A chain may carry several factors in one gas: national tables publish CH4 and N2O
+        // each already in CO2e, so `co2e` can appear twice. Every one counts.
         chain
             .gases
             .iter()
             .zip(vals.iter())
-            .find(|(s, _)| s.gas().eq_ignore_ascii_case(gas))
-            .map_or(Decimal::ZERO, |(_, v)| *v)
+            .filter(|(s, _)| s.gas().eq_ignore_ascii_case(gas))
+            .try_fold(Decimal::ZERO, |t, (_, v)| decimal::add(t, *v))
     }
 
     /// This measure of one line, in base units.
-    pub fn of_line(&self, chain: &Chain, line: &Line) -> Decimal {
-        match self {
+    pub fn of_line(&self, chain: &Chain, line: &Line) -> Result<Decimal, CalcError> {
+        Ok(match self {
             Measure::Co2e => line.co2e_kg,
-            Measure::GasCo2e(g) => Self::of_gases(chain, g, &line.gas_co2e_kg),
+            Measure::GasCo2e(g) => Self::of_gases(chain, g, &line.gas_co2e_kg)?,
             Measure::EnergyMwh | Measure::EnergyGj => line.energy_j.unwrap_or_default(),
             Measure::Tce => line.tce_kgce.unwrap_or_default(),
-        }
+        })
     }
 
-    fn of_accum(&self, chain: &Chain, acc: &Accum) -> Decimal {
-        match self {
+    fn of_accum(&self, chain: &Chain, acc: &Accum) -> Result<Decimal, CalcError> {
+        Ok(match self {
             Measure::Co2e => acc.co2e_kg,
-            Measure::GasCo2e(g) => Self::of_gases(chain, g, &acc.gas_co2e_kg),
+            Measure::GasCo2e(g) => Self::of_gases(chain, g, &acc.gas_co2e_kg)?,
             Measure::EnergyMwh | Measure::EnergyGj => acc.energy_j,
             Measure::Tce => acc.tce_kgce,
-        }
+        })
     }
 }
 
@@ -206,7 +211,7 @@ pub fn sum_figure(
     let mut exact = true;
     for (chain, acc) in comp.chains.iter().zip(&comp.accums) {
         if chain.year == year && filter.covers(chain) {
-            total = decimal::add(total, measure.of_accum(chain, acc))?;
+            total = decimal::add(total, measure.of_accum(chain, acc)?)?;
             exact &= match measure {
                 Measure::Co2e | Measure::GasCo2e(_) => acc.inexact_rows == 0,
                 Measure::EnergyMwh | Measure::EnergyGj => acc.inexact_energy_rows == 0,

@@ -240,6 +240,18 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
             column: "distance",
         });
     };
+    if let DistanceSource::Ends(a, b) = &source {
+        if a == b {
+            // Same coordinates at both ends: 0 km, and so 0 t, would pass unnoticed.
+            return Err(ResolveError {
+                code: "zero-distance",
+                message: "origin and destination have the same coordinates: the leg would be 0 km"
+                    .into(),
+                hint: "check the coordinates, or give the distance travelled in `distance`".into(),
+                column: "origin_lat",
+            });
+        }
+    }
     let LegDistance {
         distance,
         steps: dsteps,

@@ -42,10 +42,27 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     let mut report = Report::default();
     let project = ctx.project;
     let path = project.path(FILE);
-    let Ok(f) = std::fs::File::open(&path) else {
+    if !path.exists() {
         return report;
-    };
+    }
     let file: Arc<str> = project.shown(FILE);
+    let f = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) => {
+            report.diagnostics.push(Diagnostic::error(
+                "io-error",
+                crate::diag::Span::file(&file),
+                format!("cannot read {FILE}: {e}"),
+            ));
+            report.files.push(FileStats {
+                file: file.to_string(),
+                present: true,
+                unread: true,
+                ..FileStats::default()
+            });
+            return report;
+        }
+    };
     let mut stats = FileStats {
         file: file.to_string(),
         present: true,
@@ -77,11 +94,8 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                 None => stats.rejected_unreadable += 1,
             }
         };
-        if row.is_ragged() {
-            diags.push(
-                Diagnostic::error("wrong-field-count", row.span(), "wrong number of fields")
-                    .with_source(row.text()),
-            );
+        if let Some(d) = row.shape_error() {
+            diags.push(d);
             reject(&mut stats);
             return;
         }
@@ -143,6 +157,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         }
     });
     if let Err(mut d) = read {
+        stats.unread = true;
         diags.append(&mut d);
     }
     diags.extend(chain_gaps(&ends));

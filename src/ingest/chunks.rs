@@ -3,7 +3,8 @@
 //! field containing a newline may make a "line boundary" fall inside a record, which
 //! `consistent` detects afterwards (the caller then reads the file in one piece).
 
-use super::csvfile::{csv_reader, read_header, read_rows, Chunk, ChunkEnd, Column, RowRef};
+use super::csvfile::{read_header, read_rows, ChunkEnd, Column, RowRef};
+use super::record::RecordReader;
 use crate::diag::{Diagnostic, Span};
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -38,8 +39,10 @@ pub fn line_offsets(ends: &[ChunkEnd]) -> Vec<u64> {
 
 /// Whether every chunk stopped exactly where the next one's first record starts.
 pub fn consistent(ends: &[ChunkEnd]) -> bool {
-    ends.windows(2)
-        .all(|w| w[0].next_record == w[1].first_record)
+    ends.iter().all(|e| !e.misaligned)
+        && ends
+            .windows(2)
+            .all(|w| w[0].next_record == w[1].first_record)
 }
 
 /// Byte offsets where chunks 1.. start: the first byte of a line after each even split point.
@@ -103,18 +106,9 @@ pub fn read_chunk(
         )]
     };
     let h = std::fs::File::open(path).map_err(io)?;
-    let (header, mut reader) = read_header(shown, BufReader::with_capacity(1 << 20, h), columns)?;
+    let (header, mut reader) = read_header(shown, h, columns)?;
     if start == 0 {
-        return read_rows(
-            shown,
-            &mut reader,
-            &header,
-            Chunk {
-                stop_at: stop,
-                ..Chunk::default()
-            },
-            on_row,
-        );
+        return read_rows(shown, &mut reader, &header, stop, on_row);
     }
     let mut h = std::fs::File::open(path).map_err(io)?;
     let lines = if absolute {
@@ -123,16 +117,14 @@ pub fn read_chunk(
         0
     };
     h.seek(SeekFrom::Start(start)).map_err(io)?;
-    let mut reader = csv_reader(BufReader::with_capacity(1 << 20, h));
-    read_rows(
-        shown,
-        &mut reader,
-        &header,
-        Chunk {
-            line_offset: lines,
-            byte_offset: start,
-            stop_at: stop,
-        },
-        on_row,
-    )
+    let mut reader = RecordReader::at(h, start, lines, false);
+    match read_rows(shown, &mut reader, &header, stop, on_row) {
+        // Only a chunk that starts inside a quoted field can see a quote "open" and run to
+        // the end; reading the file in one piece tells whether a quote really is unclosed.
+        Err(d) if d.iter().any(|d| d.code == "unterminated-quote") => Ok(ChunkEnd {
+            misaligned: true,
+            ..ChunkEnd::default()
+        }),
+        other => other,
+    }
 }

@@ -2,6 +2,7 @@
 //! expects, and each row handed to a callback with its line number. Memory does not grow with
 //! the number of rows.
 
+use super::record::{ReadError, Record, RecordReader};
 use crate::diag::{Diagnostic, Span};
 use std::io::Read;
 use std::sync::Arc;
@@ -25,24 +26,24 @@ pub struct TableStats {
 /// One data row: its fields, by the caller's column order, and where it was read.
 pub struct RowRef<'a> {
     file: &'a Arc<str>,
-    line: u64,
-    record: &'a csv::StringRecord,
+    record: &'a Record,
     map: &'a [Option<usize>],
+    fields: usize,
 }
 
 impl<'a> RowRef<'a> {
-    /// The 1-based line number.
+    /// The 1-based physical line where the row starts.
     pub fn line(&self) -> u64 {
-        self.line
+        self.record.line
     }
     /// The span of the whole row.
     pub fn span(&self) -> Span {
-        Span::line(self.file, self.line)
+        Span::line(self.file, self.record.line)
     }
     /// The span of the caller's column `i` (0-based index into the caller's column list).
     pub fn span_of(&self, i: usize) -> Span {
         match self.map.get(i).copied().flatten() {
-            Some(c) => Span::line(self.file, self.line).at(c + 1),
+            Some(c) => self.span().at(c + 1),
             None => self.span(),
         }
     }
@@ -61,7 +62,7 @@ impl<'a> RowRef<'a> {
         self.record
             .iter()
             .map(|s| {
-                if s.contains([',', '"', '\n']) {
+                if s.contains([',', '"', '\n', '\r']) {
                     format!("\"{}\"", s.replace('"', "\"\""))
                 } else {
                     s.to_string()
@@ -69,6 +70,57 @@ impl<'a> RowRef<'a> {
             })
             .collect::<Vec<_>>()
             .join(",")
+    }
+    /// True when the row cannot be read field by field: its field count differs from the
+    /// header's, or its quoting is broken (see [`RowRef::shape_error`]).
+    pub fn is_ragged(&self) -> bool {
+        self.map.is_empty()
+    }
+    /// Number of fields in the row.
+    pub fn field_count(&self) -> usize {
+        self.record.len()
+    }
+    /// Why a ragged row cannot be read (`None` for a row of the header's shape): text after a
+    /// closing quote, or the wrong number of fields (with the lines a quoted field spans, the
+    /// usual sign of a stray quote).
+    pub fn shape_error(&self) -> Option<Diagnostic> {
+        let expected = self.fields;
+        if !self.is_ragged() {
+            return None;
+        }
+        if let Some((field, what)) = self.record.quoting {
+            return Some(
+                Diagnostic::error("malformed-csv", self.span().at(field), what)
+                    .with_hint(
+                        "quote the whole field, and double a quote meant as text: \"12\"\" pipe\"",
+                    )
+                    .with_source(self.text()),
+            );
+        }
+        let n = self.record.len();
+        if self.record.lines > 1 {
+            let last = self.record.line + self.record.lines - 1;
+            return Some(
+                Diagnostic::error(
+                    "malformed-csv",
+                    self.span(),
+                    format!(
+                        "a quoted field runs from line {} to line {last}: probably a stray quote (this record has {n} fields, the header has {expected})",
+                        self.record.line
+                    ),
+                )
+                .with_hint("close the quote on this line, or double a quote meant as text; the lines it swallowed are part of this one rejected record")
+                .with_source(self.text()),
+            );
+        }
+        Some(
+            Diagnostic::error(
+                "wrong-field-count",
+                self.span(),
+                format!("row has {n} fields, the header has {expected}"),
+            )
+            .with_source(self.text()),
+        )
     }
 }
 
@@ -103,13 +155,41 @@ fn not_utf8(file: &Arc<str>, line: u64, column: Option<usize>, bytes: &[u8]) -> 
     } else {
         ("", "re-save the file as CSV UTF-8")
     };
-    Diagnostic::error("not-utf8", span, format!("file is not valid UTF-8{guess}")).with_hint(hint)
+    Diagnostic::error(
+        "not-utf8",
+        span,
+        format!("file is not valid UTF-8{guess}: it cannot be read, so none of its rows are used"),
+    )
+    .with_hint(hint)
+}
+
+/// The diagnostic of a record that stops the reading of its file.
+fn read_error(file: &Arc<str>, e: ReadError) -> Diagnostic {
+    match e {
+        ReadError::NotUtf8 {
+            line,
+            field,
+            sample,
+        } => not_utf8(file, line, Some(field), &sample),
+        ReadError::UnterminatedQuote { line, field } => Diagnostic::error(
+            "unterminated-quote",
+            Span::line(file, line).at(field),
+            "a quote opens this field and never closes: every later line would be read into it, so the file cannot be read",
+        )
+        .with_hint("close the quote, or double a quote meant as text (\"12\"\" pipe\")"),
+        ReadError::Io(e) => Diagnostic::error(
+            "io-error",
+            Span::file(file),
+            format!("cannot read file: {e}"),
+        ),
+    }
 }
 
 /// Streams a CSV table. The header must contain every required column; unknown columns are
 /// an error too (a misspelt optional column would otherwise be silently ignored). Lines
 /// starting with `#` are comments. Each data row goes to `on_row`; problems with the file
-/// itself come back as diagnostics, and reading stops at the first file-level problem.
+/// itself come back as diagnostics, and reading stops at the first file-level problem (the
+/// caller must then treat the whole file as unread).
 pub fn read_table<R: Read>(
     file: &Arc<str>,
     input: R,
@@ -117,7 +197,7 @@ pub fn read_table<R: Read>(
     on_row: impl FnMut(&RowRef<'_>),
 ) -> Result<TableStats, Vec<Diagnostic>> {
     let (header, mut reader) = read_header(file, input, columns)?;
-    let end = read_rows(file, &mut reader, &header, Chunk::default(), on_row)?;
+    let end = read_rows(file, &mut reader, &header, None, on_row)?;
     Ok(TableStats { rows: end.rows })
 }
 
@@ -126,6 +206,8 @@ pub fn read_table<R: Read>(
 pub struct Header {
     map: Vec<Option<usize>>,
     fields: usize,
+    /// The physical line of the header.
+    pub line: u64,
 }
 
 impl Header {
@@ -137,46 +219,20 @@ impl Header {
     pub fn fields(&self) -> usize {
         self.fields
     }
-    /// A row over `record` read at `line`.
-    pub fn row<'a>(
-        &'a self,
-        file: &'a Arc<str>,
-        line: u64,
-        record: &'a csv::StringRecord,
-    ) -> RowRef<'a> {
-        let map: &[Option<usize>] = if record.len() == self.fields {
+    /// A row over `record`.
+    pub fn row<'a>(&'a self, file: &'a Arc<str>, record: &'a Record) -> RowRef<'a> {
+        let map: &[Option<usize>] = if record.len() == self.fields && record.quoting.is_none() {
             &self.map
         } else {
             &[]
         };
         RowRef {
             file,
-            line,
             record,
             map,
+            fields: self.fields,
         }
     }
-}
-
-/// The CSV dialect every input uses: comma, `"` quotes, `#` comments, rows of any length
-/// (a ragged row is reported, not fatal).
-pub fn csv_reader<R: Read>(input: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(input)
-}
-
-/// Where a chunk of rows starts in its file, and where it must stop.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Chunk {
-    /// Lines before the chunk's first byte (added to every line number).
-    pub line_offset: u64,
-    /// The chunk's first byte in the file (added to every byte position).
-    pub byte_offset: u64,
-    /// Stop before a record that starts at or after this byte of the file.
-    pub stop_at: Option<u64>,
 }
 
 /// How reading a chunk ended.
@@ -192,6 +248,9 @@ pub struct ChunkEnd {
     pub next_record_line: Option<u64>,
     /// The line of the first record read (numbered as this chunk numbers its lines).
     pub first_record_line: Option<u64>,
+    /// The chunk started inside a quoted field (a quote it read as opening ran to the end):
+    /// its rows mean nothing, and the file must be read in one piece.
+    pub misaligned: bool,
 }
 
 /// Reads and checks the header, returning the reader positioned at the first data row.
@@ -199,51 +258,26 @@ pub fn read_header<R: Read>(
     file: &Arc<str>,
     input: R,
     columns: &[Column],
-) -> Result<(Header, csv::Reader<R>), Vec<Diagnostic>> {
-    let mut reader = csv_reader(input);
-    let mut record = csv::ByteRecord::new();
-
-    // Header.
-    let mut header_line;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => {
-                return Err(vec![Diagnostic::error(
-                    "empty-file",
-                    Span::file(file),
-                    "file has no header row",
-                )
-                .with_hint(format!(
-                    "the first line must name the columns: {}",
-                    columns.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
-                ))])
-            }
-            Ok(true) => {
-                header_line = record.position().map_or(1, |p| p.line());
-                if record.len() == 1
-                    && record
-                        .get(0)
-                        .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-                {
-                    continue;
-                }
-                break;
-            }
-            Err(e) => return Err(vec![csv_error(file, &e)]),
+) -> Result<(Header, RecordReader<R>), Vec<Diagnostic>> {
+    let mut reader = RecordReader::new(input);
+    let mut record = Record::default();
+    match reader.read(&mut record) {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(vec![Diagnostic::error(
+                "empty-file",
+                Span::file(file),
+                "file has no header row",
+            )
+            .with_hint(format!(
+                "the first line must name the columns: {}",
+                columns.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+            ))])
         }
+        Err(e) => return Err(vec![read_error(file, e)]),
     }
-    let mut names = Vec::with_capacity(record.len());
-    for (i, f) in record.iter().enumerate() {
-        let f = if i == 0 {
-            f.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(f)
-        } else {
-            f
-        };
-        match std::str::from_utf8(f) {
-            Ok(s) => names.push(s.trim().to_string()),
-            Err(_) => return Err(vec![not_utf8(file, header_line, Some(i + 1), f)]),
-        }
-    }
+    let header_line = record.line;
+    let names: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
     let mut diags = Vec::new();
     let map: Vec<Option<usize>> = columns
         .iter()
@@ -251,10 +285,19 @@ pub fn read_header<R: Read>(
         .collect();
     for (c, m) in columns.iter().zip(&map) {
         if c.required && m.is_none() {
+            // The column where it would belong: after the last expected column found before it.
+            let at = columns
+                .iter()
+                .zip(&map)
+                .take_while(|(x, _)| x.name != c.name)
+                .filter_map(|(_, m)| *m)
+                .max()
+                .map_or(1, |p| p + 2)
+                .min(names.len() + 1);
             diags.push(
                 Diagnostic::error(
                     "missing-column",
-                    Span::line(file, header_line),
+                    Span::line(file, header_line).at(at),
                     format!("required column `{}` is missing", c.name),
                 )
                 .with_hint(format!("the header is: {}", names.join(","))),
@@ -291,101 +334,39 @@ pub fn read_header<R: Read>(
         Header {
             map,
             fields: names.len(),
+            line: header_line,
         },
         reader,
     ))
 }
 
-/// Streams data rows from `reader` (positioned after the header, or at a chunk's start).
+/// Streams data rows from `reader` (positioned after the header, or at a chunk's start),
+/// stopping before a record that starts at or after file byte `stop_at`.
 pub fn read_rows<R: Read>(
     file: &Arc<str>,
-    reader: &mut csv::Reader<R>,
+    reader: &mut RecordReader<R>,
     header: &Header,
-    chunk: Chunk,
+    stop_at: Option<u64>,
     mut on_row: impl FnMut(&RowRef<'_>),
 ) -> Result<ChunkEnd, Vec<Diagnostic>> {
-    let mut record = csv::ByteRecord::new();
+    let mut record = Record::default();
     let mut end = ChunkEnd::default();
     loop {
-        match reader.read_byte_record(&mut record) {
+        match reader.read(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let (line, byte) = record.position().map_or((0, 0), |p| {
-                    (p.line() + chunk.line_offset, p.byte() + chunk.byte_offset)
-                });
-                if chunk.stop_at.is_some_and(|s| byte >= s) {
-                    end.next_record = Some(byte);
-                    end.next_record_line = Some(line);
+                if stop_at.is_some_and(|s| record.byte >= s) {
+                    end.next_record = Some(record.byte);
+                    end.next_record_line = Some(record.line);
                     break;
                 }
-                end.first_record.get_or_insert(byte);
-                end.first_record_line.get_or_insert(line);
-                if record.len() == 1
-                    && record
-                        .get(0)
-                        .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-                {
-                    continue;
-                }
+                end.first_record.get_or_insert(record.byte);
+                end.first_record_line.get_or_insert(record.line);
                 end.rows += 1;
-                // One UTF-8 check per record; fields are then borrowed as &str.
-                let srec = match csv::StringRecord::from_byte_record(std::mem::take(&mut record)) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        let field = e.utf8_error().field();
-                        let br = e.into_byte_record();
-                        return Err(vec![not_utf8(
-                            file,
-                            line,
-                            Some(field + 1),
-                            br.get(field).unwrap_or_default(),
-                        )]);
-                    }
-                };
-                let map: &[Option<usize>] = if srec.len() == header.fields {
-                    &header.map
-                } else {
-                    &[]
-                };
-                on_row(&RowRef {
-                    file,
-                    line,
-                    record: &srec,
-                    map,
-                });
-                record = srec.into_byte_record();
+                on_row(&header.row(file, &record));
             }
-            Err(e) => return Err(vec![csv_error(file, &e)]),
+            Err(e) => return Err(vec![read_error(file, e)]),
         }
     }
     Ok(end)
-}
-
-impl RowRef<'_> {
-    /// True when the row's field count differs from the header's (the row cannot be read).
-    pub fn is_ragged(&self) -> bool {
-        self.map.is_empty()
-    }
-    /// Number of fields in the row.
-    pub fn field_count(&self) -> usize {
-        self.record.len()
-    }
-}
-
-fn csv_error(file: &Arc<str>, e: &csv::Error) -> Diagnostic {
-    let line = e.position().map_or(0, |p| p.line());
-    match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => not_utf8(file, line, None, &[]),
-        csv::ErrorKind::Io(io) => Diagnostic::error(
-            "io-error",
-            Span::file(file),
-            format!("cannot read file: {io}"),
-        ),
-        _ => Diagnostic::error(
-            "malformed-csv",
-            Span::line(file, line),
-            format!("malformed CSV: {e}"),
-        )
-        .with_hint("check the quoting on this line"),
-    }
 }

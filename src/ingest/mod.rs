@@ -4,11 +4,10 @@
 
 mod chunks;
 mod csvfile;
-mod linescan;
+mod record;
 
 pub use chunks::{chunk_bounds, consistent, count_lines, line_offsets, read_chunk};
 pub use csvfile::{
-    csv_reader, read_header, read_rows, read_table, Chunk, ChunkEnd, Column, Header, RowRef,
-    TableStats,
+    read_header, read_rows, read_table, ChunkEnd, Column, Header, RowRef, TableStats,
 };
-pub use linescan::{scan_unquoted, Line};
+pub use record::{ReadError, Record, RecordReader};

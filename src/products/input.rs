@@ -153,6 +153,8 @@ pub struct Read<T> {
     pub rejected: Vec<(u64, Option<(Decimal, &'static str)>)>,
     /// Data rows read.
     pub read: u64,
+    /// The file could not be read to its end (see `FileStats::unread`).
+    pub unread: bool,
 }
 
 /// The columns of `products.csv`.
@@ -292,18 +294,6 @@ fn factor_at(row: &RowRef<'_>, i: usize, diags: &mut Vec<Diagnostic>) -> Option<
     }
 }
 
-fn ragged(row: &RowRef<'_>, fields: usize) -> Diagnostic {
-    Diagnostic::error(
-        "wrong-field-count",
-        row.span(),
-        format!(
-            "row has {} fields, the header has {fields}",
-            row.field_count()
-        ),
-    )
-    .with_source(row.text())
-}
-
 /// Reads one small table whole; `parse` turns a row into a value or `None` (after pushing
 /// its diagnostics). An absent file is an empty read.
 fn read_file<T>(
@@ -322,6 +312,7 @@ fn read_file<T>(
         rows: Vec::new(),
         rejected: Vec::new(),
         read: 0,
+        unread: false,
     };
     if !path.exists() {
         return out;
@@ -336,13 +327,14 @@ fn read_file<T>(
                 Span::file(&shown),
                 format!("cannot read {name}: {e}"),
             ));
+            out.unread = true;
             return out;
         }
     };
     let res = read_table(&shown, std::io::BufReader::new(file), columns, |row| {
         out.read += 1;
-        if row.is_ragged() {
-            diags.push(ragged(row, columns.len()));
+        if let Some(d) = row.shape_error() {
+            diags.push(d);
             out.rejected.push((row.line(), None));
             return;
         }
@@ -352,6 +344,7 @@ fn read_file<T>(
         }
     });
     if let Err(mut d) = res {
+        out.unread = true;
         diags.append(&mut d);
     }
     out

@@ -65,6 +65,7 @@ fn stats<T>(read: &Read<T>) -> FileStats {
         file: read.file.as_deref().unwrap_or_default().to_string(),
         present: read.file.is_some(),
         read: read.read,
+        unread: read.unread,
         ..FileStats::default()
     };
     for (_, q) in &read.rejected {

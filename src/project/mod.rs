@@ -53,6 +53,51 @@ fn read_text(dir: &Path, name: &str) -> Result<String, Diagnostic> {
     })
 }
 
+/// Each facility's grid reference names a set in the library and a key of one of its
+/// editions (or a set with a parent key to fall back to): reported at `facilities.csv`, once,
+/// not at every row that uses the facility.
+fn check_grids(facilities: &Facilities, lib: &Library) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for f in &facilities.list {
+        let Some(g) = &f.grid else { continue };
+        let eds: Vec<_> = lib.editions_of(&g.set).collect();
+        if eds.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "unknown-factor-set",
+                    f.grid_span.clone(),
+                    format!(
+                        "grid `{}:{}` names no factor set in the library",
+                        g.set, g.key
+                    ),
+                )
+                .with_hint(
+                    "see `carbonledger factors list`; project sets go under factors/SET/EDITION/",
+                ),
+            );
+        } else if !eds
+            .iter()
+            .any(|e| e.factors.contains_key(&g.key) || e.fallback_key.is_some())
+        {
+            let keys: Vec<&str> = eds
+                .iter()
+                .flat_map(|e| e.factors.keys().map(String::as_str))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            diags.push(
+                Diagnostic::error(
+                    "unknown-factor",
+                    f.grid_span.clone(),
+                    format!("grid key `{}` is in no edition of {}", g.key, g.set),
+                )
+                .with_hint(format!("keys of {}: {}", g.set, keys.join(", "))),
+            );
+        }
+    }
+    diags
+}
+
 impl Project {
     /// Opens the project in `dir`: manifest, facilities, factor library. All problems are returned together.
     pub fn open(dir: &Path) -> Result<Project, Vec<Diagnostic>> {
@@ -99,6 +144,9 @@ impl Project {
         if let (Some(m), Some(lib)) = (&manifest, &library) {
             let mut d = m.check_sets(&shown_path(dir, "carbonledger.toml"), &manifest_text, lib);
             diags.append(&mut d);
+        }
+        if let (Some(f), Some(lib)) = (&facilities, &library) {
+            diags.extend(check_grids(f, lib));
         }
         match (manifest, facilities, library) {
             (Some(manifest), Some(facilities), Some(library)) if diags.is_empty() => Ok(Project {

@@ -41,6 +41,7 @@ pub fn read_optional(
                 Span::file(&shown),
                 format!("cannot read {name}: {e}"),
             ));
+            stats.unread = true;
             return Some((stats, diags));
         }
     };
@@ -63,6 +64,7 @@ pub fn read_optional(
         diags.append(&mut d);
     });
     if let Err(mut d) = res {
+        stats.unread = true;
         diags.append(&mut d);
     }
     Some((stats, diags))
@@ -78,22 +80,11 @@ pub struct Fields<'r, 'a> {
 
 impl<'r, 'a> Fields<'r, 'a> {
     /// Starts reading `row`; a row with the wrong number of fields is reported at once.
-    pub fn new(row: &'r RowRef<'a>, columns: usize) -> Self {
-        let mut diags = Vec::new();
-        if row.is_ragged() {
-            diags.push(
-                Diagnostic::error(
-                    "wrong-field-count",
-                    row.span(),
-                    format!(
-                        "row has {} fields, the header has {columns}",
-                        row.field_count()
-                    ),
-                )
-                .with_source(row.text()),
-            );
+    pub fn new(row: &'r RowRef<'a>) -> Self {
+        Fields {
+            row,
+            diags: row.shape_error().into_iter().collect(),
         }
-        Fields { row, diags }
     }
 
     /// True when the row had the wrong number of fields (nothing else is worth reading).

@@ -121,7 +121,7 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
     let mut seen: BTreeMap<(String, Period), u64> = BTreeMap::new();
     let mut names: Vec<String> = Vec::new();
     let read = read_optional(project, "abatement.csv", &COLUMNS, |row| {
-        let mut f = Fields::new(row, COLUMNS.len());
+        let mut f = Fields::new(row);
         if f.ragged() {
             return (f.diags, None);
         }

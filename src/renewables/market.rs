@@ -244,7 +244,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
     let mut ids: BTreeMap<String, u64> = BTreeMap::new();
     let mut accepted: BTreeMap<(usize, i32), Vec<Instrument>> = BTreeMap::new();
     let read = read_optional(project, "instruments.csv", &COLUMNS, |row| {
-        let mut f = Fields::new(row, COLUMNS.len());
+        let mut f = Fields::new(row);
         if f.ragged() {
             return (f.diags, None);
         }

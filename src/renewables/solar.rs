@@ -54,7 +54,7 @@ pub const CARRIER: &str = "onsite_solar";
 pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report: &mut Report) {
     let mut seen: BTreeMap<(usize, Period), u64> = BTreeMap::new();
     let Some((stats, diags)) = read_optional(project, "solar.csv", &COLUMNS, |row| {
-        let mut f = Fields::new(row, COLUMNS.len());
+        let mut f = Fields::new(row);
         if f.ragged() {
             return (f.diags, None);
         }
