@@ -753,3 +753,33 @@ fn a_project_without_instruments_or_scope_3_says_what_it_cannot_fill() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn bridge_and_check_csv() {
+    let (code, out, err) = run(&["bridge", FIX, "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, json, _) = run(&["bridge", FIX, "--format", "json"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let total = v["splits"][0]["total"].as_str().unwrap();
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with("total change,") && last.contains(total),
+        "{last}"
+    );
+    let toml = common::manifest("operational_control", "2023");
+    let dir = common::project(
+        &toml,
+        "id,name,country,grid,equity_share_pct,operational_control,financial_control\nF1,Plant,CN,cn-mee-grid:north,100,yes,yes\n",
+        "facility,period,carrier,quantity,unit\nF1,2025,electricity,abc,kWh\n",
+        None,
+    );
+    let (code, out, _) = run(&["check", dir.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(code, 1);
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][0], "error");
+    assert_eq!(&rows[0][1], "malformed-number");
+    assert_eq!((&rows[0][3], &rows[0][4]), ("2", "4"));
+    let _ = std::fs::remove_dir_all(dir);
+}

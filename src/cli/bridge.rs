@@ -18,7 +18,7 @@ pub struct Args {
     /// The year explained against the year before (default: the latest reporting year).
     #[arg(long)]
     year: Option<i32>,
-    /// Output format (`json`: the effects as exact decimal strings, with `schema_version`).
+    /// Output format (`csv` and `json`: the effects as exact decimals; `json` with `schema_version`).
     #[arg(long, value_enum, default_value_t = BridgeFormat::Table)]
     format: BridgeFormat,
     #[command(flatten)]
@@ -30,6 +30,8 @@ pub struct Args {
 pub enum BridgeFormat {
     /// The table and the answer, for reading.
     Table,
+    /// The table as CSV (exact decimals).
+    Csv,
     /// JSON.
     Json,
 }
@@ -132,6 +134,9 @@ pub fn run(a: Args) -> Exit {
                 _ => Exit::Data,
             }
         })?;
+        if a.format == BridgeFormat::Csv {
+            return out(&carbonledger::report::render_csv(&b.table()));
+        }
         if a.format == BridgeFormat::Json {
             return out(&format!(
                 "{}\n",

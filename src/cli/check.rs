@@ -16,6 +16,8 @@ pub enum CheckFormat {
     Text,
     /// One JSON object per diagnostic per line (JSON Lines), on standard output, for CI and editors.
     Json,
+    /// One CSV row per diagnostic, on standard output.
+    Csv,
 }
 
 /// The JSON Lines shape's version (`check --format json`).
@@ -65,12 +67,44 @@ fn json_lines(diags: &[Diagnostic]) -> String {
     s
 }
 
+/// Diagnostics as CSV, header first.
+fn csv_rows(diags: &[Diagnostic]) -> String {
+    let mut t = carbonledger::report::Table::new(
+        "",
+        &[
+            "severity", "code", "file", "line", "column", "message", "hint",
+        ],
+    );
+    use carbonledger::report::Cell;
+    for d in diags {
+        t.push(vec![
+            Cell::Text(
+                match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                }
+                .into(),
+            ),
+            Cell::Text(d.code.into()),
+            Cell::Text(d.span.file.to_string()),
+            Cell::Num(d.span.line.to_string()),
+            Cell::Num(d.span.column.map_or(String::new(), |c| c.to_string())),
+            Cell::Text(d.message.clone()),
+            Cell::Text(d.hint.clone().unwrap_or_default()),
+        ]);
+    }
+    carbonledger::report::render_csv(&t)
+}
+
 /// Prints diagnostics in the chosen format.
 fn report(diags: &[Diagnostic], format: CheckFormat) {
     match format {
         CheckFormat::Text => print_diagnostics(diags),
         CheckFormat::Json => {
             let _ = out(&json_lines(diags));
+        }
+        CheckFormat::Csv => {
+            let _ = out(&csv_rows(diags));
         }
     }
 }
