@@ -604,6 +604,28 @@ fn factors_json_lists_editions_and_shows_values() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["factor"]["value"], "28");
     assert_eq!(v["edition"]["id"], "ipcc-gwp@ar5");
+    // The diff's values are the two editions' own values, key by key.
+    let (a, b) = ("cn-mee-grid@2022", "cn-mee-grid@2023");
+    let (code, out, _) = run(&["factors", "diff", a, b, "--format", "json"]);
+    assert_eq!(code, 0);
+    let d: Value = serde_json::from_str(&out).unwrap();
+    let changes = d["changes"].as_array().unwrap();
+    let (_, table, _) = run(&["factors", "diff", a, b]);
+    assert!(table.starts_with(&format!("{a} → {b}: {} change", changes.len())));
+    for c in changes.iter().filter(|c| c["change"] == "changed") {
+        let key = c["key"].as_str().unwrap();
+        for (ed, side) in [(a, "from"), (b, "to")] {
+            let (_, out, _) = run(&[
+                "factors",
+                "show",
+                &format!("{ed}:{key}"),
+                "--format",
+                "json",
+            ]);
+            let f: Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(f["factor"]["value"], c[side], "{ed}:{key}");
+        }
+    }
 }
 
 /// The published schemas (docs/schema/) are the ones the structs generate, and the outputs

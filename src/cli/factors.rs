@@ -48,10 +48,13 @@ pub enum Command {
         /// Include a project's own factor sets.
         #[arg(long)]
         project: Option<PathBuf>,
+        /// Output format (`json`: typed, exact decimal strings, with `schema_version`).
+        #[arg(long, value_enum, default_value_t = FactorsFormat::Table)]
+        format: FactorsFormat,
     },
 }
 
-/// Output format of `factors list` and `factors show`.
+/// Output format of `factors list`, `show` and `diff`.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FactorsFormat {
     /// For reading.
@@ -241,6 +244,73 @@ fn show_json(lib: &Library, reference: &str) -> Result<(), Exit> {
     })
 }
 
+/// `factors diff A B --format json`: one object per changed, added or removed key.
+fn diff_json(a: &str, b: &str, changes: &[EditionChange]) -> Result<(), Exit> {
+    #[derive(serde::Serialize)]
+    struct Change<'a> {
+        key: &'a str,
+        /// `changed`, `added` or `removed`.
+        change: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unit_from: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unit_to: Option<&'a str>,
+    }
+    #[derive(serde::Serialize)]
+    struct Diff<'a> {
+        from: &'a str,
+        to: &'a str,
+        changes: Vec<Change<'a>>,
+    }
+    let changes = changes
+        .iter()
+        .map(|c| match c {
+            EditionChange::Changed {
+                key,
+                from,
+                to,
+                unit_from,
+                unit_to,
+            } => Change {
+                key,
+                change: "changed",
+                from: Some(from.to_string()),
+                to: Some(to.to_string()),
+                unit_from: Some(unit_from),
+                unit_to: Some(unit_to),
+            },
+            EditionChange::Added { key, value, unit } => Change {
+                key,
+                change: "added",
+                from: None,
+                to: Some(value.to_string()),
+                unit_from: None,
+                unit_to: Some(unit),
+            },
+            EditionChange::Removed { key, value, unit } => Change {
+                key,
+                change: "removed",
+                from: Some(value.to_string()),
+                to: None,
+                unit_from: Some(unit),
+                unit_to: None,
+            },
+        })
+        .collect();
+    json_out(&Versioned {
+        schema_version: SCHEMA_VERSION,
+        body: Diff {
+            from: a,
+            to: b,
+            changes,
+        },
+    })
+}
+
 pub fn run(c: Command) -> Exit {
     let inner = || -> Result<(), Exit> {
         match c {
@@ -348,7 +418,12 @@ pub fn run(c: Command) -> Exit {
                 }
                 out(&s)
             }
-            Command::Diff { a, b, project } => {
+            Command::Diff {
+                a,
+                b,
+                project,
+                format,
+            } => {
                 let lib = library(project.as_ref())?;
                 let (sa, ea) = split_edition(&a)?;
                 let (sb, eb) = split_edition(&b)?;
@@ -364,6 +439,9 @@ pub fn run(c: Command) -> Exit {
                     return Err(Exit::Data);
                 };
                 let changes = diff_editions(x, y);
+                if format == FactorsFormat::Json {
+                    return diff_json(&a, &b, &changes);
+                }
                 let mut t = Table::new(
                     format!(
                         "{a} → {b}: {} change{}",
