@@ -323,8 +323,9 @@ fn html(args: &[&str], name: &str) -> (PathBuf, String) {
     (path, text)
 }
 
-/// `data-value` attributes of table cells with their row's figures: (figures, year, value).
-fn cells(page: &str) -> Vec<(String, i64, Decimal)> {
+/// `data-value` attributes of table cells with their row's figures and the cell's text:
+/// (figures, year, value, shown).
+fn cells(page: &str) -> Vec<(String, i64, Decimal, String)> {
     let mut v = Vec::new();
     for tr in page.split("<tr ").skip(1) {
         let Some(figs) = tr
@@ -341,7 +342,16 @@ fn cells(page: &str) -> Vec<(String, i64, Decimal)> {
                 .nth(1)
                 .and_then(|s| s.split('"').next())
             {
-                v.push((figs.to_string(), year, val.parse().unwrap()));
+                let shown = td
+                    .split_once('>')
+                    .and_then(|(_, rest)| rest.split("</td>").next())
+                    .unwrap_or_default();
+                v.push((
+                    figs.to_string(),
+                    year,
+                    val.parse().unwrap(),
+                    shown.to_string(),
+                ));
             }
         }
     }
@@ -351,7 +361,7 @@ fn cells(page: &str) -> Vec<(String, i64, Decimal)> {
 fn assert_cells_are_figures(page: &str, figs: &BTreeMap<(String, i64), Decimal>) {
     let cells = cells(page);
     assert!(cells.len() > 20, "{} value cells", cells.len());
-    for (names, year, got) in cells {
+    for (names, year, got, shown) in cells {
         let mut total = Decimal::ZERO;
         for n in names.split(" + ") {
             total += figs
@@ -360,6 +370,17 @@ fn assert_cells_are_figures(page: &str, figs: &BTreeMap<(String, i64), Decimal>)
                 .unwrap_or_default();
         }
         assert_eq!(got, total.normalize(), "{names} {year}");
+        // The text shown is the value rounded to the places it shows (half a unit in the last).
+        let plain = shown.replace(',', "");
+        let read: Decimal = plain
+            .parse()
+            .unwrap_or_else(|_| panic!("{names} {year}: `{shown}`"));
+        let dp = plain.split_once('.').map_or(0, |(_, f)| f.len() as u32);
+        let half = Decimal::new(5, dp + 1);
+        assert!(
+            (read - got).abs() <= half,
+            "{names} {year}: {shown} for {got}"
+        );
     }
 }
 
