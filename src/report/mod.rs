@@ -1,6 +1,10 @@
 //! Reports as plain data — titled tables of text and number cells — and their renderers:
-//! a terminal table (comfy-table), CSV and JSON. No arithmetic happens here; numbers arrive
-//! already rounded for presentation (or exact, for machine formats).
+//! a terminal table (comfy-table), CSV and JSON. The renderers do no arithmetic; numbers arrive
+//! already rounded for presentation (or exact, for machine formats). The disclosure reports
+//! of `carbonledger report` live in the submodules: the model (`disclosure`), which rows each
+//! standard has (`standards`), languages (`lang`), renderers (`render`, `html`, `xlsx`) and
+//! charts (`charts` picks the series, `chart` draws the SVG). The model's sums of named figures
+//! and its year-on-year changes are exact decimal operations, like the ledger's.
 
 pub mod chart;
 pub mod charts;
