@@ -226,15 +226,25 @@ fn intensity_change_from_edition_alone() {
     assert_eq!(change, d("-6.1245572609208973"));
 }
 
-/// An explicit per-litre CO2e factor (UK DESNZ 2025, diesel average biofuel blend, 2.57082 kg
-/// CO2e/L) cannot give the row's energy content (no calorific value per litre ships), so the
-/// row is rejected with a hint rather than counted without energy.
+/// An explicit per-litre CO2e factor (UK DESNZ 2025 flat file, diesel average biofuel blend,
+/// 2.57082 kg CO2e/L) prices a row in litres without a calorific value (issue 13): 1 000 L ×
+/// 2.57082 = 2.57082 t CO2e. Its energy cannot be known, which is recorded as a fallback
+/// (energy.total leaves it out, and says so) and refused under --strict.
 #[test]
-fn per_litre_factor_without_calorific_value_is_refused() {
+fn per_litre_factor_without_calorific_value_counts_emissions_and_says_energy_is_missing() {
     let dir = project(&manifest("operational_control", "2023"), ONE_NORTH, "facility,period,carrier,quantity,unit,factor\nF1,2025,diesel,1000,L,desnz@2025:diesel.litre\n", None);
-    let (_, c) = run(&dir, false);
-    assert_eq!(c.rejected_rows(), 1);
-    assert_eq!(c.diagnostics[0].code, "no-calorific-value");
+    let (p, c) = run(&dir, false);
+    assert_eq!(c.rejected_rows(), 0, "{:?}", c.diagnostics);
+    assert_eq!(fig(&p, &c, "ghg.scope1", 2025), d("2.57082"));
+    assert_eq!(fig(&p, &c, "energy.total", 2025), d("0"));
+    assert!(c
+        .chains
+        .iter()
+        .flat_map(|c| &c.fallbacks)
+        .any(|n| n.contains("energy of these rows is not counted")));
+    let (_, strict) = run(&dir, true);
+    assert_eq!(strict.rejected_rows(), 1);
+    assert_eq!(strict.diagnostics[0].code, "fallback-refused");
 }
 
 /// The reference fixture: 2025 intensity falls by 7% at integer-percent rounding.

@@ -151,12 +151,38 @@ impl GasStep {
 /// What kind of source a chain is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SourceKind {
-    /// Fuel burnt on site (scope 1).
+    /// Fuel burnt in stationary equipment: boilers, furnaces, generators (scope 1).
     Stationary,
     /// Gas released (scope 1).
     Fugitive,
     /// Purchased electricity, heat or steam, location-based (scope 2).
     Purchased,
+    /// Fuel burnt in vehicles and mobile machinery the organisation controls (scope 1).
+    Mobile,
+    /// Gas released by a chemical or physical process, not combustion (scope 1).
+    Process,
+}
+
+impl SourceKind {
+    /// The name used in figure names and exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Stationary => "stationary",
+            SourceKind::Fugitive => "fugitive",
+            SourceKind::Purchased => "purchased",
+            SourceKind::Mobile => "mobile",
+            SourceKind::Process => "process",
+        }
+    }
+    /// The source a row declared for a chain of this kind (to resolve it again).
+    pub fn declared(self) -> Option<crate::activity::Source> {
+        use crate::activity::Source;
+        match self {
+            SourceKind::Mobile => Some(Source::Mobile),
+            SourceKind::Process => Some(Source::Process),
+            _ => None,
+        }
+    }
 }
 
 /// A resolved chain.

@@ -187,6 +187,7 @@ struct ChainKey {
     subject: u32,
     unit: u16,
     factor: u32,
+    source: Option<crate::activity::Source>,
 }
 
 /// Where a chain key leads.
@@ -412,16 +413,18 @@ impl<'p> Worker<'p> {
             subject: self.interner.subject(&activity.subject),
             unit: activity.unit.index,
             factor: self.interner.factor(activity.factor.as_deref()),
+            source: activity.source,
         };
         let slot = match self.cache.get(&key) {
             Some(slot) => *slot,
             None => {
-                let slot = match self.resolver.resolve(
+                let slot = match self.resolver.resolve_source(
                     year,
                     activity.facility,
                     &activity.subject,
                     activity.unit,
                     activity.factor.as_deref(),
+                    activity.source,
                 ) {
                     Ok(chain) => {
                         self.linear

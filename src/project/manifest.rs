@@ -49,6 +49,37 @@ pub struct Families {
     pub gwp: String,
     /// Factor for purchased heat and steam, as `SET:KEY` (edition per year).
     pub purchased_heat: Option<String>,
+    /// The calorific basis of fuel quantities given in energy units (`kWh`, `GJ`, `MMBtu`):
+    /// UK gas bills are in kWh gross, IPCC factors per TJ net.
+    pub energy_basis: EnergyBasis,
+}
+
+/// Gross (higher) or net (lower) calorific value.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum EnergyBasis {
+    /// Net (lower) calorific value: IPCC, GB/T 2589, EU.
+    #[default]
+    Net,
+    /// Gross (higher) calorific value: UK bills and DESNZ `kWh (Gross CV)`, US EPA (HHV).
+    Gross,
+}
+
+impl EnergyBasis {
+    /// `net` or `gross`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EnergyBasis::Net => "net",
+            EnergyBasis::Gross => "gross",
+        }
+    }
+    /// The `basis` column values of factor rows on this basis.
+    pub fn factor_bases(self) -> &'static [&'static str] {
+        match self {
+            EnergyBasis::Net => &["ncv", "net", "lhv"],
+            EnergyBasis::Gross => &["gcv", "gross", "hhv"],
+        }
+    }
 }
 
 impl Default for Families {
@@ -59,6 +90,7 @@ impl Default for Families {
             coal_equivalent: "gbt-2589".into(),
             gwp: "ipcc-gwp".into(),
             purchased_heat: None,
+            energy_basis: EnergyBasis::Net,
         }
     }
 }
