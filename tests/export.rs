@@ -248,9 +248,11 @@ fn formula_like_text_is_neutralised_and_the_check_names_tampering() {
         .unwrap()
         .replace("BJ-HQ,", "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",");
     std::fs::write(proj.join("facilities.csv"), fac).unwrap();
+    // One row priced by the project-local edition, so that the edition is used and sealed.
     let energy = std::fs::read_to_string(proj.join("energy.csv"))
         .unwrap()
-        .replace("BJ-HQ,", "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",");
+        .replace("BJ-HQ,", "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",")
+        + "BJ-PHONE,2025,electricity,1,MWh,site-meter@2025:x,meter-x,\n";
     std::fs::write(proj.join("energy.csv"), energy).unwrap();
     let local = proj.join("factors/site-meter/2025");
     std::fs::create_dir_all(&local).unwrap();
@@ -281,6 +283,11 @@ fn formula_like_text_is_neutralised_and_the_check_names_tampering() {
         bin(&["export", "--check", out.to_str().unwrap()], root).0,
         0
     );
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("\"path\": \"factors/site-meter/2025/factors.csv\""),
+        "project-local factor files are sealed relative to the project: {manifest}"
+    );
     // Edit a factor file, an input and an output after the export: each is named.
     std::fs::write(
         local.join("factors.csv"),
@@ -301,9 +308,9 @@ fn formula_like_text_is_neutralised_and_the_check_names_tampering() {
     );
     assert!(stdout.contains("input modified: fugitive.csv"), "{stdout}");
     assert!(
-        stdout.lines().any(
-            |l| l.starts_with("factor modified:") && l.ends_with("site-meter/2025/factors.csv")
-        ),
+        stdout
+            .lines()
+            .any(|l| l == "factor modified: factors/site-meter/2025/factors.csv"),
         "{stdout}"
     );
     std::fs::remove_file(out.join("rejects.csv")).unwrap();
@@ -349,4 +356,244 @@ fn products_table_stages_add_up_to_the_footprint() {
     assert_eq!(d(&yu7["recycled_steel_pct"]).round_dp(1), d("10.6"));
     assert_eq!(d(&yu7["recyclability_pct"]).round_dp(1), d("92.6"));
     assert_eq!(d(&yu7["recoverability_pct"]).round_dp(1), d("98.8"));
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Issue 12, item 6: export never writes into the project, into a folder holding other files,
+/// or over a previous export without --force; the project's files stay byte-identical.
+#[test]
+fn export_never_destroys_the_project_or_foreign_files() {
+    let root = Path::new(ROOT);
+    // The literal acceptance check, on the fixture itself.
+    let before = snapshot(&root.join("fixtures/xiaomi-2025"));
+    let (code, _, err) = bin(
+        &[
+            "export",
+            "fixtures/xiaomi-2025",
+            "--out",
+            "fixtures/xiaomi-2025",
+        ],
+        root,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is the project folder"), "{err}");
+    assert_eq!(snapshot(&root.join("fixtures/xiaomi-2025")), before);
+
+    let proj = tmp("keep");
+    copy_dir(&root.join("fixtures/xiaomi-2025"), &proj);
+    let before = snapshot(&proj);
+    let p = proj.to_str().unwrap();
+    for (out, why) in [
+        (proj.clone(), "is the project folder"),
+        (proj.join("."), "is the project folder"),
+        (proj.join("exports/2025"), "lies inside the project folder"),
+        (
+            proj.join("../keep-x/../".to_string() + proj.file_name().unwrap().to_str().unwrap()),
+            "is the project folder",
+        ),
+        (
+            proj.parent().unwrap().to_path_buf(),
+            "holds files this export did not write",
+        ),
+    ] {
+        let (code, stdout, err) = bin(&["export", p, "--out", out.to_str().unwrap()], root);
+        assert_eq!(code, 2, "{}: {stdout}{err}", out.display());
+        assert!(err.contains(why), "{}: {err}", out.display());
+    }
+    assert_eq!(snapshot(&proj), before, "the project is byte-identical");
+
+    // A folder with someone else's file is refused and left alone.
+    let other = tmp("foreign");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("energy.csv"), "mine\n").unwrap();
+    let o = other.to_str().unwrap();
+    let (code, _, err) = bin(&["export", p, "--out", o, "--force"], root);
+    assert_eq!(code, 2);
+    assert!(err.contains("energy.csv"), "{err}");
+    assert_eq!(std::fs::read(other.join("energy.csv")).unwrap(), b"mine\n");
+
+    // A previous export is replaced only with --force, and recognised by its manifest.
+    let out = tmp("again");
+    let o = out.to_str().unwrap();
+    assert_eq!(bin(&["export", p, "--out", o], root).0, 0);
+    let (code, _, err) = bin(&["export", p, "--out", o], root);
+    assert_eq!(code, 2);
+    assert!(err.contains("pass --force"), "{err}");
+    let (code, _, err) = bin(&["export", p, "--out", o, "--force"], root);
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(out.join("notes.txt"), "auditor's notes\n").unwrap();
+    let (code, _, err) = bin(&["export", p, "--out", o, "--force"], root);
+    assert_eq!(code, 2);
+    assert!(err.contains("notes.txt"), "{err}");
+    assert_eq!(snapshot(&proj), before, "the project is byte-identical");
+}
+
+fn manifest_of(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap()
+}
+
+/// Issue 12, item 4: the manifest seals every file the run read and only the factor editions
+/// used; editing any one of them (each input file of the fixture in turn, claims.toml, a
+/// project-local factor file, an output) makes `export --check` from another folder exit 1
+/// naming it, and restoring it makes the check pass again.
+#[test]
+fn the_seal_names_each_edited_file_from_any_folder() {
+    let root = Path::new(ROOT);
+    let proj = tmp("seal");
+    copy_dir(&root.join("fixtures/xiaomi-2025"), &proj);
+    let local = proj.join("factors/site-meter/2025");
+    std::fs::create_dir_all(&local).unwrap();
+    std::fs::write(local.join("edition.toml"), "set = \"site-meter\"\nedition = \"2025\"\ndescription = \"test\"\n[citation]\npublisher = \"P\"\ntitle = \"T\"\npublished = \"2025\"\ntable = \"1\"\nlicence = \"L\"\nurl = \"https://example.org\"\n").unwrap();
+    std::fs::write(
+        local.join("factors.csv"),
+        "key,value,unit,gas,basis,table,note\nx,1,kg CO2/kWh,CO2,,1,\n",
+    )
+    .unwrap();
+    let energy = std::fs::read_to_string(proj.join("energy.csv")).unwrap()
+        + "BJ-PHONE,2025,electricity,1,MWh,site-meter@2025:x,meter-x,\n";
+    std::fs::write(proj.join("energy.csv"), energy).unwrap();
+    let out = tmp("seal-out");
+    let (code, _, err) = bin(
+        &[
+            "export",
+            proj.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        root,
+    );
+    assert_eq!(code, 0, "{err}");
+
+    // Only the editions the figures used are sealed, each with its files.
+    let m = manifest_of(&out);
+    let sealed: std::collections::BTreeSet<String> = m["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["edition"].as_str().unwrap().to_string())
+        .collect();
+    let used: std::collections::BTreeSet<String> = read_csv(&out.join("factors_used.csv"))
+        .into_iter()
+        .map(|r| r["edition"].clone())
+        .collect();
+    assert_eq!(sealed, used);
+    assert!(used.contains("site-meter@2025"), "{used:?}");
+
+    // Every file of the project but its README is read by the run, so every one is sealed.
+    let elsewhere = tmp("seal-cwd");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let check = || {
+        bin(
+            &[
+                "export",
+                "--check",
+                out.to_str().unwrap(),
+                "--project",
+                proj.to_str().unwrap(),
+            ],
+            &elsewhere,
+        )
+    };
+    assert_eq!(check().0, 0, "{:?}", check());
+    let files: Vec<PathBuf> = snapshot(&proj)
+        .into_keys()
+        .filter(|p| p != Path::new("README.md"))
+        .collect();
+    assert!(files.len() >= 14, "{files:?}");
+    assert!(files.contains(&PathBuf::from("claims.toml")));
+    for rel in &files {
+        let path = proj.join(rel);
+        let original = std::fs::read(&path).unwrap();
+        let mut edited = original.clone();
+        edited.extend_from_slice(b"\n");
+        std::fs::write(&path, &edited).unwrap();
+        let (code, stdout, err) = check();
+        let kind = if rel.starts_with("factors") {
+            "factor"
+        } else {
+            "input"
+        };
+        let rel = rel.to_str().unwrap().replace('\\', "/");
+        assert_eq!(code, 1, "{rel}: {stdout}{err}");
+        assert_eq!(stdout, format!("{kind} modified: {rel}\n"), "{rel}");
+        std::fs::write(&path, &original).unwrap();
+    }
+    // An output, then a file added to the project that the export did not read.
+    let wb = std::fs::read(out.join("workbook.xlsx")).unwrap();
+    std::fs::write(out.join("workbook.xlsx"), b"x").unwrap();
+    let (code, stdout, _) = check();
+    assert_eq!(
+        (code, stdout.as_str()),
+        (1, "output modified: workbook.xlsx\n")
+    );
+    std::fs::write(out.join("workbook.xlsx"), wb).unwrap();
+    assert_eq!(check().0, 0);
+    std::fs::write(proj.join("carbonledger.lock"), "[editions]\n").unwrap();
+    let (code, stdout, _) = check();
+    assert_eq!(
+        (code, stdout.as_str()),
+        (1, "input added: carbonledger.lock\n")
+    );
+}
+
+/// A claims file named with --claims is sealed in place of claims.toml.
+#[test]
+fn a_claims_file_given_with_claims_is_sealed() {
+    let root = Path::new(ROOT);
+    let claims = tmp("claims-file");
+    std::fs::create_dir_all(&claims).unwrap();
+    let file = claims.join("published.toml");
+    std::fs::copy(root.join("fixtures/xiaomi-2025/claims.toml"), &file).unwrap();
+    let out = tmp("claims-out");
+    let args = [
+        "export",
+        "fixtures/xiaomi-2025",
+        "--out",
+        out.to_str().unwrap(),
+        "--claims",
+        file.to_str().unwrap(),
+    ];
+    let (code, _, err) = bin(&args, root);
+    assert_eq!(code, 0, "{err}");
+    let m = manifest_of(&out);
+    let inputs: Vec<&str> = m["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(inputs.contains(&file.to_str().unwrap()), "{inputs:?}");
+    assert!(!inputs.contains(&"claims.toml"), "{inputs:?}");
+    std::fs::write(&file, "# edited\n").unwrap();
+    let (code, stdout, _) = bin(
+        &[
+            "export",
+            "--check",
+            out.to_str().unwrap(),
+            "--project",
+            "fixtures/xiaomi-2025",
+        ],
+        root,
+    );
+    assert_eq!(code, 1);
+    assert_eq!(stdout, format!("input modified: {}\n", file.display()));
 }

@@ -5,6 +5,7 @@
 use super::common::{fallbacks, open, print_diagnostics};
 use super::Exit;
 use carbonledger::calc::{compute, RunOptions};
+use carbonledger::project::Input;
 use std::path::PathBuf;
 
 /// Arguments of `check`.
@@ -45,9 +46,9 @@ pub fn run(a: Args) -> Exit {
             let ledger = carbonledger::ledger::Ledger::from_computation(&project, comp, a.strict);
             let mut diags: Vec<_> = ledger.all_diagnostics().cloned().collect();
             // claims.toml, when present, must parse (`verify` compares it with the figures).
-            let claims = project.path("claims.toml");
+            let claims = project.path(Input::Claims);
             if claims.exists() {
-                let shown = project.shown("claims.toml");
+                let shown = project.shown(Input::Claims);
                 match std::fs::read_to_string(&claims) {
                     Ok(text) => {
                         if let Err(mut d) = carbonledger::claims::parse_claims(&shown, &text) {

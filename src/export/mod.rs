@@ -9,16 +9,16 @@ mod manifest;
 mod xlsx;
 
 pub use lines::{rows, ExportLine, Ratio, ResultKind};
-pub use manifest::{check, sha256_hex, Changed, Manifest, ManifestFile};
+pub use manifest::{check, read_manifest, sha256_hex, Changed, Manifest, ManifestFile};
 
 use crate::activity::Carrier;
 use crate::calc::{for_each_line, InputFile, RunOptions};
 use crate::diag::Diagnostic;
 use crate::ledger::Ledger;
-use crate::project::Project;
+use crate::project::{Input, Project};
 use crate::report::neutralise;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Schema version of every table in this export format.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -303,7 +303,7 @@ pub fn collect(
     let figs = ledger.figures(None).map_err(|e| {
         vec![Diagnostic::error(
             "overflow",
-            crate::diag::Span::file(&project.shown("energy.csv")),
+            crate::diag::Span::file(&project.shown(Input::Energy)),
             e.to_string(),
         )]
     })?;
@@ -485,7 +485,7 @@ fn products_table(project: &Project, ledger: &Ledger) -> Result<Table, Vec<Diagn
     let overflow = |e: crate::decimal::CalcError| {
         vec![Diagnostic::error(
             "overflow",
-            crate::diag::Span::file(&project.shown("products.csv")),
+            crate::diag::Span::file(&project.shown(Input::Products)),
             e.to_string(),
         )]
     };
@@ -698,15 +698,130 @@ pub fn workbook_bytes(collected: &Collected, cached: bool) -> Result<Vec<u8>, St
     .map_err(|e| e.to_string())
 }
 
-/// Writes an export into `out` (created if needed) and returns its manifest.
+/// Where and how an export is written.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// The output folder (created if missing).
+    pub out: &'a Path,
+    /// Replace a previous export in `out` (recognised by its `manifest.json`).
+    pub force: bool,
+    /// The claims file to seal in place of the project's `claims.toml`.
+    pub claims: Option<&'a Path>,
+}
+
+/// The absolute form of `p`: `.` and `..` resolved, then symbolic links resolved as far as
+/// the path exists.
+fn absolute(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let start = if p.is_absolute() {
+        PathBuf::new()
+    } else {
+        std::env::current_dir().unwrap_or_default()
+    };
+    let mut lexical = start;
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    let mut rest = Vec::new();
+    let mut cur = lexical.clone();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            return rest.iter().rev().fold(c, |acc: PathBuf, n| acc.join(n));
+        }
+        match (cur.file_name().map(ToOwned::to_owned), cur.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                cur = parent.to_path_buf();
+            }
+            _ => return lexical,
+        }
+    }
+}
+
+/// Decides whether `out` may receive an export of the project in `dir`: never the project
+/// folder or a folder inside it; an empty or missing folder; or, with `force`, a folder that
+/// holds a previous export and nothing else. Returns the previous export's outputs.
+pub fn prepare_out(dir: &Path, out: &Path, force: bool) -> Result<Vec<String>, ExportError> {
+    let refuse = |why: String| Err(ExportError::Refused(format!("{}: {why}", out.display())));
+    let project = absolute(dir);
+    let target = absolute(out);
+    if target == project {
+        return refuse(
+            "is the project folder: an export never writes among its inputs; choose a folder outside the project".into(),
+        );
+    }
+    if target.starts_with(&project) {
+        return refuse(format!(
+            "lies inside the project folder {}: an export never writes among its inputs; choose a folder outside the project",
+            dir.display()
+        ));
+    }
+    if !out.exists() {
+        return Ok(Vec::new());
+    }
+    if !out.is_dir() {
+        return refuse("exists and is not a folder".into());
+    }
+    let mut present: Vec<String> = std::fs::read_dir(out)
+        .map_err(|e| ExportError::Io(format!("{}: {e}", out.display())))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    present.sort();
+    if present.is_empty() {
+        return Ok(Vec::new());
+    }
+    let previous = read_manifest(out).ok().filter(|m| m.tool == "carbonledger");
+    let Some(previous) = previous else {
+        return refuse(format!(
+            "holds files this export did not write ({}); choose an empty or new folder",
+            shorten(&present)
+        ));
+    };
+    let ours: Vec<String> = previous.outputs.iter().map(|f| f.path.clone()).collect();
+    let foreign: Vec<String> = present
+        .into_iter()
+        .filter(|p| p != "manifest.json" && !ours.contains(p))
+        .collect();
+    if !foreign.is_empty() {
+        return refuse(format!(
+            "holds a previous export and files it did not write ({}); choose an empty or new folder",
+            shorten(&foreign)
+        ));
+    }
+    if !force {
+        return refuse(
+            "holds a previous export (its manifest.json lists every file there); pass --force to replace it".into(),
+        );
+    }
+    Ok(ours)
+}
+
+fn shorten(names: &[String]) -> String {
+    let mut s = names.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 5 {
+        s.push_str(&format!(" and {} more", names.len() - 5));
+    }
+    s
+}
+
+/// Writes an export into `target.out` (after [`prepare_out`]) and returns its manifest.
 pub fn write(
     project: &Project,
     ledger: &Ledger,
     options: RunOptions,
-    out: &Path,
+    target: Target<'_>,
     command: &[String],
     extra: &[(&str, Vec<u8>)],
 ) -> Result<Manifest, ExportError> {
+    let out = target.out;
+    let previous = prepare_out(&project.dir, out, target.force)?;
     let collected = collect(project, ledger, options).map_err(ExportError::Data)?;
     let tables = &collected.tables;
     std::fs::create_dir_all(out).map_err(|e| ExportError::Io(format!("{}: {e}", out.display())))?;
@@ -717,18 +832,20 @@ pub fn write(
             .map_err(|e| ExportError::Io(format!("{}: {e}", tb.name)))?;
         outputs.push(ManifestFile {
             path: tb.name.to_string(),
+            edition: None,
             schema: Some(tb.schema()),
             sha256: sha256_hex(&bytes),
         });
     }
     // The workbook: a spreadsheet holds at most 1 048 576 rows.
-    if collected.lines.len() < 1_048_575 {
+    if collected.lines.len() < xlsx::MAX_LINES {
         let bytes = workbook_bytes(&collected, true)
             .map_err(|e| ExportError::Io(format!("workbook.xlsx: {e}")))?;
         std::fs::write(out.join("workbook.xlsx"), &bytes)
             .map_err(|e| ExportError::Io(format!("workbook.xlsx: {e}")))?;
         outputs.push(ManifestFile {
             path: "workbook.xlsx".into(),
+            edition: None,
             schema: Some(format!("workbook/{SCHEMA_VERSION}")),
             sha256: sha256_hex(&bytes),
         });
@@ -738,6 +855,7 @@ pub fn write(
             .map_err(|e| ExportError::Io(format!("{name}: {e}")))?;
         outputs.push(ManifestFile {
             path: (*name).to_string(),
+            edition: None,
             schema: Some(format!(
                 "{}/{SCHEMA_VERSION}",
                 name.rsplit_once('.').map_or(*name, |(s, _)| s)
@@ -745,7 +863,15 @@ pub fn write(
             sha256: sha256_hex(bytes),
         });
     }
-    let m = Manifest::build(project, options, command, outputs).map_err(ExportError::Io)?;
+    for old in previous {
+        if !outputs.iter().any(|f| f.path == old) {
+            std::fs::remove_file(out.join(&old))
+                .map_err(|e| ExportError::Io(format!("{old}: {e}")))?;
+        }
+    }
+    let editions = crate::ledger::used_editions(project, ledger, options.strict);
+    let m = Manifest::build(project, options, command, target.claims, &editions, outputs)
+        .map_err(ExportError::Io)?;
     std::fs::write(out.join("manifest.json"), m.to_json())
         .map_err(|e| ExportError::Io(format!("manifest.json: {e}")))?;
     Ok(m)
@@ -758,4 +884,7 @@ pub enum ExportError {
     Data(Vec<Diagnostic>),
     /// A file could not be written or read.
     Io(String),
+    /// The output folder may not receive an export (the project folder, inside it, or holding
+    /// other files).
+    Refused(String),
 }

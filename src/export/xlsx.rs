@@ -16,6 +16,9 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, Formula, Workbook, Worksheet, XlsxError,
 };
 
+/// Lines a workbook can hold: a sheet has 1 048 576 rows, one of them the header.
+pub const MAX_LINES: usize = 1_048_575;
+
 fn num(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(f64::NAN)
 }
