@@ -14,6 +14,7 @@ mod export;
 mod factors;
 mod figures;
 mod init;
+mod lock;
 mod products;
 mod verify;
 
@@ -72,6 +73,8 @@ enum Command {
     Factors(factors::Command),
     /// Write a new project from commented templates.
     Init(init::Args),
+    /// Lock the factor editions the project uses (carbonledger.lock, their SHA-256).
+    Lock(lock::Args),
     /// Product footprints: per-product summary and contribution tables.
     Products(products::Args),
     /// Compare the published claims in claims.toml with the computed figures.
@@ -102,6 +105,7 @@ pub fn main() -> ExitCode {
         Command::Bridge(a) => bridge::run(a),
         Command::Factors(c) => factors::run(c),
         Command::Init(a) => init::run(a),
+        Command::Lock(a) => lock::run(a),
         Command::Products(a) => products::run(a),
         Command::Verify(a) => verify::run(a),
     };

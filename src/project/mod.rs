@@ -58,8 +58,19 @@ fn read_text(dir: &Path, name: &str) -> Result<String, Diagnostic> {
 }
 
 impl Project {
-    /// Opens the project in `dir`: manifest, facilities, factor library. All problems are returned together.
+    /// Opens the project in `dir`: manifest, facilities, factor library, and the check of
+    /// `carbonledger.lock` when there is one (every locked edition unchanged). All problems
+    /// are returned together.
     pub fn open(dir: &Path) -> Result<Project, Vec<Diagnostic>> {
+        Project::open_with(dir, true)
+    }
+
+    /// Opens the project without checking `carbonledger.lock` (for `lock`, which replaces it).
+    pub fn open_unlocked(dir: &Path) -> Result<Project, Vec<Diagnostic>> {
+        Project::open_with(dir, false)
+    }
+
+    fn open_with(dir: &Path, locked: bool) -> Result<Project, Vec<Diagnostic>> {
         let mut diags = Vec::new();
         let mut manifest_text = String::new();
         let manifest = match read_text(dir, Input::Manifest.name()) {
@@ -108,7 +119,7 @@ impl Project {
             );
             diags.append(&mut d);
         }
-        if let (Some(lib), true) = (&library, dir.join(LOCK_FILE).exists()) {
+        if let (Some(lib), true) = (&library, locked && dir.join(LOCK_FILE).exists()) {
             let shown = shown_path(dir, LOCK_FILE);
             match read_text(dir, LOCK_FILE).map(|t| parse_lock(&shown, &t)) {
                 Ok(Ok(lock)) => diags.append(&mut check_lock(&shown, &lock, lib)),
