@@ -4,15 +4,19 @@
 //! `check` re-verifies. Text cells a spreadsheet would execute (`=`, `+`, `-`, `@`, tab, CR
 //! first) are neutralised with a leading apostrophe.
 
+mod formula;
 mod lines;
 mod manifest;
+mod register_lines;
 mod xlsx;
 
-pub use lines::{rows, ExportLine, Ratio, ResultKind};
+pub use formula::{figure_formula, FigureFormula};
+pub use lines::{by_figure, chain_sums, rows, ExportLine, Method, Ratio, ResultKind};
 pub use manifest::{check, read_manifest, sha256_hex, Changed, Manifest, ManifestFile};
+pub use register_lines::entry_lines;
 
 use crate::activity::Carrier;
-use crate::calc::{for_each_line, InputFile, RunOptions};
+use crate::calc::{for_each_line, RunOptions};
 use crate::diag::Diagnostic;
 use crate::ledger::Ledger;
 use crate::project::{Input, Project};
@@ -21,7 +25,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Schema version of every table in this export format.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A table: name, header, rows of cells (text cells are neutralised on writing).
 pub struct Table {
@@ -77,15 +81,17 @@ fn n(s: impl ToString) -> Cell {
 /// Every column of every table: (table, column, meaning, unit).
 pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("*", "schema", "table name and schema version of this export format", ""),
+    ("lines", "figure", "the additive figure the row feeds: summing value by (figure, year) gives inventory.csv (a calculation line appears once per figure it feeds)", ""),
+    ("lines", "year", "reporting year", ""),
     ("lines", "file", "input file the row was read from", ""),
     ("lines", "line", "line number in that file", ""),
     ("lines", "facility", "facility id", ""),
     ("lines", "period", "period as written (year, quarter or month)", ""),
-    ("lines", "year", "reporting year", ""),
     ("lines", "scope", "GHG Protocol scope", ""),
-    ("lines", "source", "stationary combustion, fugitive release or purchased energy", ""),
-    ("lines", "subject", "carrier or gas of the input row", ""),
+    ("lines", "source", "stationary combustion, fugitive release, purchased energy, or register (an entry of solar, instruments, abatement, shipments or the product files; line 0 = an aggregate of several rows)", ""),
+    ("lines", "subject", "carrier or gas of the input row; for a register row, the entry (entries.csv `what`)", ""),
     ("lines", "result", "what value is: a gas (CO2, CH4, N2O, a refrigerant, CO2e), energy or tce", ""),
+    ("lines", "method", "product: value is the product of the columns; activity: an amount (value = quantity × conversion); given: the register's own calculation (counterfactual, allocation, recycled-content mix), its steps in entries.csv, the product columns empty", ""),
     ("lines", "quantity", "quantity as written in the input", "unit"),
     ("lines", "unit", "unit of quantity", ""),
     ("lines", "conversion", "exact unit conversion between the published units (a decimal, or num/den when it does not terminate)", ""),
@@ -100,8 +106,8 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "gwp_ref", "its reference", ""),
     ("lines", "share", "consolidation share", "1"),
     ("lines", "gas_t", "mass of the gas, after the share (emission rows)", "t"),
-    ("lines", "value", "quantity × conversion × calorific_value × factor_value (or ÷) × gwp × share", "value_unit"),
-    ("lines", "value_unit", "t CO2e, GJ or tce", ""),
+    ("lines", "value", "quantity × conversion × calorific_value × factor_value (or ÷) × gwp × share (method given: the register's value)", "value_unit"),
+    ("lines", "value_unit", "the figure's unit (t CO2e, MWh, GJ, tce, kg, tkm, …)", ""),
     ("lines", "exact", "no when a non-terminating division was rounded (9 decimal places of kg, J or kgce)", ""),
     ("lines", "fallbacks", "fallbacks taken when resolving the factors", ""),
     ("inventory", "name", "figure name (README: Figures)", ""),
@@ -109,6 +115,7 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("inventory", "value", "exact value", "unit"),
     ("inventory", "unit", "unit of value", ""),
     ("inventory", "exact", "no when a non-terminating division was rounded", ""),
+    ("inventory", "formula", "sum of lines (the figure's rows of lines.csv), or the derived figure's formula over other figures (rounded to 16 places)", ""),
     ("energy", "year", "reporting year", ""),
     ("energy", "carrier", "energy carrier", ""),
     ("energy", "energy_mwh", "energy consumed", "MWh"),
@@ -198,12 +205,12 @@ pub fn tables(
 pub struct Collected {
     /// The CSV tables.
     pub tables: Vec<Table>,
-    /// The lines, in file and line order.
+    /// The lines: the chains' rows in file and line order, then the registers' entries.
     pub lines: Vec<ExportLine>,
     /// The figures, in report order.
     pub figures: Vec<crate::figures::Figure>,
-    /// Register contributions to each figure (added to the workbook's SUMIFS totals).
-    pub register: BTreeMap<(String, i32), rust_decimal::Decimal>,
+    /// The formula of each figure (same order), `None` where none is known.
+    pub formulas: Vec<Option<FigureFormula>>,
 }
 
 /// Builds every table of an export (see `tables`).
@@ -214,89 +221,15 @@ pub fn collect(
 ) -> Result<Collected, Vec<Diagnostic>> {
     let comp = &ledger.comp;
     let mut all_lines: Vec<ExportLine> = Vec::new();
-    let mut lines = Table {
-        name: "lines.csv",
-        header: vec![
-            "file",
-            "line",
-            "facility",
-            "period",
-            "year",
-            "scope",
-            "source",
-            "subject",
-            "result",
-            "quantity",
-            "unit",
-            "conversion",
-            "calorific_value",
-            "calorific_unit",
-            "calorific_ref",
-            "factor_op",
-            "factor_value",
-            "factor_unit",
-            "factor_ref",
-            "gwp",
-            "gwp_ref",
-            "share",
-            "gas_t",
-            "value",
-            "value_unit",
-            "exact",
-            "fallbacks",
-        ],
-        rows: Vec::new(),
-    };
+    let sums = chain_sums(&ledger.names());
     let mut used: BTreeMap<String, crate::calc::UsedFactor> = BTreeMap::new();
     for_each_line(project, options, &comp.duplicates, &mut |v| {
         let facility = &project.facilities.list[v.chain.facility].id;
-        let file = match v.file {
-            InputFile::Energy => "energy.csv",
-            InputFile::Fugitive => "fugitive.csv",
-        };
         for u in v.chain.used_factors() {
             used.entry(u.reference.clone()).or_insert_with(|| u.clone());
         }
-        for r in rows(file, v.activity, v.chain, v.line, facility) {
-            all_lines.push(r.clone());
-            let opt = |u: &Option<crate::calc::UsedFactor>| {
-                u.as_ref()
-                    .map_or(("1".to_string(), String::new(), String::new()), |u| {
-                        (u.value.to_string(), u.unit.clone(), u.reference.clone())
-                    })
-            };
-            let (cv, cu, cr) = opt(&r.calorific);
-            let (fv, fu, fr) = opt(&r.factor);
-            let (gv, _, gr) = opt(&r.gwp);
-            lines.rows.push(vec![
-                t(r.file),
-                n(r.line),
-                t(&r.facility),
-                t(&r.period),
-                n(r.year),
-                t(&r.scope),
-                t(r.source),
-                t(&r.subject),
-                t(r.result_name()),
-                n(r.quantity),
-                t(r.unit),
-                n(r.conversion.text()),
-                n(cv),
-                t(cu),
-                t(cr),
-                t(if r.divide { "÷" } else { "x" }),
-                n(fv),
-                t(fu),
-                t(fr),
-                n(gv),
-                t(gr),
-                n(r.share.normalize()),
-                n(r.gas_t.map_or(String::new(), |g| g.normalize().to_string())),
-                n(r.value.normalize()),
-                t(r.value_unit),
-                t(if r.exact { "yes" } else { "no" }),
-                t(&r.fallbacks),
-            ]);
+        for r in rows(v.file.name(), v.activity, v.chain, v.line, facility) {
+            all_lines.extend(by_figure(&r, v.chain, &sums));
         }
     })?;
     let years = &project.manifest.reporting_years;
@@ -307,18 +240,23 @@ pub fn collect(
             e.to_string(),
         )]
     })?;
+    let formulas: Vec<Option<FigureFormula>> = figs
+        .iter()
+        .map(|f| figure_formula(ledger, &f.name, f.year))
+        .collect();
     let mut inventory = Table {
         name: "inventory.csv",
-        header: vec!["name", "year", "value", "unit", "exact"],
+        header: vec!["name", "year", "value", "unit", "exact", "formula"],
         rows: Vec::new(),
     };
-    for f in &figs {
+    for (f, formula) in figs.iter().zip(&formulas) {
         inventory.rows.push(vec![
             t(&f.name),
             n(f.year),
             n(f.value),
             t(f.unit),
             t(if f.exact { "yes" } else { "no" }),
+            t(formula.as_ref().map_or(String::new(), FigureFormula::text)),
         ]);
     }
     let mut energy = Table {
@@ -354,7 +292,9 @@ pub fn collect(
             }
         }
     }
-    let (entries, avoided) = register_tables(project, ledger, options.strict, &mut used);
+    let (entries, avoided) =
+        register_tables(project, ledger, options.strict, &mut used, &mut all_lines);
+    let lines = lines_table(&all_lines);
     let products = products_table(project, ledger)?;
     let mut factors_used = Table {
         name: "factors_used.csv",
@@ -440,12 +380,97 @@ pub fn collect(
         ],
         lines: all_lines,
         figures: figs,
-        register: ledger
-            .totals
-            .keys()
-            .filter_map(|k| ledger.totals.get(&k.0, k.1).map(|t| (k.clone(), t.value)))
-            .collect(),
+        formulas,
     })
+}
+
+/// Columns of `lines.csv`.
+const LINE_HEADER: [&str; 29] = [
+    "figure",
+    "year",
+    "file",
+    "line",
+    "facility",
+    "period",
+    "scope",
+    "source",
+    "subject",
+    "result",
+    "method",
+    "quantity",
+    "unit",
+    "conversion",
+    "calorific_value",
+    "calorific_unit",
+    "calorific_ref",
+    "factor_op",
+    "factor_value",
+    "factor_unit",
+    "factor_ref",
+    "gwp",
+    "gwp_ref",
+    "share",
+    "gas_t",
+    "value",
+    "value_unit",
+    "exact",
+    "fallbacks",
+];
+
+/// `lines.csv`: every line, one row per figure it feeds. A `given` row leaves the columns of
+/// the product empty (its steps are in `entries.csv`).
+fn lines_table(all: &[ExportLine]) -> Table {
+    let mut table = Table {
+        name: "lines.csv",
+        header: LINE_HEADER.to_vec(),
+        rows: Vec::with_capacity(all.len()),
+    };
+    for r in all {
+        let opt = |u: &Option<crate::calc::UsedFactor>| {
+            u.as_ref()
+                .map_or(("1".to_string(), String::new(), String::new()), |u| {
+                    (u.value.to_string(), u.unit.clone(), u.reference.clone())
+                })
+        };
+        let (cv, cu, cr) = opt(&r.calorific);
+        let (fv, fu, fr) = opt(&r.factor);
+        let (gv, _, gr) = opt(&r.gwp);
+        let given = r.method == Method::Given;
+        let product = |c: Cell| if given { n("") } else { c };
+        let product_t = |c: Cell| if given { t("") } else { c };
+        table.rows.push(vec![
+            t(&r.figure),
+            n(r.year),
+            t(&r.file),
+            n(r.line),
+            t(&r.facility),
+            t(&r.period),
+            t(&r.scope),
+            t(r.source),
+            t(&r.subject),
+            t(r.result_name()),
+            t(r.method.name()),
+            product(n(r.quantity.normalize())),
+            product_t(t(r.unit)),
+            product(n(r.conversion.text())),
+            product(n(cv)),
+            product_t(t(cu)),
+            product_t(t(cr)),
+            product_t(t(if r.divide { "÷" } else { "x" })),
+            product(n(fv)),
+            product_t(t(fu)),
+            product_t(t(fr)),
+            product(n(gv)),
+            product_t(t(gr)),
+            product(n(r.share.normalize())),
+            n(r.gas_t.map_or(String::new(), |g| g.normalize().to_string())),
+            n(r.value.normalize()),
+            t(r.value_unit),
+            t(if r.exact { "yes" } else { "no" }),
+            t(&r.fallbacks),
+        ]);
+    }
+    table
 }
 
 /// `products.csv`: one row per product with a footprint — its description, the footprint and
@@ -530,6 +555,7 @@ fn register_tables(
     ledger: &Ledger,
     strict: bool,
     used: &mut BTreeMap<String, crate::calc::UsedFactor>,
+    lines: &mut Vec<ExportLine>,
 ) -> (Table, Table) {
     let mut entries = Table {
         name: "entries.csv",
@@ -569,6 +595,7 @@ fn register_tables(
         rows: Vec::new(),
     };
     crate::ledger::run_registers(project, &ledger.comp, strict, &mut |e| {
+        lines.extend(entry_lines(e));
         let refs: Vec<String> = e
             .steps
             .iter()
@@ -691,8 +718,8 @@ pub fn workbook_bytes(collected: &Collected, cached: bool) -> Result<Vec<u8>, St
     xlsx::workbook(
         &collected.lines,
         &collected.figures,
+        &collected.formulas,
         &factor_rows,
-        &collected.register,
         cached,
     )
     .map_err(|e| e.to_string())
