@@ -90,7 +90,6 @@ fn read(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-
 /// `carbonledger ARGS --format json` on the fixture, parsed.
 fn json(args: &[&str]) -> serde_json::Value {
     let o = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
@@ -178,11 +177,7 @@ fn edit_factor(xlsx: &[u8], reference: &str, value: &str) -> Vec<u8> {
     let names = wb.sheet_names();
     let sheet = names.iter().position(|n| n == "factors").unwrap() + 1;
     let range = wb.worksheet_range("factors").unwrap();
-    let row = range
-        .rows()
-        .position(|r| r[0] == reference)
-        .unwrap()
-        + 1;
+    let row = range.rows().position(|r| r[0] == reference).unwrap() + 1;
     let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let target = format!("xl/worksheets/sheet{sheet}.xml");
