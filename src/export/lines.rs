@@ -149,7 +149,7 @@ fn scales(u: &UsedFactor) -> (Decimal, Decimal) {
 
 /// The rows of one calculated line, in a fixed order: each gas, then energy, then tce.
 pub fn rows(
-    file: &'static str,
+    file: &str,
     a: &Activity,
     chain: &Chain,
     line: &Line,

@@ -6,7 +6,7 @@
 //! with its steps in `entries.csv` (`given`). It never invents a factor or a plug: every row's
 //! value is the register's exact value or a product that was checked to equal it.
 
-use super::lines::{ExportLine, Method, Ratio, ResultKind};
+use super::lines::{rows, ExportLine, Method, Ratio, ResultKind};
 use crate::calc::UsedFactor;
 use crate::decimal;
 use crate::register::{Contribution, Entry};
@@ -98,9 +98,36 @@ pub fn entry_lines(e: &Entry) -> Vec<ExportLine> {
             exact: c.exact,
             fallbacks: String::new(),
         };
-        out.extend(structure(&base, c, e, &plain, &gwps));
+        match chain_rows(&base, c) {
+            Some(rows) => out.extend(rows),
+            None => out.extend(structure(&base, c, e, &plain, &gwps)),
+        }
     }
     out
+}
+
+/// A contribution the register computed through the chain machinery: the CO2e rows of its
+/// calculation lines, when they add up to its value exactly.
+fn chain_rows(base: &ExportLine, c: &Contribution) -> Option<Vec<ExportLine>> {
+    if c.lines.is_empty() || c.unit != "t CO2e" {
+        return None;
+    }
+    let mut out = Vec::new();
+    for l in &c.lines {
+        for mut r in rows(&base.file, &l.activity, &l.chain, &l.line, "") {
+            if !matches!(r.kind, ResultKind::Emission(_)) {
+                continue;
+            }
+            r.figure = c.figure.clone();
+            r.subject = base.subject.clone();
+            r.source = "register";
+            out.push(r);
+        }
+    }
+    let sum = out
+        .iter()
+        .try_fold(Decimal::ZERO, |s, r| decimal::add(s, r.value).ok())?;
+    (sum.normalize() == c.value.normalize()).then_some(out)
 }
 
 /// The activities a contribution may have been computed from: its basis, then the entry's

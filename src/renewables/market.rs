@@ -613,6 +613,7 @@ fn market_entry(
     }];
     let mut total_kg = Decimal::ZERO;
     let mut exact = true;
+    let mut lines = Vec::new();
     let mut remaining = used.gross_j;
     let period = Period::Year(year);
     let charge =
@@ -656,6 +657,7 @@ fn market_entry(
                 let c = charge(i.energy_j, r.as_ref())?;
                 total_kg = decimal::add(total_kg, c.line.co2e_kg).map_err(ov)?;
                 exact &= c.line.exact;
+                lines.push(c.calc.clone());
                 steps.push(Step {
                     label: "claimed".into(),
                     text: format!("{head}: at the instrument's own rate"),
@@ -685,6 +687,7 @@ fn market_entry(
         let c = charge(remaining, residual.as_ref())?;
         total_kg = decimal::add(total_kg, c.line.co2e_kg).map_err(ov)?;
         exact &= c.line.exact;
+        lines.push(c.calc.clone());
         steps.extend(
             c.steps
                 .into_iter()
@@ -708,10 +711,12 @@ fn market_entry(
         parts: vec![
             Contribution {
                 exact,
+                lines: lines.clone(),
                 ..Contribution::new("ghg.scope2.market", year, t, "t CO2e")
             },
             Contribution {
                 exact,
+                lines,
                 ..Contribution::new("ghg.scope2.market.electricity", year, t, "t CO2e")
             },
         ],
