@@ -104,7 +104,7 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "factor_ref", "its reference SET@EDITION:KEY", ""),
     ("lines", "gwp", "global warming potential (1 for CO2e factors and non-emission rows)", "kg CO2e/kg"),
     ("lines", "gwp_ref", "its reference", ""),
-    ("lines", "share", "consolidation share", "1"),
+    ("lines", "share", "consolidation share; in a recycled-content mix, the share of the activity this row's factor applies to (r recycled, 1 − r primary)", "1"),
     ("lines", "gas_t", "mass of the gas, after the share (emission rows)", "t"),
     ("lines", "value", "quantity × conversion × calorific_value × factor_value (or ÷) × gwp × share (method given: the register's value)", "value_unit"),
     ("lines", "value_unit", "the figure's unit (t CO2e, MWh, GJ, tce, kg, tkm, …)", ""),

@@ -2,7 +2,9 @@
 //! a product of its activity and the factors its steps cite when that product equals the
 //! register's value exactly (`method = product`; a sum of such products, one row per factor,
 //! when the register adds several, e.g. tank-to-wheel and well-to-tank); as the activity
-//! itself when the figure is an amount (`activity`); otherwise as the register's own value
+//! itself when the figure is an amount (`activity`); as two rows sharing the activity when the
+//! register mixes two factors by another amount of the entry (recycled content: `share` r at
+//! the recycled factor, 1 − r at the primary one); otherwise as the register's own value
 //! with its steps in `entries.csv` (`given`). It never invents a factor or a plug: every row's
 //! value is the register's exact value or a product that was checked to equal it.
 
@@ -206,6 +208,38 @@ fn structure(
             }
         }
     }
+    // A mix (recycled content): the activity in two shares, r at one factor and 1 − r at the
+    // other, where r is another amount of the entry over the activity (recycled mass ÷ mass).
+    if let Some(m) = c.basis {
+        let shared = |f: &UsedFactor, share: Decimal| -> Option<ExportLine> {
+            let mut r = row(m, Some(f))?;
+            r.share = share;
+            let v = r.reperform()?;
+            (r.value, r.exact) = (v.value, v.exact);
+            Some(r)
+        };
+        for &(q, qu) in &acts {
+            if qu != m.1 || q <= Decimal::ZERO || q >= m.0 {
+                continue;
+            }
+            let Some(r) = decimal::div(q, m.0).ok().filter(|r| r.exact) else {
+                continue;
+            };
+            let Ok(rest) = decimal::sub(Decimal::ONE, r.value) else {
+                continue;
+            };
+            for f in plain {
+                for g in plain.iter().filter(|g| g.reference != f.reference) {
+                    if let (Some(x), Some(y)) = (shared(f, rest), shared(g, r.value)) {
+                        let pair = [x, y];
+                        if same(&pair) {
+                            return pair.to_vec();
+                        }
+                    }
+                }
+            }
+        }
+    }
     // Two factors added (tank-to-wheel and well-to-tank), one row each.
     for &a in &acts {
         for (i, f) in plain.iter().enumerate() {
@@ -289,6 +323,60 @@ mod tests {
         );
         assert_eq!(r.conversion.text(), "0.001");
         assert_eq!(r.file, "bom.csv");
+    }
+
+    #[test]
+    fn a_recycled_content_mix_is_two_shares_of_the_mass() {
+        // 520 g, 50% recycled: 0.52 × 0.5 × 9115.90131 / 1000 + 0.52 × 0.5 × 995.07790 / 1000
+        // = 2.3701343406 + 0.258720254 = 2.6288545946 kg CO2e (the fixture's laptop chassis).
+        let e = entry(
+            vec![
+                Some(factor("m@1:primary", dec!(9115.90131), "kg CO2e/t")),
+                Some(factor("m@1:closed", dec!(995.07790), "kg CO2e/t")),
+            ],
+            vec![
+                Contribution::new("f", 2025, dec!(2.6288545946), "kg CO2e")
+                    .with_basis(dec!(0.52), "kg"),
+                Contribution::new("f.mass.recycled", 2025, dec!(0.26), "kg"),
+            ],
+        );
+        let rows = entry_lines(&e);
+        let mix: Vec<_> = rows.iter().filter(|r| r.figure == "f").collect();
+        assert_eq!(mix.len(), 2);
+        assert_eq!(
+            mix.iter()
+                .map(|r| (r.share, r.value, r.method))
+                .collect::<Vec<_>>(),
+            [
+                (dec!(0.5), dec!(2.3701343406), Method::Product),
+                (dec!(0.5), dec!(0.258720254), Method::Product)
+            ]
+        );
+        // The scooter frame: 8.5 kg, 30% recycled: 8.5 × 0.7 × 9.11590131 = 54.2396127945 and
+        // 8.5 × 0.3 × 0.99507790 = 2.537448645, together 56.7770614395 kg CO2e.
+        let e = entry(
+            vec![
+                Some(factor("m@1:primary", dec!(9115.90131), "kg CO2e/t")),
+                Some(factor("m@1:closed", dec!(995.07790), "kg CO2e/t")),
+            ],
+            vec![
+                Contribution::new("f", 2025, dec!(56.7770614395), "kg CO2e")
+                    .with_basis(dec!(8.5), "kg"),
+                Contribution::new("f.mass.recycled", 2025, dec!(2.55), "kg"),
+            ],
+        );
+        let values: Vec<_> = entry_lines(&e)
+            .into_iter()
+            .filter(|r| r.figure == "f")
+            .map(|r| (r.share, r.value))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                (dec!(0.7), dec!(54.2396127945)),
+                (dec!(0.3), dec!(2.537448645))
+            ]
+        );
     }
 
     #[test]
