@@ -595,7 +595,14 @@ fn register_tables(
         rows: Vec::new(),
     };
     crate::ledger::run_registers(project, &ledger.comp, strict, &mut |e| {
-        lines.extend(entry_lines(e));
+        let facility = |i: usize| {
+            project
+                .facilities
+                .list
+                .get(i)
+                .map_or_else(String::new, |f| f.id.clone())
+        };
+        lines.extend(entry_lines(e, &facility));
         let refs: Vec<String> = e
             .steps
             .iter()

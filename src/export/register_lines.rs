@@ -52,8 +52,9 @@ fn gwp_for<'a>(f: &UsedFactor, cited: &[&'a UsedFactor]) -> Option<&'a UsedFacto
     })
 }
 
-/// The rows of one entry: one or more per contribution.
-pub fn entry_lines(e: &Entry) -> Vec<ExportLine> {
+/// The rows of one entry: one or more per contribution. `facility` names a facility by its
+/// index (for contributions made of calculation lines).
+pub fn entry_lines(e: &Entry, facility: &dyn Fn(usize) -> String) -> Vec<ExportLine> {
     let file = e.file.rsplit('/').next().unwrap_or(&e.file).to_string();
     let mut factors: Vec<&UsedFactor> = Vec::new();
     for u in e.steps.iter().filter_map(|s| s.factor.as_ref()) {
@@ -100,7 +101,7 @@ pub fn entry_lines(e: &Entry) -> Vec<ExportLine> {
             exact: c.exact,
             fallbacks: String::new(),
         };
-        match chain_rows(&base, c) {
+        match chain_rows(&base, c, facility) {
             Some(rows) => out.extend(rows),
             None => out.extend(structure(&base, c, e, &plain, &gwps)),
         }
@@ -110,13 +111,18 @@ pub fn entry_lines(e: &Entry) -> Vec<ExportLine> {
 
 /// A contribution the register computed through the chain machinery: the CO2e rows of its
 /// calculation lines, when they add up to its value exactly.
-fn chain_rows(base: &ExportLine, c: &Contribution) -> Option<Vec<ExportLine>> {
+fn chain_rows(
+    base: &ExportLine,
+    c: &Contribution,
+    facility: &dyn Fn(usize) -> String,
+) -> Option<Vec<ExportLine>> {
     if c.lines.is_empty() || c.unit != "t CO2e" {
         return None;
     }
     let mut out = Vec::new();
     for l in &c.lines {
-        for mut r in rows(&base.file, &l.activity, &l.chain, &l.line, "") {
+        let name = facility(l.activity.facility);
+        for mut r in rows(&base.file, &l.activity, &l.chain, &l.line, &name) {
             if !matches!(r.kind, ResultKind::Emission(_)) {
                 continue;
             }
@@ -313,7 +319,7 @@ mod tests {
             vec![Contribution::new("f", 2025, dec!(0.0258720254), "kg CO2e")
                 .with_basis(dec!(0.026), "kg")],
         );
-        let rows = entry_lines(&e);
+        let rows = entry_lines(&e, &|i| i.to_string());
         assert_eq!(rows.len(), 1);
         let r = &rows[0];
         assert_eq!(r.method, Method::Product, "{r:?}");
@@ -340,7 +346,7 @@ mod tests {
                 Contribution::new("f.mass.recycled", 2025, dec!(0.26), "kg"),
             ],
         );
-        let rows = entry_lines(&e);
+        let rows = entry_lines(&e, &|i| i.to_string());
         let mix: Vec<_> = rows.iter().filter(|r| r.figure == "f").collect();
         assert_eq!(mix.len(), 2);
         assert_eq!(
@@ -365,7 +371,7 @@ mod tests {
                 Contribution::new("f.mass.recycled", 2025, dec!(2.55), "kg"),
             ],
         );
-        let values: Vec<_> = entry_lines(&e)
+        let values: Vec<_> = entry_lines(&e, &|i| i.to_string())
             .into_iter()
             .filter(|r| r.figure == "f")
             .map(|r| (r.share, r.value))
@@ -390,7 +396,7 @@ mod tests {
             vec![Contribution::new("f", 2025, dec!(2.6288545946), "kg CO2e")
                 .with_basis(dec!(0.52), "kg")],
         );
-        let rows = entry_lines(&e);
+        let rows = entry_lines(&e, &|i| i.to_string());
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].method, Method::Given);
         assert_eq!(rows[0].value, dec!(2.6288545946));
