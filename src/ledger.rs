@@ -335,3 +335,28 @@ impl Ledger {
 pub fn compute_ledger(project: &Project, options: RunOptions) -> Result<Ledger, Vec<Diagnostic>> {
     Ledger::compute(project, options)
 }
+
+/// Every factor edition (`SET@EDITION`) the figures use: the editions of every chain's factors
+/// (energy, gases, GWP, standard coal) and of every factor a register entry's steps cite.
+/// The export manifest hashes these editions' files, and `lock` locks them.
+pub fn used_editions(
+    project: &Project,
+    ledger: &Ledger,
+    strict: bool,
+) -> std::collections::BTreeSet<String> {
+    let mut used: std::collections::BTreeSet<String> = ledger
+        .comp
+        .chains
+        .iter()
+        .flat_map(|c| c.used_factors())
+        .map(|u| u.edition.clone())
+        .collect();
+    run_registers(project, &ledger.comp, strict, &mut |e| {
+        for s in &e.steps {
+            if let Some(u) = &s.factor {
+                used.insert(u.edition.clone());
+            }
+        }
+    });
+    used
+}

@@ -151,8 +151,9 @@ fn each_case_replaces_exactly_one_file_of_base() {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(files.len(), 1, "{:?} holds {files:?}", case.file_name());
+        // carbonledger.lock is optional, so base has none and a case may add one.
         assert!(
-            base.contains(&files[0]),
+            base.contains(&files[0]) || files[0] == "carbonledger.lock",
             "{:?}: {:?} is not a file of base",
             case.file_name(),
             files[0]
@@ -678,6 +679,27 @@ fn unknown_edition() {
         Some("editions of ipcc-gwp: ar4, ar5, ar6"),
         2,
     );
+}
+
+/// Issue 12, item 5: a locked edition whose content differs refuses the run, naming it.
+#[test]
+fn locked_edition_changed() {
+    for args in [
+        &["check"][..],
+        &["compute"],
+        &["figures"],
+        &["export", "--out", "/nonexistent/never"],
+    ] {
+        let (code, out, err) = run_case("locked-edition-changed", args);
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert!(
+            err.starts_with("error: <DIR>/carbonledger.lock:3: factor edition cn-mee-grid@2023 (built-in) differs from the locked one: SHA-256 "),
+            "{args:?}: {err}"
+        );
+        assert!(err.lines().next().unwrap_or("").ends_with(", locked 1111111111111111111111111111111111111111111111111111111111111111 [locked-edition-changed]"), "{err}");
+        assert_eq!(first_hint(&err), Some("a published edition is never edited: restore it, give the change its own edition, or run `carbonledger lock DIR` to accept it"));
+        assert_eq!(err.lines().last(), Some("1 error, 0 warnings"));
+    }
 }
 
 #[test]

@@ -49,7 +49,9 @@ fn libreoffice_csv(xlsx: &Path, out: &Path) -> Option<()> {
         eprintln!("skipped: soffice not installed (`apt-get install libreoffice-calc`)");
         return None;
     }
-    let profile = tmp("profile");
+    // One profile per conversion: tests run in parallel, and a shared profile is locked.
+    let stem = xlsx.file_stem().unwrap().to_string_lossy();
+    let profile = tmp(&format!("profile-{stem}"));
     std::fs::create_dir_all(profile.join("user")).unwrap();
     std::fs::write(profile.join("user/registrymodifications.xcu"), PROFILE).unwrap();
     let o = Command::new("soffice")
@@ -88,65 +90,150 @@ fn read(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Rounds half away from zero to `dp` places, on the exact value and on LibreOffice's text.
-fn shown(s: &str, dp: u32) -> Decimal {
-    s.parse::<Decimal>()
-        .unwrap()
-        .round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+/// `carbonledger ARGS --format json` on the fixture, parsed.
+fn json(args: &[&str]) -> serde_json::Value {
+    let o = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args(args)
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/xiaomi-2025"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&o.stdout).unwrap()
 }
 
-#[test]
-fn libreoffice_recalculates_the_workbook_to_carbonledgers_figures() {
+/// Relative difference within 1e-9 (absolute for a zero figure).
+fn close(lo: f64, exact: Decimal) -> bool {
+    let x = exact.to_f64().unwrap();
+    (lo - x).abs() <= 1e-9 * x.abs().max(1.0)
+}
+
+fn no_cache_workbook() -> Vec<u8> {
     let (p, c) = fixture();
     let collected = collect(
         &p,
-        &carbonledger::ledger::Ledger::from_computation(&p, c.clone(), false),
+        &carbonledger::ledger::Ledger::from_computation(&p, c, false),
         RunOptions::default(),
     )
     .unwrap();
-    // No cached results: every value LibreOffice prints, it computed.
-    let bytes = workbook_bytes(&collected, false).unwrap();
-    let dir = tmp("recalc");
-    let xlsx = dir.join("recalc.xlsx");
-    std::fs::write(&xlsx, bytes).unwrap();
-    if libreoffice_csv(&xlsx, &dir).is_none() {
+    workbook_bytes(&collected, false).unwrap()
+}
+
+/// LibreOffice's value of every inventory row, by (name, year).
+fn recalculated(xlsx: &[u8], name: &str) -> Option<Vec<(String, String, f64)>> {
+    let dir = tmp(name);
+    let path = dir.join(format!("{name}.xlsx"));
+    std::fs::write(&path, xlsx).unwrap();
+    libreoffice_csv(&path, &dir)?;
+    let inv = read(&dir.join(format!("{name}-inventory.csv")));
+    assert_eq!(inv[0][..4], ["name", "year", "unit", "value"]);
+    Some(
+        inv.iter()
+            .skip(1)
+            .map(|r| {
+                let v = r[3]
+                    .parse::<f64>()
+                    .unwrap_or_else(|_| panic!("{} {}: LibreOffice shows {:?}", r[0], r[1], r[3]));
+                (r[0].clone(), r[1].clone(), v)
+            })
+            .collect(),
+    )
+}
+
+/// Issue 12, item 3: recalculated from formulas alone, every inventory row equals `figures`.
+#[test]
+fn libreoffice_recalculates_every_inventory_figure() {
+    let Some(rows) = recalculated(&no_cache_workbook(), "recalc") else {
         return;
+    };
+    let figures = json(&["figures"]);
+    let figures = figures.as_array().unwrap();
+    assert_eq!(rows.len(), figures.len(), "one inventory row per figure");
+    for (f, (name, year, lo)) in figures.iter().zip(&rows) {
+        assert_eq!(
+            (f["name"].as_str().unwrap(), f["year"].to_string()),
+            (name.as_str(), year.clone())
+        );
+        let exact: Decimal = f["value"].as_str().unwrap().parse().unwrap();
+        assert!(
+            close(*lo, exact),
+            "{name} {year}: LibreOffice {lo}, figures {exact}"
+        );
     }
-    // Inventory: each SUMIFS total equals the figure at the displayed precision (0.1 t, GJ, tce).
-    let inv = read(&dir.join("recalc-inventory.csv"));
-    let mut compared = 0;
-    for row in inv.iter().skip(1) {
-        let (name, year, unit, lo, exact) = (&row[0], &row[1], &row[2], &row[3], &row[4]);
-        let dp = if unit == "t CO2e/MWh" { 4 } else { 1 };
-        if [
-            "ghg.scope1",
-            "ghg.scope2.location",
-            "ghg.total.location",
-            "energy.total_gj",
-            "energy.total_tce",
-            "ghg.scope1.co2",
-            "ghg.scope1.r-410a",
-        ]
-        .contains(&name.as_str())
-        {
-            assert_ne!(lo, "0", "{name} {year}: not recalculated");
-            assert_eq!(shown(lo, dp), shown(exact, dp), "{name} {year}");
-            compared += 1;
+    // The figure the issue found wrong: 2024 location-based electricity is 206 668 t, not
+    // 1 342 152.5 t (the GJ and tce lines are not added any more).
+    let e = rows
+        .iter()
+        .find(|(n, y, _)| n == "ghg.scope2.location.electricity" && y == "2024")
+        .unwrap();
+    assert!(close(e.2, Decimal::from(206_668)), "{e:?}");
+}
+
+/// Replaces the value of the factor `reference` on the factors sheet of `xlsx` by `value`:
+/// what an auditor does by typing into the cell.
+fn edit_factor(xlsx: &[u8], reference: &str, value: &str) -> Vec<u8> {
+    use calamine::{open_workbook_from_rs, Reader, Xlsx};
+    use std::io::{Read, Write};
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let names = wb.sheet_names();
+    let sheet = names.iter().position(|n| n == "factors").unwrap() + 1;
+    let range = wb.worksheet_range("factors").unwrap();
+    let row = range.rows().position(|r| r[0] == reference).unwrap() + 1;
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let target = format!("xl/worksheets/sheet{sheet}.xml");
+    let mut edited = false;
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name == target {
+            let text = String::from_utf8(bytes).unwrap();
+            let at = text.find(&format!("r=\"B{row}\"")).unwrap();
+            let v = at + text[at..].find("<v>").unwrap() + 3;
+            let end = v + text[v..].find("</v>").unwrap();
+            bytes = format!("{}{value}{}", &text[..v], &text[end..]).into_bytes();
+            edited = true;
+        }
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        out.start_file(name, opts).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    assert!(edited);
+    out.finish().unwrap().into_inner()
+}
+
+/// Issue 12, item 3: the workbook is a what-if tool. Typing a new value into one factor cell
+/// re-prices every line and total: after recalculation every inventory row equals `diff --set`
+/// of the same change.
+#[test]
+fn editing_one_factor_cell_reprices_like_diff_set() {
+    let (reference, value) = ("cn-mee-grid@2023:north", "0.7");
+    let xlsx = edit_factor(&no_cache_workbook(), reference, value);
+    let Some(rows) = recalculated(&xlsx, "whatif") else {
+        return;
+    };
+    let diff = json(&["diff", "--set", &format!("{reference}={value}"), "--all"]);
+    let figures = diff["figures"].as_array().unwrap();
+    let mut changed = 0;
+    for (name, year, lo) in &rows {
+        let f = figures
+            .iter()
+            .find(|f| f["name"] == name.as_str() && &f["year"].to_string() == year)
+            .unwrap_or_else(|| panic!("{name} {year}: not in diff --set"));
+        let value = |k: &str| f[k].as_str().map(|s| s.parse::<Decimal>().unwrap());
+        let after = value("after").unwrap();
+        assert!(
+            close(*lo, after),
+            "{name} {year}: LibreOffice {lo}, diff --set {after}"
+        );
+        if value("before") != Some(after) {
+            changed += 1;
         }
     }
-    assert_eq!(compared, 14, "7 totals × 2 years");
-    // Lines: every recalculated value equals the exact value to 6 decimal places.
-    let lines = read(&dir.join("recalc-lines.csv"));
-    let h = &lines[0];
-    let (v, x) = (
-        h.iter().position(|c| c == "value").unwrap(),
-        h.iter().position(|c| c == "value_exact").unwrap(),
-    );
-    for row in lines.iter().skip(1) {
-        assert_eq!(shown(&row[v], 6), shown(&row[x], 6), "{row:?}");
-    }
-    // Every line of lines.csv is in the sheet (same count as the collected lines).
-    assert_eq!(lines.len() - 1, collected.lines.len());
+    // Scope 2 of 2025, the totals, the intensity, its change and the products made in the north.
+    assert!(changed >= 10, "{changed} figures changed");
 }
 
 #[test]
@@ -163,7 +250,7 @@ fn the_shipped_workbook_reads_back_with_formulas_and_inert_text() {
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let values = wb.worksheet_range("lines").unwrap();
     let formulas = wb.worksheet_formula("lines").unwrap();
-    let header: Vec<String> = (0..24)
+    let header: Vec<String> = (0..28)
         .map(|c| {
             values
                 .get_value((0, c))
@@ -174,9 +261,33 @@ fn the_shipped_workbook_reads_back_with_formulas_and_inert_text() {
     let xcol = header.iter().position(|c| c == "value_exact").unwrap() as u32;
     let f = formulas.get_value((1, vcol)).cloned().unwrap_or_default();
     assert!(
-        f.contains("*") && f.contains("J2"),
+        f.contains("*") && f.contains("L2"),
         "a live formula of the row's cells: {f}"
     );
+    // The factor cell looks its reference up on the factors sheet.
+    let fcol = header.iter().position(|c| c == "factor_value").unwrap() as u32;
+    let lookup = formulas.get_value((1, fcol)).cloned().unwrap_or_default();
+    assert!(lookup.contains("factors!"), "{lookup}");
+    // No typed number on the inventory sheet: every number there is a formula's result.
+    let inv = wb.worksheet_range("inventory").unwrap();
+    let inv_f = wb.worksheet_formula("inventory").unwrap();
+    let mut numbers = 0;
+    for (r, row) in inv.rows().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if matches!(cell, Data::Float(_) | Data::Int(_)) {
+                let f = inv_f
+                    .get_value((r as u32, c as u32))
+                    .cloned()
+                    .unwrap_or_default();
+                assert!(
+                    !f.is_empty(),
+                    "inventory row {r} column {c}: a typed number"
+                );
+                numbers += 1;
+            }
+        }
+    }
+    assert_eq!(numbers, inv.height() - 1, "one value per figure");
     let cached = match values.get_value((1, vcol)) {
         Some(Data::Float(x)) => *x,
         other => panic!("{other:?}"),

@@ -214,7 +214,7 @@ pub fn changed_lines(
                 failure.get_or_insert_with(|| {
                     Diagnostic::error(
                         "inexact-row",
-                        crate::diag::Span::line(&project.shown(v.file.name()), v.activity.line),
+                        crate::diag::Span::line(&project.shown(v.file.input()), v.activity.line),
                         format!("under the change this row cannot be calculated exactly: {e}"),
                     )
                 });

@@ -23,7 +23,7 @@ use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
 use crate::ingest::{chunk_bounds, consistent, line_offsets, read_chunk, ChunkEnd, Column, RowRef};
-use crate::project::Project;
+use crate::project::{Input, Project};
 use crate::units::lookup;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -45,8 +45,15 @@ impl InputFile {
     /// File name.
     pub fn name(self) -> &'static str {
         match self {
-            InputFile::Energy => "energy.csv",
-            InputFile::Fugitive => "fugitive.csv",
+            InputFile::Energy => Input::Energy.name(),
+            InputFile::Fugitive => Input::Fugitive.name(),
+        }
+    }
+    /// The project input it is.
+    pub fn input(self) -> Input {
+        match self {
+            InputFile::Energy => Input::Energy,
+            InputFile::Fugitive => Input::Fugitive,
         }
     }
     fn required(self) -> bool {
@@ -347,7 +354,7 @@ impl<'p> Worker<'p> {
             accums: Vec::new(),
             diagnostics: Vec::new(),
             stats: FileStats {
-                file: project.shown(file.name()).to_string(),
+                file: project.shown(file.input()).to_string(),
                 present: true,
                 ..FileStats::default()
             },
@@ -551,13 +558,13 @@ impl<'p> Worker<'p> {
 }
 
 fn open(project: &Project, file: InputFile) -> Result<bool, Vec<Diagnostic>> {
-    let path = project.path(file.name());
+    let path = project.path(file.input());
     match std::fs::File::open(&path) {
         Ok(_) => Ok(true),
         Err(_) if !file.required() && !path.exists() => Ok(false),
         Err(e) => Err(vec![Diagnostic::error(
             "missing-file",
-            Span::file(&project.shown(file.name())),
+            Span::file(&project.shown(file.input())),
             format!("cannot read {}: {e}", file.name()),
         )
         .with_hint("run `carbonledger init DIR` for templates of every file")]),
@@ -628,8 +635,8 @@ fn run_file(
     if !open(project, file)? {
         return Ok(Part::default());
     }
-    let shown = project.shown(file.name());
-    let path = project.path(file.name());
+    let shown = project.shown(file.input());
+    let path = project.path(file.input());
     let chunk =
         |bounds: (u64, Option<u64>), visiting: bool, visit: &mut dyn FnMut(&LineVisit<'_>)| {
             let mut worker = Worker::new(project, options, file);
@@ -694,13 +701,13 @@ fn run_once(
     let mut files = Vec::new();
     let mut candidates = BTreeMap::new();
     for file in InputFile::ALL {
-        let size = std::fs::metadata(project.path(file.name())).map_or(0, |m| m.len());
+        let size = std::fs::metadata(project.path(file.input())).map_or(0, |m| m.len());
         let bloom = detect.then(|| Bloom::for_file_size(size));
         let v: Option<&mut dyn FnMut(&LineVisit<'_>)> = match visit.as_mut() {
             Some(v) => Some(&mut **v),
             None => None,
         };
-        let present = project.path(file.name()).exists();
+        let present = project.path(file.input()).exists();
         match run_file(
             project,
             options,
@@ -710,7 +717,7 @@ fn run_once(
             v,
         ) {
             Ok(mut part) => {
-                part.stats.file = project.shown(file.name()).to_string();
+                part.stats.file = project.shown(file.input()).to_string();
                 part.stats.present = present;
                 files.push(std::mem::take(&mut part.stats));
                 candidates.insert(file, std::mem::take(&mut part.candidates));
@@ -738,7 +745,7 @@ fn run_once(
             };
             return Err(vec![Diagnostic::error(
                 "overflow",
-                Span::file(&project.shown(file.name())),
+                Span::file(&project.shown(file.input())),
                 format!(
                     "the {} total of {what} at {} cannot be held exactly: {e}",
                     c.year, f.id
@@ -807,7 +814,7 @@ fn overlapping_periods(project: &Project, comp: &Computation) -> Vec<Diagnostic>
         out.push(
             Diagnostic::warning(
                 "overlapping-periods",
-                Span::file(&project.shown(file.name())),
+                Span::file(&project.shown(file.input())),
                 format!(
                     "{} {subject} {year}: rows of different lengths overlap ({}): the same consumption may be counted twice",
                     f.id,
@@ -834,9 +841,9 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
         if cands.is_empty() {
             continue;
         }
-        let path = project.path(file.name());
+        let path = project.path(file.input());
         let found = dedupe::confirm(
-            &project.shown(file.name()),
+            &project.shown(file.input()),
             &path,
             file.columns(),
             file.ref_col(),
@@ -857,7 +864,7 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
         .collect();
     let (mut comp, _) = run_once(project, options, &exclude, false, None)?;
     for (file, found) in &dups {
-        let shown = project.shown(file.name());
+        let shown = project.shown(file.input());
         for d in found {
             comp.diagnostics
                 .push(dedupe::diagnostic(&shown, d, file.subject_name()));
@@ -887,5 +894,5 @@ pub fn for_each_line(
 
 /// Shared for callers that want the file's shown name.
 pub fn shown_name(project: &Project, file: InputFile) -> Arc<str> {
-    project.shown(file.name())
+    project.shown(file.input())
 }

@@ -6,6 +6,7 @@ use super::common::{fallbacks, out, print_diagnostics};
 use super::Exit;
 use carbonledger::calc::{compute, RunOptions};
 use carbonledger::diag::{Diagnostic, Severity};
+use carbonledger::project::Input;
 use std::path::PathBuf;
 
 /// Output format of `check`.
@@ -159,7 +160,7 @@ pub fn run(a: Args) -> Exit {
                 .map(|f| {
                     carbonledger::diag::Diagnostic::warning(
                         "fallback",
-                        carbonledger::diag::Span::file(&project.shown("carbonledger.toml")),
+                        carbonledger::diag::Span::file(&project.shown(Input::Manifest)),
                         f,
                     )
                     .with_hint("pin the edition or key in carbonledger.toml, or run with --strict to refuse fallbacks")
@@ -170,9 +171,9 @@ pub fn run(a: Args) -> Exit {
             let mut diags: Vec<_> = ledger.all_diagnostics().cloned().collect();
             diags.extend(notes);
             // claims.toml, when present, must parse (`verify` compares it with the figures).
-            let claims = project.path("claims.toml");
+            let claims = project.path(Input::Claims);
             if claims.exists() {
-                let shown = project.shown("claims.toml");
+                let shown = project.shown(Input::Claims);
                 match std::fs::read_to_string(&claims) {
                     Ok(text) => {
                         if let Err(mut d) = carbonledger::claims::parse_claims(&shown, &text) {

@@ -4,7 +4,7 @@
 use super::common::{load, ProjectOpts};
 use super::Exit;
 use carbonledger::calc::RunOptions;
-use carbonledger::export::{check, write, ExportError};
+use carbonledger::export::{check, prepare_out, write, ExportError, Target};
 use std::path::PathBuf;
 
 /// Arguments of `export`.
@@ -13,9 +13,17 @@ pub struct Args {
     /// Project folder.
     #[arg(default_value = ".")]
     dir: PathBuf,
-    /// Folder to write the export into (created if missing; its files are replaced).
+    /// Folder to write the export into: new, empty, or (with --force) a previous export.
+    /// Never the project folder or a folder inside it.
     #[arg(long, required_unless_present = "check")]
     out: Option<PathBuf>,
+    /// Replace the previous export in OUT (recognised by its manifest.json; a folder holding
+    /// any other file is still refused).
+    #[arg(long, conflicts_with = "check")]
+    force: bool,
+    /// Claims file to seal in the manifest (default: DIR/claims.toml, when present).
+    #[arg(long, value_name = "FILE", conflicts_with = "check")]
+    claims: Option<PathBuf>,
     /// Check an existing export against its manifest instead of writing one.
     #[arg(long, value_name = "OUT", conflicts_with = "out")]
     check: Option<PathBuf>,
@@ -56,6 +64,14 @@ pub fn run(a: Args) -> Exit {
     let Some(out) = a.out.clone() else {
         return Exit::Usage;
     };
+    // Refuse a destination before any work.
+    if let Err(e) = prepare_out(&a.dir, &out, a.force) {
+        return refused(e);
+    }
+    if let Some(c) = a.claims.as_ref().filter(|c| !c.is_file()) {
+        eprintln!("error: {}: no such claims file", c.display());
+        return Exit::Io;
+    }
     let (project, ledger) = match load(&a.dir, &a.opts) {
         Ok(x) => x,
         Err(e) => return e,
@@ -73,12 +89,26 @@ pub fn run(a: Args) -> Exit {
     if a.opts.allow_rejects {
         command.push("--allow-rejects".into());
     }
+    if let Some(c) = &a.claims {
+        command.push("--claims".into());
+        command.push(c.to_string_lossy().into_owned());
+    }
     let options = RunOptions {
         strict: a.opts.strict,
         threads: a.opts.threads,
     };
-    match write(&project, &ledger, options, &out, &command, &[]) {
+    let target = Target {
+        out: &out,
+        force: a.force,
+        claims: a.claims.as_deref(),
+    };
+    match write(&project, &ledger, options, target, &command, &[]) {
         Ok(m) => {
+            if !m.outputs.iter().any(|f| f.path == "workbook.xlsx") {
+                eprintln!(
+                    "warning: workbook.xlsx not written: the lines pass the spreadsheet limit of 1,048,575 rows (lines.csv holds them all)"
+                );
+            }
             println!(
                 "wrote {} files to {} (manifest.json lists their SHA-256)",
                 m.outputs.len() + 1,
@@ -86,13 +116,23 @@ pub fn run(a: Args) -> Exit {
             );
             Exit::Ok
         }
-        Err(ExportError::Data(d)) => {
+        Err(e) => refused(e),
+    }
+}
+
+fn refused(e: ExportError) -> Exit {
+    match e {
+        ExportError::Data(d) => {
             super::common::print_diagnostics(&d);
             Exit::Data
         }
-        Err(ExportError::Io(e)) => {
+        ExportError::Io(e) => {
             eprintln!("error: {e}");
             Exit::Io
+        }
+        ExportError::Refused(e) => {
+            eprintln!("error: {e}");
+            Exit::Usage
         }
     }
 }

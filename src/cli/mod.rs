@@ -15,6 +15,7 @@ mod export;
 mod factors;
 mod figures;
 mod init;
+mod lock;
 mod products;
 mod report;
 mod schema;
@@ -97,6 +98,8 @@ enum Command {
     /// Write a new project from commented templates.
     #[command(after_help = "Examples:\n  carbonledger init my-project")]
     Init(init::Args),
+    /// Lock the factor editions the project uses (carbonledger.lock, their SHA-256).
+    Lock(lock::Args),
     /// Product footprints: per-product summary and contribution tables.
     #[command(
         after_help = "Examples:\n  carbonledger products fixtures/xiaomi-2025\n  carbonledger products fixtures/xiaomi-2025 --product xiaomi-15"
@@ -148,6 +151,7 @@ pub fn main() -> ExitCode {
         Command::Bridge(a) => bridge::run(a),
         Command::Factors(c) => factors::run(c),
         Command::Init(a) => init::run(a),
+        Command::Lock(a) => lock::run(a),
         Command::Products(a) => products::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Report(a) => report::run(a),

@@ -1,11 +1,14 @@
-//! The line table of an export: one row per result of every calculation line (each gas's
-//! CO2e, the energy content, the standard coal), each with the values that re-perform it as
-//! one product: `value = quantity × conversion × calorific_value × factor (or ÷ factor) × gwp
-//! × share`, where `conversion` is the exact unit conversion between the published units.
+//! The line table of an export: one row per contribution to one additive figure — each result
+//! of every calculation line (each gas's CO2e, the energy content, the standard coal) once for
+//! every figure it feeds, and every register entry's contribution (`register_lines`) — each
+//! with the values that re-perform it as one product: `value = quantity × conversion ×
+//! calorific_value × factor (or ÷ factor) × gwp × share`, where `conversion` is the exact unit
+//! conversion between the published units. Summing the rows of a figure and year gives it.
 
 use crate::activity::{Activity, Subject};
 use crate::calc::{Chain, EnergyConv, GasStep, Line, UsedFactor};
 use crate::decimal;
+use crate::figures::{definition, Definition, Filter, Measure};
 use crate::units::{parse_factor_unit, DimKind};
 use rust_decimal::Decimal;
 
@@ -19,7 +22,8 @@ pub struct Ratio {
 }
 
 impl Ratio {
-    fn new(num: Decimal, den: Decimal) -> Ratio {
+    /// `num / den`, reduced to a decimal when the division terminates.
+    pub fn new(num: Decimal, den: Decimal) -> Ratio {
         match decimal::div(num, den) {
             Ok(q) if q.exact => Ratio {
                 num: q.value.normalize(),
@@ -31,10 +35,12 @@ impl Ratio {
             },
         }
     }
-    fn times(self, k: Decimal) -> Ratio {
+    /// Multiplied by `k`.
+    pub fn times(self, k: Decimal) -> Ratio {
         decimal::mul(self.num, k).map_or(self, |n| Ratio::new(n, self.den))
     }
-    fn over(self, k: Decimal) -> Ratio {
+    /// Divided by `k`.
+    pub fn over(self, k: Decimal) -> Ratio {
         decimal::mul(self.den, k).map_or(self, |d| Ratio::new(self.num, d))
     }
     /// As text: `1000` or `1000000000/3600000`.
@@ -56,13 +62,43 @@ pub enum ResultKind {
     Energy,
     /// Standard coal (tce).
     Tce,
+    /// A register contribution: what its figure measures (`CO2e`, `energy`, `tce`, `mass`, …).
+    Register(String),
+}
+
+/// How a row's value is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// The product of the row's columns.
+    Product,
+    /// The activity itself (a register figure that is an amount, not a calculation): value =
+    /// quantity × conversion.
+    Activity,
+    /// The register's own calculation (a counterfactual, an allocation, a recycled-content
+    /// mix): the value as computed, its steps in `entries.csv`; not a product of the columns.
+    Given,
+}
+
+impl Method {
+    /// As written in `lines.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Product => "product",
+            Method::Activity => "activity",
+            Method::Given => "given",
+        }
+    }
 }
 
 /// One row of `lines.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportLine {
+    /// The additive figure the row feeds (empty until [`by_figure`] assigns it).
+    pub figure: String,
+    /// How the value is obtained.
+    pub method: Method,
     /// Input file name (`energy.csv`).
-    pub file: &'static str,
+    pub file: String,
     /// Input line.
     pub line: u64,
     /// Facility id.
@@ -113,14 +149,16 @@ fn scales(u: &UsedFactor) -> (Decimal, Decimal) {
 
 /// The rows of one calculated line, in a fixed order: each gas, then energy, then tce.
 pub fn rows(
-    file: &'static str,
+    file: &str,
     a: &Activity,
     chain: &Chain,
     line: &Line,
     facility: &str,
 ) -> Vec<ExportLine> {
     let base = ExportLine {
-        file,
+        figure: String::new(),
+        method: Method::Product,
+        file: file.to_string(),
         line: a.line,
         facility: facility.to_string(),
         period: a.period.to_string(),
@@ -269,6 +307,61 @@ impl ExportLine {
             ResultKind::Emission(g) => g.clone(),
             ResultKind::Energy => "energy".into(),
             ResultKind::Tce => "tce".into(),
+            ResultKind::Register(r) => r.clone(),
         }
     }
+}
+
+/// The additive figures of a ledger that are sums over the chains: name, filter, measure.
+pub fn chain_sums(names: &[String]) -> Vec<(String, Filter, Measure)> {
+    names
+        .iter()
+        .filter_map(|n| match definition(n) {
+            Some(Definition::Sum { filter, measure }) => Some((n.clone(), filter, measure)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One copy of a chain row for every additive figure it feeds (the figure's filter covers the
+/// chain and its measure is the row's result), in the figure's unit: MWh rows divide the GJ
+/// row by 3.6 (the conversion shows it; the value is exact where the division terminates).
+pub fn by_figure(
+    row: &ExportLine,
+    chain: &Chain,
+    sums: &[(String, Filter, Measure)],
+) -> Vec<ExportLine> {
+    let mut out = Vec::new();
+    for (name, filter, measure) in sums {
+        if chain.year != row.year || !filter.covers(chain) {
+            continue;
+        }
+        let fits = match (&row.kind, measure) {
+            (ResultKind::Emission(_), Measure::Co2e)
+            | (ResultKind::Energy, Measure::EnergyGj)
+            | (ResultKind::Energy, Measure::EnergyMwh)
+            | (ResultKind::Tce, Measure::Tce) => true,
+            (ResultKind::Emission(g), Measure::GasCo2e(m)) => g.eq_ignore_ascii_case(m),
+            _ => false,
+        };
+        if !fits {
+            continue;
+        }
+        let mut r = row.clone();
+        r.figure = name.clone();
+        if *measure == Measure::EnergyMwh {
+            let k = Decimal::new(36, 1);
+            r.conversion = r.conversion.over(k);
+            match decimal::div(row.value, k) {
+                Ok(q) => {
+                    r.value = q.value;
+                    r.exact &= q.exact;
+                }
+                Err(_) => r.exact = false,
+            }
+            r.value_unit = "MWh";
+        }
+        out.push(r);
+    }
+    out
 }

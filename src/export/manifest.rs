@@ -1,20 +1,26 @@
 //! The export manifest: what produced the export (tool, version, command, options) and the
-//! SHA-256 of every input file, every factor file of the library and every output file; and
-//! the check that re-hashes them and names every file changed since.
+//! SHA-256 of every file the run read — each project input present ([`Input::ALL`], the one
+//! list every reader takes its file from), the claims file, the files of each factor edition
+//! the figures used — and of every output file; and the check that re-hashes them and names
+//! every file changed since, from any folder.
 
 use crate::calc::RunOptions;
 use crate::factors::BUILTIN_FILES;
-use crate::project::Project;
+pub use crate::project::sha256_hex;
+use crate::project::{Input, Project};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 /// One hashed file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestFile {
-    /// Path: relative to the project (inputs), `<built-in>/…` or the project path (factors),
-    /// relative to the export folder (outputs).
+    /// Path: relative to the project (inputs and project-local factor files), `<built-in>/…`
+    /// (factor files embedded in the binary), relative to the export folder (outputs).
     pub path: String,
+    /// The factor edition `SET@EDITION` a factor file belongs to.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub edition: Option<String>,
     /// Table schema, for outputs.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub schema: Option<String>,
@@ -42,9 +48,10 @@ pub struct Manifest {
     pub organisation: String,
     /// Reporting years.
     pub reporting_years: Vec<i32>,
-    /// The project's input files.
+    /// Every project input file the run read (those of [`Input::ALL`] that are present; a
+    /// claims file named with `--claims` in place of `claims.toml`).
     pub inputs: Vec<ManifestFile>,
-    /// Every factor file of the library (built in or project-local).
+    /// The files of every factor edition the figures used (built-in or project-local).
     pub factors: Vec<ManifestFile>,
     /// Every output file but this manifest.
     pub outputs: Vec<ManifestFile>,
@@ -52,46 +59,53 @@ pub struct Manifest {
     pub note: String,
 }
 
-/// SHA-256 of bytes, lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-const INPUTS: [&str; 4] = [
-    "carbonledger.toml",
-    "facilities.csv",
-    "energy.csv",
-    "fugitive.csv",
-];
-
 impl Manifest {
-    /// Hashes the project's inputs and factor files beside the given outputs.
+    /// Hashes the project's inputs, the claims file (`claims`, or the project's
+    /// `claims.toml`) and the files of the factor editions in `editions` (`SET@EDITION`)
+    /// beside the given outputs.
     pub fn build(
         project: &Project,
         options: RunOptions,
         command: &[String],
+        claims: Option<&Path>,
+        editions: &BTreeSet<String>,
         outputs: Vec<ManifestFile>,
     ) -> Result<Manifest, String> {
         let mut inputs = Vec::new();
-        for name in INPUTS {
-            let p = project.path(name);
+        let hash = |p: &Path| -> Result<String, String> {
+            std::fs::read(p)
+                .map(|b| sha256_hex(&b))
+                .map_err(|e| format!("{}: {e}", p.display()))
+        };
+        for input in Input::ALL {
+            let p = match (input, claims) {
+                (Input::Claims, Some(c)) => c.to_path_buf(),
+                _ => project.path(input),
+            };
             if p.exists() {
-                let bytes = std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?;
                 inputs.push(ManifestFile {
-                    path: name.to_string(),
+                    path: match (input, claims) {
+                        (Input::Claims, Some(c)) => claims_path(&project.dir, c),
+                        _ => input.name().to_string(),
+                    },
+                    edition: None,
                     schema: None,
-                    sha256: sha256_hex(&bytes),
+                    sha256: hash(&p)?,
                 });
+            } else if matches!((input, claims), (Input::Claims, Some(_))) {
+                return Err(format!("{}: no such file", p.display()));
             }
         }
         let mut factors = Vec::new();
-        for e in project.library.editions() {
+        for id in editions {
+            let (set, ed) = id.split_once('@').unwrap_or((id, ""));
+            let Some(e) = project.library.edition(set, ed) else {
+                return Err(format!("factor edition {id} is not in the library"));
+            };
             for (path, text) in &e.files {
                 factors.push(ManifestFile {
-                    path: path.clone(),
+                    path: project.factor_file_path(path),
+                    edition: Some(id.clone()),
                     schema: None,
                     sha256: sha256_hex(text.as_bytes()),
                 });
@@ -119,6 +133,19 @@ impl Manifest {
     }
 }
 
+/// The manifest path of a claims file given with `--claims`: relative to the project when it
+/// lies inside it, else as given.
+fn claims_path(project: &Path, claims: &Path) -> String {
+    let inside = match (project.canonicalize(), claims.canonicalize()) {
+        (Ok(p), Ok(c)) => c.strip_prefix(&p).ok().map(Path::to_path_buf),
+        _ => None,
+    };
+    inside
+        .unwrap_or_else(|| claims.to_path_buf())
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 /// A file that no longer matches the manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Changed {
@@ -126,18 +153,31 @@ pub struct Changed {
     pub kind: &'static str,
     /// The path as in the manifest.
     pub path: String,
-    /// `modified` or `missing`.
+    /// `modified`, `missing`, or `added` (an input absent at the export is there now).
     pub what: &'static str,
+}
+
+/// Reads an export's manifest.
+pub fn read_manifest(out: &Path) -> Result<Manifest, String> {
+    let path = out.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Re-hashes an export's outputs (in `out`), its inputs (in `project`, or the project folder
 /// the manifest names) and its factor files (built-in files as this binary embeds them;
-/// project-local ones from disk), and lists every file that changed.
+/// project-local ones from the project folder), and lists every file that changed. Every
+/// path is resolved against `out` or the project folder, never the current folder.
 pub fn check(out: &Path, project: Option<&Path>) -> Result<Vec<Changed>, String> {
-    let text = std::fs::read_to_string(out.join("manifest.json"))
-        .map_err(|e| format!("{}: {e}", out.join("manifest.json").display()))?;
-    let m: Manifest = serde_json::from_str(&text).map_err(|e| format!("manifest.json: {e}"))?;
-    let dir = project.map_or_else(|| Path::new(&m.project).to_path_buf(), Path::to_path_buf);
+    let m = read_manifest(out)?;
+    let dir: PathBuf = project.map_or_else(|| PathBuf::from(&m.project), Path::to_path_buf);
+    if !dir.join(Input::Manifest.name()).is_file() {
+        return Err(format!(
+            "{}: no project there (the manifest names the project folder as it was given to export, `{}`); name it with --project DIR",
+            dir.display(),
+            m.project
+        ));
+    }
     let mut changed = Vec::new();
     let mut compare = |kind: &'static str, f: &ManifestFile, bytes: Option<Vec<u8>>| match bytes {
         None => changed.push(Changed {
@@ -164,9 +204,23 @@ pub fn check(out: &Path, project: Option<&Path>) -> Result<Vec<Changed>, String>
                 .iter()
                 .find(|(p, _)| *p == rel)
                 .map(|(_, t)| t.as_bytes().to_vec()),
-            None => std::fs::read(&f.path).ok(),
+            None => std::fs::read(dir.join(&f.path)).ok(),
         };
         compare("factor", f, bytes);
+    }
+    let listed: BTreeSet<&str> = m.inputs.iter().map(|f| f.path.as_str()).collect();
+    let claims_elsewhere = m.inputs.iter().any(|f| Input::named(&f.path).is_none());
+    for input in Input::ALL {
+        if input == Input::Claims && claims_elsewhere {
+            continue;
+        }
+        if !listed.contains(input.name()) && dir.join(input.name()).exists() {
+            changed.push(Changed {
+                kind: "input",
+                path: input.name().to_string(),
+                what: "added",
+            });
+        }
     }
     Ok(changed)
 }

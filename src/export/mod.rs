@@ -4,24 +4,28 @@
 //! `check` re-verifies. Text cells a spreadsheet would execute (`=`, `+`, `-`, `@`, tab, CR
 //! first) are neutralised with a leading apostrophe.
 
+mod formula;
 mod lines;
 mod manifest;
+mod register_lines;
 mod xlsx;
 
-pub use lines::{rows, ExportLine, Ratio, ResultKind};
-pub use manifest::{check, sha256_hex, Changed, Manifest, ManifestFile};
+pub use formula::{figure_formula, FigureFormula};
+pub use lines::{by_figure, chain_sums, rows, ExportLine, Method, Ratio, ResultKind};
+pub use manifest::{check, read_manifest, sha256_hex, Changed, Manifest, ManifestFile};
+pub use register_lines::entry_lines;
 
 use crate::activity::Carrier;
-use crate::calc::{for_each_line, InputFile, RunOptions};
+use crate::calc::{for_each_line, RunOptions};
 use crate::diag::Diagnostic;
 use crate::ledger::Ledger;
-use crate::project::Project;
+use crate::project::{Input, Project};
 use crate::report::neutralise;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Schema version of every table in this export format.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A table: name, header, rows of cells (text cells are neutralised on writing).
 pub struct Table {
@@ -77,15 +81,17 @@ fn n(s: impl ToString) -> Cell {
 /// Every column of every table: (table, column, meaning, unit).
 pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("*", "schema", "table name and schema version of this export format", ""),
+    ("lines", "figure", "the additive figure the row feeds: summing value by (figure, year) gives inventory.csv (a calculation line appears once per figure it feeds)", ""),
+    ("lines", "year", "reporting year", ""),
     ("lines", "file", "input file the row was read from", ""),
     ("lines", "line", "line number in that file", ""),
     ("lines", "facility", "facility id", ""),
     ("lines", "period", "period as written (year, quarter or month)", ""),
-    ("lines", "year", "reporting year", ""),
     ("lines", "scope", "GHG Protocol scope", ""),
-    ("lines", "source", "stationary combustion, fugitive release or purchased energy", ""),
-    ("lines", "subject", "carrier or gas of the input row", ""),
+    ("lines", "source", "stationary combustion, fugitive release, purchased energy, or register (an entry of solar, instruments, abatement, shipments or the product files; line 0 = an aggregate of several rows)", ""),
+    ("lines", "subject", "carrier or gas of the input row; for a register row, the entry (entries.csv `what`)", ""),
     ("lines", "result", "what value is: a gas (CO2, CH4, N2O, a refrigerant, CO2e), energy or tce", ""),
+    ("lines", "method", "product: value is the product of the columns; activity: an amount (value = quantity × conversion); given: the register's own calculation (counterfactual, allocation, recycled-content mix), its steps in entries.csv, the product columns empty", ""),
     ("lines", "quantity", "quantity as written in the input", "unit"),
     ("lines", "unit", "unit of quantity", ""),
     ("lines", "conversion", "exact unit conversion between the published units (a decimal, or num/den when it does not terminate)", ""),
@@ -98,10 +104,10 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "factor_ref", "its reference SET@EDITION:KEY", ""),
     ("lines", "gwp", "global warming potential (1 for CO2e factors and non-emission rows)", "kg CO2e/kg"),
     ("lines", "gwp_ref", "its reference", ""),
-    ("lines", "share", "consolidation share", "1"),
+    ("lines", "share", "consolidation share; in a recycled-content mix, the share of the activity this row's factor applies to (r recycled, 1 − r primary)", "1"),
     ("lines", "gas_t", "mass of the gas, after the share (emission rows)", "t"),
-    ("lines", "value", "quantity × conversion × calorific_value × factor_value (or ÷) × gwp × share", "value_unit"),
-    ("lines", "value_unit", "t CO2e, GJ or tce", ""),
+    ("lines", "value", "quantity × conversion × calorific_value × factor_value (or ÷) × gwp × share (method given: the register's value)", "value_unit"),
+    ("lines", "value_unit", "the figure's unit (t CO2e, MWh, GJ, tce, kg, tkm, …)", ""),
     ("lines", "exact", "no when a non-terminating division was rounded (9 decimal places of kg, J or kgce)", ""),
     ("lines", "fallbacks", "fallbacks taken when resolving the factors", ""),
     ("inventory", "name", "figure name (README: Figures)", ""),
@@ -109,6 +115,7 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("inventory", "value", "exact value", "unit"),
     ("inventory", "unit", "unit of value", ""),
     ("inventory", "exact", "no when a non-terminating division was rounded", ""),
+    ("inventory", "formula", "sum of lines (the figure's rows of lines.csv), or the derived figure's formula over other figures (rounded to 16 places)", ""),
     ("energy", "year", "reporting year", ""),
     ("energy", "carrier", "energy carrier", ""),
     ("energy", "energy_mwh", "energy consumed", "MWh"),
@@ -198,12 +205,12 @@ pub fn tables(
 pub struct Collected {
     /// The CSV tables.
     pub tables: Vec<Table>,
-    /// The lines, in file and line order.
+    /// The lines: the chains' rows in file and line order, then the registers' entries.
     pub lines: Vec<ExportLine>,
     /// The figures, in report order.
     pub figures: Vec<crate::figures::Figure>,
-    /// Register contributions to each figure (added to the workbook's SUMIFS totals).
-    pub register: BTreeMap<(String, i32), rust_decimal::Decimal>,
+    /// The formula of each figure (same order), `None` where none is known.
+    pub formulas: Vec<Option<FigureFormula>>,
 }
 
 /// Builds every table of an export (see `tables`).
@@ -214,105 +221,36 @@ pub fn collect(
 ) -> Result<Collected, Vec<Diagnostic>> {
     let comp = &ledger.comp;
     let mut all_lines: Vec<ExportLine> = Vec::new();
-    let mut lines = Table {
-        name: "lines.csv",
-        header: vec![
-            "file",
-            "line",
-            "facility",
-            "period",
-            "year",
-            "scope",
-            "source",
-            "subject",
-            "result",
-            "quantity",
-            "unit",
-            "conversion",
-            "calorific_value",
-            "calorific_unit",
-            "calorific_ref",
-            "factor_op",
-            "factor_value",
-            "factor_unit",
-            "factor_ref",
-            "gwp",
-            "gwp_ref",
-            "share",
-            "gas_t",
-            "value",
-            "value_unit",
-            "exact",
-            "fallbacks",
-        ],
-        rows: Vec::new(),
-    };
+    let sums = chain_sums(&ledger.names());
     let mut used: BTreeMap<String, crate::calc::UsedFactor> = BTreeMap::new();
     for_each_line(project, options, &comp.duplicates, &mut |v| {
         let facility = &project.facilities.list[v.chain.facility].id;
-        let file = match v.file {
-            InputFile::Energy => "energy.csv",
-            InputFile::Fugitive => "fugitive.csv",
-        };
         for u in v.chain.used_factors() {
             used.entry(u.reference.clone()).or_insert_with(|| u.clone());
         }
-        for r in rows(file, v.activity, v.chain, v.line, facility) {
-            all_lines.push(r.clone());
-            let opt = |u: &Option<crate::calc::UsedFactor>| {
-                u.as_ref()
-                    .map_or(("1".to_string(), String::new(), String::new()), |u| {
-                        (u.value.to_string(), u.unit.clone(), u.reference.clone())
-                    })
-            };
-            let (cv, cu, cr) = opt(&r.calorific);
-            let (fv, fu, fr) = opt(&r.factor);
-            let (gv, _, gr) = opt(&r.gwp);
-            lines.rows.push(vec![
-                t(r.file),
-                n(r.line),
-                t(&r.facility),
-                t(&r.period),
-                n(r.year),
-                t(&r.scope),
-                t(r.source),
-                t(&r.subject),
-                t(r.result_name()),
-                n(r.quantity),
-                t(r.unit),
-                n(r.conversion.text()),
-                n(cv),
-                t(cu),
-                t(cr),
-                t(if r.divide { "÷" } else { "x" }),
-                n(fv),
-                t(fu),
-                t(fr),
-                n(gv),
-                t(gr),
-                n(r.share.normalize()),
-                n(r.gas_t.map_or(String::new(), |g| g.normalize().to_string())),
-                n(r.value.normalize()),
-                t(r.value_unit),
-                t(if r.exact { "yes" } else { "no" }),
-                t(&r.fallbacks),
-            ]);
+        for r in rows(v.file.name(), v.activity, v.chain, v.line, facility) {
+            all_lines.extend(by_figure(&r, v.chain, &sums));
         }
     })?;
     let years = &project.manifest.reporting_years;
     let figs = ledger.figures(None).map_err(|e| vec![e])?;
+    let formulas: Vec<Option<FigureFormula>> = figs
+        .iter()
+        .map(|f| figure_formula(ledger, &f.name, f.year))
+        .collect();
     let mut inventory = Table {
         name: "inventory.csv",
-        header: vec!["name", "year", "value", "unit", "exact"],
+        header: vec!["name", "year", "value", "unit", "exact", "formula"],
         rows: Vec::new(),
     };
-    for f in &figs {
+    for (f, formula) in figs.iter().zip(&formulas) {
         inventory.rows.push(vec![
             t(&f.name),
             n(f.year),
             n(f.value),
             t(f.unit),
             t(if f.exact { "yes" } else { "no" }),
+            t(formula.as_ref().map_or(String::new(), FigureFormula::text)),
         ]);
     }
     let mut energy = Table {
@@ -348,7 +286,9 @@ pub fn collect(
             }
         }
     }
-    let (entries, avoided) = register_tables(project, ledger, options.strict, &mut used);
+    let (entries, avoided) =
+        register_tables(project, ledger, options.strict, &mut used, &mut all_lines);
+    let lines = lines_table(&all_lines);
     let products = products_table(project, ledger)?;
     let mut factors_used = Table {
         name: "factors_used.csv",
@@ -434,12 +374,97 @@ pub fn collect(
         ],
         lines: all_lines,
         figures: figs,
-        register: ledger
-            .totals
-            .keys()
-            .filter_map(|k| ledger.totals.get(&k.0, k.1).map(|t| (k.clone(), t.value)))
-            .collect(),
+        formulas,
     })
+}
+
+/// Columns of `lines.csv`.
+const LINE_HEADER: [&str; 29] = [
+    "figure",
+    "year",
+    "file",
+    "line",
+    "facility",
+    "period",
+    "scope",
+    "source",
+    "subject",
+    "result",
+    "method",
+    "quantity",
+    "unit",
+    "conversion",
+    "calorific_value",
+    "calorific_unit",
+    "calorific_ref",
+    "factor_op",
+    "factor_value",
+    "factor_unit",
+    "factor_ref",
+    "gwp",
+    "gwp_ref",
+    "share",
+    "gas_t",
+    "value",
+    "value_unit",
+    "exact",
+    "fallbacks",
+];
+
+/// `lines.csv`: every line, one row per figure it feeds. A `given` row leaves the columns of
+/// the product empty (its steps are in `entries.csv`).
+fn lines_table(all: &[ExportLine]) -> Table {
+    let mut table = Table {
+        name: "lines.csv",
+        header: LINE_HEADER.to_vec(),
+        rows: Vec::with_capacity(all.len()),
+    };
+    for r in all {
+        let opt = |u: &Option<crate::calc::UsedFactor>| {
+            u.as_ref()
+                .map_or(("1".to_string(), String::new(), String::new()), |u| {
+                    (u.value.to_string(), u.unit.clone(), u.reference.clone())
+                })
+        };
+        let (cv, cu, cr) = opt(&r.calorific);
+        let (fv, fu, fr) = opt(&r.factor);
+        let (gv, _, gr) = opt(&r.gwp);
+        let given = r.method == Method::Given;
+        let product = |c: Cell| if given { n("") } else { c };
+        let product_t = |c: Cell| if given { t("") } else { c };
+        table.rows.push(vec![
+            t(&r.figure),
+            n(r.year),
+            t(&r.file),
+            n(r.line),
+            t(&r.facility),
+            t(&r.period),
+            t(&r.scope),
+            t(r.source),
+            t(&r.subject),
+            t(r.result_name()),
+            t(r.method.name()),
+            product(n(r.quantity.normalize())),
+            product_t(t(r.unit)),
+            product(n(r.conversion.text())),
+            product(n(cv)),
+            product_t(t(cu)),
+            product_t(t(cr)),
+            product_t(t(if r.divide { "÷" } else { "x" })),
+            product(n(fv)),
+            product_t(t(fu)),
+            product_t(t(fr)),
+            product(n(gv)),
+            product_t(t(gr)),
+            product(n(r.share.normalize())),
+            n(r.gas_t.map_or(String::new(), |g| g.normalize().to_string())),
+            n(r.value.normalize()),
+            t(r.value_unit),
+            t(if r.exact { "yes" } else { "no" }),
+            t(&r.fallbacks),
+        ]);
+    }
+    table
 }
 
 /// `products.csv`: one row per product with a footprint — its description, the footprint and
@@ -479,7 +504,7 @@ fn products_table(project: &Project, ledger: &Ledger) -> Result<Table, Vec<Diagn
     let overflow = |e: crate::decimal::CalcError| {
         vec![Diagnostic::error(
             "overflow",
-            crate::diag::Span::file(&project.shown("products.csv")),
+            crate::diag::Span::file(&project.shown(Input::Products)),
             e.to_string(),
         )]
     };
@@ -524,6 +549,7 @@ fn register_tables(
     ledger: &Ledger,
     strict: bool,
     used: &mut BTreeMap<String, crate::calc::UsedFactor>,
+    lines: &mut Vec<ExportLine>,
 ) -> (Table, Table) {
     let mut entries = Table {
         name: "entries.csv",
@@ -563,6 +589,14 @@ fn register_tables(
         rows: Vec::new(),
     };
     crate::ledger::run_registers(project, &ledger.comp, strict, &mut |e| {
+        let facility = |i: usize| {
+            project
+                .facilities
+                .list
+                .get(i)
+                .map_or_else(String::new, |f| f.id.clone())
+        };
+        lines.extend(entry_lines(e, &facility));
         let refs: Vec<String> = e
             .steps
             .iter()
@@ -685,22 +719,137 @@ pub fn workbook_bytes(collected: &Collected, cached: bool) -> Result<Vec<u8>, St
     xlsx::workbook(
         &collected.lines,
         &collected.figures,
+        &collected.formulas,
         &factor_rows,
-        &collected.register,
         cached,
     )
     .map_err(|e| e.to_string())
 }
 
-/// Writes an export into `out` (created if needed) and returns its manifest.
+/// Where and how an export is written.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// The output folder (created if missing).
+    pub out: &'a Path,
+    /// Replace a previous export in `out` (recognised by its `manifest.json`).
+    pub force: bool,
+    /// The claims file to seal in place of the project's `claims.toml`.
+    pub claims: Option<&'a Path>,
+}
+
+/// The absolute form of `p`: `.` and `..` resolved, then symbolic links resolved as far as
+/// the path exists.
+fn absolute(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let start = if p.is_absolute() {
+        PathBuf::new()
+    } else {
+        std::env::current_dir().unwrap_or_default()
+    };
+    let mut lexical = start;
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    let mut rest = Vec::new();
+    let mut cur = lexical.clone();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            return rest.iter().rev().fold(c, |acc: PathBuf, n| acc.join(n));
+        }
+        match (cur.file_name().map(ToOwned::to_owned), cur.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                cur = parent.to_path_buf();
+            }
+            _ => return lexical,
+        }
+    }
+}
+
+/// Decides whether `out` may receive an export of the project in `dir`: never the project
+/// folder or a folder inside it; an empty or missing folder; or, with `force`, a folder that
+/// holds a previous export and nothing else. Returns the previous export's outputs.
+pub fn prepare_out(dir: &Path, out: &Path, force: bool) -> Result<Vec<String>, ExportError> {
+    let refuse = |why: String| Err(ExportError::Refused(format!("{}: {why}", out.display())));
+    let project = absolute(dir);
+    let target = absolute(out);
+    if target == project {
+        return refuse(
+            "is the project folder: an export never writes among its inputs; choose a folder outside the project".into(),
+        );
+    }
+    if target.starts_with(&project) {
+        return refuse(format!(
+            "lies inside the project folder {}: an export never writes among its inputs; choose a folder outside the project",
+            dir.display()
+        ));
+    }
+    if !out.exists() {
+        return Ok(Vec::new());
+    }
+    if !out.is_dir() {
+        return refuse("exists and is not a folder".into());
+    }
+    let mut present: Vec<String> = std::fs::read_dir(out)
+        .map_err(|e| ExportError::Io(format!("{}: {e}", out.display())))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    present.sort();
+    if present.is_empty() {
+        return Ok(Vec::new());
+    }
+    let previous = read_manifest(out).ok().filter(|m| m.tool == "carbonledger");
+    let Some(previous) = previous else {
+        return refuse(format!(
+            "holds files this export did not write ({}); choose an empty or new folder",
+            shorten(&present)
+        ));
+    };
+    let ours: Vec<String> = previous.outputs.iter().map(|f| f.path.clone()).collect();
+    let foreign: Vec<String> = present
+        .into_iter()
+        .filter(|p| p != "manifest.json" && !ours.contains(p))
+        .collect();
+    if !foreign.is_empty() {
+        return refuse(format!(
+            "holds a previous export and files it did not write ({}); choose an empty or new folder",
+            shorten(&foreign)
+        ));
+    }
+    if !force {
+        return refuse(
+            "holds a previous export (its manifest.json lists every file there); pass --force to replace it".into(),
+        );
+    }
+    Ok(ours)
+}
+
+fn shorten(names: &[String]) -> String {
+    let mut s = names.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > 5 {
+        s.push_str(&format!(" and {} more", names.len() - 5));
+    }
+    s
+}
+
+/// Writes an export into `target.out` (after [`prepare_out`]) and returns its manifest.
 pub fn write(
     project: &Project,
     ledger: &Ledger,
     options: RunOptions,
-    out: &Path,
+    target: Target<'_>,
     command: &[String],
     extra: &[(&str, Vec<u8>)],
 ) -> Result<Manifest, ExportError> {
+    let out = target.out;
+    let previous = prepare_out(&project.dir, out, target.force)?;
     let collected = collect(project, ledger, options).map_err(ExportError::Data)?;
     let tables = &collected.tables;
     std::fs::create_dir_all(out).map_err(|e| ExportError::Io(format!("{}: {e}", out.display())))?;
@@ -711,18 +860,20 @@ pub fn write(
             .map_err(|e| ExportError::Io(format!("{}: {e}", tb.name)))?;
         outputs.push(ManifestFile {
             path: tb.name.to_string(),
+            edition: None,
             schema: Some(tb.schema()),
             sha256: sha256_hex(&bytes),
         });
     }
     // The workbook: a spreadsheet holds at most 1 048 576 rows.
-    if collected.lines.len() < 1_048_575 {
+    if collected.lines.len() < xlsx::MAX_LINES {
         let bytes = workbook_bytes(&collected, true)
             .map_err(|e| ExportError::Io(format!("workbook.xlsx: {e}")))?;
         std::fs::write(out.join("workbook.xlsx"), &bytes)
             .map_err(|e| ExportError::Io(format!("workbook.xlsx: {e}")))?;
         outputs.push(ManifestFile {
             path: "workbook.xlsx".into(),
+            edition: None,
             schema: Some(format!("workbook/{SCHEMA_VERSION}")),
             sha256: sha256_hex(&bytes),
         });
@@ -732,6 +883,7 @@ pub fn write(
             .map_err(|e| ExportError::Io(format!("{name}: {e}")))?;
         outputs.push(ManifestFile {
             path: (*name).to_string(),
+            edition: None,
             schema: Some(format!(
                 "{}/{SCHEMA_VERSION}",
                 name.rsplit_once('.').map_or(*name, |(s, _)| s)
@@ -739,7 +891,15 @@ pub fn write(
             sha256: sha256_hex(bytes),
         });
     }
-    let m = Manifest::build(project, options, command, outputs).map_err(ExportError::Io)?;
+    for old in previous {
+        if !outputs.iter().any(|f| f.path == old) {
+            std::fs::remove_file(out.join(&old))
+                .map_err(|e| ExportError::Io(format!("{old}: {e}")))?;
+        }
+    }
+    let editions = crate::ledger::used_editions(project, ledger, options.strict);
+    let m = Manifest::build(project, options, command, target.claims, &editions, outputs)
+        .map_err(ExportError::Io)?;
     std::fs::write(out.join("manifest.json"), m.to_json())
         .map_err(|e| ExportError::Io(format!("manifest.json: {e}")))?;
     Ok(m)
@@ -752,4 +912,7 @@ pub enum ExportError {
     Data(Vec<Diagnostic>),
     /// A file could not be written or read.
     Io(String),
+    /// The output folder may not receive an export (the project folder, inside it, or holding
+    /// other files).
+    Refused(String),
 }

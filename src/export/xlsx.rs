@@ -1,13 +1,17 @@
 //! The workbook: the same lines as `lines.csv`, each result cell a live formula of its
-//! quantity, conversion, calorific value, factor, GWP and share cells; an inventory sheet whose
-//! totals are SUMIFS over the lines; the factors with their citations.
+//! quantity, conversion, calorific value, factor, GWP and share cells, where the calorific
+//! value, factor and GWP cells look their reference up on the factors sheet (edit a factor
+//! there and every line and total re-prices); an inventory sheet where every value is a
+//! formula: additive figures a SUMIFS over the lines of the figure and year, derived ones
+//! their formula over other inventory cells. No number on the inventory sheet is typed.
 //!
 //! Declared float boundary: spreadsheet cells hold binary doubles, so this file converts exact
 //! decimals to `f64` for the cells (and only here). The CSV tables remain the exact record;
 //! every cell also carries the exact decimal text beside it.
 #![allow(clippy::disallowed_types, clippy::float_arithmetic)]
 
-use super::lines::ExportLine;
+use super::formula::FigureFormula;
+use super::lines::{ExportLine, Method};
 use crate::figures::Figure;
 use crate::report::neutralise;
 use rust_decimal::prelude::ToPrimitive;
@@ -15,6 +19,10 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, Formula, Workbook, Worksheet, XlsxError,
 };
+use std::collections::BTreeMap;
+
+/// Lines a workbook can hold: a sheet has 1 048 576 rows, one of them the header.
+pub const MAX_LINES: usize = 1_048_575;
 
 fn num(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(f64::NAN)
@@ -26,27 +34,31 @@ fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError
     Ok(())
 }
 
-/// Column letters of the lines sheet, by name.
-const LINE_COLUMNS: [&str; 24] = [
+/// Columns of the lines sheet, in order.
+const LINE_COLUMNS: [&str; 28] = [
+    "figure",
+    "year",
     "file",
     "line",
     "facility",
     "period",
-    "year",
     "scope",
     "source",
     "subject",
     "result",
+    "method",
     "quantity",
     "unit",
     "conversion",
     "calorific_value",
     "calorific_unit",
+    "calorific_ref",
     "factor_op",
     "factor_value",
     "factor_unit",
     "factor_ref",
     "gwp",
+    "gwp_ref",
     "share",
     "value",
     "value_unit",
@@ -72,65 +84,59 @@ fn letter(c: u16) -> String {
     s
 }
 
-/// A SUMIFS over the lines' values for one figure, when the figure is a sum of lines.
-fn sumifs(name: &str, year: i32, last: u32) -> Option<String> {
-    let rng = |c: &str| format!("lines!${0}$2:${0}${1}", letter(col(c)), last);
-    let value = rng("value");
-    let y = format!("{},{year}", rng("year"));
-    let crit = |c: &str, v: &str| format!(",{},\"{v}\"", rng(c));
-    let f = match name {
-        "ghg.scope1" => format!(
-            "{y}{}{}",
-            crit("value_unit", "t CO2e"),
-            crit("scope", "scope 1")
-        ),
-        "ghg.scope2.location" => format!(
-            "{y}{}{}",
-            crit("value_unit", "t CO2e"),
-            crit("scope", "scope 2")
-        ),
-        "ghg.total.location" => format!("{y}{}", crit("value_unit", "t CO2e")),
-        "ghg.scope1.stationary" => format!(
-            "{y}{}{}",
-            crit("value_unit", "t CO2e"),
-            crit("source", "stationary")
-        ),
-        "ghg.scope1.fugitive" => format!(
-            "{y}{}{}",
-            crit("value_unit", "t CO2e"),
-            crit("source", "fugitive")
-        ),
-        "energy.total_gj" => format!("{y}{}", crit("result", "energy")),
-        "energy.total_tce" => format!("{y}{}", crit("result", "tce")),
-        _ => {
-            if let Some(g) = name.strip_prefix("ghg.scope1.") {
-                format!(
-                    "{y}{}{}",
-                    crit("scope", "scope 1"),
-                    crit("result", &g.to_uppercase())
-                )
-            } else if let Some(c) = name.strip_prefix("ghg.scope2.location.") {
-                format!("{y}{}{}", crit("scope", "scope 2"), crit("subject", c))
-            } else if let Some(c) = name.strip_prefix("energy.by_carrier_gj.") {
-                format!("{y}{}{}", crit("result", "energy"), crit("subject", c))
-            } else if let Some(c) = name.strip_prefix("energy.by_carrier_tce.") {
-                format!("{y}{}{}", crit("result", "tce"), crit("subject", c))
-            } else {
-                return None;
-            }
+/// The inventory formula of one figure: a SUMIFS over the lines of its name and year (read
+/// from the row's own name and year cells), or its formula over the cells of other figures.
+/// `None` when a figure it needs has no row (which `Ledger::figure` would not allow).
+fn inventory_formula(
+    f: &Figure,
+    formula: Option<&FigureFormula>,
+    x: u32,
+    last_line: u32,
+    rows: &BTreeMap<(&str, i32), u32>,
+) -> Option<String> {
+    let cell = |name: &str, year: i32| rows.get(&(name, year)).map(|r| format!("D{r}"));
+    match formula? {
+        FigureFormula::Sum => {
+            let rng = |c: &str| format!("lines!${0}$2:${0}${1}", letter(col(c)), last_line);
+            Some(format!(
+                "=SUMIFS({},{},$A{x},{},$B{x})",
+                rng("value"),
+                rng("figure"),
+                rng("year")
+            ))
         }
-    };
-    Some(format!("=SUMIFS({value},{f})"))
+        FigureFormula::Ratio {
+            numerator,
+            denominator,
+            scale,
+        } => {
+            let (n, d) = (cell(numerator, f.year)?, cell(denominator, f.year)?);
+            Some(if *scale == Decimal::ONE {
+                format!("={n}/{d}")
+            } else {
+                format!("={n}*{}/{d}", scale.normalize())
+            })
+        }
+        FigureFormula::Change { of } => {
+            let (now, prev) = (cell(of, f.year)?, cell(of, f.year - 1)?);
+            Some(format!("=({now}-{prev})*100/{prev}"))
+        }
+        FigureFormula::Plus { terms } => {
+            let cells: Vec<String> = terms.iter().filter_map(|t| cell(t, f.year)).collect();
+            (!cells.is_empty()).then(|| format!("={}", cells.join("+")))
+        }
+    }
 }
 
 /// Builds the workbook's bytes. Deterministic: a fixed creation date and no timestamps. With
 /// `cached`, each formula also stores its result (what a reader that does not recalculate
 /// shows); without, the formulas stand alone (a test proves a spreadsheet engine recomputes them).
+/// Fails when an inventory figure has no formula over the workbook's cells.
 pub fn workbook(
     lines: &[ExportLine],
     figures: &[Figure],
+    formulas: &[Option<FigureFormula>],
     factors: &[Vec<String>],
-    register: &std::collections::BTreeMap<(String, i32), rust_decimal::Decimal>,
     cached: bool,
 ) -> Result<Vec<u8>, XlsxError> {
     let cache = |f: Formula, v: f64| {
@@ -150,14 +156,26 @@ pub fn workbook(
 
     let about = wb.add_worksheet().set_name("about")?;
     let notes = [
-        "carbonledger export: each result cell of the lines sheet is a live formula of its row's quantity, conversion, calorific value, factor, GWP and share cells;",
-        "the inventory sheet's totals are SUMIFS over the lines sheet.",
+        "carbonledger export: each value cell of the lines sheet is a live formula of its row's quantity, conversion, calorific value, factor, GWP and share cells;",
+        "the calorific value, factor and GWP cells look their reference up on the factors sheet: edit a value there (column value) and every line and total re-prices.",
+        "Every value on the inventory sheet is a formula: a SUMIFS over the lines of the figure and year, or the figure's formula over other inventory cells (column formula).",
+        "Lines with method `given` hold the register's own value (a counterfactual, an allocation or a recycled-content mix; entries.csv has its steps): they do not re-price.",
         "Spreadsheet numbers are binary doubles (about 15 significant digits): the CSV tables beside this workbook are the exact record,",
         "and each value also appears as exact decimal text (column value_exact; inventory column value_exact).",
     ];
     for (i, n) in notes.iter().enumerate() {
         about.write_string(i as u32, 0, *n)?;
     }
+
+    // Factors first in the code (the lines look them up), last in the workbook's sheet order
+    // does not matter to formulas.
+    let last_factor = (factors.len() as u32).max(2);
+    let lookup = |r: &str, x: u32| {
+        format!(
+            "=INDEX(factors!$B$2:$B${last_factor},MATCH({}{x},factors!$A$2:$A${last_factor},0))",
+            letter(col(r))
+        )
+    };
 
     let ws = wb.add_worksheet().set_name("lines")?;
     for (i, h) in LINE_COLUMNS.iter().enumerate() {
@@ -166,15 +184,25 @@ pub fn workbook(
     for (i, l) in lines.iter().enumerate() {
         let r = i as u32 + 1;
         let x = r + 1; // spreadsheet row number
-        text(ws, r, col("file"), l.file)?;
+        text(ws, r, col("figure"), &l.figure)?;
+        ws.write_number(r, col("year"), l.year as f64)?;
+        text(ws, r, col("file"), &l.file)?;
         ws.write_number(r, col("line"), l.line as f64)?;
         text(ws, r, col("facility"), &l.facility)?;
         text(ws, r, col("period"), &l.period)?;
-        ws.write_number(r, col("year"), l.year as f64)?;
         text(ws, r, col("scope"), &l.scope)?;
         text(ws, r, col("source"), l.source)?;
         text(ws, r, col("subject"), &l.subject)?;
         text(ws, r, col("result"), &l.result_name())?;
+        text(ws, r, col("method"), l.method.name())?;
+        text(ws, r, col("value_unit"), l.value_unit)?;
+        text(ws, r, col("exact"), if l.exact { "yes" } else { "no" })?;
+        ws.write_string(r, col("value_exact"), l.value.normalize().to_string())?;
+        if l.method == Method::Given {
+            // The register's own value: an input of this sheet, like a quantity.
+            ws.write_number(r, col("value"), num(l.value))?;
+            continue;
+        }
         ws.write_number(r, col("quantity"), num(l.quantity))?;
         text(ws, r, col("unit"), l.unit)?;
         if l.conversion.den == Decimal::ONE {
@@ -190,27 +218,44 @@ pub fn workbook(
                 ),
             )?;
         }
-        let (cv, cu) = l
-            .calorific
-            .as_ref()
-            .map_or((Decimal::ONE, String::new()), |c| (c.value, c.unit.clone()));
-        ws.write_number(r, col("calorific_value"), num(cv))?;
-        text(ws, r, col("calorific_unit"), &cu)?;
-        text(ws, r, col("factor_op"), if l.divide { "÷" } else { "x" })?;
-        let (fv, fu, fr) = l
-            .factor
-            .as_ref()
-            .map_or((Decimal::ONE, String::new(), String::new()), |f| {
-                (f.value, f.unit.clone(), f.reference.clone())
-            });
-        ws.write_number(r, col("factor_value"), num(fv))?;
-        text(ws, r, col("factor_unit"), &fu)?;
-        text(ws, r, col("factor_ref"), &fr)?;
-        ws.write_number(
-            r,
-            col("gwp"),
-            num(l.gwp.as_ref().map_or(Decimal::ONE, |g| g.value)),
+        // A published value: looked up on the factors sheet by its reference; 1 when none.
+        let mut published = |value: &str,
+                             unit: Option<&str>,
+                             reference: &str,
+                             u: Option<&crate::calc::UsedFactor>|
+         -> Result<(), XlsxError> {
+            match u {
+                Some(u) => {
+                    text(ws, r, col(reference), &u.reference)?;
+                    if let Some(unit) = unit {
+                        text(ws, r, col(unit), &u.unit)?;
+                    }
+                    ws.write_formula(
+                        r,
+                        col(value),
+                        cache(Formula::new(lookup(reference, x)), num(u.value)),
+                    )?;
+                }
+                None => {
+                    ws.write_number(r, col(value), 1.0)?;
+                }
+            }
+            Ok(())
+        };
+        published(
+            "calorific_value",
+            Some("calorific_unit"),
+            "calorific_ref",
+            l.calorific.as_ref(),
         )?;
+        published(
+            "factor_value",
+            Some("factor_unit"),
+            "factor_ref",
+            l.factor.as_ref(),
+        )?;
+        published("gwp", None, "gwp_ref", l.gwp.as_ref())?;
+        text(ws, r, col("factor_op"), if l.divide { "÷" } else { "x" })?;
         ws.write_number(r, col("share"), num(l.share))?;
         let c = |n: &str| format!("{}{x}", letter(col(n)));
         let product = format!(
@@ -227,40 +272,43 @@ pub fn workbook(
             format!("={product}*{}", c("factor_value"))
         };
         ws.write_formula(r, col("value"), cache(Formula::new(f), num(l.value)))?;
-        text(ws, r, col("value_unit"), l.value_unit)?;
-        text(ws, r, col("exact"), if l.exact { "yes" } else { "no" })?;
-        ws.write_string(r, col("value_exact"), l.value.normalize().to_string())?;
     }
-    let last = lines.len() as u32 + 1;
+    let last_line = (lines.len() as u32 + 1).max(2);
 
     let inv = wb.add_worksheet().set_name("inventory")?;
-    for (i, h) in ["name", "year", "unit", "value", "value_exact"]
+    for (i, h) in ["name", "year", "unit", "value", "value_exact", "formula"]
         .iter()
         .enumerate()
     {
         inv.write_string_with_format(0, i as u16, *h, &bold)?;
     }
+    let rows: BTreeMap<(&str, i32), u32> = figures
+        .iter()
+        .enumerate()
+        .map(|(i, f)| ((f.name.as_str(), f.year), i as u32 + 2))
+        .collect();
     for (i, f) in figures.iter().enumerate() {
         let r = i as u32 + 1;
+        let formula = formulas.get(i).and_then(Option::as_ref);
         text(inv, r, 0, &f.name)?;
-        inv.write_number(r, 1, f.year as f64)?;
+        // The year as text, so that the sheet holds no typed number (SUMIFS matches it
+        // against the lines' numeric years all the same).
+        inv.write_string(r, 1, f.year.to_string())?;
         text(inv, r, 2, f.unit)?;
-        // A total fed by register entries too (on-site solar in energy) adds their sum, which
-        // entries.csv itemises, to the live SUMIFS over the lines.
-        let formula =
-            sumifs(&f.name, f.year, last).map(|sf| match register.get(&(f.name.clone(), f.year)) {
-                Some(extra) if !extra.is_zero() => format!("{sf}+{}", extra.normalize()),
-                _ => sf,
-            });
-        match formula {
-            Some(formula) => {
-                inv.write_formula(r, 3, cache(Formula::new(formula), num(f.value)))?;
-            }
-            None => {
-                inv.write_number(r, 3, num(f.value))?;
-            }
-        }
+        let Some(cell) = inventory_formula(f, formula, r + 1, last_line, &rows) else {
+            return Err(XlsxError::ParameterError(format!(
+                "{} {}: no formula over the workbook's cells",
+                f.name, f.year
+            )));
+        };
+        inv.write_formula(r, 3, cache(Formula::new(cell), num(f.value)))?;
         inv.write_string(r, 4, f.value.to_string())?;
+        text(
+            inv,
+            r,
+            5,
+            &formula.map_or(String::new(), FigureFormula::text),
+        )?;
     }
 
     let fs = wb.add_worksheet().set_name("factors")?;
@@ -268,6 +316,14 @@ pub fn workbook(
         for (c, v) in row.iter().enumerate() {
             if r == 0 {
                 fs.write_string_with_format(0, c as u16, v, &bold)?;
+            } else if c == 1 {
+                // The value: a number the lines look up (edit it to re-price).
+                match v.parse::<Decimal>() {
+                    Ok(d) => {
+                        fs.write_number(r as u32, 1, num(d))?;
+                    }
+                    Err(_) => text(fs, r as u32, 1, v)?,
+                }
             } else {
                 text(fs, r as u32, c as u16, v)?;
             }

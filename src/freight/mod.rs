@@ -27,25 +27,25 @@ pub use shipments::{parse_leg, Leg, COLUMNS};
 use crate::calc::FileStats;
 use crate::diag::{Diagnostic, Span};
 use crate::ingest::read_table;
-use crate::project::Project;
+use crate::project::{Input, Project};
 use crate::register::{Context, Derived, Entry, Report};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// The input file of this register.
-pub const FILE: &str = "shipments.csv";
+pub const FILE: &str = Input::Shipments.name();
 
 /// The `freight` register: reads `shipments.csv` (absent → empty report) and sends one entry
 /// per leg, plus one per mode shift and one per SAF reduction.
 pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     let mut report = Report::default();
     let project = ctx.project;
-    let path = project.path(FILE);
+    let path = project.path(Input::Shipments);
     if !path.exists() {
         return report;
     }
-    let file: Arc<str> = project.shown(FILE);
+    let file: Arc<str> = project.shown(Input::Shipments);
     let f = match std::fs::File::open(&path) {
         Ok(f) => f,
         Err(e) => {
@@ -243,10 +243,10 @@ fn names(cat: &str, modes: &BTreeSet<Mode>, lanes: &BTreeSet<String>, saf: bool)
 /// What every report that includes air freight must say about radiative forcing, or `None`
 /// when the project ships nothing by air (for `compute` and exports to print).
 pub fn radiative_forcing_note(project: &Project) -> Option<String> {
-    let f = std::fs::File::open(project.path(FILE)).ok()?;
+    let f = std::fs::File::open(project.path(Input::Shipments)).ok()?;
     let mut air = false;
     let _ = read_table(
-        &project.shown(FILE),
+        &project.shown(Input::Shipments),
         std::io::BufReader::new(f),
         COLUMNS,
         |row| {

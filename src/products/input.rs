@@ -7,7 +7,7 @@ use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
 use crate::ingest::{read_table, Column, RowRef};
-use crate::project::Project;
+use crate::project::{Input, Project};
 use crate::units::{lookup_kind, AnyUnit, DimKind};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -298,7 +298,7 @@ fn factor_at(row: &RowRef<'_>, i: usize, diags: &mut Vec<Diagnostic>) -> Option<
 /// its diagnostics). An absent file is an empty read.
 fn read_file<T>(
     project: &Project,
-    name: &str,
+    input: Input,
     columns: &[Column],
     diags: &mut Vec<Diagnostic>,
     mut parse: impl FnMut(
@@ -306,7 +306,7 @@ fn read_file<T>(
         &mut Vec<Diagnostic>,
     ) -> Result<T, Option<(Decimal, &'static str)>>,
 ) -> Read<T> {
-    let path = project.path(name);
+    let path = project.path(input);
     let mut out = Read {
         file: None,
         rows: Vec::new(),
@@ -317,7 +317,7 @@ fn read_file<T>(
     if !path.exists() {
         return out;
     }
-    let shown = project.shown(name);
+    let shown = project.shown(input);
     out.file = Some(Arc::clone(&shown));
     let file = match std::fs::File::open(&path) {
         Ok(f) => f,
@@ -325,7 +325,7 @@ fn read_file<T>(
             diags.push(Diagnostic::error(
                 "io-error",
                 Span::file(&shown),
-                format!("cannot read {name}: {e}"),
+                format!("cannot read {}: {e}", input.name()),
             ));
             out.unread = true;
             return out;
@@ -356,7 +356,7 @@ pub fn read_products(project: &Project, diags: &mut Vec<Diagnostic>) -> Read<Pro
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
     read_file(
         project,
-        "products.csv",
+        Input::Products,
         &PRODUCT_COLUMNS,
         diags,
         |row, diags| {
@@ -448,7 +448,7 @@ pub fn read_products(project: &Project, diags: &mut Vec<Diagnostic>) -> Read<Pro
 /// Reads `bom.csv`.
 pub fn read_bom(project: &Project, diags: &mut Vec<Diagnostic>) -> Read<BomLine> {
     let mut seen: BTreeMap<(String, String, String), u64> = BTreeMap::new();
-    read_file(project, "bom.csv", &BOM_COLUMNS, diags, |row, diags| {
+    read_file(project, Input::Bom, &BOM_COLUMNS, diags, |row, diags| {
         let before = diags.len();
         let product = id_at(row, 0, "product id", diags);
         let component = id_at(row, 1, "component id", diags);
@@ -563,7 +563,7 @@ pub fn read_stages(project: &Project, diags: &mut Vec<Diagnostic>) -> Read<Stage
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
     read_file(
         project,
-        "product_stages.csv",
+        Input::ProductStages,
         &STAGE_COLUMNS,
         diags,
         |row, diags| {

@@ -29,6 +29,7 @@ pub use table::{contribution_table, product_ids, ContributionLine};
 use crate::calc::{FileStats, ResolveOptions, Resolver, Step};
 use crate::decimal::{self, CalcError};
 use crate::diag::{Diagnostic, Span};
+use crate::project::Input;
 use crate::register::{Context, Contribution, Derived, Entry, Report};
 use crate::units::{lookup, AnyUnit};
 use rust_decimal::Decimal;
@@ -131,7 +132,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     let pfile: Arc<str> = products
         .file
         .clone()
-        .unwrap_or_else(|| project.shown("products.csv"));
+        .unwrap_or_else(|| project.shown(Input::Products));
     for p in &products.rows {
         pstats.used += 1;
         let facility = p
@@ -169,7 +170,10 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     }
 
     let kg = lookup("kg").ok();
-    let bfile: Arc<str> = bom.file.clone().unwrap_or_else(|| project.shown("bom.csv"));
+    let bfile: Arc<str> = bom
+        .file
+        .clone()
+        .unwrap_or_else(|| project.shown(Input::Bom));
     for b in &bom.rows {
         let held = Some((b.mass, b.unit.symbol));
         let Some(p) = by_id.get(b.product.as_str()) else {
@@ -239,7 +243,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     let sfile: Arc<str> = stages
         .file
         .clone()
-        .unwrap_or_else(|| project.shown("product_stages.csv"));
+        .unwrap_or_else(|| project.shown(Input::ProductStages));
     for s in &stages.rows {
         let held = Some((s.quantity, s.unit.symbol));
         let Some(p) = by_id.get(s.product.as_str()) else {

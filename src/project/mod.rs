@@ -2,9 +2,13 @@
 //! activity files. Opening a project reads the small files whole and validates them; the
 //! activity files are streamed later, by the calculation.
 
+mod inputs;
+mod lock;
 mod manifest;
 mod templates;
 
+pub use inputs::{Input, FACTORS_DIR};
+pub use lock::{check_lock, edition_digest, parse_lock, render_lock, sha256_hex, Lock, LOCK_FILE};
 pub use manifest::{
     Consolidation, DisplacedGrid, EnergyBasis, Families, FreightOptions, Manifest,
     RenewablesPolicy, YearSelection,
@@ -99,13 +103,24 @@ fn check_grids(facilities: &Facilities, lib: &Library) -> Vec<Diagnostic> {
 }
 
 impl Project {
-    /// Opens the project in `dir`: manifest, facilities, factor library. All problems are returned together.
+    /// Opens the project in `dir`: manifest, facilities, factor library, and the check of
+    /// `carbonledger.lock` when there is one (every locked edition unchanged). All problems
+    /// are returned together.
     pub fn open(dir: &Path) -> Result<Project, Vec<Diagnostic>> {
+        Project::open_with(dir, true)
+    }
+
+    /// Opens the project without checking `carbonledger.lock` (for `lock`, which replaces it).
+    pub fn open_unlocked(dir: &Path) -> Result<Project, Vec<Diagnostic>> {
+        Project::open_with(dir, false)
+    }
+
+    fn open_with(dir: &Path, locked: bool) -> Result<Project, Vec<Diagnostic>> {
         let mut diags = Vec::new();
         let mut manifest_text = String::new();
-        let manifest = match read_text(dir, "carbonledger.toml") {
+        let manifest = match read_text(dir, Input::Manifest.name()) {
             Ok(t) => {
-                let m = Manifest::parse(&shown_path(dir, "carbonledger.toml"), &t)
+                let m = Manifest::parse(&shown_path(dir, Input::Manifest.name()), &t)
                     .map_err(|mut d| diags.append(&mut d))
                     .ok();
                 manifest_text = t;
@@ -116,8 +131,8 @@ impl Project {
                 None
             }
         };
-        let fac_name = shown_path(dir, "facilities.csv");
-        let facilities = match std::fs::File::open(dir.join("facilities.csv")) {
+        let fac_name = shown_path(dir, Input::Facilities.name());
+        let facilities = match std::fs::File::open(dir.join(Input::Facilities.name())) {
             Ok(f) => read_facilities(&fac_name, std::io::BufReader::new(f))
                 .map_err(|mut d| diags.append(&mut d))
                 .ok(),
@@ -136,17 +151,29 @@ impl Project {
                 None
             }
         };
-        let local = dir.join("factors");
+        let local = dir.join(FACTORS_DIR);
         if let (Some(lib), true) = (library.as_mut(), local.is_dir()) {
-            let mut d = lib.add_project_dir(&local, &shown_path(dir, "factors"));
+            let mut d = lib.add_project_dir(&local, &shown_path(dir, FACTORS_DIR));
             diags.append(&mut d);
         }
         if let (Some(m), Some(lib)) = (&manifest, &library) {
-            let mut d = m.check_sets(&shown_path(dir, "carbonledger.toml"), &manifest_text, lib);
+            let mut d = m.check_sets(
+                &shown_path(dir, Input::Manifest.name()),
+                &manifest_text,
+                lib,
+            );
             diags.append(&mut d);
         }
         if let (Some(f), Some(lib)) = (&facilities, &library) {
             diags.extend(check_grids(f, lib));
+        }
+        if let (Some(lib), true) = (&library, locked && dir.join(LOCK_FILE).exists()) {
+            let shown = shown_path(dir, LOCK_FILE);
+            match read_text(dir, LOCK_FILE).map(|t| parse_lock(&shown, &t)) {
+                Ok(Ok(lock)) => diags.append(&mut check_lock(&shown, &lock, lib)),
+                Ok(Err(mut d)) => diags.append(&mut d),
+                Err(d) => diags.push(d),
+            }
         }
         match (manifest, facilities, library) {
             (Some(manifest), Some(facilities), Some(library)) if diags.is_empty() => Ok(Project {
@@ -160,12 +187,22 @@ impl Project {
     }
 
     /// The path of a project file, whether or not it exists.
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
+    pub fn path(&self, input: Input) -> PathBuf {
+        self.dir.join(input.name())
     }
 
     /// How a project file is named in messages.
-    pub fn shown(&self, name: &str) -> Arc<str> {
-        shown_path(&self.dir, name)
+    pub fn shown(&self, input: Input) -> Arc<str> {
+        shown_path(&self.dir, input.name())
+    }
+
+    /// The path of a factor file as an export manifest records it: `<built-in>/…` for a file
+    /// embedded in the binary, else relative to the project folder (`factors/SET/EDITION/…`).
+    pub fn factor_file_path(&self, shown: &str) -> String {
+        let local = shown_path(&self.dir, FACTORS_DIR);
+        match shown.strip_prefix(local.as_ref()) {
+            Some(rest) if !shown.starts_with("<built-in>/") => format!("{FACTORS_DIR}{rest}"),
+            _ => shown.to_string(),
+        }
     }
 }

@@ -8,7 +8,7 @@ use crate::decimal::{parse_amount, AmountError};
 use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
 use crate::ingest::{read_table, Column, RowRef};
-use crate::project::Project;
+use crate::project::{Input, Project};
 use crate::units::{lookup_kind, AnyUnit, DimKind, UnitError};
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -18,15 +18,15 @@ use std::sync::Arc;
 /// accounting and every diagnostic; an absent file gives `None`.
 pub fn read_optional(
     project: &Project,
-    name: &str,
+    input: Input,
     columns: &[Column],
     mut on_row: impl FnMut(&RowRef<'_>) -> (Vec<Diagnostic>, Option<(Decimal, String)>),
 ) -> Option<(FileStats, Vec<Diagnostic>)> {
-    let path = project.path(name);
+    let path = project.path(input);
     if !path.exists() {
         return None;
     }
-    let shown: Arc<str> = project.shown(name);
+    let shown: Arc<str> = project.shown(input);
     let mut stats = FileStats {
         file: shown.to_string(),
         present: true,
@@ -39,7 +39,7 @@ pub fn read_optional(
             diags.push(Diagnostic::error(
                 "unreadable-file",
                 Span::file(&shown),
-                format!("cannot read {name}: {e}"),
+                format!("cannot read {}: {e}", input.name()),
             ));
             stats.unread = true;
             return Some((stats, diags));

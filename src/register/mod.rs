@@ -35,6 +35,23 @@ pub struct Contribution {
     pub basis: Option<(Decimal, &'static str)>,
     /// False when a non-terminating division was rounded on the way.
     pub exact: bool,
+    /// The calculation lines the value is made of, when the register computed it through
+    /// the chain machinery (market-based scope 2: each instrument at its own rate and the
+    /// remainder at the residual mix): their CO2e adds up to `value`, and the export shows
+    /// them as lines of the same schema as the energy rows. Empty otherwise.
+    pub lines: Vec<ChainLine>,
+}
+
+/// One calculation line a contribution is made of: an activity, its resolved chain, and the
+/// result (base units, share applied).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainLine {
+    /// The activity.
+    pub activity: crate::activity::Activity,
+    /// Its chain.
+    pub chain: crate::calc::Chain,
+    /// The result.
+    pub line: crate::calc::Line,
 }
 
 impl Contribution {
@@ -47,6 +64,7 @@ impl Contribution {
             unit,
             basis: None,
             exact: true,
+            lines: Vec::new(),
         }
     }
 
@@ -196,6 +214,7 @@ impl Totals {
                 unit: t.unit,
                 basis: t.basis,
                 exact: t.exact,
+                lines: Vec::new(),
             };
             let before = self.map.get(&(name.clone(), *year)).map(|x| x.entries);
             self.add_part(&c)?;

@@ -16,7 +16,7 @@ use crate::activity::{Carrier, Period};
 use crate::calc::Step;
 use crate::decimal::{self, CalcError};
 use crate::ingest::Column;
-use crate::project::Project;
+use crate::project::{Input, Project};
 use crate::register::fields::{read_optional, Fields};
 use crate::register::{Contribution, Entry, Report};
 use crate::units::AnyQty;
@@ -120,7 +120,7 @@ fn valid_id(s: &str) -> bool {
 pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report: &mut Report) {
     let mut seen: BTreeMap<(String, Period), u64> = BTreeMap::new();
     let mut names: Vec<String> = Vec::new();
-    let read = read_optional(project, "abatement.csv", &COLUMNS, |row| {
+    let read = read_optional(project, Input::Abatement, &COLUMNS, |row| {
         let mut f = Fields::new(row);
         if f.ragged() {
             return (f.diags, None);
@@ -464,7 +464,7 @@ fn entry(
         factor: None,
     });
     Ok(Entry {
-        file: project.shown("abatement.csv"),
+        file: project.shown(Input::Abatement),
         line: line_no,
         what: format!("{id} {period}"),
         steps,

@@ -17,6 +17,8 @@ pub struct Calculated {
     pub line: Line,
     /// Its trace.
     pub steps: Vec<Step>,
+    /// The activity, chain and result, for the export's line table.
+    pub calc: crate::register::ChainLine,
 }
 
 /// Why a counterfactual could not be calculated: code, message, hint.
@@ -88,7 +90,15 @@ pub fn through_chain(
         source: None,
     };
     let steps = trace(&activity, &chain, &line);
-    Ok(Calculated { line, steps })
+    Ok(Calculated {
+        line,
+        steps,
+        calc: crate::register::ChainLine {
+            activity,
+            chain,
+            line,
+        },
+    })
 }
 
 /// The factor electricity not taken from the grid is taken to displace at `facility`: the

@@ -14,6 +14,7 @@ use crate::decimal::{self, CalcError};
 use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
 use crate::ingest::Column;
+use crate::project::Input;
 use crate::register::fields::{read_optional, Fields};
 use crate::register::{Context, Contribution, Entry, Report};
 use crate::units::{lookup, AnyQty, AnyUnit, DimKind};
@@ -228,7 +229,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
         Err(e) => {
             report.diagnostics.push(Diagnostic::error(
                 "overflow",
-                Span::file(&project.shown("energy.csv")),
+                Span::file(&project.shown(Input::Energy)),
                 format!("electricity consumption per facility: {e}"),
             ));
             return;
@@ -243,7 +244,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
     let mut serials = Claimed::default();
     let mut ids: BTreeMap<String, u64> = BTreeMap::new();
     let mut accepted: BTreeMap<(usize, i32), Vec<Instrument>> = BTreeMap::new();
-    let read = read_optional(project, "instruments.csv", &COLUMNS, |row| {
+    let read = read_optional(project, Input::Instruments, &COLUMNS, |row| {
         let mut f = Fields::new(row);
         if f.ragged() {
             return (f.diags, None);
@@ -486,7 +487,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
         report.files.push(stats);
         report.diagnostics.extend(diags);
     }
-    let file = project.shown("instruments.csv");
+    let file = project.shown(Input::Instruments);
     // Instrument entries: renewable electricity consumed through contracts and certificates.
     for ((fac, year), list) in &accepted {
         let share = consumed
@@ -554,7 +555,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
             Err((code, msg, hint)) => report.diagnostics.push(
                 Diagnostic::error(
                     code,
-                    Span::file(&project.shown("energy.csv")),
+                    Span::file(&project.shown(Input::Energy)),
                     format!(
                         "market-based scope 2 for {} {year}: {msg}",
                         project.facilities.list[fac].id
@@ -576,7 +577,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
             continue;
         };
         sink(Entry {
-            file: project.shown("energy.csv"),
+            file: project.shown(Input::Energy),
             line: 0,
             what: format!("{} {} {} ({} row(s))", project.facilities.list[c.facility].id, c.year, k.name(), a.rows),
             steps: vec![Step {
@@ -612,6 +613,7 @@ fn market_entry(
     }];
     let mut total_kg = Decimal::ZERO;
     let mut exact = true;
+    let mut lines = Vec::new();
     let mut remaining = used.gross_j;
     let period = Period::Year(year);
     let charge =
@@ -655,6 +657,7 @@ fn market_entry(
                 let c = charge(i.energy_j, r.as_ref())?;
                 total_kg = decimal::add(total_kg, c.line.co2e_kg).map_err(ov)?;
                 exact &= c.line.exact;
+                lines.push(c.calc.clone());
                 steps.push(Step {
                     label: "claimed".into(),
                     text: format!("{head}: at the instrument's own rate"),
@@ -684,6 +687,7 @@ fn market_entry(
         let c = charge(remaining, residual.as_ref())?;
         total_kg = decimal::add(total_kg, c.line.co2e_kg).map_err(ov)?;
         exact &= c.line.exact;
+        lines.push(c.calc.clone());
         steps.extend(
             c.steps
                 .into_iter()
@@ -700,17 +704,19 @@ fn market_entry(
         .map_err(ov)?
         .value;
     Ok(Entry {
-        file: project.shown("energy.csv"),
+        file: project.shown(Input::Energy),
         line: 0,
         what: format!("{} {year} electricity, market-based", facility.id),
         steps,
         parts: vec![
             Contribution {
                 exact,
+                lines: lines.clone(),
                 ..Contribution::new("ghg.scope2.market", year, t, "t CO2e")
             },
             Contribution {
                 exact,
+                lines,
                 ..Contribution::new("ghg.scope2.market.electricity", year, t, "t CO2e")
             },
         ],

@@ -8,7 +8,7 @@ use crate::activity::{Carrier, Period};
 use crate::calc::Step;
 use crate::decimal;
 use crate::ingest::Column;
-use crate::project::Project;
+use crate::project::{Input, Project};
 use crate::register::fields::{read_optional, Fields};
 use crate::register::{Contribution, Entry, Report};
 use crate::units::{AnyQty, DimKind};
@@ -53,7 +53,7 @@ pub const CARRIER: &str = "onsite_solar";
 /// Reads `solar.csv` and sends one entry per row.
 pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report: &mut Report) {
     let mut seen: BTreeMap<(usize, Period), u64> = BTreeMap::new();
-    let Some((stats, diags)) = read_optional(project, "solar.csv", &COLUMNS, |row| {
+    let Some((stats, diags)) = read_optional(project, Input::Solar, &COLUMNS, |row| {
         let mut f = Fields::new(row);
         if f.ragged() {
             return (f.diags, None);
@@ -193,7 +193,7 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
                             factor: None,
                         });
                         sink(Entry {
-                            file: project.shown("solar.csv"),
+                            file: project.shown(Input::Solar),
                             line: row.line(),
                             what: format!(
                                 "{} {p} on-site solar, self-consumed",
