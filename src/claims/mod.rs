@@ -16,12 +16,13 @@ mod relation;
 mod unit;
 
 pub use eval::{
-    evaluate, evaluate_claim, CheckResult, ClaimResult, Converted, FigureSource, Missing,
-    PublishedFactor, Status, Value,
+    allowed_interval, check_claims, diagnostics, evaluate, evaluate_claim, nearest_figure, verify,
+    CheckResult, ClaimResult, Converted, FactorConflict, FigureSource, Missing, PublishedFactor,
+    Status, Value, Verification,
 };
-pub use file::{parse_claims, Check, Claim, ClaimsFile, Measure};
+pub use file::{parse_claims, About, Check, Claim, ClaimsFile, Measure};
 pub use printed::{Printed, PrintedError};
-pub use relation::{allowed, target, Bound, Interval, Relation};
+pub use relation::{allowed, allowed_under, band, target, Bound, Interval, Relation};
 pub use unit::{ClaimUnit, ClaimUnitError};
 
 /// The file name of a project's claims.

@@ -1,13 +1,14 @@
 //! `carbonledger verify [DIR] [--claims FILE]`: every published claim of `claims.toml` against
 //! the computed figures — the wording, the published value, the interval the wording allows,
-//! the computed value, the implied factor, and a verdict. Exit 0 only when every claim is
-//! consistent; 1 when any is inconsistent or not computed, or the claims file has errors.
+//! the computed value, the implied factor, and a verdict. Exit 0 when every claim is
+//! consistent or restates an input; 1 when any is inconsistent or not computed, or the claims
+//! file has errors (a printed unit that does not fit its figure among them).
 
 use super::common::{load, out, print_diagnostics, Format, ProjectOpts};
 use super::Exit;
 use carbonledger::claims::{
-    evaluate, parse_claims, CheckResult, ClaimResult, ClaimsFile, Interval, Missing, Status,
-    CLAIMS_FILE,
+    diagnostics, parse_claims, verify, About, CheckResult, ClaimResult, ClaimsFile, Interval,
+    Relation, Status, Verification, CLAIMS_FILE,
 };
 use carbonledger::decimal::group_thousands;
 use carbonledger::diag::{Diagnostic, Span};
@@ -58,37 +59,28 @@ fn read_claims(a: &Args) -> Result<ClaimsFile, Exit> {
 pub fn run(a: Args) -> Exit {
     let inner = || -> Result<Exit, Exit> {
         let file = read_claims(&a)?;
-        let (_project, ledger) = load(&a.dir, &a.opts)?;
-        let results = evaluate(&ledger, &file.claims);
-        // A unit that cannot be compared is a mistake in the claims file: say where.
-        let unit_errors: Vec<Diagnostic> = results
-            .iter()
-            .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
-            .filter_map(|(r, c)| match &c.missing {
-                Some(m @ Missing::Unit(_)) => Some(
-                    Diagnostic::error(
-                        "claim-unit-mismatch",
-                        Span::line(&file.file, c.check.line),
-                        format!("claim `{}`, `{}`: {m}", r.claim.id, c.check.figure),
-                    )
-                    .with_hint("write `printed` in a unit of the figure's dimension"),
-                ),
-                _ => None,
-            })
-            .collect();
-        if !unit_errors.is_empty() {
-            print_diagnostics(&unit_errors);
+        let (project, ledger) = load(&a.dir, &a.opts)?;
+        let v = verify(&ledger, &file, project.manifest.rounding);
+        // A unit that cannot be compared is a mistake in the claims file, a figure no input
+        // produces perhaps a misspelling: say where.
+        let diags = diagnostics(&file, &ledger, &v.results);
+        if !diags.is_empty() {
+            print_diagnostics(&diags);
         }
         let text = match a.format {
-            Format::Table => render_text(&file, &results),
-            Format::Csv => render_csv(&table(&results)),
+            Format::Table => render_text(&file, &v),
+            Format::Csv => render_csv(&table(&v)),
             Format::Json => format!(
                 "{}\n",
-                serde_json::to_string_pretty(&to_json(&file, &results)).map_err(|_| Exit::Io)?
+                serde_json::to_string_pretty(&to_json(&file, &v)).map_err(|_| Exit::Io)?
             ),
         };
         out(&text)?;
-        Ok(if results.iter().all(|r| r.status == Status::Consistent) {
+        let passed = v
+            .results
+            .iter()
+            .all(|r| matches!(r.status, Status::Consistent | Status::RestatesInput));
+        Ok(if passed && !diags.iter().any(|d| d.is_error()) {
             Exit::Ok
         } else {
             Exit::Data
@@ -97,6 +89,95 @@ pub fn run(a: Args) -> Exit {
     match inner() {
         Ok(e) | Err(e) => e,
     }
+}
+
+/// How the interval of a rounded printed number was read: the reading of "about" (for an
+/// `about` check) and the rounding rule, with where each came from.
+fn reading_text(c: &CheckResult, v: &Verification, file: &ClaimsFile) -> Option<String> {
+    let ch = &c.check;
+    if !ch.relation.uses_precision() {
+        return None;
+    }
+    let unit = &ch.printed.unit.text;
+    let rule = format!(
+        "rounded {} ({})",
+        v.rounding.describe(),
+        if v.rounding_stated {
+            "the publication's rule, from `rounding` in the claims file"
+        } else {
+            "assumed from carbonledger.toml [rounding]: the publication does not state its rule"
+        }
+    );
+    if ch.relation != Relation::About {
+        return Some(format!(
+            "to its last written digit ({} {unit}), {rule}",
+            num(ch.precision)
+        ));
+    }
+    let word = ch
+        .printed
+        .qualifier
+        .as_ref()
+        .map_or_else(|| "about".to_string(), |(w, _)| format!("{w} (about)"));
+    let from = if file.about.is_some() {
+        "`about` of the claims file"
+    } else {
+        "the default"
+    };
+    Some(match (ch.precision_given, ch.about) {
+        (true, _) => format!(
+            "{word} read at the given precision {} {unit}, {rule}",
+            num(ch.precision)
+        ),
+        (false, About::Within(p)) => format!(
+            "{word} read as within ±{}% of the number, ends included (about = \"{}\")",
+            p.normalize(),
+            ch.about.name()
+        ),
+        (false, About::EveryDigit) => format!(
+            "{word} read with every written digit significant: to the nearest {} {unit}, {rule} (about = \"every_digit\")",
+            num(ch.precision)
+        ),
+        (false, About::Rounded) => format!(
+            "{word} read as rounded at its last non-zero digit: to the nearest {} {unit}, {rule} (about = \"rounded\", {from}; the tightest reading that leaves the word a meaning)",
+            num(ch.precision)
+        ),
+    })
+}
+
+/// The conflicts a claim takes part in, as one sentence each.
+fn conflict_notes(v: &Verification, id: &str) -> Vec<String> {
+    v.conflicts
+        .iter()
+        .filter(|c| c.claims.iter().any(|x| x == id))
+        .map(|c| {
+            let f = |i: usize| {
+                let pf = &c.factors[i];
+                let range = pf
+                    .range
+                    .map(|(lo, hi)| {
+                        format!(
+                            ", {}–{} allowing for rounding",
+                            num(lo.round_dp(4)),
+                            num(hi.round_dp(4))
+                        )
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "`{}` {} {}{range}",
+                    c.claims[i],
+                    num(pf.value.round_dp(3)),
+                    pf.unit
+                )
+            };
+            format!(
+                "claims imply different factors for the same counterfactual (avoided {} per unit of activity): {} against {}",
+                c.factors[0].unit,
+                f(0),
+                f(1)
+            )
+        })
+        .collect()
 }
 
 fn num(d: Decimal) -> String {
@@ -174,7 +255,8 @@ fn precision_text(c: &CheckResult) -> String {
     )
 }
 
-fn render_text(file: &ClaimsFile, results: &[ClaimResult]) -> String {
+fn render_text(file: &ClaimsFile, v: &Verification) -> String {
+    let results = &v.results;
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -215,6 +297,9 @@ fn render_text(file: &ClaimsFile, results: &[ClaimResult]) -> String {
             );
             let (published, allowed) = allowed_text(c);
             let _ = writeln!(s, "  published  {published}");
+            if let Some(reading) = reading_text(c, v, file) {
+                let _ = writeln!(s, "  reading    {reading}");
+            }
             let _ = writeln!(s, "  allowed    {allowed}");
             let computed = match &c.computed {
                 Some(v) => format!(
@@ -242,6 +327,9 @@ fn render_text(file: &ClaimsFile, results: &[ClaimResult]) -> String {
             }
             let _ = writeln!(s, "  verdict    {}", verdict(c));
         }
+        for note in conflict_notes(v, &r.claim.id) {
+            let _ = writeln!(s, "  warning    {note}");
+        }
         if let Some(pf) = &r.published_factor {
             let computed = r
                 .checks
@@ -264,19 +352,41 @@ fn render_text(file: &ClaimsFile, results: &[ClaimResult]) -> String {
         s.push('\n');
     }
     let count = |st: Status| results.iter().filter(|r| r.status == st).count();
+    let checks: Vec<&CheckResult> = results.iter().flat_map(|r| &r.checks).collect();
+    let count_checks = |st: Status| checks.iter().filter(|c| c.status == st).count();
     let _ = writeln!(
         s,
-        "{} claim{}: {} consistent, {} inconsistent, {} not computed",
+        "{} claim{}: {} consistent, {} restate an input, {} inconsistent, {} not computed",
         results.len(),
         if results.len() == 1 { "" } else { "s" },
         count(Status::Consistent),
+        count(Status::RestatesInput),
         count(Status::Inconsistent),
         count(Status::NotComputed)
     );
+    let _ = writeln!(
+        s,
+        "{} check{}: {} consistent with a calculated figure, {} restate an input (they confirm the inputs, not a calculation), {} inconsistent, {} not computed",
+        checks.len(),
+        if checks.len() == 1 { "" } else { "s" },
+        count_checks(Status::Consistent),
+        count_checks(Status::RestatesInput),
+        count_checks(Status::Inconsistent),
+        count_checks(Status::NotComputed)
+    );
+    if !v.conflicts.is_empty() {
+        let _ = writeln!(
+            s,
+            "{} warning{}: claims implying different factors for the same counterfactual",
+            v.conflicts.len(),
+            if v.conflicts.len() == 1 { "" } else { "s" }
+        );
+    }
     s
 }
 
-fn table(results: &[ClaimResult]) -> Table {
+fn table(v: &Verification) -> Table {
+    let results: &[ClaimResult] = &v.results;
     let mut t = Table::new(
         "Claims",
         &[
@@ -302,6 +412,9 @@ fn table(results: &[ClaimResult]) -> Table {
             "implied_factor_unit",
             "status",
             "reason",
+            "about",
+            "rounding",
+            "warning",
         ],
     );
     let yes_no = |b: bool| Cell::Text(if b { "yes" } else { "no" }.into());
@@ -362,10 +475,35 @@ fn table(results: &[ClaimResult]) -> Table {
                         .map(|m| m.to_string())
                         .unwrap_or_default(),
                 ),
+                Cell::Text(about_key(c)),
+                Cell::Text(rounding_key(c, v)),
+                Cell::Text(conflict_notes(v, &r.claim.id).join("; ")),
             ]);
         }
     }
     t
+}
+
+/// The reading of "about" a check used, as `claims.toml` writes it (empty for other relations
+/// and for a given precision).
+fn about_key(c: &CheckResult) -> String {
+    if c.check.relation == Relation::About && !c.check.precision_given {
+        c.check.about.name()
+    } else {
+        String::new()
+    }
+}
+
+/// The rounding rule an interval was read under (empty for one-sided relations and bands).
+fn rounding_key(c: &CheckResult, v: &Verification) -> String {
+    let band = matches!(c.check.about, About::Within(_)) && about_key(c).starts_with('±');
+    if !c.check.relation.uses_precision() || band {
+        return String::new();
+    }
+    match v.rounding {
+        carbonledger::decimal::RoundingRule::HalfAwayFromZero => "half_away_from_zero".into(),
+        carbonledger::decimal::RoundingRule::HalfEven => "half_even".into(),
+    }
 }
 
 fn interval_json(i: &Interval, unit: &str, exact: bool) -> Json {
@@ -378,7 +516,8 @@ fn interval_json(i: &Interval, unit: &str, exact: bool) -> Json {
     json!({"low": end(i.low), "high": end(i.high), "unit": unit, "exact": exact})
 }
 
-fn to_json(file: &ClaimsFile, results: &[ClaimResult]) -> Json {
+fn to_json(file: &ClaimsFile, v: &Verification) -> Json {
+    let results: &[ClaimResult] = &v.results;
     let claims: Vec<Json> = results
         .iter()
         .map(|r| {
@@ -403,7 +542,11 @@ fn to_json(file: &ClaimsFile, results: &[ClaimResult]) -> Json {
                         "status": c.status.name(),
                         "reason": c.missing.as_ref().map(|m| m.to_string()),
                         "note": c.note,
+                        "about": about_key(c),
+                        "rounding": rounding_key(c, v),
+                        "reading": reading_text(c, v, file),
                         "line": ch.line,
+                        "column": ch.column,
                     })
                 })
                 .collect();
@@ -413,20 +556,50 @@ fn to_json(file: &ClaimsFile, results: &[ClaimResult]) -> Json {
                 "source": r.claim.source,
                 "status": r.status.name(),
                 "checks": checks,
-                "published_implied_factor": r.published_factor.as_ref().map_or(Json::Null, |f| json!({"figure": f.figure, "published_value": {"value": f.published_value.0.to_string(), "unit": f.published_value.1}, "published_basis": {"value": f.published_basis.0.to_string(), "unit": f.published_basis.1}, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact})),
+                "published_implied_factor": r.published_factor.as_ref().map_or(Json::Null, |f| json!({"figure": f.figure, "published_value": {"value": f.published_value.0.to_string(), "unit": f.published_value.1}, "published_basis": {"value": f.published_basis.0.to_string(), "unit": f.published_basis.1}, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact, "range": f.range.map(|(lo, hi)| json!({"low": lo.to_string(), "high": hi.to_string()}))})),
+                "warnings": conflict_notes(v, &r.claim.id),
             })
         })
         .collect();
     let count = |st: Status| results.iter().filter(|r| r.status == st).count();
+    let checks: Vec<&CheckResult> = results.iter().flat_map(|r| &r.checks).collect();
+    let count_checks = |st: Status| checks.iter().filter(|c| c.status == st).count();
+    let conflicts: Vec<Json> = v
+        .conflicts
+        .iter()
+        .map(|c| {
+            json!({
+                "claims": c.claims,
+                "factors": c.factors.iter().map(|f| json!({"figure": f.figure, "value": f.value.to_string(), "unit": f.unit, "range": f.range.map(|(lo, hi)| json!({"low": lo.to_string(), "high": hi.to_string()}))})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
     json!({
         "file": file.file.to_string(),
         "publication": file.publication,
+        "rounding": {
+            "rule": match v.rounding {
+                carbonledger::decimal::RoundingRule::HalfAwayFromZero => "half_away_from_zero",
+                carbonledger::decimal::RoundingRule::HalfEven => "half_even",
+            },
+            "from": if v.rounding_stated { "claims.toml" } else { "carbonledger.toml" },
+        },
+        "about": file.about.unwrap_or_default().name(),
         "claims": claims,
+        "factor_conflicts": conflicts,
         "summary": {
             "claims": results.len(),
             "consistent": count(Status::Consistent),
+            "restates_input": count(Status::RestatesInput),
             "inconsistent": count(Status::Inconsistent),
             "not_computed": count(Status::NotComputed),
+            "checks": {
+                "checks": checks.len(),
+                "consistent": count_checks(Status::Consistent),
+                "restates_input": count_checks(Status::RestatesInput),
+                "inconsistent": count_checks(Status::Inconsistent),
+                "not_computed": count_checks(Status::NotComputed),
+            },
         }
     })
 }
@@ -462,14 +635,20 @@ mod tests {
         fn implied_factor(&self, n: &str, _: i32) -> Result<Option<(Decimal, String)>, CalcError> {
             Ok(self.knows(n).then(|| (dec!(0.6), "t CO2e/MWh".into())))
         }
+        fn restates_input(&self, _: &str, _: i32) -> bool {
+            false
+        }
+        fn names(&self) -> Vec<String> {
+            vec!["avoided.x".into()]
+        }
     }
 
     #[test]
     fn text_shows_the_converted_interval_and_both_implied_factors() {
         let text = "year = 2025\n[[claim]]\nid = \"solar\"\nwording = \"w\"\n[[claim.check]]\nfigure = \"avoided.x\"\nrelation = \"about\"\nprinted = \"约0.8万吨CO₂\"\n[[claim.check]]\nfigure = \"avoided.x\"\nmeasure = \"basis\"\nrelation = \"exact\"\nprinted = \"1,334万千瓦时\"\n";
         let file = parse_claims(&"claims.toml".into(), text).unwrap();
-        let results = evaluate(&Solar, &file.claims);
-        let out = render_text(&file, &results);
+        let v = verify(&Solar, &file, carbonledger::decimal::RoundingRule::HalfAwayFromZero);
+        let out = render_text(&file, &v);
         for needle in [
             "solar — consistent",
             // 0.8万 t at 0.1万 t: 7,500 ≤ x < 8,500 t.
@@ -482,7 +661,10 @@ mod tests {
             "allowed    13,335 ≤ x < 13,345 MWh",
             // 8,000 / 13,340 = 0.599700149…
             "as published 8,000 t CO2e ÷ 13,340 MWh ≈ 0.5997 t CO2e/MWh; computed 0.6",
-            "1 claim: 1 consistent, 0 inconsistent, 0 not computed",
+            "1 claim: 1 consistent, 0 restate an input, 0 inconsistent, 0 not computed",
+            // The basis half restates the input; the value half is a calculation.
+            "2 checks: 1 consistent with a calculated figure, 1 restate an input",
+            "reading    约 (about) read as rounded at its last non-zero digit: to the nearest 0.1 万吨CO₂, rounded half away from zero (assumed from carbonledger.toml [rounding]",
         ] {
             assert!(out.contains(needle), "missing `{needle}` in\n{out}");
         }
