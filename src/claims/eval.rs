@@ -518,7 +518,11 @@ fn conflicts(results: &[ClaimResult]) -> Vec<FactorConflict> {
 /// Verifies a claims file: every claim under the publication's rounding rule (the file's
 /// `rounding`, else `project_rule`, the project's `[rounding]`), and the claims whose printed
 /// numbers imply different factors for the same counterfactual.
-pub fn verify(src: &dyn FigureSource, file: &ClaimsFile, project_rule: RoundingRule) -> Verification {
+pub fn verify(
+    src: &dyn FigureSource,
+    file: &ClaimsFile,
+    project_rule: RoundingRule,
+) -> Verification {
     let rounding = file.rounding.unwrap_or(project_rule);
     let results: Vec<ClaimResult> = file
         .claims
@@ -613,6 +617,29 @@ pub fn diagnostics(
                 _ => {}
             }
         }
+    }
+    for c in conflicts(results) {
+        let Some(second) = results.iter().find(|r| r.claim.id == c.claims[1]) else {
+            continue;
+        };
+        let f = |i: usize| {
+            let pf = &c.factors[i];
+            let mut v = pf.value.round_dp(3);
+            v.rescale(3);
+            format!("`{}` {v} {}", c.claims[i], pf.unit)
+        };
+        out.push(
+            Diagnostic::warning(
+                "claim-factor-conflict",
+                Span::line(&file.file, second.claim.line).at(second.claim.column),
+                format!(
+                    "claims imply different factors for the same counterfactual: {} and {}, even allowing for the rounding of every printed number",
+                    f(0),
+                    f(1)
+                ),
+            )
+            .with_hint("avoided emissions per unit of the same activity should use one factor; check which counterfactual each claim assumes"),
+        );
     }
     out
 }

@@ -389,7 +389,8 @@ impl Reader<'_> {
                             self.error(
                                 "bad-precision",
                                 s,
-                                "a precision has no effect when `about` is a percentage band".into(),
+                                "a precision has no effect when `about` is a percentage band"
+                                    .into(),
                                 "remove `precision`, or give `about = \"rounded\"` for this check",
                             );
                         }
@@ -465,12 +466,11 @@ pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagn
         } else {
             Span::line(file, line)
         };
-        vec![Diagnostic::error(
-            "bad-claims",
-            span,
-            e.message().trim().to_string(),
-        )
-        .with_hint("see README.md `Claims` or `carbonledger init` for a commented claims.toml")]
+        vec![
+            Diagnostic::error("bad-claims", span, e.message().trim().to_string()).with_hint(
+                "see README.md `Claims` or `carbonledger init` for a commented claims.toml",
+            ),
+        ]
     })?;
     let mut r = Reader {
         file,

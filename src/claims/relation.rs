@@ -218,9 +218,8 @@ pub fn allowed_under(
                 // Both midpoints round to t when t is an even multiple of the precision.
                 RoundingRule::HalfEven => {
                     let q = decimal::div(t, precision)?;
-                    let even = q.exact
-                        && q.value.fract().is_zero()
-                        && (q.value % Decimal::TWO).is_zero();
+                    let even =
+                        q.exact && q.value.fract().is_zero() && (q.value % Decimal::TWO).is_zero();
                     (even, even)
                 }
             };

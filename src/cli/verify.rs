@@ -8,7 +8,7 @@ use super::common::{load, out, print_diagnostics, Format, ProjectOpts};
 use super::Exit;
 use carbonledger::claims::{
     diagnostics, parse_claims, verify, About, CheckResult, ClaimResult, ClaimsFile, Interval,
-    Relation, Status, Verification, CLAIMS_FILE,
+    Measure, Relation, Status, Verification, CLAIMS_FILE,
 };
 use carbonledger::decimal::group_thousands;
 use carbonledger::diag::{Diagnostic, Span};
@@ -91,28 +91,35 @@ pub fn run(a: Args) -> Exit {
     }
 }
 
-/// How the interval of a rounded printed number was read: the reading of "about" (for an
-/// `about` check) and the rounding rule, with where each came from.
-fn reading_text(c: &CheckResult, v: &Verification, file: &ClaimsFile) -> Option<String> {
+/// The publication's rounding rule and where it came from, as one sentence.
+fn rounding_text(v: &Verification) -> String {
+    if v.rounding_stated {
+        format!(
+            "printed numbers were rounded {} (`rounding` in the claims file)",
+            v.rounding.describe()
+        )
+    } else {
+        format!(
+            "printed numbers are read as rounded {}, assumed from carbonledger.toml [rounding]: the publication states no rule (give `rounding` in the claims file)",
+            v.rounding.describe()
+        )
+    }
+}
+
+/// How the interval of a rounded printed number was read: the precision and, for an `about`
+/// check, the reading of the word and where it came from.
+fn reading_text(c: &CheckResult, file: &ClaimsFile) -> Option<String> {
     let ch = &c.check;
     if !ch.relation.uses_precision() {
         return None;
     }
     let unit = &ch.printed.unit.text;
-    let rule = format!(
-        "rounded {} ({})",
-        v.rounding.describe(),
-        if v.rounding_stated {
-            "the publication's rule, from `rounding` in the claims file"
-        } else {
-            "assumed from carbonledger.toml [rounding]: the publication does not state its rule"
-        }
-    );
+    let p = num(ch.precision);
+    if ch.precision_given {
+        return Some(format!("to the given precision, {p} {unit}"));
+    }
     if ch.relation != Relation::About {
-        return Some(format!(
-            "to its last written digit ({} {unit}), {rule}",
-            num(ch.precision)
-        ));
+        return Some(format!("to its last written digit, {p} {unit}"));
     }
     let word = ch
         .printed
@@ -120,27 +127,21 @@ fn reading_text(c: &CheckResult, v: &Verification, file: &ClaimsFile) -> Option<
         .as_ref()
         .map_or_else(|| "about".to_string(), |(w, _)| format!("{w} (about)"));
     let from = if file.about.is_some() {
-        "`about` of the claims file"
+        "the claims file's"
     } else {
-        "the default"
+        "default"
     };
-    Some(match (ch.precision_given, ch.about) {
-        (true, _) => format!(
-            "{word} read at the given precision {} {unit}, {rule}",
-            num(ch.precision)
-        ),
-        (false, About::Within(p)) => format!(
-            "{word} read as within ±{}% of the number, ends included (about = \"{}\")",
-            p.normalize(),
+    Some(match ch.about {
+        About::Within(pct) => format!(
+            "{word}: within ±{}% of the number, ends included (about = \"{}\")",
+            pct.normalize(),
             ch.about.name()
         ),
-        (false, About::EveryDigit) => format!(
-            "{word} read with every written digit significant: to the nearest {} {unit}, {rule} (about = \"every_digit\")",
-            num(ch.precision)
+        About::EveryDigit => format!(
+            "{word}: every written digit significant, to the nearest {p} {unit} (about = \"every_digit\")"
         ),
-        (false, About::Rounded) => format!(
-            "{word} read as rounded at its last non-zero digit: to the nearest {} {unit}, {rule} (about = \"rounded\", {from}; the tightest reading that leaves the word a meaning)",
-            num(ch.precision)
+        About::Rounded => format!(
+            "{word}: rounded at its last non-zero digit, to the nearest {p} {unit} (about = \"rounded\", {from}: the tightest reading that leaves the word a meaning)"
         ),
     })
 }
@@ -150,34 +151,32 @@ fn conflict_notes(v: &Verification, id: &str) -> Vec<String> {
     v.conflicts
         .iter()
         .filter(|c| c.claims.iter().any(|x| x == id))
-        .map(|c| {
-            let f = |i: usize| {
-                let pf = &c.factors[i];
-                let range = pf
-                    .range
-                    .map(|(lo, hi)| {
-                        format!(
-                            ", {}–{} allowing for rounding",
-                            num(lo.round_dp(4)),
-                            num(hi.round_dp(4))
-                        )
-                    })
-                    .unwrap_or_default();
-                format!(
-                    "`{}` {} {}{range}",
-                    c.claims[i],
-                    num(pf.value.round_dp(3)),
-                    pf.unit
-                )
-            };
-            format!(
-                "claims imply different factors for the same counterfactual (avoided {} per unit of activity): {} against {}",
-                c.factors[0].unit,
-                f(0),
-                f(1)
-            )
-        })
+        .map(conflict_text)
         .collect()
+}
+
+/// A factor shown at three places, as the issue and the fixture's comments quote them.
+fn dp3(d: Decimal) -> String {
+    let mut x = d.round_dp(3);
+    x.rescale(3);
+    x.to_string()
+}
+
+/// One conflict in words: both claims and their implied factors.
+fn conflict_text(c: &carbonledger::claims::FactorConflict) -> String {
+    let f = |i: usize| {
+        let pf = &c.factors[i];
+        let range = pf
+            .range
+            .map(|(lo, hi)| format!(" ({}–{} allowing for rounding)", dp3(lo), dp3(hi)))
+            .unwrap_or_default();
+        format!("`{}` {} {}{range}", c.claims[i], dp3(pf.value), pf.unit)
+    };
+    format!(
+        "claims imply different factors for the same counterfactual: {} and {}; one avoided quantity per unit of activity cannot be both",
+        f(0),
+        f(1)
+    )
 }
 
 fn num(d: Decimal) -> String {
@@ -232,27 +231,18 @@ fn allowed_text(c: &CheckResult) -> (String, String) {
 }
 
 fn verdict(c: &CheckResult) -> String {
-    match &c.missing {
-        Some(m) => format!("{}: {m}", c.status.name()),
-        None => c.status.name().to_string(),
+    match (&c.missing, c.status) {
+        (Some(m), _) => format!("{}: {m}", c.status.name()),
+        (None, Status::RestatesInput) if c.check.measure == Measure::Basis => format!(
+            "{}: the activity basis is the input quantity the figure was computed from; it agrees with the publication, which confirms the input, not a calculation",
+            c.status.name()
+        ),
+        (None, Status::RestatesInput) => format!(
+            "{}: the figure is input quantities restated (read from input columns, no factor applied); it agrees with the publication, which confirms the inputs, not a calculation",
+            c.status.name()
+        ),
+        (None, _) => c.status.name().to_string(),
     }
-}
-
-fn precision_text(c: &CheckResult) -> String {
-    let ch = &c.check;
-    if !ch.relation.uses_precision() {
-        return String::new();
-    }
-    format!(
-        " (precision {} {}, {})",
-        num(ch.precision),
-        ch.printed.unit.text,
-        if ch.precision_given {
-            "given"
-        } else {
-            "from the digits"
-        }
-    )
 }
 
 fn render_text(file: &ClaimsFile, v: &Verification) -> String {
@@ -260,13 +250,14 @@ fn render_text(file: &ClaimsFile, v: &Verification) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Claims: {}{}\n",
+        "Claims: {}{}",
         file.file,
         file.publication
             .as_deref()
             .map(|p| format!(" — {p}"))
             .unwrap_or_default()
     );
+    let _ = writeln!(s, "Rounding: {}.\n", rounding_text(v));
     for r in results {
         let _ = writeln!(s, "{} — {}", r.claim.id, r.status.name());
         let _ = writeln!(s, "  wording    {}", r.claim.wording);
@@ -281,23 +272,22 @@ fn render_text(file: &ClaimsFile, v: &Verification) -> String {
             } else {
                 "check".to_string()
             };
-            let of = if ch.measure == carbonledger::claims::Measure::Basis {
+            let of = if ch.measure == Measure::Basis {
                 "the activity basis of "
             } else {
                 ""
             };
             let _ = writeln!(
                 s,
-                "  {label:<10} {of}{} {}, {} \"{}\"{}",
+                "  {label:<10} {of}{} {}, {} \"{}\"",
                 ch.figure,
                 ch.year,
                 ch.relation.name(),
                 ch.printed.text,
-                precision_text(c)
             );
             let (published, allowed) = allowed_text(c);
             let _ = writeln!(s, "  published  {published}");
-            if let Some(reading) = reading_text(c, v, file) {
+            if let Some(reading) = reading_text(c, file) {
                 let _ = writeln!(s, "  reading    {reading}");
             }
             let _ = writeln!(s, "  allowed    {allowed}");
@@ -327,9 +317,6 @@ fn render_text(file: &ClaimsFile, v: &Verification) -> String {
             }
             let _ = writeln!(s, "  verdict    {}", verdict(c));
         }
-        for note in conflict_notes(v, &r.claim.id) {
-            let _ = writeln!(s, "  warning    {note}");
-        }
         if let Some(pf) = &r.published_factor {
             let computed = r
                 .checks
@@ -348,6 +335,9 @@ fn render_text(file: &ClaimsFile, v: &Verification) -> String {
                 num(pf.value.round_dp(6)),
                 pf.unit
             );
+        }
+        for note in conflict_notes(v, &r.claim.id) {
+            let _ = writeln!(s, "  warning    {note}");
         }
         s.push('\n');
     }
@@ -544,7 +534,7 @@ fn to_json(file: &ClaimsFile, v: &Verification) -> Json {
                         "note": c.note,
                         "about": about_key(c),
                         "rounding": rounding_key(c, v),
-                        "reading": reading_text(c, v, file),
+                        "reading": reading_text(c, file),
                         "line": ch.line,
                         "column": ch.column,
                     })
@@ -583,6 +573,7 @@ fn to_json(file: &ClaimsFile, v: &Verification) -> Json {
                 carbonledger::decimal::RoundingRule::HalfEven => "half_even",
             },
             "from": if v.rounding_stated { "claims.toml" } else { "carbonledger.toml" },
+            "text": rounding_text(v),
         },
         "about": file.about.unwrap_or_default().name(),
         "claims": claims,
@@ -647,7 +638,11 @@ mod tests {
     fn text_shows_the_converted_interval_and_both_implied_factors() {
         let text = "year = 2025\n[[claim]]\nid = \"solar\"\nwording = \"w\"\n[[claim.check]]\nfigure = \"avoided.x\"\nrelation = \"about\"\nprinted = \"约0.8万吨CO₂\"\n[[claim.check]]\nfigure = \"avoided.x\"\nmeasure = \"basis\"\nrelation = \"exact\"\nprinted = \"1,334万千瓦时\"\n";
         let file = parse_claims(&"claims.toml".into(), text).unwrap();
-        let v = verify(&Solar, &file, carbonledger::decimal::RoundingRule::HalfAwayFromZero);
+        let v = verify(
+            &Solar,
+            &file,
+            carbonledger::decimal::RoundingRule::HalfAwayFromZero,
+        );
         let out = render_text(&file, &v);
         for needle in [
             "solar — consistent",
@@ -664,7 +659,8 @@ mod tests {
             "1 claim: 1 consistent, 0 restate an input, 0 inconsistent, 0 not computed",
             // The basis half restates the input; the value half is a calculation.
             "2 checks: 1 consistent with a calculated figure, 1 restate an input",
-            "reading    约 (about) read as rounded at its last non-zero digit: to the nearest 0.1 万吨CO₂, rounded half away from zero (assumed from carbonledger.toml [rounding]",
+            "reading    约 (about): rounded at its last non-zero digit, to the nearest 0.1 万吨CO₂ (about = \"rounded\", default",
+            "Rounding: printed numbers are read as rounded half away from zero, assumed from carbonledger.toml [rounding]",
         ] {
             assert!(out.contains(needle), "missing `{needle}` in\n{out}");
         }
