@@ -763,9 +763,15 @@ fn verify_fixture_every_seed_claim_is_computed_and_none_is_inconsistent() {
 fn verify_text_shows_wording_published_allowed_computed_and_verdict() {
     let (code, out, err) = run(&["verify", FIX]);
     assert_eq!(code, 0);
-    // The conflict is also a warning at the second claim's `id` (line 45 of the fixture).
+    // The conflict is also a warning at the second claim's `id` key.
+    let text = std::fs::read_to_string(format!("{}/{FIX}/claims.toml", env!("CARGO_MANIFEST_DIR")))
+        .unwrap();
+    let line = 1 + text
+        .lines()
+        .position(|l| l == "id = \"solar-supplier\"")
+        .unwrap();
     assert!(
-        err.contains("fixtures/xiaomi-2025/claims.toml:45:1: claims imply different factors for the same counterfactual: `solar-car` 0.600 t CO2e/MWh and `solar-supplier` 0.828 t CO2e/MWh"),
+        err.contains(&format!("fixtures/xiaomi-2025/claims.toml:{line}:1: claims imply different factors for the same counterfactual: `solar-car` 0.600 t CO2e/MWh and `solar-supplier` 0.828 t CO2e/MWh")),
         "{err}"
     );
     for needle in [
