@@ -576,7 +576,7 @@ pub fn nearest_figure(name: &str, known: &[String]) -> Option<String> {
 
 /// The diagnostics of verified claims, each at its `figure` key's line and column: a figure
 /// no input produces (a warning, with the nearest figure name when one is close) and a
-/// printed unit that does not fit the figure's (an error).
+/// printed unit that does not fit the figure's (an error). See also [`conflict_diagnostics`].
 pub fn diagnostics(
     file: &ClaimsFile,
     src: &dyn FigureSource,
@@ -618,7 +618,16 @@ pub fn diagnostics(
             }
         }
     }
-    for c in conflicts(results) {
+    out
+}
+
+/// Warnings for the claims of a verification whose printed numbers imply different factors for
+/// one counterfactual, each at the second claim's `id` key. A finding about the publication,
+/// not the project's inputs: `verify` reports it, `check` does not.
+pub fn conflict_diagnostics(file: &ClaimsFile, v: &Verification) -> Vec<Diagnostic> {
+    let results = &v.results;
+    let mut out = Vec::new();
+    for c in &v.conflicts {
         let Some(second) = results.iter().find(|r| r.claim.id == c.claims[1]) else {
             continue;
         };

@@ -21,9 +21,9 @@ mod relation;
 mod unit;
 
 pub use eval::{
-    allowed_interval, check_claims, diagnostics, evaluate, evaluate_claim, nearest_figure, verify,
-    CheckResult, ClaimResult, Converted, FactorConflict, FigureSource, Missing, PublishedFactor,
-    Status, Value, Verification,
+    allowed_interval, check_claims, conflict_diagnostics, diagnostics, evaluate, evaluate_claim,
+    nearest_figure, verify, CheckResult, ClaimResult, Converted, FactorConflict, FigureSource,
+    Missing, PublishedFactor, Status, Value, Verification,
 };
 pub use file::{parse_claims, About, Check, Claim, ClaimsFile, Measure};
 pub use printed::{Printed, PrintedError};

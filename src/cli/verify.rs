@@ -7,8 +7,8 @@
 use super::common::{load, out, print_diagnostics, Format, ProjectOpts};
 use super::Exit;
 use carbonledger::claims::{
-    diagnostics, parse_claims, verify, About, CheckResult, ClaimResult, ClaimsFile, Interval,
-    Measure, Relation, Status, Verification, CLAIMS_FILE,
+    conflict_diagnostics, diagnostics, parse_claims, verify, About, CheckResult, ClaimResult,
+    ClaimsFile, Interval, Measure, Relation, Status, Verification, CLAIMS_FILE,
 };
 use carbonledger::decimal::group_thousands;
 use carbonledger::diag::{Diagnostic, Span};
@@ -63,7 +63,8 @@ pub fn run(a: Args) -> Exit {
         let v = verify(&ledger, &file, project.manifest.rounding);
         // A unit that cannot be compared is a mistake in the claims file, a figure no input
         // produces perhaps a misspelling: say where.
-        let diags = diagnostics(&file, &ledger, &v.results);
+        let mut diags = diagnostics(&file, &ledger, &v.results);
+        diags.extend(conflict_diagnostics(&file, &v));
         if !diags.is_empty() {
             print_diagnostics(&diags);
         }
