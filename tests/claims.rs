@@ -886,6 +886,61 @@ fn verify_errors_name_the_file_and_line_and_usage_exits_2() {
     assert_eq!(run(&["verify", FIX, "--format", "xml"]).0, 2);
 }
 
+/// Issue 11 items 3 and 6 through the binary: the reading of 约 and the rounding rule are
+/// stated in every format, and the claims file chooses them.
+#[test]
+fn verify_states_the_reading_of_about_and_the_rounding_rule() {
+    // ghg.scope2.location 2025 = 293,334.8 t. "约29万吨" read rounded: 285,000 ≤ x < 295,000;
+    // as a ±0.1% band: 289,710 ≤ x ≤ 290,290, which it is not in.
+    let text = |head: &str| {
+        format!("{head}year = 2025\n[[claim]]\nid = \"scope2\"\nwording = \"w\"\nfigure = \"ghg.scope2.location\"\nrelation = \"about\"\nprinted = \"约29万吨\"\n")
+    };
+    let plain = temp_claims("reading.toml", &text(""));
+    let (code, out, err) = run(&["verify", FIX, "--claims", &plain]);
+    assert_eq!(code, 0, "{out}{err}");
+    for needle in [
+        "Rounding: printed numbers are read as rounded half away from zero, assumed from carbonledger.toml [rounding]: the publication states no rule",
+        "reading    约 (about): rounded at its last non-zero digit, to the nearest 1 万吨 (about = \"rounded\", default",
+        "allowed    285,000 ≤ x < 295,000 t CO2e",
+    ] {
+        assert!(out.contains(needle), "missing `{needle}` in\n{out}");
+    }
+    let chosen = temp_claims(
+        "chosen.toml",
+        &text("rounding = \"half_even\"\nabout = \"±0.1%\"\n"),
+    );
+    let (code, out, _) = run(&["verify", FIX, "--claims", &chosen]);
+    assert_eq!(code, 1, "{out}");
+    for needle in [
+        "Rounding: printed numbers were rounded half to even (`rounding` in the claims file)",
+        "reading    约 (about): within ±0.1% of the number, ends included (about = \"±0.1%\")",
+        "allowed    289,710 ≤ x ≤ 290,290 t CO2e",
+        "scope2 — inconsistent",
+    ] {
+        assert!(out.contains(needle), "missing `{needle}` in\n{out}");
+    }
+    let (_, out, _) = run(&["verify", FIX, "--claims", &chosen, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rounding"]["rule"], "half_even");
+    assert_eq!(v["rounding"]["from"], "claims.toml");
+    assert_eq!(v["claims"][0]["checks"][0]["about"], "±0.1%");
+    assert_eq!(v["claims"][0]["checks"][0]["line"], 7);
+    assert_eq!(v["claims"][0]["checks"][0]["column"], 1);
+    let (_, out, _) = run(&["verify", FIX, "--claims", &chosen, "--format", "csv"]);
+    assert!(out
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",status,reason,about,rounding,warning"));
+    assert!(
+        out.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(",inconsistent,,±0.1%,,"),
+        "{out}"
+    );
+}
+
 #[test]
 fn init_template_claims_verify_clean() {
     let dir = std::env::temp_dir().join(format!("carbonledger-claims-init-{}", std::process::id()));

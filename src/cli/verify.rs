@@ -487,8 +487,11 @@ fn about_key(c: &CheckResult) -> String {
 
 /// The rounding rule an interval was read under (empty for one-sided relations and bands).
 fn rounding_key(c: &CheckResult, v: &Verification) -> String {
-    let band = matches!(c.check.about, About::Within(_)) && about_key(c).starts_with('±');
-    if !c.check.relation.uses_precision() || band {
+    let ch = &c.check;
+    let band = ch.relation == Relation::About
+        && !ch.precision_given
+        && matches!(ch.about, About::Within(_));
+    if !ch.relation.uses_precision() || band {
         return String::new();
     }
     match v.rounding {
