@@ -1,6 +1,8 @@
 //! `claims.toml`: published figures to verify, read with serde and toml into validated
-//! [`Claim`]s. Every problem is a diagnostic naming the file and the line of the offending
-//! value; all are reported together. Nothing is computed here.
+//! [`Claim`]s, with the file's choices of what "about" means (`about`) and of the
+//! publication's rounding rule (`rounding`). Every problem is a diagnostic naming the file and
+//! the line and column (in characters) of the offending key; all are reported together.
+//! Nothing is computed here.
 
 use super::printed::Printed;
 use super::relation::Relation;
