@@ -952,6 +952,57 @@ fn init_template_claims_verify_clean() {
     assert!(out.contains("2 claims: 2 consistent"), "{out}");
 }
 
+/// Issue 11 item 13, the ledger's rule: a register activity total restates its inputs; a chain
+/// figure a register adds to, a ratio over a chain figure, an emission total and a basis-carrying
+/// figure do not.
+#[test]
+fn the_ledger_tells_restated_inputs_from_calculations() {
+    use carbonledger::calc::RunOptions;
+    use carbonledger::ledger::Ledger;
+    use carbonledger::project::Project;
+    use carbonledger::register::{Contribution, Entry};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(FIX);
+    let project = Project::open(&dir).unwrap();
+    let mut ledger = Ledger::compute(
+        &project,
+        RunOptions {
+            strict: false,
+            threads: 1,
+        },
+    )
+    .unwrap();
+    // One solar row, as solar.rs sends it: its MWh to energy.total and energy.renewable, its
+    // avoided t CO2e with the MWh as basis.
+    ledger.totals = Default::default();
+    ledger
+        .totals
+        .add(&Entry {
+            file: "solar.csv".into(),
+            line: 2,
+            what: "test".into(),
+            steps: vec![],
+            parts: vec![
+                Contribution::new("energy.total", 2025, dec!(13340), "MWh"),
+                Contribution::new("energy.renewable", 2025, dec!(13340), "MWh"),
+                Contribution::new("avoided.onsite_solar", 2025, dec!(8004), "t CO2e")
+                    .with_basis(dec!(13340), "MWh"),
+                Contribution::new("avoided.total", 2025, dec!(8004), "t CO2e"),
+            ],
+        })
+        .unwrap();
+    let restates = |n: &str| FigureSource::restates_input(&ledger, n, 2025);
+    assert!(restates("energy.renewable"));
+    // energy.total is the chain sum (calorific values) plus the solar MWh.
+    assert!(!restates("energy.total"));
+    // energy.renewable ÷ energy.total × 100: over a chain figure, a calculation.
+    assert!(ledger.derived.contains_key("energy.renewable_share"));
+    assert!(!restates("energy.renewable_share"));
+    assert!(!restates("avoided.onsite_solar"));
+    assert!(!restates("avoided.total"));
+    assert!(!restates("change.energy.renewable"));
+    assert!(!restates("ghg.scope1"));
+}
+
 /// The ledger as a figure source: a register total with an activity basis gives the value, the
 /// basis and the implied factor that the solar-car claim checks.
 #[test]

@@ -57,8 +57,13 @@ fn is_activity_unit(unit: &str) -> bool {
         })
 }
 
-/// A register activity total with no basis: input quantities, converted and summed.
+/// A register activity total with no basis: input quantities, converted and summed; the
+/// number of rows summed. Not a chain figure, to which a register may add (solar's MWh to
+/// `energy.total`): that one also holds calorific values.
 fn activity_total(l: &Ledger, name: &str, year: i32) -> Option<u64> {
+    if figures::definition(name).is_some() {
+        return None;
+    }
     let t = l.totals.get(name, year)?;
     (t.basis.is_none() && is_activity_unit(t.unit)).then_some(t.entries)
 }
