@@ -1,10 +1,12 @@
 //! `claims.toml`: published figures to verify, read with serde and toml into validated
-//! [`Claim`]s. Every problem is a diagnostic naming the file and the line of the offending
-//! value; all are reported together. Nothing is computed here.
+//! [`Claim`]s, with the file's choices of what "about" means (`about`) and of the
+//! publication's rounding rule (`rounding`). Every problem is a diagnostic naming the file and
+//! the line and column (in characters) of the offending key; all are reported together.
+//! Nothing is computed here.
 
 use super::printed::Printed;
 use super::relation::Relation;
-use crate::decimal::{self, parse_amount};
+use crate::decimal::{self, parse_amount, RoundingRule};
 use crate::diag::{Diagnostic, Span};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -32,11 +34,66 @@ impl Measure {
     }
 }
 
+/// What "about" (约, 大约, ≈, ~) means for a number: the rounding interval it stands for.
+/// Chosen in `claims.toml` with `about = "…"`, for the whole file or one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum About {
+    /// The default, the tightest reading that still gives the word a meaning: the number was
+    /// rounded at its last non-zero digit, so an integer's trailing zeros are the rounding
+    /// ("约8,000" is to the nearest 1,000); a decimal at its last written digit. Written
+    /// `about = "rounded"`.
+    #[default]
+    Rounded,
+    /// Every written digit is significant, trailing zeros included ("约8,000" to the nearest
+    /// 1): for a publication that says its round numbers are exact. `about = "every_digit"`.
+    EveryDigit,
+    /// Within a stated percentage of the number, ends included: `about = "±5%"`.
+    Within(Decimal),
+}
+
+impl About {
+    /// As written in `claims.toml`.
+    pub fn name(self) -> String {
+        match self {
+            About::Rounded => "rounded".into(),
+            About::EveryDigit => "every_digit".into(),
+            About::Within(p) => format!("±{}%", p.normalize()),
+        }
+    }
+
+    /// Reads a value of the `about` key.
+    ///
+    /// ```
+    /// use carbonledger::claims::About;
+    /// use rust_decimal::dec;
+    /// assert_eq!(About::parse("rounded"), Some(About::Rounded));
+    /// assert_eq!(About::parse("±5%"), Some(About::Within(dec!(5))));
+    /// assert_eq!(About::parse("roughly"), None);
+    /// ```
+    pub fn parse(s: &str) -> Option<About> {
+        let s = s.trim();
+        match s {
+            "rounded" => return Some(About::Rounded),
+            "every_digit" => return Some(About::EveryDigit),
+            _ => {}
+        }
+        let pct = s
+            .strip_prefix('±')
+            .or_else(|| s.strip_prefix("+-"))?
+            .trim()
+            .strip_suffix('%')?;
+        let v = parse_amount(pct.trim()).ok()?;
+        (v > Decimal::ZERO && v < Decimal::ONE_HUNDRED).then_some(About::Within(v))
+    }
+}
+
 /// One number of a claim checked against one figure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
-    /// Line in `claims.toml` (of `figure`).
+    /// Line in `claims.toml` (of the `figure` key).
     pub line: u64,
+    /// Column (1-based, in characters) of the `figure` key.
+    pub column: usize,
     /// Figure name, e.g. `avoided.onsite_solar`.
     pub figure: String,
     /// Figure year.
@@ -51,6 +108,9 @@ pub struct Check {
     pub precision: Decimal,
     /// Whether `precision` was given explicitly.
     pub precision_given: bool,
+    /// What "about" means here (the check's `about`, else the file's, else the default);
+    /// used only by `relation = "about"` without an explicit precision.
+    pub about: About,
 }
 
 /// A published statement and the checks that verify it.
@@ -64,6 +124,8 @@ pub struct Claim {
     pub source: Option<String>,
     /// Line of the claim's `id`.
     pub line: u64,
+    /// Column of the claim's `id` key.
+    pub column: usize,
     /// One or more checks.
     pub checks: Vec<Check>,
 }
@@ -75,6 +137,11 @@ pub struct ClaimsFile {
     pub file: Arc<str>,
     /// The publication the claims come from, if given.
     pub publication: Option<String>,
+    /// The publication's rounding rule, when the file states it (`rounding = "half_even"`);
+    /// otherwise `verify` assumes the project's `[rounding]` rule and says so.
+    pub rounding: Option<RoundingRule>,
+    /// The file-level reading of "about", when given.
+    pub about: Option<About>,
     /// Claims in file order.
     pub claims: Vec<Claim>,
 }
@@ -84,6 +151,8 @@ pub struct ClaimsFile {
 struct RawFile {
     publication: Option<String>,
     year: Option<Spanned<i64>>,
+    rounding: Option<Spanned<String>>,
+    about: Option<Spanned<String>>,
     #[serde(default)]
     claim: Vec<RawClaim>,
 }
@@ -101,6 +170,7 @@ struct RawClaim {
     relation: Option<Spanned<String>>,
     printed: Option<Spanned<String>>,
     precision: Option<Spanned<String>>,
+    about: Option<Spanned<String>>,
     // … or list several.
     check: Option<Spanned<Vec<RawCheck>>>,
 }
@@ -114,12 +184,36 @@ struct RawCheck {
     relation: Spanned<String>,
     printed: Spanned<String>,
     precision: Option<Spanned<String>>,
+    about: Option<Spanned<String>>,
 }
 
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> u64 {
-    text.get(..offset)
-        .map_or(0, |t| t.matches('\n').count() as u64 + 1)
+/// 1-based line and column (in characters) of a byte offset.
+fn position(text: &str, offset: usize) -> (u64, usize) {
+    let Some(before) = text.get(..offset) else {
+        return (0, 0);
+    };
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() as u64 + 1;
+    (line, before[start..].chars().count() + 1)
+}
+
+/// Line and column of the key whose value starts at `offset`: the name before the `=` on the
+/// value's line (`figure = "…"` → the `f`), or the value itself when no key precedes it there.
+fn key_position(text: &str, offset: usize) -> (u64, usize) {
+    let Some(before) = text.get(..offset) else {
+        return (0, 0);
+    };
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let head = &before[start..];
+    let key_start = head.rfind('=').map(|eq| {
+        let name = head[..eq].trim_end();
+        name.rfind(|c: char| c.is_whitespace() || c == '{' || c == ',')
+            .map_or(0, |i| i + 1)
+    });
+    match key_start {
+        Some(k) => position(text, start + k),
+        None => position(text, offset),
+    }
 }
 
 struct Reader<'a> {
@@ -129,12 +223,18 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn line<T>(&self, s: &Spanned<T>) -> u64 {
-        line_of(self.text, s.span().start)
+    /// Line and column of the key of a value.
+    fn at<T>(&self, s: &Spanned<T>) -> (u64, usize) {
+        key_position(self.text, s.span().start)
+    }
+
+    fn span<T>(&self, s: &Spanned<T>) -> Span {
+        let (line, column) = self.at(s);
+        Span::line(self.file, line).at(column)
     }
 
     fn error<T>(&mut self, code: &'static str, at: &Spanned<T>, msg: String, hint: &str) {
-        let d = Diagnostic::error(code, Span::line(self.file, self.line(at)), msg);
+        let d = Diagnostic::error(code, self.span(at), msg);
         self.diags.push(if hint.is_empty() {
             d
         } else {
@@ -157,6 +257,19 @@ impl Reader<'_> {
         }
     }
 
+    fn about(&mut self, a: &Spanned<String>) -> Option<About> {
+        let r = About::parse(a.get_ref());
+        if r.is_none() {
+            self.error(
+                "bad-claims",
+                a,
+                format!("`about = \"{}\"` is not a reading of about", a.get_ref()),
+                "about is \"rounded\" (default: rounded at the last non-zero digit), \"every_digit\" (trailing zeros significant) or a band such as \"±5%\"",
+            );
+        }
+        r
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn check(
         &mut self,
@@ -167,8 +280,14 @@ impl Reader<'_> {
         relation: &Spanned<String>,
         printed: &Spanned<String>,
         precision: Option<&Spanned<String>>,
+        about: Option<&Spanned<String>>,
+        default_about: About,
     ) -> Option<Check> {
         let before = self.diags.len();
+        let about = match about {
+            Some(a) => self.about(a),
+            None => Some(default_about),
+        };
         let name = figure.get_ref().trim();
         let name_ok = !name.is_empty()
             && name.split('.').all(|p| {
@@ -268,6 +387,15 @@ impl Reader<'_> {
                 precision_given = true;
                 match parse_amount(s.get_ref()) {
                     Ok(v) if v > Decimal::ZERO => {
+                        if let (Relation::About, Some(About::Within(_))) = (r, about) {
+                            self.error(
+                                "bad-precision",
+                                s,
+                                "a precision has no effect when `about` is a percentage band"
+                                    .into(),
+                                "remove `precision`, or give `about = \"rounded\"` for this check",
+                            );
+                        }
                         if !r.uses_precision() {
                             self.error(
                                 "bad-precision",
@@ -299,14 +427,16 @@ impl Reader<'_> {
                     }
                 }
             }
-            (None, Some(p), Some(r)) => Some(p.implied_precision(r)),
+            (None, Some(p), Some(r)) => Some(p.precision_under(r, about.unwrap_or_default())),
             _ => None,
         };
         if self.diags.len() > before {
             return None;
         }
+        let (line, column) = self.at(figure);
         Some(Check {
-            line: self.line(figure),
+            line,
+            column,
             figure: name.to_string(),
             year: year?,
             measure: measure?,
@@ -314,6 +444,7 @@ impl Reader<'_> {
             printed: parsed?,
             precision: prec?,
             precision_given,
+            about: about?,
         })
     }
 }
@@ -327,17 +458,21 @@ impl Reader<'_> {
 /// assert_eq!(f.claims[0].checks[0].precision.to_string(), "1000");
 /// let bad = text.replace("about", "roughly");
 /// let e = parse_claims(&"claims.toml".into(), &bad).unwrap_err();
-/// assert_eq!(e[0].span.to_string(), "claims.toml:6");
+/// assert_eq!(e[0].span.to_string(), "claims.toml:6:1");
 /// ```
 pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagnostic>> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map_or(0, |s| line_of(text, s.start));
-        vec![Diagnostic::error(
-            "bad-claims",
-            Span::line(file, line),
-            e.message().trim().to_string(),
-        )
-        .with_hint("see README.md `Claims` or `carbonledger init` for a commented claims.toml")]
+        let (line, column) = e.span().map_or((0, 0), |s| position(text, s.start));
+        let span = if column > 0 {
+            Span::line(file, line).at(column)
+        } else {
+            Span::line(file, line)
+        };
+        vec![
+            Diagnostic::error("bad-claims", span, e.message().trim().to_string()).with_hint(
+                "see README.md `Claims` or `carbonledger init` for a commented claims.toml",
+            ),
+        ]
     })?;
     let mut r = Reader {
         file,
@@ -345,11 +480,29 @@ pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagn
         diags: Vec::new(),
     };
     let default_year = raw.year.as_ref().and_then(|y| r.year(y));
+    let file_about = raw.about.as_ref().and_then(|a| r.about(a));
+    let default_about = file_about.unwrap_or_default();
+    let rounding = match &raw.rounding {
+        None => None,
+        Some(s) => match s.get_ref().trim() {
+            "half_away_from_zero" => Some(RoundingRule::HalfAwayFromZero),
+            "half_even" => Some(RoundingRule::HalfEven),
+            other => {
+                r.error(
+                    "bad-claims",
+                    s,
+                    format!("`rounding = \"{other}\"` is not a rounding rule"),
+                    "rounding is the publication's rule: \"half_away_from_zero\" or \"half_even\" (GB/T 8170)",
+                );
+                None
+            }
+        },
+    };
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
     let mut claims = Vec::new();
     for c in &raw.claim {
         let id = c.id.get_ref().trim().to_string();
-        let line = r.line(&c.id);
+        let (line, column) = r.at(&c.id);
         if id.is_empty() {
             r.error("bad-claims", &c.id, "empty claim id".into(), "");
         } else if let Some(first) = seen.insert(id.clone(), line) {
@@ -383,6 +536,10 @@ pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagn
                 "put every check in its own [[claim.check]] table",
             ),
             (Some(list), false) => {
+                let claim_about = match &c.about {
+                    Some(a) => r.about(a).unwrap_or(default_about),
+                    None => default_about,
+                };
                 if list.get_ref().is_empty() {
                     r.error(
                         "bad-claims",
@@ -400,6 +557,8 @@ pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagn
                         &k.relation,
                         &k.printed,
                         k.precision.as_ref(),
+                        k.about.as_ref(),
+                        claim_about,
                     ) {
                         checks.push(ch);
                     }
@@ -415,6 +574,8 @@ pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagn
                         rel,
                         p,
                         c.precision.as_ref(),
+                        c.about.as_ref(),
+                        default_about,
                     ) {
                         checks.push(ch);
                     }
@@ -443,6 +604,7 @@ pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagn
             wording: c.wording.get_ref().trim().to_string(),
             source: c.source.clone(),
             line,
+            column,
             checks,
         });
     }
@@ -452,6 +614,8 @@ pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagn
     Ok(ClaimsFile {
         file: Arc::clone(file),
         publication: raw.publication,
+        rounding,
+        about: file_about,
         claims,
     })
 }

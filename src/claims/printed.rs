@@ -3,6 +3,7 @@
 //! unit. Thousands separators are accepted here (and only here): a printed report groups
 //! digits in threes, and a grouping that is not in threes is refused as ambiguous.
 
+use super::file::About;
 use super::relation::Relation;
 use super::unit::{ClaimUnit, ClaimUnitError};
 use crate::decimal::{parse_amount, AmountError};
@@ -101,6 +102,22 @@ impl Printed {
             Decimal::from(10i64.pow(self.trailing_zeros.min(18)))
         } else {
             Decimal::ONE
+        }
+    }
+
+    /// The precision under a reading of "about" (see [`About`]); for any other relation the
+    /// value of the last written digit.
+    ///
+    /// ```
+    /// use carbonledger::claims::{About, Printed, Relation};
+    /// let p = Printed::parse("约8,000吨").unwrap();
+    /// assert_eq!(p.precision_under(Relation::About, About::Rounded).to_string(), "1000");
+    /// assert_eq!(p.precision_under(Relation::About, About::EveryDigit).to_string(), "1");
+    /// ```
+    pub fn precision_under(&self, relation: Relation, about: About) -> Decimal {
+        match (relation, about) {
+            (Relation::About, About::EveryDigit) => self.implied_precision(Relation::Exact),
+            _ => self.implied_precision(relation),
         }
     }
 

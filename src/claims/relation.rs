@@ -2,7 +2,7 @@
 //! allows around a printed number written at a given precision. Pure decimal arithmetic in
 //! the printed number's own unit; units and figures are elsewhere.
 
-use crate::decimal::{self, CalcError};
+use crate::decimal::{self, CalcError, RoundingRule};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
@@ -170,6 +170,30 @@ pub fn allowed(
     printed: Decimal,
     precision: Decimal,
 ) -> Result<Interval, CalcError> {
+    allowed_under(relation, printed, precision, RoundingRule::HalfAwayFromZero)
+}
+
+/// [`allowed`] under the publication's rounding rule. Half to even (GB/T 8170) rounds a
+/// midpoint to the even neighbour, so the interval of a number whose last digit (in units of
+/// the precision) is even is closed at both ends, and of an odd one open at both:
+///
+/// ```
+/// use carbonledger::claims::{allowed_under, Relation};
+/// use carbonledger::decimal::RoundingRule::HalfEven;
+/// use rust_decimal::dec;
+/// // "约8,000" at thousands: 8 is even, so 7,500 and 8,500 both round to 8,000.
+/// let even = allowed_under(Relation::About, dec!(8000), dec!(1000), HalfEven).unwrap();
+/// assert!(even.contains(dec!(7500)) && even.contains(dec!(8500)));
+/// // "↓7%": −7.5 rounds to −8 and −6.5 to −6, so neither end is allowed.
+/// let odd = allowed_under(Relation::DownBy, dec!(7), dec!(1), HalfEven).unwrap();
+/// assert!(!odd.contains(dec!(-7.5)) && !odd.contains(dec!(-6.5)) && odd.contains(dec!(-7)));
+/// ```
+pub fn allowed_under(
+    relation: Relation,
+    printed: Decimal,
+    precision: Decimal,
+    rule: RoundingRule,
+) -> Result<Interval, CalcError> {
     let at = |value, inclusive| Some(Bound { value, inclusive });
     Ok(match relation {
         Relation::Over => Interval {
@@ -188,14 +212,46 @@ pub fn allowed(
             let t = target(relation, printed);
             let half = decimal::mul(precision, Decimal::new(5, 1))?;
             let (lo, hi) = (decimal::sub(t, half)?, decimal::add(t, half)?);
-            // The end nearer zero rounds (away from zero) to t; the far end rounds past it.
-            let positive = t > Decimal::ZERO;
-            let negative = t < Decimal::ZERO;
+            let (low_in, high_in) = match rule {
+                // The end nearer zero rounds (away from zero) to t; the far end rounds past it.
+                RoundingRule::HalfAwayFromZero => (t > Decimal::ZERO, t < Decimal::ZERO),
+                // Both midpoints round to t when t is an even multiple of the precision.
+                RoundingRule::HalfEven => {
+                    let q = decimal::div(t, precision)?;
+                    let even =
+                        q.exact && q.value.fract().is_zero() && (q.value % Decimal::TWO).is_zero();
+                    (even, even)
+                }
+            };
             Interval {
-                low: at(lo, positive),
-                high: at(hi, negative),
+                low: at(lo, low_in),
+                high: at(hi, high_in),
             }
         }
+    })
+}
+
+/// The values within `pct` percent of the printed number (its target), both ends included:
+/// the reading of "about" as a band (`about = "±5%"` in `claims.toml`).
+///
+/// ```
+/// use carbonledger::claims::{band, Relation};
+/// use rust_decimal::dec;
+/// let b = band(Relation::About, dec!(8000), dec!(5)).unwrap();
+/// assert!(b.contains(dec!(7600)) && b.contains(dec!(8400)) && !b.contains(dec!(8400.01)));
+/// ```
+pub fn band(relation: Relation, printed: Decimal, pct: Decimal) -> Result<Interval, CalcError> {
+    let t = target(relation, printed);
+    let d = decimal::div(decimal::mul(t.abs(), pct)?, Decimal::ONE_HUNDRED)?.value;
+    Ok(Interval {
+        low: Some(Bound {
+            value: decimal::sub(t, d)?,
+            inclusive: true,
+        }),
+        high: Some(Bound {
+            value: decimal::add(t, d)?,
+            inclusive: true,
+        }),
     })
 }
 

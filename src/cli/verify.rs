@@ -1,13 +1,14 @@
 //! `carbonledger verify [DIR] [--claims FILE]`: every published claim of `claims.toml` against
 //! the computed figures — the wording, the published value, the interval the wording allows,
-//! the computed value, the implied factor, and a verdict. Exit 0 only when every claim is
-//! consistent; 1 when any is inconsistent or not computed, or the claims file has errors.
+//! the computed value, the implied factor, and a verdict. Exit 0 when every claim is
+//! consistent or restates an input; 1 when any is inconsistent or not computed, or the claims
+//! file has errors (a printed unit that does not fit its figure among them).
 
 use super::common::{load, out, print_diagnostics, Format, ProjectOpts};
 use super::Exit;
 use carbonledger::claims::{
-    evaluate, parse_claims, CheckResult, ClaimResult, ClaimsFile, Interval, Missing, Status,
-    CLAIMS_FILE,
+    conflict_diagnostics, diagnostics, parse_claims, verify, About, CheckResult, ClaimResult,
+    ClaimsFile, Interval, Measure, Relation, Status, Verification, CLAIMS_FILE,
 };
 use carbonledger::decimal::group_thousands;
 use carbonledger::diag::{Diagnostic, Span};
@@ -58,37 +59,29 @@ fn read_claims(a: &Args) -> Result<ClaimsFile, Exit> {
 pub fn run(a: Args) -> Exit {
     let inner = || -> Result<Exit, Exit> {
         let file = read_claims(&a)?;
-        let (_project, ledger) = load(&a.dir, &a.opts)?;
-        let results = evaluate(&ledger, &file.claims);
-        // A unit that cannot be compared is a mistake in the claims file: say where.
-        let unit_errors: Vec<Diagnostic> = results
-            .iter()
-            .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
-            .filter_map(|(r, c)| match &c.missing {
-                Some(m @ Missing::Unit(_)) => Some(
-                    Diagnostic::error(
-                        "claim-unit-mismatch",
-                        Span::line(&file.file, c.check.line),
-                        format!("claim `{}`, `{}`: {m}", r.claim.id, c.check.figure),
-                    )
-                    .with_hint("write `printed` in a unit of the figure's dimension"),
-                ),
-                _ => None,
-            })
-            .collect();
-        if !unit_errors.is_empty() {
-            print_diagnostics(&unit_errors);
+        let (project, ledger) = load(&a.dir, &a.opts)?;
+        let v = verify(&ledger, &file, project.manifest.rounding);
+        // A unit that cannot be compared is a mistake in the claims file, a figure no input
+        // produces perhaps a misspelling: say where.
+        let mut diags = diagnostics(&file, &ledger, &v.results);
+        diags.extend(conflict_diagnostics(&file, &v));
+        if !diags.is_empty() {
+            print_diagnostics(&diags);
         }
         let text = match a.format {
-            Format::Table => render_text(&file, &results),
-            Format::Csv => render_csv(&table(&results)),
+            Format::Table => render_text(&file, &v),
+            Format::Csv => render_csv(&table(&v)),
             Format::Json => format!(
                 "{}\n",
-                serde_json::to_string_pretty(&to_json(&file, &results)).map_err(|_| Exit::Io)?
+                serde_json::to_string_pretty(&to_json(&file, &v)).map_err(|_| Exit::Io)?
             ),
         };
         out(&text)?;
-        Ok(if results.iter().all(|r| r.status == Status::Consistent) {
+        let passed = v
+            .results
+            .iter()
+            .all(|r| matches!(r.status, Status::Consistent | Status::RestatesInput));
+        Ok(if passed && !diags.iter().any(|d| d.is_error()) {
             Exit::Ok
         } else {
             Exit::Data
@@ -97,6 +90,94 @@ pub fn run(a: Args) -> Exit {
     match inner() {
         Ok(e) | Err(e) => e,
     }
+}
+
+/// The publication's rounding rule and where it came from, as one sentence.
+fn rounding_text(v: &Verification) -> String {
+    if v.rounding_stated {
+        format!(
+            "printed numbers were rounded {} (`rounding` in the claims file)",
+            v.rounding.describe()
+        )
+    } else {
+        format!(
+            "printed numbers are read as rounded {}, assumed from carbonledger.toml [rounding]: the publication states no rule (give `rounding` in the claims file)",
+            v.rounding.describe()
+        )
+    }
+}
+
+/// How the interval of a rounded printed number was read: the precision and, for an `about`
+/// check, the reading of the word and where it came from.
+fn reading_text(c: &CheckResult, file: &ClaimsFile) -> Option<String> {
+    let ch = &c.check;
+    if !ch.relation.uses_precision() {
+        return None;
+    }
+    let unit = &ch.printed.unit.text;
+    let p = num(ch.precision);
+    if ch.precision_given {
+        return Some(format!("to the given precision, {p} {unit}"));
+    }
+    if ch.relation != Relation::About {
+        return Some(format!("to its last written digit, {p} {unit}"));
+    }
+    let word = ch
+        .printed
+        .qualifier
+        .as_ref()
+        .map_or_else(|| "about".to_string(), |(w, _)| format!("{w} (about)"));
+    let from = if file.about.is_some() {
+        "the claims file's"
+    } else {
+        "default"
+    };
+    Some(match ch.about {
+        About::Within(pct) => format!(
+            "{word}: within ±{}% of the number, ends included (about = \"{}\")",
+            pct.normalize(),
+            ch.about.name()
+        ),
+        About::EveryDigit => format!(
+            "{word}: every written digit significant, to the nearest {p} {unit} (about = \"every_digit\")"
+        ),
+        About::Rounded => format!(
+            "{word}: rounded at its last non-zero digit, to the nearest {p} {unit} (about = \"rounded\", {from}: the tightest reading that leaves the word a meaning)"
+        ),
+    })
+}
+
+/// The conflicts a claim takes part in, as one sentence each.
+fn conflict_notes(v: &Verification, id: &str) -> Vec<String> {
+    v.conflicts
+        .iter()
+        .filter(|c| c.claims.iter().any(|x| x == id))
+        .map(conflict_text)
+        .collect()
+}
+
+/// A factor shown at three places, as the issue and the fixture's comments quote them.
+fn dp3(d: Decimal) -> String {
+    let mut x = d.round_dp(3);
+    x.rescale(3);
+    x.to_string()
+}
+
+/// One conflict in words: both claims and their implied factors.
+fn conflict_text(c: &carbonledger::claims::FactorConflict) -> String {
+    let f = |i: usize| {
+        let pf = &c.factors[i];
+        let range = pf
+            .range
+            .map(|(lo, hi)| format!(" ({}–{} allowing for rounding)", dp3(lo), dp3(hi)))
+            .unwrap_or_default();
+        format!("`{}` {} {}{range}", c.claims[i], dp3(pf.value), pf.unit)
+    };
+    format!(
+        "claims imply different factors for the same counterfactual: {} and {}; one avoided quantity per unit of activity cannot be both",
+        f(0),
+        f(1)
+    )
 }
 
 fn num(d: Decimal) -> String {
@@ -151,40 +232,33 @@ fn allowed_text(c: &CheckResult) -> (String, String) {
 }
 
 fn verdict(c: &CheckResult) -> String {
-    match &c.missing {
-        Some(m) => format!("{}: {m}", c.status.name()),
-        None => c.status.name().to_string(),
+    match (&c.missing, c.status) {
+        (Some(m), _) => format!("{}: {m}", c.status.name()),
+        (None, Status::RestatesInput) if c.check.measure == Measure::Basis => format!(
+            "{}: the activity basis is the input quantity the figure was computed from; it agrees with the publication, which confirms the input, not a calculation",
+            c.status.name()
+        ),
+        (None, Status::RestatesInput) => format!(
+            "{}: the figure is input quantities restated (read from input columns, no factor applied); it agrees with the publication, which confirms the inputs, not a calculation",
+            c.status.name()
+        ),
+        (None, _) => c.status.name().to_string(),
     }
 }
 
-fn precision_text(c: &CheckResult) -> String {
-    let ch = &c.check;
-    if !ch.relation.uses_precision() {
-        return String::new();
-    }
-    format!(
-        " (precision {} {}, {})",
-        num(ch.precision),
-        ch.printed.unit.text,
-        if ch.precision_given {
-            "given"
-        } else {
-            "from the digits"
-        }
-    )
-}
-
-fn render_text(file: &ClaimsFile, results: &[ClaimResult]) -> String {
+fn render_text(file: &ClaimsFile, v: &Verification) -> String {
+    let results = &v.results;
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Claims: {}{}\n",
+        "Claims: {}{}",
         file.file,
         file.publication
             .as_deref()
             .map(|p| format!(" — {p}"))
             .unwrap_or_default()
     );
+    let _ = writeln!(s, "Rounding: {}.\n", rounding_text(v));
     for r in results {
         let _ = writeln!(s, "{} — {}", r.claim.id, r.status.name());
         let _ = writeln!(s, "  wording    {}", r.claim.wording);
@@ -199,22 +273,24 @@ fn render_text(file: &ClaimsFile, results: &[ClaimResult]) -> String {
             } else {
                 "check".to_string()
             };
-            let of = if ch.measure == carbonledger::claims::Measure::Basis {
+            let of = if ch.measure == Measure::Basis {
                 "the activity basis of "
             } else {
                 ""
             };
             let _ = writeln!(
                 s,
-                "  {label:<10} {of}{} {}, {} \"{}\"{}",
+                "  {label:<10} {of}{} {}, {} \"{}\"",
                 ch.figure,
                 ch.year,
                 ch.relation.name(),
                 ch.printed.text,
-                precision_text(c)
             );
             let (published, allowed) = allowed_text(c);
             let _ = writeln!(s, "  published  {published}");
+            if let Some(reading) = reading_text(c, file) {
+                let _ = writeln!(s, "  reading    {reading}");
+            }
             let _ = writeln!(s, "  allowed    {allowed}");
             let computed = match &c.computed {
                 Some(v) => format!(
@@ -261,22 +337,47 @@ fn render_text(file: &ClaimsFile, results: &[ClaimResult]) -> String {
                 pf.unit
             );
         }
+        for note in conflict_notes(v, &r.claim.id) {
+            let _ = writeln!(s, "  warning    {note}");
+        }
         s.push('\n');
     }
     let count = |st: Status| results.iter().filter(|r| r.status == st).count();
+    let checks: Vec<&CheckResult> = results.iter().flat_map(|r| &r.checks).collect();
+    let count_checks = |st: Status| checks.iter().filter(|c| c.status == st).count();
     let _ = writeln!(
         s,
-        "{} claim{}: {} consistent, {} inconsistent, {} not computed",
+        "{} claim{}: {} consistent, {} restate an input, {} inconsistent, {} not computed",
         results.len(),
         if results.len() == 1 { "" } else { "s" },
         count(Status::Consistent),
+        count(Status::RestatesInput),
         count(Status::Inconsistent),
         count(Status::NotComputed)
     );
+    let _ = writeln!(
+        s,
+        "{} check{}: {} consistent with a calculated figure, {} restate an input (they confirm the inputs, not a calculation), {} inconsistent, {} not computed",
+        checks.len(),
+        if checks.len() == 1 { "" } else { "s" },
+        count_checks(Status::Consistent),
+        count_checks(Status::RestatesInput),
+        count_checks(Status::Inconsistent),
+        count_checks(Status::NotComputed)
+    );
+    if !v.conflicts.is_empty() {
+        let _ = writeln!(
+            s,
+            "{} warning{}: claims implying different factors for the same counterfactual",
+            v.conflicts.len(),
+            if v.conflicts.len() == 1 { "" } else { "s" }
+        );
+    }
     s
 }
 
-fn table(results: &[ClaimResult]) -> Table {
+fn table(v: &Verification) -> Table {
+    let results: &[ClaimResult] = &v.results;
     let mut t = Table::new(
         "Claims",
         &[
@@ -302,6 +403,9 @@ fn table(results: &[ClaimResult]) -> Table {
             "implied_factor_unit",
             "status",
             "reason",
+            "about",
+            "rounding",
+            "warning",
         ],
     );
     let yes_no = |b: bool| Cell::Text(if b { "yes" } else { "no" }.into());
@@ -362,10 +466,38 @@ fn table(results: &[ClaimResult]) -> Table {
                         .map(|m| m.to_string())
                         .unwrap_or_default(),
                 ),
+                Cell::Text(about_key(c)),
+                Cell::Text(rounding_key(c, v)),
+                Cell::Text(conflict_notes(v, &r.claim.id).join("; ")),
             ]);
         }
     }
     t
+}
+
+/// The reading of "about" a check used, as `claims.toml` writes it (empty for other relations
+/// and for a given precision).
+fn about_key(c: &CheckResult) -> String {
+    if c.check.relation == Relation::About && !c.check.precision_given {
+        c.check.about.name()
+    } else {
+        String::new()
+    }
+}
+
+/// The rounding rule an interval was read under (empty for one-sided relations and bands).
+fn rounding_key(c: &CheckResult, v: &Verification) -> String {
+    let ch = &c.check;
+    let band = ch.relation == Relation::About
+        && !ch.precision_given
+        && matches!(ch.about, About::Within(_));
+    if !ch.relation.uses_precision() || band {
+        return String::new();
+    }
+    match v.rounding {
+        carbonledger::decimal::RoundingRule::HalfAwayFromZero => "half_away_from_zero".into(),
+        carbonledger::decimal::RoundingRule::HalfEven => "half_even".into(),
+    }
 }
 
 fn interval_json(i: &Interval, unit: &str, exact: bool) -> Json {
@@ -378,7 +510,8 @@ fn interval_json(i: &Interval, unit: &str, exact: bool) -> Json {
     json!({"low": end(i.low), "high": end(i.high), "unit": unit, "exact": exact})
 }
 
-fn to_json(file: &ClaimsFile, results: &[ClaimResult]) -> Json {
+fn to_json(file: &ClaimsFile, v: &Verification) -> Json {
+    let results: &[ClaimResult] = &v.results;
     let claims: Vec<Json> = results
         .iter()
         .map(|r| {
@@ -403,7 +536,11 @@ fn to_json(file: &ClaimsFile, results: &[ClaimResult]) -> Json {
                         "status": c.status.name(),
                         "reason": c.missing.as_ref().map(|m| m.to_string()),
                         "note": c.note,
+                        "about": about_key(c),
+                        "rounding": rounding_key(c, v),
+                        "reading": reading_text(c, file),
                         "line": ch.line,
+                        "column": ch.column,
                     })
                 })
                 .collect();
@@ -413,20 +550,51 @@ fn to_json(file: &ClaimsFile, results: &[ClaimResult]) -> Json {
                 "source": r.claim.source,
                 "status": r.status.name(),
                 "checks": checks,
-                "published_implied_factor": r.published_factor.as_ref().map_or(Json::Null, |f| json!({"figure": f.figure, "published_value": {"value": f.published_value.0.to_string(), "unit": f.published_value.1}, "published_basis": {"value": f.published_basis.0.to_string(), "unit": f.published_basis.1}, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact})),
+                "published_implied_factor": r.published_factor.as_ref().map_or(Json::Null, |f| json!({"figure": f.figure, "published_value": {"value": f.published_value.0.to_string(), "unit": f.published_value.1}, "published_basis": {"value": f.published_basis.0.to_string(), "unit": f.published_basis.1}, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact, "range": f.range.map(|(lo, hi)| json!({"low": lo.to_string(), "high": hi.to_string()}))})),
+                "warnings": conflict_notes(v, &r.claim.id),
             })
         })
         .collect();
     let count = |st: Status| results.iter().filter(|r| r.status == st).count();
+    let checks: Vec<&CheckResult> = results.iter().flat_map(|r| &r.checks).collect();
+    let count_checks = |st: Status| checks.iter().filter(|c| c.status == st).count();
+    let conflicts: Vec<Json> = v
+        .conflicts
+        .iter()
+        .map(|c| {
+            json!({
+                "claims": c.claims,
+                "factors": c.factors.iter().map(|f| json!({"figure": f.figure, "value": f.value.to_string(), "unit": f.unit, "range": f.range.map(|(lo, hi)| json!({"low": lo.to_string(), "high": hi.to_string()}))})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
     json!({
         "file": file.file.to_string(),
         "publication": file.publication,
+        "rounding": {
+            "rule": match v.rounding {
+                carbonledger::decimal::RoundingRule::HalfAwayFromZero => "half_away_from_zero",
+                carbonledger::decimal::RoundingRule::HalfEven => "half_even",
+            },
+            "from": if v.rounding_stated { "claims.toml" } else { "carbonledger.toml" },
+            "text": rounding_text(v),
+        },
+        "about": file.about.unwrap_or_default().name(),
         "claims": claims,
+        "factor_conflicts": conflicts,
         "summary": {
             "claims": results.len(),
             "consistent": count(Status::Consistent),
+            "restates_input": count(Status::RestatesInput),
             "inconsistent": count(Status::Inconsistent),
             "not_computed": count(Status::NotComputed),
+            "checks": {
+                "checks": checks.len(),
+                "consistent": count_checks(Status::Consistent),
+                "restates_input": count_checks(Status::RestatesInput),
+                "inconsistent": count_checks(Status::Inconsistent),
+                "not_computed": count_checks(Status::NotComputed),
+            },
         }
     })
 }
@@ -462,14 +630,24 @@ mod tests {
         fn implied_factor(&self, n: &str, _: i32) -> Result<Option<(Decimal, String)>, CalcError> {
             Ok(self.knows(n).then(|| (dec!(0.6), "t CO2e/MWh".into())))
         }
+        fn restates_input(&self, _: &str, _: i32) -> bool {
+            false
+        }
+        fn names(&self) -> Vec<String> {
+            vec!["avoided.x".into()]
+        }
     }
 
     #[test]
     fn text_shows_the_converted_interval_and_both_implied_factors() {
         let text = "year = 2025\n[[claim]]\nid = \"solar\"\nwording = \"w\"\n[[claim.check]]\nfigure = \"avoided.x\"\nrelation = \"about\"\nprinted = \"约0.8万吨CO₂\"\n[[claim.check]]\nfigure = \"avoided.x\"\nmeasure = \"basis\"\nrelation = \"exact\"\nprinted = \"1,334万千瓦时\"\n";
         let file = parse_claims(&"claims.toml".into(), text).unwrap();
-        let results = evaluate(&Solar, &file.claims);
-        let out = render_text(&file, &results);
+        let v = verify(
+            &Solar,
+            &file,
+            carbonledger::decimal::RoundingRule::HalfAwayFromZero,
+        );
+        let out = render_text(&file, &v);
         for needle in [
             "solar — consistent",
             // 0.8万 t at 0.1万 t: 7,500 ≤ x < 8,500 t.
@@ -482,7 +660,11 @@ mod tests {
             "allowed    13,335 ≤ x < 13,345 MWh",
             // 8,000 / 13,340 = 0.599700149…
             "as published 8,000 t CO2e ÷ 13,340 MWh ≈ 0.5997 t CO2e/MWh; computed 0.6",
-            "1 claim: 1 consistent, 0 inconsistent, 0 not computed",
+            "1 claim: 1 consistent, 0 restate an input, 0 inconsistent, 0 not computed",
+            // The basis half restates the input; the value half is a calculation.
+            "2 checks: 1 consistent with a calculated figure, 1 restate an input",
+            "reading    约 (about): rounded at its last non-zero digit, to the nearest 0.1 万吨CO₂ (about = \"rounded\", default",
+            "Rounding: printed numbers are read as rounded half away from zero, assumed from carbonledger.toml [rounding]",
         ] {
             assert!(out.contains(needle), "missing `{needle}` in\n{out}");
         }
