@@ -306,3 +306,25 @@ fn a_defect_after_blank_lines_and_crlf_is_reported_at_its_physical_line() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("fugitive.csv:7:5: unknown unit"), "{err}");
 }
+
+#[test]
+fn check_refuses_a_claim_whose_unit_does_not_fit_its_figure() {
+    // abatement.rto is heat in GJ; a claim printed in 吨 (tonnes) cannot be compared with it.
+    let dir = copy_fixture(|n, b| {
+        if n != "claims.toml" {
+            return b;
+        }
+        String::from_utf8(b)
+            .unwrap()
+            .replacen("printed = \"38,333 GJ\"", "printed = \"38,333 吨\"", 1)
+            .into_bytes()
+    });
+    let text = fs::read_to_string(dir.join("claims.toml")).unwrap();
+    let line = text.lines().position(|l| l == "id = \"rto\"").unwrap() + 1;
+    let (code, _, err) = run(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("claims.toml:{}:", line + 3)) && err.contains("cannot compare units"),
+        "{err}"
+    );
+}

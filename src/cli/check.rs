@@ -175,10 +175,10 @@ pub fn run(a: Args) -> Exit {
             if claims.exists() {
                 let shown = project.shown(Input::Claims);
                 match std::fs::read_to_string(&claims) {
+                    // Parse errors, then the claims against the figures: a printed unit
+                    // that does not fit its figure is an error, an unknown figure a warning.
                     Ok(text) => {
-                        if let Err(mut d) = carbonledger::claims::parse_claims(&shown, &text) {
-                            diags.append(&mut d);
-                        }
+                        diags.extend(carbonledger::claims::check_claims(&shown, &text, &ledger))
                     }
                     Err(e) => diags.push(carbonledger::diag::Diagnostic::error(
                         "unreadable-file",
