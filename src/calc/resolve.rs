@@ -248,6 +248,37 @@ impl<'p> Resolver<'p> {
         ))
     }
 
+    /// Looks up a reference that names one factor, or a group of per-gas factors: a key
+    /// with no row of its own but rows `<key>.co2`, `.ch4`, `.n2o` (eGRID's
+    /// `egrid.rfcw`, a DESNZ vehicle class) stands for all of them.
+    pub fn find_group(
+        &self,
+        r: &FactorRef,
+        year: i32,
+        fallbacks: &mut Vec<String>,
+    ) -> Result<Vec<(&'p Edition, &'p FactorDef)>, ResolveError> {
+        let single = match self.find(r, year, fallbacks) {
+            Ok(found) => return Ok(vec![found]),
+            Err(e) => e,
+        };
+        let member = |gas: &str| FactorRef {
+            set: r.set.clone(),
+            edition: r.edition.clone(),
+            key: format!("{}.{gas}", r.key),
+        };
+        let Ok(co2) = self.find(&member("co2"), year, &mut Vec::new()) else {
+            return Err(single);
+        };
+        let mut out = vec![self.find(&member("co2"), year, fallbacks).unwrap_or(co2)];
+        for gas in ["ch4", "n2o"] {
+            let key = format!("{}.{gas}", r.key);
+            if let Some(def) = out[0].0.factors.get(&key) {
+                out.push((out[0].0, def));
+            }
+        }
+        Ok(out)
+    }
+
     fn share(&self, facility: usize) -> (Decimal, String) {
         let f = &self.project.facilities.list[facility];
         match self.project.manifest.consolidation {
@@ -453,10 +484,11 @@ impl<'p> Resolver<'p> {
 
         // Emission factors.
         if let Some(r) = explicit {
-            let (ed, def) = self.find(r, year, &mut fallbacks)?;
-            let step = self.gas_step(ed, def, year, &mut fallbacks)?;
-            check_basis(&step, activity_kind, &chain.energy, &def.unit_text)?;
-            chain.gases.push(step);
+            for (ed, def) in self.find_group(r, year, &mut fallbacks)? {
+                let step = self.gas_step(ed, def, year, &mut fallbacks)?;
+                check_basis(&step, activity_kind, &chain.energy, &def.unit_text)?;
+                chain.gases.push(step);
+            }
         } else {
             match carrier {
                 Carrier::Electricity => {
@@ -464,10 +496,11 @@ impl<'p> Resolver<'p> {
                     let grid = f.grid.as_ref().ok_or_else(|| {
                         err("no-grid-factor", "facility", format!("facility `{}` has no grid factor for its electricity", f.id), "fill its `grid` column in facilities.csv (e.g. cn-mee-grid:north), or give the row a `factor`")
                     })?;
-                    let (ed, def) = self.find(grid, year, &mut fallbacks)?;
-                    chain
-                        .gases
-                        .push(self.gas_step(ed, def, year, &mut fallbacks)?);
+                    for (ed, def) in self.find_group(grid, year, &mut fallbacks)? {
+                        chain
+                            .gases
+                            .push(self.gas_step(ed, def, year, &mut fallbacks)?);
+                    }
                 }
                 Carrier::Heat | Carrier::Steam => {
                     let r = fam.purchased_heat.as_deref().ok_or_else(|| {
@@ -651,7 +684,12 @@ impl<'p> Resolver<'p> {
             }
             match found {
                 Some((p, step)) => {
-                    if mobile && !p.starts_with("mobile.") && !p.starts_with("transport.") && gas != "co2" {
+                    if mobile
+                        && !p.starts_with("mobile.")
+                        && !p.starts_with("transport.")
+                        && gas != "co2"
+                        && stationary_only(ed, &format!("{p}.{gas}"))
+                    {
                         self.fallback(
                             format!(
                                 "{}: no mobile-combustion {gas} factor of {carrier} per {activity_kind}; used `{p}.{gas}`",
@@ -752,6 +790,16 @@ impl<'p> Resolver<'p> {
             .map_err(|e| err("overflow", "carrier", e.to_string(), ""))?;
         Ok(Some((PerBasis::Energy(inverse), used(ed, def))))
     }
+}
+
+/// Whether a factor is published for stationary combustion only (its table or the
+/// edition's description says so): using it for a vehicle is a fallback to say.
+fn stationary_only(ed: &Edition, key: &str) -> bool {
+    let says = |t: &str| t.to_ascii_lowercase().contains("stationary");
+    ed.factors
+        .get(key)
+        .is_some_and(|d| says(&d.table) || says(&d.note))
+        || says(&ed.description)
 }
 
 /// Key prefixes of a fuel's factors, most specific first: mobile variants (for mobile rows),

@@ -79,10 +79,10 @@ fn check_grids(facilities: &Facilities, lib: &Library) -> Vec<Diagnostic> {
                     "see `carbonledger factors list`; project sets go under factors/SET/EDITION/",
                 ),
             );
-        } else if !eds
-            .iter()
-            .any(|e| e.factors.contains_key(&g.key) || e.fallback_key.is_some())
-        {
+        } else if !eds.iter().any(|e| {
+            // A key, or a group of per-gas keys (`egrid.rfcw` → `egrid.rfcw.co2`, …).
+            e.factors.contains_key(&g.key) || e.factors.contains_key(&format!("{}.co2", g.key))
+        }) {
             let keys: Vec<&str> = eds
                 .iter()
                 .flat_map(|e| e.factors.keys().map(String::as_str))

@@ -82,9 +82,24 @@ pub enum Kind {
     IRec,
     /// A (US) Renewable Energy Certificate.
     Rec,
+    /// A Renewable Energy Guarantee of Origin (Great Britain, Ofgem).
+    Rego,
+    /// A Guarantee of Origin (EU/EEA and Switzerland, EECS).
+    Go,
+    /// A Large-scale Generation Certificate (Australia, Clean Energy Regulator).
+    Lgc,
+    /// An accredited GreenPower product (Australia).
+    GreenPower,
     /// A supplier-specific emission rate (needs a factor).
     SupplierSpecific,
 }
+
+/// EU and EEA member states and Switzerland, where Guarantees of Origin are the tracking
+/// instrument (Directive (EU) 2018/2001 Art. 19; EECS).
+const GO_MARKETS: [&str; 31] = [
+    "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+    "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
+];
 
 impl Kind {
     fn parse(s: &str) -> Option<Kind> {
@@ -95,6 +110,10 @@ impl Kind {
             "gec" | "绿证" => Kind::Gec,
             "i_rec" | "irec" => Kind::IRec,
             "rec" => Kind::Rec,
+            "rego" => Kind::Rego,
+            "go" | "guarantee_of_origin" => Kind::Go,
+            "lgc" => Kind::Lgc,
+            "greenpower" | "green_power_product" => Kind::GreenPower,
             "supplier_specific" => Kind::SupplierSpecific,
             _ => return None,
         })
@@ -108,13 +127,51 @@ impl Kind {
             Kind::Gec => "gec",
             Kind::IRec => "i-rec",
             Kind::Rec => "rec",
+            Kind::Rego => "rego",
+            Kind::Go => "go",
+            Kind::Lgc => "lgc",
+            Kind::GreenPower => "greenpower",
             Kind::SupplierSpecific => "supplier_specific",
+        }
+    }
+
+    /// Whether the instrument can be claimed for electricity consumed in `country`: each
+    /// tracking system's certificates only in its own market; I-RECs where no national
+    /// system exists; contracts (PPA, supplier rate) anywhere.
+    pub fn valid_in(self, country: &str) -> bool {
+        let own = |c: &[&str]| c.contains(&country);
+        match self {
+            Kind::Gec | Kind::GreenPowerTrade => own(&["CN"]),
+            Kind::Rego => own(&["GB"]),
+            Kind::Go => GO_MARKETS.contains(&country),
+            Kind::Lgc | Kind::GreenPower => own(&["AU"]),
+            Kind::Rec => own(&["US"]),
+            Kind::IRec => !own(&["US", "GB", "AU"]) && !GO_MARKETS.contains(&country),
+            Kind::Ppa | Kind::SupplierSpecific => true,
+        }
+    }
+
+    /// Where the instrument is valid, in words (for hints).
+    fn markets(self) -> &'static str {
+        match self {
+            Kind::Gec | Kind::GreenPowerTrade => "CN",
+            Kind::Rego => "GB",
+            Kind::Go => "the EU/EEA and CH",
+            Kind::Lgc | Kind::GreenPower => "AU",
+            Kind::Rec => "US",
+            Kind::IRec => {
+                "markets without a national tracking system (not US, GB, AU, the EU/EEA, CH)"
+            }
+            Kind::Ppa | Kind::SupplierSpecific => "any market",
         }
     }
 
     /// Certificates are counted in MWh, one per MWh, and carry serials and a vintage.
     fn is_certificate(self) -> bool {
-        matches!(self, Kind::Gec | Kind::IRec | Kind::Rec)
+        matches!(
+            self,
+            Kind::Gec | Kind::IRec | Kind::Rec | Kind::Rego | Kind::Go | Kind::Lgc
+        )
     }
 
     /// Whether the instrument conveys renewable attributes.
@@ -258,7 +315,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                     1,
                     format!("unknown instrument kind `{k}`"),
                     Some(
-                        "one of green_power_trade, ppa, gec, i-rec, rec, supplier_specific".into(),
+                        "one of green_power_trade, ppa, gec, i-rec, rec, rego, go, lgc, greenpower, supplier_specific".into(),
                     ),
                 );
             }
@@ -289,6 +346,21 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                     6,
                     format!("instrument market `{m}` does not match facility {}'s market `{country}`", project.facilities.list[fac].id),
                     Some("GHG Protocol Scope 2 quality criteria: instruments must come from the market where the electricity is consumed".into()),
+                );
+            }
+        }
+        if let (Some(k), Some(fac)) = (kind, facility) {
+            let country = &project.facilities.list[fac].country;
+            if !k.valid_in(country) {
+                f.error(
+                    "instrument-outside-market",
+                    1,
+                    format!(
+                        "a {} is not a valid instrument for electricity consumed in {country} (facility {})",
+                        k.name(),
+                        project.facilities.list[fac].id
+                    ),
+                    Some(format!("{} instruments are valid in {}; use the instrument of the market where the electricity is consumed (GHG Protocol Scope 2 Guidance, quality criteria)", k.name(), k.markets())),
                 );
             }
         }
