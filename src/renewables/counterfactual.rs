@@ -4,7 +4,9 @@
 //! or directly through one factor for activity outside the boundary (a supplier's generation).
 
 use crate::activity::{Activity, Carrier, Period, Subject};
-use crate::calc::{calculate_stepwise, trace, Line, ResolveOptions, Resolver, Step, UsedFactor};
+use crate::calc::{
+    calculate_stepwise, trace, Line, LineError, ResolveOptions, Resolver, Step, UsedFactor,
+};
 use crate::decimal::{self, CalcError};
 use crate::factors::FactorRef;
 use crate::project::{DisplacedGrid, Project};
@@ -68,8 +70,13 @@ pub fn through_chain(
         .resolve(year, facility, &subject, shown_unit, explicit)
         .map_err(|e| (e.code, e.message, e.hint))?;
     let line = calculate_stepwise(qty, &chain).map_err(|e| {
+        let code = match e {
+            LineError::Calc(CalcError::Overflow { .. }) => "overflow",
+            LineError::Calc(_) => "inexact-row",
+            LineError::NoEnergy | LineError::Dimension(_) => "wrong-dimension",
+        };
         (
-            "calculation",
+            code,
             e.to_string(),
             "check the quantity and the factor".to_string(),
         )
