@@ -259,7 +259,7 @@ catalogue! {
     unknown_fuel: "unknown-fuel" CHECK => 1, "error" "abatement.csv:2:7" ["unknown-fuel"];
     bad_fraction: "bad-fraction" CHECK => 1, "error" "abatement.csv:2:8" ["bad-fraction"];
     bad_fraction_over_one: "bad-fraction-over-one" CHECK => 1, "error" "abatement.csv:2:8" ["bad-fraction"];
-    bad_factor_ref: "bad-factor-ref" CHECK => 1, "error" "abatement.csv:2:7" ["bad-factor-ref"];
+    abatement_bad_factor_reference: "abatement-bad-factor-reference" CHECK => 1, "error" "abatement.csv:2:7" ["bad-factor-reference"];
 
     // -- shipments.csv --
     bad_leg: "bad-leg" CHECK => 1, "error" "shipments.csv:2:2" ["bad-leg"];
@@ -294,7 +294,14 @@ catalogue! {
     bom_duplicate_row: "bom-duplicate-row" CHECK => 1, "error" "bom.csv:3:2" ["duplicate-row"];
     factor_dimension_mismatch: "factor-dimension-mismatch" CHECK => 1, "error" "bom.csv:2:7" ["factor-dimension-mismatch"];
     not_an_emission_factor: "not-an-emission-factor" CHECK => 1, "error" "bom.csv:2:7" ["not-an-emission-factor"];
-    factor_fallback: "factor-fallback" CHECK => 0, "warning" "products.csv" ["factor-fallback"];
+    // A register's fallback is a warning like a chain's, at the manifest that chooses editions
+    // (it was silent for shipments and abatement, and attributed to products.csv).
+    products_fallback: "products-fallback" CHECK => 0, "warning" "carbonledger.toml" ["fallback"];
+    products_fallback_refused: "products-fallback" STRICT => 1, "error" "bom.csv:2:7" ["fallback-refused"];
+    shipments_fallback: "shipments-fallback" CHECK => 0, "warning" "carbonledger.toml" ["fallback"];
+    shipments_fallback_refused: "shipments-fallback" STRICT => 1, "error" "shipments.csv:2:21" ["fallback-refused"];
+    abatement_fallback: "abatement-fallback" CHECK => 0, "warning" "carbonledger.toml" ["fallback"];
+    abatement_fallback_refused: "abatement-fallback" STRICT => 1, "error" "abatement.csv:2:7" ["fallback-refused"];
     unknown_stage: "unknown-stage" CHECK => 1, "error" "product_stages.csv:2:2" ["unknown-stage"];
     unexpected_value: "unexpected-value" CHECK => 1, "error" "product_stages.csv:2:5" ["unexpected-value"];
     missing_factor: "missing-factor" CHECK => 1, "error" "product_stages.csv:2:6" ["missing-factor"];
@@ -370,7 +377,7 @@ catalogue! {
     fugitive_unterminated_quote: "fugitive-unterminated-quote" CHECK => 1, "error" "fugitive.csv:3:7" ["unterminated-quote"];
     fugitive_wrong_field_count: "fugitive-wrong-field-count" CHECK => 1, "error" "fugitive.csv:3" ["wrong-field-count"];
     instruments_ambiguous_number: "instruments-ambiguous-number" CHECK => 1, "error" "instruments.csv:3:5" ["ambiguous-number"];
-    instruments_bad_factor_ref: "instruments-bad-factor-ref" CHECK => 1, "error" "instruments.csv:3:10" ["bad-factor-ref"];
+    instruments_bad_factor_reference: "instruments-bad-factor-reference" CHECK => 1, "error" "instruments.csv:3:10" ["bad-factor-reference"];
     instruments_bad_period: "instruments-bad-period" CHECK => 1, "error" "instruments.csv:3:4" ["bad-period"];
     instruments_bad_vintage: "instruments-bad-vintage" CHECK => 1, "error" "instruments.csv:2:8" ["bad-period"];
     instruments_duplicate_column: "instruments-duplicate-column" CHECK => 1, "error" "instruments.csv:1:12" ["duplicate-column"];

@@ -257,7 +257,7 @@ impl<'r, 'a> Fields<'r, 'a> {
             Ok(r) => Some(r),
             Err(e) => {
                 self.error(
-                    "bad-factor-ref",
+                    "bad-factor-reference",
                     i,
                     e.to_string(),
                     Some("e.g. cn-mee-grid:national_fossil".into()),
