@@ -307,13 +307,13 @@ catalogue! {
     missing_factor: "missing-factor" CHECK => 1, "error" "product_stages.csv:2:6" ["missing-factor"];
 
     // -- claims.toml --
-    bad_claims: "bad-claims" CHECK => 1, "error" "claims.toml:7" ["bad-claims"];
-    unknown_relation: "unknown-relation" CHECK => 1, "error" "claims.toml:8" ["unknown-relation"];
-    bad_printed_value: "bad-printed-value" CHECK => 1, "error" "claims.toml:9" ["bad-printed-value"];
-    relation_mismatch: "relation-mismatch" CHECK => 1, "error" "claims.toml:9" ["relation-mismatch"];
-    bad_precision: "bad-precision" CHECK => 1, "error" "claims.toml:10" ["bad-precision"];
-    duplicate_claim: "duplicate-claim" CHECK => 1, "error" "claims.toml:12" ["duplicate-claim"];
-    claim_unit_mismatch: "claim-unit-mismatch" VERIFY => 1, "error" "claims.toml:7" ["claim-unit-mismatch"];
+    bad_claims: "bad-claims" CHECK => 1, "error" "claims.toml:7:10" ["bad-claims"];
+    unknown_relation: "unknown-relation" CHECK => 1, "error" "claims.toml:8:12" ["unknown-relation"];
+    bad_printed_value: "bad-printed-value" CHECK => 1, "error" "claims.toml:9:11" ["bad-printed-value"];
+    relation_mismatch: "relation-mismatch" CHECK => 1, "error" "claims.toml:9:11" ["relation-mismatch"];
+    bad_precision: "bad-precision" CHECK => 1, "error" "claims.toml:10:13" ["bad-precision"];
+    duplicate_claim: "duplicate-claim" CHECK => 1, "error" "claims.toml:12:6" ["duplicate-claim"];
+    claim_unit_mismatch: "claim-unit-mismatch" VERIFY => 1, "error" "claims.toml:9:11" ["claim-unit-mismatch"];
 
     // -- every input file: the file-level problems (header, encoding, quotes, field count)
     // and the row-level problems each file shares with the others; the defect is on line 3

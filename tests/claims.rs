@@ -267,38 +267,38 @@ fn errors(text: &str) -> Vec<String> {
 }
 
 #[test]
-fn claims_file_errors_name_the_file_and_line() {
+fn claims_file_errors_name_the_file_line_and_column() {
     let head = "year = 2025\n[[claim]]\nid = \"a\"\nwording = \"w\"\nfigure = \"f.x\"\n";
     let e = errors(&format!(
         "{head}relation = \"roughly\"\nprinted = \"约8,000吨\"\n"
     ));
     assert_eq!(
         e,
-        ["claims.toml:6: unknown relation `roughly` [unknown-relation]"]
+        ["claims.toml:6:12: unknown relation `roughly` [unknown-relation]"]
     );
     let e = errors(&format!(
         "{head}relation = \"about\"\nprinted = \"约8,000 furlongs\"\n"
     ));
     assert!(
-        e[0].starts_with("claims.toml:7: printed value `约8,000 furlongs`: unit: unknown unit"),
+        e[0].starts_with("claims.toml:7:11: printed value `约8,000 furlongs`: unit: unknown unit"),
         "{e:?}"
     );
     let e = errors(&format!(
         "{head}relation = \"over\"\nprinted = \"约8,000吨\"\n"
     ));
-    assert_eq!(e, ["claims.toml:7: `约8,000吨` says `约` (about), but the relation is `over` [relation-mismatch]"]);
+    assert_eq!(e, ["claims.toml:7:11: `约8,000吨` says `约` (about), but the relation is `over` [relation-mismatch]"]);
     let e = errors(&format!(
         "{head}relation = \"about\"\nprinted = \"8,00吨\"\n"
     ));
     assert!(
-        e[0].starts_with("claims.toml:7: ") && e[0].contains("grouped in threes"),
+        e[0].starts_with("claims.toml:7:11: ") && e[0].contains("grouped in threes"),
         "{e:?}"
     );
     let e = errors(&format!(
         "{head}relation = \"about\"\nprinted = \"2.64万吨\"\nprecision = \"0.1\"\n"
     ));
     assert!(
-        e[0].starts_with("claims.toml:8: ") && e[0].contains("not a multiple"),
+        e[0].starts_with("claims.toml:8:13: ") && e[0].contains("not a multiple"),
         "{e:?}"
     );
     let e = errors(&format!(
@@ -309,23 +309,23 @@ fn claims_file_errors_name_the_file_and_line() {
         "{head}relation = \"about\"\nprinted = \"约8,000吨\"\nvalue = \"x\"\n"
     ));
     assert!(
-        e[0].starts_with("claims.toml:8: ") && e[0].contains("unknown field `value`"),
+        e[0].starts_with("claims.toml:8:1: ") && e[0].contains("unknown field `value`"),
         "{e:?}"
     );
     let dup = format!("{head}relation = \"exact\"\nprinted = \"1 t\"\n[[claim]]\nid = \"a\"\nwording = \"w\"\nfigure = \"f.y\"\nrelation = \"exact\"\nprinted = \"1 t\"\n");
     assert_eq!(
         errors(&dup),
-        ["claims.toml:9: claim `a` is already defined at line 3 [duplicate-claim]"]
+        ["claims.toml:9:6: claim `a` is already defined at line 3 [duplicate-claim]"]
     );
     let e = errors("[[claim]]\nid = \"a\"\nwording = \"w\"\nfigure = \"f.x\"\nrelation = \"exact\"\nprinted = \"1 t\"\n");
-    assert_eq!(e, ["claims.toml:4: no year for `f.x` [bad-claims]"]);
+    assert_eq!(e, ["claims.toml:4:10: no year for `f.x` [bad-claims]"]);
     let e = errors("year = 2025\n[[claim]]\nid = \"a\"\nwording = \"w\"\nfigure = \"f.x\"\n");
     assert_eq!(
         e,
-        ["claims.toml:3: claim `a` lacks relation, printed [bad-claims]"]
+        ["claims.toml:3:6: claim `a` lacks relation, printed [bad-claims]"]
     );
     let e = errors("year = 2025\n[[claim]\n");
-    assert!(e[0].starts_with("claims.toml:2: "), "{e:?}");
+    assert!(e[0].starts_with("claims.toml:2:9: "), "{e:?}");
     // Every problem is reported, not only the first.
     let two = format!("{head}relation = \"roughly\"\nprinted = \"8,00吨\"\n");
     assert_eq!(errors(&two).len(), 2);
@@ -507,7 +507,7 @@ fn one_wrong_value_makes_that_claim_inconsistent_and_exits_1() {
 }
 
 #[test]
-fn verify_errors_name_the_file_and_line_and_usage_exits_2() {
+fn verify_errors_name_the_file_line_and_column_and_usage_exits_2() {
     let bad = temp_claims(
         "bad.toml",
         "year = 2025\n[[claim]]\nid = \"x\"\nwording = \"w\"\nfigure = \"energy.total\"\nrelation = \"about\"\nprinted = \"约8,000 furlongs\"\n",
@@ -515,7 +515,7 @@ fn verify_errors_name_the_file_and_line_and_usage_exits_2() {
     let (code, out, err) = run(&["verify", FIX, "--claims", &bad]);
     assert_eq!((code, out.as_str()), (1, ""));
     assert!(
-        err.contains(&format!("{bad}:7: printed value `约8,000 furlongs`")),
+        err.contains(&format!("{bad}:7:11: printed value `约8,000 furlongs`")),
         "{err}"
     );
     // A unit of the wrong dimension is found once the figure's unit is known.
@@ -527,7 +527,7 @@ fn verify_errors_name_the_file_and_line_and_usage_exits_2() {
     assert_eq!(code, 1);
     assert!(
         err.contains(&format!(
-            "{mismatch}:5: claim `x`, `energy.total`: cannot compare units"
+            "{mismatch}:7:11: claim `x`, `energy.total`: cannot compare units"
         )),
         "{err}"
     );

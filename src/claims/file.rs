@@ -37,6 +37,9 @@ impl Measure {
 pub struct Check {
     /// Line in `claims.toml` (of `figure`).
     pub line: u64,
+    /// Where `printed` is written (file, line, column): its unit is checked against the
+    /// figure's once the figure is known.
+    pub printed_at: Span,
     /// Figure name, e.g. `avoided.onsite_solar`.
     pub figure: String,
     /// Figure year.
@@ -122,6 +125,19 @@ fn line_of(text: &str, offset: usize) -> u64 {
         .map_or(0, |t| t.matches('\n').count() as u64 + 1)
 }
 
+/// The place of a byte offset: its line and its 1-based column in characters (TOML has no
+/// fields; the column is where the key or value starts on its line).
+fn place_of(file: &Arc<str>, text: &str, offset: usize) -> Span {
+    let line = Span::line(file, line_of(text, offset));
+    match text.get(..offset) {
+        Some(t) => {
+            let start = t.rfind('\n').map_or(0, |i| i + 1);
+            line.at(t[start..].chars().count() + 1)
+        }
+        None => line,
+    }
+}
+
 struct Reader<'a> {
     file: &'a Arc<str>,
     text: &'a str,
@@ -134,7 +150,7 @@ impl Reader<'_> {
     }
 
     fn error<T>(&mut self, code: &'static str, at: &Spanned<T>, msg: String, hint: &str) {
-        let d = Diagnostic::error(code, Span::line(self.file, self.line(at)), msg);
+        let d = Diagnostic::error(code, place_of(self.file, self.text, at.span().start), msg);
         self.diags.push(if hint.is_empty() {
             d
         } else {
@@ -307,6 +323,7 @@ impl Reader<'_> {
         }
         Some(Check {
             line: self.line(figure),
+            printed_at: place_of(self.file, self.text, printed.span().start),
             figure: name.to_string(),
             year: year?,
             measure: measure?,
@@ -327,14 +344,16 @@ impl Reader<'_> {
 /// assert_eq!(f.claims[0].checks[0].precision.to_string(), "1000");
 /// let bad = text.replace("about", "roughly");
 /// let e = parse_claims(&"claims.toml".into(), &bad).unwrap_err();
-/// assert_eq!(e[0].span.to_string(), "claims.toml:6");
+/// assert_eq!(e[0].span.to_string(), "claims.toml:6:12");
 /// ```
 pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagnostic>> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map_or(0, |s| line_of(text, s.start));
+        let place = e
+            .span()
+            .map_or_else(|| Span::file(file), |s| place_of(file, text, s.start));
         vec![Diagnostic::error(
             "bad-claims",
-            Span::line(file, line),
+            place,
             e.message().trim().to_string(),
         )
         .with_hint("see README.md `Claims` or `carbonledger init` for a commented claims.toml")]

@@ -68,7 +68,7 @@ pub fn run(a: Args) -> Exit {
                 Some(m @ Missing::Unit(_)) => Some(
                     Diagnostic::error(
                         "claim-unit-mismatch",
-                        Span::line(&file.file, c.check.line),
+                        c.check.printed_at.clone(),
                         format!("claim `{}`, `{}`: {m}", r.claim.id, c.check.figure),
                     )
                     .with_hint("write `printed` in a unit of the figure's dimension"),
