@@ -313,7 +313,13 @@ catalogue! {
     relation_mismatch: "relation-mismatch" CHECK => 1, "error" "claims.toml:9:11" ["relation-mismatch"];
     bad_precision: "bad-precision" CHECK => 1, "error" "claims.toml:10:13" ["bad-precision"];
     duplicate_claim: "duplicate-claim" CHECK => 1, "error" "claims.toml:12:6" ["duplicate-claim"];
-    claim_unit_mismatch: "claim-unit-mismatch" VERIFY => 1, "error" "claims.toml:9:11" ["claim-unit-mismatch"];
+    // Found once the figure is known: check evaluates the claims too (it exited 0 here).
+    claim_unit_mismatch: "claim-unit-mismatch" CHECK => 1, "error" "claims.toml:9:11" ["claim-unit-mismatch"];
+    claim_unit_mismatch_verify: "claim-unit-mismatch" VERIFY => 1, "error" "claims.toml:9:11" ["claim-unit-mismatch"];
+    // A figure no input produces (a misspelling, or an input not given yet) is named where it
+    // is written; verify reports the claim as not computed.
+    unknown_figure: "unknown-figure" CHECK => 0, "warning" "claims.toml:7:10" ["unknown-figure"];
+    unknown_figure_verify: "unknown-figure" VERIFY => 1, "warning" "claims.toml:7:10" ["unknown-figure"];
 
     // -- every input file: the file-level problems (header, encoding, quotes, field count)
     // and the row-level problems each file shares with the others; the defect is on line 3

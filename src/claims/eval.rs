@@ -7,6 +7,7 @@ use super::file::{Check, Claim, Measure};
 use super::relation::{allowed, target, Interval};
 use super::unit::ClaimUnit;
 use crate::decimal::{self, CalcError};
+use crate::diag::Diagnostic;
 use crate::ledger::Ledger;
 use rust_decimal::Decimal;
 
@@ -339,4 +340,39 @@ pub fn evaluate_claim(src: &dyn FigureSource, claim: &Claim) -> ClaimResult {
 /// Verifies every claim, in order.
 pub fn evaluate(src: &dyn FigureSource, claims: &[Claim]) -> Vec<ClaimResult> {
     claims.iter().map(|c| evaluate_claim(src, c)).collect()
+}
+
+/// The problems of a claims file that only the figures reveal, each at its place in the file:
+/// a printed unit that cannot be compared with the figure's (`claim-unit-mismatch`, an error)
+/// and a figure that no input of the project produces (`unknown-figure`, a warning: a
+/// misspelt name, or an input not given yet; `verify` reports the claim as not computed).
+pub fn figure_problems(results: &[ClaimResult]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for r in results {
+        for c in &r.checks {
+            match &c.missing {
+                Some(m @ Missing::Unit(_)) => out.push(
+                    Diagnostic::error(
+                        "claim-unit-mismatch",
+                        c.check.printed_at.clone(),
+                        format!("claim `{}`, `{}`: {m}", r.claim.id, c.check.figure),
+                    )
+                    .with_hint("write `printed` in a unit of the figure's dimension"),
+                ),
+                Some(Missing::UnknownFigure) => out.push(
+                    Diagnostic::warning(
+                        "unknown-figure",
+                        c.check.figure_at.clone(),
+                        format!(
+                            "claim `{}`: no input of this project produces `{}`",
+                            r.claim.id, c.check.figure
+                        ),
+                    )
+                    .with_hint("check the name against README.md `Figures`, or add the input that produces it"),
+                ),
+                _ => {}
+            }
+        }
+    }
+    out
 }

@@ -37,6 +37,8 @@ impl Measure {
 pub struct Check {
     /// Line in `claims.toml` (of `figure`).
     pub line: u64,
+    /// Where `figure` is written (file, line, column).
+    pub figure_at: Span,
     /// Where `printed` is written (file, line, column): its unit is checked against the
     /// figure's once the figure is known.
     pub printed_at: Span,
@@ -323,6 +325,7 @@ impl Reader<'_> {
         }
         Some(Check {
             line: self.line(figure),
+            figure_at: place_of(self.file, self.text, figure.span().start),
             printed_at: place_of(self.file, self.text, printed.span().start),
             figure: name.to_string(),
             year: year?,
@@ -351,12 +354,11 @@ pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagn
         let place = e
             .span()
             .map_or_else(|| Span::file(file), |s| place_of(file, text, s.start));
-        vec![Diagnostic::error(
-            "bad-claims",
-            place,
-            e.message().trim().to_string(),
-        )
-        .with_hint("see README.md `Claims` or `carbonledger init` for a commented claims.toml")]
+        vec![
+            Diagnostic::error("bad-claims", place, e.message().trim().to_string()).with_hint(
+                "see README.md `Claims` or `carbonledger init` for a commented claims.toml",
+            ),
+        ]
     })?;
     let mut r = Reader {
         file,

@@ -16,8 +16,8 @@ mod relation;
 mod unit;
 
 pub use eval::{
-    evaluate, evaluate_claim, CheckResult, ClaimResult, Converted, FigureSource, Missing,
-    PublishedFactor, Status, Value,
+    evaluate, evaluate_claim, figure_problems, CheckResult, ClaimResult, Converted, FigureSource,
+    Missing, PublishedFactor, Status, Value,
 };
 pub use file::{parse_claims, Check, Claim, ClaimsFile, Measure};
 pub use printed::{Printed, PrintedError};

@@ -59,11 +59,13 @@ pub fn run(a: Args) -> Exit {
             if claims.exists() {
                 let shown = project.shown("claims.toml");
                 match std::fs::read_to_string(&claims) {
-                    Ok(text) => {
-                        if let Err(mut d) = carbonledger::claims::parse_claims(&shown, &text) {
-                            diags.append(&mut d);
-                        }
-                    }
+                    Ok(text) => match carbonledger::claims::parse_claims(&shown, &text) {
+                        Err(mut d) => diags.append(&mut d),
+                        // What only the figures reveal: units and figure names.
+                        Ok(file) => diags.extend(carbonledger::claims::figure_problems(
+                            &carbonledger::claims::evaluate(&ledger, &file.claims),
+                        )),
+                    },
                     Err(e) => diags.push(carbonledger::diag::Diagnostic::error(
                         "unreadable-file",
                         carbonledger::diag::Span::file(&shown),

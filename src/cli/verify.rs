@@ -6,8 +6,8 @@
 use super::common::{load, out, print_diagnostics, Format, ProjectOpts};
 use super::Exit;
 use carbonledger::claims::{
-    evaluate, parse_claims, CheckResult, ClaimResult, ClaimsFile, Interval, Missing, Status,
-    CLAIMS_FILE,
+    evaluate, figure_problems, parse_claims, CheckResult, ClaimResult, ClaimsFile, Interval,
+    Status, CLAIMS_FILE,
 };
 use carbonledger::decimal::group_thousands;
 use carbonledger::diag::{Diagnostic, Span};
@@ -60,24 +60,10 @@ pub fn run(a: Args) -> Exit {
         let file = read_claims(&a)?;
         let (_project, ledger) = load(&a.dir, &a.opts)?;
         let results = evaluate(&ledger, &file.claims);
-        // A unit that cannot be compared is a mistake in the claims file: say where.
-        let unit_errors: Vec<Diagnostic> = results
-            .iter()
-            .flat_map(|r| r.checks.iter().map(move |c| (r, c)))
-            .filter_map(|(r, c)| match &c.missing {
-                Some(m @ Missing::Unit(_)) => Some(
-                    Diagnostic::error(
-                        "claim-unit-mismatch",
-                        c.check.printed_at.clone(),
-                        format!("claim `{}`, `{}`: {m}", r.claim.id, c.check.figure),
-                    )
-                    .with_hint("write `printed` in a unit of the figure's dimension"),
-                ),
-                _ => None,
-            })
-            .collect();
-        if !unit_errors.is_empty() {
-            print_diagnostics(&unit_errors);
+        // A unit that cannot be compared, or a figure nothing produces: say where.
+        let problems = figure_problems(&results);
+        if !problems.is_empty() {
+            print_diagnostics(&problems);
         }
         let text = match a.format {
             Format::Table => render_text(&file, &results),
