@@ -139,7 +139,7 @@ fn pin(c: &Case) {
 }
 
 macro_rules! catalogue {
-    ($($name:ident: $folder:literal $args:expr => $exit:literal, $level:literal $place:literal [$code:literal];)*) => {
+    ($($(#[$attr:meta])* $name:ident: $folder:literal $args:expr => $exit:literal, $level:literal $place:literal [$code:literal];)*) => {
         const CASES: &[Case] = &[$(Case {
             folder: $folder,
             args: $args,
@@ -150,6 +150,7 @@ macro_rules! catalogue {
         }),*];
         $(
             #[test]
+            $(#[$attr])*
             fn $name() {
                 pin(&Case { folder: $folder, args: $args, exit: $exit, level: $level, place: $place, code: $code });
             }
@@ -212,6 +213,28 @@ catalogue! {
 
     // -- carbonledger.toml --
     bad_manifest: "bad-manifest" CHECK => 1, "error" "carbonledger.toml:6" ["bad-manifest"];
+    manifest_calorific_values_set: "manifest-calorific-values-set" CHECK => 1, "error" "carbonledger.toml:13" ["unknown-factor-set"];
+    manifest_consolidation: "manifest-consolidation" CHECK => 1, "error" "carbonledger.toml:5" ["bad-manifest"];
+    manifest_displaced_grid: "manifest-displaced-grid" CHECK => 1, "error" "carbonledger.toml:33" ["bad-manifest"];
+    manifest_edition_set_unknown: "manifest-edition-set-unknown" CHECK => 1, "error" "carbonledger.toml:24" ["unknown-factor-set"];
+    #[ignore = "wrong place: manifest.rs finds `category` in the comment on line 1, not the key on line 34"]
+    manifest_freight_category: "manifest-freight-category" CHECK => 1, "error" "carbonledger.toml:34" ["bad-manifest"];
+    manifest_freight_intensities: "manifest-freight-intensities" CHECK => 1, "error" "carbonledger.toml:34" ["unknown-factor-set"];
+    manifest_freight_radiative_forcing: "manifest-freight-radiative-forcing" CHECK => 1, "error" "carbonledger.toml:33" ["bad-manifest"];
+    manifest_freight_unknown_key: "manifest-freight-unknown-key" CHECK => 1, "error" "carbonledger.toml:34" ["bad-manifest"];
+    #[ignore = "bug: a malformed [factors] purchased_heat is accepted (check exits 0) until a heat row needs it; then it is reported at the row"]
+    manifest_purchased_heat: "manifest-purchased-heat" CHECK => 1, "error" "carbonledger.toml:16" ["bad-factor-reference"];
+    manifest_reporting_years_empty: "manifest-reporting-years-empty" CHECK => 1, "error" "carbonledger.toml:3" ["bad-manifest"];
+    // A residual mix that is not a reference, or names an unknown set, is reported where it is
+    // written (it was the grid average without a word, or energy.csv with no line; compute
+    // exited 0 without the market-based figure).
+    manifest_residual_mix: "manifest-residual-mix" CHECK => 1, "error" "carbonledger.toml:33:6" ["bad-factor-reference"];
+    manifest_residual_mix_unknown: "manifest-residual-mix-unknown" CHECK => 1, "error" "carbonledger.toml:33:6" ["unknown-factor-set"];
+    manifest_rounding_rule: "manifest-rounding-rule" CHECK => 1, "error" "carbonledger.toml:9" ["bad-manifest"];
+    manifest_significance_threshold: "manifest-significance-threshold" CHECK => 1, "error" "carbonledger.toml:6" ["bad-manifest"];
+    manifest_toml_syntax: "manifest-toml-syntax" CHECK => 1, "error" "carbonledger.toml:2" ["bad-manifest"];
+    manifest_vintage_months: "manifest-vintage-months" CHECK => 1, "error" "carbonledger.toml:33" ["bad-manifest"];
+    manifest_years_key: "manifest-years-key" CHECK => 1, "error" "carbonledger.toml:25" ["bad-manifest"];
     bad_manifest_base_year: "bad-manifest-base-year" CHECK => 1, "error" "carbonledger.toml:4" ["bad-manifest"];
     unknown_edition: "unknown-edition" CHECK => 1, "error" "carbonledger.toml:21" ["unknown-edition"];
     unknown_factor_set: "unknown-factor-set" CHECK => 1, "error" "carbonledger.toml:12" ["unknown-factor-set"];

@@ -223,6 +223,9 @@ fn month_index(p: Period) -> (i64, i64) {
 /// Reads, checks and applies `instruments.csv`; sends the instrument and market-based entries.
 pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) {
     let project = ctx.project;
+    report
+        .diagnostics
+        .extend(super::counterfactual::residual_mix_problems(project));
     let consumed = match consumption(ctx) {
         Ok(c) => c,
         Err(e) => {
@@ -582,11 +585,14 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
             Err((code, msg, hint)) => report.diagnostics.push(
                 Diagnostic::error(
                     code,
-                    Span::file(&project.shown(if code == "overflow" {
-                        "energy.csv"
+                    if code == "overflow" {
+                        Span::file(&project.shown("energy.csv"))
                     } else {
-                        "carbonledger.toml"
-                    })),
+                        super::counterfactual::residual_mix_span(
+                            project,
+                            &project.facilities.list[fac].country,
+                        )
+                    },
                     format!(
                         "market-based scope 2 for {} {year}: {msg}",
                         project.facilities.list[fac].id
