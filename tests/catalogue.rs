@@ -682,3 +682,112 @@ fn readme_lists_every_code() {
         "README `Diagnostics` does not list {missing:?}"
     );
 }
+
+/// The place of the first diagnostic of `c.code` on `dir` after `edit`, and the exit code.
+fn place_after(c: &Case, edit: impl Fn(&Path)) -> (i32, Option<String>) {
+    let dir = project(c.folder);
+    edit(&dir);
+    let (exit, err) = run_in(&dir, c.args);
+    let _ = fs::remove_dir_all(&dir);
+    let place = err
+        .lines()
+        .filter_map(parse)
+        .find(|(_, _, code)| *code == c.code)
+        .map(|(_, place, _)| place.to_string());
+    (exit, place)
+}
+
+/// The cases whose diagnostic is in a CSV file at the top of the project, with their file.
+fn csv_cases() -> impl Iterator<Item = (&'static Case, &'static str)> {
+    CASES.iter().filter_map(|c| {
+        let file = c.place.split(':').next()?;
+        let ignored = ["manifest-freight-category", "manifest-purchased-heat"];
+        (file.ends_with(".csv") && !file.contains('/') && !ignored.contains(&c.folder))
+            .then_some((c, file))
+    })
+}
+
+fn rewrite_csvs(dir: &Path, f: impl Fn(&[u8]) -> Vec<u8>) {
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() && p.extension().is_some_and(|x| x == "csv") {
+            let bytes = fs::read(&p).unwrap();
+            fs::write(&p, f(&bytes)).unwrap();
+        }
+    }
+}
+
+/// Issue #11: a CRLF copy of every case gives the same exit code and the same place (line
+/// numbers counted from the bytes, whatever the line endings).
+#[test]
+fn every_csv_case_reports_the_same_place_with_crlf_line_endings() {
+    assert!(csv_cases().count() > 200, "the CSV cases are all here");
+    let mut wrong = Vec::new();
+    for (c, _) in csv_cases() {
+        let got = place_after(c, |dir| {
+            rewrite_csvs(dir, |b| {
+                let lf = String::from_utf8_lossy(b).replace("\r\n", "\n");
+                if std::str::from_utf8(b).is_ok() {
+                    lf.replace('\n', "\r\n").into_bytes()
+                } else {
+                    // Keep non-UTF-8 bytes as they are: only the line endings change.
+                    let mut out = Vec::new();
+                    for &x in b {
+                        if x == b'\n' {
+                            out.push(b'\r');
+                        }
+                        out.push(x);
+                    }
+                    out
+                }
+            })
+        });
+        if got != (c.exit, Some(c.place.to_string())) {
+            wrong.push(format!(
+                "{}: {got:?}, LF gives ({}, {})",
+                c.folder, c.exit, c.place
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "CRLF changes the place:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// Issue #11: with a comment line before the header of every CSV, each diagnostic moves one
+/// line down (header problems included), and nothing else changes.
+#[test]
+fn every_csv_case_reports_its_physical_line_after_a_comment_line() {
+    let mut wrong = Vec::new();
+    for (c, file) in csv_cases() {
+        let got = place_after(c, |dir| {
+            rewrite_csvs(dir, |b| {
+                let mut out = b"# exported by a colleague's spreadsheet\n".to_vec();
+                out.extend_from_slice(b);
+                out
+            })
+        });
+        let mut parts = c.place.splitn(3, ':');
+        let (_, line, col) = (parts.next(), parts.next(), parts.next());
+        let expected = match line.and_then(|l| l.parse::<u64>().ok()) {
+            Some(l) => match col {
+                Some(col) => format!("{file}:{}:{col}", l + 1),
+                None => format!("{file}:{}", l + 1),
+            },
+            None => c.place.to_string(),
+        };
+        if got != (c.exit, Some(expected.clone())) {
+            wrong.push(format!(
+                "{}: {got:?}, expected ({}, {expected})",
+                c.folder, c.exit
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "a comment line moves the place wrongly:\n{}",
+        wrong.join("\n")
+    );
+}
