@@ -311,8 +311,9 @@ impl Ledger {
         )))
     }
 
-    /// Every figure for every reporting year (or only `only_year`), in report order.
-    pub fn figures(&self, only_year: Option<i32>) -> Result<Vec<Figure>, CalcError> {
+    /// Every figure for every reporting year (or only `only_year`), in report order. A figure
+    /// that cannot be held exactly is a diagnostic naming it, its year and its input file.
+    pub fn figures(&self, only_year: Option<i32>) -> Result<Vec<Figure>, Diagnostic> {
         let names = self.names();
         let mut out = Vec::new();
         for &y in self
@@ -321,12 +322,31 @@ impl Ledger {
             .filter(|y| only_year.is_none_or(|o| o == **y))
         {
             for n in &names {
-                if let Some(f) = self.figure(n, y)? {
-                    out.push(f);
+                match self.figure(n, y) {
+                    Ok(Some(f)) => out.push(f),
+                    Ok(None) => {}
+                    Err(e) => return Err(self.figure_error(n, y, &e)),
                 }
             }
         }
         Ok(out)
+    }
+
+    /// The diagnostic of a figure whose sum or ratio overflows.
+    pub fn figure_error(&self, name: &str, year: i32, e: &CalcError) -> Diagnostic {
+        // Chain figures sum energy.csv and fugitive.csv; register figures their own files.
+        let file = if figures::definition(name).is_some() {
+            self.comp.files.first()
+        } else {
+            self.files.iter().find(|f| f.present)
+        }
+        .map_or_else(|| "carbonledger.toml".to_string(), |f| f.file.clone());
+        Diagnostic::error(
+            "overflow",
+            Span::file(&file.into()),
+            format!("the {year} value of {name} cannot be held exactly: {e}"),
+        )
+        .with_hint("a sum beyond 28 significant digits is almost always a unit mistake (kWh written as MWh, kg as t); check the largest quantities")
     }
 }
 

@@ -316,7 +316,7 @@ fn unknown_carrier() {
     check(
         "unknown-carrier",
         "error: <DIR>/energy.csv:3:3: unknown carrier `unobtainium` [unknown-carrier]",
-        Some("carriers: electricity, heat, steam, natural_gas, diesel, gasoline, lpg, fuel_oil, jet_kerosene, coal"),
+        Some("carriers: electricity, heat, steam, natural_gas, diesel, gasoline, lpg, fuel_oil, jet_kerosene, coal, kerosene, propane, cng, lng"),
     );
 }
 
@@ -342,7 +342,7 @@ fn period_outside_reporting_years() {
 fn no_calorific_value() {
     check(
         "no-calorific-value",
-        "error: <DIR>/energy.csv:3:5: no calorific value `natural_gas.ncv` per volume in ipcc-2006 [no-calorific-value]",
+        "error: <DIR>/energy.csv:3:5: no net calorific value of natural_gas per volume in ipcc-2006 [no-calorific-value]",
         Some("give the quantity in energy units (GJ, MWh) or mass (t), or add `natural_gas.ncv` per volume to a project factor set listed in [factors] calorific_values"),
     );
 }
@@ -462,7 +462,7 @@ fn unknown_column() {
     check(
         "unknown-column",
         "error: <DIR>/energy.csv:1:9: unknown column `colour` [unknown-column]",
-        Some("the columns of this file are: facility,period,carrier,quantity,unit,factor,ref,note"),
+        Some("the columns of this file are: facility,period,carrier,quantity,unit,factor,ref,note,source"),
     );
 }
 
@@ -500,7 +500,7 @@ fn empty_file() {
     check(
         "empty-file",
         "error: <DIR>/energy.csv: file has no header row [empty-file]",
-        Some("the first line must name the columns: facility,period,carrier,quantity,unit,factor,ref,note"),
+        Some("the first line must name the columns: facility,period,carrier,quantity,unit,factor,ref,note,source"),
     );
 }
 

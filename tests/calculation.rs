@@ -124,8 +124,11 @@ fn parent_region_fallback_is_recorded_and_refused_when_strict() {
 }
 
 /// Standard coal (GB/T 2589-2020): electricity 1 000 MWh × 0.1229 kgce/kWh = 122.9 tce;
-/// diesel 10 t × 1.4571 kgce/kg = 14.571 tce; natural gas has no confirmed coefficient in the
-/// shipped edition, so it converts by the definition 1 kgce = 29 307 kJ: 29 307 GJ = 1 000 tce.
+/// natural gas has no confirmed coefficient in the shipped edition, so it converts by the
+/// definition 1 kgce = 29 307 kJ: 29 307 GJ = 1 000 tce. Diesel by mass keeps one calorific
+/// basis for its energy and its standard coal (issue 11): 10 t × 43.0 GJ/t (IPCC 2006 Vol. 2
+/// Table 1.2) = 430 GJ, and 430 GJ ÷ 29.307 GJ/tce = 14.67226259937898… tce — not GB/T 2589's
+/// 1.4571 kgce/kg, which embeds its own calorific value (42 652 kJ/kg).
 #[test]
 fn tce_conversion() {
     let energy = "facility,period,carrier,quantity,unit\nF1,2025,electricity,1000,MWh\nF1,2025,diesel,10,t\nF1,2025,natural_gas,29307,GJ\n";
@@ -142,13 +145,17 @@ fn tce_conversion() {
     );
     assert_eq!(
         fig(&p, &c, "energy.by_carrier_tce.diesel", 2025),
-        d("14.571")
+        d("14.672262599379")
     );
     assert_eq!(
         fig(&p, &c, "energy.by_carrier_tce.natural_gas", 2025),
         d("1000")
     );
-    assert_eq!(fig(&p, &c, "energy.total_tce", 2025), d("1137.471"));
+    // 122.9 + 14.67226259937898… + 1000, presented to 12 places.
+    assert_eq!(
+        fig(&p, &c, "energy.total_tce", 2025),
+        d("1137.572262599379")
+    );
 }
 
 /// Chinese units: 3.2 万千瓦时 = 32 MWh; × 0.6361 = 20.3552 t CO2.
@@ -219,15 +226,25 @@ fn intensity_change_from_edition_alone() {
     assert_eq!(change, d("-6.1245572609208973"));
 }
 
-/// An explicit per-litre CO2e factor (UK DESNZ 2025, diesel average biofuel blend, 2.57082 kg
-/// CO2e/L) cannot give the row's energy content (no calorific value per litre ships), so the
-/// row is rejected with a hint rather than counted without energy.
+/// An explicit per-litre CO2e factor (UK DESNZ 2025 flat file, diesel average biofuel blend,
+/// 2.57082 kg CO2e/L) prices a row in litres without a calorific value (issue 13): 1 000 L ×
+/// 2.57082 = 2.57082 t CO2e. Its energy cannot be known, which is recorded as a fallback
+/// (energy.total leaves it out, and says so) and refused under --strict.
 #[test]
-fn per_litre_factor_without_calorific_value_is_refused() {
+fn per_litre_factor_without_calorific_value_counts_emissions_and_says_energy_is_missing() {
     let dir = project(&manifest("operational_control", "2023"), ONE_NORTH, "facility,period,carrier,quantity,unit,factor\nF1,2025,diesel,1000,L,desnz@2025:diesel.litre\n", None);
-    let (_, c) = run(&dir, false);
-    assert_eq!(c.rejected_rows(), 1);
-    assert_eq!(c.diagnostics[0].code, "no-calorific-value");
+    let (p, c) = run(&dir, false);
+    assert_eq!(c.rejected_rows(), 0, "{:?}", c.diagnostics);
+    assert_eq!(fig(&p, &c, "ghg.scope1", 2025), d("2.57082"));
+    assert_eq!(fig(&p, &c, "energy.total", 2025), d("0"));
+    assert!(c
+        .chains
+        .iter()
+        .flat_map(|c| &c.fallbacks)
+        .any(|n| n.contains("energy of these rows is not counted")));
+    let (_, strict) = run(&dir, true);
+    assert_eq!(strict.rejected_rows(), 1);
+    assert_eq!(strict.diagnostics[0].code, "fallback-refused");
 }
 
 /// The reference fixture: 2025 intensity falls by 7% at integer-percent rounding.

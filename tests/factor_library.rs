@@ -153,3 +153,205 @@ fn broken_editions_are_refused_with_file_and_line() {
     .unwrap_err();
     assert_eq!(err[0].code, "bad-edition-file");
 }
+
+/// Looks a pinned `SET@EDITION:KEY` up exactly, failing the test when it is absent.
+fn published(lib: &Library, r: &str) -> Decimal {
+    lib.get(&FactorRef::parse(r).unwrap())
+        .unwrap_or_else(|| panic!("{r} is not in the built-in library"))
+        .1
+        .value
+}
+
+/// DESNZ, "Greenhouse gas reporting: conversion factors 2025", flat file
+/// (ghg-conversion-factors-2025-flat-format), column "GHG Conversion Factor 2025"; the factor ID
+/// of each value is given. Values read from the publication's flat file, not computed.
+#[test]
+fn desnz_2025_per_gas_sets_hold_the_published_values() {
+    let lib = Library::builtin().unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    for (r, v) in [
+        // Fuels > Gaseous fuels > Natural gas, kWh (Gross CV): IDs 1_100_1004_6_1.._6_4.
+        ("desnz-fuels@2025:natural_gas.kwh_gross.co2e", "0.18296"),
+        ("desnz-fuels@2025:natural_gas.kwh_gross.co2", "0.18259"),
+        ("desnz-fuels@2025:natural_gas.kwh_gross.ch4", "0.00028"),
+        ("desnz-fuels@2025:natural_gas.kwh_gross.n2o", "0.00009"),
+        // Fuels > Liquid fuels > Diesel (average biofuel blend), litres: IDs 1_101_1011_8_1.._8_4.
+        ("desnz-fuels@2025:diesel.litre.co2e", "2.57082"),
+        ("desnz-fuels@2025:diesel.litre.co2", "2.53763"),
+        ("desnz-fuels@2025:diesel.litre.ch4", "0.00029"),
+        ("desnz-fuels@2025:diesel.litre.n2o", "0.03290"),
+        // Diesel (100% mineral diesel), litres: ID 1_101_1012_8_1.
+        ("desnz-fuels@2025:diesel_mineral.litre.co2e", "2.66155"),
+        // LPG, tonnes: ID 1_100_1003_15_1; Coal (industrial), tonnes: ID 1_102_1025_15_1.
+        ("desnz-fuels@2025:lpg.tonne.co2e", "2939.36095"),
+        ("desnz-fuels@2025:coal_industrial.tonne.co2e", "2395.28994"),
+        // Outside of scopes > Biofuel > Biodiesel HVO, litres: ID 99_103_1036_8_2.
+        (
+            "desnz-fuels@2025:biodiesel_hvo.litre.biogenic_co2",
+            "2.43000",
+        ),
+        // Refrigerant & other > Blends > R410A (Kyoto products only): ID 3_200_*.
+        ("desnz-refrigerants@2025:r-410a", "1924.00000"),
+        ("desnz-refrigerants@2025:sf6", "23500.00000"),
+        // UK electricity, per gas: IDs 7_400_4000_5_1, 7_400_4000_5_2.
+        ("desnz-electricity@2025:electricity_uk.co2e", "0.17700"),
+        ("desnz-electricity@2025:electricity_uk.co2", "0.17489"),
+        // WTT- UK electricity (generation): ID 15_917_4000_5_1; WTT- fuels natural gas m3.
+        ("desnz-wtt@2025:electricity_uk.co2e", "0.04590"),
+        ("desnz-wtt@2025:natural_gas.m3.co2e", "0.33660"),
+        // Delivery vehicles > Vans > Class I, diesel, km: ID 5_303_3081_4_1.
+        (
+            "desnz-vehicles@2025:vans.class_i_up_to_1_305_tonnes.diesel.co2e",
+            "0.15738",
+        ),
+    ] {
+        assert_eq!(published(&lib, r), d(v), "{r}");
+    }
+    // The per-gas columns add up to the total as DESNZ prints them (natural gas, gross CV).
+    let parts: Decimal = ["co2", "ch4", "n2o"]
+        .iter()
+        .map(|g| published(&lib, &format!("desnz-fuels@2025:natural_gas.kwh_gross.{g}")))
+        .sum();
+    assert_eq!(parts, d("0.18296"));
+}
+
+/// DESNZ, "Greenhouse gas reporting: conversion factors 2024", flat file version 1.1, sheet
+/// "Factors by Category", column "GHG Conversion Factor 2024" (factor IDs given). Values read from
+/// the publication, not computed.
+#[test]
+fn desnz_2024_per_gas_sets_hold_the_published_values() {
+    let lib = Library::builtin().unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    for (r, v) in [
+        // Fuels > Gaseous fuels > Natural gas: kWh (Gross CV) ID 1_100_1004_6_1..4, m3 ID 1_100_1004_1_1.
+        ("desnz-fuels@2024:natural_gas.kwh_gross.co2e", "0.18290"),
+        ("desnz-fuels@2024:natural_gas.kwh_gross.co2", "0.18253"),
+        ("desnz-fuels@2024:natural_gas.m3.co2e", "2.04542"),
+        // Propane: litres and tonnes; Diesel (average biofuel blend), litres ID 1_101_1011_8_1.
+        ("desnz-fuels@2024:propane.litre.co2e", "1.54357"),
+        ("desnz-fuels@2024:propane.tonne.co2e", "2997.63233"),
+        ("desnz-fuels@2024:diesel.litre.co2e", "2.51279"),
+        // Processed fuel oils - residual oil, litres.
+        (
+            "desnz-fuels@2024:processed_residual_oil.litre.co2e",
+            "3.17493",
+        ),
+        // UK electricity ID 7_400_4000_5_1; district heat and steam ID 10_401_4003_5_1.
+        ("desnz-electricity@2024:electricity_uk.co2e", "0.20705"),
+        ("desnz-electricity@2024:heat_steam_district.co2e", "0.17965"),
+    ] {
+        assert_eq!(published(&lib, r), d(v), "{r}");
+    }
+}
+
+/// US EPA, "Emission Factors for Greenhouse Gas Inventories" (GHG Emission Factors Hub, last
+/// modified January 15, 2025); table and row named per value. Values read from the publication.
+#[test]
+fn us_epa_hub_2025_holds_the_published_values() {
+    let lib = Library::builtin().unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    for (r, v) in [
+        // Table 1 Stationary Combustion, Natural Gas (row 38).
+        ("us-epa-hub@2025:natural_gas.hhv", "0.001026"),
+        ("us-epa-hub@2025:natural_gas.co2", "53.06"),
+        ("us-epa-hub@2025:natural_gas.ch4", "1.0"),
+        ("us-epa-hub@2025:natural_gas.n2o", "0.10"),
+        ("us-epa-hub@2025:natural_gas.scf.co2", "0.05444"),
+        // Table 1, Distillate Fuel Oil No. 2 (row 55) and Anthracite (row 17).
+        (
+            "us-epa-hub@2025:distillate_fuel_oil_no_2.gallon.co2",
+            "10.21",
+        ),
+        (
+            "us-epa-hub@2025:distillate_fuel_oil_no_2.gallon.ch4",
+            "0.41",
+        ),
+        ("us-epa-hub@2025:anthracite.short_ton.co2", "2602"),
+        // Table 2 Mobile Combustion CO2: Motor Gasoline, Diesel Fuel (kg CO2 per gallon).
+        ("us-epa-hub@2025:mobile.motor_gasoline.co2", "8.78"),
+        ("us-epa-hub@2025:mobile.diesel_fuel.co2", "10.21"),
+        // Table 3: gasoline passenger cars, model year 2022 (g per vehicle-mile).
+        (
+            "us-epa-hub@2025:mobile.gasoline.passenger_car.2022.ch4",
+            "0.0050",
+        ),
+        (
+            "us-epa-hub@2025:mobile.gasoline.passenger_car.2022.n2o",
+            "0.0014",
+        ),
+        // Table 4: diesel medium- and heavy-duty vehicles, 2007-2022.
+        (
+            "us-epa-hub@2025:mobile.diesel.medium_and_heavy_duty_vehicles.2007_2022.n2o",
+            "0.0431",
+        ),
+        // Table 6 (eGRID2023): US average total output CO2; AKGD (stored 899.003, shown 899.0).
+        ("us-epa-hub@2025:egrid.us.co2", "771.523"),
+        ("us-epa-hub@2025:egrid.akgd.co2", "899.003"),
+        // Table 7 Steam and Heat; Table 12 R-410A.
+        ("us-epa-hub@2025:steam_heat.co2", "66.33"),
+        ("us-epa-hub@2025:gwp.r-410a", "1924"),
+    ] {
+        assert_eq!(published(&lib, r), d(v), "{r}");
+    }
+}
+
+/// DCCEEW, "Australian National Greenhouse Accounts Factors 2025": Table 1 (scope 2 and 3
+/// electricity by state), Table 2 (residual mix), Table 5 (natural gas) and Table 9 (transport).
+/// Values read from transcriptions of the publication (see the edition's verification record).
+#[test]
+fn au_nga_2025_holds_the_published_values() {
+    let lib = Library::builtin().unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    for (r, v) in [
+        ("au-nga@2025:nsw_act", "0.64"),
+        ("au-nga@2025:vic", "0.78"),
+        ("au-nga@2025:vic.scope3", "0.09"),
+        ("au-nga@2025:residual_mix", "0.81"),
+        ("au-nga@2025:natural_gas.energy_content", "0.0393"),
+        ("au-nga@2025:natural_gas.co2", "51.4"),
+        ("au-nga@2025:transport.diesel.energy_content", "38.6"),
+        ("au-nga@2025:transport.diesel.light.n2o", "0.5"),
+    ] {
+        assert_eq!(published(&lib, r), d(v), "{r}");
+    }
+    // Table 5 prints the combined factor 51.53 for pipeline natural gas: the three gases sum to it.
+    let combined: Decimal = ["co2", "ch4", "n2o"]
+        .iter()
+        .map(|g| published(&lib, &format!("au-nga@2025:natural_gas.{g}")))
+        .sum();
+    assert_eq!(combined, d("51.53"));
+}
+
+/// DESNZ prints each total and its CO2, CH4 and N2O columns rounded to five decimals, so the
+/// three columns must add up to the total within 0.00002 (three half-units of the parts plus
+/// one of the total). Checked for every fuel, unit and vehicle row of both editions; a value
+/// mistyped or shifted to another row would break it.
+#[test]
+fn desnz_per_gas_columns_add_up_to_the_total() {
+    let lib = Library::builtin().unwrap();
+    let tolerance = Decimal::new(2, 5);
+    for set in ["desnz-fuels", "desnz-electricity", "desnz-vehicles"] {
+        for ed in ["2024", "2025"] {
+            let e = lib.edition(set, ed).unwrap();
+            let mut checked = 0;
+            for (key, total) in &e.factors {
+                let Some(base) = key.strip_suffix(".co2e") else {
+                    continue;
+                };
+                let parts: Option<Vec<Decimal>> = ["co2", "ch4", "n2o"]
+                    .iter()
+                    .map(|g| e.factors.get(&format!("{base}.{g}")).map(|d| d.value))
+                    .collect();
+                let Some(parts) = parts else { continue };
+                let sum: Decimal = parts.iter().sum();
+                assert!(
+                    (sum - total.value).abs() <= tolerance,
+                    "{set}@{ed}:{key} is {} but its gases add up to {sum}",
+                    total.value
+                );
+                checked += 1;
+            }
+            assert!(checked >= 5, "{set}@{ed}: only {checked} totals checked");
+        }
+    }
+}

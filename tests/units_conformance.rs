@@ -32,11 +32,13 @@ fn uom_scale(symbol: &str) -> Option<f64> {
         "kg" => Mass::new::<mass::kilogram>(1.0).get::<mass::kilogram>(),
         "t" => Mass::new::<mass::ton>(1.0).get::<mass::kilogram>(),
         "lb" => Mass::new::<mass::pound>(1.0).get::<mass::kilogram>(),
+        "short ton" => Mass::new::<mass::ton_short>(1.0).get::<mass::kilogram>(),
         "m3" => Volume::new::<volume::cubic_meter>(1.0).get::<volume::cubic_meter>(),
         "L" => Volume::new::<volume::liter>(1.0).get::<volume::cubic_meter>(),
         "kL" => Volume::new::<volume::kiloliter>(1.0).get::<volume::cubic_meter>(),
         "gal" => Volume::new::<volume::gallon>(1.0).get::<volume::cubic_meter>(),
         "bbl" => Volume::new::<volume::barrel>(1.0).get::<volume::cubic_meter>(),
+        "scf" => Volume::new::<volume::cubic_foot>(1.0).get::<volume::cubic_meter>(),
         "m" => Length::new::<length::meter>(1.0).get::<length::meter>(),
         "km" => Length::new::<length::kilometer>(1.0).get::<length::meter>(),
         "mi" => Length::new::<length::mile>(1.0).get::<length::meter>(),
@@ -46,11 +48,13 @@ fn uom_scale(symbol: &str) -> Option<f64> {
 }
 
 /// Units whose uom literal is truncated: (symbol, uom's value, our exact legal definition).
-const TRUNCATED_IN_UOM: [(&str, &str, &str); 4] = [
+const TRUNCATED_IN_UOM: [(&str, &str, &str); 6] = [
     ("MMBtu", "1055056000", "1055055852.62"), // uom btu_it 1055.056 J; Btu_IT = 1055.05585262 J
     ("lb", "0.4535924", "0.45359237"),        // international pound, 1959 agreement
     ("gal", "0.003785412", "0.003785411784"), // US gallon = 231 in³
     ("bbl", "0.1589873", "0.158987294928"),   // oil barrel = 42 US gal
+    ("short ton", "907.1847", "907.18474"),   // 2000 lb
+    ("scf", "0.02831685", "0.028316846592"),  // cubic foot = 0.3048^3 m3
 ];
 
 #[test]
@@ -84,7 +88,7 @@ fn every_shared_unit_matches_uom_or_is_a_named_truncation() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 24, "every unit uom knows was compared");
+    assert_eq!(checked, 26, "every unit uom knows was compared");
 }
 
 #[test]

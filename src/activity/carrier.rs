@@ -36,11 +36,19 @@ pub enum Carrier {
     JetKerosene,
     /// Bituminous coal (scope 1).
     Coal,
+    /// Kerosene for heating, "burning oil" (scope 1).
+    Kerosene,
+    /// Propane (scope 1).
+    Propane,
+    /// Compressed natural gas, as a vehicle fuel (scope 1).
+    Cng,
+    /// Liquefied natural gas (scope 1).
+    Lng,
 }
 
 impl Carrier {
     /// Every carrier, in report order.
-    pub const ALL: [Carrier; 10] = [
+    pub const ALL: [Carrier; 14] = [
         Carrier::Electricity,
         Carrier::Heat,
         Carrier::Steam,
@@ -51,6 +59,10 @@ impl Carrier {
         Carrier::FuelOil,
         Carrier::JetKerosene,
         Carrier::Coal,
+        Carrier::Kerosene,
+        Carrier::Propane,
+        Carrier::Cng,
+        Carrier::Lng,
     ];
 
     /// The canonical name used in files and figure names.
@@ -66,6 +78,10 @@ impl Carrier {
             Carrier::FuelOil => "fuel_oil",
             Carrier::JetKerosene => "jet_kerosene",
             Carrier::Coal => "coal",
+            Carrier::Kerosene => "kerosene",
+            Carrier::Propane => "propane",
+            Carrier::Cng => "cng",
+            Carrier::Lng => "lng",
         }
     }
 
@@ -80,8 +96,12 @@ impl Carrier {
             Carrier::Gasoline => &["汽油", "petrol", "motor_gasoline"],
             Carrier::Lpg => &["液化石油气", "LPG"],
             Carrier::FuelOil => &["燃料油", "residual_fuel_oil", "heavy_fuel_oil"],
-            Carrier::JetKerosene => &["航空煤油", "jet_fuel", "kerosene"],
+            Carrier::JetKerosene => &["航空煤油", "jet_fuel", "aviation_turbine_fuel"],
             Carrier::Coal => &["煤", "烟煤", "bituminous_coal"],
+            Carrier::Kerosene => &["煤油", "burning_oil", "heating_kerosene"],
+            Carrier::Propane => &["丙烷", "propane_gas"],
+            Carrier::Cng => &["压缩天然气", "CNG", "compressed_natural_gas"],
+            Carrier::Lng => &["液化天然气", "LNG", "liquefied_natural_gas"],
         }
     }
 
@@ -116,15 +136,30 @@ impl Carrier {
 
     /// The fuel key in combustion factor sets (`<fuel>.co2`, `<fuel>.ncv`), for fuels.
     pub fn fuel_key(self) -> Option<&'static str> {
+        self.factor_keys().first().copied()
+    }
+
+    /// The names the factor sets give this fuel, in the order they are tried: the IPCC's,
+    /// then DESNZ's and US EPA's own spellings (`petrol`, `motor_gasoline`,
+    /// `distillate_fuel_oil_no_2`), so that a national set's keys are used as published.
+    pub fn factor_keys(self) -> &'static [&'static str] {
         match self {
-            Carrier::NaturalGas => Some("natural_gas"),
-            Carrier::Diesel => Some("diesel"),
-            Carrier::Gasoline => Some("gasoline"),
-            Carrier::Lpg => Some("lpg"),
-            Carrier::FuelOil => Some("fuel_oil"),
-            Carrier::JetKerosene => Some("jet_kerosene"),
-            Carrier::Coal => Some("bituminous_coal"),
-            _ => None,
+            Carrier::NaturalGas => &["natural_gas"],
+            Carrier::Diesel => &["diesel", "diesel_fuel", "distillate_fuel_oil_no_2"],
+            Carrier::Gasoline => &["gasoline", "petrol", "motor_gasoline"],
+            Carrier::Lpg => &["lpg", "liquefied_petroleum_gases_lpg"],
+            Carrier::FuelOil => &["fuel_oil", "residual_fuel_oil_no_6", "residual_fuel_oil"],
+            Carrier::JetKerosene => &[
+                "jet_kerosene",
+                "aviation_turbine_fuel",
+                "kerosene_type_jet_fuel",
+            ],
+            Carrier::Coal => &["bituminous_coal", "coal_industrial", "bituminous"],
+            Carrier::Kerosene => &["kerosene", "burning_oil"],
+            Carrier::Propane => &["propane", "propane_gas"],
+            Carrier::Cng => &["cng", "compressed_natural_gas_cng"],
+            Carrier::Lng => &["lng", "liquefied_natural_gas_lng"],
+            Carrier::Electricity | Carrier::Heat | Carrier::Steam => &[],
         }
     }
 

@@ -11,6 +11,6 @@ pub use country::{is_country_code, suggest_country};
 pub use facility::{read_facilities, Facilities, Facility, COLUMNS as FACILITY_COLUMNS};
 pub use period::Period;
 pub use rows::{
-    canonical_gas, parse_energy_row, parse_fugitive_row, Activity, Subject, ENERGY_COLUMNS,
+    canonical_gas, parse_energy_row, parse_fugitive_row, Activity, Source, Subject, ENERGY_COLUMNS,
     FUGITIVE_COLUMNS,
 };

@@ -13,7 +13,7 @@ use crate::units::{lookup_kind, AnyQty, AnyUnit, DimKind, UnitError};
 use rust_decimal::Decimal;
 
 /// The columns of `energy.csv`.
-pub const ENERGY_COLUMNS: [Column; 8] = [
+pub const ENERGY_COLUMNS: [Column; 9] = [
     Column {
         name: "facility",
         required: true,
@@ -46,10 +46,14 @@ pub const ENERGY_COLUMNS: [Column; 8] = [
         name: "note",
         required: false,
     },
+    Column {
+        name: "source",
+        required: false,
+    },
 ];
 
 /// The columns of `fugitive.csv`.
-pub const FUGITIVE_COLUMNS: [Column; 7] = [
+pub const FUGITIVE_COLUMNS: [Column; 8] = [
     Column {
         name: "facility",
         required: true,
@@ -76,6 +80,10 @@ pub const FUGITIVE_COLUMNS: [Column; 7] = [
     },
     Column {
         name: "note",
+        required: false,
+    },
+    Column {
+        name: "source",
         required: false,
     },
 ];
@@ -108,6 +116,73 @@ pub struct Activity {
     pub qty: AnyQty,
     /// An explicit factor for this row, overriding the default resolution.
     pub factor: Option<Box<FactorRef>>,
+    /// The source the row declares (`source` column); `None` = the file's default
+    /// (stationary combustion for fuels, fugitive release for gases).
+    pub source: Option<Source>,
+}
+
+/// A declared scope 1 source (GHG Protocol Corporate Standard, ch. 4: stationary combustion,
+/// mobile combustion, process emissions, fugitive emissions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// Boilers, furnaces, generators.
+    Stationary,
+    /// Vehicles and mobile machinery.
+    Mobile,
+    /// Chemical or physical processes (e.g. calcination), not combustion.
+    Process,
+    /// Leaks and releases (refrigerants).
+    Fugitive,
+}
+
+impl Source {
+    /// Parses the `source` column (English or Chinese).
+    pub fn parse(s: &str) -> Option<Source> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "stationary" | "固定燃烧" | "固定源" => Source::Stationary,
+            "mobile" | "移动燃烧" | "移动源" => Source::Mobile,
+            "process" | "过程" | "过程排放" => Source::Process,
+            "fugitive" | "逸散" | "逸散排放" => Source::Fugitive,
+            _ => return None,
+        })
+    }
+}
+
+/// Reads the optional `source` column at `col`, allowing only `allowed`.
+fn source_of(
+    row: &RowRef<'_>,
+    col: usize,
+    allowed: &[Source],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Source> {
+    let text = row.get(col);
+    if text.is_empty() {
+        return None;
+    }
+    match Source::parse(text) {
+        Some(s) if allowed.contains(&s) => Some(s),
+        _ => {
+            let names: Vec<&str> = allowed
+                .iter()
+                .map(|s| match s {
+                    Source::Stationary => "stationary",
+                    Source::Mobile => "mobile",
+                    Source::Process => "process",
+                    Source::Fugitive => "fugitive",
+                })
+                .collect();
+            diags.push(
+                Diagnostic::error(
+                    "unknown-source",
+                    row.span_of(col),
+                    format!("`{text}` is not a source of this file"),
+                )
+                .with_hint(format!("source: {} (or empty)", names.join(", ")))
+                .with_source(row.text()),
+            );
+            None
+        }
+    }
 }
 
 fn unit_of(
@@ -302,6 +377,23 @@ pub fn parse_energy_row(
         (Some(q), Some(u)) => to_qty(row, q, u, &mut diags),
         _ => None,
     };
+    let source = source_of(
+        row,
+        8,
+        &[Source::Stationary, Source::Mobile, Source::Process],
+        &mut diags,
+    );
+    if source.is_some() && carrier.is_some_and(|c| !c.is_fuel()) {
+        diags.push(
+            Diagnostic::error(
+                "unknown-source",
+                row.span_of(8),
+                "a source applies to fuels burnt by the organisation, not to purchased energy",
+            )
+            .with_hint("leave `source` empty for electricity, heat and steam")
+            .with_source(row.text()),
+        );
+    }
     match (facility, period, carrier, quantity, unit, qty) {
         (Some(facility), Some(period), Some(c), Some(quantity), Some(unit), Some(qty))
             if diags.is_empty() =>
@@ -315,6 +407,7 @@ pub fn parse_energy_row(
                 unit,
                 qty,
                 factor,
+                source,
             })
         }
         _ => Err(diags),
@@ -372,6 +465,7 @@ pub fn parse_fugitive_row(
         }),
         _ => None,
     };
+    let source = source_of(row, 7, &[Source::Fugitive, Source::Process], &mut diags);
     match (facility, period, quantity, unit, qty) {
         (Some(facility), Some(period), Some(quantity), Some(unit), Some(qty))
             if diags.is_empty() =>
@@ -385,6 +479,7 @@ pub fn parse_fugitive_row(
                 unit,
                 qty,
                 factor: None,
+                source,
             })
         }
         _ => Err(diags),

@@ -68,12 +68,13 @@ pub fn reprice(
     let mut changed = 0;
     for (old, acc) in before.chains.iter().zip(&before.accums) {
         let new = resolver
-            .resolve(
+            .resolve_source(
                 old.year,
                 old.facility,
                 &old.subject,
                 old.activity_unit,
                 old.explicit.as_ref(),
+                old.kind.declared(),
             )
             .map_err(|e| format!("a chain no longer resolves: {}", e.message))?;
         if factors_differ(old, &new) {

@@ -151,12 +151,38 @@ impl GasStep {
 /// What kind of source a chain is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SourceKind {
-    /// Fuel burnt on site (scope 1).
+    /// Fuel burnt in stationary equipment: boilers, furnaces, generators (scope 1).
     Stationary,
     /// Gas released (scope 1).
     Fugitive,
     /// Purchased electricity, heat or steam, location-based (scope 2).
     Purchased,
+    /// Fuel burnt in vehicles and mobile machinery the organisation controls (scope 1).
+    Mobile,
+    /// Gas released by a chemical or physical process, not combustion (scope 1).
+    Process,
+}
+
+impl SourceKind {
+    /// The name used in figure names and exports.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Stationary => "stationary",
+            SourceKind::Fugitive => "fugitive",
+            SourceKind::Purchased => "purchased",
+            SourceKind::Mobile => "mobile",
+            SourceKind::Process => "process",
+        }
+    }
+    /// The source a row declared for a chain of this kind (to resolve it again).
+    pub fn declared(self) -> Option<crate::activity::Source> {
+        use crate::activity::Source;
+        match self {
+            SourceKind::Mobile => Some(Source::Mobile),
+            SourceKind::Process => Some(Source::Process),
+            _ => None,
+        }
+    }
 }
 
 /// A resolved chain.
@@ -629,9 +655,24 @@ pub struct Accum {
     pub inexact_energy_rows: u64,
     /// Lines whose standard-coal value was rounded.
     pub inexact_tce_rows: u64,
+    /// Months of the year covered by rows for the whole year, for a quarter and for a month
+    /// (bit m−1 for month m): rows of different lengths that cover the same month are the
+    /// usual sign of one consumption entered twice (an annual total beside its monthly bills).
+    pub covered: [u16; 3],
 }
 
 impl Accum {
+    /// Records the months `period` covers.
+    pub fn cover(&mut self, period: crate::activity::Period) {
+        use crate::activity::Period;
+        let (i, mask) = match period {
+            Period::Year(_) => (0, 0x0FFF),
+            Period::Quarter(_, q) => (1, 0b111 << (3 * (u16::from(q) - 1))),
+            Period::Month(_, m) => (2, 1 << (u16::from(m) - 1)),
+        };
+        self.covered[i] |= mask;
+    }
+
     /// Adds one line (a row); on error nothing is changed.
     pub fn add_line(&mut self, line: &Line) -> Result<(), CalcError> {
         self.add_values(line)?;
@@ -695,6 +736,9 @@ impl Accum {
         self.inexact_rows += other.inexact_rows;
         self.inexact_energy_rows += other.inexact_energy_rows;
         self.inexact_tce_rows += other.inexact_tce_rows;
+        for (a, b) in self.covered.iter_mut().zip(other.covered) {
+            *a |= b;
+        }
         Ok(())
     }
 }

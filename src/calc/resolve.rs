@@ -4,9 +4,9 @@
 //! key, and both are recorded on the chain (and refused under `--strict`).
 
 use super::chain::{Chain, EnergyConv, GasStep, PerBasis, SourceKind, UsedFactor};
-use crate::activity::{Carrier, Scope, Subject};
+use crate::activity::{Carrier, Scope, Source, Subject};
 use crate::factors::{Edition, FactorDef, FactorRef};
-use crate::project::{Consolidation, Project};
+use crate::project::{Consolidation, EnergyBasis, Project};
 use crate::units::{Co2e, CoalEquivalent, Dim, DimKind, Energy, Factor, GasMass};
 use rust_decimal::Decimal;
 
@@ -137,6 +137,25 @@ impl<'p> Resolver<'p> {
             fallbacks.push(note);
         }
         Ok(ed)
+    }
+
+    /// Records a fallback in words, or refuses it under `--strict`.
+    fn fallback(
+        &self,
+        note: String,
+        column: &'static str,
+        fallbacks: &mut Vec<String>,
+    ) -> Result<(), ResolveError> {
+        if self.options.strict {
+            return Err(err(
+                "fallback-refused",
+                column,
+                note,
+                "--strict: give the row a `factor` (or a unit the set prices), or add the missing factor in a project set".to_string(),
+            ));
+        }
+        fallbacks.push(note);
+        Ok(())
     }
 
     fn edition_names(&self, set: &str) -> String {
@@ -328,7 +347,7 @@ impl<'p> Resolver<'p> {
     }
 
     /// Resolves the chain for an activity of `subject` at `facility` in `year`, measured in
-    /// `activity_kind`, with an optional explicit factor.
+    /// `activity_kind`, with an optional explicit factor (the file's default source).
     pub fn resolve(
         &self,
         year: i32,
@@ -336,6 +355,20 @@ impl<'p> Resolver<'p> {
         subject: &Subject,
         activity_unit: crate::units::AnyUnit,
         explicit: Option<&FactorRef>,
+    ) -> Result<Chain, ResolveError> {
+        self.resolve_source(year, facility, subject, activity_unit, explicit, None)
+    }
+
+    /// As [`Resolver::resolve`], for a row that declares its source (mobile combustion
+    /// looks for the set's mobile factors first; process releases are their own figure).
+    pub fn resolve_source(
+        &self,
+        year: i32,
+        facility: usize,
+        subject: &Subject,
+        activity_unit: crate::units::AnyUnit,
+        explicit: Option<&FactorRef>,
+        source: Option<Source>,
     ) -> Result<Chain, ResolveError> {
         let activity_kind = activity_unit.kind;
         let mut fallbacks = Vec::new();
@@ -360,6 +393,9 @@ impl<'p> Resolver<'p> {
         };
         let carrier = match subject {
             Subject::Gas(gas) => {
+                if source == Some(Source::Process) {
+                    chain.kind = SourceKind::Process;
+                }
                 let (gwp, gwp_used) = self.gwp(gas, year, &mut fallbacks, "gas")?;
                 chain.gases.push(GasStep::Gas {
                     gas: gas.clone(),
@@ -374,25 +410,36 @@ impl<'p> Resolver<'p> {
             Subject::Carrier(c) => *c,
         };
         chain.scope = carrier.scope();
-        chain.kind = if carrier.is_fuel() {
-            SourceKind::Stationary
-        } else {
-            SourceKind::Purchased
+        chain.kind = match (carrier.is_fuel(), source) {
+            (false, _) => SourceKind::Purchased,
+            (true, Some(Source::Mobile)) => SourceKind::Mobile,
+            (true, Some(Source::Process)) => SourceKind::Process,
+            (true, _) => SourceKind::Stationary,
         };
+        let mobile = chain.kind == SourceKind::Mobile;
 
-        // Activity → energy.
+        // Activity → energy. A fuel by mass or volume with no calorific value may still be
+        // priced by a factor per its own unit (DESNZ per litre); its energy is then not
+        // known, which is said, and an emission factor per energy is refused below.
+        let mut no_cv: Option<ResolveError> = None;
         chain.energy = match activity_kind {
             DimKind::Energy => EnergyConv::Direct,
             kind @ (DimKind::Mass | DimKind::Volume) => {
-                let fuel = carrier.fuel_key().ok_or_else(|| {
-                    err(
+                if carrier.fuel_key().is_none() {
+                    return Err(err(
                         "wrong-dimension",
                         "unit",
                         format!("{carrier} must be given in energy units"),
                         "use kWh, MWh, GJ, …",
-                    )
-                })?;
-                self.calorific_value(fuel, kind, year, &mut fallbacks)?
+                    ));
+                }
+                match self.calorific_value(carrier, mobile, kind, year, &mut fallbacks) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        no_cv = Some(e);
+                        EnergyConv::None
+                    }
+                }
             }
             other => {
                 return Err(err(
@@ -440,72 +487,211 @@ impl<'p> Resolver<'p> {
                         .push(self.gas_step(ed, def, year, &mut fallbacks)?);
                 }
                 fuel_carrier => {
-                    let fuel = fuel_carrier.fuel_key().unwrap_or_default();
                     let ed = self.edition_for(&fam.fuel_emissions, year, &mut fallbacks)?;
-                    for gas in ["co2", "ch4", "n2o"] {
-                        let key = format!("{fuel}.{gas}");
-                        let def = ed.factors.get(&key).ok_or_else(|| {
-                            err("unknown-factor", "carrier", format!("{} has no `{key}`", ed.id()), "add the factor in a project factor set, or give the row a `factor`")
-                        })?;
-                        chain
-                            .gases
-                            .push(self.gas_step(ed, def, year, &mut fallbacks)?);
-                    }
+                    // With no calorific value, a missing factor per the row's own unit is
+                    // best explained by the missing calorific value.
+                    let steps = self
+                        .fuel_gas_steps(
+                            ed,
+                            fuel_carrier,
+                            activity_kind,
+                            &chain.energy,
+                            mobile,
+                            year,
+                            &mut fallbacks,
+                        )
+                        .map_err(|e| no_cv.clone().unwrap_or(e))?;
+                    chain.gases.extend(steps);
                 }
             }
         }
+        if let Some(e) = no_cv {
+            // Emissions per energy need the energy; per the row's own unit they do not.
+            let per_energy = chain.gases.iter().any(|g| match g {
+                GasStep::Gas {
+                    factor: Some((f, _)),
+                    ..
+                } => f.den_kind() == DimKind::Energy,
+                GasStep::Co2e { factor, .. } => factor.den_kind() == DimKind::Energy,
+                GasStep::Gas { factor: None, .. } => false,
+            });
+            if per_energy {
+                return Err(e);
+            }
+            self.fallback(
+                format!(
+                    "{carrier} in {}: no calorific value, so the energy of these rows is not counted in energy.* (emissions use a factor per {activity_kind})",
+                    activity_unit.symbol
+                ),
+                "unit",
+                &mut fallbacks,
+            )?;
+        }
 
         // Standard coal equivalent.
-        chain.tce = Some(self.coal_equivalent(
-            carrier,
-            activity_kind,
-            &chain.energy,
-            year,
-            &mut fallbacks,
-        )?);
+        chain.tce =
+            self.coal_equivalent(carrier, activity_kind, &chain.energy, year, &mut fallbacks)?;
         chain.fallbacks = fallbacks;
         chain.plan = super::chain::Plan::build(&chain);
         Ok(chain)
     }
 
+    /// The calorific value of `carrier` per mass or volume, on the manifest's energy basis:
+    /// `<fuel>.ncv` (net), or `<fuel>.gcv`, `.hhv`, `.energy_content` (gross), under any of
+    /// the names the sets give the fuel (and their mobile variants for mobile rows).
     fn calorific_value(
         &self,
-        fuel: &str,
+        carrier: Carrier,
+        mobile: bool,
         kind: DimKind,
         year: i32,
         fallbacks: &mut Vec<String>,
     ) -> Result<EnergyConv, ResolveError> {
-        let key = format!("{fuel}.ncv");
+        let basis = self.project.manifest.families.energy_basis;
+        let suffixes: &[&str] = match basis {
+            EnergyBasis::Net => &["ncv"],
+            EnergyBasis::Gross => &["gcv", "hhv", "energy_content"],
+        };
+        let mut tried = Vec::new();
         let sets = self.project.manifest.families.calorific_values.clone();
         for set in &sets {
             let Ok(ed) = self.edition_for(set, year, fallbacks) else {
                 continue;
             };
-            if let Some(def) = ed.factors.get(&key) {
-                if def.unit.num.kind != DimKind::Energy || def.unit.den.kind != kind {
-                    continue;
+            for prefix in fuel_prefixes(carrier, mobile, &[]) {
+                for suffix in suffixes {
+                    let key = format!("{prefix}.{suffix}");
+                    let Some(def) = ed.factors.get(&key) else {
+                        tried.push(key);
+                        continue;
+                    };
+                    if def.unit.num.kind != DimKind::Energy || def.unit.den.kind != kind {
+                        continue;
+                    }
+                    let u = used(ed, def);
+                    let bad = |e: crate::units::UnitError| {
+                        err(
+                            "bad-factor-unit",
+                            "unit",
+                            format!("{}: {e}", u.reference),
+                            "",
+                        )
+                    };
+                    return Ok(match kind {
+                        DimKind::Mass => EnergyConv::FromMass(def.typed().map_err(bad)?, u),
+                        _ => EnergyConv::FromVolume(def.typed().map_err(bad)?, u),
+                    });
                 }
-                let u = used(ed, def);
-                let bad = |e: crate::units::UnitError| {
-                    err(
-                        "bad-factor-unit",
-                        "unit",
-                        format!("{}: {e}", u.reference),
-                        "",
-                    )
-                };
-                return Ok(match kind {
-                    DimKind::Mass => EnergyConv::FromMass(def.typed().map_err(bad)?, u),
-                    _ => EnergyConv::FromVolume(def.typed().map_err(bad)?, u),
-                });
             }
         }
+        let fuel = carrier.fuel_key().unwrap_or_default();
         Err(err(
             "no-calorific-value",
             "unit",
-            format!("no calorific value `{key}` per {kind} in {}", sets.join(", ")),
-            format!("give the quantity in energy units (GJ, MWh){}, or add `{key}` per {kind} to a project factor set listed in [factors] calorific_values", if kind == DimKind::Volume { " or mass (t)" } else { "" }),
+            format!(
+                "no {} calorific value of {carrier} per {kind} in {}",
+                basis.name(),
+                sets.join(", ")
+            ),
+            format!("give the quantity in energy units (GJ, MWh){}, or add `{fuel}.{}` per {kind} to a project factor set listed in [factors] calorific_values", if kind == DimKind::Volume { " or mass (t)" } else { "" }, suffixes[0]),
         ))
+    }
+
+    /// The per-gas combustion factors of a fuel from the `fuel_emissions` edition, under the
+    /// publisher's own keys: for each of CO2, CH4 and N2O the first of `mobile.<fuel>.<gas>`
+    /// and `transport.<fuel>.<gas>` (mobile rows), `<fuel>.<unit>.<gas>` for the row's own
+    /// unit (`litre`, `tonne`, `kwh_gross`, `gallon`, …) and `<fuel>.<gas>` whose denominator
+    /// fits the row and whose calorific basis is the manifest's. CO2 is required; a missing
+    /// CH4 or N2O is said (a fallback), never silently zero.
+    #[allow(clippy::too_many_arguments)]
+    fn fuel_gas_steps(
+        &self,
+        ed: &'p Edition,
+        carrier: Carrier,
+        activity_kind: DimKind,
+        energy: &EnergyConv,
+        mobile: bool,
+        year: i32,
+        fallbacks: &mut Vec<String>,
+    ) -> Result<Vec<GasStep>, ResolveError> {
+        let basis = self.project.manifest.families.energy_basis;
+        let unit_keys: &[&str] = match (activity_kind, basis) {
+            (DimKind::Energy, EnergyBasis::Gross) => &["kwh_gross", "gj_gross", "kwh", "gj"],
+            (DimKind::Energy, EnergyBasis::Net) => &["kwh_net", "gj_net", "kwh", "gj"],
+            (DimKind::Mass, _) => &["tonne", "kg", "short_ton"],
+            (DimKind::Volume, _) => &["litre", "m3", "gallon", "scf"],
+            _ => &[],
+        };
+        let prefixes = fuel_prefixes(carrier, mobile, unit_keys);
+        let opposite = match basis {
+            EnergyBasis::Net => EnergyBasis::Gross,
+            EnergyBasis::Gross => EnergyBasis::Net,
+        };
+        let mut steps = Vec::new();
+        for gas in ["co2", "ch4", "n2o"] {
+            let mut found = None;
+            for p in &prefixes {
+                let key = format!("{p}.{gas}");
+                let Some(def) = ed.factors.get(&key) else {
+                    continue;
+                };
+                // A factor per energy on the other calorific basis does not fit the row.
+                if def.unit.den.kind == DimKind::Energy
+                    && opposite
+                        .factor_bases()
+                        .contains(&def.basis.to_ascii_lowercase().as_str())
+                {
+                    continue;
+                }
+                let step = self.gas_step(ed, def, year, fallbacks)?;
+                if check_basis(&step, activity_kind, energy, &def.unit_text).is_ok() {
+                    found = Some((p.clone(), step));
+                    break;
+                }
+            }
+            match found {
+                Some((p, step)) => {
+                    if mobile && !p.starts_with("mobile.") && !p.starts_with("transport.") && gas != "co2" {
+                        self.fallback(
+                            format!(
+                                "{}: no mobile-combustion {gas} factor of {carrier} per {activity_kind}; used `{p}.{gas}`",
+                                ed.id()
+                            ),
+                            "carrier",
+                            fallbacks,
+                        )?;
+                    }
+                    steps.push(step);
+                }
+                None if gas == "co2" => {
+                    let fuel = carrier.fuel_key().unwrap_or_default();
+                    return Err(err(
+                        "unknown-factor",
+                        "carrier",
+                        format!(
+                            "{} has no CO2 factor of {carrier} that fits a row in {activity_kind} on the {} basis (tried {})",
+                            ed.id(),
+                            basis.name(),
+                            prefixes
+                                .iter()
+                                .map(|p| format!("`{p}.co2`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        format!("add `{fuel}.co2` in a project factor set, give the row in another unit, or give it a `factor`"),
+                    ));
+                }
+                None => self.fallback(
+                    format!(
+                        "{}: no {gas} factor of {carrier} per {activity_kind}; its {gas} is not counted",
+                        ed.id()
+                    ),
+                    "carrier",
+                    fallbacks,
+                )?,
+            }
+        }
+        Ok(steps)
     }
 
     fn coal_equivalent(
@@ -515,21 +701,33 @@ impl<'p> Resolver<'p> {
         energy: &EnergyConv,
         year: i32,
         fallbacks: &mut Vec<String>,
-    ) -> Result<(PerBasis<CoalEquivalent>, UsedFactor), ResolveError> {
+    ) -> Result<Option<(PerBasis<CoalEquivalent>, UsedFactor)>, ResolveError> {
         let set = self.project.manifest.families.coal_equivalent.clone();
         let ed = self.edition_for(&set, year, fallbacks)?;
+        // One calorific basis per row: when the row's energy came from a calorific value, its
+        // standard coal is that energy ÷ the definition of 1 kgce, not a per-kg coefficient
+        // that embeds another calorific value (IPCC bituminous NCV for GJ with GB/T 2589 raw
+        // coal for tce put 4,386 GJ at 121.4 tce instead of 149.7).
+        let energy_from_cv = matches!(
+            energy,
+            EnergyConv::FromMass(..) | EnergyConv::FromVolume(..)
+        );
         // A carrier coefficient (kgce per physical unit) when one matches the row's measure…
         if let Some(def) = ed.factors.get(carrier.coal_equivalent_key()) {
             let den = def.unit.den.kind;
             if def.unit.num.kind == DimKind::CoalEquivalent
-                && (den == activity_kind || (den == DimKind::Energy && *energy != EnergyConv::None))
+                && ((den == activity_kind && !energy_from_cv)
+                    || (den == DimKind::Energy && *energy != EnergyConv::None))
             {
                 if let Some(pb) = per_basis::<CoalEquivalent>(def) {
-                    return Ok((pb, used(ed, def)));
+                    return Ok(Some((pb, used(ed, def))));
                 }
             }
         }
-        // …else the definition of standard coal applied to the energy content.
+        // …else the definition of standard coal applied to the energy content, when known.
+        if *energy == EnergyConv::None {
+            return Ok(None);
+        }
         let def = ed.factors.get("standard_coal").ok_or_else(|| {
             err(
                 "unknown-factor",
@@ -552,8 +750,25 @@ impl<'p> Resolver<'p> {
         })?;
         let inverse = Factor::<CoalEquivalent, Energy>::from_ratio(per_kgce.per(), per_kgce.num())
             .map_err(|e| err("overflow", "carrier", e.to_string(), ""))?;
-        Ok((PerBasis::Energy(inverse), used(ed, def)))
+        Ok(Some((PerBasis::Energy(inverse), used(ed, def))))
     }
+}
+
+/// Key prefixes of a fuel's factors, most specific first: mobile variants (for mobile rows),
+/// then per the row's own unit, then the fuel itself; for each name the sets give the fuel.
+fn fuel_prefixes(carrier: Carrier, mobile: bool, unit_keys: &[&str]) -> Vec<String> {
+    let mut v = Vec::new();
+    for f in carrier.factor_keys() {
+        if mobile {
+            v.push(format!("mobile.{f}"));
+            v.push(format!("transport.{f}"));
+        }
+        for u in unit_keys {
+            v.push(format!("{f}.{u}"));
+        }
+        v.push((*f).to_string());
+    }
+    v
 }
 
 /// Types a factor by its denominator into a per-energy, per-mass or per-volume factor of `N`.

@@ -18,8 +18,100 @@ pub struct Args {
     /// The year explained against the year before (default: the latest reporting year).
     #[arg(long)]
     year: Option<i32>,
+    /// Output format (`csv` and `json`: the effects as exact decimals; `json` with `schema_version`).
+    #[arg(long, value_enum, default_value_t = BridgeFormat::Table)]
+    format: BridgeFormat,
     #[command(flatten)]
     opts: ProjectOpts,
+}
+
+/// Output format of `bridge`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BridgeFormat {
+    /// The table and the answer, for reading.
+    Table,
+    /// The table as CSV (exact decimals).
+    Csv,
+    /// JSON.
+    Json,
+}
+
+/// The JSON shape's version (`bridge --format json`).
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct BridgeJson {
+    schema_version: u32,
+    from: i32,
+    to: i32,
+    /// Sets whose edition differs: set, previous edition, current edition.
+    editions: Vec<EditionJson>,
+    /// `repriced` or `recomputed`.
+    method: &'static str,
+    splits: Vec<SplitJson>,
+}
+
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct EditionJson {
+    set: String,
+    from: String,
+    to: String,
+}
+
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct SplitJson {
+    figure: String,
+    unit: &'static str,
+    /// The change; the effects add up to it exactly.
+    total: String,
+    effects: Vec<EffectJson>,
+}
+
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct EffectJson {
+    id: &'static str,
+    label: String,
+    value: String,
+}
+
+fn to_json(b: &audit::Bridge) -> BridgeJson {
+    let split = |s: &audit::Split| SplitJson {
+        figure: s.figure.clone(),
+        unit: s.unit,
+        total: s.total.normalize().to_string(),
+        effects: s
+            .effects
+            .iter()
+            .map(|e| EffectJson {
+                id: e.id,
+                label: audit::label(b, e.id),
+                value: e.value.normalize().to_string(),
+            })
+            .collect(),
+    };
+    BridgeJson {
+        schema_version: SCHEMA_VERSION,
+        from: b.from,
+        to: b.to,
+        editions: b
+            .editions
+            .iter()
+            .map(|(set, from, to)| EditionJson {
+                set: set.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            })
+            .collect(),
+        method: match &b.method {
+            Method::Repriced { .. } => "repriced",
+            Method::Recomputed { .. } => "recomputed",
+        },
+        splits: vec![
+            split(&b.emissions),
+            split(&b.intensity),
+            split(&b.intensity_pp),
+        ],
+    }
 }
 
 pub fn run(a: Args) -> Exit {
@@ -42,6 +134,15 @@ pub fn run(a: Args) -> Exit {
                 _ => Exit::Data,
             }
         })?;
+        if a.format == BridgeFormat::Csv {
+            return out(&carbonledger::report::render_csv(&b.table()));
+        }
+        if a.format == BridgeFormat::Json {
+            return out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&to_json(&b)).map_err(|_| Exit::Io)?
+            ));
+        }
         let rule = project.manifest.rounding;
         let mut s = format!(
             "carbonledger bridge — {} — {} → {}\n\n",

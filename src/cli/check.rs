@@ -2,10 +2,112 @@
 //! every activity row, factor resolution) without reporting figures. Prints nothing and exits
 //! 0 when all is well; otherwise every problem as `file:line:column: message`, exit 1.
 
-use super::common::{fallbacks, open, print_diagnostics};
+use super::common::{fallbacks, out, print_diagnostics};
 use super::Exit;
 use carbonledger::calc::{compute, RunOptions};
+use carbonledger::diag::{Diagnostic, Severity};
 use std::path::PathBuf;
+
+/// Output format of `check`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    /// `file:line:column: message` with the line and a hint, on standard error.
+    #[default]
+    Text,
+    /// One JSON object per diagnostic per line (JSON Lines), on standard output, for CI and editors.
+    Json,
+    /// One CSV row per diagnostic, on standard output.
+    Csv,
+}
+
+/// The JSON Lines shape's version (`check --format json`).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One diagnostic as a JSON line.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct DiagnosticJson<'a> {
+    schema_version: u32,
+    code: &'a str,
+    severity: &'static str,
+    file: &'a str,
+    /// 1-based; 0 when the problem concerns the whole file.
+    line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hint: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_line: Option<&'a str>,
+}
+
+/// Diagnostics as JSON Lines.
+fn json_lines(diags: &[Diagnostic]) -> String {
+    let mut s = String::new();
+    for d in diags {
+        let j = DiagnosticJson {
+            schema_version: SCHEMA_VERSION,
+            code: d.code,
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            file: &d.span.file,
+            line: d.span.line,
+            column: d.span.column,
+            message: &d.message,
+            hint: d.hint.as_deref(),
+            source_line: d.source_line.as_deref(),
+        };
+        if let Ok(line) = serde_json::to_string(&j) {
+            s.push_str(&line);
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// Diagnostics as CSV, header first.
+fn csv_rows(diags: &[Diagnostic]) -> String {
+    let mut t = carbonledger::report::Table::new(
+        "",
+        &[
+            "severity", "code", "file", "line", "column", "message", "hint",
+        ],
+    );
+    use carbonledger::report::Cell;
+    for d in diags {
+        t.push(vec![
+            Cell::Text(
+                match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                }
+                .into(),
+            ),
+            Cell::Text(d.code.into()),
+            Cell::Text(d.span.file.to_string()),
+            Cell::Num(d.span.line.to_string()),
+            Cell::Num(d.span.column.map_or(String::new(), |c| c.to_string())),
+            Cell::Text(d.message.clone()),
+            Cell::Text(d.hint.clone().unwrap_or_default()),
+        ]);
+    }
+    carbonledger::report::render_csv(&t)
+}
+
+/// Prints diagnostics in the chosen format.
+fn report(diags: &[Diagnostic], format: CheckFormat) {
+    match format {
+        CheckFormat::Text => print_diagnostics(diags),
+        CheckFormat::Json => {
+            let _ = out(&json_lines(diags));
+        }
+        CheckFormat::Csv => {
+            let _ = out(&csv_rows(diags));
+        }
+    }
+}
 
 /// Arguments of `check`.
 #[derive(clap::Args, Debug)]
@@ -19,12 +121,25 @@ pub struct Args {
     /// Worker threads for large files (default: one per core).
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
 }
 
 pub fn run(a: Args) -> Exit {
-    let project = match open(&a.dir) {
+    let project = match carbonledger::project::Project::open(&a.dir) {
         Ok(p) => p,
-        Err(e) => return e,
+        Err(d) => {
+            report(&d, a.format);
+            return if d
+                .iter()
+                .any(|x| x.code == "missing-file" && x.span.file.ends_with("carbonledger.toml"))
+            {
+                Exit::Io
+            } else {
+                Exit::Data
+            };
+        }
     };
     match compute(
         &project,
@@ -34,7 +149,7 @@ pub fn run(a: Args) -> Exit {
         },
     ) {
         Err(d) => {
-            print_diagnostics(&d);
+            report(&d, a.format);
             Exit::Data
         }
         Ok(comp) => {
@@ -75,7 +190,7 @@ pub fn run(a: Args) -> Exit {
             }
             // Warnings are shown too; only errors fail the check.
             if !diags.is_empty() {
-                print_diagnostics(&diags);
+                report(&diags, a.format);
             }
             if diags.iter().any(|d| d.is_error()) {
                 Exit::Data

@@ -33,6 +33,8 @@ fn label(comp: &Computation, name: &str) -> String {
         "ghg.scope1" => "Scope 1",
         "ghg.scope1.stationary" => "  of which stationary combustion",
         "ghg.scope1.fugitive" => "  of which fugitive releases",
+        "ghg.scope1.mobile" => "  of which mobile combustion",
+        "ghg.scope1.process" => "  of which process emissions",
         "ghg.scope2.location" => "Scope 2 (location-based)",
         "ghg.scope2.market" => "Scope 2 (market-based)",
         "ghg.scope2.market.electricity" => "  of which electricity",
@@ -154,7 +156,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
         return Err(Exit::Usage);
     }
     let figs = ledger.figures(None).map_err(|e| {
-        eprintln!("error: {e}");
+        eprintln!("{e}");
         Exit::Data
     })?;
     let get = |name: &str, y: i32| figs.iter().find(|f| f.name == name && f.year == y);

@@ -13,6 +13,9 @@ use std::fmt::Write as _;
 
 /// Arguments of `explain`.
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  carbonledger explain fixtures/xiaomi-2025 ghg.scope2.location\n  carbonledger explain fixtures/xiaomi-2025 energy.total --year 2024 --format json"
+)]
 pub struct Args {
     /// `[DIR] FIGURE`: the project folder (default `.`) and the figure name, e.g. ghg.scope2.location.
     #[arg(num_args = 1..=2, required = true, value_name = "[DIR] FIGURE")]
@@ -20,25 +23,130 @@ pub struct Args {
     /// Year (default: the latest reporting year).
     #[arg(long)]
     year: Option<i32>,
+    /// Output format: the trace as text, or JSON (`schema_version`, value, trace lines, sources).
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
     #[command(flatten)]
     opts: ProjectOpts,
+}
+
+/// Output format of `explain`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExplainFormat {
+    /// The trace as text.
+    Text,
+    /// JSON.
+    Json,
 }
 
 pub fn run(a: Args) -> Exit {
     let inner = || -> Result<(), Exit> {
         let (dir, name) = dir_and(&a.args)?;
         let (project, ledger) = load(&dir, &a.opts)?;
-        let comp = &ledger.comp;
-        let years = project.manifest.reporting_years.clone();
         let year = a
             .year
-            .unwrap_or_else(|| years.last().copied().unwrap_or_default());
+            .unwrap_or_else(|| ledger.years.last().copied().unwrap_or_default());
+        if !ledger.years.contains(&year) {
+            eprintln!(
+                "error: {year} is not one of reporting_years {:?}\n  = hint: pass --year with a reporting year",
+                ledger.years
+            );
+            return Err(Exit::Usage);
+        }
+        let e = explain(&dir, &project, &ledger, &a.opts, &name, year)?;
+        match a.format {
+            ExplainFormat::Text => out(&e.text)?,
+            ExplainFormat::Json => {
+                let j = ExplainJson {
+                    schema_version: SCHEMA_VERSION,
+                    figure: &e.figure.name,
+                    year: e.figure.year,
+                    value: e.figure.value.to_string(),
+                    unit: e.figure.unit,
+                    exact: e.figure.exact,
+                    agrees: e.agrees,
+                    trace: e.text.lines().collect(),
+                    sources: e
+                        .sources
+                        .iter()
+                        .map(|(reference, citation)| SourceJson {
+                            reference,
+                            citation,
+                        })
+                        .collect(),
+                };
+                out(&format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&j).map_err(|_| Exit::Io)?
+                ))?
+            }
+        }
+        if e.agrees {
+            Ok(())
+        } else {
+            Err(Exit::Io)
+        }
+    };
+    inner().err().unwrap_or(Exit::Ok)
+}
+
+/// The JSON shape's version (`explain --format json`).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `explain --format json`.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct ExplainJson<'a> {
+    schema_version: u32,
+    figure: &'a str,
+    year: i32,
+    value: String,
+    unit: &'a str,
+    exact: bool,
+    /// Whether the contributing rows sum to the figure.
+    agrees: bool,
+    /// The trace, one line per element (as the text format prints it).
+    trace: Vec<&'a str>,
+    sources: Vec<SourceJson<'a>>,
+}
+
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct SourceJson<'a> {
+    reference: &'a str,
+    citation: &'a str,
+}
+
+/// A figure's explanation.
+pub struct Explained {
+    /// The figure.
+    pub figure: carbonledger::figures::Figure,
+    /// The trace as text.
+    pub text: String,
+    /// Whether the contributing rows sum to the figure (always true for derived figures).
+    pub agrees: bool,
+    /// Factor references cited by the trace, with their citations.
+    pub sources: std::collections::BTreeMap<String, String>,
+}
+
+/// Explains one figure in one year; prints why not (unknown figure, no value) and fails.
+pub fn explain(
+    dir: &std::path::Path,
+    project: &carbonledger::project::Project,
+    ledger: &Ledger,
+    opts: &super::common::ProjectOpts,
+    name: &str,
+    year: i32,
+) -> Result<Explained, Exit> {
+    let comp = &ledger.comp;
+    let mut sources = std::collections::BTreeMap::new();
+    let mut agrees = true;
+    {
+        let name = name.to_string();
         if !ledger.knows(&name) {
             eprintln!("error: unknown figure `{name}`\n  = hint: `carbonledger figures {}` lists every figure", dir.display());
             return Err(Exit::Usage);
         }
         let fig = ledger.figure(&name, year).map_err(|e| {
-            eprintln!("error: {e}");
+            eprintln!("{}", ledger.figure_error(&name, year, &e));
             Exit::Data
         })?;
         let Some(fig) = fig else {
@@ -68,7 +176,19 @@ pub fn run(a: Args) -> Exit {
             None => definition(&name),
         };
         match def {
-            None => explain_register(&mut s, &project, &ledger, &a.opts, &name, year, &fig, &dir)?,
+            None => {
+                agrees = explain_register(
+                    &mut s,
+                    project,
+                    ledger,
+                    opts,
+                    &name,
+                    year,
+                    &fig,
+                    dir,
+                    &mut sources,
+                )?
+            }
             Some(Definition::Ratio {
                 numerator,
                 denominator,
@@ -108,14 +228,13 @@ pub fn run(a: Args) -> Exit {
                 let (unit, scale) = measure.unit();
                 let _ = writeln!(s, "  = the sum over the contributing rows below ({unit})\n");
                 let mut total = Decimal::ZERO;
-                let mut sources = std::collections::BTreeMap::new();
                 let mut count = 0u64;
                 let mut overflow = false;
                 for_each_line(
-                    &project,
+                    project,
                     RunOptions {
-                        strict: a.opts.strict,
-                        threads: a.opts.threads,
+                        strict: opts.strict,
+                        threads: opts.threads,
                     },
                     &comp.duplicates,
                     &mut |v| {
@@ -137,7 +256,7 @@ pub fn run(a: Args) -> Exit {
                         let _ = writeln!(
                             s,
                             "{}:{}  {} ({})  {}  {}",
-                            carbonledger::calc::shown_name(&project, v.file),
+                            carbonledger::calc::shown_name(project, v.file),
                             v.activity.line,
                             f.id,
                             f.name,
@@ -155,15 +274,8 @@ pub fn run(a: Args) -> Exit {
                 )
                 .map_err(|_| Exit::Data)?;
                 let mut total = decimal::div(total, scale).map_err(|_| Exit::Data)?.value;
-                let (n, t) = register_entries(
-                    &mut s,
-                    &project,
-                    &ledger,
-                    &a.opts,
-                    &name,
-                    year,
-                    &mut sources,
-                );
+                let (n, t) =
+                    register_entries(&mut s, project, ledger, opts, &name, year, &mut sources);
                 count += n;
                 overflow |= t.is_none();
                 total = decimal::add(total, t.unwrap_or_default()).unwrap_or(total);
@@ -171,7 +283,7 @@ pub fn run(a: Args) -> Exit {
                     value: total,
                     exact: true,
                 };
-                let agrees = !overflow && q.value.normalize() == fig.value.normalize();
+                agrees = !overflow && q.value.normalize() == fig.value.normalize();
                 let _ = writeln!(
                     s,
                     "{count} row{} sum to {} {unit}: {}",
@@ -187,15 +299,15 @@ pub fn run(a: Args) -> Exit {
                 for (r, c) in &sources {
                     let _ = writeln!(s, "  {r}: {c}");
                 }
-                if !agrees {
-                    out(&s)?;
-                    return Err(Exit::Io);
-                }
             }
         }
-        out(&s)
-    };
-    inner().err().unwrap_or(Exit::Ok)
+        Ok(Explained {
+            figure: fig,
+            text: s,
+            agrees,
+            sources,
+        })
+    }
 }
 
 /// Prints every register entry contributing to `name` in `year`; returns how many, and their
@@ -248,7 +360,8 @@ fn explain_register(
     year: i32,
     fig: &carbonledger::figures::Figure,
     dir: &std::path::Path,
-) -> Result<(), Exit> {
+    sources: &mut std::collections::BTreeMap<String, String>,
+) -> Result<bool, Exit> {
     match ledger.derived.get(name) {
         Some(Derived::Ratio {
             numerator,
@@ -283,7 +396,7 @@ fn explain_register(
                 "explain each part: `carbonledger explain {} {numerator} --year {year}`",
                 dir.display()
             );
-            Ok(())
+            Ok(true)
         }
         Some(Derived::Plus { terms, .. }) => {
             let _ = writeln!(s, "  = {}", terms.join(" + "));
@@ -303,7 +416,7 @@ fn explain_register(
                 "explain each part: `carbonledger explain {} TERM --year {year}`",
                 dir.display()
             );
-            Ok(())
+            Ok(true)
         }
         None => {
             let _ = writeln!(
@@ -311,9 +424,7 @@ fn explain_register(
                 "  = the sum over the contributing entries below ({})\n",
                 fig.unit
             );
-            let mut sources = std::collections::BTreeMap::new();
-            let (count, total) =
-                register_entries(s, project, ledger, opts, name, year, &mut sources);
+            let (count, total) = register_entries(s, project, ledger, opts, name, year, sources);
             let agrees = total.is_some_and(|t| t.normalize() == fig.value.normalize());
             let _ = writeln!(
                 s,
@@ -328,14 +439,10 @@ fn explain_register(
                 }
             );
             let _ = writeln!(s, "\nSources:");
-            for (r, c) in &sources {
+            for (r, c) in sources.iter() {
                 let _ = writeln!(s, "  {r}: {c}");
             }
-            if agrees {
-                Ok(())
-            } else {
-                Err(Exit::Io)
-            }
+            Ok(agrees)
         }
     }
 }

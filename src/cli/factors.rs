@@ -11,20 +11,35 @@ use std::path::PathBuf;
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
     /// Every edition in the library.
+    #[command(
+        after_help = "Examples:\n  carbonledger factors list\n  carbonledger factors list --project fixtures/xiaomi-2025"
+    )]
     List {
         /// Include a project's own factor sets (`DIR/factors/`).
         #[arg(long)]
         project: Option<PathBuf>,
+        /// Output format (`json`: typed, with `schema_version`).
+        #[arg(long, value_enum, default_value_t = FactorsFormat::Table)]
+        format: FactorsFormat,
     },
     /// One edition (`SET@EDITION`), one value (`SET@EDITION:KEY`), or a set's editions (`SET`).
+    #[command(
+        after_help = "Examples:\n  carbonledger factors show ipcc-gwp@ar5\n  carbonledger factors show cn-mee-grid"
+    )]
     Show {
         /// What to show.
         reference: String,
         /// Include a project's own factor sets.
         #[arg(long)]
         project: Option<PathBuf>,
+        /// Output format (`json`: typed, exact decimal strings, with `schema_version`).
+        #[arg(long, value_enum, default_value_t = FactorsFormat::Table)]
+        format: FactorsFormat,
     },
     /// Values that differ between two editions of a set.
+    #[command(
+        after_help = "Examples:\n  carbonledger factors diff cn-mee-grid@2022 cn-mee-grid@2023"
+    )]
     Diff {
         /// The older edition, `SET@EDITION`.
         a: String,
@@ -33,7 +48,122 @@ pub enum Command {
         /// Include a project's own factor sets.
         #[arg(long)]
         project: Option<PathBuf>,
+        /// Output format (`json`: typed, exact decimal strings, with `schema_version`).
+        #[arg(long, value_enum, default_value_t = FactorsFormat::Table)]
+        format: FactorsFormat,
     },
+}
+
+/// Output format of `factors list`, `show` and `diff`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactorsFormat {
+    /// For reading.
+    Table,
+    /// JSON.
+    Json,
+}
+
+/// The JSON shapes' version (`factors list|show --format json`).
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(serde::Serialize)]
+struct EditionJson<'a> {
+    id: String,
+    set: &'a str,
+    edition: &'a str,
+    description: &'a str,
+    citation: CitationJson<'a>,
+    verification: VerificationJson<'a>,
+    origin: &'a str,
+    values: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    factors: Vec<FactorJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct CitationJson<'a> {
+    publisher: &'a str,
+    title: &'a str,
+    published: &'a str,
+    table: &'a str,
+    licence: &'a str,
+    url: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct VerificationJson<'a> {
+    checked: &'a str,
+    method: &'a str,
+    confidence: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct FactorJson<'a> {
+    key: &'a str,
+    value: String,
+    unit: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gas: Option<&'a str>,
+    basis: &'a str,
+    table: &'a str,
+    note: &'a str,
+}
+
+fn edition_json(e: &carbonledger::factors::Edition, with_factors: bool) -> EditionJson<'_> {
+    let c = &e.citation;
+    let v = &e.verification;
+    EditionJson {
+        id: e.id(),
+        set: &e.set,
+        edition: &e.edition,
+        description: &e.description,
+        citation: CitationJson {
+            publisher: &c.publisher,
+            title: &c.title,
+            published: &c.published,
+            table: &c.table,
+            licence: &c.licence,
+            url: &c.url,
+        },
+        verification: VerificationJson {
+            checked: &v.checked,
+            method: &v.method,
+            confidence: &v.confidence,
+        },
+        origin: &e.origin,
+        values: e.factors.len(),
+        factors: if with_factors {
+            e.factors.values().map(factor_json).collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+fn factor_json(d: &carbonledger::factors::FactorDef) -> FactorJson<'_> {
+    FactorJson {
+        key: &d.key,
+        value: d.value.to_string(),
+        unit: &d.unit_text,
+        gas: d.gas.as_deref(),
+        basis: &d.basis,
+        table: &d.table,
+        note: &d.note,
+    }
+}
+
+fn json_out<T: serde::Serialize>(v: &T) -> Result<(), Exit> {
+    out(&format!(
+        "{}\n",
+        serde_json::to_string_pretty(v).map_err(|_| Exit::Io)?
+    ))
+}
+
+#[derive(serde::Serialize)]
+struct Versioned<T: serde::Serialize> {
+    schema_version: u32,
+    #[serde(flatten)]
+    body: T,
 }
 
 fn library(project: Option<&PathBuf>) -> Result<Library, Exit> {
@@ -58,11 +188,146 @@ fn split_edition(s: &str) -> Result<(&str, &str), Exit> {
     })
 }
 
+/// `factors show REF --format json`: a value with its edition, an edition, or a set's editions.
+fn show_json(lib: &Library, reference: &str) -> Result<(), Exit> {
+    #[derive(serde::Serialize)]
+    struct Value<'a> {
+        factor: FactorJson<'a>,
+        edition: EditionJson<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct Set<'a> {
+        set: &'a str,
+        editions: Vec<EditionJson<'a>>,
+    }
+    if reference.contains(':') {
+        let r = FactorRef::parse(reference).map_err(|e| {
+            eprintln!("error: {e}");
+            Exit::Usage
+        })?;
+        let Some((ed, d)) = lib.get(&r) else {
+            eprintln!("error: unknown factor `{reference}`");
+            return Err(Exit::Data);
+        };
+        return json_out(&Versioned {
+            schema_version: SCHEMA_VERSION,
+            body: Value {
+                factor: factor_json(d),
+                edition: edition_json(ed, false),
+            },
+        });
+    }
+    if let Some((set, edn)) = reference.split_once('@') {
+        let Some(ed) = lib.edition(set, edn) else {
+            eprintln!("error: unknown edition `{reference}`");
+            return Err(Exit::Data);
+        };
+        return json_out(&Versioned {
+            schema_version: SCHEMA_VERSION,
+            body: edition_json(ed, true),
+        });
+    }
+    let eds: Vec<EditionJson<'_>> = lib
+        .editions_of(reference)
+        .map(|e| edition_json(e, false))
+        .collect();
+    if eds.is_empty() {
+        eprintln!("error: unknown factor set `{reference}`");
+        return Err(Exit::Data);
+    }
+    json_out(&Versioned {
+        schema_version: SCHEMA_VERSION,
+        body: Set {
+            set: reference,
+            editions: eds,
+        },
+    })
+}
+
+/// `factors diff A B --format json`: one object per changed, added or removed key.
+fn diff_json(a: &str, b: &str, changes: &[EditionChange]) -> Result<(), Exit> {
+    #[derive(serde::Serialize)]
+    struct Change<'a> {
+        key: &'a str,
+        /// `changed`, `added` or `removed`.
+        change: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unit_from: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unit_to: Option<&'a str>,
+    }
+    #[derive(serde::Serialize)]
+    struct Diff<'a> {
+        from: &'a str,
+        to: &'a str,
+        changes: Vec<Change<'a>>,
+    }
+    let changes = changes
+        .iter()
+        .map(|c| match c {
+            EditionChange::Changed {
+                key,
+                from,
+                to,
+                unit_from,
+                unit_to,
+            } => Change {
+                key,
+                change: "changed",
+                from: Some(from.to_string()),
+                to: Some(to.to_string()),
+                unit_from: Some(unit_from),
+                unit_to: Some(unit_to),
+            },
+            EditionChange::Added { key, value, unit } => Change {
+                key,
+                change: "added",
+                from: None,
+                to: Some(value.to_string()),
+                unit_from: None,
+                unit_to: Some(unit),
+            },
+            EditionChange::Removed { key, value, unit } => Change {
+                key,
+                change: "removed",
+                from: Some(value.to_string()),
+                to: None,
+                unit_from: Some(unit),
+                unit_to: None,
+            },
+        })
+        .collect();
+    json_out(&Versioned {
+        schema_version: SCHEMA_VERSION,
+        body: Diff {
+            from: a,
+            to: b,
+            changes,
+        },
+    })
+}
+
 pub fn run(c: Command) -> Exit {
     let inner = || -> Result<(), Exit> {
         match c {
-            Command::List { project } => {
+            Command::List { project, format } => {
                 let lib = library(project.as_ref())?;
+                if format == FactorsFormat::Json {
+                    #[derive(serde::Serialize)]
+                    struct List<'a> {
+                        editions: Vec<EditionJson<'a>>,
+                    }
+                    return json_out(&Versioned {
+                        schema_version: SCHEMA_VERSION,
+                        body: List {
+                            editions: lib.editions().map(|e| edition_json(e, false)).collect(),
+                        },
+                    });
+                }
                 let mut t = Table::new(
                     "Factor library",
                     &[
@@ -86,8 +351,15 @@ pub fn run(c: Command) -> Exit {
                 }
                 out(&render_text(&[t]))
             }
-            Command::Show { reference, project } => {
+            Command::Show {
+                reference,
+                project,
+                format,
+            } => {
                 let lib = library(project.as_ref())?;
+                if format == FactorsFormat::Json {
+                    return show_json(&lib, &reference);
+                }
                 let mut s = String::new();
                 if reference.contains(':') {
                     let r = FactorRef::parse(&reference).map_err(|e| {
@@ -146,7 +418,12 @@ pub fn run(c: Command) -> Exit {
                 }
                 out(&s)
             }
-            Command::Diff { a, b, project } => {
+            Command::Diff {
+                a,
+                b,
+                project,
+                format,
+            } => {
                 let lib = library(project.as_ref())?;
                 let (sa, ea) = split_edition(&a)?;
                 let (sb, eb) = split_edition(&b)?;
@@ -162,6 +439,9 @@ pub fn run(c: Command) -> Exit {
                     return Err(Exit::Data);
                 };
                 let changes = diff_editions(x, y);
+                if format == FactorsFormat::Json {
+                    return diff_json(&a, &b, &changes);
+                }
                 let mut t = Table::new(
                     format!(
                         "{a} → {b}: {} change{}",

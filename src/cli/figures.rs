@@ -25,7 +25,7 @@ pub fn run(a: Args) -> Exit {
     let inner = || -> Result<(), Exit> {
         let (_project, ledger) = load(&a.dir, &a.opts)?;
         let figs = ledger.figures(a.year).map_err(|e| {
-            eprintln!("error: {e}");
+            eprintln!("{e}");
             Exit::Data
         })?;
         match a.format {

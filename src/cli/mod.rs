@@ -7,6 +7,7 @@
 mod bridge;
 mod check;
 mod common;
+mod completions;
 mod compute;
 mod diff;
 mod explain;
@@ -15,6 +16,8 @@ mod factors;
 mod figures;
 mod init;
 mod products;
+mod report;
+mod schema;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -54,28 +57,71 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// The inventory: scopes, energy, intensity and the change against the previous year.
+    #[command(
+        after_help = "Examples:\n  carbonledger compute fixtures/xiaomi-2025\n  carbonledger compute fixtures/xiaomi-2025 --year 2024 --format json"
+    )]
     Compute(compute::Args),
     /// Every figure with its name, year, exact value and unit.
+    #[command(
+        after_help = "Examples:\n  carbonledger figures fixtures/xiaomi-2025 --format json\n  carbonledger figures fixtures/xiaomi-2025 --year 2025 --format csv"
+    )]
     Figures(figures::Args),
     /// The trace of one figure: every contributing row, factor and conversion.
     Explain(explain::Args),
     /// The auditor's tables and a hashed manifest; `--check OUT` verifies an export.
+    #[command(
+        after_help = "Examples:\n  carbonledger export fixtures/xiaomi-2025 --out audit\n  carbonledger export --check audit"
+    )]
     Export(export::Args),
     /// Audit one factor change: changed lines, every figure before and after, base-year verdict.
+    #[command(
+        after_help = "Examples:\n  carbonledger diff fixtures/xiaomi-2025 --edition cn-mee-grid@2023\n  carbonledger diff fixtures/xiaomi-2025 --set cn-mee-grid:north=0.55"
+    )]
     Diff(diff::Args),
     /// Split the year-on-year change into activity, energy-mix and factor-edition effects.
+    #[command(
+        after_help = "Examples:\n  carbonledger bridge fixtures/xiaomi-2025\n  carbonledger bridge fixtures/xiaomi-2025 --year 2025 --format json"
+    )]
     Bridge(bridge::Args),
-    /// Validate every input without reporting figures; prints nothing when all is well.
+    /// Validate every input without reporting figures; prints nothing when all is well (`--format json`: JSON Lines).
+    #[command(
+        after_help = "Examples:\n  carbonledger check fixtures/xiaomi-2025\n  carbonledger check fixtures/xiaomi-2025 --format json   # one JSON object per line"
+    )]
     Check(check::Args),
     /// Browse the factor library and compare editions.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  carbonledger factors list\n  carbonledger factors show ipcc-gwp@ar5\n  carbonledger factors diff cn-mee-grid@2022 cn-mee-grid@2023"
+    )]
     Factors(factors::Command),
     /// Write a new project from commented templates.
+    #[command(after_help = "Examples:\n  carbonledger init my-project")]
     Init(init::Args),
     /// Product footprints: per-product summary and contribution tables.
+    #[command(
+        after_help = "Examples:\n  carbonledger products fixtures/xiaomi-2025\n  carbonledger products fixtures/xiaomi-2025 --product xiaomi-15"
+    )]
     Products(products::Args),
     /// Compare the published claims in claims.toml with the computed figures.
+    #[command(
+        after_help = "Examples:\n  carbonledger verify fixtures/xiaomi-2025\n  carbonledger verify fixtures/xiaomi-2025 --format json"
+    )]
     Verify(verify::Args),
+    /// A standard's disclosure tables (HKEX, ESRS E1, GHG Protocol, SECR) as a table, CSV, JSON or HTML.
+    Report(report::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  carbonledger completions bash > ~/.local/share/bash-completion/completions/carbonledger\n  carbonledger completions zsh > ~/.zfunc/_carbonledger"
+    )]
+    Completions(completions::Args),
+    /// Print the man page (roff) on standard output.
+    #[command(
+        after_help = "Examples:\n  carbonledger man > carbonledger.1 && man ./carbonledger.1"
+    )]
+    Man,
+    /// Print the JSON Schema of a JSON output (report, explain, check, bridge).
+    #[command(after_help = "Examples:\n  carbonledger schema report > report.schema.json")]
+    Schema(schema::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -104,6 +150,10 @@ pub fn main() -> ExitCode {
         Command::Init(a) => init::run(a),
         Command::Products(a) => products::run(a),
         Command::Verify(a) => verify::run(a),
+        Command::Report(a) => report::run(a),
+        Command::Completions(a) => completions::run(a, <Cli as clap::CommandFactory>::command()),
+        Command::Schema(a) => schema::run(a),
+        Command::Man => completions::man(<Cli as clap::CommandFactory>::command()),
     };
     exit.into()
 }

@@ -4,7 +4,7 @@
 //! × share`, where `conversion` is the exact unit conversion between the published units.
 
 use crate::activity::{Activity, Subject};
-use crate::calc::{Chain, EnergyConv, GasStep, Line, SourceKind, UsedFactor};
+use crate::calc::{Chain, EnergyConv, GasStep, Line, UsedFactor};
 use crate::decimal;
 use crate::units::{parse_factor_unit, DimKind};
 use rust_decimal::Decimal;
@@ -126,11 +126,7 @@ pub fn rows(
         period: a.period.to_string(),
         year: chain.year,
         scope: chain.scope.to_string(),
-        source: match chain.kind {
-            SourceKind::Stationary => "stationary",
-            SourceKind::Fugitive => "fugitive",
-            SourceKind::Purchased => "purchased",
-        },
+        source: chain.kind.name(),
         subject: match &a.subject {
             Subject::Carrier(c) => c.name().to_string(),
             Subject::Gas(g) => g.clone(),

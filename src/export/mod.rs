@@ -300,13 +300,7 @@ pub fn collect(
         }
     })?;
     let years = &project.manifest.reporting_years;
-    let figs = ledger.figures(None).map_err(|e| {
-        vec![Diagnostic::error(
-            "overflow",
-            crate::diag::Span::file(&project.shown("energy.csv")),
-            e.to_string(),
-        )]
-    })?;
+    let figs = ledger.figures(None).map_err(|e| vec![e])?;
     let mut inventory = Table {
         name: "inventory.csv",
         header: vec!["name", "year", "value", "unit", "exact"],

@@ -164,6 +164,8 @@ pub fn definition(name: &str) -> Option<Definition> {
         "ghg.scope1" => sum(Filter::Scope1, Measure::Co2e),
         "ghg.scope1.stationary" => sum(Filter::Scope1Kind(SourceKind::Stationary), Measure::Co2e),
         "ghg.scope1.fugitive" => sum(Filter::Scope1Kind(SourceKind::Fugitive), Measure::Co2e),
+        "ghg.scope1.mobile" => sum(Filter::Scope1Kind(SourceKind::Mobile), Measure::Co2e),
+        "ghg.scope1.process" => sum(Filter::Scope1Kind(SourceKind::Process), Measure::Co2e),
         "ghg.scope2.location" => sum(Filter::Scope2, Measure::Co2e),
         "ghg.total.location" => sum(Filter::All, Measure::Co2e),
         "energy.total" => sum(Filter::EnergyCarriers, Measure::EnergyMwh),
@@ -239,7 +241,9 @@ pub fn names(comp: &Computation) -> Vec<String> {
     let mut gases = BTreeSet::new();
     let mut scope2 = BTreeSet::new();
     let mut carriers = BTreeSet::new();
+    let mut kinds = BTreeSet::new();
     for c in &comp.chains {
+        kinds.insert(c.kind);
         if c.scope == Scope::Scope1 {
             for g in &c.gases {
                 gases.insert(g.gas().to_ascii_lowercase());
@@ -263,11 +267,14 @@ pub fn names(comp: &Computation) -> Vec<String> {
     gases.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
     let mut v: Vec<String> = vec!["ghg.scope1".into()];
     v.extend(gases.iter().map(|g| format!("ghg.scope1.{g}")));
-    v.extend([
-        "ghg.scope1.stationary".into(),
-        "ghg.scope1.fugitive".into(),
-        "ghg.scope2.location".into(),
-    ]);
+    v.extend(["ghg.scope1.stationary".into(), "ghg.scope1.fugitive".into()]);
+    // Mobile and process sources are listed when a row declares them.
+    for k in [SourceKind::Mobile, SourceKind::Process] {
+        if kinds.contains(&k) {
+            v.push(format!("ghg.scope1.{}", k.name()));
+        }
+    }
+    v.push("ghg.scope2.location".into());
     v.extend(scope2.iter().map(|c| format!("ghg.scope2.location.{c}")));
     v.extend([
         "ghg.total.location".into(),

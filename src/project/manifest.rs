@@ -9,6 +9,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Most reporting years one project may list (every per-year table is bounded by it).
+pub const MAX_REPORTING_YEARS: usize = 100;
 /// How facilities are brought into the inventory (GHG Protocol Corporate Standard ch. 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -47,6 +49,37 @@ pub struct Families {
     pub gwp: String,
     /// Factor for purchased heat and steam, as `SET:KEY` (edition per year).
     pub purchased_heat: Option<String>,
+    /// The calorific basis of fuel quantities given in energy units (`kWh`, `GJ`, `MMBtu`):
+    /// UK gas bills are in kWh gross, IPCC factors per TJ net.
+    pub energy_basis: EnergyBasis,
+}
+
+/// Gross (higher) or net (lower) calorific value.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum EnergyBasis {
+    /// Net (lower) calorific value: IPCC, GB/T 2589, EU.
+    #[default]
+    Net,
+    /// Gross (higher) calorific value: UK bills and DESNZ `kWh (Gross CV)`, US EPA (HHV).
+    Gross,
+}
+
+impl EnergyBasis {
+    /// `net` or `gross`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EnergyBasis::Net => "net",
+            EnergyBasis::Gross => "gross",
+        }
+    }
+    /// The `basis` column values of factor rows on this basis.
+    pub fn factor_bases(self) -> &'static [&'static str] {
+        match self {
+            EnergyBasis::Net => &["ncv", "net", "lhv"],
+            EnergyBasis::Gross => &["gcv", "gross", "hhv"],
+        }
+    }
 }
 
 impl Default for Families {
@@ -57,6 +90,7 @@ impl Default for Families {
             coal_equivalent: "gbt-2589".into(),
             gwp: "ipcc-gwp".into(),
             purchased_heat: None,
+            energy_basis: EnergyBasis::Net,
         }
     }
 }
@@ -224,6 +258,33 @@ impl Manifest {
                 find("reporting_years"),
                 "reporting_years is empty",
             ));
+        }
+        // Inventory years of the calendar we report in; a year 0 or 10,000 years is a typo,
+        // and a bounded list keeps every per-year table bounded.
+        if let Some(bad) = years.iter().find(|y| !(1900..=2200).contains(*y)) {
+            diags.push(
+                Diagnostic::error(
+                    "bad-manifest",
+                    find("reporting_years"),
+                    format!("reporting year {bad} is outside 1900–2200"),
+                )
+                .with_hint("list the inventory years, e.g. reporting_years = [2024, 2025]"),
+            );
+        }
+        if years.len() > MAX_REPORTING_YEARS {
+            diags.push(
+                Diagnostic::error(
+                    "bad-manifest",
+                    find("reporting_years"),
+                    format!(
+                        "{} reporting years; at most {MAX_REPORTING_YEARS} are supported",
+                        years.len()
+                    ),
+                )
+                .with_hint(
+                    "split a long history into several projects, or list only the years reported",
+                ),
+            );
         }
         if !years.contains(&raw.base_year) {
             diags.push(

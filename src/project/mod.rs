@@ -6,8 +6,8 @@ mod manifest;
 mod templates;
 
 pub use manifest::{
-    Consolidation, DisplacedGrid, Families, FreightOptions, Manifest, RenewablesPolicy,
-    YearSelection,
+    Consolidation, DisplacedGrid, EnergyBasis, Families, FreightOptions, Manifest,
+    RenewablesPolicy, YearSelection,
 };
 pub use templates::{write_templates, TEMPLATES};
 

@@ -93,6 +93,7 @@ pub fn through_chain(
         unit: shown_unit,
         qty,
         factor: explicit.cloned().map(Box::new),
+        source: None,
     };
     let steps = trace(&activity, &chain, &line);
     Ok(Calculated { line, steps })

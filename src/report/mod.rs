@@ -1,6 +1,19 @@
 //! Reports as plain data — titled tables of text and number cells — and their renderers:
-//! a terminal table (comfy-table), CSV and JSON. No arithmetic happens here; numbers arrive
-//! already rounded for presentation (or exact, for machine formats).
+//! a terminal table (comfy-table), CSV and JSON. The renderers do no arithmetic; numbers arrive
+//! already rounded for presentation (or exact, for machine formats). The disclosure reports
+//! of `carbonledger report` live in the submodules: the model (`disclosure`), which rows each
+//! standard has (`standards`), languages (`lang`), renderers (`render`, `html`, `xlsx`) and
+//! charts (`charts` picks the series, `chart` draws the SVG). The model's sums of named figures
+//! and its year-on-year changes are exact decimal operations, like the ledger's.
+
+pub mod chart;
+pub mod charts;
+pub mod disclosure;
+pub mod html;
+pub mod lang;
+pub mod render;
+pub mod standards;
+pub mod xlsx;
 
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table as Comfy};
 
@@ -47,7 +60,7 @@ impl Table {
     }
 }
 
-/// Renders tables for a terminal.
+/// Renders tables for a terminal (wrapped to its width when there is one).
 pub fn render_text(tables: &[Table]) -> String {
     let mut out = String::new();
     for t in tables {
@@ -55,9 +68,10 @@ pub fn render_text(tables: &[Table]) -> String {
             continue;
         }
         let mut c = Comfy::new();
+        // Fitted to the terminal's width when standard output is one; piped output (files,
+        // tests) has no width and is never wrapped, so it stays byte-identical.
         c.load_style(presets::UTF8_FULL_CONDENSED)
-            .force_no_tty()
-            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(t.header.clone());
         for r in &t.rows {
             c.add_row(r.iter().map(|cell| {

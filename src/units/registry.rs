@@ -113,6 +113,7 @@ pub static UNITS: &[UnitDef] = &[
     UnitDef { symbol: "万t", kind: DimKind::Mass, scale: dec!(10000000), aliases: &["万吨"], source: "10^4 t" },
     UnitDef { symbol: "Mt", kind: DimKind::Mass, scale: dec!(1000000000), aliases: &["百万吨"], source: "10^6 t" },
     UnitDef { symbol: "lb", kind: DimKind::Mass, scale: dec!(0.45359237), aliases: &["pound", "pounds", "lbs"], source: "international pound: 1 lb = 0.45359237 kg (1959 agreement)" },
+    UnitDef { symbol: "short ton", kind: DimKind::Mass, scale: dec!(907.18474), aliases: &["short tons", "sh tn", "ton (US)"], source: "US short ton: 2000 international pounds = 907.18474 kg" },
     // volume, base m3
     UnitDef { symbol: "m3", kind: DimKind::Volume, scale: dec!(1), aliases: &["m³", "立方米", "方", "Nm3", "Nm³", "标准立方米", "标方"], source: "SI; Nm3 is a volume at reference conditions, read as m3 at the reference conditions of the factor applied" },
     UnitDef { symbol: "万m3", kind: DimKind::Volume, scale: dec!(10000), aliases: &["万立方米", "万m³", "万Nm3", "万Nm³", "万标准立方米", "万方"], source: "10^4 m3" },
@@ -120,6 +121,7 @@ pub static UNITS: &[UnitDef] = &[
     UnitDef { symbol: "kL", kind: DimKind::Volume, scale: dec!(1), aliases: &["千升"], source: "10^3 L" },
     UnitDef { symbol: "gal", kind: DimKind::Volume, scale: dec!(0.003785411784), aliases: &["US gal", "gallon", "gallons"], source: "US liquid gallon: 231 in3 = 0.003785411784 m3" },
     UnitDef { symbol: "bbl", kind: DimKind::Volume, scale: dec!(0.158987294928), aliases: &["barrel", "barrels"], source: "oil barrel: 42 US gal = 0.158987294928 m3" },
+    UnitDef { symbol: "scf", kind: DimKind::Volume, scale: dec!(0.028316846592), aliases: &["standard cubic foot", "standard cubic feet"], source: "cubic foot: 0.3048^3 m3 = 0.028316846592 m3 (international foot, 1959); scf is a volume at reference conditions, read as ft3 at the reference conditions of the factor applied (US EPA: 60 degF, 14.7 psia)" },
     // distance, base m
     UnitDef { symbol: "m", kind: DimKind::Distance, scale: dec!(1), aliases: &["米", "metre", "meter"], source: "SI" },
     UnitDef { symbol: "km", kind: DimKind::Distance, scale: dec!(1000), aliases: &["公里", "千米", "kilometre", "kilometer", "kilometres", "kilometers"], source: "SI" },

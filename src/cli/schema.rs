@@ -1,0 +1,43 @@
+//! `carbonledger schema NAME`: the JSON Schema of a typed JSON output, generated from the
+//! structs that produce it (schemars), so the published schema (docs/schema/) cannot drift
+//! from the output; tests/report.rs checks the published files against this command.
+
+use super::common::out;
+use super::Exit;
+
+/// Which output.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Name {
+    /// `report --format json`.
+    Report,
+    /// `explain --format json`.
+    Explain,
+    /// One line of `check --format json`.
+    Check,
+    /// `bridge --format json`.
+    Bridge,
+}
+
+/// Arguments of `schema`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The output whose schema is printed.
+    #[arg(value_enum)]
+    name: Name,
+}
+
+pub fn run(a: Args) -> Exit {
+    let schema = match a.name {
+        Name::Report => schemars::schema_for!(carbonledger::report::disclosure::Report),
+        Name::Explain => schemars::schema_for!(super::explain::ExplainJson<'static>),
+        Name::Check => schemars::schema_for!(super::check::DiagnosticJson<'static>),
+        Name::Bridge => schemars::schema_for!(super::bridge::BridgeJson),
+    };
+    match serde_json::to_string_pretty(&schema) {
+        Ok(s) => match out(&format!("{s}\n")) {
+            Ok(()) => Exit::Ok,
+            Err(e) => e,
+        },
+        Err(_) => Exit::Io,
+    }
+}
