@@ -10,7 +10,7 @@ use crate::figures::{self, Definition, Figure};
 use crate::project::Project;
 use crate::register::{registers, Context, Derived, Entry, Totals};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A computed project.
 #[derive(Debug, Clone)]
@@ -53,8 +53,16 @@ pub fn run_registers(
     let mut files = Vec::new();
     let mut derived = BTreeMap::new();
     let mut names = Vec::new();
+    // A register that used a set's nearest edition says so in the entry's trace; each such
+    // fallback is also a warning (as the chains' are in `check`), so that none is silent.
+    let mut fallbacks: BTreeSet<String> = BTreeSet::new();
     for (_, register) in registers() {
-        let mut report = register(&ctx, &mut |e: Entry| sink(&e));
+        let mut report = register(&ctx, &mut |e: Entry| {
+            for s in e.steps.iter().filter(|s| s.label == "fallback") {
+                fallbacks.insert(s.text.clone());
+            }
+            sink(&e);
+        });
         diags.append(&mut report.diagnostics);
         files.append(&mut report.files);
         derived.append(&mut report.derived);
@@ -63,6 +71,17 @@ pub fn run_registers(
                 names.push(n);
             }
         }
+    }
+    let in_chains: BTreeSet<&String> = comp
+        .chains
+        .iter()
+        .flat_map(|c| c.fallbacks.iter())
+        .collect();
+    for f in fallbacks.iter().filter(|f| !in_chains.contains(f)) {
+        diags.push(
+            Diagnostic::warning("fallback", Span::file(&project.shown(crate::project::Input::Manifest)), f.clone())
+                .with_hint("pin the edition or key in carbonledger.toml, or run with --strict to refuse fallbacks"),
+        );
     }
     (diags, files, derived, names)
 }

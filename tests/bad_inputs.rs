@@ -1,6 +1,6 @@
 //! Every diagnostic against a file that triggers it: `fixtures/bad/base/` is a minimal valid
-//! project, and each sibling folder `fixtures/bad/<case>/` holds exactly one file that replaces
-//! its namesake in a copy of base. Each test pins the exit code, the exact first diagnostic
+//! project, and each sibling folder `fixtures/bad/<case>/` holds the files that replace or add
+//! to those of a copy of base. Each test pins the exit code, the exact first diagnostic
 //! line (with the temporary project folder shown as `<DIR>`), the hint and the error count,
 //! and checks that nothing panics.
 //!
@@ -33,12 +33,24 @@ fn project(case: &str) -> PathBuf {
         sources.push(cases_dir().join(case));
     }
     for src in sources {
-        for entry in fs::read_dir(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display())) {
-            let entry = entry.unwrap();
-            fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-        }
+        copy_tree(&src, &dir);
     }
     dir
+}
+
+/// Copies `from` into `to`, folders included (a case may add `factors/SET/EDITION/`, or a
+/// folder named like a file, e.g. `claims.toml/`, for a file that cannot be read).
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 /// Runs `carbonledger <args[0]> DIR <args[1..]>`; the folder is shown as `<DIR>` in the output.
@@ -135,29 +147,36 @@ fn base_is_valid() {
     assert_eq!(code, 0, "{err}");
 }
 
+/// A case holds input files of a project (replacing base's or adding registers), or a
+/// `factors/` folder of project-local sets; tests/catalogue.rs pins where each is reported.
 #[test]
-fn each_case_replaces_exactly_one_file_of_base() {
-    let base: Vec<_> = fs::read_dir(cases_dir().join("base"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+fn each_case_holds_only_input_files() {
+    const INPUTS: [&str; 14] = [
+        "carbonledger.toml",
+        "carbonledger.lock",
+        "facilities.csv",
+        "energy.csv",
+        "fugitive.csv",
+        "solar.csv",
+        "instruments.csv",
+        "abatement.csv",
+        "shipments.csv",
+        "products.csv",
+        "bom.csv",
+        "product_stages.csv",
+        "claims.toml",
+        "factors",
+    ];
     for case in fs::read_dir(cases_dir()).unwrap() {
         let case = case.unwrap();
-        if case.file_name() == "base" {
-            continue;
+        for f in fs::read_dir(case.path()).unwrap() {
+            let name = f.unwrap().file_name();
+            assert!(
+                INPUTS.iter().any(|i| name == *i),
+                "{:?}: {name:?} is not an input file of a project",
+                case.file_name()
+            );
         }
-        let files: Vec<_> = fs::read_dir(case.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(files.len(), 1, "{:?} holds {files:?}", case.file_name());
-        // carbonledger.lock is optional, so base has none and a case may add one.
-        assert!(
-            base.contains(&files[0]) || files[0] == "carbonledger.lock",
-            "{:?}: {:?} is not a file of base",
-            case.file_name(),
-            files[0]
-        );
     }
 }
 

@@ -841,7 +841,7 @@ fn one_wrong_value_makes_that_claim_inconsistent_and_exits_1() {
 }
 
 #[test]
-fn verify_errors_name_the_file_and_line_and_usage_exits_2() {
+fn verify_errors_name_the_file_line_and_column_and_usage_exits_2() {
     let bad = temp_claims(
         "bad.toml",
         "year = 2025\n[[claim]]\nid = \"x\"\nwording = \"w\"\nfigure = \"energy.total\"\nrelation = \"about\"\nprinted = \"约8,000 furlongs\"\n",

@@ -27,10 +27,14 @@ const HEADER: &str = "shipment,leg,period,mass,mass_unit,mode,origin,destination
 
 const FACILITIES: &str = "id,name,country,grid,equity_share_pct,operational_control,financial_control\nP1,Plant,CN,cn-mee-grid:east,100,yes,yes\n";
 
-/// A manifest with the given `[freight]` body (empty: no table at all).
-fn manifest(freight: &str) -> String {
+/// A manifest with the given `[freight]` body (empty: no table at all); `local` is the
+/// `SET/EDITION` of a project set, chosen for 2025 (unchosen, its use is a fallback warning).
+fn manifest(freight: &str, local: Option<&str>) -> String {
     let mut m = common::manifest("operational_control", "2023");
     m.push_str("desnz = \"2025\"\niso-14083 = \"2023\"\nicao-corsia = \"default-values\"\n");
+    if let Some((set, edition)) = local.and_then(|p| p.split_once('/')) {
+        m.push_str(&format!("{set} = \"{edition}\"\n"));
+    }
     if !freight.is_empty() {
         m.push_str(&format!("[freight]\n{freight}\n"));
     }
@@ -40,7 +44,7 @@ fn manifest(freight: &str) -> String {
 /// A project whose shipments.csv holds `rows` (after the header); `local` adds a project set.
 fn project(freight: &str, rows: &str, local: Option<(&str, &str, &str)>) -> PathBuf {
     let dir = common::project(
-        &manifest(freight),
+        &manifest(freight, local.map(|(path, _, _)| path)),
         FACILITIES,
         "facility,period,carrier,quantity,unit,factor,ref,note\nP1,2025,electricity,1,MWh,,,\n",
         None,

@@ -130,7 +130,13 @@ pub fn read_facilities<R: Read>(file: &Arc<str>, input: R) -> Result<Facilities,
             return;
         }
         let country = row.get(2);
-        if !super::is_country_code(country) {
+        if country.is_empty() {
+            diags.push(
+                Diagnostic::error("missing-value", row.span_of(2), "country is empty")
+                    .with_hint("write the ISO 3166-1 alpha-2 code, e.g. CN, GB, US, AU, DE")
+                    .with_source(row.text()),
+            );
+        } else if !super::is_country_code(country) {
             let hint = match super::suggest_country(country) {
                 Some(c) => format!("write the ISO 3166-1 alpha-2 code: `{c}`"),
                 None => "write the ISO 3166-1 alpha-2 code, e.g. CN, GB, US, AU, DE".to_string(),

@@ -117,6 +117,18 @@ pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Ledge
         return Err(Exit::Data);
     }
     let rejected = ledger.rejected_rows();
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    if rejected == 0 && errors > 0 {
+        // An error that rejected no row (a residual mix that cannot be used, a figure that
+        // could not be totalled) would otherwise leave a figure out with exit 0.
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "refusing to report totals: {errors} error{} above rejected no row, so the figures it concerns would be missing; fix {}",
+            if errors == 1 { "" } else { "s" },
+            if errors == 1 { "it" } else { "them" }
+        );
+        return Err(Exit::Data);
+    }
     if rejected > 0 {
         let mut e = std::io::stderr().lock();
         let left_out = left_out(&ledger);

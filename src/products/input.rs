@@ -211,6 +211,15 @@ fn id_at(row: &RowRef<'_>, i: usize, what: &str, diags: &mut Vec<Diagnostic>) ->
     if valid_id(s) {
         return Some(s.to_string());
     }
+    if s.is_empty() {
+        // An empty field is missing, as in every other file, not malformed.
+        diags.push(
+            Diagnostic::error("missing-value", row.span_of(i), format!("{what} is empty"))
+                .with_hint(format!("give the {what}"))
+                .with_source(row.text()),
+        );
+        return None;
+    }
     diags.push(
         Diagnostic::error(
             "bad-id",
@@ -239,8 +248,14 @@ fn amount_at(row: &RowRef<'_>, i: usize, diags: &mut Vec<Diagnostic>) -> Option<
             None
         }
         Err(e) => {
+            // The same codes as every other file: an empty field is missing, `8,5` ambiguous.
+            let code = match e {
+                _ if row.get(i).is_empty() => "missing-value",
+                crate::decimal::AmountError::AmbiguousComma(_) => "ambiguous-number",
+                _ => "malformed-number",
+            };
             diags.push(
-                Diagnostic::error("malformed-number", row.span_of(i), e.to_string())
+                Diagnostic::error(code, row.span_of(i), e.to_string())
                     .with_hint(e.hint())
                     .with_source(row.text()),
             );

@@ -115,7 +115,6 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         products.rows.iter().map(|p| (p.id.as_str(), p)).collect();
     let mut names: BTreeMap<String, Names> = BTreeMap::new();
     let mut derived: BTreeMap<String, Derived> = BTreeMap::new();
-    let mut fallbacks: BTreeSet<String> = BTreeSet::new();
     let unknown = |span: &Span, id: &str| {
         Diagnostic::error(
             "unknown-product",
@@ -190,9 +189,8 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             continue;
         }
         match material_entry(project, &resolver, p, b, kg, &bfile) {
-            Ok((entry, fb)) => {
+            Ok((entry, _)) => {
                 bstats.used += 1;
-                fallbacks.extend(fb);
                 let n = names.entry(p.id.clone()).or_default();
                 let id = &p.id;
                 n.main(format!("product.{id}.stage.materials"));
@@ -252,9 +250,8 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             continue;
         };
         match stage_entry(project, &resolver, p, s, &sfile) {
-            Ok((entry, fb)) => {
+            Ok((entry, _)) => {
                 sstats.used += 1;
-                fallbacks.extend(fb);
                 names.entry(p.id.clone()).or_default().main(format!(
                     "product.{}.stage.{}",
                     p.id,
@@ -284,13 +281,8 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             );
         }
     }
-    for f in fallbacks {
-        diags.push(Diagnostic::warning(
-            "factor-fallback",
-            Span::file(&pfile),
-            f,
-        ));
-    }
+    // Fallbacks are in the entries' traces (`fallback` steps); the ledger warns of them
+    // once for every register, at carbonledger.toml, where an edition would be chosen.
 
     report.names.push("products.count".into());
     for p in &products.rows {

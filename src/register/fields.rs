@@ -138,19 +138,30 @@ impl<'r, 'a> Fields<'r, 'a> {
         found
     }
 
-    /// A period (`2025`, `2025-Q1`, `2025-03`).
-    pub fn period(&mut self, i: usize) -> Option<Period> {
+    /// A period (`2025`, `2025-Q1`, `2025-03`) of one of the reporting years.
+    pub fn period(&mut self, i: usize, reporting_years: &[i32]) -> Option<Period> {
         let t = self.required(i, "period")?;
-        let p = Period::parse(t);
-        if p.is_none() {
+        let Some(p) = Period::parse(t) else {
             self.error(
                 "bad-period",
                 i,
                 format!("bad period `{t}`"),
                 Some("write a year (2025), a quarter (2025-Q1) or a month (2025-03)".into()),
             );
+            return None;
+        };
+        if !reporting_years.contains(&p.year()) {
+            // As in the activity files: a row of a year the project does not report would
+            // be priced with another year's factors, or not at all.
+            self.error(
+                "period-outside-reporting-years",
+                i,
+                format!("period {p} is outside reporting_years {reporting_years:?}"),
+                Some("add the year to reporting_years in carbonledger.toml, or move the row to another project".into()),
+            );
+            return None;
         }
-        p
+        Some(p)
     }
 
     /// An exact decimal amount; negative amounts are refused.
@@ -246,7 +257,7 @@ impl<'r, 'a> Fields<'r, 'a> {
             Ok(r) => Some(r),
             Err(e) => {
                 self.error(
-                    "bad-factor-ref",
+                    "bad-factor-reference",
                     i,
                     e.to_string(),
                     Some("e.g. cn-mee-grid:national_fossil".into()),

@@ -4,8 +4,11 @@
 //! or directly through one factor for activity outside the boundary (a supplier's generation).
 
 use crate::activity::{Activity, Carrier, Period, Subject};
-use crate::calc::{calculate_stepwise, trace, Line, ResolveOptions, Resolver, Step, UsedFactor};
+use crate::calc::{
+    calculate_stepwise, trace, Line, LineError, ResolveOptions, Resolver, Step, UsedFactor,
+};
 use crate::decimal::{self, CalcError};
+use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
 use crate::project::{DisplacedGrid, Project};
 use crate::units::{AnyQty, AnyUnit, Co2e, DimKind, Energy, GasMass, Qty};
@@ -70,8 +73,13 @@ pub fn through_chain(
         .resolve(year, facility, &subject, shown_unit, explicit)
         .map_err(|e| (e.code, e.message, e.hint))?;
     let line = calculate_stepwise(qty, &chain).map_err(|e| {
+        let code = match e {
+            LineError::Calc(CalcError::Overflow { .. }) => "overflow",
+            LineError::Calc(_) => "inexact-row",
+            LineError::NoEnergy | LineError::Dimension(_) => "wrong-dimension",
+        };
         (
-            "calculation",
+            code,
             e.to_string(),
             "check the quantity and the factor".to_string(),
         )
@@ -142,6 +150,61 @@ pub fn residual_mix(project: &Project, country: &str) -> Option<FactorRef> {
         .residual_mix
         .get(country)
         .and_then(|t| FactorRef::parse(t).ok())
+}
+
+/// The manifest's residual-mix references that do not parse as `SET:KEY` or
+/// `SET@EDITION:KEY`, each at its line and column of carbonledger.toml: unparsed, such a
+/// market would be charged the grid average without a word.
+pub fn residual_mix_problems(project: &Project) -> Vec<Diagnostic> {
+    let file = project.shown(crate::project::Input::Manifest);
+    let text =
+        std::fs::read_to_string(project.path(crate::project::Input::Manifest)).unwrap_or_default();
+    let mut out = Vec::new();
+    for (market, reference) in &project.manifest.renewables.residual_mix {
+        let Err(e) = FactorRef::parse(reference) else {
+            continue;
+        };
+        out.push(
+            Diagnostic::error(
+                "bad-factor-reference",
+                residual_mix_place(&file, &text, market),
+                format!("[renewables.residual_mix] {market}: {e}"),
+            )
+            .with_hint("e.g. CN = \"cn-mee-grid:national_excl_market_nonfossil\""),
+        );
+    }
+    out
+}
+
+/// Where the residual mix of `market` is written in carbonledger.toml.
+pub fn residual_mix_span(project: &Project, market: &str) -> Span {
+    let file = project.shown(crate::project::Input::Manifest);
+    let text =
+        std::fs::read_to_string(project.path(crate::project::Input::Manifest)).unwrap_or_default();
+    residual_mix_place(&file, &text, market)
+}
+
+/// Where `market = "…"` is written under `[renewables.residual_mix]`: the value's line and
+/// column (the whole file when it cannot be found, e.g. an inline table).
+fn residual_mix_place(file: &std::sync::Arc<str>, text: &str, market: &str) -> Span {
+    let mut inside = false;
+    for (n, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            inside = t.starts_with("[renewables.residual_mix]");
+            continue;
+        }
+        let Some((key, _)) = t.split_once('=') else {
+            continue;
+        };
+        if inside && key.trim().trim_matches('"') == market {
+            let at = line.find('=').map_or(0, |i| {
+                i + 1 + line[i + 1..].len() - line[i + 1..].trim_start().len()
+            });
+            return Span::line(file, n as u64 + 1).at(line[..at].chars().count() + 1);
+        }
+    }
+    Span::file(file)
 }
 
 fn used(ed: &crate::factors::Edition, def: &crate::factors::FactorDef) -> UsedFactor {

@@ -281,6 +281,9 @@ fn month_index(p: Period) -> (i64, i64) {
 /// Reads, checks and applies `instruments.csv`; sends the instrument and market-based entries.
 pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) {
     let project = ctx.project;
+    report
+        .diagnostics
+        .extend(super::counterfactual::residual_mix_problems(project));
     let consumed = match consumption(ctx) {
         Ok(c) => c,
         Err(e) => {
@@ -322,7 +325,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
             kind
         });
         let facility = f.facility(2, &project.facilities);
-        let period = f.period(3);
+        let period = f.period(3, &project.manifest.reporting_years);
         let quantity = f.amount(4, "quantity");
         let unit = f.unit(5, &[DimKind::Energy], "an instrument covers electricity");
         let left_out = quantity.zip(unit).map(|(q, u)| (q, u.symbol.to_string()));
@@ -452,6 +455,32 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
         else {
             return (f.diags, left_out);
         };
+        // The instrument's own rate is resolved here, so that a factor that cannot be used
+        // rejects this row (at its `factor` column) rather than the facility's market-based
+        // total later.
+        if let Some(r) = &factor {
+            let site = Site {
+                facility: fac,
+                period: Period::Year(p.year()),
+                line: row.line(),
+            };
+            let qty = AnyQty {
+                kind: DimKind::Energy,
+                base: j,
+            };
+            if let Err((code, msg, hint)) = through_chain(
+                project,
+                ctx.strict,
+                site,
+                Carrier::Electricity,
+                qty,
+                u,
+                Some(r),
+            ) {
+                f.error(code, 9, msg, Some(hint).filter(|h| !h.is_empty()));
+                return (f.diags, left_out);
+            }
+        }
         // Over-claim: instruments of a facility and year may not exceed its consumption.
         let year = p.year();
         let used = consumed.get(&(fac, year)).copied().unwrap_or_default();
@@ -624,10 +653,19 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
         let list = accepted.get(&(fac, year)).map(Vec::as_slice).unwrap_or(&[]);
         match market_entry(ctx, fac, year, used, list, mwh_unit) {
             Ok(e) => sink(e),
+            // Instruments' own rates were resolved at their rows, so what fails here is the
+            // residual mix the manifest names (or an overflow of the facility's total).
             Err((code, msg, hint)) => report.diagnostics.push(
                 Diagnostic::error(
                     code,
-                    Span::file(&project.shown(Input::Energy)),
+                    if code == "overflow" {
+                        Span::file(&project.shown(Input::Energy))
+                    } else {
+                        super::counterfactual::residual_mix_span(
+                            project,
+                            &project.facilities.list[fac].country,
+                        )
+                    },
                     format!(
                         "market-based scope 2 for {} {year}: {msg}",
                         project.facilities.list[fac].id
