@@ -162,11 +162,15 @@ impl Printed {
             None => (number.as_str(), ""),
         };
         let digits = int_part.trim_start_matches('-');
+        // Only the integer part is grouped: a comma after the point ("0.510,004") is refused
+        // whether or not the integer part has commas too.
+        if frac.contains(',') {
+            return Err(PrintedError::BadGrouping(number.clone()));
+        }
         if digits.contains(',') {
             let groups: Vec<&str> = digits.split(',').collect();
             let ok = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
-                && groups.iter().skip(1).all(|g| g.len() == 3)
-                && !frac.contains(',');
+                && groups.iter().skip(1).all(|g| g.len() == 3);
             if !ok {
                 return Err(PrintedError::BadGrouping(number.clone()));
             }
@@ -277,6 +281,14 @@ mod tests {
             Err(PrintedError::TwoQualifiers(..))
         ));
         assert!(matches!(Printed::parse("8000"), Err(PrintedError::Unit(_))));
+        // Found by fuzzing (fuzz/artifacts-found/numbers-comma-in-fraction): a comma after the
+        // point was dropped when the integer part had none, reading 0.510004 for this text.
+        for text in [".510004,,000 MWh", "1.234,567 t", "0.5,0 t", "1,234.5,6 t"] {
+            assert!(
+                matches!(Printed::parse(text), Err(PrintedError::BadGrouping(_))),
+                "{text}"
+            );
+        }
         assert!(matches!(
             Printed::parse("8000 furlongs"),
             Err(PrintedError::Unit(_))

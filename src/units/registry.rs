@@ -284,14 +284,22 @@ pub fn lookup_kind(text: &str, allowed: &[DimKind]) -> Result<AnyUnit, UnitError
 
 fn suggest(s: &str) -> Option<&'static str> {
     let lower = s.to_lowercase();
+    let len = lower.chars().count();
+    let limit = if s.chars().count() <= 3 { 1 } else { 2 };
     let mut best: Option<(usize, &'static str)> = None;
     for (name, &i) in index().iter() {
-        let d = if name.to_lowercase() == lower {
+        let name_lower = name.to_lowercase();
+        // The edit distance is at least the difference in length: a text much longer than
+        // every unit (a whole sentence in a unit column) is compared in O(1) per unit, not
+        // O(its length) with an allocation per character.
+        if name_lower.chars().count().abs_diff(len) > limit {
+            continue;
+        }
+        let d = if name_lower == lower {
             0
         } else {
-            edit_distance(&lower, &name.to_lowercase())
+            edit_distance(&lower, &name_lower)
         };
-        let limit = if s.chars().count() <= 3 { 1 } else { 2 };
         if d <= limit {
             let sym = UNITS[i].symbol;
             // Prefer the smallest distance, then the canonical symbol, then alphabetical order.
@@ -379,4 +387,39 @@ pub fn parse_factor_unit(text: &str) -> Result<FactorUnit, UnitError> {
         };
     }
     Ok(FactorUnit { num, gas, den })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suggestion(text: &str) -> Option<&'static str> {
+        match lookup(text) {
+            Err(UnitError::Unknown { suggestion, .. }) => suggestion,
+            other => panic!("`{text}` should be unknown: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn near_misses_are_suggested_at_one_or_two_edits() {
+        assert_eq!(suggestion("kwh"), Some("kWh"));
+        assert_eq!(suggestion("MWH"), Some("MWh"));
+        // Two edits from `tonnes` (a 6-letter alias): still suggested, as its symbol.
+        assert_eq!(suggestion("tones!"), Some("t"));
+        assert_eq!(suggestion("kilogramz"), Some("kg"));
+        // Three edits: too far.
+        assert_eq!(suggestion("kilogramxyz"), None);
+    }
+
+    /// Found by fuzzing (fuzz/ target units_periods ran at ~100 inputs a second): every unknown
+    /// unit was compared by edit distance with every symbol and alias, in time proportional to
+    /// its length, so a long text in a unit column cost milliseconds per row. Texts longer
+    /// than any unit by more than the edit limit are now skipped before the comparison; the
+    /// answer is the same, since the distance is at least the difference in length.
+    #[test]
+    fn a_long_unknown_unit_has_no_suggestion() {
+        let long = "kWh ".repeat(5000);
+        assert_eq!(suggestion(&format!("x{long}")), None);
+        assert_eq!(suggestion(&"度".repeat(4)), None);
+    }
 }
