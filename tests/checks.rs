@@ -7,6 +7,7 @@ use carbonledger::calc::{compute, RunOptions};
 use carbonledger::ledger::Ledger;
 use carbonledger::project::Project;
 use common::{d, manifest, project};
+use rust_decimal::Decimal;
 use std::path::Path;
 use std::process::Command;
 
@@ -262,4 +263,38 @@ fn reporting_years_are_bounded_and_explain_refuses_other_years() {
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("2019 is not one of reporting_years"), "{err}");
+}
+
+/// Found by the differential fuzz target (fuzz/artifacts-found/differential-inexact-row-natural-gas):
+/// 1 866 542.895 MJ of natural gas at a 39.6% equity share was rejected by `compute` as needing
+/// 13 decimal places (an estimate from the scales) while `explain`/`export`, calculating the row
+/// in full, needed 12 and used it. Every command now accepts it, with the same CO2e.
+#[test]
+fn compute_and_the_line_listing_accept_the_same_rows() {
+    let fac = "id,name,country,grid,equity_share_pct\nF0,Zero,CN,cn-mee-grid:north,39.6\n";
+    let dir = project(
+        &manifest("equity_share", "2023"),
+        fac,
+        &format!("{HEADER}F0,2024-09,natural_gas,1866542.895,MJ,,,\n"),
+        None,
+    );
+    let (p, c) = common::run(&dir, false);
+    assert_eq!(c.rejected_rows(), 0, "{:?}", c.diagnostics);
+    let mut lines = Decimal::ZERO;
+    let mut n = 0;
+    carbonledger::calc::for_each_line(
+        &p,
+        RunOptions {
+            strict: false,
+            threads: 0,
+        },
+        &c.duplicates,
+        &mut |v| {
+            lines += v.line.co2e_kg;
+            n += 1;
+        },
+    )
+    .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(common::fig(&p, &c, "ghg.scope1", 2024), lines / d("1000"));
 }

@@ -464,7 +464,10 @@ impl<'p> Worker<'p> {
         // A linear chain needs no per-row arithmetic unless a visitor wants the line.
         // A folded chain sums its quantities (the terminating results are multiplied out
         // once, at the end); only results that need a division are calculated per row.
-        let added = match (self.linear[id], self.visiting) {
+        // The places of quantity × ratio are estimated from their scales; when the estimate
+        // passes the limit the row is calculated in full, as `explain` and `export` calculate
+        // it, so that every command accepts or rejects the same rows (found by fuzzing).
+        let linear = match (self.linear[id], self.visiting) {
             (Some((ratio_scale, nonlinear)), false) => {
                 let q = activity.quantity;
                 let scale = if q.scale() + ratio_scale > MAX_LINE_SCALE {
@@ -472,6 +475,13 @@ impl<'p> Worker<'p> {
                 } else {
                     0
                 };
+                (scale <= MAX_LINE_SCALE).then_some(nonlinear)
+            }
+            _ => None,
+        };
+        let added = match linear {
+            Some(nonlinear) => {
+                let q = activity.quantity;
                 let partial = if nonlinear {
                     calculate_terms(q, &self.chains[id], Terms::NonLinear)
                         .map(Some)
@@ -480,7 +490,6 @@ impl<'p> Worker<'p> {
                     Ok(None)
                 };
                 match partial {
-                    _ if scale > MAX_LINE_SCALE => Err(too_precise(scale)),
                     Ok(Some(l)) if l.max_scale() > MAX_LINE_SCALE => {
                         Err(too_precise(l.max_scale()))
                     }

@@ -136,8 +136,10 @@ impl<R: Read> RecordReader<R> {
             self.pos -= keep;
             self.base += keep as u64;
         }
-        if self.buf.len() < self.len + BLOCK {
-            self.buf.resize(self.len + BLOCK, 0);
+        // Start small (most inputs are small files) and grow by doubling up to a block.
+        if self.buf.len() - self.len < 8 * 1024 {
+            let grow = self.buf.len().clamp(64 * 1024, BLOCK);
+            self.buf.resize(self.len + grow, 0);
         }
         loop {
             match self.input.read(&mut self.buf[self.len..]) {
