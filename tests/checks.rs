@@ -298,3 +298,46 @@ fn compute_and_the_line_listing_accept_the_same_rows() {
     assert_eq!(n, 1);
     assert_eq!(common::fig(&p, &c, "ghg.scope1", 2024), lines / d("1000"));
 }
+
+/// AR6 publishes methane by origin (WG1 Ch.7 Table 7.15: CH4-fossil 29.8, beside the
+/// undifferentiated 27.9 of Table 7.SM.7): CH4 from burning natural gas takes 29.8. By hand:
+/// 1 000 GJ = 1 TJ × 1 kg CH4/TJ (IPCC 2006 Vol.2 Table 2.3) = 1 kg × 29.8 = 29.8 kg.
+#[test]
+fn ar6_weights_fossil_combustion_methane_by_its_origin() {
+    let m = manifest("operational_control", "2023").replace(
+        "[years.2025.editions]\ncn-mee-grid = \"2023\"\nipcc-2006 = \"2006\"\nipcc-gwp = \"ar5\"",
+        "[years.2025.editions]\ncn-mee-grid = \"2023\"\nipcc-2006 = \"2006\"\nipcc-gwp = \"ar6\"",
+    );
+    assert!(m.contains("ipcc-gwp = \"ar6\""));
+    let dir = project(
+        &m,
+        ONE,
+        &format!("{HEADER}F1,2025,natural_gas,1000,GJ,,,\n"),
+        Some("facility,period,gas,quantity,unit,ref,note\nF1,2025,CH4,1,kg,,leak\nF1,2025,CH4-nonfossil,1,kg,,digester\n"),
+    );
+    let (p, c) = common::run(&dir, false);
+    assert_eq!(c.rejected_rows(), 0, "{:?}", c.diagnostics);
+    let stationary_ch4: Decimal = c
+        .chains
+        .iter()
+        .zip(&c.accums)
+        .filter(|(ch, _)| ch.kind == carbonledger::calc::SourceKind::Stationary)
+        .flat_map(|(ch, a)| {
+            ch.gases
+                .iter()
+                .zip(a.gas_co2e_kg.iter())
+                .filter(|(g, _)| g.gas().eq_ignore_ascii_case("ch4"))
+                .map(|(_, v)| *v)
+                .collect::<Vec<_>>()
+        })
+        .sum();
+    assert_eq!(stationary_ch4, d("29.8"));
+    // A released gas of unknown origin keeps the undifferentiated 27.9; one named
+    // non-fossil takes 27.0: 29.8 + 27.9 + 27.0 kg in all.
+    assert_eq!(
+        common::fig(&p, &c, "ghg.scope1", 2025)
+            - common::fig(&p, &c, "ghg.scope1.co2", 2025)
+            - common::fig(&p, &c, "ghg.scope1.n2o", 2025),
+        d("0.0847")
+    );
+}

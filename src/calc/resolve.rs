@@ -303,16 +303,31 @@ impl<'p> Resolver<'p> {
         }
     }
 
+    /// The GWP of `gas`. Methane from combustion (`fossil`) takes the edition's fossil value
+    /// where the edition publishes methane by origin (AR6: 29.8, not the undifferentiated
+    /// 27.9); a released gas may name its origin itself (`CH4-fossil`, `CH4-nonfossil`).
     fn gwp(
         &self,
         gas: &str,
         year: i32,
         fallbacks: &mut Vec<String>,
         column: &'static str,
+        fossil: bool,
     ) -> Result<(Factor<Co2e, GasMass>, UsedFactor), ResolveError> {
         let set = self.project.manifest.families.gwp.clone();
-        let key = gas.to_ascii_lowercase();
         let ed = self.edition_for(&set, year, fallbacks)?;
+        let mut key = gas.to_ascii_lowercase().replace(['-', ' '], "_");
+        if key == "ch4_non_fossil" {
+            key = "ch4_nonfossil".into();
+        }
+        if key == "ch4" && fossil && ed.ch4_by_origin && ed.factors.contains_key("ch4_fossil") {
+            key = "ch4_fossil".into();
+        }
+        let key = if ed.factors.contains_key(&key) {
+            key
+        } else {
+            gas.to_ascii_lowercase()
+        };
         let def = ed.factors.get(&key).ok_or_else(|| {
             err(
                 "unknown-gas",
@@ -361,7 +376,8 @@ impl<'p> Resolver<'p> {
             }),
             DimKind::GasMass => {
                 let gas = def.gas.clone().unwrap_or_default();
-                let (gwp, gwp_used) = self.gwp(&gas, year, fallbacks, "factor")?;
+                // Emission factors are of combustion: every carrier shipped is fossil.
+                let (gwp, gwp_used) = self.gwp(&gas, year, fallbacks, "factor", true)?;
                 Ok(GasStep::Gas {
                     gas,
                     factor: Some((
@@ -427,7 +443,7 @@ impl<'p> Resolver<'p> {
                 if source == Some(Source::Process) {
                     chain.kind = SourceKind::Process;
                 }
-                let (gwp, gwp_used) = self.gwp(gas, year, &mut fallbacks, "gas")?;
+                let (gwp, gwp_used) = self.gwp(gas, year, &mut fallbacks, "gas", false)?;
                 chain.gases.push(GasStep::Gas {
                     gas: gas.clone(),
                     factor: None,

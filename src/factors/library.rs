@@ -57,6 +57,10 @@ struct EditionToml {
     /// edition named by a year without it holds that year's data.
     #[serde(default)]
     any_year: bool,
+    /// A GWP edition that publishes methane by origin for inventories (AR6 Table 7.15): CH4
+    /// from fossil combustion takes `ch4_fossil`, not the undifferentiated `ch4`.
+    #[serde(default)]
+    ch4_by_origin: bool,
     citation: Citation,
     verification: Option<Verification>,
 }
@@ -140,6 +144,8 @@ pub struct Edition {
     /// True for a standard's table that applies to any reporting year; false for data of
     /// the year the edition is named by (using it for another year is a fallback).
     pub any_year: bool,
+    /// Methane by origin (see the edition file's `ch4_by_origin`).
+    pub ch4_by_origin: bool,
     /// Where it was published.
     pub citation: Citation,
     /// How it was checked.
@@ -376,6 +382,7 @@ pub fn parse_edition(
         description: meta.description,
         fallback_key: meta.fallback_key,
         any_year: meta.any_year,
+        ch4_by_origin: meta.ch4_by_origin,
         citation: meta.citation,
         verification: meta.verification.unwrap_or_default(),
         origin: origin.to_string(),
