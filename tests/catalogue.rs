@@ -218,6 +218,7 @@ catalogue! {
     facilities_unknown_factor: "facilities-unknown-factor" CHECK => 1, "error" "facilities.csv:2:4" ["unknown-factor"];
     facilities_unknown_factor_unused: "facilities-unknown-factor-unused" CHECK => 1, "error" "facilities.csv:3:4" ["unknown-factor"];
     facilities_missing_value_country: "facilities-missing-value-country" CHECK => 1, "error" "facilities.csv:3:3" ["missing-value"];
+    factor_carrier_mismatch: "factor-carrier-mismatch" CHECK => 1, "error" "energy.csv:3:6" ["factor-carrier-mismatch"];
     unknown_source: "unknown-source" CHECK => 1, "error" "energy.csv:4:9" ["unknown-source"];
     #[ignore = "wrong place: overlapping rows are reported for the whole file (energy.csv), though their lines are known (the March row, line 5, overlaps the annual row, line 3)"]
     overlapping_periods: "overlapping-periods" CHECK => 0, "warning" "energy.csv:5:2" ["overlapping-periods"];

@@ -501,6 +501,7 @@ impl<'p> Resolver<'p> {
         // Emission factors.
         if let Some(r) = explicit {
             for (ed, def) in self.find_group(r, year, &mut fallbacks)? {
+                check_fits_carrier(carrier, def)?;
                 let step = self.gas_step(ed, def, year, &mut fallbacks)?;
                 check_basis(&step, activity_kind, &chain.energy, &def.unit_text)?;
                 chain.gases.push(step);
@@ -806,6 +807,43 @@ impl<'p> Resolver<'p> {
             .map_err(|e| err("overflow", "carrier", e.to_string(), ""))?;
         Ok(Some((PerBasis::Energy(inverse), used(ed, def))))
     }
+}
+
+/// An explicit factor must be one for the row's carrier: a grid factor (basis `location`,
+/// `market`, …) on a fuel row, or a fuel's factor (`diesel.co2`) on a row of another carrier,
+/// is a typo in the `factor` column, not a choice.
+fn check_fits_carrier(carrier: Carrier, def: &FactorDef) -> Result<(), ResolveError> {
+    let grid = matches!(
+        def.basis.to_ascii_lowercase().as_str(),
+        "location" | "market" | "nonbaseload" | "residual_mix"
+    );
+    let segments: Vec<&str> = def.key.split('.').collect();
+    let fuel_of = Carrier::ALL.into_iter().find(|c| {
+        c.factor_keys()
+            .iter()
+            .any(|k| segments.iter().any(|s| s == k))
+    });
+    let wrong = if carrier.is_fuel() {
+        grid || fuel_of.is_some_and(|c| c != carrier)
+    } else {
+        fuel_of.is_some()
+    };
+    if wrong {
+        let what = match fuel_of {
+            Some(c) if !grid => format!("a factor of {c}"),
+            _ => "a grid electricity factor".to_string(),
+        };
+        return Err(err(
+            "factor-carrier-mismatch",
+            "factor",
+            format!(
+                "factor `{}` is {what}, but the row's carrier is {carrier}",
+                def.key
+            ),
+            "give the row a factor of its own carrier, or correct the carrier",
+        ));
+    }
+    Ok(())
 }
 
 /// Whether a factor is published for stationary combustion only (its table or the
