@@ -37,6 +37,9 @@ fn err(
     }
 }
 
+/// The `--strict` hint of a factor or calorific value the set does not publish.
+const MISSING_FACTOR_HINT: &str = "--strict: give the row a `factor` (or a unit the set prices), or add the missing factor in a project set";
+
 /// Resolution options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ResolveOptions {
@@ -123,36 +126,25 @@ impl<'p> Resolver<'p> {
                 "{set}: carbonledger.toml chooses no edition for {year}; used the nearest, {}",
                 ed.edition
             );
-            if self.options.strict {
-                return Err(err(
-                    "fallback-refused",
-                    "factor",
-                    note,
-                    format!(
-                        "--strict: add `{set} = \"{}\"` under [years.{year}.editions]",
-                        ed.edition
-                    ),
-                ));
-            }
-            fallbacks.push(note);
+            let hint = format!(
+                "--strict: add `{set} = \"{}\"` under [years.{year}.editions]",
+                ed.edition
+            );
+            self.fallback(note, "factor", hint, fallbacks)?;
         }
         Ok(ed)
     }
 
-    /// Records a fallback in words, or refuses it under `--strict`.
+    /// Records a fallback in words, or refuses it under `--strict` with `hint`.
     fn fallback(
         &self,
         note: String,
         column: &'static str,
+        hint: impl Into<String>,
         fallbacks: &mut Vec<String>,
     ) -> Result<(), ResolveError> {
         if self.options.strict {
-            return Err(err(
-                "fallback-refused",
-                column,
-                note,
-                "--strict: give the row a `factor` (or a unit the set prices), or add the missing factor in a project set".to_string(),
-            ));
+            return Err(err("fallback-refused", column, note, hint.into()));
         }
         fallbacks.push(note);
         Ok(())
@@ -218,15 +210,12 @@ impl<'p> Resolver<'p> {
                 "{}@{}: no key `{}`; used the parent key `{}`",
                 ed.set, ed.edition, r.key, def.key
             );
-            if self.options.strict {
-                return Err(err(
-                    "fallback-refused",
-                    "factor",
-                    note,
-                    "--strict refuses parent-region fallbacks",
-                ));
-            }
-            fallbacks.push(note);
+            self.fallback(
+                note,
+                "factor",
+                "--strict refuses parent-region fallbacks",
+                fallbacks,
+            )?;
             return Ok((ed, def));
         }
         Err(err(
@@ -574,6 +563,7 @@ impl<'p> Resolver<'p> {
                     activity_unit.symbol
                 ),
                 "unit",
+                MISSING_FACTOR_HINT,
                 &mut fallbacks,
             )?;
         }
@@ -713,6 +703,7 @@ impl<'p> Resolver<'p> {
                                 ed.id()
                             ),
                             "carrier",
+                            MISSING_FACTOR_HINT,
                             fallbacks,
                         )?;
                     }
@@ -742,6 +733,7 @@ impl<'p> Resolver<'p> {
                         ed.id()
                     ),
                     "carrier",
+                    MISSING_FACTOR_HINT,
                     fallbacks,
                 )?,
             }
