@@ -336,6 +336,15 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 }
             }
             let mut text = format!("carbonledger — {} — {year}\n\n", m.organisation);
+            if !m.calendar.is_gregorian() {
+                text.push_str(&format!(
+                    "Reporting year {} (year_start = {:02}-{:02}, named by the calendar year it {}s in)\n\n",
+                    m.calendar.describe(year),
+                    m.calendar.start_month,
+                    m.calendar.start_day,
+                    m.calendar.label.name()
+                ));
+            }
             let mut tables = vec![ghg, energy, intensity];
             if !renewables.rows.is_empty() {
                 tables.push(renewables);

@@ -86,7 +86,7 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "file", "input file the row was read from", ""),
     ("lines", "line", "line number in that file", ""),
     ("lines", "facility", "facility id", ""),
-    ("lines", "period", "period as written (year, quarter or month)", ""),
+    ("lines", "period", "period as written (year, quarter, month, day or FIRST..LAST days); a row split by days (a bill across a year end, a facility entering or leaving the boundary) gives `ROW → PART (d/D days, of ROW_QUANTITY)`, quantity being the part's", ""),
     ("lines", "scope", "GHG Protocol scope", ""),
     ("lines", "source", "stationary combustion, fugitive release, purchased energy, or register (an entry of solar, instruments, abatement, shipments or the product files; line 0 = an aggregate of several rows)", ""),
     ("lines", "subject", "carrier or gas of the input row; for a register row, the entry (entries.csv `what`)", ""),

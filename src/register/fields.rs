@@ -138,8 +138,10 @@ impl<'r, 'a> Fields<'r, 'a> {
         found
     }
 
-    /// A period (`2025`, `2025-Q1`, `2025-03`) of one of the reporting years.
-    pub fn period(&mut self, i: usize, reporting_years: &[i32]) -> Option<Period> {
+    /// A period (`2025`, `2025-Q1`, `2025-03`) of one of the reporting years; when the
+    /// reporting year does not start on 1 January, a whole reporting year only.
+    pub fn period(&mut self, i: usize, manifest: &crate::project::Manifest) -> Option<Period> {
+        let reporting_years = &manifest.reporting_years;
         let t = self.required(i, "period")?;
         let Some(p) = Period::parse(t) else {
             self.error(
@@ -158,6 +160,15 @@ impl<'r, 'a> Fields<'r, 'a> {
                 i,
                 format!("period {p} is outside reporting_years {reporting_years:?}"),
                 Some("add the year to reporting_years in carbonledger.toml, or move the row to another project".into()),
+            );
+            return None;
+        }
+        if let Some(msg) = crate::activity::fiscal_period_problem(&manifest.calendar, p) {
+            self.error(
+                "period-in-fiscal-year",
+                i,
+                msg,
+                Some("give this file's rows per reporting year (e.g. 2025); energy.csv and fugitive.csv take months, quarters and days, split by days".into()),
             );
             return None;
         }
