@@ -17,3 +17,4 @@ pub mod register;
 pub mod renewables;
 pub mod report;
 pub mod units;
+pub mod years;

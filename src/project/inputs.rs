@@ -31,11 +31,13 @@ pub enum Input {
     ProductStages,
     /// `claims.toml`: published claims (`verify`, `check`).
     Claims,
+    /// `metrics.csv`: intensity denominators (revenue, FTE, production, floor area).
+    Metrics,
 }
 
 impl Input {
     /// Every input, in the order the manifest lists them.
-    pub const ALL: [Input; 13] = [
+    pub const ALL: [Input; 14] = [
         Input::Manifest,
         Input::Lock,
         Input::Facilities,
@@ -49,6 +51,7 @@ impl Input {
         Input::Bom,
         Input::ProductStages,
         Input::Claims,
+        Input::Metrics,
     ];
 
     /// The file name inside the project folder.
@@ -67,6 +70,7 @@ impl Input {
             Input::Bom => "bom.csv",
             Input::ProductStages => "product_stages.csv",
             Input::Claims => "claims.toml",
+            Input::Metrics => "metrics.csv",
         }
     }
 

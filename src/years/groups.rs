@@ -1,0 +1,158 @@
+//! Breakdowns: the figures of the chains (scope 1, scope 2 location-based, energy, and their
+//! ratios) by facility, country or a facility tag. Each group is the same sum over a subset of
+//! the chains and the subsets partition them, so the groups add up to the total exactly
+//! (exact addition is associative). Register figures (market-based scope 2, renewables,
+//! freight, products) are not broken down.
+
+use crate::calc::Computation;
+use crate::decimal::{self, CalcError};
+use crate::figures::{definition, Definition, Figure};
+use crate::project::Project;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// What figures are grouped by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupBy {
+    /// Facility id.
+    Facility,
+    /// ISO country code.
+    Country,
+    /// The value of a facility tag (`tags` column of facilities.csv).
+    Tag(String),
+}
+
+/// The group of facilities without the tag.
+pub const UNTAGGED: &str = "(untagged)";
+
+impl GroupBy {
+    /// Parses `facility`, `country` or `tag:NAME`.
+    ///
+    /// ```
+    /// use carbonledger::years::GroupBy;
+    /// assert_eq!(GroupBy::parse("tag:business_unit"), Some(GroupBy::Tag("business_unit".into())));
+    /// assert_eq!(GroupBy::parse("site"), None);
+    /// ```
+    pub fn parse(s: &str) -> Option<GroupBy> {
+        match s.trim() {
+            "facility" => Some(GroupBy::Facility),
+            "country" => Some(GroupBy::Country),
+            t => t
+                .strip_prefix("tag:")
+                .filter(|n| !n.is_empty())
+                .map(|n| GroupBy::Tag(n.to_string())),
+        }
+    }
+
+    /// As written on the command line.
+    pub fn name(&self) -> String {
+        match self {
+            GroupBy::Facility => "facility".into(),
+            GroupBy::Country => "country".into(),
+            GroupBy::Tag(t) => format!("tag:{t}"),
+        }
+    }
+}
+
+/// The group of a facility.
+pub fn group_key(project: &Project, facility: usize, by: &GroupBy) -> String {
+    let f = &project.facilities.list[facility];
+    match by {
+        GroupBy::Facility => f.id.clone(),
+        GroupBy::Country => f.country.clone(),
+        GroupBy::Tag(t) => f.tags.get(t).cloned().unwrap_or_else(|| UNTAGGED.to_string()),
+    }
+}
+
+/// Whether a figure can be broken down (a chain sum or a ratio of two).
+pub fn groupable(name: &str) -> bool {
+    matches!(
+        definition(name),
+        Some(Definition::Sum { .. } | Definition::Ratio { .. })
+    )
+}
+
+/// Sums in base units of an additive chain figure per group, for one year.
+fn sums(
+    project: &Project,
+    comp: &Computation,
+    name: &str,
+    year: i32,
+    by: &GroupBy,
+) -> Result<Option<BTreeMap<String, (Decimal, bool)>>, CalcError> {
+    let Some(Definition::Sum { filter, measure }) = definition(name) else {
+        return Ok(None);
+    };
+    let mut out: BTreeMap<String, (Decimal, bool)> = BTreeMap::new();
+    for (c, a) in comp.chains.iter().zip(&comp.accums) {
+        if c.year != year || !filter.covers(c) {
+            continue;
+        }
+        let e = out
+            .entry(group_key(project, c.facility, by))
+            .or_insert((Decimal::ZERO, true));
+        e.0 = decimal::add(e.0, measure.of_accum(c, a)?)?;
+        e.1 &= match measure {
+            crate::figures::Measure::Co2e | crate::figures::Measure::GasCo2e(_) => a.inexact_rows == 0,
+            crate::figures::Measure::EnergyMwh | crate::figures::Measure::EnergyGj => {
+                a.inexact_energy_rows == 0
+            }
+            crate::figures::Measure::Tce => a.inexact_tce_rows == 0,
+        };
+    }
+    let per = measure.unit().1;
+    let mut figs = BTreeMap::new();
+    for (g, (v, exact)) in out {
+        let q = decimal::div(v, per)?;
+        figs.insert(g, (q.rounded(decimal::FIGURE_DP), exact && q.exact));
+    }
+    Ok(Some(figs))
+}
+
+/// A figure per group for one year (`None` when the figure is not broken down). A group
+/// with no lines of the figure is absent; a ratio's group is absent when its denominator is
+/// zero.
+pub fn by_group(
+    project: &Project,
+    comp: &Computation,
+    name: &str,
+    year: i32,
+    by: &GroupBy,
+) -> Result<Option<BTreeMap<String, Figure>>, CalcError> {
+    let fig = |v: Decimal, unit: &'static str, exact: bool| Figure {
+        name: name.to_string(),
+        year,
+        value: v.normalize(),
+        unit,
+        exact,
+    };
+    match definition(name) {
+        Some(Definition::Sum { measure, .. }) => {
+            let unit = measure.unit().0;
+            Ok(sums(project, comp, name, year, by)?
+                .map(|m| m.into_iter().map(|(g, (v, e))| (g, fig(v, unit, e))).collect()))
+        }
+        Some(Definition::Ratio {
+            numerator,
+            denominator,
+        }) => {
+            let (Some(n), Some(d)) = (
+                sums(project, comp, numerator, year, by)?,
+                sums(project, comp, denominator, year, by)?,
+            ) else {
+                return Ok(None);
+            };
+            let mut out = BTreeMap::new();
+            for (g, (dv, de)) in d {
+                if dv.is_zero() {
+                    continue;
+                }
+                let (nv, ne) = n.get(&g).copied().unwrap_or((Decimal::ZERO, true));
+                let q = decimal::div(nv, dv)?;
+                out.insert(g, fig(q.rounded(decimal::FIGURE_DP), "t CO2e/MWh", ne && de && q.exact));
+            }
+            Ok(Some(out))
+        }
+        _ => Ok(None),
+    }
+}
