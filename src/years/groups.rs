@@ -156,3 +156,37 @@ pub fn by_group(
         _ => Ok(None),
     }
 }
+
+/// One figure of one group in one year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupFigure {
+    /// The group (facility id, country code or tag value).
+    pub group: String,
+    /// The figure.
+    pub figure: Figure,
+}
+
+/// Every figure that can be broken down, per group, for every reporting year (or one),
+/// in the ledger's report order.
+pub fn breakdown(
+    project: &Project,
+    ledger: &crate::ledger::Ledger,
+    only_year: Option<i32>,
+    by: &GroupBy,
+) -> Result<Vec<GroupFigure>, CalcError> {
+    let names: Vec<String> = ledger.names().into_iter().filter(|n| groupable(n)).collect();
+    let mut out = Vec::new();
+    for &y in ledger.years.iter().filter(|y| only_year.is_none_or(|o| o == **y)) {
+        for n in &names {
+            // A figure a register adds to in this year (on-site solar in energy.total) has
+            // parts of no facility chain: not broken down, so that groups always add up.
+            if ledger.totals.get(n, y).is_some() {
+                continue;
+            }
+            if let Some(m) = by_group(project, &ledger.comp, n, y, by)? {
+                out.extend(m.into_iter().map(|(group, figure)| GroupFigure { group, figure }));
+            }
+        }
+    }
+    Ok(out)
+}
