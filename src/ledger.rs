@@ -213,7 +213,10 @@ impl Ledger {
                 Some(Definition::Sum { filter, measure }) => {
                     let v = self.structure.restated_sum(&self.comp, &filter, &measure)?;
                     let (unit, per) = measure.unit();
-                    Ok(Some((decimal::div(v, per)?.rounded(decimal::FIGURE_DP), unit)))
+                    Ok(Some((
+                        decimal::div(v, per)?.rounded(decimal::FIGURE_DP),
+                        unit,
+                    )))
                 }
                 _ => Ok(None),
             }

@@ -113,7 +113,11 @@ fn three_april_years_with_an_acquisition_and_a_divestment() {
     // 3650 × 182/365 = 1820 MWh; its FY2023 row is outside the boundary.
     // OLD, divested after 2025-06-30, counts until its date (its FY2025 bill ends then).
     let by = GroupBy::Facility;
-    let mwh = |y: i32| groups::by_group(&p, &l.comp, "energy.total", y, &by).unwrap().unwrap();
+    let mwh = |y: i32| {
+        groups::by_group(&p, &l.comp, "energy.total", y, &by)
+            .unwrap()
+            .unwrap()
+    };
     let fy24 = mwh(2024);
     assert_eq!(fy24["HQ"].value, d("1410")); // 1100 + 310
     assert_eq!(fy24["NEW"].value, d("1820"));
@@ -123,7 +127,10 @@ fn three_april_years_with_an_acquisition_and_a_divestment() {
     assert_eq!(fy25["NEW"].value, d("4000"));
     assert_eq!(fy25["OLD"].value, d("500"));
     let fy23 = mwh(2023);
-    assert!(!fy23.contains_key("NEW"), "NEW was not in the boundary in FY2023");
+    assert!(
+        !fy23.contains_key("NEW"),
+        "NEW was not in the boundary in FY2023"
+    );
     // Totals: FY2023 3000 MWh → 1650 t; FY2024 5230 MWh → 2876.5 t; FY2025 6000 MWh → 3300 t.
     assert_eq!(fig(&l, "ghg.total.location", 2023), d("1650"));
     assert_eq!(fig(&l, "ghg.total.location", 2024), d("2876.5"));
@@ -157,9 +164,15 @@ fn three_april_years_with_an_acquisition_and_a_divestment() {
 
     // Intensity per revenue by hand: 3300 t / USD 80 million = 41.25 t CO2e per USD million;
     // FY2024: 2876.5 / 60 = 47.941666…
-    assert_eq!(fig(&l, "intensity.revenue.ghg_total_location", 2025), d("41.25"));
     assert_eq!(
-        l.figure("intensity.revenue.ghg_total_location", 2025).unwrap().unwrap().unit,
+        fig(&l, "intensity.revenue.ghg_total_location", 2025),
+        d("41.25")
+    );
+    assert_eq!(
+        l.figure("intensity.revenue.ghg_total_location", 2025)
+            .unwrap()
+            .unwrap()
+            .unit,
         "t CO2e/USD million"
     );
     assert_eq!(
@@ -180,8 +193,15 @@ fn three_april_years_with_an_acquisition_and_a_divestment() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.contains("Reporting year 2025 = 2025-04-01..2026-03-31"), "{text}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("Reporting year 2025 = 2025-04-01..2026-03-31"),
+        "{text}"
+    );
     assert!(text.contains("RESTATED"), "{text}");
     assert!(
         text.contains("Moved by: NEW acquisition from 2024-10-01 +2007.5 t CO2e; OLD divestment after 2025-06-30 −1100.0 t CO2e"),
@@ -201,7 +221,9 @@ fn assert_groups_add_up(p: &Project, l: &Ledger) {
     ] {
         for &y in &l.years {
             for n in l.names().iter().filter(|n| groups::groupable(n)) {
-                let Some(Some(total)) = l.figure(n, y).ok() else { continue };
+                let Some(Some(total)) = l.figure(n, y).ok() else {
+                    continue;
+                };
                 if l.totals.get(n, y).is_some() || !total.exact {
                     continue;
                 }
@@ -241,8 +263,18 @@ fn a_generated_project_breaks_down_exactly() {
     let mut fac = String::from("id,name,country,grid,equity_share_pct,operational_control,financial_control,from,from_event,to,to_event,tags\n");
     let countries = ["CN", "HK", "SG"];
     for i in 0..12 {
-        let (from, fe) = if i % 5 == 1 { ("2024-07-15", "acquisition") } else if i % 7 == 2 { ("2024-01-01", "opening") } else { ("", "") };
-        let (to, te) = if i % 6 == 3 { ("2025-02-10", "divestment") } else { ("", "") };
+        let (from, fe) = if i % 5 == 1 {
+            ("2024-07-15", "acquisition")
+        } else if i % 7 == 2 {
+            ("2024-01-01", "opening")
+        } else {
+            ("", "")
+        };
+        let (to, te) = if i % 6 == 3 {
+            ("2025-02-10", "divestment")
+        } else {
+            ("", "")
+        };
         fac.push_str(&format!(
             "F{i},Site {i},{},cn-mee-grid:east,{},yes,yes,{from},{fe},{to},{te},business_unit={}\n",
             countries[i % 3],
@@ -259,11 +291,20 @@ fn a_generated_project_breaks_down_exactly() {
             2 => format!("{}-{:02}", 2024 + next(2), 1 + next(12)),
             _ => {
                 let start = 1 + next(27);
-                format!("2024-{:02}-{start:02}..2025-{:02}-{:02}", 1 + next(12), 1 + next(12), 1 + next(28))
+                format!(
+                    "2024-{:02}-{start:02}..2025-{:02}-{:02}",
+                    1 + next(12),
+                    1 + next(12),
+                    1 + next(28)
+                )
             }
         };
         let q = format!("{}.{:03}", next(100_000), next(1000));
-        let carrier = if next(3) == 0 { "diesel" } else { "electricity" };
+        let carrier = if next(3) == 0 {
+            "diesel"
+        } else {
+            "electricity"
+        };
         let unit = if carrier == "diesel" { "t" } else { "MWh" };
         energy.push_str(&format!("F{f},{period},{carrier},{q},{unit},,r{r},\n"));
     }
@@ -280,8 +321,14 @@ fn a_generated_project_breaks_down_exactly() {
         ("energy.csv", &energy),
     ]);
     let (p, l) = ledger(&dir);
-    assert!(l.comp.files[0].split > 0, "the generator gives rows split by days");
-    assert!(l.comp.files[0].outside > 0, "and rows outside a facility's dates");
+    assert!(
+        l.comp.files[0].split > 0,
+        "the generator gives rows split by days"
+    );
+    assert!(
+        l.comp.files[0].outside > 0,
+        "and rows outside a facility's dates"
+    );
     assert_groups_add_up(&p, &l);
     // Every row read is used or rejected.
     let f = &l.comp.files[0];
@@ -296,7 +343,8 @@ fn a_split_is_exact_rounded_by_the_manifest_or_refused() {
     // terminate. Without split_decimals the row is refused (inexact-split); with
     // split_decimals = 3 it is 50.820 MWh in 2024 and the remainder 49.180 MWh in 2025.
     let fac = "id,name,country,grid\nF1,Plant,CN,cn-mee-grid:east\n";
-    let rows = "facility,period,carrier,quantity,unit\nF1,2024-12-01..2025-01-30,electricity,100,MWh\n";
+    let rows =
+        "facility,period,carrier,quantity,unit\nF1,2024-12-01..2025-01-30,electricity,100,MWh\n";
     let refused = write_project(&[
         ("carbonledger.toml", &manifest("", &[2024, 2025], 2024)),
         ("facilities.csv", fac),
@@ -307,7 +355,10 @@ fn a_split_is_exact_rounded_by_the_manifest_or_refused() {
     assert_eq!(c.files[0].rejected, 1);
     assert!(c.diagnostics.iter().any(|d| d.code == "inexact-split"));
     let rounded = write_project(&[
-        ("carbonledger.toml", &manifest("split_decimals = 3", &[2024, 2025], 2024)),
+        (
+            "carbonledger.toml",
+            &manifest("split_decimals = 3", &[2024, 2025], 2024),
+        ),
         ("facilities.csv", fac),
         ("energy.csv", rows),
     ]);
@@ -345,6 +396,9 @@ fn calendar_years_are_not_split_and_the_xiaomi_fixture_is_unchanged() {
     let (_, l) = ledger(&dir);
     assert!(l.comp.files.iter().all(|f| f.split == 0 && f.outside == 0));
     assert!(l.comp.outside.is_empty());
-    assert_eq!(fig(&l, "ghg.total.location", 2025).round_dp(1), d("309086.7"));
+    assert_eq!(
+        fig(&l, "ghg.total.location", 2025).round_dp(1),
+        d("309086.7")
+    );
     assert!(l.restatement().unwrap().is_none());
 }

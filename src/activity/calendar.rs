@@ -2,7 +2,7 @@
 //! the manifest) and which calendar year names it (`year_label`). With the default
 //! (`01-01`) reporting years are calendar years and nothing is split.
 
-use super::dates::{Day, days_between};
+use super::dates::{days_between, Day};
 use super::period::Period;
 
 /// Which calendar year names a reporting year that does not start on 1 January.
@@ -133,19 +133,30 @@ mod tests {
 
     #[test]
     fn april_years_named_by_start_or_end() {
-        let start = Calendar::parse("04-01", YearLabel::Start).unwrap_or_default();
-        let end = Calendar::parse("04-01", YearLabel::End).unwrap_or_default();
-        let d = |s| Day::parse(s).unwrap_or(Day(0));
-        assert_eq!(start.range(2025), Some((d("2025-04-01"), d("2026-03-31"))));
-        assert_eq!(end.range(2025), Some((d("2024-04-01"), d("2025-03-31"))));
-        assert_eq!(start.year_of(d("2026-03-31")), 2025);
-        assert_eq!(start.year_of(d("2026-04-01")), 2026);
-        assert_eq!(end.year_of(d("2025-03-31")), 2025);
-        assert_eq!(end.year_of(d("2025-04-01")), 2026);
+        let start = Calendar {
+            start_month: 4,
+            start_day: 1,
+            label: YearLabel::Start,
+        };
+        let end = Calendar {
+            start_month: 4,
+            start_day: 1,
+            label: YearLabel::End,
+        };
+        let d = |y, m, dd| Day::from_ymd(y, m, dd).unwrap_or(Day(0));
+        assert_eq!(start.range(2025), Some((d(2025, 4, 1), d(2026, 3, 31))));
+        assert_eq!(end.range(2025), Some((d(2024, 4, 1), d(2025, 3, 31))));
+        assert_eq!(start.year_of(d(2026, 3, 31)), 2025);
+        assert_eq!(start.year_of(d(2026, 4, 1)), 2026);
+        assert_eq!(end.year_of(d(2025, 3, 31)), 2025);
+        assert_eq!(end.year_of(d(2025, 4, 1)), 2026);
         // FY2023 (start label) holds 29 February 2024.
         assert_eq!(start.days_in(2023), 366);
-        assert_eq!(Calendar::GREGORIAN.range(2025), Some((d("2025-01-01"), d("2025-12-31"))));
-        assert_eq!(Calendar::GREGORIAN.year_of(d("2025-12-31")), 2025);
+        assert_eq!(
+            Calendar::GREGORIAN.range(2025),
+            Some((d(2025, 1, 1), d(2025, 12, 31)))
+        );
+        assert_eq!(Calendar::GREGORIAN.year_of(d(2025, 12, 31)), 2025);
     }
 }
 

@@ -169,7 +169,11 @@ fn dated_event(
     diags: &mut Vec<Diagnostic>,
 ) -> (Option<Day>, Option<BoundaryEvent>) {
     let (date, event) = (row.get(col), row.get(col + 1));
-    let names = allowed.iter().map(|e| e.name()).collect::<Vec<_>>().join(", ");
+    let names = allowed
+        .iter()
+        .map(|e| e.name())
+        .collect::<Vec<_>>()
+        .join(", ");
     let day = match date {
         "" => None,
         t => match Day::parse(t) {
@@ -199,9 +203,13 @@ fn dated_event(
             Some(e) => Some(*e),
             None => {
                 diags.push(
-                    Diagnostic::error("unknown-event", row.span_of(col + 1), format!("`{t}` is not an event of this column"))
-                        .with_hint(format!("one of: {names}"))
-                        .with_source(row.text()),
+                    Diagnostic::error(
+                        "unknown-event",
+                        row.span_of(col + 1),
+                        format!("`{t}` is not an event of this column"),
+                    )
+                    .with_hint(format!("one of: {names}"))
+                    .with_source(row.text()),
                 );
                 None
             }
@@ -220,20 +228,30 @@ fn dated_event(
 /// The `tags` column: `NAME=VALUE` pairs separated by `;`.
 fn tags_of(row: &RowRef<'_>, col: usize, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    for pair in row.get(col).split(';').map(str::trim).filter(|p| !p.is_empty()) {
+    for pair in row
+        .get(col)
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         match pair.split_once('=').map(|(k, v)| (k.trim(), v.trim())) {
             Some((k, v))
                 if !k.is_empty()
                     && !v.is_empty()
-                    && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                    && k.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
                     && !out.contains_key(k) =>
             {
                 out.insert(k.to_string(), v.to_string());
             }
             _ => diags.push(
-                Diagnostic::error("bad-tag", row.span_of(col), format!("`{pair}` is not a tag NAME=VALUE (or names a tag twice)"))
-                    .with_hint("e.g. business_unit=Retail; region=EU (names: letters, digits, _ and -)")
-                    .with_source(row.text()),
+                Diagnostic::error(
+                    "bad-tag",
+                    row.span_of(col),
+                    format!("`{pair}` is not a tag NAME=VALUE (or names a tag twice)"),
+                )
+                .with_hint("e.g. business_unit=Retail; region=EU (names: letters, digits, _ and -)")
+                .with_source(row.text()),
             ),
         }
     }
@@ -360,9 +378,13 @@ pub fn read_facilities<R: Read>(file: &Arc<str>, input: R) -> Result<Facilities,
         if let (Some(f), Some(t)) = (from, to) {
             if t < f {
                 diags.push(
-                    Diagnostic::error("bad-date", row.span_of(9), format!("`to` {t} is before `from` {f}"))
-                        .with_hint("`from` is the first day inside the boundary, `to` the last")
-                        .with_source(row.text()),
+                    Diagnostic::error(
+                        "bad-date",
+                        row.span_of(9),
+                        format!("`to` {t} is before `from` {f}"),
+                    )
+                    .with_hint("`from` is the first day inside the boundary, `to` the last")
+                    .with_source(row.text()),
                 );
             }
         }

@@ -128,7 +128,12 @@ impl std::fmt::Display for SplitError {
 }
 
 /// Cuts the days `first..=last` at reporting-year starts and at the window's ends.
-pub fn segments(first: Day, last: Day, calendar: &Calendar, window: Window) -> Vec<(i32, Day, Day, bool)> {
+pub fn segments(
+    first: Day,
+    last: Day,
+    calendar: &Calendar,
+    window: Window,
+) -> Vec<(i32, Day, Day, bool)> {
     let mut out = Vec::new();
     let mut cursor = first;
     while cursor <= last {
@@ -219,17 +224,21 @@ mod tests {
     use crate::activity::YearLabel;
     use rust_decimal::dec;
 
-    fn d(s: &str) -> Day {
-        Day::parse(s).unwrap_or(Day(0))
+    fn d(y: i32, m: u8, dd: u8) -> Day {
+        Day::from_ymd(y, m, dd).unwrap_or(Day(0))
     }
 
     #[test]
     fn a_bill_across_the_april_year_end_is_split_by_days() {
         // 2026-03-01..2026-04-30: 31 days of March (FY2025) and 30 of April (FY2026), 61 days.
-        let cal = Calendar::parse("04-01", YearLabel::Start).unwrap_or_default();
+        let cal = Calendar {
+            start_month: 4,
+            start_day: 1,
+            label: YearLabel::Start,
+        };
         let parts = split(
             dec!(6100),
-            (d("2026-03-01"), d("2026-04-30")),
+            (d(2026, 3, 1), d(2026, 4, 30)),
             &cal,
             Window::default(),
             None,
@@ -244,14 +253,34 @@ mod tests {
     #[test]
     fn inexact_parts_are_refused_or_rounded_with_the_remainder_last() {
         let cal = Calendar::GREGORIAN;
-        let range = (d("2024-12-01"), d("2025-01-31"));
-        let refused = split(dec!(1000), range, &cal, Window::default(), None, RoundingRule::HalfAwayFromZero);
-        assert_eq!(refused, Err(SplitError::Inexact { days: (31, 62) }));
-        // 1000 × 31/62 = 500 exactly here; use 100 over 2024-12-01..2025-01-30 (61 days):
-        // 31/61 × 100 = 50.819672… → 50.820 at 3 places; the rest is 49.180.
+        // 100 over 2024-12-01..2025-01-30 (61 days): 31/61 × 100 = 50.819672… does not
+        // terminate: refused without split_decimals; at 3 places 50.820, the rest 49.180.
+        let refused = split(
+            dec!(100),
+            (d(2024, 12, 1), d(2025, 1, 30)),
+            &cal,
+            Window::default(),
+            None,
+            RoundingRule::HalfAwayFromZero,
+        );
+        assert_eq!(refused, Err(SplitError::Inexact { days: (31, 61) }));
+        // Over 62 days the halves are exact (31/62 = 1/2).
+        let halves = split(
+            dec!(1000),
+            (d(2024, 12, 1), d(2025, 1, 31)),
+            &cal,
+            Window::default(),
+            None,
+            RoundingRule::HalfAwayFromZero,
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            halves.iter().map(|p| p.quantity).collect::<Vec<_>>(),
+            vec![dec!(500), dec!(500)]
+        );
         let parts = split(
             dec!(100),
-            (d("2024-12-01"), d("2025-01-30")),
+            (d(2024, 12, 1), d(2025, 1, 30)),
             &cal,
             Window::default(),
             Some(3),
@@ -268,19 +297,22 @@ mod tests {
         // Acquired on 2025-07-01: an annual row of calendar 2025 (365 days) is 181 days
         // outside (January–June) and 184 inside.
         let w = Window {
-            from: Some(d("2025-07-01")),
+            from: Some(d(2025, 7, 1)),
             to: None,
         };
         let parts = split(
             dec!(365),
-            (d("2025-01-01"), d("2025-12-31")),
+            (d(2025, 1, 1), d(2025, 12, 31)),
             &Calendar::GREGORIAN,
             w,
             None,
             RoundingRule::HalfAwayFromZero,
         )
         .unwrap_or_default();
-        let got: Vec<_> = parts.iter().map(|p| (p.days, p.quantity, p.inside)).collect();
+        let got: Vec<_> = parts
+            .iter()
+            .map(|p| (p.days, p.quantity, p.inside))
+            .collect();
         assert_eq!(got, vec![(181, dec!(181), false), (184, dec!(184), true)]);
     }
 }

@@ -17,8 +17,8 @@ use super::chain::{calculate, calculate_terms, Accum, Chain, Terms};
 use super::dedupe::{self, Bloom, Candidates};
 use super::resolve::{ResolveError, ResolveOptions, Resolver};
 use crate::activity::{
-    split, Period, Split,
-    parse_energy_row, parse_fugitive_row, Activity, Subject, ENERGY_COLUMNS, FUGITIVE_COLUMNS,
+    parse_energy_row, parse_fugitive_row, split, Activity, Period, Split, Subject, ENERGY_COLUMNS,
+    FUGITIVE_COLUMNS,
 };
 use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
@@ -602,8 +602,12 @@ impl<'p> Worker<'p> {
             _ => {}
         }
         let Some(range) = calendar.days_of(activity.period) else {
-            let d = Diagnostic::error("bad-period", row.span_of(1), format!("period {} has no days in the calendar", activity.period))
-                .with_source(row.text());
+            let d = Diagnostic::error(
+                "bad-period",
+                row.span_of(1),
+                format!("period {} has no days in the calendar", activity.period),
+            )
+            .with_source(row.text());
             self.reject(row, vec![d]);
             return None;
         };
@@ -661,8 +665,12 @@ impl<'p> Worker<'p> {
             a.qty.base = match crate::decimal::mul(p.quantity, activity.unit.scale) {
                 Ok(b) => b,
                 Err(e) => {
-                    let d = Diagnostic::error("overflow", row.span_of(3), format!("a part of this row cannot be held exactly: {e}"))
-                        .with_source(row.text());
+                    let d = Diagnostic::error(
+                        "overflow",
+                        row.span_of(3),
+                        format!("a part of this row cannot be held exactly: {e}"),
+                    )
+                    .with_source(row.text());
                     return self.reject(row, vec![d]);
                 }
             };
@@ -719,12 +727,19 @@ impl<'p> Worker<'p> {
             let (target, current) = if *is_inside {
                 (&mut inside, self.accums[*id])
             } else {
-                (&mut outside, self.outside.get(id).copied().unwrap_or_default())
+                (
+                    &mut outside,
+                    self.outside.get(id).copied().unwrap_or_default(),
+                )
             };
             let acc = target.entry(*id).or_insert(current);
             if let Err(e) = acc.add_line(l) {
-                let d = Diagnostic::error("overflow", row.span_of(3), format!("a total cannot be held exactly: {e}"))
-                    .with_source(row.text());
+                let d = Diagnostic::error(
+                    "overflow",
+                    row.span_of(3),
+                    format!("a total cannot be held exactly: {e}"),
+                )
+                .with_source(row.text());
                 return self.reject(row, vec![d]);
             }
         }

@@ -78,7 +78,12 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
     if let Some(sp) = &activity.split {
         push(
             "split",
-            format!("{} = {} {}", sp.describe(), activity.quantity.normalize(), activity.unit.symbol),
+            format!(
+                "{} = {} {}",
+                sp.describe(),
+                activity.quantity.normalize(),
+                activity.unit.symbol
+            ),
             None,
         );
     }

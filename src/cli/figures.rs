@@ -94,7 +94,10 @@ fn by_group(
     format: Format,
 ) -> Result<(), Exit> {
     let rows = carbonledger::years::groups::breakdown(project, ledger, year, by).map_err(|e| {
-        eprintln!("error: a figure by {} cannot be held exactly: {e}", by.name());
+        eprintln!(
+            "error: a figure by {} cannot be held exactly: {e}",
+            by.name()
+        );
         Exit::Data
     })?;
     let col = by.name();
@@ -121,7 +124,14 @@ fn by_group(
                     Cell::Num(r.figure.year.to_string()),
                     Cell::Num(r.figure.value.to_string()),
                     Cell::Text(r.figure.unit.to_string()),
-                    Cell::Text(if r.figure.exact { "yes" } else { "rounded (see methodology)" }.into()),
+                    Cell::Text(
+                        if r.figure.exact {
+                            "yes"
+                        } else {
+                            "rounded (see methodology)"
+                        }
+                        .into(),
+                    ),
                 ]);
             }
             out(&if format == Format::Csv {

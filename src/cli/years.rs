@@ -45,7 +45,8 @@ pub fn by_table(
         let mut r = vec![Cell::Text(k.clone())];
         for m in &per {
             r.push(Cell::Num(
-                m.get(k).map_or("–".into(), |f| present(f.value, f.unit, rule)),
+                m.get(k)
+                    .map_or("–".into(), |f| present(f.value, f.unit, rule)),
             ));
         }
         t.push(r);

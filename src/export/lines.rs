@@ -165,9 +165,14 @@ pub fn rows(
         period: match &a.split {
             Some(sp) => format!(
                 "{} → {}..{} ({}/{} days{})",
-                a.period, sp.part.0, sp.part.1, sp.part_days, sp.row_days,
+                a.period,
+                sp.part.0,
+                sp.part.1,
+                sp.part_days,
+                sp.row_days,
                 match sp.rounded {
-                    Some(dp) if sp.remainder => format!(", of {} the remainder at {dp} places", sp.row_quantity),
+                    Some(dp) if sp.remainder =>
+                        format!(", of {} the remainder at {dp} places", sp.row_quantity),
                     Some(dp) => format!(", of {} rounded to {dp} places", sp.row_quantity),
                     None => format!(", of {}", sp.row_quantity),
                 }

@@ -60,7 +60,11 @@ pub fn group_key(project: &Project, facility: usize, by: &GroupBy) -> String {
     match by {
         GroupBy::Facility => f.id.clone(),
         GroupBy::Country => f.country.clone(),
-        GroupBy::Tag(t) => f.tags.get(t).cloned().unwrap_or_else(|| UNTAGGED.to_string()),
+        GroupBy::Tag(t) => f
+            .tags
+            .get(t)
+            .cloned()
+            .unwrap_or_else(|| UNTAGGED.to_string()),
     }
 }
 
@@ -93,7 +97,9 @@ fn sums(
             .or_insert((Decimal::ZERO, true));
         e.0 = decimal::add(e.0, measure.of_accum(c, a)?)?;
         e.1 &= match measure {
-            crate::figures::Measure::Co2e | crate::figures::Measure::GasCo2e(_) => a.inexact_rows == 0,
+            crate::figures::Measure::Co2e | crate::figures::Measure::GasCo2e(_) => {
+                a.inexact_rows == 0
+            }
             crate::figures::Measure::EnergyMwh | crate::figures::Measure::EnergyGj => {
                 a.inexact_energy_rows == 0
             }
@@ -129,8 +135,11 @@ pub fn by_group(
     match definition(name) {
         Some(Definition::Sum { measure, .. }) => {
             let unit = measure.unit().0;
-            Ok(sums(project, comp, name, year, by)?
-                .map(|m| m.into_iter().map(|(g, (v, e))| (g, fig(v, unit, e))).collect()))
+            Ok(sums(project, comp, name, year, by)?.map(|m| {
+                m.into_iter()
+                    .map(|(g, (v, e))| (g, fig(v, unit, e)))
+                    .collect()
+            }))
         }
         Some(Definition::Ratio {
             numerator,
@@ -149,7 +158,14 @@ pub fn by_group(
                 }
                 let (nv, ne) = n.get(&g).copied().unwrap_or((Decimal::ZERO, true));
                 let q = decimal::div(nv, dv)?;
-                out.insert(g, fig(q.rounded(decimal::FIGURE_DP), "t CO2e/MWh", ne && de && q.exact));
+                out.insert(
+                    g,
+                    fig(
+                        q.rounded(decimal::FIGURE_DP),
+                        "t CO2e/MWh",
+                        ne && de && q.exact,
+                    ),
+                );
             }
             Ok(Some(out))
         }
@@ -174,9 +190,17 @@ pub fn breakdown(
     only_year: Option<i32>,
     by: &GroupBy,
 ) -> Result<Vec<GroupFigure>, CalcError> {
-    let names: Vec<String> = ledger.names().into_iter().filter(|n| groupable(n)).collect();
+    let names: Vec<String> = ledger
+        .names()
+        .into_iter()
+        .filter(|n| groupable(n))
+        .collect();
     let mut out = Vec::new();
-    for &y in ledger.years.iter().filter(|y| only_year.is_none_or(|o| o == **y)) {
+    for &y in ledger
+        .years
+        .iter()
+        .filter(|y| only_year.is_none_or(|o| o == **y))
+    {
         for n in &names {
             // A figure a register adds to in this year (on-site solar in energy.total) has
             // parts of no facility chain: not broken down, so that groups always add up.
@@ -184,7 +208,10 @@ pub fn breakdown(
                 continue;
             }
             if let Some(m) = by_group(project, &ledger.comp, n, y, by)? {
-                out.extend(m.into_iter().map(|(group, figure)| GroupFigure { group, figure }));
+                out.extend(
+                    m.into_iter()
+                        .map(|(group, figure)| GroupFigure { group, figure }),
+                );
             }
         }
     }

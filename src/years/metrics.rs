@@ -85,8 +85,7 @@ fn intern(s: String) -> &'static str {
 
 fn valid_name(n: &str) -> bool {
     !n.is_empty()
-        && n
-            .bytes()
+        && n.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
@@ -168,7 +167,10 @@ fn run(project: &Project, sink: &mut dyn FnMut(Entry), report: &mut Report) {
                     "metric-unit-mismatch",
                     3,
                     format!("{n} is in {u} here and in {other} on line {line}"),
-                    Some("give a metric in one unit in every year, so that its intensities compare".into()),
+                    Some(
+                        "give a metric in one unit in every year, so that its intensities compare"
+                            .into(),
+                    ),
                 );
                 return (f.diags, left_out);
             }

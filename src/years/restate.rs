@@ -94,7 +94,12 @@ impl Structure {
         let mut s = Structure {
             base_year: m.base_year,
             threshold_pct: m.significance_threshold_pct,
-            ids: project.facilities.list.iter().map(|f| f.id.clone()).collect(),
+            ids: project
+                .facilities
+                .list
+                .iter()
+                .map(|f| f.id.clone())
+                .collect(),
             ..Structure::default()
         };
         let Some((base_first, _)) = m.calendar.range(m.base_year) else {
@@ -256,12 +261,27 @@ impl Restatement {
             .iter()
             .map(|m| {
                 let when = match m.event {
-                    BoundaryEvent::Acquisition | BoundaryEvent::Insourcing => format!("from {}", m.date),
+                    BoundaryEvent::Acquisition | BoundaryEvent::Insourcing => {
+                        format!("from {}", m.date)
+                    }
                     _ => format!("after {}", m.date),
                 };
-                let sign = if m.delta.is_sign_negative() { "−" } else { "+" };
-                let missing = if m.has_data { "" } else { " (no base-year rows: the restatement is incomplete until they are given)" };
-                format!("{} {} {when} {sign}{}{missing}", m.facility, m.event.name(), t(m.delta.abs()))
+                let sign = if m.delta.is_sign_negative() {
+                    "−"
+                } else {
+                    "+"
+                };
+                let missing = if m.has_data {
+                    ""
+                } else {
+                    " (no base-year rows: the restatement is incomplete until they are given)"
+                };
+                format!(
+                    "{} {} {when} {sign}{}{missing}",
+                    m.facility,
+                    m.event.name(),
+                    t(m.delta.abs())
+                )
             })
             .collect();
         let pct = self
