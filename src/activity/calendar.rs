@@ -127,6 +127,17 @@ impl Calendar {
     }
 }
 
+/// Why a quarter or a month cannot be given in a register file when reporting years do not
+/// start on 1 January (those files count a row in one year, by its calendar year).
+pub fn fiscal_period_problem(calendar: &Calendar, p: Period) -> Option<String> {
+    (!calendar.is_gregorian() && matches!(p, Period::Quarter(..) | Period::Month(..))).then(|| {
+        format!(
+            "period {p} is a calendar quarter or month, and the reporting year is not the calendar year ({})",
+            calendar.describe(p.year())
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,15 +169,4 @@ mod tests {
         );
         assert_eq!(Calendar::GREGORIAN.year_of(d(2025, 12, 31)), 2025);
     }
-}
-
-/// Why a quarter or a month cannot be given in a register file when reporting years do not
-/// start on 1 January (those files count a row in one year, by its calendar year).
-pub fn fiscal_period_problem(calendar: &Calendar, p: Period) -> Option<String> {
-    (!calendar.is_gregorian() && matches!(p, Period::Quarter(..) | Period::Month(..))).then(|| {
-        format!(
-            "period {p} is a calendar quarter or month, and the reporting year is not the calendar year ({})",
-            calendar.describe(p.year())
-        )
-    })
 }

@@ -76,14 +76,17 @@ pub fn groupable(name: &str) -> bool {
     )
 }
 
-/// Sums in base units of an additive chain figure per group, for one year.
+/// An additive figure per group, in figure units, with whether it is exact.
+type GroupSums = BTreeMap<String, (Decimal, bool)>;
+
+/// Sums of an additive chain figure per group, in figure units, for one year.
 fn sums(
     project: &Project,
     comp: &Computation,
     name: &str,
     year: i32,
     by: &GroupBy,
-) -> Result<Option<BTreeMap<String, (Decimal, bool)>>, CalcError> {
+) -> Result<Option<GroupSums>, CalcError> {
     let Some(Definition::Sum { filter, measure }) = definition(name) else {
         return Ok(None);
     };
