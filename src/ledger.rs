@@ -208,9 +208,12 @@ impl Ledger {
         if year != self.structure.base_year || self.structure.is_empty() {
             return Ok(None);
         }
+        // A figure a register adds to (on-site solar in energy.total) is not restated: its
+        // register part has no facility chain.
+        let register_part = |n: &str| self.totals.get(n, year).is_some();
         let sum = |n: &str| -> Result<Option<(Decimal, &'static str)>, CalcError> {
             match figures::definition(n) {
-                Some(Definition::Sum { filter, measure }) => {
+                Some(Definition::Sum { filter, measure }) if !register_part(n) => {
                     let v = self.structure.restated_sum(&self.comp, &filter, &measure)?;
                     let (unit, per) = measure.unit();
                     Ok(Some((

@@ -151,7 +151,7 @@ fn base_is_valid() {
 /// `factors/` folder of project-local sets; tests/catalogue.rs pins where each is reported.
 #[test]
 fn each_case_holds_only_input_files() {
-    const INPUTS: [&str; 14] = [
+    const INPUTS: [&str; 15] = [
         "carbonledger.toml",
         "carbonledger.lock",
         "facilities.csv",
@@ -165,6 +165,7 @@ fn each_case_holds_only_input_files() {
         "bom.csv",
         "product_stages.csv",
         "claims.toml",
+        "metrics.csv",
         "factors",
     ];
     for case in fs::read_dir(cases_dir()).unwrap() {
@@ -345,7 +346,7 @@ fn bad_period() {
     check(
         "bad-period",
         "error: <DIR>/energy.csv:3:2: bad period `2025-13` [bad-period]",
-        Some("write a year (2025), a quarter (2025-Q1) or a month (2025-03)"),
+        Some("write a year (2025), a quarter (2025-Q1), a month (2025-03), a day (2025-03-31) or a bill's days (2025-03-15..2025-04-14)"),
     );
 }
 
@@ -674,7 +675,7 @@ fn unknown_facility_when_none_are_defined() {
 fn bad_manifest_unknown_key() {
     check(
         "bad-manifest",
-        "error: <DIR>/carbonledger.toml:6: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years`, `renewables`, `freight` [bad-manifest]",
+        "error: <DIR>/carbonledger.toml:6: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years`, `renewables`, `freight`, `year_start`, `year_label`, `split_decimals` [bad-manifest]",
         Some("see `carbonledger init` for a commented carbonledger.toml"),
     );
 }

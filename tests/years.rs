@@ -402,3 +402,119 @@ fn calendar_years_are_not_split_and_the_xiaomi_fixture_is_unchanged() {
     );
     assert!(l.restatement().unwrap().is_none());
 }
+
+/// Reads an export table (RFC 4180 quoting; no field of these tables spans lines).
+fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (mut fields, mut cur, mut quoted) = (Vec::new(), String::new(), false);
+            let mut chars = l.chars().peekable();
+            while let Some(c) = chars.next() {
+                match (c, quoted) {
+                    ('"', true) if chars.peek() == Some(&'"') => {
+                        cur.push('"');
+                        chars.next();
+                    }
+                    ('"', _) => quoted = !quoted,
+                    (',', false) => fields.push(std::mem::take(&mut cur)),
+                    (c, _) => cur.push(c),
+                }
+            }
+            fields.push(cur);
+            fields
+        })
+        .collect()
+}
+
+#[test]
+fn export_writes_inventory_by_and_the_restatement_trail() {
+    let dir = acceptance_project();
+    let out = std::env::temp_dir().join(format!(
+        "carbonledger-years-export-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&out);
+    let st = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("export")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    // inventory_by.csv: the facilities' FY2025 totals, 825 + 2200 + 275 = 3300 t CO2e.
+    let by = read_csv(&out.join("inventory_by.csv"));
+    let total: Decimal = by
+        .iter()
+        .filter(|r| r[1] == "facility" && r[3] == "ghg.total.location" && r[4] == "2025")
+        .map(|r| d(&r[5]))
+        .sum();
+    assert_eq!(total, d("3300"));
+    let units: Decimal = by
+        .iter()
+        .filter(|r| r[1] == "tag:business_unit" && r[3] == "energy.total" && r[4] == "2024")
+        .map(|r| d(&r[5]))
+        .sum();
+    assert_eq!(units, d("5230"));
+    // lines.csv: the restated base year is a sum of lines — HQ's 1000 MWh and NEW's 3650 MWh
+    // of FY2023 (outside the boundary then), not OLD's: 4650 MWh.
+    let lines = read_csv(&out.join("lines.csv"));
+    let header = &lines[0];
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let (fig, val, fac) = (col("figure"), col("value"), col("facility"));
+    let restated: Vec<&Vec<String>> = lines
+        .iter()
+        .filter(|r| r.get(fig).is_some_and(|f| f == "restated.energy.total"))
+        .collect();
+    assert_eq!(
+        restated.iter().map(|r| d(&r[val])).sum::<Decimal>(),
+        d("4650")
+    );
+    assert!(restated.iter().all(|r| r[fac] != "OLD"));
+    for p in [dir, out] {
+        let _ = std::fs::remove_dir_all(&p);
+    }
+}
+
+#[test]
+fn explain_one_group() {
+    let dir = acceptance_project();
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args([
+            "ghg.total.location",
+            "--year",
+            "2024",
+            "--by",
+            "facility",
+            "--group",
+            "NEW",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // NEW in FY2024: 1820 MWh × 0.55 = 1001 t CO2e, one line, split 182/365 days.
+    assert!(
+        text.starts_with("ghg.total.location 2024 [facility = NEW] = 1001 t CO2e"),
+        "{text}"
+    );
+    assert!(text.contains("182/365 days"), "{text}");
+    assert!(
+        text.contains("1 row sum to 1001 t CO2e: equal to the group's figure"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

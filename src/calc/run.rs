@@ -361,6 +361,9 @@ struct Worker<'p> {
     visiting: bool,
     /// Per chain id, the sums of parts outside the facility's time in the boundary.
     outside: FxHashMap<usize, Accum>,
+    /// The visitor wants the lines of days outside the boundary only (the base-year
+    /// restatement's trail), instead of the lines of the figures.
+    outside_only: bool,
 }
 
 impl<'p> Worker<'p> {
@@ -392,6 +395,7 @@ impl<'p> Worker<'p> {
             pending: dedupe::Pending::default(),
             visiting: false,
             outside: FxHashMap::default(),
+            outside_only: false,
         }
     }
 
@@ -527,7 +531,7 @@ impl<'p> Worker<'p> {
             Ok(l) => {
                 self.stats.used += 1;
                 self.accums[id].cover(activity.period);
-                if let Some(l) = l {
+                if let Some(l) = l.filter(|_| !self.outside_only) {
                     visit(&LineVisit {
                         file,
                         activity: &activity,
@@ -805,7 +809,7 @@ impl<'p> Worker<'p> {
             );
         }
         for (id, is_inside, a, l) in &placed {
-            if *is_inside {
+            if *is_inside != self.outside_only {
                 visit(&LineVisit {
                     file: self.file,
                     activity: a,
@@ -928,6 +932,7 @@ fn run_file(
     exclude: &BTreeSet<u64>,
     bloom: Option<&Bloom>,
     visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
+    outside_only: bool,
 ) -> Result<Part, Vec<Diagnostic>> {
     if !open(project, file)? {
         return Ok(Part::default());
@@ -938,6 +943,7 @@ fn run_file(
         |bounds: (u64, Option<u64>), visiting: bool, visit: &mut dyn FnMut(&LineVisit<'_>)| {
             let mut worker = Worker::new(project, options, file);
             worker.visiting = visiting;
+            worker.outside_only = outside_only;
             // Lines are numbered within the chunk and offset afterwards, except when excluding
             // duplicates by their absolute line.
             let end = read_chunk(
@@ -991,6 +997,7 @@ fn run_once(
     exclude: &BTreeMap<InputFile, BTreeSet<u64>>,
     detect: bool,
     mut visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
+    outside_only: bool,
 ) -> Result<(Computation, AllCandidates), Vec<Diagnostic>> {
     let empty = BTreeSet::new();
     let mut fatal = Vec::new();
@@ -1012,6 +1019,7 @@ fn run_once(
             exclude.get(&file).unwrap_or(&empty),
             bloom.as_ref(),
             v,
+            outside_only,
         ) {
             Ok(mut part) => {
                 part.stats.file = project.shown(file.input()).to_string();
@@ -1132,7 +1140,7 @@ type AllCandidates = BTreeMap<InputFile, Candidates>;
 /// File-level problems (not UTF-8, missing columns, empty file) are returned as `Err`: the
 /// rows of such a file cannot be accounted for.
 pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Vec<Diagnostic>> {
-    let (mut first, candidates) = run_once(project, options, &BTreeMap::new(), true, None)?;
+    let (mut first, candidates) = run_once(project, options, &BTreeMap::new(), true, None, false)?;
     first.duplicate_candidates = candidates.values().map(|c| c.len() as u64).sum();
     let mut dups: BTreeMap<InputFile, Vec<dedupe::Duplicate>> = BTreeMap::new();
     for (file, cands) in &candidates {
@@ -1160,7 +1168,7 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
         .iter()
         .map(|(f, v)| (*f, v.iter().map(|(l, _, _)| *l).collect()))
         .collect();
-    let (mut comp, _) = run_once(project, options, &exclude, false, None)?;
+    let (mut comp, _) = run_once(project, options, &exclude, false, None, false)?;
     for (file, found) in &dups {
         let shown = project.shown(file.input());
         for d in found {
@@ -1187,7 +1195,18 @@ pub fn for_each_line(
     duplicates: &BTreeMap<InputFile, BTreeSet<u64>>,
     visit: &mut dyn FnMut(&LineVisit<'_>),
 ) -> Result<Computation, Vec<Diagnostic>> {
-    run_once(project, options, duplicates, false, Some(visit)).map(|(c, _)| c)
+    run_once(project, options, duplicates, false, Some(visit), false).map(|(c, _)| c)
+}
+
+/// Streams every activity file again in order, calling `visit` for each line of days outside
+/// a facility's time in the boundary (in no figure of its year; the base-year restatement's).
+pub fn for_each_outside_line(
+    project: &Project,
+    options: RunOptions,
+    duplicates: &BTreeMap<InputFile, BTreeSet<u64>>,
+    visit: &mut dyn FnMut(&LineVisit<'_>),
+) -> Result<Computation, Vec<Diagnostic>> {
+    run_once(project, options, duplicates, false, Some(visit), true).map(|(c, _)| c)
 }
 
 /// Shared for callers that want the file's shown name.

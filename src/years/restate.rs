@@ -129,11 +129,13 @@ impl Structure {
         self.added.is_empty() && self.removed.is_empty()
     }
 
-    fn removes(&self, facility: usize) -> bool {
+    /// Whether the restatement removes the facility's base-year lines (divested, outsourced).
+    pub fn removes(&self, facility: usize) -> bool {
         self.removed.iter().any(|r| r.0 == facility)
     }
 
-    fn adds(&self, facility: usize) -> bool {
+    /// Whether the restatement adds the facility's base-year days outside the boundary.
+    pub fn adds(&self, facility: usize) -> bool {
         self.added.iter().any(|a| a.0 == facility) && !self.removes(facility)
     }
 
