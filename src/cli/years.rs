@@ -9,15 +9,17 @@ use carbonledger::project::Project;
 use carbonledger::report::{Cell, Table};
 use carbonledger::years::{groups, GroupBy};
 
-const BY_FIGURES: [(&str, &str); 4] = [
+const BY_FIGURES: [(&str, &str); 5] = [
     ("ghg.scope1", "scope 1, t CO2e"),
     ("ghg.scope2.location", "scope 2 (location), t CO2e"),
     ("ghg.total.location", "total (location), t CO2e"),
+    ("ghg.total.market", "total (market), t CO2e"),
     ("energy.total", "energy, MWh"),
 ];
 
-/// Scope 1, scope 2 location-based, the total and energy per group in one year, and their
-/// totals (equal to the figures: the groups partition the lines).
+/// Scope 1, scope 2 location-based, the totals and energy per group in one year, and their
+/// totals (equal to the figures: the groups partition the lines); `–` for a figure that is
+/// not broken down (a part of it is no facility's, e.g. on-site solar in energy.total).
 pub fn by_table(
     project: &Project,
     ledger: &Ledger,
@@ -31,8 +33,12 @@ pub fn by_table(
     let mut t = Table::new(format!("By {col}, {year}"), &head);
     let mut per: Vec<std::collections::BTreeMap<String, carbonledger::figures::Figure>> =
         Vec::new();
+    let reg = groups::register_groups(project, ledger, by).map_err(|e| {
+        eprintln!("error: a register figure by {col} cannot be held exactly: {e}");
+        Exit::Data
+    })?;
     for (n, _) in BY_FIGURES {
-        let m = groups::by_group(project, &ledger.comp, n, year, by)
+        let m = groups::figure_groups(project, ledger, &reg, n, year, by)
             .map_err(|e| {
                 eprintln!("error: {n} by {col} cannot be held exactly: {e}");
                 Exit::Data

@@ -185,19 +185,105 @@ pub struct GroupFigure {
     pub figure: Figure,
 }
 
-/// Every figure that can be broken down, per group, for every reporting year (or one),
-/// in the ledger's report order.
+/// Register contributions per (figure, year) and group: a contribution whose calculation lines
+/// all belong to one facility (market-based scope 2 is computed per facility and year) is that
+/// facility's; a figure with any other contribution is `None` (not broken down).
+pub type RegisterGroups = BTreeMap<(String, i32), Option<GroupSums>>;
+
+/// Runs the registers once and groups their contributions (see [`RegisterGroups`]).
+pub fn register_groups(
+    project: &Project,
+    ledger: &crate::ledger::Ledger,
+    by: &GroupBy,
+) -> Result<RegisterGroups, CalcError> {
+    let mut out: RegisterGroups = BTreeMap::new();
+    let mut err = None;
+    crate::ledger::run_registers(project, &ledger.comp, false, &mut |e| {
+        for c in &e.parts {
+            let facility = c.lines.first().map(|l| l.activity.facility);
+            let one = facility.filter(|f| c.lines.iter().all(|l| l.activity.facility == *f));
+            let slot = out
+                .entry((c.figure.clone(), c.year))
+                .or_insert_with(|| Some(BTreeMap::new()));
+            match (one, slot.as_mut()) {
+                (Some(f), Some(m)) => {
+                    let g = m
+                        .entry(group_key(project, f, by))
+                        .or_insert((Decimal::ZERO, true));
+                    match decimal::add(g.0, c.value) {
+                        Ok(v) => g.0 = v,
+                        Err(e) => err = Some(e),
+                    }
+                    g.1 &= c.exact;
+                }
+                _ => *slot = None,
+            }
+        }
+    });
+    match err {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+fn merge(into: &mut GroupSums, from: &GroupSums) -> Result<(), CalcError> {
+    for (g, (v, e)) in from {
+        let x = into.entry(g.clone()).or_insert((Decimal::ZERO, true));
+        x.0 = decimal::add(x.0, *v)?;
+        x.1 &= *e;
+    }
+    Ok(())
+}
+
+/// A figure's groups in figure units, chains and registers together; `None` when some part of
+/// it cannot be attributed to a facility.
+fn all_sums(
+    project: &Project,
+    ledger: &crate::ledger::Ledger,
+    reg: &RegisterGroups,
+    name: &str,
+    year: i32,
+    by: &GroupBy,
+) -> Result<Option<GroupSums>, CalcError> {
+    let register = ledger.totals.get(name, year).is_some();
+    let mut out = match sums(project, &ledger.comp, name, year, by)? {
+        Some(m) => m,
+        None if register => BTreeMap::new(),
+        None => match ledger.derived.get(name) {
+            Some(crate::register::Derived::Plus { terms, .. }) => {
+                let mut m = BTreeMap::new();
+                for t in terms {
+                    match all_sums(project, ledger, reg, t, year, by)? {
+                        Some(x) => merge(&mut m, &x)?,
+                        None => return Ok(None),
+                    }
+                }
+                return Ok(Some(m));
+            }
+            _ => return Ok(None),
+        },
+    };
+    if register {
+        match reg.get(&(name.to_string(), year)) {
+            Some(Some(x)) => merge(&mut out, x)?,
+            _ => return Ok(None),
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Every figure that can be broken down, per group, for every reporting year (or one), in
+/// the ledger's report order: sums of the energy and fugitive rows, register figures whose
+/// every contribution is one facility's (market-based scope 2), sums of those
+/// (`ghg.total.market`), and ratios of chain sums.
 pub fn breakdown(
     project: &Project,
     ledger: &crate::ledger::Ledger,
     only_year: Option<i32>,
     by: &GroupBy,
 ) -> Result<Vec<GroupFigure>, CalcError> {
-    let names: Vec<String> = ledger
-        .names()
-        .into_iter()
-        .filter(|n| groupable(n))
-        .collect();
+    let reg = register_groups(project, ledger, by)?;
+    let names = ledger.names();
     let mut out = Vec::new();
     for &y in ledger
         .years
@@ -205,12 +291,7 @@ pub fn breakdown(
         .filter(|y| only_year.is_none_or(|o| o == **y))
     {
         for n in &names {
-            // A figure a register adds to in this year (on-site solar in energy.total) has
-            // parts of no facility chain: not broken down, so that groups always add up.
-            if ledger.totals.get(n, y).is_some() {
-                continue;
-            }
-            if let Some(m) = by_group(project, &ledger.comp, n, y, by)? {
+            if let Some(m) = figure_groups(project, ledger, &reg, n, y, by)? {
                 out.extend(
                     m.into_iter()
                         .map(|(group, figure)| GroupFigure { group, figure }),
@@ -219,4 +300,49 @@ pub fn breakdown(
         }
     }
     Ok(out)
+}
+
+/// One figure per group in one year (`None` when it is not broken down).
+pub fn figure_groups(
+    project: &Project,
+    ledger: &crate::ledger::Ledger,
+    reg: &RegisterGroups,
+    name: &str,
+    year: i32,
+    by: &GroupBy,
+) -> Result<Option<BTreeMap<String, Figure>>, CalcError> {
+    if let Some(Definition::Ratio {
+        numerator,
+        denominator,
+    }) = definition(name)
+    {
+        if ledger.totals.get(numerator, year).is_some()
+            || ledger.totals.get(denominator, year).is_some()
+        {
+            return Ok(None);
+        }
+        return by_group(project, &ledger.comp, name, year, by);
+    }
+    let Some(sums) = all_sums(project, ledger, reg, name, year, by)? else {
+        return Ok(None);
+    };
+    let Some(total) = ledger.figure(name, year)? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        sums.into_iter()
+            .map(|(g, (v, exact))| {
+                (
+                    g,
+                    Figure {
+                        name: name.to_string(),
+                        year,
+                        value: v.normalize(),
+                        unit: total.unit,
+                        exact,
+                    },
+                )
+            })
+            .collect(),
+    ))
 }
