@@ -2,7 +2,7 @@
 //! (clap_complete) and the man page (clap_mangen), both generated from the argument
 //! definitions so that they cannot drift from the real command line.
 
-use super::common::out;
+use super::output::{stdout, OutputOpts};
 use super::Exit;
 
 /// Arguments of `completions`.
@@ -11,12 +11,14 @@ pub struct Args {
     /// The shell.
     #[arg(value_enum)]
     shell: clap_complete::Shell,
+    #[command(flatten)]
+    output: OutputOpts,
 }
 
 pub fn run(a: Args, mut cmd: clap::Command) -> Exit {
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "carbonledger", &mut buf);
-    match out(&String::from_utf8_lossy(&buf)) {
+    match a.output.write_bytes(&buf) {
         Ok(()) => Exit::Ok,
         Err(e) => e,
     }
@@ -35,7 +37,7 @@ pub fn man(cmd: clap::Command) -> Exit {
             return Exit::Io;
         }
     }
-    match out(&String::from_utf8_lossy(&buf)) {
+    match stdout(&buf) {
         Ok(()) => Exit::Ok,
         Err(e) => e,
     }

@@ -1,6 +1,7 @@
 //! `carbonledger compute [DIR] [--year Y]`: the inventory for one year beside the previous one.
 
-use super::common::{accounting, fallbacks, load, out, present, Format, ProjectOpts};
+use super::common::{accounting, fallbacks, load, present, Format, ProjectOpts};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::calc::Computation;
 use carbonledger::figures::Figure;
@@ -24,6 +25,8 @@ pub struct Args {
     /// Also print the product footprint summary.
     #[arg(long)]
     products: bool,
+    #[command(flatten)]
+    output: OutputOpts,
     #[command(flatten)]
     opts: ProjectOpts,
 }
@@ -178,7 +181,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 "fallbacks": falls,
                 "rows": comp.files.iter().filter(|f| f.present).map(|f| serde_json::json!({"file": f.file, "read": f.read, "used": f.used, "rejected": f.rejected})).collect::<Vec<_>>(),
             });
-            out(&format!(
+            a.output.write(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
             ))
@@ -193,7 +196,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                     Cell::Text(f.unit.to_string()),
                 ]);
             }
-            out(&render_csv(&t))
+            a.output.write(&render_csv(&t))
         }
         Format::Table => {
             let rule = m.rounding;
@@ -351,7 +354,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                     super::products::tables(&project, &ledger, None, year, false)?;
                 tables.push(summary);
             }
-            text.push_str(&render_text(&tables));
+            text.push_str(&render_text(&tables, a.output.width()));
             if has_prev {
                 // How much of the intensity change is the factor editions (cheap: re-priced
                 // from the chain totals; `carbonledger bridge` has the full split).
@@ -387,7 +390,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 "Values are exact decimals rounded for display ({}; t CO2e, MWh, GJ, tce to 0.1; intensity to 0.0001); `carbonledger figures` gives every digit.\n",
                 rule.describe()
             ));
-            out(&text)
+            a.output.write(&text)
         }
     }
 }

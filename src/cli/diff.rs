@@ -2,7 +2,8 @@
 //! does — the lines and register entries it touches, every figure before and after, and the
 //! base-year recalculation verdict.
 
-use super::common::{load, out, places, Format, ProjectOpts};
+use super::common::{load, places, Format, ProjectOpts};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::audit::{self, Change, DiffError, FigureChange, Method};
 use carbonledger::calc::{shown_name, Chain, RunOptions, UsedFactor};
@@ -46,6 +47,8 @@ pub struct Args {
     /// Output format: `table`, `csv` (the figures before and after, exact) or `json` (everything, exact).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    output: OutputOpts,
     #[command(flatten)]
     opts: ProjectOpts,
 }
@@ -247,7 +250,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 "significant": v.significant, "sentence": v.sentence,
             })),
         });
-        return out(&format!(
+        return a.output.write(&format!(
             "{}\n",
             serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
         ));
@@ -279,7 +282,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 v(f.delta_pct()),
             ]);
         }
-        return out(&carbonledger::report::render_csv(&t));
+        return a.output.write(&carbonledger::report::render_csv(&t));
     }
 
     let mut s = String::new();
@@ -325,11 +328,11 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 Cell::Num(t_of_kg(delta)),
             ]);
         }
-        s.push_str(&render_text(&[t]));
+        s.push_str(&render_text(&[t], a.output.width()));
     }
     if !a.no_lines && line_count > 0 {
         lines.title = format!("Lines whose factor changes ({line_count})");
-        s.push_str(&render_text(&[lines]));
+        s.push_str(&render_text(&[lines], a.output.width()));
         if a.max_lines != 0 && line_count > a.max_lines {
             let _ = writeln!(
                 s,
@@ -408,7 +411,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 first = false;
             }
         }
-        s.push_str(&render_text(&[t]));
+        s.push_str(&render_text(&[t], a.output.width()));
     }
     let mut ft = Table::new(
         if a.all {
@@ -436,7 +439,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
     if ft.rows.is_empty() {
         let _ = writeln!(s, "No figure changes.\n");
     } else {
-        s.push_str(&render_text(&[ft]));
+        s.push_str(&render_text(&[ft], a.output.width()));
     }
     if let Some(v) = &d.verdict {
         let _ = writeln!(s, "{}", v.sentence);
@@ -446,5 +449,5 @@ fn run_inner(a: Args) -> Result<(), Exit> {
         "Values are exact decimals rounded for display ({}); `--format json` gives every digit.",
         rule.describe()
     );
-    out(&s)
+    a.output.write(&s)
 }

@@ -1,7 +1,8 @@
 //! `carbonledger explain [DIR] FIGURE [--year Y]`: the figure's definition, then every
 //! contributing row with its trace, and the check that the rows sum to the figure.
 
-use super::common::{dir_and, load, out, ProjectOpts};
+use super::common::{dir_and, load, ProjectOpts};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::calc::{for_each_line, show, trace, RunOptions};
 use carbonledger::decimal;
@@ -26,6 +27,8 @@ pub struct Args {
     /// Output format: the trace as text, or JSON (`schema_version`, value, trace lines, sources).
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
+    #[command(flatten)]
+    output: OutputOpts,
     #[command(flatten)]
     opts: ProjectOpts,
 }
@@ -55,7 +58,7 @@ pub fn run(a: Args) -> Exit {
         }
         let e = explain(&dir, &project, &ledger, &a.opts, &name, year)?;
         match a.format {
-            ExplainFormat::Text => out(&e.text)?,
+            ExplainFormat::Text => a.output.write(&e.text)?,
             ExplainFormat::Json => {
                 let j = ExplainJson {
                     schema_version: SCHEMA_VERSION,
@@ -75,7 +78,7 @@ pub fn run(a: Args) -> Exit {
                         })
                         .collect(),
                 };
-                out(&format!(
+                a.output.write(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&j).map_err(|_| Exit::Io)?
                 ))?

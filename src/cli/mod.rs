@@ -16,6 +16,7 @@ mod factors;
 mod figures;
 mod init;
 mod lock;
+mod output;
 mod products;
 mod report;
 mod schema;
@@ -71,7 +72,7 @@ enum Command {
     Explain(explain::Args),
     /// The auditor's tables and a hashed manifest; `--check OUT` verifies an export.
     #[command(
-        after_help = "Examples:\n  carbonledger export fixtures/xiaomi-2025 --out audit\n  carbonledger export --check audit"
+        after_help = "Examples:\n  carbonledger export fixtures/xiaomi-2025 --out audit\n  carbonledger export --check audit\n  carbonledger export fixtures/xiaomi-2025 --check audit   # the project somewhere else than the manifest says"
     )]
     Export(export::Args),
     /// Audit one factor change: changed lines, every figure before and after, base-year verdict.

@@ -2,7 +2,8 @@
 //! (footprint, recycled aluminium and steel, ISO 22628 rates) and, per product, the
 //! contribution table whose lines add up exactly to the footprint.
 
-use super::common::{load, out, Format, ProjectOpts};
+use super::common::{load, Format, ProjectOpts};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::decimal::group_thousands;
 use carbonledger::ledger::Ledger;
@@ -26,6 +27,8 @@ pub struct Args {
     /// Output format (`csv` and `json` give exact values).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    output: OutputOpts,
     #[command(flatten)]
     opts: ProjectOpts,
 }
@@ -156,14 +159,17 @@ pub fn run(a: Args) -> Exit {
         let exact = a.format != Format::Table;
         let (summary, parts, json) = tables(&project, &ledger, a.product.as_deref(), year, exact)?;
         match a.format {
-            Format::Json => out(&format!(
+            Format::Json => a.output.write(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&json).map_err(|_| Exit::Io)?
             )),
-            Format::Csv => out(&format!("{}\n{}", render_csv(&summary), render_csv(&parts))),
-            Format::Table => out(&format!(
+            Format::Csv => {
+                a.output
+                    .write(&format!("{}\n{}", render_csv(&summary), render_csv(&parts)))
+            }
+            Format::Table => a.output.write(&format!(
                 "{}\nValues rounded for display ({}); `--format csv` gives every digit.\n",
-                render_text(&[summary, parts]),
+                render_text(&[summary, parts], a.output.width()),
                 rule.describe()
             )),
         }

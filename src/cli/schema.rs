@@ -2,7 +2,7 @@
 //! structs that produce it (schemars), so the published schema (docs/schema/) cannot drift
 //! from the output; tests/report.rs checks the published files against this command.
 
-use super::common::out;
+use super::output::OutputOpts;
 use super::Exit;
 
 /// Which output.
@@ -24,6 +24,8 @@ pub struct Args {
     /// The output whose schema is printed.
     #[arg(value_enum)]
     name: Name,
+    #[command(flatten)]
+    output: OutputOpts,
 }
 
 pub fn run(a: Args) -> Exit {
@@ -34,7 +36,7 @@ pub fn run(a: Args) -> Exit {
         Name::Bridge => schemars::schema_for!(super::bridge::BridgeJson),
     };
     match serde_json::to_string_pretty(&schema) {
-        Ok(s) => match out(&format!("{s}\n")) {
+        Ok(s) => match a.output.write(&format!("{s}\n")) {
             Ok(()) => Exit::Ok,
             Err(e) => e,
         },

@@ -4,7 +4,8 @@
 //! consistent or restates an input; 1 when any is inconsistent or not computed, or the claims
 //! file has errors (a printed unit that does not fit its figure among them).
 
-use super::common::{load, out, print_diagnostics, Format, ProjectOpts};
+use super::common::{load, print_diagnostics, Format, ProjectOpts};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::claims::{
     conflict_diagnostics, diagnostics, parse_claims, verify, About, CheckResult, ClaimResult,
@@ -32,6 +33,8 @@ pub struct Args {
     /// Output format: `table` (one block per claim), `csv` (one row per check, exact), `json`.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    output: OutputOpts,
     #[command(flatten)]
     opts: ProjectOpts,
 }
@@ -76,7 +79,7 @@ pub fn run(a: Args) -> Exit {
                 serde_json::to_string_pretty(&to_json(&file, &v)).map_err(|_| Exit::Io)?
             ),
         };
-        out(&text)?;
+        a.output.write(&text)?;
         let passed = v
             .results
             .iter()
