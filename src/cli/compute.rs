@@ -1,6 +1,7 @@
 //! `carbonledger compute [DIR] [--year Y]`: the inventory for one year beside the previous one.
 
 use super::common::{accounting, fallbacks, load, present, Format, ProjectOpts};
+use super::json::{ComputeJson, FigureJson, ImpliedJson, RowsJson};
 use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::calc::Computation;
@@ -133,10 +134,6 @@ fn implied_text(
     }
 }
 
-fn fig_json(f: &Figure) -> serde_json::Value {
-    serde_json::json!({"name": f.name, "year": f.year, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact})
-}
-
 pub fn run(a: Args) -> Exit {
     match run_inner(a) {
         Ok(()) => Exit::Ok,
@@ -171,16 +168,37 @@ fn run_inner(a: Args) -> Result<(), Exit> {
 
     match a.format {
         Format::Json => {
-            let v = serde_json::json!({
-                "organisation": m.organisation,
-                "year": year,
-                "consolidation": m.consolidation.name(),
-                "figures": this_year.iter().map(|f| fig_json(f)).collect::<Vec<_>>(),
-                "implied_factors": this_year.iter().filter_map(|f| ledger.implied_factor(&f.name, year).ok().flatten().map(|(v, u)| serde_json::json!({"name": f.name, "value": v.to_string(), "unit": u}))).collect::<Vec<_>>(),
-                "factor_editions": editions.keys().collect::<Vec<_>>(),
-                "fallbacks": falls,
-                "rows": comp.files.iter().filter(|f| f.present).map(|f| serde_json::json!({"file": f.file, "read": f.read, "used": f.used, "rejected": f.rejected})).collect::<Vec<_>>(),
-            });
+            let v = ComputeJson {
+                schema_version: super::json::SCHEMA_VERSION,
+                organisation: &m.organisation,
+                year,
+                consolidation: m.consolidation.name(),
+                figures: this_year.iter().map(|f| FigureJson::of(f)).collect(),
+                implied_factors: this_year
+                    .iter()
+                    .filter_map(|f| {
+                        let (v, u) = ledger.implied_factor(&f.name, year).ok().flatten()?;
+                        Some(ImpliedJson {
+                            name: &f.name,
+                            value: v.to_string(),
+                            unit: u.to_string(),
+                        })
+                    })
+                    .collect(),
+                factor_editions: editions.keys().map(String::as_str).collect(),
+                fallbacks: falls.clone(),
+                rows: comp
+                    .files
+                    .iter()
+                    .filter(|f| f.present)
+                    .map(|f| RowsJson {
+                        file: &f.file,
+                        read: f.read,
+                        used: f.used,
+                        rejected: f.rejected,
+                    })
+                    .collect(),
+            };
             a.output.write(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?

@@ -24,7 +24,8 @@ pub struct Args {
     /// Year (default: the latest reporting year).
     #[arg(long)]
     year: Option<i32>,
-    /// Output format: the trace as text, or JSON (`schema_version`, value, trace lines, sources).
+    /// Output format: the trace as text, JSON (`schema_version`, value, trace lines, sources), or
+    /// CSV (one row per contributing line, the columns of an export's lines.csv).
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
     #[command(flatten)]
@@ -40,6 +41,8 @@ pub enum ExplainFormat {
     Text,
     /// JSON.
     Json,
+    /// CSV: the figure's rows of lines.csv (`carbonledger export`), which sum to it.
+    Csv,
 }
 
 pub fn run(a: Args) -> Exit {
@@ -59,6 +62,9 @@ pub fn run(a: Args) -> Exit {
         let e = explain(&dir, &project, &ledger, &a.opts, &name, year)?;
         match a.format {
             ExplainFormat::Text => a.output.write(&e.text)?,
+            ExplainFormat::Csv => a.output.write_bytes(&contributing_lines(
+                &project, &ledger, &a.opts, &name, year,
+            )?)?,
             ExplainFormat::Json => {
                 let j = ExplainJson {
                     schema_version: SCHEMA_VERSION,
@@ -91,6 +97,42 @@ pub fn run(a: Args) -> Exit {
         }
     };
     inner().err().unwrap_or(Exit::Ok)
+}
+
+/// The figure's rows of the export's line table, as CSV with its header (and `schema`
+/// column): the same columns as lines.csv, so a row reads the same in both. A figure derived
+/// from others (a ratio, a change) has no rows of its own: the header alone, and a note.
+fn contributing_lines(
+    project: &carbonledger::project::Project,
+    ledger: &Ledger,
+    opts: &ProjectOpts,
+    name: &str,
+    year: i32,
+) -> Result<Vec<u8>, Exit> {
+    use carbonledger::export::{collect, Cell};
+    let options = RunOptions {
+        strict: opts.strict,
+        threads: opts.threads,
+    };
+    let mut collected = collect(project, ledger, options).map_err(|d| {
+        super::common::print_diagnostics(&d);
+        Exit::Data
+    })?;
+    let Some(lines) = collected.tables.iter_mut().find(|t| t.name == "lines.csv") else {
+        eprintln!("error: the export has no line table");
+        return Err(Exit::Io);
+    };
+    let year = year.to_string();
+    lines.rows.retain(|r| {
+        matches!(r.first(), Some(Cell::Text(f)) if f == name)
+            && matches!(r.get(1), Some(Cell::Num(y)) if *y == year)
+    });
+    if lines.rows.is_empty() {
+        eprintln!(
+            "note: `{name}` has no contributing lines of its own (it is derived from other figures); `--format text` shows which"
+        );
+    }
+    Ok(lines.to_csv())
 }
 
 /// The JSON shape's version (`explain --format json`).

@@ -33,10 +33,9 @@ pub fn run(a: Args) -> Exit {
         })?;
         match a.format {
             Format::Json => {
-                let v: Vec<serde_json::Value> = figs
-                    .iter()
-                    .map(|f| serde_json::json!({"name": f.name, "year": f.year, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact}))
-                    .collect();
+                // The bare array is kept as it is: other tools compare it byte for byte.
+                let v: super::json::FiguresJson =
+                    figs.iter().map(super::json::FigureJson::of).collect();
                 a.output.write(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?

@@ -15,6 +15,7 @@ mod export;
 mod factors;
 mod figures;
 mod init;
+mod json;
 mod lock;
 mod output;
 mod products;
@@ -123,7 +124,7 @@ enum Command {
         after_help = "Examples:\n  carbonledger man > carbonledger.1 && man ./carbonledger.1"
     )]
     Man,
-    /// Print the JSON Schema of a JSON output (report, explain, check, bridge).
+    /// Print the JSON Schema of a JSON output (report, explain, check, bridge, figures, compute, diff, products, verify, factors-list, factors-show, factors-diff).
     #[command(after_help = "Examples:\n  carbonledger schema report > report.schema.json")]
     Schema(schema::Args),
 }

@@ -16,6 +16,22 @@ pub enum Name {
     Check,
     /// `bridge --format json`.
     Bridge,
+    /// `figures --format json` (a bare array, no version: its shape is fixed).
+    Figures,
+    /// `compute --format json`.
+    Compute,
+    /// `diff --format json`.
+    Diff,
+    /// `products --format json`.
+    Products,
+    /// `verify --format json`.
+    Verify,
+    /// `factors list --format json`.
+    FactorsList,
+    /// `factors show --format json`.
+    FactorsShow,
+    /// `factors diff --format json`.
+    FactorsDiff,
 }
 
 /// Arguments of `schema`.
@@ -34,6 +50,20 @@ pub fn run(a: Args) -> Exit {
         Name::Explain => schemars::schema_for!(super::explain::ExplainJson<'static>),
         Name::Check => schemars::schema_for!(super::check::DiagnosticJson<'static>),
         Name::Bridge => schemars::schema_for!(super::bridge::BridgeJson),
+        Name::Figures => schemars::schema_for!(super::json::FiguresJson<'static>),
+        Name::Compute => schemars::schema_for!(super::json::ComputeJson<'static>),
+        Name::Diff => schemars::schema_for!(super::json::diff::DiffJson),
+        Name::Products => schemars::schema_for!(super::json::products::ProductsJson),
+        Name::Verify => schemars::schema_for!(super::json::verify::VerifyJson),
+        Name::FactorsList => {
+            schemars::schema_for!(super::factors::Versioned<super::factors::ListJson<'static>>)
+        }
+        Name::FactorsShow => {
+            schemars::schema_for!(super::factors::Versioned<super::factors::ShowJson<'static>>)
+        }
+        Name::FactorsDiff => {
+            schemars::schema_for!(super::factors::Versioned<super::factors::DiffJson<'static>>)
+        }
     };
     match serde_json::to_string_pretty(&schema) {
         Ok(s) => match a.output.write(&format!("{s}\n")) {
