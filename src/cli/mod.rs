@@ -101,6 +101,7 @@ enum Command {
     #[command(after_help = "Examples:\n  carbonledger init my-project")]
     Init(init::Args),
     /// Lock the factor editions the project uses (carbonledger.lock, their SHA-256).
+    #[command(after_help = "Examples:\n  carbonledger lock fixtures/xiaomi-2025")]
     Lock(lock::Args),
     /// Product footprints: per-product summary and contribution tables.
     #[command(
