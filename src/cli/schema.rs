@@ -45,7 +45,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Exit {
-    let schema = match a.name {
+    let mut schema = match a.name {
         Name::Report => schemars::schema_for!(carbonledger::report::disclosure::Report),
         Name::Explain => schemars::schema_for!(super::explain::ExplainJson<'static>),
         Name::Check => schemars::schema_for!(super::check::DiagnosticJson<'static>),
@@ -65,6 +65,17 @@ pub fn run(a: Args) -> Exit {
             schemars::schema_for!(super::factors::Versioned<super::factors::DiffJson<'static>>)
         }
     };
+    // Generic wrappers get a generated title (`Versioned`); name them after the output.
+    let title = match a.name {
+        Name::Figures => Some("Figures"),
+        Name::FactorsList => Some("FactorsList"),
+        Name::FactorsShow => Some("FactorsShow"),
+        Name::FactorsDiff => Some("FactorsDiff"),
+        _ => None,
+    };
+    if let Some(t) = title {
+        schema.insert("title".to_string(), t.into());
+    }
     match serde_json::to_string_pretty(&schema) {
         Ok(s) => match a.output.write(&format!("{s}\n")) {
             Ok(()) => Exit::Ok,
