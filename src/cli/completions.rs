@@ -2,7 +2,7 @@
 //! (clap_complete) and the man page (clap_mangen), both generated from the argument
 //! definitions so that they cannot drift from the real command line.
 
-use super::output::{stdout, OutputOpts};
+use super::output::OutputOpts;
 use super::Exit;
 
 /// Arguments of `completions`.
@@ -24,8 +24,15 @@ pub fn run(a: Args, mut cmd: clap::Command) -> Exit {
     }
 }
 
+/// Arguments of `man`.
+#[derive(clap::Args, Debug)]
+pub struct ManArgs {
+    #[command(flatten)]
+    output: OutputOpts,
+}
+
 /// The man page of the command and a section per subcommand.
-pub fn man(cmd: clap::Command) -> Exit {
+pub fn man(a: ManArgs, cmd: clap::Command) -> Exit {
     let mut buf = Vec::new();
     if clap_mangen::Man::new(cmd.clone()).render(&mut buf).is_err() {
         return Exit::Io;
@@ -37,7 +44,7 @@ pub fn man(cmd: clap::Command) -> Exit {
             return Exit::Io;
         }
     }
-    match stdout(&buf) {
+    match a.output.write_bytes(&buf) {
         Ok(()) => Exit::Ok,
         Err(e) => e,
     }

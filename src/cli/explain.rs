@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 /// Arguments of `explain`.
 #[derive(clap::Args, Debug)]
 #[command(
+    override_usage = "carbonledger explain [OPTIONS] [DIR] <FIGURE>",
     after_help = "Examples:\n  carbonledger explain fixtures/xiaomi-2025 ghg.scope2.location\n  carbonledger explain fixtures/xiaomi-2025 energy.total --year 2024 --format json"
 )]
 pub struct Args {

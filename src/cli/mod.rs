@@ -124,7 +124,7 @@ enum Command {
     #[command(
         after_help = "Examples:\n  carbonledger man > carbonledger.1 && man ./carbonledger.1"
     )]
-    Man,
+    Man(completions::ManArgs),
     /// Print the JSON Schema of a JSON output (report, explain, check, bridge, figures, compute, diff, products, verify, factors-list, factors-show, factors-diff).
     #[command(after_help = "Examples:\n  carbonledger schema report > report.schema.json")]
     Schema(schema::Args),
@@ -160,7 +160,7 @@ pub fn main() -> ExitCode {
         Command::Report(a) => report::run(a),
         Command::Completions(a) => completions::run(a, <Cli as clap::CommandFactory>::command()),
         Command::Schema(a) => schema::run(a),
-        Command::Man => completions::man(<Cli as clap::CommandFactory>::command()),
+        Command::Man(a) => completions::man(a, <Cli as clap::CommandFactory>::command()),
     };
     exit.into()
 }

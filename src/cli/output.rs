@@ -59,7 +59,7 @@ fn terminal_width() -> Option<u16> {
 }
 
 /// Writes to standard output; a closed pipe (e.g. `| head`) ends the program quietly.
-pub fn stdout(bytes: &[u8]) -> Result<(), Exit> {
+fn stdout(bytes: &[u8]) -> Result<(), Exit> {
     let mut o = std::io::stdout().lock();
     match o.write_all(bytes).and_then(|_| o.flush()) {
         Ok(()) => Ok(()),

@@ -34,6 +34,7 @@ pub enum Command {
     },
     /// One edition (`SET@EDITION`), one value (`SET@EDITION:KEY`), or a set's editions (`SET`).
     #[command(
+        override_usage = "carbonledger factors show [OPTIONS] [DIR] <REF>",
         after_help = "Examples:\n  carbonledger factors show ipcc-gwp@ar5\n  carbonledger factors show cn-mee-grid\n  carbonledger factors show fixtures/xiaomi-2025 cn-mee-grid@2023:north --format json"
     )]
     Show {
@@ -45,6 +46,7 @@ pub enum Command {
     },
     /// Values that differ between two editions of a set.
     #[command(
+        override_usage = "carbonledger factors diff [OPTIONS] [DIR] <SET@A> <SET@B>",
         after_help = "Examples:\n  carbonledger factors diff cn-mee-grid@2022 cn-mee-grid@2023\n  carbonledger factors diff cn-mee-grid@2022 cn-mee-grid@2023 --format csv"
     )]
     Diff {
