@@ -319,7 +319,11 @@ pub fn explain(
                     },
                 )
                 .map_err(|_| Exit::Data)?;
-                let mut total = decimal::div(total, scale).map_err(|_| Exit::Data)?.value;
+                // Into the figure's unit by the figure's own rule: a quotient that does not
+                // terminate (J → MWh) keeps FIGURE_DP places, as `figures::sum_figure` does.
+                let mut total = decimal::div(total, scale)
+                    .map_err(|_| Exit::Data)?
+                    .rounded(decimal::FIGURE_DP);
                 let (n, t) =
                     register_entries(&mut s, project, ledger, opts, &name, year, &mut sources);
                 count += n;
