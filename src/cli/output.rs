@@ -68,8 +68,9 @@ fn stdout(bytes: &[u8]) -> Result<(), Exit> {
     }
 }
 
-/// Writes `bytes` to a temporary file in `path`'s folder, syncs it, and renames it to `path`;
-/// the temporary file is removed when any step fails.
+/// Writes `bytes` to a temporary file in `path`'s folder, syncs it, and renames it to `path`
+/// (a file it replaces keeps its permissions); the temporary file is removed when any step
+/// fails.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path
         .file_name()
@@ -85,6 +86,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     ));
     let result = (|| {
         let mut f = std::fs::File::create(&temp)?;
+        // A replaced file keeps its permissions.
+        if let Ok(m) = std::fs::metadata(path) {
+            f.set_permissions(m.permissions())?;
+        }
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
