@@ -62,6 +62,13 @@ pub fn reprice(
     if before.rejected_rows() > 0 {
         return Err("rows were rejected, and a change may accept or reject others".into());
     }
+    // A change may add or remove a row's category 3 lines (another well-to-tank edition):
+    // those projects are computed again from their rows.
+    if before.chains.iter().any(|c| !c.counts_energy()) {
+        return Err(
+            "the project has scope 3 category 3 lines, which are recomputed from the rows".into(),
+        );
+    }
     let resolver = Resolver::new(after, ResolveOptions { strict });
     let mut chains = Vec::with_capacity(before.chains.len());
     let mut accums = Vec::with_capacity(before.accums.len());
@@ -103,6 +110,7 @@ pub fn reprice(
             files: before.files.clone(),
             duplicates: before.duplicates.clone(),
             duplicate_candidates: before.duplicate_candidates,
+            notes: before.notes.clone(),
         },
         changed,
     ))

@@ -49,6 +49,11 @@ fn label(comp: &Computation, name: &str) -> String {
         "avoided.expected" => "Expected (not in the total)",
         "avoided.logistics.mode_shift" => "Logistics mode shift, all lanes",
         "avoided.logistics.saf" => "SAF on air legs (life-cycle)",
+        "ghg.scope3" => "Scope 3 (the categories computed)",
+        "ghg.scope3.cat3" => "Scope 3 cat. 3, fuel- and energy-related (WTT, T&D)",
+        "ghg.scope3.cat3.wtt_fuels" => "  well-to-tank of fuels (3a)",
+        "ghg.scope3.cat3.wtt_purchased_energy" => "  well-to-tank of purchased energy (3b)",
+        "ghg.scope3.cat3.td_losses" => "  T&D losses and their well-to-tank (3c)",
         "ghg.scope3.cat4" => "Scope 3 cat. 4, transport (well-to-wheel, net of SAF)",
         "ghg.scope3.cat9" => "Scope 3 cat. 9, transport (well-to-wheel, net of SAF)",
         "ghg.scope3.cat4.ttw" | "ghg.scope3.cat9.ttw" => "  tank-to-wheel (fossil fuel)",
@@ -378,6 +383,12 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             });
             for f in &falls {
                 text.push_str(&format!("  {f}\n"));
+            }
+            if !ledger.comp.notes.is_empty() {
+                text.push_str("Scope 3 category 3 (well-to-tank, T&D losses), not computed:\n");
+                for n in &ledger.comp.notes {
+                    text.push_str(&format!("  {n}\n"));
+                }
             }
             text.push_str("Rows:\n");
             for l in accounting(&ledger) {
