@@ -674,7 +674,7 @@ fn unknown_facility_when_none_are_defined() {
 fn bad_manifest_unknown_key() {
     check(
         "bad-manifest",
-        "error: <DIR>/carbonledger.toml:6: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years`, `renewables`, `freight` [bad-manifest]",
+        "error: <DIR>/carbonledger.toml:6: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years`, `renewables`, `freight`, `scope3` [bad-manifest]",
         Some("see `carbonledger init` for a commented carbonledger.toml"),
     );
 }

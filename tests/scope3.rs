@@ -269,3 +269,176 @@ fn explain_and_lines_show_category_3_lines() {
     assert_eq!(n, 8);
     assert_eq!(sum, d("15.11548"));
 }
+
+/// The project's own spend factor (test data standing for a supplier's or an EEIO table's
+/// value, not a shipped factor): 0.5 kg CO2e per GBP in 2022 prices.
+const LOCAL_SPEND_SET: [(&str, &str); 2] = [
+    (
+        "factors/office-eeio/2022/edition.toml",
+        "set = \"office-eeio\"\nedition = \"2022\"\ndescription = \"test data: a spend factor in 2022 GBP\"\n[citation]\npublisher = \"carbonledger tests\"\ntitle = \"test spend factor\"\npublished = \"2022-01-01\"\ntable = \"test\"\nlicence = \"test data\"\nurl = \"https://example.org/test\"\n",
+    ),
+    (
+        "factors/office-eeio/2022/factors.csv",
+        "key,value,unit,gas,basis,table,note\noffice_supplies,0.5,kg CO2e/GBP,CO2e,spend;price_year=2022,test,test data\n",
+    ),
+];
+
+const SCOPE3_HEADER: &str = "category,period,description,quantity,unit,method,factor,supplier,price_year,supplier_emissions,supplier_emissions_unit,allocation_basis,supplier_total,supplier_total_unit,note\n";
+
+fn scope3_project(rows: &str) -> PathBuf {
+    let mut files: Vec<(&str, String)> = vec![
+        ("carbonledger.toml", manifest("office-eeio = \"2022\"\n")),
+        ("facilities.csv", FACILITIES.to_string()),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025,electricity,1000,kWh,,,,\n"
+                .to_string(),
+        ),
+        ("scope3.csv", format!("{SCOPE3_HEADER}{rows}")),
+    ];
+    for (p, t) in LOCAL_SPEND_SET {
+        files.push((p, t.to_string()));
+    }
+    let dir = write(&[]);
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// Issue 14's second acceptance check, by hand from DESNZ "Greenhouse gas reporting: conversion
+/// factors 2025" (flat file, kg CO2e per unit):
+///
+/// Category 1, purchased goods and services:
+/// - spend-based: 10 000 GBP (2022 prices) × 0.5 kg CO2e/GBP (the project's own 2022 factor)
+///   = 5 000 kg;
+/// - supplier-specific: the supplier's scope 1 + 2 of 1 200 t CO2e, allocated by mass, 30 t
+///   bought of its 2 400 t produced: 1 200 × 30 ÷ 2 400 = 15 t = 15 000 kg;
+/// - hybrid, same supplier "Castings Ltd": its scope 1 + 2 of 800 t allocated by revenue,
+///   250 000 GBP bought of 10 000 000 GBP revenue = 20 t, plus its material input, 5 t of
+///   primary aluminium × 9 115.90131 kg CO2e/t ('Material use', ID 19_504_5104_15_1)
+///   = 45 579.50655 kg;
+///   → 85 579.50655 kg = 85.57950655 t.
+/// Category 5, waste: 12 t commercial and industrial waste to landfill × 520.53270 kg CO2e/t
+///   ('Waste disposal', ID 20_507_5313_15_1) = 6 246.3924 kg.
+/// Category 6, business travel:
+/// - London–New York return, economy, 2 × 5 555 km = 11 110 pkm × 0.06926 ('Business travel-
+///   air', long-haul economy without RF, ID 21_316_3171_11_1) = 769.4786 kg;
+/// - 1 200 pkm national rail × 0.03546 (ID 25_315_3147_11_1) = 42.552 kg;
+/// - 4 room-nights UK × 10.4 ('Hotel stay', ID 29_600_4000_13_1) = 41.6 kg, 3 in China
+///   × 53.5 (ID 29_600_4009_13_1) = 160.5 kg;
+///   → 1 014.1306 kg.
+/// Category 7, commuting: 5 000 pkm average local bus × 0.10385 (ID 25_314_3145_11_1)
+///   = 519.25 kg.
+/// Category 3 from the one electricity row: 1 000 kWh × (0.04590 + 0.01853 + 0.00397) = 68.4 kg.
+#[test]
+fn a_scope3_file_computes_each_category_from_published_factors() {
+    let dir = scope3_project(
+        "1,2025,office supplies,10000,GBP,spend_based,office-eeio:office_supplies,Stationers Ltd,2022,,,,,,\n\
+         1,2025,brackets,30,t,supplier_specific,,Brackets plc,,1200,t,mass,2400,t,\n\
+         1,2025,castings (supplier's scope 1+2),250000,GBP,hybrid,,Castings Ltd,,800,t CO2e,revenue,10000000,GBP,\n\
+         1,2025,castings: aluminium input,5,t,hybrid,desnz-materials:aluminium.primary,Castings Ltd,,,,,,,\n\
+         5,2025,general waste to landfill,12,t,average_data,desnz-waste:commercial_and_industrial_waste.landfill,,,,,,,,\n\
+         6,2025,LHR-JFK return economy,11110,pkm,average_data,desnz-travel:air.long_haul.economy.without_rf,,,,,,,,\n\
+         6,2025,rail,1200,passenger.km,average_data,desnz-travel:rail.national,,,,,,,,\n\
+         6,2025,hotels UK,4,room_night,average_data,desnz-travel:hotel.uk,,,,,,,,\n\
+         6,2025,hotels China,3,room_night,average_data,desnz-travel:hotel.china,,,,,,,,\n\
+         7,2025,commuting by bus,5000,pkm,average_data,desnz-travel:bus.average_local,,,,,,,,\n",
+    );
+    let l = ledger(&dir, false);
+    assert!(
+        l.all_diagnostics().all(|d| !d.is_error()),
+        "{:#?}",
+        l.all_diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat1"), Some(d("85.57950655")));
+    assert_eq!(fig(&l, "ghg.scope3.cat5"), Some(d("6.2463924")));
+    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("1.0141306")));
+    assert_eq!(fig(&l, "ghg.scope3.cat7"), Some(d("0.51925")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3"), Some(d("0.0684")));
+    // 85.57950655 + 6.2463924 + 1.0141306 + 0.51925 + 0.0684 = 93.42767955
+    assert_eq!(fig(&l, "ghg.scope3"), Some(d("93.42767955")));
+    // Scope 3 stays out of the scope 1 + 2 total: 1 000 kWh × 0.177 = 0.177 t.
+    assert_eq!(fig(&l, "ghg.total.location"), Some(d("0.177")));
+    let names = l.names();
+    for n in [
+        "ghg.scope3.cat1",
+        "ghg.scope3.cat5",
+        "ghg.scope3.cat6",
+        "ghg.scope3.cat7",
+    ] {
+        assert!(names.contains(&n.to_string()), "{n}: {names:?}");
+    }
+    // Each category is explained line by line, and the lines add up to the figure.
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args(["ghg.scope3.cat1", "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for needle in [
+        "by mass: 30 t of 2400 t = 0.0125 of it",
+        "by revenue: 250000 GBP of 10000000 GBP = 0.025 of it",
+        "spend in GBP 2022 prices",
+        "desnz-materials@2025:aluminium.primary = 9115.90131",
+        "4 entries sum to 85.57950655 t CO2e: equal to the figure",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+}
+
+/// A spend factor is used only in its own currency and price year; a supplier allocation
+/// must be by a basis the quantity and the total share.
+#[test]
+fn spend_and_allocation_mismatches_are_refused_at_their_column() {
+    let cases = [
+        (
+            "1,2025,office supplies,10000,USD,spend_based,office-eeio:office_supplies,,2022,,,,,,\n",
+            "spend-currency-mismatch",
+            7,
+        ),
+        (
+            "1,2025,office supplies,10000,GBP,spend_based,office-eeio:office_supplies,,2025,,,,,,\n",
+            "spend-price-year-mismatch",
+            9,
+        ),
+        (
+            "1,2025,office supplies,10000,GBP,average_data,office-eeio:office_supplies,,,,,,,,\n",
+            "method-mismatch",
+            6,
+        ),
+        (
+            "1,2025,brackets,30,t,supplier_specific,,Brackets plc,,1200,t,revenue,2400,GBP,\n",
+            "bad-allocation",
+            5,
+        ),
+        (
+            "1,2025,brackets,3000,t,supplier_specific,,Brackets plc,,1200,t,mass,2400,t,\n",
+            "bad-allocation",
+            4,
+        ),
+        ("16,2025,x,1,t,average_data,desnz-waste:commercial_and_industrial_waste.landfill,,,,,,,,\n", "bad-category", 1),
+        ("1,2025,x,1,t,lca,desnz-waste:commercial_and_industrial_waste.landfill,,,,,,,,\n", "unknown-method", 6),
+    ];
+    for (row, code, column) in cases {
+        let dir = scope3_project(row);
+        let p = Project::open(&dir).unwrap();
+        let l = Ledger::compute(&p, RunOptions::default()).unwrap();
+        let d = l
+            .all_diagnostics()
+            .find(|d| d.is_error())
+            .unwrap_or_else(|| panic!("{code}: no error"));
+        assert_eq!(d.code, code, "{row}: {d:?}");
+        assert_eq!(
+            (d.span.line, d.span.column),
+            (2, Some(column)),
+            "{row}: {d:?}"
+        );
+        assert_eq!(l.rejected_rows(), 1, "{row}");
+        assert_eq!(fig(&l, "ghg.scope3.cat1"), None, "{row}");
+    }
+}
