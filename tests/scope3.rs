@@ -442,3 +442,52 @@ fn spend_and_allocation_mismatches_are_refused_at_their_column() {
         assert_eq!(fig(&l, "ghg.scope3.cat1"), None, "{row}");
     }
 }
+
+/// Categories 11 and 12 as rows of scope3.csv: units sold × an amount per unit × a factor.
+/// By hand:
+/// - use of sold products in China: 1 000 000 phones × 12 kWh over their life = 12 000 000 kWh
+///   × 0.5306 kg CO2/kWh (MEE/NBS 2023 national grid average, cn-mee-grid@2023:national)
+///   × GWP 1 = 6 367 200 kg;
+/// - in the UK: 200 000 × 12 kWh = 2 400 000 kWh × 0.17700 kg CO2e/kWh (DESNZ 2025, UK
+///   electricity, ID 7_400_4000_5_1) = 424 800 kg;
+///   → category 11 = 6 792 t;
+/// - end of life: 1 200 000 phones × 0.2 kg = 240 t of small WEEE to landfill × 8.98311 kg
+///   CO2e/t (DESNZ 2025 'Waste disposal', WEEE - small, landfill, ID 20_503_5341_15_1)
+///   = 2 155.9464 kg → category 12.
+#[test]
+fn use_and_end_of_life_of_sold_products_per_market() {
+    let rows = "11,2025,phones sold in China,1000000,item,average_data,cn-mee-grid:national,,,,,,,,lifetime 3 years x 4 kWh,12,kWh\n\
+                11,2025,phones sold in the UK,200000,item,average_data,desnz:electricity_uk,,,,,,,,,12,kWh\n\
+                12,2025,phones at end of life,1200000,item,average_data,desnz-waste:weee_small.landfill,,,,,,,,,0.2,kg\n";
+    let dir = scope3_project("");
+    std::fs::write(
+        dir.join("scope3.csv"),
+        format!(
+            "{}per_item,per_item_unit\n{rows}",
+            SCOPE3_HEADER.trim_end().to_string() + ","
+        ),
+    )
+    .unwrap();
+    let toml = manifest("office-eeio = \"2022\"\ncn-mee-grid = \"2023\"\n");
+    std::fs::write(dir.join("carbonledger.toml"), toml).unwrap();
+    let l = ledger(&dir, false);
+    assert!(
+        l.all_diagnostics().all(|d| !d.is_error()),
+        "{:#?}",
+        l.all_diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat11"), Some(d("6792")));
+    assert_eq!(fig(&l, "ghg.scope3.cat12"), Some(d("2.1559464")));
+    // A quantity per item needs the quantity in items.
+    std::fs::write(
+        dir.join("scope3.csv"),
+        format!(
+            "{}per_item,per_item_unit\n12,2025,scrap,5,t,average_data,desnz-waste:weee_small.landfill,,,,,,,,,0.2,kg\n",
+            SCOPE3_HEADER.trim_end().to_string() + ","
+        ),
+    )
+    .unwrap();
+    let l = ledger(&dir, false);
+    let e = l.all_diagnostics().find(|d| d.is_error()).unwrap();
+    assert_eq!((e.code, e.span.column), ("method-mismatch", Some(16)));
+}

@@ -65,6 +65,12 @@ fn label(comp: &Computation, name: &str) -> String {
     if !l.is_empty() {
         return l.to_string();
     }
+    if let Some(c) = name
+        .strip_prefix("ghg.scope3.cat")
+        .and_then(|c| c.parse::<u8>().ok())
+    {
+        return format!("Scope 3 cat. {c}, {}", scope3_category(c));
+    }
     if let Some(g) = name.strip_prefix("ghg.scope1.") {
         return format!("  of which {}", carbonledger::figures::gas_label(comp, g));
     }
@@ -84,6 +90,27 @@ fn label(comp: &Computation, name: &str) -> String {
         return format!("Project {id}");
     }
     name.to_string()
+}
+
+/// The GHG Protocol Scope 3 Standard's name of category `c`.
+fn scope3_category(c: u8) -> &'static str {
+    match c {
+        1 => "purchased goods and services",
+        2 => "capital goods",
+        3 => "fuel- and energy-related",
+        4 => "upstream transportation",
+        5 => "waste generated in operations",
+        6 => "business travel",
+        7 => "employee commuting",
+        8 => "upstream leased assets",
+        9 => "downstream transportation",
+        10 => "processing of sold products",
+        11 => "use of sold products",
+        12 => "end-of-life of sold products",
+        13 => "downstream leased assets",
+        14 => "franchises",
+        _ => "investments",
+    }
 }
 
 /// Editions used in a year, by the chains and by the register entries, with a short citation.
@@ -244,19 +271,26 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             let mut ghg_names: Vec<&String> =
                 names.iter().filter(|n| n.starts_with("ghg.")).collect();
             // Scope 2 location- and market-based side by side, then scope 3, then the totals.
+            // Scope 3: the total, then its categories in number order, each with its parts.
+            let category = |n: &str| -> u8 {
+                n.strip_prefix("ghg.scope3.cat")
+                    .and_then(|c| c.split('.').next())
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(0)
+            };
             ghg_names.sort_by_key(|n| {
                 if n.starts_with("ghg.scope1") {
-                    0
+                    (0, 0)
                 } else if n.starts_with("ghg.scope2.location") {
-                    1
+                    (1, 0)
                 } else if n.starts_with("ghg.scope2.market") {
-                    2
+                    (2, 0)
                 } else if n.starts_with("ghg.scope3") {
-                    3
+                    (3, category(n))
                 } else if n.as_str() == "ghg.total.location" {
-                    4
+                    (4, 0)
                 } else {
-                    5
+                    (5, 0)
                 }
             });
             for n in ghg_names {

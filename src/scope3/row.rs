@@ -18,7 +18,7 @@ const fn col(name: &'static str, required: bool) -> Column {
 }
 
 /// The columns of `scope3.csv`, in order (the first six are required).
-pub const COLUMNS: [Column; 15] = [
+pub const COLUMNS: [Column; 17] = [
     col("category", true),
     col("period", true),
     col("description", true),
@@ -34,6 +34,8 @@ pub const COLUMNS: [Column; 15] = [
     col("supplier_total", false),
     col("supplier_total_unit", false),
     col("note", false),
+    col("per_item", false),
+    col("per_item_unit", false),
 ];
 
 const CATEGORY: usize = 0;
@@ -48,6 +50,8 @@ const EMISSIONS_UNIT: usize = 10;
 const BASIS: usize = 11;
 const TOTAL: usize = 12;
 const TOTAL_UNIT: usize = 13;
+const PER_ITEM: usize = 15;
+const PER_ITEM_UNIT: usize = 16;
 
 /// The units a scope 3 quantity may have.
 const ACTIVITY_KINDS: [DimKind; 10] = [
@@ -163,6 +167,9 @@ pub struct Row {
     pub price_year: Option<i32>,
     /// The supplier allocation, for supplier-specific rows (and hybrid ones without a factor).
     pub allocation: Option<Allocation>,
+    /// An amount per item (lifetime energy of a product sold, its mass at end of life): the
+    /// factor then applies to `quantity` items × this amount.
+    pub per_item: Option<(Decimal, AnyUnit)>,
 }
 
 /// An error diagnostic at column `i` of `row`.
@@ -370,6 +377,40 @@ pub fn parse(
         }
         None => {}
     }
+    let per_item = if f.text(PER_ITEM).is_empty() {
+        None
+    } else {
+        let v = f.amount(PER_ITEM, "per_item");
+        let u = f.required(PER_ITEM_UNIT, "per_item_unit").and_then(|t| {
+            lookup_kind(t, &ACTIVITY_KINDS)
+                .map_err(|e| {
+                    f.error(
+                        "unknown-unit",
+                        PER_ITEM_UNIT,
+                        format!("{e} in column `per_item_unit`"),
+                        e.hint(),
+                    )
+                })
+                .ok()
+        });
+        if unit.is_some_and(|u| u.kind != DimKind::Count) {
+            f.error(
+                "method-mismatch",
+                PER_ITEM,
+                format!("an amount per item needs the quantity in items, not `{}`", f.text(UNIT)),
+                Some("give the units sold (or bought) as `item`, and the amount each one uses or weighs in per_item".into()),
+            );
+        }
+        if alloc.is_some() || method == Some(Method::SpendBased) {
+            f.error(
+                "method-mismatch",
+                PER_ITEM,
+                "an amount per item applies to a factor row (average_data or hybrid), not to a spend or an allocation".into(),
+                None,
+            );
+        }
+        v.zip(u)
+    };
     let has_error = f.diags.iter().any(Diagnostic::is_error);
     let row = match (category, period, description, quantity, unit, method) {
         (
@@ -390,6 +431,7 @@ pub fn parse(
             supplier,
             price_year,
             allocation: alloc,
+            per_item,
         }),
         _ => None,
     };
@@ -486,7 +528,26 @@ pub fn calculate(
             Some("give a value for `factor`".into()),
         ));
     };
-    let f = crate::products::resolve_factor(project, resolver, r, year, row.unit.kind)
+    // Items × an amount per item (units sold × lifetime kWh, × kg at end of life).
+    let (quantity, unit) = match row.per_item {
+        Some((v, u)) => {
+            let q = decimal::mul(row.quantity, v).map_err(ov)?;
+            steps.push(step(
+                "per item",
+                format!(
+                    "{} {} × {v} {} per item = {} {}",
+                    row.quantity,
+                    row.unit.symbol,
+                    u.symbol,
+                    q.normalize(),
+                    u.symbol
+                ),
+            ));
+            (q, u)
+        }
+        None => (row.quantity, row.unit),
+    };
+    let f = crate::products::resolve_factor(project, resolver, r, year, unit.kind)
         .map_err(|e| (e.code, FACTOR, e.message, Some(e.hint)))?;
     if row.unit.kind == DimKind::Money {
         if f.den.symbol != row.unit.symbol {
@@ -532,8 +593,8 @@ pub fn calculate(
             ),
         ));
     }
-    let (kg, exact) = f.apply(row.quantity, row.unit).map_err(ov)?;
-    let what = format!("{} {}", row.quantity, row.unit.symbol);
+    let (kg, exact) = f.apply(quantity, unit).map_err(ov)?;
+    let what = format!("{} {}", quantity.normalize(), unit.symbol);
     steps.extend(f.steps("CO2e", &what, kg, exact));
     Ok((kg, exact, steps))
 }
