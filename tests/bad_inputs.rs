@@ -151,7 +151,7 @@ fn base_is_valid() {
 /// `factors/` folder of project-local sets; tests/catalogue.rs pins where each is reported.
 #[test]
 fn each_case_holds_only_input_files() {
-    const INPUTS: [&str; 14] = [
+    const INPUTS: [&str; 15] = [
         "carbonledger.toml",
         "carbonledger.lock",
         "facilities.csv",
@@ -164,6 +164,7 @@ fn each_case_holds_only_input_files() {
         "products.csv",
         "bom.csv",
         "product_stages.csv",
+        "scope3.csv",
         "claims.toml",
         "factors",
     ];
