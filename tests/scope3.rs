@@ -321,8 +321,10 @@ fn scope3_project(rows: &str) -> PathBuf {
 ///   primary aluminium × 9 115.90131 kg CO2e/t ('Material use', ID 19_504_5104_15_1)
 ///   = 45 579.50655 kg;
 ///   → 85 579.50655 kg = 85.57950655 t.
+///
 /// Category 5, waste: 12 t commercial and industrial waste to landfill × 520.53270 kg CO2e/t
 ///   ('Waste disposal', ID 20_507_5313_15_1) = 6 246.3924 kg.
+///
 /// Category 6, business travel:
 /// - London–New York return, economy, 2 × 5 555 km = 11 110 pkm × 0.06926 ('Business travel-
 ///   air', long-haul economy without RF, ID 21_316_3171_11_1) = 769.4786 kg;
@@ -330,8 +332,10 @@ fn scope3_project(rows: &str) -> PathBuf {
 /// - 4 room-nights UK × 10.4 ('Hotel stay', ID 29_600_4000_13_1) = 41.6 kg, 3 in China
 ///   × 53.5 (ID 29_600_4009_13_1) = 160.5 kg;
 ///   → 1 014.1306 kg.
+///
 /// Category 7, commuting: 5 000 pkm average local bus × 0.10385 (ID 25_314_3145_11_1)
 ///   = 519.25 kg.
+///
 /// Category 3 from the one electricity row: 1 000 kWh × (0.04590 + 0.01853 + 0.00397) = 68.4 kg.
 #[test]
 fn a_scope3_file_computes_each_category_from_published_factors() {

@@ -361,10 +361,8 @@ pub fn parse(
             }
             let needs_allocation =
                 m == Method::SupplierSpecific || (m == Method::Hybrid && allocated);
-            if m == Method::SupplierSpecific || m == Method::Hybrid {
-                if supplier.is_empty() {
-                    f.required(SUPPLIER, "supplier");
-                }
+            if (m == Method::SupplierSpecific || m == Method::Hybrid) && supplier.is_empty() {
+                f.required(SUPPLIER, "supplier");
             }
             if needs_allocation {
                 if !f.text(FACTOR).is_empty() {
