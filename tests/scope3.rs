@@ -495,3 +495,41 @@ fn use_and_end_of_life_of_sold_products_per_market() {
     let e = l.all_diagnostics().find(|d| d.is_error()).unwrap();
     assert_eq!((e.code, e.span.column), ("method-mismatch", Some(16)));
 }
+
+/// Australia's NGA Factors publish the upstream and T&D of grid electricity as one scope 3
+/// factor per state: 100 000 kWh in NSW × 0.03 kg CO2e/kWh (NGA Factors 2025, Table 1, scope 3
+/// column, New South Wales and ACT) = 3 000 kg, one line of both parts (3b + 3c). NGA's scope 3
+/// natural gas factors depend on the state and on metro or non-metro supply, which the project
+/// does not say: no line, and a note.
+#[test]
+fn nga_electricity_has_one_combined_upstream_and_td_line() {
+    let dir = write(&[
+        (
+            "carbonledger.toml",
+            "organisation = \"Example Pty Ltd\"\nreporting_years = [2025]\nbase_year = 2025\n[factors]\nfuel_emissions = \"au-nga\"\ncalorific_values = [\"au-nga\"]\nenergy_basis = \"gross\"\n[years.2025.editions]\nau-nga = \"2025\"\nipcc-gwp = \"ar5\"\n",
+        ),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nSYD,Sydney office,AU,au-nga:nsw_act\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nSYD,2025,electricity,100000,kWh,,,,\nSYD,2025,natural_gas,500,GJ,,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false);
+    assert_eq!(
+        fig(&l, "ghg.scope3.cat3.wtt_and_td_purchased_energy"),
+        Some(d("3"))
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat3"), Some(d("3")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3.td_losses"), None);
+    assert!(
+        l.comp
+            .notes
+            .iter()
+            .any(|n| n.starts_with("natural_gas priced by au-nga")),
+        "{:?}",
+        l.comp.notes
+    );
+}

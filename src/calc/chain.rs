@@ -170,6 +170,9 @@ pub enum SourceKind {
     /// Well-to-tank of the electricity (or heat) lost in transmission and distribution (scope
     /// 3 category 3).
     TdWtt,
+    /// One factor for both the upstream of purchased electricity and its T&D loss, where the
+    /// publisher gives only their sum (Australia's NGA scope 3 electricity factors).
+    WttAndTd,
 }
 
 impl SourceKind {
@@ -184,6 +187,7 @@ impl SourceKind {
             SourceKind::Wtt => "wtt",
             SourceKind::TdLoss => "td_loss",
             SourceKind::TdWtt => "td_wtt",
+            SourceKind::WttAndTd => "wtt_and_td",
         }
     }
     /// The source a row declared for a chain of this kind (to resolve it again).

@@ -65,6 +65,21 @@ impl Resolver<'_> {
         };
         let base = base_key(&r.key);
         let wtt_set = opts.wtt_set_of(&r.set);
+        // A set that publishes the upstream and T&D of its own grid factors as one scope 3
+        // factor beside them (NGA: `nsw_act.scope3` next to `nsw_act`).
+        if wtt_set.is_none() && !carrier.is_fuel() {
+            let combined = FactorRef {
+                set: r.set.clone(),
+                edition: Some(edition.to_string()),
+                key: format!("{base}.scope3"),
+            };
+            let mut fallbacks = Vec::new();
+            if let Ok((ed, def)) = self.find(&combined, main.year, &mut fallbacks) {
+                out.chains
+                    .push(self.companion(main, ed, def, SourceKind::WttAndTd, fallbacks)?);
+                return Ok(out);
+            }
+        }
         match wtt_set {
             None => out.notes.push(format!(
                 "{carrier} priced by {}: no well-to-tank set is paired with `{}`, so its well-to-tank{} not computed (pair one under [scope3] wtt_sets)",
@@ -207,7 +222,8 @@ fn subject_name(c: &Chain) -> String {
 /// The figure part a category 3 chain feeds: `wtt_fuels` (3a: upstream of fuels burnt on
 /// site), `wtt_purchased_energy` (3b: upstream of the fuels that generated purchased
 /// electricity, heat and steam) or `td_losses` (3c: generation of the energy lost in
-/// transmission and distribution, and its upstream).
+/// transmission and distribution, and its upstream), or `wtt_and_td_purchased_energy` (3b and
+/// 3c together, where the publisher gives only their sum).
 pub fn cat3_part(c: &Chain) -> Option<&'static str> {
     if c.scope != Scope::Scope3 {
         return None;
@@ -217,6 +233,7 @@ pub fn cat3_part(c: &Chain) -> Option<&'static str> {
         SourceKind::Wtt if fuel => Some("wtt_fuels"),
         SourceKind::Wtt => Some("wtt_purchased_energy"),
         SourceKind::TdLoss | SourceKind::TdWtt => Some("td_losses"),
+        SourceKind::WttAndTd => Some("wtt_and_td_purchased_energy"),
         _ => None,
     }
 }

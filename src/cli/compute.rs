@@ -54,6 +54,9 @@ fn label(comp: &Computation, name: &str) -> String {
         "ghg.scope3.cat3.wtt_fuels" => "  well-to-tank of fuels (3a)",
         "ghg.scope3.cat3.wtt_purchased_energy" => "  well-to-tank of purchased energy (3b)",
         "ghg.scope3.cat3.td_losses" => "  T&D losses and their well-to-tank (3c)",
+        "ghg.scope3.cat3.wtt_and_td_purchased_energy" => {
+            "  purchased energy, upstream and T&D together (3b + 3c)"
+        }
         "ghg.scope3.cat4" => "Scope 3 cat. 4, transport (well-to-wheel, net of SAF)",
         "ghg.scope3.cat9" => "Scope 3 cat. 9, transport (well-to-wheel, net of SAF)",
         "ghg.scope3.cat4.ttw" | "ghg.scope3.cat9.ttw" => "  tank-to-wheel (fossil fuel)",

@@ -104,7 +104,7 @@ pub enum Filter {
     Carrier(Carrier),
     /// Scope 3 (the category 3 lines of energy rows).
     Scope3,
-    /// One part of category 3: `wtt_fuels`, `wtt_purchased_energy`, `td_losses`.
+    /// One part of category 3 (`CAT3_PARTS`).
     Cat3Part(&'static str),
 }
 
@@ -217,7 +217,12 @@ pub fn definition(name: &str) -> Option<Definition> {
 }
 
 /// The parts of category 3 (GHG Protocol Scope 3 Standard, table 5.4: activities 3a, 3b, 3c).
-pub const CAT3_PARTS: [&str; 3] = ["wtt_fuels", "wtt_purchased_energy", "td_losses"];
+pub const CAT3_PARTS: [&str; 4] = [
+    "wtt_fuels",
+    "wtt_purchased_energy",
+    "td_losses",
+    "wtt_and_td_purchased_energy",
+];
 
 /// Sums an additive figure for a year, in figure units.
 pub fn sum_figure(
