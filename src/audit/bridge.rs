@@ -294,7 +294,7 @@ fn editions_of_year(project: &Project, comp: &Computation, year: i32) -> BTreeMa
     for c in comp
         .chains
         .iter()
-        .filter(|c| c.year == year && c.explicit.is_none())
+        .filter(|c| c.year == year && c.explicit.is_none() && c.counts_energy())
     {
         for u in c.used_factors() {
             if let Some((set, ed)) = u.edition.split_once('@') {
