@@ -561,6 +561,16 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("chart-trend", "a chart id (report)"),
     ("chart-bridge", "a chart id (report)"),
     ("non-energy", "a label of the bridge chart"),
+    ("desnz-fuels", "a factor set name"),
+    ("desnz-electricity", "a factor set name"),
+    ("desnz-wtt", "a factor set name"),
+    ("average-data", "a scope 3 method's name"),
+    ("spend-based", "a scope 3 method's name"),
+    ("supplier-specific", "a scope 3 method's name"),
+    ("well-to-tank", "a label of a category 3 line"),
+    ("passenger-km", "a unit alias"),
+    ("room-night", "a unit alias"),
+    ("room-nights", "a unit alias"),
 ];
 
 /// Codes that no input can trigger, with the reason.
