@@ -533,3 +533,37 @@ fn nga_electricity_has_one_combined_upstream_and_td_line() {
         l.comp.notes
     );
 }
+
+/// Diesel burnt in a boiler and in vans at one facility, both in litres: two chains (stationary
+/// and mobile) and two well-to-tank companions, none merged into another. By hand (DESNZ 2025,
+/// 'Fuels', diesel (average biofuel blend) per litre: CO2 2.53763 + CH4 0.00029 + N2O 0.03290;
+/// 'WTT- fuels' 0.61101, ID 11_101_1011_8_1): scope 1 = 3 000 L × 2.57082 = 7 712.46 kg, of
+/// which 2 570.82 stationary and 5 141.64 mobile; well-to-tank 3 000 × 0.61101 = 1 833.03 kg.
+#[test]
+fn stationary_and_mobile_rows_of_one_fuel_stay_apart_with_their_companions() {
+    let dir = write(&[
+        ("carbonledger.toml", &manifest("")),
+        ("facilities.csv", FACILITIES),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025,diesel,1000,L,,B1,boiler,\nHQ,2025,diesel,2000,L,,V1,vans,mobile\n",
+        ),
+    ]);
+    let l = ledger(&dir, false);
+    assert_eq!(fig(&l, "ghg.scope1"), Some(d("7.71246")));
+    assert_eq!(fig(&l, "ghg.scope1.stationary"), Some(d("2.57082")));
+    assert_eq!(fig(&l, "ghg.scope1.mobile"), Some(d("5.14164")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3.wtt_fuels"), Some(d("1.83303")));
+    assert_eq!(l.comp.chains.len(), 4);
+    // Without category 3 too: before chains were told apart by their source, the mobile
+    // chain replaced the stationary one when the rows' results were gathered (rows counted as
+    // used, their emissions lost).
+    std::fs::write(
+        dir.join("carbonledger.toml"),
+        manifest("[scope3]\ncat3 = false\n"),
+    )
+    .unwrap();
+    let l = ledger(&dir, false);
+    assert_eq!(fig(&l, "ghg.scope1"), Some(d("7.71246")));
+    assert_eq!(l.comp.chains.len(), 2);
+}

@@ -136,6 +136,7 @@ type ChainKey = (
     u16,
     Option<crate::factors::FactorRef>,
     crate::calc::SourceKind,
+    Option<crate::calc::SourceKind>,
 );
 
 fn chain_key(c: &Chain) -> ChainKey {
@@ -146,6 +147,7 @@ fn chain_key(c: &Chain) -> ChainKey {
         c.activity_unit.index,
         c.explicit.clone(),
         c.kind,
+        c.upstream_of,
     )
 }
 

@@ -234,6 +234,9 @@ pub struct Chain {
     pub fallbacks: Vec<String>,
     /// The chain's factors folded into one ratio per result (see `Plan`).
     pub plan: Option<Plan>,
+    /// For a scope 3 line of an energy row (`calc::upstream`): the source kind of the row's own
+    /// chain, so that the companions of a stationary and of a mobile diesel chain stay apart.
+    pub upstream_of: Option<SourceKind>,
 }
 
 /// One exact ratio from a row's quantity (in the row's unit) to a result in base units, after

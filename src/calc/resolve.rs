@@ -426,6 +426,7 @@ impl<'p> Resolver<'p> {
             fallbacks: Vec::new(),
             plan: None,
             explicit: explicit.cloned(),
+            upstream_of: None,
         };
         let carrier = match subject {
             Subject::Gas(gas) => {

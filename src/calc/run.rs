@@ -215,8 +215,11 @@ type ChainId = (
     u16,
     Option<FactorRef>,
     super::chain::SourceKind,
+    Option<super::chain::SourceKind>,
 );
 
+/// A chain's identity: what its rows share, and its source kind (a stationary and a mobile
+/// diesel chain of one facility are two chains, as are their scope 3 companions).
 fn chain_id(c: &Chain) -> ChainId {
     (
         c.year,
@@ -225,6 +228,7 @@ fn chain_id(c: &Chain) -> ChainId {
         c.activity_unit.index,
         c.explicit.clone(),
         c.kind,
+        c.upstream_of,
     )
 }
 

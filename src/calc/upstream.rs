@@ -205,6 +205,7 @@ impl Resolver<'_> {
             tce: None,
             fallbacks,
             plan: None,
+            upstream_of: Some(main.kind),
             ..main.clone()
         };
         c.plan = super::chain::Plan::build(&c);
