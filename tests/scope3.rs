@@ -567,3 +567,49 @@ fn stationary_and_mobile_rows_of_one_fuel_stay_apart_with_their_companions() {
     assert_eq!(fig(&l, "ghg.scope1"), Some(d("7.71246")));
     assert_eq!(l.comp.chains.len(), 2);
 }
+
+/// `diff` re-prices category 3 lines from their chain totals like any other line: setting the
+/// natural-gas well-to-tank factor to 0.04 moves the 120 000 kWh row's line from 3.6252 t to
+/// 120 000 × 0.04 = 4.8 t, and category 3 by the difference, without reading a row again.
+#[test]
+fn diff_reprices_category_3_lines() {
+    let dir = uk_project("");
+    let run = |set: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+            .arg("diff")
+            .arg(&dir)
+            .args(["--set", set, "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&run("desnz-wtt@2025:natural_gas.kwh_gross.co2e=0.04")).unwrap();
+    assert!(
+        json["method"].as_str().unwrap().starts_with("re-priced"),
+        "{json}"
+    );
+    let fig = |name: &str| {
+        json["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .map(|f| (f["before"].clone(), f["after"].clone()))
+            .unwrap_or_else(|| panic!("{name}: {json}"))
+    };
+    // 3a: 8.51328 t − 3.6252 + 4.8 = 9.68808 t; category 3: 15.11548 + 1.1748 = 16.29028 t.
+    assert_eq!(
+        fig("ghg.scope3.cat3.wtt_fuels"),
+        ("8.51328".into(), "9.68808".into())
+    );
+    assert_eq!(
+        fig("ghg.scope3.cat3"),
+        ("15.11548".into(), "16.29028".into())
+    );
+}
