@@ -24,7 +24,9 @@ fn write(files: &[(&str, &str)]) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for (name, text) in files {
-        std::fs::write(dir.join(name), text).unwrap();
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
     dir
 }
@@ -202,4 +204,104 @@ fn a_us_plant_with_a_fleet() {
             .any(|n| n.contains("no mobile-combustion ch4 factor of gasoline")),
         "{notes:?}"
     );
+}
+
+const CN_MANIFEST: &str = r#"organisation = "示例制造有限公司"
+reporting_years = [2025]
+base_year = 2025
+consolidation = "operational_control"
+[factors]
+fuel_emissions = "cn-ghg-guidelines"
+calorific_values = ["cn-ghg-guidelines", "steam-supplier"]
+energy_basis = "net"
+purchased_heat = "gbt-32150:heat"
+[years.2025.editions]
+cn-ghg-guidelines = "2015"
+cn-mee-grid = "2023"
+gbt-32150 = "2025"
+gbt-2589 = "2020"
+steam-supplier = "2025"
+ipcc-gwp = "ar6"
+"#;
+
+/// The steam supplier's declared enthalpy, a project set (no default is published: the
+/// guidelines take it from the steam's own pressure and temperature).
+const STEAM_EDITION: &str = "set = \"steam-supplier\"\nedition = \"2025\"\ndescription = \"enthalpy of the purchased steam, from the supplier's 2025 statement\"\n[citation]\npublisher = \"Example steam supplier\"\ntitle = \"2025 steam statement\"\npublished = \"2025\"\ntable = \"1\"\nlicence = \"project data\"\nurl = \"https://example.org\"\n";
+
+/// A Chinese factory in Chinese units: 天然气 in 万立方米, 原煤 and 焦炭 in 吨, 蒸汽 in 吨, 电力 in
+/// 万千瓦时, with no `factor` column.
+///
+/// By hand, CO2 = quantity × 低位发热量 × 单位热值含碳量 × 碳氧化率 × 44/12, from the defaults
+/// of China's accounting guidelines (常用化石燃料相关参数缺省值, GB/T 32151 表C.1):
+/// - 天然气 50 万m3 × 389.31 GJ/万m3 = 19 465.5 GJ; × 15.3 tC/TJ × 99% × 44/12 = 55.539 t/TJ
+///   → 1 081.0944045 t;
+/// - 原煤 2 000 t × 20.908 GJ/t = 41 816 GJ; × 26.37 × 94% × 44/12 = 90.8886 t/TJ
+///   → 3 800.5976976 t;
+/// - 焦炭 300 t × 28.435 GJ/t = 8 530.5 GJ; × 29.5 × 93% × 44/12 = 100.595 t/TJ
+///   → 858.1256475 t;
+/// - 蒸汽 5 000 t × 2.7 GJ/t (the supplier's enthalpy) = 13 500 GJ × 0.11 t CO2/GJ (GB/T
+///   32150-2025 §7.5.6) = 1 485 t;
+/// - 电力 300 万kWh × 0.5306 kg CO2/kWh (MEE 2023 national average) = 1 591.8 t.
+#[test]
+fn a_chinese_factory_in_chinese_units() {
+    let dir = write(&[
+        ("carbonledger.toml", CN_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nSZ,苏州工厂,CN,cn-mee-grid:national\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nSZ,2025,天然气,50,万立方米,,,锅炉,\nSZ,2025,原煤,2000,吨,,,,\nSZ,2025,焦炭,300,吨,,,,\nSZ,2025,蒸汽,5000,吨,,,外购蒸汽,\nSZ,2025,电力,300,万千瓦时,,,,\n",
+        ),
+        ("factors/steam-supplier/2025/edition.toml", STEAM_EDITION),
+        (
+            "factors/steam-supplier/2025/factors.csv",
+            "key,value,unit,gas,basis,table,note\nsteam.enthalpy,2.7,GJ/t,-,,1,enthalpy less feedwater\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    let ng = d("1081.0944045");
+    let coal = d("3800.5976976");
+    let coke = d("858.1256475");
+    assert_eq!(fig(&l, "ghg.scope1.stationary"), ng + coal + coke);
+    assert_eq!(fig(&l, "ghg.scope1"), d("5739.8177496"));
+    assert_eq!(fig(&l, "ghg.scope2.location"), d("1485") + d("1591.8"));
+    // Energy on the net basis: 19 465.5 + 41 816 + 8 530.5 + 13 500 GJ, and 3 000 000 kWh
+    // = 10 800 GJ.
+    assert_eq!(fig(&l, "energy.total_gj"), d("94112"));
+    // The guidelines count CO2 only for combustion: the missing CH4 and N2O are said.
+    let notes: Vec<&String> = l.comp.chains.iter().flat_map(|c| &c.fallbacks).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("no ch4 factor of raw_coal per mass")),
+        "{notes:?}"
+    );
+}
+
+/// Steam in tonnes with no enthalpy is refused at its unit, and says where to put one.
+#[test]
+fn steam_in_tonnes_needs_its_enthalpy() {
+    let manifest = CN_MANIFEST
+        .replace(", \"steam-supplier\"]", "]")
+        .replace("steam-supplier = \"2025\"\n", "");
+    let dir = write(&[
+        ("carbonledger.toml", &manifest),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nSZ,苏州工厂,CN,cn-mee-grid:national\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nSZ,2025,蒸汽,5000,吨,,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    let d = l
+        .all_diagnostics()
+        .find(|d| d.code == "no-calorific-value")
+        .unwrap_or_else(|| panic!("{:#?}", l.all_diagnostics().collect::<Vec<_>>()));
+    assert_eq!((d.span.line, d.span.column), (2, Some(5)));
+    assert!(d.hint.as_deref().unwrap_or("").contains("steam.enthalpy"));
 }

@@ -44,11 +44,17 @@ pub enum Carrier {
     Cng,
     /// Liquefied natural gas (scope 1).
     Lng,
+    /// Raw coal, 原煤, as China's statistics count it (scope 1).
+    RawCoal,
+    /// Coke, 焦炭 (scope 1).
+    Coke,
+    /// Coke-oven gas, 焦炉煤气 (scope 1).
+    CokeOvenGas,
 }
 
 impl Carrier {
     /// Every carrier, in report order.
-    pub const ALL: [Carrier; 14] = [
+    pub const ALL: [Carrier; 17] = [
         Carrier::Electricity,
         Carrier::Heat,
         Carrier::Steam,
@@ -63,6 +69,9 @@ impl Carrier {
         Carrier::Propane,
         Carrier::Cng,
         Carrier::Lng,
+        Carrier::RawCoal,
+        Carrier::Coke,
+        Carrier::CokeOvenGas,
     ];
 
     /// The canonical name used in files and figure names.
@@ -82,6 +91,9 @@ impl Carrier {
             Carrier::Propane => "propane",
             Carrier::Cng => "cng",
             Carrier::Lng => "lng",
+            Carrier::RawCoal => "raw_coal",
+            Carrier::Coke => "coke",
+            Carrier::CokeOvenGas => "coke_oven_gas",
         }
     }
 
@@ -102,6 +114,9 @@ impl Carrier {
             Carrier::Propane => &["丙烷", "propane_gas"],
             Carrier::Cng => &["压缩天然气", "CNG", "compressed_natural_gas"],
             Carrier::Lng => &["液化天然气", "LNG", "liquefied_natural_gas"],
+            Carrier::RawCoal => &["原煤"],
+            Carrier::Coke => &["焦炭", "coal_coke"],
+            Carrier::CokeOvenGas => &["焦炉煤气", "coke oven gas"],
         }
     }
 
@@ -129,7 +144,9 @@ impl Carrier {
     /// The dimensions a quantity of this carrier may be given in.
     pub fn allowed_dims(self) -> &'static [DimKind] {
         match self {
-            Carrier::Electricity | Carrier::Heat | Carrier::Steam => &[DimKind::Energy],
+            Carrier::Electricity | Carrier::Heat => &[DimKind::Energy],
+            // Steam is billed in tonnes; its energy then needs the steam's enthalpy.
+            Carrier::Steam => &[DimKind::Energy, DimKind::Mass],
             _ => &[DimKind::Energy, DimKind::Mass, DimKind::Volume],
         }
     }
@@ -159,7 +176,19 @@ impl Carrier {
             Carrier::Propane => &["propane", "propane_gas"],
             Carrier::Cng => &["cng", "compressed_natural_gas_cng"],
             Carrier::Lng => &["lng", "liquefied_natural_gas_lng"],
+            Carrier::RawCoal => &["raw_coal"],
+            Carrier::Coke => &["coke", "coal_coke"],
+            Carrier::CokeOvenGas => &["coke_oven_gas"],
             Carrier::Electricity | Carrier::Heat | Carrier::Steam => &[],
+        }
+    }
+
+    /// The names its calorific value (per mass or volume) is published under: a fuel's
+    /// factor keys, and `steam` for steam billed in tonnes (`steam.enthalpy`).
+    pub fn calorific_keys(self) -> &'static [&'static str] {
+        match self {
+            Carrier::Steam => &["steam"],
+            other => other.factor_keys(),
         }
     }
 

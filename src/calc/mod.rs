@@ -2,6 +2,7 @@
 //! with a pure function (`chain::calculate`), and stream whole files into per-chain sums
 //! (`run`). Lines are recomputed, never stored, so memory does not grow with rows.
 
+mod carbon;
 mod chain;
 mod dedupe;
 mod resolve;

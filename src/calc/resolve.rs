@@ -461,7 +461,7 @@ impl<'p> Resolver<'p> {
         chain.energy = match activity_kind {
             DimKind::Energy => EnergyConv::Direct,
             kind @ (DimKind::Mass | DimKind::Volume) => {
-                if carrier.fuel_key().is_none() {
+                if carrier.calorific_keys().is_empty() {
                     return Err(err(
                         "wrong-dimension",
                         "unit",
@@ -588,9 +588,11 @@ impl<'p> Resolver<'p> {
         fallbacks: &mut Vec<String>,
     ) -> Result<EnergyConv, ResolveError> {
         let basis = self.project.manifest.families.energy_basis;
-        let suffixes: &[&str] = match basis {
-            EnergyBasis::Net => &["ncv"],
-            EnergyBasis::Gross => &["gcv", "hhv", "energy_content"],
+        // Steam's heat is its enthalpy (less the feedwater's), on neither calorific basis.
+        let suffixes: &[&str] = match (carrier, basis) {
+            (Carrier::Steam, _) => &["enthalpy"],
+            (_, EnergyBasis::Net) => &["ncv"],
+            (_, EnergyBasis::Gross) => &["gcv", "hhv", "energy_content"],
         };
         let mut tried = Vec::new();
         let sets = self.project.manifest.families.calorific_values.clone();
@@ -598,7 +600,7 @@ impl<'p> Resolver<'p> {
             let Ok(ed) = self.edition_for(set, year, fallbacks) else {
                 continue;
             };
-            for prefix in fuel_prefixes(carrier, mobile, &[]) {
+            for prefix in key_prefixes(carrier.calorific_keys(), mobile, &[]) {
                 for suffix in suffixes {
                     let key = format!("{prefix}.{suffix}");
                     let Some(def) = ed.factors.get(&key) else {
@@ -624,7 +626,22 @@ impl<'p> Resolver<'p> {
                 }
             }
         }
-        let fuel = carrier.fuel_key().unwrap_or_default();
+        let fuel = carrier
+            .calorific_keys()
+            .first()
+            .copied()
+            .unwrap_or_default();
+        if carrier == Carrier::Steam {
+            return Err(err(
+                "no-calorific-value",
+                "unit",
+                format!(
+                    "no enthalpy of steam per {kind} in {}: no default is published",
+                    sets.join(", ")
+                ),
+                "give the steam in energy units (GJ), or add `steam.enthalpy` (GJ/t: the steam's enthalpy at its pressure and temperature, less the feedwater's) to a project factor set listed in [factors] calorific_values",
+            ));
+        }
         Err(err(
             "no-calorific-value",
             "unit",
@@ -710,6 +727,12 @@ impl<'p> Resolver<'p> {
                     steps.push(step);
                 }
                 None if gas == "co2" => {
+                    if let Some(step) =
+                        self.co2_from_carbon(ed, &prefixes, activity_kind, energy, year, fallbacks)?
+                    {
+                        steps.push(step);
+                        continue;
+                    }
                     let fuel = carrier.fuel_key().unwrap_or_default();
                     return Err(err(
                         "unknown-factor",
@@ -739,6 +762,42 @@ impl<'p> Resolver<'p> {
             }
         }
         Ok(steps)
+    }
+
+    /// The CO2 factor of a fuel whose set publishes its carbon content per unit of heat and
+    /// its carbon oxidation rate (China's guidelines: `<fuel>.carbon`, `<fuel>.oxidation`)
+    /// rather than a CO2 factor: carbon × oxidation × 44/12, exactly, the three named on
+    /// the line.
+    fn co2_from_carbon(
+        &self,
+        ed: &'p Edition,
+        prefixes: &[String],
+        activity_kind: DimKind,
+        energy: &EnergyConv,
+        year: i32,
+        fallbacks: &mut Vec<String>,
+    ) -> Result<Option<GasStep>, ResolveError> {
+        for p in prefixes {
+            let (Some(c), Some(o)) = (
+                ed.factors.get(&format!("{p}.carbon")),
+                ed.factors.get(&format!("{p}.oxidation")),
+            ) else {
+                continue;
+            };
+            let derived = super::carbon::co2_factor(ed, c, o)
+                .map_err(|m| err("bad-factor-unit", "carrier", m, "see factors/README.md"))?;
+            let (gwp, gwp_used) = self.gwp("CO2", year, fallbacks, "carrier", true)?;
+            let step = GasStep::Gas {
+                gas: "CO2".into(),
+                factor: Some((PerBasis::Energy(derived.factor), derived.used)),
+                gwp,
+                gwp_used,
+            };
+            if check_basis(&step, activity_kind, energy, &c.unit_text).is_ok() {
+                return Ok(Some(step));
+            }
+        }
+        Ok(None)
     }
 
     fn coal_equivalent(
@@ -851,8 +910,13 @@ fn stationary_only(ed: &Edition, key: &str) -> bool {
 /// Key prefixes of a fuel's factors, most specific first: mobile variants (for mobile rows),
 /// then per the row's own unit, then the fuel itself; for each name the sets give the fuel.
 fn fuel_prefixes(carrier: Carrier, mobile: bool, unit_keys: &[&str]) -> Vec<String> {
+    key_prefixes(carrier.factor_keys(), mobile, unit_keys)
+}
+
+/// As [`fuel_prefixes`], for any list of names.
+fn key_prefixes(names: &[&str], mobile: bool, unit_keys: &[&str]) -> Vec<String> {
     let mut v = Vec::new();
-    for f in carrier.factor_keys() {
+    for f in names {
         if mobile {
             v.push(format!("mobile.{f}"));
             v.push(format!("transport.{f}"));
