@@ -95,6 +95,15 @@ fn a_uk_sme_from_its_bills() {
     assert_eq!(fig(&l, "ghg.scope1.mobile"), d("20.56656"));
     assert_eq!(fig(&l, "ghg.scope1.fugitive"), d("4.80875"));
     assert_eq!(fig(&l, "ghg.scope1"), d("47.33051"));
+    // By gas: DESNZ's "kg CO2e of CO2/CH4/N2O" columns count under their own gas (their CO2e
+    // at the AR5 GWPs DESNZ embeds): CO2 120 000 × 0.18259 + 8 000 × 2.53763 = 42 211.84 kg;
+    // CH4 120 000 × 0.00028 + 8 000 × 0.00029 = 35.92 kg; N2O 120 000 × 0.00009 + 8 000 ×
+    // 0.03290 = 274 kg; the refrigerant under its own name.
+    assert_eq!(fig(&l, "ghg.scope1.co2"), d("42.21184"));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), d("0.03592"));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), d("0.274"));
+    assert_eq!(fig(&l, "ghg.scope1.r-410a"), d("4.80875"));
+    assert_eq!(fig(&l, "ghg.scope1.co2e"), d("0"));
     assert_eq!(fig(&l, "ghg.scope2.location"), d("15.93"));
     assert_eq!(fig(&l, "ghg.scope2.market"), d("0"));
     // The van diesel's energy is not known (no DESNZ calorific value ships), and says so.

@@ -135,6 +135,11 @@ pub enum GasStep {
         factor: PerBasis<Co2e>,
         /// Its reference.
         used: UsedFactor,
+        /// The gas whose CO2e this is, when the factor's key says (DESNZ's "kg CO2e of CH4"
+        /// column, key `….ch4`): its result counts under that gas. `None`: all gases.
+        of: Option<String>,
+        /// The GWP edition the publisher embedded (`AR5`), when its edition says.
+        embedded_gwp: Option<String>,
     },
 }
 
@@ -143,7 +148,7 @@ impl GasStep {
     pub fn gas(&self) -> &str {
         match self {
             GasStep::Gas { gas, .. } => gas,
-            GasStep::Co2e { .. } => "CO2e",
+            GasStep::Co2e { of, .. } => of.as_deref().unwrap_or("CO2e"),
         }
     }
 }

@@ -362,6 +362,8 @@ impl<'p> Resolver<'p> {
                 factor: per_basis::<Co2e>(def)
                     .ok_or_else(|| bad("is not per energy, mass or volume"))?,
                 used: u,
+                of: co2e_of_gas(&def.key),
+                embedded_gwp: embedded_gwp(ed),
             }),
             DimKind::GasMass => {
                 let gas = def.gas.clone().unwrap_or_default();
@@ -895,6 +897,28 @@ fn check_fits_carrier(carrier: Carrier, def: &FactorDef) -> Result<(), ResolveEr
         ));
     }
     Ok(())
+}
+
+/// The gas a CO2e factor is of, from the last segment of its key (`natural_gas.kwh_gross.ch4`
+/// is DESNZ's "kg CO2e of CH4"); a total (`….co2e`) or any other key is of all gases.
+fn co2e_of_gas(key: &str) -> Option<String> {
+    match key.rsplit('.').next() {
+        Some("co2") => Some("CO2".into()),
+        Some("ch4") => Some("CH4".into()),
+        Some("n2o") => Some("N2O".into()),
+        _ => None,
+    }
+}
+
+/// The IPCC assessment whose GWPs a publisher's CO2e embeds, as its edition describes it
+/// (`… kg CO2e (AR5 GWPs)`): the first of AR4, AR5, AR6 named in the description or title.
+fn embedded_gwp(ed: &Edition) -> Option<String> {
+    [&ed.description, &ed.citation.title].iter().find_map(|t| {
+        ["AR4", "AR5", "AR6"]
+            .into_iter()
+            .find(|a| t.contains(a))
+            .map(str::to_string)
+    })
 }
 
 /// Whether a factor is published for stationary combustion only (its table or the

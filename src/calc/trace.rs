@@ -142,11 +142,20 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
                     Some(gwp_used),
                 );
             }
-            GasStep::Co2e { factor, used } => {
+            GasStep::Co2e {
+                factor,
+                used,
+                of,
+                embedded_gwp,
+            } => {
+                let of_gas = of.as_ref().map_or(String::new(), |g| format!(" of {g}"));
+                let gwp = embedded_gwp
+                    .as_ref()
+                    .map_or(String::new(), |a| format!(": {a}, per the publisher"));
                 push(
                     "CO2e",
                     format!(
-                        "{} × {} (per {}) = {} CO2e (GWPs embedded in the factor)",
+                        "{} × {} (per {}) = {} CO2e{of_gas} (GWPs embedded in the factor{gwp})",
                         if matches!(factor, PerBasis::Energy(_)) {
                             "energy"
                         } else {
