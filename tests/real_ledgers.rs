@@ -314,3 +314,58 @@ fn steam_in_tonnes_needs_its_enthalpy() {
     assert_eq!((d.span.line, d.span.column), (2, Some(5)));
     assert!(d.hint.as_deref().unwrap_or("").contains("steam.enthalpy"));
 }
+
+/// Biomass and biofuels: their CO2 is biogenic, reported as `ghg.biogenic_co2` outside the
+/// scopes; their CH4 and N2O count in scope 1 (GHG Protocol Corporate Standard, ch. 9).
+///
+/// By hand, from the DESNZ 2025 flat file ("Bioenergy" and "Outside of scopes"):
+/// - wood chips 50 t × 43.43964 kg CO2e/t (ID 2_104_1044_15_1, CH4 and N2O) = 2 171.982 kg in
+///   scope 1, and × 1 335.71 kg CO2/t (ID 99_104_1044_15_2) = 66 785.5 kg biogenic;
+/// - biodiesel ME 1 000 L × 0.16751 kg CO2e/L (ID 2_103_1032_8_1) = 167.51 kg in scope 1,
+///   and × 2.39 kg CO2/L (ID 99_103_1032_8_2) = 2 390 kg biogenic.
+#[test]
+fn biogenic_co2_is_reported_outside_the_scopes_uk() {
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025,biomass,50,t,,,wood-chip boiler,\nHQ,2025,biodiesel,1000,L,,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1"), d("2.339492"));
+    assert_eq!(fig(&l, "ghg.biogenic_co2"), d("69.1755"));
+    assert_eq!(fig(&l, "ghg.total.location"), d("2.339492"));
+}
+
+/// The EPA Hub's biomass fuels: Table 1 "Biodiesel (100%)" per gallon, 9.45 kg CO2 (biogenic),
+/// 0.14 g CH4 and 0.01 g N2O: 500 gal → 4 725 kg biogenic CO2; CH4 0.07 kg × 28 = 1.96 kg and
+/// N2O 0.005 kg × 265 = 1.325 kg (AR5) in scope 1.
+#[test]
+fn biogenic_co2_is_reported_outside_the_scopes_us() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nOH1,2025,biodiesel,500,gal,,,B100 boiler,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1"), d("0.003285"));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), d("0.00196"));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), d("0.001325"));
+    assert_eq!(fig(&l, "ghg.biogenic_co2"), d("4.725"));
+    // Its energy from the Hub's heat content: 500 gal × 0.128 MMBtu (HHV).
+    assert_eq!(fig(&l, "energy.total_gj"), d("64") * d("1.05505585262"));
+    let names = carbonledger::figures::names(&l.comp);
+    assert!(names.contains(&"ghg.biogenic_co2".to_string()));
+    assert!(!names.iter().any(|n| n == "ghg.scope1.co2-biogenic"));
+}

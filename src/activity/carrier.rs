@@ -50,11 +50,19 @@ pub enum Carrier {
     Coke,
     /// Coke-oven gas, 焦炉煤气 (scope 1).
     CokeOvenGas,
+    /// Solid biomass, 生物质: wood chips (CH4 and N2O in scope 1, its CO2 biogenic).
+    Biomass,
+    /// Biogas, 沼气 (CH4 and N2O in scope 1, its CO2 biogenic).
+    Biogas,
+    /// Biodiesel (100%), 生物柴油 (CH4 and N2O in scope 1, its CO2 biogenic).
+    Biodiesel,
+    /// Bioethanol (100%), 燃料乙醇 (CH4 and N2O in scope 1, its CO2 biogenic).
+    Bioethanol,
 }
 
 impl Carrier {
     /// Every carrier, in report order.
-    pub const ALL: [Carrier; 17] = [
+    pub const ALL: [Carrier; 21] = [
         Carrier::Electricity,
         Carrier::Heat,
         Carrier::Steam,
@@ -72,6 +80,10 @@ impl Carrier {
         Carrier::RawCoal,
         Carrier::Coke,
         Carrier::CokeOvenGas,
+        Carrier::Biomass,
+        Carrier::Biogas,
+        Carrier::Biodiesel,
+        Carrier::Bioethanol,
     ];
 
     /// The canonical name used in files and figure names.
@@ -94,6 +106,10 @@ impl Carrier {
             Carrier::RawCoal => "raw_coal",
             Carrier::Coke => "coke",
             Carrier::CokeOvenGas => "coke_oven_gas",
+            Carrier::Biomass => "biomass",
+            Carrier::Biogas => "biogas",
+            Carrier::Biodiesel => "biodiesel",
+            Carrier::Bioethanol => "bioethanol",
         }
     }
 
@@ -117,6 +133,10 @@ impl Carrier {
             Carrier::RawCoal => &["原煤"],
             Carrier::Coke => &["焦炭", "coal_coke"],
             Carrier::CokeOvenGas => &["焦炉煤气", "coke oven gas"],
+            Carrier::Biomass => &["生物质", "wood_chips", "wood chips"],
+            Carrier::Biogas => &["沼气"],
+            Carrier::Biodiesel => &["生物柴油", "B100"],
+            Carrier::Bioethanol => &["燃料乙醇", "ethanol", "E100"],
         }
     }
 
@@ -134,6 +154,14 @@ impl Carrier {
             Carrier::Electricity | Carrier::Heat | Carrier::Steam => Scope::Scope2,
             _ => Scope::Scope1,
         }
+    }
+
+    /// True for biomass and biofuels, whose combustion CO2 is biogenic (outside the scopes).
+    pub fn is_biogenic(self) -> bool {
+        matches!(
+            self,
+            Carrier::Biomass | Carrier::Biogas | Carrier::Biodiesel | Carrier::Bioethanol
+        )
     }
 
     /// True for fuels burnt on site.
@@ -179,6 +207,11 @@ impl Carrier {
             Carrier::RawCoal => &["raw_coal"],
             Carrier::Coke => &["coke", "coal_coke"],
             Carrier::CokeOvenGas => &["coke_oven_gas"],
+            // DESNZ's and the EPA Hub's names (wood chips, biodiesel ME, ethanol 100%).
+            Carrier::Biomass => &["biomass", "wood_chips", "wood_and_wood_residuals"],
+            Carrier::Biogas => &["biogas", "other_biomass_gases"],
+            Carrier::Biodiesel => &["biodiesel", "biodiesel_me", "biodiesel_100pct"],
+            Carrier::Bioethanol => &["bioethanol", "ethanol_100pct"],
             Carrier::Electricity | Carrier::Heat | Carrier::Steam => &[],
         }
     }

@@ -143,7 +143,16 @@ pub enum GasStep {
     },
 }
 
+/// The label of biogenic CO2: the CO2 of biomass and biofuels, reported outside the scopes
+/// (`ghg.biogenic_co2`) and never in a line's CO2e total (GHG Protocol Corporate Standard).
+pub const BIOGENIC_CO2: &str = "CO2-biogenic";
+
 impl GasStep {
+    /// True for biogenic CO2, which is not counted in the scopes.
+    pub fn is_biogenic(&self) -> bool {
+        self.gas() == BIOGENIC_CO2
+    }
+
     /// The gas label of this step.
     pub fn gas(&self) -> &str {
         match self {
@@ -545,7 +554,9 @@ pub fn calculate_terms(quantity: Decimal, chain: &Chain, terms: Terms) -> Result
             let (cv, ce) = c.apply(quantity)?;
             line.gas_co2e_kg[i] = cv;
             line.exact &= ce;
-            total = crate::decimal::add(total, cv)?;
+            if !chain.gases.get(i).is_some_and(GasStep::is_biogenic) {
+                total = crate::decimal::add(total, cv)?;
+            }
         }
     }
     line.co2e_kg = total;
@@ -613,7 +624,9 @@ pub fn calculate_stepwise(activity: AnyQty, chain: &Chain) -> Result<Line, LineE
         let co2e = co2e.scale_by(share)?;
         line.gas_kg[i] = crate::decimal::mul(mass, share)?;
         line.gas_co2e_kg[i] = co2e.base();
-        total = total.checked_add(co2e)?;
+        if !step.is_biogenic() {
+            total = total.checked_add(co2e)?;
+        }
     }
     line.co2e_kg = total.base();
     line.energy_j = match energy {

@@ -11,7 +11,7 @@ mod trace;
 
 pub use chain::{
     calculate, calculate_stepwise, calculate_terms, Accum, Chain, EnergyConv, Folded, GasStep,
-    Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor, MAX_GASES,
+    Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor, BIOGENIC_CO2, MAX_GASES,
 };
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{

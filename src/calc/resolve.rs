@@ -687,10 +687,23 @@ impl<'p> Resolver<'p> {
             EnergyBasis::Gross => EnergyBasis::Net,
         };
         let mut steps = Vec::new();
+        let bio = carrier.is_biogenic();
+        // CH4 or N2O not found, said after a bioenergy CO2e total is looked for.
+        let mut missing = Vec::new();
         for gas in ["co2", "ch4", "n2o"] {
+            // The CO2 of biomass and biofuels is biogenic: a set's outside-of-scopes row
+            // (DESNZ `….biogenic_co2`) first, else its CO2 row (the EPA Hub's biomass fuels).
+            let names: &[&str] = if bio && gas == "co2" {
+                &["biogenic_co2", "co2"]
+            } else {
+                std::slice::from_ref(&gas)
+            };
             let mut found = None;
-            for p in &prefixes {
-                let key = format!("{p}.{gas}");
+            for (p, name) in prefixes
+                .iter()
+                .flat_map(|p| names.iter().map(move |n| (p, n)))
+            {
+                let key = format!("{p}.{name}");
                 let Some(def) = ed.factors.get(&key) else {
                     continue;
                 };
@@ -726,7 +739,11 @@ impl<'p> Resolver<'p> {
                             fallbacks,
                         )?;
                     }
-                    steps.push(step);
+                    steps.push(if bio && gas == "co2" {
+                        biogenic(step)
+                    } else {
+                        step
+                    });
                 }
                 None if gas == "co2" => {
                     if let Some(step) =
@@ -752,16 +769,34 @@ impl<'p> Resolver<'p> {
                         format!("add `{fuel}.co2` in a project factor set, give the row in another unit, or give it a `factor`"),
                     ));
                 }
-                None => self.fallback(
-                    format!(
-                        "{}: no {gas} factor of {carrier} per {activity_kind}; its {gas} is not counted",
-                        ed.id()
-                    ),
-                    "carrier",
-                    MISSING_FACTOR_HINT,
-                    fallbacks,
-                )?,
+                None => missing.push(gas),
             }
+        }
+        // A bioenergy row's CO2e total is its CH4 and N2O (DESNZ: the CO2 is outside of
+        // scopes), used when the set gives them no row of their own.
+        if bio && missing.len() == 2 {
+            let total = prefixes.iter().find_map(|p| {
+                let def = ed.factors.get(&format!("{p}.co2e"))?;
+                let step = self.gas_step(ed, def, year, &mut Vec::new()).ok()?;
+                check_basis(&step, activity_kind, energy, &def.unit_text)
+                    .is_ok()
+                    .then_some(step)
+            });
+            if let Some(step) = total {
+                steps.push(step);
+                missing.clear();
+            }
+        }
+        for gas in missing {
+            self.fallback(
+                format!(
+                    "{}: no {gas} factor of {carrier} per {activity_kind}; its {gas} is not counted",
+                    ed.id()
+                ),
+                "carrier",
+                MISSING_FACTOR_HINT,
+                fallbacks,
+            )?;
         }
         Ok(steps)
     }
@@ -897,6 +932,34 @@ fn check_fits_carrier(carrier: Carrier, def: &FactorDef) -> Result<(), ResolveEr
         ));
     }
     Ok(())
+}
+
+/// The same step, labelled biogenic CO2 (outside the scopes).
+fn biogenic(step: GasStep) -> GasStep {
+    match step {
+        GasStep::Gas {
+            factor,
+            gwp,
+            gwp_used,
+            ..
+        } => GasStep::Gas {
+            gas: super::chain::BIOGENIC_CO2.into(),
+            factor,
+            gwp,
+            gwp_used,
+        },
+        GasStep::Co2e {
+            factor,
+            used,
+            embedded_gwp,
+            ..
+        } => GasStep::Co2e {
+            factor,
+            used,
+            of: Some(super::chain::BIOGENIC_CO2.into()),
+            embedded_gwp,
+        },
+    }
 }
 
 /// The gas a CO2e factor is of, from the last segment of its key (`natural_gas.kwh_gross.ch4`

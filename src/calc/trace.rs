@@ -169,6 +169,13 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
                 );
             }
         }
+        if g.is_biogenic() {
+            push(
+                "outside",
+                "biogenic CO2: reported as ghg.biogenic_co2, outside the scopes, and not in the line's total (GHG Protocol)".to_string(),
+                None,
+            );
+        }
     }
     if let Some((_, u)) = &chain.tce {
         let v = line

@@ -343,8 +343,8 @@ pub fn by_figure(
             continue;
         }
         let fits = match (&row.kind, measure) {
-            (ResultKind::Emission(_), Measure::Co2e)
-            | (ResultKind::Energy, Measure::EnergyGj)
+            (ResultKind::Emission(g), Measure::Co2e) => g != crate::calc::BIOGENIC_CO2,
+            (ResultKind::Energy, Measure::EnergyGj)
             | (ResultKind::Energy, Measure::EnergyMwh)
             | (ResultKind::Tce, Measure::Tce) => true,
             (ResultKind::Emission(g), Measure::GasCo2e(m)) => g.eq_ignore_ascii_case(m),
