@@ -369,3 +369,58 @@ fn biogenic_co2_is_reported_outside_the_scopes_us() {
     assert!(names.contains(&"ghg.biogenic_co2".to_string()));
     assert!(!names.iter().any(|n| n == "ghg.scope1.co2-biogenic"));
 }
+
+/// Refrigerant screening: no top-up records, so the release is the equipment's charge × its
+/// default leakage rate (NZ Ministry for the Environment, "Measuring emissions" Appendix B,
+/// Table B.1): a split air conditioner (<20 kW) with 12 kg of R-410A in operation leaks 3%
+/// a year → 0.36 kg × 1 923.5 (AR5) = 692.46 kg CO2e; a self-contained unit installed with
+/// 4 kg of HFC-32 loses 0.50% → 0.02 kg × 677 = 13.54 kg CO2e.
+#[test]
+fn refrigerant_screening_by_equipment_type() {
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        ("energy.csv", "facility,period,carrier,quantity,unit\n"),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source,equipment,stage\nHQ,2025,R-410A,12,kg,,office split AC,,split_ac,\nHQ,2025,HFC-32,4,kg,,new window unit,,self_contained_ac,installation\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.r-410a"), d("0.69246"));
+    assert_eq!(fig(&l, "ghg.scope1.hfc-32"), d("0.01354"));
+    assert_eq!(fig(&l, "ghg.scope1.fugitive"), d("0.706"));
+}
+
+/// An equipment type the screening set does not list is refused at the `equipment` column,
+/// with the types it has in the hint.
+#[test]
+fn an_unknown_equipment_type_is_refused_at_its_column() {
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        ("energy.csv", "facility,period,carrier,quantity,unit\n"),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source,equipment,stage\nHQ,2025,R-410A,12,kg,,,,rooftop_ac,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    let d = l
+        .all_diagnostics()
+        .find(|d| d.code == "unknown-factor")
+        .unwrap_or_else(|| panic!("{:#?}", l.all_diagnostics().collect::<Vec<_>>()));
+    assert!(d.span.file.ends_with("fugitive.csv"));
+    assert_eq!((d.span.line, d.span.column), (2, Some(9)));
+    assert!(d
+        .hint
+        .as_deref()
+        .unwrap_or("")
+        .contains("split_ac.operation"));
+}

@@ -435,9 +435,14 @@ impl<'p> Resolver<'p> {
                     chain.kind = SourceKind::Process;
                 }
                 let (gwp, gwp_used) = self.gwp(gas, year, &mut fallbacks, "gas", false)?;
+                // Screening: the row's quantity is a charge, released at the equipment's rate.
+                let factor = match explicit {
+                    Some(r) => Some(self.screening_rate(r, year, &mut fallbacks)?),
+                    None => None,
+                };
                 chain.gases.push(GasStep::Gas {
                     gas: gas.clone(),
-                    factor: None,
+                    factor,
                     gwp,
                     gwp_used,
                 });
@@ -799,6 +804,48 @@ impl<'p> Resolver<'p> {
             )?;
         }
         Ok(steps)
+    }
+
+    /// A screening rate (`SET:<equipment>.<stage>`, a percentage of the charge) as the mass of
+    /// gas released per mass of charge.
+    fn screening_rate(
+        &self,
+        r: &FactorRef,
+        year: i32,
+        fallbacks: &mut Vec<String>,
+    ) -> Result<(PerBasis<GasMass>, UsedFactor), ResolveError> {
+        let (ed, def) = self.find(r, year, fallbacks).map_err(|mut e| {
+            e.column = "equipment";
+            if e.code == "unknown-factor" {
+                let kinds: std::collections::BTreeSet<&str> = self
+                    .project
+                    .library
+                    .editions_of(&r.set)
+                    .flat_map(|ed| ed.factors.keys())
+                    .map(|k| k.as_str())
+                    .collect();
+                e.hint = format!(
+                    "equipment.stage rates of {}: {}",
+                    r.set,
+                    kinds.into_iter().collect::<Vec<_>>().join(", ")
+                );
+            }
+            e
+        })?;
+        let u = used(ed, def);
+        if def.unit.num.kind != DimKind::Ratio || def.unit.den.kind != DimKind::Ratio {
+            return Err(err(
+                "wrong-dimension",
+                "equipment",
+                format!("{} ({}) is not a rate (`%/1`)", u.reference, def.unit_text),
+                "a screening rate is a percentage of the equipment's charge",
+            ));
+        }
+        let num = crate::decimal::mul(def.value, def.unit.num.scale)
+            .map_err(|e| err("overflow", "equipment", e.to_string(), ""))?;
+        let f = Factor::<GasMass, crate::units::Mass>::from_ratio(num, def.unit.den.scale)
+            .map_err(|e| err("overflow", "equipment", e.to_string(), ""))?;
+        Ok((PerBasis::Mass(f), u))
     }
 
     /// The CO2 factor of a fuel whose set publishes its carbon content per unit of heat and
