@@ -424,3 +424,27 @@ fn an_unknown_equipment_type_is_refused_at_its_column() {
         .unwrap_or("")
         .contains("split_ac.operation"));
 }
+
+/// A blend the GWP edition does not print takes its GWP from its composition by mass (US EPA
+/// Hub Table 12: R-407C = 23% HFC-32, 25% HFC-125, 52% HFC-134a) and the edition's component
+/// GWPs (AR5, WG1 Ch.8 Table 8.A.1: 677, 3 170, 1 300): 0.23 × 677 + 0.25 × 3 170 + 0.52 ×
+/// 1 300 = 1 624.21 exactly (the Hub prints 1 624); 10 kg → 16 242.1 kg CO2e.
+#[test]
+fn a_blend_gwp_is_computed_from_its_components() {
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        ("energy.csv", "facility,period,carrier,quantity,unit\n"),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source\nHQ,2025,R-407C,10,kg,,top-up,\nHQ,2025,R-410A,1,kg,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.r-407c"), d("16.2421"));
+    // A blend the edition prints keeps its printed value (AR5 R-410A 1 923.5).
+    assert_eq!(fig(&l, "ghg.scope1.r-410a"), d("1.9235"));
+}

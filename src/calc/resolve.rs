@@ -37,6 +37,9 @@ fn err(
     }
 }
 
+/// The set of refrigerant blend compositions (`<blend>.<component>`, % by mass).
+const BLEND_SET: &str = "refrigerant-blends";
+
 /// The `--strict` hint of a factor or calorific value the set does not publish.
 const MISSING_FACTOR_HINT: &str = "--strict: give the row a `factor` (or a unit the set prices), or add the missing factor in a project set";
 
@@ -317,6 +320,11 @@ impl<'p> Resolver<'p> {
         } else {
             gas.to_ascii_lowercase()
         };
+        if !ed.factors.contains_key(&key) {
+            if let Some(blend) = self.blend_gwp(gas, ed)? {
+                return Ok(blend);
+            }
+        }
         let def = ed.factors.get(&key).ok_or_else(|| {
             err(
                 "unknown-gas",
@@ -338,6 +346,74 @@ impl<'p> Resolver<'p> {
             )
         })?;
         Ok((f, used(ed, def)))
+    }
+
+    /// The GWP of a refrigerant blend the GWP edition does not list, from its composition by
+    /// mass (`refrigerant-blends`: `<blend>.<component>` in %): Σ share × the component's GWP
+    /// in this edition, exactly. `None` when no composition of `gas` is known.
+    fn blend_gwp(
+        &self,
+        gas: &str,
+        gwp_ed: &Edition,
+    ) -> Result<Option<(Factor<Co2e, GasMass>, UsedFactor)>, ResolveError> {
+        let blend = gas.to_ascii_lowercase();
+        let prefix = format!("{blend}.");
+        let Some(ed) = self
+            .project
+            .library
+            .editions_of(BLEND_SET)
+            .find(|ed| ed.factors.keys().any(|k| k.starts_with(&prefix)))
+        else {
+            return Ok(None);
+        };
+        let bad = |m: String| err("unknown-gas", "gas", m, format!("see {}", ed.id()));
+        let ov = |e: crate::decimal::CalcError| err("overflow", "gas", e.to_string(), "");
+        let (mut total, mut share_sum) = (Decimal::ZERO, Decimal::ZERO);
+        let mut terms = Vec::new();
+        for (key, def) in ed.factors.iter().filter(|(k, _)| k.starts_with(&prefix)) {
+            let component = &key[prefix.len()..];
+            let c = gwp_ed.factors.get(component).ok_or_else(|| {
+                bad(format!(
+                    "blend {gas}: component {component} has no GWP in {}",
+                    gwp_ed.id()
+                ))
+            })?;
+            if def.unit.num.kind != DimKind::Ratio || c.unit_text != "kg CO2e/kg" {
+                return Err(bad(format!(
+                    "blend {gas}: {key} is not a mass share in %/1"
+                )));
+            }
+            let share = crate::decimal::mul(def.value, def.unit.num.scale).map_err(ov)?;
+            let share = crate::decimal::div(share, def.unit.den.scale)
+                .map_err(ov)?
+                .value;
+            share_sum = crate::decimal::add(share_sum, share).map_err(ov)?;
+            total = crate::decimal::add(total, crate::decimal::mul(share, c.value).map_err(ov)?)
+                .map_err(ov)?;
+            terms.push(format!("{} {} × {}", def.value, def.unit_text, c.value));
+        }
+        if share_sum != Decimal::ONE {
+            return Err(bad(format!(
+                "blend {gas}: its shares in {} sum to {}, not 100%",
+                ed.id(),
+                share_sum * Decimal::ONE_HUNDRED
+            )));
+        }
+        let f = Factor::<Co2e, GasMass>::from_ratio(total, Decimal::ONE).map_err(ov)?;
+        let used = UsedFactor {
+            reference: format!("{}:{blend} × {}", ed.id(), gwp_ed.id()),
+            value: total.normalize(),
+            unit: "kg CO2e/kg".into(),
+            edition: gwp_ed.id(),
+            citation: format!(
+                "{}, {}, {}: {}",
+                ed.citation.publisher,
+                ed.citation.title,
+                ed.citation.table,
+                terms.join(" + ")
+            ),
+        };
+        Ok(Some((f, used)))
     }
 
     /// Resolves an emission factor definition into a gas step, given the activity's energy availability.
