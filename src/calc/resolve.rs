@@ -37,6 +37,9 @@ fn err(
     }
 }
 
+/// A GWP and the record of where it came from.
+type Gwp = (Factor<Co2e, GasMass>, UsedFactor);
+
 /// The set of refrigerant blend compositions (`<blend>.<component>`, % by mass).
 const BLEND_SET: &str = "refrigerant-blends";
 
@@ -351,11 +354,7 @@ impl<'p> Resolver<'p> {
     /// The GWP of a refrigerant blend the GWP edition does not list, from its composition by
     /// mass (`refrigerant-blends`: `<blend>.<component>` in %): Σ share × the component's GWP
     /// in this edition, exactly. `None` when no composition of `gas` is known.
-    fn blend_gwp(
-        &self,
-        gas: &str,
-        gwp_ed: &Edition,
-    ) -> Result<Option<(Factor<Co2e, GasMass>, UsedFactor)>, ResolveError> {
+    fn blend_gwp(&self, gas: &str, gwp_ed: &Edition) -> Result<Option<Gwp>, ResolveError> {
         let blend = gas.to_ascii_lowercase();
         let prefix = format!("{blend}.");
         let Some(ed) = self
