@@ -448,3 +448,28 @@ fn a_blend_gwp_is_computed_from_its_components() {
     // A blend the edition prints keeps its printed value (AR5 R-410A 1 923.5).
     assert_eq!(fig(&l, "ghg.scope1.r-410a"), d("1.9235"));
 }
+
+/// `init --country`: every country's templates compute with no error, from built-in factors
+/// in that country's units. Scope 2 of 2025 by hand: CN 110 万kWh × 0.5500 kg CO2/kWh (MEE
+/// 2023, East China grid) = 605 t; GB 1 100 000 kWh × 0.17700 kg CO2e/kWh (DESNZ 2025) =
+/// 194.7 t; AU 1 100 000 kWh × 0.78 kg CO2-e/kWh (NGA 2025 Table 1, Victoria) = 858 t.
+#[test]
+fn init_country_templates_compute() {
+    use carbonledger::project::{write_country_templates, Country};
+    for c in Country::ALL {
+        let dir = write(&[]);
+        write_country_templates(&dir, c).unwrap();
+        let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{c:?}: {d:#?}"));
+        let errors: Vec<_> = l
+            .all_diagnostics()
+            .filter(|d| d.severity == carbonledger::diag::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{c:?}: {errors:#?}");
+        match c {
+            Country::Cn => assert_eq!(fig(&l, "ghg.scope2.location"), d("605")),
+            Country::Gb => assert_eq!(fig(&l, "ghg.scope2.location"), d("194.7")),
+            Country::Au => assert_eq!(fig(&l, "ghg.scope2.location"), d("858")),
+            _ => {}
+        }
+    }
+}
