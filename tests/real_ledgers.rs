@@ -473,3 +473,56 @@ fn init_country_templates_compute() {
         }
     }
 }
+
+fn explain(dir: &Path, figure: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args(["explain", dir.to_str().unwrap(), figure])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `explain` of a biogenic figure and of a screening line shows every step: the activity,
+/// the energy, the biogenic CO2 and that it is outside the scopes; the charge, the rate and
+/// the GWP.
+#[test]
+fn explain_shows_biogenic_and_screening_steps() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nOH1,2025,biodiesel,500,gal,,,,\n",
+        ),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source,equipment,stage\nOH1,2025,R-410A,12,kg,,,,split_ac,\n",
+        ),
+    ]);
+    let bio = explain(&dir, "ghg.biogenic_co2");
+    for s in [
+        "activity  500 gal",
+        "calorific value us-epa-hub@2025:biodiesel_100pct.hhv = 0.128 MMBtu/gal",
+        "us-epa-hub@2025:biodiesel_100pct.gallon.co2 = 9.45 kg CO2/gal (per volume) = 4.725 t CO2-biogenic",
+        "outside the scopes",
+        "equal to the figure",
+    ] {
+        assert!(bio.contains(s), "missing `{s}` in:\n{bio}");
+    }
+    let screening = explain(&dir, "ghg.scope1.fugitive");
+    for s in [
+        "activity  12 kg",
+        "nz-mfe-refrigeration@appendix-b:split_ac.operation = 3 %/1 (per mass) = 0.00036 t R-410A",
+        "GWP ipcc-gwp@ar5:r-410a = 1923.5 kg CO2e/kg = 0.69246 t CO2e",
+    ] {
+        assert!(screening.contains(s), "missing `{s}` in:\n{screening}");
+    }
+}
