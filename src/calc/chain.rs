@@ -135,15 +135,29 @@ pub enum GasStep {
         factor: PerBasis<Co2e>,
         /// Its reference.
         used: UsedFactor,
+        /// The gas whose CO2e this is, when the factor's key says (DESNZ's "kg CO2e of CH4"
+        /// column, key `….ch4`): its result counts under that gas. `None`: all gases.
+        of: Option<String>,
+        /// The GWP edition the publisher embedded (`AR5`), when its edition says.
+        embedded_gwp: Option<String>,
     },
 }
 
+/// The label of biogenic CO2: the CO2 of biomass and biofuels, reported outside the scopes
+/// (`ghg.biogenic_co2`) and never in a line's CO2e total (GHG Protocol Corporate Standard).
+pub const BIOGENIC_CO2: &str = "CO2-biogenic";
+
 impl GasStep {
+    /// True for biogenic CO2, which is not counted in the scopes.
+    pub fn is_biogenic(&self) -> bool {
+        self.gas() == BIOGENIC_CO2
+    }
+
     /// The gas label of this step.
     pub fn gas(&self) -> &str {
         match self {
             GasStep::Gas { gas, .. } => gas,
-            GasStep::Co2e { .. } => "CO2e",
+            GasStep::Co2e { of, .. } => of.as_deref().unwrap_or("CO2e"),
         }
     }
 }
@@ -569,7 +583,9 @@ pub fn calculate_terms(quantity: Decimal, chain: &Chain, terms: Terms) -> Result
             let (cv, ce) = c.apply(quantity)?;
             line.gas_co2e_kg[i] = cv;
             line.exact &= ce;
-            total = crate::decimal::add(total, cv)?;
+            if !chain.gases.get(i).is_some_and(GasStep::is_biogenic) {
+                total = crate::decimal::add(total, cv)?;
+            }
         }
     }
     line.co2e_kg = total;
@@ -637,7 +653,9 @@ pub fn calculate_stepwise(activity: AnyQty, chain: &Chain) -> Result<Line, LineE
         let co2e = co2e.scale_by(share)?;
         line.gas_kg[i] = crate::decimal::mul(mass, share)?;
         line.gas_co2e_kg[i] = co2e.base();
-        total = total.checked_add(co2e)?;
+        if !step.is_biogenic() {
+            total = total.checked_add(co2e)?;
+        }
     }
     line.co2e_kg = total.base();
     line.energy_j = match energy {

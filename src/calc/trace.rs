@@ -146,11 +146,20 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
                     Some(gwp_used),
                 );
             }
-            GasStep::Co2e { factor, used } => {
+            GasStep::Co2e {
+                factor,
+                used,
+                of,
+                embedded_gwp,
+            } => {
+                let of_gas = of.as_ref().map_or(String::new(), |g| format!(" of {g}"));
+                let gwp = embedded_gwp
+                    .as_ref()
+                    .map_or(String::new(), |a| format!(": {a}, per the publisher"));
                 push(
                     "CO2e",
                     format!(
-                        "{} × {} (per {}) = {} CO2e (GWPs embedded in the factor)",
+                        "{} × {} (per {}) = {} CO2e{of_gas} (GWPs embedded in the factor{gwp})",
                         if matches!(factor, PerBasis::Energy(_)) {
                             "energy"
                         } else {
@@ -163,6 +172,13 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
                     Some(used),
                 );
             }
+        }
+        if g.is_biogenic() {
+            push(
+                "outside",
+                "biogenic CO2: reported as ghg.biogenic_co2, outside the scopes, and not in the line's total (GHG Protocol)".to_string(),
+                None,
+            );
         }
     }
     if let Some((_, u)) = &chain.tce {

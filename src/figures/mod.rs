@@ -176,6 +176,11 @@ pub fn definition(name: &str) -> Option<Definition> {
         "ghg.total.location" => sum(Filter::All, Measure::Co2e),
         // Scope 3 from the chains is category 3; registers add their categories to both.
         "ghg.scope3" | "ghg.scope3.cat3" => sum(Filter::Scope3, Measure::Co2e),
+        // Outside the scopes: the CO2 of biomass and biofuels (never in the totals above).
+        "ghg.biogenic_co2" => sum(
+            Filter::All,
+            Measure::GasCo2e(crate::calc::BIOGENIC_CO2.to_string()),
+        ),
         "energy.total" => sum(Filter::EnergyCarriers, Measure::EnergyMwh),
         "energy.total_gj" => sum(Filter::EnergyCarriers, Measure::EnergyGj),
         "energy.total_tce" => sum(Filter::EnergyCarriers, Measure::Tce),
@@ -265,13 +270,15 @@ pub fn names(comp: &Computation) -> Vec<String> {
     let mut carriers = BTreeSet::new();
     let mut kinds = BTreeSet::new();
     let mut cat3 = BTreeSet::new();
+    let mut biogenic = false;
     for c in &comp.chains {
         kinds.insert(c.kind);
         if let Some(p) = crate::calc::cat3_part(c) {
             cat3.insert(p);
         }
+        biogenic |= c.gases.iter().any(|g| g.is_biogenic());
         if c.scope == Scope::Scope1 {
-            for g in &c.gases {
+            for g in c.gases.iter().filter(|g| !g.is_biogenic()) {
                 gases.insert(g.gas().to_ascii_lowercase());
             }
         }
@@ -299,6 +306,9 @@ pub fn names(comp: &Computation) -> Vec<String> {
         if kinds.contains(&k) {
             v.push(format!("ghg.scope1.{}", k.name()));
         }
+    }
+    if biogenic {
+        v.push("ghg.biogenic_co2".into());
     }
     v.push("ghg.scope2.location".into());
     v.extend(scope2.iter().map(|c| format!("ghg.scope2.location.{c}")));

@@ -239,8 +239,14 @@ category,period,description,quantity,unit,method,factor,supplier,price_year,supp
 
 /// Writes the templates into `dir` (created if needed). Refuses to overwrite any file.
 pub fn write_templates(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    write_files(dir, TEMPLATES)
+}
+
+/// Writes `files` (name, contents) into `dir` (created if needed), or none of them when any
+/// already exists.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
-    let existing: Vec<String> = TEMPLATES
+    let existing: Vec<String> = files
         .iter()
         .filter(|(n, _)| dir.join(n).exists())
         .map(|(n, _)| n.to_string())
@@ -257,7 +263,7 @@ pub fn write_templates(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         ));
     }
     let mut out = Vec::new();
-    for (name, text) in TEMPLATES {
+    for (name, text) in files {
         let p = dir.join(name);
         std::fs::write(&p, text)?;
         out.push(p);
