@@ -16,5 +16,6 @@ pub mod project;
 pub mod register;
 pub mod renewables;
 pub mod report;
+pub mod scope3;
 pub mod units;
 pub mod years;

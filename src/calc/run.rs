@@ -189,6 +189,9 @@ pub struct Computation {
     /// chain: in no figure of the year; the base-year restatement adds an acquired
     /// facility's (`crate::years`).
     pub outside: Vec<(Chain, Accum)>,
+    /// What the energy rows could not yield in scope 3 category 3 (no well-to-tank set, a
+    /// factor the set does not publish), once each, sorted.
+    pub notes: Vec<String>,
 }
 
 impl Computation {
@@ -218,8 +221,18 @@ enum Slot {
 }
 
 /// The identity of a chain independent of any worker, used to merge and order results.
-type ChainId = (i32, usize, Subject, u16, Option<FactorRef>);
+type ChainId = (
+    i32,
+    usize,
+    Subject,
+    u16,
+    Option<FactorRef>,
+    super::chain::SourceKind,
+    Option<super::chain::SourceKind>,
+);
 
+/// A chain's identity: what its rows share, and its source kind (a stationary and a mobile
+/// diesel chain of one facility are two chains, as are their scope 3 companions).
 fn chain_id(c: &Chain) -> ChainId {
     (
         c.year,
@@ -227,6 +240,8 @@ fn chain_id(c: &Chain) -> ChainId {
         c.subject.clone(),
         c.activity_unit.index,
         c.explicit.clone(),
+        c.kind,
+        c.upstream_of,
     )
 }
 
@@ -294,6 +309,7 @@ struct Part {
     diagnostics: Vec<Diagnostic>,
     stats: FileStats,
     candidates: Candidates,
+    notes: BTreeSet<String>,
 }
 
 impl Part {
@@ -329,6 +345,7 @@ impl Part {
         self.diagnostics.extend(other.diagnostics);
         self.stats.merge(&other.stats);
         self.candidates.extend(other.candidates);
+        self.notes.extend(other.notes);
         Ok(())
     }
 }
@@ -352,6 +369,10 @@ struct Worker<'p> {
     interner: Interner,
     chains: Vec<Chain>,
     accums: Vec<Accum>,
+    /// Per chain id: how many scope 3 chains follow it (its category 3 lines, at the next ids).
+    companions: Vec<usize>,
+    /// Category 3 gaps, in words.
+    notes: BTreeSet<String>,
     diagnostics: Vec<Diagnostic>,
     stats: FileStats,
     candidates: Candidates,
@@ -385,6 +406,8 @@ impl<'p> Worker<'p> {
             interner: Interner::default(),
             chains: Vec::new(),
             accums: Vec::new(),
+            companions: Vec::new(),
+            notes: BTreeSet::new(),
             diagnostics: Vec::new(),
             stats: FileStats {
                 file: project.shown(file.input()).to_string(),
@@ -463,6 +486,28 @@ impl<'p> Worker<'p> {
                 return self.reject(row, vec![d]);
             }
         };
+        // The row's category 3 lines, calculated (not yet added) first: a row whose scope 3
+        // line cannot be calculated exactly is rejected whole, before anything is added.
+        let mut upstream = Vec::new();
+        for cid in id + 1..=id + self.companions[id] {
+            match calculate(activity.quantity, &self.chains[cid])
+                .map_err(|e| e.to_string())
+                .and_then(|l| {
+                    if l.max_scale() > MAX_LINE_SCALE {
+                        Err(too_precise(l.max_scale()))
+                    } else {
+                        Ok(l)
+                    }
+                }) {
+                Ok(l) => upstream.push((cid, l)),
+                Err(msg) => {
+                    let d = Diagnostic::error("inexact-row", row.span_of(3), format!("cannot calculate this row's scope 3 category 3 line exactly: {msg}"))
+                        .with_hint("round the quantity at its source to fewer decimal places, or split an implausibly large row")
+                        .with_source(row.text());
+                    return self.reject(row, vec![d]);
+                }
+            }
+        }
         // A linear chain needs no per-row arithmetic unless a visitor wants the line.
         // A folded chain sums its quantities (the terminating results are multiplied out
         // once, at the end); only results that need a division are calculated per row.
@@ -539,6 +584,26 @@ impl<'p> Worker<'p> {
                         line: &l,
                     });
                 }
+                for (cid, l) in &upstream {
+                    if let Err(e) = self.accums[*cid].add_line(l) {
+                        let d = Diagnostic::error(
+                            "overflow",
+                            row.span_of(3),
+                            format!("the scope 3 category 3 total cannot be held exactly: {e}"),
+                        )
+                        .with_source(row.text());
+                        self.diagnostics.push(d);
+                        continue;
+                    }
+                    if self.visiting && !self.outside_only {
+                        visit(&LineVisit {
+                            file,
+                            activity: &activity,
+                            chain: &self.chains[*cid],
+                            line: l,
+                        });
+                    }
+                }
             }
             Err(msg) => {
                 let d = Diagnostic::error("inexact-row", row.span_of(3), format!("cannot calculate this row exactly: {msg}"))
@@ -570,14 +635,23 @@ impl<'p> Worker<'p> {
             activity.factor.as_deref(),
             activity.source,
         ) {
-            Ok(chain) => {
-                self.linear
-                    .push(chain.plan.as_ref().map(|p| p.linear_scale()));
-                self.sums.push((Decimal::ZERO, 0));
-                self.chains.push(chain);
-                self.accums.push(Accum::default());
-                Slot::Chain(self.chains.len() as u32 - 1)
-            }
+            Ok(chain) => match self.resolver.resolve_upstream(&chain) {
+                Ok(up) => {
+                    let id = self.chains.len() as u32;
+                    self.notes.extend(up.notes);
+                    self.companions.push(up.chains.len());
+                    self.push_chain(chain);
+                    for c in up.chains {
+                        self.companions.push(0);
+                        self.push_chain(c);
+                    }
+                    Slot::Chain(id)
+                }
+                Err(e) => {
+                    self.errors.push(e);
+                    Slot::Error(self.errors.len() as u32 - 1)
+                }
+            },
             Err(e) => {
                 self.errors.push(e);
                 Slot::Error(self.errors.len() as u32 - 1)
@@ -699,22 +773,25 @@ impl<'p> Worker<'p> {
                     return self.reject(row, vec![d]);
                 }
             };
-            let line = calculate(a.quantity, &self.chains[id])
-                .map_err(|e| e.to_string())
-                .and_then(|l| {
-                    if l.max_scale() > MAX_LINE_SCALE {
-                        Err(too_precise(l.max_scale()))
-                    } else {
-                        Ok(l)
+            // The part's own line, then its scope 3 category 3 companions' (same quantity).
+            for cid in id..=id + self.companions[id] {
+                let line = calculate(a.quantity, &self.chains[cid])
+                    .map_err(|e| e.to_string())
+                    .and_then(|l| {
+                        if l.max_scale() > MAX_LINE_SCALE {
+                            Err(too_precise(l.max_scale()))
+                        } else {
+                            Ok(l)
+                        }
+                    });
+                match line {
+                    Ok(l) => placed.push((cid, p.inside, a.clone(), l)),
+                    Err(msg) => {
+                        let d = Diagnostic::error("inexact-row", row.span_of(3), format!("cannot calculate a part of this row exactly: {msg}"))
+                            .with_hint("round the quantity at its source to fewer decimal places, or set a smaller split_decimals")
+                            .with_source(row.text());
+                        return self.reject(row, vec![d]);
                     }
-                });
-            match line {
-                Ok(l) => placed.push((id, p.inside, a, l)),
-                Err(msg) => {
-                    let d = Diagnostic::error("inexact-row", row.span_of(3), format!("cannot calculate a part of this row exactly: {msg}"))
-                        .with_hint("round the quantity at its source to fewer decimal places, or set a smaller split_decimals")
-                        .with_source(row.text());
-                    return self.reject(row, vec![d]);
                 }
             }
         }
@@ -754,17 +831,16 @@ impl<'p> Worker<'p> {
         self.stats.used += 1;
         self.stats.split += u64::from(parts.len() > 1);
         let facility = &self.project.facilities.list[activity.facility];
-        let out: Vec<&(usize, bool, Activity, super::chain::Line)> =
-            placed.iter().filter(|p| !p.1).collect();
+        let out: Vec<&crate::activity::Part> = parts
+            .iter()
+            .filter(|p| !p.inside && self.years.contains(&p.year))
+            .collect();
         if !out.is_empty() {
             self.stats.outside += 1;
-            let days: u32 = out
-                .iter()
-                .filter_map(|p| p.2.split.as_ref().map(|s| s.part_days))
-                .sum();
+            let days: u32 = out.iter().map(|p| p.days).sum();
             let quantity = out
                 .iter()
-                .try_fold(Decimal::ZERO, |t, p| crate::decimal::add(t, p.2.quantity))
+                .try_fold(Decimal::ZERO, |t, p| crate::decimal::add(t, p.quantity))
                 .unwrap_or_default();
             let when = match (facility.window.from, facility.window.to) {
                 (Some(f), Some(t)) => format!("from {f} to {t}"),
@@ -820,6 +896,19 @@ impl<'p> Worker<'p> {
         }
     }
 
+    fn push_chain(&mut self, chain: Chain) {
+        // Scope 3 lines are added row by row (their totals are small; no pending sum).
+        let linear = if chain.counts_energy() {
+            chain.plan.as_ref().map(|p| p.linear_scale())
+        } else {
+            None
+        };
+        self.linear.push(linear);
+        self.sums.push((Decimal::ZERO, 0));
+        self.chains.push(chain);
+        self.accums.push(Accum::default());
+    }
+
     fn finish(mut self, bloom: Option<&Bloom>) -> Part {
         if let Some(b) = bloom {
             self.pending.flush(b, &mut self.candidates);
@@ -854,6 +943,7 @@ impl<'p> Worker<'p> {
             diagnostics: self.diagnostics,
             stats: self.stats,
             candidates: self.candidates,
+            notes: self.notes,
         }
     }
 }
@@ -1038,6 +1128,7 @@ fn run_once(
     }
     let mut comp = Computation {
         files,
+        notes: std::mem::take(&mut all.notes).into_iter().collect(),
         ..Computation::default()
     };
     comp.outside = all.outside.into_values().collect();

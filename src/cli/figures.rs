@@ -1,6 +1,7 @@
 //! `carbonledger figures [DIR]`: every figure, every reporting year, exact.
 
-use super::common::{load, out, Format, ProjectOpts};
+use super::common::{load, Format, ProjectOpts};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::report::{render_csv, render_text, Cell, Table};
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ pub struct Args {
     #[arg(long, value_name = "facility|country|tag:NAME")]
     by: Option<String>,
     #[command(flatten)]
+    output: OutputOpts,
+    #[command(flatten)]
     opts: ProjectOpts,
 }
 
@@ -36,7 +39,7 @@ pub fn run(a: Args) -> Exit {
         };
         let (project, ledger) = load(&a.dir, &a.opts)?;
         if let Some(by) = by {
-            return by_group(&project, &ledger, a.year, &by, a.format);
+            return by_group(&project, &ledger, a.year, &by, a.format, &a.output);
         }
         let figs = ledger.figures(a.year).map_err(|e| {
             eprintln!("{e}");
@@ -44,11 +47,10 @@ pub fn run(a: Args) -> Exit {
         })?;
         match a.format {
             Format::Json => {
-                let v: Vec<serde_json::Value> = figs
-                    .iter()
-                    .map(|f| serde_json::json!({"name": f.name, "year": f.year, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact}))
-                    .collect();
-                out(&format!(
+                // The bare array is kept as it is: other tools compare it byte for byte.
+                let v: super::json::FiguresJson =
+                    figs.iter().map(super::json::FigureJson::of).collect();
+                a.output.write(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
                 ))
@@ -74,10 +76,10 @@ pub fn run(a: Args) -> Exit {
                         ),
                     ]);
                 }
-                out(&if a.format == Format::Csv {
+                a.output.write(&if a.format == Format::Csv {
                     render_csv(&t)
                 } else {
-                    render_text(&[t])
+                    render_text(&[t], a.output.width())
                 })
             }
         }
@@ -92,6 +94,7 @@ fn by_group(
     year: Option<i32>,
     by: &carbonledger::years::GroupBy,
     format: Format,
+    output: &OutputOpts,
 ) -> Result<(), Exit> {
     let rows = carbonledger::years::groups::breakdown(project, ledger, year, by).map_err(|e| {
         eprintln!(
@@ -107,7 +110,7 @@ fn by_group(
                 .iter()
                 .map(|r| serde_json::json!({"by": col, "group": r.group, "name": r.figure.name, "year": r.figure.year, "value": r.figure.value.to_string(), "unit": r.figure.unit, "exact": r.figure.exact}))
                 .collect();
-            out(&format!(
+            output.write(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
             ))
@@ -134,10 +137,10 @@ fn by_group(
                     ),
                 ]);
             }
-            out(&if format == Format::Csv {
+            output.write(&if format == Format::Csv {
                 render_csv(&t)
             } else {
-                render_text(&[t])
+                render_text(&[t], output.width())
             })
         }
     }

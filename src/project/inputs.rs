@@ -29,6 +29,8 @@ pub enum Input {
     Bom,
     /// `product_stages.csv`: product life-cycle stages.
     ProductStages,
+    /// `scope3.csv`: scope 3 purchases, travel, waste and supplier allocations.
+    Scope3,
     /// `claims.toml`: published claims (`verify`, `check`).
     Claims,
     /// `metrics.csv`: intensity denominators (revenue, FTE, production, floor area).
@@ -37,7 +39,7 @@ pub enum Input {
 
 impl Input {
     /// Every input, in the order the manifest lists them.
-    pub const ALL: [Input; 14] = [
+    pub const ALL: [Input; 15] = [
         Input::Manifest,
         Input::Lock,
         Input::Facilities,
@@ -50,6 +52,7 @@ impl Input {
         Input::Products,
         Input::Bom,
         Input::ProductStages,
+        Input::Scope3,
         Input::Claims,
         Input::Metrics,
     ];
@@ -69,6 +72,7 @@ impl Input {
             Input::Products => "products.csv",
             Input::Bom => "bom.csv",
             Input::ProductStages => "product_stages.csv",
+            Input::Scope3 => "scope3.csv",
             Input::Claims => "claims.toml",
             Input::Metrics => "metrics.csv",
         }

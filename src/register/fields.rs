@@ -138,10 +138,8 @@ impl<'r, 'a> Fields<'r, 'a> {
         found
     }
 
-    /// A period (`2025`, `2025-Q1`, `2025-03`) of one of the reporting years; when the
-    /// reporting year does not start on 1 January, a whole reporting year only.
-    pub fn period(&mut self, i: usize, manifest: &crate::project::Manifest) -> Option<Period> {
-        let reporting_years = &manifest.reporting_years;
+    /// A period (`2025`, `2025-Q1`, `2025-03`) of one of the reporting years.
+    pub fn period(&mut self, i: usize, reporting_years: &[i32]) -> Option<Period> {
         let t = self.required(i, "period")?;
         let Some(p) = Period::parse(t) else {
             self.error(
@@ -163,6 +161,13 @@ impl<'r, 'a> Fields<'r, 'a> {
             );
             return None;
         }
+        Some(p)
+    }
+
+    /// A period of one of the reporting years; when the reporting year does not start on
+    /// 1 January, a whole reporting year only (these files count a row in one year).
+    pub fn period_in(&mut self, i: usize, manifest: &crate::project::Manifest) -> Option<Period> {
+        let p = self.period(i, &manifest.reporting_years)?;
         if let Some(msg) = crate::activity::fiscal_period_problem(&manifest.calendar, p) {
             self.error(
                 "period-in-fiscal-year",

@@ -104,7 +104,7 @@ fn run(project: &Project, sink: &mut dyn FnMut(Entry), report: &mut Report) {
         if f.ragged() {
             return (f.diags, None);
         }
-        let period = f.period(0, &project.manifest);
+        let period = f.period_in(0, &project.manifest);
         if let Some(p) = period.filter(|p| !matches!(p, crate::activity::Period::Year(_))) {
             f.error(
                 "bad-period",
