@@ -170,7 +170,7 @@ fn gas_figures(inputs: &Inputs<'_>) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|n| {
             let g = n.strip_prefix("ghg.scope1.")?;
-            if matches!(g, "stationary" | "fugitive") || g.contains('.') {
+            if matches!(g, "stationary" | "fugitive" | "mobile" | "process") || g.contains('.') {
                 return None;
             }
             let label = gas_label(&inputs.ledger.comp, g);
@@ -903,18 +903,31 @@ fn ghgp(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
             "无法提供：电网排放因子仅以每千瓦时二氧化碳（当量）发布",
         ),
     ));
-    rows.push(Spec::missing(
-        t("ch. 9: biogenic CO2", "第9章：生物源二氧化碳").get(l),
-        t(
-            "Direct CO2 emissions from biologically sequestered carbon (reported outside the scopes)",
-            "生物源二氧化碳直接排放（在范围之外单独报告）",
-        ),
-        l,
-        t(
-            "none recorded: the project burns no biomass or biofuel (carbonledger does not yet model biogenic CO2)",
-            "无记录：项目未燃烧生物质或生物燃料（carbonledger 尚未支持生物源二氧化碳）",
-        ),
-    ));
+    let biogenic_label = t(
+        "Direct CO2 emissions from biologically sequestered carbon (reported outside the scopes)",
+        "生物源二氧化碳直接排放（在范围之外单独报告）",
+    );
+    let biogenic_ref = t("ch. 9: biogenic CO2", "第9章：生物源二氧化碳").get(l);
+    rows.push(
+        if inputs
+            .ledger
+            .names()
+            .iter()
+            .any(|n| n == "ghg.biogenic_co2")
+        {
+            Spec::figure(biogenic_ref, biogenic_label, l, "ghg.biogenic_co2")
+        } else {
+            Spec::missing(
+                biogenic_ref,
+                biogenic_label,
+                l,
+                t(
+                    "none recorded: the project burns no biomass or biofuel",
+                    "无记录：项目未燃烧生物质或生物燃料",
+                ),
+            )
+        },
+    );
     rows.push(scope3_total(
         inputs,
         t("ch. 9: optional, scope 3", "第9章：可选，范围三").get(l),
