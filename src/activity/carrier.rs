@@ -11,6 +11,9 @@ pub enum Scope {
     Scope1,
     /// Indirect emissions from purchased electricity, heat and steam.
     Scope2,
+    /// Other indirect emissions: here the fuel- and energy-related activities (category 3)
+    /// that an energy row also yields. Never counted in scope 1 or 2, nor in energy.
+    Scope3,
 }
 
 /// An energy carrier.
@@ -245,6 +248,7 @@ impl fmt::Display for Scope {
         f.write_str(match self {
             Scope::Scope1 => "scope 1",
             Scope::Scope2 => "scope 2",
+            Scope::Scope3 => "scope 3",
         })
     }
 }

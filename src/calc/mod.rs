@@ -8,6 +8,7 @@ mod dedupe;
 mod resolve;
 mod run;
 mod trace;
+mod upstream;
 
 pub use chain::{
     calculate, calculate_stepwise, calculate_terms, Accum, Chain, EnergyConv, Folded, GasStep,
@@ -18,3 +19,4 @@ pub use run::{
     compute, for_each_line, shown_name, Computation, FileStats, InputFile, LineVisit, RunOptions,
 };
 pub use trace::{show, trace, Step};
+pub use upstream::{cat3_part, Upstream};

@@ -23,7 +23,7 @@ pub struct ResolveError {
     pub column: &'static str,
 }
 
-fn err(
+pub(super) fn err(
     code: &'static str,
     column: &'static str,
     message: String,
@@ -55,7 +55,7 @@ pub struct ResolveOptions {
 
 /// Resolves chains for one project.
 pub struct Resolver<'p> {
-    project: &'p Project,
+    pub(super) project: &'p Project,
     options: ResolveOptions,
 }
 
@@ -142,7 +142,7 @@ impl<'p> Resolver<'p> {
     }
 
     /// Records a fallback in words, or refuses it under `--strict` with `hint`.
-    fn fallback(
+    pub(super) fn fallback(
         &self,
         note: String,
         column: &'static str,
@@ -416,7 +416,7 @@ impl<'p> Resolver<'p> {
     }
 
     /// Resolves an emission factor definition into a gas step, given the activity's energy availability.
-    fn gas_step(
+    pub(super) fn gas_step(
         &self,
         ed: &Edition,
         def: &FactorDef,
@@ -503,6 +503,7 @@ impl<'p> Resolver<'p> {
             fallbacks: Vec::new(),
             plan: None,
             explicit: explicit.cloned(),
+            upstream_of: None,
         };
         let carrier = match subject {
             Subject::Gas(gas) => {
@@ -1162,7 +1163,7 @@ fn per_basis<N: Dim>(def: &FactorDef) -> Option<PerBasis<N>> {
     }
 }
 
-fn check_basis(
+pub(super) fn check_basis(
     step: &GasStep,
     activity: DimKind,
     energy: &EnergyConv,

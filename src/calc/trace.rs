@@ -85,10 +85,14 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
     match &chain.energy {
         EnergyConv::Direct => {}
         EnergyConv::FromMass(_, u) | EnergyConv::FromVolume(_, u) => {
-            let e = line
-                .energy_j
-                .and_then(share_inv)
-                .map_or("(excluded)".to_string(), |e| base_text(DimKind::Energy, e));
+            let e = if chain.counts_energy() {
+                line.energy_j
+                    .and_then(share_inv)
+                    .map_or("(excluded)".to_string(), |e| base_text(DimKind::Energy, e))
+            } else {
+                "the energy the factor applies to (counted once, by the row's scope 1 or 2 line)"
+                    .to_string()
+            };
             push(
                 "energy",
                 format!("× calorific value {} → {e}", factor_text(u)),
@@ -190,6 +194,16 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
             "quantity × coefficient"
         };
         push("tce", format!("{how} {} = {v}", factor_text(u)), Some(u));
+    }
+    if !chain.counts_energy() {
+        push(
+            "scope",
+            format!(
+                "scope 3 category 3 ({}): emissions only, no energy",
+                chain.kind.name()
+            ),
+            None,
+        );
     }
     push("share", chain.share_reason.clone(), None);
     for f in &chain.fallbacks {

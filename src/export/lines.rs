@@ -107,9 +107,10 @@ pub struct ExportLine {
     pub period: String,
     /// Reporting year.
     pub year: i32,
-    /// `scope 1` / `scope 2`.
+    /// `scope 1` / `scope 2` / `scope 3`.
     pub scope: String,
-    /// `stationary`, `fugitive`, `purchased`.
+    /// `stationary`, `fugitive`, `purchased`, `mobile`, `process`; `wtt`, `td_loss`, `td_wtt`,
+    /// `wtt_and_td` for category 3 lines.
     pub source: &'static str,
     /// Carrier or gas of the row.
     pub subject: String,

@@ -13,7 +13,7 @@ pub use inputs::{Input, FACTORS_DIR};
 pub use lock::{check_lock, edition_digest, parse_lock, render_lock, sha256_hex, Lock, LOCK_FILE};
 pub use manifest::{
     Consolidation, DisplacedGrid, EnergyBasis, Families, FreightOptions, Manifest,
-    RenewablesPolicy, YearSelection,
+    RenewablesPolicy, Scope3Options, YearSelection,
 };
 pub use templates::{write_files, write_templates, TEMPLATES};
 
