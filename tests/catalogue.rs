@@ -555,6 +555,8 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("ipcc-gwp", "a factor set name"),
     ("gbt-2589", "a factor set name"),
     ("iso-14083", "a factor set name"),
+    ("nz-mfe-refrigeration", "a factor set name"),
+    ("refrigerant-blends", "a factor set name"),
     ("default-values", "an edition name (icao-corsia)"),
     ("built-in", "the origin of an edition"),
     ("daf-included", "a token of a factor's basis column"),

@@ -957,18 +957,31 @@ fn ghgp(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
             "无法提供：电网排放因子仅以每千瓦时二氧化碳（当量）发布",
         ),
     ));
-    rows.push(Spec::missing(
-        t("ch. 9: biogenic CO2", "第9章：生物源二氧化碳").get(l),
-        t(
-            "Direct CO2 emissions from biologically sequestered carbon (reported outside the scopes)",
-            "生物源二氧化碳直接排放（在范围之外单独报告）",
-        ),
-        l,
-        t(
-            "not available: carbonledger has no biomass or biofuel carrier, so biogenic CO2 is not computed; report it beside this table if the organisation burns biomass or biofuel",
-            "无法提供：carbonledger 尚无生物质或生物燃料能源品种，不计算生物源二氧化碳；如组织燃烧生物质或生物燃料，请在本表之外单独报告",
-        ),
-    ));
+    let biogenic_label = t(
+        "Direct CO2 emissions from biologically sequestered carbon (reported outside the scopes)",
+        "生物源二氧化碳直接排放（在范围之外单独报告）",
+    );
+    let biogenic_ref = t("ch. 9: biogenic CO2", "第9章：生物源二氧化碳").get(l);
+    rows.push(
+        if inputs
+            .ledger
+            .names()
+            .iter()
+            .any(|n| n == "ghg.biogenic_co2")
+        {
+            Spec::figure(biogenic_ref, biogenic_label, l, "ghg.biogenic_co2")
+        } else {
+            Spec::missing(
+                biogenic_ref,
+                biogenic_label,
+                l,
+                t(
+                    "none recorded: the project burns no biomass or biofuel, so it has no biogenic CO2",
+                    "无记录：项目未燃烧生物质或生物燃料，无生物源二氧化碳",
+                ),
+            )
+        },
+    );
     rows.push(scope3_total(
         inputs,
         t("ch. 9: optional, scope 3", "第9章：可选，范围三").get(l),
