@@ -185,9 +185,16 @@ fn gas_figures(inputs: &Inputs<'_>) -> Vec<(String, String)> {
 /// A gas key belongs to HFCs when it is an HFC or an R-4xx/R-5xx blend (mixtures of HFCs),
 /// to PFCs when it is a perfluorocarbon (PFC-…, CF4, C2F6, C3F8, c-C4F8).
 fn absent_kyoto_gases(inputs: &Inputs<'_>, l: Lang) -> String {
+    // Keys compared without hyphens: `r-410a` and `r410a`, `c-c4f8` and `cc4f8` are one gas.
     let present: Vec<String> = gas_figures(inputs)
         .iter()
-        .filter_map(|(n, _)| n.strip_prefix("ghg.scope1.").map(str::to_ascii_lowercase))
+        .filter_map(|(n, _)| n.strip_prefix("ghg.scope1."))
+        .map(|g| {
+            g.chars()
+                .filter(|c| *c != '-')
+                .collect::<String>()
+                .to_ascii_lowercase()
+        })
         .collect();
     let has = |test: &dyn Fn(&str) -> bool| present.iter().any(|g| test(g));
     let groups: [(&str, bool); 7] = [
@@ -196,13 +203,13 @@ fn absent_kyoto_gases(inputs: &Inputs<'_>, l: Lang) -> String {
         ("N2O", has(&|g| g == "n2o")),
         (
             "HFCs",
-            has(&|g| g.starts_with("hfc") || g.starts_with("r-4") || g.starts_with("r-5")),
+            has(&|g| g.starts_with("hfc") || g.starts_with("r4") || g.starts_with("r5")),
         ),
         (
             "PFCs",
             has(&|g| {
                 g.starts_with("pfc")
-                    || matches!(g, "cf4" | "c2f6" | "c3f8" | "c-c4f8" | "c4f8" | "c6f14")
+                    || matches!(g, "cf4" | "c2f6" | "c3f8" | "cc4f8" | "c4f8" | "c6f14")
             }),
         ),
         ("SF6", has(&|g| g == "sf6")),
