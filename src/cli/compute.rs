@@ -53,6 +53,14 @@ fn label(comp: &Computation, name: &str) -> String {
         "avoided.expected" => "Expected (not in the total)",
         "avoided.logistics.mode_shift" => "Logistics mode shift, all lanes",
         "avoided.logistics.saf" => "SAF on air legs (life-cycle)",
+        "ghg.scope3" => "Scope 3 (the categories computed)",
+        "ghg.scope3.cat3" => "Scope 3 cat. 3, fuel- and energy-related (WTT, T&D)",
+        "ghg.scope3.cat3.wtt_fuels" => "  well-to-tank of fuels (3a)",
+        "ghg.scope3.cat3.wtt_purchased_energy" => "  well-to-tank of purchased energy (3b)",
+        "ghg.scope3.cat3.td_losses" => "  T&D losses and their well-to-tank (3c)",
+        "ghg.scope3.cat3.wtt_and_td_purchased_energy" => {
+            "  purchased energy, upstream and T&D together (3b + 3c)"
+        }
         "ghg.scope3.cat4" => "Scope 3 cat. 4, transport (well-to-wheel, net of SAF)",
         "ghg.scope3.cat9" => "Scope 3 cat. 9, transport (well-to-wheel, net of SAF)",
         "ghg.scope3.cat4.ttw" | "ghg.scope3.cat9.ttw" => "  tank-to-wheel (fossil fuel)",
@@ -63,6 +71,12 @@ fn label(comp: &Computation, name: &str) -> String {
     };
     if !l.is_empty() {
         return l.to_string();
+    }
+    if let Some(c) = name
+        .strip_prefix("ghg.scope3.cat")
+        .and_then(|c| c.parse::<u8>().ok())
+    {
+        return format!("Scope 3 cat. {c}, {}", scope3_category(c));
     }
     if let Some(g) = name.strip_prefix("ghg.scope1.") {
         return format!("  of which {}", carbonledger::figures::gas_label(comp, g));
@@ -83,6 +97,27 @@ fn label(comp: &Computation, name: &str) -> String {
         return format!("Project {id}");
     }
     name.to_string()
+}
+
+/// The GHG Protocol Scope 3 Standard's name of category `c`.
+fn scope3_category(c: u8) -> &'static str {
+    match c {
+        1 => "purchased goods and services",
+        2 => "capital goods",
+        3 => "fuel- and energy-related",
+        4 => "upstream transportation",
+        5 => "waste generated in operations",
+        6 => "business travel",
+        7 => "employee commuting",
+        8 => "upstream leased assets",
+        9 => "downstream transportation",
+        10 => "processing of sold products",
+        11 => "use of sold products",
+        12 => "end-of-life of sold products",
+        13 => "downstream leased assets",
+        14 => "franchises",
+        _ => "investments",
+    }
 }
 
 /// Editions used in a year, by the chains and by the register entries, with a short citation.
@@ -260,19 +295,26 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             let mut ghg_names: Vec<&String> =
                 names.iter().filter(|n| n.starts_with("ghg.")).collect();
             // Scope 2 location- and market-based side by side, then scope 3, then the totals.
+            // Scope 3: the total, then its categories in number order, each with its parts.
+            let category = |n: &str| -> u8 {
+                n.strip_prefix("ghg.scope3.cat")
+                    .and_then(|c| c.split('.').next())
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(0)
+            };
             ghg_names.sort_by_key(|n| {
                 if n.starts_with("ghg.scope1") {
-                    0
+                    (0, 0)
                 } else if n.starts_with("ghg.scope2.location") {
-                    1
+                    (1, 0)
                 } else if n.starts_with("ghg.scope2.market") {
-                    2
+                    (2, 0)
                 } else if n.starts_with("ghg.scope3") {
-                    3
+                    (3, category(n))
                 } else if n.as_str() == "ghg.total.location" {
-                    4
+                    (4, 0)
                 } else {
-                    5
+                    (5, 0)
                 }
             });
             for n in ghg_names {
@@ -399,6 +441,12 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             });
             for f in &falls {
                 text.push_str(&format!("  {f}\n"));
+            }
+            if !ledger.comp.notes.is_empty() {
+                text.push_str("Scope 3 category 3 (well-to-tank, T&D losses), not computed:\n");
+                for n in &ledger.comp.notes {
+                    text.push_str(&format!("  {n}\n"));
+                }
             }
             text.push_str("Rows:\n");
             for l in accounting(&ledger) {
