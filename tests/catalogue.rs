@@ -586,6 +586,8 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("c-c4f8", "a gas name (report, Kyoto gases)"),
     ("r-4", "a refrigerant-name prefix (report, Kyoto gases)"),
     ("r-5", "a refrigerant-name prefix (report, Kyoto gases)"),
+    ("01-01", "a reporting-year start date (init template)"),
+    ("04-01", "a reporting-year start date (init template)"),
 ];
 
 /// Codes that no input can trigger, with the reason.
