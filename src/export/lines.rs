@@ -9,6 +9,7 @@ use crate::activity::{Activity, Subject};
 use crate::calc::{Chain, EnergyConv, GasStep, Line, UsedFactor};
 use crate::decimal;
 use crate::figures::{definition, Definition, Filter, Measure};
+use crate::register::TermStep;
 use crate::units::{parse_factor_unit, DimKind};
 use rust_decimal::Decimal;
 
@@ -118,7 +119,7 @@ pub struct ExportLine {
     /// Quantity as written.
     pub quantity: Decimal,
     /// Its unit.
-    pub unit: &'static str,
+    pub unit: String,
     /// Exact unit conversion between the published units.
     pub conversion: Ratio,
     /// Calorific value (1 when none is used).
@@ -129,6 +130,9 @@ pub struct ExportLine {
     pub divide: bool,
     /// GWP (1 when none applies).
     pub gwp: Option<UsedFactor>,
+    /// Further steps of a register line (a distance, an allocation, an efficiency, a
+    /// reduction, a deduction), in order; empty for an energy or fugitive row.
+    pub steps: Vec<TermStep>,
     /// Consolidation share (fraction).
     pub share: Decimal,
     /// Mass of the gas (t), for emission rows.
@@ -171,12 +175,13 @@ pub fn rows(
         },
         kind: ResultKind::Energy,
         quantity: a.quantity,
-        unit: a.unit.symbol,
+        unit: a.unit.symbol.to_string(),
         conversion: Ratio::new(Decimal::ONE, Decimal::ONE),
         calorific: None,
         factor: None,
         divide: false,
         gwp: None,
+        steps: Vec::new(),
         share: chain.share,
         gas_t: None,
         value: Decimal::ZERO,
@@ -297,8 +302,26 @@ impl ExportLine {
         if let Some(g) = &self.gwp {
             num = decimal::mul(num, g.value).ok()?;
         }
+        for st in &self.steps {
+            let (n, d) = st.fraction().ok()?;
+            let (n, d) = if st.divide { (d, n) } else { (n, d) };
+            num = decimal::mul(num, n).ok()?;
+            den = decimal::mul(den, d).ok()?;
+        }
         num = decimal::mul(num, self.share).ok()?;
         decimal::div(num, den).ok()
+    }
+
+    /// The row's value from its columns, by the rule every register line follows: the
+    /// product, exact where it terminates, else rounded once to 9 places of the base unit of
+    /// `value_unit` (kg, J, kgce: 12 places of t CO2e), or to 9 places of the unit itself
+    /// where it is no power of ten of its base (MWh). `None` on overflow.
+    pub fn evaluate(&self) -> Option<(Decimal, bool)> {
+        let q = self.reperform()?;
+        if q.exact {
+            return Some((q.value, true));
+        }
+        Some((q.rounded(line_dp(self.value_unit)), false))
     }
 
     /// The result name: the gas, `energy` or `tce`.
@@ -309,6 +332,25 @@ impl ExportLine {
             ResultKind::Tce => "tce".into(),
             ResultKind::Register(r) => r.clone(),
         }
+    }
+}
+
+/// Places a non-terminating line value keeps in `unit`: `LINE_DP` places of the base unit
+/// when the unit is a power of ten of it, else `LINE_DP` places of the unit (MWh).
+pub fn line_dp(unit: &str) -> u32 {
+    let scale = if unit == "1" {
+        Some(Decimal::ONE)
+    } else {
+        unit.split_whitespace()
+            .next()
+            .and_then(|u| crate::units::lookup(u).ok())
+            .map(|u| u.scale)
+    };
+    // A power of ten of the base unit prints as 1 followed by zeros.
+    let digits = scale.map(|s| s.normalize().to_string()).unwrap_or_default();
+    match digits.strip_prefix('1') {
+        Some(zeros) if zeros.chars().all(|c| c == '0') => decimal::LINE_DP + zeros.len() as u32,
+        _ => decimal::LINE_DP,
     }
 }
 

@@ -311,6 +311,8 @@ fn entry(
         ),
         factor: None,
     }];
+    // The calculation lines the avoided emissions are made of (through the chain), if any.
+    let mut lines: Vec<crate::register::ChainLine> = Vec::new();
     let (co2e_kg, exact, activity, activity_unit, activity_exact) = match kind {
         Kind::ElectricitySaved | Kind::SupplierRenewable => {
             let (mwh, mwh_exact) = in_unit(base, J_PER_MWH).map_err(ov)?;
@@ -351,6 +353,7 @@ fn entry(
                         r.as_ref(),
                     )?;
                     steps.extend(c.steps.into_iter().filter(|s| s.label != "tce"));
+                    lines.push(c.calc);
                     (c.line.co2e_kg, c.line.exact)
                 }
                 _ => {
@@ -384,8 +387,9 @@ fn entry(
             } else {
                 unit
             };
-            // The fuel's emissions for the heat itself, exactly; the boiler efficiency divides
-            // once at the end (fuel = heat ÷ efficiency, so emissions = heat × EF ÷ efficiency).
+            // The fuel's emissions for the heat itself, exactly; the boiler efficiency then
+            // divides each gas's line once (fuel = heat ÷ efficiency, so emissions = heat × EF
+            // ÷ efficiency).
             let site = Site {
                 facility: fac,
                 period,
@@ -397,10 +401,32 @@ fn entry(
             };
             let c = through_chain(project, strict, site, fuel, qty, shown, None)?;
             steps.extend(c.steps.into_iter().filter(|s| s.label != "tce"));
+            let mut calc = c.calc;
             let (kg, div_exact) = match efficiency {
                 Some(e) => {
-                    let q = decimal::div(c.line.co2e_kg, e).map_err(ov)?;
-                    let kg = q.rounded(decimal::LINE_DP);
+                    // Each gas's line is divided by the efficiency and rounded once, as every
+                    // calculation line is; the avoided emissions are their sum.
+                    let mut kg = Decimal::ZERO;
+                    let mut all_exact = true;
+                    for g in &c.line.gas_co2e_kg {
+                        let q = decimal::div(*g, e).map_err(ov)?;
+                        kg = decimal::add(kg, q.rounded(decimal::LINE_DP)).map_err(ov)?;
+                        all_exact &= q.exact;
+                    }
+                    let q = decimal::Quotient {
+                        value: kg,
+                        exact: all_exact,
+                    };
+                    calc.steps.push(crate::register::TermStep {
+                        label: "efficiency".into(),
+                        divide: true,
+                        value: crate::register::StepValue::Input {
+                            num: e,
+                            den: Decimal::ONE,
+                            source: "abatement.csv efficiency: the fuel not burnt is the heat ÷ the boiler efficiency".into(),
+                        },
+                        unit: "1".into(),
+                    });
                     steps.push(Step {
                         label: "boiler".into(),
                         text: format!(
@@ -408,7 +434,7 @@ fn entry(
                             e.normalize(),
                             e.normalize(),
                             crate::calc::show(kg, Decimal::from(1000), "t"),
-                            if q.exact { "" } else { " (rounded to 10^-9 kg)" }
+                            if q.exact { "" } else { " (each gas rounded once to 10^-9 kg)" }
                         ),
                         factor: None,
                     });
@@ -416,6 +442,7 @@ fn entry(
                 }
                 None => (c.line.co2e_kg, true),
             };
+            lines.push(calc);
             let (act, act_unit, act_exact) = match unit.kind {
                 DimKind::Energy => {
                     let (gj, e) = in_unit(base, J_PER_GJ).map_err(ov)?;
@@ -441,6 +468,7 @@ fn entry(
         },
         Contribution {
             exact,
+            lines: lines.clone(),
             ..Contribution::new(format!("avoided.{id}"), year, t, "t CO2e")
                 .with_basis(activity, activity_unit)
         },
@@ -452,6 +480,7 @@ fn entry(
     };
     parts.push(Contribution {
         exact,
+        lines,
         ..Contribution::new(total, year, t, "t CO2e")
     });
     steps.push(Step {

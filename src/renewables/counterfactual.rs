@@ -105,6 +105,7 @@ pub fn through_chain(
             activity,
             chain,
             line,
+            steps: Vec::new(),
         },
     })
 }

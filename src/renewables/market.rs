@@ -623,6 +623,10 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 text: format!("consolidation share {} → {mwh} MWh", share.normalize()),
                 factor: None,
             });
+            // The line: the quantity as written, in MWh, at the consolidation share.
+            let mut term = crate::register::Term::of(i.quantity, i.unit.symbol, "energy");
+            term.conversion = (i.unit.scale, J_PER_MWH);
+            term.share = share;
             sink(Entry {
                 file: file.clone(),
                 line: i.line,
@@ -636,10 +640,12 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 parts: vec![
                     Contribution {
                         exact,
+                        terms: vec![term.clone()],
                         ..Contribution::new("energy.renewable", *year, mwh, "MWh")
                     },
                     Contribution {
                         exact,
+                        terms: vec![term],
                         ..Contribution::new("energy.renewable.contractual", *year, mwh, "MWh")
                     },
                 ],
@@ -698,6 +704,40 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
             parts: vec![Contribution { exact: a.inexact_rows == 0, ..Contribution::new("ghg.scope2.market", c.year, t.value, "t CO2e") }],
         });
     }
+}
+
+/// The remainder's line stated from the electricity consumed: the facility-year's MWh, with
+/// the part no instrument covers, (consumed − instruments) ÷ consumed, as its allocation step.
+/// Unchanged when both amounts are not exact in MWh.
+fn allocated(
+    mut calc: crate::register::ChainLine,
+    consumed_j: Decimal,
+    remaining_j: Decimal,
+) -> crate::register::ChainLine {
+    if consumed_j == remaining_j {
+        return calc;
+    }
+    let (Ok((consumed, true)), Ok((rest, true))) = (
+        in_unit(consumed_j, J_PER_MWH),
+        in_unit(remaining_j, J_PER_MWH),
+    ) else {
+        return calc;
+    };
+    let Ok(q) = decimal::div(consumed_j, calc.activity.unit.scale) else {
+        return calc;
+    };
+    if !q.exact {
+        return calc;
+    }
+    calc.activity.quantity = q.value;
+    calc.steps.push(crate::register::TermStep::input(
+        "allocation",
+        rest,
+        consumed,
+        "1",
+        "electricity consumed (energy.csv) not covered by instruments (instruments.csv): (consumed − instruments) ÷ consumed, at the residual mix".into(),
+    ));
+    calc
 }
 
 fn market_entry(
@@ -797,7 +837,7 @@ fn market_entry(
         let c = charge(remaining, residual.as_ref())?;
         total_kg = decimal::add(total_kg, c.line.co2e_kg).map_err(ov)?;
         exact &= c.line.exact;
-        lines.push(c.calc.clone());
+        lines.push(allocated(c.calc.clone(), used.gross_j, remaining));
         steps.extend(
             c.steps
                 .into_iter()
