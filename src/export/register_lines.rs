@@ -317,10 +317,9 @@ fn structure(
         }
     }
     // An amount (energy, mass, tonne-km, a count; never an emission): another amount of the
-    // entry in a convertible unit, or the value itself.
+    // entry in a convertible unit (never the value itself, which would restate it).
     if !c.unit.contains("CO2e") {
-        let own = (c.value, c.unit);
-        for a in acts.iter().copied().chain(std::iter::once(own)) {
+        for a in acts.iter().copied() {
             if let Some(r) = row(a, None) {
                 if same(std::slice::from_ref(&r)) {
                     return vec![r];
