@@ -279,6 +279,10 @@ pub fn explain(
                 count += n;
                 overflow |= t.is_none();
                 total = decimal::add(total, t.unwrap_or_default()).unwrap_or(total);
+                // A figure kept to 16 places when a line was rounded: the sum, rounded alike.
+                if !fig.exact {
+                    total = total.round_dp(decimal::FIGURE_DP);
+                }
                 let q = decimal::Quotient {
                     value: total,
                     exact: true,
@@ -310,8 +314,9 @@ pub fn explain(
     }
 }
 
-/// Prints every register entry contributing to `name` in `year`; returns how many, and their
-/// exact sum in the figure's unit (`None` on overflow).
+/// Prints every register line contributing to `name` in `year` (the rows of the one line
+/// schema `export` writes to lines.csv), in the trace format of the energy lines; returns
+/// how many, and their exact sum in the figure's unit (`None` on overflow).
 fn register_entries(
     s: &mut String,
     project: &carbonledger::project::Project,
@@ -323,27 +328,71 @@ fn register_entries(
 ) -> (u64, Option<Decimal>) {
     let mut count = 0u64;
     let mut total = Some(Decimal::ZERO);
+    let facility = |i: usize| {
+        project
+            .facilities
+            .list
+            .get(i)
+            .map_or_else(String::new, |f| f.id.clone())
+    };
     run_registers(project, &ledger.comp, opts.strict, &mut |e| {
-        for c in e
-            .parts
+        if !e.parts.iter().any(|c| c.figure == name && c.year == year) {
+            return;
+        }
+        let at = if e.line == 0 {
+            e.file.to_string()
+        } else {
+            format!("{}:{}", e.file, e.line)
+        };
+        // The entry's reasons (counterfactual chosen, notes, fallbacks), once; the arithmetic
+        // is the lines'.
+        const CONTEXT: [&str; 10] = [
+            "why",
+            "note",
+            "fallback",
+            "rf",
+            "solar",
+            "project",
+            "instrument",
+            "serials",
+            "shift",
+            "basis",
+        ];
+        let mut context: Vec<&carbonledger::calc::Step> = e
+            .steps
             .iter()
-            .filter(|c| c.figure == name && c.year == year)
+            .filter(|st| CONTEXT.contains(&st.label.as_str()))
+            .collect();
+        for l in carbonledger::export::entry_lines(e, &facility)
+            .iter()
+            .filter(|l| l.figure == name && l.year == year)
         {
             count += 1;
-            total = total.and_then(|t| decimal::add(t, c.value).ok());
-            let at = if e.line == 0 {
-                e.file.to_string()
-            } else {
-                format!("{}:{}", e.file, e.line)
-            };
-            let _ = writeln!(s, "{at}  {}", e.what);
-            for st in &e.steps {
+            total = total.and_then(|t| decimal::add(t, l.value).ok());
+            let place = [l.facility.as_str(), l.period.as_str()]
+                .iter()
+                .filter(|x| !x.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("  ");
+            let _ = writeln!(
+                s,
+                "{at}  {}{}{}  ({})",
+                place,
+                if place.is_empty() { "" } else { "  " },
+                e.what,
+                l.method.name()
+            );
+            for st in context.drain(..) {
                 let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
-                if let Some(u) = &st.factor {
+            }
+            for st in l.trace() {
+                let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
+                if let Some(u) = st.factor {
                     sources.insert(u.reference.clone(), u.citation.clone());
                 }
             }
-            let _ = writeln!(s, "    {:<9} {} {}\n", "→", c.value.normalize(), c.unit);
+            let _ = writeln!(s);
         }
     });
     (count, total)
@@ -421,15 +470,23 @@ fn explain_register(
         None => {
             let _ = writeln!(
                 s,
-                "  = the sum over the contributing entries below ({})\n",
+                "  = the sum over the contributing lines below ({})\n",
                 fig.unit
             );
             let (count, total) = register_entries(s, project, ledger, opts, name, year, sources);
+            // A figure kept to 16 places when a line was rounded: the sum, rounded alike.
+            let total = total.map(|t| {
+                if fig.exact {
+                    t
+                } else {
+                    t.round_dp(decimal::FIGURE_DP)
+                }
+            });
             let agrees = total.is_some_and(|t| t.normalize() == fig.value.normalize());
             let _ = writeln!(
                 s,
-                "{count} entr{} sum to {} {}: {}",
-                if count == 1 { "y" } else { "ies" },
+                "{count} line{} sum to {} {}: {}",
+                if count == 1 { "" } else { "s" },
                 total.map_or("(overflow)".to_string(), |t| t.normalize().to_string()),
                 fig.unit,
                 if agrees {

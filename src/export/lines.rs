@@ -407,3 +407,90 @@ pub fn by_figure(
     }
     out
 }
+
+impl ExportLine {
+    /// The line as trace steps, in the format `explain` prints an energy line's trace: the
+    /// activity, each published value and step with its operator, reference and unit, the
+    /// conversion, the share, and the value (`→`). Re-performing it is the product of the
+    /// values shown, as in `lines.csv`.
+    pub fn trace(&self) -> Vec<crate::calc::Step> {
+        use crate::calc::Step;
+        let step = |label: &str, text: String, factor: Option<&UsedFactor>| Step {
+            label: label.to_string(),
+            text,
+            factor: factor.cloned(),
+        };
+        let mut out = vec![step(
+            "activity",
+            format!("{} {}", self.quantity.normalize(), self.unit),
+            None,
+        )];
+        let published = |label: &str, op: &str, u: &UsedFactor| {
+            step(
+                label,
+                format!("{op} {} = {} {}", u.reference, u.value, u.unit),
+                Some(u),
+            )
+        };
+        if let Some(c) = &self.calorific {
+            out.push(published("energy", "× calorific value", c));
+        }
+        if let Some(f) = &self.factor {
+            let label = match &self.kind {
+                ResultKind::Emission(g) => g.clone(),
+                ResultKind::Tce => "tce".into(),
+                _ => "factor".into(),
+            };
+            out.push(published(&label, if self.divide { "÷" } else { "×" }, f));
+        }
+        if let Some(g) = &self.gwp {
+            out.push(published("CO2e", "× GWP", g));
+        }
+        for st in &self.steps {
+            let op = if st.divide { "÷" } else { "×" };
+            let value = st
+                .fraction()
+                .map_or_else(|e| e.to_string(), |(n, d)| Ratio::new(n, d).text());
+            let unit = if st.unit == "1" {
+                String::new()
+            } else {
+                format!(" {}", st.unit)
+            };
+            let mut s = step(
+                &st.label,
+                format!("{op} {value}{unit} ({})", st.reference()),
+                None,
+            );
+            s.factor = st.factors().first().map(|u| (*u).clone());
+            out.push(s);
+            for u in st.factors().iter().skip(1) {
+                out.push(published("", "  with", u));
+            }
+        }
+        out.push(step(
+            "units",
+            format!(
+                "× {} (unit conversion to {})",
+                self.conversion.text(),
+                self.value_unit
+            ),
+            None,
+        ));
+        out.push(step("share", format!("× {}", self.share.normalize()), None));
+        out.push(step(
+            "→",
+            format!(
+                "{} {}{}",
+                self.value.normalize(),
+                self.value_unit,
+                if self.exact {
+                    ""
+                } else {
+                    " (the product does not terminate: rounded once)"
+                }
+            ),
+            None,
+        ));
+        out
+    }
+}

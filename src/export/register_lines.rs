@@ -169,12 +169,12 @@ fn chain_rows(
         }
         let name = facility(l.activity.facility);
         for mut r in rows(&base.file, &l.activity, &l.chain, &l.line, &name) {
-            let fits = match (&r.kind, c.unit) {
-                (ResultKind::Emission(_), "t CO2e") => true,
-                (ResultKind::Energy, "GJ" | "MWh") => true,
-                (ResultKind::Tce, "tce") => true,
-                _ => false,
-            };
+            let fits = matches!(
+                (&r.kind, c.unit),
+                (ResultKind::Emission(_), "t CO2e")
+                    | (ResultKind::Energy, "GJ" | "MWh")
+                    | (ResultKind::Tce, "tce")
+            );
             if !fits {
                 continue;
             }
