@@ -250,7 +250,10 @@ fn assert_whatif(reference: &str, value: &str, name: &str, at_least: usize) {
             changed += 1;
         }
     }
-    assert!(changed >= at_least, "{reference}: {changed} figures changed");
+    assert!(
+        changed >= at_least,
+        "{reference}: {changed} figures changed"
+    );
 }
 
 #[test]
