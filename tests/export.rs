@@ -661,7 +661,8 @@ fn a_claims_file_given_with_claims_is_sealed() {
 
 /// A copy of the fixture with every quantity replaced by a generated one (solar rows scaled
 /// as a whole so that they still balance; energy rows above a million units so that the
-/// fixture's certificates still fit) and some fuel rows left out.
+/// fixture's certificates still fit), some fuel rows left out, and purchased heat and steam
+/// rows added.
 fn generated_project(dir: &Path, amounts: &[(u32, u32)], drop: &[bool]) {
     copy_dir(&Path::new(ROOT).join("fixtures/xiaomi-2025"), dir);
     let mut next = 0usize;
@@ -712,6 +713,14 @@ fn generated_project(dir: &Path, amounts: &[(u32, u32)], drop: &[bool]) {
                 }
             }
             w.write_record(&rec).unwrap();
+        }
+        if file == "energy.csv" {
+            // Purchased heat and steam: market-based = location-based, restated row by row.
+            for (period, carrier) in [("2025", "heat"), ("2024", "steam")] {
+                let q = amount().to_string();
+                w.write_record(["BJ-CAR", period, carrier, q.as_str(), "GJ", "", "", ""])
+                    .unwrap();
+            }
         }
         std::fs::write(&path, w.into_inner().unwrap()).unwrap();
     }

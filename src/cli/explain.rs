@@ -328,6 +328,7 @@ fn register_entries(
 ) -> (u64, Option<Decimal>) {
     let mut count = 0u64;
     let mut total = Some(Decimal::ZERO);
+    let mut restated: Vec<carbonledger::calc::Chain> = Vec::new();
     let facility = |i: usize| {
         project
             .facilities
@@ -394,7 +395,56 @@ fn register_entries(
             }
             let _ = writeln!(s);
         }
+        for c in e
+            .parts
+            .iter()
+            .filter(|c| c.figure == name && c.year == year)
+        {
+            if let Some(chain) = &c.restates {
+                restated.push((**chain).clone());
+            }
+        }
     });
+    // A chain a register restates (purchased heat at market = location): its rows, as read.
+    if !restated.is_empty() {
+        let options = RunOptions {
+            strict: opts.strict,
+            threads: opts.threads,
+        };
+        let read = for_each_line(project, options, &ledger.comp.duplicates, &mut |v| {
+            if !restated.contains(v.chain) {
+                return;
+            }
+            count += 1;
+            let t = decimal::div(v.line.co2e_kg, Decimal::from(1000)).map(|q| q.value);
+            total = total.and_then(|x| t.ok().and_then(|t| decimal::add(x, t).ok()));
+            let f = &project.facilities.list[v.chain.facility];
+            let _ = writeln!(
+                s,
+                "{}:{}  {} ({})  {}  market-based = location-based (no instrument applies)",
+                carbonledger::calc::shown_name(project, v.file),
+                v.activity.line,
+                f.id,
+                f.name,
+                v.activity.period
+            );
+            for st in trace(v.activity, v.chain, v.line) {
+                let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
+                if let Some(u) = st.factor {
+                    sources.insert(u.reference.clone(), u.citation.clone());
+                }
+            }
+            let _ = writeln!(
+                s,
+                "    {:<9} {}\n",
+                "→",
+                show(v.line.co2e_kg, Decimal::from(1000), "t CO2e")
+            );
+        });
+        if read.is_err() {
+            total = None;
+        }
+    }
     (count, total)
 }
 

@@ -228,13 +228,28 @@ pub fn collect(
     let mut all_lines: Vec<ExportLine> = Vec::new();
     let sums = chain_sums(&ledger.names());
     let mut used: BTreeMap<String, crate::calc::UsedFactor> = BTreeMap::new();
+    // Chains a register restates under another figure (purchased heat at market-based scope
+    // 2): their rows are written under that figure too.
+    let mut entries = Vec::new();
+    crate::ledger::run_registers(project, comp, options.strict, &mut |e| {
+        if e.parts.iter().any(|c| c.restates.is_some()) {
+            entries.push(e.clone());
+        }
+    });
+    let restated = register_lines::restated(&entries);
     for_each_line(project, options, &comp.duplicates, &mut |v| {
         let facility = &project.facilities.list[v.chain.facility].id;
         for u in v.chain.used_factors() {
             used.entry(u.reference.clone()).or_insert_with(|| u.clone());
         }
-        for r in rows(v.file.name(), v.activity, v.chain, v.line, facility) {
-            all_lines.extend(by_figure(&r, v.chain, &sums));
+        let line_rows = rows(v.file.name(), v.activity, v.chain, v.line, facility);
+        for r in &line_rows {
+            all_lines.extend(by_figure(r, v.chain, &sums));
+        }
+        if !restated.is_empty() {
+            all_lines.extend(register_lines::restated_rows(
+                &line_rows, v.chain, &restated,
+            ));
         }
     })?;
     let years = &project.manifest.reporting_years;

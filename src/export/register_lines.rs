@@ -76,6 +76,10 @@ pub fn entry_lines(e: &Entry, facility: &dyn Fn(usize) -> String) -> Vec<ExportL
         .collect();
     let mut out = Vec::new();
     for c in &e.parts {
+        if c.restates.is_some() {
+            // Its lines are the chain's rows, written as the rows are read (`restated_rows`).
+            continue;
+        }
         let base = ExportLine {
             figure: c.figure.clone(),
             method: Method::Given,
@@ -328,6 +332,41 @@ fn structure(
         }
     }
     vec![base.clone()]
+}
+
+/// The chains registers restate under another figure, with that figure and year, from every
+/// entry's contributions (`Contribution::restates`).
+pub fn restated(entries: &[Entry]) -> Vec<(crate::calc::Chain, String)> {
+    entries
+        .iter()
+        .flat_map(|e| &e.parts)
+        .filter_map(|c| {
+            c.restates
+                .as_ref()
+                .map(|ch| ((**ch).clone(), c.figure.clone()))
+        })
+        .collect()
+}
+
+/// The rows of a calculation line restated under register figures: its CO2e rows, once for
+/// each figure a register restates its chain under.
+pub fn restated_rows(
+    rows_of_line: &[ExportLine],
+    chain: &crate::calc::Chain,
+    restated: &[(crate::calc::Chain, String)],
+) -> Vec<ExportLine> {
+    let mut out = Vec::new();
+    for (_, figure) in restated.iter().filter(|(c, _)| c == chain) {
+        for r in rows_of_line
+            .iter()
+            .filter(|r| matches!(r.kind, ResultKind::Emission(_)))
+        {
+            let mut r = r.clone();
+            r.figure = figure.clone();
+            out.push(r);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

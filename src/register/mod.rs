@@ -44,6 +44,10 @@ pub struct Contribution {
     /// inputs (a freight leg, a counterfactual, a SAF reduction): each is an activity and its
     /// steps, and their values add up to `value`. Empty otherwise.
     pub terms: Vec<Term>,
+    /// The chain whose rows' CO2e the value is, when the register restates a chain under
+    /// another figure (purchased heat at market = location): its lines are those rows, which
+    /// the export writes under this figure too as it reads them.
+    pub restates: Option<Box<crate::calc::Chain>>,
 }
 
 /// What a step multiplies or divides by.
@@ -192,6 +196,7 @@ impl Contribution {
             exact: true,
             lines: Vec::new(),
             terms: Vec::new(),
+            restates: None,
         }
     }
 
@@ -343,6 +348,7 @@ impl Totals {
                 exact: t.exact,
                 lines: Vec::new(),
                 terms: Vec::new(),
+                restates: None,
             };
             let before = self.map.get(&(name.clone(), *year)).map(|x| x.entries);
             self.add_part(&c)?;

@@ -701,7 +701,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 text: format!("no contractual instruments for purchased {}: market-based = location-based = {}", k.name(), show(a.co2e_kg, Decimal::from(1000), "t CO2e")),
                 factor: None,
             }],
-            parts: vec![Contribution { exact: a.inexact_rows == 0, ..Contribution::new("ghg.scope2.market", c.year, t.value, "t CO2e") }],
+            parts: vec![Contribution { exact: a.inexact_rows == 0, restates: Some(Box::new(c.clone())), ..Contribution::new("ghg.scope2.market", c.year, t.value, "t CO2e") }],
         });
     }
 }
