@@ -88,7 +88,7 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "facility", "facility id", ""),
     ("lines", "period", "period as written (year, quarter or month)", ""),
     ("lines", "scope", "GHG Protocol scope", ""),
-    ("lines", "source", "stationary combustion, fugitive release, purchased energy, or register (an entry of solar, instruments, abatement, shipments or the product files; line 0 = an aggregate of several rows)", ""),
+    ("lines", "source", "stationary combustion, fugitive release, purchased energy; wtt, td_loss, td_wtt or wtt_and_td for an energy row's scope 3 category 3 lines; or register (an entry of solar, instruments, abatement, shipments, scope3.csv or the product files; line 0 = an aggregate of several rows)", ""),
     ("lines", "subject", "carrier or gas of the input row; for a register row, the entry (entries.csv `what`)", ""),
     ("lines", "result", "what value is: a gas (CO2, CH4, N2O, a refrigerant, CO2e), energy or tce", ""),
     ("lines", "method", "product: a published value applies (value is the product of the columns); activity: an amount (energy, mass, tonne-km, a count; still the product of the columns); given: a register value no line states (none on the reference fixture; docs/audit.md), its steps in entries.csv, the product columns empty", ""),
