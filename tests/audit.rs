@@ -885,8 +885,9 @@ fn a_freight_intensity_change_lists_the_leg_and_counterfactual_lines() {
         )),
         "{lines:#?}"
     );
-    // Four rail legs, each: cat4, cat4.ttw, by_mode.rail and three mode-shift figures.
-    assert_eq!(lines.len(), 24, "{lines:#?}");
+    // Four rail legs, each: scope 3, cat4, cat4.ttw, by_mode.rail and three mode-shift
+    // figures.
+    assert_eq!(lines.len(), 28, "{lines:#?}");
 }
 
 fn explain(args: &[&str]) -> (i32, String) {

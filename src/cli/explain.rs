@@ -397,7 +397,7 @@ fn register_entries(
         };
         // The entry's reasons (counterfactual chosen, notes, fallbacks), once; the arithmetic
         // is the lines'.
-        const CONTEXT: [&str; 10] = [
+        const CONTEXT: [&str; 11] = [
             "why",
             "note",
             "fallback",
@@ -408,16 +408,23 @@ fn register_entries(
             "serials",
             "shift",
             "basis",
+            "prices",
         ];
+        let lines: Vec<carbonledger::export::ExportLine> =
+            carbonledger::export::entry_lines(e, &facility)
+                .into_iter()
+                .filter(|l| l.figure == name && l.year == year)
+                .collect();
+        // A line the register states no steps for (`given`): its own trace stands in full.
+        let given = lines
+            .iter()
+            .any(|l| l.method == carbonledger::export::Method::Given);
         let mut context: Vec<&carbonledger::calc::Step> = e
             .steps
             .iter()
-            .filter(|st| CONTEXT.contains(&st.label.as_str()))
+            .filter(|st| given || CONTEXT.contains(&st.label.as_str()))
             .collect();
-        for l in carbonledger::export::entry_lines(e, &facility)
-            .iter()
-            .filter(|l| l.figure == name && l.year == year)
-        {
+        for l in &lines {
             count += 1;
             total = total.and_then(|t| decimal::add(t, l.value).ok());
             let place = [l.facility.as_str(), l.period.as_str()]
@@ -436,8 +443,24 @@ fn register_entries(
             );
             for st in context.drain(..) {
                 let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
+                if let Some(u) = &st.factor {
+                    sources.insert(u.reference.clone(), u.citation.clone());
+                }
             }
-            for st in l.trace() {
+            let steps = if l.method == carbonledger::export::Method::Given {
+                vec![carbonledger::calc::Step {
+                    label: "→".into(),
+                    text: format!(
+                        "{} {} (the register's value: no line states its steps)",
+                        l.value.normalize(),
+                        l.value_unit
+                    ),
+                    factor: None,
+                }]
+            } else {
+                l.trace()
+            };
+            for st in steps {
                 let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
                 if let Some(u) = st.factor {
                     sources.insert(u.reference.clone(), u.citation.clone());
