@@ -555,6 +555,8 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("ipcc-gwp", "a factor set name"),
     ("gbt-2589", "a factor set name"),
     ("iso-14083", "a factor set name"),
+    ("nz-mfe-refrigeration", "a factor set name"),
+    ("refrigerant-blends", "a factor set name"),
     ("default-values", "an edition name (icao-corsia)"),
     ("built-in", "the origin of an edition"),
     ("daf-included", "a token of a factor's basis column"),
@@ -581,6 +583,9 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("passenger-km", "a unit alias"),
     ("room-night", "a unit alias"),
     ("room-nights", "a unit alias"),
+    ("c-c4f8", "a gas name (report, Kyoto gases)"),
+    ("r-4", "a refrigerant-name prefix (report, Kyoto gases)"),
+    ("r-5", "a refrigerant-name prefix (report, Kyoto gases)"),
 ];
 
 /// Codes that no input can trigger, with the reason.
