@@ -9,12 +9,12 @@
 //! boundaries; a quoted field that spans a boundary is detected afterwards and the file is then
 //! read again in one piece.
 //!
-//! Duplicates (see `dedupe`): a shared fixed-size filter flags candidates in the first pass;
-//! only if there are candidates is the file read again to confirm them; only if some are
+//! Duplicates (see `dedupe`): every row's fingerprint is spilled, partitioned by hash, and
+//! the partitions sorted after the first pass; only if a fingerprint repeats is the file read again to confirm them; only if some are
 //! confirmed is the calculation repeated without them.
 
 use super::chain::{calculate, calculate_terms, Accum, Chain, Terms};
-use super::dedupe::{self, Bloom, Candidates};
+use super::dedupe::{self, Candidates, Spill};
 use super::resolve::{ResolveError, ResolveOptions, Resolver};
 use crate::activity::{
     parse_energy_row, parse_fugitive_row, Activity, Subject, ENERGY_COLUMNS, FUGITIVE_COLUMNS,
@@ -197,6 +197,24 @@ struct ChainKey {
     source: Option<crate::activity::Source>,
 }
 
+/// What a chain's resolution depends on besides the facility's identity: its grid and the
+/// consolidation inputs (control, equity share). Facilities with equal classes resolve every
+/// activity to the same chain but for the facility index, so a chain is resolved once per
+/// class and copied for the others (100,000 facilities over a handful of grids resolve a
+/// handful of chains, not 100,000 × carriers).
+type FacilityClass = (Option<FactorRef>, bool, bool, Decimal);
+
+/// A chain key with the facility replaced by its class.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct TemplateKey {
+    year: i32,
+    class: u32,
+    subject: u32,
+    unit: u16,
+    factor: u32,
+    source: Option<crate::activity::Source>,
+}
+
 /// Where a chain key leads.
 #[derive(Clone, Copy)]
 enum Slot {
@@ -322,6 +340,12 @@ struct Worker<'p> {
     /// Per chain id: the pending quantity sum and row count of a linear chain.
     sums: Vec<(Decimal, u64)>,
     interner: Interner,
+    /// Per facility index, its interned class (`u32::MAX` until first seen).
+    facility_class: Vec<u32>,
+    classes: FxHashMap<FacilityClass, u32>,
+    /// Template key → the id of the first chain resolved for it (a successful resolution;
+    /// errors are resolved per facility, as their messages may name it).
+    templates: FxHashMap<TemplateKey, u32>,
     chains: Vec<Chain>,
     accums: Vec<Accum>,
     diagnostics: Vec<Diagnostic>,
@@ -350,6 +374,9 @@ impl<'p> Worker<'p> {
             linear: Vec::new(),
             sums: Vec::new(),
             interner: Interner::default(),
+            facility_class: Vec::new(),
+            classes: FxHashMap::default(),
+            templates: FxHashMap::default(),
             chains: Vec::new(),
             accums: Vec::new(),
             diagnostics: Vec::new(),
@@ -364,6 +391,25 @@ impl<'p> Worker<'p> {
         }
     }
 
+    /// The interned class of a facility (see `FacilityClass`).
+    fn class_of(&mut self, facility: usize) -> u32 {
+        if self.facility_class.len() <= facility {
+            self.facility_class.resize(facility + 1, u32::MAX);
+        }
+        if self.facility_class[facility] == u32::MAX {
+            let f = &self.project.facilities.list[facility];
+            let class = (
+                f.grid.clone(),
+                f.operational_control,
+                f.financial_control,
+                f.equity_share,
+            );
+            let n = self.classes.len() as u32;
+            self.facility_class[facility] = *self.classes.entry(class).or_insert(n);
+        }
+        self.facility_class[facility]
+    }
+
     fn reject(&mut self, row: &RowRef<'_>, mut d: Vec<Diagnostic>) {
         self.stats.rejected += 1;
         rejected_quantity(row, &mut self.stats);
@@ -375,7 +421,7 @@ impl<'p> Worker<'p> {
         &mut self,
         row: &RowRef<'_>,
         exclude: &BTreeSet<u64>,
-        bloom: Option<&Bloom>,
+        spill: Option<&Spill>,
         visit: &mut dyn FnMut(&LineVisit<'_>),
     ) {
         let file = self.file;
@@ -390,22 +436,10 @@ impl<'p> Worker<'p> {
             Ok(a) => a,
             Err(d) => return self.reject(row, d),
         };
-        if let Some(bloom) = bloom {
-            {
-                let fp = dedupe::fingerprint(&dedupe::identity(row, &activity, file.ref_col()));
-                self.pending.push(
-                    (
-                        fp,
-                        Some(dedupe::prekey_of(
-                            row.get(0),
-                            activity.period,
-                            row.get(file.ref_col()),
-                        )),
-                    ),
-                    bloom,
-                    &mut self.candidates,
-                );
-            }
+        if let Some(spill) = spill {
+            let prekey = dedupe::prekey_of(row.get(0), activity.period, row.get(file.ref_col()));
+            let id = dedupe::identity(row, &activity, file.ref_col());
+            self.pending.push(dedupe::record(&id, prekey), spill);
         }
         let year = activity.period.year();
         if !self.years.contains(&year) {
@@ -425,14 +459,35 @@ impl<'p> Worker<'p> {
         let slot = match self.cache.get(&key) {
             Some(slot) => *slot,
             None => {
-                let slot = match self.resolver.resolve_source(
+                let template = TemplateKey {
                     year,
-                    activity.facility,
-                    &activity.subject,
-                    activity.unit,
-                    activity.factor.as_deref(),
-                    activity.source,
-                ) {
+                    class: self.class_of(activity.facility),
+                    subject: key.subject,
+                    unit: key.unit,
+                    factor: key.factor,
+                    source: key.source,
+                };
+                let resolved = match self.templates.get(&template) {
+                    Some(&first) => {
+                        let mut chain = self.chains[first as usize].clone();
+                        chain.facility = activity.facility;
+                        Ok(chain)
+                    }
+                    None => self.resolver.resolve_source(
+                        year,
+                        activity.facility,
+                        &activity.subject,
+                        activity.unit,
+                        activity.factor.as_deref(),
+                        activity.source,
+                    ),
+                };
+                if resolved.is_ok() {
+                    self.templates
+                        .entry(template)
+                        .or_insert(self.chains.len() as u32);
+                }
+                let slot = match resolved {
                     Ok(chain) => {
                         self.linear
                             .push(chain.plan.as_ref().map(|p| p.linear_scale()));
@@ -547,9 +602,9 @@ impl<'p> Worker<'p> {
         }
     }
 
-    fn finish(mut self, bloom: Option<&Bloom>) -> Part {
-        if let Some(b) = bloom {
-            self.pending.flush(b, &mut self.candidates);
+    fn finish(self, spill: Option<&Spill>) -> Part {
+        if let Some(s) = spill {
+            self.pending.finish(s);
         }
         let mut chains = BTreeMap::new();
         for ((c, mut a), (sum, rows)) in self.chains.into_iter().zip(self.accums).zip(self.sums) {
@@ -638,7 +693,7 @@ fn run_file(
     options: RunOptions,
     file: InputFile,
     exclude: &BTreeSet<u64>,
-    bloom: Option<&Bloom>,
+    spill: Option<&Spill>,
     visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
 ) -> Result<Part, Vec<Diagnostic>> {
     if !open(project, file)? {
@@ -658,9 +713,9 @@ fn run_file(
                 file.columns(),
                 bounds,
                 !exclude.is_empty(),
-                |row| worker.row(row, exclude, bloom, visit),
+                |row| worker.row(row, exclude, spill, visit),
             )?;
-            Ok((worker.finish(bloom), end))
+            Ok((worker.finish(spill), end))
         };
     if let Some(v) = visit {
         return chunk((0, None), true, v).map(|(p, _)| p);
@@ -711,7 +766,7 @@ fn run_once(
     let mut candidates = BTreeMap::new();
     for file in InputFile::ALL {
         let size = std::fs::metadata(project.path(file.input())).map_or(0, |m| m.len());
-        let bloom = detect.then(|| Bloom::for_file_size(size));
+        let spill = detect.then(|| Spill::for_file_size(size));
         let v: Option<&mut dyn FnMut(&LineVisit<'_>)> = match visit.as_mut() {
             Some(v) => Some(&mut **v),
             None => None,
@@ -722,10 +777,22 @@ fn run_once(
             options,
             file,
             exclude.get(&file).unwrap_or(&empty),
-            bloom.as_ref(),
+            spill.as_ref(),
             v,
         ) {
             Ok(mut part) => {
+                if let Some(s) = &spill {
+                    match s.candidates() {
+                        Ok(c) => part.candidates.extend(c),
+                        Err(e) => fatal.push(Diagnostic::error(
+                            "io-error",
+                            Span::file(&project.shown(file.input())),
+                            format!(
+                                "the duplicate check's temporary files could not be read back: {e}"
+                            ),
+                        )),
+                    }
+                }
                 part.stats.file = project.shown(file.input()).to_string();
                 part.stats.present = present;
                 files.push(std::mem::take(&mut part.stats));
