@@ -1,6 +1,6 @@
 //! Streaming a project's activity files through resolution and calculation into per-chain
 //! sums. Memory is bounded by the number of distinct chains (facility × year × carrier × unit
-//! × explicit factor) plus a fixed-size duplicate filter, never by rows.
+//! × explicit factor) plus the duplicate check's fixed buffers, never by rows.
 //!
 //! A large file is read in chunks, one per core, each by its own worker with its own chains
 //! and sums; the chunks' results are merged by chain identity (exact addition is associative,
@@ -9,9 +9,9 @@
 //! boundaries; a quoted field that spans a boundary is detected afterwards and the file is then
 //! read again in one piece.
 //!
-//! Duplicates (see `dedupe`): every row's fingerprint is spilled, partitioned by hash, and
-//! the partitions sorted after the first pass; only if a fingerprint repeats is the file read again to confirm them; only if some are
-//! confirmed is the calculation repeated without them.
+//! Duplicates (see `dedupe`): every row's fingerprint is spilled, partitioned by hash, and the
+//! partitions checked after the first pass; only if a fingerprint repeats is the file read
+//! again to confirm them; only if some are confirmed is the calculation repeated without them.
 
 use super::chain::{calculate, calculate_terms, Accum, Chain, Terms};
 use super::dedupe::{self, Candidates, Spill};
