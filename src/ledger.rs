@@ -134,15 +134,17 @@ fn run_some_registers(
     // A register that used a set's nearest edition says so in the entry's trace; each such
     // fallback is also a warning (as the chains' are in `check`), so that none is silent.
     let mut fallbacks: BTreeSet<String> = BTreeSet::new();
+    let mut rolled_up = false;
     for (index, (_, register)) in registers().iter().enumerate() {
         if !wanted(index) {
             diagnosed.push(false);
             continue;
         }
-        let mut report = register(&ctx, &mut |e: Entry| {
+        let mut report = register(&ctx, &mut |mut e: Entry| {
             for s in e.steps.iter().filter(|s| s.label == "fallback") {
                 fallbacks.insert(s.text.clone());
             }
+            rolled_up |= roll_up_scope3(&mut e);
             sink(index, &e);
         });
         diagnosed.push(!report.diagnostics.is_empty());
@@ -154,6 +156,13 @@ fn run_some_registers(
                 names.push(n);
             }
         }
+    }
+    if rolled_up && !names.iter().any(|n| n == "ghg.scope3") {
+        let at = names
+            .iter()
+            .position(|n| n.starts_with("ghg.scope3."))
+            .unwrap_or(names.len());
+        names.insert(at, "ghg.scope3".to_string());
     }
     let in_chains: BTreeSet<&String> = comp
         .chains
@@ -167,6 +176,30 @@ fn run_some_registers(
         );
     }
     (diags, files, derived, names, diagnosed)
+}
+
+/// Adds every contribution of an entry to a scope 3 category (`ghg.scope3.cat<N>`) to the
+/// scope 3 total `ghg.scope3` as well, so that the total is a sum of lines like its
+/// categories (the chains' category 3 lines feed it through its filter). Returns whether any
+/// was added.
+fn roll_up_scope3(e: &mut Entry) -> bool {
+    let is_category = |f: &str| {
+        f.strip_prefix("ghg.scope3.cat")
+            .is_some_and(|n| n.parse::<u8>().is_ok_and(|n| (1..=15).contains(&n)))
+    };
+    let extra: Vec<_> = e
+        .parts
+        .iter()
+        .filter(|c| is_category(&c.figure))
+        .map(|c| {
+            let mut t = c.clone();
+            t.figure = "ghg.scope3".to_string();
+            t
+        })
+        .collect();
+    let any = !extra.is_empty();
+    e.parts.extend(extra);
+    any
 }
 
 impl Ledger {
@@ -238,22 +271,62 @@ impl Ledger {
     }
 
     /// The ledger of a counterfactual computation (the same inputs re-priced under other
-    /// factor editions) for the chain figures only: registers whose entries added to no chain
-    /// figure (freight, products) and reported nothing in this ledger are not run again, so a
-    /// counterfactual of the chain figures does not re-read their files. Their own figures are
-    /// absent from the result.
+    /// factor editions) for the figures `needed` only: a register is run again only when it
+    /// reported a diagnostic in this ledger or its entries added to a figure those figures are
+    /// made of (their terms, numerators and denominators, followed down), so that, e.g., the
+    /// factor-edition effect on the intensity does not re-read shipments or products. Figures
+    /// of the skipped registers are absent from the result.
     pub fn chain_counterfactual(
         &self,
         project: &Project,
         comp: Computation,
         strict: bool,
+        needed: &[&str],
     ) -> Ledger {
+        let mut inputs = BTreeSet::new();
+        for n in needed {
+            self.inputs_of(n, &mut inputs);
+        }
         let figures = self.register_run.figures.clone();
         Ledger::from_computation_with(project, comp, strict, &|i| {
             figures.get(i).is_none_or(|(names, diagnosed)| {
-                *diagnosed || names.iter().any(|n| figures::definition(n).is_some())
+                *diagnosed || names.iter().any(|n| inputs.contains(n))
             })
         })
+    }
+
+    /// `name` and every figure its value is computed from.
+    fn inputs_of(&self, name: &str, out: &mut BTreeSet<String>) {
+        let name = name.strip_prefix("change.").unwrap_or(name);
+        if !out.insert(name.to_string()) {
+            return;
+        }
+        match figures::definition(name) {
+            Some(Definition::Ratio {
+                numerator,
+                denominator,
+            }) => {
+                self.inputs_of(numerator, out);
+                self.inputs_of(denominator, out);
+            }
+            Some(_) => {}
+            None => match self.derived.get(name) {
+                Some(Derived::Ratio {
+                    numerator,
+                    denominator,
+                    ..
+                }) => {
+                    self.inputs_of(numerator, out);
+                    self.inputs_of(denominator, out);
+                }
+                Some(Derived::Plus { terms, .. }) => {
+                    for t in terms {
+                        self.inputs_of(t, out);
+                    }
+                }
+                None => {}
+            },
+        }
     }
 
     /// Rows rejected in every file, chains and registers.
@@ -331,6 +404,21 @@ impl Ledger {
         let register = self.totals.get(name, year);
         match figures::definition(name) {
             Some(Definition::Sum { filter, measure }) => {
+                // Scope 3 has a value only in a year something feeds it (not a zero).
+                let scope3 = matches!(
+                    filter,
+                    figures::Filter::Scope3 | figures::Filter::Cat3Part(_)
+                );
+                if scope3
+                    && register.is_none()
+                    && !self
+                        .comp
+                        .chains
+                        .iter()
+                        .any(|c| c.year == year && filter.covers(c))
+                {
+                    return Ok(None);
+                }
                 let (mut v, mut exact) = figures::sum_figure(&self.comp, year, &filter, &measure)?;
                 if let Some(t) = register {
                     v = decimal::add(v, t.value)?;
