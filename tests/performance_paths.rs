@@ -233,3 +233,58 @@ fn the_registers_run_once_and_the_chain_counterfactual_keeps_every_chain_figure(
     // The skipped registers (freight, products) are absent from the counterfactual.
     assert!(ledger.knows("logistics.tkm") && !cf.knows("logistics.tkm"));
 }
+
+/// Copies of a chain for facilities of the same class carry its scope 3 companions (well-to-
+/// tank, T&D): 30 identical UK sites give exactly 30 times every summed figure of one site
+/// (DESNZ 2025 fuels, electricity and its well-to-tank and T&D lines), including scope 3.
+#[test]
+fn copied_chains_keep_their_scope_3_companions() {
+    let toml = r#"organisation = "Example"
+reporting_years = [2025]
+base_year = 2025
+[factors]
+fuel_emissions = "desnz-fuels"
+calorific_values = ["desnz-fuels"]
+energy_basis = "gross"
+purchased_heat = "desnz-electricity:heat_steam_district.co2e"
+[years.2025.editions]
+desnz-fuels = "2025"
+desnz-electricity = "2025"
+desnz = "2025"
+ipcc-gwp = "ar5"
+"#;
+    let site = |n: usize| {
+        let mut fac = String::from("id,name,country,grid\n");
+        let mut energy =
+            String::from("facility,period,carrier,quantity,unit,factor,ref,note,source\n");
+        for i in 0..n {
+            fac.push_str(&format!("S{i},Site {i},GB,desnz:electricity_uk\n"));
+            energy.push_str(&format!(
+                "S{i},2025,natural_gas,120000,kWh,,GAS,,\nS{i},2025,diesel,8000,L,,FUEL,,\nS{i},2025,electricity,90000,kWh,,ELEC,,\nS{i},2025,heat,10000,kWh,,HEAT,,\n"
+            ));
+        }
+        let dir = project(toml, &fac, &energy, None);
+        let p = Project::open(&dir).unwrap();
+        Ledger::compute(&p, RunOptions::default()).unwrap()
+    };
+    let one = site(1);
+    let many = site(30);
+    let mut checked = 0;
+    for name in one.names() {
+        let Some(carbonledger::figures::Definition::Sum { .. }) =
+            carbonledger::figures::definition(&name)
+        else {
+            continue;
+        };
+        let a = one.figure(&name, 2025).unwrap().map(|f| f.value);
+        let b = many.figure(&name, 2025).unwrap().map(|f| f.value);
+        assert_eq!(
+            b,
+            a.map(|v| v * Decimal::from(30)).map(|v| v.normalize()),
+            "{name}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 10, "{checked}");
+    assert!(one.figure("ghg.scope3", 2025).unwrap().is_some());
+}
