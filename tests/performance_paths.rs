@@ -83,10 +83,10 @@ fn naive_duplicates(rows: &[(u64, String)]) -> BTreeSet<u64> {
             f[4].to_string(),
             f[6].to_string(),
         );
-        if first.contains_key(&key) {
-            dups.insert(*line);
+        if let std::collections::hash_map::Entry::Vacant(e) = first.entry(key) {
+            e.insert(*line);
         } else {
-            first.insert(key, *line);
+            dups.insert(*line);
         }
     }
     dups
