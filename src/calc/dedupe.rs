@@ -139,7 +139,7 @@ impl Spill {
                 .map_or(0, |t| t.subsec_nanos());
             for attempt in 0..16u32 {
                 let p = base.join(format!(
-                    "carbonledger-dedupe-{}-{nanos}-{attempt}",
+                    "carbonledger_dedupe_{}_{nanos}_{attempt}",
                     std::process::id()
                 ));
                 if std::fs::create_dir(&p).is_ok() {
@@ -165,7 +165,7 @@ impl Spill {
         std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(dir.join(format!("p{p:03}-w{w}")))
+            .open(dir.join(format!("p{p:03}_w{w}")))
             .and_then(|mut f| f.write_all(&bytes))
             .is_ok()
     }
@@ -198,7 +198,7 @@ impl Spill {
         };
         for p in 0..self.partitions {
             let mut records = memory.get_mut(p).map(std::mem::take).unwrap_or_default();
-            let prefix = format!("p{p:03}-");
+            let prefix = format!("p{p:03}_");
             for f in &files {
                 if f.file_name()
                     .and_then(|n| n.to_str())
@@ -207,7 +207,7 @@ impl Spill {
                     let bytes = std::fs::read(f)?;
                     if bytes.len() % 16 != 0 {
                         return Err(std::io::Error::other(
-                            "a duplicate-check spill file is truncated",
+                            "a spill file of the duplicate check is truncated",
                         ));
                     }
                     records.extend(bytes.chunks_exact(16).map(|c| {
