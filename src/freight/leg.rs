@@ -4,7 +4,7 @@
 //! division of the SAF ratio (and of a per-TEU conversion) flagged when it does not terminate.
 
 use super::distance::{leg_distance, DistanceSource, LegDistance};
-use super::intensity::{resolve, used_factor, Basis, Intensities, Intensity, PerActivity, Request};
+use super::intensity::{used_factor, Basis, Intensities, Intensity, PerActivity, Request};
 use super::mode::Mode;
 use super::shipments::Leg;
 use crate::calc::{show, ResolveError, ResolveOptions, Resolver, Step};
@@ -243,6 +243,8 @@ pub struct LegContext<'a> {
     pub strict: bool,
     /// The input file as shown.
     pub file: &'a Arc<str>,
+    /// Intensities resolved so far in this run.
+    pub memo: &'a super::intensity::Memo,
 }
 
 fn default_ref(project: &Project, mode: Mode) -> Result<FactorRef, LegError> {
@@ -272,7 +274,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         Some(r) => r.clone(),
         None => default_ref(project, mode)?,
     };
-    let ints = resolve(
+    let ints = cx.memo.resolve(
         project,
         cx.strict,
         Request {
@@ -475,20 +477,22 @@ fn mode_shift(
     let project = cx.project;
     let year = leg.period.year();
     let reference = default_ref(project, b.mode)?;
-    let ints = resolve(
-        project,
-        cx.strict,
-        Request {
-            year,
-            reference: &reference,
-            air: b.mode == Mode::Air,
-            radiative_forcing: project.manifest.freight.radiative_forcing,
-        },
-    )
-    .map_err(|mut e| {
-        e.column = "baseline_mode";
-        e
-    })?;
+    let ints = cx
+        .memo
+        .resolve(
+            project,
+            cx.strict,
+            Request {
+                year,
+                reference: &reference,
+                air: b.mode == Mode::Air,
+                radiative_forcing: project.manifest.freight.radiative_forcing,
+            },
+        )
+        .map_err(|mut e| {
+            e.column = "baseline_mode";
+            e
+        })?;
     let Some(source) = distance_source(b.distance, leg) else {
         return Err(ResolveError {
             code: "no-baseline-distance",

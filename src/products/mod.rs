@@ -41,20 +41,23 @@ const KG: &str = "kg";
 const PCT: &str = "%";
 
 /// Figure names one product produces, in report order, and the derived definitions.
+/// A product's names grow with its BOM lines, so membership is a set lookup.
 #[derive(Default)]
 struct Names {
     main: Vec<String>,
     helpers: Vec<String>,
+    seen_main: std::collections::HashSet<String>,
+    seen_helpers: std::collections::HashSet<String>,
 }
 
 impl Names {
     fn main(&mut self, n: String) {
-        if !self.main.contains(&n) {
+        if self.seen_main.insert(n.clone()) {
             self.main.push(n);
         }
     }
     fn helper(&mut self, n: String) {
-        if !self.helpers.contains(&n) {
+        if self.seen_helpers.insert(n.clone()) {
             self.helpers.push(n);
         }
     }
@@ -266,8 +269,10 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         }
     }
 
+    // Products with BOM rows, as a set: a scan of bom.csv per product was quadratic.
+    let with_bom: BTreeSet<&str> = bom.rows.iter().map(|b| b.product.as_str()).collect();
     for p in &products.rows {
-        if !bom.rows.iter().any(|b| b.product == p.id) {
+        if !with_bom.contains(p.id.as_str()) {
             diags.push(
                 Diagnostic::warning(
                     "no-bill-of-materials",

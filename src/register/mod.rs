@@ -364,6 +364,15 @@ impl Totals {
         self.map.get(&(name.to_string(), year))
     }
 
+    /// Whether a figure has a total in some year (a range lookup, not a scan).
+    pub fn has_name(&self, name: &str) -> bool {
+        let name = name.to_string();
+        self.map
+            .range((name.clone(), i32::MIN)..=(name, i32::MAX))
+            .next()
+            .is_some()
+    }
+
     /// Every (name, year) with a total.
     pub fn keys(&self) -> impl Iterator<Item = &(String, i32)> {
         self.map.keys()
