@@ -583,8 +583,6 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("passenger-km", "a unit alias"),
     ("room-night", "a unit alias"),
     ("room-nights", "a unit alias"),
-    ("01-01", "a reporting-year start date (init template)"),
-    ("04-01", "a reporting-year start date (init template)"),
 ];
 
 /// Codes that no input can trigger, with the reason.

@@ -41,9 +41,9 @@ base_year = 2024
 consolidation = "operational_control"
 # Base-year recalculation significance threshold (default 5%).
 significance_threshold = "5%"
-# First day of the reporting year (default "01-01": calendar years). With "04-01", 2025 is
+# First day of the reporting year (default 01-01: calendar years). With 04-01, 2025 is
 # 2025-04-01..2026-03-31 (year_label = "start", the default) or 2024-04-01..2025-03-31 ("end").
-# year_start = "04-01"
+# year_start = '04-01'
 # Places a part of a row split by days is rounded to when its fraction does not terminate
 # (the last part takes the remainder); without it such a row is refused.
 # split_decimals = 3
