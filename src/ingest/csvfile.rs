@@ -132,7 +132,12 @@ fn trim(s: &str) -> &str {
     }
 }
 
-fn not_utf8(file: &Arc<str>, line: u64, column: Option<usize>, bytes: &[u8]) -> Diagnostic {
+pub(super) fn not_utf8(
+    file: &Arc<str>,
+    line: u64,
+    column: Option<usize>,
+    bytes: &[u8],
+) -> Diagnostic {
     let span = match column {
         Some(c) => Span::line(file, line).at(c),
         None => Span::line(file, line),
