@@ -220,7 +220,6 @@ catalogue! {
     facilities_missing_value_country: "facilities-missing-value-country" CHECK => 1, "error" "facilities.csv:3:3" ["missing-value"];
     factor_carrier_mismatch: "factor-carrier-mismatch" CHECK => 1, "error" "energy.csv:3:6" ["factor-carrier-mismatch"];
     unknown_source: "unknown-source" CHECK => 1, "error" "energy.csv:4:9" ["unknown-source"];
-    #[ignore = "wrong place: overlapping rows are reported for the whole file (energy.csv), though their lines are known (the March row, line 5, overlaps the annual row, line 3)"]
     overlapping_periods: "overlapping-periods" CHECK => 0, "warning" "energy.csv:5:2" ["overlapping-periods"];
     no_heat_factor: "no-heat-factor" CHECK => 1, "error" "energy.csv:5:3" ["no-heat-factor"];
 
@@ -738,9 +737,7 @@ fn place_after(c: &Case, edit: impl Fn(&Path)) -> (i32, Option<String>) {
 fn csv_cases() -> impl Iterator<Item = (&'static Case, &'static str)> {
     CASES.iter().filter_map(|c| {
         let file = c.place.split(':').next()?;
-        let ignored = ["overlapping-periods"];
-        (file.ends_with(".csv") && !file.contains('/') && !ignored.contains(&c.folder))
-            .then_some((c, file))
+        (file.ends_with(".csv") && !file.contains('/')).then_some((c, file))
     })
 }
 

@@ -4,6 +4,7 @@
 
 mod chain;
 mod dedupe;
+mod overlap;
 mod resolve;
 mod run;
 mod trace;
