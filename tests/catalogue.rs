@@ -319,6 +319,7 @@ catalogue! {
     no_distance: "no-distance" CHECK => 1, "error" "shipments.csv:2:9" ["no-distance"];
     zero_distance: "zero-distance" CHECK => 1, "error" "shipments.csv:2:11" ["zero-distance"];
     saf_not_air: "saf-not-air" CHECK => 1, "error" "shipments.csv:2:19" ["saf-not-air"];
+    intensity_mode_mismatch: "intensity-mode-mismatch" CHECK => 1, "error" "shipments.csv:2:21" ["intensity-mode-mismatch"];
     missing_value_unit: "shipments-missing-value-unit" CHECK => 1, "error" "shipments.csv:2:10" ["missing-value-unit"];
     radiative_forcing_unset: "radiative-forcing-unset" CHECK => 1, "error" "shipments.csv:2:6" ["radiative-forcing-unset"];
     no_radiative_forcing_variant: "no-radiative-forcing-variant" CHECK => 1, "error" "shipments.csv:2:21" ["no-radiative-forcing-variant"];
