@@ -319,6 +319,9 @@ catalogue! {
     no_distance: "no-distance" CHECK => 1, "error" "shipments.csv:2:9" ["no-distance"];
     zero_distance: "zero-distance" CHECK => 1, "error" "shipments.csv:2:11" ["zero-distance"];
     saf_not_air: "saf-not-air" CHECK => 1, "error" "shipments.csv:2:19" ["saf-not-air"];
+    // A factor per kWh on the gross calorific value beside diesel converted with IPCC's net one.
+    mixed_calorific_basis: "mixed-calorific-basis" CHECK => 0, "warning" "carbonledger.toml:13" ["mixed-calorific-basis"];
+    gwp_edition_mismatch: "gwp-edition-mismatch" CHECK => 0, "warning" "carbonledger.toml:32" ["gwp-edition-mismatch"];
     intensity_mode_mismatch: "intensity-mode-mismatch" CHECK => 1, "error" "shipments.csv:2:21" ["intensity-mode-mismatch"];
     missing_value_unit: "shipments-missing-value-unit" CHECK => 1, "error" "shipments.csv:2:10" ["missing-value-unit"];
     radiative_forcing_unset: "radiative-forcing-unset" CHECK => 1, "error" "shipments.csv:2:6" ["radiative-forcing-unset"];
@@ -535,6 +538,9 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("ipcc-gwp", "a factor set name"),
     ("gbt-2589", "a factor set name"),
     ("iso-14083", "a factor set name"),
+    ("desnz-fuels", "a factor set name"),
+    ("desnz-refrigerants", "a factor set name"),
+    ("cn-mee-grid", "a factor set name"),
     ("default-values", "an edition name (icao-corsia)"),
     ("built-in", "the origin of an edition"),
     ("daf-included", "a token of a factor's basis column"),

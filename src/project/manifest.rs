@@ -266,7 +266,7 @@ fn unquote_path(path: &str) -> String {
 /// The span of `key` in `[section]` (`""`: the top level; a dotted key written from a parent
 /// section is found too), or of the section header when `key` is empty; the file when neither
 /// is written.
-fn key_span(file: &Arc<str>, text: &str, section: &str, key: &str) -> Span {
+pub(crate) fn key_span(file: &Arc<str>, text: &str, section: &str, key: &str) -> Span {
     let full = if section.is_empty() {
         key.to_string()
     } else if key.is_empty() {

@@ -5,6 +5,7 @@
 mod inputs;
 mod lock;
 mod manifest;
+pub(crate) use manifest::key_span;
 mod templates;
 
 pub use inputs::{Input, FACTORS_DIR};
