@@ -56,11 +56,13 @@ pub fn run_registers(
     // A register that used a set's nearest edition says so in the entry's trace; each such
     // fallback is also a warning (as the chains' are in `check`), so that none is silent.
     let mut fallbacks: BTreeSet<String> = BTreeSet::new();
+    let mut rolled_up = false;
     for (_, register) in registers() {
-        let mut report = register(&ctx, &mut |e: Entry| {
+        let mut report = register(&ctx, &mut |mut e: Entry| {
             for s in e.steps.iter().filter(|s| s.label == "fallback") {
                 fallbacks.insert(s.text.clone());
             }
+            rolled_up |= roll_up_scope3(&mut e);
             sink(&e);
         });
         diags.append(&mut report.diagnostics);
@@ -71,6 +73,13 @@ pub fn run_registers(
                 names.push(n);
             }
         }
+    }
+    if rolled_up && !names.iter().any(|n| n == "ghg.scope3") {
+        let at = names
+            .iter()
+            .position(|n| n.starts_with("ghg.scope3."))
+            .unwrap_or(names.len());
+        names.insert(at, "ghg.scope3".to_string());
     }
     let in_chains: BTreeSet<&String> = comp
         .chains
@@ -86,6 +95,30 @@ pub fn run_registers(
         );
     }
     (diags, files, derived, names)
+}
+
+/// Adds every contribution of an entry to a scope 3 category (`ghg.scope3.cat<N>`) to the
+/// scope 3 total `ghg.scope3` as well, so that the total is a sum of lines like its
+/// categories (the chains' category 3 lines feed it through its filter). Returns whether any
+/// was added.
+fn roll_up_scope3(e: &mut Entry) -> bool {
+    let is_category = |f: &str| {
+        f.strip_prefix("ghg.scope3.cat")
+            .is_some_and(|n| n.parse::<u8>().is_ok_and(|n| (1..=15).contains(&n)))
+    };
+    let extra: Vec<_> = e
+        .parts
+        .iter()
+        .filter(|c| is_category(&c.figure))
+        .map(|c| {
+            let mut t = c.clone();
+            t.figure = "ghg.scope3".to_string();
+            t
+        })
+        .collect();
+    let any = !extra.is_empty();
+    e.parts.extend(extra);
+    any
 }
 
 impl Ledger {
@@ -208,6 +241,21 @@ impl Ledger {
         let register = self.totals.get(name, year);
         match figures::definition(name) {
             Some(Definition::Sum { filter, measure }) => {
+                // Scope 3 has a value only in a year something feeds it (not a zero).
+                let scope3 = matches!(
+                    filter,
+                    figures::Filter::Scope3 | figures::Filter::Cat3Part(_)
+                );
+                if scope3
+                    && register.is_none()
+                    && !self
+                        .comp
+                        .chains
+                        .iter()
+                        .any(|c| c.year == year && filter.covers(c))
+                {
+                    return Ok(None);
+                }
                 let (mut v, mut exact) = figures::sum_figure(&self.comp, year, &filter, &measure)?;
                 if let Some(t) = register {
                     v = decimal::add(v, t.value)?;

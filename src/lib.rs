@@ -16,4 +16,5 @@ pub mod project;
 pub mod register;
 pub mod renewables;
 pub mod report;
+pub mod scope3;
 pub mod units;

@@ -151,7 +151,7 @@ fn base_is_valid() {
 /// `factors/` folder of project-local sets; tests/catalogue.rs pins where each is reported.
 #[test]
 fn each_case_holds_only_input_files() {
-    const INPUTS: [&str; 14] = [
+    const INPUTS: [&str; 15] = [
         "carbonledger.toml",
         "carbonledger.lock",
         "facilities.csv",
@@ -164,6 +164,7 @@ fn each_case_holds_only_input_files() {
         "products.csv",
         "bom.csv",
         "product_stages.csv",
+        "scope3.csv",
         "claims.toml",
         "factors",
     ];
@@ -336,7 +337,7 @@ fn unknown_carrier() {
     check(
         "unknown-carrier",
         "error: <DIR>/energy.csv:3:3: unknown carrier `unobtainium` [unknown-carrier]",
-        Some("carriers: electricity, heat, steam, natural_gas, diesel, gasoline, lpg, fuel_oil, jet_kerosene, coal, kerosene, propane, cng, lng"),
+        Some("carriers: electricity, heat, steam, natural_gas, diesel, gasoline, lpg, fuel_oil, jet_kerosene, coal, kerosene, propane, cng, lng, raw_coal, coke, coke_oven_gas, biomass, biogas, biodiesel, bioethanol"),
     );
 }
 
@@ -674,7 +675,7 @@ fn unknown_facility_when_none_are_defined() {
 fn bad_manifest_unknown_key() {
     check(
         "bad-manifest",
-        "error: <DIR>/carbonledger.toml:6: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years`, `renewables`, `freight` [bad-manifest]",
+        "error: <DIR>/carbonledger.toml:6: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years`, `renewables`, `freight`, `scope3` [bad-manifest]",
         Some("see `carbonledger init` for a commented carbonledger.toml"),
     );
 }

@@ -334,6 +334,13 @@ catalogue! {
     bad_factor: "bad-factor" CHECK => 1, "error" "shipments.csv:2:20" ["bad-factor"];
     leg_gap: "leg-gap" CHECK => 0, "warning" "shipments.csv:3:7" ["leg-gap"];
 
+    // -- scope3.csv --
+    bad_category: "scope3-bad-category" CHECK => 1, "error" "scope3.csv:2:1" ["bad-category"];
+    unknown_method: "scope3-unknown-method" CHECK => 1, "error" "scope3.csv:2:6" ["unknown-method"];
+    method_mismatch: "scope3-method-mismatch" CHECK => 1, "error" "scope3.csv:2:6" ["method-mismatch"];
+    spend_currency_mismatch: "scope3-spend-currency-mismatch" CHECK => 1, "error" "scope3.csv:2:7" ["spend-currency-mismatch"];
+    spend_price_year_mismatch: "scope3-spend-price-year-mismatch" CHECK => 1, "error" "scope3.csv:2:9" ["spend-price-year-mismatch"];
+    bad_allocation: "scope3-bad-allocation" CHECK => 1, "error" "scope3.csv:2:12" ["bad-allocation"];
     // -- products.csv, bom.csv, product_stages.csv --
     products_bad_id: "products-bad-id" CHECK => 1, "error" "products.csv:2:1" ["bad-id"];
     bad_year: "bad-year" CHECK => 1, "error" "products.csv:2:5" ["bad-year"];
@@ -557,6 +564,16 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("chart-trend", "a chart id (report)"),
     ("chart-bridge", "a chart id (report)"),
     ("non-energy", "a label of the bridge chart"),
+    ("desnz-fuels", "a factor set name"),
+    ("desnz-electricity", "a factor set name"),
+    ("desnz-wtt", "a factor set name"),
+    ("average-data", "a scope 3 method's name"),
+    ("spend-based", "a scope 3 method's name"),
+    ("supplier-specific", "a scope 3 method's name"),
+    ("well-to-tank", "a label of a category 3 line"),
+    ("passenger-km", "a unit alias"),
+    ("room-night", "a unit alias"),
+    ("room-nights", "a unit alias"),
 ];
 
 /// Codes that no input can trigger, with the reason.

@@ -146,7 +146,8 @@ fn year_data_of_one_edition_used_for_another_year_is_a_fallback() {
 #[test]
 fn co2e_factors_of_several_gases_all_count_in_the_by_gas_figure() {
     // A national table publishing CO2, CH4 and N2O each already in CO2e (per kWh): 1, 1 and
-    // 1 kg CO2e/kWh × 1 000 kWh = 3 t CO2e in ghg.scope1 and in ghg.scope1.co2e (was 1 t).
+    // 1 kg CO2e/kWh × 1 000 kWh = 3 t CO2e in ghg.scope1 (was 1 t), 1 t under each gas its
+    // key names (issue 13: DESNZ's CO2e-of-each-gas columns are attributed to their gas).
     let m = manifest("operational_control", "2023")
         .replace("[factors]", "[factors]\nfuel_emissions = \"nat\"")
         .replace(
@@ -176,7 +177,10 @@ fn co2e_factors_of_several_gases_all_count_in_the_by_gas_figure() {
     .unwrap_or_else(|d| panic!("{d:#?}"));
     let fig = |n: &str| l.figure(n, 2025).unwrap().map(|f| f.value);
     assert_eq!(fig("ghg.scope1"), Some(d("3")));
-    assert_eq!(fig("ghg.scope1.co2e"), Some(d("3")));
+    assert_eq!(fig("ghg.scope1.co2"), Some(d("1")));
+    assert_eq!(fig("ghg.scope1.ch4"), Some(d("1")));
+    assert_eq!(fig("ghg.scope1.n2o"), Some(d("1")));
+    assert_eq!(fig("ghg.scope1.co2e"), Some(d("0")));
 }
 
 #[test]

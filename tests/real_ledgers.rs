@@ -24,7 +24,9 @@ fn write(files: &[(&str, &str)]) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for (name, text) in files {
-        std::fs::write(dir.join(name), text).unwrap();
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
     dir
 }
@@ -93,6 +95,15 @@ fn a_uk_sme_from_its_bills() {
     assert_eq!(fig(&l, "ghg.scope1.mobile"), d("20.56656"));
     assert_eq!(fig(&l, "ghg.scope1.fugitive"), d("4.80875"));
     assert_eq!(fig(&l, "ghg.scope1"), d("47.33051"));
+    // By gas: DESNZ's "kg CO2e of CO2/CH4/N2O" columns count under their own gas (their CO2e
+    // at the AR5 GWPs DESNZ embeds): CO2 120 000 × 0.18259 + 8 000 × 2.53763 = 42 211.84 kg;
+    // CH4 120 000 × 0.00028 + 8 000 × 0.00029 = 35.92 kg; N2O 120 000 × 0.00009 + 8 000 ×
+    // 0.03290 = 274 kg; the refrigerant under its own name.
+    assert_eq!(fig(&l, "ghg.scope1.co2"), d("42.21184"));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), d("0.03592"));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), d("0.274"));
+    assert_eq!(fig(&l, "ghg.scope1.r-410a"), d("4.80875"));
+    assert_eq!(fig(&l, "ghg.scope1.co2e"), d("0"));
     assert_eq!(fig(&l, "ghg.scope2.location"), d("15.93"));
     assert_eq!(fig(&l, "ghg.scope2.market"), d("0"));
     // The van diesel's energy is not known (no DESNZ calorific value ships), and says so.
@@ -202,4 +213,316 @@ fn a_us_plant_with_a_fleet() {
             .any(|n| n.contains("no mobile-combustion ch4 factor of gasoline")),
         "{notes:?}"
     );
+}
+
+const CN_MANIFEST: &str = r#"organisation = "示例制造有限公司"
+reporting_years = [2025]
+base_year = 2025
+consolidation = "operational_control"
+[factors]
+fuel_emissions = "cn-ghg-guidelines"
+calorific_values = ["cn-ghg-guidelines", "steam-supplier"]
+energy_basis = "net"
+purchased_heat = "gbt-32150:heat"
+[years.2025.editions]
+cn-ghg-guidelines = "2015"
+cn-mee-grid = "2023"
+gbt-32150 = "2025"
+gbt-2589 = "2020"
+steam-supplier = "2025"
+ipcc-gwp = "ar6"
+"#;
+
+/// The steam supplier's declared enthalpy, a project set (no default is published: the
+/// guidelines take it from the steam's own pressure and temperature).
+const STEAM_EDITION: &str = "set = \"steam-supplier\"\nedition = \"2025\"\ndescription = \"enthalpy of the purchased steam, from the supplier's 2025 statement\"\n[citation]\npublisher = \"Example steam supplier\"\ntitle = \"2025 steam statement\"\npublished = \"2025\"\ntable = \"1\"\nlicence = \"project data\"\nurl = \"https://example.org\"\n";
+
+/// A Chinese factory in Chinese units: 天然气 in 万立方米, 原煤 and 焦炭 in 吨, 蒸汽 in 吨, 电力 in
+/// 万千瓦时, with no `factor` column.
+///
+/// By hand, CO2 = quantity × 低位发热量 × 单位热值含碳量 × 碳氧化率 × 44/12, from the defaults
+/// of China's accounting guidelines (常用化石燃料相关参数缺省值, GB/T 32151 表C.1):
+/// - 天然气 50 万m3 × 389.31 GJ/万m3 = 19 465.5 GJ; × 15.3 tC/TJ × 99% × 44/12 = 55.539 t/TJ
+///   → 1 081.0944045 t;
+/// - 原煤 2 000 t × 20.908 GJ/t = 41 816 GJ; × 26.37 × 94% × 44/12 = 90.8886 t/TJ
+///   → 3 800.5976976 t;
+/// - 焦炭 300 t × 28.435 GJ/t = 8 530.5 GJ; × 29.5 × 93% × 44/12 = 100.595 t/TJ
+///   → 858.1256475 t;
+/// - 蒸汽 5 000 t × 2.7 GJ/t (the supplier's enthalpy) = 13 500 GJ × 0.11 t CO2/GJ (GB/T
+///   32150-2025 §7.5.6) = 1 485 t;
+/// - 电力 300 万kWh × 0.5306 kg CO2/kWh (MEE 2023 national average) = 1 591.8 t.
+#[test]
+fn a_chinese_factory_in_chinese_units() {
+    let dir = write(&[
+        ("carbonledger.toml", CN_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nSZ,苏州工厂,CN,cn-mee-grid:national\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nSZ,2025,天然气,50,万立方米,,,锅炉,\nSZ,2025,原煤,2000,吨,,,,\nSZ,2025,焦炭,300,吨,,,,\nSZ,2025,蒸汽,5000,吨,,,外购蒸汽,\nSZ,2025,电力,300,万千瓦时,,,,\n",
+        ),
+        ("factors/steam-supplier/2025/edition.toml", STEAM_EDITION),
+        (
+            "factors/steam-supplier/2025/factors.csv",
+            "key,value,unit,gas,basis,table,note\nsteam.enthalpy,2.7,GJ/t,-,,1,enthalpy less feedwater\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    let ng = d("1081.0944045");
+    let coal = d("3800.5976976");
+    let coke = d("858.1256475");
+    assert_eq!(fig(&l, "ghg.scope1.stationary"), ng + coal + coke);
+    assert_eq!(fig(&l, "ghg.scope1"), d("5739.8177496"));
+    assert_eq!(fig(&l, "ghg.scope2.location"), d("1485") + d("1591.8"));
+    // Energy on the net basis: 19 465.5 + 41 816 + 8 530.5 + 13 500 GJ, and 3 000 000 kWh
+    // = 10 800 GJ.
+    assert_eq!(fig(&l, "energy.total_gj"), d("94112"));
+    // The guidelines count CO2 only for combustion: the missing CH4 and N2O are said.
+    let notes: Vec<&String> = l.comp.chains.iter().flat_map(|c| &c.fallbacks).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("no ch4 factor of raw_coal per mass")),
+        "{notes:?}"
+    );
+}
+
+/// Steam in tonnes with no enthalpy is refused at its unit, and says where to put one.
+#[test]
+fn steam_in_tonnes_needs_its_enthalpy() {
+    let manifest = CN_MANIFEST
+        .replace(", \"steam-supplier\"]", "]")
+        .replace("steam-supplier = \"2025\"\n", "");
+    let dir = write(&[
+        ("carbonledger.toml", &manifest),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nSZ,苏州工厂,CN,cn-mee-grid:national\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nSZ,2025,蒸汽,5000,吨,,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    let d = l
+        .all_diagnostics()
+        .find(|d| d.code == "no-calorific-value")
+        .unwrap_or_else(|| panic!("{:#?}", l.all_diagnostics().collect::<Vec<_>>()));
+    assert_eq!((d.span.line, d.span.column), (2, Some(5)));
+    assert!(d.hint.as_deref().unwrap_or("").contains("steam.enthalpy"));
+}
+
+/// Biomass and biofuels: their CO2 is biogenic, reported as `ghg.biogenic_co2` outside the
+/// scopes; their CH4 and N2O count in scope 1 (GHG Protocol Corporate Standard, ch. 9).
+///
+/// By hand, from the DESNZ 2025 flat file ("Bioenergy" and "Outside of scopes"):
+/// - wood chips 50 t × 43.43964 kg CO2e/t (ID 2_104_1044_15_1, CH4 and N2O) = 2 171.982 kg in
+///   scope 1, and × 1 335.71 kg CO2/t (ID 99_104_1044_15_2) = 66 785.5 kg biogenic;
+/// - biodiesel ME 1 000 L × 0.16751 kg CO2e/L (ID 2_103_1032_8_1) = 167.51 kg in scope 1,
+///   and × 2.39 kg CO2/L (ID 99_103_1032_8_2) = 2 390 kg biogenic.
+#[test]
+fn biogenic_co2_is_reported_outside_the_scopes_uk() {
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025,biomass,50,t,,,wood-chip boiler,\nHQ,2025,biodiesel,1000,L,,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1"), d("2.339492"));
+    assert_eq!(fig(&l, "ghg.biogenic_co2"), d("69.1755"));
+    assert_eq!(fig(&l, "ghg.total.location"), d("2.339492"));
+}
+
+/// The EPA Hub's biomass fuels: Table 1 "Biodiesel (100%)" per gallon, 9.45 kg CO2 (biogenic),
+/// 0.14 g CH4 and 0.01 g N2O: 500 gal → 4 725 kg biogenic CO2; CH4 0.07 kg × 28 = 1.96 kg and
+/// N2O 0.005 kg × 265 = 1.325 kg (AR5) in scope 1.
+#[test]
+fn biogenic_co2_is_reported_outside_the_scopes_us() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nOH1,2025,biodiesel,500,gal,,,B100 boiler,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1"), d("0.003285"));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), d("0.00196"));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), d("0.001325"));
+    assert_eq!(fig(&l, "ghg.biogenic_co2"), d("4.725"));
+    // Its energy from the Hub's heat content: 500 gal × 0.128 MMBtu (HHV).
+    assert_eq!(fig(&l, "energy.total_gj"), d("64") * d("1.05505585262"));
+    let names = carbonledger::figures::names(&l.comp);
+    assert!(names.contains(&"ghg.biogenic_co2".to_string()));
+    assert!(!names.iter().any(|n| n == "ghg.scope1.co2-biogenic"));
+}
+
+/// Refrigerant screening: no top-up records, so the release is the equipment's charge × its
+/// default leakage rate (NZ Ministry for the Environment, "Measuring emissions" Appendix B,
+/// Table B.1): a split air conditioner (<20 kW) with 12 kg of R-410A in operation leaks 3%
+/// a year → 0.36 kg × 1 923.5 (AR5) = 692.46 kg CO2e; a self-contained unit installed with
+/// 4 kg of HFC-32 loses 0.50% → 0.02 kg × 677 = 13.54 kg CO2e.
+#[test]
+fn refrigerant_screening_by_equipment_type() {
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        ("energy.csv", "facility,period,carrier,quantity,unit\n"),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source,equipment,stage\nHQ,2025,R-410A,12,kg,,office split AC,,split_ac,\nHQ,2025,HFC-32,4,kg,,new window unit,,self_contained_ac,installation\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.r-410a"), d("0.69246"));
+    assert_eq!(fig(&l, "ghg.scope1.hfc-32"), d("0.01354"));
+    assert_eq!(fig(&l, "ghg.scope1.fugitive"), d("0.706"));
+}
+
+/// An equipment type the screening set does not list is refused at the `equipment` column,
+/// with the types it has in the hint.
+#[test]
+fn an_unknown_equipment_type_is_refused_at_its_column() {
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        ("energy.csv", "facility,period,carrier,quantity,unit\n"),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source,equipment,stage\nHQ,2025,R-410A,12,kg,,,,rooftop_ac,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    let d = l
+        .all_diagnostics()
+        .find(|d| d.code == "unknown-factor")
+        .unwrap_or_else(|| panic!("{:#?}", l.all_diagnostics().collect::<Vec<_>>()));
+    assert!(d.span.file.ends_with("fugitive.csv"));
+    assert_eq!((d.span.line, d.span.column), (2, Some(9)));
+    assert!(d
+        .hint
+        .as_deref()
+        .unwrap_or("")
+        .contains("split_ac.operation"));
+}
+
+/// A blend the GWP edition does not print takes its GWP from its composition by mass (US EPA
+/// Hub Table 12: R-407C = 23% HFC-32, 25% HFC-125, 52% HFC-134a) and the edition's component
+/// GWPs (AR5, WG1 Ch.8 Table 8.A.1: 677, 3 170, 1 300): 0.23 × 677 + 0.25 × 3 170 + 0.52 ×
+/// 1 300 = 1 624.21 exactly (the Hub prints 1 624); 10 kg → 16 242.1 kg CO2e.
+#[test]
+fn a_blend_gwp_is_computed_from_its_components() {
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        ("energy.csv", "facility,period,carrier,quantity,unit\n"),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source\nHQ,2025,R-407C,10,kg,,top-up,\nHQ,2025,R-410A,1,kg,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.r-407c"), d("16.2421"));
+    // A blend the edition prints keeps its printed value (AR5 R-410A 1 923.5).
+    assert_eq!(fig(&l, "ghg.scope1.r-410a"), d("1.9235"));
+}
+
+/// `init --country`: every country's templates compute with no error, from built-in factors
+/// in that country's units. Scope 2 of 2025 by hand: CN 110 万kWh × 0.5500 kg CO2/kWh (MEE
+/// 2023, East China grid) = 605 t; GB 1 100 000 kWh × 0.17700 kg CO2e/kWh (DESNZ 2025) =
+/// 194.7 t; AU 1 100 000 kWh × 0.78 kg CO2-e/kWh (NGA 2025 Table 1, Victoria) = 858 t.
+#[test]
+fn init_country_templates_compute() {
+    use carbonledger::project::{write_country_templates, Country};
+    for c in Country::ALL {
+        let dir = write(&[]);
+        write_country_templates(&dir, c).unwrap();
+        let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{c:?}: {d:#?}"));
+        let errors: Vec<_> = l
+            .all_diagnostics()
+            .filter(|d| d.severity == carbonledger::diag::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{c:?}: {errors:#?}");
+        match c {
+            Country::Cn => assert_eq!(fig(&l, "ghg.scope2.location"), d("605")),
+            Country::Gb => assert_eq!(fig(&l, "ghg.scope2.location"), d("194.7")),
+            Country::Au => assert_eq!(fig(&l, "ghg.scope2.location"), d("858")),
+            _ => {}
+        }
+    }
+}
+
+fn explain(dir: &Path, figure: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args(["explain", dir.to_str().unwrap(), figure])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `explain` of a biogenic figure and of a screening line shows every step: the activity,
+/// the energy, the biogenic CO2 and that it is outside the scopes; the charge, the rate and
+/// the GWP.
+#[test]
+fn explain_shows_biogenic_and_screening_steps() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nOH1,2025,biodiesel,500,gal,,,,\n",
+        ),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source,equipment,stage\nOH1,2025,R-410A,12,kg,,,,split_ac,\n",
+        ),
+    ]);
+    let bio = explain(&dir, "ghg.biogenic_co2");
+    for s in [
+        "activity  500 gal",
+        "calorific value us-epa-hub@2025:biodiesel_100pct.hhv = 0.128 MMBtu/gal",
+        "us-epa-hub@2025:biodiesel_100pct.gallon.co2 = 9.45 kg CO2/gal (per volume) = 4.725 t CO2-biogenic",
+        "outside the scopes",
+        "equal to the figure",
+    ] {
+        assert!(bio.contains(s), "missing `{s}` in:\n{bio}");
+    }
+    let screening = explain(&dir, "ghg.scope1.fugitive");
+    for s in [
+        "activity  12 kg",
+        "nz-mfe-refrigeration@appendix-b:split_ac.operation = 3 %/1 (per mass) = 0.00036 t R-410A",
+        "GWP ipcc-gwp@ar5:r-410a = 1923.5 kg CO2e/kg = 0.69246 t CO2e",
+    ] {
+        assert!(screening.contains(s), "missing `{s}` in:\n{screening}");
+    }
 }

@@ -503,6 +503,7 @@ fn every_subcommand_help_has_an_example() {
         "bridge",
         "check",
         "init",
+        "lock",
         "products",
         "verify",
         "report",
@@ -654,7 +655,38 @@ fn factors_json_lists_editions_and_shows_values() {
 #[test]
 fn published_json_schemas_match_the_outputs() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for name in ["report", "explain", "check", "bridge"] {
+    // Every schema `carbonledger schema` knows is published, and nothing else is.
+    let names = [
+        "report",
+        "explain",
+        "check",
+        "bridge",
+        "figures",
+        "compute",
+        "diff",
+        "products",
+        "verify",
+        "factors-list",
+        "factors-show",
+        "factors-diff",
+    ];
+    let mut published: Vec<String> = std::fs::read_dir(root.join("docs/schema"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    published.sort();
+    let mut expected: Vec<String> = names.iter().map(|n| format!("{n}.v1.json")).collect();
+    expected.sort();
+    assert_eq!(
+        published, expected,
+        "docs/schema/ holds one file per schema name"
+    );
+    let (code, _, err) = run(&["schema", "no-such-output"]);
+    assert_eq!(code, 2);
+    for name in names {
+        assert!(err.contains(name), "`schema` does not offer {name}: {err}");
+    }
+    for name in names {
         let (code, out, err) = run(&["schema", name]);
         assert_eq!(code, 0, "{err}");
         let published =
@@ -687,6 +719,41 @@ fn published_json_schemas_match_the_outputs() {
     let b: Value = serde_json::from_str(&out).unwrap();
     for k in required("bridge") {
         assert!(!b[&k].is_null(), "bridge: {k}");
+    }
+    for (name, args) in [
+        ("compute", vec!["compute", FIX, "--format", "json"]),
+        ("verify", vec!["verify", FIX, "--format", "json"]),
+        ("products", vec!["products", FIX, "--format", "json"]),
+        (
+            "diff",
+            vec![
+                "diff",
+                FIX,
+                "--edition",
+                "cn-mee-grid@2023",
+                "--format",
+                "json",
+            ],
+        ),
+        ("factors-list", vec!["factors", "list", "--format", "json"]),
+        (
+            "factors-diff",
+            vec![
+                "factors",
+                "diff",
+                "cn-mee-grid@2022",
+                "cn-mee-grid@2023",
+                "--format",
+                "json",
+            ],
+        ),
+    ] {
+        let (_, out, err) = run(&args);
+        let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{name}: {e} {err}"));
+        assert_eq!(v["schema_version"], 1, "{name}");
+        for k in required(name) {
+            assert!(v.get(&k).is_some(), "{name}: {k}");
+        }
     }
 }
 

@@ -11,6 +11,9 @@ pub enum Scope {
     Scope1,
     /// Indirect emissions from purchased electricity, heat and steam.
     Scope2,
+    /// Other indirect emissions: here the fuel- and energy-related activities (category 3)
+    /// that an energy row also yields. Never counted in scope 1 or 2, nor in energy.
+    Scope3,
 }
 
 /// An energy carrier.
@@ -44,11 +47,25 @@ pub enum Carrier {
     Cng,
     /// Liquefied natural gas (scope 1).
     Lng,
+    /// Raw coal, 原煤, as China's statistics count it (scope 1).
+    RawCoal,
+    /// Coke, 焦炭 (scope 1).
+    Coke,
+    /// Coke-oven gas, 焦炉煤气 (scope 1).
+    CokeOvenGas,
+    /// Solid biomass, 生物质: wood chips (CH4 and N2O in scope 1, its CO2 biogenic).
+    Biomass,
+    /// Biogas, 沼气 (CH4 and N2O in scope 1, its CO2 biogenic).
+    Biogas,
+    /// Biodiesel (100%), 生物柴油 (CH4 and N2O in scope 1, its CO2 biogenic).
+    Biodiesel,
+    /// Bioethanol (100%), 燃料乙醇 (CH4 and N2O in scope 1, its CO2 biogenic).
+    Bioethanol,
 }
 
 impl Carrier {
     /// Every carrier, in report order.
-    pub const ALL: [Carrier; 14] = [
+    pub const ALL: [Carrier; 21] = [
         Carrier::Electricity,
         Carrier::Heat,
         Carrier::Steam,
@@ -63,6 +80,13 @@ impl Carrier {
         Carrier::Propane,
         Carrier::Cng,
         Carrier::Lng,
+        Carrier::RawCoal,
+        Carrier::Coke,
+        Carrier::CokeOvenGas,
+        Carrier::Biomass,
+        Carrier::Biogas,
+        Carrier::Biodiesel,
+        Carrier::Bioethanol,
     ];
 
     /// The canonical name used in files and figure names.
@@ -82,6 +106,13 @@ impl Carrier {
             Carrier::Propane => "propane",
             Carrier::Cng => "cng",
             Carrier::Lng => "lng",
+            Carrier::RawCoal => "raw_coal",
+            Carrier::Coke => "coke",
+            Carrier::CokeOvenGas => "coke_oven_gas",
+            Carrier::Biomass => "biomass",
+            Carrier::Biogas => "biogas",
+            Carrier::Biodiesel => "biodiesel",
+            Carrier::Bioethanol => "bioethanol",
         }
     }
 
@@ -102,6 +133,13 @@ impl Carrier {
             Carrier::Propane => &["丙烷", "propane_gas"],
             Carrier::Cng => &["压缩天然气", "CNG", "compressed_natural_gas"],
             Carrier::Lng => &["液化天然气", "LNG", "liquefied_natural_gas"],
+            Carrier::RawCoal => &["原煤"],
+            Carrier::Coke => &["焦炭", "coal_coke"],
+            Carrier::CokeOvenGas => &["焦炉煤气", "coke oven gas"],
+            Carrier::Biomass => &["生物质", "wood_chips", "wood chips"],
+            Carrier::Biogas => &["沼气"],
+            Carrier::Biodiesel => &["生物柴油", "B100"],
+            Carrier::Bioethanol => &["燃料乙醇", "ethanol", "E100"],
         }
     }
 
@@ -121,6 +159,14 @@ impl Carrier {
         }
     }
 
+    /// True for biomass and biofuels, whose combustion CO2 is biogenic (outside the scopes).
+    pub fn is_biogenic(self) -> bool {
+        matches!(
+            self,
+            Carrier::Biomass | Carrier::Biogas | Carrier::Biodiesel | Carrier::Bioethanol
+        )
+    }
+
     /// True for fuels burnt on site.
     pub fn is_fuel(self) -> bool {
         self.scope() == Scope::Scope1
@@ -129,7 +175,9 @@ impl Carrier {
     /// The dimensions a quantity of this carrier may be given in.
     pub fn allowed_dims(self) -> &'static [DimKind] {
         match self {
-            Carrier::Electricity | Carrier::Heat | Carrier::Steam => &[DimKind::Energy],
+            Carrier::Electricity | Carrier::Heat => &[DimKind::Energy],
+            // Steam is billed in tonnes; its energy then needs the steam's enthalpy.
+            Carrier::Steam => &[DimKind::Energy, DimKind::Mass],
             _ => &[DimKind::Energy, DimKind::Mass, DimKind::Volume],
         }
     }
@@ -159,7 +207,24 @@ impl Carrier {
             Carrier::Propane => &["propane", "propane_gas"],
             Carrier::Cng => &["cng", "compressed_natural_gas_cng"],
             Carrier::Lng => &["lng", "liquefied_natural_gas_lng"],
+            Carrier::RawCoal => &["raw_coal"],
+            Carrier::Coke => &["coke", "coal_coke"],
+            Carrier::CokeOvenGas => &["coke_oven_gas"],
+            // DESNZ's and the EPA Hub's names (wood chips, biodiesel ME, ethanol 100%).
+            Carrier::Biomass => &["biomass", "wood_chips", "wood_and_wood_residuals"],
+            Carrier::Biogas => &["biogas", "other_biomass_gases"],
+            Carrier::Biodiesel => &["biodiesel", "biodiesel_me", "biodiesel_100pct"],
+            Carrier::Bioethanol => &["bioethanol", "ethanol_100pct"],
             Carrier::Electricity | Carrier::Heat | Carrier::Steam => &[],
+        }
+    }
+
+    /// The names its calorific value (per mass or volume) is published under: a fuel's
+    /// factor keys, and `steam` for steam billed in tonnes (`steam.enthalpy`).
+    pub fn calorific_keys(self) -> &'static [&'static str] {
+        match self {
+            Carrier::Steam => &["steam"],
+            other => other.factor_keys(),
         }
     }
 
@@ -183,6 +248,7 @@ impl fmt::Display for Scope {
         f.write_str(match self {
             Scope::Scope1 => "scope 1",
             Scope::Scope2 => "scope 2",
+            Scope::Scope3 => "scope 3",
         })
     }
 }

@@ -53,7 +53,7 @@ pub const ENERGY_COLUMNS: [Column; 9] = [
 ];
 
 /// The columns of `fugitive.csv`.
-pub const FUGITIVE_COLUMNS: [Column; 8] = [
+pub const FUGITIVE_COLUMNS: [Column; 10] = [
     Column {
         name: "facility",
         required: true,
@@ -86,7 +86,18 @@ pub const FUGITIVE_COLUMNS: [Column; 8] = [
         name: "source",
         required: false,
     },
+    Column {
+        name: "equipment",
+        required: false,
+    },
+    Column {
+        name: "stage",
+        required: false,
+    },
 ];
+
+/// The default set of refrigerant screening rates (`equipment` column without a set).
+pub const SCREENING_SET: &str = "nz-mfe-refrigeration";
 
 /// What a row consumed or released.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -440,6 +451,39 @@ pub fn canonical_gas(s: &str) -> String {
     }
 }
 
+/// The screening rate a `fugitive.csv` row names: `equipment` (a key of the default set, or
+/// `SET:KEY`) and `stage` (`operation`, the default; `installation`; `disposal`), as the factor
+/// `SET:<equipment>.<stage>`. `None` when no equipment is named.
+fn screening_rate(row: &RowRef<'_>, diags: &mut Vec<Diagnostic>) -> Option<FactorRef> {
+    let equipment = row.get(8).trim();
+    if equipment.is_empty() {
+        return None;
+    }
+    let stage = match row.get(9).trim() {
+        "" => "operation",
+        s => s,
+    };
+    let r = if equipment.contains(':') {
+        FactorRef::parse(equipment)
+    } else {
+        FactorRef::parse(&format!("{SCREENING_SET}:{equipment}"))
+    };
+    match r {
+        Ok(mut r) => {
+            r.key = format!("{}.{stage}", r.key);
+            Some(r)
+        }
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("bad-factor-reference", row.span_of(8), e.to_string())
+                    .with_hint("write an equipment key (`split_ac`) or SET:KEY")
+                    .with_source(row.text()),
+            );
+            None
+        }
+    }
+}
+
 /// Validates one `fugitive.csv` row. The gas is checked against the GWP set when resolving.
 pub fn parse_fugitive_row(
     row: &RowRef<'_>,
@@ -457,10 +501,22 @@ pub fn parse_fugitive_row(
                 .with_source(row.text()),
         );
     }
-    let unit = unit_of(row, &[DimKind::Mass], "mass of gas released", &mut diags);
+    // Screening (an `equipment` named): the quantity is the equipment's full charge, and the
+    // gas released is that charge × the equipment's default rate for the `stage`.
+    let screening = screening_rate(row, &mut diags);
+    let what = if screening.is_some() {
+        "refrigerant charge of the equipment"
+    } else {
+        "mass of gas released"
+    };
+    let unit = unit_of(row, &[DimKind::Mass], what, &mut diags);
     let qty = match (quantity, unit) {
         (Some(q), Some(u)) => to_qty(row, q, u, &mut diags).map(|a| AnyQty {
-            kind: DimKind::GasMass,
+            kind: if screening.is_some() {
+                DimKind::Mass
+            } else {
+                DimKind::GasMass
+            },
             base: a.base,
         }),
         _ => None,
@@ -478,7 +534,7 @@ pub fn parse_fugitive_row(
                 quantity,
                 unit,
                 qty,
-                factor: None,
+                factor: screening.map(Box::new),
                 source,
             })
         }

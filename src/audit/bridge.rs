@@ -151,7 +151,8 @@ fn chain_year(comp: &Computation, year: i32) -> Year {
     let j_per_mwh = Ratio::from_int(3_600_000_000);
     let mut y = Year::default();
     for (c, a) in comp.chains.iter().zip(&comp.accums) {
-        if c.year != year {
+        // The bridge explains scope 1 + 2 (`ghg.total.location`): scope 3 lines are outside.
+        if c.year != year || !c.counts_energy() {
             continue;
         }
         let t = Ratio::from_decimal(a.co2e_kg)
@@ -293,7 +294,7 @@ fn editions_of_year(project: &Project, comp: &Computation, year: i32) -> BTreeMa
     for c in comp
         .chains
         .iter()
-        .filter(|c| c.year == year && c.explicit.is_none())
+        .filter(|c| c.year == year && c.explicit.is_none() && c.counts_energy())
     {
         for u in c.used_factors() {
             if let Some((set, ed)) = u.edition.split_once('@') {

@@ -129,7 +129,15 @@ pub struct ChainChange {
     pub sums_after: Accum,
 }
 
-type ChainKey = (i32, usize, Subject, u16, Option<crate::factors::FactorRef>);
+type ChainKey = (
+    i32,
+    usize,
+    Subject,
+    u16,
+    Option<crate::factors::FactorRef>,
+    crate::calc::SourceKind,
+    Option<crate::calc::SourceKind>,
+);
 
 fn chain_key(c: &Chain) -> ChainKey {
     (
@@ -138,6 +146,8 @@ fn chain_key(c: &Chain) -> ChainKey {
         c.subject.clone(),
         c.activity_unit.index,
         c.explicit.clone(),
+        c.kind,
+        c.upstream_of,
     )
 }
 

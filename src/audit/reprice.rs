@@ -9,12 +9,15 @@
 //! resolves, rows rejected before — falls back to reading and calculating everything again.
 //! Re-pricing costs one resolution per chain, independent of the number of rows.
 
+use crate::activity::Subject;
 use crate::calc::{compute, Accum, Chain, Computation, Folded, RunOptions, MAX_GASES};
-use crate::calc::{ResolveOptions, Resolver};
+use crate::calc::{ResolveOptions, Resolver, SourceKind};
 use crate::decimal;
 use crate::diag::Diagnostic;
+use crate::factors::FactorRef;
 use crate::project::Project;
 use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How the changed computation was obtained.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,17 +69,49 @@ pub fn reprice(
     let mut chains = Vec::with_capacity(before.chains.len());
     let mut accums = Vec::with_capacity(before.accums.len());
     let mut changed = 0;
+    // The category 3 lines of each row chain, resolved again with it (`calc::upstream`); a
+    // change that adds or removes one (a well-to-tank edition without a key) is recomputed.
+    let mut companions: BTreeMap<RowChain, Vec<Chain>> = BTreeMap::new();
+    let mut notes: BTreeSet<String> = BTreeSet::new();
+    let mut old_kinds: BTreeMap<RowChain, Vec<SourceKind>> = BTreeMap::new();
+    for c in &before.chains {
+        if let Some(k) = c.upstream_of {
+            old_kinds.entry(row_chain(c, k)).or_default().push(c.kind);
+        }
+    }
     for (old, acc) in before.chains.iter().zip(&before.accums) {
-        let new = resolver
-            .resolve_source(
-                old.year,
-                old.facility,
-                &old.subject,
-                old.activity_unit,
-                old.explicit.as_ref(),
-                old.kind.declared(),
-            )
-            .map_err(|e| format!("a chain no longer resolves: {}", e.message))?;
+        let new = match old.upstream_of {
+            None => {
+                let new = resolver
+                    .resolve_source(
+                        old.year,
+                        old.facility,
+                        &old.subject,
+                        old.activity_unit,
+                        old.explicit.as_ref(),
+                        old.kind.declared(),
+                    )
+                    .map_err(|e| format!("a chain no longer resolves: {}", e.message))?;
+                let up = resolver
+                    .resolve_upstream(&new)
+                    .map_err(|e| format!("a chain no longer resolves: {}", e.message))?;
+                let had = old_kinds
+                    .get(&row_chain(old, old.kind))
+                    .map_or(&[][..], Vec::as_slice);
+                let has: Vec<SourceKind> = up.chains.iter().map(|c| c.kind).collect();
+                if had.iter().any(|k| !has.contains(k)) || has.iter().any(|k| !had.contains(k)) {
+                    return Err("the change adds or removes a scope 3 category 3 line".into());
+                }
+                notes.extend(up.notes);
+                companions.insert(row_chain(&new, new.kind), up.chains);
+                new
+            }
+            Some(main_kind) => companions
+                .get(&row_chain(old, main_kind))
+                .and_then(|v| v.iter().find(|c| c.kind == old.kind))
+                .cloned()
+                .ok_or("a scope 3 category 3 line has no row chain")?,
+        };
         if factors_differ(old, &new) {
             changed += 1;
         }
@@ -103,9 +138,25 @@ pub fn reprice(
             files: before.files.clone(),
             duplicates: before.duplicates.clone(),
             duplicate_candidates: before.duplicate_candidates,
+            notes: notes.into_iter().collect(),
         },
         changed,
     ))
+}
+
+/// What the chains of one kind of energy row share, with the source kind of the row's own
+/// chain: a row chain and its category 3 lines have the same.
+type RowChain = (i32, usize, Subject, u16, Option<FactorRef>, SourceKind);
+
+fn row_chain(c: &Chain, kind: SourceKind) -> RowChain {
+    (
+        c.year,
+        c.facility,
+        c.subject.clone(),
+        c.activity_unit.index,
+        c.explicit.clone(),
+        kind,
+    )
 }
 
 /// Whether any factor reference or value of the chain differs.

@@ -135,15 +135,29 @@ pub enum GasStep {
         factor: PerBasis<Co2e>,
         /// Its reference.
         used: UsedFactor,
+        /// The gas whose CO2e this is, when the factor's key says (DESNZ's "kg CO2e of CH4"
+        /// column, key `….ch4`): its result counts under that gas. `None`: all gases.
+        of: Option<String>,
+        /// The GWP edition the publisher embedded (`AR5`), when its edition says.
+        embedded_gwp: Option<String>,
     },
 }
 
+/// The label of biogenic CO2: the CO2 of biomass and biofuels, reported outside the scopes
+/// (`ghg.biogenic_co2`) and never in a line's CO2e total (GHG Protocol Corporate Standard).
+pub const BIOGENIC_CO2: &str = "CO2-biogenic";
+
 impl GasStep {
+    /// True for biogenic CO2, which is not counted in the scopes.
+    pub fn is_biogenic(&self) -> bool {
+        self.gas() == BIOGENIC_CO2
+    }
+
     /// The gas label of this step.
     pub fn gas(&self) -> &str {
         match self {
             GasStep::Gas { gas, .. } => gas,
-            GasStep::Co2e { .. } => "CO2e",
+            GasStep::Co2e { of, .. } => of.as_deref().unwrap_or("CO2e"),
         }
     }
 }
@@ -161,6 +175,18 @@ pub enum SourceKind {
     Mobile,
     /// Gas released by a chemical or physical process, not combustion (scope 1).
     Process,
+    /// Well-to-tank of a fuel or of purchased energy's generation: extraction, refining and
+    /// transport before it reaches the organisation (scope 3 category 3).
+    Wtt,
+    /// Generation of the electricity (or heat) lost in transmission and distribution (scope 3
+    /// category 3).
+    TdLoss,
+    /// Well-to-tank of the electricity (or heat) lost in transmission and distribution (scope
+    /// 3 category 3).
+    TdWtt,
+    /// One factor for both the upstream of purchased electricity and its T&D loss, where the
+    /// publisher gives only their sum (Australia's NGA scope 3 electricity factors).
+    WttAndTd,
 }
 
 impl SourceKind {
@@ -172,6 +198,10 @@ impl SourceKind {
             SourceKind::Purchased => "purchased",
             SourceKind::Mobile => "mobile",
             SourceKind::Process => "process",
+            SourceKind::Wtt => "wtt",
+            SourceKind::TdLoss => "td_loss",
+            SourceKind::TdWtt => "td_wtt",
+            SourceKind::WttAndTd => "wtt_and_td",
         }
     }
     /// The source a row declared for a chain of this kind (to resolve it again).
@@ -218,6 +248,9 @@ pub struct Chain {
     pub fallbacks: Vec<String>,
     /// The chain's factors folded into one ratio per result (see `Plan`).
     pub plan: Option<Plan>,
+    /// For a scope 3 line of an energy row (`calc::upstream`): the source kind of the row's own
+    /// chain, so that the companions of a stationary and of a mobile diesel chain stay apart.
+    pub upstream_of: Option<SourceKind>,
 }
 
 /// One exact ratio from a row's quantity (in the row's unit) to a result in base units, after
@@ -377,7 +410,11 @@ impl Plan {
             plan.gas_mass[i] = Some(mass.scaled(chain.share)?);
             plan.gas_co2e[i] = Some(co2e.scaled(chain.share)?);
         }
-        plan.energy = energy.map(|e| e.scaled(chain.share)).transpose()?;
+        plan.energy = if chain.counts_energy() {
+            energy.map(|e| e.scaled(chain.share)).transpose()?
+        } else {
+            None
+        };
         plan.tce = match &chain.tce {
             Some((f, _)) => Some(per_basis(&PerBasisAny::of(f))?.scaled(chain.share)?),
             None => None,
@@ -428,6 +465,12 @@ impl Line {
 }
 
 impl Chain {
+    /// Whether the chain's lines count energy: a scope 3 line (the well-to-tank or the T&D
+    /// loss of an energy row) adds emissions only; its energy is the scope 1 or 2 row's.
+    pub fn counts_energy(&self) -> bool {
+        self.scope != crate::activity::Scope::Scope3
+    }
+
     /// Every factor the chain uses, in calculation order.
     pub fn used_factors(&self) -> Vec<&UsedFactor> {
         let mut v = Vec::new();
@@ -540,7 +583,9 @@ pub fn calculate_terms(quantity: Decimal, chain: &Chain, terms: Terms) -> Result
             let (cv, ce) = c.apply(quantity)?;
             line.gas_co2e_kg[i] = cv;
             line.exact &= ce;
-            total = crate::decimal::add(total, cv)?;
+            if !chain.gases.get(i).is_some_and(GasStep::is_biogenic) {
+                total = crate::decimal::add(total, cv)?;
+            }
         }
     }
     line.co2e_kg = total;
@@ -608,12 +653,14 @@ pub fn calculate_stepwise(activity: AnyQty, chain: &Chain) -> Result<Line, LineE
         let co2e = co2e.scale_by(share)?;
         line.gas_kg[i] = crate::decimal::mul(mass, share)?;
         line.gas_co2e_kg[i] = co2e.base();
-        total = total.checked_add(co2e)?;
+        if !step.is_biogenic() {
+            total = total.checked_add(co2e)?;
+        }
     }
     line.co2e_kg = total.base();
     line.energy_j = match energy {
-        Some(e) => Some(e.scale_by(share)?.base()),
-        None => None,
+        Some(e) if chain.counts_energy() => Some(e.scale_by(share)?.base()),
+        _ => None,
     };
     let mut exact_tce = exact_energy;
     line.tce_kgce = match &chain.tce {

@@ -2,19 +2,22 @@
 //! with a pure function (`chain::calculate`), and stream whole files into per-chain sums
 //! (`run`). Lines are recomputed, never stored, so memory does not grow with rows.
 
+mod carbon;
 mod chain;
 mod dedupe;
 mod overlap;
 mod resolve;
 mod run;
 mod trace;
+mod upstream;
 
 pub use chain::{
     calculate, calculate_stepwise, calculate_terms, Accum, Chain, EnergyConv, Folded, GasStep,
-    Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor, MAX_GASES,
+    Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor, BIOGENIC_CO2, MAX_GASES,
 };
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{
     compute, for_each_line, shown_name, Computation, FileStats, InputFile, LineVisit, RunOptions,
 };
 pub use trace::{show, trace, Step};
+pub use upstream::{cat3_part, Upstream};

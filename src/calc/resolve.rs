@@ -23,7 +23,7 @@ pub struct ResolveError {
     pub column: &'static str,
 }
 
-fn err(
+pub(super) fn err(
     code: &'static str,
     column: &'static str,
     message: String,
@@ -37,6 +37,12 @@ fn err(
     }
 }
 
+/// A GWP and the record of where it came from.
+type Gwp = (Factor<Co2e, GasMass>, UsedFactor);
+
+/// The set of refrigerant blend compositions (`<blend>.<component>`, % by mass).
+const BLEND_SET: &str = "refrigerant-blends";
+
 /// The `--strict` hint of a factor or calorific value the set does not publish.
 const MISSING_FACTOR_HINT: &str = "--strict: give the row a `factor` (or a unit the set prices), or add the missing factor in a project set";
 
@@ -49,7 +55,7 @@ pub struct ResolveOptions {
 
 /// Resolves chains for one project.
 pub struct Resolver<'p> {
-    project: &'p Project,
+    pub(super) project: &'p Project,
     options: ResolveOptions,
 }
 
@@ -136,7 +142,7 @@ impl<'p> Resolver<'p> {
     }
 
     /// Records a fallback in words, or refuses it under `--strict` with `hint`.
-    fn fallback(
+    pub(super) fn fallback(
         &self,
         note: String,
         column: &'static str,
@@ -317,6 +323,11 @@ impl<'p> Resolver<'p> {
         } else {
             gas.to_ascii_lowercase()
         };
+        if !ed.factors.contains_key(&key) {
+            if let Some(blend) = self.blend_gwp(gas, ed)? {
+                return Ok(blend);
+            }
+        }
         let def = ed.factors.get(&key).ok_or_else(|| {
             err(
                 "unknown-gas",
@@ -340,8 +351,72 @@ impl<'p> Resolver<'p> {
         Ok((f, used(ed, def)))
     }
 
+    /// The GWP of a refrigerant blend the GWP edition does not list, from its composition by
+    /// mass (`refrigerant-blends`: `<blend>.<component>` in %): Σ share × the component's GWP
+    /// in this edition, exactly. `None` when no composition of `gas` is known.
+    fn blend_gwp(&self, gas: &str, gwp_ed: &Edition) -> Result<Option<Gwp>, ResolveError> {
+        let blend = gas.to_ascii_lowercase();
+        let prefix = format!("{blend}.");
+        let Some(ed) = self
+            .project
+            .library
+            .editions_of(BLEND_SET)
+            .find(|ed| ed.factors.keys().any(|k| k.starts_with(&prefix)))
+        else {
+            return Ok(None);
+        };
+        let bad = |m: String| err("unknown-gas", "gas", m, format!("see {}", ed.id()));
+        let ov = |e: crate::decimal::CalcError| err("overflow", "gas", e.to_string(), "");
+        let (mut total, mut share_sum) = (Decimal::ZERO, Decimal::ZERO);
+        let mut terms = Vec::new();
+        for (key, def) in ed.factors.iter().filter(|(k, _)| k.starts_with(&prefix)) {
+            let component = &key[prefix.len()..];
+            let c = gwp_ed.factors.get(component).ok_or_else(|| {
+                bad(format!(
+                    "blend {gas}: component {component} has no GWP in {}",
+                    gwp_ed.id()
+                ))
+            })?;
+            if def.unit.num.kind != DimKind::Ratio || c.unit_text != "kg CO2e/kg" {
+                return Err(bad(format!(
+                    "blend {gas}: {key} is not a mass share in %/1"
+                )));
+            }
+            let share = crate::decimal::mul(def.value, def.unit.num.scale).map_err(ov)?;
+            let share = crate::decimal::div(share, def.unit.den.scale)
+                .map_err(ov)?
+                .value;
+            share_sum = crate::decimal::add(share_sum, share).map_err(ov)?;
+            total = crate::decimal::add(total, crate::decimal::mul(share, c.value).map_err(ov)?)
+                .map_err(ov)?;
+            terms.push(format!("{} {} × {}", def.value, def.unit_text, c.value));
+        }
+        if share_sum != Decimal::ONE {
+            return Err(bad(format!(
+                "blend {gas}: its shares in {} sum to {}, not 100%",
+                ed.id(),
+                share_sum * Decimal::ONE_HUNDRED
+            )));
+        }
+        let f = Factor::<Co2e, GasMass>::from_ratio(total, Decimal::ONE).map_err(ov)?;
+        let used = UsedFactor {
+            reference: format!("{}:{blend} × {}", ed.id(), gwp_ed.id()),
+            value: total.normalize(),
+            unit: "kg CO2e/kg".into(),
+            edition: gwp_ed.id(),
+            citation: format!(
+                "{}, {}, {}: {}",
+                ed.citation.publisher,
+                ed.citation.title,
+                ed.citation.table,
+                terms.join(" + ")
+            ),
+        };
+        Ok(Some((f, used)))
+    }
+
     /// Resolves an emission factor definition into a gas step, given the activity's energy availability.
-    fn gas_step(
+    pub(super) fn gas_step(
         &self,
         ed: &Edition,
         def: &FactorDef,
@@ -362,6 +437,8 @@ impl<'p> Resolver<'p> {
                 factor: per_basis::<Co2e>(def)
                     .ok_or_else(|| bad("is not per energy, mass or volume"))?,
                 used: u,
+                of: co2e_of_gas(&def.key),
+                embedded_gwp: embedded_gwp(ed),
             }),
             DimKind::GasMass => {
                 let gas = def.gas.clone().unwrap_or_default();
@@ -426,6 +503,7 @@ impl<'p> Resolver<'p> {
             fallbacks: Vec::new(),
             plan: None,
             explicit: explicit.cloned(),
+            upstream_of: None,
         };
         let carrier = match subject {
             Subject::Gas(gas) => {
@@ -433,9 +511,14 @@ impl<'p> Resolver<'p> {
                     chain.kind = SourceKind::Process;
                 }
                 let (gwp, gwp_used) = self.gwp(gas, year, &mut fallbacks, "gas", false)?;
+                // Screening: the row's quantity is a charge, released at the equipment's rate.
+                let factor = match explicit {
+                    Some(r) => Some(self.screening_rate(r, year, &mut fallbacks)?),
+                    None => None,
+                };
                 chain.gases.push(GasStep::Gas {
                     gas: gas.clone(),
-                    factor: None,
+                    factor,
                     gwp,
                     gwp_used,
                 });
@@ -461,7 +544,7 @@ impl<'p> Resolver<'p> {
         chain.energy = match activity_kind {
             DimKind::Energy => EnergyConv::Direct,
             kind @ (DimKind::Mass | DimKind::Volume) => {
-                if carrier.fuel_key().is_none() {
+                if carrier.calorific_keys().is_empty() {
                     return Err(err(
                         "wrong-dimension",
                         "unit",
@@ -588,9 +671,11 @@ impl<'p> Resolver<'p> {
         fallbacks: &mut Vec<String>,
     ) -> Result<EnergyConv, ResolveError> {
         let basis = self.project.manifest.families.energy_basis;
-        let suffixes: &[&str] = match basis {
-            EnergyBasis::Net => &["ncv"],
-            EnergyBasis::Gross => &["gcv", "hhv", "energy_content"],
+        // Steam's heat is its enthalpy (less the feedwater's), on neither calorific basis.
+        let suffixes: &[&str] = match (carrier, basis) {
+            (Carrier::Steam, _) => &["enthalpy"],
+            (_, EnergyBasis::Net) => &["ncv"],
+            (_, EnergyBasis::Gross) => &["gcv", "hhv", "energy_content"],
         };
         let mut tried = Vec::new();
         let sets = self.project.manifest.families.calorific_values.clone();
@@ -598,7 +683,7 @@ impl<'p> Resolver<'p> {
             let Ok(ed) = self.edition_for(set, year, fallbacks) else {
                 continue;
             };
-            for prefix in fuel_prefixes(carrier, mobile, &[]) {
+            for prefix in key_prefixes(carrier.calorific_keys(), mobile, &[]) {
                 for suffix in suffixes {
                     let key = format!("{prefix}.{suffix}");
                     let Some(def) = ed.factors.get(&key) else {
@@ -624,7 +709,22 @@ impl<'p> Resolver<'p> {
                 }
             }
         }
-        let fuel = carrier.fuel_key().unwrap_or_default();
+        let fuel = carrier
+            .calorific_keys()
+            .first()
+            .copied()
+            .unwrap_or_default();
+        if carrier == Carrier::Steam {
+            return Err(err(
+                "no-calorific-value",
+                "unit",
+                format!(
+                    "no enthalpy of steam per {kind} in {}: no default is published",
+                    sets.join(", ")
+                ),
+                "give the steam in energy units (GJ), or add `steam.enthalpy` (GJ/t: the steam's enthalpy at its pressure and temperature, less the feedwater's) to a project factor set listed in [factors] calorific_values",
+            ));
+        }
         Err(err(
             "no-calorific-value",
             "unit",
@@ -668,10 +768,23 @@ impl<'p> Resolver<'p> {
             EnergyBasis::Gross => EnergyBasis::Net,
         };
         let mut steps = Vec::new();
+        let bio = carrier.is_biogenic();
+        // CH4 or N2O not found, said after a bioenergy CO2e total is looked for.
+        let mut missing = Vec::new();
         for gas in ["co2", "ch4", "n2o"] {
+            // The CO2 of biomass and biofuels is biogenic: a set's outside-of-scopes row
+            // (DESNZ `….biogenic_co2`) first, else its CO2 row (the EPA Hub's biomass fuels).
+            let names: &[&str] = if bio && gas == "co2" {
+                &["biogenic_co2", "co2"]
+            } else {
+                std::slice::from_ref(&gas)
+            };
             let mut found = None;
-            for p in &prefixes {
-                let key = format!("{p}.{gas}");
+            for (p, name) in prefixes
+                .iter()
+                .flat_map(|p| names.iter().map(move |n| (p, n)))
+            {
+                let key = format!("{p}.{name}");
                 let Some(def) = ed.factors.get(&key) else {
                     continue;
                 };
@@ -707,9 +820,19 @@ impl<'p> Resolver<'p> {
                             fallbacks,
                         )?;
                     }
-                    steps.push(step);
+                    steps.push(if bio && gas == "co2" {
+                        biogenic(step)
+                    } else {
+                        step
+                    });
                 }
                 None if gas == "co2" => {
+                    if let Some(step) =
+                        self.co2_from_carbon(ed, &prefixes, activity_kind, energy, year, fallbacks)?
+                    {
+                        steps.push(step);
+                        continue;
+                    }
                     let fuel = carrier.fuel_key().unwrap_or_default();
                     return Err(err(
                         "unknown-factor",
@@ -727,18 +850,114 @@ impl<'p> Resolver<'p> {
                         format!("add `{fuel}.co2` in a project factor set, give the row in another unit, or give it a `factor`"),
                     ));
                 }
-                None => self.fallback(
-                    format!(
-                        "{}: no {gas} factor of {carrier} per {activity_kind}; its {gas} is not counted",
-                        ed.id()
-                    ),
-                    "carrier",
-                    MISSING_FACTOR_HINT,
-                    fallbacks,
-                )?,
+                None => missing.push(gas),
             }
         }
+        // A bioenergy row's CO2e total is its CH4 and N2O (DESNZ: the CO2 is outside of
+        // scopes), used when the set gives them no row of their own.
+        if bio && missing.len() == 2 {
+            let total = prefixes.iter().find_map(|p| {
+                let def = ed.factors.get(&format!("{p}.co2e"))?;
+                let step = self.gas_step(ed, def, year, &mut Vec::new()).ok()?;
+                check_basis(&step, activity_kind, energy, &def.unit_text)
+                    .is_ok()
+                    .then_some(step)
+            });
+            if let Some(step) = total {
+                steps.push(step);
+                missing.clear();
+            }
+        }
+        for gas in missing {
+            self.fallback(
+                format!(
+                    "{}: no {gas} factor of {carrier} per {activity_kind}; its {gas} is not counted",
+                    ed.id()
+                ),
+                "carrier",
+                MISSING_FACTOR_HINT,
+                fallbacks,
+            )?;
+        }
         Ok(steps)
+    }
+
+    /// A screening rate (`SET:<equipment>.<stage>`, a percentage of the charge) as the mass of
+    /// gas released per mass of charge.
+    fn screening_rate(
+        &self,
+        r: &FactorRef,
+        year: i32,
+        fallbacks: &mut Vec<String>,
+    ) -> Result<(PerBasis<GasMass>, UsedFactor), ResolveError> {
+        let (ed, def) = self.find(r, year, fallbacks).map_err(|mut e| {
+            e.column = "equipment";
+            if e.code == "unknown-factor" {
+                let kinds: std::collections::BTreeSet<&str> = self
+                    .project
+                    .library
+                    .editions_of(&r.set)
+                    .flat_map(|ed| ed.factors.keys())
+                    .map(|k| k.as_str())
+                    .collect();
+                e.hint = format!(
+                    "equipment.stage rates of {}: {}",
+                    r.set,
+                    kinds.into_iter().collect::<Vec<_>>().join(", ")
+                );
+            }
+            e
+        })?;
+        let u = used(ed, def);
+        if def.unit.num.kind != DimKind::Ratio || def.unit.den.kind != DimKind::Ratio {
+            return Err(err(
+                "wrong-dimension",
+                "equipment",
+                format!("{} ({}) is not a rate (`%/1`)", u.reference, def.unit_text),
+                "a screening rate is a percentage of the equipment's charge",
+            ));
+        }
+        let num = crate::decimal::mul(def.value, def.unit.num.scale)
+            .map_err(|e| err("overflow", "equipment", e.to_string(), ""))?;
+        let f = Factor::<GasMass, crate::units::Mass>::from_ratio(num, def.unit.den.scale)
+            .map_err(|e| err("overflow", "equipment", e.to_string(), ""))?;
+        Ok((PerBasis::Mass(f), u))
+    }
+
+    /// The CO2 factor of a fuel whose set publishes its carbon content per unit of heat and
+    /// its carbon oxidation rate (China's guidelines: `<fuel>.carbon`, `<fuel>.oxidation`)
+    /// rather than a CO2 factor: carbon × oxidation × 44/12, exactly, the three named on
+    /// the line.
+    fn co2_from_carbon(
+        &self,
+        ed: &'p Edition,
+        prefixes: &[String],
+        activity_kind: DimKind,
+        energy: &EnergyConv,
+        year: i32,
+        fallbacks: &mut Vec<String>,
+    ) -> Result<Option<GasStep>, ResolveError> {
+        for p in prefixes {
+            let (Some(c), Some(o)) = (
+                ed.factors.get(&format!("{p}.carbon")),
+                ed.factors.get(&format!("{p}.oxidation")),
+            ) else {
+                continue;
+            };
+            let derived = super::carbon::co2_factor(ed, c, o)
+                .map_err(|m| err("bad-factor-unit", "carrier", m, "see factors/README.md"))?;
+            let (gwp, gwp_used) = self.gwp("CO2", year, fallbacks, "carrier", true)?;
+            let step = GasStep::Gas {
+                gas: "CO2".into(),
+                factor: Some((PerBasis::Energy(derived.factor), derived.used)),
+                gwp,
+                gwp_used,
+            };
+            if check_basis(&step, activity_kind, energy, &c.unit_text).is_ok() {
+                return Ok(Some(step));
+            }
+        }
+        Ok(None)
     }
 
     fn coal_equivalent(
@@ -838,6 +1057,56 @@ fn check_fits_carrier(carrier: Carrier, def: &FactorDef) -> Result<(), ResolveEr
     Ok(())
 }
 
+/// The same step, labelled biogenic CO2 (outside the scopes).
+fn biogenic(step: GasStep) -> GasStep {
+    match step {
+        GasStep::Gas {
+            factor,
+            gwp,
+            gwp_used,
+            ..
+        } => GasStep::Gas {
+            gas: super::chain::BIOGENIC_CO2.into(),
+            factor,
+            gwp,
+            gwp_used,
+        },
+        GasStep::Co2e {
+            factor,
+            used,
+            embedded_gwp,
+            ..
+        } => GasStep::Co2e {
+            factor,
+            used,
+            of: Some(super::chain::BIOGENIC_CO2.into()),
+            embedded_gwp,
+        },
+    }
+}
+
+/// The gas a CO2e factor is of, from the last segment of its key (`natural_gas.kwh_gross.ch4`
+/// is DESNZ's "kg CO2e of CH4"); a total (`….co2e`) or any other key is of all gases.
+fn co2e_of_gas(key: &str) -> Option<String> {
+    match key.rsplit('.').next() {
+        Some("co2") => Some("CO2".into()),
+        Some("ch4") => Some("CH4".into()),
+        Some("n2o") => Some("N2O".into()),
+        _ => None,
+    }
+}
+
+/// The IPCC assessment whose GWPs a publisher's CO2e embeds, as its edition describes it
+/// (`… kg CO2e (AR5 GWPs)`): the first of AR4, AR5, AR6 named in the description or title.
+fn embedded_gwp(ed: &Edition) -> Option<String> {
+    [&ed.description, &ed.citation.title].iter().find_map(|t| {
+        ["AR4", "AR5", "AR6"]
+            .into_iter()
+            .find(|a| t.contains(a))
+            .map(str::to_string)
+    })
+}
+
 /// Whether a factor is published for stationary combustion only (its table or the
 /// edition's description says so): using it for a vehicle is a fallback to say.
 fn stationary_only(ed: &Edition, key: &str) -> bool {
@@ -851,8 +1120,13 @@ fn stationary_only(ed: &Edition, key: &str) -> bool {
 /// Key prefixes of a fuel's factors, most specific first: mobile variants (for mobile rows),
 /// then per the row's own unit, then the fuel itself; for each name the sets give the fuel.
 fn fuel_prefixes(carrier: Carrier, mobile: bool, unit_keys: &[&str]) -> Vec<String> {
+    key_prefixes(carrier.factor_keys(), mobile, unit_keys)
+}
+
+/// As [`fuel_prefixes`], for any list of names.
+fn key_prefixes(names: &[&str], mobile: bool, unit_keys: &[&str]) -> Vec<String> {
     let mut v = Vec::new();
-    for f in carrier.factor_keys() {
+    for f in names {
         if mobile {
             v.push(format!("mobile.{f}"));
             v.push(format!("transport.{f}"));
@@ -881,7 +1155,7 @@ fn per_basis<N: Dim>(def: &FactorDef) -> Option<PerBasis<N>> {
     }
 }
 
-fn check_basis(
+pub(super) fn check_basis(
     step: &GasStep,
     activity: DimKind,
     energy: &EnergyConv,

@@ -176,6 +176,9 @@ pub struct Computation {
     /// Rows the duplicate filter flagged as possibly seen before (confirmed or cleared by
     /// reading the file again).
     pub duplicate_candidates: u64,
+    /// What the energy rows could not yield in scope 3 category 3 (no well-to-tank set, a
+    /// factor the set does not publish), once each, sorted.
+    pub notes: Vec<String>,
 }
 
 impl Computation {
@@ -205,8 +208,18 @@ enum Slot {
 }
 
 /// The identity of a chain independent of any worker, used to merge and order results.
-type ChainId = (i32, usize, Subject, u16, Option<FactorRef>);
+type ChainId = (
+    i32,
+    usize,
+    Subject,
+    u16,
+    Option<FactorRef>,
+    super::chain::SourceKind,
+    Option<super::chain::SourceKind>,
+);
 
+/// A chain's identity: what its rows share, and its source kind (a stationary and a mobile
+/// diesel chain of one facility are two chains, as are their scope 3 companions).
 fn chain_id(c: &Chain) -> ChainId {
     (
         c.year,
@@ -214,6 +227,8 @@ fn chain_id(c: &Chain) -> ChainId {
         c.subject.clone(),
         c.activity_unit.index,
         c.explicit.clone(),
+        c.kind,
+        c.upstream_of,
     )
 }
 
@@ -280,6 +295,7 @@ struct Part {
     diagnostics: Vec<Diagnostic>,
     stats: FileStats,
     candidates: Candidates,
+    notes: BTreeSet<String>,
 }
 
 impl Part {
@@ -301,6 +317,7 @@ impl Part {
         self.diagnostics.extend(other.diagnostics);
         self.stats.merge(&other.stats);
         self.candidates.extend(other.candidates);
+        self.notes.extend(other.notes);
         Ok(())
     }
 }
@@ -324,6 +341,10 @@ struct Worker<'p> {
     interner: Interner,
     chains: Vec<Chain>,
     accums: Vec<Accum>,
+    /// Per chain id: how many scope 3 chains follow it (its category 3 lines, at the next ids).
+    companions: Vec<usize>,
+    /// Category 3 gaps, in words.
+    notes: BTreeSet<String>,
     diagnostics: Vec<Diagnostic>,
     stats: FileStats,
     candidates: Candidates,
@@ -352,6 +373,8 @@ impl<'p> Worker<'p> {
             interner: Interner::default(),
             chains: Vec::new(),
             accums: Vec::new(),
+            companions: Vec::new(),
+            notes: BTreeSet::new(),
             diagnostics: Vec::new(),
             stats: FileStats {
                 file: project.shown(file.input()).to_string(),
@@ -433,14 +456,23 @@ impl<'p> Worker<'p> {
                     activity.factor.as_deref(),
                     activity.source,
                 ) {
-                    Ok(chain) => {
-                        self.linear
-                            .push(chain.plan.as_ref().map(|p| p.linear_scale()));
-                        self.sums.push((Decimal::ZERO, 0));
-                        self.chains.push(chain);
-                        self.accums.push(Accum::default());
-                        Slot::Chain(self.chains.len() as u32 - 1)
-                    }
+                    Ok(chain) => match self.resolver.resolve_upstream(&chain) {
+                        Ok(up) => {
+                            let id = self.chains.len() as u32;
+                            self.notes.extend(up.notes);
+                            self.companions.push(up.chains.len());
+                            self.push_chain(chain);
+                            for c in up.chains {
+                                self.companions.push(0);
+                                self.push_chain(c);
+                            }
+                            Slot::Chain(id)
+                        }
+                        Err(e) => {
+                            self.errors.push(e);
+                            Slot::Error(self.errors.len() as u32 - 1)
+                        }
+                    },
                     Err(e) => {
                         self.errors.push(e);
                         Slot::Error(self.errors.len() as u32 - 1)
@@ -461,6 +493,28 @@ impl<'p> Worker<'p> {
                 return self.reject(row, vec![d]);
             }
         };
+        // The row's category 3 lines, calculated (not yet added) first: a row whose scope 3
+        // line cannot be calculated exactly is rejected whole, before anything is added.
+        let mut upstream = Vec::new();
+        for cid in id + 1..=id + self.companions[id] {
+            match calculate(activity.quantity, &self.chains[cid])
+                .map_err(|e| e.to_string())
+                .and_then(|l| {
+                    if l.max_scale() > MAX_LINE_SCALE {
+                        Err(too_precise(l.max_scale()))
+                    } else {
+                        Ok(l)
+                    }
+                }) {
+                Ok(l) => upstream.push((cid, l)),
+                Err(msg) => {
+                    let d = Diagnostic::error("inexact-row", row.span_of(3), format!("cannot calculate this row's scope 3 category 3 line exactly: {msg}"))
+                        .with_hint("round the quantity at its source to fewer decimal places, or split an implausibly large row")
+                        .with_source(row.text());
+                    return self.reject(row, vec![d]);
+                }
+            }
+        }
         // A linear chain needs no per-row arithmetic unless a visitor wants the line.
         // A folded chain sums its quantities (the terminating results are multiplied out
         // once, at the end); only results that need a division are calculated per row.
@@ -537,6 +591,26 @@ impl<'p> Worker<'p> {
                         line: &l,
                     });
                 }
+                for (cid, l) in &upstream {
+                    if let Err(e) = self.accums[*cid].add_line(l) {
+                        let d = Diagnostic::error(
+                            "overflow",
+                            row.span_of(3),
+                            format!("the scope 3 category 3 total cannot be held exactly: {e}"),
+                        )
+                        .with_source(row.text());
+                        self.diagnostics.push(d);
+                        continue;
+                    }
+                    if self.visiting {
+                        visit(&LineVisit {
+                            file,
+                            activity: &activity,
+                            chain: &self.chains[*cid],
+                            line: l,
+                        });
+                    }
+                }
             }
             Err(msg) => {
                 let d = Diagnostic::error("inexact-row", row.span_of(3), format!("cannot calculate this row exactly: {msg}"))
@@ -545,6 +619,19 @@ impl<'p> Worker<'p> {
                 self.reject(row, vec![d]);
             }
         }
+    }
+
+    fn push_chain(&mut self, chain: Chain) {
+        // Scope 3 lines are added row by row (their totals are small; no pending sum).
+        let linear = if chain.counts_energy() {
+            chain.plan.as_ref().map(|p| p.linear_scale())
+        } else {
+            None
+        };
+        self.linear.push(linear);
+        self.sums.push((Decimal::ZERO, 0));
+        self.chains.push(chain);
+        self.accums.push(Accum::default());
     }
 
     fn finish(mut self, bloom: Option<&Bloom>) -> Part {
@@ -562,6 +649,7 @@ impl<'p> Worker<'p> {
             diagnostics: self.diagnostics,
             stats: self.stats,
             candidates: self.candidates,
+            notes: self.notes,
         }
     }
 }
@@ -742,6 +830,7 @@ fn run_once(
     }
     let mut comp = Computation {
         files,
+        notes: std::mem::take(&mut all.notes).into_iter().collect(),
         ..Computation::default()
     };
     for (_, (c, mut a)) in all.chains {

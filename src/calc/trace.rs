@@ -85,10 +85,14 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
     match &chain.energy {
         EnergyConv::Direct => {}
         EnergyConv::FromMass(_, u) | EnergyConv::FromVolume(_, u) => {
-            let e = line
-                .energy_j
-                .and_then(share_inv)
-                .map_or("(excluded)".to_string(), |e| base_text(DimKind::Energy, e));
+            let e = if chain.counts_energy() {
+                line.energy_j
+                    .and_then(share_inv)
+                    .map_or("(excluded)".to_string(), |e| base_text(DimKind::Energy, e))
+            } else {
+                "the energy the factor applies to (counted once, by the row's scope 1 or 2 line)"
+                    .to_string()
+            };
             push(
                 "energy",
                 format!("× calorific value {} → {e}", factor_text(u)),
@@ -142,11 +146,20 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
                     Some(gwp_used),
                 );
             }
-            GasStep::Co2e { factor, used } => {
+            GasStep::Co2e {
+                factor,
+                used,
+                of,
+                embedded_gwp,
+            } => {
+                let of_gas = of.as_ref().map_or(String::new(), |g| format!(" of {g}"));
+                let gwp = embedded_gwp
+                    .as_ref()
+                    .map_or(String::new(), |a| format!(": {a}, per the publisher"));
                 push(
                     "CO2e",
                     format!(
-                        "{} × {} (per {}) = {} CO2e (GWPs embedded in the factor)",
+                        "{} × {} (per {}) = {} CO2e{of_gas} (GWPs embedded in the factor{gwp})",
                         if matches!(factor, PerBasis::Energy(_)) {
                             "energy"
                         } else {
@@ -159,6 +172,13 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
                     Some(used),
                 );
             }
+        }
+        if g.is_biogenic() {
+            push(
+                "outside",
+                "biogenic CO2: reported as ghg.biogenic_co2, outside the scopes, and not in the line's total (GHG Protocol)".to_string(),
+                None,
+            );
         }
     }
     if let Some((_, u)) = &chain.tce {
@@ -174,6 +194,16 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
             "quantity × coefficient"
         };
         push("tce", format!("{how} {} = {v}", factor_text(u)), Some(u));
+    }
+    if !chain.counts_energy() {
+        push(
+            "scope",
+            format!(
+                "scope 3 category 3 ({}): emissions only, no energy",
+                chain.kind.name()
+            ),
+            None,
+        );
     }
     push("share", chain.share_reason.clone(), None);
     for f in &chain.fallbacks {

@@ -2,7 +2,8 @@
 //! emissions per energy, split into activity, energy-mix, source-intensity, non-energy and
 //! factor-edition effects, with the answer to "how much of it is the new factor editions?".
 
-use super::common::{load, out, ProjectOpts};
+use super::common::{load, ProjectOpts};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::audit::{self, Method};
 use carbonledger::calc::RunOptions;
@@ -21,6 +22,8 @@ pub struct Args {
     /// Output format (`csv` and `json`: the effects as exact decimals; `json` with `schema_version`).
     #[arg(long, value_enum, default_value_t = BridgeFormat::Table)]
     format: BridgeFormat,
+    #[command(flatten)]
+    output: OutputOpts,
     #[command(flatten)]
     opts: ProjectOpts,
 }
@@ -135,10 +138,12 @@ pub fn run(a: Args) -> Exit {
             }
         })?;
         if a.format == BridgeFormat::Csv {
-            return out(&carbonledger::report::render_csv(&b.table()));
+            return a
+                .output
+                .write(&carbonledger::report::render_csv(&b.table()));
         }
         if a.format == BridgeFormat::Json {
-            return out(&format!(
+            return a.output.write(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&to_json(&b)).map_err(|_| Exit::Io)?
             ));
@@ -148,7 +153,7 @@ pub fn run(a: Args) -> Exit {
             "carbonledger bridge — {} — {} → {}\n\n",
             project.manifest.organisation, b.from, b.to
         );
-        s.push_str(&render_text(&[b.table()]));
+        s.push_str(&render_text(&[b.table()], a.output.width()));
         s.push_str(&b.answer(rule));
         s.push_str("\n\n");
         s.push_str(&format!(
@@ -161,7 +166,7 @@ pub fn run(a: Args) -> Exit {
             to = b.to,
             from = b.from,
         ));
-        out(&s)
+        a.output.write(&s)
     };
     inner().err().unwrap_or(Exit::Ok)
 }

@@ -2,7 +2,8 @@
 //! every activity row, factor resolution) without reporting figures. Prints nothing and exits
 //! 0 when all is well; otherwise every problem as `file:line:column: message`, exit 1.
 
-use super::common::{fallbacks, out, print_diagnostics};
+use super::common::{diagnostics_text, fallbacks, print_diagnostics};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::calc::{compute, RunOptions};
 use carbonledger::diag::{Diagnostic, Severity};
@@ -97,16 +98,26 @@ fn csv_rows(diags: &[Diagnostic]) -> String {
     carbonledger::report::render_csv(&t)
 }
 
-/// Prints diagnostics in the chosen format.
-fn report(diags: &[Diagnostic], format: CheckFormat) {
-    match format {
-        CheckFormat::Text => print_diagnostics(diags),
-        CheckFormat::Json => {
-            let _ = out(&json_lines(diags));
+/// Prints diagnostics in the chosen format. Text goes to standard error unless `-o` names a
+/// file; with `-o` the file is written even when there is nothing to say (an empty file), so
+/// it always belongs to this run.
+/// A closed pipe does not turn a failed check into a pass: only a write error is returned.
+fn report(diags: &[Diagnostic], format: CheckFormat, output: &OutputOpts) -> Result<(), Exit> {
+    if diags.is_empty() && output.output.is_none() {
+        return Ok(());
+    }
+    let written = match format {
+        CheckFormat::Text if output.output.is_none() => {
+            print_diagnostics(diags);
+            Ok(())
         }
-        CheckFormat::Csv => {
-            let _ = out(&csv_rows(diags));
-        }
+        CheckFormat::Text => output.write(&diagnostics_text(diags)),
+        CheckFormat::Json => output.write(&json_lines(diags)),
+        CheckFormat::Csv => output.write(&csv_rows(diags)),
+    };
+    match written {
+        Err(Exit::Ok) => Ok(()),
+        other => other,
     }
 }
 
@@ -125,13 +136,17 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
+    #[command(flatten)]
+    output: OutputOpts,
 }
 
 pub fn run(a: Args) -> Exit {
     let project = match carbonledger::project::Project::open(&a.dir) {
         Ok(p) => p,
         Err(d) => {
-            report(&d, a.format);
+            if let Err(e) = report(&d, a.format, &a.output) {
+                return e;
+            }
             return if d
                 .iter()
                 .any(|x| x.code == "missing-file" && x.span.file.ends_with("carbonledger.toml"))
@@ -149,10 +164,10 @@ pub fn run(a: Args) -> Exit {
             threads: a.threads,
         },
     ) {
-        Err(d) => {
-            report(&d, a.format);
-            Exit::Data
-        }
+        Err(d) => match report(&d, a.format, &a.output) {
+            Err(e) => e,
+            Ok(()) => Exit::Data,
+        },
         Ok(comp) => {
             // Fallbacks are warnings like any other, counted in the closing line.
             let notes: Vec<carbonledger::diag::Diagnostic> = fallbacks(&comp)
@@ -191,8 +206,8 @@ pub fn run(a: Args) -> Exit {
                 }
             }
             // Warnings are shown too; only errors fail the check.
-            if !diags.is_empty() {
-                report(&diags, a.format);
+            if let Err(e) = report(&diags, a.format, &a.output) {
+                return e;
             }
             if diags.iter().any(|d| d.is_error()) {
                 Exit::Data

@@ -1,5 +1,6 @@
 //! What the subcommands share: the project options, loading and computing with diagnostics
-//! printed to standard error, output formats, presentation rounding, and quiet broken pipes.
+//! printed to standard error, output formats and presentation rounding. Where output goes
+//! (standard output or `-o FILE`) is `output`'s job.
 
 use super::Exit;
 use carbonledger::calc::{compute, Computation, RunOptions};
@@ -38,32 +39,31 @@ pub enum Format {
     Json,
 }
 
-/// Writes to standard output; a closed pipe (e.g. `| head`) is not an error.
-pub fn out(text: &str) -> Result<(), Exit> {
-    let mut o = std::io::stdout().lock();
-    match o.write_all(text.as_bytes()).and_then(|_| o.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Exit::Ok),
-        Err(_) => Err(Exit::Io),
-    }
+/// Prints diagnostics to standard error, with a count.
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(diagnostics_text(diags).as_bytes());
 }
 
-/// Prints diagnostics to standard error, errors first, with a count.
-pub fn print_diagnostics(diags: &[Diagnostic]) {
-    let mut e = std::io::stderr().lock();
+/// Diagnostics as text, one after another, then the count (nothing when there are none).
+pub fn diagnostics_text(diags: &[Diagnostic]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
     for d in diags {
-        let _ = writeln!(e, "{d}");
+        let _ = writeln!(s, "{d}");
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     if !diags.is_empty() {
         let _ = writeln!(
-            e,
+            s,
             "{errors} error{}, {warnings} warning{}",
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" }
         );
     }
+    s
 }
 
 /// Opens the project or prints why not.

@@ -2,7 +2,7 @@
 //! (clap_complete) and the man page (clap_mangen), both generated from the argument
 //! definitions so that they cannot drift from the real command line.
 
-use super::common::out;
+use super::output::OutputOpts;
 use super::Exit;
 
 /// Arguments of `completions`.
@@ -11,19 +11,28 @@ pub struct Args {
     /// The shell.
     #[arg(value_enum)]
     shell: clap_complete::Shell,
+    #[command(flatten)]
+    output: OutputOpts,
 }
 
 pub fn run(a: Args, mut cmd: clap::Command) -> Exit {
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut cmd, "carbonledger", &mut buf);
-    match out(&String::from_utf8_lossy(&buf)) {
+    match a.output.write_bytes(&buf) {
         Ok(()) => Exit::Ok,
         Err(e) => e,
     }
 }
 
+/// Arguments of `man`.
+#[derive(clap::Args, Debug)]
+pub struct ManArgs {
+    #[command(flatten)]
+    output: OutputOpts,
+}
+
 /// The man page of the command and a section per subcommand.
-pub fn man(cmd: clap::Command) -> Exit {
+pub fn man(a: ManArgs, cmd: clap::Command) -> Exit {
     let mut buf = Vec::new();
     if clap_mangen::Man::new(cmd.clone()).render(&mut buf).is_err() {
         return Exit::Io;
@@ -35,7 +44,7 @@ pub fn man(cmd: clap::Command) -> Exit {
             return Exit::Io;
         }
     }
-    match out(&String::from_utf8_lossy(&buf)) {
+    match a.output.write_bytes(&buf) {
         Ok(()) => Exit::Ok,
         Err(e) => e,
     }

@@ -1,6 +1,8 @@
 //! `carbonledger compute [DIR] [--year Y]`: the inventory for one year beside the previous one.
 
-use super::common::{accounting, fallbacks, load, out, present, Format, ProjectOpts};
+use super::common::{accounting, fallbacks, load, present, Format, ProjectOpts};
+use super::json::{ComputeJson, FigureJson, ImpliedJson, RowsJson};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::calc::Computation;
 use carbonledger::figures::Figure;
@@ -24,6 +26,8 @@ pub struct Args {
     /// Also print the product footprint summary.
     #[arg(long)]
     products: bool,
+    #[command(flatten)]
+    output: OutputOpts,
     #[command(flatten)]
     opts: ProjectOpts,
 }
@@ -49,6 +53,14 @@ fn label(comp: &Computation, name: &str) -> String {
         "avoided.expected" => "Expected (not in the total)",
         "avoided.logistics.mode_shift" => "Logistics mode shift, all lanes",
         "avoided.logistics.saf" => "SAF on air legs (life-cycle)",
+        "ghg.scope3" => "Scope 3 (the categories computed)",
+        "ghg.scope3.cat3" => "Scope 3 cat. 3, fuel- and energy-related (WTT, T&D)",
+        "ghg.scope3.cat3.wtt_fuels" => "  well-to-tank of fuels (3a)",
+        "ghg.scope3.cat3.wtt_purchased_energy" => "  well-to-tank of purchased energy (3b)",
+        "ghg.scope3.cat3.td_losses" => "  T&D losses and their well-to-tank (3c)",
+        "ghg.scope3.cat3.wtt_and_td_purchased_energy" => {
+            "  purchased energy, upstream and T&D together (3b + 3c)"
+        }
         "ghg.scope3.cat4" => "Scope 3 cat. 4, transport (well-to-wheel, net of SAF)",
         "ghg.scope3.cat9" => "Scope 3 cat. 9, transport (well-to-wheel, net of SAF)",
         "ghg.scope3.cat4.ttw" | "ghg.scope3.cat9.ttw" => "  tank-to-wheel (fossil fuel)",
@@ -59,6 +71,12 @@ fn label(comp: &Computation, name: &str) -> String {
     };
     if !l.is_empty() {
         return l.to_string();
+    }
+    if let Some(c) = name
+        .strip_prefix("ghg.scope3.cat")
+        .and_then(|c| c.parse::<u8>().ok())
+    {
+        return format!("Scope 3 cat. {c}, {}", scope3_category(c));
     }
     if let Some(g) = name.strip_prefix("ghg.scope1.") {
         return format!("  of which {}", carbonledger::figures::gas_label(comp, g));
@@ -79,6 +97,27 @@ fn label(comp: &Computation, name: &str) -> String {
         return format!("Project {id}");
     }
     name.to_string()
+}
+
+/// The GHG Protocol Scope 3 Standard's name of category `c`.
+fn scope3_category(c: u8) -> &'static str {
+    match c {
+        1 => "purchased goods and services",
+        2 => "capital goods",
+        3 => "fuel- and energy-related",
+        4 => "upstream transportation",
+        5 => "waste generated in operations",
+        6 => "business travel",
+        7 => "employee commuting",
+        8 => "upstream leased assets",
+        9 => "downstream transportation",
+        10 => "processing of sold products",
+        11 => "use of sold products",
+        12 => "end-of-life of sold products",
+        13 => "downstream leased assets",
+        14 => "franchises",
+        _ => "investments",
+    }
 }
 
 /// Editions used in a year, by the chains and by the register entries, with a short citation.
@@ -130,10 +169,6 @@ fn implied_text(
     }
 }
 
-fn fig_json(f: &Figure) -> serde_json::Value {
-    serde_json::json!({"name": f.name, "year": f.year, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact})
-}
-
 pub fn run(a: Args) -> Exit {
     match run_inner(a) {
         Ok(()) => Exit::Ok,
@@ -168,17 +203,38 @@ fn run_inner(a: Args) -> Result<(), Exit> {
 
     match a.format {
         Format::Json => {
-            let v = serde_json::json!({
-                "organisation": m.organisation,
-                "year": year,
-                "consolidation": m.consolidation.name(),
-                "figures": this_year.iter().map(|f| fig_json(f)).collect::<Vec<_>>(),
-                "implied_factors": this_year.iter().filter_map(|f| ledger.implied_factor(&f.name, year).ok().flatten().map(|(v, u)| serde_json::json!({"name": f.name, "value": v.to_string(), "unit": u}))).collect::<Vec<_>>(),
-                "factor_editions": editions.keys().collect::<Vec<_>>(),
-                "fallbacks": falls,
-                "rows": comp.files.iter().filter(|f| f.present).map(|f| serde_json::json!({"file": f.file, "read": f.read, "used": f.used, "rejected": f.rejected})).collect::<Vec<_>>(),
-            });
-            out(&format!(
+            let v = ComputeJson {
+                schema_version: super::json::SCHEMA_VERSION,
+                organisation: &m.organisation,
+                year,
+                consolidation: m.consolidation.name(),
+                figures: this_year.iter().map(|f| FigureJson::of(f)).collect(),
+                implied_factors: this_year
+                    .iter()
+                    .filter_map(|f| {
+                        let (v, u) = ledger.implied_factor(&f.name, year).ok().flatten()?;
+                        Some(ImpliedJson {
+                            name: &f.name,
+                            value: v.to_string(),
+                            unit: u.to_string(),
+                        })
+                    })
+                    .collect(),
+                factor_editions: editions.keys().map(String::as_str).collect(),
+                fallbacks: falls.clone(),
+                rows: comp
+                    .files
+                    .iter()
+                    .filter(|f| f.present)
+                    .map(|f| RowsJson {
+                        file: &f.file,
+                        read: f.read,
+                        used: f.used,
+                        rejected: f.rejected,
+                    })
+                    .collect(),
+            };
+            a.output.write(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
             ))
@@ -193,7 +249,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                     Cell::Text(f.unit.to_string()),
                 ]);
             }
-            out(&render_csv(&t))
+            a.output.write(&render_csv(&t))
         }
         Format::Table => {
             let rule = m.rounding;
@@ -239,19 +295,26 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             let mut ghg_names: Vec<&String> =
                 names.iter().filter(|n| n.starts_with("ghg.")).collect();
             // Scope 2 location- and market-based side by side, then scope 3, then the totals.
+            // Scope 3: the total, then its categories in number order, each with its parts.
+            let category = |n: &str| -> u8 {
+                n.strip_prefix("ghg.scope3.cat")
+                    .and_then(|c| c.split('.').next())
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(0)
+            };
             ghg_names.sort_by_key(|n| {
                 if n.starts_with("ghg.scope1") {
-                    0
+                    (0, 0)
                 } else if n.starts_with("ghg.scope2.location") {
-                    1
+                    (1, 0)
                 } else if n.starts_with("ghg.scope2.market") {
-                    2
+                    (2, 0)
                 } else if n.starts_with("ghg.scope3") {
-                    3
+                    (3, category(n))
                 } else if n.as_str() == "ghg.total.location" {
-                    4
+                    (4, 0)
                 } else {
-                    5
+                    (5, 0)
                 }
             });
             for n in ghg_names {
@@ -351,7 +414,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                     super::products::tables(&project, &ledger, None, year, false)?;
                 tables.push(summary);
             }
-            text.push_str(&render_text(&tables));
+            text.push_str(&render_text(&tables, a.output.width()));
             if has_prev {
                 // How much of the intensity change is the factor editions (cheap: re-priced
                 // from the chain totals; `carbonledger bridge` has the full split).
@@ -379,6 +442,12 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             for f in &falls {
                 text.push_str(&format!("  {f}\n"));
             }
+            if !ledger.comp.notes.is_empty() {
+                text.push_str("Scope 3 category 3 (well-to-tank, T&D losses), not computed:\n");
+                for n in &ledger.comp.notes {
+                    text.push_str(&format!("  {n}\n"));
+                }
+            }
             text.push_str("Rows:\n");
             for l in accounting(&ledger) {
                 text.push_str(&format!("  {l}\n"));
@@ -387,7 +456,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 "Values are exact decimals rounded for display ({}; t CO2e, MWh, GJ, tce to 0.1; intensity to 0.0001); `carbonledger figures` gives every digit.\n",
                 rule.describe()
             ));
-            out(&text)
+            a.output.write(&text)
         }
     }
 }

@@ -2,7 +2,9 @@
 //! does — the lines and register entries it touches, every figure before and after, and the
 //! base-year recalculation verdict.
 
-use super::common::{load, out, places, Format, ProjectOpts};
+use super::common::{load, places, Format, ProjectOpts};
+use super::json::diff::{DiffJson, EntryJson, FigureChangeJson, LineJson, VerdictJson};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::audit::{self, Change, DiffError, FigureChange, Method};
 use carbonledger::calc::{shown_name, Chain, RunOptions, UsedFactor};
@@ -46,6 +48,8 @@ pub struct Args {
     /// Output format: `table`, `csv` (the figures before and after, exact) or `json` (everything, exact).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    output: OutputOpts,
     #[command(flatten)]
     opts: ProjectOpts,
 }
@@ -178,14 +182,20 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             let (fb, fa) = differing(l.chain_before, l.chain_after);
             let at = format!("{}:{}", shown_name(&project, l.file), l.activity.line);
             let fac = project.facilities.list[l.chain_before.facility].id.clone();
-            let delta = carbonledger::decimal::sub(l.after.co2e_kg, l.before.co2e_kg).unwrap_or_default();
+            let delta =
+                carbonledger::decimal::sub(l.after.co2e_kg, l.before.co2e_kg).unwrap_or_default();
             if a.format == Format::Json {
-                line_json.push(serde_json::json!({
-                    "at": at, "facility": fac, "period": l.activity.period.to_string(),
-                    "subject": subject_name(l.chain_before), "factor_before": fb, "factor_after": fa,
-                    "co2e_t_before": t_of_kg(l.before.co2e_kg), "co2e_t_after": t_of_kg(l.after.co2e_kg),
-                    "delta_t": t_of_kg(delta),
-                }));
+                line_json.push(LineJson {
+                    at,
+                    facility: fac,
+                    period: l.activity.period.to_string(),
+                    subject: subject_name(l.chain_before),
+                    factor_before: fb,
+                    factor_after: fa,
+                    co2e_t_before: t_of_kg(l.before.co2e_kg),
+                    co2e_t_after: t_of_kg(l.after.co2e_kg),
+                    delta_t: t_of_kg(delta),
+                });
             } else {
                 lines.push(vec![
                     Cell::Text(at),
@@ -216,38 +226,54 @@ fn run_inner(a: Args) -> Result<(), Exit> {
     };
 
     if a.format == Format::Json {
-        let figs: Vec<serde_json::Value> = d
-            .figures
-            .iter()
-            .map(|f| {
-                serde_json::json!({
-                    "name": f.name, "year": f.year, "unit": f.unit,
-                    "before": f.before.map(|v| v.to_string()),
-                    "after": f.after.map(|v| v.to_string()),
-                    "delta": f.delta().map(|v| v.normalize().to_string()),
-                    "delta_pct": f.delta_pct().map(|v| v.to_string()),
+        let v = DiffJson {
+            schema_version: super::json::SCHEMA_VERSION,
+            change: change.to_string(),
+            method: method.clone(),
+            lines: line_json,
+            entries: d
+                .entries
+                .iter()
+                .map(|e| EntryJson {
+                    at: format!("{}:{}", e.file, e.line),
+                    what: e.what.to_string(),
+                    factors_before: e
+                        .factors_before
+                        .iter()
+                        .map(|(r, v)| format!("{r} = {v}"))
+                        .collect(),
+                    factors_after: e
+                        .factors_after
+                        .iter()
+                        .map(|(r, v)| format!("{r} = {v}"))
+                        .collect(),
                 })
-            })
-            .collect();
-        let v = serde_json::json!({
-            "change": change.to_string(),
-            "method": method,
-            "lines": line_json,
-            "entries": d.entries.iter().map(|e| serde_json::json!({
-                "at": format!("{}:{}", e.file, e.line), "what": e.what,
-                "factors_before": e.factors_before.iter().map(|(r, v)| format!("{r} = {v}")).collect::<Vec<_>>(),
-                "factors_after": e.factors_after.iter().map(|(r, v)| format!("{r} = {v}")).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "figures": figs,
-            "verdict": d.verdict.as_ref().map(|v| serde_json::json!({
-                "base_year": v.base_year, "figure": v.figure,
-                "threshold_pct": v.threshold_pct.to_string(),
-                "before": v.before.to_string(), "after": v.after.to_string(),
-                "change_pct": v.change_pct.map(|p| p.to_string()),
-                "significant": v.significant, "sentence": v.sentence,
-            })),
-        });
-        return out(&format!(
+                .collect(),
+            figures: d
+                .figures
+                .iter()
+                .map(|f| FigureChangeJson {
+                    name: f.name.clone(),
+                    year: f.year,
+                    unit: f.unit,
+                    before: f.before.map(|v| v.to_string()),
+                    after: f.after.map(|v| v.to_string()),
+                    delta: f.delta().map(|v| v.normalize().to_string()),
+                    delta_pct: f.delta_pct().map(|v| v.to_string()),
+                })
+                .collect(),
+            verdict: d.verdict.as_ref().map(|v| VerdictJson {
+                base_year: v.base_year,
+                figure: v.figure.clone(),
+                threshold_pct: v.threshold_pct.to_string(),
+                before: v.before.to_string(),
+                after: v.after.to_string(),
+                change_pct: v.change_pct.map(|p| p.to_string()),
+                significant: v.significant,
+                sentence: v.sentence.clone(),
+            }),
+        };
+        return a.output.write(&format!(
             "{}\n",
             serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
         ));
@@ -279,7 +305,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 v(f.delta_pct()),
             ]);
         }
-        return out(&carbonledger::report::render_csv(&t));
+        return a.output.write(&carbonledger::report::render_csv(&t));
     }
 
     let mut s = String::new();
@@ -325,11 +351,11 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 Cell::Num(t_of_kg(delta)),
             ]);
         }
-        s.push_str(&render_text(&[t]));
+        s.push_str(&render_text(&[t], a.output.width()));
     }
     if !a.no_lines && line_count > 0 {
         lines.title = format!("Lines whose factor changes ({line_count})");
-        s.push_str(&render_text(&[lines]));
+        s.push_str(&render_text(&[lines], a.output.width()));
         if a.max_lines != 0 && line_count > a.max_lines {
             let _ = writeln!(
                 s,
@@ -408,7 +434,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 first = false;
             }
         }
-        s.push_str(&render_text(&[t]));
+        s.push_str(&render_text(&[t], a.output.width()));
     }
     let mut ft = Table::new(
         if a.all {
@@ -436,7 +462,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
     if ft.rows.is_empty() {
         let _ = writeln!(s, "No figure changes.\n");
     } else {
-        s.push_str(&render_text(&[ft]));
+        s.push_str(&render_text(&[ft], a.output.width()));
     }
     if let Some(v) = &d.verdict {
         let _ = writeln!(s, "{}", v.sentence);
@@ -446,5 +472,5 @@ fn run_inner(a: Args) -> Result<(), Exit> {
         "Values are exact decimals rounded for display ({}); `--format json` gives every digit.",
         rule.describe()
     );
-    out(&s)
+    a.output.write(&s)
 }

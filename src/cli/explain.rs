@@ -1,7 +1,8 @@
 //! `carbonledger explain [DIR] FIGURE [--year Y]`: the figure's definition, then every
 //! contributing row with its trace, and the check that the rows sum to the figure.
 
-use super::common::{dir_and, load, out, ProjectOpts};
+use super::common::{dir_and, load, ProjectOpts};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::calc::{for_each_line, show, trace, RunOptions};
 use carbonledger::decimal;
@@ -14,6 +15,7 @@ use std::fmt::Write as _;
 /// Arguments of `explain`.
 #[derive(clap::Args, Debug)]
 #[command(
+    override_usage = "carbonledger explain [OPTIONS] [DIR] <FIGURE>",
     after_help = "Examples:\n  carbonledger explain fixtures/xiaomi-2025 ghg.scope2.location\n  carbonledger explain fixtures/xiaomi-2025 energy.total --year 2024 --format json"
 )]
 pub struct Args {
@@ -23,9 +25,12 @@ pub struct Args {
     /// Year (default: the latest reporting year).
     #[arg(long)]
     year: Option<i32>,
-    /// Output format: the trace as text, or JSON (`schema_version`, value, trace lines, sources).
+    /// Output format: the trace as text, JSON (`schema_version`, value, trace lines, sources), or
+    /// CSV (one row per contributing line, the columns of an export's lines.csv).
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
+    #[command(flatten)]
+    output: OutputOpts,
     #[command(flatten)]
     opts: ProjectOpts,
 }
@@ -37,6 +42,8 @@ pub enum ExplainFormat {
     Text,
     /// JSON.
     Json,
+    /// CSV: the figure's rows of lines.csv (`carbonledger export`), which sum to it.
+    Csv,
 }
 
 pub fn run(a: Args) -> Exit {
@@ -55,7 +62,10 @@ pub fn run(a: Args) -> Exit {
         }
         let e = explain(&dir, &project, &ledger, &a.opts, &name, year)?;
         match a.format {
-            ExplainFormat::Text => out(&e.text)?,
+            ExplainFormat::Text => a.output.write(&e.text)?,
+            ExplainFormat::Csv => a.output.write_bytes(&contributing_lines(
+                &project, &ledger, &a.opts, &name, year,
+            )?)?,
             ExplainFormat::Json => {
                 let j = ExplainJson {
                     schema_version: SCHEMA_VERSION,
@@ -75,7 +85,7 @@ pub fn run(a: Args) -> Exit {
                         })
                         .collect(),
                 };
-                out(&format!(
+                a.output.write(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&j).map_err(|_| Exit::Io)?
                 ))?
@@ -88,6 +98,42 @@ pub fn run(a: Args) -> Exit {
         }
     };
     inner().err().unwrap_or(Exit::Ok)
+}
+
+/// The figure's rows of the export's line table, as CSV with its header (and `schema`
+/// column): the same columns as lines.csv, so a row reads the same in both. A figure derived
+/// from others (a ratio, a change) has no rows of its own: the header alone, and a note.
+fn contributing_lines(
+    project: &carbonledger::project::Project,
+    ledger: &Ledger,
+    opts: &ProjectOpts,
+    name: &str,
+    year: i32,
+) -> Result<Vec<u8>, Exit> {
+    use carbonledger::export::{collect, Cell};
+    let options = RunOptions {
+        strict: opts.strict,
+        threads: opts.threads,
+    };
+    let mut collected = collect(project, ledger, options).map_err(|d| {
+        super::common::print_diagnostics(&d);
+        Exit::Data
+    })?;
+    let Some(lines) = collected.tables.iter_mut().find(|t| t.name == "lines.csv") else {
+        eprintln!("error: the export has no line table");
+        return Err(Exit::Io);
+    };
+    let year = year.to_string();
+    lines.rows.retain(|r| {
+        matches!(r.first(), Some(Cell::Text(f)) if f == name)
+            && matches!(r.get(1), Some(Cell::Num(y)) if *y == year)
+    });
+    if lines.rows.is_empty() {
+        eprintln!(
+            "note: `{name}` has no contributing lines of its own (it is derived from other figures); `--format text` shows which"
+        );
+    }
+    Ok(lines.to_csv())
 }
 
 /// The JSON shape's version (`explain --format json`).
@@ -273,7 +319,11 @@ pub fn explain(
                     },
                 )
                 .map_err(|_| Exit::Data)?;
-                let mut total = decimal::div(total, scale).map_err(|_| Exit::Data)?.value;
+                // Into the figure's unit by the figure's own rule: a quotient that does not
+                // terminate (J → MWh) keeps FIGURE_DP places, as `figures::sum_figure` does.
+                let mut total = decimal::div(total, scale)
+                    .map_err(|_| Exit::Data)?
+                    .rounded(decimal::FIGURE_DP);
                 let (n, t) =
                     register_entries(&mut s, project, ledger, opts, &name, year, &mut sources);
                 count += n;

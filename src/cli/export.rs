@@ -1,5 +1,7 @@
 //! `carbonledger export [DIR] --out OUT` writes the auditor's tables and manifest;
-//! `carbonledger export --check OUT` re-hashes an export and names every file changed since.
+//! `carbonledger export [DIR] --check OUT` re-hashes an export and names every file changed
+//! since (DIR: the project, when it is not where the manifest says; `--project DIR` is kept
+//! as an alias).
 
 use super::common::{load, ProjectOpts};
 use super::Exit;
@@ -10,9 +12,9 @@ use std::path::PathBuf;
 /// Arguments of `export`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Project folder.
-    #[arg(default_value = ".")]
-    dir: PathBuf,
+    /// Project folder (default `.`; with --check, default: where the manifest says).
+    #[arg(value_name = "DIR")]
+    dir: Option<PathBuf>,
     /// Folder to write the export into: new, empty, or (with --force) a previous export.
     /// Never the project folder or a folder inside it.
     #[arg(long, required_unless_present = "check")]
@@ -27,8 +29,8 @@ pub struct Args {
     /// Check an existing export against its manifest instead of writing one.
     #[arg(long, value_name = "OUT", conflicts_with = "out")]
     check: Option<PathBuf>,
-    /// With --check: the project folder, when it is not where the manifest says.
-    #[arg(long)]
+    /// With --check: the project folder, as the positional DIR (kept for earlier scripts).
+    #[arg(long, value_name = "DIR", requires = "check", conflicts_with = "dir")]
     project: Option<PathBuf>,
     #[command(flatten)]
     opts: ProjectOpts,
@@ -36,7 +38,7 @@ pub struct Args {
 
 pub fn run(a: Args) -> Exit {
     if let Some(out) = &a.check {
-        return match check(out, a.project.as_deref()) {
+        return match check(out, a.dir.as_deref().or(a.project.as_deref())) {
             Ok(changed) if changed.is_empty() => {
                 println!(
                     "{}: every input, factor and output file matches its manifest",
@@ -64,22 +66,23 @@ pub fn run(a: Args) -> Exit {
     let Some(out) = a.out.clone() else {
         return Exit::Usage;
     };
+    let dir = a.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     // Refuse a destination before any work.
-    if let Err(e) = prepare_out(&a.dir, &out, a.force) {
+    if let Err(e) = prepare_out(&dir, &out, a.force) {
         return refused(e);
     }
     if let Some(c) = a.claims.as_ref().filter(|c| !c.is_file()) {
         eprintln!("error: {}: no such claims file", c.display());
         return Exit::Io;
     }
-    let (project, ledger) = match load(&a.dir, &a.opts) {
+    let (project, ledger) = match load(&dir, &a.opts) {
         Ok(x) => x,
         Err(e) => return e,
     };
     let mut command = vec![
         "carbonledger".to_string(),
         "export".into(),
-        a.dir.to_string_lossy().into_owned(),
+        dir.to_string_lossy().into_owned(),
         "--out".into(),
         "OUT".into(),
     ];

@@ -1,6 +1,7 @@
 //! `carbonledger figures [DIR]`: every figure, every reporting year, exact.
 
-use super::common::{load, out, Format, ProjectOpts};
+use super::common::{load, Format, ProjectOpts};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::report::{render_csv, render_text, Cell, Table};
 use std::path::PathBuf;
@@ -18,6 +19,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     #[command(flatten)]
+    output: OutputOpts,
+    #[command(flatten)]
     opts: ProjectOpts,
 }
 
@@ -30,11 +33,10 @@ pub fn run(a: Args) -> Exit {
         })?;
         match a.format {
             Format::Json => {
-                let v: Vec<serde_json::Value> = figs
-                    .iter()
-                    .map(|f| serde_json::json!({"name": f.name, "year": f.year, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact}))
-                    .collect();
-                out(&format!(
+                // The bare array is kept as it is: other tools compare it byte for byte.
+                let v: super::json::FiguresJson =
+                    figs.iter().map(super::json::FigureJson::of).collect();
+                a.output.write(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
                 ))
@@ -60,10 +62,10 @@ pub fn run(a: Args) -> Exit {
                         ),
                     ]);
                 }
-                out(&if a.format == Format::Csv {
+                a.output.write(&if a.format == Format::Csv {
                     render_csv(&t)
                 } else {
-                    render_text(&[t])
+                    render_text(&[t], a.output.width())
                 })
             }
         }

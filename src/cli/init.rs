@@ -1,7 +1,7 @@
 //! `carbonledger init DIR`: a new project from commented templates.
 
 use super::Exit;
-use carbonledger::project::write_templates;
+use carbonledger::project::{write_country_templates, write_templates, Country};
 use std::path::PathBuf;
 
 /// Arguments of `init`.
@@ -9,10 +9,25 @@ use std::path::PathBuf;
 pub struct Args {
     /// Folder to create the project in (created if missing; existing files are never overwritten).
     dir: PathBuf,
+    /// Write the templates in one country's conventions: its national factor sets, grid,
+    /// units and certificate kind (CN, GB, US, AU, EU).
+    #[arg(long, value_parser = parse_country)]
+    country: Option<Country>,
+}
+
+fn parse_country(s: &str) -> Result<Country, String> {
+    Country::parse(s).ok_or_else(|| {
+        let codes: Vec<&str> = Country::ALL.iter().map(|c| c.code()).collect();
+        format!("unknown country `{s}`; one of {}", codes.join(", "))
+    })
 }
 
 pub fn run(a: Args) -> Exit {
-    match write_templates(&a.dir) {
+    let written = match a.country {
+        Some(c) => write_country_templates(&a.dir, c),
+        None => write_templates(&a.dir),
+    };
+    match written {
         Ok(files) => {
             for f in files {
                 println!("wrote {}", f.display());

@@ -15,7 +15,9 @@ mod export;
 mod factors;
 mod figures;
 mod init;
+mod json;
 mod lock;
+mod output;
 mod products;
 mod report;
 mod schema;
@@ -71,7 +73,7 @@ enum Command {
     Explain(explain::Args),
     /// The auditor's tables and a hashed manifest; `--check OUT` verifies an export.
     #[command(
-        after_help = "Examples:\n  carbonledger export fixtures/xiaomi-2025 --out audit\n  carbonledger export --check audit"
+        after_help = "Examples:\n  carbonledger export fixtures/xiaomi-2025 --out audit\n  carbonledger export --check audit\n  carbonledger export fixtures/xiaomi-2025 --check audit   # the project somewhere else than the manifest says"
     )]
     Export(export::Args),
     /// Audit one factor change: changed lines, every figure before and after, base-year verdict.
@@ -99,6 +101,7 @@ enum Command {
     #[command(after_help = "Examples:\n  carbonledger init my-project")]
     Init(init::Args),
     /// Lock the factor editions the project uses (carbonledger.lock, their SHA-256).
+    #[command(after_help = "Examples:\n  carbonledger lock fixtures/xiaomi-2025")]
     Lock(lock::Args),
     /// Product footprints: per-product summary and contribution tables.
     #[command(
@@ -121,8 +124,8 @@ enum Command {
     #[command(
         after_help = "Examples:\n  carbonledger man > carbonledger.1 && man ./carbonledger.1"
     )]
-    Man,
-    /// Print the JSON Schema of a JSON output (report, explain, check, bridge).
+    Man(completions::ManArgs),
+    /// Print the JSON Schema of a JSON output (report, explain, check, bridge, figures, compute, diff, products, verify, factors-list, factors-show, factors-diff).
     #[command(after_help = "Examples:\n  carbonledger schema report > report.schema.json")]
     Schema(schema::Args),
 }
@@ -157,7 +160,7 @@ pub fn main() -> ExitCode {
         Command::Report(a) => report::run(a),
         Command::Completions(a) => completions::run(a, <Cli as clap::CommandFactory>::command()),
         Command::Schema(a) => schema::run(a),
-        Command::Man => completions::man(<Cli as clap::CommandFactory>::command()),
+        Command::Man(a) => completions::man(a, <Cli as clap::CommandFactory>::command()),
     };
     exit.into()
 }

@@ -2,7 +2,9 @@
 //! (footprint, recycled aluminium and steel, ISO 22628 rates) and, per product, the
 //! contribution table whose lines add up exactly to the footprint.
 
-use super::common::{load, out, Format, ProjectOpts};
+use super::common::{load, Format, ProjectOpts};
+use super::json::products::{ContributionJson, ProductJson, ProductsJson};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::decimal::group_thousands;
 use carbonledger::ledger::Ledger;
@@ -27,6 +29,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     #[command(flatten)]
+    output: OutputOpts,
+    #[command(flatten)]
     opts: ProjectOpts,
 }
 
@@ -47,7 +51,7 @@ pub fn tables(
     only: Option<&str>,
     year: i32,
     exact: bool,
-) -> Result<(Table, Table, Vec<serde_json::Value>), Exit> {
+) -> Result<(Table, Table, Vec<ProductJson>), Exit> {
     let rule = project.manifest.rounding;
     let show = |v: Option<Decimal>, dp: u32| -> String {
         match v {
@@ -123,7 +127,12 @@ pub fn tables(
                 Cell::Num(show(Some(l.kg_co2e), 3)),
                 Cell::Num(show(share, 1)),
             ]);
-            jl.push(serde_json::json!({"stage": l.stage, "component": l.component, "figure": l.figure, "kg_co2e": l.kg_co2e.normalize().to_string()}));
+            jl.push(ContributionJson {
+                stage: l.stage.clone(),
+                component: l.component.clone(),
+                figure: l.figure.clone(),
+                kg_co2e: l.kg_co2e.normalize().to_string(),
+            });
         }
         parts.push(vec![
             Cell::Text(id.clone()),
@@ -133,14 +142,18 @@ pub fn tables(
             Cell::Num(show(Some(Decimal::ONE_HUNDRED), 1)),
         ]);
         let s = |v: Option<Decimal>| v.map(|v| v.normalize().to_string());
-        json.push(serde_json::json!({
-                "product": id, "year": year,
-                "name": m.map(|p| p.name.clone()), "functional_unit": m.map(|p| p.functional_unit.clone()),
-                "footprint_kg_co2e": s(total),
-                "recycled_aluminium_pct": s(al), "recycled_steel_pct": s(st),
-                "recyclability_pct": s(cyc), "recoverability_pct": s(cov),
-                "contributions": jl,
-            }));
+        json.push(ProductJson {
+            product: id.clone(),
+            year,
+            name: m.map(|p| p.name.clone()),
+            functional_unit: m.map(|p| p.functional_unit.clone()),
+            footprint_kg_co2e: s(total),
+            recycled_aluminium_pct: s(al),
+            recycled_steel_pct: s(st),
+            recyclability_pct: s(cyc),
+            recoverability_pct: s(cov),
+            contributions: jl,
+        });
     }
     Ok((summary, parts, json))
 }
@@ -156,14 +169,22 @@ pub fn run(a: Args) -> Exit {
         let exact = a.format != Format::Table;
         let (summary, parts, json) = tables(&project, &ledger, a.product.as_deref(), year, exact)?;
         match a.format {
-            Format::Json => out(&format!(
+            Format::Json => a.output.write(&format!(
                 "{}\n",
-                serde_json::to_string_pretty(&json).map_err(|_| Exit::Io)?
+                serde_json::to_string_pretty(&ProductsJson {
+                    schema_version: super::json::SCHEMA_VERSION,
+                    year,
+                    products: json,
+                })
+                .map_err(|_| Exit::Io)?
             )),
-            Format::Csv => out(&format!("{}\n{}", render_csv(&summary), render_csv(&parts))),
-            Format::Table => out(&format!(
+            Format::Csv => {
+                a.output
+                    .write(&format!("{}\n{}", render_csv(&summary), render_csv(&parts)))
+            }
+            Format::Table => a.output.write(&format!(
                 "{}\nValues rounded for display ({}); `--format csv` gives every digit.\n",
-                render_text(&[summary, parts]),
+                render_text(&[summary, parts], a.output.width()),
                 rule.describe()
             )),
         }

@@ -1,7 +1,8 @@
 //! `carbonledger report DIR --standard hkex|esrs|ghgp|secr`: a standard's disclosure tables
 //! (and, as HTML, charts, citations and each figure's trace) in English or Chinese.
 
-use super::common::{load, out, ProjectOpts};
+use super::common::{load, ProjectOpts};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::report::disclosure::{self, Citation, Inputs, Standard};
 use carbonledger::report::lang::{Lang, NumberStyle};
@@ -63,9 +64,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     format: ReportFormat,
-    /// Write to this file instead of standard output.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputOpts,
     /// Chinese number style: values of 10 000 and more in 万 / 亿 (tables and HTML only).
     #[arg(long)]
     wan: bool,
@@ -108,12 +108,14 @@ fn run_inner(a: Args) -> Result<(), Exit> {
         Exit::Data
     })?;
     let rule = project.manifest.rounding;
-    if a.format == ReportFormat::Xlsx && a.output.is_none() {
+    if a.format == ReportFormat::Xlsx && a.output.output.is_none() {
         eprintln!("error: --format xlsx writes a binary file: name it with -o FILE");
         return Err(Exit::Usage);
     }
     let bytes = match a.format {
-        ReportFormat::Table => render::render_table(&report, rule, style).into_bytes(),
+        ReportFormat::Table => {
+            render::render_table(&report, rule, style, a.output.width()).into_bytes()
+        }
         ReportFormat::Csv => render::render_csv(&report).into_bytes(),
         ReportFormat::Json => render::render_json(&report)
             .map_err(|_| Exit::Io)?
@@ -126,13 +128,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             Exit::Io
         })?,
     };
-    match &a.output {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            Exit::Io
-        }),
-        None => out(&String::from_utf8_lossy(&bytes)),
-    }
+    a.output.write_bytes(&bytes)
 }
 
 /// Every factor edition used in any reporting year, with its citation.

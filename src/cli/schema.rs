@@ -2,7 +2,7 @@
 //! structs that produce it (schemars), so the published schema (docs/schema/) cannot drift
 //! from the output; tests/report.rs checks the published files against this command.
 
-use super::common::out;
+use super::output::OutputOpts;
 use super::Exit;
 
 /// Which output.
@@ -16,6 +16,22 @@ pub enum Name {
     Check,
     /// `bridge --format json`.
     Bridge,
+    /// `figures --format json` (a bare array, no version: its shape is fixed).
+    Figures,
+    /// `compute --format json`.
+    Compute,
+    /// `diff --format json`.
+    Diff,
+    /// `products --format json`.
+    Products,
+    /// `verify --format json`.
+    Verify,
+    /// `factors list --format json`.
+    FactorsList,
+    /// `factors show --format json`.
+    FactorsShow,
+    /// `factors diff --format json`.
+    FactorsDiff,
 }
 
 /// Arguments of `schema`.
@@ -24,17 +40,44 @@ pub struct Args {
     /// The output whose schema is printed.
     #[arg(value_enum)]
     name: Name,
+    #[command(flatten)]
+    output: OutputOpts,
 }
 
 pub fn run(a: Args) -> Exit {
-    let schema = match a.name {
+    let mut schema = match a.name {
         Name::Report => schemars::schema_for!(carbonledger::report::disclosure::Report),
         Name::Explain => schemars::schema_for!(super::explain::ExplainJson<'static>),
         Name::Check => schemars::schema_for!(super::check::DiagnosticJson<'static>),
         Name::Bridge => schemars::schema_for!(super::bridge::BridgeJson),
+        Name::Figures => schemars::schema_for!(super::json::FiguresJson<'static>),
+        Name::Compute => schemars::schema_for!(super::json::ComputeJson<'static>),
+        Name::Diff => schemars::schema_for!(super::json::diff::DiffJson),
+        Name::Products => schemars::schema_for!(super::json::products::ProductsJson),
+        Name::Verify => schemars::schema_for!(super::json::verify::VerifyJson),
+        Name::FactorsList => {
+            schemars::schema_for!(super::factors::Versioned<super::factors::ListJson<'static>>)
+        }
+        Name::FactorsShow => {
+            schemars::schema_for!(super::factors::Versioned<super::factors::ShowJson<'static>>)
+        }
+        Name::FactorsDiff => {
+            schemars::schema_for!(super::factors::Versioned<super::factors::DiffJson<'static>>)
+        }
     };
+    // Generic wrappers get a generated title (`Versioned`); name them after the output.
+    let title = match a.name {
+        Name::Figures => Some("Figures"),
+        Name::FactorsList => Some("FactorsList"),
+        Name::FactorsShow => Some("FactorsShow"),
+        Name::FactorsDiff => Some("FactorsDiff"),
+        _ => None,
+    };
+    if let Some(t) = title {
+        schema.insert("title".to_string(), t.into());
+    }
     match serde_json::to_string_pretty(&schema) {
-        Ok(s) => match out(&format!("{s}\n")) {
+        Ok(s) => match a.output.write(&format!("{s}\n")) {
             Ok(()) => Exit::Ok,
             Err(e) => e,
         },

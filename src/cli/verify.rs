@@ -4,7 +4,13 @@
 //! consistent or restates an input; 1 when any is inconsistent or not computed, or the claims
 //! file has errors (a printed unit that does not fit its figure among them).
 
-use super::common::{load, out, print_diagnostics, Format, ProjectOpts};
+use super::common::{load, print_diagnostics, Format, ProjectOpts};
+use super::json::verify::{
+    AmountJson, BoundJson, CheckCountsJson, CheckJson, ClaimJson, ComputedJson, ConflictFactorJson,
+    ConflictJson, IntervalJson, PrecisionJson, PublishedFactorJson, RangeJson, RoundingJson,
+    SummaryJson, VerifyJson,
+};
+use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::claims::{
     conflict_diagnostics, diagnostics, parse_claims, verify, About, CheckResult, ClaimResult,
@@ -15,7 +21,6 @@ use carbonledger::diag::{Diagnostic, Span};
 use carbonledger::project::shown_path;
 use carbonledger::report::{render_csv, Cell, Table};
 use rust_decimal::Decimal;
-use serde_json::{json, Value as Json};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,6 +37,8 @@ pub struct Args {
     /// Output format: `table` (one block per claim), `csv` (one row per check, exact), `json`.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    #[command(flatten)]
+    output: OutputOpts,
     #[command(flatten)]
     opts: ProjectOpts,
 }
@@ -80,7 +87,7 @@ pub fn run(a: Args) -> Exit {
                 serde_json::to_string_pretty(&to_json(&file, &v)).map_err(|_| Exit::Io)?
             ),
         };
-        out(&text)?;
+        a.output.write(&text)?;
         let passed = v
             .results
             .iter()
@@ -504,103 +511,148 @@ fn rounding_key(c: &CheckResult, v: &Verification) -> String {
     }
 }
 
-fn interval_json(i: &Interval, unit: &str, exact: bool) -> Json {
+fn interval_json(i: &Interval, unit: &str, exact: bool) -> IntervalJson {
     let end = |b: Option<carbonledger::claims::Bound>| {
-        b.map_or(
-            Json::Null,
-            |b| json!({"value": b.value.normalize().to_string(), "inclusive": b.inclusive}),
-        )
+        b.map(|b| BoundJson {
+            value: b.value.normalize().to_string(),
+            inclusive: b.inclusive,
+        })
     };
-    json!({"low": end(i.low), "high": end(i.high), "unit": unit, "exact": exact})
+    IntervalJson {
+        low: end(i.low),
+        high: end(i.high),
+        unit: unit.to_string(),
+        exact,
+    }
 }
 
-fn to_json(file: &ClaimsFile, v: &Verification) -> Json {
+fn range_json(r: Option<(Decimal, Decimal)>) -> Option<RangeJson> {
+    r.map(|(lo, hi)| RangeJson {
+        low: lo.to_string(),
+        high: hi.to_string(),
+    })
+}
+
+fn amount(value: impl ToString, unit: impl ToString) -> AmountJson {
+    AmountJson {
+        value: value.to_string(),
+        unit: unit.to_string(),
+    }
+}
+
+fn check_json(c: &CheckResult, file: &ClaimsFile, v: &Verification) -> CheckJson {
+    let ch = &c.check;
+    let p = &ch.printed;
+    CheckJson {
+        figure: ch.figure.clone(),
+        year: ch.year,
+        measure: ch.measure.name().to_string(),
+        relation: ch.relation.name().to_string(),
+        printed: p.text.clone(),
+        precision: PrecisionJson {
+            value: ch.precision.normalize().to_string(),
+            unit: p.unit.text.to_string(),
+            given: ch.precision_given,
+        },
+        published: amount(c.published.normalize(), &p.unit.text),
+        allowed: interval_json(&c.allowed, &p.unit.text, true),
+        allowed_in_figure_unit: c
+            .converted
+            .as_ref()
+            .map(|v| interval_json(&v.interval, &v.unit, v.exact)),
+        computed: c.computed.as_ref().map(|v| ComputedJson {
+            value: v.value.to_string(),
+            unit: v.unit.to_string(),
+            exact: v.exact,
+        }),
+        implied_factor: c.implied_factor.as_ref().map(|(v, u)| amount(v, u)),
+        status: c.status.name().to_string(),
+        reason: c.missing.as_ref().map(|m| m.to_string()),
+        note: c.note.clone(),
+        about: about_key(c),
+        rounding: rounding_key(c, v),
+        reading: reading_text(c, file),
+        line: ch.line,
+        column: ch.column,
+    }
+}
+
+fn to_json(file: &ClaimsFile, v: &Verification) -> VerifyJson {
     let results: &[ClaimResult] = &v.results;
-    let claims: Vec<Json> = results
+    let claims = results
         .iter()
-        .map(|r| {
-            let checks: Vec<Json> = r
-                .checks
-                .iter()
-                .map(|c| {
-                    let ch = &c.check;
-                    let p = &ch.printed;
-                    json!({
-                        "figure": ch.figure,
-                        "year": ch.year,
-                        "measure": ch.measure.name(),
-                        "relation": ch.relation.name(),
-                        "printed": p.text,
-                        "precision": {"value": ch.precision.normalize().to_string(), "unit": p.unit.text, "given": ch.precision_given},
-                        "published": {"value": c.published.normalize().to_string(), "unit": p.unit.text},
-                        "allowed": interval_json(&c.allowed, &p.unit.text, true),
-                        "allowed_in_figure_unit": c.converted.as_ref().map_or(Json::Null, |v| interval_json(&v.interval, &v.unit, v.exact)),
-                        "computed": c.computed.as_ref().map_or(Json::Null, |v| json!({"value": v.value.to_string(), "unit": v.unit, "exact": v.exact})),
-                        "implied_factor": c.implied_factor.as_ref().map_or(Json::Null, |(v, u)| json!({"value": v.to_string(), "unit": u})),
-                        "status": c.status.name(),
-                        "reason": c.missing.as_ref().map(|m| m.to_string()),
-                        "note": c.note,
-                        "about": about_key(c),
-                        "rounding": rounding_key(c, v),
-                        "reading": reading_text(c, file),
-                        "line": ch.line,
-                        "column": ch.column,
-                    })
-                })
-                .collect();
-            json!({
-                "id": r.claim.id,
-                "wording": r.claim.wording,
-                "source": r.claim.source,
-                "status": r.status.name(),
-                "checks": checks,
-                "published_implied_factor": r.published_factor.as_ref().map_or(Json::Null, |f| json!({"figure": f.figure, "published_value": {"value": f.published_value.0.to_string(), "unit": f.published_value.1}, "published_basis": {"value": f.published_basis.0.to_string(), "unit": f.published_basis.1}, "value": f.value.to_string(), "unit": f.unit, "exact": f.exact, "range": f.range.map(|(lo, hi)| json!({"low": lo.to_string(), "high": hi.to_string()}))})),
-                "warnings": conflict_notes(v, &r.claim.id),
-            })
+        .map(|r| ClaimJson {
+            id: r.claim.id.clone(),
+            wording: r.claim.wording.clone(),
+            source: r.claim.source.clone(),
+            status: r.status.name().to_string(),
+            checks: r.checks.iter().map(|c| check_json(c, file, v)).collect(),
+            published_implied_factor: r.published_factor.as_ref().map(|f| PublishedFactorJson {
+                figure: f.figure.clone(),
+                published_value: amount(f.published_value.0, &f.published_value.1),
+                published_basis: amount(f.published_basis.0, &f.published_basis.1),
+                value: f.value.to_string(),
+                unit: f.unit.to_string(),
+                exact: f.exact,
+                range: range_json(f.range),
+            }),
+            warnings: conflict_notes(v, &r.claim.id),
         })
         .collect();
     let count = |st: Status| results.iter().filter(|r| r.status == st).count();
     let checks: Vec<&CheckResult> = results.iter().flat_map(|r| &r.checks).collect();
     let count_checks = |st: Status| checks.iter().filter(|c| c.status == st).count();
-    let conflicts: Vec<Json> = v
+    let factor_conflicts = v
         .conflicts
         .iter()
-        .map(|c| {
-            json!({
-                "claims": c.claims,
-                "factors": c.factors.iter().map(|f| json!({"figure": f.figure, "value": f.value.to_string(), "unit": f.unit, "range": f.range.map(|(lo, hi)| json!({"low": lo.to_string(), "high": hi.to_string()}))})).collect::<Vec<_>>(),
-            })
+        .map(|c| ConflictJson {
+            claims: c.claims.to_vec(),
+            factors: c
+                .factors
+                .iter()
+                .map(|f| ConflictFactorJson {
+                    figure: f.figure.clone(),
+                    value: f.value.to_string(),
+                    unit: f.unit.to_string(),
+                    range: range_json(f.range),
+                })
+                .collect(),
         })
         .collect();
-    json!({
-        "file": file.file.to_string(),
-        "publication": file.publication,
-        "rounding": {
-            "rule": match v.rounding {
+    VerifyJson {
+        schema_version: super::json::SCHEMA_VERSION,
+        file: file.file.to_string(),
+        publication: file.publication.clone(),
+        rounding: RoundingJson {
+            rule: match v.rounding {
                 carbonledger::decimal::RoundingRule::HalfAwayFromZero => "half_away_from_zero",
                 carbonledger::decimal::RoundingRule::HalfEven => "half_even",
             },
-            "from": if v.rounding_stated { "claims.toml" } else { "carbonledger.toml" },
-            "text": rounding_text(v),
-        },
-        "about": file.about.unwrap_or_default().name(),
-        "claims": claims,
-        "factor_conflicts": conflicts,
-        "summary": {
-            "claims": results.len(),
-            "consistent": count(Status::Consistent),
-            "restates_input": count(Status::RestatesInput),
-            "inconsistent": count(Status::Inconsistent),
-            "not_computed": count(Status::NotComputed),
-            "checks": {
-                "checks": checks.len(),
-                "consistent": count_checks(Status::Consistent),
-                "restates_input": count_checks(Status::RestatesInput),
-                "inconsistent": count_checks(Status::Inconsistent),
-                "not_computed": count_checks(Status::NotComputed),
+            from: if v.rounding_stated {
+                "claims.toml"
+            } else {
+                "carbonledger.toml"
             },
-        }
-    })
+            text: rounding_text(v),
+        },
+        about: file.about.unwrap_or_default().name().to_string(),
+        claims,
+        factor_conflicts,
+        summary: SummaryJson {
+            claims: results.len(),
+            consistent: count(Status::Consistent),
+            restates_input: count(Status::RestatesInput),
+            inconsistent: count(Status::Inconsistent),
+            not_computed: count(Status::NotComputed),
+            checks: CheckCountsJson {
+                checks: checks.len(),
+                consistent: count_checks(Status::Consistent),
+                restates_input: count_checks(Status::RestatesInput),
+                inconsistent: count_checks(Status::Inconsistent),
+                not_computed: count_checks(Status::NotComputed),
+            },
+        },
+    }
 }
 
 #[cfg(test)]

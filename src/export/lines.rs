@@ -107,9 +107,10 @@ pub struct ExportLine {
     pub period: String,
     /// Reporting year.
     pub year: i32,
-    /// `scope 1` / `scope 2`.
+    /// `scope 1` / `scope 2` / `scope 3`.
     pub scope: String,
-    /// `stationary`, `fugitive`, `purchased`.
+    /// `stationary`, `fugitive`, `purchased`, `mobile`, `process`; `wtt`, `td_loss`, `td_wtt`,
+    /// `wtt_and_td` for category 3 lines.
     pub source: &'static str,
     /// Carrier or gas of the row.
     pub subject: String,
@@ -235,8 +236,14 @@ pub fn rows(
                     None => r.conversion = act.over(thousand),
                 }
             }
-            GasStep::Co2e { factor, used } => {
-                r.kind = ResultKind::Emission("CO2e".into());
+            GasStep::Co2e {
+                factor, used, of, ..
+            } => {
+                r.kind = ResultKind::Emission(step.gas().to_string());
+                // The CO2e of one gas: that gas's own mass is not known.
+                if of.is_some() {
+                    r.gas_t = None;
+                }
                 let per_energy = matches!(factor, crate::calc::PerBasis::Energy(_));
                 (r.conversion, r.calorific) = per_factor(per_energy, used);
                 r.factor = Some(used.clone());
@@ -337,8 +344,8 @@ pub fn by_figure(
             continue;
         }
         let fits = match (&row.kind, measure) {
-            (ResultKind::Emission(_), Measure::Co2e)
-            | (ResultKind::Energy, Measure::EnergyGj)
+            (ResultKind::Emission(g), Measure::Co2e) => g != crate::calc::BIOGENIC_CO2,
+            (ResultKind::Energy, Measure::EnergyGj)
             | (ResultKind::Energy, Measure::EnergyMwh)
             | (ResultKind::Tce, Measure::Tce) => true,
             (ResultKind::Emission(g), Measure::GasCo2e(m)) => g.eq_ignore_ascii_case(m),

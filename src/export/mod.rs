@@ -88,7 +88,7 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "facility", "facility id", ""),
     ("lines", "period", "period as written (year, quarter or month)", ""),
     ("lines", "scope", "GHG Protocol scope", ""),
-    ("lines", "source", "stationary combustion, fugitive release, purchased energy, or register (an entry of solar, instruments, abatement, shipments or the product files; line 0 = an aggregate of several rows)", ""),
+    ("lines", "source", "stationary combustion, fugitive release, purchased energy; wtt, td_loss, td_wtt or wtt_and_td for an energy row's scope 3 category 3 lines; or register (an entry of solar, instruments, abatement, shipments, scope3.csv or the product files; line 0 = an aggregate of several rows)", ""),
     ("lines", "subject", "carrier or gas of the input row; for a register row, the entry (entries.csv `what`)", ""),
     ("lines", "result", "what value is: a gas (CO2, CH4, N2O, a refrigerant, CO2e), energy or tce", ""),
     ("lines", "method", "product: value is the product of the columns; activity: an amount (value = quantity × conversion); given: the register's own calculation (counterfactual, allocation, recycled-content mix), its steps in entries.csv, the product columns empty", ""),

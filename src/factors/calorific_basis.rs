@@ -64,7 +64,7 @@ pub fn mixed_bases(project: &Project, comp: &Computation) -> Vec<Diagnostic> {
                     factor: Some((f, u)),
                     ..
                 } => (f.den_kind() == DimKind::Energy).then_some(u),
-                GasStep::Co2e { factor, used } => {
+                GasStep::Co2e { factor, used, .. } => {
                     (factor.den_kind() == DimKind::Energy).then_some(used)
                 }
                 GasStep::Gas { factor: None, .. } => None,

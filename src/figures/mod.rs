@@ -88,7 +88,7 @@ impl Measure {
 /// Which chains an additive figure covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filter {
-    /// Every chain.
+    /// Scope 1 and 2: every chain but the scope 3 ones.
     All,
     /// Scope 1.
     Scope1,
@@ -102,6 +102,10 @@ pub enum Filter {
     EnergyCarriers,
     /// One carrier.
     Carrier(Carrier),
+    /// Scope 3 (the category 3 lines of energy rows).
+    Scope3,
+    /// One part of category 3 (`CAT3_PARTS`).
+    Cat3Part(&'static str),
 }
 
 impl Filter {
@@ -112,13 +116,15 @@ impl Filter {
             Subject::Gas(_) => None,
         };
         match self {
-            Filter::All => true,
+            Filter::All => c.scope != Scope::Scope3,
             Filter::Scope1 => c.scope == Scope::Scope1,
             Filter::Scope1Kind(k) => c.scope == Scope::Scope1 && c.kind == *k,
             Filter::Scope2 => c.scope == Scope::Scope2,
             Filter::Scope2Carrier(k) => c.scope == Scope::Scope2 && carrier == Some(*k),
-            Filter::EnergyCarriers => carrier.is_some(),
-            Filter::Carrier(k) => carrier == Some(*k),
+            Filter::EnergyCarriers => carrier.is_some() && c.counts_energy(),
+            Filter::Carrier(k) => carrier == Some(*k) && c.counts_energy(),
+            Filter::Scope3 => c.scope == Scope::Scope3,
+            Filter::Cat3Part(p) => crate::calc::cat3_part(c) == Some(*p),
         }
     }
 }
@@ -168,6 +174,13 @@ pub fn definition(name: &str) -> Option<Definition> {
         "ghg.scope1.process" => sum(Filter::Scope1Kind(SourceKind::Process), Measure::Co2e),
         "ghg.scope2.location" => sum(Filter::Scope2, Measure::Co2e),
         "ghg.total.location" => sum(Filter::All, Measure::Co2e),
+        // Scope 3 from the chains is category 3; registers add their categories to both.
+        "ghg.scope3" | "ghg.scope3.cat3" => sum(Filter::Scope3, Measure::Co2e),
+        // Outside the scopes: the CO2 of biomass and biofuels (never in the totals above).
+        "ghg.biogenic_co2" => sum(
+            Filter::All,
+            Measure::GasCo2e(crate::calc::BIOGENIC_CO2.to_string()),
+        ),
         "energy.total" => sum(Filter::EnergyCarriers, Measure::EnergyMwh),
         "energy.total_gj" => sum(Filter::EnergyCarriers, Measure::EnergyGj),
         "energy.total_tce" => sum(Filter::EnergyCarriers, Measure::Tce),
@@ -176,6 +189,12 @@ pub fn definition(name: &str) -> Option<Definition> {
             denominator: "energy.total",
         }),
         _ => {
+            if let Some(part) = name
+                .strip_prefix("ghg.scope3.cat3.")
+                .and_then(|p| CAT3_PARTS.into_iter().find(|k| *k == p))
+            {
+                return sum(Filter::Cat3Part(part), Measure::Co2e);
+            }
             if let Some(gas) = name.strip_prefix("ghg.scope1.") {
                 return sum(Filter::Scope1, Measure::GasCo2e(gas.to_string()));
             }
@@ -201,6 +220,14 @@ pub fn definition(name: &str) -> Option<Definition> {
         }
     }
 }
+
+/// The parts of category 3 (GHG Protocol Scope 3 Standard, table 5.4: activities 3a, 3b, 3c).
+pub const CAT3_PARTS: [&str; 4] = [
+    "wtt_fuels",
+    "wtt_purchased_energy",
+    "td_losses",
+    "wtt_and_td_purchased_energy",
+];
 
 /// Sums an additive figure for a year, in figure units.
 pub fn sum_figure(
@@ -242,10 +269,16 @@ pub fn names(comp: &Computation) -> Vec<String> {
     let mut scope2 = BTreeSet::new();
     let mut carriers = BTreeSet::new();
     let mut kinds = BTreeSet::new();
+    let mut cat3 = BTreeSet::new();
+    let mut biogenic = false;
     for c in &comp.chains {
         kinds.insert(c.kind);
+        if let Some(p) = crate::calc::cat3_part(c) {
+            cat3.insert(p);
+        }
+        biogenic |= c.gases.iter().any(|g| g.is_biogenic());
         if c.scope == Scope::Scope1 {
-            for g in &c.gases {
+            for g in c.gases.iter().filter(|g| !g.is_biogenic()) {
                 gases.insert(g.gas().to_ascii_lowercase());
             }
         }
@@ -274,8 +307,20 @@ pub fn names(comp: &Computation) -> Vec<String> {
             v.push(format!("ghg.scope1.{}", k.name()));
         }
     }
+    if biogenic {
+        v.push("ghg.biogenic_co2".into());
+    }
     v.push("ghg.scope2.location".into());
     v.extend(scope2.iter().map(|c| format!("ghg.scope2.location.{c}")));
+    if !cat3.is_empty() {
+        v.extend(["ghg.scope3".into(), "ghg.scope3.cat3".into()]);
+        v.extend(
+            CAT3_PARTS
+                .iter()
+                .filter(|p| cat3.contains(*p))
+                .map(|p| format!("ghg.scope3.cat3.{p}")),
+        );
+    }
     v.extend([
         "ghg.total.location".into(),
         "energy.total".into(),

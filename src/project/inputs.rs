@@ -29,13 +29,15 @@ pub enum Input {
     Bom,
     /// `product_stages.csv`: product life-cycle stages.
     ProductStages,
+    /// `scope3.csv`: scope 3 purchases, travel, waste and supplier allocations.
+    Scope3,
     /// `claims.toml`: published claims (`verify`, `check`).
     Claims,
 }
 
 impl Input {
     /// Every input, in the order the manifest lists them.
-    pub const ALL: [Input; 13] = [
+    pub const ALL: [Input; 14] = [
         Input::Manifest,
         Input::Lock,
         Input::Facilities,
@@ -48,6 +50,7 @@ impl Input {
         Input::Products,
         Input::Bom,
         Input::ProductStages,
+        Input::Scope3,
         Input::Claims,
     ];
 
@@ -66,6 +69,7 @@ impl Input {
             Input::Products => "products.csv",
             Input::Bom => "bom.csv",
             Input::ProductStages => "product_stages.csv",
+            Input::Scope3 => "scope3.csv",
             Input::Claims => "claims.toml",
         }
     }

@@ -174,6 +174,46 @@ impl Default for FreightOptions {
     }
 }
 
+/// Scope 3 options (`[scope3]`). Absent in older manifests: every field has a default.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scope3Options {
+    /// Category 3 from the energy rows (well-to-tank, T&D losses): on unless `false`.
+    pub cat3: bool,
+    /// Well-to-tank set of a factor set, `SET = "WTT-SET"`, added to the built-in pairs
+    /// (`desnz`, `desnz-fuels`, `desnz-electricity` → `desnz-wtt`); a pair named here wins.
+    pub wtt_sets: BTreeMap<String, String>,
+}
+
+impl Default for Scope3Options {
+    fn default() -> Self {
+        Scope3Options {
+            cat3: true,
+            wtt_sets: BTreeMap::new(),
+        }
+    }
+}
+
+/// Sets whose publisher gives the well-to-tank factors of their rows, under the same keys
+/// (`<key>.co2e`), in another set.
+const BUILT_IN_WTT_SETS: [(&str, &str); 3] = [
+    ("desnz", "desnz-wtt"),
+    ("desnz-fuels", "desnz-wtt"),
+    ("desnz-electricity", "desnz-wtt"),
+];
+
+impl Scope3Options {
+    /// The well-to-tank set paired with `set`, if any.
+    pub fn wtt_set_of(&self, set: &str) -> Option<&str> {
+        self.wtt_sets.get(set).map(String::as_str).or_else(|| {
+            BUILT_IN_WTT_SETS
+                .iter()
+                .find(|(s, _)| *s == set)
+                .map(|(_, w)| *w)
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RoundingToml {
@@ -200,6 +240,8 @@ struct ManifestToml {
     renewables: RenewablesPolicy,
     #[serde(default)]
     freight: FreightOptions,
+    #[serde(default)]
+    scope3: Scope3Options,
 }
 
 /// A validated manifest.
@@ -225,6 +267,8 @@ pub struct Manifest {
     pub renewables: RenewablesPolicy,
     /// Freight options.
     pub freight: FreightOptions,
+    /// Scope 3 options.
+    pub scope3: Scope3Options,
 }
 
 fn line_of(text: &str, offset: usize) -> u64 {
@@ -417,6 +461,7 @@ impl Manifest {
             years: by_year,
             renewables: raw.renewables,
             freight: raw.freight,
+            scope3: raw.scope3,
         })
     }
 
@@ -455,6 +500,10 @@ impl Manifest {
             "freight.distance_rules",
             self.freight.distance_rules.clone(),
         ));
+        for (from, to) in &self.scope3.wtt_sets {
+            named.push(("scope3.wtt_sets", from.clone()));
+            named.push(("scope3.wtt_sets", to.clone()));
+        }
         if let Some(h) = &self.families.purchased_heat {
             // Checked here, where it is written, not first at a heat row that needs it.
             match crate::factors::FactorRef::parse(h) {
@@ -477,8 +526,10 @@ impl Manifest {
                         at(key),
                         format!(
                             "{} names the factor set `{set}`, which is not in the factor library",
-                            key.strip_prefix("freight.")
-                                .map_or(format!("[factors] {key}"), |k| format!("[freight] {k}"))
+                            match key.split_once('.') {
+                                Some((table, k)) => format!("[{table}] {k}"),
+                                None => format!("[factors] {key}"),
+                            }
                         ),
                     )
                     .with_hint(format!("sets available: {}", known.join(", "))),

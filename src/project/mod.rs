@@ -2,19 +2,21 @@
 //! activity files. Opening a project reads the small files whole and validates them; the
 //! activity files are streamed later, by the calculation.
 
+mod init_country;
 mod inputs;
 mod lock;
 mod manifest;
 pub(crate) use manifest::key_span;
 mod templates;
 
+pub use init_country::{write_country_templates, Country};
 pub use inputs::{Input, FACTORS_DIR};
 pub use lock::{check_lock, edition_digest, parse_lock, render_lock, sha256_hex, Lock, LOCK_FILE};
 pub use manifest::{
     Consolidation, DisplacedGrid, EnergyBasis, Families, FreightOptions, Manifest,
-    RenewablesPolicy, YearSelection,
+    RenewablesPolicy, Scope3Options, YearSelection,
 };
-pub use templates::{write_templates, TEMPLATES};
+pub use templates::{write_files, write_templates, TEMPLATES};
 
 use crate::activity::{read_facilities, Facilities};
 use crate::diag::{Diagnostic, Span};

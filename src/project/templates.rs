@@ -17,6 +17,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("product_stages.csv", PRODUCT_STAGES),
     ("claims.toml", CLAIMS),
     ("shipments.csv", SHIPMENTS),
+    ("scope3.csv", SCOPE3),
 ];
 
 const MANIFEST: &str = r#"# carbonledger project manifest.
@@ -220,10 +221,32 @@ S-1,1,2025,12,t,sea_container,Shanghai,Rotterdam,10500,nmi,31.1443,121.8083,52.3
 S-1,2,2025,12,t,road,Rotterdam,Warehouse,105,km,,,,,,,,,,,,,,
 ";
 
+const SCOPE3: &str = "# Scope 3 beyond the energy rows (category 3) and shipments.csv (category 4 or 9): one row per
+# purchase, trip, stay, commute, waste stream or supplier allocation. Required: category (1-15),
+# period, description, quantity, unit, method. unit: a currency (GBP, USD, EUR, CNY, ...), item,
+# t/kg, kWh, km, pkm (passenger-km), room_night, tkm.
+# method: average_data (quantity x factor), spend_based (spend x factor per the same currency;
+#   price_year must equal the factor's), supplier_specific (supplier_emissions allocated by
+#   allocation_basis mass|units|revenue: quantity / supplier_total), hybrid (an allocation row,
+#   or an average-data row of that supplier's material inputs, transport or waste).
+# Factors: desnz-travel (flights, rail, taxis, buses, hotels), desnz-waste, desnz-materials.
+category,period,description,quantity,unit,method,factor,supplier,price_year,supplier_emissions,supplier_emissions_unit,allocation_basis,supplier_total,supplier_total_unit,note
+6,2025,London-New York return economy,11110,pkm,average_data,desnz-travel:air.long_haul.economy.without_rf,,,,,,,,2 x 5555 km great-circle
+6,2025,hotel nights UK,4,room_night,average_data,desnz-travel:hotel.uk,,,,,,,,
+5,2025,general waste to landfill,12,t,average_data,desnz-waste:commercial_and_industrial_waste.landfill,,,,,,,,
+1,2025,brackets,30,t,supplier_specific,,Brackets plc,,1200,t,mass,2400,t,supplier's 2025 scope 1+2 and output
+";
+
 /// Writes the templates into `dir` (created if needed). Refuses to overwrite any file.
 pub fn write_templates(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    write_files(dir, TEMPLATES)
+}
+
+/// Writes `files` (name, contents) into `dir` (created if needed), or none of them when any
+/// already exists.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
-    let existing: Vec<String> = TEMPLATES
+    let existing: Vec<String> = files
         .iter()
         .filter(|(n, _)| dir.join(n).exists())
         .map(|(n, _)| n.to_string())
@@ -240,7 +263,7 @@ pub fn write_templates(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         ));
     }
     let mut out = Vec::new();
-    for (name, text) in TEMPLATES {
+    for (name, text) in files {
         let p = dir.join(name);
         std::fs::write(&p, text)?;
         out.push(p);

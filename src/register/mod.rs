@@ -243,6 +243,7 @@ pub fn registers() -> &'static [(&'static str, RegisterFn)] {
         ("abatement", crate::renewables::abatement_register),
         ("freight", crate::freight::register),
         ("products", crate::products::register),
+        ("scope3", crate::scope3::register),
     ]
 }
 

@@ -143,7 +143,7 @@ pub fn top_facilities(
 ) -> Result<Chart, CalcError> {
     let mut per: BTreeMap<usize, Decimal> = BTreeMap::new();
     for (c, a) in ledger.comp.chains.iter().zip(&ledger.comp.accums) {
-        if c.year == year {
+        if c.year == year && c.counts_energy() {
             let e = per.entry(c.facility).or_default();
             *e = decimal::add(*e, a.co2e_kg)?;
         }

@@ -60,19 +60,24 @@ impl Table {
     }
 }
 
-/// Renders tables for a terminal (wrapped to its width when there is one).
-pub fn render_text(tables: &[Table]) -> String {
+/// Renders tables for a terminal. With a `width` (the caller's terminal), tables are fitted to
+/// it by wrapping text cells; numbers are never broken across lines. Without one (files, pipes,
+/// tests) nothing is wrapped, so the output is the same bytes on every machine. The library
+/// never asks the terminal itself: the CLI decides where the output goes.
+pub fn render_text(tables: &[Table], width: Option<u16>) -> String {
     let mut out = String::new();
     for t in tables {
         if t.rows.is_empty() {
             continue;
         }
         let mut c = Comfy::new();
-        // Fitted to the terminal's width when standard output is one; piped output (files,
-        // tests) has no width and is never wrapped, so it stays byte-identical.
         c.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
+            .force_no_tty()
             .set_header(t.header.clone());
+        if let Some(w) = width {
+            c.set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(w);
+        }
         for r in &t.rows {
             c.add_row(r.iter().map(|cell| {
                 let cc = comfy_table::Cell::new(cell.raw());
@@ -82,12 +87,32 @@ pub fn render_text(tables: &[Table]) -> String {
                 }
             }));
         }
+        if width.is_some() {
+            keep_numbers_whole(&mut c, t);
+        }
         out.push_str(&t.title);
         out.push('\n');
         out.push_str(&c.to_string());
         out.push_str("\n\n");
     }
     out
+}
+
+/// A column holding only numbers keeps its content width: a number split over two lines
+/// misreads (1,234 / 567.8), a wrapped label does not.
+fn keep_numbers_whole(c: &mut Comfy, t: &Table) {
+    let columns = t.header.len();
+    for i in 0..columns {
+        let numeric = t
+            .rows
+            .iter()
+            .all(|r| r.get(i).is_none_or(|cell| matches!(cell, Cell::Num(_))));
+        if numeric {
+            if let Some(col) = c.column_mut(i) {
+                col.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            }
+        }
+    }
 }
 
 /// Neutralises text a spreadsheet would execute as a formula (`=`, `+`, `-`, `@`, tab, CR at

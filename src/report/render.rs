@@ -1,6 +1,6 @@
-//! Renders a disclosure [`Report`] as a terminal table (fitted to the terminal's width when
-//! there is one), CSV (one line per row and year-independent columns) or JSON (the typed
-//! model, exact decimal strings, with `schema_version`).
+//! Renders a disclosure [`Report`] as a terminal table (fitted to a width the caller gives),
+//! CSV (one line per row and year-independent columns) or JSON (the typed model, exact decimal
+//! strings, with `schema_version`).
 
 use super::disclosure::{Report, Row};
 use super::lang::{present, Lang, NumberStyle};
@@ -80,14 +80,22 @@ pub fn note_cell(row: &Row) -> String {
         .unwrap_or_default()
 }
 
-/// The terminal tables.
-pub fn render_table(r: &Report, rule: RoundingRule, style: NumberStyle) -> String {
+/// The terminal tables, fitted to `width` when given (see [`crate::report::render_text`]).
+pub fn render_table(
+    r: &Report,
+    rule: RoundingRule,
+    style: NumberStyle,
+    width: Option<u16>,
+) -> String {
     let h = head(r.lang);
     let mut out = format!("{} — {}\n\n", r.standard_title, r.organisation);
     for s in &r.sections {
         let mut c = Comfy::new();
-        c.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic);
+        c.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
+        if let Some(w) = width {
+            c.set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(w);
+        }
         let mut header: Vec<String> = vec![h[0].into(), h[1].into(), h[2].into()];
         header.extend(r.years.iter().map(|y| year_head(*y, r.base_year, r.lang)));
         header.extend([h[3].to_string(), h[5].to_string()]);

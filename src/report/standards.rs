@@ -170,13 +170,57 @@ fn gas_figures(inputs: &Inputs<'_>) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|n| {
             let g = n.strip_prefix("ghg.scope1.")?;
-            if matches!(g, "stationary" | "fugitive") || g.contains('.') {
+            // ghg.scope1.<source> splits by source, not by gas.
+            if matches!(g, "stationary" | "fugitive" | "mobile" | "process") || g.contains('.') {
                 return None;
             }
             let label = gas_label(&inputs.ledger.comp, g);
             Some((n.clone(), label))
         })
         .collect()
+}
+
+/// The seven Kyoto gases (groups) none of whose members has a scope 1 figure, in words: the
+/// Corporate Standard asks for each gas separately, so an absent one is named, never blank.
+/// A gas key belongs to HFCs when it is an HFC or an R-4xx/R-5xx blend (mixtures of HFCs),
+/// to PFCs when it is a perfluorocarbon (PFC-…, CF4, C2F6, C3F8, c-C4F8).
+fn absent_kyoto_gases(inputs: &Inputs<'_>, l: Lang) -> String {
+    let present: Vec<String> = gas_figures(inputs)
+        .iter()
+        .filter_map(|(n, _)| n.strip_prefix("ghg.scope1.").map(str::to_ascii_lowercase))
+        .collect();
+    let has = |test: &dyn Fn(&str) -> bool| present.iter().any(|g| test(g));
+    let groups: [(&str, bool); 7] = [
+        ("CO2", has(&|g| g == "co2")),
+        ("CH4", has(&|g| g.starts_with("ch4"))),
+        ("N2O", has(&|g| g == "n2o")),
+        (
+            "HFCs",
+            has(&|g| g.starts_with("hfc") || g.starts_with("r-4") || g.starts_with("r-5")),
+        ),
+        (
+            "PFCs",
+            has(&|g| {
+                g.starts_with("pfc")
+                    || matches!(g, "cf4" | "c2f6" | "c3f8" | "c-c4f8" | "c4f8" | "c6f14")
+            }),
+        ),
+        ("SF6", has(&|g| g == "sf6")),
+        ("NF3", has(&|g| g == "nf3")),
+    ];
+    let absent: Vec<&str> = groups.iter().filter(|(_, p)| !p).map(|(g, _)| *g).collect();
+    match (l, absent.is_empty()) {
+        (Lang::En, true) => "none: every Kyoto gas has a row above".to_string(),
+        (Lang::Zh, true) => "无：每种《京都议定书》气体均已在上方列出".to_string(),
+        (Lang::En, false) => format!(
+            "{}: no input row releases or emits them, so their scope 1 emissions are nil",
+            absent.join(", ")
+        ),
+        (Lang::Zh, false) => format!(
+            "{}：没有任何输入行排放这些气体，其范围一排放为零",
+            absent.join("、")
+        ),
+    }
 }
 
 /// Energy carriers with a figure (`energy.by_carrier.X`), in report order.
@@ -894,6 +938,16 @@ fn ghgp(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
             },
         });
     }
+    rows.push(Spec {
+        reference: t("ch. 9: per gas", "第9章：分气体").get(l),
+        label: t(
+            "Kyoto gases with no scope 1 emissions recorded",
+            "未记录范围一排放的《京都议定书》气体",
+        )
+        .get(l)
+        .to_string(),
+        content: Content::Text(absent_kyoto_gases(inputs, l)),
+    });
     rows.push(Spec::missing(
         t("ch. 9: per gas", "第9章：分气体").get(l),
         t("Scope 2 emissions by gas", "范围二分气体排放"),
@@ -911,8 +965,8 @@ fn ghgp(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
         ),
         l,
         t(
-            "none recorded: the project burns no biomass or biofuel (carbonledger does not yet model biogenic CO2)",
-            "无记录：项目未燃烧生物质或生物燃料（carbonledger 尚未支持生物源二氧化碳）",
+            "not available: carbonledger has no biomass or biofuel carrier, so biogenic CO2 is not computed; report it beside this table if the organisation burns biomass or biofuel",
+            "无法提供：carbonledger 尚无生物质或生物燃料能源品种，不计算生物源二氧化碳；如组织燃烧生物质或生物燃料，请在本表之外单独报告",
         ),
     ));
     rows.push(scope3_total(

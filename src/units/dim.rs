@@ -26,11 +26,21 @@ pub enum DimKind {
     Co2e,
     /// A pure number (a share, a percentage); base unit 1.
     Ratio,
+    /// Passenger transport, passengers × distance; base unit passenger-metre.
+    PassengerDistance,
+    /// Hotel stays; base unit one room for one night.
+    RoomNight,
+    /// Items bought, sold or handled; base unit one item.
+    Count,
+    /// An amount of money. Every currency is its own unit of scale 1 and amounts are never
+    /// converted between currencies: each use compares the currency symbols (a spend factor
+    /// per GBP on a row in USD is refused, not converted 1:1).
+    Money,
 }
 
 impl DimKind {
     /// Every dimension, in a stable order.
-    pub const ALL: [DimKind; 10] = [
+    pub const ALL: [DimKind; 14] = [
         DimKind::Energy,
         DimKind::Mass,
         DimKind::Volume,
@@ -41,6 +51,10 @@ impl DimKind {
         DimKind::GasMass,
         DimKind::Co2e,
         DimKind::Ratio,
+        DimKind::PassengerDistance,
+        DimKind::RoomNight,
+        DimKind::Count,
+        DimKind::Money,
     ];
 
     /// A short lowercase name for messages.
@@ -56,6 +70,10 @@ impl DimKind {
             DimKind::GasMass => "mass of a gas",
             DimKind::Co2e => "CO2-equivalent",
             DimKind::Ratio => "ratio",
+            DimKind::PassengerDistance => "passenger × distance",
+            DimKind::RoomNight => "room-nights",
+            DimKind::Count => "items",
+            DimKind::Money => "money",
         }
     }
 
@@ -71,6 +89,10 @@ impl DimKind {
             DimKind::CoalEquivalent => "kgce",
             DimKind::Co2e => "kg CO2e",
             DimKind::Ratio => "1",
+            DimKind::PassengerDistance => "passenger·m",
+            DimKind::RoomNight => "room_night",
+            DimKind::Count => "item",
+            DimKind::Money => "(currency)",
         }
     }
 }
@@ -117,4 +139,12 @@ dims! {
     Co2e => Co2e;
     /// A pure number.
     Ratio => Ratio;
+    /// Passengers × distance (passenger·m); passenger-km is 10^3 of these.
+    PassengerDistance => PassengerDistance;
+    /// Room-nights.
+    RoomNight => RoomNight;
+    /// Items.
+    Count => Count;
+    /// Money, in one currency (never converted).
+    Money => Money;
 }

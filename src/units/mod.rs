@@ -6,8 +6,8 @@ mod qty;
 mod registry;
 
 pub use dim::{
-    Co2e, CoalEquivalent, Dim, DimKind, Distance, Energy, GasMass, Mass, MassDistance, Ratio,
-    TeuDistance, Volume,
+    Co2e, CoalEquivalent, Count, Dim, DimKind, Distance, Energy, GasMass, Mass, MassDistance,
+    Money, PassengerDistance, Ratio, RoomNight, TeuDistance, Volume,
 };
 pub use qty::{AnyQty, Applied, Factor, Qty, Unit};
 pub use registry::{

@@ -139,6 +139,19 @@ pub static UNITS: &[UnitDef] = &[
     // ratios
     UnitDef { symbol: "%", kind: DimKind::Ratio, scale: dec!(0.01), aliases: &["percent", "pct"], source: "1/100" },
     UnitDef { symbol: "1", kind: DimKind::Ratio, scale: dec!(1), aliases: &["fraction"], source: "pure number" },
+    // passenger transport, base passenger·m
+    UnitDef { symbol: "pkm", kind: DimKind::PassengerDistance, scale: dec!(1000), aliases: &["passenger.km", "passenger-km", "passenger km", "p.km", "人公里"], source: "1 passenger × 1 km" },
+    // hotel stays, items
+    UnitDef { symbol: "room_night", kind: DimKind::RoomNight, scale: dec!(1), aliases: &["room-night", "room night", "room nights", "room per night", "间夜"], source: "one room for one night" },
+    UnitDef { symbol: "item", kind: DimKind::Count, scale: dec!(1), aliases: &["items", "pcs", "件"], source: "one item" },
+    // money: ISO 4217 codes, each its own unit, never converted into another
+    UnitDef { symbol: "GBP", kind: DimKind::Money, scale: dec!(1), aliases: &[], source: "ISO 4217 pound sterling" },
+    UnitDef { symbol: "USD", kind: DimKind::Money, scale: dec!(1), aliases: &[], source: "ISO 4217 US dollar" },
+    UnitDef { symbol: "EUR", kind: DimKind::Money, scale: dec!(1), aliases: &[], source: "ISO 4217 euro" },
+    UnitDef { symbol: "CNY", kind: DimKind::Money, scale: dec!(1), aliases: &["RMB"], source: "ISO 4217 renminbi yuan" },
+    UnitDef { symbol: "JPY", kind: DimKind::Money, scale: dec!(1), aliases: &[], source: "ISO 4217 yen" },
+    UnitDef { symbol: "AUD", kind: DimKind::Money, scale: dec!(1), aliases: &[], source: "ISO 4217 Australian dollar" },
+    UnitDef { symbol: "HKD", kind: DimKind::Money, scale: dec!(1), aliases: &[], source: "ISO 4217 Hong Kong dollar" },
 ];
 
 /// A unit whose dimension is known only at run time.

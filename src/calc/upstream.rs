@@ -1,0 +1,240 @@
+//! Scope 3 category 3 from the energy rows: for the chain that prices an energy row, the
+//! chains of its well-to-tank line and, for purchased electricity, heat and steam, of the
+//! transmission-and-distribution loss and that loss's well-to-tank. Each is an ordinary chain
+//! (scope 3, one CO2e step) calculated from the same row by the same calculator, so explain,
+//! the line table and the export show it like any other line. It adds emissions only: the
+//! energy is the scope 1 or 2 line's.
+//!
+//! Keys follow the publisher: the row's own factor `SET@EDITION:K[.gas]` has its well-to-tank
+//! factor `W:K.co2e` in the set paired with SET (`[scope3] wtt_sets`, built in for DESNZ), and
+//! its loss `SET@EDITION:K_td` (electricity) or `K_distribution` (heat and steam), whose own
+//! well-to-tank is `W:K_td.co2e`. A factor the sets do not publish gives no line and a note,
+//! never a zero.
+
+use super::chain::{Chain, GasStep, SourceKind};
+use super::resolve::{check_basis, ResolveError, Resolver};
+use crate::activity::{Carrier, Scope, Subject};
+use crate::factors::{Edition, FactorDef, FactorRef};
+
+/// The category 3 chains of one energy chain, and what could not be computed, in words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Upstream {
+    /// Well-to-tank, T&D loss and well-to-tank of the loss, those the sets publish.
+    pub chains: Vec<Chain>,
+    /// Each part the sets do not publish for this chain (e.g. no well-to-tank set for
+    /// `ipcc-2006`): shown by `compute`, so no gap is silent.
+    pub notes: Vec<String>,
+}
+
+/// The gas suffixes of a per-gas key (`electricity_uk.co2`, `natural_gas.kwh_gross.co2e`).
+const GAS_SUFFIXES: [&str; 4] = [".co2e", ".co2", ".ch4", ".n2o"];
+
+fn base_key(key: &str) -> &str {
+    GAS_SUFFIXES
+        .iter()
+        .find_map(|s| key.strip_suffix(s))
+        .unwrap_or(key)
+}
+
+impl Resolver<'_> {
+    /// The category 3 chains of `main`, the chain of an energy row (none for gases, for
+    /// scope 3 chains, or when `[scope3] cat3 = false`).
+    pub fn resolve_upstream(&self, main: &Chain) -> Result<Upstream, ResolveError> {
+        let mut out = Upstream::default();
+        let opts = &self.project.manifest.scope3;
+        let Subject::Carrier(carrier) = main.subject else {
+            return Ok(out);
+        };
+        if !opts.cat3 || main.scope == Scope::Scope3 {
+            return Ok(out);
+        }
+        // The factor that priced the row names the publisher's key for this energy.
+        let used = main.gases.iter().find_map(|g| match g {
+            GasStep::Gas {
+                factor: Some((_, u)),
+                ..
+            } => Some(u),
+            GasStep::Co2e { used, .. } => Some(used),
+            GasStep::Gas { factor: None, .. } => None,
+        });
+        let Some(r) = used.and_then(|u| FactorRef::parse(&u.reference).ok()) else {
+            return Ok(out);
+        };
+        let Some(edition) = r.edition.as_deref() else {
+            return Ok(out);
+        };
+        let base = base_key(&r.key);
+        let wtt_set = opts.wtt_set_of(&r.set);
+        // A set that publishes the upstream and T&D of its own grid factors as one scope 3
+        // factor beside them (NGA: `nsw_act.scope3` next to `nsw_act`).
+        if wtt_set.is_none() && !carrier.is_fuel() {
+            let combined = FactorRef {
+                set: r.set.clone(),
+                edition: Some(edition.to_string()),
+                key: format!("{base}.scope3"),
+            };
+            let mut fallbacks = Vec::new();
+            if let Ok((ed, def)) = self.find(&combined, main.year, &mut fallbacks) {
+                out.chains
+                    .push(self.companion(main, ed, def, SourceKind::WttAndTd, fallbacks)?);
+                return Ok(out);
+            }
+        }
+        match wtt_set {
+            None => out.notes.push(format!(
+                "{carrier} priced by {}: no well-to-tank set is paired with `{}`, so its well-to-tank{} not computed (pair one under [scope3] wtt_sets)",
+                r.set,
+                r.set,
+                if carrier.is_fuel() { " is" } else { " and its T&D loss are" }
+            )),
+            Some(w) => {
+                if let Some(c) =
+                    self.upstream_chain(main, w, edition, &format!("{base}.co2e"), SourceKind::Wtt, &mut out)?
+                {
+                    out.chains.push(c);
+                }
+            }
+        }
+        if carrier.is_fuel() || wtt_set.is_none() {
+            return Ok(out);
+        }
+        // Transmission and distribution loss: published beside the energy's own factor.
+        let loss = match carrier {
+            Carrier::Electricity => format!("{base}_td"),
+            _ => format!("{base}_distribution"),
+        };
+        let loss_ref = |key: String| FactorRef {
+            set: r.set.clone(),
+            edition: Some(edition.to_string()),
+            key,
+        };
+        let mut fallbacks = Vec::new();
+        let found = [format!("{loss}.co2e"), loss.clone()]
+            .into_iter()
+            .find_map(|k| self.find(&loss_ref(k), main.year, &mut fallbacks).ok());
+        let Some((ed, def)) = found else {
+            out.notes.push(format!(
+                "{carrier} priced by {}@{edition}: the set publishes no transmission and distribution loss (`{loss}`), so none is computed",
+                r.set
+            ));
+            return Ok(out);
+        };
+        out.chains
+            .push(self.companion(main, ed, def, SourceKind::TdLoss, fallbacks)?);
+        if let Some(w) = wtt_set {
+            if let Some(c) = self.upstream_chain(
+                main,
+                w,
+                edition,
+                &format!("{loss}.co2e"),
+                SourceKind::TdWtt,
+                &mut out,
+            )? {
+                out.chains.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The chain of `key` in the well-to-tank set `w`: the manifest's edition for the year,
+    /// else the edition named like the row's own (`desnz-fuels@2025` → `desnz-wtt@2025`, one
+    /// publication), else the nearest (a fallback). A key the edition lacks is a note.
+    fn upstream_chain(
+        &self,
+        main: &Chain,
+        w: &str,
+        edition: &str,
+        key: &str,
+        kind: SourceKind,
+        out: &mut Upstream,
+    ) -> Result<Option<Chain>, ResolveError> {
+        let lib = &self.project.library;
+        let mut fallbacks = Vec::new();
+        let ed = match self.project.manifest.edition_for(main.year, w) {
+            Some(_) => self.edition_for(w, main.year, &mut fallbacks)?,
+            None => match lib.edition(w, edition) {
+                Some(ed) => ed,
+                None => self.edition_for(w, main.year, &mut fallbacks)?,
+            },
+        };
+        let Some(def) = ed.factors.get(key) else {
+            out.notes.push(format!(
+                "{}: {} publishes no `{key}`, so this {} is not computed",
+                subject_name(main),
+                ed.id(),
+                match kind {
+                    SourceKind::TdWtt => "well-to-tank of the T&D loss",
+                    _ => "well-to-tank",
+                }
+            ));
+            return Ok(None);
+        };
+        self.companion(main, ed, def, kind, fallbacks).map(Some)
+    }
+
+    /// `main` re-priced by one CO2e factor, as a scope 3 chain of `kind`.
+    fn companion(
+        &self,
+        main: &Chain,
+        ed: &Edition,
+        def: &FactorDef,
+        kind: SourceKind,
+        mut fallbacks: Vec<String>,
+    ) -> Result<Chain, ResolveError> {
+        let step = self.gas_step(ed, def, main.year, &mut fallbacks)?;
+        check_basis(&step, main.activity_kind, &main.energy, &def.unit_text)?;
+        // A factor per litre or tonne needs no energy content: the companion then shows no
+        // calorific step.
+        let per_energy = match &step {
+            GasStep::Co2e { factor, .. } => factor.den_kind() == crate::units::DimKind::Energy,
+            GasStep::Gas {
+                factor: Some((f, _)),
+                ..
+            } => f.den_kind() == crate::units::DimKind::Energy,
+            GasStep::Gas { factor: None, .. } => false,
+        };
+        let mut c = Chain {
+            scope: Scope::Scope3,
+            kind,
+            energy: if per_energy {
+                main.energy.clone()
+            } else {
+                super::chain::EnergyConv::None
+            },
+            gases: vec![step],
+            tce: None,
+            fallbacks,
+            plan: None,
+            upstream_of: Some(main.kind),
+            ..main.clone()
+        };
+        c.plan = super::chain::Plan::build(&c);
+        Ok(c)
+    }
+}
+
+fn subject_name(c: &Chain) -> String {
+    match &c.subject {
+        Subject::Carrier(k) => k.name().to_string(),
+        Subject::Gas(g) => g.clone(),
+    }
+}
+
+/// The figure part a category 3 chain feeds: `wtt_fuels` (3a: upstream of fuels burnt on
+/// site), `wtt_purchased_energy` (3b: upstream of the fuels that generated purchased
+/// electricity, heat and steam) or `td_losses` (3c: generation of the energy lost in
+/// transmission and distribution, and its upstream), or `wtt_and_td_purchased_energy` (3b and
+/// 3c together, where the publisher gives only their sum).
+pub fn cat3_part(c: &Chain) -> Option<&'static str> {
+    if c.scope != Scope::Scope3 {
+        return None;
+    }
+    let fuel = matches!(c.subject, Subject::Carrier(k) if k.is_fuel());
+    match c.kind {
+        SourceKind::Wtt if fuel => Some("wtt_fuels"),
+        SourceKind::Wtt => Some("wtt_purchased_energy"),
+        SourceKind::TdLoss | SourceKind::TdWtt => Some("td_losses"),
+        SourceKind::WttAndTd => Some("wtt_and_td_purchased_energy"),
+        _ => None,
+    }
+}

@@ -1,0 +1,80 @@
+//! The typed JSON outputs of `figures`, `compute`, `diff`, `products` and `verify`: plain
+//! structs deriving `Serialize` and `JsonSchema`, so `carbonledger schema NAME` prints the
+//! schema the output is built from (published in docs/schema/). Every shape but `figures`
+//! carries `schema_version`; `figures` keeps its bare array, which other tools compare byte
+//! for byte (its schema describes that array). Numbers are exact decimal strings.
+
+pub mod diff;
+pub mod products;
+pub mod verify;
+
+use carbonledger::figures::Figure;
+
+/// The version of the shapes in this module (each bumps on an incompatible change).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One figure, as `figures --format json` lists it (an array of these, no wrapper).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct FigureJson<'a> {
+    /// The figure's name, e.g. `ghg.scope1`.
+    name: &'a str,
+    year: i32,
+    /// Exact decimal.
+    value: String,
+    unit: &'a str,
+    /// False when a non-terminating division was rounded (docs/methodology.md).
+    exact: bool,
+}
+
+impl<'a> FigureJson<'a> {
+    /// A figure as JSON.
+    pub fn of(f: &'a Figure) -> Self {
+        FigureJson {
+            name: &f.name,
+            year: f.year,
+            value: f.value.to_string(),
+            unit: f.unit,
+            exact: f.exact,
+        }
+    }
+}
+
+/// `figures --format json`: the bare array (its schema has no version: the shape is fixed).
+pub type FiguresJson<'a> = Vec<FigureJson<'a>>;
+
+/// `compute --format json`: one year's inventory.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct ComputeJson<'a> {
+    pub schema_version: u32,
+    pub organisation: &'a str,
+    pub year: i32,
+    /// `operational_control`, `financial_control` or `equity_share`.
+    pub consolidation: &'a str,
+    /// Every figure of the year.
+    pub figures: Vec<FigureJson<'a>>,
+    /// Figures that have one: the figure ÷ the activity it was computed from.
+    pub implied_factors: Vec<ImpliedJson<'a>>,
+    /// Factor editions the year uses, `SET@EDITION`.
+    pub factor_editions: Vec<&'a str>,
+    /// Fallbacks taken (nearest edition, parent key, …), in words.
+    pub fallbacks: Vec<String>,
+    /// Per input file: rows read = used + rejected.
+    pub rows: Vec<RowsJson<'a>>,
+}
+
+/// An implied factor.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct ImpliedJson<'a> {
+    pub name: &'a str,
+    pub value: String,
+    pub unit: String,
+}
+
+/// The row accounting of one input file.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct RowsJson<'a> {
+    pub file: &'a str,
+    pub read: u64,
+    pub used: u64,
+    pub rejected: u64,
+}

@@ -1,0 +1,102 @@
+//! Where a command's output goes: standard output, or the file named by `-o FILE`. One writer
+//! for every command (as xsv has one writer configuration), so `-o` behaves the same
+//! everywhere: a file is written whole to a temporary file beside it and renamed over the
+//! target, so a run that fails (or is interrupted) never leaves a partial file, and a file it
+//! replaces stays intact until the new one is complete.
+
+use super::Exit;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The `-o FILE` option every command that prints a report takes.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct OutputOpts {
+    /// Write the output to FILE instead of standard output (whole, or not at all: written
+    /// beside FILE, then renamed over it).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputOpts {
+    /// Width to fit terminal tables to: the terminal's, when the output goes to standard
+    /// output and that is a terminal; otherwise none (tables are never wrapped, so files and
+    /// pipes get the same bytes on every machine).
+    pub fn width(&self) -> Option<u16> {
+        if self.output.is_some() {
+            return None;
+        }
+        terminal_width()
+    }
+
+    /// Writes text: see [`OutputOpts::write_bytes`].
+    pub fn write(&self, text: &str) -> Result<(), Exit> {
+        self.write_bytes(text.as_bytes())
+    }
+
+    /// Writes the whole output: to standard output (a closed pipe is not an error), or
+    /// atomically to the `-o` file.
+    pub fn write_bytes(&self, bytes: &[u8]) -> Result<(), Exit> {
+        match &self.output {
+            None => stdout(bytes),
+            Some(path) => write_atomically(path, bytes).map_err(|e| {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                Exit::Io
+            }),
+        }
+    }
+}
+
+/// The terminal's width when standard output is a terminal.
+fn terminal_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    // comfy-table asks the terminal (through its tty feature); a table needs nothing more.
+    let mut probe = comfy_table::Table::new();
+    probe.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    probe.width()
+}
+
+/// Writes to standard output; a closed pipe (e.g. `| head`) ends the program quietly.
+fn stdout(bytes: &[u8]) -> Result<(), Exit> {
+    let mut o = std::io::stdout().lock();
+    match o.write_all(bytes).and_then(|_| o.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Exit::Ok),
+        Err(_) => Err(Exit::Io),
+    }
+}
+
+/// Writes `bytes` to a temporary file in `path`'s folder, syncs it, and renames it to `path`
+/// (a file it replaces keeps its permissions); the temporary file is removed when any step
+/// fails.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("not a file name"))?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let temp = folder.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut f = std::fs::File::create(&temp)?;
+        // A replaced file keeps its permissions.
+        if let Ok(m) = std::fs::metadata(path) {
+            f.set_permissions(m.permissions())?;
+        }
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}

@@ -1,0 +1,598 @@
+//! One row of `scope3.csv`: its columns, their validation (every problem a diagnostic at its
+//! column), and its calculation into kg CO2e with the trace that explains it.
+
+use super::step;
+use crate::activity::Period;
+use crate::calc::{Resolver, Step};
+use crate::decimal;
+use crate::diag::Diagnostic;
+use crate::factors::FactorRef;
+use crate::ingest::{Column, RowRef};
+use crate::project::Project;
+use crate::register::fields::Fields;
+use crate::units::{lookup_kind, AnyUnit, DimKind};
+use rust_decimal::Decimal;
+
+const fn col(name: &'static str, required: bool) -> Column {
+    Column { name, required }
+}
+
+/// The columns of `scope3.csv`, in order (the first six are required).
+pub const COLUMNS: [Column; 17] = [
+    col("category", true),
+    col("period", true),
+    col("description", true),
+    col("quantity", true),
+    col("unit", true),
+    col("method", true),
+    col("factor", false),
+    col("supplier", false),
+    col("price_year", false),
+    col("supplier_emissions", false),
+    col("supplier_emissions_unit", false),
+    col("allocation_basis", false),
+    col("supplier_total", false),
+    col("supplier_total_unit", false),
+    col("note", false),
+    col("per_item", false),
+    col("per_item_unit", false),
+];
+
+const CATEGORY: usize = 0;
+const QUANTITY: usize = 3;
+const UNIT: usize = 4;
+const METHOD: usize = 5;
+const FACTOR: usize = 6;
+const SUPPLIER: usize = 7;
+const PRICE_YEAR: usize = 8;
+const EMISSIONS: usize = 9;
+const EMISSIONS_UNIT: usize = 10;
+const BASIS: usize = 11;
+const TOTAL: usize = 12;
+const TOTAL_UNIT: usize = 13;
+const PER_ITEM: usize = 15;
+const PER_ITEM_UNIT: usize = 16;
+
+/// The units a scope 3 quantity may have.
+const ACTIVITY_KINDS: [DimKind; 10] = [
+    DimKind::Money,
+    DimKind::Count,
+    DimKind::Mass,
+    DimKind::Energy,
+    DimKind::Volume,
+    DimKind::Distance,
+    DimKind::PassengerDistance,
+    DimKind::RoomNight,
+    DimKind::MassDistance,
+    DimKind::TeuDistance,
+];
+
+/// How a row's emissions are obtained (GHG Protocol Scope 3 Technical Guidance, ch. 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Quantity (mass, items, distance, …) × an average emission factor.
+    AverageData,
+    /// Spend × an emission factor per unit of the same currency and price year.
+    SpendBased,
+    /// A supplier's scope 1 and 2, allocated to what was bought.
+    SupplierSpecific,
+    /// Part of a supplier's footprint: its allocated scope 1 and 2, or an average-data line
+    /// for its material inputs, transport or waste.
+    Hybrid,
+}
+
+impl Method {
+    fn parse(s: &str) -> Option<Method> {
+        Some(match s.to_ascii_lowercase().replace('-', "_").as_str() {
+            "average_data" | "average" => Method::AverageData,
+            "spend_based" | "spend" => Method::SpendBased,
+            "supplier_specific" | "supplier" => Method::SupplierSpecific,
+            "hybrid" => Method::Hybrid,
+            _ => return None,
+        })
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Method::AverageData => "average-data",
+            Method::SpendBased => "spend-based",
+            Method::SupplierSpecific => "supplier-specific",
+            Method::Hybrid => "hybrid",
+        }
+    }
+}
+
+/// The basis a supplier's emissions are allocated by (Scope 3 Standard, ch. 8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// Mass bought ÷ the supplier's total mass produced.
+    Mass,
+    /// Units bought ÷ the supplier's total units produced.
+    Units,
+    /// Spend ÷ the supplier's total revenue.
+    Revenue,
+}
+
+impl Basis {
+    fn kind(self) -> DimKind {
+        match self {
+            Basis::Mass => DimKind::Mass,
+            Basis::Units => DimKind::Count,
+            Basis::Revenue => DimKind::Money,
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Basis::Mass => "mass",
+            Basis::Units => "units",
+            Basis::Revenue => "revenue",
+        }
+    }
+}
+
+/// A supplier's scope 1 and 2 and the share of it the row takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocation {
+    /// The supplier's scope 1 + 2, in `emissions_unit` (CO2e).
+    pub emissions: Decimal,
+    /// Its mass unit (read as CO2e).
+    pub emissions_unit: AnyUnit,
+    /// The allocation basis.
+    pub basis: Basis,
+    /// The supplier's total of the basis (mass produced, units produced, revenue).
+    pub total: Decimal,
+    /// Its unit.
+    pub total_unit: AnyUnit,
+}
+
+/// A validated row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// GHG Protocol scope 3 category, 1–15.
+    pub category: u8,
+    /// Period.
+    pub period: Period,
+    /// What was bought, travelled, stayed or thrown away.
+    pub description: String,
+    /// The quantity.
+    pub quantity: Decimal,
+    /// Its unit.
+    pub unit: AnyUnit,
+    /// The method.
+    pub method: Method,
+    /// The factor, for average-data and spend-based rows (and hybrid ones without an allocation).
+    pub factor: Option<FactorRef>,
+    /// The supplier, as written.
+    pub supplier: String,
+    /// The price year of a spend.
+    pub price_year: Option<i32>,
+    /// The supplier allocation, for supplier-specific rows (and hybrid ones without a factor).
+    pub allocation: Option<Allocation>,
+    /// An amount per item (lifetime energy of a product sold, its mass at end of life): the
+    /// factor then applies to `quantity` items × this amount.
+    pub per_item: Option<(Decimal, AnyUnit)>,
+}
+
+/// An error diagnostic at column `i` of `row`.
+pub fn error(
+    row: &RowRef<'_>,
+    code: &'static str,
+    i: usize,
+    message: String,
+    hint: Option<String>,
+) -> Diagnostic {
+    Diagnostic::error(code, row.span_of(i), message)
+        .with_hint_opt(hint)
+        .with_source(row.text())
+}
+
+/// A mass unit of CO2e (`t`, `kg`, `t CO2e`).
+fn co2e_unit(f: &mut Fields<'_, '_>, i: usize) -> Option<AnyUnit> {
+    let t = f.required(i, "supplier_emissions_unit")?;
+    let t = t.strip_suffix("CO2e").unwrap_or(t).trim();
+    match lookup_kind(t, &[DimKind::Mass]) {
+        Ok(u) => Some(u),
+        Err(e) => {
+            f.error(
+                "unknown-unit",
+                i,
+                format!("{e} in column `supplier_emissions_unit`"),
+                Some("the supplier's scope 1 + 2 as a mass of CO2e: `t` or `kg`".into()),
+            );
+            None
+        }
+    }
+}
+
+fn allocation(f: &mut Fields<'_, '_>, unit: Option<AnyUnit>) -> Option<Allocation> {
+    let emissions = f.amount(EMISSIONS, "supplier_emissions");
+    let emissions_unit = co2e_unit(f, EMISSIONS_UNIT);
+    let basis = f.required(BASIS, "allocation_basis").and_then(|b| {
+        let basis = match b.to_ascii_lowercase().as_str() {
+            "mass" => Some(Basis::Mass),
+            "units" | "unit" | "items" => Some(Basis::Units),
+            "revenue" | "economic" => Some(Basis::Revenue),
+            _ => None,
+        };
+        if basis.is_none() {
+            f.error(
+                "bad-allocation",
+                BASIS,
+                format!("allocation basis `{b}` is none of mass, units, revenue"),
+                Some("allocate the supplier's emissions by `mass`, `units` or `revenue` (GHG Protocol Scope 3 Standard, ch. 8)".into()),
+            );
+        }
+        basis
+    });
+    let total = f.amount(TOTAL, "supplier_total");
+    let total_unit = f.required(TOTAL_UNIT, "supplier_total_unit").and_then(|t| {
+        lookup_kind(t, &ACTIVITY_KINDS)
+            .map_err(|e| {
+                f.error(
+                    "unknown-unit",
+                    TOTAL_UNIT,
+                    format!("{e} in column `supplier_total_unit`"),
+                    e.hint(),
+                )
+            })
+            .ok()
+    });
+    let (emissions, emissions_unit, basis, total, total_unit) =
+        (emissions?, emissions_unit?, basis?, total?, total_unit?);
+    if total.is_zero() {
+        f.error(
+            "bad-allocation",
+            TOTAL,
+            "the supplier's total is 0: nothing to allocate by".into(),
+            None,
+        );
+        return None;
+    }
+    if total_unit.kind != basis.kind() {
+        f.error(
+            "bad-allocation",
+            TOTAL_UNIT,
+            format!(
+                "an allocation by {} needs the supplier's total in {}, not `{}` ({})",
+                basis.name(),
+                basis.kind().name(),
+                total_unit.symbol,
+                total_unit.kind.name()
+            ),
+            None,
+        );
+        return None;
+    }
+    if let Some(u) = unit {
+        if u.kind != basis.kind() || (u.kind == DimKind::Money && u.symbol != total_unit.symbol) {
+            f.error(
+                "bad-allocation",
+                UNIT,
+                format!(
+                    "the quantity bought (`{}`) and the supplier's total (`{}`) must be in the same {} to allocate by {}",
+                    u.symbol,
+                    total_unit.symbol,
+                    if basis == Basis::Revenue { "currency" } else { "dimension" },
+                    basis.name()
+                ),
+                Some(format!("give the quantity bought in {}", basis.kind().name())),
+            );
+            return None;
+        }
+    }
+    Some(Allocation {
+        emissions,
+        emissions_unit,
+        basis,
+        total,
+        total_unit,
+    })
+}
+
+/// Validates a row. Returns the row (when it has no error), every problem, and what a
+/// rejected row left out (its quantity and unit, when readable).
+pub fn parse(
+    r: &RowRef<'_>,
+    years: &[i32],
+) -> (Option<Row>, Vec<Diagnostic>, Option<(Decimal, String)>) {
+    let mut f = Fields::new(r);
+    if f.ragged() {
+        return (None, f.diags, None);
+    }
+    let category = f.required(CATEGORY, "category").and_then(|c| {
+        let n = c.parse::<u8>().ok().filter(|n| (1..=15).contains(n));
+        if n.is_none() {
+            f.error(
+                "bad-category",
+                CATEGORY,
+                format!("category `{c}` is not a GHG Protocol scope 3 category (1 to 15)"),
+                Some("e.g. 1 purchased goods and services, 5 waste, 6 business travel, 7 employee commuting, 11 use of sold products".into()),
+            );
+        }
+        n
+    });
+    let period = f.period(1, years);
+    let description = f.required(2, "description").map(str::to_string);
+    let quantity = f.amount(QUANTITY, "quantity");
+    let unit = f.unit(UNIT, &ACTIVITY_KINDS, "a scope 3 activity");
+    let left_out = quantity.zip(unit).map(|(q, u)| (q, u.symbol.to_string()));
+    let method = f.required(METHOD, "method").and_then(|m| {
+        let method = Method::parse(m);
+        if method.is_none() {
+            f.error(
+                "unknown-method",
+                METHOD,
+                format!("method `{m}` is none of average_data, spend_based, supplier_specific, hybrid"),
+                Some("the GHG Protocol's calculation methods: average_data (quantity × factor), spend_based (spend × factor per currency), supplier_specific, hybrid".into()),
+            );
+        }
+        method
+    });
+    let factor = f.factor_ref(FACTOR);
+    let supplier = f.text(SUPPLIER).to_string();
+    let allocated =
+        !f.text(EMISSIONS).is_empty() || !f.text(BASIS).is_empty() || !f.text(TOTAL).is_empty();
+    let money = unit.is_some_and(|u| u.kind == DimKind::Money);
+    let mut price_year = None;
+    let mut alloc = None;
+    match method {
+        Some(Method::SpendBased) => {
+            if unit.is_some() && !money {
+                f.error("method-mismatch", UNIT, format!("a spend-based row is an amount of money, not `{}`", f.text(UNIT)), Some("give the spend in its currency (GBP, USD, EUR, CNY, …), or use method average_data".into()));
+            }
+            if f.text(FACTOR).is_empty() {
+                f.required(FACTOR, "factor");
+            }
+            price_year = f.required(PRICE_YEAR, "price_year").and_then(|y| {
+                let v = y.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y));
+                if v.is_none() {
+                    f.error(
+                        "malformed-number",
+                        PRICE_YEAR,
+                        format!("price year `{y}` is not a year"),
+                        Some("the year the prices of the spend are in, e.g. 2025".into()),
+                    );
+                }
+                v
+            });
+        }
+        Some(m) => {
+            if money && m != Method::SupplierSpecific && !(m == Method::Hybrid && allocated) {
+                f.error("method-mismatch", METHOD, format!("a quantity of money (`{}`) is a spend: method {} takes a physical quantity", f.text(UNIT), m.name()), Some("use method spend_based, or give the physical quantity (kg, items, pkm, …)".into()));
+            }
+            let needs_allocation =
+                m == Method::SupplierSpecific || (m == Method::Hybrid && allocated);
+            if (m == Method::SupplierSpecific || m == Method::Hybrid) && supplier.is_empty() {
+                f.required(SUPPLIER, "supplier");
+            }
+            if needs_allocation {
+                if !f.text(FACTOR).is_empty() {
+                    f.error("method-mismatch", FACTOR, format!("a {} row that allocates a supplier's emissions takes no factor", m.name()), Some("put the supplier's material inputs, transport and waste on rows of their own (method hybrid, same supplier) with their factors".into()));
+                }
+                alloc = allocation(&mut f, unit);
+            } else if f.text(FACTOR).is_empty() {
+                f.required(FACTOR, "factor");
+            }
+        }
+        None => {}
+    }
+    let per_item = if f.text(PER_ITEM).is_empty() {
+        None
+    } else {
+        let v = f.amount(PER_ITEM, "per_item");
+        let u = f.required(PER_ITEM_UNIT, "per_item_unit").and_then(|t| {
+            lookup_kind(t, &ACTIVITY_KINDS)
+                .map_err(|e| {
+                    f.error(
+                        "unknown-unit",
+                        PER_ITEM_UNIT,
+                        format!("{e} in column `per_item_unit`"),
+                        e.hint(),
+                    )
+                })
+                .ok()
+        });
+        if unit.is_some_and(|u| u.kind != DimKind::Count) {
+            f.error(
+                "method-mismatch",
+                PER_ITEM,
+                format!("an amount per item needs the quantity in items, not `{}`", f.text(UNIT)),
+                Some("give the units sold (or bought) as `item`, and the amount each one uses or weighs in per_item".into()),
+            );
+        }
+        if alloc.is_some() || method == Some(Method::SpendBased) {
+            f.error(
+                "method-mismatch",
+                PER_ITEM,
+                "an amount per item applies to a factor row (average_data or hybrid), not to a spend or an allocation".into(),
+                None,
+            );
+        }
+        v.zip(u)
+    };
+    let has_error = f.diags.iter().any(Diagnostic::is_error);
+    let row = match (category, period, description, quantity, unit, method) {
+        (
+            Some(category),
+            Some(period),
+            Some(description),
+            Some(quantity),
+            Some(unit),
+            Some(method),
+        ) if !has_error => Some(Row {
+            category,
+            period,
+            description,
+            quantity,
+            unit,
+            method,
+            factor,
+            supplier,
+            price_year,
+            allocation: alloc,
+            per_item,
+        }),
+        _ => None,
+    };
+    (row, f.diags, left_out)
+}
+
+/// A failed calculation: code, column, message, hint.
+pub type RowError = (&'static str, usize, String, Option<String>);
+
+/// The price year a spend factor states in its `basis` column (`spend;price_year=2022`).
+fn stated_price_year(basis: &str) -> Option<i32> {
+    basis
+        .split(';')
+        .find_map(|t| t.trim().strip_prefix("price_year="))
+        .and_then(|y| y.trim().parse().ok())
+}
+
+/// kg CO2e of a row, whether it is exact, and its trace.
+pub fn calculate(
+    project: &Project,
+    resolver: &Resolver<'_>,
+    row: &Row,
+) -> Result<(Decimal, bool, Vec<Step>), RowError> {
+    let year = row.period.year();
+    let ov = |e: decimal::CalcError| ("overflow", QUANTITY, e.to_string(), None);
+    let mut steps = vec![step(
+        "activity",
+        format!(
+            "{} {} ({}, {}{})",
+            row.quantity,
+            row.unit.symbol,
+            row.description,
+            row.method.name(),
+            if row.supplier.is_empty() {
+                String::new()
+            } else {
+                format!(", supplier {}", row.supplier)
+            }
+        ),
+    )];
+    if let Some(a) = &row.allocation {
+        // kg = E × q ÷ T: the supplier's emissions times the share bought, one division.
+        let e_kg = decimal::mul(a.emissions, a.emissions_unit.scale).map_err(ov)?;
+        let q = decimal::mul(row.quantity, row.unit.scale).map_err(ov)?;
+        let t = decimal::mul(a.total, a.total_unit.scale).map_err(ov)?;
+        if q > t {
+            return Err((
+                "bad-allocation",
+                QUANTITY,
+                format!(
+                    "{} {} bought is more than the supplier's total {} {}",
+                    row.quantity, row.unit.symbol, a.total, a.total_unit.symbol
+                ),
+                Some("the supplier's total is what it produced (or earned) in the period, all customers together".into()),
+            ));
+        }
+        let share = decimal::div(q, t).map_err(ov)?;
+        let kg = decimal::div(decimal::mul(e_kg, q).map_err(ov)?, t).map_err(ov)?;
+        steps.push(step(
+            "allocated",
+            format!(
+                "supplier {}: scope 1 + 2 = {} {} CO2e (supplier-reported), by {}: {} {} of {} {} = {}{} of it",
+                row.supplier,
+                a.emissions,
+                a.emissions_unit.symbol,
+                a.basis.name(),
+                row.quantity,
+                row.unit.symbol,
+                a.total,
+                a.total_unit.symbol,
+                if share.exact { "" } else { "≈" },
+                share.rounded(12).normalize()
+            ),
+        ));
+        let value = kg.rounded(decimal::LINE_DP).normalize();
+        steps.push(step(
+            "CO2e",
+            format!(
+                "{} kg CO2e × {} ÷ {} = {}{} kg CO2e",
+                e_kg.normalize(),
+                q.normalize(),
+                t.normalize(),
+                if kg.exact { "" } else { "≈" },
+                value
+            ),
+        ));
+        return Ok((value, kg.exact, steps));
+    }
+    let Some(r) = &row.factor else {
+        return Err((
+            "missing-value",
+            FACTOR,
+            "`factor` is empty".into(),
+            Some("give a value for `factor`".into()),
+        ));
+    };
+    // Items × an amount per item (units sold × lifetime kWh, × kg at end of life).
+    let (quantity, unit) = match row.per_item {
+        Some((v, u)) => {
+            let q = decimal::mul(row.quantity, v).map_err(ov)?;
+            steps.push(step(
+                "per item",
+                format!(
+                    "{} {} × {v} {} per item = {} {}",
+                    row.quantity,
+                    row.unit.symbol,
+                    u.symbol,
+                    q.normalize(),
+                    u.symbol
+                ),
+            ));
+            (q, u)
+        }
+        None => (row.quantity, row.unit),
+    };
+    let f = crate::products::resolve_factor(project, resolver, r, year, unit.kind)
+        .map_err(|e| (e.code, FACTOR, e.message, Some(e.hint)))?;
+    if row.unit.kind == DimKind::Money {
+        if f.den.symbol != row.unit.symbol {
+            return Err((
+                "spend-currency-mismatch",
+                FACTOR,
+                format!(
+                    "factor {} is per {}, but the spend is in {}: currencies are not converted",
+                    f.used.reference, f.den.symbol, row.unit.symbol
+                ),
+                Some(format!("convert the spend to {} at a cited exchange rate before entering it (say which in `note`), or choose a factor per {}", f.den.symbol, row.unit.symbol)),
+            ));
+        }
+        let mut ignored = Vec::new();
+        let stated = resolver
+            .find(r, year, &mut ignored)
+            .ok()
+            .and_then(|(_, def)| stated_price_year(&def.basis));
+        if stated != row.price_year {
+            return Err((
+                "spend-price-year-mismatch",
+                PRICE_YEAR,
+                match stated {
+                    Some(y) => format!(
+                        "factor {} is in {y} prices, but the spend is in {} prices",
+                        f.used.reference,
+                        row.price_year.unwrap_or_default()
+                    ),
+                    None => format!(
+                        "factor {} states no price year (`price_year=YYYY` in its basis column)",
+                        f.used.reference
+                    ),
+                },
+                Some("deflate the spend to the factor's price year with a cited price index before entering it (say which in `note`)".into()),
+            ));
+        }
+        steps.push(step(
+            "prices",
+            format!(
+                "spend in {} {} prices = the factor's currency and price year",
+                row.unit.symbol,
+                row.price_year.unwrap_or_default()
+            ),
+        ));
+    }
+    let (kg, exact) = f.apply(quantity, unit).map_err(ov)?;
+    let what = format!("{} {}", quantity.normalize(), unit.symbol);
+    steps.extend(f.steps("CO2e", &what, kg, exact));
+    Ok((kg, exact, steps))
+}

@@ -1,0 +1,615 @@
+//! Issue 14: scope 3. Category 3 (fuel- and energy-related activities) from the energy rows
+//! already entered, against hand calculations from the published DESNZ 2025 tables.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use carbonledger::calc::RunOptions;
+use carbonledger::ledger::Ledger;
+use carbonledger::project::Project;
+use rust_decimal::Decimal;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn write(files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "carbonledger-scope3-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir
+}
+
+fn ledger(dir: &Path, strict: bool) -> Ledger {
+    let p = Project::open(dir).unwrap_or_else(|d| panic!("{d:#?}"));
+    Ledger::compute(&p, RunOptions { strict, threads: 0 }).unwrap_or_else(|d| panic!("{d:#?}"))
+}
+
+fn fig(l: &Ledger, name: &str) -> Option<Decimal> {
+    l.figure(name, 2025).unwrap().map(|f| f.value)
+}
+
+fn manifest(extra: &str) -> String {
+    format!(
+        r#"organisation = "Example Engineering Ltd"
+reporting_years = [2025]
+base_year = 2025
+[factors]
+fuel_emissions = "desnz-fuels"
+calorific_values = ["desnz-fuels"]
+energy_basis = "gross"
+purchased_heat = "desnz-electricity:heat_steam_district.co2e"
+[years.2025.editions]
+desnz-fuels = "2025"
+desnz-electricity = "2025"
+desnz = "2025"
+ipcc-gwp = "ar5"
+{extra}"#
+    )
+}
+
+const FACILITIES: &str = "id,name,country,grid\nHQ,Works and office,GB,desnz:electricity_uk\n";
+
+/// Gas billed in kWh (gross), diesel in litres, UK grid electricity and district heat.
+const ENERGY: &str = "facility,period,carrier,quantity,unit,factor,ref,note,source\n\
+HQ,2025,natural_gas,120000,kWh,,GAS-25,gas bills (gross),\n\
+HQ,2025,diesel,8000,L,,FUEL-25,generator,\n\
+HQ,2025,electricity,90000,kWh,,ELEC-25,,\n\
+HQ,2025,heat,10000,kWh,,HEAT-25,district heat,\n";
+
+fn uk_project(extra: &str) -> PathBuf {
+    write(&[
+        ("carbonledger.toml", &manifest(extra)),
+        ("facilities.csv", FACILITIES),
+        ("energy.csv", ENERGY),
+    ])
+}
+
+/// The acceptance check of issue 14, slice 1. By hand, from DESNZ "Greenhouse gas reporting:
+/// conversion factors 2025" (gov.uk, flat file, kg CO2e per unit):
+///
+/// - 'WTT- fuels', natural gas, kWh (Gross CV), ID 11_100_1004_6_1: 0.03021
+///   × 120 000 kWh = 3 625.2 kg;
+/// - 'WTT- fuels', diesel (average biofuel blend), litres, ID 11_101_1011_8_1: 0.61101
+///   × 8 000 L = 4 888.08 kg;
+///   → 3a, well-to-tank of fuels = 8 513.28 kg;
+/// - 'WTT- UK electricity' (generation), ID 15_917_4000_5_1: 0.04590 × 90 000 kWh = 4 131 kg;
+/// - 'WTT- heat and steam', district heat and steam, ID 16_919_4003_5_1: 0.03341 × 10 000 kWh
+///   = 334.1 kg;
+///   → 3b, well-to-tank of purchased energy = 4 465.1 kg;
+/// - 'Transmission and distribution', T&D- UK electricity, ID 13_402_4000_5_1: 0.01853
+///   × 90 000 kWh = 1 667.7 kg;
+/// - 'WTT- UK electricity' (T&D), ID 15_918_4000_5_1: 0.00397 × 90 000 kWh = 357.3 kg;
+/// - 'Transmission and distribution', district heat and steam distribution (5% loss), ID
+///   13_403_4004_5_1: 0.00945 × 10 000 kWh = 94.5 kg;
+/// - 'WTT- heat and steam', district heat & steam distribution, ID 16_920_4004_5_1: 0.00176
+///   × 10 000 kWh = 17.6 kg;
+///   → 3c, T&D losses = 2 137.1 kg.
+///
+/// Category 3 = 8 513.28 + 4 465.1 + 2 137.1 = 15 115.48 kg = 15.11548 t.
+#[test]
+fn category_3_equals_quantity_times_the_published_wtt_and_td_factors() {
+    let l = ledger(&uk_project(""), false);
+    assert_eq!(fig(&l, "ghg.scope3.cat3.wtt_fuels"), Some(d("8.51328")));
+    assert_eq!(
+        fig(&l, "ghg.scope3.cat3.wtt_purchased_energy"),
+        Some(d("4.4651"))
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat3.td_losses"), Some(d("2.1371")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3"), Some(d("15.11548")));
+    // No freight or other category: scope 3 is category 3.
+    assert_eq!(fig(&l, "ghg.scope3"), Some(d("15.11548")));
+    assert!(l.comp.notes.is_empty(), "{:?}", l.comp.notes);
+    // No fallback on a scope 3 line: desnz-wtt@2025 is the edition named like
+    // desnz-fuels@2025 (the diesel's own energy is one: DESNZ gives no calorific value).
+    let falls: Vec<&String> = l
+        .comp
+        .chains
+        .iter()
+        .filter(|c| !c.counts_energy())
+        .flat_map(|c| &c.fallbacks)
+        .collect();
+    assert!(falls.is_empty(), "{falls:?}");
+}
+
+/// Category 3 adds emissions only: scope 1, scope 2, the scope 1 + 2 total and every energy
+/// figure are the same with it on and off (`[scope3] cat3 = false`), and off there is no
+/// scope 3 figure at all (not a zero).
+#[test]
+fn category_3_counts_no_energy_twice_and_can_be_switched_off() {
+    let on = ledger(&uk_project(""), false);
+    let off = ledger(&uk_project("[scope3]\ncat3 = false\n"), false);
+    for name in [
+        "ghg.scope1",
+        "ghg.scope2.location",
+        "ghg.total.location",
+        "energy.total",
+        "energy.total_gj",
+        "energy.total_tce",
+        "energy.by_carrier.electricity",
+        "energy.by_carrier.heat",
+        "energy.by_carrier.natural_gas",
+    ] {
+        assert_eq!(fig(&on, name), fig(&off, name), "{name}");
+        assert!(fig(&on, name).is_some(), "{name}");
+    }
+    // Natural gas 120 000 + electricity 90 000 + heat 10 000 kWh = 220 MWh (the diesel has no
+    // DESNZ calorific value per litre: its energy is a fallback, unchanged by category 3).
+    assert_eq!(fig(&on, "energy.total"), Some(d("220")));
+    for name in ["ghg.scope3", "ghg.scope3.cat3", "ghg.scope3.cat3.wtt_fuels"] {
+        assert_eq!(fig(&off, name), None, "{name}");
+        assert!(!off.names().contains(&name.to_string()), "{name}");
+    }
+    assert!(off.comp.chains.iter().all(|c| c.counts_energy()));
+}
+
+/// A set with no well-to-tank pair computes no category 3 line and says so for each carrier;
+/// the reference fixture (IPCC 2006 fuels, MEE grid factors) keeps every figure it had.
+#[test]
+fn no_well_to_tank_set_is_said_not_zero() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/xiaomi-2025");
+    let l = ledger(&root, false);
+    assert_eq!(fig(&l, "ghg.scope3.cat3"), None);
+    assert!(!l.names().iter().any(|n| n.starts_with("ghg.scope3.cat3")));
+    for carrier in ["natural_gas", "diesel", "electricity"] {
+        assert!(
+            l.comp
+                .notes
+                .iter()
+                .any(|n| n.starts_with(carrier) && n.contains("no well-to-tank set")),
+            "{carrier}: {:?}",
+            l.comp.notes
+        );
+    }
+    // Scope 3 there is the freight register's category 4, rolled up into the total.
+    assert_eq!(fig(&l, "ghg.scope3"), fig(&l, "ghg.scope3.cat4"));
+    assert!(fig(&l, "ghg.scope3").is_some());
+    assert_eq!(l.figure("ghg.scope3", 2024).unwrap(), None);
+}
+
+/// A well-to-tank set named for a project set under `[scope3] wtt_sets` is used, and a key it
+/// does not publish is a note, not a zero.
+#[test]
+fn a_paired_set_without_the_key_is_a_note() {
+    let dir = write(&[
+        (
+            "carbonledger.toml",
+            &manifest("[scope3]\nwtt_sets = { \"desnz\" = \"desnz-materials\" }\n"),
+        ),
+        ("facilities.csv", FACILITIES),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025,electricity,90000,kWh,,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false);
+    assert!(
+        l.comp
+            .notes
+            .iter()
+            .any(|n| n.contains("desnz-materials@2025 publishes no `electricity_uk.co2e`")),
+        "{:?}",
+        l.comp.notes
+    );
+    // The T&D loss is the grid set's own row: 90 000 kWh × 0.01853 = 1 667.7 kg.
+    assert_eq!(fig(&l, "ghg.scope3.cat3.td_losses"), Some(d("1.6677")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3.wtt_purchased_energy"), None);
+}
+
+/// `explain` and the export's line table show the category 3 lines like any other: each
+/// line names its factor, and the lines add up to the figure.
+#[test]
+fn explain_and_lines_show_category_3_lines() {
+    let dir = uk_project("");
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args(["explain"])
+        .arg(&dir)
+        .args(["ghg.scope3.cat3", "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for needle in [
+        "desnz-wtt@2025:natural_gas.kwh_gross.co2e = 0.03021",
+        "desnz-wtt@2025:diesel.litre.co2e = 0.61101",
+        "desnz-wtt@2025:electricity_uk.co2e = 0.04590",
+        "desnz@2025:electricity_uk_td = 0.01853",
+        "desnz-wtt@2025:electricity_uk_td.co2e = 0.00397",
+        "desnz-electricity@2025:heat_steam_district_distribution.co2e = 0.00945",
+        "8 rows sum to 15.11548 t CO2e: equal to the figure",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+    let export = std::env::temp_dir().join(format!(
+        "carbonledger-scope3-export-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&export);
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("export")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = std::fs::read_to_string(export.join("lines.csv")).unwrap();
+    let header: Vec<&str> = lines.lines().next().unwrap().split(',').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let mut sum = Decimal::ZERO;
+    let mut n = 0;
+    for row in lines.lines().skip(1) {
+        let f: Vec<&str> = row.split(',').collect();
+        if f[col("figure")] == "ghg.scope3.cat3" {
+            assert_eq!(f[col("scope")], "scope 3");
+            assert_eq!(f[col("value_unit")], "t CO2e");
+            sum += d(f[col("value")]);
+            n += 1;
+        }
+        // No scope 3 line feeds an energy figure.
+        if f[col("figure")].starts_with("energy.") {
+            assert_ne!(f[col("scope")], "scope 3", "{row}");
+        }
+    }
+    assert_eq!(n, 8);
+    assert_eq!(sum, d("15.11548"));
+}
+
+/// The project's own spend factor (test data standing for a supplier's or an EEIO table's
+/// value, not a shipped factor): 0.5 kg CO2e per GBP in 2022 prices.
+const LOCAL_SPEND_SET: [(&str, &str); 2] = [
+    (
+        "factors/office-eeio/2022/edition.toml",
+        "set = \"office-eeio\"\nedition = \"2022\"\ndescription = \"test data: a spend factor in 2022 GBP\"\n[citation]\npublisher = \"carbonledger tests\"\ntitle = \"test spend factor\"\npublished = \"2022-01-01\"\ntable = \"test\"\nlicence = \"test data\"\nurl = \"https://example.org/test\"\n",
+    ),
+    (
+        "factors/office-eeio/2022/factors.csv",
+        "key,value,unit,gas,basis,table,note\noffice_supplies,0.5,kg CO2e/GBP,CO2e,spend;price_year=2022,test,test data\n",
+    ),
+];
+
+const SCOPE3_HEADER: &str = "category,period,description,quantity,unit,method,factor,supplier,price_year,supplier_emissions,supplier_emissions_unit,allocation_basis,supplier_total,supplier_total_unit,note\n";
+
+fn scope3_project(rows: &str) -> PathBuf {
+    let mut files: Vec<(&str, String)> = vec![
+        ("carbonledger.toml", manifest("office-eeio = \"2022\"\n")),
+        ("facilities.csv", FACILITIES.to_string()),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025,electricity,1000,kWh,,,,\n"
+                .to_string(),
+        ),
+        ("scope3.csv", format!("{SCOPE3_HEADER}{rows}")),
+    ];
+    for (p, t) in LOCAL_SPEND_SET {
+        files.push((p, t.to_string()));
+    }
+    let dir = write(&[]);
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// Issue 14's second acceptance check, by hand from DESNZ "Greenhouse gas reporting: conversion
+/// factors 2025" (flat file, kg CO2e per unit):
+///
+/// Category 1, purchased goods and services:
+/// - spend-based: 10 000 GBP (2022 prices) × 0.5 kg CO2e/GBP (the project's own 2022 factor)
+///   = 5 000 kg;
+/// - supplier-specific: the supplier's scope 1 + 2 of 1 200 t CO2e, allocated by mass, 30 t
+///   bought of its 2 400 t produced: 1 200 × 30 ÷ 2 400 = 15 t = 15 000 kg;
+/// - hybrid, same supplier "Castings Ltd": its scope 1 + 2 of 800 t allocated by revenue,
+///   250 000 GBP bought of 10 000 000 GBP revenue = 20 t, plus its material input, 5 t of
+///   primary aluminium × 9 115.90131 kg CO2e/t ('Material use', ID 19_504_5104_15_1)
+///   = 45 579.50655 kg;
+///   → 85 579.50655 kg = 85.57950655 t.
+///
+/// Category 5, waste: 12 t commercial and industrial waste to landfill × 520.53270 kg CO2e/t
+///   ('Waste disposal', ID 20_507_5313_15_1) = 6 246.3924 kg.
+///
+/// Category 6, business travel:
+/// - London–New York return, economy, 2 × 5 555 km = 11 110 pkm × 0.06926 ('Business travel-
+///   air', long-haul economy without RF, ID 21_316_3171_11_1) = 769.4786 kg;
+/// - 1 200 pkm national rail × 0.03546 (ID 25_315_3147_11_1) = 42.552 kg;
+/// - 4 room-nights UK × 10.4 ('Hotel stay', ID 29_600_4000_13_1) = 41.6 kg, 3 in China
+///   × 53.5 (ID 29_600_4009_13_1) = 160.5 kg;
+///   → 1 014.1306 kg.
+///
+/// Category 7, commuting: 5 000 pkm average local bus × 0.10385 (ID 25_314_3145_11_1)
+///   = 519.25 kg.
+///
+/// Category 3 from the one electricity row: 1 000 kWh × (0.04590 + 0.01853 + 0.00397) = 68.4 kg.
+#[test]
+fn a_scope3_file_computes_each_category_from_published_factors() {
+    let dir = scope3_project(
+        "1,2025,office supplies,10000,GBP,spend_based,office-eeio:office_supplies,Stationers Ltd,2022,,,,,,\n\
+         1,2025,brackets,30,t,supplier_specific,,Brackets plc,,1200,t,mass,2400,t,\n\
+         1,2025,castings (supplier's scope 1+2),250000,GBP,hybrid,,Castings Ltd,,800,t CO2e,revenue,10000000,GBP,\n\
+         1,2025,castings: aluminium input,5,t,hybrid,desnz-materials:aluminium.primary,Castings Ltd,,,,,,,\n\
+         5,2025,general waste to landfill,12,t,average_data,desnz-waste:commercial_and_industrial_waste.landfill,,,,,,,,\n\
+         6,2025,LHR-JFK return economy,11110,pkm,average_data,desnz-travel:air.long_haul.economy.without_rf,,,,,,,,\n\
+         6,2025,rail,1200,passenger.km,average_data,desnz-travel:rail.national,,,,,,,,\n\
+         6,2025,hotels UK,4,room_night,average_data,desnz-travel:hotel.uk,,,,,,,,\n\
+         6,2025,hotels China,3,room_night,average_data,desnz-travel:hotel.china,,,,,,,,\n\
+         7,2025,commuting by bus,5000,pkm,average_data,desnz-travel:bus.average_local,,,,,,,,\n",
+    );
+    let l = ledger(&dir, false);
+    assert!(
+        l.all_diagnostics().all(|d| !d.is_error()),
+        "{:#?}",
+        l.all_diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat1"), Some(d("85.57950655")));
+    assert_eq!(fig(&l, "ghg.scope3.cat5"), Some(d("6.2463924")));
+    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("1.0141306")));
+    assert_eq!(fig(&l, "ghg.scope3.cat7"), Some(d("0.51925")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3"), Some(d("0.0684")));
+    // 85.57950655 + 6.2463924 + 1.0141306 + 0.51925 + 0.0684 = 93.42767955
+    assert_eq!(fig(&l, "ghg.scope3"), Some(d("93.42767955")));
+    // Scope 3 stays out of the scope 1 + 2 total: 1 000 kWh × 0.177 = 0.177 t.
+    assert_eq!(fig(&l, "ghg.total.location"), Some(d("0.177")));
+    let names = l.names();
+    for n in [
+        "ghg.scope3.cat1",
+        "ghg.scope3.cat5",
+        "ghg.scope3.cat6",
+        "ghg.scope3.cat7",
+    ] {
+        assert!(names.contains(&n.to_string()), "{n}: {names:?}");
+    }
+    // Each category is explained line by line, and the lines add up to the figure.
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args(["ghg.scope3.cat1", "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for needle in [
+        "by mass: 30 t of 2400 t = 0.0125 of it",
+        "by revenue: 250000 GBP of 10000000 GBP = 0.025 of it",
+        "spend in GBP 2022 prices",
+        "desnz-materials@2025:aluminium.primary = 9115.90131",
+        "4 entries sum to 85.57950655 t CO2e: equal to the figure",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+}
+
+/// A spend factor is used only in its own currency and price year; a supplier allocation
+/// must be by a basis the quantity and the total share.
+#[test]
+fn spend_and_allocation_mismatches_are_refused_at_their_column() {
+    let cases = [
+        (
+            "1,2025,office supplies,10000,USD,spend_based,office-eeio:office_supplies,,2022,,,,,,\n",
+            "spend-currency-mismatch",
+            7,
+        ),
+        (
+            "1,2025,office supplies,10000,GBP,spend_based,office-eeio:office_supplies,,2025,,,,,,\n",
+            "spend-price-year-mismatch",
+            9,
+        ),
+        (
+            "1,2025,office supplies,10000,GBP,average_data,office-eeio:office_supplies,,,,,,,,\n",
+            "method-mismatch",
+            6,
+        ),
+        (
+            "1,2025,brackets,30,t,supplier_specific,,Brackets plc,,1200,t,revenue,2400,GBP,\n",
+            "bad-allocation",
+            5,
+        ),
+        (
+            "1,2025,brackets,3000,t,supplier_specific,,Brackets plc,,1200,t,mass,2400,t,\n",
+            "bad-allocation",
+            4,
+        ),
+        ("16,2025,x,1,t,average_data,desnz-waste:commercial_and_industrial_waste.landfill,,,,,,,,\n", "bad-category", 1),
+        ("1,2025,x,1,t,lca,desnz-waste:commercial_and_industrial_waste.landfill,,,,,,,,\n", "unknown-method", 6),
+    ];
+    for (row, code, column) in cases {
+        let dir = scope3_project(row);
+        let p = Project::open(&dir).unwrap();
+        let l = Ledger::compute(&p, RunOptions::default()).unwrap();
+        let d = l
+            .all_diagnostics()
+            .find(|d| d.is_error())
+            .unwrap_or_else(|| panic!("{code}: no error"));
+        assert_eq!(d.code, code, "{row}: {d:?}");
+        assert_eq!(
+            (d.span.line, d.span.column),
+            (2, Some(column)),
+            "{row}: {d:?}"
+        );
+        assert_eq!(l.rejected_rows(), 1, "{row}");
+        assert_eq!(fig(&l, "ghg.scope3.cat1"), None, "{row}");
+    }
+}
+
+/// Categories 11 and 12 as rows of scope3.csv: units sold × an amount per unit × a factor.
+/// By hand:
+/// - use of sold products in China: 1 000 000 phones × 12 kWh over their life = 12 000 000 kWh
+///   × 0.5306 kg CO2/kWh (MEE/NBS 2023 national grid average, cn-mee-grid@2023:national)
+///   × GWP 1 = 6 367 200 kg;
+/// - in the UK: 200 000 × 12 kWh = 2 400 000 kWh × 0.17700 kg CO2e/kWh (DESNZ 2025, UK
+///   electricity, ID 7_400_4000_5_1) = 424 800 kg;
+///   → category 11 = 6 792 t;
+/// - end of life: 1 200 000 phones × 0.2 kg = 240 t of small WEEE to landfill × 8.98311 kg
+///   CO2e/t (DESNZ 2025 'Waste disposal', WEEE - small, landfill, ID 20_503_5341_15_1)
+///   = 2 155.9464 kg → category 12.
+#[test]
+fn use_and_end_of_life_of_sold_products_per_market() {
+    let rows = "11,2025,phones sold in China,1000000,item,average_data,cn-mee-grid:national,,,,,,,,lifetime 3 years x 4 kWh,12,kWh\n\
+                11,2025,phones sold in the UK,200000,item,average_data,desnz:electricity_uk,,,,,,,,,12,kWh\n\
+                12,2025,phones at end of life,1200000,item,average_data,desnz-waste:weee_small.landfill,,,,,,,,,0.2,kg\n";
+    let dir = scope3_project("");
+    std::fs::write(
+        dir.join("scope3.csv"),
+        format!(
+            "{}per_item,per_item_unit\n{rows}",
+            SCOPE3_HEADER.trim_end().to_string() + ","
+        ),
+    )
+    .unwrap();
+    let toml = manifest("office-eeio = \"2022\"\ncn-mee-grid = \"2023\"\n");
+    std::fs::write(dir.join("carbonledger.toml"), toml).unwrap();
+    let l = ledger(&dir, false);
+    assert!(
+        l.all_diagnostics().all(|d| !d.is_error()),
+        "{:#?}",
+        l.all_diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat11"), Some(d("6792")));
+    assert_eq!(fig(&l, "ghg.scope3.cat12"), Some(d("2.1559464")));
+    // A quantity per item needs the quantity in items.
+    std::fs::write(
+        dir.join("scope3.csv"),
+        format!(
+            "{}per_item,per_item_unit\n12,2025,scrap,5,t,average_data,desnz-waste:weee_small.landfill,,,,,,,,,0.2,kg\n",
+            SCOPE3_HEADER.trim_end().to_string() + ","
+        ),
+    )
+    .unwrap();
+    let l = ledger(&dir, false);
+    let e = l.all_diagnostics().find(|d| d.is_error()).unwrap();
+    assert_eq!((e.code, e.span.column), ("method-mismatch", Some(16)));
+}
+
+/// Australia's NGA Factors publish the upstream and T&D of grid electricity as one scope 3
+/// factor per state: 100 000 kWh in NSW × 0.03 kg CO2e/kWh (NGA Factors 2025, Table 1, scope 3
+/// column, New South Wales and ACT) = 3 000 kg, one line of both parts (3b + 3c). NGA's scope 3
+/// natural gas factors depend on the state and on metro or non-metro supply, which the project
+/// does not say: no line, and a note.
+#[test]
+fn nga_electricity_has_one_combined_upstream_and_td_line() {
+    let dir = write(&[
+        (
+            "carbonledger.toml",
+            "organisation = \"Example Pty Ltd\"\nreporting_years = [2025]\nbase_year = 2025\n[factors]\nfuel_emissions = \"au-nga\"\ncalorific_values = [\"au-nga\"]\nenergy_basis = \"gross\"\n[years.2025.editions]\nau-nga = \"2025\"\nipcc-gwp = \"ar5\"\n",
+        ),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nSYD,Sydney office,AU,au-nga:nsw_act\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nSYD,2025,electricity,100000,kWh,,,,\nSYD,2025,natural_gas,500,GJ,,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false);
+    assert_eq!(
+        fig(&l, "ghg.scope3.cat3.wtt_and_td_purchased_energy"),
+        Some(d("3"))
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat3"), Some(d("3")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3.td_losses"), None);
+    assert!(
+        l.comp
+            .notes
+            .iter()
+            .any(|n| n.starts_with("natural_gas priced by au-nga")),
+        "{:?}",
+        l.comp.notes
+    );
+}
+
+/// Diesel burnt in a boiler and in vans at one facility, both in litres: two chains (stationary
+/// and mobile) and two well-to-tank companions, none merged into another. By hand (DESNZ 2025,
+/// 'Fuels', diesel (average biofuel blend) per litre: CO2 2.53763 + CH4 0.00029 + N2O 0.03290;
+/// 'WTT- fuels' 0.61101, ID 11_101_1011_8_1): scope 1 = 3 000 L × 2.57082 = 7 712.46 kg, of
+/// which 2 570.82 stationary and 5 141.64 mobile; well-to-tank 3 000 × 0.61101 = 1 833.03 kg.
+#[test]
+fn stationary_and_mobile_rows_of_one_fuel_stay_apart_with_their_companions() {
+    let dir = write(&[
+        ("carbonledger.toml", &manifest("")),
+        ("facilities.csv", FACILITIES),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025,diesel,1000,L,,B1,boiler,\nHQ,2025,diesel,2000,L,,V1,vans,mobile\n",
+        ),
+    ]);
+    let l = ledger(&dir, false);
+    assert_eq!(fig(&l, "ghg.scope1"), Some(d("7.71246")));
+    assert_eq!(fig(&l, "ghg.scope1.stationary"), Some(d("2.57082")));
+    assert_eq!(fig(&l, "ghg.scope1.mobile"), Some(d("5.14164")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3.wtt_fuels"), Some(d("1.83303")));
+    assert_eq!(l.comp.chains.len(), 4);
+    // Without category 3 too: before chains were told apart by their source, the mobile
+    // chain replaced the stationary one when the rows' results were gathered (rows counted as
+    // used, their emissions lost).
+    std::fs::write(
+        dir.join("carbonledger.toml"),
+        manifest("[scope3]\ncat3 = false\n"),
+    )
+    .unwrap();
+    let l = ledger(&dir, false);
+    assert_eq!(fig(&l, "ghg.scope1"), Some(d("7.71246")));
+    assert_eq!(l.comp.chains.len(), 2);
+}
+
+/// `diff` re-prices category 3 lines from their chain totals like any other line: setting the
+/// natural-gas well-to-tank factor to 0.04 moves the 120 000 kWh row's line from 3.6252 t to
+/// 120 000 × 0.04 = 4.8 t, and category 3 by the difference, without reading a row again.
+#[test]
+fn diff_reprices_category_3_lines() {
+    let dir = uk_project("");
+    let run = |set: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+            .arg("diff")
+            .arg(&dir)
+            .args(["--set", set, "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&run("desnz-wtt@2025:natural_gas.kwh_gross.co2e=0.04")).unwrap();
+    assert!(
+        json["method"].as_str().unwrap().starts_with("re-priced"),
+        "{json}"
+    );
+    let fig = |name: &str| {
+        json["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .map(|f| (f["before"].clone(), f["after"].clone()))
+            .unwrap_or_else(|| panic!("{name}: {json}"))
+    };
+    // 3a: 8.51328 t − 3.6252 + 4.8 = 9.68808 t; category 3: 15.11548 + 1.1748 = 16.29028 t.
+    assert_eq!(
+        fig("ghg.scope3.cat3.wtt_fuels"),
+        ("8.51328".into(), "9.68808".into())
+    );
+    assert_eq!(
+        fig("ghg.scope3.cat3"),
+        ("15.11548".into(), "16.29028".into())
+    );
+}
