@@ -114,9 +114,10 @@ impl<'a> RowRef<'a> {
             );
         }
         Some(
+            // The column is the first field too many, or the first one missing.
             Diagnostic::error(
                 "wrong-field-count",
-                self.span(),
+                self.span().at(n.min(expected) + 1),
                 format!("row has {n} fields, the header has {expected}"),
             )
             .with_source(self.text()),
