@@ -747,7 +747,7 @@ fn commands(i: usize, m: &Mutation, d: &str, out: &str) -> Vec<Vec<String>> {
     }
     let mut all = vec![s(&["check", d]), s(&["compute", d])];
     let full = std::env::var_os("ATTACK_FULL").is_some();
-    if full || i % 4 == 0 || m.expect == Expect::Same {
+    if full || i.is_multiple_of(4) || m.expect == Expect::Same {
         all.extend([
             s(&["figures", d]),
             s(&["explain", d, "ghg.total.location", "--year", "2025"]),
