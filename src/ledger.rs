@@ -29,6 +29,8 @@ pub struct Ledger {
     pub diagnostics: Vec<Diagnostic>,
     /// Register file accounting.
     pub files: Vec<FileStats>,
+    /// Structural changes of the boundary since the base year began (base-year restatement).
+    pub structure: crate::years::Structure,
 }
 
 /// Runs every register over the project, sending each entry to `sink`; returns the merged
@@ -166,6 +168,7 @@ impl Ledger {
             register_names,
             diagnostics,
             files,
+            structure: crate::years::Structure::of(project),
         }
     }
 
@@ -186,6 +189,12 @@ impl Ledger {
 
     /// Whether `name` is a figure this ledger can compute (in some year).
     pub fn knows(&self, name: &str) -> bool {
+        if let Some(of) = name
+            .strip_prefix("change_vs_base.")
+            .or_else(|| name.strip_prefix("restated."))
+        {
+            return self.knows(of);
+        }
         if let Some(of) = name.strip_prefix("change.") {
             return self.knows(of);
         }
@@ -202,7 +211,113 @@ impl Ledger {
                 v.push(n.clone());
             }
         }
+        // The trend against the base year: listed for three or more years, or when the
+        // boundary changed structurally (two years: it is `change.*`).
+        if self.years.len() > 2 || !self.structure.is_empty() {
+            let mut extra = Vec::new();
+            if !self.structure.is_empty() {
+                for n in crate::years::restate::RESTATED {
+                    if v.iter().any(|x| x == n) {
+                        extra.push(format!("restated.{n}"));
+                    }
+                }
+            }
+            for n in crate::years::restate::TREND {
+                if v.iter().any(|x| x == n) {
+                    extra.push(format!("change_vs_base.{n}"));
+                }
+            }
+            v.extend(extra);
+        }
         v
+    }
+
+    /// The base-year verdict for structural changes (`None` when there are none).
+    pub fn restatement(&self) -> Result<Option<crate::years::Restatement>, CalcError> {
+        self.structure.verdict(&self.comp)
+    }
+
+    /// A figure of the base year restated for structural changes: a chain sum, or a ratio
+    /// of two. Register figures are not restated.
+    fn restated(&self, of: &str, year: i32) -> Result<Option<Figure>, CalcError> {
+        if year != self.structure.base_year || self.structure.is_empty() {
+            return Ok(None);
+        }
+        // A figure a register adds to (on-site solar in energy.total) is not restated: its
+        // register part has no facility chain.
+        let register_part = |n: &str| self.totals.get(n, year).is_some();
+        let sum = |n: &str| -> Result<Option<(Decimal, &'static str)>, CalcError> {
+            match figures::definition(n) {
+                Some(Definition::Sum { filter, measure }) if !register_part(n) => {
+                    let v = self.structure.restated_sum(&self.comp, &filter, &measure)?;
+                    let (unit, per) = measure.unit();
+                    Ok(Some((
+                        decimal::div(v, per)?.rounded(decimal::FIGURE_DP),
+                        unit,
+                    )))
+                }
+                _ => Ok(None),
+            }
+        };
+        let fig = |value: Decimal, unit: &'static str| Figure {
+            name: format!("restated.{of}"),
+            year,
+            value: value.normalize(),
+            unit,
+            exact: true,
+        };
+        match figures::definition(of) {
+            Some(Definition::Sum { .. }) => Ok(sum(of)?.map(|(v, u)| fig(v, u))),
+            Some(Definition::Ratio {
+                numerator,
+                denominator,
+            }) => {
+                let (Some((n, _)), Some((d, _))) = (sum(numerator)?, sum(denominator)?) else {
+                    return Ok(None);
+                };
+                if d.is_zero() {
+                    return Ok(None);
+                }
+                let q = decimal::div(n, d)?;
+                Ok(Some(Figure {
+                    exact: q.exact,
+                    ..fig(q.rounded(decimal::FIGURE_DP), "t CO2e/MWh")
+                }))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// `(this year − base year) / base year × 100`, the base year restated when the verdict
+    /// says so (then only figures that can be restated have one).
+    fn change_vs_base(&self, of: &str, year: i32) -> Result<Option<Figure>, CalcError> {
+        let by = self.structure.base_year;
+        if year == by {
+            return Ok(None);
+        }
+        let restate = self.restatement()?.is_some_and(|r| r.restate);
+        let base = if restate {
+            self.restated(of, by)?
+        } else {
+            self.figure(of, by)?
+        };
+        let (Some(base), Some(now)) = (base, self.figure(of, year)?) else {
+            return Ok(None);
+        };
+        if base.value.is_zero() {
+            return Ok(None);
+        }
+        let q = decimal::div(
+            decimal::mul(decimal::sub(now.value, base.value)?, Decimal::ONE_HUNDRED)?,
+            base.value,
+        )?;
+        Ok(Some(Figure {
+            name: format!("change_vs_base.{of}"),
+            year,
+            value: q.rounded(decimal::FIGURE_DP).normalize(),
+            unit: "%",
+            exact: base.exact && now.exact && q.exact,
+        }))
     }
 
     /// One figure in one year; `None` when it does not apply (no data that year, a change with
@@ -217,6 +332,12 @@ impl Ledger {
                 exact,
             })
         };
+        if let Some(of) = name.strip_prefix("change_vs_base.") {
+            return self.change_vs_base(of, year);
+        }
+        if let Some(of) = name.strip_prefix("restated.") {
+            return self.restated(of, year);
+        }
         if let Some(of) = name.strip_prefix("change.") {
             if !self.years.contains(&(year - 1)) {
                 return Ok(None);

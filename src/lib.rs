@@ -18,3 +18,4 @@ pub mod renewables;
 pub mod report;
 pub mod scope3;
 pub mod units;
+pub mod years;

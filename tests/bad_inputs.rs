@@ -151,7 +151,7 @@ fn base_is_valid() {
 /// `factors/` folder of project-local sets; tests/catalogue.rs pins where each is reported.
 #[test]
 fn each_case_holds_only_input_files() {
-    const INPUTS: [&str; 15] = [
+    const INPUTS: [&str; 16] = [
         "carbonledger.toml",
         "carbonledger.lock",
         "facilities.csv",
@@ -166,6 +166,7 @@ fn each_case_holds_only_input_files() {
         "product_stages.csv",
         "scope3.csv",
         "claims.toml",
+        "metrics.csv",
         "factors",
     ];
     for case in fs::read_dir(cases_dir()).unwrap() {
@@ -346,7 +347,7 @@ fn bad_period() {
     check(
         "bad-period",
         "error: <DIR>/energy.csv:3:2: bad period `2025-13` [bad-period]",
-        Some("write a year (2025), a quarter (2025-Q1) or a month (2025-03)"),
+        Some("write a year (2025), a quarter (2025-Q1), a month (2025-03), a day (2025-03-31) or a bill's days (2025-03-15..2025-04-14)"),
     );
 }
 
@@ -675,7 +676,7 @@ fn unknown_facility_when_none_are_defined() {
 fn bad_manifest_unknown_key() {
     check(
         "bad-manifest",
-        "error: <DIR>/carbonledger.toml:6: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years`, `renewables`, `freight`, `scope3` [bad-manifest]",
+        "error: <DIR>/carbonledger.toml:6: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years`, `renewables`, `freight`, `scope3`, `year_start`, `year_label`, `split_decimals` [bad-manifest]",
         Some("see `carbonledger init` for a commented carbonledger.toml"),
     );
 }

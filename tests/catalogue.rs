@@ -222,6 +222,16 @@ catalogue! {
     unknown_source: "unknown-source" CHECK => 1, "error" "energy.csv:4:9" ["unknown-source"];
     overlapping_periods: "overlapping-periods" CHECK => 0, "warning" "energy.csv:5:2" ["overlapping-periods"];
     no_heat_factor: "no-heat-factor" CHECK => 1, "error" "energy.csv:5:3" ["no-heat-factor"];
+    // -- periods, boundary dates, tags, metrics.csv (issue 15) --
+    bad_date: "bad-date" CHECK => 1, "error" "facilities.csv:2:8" ["bad-date"];
+    unknown_event: "unknown-event" CHECK => 1, "error" "facilities.csv:2:9" ["unknown-event"];
+    bad_tag: "bad-tag" CHECK => 1, "error" "facilities.csv:2:12" ["bad-tag"];
+    inexact_split: "inexact-split" CHECK => 1, "error" "energy.csv:3:4" ["inexact-split"];
+    outside_facility_dates: "outside-facility-dates" CHECK => 0, "warning" "energy.csv:2:2" ["outside-facility-dates"];
+    split_outside_reporting_years: "split-outside-reporting-years" CHECK => 0, "warning" "energy.csv:2:2" ["split-outside-reporting-years"];
+    period_in_fiscal_year: "period-in-fiscal-year" CHECK => 1, "error" "solar.csv:2:2" ["period-in-fiscal-year"];
+    metric_unit_mismatch: "metric-unit-mismatch" CHECK => 1, "error" "metrics.csv:3:4" ["metric-unit-mismatch"];
+    zero_metric: "zero-metric" CHECK => 1, "error" "metrics.csv:2:3" ["zero-metric"];
 
     // -- carbonledger.toml --
     bad_manifest: "bad-manifest" CHECK => 1, "error" "carbonledger.toml:6" ["bad-manifest"];
@@ -548,6 +558,8 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("desnz-fuels", "a factor set name"),
     ("desnz-refrigerants", "a factor set name"),
     ("cn-mee-grid", "a factor set name"),
+    ("nz-mfe-refrigeration", "a factor set name"),
+    ("refrigerant-blends", "a factor set name"),
     ("default-values", "an edition name (icao-corsia)"),
     ("built-in", "the origin of an edition"),
     ("daf-included", "a token of a factor's basis column"),
@@ -574,6 +586,9 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("passenger-km", "a unit alias"),
     ("room-night", "a unit alias"),
     ("room-nights", "a unit alias"),
+    ("c-c4f8", "a gas name (report, Kyoto gases)"),
+    ("r-4", "a refrigerant-name prefix (report, Kyoto gases)"),
+    ("r-5", "a refrigerant-name prefix (report, Kyoto gases)"),
 ];
 
 /// Codes that no input can trigger, with the reason.

@@ -599,6 +599,50 @@ fn every_standard_says_in_words_what_a_small_project_cannot_fill() {
     assert!(biogenic["not_available"]
         .as_str()
         .unwrap()
-        .contains("biogenic CO2"));
+        .starts_with("none recorded: no input row burns biomass"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A project that burns biomass and biodiesel: the GHG Protocol row of biogenic CO2 is the
+/// `ghg.biogenic_co2` figure, outside scope 1. By hand from the DESNZ 2025 flat file
+/// ("Outside of scopes"): wood chips 50 t × 1 335.71 kg CO2/t = 66 785.5 kg and biodiesel ME
+/// 1 000 L × 2.39 kg CO2/L = 2 390 kg, 69.1755 t together; scope 1 holds only their CH4 and
+/// N2O: 50 t × 43.43964 kg CO2e/t + 1 000 L × 0.16751 kg CO2e/L = 2.339492 t.
+#[test]
+fn ghgp_reports_biogenic_co2_outside_the_scopes() {
+    let dir = common::project(
+        r#"organisation = "Example Engineering Ltd"
+reporting_years = [2025]
+base_year = 2025
+consolidation = "operational_control"
+[factors]
+fuel_emissions = "desnz-fuels"
+calorific_values = ["desnz-fuels"]
+energy_basis = "gross"
+[years.2025.editions]
+desnz-fuels = "2025"
+desnz = "2025"
+ipcc-gwp = "ar5"
+"#,
+        "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        "facility,period,carrier,quantity,unit\nHQ,2025,biomass,50,t\nHQ,2025,biodiesel,1000,L\n",
+        None,
+    );
+    let d = dir.to_str().unwrap();
+    let (code, out, err) = run(&["report", d, "--standard", "ghgp", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let rows: Vec<&Value> = r["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["rows"].as_array().unwrap())
+        .collect();
+    let value = |reference: &str| -> Decimal {
+        let row = rows.iter().find(|r| r["reference"] == reference).unwrap();
+        row["values"][0]["value"].as_str().unwrap().parse().unwrap()
+    };
+    assert_eq!(value("ch. 9: biogenic CO2"), "69.1755".parse().unwrap());
+    assert_eq!(value("ch. 9: scope 1"), "2.339492".parse().unwrap());
     let _ = std::fs::remove_dir_all(dir);
 }

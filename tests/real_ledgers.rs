@@ -526,3 +526,25 @@ fn explain_shows_biogenic_and_screening_steps() {
         assert!(screening.contains(s), "missing `{s}` in:\n{screening}");
     }
 }
+
+/// A biomass row priced by an explicit factor group still reports its CO2 as biogenic: EPA
+/// Hub Table 1 wood and wood residuals, 10 short tons × 17.48 mmBtu = 174.8 mmBtu × 93.80 kg
+/// CO2 = 16 396.24 kg biogenic; in scope 1, CH4 174.8 × 7.2 g = 1.25856 kg × 28 = 35.23968 kg
+/// and N2O 174.8 × 3.6 g = 0.62928 kg × 265 = 166.7592 kg (AR5).
+#[test]
+fn an_explicit_factor_keeps_bioenergy_co2_biogenic() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nOH1,2025,biomass,10,short ton,us-epa-hub:wood_and_wood_residuals,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.biogenic_co2"), d("16.39624"));
+    assert_eq!(fig(&l, "ghg.scope1"), d("0.03523968") + d("0.1667592"));
+}

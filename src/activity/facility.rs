@@ -1,11 +1,14 @@
 //! `facilities.csv`: the organisational boundary. Small, so read whole and indexed by id.
 
+use super::dates::Day;
+use super::split::Window;
 use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
 use crate::ingest::{read_table, Column, RowRef};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -30,6 +33,61 @@ pub struct Facility {
     pub span: Span,
     /// Where its `grid` was written (the row's span when the column is absent).
     pub grid_span: Span,
+    /// The days it is inside the boundary (`from`, `to`; always when neither is given).
+    pub window: Window,
+    /// How it entered the boundary on `from` (acquisition, opening, insourcing).
+    pub entry: Option<BoundaryEvent>,
+    /// How it left the boundary after `to` (divestment, closure, outsourcing).
+    pub exit: Option<BoundaryEvent>,
+    /// Its tags (`tags` column, `NAME=VALUE; …`), for breakdowns by `tag:NAME`.
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A change of the organisational boundary (GHG Protocol Corporate Standard ch. 5): a
+/// structural change (acquisition, divestment, insourcing, outsourcing) restates the base
+/// year; organic growth or decline (opening, closure) does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BoundaryEvent {
+    /// Bought: inside from `from`.
+    Acquisition,
+    /// Built or started: inside from `from` (organic growth).
+    Opening,
+    /// An activity brought in-house.
+    Insourcing,
+    /// Sold: inside until `to`.
+    Divestment,
+    /// Shut down (organic decline).
+    Closure,
+    /// An activity handed to another company.
+    Outsourcing,
+}
+
+impl BoundaryEvent {
+    /// The name as written in facilities.csv.
+    pub fn name(self) -> &'static str {
+        match self {
+            BoundaryEvent::Acquisition => "acquisition",
+            BoundaryEvent::Opening => "opening",
+            BoundaryEvent::Insourcing => "insourcing",
+            BoundaryEvent::Divestment => "divestment",
+            BoundaryEvent::Closure => "closure",
+            BoundaryEvent::Outsourcing => "outsourcing",
+        }
+    }
+    /// Whether it is a structural change (restates the base year) rather than organic.
+    pub fn is_structural(self) -> bool {
+        !matches!(self, BoundaryEvent::Opening | BoundaryEvent::Closure)
+    }
+    const ENTRIES: [BoundaryEvent; 3] = [
+        BoundaryEvent::Acquisition,
+        BoundaryEvent::Opening,
+        BoundaryEvent::Insourcing,
+    ];
+    const EXITS: [BoundaryEvent; 3] = [
+        BoundaryEvent::Divestment,
+        BoundaryEvent::Closure,
+        BoundaryEvent::Outsourcing,
+    ];
 }
 
 /// All facilities by id.
@@ -52,7 +110,7 @@ impl Facilities {
 }
 
 /// The columns of `facilities.csv`.
-pub const COLUMNS: [Column; 7] = [
+pub const COLUMNS: [Column; 12] = [
     Column {
         name: "id",
         required: true,
@@ -81,7 +139,124 @@ pub const COLUMNS: [Column; 7] = [
         name: "financial_control",
         required: false,
     },
+    Column {
+        name: "from",
+        required: false,
+    },
+    Column {
+        name: "from_event",
+        required: false,
+    },
+    Column {
+        name: "to",
+        required: false,
+    },
+    Column {
+        name: "to_event",
+        required: false,
+    },
+    Column {
+        name: "tags",
+        required: false,
+    },
 ];
+
+/// A boundary date and its event: `from`/`from_event` (col, col + 1) or `to`/`to_event`.
+fn dated_event(
+    row: &RowRef<'_>,
+    col: usize,
+    allowed: &[BoundaryEvent],
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<Day>, Option<BoundaryEvent>) {
+    let (date, event) = (row.get(col), row.get(col + 1));
+    let names = allowed
+        .iter()
+        .map(|e| e.name())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let day = match date {
+        "" => None,
+        t => match Day::parse(t) {
+            Some(d) => Some(d),
+            None => {
+                diags.push(
+                    Diagnostic::error("bad-date", row.span_of(col), format!("`{t}` is not a date"))
+                        .with_hint("write the day as YYYY-MM-DD, e.g. 2025-07-01")
+                        .with_source(row.text()),
+                );
+                None
+            }
+        },
+    };
+    let ev = match event {
+        "" => {
+            if day.is_some() {
+                diags.push(
+                    Diagnostic::error("missing-value", row.span_of(col + 1), format!("a boundary date needs its event ({names})"))
+                        .with_hint("an acquisition, divestment, insourcing or outsourcing restates the base year; an opening or closure does not")
+                        .with_source(row.text()),
+                );
+            }
+            None
+        }
+        t => match allowed.iter().find(|e| e.name() == t.to_ascii_lowercase()) {
+            Some(e) => Some(*e),
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        "unknown-event",
+                        row.span_of(col + 1),
+                        format!("`{t}` is not an event of this column"),
+                    )
+                    .with_hint(format!("one of: {names}"))
+                    .with_source(row.text()),
+                );
+                None
+            }
+        },
+    };
+    if ev.is_some() && day.is_none() && date.is_empty() {
+        diags.push(
+            Diagnostic::error("missing-value", row.span_of(col), "an event needs its date")
+                .with_hint("write the day as YYYY-MM-DD")
+                .with_source(row.text()),
+        );
+    }
+    (day, ev)
+}
+
+/// The `tags` column: `NAME=VALUE` pairs separated by `;`.
+fn tags_of(row: &RowRef<'_>, col: usize, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for pair in row
+        .get(col)
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match pair.split_once('=').map(|(k, v)| (k.trim(), v.trim())) {
+            Some((k, v))
+                if !k.is_empty()
+                    && !v.is_empty()
+                    && k.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                    && !out.contains_key(k) =>
+            {
+                out.insert(k.to_string(), v.to_string());
+            }
+            _ => diags.push(
+                Diagnostic::error(
+                    "bad-tag",
+                    row.span_of(col),
+                    format!("`{pair}` is not a tag NAME=VALUE (or names a tag twice)"),
+                )
+                .with_hint("e.g. business_unit=Retail; region=EU (names: letters, digits, _ and -)")
+                .with_source(row.text()),
+            ),
+        }
+    }
+    out
+}
 
 fn parse_bool(row: &RowRef<'_>, col: usize, name: &str, diags: &mut Vec<Diagnostic>) -> bool {
     match row.get(col).to_ascii_lowercase().as_str() {
@@ -198,6 +373,22 @@ pub fn read_facilities<R: Read>(file: &Arc<str>, input: R) -> Result<Facilities,
         };
         let operational_control = parse_bool(row, 5, "operational_control", &mut diags);
         let financial_control = parse_bool(row, 6, "financial_control", &mut diags);
+        let (from, entry) = dated_event(row, 7, &BoundaryEvent::ENTRIES, &mut diags);
+        let (to, exit) = dated_event(row, 9, &BoundaryEvent::EXITS, &mut diags);
+        if let (Some(f), Some(t)) = (from, to) {
+            if t < f {
+                diags.push(
+                    Diagnostic::error(
+                        "bad-date",
+                        row.span_of(9),
+                        format!("`to` {t} is before `from` {f}"),
+                    )
+                    .with_hint("`from` is the first day inside the boundary, `to` the last")
+                    .with_source(row.text()),
+                );
+            }
+        }
+        let tags = tags_of(row, 11, &mut diags);
         out.by_id.insert(id.to_string(), out.list.len());
         out.list.push(Facility {
             id: id.to_string(),
@@ -209,6 +400,10 @@ pub fn read_facilities<R: Read>(file: &Arc<str>, input: R) -> Result<Facilities,
             financial_control,
             span: row.span(),
             grid_span: row.span_of(3),
+            window: Window { from, to },
+            entry,
+            exit,
+            tags,
         });
     });
     if let Err(mut d) = res {

@@ -130,6 +130,9 @@ pub struct Activity {
     /// The source the row declares (`source` column); `None` = the file's default
     /// (stationary combustion for fuels, fugitive release for gases).
     pub source: Option<Source>,
+    /// When the row was split by days (a bill across a year end, a facility entering or
+    /// leaving the boundary), this line's part: `quantity` and `qty` are then the part's.
+    pub split: Option<Box<super::split::Split>>,
 }
 
 /// A declared scope 1 source (GHG Protocol Corporate Standard, ch. 4: stationary combustion,
@@ -269,7 +272,7 @@ fn common(
         }
     };
     let ptext = row.get(1);
-    let period = Period::parse(ptext);
+    let period = Period::parse_activity(ptext);
     if period.is_none() {
         diags.push(
             Diagnostic::error(
@@ -277,7 +280,7 @@ fn common(
                 row.span_of(1),
                 format!("bad period `{ptext}`"),
             )
-            .with_hint("write a year (2025), a quarter (2025-Q1) or a month (2025-03)")
+            .with_hint("write a year (2025), a quarter (2025-Q1), a month (2025-03), a day (2025-03-31) or a bill's days (2025-03-15..2025-04-14)")
             .with_source(row.text()),
         );
     }
@@ -419,6 +422,7 @@ pub fn parse_energy_row(
                 qty,
                 factor,
                 source,
+                split: None,
             })
         }
         _ => Err(diags),
@@ -536,6 +540,7 @@ pub fn parse_fugitive_row(
                 qty,
                 factor: screening.map(Box::new),
                 source,
+                split: None,
             })
         }
         _ => Err(diags),

@@ -138,6 +138,8 @@ pub fn reprice(
             files: before.files.clone(),
             duplicates: before.duplicates.clone(),
             duplicate_candidates: before.duplicate_candidates,
+            // Days outside the boundary are in no figure; they are not repriced.
+            outside: before.outside.clone(),
             notes: notes.into_iter().collect(),
         },
         changed,

@@ -716,6 +716,8 @@ impl Accum {
             Period::Year(_) => (0, 0x0FFF),
             Period::Quarter(_, q) => (1, 0b111 << (3 * (u16::from(q) - 1))),
             Period::Month(_, m) => (2, 1 << (u16::from(m) - 1)),
+            // A bill's own days: not compared with calendar periods (its months are partial).
+            Period::Days(..) => return,
         };
         self.covered[i] |= mask;
     }

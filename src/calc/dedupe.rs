@@ -213,7 +213,7 @@ pub struct Candidates {
 pub fn prekey(row: &RowRef<'_>, ref_col: usize) -> Option<u64> {
     Some(prekey_of(
         row.get(0),
-        Period::parse(row.get(1))?,
+        Period::parse_activity(row.get(1))?,
         row.get(ref_col),
     ))
 }

@@ -17,7 +17,8 @@ pub use chain::{
 };
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{
-    compute, for_each_line, shown_name, Computation, FileStats, InputFile, LineVisit, RunOptions,
+    compute, for_each_line, for_each_outside_line, shown_name, Computation, FileStats, InputFile,
+    LineVisit, RunOptions,
 };
 pub use trace::{show, trace, Step};
 pub use upstream::{cat3_part, Upstream};

@@ -575,6 +575,14 @@ impl<'p> Resolver<'p> {
             for (ed, def) in self.find_group(r, year, &mut fallbacks)? {
                 check_fits_carrier(carrier, def)?;
                 let step = self.gas_step(ed, def, year, &mut fallbacks)?;
+                // The CO2 of a bioenergy row is biogenic whichever factor prices it.
+                let step = if carrier.is_biogenic()
+                    && (def.key.ends_with(".biogenic_co2") || step.gas() == "CO2")
+                {
+                    biogenic(step)
+                } else {
+                    step
+                };
                 check_basis(&step, activity_kind, &chain.energy, &def.unit_text)?;
                 chain.gases.push(step);
             }

@@ -17,7 +17,8 @@ use super::chain::{calculate, calculate_terms, Accum, Chain, Terms};
 use super::dedupe::{self, Bloom, Candidates};
 use super::resolve::{ResolveError, ResolveOptions, Resolver};
 use crate::activity::{
-    parse_energy_row, parse_fugitive_row, Activity, Subject, ENERGY_COLUMNS, FUGITIVE_COLUMNS,
+    parse_energy_row, parse_fugitive_row, split, Activity, Period, Split, Subject, ENERGY_COLUMNS,
+    FUGITIVE_COLUMNS,
 };
 use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
@@ -143,6 +144,12 @@ pub struct FileStats {
     /// The file could not be read to its end (not UTF-8, a bad header, an unclosed quote,
     /// an I/O error): none of it may be used, and every command that needs it fails.
     pub unread: bool,
+    /// Rows split by days into several lines (a bill across a year end, a facility entering
+    /// or leaving the boundary); each is counted once in `used`.
+    pub split: u64,
+    /// Used rows with days outside their facility's time in the boundary (those parts count
+    /// in no figure of the year, only in the base-year restatement).
+    pub outside: u64,
 }
 
 impl FileStats {
@@ -153,6 +160,8 @@ impl FileStats {
         self.used += o.used;
         self.rejected += o.rejected;
         self.rejected_unreadable += o.rejected_unreadable;
+        self.split += o.split;
+        self.outside += o.outside;
         for (u, q) in &o.rejected_quantity {
             let e = self.rejected_quantity.entry(u.clone()).or_default();
             *e = e.checked_add(*q).unwrap_or(*e);
@@ -176,6 +185,10 @@ pub struct Computation {
     /// Rows the duplicate filter flagged as possibly seen before (confirmed or cleared by
     /// reading the file again).
     pub duplicate_candidates: u64,
+    /// The sums of the days rows spend outside their facility's time in the boundary, per
+    /// chain: in no figure of the year; the base-year restatement adds an acquired
+    /// facility's (`crate::years`).
+    pub outside: Vec<(Chain, Accum)>,
     /// What the energy rows could not yield in scope 3 category 3 (no well-to-tank set, a
     /// factor the set does not publish), once each, sorted.
     pub notes: Vec<String>,
@@ -292,6 +305,7 @@ fn rejected_quantity(row: &RowRef<'_>, stats: &mut FileStats) {
 #[derive(Default)]
 struct Part {
     chains: BTreeMap<ChainId, (Chain, Accum)>,
+    outside: BTreeMap<ChainId, (Chain, Accum)>,
     diagnostics: Vec<Diagnostic>,
     stats: FileStats,
     candidates: Candidates,
@@ -311,6 +325,20 @@ impl Part {
                 })?,
                 None => {
                     self.chains.insert(k, (chain, acc));
+                }
+            }
+        }
+        for (k, (chain, acc)) in other.outside {
+            match self.outside.get_mut(&k) {
+                Some((_, mine)) => mine.merge(&acc).map_err(|e| {
+                    Diagnostic::error(
+                        "overflow",
+                        Span::file(&Arc::from(self.stats.file.as_str())),
+                        format!("a total cannot be held exactly: {e}"),
+                    )
+                })?,
+                None => {
+                    self.outside.insert(k, (chain, acc));
                 }
             }
         }
@@ -352,6 +380,11 @@ struct Worker<'p> {
     pending: dedupe::Pending,
     /// A visitor wants every line, so linear chains are calculated row by row too.
     visiting: bool,
+    /// Per chain id, the sums of parts outside the facility's time in the boundary.
+    outside: FxHashMap<usize, Accum>,
+    /// The visitor wants the lines of days outside the boundary only (the base-year
+    /// restatement's trail), instead of the lines of the figures.
+    outside_only: bool,
 }
 
 impl<'p> Worker<'p> {
@@ -384,6 +417,8 @@ impl<'p> Worker<'p> {
             candidates: Candidates::default(),
             pending: dedupe::Pending::default(),
             visiting: false,
+            outside: FxHashMap::default(),
+            outside_only: false,
         }
     }
 
@@ -430,58 +465,16 @@ impl<'p> Worker<'p> {
                 );
             }
         }
-        let year = activity.period.year();
+        let Some(year) = self.year_or_split(row, &activity, visit) else {
+            return;
+        };
         if !self.years.contains(&year) {
             let d = Diagnostic::error("period-outside-reporting-years", row.span_of(1), format!("period {} is outside reporting_years {:?}", activity.period, self.project.manifest.reporting_years))
                 .with_hint("add the year to reporting_years in carbonledger.toml, or move the row to another project")
                 .with_source(row.text());
             return self.reject(row, vec![d]);
         }
-        let key = ChainKey {
-            year,
-            facility: activity.facility as u32,
-            subject: self.interner.subject(&activity.subject),
-            unit: activity.unit.index,
-            factor: self.interner.factor(activity.factor.as_deref()),
-            source: activity.source,
-        };
-        let slot = match self.cache.get(&key) {
-            Some(slot) => *slot,
-            None => {
-                let slot = match self.resolver.resolve_source(
-                    year,
-                    activity.facility,
-                    &activity.subject,
-                    activity.unit,
-                    activity.factor.as_deref(),
-                    activity.source,
-                ) {
-                    Ok(chain) => match self.resolver.resolve_upstream(&chain) {
-                        Ok(up) => {
-                            let id = self.chains.len() as u32;
-                            self.notes.extend(up.notes);
-                            self.companions.push(up.chains.len());
-                            self.push_chain(chain);
-                            for c in up.chains {
-                                self.companions.push(0);
-                                self.push_chain(c);
-                            }
-                            Slot::Chain(id)
-                        }
-                        Err(e) => {
-                            self.errors.push(e);
-                            Slot::Error(self.errors.len() as u32 - 1)
-                        }
-                    },
-                    Err(e) => {
-                        self.errors.push(e);
-                        Slot::Error(self.errors.len() as u32 - 1)
-                    }
-                };
-                self.cache.insert(key, slot);
-                slot
-            }
-        };
+        let slot = self.slot(&activity, year);
         let id = match slot {
             Slot::Chain(id) => id as usize,
             Slot::Error(i) => {
@@ -583,7 +576,7 @@ impl<'p> Worker<'p> {
             Ok(l) => {
                 self.stats.used += 1;
                 self.accums[id].cover(activity.period);
-                if let Some(l) = l {
+                if let Some(l) = l.filter(|_| !self.outside_only) {
                     visit(&LineVisit {
                         file,
                         activity: &activity,
@@ -602,7 +595,7 @@ impl<'p> Worker<'p> {
                         self.diagnostics.push(d);
                         continue;
                     }
-                    if self.visiting {
+                    if self.visiting && !self.outside_only {
                         visit(&LineVisit {
                             file,
                             activity: &activity,
@@ -617,6 +610,288 @@ impl<'p> Worker<'p> {
                     .with_hint("round the quantity at its source to fewer decimal places, or split an implausibly large row")
                     .with_source(row.text());
                 self.reject(row, vec![d]);
+            }
+        }
+    }
+
+    /// The chain of an activity in a year: resolved once per chain key, then cached.
+    fn slot(&mut self, activity: &Activity, year: i32) -> Slot {
+        let key = ChainKey {
+            year,
+            facility: activity.facility as u32,
+            subject: self.interner.subject(&activity.subject),
+            unit: activity.unit.index,
+            factor: self.interner.factor(activity.factor.as_deref()),
+            source: activity.source,
+        };
+        if let Some(slot) = self.cache.get(&key) {
+            return *slot;
+        }
+        let slot = match self.resolver.resolve_source(
+            year,
+            activity.facility,
+            &activity.subject,
+            activity.unit,
+            activity.factor.as_deref(),
+            activity.source,
+        ) {
+            Ok(chain) => match self.resolver.resolve_upstream(&chain) {
+                Ok(up) => {
+                    let id = self.chains.len() as u32;
+                    self.notes.extend(up.notes);
+                    self.companions.push(up.chains.len());
+                    self.push_chain(chain);
+                    for c in up.chains {
+                        self.companions.push(0);
+                        self.push_chain(c);
+                    }
+                    Slot::Chain(id)
+                }
+                Err(e) => {
+                    self.errors.push(e);
+                    Slot::Error(self.errors.len() as u32 - 1)
+                }
+            },
+            Err(e) => {
+                self.errors.push(e);
+                Slot::Error(self.errors.len() as u32 - 1)
+            }
+        };
+        self.cache.insert(key, slot);
+        slot
+    }
+
+    /// The reporting year of a row that falls in one year and is inside its facility's
+    /// boundary (the common case, calculated by the caller); or `None` when the row was split
+    /// by days, and each part placed here, or rejected.
+    fn year_or_split(
+        &mut self,
+        row: &RowRef<'_>,
+        activity: &Activity,
+        visit: &mut dyn FnMut(&LineVisit<'_>),
+    ) -> Option<i32> {
+        let project = self.project;
+        let facility = &project.facilities.list[activity.facility];
+        let calendar = &project.manifest.calendar;
+        match activity.period {
+            Period::Days(..) => {}
+            p if calendar.is_gregorian() && facility.window.is_always() => return Some(p.year()),
+            Period::Year(y) if facility.window.is_always() => return Some(y),
+            _ => {}
+        }
+        let Some(range) = calendar.days_of(activity.period) else {
+            let d = Diagnostic::error(
+                "bad-period",
+                row.span_of(1),
+                format!("period {} has no days in the calendar", activity.period),
+            )
+            .with_source(row.text());
+            self.reject(row, vec![d]);
+            return None;
+        };
+        let parts = match split(
+            activity.quantity,
+            range,
+            calendar,
+            facility.window,
+            project.manifest.split_decimals,
+            project.manifest.rounding,
+        ) {
+            Ok(p) => p,
+            Err(e) => {
+                let d = Diagnostic::error("inexact-split", row.span_of(3), format!("this row is split by days, and {e}"))
+                    .with_hint("set split_decimals in carbonledger.toml (e.g. split_decimals = 3: each part rounded to 3 places of the row's unit, the last taking the remainder), or give the row in periods that do not cross a year end or a boundary date")
+                    .with_source(row.text());
+                self.reject(row, vec![d]);
+                return None;
+            }
+        };
+        if let [only] = parts.as_slice() {
+            if only.inside {
+                return Some(only.year);
+            }
+        }
+        self.place_parts(row, activity, range, &parts, visit);
+        None
+    }
+
+    /// Calculates every part of a split row, and adds them only when all succeed (a row is
+    /// used whole or rejected whole).
+    fn place_parts(
+        &mut self,
+        row: &RowRef<'_>,
+        activity: &Activity,
+        range: (crate::activity::Day, crate::activity::Day),
+        parts: &[crate::activity::Part],
+        visit: &mut dyn FnMut(&LineVisit<'_>),
+    ) {
+        let n = parts.len();
+        let rounded = parts
+            .iter()
+            .any(|p| p.quantity.scale() > activity.quantity.scale())
+            .then_some(self.project.manifest.split_decimals)
+            .flatten();
+        let mut placed: Vec<(usize, bool, Activity, super::chain::Line)> = Vec::new();
+        let mut dropped: Vec<&crate::activity::Part> = Vec::new();
+        for (i, p) in parts.iter().enumerate() {
+            if !self.years.contains(&p.year) {
+                dropped.push(p);
+                continue;
+            }
+            let mut a = activity.clone();
+            a.quantity = p.quantity;
+            a.qty.base = match crate::decimal::mul(p.quantity, activity.unit.scale) {
+                Ok(b) => b,
+                Err(e) => {
+                    let d = Diagnostic::error(
+                        "overflow",
+                        row.span_of(3),
+                        format!("a part of this row cannot be held exactly: {e}"),
+                    )
+                    .with_source(row.text());
+                    return self.reject(row, vec![d]);
+                }
+            };
+            a.split = Some(Box::new(Split {
+                row: range,
+                row_days: crate::activity::days_between(range.0, range.1),
+                part: (p.first, p.last),
+                part_days: p.days,
+                row_quantity: activity.quantity,
+                rounded,
+                remainder: rounded.is_some() && i + 1 == n,
+                outside: !p.inside,
+            }));
+            let id = match self.slot(&a, p.year) {
+                Slot::Chain(id) => id as usize,
+                Slot::Error(e) => {
+                    let e = &self.errors[e as usize];
+                    let col = self.file.column_index(e.column).unwrap_or(0);
+                    let d = Diagnostic::error(e.code, row.span_of(col), e.message.clone())
+                        .with_hint(e.hint.clone())
+                        .with_source(row.text());
+                    return self.reject(row, vec![d]);
+                }
+            };
+            // The part's own line, then its scope 3 category 3 companions' (same quantity).
+            for cid in id..=id + self.companions[id] {
+                let line = calculate(a.quantity, &self.chains[cid])
+                    .map_err(|e| e.to_string())
+                    .and_then(|l| {
+                        if l.max_scale() > MAX_LINE_SCALE {
+                            Err(too_precise(l.max_scale()))
+                        } else {
+                            Ok(l)
+                        }
+                    });
+                match line {
+                    Ok(l) => placed.push((cid, p.inside, a.clone(), l)),
+                    Err(msg) => {
+                        let d = Diagnostic::error("inexact-row", row.span_of(3), format!("cannot calculate a part of this row exactly: {msg}"))
+                            .with_hint("round the quantity at its source to fewer decimal places, or set a smaller split_decimals")
+                            .with_source(row.text());
+                        return self.reject(row, vec![d]);
+                    }
+                }
+            }
+        }
+        if placed.is_empty() {
+            let d = Diagnostic::error("period-outside-reporting-years", row.span_of(1), format!("period {} is outside reporting_years {:?}", activity.period, self.project.manifest.reporting_years))
+                .with_hint("add the year to reporting_years in carbonledger.toml, or move the row to another project")
+                .with_source(row.text());
+            return self.reject(row, vec![d]);
+        }
+        // Stage the sums, so that an overflow leaves nothing half added.
+        let mut inside: FxHashMap<usize, Accum> = FxHashMap::default();
+        let mut outside: FxHashMap<usize, Accum> = FxHashMap::default();
+        for (id, is_inside, _, l) in &placed {
+            let (target, current) = if *is_inside {
+                (&mut inside, self.accums[*id])
+            } else {
+                (
+                    &mut outside,
+                    self.outside.get(id).copied().unwrap_or_default(),
+                )
+            };
+            let acc = target.entry(*id).or_insert(current);
+            if let Err(e) = acc.add_line(l) {
+                let d = Diagnostic::error(
+                    "overflow",
+                    row.span_of(3),
+                    format!("a total cannot be held exactly: {e}"),
+                )
+                .with_source(row.text());
+                return self.reject(row, vec![d]);
+            }
+        }
+        for (id, acc) in inside {
+            self.accums[id] = acc;
+        }
+        self.outside.extend(outside);
+        self.stats.used += 1;
+        self.stats.split += u64::from(parts.len() > 1);
+        let facility = &self.project.facilities.list[activity.facility];
+        let out: Vec<&crate::activity::Part> = parts
+            .iter()
+            .filter(|p| !p.inside && self.years.contains(&p.year))
+            .collect();
+        if !out.is_empty() {
+            self.stats.outside += 1;
+            let days: u32 = out.iter().map(|p| p.days).sum();
+            let quantity = out
+                .iter()
+                .try_fold(Decimal::ZERO, |t, p| crate::decimal::add(t, p.quantity))
+                .unwrap_or_default();
+            let when = match (facility.window.from, facility.window.to) {
+                (Some(f), Some(t)) => format!("from {f} to {t}"),
+                (Some(f), None) => format!("from {f}"),
+                (None, Some(t)) => format!("until {t}"),
+                (None, None) => String::new(),
+            };
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "outside-facility-dates",
+                    row.span_of(1),
+                    format!(
+                        "{} is in the boundary {when} (facilities.csv): {days} of the {} days of this row ({} {}) are outside, in no figure of the year",
+                        facility.id,
+                        crate::activity::days_between(range.0, range.1),
+                        quantity.normalize(),
+                        activity.unit.symbol
+                    ),
+                )
+                .with_hint("these days are kept for the base-year restatement only; `explain` shows the split")
+                .with_source(row.text()),
+            );
+        }
+        for p in &dropped {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "split-outside-reporting-years",
+                    row.span_of(1),
+                    format!(
+                        "{} of the {} days of this row ({}..{}, {} {}) fall in {}, which is not a reporting year: not counted",
+                        p.days,
+                        crate::activity::days_between(range.0, range.1),
+                        p.first,
+                        p.last,
+                        p.quantity.normalize(),
+                        activity.unit.symbol,
+                        p.year
+                    ),
+                )
+                .with_hint("add the year to reporting_years to count it, or give the row's days within the reporting years")
+                .with_source(row.text()),
+            );
+        }
+        for (id, is_inside, a, l) in &placed {
+            if *is_inside != self.outside_only {
+                visit(&LineVisit {
+                    file: self.file,
+                    activity: a,
+                    chain: &self.chains[*id],
+                    line: l,
+                });
             }
         }
     }
@@ -639,13 +914,32 @@ impl<'p> Worker<'p> {
             self.pending.flush(b, &mut self.candidates);
         }
         let mut chains = BTreeMap::new();
-        for ((c, mut a), (sum, rows)) in self.chains.into_iter().zip(self.accums).zip(self.sums) {
+        let mut outside = BTreeMap::new();
+        for (id, ((c, mut a), (sum, rows))) in self
+            .chains
+            .into_iter()
+            .zip(self.accums)
+            .zip(self.sums)
+            .enumerate()
+        {
             a.pending_quantity = sum;
             a.rows += rows;
-            chains.insert(chain_id(&c), (c, a));
+            match self.outside.get(&id) {
+                Some(o) => {
+                    // A chain only days outside the boundary used is in no figure.
+                    if a.rows > 0 {
+                        chains.insert(chain_id(&c), (c.clone(), a));
+                    }
+                    outside.insert(chain_id(&c), (c, *o));
+                }
+                None => {
+                    chains.insert(chain_id(&c), (c, a));
+                }
+            }
         }
         Part {
             chains,
+            outside,
             diagnostics: self.diagnostics,
             stats: self.stats,
             candidates: self.candidates,
@@ -728,6 +1022,7 @@ fn run_file(
     exclude: &BTreeSet<u64>,
     bloom: Option<&Bloom>,
     visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
+    outside_only: bool,
 ) -> Result<Part, Vec<Diagnostic>> {
     if !open(project, file)? {
         return Ok(Part::default());
@@ -738,6 +1033,7 @@ fn run_file(
         |bounds: (u64, Option<u64>), visiting: bool, visit: &mut dyn FnMut(&LineVisit<'_>)| {
             let mut worker = Worker::new(project, options, file);
             worker.visiting = visiting;
+            worker.outside_only = outside_only;
             // Lines are numbered within the chunk and offset afterwards, except when excluding
             // duplicates by their absolute line.
             let end = read_chunk(
@@ -791,6 +1087,7 @@ fn run_once(
     exclude: &BTreeMap<InputFile, BTreeSet<u64>>,
     detect: bool,
     mut visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
+    outside_only: bool,
 ) -> Result<(Computation, AllCandidates), Vec<Diagnostic>> {
     let empty = BTreeSet::new();
     let mut fatal = Vec::new();
@@ -812,6 +1109,7 @@ fn run_once(
             exclude.get(&file).unwrap_or(&empty),
             bloom.as_ref(),
             v,
+            outside_only,
         ) {
             Ok(mut part) => {
                 part.stats.file = project.shown(file.input()).to_string();
@@ -833,6 +1131,7 @@ fn run_once(
         notes: std::mem::take(&mut all.notes).into_iter().collect(),
         ..Computation::default()
     };
+    comp.outside = all.outside.into_values().collect();
     for (_, (c, mut a)) in all.chains {
         // Linear chains: multiply the summed quantity out, once.
         if let Err(e) = a.settle(&c) {
@@ -872,7 +1171,7 @@ type AllCandidates = BTreeMap<InputFile, Candidates>;
 /// File-level problems (not UTF-8, missing columns, empty file) are returned as `Err`: the
 /// rows of such a file cannot be accounted for.
 pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Vec<Diagnostic>> {
-    let (mut first, candidates) = run_once(project, options, &BTreeMap::new(), true, None)?;
+    let (mut first, candidates) = run_once(project, options, &BTreeMap::new(), true, None, false)?;
     first.duplicate_candidates = candidates.values().map(|c| c.len() as u64).sum();
     let mut dups: BTreeMap<InputFile, Vec<dedupe::Duplicate>> = BTreeMap::new();
     for (file, cands) in &candidates {
@@ -900,7 +1199,7 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
         .iter()
         .map(|(f, v)| (*f, v.iter().map(|(l, _, _)| *l).collect()))
         .collect();
-    let (mut comp, _) = run_once(project, options, &exclude, false, None)?;
+    let (mut comp, _) = run_once(project, options, &exclude, false, None, false)?;
     for (file, found) in &dups {
         let shown = project.shown(file.input());
         for d in found {
@@ -927,7 +1226,18 @@ pub fn for_each_line(
     duplicates: &BTreeMap<InputFile, BTreeSet<u64>>,
     visit: &mut dyn FnMut(&LineVisit<'_>),
 ) -> Result<Computation, Vec<Diagnostic>> {
-    run_once(project, options, duplicates, false, Some(visit)).map(|(c, _)| c)
+    run_once(project, options, duplicates, false, Some(visit), false).map(|(c, _)| c)
+}
+
+/// Streams every activity file again in order, calling `visit` for each line of days outside
+/// a facility's time in the boundary (in no figure of its year; the base-year restatement's).
+pub fn for_each_outside_line(
+    project: &Project,
+    options: RunOptions,
+    duplicates: &BTreeMap<InputFile, BTreeSet<u64>>,
+    visit: &mut dyn FnMut(&LineVisit<'_>),
+) -> Result<Computation, Vec<Diagnostic>> {
+    run_once(project, options, duplicates, false, Some(visit), true).map(|(c, _)| c)
 }
 
 /// Shared for callers that want the file's shown name.

@@ -75,6 +75,18 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
         ),
         None,
     );
+    if let Some(sp) = &activity.split {
+        push(
+            "split",
+            format!(
+                "{} = {} {}",
+                sp.describe(),
+                activity.quantity.normalize(),
+                activity.unit.symbol
+            ),
+            None,
+        );
+    }
     let share_inv = |v: Decimal| {
         if chain.share.is_zero() {
             None

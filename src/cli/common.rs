@@ -172,10 +172,18 @@ pub fn accounting(ledger: &Ledger) -> Vec<String> {
         .all_files()
         .filter(|f| f.present)
         .map(|f| {
-            format!(
+            let mut l = format!(
                 "{}: {} rows read = {} used + {} rejected",
                 f.file, f.read, f.used, f.rejected
-            )
+            );
+            // Rows split by days, and days outside a facility's time in the boundary.
+            if f.split > 0 || f.outside > 0 {
+                l.push_str(&format!(
+                    " ({} split by days, {} with days outside the boundary)",
+                    f.split, f.outside
+                ));
+            }
+            l
         })
         .collect();
     if comp.duplicate_candidates > 0 {

@@ -26,6 +26,13 @@ pub struct Args {
     /// Also print the product footprint summary.
     #[arg(long)]
     products: bool,
+    /// Also print scope 1, scope 2 and energy by `facility`, `country` or `tag:NAME`.
+    #[arg(long, value_name = "facility|country|tag:NAME")]
+    by: Option<String>,
+    /// `all`: also print a column per reporting year, the restated base year and the change
+    /// against the base year.
+    #[arg(long, value_name = "all")]
+    years: Option<String>,
     #[command(flatten)]
     output: OutputOpts,
     #[command(flatten)]
@@ -177,6 +184,18 @@ pub fn run(a: Args) -> Exit {
 }
 
 fn run_inner(a: Args) -> Result<(), Exit> {
+    let by = match a.by.as_deref().map(carbonledger::years::GroupBy::parse) {
+        Some(None) => {
+            eprintln!("error: --by takes facility, country or tag:NAME");
+            return Err(Exit::Usage);
+        }
+        Some(Some(b)) => Some(b),
+        None => None,
+    };
+    if a.years.as_deref().is_some_and(|y| y != "all") {
+        eprintln!("error: --years takes `all`");
+        return Err(Exit::Usage);
+    }
     let (project, ledger) = load(&a.dir, &a.opts)?;
     let comp = &ledger.comp;
     let m = &project.manifest;
@@ -399,6 +418,15 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 }
             }
             let mut text = format!("carbonledger — {} — {year}\n\n", m.organisation);
+            if !m.calendar.is_gregorian() {
+                text.push_str(&format!(
+                    "Reporting year {} (year_start = {:02}-{:02}, named by the calendar year it {}s in)\n\n",
+                    m.calendar.describe(year),
+                    m.calendar.start_month,
+                    m.calendar.start_day,
+                    m.calendar.label.name()
+                ));
+            }
             let mut tables = vec![ghg, energy, intensity];
             if !renewables.rows.is_empty() {
                 tables.push(renewables);
@@ -408,6 +436,12 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             }
             if !avoided.rows.is_empty() {
                 tables.push(avoided);
+            }
+            if let Some(by) = &by {
+                tables.push(super::years::by_table(&project, &ledger, year, by, rule)?);
+            }
+            if a.years.is_some() {
+                tables.push(super::years::trend_table(&ledger, rule)?);
             }
             if a.products {
                 let (summary, _, _) =
@@ -426,6 +460,9 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                         carbonledger::audit::edition_sentence(&eds, total, pp, rule)
                     ));
                 }
+            }
+            if let Some(r) = ledger.restatement().ok().flatten() {
+                text.push_str(&format!("{}\n", r.sentence(rule)));
             }
             if let Some(note) = carbonledger::freight::radiative_forcing_note(&project) {
                 text.push_str(&format!("{note}\n"));

@@ -29,6 +29,12 @@ pub struct Args {
     /// CSV (one row per contributing line, the columns of an export's lines.csv).
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     format: ExplainFormat,
+    /// With `--group`: explain the figure of one group, by `facility`, `country` or `tag:NAME`.
+    #[arg(long, value_name = "facility|country|tag:NAME", requires = "group")]
+    by: Option<String>,
+    /// The group explained (a facility id, a country code, a tag value).
+    #[arg(long, requires = "by")]
+    group: Option<String>,
     #[command(flatten)]
     output: OutputOpts,
     #[command(flatten)]
@@ -60,7 +66,20 @@ pub fn run(a: Args) -> Exit {
             );
             return Err(Exit::Usage);
         }
-        let e = explain(&dir, &project, &ledger, &a.opts, &name, year)?;
+        let group = match (a.by.as_deref(), a.group.as_deref()) {
+            (Some(b), Some(g)) => match carbonledger::years::GroupBy::parse(b) {
+                Some(by) => Some((by, g.to_string())),
+                None => {
+                    eprintln!("error: --by takes facility, country or tag:NAME");
+                    return Err(Exit::Usage);
+                }
+            },
+            _ => None,
+        };
+        let e = match &group {
+            Some(g) => explain_group(&dir, &project, &ledger, &a.opts, &name, year, g)?,
+            None => explain(&dir, &project, &ledger, &a.opts, &name, year)?,
+        };
         match a.format {
             ExplainFormat::Text => a.output.write(&e.text)?,
             ExplainFormat::Csv => a.output.write_bytes(&contributing_lines(
@@ -216,6 +235,15 @@ pub fn explain(
                 s,
                 "  implied factor: {v} {u} (the figure ÷ the activity it was computed from)"
             );
+        }
+        if let Some(text) = base_year_text(ledger, project, &name, year) {
+            s.push_str(&text);
+            return Ok(Explained {
+                figure: fig,
+                text: s,
+                agrees: true,
+                sources,
+            });
         }
         let def = match name.strip_prefix("change.") {
             Some(of) => Some(Definition::Change { of: of.to_string() }),
@@ -495,4 +523,149 @@ fn explain_register(
             Ok(agrees)
         }
     }
+}
+
+/// `restated.*` and `change_vs_base.*`: the formula and the base-year verdict.
+fn base_year_text(
+    ledger: &Ledger,
+    project: &carbonledger::project::Project,
+    name: &str,
+    year: i32,
+) -> Option<String> {
+    let by = ledger.structure.base_year;
+    let verdict = ledger.restatement().ok().flatten();
+    let rule = project.manifest.rounding;
+    let mut s = String::new();
+    if let Some(of) = name.strip_prefix("restated.") {
+        let _ = writeln!(
+            s,
+            "  = {of} {by} over the boundary at the end of the latest reporting year: the base-year lines of facilities not divested or outsourced, plus the base-year lines (days outside the boundary) of facilities acquired or insourced since"
+        );
+    } else if let Some(of) = name.strip_prefix("change_vs_base.") {
+        let restated = verdict.as_ref().is_some_and(|v| v.restate);
+        let base = if restated {
+            format!("restated.{of} {by}")
+        } else {
+            format!("{of} {by}")
+        };
+        let _ = writeln!(s, "  = ({of} {year} − {base}) / {base} × 100");
+    } else {
+        return None;
+    }
+    if let Some(v) = verdict {
+        let _ = writeln!(s, "{}", v.sentence(rule));
+    }
+    Some(s)
+}
+
+/// `explain FIGURE --by B --group G`: the lines of one group, summed and checked against the
+/// group's figure (a figure of the energy and fugitive rows that a register does not add to).
+fn explain_group(
+    dir: &std::path::Path,
+    project: &carbonledger::project::Project,
+    ledger: &Ledger,
+    opts: &super::common::ProjectOpts,
+    name: &str,
+    year: i32,
+    (by, group): &(carbonledger::years::GroupBy, String),
+) -> Result<Explained, Exit> {
+    use carbonledger::years::{group_key, groups};
+    let Some(Definition::Sum { filter, measure }) = definition(name) else {
+        eprintln!("error: `{name}` is not broken down by group (only sums of the energy and fugitive rows are)\n  = hint: `carbonledger figures {} --by {}` lists the figures that are", dir.display(), by.name());
+        return Err(Exit::Usage);
+    };
+    if ledger.totals.get(name, year).is_some() {
+        eprintln!("error: a register adds to {name} in {year}: it is not broken down by group");
+        return Err(Exit::Usage);
+    }
+    let figs = groups::by_group(project, &ledger.comp, name, year, by)
+        .map_err(|e| {
+            eprintln!("{}", ledger.figure_error(name, year, &e));
+            Exit::Data
+        })?
+        .unwrap_or_default();
+    let Some(fig) = figs.get(group).cloned() else {
+        eprintln!(
+            "error: {name} {year} has no group `{group}` by {}; groups: {}",
+            by.name(),
+            figs.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
+        return Err(Exit::Data);
+    };
+    let (unit, scale) = measure.unit();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{name} {year} [{} = {group}] = {} {}\n  = the sum over the contributing rows of the group below ({unit})\n",
+        by.name(),
+        fig.value,
+        fig.unit
+    );
+    let mut sources = std::collections::BTreeMap::new();
+    let mut total = Decimal::ZERO;
+    let mut count = 0u64;
+    let mut overflow = false;
+    for_each_line(
+        project,
+        RunOptions {
+            strict: opts.strict,
+            threads: opts.threads,
+        },
+        &ledger.comp.duplicates,
+        &mut |v| {
+            if v.chain.year != year
+                || !filter.covers(v.chain)
+                || group_key(project, v.chain.facility, by) != *group
+            {
+                return;
+            }
+            let c = measure.of_line(v.chain, v.line).unwrap_or_default();
+            match decimal::add(total, c) {
+                Ok(t) => total = t,
+                Err(_) => overflow = true,
+            }
+            count += 1;
+            let f = &project.facilities.list[v.chain.facility];
+            let _ = writeln!(
+                s,
+                "{}:{}  {} ({})  {}",
+                carbonledger::calc::shown_name(project, v.file),
+                v.activity.line,
+                f.id,
+                f.name,
+                v.activity.period
+            );
+            for st in trace(v.activity, v.chain, v.line) {
+                let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
+                if let Some(u) = st.factor {
+                    sources.insert(u.reference.clone(), u.citation.clone());
+                }
+            }
+            let _ = writeln!(s, "    {:<9} {}\n", "→", show(c, scale, unit));
+        },
+    )
+    .map_err(|_| Exit::Data)?;
+    let q = decimal::div(total, scale).map_err(|_| Exit::Data)?;
+    let agrees = !overflow && q.rounded(decimal::FIGURE_DP).normalize() == fig.value.normalize();
+    let _ = writeln!(
+        s,
+        "{count} row{} sum to {} {unit}: {}",
+        if count == 1 { "" } else { "s" },
+        q.rounded(decimal::FIGURE_DP).normalize(),
+        if agrees {
+            "equal to the group's figure"
+        } else {
+            "DIFFERENT from the group's figure"
+        }
+    );
+    let _ = writeln!(s, "\nSources:");
+    for (r, c) in &sources {
+        let _ = writeln!(s, "  {r}: {c}");
+    }
+    Ok(Explained {
+        figure: fig,
+        text: s,
+        agrees,
+        sources,
+    })
 }

@@ -18,6 +18,9 @@ pub struct Args {
     /// Output format (`json` gives exact decimal strings).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Break the chain figures down by `facility`, `country` or `tag:NAME` (a facility tag).
+    #[arg(long, value_name = "facility|country|tag:NAME")]
+    by: Option<String>,
     #[command(flatten)]
     output: OutputOpts,
     #[command(flatten)]
@@ -26,7 +29,18 @@ pub struct Args {
 
 pub fn run(a: Args) -> Exit {
     let inner = || -> Result<(), Exit> {
-        let (_project, ledger) = load(&a.dir, &a.opts)?;
+        let by = match a.by.as_deref().map(carbonledger::years::GroupBy::parse) {
+            Some(None) => {
+                eprintln!("error: --by takes facility, country or tag:NAME");
+                return Err(Exit::Usage);
+            }
+            Some(Some(b)) => Some(b),
+            None => None,
+        };
+        let (project, ledger) = load(&a.dir, &a.opts)?;
+        if let Some(by) = by {
+            return by_group(&project, &ledger, a.year, &by, a.format, &a.output);
+        }
         let figs = ledger.figures(a.year).map_err(|e| {
             eprintln!("{e}");
             Exit::Data
@@ -71,4 +85,63 @@ pub fn run(a: Args) -> Exit {
         }
     };
     inner().err().unwrap_or(Exit::Ok)
+}
+
+/// `figures --by`: each figure that can be broken down, per group.
+fn by_group(
+    project: &carbonledger::project::Project,
+    ledger: &carbonledger::ledger::Ledger,
+    year: Option<i32>,
+    by: &carbonledger::years::GroupBy,
+    format: Format,
+    output: &OutputOpts,
+) -> Result<(), Exit> {
+    let rows = carbonledger::years::groups::breakdown(project, ledger, year, by).map_err(|e| {
+        eprintln!(
+            "error: a figure by {} cannot be held exactly: {e}",
+            by.name()
+        );
+        Exit::Data
+    })?;
+    let col = by.name();
+    match format {
+        Format::Json => {
+            let v: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| serde_json::json!({"by": col, "group": r.group, "name": r.figure.name, "year": r.figure.year, "value": r.figure.value.to_string(), "unit": r.figure.unit, "exact": r.figure.exact}))
+                .collect();
+            output.write(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
+            ))
+        }
+        Format::Csv | Format::Table => {
+            let mut t = Table::new(
+                format!("Figures by {col} (exact; the groups of a sum add up to its total)"),
+                &[col.as_str(), "name", "year", "value", "unit", "exact"],
+            );
+            for r in &rows {
+                t.push(vec![
+                    Cell::Text(r.group.clone()),
+                    Cell::Text(r.figure.name.clone()),
+                    Cell::Num(r.figure.year.to_string()),
+                    Cell::Num(r.figure.value.to_string()),
+                    Cell::Text(r.figure.unit.to_string()),
+                    Cell::Text(
+                        if r.figure.exact {
+                            "yes"
+                        } else {
+                            "rounded (see methodology)"
+                        }
+                        .into(),
+                    ),
+                ]);
+            }
+            output.write(&if format == Format::Csv {
+                render_csv(&t)
+            } else {
+                render_text(&[t], output.width())
+            })
+        }
+    }
 }

@@ -22,6 +22,7 @@ mod products;
 mod report;
 mod schema;
 mod verify;
+mod years;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

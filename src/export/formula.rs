@@ -32,6 +32,16 @@ pub enum FigureFormula {
         /// The figures added.
         terms: Vec<String>,
     },
+    /// `(of − base[base_year]) × 100 ÷ base[base_year]`, rounded to 16 places: the change
+    /// against the base year (`base` is `of`, or `restated.<of>` when the base year is restated).
+    VsBase {
+        /// The figure compared.
+        of: String,
+        /// The base-year figure compared with.
+        base: String,
+        /// The base year.
+        base_year: i32,
+    },
 }
 
 impl FigureFormula {
@@ -53,12 +63,50 @@ impl FigureFormula {
                 format!("({of} − {of}[year−1]) × 100 / {of}[year−1]")
             }
             FigureFormula::Plus { terms } => terms.join(" + "),
+            FigureFormula::VsBase {
+                of,
+                base,
+                base_year,
+            } => {
+                format!("({of} − {base}[{base_year}]) × 100 / {base}[{base_year}]")
+            }
         }
     }
 }
 
 /// The formula of `name` in `year`, in the order `Ledger::figure` decides it.
 pub fn figure_formula(ledger: &Ledger, name: &str, year: i32) -> Option<FigureFormula> {
+    if let Some(of) = name.strip_prefix("change_vs_base.") {
+        let restate = ledger
+            .restatement()
+            .ok()
+            .flatten()
+            .is_some_and(|r| r.restate);
+        return Some(FigureFormula::VsBase {
+            of: of.to_string(),
+            base: if restate {
+                format!("restated.{of}")
+            } else {
+                of.to_string()
+            },
+            base_year: ledger.structure.base_year,
+        });
+    }
+    if let Some(of) = name.strip_prefix("restated.") {
+        // A restated sum is the sum of its rows of lines.csv; a restated ratio, of two.
+        return match definition(of) {
+            Some(Definition::Sum { .. }) => Some(FigureFormula::Sum),
+            Some(Definition::Ratio {
+                numerator,
+                denominator,
+            }) => Some(FigureFormula::Ratio {
+                numerator: format!("restated.{numerator}"),
+                denominator: format!("restated.{denominator}"),
+                scale: Decimal::ONE,
+            }),
+            _ => None,
+        };
+    }
     if let Some(of) = name.strip_prefix("change.") {
         return Some(FigureFormula::Change { of: of.to_string() });
     }

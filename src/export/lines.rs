@@ -162,7 +162,24 @@ pub fn rows(
         file: file.to_string(),
         line: a.line,
         facility: facility.to_string(),
-        period: a.period.to_string(),
+        // A part of a row split by days names the row's days and its own (quantity is the part's).
+        period: match &a.split {
+            Some(sp) => format!(
+                "{} → {}..{} ({}/{} days{})",
+                a.period,
+                sp.part.0,
+                sp.part.1,
+                sp.part_days,
+                sp.row_days,
+                match sp.rounded {
+                    Some(dp) if sp.remainder =>
+                        format!(", of {} the remainder at {dp} places", sp.row_quantity),
+                    Some(dp) => format!(", of {} rounded to {dp} places", sp.row_quantity),
+                    None => format!(", of {}", sp.row_quantity),
+                }
+            ),
+            None => a.period.to_string(),
+        },
         year: chain.year,
         scope: chain.scope.to_string(),
         source: chain.kind.name(),

@@ -86,7 +86,7 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "file", "input file the row was read from", ""),
     ("lines", "line", "line number in that file", ""),
     ("lines", "facility", "facility id", ""),
-    ("lines", "period", "period as written (year, quarter or month)", ""),
+    ("lines", "period", "period as written (year, quarter, month, day or FIRST..LAST days); a row split by days (a bill across a year end, a facility entering or leaving the boundary) gives `ROW → PART (d/D days, of ROW_QUANTITY)`, quantity being the part's", ""),
     ("lines", "scope", "GHG Protocol scope", ""),
     ("lines", "source", "stationary combustion, fugitive release, purchased energy; wtt, td_loss, td_wtt or wtt_and_td for an energy row's scope 3 category 3 lines; or register (an entry of solar, instruments, abatement, shipments, scope3.csv or the product files; line 0 = an aggregate of several rows)", ""),
     ("lines", "subject", "carrier or gas of the input row; for a register row, the entry (entries.csv `what`)", ""),
@@ -110,6 +110,13 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "value_unit", "the figure's unit (t CO2e, MWh, GJ, tce, kg, tkm, …)", ""),
     ("lines", "exact", "no when a non-terminating division was rounded (9 decimal places of kg, J or kgce)", ""),
     ("lines", "fallbacks", "fallbacks taken when resolving the factors", ""),
+    ("inventory_by", "by", "what the figures are broken down by: facility, country or tag:NAME (a facility tag)", ""),
+    ("inventory_by", "group", "the facility id, country code or tag value ((untagged) for facilities without the tag)", ""),
+    ("inventory_by", "name", "figure name: the figures of the energy and fugitive rows that no register adds to; the groups of a sum add up to inventory.csv", ""),
+    ("inventory_by", "year", "reporting year", ""),
+    ("inventory_by", "value", "exact value", "unit"),
+    ("inventory_by", "unit", "unit of value", ""),
+    ("inventory_by", "exact", "no when a non-terminating division was rounded", ""),
     ("inventory", "name", "figure name (README: Figures)", ""),
     ("inventory", "year", "reporting year", ""),
     ("inventory", "value", "exact value", "unit"),
@@ -221,7 +228,21 @@ pub fn collect(
 ) -> Result<Collected, Vec<Diagnostic>> {
     let comp = &ledger.comp;
     let mut all_lines: Vec<ExportLine> = Vec::new();
-    let sums = chain_sums(&ledger.names());
+    let names = ledger.names();
+    let sums = chain_sums(&names);
+    // `restated.X` of an additive X: a sum of lines like X (chain_sums reads X's definition).
+    let structure = &ledger.structure;
+    let restated: Vec<(String, crate::figures::Filter, crate::figures::Measure)> = names
+        .iter()
+        .filter_map(|n| n.strip_prefix("restated."))
+        .filter_map(|of| {
+            chain_sums(&[of.to_string()])
+                .into_iter()
+                .next()
+                .map(|(_, f, m)| (format!("restated.{of}"), f, m))
+        })
+        .collect();
+    let restating = |c: &crate::calc::Chain| !restated.is_empty() && c.year == structure.base_year;
     let mut used: BTreeMap<String, crate::calc::UsedFactor> = BTreeMap::new();
     for_each_line(project, options, &comp.duplicates, &mut |v| {
         let facility = &project.facilities.list[v.chain.facility].id;
@@ -230,8 +251,27 @@ pub fn collect(
         }
         for r in rows(v.file.name(), v.activity, v.chain, v.line, facility) {
             all_lines.extend(by_figure(&r, v.chain, &sums));
+            if restating(v.chain) && !structure.removes(v.chain.facility) {
+                all_lines.extend(by_figure(&r, v.chain, &restated));
+            }
         }
     })?;
+    // The restatement's trail: the base-year lines of acquired facilities' days outside the
+    // boundary, which feed only `restated.*`.
+    if !restated.is_empty() {
+        crate::calc::for_each_outside_line(project, options, &comp.duplicates, &mut |v| {
+            if !restating(v.chain) || !structure.adds(v.chain.facility) {
+                return;
+            }
+            let facility = &project.facilities.list[v.chain.facility].id;
+            for u in v.chain.used_factors() {
+                used.entry(u.reference.clone()).or_insert_with(|| u.clone());
+            }
+            for r in rows(v.file.name(), v.activity, v.chain, v.line, facility) {
+                all_lines.extend(by_figure(&r, v.chain, &restated));
+            }
+        })?;
+    }
     let years = &project.manifest.reporting_years;
     let figs = ledger.figures(None).map_err(|e| vec![e])?;
     let formulas: Vec<Option<FigureFormula>> = figs
@@ -252,6 +292,40 @@ pub fn collect(
             t(if f.exact { "yes" } else { "no" }),
             t(formula.as_ref().map_or(String::new(), FigureFormula::text)),
         ]);
+    }
+    let mut inventory_by = Table {
+        name: "inventory_by.csv",
+        header: vec!["by", "group", "name", "year", "value", "unit", "exact"],
+        rows: Vec::new(),
+    };
+    let tags: std::collections::BTreeSet<&String> = project
+        .facilities
+        .list
+        .iter()
+        .flat_map(|f| f.tags.keys())
+        .collect();
+    let mut bys = vec![
+        crate::years::GroupBy::Facility,
+        crate::years::GroupBy::Country,
+    ];
+    bys.extend(
+        tags.into_iter()
+            .map(|t| crate::years::GroupBy::Tag(t.clone())),
+    );
+    for by in &bys {
+        let rows = crate::years::groups::breakdown(project, ledger, None, by)
+            .map_err(|e| vec![ledger.figure_error("inventory_by.csv", 0, &e)])?;
+        for r in rows {
+            inventory_by.rows.push(vec![
+                t(by.name()),
+                t(&r.group),
+                t(&r.figure.name),
+                n(r.figure.year),
+                n(r.figure.value),
+                t(r.figure.unit),
+                t(if r.figure.exact { "yes" } else { "no" }),
+            ]);
+        }
     }
     let mut energy = Table {
         name: "energy.csv",
@@ -363,6 +437,7 @@ pub fn collect(
         tables: vec![
             lines,
             inventory,
+            inventory_by,
             energy,
             avoided,
             products,

@@ -125,6 +125,14 @@ fn inventory_formula(
             let cells: Vec<String> = terms.iter().filter_map(|t| cell(t, f.year)).collect();
             (!cells.is_empty()).then(|| format!("={}", cells.join("+")))
         }
+        FigureFormula::VsBase {
+            of,
+            base,
+            base_year,
+        } => {
+            let (now, b) = (cell(of, f.year)?, cell(base, *base_year)?);
+            Some(format!("=({now}-{b})*100/{b}"))
+        }
     }
 }
 

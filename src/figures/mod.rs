@@ -75,7 +75,8 @@ impl Measure {
         })
     }
 
-    fn of_accum(&self, chain: &Chain, acc: &Accum) -> Result<Decimal, CalcError> {
+    /// This measure of a chain's sums, in base units.
+    pub fn of_accum(&self, chain: &Chain, acc: &Accum) -> Result<Decimal, CalcError> {
         Ok(match self {
             Measure::Co2e => acc.co2e_kg,
             Measure::GasCo2e(g) => Self::of_gases(chain, g, &acc.gas_co2e_kg)?,

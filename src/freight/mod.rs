@@ -100,7 +100,25 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             return;
         }
         let leg = match parse_leg(row, &years) {
-            Ok(l) => l,
+            Ok(l) => match crate::activity::fiscal_period_problem(
+                &ctx.project.manifest.calendar,
+                l.period,
+            ) {
+                None => l,
+                Some(msg) => {
+                    diags.push(
+                        Diagnostic::error(
+                            "period-in-fiscal-year",
+                            row.span_of(shipments::col("period")),
+                            msg,
+                        )
+                        .with_hint("give shipments per reporting year (e.g. 2025)")
+                        .with_source(row.text()),
+                    );
+                    reject(&mut stats);
+                    return;
+                }
+            },
             Err(mut d) => {
                 diags.append(&mut d);
                 reject(&mut stats);

@@ -33,11 +33,13 @@ pub enum Input {
     Scope3,
     /// `claims.toml`: published claims (`verify`, `check`).
     Claims,
+    /// `metrics.csv`: intensity denominators (revenue, FTE, production, floor area).
+    Metrics,
 }
 
 impl Input {
     /// Every input, in the order the manifest lists them.
-    pub const ALL: [Input; 14] = [
+    pub const ALL: [Input; 15] = [
         Input::Manifest,
         Input::Lock,
         Input::Facilities,
@@ -52,6 +54,7 @@ impl Input {
         Input::ProductStages,
         Input::Scope3,
         Input::Claims,
+        Input::Metrics,
     ];
 
     /// The file name inside the project folder.
@@ -71,6 +74,7 @@ impl Input {
             Input::ProductStages => "product_stages.csv",
             Input::Scope3 => "scope3.csv",
             Input::Claims => "claims.toml",
+            Input::Metrics => "metrics.csv",
         }
     }
 

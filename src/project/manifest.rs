@@ -242,6 +242,9 @@ struct ManifestToml {
     freight: FreightOptions,
     #[serde(default)]
     scope3: Scope3Options,
+    year_start: Option<String>,
+    year_label: Option<String>,
+    split_decimals: Option<u32>,
 }
 
 /// A validated manifest.
@@ -267,6 +270,12 @@ pub struct Manifest {
     pub renewables: RenewablesPolicy,
     /// Freight options.
     pub freight: FreightOptions,
+    /// The first day of the reporting year and how years are named (`year_start`,
+    /// `year_label`; calendar years by default).
+    pub calendar: crate::activity::Calendar,
+    /// Places a part of a row split by days is rounded to when its fraction does not
+    /// terminate (`split_decimals`); `None` refuses such rows.
+    pub split_decimals: Option<u32>,
     /// Scope 3 options.
     pub scope3: Scope3Options,
 }
@@ -447,10 +456,54 @@ impl Manifest {
                 .with_hint("4 (upstream transportation and distribution) or 9 (downstream)"),
             );
         }
+        let label = match raw.year_label.as_deref() {
+            None | Some("start") => crate::activity::YearLabel::Start,
+            Some("end") => crate::activity::YearLabel::End,
+            Some(other) => {
+                diags.push(
+                    Diagnostic::error(
+                        "bad-manifest",
+                        find("year_label"),
+                        format!("year_label `{other}` is neither `start` nor `end`"),
+                    )
+                    .with_hint("`start`: FY2025 starts in 2025; `end`: FY2025 ends in 2025"),
+                );
+                crate::activity::YearLabel::Start
+            }
+        };
+        let calendar = match raw.year_start.as_deref() {
+            None => crate::activity::Calendar {
+                label,
+                ..crate::activity::Calendar::GREGORIAN
+            },
+            Some(t) => crate::activity::Calendar::parse(t, label).unwrap_or_else(|| {
+                diags.push(
+                    Diagnostic::error(
+                        "bad-manifest",
+                        find("year_start"),
+                        format!("year_start `{t}` is not a day of every year as MM-DD"),
+                    )
+                    .with_hint("e.g. year_start = \"04-01\" for years from April to March (29 February is refused)"),
+                );
+                crate::activity::Calendar::GREGORIAN
+            }),
+        };
+        if let Some(dp) = raw.split_decimals.filter(|dp| *dp > 12) {
+            diags.push(
+                Diagnostic::error(
+                    "bad-manifest",
+                    find("split_decimals"),
+                    format!("split_decimals = {dp}: at most 12 places are kept of a line"),
+                )
+                .with_hint("e.g. split_decimals = 3 (places of the row's own unit)"),
+            );
+        }
         if !diags.is_empty() {
             return Err(diags);
         }
         Ok(Manifest {
+            calendar,
+            split_decimals: raw.split_decimals,
             organisation: raw.organisation,
             reporting_years: years,
             base_year: raw.base_year,

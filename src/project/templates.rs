@@ -17,8 +17,19 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("product_stages.csv", PRODUCT_STAGES),
     ("claims.toml", CLAIMS),
     ("shipments.csv", SHIPMENTS),
+    ("metrics.csv", METRICS),
     ("scope3.csv", SCOPE3),
 ];
+
+const METRICS: &str =
+    "# Intensity denominators, one row per metric and reporting year (optional file).
+# metric: a lower-case name (revenue, fte, production, floor_area); unit: a currency code with
+# an optional scale (USD, EUR million, CNY billion) or FTE, employees, m2, ft2, t, kg, units, MWh,
+# the same every year. Figures: metric.<name>, intensity.<name>.ghg_total_location,
+# .ghg_total_market, .ghg_scope1 (t CO2e per unit), each with its change.
+period,metric,value,unit,note
+2025,revenue,120,USD million,net revenue as in the annual report
+";
 
 const MANIFEST: &str = r#"# carbonledger project manifest.
 organisation = "Example Co."
@@ -30,6 +41,12 @@ base_year = 2024
 consolidation = "operational_control"
 # Base-year recalculation significance threshold (default 5%).
 significance_threshold = "5%"
+# First day of the reporting year (default 01-01: calendar years). With 04-01, 2025 is
+# 2025-04-01..2026-03-31 (year_label = "start", the default) or 2024-04-01..2025-03-31 ("end").
+# year_start = '04-01'
+# Places a part of a row split by days is rounded to when its fraction does not terminate
+# (the last part takes the remainder); without it such a row is refused.
+# split_decimals = 3
 
 [rounding]
 # How figures are rounded when presented (never inside a calculation):
@@ -91,13 +108,16 @@ const FACILITIES: &str = "# The organisational boundary: one row per facility.
 # grid: the grid factor of its electricity as SET:KEY (the manifest picks the edition per year),
 #   e.g. cn-mee-grid:north (华北), :northeast, :east, :central, :northwest, :south, :southwest, :national;
 # equity_share_pct: 0-100 (used under equity_share consolidation; default 100);
-# operational_control, financial_control: yes/no (default yes).
-id,name,country,grid,equity_share_pct,operational_control,financial_control
-PLANT-1,Example plant,CN,cn-mee-grid:east,100,yes,yes
+# operational_control, financial_control: yes/no (default yes);
+# from, from_event: first day inside the boundary and acquisition | insourcing | opening (optional);
+# to, to_event: last day inside and divestment | outsourcing | closure (optional);
+# tags: NAME=VALUE; NAME=VALUE for breakdowns (`figures --by tag:NAME`).
+id,name,country,grid,equity_share_pct,operational_control,financial_control,from,from_event,to,to_event,tags
+PLANT-1,Example plant,CN,cn-mee-grid:east,100,yes,yes,,,,,business_unit=Operations
 ";
 
 const ENERGY: &str = "# Energy consumed, one row per facility, period and carrier (or per invoice/meter with a ref).
-# period: 2025, 2025-Q1 or 2025-03. carrier: electricity, heat, steam (scope 2);
+# period: 2025, 2025-Q1, 2025-03, or a bill's days 2025-03-15..2025-04-14 (split by days). carrier: electricity, heat, steam (scope 2);
 #   natural_gas, diesel, gasoline, lpg, fuel_oil, jet_kerosene, coal (scope 1). Chinese names work too (电力, 天然气, 柴油 …).
 # quantity: a plain decimal (no thousands separators). unit: kWh, MWh, 万千瓦时, GJ, t, 吨, …
 # factor: optional explicit factor SET@EDITION:KEY or SET:KEY. ref: optional invoice or meter id (tells

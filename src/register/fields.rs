@@ -164,6 +164,22 @@ impl<'r, 'a> Fields<'r, 'a> {
         Some(p)
     }
 
+    /// A period of one of the reporting years; when the reporting year does not start on
+    /// 1 January, a whole reporting year only (these files count a row in one year).
+    pub fn period_in(&mut self, i: usize, manifest: &crate::project::Manifest) -> Option<Period> {
+        let p = self.period(i, &manifest.reporting_years)?;
+        if let Some(msg) = crate::activity::fiscal_period_problem(&manifest.calendar, p) {
+            self.error(
+                "period-in-fiscal-year",
+                i,
+                msg,
+                Some("give this file's rows per reporting year (e.g. 2025); energy.csv and fugitive.csv take months, quarters and days, split by days".into()),
+            );
+            return None;
+        }
+        Some(p)
+    }
+
     /// An exact decimal amount; negative amounts are refused.
     pub fn amount(&mut self, i: usize, name: &str) -> Option<Decimal> {
         let t = self.required(i, name)?;

@@ -244,6 +244,7 @@ pub fn registers() -> &'static [(&'static str, RegisterFn)] {
         ("freight", crate::freight::register),
         ("products", crate::products::register),
         ("scope3", crate::scope3::register),
+        ("metrics", crate::years::metrics::register),
     ]
 }
 

@@ -151,7 +151,7 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
         } else {
             f.facility(1, &project.facilities)
         };
-        let period = f.period(2, &project.manifest.reporting_years);
+        let period = f.period_in(2, &project.manifest);
         let quantity = f.amount(4, "quantity");
         let allowed: &[DimKind] = match kind {
             Some(Kind::FuelSaved) => &[DimKind::Energy, DimKind::Mass, DimKind::Volume],

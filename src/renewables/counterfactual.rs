@@ -96,6 +96,7 @@ pub fn through_chain(
         qty,
         factor: explicit.cloned().map(Box::new),
         source: None,
+        split: None,
     };
     let steps = trace(&activity, &chain, &line);
     Ok(Calculated {

@@ -275,6 +275,15 @@ fn month_index(p: Period) -> (i64, i64) {
         Period::Year(_) => (y, y + 11),
         Period::Quarter(_, q) => (y + 3 * (i64::from(q) - 1), y + 3 * i64::from(q) - 1),
         Period::Month(_, m) => (y + i64::from(m) - 1, y + i64::from(m) - 1),
+        // Registers read periods with `Period::parse`, which gives no ranges of days.
+        Period::Days(a, b) => {
+            let (ya, ma, _) = a.ymd();
+            let (yb, mb, _) = b.ymd();
+            (
+                i64::from(ya) * 12 + i64::from(ma) - 1,
+                i64::from(yb) * 12 + i64::from(mb) - 1,
+            )
+        }
     }
 }
 
@@ -325,7 +334,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
             kind
         });
         let facility = f.facility(2, &project.facilities);
-        let period = f.period(3, &project.manifest.reporting_years);
+        let period = f.period_in(3, &project.manifest);
         let quantity = f.amount(4, "quantity");
         let unit = f.unit(5, &[DimKind::Energy], "an instrument covers electricity");
         let left_out = quantity.zip(unit).map(|(q, u)| (q, u.symbol.to_string()));

@@ -59,7 +59,7 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
             return (f.diags, None);
         }
         let facility = f.facility(0, &project.facilities);
-        let period = f.period(1, &project.manifest.reporting_years);
+        let period = f.period_in(1, &project.manifest);
         let generated = f.amount(2, "generated");
         let consumed = f.amount(3, "self_consumed");
         let exported = f.amount(4, "exported");

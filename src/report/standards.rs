@@ -180,14 +180,49 @@ fn gas_figures(inputs: &Inputs<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Biogenic CO2, outside the scopes: `ghg.biogenic_co2` when a row burns biomass or a biofuel;
+/// otherwise a row that says none is recorded, and why (never a zero).
+fn biogenic_row(inputs: &Inputs<'_>) -> Spec {
+    let l = inputs.lang;
+    let reference = t("ch. 9: biogenic CO2", "第9章：生物源二氧化碳").get(l);
+    let label = t(
+        "Direct CO2 emissions from biologically sequestered carbon (reported outside the scopes)",
+        "生物源二氧化碳直接排放（在范围之外单独报告）",
+    );
+    if inputs
+        .ledger
+        .names()
+        .iter()
+        .any(|n| n == "ghg.biogenic_co2")
+    {
+        return Spec::figure(reference, label, l, "ghg.biogenic_co2");
+    }
+    Spec::missing(
+        reference,
+        label,
+        l,
+        t(
+            "none recorded: no input row burns biomass or a biofuel (biomass, biogas, biodiesel, bioethanol: the carriers whose CO2 is biogenic)",
+            "无记录：没有输入行燃烧生物质或生物燃料（生物质、沼气、生物柴油、燃料乙醇，即其二氧化碳为生物源的能源品种）",
+        ),
+    )
+}
+
 /// The seven Kyoto gases (groups) none of whose members has a scope 1 figure, in words: the
 /// Corporate Standard asks for each gas separately, so an absent one is named, never blank.
 /// A gas key belongs to HFCs when it is an HFC or an R-4xx/R-5xx blend (mixtures of HFCs),
 /// to PFCs when it is a perfluorocarbon (PFC-…, CF4, C2F6, C3F8, c-C4F8).
 fn absent_kyoto_gases(inputs: &Inputs<'_>, l: Lang) -> String {
+    // Keys compared without hyphens: `r-410a` and `r410a`, `c-c4f8` and `cc4f8` are one gas.
     let present: Vec<String> = gas_figures(inputs)
         .iter()
-        .filter_map(|(n, _)| n.strip_prefix("ghg.scope1.").map(str::to_ascii_lowercase))
+        .filter_map(|(n, _)| n.strip_prefix("ghg.scope1."))
+        .map(|g| {
+            g.chars()
+                .filter(|c| *c != '-')
+                .collect::<String>()
+                .to_ascii_lowercase()
+        })
         .collect();
     let has = |test: &dyn Fn(&str) -> bool| present.iter().any(|g| test(g));
     let groups: [(&str, bool); 7] = [
@@ -196,13 +231,13 @@ fn absent_kyoto_gases(inputs: &Inputs<'_>, l: Lang) -> String {
         ("N2O", has(&|g| g == "n2o")),
         (
             "HFCs",
-            has(&|g| g.starts_with("hfc") || g.starts_with("r-4") || g.starts_with("r-5")),
+            has(&|g| g.starts_with("hfc") || g.starts_with("r4") || g.starts_with("r5")),
         ),
         (
             "PFCs",
             has(&|g| {
                 g.starts_with("pfc")
-                    || matches!(g, "cf4" | "c2f6" | "c3f8" | "c-c4f8" | "c4f8" | "c6f14")
+                    || matches!(g, "cf4" | "c2f6" | "c3f8" | "cc4f8" | "c4f8" | "c6f14")
             }),
         ),
         ("SF6", has(&|g| g == "sf6")),
@@ -957,18 +992,7 @@ fn ghgp(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
             "无法提供：电网排放因子仅以每千瓦时二氧化碳（当量）发布",
         ),
     ));
-    rows.push(Spec::missing(
-        t("ch. 9: biogenic CO2", "第9章：生物源二氧化碳").get(l),
-        t(
-            "Direct CO2 emissions from biologically sequestered carbon (reported outside the scopes)",
-            "生物源二氧化碳直接排放（在范围之外单独报告）",
-        ),
-        l,
-        t(
-            "not available: carbonledger has no biomass or biofuel carrier, so biogenic CO2 is not computed; report it beside this table if the organisation burns biomass or biofuel",
-            "无法提供：carbonledger 尚无生物质或生物燃料能源品种，不计算生物源二氧化碳；如组织燃烧生物质或生物燃料，请在本表之外单独报告",
-        ),
-    ));
+    rows.push(biogenic_row(inputs));
     rows.push(scope3_total(
         inputs,
         t("ch. 9: optional, scope 3", "第9章：可选，范围三").get(l),

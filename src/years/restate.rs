@@ -1,0 +1,305 @@
+//! Base-year recalculation for structural changes (GHG Protocol Corporate Standard, chapter 5,
+//! "Tracking emissions over time"): when a facility is acquired (or an activity insourced)
+//! after the base year began, its base-year emissions are added to the base year; when one is
+//! divested (or outsourced), its base-year emissions are removed — for the whole base year,
+//! whatever the date in the year. Openings and closures are organic growth and decline: no
+//! recalculation. The base year is restated when the cumulative change of its total
+//! (scope 1 + 2, location-based) is at or above the manifest's `significance_threshold`.
+//!
+//! An acquired facility's base-year emissions are the rows of its days outside the boundary
+//! (`Computation::outside`): the same rows, factors and calculation as every other line.
+
+use crate::activity::{BoundaryEvent, Day};
+use crate::calc::Computation;
+use crate::decimal::{self, CalcError};
+use crate::figures::{Filter, Measure};
+use crate::project::Project;
+use rust_decimal::Decimal;
+
+/// Figures restated for the base year (`restated.<name>`), when the project has them.
+pub const RESTATED: [&str; 5] = [
+    "ghg.scope1",
+    "ghg.scope2.location",
+    "ghg.total.location",
+    "energy.total",
+    "intensity.ghg_per_energy",
+];
+
+/// Figures compared with the base year (`change_vs_base.<name>`), when the project has them.
+pub const TREND: [&str; 7] = [
+    "ghg.scope1",
+    "ghg.scope2.location",
+    "ghg.scope2.market",
+    "ghg.total.location",
+    "ghg.total.market",
+    "energy.total",
+    "intensity.ghg_per_energy",
+];
+
+/// The structural changes since the base year began, by facility index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Structure {
+    /// The manifest's base year.
+    pub base_year: i32,
+    /// The significance threshold, in %.
+    pub threshold_pct: Decimal,
+    /// Facilities that entered by a structural change: (index, event, first day inside).
+    pub added: Vec<(usize, BoundaryEvent, Day)>,
+    /// Facilities that left by a structural change: (index, event, last day inside).
+    pub removed: Vec<(usize, BoundaryEvent, Day)>,
+    /// Facility ids, by index (for the verdict's words).
+    pub ids: Vec<String>,
+}
+
+/// What one structural change moves the base year's total by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// Facility id.
+    pub facility: String,
+    /// The event.
+    pub event: BoundaryEvent,
+    /// Its date (first day inside for an entry, last day inside for an exit).
+    pub date: Day,
+    /// t CO2e added to (positive) or removed from (negative) the base year's
+    /// `ghg.total.location`.
+    pub delta: Decimal,
+    /// For an acquisition: whether the project has its base-year rows at all.
+    pub has_data: bool,
+}
+
+/// The base-year verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restatement {
+    /// Base year.
+    pub base_year: i32,
+    /// `ghg.total.location` of the base year as reported.
+    pub original: Decimal,
+    /// Restated.
+    pub restated: Decimal,
+    /// (restated − original) / original × 100; `None` when the original is zero.
+    pub change_pct: Option<Decimal>,
+    /// The threshold, in %.
+    pub threshold_pct: Decimal,
+    /// Whether the base year is restated (|change| ≥ threshold).
+    pub restate: bool,
+    /// What moved it.
+    pub moves: Vec<Move>,
+}
+
+impl Structure {
+    /// The structural changes of a project: entries after the base year began and exits
+    /// before the latest reporting year ended.
+    pub fn of(project: &Project) -> Structure {
+        let m = &project.manifest;
+        let mut s = Structure {
+            base_year: m.base_year,
+            threshold_pct: m.significance_threshold_pct,
+            ids: project
+                .facilities
+                .list
+                .iter()
+                .map(|f| f.id.clone())
+                .collect(),
+            ..Structure::default()
+        };
+        let Some((base_first, _)) = m.calendar.range(m.base_year) else {
+            return s;
+        };
+        let latest = m.reporting_years.last().copied().unwrap_or(m.base_year);
+        let Some((_, latest_last)) = m.calendar.range(latest) else {
+            return s;
+        };
+        for (i, f) in project.facilities.list.iter().enumerate() {
+            if let (Some(ev), Some(from)) = (f.entry, f.window.from) {
+                if ev.is_structural() && from > base_first && from <= latest_last {
+                    s.added.push((i, ev, from));
+                }
+            }
+            if let (Some(ev), Some(to)) = (f.exit, f.window.to) {
+                if ev.is_structural() && to >= base_first && to < latest_last {
+                    s.removed.push((i, ev, to));
+                }
+            }
+        }
+        s
+    }
+
+    /// Whether there is anything to restate.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty()
+    }
+
+    /// Whether the restatement removes the facility's base-year lines (divested, outsourced).
+    pub fn removes(&self, facility: usize) -> bool {
+        self.removed.iter().any(|r| r.0 == facility)
+    }
+
+    /// Whether the restatement adds the facility's base-year days outside the boundary.
+    pub fn adds(&self, facility: usize) -> bool {
+        self.added.iter().any(|a| a.0 == facility) && !self.removes(facility)
+    }
+
+    /// The restated base-year sum of an additive figure, in base units (kg, J, kgce): the
+    /// reported lines of facilities not divested, plus the lines of acquired facilities'
+    /// days outside the boundary in the base year.
+    pub fn restated_sum(
+        &self,
+        comp: &Computation,
+        filter: &Filter,
+        measure: &Measure,
+    ) -> Result<Decimal, CalcError> {
+        let mut total = Decimal::ZERO;
+        for (c, a) in comp.chains.iter().zip(&comp.accums) {
+            if c.year == self.base_year && filter.covers(c) && !self.removes(c.facility) {
+                total = decimal::add(total, measure.of_accum(c, a)?)?;
+            }
+        }
+        for (c, a) in &comp.outside {
+            if c.year == self.base_year && filter.covers(c) && self.adds(c.facility) {
+                total = decimal::add(total, measure.of_accum(c, a)?)?;
+            }
+        }
+        Ok(total)
+    }
+
+    /// The verdict on `ghg.total.location` of the base year; `None` when nothing changed
+    /// structurally.
+    pub fn verdict(&self, comp: &Computation) -> Result<Option<Restatement>, CalcError> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let t = Decimal::from(1000);
+        let by = self.base_year;
+        let original = sum_where(comp, by, |_| true, false)?;
+        let restated = self.restated_sum(comp, &Filter::All, &Measure::Co2e)?;
+        let mut moves = Vec::new();
+        for &(i, event, date) in &self.added {
+            if self.removes(i) {
+                continue;
+            }
+            let delta = sum_where(comp, by, |f| f == i, true)?;
+            let has_data = comp
+                .outside
+                .iter()
+                .map(|(c, a)| (c, a))
+                .chain(comp.chains.iter().zip(&comp.accums))
+                .any(|(c, a)| c.facility == i && c.year == by && a.rows > 0);
+            moves.push(Move {
+                facility: self.ids.get(i).cloned().unwrap_or_default(),
+                event,
+                date,
+                delta: decimal::div(delta, t)?.value,
+                has_data,
+            });
+        }
+        for &(i, event, date) in &self.removed {
+            let delta = sum_where(comp, by, |f| f == i, false)?;
+            moves.push(Move {
+                facility: self.ids.get(i).cloned().unwrap_or_default(),
+                event,
+                date,
+                delta: -decimal::div(delta, t)?.value,
+                has_data: true,
+            });
+        }
+        let original = decimal::div(original, t)?.value;
+        let restated = decimal::div(restated, t)?.value;
+        let change_pct = if original.is_zero() {
+            None
+        } else {
+            Some(
+                decimal::div(
+                    decimal::mul(decimal::sub(restated, original)?, Decimal::ONE_HUNDRED)?,
+                    original,
+                )?
+                .rounded(decimal::FIGURE_DP),
+            )
+        };
+        let restate = change_pct.is_some_and(|p| p.abs() >= self.threshold_pct)
+            || (original.is_zero() && !restated.is_zero());
+        Ok(Some(Restatement {
+            base_year: by,
+            original,
+            restated,
+            change_pct,
+            threshold_pct: self.threshold_pct,
+            restate,
+            moves,
+        }))
+    }
+}
+
+/// CO2e (kg) of the base year's reported lines (or, with `outside`, the lines of days outside
+/// the boundary) of the facilities `which` selects.
+fn sum_where(
+    comp: &Computation,
+    year: i32,
+    which: impl Fn(usize) -> bool,
+    outside: bool,
+) -> Result<Decimal, CalcError> {
+    let mut total = Decimal::ZERO;
+    if outside {
+        for (c, a) in &comp.outside {
+            if c.year == year && which(c.facility) {
+                total = decimal::add(total, a.co2e_kg)?;
+            }
+        }
+    } else {
+        for (c, a) in comp.chains.iter().zip(&comp.accums) {
+            if c.year == year && which(c.facility) {
+                total = decimal::add(total, a.co2e_kg)?;
+            }
+        }
+    }
+    Ok(total)
+}
+
+impl Restatement {
+    /// The verdict in words, naming what moved the base year.
+    pub fn sentence(&self, rule: crate::decimal::RoundingRule) -> String {
+        let t = |v: Decimal| format!("{} t CO2e", rule.round(v, 1));
+        let moved: Vec<String> = self
+            .moves
+            .iter()
+            .map(|m| {
+                let when = match m.event {
+                    BoundaryEvent::Acquisition | BoundaryEvent::Insourcing => {
+                        format!("from {}", m.date)
+                    }
+                    _ => format!("after {}", m.date),
+                };
+                let sign = if m.delta.is_sign_negative() {
+                    "−"
+                } else {
+                    "+"
+                };
+                let missing = if m.has_data {
+                    ""
+                } else {
+                    " (no base-year rows: the restatement is incomplete until they are given)"
+                };
+                format!(
+                    "{} {} {when} {sign}{}{missing}",
+                    m.facility,
+                    m.event.name(),
+                    t(m.delta.abs())
+                )
+            })
+            .collect();
+        let pct = self
+            .change_pct
+            .map_or("an undefined percentage (zero before)".to_string(), |p| {
+                crate::audit::signed_pct(p, rule, 2)
+            });
+        let thr = format!("{}%", self.threshold_pct.normalize());
+        format!(
+            "Base year {} (GHG Protocol Corporate Standard ch. 5, structural changes): total emissions (ghg.total.location) {} as reported, {} restated ({pct}), {} the {thr} significance threshold: {}. Moved by: {}.",
+            self.base_year,
+            t(self.original),
+            t(self.restated),
+            if self.restate { "at or above" } else { "below" },
+            if self.restate { "RESTATED; change_vs_base.* figures compare with the restated base year" } else { "not restated; change_vs_base.* figures compare with the base year as reported" },
+            moved.join("; ")
+        )
+    }
+}

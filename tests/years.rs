@@ -1,0 +1,532 @@
+//! Recomputing any year (issue 15): an April–March year, bills split by days, facilities
+//! acquired and divested, breakdowns, intensity per revenue, the base-year restatement.
+//!
+//! Every number is by hand from one published factor: the MEE/NBS 2023 East China grid factor,
+//! cn-mee-grid@2023:east = 0.5500 kg CO2/kWh (生态环境部 关于发布2023年电力二氧化碳排放因子的公告,
+//! regional table), with the AR5 GWP of CO2 = 1: t CO2e = MWh × 0.55.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use carbonledger::calc::RunOptions;
+use carbonledger::ledger::{compute_ledger, Ledger};
+use carbonledger::project::Project;
+use carbonledger::years::{groups, GroupBy};
+use rust_decimal::Decimal;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn write_project(files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "carbonledger-years-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir
+}
+
+fn manifest(extra: &str, years: &[i32], base: i32) -> String {
+    let mut s = format!(
+        "organisation = \"Three Years Ltd\"\n{extra}\nreporting_years = {years:?}\nbase_year = {base}\nsignificance_threshold = \"5%\"\n"
+    );
+    for y in years {
+        s.push_str(&format!(
+            "\n[years.{y}.editions]\ncn-mee-grid = \"2023\"\nipcc-2006 = \"2006\"\nipcc-gwp = \"ar5\"\ngbt-2589 = \"2020\"\n"
+        ));
+    }
+    s
+}
+
+fn ledger(dir: &Path) -> (Project, Ledger) {
+    let p = Project::open(dir).unwrap_or_else(|d| panic!("{d:?}"));
+    let l = compute_ledger(&p, RunOptions::default()).unwrap_or_else(|d| panic!("{d:?}"));
+    (p, l)
+}
+
+fn fig(l: &Ledger, name: &str, year: i32) -> Decimal {
+    l.figure(name, year)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{name} {year} has no value"))
+        .value
+}
+
+const FACILITIES: &str = "\
+id,name,country,grid,equity_share_pct,operational_control,financial_control,from,from_event,to,to_event,tags
+HQ,Head office,CN,cn-mee-grid:east,100,yes,yes,,,,,business_unit=Corporate
+NEW,Acquired plant,CN,cn-mee-grid:east,100,yes,yes,2024-10-01,acquisition,,,business_unit=Manufacturing
+OLD,Divested plant,CN,cn-mee-grid:east,100,yes,yes,,,2025-06-30,divestment,business_unit=Manufacturing
+";
+
+/// FY2023 = 2023-04-01..2024-03-31 (366 days: 29 February 2024), FY2024 = 2024-04-01..
+/// 2025-03-31 (365 days), FY2025 = 2025-04-01..2026-03-31.
+const ENERGY: &str = "\
+facility,period,carrier,quantity,unit,factor,ref,note
+HQ,2023,electricity,1000,MWh,,,
+HQ,2024-04-01..2025-02-28,electricity,1100,MWh,,,
+HQ,2025-03-01..2025-04-30,electricity,610,MWh,,,bill across the year end
+HQ,2025-05-01..2026-03-31,electricity,1200,MWh,,,
+NEW,2023,electricity,3650,MWh,,,before the acquisition
+NEW,2024,electricity,3650,MWh,,,
+NEW,2025,electricity,4000,MWh,,,
+OLD,2023,electricity,2000,MWh,,,
+OLD,2024,electricity,2000,MWh,,,
+OLD,2025-04-01..2025-06-30,electricity,500,MWh,,,
+";
+
+const METRICS: &str = "\
+period,metric,value,unit,note
+2023,revenue,50,USD million,
+2024,revenue,60,USD million,
+2025,revenue,80,USD million,
+";
+
+fn acceptance_project() -> PathBuf {
+    write_project(&[
+        (
+            "carbonledger.toml",
+            &manifest("year_start = \"04-01\"", &[2023, 2024, 2025], 2023),
+        ),
+        ("facilities.csv", FACILITIES),
+        ("energy.csv", ENERGY),
+        ("metrics.csv", METRICS),
+    ])
+}
+
+#[test]
+fn three_april_years_with_an_acquisition_and_a_divestment() {
+    let dir = acceptance_project();
+    let (p, l) = ledger(&dir);
+    // The bill 2025-03-01..2025-04-30 (61 days) is split by days: 31/61 × 610 = 310 MWh in
+    // FY2024, 30/61 × 610 = 300 MWh in FY2025.
+    // NEW, acquired 2024-10-01, counts from its date: FY2024 has 182 of its 365 days,
+    // 3650 × 182/365 = 1820 MWh; its FY2023 row is outside the boundary.
+    // OLD, divested after 2025-06-30, counts until its date (its FY2025 bill ends then).
+    let by = GroupBy::Facility;
+    let mwh = |y: i32| {
+        groups::by_group(&p, &l.comp, "energy.total", y, &by)
+            .unwrap()
+            .unwrap()
+    };
+    let fy24 = mwh(2024);
+    assert_eq!(fy24["HQ"].value, d("1410")); // 1100 + 310
+    assert_eq!(fy24["NEW"].value, d("1820"));
+    assert_eq!(fy24["OLD"].value, d("2000"));
+    let fy25 = mwh(2025);
+    assert_eq!(fy25["HQ"].value, d("1500")); // 300 + 1200
+    assert_eq!(fy25["NEW"].value, d("4000"));
+    assert_eq!(fy25["OLD"].value, d("500"));
+    let fy23 = mwh(2023);
+    assert!(
+        !fy23.contains_key("NEW"),
+        "NEW was not in the boundary in FY2023"
+    );
+    // Totals: FY2023 3000 MWh → 1650 t; FY2024 5230 MWh → 2876.5 t; FY2025 6000 MWh → 3300 t.
+    assert_eq!(fig(&l, "ghg.total.location", 2023), d("1650"));
+    assert_eq!(fig(&l, "ghg.total.location", 2024), d("2876.5"));
+    assert_eq!(fig(&l, "ghg.total.location", 2025), d("3300"));
+
+    // The base year restated (GHG Protocol Corporate Standard ch. 5): NEW's FY2023 emissions
+    // added (3650 × 0.55 = 2007.5 t), OLD's removed (2000 × 0.55 = 1100 t):
+    // 1650 + 2007.5 − 1100 = 2557.5 t, +55% ≥ 5%: restated.
+    let r = l.restatement().unwrap().unwrap();
+    assert_eq!((r.original, r.restated), (d("1650"), d("2557.5")));
+    assert_eq!(r.change_pct, Some(d("55")));
+    assert!(r.restate);
+    let moves: Vec<(String, &str, Decimal)> = r
+        .moves
+        .iter()
+        .map(|m| (m.facility.clone(), m.event.name(), m.delta))
+        .collect();
+    assert_eq!(
+        moves,
+        vec![
+            ("NEW".to_string(), "acquisition", d("2007.5")),
+            ("OLD".to_string(), "divestment", d("-1100"))
+        ]
+    );
+    assert_eq!(fig(&l, "restated.ghg.total.location", 2023), d("2557.5"));
+    // change_vs_base FY2025 = (3300 − 2557.5) / 2557.5 × 100 = 29.03225806451612903…%
+    assert_eq!(
+        fig(&l, "change_vs_base.ghg.total.location", 2025).round_dp(12),
+        d("29.032258064516")
+    );
+
+    // Intensity per revenue by hand: 3300 t / USD 80 million = 41.25 t CO2e per USD million;
+    // FY2024: 2876.5 / 60 = 47.941666…
+    assert_eq!(
+        fig(&l, "intensity.revenue.ghg_total_location", 2025),
+        d("41.25")
+    );
+    assert_eq!(
+        l.figure("intensity.revenue.ghg_total_location", 2025)
+            .unwrap()
+            .unwrap()
+            .unit,
+        "t CO2e/USD million"
+    );
+    assert_eq!(
+        fig(&l, "intensity.revenue.ghg_total_location", 2024).round_dp(6),
+        d("47.941667")
+    );
+    // Its year-on-year change: (41.25 − 47.941666…) / 47.941666… = −13.957934990…%
+    assert_eq!(
+        fig(&l, "change.intensity.revenue.ghg_total_location", 2025).round_dp(6),
+        d("-13.957935")
+    );
+
+    // compute prints the year rule and the verdict, naming what moved the base year.
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args(["compute"])
+        .arg(&dir)
+        .args(["--years", "all", "--by", "facility"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("Reporting year 2025 = 2025-04-01..2026-03-31"),
+        "{text}"
+    );
+    assert!(text.contains("RESTATED"), "{text}");
+    assert!(
+        text.contains("Moved by: NEW acquisition from 2024-10-01 +2007.5 t CO2e; OLD divestment after 2025-06-30 −1100.0 t CO2e"),
+        "{text}"
+    );
+    assert!(text.contains("2023 restated"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The groups of every breakdown add up to the figure, in every year, by facility, country
+/// and tag; returns the figures checked.
+fn assert_groups_add_up(p: &Project, l: &Ledger) -> std::collections::BTreeSet<String> {
+    let mut checked = std::collections::BTreeSet::new();
+    for by in [
+        GroupBy::Facility,
+        GroupBy::Country,
+        GroupBy::Tag("business_unit".into()),
+    ] {
+        let mut sums: std::collections::BTreeMap<(String, i32), (Decimal, bool)> =
+            std::collections::BTreeMap::new();
+        for r in groups::breakdown(p, l, None, &by).unwrap() {
+            if r.figure.name.starts_with("intensity.") || r.figure.name.starts_with("change") {
+                continue;
+            }
+            let e = sums
+                .entry((r.figure.name.clone(), r.figure.year))
+                .or_insert((Decimal::ZERO, true));
+            e.0 += r.figure.value;
+            e.1 &= r.figure.exact;
+        }
+        for ((n, y), (sum, exact)) in sums {
+            let total = l.figure(&n, y).unwrap().unwrap();
+            if exact && total.exact {
+                assert_eq!(sum, total.value, "{n} {y} by {}", by.name());
+                checked.insert(n);
+            }
+        }
+    }
+    checked
+}
+
+#[test]
+fn figures_by_facility_country_and_tag_add_up_to_the_totals() {
+    let dir = acceptance_project();
+    let (p, l) = ledger(&dir);
+    let checked = assert_groups_add_up(&p, &l);
+    // Market-based scope 2 is computed per facility and year: it is broken down too.
+    for n in [
+        "ghg.total.location",
+        "ghg.scope2.market",
+        "ghg.total.market",
+        "energy.total",
+    ] {
+        assert!(checked.contains(n), "{n} not broken down: {checked:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_generated_project_breaks_down_exactly() {
+    // A deterministic generator (64-bit LCG, Knuth's MMIX constants): 12 facilities in three
+    // countries and two business units, some entering or leaving, 400 rows of months, quarters,
+    // years and day ranges with quantities of up to three decimals.
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |m: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % m
+    };
+    let mut fac = String::from("id,name,country,grid,equity_share_pct,operational_control,financial_control,from,from_event,to,to_event,tags\n");
+    let countries = ["CN", "HK", "SG"];
+    for i in 0..12 {
+        let (from, fe) = if i % 5 == 1 {
+            ("2024-07-15", "acquisition")
+        } else if i % 7 == 2 {
+            ("2024-01-01", "opening")
+        } else {
+            ("", "")
+        };
+        let (to, te) = if i % 6 == 3 {
+            ("2025-02-10", "divestment")
+        } else {
+            ("", "")
+        };
+        fac.push_str(&format!(
+            "F{i},Site {i},{},cn-mee-grid:east,{},yes,yes,{from},{fe},{to},{te},business_unit={}\n",
+            countries[i % 3],
+            50 + 10 * (i % 6),
+            if i % 2 == 0 { "A" } else { "B" }
+        ));
+    }
+    let mut energy = String::from("facility,period,carrier,quantity,unit,factor,ref,note\n");
+    for r in 0..400 {
+        let f = next(12);
+        let period = match next(4) {
+            0 => format!("{}", 2024 + next(2)),
+            1 => format!("{}-Q{}", 2024 + next(2), 1 + next(4)),
+            2 => format!("{}-{:02}", 2024 + next(2), 1 + next(12)),
+            _ => {
+                let start = 1 + next(27);
+                format!(
+                    "2024-{:02}-{start:02}..2025-{:02}-{:02}",
+                    1 + next(12),
+                    1 + next(12),
+                    1 + next(28)
+                )
+            }
+        };
+        let q = format!("{}.{:03}", next(100_000), next(1000));
+        let carrier = if next(3) == 0 {
+            "diesel"
+        } else {
+            "electricity"
+        };
+        let unit = if carrier == "diesel" { "t" } else { "MWh" };
+        energy.push_str(&format!("F{f},{period},{carrier},{q},{unit},,r{r},\n"));
+    }
+    let dir = write_project(&[
+        (
+            "carbonledger.toml",
+            &manifest(
+                "consolidation = \"equity_share\"\nsplit_decimals = 6",
+                &[2024, 2025],
+                2024,
+            ),
+        ),
+        ("facilities.csv", &fac),
+        ("energy.csv", &energy),
+    ]);
+    let (p, l) = ledger(&dir);
+    assert!(
+        l.comp.files[0].split > 0,
+        "the generator gives rows split by days"
+    );
+    assert!(
+        l.comp.files[0].outside > 0,
+        "and rows outside a facility's dates"
+    );
+    assert_groups_add_up(&p, &l);
+    // Every row read is used or rejected.
+    let f = &l.comp.files[0];
+    assert_eq!(f.read, f.used + f.rejected);
+    assert_eq!(f.read, 400);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_split_is_exact_rounded_by_the_manifest_or_refused() {
+    // 100 MWh over 2024-12-01..2025-01-30 (61 days): 31/61 × 100 = 50.8196721… does not
+    // terminate. Without split_decimals the row is refused (inexact-split); with
+    // split_decimals = 3 it is 50.820 MWh in 2024 and the remainder 49.180 MWh in 2025.
+    let fac = "id,name,country,grid\nF1,Plant,CN,cn-mee-grid:east\n";
+    let rows =
+        "facility,period,carrier,quantity,unit\nF1,2024-12-01..2025-01-30,electricity,100,MWh\n";
+    let refused = write_project(&[
+        ("carbonledger.toml", &manifest("", &[2024, 2025], 2024)),
+        ("facilities.csv", fac),
+        ("energy.csv", rows),
+    ]);
+    let p = Project::open(&refused).unwrap();
+    let c = carbonledger::calc::compute(&p, RunOptions::default()).unwrap();
+    assert_eq!(c.files[0].rejected, 1);
+    assert!(c.diagnostics.iter().any(|d| d.code == "inexact-split"));
+    let rounded = write_project(&[
+        (
+            "carbonledger.toml",
+            &manifest("split_decimals = 3", &[2024, 2025], 2024),
+        ),
+        ("facilities.csv", fac),
+        ("energy.csv", rows),
+    ]);
+    let (_, l) = ledger(&rounded);
+    assert_eq!(fig(&l, "energy.total", 2024), d("50.820"));
+    assert_eq!(fig(&l, "energy.total", 2025), d("49.180"));
+    assert_eq!(
+        fig(&l, "energy.total", 2024) + fig(&l, "energy.total", 2025),
+        d("100"),
+        "the parts add up to the row"
+    );
+    // explain shows the split on the line.
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&rounded)
+        .args(["energy.total", "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("split     30/61 days of 2024-12-01..2025-01-30 → 2025-01-01..2025-01-30: 100 × 30/61 (the remainder of the row after the other parts (rounded to 3 places)"),
+        "{text}"
+    );
+    for dir in [refused, rounded] {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn calendar_years_are_not_split_and_the_xiaomi_fixture_is_unchanged() {
+    // The reference fixture has calendar years and no boundary dates: no row is split, and
+    // its published-claim figures are as before (README worked example: total location-based
+    // 2025 = 309,086.7 t CO2e, rounded for display).
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/xiaomi-2025");
+    let (_, l) = ledger(&dir);
+    assert!(l.comp.files.iter().all(|f| f.split == 0 && f.outside == 0));
+    assert!(l.comp.outside.is_empty());
+    assert_eq!(
+        fig(&l, "ghg.total.location", 2025).round_dp(1),
+        d("309086.7")
+    );
+    assert!(l.restatement().unwrap().is_none());
+}
+
+/// Reads an export table (RFC 4180 quoting; no field of these tables spans lines).
+fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (mut fields, mut cur, mut quoted) = (Vec::new(), String::new(), false);
+            let mut chars = l.chars().peekable();
+            while let Some(c) = chars.next() {
+                match (c, quoted) {
+                    ('"', true) if chars.peek() == Some(&'"') => {
+                        cur.push('"');
+                        chars.next();
+                    }
+                    ('"', _) => quoted = !quoted,
+                    (',', false) => fields.push(std::mem::take(&mut cur)),
+                    (c, _) => cur.push(c),
+                }
+            }
+            fields.push(cur);
+            fields
+        })
+        .collect()
+}
+
+#[test]
+fn export_writes_inventory_by_and_the_restatement_trail() {
+    let dir = acceptance_project();
+    let out = std::env::temp_dir().join(format!(
+        "carbonledger-years-export-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&out);
+    let st = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("export")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    // inventory_by.csv: the facilities' FY2025 totals, 825 + 2200 + 275 = 3300 t CO2e.
+    let by = read_csv(&out.join("inventory_by.csv"));
+    let total: Decimal = by
+        .iter()
+        .filter(|r| r[1] == "facility" && r[3] == "ghg.total.location" && r[4] == "2025")
+        .map(|r| d(&r[5]))
+        .sum();
+    assert_eq!(total, d("3300"));
+    let units: Decimal = by
+        .iter()
+        .filter(|r| r[1] == "tag:business_unit" && r[3] == "energy.total" && r[4] == "2024")
+        .map(|r| d(&r[5]))
+        .sum();
+    assert_eq!(units, d("5230"));
+    // lines.csv: the restated base year is a sum of lines — HQ's 1000 MWh and NEW's 3650 MWh
+    // of FY2023 (outside the boundary then), not OLD's: 4650 MWh.
+    let lines = read_csv(&out.join("lines.csv"));
+    let header = &lines[0];
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let (fig, val, fac) = (col("figure"), col("value"), col("facility"));
+    let restated: Vec<&Vec<String>> = lines
+        .iter()
+        .filter(|r| r.get(fig).is_some_and(|f| f == "restated.energy.total"))
+        .collect();
+    assert_eq!(
+        restated.iter().map(|r| d(&r[val])).sum::<Decimal>(),
+        d("4650")
+    );
+    assert!(restated.iter().all(|r| r[fac] != "OLD"));
+    for p in [dir, out] {
+        let _ = std::fs::remove_dir_all(&p);
+    }
+}
+
+#[test]
+fn explain_one_group() {
+    let dir = acceptance_project();
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args([
+            "ghg.total.location",
+            "--year",
+            "2024",
+            "--by",
+            "facility",
+            "--group",
+            "NEW",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // NEW in FY2024: 1820 MWh × 0.55 = 1001 t CO2e, one line, split 182/365 days.
+    assert!(
+        text.starts_with("ghg.total.location 2024 [facility = NEW] = 1001 t CO2e"),
+        "{text}"
+    );
+    assert!(text.contains("182/365 days"), "{text}");
+    assert!(
+        text.contains("1 row sum to 1001 t CO2e: equal to the group's figure"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
