@@ -586,9 +586,6 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("passenger-km", "a unit alias"),
     ("room-night", "a unit alias"),
     ("room-nights", "a unit alias"),
-    ("c-c4f8", "a gas name (report, Kyoto gases)"),
-    ("r-4", "a refrigerant-name prefix (report, Kyoto gases)"),
-    ("r-5", "a refrigerant-name prefix (report, Kyoto gases)"),
 ];
 
 /// Codes that no input can trigger, with the reason.
