@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Summarises benches/run.sh results: timing table and a check of DuckDB's totals against
-carbonledger's figures.
+"""Summarises benches/run.sh results: timing table (with each tool's time as a ratio of
+carbonledger's) and a check of every peer's totals against carbonledger's figures.
 
 Usage: python3 benches/compare.py RESULTS_DIR LABEL... (labels as in run.sh: 1m, 10m, ...)
 
@@ -10,9 +10,10 @@ CPU time of that run, and the largest "Maximum resident set size" over the runs 
 The totals are checked on each tool's first run.
 
 Check (per reporting year): ghg.scope1, ghg.scope2.location and energy.total_gj of DuckDB's
-DECIMAL run must equal carbonledger's exactly (as decimal numbers); energy.total (MWh) must
-equal DuckDB's total GJ / 3.6 to 1e-18 relative (carbonledger rounds inexact per-row MWh at
-28 significant digits). The DOUBLE run must agree to 1e-9 relative.
+DECIMAL run, polars' Decimal run and the floor program's sums (multiplied out exactly by
+floor_check.py) must equal carbonledger's exactly (as decimal numbers); energy.total (MWh) must
+equal their total GJ / 3.6 to 1e-18 relative (carbonledger rounds inexact per-row MWh at
+28 significant digits). The DOUBLE / Float64 runs must agree to 1e-9 relative.
 """
 
 import glob
@@ -23,6 +24,8 @@ import sys
 from decimal import Context, Decimal, getcontext
 
 getcontext().prec = 60
+
+TOOLS = ("carbonledger", "duckdb-decimal", "duckdb-double", "polars-double", "polars-decimal", "floor")
 
 
 def parse_time(path):
@@ -60,7 +63,7 @@ def main():
     problems = []
     checks = []
     for l in labels:
-        for tool in ("carbonledger", "duckdb-decimal", "duckdb-double"):
+        for tool in TOOLS:
             name = f"{tool}-{l}"
             rs = runs(res, name)
             if not rs:
@@ -71,7 +74,7 @@ def main():
                 problems.append(f"{name}: {len(bad)} run(s) exited non-zero")
             best = min(rs, key=lambda r: r["wall"])
             q = ""
-            if tool.startswith("duckdb"):
+            if tool.startswith(("duckdb", "polars")):
                 try:
                     q = "%.2f" % min(
                         min(json.load(open(f))["query_seconds"])
@@ -79,7 +82,8 @@ def main():
                     )
                 except (OSError, ValueError, KeyError):
                     q = "?"
-            rows.append((l, tool, best["wall"], best["cpu"], max(r["rss_kb"] for r in rs), q, len(rs)))
+            walls = sorted(r["wall"] for r in rs)
+            rows.append((l, tool, best["wall"], walls[len(walls) // 2], best["cpu"], max(r["rss_kb"] for r in rs), q, len(rs)))
 
         # Cross-check totals.
         try:
@@ -87,11 +91,17 @@ def main():
         except (OSError, ValueError) as e:
             problems.append(f"{l}: cannot read carbonledger output: {e}")
             continue
-        for t, tol in (("decimal", None), ("double", Decimal("1e-9"))):
+        for t, out, tol in (
+            ("duckdb-decimal", f"duckdb-decimal-{l}.out.1", None),
+            ("duckdb-double", f"duckdb-double-{l}.out.1", Decimal("1e-9")),
+            ("polars-decimal", f"polars-decimal-{l}.out.1", None),
+            ("polars-double", f"polars-double-{l}.out.1", Decimal("1e-9")),
+            ("floor", f"floor-{l}.check.json", None),
+        ):
             try:
-                dd = json.load(open(os.path.join(res, f"duckdb-{t}-{l}.out.1")))
+                dd = json.load(open(os.path.join(res, out)))
             except (OSError, ValueError) as e:
-                problems.append(f"{l}: cannot read duckdb-{t} output: {e}")
+                problems.append(f"{l}: cannot read {t} output: {e}")
                 continue
             for year, v in dd["years"].items():
                 for fig in ("ghg.scope1", "ghg.scope2.location", "energy.total_gj"):
@@ -105,12 +115,15 @@ def main():
                 ok = rel(a, b) <= (tol or Decimal("1e-18"))
                 checks.append((l, t, year, "energy.total (MWh)", a, b, rel(a, b), ok))
 
-    print("| rows | tool | wall s (best) | CPU s (that run) | max RSS MiB (max over runs) | DuckDB query s (in-process) | runs |")
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for l, tool, wall, cpu, rss, q, n in rows:
-        print(f"| {l} | {tool} | {wall:.2f} | {cpu:.2f} | {rss / 1024:.1f} | {q} | {n} |")
+    base = {(r[0]): (r[2], r[3]) for r in rows if r[1] == "carbonledger"}
+    print("| rows | tool | wall s (best) | wall s (median) | carbonledger ÷ tool (best / median) | CPU s (best run) | max RSS MiB (max over runs) | query s (in-process) | runs |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for l, tool, wall, med, cpu, rss, q, n in rows:
+        b = base.get(l)
+        ratio = f"{b[0] / wall:.2f} / {b[1] / med:.2f}" if b else "?"
+        print(f"| {l} | {tool} | {wall:.2f} | {med:.2f} | {ratio} | {cpu:.2f} | {rss / 1024:.1f} | {q} | {n} |")
     print()
-    print("| rows | DuckDB types | year | figure | carbonledger | DuckDB | rel. diff | ok |")
+    print("| rows | peer | year | figure | carbonledger | peer | rel. diff | ok |")
     print("|---|---|---|---|---:|---:|---:|---|")
     for l, t, year, fig, a, b, r, ok in checks:
         bs = str(Context(prec=28).plus(b))
@@ -120,9 +133,9 @@ def main():
     for p in problems:
         print(f"PROBLEM: {p}")
     for c in bad:
-        print(f"MISMATCH: {c[0]} duckdb-{c[1]} {c[2]} {c[3]}: carbonledger {c[4]} vs DuckDB {c[5]}")
+        print(f"MISMATCH: {c[0]} {c[1]} {c[2]} {c[3]}: carbonledger {c[4]} vs peer {c[5]}")
     if not problems and not bad:
-        print("All DuckDB totals match carbonledger (DECIMAL: exact; energy.total MWh: <= 1e-18 rel.; DOUBLE: <= 1e-9 rel.).")
+        print("All peer totals match carbonledger (DECIMAL and floor: exact; energy.total MWh: <= 1e-18 rel.; DOUBLE: <= 1e-9 rel.).")
     return 1 if (problems or bad) else 0
 
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# carbonledger vs DuckDB on generated energy.csv projects (see docs/performance.md).
+# carbonledger vs polars, DuckDB and the parse-and-group floor on generated energy.csv
+# projects (see docs/performance.md). Runs are interleaved: round i runs every tool once.
 #
 #   benches/run.sh                 # 1M and 10M rows, best of 3
 #   ROWS="200000" REPEAT=1 benches/run.sh
@@ -47,6 +48,12 @@ if ! python3 -c 'import duckdb' 2>/dev/null; then
   echo "== pip install duckdb" >&2
   pip install duckdb >&2
 fi
+if ! python3 -c 'import polars' 2>/dev/null; then
+  echo "== pip install polars" >&2
+  pip install polars >&2
+fi
+FLOOR="$DATA/floor"
+cc -O2 -pthread -o "$FLOOR" benches/floor/floor.c
 
 label() { # 1000000 -> 1m, 10000000 -> 10m, 200000 -> 200k
   local n=$1
@@ -63,27 +70,31 @@ for n in $ROWS; do
   fi
 done
 
-# measure NAME -- CMD...: runs CMD under /usr/bin/time -v REPEAT times; run i's stdout goes to
-# $RES/NAME.out.<i> (carbonledger's is the small figures JSON, so writing it costs nothing
-# measurable) and its /usr/bin/time -v log to $RES/NAME.time.<i>.
-measure() {
-  local name=$1; shift 2
-  rm -f "$RES/$name".out.* "$RES/$name".time.*
-  for ((i = 1; i <= REPEAT; i++)); do
-    echo "== $name run $i/$REPEAT" >&2
-    /usr/bin/time -v -o "$RES/$name.time.$i" "$@" > "$RES/$name.out.$i"
-  done
+# run NAME I -- CMD...: run I of CMD under /usr/bin/time -v; its stdout goes to
+# $RES/NAME.out.<I> (carbonledger's is the small figures JSON, so writing it costs nothing
+# measurable) and its /usr/bin/time -v log to $RES/NAME.time.<I>.
+run() {
+  local name=$1 i=$2; shift 3
+  echo "== $name run $i/$REPEAT" >&2
+  /usr/bin/time -v -o "$RES/$name.time.$i" "$@" > "$RES/$name.out.$i"
 }
 
 for n in $ROWS; do
   l=$(label "$n")
   dir="$DATA/rows-$l"
-  measure "carbonledger-$l" -- \
-    "$BIN" figures "$dir" --format json
-  for t in decimal double; do
-    measure "duckdb-$t-$l" -- \
-      python3 benches/duckdb_equiv.py "$dir" --types "$t" --threads "$THREADS"
+  for t in carbonledger duckdb-decimal duckdb-double polars-double polars-decimal floor; do
+    rm -f "$RES/$t-$l".out.* "$RES/$t-$l".time.*
   done
+  # Interleaved: every tool once per round, so a change in the machine's load hits all alike.
+  for ((i = 1; i <= REPEAT; i++)); do
+    run "carbonledger-$l" "$i" -- "$BIN" figures "$dir" --format json
+    for t in decimal double; do
+      run "duckdb-$t-$l" "$i" -- python3 benches/duckdb_equiv.py "$dir" --types "$t" --threads "$THREADS"
+      run "polars-$t-$l" "$i" -- python3 benches/polars_equiv.py "$dir" --types "$t" --threads "$THREADS"
+    done
+    run "floor-$l" "$i" -- "$FLOOR" "$dir/energy.csv" "$THREADS"
+  done
+  python3 benches/floor_check.py "$dir" "$RES/floor-$l.out.1" > "$RES/floor-$l.check.json"
 done
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RES/source.txt"

@@ -29,8 +29,59 @@ pub struct Ledger {
     pub diagnostics: Vec<Diagnostic>,
     /// Register file accounting.
     pub files: Vec<FileStats>,
+    /// What the registers' one run left for later steps, so that no command runs them again.
+    pub register_run: RegisterRun,
     /// Structural changes of the boundary since the base year began (base-year restatement).
     pub structure: crate::years::Structure,
+}
+
+/// What one run of the registers leaves besides the totals: the factor editions their entries
+/// cite (for the editions list, `lock` and the export manifest) and, per register, the figures
+/// it added to (for the factor-edition effect, which re-prices only the chain figures).
+#[derive(Debug, Clone, Default)]
+pub struct RegisterRun {
+    /// Editions (`SET@EDITION`) cited by any entry's steps.
+    pub editions: BTreeSet<String>,
+    /// Editions cited by entries with a contribution in the year.
+    pub editions_by_year: BTreeMap<i32, BTreeSet<String>>,
+    /// Per register (in `registers()` order): the figure names its entries added to, and
+    /// whether it reported any diagnostic.
+    pub figures: Vec<(BTreeSet<String>, bool)>,
+}
+
+impl RegisterRun {
+    /// Records one entry of register `index`.
+    fn add(&mut self, index: usize, e: &Entry) {
+        let cited: Vec<&String> = e
+            .steps
+            .iter()
+            .filter_map(|s| s.factor.as_ref())
+            .map(|u| &u.edition)
+            .collect();
+        for ed in &cited {
+            if !self.editions.contains(*ed) {
+                self.editions.insert((*ed).clone());
+            }
+        }
+        let years: BTreeSet<i32> = e.parts.iter().map(|p| p.year).collect();
+        for y in years {
+            let set = self.editions_by_year.entry(y).or_default();
+            for ed in &cited {
+                if !set.contains(*ed) {
+                    set.insert((*ed).clone());
+                }
+            }
+        }
+        if self.figures.len() <= index {
+            self.figures.resize(index + 1, (BTreeSet::new(), false));
+        }
+        let names = &mut self.figures[index].0;
+        for p in &e.parts {
+            if !names.contains(&p.figure) {
+                names.insert(p.figure.clone());
+            }
+        }
+    }
 }
 
 /// Runs every register over the project, sending each entry to `sink`; returns the merged
@@ -46,6 +97,30 @@ pub fn run_registers(
     BTreeMap<String, Derived>,
     Vec<String>,
 ) {
+    let (d, f, r, n, _) = run_some_registers(project, comp, strict, &|_| true, &mut |_, e| sink(e));
+    (d, f, r, n)
+}
+
+/// The registers' report parts, as `run_registers` returns them, and per register whether it
+/// reported a diagnostic.
+type RegisterParts = (
+    Vec<Diagnostic>,
+    Vec<FileStats>,
+    BTreeMap<String, Derived>,
+    Vec<String>,
+    Vec<bool>,
+);
+
+/// `run_registers` over the registers (by index in `registers()`) that `wanted` accepts; the
+/// sink also gets the register's index.
+fn run_some_registers(
+    project: &Project,
+    comp: &Computation,
+    strict: bool,
+    wanted: &dyn Fn(usize) -> bool,
+    sink: &mut dyn FnMut(usize, &Entry),
+) -> RegisterParts {
+    let mut diagnosed = Vec::new();
     let ctx = Context {
         project,
         comp,
@@ -55,23 +130,31 @@ pub fn run_registers(
     let mut files = Vec::new();
     let mut derived = BTreeMap::new();
     let mut names = Vec::new();
+    // Register figure names already listed: thousands of products each add dozens of names,
+    // so membership is a set lookup, not a scan of the list (which was quadratic).
+    let mut listed: std::collections::HashSet<String> = std::collections::HashSet::new();
     // A register that used a set's nearest edition says so in the entry's trace; each such
     // fallback is also a warning (as the chains' are in `check`), so that none is silent.
     let mut fallbacks: BTreeSet<String> = BTreeSet::new();
     let mut rolled_up = false;
-    for (_, register) in registers() {
+    for (index, (_, register)) in registers().iter().enumerate() {
+        if !wanted(index) {
+            diagnosed.push(false);
+            continue;
+        }
         let mut report = register(&ctx, &mut |mut e: Entry| {
             for s in e.steps.iter().filter(|s| s.label == "fallback") {
                 fallbacks.insert(s.text.clone());
             }
             rolled_up |= roll_up_scope3(&mut e);
-            sink(&e);
+            sink(index, &e);
         });
+        diagnosed.push(!report.diagnostics.is_empty());
         diags.append(&mut report.diagnostics);
         files.append(&mut report.files);
         derived.append(&mut report.derived);
         for n in report.names {
-            if !names.contains(&n) {
+            if listed.insert(n.clone()) {
                 names.push(n);
             }
         }
@@ -96,7 +179,7 @@ pub fn run_registers(
                 .with_hint("pin the edition or key in carbonledger.toml, or run with --strict to refuse fallbacks"),
         );
     }
-    (diags, files, derived, names)
+    (diags, files, derived, names, diagnosed)
 }
 
 /// Adds every contribution of an entry to a scope 3 category (`ghg.scope3.cat<N>`) to the
@@ -147,10 +230,23 @@ impl Ledger {
 
     /// Adds the registers to a finished chain computation.
     pub fn from_computation(project: &Project, comp: Computation, strict: bool) -> Ledger {
+        Ledger::from_computation_with(project, comp, strict, &|_| true)
+    }
+
+    /// `from_computation` running only the registers (by index in `registers()`) that
+    /// `wanted` accepts.
+    fn from_computation_with(
+        project: &Project,
+        comp: Computation,
+        strict: bool,
+        wanted: &dyn Fn(usize) -> bool,
+    ) -> Ledger {
         let mut totals = Totals::default();
         let mut overflow = Vec::new();
-        let (mut diagnostics, files, derived, register_names) =
-            run_registers(project, &comp, strict, &mut |e| {
+        let mut register_run = RegisterRun::default();
+        let (mut diagnostics, files, derived, register_names, diagnosed) =
+            run_some_registers(project, &comp, strict, wanted, &mut |index, e| {
+                register_run.add(index, e);
                 if let Err(err) = totals.add(e) {
                     overflow.push(Diagnostic::error(
                         "overflow",
@@ -159,6 +255,12 @@ impl Ledger {
                     ));
                 }
             });
+        register_run
+            .figures
+            .resize(diagnosed.len(), (BTreeSet::new(), false));
+        for (f, d) in register_run.figures.iter_mut().zip(diagnosed) {
+            f.1 = d;
+        }
         diagnostics.append(&mut overflow);
         Ledger {
             years: project.manifest.reporting_years.clone(),
@@ -168,7 +270,67 @@ impl Ledger {
             register_names,
             diagnostics,
             files,
+            register_run,
             structure: crate::years::Structure::of(project),
+        }
+    }
+
+    /// The ledger of a counterfactual computation (the same inputs re-priced under other
+    /// factor editions) for the figures `needed` only: a register is run again only when it
+    /// reported a diagnostic in this ledger or its entries added to a figure those figures are
+    /// made of (their terms, numerators and denominators, followed down), so that, e.g., the
+    /// factor-edition effect on the intensity does not re-read shipments or products. Figures
+    /// of the skipped registers are absent from the result.
+    pub fn chain_counterfactual(
+        &self,
+        project: &Project,
+        comp: Computation,
+        strict: bool,
+        needed: &[&str],
+    ) -> Ledger {
+        let mut inputs = BTreeSet::new();
+        for n in needed {
+            self.inputs_of(n, &mut inputs);
+        }
+        let figures = self.register_run.figures.clone();
+        Ledger::from_computation_with(project, comp, strict, &|i| {
+            figures.get(i).is_none_or(|(names, diagnosed)| {
+                *diagnosed || names.iter().any(|n| inputs.contains(n))
+            })
+        })
+    }
+
+    /// `name` and every figure its value is computed from.
+    fn inputs_of(&self, name: &str, out: &mut BTreeSet<String>) {
+        let name = name.strip_prefix("change.").unwrap_or(name);
+        if !out.insert(name.to_string()) {
+            return;
+        }
+        match figures::definition(name) {
+            Some(Definition::Ratio {
+                numerator,
+                denominator,
+            }) => {
+                self.inputs_of(numerator, out);
+                self.inputs_of(denominator, out);
+            }
+            Some(_) => {}
+            None => match self.derived.get(name) {
+                Some(Derived::Ratio {
+                    numerator,
+                    denominator,
+                    ..
+                }) => {
+                    self.inputs_of(numerator, out);
+                    self.inputs_of(denominator, out);
+                }
+                Some(Derived::Plus { terms, .. }) => {
+                    for t in terms {
+                        self.inputs_of(t, out);
+                    }
+                }
+                None => {}
+            },
         }
     }
 
@@ -200,17 +362,20 @@ impl Ledger {
         }
         figures::definition(name).is_some()
             || self.derived.contains_key(name)
-            || self.totals.keys().any(|(n, _)| n == name)
+            || self.totals.has_name(name)
     }
 
     /// Every figure name, in report order: the chain figures, then each register's.
     pub fn names(&self) -> Vec<String> {
         let mut v = figures::names(&self.comp);
+        let mut listed: std::collections::HashSet<&str> = v.iter().map(String::as_str).collect();
+        let mut extra = Vec::new();
         for n in &self.register_names {
-            if !v.contains(n) {
-                v.push(n.clone());
+            if listed.insert(n.as_str()) {
+                extra.push(n.clone());
             }
         }
+        v.append(&mut extra);
         // The trend against the base year: listed for three or more years, or when the
         // boundary changed structurally (two years: it is `change.*`).
         if self.years.len() > 2 || !self.structure.is_empty() {
@@ -534,6 +699,8 @@ pub fn used_editions(
     ledger: &Ledger,
     strict: bool,
 ) -> std::collections::BTreeSet<String> {
+    // The registers' editions were recorded when the ledger ran them (with its own `strict`).
+    let _ = (project, strict);
     let mut used: std::collections::BTreeSet<String> = ledger
         .comp
         .chains
@@ -541,12 +708,6 @@ pub fn used_editions(
         .flat_map(|c| c.used_factors())
         .map(|u| u.edition.clone())
         .collect();
-    run_registers(project, &ledger.comp, strict, &mut |e| {
-        for s in &e.steps {
-            if let Some(u) = &s.factor {
-                used.insert(u.edition.clone());
-            }
-        }
-    });
+    used.extend(ledger.register_run.editions.iter().cloned());
     used
 }

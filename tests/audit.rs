@@ -793,3 +793,154 @@ proptest! {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+/// A changed register line: `(file:line, figure, year, before, after)`.
+type RegisterLine = (String, String, i32, Option<Decimal>, Option<Decimal>);
+
+/// The register lines of a diff (every changed line of every entry).
+fn register_lines(d: &Diff) -> Vec<RegisterLine> {
+    d.entries
+        .iter()
+        .flat_map(|e| {
+            e.lines.iter().map(move |(b, a)| {
+                let l = a.as_ref().or(b.as_ref()).unwrap();
+                (
+                    format!("{}:{}", e.file.rsplit('/').next().unwrap(), e.line),
+                    l.figure.clone(),
+                    l.year,
+                    b.as_ref().map(|x| x.value.normalize()),
+                    a.as_ref().map(|x| x.value.normalize()),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Issue 12, item 2: `diff --set` of a residual mix lists the register lines that read it —
+/// the market-based remainders and the abatement project that displaces it — like energy
+/// lines, from the same line model as lines.csv.
+#[test]
+fn a_residual_mix_change_lists_the_register_lines_that_read_it() {
+    let (_, d) = run_diff(
+        Path::new(FIX),
+        &Change::parse_set("cn-mee-grid@2023:national_excl_market_nonfossil=0.5").unwrap(),
+    );
+    let lines = register_lines(&d);
+    // WH-HOME 2025: 40 000 MWh consumed, 6 000 MWh covered by instruments: 40 000 × 0.85 ×
+    // 0.6096 kg/kWh = 20 726.4 t before, 40 000 × 0.85 × 0.5 = 17 000 t after.
+    assert!(
+        lines.contains(&(
+            "energy.csv:0".into(),
+            "ghg.scope2.market".into(),
+            2025,
+            Some(dec("20726.4")),
+            Some(dec("17000"))
+        )),
+        "{lines:#?}"
+    );
+    // hypercasting saves 182 万kWh = 1 820 MWh of grid electricity at the residual mix:
+    // 1 820 × 0.6096 = 1 109.472 t before, 1 820 × 0.5 = 910 t after.
+    assert!(
+        lines.contains(&(
+            "abatement.csv:5".into(),
+            "avoided.hypercasting".into(),
+            2025,
+            Some(dec("1109.472")),
+            Some(dec("910"))
+        )),
+        "{lines:#?}"
+    );
+    // Every changed line reads the changed value, or is one of its entry's lines whose value
+    // moved; none of 2024 (the 2022 edition) moves.
+    assert!(lines.iter().all(|l| l.2 == 2025), "{lines:#?}");
+}
+
+/// Issue 12, item 2: `diff --set` of a freight intensity lists the legs' lines and the
+/// mode-shift lines that deduct those legs.
+#[test]
+fn a_freight_intensity_change_lists_the_leg_and_counterfactual_lines() {
+    let (_, d) = run_diff(
+        Path::new(FIX),
+        &Change::parse_set("desnz@2025:freight.rail=0.03").unwrap(),
+    );
+    let lines = register_lines(&d);
+    // Line 13: 52 300 kg × 11 179 km = 584 661.7 tkm; × 0.02779 kg CO2e/tkm = 16.247748643 t,
+    // × 0.03 = 17.539851 t.
+    let ttw = (
+        "shipments.csv:13".to_string(),
+        "ghg.scope3.cat4.ttw".to_string(),
+        2025,
+        Some(dec("16.247748643")),
+        Some(dec("17.539851")),
+    );
+    assert!(lines.contains(&ttw), "{lines:#?}");
+    // The mode shift from air deducts the leg's actual emissions: the same line, × −1.
+    assert!(
+        lines.contains(&(
+            "shipments.csv:13".into(),
+            "avoided.logistics.mode_shift".into(),
+            2025,
+            Some(dec("-16.247748643")),
+            Some(dec("-17.539851"))
+        )),
+        "{lines:#?}"
+    );
+    // Four rail legs, each: scope 3, cat4, cat4.ttw, by_mode.rail and three mode-shift
+    // figures.
+    assert_eq!(lines.len(), 28, "{lines:#?}");
+}
+
+fn explain(args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+/// Issue 12, item 2: `explain` of a register figure prints its lines from the one line model,
+/// in the trace format of the energy lines, and they sum to the figure.
+#[test]
+fn explain_prints_register_figures_as_lines() {
+    let (code, s) = explain(&[FIX, "ghg.scope2.market", "--year", "2025"]);
+    assert_eq!(code, 0, "{s}");
+    for needle in [
+        "energy.csv  WH-HOME  2025  WH-HOME 2025 electricity, market-based  (product)",
+        "    allocation × 0.85 (electricity consumed",
+        "    CO2       × cn-mee-grid@2023:national_excl_market_nonfossil = 0.6096 kg CO2/kWh",
+        "    →         20726.4 t CO2e",
+        "sum to 260299.2 t CO2e: equal to the figure",
+    ] {
+        assert!(s.contains(needle), "{needle:?} not in\n{s}");
+    }
+    // The SAF reduction: 237.5407928528 t × 35% × (89 − 13.9) ÷ 89, deducted.
+    let (code, s) = explain(&[FIX, "ghg.scope3.cat4"]);
+    assert_eq!(code, 0, "{s}");
+    for needle in [
+        "    saf share × 0.35 (shipments.csv saf_share_pct)",
+        "    reduction × 75.1/89 (1 − icao-corsia@default-values:hefa.uco ÷ icao-corsia@default-values:fossil_jet.baseline)",
+        "    deducted  × -1",
+        "equal to the figure",
+    ] {
+        assert!(s.contains(needle), "{needle:?} not in\n{s}");
+    }
+    // Every register figure of 2025 (the products' aside) is explained by lines that sum to it.
+    let (p, l) = open(Path::new(FIX));
+    let _ = p;
+    for n in l
+        .register_names
+        .iter()
+        .filter(|n| !n.starts_with("product."))
+    {
+        if l.figure(n, 2025).unwrap().is_none() {
+            continue;
+        }
+        let (code, s) = explain(&[FIX, n, "--year", "2025"]);
+        assert_eq!(code, 0, "{n}: {s}");
+    }
+}

@@ -181,7 +181,10 @@ fn explain_avoided_onsite_solar_names_its_counterfactual_and_citation() {
         "implied factor: 0.6096 t CO2e/MWh",
         "counterfactual:",
         "cn-mee-grid@2023:national_excl_market_nonfossil = 0.6096 kg CO2/kWh",
-        "1334 万kWh = 13340 MWh",
+        // The line: 1334 万kWh × 0.6096 kg CO2/kWh × 10 (万kWh × kg/kWh → t) = 8 132.064 t.
+        "    activity  1334 万kWh",
+        "    units     × 10 (unit conversion to t CO2e)",
+        "    →         8132.064 t CO2e",
         "equal to the figure",
         "关于发布2023年电力二氧化碳排放因子的公告",
     ] {

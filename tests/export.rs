@@ -180,6 +180,79 @@ pub fn assert_ties_out(out: &Path) {
     assert!(additive > 0 && derived > 0, "{additive} {derived}");
 }
 
+/// A column holding a decimal or `num/den`, as `(num, den)`.
+fn fraction(text: &str) -> (Decimal, Decimal) {
+    match text.split_once('/') {
+        Some((n, m)) => (d(n), d(m)),
+        None => (d(text), Decimal::ONE),
+    }
+}
+
+/// Issue 12, item 1: every row of lines.csv re-performs from its own columns — value =
+/// quantity × conversion × calorific value × factor (or ÷) × GWP × each step (× or ÷) × share,
+/// exactly where `exact = yes` (and the product terminates); where `exact = no` the product does
+/// not terminate and the value is it rounded once, at the places the value shows. No row is
+/// `given`: every register contribution is a product of its columns. Returns how many rows
+/// there were, and how many of them are register rows with further steps.
+pub fn assert_reperforms(out: &Path) -> (usize, usize) {
+    let lines = read_csv(&out.join("lines.csv"));
+    let mut stepped = 0;
+    // Exact arithmetic (an inexact product is an error, not a rounding).
+    let mul = |a: Decimal, b: Decimal| carbonledger::decimal::mul(a, b).unwrap();
+    for r in &lines {
+        assert_ne!(r["method"], "given", "{r:?}");
+        let (c, mut den) = fraction(&r["conversion"]);
+        let mut num = mul(
+            mul(mul(d(&r["quantity"]), c), d(&r["calorific_value"])),
+            d(&r["gwp"]),
+        );
+        let f = d(&r["factor_value"]);
+        if r["factor_op"] == "÷" {
+            den = mul(den, f);
+        } else {
+            num = mul(num, f);
+        }
+        for i in 1..=4 {
+            let v = &r[&format!("step{i}_value")];
+            if v.is_empty() {
+                assert!(r[&format!("step{i}_label")].is_empty(), "{r:?}");
+                continue;
+            }
+            stepped += usize::from(i == 1);
+            let (n, m) = fraction(v);
+            if r[&format!("step{i}_op")] == "÷" {
+                num = mul(num, m);
+                den = mul(den, n);
+            } else {
+                num = mul(num, n);
+                den = mul(den, m);
+            }
+        }
+        num = mul(num, d(&r["share"]));
+        let q = carbonledger::decimal::div(num, den).unwrap();
+        let value = d(&r["value"]);
+        let at = format!(
+            "{}:{} {} {}",
+            r["file"], r["line"], r["figure"], r["result"]
+        );
+        if r["exact"] == "yes" {
+            assert!(
+                q.exact,
+                "{at}: marked exact, the product does not terminate"
+            );
+            assert_eq!(q.value.normalize(), value.normalize(), "{at}");
+        } else {
+            assert!(!q.exact, "{at}: marked inexact, the product terminates");
+            assert_eq!(
+                q.value.round_dp(value.scale()).normalize(),
+                value.normalize(),
+                "{at}: rounded once"
+            );
+        }
+    }
+    (lines.len(), stepped)
+}
+
 #[test]
 fn lines_sum_exactly_to_the_inventory_and_reperform() {
     let root = Path::new(ROOT);
@@ -199,36 +272,8 @@ fn lines_sum_exactly_to_the_inventory_and_reperform() {
     );
     let lines = read_csv(&out.join("lines.csv"));
     assert_ties_out(&out);
-    // Every exact row is the product of its published values: quantity × conversion ×
-    // calorific value × factor (or ÷) × GWP × share.
-    let mut checked = 0;
-    for r in lines
-        .iter()
-        .filter(|r| r["exact"] == "yes" && r["method"] != "given")
-    {
-        // A fraction conversion divides last, so that only one division rounds.
-        let (conv, den) = match r["conversion"].split_once('/') {
-            Some((n, m)) => (d(n), d(m)),
-            None => (d(&r["conversion"]), Decimal::ONE),
-        };
-        let f = d(&r["factor_value"]);
-        let mut v =
-            d(&r["quantity"]) * conv * d(&r["calorific_value"]) * d(&r["gwp"]) * d(&r["share"]);
-        v = if r["factor_op"] == "÷" {
-            v / (f * den)
-        } else {
-            v * f / den
-        };
-        assert_eq!(
-            v.normalize(),
-            d(&r["value"]).normalize(),
-            "line {} {}",
-            r["line"],
-            r["result"]
-        );
-        checked += 1;
-    }
-    assert!(checked > 40, "{checked}");
+    let (rows, stepped) = assert_reperforms(&out);
+    assert!(rows > 2000 && stepped > 60, "{rows} {stepped}");
     // Hand check (fixture README): line 9, 15 000 MWh × 1 × 0.6361 kg CO2/kWh × 1 × 1 = 9 541.5 t.
     let l9 = lines
         .iter()
@@ -616,7 +661,8 @@ fn a_claims_file_given_with_claims_is_sealed() {
 
 /// A copy of the fixture with every quantity replaced by a generated one (solar rows scaled
 /// as a whole so that they still balance; energy rows above a million units so that the
-/// fixture's certificates still fit) and some fuel rows left out.
+/// fixture's certificates still fit), some fuel rows left out, and purchased heat and steam
+/// rows added.
 fn generated_project(dir: &Path, amounts: &[(u32, u32)], drop: &[bool]) {
     copy_dir(&Path::new(ROOT).join("fixtures/xiaomi-2025"), dir);
     let mut next = 0usize;
@@ -668,6 +714,14 @@ fn generated_project(dir: &Path, amounts: &[(u32, u32)], drop: &[bool]) {
             }
             w.write_record(&rec).unwrap();
         }
+        if file == "energy.csv" {
+            // Purchased heat and steam: market-based = location-based, restated row by row.
+            for (period, carrier) in [("2025", "heat"), ("2024", "steam")] {
+                let q = amount().to_string();
+                w.write_record(["BJ-CAR", period, carrier, q.as_str(), "GJ", "", "", ""])
+                    .unwrap();
+            }
+        }
         std::fs::write(&path, w.into_inner().unwrap()).unwrap();
     }
 }
@@ -705,6 +759,7 @@ proptest::proptest! {
             std::fs::write(out.join(t.name), t.to_csv()).unwrap();
         }
         assert_ties_out(&out);
+        assert_reperforms(&out);
         let _ = std::fs::remove_dir_all(&proj);
         let _ = std::fs::remove_dir_all(&out);
     }

@@ -209,9 +209,27 @@ fn edit_factor(xlsx: &[u8], reference: &str, value: &str) -> Vec<u8> {
 /// of the same change.
 #[test]
 fn editing_one_factor_cell_reprices_like_diff_set() {
-    let (reference, value) = ("cn-mee-grid@2023:north", "0.7");
+    // Scope 2 of 2025, the totals, the intensity, its change and the products made in the north.
+    assert_whatif("cn-mee-grid@2023:north", "0.7", "whatif", 10);
+}
+
+/// The same for the values register lines read: an air freight intensity (the legs, the
+/// mode-shift counterfactuals and the SAF lines re-price through their factor cells) and the
+/// SAF's life-cycle value (the reduction step is `1 − SAF ÷ baseline` over two lookups).
+#[test]
+fn editing_a_register_factor_reprices_its_lines_like_diff_set() {
+    assert_whatif(
+        "desnz@2025:freight.air.international.without_rf",
+        "0.6",
+        "whatif-air",
+        5,
+    );
+    assert_whatif("icao-corsia@default-values:hefa.uco", "20", "whatif-saf", 3);
+}
+
+fn assert_whatif(reference: &str, value: &str, name: &str, at_least: usize) {
     let xlsx = edit_factor(&no_cache_workbook(), reference, value);
-    let Some(rows) = recalculated(&xlsx, "whatif") else {
+    let Some(rows) = recalculated(&xlsx, name) else {
         return;
     };
     let diff = json(&["diff", "--set", &format!("{reference}={value}"), "--all"]);
@@ -232,8 +250,10 @@ fn editing_one_factor_cell_reprices_like_diff_set() {
             changed += 1;
         }
     }
-    // Scope 2 of 2025, the totals, the intensity, its change and the products made in the north.
-    assert!(changed >= 10, "{changed} figures changed");
+    assert!(
+        changed >= at_least,
+        "{reference}: {changed} figures changed"
+    );
 }
 
 #[test]
@@ -250,7 +270,7 @@ fn the_shipped_workbook_reads_back_with_formulas_and_inert_text() {
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let values = wb.worksheet_range("lines").unwrap();
     let formulas = wb.worksheet_formula("lines").unwrap();
-    let header: Vec<String> = (0..28)
+    let header: Vec<String> = (0..48)
         .map(|c| {
             values
                 .get_value((0, c))

@@ -389,7 +389,7 @@ fn a_scope3_file_computes_each_category_from_published_factors() {
         "by revenue: 250000 GBP of 10000000 GBP = 0.025 of it",
         "spend in GBP 2022 prices",
         "desnz-materials@2025:aluminium.primary = 9115.90131",
-        "4 entries sum to 85.57950655 t CO2e: equal to the figure",
+        "4 lines sum to 85.57950655 t CO2e: equal to the figure",
     ] {
         assert!(text.contains(needle), "{needle}\n{text}");
     }

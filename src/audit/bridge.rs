@@ -373,7 +373,10 @@ pub fn edition_effect(
         return None;
     }
     let (cf, _) = super::reprice::reprice(&ledger.comp, &cf_project, strict).ok()?;
-    let cf_ledger = Ledger::from_computation(&cf_project, cf, strict);
+    // Only the intensity is read from the counterfactual: registers that add to none of its
+    // inputs (freight, products) are not run again.
+    let cf_ledger =
+        ledger.chain_counterfactual(&cf_project, cf, strict, &["intensity.ghg_per_energy"]);
     let i0 = ledger.figure("intensity.ghg_per_energy", from).ok()??.value;
     let i1 = ledger.figure("intensity.ghg_per_energy", year).ok()??.value;
     let i1cf = cf_ledger

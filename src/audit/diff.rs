@@ -11,6 +11,7 @@ use crate::calc::{
 };
 use crate::decimal::{self, CalcError, RoundingRule};
 use crate::diag::Diagnostic;
+use crate::export::{entry_lines, ExportLine};
 use crate::ledger::{run_registers, Ledger};
 use crate::project::Project;
 use crate::register::{Contribution, Entry};
@@ -237,7 +238,7 @@ pub fn changed_lines(
     }
 }
 
-/// A register entry whose factors or contributions differ.
+/// A register entry whose lines read a changed value or give another value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryChange {
     /// File.
@@ -246,7 +247,7 @@ pub struct EntryChange {
     pub line: u64,
     /// What the entry is.
     pub what: String,
-    /// `(reference, value)` of each factor in its trace, before.
+    /// `(reference, value)` of each published value its lines read, before.
     pub factors_before: Vec<(String, Decimal)>,
     /// After.
     pub factors_after: Vec<(String, Decimal)>,
@@ -254,18 +255,70 @@ pub struct EntryChange {
     pub parts_before: Vec<Contribution>,
     /// Contributions after.
     pub parts_after: Vec<Contribution>,
+    /// The entry's calculation lines (rows of the one line schema, as `lines.csv` has them)
+    /// that read a changed value or give another value: before and after, paired in order
+    /// (`None` where one side has no such line).
+    pub lines: Vec<(Option<ExportLine>, Option<ExportLine>)>,
 }
 
-fn entry_factors(e: &Entry) -> Vec<(String, Decimal)> {
-    e.steps
-        .iter()
-        .filter_map(|s| s.factor.as_ref())
+/// The published values a line reads, `(reference, value)`, in column order: calorific
+/// value, factor, GWP, then the steps' (a reduction reads two).
+pub fn line_factors(l: &ExportLine) -> Vec<(String, Decimal)> {
+    [&l.calorific, &l.factor, &l.gwp]
+        .into_iter()
+        .flatten()
+        .chain(l.steps.iter().flat_map(|s| s.factors()))
         .map(|u| (u.reference.clone(), u.value))
         .collect()
 }
 
-/// The register entries whose factors or contributions differ between the two projects.
-/// Entries are paired by file, line and description, in the order the registers send them.
+fn entry_factors(lines: &[ExportLine]) -> Vec<(String, Decimal)> {
+    let mut v: Vec<(String, Decimal)> = Vec::new();
+    for f in lines.iter().flat_map(line_factors) {
+        if !v.contains(&f) {
+            v.push(f);
+        }
+    }
+    v
+}
+
+/// Entries keyed by file, line and description, with their lines.
+type Keyed = BTreeMap<(Arc<str>, u64, String), Vec<(Entry, Vec<ExportLine>)>>;
+
+fn keyed(p: &Project, c: &Computation, strict: bool) -> Keyed {
+    let facility = |i: usize| {
+        p.facilities
+            .list
+            .get(i)
+            .map_or_else(String::new, |f| f.id.clone())
+    };
+    let mut v: Keyed = BTreeMap::new();
+    run_registers(p, c, strict, &mut |e| {
+        let lines = entry_lines(e, &facility);
+        v.entry((e.file.clone(), e.line, e.what.clone()))
+            .or_default()
+            .push((e.clone(), lines));
+    });
+    v
+}
+
+/// The lines, paired in order, that read another value or give another value.
+fn changed_pairs(
+    lb: &[ExportLine],
+    la: &[ExportLine],
+) -> Vec<(Option<ExportLine>, Option<ExportLine>)> {
+    (0..lb.len().max(la.len()))
+        .map(|i| (lb.get(i).cloned(), la.get(i).cloned()))
+        .filter(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) => line_factors(x) != line_factors(y) || x.value != y.value,
+            _ => true,
+        })
+        .collect()
+}
+
+/// The register entries whose lines differ between the two projects. Entries are paired by
+/// file, line and description, in the order the registers send them; their lines (the same
+/// rows `export` writes to `lines.csv`) in order.
 pub fn entry_changes(
     before_project: &Project,
     before: &Computation,
@@ -273,48 +326,41 @@ pub fn entry_changes(
     after: &Computation,
     strict: bool,
 ) -> Vec<EntryChange> {
-    let collect = |p: &Project, c: &Computation| {
-        let mut v: BTreeMap<(Arc<str>, u64, String), Vec<Entry>> = BTreeMap::new();
-        run_registers(p, c, strict, &mut |e| {
-            v.entry((e.file.clone(), e.line, e.what.clone()))
-                .or_default()
-                .push(e.clone());
-        });
-        v
-    };
-    let b = collect(before_project, before);
-    let mut a = collect(after_project, after);
+    let b = keyed(before_project, before, strict);
+    let mut a = keyed(after_project, after, strict);
     let mut out = Vec::new();
     for (k, es) in b {
         let others = a.remove(&k).unwrap_or_default();
-        for (i, e) in es.iter().enumerate() {
+        for (i, (e, lb)) in es.iter().enumerate() {
             let o = others.get(i);
-            let fa = o.map(entry_factors).unwrap_or_default();
-            let pa = o.map(|o| o.parts.clone()).unwrap_or_default();
-            let fb = entry_factors(e);
-            if fb != fa || e.parts != pa {
+            let la: &[ExportLine] = o.map_or(&[], |(_, l)| l.as_slice());
+            let pa = o.map(|(o, _)| o.parts.clone()).unwrap_or_default();
+            let lines = changed_pairs(lb, la);
+            if !lines.is_empty() || e.parts != pa {
                 out.push(EntryChange {
                     file: k.0.clone(),
                     line: k.1,
                     what: k.2.clone(),
-                    factors_before: fb,
-                    factors_after: fa,
+                    factors_before: entry_factors(lb),
+                    factors_after: entry_factors(la),
                     parts_before: e.parts.clone(),
                     parts_after: pa,
+                    lines,
                 });
             }
         }
     }
     for ((file, line, what), es) in a {
-        for e in es {
+        for (e, la) in es {
             out.push(EntryChange {
                 file: file.clone(),
                 line,
                 what: what.clone(),
                 factors_before: Vec::new(),
-                factors_after: entry_factors(&e),
+                factors_after: entry_factors(&la),
                 parts_before: Vec::new(),
                 parts_after: e.parts,
+                lines: la.into_iter().map(|l| (None, Some(l))).collect(),
             });
         }
     }

@@ -15,9 +15,9 @@ pub use bridge::{
 
 pub use change::{Change, ChangeError};
 pub use diff::{
-    chain_changes, change_words, changed_lines, diff, entry_changes, figure_changes, pct_change,
-    signed_pct, verdict, ChainChange, Diff, DiffError, EntryChange, FigureChange, LineChange,
-    Verdict, TOTAL_FIGURES,
+    chain_changes, change_words, changed_lines, diff, entry_changes, figure_changes, line_factors,
+    pct_change, signed_pct, verdict, ChainChange, Diff, DiffError, EntryChange, FigureChange,
+    LineChange, Verdict, TOTAL_FIGURES,
 };
 pub use rational::{apportion, Ratio};
 pub use reprice::{factors_differ, reprice, reprice_or_recompute, Method};

@@ -1,15 +1,15 @@
 //! Duplicate rows, found exactly in bounded memory. Every validated row's identity —
 //! facility, period, carrier or gas, quantity and unit (aliases and trailing zeros
-//! normalised), and `ref` — is fingerprinted into a blocked Bloom filter of at most 128 MiB,
-//! sized to the file and shared by all threads. Rows the filter has maybe seen are candidates; only if there are candidates is the
-//! file read again, comparing the identities of candidate rows themselves.
+//! normalised), and `ref` — is fingerprinted; the fingerprints are partitioned by hash and
+//! spilled to temporary files (`Spill`), and each partition is checked in a hash set after the pass. Records
+//! seen twice are candidates; only if there are candidates is the file read again, comparing
+//! the identities of candidate rows themselves (a duplicate is never decided on a hash).
 
 use crate::activity::{Activity, Carrier, Period, Subject};
 use crate::diag::{Diagnostic, Span};
 use crate::ingest::{line_offsets, read_chunk, ChunkEnd, Column, RowRef};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// The subject of an identity: a carrier, or a gas by its canonical name.
@@ -66,131 +66,229 @@ pub fn fingerprint(identity: &Identity<'_>) -> (u64, u64) {
     (h1, mix(h1))
 }
 
-/// A blocked Bloom filter of at most 128 MiB: each identity sets 16 bits of one 512-bit block
-/// (a cache line), so an insert touches one line. Inserts into a block are serialised by one
-/// of 4,096 striped spin locks, so two threads inserting the same identity at the same moment
-/// cannot both miss each other. At 10 million rows a block holds about five identities and a
-/// row that was never seen is flagged with a probability near 10⁻¹²: a second reading of the
-/// file (to confirm candidates) is then rare. (One 64-bit word per identity, as before, gave
-/// about 40 false candidates at that size, and with them a second reading every time.)
-pub struct Bloom {
-    blocks: Vec<Block>,
-    log2: u32,
-    locks: Vec<AtomicBool>,
+/// The record of one row: its identity's 64-bit fingerprint and its pre-key. Two copies of a
+/// row have equal records; two different rows have equal records only if both 64-bit hashes
+/// collide (and even then the second reading compares identities, so nothing is decided on a
+/// hash).
+pub fn record(identity: &Identity<'_>, prekey: u64) -> u128 {
+    (u128::from(fingerprint(identity).0) << 64) | u128::from(prekey)
 }
 
-/// One cache line of filter bits.
-#[repr(align(64))]
-#[derive(Default)]
-struct Block([AtomicU64; 8]);
+/// Partitions of the records of a large file (a partition is checked in memory on its own).
+const PARTITIONS: usize = 256;
+/// Records a worker holds per partition before appending them to the partition's file.
+const BUFFERED: usize = 1024;
+/// Files smaller than this keep their records in memory (one partition, never spilled).
+const SPILL_MIN_BYTES: u64 = 8 << 20;
 
-/// Spin locks guarding the blocks (block i is guarded by lock i mod STRIPES).
-const STRIPES: usize = 1 << 12;
-/// Bits set per identity.
-const BITS: u64 = 16;
+/// Exact duplicate detection in bounded memory, shared by the workers of one file. Every
+/// validated row's record goes to one of 256 partitions (by hash); each worker buffers 16 KiB
+/// per partition and appends full buffers to the partition's file in a private temporary
+/// directory. After the pass each partition is read back alone into a hash set, and every
+/// record seen twice is a candidate; only if there are candidates is the data file read again
+/// (`confirm`). Memory: 4 MiB of buffers per worker and one partition at a time (about 16
+/// bytes × rows / 256 and its set: 1–2 MiB at 10⁷ rows, 10–20 MiB at 10⁸).
+/// The result is a set, so it does not depend on the number of threads or on the split.
+/// When the temporary directory cannot be written, records stay in memory (still exact).
+pub struct Spill {
+    partitions: usize,
+    dir: std::sync::Mutex<SpillDir>,
+    workers: std::sync::atomic::AtomicU32,
+    /// Records not written to disk (small files, the workers' last buffers when nothing was
+    /// spilled, or everything when the directory cannot be written), by partition.
+    memory: std::sync::Mutex<Vec<Vec<u128>>>,
+}
 
-impl Bloom {
-    /// A filter for a file of `bytes` bytes: 2^21 blocks (128 MiB) for any file of 8 MiB or
-    /// more, whatever its number of rows; smaller files get about one 64-bit word per 8 bytes.
+/// The temporary directory, created on the first spill; removed when the `Spill` is dropped.
+enum SpillDir {
+    NotYet,
+    Ready(std::path::PathBuf),
+    Unavailable,
+}
+
+impl Spill {
+    /// A spill for a file of `bytes` bytes (small files keep everything in memory).
     pub fn for_file_size(bytes: u64) -> Self {
-        let want_words = if bytes >= 8 << 20 {
-            1 << 24
+        let partitions = if bytes >= SPILL_MIN_BYTES {
+            PARTITIONS
         } else {
-            (bytes / 8).max(1)
+            1
         };
-        let want = (want_words / 8).max(1);
-        let log2 = (64 - want.leading_zeros()).clamp(7, 21);
-        Bloom {
-            blocks: (0..1usize << log2).map(|_| Block::default()).collect(),
-            log2,
-            locks: (0..STRIPES).map(|_| AtomicBool::new(false)).collect(),
+        Spill {
+            partitions,
+            dir: std::sync::Mutex::new(SpillDir::NotYet),
+            workers: std::sync::atomic::AtomicU32::new(0),
+            memory: std::sync::Mutex::new(vec![Vec::new(); partitions]),
+        }
+    }
+
+    fn partition(&self, record: u128) -> usize {
+        // The top bits of a mix of both halves (FxHash's high bits alone are weak).
+        let h = mix((record >> 64) as u64 ^ (record as u64).rotate_left(32));
+        (h >> 56) as usize & (self.partitions - 1)
+    }
+
+    /// The spill directory, created on first use; `None` when it cannot be.
+    fn dir(&self) -> Option<std::path::PathBuf> {
+        let mut d = self.dir.lock().ok()?;
+        if let SpillDir::NotYet = *d {
+            *d = SpillDir::Unavailable;
+            let base = std::env::temp_dir();
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |t| t.subsec_nanos());
+            for attempt in 0..16u32 {
+                let p = base.join(format!(
+                    "carbonledger_dedupe_{}_{nanos}_{attempt}",
+                    std::process::id()
+                ));
+                if std::fs::create_dir(&p).is_ok() {
+                    *d = SpillDir::Ready(p);
+                    break;
+                }
+            }
+        }
+        match &*d {
+            SpillDir::Ready(p) => Some(p.clone()),
+            _ => None,
+        }
+    }
+
+    /// Appends records to partition `p`'s file of worker `w`; false if it cannot.
+    fn write(&self, w: u32, p: usize, records: &[u128]) -> bool {
+        use std::io::Write;
+        let Some(dir) = self.dir() else { return false };
+        let mut bytes = Vec::with_capacity(records.len() * 16);
+        for r in records {
+            bytes.extend_from_slice(&r.to_le_bytes());
+        }
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join(format!("p{p:03}_w{w}")))
+            .and_then(|mut f| f.write_all(&bytes))
+            .is_ok()
+    }
+
+    fn keep(&self, p: usize, records: &mut Vec<u128>) {
+        if let Ok(mut m) = self.memory.lock() {
+            m[p].append(records);
+        }
+    }
+
+    /// After every worker finished: the records seen more than once.
+    pub fn candidates(&self) -> Result<Candidates, std::io::Error> {
+        let mut out = Candidates::default();
+        let dir = match self.dir.lock() {
+            Ok(d) => match &*d {
+                SpillDir::Ready(p) => Some(p.clone()),
+                _ => None,
+            },
+            Err(_) => None,
+        };
+        let files: Vec<std::path::PathBuf> = match &dir {
+            Some(d) => std::fs::read_dir(d)?
+                .map(|e| e.map(|e| e.path()))
+                .collect::<Result<_, _>>()?,
+            None => Vec::new(),
+        };
+        let mut memory = match self.memory.lock() {
+            Ok(mut m) => std::mem::take(&mut *m),
+            Err(_) => Vec::new(),
+        };
+        for p in 0..self.partitions {
+            let mut records = memory.get_mut(p).map(std::mem::take).unwrap_or_default();
+            let prefix = format!("p{p:03}_");
+            for f in &files {
+                if f.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&prefix))
+                {
+                    let bytes = std::fs::read(f)?;
+                    if bytes.len() % 16 != 0 {
+                        return Err(std::io::Error::other(
+                            "a spill file of the duplicate check is truncated",
+                        ));
+                    }
+                    records.extend(bytes.chunks_exact(16).map(|c| {
+                        let mut b = [0u8; 16];
+                        b.copy_from_slice(c);
+                        u128::from_le_bytes(b)
+                    }));
+                    std::fs::remove_file(f)?;
+                }
+            }
+            // A hash set, not a sort: a record is one probe (sorting 16-byte records cost
+            // about 460 instructions each).
+            let mut seen: rustc_hash::FxHashSet<u128> = rustc_hash::FxHashSet::default();
+            seen.reserve(records.len());
+            for r in records {
+                if !seen.insert(r) {
+                    out.add(((r >> 64) as u64, r as u64));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        if let Ok(d) = self.dir.lock() {
+            if let SpillDir::Ready(p) = &*d {
+                let _ = std::fs::remove_dir_all(p);
+            }
         }
     }
 }
 
-/// Rows waiting to be inserted into the filter, a batch at a time: the filter is far larger
-/// than the caches, so each insert misses; touching a whole batch's words first lets those
-/// misses overlap instead of stalling once per row.
+/// One worker's records not yet written, per partition.
 #[derive(Default)]
 pub struct Pending {
-    items: Vec<((u64, u64), Option<u64>)>,
+    worker: Option<u32>,
+    buffers: Vec<Vec<u128>>,
+    /// The spill directory could not be written: keep everything in memory.
+    in_memory: bool,
 }
-
-/// Rows per batch.
-const BATCH: usize = 64;
 
 impl Pending {
-    /// Queues a row's fingerprint and pre-key; flushes into `bloom` when the batch is full.
-    pub fn push(
-        &mut self,
-        item: ((u64, u64), Option<u64>),
-        bloom: &Bloom,
-        candidates: &mut Candidates,
-    ) {
-        self.items.push(item);
-        if self.items.len() >= BATCH {
-            self.flush(bloom, candidates);
+    /// Queues a row's record; appends the partition's buffer to its file when full.
+    pub fn push(&mut self, record: u128, spill: &Spill) {
+        if self.buffers.is_empty() {
+            self.buffers = vec![Vec::new(); spill.partitions];
         }
-    }
-
-    /// Inserts every queued row, recording those the filter may have seen.
-    pub fn flush(&mut self, bloom: &Bloom, candidates: &mut Candidates) {
-        let mut touch = 0u64;
-        for (fp, _) in &self.items {
-            touch ^= bloom.word(*fp).load(Ordering::Relaxed);
-        }
-        std::hint::black_box(touch);
-        for (fp, pk) in self.items.drain(..) {
-            if bloom.insert(fp) {
-                candidates.add(fp, pk);
+        let p = spill.partition(record);
+        let b = &mut self.buffers[p];
+        b.push(record);
+        if b.len() >= BUFFERED && spill.partitions > 1 && !self.in_memory {
+            let w = *self.worker.get_or_insert_with(|| {
+                spill
+                    .workers
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            });
+            if spill.write(w, p, b) {
+                b.clear();
+            } else {
+                self.in_memory = true;
             }
         }
     }
-}
 
-impl Bloom {
-    fn block_index(&self, (h1, _): (u64, u64)) -> usize {
-        (h1 >> (64 - self.log2)) as usize
-    }
-
-    fn word(&self, fp: (u64, u64)) -> &AtomicU64 {
-        &self.blocks[self.block_index(fp)].0[0]
-    }
-
-    /// Inserts a fingerprint; true if it may have been inserted before.
-    pub fn insert(&self, fp: (u64, u64)) -> bool {
-        // 16 bit positions in 0..512, 9 independent hash bits each (7 per 64-bit word; the
-        // words after h2 by the SplitMix64 finaliser). Independent positions matter: two
-        // identities sharing a block must not share a whole pattern.
-        let (_, h2) = fp;
-        let mut masks = [0u64; 8];
-        let mut x = h2;
-        for i in 0..BITS {
-            if i % 7 == 0 && i > 0 {
-                x = mix(x);
+    /// Hands the remaining records to the spill: to their files when this worker already
+    /// spilled, else to memory.
+    pub fn finish(mut self, spill: &Spill) {
+        for (p, b) in self.buffers.iter_mut().enumerate() {
+            if b.is_empty() {
+                continue;
             }
-            let pos = (x >> (9 * (i % 7))) & 511;
-            masks[(pos >> 6) as usize] |= 1 << (pos & 63);
-        }
-        let index = self.block_index(fp);
-        let block = &self.blocks[index].0;
-        let lock = &self.locks[index & (STRIPES - 1)];
-        while lock
-            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
-            std::hint::spin_loop();
-        }
-        let mut seen = true;
-        for (w, m) in block.iter().zip(masks) {
-            if m != 0 {
-                let old = w.load(Ordering::Relaxed);
-                seen &= old & m == m;
-                w.store(old | m, Ordering::Relaxed);
+            let written = match self.worker {
+                Some(w) if !self.in_memory => spill.write(w, p, b),
+                _ => false,
+            };
+            if !written {
+                spill.keep(p, b);
             }
         }
-        lock.store(false, Ordering::Release);
-        seen
     }
 }
 
@@ -200,13 +298,14 @@ type Hit = (u64, String, String);
 /// A confirmed duplicate: its line, the line of the first copy, and its text.
 pub type Duplicate = (u64, u64, String);
 
-/// Rows the filter flagged in the first pass: their fingerprints, and a cheap pre-key (a hash
-/// of facility, period and `ref` as written) that any equal row shares, so the second reading
-/// can skip almost every row without computing its full identity.
+/// Records seen more than once in the first pass: their (fingerprint, pre-key) pairs, and the
+/// pre-keys alone (a hash of facility, period and `ref` as written, which any equal row
+/// shares), so the second reading can skip almost every row without computing its identity.
 #[derive(Debug, Default, Clone)]
 pub struct Candidates {
     fingerprints: HashSet<(u64, u64)>,
     prekeys: HashSet<u64>,
+    rows: u64,
 }
 
 /// The cheap pre-key of a row (see `Candidates`).
@@ -228,25 +327,25 @@ pub fn prekey_of(facility: &str, period: Period, reference: &str) -> u64 {
 }
 
 impl Candidates {
-    /// Records a flagged row by its fingerprint and pre-key.
-    pub fn add(&mut self, fingerprint: (u64, u64), prekey: Option<u64>) {
-        self.fingerprints.insert(fingerprint);
-        if let Some(k) = prekey {
-            self.prekeys.insert(k);
-        }
+    /// Records one more row with a record seen before: (fingerprint, pre-key).
+    pub fn add(&mut self, (fingerprint, prekey): (u64, u64)) {
+        self.fingerprints.insert((fingerprint, prekey));
+        self.prekeys.insert(prekey);
+        self.rows += 1;
     }
-    /// Adds another worker's candidates.
+    /// Adds another file part's candidates.
     pub fn extend(&mut self, other: Candidates) {
         self.fingerprints.extend(other.fingerprints);
         self.prekeys.extend(other.prekeys);
+        self.rows += other.rows;
     }
-    /// How many rows were flagged.
+    /// How many rows repeat a record seen before.
     pub fn len(&self) -> usize {
-        self.fingerprints.len()
+        self.rows as usize
     }
     /// True when nothing was flagged.
     pub fn is_empty(&self) -> bool {
-        self.fingerprints.is_empty()
+        self.rows == 0
     }
 }
 
@@ -262,10 +361,13 @@ pub fn confirm(
     threads: usize,
 ) -> Result<Vec<Duplicate>, Vec<Diagnostic>> {
     // Each chunk lists, in line order, the rows whose identity is a candidate's.
-    let check = |row: &RowRef<'_>, hits: &mut Vec<Hit>| {
+    let check = |row: &RowRef<'_>, prekey: u64, hits: &mut Vec<Hit>| {
         if let Some(a) = parse(row) {
             let id = identity(row, &a, ref_col);
-            if candidates.fingerprints.contains(&fingerprint(&id)) {
+            if candidates
+                .fingerprints
+                .contains(&(fingerprint(&id).0, prekey))
+            {
                 hits.push((row.line(), format!("{id:?}"), row.text()));
             }
         }
@@ -275,8 +377,8 @@ pub fn confirm(
     let scan = |bounds: (u64, Option<u64>)| {
         let mut hits: Vec<Hit> = Vec::new();
         let end = read_chunk(file, path, columns, bounds, false, |row| {
-            if prekey(row, ref_col).is_some_and(|k| candidates.prekeys.contains(&k)) {
-                check(row, &mut hits);
+            if let Some(k) = prekey(row, ref_col).filter(|k| candidates.prekeys.contains(k)) {
+                check(row, k, &mut hits);
             }
         })?;
         Ok((hits, end))
@@ -321,36 +423,90 @@ pub fn diagnostic(file: &Arc<str>, (line, orig, text): &Duplicate, what: &str) -
 mod tests {
     use super::*;
 
-    fn fp(i: u64) -> (u64, u64) {
-        let h1 = mix(i.wrapping_mul(0x2545_F491_4F6C_DD1D));
-        (h1, mix(h1))
+    /// Records 0..n with every 7th repeated once and every 1000th three times more.
+    fn records(n: u64) -> Vec<u128> {
+        let rec = |i: u64| (u128::from(mix(i)) << 64) | u128::from(mix(i ^ 0xABCD));
+        let mut v: Vec<u128> = (0..n).map(rec).collect();
+        v.extend((0..n).step_by(7).map(rec));
+        for _ in 0..3 {
+            v.extend((0..n).step_by(1000).map(rec));
+        }
+        // Interleave the repeats with the originals, deterministically.
+        let len = v.len();
+        for i in 0..len {
+            let j = (mix(i as u64) % len as u64) as usize;
+            v.swap(i, j);
+        }
+        v
     }
 
-    /// A filter sized for a 64 MiB file (the full 128 MiB) holds a million distinct
-    /// identities without flagging any, and flags every one inserted again.
-    #[test]
-    fn distinct_identities_are_not_flagged_and_repeats_are() {
-        let bloom = Bloom::for_file_size(64 << 20);
-        let flagged = (0..1_000_000u64).filter(|&i| bloom.insert(fp(i))).count();
-        assert_eq!(flagged, 0);
-        assert!((0..1_000u64).all(|i| bloom.insert(fp(i))));
+    /// The naive reference: every record seen more than once, and how many rows repeat one.
+    fn reference(v: &[u128]) -> (std::collections::BTreeSet<(u64, u64)>, u64) {
+        let mut count: HashMap<u128, u64> = HashMap::new();
+        for r in v {
+            *count.entry(*r).or_default() += 1;
+        }
+        let set = count
+            .iter()
+            .filter(|(_, c)| **c > 1)
+            .map(|(r, _)| ((*r >> 64) as u64, *r as u64))
+            .collect();
+        (set, count.values().map(|c| c - 1).sum())
     }
 
-    /// Two threads inserting the same identities at the same time: for each identity at least
-    /// one of the two inserts reports it as seen (a duplicate is never missed by a race).
-    #[test]
-    fn concurrent_inserts_of_the_same_identity_never_both_miss() {
-        let bloom = Bloom::for_file_size(1 << 20);
-        let n = 100_000u64;
-        let (a, b) = std::thread::scope(|s| {
-            let run = || {
-                let bloom = &bloom;
-                move || (0..n).map(|i| bloom.insert(fp(i))).collect::<Vec<bool>>()
-            };
-            let ta = s.spawn(run());
-            let tb = s.spawn(run());
-            (ta.join().unwrap(), tb.join().unwrap())
+    fn run(v: &[u128], file_bytes: u64, threads: usize) -> Candidates {
+        let spill = Spill::for_file_size(file_bytes);
+        let chunk = v.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            for part in v.chunks(chunk) {
+                let spill = &spill;
+                s.spawn(move || {
+                    let mut p = Pending::default();
+                    for r in part {
+                        p.push(*r, spill);
+                    }
+                    p.finish(spill);
+                });
+            }
         });
-        assert!(a.iter().zip(&b).all(|(x, y)| *x || *y));
+        spill.candidates().unwrap()
+    }
+
+    /// The spilled, partitioned check finds exactly the records a HashMap count finds, with
+    /// one, two and three threads, spilled to disk (a large file) or kept in memory (a small
+    /// one).
+    #[test]
+    fn candidates_equal_a_naive_count_at_any_thread_count() {
+        let v = records(300_000);
+        let (want, rows) = reference(&v);
+        assert_eq!(rows, 300_000 / 7 + 1 + 3 * (300_000 / 1000));
+        for bytes in [1 << 20, 64 << 20] {
+            for threads in 1..=3 {
+                let c = run(&v, bytes, threads);
+                let got: std::collections::BTreeSet<(u64, u64)> =
+                    c.fingerprints.iter().copied().collect();
+                assert_eq!(got, want, "{bytes} bytes, {threads} threads");
+                assert_eq!(c.len() as u64, rows);
+            }
+        }
+    }
+
+    /// Distinct records give no candidate, and the spill directory is removed afterwards.
+    #[test]
+    fn distinct_records_give_no_candidate_and_leave_no_file() {
+        let v: Vec<u128> = (0..200_000u64)
+            .map(|i| u128::from(mix(i)) << 64 | 7)
+            .collect();
+        let spill = Spill::for_file_size(64 << 20);
+        let mut p = Pending::default();
+        for r in &v {
+            p.push(*r, &spill);
+        }
+        p.finish(&spill);
+        let dir = spill.dir().unwrap();
+        assert!(dir.exists());
+        assert!(spill.candidates().unwrap().is_empty());
+        drop(spill);
+        assert!(!dir.exists());
     }
 }

@@ -1,6 +1,6 @@
 //! Streaming a project's activity files through resolution and calculation into per-chain
 //! sums. Memory is bounded by the number of distinct chains (facility × year × carrier × unit
-//! × explicit factor) plus a fixed-size duplicate filter, never by rows.
+//! × explicit factor) plus the duplicate check's fixed buffers, never by rows.
 //!
 //! A large file is read in chunks, one per core, each by its own worker with its own chains
 //! and sums; the chunks' results are merged by chain identity (exact addition is associative,
@@ -9,12 +9,12 @@
 //! boundaries; a quoted field that spans a boundary is detected afterwards and the file is then
 //! read again in one piece.
 //!
-//! Duplicates (see `dedupe`): a shared fixed-size filter flags candidates in the first pass;
-//! only if there are candidates is the file read again to confirm them; only if some are
-//! confirmed is the calculation repeated without them.
+//! Duplicates (see `dedupe`): every row's fingerprint is spilled, partitioned by hash, and the
+//! partitions checked after the first pass; only if a fingerprint repeats is the file read
+//! again to confirm them; only if some are confirmed is the calculation repeated without them.
 
 use super::chain::{calculate, calculate_terms, Accum, Chain, Terms};
-use super::dedupe::{self, Bloom, Candidates};
+use super::dedupe::{self, Candidates, Spill};
 use super::resolve::{ResolveError, ResolveOptions, Resolver};
 use crate::activity::{
     parse_energy_row, parse_fugitive_row, split, Activity, Period, Split, Subject, ENERGY_COLUMNS,
@@ -213,6 +213,24 @@ struct ChainKey {
     source: Option<crate::activity::Source>,
 }
 
+/// What a chain's resolution depends on besides the facility's identity: its grid and the
+/// consolidation inputs (control, equity share). Facilities with equal classes resolve every
+/// activity to the same chain but for the facility index, so a chain is resolved once per
+/// class and copied for the others (100,000 facilities over a handful of grids resolve a
+/// handful of chains, not 100,000 × carriers).
+type FacilityClass = (Option<FactorRef>, bool, bool, Decimal);
+
+/// A chain key with the facility replaced by its class.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct TemplateKey {
+    year: i32,
+    class: u32,
+    subject: u32,
+    unit: u16,
+    factor: u32,
+    source: Option<crate::activity::Source>,
+}
+
 /// Where a chain key leads.
 #[derive(Clone, Copy)]
 enum Slot {
@@ -367,6 +385,12 @@ struct Worker<'p> {
     /// Per chain id: the pending quantity sum and row count of a linear chain.
     sums: Vec<(Decimal, u64)>,
     interner: Interner,
+    /// Per facility index, its interned class (`u32::MAX` until first seen).
+    facility_class: Vec<u32>,
+    classes: FxHashMap<FacilityClass, u32>,
+    /// Template key → the id of the first chain resolved for it (a successful resolution;
+    /// errors are resolved per facility, as their messages may name it).
+    templates: FxHashMap<TemplateKey, u32>,
     chains: Vec<Chain>,
     accums: Vec<Accum>,
     /// Per chain id: how many scope 3 chains follow it (its category 3 lines, at the next ids).
@@ -404,6 +428,9 @@ impl<'p> Worker<'p> {
             linear: Vec::new(),
             sums: Vec::new(),
             interner: Interner::default(),
+            facility_class: Vec::new(),
+            classes: FxHashMap::default(),
+            templates: FxHashMap::default(),
             chains: Vec::new(),
             accums: Vec::new(),
             companions: Vec::new(),
@@ -422,6 +449,25 @@ impl<'p> Worker<'p> {
         }
     }
 
+    /// The interned class of a facility (see `FacilityClass`).
+    fn class_of(&mut self, facility: usize) -> u32 {
+        if self.facility_class.len() <= facility {
+            self.facility_class.resize(facility + 1, u32::MAX);
+        }
+        if self.facility_class[facility] == u32::MAX {
+            let f = &self.project.facilities.list[facility];
+            let class = (
+                f.grid.clone(),
+                f.operational_control,
+                f.financial_control,
+                f.equity_share,
+            );
+            let n = self.classes.len() as u32;
+            self.facility_class[facility] = *self.classes.entry(class).or_insert(n);
+        }
+        self.facility_class[facility]
+    }
+
     fn reject(&mut self, row: &RowRef<'_>, mut d: Vec<Diagnostic>) {
         self.stats.rejected += 1;
         rejected_quantity(row, &mut self.stats);
@@ -433,7 +479,7 @@ impl<'p> Worker<'p> {
         &mut self,
         row: &RowRef<'_>,
         exclude: &BTreeSet<u64>,
-        bloom: Option<&Bloom>,
+        spill: Option<&Spill>,
         visit: &mut dyn FnMut(&LineVisit<'_>),
     ) {
         let file = self.file;
@@ -448,22 +494,10 @@ impl<'p> Worker<'p> {
             Ok(a) => a,
             Err(d) => return self.reject(row, d),
         };
-        if let Some(bloom) = bloom {
-            {
-                let fp = dedupe::fingerprint(&dedupe::identity(row, &activity, file.ref_col()));
-                self.pending.push(
-                    (
-                        fp,
-                        Some(dedupe::prekey_of(
-                            row.get(0),
-                            activity.period,
-                            row.get(file.ref_col()),
-                        )),
-                    ),
-                    bloom,
-                    &mut self.candidates,
-                );
-            }
+        if let Some(spill) = spill {
+            let prekey = dedupe::prekey_of(row.get(0), activity.period, row.get(file.ref_col()));
+            let id = dedupe::identity(row, &activity, file.ref_col());
+            self.pending.push(dedupe::record(&id, prekey), spill);
         }
         let Some(year) = self.year_or_split(row, &activity, visit) else {
             return;
@@ -627,35 +661,59 @@ impl<'p> Worker<'p> {
         if let Some(slot) = self.cache.get(&key) {
             return *slot;
         }
-        let slot = match self.resolver.resolve_source(
+        let template = TemplateKey {
             year,
-            activity.facility,
-            &activity.subject,
-            activity.unit,
-            activity.factor.as_deref(),
-            activity.source,
-        ) {
-            Ok(chain) => match self.resolver.resolve_upstream(&chain) {
-                Ok(up) => {
-                    let id = self.chains.len() as u32;
-                    self.notes.extend(up.notes);
-                    self.companions.push(up.chains.len());
+            class: self.class_of(activity.facility),
+            subject: key.subject,
+            unit: key.unit,
+            factor: key.factor,
+            source: key.source,
+        };
+        let slot = match self.templates.get(&template) {
+            // A facility of a class already resolved: copy the chain and its scope 3
+            // companions (their notes are already recorded), with this facility.
+            Some(&first) => {
+                let first = first as usize;
+                let id = self.chains.len() as u32;
+                for cid in first..=first + self.companions[first] {
+                    let mut chain = self.chains[cid].clone();
+                    chain.facility = activity.facility;
+                    self.companions.push(self.companions[cid]);
                     self.push_chain(chain);
-                    for c in up.chains {
-                        self.companions.push(0);
-                        self.push_chain(c);
-                    }
-                    Slot::Chain(id)
                 }
+                Slot::Chain(id)
+            }
+            None => match self.resolver.resolve_source(
+                year,
+                activity.facility,
+                &activity.subject,
+                activity.unit,
+                activity.factor.as_deref(),
+                activity.source,
+            ) {
+                Ok(chain) => match self.resolver.resolve_upstream(&chain) {
+                    Ok(up) => {
+                        let id = self.chains.len() as u32;
+                        self.templates.insert(template, id);
+                        self.notes.extend(up.notes);
+                        self.companions.push(up.chains.len());
+                        self.push_chain(chain);
+                        for c in up.chains {
+                            self.companions.push(0);
+                            self.push_chain(c);
+                        }
+                        Slot::Chain(id)
+                    }
+                    Err(e) => {
+                        self.errors.push(e);
+                        Slot::Error(self.errors.len() as u32 - 1)
+                    }
+                },
                 Err(e) => {
                     self.errors.push(e);
                     Slot::Error(self.errors.len() as u32 - 1)
                 }
             },
-            Err(e) => {
-                self.errors.push(e);
-                Slot::Error(self.errors.len() as u32 - 1)
-            }
         };
         self.cache.insert(key, slot);
         slot
@@ -909,9 +967,9 @@ impl<'p> Worker<'p> {
         self.accums.push(Accum::default());
     }
 
-    fn finish(mut self, bloom: Option<&Bloom>) -> Part {
-        if let Some(b) = bloom {
-            self.pending.flush(b, &mut self.candidates);
+    fn finish(self, spill: Option<&Spill>) -> Part {
+        if let Some(s) = spill {
+            self.pending.finish(s);
         }
         let mut chains = BTreeMap::new();
         let mut outside = BTreeMap::new();
@@ -1020,7 +1078,7 @@ fn run_file(
     options: RunOptions,
     file: InputFile,
     exclude: &BTreeSet<u64>,
-    bloom: Option<&Bloom>,
+    spill: Option<&Spill>,
     visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
     outside_only: bool,
 ) -> Result<Part, Vec<Diagnostic>> {
@@ -1042,9 +1100,9 @@ fn run_file(
                 file.columns(),
                 bounds,
                 !exclude.is_empty(),
-                |row| worker.row(row, exclude, bloom, visit),
+                |row| worker.row(row, exclude, spill, visit),
             )?;
-            Ok((worker.finish(bloom), end))
+            Ok((worker.finish(spill), end))
         };
     if let Some(v) = visit {
         return chunk((0, None), true, v).map(|(p, _)| p);
@@ -1096,7 +1154,7 @@ fn run_once(
     let mut candidates = BTreeMap::new();
     for file in InputFile::ALL {
         let size = std::fs::metadata(project.path(file.input())).map_or(0, |m| m.len());
-        let bloom = detect.then(|| Bloom::for_file_size(size));
+        let spill = detect.then(|| Spill::for_file_size(size));
         let v: Option<&mut dyn FnMut(&LineVisit<'_>)> = match visit.as_mut() {
             Some(v) => Some(&mut **v),
             None => None,
@@ -1107,11 +1165,23 @@ fn run_once(
             options,
             file,
             exclude.get(&file).unwrap_or(&empty),
-            bloom.as_ref(),
+            spill.as_ref(),
             v,
             outside_only,
         ) {
             Ok(mut part) => {
+                if let Some(s) = &spill {
+                    match s.candidates() {
+                        Ok(c) => part.candidates.extend(c),
+                        Err(e) => fatal.push(Diagnostic::error(
+                            "io-error",
+                            Span::file(&project.shown(file.input())),
+                            format!(
+                                "the duplicate check's temporary files could not be read back: {e}"
+                            ),
+                        )),
+                    }
+                }
                 part.stats.file = project.shown(file.input()).to_string();
                 part.stats.present = present;
                 files.push(std::mem::take(&mut part.stats));

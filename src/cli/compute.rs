@@ -137,16 +137,10 @@ pub fn editions_used(
     for c in ledger.comp.chains.iter().filter(|c| c.year == year) {
         editions.extend(c.used_factors().into_iter().map(|u| u.edition.clone()));
     }
-    carbonledger::ledger::run_registers(project, &ledger.comp, false, &mut |e| {
-        if e.parts.iter().any(|p| p.year == year) {
-            editions.extend(
-                e.steps
-                    .iter()
-                    .filter_map(|s| s.factor.as_ref())
-                    .map(|u| u.edition.clone()),
-            );
-        }
-    });
+    // Recorded when the ledger ran the registers (they are not run again).
+    if let Some(eds) = ledger.register_run.editions_by_year.get(&year) {
+        editions.extend(eds.iter().cloned());
+    }
     let mut m = BTreeMap::new();
     for id in editions {
         let (set, ed) = id.split_once('@').unwrap_or((&id, ""));

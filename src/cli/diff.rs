@@ -373,65 +373,63 @@ fn run_inner(a: Args) -> Result<(), Exit> {
         );
     }
     if !d.entries.is_empty() {
-        // One row per contribution that changes, with only the factors that changed: the
-        // whole trace is `explain`'s job.
+        // The registers' lines that read a changed value, like the energy lines above: one
+        // row per line and figure it feeds (the rows of lines.csv), only the values that
+        // changed; the whole trace is `explain`'s job.
         let mut t = Table::new(
             format!(
-                "Register entries whose factors change ({})",
-                d.entries.len()
+                "Register lines whose factor or value changes ({})",
+                d.entries.iter().map(|e| e.lines.len()).sum::<usize>()
             ),
             &[
-                "entry",
-                "what",
-                "factor before → after",
+                "line",
                 "figure",
+                "subject",
+                "factor before",
+                "factor after",
                 "before",
                 "after",
                 "delta",
             ],
         );
         for e in &d.entries {
-            let changed: Vec<String> = e
-                .factors_before
-                .iter()
-                .zip(&e.factors_after)
-                .filter(|(b, a)| b != a)
-                .map(|((rb, vb), (ra, va))| {
-                    if rb == ra {
-                        format!("{rb}: {} → {}", vb.normalize(), va.normalize())
-                    } else {
-                        format!("{rb} = {} → {ra} = {}", vb.normalize(), va.normalize())
-                    }
-                })
-                .collect();
             let at = if e.line == 0 {
                 e.file.to_string()
             } else {
                 format!("{}:{}", e.file, e.line)
             };
-            let mut first = true;
-            for (b, a) in e.parts_before.iter().zip(&e.parts_after) {
-                if b.value == a.value {
-                    continue;
-                }
-                let delta = carbonledger::decimal::sub(a.value, b.value)
-                    .map_or("(overflow)".into(), |v| {
-                        format!("{} {}", v.normalize(), a.unit)
-                    });
+            for (b, a) in &e.lines {
+                let fb = b.as_ref().map(audit::line_factors).unwrap_or_default();
+                let fa = a.as_ref().map(audit::line_factors).unwrap_or_default();
+                let show = |f: &[(String, Decimal)], other: &[(String, Decimal)]| {
+                    f.iter()
+                        .filter(|x| !other.contains(x))
+                        .map(|(r, v)| format!("{r} = {}", v.normalize()))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                let l = a.as_ref().or(b.as_ref());
+                let value = |x: &Option<carbonledger::export::ExportLine>| {
+                    x.as_ref()
+                        .map_or(String::new(), |x| x.value.normalize().to_string())
+                };
+                let delta = match (b, a) {
+                    (Some(b), Some(a)) => carbonledger::decimal::sub(a.value, b.value)
+                        .map_or("(overflow)".into(), |v| {
+                            format!("{} {}", v.normalize(), a.value_unit)
+                        }),
+                    _ => String::new(),
+                };
                 t.push(vec![
-                    Cell::Text(if first { at.clone() } else { String::new() }),
-                    Cell::Text(if first { e.what.clone() } else { String::new() }),
-                    Cell::Text(if first {
-                        changed.join("; ")
-                    } else {
-                        String::new()
-                    }),
-                    Cell::Text(format!("{} {}", a.figure, a.year)),
-                    Cell::Num(b.value.normalize().to_string()),
-                    Cell::Num(a.value.normalize().to_string()),
+                    Cell::Text(at.clone()),
+                    Cell::Text(l.map_or(String::new(), |l| format!("{} {}", l.figure, l.year))),
+                    Cell::Text(e.what.clone()),
+                    Cell::Text(show(&fb, &fa)),
+                    Cell::Text(show(&fa, &fb)),
+                    Cell::Num(value(b)),
+                    Cell::Num(value(a)),
                     Cell::Num(delta),
                 ]);
-                first = false;
             }
         }
         s.push_str(&render_text(&[t], a.output.width()));

@@ -357,6 +357,10 @@ pub fn explain(
                 count += n;
                 overflow |= t.is_none();
                 total = decimal::add(total, t.unwrap_or_default()).unwrap_or(total);
+                // A figure kept to 16 places when a line was rounded: the sum, rounded alike.
+                if !fig.exact {
+                    total = total.round_dp(decimal::FIGURE_DP);
+                }
                 let q = decimal::Quotient {
                     value: total,
                     exact: true,
@@ -388,8 +392,9 @@ pub fn explain(
     }
 }
 
-/// Prints every register entry contributing to `name` in `year`; returns how many, and their
-/// exact sum in the figure's unit (`None` on overflow).
+/// Prints every register line contributing to `name` in `year` (the rows of the one line
+/// schema `export` writes to lines.csv), in the trace format of the energy lines; returns
+/// how many, and their exact sum in the figure's unit (`None` on overflow).
 fn register_entries(
     s: &mut String,
     project: &carbonledger::project::Project,
@@ -401,29 +406,146 @@ fn register_entries(
 ) -> (u64, Option<Decimal>) {
     let mut count = 0u64;
     let mut total = Some(Decimal::ZERO);
+    let mut restated: Vec<carbonledger::calc::Chain> = Vec::new();
+    let facility = |i: usize| {
+        project
+            .facilities
+            .list
+            .get(i)
+            .map_or_else(String::new, |f| f.id.clone())
+    };
     run_registers(project, &ledger.comp, opts.strict, &mut |e| {
-        for c in e
-            .parts
+        if !e.parts.iter().any(|c| c.figure == name && c.year == year) {
+            return;
+        }
+        let at = if e.line == 0 {
+            e.file.to_string()
+        } else {
+            format!("{}:{}", e.file, e.line)
+        };
+        // The entry's reasons (counterfactual chosen, notes, fallbacks), once; the arithmetic
+        // is the lines'.
+        const CONTEXT: [&str; 11] = [
+            "why",
+            "note",
+            "fallback",
+            "rf",
+            "solar",
+            "project",
+            "instrument",
+            "serials",
+            "shift",
+            "basis",
+            "prices",
+        ];
+        let lines: Vec<carbonledger::export::ExportLine> =
+            carbonledger::export::entry_lines(e, &facility)
+                .into_iter()
+                .filter(|l| l.figure == name && l.year == year)
+                .collect();
+        // A line the register states no steps for (`given`): its own trace stands in full.
+        let given = lines
             .iter()
-            .filter(|c| c.figure == name && c.year == year)
-        {
+            .any(|l| l.method == carbonledger::export::Method::Given);
+        let mut context: Vec<&carbonledger::calc::Step> = e
+            .steps
+            .iter()
+            .filter(|st| given || CONTEXT.contains(&st.label.as_str()))
+            .collect();
+        for l in &lines {
             count += 1;
-            total = total.and_then(|t| decimal::add(t, c.value).ok());
-            let at = if e.line == 0 {
-                e.file.to_string()
-            } else {
-                format!("{}:{}", e.file, e.line)
-            };
-            let _ = writeln!(s, "{at}  {}", e.what);
-            for st in &e.steps {
+            total = total.and_then(|t| decimal::add(t, l.value).ok());
+            let place = [l.facility.as_str(), l.period.as_str()]
+                .iter()
+                .filter(|x| !x.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("  ");
+            let _ = writeln!(
+                s,
+                "{at}  {}{}{}  ({})",
+                place,
+                if place.is_empty() { "" } else { "  " },
+                e.what,
+                l.method.name()
+            );
+            for st in context.drain(..) {
                 let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
                 if let Some(u) = &st.factor {
                     sources.insert(u.reference.clone(), u.citation.clone());
                 }
             }
-            let _ = writeln!(s, "    {:<9} {} {}\n", "→", c.value.normalize(), c.unit);
+            let steps = if l.method == carbonledger::export::Method::Given {
+                vec![carbonledger::calc::Step {
+                    label: "→".into(),
+                    text: format!(
+                        "{} {} (the register's value: no line states its steps)",
+                        l.value.normalize(),
+                        l.value_unit
+                    ),
+                    factor: None,
+                }]
+            } else {
+                l.trace()
+            };
+            for st in steps {
+                let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
+                if let Some(u) = st.factor {
+                    sources.insert(u.reference.clone(), u.citation.clone());
+                }
+            }
+            let _ = writeln!(s);
+        }
+        for c in e
+            .parts
+            .iter()
+            .filter(|c| c.figure == name && c.year == year)
+        {
+            if let Some(chain) = &c.restates {
+                restated.push((**chain).clone());
+            }
         }
     });
+    // A chain a register restates (purchased heat at market = location): its rows, as read.
+    if !restated.is_empty() {
+        let options = RunOptions {
+            strict: opts.strict,
+            threads: opts.threads,
+        };
+        let read = for_each_line(project, options, &ledger.comp.duplicates, &mut |v| {
+            if !restated.contains(v.chain) {
+                return;
+            }
+            count += 1;
+            let t = decimal::div(v.line.co2e_kg, Decimal::from(1000)).map(|q| q.value);
+            total = total.and_then(|x| t.ok().and_then(|t| decimal::add(x, t).ok()));
+            let f = &project.facilities.list[v.chain.facility];
+            let _ = writeln!(
+                s,
+                "{}:{}  {} ({})  {}  market-based = location-based (no instrument applies)",
+                carbonledger::calc::shown_name(project, v.file),
+                v.activity.line,
+                f.id,
+                f.name,
+                v.activity.period
+            );
+            for st in trace(v.activity, v.chain, v.line) {
+                let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
+                if let Some(u) = st.factor {
+                    sources.insert(u.reference.clone(), u.citation.clone());
+                }
+            }
+            let _ = writeln!(
+                s,
+                "    {:<9} {}\n",
+                "→",
+                show(v.line.co2e_kg, Decimal::from(1000), "t CO2e")
+            );
+        });
+        if read.is_err() {
+            total = None;
+        }
+    }
     (count, total)
 }
 
@@ -499,15 +621,23 @@ fn explain_register(
         None => {
             let _ = writeln!(
                 s,
-                "  = the sum over the contributing entries below ({})\n",
+                "  = the sum over the contributing lines below ({})\n",
                 fig.unit
             );
             let (count, total) = register_entries(s, project, ledger, opts, name, year, sources);
+            // A figure kept to 16 places when a line was rounded: the sum, rounded alike.
+            let total = total.map(|t| {
+                if fig.exact {
+                    t
+                } else {
+                    t.round_dp(decimal::FIGURE_DP)
+                }
+            });
             let agrees = total.is_some_and(|t| t.normalize() == fig.value.normalize());
             let _ = writeln!(
                 s,
-                "{count} entr{} sum to {} {}: {}",
-                if count == 1 { "y" } else { "ies" },
+                "{count} line{} sum to {} {}: {}",
+                if count == 1 { "" } else { "s" },
                 total.map_or("(overflow)".to_string(), |t| t.normalize().to_string()),
                 fig.unit,
                 if agrees {

@@ -9,6 +9,7 @@ use crate::activity::{Activity, Subject};
 use crate::calc::{Chain, EnergyConv, GasStep, Line, UsedFactor};
 use crate::decimal;
 use crate::figures::{definition, Definition, Filter, Measure};
+use crate::register::TermStep;
 use crate::units::{parse_factor_unit, DimKind};
 use rust_decimal::Decimal;
 
@@ -119,7 +120,7 @@ pub struct ExportLine {
     /// Quantity as written.
     pub quantity: Decimal,
     /// Its unit.
-    pub unit: &'static str,
+    pub unit: String,
     /// Exact unit conversion between the published units.
     pub conversion: Ratio,
     /// Calorific value (1 when none is used).
@@ -130,6 +131,9 @@ pub struct ExportLine {
     pub divide: bool,
     /// GWP (1 when none applies).
     pub gwp: Option<UsedFactor>,
+    /// Further steps of a register line (a distance, an allocation, an efficiency, a
+    /// reduction, a deduction), in order; empty for an energy or fugitive row.
+    pub steps: Vec<TermStep>,
     /// Consolidation share (fraction).
     pub share: Decimal,
     /// Mass of the gas (t), for emission rows.
@@ -189,12 +193,13 @@ pub fn rows(
         },
         kind: ResultKind::Energy,
         quantity: a.quantity,
-        unit: a.unit.symbol,
+        unit: a.unit.symbol.to_string(),
         conversion: Ratio::new(Decimal::ONE, Decimal::ONE),
         calorific: None,
         factor: None,
         divide: false,
         gwp: None,
+        steps: Vec::new(),
         share: chain.share,
         gas_t: None,
         value: Decimal::ZERO,
@@ -321,8 +326,26 @@ impl ExportLine {
         if let Some(g) = &self.gwp {
             num = decimal::mul(num, g.value).ok()?;
         }
+        for st in &self.steps {
+            let (n, d) = st.fraction().ok()?;
+            let (n, d) = if st.divide { (d, n) } else { (n, d) };
+            num = decimal::mul(num, n).ok()?;
+            den = decimal::mul(den, d).ok()?;
+        }
         num = decimal::mul(num, self.share).ok()?;
         decimal::div(num, den).ok()
+    }
+
+    /// The row's value from its columns, by the rule every register line follows: the
+    /// product, exact where it terminates, else rounded once to 9 places of the base unit of
+    /// `value_unit` (kg, J, kgce: 12 places of t CO2e), or to 9 places of the unit itself
+    /// where it is no power of ten of its base (MWh). `None` on overflow.
+    pub fn evaluate(&self) -> Option<(Decimal, bool)> {
+        let q = self.reperform()?;
+        if q.exact {
+            return Some((q.value, true));
+        }
+        Some((q.rounded(line_dp(self.value_unit)), false))
     }
 
     /// The result name: the gas, `energy` or `tce`.
@@ -333,6 +356,25 @@ impl ExportLine {
             ResultKind::Tce => "tce".into(),
             ResultKind::Register(r) => r.clone(),
         }
+    }
+}
+
+/// Places a non-terminating line value keeps in `unit`: `LINE_DP` places of the base unit
+/// when the unit is a power of ten of it, else `LINE_DP` places of the unit (MWh).
+pub fn line_dp(unit: &str) -> u32 {
+    let scale = if unit == "1" {
+        Some(Decimal::ONE)
+    } else {
+        unit.split_whitespace()
+            .next()
+            .and_then(|u| crate::units::lookup(u).ok())
+            .map(|u| u.scale)
+    };
+    // A power of ten of the base unit prints as 1 followed by zeros.
+    let digits = scale.map(|s| s.normalize().to_string()).unwrap_or_default();
+    match digits.strip_prefix('1') {
+        Some(zeros) if zeros.chars().all(|c| c == '0') => decimal::LINE_DP + zeros.len() as u32,
+        _ => decimal::LINE_DP,
     }
 }
 
@@ -388,4 +430,91 @@ pub fn by_figure(
         out.push(r);
     }
     out
+}
+
+impl ExportLine {
+    /// The line as trace steps, in the format `explain` prints an energy line's trace: the
+    /// activity, each published value and step with its operator, reference and unit, the
+    /// conversion, the share, and the value (`→`). Re-performing it is the product of the
+    /// values shown, as in `lines.csv`.
+    pub fn trace(&self) -> Vec<crate::calc::Step> {
+        use crate::calc::Step;
+        let step = |label: &str, text: String, factor: Option<&UsedFactor>| Step {
+            label: label.to_string(),
+            text,
+            factor: factor.cloned(),
+        };
+        let mut out = vec![step(
+            "activity",
+            format!("{} {}", self.quantity.normalize(), self.unit),
+            None,
+        )];
+        let published = |label: &str, op: &str, u: &UsedFactor| {
+            step(
+                label,
+                format!("{op} {} = {} {}", u.reference, u.value, u.unit),
+                Some(u),
+            )
+        };
+        if let Some(c) = &self.calorific {
+            out.push(published("energy", "× calorific value", c));
+        }
+        if let Some(f) = &self.factor {
+            let label = match &self.kind {
+                ResultKind::Emission(g) => g.clone(),
+                ResultKind::Tce => "tce".into(),
+                _ => "factor".into(),
+            };
+            out.push(published(&label, if self.divide { "÷" } else { "×" }, f));
+        }
+        if let Some(g) = &self.gwp {
+            out.push(published("CO2e", "× GWP", g));
+        }
+        for st in &self.steps {
+            let op = if st.divide { "÷" } else { "×" };
+            let value = st
+                .fraction()
+                .map_or_else(|e| e.to_string(), |(n, d)| Ratio::new(n, d).text());
+            let unit = if st.unit == "1" {
+                String::new()
+            } else {
+                format!(" {}", st.unit)
+            };
+            let mut s = step(
+                &st.label,
+                format!("{op} {value}{unit} ({})", st.reference()),
+                None,
+            );
+            s.factor = st.factors().first().map(|u| (*u).clone());
+            out.push(s);
+            for u in st.factors().iter().skip(1) {
+                out.push(published("", "  with", u));
+            }
+        }
+        out.push(step(
+            "units",
+            format!(
+                "× {} (unit conversion to {})",
+                self.conversion.text(),
+                self.value_unit
+            ),
+            None,
+        ));
+        out.push(step("share", format!("× {}", self.share.normalize()), None));
+        out.push(step(
+            "→",
+            format!(
+                "{} {}{}",
+                self.value.normalize(),
+                self.value_unit,
+                if self.exact {
+                    ""
+                } else {
+                    " (the product does not terminate: rounded once)"
+                }
+            ),
+            None,
+        ));
+        out
+    }
 }

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Schema version of every table in this export format.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// A table: name, header, rows of cells (text cells are neutralised on writing).
 pub struct Table {
@@ -91,7 +91,7 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "source", "stationary combustion, fugitive release, purchased energy; wtt, td_loss, td_wtt or wtt_and_td for an energy row's scope 3 category 3 lines; or register (an entry of solar, instruments, abatement, shipments, scope3.csv or the product files; line 0 = an aggregate of several rows)", ""),
     ("lines", "subject", "carrier or gas of the input row; for a register row, the entry (entries.csv `what`)", ""),
     ("lines", "result", "what value is: a gas (CO2, CH4, N2O, a refrigerant, CO2e), energy or tce", ""),
-    ("lines", "method", "product: value is the product of the columns; activity: an amount (value = quantity × conversion); given: the register's own calculation (counterfactual, allocation, recycled-content mix), its steps in entries.csv, the product columns empty", ""),
+    ("lines", "method", "product: a published value applies (value is the product of the columns); activity: an amount (energy, mass, tonne-km, a count; still the product of the columns); given: a register value no line states (none on the reference fixture; docs/audit.md), its steps in entries.csv, the product columns empty", ""),
     ("lines", "quantity", "quantity as written in the input", "unit"),
     ("lines", "unit", "unit of quantity", ""),
     ("lines", "conversion", "exact unit conversion between the published units (a decimal, or num/den when it does not terminate)", ""),
@@ -104,9 +104,14 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "factor_ref", "its reference SET@EDITION:KEY", ""),
     ("lines", "gwp", "global warming potential (1 for CO2e factors and non-emission rows)", "kg CO2e/kg"),
     ("lines", "gwp_ref", "its reference", ""),
-    ("lines", "share", "consolidation share; in a recycled-content mix, the share of the activity this row's factor applies to (r recycled, 1 − r primary)", "1"),
+    ("lines", "step1_label", "a register line's further step: distance, allocation (the part of a residual-mix remainder), efficiency, saf share, reduction (1 − SAF value ÷ fossil baseline), deducted (−1: an amount subtracted); step2_* to step4_* likewise", ""),
+    ("lines", "step1_op", "x: the step's value multiplies; ÷: it divides", ""),
+    ("lines", "step1_value", "the step's value (a decimal, or num/den when it does not terminate)", "step1_unit"),
+    ("lines", "step1_unit", "its unit", ""),
+    ("lines", "step1_ref", "a published value's reference SET@EDITION:KEY, 1 − A ÷ B for a reduction, or the input it comes from", ""),
+    ("lines", "share", "consolidation share (a register's own shares — recycled, SAF, allocation — are steps; only a recycled-content mix found by the fallback search puts r or 1 − r here)", "1"),
     ("lines", "gas_t", "mass of the gas, after the share (emission rows)", "t"),
-    ("lines", "value", "quantity × conversion × calorific_value × factor_value (or ÷) × gwp × share (method given: the register's value)", "value_unit"),
+    ("lines", "value", "quantity × conversion × calorific_value × factor_value (or ÷) × gwp × each step (× or ÷) × share; where the product does not terminate, rounded once to 9 places of the base unit (12 places of t CO2e; exact = no)", "value_unit"),
     ("lines", "value_unit", "the figure's unit (t CO2e, MWh, GJ, tce, kg, tkm, …)", ""),
     ("lines", "exact", "no when a non-terminating division was rounded (9 decimal places of kg, J or kgce)", ""),
     ("lines", "fallbacks", "fallbacks taken when resolving the factors", ""),
@@ -244,16 +249,33 @@ pub fn collect(
         .collect();
     let restating = |c: &crate::calc::Chain| !restated.is_empty() && c.year == structure.base_year;
     let mut used: BTreeMap<String, crate::calc::UsedFactor> = BTreeMap::new();
+    // Chains a register restates under another figure (purchased heat at market-based scope
+    // 2): their rows are written under that figure too.
+    let mut entries = Vec::new();
+    crate::ledger::run_registers(project, comp, options.strict, &mut |e| {
+        if e.parts.iter().any(|c| c.restates.is_some()) {
+            entries.push(e.clone());
+        }
+    });
+    let market_restated = register_lines::restated(&entries);
     for_each_line(project, options, &comp.duplicates, &mut |v| {
         let facility = &project.facilities.list[v.chain.facility].id;
         for u in v.chain.used_factors() {
             used.entry(u.reference.clone()).or_insert_with(|| u.clone());
         }
-        for r in rows(v.file.name(), v.activity, v.chain, v.line, facility) {
-            all_lines.extend(by_figure(&r, v.chain, &sums));
+        let line_rows = rows(v.file.name(), v.activity, v.chain, v.line, facility);
+        for r in &line_rows {
+            all_lines.extend(by_figure(r, v.chain, &sums));
             if restating(v.chain) && !structure.removes(v.chain.facility) {
-                all_lines.extend(by_figure(&r, v.chain, &restated));
+                all_lines.extend(by_figure(r, v.chain, &restated));
             }
+        }
+        if !market_restated.is_empty() {
+            all_lines.extend(register_lines::restated_rows(
+                &line_rows,
+                v.chain,
+                &market_restated,
+            ));
         }
     })?;
     // The restatement's trail: the base-year lines of acquired facilities' days outside the
@@ -362,6 +384,16 @@ pub fn collect(
     }
     let (entries, avoided) =
         register_tables(project, ledger, options.strict, &mut used, &mut all_lines);
+    // Every published value a line cites is on the factors sheet (the workbook looks it up).
+    for l in &all_lines {
+        let cited = [&l.calorific, &l.factor, &l.gwp]
+            .into_iter()
+            .flatten()
+            .chain(l.steps.iter().flat_map(|s| s.factors()));
+        for u in cited {
+            used.entry(u.reference.clone()).or_insert_with(|| u.clone());
+        }
+    }
     let lines = lines_table(&all_lines);
     let products = products_table(project, ledger)?;
     let mut factors_used = Table {
@@ -453,8 +485,12 @@ pub fn collect(
     })
 }
 
+/// Step column groups of `lines.csv` (a register line's distance, allocation, efficiency,
+/// reduction or deduction), each `label, op, value, unit, ref`.
+pub const MAX_STEPS: usize = 4;
+
 /// Columns of `lines.csv`.
-const LINE_HEADER: [&str; 29] = [
+const LINE_HEADER: [&str; 49] = [
     "figure",
     "year",
     "file",
@@ -478,6 +514,26 @@ const LINE_HEADER: [&str; 29] = [
     "factor_ref",
     "gwp",
     "gwp_ref",
+    "step1_label",
+    "step1_op",
+    "step1_value",
+    "step1_unit",
+    "step1_ref",
+    "step2_label",
+    "step2_op",
+    "step2_value",
+    "step2_unit",
+    "step2_ref",
+    "step3_label",
+    "step3_op",
+    "step3_value",
+    "step3_unit",
+    "step3_ref",
+    "step4_label",
+    "step4_op",
+    "step4_value",
+    "step4_unit",
+    "step4_ref",
     "share",
     "gas_t",
     "value",
@@ -486,8 +542,14 @@ const LINE_HEADER: [&str; 29] = [
     "fallbacks",
 ];
 
+/// A step's value as written: a decimal, or `num/den` when it does not terminate.
+pub fn step_value_text(st: &crate::register::TermStep) -> String {
+    st.fraction()
+        .map_or_else(|e| e.to_string(), |(n, d)| Ratio::new(n, d).text())
+}
+
 /// `lines.csv`: every line, one row per figure it feeds. A `given` row leaves the columns of
-/// the product empty (its steps are in `entries.csv`).
+/// the product empty.
 fn lines_table(all: &[ExportLine]) -> Table {
     let mut table = Table {
         name: "lines.csv",
@@ -507,7 +569,7 @@ fn lines_table(all: &[ExportLine]) -> Table {
         let given = r.method == Method::Given;
         let product = |c: Cell| if given { n("") } else { c };
         let product_t = |c: Cell| if given { t("") } else { c };
-        table.rows.push(vec![
+        let mut row = vec![
             t(&r.figure),
             n(r.year),
             t(&r.file),
@@ -520,7 +582,7 @@ fn lines_table(all: &[ExportLine]) -> Table {
             t(r.result_name()),
             t(r.method.name()),
             product(n(r.quantity.normalize())),
-            product_t(t(r.unit)),
+            product_t(t(&r.unit)),
             product(n(r.conversion.text())),
             product(n(cv)),
             product_t(t(cu)),
@@ -531,6 +593,20 @@ fn lines_table(all: &[ExportLine]) -> Table {
             product_t(t(fr)),
             product(n(gv)),
             product_t(t(gr)),
+        ];
+        for i in 0..MAX_STEPS {
+            match r.steps.get(i) {
+                Some(st) => row.extend([
+                    t(&st.label),
+                    t(if st.divide { "÷" } else { "x" }),
+                    n(step_value_text(st)),
+                    t(&st.unit),
+                    t(st.reference()),
+                ]),
+                None => row.extend([t(""), t(""), n(""), t(""), t("")]),
+            }
+        }
+        row.extend([
             product(n(r.share.normalize())),
             n(r.gas_t.map_or(String::new(), |g| g.normalize().to_string())),
             n(r.value.normalize()),
@@ -538,6 +614,7 @@ fn lines_table(all: &[ExportLine]) -> Table {
             t(if r.exact { "yes" } else { "no" }),
             t(&r.fallbacks),
         ]);
+        table.rows.push(row);
     }
     table
 }

@@ -12,6 +12,7 @@ use super::lines::{rows, ExportLine, Method, Ratio, ResultKind};
 use crate::calc::UsedFactor;
 use crate::decimal;
 use crate::register::{Contribution, Entry};
+
 use crate::units::{lookup, parse_factor_unit, DimKind};
 use rust_decimal::Decimal;
 
@@ -75,6 +76,10 @@ pub fn entry_lines(e: &Entry, facility: &dyn Fn(usize) -> String) -> Vec<ExportL
         .collect();
     let mut out = Vec::new();
     for c in &e.parts {
+        if c.restates.is_some() {
+            // Its lines are the chain's rows, written as the rows are read (`restated_rows`).
+            continue;
+        }
         let base = ExportLine {
             figure: c.figure.clone(),
             method: Method::Given,
@@ -88,12 +93,13 @@ pub fn entry_lines(e: &Entry, facility: &dyn Fn(usize) -> String) -> Vec<ExportL
             subject: e.what.clone(),
             kind: ResultKind::Register(result_of(c.unit)),
             quantity: c.value,
-            unit: c.unit,
+            unit: c.unit.to_string(),
             conversion: Ratio::new(Decimal::ONE, Decimal::ONE),
             calorific: None,
             factor: None,
             divide: false,
             gwp: None,
+            steps: Vec::new(),
             share: Decimal::ONE,
             gas_t: None,
             value: c.value,
@@ -101,7 +107,7 @@ pub fn entry_lines(e: &Entry, facility: &dyn Fn(usize) -> String) -> Vec<ExportL
             exact: c.exact,
             fallbacks: String::new(),
         };
-        match chain_rows(&base, c, facility) {
+        match term_rows(&base, c).or_else(|| chain_rows(&base, c, facility)) {
             Some(rows) => out.extend(rows),
             None => out.extend(structure(&base, c, e, &plain, &gwps)),
         }
@@ -109,33 +115,88 @@ pub fn entry_lines(e: &Entry, facility: &dyn Fn(usize) -> String) -> Vec<ExportL
     out
 }
 
-/// A contribution the register computed through the chain machinery: the CO2e rows of its
-/// calculation lines, when they add up to its value exactly.
+/// Whether the rows add up to the contribution's value exactly.
+fn adds_up(rows: &[ExportLine], c: &Contribution) -> bool {
+    rows.iter()
+        .try_fold(Decimal::ZERO, |s, r| decimal::add(s, r.value).ok())
+        .is_some_and(|s| s.normalize() == c.value.normalize())
+}
+
+/// A contribution the register states as calculation lines of its own (`Contribution::terms`):
+/// one row each, its value the product of its columns by the rule of every line, when they
+/// add up to the register's value.
+fn term_rows(base: &ExportLine, c: &Contribution) -> Option<Vec<ExportLine>> {
+    if c.terms.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for t in &c.terms {
+        if t.steps.len() > super::MAX_STEPS {
+            return None;
+        }
+        let mut r = base.clone();
+        r.quantity = t.quantity;
+        r.unit = t.unit.clone();
+        r.conversion = Ratio::new(t.conversion.0, t.conversion.1);
+        r.factor = t.factor.clone();
+        r.gwp = t.gwp.clone();
+        r.steps = t.steps.clone();
+        r.share = t.share;
+        r.kind = ResultKind::Register(t.result.clone());
+        (r.value, r.exact) = r.evaluate()?;
+        let priced = r.factor.is_some() || r.steps.iter().any(|s| !s.factors().is_empty());
+        r.method = if priced {
+            Method::Product
+        } else {
+            Method::Activity
+        };
+        out.push(r);
+    }
+    adds_up(&out, c).then_some(out)
+}
+
+/// A contribution the register computed through the chain machinery: the rows of its
+/// calculation lines that measure what the figure measures (CO2e, energy in GJ or MWh,
+/// standard coal), each with the line's further steps, when they add up to its value exactly.
 fn chain_rows(
     base: &ExportLine,
     c: &Contribution,
     facility: &dyn Fn(usize) -> String,
 ) -> Option<Vec<ExportLine>> {
-    if c.lines.is_empty() || c.unit != "t CO2e" {
+    if c.lines.is_empty() {
         return None;
     }
     let mut out = Vec::new();
     for l in &c.lines {
+        if l.steps.len() > super::MAX_STEPS {
+            return None;
+        }
         let name = facility(l.activity.facility);
         for mut r in rows(&base.file, &l.activity, &l.chain, &l.line, &name) {
-            if !matches!(r.kind, ResultKind::Emission(_)) {
+            let fits = matches!(
+                (&r.kind, c.unit),
+                (ResultKind::Emission(_), "t CO2e")
+                    | (ResultKind::Energy, "GJ" | "MWh")
+                    | (ResultKind::Tce, "tce")
+            );
+            if !fits {
                 continue;
+            }
+            if c.unit == "MWh" {
+                r.conversion = r.conversion.over(Decimal::new(36, 1));
+                r.value_unit = "MWh";
             }
             r.figure = c.figure.clone();
             r.subject = base.subject.clone();
             r.source = "register";
+            r.steps = l.steps.clone();
+            if !l.steps.is_empty() || c.unit == "MWh" {
+                (r.value, r.exact) = r.evaluate()?;
+            }
             out.push(r);
         }
     }
-    let sum = out
-        .iter()
-        .try_fold(Decimal::ZERO, |s, r| decimal::add(s, r.value).ok())?;
-    (sum.normalize() == c.value.normalize()).then_some(out)
+    adds_up(&out, c).then_some(out)
 }
 
 /// The activities a contribution may have been computed from: its basis, then the entry's
@@ -172,7 +233,7 @@ fn structure(
         let from = scale_of(qu)?;
         let mut r = base.clone();
         r.quantity = q;
-        r.unit = qu;
+        r.unit = qu.to_string();
         let (num, den) = match f {
             Some(f) => {
                 let fu = parse_factor_unit(&f.unit).ok()?;
@@ -260,10 +321,9 @@ fn structure(
         }
     }
     // An amount (energy, mass, tonne-km, a count; never an emission): another amount of the
-    // entry in a convertible unit, or the value itself.
+    // entry in a convertible unit (never the value itself, which would restate it).
     if !c.unit.contains("CO2e") {
-        let own = (c.value, c.unit);
-        for a in acts.iter().copied().chain(std::iter::once(own)) {
+        for a in acts.iter().copied() {
             if let Some(r) = row(a, None) {
                 if same(std::slice::from_ref(&r)) {
                     return vec![r];
@@ -272,6 +332,41 @@ fn structure(
         }
     }
     vec![base.clone()]
+}
+
+/// The chains registers restate under another figure, with that figure and year, from every
+/// entry's contributions (`Contribution::restates`).
+pub fn restated(entries: &[Entry]) -> Vec<(crate::calc::Chain, String)> {
+    entries
+        .iter()
+        .flat_map(|e| &e.parts)
+        .filter_map(|c| {
+            c.restates
+                .as_ref()
+                .map(|ch| ((**ch).clone(), c.figure.clone()))
+        })
+        .collect()
+}
+
+/// The rows of a calculation line restated under register figures: its CO2e rows, once for
+/// each figure a register restates its chain under.
+pub fn restated_rows(
+    rows_of_line: &[ExportLine],
+    chain: &crate::calc::Chain,
+    restated: &[(crate::calc::Chain, String)],
+) -> Vec<ExportLine> {
+    let mut out = Vec::new();
+    for (_, figure) in restated.iter().filter(|(c, _)| c == chain) {
+        for r in rows_of_line
+            .iter()
+            .filter(|r| matches!(r.kind, ResultKind::Emission(_)))
+        {
+            let mut r = r.clone();
+            r.figure = figure.clone();
+            out.push(r);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 use super::formula::FigureFormula;
 use super::lines::{ExportLine, Method};
 use crate::figures::Figure;
+use crate::register::StepValue;
 use crate::report::neutralise;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -35,7 +36,7 @@ fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError
 }
 
 /// Columns of the lines sheet, in order.
-const LINE_COLUMNS: [&str; 28] = [
+const LINE_COLUMNS: [&str; 48] = [
     "figure",
     "year",
     "file",
@@ -59,6 +60,26 @@ const LINE_COLUMNS: [&str; 28] = [
     "factor_ref",
     "gwp",
     "gwp_ref",
+    "step1_label",
+    "step1_op",
+    "step1_value",
+    "step1_unit",
+    "step1_ref",
+    "step2_label",
+    "step2_op",
+    "step2_value",
+    "step2_unit",
+    "step2_ref",
+    "step3_label",
+    "step3_op",
+    "step3_value",
+    "step3_unit",
+    "step3_ref",
+    "step4_label",
+    "step4_op",
+    "step4_value",
+    "step4_unit",
+    "step4_ref",
     "share",
     "value",
     "value_unit",
@@ -167,7 +188,7 @@ pub fn workbook(
         "carbonledger export: each value cell of the lines sheet is a live formula of its row's quantity, conversion, calorific value, factor, GWP and share cells;",
         "the calorific value, factor and GWP cells look their reference up on the factors sheet: edit a value there (column value) and every line and total re-prices.",
         "Every value on the inventory sheet is a formula: a SUMIFS over the lines of the figure and year, or the figure's formula over other inventory cells (column formula).",
-        "Lines with method `given` hold the register's own value (a counterfactual, an allocation or a recycled-content mix; entries.csv has its steps): they do not re-price.",
+        "A register line's further steps (a distance, an allocation, a boiler efficiency, a SAF reduction, −1 for an amount deducted) are cells of their own: a typed input, a factor looked up, or 1 − one factor ÷ another.",
         "Spreadsheet numbers are binary doubles (about 15 significant digits): the CSV tables beside this workbook are the exact record,",
         "and each value also appears as exact decimal text (column value_exact; inventory column value_exact).",
     ];
@@ -212,7 +233,7 @@ pub fn workbook(
             continue;
         }
         ws.write_number(r, col("quantity"), num(l.quantity))?;
-        text(ws, r, col("unit"), l.unit)?;
+        text(ws, r, col("unit"), &l.unit)?;
         if l.conversion.den == Decimal::ONE {
             ws.write_number(r, col("conversion"), num(l.conversion.num))?;
         } else {
@@ -266,7 +287,7 @@ pub fn workbook(
         text(ws, r, col("factor_op"), if l.divide { "÷" } else { "x" })?;
         ws.write_number(r, col("share"), num(l.share))?;
         let c = |n: &str| format!("{}{x}", letter(col(n)));
-        let product = format!(
+        let mut product = format!(
             "{}*{}*{}*{}*{}",
             c("quantity"),
             c("conversion"),
@@ -274,10 +295,68 @@ pub fn workbook(
             c("gwp"),
             c("share")
         );
-        let f = if l.divide {
-            format!("={product}/{}", c("factor_value"))
+        let mut divisors = Vec::new();
+        if l.divide {
+            divisors.push(c("factor_value"));
         } else {
-            format!("={product}*{}", c("factor_value"))
+            product.push_str(&format!("*{}", c("factor_value")));
+        }
+        // Further steps: an input value typed (like the quantity), a published value looked
+        // up on the factors sheet, a reduction as 1 − one lookup ÷ another.
+        for (i, st) in l.steps.iter().enumerate().take(super::MAX_STEPS) {
+            let name = |part: &str| format!("step{}_{part}", i + 1);
+            text(ws, r, col(&name("label")), &st.label)?;
+            text(ws, r, col(&name("op")), if st.divide { "÷" } else { "x" })?;
+            text(ws, r, col(&name("unit")), &st.unit)?;
+            text(ws, r, col(&name("ref")), &st.reference())?;
+            let (sn, sd) = st.fraction().unwrap_or((Decimal::ONE, Decimal::ONE));
+            let by_ref = |reference: &str| {
+                format!(
+                    "INDEX(factors!$B$2:$B${last_factor},MATCH(\"{}\",factors!$A$2:$A${last_factor},0))",
+                    reference.replace('"', "\"\"")
+                )
+            };
+            let cell = col(&name("value"));
+            let value = num(sn) / num(sd);
+            match &st.value {
+                StepValue::Input { num: n, den, .. } if *den == Decimal::ONE => {
+                    ws.write_number(r, cell, num(*n))?;
+                }
+                StepValue::Input { num: n, den, .. } => {
+                    ws.write_formula(r, cell, cache(Formula::new(format!("={n}/{den}")), value))?;
+                }
+                StepValue::Factor(u) => {
+                    ws.write_formula(
+                        r,
+                        cell,
+                        cache(Formula::new(format!("={}", by_ref(&u.reference))), value),
+                    )?;
+                }
+                StepValue::Reduction(a, b) => {
+                    ws.write_formula(
+                        r,
+                        cell,
+                        cache(
+                            Formula::new(format!(
+                                "=1-{}/{}",
+                                by_ref(&a.reference),
+                                by_ref(&b.reference)
+                            )),
+                            value,
+                        ),
+                    )?;
+                }
+            }
+            if st.divide {
+                divisors.push(c(&name("value")));
+            } else {
+                product.push_str(&format!("*{}", c(&name("value"))));
+            }
+        }
+        let f = if divisors.is_empty() {
+            format!("={product}")
+        } else {
+            format!("={product}/({})", divisors.join("*"))
         };
         ws.write_formula(r, col("value"), cache(Formula::new(f), num(l.value)))?;
     }

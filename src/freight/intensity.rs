@@ -138,6 +138,41 @@ fn typed(ed: &Edition, def: &FactorDef) -> Result<Intensity, ResolveError> {
     })
 }
 
+/// Resolutions already made in one run of the register, by (year, reference, air,
+/// radiative forcing): a million legs over a few lanes resolve a few intensities, not a
+/// million (each resolution formats its citations). Results are the same values
+/// `resolve` returns, errors included.
+#[derive(Default)]
+pub struct Memo {
+    map: std::cell::RefCell<MemoMap>,
+}
+
+type MemoMap =
+    rustc_hash::FxHashMap<(i32, FactorRef, bool, Option<bool>), Result<Intensities, ResolveError>>;
+
+impl Memo {
+    /// `resolve`, remembered.
+    pub fn resolve(
+        &self,
+        project: &Project,
+        strict: bool,
+        req: Request<'_>,
+    ) -> Result<Intensities, ResolveError> {
+        let key = (
+            req.year,
+            req.reference.clone(),
+            req.air,
+            req.radiative_forcing,
+        );
+        if let Some(r) = self.map.borrow().get(&key) {
+            return r.clone();
+        }
+        let r = resolve(project, strict, req);
+        self.map.borrow_mut().insert(key, r.clone());
+        r
+    }
+}
+
 /// Resolves the intensities of one leg (or of a counterfactual).
 pub fn resolve(
     project: &Project,

@@ -4,14 +4,14 @@
 //! division of the SAF ratio (and of a per-TEU conversion) flagged when it does not terminate.
 
 use super::distance::{leg_distance, DistanceSource, LegDistance};
-use super::intensity::{resolve, used_factor, Basis, Intensities, Intensity, PerActivity, Request};
+use super::intensity::{used_factor, Basis, Intensities, Intensity, PerActivity, Request};
 use super::mode::Mode;
 use super::shipments::Leg;
 use crate::calc::{show, ResolveError, ResolveOptions, Resolver, Step};
 use crate::decimal::{self, CalcError};
 use crate::factors::FactorRef;
 use crate::project::Project;
-use crate::register::{Contribution, Entry};
+use crate::register::{Contribution, Entry, Term, TermStep};
 use crate::units::{DimKind, Distance, Mass, MassDistance, Qty, TeuDistance};
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -69,6 +69,78 @@ fn t_text(kg: Decimal) -> String {
 fn to_t(kg: Decimal) -> Result<Decimal, LegError> {
     // Dividing by 1000 always terminates.
     Ok(decimal::div(kg, KG_PER_T).map_err(calc_err)?.value)
+}
+
+/// The distance as a step of a line: km, exact, with where it comes from (the distance
+/// step's text, and the reference of any adjustment already inside it).
+fn distance_step(label: &str, distance: Qty<Distance>, dsteps: &[Step]) -> Option<TermStep> {
+    let km = decimal::div(distance.base(), Decimal::ONE_THOUSAND)
+        .ok()?
+        .value;
+    let mut source = dsteps
+        .iter()
+        .find(|s| s.label != "adjust" && s.label != "fallback")
+        .map_or_else(String::new, |s| s.text.clone());
+    for f in dsteps
+        .iter()
+        .filter(|s| s.label == "adjust")
+        .filter_map(|s| s.factor.as_ref())
+    {
+        source.push_str(&format!("; adjusted by {}", f.reference));
+    }
+    Some(TermStep::input(label, km, Decimal::ONE, "km", source))
+}
+
+/// The calculation lines of a leg's emissions: mass × distance × intensity, one per intensity
+/// (tank-to-wheel or well-to-wheel, then well-to-tank), in t CO2e. `None` for a per-TEU
+/// intensity (the TEU-km are rounded before the factor applies).
+fn emission_terms(
+    mass: (Decimal, crate::units::AnyUnit),
+    distance: &TermStep,
+    ints: &Intensities,
+) -> Option<(Term, Option<Term>)> {
+    let term = |i: &Intensity| -> Option<Term> {
+        if !matches!(i.per, PerActivity::MassDistance(_)) {
+            return None;
+        }
+        let fu = crate::units::parse_factor_unit(&i.used.unit).ok()?;
+        // t = q × (kg per mass unit) × km × 1000 m/km × factor × (kg per factor numerator)
+        //     ÷ (base units per factor denominator) ÷ 1000 kg/t
+        let num = decimal::mul(mass.1.scale, fu.num.scale).ok()?;
+        let mut t = Term::of(mass.0, mass.1.symbol, "CO2e").then(distance.clone());
+        t.conversion = (num, fu.den.scale);
+        t.factor = Some(i.used.clone());
+        Some(t)
+    };
+    let main = term(&ints.main)?;
+    let wtt = match &ints.wtt {
+        Some(w) => Some(term(w)?),
+        None => None,
+    };
+    Some((main, wtt))
+}
+
+/// The line of a leg's tonne-km: mass × distance.
+fn tkm_term(mass: (Decimal, crate::units::AnyUnit), distance: &TermStep) -> Term {
+    let mut t = Term::of(mass.0, mass.1.symbol, "tkm").then(distance.clone());
+    t.conversion = (mass.1.scale, Decimal::ONE_THOUSAND);
+    t
+}
+
+/// The same lines, subtracted (a counterfactual's actual emissions).
+fn deducted(terms: &[Term], why: &str) -> Vec<Term> {
+    terms
+        .iter()
+        .map(|t| {
+            t.clone().then(TermStep::input(
+                "deducted",
+                Decimal::NEGATIVE_ONE,
+                Decimal::ONE,
+                "1",
+                why.to_string(),
+            ))
+        })
+        .collect()
 }
 
 /// Emissions (kg CO2e) of `activity` at `intensity`, with the step that shows it.
@@ -171,6 +243,8 @@ pub struct LegContext<'a> {
     pub strict: bool,
     /// The input file as shown.
     pub file: &'a Arc<str>,
+    /// Intensities resolved so far in this run.
+    pub memo: &'a super::intensity::Memo,
 }
 
 fn default_ref(project: &Project, mode: Mode) -> Result<FactorRef, LegError> {
@@ -217,7 +291,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         }
         None => default_ref(project, mode)?,
     };
-    let ints = resolve(
+    let ints = cx.memo.resolve(
         project,
         cx.strict,
         Request {
@@ -281,6 +355,10 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         ints.main.daf_included,
         "distance",
     )?;
+    let dstep = distance_step("distance", distance, &dsteps);
+    let leg_terms = dstep
+        .as_ref()
+        .and_then(|d| emission_terms(leg.mass, d, &ints));
     let mut steps = vec![Step {
         label: "activity".into(),
         text: format!(
@@ -324,27 +402,41 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         .map_err(calc_err)?
         .value;
     let wtw_t = to_t(wtw_kg)?;
-    let with_basis = |name: String, v: Decimal| {
+    let with_basis = |name: String, v: Decimal, terms: Vec<Term>| {
         let mut c = Contribution::new(name, year, v, "t CO2e").with_basis(tkm, "tkm");
         c.exact = exact;
+        c.terms = terms;
         c
     };
-    let mut parts = vec![with_basis(cat.clone(), wtw_t)];
+    let (main_terms, wtt_terms, wtw_terms) = match &leg_terms {
+        Some((m, w)) => (
+            vec![m.clone()],
+            w.iter().cloned().collect::<Vec<_>>(),
+            std::iter::once(m.clone())
+                .chain(w.iter().cloned())
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new(), Vec::new()),
+    };
+    let mut parts = vec![with_basis(cat.clone(), wtw_t, wtw_terms.clone())];
     match ints.main.basis {
-        Basis::Ttw => parts.push(with_basis(format!("{cat}.ttw"), to_t(main_kg)?)),
+        Basis::Ttw => parts.push(with_basis(format!("{cat}.ttw"), to_t(main_kg)?, main_terms)),
         Basis::Wtw | Basis::Wtt => {}
     }
     if let Some(w) = wtt_kg {
-        parts.push(with_basis(format!("{cat}.wtt"), to_t(w)?));
+        parts.push(with_basis(format!("{cat}.wtt"), to_t(w)?, wtt_terms));
     }
-    parts.push(Contribution::new("logistics.tkm", year, tkm, "tkm"));
-    parts.push(Contribution::new(
-        format!("logistics.tkm.{mode}"),
-        year,
-        tkm,
-        "tkm",
+    let tkm_terms: Vec<Term> = dstep.iter().map(|d| tkm_term(leg.mass, d)).collect();
+    for name in ["logistics.tkm".to_string(), format!("logistics.tkm.{mode}")] {
+        let mut c = Contribution::new(name, year, tkm, "tkm");
+        c.terms = tkm_terms.clone();
+        parts.push(c);
+    }
+    parts.push(with_basis(
+        format!("logistics.by_mode.{mode}"),
+        wtw_t,
+        wtw_terms.clone(),
     ));
-    parts.push(with_basis(format!("logistics.by_mode.{mode}"), wtw_t));
     let what = format!(
         "shipment {} leg {} ({}), {mode} {} → {}",
         leg.shipment, leg.leg, leg.period, leg.origin, leg.destination
@@ -358,12 +450,31 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
     }];
     if let Some(b) = &leg.baseline {
         entries.push(mode_shift(
-            cx, line, leg, b, tkm_q, cargo, wtw_kg, exact, &what,
+            cx,
+            line,
+            leg,
+            b,
+            tkm_q,
+            cargo,
+            (wtw_kg, exact, &wtw_terms),
+            &what,
         )?);
     }
     if let Some(s) = &leg.saf {
         entries.push(saf(
-            cx, line, leg, s, tkm_q, cargo, &ints, wtw_kg, &what, &cat,
+            cx,
+            line,
+            leg,
+            s,
+            (tkm_q, cargo, dstep.as_ref()),
+            &ints,
+            (
+                wtw_kg,
+                std::iter::once(main_kg).chain(wtt_kg).collect(),
+                &wtw_terms,
+            ),
+            &what,
+            &cat,
         )?);
     }
     Ok(entries)
@@ -377,27 +488,28 @@ fn mode_shift(
     b: &super::shipments::Baseline,
     actual_tkm: Qty<MassDistance>,
     cargo: Option<Qty<Mass>>,
-    actual_kg: Decimal,
-    actual_exact: bool,
+    (actual_kg, actual_exact, actual_terms): (Decimal, bool, &[Term]),
     what: &str,
 ) -> Result<Entry, LegError> {
     let project = cx.project;
     let year = leg.period.year();
     let reference = default_ref(project, b.mode)?;
-    let ints = resolve(
-        project,
-        cx.strict,
-        Request {
-            year,
-            reference: &reference,
-            air: b.mode == Mode::Air,
-            radiative_forcing: project.manifest.freight.radiative_forcing,
-        },
-    )
-    .map_err(|mut e| {
-        e.column = "baseline_mode";
-        e
-    })?;
+    let ints = cx
+        .memo
+        .resolve(
+            project,
+            cx.strict,
+            Request {
+                year,
+                reference: &reference,
+                air: b.mode == Mode::Air,
+                radiative_forcing: project.manifest.freight.radiative_forcing,
+            },
+        )
+        .map_err(|mut e| {
+            e.column = "baseline_mode";
+            e
+        })?;
     let Some(source) = distance_source(b.distance, leg) else {
         return Err(ResolveError {
             code: "no-baseline-distance",
@@ -444,6 +556,21 @@ fn mode_shift(
         factor: None,
     }];
     steps.extend(dsteps);
+    // The lines: the counterfactual's emissions, and the leg's actual ones subtracted.
+    let shift_terms: Vec<Term> = match (
+        distance_step("baseline distance", distance, &steps[1..])
+            .and_then(|d| emission_terms(leg.mass, &d, &ints)),
+        actual_terms.is_empty(),
+    ) {
+        (Some((m, w)), false) => std::iter::once(m)
+            .chain(w)
+            .chain(deducted(
+                actual_terms,
+                "the leg's actual emissions, subtracted from the counterfactual",
+            ))
+            .collect(),
+        _ => Vec::new(),
+    };
     let cf_tkm = tkm_steps(mass, distance, ints.rf_note.as_deref(), &mut steps)?;
     let (m, w, exact) = emissions(cf_tkm, cargo, &ints, "", &mut steps)?;
     let cf_kg = decimal::add(m, w.unwrap_or_default()).map_err(calc_err)?;
@@ -465,6 +592,7 @@ fn mode_shift(
     let part = |name: String| {
         let mut c = Contribution::new(name, year, t, "t CO2e").with_basis(tkm, "tkm");
         c.exact = exact && actual_exact;
+        c.terms = shift_terms.clone();
         c
     };
     Ok(Entry {
@@ -479,6 +607,7 @@ fn mode_shift(
             // projects (the SAF reduction is not: it is already inside the scope 3 figure).
             Contribution {
                 exact: exact && actual_exact,
+                terms: shift_terms.clone(),
                 ..Contribution::new("avoided.total", year, t, "t CO2e")
             },
         ],
@@ -491,10 +620,9 @@ fn saf(
     line: u64,
     leg: &Leg,
     s: &super::shipments::Saf,
-    tkm_q: Qty<MassDistance>,
-    cargo: Option<Qty<Mass>>,
+    (tkm_q, cargo, dstep): (Qty<MassDistance>, Option<Qty<Mass>>, Option<&TermStep>),
     ints: &Intensities,
-    all_fossil_kg: Decimal,
+    (all_fossil_kg, fossil_kgs, fossil_terms): (Decimal, Vec<Decimal>, &[Term]),
     what: &str,
     cat: &str,
 ) -> Result<Entry, LegError> {
@@ -565,6 +693,12 @@ fn saf(
         ));
     }
     let (lsf_used, base_used) = (used_factor(ed, lsf), used_factor(ed, base));
+    let reduction = TermStep {
+        label: "reduction".into(),
+        divide: false,
+        value: crate::register::StepValue::Reduction(lsf_used.clone(), base_used.clone()),
+        unit: "1".into(),
+    };
     // The SAF acts on the fuel's life-cycle emissions (well-to-wheel, without non-CO2 effects).
     let mut steps = Vec::new();
     if let Some(n) = &ints.rf_note {
@@ -574,7 +708,8 @@ fn saf(
             factor: None,
         });
     }
-    let fuel_kg = match &ints.without_rf {
+    // The fuel's emissions per intensity (kg), with their lines when the leg has them.
+    let (fuel_kgs, fuel_terms): (Vec<Decimal>, Vec<Term>) = match &ints.without_rf {
         Some(wo) => {
             let only = Intensities {
                 main: wo.clone(),
@@ -589,7 +724,10 @@ fn saf(
                 factor: None,
             });
             let (m, w, _) = emissions(tkm_q, cargo, &only, "fossil ", &mut steps)?;
-            decimal::add(m, w.unwrap_or_default()).map_err(calc_err)?
+            let terms = dstep
+                .and_then(|d| emission_terms(leg.mass, d, &only))
+                .map_or_else(Vec::new, |(m, w)| std::iter::once(m).chain(w).collect());
+            (std::iter::once(m).chain(w).collect(), terms)
         }
         None => {
             steps.push(Step {
@@ -600,18 +738,30 @@ fn saf(
                 ),
                 factor: None,
             });
-            all_fossil_kg
+            (fossil_kgs, fossil_terms.to_vec())
         }
     };
+    let fuel_kg = fuel_kgs
+        .iter()
+        .try_fold(Decimal::ZERO, |a, b| decimal::add(a, *b))
+        .map_err(calc_err)?;
+    // Each intensity's emissions are reduced and rounded once, as every calculation line is;
+    // the reduction is their sum.
     let saving = decimal::sub(base.value, lsf.value).map_err(calc_err)?;
-    let num = decimal::mul(
-        decimal::mul(fuel_kg, s.share_pct).map_err(calc_err)?,
-        saving,
-    )
-    .map_err(calc_err)?;
     let den = decimal::mul(Decimal::ONE_HUNDRED, base.value).map_err(calc_err)?;
-    let q = decimal::div(num, den).map_err(calc_err)?;
-    let avoided_kg = q.rounded(decimal::LINE_DP);
+    let mut avoided_kg = Decimal::ZERO;
+    let mut all_exact = true;
+    for kg in &fuel_kgs {
+        let num = decimal::mul(decimal::mul(*kg, s.share_pct).map_err(calc_err)?, saving)
+            .map_err(calc_err)?;
+        let q = decimal::div(num, den).map_err(calc_err)?;
+        avoided_kg = decimal::add(avoided_kg, q.rounded(decimal::LINE_DP)).map_err(calc_err)?;
+        all_exact &= q.exact;
+    }
+    let q = decimal::Quotient {
+        value: avoided_kg,
+        exact: all_exact,
+    };
     for f in fallbacks {
         steps.push(Step {
             label: "fallback".into(),
@@ -645,7 +795,7 @@ fn saf(
             lsf.value,
             base.value,
             t_text(avoided_kg),
-            if q.exact { "" } else { " (the division by the baseline did not terminate: rounded once to 9 decimal places of kg)" }
+            if q.exact { "" } else { " (the division by the baseline did not terminate: each intensity's part rounded once to 9 decimal places of kg)" }
         ),
         factor: None,
     });
@@ -654,9 +804,32 @@ fn saf(
     let tkm = decimal::div(tkm_q.base(), Decimal::from(1_000_000))
         .map_err(calc_err)?
         .value;
+    // The lines: each intensity's line of the fuel × the SAF share × (1 − SAF ÷ baseline),
+    // rounded once as above; subtracted where it is deducted from the leg's figures.
+    let saf_terms: Vec<Term> = fuel_terms
+        .into_iter()
+        .map(|t| {
+            t.then(TermStep::input(
+                "saf share",
+                s.share_pct,
+                Decimal::ONE_HUNDRED,
+                "1",
+                "shipments.csv saf_share_pct".into(),
+            ))
+            .then(reduction.clone())
+        })
+        .collect();
     let part = |name: String, v: Decimal| {
         let mut c = Contribution::new(name, year, v, "t CO2e").with_basis(tkm, "tkm");
         c.exact = q.exact;
+        c.terms = if v.is_sign_negative() {
+            deducted(
+                &saf_terms,
+                "the SAF reduction, deducted from the leg's emissions",
+            )
+        } else {
+            saf_terms.clone()
+        };
         c
     };
     Ok(Entry {
@@ -671,6 +844,7 @@ fn saf(
             {
                 let mut c = part("logistics.saf.fossil_equivalent".into(), fossil_t);
                 c.exact = true;
+                c.terms = fossil_terms.to_vec();
                 c
             },
         ],

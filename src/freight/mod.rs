@@ -70,10 +70,12 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     };
     let years = project.manifest.reporting_years.clone();
     let cat = format!("ghg.scope3.cat{}", project.manifest.freight.category);
+    let memo = intensity::Memo::default();
     let cx = LegContext {
         project,
         strict: ctx.strict,
         file: &file,
+        memo: &memo,
     };
     let mut seen: BTreeMap<(String, u32), u64> = BTreeMap::new();
     // Where each used leg starts and ends, to check that a shipment's legs join up.

@@ -198,6 +198,19 @@ impl ProductFactor {
         )
     }
 
+    /// The calculation line of applying this factor to `quantity unit`, in kg CO2e: the
+    /// same product `apply` forms (rounded once by the rule of every line).
+    pub fn term(&self, quantity: Decimal, unit: AnyUnit) -> Option<crate::register::Term> {
+        let mut t = crate::register::Term::of(quantity, unit.symbol, "CO2e");
+        t.conversion = (
+            decimal::mul(unit.scale, self.num_scale).ok()?,
+            self.den.scale,
+        );
+        t.factor = Some(self.used.clone());
+        t.gwp = self.gwp.as_ref().map(|(_, u)| u.clone());
+        Some(t)
+    }
+
     /// The trace steps of applying this factor to `what` giving `kg` kg CO2e.
     pub fn steps(&self, label: &str, what: &str, kg: Decimal, exact: bool) -> Vec<Step> {
         let gwp = match &self.gwp {

@@ -30,7 +30,7 @@ use crate::calc::{FileStats, ResolveOptions, Resolver, Step};
 use crate::decimal::{self, CalcError};
 use crate::diag::{Diagnostic, Span};
 use crate::project::Input;
-use crate::register::{Context, Contribution, Derived, Entry, Report};
+use crate::register::{Context, Contribution, Derived, Entry, Report, Term, TermStep};
 use crate::units::{lookup, AnyUnit};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,20 +41,23 @@ const KG: &str = "kg";
 const PCT: &str = "%";
 
 /// Figure names one product produces, in report order, and the derived definitions.
+/// A product's names grow with its BOM lines, so membership is a set lookup.
 #[derive(Default)]
 struct Names {
     main: Vec<String>,
     helpers: Vec<String>,
+    seen_main: std::collections::HashSet<String>,
+    seen_helpers: std::collections::HashSet<String>,
 }
 
 impl Names {
     fn main(&mut self, n: String) {
-        if !self.main.contains(&n) {
+        if self.seen_main.insert(n.clone()) {
             self.main.push(n);
         }
     }
     fn helper(&mut self, n: String) {
-        if !self.helpers.contains(&n) {
+        if self.seen_helpers.insert(n.clone()) {
             self.helpers.push(n);
         }
     }
@@ -149,12 +152,12 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                 "product",
                 format!("assessed for {}, made at {facility}: counts 1", p.year),
             )],
-            parts: vec![Contribution::new(
-                "products.count",
-                p.year,
-                Decimal::ONE,
-                "1",
-            )],
+            parts: vec![{
+                // The line: this row of products.csv, one product.
+                let mut c = Contribution::new("products.count", p.year, Decimal::ONE, "1");
+                c.terms = vec![Term::of(Decimal::ONE, "1", "count")];
+                c
+            }],
         });
         let n = names.entry(p.id.clone()).or_default();
         n.main(format!("product.{}.footprint", p.id));
@@ -266,8 +269,10 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         }
     }
 
+    // Products with BOM rows, as a set: a scan of bom.csv per product was quadratic.
+    let with_bom: BTreeSet<&str> = bom.rows.iter().map(|b| b.product.as_str()).collect();
     for p in &products.rows {
-        if !bom.rows.iter().any(|b| b.product == p.id) {
+        if !with_bom.contains(p.id.as_str()) {
             diags.push(
                 Diagnostic::warning(
                     "no-bill-of-materials",
@@ -471,34 +476,85 @@ fn material_entry(
     }
     let id = &p.id;
     let y = p.year;
+    // The lines: the mass at the primary factor for its share 1 − r, and at the recycled
+    // factor for r (cut-off); the masses as written, in kg, the recycled one at r.
+    let share = |label: &str, num: Decimal| {
+        TermStep::input(
+            label,
+            num,
+            Decimal::ONE_HUNDRED,
+            "1",
+            "bom.csv recycled_pct".into(),
+        )
+    };
+    let rest = decimal::sub(Decimal::ONE_HUNDRED, b.recycled_pct).unwrap_or_default();
+    let co2_terms: Vec<Term> = {
+        let first = primary.term(b.mass, b.unit).map(|t| {
+            if b.recycled_pct.is_zero() {
+                t
+            } else {
+                t.then(share("primary share", rest))
+            }
+        });
+        let second = recycled.as_ref().map(|f| {
+            f.term(b.mass, b.unit)
+                .map(|t| t.then(share("recycled share", b.recycled_pct)))
+        });
+        match (first, second) {
+            (Some(a), None) => vec![a],
+            (Some(a), Some(Some(b))) => vec![a, b],
+            _ => Vec::new(),
+        }
+    };
+    let mass_term = {
+        let mut t = Term::of(b.mass, b.unit.symbol, "mass");
+        t.conversion = (b.unit.scale, Decimal::ONE);
+        t
+    };
+    let recycled_term = mass_term
+        .clone()
+        .then(share("recycled share", b.recycled_pct));
     let co2 = |name: String| Contribution {
         exact,
+        terms: co2_terms.clone(),
         ..Contribution::new(name, y, total, KG_CO2E).with_basis(mass_kg, KG)
     };
-    let mass = |name: String, v: Decimal| Contribution::new(name, y, v, KG);
+    let mass = |name: String, v: Decimal, term: &Term| {
+        let mut c = Contribution::new(name, y, v, KG);
+        c.terms = vec![term.clone()];
+        c
+    };
     let mut parts = vec![
         co2(format!("product.{id}.footprint")),
         co2(format!("product.{id}.stage.materials")),
         co2(format!("product.{id}.component.{}.footprint", b.component)),
-        mass(format!("product.{id}.mass"), mass_kg),
-        mass(format!("product.{id}.mass.{}", b.material), mass_kg),
+        mass(format!("product.{id}.mass"), mass_kg, &mass_term),
+        mass(
+            format!("product.{id}.mass.{}", b.material),
+            mass_kg,
+            &mass_term,
+        ),
         mass(
             format!("product.{id}.mass.{}.recycled", b.material),
             recycled_kg,
+            &recycled_term,
         ),
         mass(
             format!("product.{id}.component.{}.mass", b.component),
             mass_kg,
+            &mass_term,
         ),
         mass(
             format!("product.{id}.component.{}.mass.recycled", b.component),
             recycled_kg,
+            &recycled_term,
         ),
     ];
     if let Some(route) = b.route {
         parts.push(mass(
             format!("product.{id}.iso22628.{}", route.key()),
             mass_kg,
+            &mass_term,
         ));
     }
     let mut fb = primary.fallbacks.clone();
@@ -590,8 +646,20 @@ fn stage_entry(
         kg,
         exact,
     ));
+    // The line: the quantity as written (× the years of use), at the factor.
+    let term = f.term(s.quantity, s.unit).map(|t| match s.years {
+        Some(y) => t.then(TermStep::input(
+            "years",
+            y,
+            Decimal::ONE,
+            "year",
+            "product_stages.csv years".into(),
+        )),
+        None => t,
+    });
     let c = |name: String| Contribution {
         exact,
+        terms: term.iter().cloned().collect(),
         ..Contribution::new(name, p.year, kg, KG_CO2E).with_basis(quantity, s.unit.symbol)
     };
     Ok((

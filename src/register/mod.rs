@@ -6,7 +6,7 @@
 //! `explain` (a sink that prints), so a figure and its explanation cannot disagree, and no
 //! line is stored.
 
-use crate::calc::{Computation, Step};
+use crate::calc::{Computation, Step, UsedFactor};
 use crate::decimal::{self, CalcError};
 use crate::diag::Diagnostic;
 use crate::project::Project;
@@ -40,6 +40,133 @@ pub struct Contribution {
     /// remainder at the residual mix): their CO2e adds up to `value`, and the export shows
     /// them as lines of the same schema as the energy rows. Empty otherwise.
     pub lines: Vec<ChainLine>,
+    /// The calculation lines the value is made of when the register computed it from its own
+    /// inputs (a freight leg, a counterfactual, a SAF reduction): each is an activity and its
+    /// steps, and their values add up to `value`. Empty otherwise.
+    pub terms: Vec<Term>,
+    /// The chain whose rows' CO2e the value is, when the register restates a chain under
+    /// another figure (purchased heat at market = location): its lines are those rows, which
+    /// the export writes under this figure too as it reads them.
+    pub restates: Option<Box<crate::calc::Chain>>,
+}
+
+/// What a step multiplies or divides by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepValue {
+    /// A value of the input row or derived from it (a distance, a blend share, an efficiency,
+    /// an allocation, −1 for an amount deducted): `num / den`, exact.
+    Input {
+        /// Numerator.
+        num: Decimal,
+        /// Denominator (1 for a plain decimal).
+        den: Decimal,
+        /// Where it comes from, in words (the column, or how it was derived).
+        source: String,
+    },
+    /// A published value.
+    Factor(UsedFactor),
+    /// `1 − a ÷ b` of two published values of one unit (a life-cycle emissions reduction:
+    /// the SAF's value `a` against the fossil baseline `b`).
+    Reduction(UsedFactor, UsedFactor),
+}
+
+/// One multiplicative step of a calculation line beyond its factor, GWP and share: a
+/// distance, an allocation, a counterfactual sign, a boiler efficiency, a reduction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermStep {
+    /// What the step is: `distance`, `allocation`, `efficiency`, `saf share`, `reduction`,
+    /// `deducted`.
+    pub label: String,
+    /// True when the step divides.
+    pub divide: bool,
+    /// Its value.
+    pub value: StepValue,
+    /// Its unit (`km`, `1`).
+    pub unit: String,
+}
+
+impl TermStep {
+    /// An input value `num / den` in `unit`.
+    pub fn input(label: &str, num: Decimal, den: Decimal, unit: &str, source: String) -> Self {
+        TermStep {
+            label: label.to_string(),
+            divide: false,
+            value: StepValue::Input { num, den, source },
+            unit: unit.to_string(),
+        }
+    }
+
+    /// The step's value as an exact fraction `(num, den)`.
+    pub fn fraction(&self) -> Result<(Decimal, Decimal), CalcError> {
+        match &self.value {
+            StepValue::Input { num, den, .. } => Ok((*num, *den)),
+            StepValue::Factor(u) => Ok((u.value, Decimal::ONE)),
+            StepValue::Reduction(a, b) => Ok((decimal::sub(b.value, a.value)?, b.value)),
+        }
+    }
+
+    /// The reference column: `SET@EDITION:KEY`, `1 − A ÷ B`, or the input's source.
+    pub fn reference(&self) -> String {
+        match &self.value {
+            StepValue::Input { source, .. } => source.clone(),
+            StepValue::Factor(u) => u.reference.clone(),
+            StepValue::Reduction(a, b) => format!("1 − {} ÷ {}", a.reference, b.reference),
+        }
+    }
+
+    /// The published values the step reads.
+    pub fn factors(&self) -> Vec<&UsedFactor> {
+        match &self.value {
+            StepValue::Input { .. } => Vec::new(),
+            StepValue::Factor(u) => vec![u],
+            StepValue::Reduction(a, b) => vec![a, b],
+        }
+    }
+}
+
+/// One calculation line of a register contribution: `quantity × conversion × factor × gwp ×
+/// steps × share`, in the contribution's unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The activity as written (or as the register holds it, e.g. a leg's emissions).
+    pub quantity: Decimal,
+    /// Its unit.
+    pub unit: String,
+    /// Exact unit conversion `(num, den)` between the units of the quantity, steps and
+    /// factor and the contribution's unit.
+    pub conversion: (Decimal, Decimal),
+    /// The published factor, if any.
+    pub factor: Option<UsedFactor>,
+    /// The GWP of the factor's gas, if any.
+    pub gwp: Option<UsedFactor>,
+    /// Further steps, in order.
+    pub steps: Vec<TermStep>,
+    /// Consolidation share.
+    pub share: Decimal,
+    /// What the value is (`CO2e`, `distance`, …) for the `result` column.
+    pub result: String,
+}
+
+impl Term {
+    /// A line of `quantity unit` with no factor yet (conversion 1, share 1).
+    pub fn of(quantity: Decimal, unit: &str, result: &str) -> Self {
+        Term {
+            quantity,
+            unit: unit.to_string(),
+            conversion: (Decimal::ONE, Decimal::ONE),
+            factor: None,
+            gwp: None,
+            steps: Vec::new(),
+            share: Decimal::ONE,
+            result: result.to_string(),
+        }
+    }
+
+    /// The same line with one more step.
+    pub fn then(mut self, step: TermStep) -> Self {
+        self.steps.push(step);
+        self
+    }
 }
 
 /// One calculation line a contribution is made of: an activity, its resolved chain, and the
@@ -52,6 +179,9 @@ pub struct ChainLine {
     pub chain: crate::calc::Chain,
     /// The result.
     pub line: crate::calc::Line,
+    /// Steps applied to each result of the line after the chain (a boiler efficiency, the
+    /// allocation of a residual-mix remainder).
+    pub steps: Vec<TermStep>,
 }
 
 impl Contribution {
@@ -65,6 +195,8 @@ impl Contribution {
             basis: None,
             exact: true,
             lines: Vec::new(),
+            terms: Vec::new(),
+            restates: None,
         }
     }
 
@@ -215,6 +347,8 @@ impl Totals {
                 basis: t.basis,
                 exact: t.exact,
                 lines: Vec::new(),
+                terms: Vec::new(),
+                restates: None,
             };
             let before = self.map.get(&(name.clone(), *year)).map(|x| x.entries);
             self.add_part(&c)?;
@@ -228,6 +362,15 @@ impl Totals {
     /// The total of a figure in a year.
     pub fn get(&self, name: &str, year: i32) -> Option<&Total> {
         self.map.get(&(name.to_string(), year))
+    }
+
+    /// Whether a figure has a total in some year (a range lookup, not a scan).
+    pub fn has_name(&self, name: &str) -> bool {
+        let name = name.to_string();
+        self.map
+            .range((name.clone(), i32::MIN)..=(name, i32::MAX))
+            .next()
+            .is_some()
     }
 
     /// Every (name, year) with a total.

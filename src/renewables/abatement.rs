@@ -18,7 +18,7 @@ use crate::decimal::{self, CalcError};
 use crate::ingest::Column;
 use crate::project::{Input, Project};
 use crate::register::fields::{read_optional, Fields};
-use crate::register::{Contribution, Entry, Report};
+use crate::register::{Contribution, Entry, Report, Term};
 use crate::units::AnyQty;
 use crate::units::DimKind;
 use rust_decimal::Decimal;
@@ -272,6 +272,15 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
     report.names.extend(names);
 }
 
+/// What an abatement activity in `unit` measures, for the line's `result` column.
+fn activity_result(unit: &str) -> &'static str {
+    match unit {
+        "MWh" | "GJ" => "energy",
+        "t" => "mass",
+        _ => "volume",
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn entry(
     project: &Project,
@@ -311,6 +320,9 @@ fn entry(
         ),
         factor: None,
     }];
+    // The calculation lines the avoided emissions are made of (through the chain), if any.
+    let mut lines: Vec<crate::register::ChainLine> = Vec::new();
+    let mut terms: Vec<Term> = Vec::new();
     let (co2e_kg, exact, activity, activity_unit, activity_exact) = match kind {
         Kind::ElectricitySaved | Kind::SupplierRenewable => {
             let (mwh, mwh_exact) = in_unit(base, J_PER_MWH).map_err(ov)?;
@@ -351,6 +363,7 @@ fn entry(
                         r.as_ref(),
                     )?;
                     steps.extend(c.steps.into_iter().filter(|s| s.label != "tce"));
+                    lines.push(c.calc);
                     (c.line.co2e_kg, c.line.exact)
                 }
                 _ => {
@@ -363,6 +376,22 @@ fn entry(
                     };
                     steps.push(Step { label: "why".into(), text: format!("counterfactual: explicit factor {r} (abatement.csv `displaces`): generation outside the boundary, no consolidation share"), factor: None });
                     let (kg, exact, s) = direct(project, strict, year, base, &r)?;
+                    // The line: the quantity as written at the factor (and its gas's GWP).
+                    let cited: Vec<&crate::calc::UsedFactor> =
+                        s.iter().filter_map(|st| st.factor.as_ref()).collect();
+                    if let Some(fu) = cited
+                        .first()
+                        .and_then(|f| crate::units::parse_factor_unit(&f.unit).ok())
+                    {
+                        let mut t = Term::of(quantity, unit.symbol, "CO2e");
+                        t.conversion = (
+                            decimal::mul(unit.scale, fu.num.scale).map_err(ov)?,
+                            decimal::mul(fu.den.scale, Decimal::from(1000)).map_err(ov)?,
+                        );
+                        t.factor = cited.first().map(|f| (*f).clone());
+                        t.gwp = cited.get(1).map(|f| (*f).clone());
+                        terms.push(t);
+                    }
                     steps.push(Step {
                         label: "activity".into(),
                         text: format!("{quantity} {} = {mwh} MWh", unit.symbol),
@@ -384,8 +413,9 @@ fn entry(
             } else {
                 unit
             };
-            // The fuel's emissions for the heat itself, exactly; the boiler efficiency divides
-            // once at the end (fuel = heat ÷ efficiency, so emissions = heat × EF ÷ efficiency).
+            // The fuel's emissions for the heat itself, exactly; the boiler efficiency then
+            // divides each gas's line once (fuel = heat ÷ efficiency, so emissions = heat × EF
+            // ÷ efficiency).
             let site = Site {
                 facility: fac,
                 period,
@@ -397,10 +427,32 @@ fn entry(
             };
             let c = through_chain(project, strict, site, fuel, qty, shown, None)?;
             steps.extend(c.steps.into_iter().filter(|s| s.label != "tce"));
+            let mut calc = c.calc;
             let (kg, div_exact) = match efficiency {
                 Some(e) => {
-                    let q = decimal::div(c.line.co2e_kg, e).map_err(ov)?;
-                    let kg = q.rounded(decimal::LINE_DP);
+                    // Each gas's line is divided by the efficiency and rounded once, as every
+                    // calculation line is; the avoided emissions are their sum.
+                    let mut kg = Decimal::ZERO;
+                    let mut all_exact = true;
+                    for g in &c.line.gas_co2e_kg {
+                        let q = decimal::div(*g, e).map_err(ov)?;
+                        kg = decimal::add(kg, q.rounded(decimal::LINE_DP)).map_err(ov)?;
+                        all_exact &= q.exact;
+                    }
+                    let q = decimal::Quotient {
+                        value: kg,
+                        exact: all_exact,
+                    };
+                    calc.steps.push(crate::register::TermStep {
+                        label: "efficiency".into(),
+                        divide: true,
+                        value: crate::register::StepValue::Input {
+                            num: e,
+                            den: Decimal::ONE,
+                            source: "abatement.csv efficiency: the fuel not burnt is the heat ÷ the boiler efficiency".into(),
+                        },
+                        unit: "1".into(),
+                    });
                     steps.push(Step {
                         label: "boiler".into(),
                         text: format!(
@@ -408,7 +460,7 @@ fn entry(
                             e.normalize(),
                             e.normalize(),
                             crate::calc::show(kg, Decimal::from(1000), "t"),
-                            if q.exact { "" } else { " (rounded to 10^-9 kg)" }
+                            if q.exact { "" } else { " (each gas rounded once to 10^-9 kg)" }
                         ),
                         factor: None,
                     });
@@ -416,6 +468,7 @@ fn entry(
                 }
                 None => (c.line.co2e_kg, true),
             };
+            lines.push(calc);
             let (act, act_unit, act_exact) = match unit.kind {
                 DimKind::Energy => {
                     let (gj, e) = in_unit(base, J_PER_GJ).map_err(ov)?;
@@ -437,10 +490,24 @@ fn entry(
     let mut parts = vec![
         Contribution {
             exact: activity_exact,
+            terms: vec![{
+                // The line: the quantity as written, in the activity's unit.
+                let per = match activity_unit {
+                    "MWh" => J_PER_MWH,
+                    "GJ" => J_PER_GJ,
+                    "t" => Decimal::from(1000),
+                    _ => Decimal::ONE,
+                };
+                let mut t = Term::of(quantity, unit.symbol, activity_result(activity_unit));
+                t.conversion = (unit.scale, per);
+                t
+            }],
             ..Contribution::new(format!("abatement.{id}"), year, activity, activity_unit)
         },
         Contribution {
             exact,
+            lines: lines.clone(),
+            terms: terms.clone(),
             ..Contribution::new(format!("avoided.{id}"), year, t, "t CO2e")
                 .with_basis(activity, activity_unit)
         },
@@ -452,6 +519,8 @@ fn entry(
     };
     parts.push(Contribution {
         exact,
+        lines,
+        terms,
         ..Contribution::new(total, year, t, "t CO2e")
     });
     steps.push(Step {

@@ -106,6 +106,7 @@ pub fn through_chain(
             activity,
             chain,
             line,
+            steps: Vec::new(),
         },
     })
 }

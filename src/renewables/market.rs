@@ -632,6 +632,10 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 text: format!("consolidation share {} → {mwh} MWh", share.normalize()),
                 factor: None,
             });
+            // The line: the quantity as written, in MWh, at the consolidation share.
+            let mut term = crate::register::Term::of(i.quantity, i.unit.symbol, "energy");
+            term.conversion = (i.unit.scale, J_PER_MWH);
+            term.share = share;
             sink(Entry {
                 file: file.clone(),
                 line: i.line,
@@ -645,10 +649,12 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 parts: vec![
                     Contribution {
                         exact,
+                        terms: vec![term.clone()],
                         ..Contribution::new("energy.renewable", *year, mwh, "MWh")
                     },
                     Contribution {
                         exact,
+                        terms: vec![term],
                         ..Contribution::new("energy.renewable.contractual", *year, mwh, "MWh")
                     },
                 ],
@@ -704,9 +710,43 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 text: format!("no contractual instruments for purchased {}: market-based = location-based = {}", k.name(), show(a.co2e_kg, Decimal::from(1000), "t CO2e")),
                 factor: None,
             }],
-            parts: vec![Contribution { exact: a.inexact_rows == 0, ..Contribution::new("ghg.scope2.market", c.year, t.value, "t CO2e") }],
+            parts: vec![Contribution { exact: a.inexact_rows == 0, restates: Some(Box::new(c.clone())), ..Contribution::new("ghg.scope2.market", c.year, t.value, "t CO2e") }],
         });
     }
+}
+
+/// The remainder's line stated from the electricity consumed: the facility-year's MWh, with
+/// the part no instrument covers, (consumed − instruments) ÷ consumed, as its allocation step.
+/// Unchanged when both amounts are not exact in MWh.
+fn allocated(
+    mut calc: crate::register::ChainLine,
+    consumed_j: Decimal,
+    remaining_j: Decimal,
+) -> crate::register::ChainLine {
+    if consumed_j == remaining_j {
+        return calc;
+    }
+    let (Ok((consumed, true)), Ok((rest, true))) = (
+        in_unit(consumed_j, J_PER_MWH),
+        in_unit(remaining_j, J_PER_MWH),
+    ) else {
+        return calc;
+    };
+    let Ok(q) = decimal::div(consumed_j, calc.activity.unit.scale) else {
+        return calc;
+    };
+    if !q.exact {
+        return calc;
+    }
+    calc.activity.quantity = q.value;
+    calc.steps.push(crate::register::TermStep::input(
+        "allocation",
+        rest,
+        consumed,
+        "1",
+        "electricity consumed (energy.csv) not covered by instruments (instruments.csv): (consumed − instruments) ÷ consumed, at the residual mix".into(),
+    ));
+    calc
 }
 
 fn market_entry(
@@ -806,7 +846,7 @@ fn market_entry(
         let c = charge(remaining, residual.as_ref())?;
         total_kg = decimal::add(total_kg, c.line.co2e_kg).map_err(ov)?;
         exact &= c.line.exact;
-        lines.push(c.calc.clone());
+        lines.push(allocated(c.calc.clone(), used.gross_j, remaining));
         steps.extend(
             c.steps
                 .into_iter()

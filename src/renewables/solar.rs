@@ -134,9 +134,12 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
                     let tce =
                         decimal::div(line.tce_kgce.unwrap_or_default(), Decimal::from(1000))?.value;
                     let t = decimal::div(line.co2e_kg, Decimal::from(1000))?.value;
+                    // Every part is a result of the one calculation line (energy, tce, CO2e).
+                    let lines = vec![calc.calc.clone()];
                     let energy =
                         |name: &str, v: Decimal, unit: &'static str, exact: bool| Contribution {
                             exact,
+                            lines: lines.clone(),
                             ..Contribution::new(name, year, v, unit)
                         };
                     Ok(vec![
@@ -159,11 +162,13 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
                         energy("energy.renewable.onsite_solar", mwh_v, "MWh", mwh_exact),
                         Contribution {
                             exact: line.exact && mwh_exact,
+                            lines: lines.clone(),
                             ..Contribution::new("avoided.onsite_solar", year, t, "t CO2e")
                                 .with_basis(mwh_v, "MWh")
                         },
                         Contribution {
                             exact: line.exact,
+                            lines: lines.clone(),
                             ..Contribution::new("avoided.total", year, t, "t CO2e")
                         },
                     ])
