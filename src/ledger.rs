@@ -171,6 +171,8 @@ fn run_some_registers(
         .iter()
         .flat_map(|c| c.fallbacks.iter())
         .collect();
+    diags.extend(crate::factors::embedded_gwp::mismatches(project));
+    diags.extend(crate::factors::calorific_basis::mixed_bases(project, comp));
     for f in fallbacks.iter().filter(|f| !in_chains.contains(f)) {
         diags.push(
             Diagnostic::warning("fallback", Span::file(&project.shown(crate::project::Input::Manifest)), f.clone())

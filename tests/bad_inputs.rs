@@ -449,7 +449,7 @@ fn duplicate_row_spelt_differently() {
 fn wrong_field_count() {
     let err = check(
         "wrong-field-count",
-        "error: <DIR>/energy.csv:3: row has 5 fields, the header has 8 [wrong-field-count]",
+        "error: <DIR>/energy.csv:3:6: row has 5 fields, the header has 8 [wrong-field-count]",
         None,
     );
     assert_eq!(
@@ -772,7 +772,7 @@ fn many_problems_are_all_reported() {
             "error: <DIR>/energy.csv:5:3: unknown carrier `unobtainium` [unknown-carrier]",
             "error: <DIR>/energy.csv:5:4: negative quantity -5 [negative-quantity]",
             "error: <DIR>/energy.csv:7: duplicate of line 6: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
-            "error: <DIR>/energy.csv:8: row has 5 fields, the header has 8 [wrong-field-count]",
+            "error: <DIR>/energy.csv:8:6: row has 5 fields, the header has 8 [wrong-field-count]",
         ],
         "{err}"
     );

@@ -346,7 +346,7 @@ pub fn read_facilities<R: Read>(file: &Arc<str>, input: R) -> Result<Facilities,
         };
         let equity_share = match row.get(4) {
             "" => Decimal::ONE,
-            s => match parse_amount(s.trim_end_matches('%')) {
+            s => match parse_amount(s.strip_suffix('%').unwrap_or(s)) {
                 Ok(v) if v >= Decimal::ZERO && v <= Decimal::ONE_HUNDRED => {
                     v / Decimal::ONE_HUNDRED
                 }

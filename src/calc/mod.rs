@@ -5,6 +5,7 @@
 mod carbon;
 mod chain;
 mod dedupe;
+mod overlap;
 mod resolve;
 mod run;
 mod trace;

@@ -1222,7 +1222,8 @@ fn run_once(
         comp.chains.push(c);
         comp.accums.push(a);
     }
-    all.diagnostics.extend(overlapping_periods(project, &comp));
+    all.diagnostics
+        .extend(super::overlap::overlapping_periods(project, &comp));
     all.diagnostics.sort_by(|a, b| {
         a.span
             .cmp(&b.span)
@@ -1231,67 +1232,6 @@ fn run_once(
     });
     comp.diagnostics = all.diagnostics;
     Ok((comp, candidates))
-}
-
-/// A warning per facility, year and carrier (or gas) whose rows of different lengths cover
-/// the same months: an annual row beside quarterly or monthly ones, or a quarter beside its
-/// months. Each row is still used (it may be a correction); the user must say which.
-fn overlapping_periods(project: &Project, comp: &Computation) -> Vec<Diagnostic> {
-    let mut groups: BTreeMap<(usize, i32, String, bool), [u16; 3]> = BTreeMap::new();
-    for (c, a) in comp.chains.iter().zip(&comp.accums) {
-        let (subject, is_gas) = match &c.subject {
-            Subject::Carrier(k) => (k.name().to_string(), false),
-            Subject::Gas(g) => (g.clone(), true),
-        };
-        let e = groups
-            .entry((c.facility, c.year, subject, is_gas))
-            .or_default();
-        for (x, y) in e.iter_mut().zip(a.covered) {
-            *x |= y;
-        }
-    }
-    let month_names = |mask: u16| -> String {
-        (1..=12)
-            .filter(|m| mask & (1 << (m - 1)) != 0)
-            .map(|m: u16| format!("{m:02}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out = Vec::new();
-    for ((facility, year, subject, is_gas), [y, q, m]) in groups {
-        let pairs = [
-            (y & q, "the whole year", "quarters"),
-            (y & m, "the whole year", "months"),
-            (q & m, "quarters", "months"),
-        ];
-        let overlaps: Vec<String> = pairs
-            .iter()
-            .filter(|(mask, _, _)| *mask != 0)
-            .map(|(mask, a, b)| format!("{a} and {b} both cover months {}", month_names(*mask)))
-            .collect();
-        if overlaps.is_empty() {
-            continue;
-        }
-        let file = if is_gas {
-            InputFile::Fugitive
-        } else {
-            InputFile::Energy
-        };
-        let f = &project.facilities.list[facility];
-        out.push(
-            Diagnostic::warning(
-                "overlapping-periods",
-                Span::file(&project.shown(file.input())),
-                format!(
-                    "{} {subject} {year}: rows of different lengths overlap ({}): the same consumption may be counted twice",
-                    f.id,
-                    overlaps.join("; ")
-                ),
-            )
-            .with_hint("keep either the annual total or the bills it sums, not both; `explain` lists the rows"),
-        );
-    }
-    out
 }
 
 /// Duplicate candidates per file (fingerprints the filter had maybe seen).

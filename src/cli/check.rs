@@ -189,12 +189,15 @@ pub fn run(a: Args) -> Exit {
             let claims = project.path(Input::Claims);
             if claims.exists() {
                 let shown = project.shown(Input::Claims);
-                match std::fs::read_to_string(&claims) {
+                let text = std::fs::read(&claims)
+                    .map(|b| carbonledger::ingest::utf8_text(&shown, b, false));
+                match text {
                     // Parse errors, then the claims against the figures: a printed unit
                     // that does not fit its figure is an error, an unknown figure a warning.
-                    Ok(text) => {
+                    Ok(Ok(text)) => {
                         diags.extend(carbonledger::claims::check_claims(&shown, &text, &ledger))
                     }
+                    Ok(Err(d)) => diags.push(d),
                     Err(e) => diags.push(carbonledger::diag::Diagnostic::error(
                         "unreadable-file",
                         carbonledger::diag::Span::file(&shown),

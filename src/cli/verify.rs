@@ -48,7 +48,7 @@ fn read_claims(a: &Args) -> Result<ClaimsFile, Exit> {
         Some(p) => (p.clone(), p.to_string_lossy().into()),
         None => (a.dir.join(CLAIMS_FILE), shown_path(&a.dir, CLAIMS_FILE)),
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let bytes = std::fs::read(&path).map_err(|e| {
         print_diagnostics(&[Diagnostic::error(
             "missing-file",
             Span::file(&shown),
@@ -56,6 +56,10 @@ fn read_claims(a: &Args) -> Result<ClaimsFile, Exit> {
         )
         .with_hint("write a claims.toml (README.md `Claims`; `carbonledger init DIR` has a template) or name one with --claims FILE")]);
         Exit::Io
+    })?;
+    let text = carbonledger::ingest::utf8_text(&shown, bytes, false).map_err(|d| {
+        print_diagnostics(&[d]);
+        Exit::Data
     })?;
     parse_claims(&shown, &text).map_err(|d| {
         print_diagnostics(&d);

@@ -234,7 +234,8 @@ pub fn parse_edition(
         Err(e) => {
             let line = e
                 .span()
-                .map_or(0, |s| edition_toml[..s.start].lines().count().max(1) as u64);
+                .and_then(|s| edition_toml.get(..s.start))
+                .map_or(0, |t| t.matches('\n').count() as u64 + 1);
             return Err(vec![Diagnostic::error(
                 "bad-edition-file",
                 Span::line(&toml_name, line),
@@ -506,13 +507,8 @@ impl Library {
                         e.to_string(),
                     )
                 })?;
-                String::from_utf8(bytes).map(Some).map_err(|_| {
-                    Diagnostic::error(
-                        "not-utf8",
-                        Span::file(&Arc::from(format!("{prefix}/{f}"))),
-                        "file is not valid UTF-8",
-                    )
-                })
+                let shown: Arc<str> = Arc::from(format!("{prefix}/{f}"));
+                crate::ingest::utf8_text(&shown, bytes, f.ends_with(".csv")).map(Some)
             };
             match (read("edition.toml"), read("factors.csv")) {
                 (Ok(t), Ok(c)) => {

@@ -1,7 +1,9 @@
 //! Versioned, cited emission-factor sets: loading and validating them (`library`), naming a
 //! value (`reference`), and comparing editions (`compare`).
 
+pub mod calorific_basis;
 mod compare;
+pub mod embedded_gwp;
 mod library;
 mod reference;
 

@@ -271,7 +271,24 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
     let cat = format!("ghg.scope3.cat{}", options.category);
     let mode = leg.mode;
     let reference = match &leg.factor {
-        Some(r) => r.clone(),
+        Some(r) => {
+            // An explicit intensity of another mode (a sea leg with a road intensity) would
+            // price the leg as that mode: refused, not used.
+            if let Some(family) = Mode::family_of_key(&r.key).filter(|f| *f != mode.family()) {
+                return Err(ResolveError {
+                    code: "intensity-mode-mismatch",
+                    message: format!(
+                        "the factor `{r}` is a {family} intensity, but the leg's mode is {mode}"
+                    ),
+                    hint: format!(
+                        "name a {} intensity, or correct the mode",
+                        mode.family().replace('_', " ")
+                    ),
+                    column: "factor",
+                });
+            }
+            r.clone()
+        }
         None => default_ref(project, mode)?,
     };
     let ints = cx.memo.resolve(

@@ -67,6 +67,41 @@ impl Mode {
         }
     }
 
+    /// The family of the mode as freight intensity keys name it (`freight.<family>.…`):
+    /// `air`, `sea`, `rail`, `road` or `inland_waterway`.
+    pub fn family(self) -> &'static str {
+        match self {
+            Mode::Air => "air",
+            Mode::SeaContainer | Mode::SeaBulk => "sea",
+            Mode::Rail => "rail",
+            Mode::Road => "road",
+            Mode::InlandWaterway => "inland_waterway",
+        }
+    }
+
+    /// The mode family an intensity key names, when one of its dot-separated parts is a mode
+    /// word (`freight.road.hgv` → `road`; `freight.sea.container` → `sea`); `None` for a key
+    /// that names no mode (a project-local key such as `supplier_x_tkm`), which is not checked.
+    ///
+    /// ```
+    /// use carbonledger::freight::Mode;
+    /// assert_eq!(Mode::family_of_key("freight.road.hgv"), Some("road"));
+    /// assert_eq!(Mode::family_of_key("freight.air.long_haul.with_rf"), Some("air"));
+    /// assert_eq!(Mode::family_of_key("supplier_x_tkm"), None);
+    /// ```
+    pub fn family_of_key(key: &str) -> Option<&'static str> {
+        key.split('.').find_map(|part| {
+            Some(match part {
+                "air" | "aviation" => "air",
+                "sea" | "shipping" | "container" | "bulk" => "sea",
+                "rail" | "train" => "rail",
+                "road" | "hgv" | "truck" | "lorry" | "van" => "road",
+                "inland_waterway" | "iww" | "barge" => "inland_waterway",
+                _ => return None,
+            })
+        })
+    }
+
     /// Key of the default intensity in the built-in DESNZ freight rows, if the set has one.
     /// Air is the non-UK "international" row: the UK-specific hauls are chosen with an
     /// explicit factor.

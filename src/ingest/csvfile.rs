@@ -114,9 +114,10 @@ impl<'a> RowRef<'a> {
             );
         }
         Some(
+            // The column is the first field too many, or the first one missing.
             Diagnostic::error(
                 "wrong-field-count",
-                self.span(),
+                self.span().at(n.min(expected) + 1),
                 format!("row has {n} fields, the header has {expected}"),
             )
             .with_source(self.text()),
@@ -132,7 +133,12 @@ fn trim(s: &str) -> &str {
     }
 }
 
-fn not_utf8(file: &Arc<str>, line: u64, column: Option<usize>, bytes: &[u8]) -> Diagnostic {
+pub(super) fn not_utf8(
+    file: &Arc<str>,
+    line: u64,
+    column: Option<usize>,
+    bytes: &[u8],
+) -> Diagnostic {
     let span = match column {
         Some(c) => Span::line(file, line).at(c),
         None => Span::line(file, line),

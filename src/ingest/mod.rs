@@ -5,9 +5,11 @@
 mod chunks;
 mod csvfile;
 mod record;
+mod text;
 
 pub use chunks::{chunk_bounds, consistent, count_lines, line_offsets, read_chunk};
 pub use csvfile::{
     read_header, read_rows, read_table, ChunkEnd, Column, Header, RowRef, TableStats,
 };
 pub use record::{ReadError, Record, RecordReader};
+pub use text::utf8_text;

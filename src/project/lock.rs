@@ -65,6 +65,12 @@ pub fn render_lock<'a>(
     Ok(out)
 }
 
+/// The 1-based line of byte `offset`.
+fn line_at(text: &str, offset: usize) -> u64 {
+    text.get(..offset)
+        .map_or(0, |t| t.matches('\n').count() as u64 + 1)
+}
+
 /// Parses a lockfile.
 pub fn parse_lock(file: &Arc<str>, text: &str) -> Result<Lock, Vec<Diagnostic>> {
     #[derive(serde::Deserialize)]
@@ -73,10 +79,12 @@ pub fn parse_lock(file: &Arc<str>, text: &str) -> Result<Lock, Vec<Diagnostic>> 
         editions: BTreeMap<String, String>,
     }
     let raw: Raw = toml::from_str(text).map_err(|e| {
-        vec![
-            Diagnostic::error("bad-lockfile", Span::file(file), e.message().to_string())
-                .with_hint("re-create it with `carbonledger lock DIR`"),
-        ]
+        vec![Diagnostic::error(
+            "bad-lockfile",
+            Span::line(file, e.span().map_or(0, |s| line_at(text, s.start))),
+            e.message().trim().to_string(),
+        )
+        .with_hint("re-create it with `carbonledger lock DIR`")]
     })?;
     let line_of = |id: &str| {
         let quoted = format!("\"{id}\"");

@@ -285,6 +285,63 @@ fn line_of(text: &str, offset: usize) -> u64 {
         .map_or(0, |t| t.matches('\n').count() as u64 + 1)
 }
 
+/// The section (`[a.b]` → `a.b`, `""` at the top) and key of each line of a TOML text that
+/// sets a key, with its 1-based line. Comments and the text of values are never taken for a
+/// key, so a diagnostic points at the key itself, not at the first place its name appears.
+/// (A key inside a multi-line string or array is not seen; such a key is not one of ours.)
+fn keyed_lines(text: &str) -> Vec<(String, String, u64)> {
+    let mut out = Vec::new();
+    let mut section = String::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.starts_with('[') {
+            let inner = line.trim_start_matches('[');
+            let end = inner.find(']').unwrap_or(inner.len());
+            section = unquote_path(&inner[..end]);
+            out.push((section.clone(), String::new(), i as u64 + 1));
+        } else if let Some((key, _)) = line.split_once('=') {
+            if !line.starts_with('#') {
+                out.push((section.clone(), unquote_path(key), i as u64 + 1));
+            }
+        }
+    }
+    out
+}
+
+/// `a . "b-c"` → `a.b-c`.
+fn unquote_path(path: &str) -> String {
+    path.split('.')
+        .map(|p| p.trim().trim_matches('"').trim_matches('\''))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The span of `key` in `[section]` (`""`: the top level; a dotted key written from a parent
+/// section is found too), or of the section header when `key` is empty; the file when neither
+/// is written.
+pub(crate) fn key_span(file: &Arc<str>, text: &str, section: &str, key: &str) -> Span {
+    let full = if section.is_empty() {
+        key.to_string()
+    } else if key.is_empty() {
+        section.to_string()
+    } else {
+        format!("{section}.{key}")
+    };
+    let line = keyed_lines(text)
+        .into_iter()
+        .find(|(s, k, _)| {
+            let written = match (s.is_empty(), k.is_empty()) {
+                (true, _) => k.clone(),
+                (false, true) => s.clone(),
+                (false, false) => format!("{s}.{k}"),
+            };
+            // A section is found at its first header or key, `[years.2025.editions]` included.
+            written == full || (key.is_empty() && written.starts_with(&format!("{full}.")))
+        })
+        .map_or(0, |(_, _, l)| l);
+    Span::line(file, line)
+}
+
 impl Manifest {
     /// Parses and validates a manifest; `file` names it in messages.
     pub fn parse(file: &Arc<str>, text: &str) -> Result<Manifest, Vec<Diagnostic>> {
@@ -298,13 +355,20 @@ impl Manifest {
             .with_hint("see `carbonledger init` for a commented carbonledger.toml")]
         })?;
         let mut diags = Vec::new();
-        let find = |needle: &str| -> Span {
-            let line = text.find(needle).map_or(0, |o| line_of(text, o));
-            Span::line(file, line)
-        };
+        let find = |key: &str| key_span(file, text, "", key);
         let mut years: Vec<i32> = raw.reporting_years.clone();
         years.sort_unstable();
         years.dedup();
+        if years.len() != raw.reporting_years.len() {
+            diags.push(
+                Diagnostic::error(
+                    "bad-manifest",
+                    find("reporting_years"),
+                    "reporting_years lists a year twice",
+                )
+                .with_hint("list each inventory year once"),
+            );
+        }
         if years.is_empty() {
             diags.push(Diagnostic::error(
                 "bad-manifest",
@@ -351,7 +415,7 @@ impl Manifest {
         }
         let threshold = match raw.significance_threshold.as_deref() {
             None => Decimal::from(5),
-            Some(t) => match parse_amount(t.trim().trim_end_matches('%')) {
+            Some(t) => match parse_amount(t.trim().strip_suffix('%').unwrap_or(t.trim())) {
                 Ok(v) if v >= Decimal::ZERO => v,
                 _ => {
                     diags.push(
@@ -374,7 +438,7 @@ impl Manifest {
                 }
                 Err(_) => diags.push(Diagnostic::error(
                     "bad-manifest",
-                    find(&format!("[years.{k}")),
+                    key_span(file, text, &format!("years.{k}"), ""),
                     format!("`years.{k}` is not a year"),
                 )),
             }
@@ -383,7 +447,7 @@ impl Manifest {
             diags.push(
                 Diagnostic::error(
                     "bad-manifest",
-                    find("category"),
+                    key_span(file, text, "freight", "category"),
                     format!(
                         "[freight] category {} is not a transport category of scope 3",
                         raw.freight.category
@@ -463,17 +527,10 @@ impl Manifest {
         library: &crate::factors::Library,
     ) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
-        let at = |needle: &str| -> Span {
-            let line = text.find(needle).map_or(0, |o| line_of(text, o));
-            Span::line(file, line)
-        };
-        // The line of `needle` after the section header `section`.
-        let at_in = |section: &str, needle: &str| -> Span {
-            let start = text.find(section).unwrap_or(0);
-            let line = text[start..]
-                .find(needle)
-                .map_or(0, |o| line_of(text, start + o));
-            Span::line(file, line)
+        // `freight.intensities` → the key `intensities` of `[freight]`; others are `[factors]`.
+        let at = |key: &str| match key.split_once('.') {
+            Some((section, k)) => key_span(file, text, section, k),
+            None => key_span(file, text, "factors", key),
         };
         let known: Vec<String> = {
             let mut v: Vec<String> = library.editions().map(|e| e.set.clone()).collect();
@@ -501,17 +558,25 @@ impl Manifest {
             named.push(("scope3.wtt_sets", to.clone()));
         }
         if let Some(h) = &self.families.purchased_heat {
-            named.push((
-                "purchased_heat",
-                h.split(':').next().unwrap_or_default().to_string(),
-            ));
+            // Checked here, where it is written, not first at a heat row that needs it.
+            match crate::factors::FactorRef::parse(h) {
+                Ok(r) => named.push(("purchased_heat", r.set.clone())),
+                Err(e) => diags.push(
+                    Diagnostic::error(
+                        "bad-factor-reference",
+                        at("purchased_heat"),
+                        format!("[factors] purchased_heat `{h}`: {e}"),
+                    )
+                    .with_hint("write SET:KEY, e.g. \"gbt-32150:heat\""),
+                ),
+            }
         }
         for (key, set) in named {
             if !known.contains(&set) {
                 diags.push(
                     Diagnostic::error(
                         "unknown-factor-set",
-                        at(&format!("\"{set}")),
+                        at(key),
                         format!(
                             "{} names the factor set `{set}`, which is not in the factor library",
                             match key.split_once('.') {
@@ -528,7 +593,7 @@ impl Manifest {
             for (set, ed) in &sel.editions {
                 if !known.contains(set) {
                     diags.push(
-                        Diagnostic::error("unknown-factor-set", at_in(&format!("[years.{year}"), &format!("{set} =")), format!("[years.{year}.editions] names the factor set `{set}`, which is not in the factor library"))
+                        Diagnostic::error("unknown-factor-set", key_span(file, text, &format!("years.{year}.editions"), set), format!("[years.{year}.editions] names the factor set `{set}`, which is not in the factor library"))
                             .with_hint(format!("sets available: {}", known.join(", "))),
                     );
                 } else if library.edition(set, ed).is_none() {
@@ -537,7 +602,7 @@ impl Manifest {
                         .map(|e| e.edition.as_str())
                         .collect();
                     diags.push(
-                        Diagnostic::error("unknown-edition", at_in(&format!("[years.{year}"), &format!("{set} = \"{ed}\"")), format!("[years.{year}.editions] selects {set}@{ed}, which is not in the factor library"))
+                        Diagnostic::error("unknown-edition", key_span(file, text, &format!("years.{year}.editions"), set), format!("[years.{year}.editions] selects {set}@{ed}, which is not in the factor library"))
                             .with_hint(format!("editions of {set}: {}", eds.join(", "))),
                     );
                 }

@@ -6,6 +6,7 @@ mod init_country;
 mod inputs;
 mod lock;
 mod manifest;
+pub(crate) use manifest::key_span;
 mod templates;
 
 pub use init_country::{write_country_templates, Country};
@@ -53,10 +54,7 @@ fn read_text(dir: &Path, name: &str) -> Result<String, Diagnostic> {
         )
         .with_hint("run `carbonledger init DIR` for a project with every file templated")
     })?;
-    String::from_utf8(bytes).map_err(|_| {
-        Diagnostic::error("not-utf8", Span::file(&shown), "file is not valid UTF-8")
-            .with_hint("save it as UTF-8")
-    })
+    crate::ingest::utf8_text(&shown, bytes, false)
 }
 
 /// Each facility's grid reference names a set in the library and a key of one of its
