@@ -11,7 +11,9 @@ use carbonledger::claims::{
 use carbonledger::decimal::{CalcError, RoundingRule};
 use rust_decimal::{dec, Decimal};
 use std::collections::BTreeMap;
-use std::process::Command;
+
+mod common;
+use common::cli as run;
 
 /// One figure of the table: value, unit, and the activity basis (in MWh) if any.
 type Row = (Decimal, &'static str, Option<(Decimal, &'static str)>);
@@ -656,19 +658,6 @@ fn fixture_wordings_quote_the_seed() {
             assert!(seed.contains(&c.wording), "{}: `{}`", c.id, c.wording);
         }
     }
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 #[test]

@@ -11,21 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod common;
+use common::cli as run;
 
 const FIX: &str = "fixtures/xiaomi-2025";
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
 
 fn temp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("carbonledger-conv-{}-{name}", std::process::id()));

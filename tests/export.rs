@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::dec as d;
+
 fn bin(args: &[&str], cwd: &Path) -> (i32, String, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
         .args(args)
@@ -49,10 +52,6 @@ fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
                 .collect()
         })
         .collect()
-}
-
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
 }
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");

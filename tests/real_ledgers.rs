@@ -6,30 +6,11 @@ use carbonledger::calc::RunOptions;
 use carbonledger::ledger::Ledger;
 use carbonledger::project::Project;
 use rust_decimal::Decimal;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 
-static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
-
-fn write(files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "carbonledger-ledger-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for (name, text) in files {
-        let path = dir.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
+mod common;
+use common::dec as d;
+use common::write_files as write;
 
 fn ledger(dir: &Path, strict: bool) -> Result<Ledger, Vec<carbonledger::diag::Diagnostic>> {
     let p = Project::open(dir).unwrap_or_else(|d| panic!("{d:#?}"));

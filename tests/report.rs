@@ -13,21 +13,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 mod common;
+use common::cli as run;
 
 const FIX: &str = "fixtures/xiaomi-2025";
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
 
 /// `carbonledger figures --format json` as (name, year) → exact value.
 fn figures() -> BTreeMap<(String, i64), Decimal> {

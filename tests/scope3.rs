@@ -8,27 +8,10 @@ use carbonledger::project::Project;
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
-
-fn write(files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "carbonledger-scope3-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.join(name), text).unwrap();
-    }
-    dir
-}
+mod common;
+use common::dec as d;
+use common::write_files as write;
 
 fn ledger(dir: &Path, strict: bool) -> Ledger {
     let p = Project::open(dir).unwrap_or_else(|d| panic!("{d:#?}"));
@@ -230,12 +213,8 @@ fn explain_and_lines_show_category_3_lines() {
     ] {
         assert!(text.contains(needle), "{needle}\n{text}");
     }
-    let export = std::env::temp_dir().join(format!(
-        "carbonledger-scope3-export-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&export);
+    // A fresh empty folder: export writes into a new or empty one.
+    let export = write(&[]);
     let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
         .arg("export")
         .arg(&dir)

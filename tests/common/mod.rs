@@ -70,3 +70,36 @@ pub fn fig(p: &Project, c: &Computation, name: &str, year: i32) -> Decimal {
 pub fn d(s: &str) -> Decimal {
     s.parse().unwrap()
 }
+
+/// Runs the built binary from the package root: (exit code, stdout, stderr).
+pub fn cli(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// An exact decimal from its text.
+pub fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// Writes the named files (paths may have folders) into a fresh temporary project folder.
+pub fn write_files(files: &[(&str, &str)]) -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("carbonledger-files-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
