@@ -881,3 +881,57 @@ fn bridge_and_check_csv() {
     assert_eq!((&rows[0][3], &rows[0][4]), ("2", "4"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// HKEX A1.2 asks for scope 1 + 2 intensity per revenue or production where appropriate: with
+/// a revenue in metrics.csv the row is that figure; ESRS E1-6 §53 (the total including scope
+/// 3 per net revenue) is not a per-metric figure, and its row says so rather than claiming
+/// that no revenue was given. By hand: 2,000 MWh at cn-mee-grid@2023:east 0.5500 kg CO2/kWh
+/// (MEE 2023 announcement, regional table) = 1,100 t CO2e; ÷ 40 USD million = 27.5.
+#[test]
+fn a_revenue_in_metrics_fills_the_hkex_intensity_row() {
+    let dir = common::write_files(&[
+        (
+            "carbonledger.toml",
+            "organisation = \"Revenue Ltd\"\nreporting_years = [2025]\nbase_year = 2025\n\
+             [years.2025.editions]\ncn-mee-grid = \"2023\"\nipcc-2006 = \"2006\"\n\
+             ipcc-gwp = \"ar5\"\ngbt-2589 = \"2020\"\n",
+        ),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nSH,Shanghai plant,CN,cn-mee-grid:east\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit\nSH,2025,electricity,2000,MWh\n",
+        ),
+        (
+            "metrics.csv",
+            "period,metric,value,unit\n2025,revenue,40,USD million\n",
+        ),
+    ]);
+    let d = dir.to_str().unwrap();
+    let (code, out, err) = run(&[
+        "report",
+        d,
+        "--standard",
+        "hkex",
+        "--lang",
+        "en",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let row = find(&r, "A1.2", "intensity.revenue.ghg_total_location");
+    assert_eq!(value(row, 2025), Decimal::new(275, 1));
+
+    let (code, out, err) = run(&["report", d, "--standard", "esrs", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let e16 = rows(&r)
+        .into_iter()
+        .find(|row| row["reference"] == "E1-6 §53")
+        .unwrap();
+    let why = e16["not_available"].as_str().unwrap();
+    assert!(why.contains("metrics.csv gives a denominator"), "{why}");
+}

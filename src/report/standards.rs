@@ -16,6 +16,12 @@ const NO_REVENUE: Text = t(
     "not computed: the project has no net revenue or production volume input to divide by",
     "未计算：项目没有可作分母的营业收入或产量输入",
 );
+const NOT_PER_METRIC: Text = t(
+    "not computed: metrics.csv gives a denominator, but intensities per metric are computed for scope 1 + 2 only (intensity.<metric>.ghg_total_location, .ghg_total_market, .ghg_scope1)",
+    "未计算：metrics.csv 提供了分母，但按指标计算的强度仅涵盖范围一及二（intensity.<指标>.ghg_total_location、.ghg_total_market、.ghg_scope1）",
+);
+/// The metrics of metrics.csv an intensity row divides by, in order of preference.
+const INTENSITY_METRICS: [&str; 2] = ["revenue", "production"];
 const NO_AIR: Text = t(
     "not computed: the project has no air-pollutant (NOx, SOx, particulate matter) inputs",
     "未计算：项目没有氮氧化物、硫氧化物、颗粒物等废气排放输入",
@@ -182,6 +188,38 @@ fn gas_figures(inputs: &Inputs<'_>) -> Vec<(String, String)> {
 
 /// Biogenic CO2, outside the scopes: `ghg.biogenic_co2` when a row burns biomass or a biofuel;
 /// otherwise a row that says none is recorded, and why (never a zero).
+/// Whether metrics.csv gave any denominator (`metric.<name>` figures).
+fn has_metrics(inputs: &Inputs<'_>) -> bool {
+    inputs
+        .ledger
+        .names()
+        .iter()
+        .any(|n| n.starts_with("metric."))
+}
+
+/// A row of scope 1 + 2 intensity per revenue (else production) from metrics.csv,
+/// `intensity.<metric>.<suffix>`; without such a metric, the row says why.
+fn per_metric(inputs: &Inputs<'_>, reference: &'static str, label: Text, suffix: &str) -> Spec {
+    let names = inputs.ledger.names();
+    for m in INTENSITY_METRICS {
+        let name = format!("intensity.{m}.{suffix}");
+        if names.contains(&name) {
+            return Spec::figure(reference, label, inputs.lang, &name);
+        }
+    }
+    no_intensity(inputs, reference, label)
+}
+
+/// A per-revenue row carbonledger does not compute: says whether a denominator was given.
+fn no_intensity(inputs: &Inputs<'_>, reference: &'static str, label: Text) -> Spec {
+    let why = if has_metrics(inputs) {
+        NOT_PER_METRIC
+    } else {
+        NO_REVENUE
+    };
+    Spec::missing(reference, label, inputs.lang, why)
+}
+
 fn biogenic_row(inputs: &Inputs<'_>) -> Spec {
     let l = inputs.lang;
     let reference = t("ch. 9: biogenic CO2", "第9章：生物源二氧化碳").get(l);
@@ -449,14 +487,14 @@ fn hkex(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
         l,
         "intensity.ghg_per_energy",
     ));
-    a1.push(Spec::missing(
+    a1.push(per_metric(
+        inputs,
         "A1.2",
         t(
-            "GHG intensity per unit of production volume or revenue",
-            "温室气体排放密度（每产量单位或每项收入）",
+            "GHG intensity per unit of production volume or revenue (Scope 1 + 2, location-based)",
+            "温室气体排放密度（每产量单位或每项收入，范围一及二，基于位置）",
         ),
-        l,
-        NO_REVENUE,
+        "ghg_total_location",
     ));
     a1.push(Spec::missing(
         "A1.3",
@@ -518,14 +556,13 @@ fn hkex(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
         l,
         "energy.total_tce",
     ));
-    a2.push(Spec::missing(
+    a2.push(no_intensity(
+        inputs,
         "A2.1",
         t(
             "Energy intensity per unit of production volume or revenue",
             "能源消耗密度（每产量单位或每项收入）",
         ),
-        l,
-        NO_REVENUE,
     ));
     a2.push(Spec::missing(
         "A2.2",
@@ -810,11 +847,10 @@ fn esrs(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
         l,
         GRID_MIX,
     ));
-    e15.push(Spec::missing(
+    e15.push(no_intensity(
+        inputs,
         "E1-5 §40",
         t("Energy intensity per net revenue", "每单位净收入的能源强度"),
-        l,
-        NO_REVENUE,
     ));
 
     let s3: Vec<String> = scope3_categories(inputs)
@@ -893,14 +929,14 @@ fn esrs(inputs: &Inputs<'_>) -> Vec<SectionSpec> {
             ),
         ));
     }
-    e16.push(Spec::missing(
+    // §53 divides the total including scope 3, which no per-metric figure does.
+    e16.push(no_intensity(
+        inputs,
         "E1-6 §53",
         t(
             "GHG intensity per net revenue",
             "每单位净收入的温室气体排放强度",
         ),
-        l,
-        NO_REVENUE,
     ));
     e16.push(Spec::text(
         t("E1-6 (application requirements)", "E1-6（应用要求）").get(l),
