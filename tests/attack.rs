@@ -914,6 +914,8 @@ fn every_input_file_survives_the_attack() {
         }
     });
     let wrong = wrong.into_inner().unwrap();
+    // The base project is the one temporary folder every mutation was copied from.
+    let _ = fs::remove_dir_all(base());
     assert!(
         wrong.is_empty(),
         "{} of {} mutations fail:\n{}",
