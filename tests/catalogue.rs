@@ -329,6 +329,13 @@ catalogue! {
     no_distance: "no-distance" CHECK => 1, "error" "shipments.csv:2:9" ["no-distance"];
     zero_distance: "zero-distance" CHECK => 1, "error" "shipments.csv:2:11" ["zero-distance"];
     saf_not_air: "saf-not-air" CHECK => 1, "error" "shipments.csv:2:19" ["saf-not-air"];
+    bad_distance_basis: "bad-distance-basis" CHECK => 1, "error" "shipments.csv:2:11" ["bad-distance-basis"];
+    unknown_operation: "unknown-operation" CHECK => 1, "error" "shipments.csv:2:12" ["unknown-operation"];
+    bad_hub: "bad-hub" CHECK => 1, "error" "shipments.csv:2:12" ["bad-hub"];
+
+    // -- operations.csv (ISO 14083 operation categories) --
+    bad_operation: "operations-bad-operation" CHECK => 1, "error" "operations.csv:2:2" ["bad-operation"];
+    unused_operation: "unused-operation" CHECK => 0, "warning" "operations.csv:2" ["unused-operation"];
     // A factor per kWh on the gross calorific value beside diesel converted with IPCC's net one.
     mixed_calorific_basis: "mixed-calorific-basis" CHECK => 0, "warning" "carbonledger.toml:13" ["mixed-calorific-basis"];
     gwp_edition_mismatch: "gwp-edition-mismatch" CHECK => 0, "warning" "carbonledger.toml:32" ["gwp-edition-mismatch"];
