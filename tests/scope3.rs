@@ -315,6 +315,12 @@ fn scope3_project(rows: &str) -> PathBuf {
 /// Category 7, commuting: 5 000 pkm average local bus × 0.10385 (ID 25_314_3145_11_1)
 ///   = 519.25 kg.
 ///
+/// Their well-to-tank companion lines (DESNZ 2025 'WTT- business travel- air' and 'WTT- pass
+/// vehs & travel- land', desnz-travel-wtt@2025): 11 110 pkm × 0.02461 (ID 22_912_3171_11_1)
+/// = 273.4171 kg and 1 200 pkm × 0.00897 (ID 26_911_3147_11_1) = 10.764 kg in category 6
+/// (284.1811 kg; DESNZ publishes none for hotel stays), 5 000 pkm × 0.02649
+/// (ID 26_910_3145_11_1) = 132.45 kg in category 7.
+///
 /// Category 3 from the one electricity row: 1 000 kWh × (0.04590 + 0.01853 + 0.00397) = 68.4 kg.
 #[test]
 fn a_scope3_file_computes_each_category_from_published_factors() {
@@ -338,11 +344,14 @@ fn a_scope3_file_computes_each_category_from_published_factors() {
     );
     assert_eq!(fig(&l, "ghg.scope3.cat1"), Some(d("85.57950655")));
     assert_eq!(fig(&l, "ghg.scope3.cat5"), Some(d("6.2463924")));
-    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("1.0141306")));
-    assert_eq!(fig(&l, "ghg.scope3.cat7"), Some(d("0.51925")));
+    // 1 014.1306 + 284.1811 kg; 519.25 + 132.45 kg.
+    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("1.2983117")));
+    assert_eq!(fig(&l, "ghg.scope3.cat6.wtt"), Some(d("0.2841811")));
+    assert_eq!(fig(&l, "ghg.scope3.cat7"), Some(d("0.6517")));
+    assert_eq!(fig(&l, "ghg.scope3.cat7.wtt"), Some(d("0.13245")));
     assert_eq!(fig(&l, "ghg.scope3.cat3"), Some(d("0.0684")));
-    // 85.57950655 + 6.2463924 + 1.0141306 + 0.51925 + 0.0684 = 93.42767955
-    assert_eq!(fig(&l, "ghg.scope3"), Some(d("93.42767955")));
+    // 85.57950655 + 6.2463924 + 1.2983117 + 0.6517 + 0.0684 = 93.84431065
+    assert_eq!(fig(&l, "ghg.scope3"), Some(d("93.84431065")));
     // Scope 3 stays out of the scope 1 + 2 total: 1 000 kWh × 0.177 = 0.177 t.
     assert_eq!(fig(&l, "ghg.total.location"), Some(d("0.177")));
     let names = l.names();
@@ -591,4 +600,72 @@ fn diff_reprices_category_3_lines() {
         fig("ghg.scope3.cat3"),
         ("15.11548".into(), "16.29028".into())
     );
+}
+
+/// Travel well-to-tank companion lines (DESNZ 2025 'WTT- business travel- air'): 2 000 pkm long-haul economy without RF × 0.06926 = 138.52 kg, its well-to-tank
+/// 2 000 × 0.02461 (ID 22_912_3171_11_1) = 49.22 kg; a hotel night has no WTT row (DESNZ
+/// publishes none) and gets a note in its trace, not a zero line. Off by `[scope3]
+/// travel_wtt = false`. Both lines re-perform in lines.csv.
+#[test]
+fn travel_well_to_tank_is_a_companion_line_and_can_be_switched_off() {
+    let rows = "6,2025,flight,2000,pkm,average_data,desnz-travel:air.long_haul.economy.without_rf,,,,,,,,\n\
+                6,2025,hotel,1,room_night,average_data,desnz-travel:hotel.uk,,,,,,,,\n";
+    let dir = scope3_project(rows);
+    let l = ledger(&dir, false);
+    // 138.52 + 49.22 + 10.4 (1 night UK) = 198.14 kg
+    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("0.19814")));
+    assert_eq!(fig(&l, "ghg.scope3.cat6.wtt"), Some(d("0.04922")));
+    let export = write(&[]);
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("export")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rd = csv::Reader::from_path(export.join("lines.csv")).unwrap();
+    let header = rd.headers().unwrap().clone();
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let mut refs = Vec::new();
+    for row in rd.records() {
+        let f = row.unwrap();
+        if &f[col("figure")] == "ghg.scope3.cat6" {
+            assert_eq!(&f[col("method")], "product", "{f:?}");
+            refs.push((
+                f[col("factor_ref")].to_string(),
+                f[col("value")].to_string(),
+            ));
+        }
+    }
+    refs.sort();
+    assert_eq!(
+        refs,
+        [
+            (
+                "desnz-travel-wtt@2025:air.long_haul.economy.without_rf.co2e".to_string(),
+                "0.04922".to_string()
+            ),
+            (
+                "desnz-travel@2025:air.long_haul.economy.without_rf".to_string(),
+                "0.13852".to_string()
+            ),
+            (
+                "desnz-travel@2025:hotel.uk".to_string(),
+                "0.0104".to_string()
+            ),
+        ]
+    );
+    let toml = dir.join("carbonledger.toml");
+    let mut m = std::fs::read_to_string(&toml).unwrap();
+    m.push_str("\n[scope3]\ntravel_wtt = false\n");
+    std::fs::write(&toml, m).unwrap();
+    let l = ledger(&dir, false);
+    // 138.52 + 10.4 = 148.92 kg
+    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("0.14892")));
+    assert_eq!(fig(&l, "ghg.scope3.cat6.wtt"), None);
 }

@@ -9,6 +9,7 @@
 //! scope 1 and 2 to what was bought by a stated basis; `hybrid` rows are either that
 //! allocation or an average-data line (material inputs, transport, waste) of the same supplier.
 
+mod companion;
 mod row;
 
 use crate::calc::{ResolveOptions, Resolver, Step};
@@ -30,17 +31,27 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             return (diags, left_out);
         };
         match calculate(project, &resolver, &p) {
-            Ok((kg, exact, steps)) => {
+            Ok((kg, exact, mut steps)) => {
                 let figure = format!("ghg.scope3.cat{}", p.category);
                 if !names.contains(&figure) {
                     names.push(figure.clone());
                 }
+                let wtt = match companion::wtt(project, &resolver, &p) {
+                    Some(Ok(w)) => Some(w),
+                    Some(Err(note)) => {
+                        steps.push(step("wtt", note));
+                        None
+                    }
+                    None => None,
+                };
                 let value = crate::decimal::div(kg, rust_decimal::Decimal::ONE_THOUSAND);
                 match value {
                     Ok(t) => {
-                        let mut c = Contribution::new(figure, p.period.year(), t.value, "t CO2e")
-                            .with_basis(p.quantity, p.unit.symbol);
+                        let mut c =
+                            Contribution::new(figure.clone(), p.period.year(), t.value, "t CO2e")
+                                .with_basis(p.quantity, p.unit.symbol);
                         c.exact = exact && t.exact;
+                        c.terms = companion::lines(project, &resolver, &p);
                         sink(Entry {
                             file: file.clone(),
                             line: r.line(),
@@ -48,6 +59,22 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                             steps,
                             parts: vec![c],
                         });
+                        if let Some((parts, wsteps)) = wtt {
+                            let name = format!("{figure}.wtt");
+                            if !names.contains(&name) {
+                                names.push(name);
+                            }
+                            sink(Entry {
+                                file: file.clone(),
+                                line: r.line(),
+                                what: format!(
+                                    "category {}: {} — well-to-tank",
+                                    p.category, p.description
+                                ),
+                                steps: wsteps,
+                                parts,
+                            });
+                        }
                     }
                     Err(e) => diags.push(row::error(r, "overflow", 3, e.to_string(), None)),
                 }
@@ -63,9 +90,9 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         report.diagnostics.extend(diags);
     }
     names.sort_by_key(|n| {
-        n.trim_start_matches("ghg.scope3.cat")
-            .parse::<u8>()
-            .unwrap_or(0)
+        let rest = n.trim_start_matches("ghg.scope3.cat");
+        let (num, sub) = rest.split_once('.').unwrap_or((rest, ""));
+        (num.parse::<u8>().unwrap_or(0), sub.to_string())
     });
     report.names = names;
     report
