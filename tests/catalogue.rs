@@ -358,6 +358,7 @@ catalogue! {
     spend_currency_mismatch: "scope3-spend-currency-mismatch" CHECK => 1, "error" "scope3.csv:2:7" ["spend-currency-mismatch"];
     spend_price_year_mismatch: "scope3-spend-price-year-mismatch" CHECK => 1, "error" "scope3.csv:2:9" ["spend-price-year-mismatch"];
     bad_allocation: "scope3-bad-allocation" CHECK => 1, "error" "scope3.csv:2:12" ["bad-allocation"];
+    bad_conversion: "scope3-bad-conversion" CHECK => 1, "error" "scope3.csv:2:10" ["bad-conversion"];
     // -- products.csv, bom.csv, product_stages.csv --
     products_bad_id: "products-bad-id" CHECK => 1, "error" "products.csv:2:1" ["bad-id"];
     bad_year: "bad-year" CHECK => 1, "error" "products.csv:2:5" ["bad-year"];
@@ -586,6 +587,8 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("desnz-fuels", "a factor set name"),
     ("desnz-electricity", "a factor set name"),
     ("desnz-wtt", "a factor set name"),
+    ("desnz-travel", "a factor set name"),
+    ("desnz-travel-wtt", "a factor set name"),
     ("average-data", "a scope 3 method's name"),
     ("spend-based", "a scope 3 method's name"),
     ("supplier-specific", "a scope 3 method's name"),

@@ -669,3 +669,101 @@ fn travel_well_to_tank_is_a_companion_line_and_can_be_switched_off() {
     assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("0.14892")));
     assert_eq!(fig(&l, "ghg.scope3.cat6.wtt"), None);
 }
+
+/// Test data (not shipped factors): a spend factor per US dollar in 2022 prices, and an
+/// exchange rate of 1.25 USD per GBP for 2024, each in a project set of its own.
+const LOCAL_USD_SETS: [(&str, &str); 4] = [
+    (
+        "factors/usd-eeio/2022/edition.toml",
+        "set = \"usd-eeio\"\nedition = \"2022\"\ndescription = \"test data: a spend factor in 2022 USD\"\n[citation]\npublisher = \"carbonledger tests\"\ntitle = \"test spend factor\"\npublished = \"2022-01-01\"\ntable = \"test\"\nlicence = \"test data\"\nurl = \"https://example.org/test\"\n",
+    ),
+    (
+        "factors/usd-eeio/2022/factors.csv",
+        "key,value,unit,gas,basis,table,note\nservices,0.4,kg CO2e/USD,CO2e,spend;price_year=2022,test,test data\n",
+    ),
+    (
+        "factors/fx-test/2024/edition.toml",
+        "set = \"fx-test\"\nedition = \"2024\"\ndescription = \"test data: an exchange rate\"\n[citation]\npublisher = \"carbonledger tests\"\ntitle = \"test exchange rate\"\npublished = \"2025-01-01\"\ntable = \"test\"\nlicence = \"test data\"\nurl = \"https://example.org/test\"\n",
+    ),
+    (
+        "factors/fx-test/2024/factors.csv",
+        "key,value,unit,gas,basis,table,note\nusd_per_gbp.2024,1.25,USD/GBP,-,exchange_rate,test,test data\neur_per_gbp.2024,1.2,EUR/GBP,-,exchange_rate,test,test data\n",
+    ),
+];
+
+fn converted_spend_project(row: &str) -> PathBuf {
+    let mut files: Vec<(&str, String)> = vec![
+        (
+            "carbonledger.toml",
+            manifest("usd-eeio = \"2022\"\nfx-test = \"2024\"\nus-bls-cpi-u = \"2024\"\n"),
+        ),
+        ("facilities.csv", FACILITIES.to_string()),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025,electricity,1000,kWh,,,,\n"
+                .to_string(),
+        ),
+        (
+            "scope3.csv",
+            format!("category,period,description,quantity,unit,method,factor,price_year,exchange_rate,price_index\n{row}"),
+        ),
+    ];
+    for (p, t) in LOCAL_USD_SETS {
+        files.push((p, t.to_string()));
+    }
+    let dir = write(&[]);
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// A spend in another currency and price year than its factor converts through a cited
+/// exchange rate and a cited price index, both on the line: 1 000 GBP of 2024 × 1.25 USD/GBP
+/// (test rate) × CPI-U 2022 ÷ CPI-U 2024 (BLS annual averages 292.655 and 313.689,
+/// us-bls-cpi-u@2024) × 0.4 kg CO2e/USD (test factor, 2022 prices) = 146 327.5 ÷ 313.689
+/// = 466.4731629097… kg, rounded once to 466.47316291 kg.
+#[test]
+fn spend_converts_through_a_cited_exchange_rate_and_price_index() {
+    let dir = converted_spend_project(
+        "1,2025,consulting,1000,GBP,spend_based,usd-eeio:services,2024,fx-test:usd_per_gbp.2024,us-bls-cpi-u:cpi_u\n",
+    );
+    let l = ledger(&dir, false);
+    assert!(
+        l.all_diagnostics().all(|d| !d.is_error()),
+        "{:#?}",
+        l.all_diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat1"), Some(d("0.46647316291")));
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args(["ghg.scope3.cat1", "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for needle in [
+        "× 1.25 USD/GBP (fx-test@2024:usd_per_gbp.2024)",
+        "× 292.655 (us-bls-cpi-u@2024:cpi_u.2022)",
+        "÷ 313.689 (us-bls-cpi-u@2024:cpi_u.2024)",
+        "1 line sum to 0.46647316291 t CO2e: equal to the figure",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+    // Without the rate, or with a rate into the wrong currency, the row is refused.
+    for (row, code, column) in [
+        ("1,2025,consulting,1000,GBP,spend_based,usd-eeio:services,2024,,us-bls-cpi-u:cpi_u\n", "spend-currency-mismatch", 7),
+        ("1,2025,consulting,1000,GBP,spend_based,usd-eeio:services,2024,fx-test:usd_per_gbp.2024,\n", "spend-price-year-mismatch", 8),
+        ("1,2025,consulting,1000,GBP,spend_based,usd-eeio:services,2024,fx-test:eur_per_gbp.2024,us-bls-cpi-u:cpi_u\n", "bad-conversion", 9),
+    ] {
+        let l = ledger(&converted_spend_project(row), false);
+        let e = l
+            .all_diagnostics()
+            .find(|d| d.is_error())
+            .unwrap_or_else(|| panic!("{code}: no error"));
+        assert_eq!((e.code, e.span.column), (code, Some(column)), "{row}: {e:?}");
+    }
+}

@@ -74,11 +74,20 @@ pub fn lines(project: &Project, resolver: &Resolver<'_>, row: &Row) -> Vec<Term>
         return Vec::new();
     }
     let kind = row.per_item.map_or(row.unit.kind, |(_, u)| u.kind);
-    resolve_factor(project, resolver, r, row.period.year(), kind)
-        .ok()
-        .and_then(|f| term(row, &f))
-        .into_iter()
-        .collect()
+    let Ok(f) = resolve_factor(project, resolver, r, row.period.year(), kind) else {
+        return Vec::new();
+    };
+    let Some(mut t) = term(row, &f) else {
+        return Vec::new();
+    };
+    if row.unit.kind == crate::units::DimKind::Money {
+        // The spend's exchange rate and price index, as the row was priced.
+        match super::row::spend_conversion(resolver, row, &f) {
+            Ok(c) => t.steps.extend(c.terms),
+            Err(_) => return Vec::new(),
+        }
+    }
+    vec![t]
 }
 
 /// A companion line's contributions and trace.
