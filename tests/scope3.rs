@@ -767,3 +767,66 @@ fn spend_converts_through_a_cited_exchange_rate_and_price_index() {
         assert_eq!((e.code, e.span.column), (code, Some(column)), "{row}: {e:?}");
     }
 }
+
+/// ISO 14083 passenger transport from an operator's own data: a company shuttle burnt 500 L
+/// of diesel (DESNZ 2025: 2.57082 kg CO2e/L tank-to-wheel, ID 1_101_1011_8_1; 0.61101 well-to-
+/// tank, ID 11_101_1011_8_1) carrying 6 000 pkm of commuting (category 7) and 4 000 pkm of
+/// site visits (category 6); its emissions are allocated by passenger-km. Hand calculation:
+/// ttw 500 × 2.57082 = 1 285.41 kg, wtt 500 × 0.61101 = 305.505 kg; category 7 takes 0.6:
+/// 771.246 + 183.303 = 954.549 kg; category 6 takes 0.4: 514.164 + 122.202 = 636.366 kg.
+#[test]
+fn passenger_trips_share_an_operation_by_passenger_km() {
+    let dir = write(&[
+        ("carbonledger.toml", &manifest("")),
+        ("facilities.csv", FACILITIES),
+        ("energy.csv", "facility,period,carrier,quantity,unit,factor,ref,note,source\n"),
+        (
+            "scope3.csv",
+            "category,period,description,quantity,unit,method,factor,operation\n\
+             7,2025,commuting on the shuttle,6000,pkm,average_data,,shuttle\n\
+             6,2025,site visits on the shuttle,4000,pkm,average_data,,shuttle\n",
+        ),
+        (
+            "operations.csv",
+            "operation,kind,period,energy,energy_unit,factor,wtt_factor,activity,activity_unit\n\
+             shuttle,transport,2025,500,L,desnz-fuels@2025:diesel.litre.co2e,desnz-wtt@2025:diesel.litre.co2e,,pkm\n",
+        ),
+    ]);
+    let l = ledger(&dir, false);
+    assert!(
+        l.all_diagnostics().all(|d| !d.is_error()),
+        "{:#?}",
+        l.all_diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat7"), Some(d("0.954549")));
+    assert_eq!(fig(&l, "ghg.scope3.cat7.wtt"), Some(d("0.183303")));
+    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("0.636366")));
+    assert_eq!(fig(&l, "ghg.scope3.cat6.wtt"), Some(d("0.122202")));
+    // A trip on a freight operation, or on none, is refused.
+    let dir = write(&[
+        ("carbonledger.toml", &manifest("")),
+        ("facilities.csv", FACILITIES),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\n",
+        ),
+        (
+            "scope3.csv",
+            "category,period,description,quantity,unit,method,factor,operation\n\
+             7,2025,commuting,6000,pkm,average_data,,lorry\n\
+             7,2025,commuting,6000,pkm,average_data,,nowhere\n",
+        ),
+        (
+            "operations.csv",
+            "operation,kind,period,energy,energy_unit,factor,wtt_factor,activity,activity_unit\n\
+             lorry,transport,2025,500,L,desnz-fuels@2025:diesel.litre.co2e,,10000,tkm\n",
+        ),
+    ]);
+    let l = ledger(&dir, false);
+    let codes: Vec<&str> = l
+        .all_diagnostics()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["bad-operation", "unknown-operation"]);
+}

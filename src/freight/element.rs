@@ -329,7 +329,7 @@ fn share(
 
 /// The element's share of every energy row: (ttw kg, wtt kg if any row has a WTT factor,
 /// exact, ttw lines, wtt lines), with a step per row.
-type Shares = (Decimal, Option<Decimal>, bool, Vec<Term>, Vec<Term>);
+pub type Shares = (Decimal, Option<Decimal>, bool, Vec<Term>, Vec<Term>);
 
 fn shares(
     cx: OpContext<'_>,
@@ -632,4 +632,57 @@ pub fn calculate_hub(cx: OpContext<'_>, line: u64, h: &HubVisit) -> Result<Entry
         steps,
         parts,
     })
+}
+
+/// A passenger operation (measured in passenger-km) of `id` and `year`, and a trip's activity
+/// on it in the operation's unit with the start of its lines.
+fn passenger_activity<'a>(
+    ops: &'a Operations,
+    id: &str,
+    year: i32,
+    pkm: (Decimal, AnyUnit),
+) -> Result<(&'a Operation, Decimal, Term), ResolveError> {
+    let op = find(ops, id, year, OpKind::Transport)?;
+    if op.basis.kind != DimKind::PassengerDistance || pkm.1.kind != DimKind::PassengerDistance {
+        return Err(err(
+            "bad-operation",
+            "operation",
+            format!(
+                "operation `{id}` is measured in {}: a trip in {} takes a share of a passenger operation (pkm) only",
+                op.basis.symbol, pkm.1.symbol
+            ),
+            "measure the operation in pkm, and the trip too",
+        ));
+    }
+    let base = decimal::mul(pkm.0, pkm.1.scale).map_err(calc)?;
+    let act = in_unit(base, op.basis)?;
+    let mut prefix = Term::of(pkm.0, pkm.1.symbol, "CO2e");
+    prefix.conversion = (pkm.1.scale, op.basis.scale);
+    Ok((op, act, prefix))
+}
+
+/// A trip's passenger-km on operation `id`, for a round's sum (first pass); `None` when it
+/// cannot be priced (it is then rejected with its problem).
+pub fn passenger_allocation(
+    ops: &Operations,
+    id: &str,
+    year: i32,
+    pkm: (Decimal, AnyUnit),
+) -> Option<Decimal> {
+    passenger_activity(ops, id, year, pkm)
+        .ok()
+        .map(|(_, a, _)| a)
+}
+
+/// A trip's share of a passenger transport operation (ISO 14083 passenger transport: the
+/// operation's emissions ÷ its passenger-km × the trip's passenger-km), with its steps.
+pub fn passenger_shares(
+    cx: OpContext<'_>,
+    id: &str,
+    year: i32,
+    pkm: (Decimal, AnyUnit),
+    steps: &mut Vec<Step>,
+) -> Result<Shares, ResolveError> {
+    let (op, act, prefix) = passenger_activity(cx.ops, id, year, pkm)?;
+    shares(cx, (act, &prefix), op, steps)
 }

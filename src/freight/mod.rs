@@ -339,12 +339,14 @@ fn rounds(ctx: &Context<'_>, file: &Arc<str>, ops: &operation::Operations) -> el
 }
 
 /// A warning for each operation no element used: its emissions are in no figure.
-fn unused_operations(
+pub(crate) fn unused_operations(
     file: &Arc<str>,
     ops: &operation::Operations,
     used: &BTreeSet<(String, i32)>,
 ) -> Vec<Diagnostic> {
+    // Passenger operations are scope3.csv's, which warns of its own.
     ops.all()
+        .filter(|op| op.basis.kind != crate::units::DimKind::PassengerDistance)
         .filter(|op| !used.contains(&(op.id.clone(), op.year)))
         .map(|op| {
             Diagnostic::warning(

@@ -10,6 +10,7 @@
 //! allocation or an average-data line (material inputs, transport, waste) of the same supplier.
 
 mod companion;
+mod passenger;
 mod row;
 
 use crate::calc::{ResolveOptions, Resolver, Step};
@@ -25,11 +26,52 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     let resolver = Resolver::new(project, ResolveOptions { strict: ctx.strict });
     let file = project.shown(Input::Scope3);
     let mut names: Vec<String> = Vec::new();
+    let trips = passenger::prepare(project, &resolver);
+    let mut used_ops = std::collections::BTreeSet::new();
     let read = read_optional(project, Input::Scope3, &COLUMNS, |r| {
         let (parsed, mut diags, left_out) = parse(r, &project.manifest.reporting_years);
         let Some(p) = parsed else {
             return (diags, left_out);
         };
+        if let Some(id) = &p.operation {
+            let priced = match &trips {
+                Some(t) => passenger::calculate(t, project, ctx.strict, &p),
+                None => Err(crate::calc::ResolveError {
+                    code: "unknown-operation",
+                    message: format!("operation `{id}`: the project has no operations.csv"),
+                    hint: "describe the operation's energy and activity in operations.csv".into(),
+                    column: "operation",
+                }),
+            };
+            match priced {
+                Ok((parts, steps)) => {
+                    used_ops.insert((id.clone(), p.period.year()));
+                    for c in &parts {
+                        if !names.contains(&c.figure) {
+                            names.push(c.figure.clone());
+                        }
+                    }
+                    sink(Entry {
+                        file: file.clone(),
+                        line: r.line(),
+                        what: format!(
+                            "category {}: {} (operation {id})",
+                            p.category, p.description
+                        ),
+                        steps,
+                        parts,
+                    });
+                }
+                Err(e) => diags.push(row::error(
+                    r,
+                    e.code,
+                    COLUMNS.len() - 1,
+                    e.message,
+                    Some(e.hint),
+                )),
+            }
+            return (diags, left_out);
+        }
         match calculate(project, &resolver, &p) {
             Ok((kg, exact, mut steps)) => {
                 let figure = format!("ghg.scope3.cat{}", p.category);
@@ -88,6 +130,11 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     if let Some((stats, diags)) = read {
         report.files.push(stats);
         report.diagnostics.extend(diags);
+    }
+    if let Some(t) = &trips {
+        report
+            .diagnostics
+            .extend(passenger::unused(project, t, &used_ops));
     }
     names.sort_by_key(|n| {
         let rest = n.trim_start_matches("ghg.scope3.cat");

@@ -18,7 +18,7 @@ const fn col(name: &'static str, required: bool) -> Column {
 }
 
 /// The columns of `scope3.csv`, in order (the first six are required).
-pub const COLUMNS: [Column; 19] = [
+pub const COLUMNS: [Column; 20] = [
     col("category", true),
     col("period", true),
     col("description", true),
@@ -38,6 +38,7 @@ pub const COLUMNS: [Column; 19] = [
     col("per_item_unit", false),
     col("exchange_rate", false),
     col("price_index", false),
+    col("operation", false),
 ];
 
 const CATEGORY: usize = 0;
@@ -56,6 +57,7 @@ const PER_ITEM: usize = 15;
 const PER_ITEM_UNIT: usize = 16;
 const EXCHANGE_RATE: usize = 17;
 const PRICE_INDEX: usize = 18;
+const OPERATION: usize = 19;
 
 /// The units a scope 3 quantity may have.
 const ACTIVITY_KINDS: [DimKind; 10] = [
@@ -180,6 +182,8 @@ pub struct Row {
     /// A cited price index (`SET:KEY`, read as `KEY.<year>`) to move a spend to its factor's
     /// price year.
     pub price_index: Option<FactorRef>,
+    /// A passenger transport operation of operations.csv whose intensity the trip takes.
+    pub operation: Option<String>,
 }
 
 /// An error diagnostic at column `i` of `row`.
@@ -338,6 +342,32 @@ pub fn parse(
         method
     });
     let factor = f.factor_ref(FACTOR);
+    let operation = match f.text(OPERATION) {
+        "" => None,
+        o if !crate::freight::operation::valid_id(o) => {
+            f.error(
+                "bad-operation",
+                OPERATION,
+                format!("operation `{o}` must be lowercase ASCII letters, digits, `_` or `-`"),
+                Some("the id of a passenger operation in operations.csv".into()),
+            );
+            None
+        }
+        o => {
+            if method != Some(Method::AverageData)
+                || !f.text(FACTOR).is_empty()
+                || unit.is_some_and(|u| u.kind != DimKind::PassengerDistance)
+            {
+                f.error(
+                    "bad-operation",
+                    OPERATION,
+                    "a trip on an operation is an average_data row in pkm with no `factor`: the operation's data price it".into(),
+                    None,
+                );
+            }
+            Some(o.to_string())
+        }
+    };
     let supplier = f.text(SUPPLIER).to_string();
     let allocated =
         !f.text(EMISSIONS).is_empty() || !f.text(BASIS).is_empty() || !f.text(TOTAL).is_empty();
@@ -379,7 +409,7 @@ pub fn parse(
                     f.error("method-mismatch", FACTOR, format!("a {} row that allocates a supplier's emissions takes no factor", m.name()), Some("put the supplier's material inputs, transport and waste on rows of their own (method hybrid, same supplier) with their factors".into()));
                 }
                 alloc = allocation(&mut f, unit);
-            } else if f.text(FACTOR).is_empty() {
+            } else if f.text(FACTOR).is_empty() && f.text(OPERATION).is_empty() {
                 f.required(FACTOR, "factor");
             }
         }
@@ -458,6 +488,7 @@ pub fn parse(
             per_item,
             exchange_rate,
             price_index,
+            operation,
         }),
         _ => None,
     };
