@@ -830,3 +830,75 @@ fn passenger_trips_share_an_operation_by_passenger_km() {
         .collect();
     assert_eq!(codes, ["bad-operation", "unknown-operation"]);
 }
+
+/// Categories 11 and 12 tied to the product footprint: the units sold take the product's own
+/// use lines (4 kWh a year × 3 years = 12 kWh per phone, product_stages.csv) and end-of-life
+/// lines (0.2 kg per phone), priced by the row's market factor when it gives one. Hand
+/// calculation (the same numbers as the per-item test above, now read from the product):
+/// China, the use line's own factor cn-mee-grid@2023:national 0.5306 kg CO2/kWh (GWP 1):
+/// 1 000 000 × 12 × 0.5306 = 6 367 200 kg; UK, the row's DESNZ 2025 grid factor 0.17700
+/// kg CO2e/kWh (ID 7_400_4000_5_1): 200 000 × 12 × 0.177 = 424 800 kg; category 11 = 6 792 t.
+/// End of life: 1 200 000 × 0.2 kg = 240 t × 8.98311 kg CO2e/t (WEEE small, landfill, ID
+/// 20_503_5341_15_1) = 2 155.9464 kg.
+#[test]
+fn use_and_end_of_life_tied_to_the_product_footprint() {
+    let dir = write(&[
+        (
+            "carbonledger.toml",
+            &manifest("cn-mee-grid = \"2023\"\ndesnz-waste = \"2025\"\n"),
+        ),
+        ("facilities.csv", FACILITIES),
+        ("energy.csv", "facility,period,carrier,quantity,unit,factor,ref,note,source\n"),
+        (
+            "products.csv",
+            "id,name,category,functional_unit,year,facility,note\nphone,Phone,phone,one phone over 3 years,2025,,\n",
+        ),
+        (
+            "product_stages.csv",
+            "product,stage,quantity,unit,years,factor,note\n\
+             phone,use,4,kWh,3,cn-mee-grid@2023:national,charging\n\
+             phone,end_of_life,0.2,kg,,desnz-waste@2025:weee_small.landfill,\n",
+        ),
+        (
+            "scope3.csv",
+            "category,period,description,quantity,unit,method,factor,product\n\
+             11,2025,phones sold in China,1000000,item,average_data,,phone\n\
+             11,2025,phones sold in the UK,200000,item,average_data,desnz-electricity@2025:electricity_uk.co2e,phone\n\
+             12,2025,phones at end of life,1200000,item,average_data,,phone\n",
+        ),
+    ]);
+    let l = ledger(&dir, false);
+    assert!(
+        l.all_diagnostics().all(|d| !d.is_error()),
+        "{:#?}",
+        l.all_diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat11"), Some(d("6792")));
+    assert_eq!(fig(&l, "ghg.scope3.cat12"), Some(d("2.1559464")));
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args(["ghg.scope3.cat11", "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for needle in [
+        "product_stages.csv line 2 (phone, use)",
+        "2 lines sum to 6792 t CO2e: equal to the figure",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+    // A product without the stage the category needs is refused at the `product` column.
+    std::fs::write(
+        dir.join("product_stages.csv"),
+        "product,stage,quantity,unit,years,factor,note\nphone,use,4,kWh,3,cn-mee-grid@2023:national,\n",
+    )
+    .unwrap();
+    let l = ledger(&dir, false);
+    let e = l.all_diagnostics().find(|d| d.is_error()).unwrap();
+    assert_eq!(
+        (e.code, e.span.line, e.span.column),
+        ("unknown-product", 4, Some(8))
+    );
+}

@@ -12,6 +12,7 @@
 mod companion;
 mod passenger;
 mod row;
+mod sold;
 
 use crate::calc::{ResolveOptions, Resolver, Step};
 use crate::project::{Input, Project};
@@ -28,6 +29,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     let mut names: Vec<String> = Vec::new();
     let trips = passenger::prepare(project, &resolver);
     let mut used_ops = std::collections::BTreeSet::new();
+    let mut stages: Option<Vec<crate::products::StageLine>> = None;
     let read = read_optional(project, Input::Scope3, &COLUMNS, |r| {
         let (parsed, mut diags, left_out) = parse(r, &project.manifest.reporting_years);
         let Some(p) = parsed else {
@@ -65,10 +67,37 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                 Err(e) => diags.push(row::error(
                     r,
                     e.code,
-                    COLUMNS.len() - 1,
+                    row::OPERATION,
                     e.message,
                     Some(e.hint),
                 )),
+            }
+            return (diags, left_out);
+        }
+        if p.product.is_some() {
+            let lines = stages.get_or_insert_with(|| sold::read(project));
+            match sold::calculate(
+                project,
+                &resolver,
+                lines,
+                &p,
+                (row::PRODUCT, row::FACTOR_COLUMN),
+            ) {
+                Ok((c, steps)) => {
+                    if !names.contains(&c.figure) {
+                        names.push(c.figure.clone());
+                    }
+                    sink(Entry {
+                        file: file.clone(),
+                        line: r.line(),
+                        what: format!("category {}: {}", p.category, p.description),
+                        steps,
+                        parts: vec![c],
+                    });
+                }
+                Err((code, column, message, hint)) => {
+                    diags.push(row::error(r, code, column, message, hint));
+                }
             }
             return (diags, left_out);
         }

@@ -18,7 +18,7 @@ const fn col(name: &'static str, required: bool) -> Column {
 }
 
 /// The columns of `scope3.csv`, in order (the first six are required).
-pub const COLUMNS: [Column; 20] = [
+pub const COLUMNS: [Column; 21] = [
     col("category", true),
     col("period", true),
     col("description", true),
@@ -39,6 +39,7 @@ pub const COLUMNS: [Column; 20] = [
     col("exchange_rate", false),
     col("price_index", false),
     col("operation", false),
+    col("product", false),
 ];
 
 const CATEGORY: usize = 0;
@@ -57,7 +58,12 @@ const PER_ITEM: usize = 15;
 const PER_ITEM_UNIT: usize = 16;
 const EXCHANGE_RATE: usize = 17;
 const PRICE_INDEX: usize = 18;
-const OPERATION: usize = 19;
+/// The `operation` column.
+pub const OPERATION: usize = 19;
+/// The `product` column.
+pub const PRODUCT: usize = 20;
+/// The `factor` column.
+pub const FACTOR_COLUMN: usize = FACTOR;
 
 /// The units a scope 3 quantity may have.
 const ACTIVITY_KINDS: [DimKind; 10] = [
@@ -184,6 +190,9 @@ pub struct Row {
     pub price_index: Option<FactorRef>,
     /// A passenger transport operation of operations.csv whose intensity the trip takes.
     pub operation: Option<String>,
+    /// A product of products.csv whose use (category 11) or end-of-life (12) lines the units
+    /// sold take.
+    pub product: Option<String>,
 }
 
 /// An error diagnostic at column `i` of `row`.
@@ -368,6 +377,24 @@ pub fn parse(
             Some(o.to_string())
         }
     };
+    let product = match f.text(PRODUCT) {
+        "" => None,
+        p => {
+            if !matches!(category, Some(11 | 12))
+                || method != Some(Method::AverageData)
+                || unit.is_some_and(|u| u.kind != DimKind::Count)
+                || !f.text(PER_ITEM).is_empty()
+            {
+                f.error(
+                    "method-mismatch",
+                    PRODUCT,
+                    "a row tied to a product is category 11 or 12, average_data, in items sold, with no per_item (the product's stage lines give it)".into(),
+                    None,
+                );
+            }
+            Some(p.to_string())
+        }
+    };
     let supplier = f.text(SUPPLIER).to_string();
     let allocated =
         !f.text(EMISSIONS).is_empty() || !f.text(BASIS).is_empty() || !f.text(TOTAL).is_empty();
@@ -409,7 +436,10 @@ pub fn parse(
                     f.error("method-mismatch", FACTOR, format!("a {} row that allocates a supplier's emissions takes no factor", m.name()), Some("put the supplier's material inputs, transport and waste on rows of their own (method hybrid, same supplier) with their factors".into()));
                 }
                 alloc = allocation(&mut f, unit);
-            } else if f.text(FACTOR).is_empty() && f.text(OPERATION).is_empty() {
+            } else if f.text(FACTOR).is_empty()
+                && f.text(OPERATION).is_empty()
+                && f.text(PRODUCT).is_empty()
+            {
                 f.required(FACTOR, "factor");
             }
         }
@@ -489,6 +519,7 @@ pub fn parse(
             exchange_rate,
             price_index,
             operation,
+            product,
         }),
         _ => None,
     };
