@@ -220,3 +220,67 @@ fn air_rule_is_not_applied_to_a_shortest_feasible_distance() {
     let codes: Vec<&str> = l.diagnostics.iter().map(|d| d.code).collect();
     assert!(codes.contains(&"bad-distance-basis"), "{codes:?}");
 }
+
+/// GHG Protocol, *Technical Guidance for Calculating Scope 3 Emissions* (2013), Category 4,
+/// Example [4.3] "Allocating emissions from transportation (Deutsche Post DHL)", option II
+/// "Allocation using shortest theoretical distance": one truck round of 31.5 kg CO2 carrying
+/// three shipments of 240, 150 and 100 tkm on the great-circle distance (490 tkm), published
+/// allocation 15.43, 9.64 and 6.43 kg CO2 (the table's factor "0.064 kg CO2 per tkm" is
+/// 31.5 ÷ 490 = 0.0642857… rounded; the shipments are computed from the unrounded ratio).
+///
+/// The example states the round's emissions, not its fuel, so the test enters them as 31.5 kg
+/// of an "energy" whose factor is 1 kg CO2e/kg (test data standing for the stated total): only
+/// the allocation is under test. Shipments: 2.4 t, 1.5 t and 1 t over 100 km great-circle each;
+/// as road legs on a great-circle basis each takes the ISO 14083 road factor 1.05 (252, 157.5,
+/// 105 tkm), which scales every share alike. Exact shares: 31.5 × 252 ÷ 514.5 = 15.4285714…,
+/// 9.6428571…, 6.4285714… kg, each rounded once to 10⁻⁹ kg (15.428571429, 9.642857143,
+/// 6.428571429, together 31.500000001: the rounding of three non-terminating quotients); to
+/// two places they are the published 15.43, 9.64, 6.43.
+#[test]
+fn ghg_protocol_example_4_3_round_allocation() {
+    let dir = project(
+        "S1,1,2025,2.4,t,road,Depot,A,100,km,gcd,round-dhl,,\n\
+         S2,1,2025,1.5,t,road,Depot,B,100,km,gcd,round-dhl,,\n\
+         S3,1,2025,1,t,road,Depot,C,100,km,gcd,round-dhl,,\n",
+        "round-dhl,transport,2025,31.5,kg,ghgp-example:stated_emissions,,,,,Technical Guidance Example 4.3\n",
+    );
+    let set = dir.join("factors/ghgp-example/2013");
+    std::fs::create_dir_all(&set).unwrap();
+    std::fs::write(
+        set.join("edition.toml"),
+        "set = \"ghgp-example\"\nedition = \"2013\"\ndescription = \"test data: a round's stated emissions\"\n[citation]\npublisher = \"WRI and WBCSD\"\ntitle = \"Technical Guidance for Calculating Scope 3 Emissions, Example 4.3 (test data)\"\npublished = \"2013-01-01\"\ntable = \"Example [4.3]\"\nlicence = \"test data\"\nurl = \"https://ghgprotocol.org/scope-3-calculation-guidance-2\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        set.join("factors.csv"),
+        "key,value,unit,gas,basis,table,note\nstated_emissions,1,kg CO2e/kg,CO2e,,Example 4.3,the round's stated emissions entered as kg\n",
+    )
+    .unwrap();
+    let toml = dir.join("carbonledger.toml");
+    let mut m = std::fs::read_to_string(&toml).unwrap();
+    m.push_str("ghgp-example = \"2013\"\n");
+    std::fs::write(&toml, m).unwrap();
+    let l = ledger(&dir);
+    assert!(errors(&l).is_empty(), "{:#?}", errors(&l));
+    assert_eq!(
+        fig(&l, "logistics.by_operation.round-dhl"),
+        d("0.031500000001")
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args(["logistics.by_operation.round-dhl", "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for (published, exact) in [
+        ("15.43", "0.015428571429 t CO2e"),
+        ("9.64", "0.009642857143 t CO2e"),
+        ("6.43", "0.006428571429 t CO2e"),
+    ] {
+        assert!(text.contains(exact), "{exact}\n{text}");
+        let kg = d(exact.trim_end_matches(" t CO2e")) * Decimal::ONE_THOUSAND;
+        assert_eq!(kg.round_dp(2), d(published));
+    }
+}
