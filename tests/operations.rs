@@ -284,3 +284,60 @@ fn ghg_protocol_example_4_3_round_allocation() {
         assert_eq!(kg.round_dp(2), d(published));
     }
 }
+
+/// A chilled hub from its own electricity and refrigerant data, and an ambient hub at a
+/// default intensity per tonne handled. Chilled HOC: 20 000 kWh × 0.17700 kg CO2e/kWh
+/// (DESNZ 2025 UK electricity) = 3 540 kg, plus 2 kg of R-404A leaked × 3 943 kg CO2e/kg
+/// (DESNZ 2025 refrigerants, ID 3_201_2120_3_1) = 7 886 kg; 11 426 kg over 1 000 t handled.
+/// The shipment hands 10 t through it: 10 ÷ 1 000 × 11 426 = 114.26 kg. The ambient hub's
+/// intensity is test data (a project set standing for a cited hub default; no GLEC default is
+/// shipped): 1.2 kg CO2e/t × 10 t = 12 kg. `logistics.hub` = 126.26 kg.
+#[test]
+fn hubs_from_own_energy_and_refrigerant_data_and_at_a_default_intensity() {
+    let dir = project(
+        "H1,1,2025,10,t,road,Farm,Cold store,50,km,,carrier-road,,\n\
+         H1,2,2025,10,t,hub,Cold store,Cold store,,,,cold-store,,\n\
+         H1,3,2025,10,t,road,Cold store,Crossdock,80,km,,carrier-road,,\n\
+         H1,4,2025,10,t,hub,Crossdock,Crossdock,,,,,,\n",
+        "carrier-road,transport,2025,10000,L,desnz-fuels:diesel.litre.co2e,,200000,tkm,,\n\
+         cold-store,hub,2025,20000,kWh,desnz-electricity:electricity_uk.co2e,,1000,t,,chilled: electricity\n\
+         cold-store,hub,2025,2,kg,desnz-refrigerants@2025:r-404a,,,t,,chilled: R-404A leaked (activity on the first row)\n",
+    );
+    // The second hub row names a default intensity in `factor` (a column the base header of
+    // this file lacks): rewrite shipments.csv with it.
+    let ships = std::fs::read_to_string(dir.join("shipments.csv")).unwrap();
+    let ships = ships.replacen(
+        "distance_basis,operation,teu,reefer\n",
+        "distance_basis,operation,teu,reefer,factor\n",
+        1,
+    );
+    let ships: String = ships
+        .lines()
+        .map(|l| {
+            if l.starts_with("H1,4,") {
+                format!("{l},hub-default:ambient\n")
+            } else if l.starts_with("shipment,") {
+                format!("{l}\n")
+            } else {
+                format!("{l},\n")
+            }
+        })
+        .collect();
+    std::fs::write(dir.join("shipments.csv"), ships).unwrap();
+    let set = dir.join("factors/hub-default/2025");
+    std::fs::create_dir_all(&set).unwrap();
+    std::fs::write(set.join("edition.toml"), "set = \"hub-default\"\nedition = \"2025\"\ndescription = \"test data: a hub default intensity\"\n[citation]\npublisher = \"carbonledger tests\"\ntitle = \"test hub intensity\"\npublished = \"2025-01-01\"\ntable = \"test\"\nlicence = \"test data\"\nurl = \"https://example.org/test\"\n").unwrap();
+    std::fs::write(
+        set.join("factors.csv"),
+        "key,value,unit,gas,basis,table,note\nambient,1.2,kg CO2e/t,CO2e,wtw,test,test data\n",
+    )
+    .unwrap();
+    let toml = dir.join("carbonledger.toml");
+    let mut m = std::fs::read_to_string(&toml).unwrap();
+    m.push_str("hub-default = \"2025\"\n");
+    std::fs::write(&toml, m).unwrap();
+    let l = ledger(&dir);
+    assert!(errors(&l).is_empty(), "{:#?}", errors(&l));
+    assert_eq!(fig(&l, "logistics.by_operation.cold-store"), d("0.11426"));
+    assert_eq!(fig(&l, "logistics.hub"), d("0.12626"));
+}

@@ -580,21 +580,26 @@ pub fn allocation_activity(
             Some(((id.clone(), year), act))
         }
         super::shipments::Element::Hub(h) => {
+            let super::shipments::HubPricing::Operation(id) = &h.pricing else {
+                return None;
+            };
             let year = h.period.year();
-            let op = find(cx.ops, &h.operation, year, OpKind::Hub).ok()?;
+            let op = find(cx.ops, id, year, OpKind::Hub).ok()?;
             let mass = mass_of(h.mass).ok()?;
-            Some((
-                (h.operation.clone(), year),
-                in_unit(mass.base(), op.basis).ok()?,
-            ))
+            Some(((id.clone(), year), in_unit(mass.base(), op.basis).ok()?))
         }
     }
 }
 
-/// The entry of a hub visit: its mass handled × the hub operation's intensity.
+/// The entry of a hub visit: its mass handled × the hub operation's intensity, or × a
+/// default intensity per mass handled.
 pub fn calculate_hub(cx: OpContext<'_>, line: u64, h: &HubVisit) -> Result<Entry, ResolveError> {
     let year = h.period.year();
-    let op = find(cx.ops, &h.operation, year, OpKind::Hub)?;
+    let id = match &h.pricing {
+        super::shipments::HubPricing::Operation(id) => id,
+        super::shipments::HubPricing::Intensity(r) => return hub_default(cx, line, h, r),
+    };
+    let op = find(cx.ops, id, year, OpKind::Hub)?;
     let mass = mass_of(h.mass)?;
     let act = in_unit(mass.base(), op.basis)?;
     let t = decimal::div(mass.base(), Decimal::ONE_THOUSAND)
@@ -603,8 +608,8 @@ pub fn calculate_hub(cx: OpContext<'_>, line: u64, h: &HubVisit) -> Result<Entry
     let mut steps = vec![Step {
         label: "activity".into(),
         text: format!(
-            "{} {} handled at {} (hub operation {})",
-            h.mass.0, h.mass.1.symbol, h.hub, h.operation
+            "{} {} handled at {} (hub operation {id})",
+            h.mass.0, h.mass.1.symbol, h.hub
         ),
         factor: None,
     }];
@@ -619,15 +624,15 @@ pub fn calculate_hub(cx: OpContext<'_>, line: u64, h: &HubVisit) -> Result<Entry
         (t, "t"),
         &[
             "logistics.hub".to_string(),
-            format!("logistics.by_operation.{}", h.operation),
+            format!("logistics.by_operation.{id}"),
         ],
     )?;
     Ok(Entry {
         file: Arc::clone(cx.file),
         line,
         what: format!(
-            "shipment {} element {} ({}), hub {} ({})",
-            h.shipment, h.leg, h.period, h.hub, h.operation
+            "shipment {} element {} ({}), hub {} ({id})",
+            h.shipment, h.leg, h.period, h.hub
         ),
         steps,
         parts,
@@ -685,4 +690,76 @@ pub fn passenger_shares(
 ) -> Result<Shares, ResolveError> {
     let (op, act, prefix) = passenger_activity(cx.ops, id, year, pkm)?;
     shares(cx, (act, &prefix), op, steps)
+}
+
+/// A hub visit at a default intensity per mass handled (`factor`: a cited hub default or the
+/// hub operator's published intensity): mass × intensity, one line.
+fn hub_default(
+    cx: OpContext<'_>,
+    line: u64,
+    h: &HubVisit,
+    r: &crate::factors::FactorRef,
+) -> Result<Entry, ResolveError> {
+    let year = h.period.year();
+    let resolver = crate::calc::Resolver::new(
+        cx.project,
+        crate::calc::ResolveOptions { strict: cx.strict },
+    );
+    let f = crate::products::resolve_factor(cx.project, &resolver, r, year, DimKind::Mass)
+        .map_err(|e| err(e.code, "factor", e.message, &e.hint))?;
+    let (kg, exact) = crate::products::apply_factor_value(
+        h.mass.0,
+        h.mass.1,
+        f.used.value,
+        f.num_scale,
+        f.gwp.as_ref().map(|(g, _)| *g),
+        f.den,
+    )
+    .map_err(calc)?;
+    let mass = mass_of(h.mass)?;
+    let t_handled = decimal::div(mass.base(), Decimal::ONE_THOUSAND)
+        .map_err(calc)?
+        .value;
+    let mut steps = vec![Step {
+        label: "activity".into(),
+        text: format!(
+            "{} {} handled at {}, at a default intensity",
+            h.mass.0, h.mass.1.symbol, h.hub
+        ),
+        factor: None,
+    }];
+    steps.extend(f.steps(
+        "CO2e",
+        &format!("{} {}", h.mass.0, h.mass.1.symbol),
+        kg,
+        exact,
+    ));
+    let mut t = Term::of(h.mass.0, h.mass.1.symbol, "CO2e");
+    t.conversion = (
+        decimal::mul(h.mass.1.scale, f.num_scale).map_err(calc)?,
+        decimal::mul(f.den.scale, Decimal::ONE_THOUSAND).map_err(calc)?,
+    );
+    t.factor = Some(f.used.clone());
+    t.gwp = f.gwp.as_ref().map(|(_, g)| g.clone());
+    let cat = format!("ghg.scope3.cat{}", cx.project.manifest.freight.category);
+    let value = to_t(kg)?;
+    let parts = [cat, "logistics.hub".to_string()]
+        .into_iter()
+        .map(|name| {
+            let mut c = Contribution::new(name, year, value, "t CO2e").with_basis(t_handled, "t");
+            c.exact = exact;
+            c.terms = vec![t.clone()];
+            c
+        })
+        .collect();
+    Ok(Entry {
+        file: Arc::clone(cx.file),
+        line,
+        what: format!(
+            "shipment {} element {} ({}), hub {} (default intensity)",
+            h.shipment, h.leg, h.period, h.hub
+        ),
+        steps,
+        parts,
+    })
 }

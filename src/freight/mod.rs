@@ -189,7 +189,9 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                     Ok(e) => {
                         stats.used += 1;
                         any_hub = true;
-                        used_ops.insert((h.operation.clone(), h.period.year()));
+                        if let shipments::HubPricing::Operation(o) = &h.pricing {
+                            used_ops.insert((o.clone(), h.period.year()));
+                        }
                         sink(e);
                     }
                     Err(e) => {

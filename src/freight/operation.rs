@@ -400,14 +400,6 @@ pub fn read(
                             op.line
                         ),
                     ))
-                } else if given.is_some() != op.given.is_some() {
-                    Some((
-                        ACTIVITY,
-                        format!(
-                            "operation {id}: some rows give the activity and some do not (line {})",
-                            op.line
-                        ),
-                    ))
                 } else {
                     None
                 };
@@ -416,10 +408,12 @@ pub fn read(
                         "bad-operation",
                         c,
                         msg,
-                        Some("every row of one operation and year has the same kind, activity unit and reefer weight, and all or none give the activity".into()),
+                        Some("every row of one operation and year has the same kind, activity unit and reefer weight".into()),
                     );
                     return (f.diags, left_out);
                 }
+                // Rows add up; a row without activity (a refrigerant top-up, a second fuel)
+                // adds energy only. No row with activity at all: a round.
                 let sum = match (op.given, given) {
                     (Some(a), Some(b)) => match decimal::add(a, b) {
                         Ok(s) => Some(s),
@@ -428,7 +422,7 @@ pub fn read(
                             return (f.diags, left_out);
                         }
                     },
-                    _ => None,
+                    (a, b) => a.or(b),
                 };
                 op.given = sum;
                 op.reefer_weight = op.reefer_weight.or(reefer);

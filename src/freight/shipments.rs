@@ -141,8 +141,17 @@ pub struct HubVisit {
     pub mass: (Decimal, AnyUnit),
     /// The hub, as written in `origin`.
     pub hub: String,
-    /// The hub operation category.
-    pub operation: String,
+    /// How the hub is priced.
+    pub pricing: HubPricing,
+}
+
+/// What prices a hub visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HubPricing {
+    /// A hub operation category of operations.csv (the hub's own data).
+    Operation(String),
+    /// A default intensity per mass handled (`factor`), e.g. a cited hub default.
+    Intensity(FactorRef),
 }
 
 /// One row of shipments.csv: a leg or a hub.
@@ -688,7 +697,7 @@ pub fn parse_element(row: &RowRef<'_>, years: &[i32]) -> Result<Element, Vec<Dia
 }
 
 /// The columns a hub row leaves empty: it moves nothing anywhere.
-const NOT_AT_A_HUB: [&str; 15] = [
+const NOT_AT_A_HUB: [&str; 14] = [
     "distance",
     "distance_unit",
     "origin_lat",
@@ -700,7 +709,6 @@ const NOT_AT_A_HUB: [&str; 15] = [
     "lane",
     "saf_share_pct",
     "saf_fuel",
-    "factor",
     "cargo_per_teu",
     "distance_basis",
     "reefer",
@@ -741,15 +749,26 @@ fn parse_hub(row: &RowRef<'_>, years: &[i32]) -> Result<HubVisit, Vec<Diagnostic
         None => None,
     };
     let hub = r.required("origin");
-    let operation = match r.operation() {
-        Some(o) => Some(o),
-        None => {
-            if r.get("operation").is_empty() {
+    let factor = r.reference("factor");
+    let operation = match (r.operation(), factor) {
+        (Some(o), Some(None)) => Some(HubPricing::Operation(o)),
+        (None, Some(Some(f))) if r.get("operation").is_empty() => Some(HubPricing::Intensity(f)),
+        (Some(_), Some(Some(_))) => {
+            r.error(
+                "bad-hub",
+                "factor",
+                "a hub row is priced by its operation or by a default intensity, not both".into(),
+                Some("leave `factor` empty to use the hub operation's own data".into()),
+            );
+            None
+        }
+        _ => {
+            if r.get("operation").is_empty() && r.get("factor").is_empty() {
                 r.error(
                     "bad-hub",
                     "operation",
-                    "a hub row names the hub operation category it passed through".into(),
-                    Some("give `operation`: the id of a hub operation in operations.csv".into()),
+                    "a hub row names the hub operation category it passed through, or a default intensity per tonne handled in `factor`".into(),
+                    Some("give `operation` (a hub operation in operations.csv) or `factor` (an intensity per mass handled)".into()),
                 );
             }
             None
@@ -777,7 +796,7 @@ fn parse_hub(row: &RowRef<'_>, years: &[i32]) -> Result<HubVisit, Vec<Diagnostic
                 period,
                 mass,
                 hub,
-                operation,
+                pricing: operation,
             })
         }
         _ => Err(vec![Diagnostic::error(
