@@ -14,6 +14,9 @@ mod passenger;
 mod row;
 mod sold;
 
+/// The columns of `scope3.csv`.
+pub use row::COLUMNS as SCOPE3_COLUMNS;
+
 use crate::calc::{ResolveOptions, Resolver, Step};
 use crate::project::{Input, Project};
 use crate::register::fields::read_optional;
