@@ -268,11 +268,11 @@ catalogue! {
     bad_edition_file: "bad-edition-file" CHECK => 1, "error" "factors/cat/1/edition.toml:1:1" ["bad-edition-file"];
     bad_factor_key: "bad-factor-key" CHECK => 1, "error" "factors/cat/1/factors.csv:2:1" ["bad-factor-key"];
     bad_factor_unit: "bad-factor-unit" CHECK => 1, "error" "factors/cat/1/factors.csv:2:3" ["bad-factor-unit"];
-    bad_fallback_key: "bad-fallback-key" CHECK => 1, "error" "factors/cat/1/edition.toml" ["bad-fallback-key"];
+    bad_fallback_key: "bad-fallback-key" CHECK => 1, "error" "factors/cat/1/edition.toml:4:1" ["bad-fallback-key"];
     duplicate_factor_key: "duplicate-factor-key" CHECK => 1, "error" "factors/cat/1/factors.csv:3:1" ["duplicate-factor-key"];
-    edition_path_mismatch: "edition-path-mismatch" CHECK => 1, "error" "factors/cat/1/edition.toml" ["edition-path-mismatch"];
+    edition_path_mismatch: "edition-path-mismatch" CHECK => 1, "error" "factors/cat/1/edition.toml:2:1" ["edition-path-mismatch"];
     factor_gas_mismatch: "factor-gas-mismatch" CHECK => 1, "error" "factors/cat/1/factors.csv:2:4" ["factor-gas-mismatch"];
-    missing_citation: "missing-citation" CHECK => 1, "error" "factors/cat/1/edition.toml" ["missing-citation"];
+    missing_citation: "missing-citation" CHECK => 1, "error" "factors/cat/1/edition.toml:10:1" ["missing-citation"];
     negative_factor: "negative-factor" CHECK => 1, "error" "factors/cat/1/factors.csv:2:2" ["negative-factor"];
     shadows_built_in_set: "shadows-built-in-set" CHECK => 1, "error" "factors/cn-mee-grid/2025/edition.toml" ["shadows-built-in-set"];
 
@@ -364,7 +364,7 @@ catalogue! {
     bad_year: "bad-year" CHECK => 1, "error" "products.csv:2:5" ["bad-year"];
     year_not_reported: "year-not-reported" CHECK => 1, "error" "products.csv:2:5" ["year-not-reported"];
     duplicate_product: "duplicate-product" CHECK => 1, "error" "products.csv:3:1" ["duplicate-product"];
-    no_bill_of_materials: "no-bill-of-materials" CHECK => 0, "warning" "products.csv:2" ["no-bill-of-materials"];
+    no_bill_of_materials: "no-bill-of-materials" CHECK => 0, "warning" "products.csv:2:1" ["no-bill-of-materials"];
     unknown_product: "unknown-product" CHECK => 1, "error" "bom.csv:2:1" ["unknown-product"];
     unknown_route: "unknown-route" CHECK => 1, "error" "bom.csv:2:9" ["unknown-route"];
     missing_route: "missing-route" CHECK => 1, "error" "bom.csv:3:9" ["missing-route"];
@@ -543,7 +543,7 @@ catalogue! {
     stages_ambiguous_number: "stages-ambiguous-number" CHECK => 1, "error" "product_stages.csv:3:3" ["ambiguous-number"];
     stages_bad_factor_reference: "stages-bad-factor-reference" CHECK => 1, "error" "product_stages.csv:3:6" ["bad-factor-reference"];
     stages_duplicate_column: "stages-duplicate-column" CHECK => 1, "error" "product_stages.csv:1:8" ["duplicate-column"];
-    stages_duplicate_row: "stages-duplicate-row" CHECK => 1, "error" "product_stages.csv:3" ["duplicate-row"];
+    stages_duplicate_row: "stages-duplicate-row" CHECK => 1, "error" "product_stages.csv:3:1" ["duplicate-row"];
     stages_empty_file: "stages-empty-file" CHECK => 1, "error" "product_stages.csv" ["empty-file"];
     stages_malformed_csv: "stages-malformed-csv" CHECK => 1, "error" "product_stages.csv:3:7" ["malformed-csv"];
     stages_malformed_number: "stages-malformed-number" CHECK => 1, "error" "product_stages.csv:3:3" ["malformed-number"];
