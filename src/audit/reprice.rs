@@ -84,8 +84,7 @@ pub fn reprice(
             None => {
                 let new = resolver
                     .resolve_source(
-                        old.year,
-                        old.facility,
+                        (old.year, old.facility, old.terms),
                         &old.subject,
                         old.activity_unit,
                         old.explicit.as_ref(),
@@ -148,12 +147,13 @@ pub fn reprice(
 
 /// What the chains of one kind of energy row share, with the source kind of the row's own
 /// chain: a row chain and its category 3 lines have the same.
-type RowChain = (i32, usize, Subject, u16, Option<FactorRef>, SourceKind);
+type RowChain = (i32, usize, usize, Subject, u16, Option<FactorRef>, SourceKind);
 
 fn row_chain(c: &Chain, kind: SourceKind) -> RowChain {
     (
         c.year,
         c.facility,
+        c.terms,
         c.subject.clone(),
         c.activity_unit.index,
         c.explicit.clone(),

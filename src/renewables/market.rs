@@ -195,11 +195,15 @@ struct Instrument {
 }
 
 /// Electricity consumed by a facility in a year: gross joules (before the consolidation
-/// share), the share, and how many rows.
+/// share), the share, and how many rows. When the facility's share changed during the year
+/// (`facility_changes.csv`), the share is the year's: net ÷ gross joules.
 #[derive(Debug, Clone, Copy, Default)]
 struct Consumed {
     gross_j: Decimal,
+    net_j: Decimal,
     share: Decimal,
+    mixed: bool,
+    seen: bool,
     rows: u64,
 }
 
@@ -216,8 +220,14 @@ fn consumption(ctx: &Context<'_>) -> Result<BTreeMap<(usize, i32), Consumed>, Ca
         };
         let e = m.entry((c.facility, c.year)).or_default();
         e.gross_j = decimal::add(e.gross_j, gross)?;
+        e.net_j = decimal::add(e.net_j, a.energy_j)?;
+        e.mixed |= e.seen && e.share != c.share;
+        e.seen = true;
         e.share = c.share;
         e.rows += a.rows;
+    }
+    for e in m.values_mut().filter(|e| e.mixed && !e.gross_j.is_zero()) {
+        e.share = decimal::div(e.net_j, e.gross_j)?.value;
     }
     Ok(m)
 }
