@@ -530,3 +530,119 @@ fn explain_one_group() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Equity share 50% until 2025-06-30, then 80% (a further 30% bought; facility_changes.csv),
+/// operational control of a second site lost from 2025-10-01. By hand, calendar 2025:
+///   JV,  365 MWh over the year: 181 days (Jan–Jun) × 50% + 184 days (Jul–Dec) × 80%
+///        = 181 × 0.5 + 184 × 0.8 = 90.5 + 147.2 = 237.7 MWh → × 0.55 = 130.735 t CO2e.
+///   OPS, 2025-Q3 92 MWh and 2025-07-01..2025-12-31 (184 days) 368 MWh:
+///        under operational control until 2025-09-30 (92 days of the bill = 184 MWh) and not
+///        from 2025-10-01 (92 days, 0%): equity consolidation counts it at its equity 100%.
+#[test]
+fn a_share_change_on_a_date_splits_rows_by_days_at_the_change() {
+    let fac = "id,name,country,grid,equity_share_pct,operational_control,financial_control\n\
+JV,Joint venture,CN,cn-mee-grid:east,50,yes,yes\n";
+    let changes = "facility,date,equity_share_pct,operational_control,financial_control,note\n\
+JV,2025-07-01,80,,,a further 30% bought\n";
+    let rows = "facility,period,carrier,quantity,unit\nJV,2025,electricity,365,MWh\nJV,2024,electricity,100,MWh\n";
+    let dir = write_project(&[
+        (
+            "carbonledger.toml",
+            &manifest("consolidation = \"equity_share\"", &[2024, 2025], 2024),
+        ),
+        ("facilities.csv", fac),
+        ("facility_changes.csv", changes),
+        ("energy.csv", rows),
+    ]);
+    let (_, l) = ledger(&dir);
+    assert_eq!(fig(&l, "energy.total", 2025), d("237.7"));
+    assert_eq!(fig(&l, "ghg.total.location", 2025), d("130.735"));
+    // 2024 is before the change: 100 MWh × 50% = 50 MWh.
+    assert_eq!(fig(&l, "energy.total", 2024), d("50"));
+    assert_eq!(l.comp.files[0].split, 1, "the 2025 row is split at the change");
+    // explain records the split and the terms of each part on its line.
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args(["energy.total", "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("181/365 days of 2025-01-01..2025-12-31 → 2025-01-01..2025-06-30"), "{text}");
+    assert!(
+        text.contains("184/365 days of 2025-01-01..2025-12-31 → 2025-07-01..2025-12-31: 365 × 184/365 (exact); under the share and control in force from 2025-07-01 (facility_changes.csv)"),
+        "{text}"
+    );
+    assert!(text.contains("equity share: 80%, from 2025-07-01 (facility_changes.csv:2)"), "{text}");
+    assert!(text.contains("equity share: 50%"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // Operational control lost from 2025-10-01: a bill 2025-07-01..2025-12-31 of 368 MWh
+    // (184 days) counts 92/184 × 368 = 184 MWh under control, 184 MWh at 0%.
+    let fac = "id,name,country,grid\nOPS,Operated site,CN,cn-mee-grid:east\n";
+    let changes = "facility,date,operational_control\nOPS,2025-10-01,no\n";
+    let rows = "facility,period,carrier,quantity,unit\nOPS,2025-07-01..2025-12-31,electricity,368,MWh\nOPS,2025-Q1,electricity,50,MWh\n";
+    let dir = write_project(&[
+        ("carbonledger.toml", &manifest("", &[2024, 2025], 2024)),
+        ("facilities.csv", fac),
+        ("facility_changes.csv", changes),
+        ("energy.csv", rows),
+    ]);
+    let (_, l) = ledger(&dir);
+    // 184 + 50 (the first quarter, before the change) = 234 MWh; × 0.55 = 128.7 t.
+    assert_eq!(fig(&l, "energy.total", 2025), d("234"));
+    assert_eq!(fig(&l, "ghg.total.location", 2025), d("128.7"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A bill's range of days beside a quarter of the same facility and carrier: the fourth
+/// quarter is covered twice (2024-07-01..2024-12-31 touches months 07–12; 2024-Q4 is 10–12).
+#[test]
+fn a_range_of_days_overlapping_a_quarter_is_warned() {
+    let fac = "id,name,country,grid\nF1,Plant,CN,cn-mee-grid:east\n";
+    let rows = "facility,period,carrier,quantity,unit\nF1,2024-07-01..2024-12-31,electricity,184,MWh\nF1,2024-Q4,electricity,92,MWh\nF1,2025-01-01..2025-03-31,electricity,90,MWh\nF1,2025-Q2,electricity,91,MWh\n";
+    let dir = write_project(&[
+        ("carbonledger.toml", &manifest("", &[2024, 2025], 2024)),
+        ("facilities.csv", fac),
+        ("energy.csv", rows),
+    ]);
+    let p = Project::open(&dir).unwrap();
+    let c = carbonledger::calc::compute(&p, RunOptions::default()).unwrap();
+    let warned: Vec<String> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "overlapping-periods")
+        .map(|d| format!("{}:{} {}", d.span.line, d.span.column.unwrap_or(0), d.message))
+        .collect();
+    // 2024 overlaps at line 3 (the quarter after the range); 2025's range and quarter do not.
+    assert_eq!(
+        warned,
+        vec!["3:2 F1 electricity 2024: rows of different lengths overlap (quarters and ranges of days both cover months 10, 11, 12): the same consumption may be counted twice".to_string()]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // Under an April year the range and the year row meet in FY2024 (2024-04-01..2025-03-31):
+    // the range 2024-10-01..2025-01-31 touches months 10, 11, 12 and 01.
+    let rows = "facility,period,carrier,quantity,unit\nF1,2024,electricity,365,MWh\nF1,2024-10-01..2025-01-31,electricity,123,MWh\n";
+    let dir = write_project(&[
+        (
+            "carbonledger.toml",
+            &manifest("year_start = \"04-01\"", &[2024, 2025], 2024),
+        ),
+        ("facilities.csv", fac),
+        ("energy.csv", rows),
+    ]);
+    let p = Project::open(&dir).unwrap();
+    let c = carbonledger::calc::compute(&p, RunOptions::default()).unwrap();
+    let warned: Vec<String> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "overlapping-periods")
+        .map(|d| format!("{} {}", d.span.line, d.message))
+        .collect();
+    assert_eq!(
+        warned,
+        vec!["3 F1 electricity 2024: rows of different lengths overlap (the whole year and ranges of days both cover months 01, 10, 11, 12): the same consumption may be counted twice".to_string()]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

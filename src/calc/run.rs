@@ -243,6 +243,7 @@ enum Slot {
 type ChainId = (
     i32,
     usize,
+    usize,
     Subject,
     u16,
     Option<FactorRef>,
@@ -256,6 +257,7 @@ fn chain_id(c: &Chain) -> ChainId {
     (
         c.year,
         c.facility,
+        c.terms,
         c.subject.clone(),
         c.activity_unit.index,
         c.explicit.clone(),
