@@ -646,3 +646,41 @@ fn a_range_of_days_overlapping_a_quarter_is_warned() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `diff --edition` re-prices the days outside the boundary too: the restated base year of the
+/// acceptance project under cn-mee-grid@2022 (East China 0.5617 kg CO2/kWh, the 2022
+/// announcement's regional table) is (HQ 1000 + NEW's 3650 MWh outside the boundary in
+/// FY2023) × 0.5617 = 4650 × 0.5617 = 2611.905 t CO2e; before it was 4650 × 0.55 = 2557.5.
+/// (Not re-pricing NEW's days would give 1000 × 0.5617 + 3650 × 0.55 = 2569.2.)
+#[test]
+fn an_edition_diff_reprices_the_days_outside_the_boundary() {
+    let dir = acceptance_project();
+    let (p, before) = ledger(&dir);
+    let change = carbonledger::audit::Change::parse_edition("cn-mee-grid@2022", None).unwrap();
+    let diff =
+        carbonledger::audit::diff(&p, before, &change, RunOptions::default(), true).unwrap();
+    assert!(
+        matches!(diff.method, carbonledger::audit::Method::Repriced { .. }),
+        "{:?}",
+        diff.method
+    );
+    assert_eq!(
+        fig(&diff.after, "restated.ghg.total.location", 2023),
+        d("2611.905")
+    );
+    assert_eq!(
+        fig(&diff.before, "restated.ghg.total.location", 2023),
+        d("2557.5")
+    );
+    // The same as computing the project under that edition from its rows.
+    let text = std::fs::read_to_string(dir.join("carbonledger.toml"))
+        .unwrap()
+        .replace("cn-mee-grid = \"2023\"", "cn-mee-grid = \"2022\"");
+    std::fs::write(dir.join("carbonledger.toml"), text).unwrap();
+    let (_, recomputed) = ledger(&dir);
+    assert_eq!(
+        fig(&recomputed, "restated.ghg.total.location", 2023),
+        d("2611.905")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
