@@ -684,3 +684,73 @@ fn an_edition_diff_reprices_the_days_outside_the_boundary() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Under an April year, scope3.csv months count in the reporting year their days fall in, and
+/// the certificate vintage rule is the reporting year's months.
+///
+/// Supplier-specific category 1 rows (no factor: the supplier's 1 200 t CO2e allocated by mass,
+/// 30 t bought of 2 400 t produced = 1 200 × 30 ÷ 2 400 = 15 t CO2e each):
+///   2026-02 is in FY2025 (2025-04-01..2026-03-31), 2025-02 in FY2024.
+/// GEC vintages with vintage_months_before = after = 0, consumption in FY2025: 2026-02 is
+/// inside FY2025's months (April 2025 – March 2026), 2025-03 is not.
+#[test]
+fn registers_follow_the_fiscal_year() {
+    let fac = "id,name,country,grid\nF1,Plant,CN,cn-mee-grid:east\n";
+    let energy = "facility,period,carrier,quantity,unit\nF1,2025,electricity,1000,MWh\nF1,2024,electricity,1000,MWh\n";
+    let scope3 = "category,period,description,quantity,unit,method,factor,supplier,price_year,supplier_emissions,supplier_emissions_unit,allocation_basis,supplier_total,supplier_total_unit,note\n\
+1,2026-02,brackets,30,t,supplier_specific,,Brackets plc,,1200,t,mass,2400,t,\n\
+1,2025-02,brackets,30,t,supplier_specific,,Brackets plc,,1200,t,mass,2400,t,\n";
+    let instruments = "id,kind,facility,period,quantity,unit,market,vintage,serials,factor,note\n\
+G1,gec,F1,2025,100,MWh,CN,2026-02,,,\n\
+G2,gec,F1,2025,100,MWh,CN,2025-03,,,\n";
+    let dir = write_project(&[
+        (
+            "carbonledger.toml",
+            &manifest("year_start = \"04-01\"", &[2024, 2025], 2024),
+        ),
+        ("facilities.csv", fac),
+        ("energy.csv", energy),
+        ("scope3.csv", scope3),
+        ("instruments.csv", instruments),
+    ]);
+    let (_, l) = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat1", 2025), d("15"));
+    assert_eq!(fig(&l, "ghg.scope3.cat1", 2024), d("15"));
+    let vintage: Vec<(u64, String)> = l
+        .all_diagnostics()
+        .filter(|d| d.code == "vintage-outside-rule")
+        .map(|d| (d.span.line, d.message.clone()))
+        .collect();
+    assert_eq!(vintage.len(), 1, "{vintage:?}");
+    assert_eq!(vintage[0].0, 3);
+    assert!(
+        vintage[0].1.contains("vintage 2025-03 is outside the rule for consumption in 2025 = 2025-04-01..2026-03-31"),
+        "{vintage:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // A quarter that crosses a reporting-year start (May years: 2025-Q2 is April–June) is
+    // refused in scope3.csv rather than counted in a calendar year.
+    let scope3 = "category,period,description,quantity,unit,method,factor,supplier,price_year,supplier_emissions,supplier_emissions_unit,allocation_basis,supplier_total,supplier_total_unit,note\n\
+1,2025-Q2,brackets,30,t,supplier_specific,,Brackets plc,,1200,t,mass,2400,t,\n";
+    let dir = write_project(&[
+        (
+            "carbonledger.toml",
+            &manifest("year_start = \"05-01\"", &[2024, 2025], 2024),
+        ),
+        ("facilities.csv", fac),
+        ("energy.csv", energy),
+        ("scope3.csv", scope3),
+    ]);
+    let p = Project::open(&dir).unwrap();
+    let l = compute_ledger(&p, RunOptions::default());
+    let codes: Vec<String> = match &l {
+        Ok(l) => l.all_diagnostics().map(|d| d.code.to_string()).collect(),
+        Err(ds) => ds.iter().map(|d| d.code.to_string()).collect(),
+    };
+    assert!(
+        codes.iter().any(|c| c == "period-in-fiscal-year"),
+        "{codes:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

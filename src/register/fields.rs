@@ -180,6 +180,53 @@ impl<'r, 'a> Fields<'r, 'a> {
         Some(p)
     }
 
+    /// A period and the reporting year it falls in under the manifest's calendar: a year is a
+    /// reporting year (FY2025 when the year starts on 1 April); a calendar quarter or month
+    /// counts in the reporting year its days fall in, and is refused
+    /// (`period-in-fiscal-year`) when it crosses a reporting-year start.
+    pub fn reporting_period(
+        &mut self,
+        i: usize,
+        manifest: &crate::project::Manifest,
+    ) -> Option<(Period, i32)> {
+        let t = self.required(i, "period")?;
+        let Some(p) = Period::parse(t) else {
+            self.error(
+                "bad-period",
+                i,
+                format!("bad period `{t}`"),
+                Some("write a year (2025), a quarter (2025-Q1) or a month (2025-03)".into()),
+            );
+            return None;
+        };
+        let cal = &manifest.calendar;
+        let year = match (p, cal.days_of(p)) {
+            (Period::Year(y), _) => y,
+            (_, Some((a, b))) if cal.year_of(a) == cal.year_of(b) => cal.year_of(a),
+            (_, days) => {
+                let rule = days.map_or(String::new(), |(_, last)| cal.describe(cal.year_of(last)));
+                self.error(
+                    "period-in-fiscal-year",
+                    i,
+                    format!("period {p} crosses the start of a reporting year ({rule})"),
+                    Some("give the row per reporting year, or per month".into()),
+                );
+                return None;
+            }
+        };
+        let years = &manifest.reporting_years;
+        if !years.contains(&year) {
+            self.error(
+                "period-outside-reporting-years",
+                i,
+                format!("period {p} (reporting year {year}) is outside reporting_years {years:?}"),
+                Some("add the year to reporting_years in carbonledger.toml, or move the row to another project".into()),
+            );
+            return None;
+        }
+        Some((p, year))
+    }
+
     /// An exact decimal amount; negative amounts are refused.
     pub fn amount(&mut self, i: usize, name: &str) -> Option<Decimal> {
         let t = self.required(i, name)?;

@@ -409,7 +409,12 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                         Some("write a year (2025) or a month (2025-03)".into()),
                     ),
                     Some(v) => {
-                        let (lo, hi) = month_index(Period::Year(p.year()));
+                        // The consumption year is the reporting year (April–March under
+                        // `year_start = "04-01"`); vintages are calendar years or months.
+                        let (lo, hi) = match project.manifest.calendar.range(p.year()) {
+                            Some((a, b)) => month_index(Period::Days(a, b)),
+                            None => month_index(Period::Year(p.year())),
+                        };
                         let lo = lo - i64::from(policy.vintage_months_before);
                         let hi = hi + i64::from(policy.vintage_months_after);
                         let (vlo, vhi) = month_index(v);
@@ -417,7 +422,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                             f.error(
                                 "vintage-outside-rule",
                                 7,
-                                format!("vintage {v} is outside the rule for consumption in {}: generation from {} months before to {} months after that year", p.year(), policy.vintage_months_before, policy.vintage_months_after),
+                                format!("vintage {v} is outside the rule for consumption in {}: generation from {} months before to {} months after that year", project.manifest.calendar.describe(p.year()), policy.vintage_months_before, policy.vintage_months_after),
                                 Some("set [renewables] vintage_months_before / vintage_months_after in carbonledger.toml to the rule you report under, or use certificates of a matching vintage".into()),
                             );
                         }

@@ -25,7 +25,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     let file = project.shown(Input::Scope3);
     let mut names: Vec<String> = Vec::new();
     let read = read_optional(project, Input::Scope3, &COLUMNS, |r| {
-        let (parsed, mut diags, left_out) = parse(r, &project.manifest.reporting_years);
+        let (parsed, mut diags, left_out) = parse(r, &project.manifest);
         let Some(p) = parsed else {
             return (diags, left_out);
         };
@@ -38,7 +38,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                 let value = crate::decimal::div(kg, rust_decimal::Decimal::ONE_THOUSAND);
                 match value {
                     Ok(t) => {
-                        let mut c = Contribution::new(figure, p.period.year(), t.value, "t CO2e")
+                        let mut c = Contribution::new(figure, p.year, t.value, "t CO2e")
                             .with_basis(p.quantity, p.unit.symbol);
                         c.exact = exact && t.exact;
                         sink(Entry {
