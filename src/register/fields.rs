@@ -180,6 +180,61 @@ impl<'r, 'a> Fields<'r, 'a> {
         Some(p)
     }
 
+    /// Checks a register row against its facility's time in the boundary (`from`, `to` of
+    /// facilities.csv): a period with no day inside is refused (`register-outside-boundary`);
+    /// one partly inside is kept whole with a warning (`register-partly-outside-boundary`: a
+    /// register row is not split by days).
+    pub fn in_boundary(
+        &mut self,
+        (facility, period): (Option<usize>, Option<Period>),
+        col: usize,
+        project: &Project,
+    ) {
+        let (Some(fac), Some(p)) = (facility, period) else {
+            return;
+        };
+        let f = &project.facilities.list[fac];
+        let w = f.window;
+        if w.is_always() {
+            return;
+        }
+        let Some((a, b)) = project.manifest.calendar.days_of(p) else {
+            return;
+        };
+        let when = match (w.from, w.to) {
+            (Some(x), Some(y)) => format!("from {x} to {y}"),
+            (Some(x), None) => format!("from {x}"),
+            (None, Some(y)) => format!("until {y}"),
+            (None, None) => String::new(),
+        };
+        let first_in = w.from.map_or(a, |x| x.max(a));
+        let last_in = w.to.map_or(b, |y| y.min(b));
+        if first_in > last_in {
+            self.error(
+                "register-outside-boundary",
+                col,
+                format!(
+                    "{} is in the boundary {when} (facilities.csv): period {p} ({a}..{b}) is outside",
+                    f.id
+                ),
+                Some("a facility's rows count only for its time in the boundary; remove the row (before an acquisition, its data belongs to the base-year restatement of energy.csv)".into()),
+            );
+        } else if first_in > a || last_in < b {
+            self.diags.push(
+                Diagnostic::warning(
+                    "register-partly-outside-boundary",
+                    self.row.span_of(col),
+                    format!(
+                        "{} is in the boundary {when} (facilities.csv): period {p} ({a}..{b}) is partly outside, and this row is counted whole",
+                        f.id
+                    ),
+                )
+                .with_hint("give the row for the facility's days in the boundary only (this file is not split by days)")
+                .with_source(self.row.text()),
+            );
+        }
+    }
+
     /// A period and the reporting year it falls in under the manifest's calendar: a year is a
     /// reporting year (FY2025 when the year starts on 1 April); a calendar quarter or month
     /// counts in the reporting year its days fall in, and is refused

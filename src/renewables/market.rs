@@ -345,6 +345,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
         });
         let facility = f.facility(2, &project.facilities);
         let period = f.period_in(3, &project.manifest);
+        f.in_boundary((facility, period), 3, project);
         let quantity = f.amount(4, "quantity");
         let unit = f.unit(5, &[DimKind::Energy], "an instrument covers electricity");
         let left_out = quantity.zip(unit).map(|(q, u)| (q, u.symbol.to_string()));
