@@ -33,6 +33,11 @@ pub struct Ledger {
     pub register_run: RegisterRun,
     /// Structural changes of the boundary since the base year began (base-year restatement).
     pub structure: crate::years::Structure,
+    /// The ledger of the restated computation (`Structure::restated_computation`), whose
+    /// base-year figures are the `restated.*` figures of registers and derived figures
+    /// (market-based scope 2, scope 3, intensities per metric); `None` without structural
+    /// changes.
+    pub restated_base: Option<Box<Ledger>>,
 }
 
 /// What one run of the registers leaves besides the totals: the factor editions their entries
@@ -241,11 +246,58 @@ impl Ledger {
         strict: bool,
         wanted: &dyn Fn(usize) -> bool,
     ) -> Ledger {
+        let structure = crate::years::Structure::of(project);
+        let restated_base = if structure.is_empty() {
+            None
+        } else {
+            structure
+                .restated_computation(&comp)
+                .ok()
+                .map(|rc| Box::new(Ledger::restated_ledger(project, rc, strict, wanted, &structure)))
+        };
+        let mut ledger = Ledger::plain(project, comp, strict, wanted, None);
+        ledger.structure = structure;
+        ledger.restated_base = restated_base;
+        ledger
+    }
+
+    /// The ledger of a restated computation: the registers run over it, without the
+    /// base-year contributions of facilities the restatement removes.
+    fn restated_ledger(
+        project: &Project,
+        comp: Computation,
+        strict: bool,
+        wanted: &dyn Fn(usize) -> bool,
+        structure: &crate::years::Structure,
+    ) -> Ledger {
+        let keep = |c: &crate::register::Contribution| !structure.removes_contribution(c);
+        Ledger::plain(project, comp, strict, wanted, Some(&keep))
+    }
+
+    /// A ledger without restatement: the chains and the registers' totals (only of the
+    /// contributions `keep` accepts, when given).
+    fn plain(
+        project: &Project,
+        comp: Computation,
+        strict: bool,
+        wanted: &dyn Fn(usize) -> bool,
+        keep: Option<&dyn Fn(&crate::register::Contribution) -> bool>,
+    ) -> Ledger {
         let mut totals = Totals::default();
         let mut overflow = Vec::new();
         let mut register_run = RegisterRun::default();
         let (mut diagnostics, files, derived, register_names, diagnosed) =
             run_some_registers(project, &comp, strict, wanted, &mut |index, e| {
+                let kept;
+                let e = match keep {
+                    Some(k) => {
+                        let mut x = e.clone();
+                        x.parts.retain(|c| k(c));
+                        kept = x;
+                        &kept
+                    }
+                    None => e,
+                };
                 register_run.add(index, e);
                 if let Err(err) = totals.add(e) {
                     overflow.push(Diagnostic::error(
@@ -271,7 +323,8 @@ impl Ledger {
             diagnostics,
             files,
             register_run,
-            structure: crate::years::Structure::of(project),
+            structure: crate::years::Structure::default(),
+            restated_base: None,
         }
     }
 
@@ -380,17 +433,17 @@ impl Ledger {
         // boundary changed structurally (two years: it is `change.*`).
         if self.years.len() > 2 || !self.structure.is_empty() {
             let mut extra = Vec::new();
+            let compared: Vec<&String> = v
+                .iter()
+                .filter(|n| crate::years::restate::restated_name(n))
+                .collect();
             if !self.structure.is_empty() {
-                for n in crate::years::restate::RESTATED {
-                    if v.iter().any(|x| x == n) {
-                        extra.push(format!("restated.{n}"));
-                    }
+                for n in &compared {
+                    extra.push(format!("restated.{n}"));
                 }
             }
-            for n in crate::years::restate::TREND {
-                if v.iter().any(|x| x == n) {
-                    extra.push(format!("change_vs_base.{n}"));
-                }
+            for n in &compared {
+                extra.push(format!("change_vs_base.{n}"));
             }
             v.extend(extra);
         }
@@ -399,14 +452,42 @@ impl Ledger {
 
     /// The base-year verdict for structural changes (`None` when there are none).
     pub fn restatement(&self) -> Result<Option<crate::years::Restatement>, CalcError> {
-        self.structure.verdict(&self.comp)
+        let Some(mut r) = self.structure.verdict(&self.comp)? else {
+            return Ok(None);
+        };
+        for n in ["ghg.total.market", "ghg.scope3"] {
+            if let (Some(a), Some(b)) = (
+                self.figure(n, r.base_year)?,
+                self.figure(&format!("restated.{n}"), r.base_year)?,
+            ) {
+                r.also.push((n.to_string(), a.value, b.value));
+            }
+        }
+        Ok(Some(r))
     }
 
     /// A figure of the base year restated for structural changes: a chain sum, or a ratio
-    /// of two. Register figures are not restated.
+    /// of two, from the chains (a sum a register adds to is not restated: its trail in
+    /// lines.csv would miss the register's part); any other figure (market-based scope 2,
+    /// scope 3, intensities per metric) from the restated ledger.
     fn restated(&self, of: &str, year: i32) -> Result<Option<Figure>, CalcError> {
-        if year != self.structure.base_year || self.structure.is_empty() {
+        if year != self.structure.base_year
+            || self.structure.is_empty()
+            || !crate::years::restate::restated_name(of)
+        {
             return Ok(None);
+        }
+        if !matches!(
+            figures::definition(of),
+            Some(Definition::Sum { .. } | Definition::Ratio { .. })
+        ) {
+            let Some(rl) = &self.restated_base else {
+                return Ok(None);
+            };
+            return Ok(rl.figure(of, year)?.map(|f| Figure {
+                name: format!("restated.{of}"),
+                ..f
+            }));
         }
         // A figure a register adds to (on-site solar in energy.total) is not restated: its
         // register part has no facility chain.

@@ -754,3 +754,59 @@ G2,gec,F1,2025,100,MWh,CN,2025-03,,,\n";
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The restatement covers market-based scope 2 and the intensities per metric (GHG Protocol
+/// Corporate Standard ch. 5: the base year is recalculated "as if" the acquired facility had
+/// been inside, the divested one outside). Green-power trades in FY2023: HQ 100 MWh, OLD
+/// 200 MWh; the remainder is priced at China's residual-mix substitute,
+/// cn-mee-grid@2023:national_excl_market_nonfossil = 0.6096 kg CO2/kWh (MEE/NBS 2023
+/// announcement: national average excluding market-traded non-fossil electricity).
+///   market-based FY2023 as reported: HQ (1000 − 100) × 0.6096 = 548.64, OLD (2000 − 200)
+///     × 0.6096 = 1097.28: 1645.92 t CO2e;
+///   restated: HQ 548.64 + NEW's FY2023 3650 × 0.6096 = 2225.04 (OLD and its trade removed):
+///     2773.68 t CO2e, +68.518…% (1127.76 / 1645.92);
+///   intensity per revenue restated: location 2557.5 / 50 = 51.15, market 2773.68 / 50
+///     = 55.4736 t CO2e per USD million (revenue is not restated: it is the user's figure);
+///   change_vs_base of FY2025's location intensity 41.25 (3300 / 80): (41.25 − 51.15) / 51.15
+///     × 100 = −19.35483870967741935…%; of FY2025's market total 6000 × 0.6096 = 3657.6:
+///     (3657.6 − 2773.68) / 2773.68 × 100 = 31.868131868131…%.
+#[test]
+fn the_restatement_covers_market_based_scope2_and_intensities() {
+    let dir = acceptance_project();
+    std::fs::write(
+        dir.join("instruments.csv"),
+        "id,kind,facility,period,quantity,unit,market,vintage,serials,factor,note\n\
+T1,green_power_trade,HQ,2023,100,MWh,CN,,,,\n\
+T2,green_power_trade,OLD,2023,200,MWh,CN,,,,\n",
+    )
+    .unwrap();
+    let (_, l) = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope2.market", 2023), d("1645.92"));
+    assert_eq!(fig(&l, "restated.ghg.scope2.market", 2023), d("2773.68"));
+    assert_eq!(fig(&l, "restated.ghg.total.market", 2023), d("2773.68"));
+    assert_eq!(
+        fig(&l, "restated.intensity.revenue.ghg_total_location", 2023),
+        d("51.15")
+    );
+    assert_eq!(
+        fig(&l, "restated.intensity.revenue.ghg_total_market", 2023),
+        d("55.4736")
+    );
+    assert_eq!(
+        fig(&l, "change_vs_base.intensity.revenue.ghg_total_location", 2025).round_dp(12),
+        d("-19.354838709677")
+    );
+    assert_eq!(
+        fig(&l, "change_vs_base.ghg.total.market", 2025).round_dp(12),
+        d("31.868131868132")
+    );
+    let r = l.restatement().unwrap().unwrap();
+    assert_eq!(
+        r.also,
+        vec![("ghg.total.market".to_string(), d("1645.92"), d("2773.68"))]
+    );
+    assert!(r
+        .sentence(carbonledger::decimal::RoundingRule::HalfAwayFromZero)
+        .contains("Restated with it: ghg.total.market 1645.9 t CO2e as reported, 2773.7 t CO2e restated (+68.52%)"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -740,14 +740,34 @@ fn register_tables(
         ],
         rows: Vec::new(),
     };
+    let facility = |i: usize| {
+        project
+            .facilities
+            .list
+            .get(i)
+            .map_or_else(String::new, |f| f.id.clone())
+    };
+    // The restatement's trail of register figures: the base-year entries of the restated
+    // computation (`Ledger::restated_base`), under `restated.<figure>`.
+    if let Some(rl) = &ledger.restated_base {
+        let s = &ledger.structure;
+        crate::ledger::run_registers(project, &rl.comp, strict, &mut |e| {
+            let mut e = e.clone();
+            e.parts.retain(|c| {
+                c.year == s.base_year
+                    && !s.removes_contribution(c)
+                    && crate::years::restate::restated_name(&c.figure)
+                    && crate::figures::definition(&c.figure).is_none()
+            });
+            for c in &mut e.parts {
+                c.figure = format!("restated.{}", c.figure);
+            }
+            if !e.parts.is_empty() {
+                lines.extend(entry_lines(&e, &facility));
+            }
+        });
+    }
     crate::ledger::run_registers(project, &ledger.comp, strict, &mut |e| {
-        let facility = |i: usize| {
-            project
-                .facilities
-                .list
-                .get(i)
-                .map_or_else(String::new, |f| f.id.clone())
-        };
         lines.extend(entry_lines(e, &facility));
         let refs: Vec<String> = e
             .steps

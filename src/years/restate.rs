@@ -36,6 +36,19 @@ pub const TREND: [&str; 7] = [
     "intensity.ghg_per_energy",
 ];
 
+/// Whether the base year of `name` is restated (`restated.<name>`) and compared with
+/// (`change_vs_base.<name>`): the chain figures above, market-based scope 2 and its total,
+/// scope 3 and its categories, and every intensity (per energy and per metric).
+pub fn restated_name(name: &str) -> bool {
+    RESTATED.contains(&name)
+        || TREND.contains(&name)
+        || name == "ghg.scope3"
+        || name
+            .strip_prefix("ghg.scope3.cat")
+            .is_some_and(|c| c.parse::<u8>().is_ok())
+        || name.starts_with("intensity.")
+}
+
 /// The structural changes since the base year began, by facility index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Structure {
@@ -84,6 +97,9 @@ pub struct Restatement {
     pub restate: bool,
     /// What moved it.
     pub moves: Vec<Move>,
+    /// Other totals of the base year restated with it: (figure, as reported, restated), in
+    /// t CO2e (market-based total, scope 3 where computed).
+    pub also: Vec<(String, Decimal, Decimal)>,
 }
 
 impl Structure {
@@ -162,6 +178,67 @@ impl Structure {
         Ok(total)
     }
 
+    /// The base year's computation restated for the structural changes: the chains of
+    /// facilities divested (or outsourced) since are left out of the base year, and the
+    /// base-year days outside the boundary of facilities acquired (or insourced) are counted
+    /// as if inside — merged into their chain when the facility was also inside on other
+    /// days of the base year. Other years are as computed. Every figure of the base year,
+    /// registers included, is then computed from it the usual way (`Ledger::restated_base`).
+    pub fn restated_computation(&self, comp: &Computation) -> Result<Computation, CalcError> {
+        let by = self.base_year;
+        let mut chains = Vec::with_capacity(comp.chains.len());
+        let mut accums = Vec::with_capacity(comp.accums.len());
+        for (c, a) in comp.chains.iter().zip(&comp.accums) {
+            if c.year == by && self.removes(c.facility) {
+                continue;
+            }
+            chains.push(c.clone());
+            accums.push(*a);
+        }
+        for (c, a) in &comp.outside {
+            if c.year != by || !self.adds(c.facility) {
+                continue;
+            }
+            let same = |x: &crate::calc::Chain| {
+                x.year == c.year
+                    && x.facility == c.facility
+                    && x.terms == c.terms
+                    && x.subject == c.subject
+                    && x.activity_unit.index == c.activity_unit.index
+                    && x.explicit == c.explicit
+                    && x.kind == c.kind
+                    && x.upstream_of == c.upstream_of
+            };
+            match chains.iter().position(same) {
+                Some(i) => accums[i].merge(a)?,
+                None => {
+                    chains.push(c.clone());
+                    accums.push(*a);
+                }
+            }
+        }
+        Ok(Computation {
+            chains,
+            accums,
+            diagnostics: Vec::new(),
+            files: comp.files.clone(),
+            duplicates: comp.duplicates.clone(),
+            duplicate_candidates: comp.duplicate_candidates,
+            outside: Vec::new(),
+            notes: comp.notes.clone(),
+        })
+    }
+
+    /// Whether a register contribution of the base year belongs to a facility the
+    /// restatement removes (all its calculation lines are that facility's).
+    pub fn removes_contribution(&self, c: &crate::register::Contribution) -> bool {
+        c.year == self.base_year
+            && c.lines.first().is_some_and(|l| {
+                let f = l.activity.facility;
+                self.removes(f) && c.lines.iter().all(|l| l.activity.facility == f)
+            })
+    }
+
     /// The verdict on `ghg.total.location` of the base year; `None` when nothing changed
     /// structurally.
     pub fn verdict(&self, comp: &Computation) -> Result<Option<Restatement>, CalcError> {
@@ -225,6 +302,7 @@ impl Structure {
             threshold_pct: self.threshold_pct,
             restate,
             moves,
+            also: Vec::new(),
         }))
     }
 }
@@ -292,8 +370,31 @@ impl Restatement {
                 crate::audit::signed_pct(p, rule, 2)
             });
         let thr = format!("{}%", self.threshold_pct.normalize());
+        let also: Vec<String> = self
+            .also
+            .iter()
+            .map(|(n, a, b)| {
+                let pct = if a.is_zero() {
+                    String::new()
+                } else {
+                    decimal::div(
+                        decimal::mul(decimal::sub(*b, *a).unwrap_or_default(), Decimal::ONE_HUNDRED)
+                            .unwrap_or_default(),
+                        *a,
+                    )
+                    .map(|p| format!(" ({})", crate::audit::signed_pct(p.rounded(decimal::FIGURE_DP), rule, 2)))
+                    .unwrap_or_default()
+                };
+                format!("{n} {} as reported, {} restated{pct}", t(*a), t(*b))
+            })
+            .collect();
+        let also = if also.is_empty() {
+            String::new()
+        } else {
+            format!(" Restated with it: {}.", also.join("; "))
+        };
         format!(
-            "Base year {} (GHG Protocol Corporate Standard ch. 5, structural changes): total emissions (ghg.total.location) {} as reported, {} restated ({pct}), {} the {thr} significance threshold: {}. Moved by: {}.",
+            "Base year {} (GHG Protocol Corporate Standard ch. 5, structural changes): total emissions (ghg.total.location) {} as reported, {} restated ({pct}), {} the {thr} significance threshold: {}. Moved by: {}.{also}",
             self.base_year,
             t(self.original),
             t(self.restated),
