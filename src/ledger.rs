@@ -484,10 +484,16 @@ impl Ledger {
             let Some(rl) = &self.restated_base else {
                 return Ok(None);
             };
-            return Ok(rl.figure(of, year)?.map(|f| Figure {
-                name: format!("restated.{of}"),
-                ..f
-            }));
+            // A zero the base year does not report (no row of it either way) is not a
+            // restatement.
+            let reported = self.figure(of, year)?;
+            return Ok(rl
+                .figure(of, year)?
+                .filter(|f| reported.is_some() || !f.value.is_zero())
+                .map(|f| Figure {
+                    name: format!("restated.{of}"),
+                    ..f
+                }));
         }
         // A figure a register adds to (on-site solar in energy.total) is not restated: its
         // register part has no facility chain.

@@ -810,3 +810,80 @@ T2,green_power_trade,OLD,2023,200,MWh,CN,,,,\n",
         .contains("Restated with it: ghg.total.market 1645.9 t CO2e as reported, 2773.7 t CO2e restated (+68.52%)"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The restated base year is exported beside the original, in `OUT-restated-2023/`, with its
+/// own manifest (GHG Protocol Corporate Standard ch. 5: the base year recalculated and
+/// reported again). Its figures are the ones checked by hand in
+/// `the_restatement_covers_market_based_scope2_and_intensities`, and each additive one is the
+/// sum of its lines.
+#[test]
+fn a_restated_export_is_written_beside_the_original() {
+    let dir = acceptance_project();
+    std::fs::write(
+        dir.join("instruments.csv"),
+        "id,kind,facility,period,quantity,unit,market,vintage,serials,factor,note\n\
+T1,green_power_trade,HQ,2023,100,MWh,CN,,,,\n\
+T2,green_power_trade,OLD,2023,200,MWh,CN,,,,\n",
+    )
+    .unwrap();
+    let out = std::env::temp_dir().join(format!(
+        "carbonledger-years-restated-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let beside = PathBuf::from(format!("{}-restated-2023", out.display()));
+    for p in [&out, &beside] {
+        let _ = std::fs::remove_dir_all(p);
+    }
+    let st = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("export")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    let said = String::from_utf8_lossy(&st.stdout);
+    assert!(said.contains("wrote the base year 2023 restated to"), "{said}");
+    let rows = read_csv(&beside.join("restatement.csv"));
+    let row = |n: &str| rows.iter().find(|r| r[1] == n).cloned().unwrap();
+    assert_eq!(
+        (d(&row("ghg.total.location")[3]), d(&row("ghg.total.location")[4])),
+        (d("1650"), d("2557.5"))
+    );
+    assert_eq!(
+        (d(&row("ghg.total.market")[3]), d(&row("ghg.total.market")[4])),
+        (d("1645.92"), d("2773.68"))
+    );
+    // The lines of the restated export add up to its figures.
+    let lines = read_csv(&beside.join("lines.csv"));
+    let header = &lines[0];
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let sum = |f: &str| -> Decimal {
+        lines
+            .iter()
+            .filter(|r| r.get(col("figure")).is_some_and(|x| x == f))
+            .map(|r| d(&r[col("value")]))
+            .sum()
+    };
+    assert_eq!(sum("ghg.total.location"), d("2557.5"));
+    assert_eq!(sum("ghg.scope2.market"), d("2773.68"));
+    let inventory = read_csv(&beside.join("inventory.csv"));
+    assert!(inventory
+        .iter()
+        .any(|r| r[1] == "ghg.total.location" && r[2] == "2023" && r[3] == "2557.5"));
+    let moves = read_csv(&beside.join("moves.csv"));
+    assert_eq!(moves.len(), 3, "a header and two moves: {moves:?}");
+    // Its manifest seals it like any export.
+    let check = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("export")
+        .arg(&dir)
+        .arg("--check")
+        .arg(&beside)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    for p in [dir, out, beside] {
+        let _ = std::fs::remove_dir_all(&p);
+    }
+}

@@ -8,12 +8,14 @@ mod formula;
 mod lines;
 mod manifest;
 mod register_lines;
+mod restated;
 mod xlsx;
 
 pub use formula::{figure_formula, FigureFormula};
 pub use lines::{by_figure, chain_sums, rows, ExportLine, Method, Ratio, ResultKind};
 pub use manifest::{check, read_manifest, sha256_hex, Changed, Manifest, ManifestFile};
 pub use register_lines::entry_lines;
+pub use restated::restated_out;
 
 use crate::activity::Carrier;
 use crate::calc::{for_each_line, RunOptions};
@@ -115,6 +117,16 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "value_unit", "the figure's unit (t CO2e, MWh, GJ, tce, kg, tkm, …)", ""),
     ("lines", "exact", "no when a non-terminating division was rounded (9 decimal places of kg, J or kgce)", ""),
     ("lines", "fallbacks", "fallbacks taken when resolving the factors", ""),
+    ("restatement", "name", "figure name (restated-export folder OUT-restated-YEAR only)", ""),
+    ("restatement", "year", "the base year", ""),
+    ("restatement", "as_reported", "the base year's figure as reported (empty when it has none)", ""),
+    ("restatement", "restated", "the base year's figure restated for structural changes (GHG Protocol Corporate Standard ch. 5)", ""),
+    ("restatement", "unit", "unit of both", ""),
+    ("moves", "facility", "facility whose structural change moved the base year (restated-export folder only)", ""),
+    ("moves", "event", "acquisition, insourcing, divestment or outsourcing", ""),
+    ("moves", "date", "first day inside (an entry) or last day inside (an exit)", ""),
+    ("moves", "delta_t_co2e", "what it adds to (+) or removes from (−) the base year's ghg.total.location", "t CO2e"),
+    ("moves", "has_base_year_rows", "for an acquisition: whether the project holds its base-year rows (no: the restatement is incomplete)", ""),
     ("inventory_by", "by", "what the figures are broken down by: facility, country or tag:NAME (a facility tag)", ""),
     ("inventory_by", "group", "the facility id, country code or tag value ((untagged) for facilities without the tag)", ""),
     ("inventory_by", "name", "figure name: the figures of the energy and fugitive rows that no register adds to; the groups of a sum add up to inventory.csv", ""),
@@ -1022,6 +1034,19 @@ pub fn write(
 ) -> Result<Manifest, ExportError> {
     let out = target.out;
     let previous = prepare_out(&project.dir, out, target.force)?;
+    // The restated base year goes beside the export (refused before anything is written).
+    let verdict = ledger
+        .restatement()
+        .map_err(|e| ExportError::Io(e.to_string()))?
+        .filter(|v| v.restate);
+    let restated_previous = match &verdict {
+        Some(v) => Some(prepare_out(
+            &project.dir,
+            &restated_out(out, v.base_year),
+            target.force,
+        )?),
+        None => None,
+    };
     let collected = collect(project, ledger, options).map_err(ExportError::Data)?;
     let tables = &collected.tables;
     std::fs::create_dir_all(out).map_err(|e| ExportError::Io(format!("{}: {e}", out.display())))?;
@@ -1074,6 +1099,40 @@ pub fn write(
         .map_err(ExportError::Io)?;
     std::fs::write(out.join("manifest.json"), m.to_json())
         .map_err(|e| ExportError::Io(format!("manifest.json: {e}")))?;
+    if let (Some(v), Some(previous)) = (&verdict, restated_previous) {
+        let rout = restated_out(out, v.base_year);
+        let tables = restated::tables(&collected, ledger, v);
+        std::fs::create_dir_all(&rout)
+            .map_err(|e| ExportError::Io(format!("{}: {e}", rout.display())))?;
+        let mut outputs = Vec::new();
+        for tb in &tables {
+            let bytes = tb.to_csv();
+            std::fs::write(rout.join(tb.name), &bytes)
+                .map_err(|e| ExportError::Io(format!("{}: {e}", tb.name)))?;
+            outputs.push(ManifestFile {
+                path: tb.name.to_string(),
+                edition: None,
+                schema: Some(tb.schema()),
+                sha256: sha256_hex(&bytes),
+            });
+        }
+        for old in previous {
+            if !outputs.iter().any(|f| f.path == old) {
+                std::fs::remove_file(rout.join(&old))
+                    .map_err(|e| ExportError::Io(format!("{old}: {e}")))?;
+            }
+        }
+        let mut rm = Manifest::build(project, options, command, target.claims, &editions, outputs)
+            .map_err(ExportError::Io)?;
+        rm.note = format!(
+            "The base year {} restated for structural changes (GHG Protocol Corporate Standard ch. 5), beside the export it was written with: {} {}",
+            v.base_year,
+            v.sentence(project.manifest.rounding),
+            rm.note
+        );
+        std::fs::write(rout.join("manifest.json"), rm.to_json())
+            .map_err(|e| ExportError::Io(format!("manifest.json: {e}")))?;
+    }
     Ok(m)
 }
 
