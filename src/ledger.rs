@@ -250,10 +250,11 @@ impl Ledger {
         let restated_base = if structure.is_empty() {
             None
         } else {
-            structure
-                .restated_computation(&comp)
-                .ok()
-                .map(|rc| Box::new(Ledger::restated_ledger(project, rc, strict, wanted, &structure)))
+            structure.restated_computation(&comp).ok().map(|rc| {
+                Box::new(Ledger::restated_ledger(
+                    project, rc, strict, wanted, &structure,
+                ))
+            })
         };
         let mut ledger = Ledger::plain(project, comp, strict, wanted, None);
         ledger.structure = structure;

@@ -528,6 +528,32 @@ fn explain_one_group() {
         text.contains("1 row sum to 1001 t CO2e: equal to the group's figure"),
         "{text}"
     );
+    // The same group as CSV: NEW's rows only (one line, 1001 t), not HQ's or OLD's.
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args([
+            "ghg.total.location",
+            "--year",
+            "2024",
+            "--by",
+            "facility",
+            "--group",
+            "NEW",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "{csv}");
+    assert!(rows[0].contains(",NEW,"), "{csv}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -559,7 +585,10 @@ JV,2025-07-01,80,,,a further 30% bought\n";
     assert_eq!(fig(&l, "ghg.total.location", 2025), d("130.735"));
     // 2024 is before the change: 100 MWh × 50% = 50 MWh.
     assert_eq!(fig(&l, "energy.total", 2024), d("50"));
-    assert_eq!(l.comp.files[0].split, 1, "the 2025 row is split at the change");
+    assert_eq!(
+        l.comp.files[0].split, 1,
+        "the 2025 row is split at the change"
+    );
     // explain records the split and the terms of each part on its line.
     let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
         .arg("explain")
@@ -568,12 +597,18 @@ JV,2025-07-01,80,,,a further 30% bought\n";
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("181/365 days of 2025-01-01..2025-12-31 → 2025-01-01..2025-06-30"), "{text}");
+    assert!(
+        text.contains("181/365 days of 2025-01-01..2025-12-31 → 2025-01-01..2025-06-30"),
+        "{text}"
+    );
     assert!(
         text.contains("184/365 days of 2025-01-01..2025-12-31 → 2025-07-01..2025-12-31: 365 × 184/365 (exact); under the share and control in force from 2025-07-01 (facility_changes.csv)"),
         "{text}"
     );
-    assert!(text.contains("equity share: 80%, from 2025-07-01 (facility_changes.csv:2)"), "{text}");
+    assert!(
+        text.contains("equity share: 80%, from 2025-07-01 (facility_changes.csv:2)"),
+        "{text}"
+    );
     assert!(text.contains("equity share: 50%"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -612,7 +647,14 @@ fn a_range_of_days_overlapping_a_quarter_is_warned() {
         .diagnostics
         .iter()
         .filter(|d| d.code == "overlapping-periods")
-        .map(|d| format!("{}:{} {}", d.span.line, d.span.column.unwrap_or(0), d.message))
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d.span.line,
+                d.span.column.unwrap_or(0),
+                d.message
+            )
+        })
         .collect();
     // 2024 overlaps at line 3 (the quarter after the range); 2025's range and quarter do not.
     assert_eq!(
@@ -657,8 +699,7 @@ fn an_edition_diff_reprices_the_days_outside_the_boundary() {
     let dir = acceptance_project();
     let (p, before) = ledger(&dir);
     let change = carbonledger::audit::Change::parse_edition("cn-mee-grid@2022", None).unwrap();
-    let diff =
-        carbonledger::audit::diff(&p, before, &change, RunOptions::default(), true).unwrap();
+    let diff = carbonledger::audit::diff(&p, before, &change, RunOptions::default(), true).unwrap();
     assert!(
         matches!(diff.method, carbonledger::audit::Method::Repriced { .. }),
         "{:?}",
@@ -724,7 +765,9 @@ G2,gec,F1,2025,100,MWh,CN,2025-03,,,\n";
     assert_eq!(vintage.len(), 1, "{vintage:?}");
     assert_eq!(vintage[0].0, 3);
     assert!(
-        vintage[0].1.contains("vintage 2025-03 is outside the rule for consumption in 2025 = 2025-04-01..2026-03-31"),
+        vintage[0].1.contains(
+            "vintage 2025-03 is outside the rule for consumption in 2025 = 2025-04-01..2026-03-31"
+        ),
         "{vintage:?}"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -793,7 +836,12 @@ T2,green_power_trade,OLD,2023,200,MWh,CN,,,,\n",
         d("55.4736")
     );
     assert_eq!(
-        fig(&l, "change_vs_base.intensity.revenue.ghg_total_location", 2025).round_dp(12),
+        fig(
+            &l,
+            "change_vs_base.intensity.revenue.ghg_total_location",
+            2025
+        )
+        .round_dp(12),
         d("-19.354838709677")
     );
     assert_eq!(
@@ -842,17 +890,30 @@ T2,green_power_trade,OLD,2023,200,MWh,CN,,,,\n",
         .arg(&out)
         .output()
         .unwrap();
-    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
     let said = String::from_utf8_lossy(&st.stdout);
-    assert!(said.contains("wrote the base year 2023 restated to"), "{said}");
+    assert!(
+        said.contains("wrote the base year 2023 restated to"),
+        "{said}"
+    );
     let rows = read_csv(&beside.join("restatement.csv"));
     let row = |n: &str| rows.iter().find(|r| r[1] == n).cloned().unwrap();
     assert_eq!(
-        (d(&row("ghg.total.location")[3]), d(&row("ghg.total.location")[4])),
+        (
+            d(&row("ghg.total.location")[3]),
+            d(&row("ghg.total.location")[4])
+        ),
         (d("1650"), d("2557.5"))
     );
     assert_eq!(
-        (d(&row("ghg.total.market")[3]), d(&row("ghg.total.market")[4])),
+        (
+            d(&row("ghg.total.market")[3]),
+            d(&row("ghg.total.market")[4])
+        ),
         (d("1645.92"), d("2773.68"))
     );
     // The lines of the restated export add up to its figures.
@@ -882,8 +943,191 @@ T2,green_power_trade,OLD,2023,200,MWh,CN,,,,\n",
         .arg(&beside)
         .output()
         .unwrap();
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     for p in [dir, out, beside] {
         let _ = std::fs::remove_dir_all(&p);
     }
+}
+
+/// Issue 15's acceptance, as a user would run it: `carbonledger init`, then an April–March
+/// year over three years, a site acquired mid-year (NEW, 2024-10-01), a site divested (OLD,
+/// after 2025-06-30), a bill across the year end, a joint venture whose operational control
+/// passes to the partner on 2025-10-01, revenue per year; everything read back through the
+/// CLI's JSON and CSV.
+///
+/// Grid factors as the template chooses them: FY2023 and FY2024 cn-mee-grid@2022:east =
+/// 0.5617 kg CO2/kWh (MEE/NBS 2022 announcement, regional table), FY2025 cn-mee-grid@2023:east
+/// = 0.5500 (2023 announcement).
+///   FY2025: HQ 300 (30/61 of the 610 MWh bill) + 1200 = 1500 MWh, NEW 4000, OLD 500 (until
+///     its date), JV 365 × 183/365 = 183 MWh (2025-04-01..2025-09-30 under control; 182 days
+///     at 0%): 6183 MWh × 0.55 = 3400.65 t CO2e.
+///   FY2024: HQ 1100 + 310 (31/61 of the bill) = 1410, NEW 3650 × 182/365 = 1820 (from its
+///     date), OLD 2000: 5230 MWh × 0.5617 = 2937.691 t.
+///   FY2023 (base): HQ 1000 + OLD 2000 = 3000 MWh × 0.5617 = 1685.1 t; restated: HQ 1000 +
+///     NEW 3650 = 4650 MWh × 0.5617 = 2611.905 t (+55%, above 5%): NEW +3650 × 0.5617
+///     = +2050.205, OLD −2000 × 0.5617 = −1123.4.
+///   Intensity per revenue FY2025: 3400.65 / 80 = 42.508125 t CO2e per USD million.
+#[test]
+fn acceptance_on_a_fresh_init_project() {
+    let root = write_project(&[]);
+    let dir = root.join("inventory");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let p = dir.to_str().unwrap();
+    assert_eq!(run(&["init", p]).0, 0);
+    // The files this company does not use are removed, as a user would.
+    for f in [
+        "fugitive.csv",
+        "solar.csv",
+        "instruments.csv",
+        "abatement.csv",
+        "shipments.csv",
+        "products.csv",
+        "bom.csv",
+        "product_stages.csv",
+    ] {
+        std::fs::remove_file(dir.join(f)).unwrap();
+    }
+    let toml = std::fs::read_to_string(dir.join("carbonledger.toml")).unwrap();
+    let block_2024 = toml
+        .split("[years.2024.editions]")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap();
+    let toml = toml
+        .replace(
+            "reporting_years = [2024, 2025]",
+            "reporting_years = [2023, 2024, 2025]",
+        )
+        .replace("base_year = 2024", "base_year = 2023")
+        .replace("# year_start = '04-01'", "year_start = '04-01'")
+        .replace(
+            "[years.2024.editions]",
+            &format!("[years.2023.editions]{block_2024}\n\n[years.2024.editions]"),
+        );
+    std::fs::write(dir.join("carbonledger.toml"), toml).unwrap();
+    std::fs::write(
+        dir.join("facilities.csv"),
+        "id,name,country,grid,equity_share_pct,operational_control,financial_control,from,from_event,to,to_event,tags\n\
+HQ,Head office,CN,cn-mee-grid:east,100,yes,yes,,,,,\n\
+NEW,Acquired plant,CN,cn-mee-grid:east,100,yes,yes,2024-10-01,acquisition,,,\n\
+OLD,Divested plant,CN,cn-mee-grid:east,100,yes,yes,,,2025-06-30,divestment,\n\
+JV,Joint venture,CN,cn-mee-grid:east,50,yes,yes,,,,,\n",
+    )
+    .unwrap();
+    let changes = std::fs::read_to_string(dir.join("facility_changes.csv")).unwrap();
+    std::fs::write(
+        dir.join("facility_changes.csv"),
+        format!("{changes}JV,2025-10-01,,no,,control passed to the partner\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("energy.csv"),
+        "facility,period,carrier,quantity,unit,factor,ref,note\n\
+HQ,2023,electricity,1000,MWh,,,\n\
+HQ,2024-04-01..2025-02-28,electricity,1100,MWh,,,\n\
+HQ,2025-03-01..2025-04-30,electricity,610,MWh,,,bill across the year end\n\
+HQ,2025-05-01..2026-03-31,electricity,1200,MWh,,,\n\
+NEW,2023,electricity,3650,MWh,,,before the acquisition\n\
+NEW,2024,electricity,3650,MWh,,,\n\
+NEW,2025,electricity,4000,MWh,,,\n\
+OLD,2023,electricity,2000,MWh,,,\n\
+OLD,2024,electricity,2000,MWh,,,\n\
+OLD,2025-04-01..2025-06-30,electricity,500,MWh,,,\n\
+JV,2025,electricity,365,MWh,,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("metrics.csv"),
+        "period,metric,value,unit,note\n2023,revenue,50,USD million,\n2024,revenue,60,USD million,\n2025,revenue,80,USD million,\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["check", p]);
+    assert_eq!(code, 0, "{err}");
+
+    let (code, json, err) = run(&[
+        "compute", p, "--format", "json", "--by", "facility", "--years", "all",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let trend = |name: &str, year: i64| -> Decimal {
+        let f = v["trend"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name && f["year"] == year)
+            .unwrap_or_else(|| panic!("{name} {year} not in trend"));
+        d(f["value"].as_str().unwrap())
+    };
+    assert_eq!(trend("ghg.total.location", 2025), d("3400.65"));
+    assert_eq!(trend("ghg.total.location", 2024), d("2937.691"));
+    assert_eq!(trend("ghg.total.location", 2023), d("1685.1"));
+    assert_eq!(trend("energy.total", 2025), d("6183"));
+    assert_eq!(trend("restated.ghg.total.location", 2023), d("2611.905"));
+    assert_eq!(
+        trend("intensity.revenue.ghg_total_location", 2025),
+        d("42.508125")
+    );
+    // (3400.65 − 2611.905) × 100 / 2611.905, by hand in exact decimals.
+    let vs_base = (d("3400.65") - d("2611.905")) * d("100") / d("2611.905");
+    assert_eq!(
+        trend("change_vs_base.ghg.total.location", 2025).round_dp(12),
+        vs_base.round_dp(12)
+    );
+    // Figures by facility add up to the totals, in every year.
+    for year in [2023i64, 2024, 2025] {
+        let groups: Vec<(String, Decimal)> = v["by_group"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["name"] == "ghg.total.location" && g["year"] == year)
+            .map(|g| {
+                (
+                    g["group"].as_str().unwrap().to_string(),
+                    d(g["value"].as_str().unwrap()),
+                )
+            })
+            .collect();
+        let sum: Decimal = groups.iter().map(|g| g.1).sum();
+        assert_eq!(sum, trend("ghg.total.location", year), "{year}: {groups:?}");
+    }
+    let r = &v["restatement"];
+    assert_eq!(r["restate"], true);
+    assert_eq!(d(r["restated"].as_str().unwrap()), d("2611.905"));
+    assert_eq!(d(r["change_pct"].as_str().unwrap()), d("55"));
+
+    // CSV: the acquired site's FY2024 line, 1820 MWh × 0.5617 = 1022.294 t.
+    let (code, csv, err) = run(&[
+        "compute", p, "--format", "csv", "--by", "facility", "--years", "all",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        csv.lines()
+            .any(|l| l == "ghg.total.location,2024,1022.294,t CO2e,facility,NEW"),
+        "{csv}"
+    );
+    // The table prints the verdict, naming what moved the base year.
+    let (code, text, err) = run(&["compute", p, "--years", "all", "--by", "facility"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("RESTATED"), "{text}");
+    assert!(
+        text.contains("Moved by: NEW acquisition from 2024-10-01 +2050.2 t CO2e; OLD divestment after 2025-06-30 −1123.4 t CO2e"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
 }

@@ -22,5 +22,5 @@ pub use rows::{
     canonical_gas, parse_energy_row, parse_fugitive_row, Activity, Source, Subject, ENERGY_COLUMNS,
     FUGITIVE_COLUMNS,
 };
-pub use terms::{read_facility_changes, Terms, TermsChange, COLUMNS as CHANGE_COLUMNS};
 pub use split::{segments, split, Part, Segment, Split, SplitError, Window};
+pub use terms::{read_facility_changes, Terms, TermsChange, COLUMNS as CHANGE_COLUMNS};

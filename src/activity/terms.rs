@@ -89,7 +89,10 @@ pub fn read_facility_changes<R: Read>(
         let Some(facility) = facilities.index_of(id) else {
             let known = facilities.ids().join(", ");
             let (msg, hint) = if id.is_empty() {
-                ("facility is empty".to_string(), format!("known facilities: {known}"))
+                (
+                    "facility is empty".to_string(),
+                    format!("known facilities: {known}"),
+                )
             } else {
                 (
                     format!("facility `{id}` is not in facilities.csv"),
@@ -158,7 +161,9 @@ pub fn read_facility_changes<R: Read>(
                     row.span_of(1),
                     format!("{id} already changes on {date} (line {})", span.line),
                 )
-                .with_hint("write one row per facility and date, with every value that changes that day")
+                .with_hint(
+                    "write one row per facility and date, with every value that changes that day",
+                )
                 .with_source(row.text()),
             );
             return;

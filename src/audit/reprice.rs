@@ -188,7 +188,15 @@ fn resolve_again(resolver: &Resolver<'_>, old: &Chain) -> Result<Chain, String> 
 
 /// What the chains of one kind of energy row share, with the source kind of the row's own
 /// chain: a row chain and its category 3 lines have the same.
-type RowChain = (i32, usize, usize, Subject, u16, Option<FactorRef>, SourceKind);
+type RowChain = (
+    i32,
+    usize,
+    usize,
+    Subject,
+    u16,
+    Option<FactorRef>,
+    SourceKind,
+);
 
 fn row_chain(c: &Chain, kind: SourceKind) -> RowChain {
     (

@@ -227,7 +227,10 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 b,
             )
             .map_err(|e| {
-                eprintln!("error: a figure by {} cannot be held exactly: {e}", b.name());
+                eprintln!(
+                    "error: a figure by {} cannot be held exactly: {e}",
+                    b.name()
+                );
                 Exit::Data
             })?,
         ),

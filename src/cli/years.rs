@@ -96,10 +96,7 @@ pub fn trend_table(ledger: &Ledger, rule: RoundingRule) -> Result<Table, Exit> {
     let refs: Vec<&str> = head.iter().map(String::as_str).collect();
     let mut t = Table::new("Trend against the base year", &refs);
     let names = ledger.names();
-    let rows: Vec<&String> = names
-        .iter()
-        .filter(|n| in_trend(n))
-        .collect();
+    let rows: Vec<&String> = names.iter().filter(|n| in_trend(n)).collect();
     for n in rows {
         let mut r = vec![Cell::Text(n.clone())];
         for y in &ledger.years {

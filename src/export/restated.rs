@@ -66,7 +66,13 @@ pub fn tables(collected: &Collected, ledger: &Ledger, verdict: &Restatement) -> 
     }
     let mut moves = Table {
         name: "moves.csv",
-        header: vec!["facility", "event", "date", "delta_t_co2e", "has_base_year_rows"],
+        header: vec![
+            "facility",
+            "event",
+            "date",
+            "delta_t_co2e",
+            "has_base_year_rows",
+        ],
         rows: Vec::new(),
     };
     for m in &verdict.moves {

@@ -378,11 +378,19 @@ impl Restatement {
                     String::new()
                 } else {
                     decimal::div(
-                        decimal::mul(decimal::sub(*b, *a).unwrap_or_default(), Decimal::ONE_HUNDRED)
-                            .unwrap_or_default(),
+                        decimal::mul(
+                            decimal::sub(*b, *a).unwrap_or_default(),
+                            Decimal::ONE_HUNDRED,
+                        )
+                        .unwrap_or_default(),
                         *a,
                     )
-                    .map(|p| format!(" ({})", crate::audit::signed_pct(p.rounded(decimal::FIGURE_DP), rule, 2)))
+                    .map(|p| {
+                        format!(
+                            " ({})",
+                            crate::audit::signed_pct(p.rounded(decimal::FIGURE_DP), rule, 2)
+                        )
+                    })
                     .unwrap_or_default()
                 };
                 format!("{n} {} as reported, {} restated{pct}", t(*a), t(*b))
