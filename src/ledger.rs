@@ -468,9 +468,8 @@ impl Ledger {
     }
 
     /// A figure of the base year restated for structural changes: a chain sum, or a ratio
-    /// of two, from the chains (a sum a register adds to is not restated: its trail in
-    /// lines.csv would miss the register's part); any other figure (market-based scope 2,
-    /// scope 3, intensities per metric) from the restated ledger.
+    /// of two, from the chains; a figure a register adds to (on-site solar in energy.total,
+    /// market-based scope 2, scope 3, intensities per metric) from the restated ledger.
     fn restated(&self, of: &str, year: i32) -> Result<Option<Figure>, CalcError> {
         if year != self.structure.base_year
             || self.structure.is_empty()
@@ -478,10 +477,17 @@ impl Ledger {
         {
             return Ok(None);
         }
-        if !matches!(
-            figures::definition(of),
-            Some(Definition::Sum { .. } | Definition::Ratio { .. })
-        ) {
+        // A register adds to it (or to a term of its ratio): from the restated ledger.
+        let register_part = |n: &str| self.totals.get(n, year).is_some();
+        let registered = match figures::definition(of) {
+            Some(Definition::Sum { .. }) => register_part(of),
+            Some(Definition::Ratio {
+                numerator,
+                denominator,
+            }) => register_part(numerator) || register_part(denominator),
+            _ => true,
+        };
+        if registered {
             let Some(rl) = &self.restated_base else {
                 return Ok(None);
             };
@@ -496,9 +502,6 @@ impl Ledger {
                     ..f
                 }));
         }
-        // A figure a register adds to (on-site solar in energy.total) is not restated: its
-        // register part has no facility chain.
-        let register_part = |n: &str| self.totals.get(n, year).is_some();
         let sum = |n: &str| -> Result<Option<(Decimal, &'static str)>, CalcError> {
             match figures::definition(n) {
                 Some(Definition::Sum { filter, measure }) if !register_part(n) => {

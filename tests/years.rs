@@ -863,7 +863,9 @@ T2,green_power_trade,OLD,2023,200,MWh,CN,,,,\n",
 /// own manifest (GHG Protocol Corporate Standard ch. 5: the base year recalculated and
 /// reported again). Its figures are the ones checked by hand in
 /// `the_restatement_covers_market_based_scope2_and_intensities`, and each additive one is the
-/// sum of its lines.
+/// sum of its lines. On-site solar self-consumed in FY2023, HQ 100 MWh and OLD 40 MWh, is a
+/// register's part of energy.total: reported 1000 + 2000 + 100 + 40 = 3140 MWh; restated
+/// HQ 1000 + NEW 3650 + HQ's solar 100 = 4750 MWh (OLD's solar leaves with OLD).
 #[test]
 fn a_restated_export_is_written_beside_the_original() {
     let dir = acceptance_project();
@@ -872,6 +874,13 @@ fn a_restated_export_is_written_beside_the_original() {
         "id,kind,facility,period,quantity,unit,market,vintage,serials,factor,note\n\
 T1,green_power_trade,HQ,2023,100,MWh,CN,,,,\n\
 T2,green_power_trade,OLD,2023,200,MWh,CN,,,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("solar.csv"),
+        "facility,period,generated,self_consumed,exported,unit,note\n\
+HQ,2023,100,100,0,MWh,\n\
+OLD,2023,40,40,0,MWh,\n",
     )
     .unwrap();
     let out = std::env::temp_dir().join(format!(
@@ -929,6 +938,11 @@ T2,green_power_trade,OLD,2023,200,MWh,CN,,,,\n",
     };
     assert_eq!(sum("ghg.total.location"), d("2557.5"));
     assert_eq!(sum("ghg.scope2.market"), d("2773.68"));
+    assert_eq!(sum("energy.total"), d("4750"));
+    assert_eq!(
+        (d(&row("energy.total")[3]), d(&row("energy.total")[4])),
+        (d("3140"), d("4750"))
+    );
     let inventory = read_csv(&beside.join("inventory.csv"));
     assert!(inventory
         .iter()

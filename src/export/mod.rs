@@ -769,7 +769,6 @@ fn register_tables(
                 c.year == s.base_year
                     && !s.removes_contribution(c)
                     && crate::years::restate::restated_name(&c.figure)
-                    && crate::figures::definition(&c.figure).is_none()
             });
             for c in &mut e.parts {
                 c.figure = format!("restated.{}", c.figure);
