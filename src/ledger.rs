@@ -247,14 +247,22 @@ impl Ledger {
         wanted: &dyn Fn(usize) -> bool,
     ) -> Ledger {
         let structure = crate::years::Structure::of(project);
+        // Facilities whose share or control changed: their rows computed again under the
+        // latest terms (the restated base year's lines of those facilities).
+        let latest = structure
+            .latest_terms_project(project)
+            .and_then(|p| compute(&p, RunOptions { strict, threads: 0 }).ok());
         let restated_base = if structure.is_empty() {
             None
         } else {
-            structure.restated_computation(&comp).ok().map(|rc| {
-                Box::new(Ledger::restated_ledger(
-                    project, rc, strict, wanted, &structure,
-                ))
-            })
+            structure
+                .restated_computation(&comp, latest.as_ref())
+                .ok()
+                .map(|rc| {
+                    Box::new(Ledger::restated_ledger(
+                        project, rc, strict, wanted, &structure,
+                    ))
+                })
         };
         let mut ledger = Ledger::plain(project, comp, strict, wanted, None);
         ledger.structure = structure;
@@ -453,7 +461,10 @@ impl Ledger {
 
     /// The base-year verdict for structural changes (`None` when there are none).
     pub fn restatement(&self) -> Result<Option<crate::years::Restatement>, CalcError> {
-        let Some(mut r) = self.structure.verdict(&self.comp)? else {
+        let Some(rl) = &self.restated_base else {
+            return Ok(None);
+        };
+        let Some(mut r) = self.structure.verdict(&self.comp, &rl.comp)? else {
             return Ok(None);
         };
         for n in ["ghg.total.market", "ghg.scope3"] {
@@ -479,14 +490,17 @@ impl Ledger {
         }
         // A register adds to it (or to a term of its ratio): from the restated ledger.
         let register_part = |n: &str| self.totals.get(n, year).is_some();
-        let registered = match figures::definition(of) {
-            Some(Definition::Sum { .. }) => register_part(of),
-            Some(Definition::Ratio {
-                numerator,
-                denominator,
-            }) => register_part(numerator) || register_part(denominator),
-            _ => true,
-        };
+        // A share or control change: every restated figure from the restated ledger (its
+        // lines at the latest terms are not the reported ones).
+        let registered = !self.structure.reterms.is_empty()
+            || match figures::definition(of) {
+                Some(Definition::Sum { .. }) => register_part(of),
+                Some(Definition::Ratio {
+                    numerator,
+                    denominator,
+                }) => register_part(numerator) || register_part(denominator),
+                _ => true,
+            };
         if registered {
             let Some(rl) = &self.restated_base else {
                 return Ok(None);

@@ -151,10 +151,11 @@ fn base_is_valid() {
 /// `factors/` folder of project-local sets; tests/catalogue.rs pins where each is reported.
 #[test]
 fn each_case_holds_only_input_files() {
-    const INPUTS: [&str; 16] = [
+    const INPUTS: [&str; 17] = [
         "carbonledger.toml",
         "carbonledger.lock",
         "facilities.csv",
+        "facility_changes.csv",
         "energy.csv",
         "fugitive.csv",
         "solar.csv",

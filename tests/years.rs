@@ -1145,3 +1145,94 @@ JV,2025,electricity,365,MWh,,,\n",
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A share change is a partial transfer of ownership (GHG Protocol Corporate Standard ch. 5,
+/// structural changes): the base year is restated at the latest terms. Equity share
+/// consolidation; JV 50% until 2025-06-30, 80% from 2025-07-01; base year 2024; 0.55 t/MWh.
+///   2024 as reported: HQ 2000 + JV 1000 × 50% = 2500 MWh → 1375 t CO2e;
+///   restated at 80%: 2000 + 1000 × 80% = 2800 MWh → 1540 t (+12%, above 5%); the move:
+///     JV +300 MWh × 0.55 = +165 t;
+///   2025: HQ 2000 + JV 181 × 50% + 184 × 80% = 2000 + 237.7 = 2237.7 MWh → 1230.735 t;
+///     vs the restated base: (1230.735 − 1540) / 1540 × 100 = −20.08214285714285714…%.
+#[test]
+fn a_share_change_restates_the_base_year_at_the_latest_terms() {
+    let fac = "id,name,country,grid,equity_share_pct\nHQ,Head office,CN,cn-mee-grid:east,100\nJV,Joint venture,CN,cn-mee-grid:east,50\n";
+    let changes = "facility,date,equity_share_pct\nJV,2025-07-01,80\n";
+    let rows = "facility,period,carrier,quantity,unit\nHQ,2024,electricity,2000,MWh\nJV,2024,electricity,1000,MWh\nHQ,2025,electricity,2000,MWh\nJV,2025,electricity,365,MWh\n";
+    let dir = write_project(&[
+        (
+            "carbonledger.toml",
+            &manifest("consolidation = \"equity_share\"", &[2024, 2025], 2024),
+        ),
+        ("facilities.csv", fac),
+        ("facility_changes.csv", changes),
+        ("energy.csv", rows),
+    ]);
+    let (_, l) = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.total.location", 2024), d("1375"));
+    assert_eq!(fig(&l, "restated.ghg.total.location", 2024), d("1540"));
+    assert_eq!(fig(&l, "restated.energy.total", 2024), d("2800"));
+    assert_eq!(fig(&l, "ghg.total.location", 2025), d("1230.735"));
+    assert_eq!(
+        fig(&l, "change_vs_base.ghg.total.location", 2025).round_dp(12),
+        d("-20.082142857143")
+    );
+    let r = l.restatement().unwrap().unwrap();
+    assert!(r.restate);
+    assert_eq!(r.change_pct, Some(d("12")));
+    let moves: Vec<(String, &str, Decimal)> = r
+        .moves
+        .iter()
+        .map(|m| (m.facility.clone(), m.event.name(), m.delta))
+        .collect();
+    assert_eq!(
+        moves,
+        vec![("JV".to_string(), "share or control change", d("165"))]
+    );
+    assert!(r
+        .sentence(carbonledger::decimal::RoundingRule::HalfAwayFromZero)
+        .contains("Moved by: JV share or control change from 2025-07-01 +165.0 t CO2e"));
+    // The export's restatement trail: the lines of restated.ghg.total.location sum to 1540,
+    // JV's at its latest share.
+    let out = std::env::temp_dir().join(format!(
+        "carbonledger-years-terms-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    ));
+    let beside = PathBuf::from(format!("{}-restated-2024", out.display()));
+    for p in [&out, &beside] {
+        let _ = std::fs::remove_dir_all(p);
+    }
+    let st = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("export")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let lines = read_csv(&out.join("lines.csv"));
+    let header = &lines[0];
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let trail: Vec<&Vec<String>> = lines
+        .iter()
+        .filter(|r| {
+            r.get(col("figure"))
+                .is_some_and(|f| f == "restated.ghg.total.location")
+        })
+        .collect();
+    assert_eq!(
+        trail.iter().map(|r| d(&r[col("value")])).sum::<Decimal>(),
+        d("1540")
+    );
+    assert!(trail
+        .iter()
+        .any(|r| r[col("facility")] == "JV" && d(&r[col("share")]) == d("0.8")));
+    for p in [dir, out, beside] {
+        let _ = std::fs::remove_dir_all(&p);
+    }
+}

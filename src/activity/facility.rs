@@ -88,6 +88,9 @@ pub enum BoundaryEvent {
     Closure,
     /// An activity handed to another company.
     Outsourcing,
+    /// A change of equity share or control (`facility_changes.csv`): a partial transfer of
+    /// ownership or control, restated in the base year at the latest terms.
+    TermsChange,
 }
 
 impl BoundaryEvent {
@@ -100,6 +103,7 @@ impl BoundaryEvent {
             BoundaryEvent::Divestment => "divestment",
             BoundaryEvent::Closure => "closure",
             BoundaryEvent::Outsourcing => "outsourcing",
+            BoundaryEvent::TermsChange => "share or control change",
         }
     }
     /// Whether it is a structural change (restates the base year) rather than organic.

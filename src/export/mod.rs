@@ -260,6 +260,12 @@ pub fn collect(
         })
         .collect();
     let restating = |c: &crate::calc::Chain| !restated.is_empty() && c.year == structure.base_year;
+    // Facilities whose share or control changed: their restated lines are those of the
+    // project under their latest terms (`Structure::latest_terms_project`).
+    let latest = structure
+        .latest_terms_project(project)
+        .filter(|_| !restated.is_empty());
+    let retermed = |f: usize| latest.is_some() && structure.reterms(f);
     let mut used: BTreeMap<String, crate::calc::UsedFactor> = BTreeMap::new();
     // Chains a register restates under another figure (purchased heat at market-based scope
     // 2): their rows are written under that figure too.
@@ -278,7 +284,10 @@ pub fn collect(
         let line_rows = rows(v.file.name(), v.activity, v.chain, v.line, facility);
         for r in &line_rows {
             all_lines.extend(by_figure(r, v.chain, &sums));
-            if restating(v.chain) && !structure.removes(v.chain.facility) {
+            if restating(v.chain)
+                && !structure.removes(v.chain.facility)
+                && !retermed(v.chain.facility)
+            {
                 all_lines.extend(by_figure(r, v.chain, &restated));
             }
         }
@@ -294,7 +303,10 @@ pub fn collect(
     // boundary, which feed only `restated.*`.
     if !restated.is_empty() {
         crate::calc::for_each_outside_line(project, options, &comp.duplicates, &mut |v| {
-            if !restating(v.chain) || !structure.adds(v.chain.facility) {
+            if !restating(v.chain)
+                || !structure.adds(v.chain.facility)
+                || retermed(v.chain.facility)
+            {
                 return;
             }
             let facility = &project.facilities.list[v.chain.facility].id;
@@ -305,6 +317,23 @@ pub fn collect(
                 all_lines.extend(by_figure(&r, v.chain, &restated));
             }
         })?;
+    }
+    if let Some(p2) = &latest {
+        let mut visit = |v: &crate::calc::LineVisit<'_>, outside: bool| {
+            let f = v.chain.facility;
+            if !restating(v.chain) || !structure.reterms(f) || (outside && !structure.adds(f)) {
+                return;
+            }
+            for u in v.chain.used_factors() {
+                used.entry(u.reference.clone()).or_insert_with(|| u.clone());
+            }
+            let facility = &project.facilities.list[f].id;
+            for r in rows(v.file.name(), v.activity, v.chain, v.line, facility) {
+                all_lines.extend(by_figure(&r, v.chain, &restated));
+            }
+        };
+        crate::calc::for_each_line(p2, options, &comp.duplicates, &mut |v| visit(v, false))?;
+        crate::calc::for_each_outside_line(p2, options, &comp.duplicates, &mut |v| visit(v, true))?;
     }
     let years = &project.manifest.reporting_years;
     let figs = ledger.figures(None).map_err(|e| vec![e])?;

@@ -62,6 +62,10 @@ pub struct Structure {
     pub removed: Vec<(usize, BoundaryEvent, Day)>,
     /// Facility ids, by index (for the verdict's words).
     pub ids: Vec<String>,
+    /// Facilities whose share or control changed after the base year began (and by the end
+    /// of the latest reporting year): (index, first day of its latest terms then, that terms
+    /// index). Their base year is restated at those terms.
+    pub reterms: Vec<(usize, Day, usize)>,
 }
 
 /// What one structural change moves the base year's total by.
@@ -126,6 +130,15 @@ impl Structure {
             return s;
         };
         for (i, f) in project.facilities.list.iter().enumerate() {
+            let latest_terms = f.changes.iter().filter(|c| c.from <= latest_last).count();
+            if let Some(c) = f
+                .changes
+                .iter()
+                .take(latest_terms)
+                .rfind(|c| c.from > base_first)
+            {
+                s.reterms.push((i, c.from, latest_terms));
+            }
             if let (Some(ev), Some(from)) = (f.entry, f.window.from) {
                 if ev.is_structural() && from > base_first && from <= latest_last {
                     s.added.push((i, ev, from));
@@ -142,7 +155,32 @@ impl Structure {
 
     /// Whether there is anything to restate.
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty()
+        self.added.is_empty() && self.removed.is_empty() && self.reterms.is_empty()
+    }
+
+    /// Whether the facility's base year is restated at its latest terms.
+    pub fn reterms(&self, facility: usize) -> bool {
+        self.reterms.iter().any(|r| r.0 == facility) && !self.removes(facility)
+    }
+
+    /// The project with every facility of `reterms` under its latest terms on every day
+    /// (its changes folded in), whose computation gives the restated base-year chains of
+    /// those facilities; `None` when no share or control changed.
+    pub fn latest_terms_project(&self, project: &Project) -> Option<Project> {
+        if self.reterms.is_empty() {
+            return None;
+        }
+        let mut p = project.clone();
+        for &(i, _, n) in &self.reterms {
+            if let Some(f) = p.facilities.list.get_mut(i) {
+                let t = f.terms(n);
+                f.equity_share = t.equity_share;
+                f.operational_control = t.operational_control;
+                f.financial_control = t.financial_control;
+                f.changes.clear();
+            }
+        }
+        Some(p)
     }
 
     /// Whether the restatement removes the facility's base-year lines (divested, outsourced).
@@ -184,18 +222,51 @@ impl Structure {
     /// as if inside — merged into their chain when the facility was also inside on other
     /// days of the base year. Other years are as computed. Every figure of the base year,
     /// registers included, is then computed from it the usual way (`Ledger::restated_base`).
-    pub fn restated_computation(&self, comp: &Computation) -> Result<Computation, CalcError> {
+    ///
+    /// `latest` is the computation of [`Structure::latest_terms_project`]: the base-year
+    /// chains of facilities whose share or control changed are taken from it.
+    pub fn restated_computation(
+        &self,
+        comp: &Computation,
+        latest: Option<&Computation>,
+    ) -> Result<Computation, CalcError> {
         let by = self.base_year;
+        let retermed = |f: usize| latest.is_some() && self.reterms(f);
         let mut chains = Vec::with_capacity(comp.chains.len());
         let mut accums = Vec::with_capacity(comp.accums.len());
         for (c, a) in comp.chains.iter().zip(&comp.accums) {
-            if c.year == by && self.removes(c.facility) {
+            if c.year == by && (self.removes(c.facility) || retermed(c.facility)) {
                 continue;
             }
             chains.push(c.clone());
             accums.push(*a);
         }
-        for (c, a) in &comp.outside {
+        let mut extra: Vec<(&crate::calc::Chain, &crate::calc::Accum)> = Vec::new();
+        if let Some(l) = latest {
+            for (c, a) in l.chains.iter().zip(&l.accums) {
+                if c.year == by && self.reterms(c.facility) {
+                    extra.push((c, a));
+                }
+            }
+        }
+        let outside: Vec<(&crate::calc::Chain, &crate::calc::Accum)> = comp
+            .outside
+            .iter()
+            .filter(|(c, _)| !retermed(c.facility))
+            .chain(
+                latest
+                    .map(|l| &l.outside[..])
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|(c, _)| self.reterms(c.facility)),
+            )
+            .map(|(c, a)| (c, a))
+            .collect();
+        for (c, a) in extra {
+            chains.push(c.clone());
+            accums.push(*a);
+        }
+        for (c, a) in outside {
             if c.year != by || !self.adds(c.facility) {
                 continue;
             }
@@ -241,14 +312,20 @@ impl Structure {
 
     /// The verdict on `ghg.total.location` of the base year; `None` when nothing changed
     /// structurally.
-    pub fn verdict(&self, comp: &Computation) -> Result<Option<Restatement>, CalcError> {
+    ///
+    /// `restated` is the restated computation ([`Structure::restated_computation`]).
+    pub fn verdict(
+        &self,
+        comp: &Computation,
+        restated: &Computation,
+    ) -> Result<Option<Restatement>, CalcError> {
         if self.is_empty() {
             return Ok(None);
         }
         let t = Decimal::from(1000);
         let by = self.base_year;
         let original = sum_where(comp, by, |_| true, false)?;
-        let restated = self.restated_sum(comp, &Filter::All, &Measure::Co2e)?;
+        let restated_total = sum_where(restated, by, |_| true, false)?;
         let mut moves = Vec::new();
         for &(i, event, date) in &self.added {
             if self.removes(i) {
@@ -279,8 +356,30 @@ impl Structure {
                 has_data: true,
             });
         }
+        // A share or control change moves the facility's base year by its restated lines
+        // less its reported ones and less what an acquisition of it already added.
+        for &(i, date, _) in &self.reterms {
+            if self.removes(i) {
+                continue;
+            }
+            let now = sum_where(restated, by, |f| f == i, false)?;
+            let before = sum_where(comp, by, |f| f == i, false)?;
+            let acquired = if self.adds(i) {
+                sum_where(comp, by, |f| f == i, true)?
+            } else {
+                Decimal::ZERO
+            };
+            let delta = decimal::sub(decimal::sub(now, before)?, acquired)?;
+            moves.push(Move {
+                facility: self.ids.get(i).cloned().unwrap_or_default(),
+                event: BoundaryEvent::TermsChange,
+                date,
+                delta: decimal::div(delta, t)?.value,
+                has_data: true,
+            });
+        }
         let original = decimal::div(original, t)?.value;
-        let restated = decimal::div(restated, t)?.value;
+        let restated = decimal::div(restated_total, t)?.value;
         let change_pct = if original.is_zero() {
             None
         } else {
@@ -341,7 +440,9 @@ impl Restatement {
             .iter()
             .map(|m| {
                 let when = match m.event {
-                    BoundaryEvent::Acquisition | BoundaryEvent::Insourcing => {
+                    BoundaryEvent::Acquisition
+                    | BoundaryEvent::Insourcing
+                    | BoundaryEvent::TermsChange => {
                         format!("from {}", m.date)
                     }
                     _ => format!("after {}", m.date),
