@@ -425,7 +425,7 @@ fn register_entries(
         };
         // The entry's reasons (counterfactual chosen, notes, fallbacks), once; the arithmetic
         // is the lines'.
-        const CONTEXT: [&str; 11] = [
+        const CONTEXT: [&str; 12] = [
             "why",
             "note",
             "fallback",
@@ -437,6 +437,7 @@ fn register_entries(
             "shift",
             "basis",
             "prices",
+            "allocated",
         ];
         let lines: Vec<carbonledger::export::ExportLine> =
             carbonledger::export::entry_lines(e, &facility)

@@ -91,7 +91,7 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "source", "stationary combustion, fugitive release, purchased energy; wtt, td_loss, td_wtt or wtt_and_td for an energy row's scope 3 category 3 lines; or register (an entry of solar, instruments, abatement, shipments, scope3.csv or the product files; line 0 = an aggregate of several rows)", ""),
     ("lines", "subject", "carrier or gas of the input row; for a register row, the entry (entries.csv `what`)", ""),
     ("lines", "result", "what value is: a gas (CO2, CH4, N2O, a refrigerant, CO2e), energy or tce", ""),
-    ("lines", "method", "product: a published value applies (value is the product of the columns); activity: an amount (energy, mass, tonne-km, a count; still the product of the columns); given: a register value no line states (none on the reference fixture; docs/audit.md), its steps in entries.csv, the product columns empty", ""),
+    ("lines", "method", "product: a published or supplier-reported value applies (value is the product of the columns); activity: an amount (energy, mass, tonne-km, a count, a metric as given; still the product of the columns); given: a safety net no register reaches (tests/lines.rs: none over every kind of line) — a register value no product of its columns equals, its steps in entries.csv, the product columns empty", ""),
     ("lines", "quantity", "quantity as written in the input", "unit"),
     ("lines", "unit", "unit of quantity", ""),
     ("lines", "conversion", "exact unit conversion between the published units (a decimal, or num/den when it does not terminate)", ""),

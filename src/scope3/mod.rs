@@ -30,7 +30,12 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             return (diags, left_out);
         };
         match calculate(project, &resolver, &p) {
-            Ok((kg, exact, steps)) => {
+            Ok(row::Calculated {
+                kg,
+                exact,
+                steps,
+                term,
+            }) => {
                 let figure = format!("ghg.scope3.cat{}", p.category);
                 if !names.contains(&figure) {
                     names.push(figure.clone());
@@ -41,6 +46,18 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                         let mut c = Contribution::new(figure, p.period.year(), t.value, "t CO2e")
                             .with_basis(p.quantity, p.unit.symbol);
                         c.exact = exact && t.exact;
+                        // The line in t CO2e: the register's kg ÷ 1000, as the value is.
+                        c.terms = term
+                            .and_then(|mut l| {
+                                l.conversion.1 = crate::decimal::mul(
+                                    l.conversion.1,
+                                    rust_decimal::Decimal::ONE_THOUSAND,
+                                )
+                                .ok()?;
+                                Some(l)
+                            })
+                            .into_iter()
+                            .collect();
                         sink(Entry {
                             file: file.clone(),
                             line: r.line(),
