@@ -6,6 +6,7 @@ mod bridge;
 mod change;
 mod diff;
 mod rational;
+mod register_bridge;
 mod reprice;
 
 pub use bridge::{
@@ -20,4 +21,5 @@ pub use diff::{
     LineChange, Verdict, TOTAL_FIGURES,
 };
 pub use rational::{apportion, Ratio};
+pub use register_bridge::{register_splits, RegisterSplit, REGISTER_EFFECTS};
 pub use reprice::{factors_differ, reprice, reprice_or_recompute, Method};

@@ -196,10 +196,10 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("dictionary", "unit", "unit", ""),
     ("bridge", "from_year", "previous year", ""),
     ("bridge", "to_year", "year explained", ""),
-    ("bridge", "figure", "figure whose change is split (change.intensity.ghg_per_energy: in percentage points)", ""),
-    ("bridge", "effect", "activity, energy_mix, source_intensity, non_energy, factor_editions, or total (docs/methodology.md: year-on-year bridge)", ""),
+    ("bridge", "figure", "figure whose change is split (change.intensity.ghg_per_energy: in percentage points); every additive register figure too", ""),
+    ("bridge", "effect", "activity, energy_mix, source_intensity, non_energy, factor_editions, or total (docs/methodology.md: year-on-year bridge); for a register figure: activity, implied_factor, factor_editions, or constant_editions where its contributions share no activity unit", ""),
     ("bridge", "value", "effect: exact rational rounded to 16 places by largest remainder so that the effects add up to total exactly", "unit"),
-    ("bridge", "unit", "t CO2e, t CO2e/MWh or pp", ""),
+    ("bridge", "unit", "t CO2e, t CO2e/MWh or pp; a register figure's own unit", ""),
 ];
 
 /// Builds every table of an export: lines (by re-streaming the inputs), inventory, energy,
