@@ -1014,6 +1014,71 @@ fn a_freight_intensity_change_lists_the_leg_and_counterfactual_lines() {
     assert_eq!(lines.len(), 28, "{lines:#?}");
 }
 
+/// Issue 12: `diff --format json` lists the changed lines of every kind — the energy rows under
+/// `lines`, each register entry's rows of lines.csv under `entries[].lines`.
+#[test]
+fn diff_json_lists_energy_and_register_lines() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+            .arg("diff")
+            .arg(FIX)
+            .args(args)
+            .args(["--format", "json"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let lines_of = |v: &serde_json::Value, at: &str| -> Vec<serde_json::Value> {
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["at"].as_str().unwrap().ends_with(at))
+            .flat_map(|e| e["lines"].as_array().unwrap().clone())
+            .collect()
+    };
+    // The rail leg of shipments.csv line 13 (hand numbers above): its tank-to-wheel line.
+    let v = json(&["--set", "desnz@2025:freight.rail=0.03"]);
+    let leg = lines_of(&v, "shipments.csv:13");
+    let ttw = leg
+        .iter()
+        .find(|l| l["figure"] == "ghg.scope3.cat4.ttw")
+        .unwrap();
+    assert_eq!(
+        (
+            ttw["before"].as_str(),
+            ttw["after"].as_str(),
+            ttw["delta"].as_str(),
+            ttw["factors_before"][0].as_str(),
+            ttw["factors_after"][0].as_str()
+        ),
+        (
+            Some("16.247748643"),
+            Some("17.539851"),
+            Some("1.292102357"),
+            Some("desnz@2025:freight.rail = 0.02779"),
+            Some("desnz@2025:freight.rail = 0.03")
+        )
+    );
+    assert_eq!(leg.len(), 7, "{leg:#?}");
+    // The 2022 grid edition: the energy rows, and the electricity saving of abatement.csv line
+    // 5 (182万kWh = 1 820 MWh) at the residual mix, 0.6096 → 0.5856 kg CO2/kWh:
+    // 1 109.472 → 1 065.792 t.
+    let v = json(&["--edition", "cn-mee-grid@2022"]);
+    assert!(!v["lines"].as_array().unwrap().is_empty());
+    let saving = lines_of(&v, "abatement.csv:5");
+    let own = saving
+        .iter()
+        .find(|l| l["figure"] == "avoided.hypercasting")
+        .unwrap();
+    assert_eq!(
+        (own["before"].as_str(), own["after"].as_str()),
+        (Some("1109.472"), Some("1065.792"))
+    );
+}
+
 fn explain(args: &[&str]) -> (i32, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
         .arg("explain")
