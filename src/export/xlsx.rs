@@ -11,6 +11,7 @@
 #![allow(clippy::disallowed_types, clippy::float_arithmetic)]
 
 use super::formula::FigureFormula;
+use crate::decimal::FIGURE_DP;
 use super::lines::{ExportLine, Method};
 use crate::figures::Figure;
 use crate::register::StepValue;
@@ -106,7 +107,9 @@ fn letter(c: u16) -> String {
 }
 
 /// The inventory formula of one figure: a SUMIFS over the lines of its name and year (read
-/// from the row's own name and year cells), or its formula over the cells of other figures.
+/// from the row's own name and year cells), or its formula over the cells of other figures —
+/// a quotient rounded to the figures' 16 places as `Ledger::figure` rounds it, so that a change
+/// of a small intensity (t CO2e per CNY) is computed from the same rounded intensities.
 /// `None` when a figure it needs has no row (which `Ledger::figure` would not allow).
 fn inventory_formula(
     f: &Figure,
@@ -133,14 +136,14 @@ fn inventory_formula(
         } => {
             let (n, d) = (cell(numerator, f.year)?, cell(denominator, f.year)?);
             Some(if *scale == Decimal::ONE {
-                format!("={n}/{d}")
+                format!("=ROUND({n}/{d},{FIGURE_DP})")
             } else {
-                format!("={n}*{}/{d}", scale.normalize())
+                format!("=ROUND({n}*{}/{d},{FIGURE_DP})", scale.normalize())
             })
         }
         FigureFormula::Change { of } => {
             let (now, prev) = (cell(of, f.year)?, cell(of, f.year - 1)?);
-            Some(format!("=({now}-{prev})*100/{prev}"))
+            Some(format!("=ROUND(({now}-{prev})*100/{prev},{FIGURE_DP})"))
         }
         FigureFormula::Plus { terms } => {
             let cells: Vec<String> = terms.iter().filter_map(|t| cell(t, f.year)).collect();
@@ -152,7 +155,7 @@ fn inventory_formula(
             base_year,
         } => {
             let (now, b) = (cell(of, f.year)?, cell(base, *base_year)?);
-            Some(format!("=({now}-{b})*100/{b}"))
+            Some(format!("=ROUND(({now}-{b})*100/{b},{FIGURE_DP})"))
         }
     }
 }

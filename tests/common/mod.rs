@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+pub mod every_kind;
 pub mod lines;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
