@@ -11,8 +11,8 @@
 #![allow(clippy::disallowed_types, clippy::float_arithmetic)]
 
 use super::formula::FigureFormula;
-use crate::decimal::FIGURE_DP;
 use super::lines::{ExportLine, Method};
+use crate::decimal::FIGURE_DP;
 use crate::figures::Figure;
 use crate::register::StepValue;
 use crate::report::neutralise;
