@@ -352,7 +352,8 @@ fn manifest_of(out: &Path) -> serde_json::Value {
 fn the_seal_names_each_edited_file_from_any_folder() {
     let root = Path::new(ROOT);
     let proj = tmp("seal");
-    copy_dir(&root.join("fixtures/xiaomi-2025"), &proj);
+    // The fixture and the inputs it lacks (scope3.csv, metrics.csv, two more local sets).
+    common::every_kind::every_kind_project(&proj);
     let local = proj.join("factors/site-meter/2025");
     std::fs::create_dir_all(&local).unwrap();
     std::fs::write(local.join("edition.toml"), "set = \"site-meter\"\nedition = \"2025\"\ndescription = \"test\"\n[citation]\npublisher = \"P\"\ntitle = \"T\"\npublished = \"2025\"\ntable = \"1\"\nlicence = \"L\"\nurl = \"https://example.org\"\n").unwrap();
@@ -411,8 +412,15 @@ fn the_seal_names_each_edited_file_from_any_folder() {
         .into_keys()
         .filter(|p| p != Path::new("README.md"))
         .collect();
-    assert!(files.len() >= 14, "{files:?}");
-    assert!(files.contains(&PathBuf::from("claims.toml")));
+    assert!(files.len() >= 20, "{files:?}");
+    for f in [
+        "claims.toml",
+        "scope3.csv",
+        "metrics.csv",
+        "factors/test-teu/t1/factors.csv",
+    ] {
+        assert!(files.contains(&PathBuf::from(f)), "{f}: {files:?}");
+    }
     for rel in &files {
         let path = proj.join(rel);
         let original = std::fs::read(&path).unwrap();

@@ -489,7 +489,7 @@ pub fn collect(
 /// reduction or deduction), each `label, op, value, unit, ref`.
 pub const MAX_STEPS: usize = 4;
 
-/// Columns of `lines.csv`.
+/// Columns of `lines.csv` (the workbook's lines sheet takes its columns from here too).
 const LINE_HEADER: [&str; 49] = [
     "figure",
     "year",
