@@ -42,6 +42,15 @@ pub const ABATEMENT_HEADER: &str =
 pub const ABATEMENT_ROW: &str =
     "pv_us,,2025,supplier_renewable,1,GJ,us-epa-hub:egrid.akgd.ch4,,scope3.cat1,expected,\n";
 
+/// The other kinds of abatement line: fuel saved by mass, heat recovered at an efficiency whose
+/// division does not terminate, electricity saved at an explicit per-gas factor through the
+/// facility's chain.
+pub const MORE_ABATEMENT: &str = "\
+gas_saved,BJ-CAR,2025,fuel_saved,100,t,natural_gas,,scope1,realised,
+heat_thirds,BJ-CAR,2025,heat_recovered,1000,GJ,natural_gas,0.3,scope1,realised,
+saved_ch4,BJ-CAR,2025,electricity_saved,7,MWh,us-epa-hub:egrid.akgd.ch4,,scope2,realised,
+";
+
 pub const EDITIONS_2025: &str = "desnz = \"2025\"\ndesnz-materials = \"2025\"\ndesnz-waste = \"2025\"\noffice-eeio = \"2022\"\ntest-teu = \"t1\"\nus-epa-hub = \"2025\"\n";
 
 pub fn write(dir: &Path, path: &str, text: &str) {
@@ -85,6 +94,13 @@ pub fn every_kind_project(dir: &Path) -> PathBuf {
     };
     append("shipments.csv", TEU_ROWS);
     append("abatement.csv", ABATEMENT_ROW);
+    append("abatement.csv", MORE_ABATEMENT);
+    // A supplier rate for part of a facility's electricity: a per-gas factor in lb/MWh, chosen
+    // to exercise the unit (not a Chinese supplier's published rate).
+    append(
+        "instruments.csv",
+        "SUP-2025-HOME,supplier_specific,WH-HOME,2025,100,MWh,CN,,,us-epa-hub:egrid.akgd.co2,supplier rate\n",
+    );
     append(
         "energy.csv",
         "BJ-CAR,2025,heat,1000,GJ,,,\nBJ-CAR,2024,steam,700,GJ,,,\n",
