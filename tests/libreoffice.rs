@@ -306,7 +306,7 @@ fn the_shipped_workbook_reads_back_with_formulas_and_inert_text() {
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let values = wb.worksheet_range("lines").unwrap();
     let formulas = wb.worksheet_formula("lines").unwrap();
-    let header: Vec<String> = (0..48)
+    let header: Vec<String> = (0..53)
         .map(|c| {
             values
                 .get_value((0, c))

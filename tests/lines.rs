@@ -57,7 +57,7 @@ fn one<'a>(lines: &'a [Row], file: &str, line: u64, figure: &str) -> &'a Row {
 
 /// `(label, op, value, unit)` of each step of a row.
 fn steps(r: &Row) -> Vec<(String, String, String, String)> {
-    (1..=4)
+    (1..=5)
         .filter(|i| !r[&format!("step{i}_label")].is_empty())
         .map(|i| {
             let c = |k: &str| r[&format!("step{i}_{k}")].clone();
@@ -242,6 +242,48 @@ fn a_per_teu_km_intensity_is_a_line_with_its_cargo_step() {
     let _ = std::fs::remove_dir_all(&out);
 }
 
+/// SAF on a leg priced per TEU-km (TEU-C: 20 t by air over 1 000 km at 7 t per TEU, the test
+/// intensity 50 g CO2e/TEUkm, 35% HEFA from used cooking oil: ICAO CORSIA default life-cycle
+/// value 13.9 g CO2e/MJ against the fossil jet baseline 89), by hand: the leg's line is
+/// 20 × 1 000 ÷ 7 × 50 × 10⁻⁶ = 1/7 t; the reduction is 1/7 × 0.35 × (1 − 13.9/89) =
+/// 1/7 × 0.35 × 75.1/89 = 0.0421910112359… t, rounded once: 0.042191011236 (rounding the leg's
+/// emissions first would not be the product of the line's columns). Deducted from category 4 it
+/// is a line of five steps: distance, cargo per TEU, saf share, reduction, deducted.
+#[test]
+fn a_saf_reduction_on_a_per_teu_km_leg_is_one_line() {
+    let dir = small_project(
+        "saf-teu",
+        &[("shipments.csv", format!("{SHIPMENTS_HEADER}{TEU_ROWS}"))],
+    );
+    let out = export(&dir, "saf-teu-out");
+    let lines = read_csv(&out.join("lines.csv"));
+    let r = one(&lines, "shipments.csv", 4, "avoided.logistics.saf");
+    assert_eq!(
+        steps(r),
+        [
+            step("distance", "x", "1000", "km"),
+            step("cargo per TEU", "÷", "7", "t"),
+            step("saf share", "x", "0.35", "1"),
+            step("reduction", "x", "75.1/89", "1"),
+        ]
+    );
+    assert_eq!(
+        (r["value"].as_str(), r["exact"].as_str()),
+        ("0.042191011236", "no")
+    );
+    let deducted: Vec<_> = rows(&lines, "shipments.csv", 4, "ghg.scope3.cat4")
+        .into_iter()
+        .filter(|r| steps(r).len() == 5)
+        .collect();
+    assert_eq!(deducted.len(), 1, "{deducted:#?}");
+    assert_eq!(
+        (steps(deducted[0])[4].clone(), deducted[0]["value"].as_str()),
+        (step("deducted", "x", "-1", "1"), "-0.042191011236")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&out);
+}
+
 /// An explicit per-gas displaced factor whose product does not terminate: 1 GJ of a supplier's
 /// renewable generation displacing the EPA GHG Emission Factors Hub 2025 (Table 6, eGRID2023)
 /// AKGD methane rate, 0.086 lb CH4/MWh, at the AR5 GWP of 28:
@@ -341,6 +383,9 @@ fn no_line_is_given_across_every_kind_of_line() {
     has("boiler efficiency", &|r| label(r, "efficiency"));
     has("mode shift", &|r| label(r, "deducted"));
     has("SAF reduction", &|r| label(r, "reduction"));
+    has("SAF on a per-TEU-km leg, deducted", &|r| {
+        steps(r).len() == 5
+    });
     has("per-gas displaced", &|r| {
         r["factor_ref"] == "us-epa-hub@2025:egrid.akgd.ch4"
     });

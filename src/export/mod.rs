@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Schema version of every table in this export format.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// A table: name, header, rows of cells (text cells are neutralised on writing).
 pub struct Table {
@@ -104,7 +104,7 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "factor_ref", "its reference SET@EDITION:KEY", ""),
     ("lines", "gwp", "global warming potential (1 for CO2e factors and non-emission rows)", "kg CO2e/kg"),
     ("lines", "gwp_ref", "its reference", ""),
-    ("lines", "step1_label", "a register line's further step: distance, allocation (the part of a residual-mix remainder), efficiency, saf share, reduction (1 − SAF value ÷ fossil baseline), deducted (−1: an amount subtracted); step2_* to step4_* likewise", ""),
+    ("lines", "step1_label", "a register line's further step: distance, allocation (the part of a residual-mix remainder), efficiency, saf share, reduction (1 − SAF value ÷ fossil baseline), deducted (−1: an amount subtracted), supplier emissions and supplier total, per item, cargo per TEU; step2_* to step5_* likewise", ""),
     ("lines", "step1_op", "x: the step's value multiplies; ÷: it divides", ""),
     ("lines", "step1_value", "the step's value (a decimal, or num/den when it does not terminate)", "step1_unit"),
     ("lines", "step1_unit", "its unit", ""),
@@ -487,10 +487,10 @@ pub fn collect(
 
 /// Step column groups of `lines.csv` (a register line's distance, allocation, efficiency,
 /// reduction or deduction), each `label, op, value, unit, ref`.
-pub const MAX_STEPS: usize = 4;
+pub const MAX_STEPS: usize = 5;
 
 /// Columns of `lines.csv` (the workbook's lines sheet takes its columns from here too).
-const LINE_HEADER: [&str; 49] = [
+const LINE_HEADER: [&str; 54] = [
     "figure",
     "year",
     "file",
@@ -534,6 +534,11 @@ const LINE_HEADER: [&str; 49] = [
     "step4_value",
     "step4_unit",
     "step4_ref",
+    "step5_label",
+    "step5_op",
+    "step5_value",
+    "step5_unit",
+    "step5_ref",
     "share",
     "gas_t",
     "value",

@@ -763,15 +763,48 @@ fn saf(
         .iter()
         .try_fold(Decimal::ZERO, |a, b| decimal::add(a, *b))
         .map_err(calc_err)?;
+    // The lines: each intensity's line of the fuel × the SAF share × (1 − SAF ÷ baseline),
+    // rounded once as above; subtracted where it is deducted from the leg's figures.
+    let saf_terms: Vec<Term> = fuel_terms
+        .into_iter()
+        .map(|t| {
+            t.then(TermStep::input(
+                "saf share",
+                s.share_pct,
+                Decimal::ONE_HUNDRED,
+                "1",
+                "shipments.csv saf_share_pct".into(),
+            ))
+            .then(reduction.clone())
+        })
+        .collect();
     // Each intensity's emissions are reduced and rounded once, as every calculation line is;
-    // the reduction is their sum.
+    // the reduction is their sum. With the lines, from each line's exact product (a per-TEU-km
+    // leg's emissions do not terminate before the reduction); without, from its emissions.
     let saving = decimal::sub(base.value, lsf.value).map_err(calc_err)?;
     let den = decimal::mul(Decimal::ONE_HUNDRED, base.value).map_err(calc_err)?;
+    let reduced: Vec<(Decimal, Decimal)> = if saf_terms.len() == fuel_kgs.len() {
+        saf_terms
+            .iter()
+            .map(|t| {
+                let (n, d) = t.fraction()?;
+                Ok((decimal::mul(n, Decimal::ONE_THOUSAND)?, d))
+            })
+            .collect::<Result<_, decimal::CalcError>>()
+            .map_err(calc_err)?
+    } else {
+        fuel_kgs
+            .iter()
+            .map(|kg| {
+                let n = decimal::mul(decimal::mul(*kg, s.share_pct)?, saving)?;
+                Ok((n, den))
+            })
+            .collect::<Result<_, decimal::CalcError>>()
+            .map_err(calc_err)?
+    };
     let mut avoided_kg = Decimal::ZERO;
     let mut all_exact = true;
-    for kg in &fuel_kgs {
-        let num = decimal::mul(decimal::mul(*kg, s.share_pct).map_err(calc_err)?, saving)
-            .map_err(calc_err)?;
+    for (num, den) in reduced {
         let q = decimal::div(num, den).map_err(calc_err)?;
         avoided_kg = decimal::add(avoided_kg, q.rounded(decimal::LINE_DP)).map_err(calc_err)?;
         all_exact &= q.exact;
@@ -822,21 +855,6 @@ fn saf(
     let tkm = decimal::div(tkm_q.base(), Decimal::from(1_000_000))
         .map_err(calc_err)?
         .value;
-    // The lines: each intensity's line of the fuel × the SAF share × (1 − SAF ÷ baseline),
-    // rounded once as above; subtracted where it is deducted from the leg's figures.
-    let saf_terms: Vec<Term> = fuel_terms
-        .into_iter()
-        .map(|t| {
-            t.then(TermStep::input(
-                "saf share",
-                s.share_pct,
-                Decimal::ONE_HUNDRED,
-                "1",
-                "shipments.csv saf_share_pct".into(),
-            ))
-            .then(reduction.clone())
-        })
-        .collect();
     let part = |name: String, v: Decimal| {
         let mut c = Contribution::new(name, year, v, "t CO2e").with_basis(tkm, "tkm");
         c.exact = q.exact;

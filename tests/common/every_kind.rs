@@ -9,8 +9,9 @@ pub const SPEND_CSV: &str = "key,value,unit,gas,basis,table,note\noffice_supplie
 
 /// A test-only per-TEU-km intensity (not a published value: it exists to exercise the unit).
 pub const TEU_TOML: &str = "set = \"test-teu\"\nedition = \"t1\"\ndescription = \"test-only per-TEU-km intensity (not a published value)\"\n[citation]\npublisher = \"carbonledger tests\"\ntitle = \"test-only\"\npublished = \"2026\"\ntable = \"-\"\nlicence = \"-\"\nurl = \"https://example.invalid/test\"\n";
-pub const TEU_CSV: &str =
-    "key,value,unit,gas,basis,table,note\ncontainer,50,g CO2e/TEUkm,CO2e,wtw,-,test: per TEU-km\n";
+pub const TEU_CSV: &str = "key,value,unit,gas,basis,table,note\n\
+container,50,g CO2e/TEUkm,CO2e,wtw,-,test: per TEU-km\n\
+air.container,50,g CO2e/TEUkm,CO2e,wtw,-,test: per TEU-km by air\n";
 
 pub const SCOPE3_HEADER: &str = "category,period,description,quantity,unit,method,factor,supplier,price_year,supplier_emissions,supplier_emissions_unit,allocation_basis,supplier_total,supplier_total_unit,note,per_item,per_item_unit\n";
 
@@ -28,11 +29,13 @@ pub const SCOPE3_ROWS: &str = "\
 
 pub const SHIPMENTS_HEADER: &str = "shipment,leg,period,mass,mass_unit,mode,origin,destination,distance,distance_unit,origin_lat,origin_lon,destination_lat,destination_lon,baseline_mode,baseline_distance,baseline_distance_unit,lane,saf_share_pct,saf_fuel,factor,cargo_per_teu,cargo_per_teu_unit,note\n";
 
-/// Two container legs priced per TEU-km: 10 t of cargo per TEU (terminates), 7 t (does not),
-/// the second shifted from air (its lines deducted from the counterfactual's).
+/// Legs priced per TEU-km: 10 t of cargo per TEU (terminates), 7 t (does not), the second
+/// shifted from air (its lines deducted from the counterfactual's), and an air leg flown with a
+/// 35% SAF blend (its reduction deducted: a line of five steps).
 pub const TEU_ROWS: &str = "\
 TEU-A,1,2025,20,t,sea_container,X,Y,1000,km,,,,,,,,,,,test-teu:container,10,t,
 TEU-B,1,2025,20,t,sea_container,X,Y,1000,km,,,,,air,800,km,teu_lane,,,test-teu:container,7,t,
+TEU-C,1,2025,20,t,air,X,Y,1000,km,,,,,,,,,35,icao-corsia:hefa.uco,test-teu:air.container,7,t,
 ";
 
 pub const ABATEMENT_HEADER: &str =

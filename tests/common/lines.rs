@@ -133,7 +133,7 @@ pub fn assert_reperforms(out: &Path) -> (usize, usize) {
         } else {
             num = mul(num, f);
         }
-        for i in 1..=4 {
+        for i in 1..=5 {
             let v = &r[&format!("step{i}_value")];
             if v.is_empty() {
                 assert!(r[&format!("step{i}_label")].is_empty(), "{r:?}");
