@@ -40,6 +40,28 @@ fn export(dir: &Path, name: &str) -> PathBuf {
     out
 }
 
+/// A small project exported: its lines, and both folders removed when dropped.
+struct Exported {
+    dir: PathBuf,
+    out: PathBuf,
+    lines: Vec<Row>,
+}
+
+impl Drop for Exported {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_dir_all(&self.out);
+    }
+}
+
+/// `small_project` with `files`, exported (checked by `export`), and its lines read.
+fn exported(name: &str, files: &[(&str, String)]) -> Exported {
+    let dir = small_project(name, files);
+    let out = export(&dir, &format!("{name}-out"));
+    let lines = read_csv(&out.join("lines.csv"));
+    Exported { dir, out, lines }
+}
+
 /// The rows of `figure` from input line `line` of `file`.
 fn rows<'a>(lines: &'a [Row], file: &str, line: u64, figure: &str) -> Vec<&'a Row> {
     lines
@@ -123,12 +145,11 @@ fn small_project(name: &str, files: &[(&str, String)]) -> PathBuf {
 ///   (kg → t of waste, kg → t CO2e) = 2.1559464 t.
 #[test]
 fn scope3_allocations_and_per_item_rows_are_products_of_their_columns() {
-    let dir = small_project(
+    let e = exported(
         "scope3",
         &[("scope3.csv", format!("{SCOPE3_HEADER}{SCOPE3_ROWS}"))],
     );
-    let out = export(&dir, "scope3-out");
-    let lines = read_csv(&out.join("lines.csv"));
+    let lines = &e.lines;
     let cat1 = "ghg.scope3.cat1";
     let r = one(&lines, "scope3.csv", 3, cat1);
     assert_eq!(
@@ -189,8 +210,6 @@ fn scope3_allocations_and_per_item_rows_are_products_of_their_columns() {
         )
     );
     assert_eq!(d(&r["value"]), d("2.1559464"));
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// Per-TEU-km intensities (test-teu@t1:container, 50 g CO2e/TEUkm, test data), by hand:
@@ -204,12 +223,11 @@ fn scope3_allocations_and_per_item_rows_are_products_of_their_columns() {
 ///   the leg's own line = 10.663360000000 − 0.142857142857 = 10.520502857143 t avoided.
 #[test]
 fn a_per_teu_km_intensity_is_a_line_with_its_cargo_step() {
-    let dir = small_project(
+    let e = exported(
         "teu",
         &[("shipments.csv", format!("{SHIPMENTS_HEADER}{TEU_ROWS}"))],
     );
-    let out = export(&dir, "teu-out");
-    let lines = read_csv(&out.join("lines.csv"));
+    let lines = &e.lines;
     let r = one(&lines, "shipments.csv", 2, "ghg.scope3.cat4");
     assert_eq!(
         (r["method"].as_str(), product_columns(r)),
@@ -238,8 +256,6 @@ fn a_per_teu_km_intensity_is_a_line_with_its_cargo_step() {
         |r| steps(r).last() == Some(&step("deducted", "x", "-1", "1"))
             && steps(r)[1] == step("cargo per TEU", "÷", "7", "t")
     ));
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// SAF on a leg priced per TEU-km (TEU-C: 20 t by air over 1 000 km at 7 t per TEU, the test
@@ -251,12 +267,11 @@ fn a_per_teu_km_intensity_is_a_line_with_its_cargo_step() {
 /// is a line of five steps: distance, cargo per TEU, saf share, reduction, deducted.
 #[test]
 fn a_saf_reduction_on_a_per_teu_km_leg_is_one_line() {
-    let dir = small_project(
+    let e = exported(
         "saf-teu",
         &[("shipments.csv", format!("{SHIPMENTS_HEADER}{TEU_ROWS}"))],
     );
-    let out = export(&dir, "saf-teu-out");
-    let lines = read_csv(&out.join("lines.csv"));
+    let lines = &e.lines;
     let r = one(&lines, "shipments.csv", 4, "avoided.logistics.saf");
     assert_eq!(
         steps(r),
@@ -280,8 +295,6 @@ fn a_saf_reduction_on_a_per_teu_km_leg_is_one_line() {
         (steps(deducted[0])[4].clone(), deducted[0]["value"].as_str()),
         (step("deducted", "x", "-1", "1"), "-0.042191011236")
     );
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// An explicit per-gas displaced factor whose product does not terminate: 1 GJ of a supplier's
@@ -292,15 +305,14 @@ fn a_saf_reduction_on_a_per_teu_km_leg_is_one_line() {
 /// would give 0.000303402904 t: not the product of the line's columns).
 #[test]
 fn an_explicit_per_gas_displaced_factor_rounds_once_as_its_line_does() {
-    let dir = small_project(
+    let e = exported(
         "pergas",
         &[(
             "abatement.csv",
             format!("{ABATEMENT_HEADER}{ABATEMENT_ROW}"),
         )],
     );
-    let out = export(&dir, "pergas-out");
-    let lines = read_csv(&out.join("lines.csv"));
+    let lines = &e.lines;
     let r = one(&lines, "abatement.csv", 2, "avoided.pv_us");
     assert_eq!(
         (
@@ -327,8 +339,6 @@ fn an_explicit_per_gas_displaced_factor_rounds_once_as_its_line_does() {
         (r["value"].as_str(), r["exact"].as_str()),
         ("0.000303402896", "no")
     );
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// A metric (an intensity's denominator) is a line too: the amount as given, so it ties out
@@ -336,16 +346,12 @@ fn an_explicit_per_gas_displaced_factor_rounds_once_as_its_line_does() {
 /// amounts, not published ones).
 #[test]
 fn a_metric_is_a_line_of_its_amount() {
-    let dir = small_project(
-        "metric",
-        &[(
+    let e = exported("metric", &[(
             "metrics.csv",
             "period,metric,value,unit,note\n2025,revenue,365906000000,CNY,\n2025,employees,43000,FTE,\n"
                 .to_string(),
-        )],
-    );
-    let out = export(&dir, "metric-out");
-    let lines = read_csv(&out.join("lines.csv"));
+        )]);
+    let lines = &e.lines;
     let r = one(&lines, "metrics.csv", 2, "metric.revenue");
     assert_eq!(
         (
@@ -356,8 +362,6 @@ fn a_metric_is_a_line_of_its_amount() {
         ),
         ("activity", "365906000000", "CNY", "365906000000")
     );
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// Every kind of line in one project: the reference fixture (energy, fugitive, category 3,
@@ -371,6 +375,8 @@ fn no_line_is_given_across_every_kind_of_line() {
     let dir = every_kind_project(&tmp("every"));
     let out = export(&dir, "every-out");
     let lines = read_csv(&out.join("lines.csv"));
+    let e = Exported { dir, out, lines };
+    let lines = &e.lines;
     // Every kind is there (so the absence of `given` is not the absence of the kind).
     let has = |what: &str, f: &dyn Fn(&Row) -> bool| {
         assert!(lines.iter().any(f), "no line of {what}");
@@ -396,6 +402,4 @@ fn no_line_is_given_across_every_kind_of_line() {
     has("spend", &|r| {
         r["unit"] == "GBP" && r["factor_ref"].starts_with("office-eeio")
     });
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_dir_all(&out);
 }
