@@ -151,7 +151,7 @@ fn scope3_allocations_and_per_item_rows_are_products_of_their_columns() {
     );
     let lines = &e.lines;
     let cat1 = "ghg.scope3.cat1";
-    let r = one(&lines, "scope3.csv", 3, cat1);
+    let r = one(lines, "scope3.csv", 3, cat1);
     assert_eq!(
         (r["method"].as_str(), product_columns(r)),
         ("product", ["30", "t", "1", "x", "1", "1"])
@@ -164,7 +164,7 @@ fn scope3_allocations_and_per_item_rows_are_products_of_their_columns() {
         ]
     );
     assert_eq!((r["value"].as_str(), r["exact"].as_str()), ("15", "yes"));
-    let r = one(&lines, "scope3.csv", 4, cat1);
+    let r = one(lines, "scope3.csv", 4, cat1);
     assert_eq!(
         steps(r),
         [
@@ -176,7 +176,7 @@ fn scope3_allocations_and_per_item_rows_are_products_of_their_columns() {
         (r["value"].as_str(), r["exact"].as_str()),
         ("333.333333333333", "no")
     );
-    let r = one(&lines, "scope3.csv", 5, cat1);
+    let r = one(lines, "scope3.csv", 5, cat1);
     assert_eq!(
         (product_columns(r), steps(r)),
         (
@@ -188,7 +188,7 @@ fn scope3_allocations_and_per_item_rows_are_products_of_their_columns() {
         )
     );
     assert_eq!(d(&r["value"]), d("20"));
-    let r = one(&lines, "scope3.csv", 7, "ghg.scope3.cat11");
+    let r = one(lines, "scope3.csv", 7, "ghg.scope3.cat11");
     assert_eq!(
         (product_columns(r), steps(r)),
         (
@@ -201,7 +201,7 @@ fn scope3_allocations_and_per_item_rows_are_products_of_their_columns() {
         ("cn-mee-grid@2023:national", "ipcc-gwp@ar5:co2")
     );
     assert_eq!(d(&r["value"]), d("6367.2"));
-    let r = one(&lines, "scope3.csv", 8, "ghg.scope3.cat12");
+    let r = one(lines, "scope3.csv", 8, "ghg.scope3.cat12");
     assert_eq!(
         (product_columns(r), steps(r)),
         (
@@ -228,7 +228,7 @@ fn a_per_teu_km_intensity_is_a_line_with_its_cargo_step() {
         &[("shipments.csv", format!("{SHIPMENTS_HEADER}{TEU_ROWS}"))],
     );
     let lines = &e.lines;
-    let r = one(&lines, "shipments.csv", 2, "ghg.scope3.cat4");
+    let r = one(lines, "shipments.csv", 2, "ghg.scope3.cat4");
     assert_eq!(
         (r["method"].as_str(), product_columns(r)),
         ("product", ["20", "t", "0.000001", "x", "50", "1"])
@@ -241,14 +241,14 @@ fn a_per_teu_km_intensity_is_a_line_with_its_cargo_step() {
         ]
     );
     assert_eq!((d(&r["value"]), r["exact"].as_str()), (d("0.1"), "yes"));
-    let r = one(&lines, "shipments.csv", 3, "ghg.scope3.cat4");
+    let r = one(lines, "shipments.csv", 3, "ghg.scope3.cat4");
     assert_eq!(steps(r)[1], step("cargo per TEU", "÷", "7", "t"), "{r:#?}");
     assert_eq!(
         (r["value"].as_str(), r["exact"].as_str()),
         ("0.142857142857", "no")
     );
     // The mode shift: the counterfactual's two lines and the leg's line deducted.
-    let shift = rows(&lines, "shipments.csv", 3, "avoided.logistics.mode_shift");
+    let shift = rows(lines, "shipments.csv", 3, "avoided.logistics.mode_shift");
     assert_eq!(shift.len(), 3, "{shift:#?}");
     let total: rust_decimal::Decimal = shift.iter().map(|r| d(&r["value"])).sum();
     assert_eq!(total, d("10.520502857143"));
@@ -272,7 +272,7 @@ fn a_saf_reduction_on_a_per_teu_km_leg_is_one_line() {
         &[("shipments.csv", format!("{SHIPMENTS_HEADER}{TEU_ROWS}"))],
     );
     let lines = &e.lines;
-    let r = one(&lines, "shipments.csv", 4, "avoided.logistics.saf");
+    let r = one(lines, "shipments.csv", 4, "avoided.logistics.saf");
     assert_eq!(
         steps(r),
         [
@@ -286,7 +286,7 @@ fn a_saf_reduction_on_a_per_teu_km_leg_is_one_line() {
         (r["value"].as_str(), r["exact"].as_str()),
         ("0.042191011236", "no")
     );
-    let deducted: Vec<_> = rows(&lines, "shipments.csv", 4, "ghg.scope3.cat4")
+    let deducted: Vec<_> = rows(lines, "shipments.csv", 4, "ghg.scope3.cat4")
         .into_iter()
         .filter(|r| steps(r).len() == 5)
         .collect();
@@ -313,7 +313,7 @@ fn an_explicit_per_gas_displaced_factor_rounds_once_as_its_line_does() {
         )],
     );
     let lines = &e.lines;
-    let r = one(&lines, "abatement.csv", 2, "avoided.pv_us");
+    let r = one(lines, "abatement.csv", 2, "avoided.pv_us");
     assert_eq!(
         (
             r["method"].as_str(),
@@ -352,7 +352,7 @@ fn a_metric_is_a_line_of_its_amount() {
                 .to_string(),
         )]);
     let lines = &e.lines;
-    let r = one(&lines, "metrics.csv", 2, "metric.revenue");
+    let r = one(lines, "metrics.csv", 2, "metric.revenue");
     assert_eq!(
         (
             r["method"].as_str(),
