@@ -657,9 +657,9 @@ fn fixture_bridge_adds_up_exactly() {
         .contains("The factor editions (cn-mee-grid 2022 → 2023) account for −5.49 pp"));
 }
 
-/// Two facilities with local factors chosen for hand arithmetic (see comments).
-#[test]
-fn two_facility_bridge_by_hand() {
+/// Two facilities on a local grid set chosen for hand arithmetic: A at 0.5 t/MWh (edition e1,
+/// 2024) and 0.4 (e2, 2025), B at 0.3 in both; electricity A 1000 → 1000 MWh, B 1000 → 3000.
+fn test_grid_project() -> std::path::PathBuf {
     let toml = r#"organisation = "Bridge by hand"
 reporting_years = [2024, 2025]
 base_year = 2024
@@ -690,6 +690,13 @@ gbt-2589 = "2020"
         )
         .unwrap();
     }
+    dir
+}
+
+/// Two facilities with local factors chosen for hand arithmetic (see comments).
+#[test]
+fn two_facility_bridge_by_hand() {
+    let dir = test_grid_project();
     let (p, l) = open(&dir);
     let b = bridge(&p, &l, 2025, OPTS).unwrap();
     // 2024 (e1): A 1000 × 0.5 + B 1000 × 0.3 = 800 t over 2000 MWh → 0.4 t/MWh
@@ -726,7 +733,9 @@ gbt-2589 = "2020"
         "{a}"
     );
     let rows = carbonledger::audit::bridge_rows(&p, &l, OPTS);
-    assert_eq!(rows.len(), 18);
+    // Three energy splits of five effects and a total, then each register figure's split.
+    let registers: usize = b.registers.iter().map(|r| r.split.effects.len() + 1).sum();
+    assert_eq!(rows.len(), 18 + registers);
     assert!(rows.contains(&(
         2024,
         2025,
@@ -735,6 +744,121 @@ gbt-2589 = "2020"
         dec("750"),
         "t CO2e"
     )));
+}
+
+/// Register figures are bridged like the energy lines (issue 12): the project above, with
+/// on-site solar at both facilities (self-consumed, displacing the facility's grid factor:
+/// `displaced_grid = "location"`, the default). By hand:
+///
+/// - `ghg.scope2.market`, with the residual mix of CN set to `test-grid:a` and a 1000 MWh green
+///   power trade at B in 2025; activity the electricity consumed. 2024: 2000 MWh × 0.5 = 1000 t.
+///   2025: A 1000 × 0.4 + B (3000 − 1000) × 0.4 = 1200 t; at the 2024 editions 500 + 1000 = 1500
+///   t over 4000 MWh (0.375). Editions 1200 − 1500 = −300; activity 2000 × (0.5 + 0.375)/2 =
+///   875; implied factor (0.375 − 0.5) × (2000 + 4000)/2 = −375; together +200.
+/// - `avoided.onsite_solar`: 2024 A 100 × 0.5 + B 100 × 0.3 = 80 t over 200 MWh (0.4); 2025
+///   A 100 × 0.4 + B 300 × 0.3 = 130 t, at the 2024 editions 100 × 0.5 + 300 × 0.3 = 140 t over
+///   400 MWh (0.35). Editions −10; activity 200 × 0.375 = 75; implied factor −0.05 × 300 = −15;
+///   together +50.
+/// - `energy.renewable.onsite_solar` is an amount: 200 → 400 MWh, all activity.
+#[test]
+fn register_figures_are_bridged_by_hand() {
+    let dir = test_grid_project();
+    std::fs::write(
+        dir.join("solar.csv"),
+        "facility,period,generated,self_consumed,exported,unit,note\n\
+         A,2024,100,100,0,MWh,\nB,2024,100,100,0,MWh,\n\
+         A,2025,100,100,0,MWh,\nB,2025,300,300,0,MWh,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("instruments.csv"),
+        "id,kind,facility,period,quantity,unit,market,vintage,serials,factor,note\n\
+         GPT-B,green_power_trade,B,2025,1000,MWh,CN,2025,,,\n",
+    )
+    .unwrap();
+    let toml = std::fs::read_to_string(dir.join("carbonledger.toml")).unwrap();
+    std::fs::write(
+        dir.join("carbonledger.toml"),
+        format!("{toml}[renewables.residual_mix]\nCN = \"test-grid:a\"\n"),
+    )
+    .unwrap();
+    let (p, l) = open(&dir);
+    let b = bridge(&p, &l, 2025, OPTS).unwrap();
+    assert_eq!(b.register_note, None);
+    let split = |name: &str| {
+        let r = b
+            .registers
+            .iter()
+            .find(|r| r.split.figure == name)
+            .unwrap_or_else(|| panic!("no split of {name}"));
+        let effects: Vec<(&str, Decimal)> =
+            r.split.effects.iter().map(|e| (e.id, e.value)).collect();
+        (r.basis, r.before, r.after, effects)
+    };
+    assert_eq!(
+        split("ghg.scope2.market"),
+        (
+            Some("MWh"),
+            dec("1000"),
+            dec("1200"),
+            vec![
+                ("activity", dec("875")),
+                ("implied_factor", dec("-375")),
+                ("factor_editions", dec("-300"))
+            ]
+        )
+    );
+    assert_eq!(
+        split("avoided.onsite_solar"),
+        (
+            Some("MWh"),
+            dec("80"),
+            dec("130"),
+            vec![
+                ("activity", dec("75")),
+                ("implied_factor", dec("-15")),
+                ("factor_editions", dec("-10"))
+            ]
+        )
+    );
+    assert_eq!(
+        split("energy.renewable.onsite_solar").3,
+        vec![
+            ("activity", dec("200")),
+            ("implied_factor", dec("0")),
+            ("factor_editions", dec("0"))
+        ]
+    );
+    // The same splits are rows of bridge.csv, and the binary prints them.
+    let rows = carbonledger::audit::bridge_rows(&p, &l, OPTS);
+    assert!(rows.contains(&(
+        2024,
+        2025,
+        "avoided.onsite_solar".into(),
+        "implied_factor".into(),
+        dec("-15"),
+        "t CO2e"
+    )));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args(["bridge", dir.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let solar = v["registers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["figure"] == "avoided.onsite_solar")
+        .unwrap();
+    assert_eq!(
+        (
+            solar["activity_unit"].as_str(),
+            solar["total"].as_str(),
+            solar["effects"][0]["value"].as_str()
+        ),
+        (Some("MWh"), Some("50"), Some("75"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -888,6 +1012,71 @@ fn a_freight_intensity_change_lists_the_leg_and_counterfactual_lines() {
     // Four rail legs, each: scope 3, cat4, cat4.ttw, by_mode.rail and three mode-shift
     // figures.
     assert_eq!(lines.len(), 28, "{lines:#?}");
+}
+
+/// Issue 12: `diff --format json` lists the changed lines of every kind — the energy rows under
+/// `lines`, each register entry's rows of lines.csv under `entries[].lines`.
+#[test]
+fn diff_json_lists_energy_and_register_lines() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+            .arg("diff")
+            .arg(FIX)
+            .args(args)
+            .args(["--format", "json"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let lines_of = |v: &serde_json::Value, at: &str| -> Vec<serde_json::Value> {
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["at"].as_str().unwrap().ends_with(at))
+            .flat_map(|e| e["lines"].as_array().unwrap().clone())
+            .collect()
+    };
+    // The rail leg of shipments.csv line 13 (hand numbers above): its tank-to-wheel line.
+    let v = json(&["--set", "desnz@2025:freight.rail=0.03"]);
+    let leg = lines_of(&v, "shipments.csv:13");
+    let ttw = leg
+        .iter()
+        .find(|l| l["figure"] == "ghg.scope3.cat4.ttw")
+        .unwrap();
+    assert_eq!(
+        (
+            ttw["before"].as_str(),
+            ttw["after"].as_str(),
+            ttw["delta"].as_str(),
+            ttw["factors_before"][0].as_str(),
+            ttw["factors_after"][0].as_str()
+        ),
+        (
+            Some("16.247748643"),
+            Some("17.539851"),
+            Some("1.292102357"),
+            Some("desnz@2025:freight.rail = 0.02779"),
+            Some("desnz@2025:freight.rail = 0.03")
+        )
+    );
+    assert_eq!(leg.len(), 7, "{leg:#?}");
+    // The 2022 grid edition: the energy rows, and the electricity saving of abatement.csv line
+    // 5 (182万kWh = 1 820 MWh) at the residual mix, 0.6096 → 0.5856 kg CO2/kWh:
+    // 1 109.472 → 1 065.792 t.
+    let v = json(&["--edition", "cn-mee-grid@2022"]);
+    assert!(!v["lines"].as_array().unwrap().is_empty());
+    let saving = lines_of(&v, "abatement.csv:5");
+    let own = saving
+        .iter()
+        .find(|l| l["figure"] == "avoided.hypercasting")
+        .unwrap();
+    assert_eq!(
+        (own["before"].as_str(), own["after"].as_str()),
+        (Some("1109.472"), Some("1065.792"))
+    );
 }
 
 fn explain(args: &[&str]) -> (i32, String) {

@@ -18,6 +18,8 @@ use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
 const PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
@@ -92,9 +94,17 @@ fn read(path: &Path) -> Vec<Vec<String>> {
 
 /// `carbonledger ARGS --format json` on the fixture, parsed.
 fn json(args: &[&str]) -> serde_json::Value {
+    json_of(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/xiaomi-2025"),
+        args,
+    )
+}
+
+/// `carbonledger ARGS DIR --format json`, parsed.
+fn json_of(dir: &Path, args: &[&str]) -> serde_json::Value {
     let o = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
         .args(args)
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/xiaomi-2025"))
+        .arg(dir)
         .args(["--format", "json"])
         .output()
         .unwrap();
@@ -109,9 +119,14 @@ fn close(lo: f64, exact: Decimal) -> bool {
 
 fn no_cache_workbook() -> Vec<u8> {
     let (p, c) = fixture();
+    workbook_of(&p, c)
+}
+
+/// The workbook of a project, with no cached results.
+fn workbook_of(p: &Project, c: carbonledger::calc::Computation) -> Vec<u8> {
     let collected = collect(
-        &p,
-        &carbonledger::ledger::Ledger::from_computation(&p, c, false),
+        p,
+        &carbonledger::ledger::Ledger::from_computation(p, c, false),
         RunOptions::default(),
     )
     .unwrap();
@@ -139,16 +154,12 @@ fn recalculated(xlsx: &[u8], name: &str) -> Option<Vec<(String, String, f64)>> {
     )
 }
 
-/// Issue 12, item 3: recalculated from formulas alone, every inventory row equals `figures`.
-#[test]
-fn libreoffice_recalculates_every_inventory_figure() {
-    let Some(rows) = recalculated(&no_cache_workbook(), "recalc") else {
-        return;
-    };
-    let figures = json(&["figures"]);
+/// Every recalculated inventory row equals the figure `figures` prints (1e-9 relative), one
+/// row per figure in the same order.
+fn assert_equals_figures(rows: &[(String, String, f64)], figures: &serde_json::Value) {
     let figures = figures.as_array().unwrap();
     assert_eq!(rows.len(), figures.len(), "one inventory row per figure");
-    for (f, (name, year, lo)) in figures.iter().zip(&rows) {
+    for (f, (name, year, lo)) in figures.iter().zip(rows) {
         assert_eq!(
             (f["name"].as_str().unwrap(), f["year"].to_string()),
             (name.as_str(), year.clone())
@@ -159,6 +170,15 @@ fn libreoffice_recalculates_every_inventory_figure() {
             "{name} {year}: LibreOffice {lo}, figures {exact}"
         );
     }
+}
+
+/// Issue 12, item 3: recalculated from formulas alone, every inventory row equals `figures`.
+#[test]
+fn libreoffice_recalculates_every_inventory_figure() {
+    let Some(rows) = recalculated(&no_cache_workbook(), "recalc") else {
+        return;
+    };
+    assert_equals_figures(&rows, &json(&["figures"]));
     // The figure the issue found wrong: 2024 location-based electricity is 206 668 t, not
     // 1 342 152.5 t (the GJ and tce lines are not added any more).
     let e = rows
@@ -166,6 +186,22 @@ fn libreoffice_recalculates_every_inventory_figure() {
         .find(|(n, y, _)| n == "ghg.scope2.location.electricity" && y == "2024")
         .unwrap();
     assert!(close(e.2, Decimal::from(206_668)), "{e:?}");
+}
+
+/// The same over every kind of line, not only the fixture's: scope 3 allocations (÷ the
+/// supplier's total) and per-item rows, per-TEU-km legs (÷ cargo per TEU) and their mode shift,
+/// an explicit per-gas displaced factor, metrics, purchased heat and steam at market.
+#[test]
+fn libreoffice_recalculates_every_kind_of_line() {
+    let dir = common::every_kind::every_kind_project(&tmp("every-kind"));
+    let p = Project::open(&dir).unwrap();
+    let c = compute(&p, RunOptions::default()).unwrap();
+    let Some(rows) = recalculated(&workbook_of(&p, c), "every") else {
+        return;
+    };
+    assert_equals_figures(&rows, &json_of(&dir, &["figures"]));
+    assert!(rows.iter().any(|(n, _, _)| n == "ghg.scope3.cat11"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Replaces the value of the factor `reference` on the factors sheet of `xlsx` by `value`:
@@ -270,7 +306,7 @@ fn the_shipped_workbook_reads_back_with_formulas_and_inert_text() {
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let values = wb.worksheet_range("lines").unwrap();
     let formulas = wb.worksheet_formula("lines").unwrap();
-    let header: Vec<String> = (0..48)
+    let header: Vec<String> = (0..53)
         .map(|c| {
             values
                 .get_value((0, c))

@@ -97,6 +97,11 @@ pub struct Bridge {
     pub intensity_pp: Split,
     /// How the counterfactual (current activity, previous editions) was computed.
     pub method: Method,
+    /// Every register figure's change, split into activity, implied factor and factor
+    /// editions (`register_splits`).
+    pub registers: Vec<super::register_bridge::RegisterSplit>,
+    /// Why `registers` is empty although the project has register figures, if it is.
+    pub register_note: Option<String>,
 }
 
 /// Why a bridge cannot be made.
@@ -259,6 +264,23 @@ fn split(
     total: Decimal,
     exact: [Ratio; 5],
 ) -> Result<Split, BridgeError> {
+    split_with(
+        figure,
+        unit,
+        total,
+        EFFECTS.iter().map(|e| e.0).zip(exact).collect(),
+    )
+}
+
+/// A split of `total` into the exact `effects` (id, value), presented to `EFFECT_DP` places so
+/// that they add up to `total` exactly.
+pub(super) fn split_with(
+    figure: &str,
+    unit: &'static str,
+    total: Decimal,
+    effects: Vec<(&'static str, Ratio)>,
+) -> Result<Split, BridgeError> {
+    let exact: Vec<Ratio> = effects.iter().map(|e| e.1.clone()).collect();
     let exact_total = exact.iter().fold(Ratio::zero(), |s, e| s.add(e));
     let values = apportion(&exact, total, EFFECT_DP).ok_or_else(|| {
         BridgeError::Undefined(format!("the {figure} effects do not fit a decimal"))
@@ -268,15 +290,10 @@ fn split(
         unit,
         total,
         exact_total,
-        effects: EFFECTS
-            .iter()
-            .zip(exact)
+        effects: effects
+            .into_iter()
             .zip(values)
-            .map(|((id, exact), value)| Effect {
-                id: id.0,
-                exact,
-                value,
-            })
+            .map(|((id, exact), value)| Effect { id, exact, value })
             .collect(),
     })
 }
@@ -498,6 +515,24 @@ fn bridge_with(
     }
     let change = fig(ledger, "change.intensity.ghg_per_energy", year)?;
     let intensity_pp = split("change.intensity.ghg_per_energy", "pp", change, pp_exact)?;
+    // The register figures: the same counterfactual, with the registers run on it.
+    let cf_ledger = Ledger::from_computation(&cf_project, cf, options.strict);
+    let lost = cf_ledger
+        .rejected_rows()
+        .saturating_sub(ledger.rejected_rows());
+    let (registers, register_note) = if lost > 0 {
+        (
+            Vec::new(),
+            Some(format!(
+                "register figures are not split: {lost} row(s) cannot be priced under the {from} editions (`carbonledger diff` with those editions names them)"
+            )),
+        )
+    } else {
+        (
+            super::register_bridge::register_splits(ledger, &cf_ledger, from, year)?,
+            None,
+        )
+    };
     Ok(Bridge {
         from,
         to: year,
@@ -506,6 +541,8 @@ fn bridge_with(
         intensity,
         intensity_pp,
         method,
+        registers,
+        register_note,
     })
 }
 
@@ -625,14 +662,27 @@ pub fn bridge_rows(project: &Project, ledger: &Ledger, options: RunOptions) -> V
         if w[1] != w[0] + 1 {
             continue;
         }
-        let Ok(b) = bridge(project, ledger, w[1], options) else {
-            continue;
-        };
-        for s in [&b.emissions, &b.intensity, &b.intensity_pp] {
+        if let Ok(b) = bridge(project, ledger, w[1], options) {
+            rows.extend(b.rows());
+        }
+    }
+    rows
+}
+
+impl Bridge {
+    /// The bridge as rows of `bridge.csv`: each effect and the total of each split — the
+    /// energy lines' three, then every register figure's.
+    pub fn rows(&self) -> Vec<BridgeRow> {
+        let mut rows = Vec::new();
+        let registers = self.registers.iter().map(|r| &r.split);
+        for s in [&self.emissions, &self.intensity, &self.intensity_pp]
+            .into_iter()
+            .chain(registers)
+        {
             for e in &s.effects {
                 rows.push((
-                    b.from,
-                    b.to,
+                    self.from,
+                    self.to,
                     s.figure.clone(),
                     e.id.to_string(),
                     e.value,
@@ -640,14 +690,50 @@ pub fn bridge_rows(project: &Project, ledger: &Ledger, options: RunOptions) -> V
                 ));
             }
             rows.push((
-                b.from,
-                b.to,
+                self.from,
+                self.to,
                 s.figure.clone(),
                 "total".into(),
                 s.total,
                 s.unit,
             ));
         }
+        rows
     }
-    rows
+
+    /// The register figures' splits as a table: one row per figure, with both years' values,
+    /// the change and its effects (blank where a figure is not split that way).
+    pub fn register_table(&self) -> Table {
+        let (from, to) = (self.from.to_string(), self.to.to_string());
+        let mut header = vec!["figure", "unit", from.as_str(), to.as_str(), "change"];
+        header.extend(super::register_bridge::REGISTER_EFFECTS.iter().map(|e| e.0));
+        header.push("activity unit");
+        let mut t = Table::new(
+            format!(
+                "Register figures {} → {}: activity × implied factor (Shapley) after the factor-edition counterfactual",
+                self.from, self.to
+            ),
+            &header,
+        );
+        let n = |d: Decimal| Cell::Num(d.normalize().to_string());
+        for r in &self.registers {
+            let mut row = vec![
+                Cell::Text(r.split.figure.clone()),
+                Cell::Text(r.split.unit.to_string()),
+                n(r.before),
+                n(r.after),
+                n(r.split.total),
+            ];
+            for (id, _) in super::register_bridge::REGISTER_EFFECTS {
+                row.push(
+                    r.split
+                        .value(id)
+                        .map_or_else(|| Cell::Text(String::new()), n),
+                );
+            }
+            row.push(Cell::Text(r.basis.unwrap_or_default().to_string()));
+            t.push(row);
+        }
+        t
+    }
 }

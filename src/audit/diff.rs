@@ -263,6 +263,59 @@ pub struct EntryChange {
     pub lines: Vec<(Option<ExportLine>, Option<ExportLine>)>,
 }
 
+/// One register line a change touches, as `diff` shows it: the figure it feeds, the published
+/// values that differ on each side (only those), and its value before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterLineChange {
+    /// The figure the line feeds.
+    pub figure: String,
+    /// Its year.
+    pub year: i32,
+    /// The unit of the value.
+    pub unit: &'static str,
+    /// `(reference, value)` read before and not after.
+    pub factors_before: Vec<(String, Decimal)>,
+    /// `(reference, value)` read after and not before.
+    pub factors_after: Vec<(String, Decimal)>,
+    /// The value before (`None`: no such line before).
+    pub before: Option<Decimal>,
+    /// The value after (`None`: no such line after).
+    pub after: Option<Decimal>,
+}
+
+impl RegisterLineChange {
+    /// After − before, when both sides have the line.
+    pub fn delta(&self) -> Option<Result<Decimal, CalcError>> {
+        Some(decimal::sub(self.after?, self.before?))
+    }
+}
+
+impl EntryChange {
+    /// The entry's changed lines, one per line and figure it feeds (the rows of lines.csv).
+    pub fn line_changes(&self) -> Vec<RegisterLineChange> {
+        self.lines
+            .iter()
+            .filter_map(|(b, a)| {
+                let l = a.as_ref().or(b.as_ref())?;
+                let fb = b.as_ref().map(line_factors).unwrap_or_default();
+                let fa = a.as_ref().map(line_factors).unwrap_or_default();
+                let only = |x: &[(String, Decimal)], y: &[(String, Decimal)]| {
+                    x.iter().filter(|f| !y.contains(f)).cloned().collect()
+                };
+                Some(RegisterLineChange {
+                    figure: l.figure.clone(),
+                    year: l.year,
+                    unit: l.value_unit,
+                    factors_before: only(&fb, &fa),
+                    factors_after: only(&fa, &fb),
+                    before: b.as_ref().map(|x| x.value),
+                    after: a.as_ref().map(|x| x.value),
+                })
+            })
+            .collect()
+    }
+}
+
 /// The published values a line reads, `(reference, value)`, in column order: calorific
 /// value, factor, GWP, then the steps' (a reduction reads two).
 pub fn line_factors(l: &ExportLine) -> Vec<(String, Decimal)> {

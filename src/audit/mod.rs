@@ -6,6 +6,7 @@ mod bridge;
 mod change;
 mod diff;
 mod rational;
+mod register_bridge;
 mod reprice;
 
 pub use bridge::{
@@ -17,7 +18,8 @@ pub use change::{Change, ChangeError};
 pub use diff::{
     chain_changes, change_words, changed_lines, diff, entry_changes, figure_changes, line_factors,
     pct_change, signed_pct, verdict, ChainChange, Diff, DiffError, EntryChange, FigureChange,
-    LineChange, Verdict, TOTAL_FIGURES,
+    LineChange, RegisterLineChange, Verdict, TOTAL_FIGURES,
 };
 pub use rational::{apportion, Ratio};
+pub use register_bridge::{register_splits, RegisterSplit, REGISTER_EFFECTS};
 pub use reprice::{factors_differ, reprice, reprice_or_recompute, Method};

@@ -19,7 +19,8 @@ pub struct Args {
     /// The year explained against the year before (default: the latest reporting year).
     #[arg(long)]
     year: Option<i32>,
-    /// Output format (`csv` and `json`: the effects as exact decimals; `json` with `schema_version`).
+    /// Output format (`csv`: the rows of the export's bridge.csv, every split's effects and
+    /// total; `json` with `schema_version`; both exact decimals).
     #[arg(long, value_enum, default_value_t = BridgeFormat::Table)]
     format: BridgeFormat,
     #[command(flatten)]
@@ -33,7 +34,7 @@ pub struct Args {
 pub enum BridgeFormat {
     /// The table and the answer, for reading.
     Table,
-    /// The table as CSV (exact decimals).
+    /// The rows of the export's bridge.csv (exact decimals).
     Csv,
     /// JSON.
     Json,
@@ -52,6 +53,25 @@ pub(super) struct BridgeJson {
     /// `repriced` or `recomputed`.
     method: &'static str,
     splits: Vec<SplitJson>,
+    /// Every register figure's change: activity, implied factor (or the change at constant
+    /// editions) and factor editions.
+    registers: Vec<RegisterJson>,
+    /// Why `registers` is empty although the project has register figures, if it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    register_note: Option<String>,
+}
+
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct RegisterJson {
+    /// The figure's value in the earlier year (0 when absent).
+    before: String,
+    /// Its value in the year explained (0 when absent).
+    after: String,
+    /// The unit of the activity the change is split by, if it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    activity_unit: Option<&'static str>,
+    #[serde(flatten)]
+    split: SplitJson,
 }
 
 #[derive(serde::Serialize, schemars::JsonSchema)]
@@ -78,6 +98,10 @@ pub(super) struct EffectJson {
 }
 
 fn to_json(b: &audit::Bridge) -> BridgeJson {
+    let label = |id: &str| match audit::REGISTER_EFFECTS.iter().find(|e| e.0 == id) {
+        Some((_, l)) if id != "factor_editions" => l.to_string(),
+        _ => audit::label(b, id),
+    };
     let split = |s: &audit::Split| SplitJson {
         figure: s.figure.clone(),
         unit: s.unit,
@@ -87,7 +111,7 @@ fn to_json(b: &audit::Bridge) -> BridgeJson {
             .iter()
             .map(|e| EffectJson {
                 id: e.id,
-                label: audit::label(b, e.id),
+                label: label(e.id),
                 value: e.value.normalize().to_string(),
             })
             .collect(),
@@ -114,7 +138,42 @@ fn to_json(b: &audit::Bridge) -> BridgeJson {
             split(&b.intensity),
             split(&b.intensity_pp),
         ],
+        registers: b
+            .registers
+            .iter()
+            .map(|r| RegisterJson {
+                before: r.before.normalize().to_string(),
+                after: r.after.normalize().to_string(),
+                activity_unit: r.basis,
+                split: split(&r.split),
+            })
+            .collect(),
+        register_note: b.register_note.clone(),
     }
+}
+
+/// The register figures' section of the text output: their table (product figures are many
+/// and per product: they are in the csv and json output), its method, and any note.
+fn register_text(b: &audit::Bridge, width: Option<u16>) -> String {
+    let mut s = String::new();
+    let product = |f: &str| f.starts_with("product.") || f == "products.count";
+    let mut shown = b.clone();
+    shown.registers.retain(|r| !product(&r.split.figure));
+    let left = b.registers.len() - shown.registers.len();
+    if !shown.registers.is_empty() {
+        s.push('\n');
+        s.push_str(&render_text(&[shown.register_table()], width));
+        s.push_str("Register figures: figure = activity × implied factor, where the activity is the figure's basis (electricity consumed for market-based scope 2, MWh generated, tkm, GJ recovered; an amount is its own activity) and the implied factor is value ÷ activity. Factor editions as above; the rest by the Shapley value of the two factors; a figure whose contributions share no activity unit keeps the change at constant editions as one effect. The effects add up to the change exactly.\n");
+    }
+    if left > 0 {
+        s.push_str(&format!(
+            "{left} product figure(s) are split the same way in `--format csv` and `--format json`.\n"
+        ));
+    }
+    if let Some(note) = &b.register_note {
+        s.push_str(&format!("{note}\n"));
+    }
+    s
 }
 
 pub fn run(a: Args) -> Exit {
@@ -138,9 +197,23 @@ pub fn run(a: Args) -> Exit {
             }
         })?;
         if a.format == BridgeFormat::Csv {
-            return a
-                .output
-                .write(&carbonledger::report::render_csv(&b.table()));
+            let mut t = carbonledger::report::Table::new(
+                "bridge",
+                &["from_year", "to_year", "figure", "effect", "value", "unit"],
+            );
+            let n = |d: String| carbonledger::report::Cell::Num(d);
+            let text = |d: String| carbonledger::report::Cell::Text(d);
+            for (from, to, figure, effect, value, unit) in b.rows() {
+                t.push(vec![
+                    n(from.to_string()),
+                    n(to.to_string()),
+                    text(figure),
+                    text(effect),
+                    n(value.normalize().to_string()),
+                    text(unit.to_string()),
+                ]);
+            }
+            return a.output.write(&carbonledger::report::render_csv(&t));
         }
         if a.format == BridgeFormat::Json {
             return a.output.write(&format!(
@@ -166,6 +239,7 @@ pub fn run(a: Args) -> Exit {
             to = b.to,
             from = b.from,
         ));
+        s.push_str(&register_text(&b, a.output.width()));
         a.output.write(&s)
     };
     inner().err().unwrap_or(Exit::Ok)

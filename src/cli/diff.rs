@@ -3,7 +3,9 @@
 //! base-year recalculation verdict.
 
 use super::common::{load, places, Format, ProjectOpts};
-use super::json::diff::{DiffJson, EntryJson, FigureChangeJson, LineJson, VerdictJson};
+use super::json::diff::{
+    DiffJson, EntryJson, FigureChangeJson, LineJson, RegisterLineJson, VerdictJson,
+};
 use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::audit::{self, Change, DiffError, FigureChange, Method};
@@ -95,6 +97,13 @@ fn differing(a: &Chain, b: &Chain) -> (String, String) {
         after.push(format!("share {}", b.share));
     }
     (before.join("; "), after.join("; "))
+}
+
+/// `REF = VALUE` of each published value.
+fn refs(f: &[(String, Decimal)]) -> Vec<String> {
+    f.iter()
+        .map(|(r, v)| format!("{r} = {}", v.normalize()))
+        .collect()
 }
 
 fn t_of_kg(kg: Decimal) -> String {
@@ -247,6 +256,23 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                         .iter()
                         .map(|(r, v)| format!("{r} = {v}"))
                         .collect(),
+                    lines: e
+                        .line_changes()
+                        .iter()
+                        .map(|l| RegisterLineJson {
+                            figure: l.figure.clone(),
+                            year: l.year,
+                            unit: l.unit,
+                            factors_before: refs(&l.factors_before),
+                            factors_after: refs(&l.factors_after),
+                            before: l.before.map(|v| v.normalize().to_string()),
+                            after: l.after.map(|v| v.normalize().to_string()),
+                            delta: l
+                                .delta()
+                                .and_then(Result::ok)
+                                .map(|v| v.normalize().to_string()),
+                        })
+                        .collect(),
                 })
                 .collect(),
             figures: d
@@ -398,36 +424,22 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             } else {
                 format!("{}:{}", e.file, e.line)
             };
-            for (b, a) in &e.lines {
-                let fb = b.as_ref().map(audit::line_factors).unwrap_or_default();
-                let fa = a.as_ref().map(audit::line_factors).unwrap_or_default();
-                let show = |f: &[(String, Decimal)], other: &[(String, Decimal)]| {
-                    f.iter()
-                        .filter(|x| !other.contains(x))
-                        .map(|(r, v)| format!("{r} = {}", v.normalize()))
-                        .collect::<Vec<_>>()
-                        .join("; ")
+            for l in e.line_changes() {
+                let delta = match l.delta() {
+                    Some(Ok(v)) => format!("{} {}", v.normalize(), l.unit),
+                    Some(Err(_)) => "(overflow)".into(),
+                    None => String::new(),
                 };
-                let l = a.as_ref().or(b.as_ref());
-                let value = |x: &Option<carbonledger::export::ExportLine>| {
-                    x.as_ref()
-                        .map_or(String::new(), |x| x.value.normalize().to_string())
-                };
-                let delta = match (b, a) {
-                    (Some(b), Some(a)) => carbonledger::decimal::sub(a.value, b.value)
-                        .map_or("(overflow)".into(), |v| {
-                            format!("{} {}", v.normalize(), a.value_unit)
-                        }),
-                    _ => String::new(),
-                };
+                let value =
+                    |x: Option<Decimal>| x.map_or(String::new(), |x| x.normalize().to_string());
                 t.push(vec![
                     Cell::Text(at.clone()),
-                    Cell::Text(l.map_or(String::new(), |l| format!("{} {}", l.figure, l.year))),
+                    Cell::Text(format!("{} {}", l.figure, l.year)),
                     Cell::Text(e.what.clone()),
-                    Cell::Text(show(&fb, &fa)),
-                    Cell::Text(show(&fa, &fb)),
-                    Cell::Num(value(b)),
-                    Cell::Num(value(a)),
+                    Cell::Text(refs(&l.factors_before).join("; ")),
+                    Cell::Text(refs(&l.factors_after).join("; ")),
+                    Cell::Num(value(l.before)),
+                    Cell::Num(value(l.after)),
                     Cell::Num(delta),
                 ]);
             }

@@ -355,12 +355,7 @@ pub fn explain(
                             v.activity.period,
                             subject
                         );
-                        for st in trace(v.activity, v.chain, v.line) {
-                            let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
-                            if let Some(u) = st.factor {
-                                sources.insert(u.reference.clone(), u.citation.clone());
-                            }
-                        }
+                        write_steps(&mut s, trace(v.activity, v.chain, v.line), &mut sources);
                         let _ = writeln!(s, "    {:<9} {}\n", "→", show(contribution, scale, unit));
                     },
                 )
@@ -384,21 +379,8 @@ pub fn explain(
                     exact: true,
                 };
                 agrees = !overflow && q.value.normalize() == fig.value.normalize();
-                let _ = writeln!(
-                    s,
-                    "{count} row{} sum to {} {unit}: {}",
-                    if count == 1 { "" } else { "s" },
-                    q.value.normalize(),
-                    if agrees {
-                        "equal to the figure"
-                    } else {
-                        "DIFFERENT from the figure"
-                    }
-                );
-                let _ = writeln!(s, "\nSources:");
-                for (r, c) in &sources {
-                    let _ = writeln!(s, "  {r}: {c}");
-                }
+                let sum = format!("{} {unit}", q.value.normalize());
+                write_tally(&mut s, (count, "row"), &sum, agrees, "the figure", &sources);
             }
         }
         Ok(Explained {
@@ -407,6 +389,43 @@ pub fn explain(
             agrees,
             sources,
         })
+    }
+}
+
+/// Writes trace steps indented under their line, and records the citation of each published
+/// value they read among the sources printed at the end.
+fn write_steps(
+    s: &mut String,
+    steps: impl IntoIterator<Item = carbonledger::calc::Step>,
+    sources: &mut std::collections::BTreeMap<String, String>,
+) {
+    for st in steps {
+        let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
+        if let Some(u) = st.factor {
+            sources.insert(u.reference, u.citation);
+        }
+    }
+}
+
+/// The closing lines of an explanation: how many rows sum to what, whether that is `whose`
+/// value, and the sources of the factors shown.
+fn write_tally(
+    s: &mut String,
+    (count, noun): (u64, &str),
+    sum: &str,
+    agrees: bool,
+    whose: &str,
+    sources: &std::collections::BTreeMap<String, String>,
+) {
+    let _ = writeln!(
+        s,
+        "{count} {noun}{} sum to {sum}: {} {whose}",
+        if count == 1 { "" } else { "s" },
+        if agrees { "equal to" } else { "DIFFERENT from" },
+    );
+    let _ = writeln!(s, "\nSources:");
+    for (r, c) in sources {
+        let _ = writeln!(s, "  {r}: {c}");
     }
 }
 
@@ -443,7 +462,7 @@ fn register_entries(
         };
         // The entry's reasons (counterfactual chosen, notes, fallbacks), once; the arithmetic
         // is the lines'.
-        const CONTEXT: [&str; 11] = [
+        const CONTEXT: [&str; 12] = [
             "why",
             "note",
             "fallback",
@@ -455,6 +474,7 @@ fn register_entries(
             "shift",
             "basis",
             "prices",
+            "allocated",
         ];
         let lines: Vec<carbonledger::export::ExportLine> =
             carbonledger::export::entry_lines(e, &facility)
@@ -487,12 +507,7 @@ fn register_entries(
                 e.what,
                 l.method.name()
             );
-            for st in context.drain(..) {
-                let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
-                if let Some(u) = &st.factor {
-                    sources.insert(u.reference.clone(), u.citation.clone());
-                }
-            }
+            write_steps(s, context.drain(..).cloned(), sources);
             let steps = if l.method == carbonledger::export::Method::Given {
                 vec![carbonledger::calc::Step {
                     label: "→".into(),
@@ -506,12 +521,7 @@ fn register_entries(
             } else {
                 l.trace()
             };
-            for st in steps {
-                let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
-                if let Some(u) = st.factor {
-                    sources.insert(u.reference.clone(), u.citation.clone());
-                }
-            }
+            write_steps(s, steps, sources);
             let _ = writeln!(s);
         }
         for c in e
@@ -547,12 +557,7 @@ fn register_entries(
                 f.name,
                 v.activity.period
             );
-            for st in trace(v.activity, v.chain, v.line) {
-                let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
-                if let Some(u) = st.factor {
-                    sources.insert(u.reference.clone(), u.citation.clone());
-                }
-            }
+            write_steps(s, trace(v.activity, v.chain, v.line), sources);
             let _ = writeln!(
                 s,
                 "    {:<9} {}\n",
@@ -652,22 +657,12 @@ fn explain_register(
                 }
             });
             let agrees = total.is_some_and(|t| t.normalize() == fig.value.normalize());
-            let _ = writeln!(
-                s,
-                "{count} line{} sum to {} {}: {}",
-                if count == 1 { "" } else { "s" },
+            let sum = format!(
+                "{} {}",
                 total.map_or("(overflow)".to_string(), |t| t.normalize().to_string()),
-                fig.unit,
-                if agrees {
-                    "equal to the figure"
-                } else {
-                    "DIFFERENT from the figure"
-                }
+                fig.unit
             );
-            let _ = writeln!(s, "\nSources:");
-            for (r, c) in sources.iter() {
-                let _ = writeln!(s, "  {r}: {c}");
-            }
+            write_tally(s, (count, "line"), &sum, agrees, "the figure", sources);
             Ok(agrees)
         }
     }
@@ -783,33 +778,16 @@ fn explain_group(
                 f.name,
                 v.activity.period
             );
-            for st in trace(v.activity, v.chain, v.line) {
-                let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
-                if let Some(u) = st.factor {
-                    sources.insert(u.reference.clone(), u.citation.clone());
-                }
-            }
+            write_steps(&mut s, trace(v.activity, v.chain, v.line), &mut sources);
             let _ = writeln!(s, "    {:<9} {}\n", "→", show(c, scale, unit));
         },
     )
     .map_err(|_| Exit::Data)?;
     let q = decimal::div(total, scale).map_err(|_| Exit::Data)?;
     let agrees = !overflow && q.rounded(decimal::FIGURE_DP).normalize() == fig.value.normalize();
-    let _ = writeln!(
-        s,
-        "{count} row{} sum to {} {unit}: {}",
-        if count == 1 { "" } else { "s" },
-        q.rounded(decimal::FIGURE_DP).normalize(),
-        if agrees {
-            "equal to the group's figure"
-        } else {
-            "DIFFERENT from the group's figure"
-        }
-    );
-    let _ = writeln!(s, "\nSources:");
-    for (r, c) in &sources {
-        let _ = writeln!(s, "  {r}: {c}");
-    }
+    let sum = format!("{} {unit}", q.rounded(decimal::FIGURE_DP).normalize());
+    let whose = "the group's figure";
+    write_tally(&mut s, (count, "row"), &sum, agrees, whose, &sources);
     Ok(Explained {
         figure: fig,
         text: s,

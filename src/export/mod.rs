@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Schema version of every table in this export format.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// A table: name, header, rows of cells (text cells are neutralised on writing).
 pub struct Table {
@@ -93,7 +93,7 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "source", "stationary combustion, fugitive release, purchased energy; wtt, td_loss, td_wtt or wtt_and_td for an energy row's scope 3 category 3 lines; or register (an entry of solar, instruments, abatement, shipments, scope3.csv or the product files; line 0 = an aggregate of several rows)", ""),
     ("lines", "subject", "carrier or gas of the input row; for a register row, the entry (entries.csv `what`)", ""),
     ("lines", "result", "what value is: a gas (CO2, CH4, N2O, a refrigerant, CO2e), energy or tce", ""),
-    ("lines", "method", "product: a published value applies (value is the product of the columns); activity: an amount (energy, mass, tonne-km, a count; still the product of the columns); given: a register value no line states (none on the reference fixture; docs/audit.md), its steps in entries.csv, the product columns empty", ""),
+    ("lines", "method", "product: a published or supplier-reported value applies (value is the product of the columns); activity: an amount (energy, mass, tonne-km, a count, a metric as given; still the product of the columns); given: a safety net no register reaches (tests/lines.rs: none over every kind of line) — a register value no product of its columns equals, its steps in entries.csv, the product columns empty", ""),
     ("lines", "quantity", "quantity as written in the input", "unit"),
     ("lines", "unit", "unit of quantity", ""),
     ("lines", "conversion", "exact unit conversion between the published units (a decimal, or num/den when it does not terminate)", ""),
@@ -106,7 +106,7 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "factor_ref", "its reference SET@EDITION:KEY", ""),
     ("lines", "gwp", "global warming potential (1 for CO2e factors and non-emission rows)", "kg CO2e/kg"),
     ("lines", "gwp_ref", "its reference", ""),
-    ("lines", "step1_label", "a register line's further step: distance, allocation (the part of a residual-mix remainder), efficiency, saf share, reduction (1 − SAF value ÷ fossil baseline), deducted (−1: an amount subtracted); step2_* to step4_* likewise", ""),
+    ("lines", "step1_label", "a register line's further step: distance, allocation (the part of a residual-mix remainder), efficiency, saf share, reduction (1 − SAF value ÷ fossil baseline), deducted (−1: an amount subtracted), supplier emissions and supplier total, per item, cargo per TEU; step2_* to step5_* likewise", ""),
     ("lines", "step1_op", "x: the step's value multiplies; ÷: it divides", ""),
     ("lines", "step1_value", "the step's value (a decimal, or num/den when it does not terminate)", "step1_unit"),
     ("lines", "step1_unit", "its unit", ""),
@@ -208,10 +208,10 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("dictionary", "unit", "unit", ""),
     ("bridge", "from_year", "previous year", ""),
     ("bridge", "to_year", "year explained", ""),
-    ("bridge", "figure", "figure whose change is split (change.intensity.ghg_per_energy: in percentage points)", ""),
-    ("bridge", "effect", "activity, energy_mix, source_intensity, non_energy, factor_editions, or total (docs/methodology.md: year-on-year bridge)", ""),
+    ("bridge", "figure", "figure whose change is split (change.intensity.ghg_per_energy: in percentage points); every additive register figure too", ""),
+    ("bridge", "effect", "activity, energy_mix, source_intensity, non_energy, factor_editions, or total (docs/methodology.md: year-on-year bridge); for a register figure: activity, implied_factor, factor_editions, or constant_editions where its contributions share no activity unit", ""),
     ("bridge", "value", "effect: exact rational rounded to 16 places by largest remainder so that the effects add up to total exactly", "unit"),
-    ("bridge", "unit", "t CO2e, t CO2e/MWh or pp", ""),
+    ("bridge", "unit", "t CO2e, t CO2e/MWh or pp; a register figure's own unit", ""),
 ];
 
 /// Builds every table of an export: lines (by re-streaming the inputs), inventory, energy,
@@ -528,10 +528,10 @@ pub fn collect(
 
 /// Step column groups of `lines.csv` (a register line's distance, allocation, efficiency,
 /// reduction or deduction), each `label, op, value, unit, ref`.
-pub const MAX_STEPS: usize = 4;
+pub const MAX_STEPS: usize = 5;
 
-/// Columns of `lines.csv`.
-const LINE_HEADER: [&str; 49] = [
+/// Columns of `lines.csv` (the workbook's lines sheet takes its columns from here too).
+const LINE_HEADER: [&str; 54] = [
     "figure",
     "year",
     "file",
@@ -575,6 +575,11 @@ const LINE_HEADER: [&str; 49] = [
     "step4_value",
     "step4_unit",
     "step4_ref",
+    "step5_label",
+    "step5_op",
+    "step5_value",
+    "step5_unit",
+    "step5_ref",
     "share",
     "gas_t",
     "value",

@@ -144,7 +144,11 @@ fn term_rows(base: &ExportLine, c: &Contribution) -> Option<Vec<ExportLine>> {
         r.share = t.share;
         r.kind = ResultKind::Register(t.result.clone());
         (r.value, r.exact) = r.evaluate()?;
-        let priced = r.factor.is_some() || r.steps.iter().any(|s| !s.factors().is_empty());
+        // A CO2e line without a published value is priced by a reported one (a supplier's
+        // scope 1 + 2 allocated): a product all the same, not an amount.
+        let priced = r.factor.is_some()
+            || r.steps.iter().any(|s| !s.factors().is_empty())
+            || t.result == "CO2e";
         r.method = if priced {
             Method::Product
         } else {

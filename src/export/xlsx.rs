@@ -12,6 +12,7 @@
 
 use super::formula::FigureFormula;
 use super::lines::{ExportLine, Method};
+use crate::decimal::FIGURE_DP;
 use crate::figures::Figure;
 use crate::register::StepValue;
 use crate::report::neutralise;
@@ -35,62 +36,23 @@ fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError
     Ok(())
 }
 
-/// Columns of the lines sheet, in order.
-const LINE_COLUMNS: [&str; 48] = [
-    "figure",
-    "year",
-    "file",
-    "line",
-    "facility",
-    "period",
-    "scope",
-    "source",
-    "subject",
-    "result",
-    "method",
-    "quantity",
-    "unit",
-    "conversion",
-    "calorific_value",
-    "calorific_unit",
-    "calorific_ref",
-    "factor_op",
-    "factor_value",
-    "factor_unit",
-    "factor_ref",
-    "gwp",
-    "gwp_ref",
-    "step1_label",
-    "step1_op",
-    "step1_value",
-    "step1_unit",
-    "step1_ref",
-    "step2_label",
-    "step2_op",
-    "step2_value",
-    "step2_unit",
-    "step2_ref",
-    "step3_label",
-    "step3_op",
-    "step3_value",
-    "step3_unit",
-    "step3_ref",
-    "step4_label",
-    "step4_op",
-    "step4_value",
-    "step4_unit",
-    "step4_ref",
-    "share",
-    "value",
-    "value_unit",
-    "exact",
-    "value_exact",
-];
+/// Columns of lines.csv the lines sheet leaves out: the gas mass (no formula reads it) and the
+/// fallbacks (text for `lines.csv` and `entries.csv`).
+const SHEET_OMITS: [&str; 2] = ["gas_t", "fallbacks"];
+
+/// Columns of the lines sheet, in order: those of `lines.csv` (one list, `LINE_HEADER`), and
+/// the exact value as text after the value's formula.
+fn line_columns() -> impl Iterator<Item = &'static str> {
+    super::LINE_HEADER
+        .iter()
+        .copied()
+        .filter(|c| !SHEET_OMITS.contains(c))
+        .chain(["value_exact"])
+}
 
 fn col(name: &str) -> u16 {
-    LINE_COLUMNS
-        .iter()
-        .position(|c| *c == name)
+    line_columns()
+        .position(|c| c == name)
         .map_or(0, |i| i as u16)
 }
 
@@ -106,7 +68,9 @@ fn letter(c: u16) -> String {
 }
 
 /// The inventory formula of one figure: a SUMIFS over the lines of its name and year (read
-/// from the row's own name and year cells), or its formula over the cells of other figures.
+/// from the row's own name and year cells), or its formula over the cells of other figures —
+/// a quotient rounded to the figures' 16 places as `Ledger::figure` rounds it, so that a change
+/// of a small intensity (t CO2e per CNY) is computed from the same rounded intensities.
 /// `None` when a figure it needs has no row (which `Ledger::figure` would not allow).
 fn inventory_formula(
     f: &Figure,
@@ -133,14 +97,14 @@ fn inventory_formula(
         } => {
             let (n, d) = (cell(numerator, f.year)?, cell(denominator, f.year)?);
             Some(if *scale == Decimal::ONE {
-                format!("={n}/{d}")
+                format!("=ROUND({n}/{d},{FIGURE_DP})")
             } else {
-                format!("={n}*{}/{d}", scale.normalize())
+                format!("=ROUND({n}*{}/{d},{FIGURE_DP})", scale.normalize())
             })
         }
         FigureFormula::Change { of } => {
             let (now, prev) = (cell(of, f.year)?, cell(of, f.year - 1)?);
-            Some(format!("=({now}-{prev})*100/{prev}"))
+            Some(format!("=ROUND(({now}-{prev})*100/{prev},{FIGURE_DP})"))
         }
         FigureFormula::Plus { terms } => {
             let cells: Vec<String> = terms.iter().filter_map(|t| cell(t, f.year)).collect();
@@ -152,7 +116,7 @@ fn inventory_formula(
             base_year,
         } => {
             let (now, b) = (cell(of, f.year)?, cell(base, *base_year)?);
-            Some(format!("=({now}-{b})*100/{b}"))
+            Some(format!("=ROUND(({now}-{b})*100/{b},{FIGURE_DP})"))
         }
     }
 }
@@ -207,8 +171,8 @@ pub fn workbook(
     };
 
     let ws = wb.add_worksheet().set_name("lines")?;
-    for (i, h) in LINE_COLUMNS.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, *h, &bold)?;
+    for (i, h) in line_columns().enumerate() {
+        ws.write_string_with_format(0, i as u16, h, &bold)?;
     }
     for (i, l) in lines.iter().enumerate() {
         let r = i as u32 + 1;

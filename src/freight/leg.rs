@@ -12,7 +12,7 @@ use crate::decimal::{self, CalcError};
 use crate::factors::FactorRef;
 use crate::project::Project;
 use crate::register::{Contribution, Entry, Term, TermStep};
-use crate::units::{DimKind, Distance, Mass, MassDistance, Qty, TeuDistance};
+use crate::units::{DimKind, Distance, Mass, MassDistance, Qty};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -96,23 +96,36 @@ pub(super) fn distance_step(
 }
 
 /// The calculation lines of a leg's emissions: mass × distance × intensity, one per intensity
-/// (tank-to-wheel or well-to-wheel, then well-to-tank), in t CO2e. `None` for a per-TEU
-/// intensity (the TEU-km are rounded before the factor applies).
+/// (tank-to-wheel or well-to-wheel, then well-to-tank), in t CO2e; a per-TEU-km intensity
+/// takes one more step, `÷ cargo per TEU` (the leg's TEU-km are its tonne-km over the cargo
+/// mass of one TEU). `None` for a per-TEU intensity without a cargo mass (refused anyway).
 fn emission_terms(
     mass: (Decimal, crate::units::AnyUnit),
+    cargo_per_teu: Option<(Decimal, crate::units::AnyUnit)>,
     distance: &TermStep,
     ints: &Intensities,
 ) -> Option<(Term, Option<Term>)> {
     let term = |i: &Intensity| -> Option<Term> {
-        if !matches!(i.per, PerActivity::MassDistance(_)) {
-            return None;
-        }
         let fu = crate::units::parse_factor_unit(&i.used.unit).ok()?;
         // t = q × (kg per mass unit) × km × 1000 m/km × factor × (kg per factor numerator)
         //     ÷ (base units per factor denominator) ÷ 1000 kg/t
         let num = decimal::mul(mass.1.scale, fu.num.scale).ok()?;
         let mut t = Term::of(mass.0, mass.1.symbol, "CO2e").then(distance.clone());
         t.conversion = (num, fu.den.scale);
+        if matches!(i.per, PerActivity::TeuDistance(_)) {
+            // Per TEU-km: the denominator is TEU·m, so the kg of cargo per TEU divides too.
+            let (v, u) = cargo_per_teu?;
+            let mut cargo = TermStep::input(
+                "cargo per TEU",
+                v,
+                Decimal::ONE,
+                u.symbol,
+                "shipments.csv cargo_per_teu".into(),
+            );
+            cargo.divide = true;
+            t = t.then(cargo);
+            t.conversion.1 = decimal::mul(t.conversion.1, u.scale).ok()?;
+        }
         t.factor = Some(i.used.clone());
         Some(t)
     };
@@ -184,25 +197,30 @@ fn apply(
                     column: "cargo_per_teu",
                 });
             };
-            // TEU·m = kg·m ÷ kg per TEU: a division, flagged when it does not terminate.
-            let q = decimal::div(activity.base(), cargo.base()).map_err(calc_err)?;
-            let teu = Qty::<TeuDistance>::from_base(q.rounded(decimal::LINE_DP));
-            let out = teu.apply(f).map_err(calc_err)?;
+            // kg = kg·m × factor ÷ (kg of cargo per TEU × TEU·m per factor unit): every term
+            // multiplied first, one division, rounded once as every line is (the TEU-km are
+            // shown, not rounded on the way).
+            let num = decimal::mul(activity.base(), f.num()).map_err(calc_err)?;
+            let den = decimal::mul(cargo.base(), f.per()).map_err(calc_err)?;
+            let kg = decimal::div(num, den).map_err(calc_err)?;
+            let teu = decimal::div(activity.base(), cargo.base()).map_err(calc_err)?;
+            let teu_km = decimal::div(teu.value, Decimal::ONE_THOUSAND).map_err(calc_err)?;
             steps.push(Step {
                 label: label.to_string(),
                 text: format!(
-                    "{} ÷ {} cargo per TEU = {} × {} = {} {} = {}",
+                    "{} ÷ {} cargo per TEU = {}{} TEU-km × {} = {} {} = {}",
                     tkm_text(activity),
                     show(cargo.base(), KG_PER_T, "t"),
-                    show(teu.base(), Decimal::ONE_THOUSAND, "TEU-km"),
+                    if teu.exact && teu_km.exact { "" } else { "≈" },
+                    teu_km.value.round_dp(decimal::LINE_DP).normalize(),
                     i.used.reference,
                     i.used.value,
                     i.used.unit,
-                    t_text(out.qty.base())
+                    t_text(kg.rounded(decimal::LINE_DP))
                 ),
                 factor: Some(i.used.clone()),
             });
-            Ok((out.qty.base(), out.exact && q.exact))
+            Ok((kg.rounded(decimal::LINE_DP), kg.exact))
         }
     }
 }
@@ -363,7 +381,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
     let dstep = distance_step("distance", distance, &dsteps);
     let leg_terms = dstep
         .as_ref()
-        .and_then(|d| emission_terms(leg.mass, d, &ints));
+        .and_then(|d| emission_terms(leg.mass, leg.cargo_per_teu, d, &ints));
     let mut steps = vec![Step {
         label: "activity".into(),
         text: format!(
@@ -565,7 +583,7 @@ pub(super) fn mode_shift(
     // The lines: the counterfactual's emissions, and the leg's actual ones subtracted.
     let shift_terms: Vec<Term> = match (
         distance_step("baseline distance", distance, &steps[1..])
-            .and_then(|d| emission_terms(leg.mass, &d, &ints)),
+            .and_then(|d| emission_terms(leg.mass, leg.cargo_per_teu, &d, &ints)),
         actual_terms.is_empty(),
     ) {
         (Some((m, w)), false) => std::iter::once(m)
@@ -731,7 +749,7 @@ fn saf(
             });
             let (m, w, _) = emissions(tkm_q, cargo, &only, "fossil ", &mut steps)?;
             let terms = dstep
-                .and_then(|d| emission_terms(leg.mass, d, &only))
+                .and_then(|d| emission_terms(leg.mass, leg.cargo_per_teu, d, &only))
                 .map_or_else(Vec::new, |(m, w)| std::iter::once(m).chain(w).collect());
             (std::iter::once(m).chain(w).collect(), terms)
         }
@@ -751,15 +769,48 @@ fn saf(
         .iter()
         .try_fold(Decimal::ZERO, |a, b| decimal::add(a, *b))
         .map_err(calc_err)?;
+    // The lines: each intensity's line of the fuel × the SAF share × (1 − SAF ÷ baseline),
+    // rounded once as above; subtracted where it is deducted from the leg's figures.
+    let saf_terms: Vec<Term> = fuel_terms
+        .into_iter()
+        .map(|t| {
+            t.then(TermStep::input(
+                "saf share",
+                s.share_pct,
+                Decimal::ONE_HUNDRED,
+                "1",
+                "shipments.csv saf_share_pct".into(),
+            ))
+            .then(reduction.clone())
+        })
+        .collect();
     // Each intensity's emissions are reduced and rounded once, as every calculation line is;
-    // the reduction is their sum.
+    // the reduction is their sum. With the lines, from each line's exact product (a per-TEU-km
+    // leg's emissions do not terminate before the reduction); without, from its emissions.
     let saving = decimal::sub(base.value, lsf.value).map_err(calc_err)?;
     let den = decimal::mul(Decimal::ONE_HUNDRED, base.value).map_err(calc_err)?;
+    let reduced: Vec<(Decimal, Decimal)> = if saf_terms.len() == fuel_kgs.len() {
+        saf_terms
+            .iter()
+            .map(|t| {
+                let (n, d) = t.fraction()?;
+                Ok((decimal::mul(n, Decimal::ONE_THOUSAND)?, d))
+            })
+            .collect::<Result<_, decimal::CalcError>>()
+            .map_err(calc_err)?
+    } else {
+        fuel_kgs
+            .iter()
+            .map(|kg| {
+                let n = decimal::mul(decimal::mul(*kg, s.share_pct)?, saving)?;
+                Ok((n, den))
+            })
+            .collect::<Result<_, decimal::CalcError>>()
+            .map_err(calc_err)?
+    };
     let mut avoided_kg = Decimal::ZERO;
     let mut all_exact = true;
-    for kg in &fuel_kgs {
-        let num = decimal::mul(decimal::mul(*kg, s.share_pct).map_err(calc_err)?, saving)
-            .map_err(calc_err)?;
+    for (num, den) in reduced {
         let q = decimal::div(num, den).map_err(calc_err)?;
         avoided_kg = decimal::add(avoided_kg, q.rounded(decimal::LINE_DP)).map_err(calc_err)?;
         all_exact &= q.exact;
@@ -810,21 +861,6 @@ fn saf(
     let tkm = decimal::div(tkm_q.base(), Decimal::from(1_000_000))
         .map_err(calc_err)?
         .value;
-    // The lines: each intensity's line of the fuel × the SAF share × (1 − SAF ÷ baseline),
-    // rounded once as above; subtracted where it is deducted from the leg's figures.
-    let saf_terms: Vec<Term> = fuel_terms
-        .into_iter()
-        .map(|t| {
-            t.then(TermStep::input(
-                "saf share",
-                s.share_pct,
-                Decimal::ONE_HUNDRED,
-                "1",
-                "shipments.csv saf_share_pct".into(),
-            ))
-            .then(reduction.clone())
-        })
-        .collect();
     let part = |name: String, v: Decimal| {
         let mut c = Contribution::new(name, year, v, "t CO2e").with_basis(tkm, "tkm");
         c.exact = q.exact;

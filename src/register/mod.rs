@@ -167,6 +167,24 @@ impl Term {
         self.steps.push(step);
         self
     }
+
+    /// The line's value as the exact fraction `(num, den)` of its columns' product:
+    /// quantity × conversion × factor × GWP × each step (× or ÷) × share, in its
+    /// contribution's unit. A register that rounds a line rounds this, once.
+    pub fn fraction(&self) -> Result<(Decimal, Decimal), CalcError> {
+        let mut num = decimal::mul(self.quantity, self.conversion.0)?;
+        let mut den = self.conversion.1;
+        for u in self.factor.iter().chain(&self.gwp) {
+            num = decimal::mul(num, u.value)?;
+        }
+        for st in &self.steps {
+            let (n, d) = st.fraction()?;
+            let (n, d) = if st.divide { (d, n) } else { (n, d) };
+            num = decimal::mul(num, n)?;
+            den = decimal::mul(den, d)?;
+        }
+        Ok((decimal::mul(num, self.share)?, den))
+    }
 }
 
 /// One calculation line a contribution is made of: an activity, its resolved chain, and the

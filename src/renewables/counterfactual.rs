@@ -286,7 +286,14 @@ pub fn direct(
             let g = gdef
                 .typed_gwp()
                 .map_err(|e| ("bad-factor-unit", e.to_string(), String::new()))?;
-            let b = a.qty.apply(g).map_err(overflow)?;
+            // CO2e = energy × factor × GWP ÷ both denominators: every term multiplied first,
+            // one division, rounded once as every line is (the gas above is shown, not
+            // carried rounded into the GWP).
+            let num = decimal::mul(decimal::mul(energy_j, f.num()).map_err(overflow)?, g.num())
+                .map_err(overflow)?;
+            let den = decimal::mul(f.per(), g.per()).map_err(overflow)?;
+            let b = decimal::div(num, den).map_err(overflow)?;
+            let kg = b.rounded(decimal::LINE_DP);
             steps.push(Step {
                 label: "CO2e".into(),
                 text: format!(
@@ -295,11 +302,11 @@ pub fn direct(
                     gu.reference,
                     gu.value,
                     gu.unit,
-                    t(b.qty.base())
+                    t(kg)
                 ),
                 factor: Some(gu),
             });
-            (b.qty.base(), a.exact && b.exact)
+            (kg, b.exact)
         }
         _ => return Err(wrong()),
     };

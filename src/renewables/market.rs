@@ -878,6 +878,9 @@ fn market_entry(
     let t = decimal::div(total_kg, Decimal::from(1000))
         .map_err(ov)?
         .value;
+    // The activity: the electricity consumed (its implied factor is the market-based rate,
+    // and the bridge splits the figure's change by it).
+    let (consumed_mwh, _) = in_unit(used.gross_j, J_PER_MWH).map_err(ov)?;
     Ok(Entry {
         file: project.shown(Input::Energy),
         line: 0,
@@ -888,11 +891,13 @@ fn market_entry(
                 exact,
                 lines: lines.clone(),
                 ..Contribution::new("ghg.scope2.market", year, t, "t CO2e")
+                    .with_basis(consumed_mwh, "MWh")
             },
             Contribution {
                 exact,
                 lines,
                 ..Contribution::new("ghg.scope2.market.electricity", year, t, "t CO2e")
+                    .with_basis(consumed_mwh, "MWh")
             },
         ],
     })

@@ -105,7 +105,12 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             return (diags, left_out);
         }
         match calculate(project, &resolver, &p) {
-            Ok((kg, exact, mut steps)) => {
+            Ok(row::Calculated {
+                kg,
+                exact,
+                mut steps,
+                term,
+            }) => {
                 let figure = format!("ghg.scope3.cat{}", p.category);
                 if !names.contains(&figure) {
                     names.push(figure.clone());
@@ -124,7 +129,20 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                         let mut c = Contribution::new(figure.clone(), p.year, t.value, "t CO2e")
                             .with_basis(p.quantity, p.unit.symbol);
                         c.exact = exact && t.exact;
-                        c.terms = companion::lines(project, &resolver, &p);
+                        // The lines: a factor row's (companion), or a supplier allocation's
+                        // in t CO2e (the register's kg ÷ 1000, as the value is).
+                        c.terms = match term {
+                            None => companion::lines(project, &resolver, &p),
+                            Some(mut l) => crate::decimal::mul(
+                                l.conversion.1,
+                                rust_decimal::Decimal::ONE_THOUSAND,
+                            )
+                            .map(|d| {
+                                l.conversion.1 = d;
+                                vec![l]
+                            })
+                            .unwrap_or_default(),
+                        };
                         sink(Entry {
                             file: file.clone(),
                             line: r.line(),

@@ -10,6 +10,7 @@ use crate::factors::FactorRef;
 use crate::ingest::{Column, RowRef};
 use crate::project::Project;
 use crate::register::fields::Fields;
+use crate::register::{Term, TermStep};
 use crate::units::{lookup_kind, AnyUnit, DimKind};
 use rust_decimal::Decimal;
 
@@ -541,12 +542,59 @@ fn stated_price_year(basis: &str) -> Option<i32> {
         .and_then(|y| y.trim().parse().ok())
 }
 
-/// kg CO2e of a row, whether it is exact, and its trace.
+/// What a row computes: kg CO2e, whether it is exact, its trace, and its calculation line
+/// (in kg CO2e; the product of its columns is the value by the rule of every line).
+pub struct Calculated {
+    /// kg CO2e (a non-terminating quotient rounded to `decimal::LINE_DP` places).
+    pub kg: Decimal,
+    /// False when that quotient was rounded.
+    pub exact: bool,
+    /// The trace, in words.
+    pub steps: Vec<Step>,
+    /// The line of a supplier allocation: the quantity bought × the supplier's emissions ÷
+    /// its total (a factor row's lines are `companion::lines`). None otherwise, or on overflow.
+    pub term: Option<Term>,
+}
+
+/// The calculation line of a supplier allocation, in kg CO2e: what was bought × the
+/// supplier's scope 1 + 2 ÷ the supplier's total of the basis (one division, as the register
+/// forms it).
+fn allocation_term(row: &Row, a: &Allocation) -> Option<Term> {
+    let mut t = Term::of(row.quantity, row.unit.symbol, "CO2e");
+    t.conversion = (
+        decimal::mul(row.unit.scale, a.emissions_unit.scale).ok()?,
+        a.total_unit.scale,
+    );
+    let who = if row.supplier.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", row.supplier)
+    };
+    t.steps.push(TermStep::input(
+        "supplier emissions",
+        a.emissions,
+        Decimal::ONE,
+        &format!("{} CO2e", a.emissions_unit.symbol),
+        format!("supplier_emissions (scope 1 + 2, supplier-reported{who})"),
+    ));
+    let mut total = TermStep::input(
+        "supplier total",
+        a.total,
+        Decimal::ONE,
+        a.total_unit.symbol,
+        format!("supplier_total (allocation by {})", a.basis.name()),
+    );
+    total.divide = true;
+    t.steps.push(total);
+    Some(t)
+}
+
+/// kg CO2e of a row, whether it is exact, its trace and its line.
 pub fn calculate(
     project: &Project,
     resolver: &Resolver<'_>,
     row: &Row,
-) -> Result<(Decimal, bool, Vec<Step>), RowError> {
+) -> Result<Calculated, RowError> {
     let year = row.year;
     let ov = |e: decimal::CalcError| ("overflow", QUANTITY, e.to_string(), None);
     let mut steps = vec![step(
@@ -610,7 +658,12 @@ pub fn calculate(
                 value
             ),
         ));
-        return Ok((value, kg.exact, steps));
+        return Ok(Calculated {
+            kg: value,
+            exact: kg.exact,
+            steps,
+            term: allocation_term(row, a),
+        });
     }
     let Some(r) = &row.factor else {
         return Err((
@@ -666,12 +719,22 @@ pub fn calculate(
             row.quantity, row.unit.symbol, f.den.symbol, conv.price_year
         );
         steps.extend(f.steps("CO2e", &what, kg, q.exact));
-        return Ok((kg, q.exact, steps));
+        return Ok(Calculated {
+            kg,
+            exact: q.exact,
+            steps,
+            term: None,
+        });
     }
     let (kg, exact) = f.apply(quantity, unit).map_err(ov)?;
     let what = format!("{} {}", quantity.normalize(), unit.symbol);
     steps.extend(f.steps("CO2e", &what, kg, exact));
-    Ok((kg, exact, steps))
+    Ok(Calculated {
+        kg,
+        exact,
+        steps,
+        term: None,
+    })
 }
 
 /// How a spend meets its factor's currency and price year: the steps of the line (a cited

@@ -189,7 +189,12 @@ fn run(project: &Project, sink: &mut dyn FnMut(Entry), report: &mut Report) {
                 text: format!("{n} {p} = {v} {unit} (metrics.csv, as given)"),
                 factor: None,
             }],
-            parts: vec![Contribution::new(format!("metric.{n}"), p.year(), v, unit)],
+            // The line: the amount as given (an input, not a calculation), so that the
+            // metric ties out from lines.csv like every additive figure.
+            parts: vec![Contribution {
+                terms: vec![crate::register::Term::of(v, unit, "metric")],
+                ..Contribution::new(format!("metric.{n}"), p.year(), v, unit)
+            }],
         });
         (f.diags, left_out)
     }) else {

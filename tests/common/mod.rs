@@ -8,6 +8,9 @@ use rust_decimal::Decimal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+pub mod every_kind;
+pub mod lines;
+
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// A manifest for 2024–2025 with the given consolidation and editions for both years.

@@ -42,6 +42,24 @@ pub struct EntryJson {
     /// `REF = VALUE` per factor.
     pub factors_before: Vec<String>,
     pub factors_after: Vec<String>,
+    /// The entry's lines (rows of lines.csv) that read a changed value or give another value.
+    pub lines: Vec<RegisterLineJson>,
+}
+
+/// One changed register line: the figure it feeds, the published values that differ (only
+/// those), and its value before and after (absent where one side has no such line).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct RegisterLineJson {
+    pub figure: String,
+    pub year: i32,
+    pub unit: &'static str,
+    /// `REF = VALUE` read before and not after.
+    pub factors_before: Vec<String>,
+    /// `REF = VALUE` read after and not before.
+    pub factors_after: Vec<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub delta: Option<String>,
 }
 
 /// One figure before and after.
