@@ -529,3 +529,42 @@ fn an_explicit_factor_keeps_bioenergy_co2_biogenic() {
     assert_eq!(fig(&l, "ghg.biogenic_co2"), d("16.39624"));
     assert_eq!(fig(&l, "ghg.scope1"), d("0.03523968") + d("0.1667592"));
 }
+
+/// A product made at a facility whose grid is a per-gas group (`us-epa-hub:egrid.rfcw`: CO2,
+/// CH4 and N2O rates) prices its manufacturing electricity through every gas of the group.
+/// By hand, EPA Hub January 2025 Table 6 (eGRID2023, RFCW total output): 10 kWh = 0.01 MWh ×
+/// (911.321 lb CO2 + 0.071 lb CH4 × 28 + 0.010 lb N2O × 265) × 0.45359237 kg/lb (AR5).
+/// Before the fix the stage failed with `unknown-factor` (no key `egrid.rfcw`).
+#[test]
+fn product_stages_use_a_per_gas_grid_group() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit\nOH1,2025,electricity,1,MWh\n",
+        ),
+        (
+            "products.csv",
+            "id,name,category,functional_unit,year,facility\nwidget,Widget,test,one widget,2025,OH1\n",
+        ),
+        (
+            "bom.csv",
+            "product,component,material,mass,unit,recycled_pct,primary_factor,recycled_factor,eol_route\n",
+        ),
+        (
+            "product_stages.csv",
+            "product,stage,quantity,unit,years,factor,note\nwidget,manufacturing,10,kWh,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    let lb = d("0.45359237");
+    let kg = d("0.01") * d("911.321") * lb
+        + d("0.01") * d("0.071") * lb * d("28")
+        + d("0.01") * d("0.010") * lb * d("265");
+    assert_eq!(fig(&l, "product.widget.stage.manufacturing"), kg);
+    assert_eq!(fig(&l, "product.widget.footprint"), kg);
+}
