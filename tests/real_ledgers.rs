@@ -568,3 +568,104 @@ fn product_stages_use_a_per_gas_grid_group() {
     assert_eq!(fig(&l, "product.widget.stage.manufacturing"), kg);
     assert_eq!(fig(&l, "product.widget.footprint"), kg);
 }
+
+/// A B7 blend in a van (mobile), UK: the fossil 93% priced as 100% mineral diesel, the 7%
+/// biodiesel as biodiesel ME, each by its share of the litres (DESNZ 2025 flat file).
+/// By hand, 1 000 L = 930 L mineral diesel + 70 L biodiesel:
+/// - "Diesel (100% mineral diesel)" per litre, kg CO2e of CO2 2.62818, CH4 0.00029, N2O
+///   0.03308 (IDs 1_101_1012_8_2..4): 930 × those = 2 444.2074 + 0.2697 + 30.7644
+///   = 2 475.2415 kg;
+/// - "Biodiesel ME" per litre, 0.16751 kg CO2e (CH4 and N2O, ID 2_103_1032_8_1): 70 × =
+///   11.7257 kg in scope 1; outside of scopes 2.39 kg CO2 (ID 99_103_1032_8_2): 70 × = 167.3
+///   kg biogenic.
+#[test]
+fn a_b7_blend_splits_into_fossil_and_biogenic_parts_uk() {
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025,B7,1000,L,,,van fuel cards,mobile\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.mobile"), d("2.4869672"));
+    assert_eq!(fig(&l, "ghg.scope1.co2"), d("2.4442074"));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), d("0.0002697"));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), d("0.0307644"));
+    assert_eq!(fig(&l, "ghg.scope1.co2e"), d("0.0117257"));
+    assert_eq!(fig(&l, "ghg.biogenic_co2"), d("0.1673"));
+    assert_eq!(fig(&l, "ghg.total.location"), d("2.4869672"));
+    // DESNZ ships no calorific values: the blend's energy is not counted, and that is said.
+    let notes: Vec<&String> = l.comp.chains.iter().flat_map(|c| &c.fallbacks).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("diesel_b7 in L: no calorific value per volume")),
+        "{notes:?}"
+    );
+}
+
+/// An E10 fleet, US: 90% motor gasoline and 10% ethanol (100%) by volume, each through the
+/// EPA Hub's (January 2025) per-gallon factors. By hand, 1 000 gal = 900 + 100 gal:
+/// - gasoline CO2 8.78 kg/gal (Table 2) × 900 = 7 902 kg; CH4 0.38 g/gal and N2O 0.08 g/gal
+///   (Table 1, row 66) × 900 = 0.342 kg × 28 = 9.576 kg and 0.072 kg × 265 = 19.08 kg (AR5);
+/// - ethanol CO2 5.75 kg/gal (Table 2) × 100 = 575 kg biogenic; CH4 0.09 g/gal and N2O 0.01
+///   g/gal (Table 1, row 81) × 100 = 0.009 kg × 28 = 0.252 kg and 0.001 kg × 265 = 0.265 kg;
+/// - scope 1 = 7 902 + 9.576 + 19.08 + 0.252 + 0.265 = 7 931.173 kg;
+/// - energy (HHV) 900 × 0.125 + 100 × 0.084 = 120.9 MMBtu (0.1209 MMBtu/gal of the blend).
+#[test]
+fn an_e10_fleet_splits_into_fossil_and_biogenic_parts_us() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nOH1,2025,E10,1000,gal,,,fleet,mobile\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.mobile"), d("7.931173"));
+    assert_eq!(fig(&l, "ghg.scope1.co2"), d("7.902"));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), d("0.009828"));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), d("0.019345"));
+    assert_eq!(fig(&l, "ghg.biogenic_co2"), d("0.575"));
+    assert_eq!(fig(&l, "energy.total_gj"), d("120.9") * d("1.05505585262"));
+    let bio = explain(&dir, "ghg.biogenic_co2");
+    for s in [
+        "activity  1000 gal",
+        "× 90% + us-epa-hub@2025:ethanol_100pct.hhv × 10% = 0.1209 MMBtu/gal",
+        "us-epa-hub@2025:mobile.ethanol_100pct.co2 × 10% (biofuel part of petrol_e10) = 0.575 kg CO2/gal",
+        "outside the scopes",
+    ] {
+        assert!(bio.contains(s), "missing `{s}` in:\n{bio}");
+    }
+}
+
+/// A blend's shares are by volume: B20 in kWh is refused at the unit column.
+#[test]
+fn a_blend_must_be_given_by_volume() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nOH1,2025,B20,1000,kWh,,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    let d = l
+        .all_diagnostics()
+        .find(|d| d.span.file.ends_with("energy.csv"))
+        .unwrap_or_else(|| panic!("{:#?}", l.all_diagnostics().collect::<Vec<_>>()));
+    assert_eq!((d.span.line, d.span.column), (2, Some(5)), "{d:#?}");
+}
