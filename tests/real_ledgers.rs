@@ -669,3 +669,28 @@ fn a_blend_must_be_given_by_volume() {
         .unwrap_or_else(|| panic!("{:#?}", l.all_diagnostics().collect::<Vec<_>>()));
     assert_eq!((d.span.line, d.span.column), (2, Some(5)), "{d:#?}");
 }
+
+/// A plant in Yunnan on its provincial grid factor (MEE/NBS 2022 provincial average 0.1073 kg
+/// CO2/kWh, 附件《2022年电力二氧化碳排放因子》): 100 万千瓦时 = 1 000 000 kWh × 0.1073 =
+/// 107.3 t CO2; the 2025 year takes the nearest edition (2022), which is said.
+#[test]
+fn a_facility_on_its_provincial_grid_factor() {
+    let dir = write(&[
+        ("carbonledger.toml", CN_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nKM,昆明工厂,CN,cn-mee-grid-provincial:yunnan\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nKM,2025,电力,100,万千瓦时,,,,\n",
+        ),
+        ("factors/steam-supplier/2025/edition.toml", STEAM_EDITION),
+        (
+            "factors/steam-supplier/2025/factors.csv",
+            "key,value,unit,gas,basis,table,note\nsteam.enthalpy,2.7,GJ/t,-,,1,enthalpy less feedwater\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope2.location"), d("107.3"));
+}
