@@ -694,3 +694,65 @@ fn a_facility_on_its_provincial_grid_factor() {
     let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
     assert_eq!(fig(&l, "ghg.scope2.location"), d("107.3"));
 }
+
+const AU_MANIFEST: &str = r#"organisation = "Example Pty Ltd"
+reporting_years = [2024]
+base_year = 2024
+consolidation = "operational_control"
+[factors]
+fuel_emissions = "au-nga"
+calorific_values = ["au-nga"]
+energy_basis = "gross"
+[renewables.residual_mix]
+AU = "au-nga:residual_mix"
+[years.2024.editions]
+au-nga = "2025"
+au-cer-rpp = "2024"
+ipcc-gwp = "ar5"
+"#;
+
+/// Australia's market-based scope 2 (NGA Factors / Climate Active method: market-based =
+/// (electricity − voluntary renewables) × (1 − RPP) × residual mix factor). A Victorian site
+/// uses 1 000 MWh and surrenders 300 LGCs: 700 MWh × (1 − 18.48%, the 2024 renewable power
+/// percentage, Clean Energy Regulator) = 570.64 MWh × 0.81 t CO2-e/MWh (NGA 2025 Table 2
+/// residual mix) = 462.2184 t. Location-based: 1 000 MWh × 0.78 (NGA 2025 Table 1, Victoria)
+/// = 780 t.
+#[test]
+fn australia_market_based_takes_out_the_renewable_power_percentage() {
+    let dir = write(&[
+        ("carbonledger.toml", AU_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nMEL,Melbourne plant,AU,au-nga:vic\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nMEL,2024,electricity,1000,MWh,,,,\n",
+        ),
+        (
+            "instruments.csv",
+            "id,kind,facility,period,quantity,unit,market,vintage,serials,factor,note\nL1,lgc,MEL,2024,300,MWh,AU,2024,L001..L300,,surrendered\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    let fig = |n: &str| {
+        l.figure(n, 2024)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no figure {n}"))
+            .value
+    };
+    assert_eq!(fig("ghg.scope2.location"), d("780"));
+    assert_eq!(fig("ghg.scope2.market"), d("462.2184"));
+    // Without a residual mix the grid average (which holds every renewable share) is used
+    // and no exempt share is taken: 700 MWh × 0.78 = 546 t.
+    let no_residual = AU_MANIFEST.replace(
+        "[renewables.residual_mix]\nAU = \"au-nga:residual_mix\"\n",
+        "",
+    );
+    std::fs::write(dir.join("carbonledger.toml"), no_residual).unwrap();
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(
+        l.figure("ghg.scope2.market", 2024).unwrap().unwrap().value,
+        d("546")
+    );
+}

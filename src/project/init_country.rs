@@ -163,7 +163,7 @@ const US_INSTRUMENTS: &str = "# Contractual instruments for market-based scope 2
 
 const AU_MANIFEST: &str = manifest!(
     "Example Pty Ltd",
-    "# Australia: the National Greenhouse Accounts Factors under their own keys (natural gas per GJ\n# with its energy content per m3; transport fuels per kL), energy on the gross basis.\nfuel_emissions = \"au-nga\"\ncalorific_values = [\"au-nga\"]\nenergy_basis = \"gross\"\npurchased_heat = \"gbt-32150:heat\"\n",
+    "# Australia: the National Greenhouse Accounts Factors under their own keys (natural gas per GJ\n# with its energy content per m3; transport fuels per kL), energy on the gross basis.\nfuel_emissions = \"au-nga\"\ncalorific_values = [\"au-nga\"]\nenergy_basis = \"gross\"\npurchased_heat = \"gbt-32150:heat\"\n\n# Market-based: the NGA residual mix factor, after the renewable power percentage of the year\n# (au-cer-rpp, the default [renewables.exempt_share] of AU) and your LGCs and GreenPower.\n[renewables.residual_mix]\nAU = \"au-nga:residual_mix\"\n",
     "au-nga = \"2025\"\ngbt-32150 = \"2025\"\n",
     "au-nga = \"2025\"\ngbt-32150 = \"2025\"\n"
 );
