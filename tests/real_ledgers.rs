@@ -756,3 +756,34 @@ fn australia_market_based_takes_out_the_renewable_power_percentage() {
         d("546")
     );
 }
+
+/// Refrigerant disposal through a project screening set (none ships: see
+/// docs/templates/refrigerant-disposal-local/): a chiller with 200 kg of HFC-134a disposed of
+/// on site, with 100% of the charge remaining and 95% recovered, releases 200 × 5% = 10 kg ×
+/// 1 300 (AR5) = 13 000 kg CO2e; its annual operation at the same set's 15% is 30 kg × 1 300
+/// = 39 000 kg CO2e. (Rates here are the test's own, not a published table.)
+#[test]
+fn refrigerant_disposal_through_a_project_screening_set() {
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        ("energy.csv", "facility,period,carrier,quantity,unit\n"),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source,equipment,stage\nHQ,2025,HFC-134a,200,kg,,old chiller scrapped,,refrigerant-screening:chillers,disposal\nHQ,2025,HFC-134a,200,kg,,new chiller,,refrigerant-screening:chillers,operation\n",
+        ),
+        (
+            "factors/refrigerant-screening/2025/edition.toml",
+            "set = \"refrigerant-screening\"\nedition = \"2025\"\ndescription = \"test rates\"\nany_year = true\n[citation]\npublisher = \"test\"\ntitle = \"test\"\npublished = \"2025\"\ntable = \"test\"\nlicence = \"test\"\nurl = \"https://example.invalid\"\n[verification]\nchecked = \"2025-01-01\"\nmethod = \"test\"\nconfidence = \"low\"\n",
+        ),
+        (
+            "factors/refrigerant-screening/2025/factors.csv",
+            "key,value,unit,gas,basis,table,note\nchillers.disposal,5,%/1,-,,t,100% remaining × (1 − 95%)\nchillers.operation,15,%/1,-,,t,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.hfc-134a"), d("13") + d("39"));
+}
