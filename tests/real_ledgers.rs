@@ -433,7 +433,8 @@ fn a_blend_gwp_is_computed_from_its_components() {
 /// `init --country`: every country's templates compute with no error, from built-in factors
 /// in that country's units. Scope 2 of 2025 by hand: CN 110 万kWh × 0.5500 kg CO2/kWh (MEE
 /// 2023, East China grid) = 605 t; GB 1 100 000 kWh × 0.17700 kg CO2e/kWh (DESNZ 2025) =
-/// 194.7 t; AU 1 100 000 kWh × 0.78 kg CO2-e/kWh (NGA 2025 Table 1, Victoria) = 858 t.
+/// 194.7 t; AU 1 100 000 kWh × 0.78 kg CO2-e/kWh (NGA 2025 Table 1, Victoria) = 858 t; EU
+/// 1 100 MWh × 281 g CO2e/kWh (EEA, EU-27 2018) = 309.1 t.
 #[test]
 fn init_country_templates_compute() {
     use carbonledger::project::{write_country_templates, Country};
@@ -450,6 +451,7 @@ fn init_country_templates_compute() {
             Country::Cn => assert_eq!(fig(&l, "ghg.scope2.location"), d("605")),
             Country::Gb => assert_eq!(fig(&l, "ghg.scope2.location"), d("194.7")),
             Country::Au => assert_eq!(fig(&l, "ghg.scope2.location"), d("858")),
+            Country::Eu => assert_eq!(fig(&l, "ghg.scope2.location"), d("309.1")),
             _ => {}
         }
     }
@@ -786,4 +788,33 @@ fn refrigerant_disposal_through_a_project_screening_set() {
     ]);
     let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
     assert_eq!(fig(&l, "ghg.scope1.hfc-134a"), d("13") + d("39"));
+}
+
+/// An EU site on the EU-27 grid average (EEA, "Greenhouse gas emission intensity of electricity
+/// generation in Europe", assessment of 2020-12-08: 281 g CO2e/kWh in 2018): 1 000 MWh ×
+/// 281 g/kWh = 281 t; the 2025 year takes the 2018 edition, which is said.
+#[test]
+fn an_eu_site_on_the_eu27_grid_average() {
+    let manifest = r#"organisation = "Example GmbH"
+reporting_years = [2025]
+base_year = 2025
+consolidation = "operational_control"
+[years.2025.editions]
+ipcc-gwp = "ar5"
+"#;
+    let dir = write(&[
+        ("carbonledger.toml", manifest),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nDE1,Werk,DE,eea-electricity:eu27\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nDE1,2025,electricity,1000,MWh,,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope2.location"), d("281"));
+    let notes: Vec<&String> = l.comp.chains.iter().flat_map(|c| &c.fallbacks).collect();
+    assert!(notes.iter().any(|n| n.contains("2018")), "{notes:?}");
 }
