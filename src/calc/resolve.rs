@@ -1268,11 +1268,9 @@ fn stationary_only(ed: &Edition, key: &str) -> bool {
         || says(&ed.description)
 }
 
-/// Key prefixes of a fuel's factors, most specific first: mobile variants (for mobile rows),
-/// then per the row's own unit, then the fuel itself; for each name the sets give the fuel.
-
-/// The keys a set may give a fuel under `names`: its mobile variants first (mobile rows),
-/// then per the row's unit, then per energy.
+/// Key prefixes of a fuel's factors under each of `names` (the names the sets give the
+/// fuel), most specific first: mobile variants (for mobile rows), then per the row's own
+/// unit, then the fuel itself.
 fn key_prefixes(names: &[&str], mobile: bool, unit_keys: &[&str]) -> Vec<String> {
     let mut v = Vec::new();
     for f in names {

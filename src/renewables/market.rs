@@ -762,6 +762,9 @@ fn allocated(
     calc
 }
 
+/// A market's exempt share as a ratio, with the factor it came from.
+type ExemptShare = Option<(Decimal, crate::calc::UsedFactor)>;
+
 /// The share of grid electricity market `country`'s own scheme makes renewable in `year`, as
 /// a ratio with the factor it came from (`[renewables] exempt_share`; Australia's RPP by
 /// default), or `None` for a market with none.
@@ -769,7 +772,7 @@ fn exempt_share(
     ctx: &Context<'_>,
     country: &str,
     year: i32,
-) -> Result<Option<(Decimal, crate::calc::UsedFactor)>, (&'static str, String, String)> {
+) -> Result<ExemptShare, (&'static str, String, String)> {
     let project = ctx.project;
     let Some(text) = project.manifest.renewables.exempt_share.get(country) else {
         return Ok(None);
