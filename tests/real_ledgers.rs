@@ -609,6 +609,15 @@ fn a_b7_blend_splits_into_fossil_and_biogenic_parts_uk() {
             .any(|n| n.contains("diesel_b7 in L: no calorific value per volume")),
         "{notes:?}"
     );
+    // Its well-to-tank (scope 3 category 3) is not computed, and that is said, not zero.
+    assert!(
+        l.comp
+            .notes
+            .iter()
+            .any(|n| n.starts_with("diesel_b7: the well-to-tank of a blend")),
+        "{:?}",
+        l.comp.notes
+    );
 }
 
 /// An E10 fleet, US: 90% motor gasoline and 10% ethanol (100%) by volume, each through the
@@ -817,4 +826,50 @@ ipcc-gwp = "ar5"
     assert_eq!(fig(&l, "ghg.scope2.location"), d("281"));
     let notes: Vec<&String> = l.comp.chains.iter().flat_map(|c| &c.fallbacks).collect();
     assert!(notes.iter().any(|n| n.contains("2018")), "{notes:?}");
+}
+
+/// `explain` of a mobile and of a process figure shows every step. By hand (EPA Hub January
+/// 2025): 5 000 gal of fleet gasoline × 8.78 kg CO2/gal (Table 2) = 43.9 t CO2; CH4 0.38 g/gal
+/// (Table 1) × 28 = 0.0532 t and N2O 0.08 g/gal × 265 = 0.106 t (AR5): 44.0592 t. A process
+/// release of 1 000 kg CO2 (calcination) × GWP 1 = 1 t.
+#[test]
+fn explain_shows_mobile_and_process_steps() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nOH1,2025,gasoline,5000,gal,,,fleet fuel cards,mobile\n",
+        ),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source\nOH1,2025,CO2,1000,kg,,calcination,process\n",
+        ),
+    ]);
+    let mobile = explain(&dir, "ghg.scope1.mobile");
+    for s in [
+        "ghg.scope1.mobile 2025 = 44.0592 t CO2e",
+        "activity  5000 gal",
+        "calorific value us-epa-hub@2025:motor_gasoline.hhv = 0.125 MMBtu/gal",
+        "us-epa-hub@2025:mobile.motor_gasoline.co2 = 8.78 kg CO2/gal (per volume) = 43.9 t CO2",
+        "0.0019 t CH4 × GWP ipcc-gwp@ar5:ch4 = 28 kg CO2e/kg = 0.0532 t CO2e",
+        "0.0004 t N2O × GWP ipcc-gwp@ar5:n2o = 265 kg CO2e/kg = 0.106 t CO2e",
+        "no mobile-combustion ch4 factor of gasoline",
+        "equal to the figure",
+    ] {
+        assert!(mobile.contains(s), "missing `{s}` in:\n{mobile}");
+    }
+    let process = explain(&dir, "ghg.scope1.process");
+    for s in [
+        "ghg.scope1.process 2025 = 1 t CO2e",
+        "activity  1000 kg",
+        "released 1 t CO2",
+        "1 t CO2 × GWP ipcc-gwp@ar5:co2 = 1 kg CO2e/kg = 1 t CO2e",
+        "equal to the figure",
+    ] {
+        assert!(process.contains(s), "missing `{s}` in:\n{process}");
+    }
 }
