@@ -904,10 +904,12 @@ fn market_entry(
     // Only with a residual mix: the grid average already holds every renewable share.
     let mut exempt = None;
     let uncovered = remaining;
-    let has_residual = residual_mix(project, &facility.country).is_some();
-    if let Some((ratio, used)) =
-        exempt_share(ctx, &facility.country, year)?.filter(|_| has_residual)
-    {
+    let share = if residual_mix(project, &facility.country).is_some() {
+        exempt_share(ctx, &facility.country, year)?
+    } else {
+        None
+    };
+    if let Some((ratio, used)) = share {
         if !remaining.is_zero() {
             let part = decimal::mul(remaining, ratio).map_err(ov)?;
             steps.push(Step {
