@@ -21,17 +21,19 @@ TARGETS=("$@")
 if [[ ${#TARGETS[@]} -eq 0 ]]; then
   TARGETS=(serials claims numbers units_periods manifest_edition csv_reader differential)
 fi
+# FUZZ_NICE: the niceness of the build and runs (default 10; 0 on a machine of one's own).
+NICE=${FUZZ_NICE:-10}
 mkdir -p target/logs
 # No sanitizer: the library forbids unsafe code, and without ASan a target runs about twice
 # as fast; debug assertions and overflow checks stay on (cargo-fuzz's default).
-nice -n 10 cargo +nightly fuzz build -s none >/dev/null 2>target/logs/build.log || {
+nice -n "$NICE" cargo +nightly fuzz build -s none >/dev/null 2>target/logs/build.log || {
   cat target/logs/build.log; exit 1; }
 status=0
 printf '%-18s %12s %8s %8s %s\n' target executions seconds new result
 for t in "${TARGETS[@]}"; do
   mkdir -p "corpus/$t"
   start=$(date +%s)
-  nice -n 10 cargo +nightly fuzz run -s none "$t" "corpus/$t" -- \
+  nice -n "$NICE" cargo +nightly fuzz run -s none "$t" "corpus/$t" -- \
     -runs="$RUNS" -max_total_time="$SECONDS_MAX" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 >"target/logs/$t.log" 2>&1
   rc=$?

@@ -5,15 +5,16 @@
 use std::fmt;
 use std::sync::Arc;
 
-/// Where something was read: a file, a 1-based line, and a 1-based column (the CSV field
-/// number, as a spreadsheet counts columns) when one applies.
+/// Where something was read: a file, a 1-based line, and a 1-based column when one applies:
+/// in a CSV file the field number (as a spreadsheet counts columns), in a TOML file the
+/// character on the line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     /// The file, as the user named it (relative to the project where possible).
     pub file: Arc<str>,
     /// 1-based line number; 0 when the problem concerns the whole file.
     pub line: u64,
-    /// 1-based column (CSV field number), if the problem is in one field.
+    /// 1-based column (CSV field number; character in TOML), if the problem is in one place.
     pub column: Option<usize>,
 }
 
@@ -34,6 +35,14 @@ impl Span {
             column: None,
         }
     }
+    /// The line and character of byte `offset` of a text file (a TOML file: its columns are
+    /// characters); the whole file when `offset` is not a character boundary within it.
+    pub fn at_offset(file: &Arc<str>, text: &str, offset: usize) -> Self {
+        match text_position(text, offset) {
+            Some((line, column)) => Span::line(file, line).at(column),
+            None => Span::file(file),
+        }
+    }
     /// The same line, narrowed to a column.
     pub fn at(&self, column: usize) -> Self {
         Span {
@@ -41,6 +50,16 @@ impl Span {
             ..self.clone()
         }
     }
+}
+
+/// The 1-based line and 1-based character column of byte `offset` of `text` (lines end at
+/// LF; a CR before it is part of the line end), or `None` when `offset` is not a character
+/// boundary of `text`.
+pub fn text_position(text: &str, offset: usize) -> Option<(u64, usize)> {
+    let before = text.get(..offset)?;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() as u64 + 1;
+    Some((line, before[start..].chars().count() + 1))
 }
 
 impl fmt::Display for Span {

@@ -427,7 +427,7 @@ fn bad_factor_reference_has_a_hint() {
 fn duplicate_row() {
     let err = check(
         "duplicate-row",
-        "error: <DIR>/energy.csv:4: duplicate of line 3: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
+        "error: <DIR>/energy.csv:4:1: duplicate of line 3: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
         Some("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)"),
     );
     assert_eq!(
@@ -440,7 +440,7 @@ fn duplicate_row() {
 fn duplicate_row_spelt_differently() {
     check(
         "duplicate-row-alias",
-        "error: <DIR>/energy.csv:4: duplicate of line 3: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
+        "error: <DIR>/energy.csv:4:1: duplicate of line 3: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
         Some("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)"),
     );
 }
@@ -676,7 +676,7 @@ fn unknown_facility_when_none_are_defined() {
 fn bad_manifest_unknown_key() {
     check(
         "bad-manifest",
-        "error: <DIR>/carbonledger.toml:6: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years`, `renewables`, `freight`, `scope3`, `year_start`, `year_label`, `split_decimals` [bad-manifest]",
+        "error: <DIR>/carbonledger.toml:6:1: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years`, `renewables`, `freight`, `scope3`, `year_start`, `year_label`, `split_decimals` [bad-manifest]",
         Some("see `carbonledger init` for a commented carbonledger.toml"),
     );
 }
@@ -685,7 +685,7 @@ fn bad_manifest_unknown_key() {
 fn bad_manifest_base_year_not_reported() {
     check(
         "bad-manifest-base-year",
-        "error: <DIR>/carbonledger.toml:4: base_year 2023 is not one of reporting_years [bad-manifest]",
+        "error: <DIR>/carbonledger.toml:4:1: base_year 2023 is not one of reporting_years [bad-manifest]",
         Some("list the base year in reporting_years so that it is computed"),
     );
 }
@@ -696,7 +696,7 @@ fn unknown_edition() {
     expect(
         "unknown-edition",
         &["check"],
-        "error: <DIR>/carbonledger.toml:21: [years.2024.editions] selects ipcc-gwp@ar9, which is not in the factor library [unknown-edition]",
+        "error: <DIR>/carbonledger.toml:21:1: [years.2024.editions] selects ipcc-gwp@ar9, which is not in the factor library [unknown-edition]",
         Some("editions of ipcc-gwp: ar4, ar5, ar6"),
         2,
     );
@@ -714,7 +714,7 @@ fn locked_edition_changed() {
         let (code, out, err) = run_case("locked-edition-changed", args);
         assert_eq!(code, 1, "{args:?}: {out}{err}");
         assert!(
-            err.starts_with("error: <DIR>/carbonledger.lock:3: factor edition cn-mee-grid@2023 (built-in) differs from the locked one: SHA-256 "),
+            err.starts_with("error: <DIR>/carbonledger.lock:3:1: factor edition cn-mee-grid@2023 (built-in) differs from the locked one: SHA-256 "),
             "{args:?}: {err}"
         );
         assert!(err.lines().next().unwrap_or("").ends_with(", locked 1111111111111111111111111111111111111111111111111111111111111111 [locked-edition-changed]"), "{err}");
@@ -771,7 +771,7 @@ fn many_problems_are_all_reported() {
             "error: <DIR>/energy.csv:4:5: unknown unit `kwh` in column `unit` (electricity) [unknown-unit]",
             "error: <DIR>/energy.csv:5:3: unknown carrier `unobtainium` [unknown-carrier]",
             "error: <DIR>/energy.csv:5:4: negative quantity -5 [negative-quantity]",
-            "error: <DIR>/energy.csv:7: duplicate of line 6: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
+            "error: <DIR>/energy.csv:7:1: duplicate of line 6: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
             "error: <DIR>/energy.csv:8:6: row has 5 fields, the header has 8 [wrong-field-count]",
         ],
         "{err}"

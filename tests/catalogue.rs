@@ -171,10 +171,10 @@ catalogue! {
     bad_share: "bad-share" CHECK => 1, "error" "facilities.csv:2:5" ["bad-share"];
     duplicate_column: "duplicate-column" CHECK => 1, "error" "energy.csv:1:9" ["duplicate-column"];
     duplicate_facility: "duplicate-facility" CHECK => 1, "error" "facilities.csv:3:1" ["duplicate-facility"];
-    // A duplicate is the whole row: no one column is wrong.
-    duplicate_row: "duplicate-row" CHECK => 1, "error" "energy.csv:4" ["duplicate-row"];
+    // A duplicate is the whole row: no one column is wrong, so the place is where it starts.
+    duplicate_row: "duplicate-row" CHECK => 1, "error" "energy.csv:4:1" ["duplicate-row"];
     empty_file: "empty-file" CHECK => 1, "error" "energy.csv" ["empty-file"];
-    malformed_csv: "malformed-csv-multiline" CHECK => 1, "error" "energy.csv:3" ["malformed-csv"];
+    malformed_csv: "malformed-csv-multiline" CHECK => 1, "error" "energy.csv:3:8" ["malformed-csv"];
     unterminated_quote: "malformed-csv" CHECK => 1, "error" "energy.csv:3:4" ["unterminated-quote"];
     malformed_number: "malformed-number" CHECK => 1, "error" "energy.csv:3:4" ["malformed-number"];
     missing_column: "missing-column" CHECK => 1, "error" "energy.csv:1:4" ["missing-column"];
@@ -201,7 +201,7 @@ catalogue! {
     wrong_dimension: "wrong-dimension" CHECK => 1, "error" "energy.csv:3:5" ["wrong-dimension"];
     // A row with too few or too many fields: no one column is wrong.
     wrong_field_count: "wrong-field-count" CHECK => 1, "error" "energy.csv:3:6" ["wrong-field-count"];
-    duplicate_row_alias: "duplicate-row-alias" CHECK => 1, "error" "energy.csv:4" ["duplicate-row"];
+    duplicate_row_alias: "duplicate-row-alias" CHECK => 1, "error" "energy.csv:4:1" ["duplicate-row"];
     missing_value_gas: "missing-value-gas" CHECK => 1, "error" "fugitive.csv:2:3" ["missing-value"];
     missing_value_energy_unit: "missing-value-unit" CHECK => 1, "error" "energy.csv:3:5" ["missing-value"];
     not_utf8_utf16: "not-utf8-utf16" CHECK => 1, "error" "energy.csv:1:1" ["not-utf8"];
@@ -234,30 +234,30 @@ catalogue! {
     zero_metric: "zero-metric" CHECK => 1, "error" "metrics.csv:2:3" ["zero-metric"];
 
     // -- carbonledger.toml --
-    bad_manifest: "bad-manifest" CHECK => 1, "error" "carbonledger.toml:6" ["bad-manifest"];
-    manifest_calorific_values_set: "manifest-calorific-values-set" CHECK => 1, "error" "carbonledger.toml:13" ["unknown-factor-set"];
-    manifest_consolidation: "manifest-consolidation" CHECK => 1, "error" "carbonledger.toml:5" ["bad-manifest"];
-    manifest_displaced_grid: "manifest-displaced-grid" CHECK => 1, "error" "carbonledger.toml:33" ["bad-manifest"];
-    manifest_edition_set_unknown: "manifest-edition-set-unknown" CHECK => 1, "error" "carbonledger.toml:24" ["unknown-factor-set"];
-    manifest_freight_category: "manifest-freight-category" CHECK => 1, "error" "carbonledger.toml:34" ["bad-manifest"];
-    manifest_freight_intensities: "manifest-freight-intensities" CHECK => 1, "error" "carbonledger.toml:34" ["unknown-factor-set"];
-    manifest_freight_radiative_forcing: "manifest-freight-radiative-forcing" CHECK => 1, "error" "carbonledger.toml:33" ["bad-manifest"];
-    manifest_freight_unknown_key: "manifest-freight-unknown-key" CHECK => 1, "error" "carbonledger.toml:34" ["bad-manifest"];
-    manifest_purchased_heat: "manifest-purchased-heat" CHECK => 1, "error" "carbonledger.toml:16" ["bad-factor-reference"];
-    manifest_reporting_years_empty: "manifest-reporting-years-empty" CHECK => 1, "error" "carbonledger.toml:3" ["bad-manifest"];
+    bad_manifest: "bad-manifest" CHECK => 1, "error" "carbonledger.toml:6:1" ["bad-manifest"];
+    manifest_calorific_values_set: "manifest-calorific-values-set" CHECK => 1, "error" "carbonledger.toml:13:1" ["unknown-factor-set"];
+    manifest_consolidation: "manifest-consolidation" CHECK => 1, "error" "carbonledger.toml:5:17" ["bad-manifest"];
+    manifest_displaced_grid: "manifest-displaced-grid" CHECK => 1, "error" "carbonledger.toml:33:18" ["bad-manifest"];
+    manifest_edition_set_unknown: "manifest-edition-set-unknown" CHECK => 1, "error" "carbonledger.toml:24:1" ["unknown-factor-set"];
+    manifest_freight_category: "manifest-freight-category" CHECK => 1, "error" "carbonledger.toml:34:1" ["bad-manifest"];
+    manifest_freight_intensities: "manifest-freight-intensities" CHECK => 1, "error" "carbonledger.toml:34:1" ["unknown-factor-set"];
+    manifest_freight_radiative_forcing: "manifest-freight-radiative-forcing" CHECK => 1, "error" "carbonledger.toml:33:21" ["bad-manifest"];
+    manifest_freight_unknown_key: "manifest-freight-unknown-key" CHECK => 1, "error" "carbonledger.toml:34:1" ["bad-manifest"];
+    manifest_purchased_heat: "manifest-purchased-heat" CHECK => 1, "error" "carbonledger.toml:16:1" ["bad-factor-reference"];
+    manifest_reporting_years_empty: "manifest-reporting-years-empty" CHECK => 1, "error" "carbonledger.toml:3:1" ["bad-manifest"];
     // A residual mix that is not a reference, or names an unknown set, is reported where it is
     // written (it was the grid average without a word, or energy.csv with no line; compute
     // exited 0 without the market-based figure).
     manifest_residual_mix: "manifest-residual-mix" CHECK => 1, "error" "carbonledger.toml:33:6" ["bad-factor-reference"];
     manifest_residual_mix_unknown: "manifest-residual-mix-unknown" CHECK => 1, "error" "carbonledger.toml:33:6" ["unknown-factor-set"];
-    manifest_rounding_rule: "manifest-rounding-rule" CHECK => 1, "error" "carbonledger.toml:9" ["bad-manifest"];
-    manifest_significance_threshold: "manifest-significance-threshold" CHECK => 1, "error" "carbonledger.toml:6" ["bad-manifest"];
-    manifest_toml_syntax: "manifest-toml-syntax" CHECK => 1, "error" "carbonledger.toml:2" ["bad-manifest"];
-    manifest_vintage_months: "manifest-vintage-months" CHECK => 1, "error" "carbonledger.toml:33" ["bad-manifest"];
-    manifest_years_key: "manifest-years-key" CHECK => 1, "error" "carbonledger.toml:25" ["bad-manifest"];
-    bad_manifest_base_year: "bad-manifest-base-year" CHECK => 1, "error" "carbonledger.toml:4" ["bad-manifest"];
-    unknown_edition: "unknown-edition" CHECK => 1, "error" "carbonledger.toml:21" ["unknown-edition"];
-    unknown_factor_set: "unknown-factor-set" CHECK => 1, "error" "carbonledger.toml:12" ["unknown-factor-set"];
+    manifest_rounding_rule: "manifest-rounding-rule" CHECK => 1, "error" "carbonledger.toml:9:8" ["bad-manifest"];
+    manifest_significance_threshold: "manifest-significance-threshold" CHECK => 1, "error" "carbonledger.toml:6:1" ["bad-manifest"];
+    manifest_toml_syntax: "manifest-toml-syntax" CHECK => 1, "error" "carbonledger.toml:2:31" ["bad-manifest"];
+    manifest_vintage_months: "manifest-vintage-months" CHECK => 1, "error" "carbonledger.toml:33:25" ["bad-manifest"];
+    manifest_years_key: "manifest-years-key" CHECK => 1, "error" "carbonledger.toml:25:1" ["bad-manifest"];
+    bad_manifest_base_year: "bad-manifest-base-year" CHECK => 1, "error" "carbonledger.toml:4:1" ["bad-manifest"];
+    unknown_edition: "unknown-edition" CHECK => 1, "error" "carbonledger.toml:21:1" ["unknown-edition"];
+    unknown_factor_set: "unknown-factor-set" CHECK => 1, "error" "carbonledger.toml:12:1" ["unknown-factor-set"];
     // The manifest names no edition of a set whose editions are not years: reported at the
     // first row that needs it (its `factor` column), the hint naming the manifest key.
     no_edition_chosen: "no-edition-chosen" CHECK => 1, "error" "energy.csv:3:6" ["no-edition-chosen"];
@@ -265,7 +265,7 @@ catalogue! {
     fallback_refused: "fallback-refused" STRICT => 1, "error" "energy.csv:3:6" ["fallback-refused"];
 
     // -- project-local factor sets: factors/SET/EDITION/ --
-    bad_edition_file: "bad-edition-file" CHECK => 1, "error" "factors/cat/1/edition.toml:1" ["bad-edition-file"];
+    bad_edition_file: "bad-edition-file" CHECK => 1, "error" "factors/cat/1/edition.toml:1:1" ["bad-edition-file"];
     bad_factor_key: "bad-factor-key" CHECK => 1, "error" "factors/cat/1/factors.csv:2:1" ["bad-factor-key"];
     bad_factor_unit: "bad-factor-unit" CHECK => 1, "error" "factors/cat/1/factors.csv:2:3" ["bad-factor-unit"];
     bad_fallback_key: "bad-fallback-key" CHECK => 1, "error" "factors/cat/1/edition.toml" ["bad-fallback-key"];
@@ -287,9 +287,9 @@ catalogue! {
     factors_missing_edition_toml: "factors-missing-edition-toml" CHECK => 1, "error" "factors/cat/1" ["missing-citation"];
 
     // -- carbonledger.lock --
-    locked_edition_changed: "locked-edition-changed" CHECK => 1, "error" "carbonledger.lock:3" ["locked-edition-changed"];
-    locked_edition_missing: "locked-edition-missing" CHECK => 1, "error" "carbonledger.lock:3" ["locked-edition-missing"];
-    bad_lockfile: "bad-lockfile" CHECK => 1, "error" "carbonledger.lock:2" ["bad-lockfile"];
+    locked_edition_changed: "locked-edition-changed" CHECK => 1, "error" "carbonledger.lock:3:1" ["locked-edition-changed"];
+    locked_edition_missing: "locked-edition-missing" CHECK => 1, "error" "carbonledger.lock:3:1" ["locked-edition-missing"];
+    bad_lockfile: "bad-lockfile" CHECK => 1, "error" "carbonledger.lock:2:10" ["bad-lockfile"];
 
     // -- unreadable inputs --
     unreadable_file: "unreadable-file" CHECK => 1, "error" "claims.toml" ["unreadable-file"];
@@ -330,8 +330,8 @@ catalogue! {
     zero_distance: "zero-distance" CHECK => 1, "error" "shipments.csv:2:11" ["zero-distance"];
     saf_not_air: "saf-not-air" CHECK => 1, "error" "shipments.csv:2:19" ["saf-not-air"];
     // A factor per kWh on the gross calorific value beside diesel converted with IPCC's net one.
-    mixed_calorific_basis: "mixed-calorific-basis" CHECK => 0, "warning" "carbonledger.toml:13" ["mixed-calorific-basis"];
-    gwp_edition_mismatch: "gwp-edition-mismatch" CHECK => 0, "warning" "carbonledger.toml:32" ["gwp-edition-mismatch"];
+    mixed_calorific_basis: "mixed-calorific-basis" CHECK => 0, "warning" "carbonledger.toml:13:1" ["mixed-calorific-basis"];
+    gwp_edition_mismatch: "gwp-edition-mismatch" CHECK => 0, "warning" "carbonledger.toml:32:1" ["gwp-edition-mismatch"];
     intensity_mode_mismatch: "intensity-mode-mismatch" CHECK => 1, "error" "shipments.csv:2:21" ["intensity-mode-mismatch"];
     missing_value_unit: "shipments-missing-value-unit" CHECK => 1, "error" "shipments.csv:2:10" ["missing-value-unit"];
     radiative_forcing_unset: "radiative-forcing-unset" CHECK => 1, "error" "shipments.csv:2:6" ["radiative-forcing-unset"];
@@ -379,6 +379,9 @@ catalogue! {
     // -- claims.toml -- (the column is where the offending key starts; a unit that does not
     // fit its figure is reported at the claim's `figure` key)
     bad_claims: "bad-claims" CHECK => 1, "error" "claims.toml:7:1" ["bad-claims"];
+    // A claims.toml of no bytes (or blanks only) is a file cut short, not a list of no claims.
+    claims_empty_file: "claims-empty-file" VERIFY => 1, "error" "claims.toml" ["empty-file"];
+    claims_empty_file_check: "claims-empty-file" CHECK => 1, "error" "claims.toml" ["empty-file"];
     unknown_relation: "unknown-relation" CHECK => 1, "error" "claims.toml:8:1" ["unknown-relation"];
     bad_printed_value: "bad-printed-value" CHECK => 1, "error" "claims.toml:9:1" ["bad-printed-value"];
     relation_mismatch: "relation-mismatch" CHECK => 1, "error" "claims.toml:9:1" ["relation-mismatch"];
@@ -403,7 +406,7 @@ catalogue! {
     abatement_duplicate_column: "abatement-duplicate-column" CHECK => 1, "error" "abatement.csv:1:12" ["duplicate-column"];
     abatement_duplicate_row: "abatement-duplicate-row" CHECK => 1, "error" "abatement.csv:3:1" ["duplicate-row"];
     abatement_empty_file: "abatement-empty-file" CHECK => 1, "error" "abatement.csv" ["empty-file"];
-    abatement_malformed_csv: "abatement-malformed-csv" CHECK => 1, "error" "abatement.csv:3" ["malformed-csv"];
+    abatement_malformed_csv: "abatement-malformed-csv" CHECK => 1, "error" "abatement.csv:3:11" ["malformed-csv"];
     abatement_malformed_number: "abatement-malformed-number" CHECK => 1, "error" "abatement.csv:3:5" ["malformed-number"];
     abatement_missing_column: "abatement-missing-column" CHECK => 1, "error" "abatement.csv:1:2" ["missing-column"];
     abatement_missing_value: "abatement-missing-value" CHECK => 1, "error" "abatement.csv:3:10" ["missing-value"];
@@ -421,7 +424,7 @@ catalogue! {
     bom_bad_factor_reference: "bom-bad-factor-reference" CHECK => 1, "error" "bom.csv:3:7" ["bad-factor-reference"];
     bom_duplicate_column: "bom-duplicate-column" CHECK => 1, "error" "bom.csv:1:11" ["duplicate-column"];
     bom_empty_file: "bom-empty-file" CHECK => 1, "error" "bom.csv" ["empty-file"];
-    bom_malformed_csv: "bom-malformed-csv" CHECK => 1, "error" "bom.csv:3" ["malformed-csv"];
+    bom_malformed_csv: "bom-malformed-csv" CHECK => 1, "error" "bom.csv:3:10" ["malformed-csv"];
     bom_malformed_number: "bom-malformed-number" CHECK => 1, "error" "bom.csv:3:4" ["malformed-number"];
     bom_missing_column: "bom-missing-column" CHECK => 1, "error" "bom.csv:1:2" ["missing-column"];
     bom_missing_factor: "bom-missing-factor" CHECK => 1, "error" "bom.csv:3:7" ["missing-factor"];
@@ -438,7 +441,7 @@ catalogue! {
     bom_wrong_field_count: "bom-wrong-field-count" CHECK => 1, "error" "bom.csv:3:9" ["wrong-field-count"];
     facilities_duplicate_column: "facilities-duplicate-column" CHECK => 1, "error" "facilities.csv:1:8" ["duplicate-column"];
     facilities_empty_file: "facilities-empty-file" CHECK => 1, "error" "facilities.csv" ["empty-file"];
-    facilities_malformed_csv: "facilities-malformed-csv" CHECK => 1, "error" "facilities.csv:3" ["malformed-csv"];
+    facilities_malformed_csv: "facilities-malformed-csv" CHECK => 1, "error" "facilities.csv:3:7" ["malformed-csv"];
     facilities_missing_column: "facilities-missing-column" CHECK => 1, "error" "facilities.csv:1:2" ["missing-column"];
     facilities_not_utf8: "facilities-not-utf8" CHECK => 1, "error" "facilities.csv:3:7" ["not-utf8"];
     facilities_unknown_column: "facilities-unknown-column" CHECK => 1, "error" "facilities.csv:1:8" ["unknown-column"];
@@ -446,9 +449,9 @@ catalogue! {
     facilities_wrong_field_count: "facilities-wrong-field-count" CHECK => 1, "error" "facilities.csv:3:6" ["wrong-field-count"];
     fugitive_bad_period: "fugitive-bad-period" CHECK => 1, "error" "fugitive.csv:3:2" ["bad-period"];
     fugitive_duplicate_column: "fugitive-duplicate-column" CHECK => 1, "error" "fugitive.csv:1:8" ["duplicate-column"];
-    fugitive_duplicate_row: "fugitive-duplicate-row" CHECK => 1, "error" "fugitive.csv:3" ["duplicate-row"];
+    fugitive_duplicate_row: "fugitive-duplicate-row" CHECK => 1, "error" "fugitive.csv:3:1" ["duplicate-row"];
     fugitive_empty_file: "fugitive-empty-file" CHECK => 1, "error" "fugitive.csv" ["empty-file"];
-    fugitive_malformed_csv: "fugitive-malformed-csv" CHECK => 1, "error" "fugitive.csv:3" ["malformed-csv"];
+    fugitive_malformed_csv: "fugitive-malformed-csv" CHECK => 1, "error" "fugitive.csv:3:7" ["malformed-csv"];
     fugitive_missing_column: "fugitive-missing-column" CHECK => 1, "error" "fugitive.csv:1:2" ["missing-column"];
     fugitive_negative_quantity: "fugitive-negative-quantity" CHECK => 1, "error" "fugitive.csv:3:4" ["negative-quantity"];
     fugitive_not_utf8: "fugitive-not-utf8" CHECK => 1, "error" "fugitive.csv:3:7" ["not-utf8"];
@@ -464,7 +467,7 @@ catalogue! {
     instruments_duplicate_row: "instruments-duplicate-row" CHECK => 1, "error" "instruments.csv:3:1" ["duplicate-row"];
     instruments_empty_file: "instruments-empty-file" CHECK => 1, "error" "instruments.csv" ["empty-file"];
     instruments_gec_missing_vintage: "instruments-gec-missing-vintage" CHECK => 1, "error" "instruments.csv:2:8" ["missing-value"];
-    instruments_malformed_csv: "instruments-malformed-csv" CHECK => 1, "error" "instruments.csv:3" ["malformed-csv"];
+    instruments_malformed_csv: "instruments-malformed-csv" CHECK => 1, "error" "instruments.csv:3:11" ["malformed-csv"];
     instruments_malformed_number: "instruments-malformed-number" CHECK => 1, "error" "instruments.csv:3:5" ["malformed-number"];
     instruments_missing_column: "instruments-missing-column" CHECK => 1, "error" "instruments.csv:1:2" ["missing-column"];
     instruments_missing_value: "instruments-missing-value" CHECK => 1, "error" "instruments.csv:3:1" ["missing-value"];
@@ -482,7 +485,7 @@ catalogue! {
     instruments_wrong_field_count: "instruments-wrong-field-count" CHECK => 1, "error" "instruments.csv:3:10" ["wrong-field-count"];
     products_duplicate_column: "products-duplicate-column" CHECK => 1, "error" "products.csv:1:8" ["duplicate-column"];
     products_empty_file: "products-empty-file" CHECK => 1, "error" "products.csv" ["empty-file"];
-    products_malformed_csv: "products-malformed-csv" CHECK => 1, "error" "products.csv:3" ["malformed-csv"];
+    products_malformed_csv: "products-malformed-csv" CHECK => 1, "error" "products.csv:3:7" ["malformed-csv"];
     products_missing_column: "products-missing-column" CHECK => 1, "error" "products.csv:1:2" ["missing-column"];
     products_missing_value: "products-missing-value" CHECK => 1, "error" "products.csv:3:2" ["missing-value"];
     products_not_utf8: "products-not-utf8" CHECK => 1, "error" "products.csv:3:7" ["not-utf8"];
@@ -496,7 +499,7 @@ catalogue! {
     shipments_duplicate_column: "shipments-duplicate-column" CHECK => 1, "error" "shipments.csv:1:25" ["duplicate-column"];
     shipments_duplicate_row: "shipments-duplicate-row" CHECK => 1, "error" "shipments.csv:3:2" ["duplicate-row"];
     shipments_empty_file: "shipments-empty-file" CHECK => 1, "error" "shipments.csv" ["empty-file"];
-    shipments_malformed_csv: "shipments-malformed-csv" CHECK => 1, "error" "shipments.csv:3" ["malformed-csv"];
+    shipments_malformed_csv: "shipments-malformed-csv" CHECK => 1, "error" "shipments.csv:3:24" ["malformed-csv"];
     shipments_malformed_number: "shipments-malformed-number" CHECK => 1, "error" "shipments.csv:3:9" ["malformed-number"];
     shipments_missing_column: "shipments-missing-column" CHECK => 1, "error" "shipments.csv:1:2" ["missing-column"];
     shipments_missing_value: "shipments-missing-value" CHECK => 1, "error" "shipments.csv:3:1" ["missing-value"];
@@ -515,7 +518,7 @@ catalogue! {
     solar_duplicate_column: "solar-duplicate-column" CHECK => 1, "error" "solar.csv:1:8" ["duplicate-column"];
     solar_duplicate_row: "solar-duplicate-row" CHECK => 1, "error" "solar.csv:3:2" ["duplicate-row"];
     solar_empty_file: "solar-empty-file" CHECK => 1, "error" "solar.csv" ["empty-file"];
-    solar_malformed_csv: "solar-malformed-csv" CHECK => 1, "error" "solar.csv:3" ["malformed-csv"];
+    solar_malformed_csv: "solar-malformed-csv" CHECK => 1, "error" "solar.csv:3:7" ["malformed-csv"];
     solar_malformed_number: "solar-malformed-number" CHECK => 1, "error" "solar.csv:3:3" ["malformed-number"];
     solar_missing_column: "solar-missing-column" CHECK => 1, "error" "solar.csv:1:2" ["missing-column"];
     solar_missing_value: "solar-missing-value" CHECK => 1, "error" "solar.csv:3:1" ["missing-value"];
@@ -534,7 +537,7 @@ catalogue! {
     stages_duplicate_column: "stages-duplicate-column" CHECK => 1, "error" "product_stages.csv:1:8" ["duplicate-column"];
     stages_duplicate_row: "stages-duplicate-row" CHECK => 1, "error" "product_stages.csv:3" ["duplicate-row"];
     stages_empty_file: "stages-empty-file" CHECK => 1, "error" "product_stages.csv" ["empty-file"];
-    stages_malformed_csv: "stages-malformed-csv" CHECK => 1, "error" "product_stages.csv:3" ["malformed-csv"];
+    stages_malformed_csv: "stages-malformed-csv" CHECK => 1, "error" "product_stages.csv:3:7" ["malformed-csv"];
     stages_malformed_number: "stages-malformed-number" CHECK => 1, "error" "product_stages.csv:3:3" ["malformed-number"];
     stages_missing_column: "stages-missing-column" CHECK => 1, "error" "product_stages.csv:1:2" ["missing-column"];
     stages_missing_value: "stages-missing-value" CHECK => 1, "error" "product_stages.csv:3:1" ["missing-value"];

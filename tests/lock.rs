@@ -79,7 +79,7 @@ fn lock_names_the_editions_used_and_a_changed_one_is_refused() {
         assert_eq!(code, 1, "{cmd}: {out}{err}");
         let first = err.lines().next().unwrap();
         assert!(
-            first.starts_with(&format!("error: {d}/carbonledger.lock:10: factor edition site-meter@2025 ({d}/factors/site-meter/2025) differs from the locked one")),
+            first.starts_with(&format!("error: {d}/carbonledger.lock:10:1: factor edition site-meter@2025 ({d}/factors/site-meter/2025) differs from the locked one")),
             "{cmd}: {err}"
         );
         assert!(first.ends_with("[locked-edition-changed]"), "{err}");
@@ -108,7 +108,7 @@ fn lock_names_the_editions_used_and_a_changed_one_is_refused() {
     let (code, _, err) = bin(&["compute", d]);
     assert_eq!(code, 1);
     assert!(
-        err.starts_with(&format!("error: {d}/carbonledger.lock:10: locked factor edition site-meter@2025 is not in the library [locked-edition-missing]")),
+        err.starts_with(&format!("error: {d}/carbonledger.lock:10:1: locked factor edition site-meter@2025 is not in the library [locked-edition-missing]")),
         "{err}"
     );
 }

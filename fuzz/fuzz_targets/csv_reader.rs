@@ -24,10 +24,12 @@ use carbonledger::freight::{parse_leg, COLUMNS as SHIPMENT_COLUMNS};
 use carbonledger::ingest::{read_table, Column, ReadError, Record, RecordReader};
 use carbonledger::products::{BOM_COLUMNS, PRODUCT_COLUMNS, STAGE_COLUMNS};
 use carbonledger::renewables::{ABATEMENT_COLUMNS, INSTRUMENT_COLUMNS, SOLAR_COLUMNS};
+use carbonledger::scope3::SCOPE3_COLUMNS;
+use carbonledger::years::metrics::COLUMNS as METRIC_COLUMNS;
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, OnceLock};
 
-const SCHEMAS: [(&str, &[Column]); 10] = [
+const SCHEMAS: [(&str, &[Column]); 12] = [
     ("energy.csv", &ENERGY_COLUMNS),
     ("fugitive.csv", &FUGITIVE_COLUMNS),
     ("facilities.csv", &FACILITY_COLUMNS),
@@ -38,6 +40,8 @@ const SCHEMAS: [(&str, &[Column]); 10] = [
     ("products.csv", &PRODUCT_COLUMNS),
     ("bom.csv", &BOM_COLUMNS),
     ("product_stages.csv", &STAGE_COLUMNS),
+    ("scope3.csv", &SCOPE3_COLUMNS),
+    ("metrics.csv", &METRIC_COLUMNS),
 ];
 
 fn facilities() -> &'static Facilities {

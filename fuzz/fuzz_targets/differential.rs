@@ -202,18 +202,6 @@ fn too_precise(values: &[Decimal]) -> bool {
     values.iter().any(|v| v.normalize().scale() > 12)
 }
 
-/// Whether a row falls in the gap between the library's two tests of the 12-place limit: the
-/// streaming path bounds a result's places by the quantity's plus the per-unit ratio's and
-/// refuses the row when that bound exceeds 12, the per-line path (`explain`, `export`) counts
-/// the places of the result itself (see docs/fuzzing.md, finding 4). Such inputs are skipped.
-fn in_scale_gap(q: Decimal, values: &[Decimal]) -> bool {
-    let qs = q.normalize().scale();
-    values.iter().any(|v| {
-        let ratio = v.checked_div(q).map_or(0, |r| r.normalize().scale());
-        qs + ratio > 12 && v.normalize().scale() <= 12
-    })
-}
-
 fn lf(lines: &[String], crlf: bool) -> String {
     let end = if crlf { "\r\n" } else { "\n" };
     lines.iter().map(|l| format!("{l}{end}")).collect()
@@ -318,9 +306,6 @@ fn build(input: &Input) -> Option<([String; 4], [Year; 2], (u64, u64), (u64, u64
             let ef = factor("cn-mee-grid", grid_ed, regions[fi], "kg CO2/kWh");
             let co2 = mul(mul(kwh, ef)?, share)?;
             let j = mul(mul(kwh, Decimal::from(3_600_000))?, share)?;
-            if in_scale_gap(q, &[co2, j]) {
-                return None;
-            }
             if too_precise(&[co2, j]) {
                 energy_rejected += 1;
                 continue;
@@ -342,9 +327,6 @@ fn build(input: &Input) -> Option<([String; 4], [Year; 2], (u64, u64), (u64, u64
             let n2o = mul(n2o_kg, gwp("n2o"))?;
             let total = co2.checked_add(ch4)?.checked_add(n2o)?;
             let j = mul(mul(mj, Decimal::from(1_000_000))?, share)?;
-            if in_scale_gap(q, &[co2, ch4_kg, n2o_kg, ch4, n2o, total, j]) {
-                return None;
-            }
             if too_precise(&[co2, ch4_kg, n2o_kg, ch4, n2o, total, j]) {
                 energy_rejected += 1;
                 continue;
@@ -380,9 +362,6 @@ fn build(input: &Input) -> Option<([String; 4], [Year; 2], (u64, u64), (u64, u64
             shares[fi],
         )?;
         let co2e = mul(kg, gwp(key))?;
-        if in_scale_gap(q, &[kg, co2e]) {
-            return None;
-        }
         if too_precise(&[kg, co2e]) {
             fug_rejected += 1;
             continue;
@@ -463,26 +442,33 @@ fuzz_target!(|input: Input| {
     }
     for (i, y) in [2024, 2025].into_iter().enumerate() {
         let r = &years[i];
-        let scope1 = [r.co2_kg, r.ch4_kg_co2e, r.n2o_kg_co2e, r.fugitive_kg_co2e]
-            .into_iter()
-            .try_fold(Decimal::ZERO, |a, b| a.checked_add(b));
-        let Some(scope1) = scope1 else { return };
-        let Some(total) = scope1.checked_add(r.scope2_kg) else {
-            return;
+        // Sums of figures, exactly: a figure whose exact value needs more than the 28
+        // significant digits of a decimal must be refused, never rounded (finding 5).
+        let exact_sum = |parts: &[Decimal]| {
+            parts
+                .iter()
+                .try_fold(Decimal::ZERO, |a, &b| carbonledger::decimal::add(a, b).ok())
         };
+        let scope1 = exact_sum(&[r.co2_kg, r.ch4_kg_co2e, r.n2o_kg_co2e, r.fugitive_kg_co2e]);
+        let total = scope1.and_then(|s| exact_sum(&[s, r.scope2_kg]));
         let want = [
-            ("ghg.scope2.location", shown(r.scope2_kg, 1000)),
-            ("ghg.scope1", shown(scope1, 1000)),
-            ("ghg.scope1.co2", shown(r.co2_kg, 1000)),
-            ("ghg.scope1.fugitive", shown(r.fugitive_kg_co2e, 1000)),
-            ("ghg.total.location", shown(total, 1000)),
-            ("energy.total", shown(r.energy_j, 3_600_000_000)),
-            ("energy.total_gj", shown(r.energy_j, 1_000_000_000)),
+            ("ghg.scope2.location", Some(shown(r.scope2_kg, 1000))),
+            ("ghg.scope1", scope1.map(|v| shown(v, 1000))),
+            ("ghg.scope1.co2", Some(shown(r.co2_kg, 1000))),
+            ("ghg.scope1.fugitive", Some(shown(r.fugitive_kg_co2e, 1000))),
+            ("ghg.total.location", total.map(|v| shown(v, 1000))),
+            ("energy.total", Some(shown(r.energy_j, 3_600_000_000))),
+            ("energy.total_gj", Some(shown(r.energy_j, 1_000_000_000))),
         ];
         for (name, value) in want {
-            let got = ledger
-                .figure(name, y)
-                .unwrap_or_else(|e| panic!("{name} {y}: {e}"))
+            let got = ledger.figure(name, y);
+            let Some(value) = value else {
+                // Not exact in 28 digits: refused (or, where the library's order of sums
+                // needs fewer digits, whatever it gives is not checked here).
+                continue;
+            };
+            let got = got
+                .unwrap_or_else(|e| panic!("{name} {y}: {e}\n{files:#?}"))
                 .unwrap_or_else(|| panic!("no {name} {y}"));
             assert_eq!((got.value, got.exact), value, "{name} {y}\n{files:#?}");
         }

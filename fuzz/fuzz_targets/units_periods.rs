@@ -12,7 +12,7 @@
 //! - `FactorRef::parse`: a reference printed and re-parsed is the same reference.
 #![no_main]
 
-use carbonledger::activity::Period;
+use carbonledger::activity::{Day, Period};
 use carbonledger::factors::FactorRef;
 use carbonledger::units::{lookup, lookup_kind, parse_factor_unit, DimKind, UnitError, UNITS};
 use libfuzzer_sys::fuzz_target;
@@ -96,6 +96,71 @@ fn check_period(text: &str) {
     }
 }
 
+/// A reference reading of `YYYY-MM-DD` (1900–2200, a real calendar date) as (y, m, d) and
+/// its day number counted from 1900-01-01 (1900 is not a leap year, 2000 is).
+fn day(s: &str) -> Option<((i32, u8, u8), i64)> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: &[u8]| -> Option<i64> {
+        r.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| r.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0')))
+    };
+    let (y, m, d) = (num(&b[..4])?, num(&b[5..7])?, num(&b[8..])?);
+    let leap = |y: i64| y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let lengths = [
+        31,
+        if leap(y) { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1900..=2200).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > lengths[m as usize - 1]
+    {
+        return None;
+    }
+    let years: i64 = (1900..y).map(|y| if leap(y) { 366 } else { 365 }).sum();
+    let months: i64 = lengths[..m as usize - 1].iter().sum();
+    Some(((y as i32, m as u8, d as u8), years + months + d - 1))
+}
+
+/// `Period::parse_activity` against a reference: a period of `Period::parse`, else a range
+/// `FIRST..LAST` of two days with LAST not before FIRST, else one day; a day's number, date
+/// and printed form agree with the reference; a period re-parses from its printed form.
+fn check_activity_period(text: &str) {
+    let t = text.trim();
+    let p = Period::parse_activity(text);
+    if let Some(q) = Period::parse(text) {
+        assert_eq!(p, Some(q), "`{text}`");
+        return;
+    }
+    let reference = match t.split_once("..") {
+        Some((a, b)) => day(a.trim()).zip(day(b.trim())).filter(|(a, b)| a.1 <= b.1),
+        None => day(t).map(|d| (d, d)),
+    };
+    match (p, reference) {
+        (None, None) => {}
+        (Some(Period::Days(a, b)), Some((ra, rb))) => {
+            assert_eq!((a.ymd(), b.ymd()), (ra.0, rb.0), "`{text}`");
+            assert_eq!(i64::from(b.0 - a.0), rb.1 - ra.1, "`{text}`: days between");
+            let first = Day::parse(&a.to_string()).map(|d| d.0);
+            assert_eq!(first, Some(a.0), "`{text}`: {a} does not read back");
+            let again = Period::parse_activity(&Period::Days(a, b).to_string());
+            assert_eq!(again, Some(Period::Days(a, b)), "`{text}`");
+        }
+        (p, r) => panic!("`{text}`: parse_activity gave {p:?}, the reference {r:?}"),
+    }
+}
+
 fn check_ref(text: &str) {
     if let Ok(r) = FactorRef::parse(text) {
         let shown = r.to_string();
@@ -114,5 +179,6 @@ fuzz_target!(|input: &[u8]| {
     check_unit(text);
     check_factor_unit(text);
     check_period(text);
+    check_activity_period(text);
     check_ref(text);
 });

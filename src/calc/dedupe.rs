@@ -412,7 +412,8 @@ pub fn confirm(
 pub fn diagnostic(file: &Arc<str>, (line, orig, text): &Duplicate, what: &str) -> Diagnostic {
     Diagnostic::error(
         "duplicate-row",
-        Span::line(file, *line),
+        // The whole row repeats another: the place is where it starts.
+        Span::line(file, *line).at(1),
         format!("duplicate of line {orig}: same facility, period, {what}, quantity, unit and ref"),
     )
     .with_hint(

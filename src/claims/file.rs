@@ -189,12 +189,7 @@ struct RawCheck {
 
 /// 1-based line and column (in characters) of a byte offset.
 fn position(text: &str, offset: usize) -> (u64, usize) {
-    let Some(before) = text.get(..offset) else {
-        return (0, 0);
-    };
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() as u64 + 1;
-    (line, before[start..].chars().count() + 1)
+    crate::diag::text_position(text, offset).unwrap_or((0, 0))
 }
 
 /// Line and column of the key whose value starts at `offset`: the name before the `=` on the
@@ -461,6 +456,15 @@ impl Reader<'_> {
 /// assert_eq!(e[0].span.to_string(), "claims.toml:6:1");
 /// ```
 pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagnostic>> {
+    // A file of nothing is a file cut short or saved empty, not a list of no claims.
+    if text.trim().is_empty() {
+        return Err(vec![Diagnostic::error(
+            "empty-file",
+            Span::file(file),
+            "claims.toml is empty",
+        )
+        .with_hint("add the published claims as [[claim]] tables (see `carbonledger init`), or delete the file")]);
+    }
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((0, 0), |s| position(text, s.start));
         let span = if column > 0 {

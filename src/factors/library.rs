@@ -168,7 +168,8 @@ impl Edition {
 /// All editions available to a project: the built-in ones plus the project's own.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
-    editions: BTreeMap<(String, String), Edition>,
+    // Shared so that a copy of the built-in library (parsed once per process) is cheap.
+    editions: BTreeMap<(String, String), Arc<Edition>>,
 }
 
 /// The outcome of looking a reference up.
@@ -232,13 +233,13 @@ pub fn parse_edition(
     let meta: EditionToml = match toml::from_str(edition_toml) {
         Ok(m) => m,
         Err(e) => {
-            let line = e
-                .span()
-                .and_then(|s| edition_toml.get(..s.start))
-                .map_or(0, |t| t.matches('\n').count() as u64 + 1);
+            let span = e.span().map_or_else(
+                || Span::file(&toml_name),
+                |s| Span::at_offset(&toml_name, edition_toml, s.start),
+            );
             return Err(vec![Diagnostic::error(
                 "bad-edition-file",
-                Span::line(&toml_name, line),
+                span,
                 format!("edition.toml: {}", e.message()),
             )
             .with_hint("an edition needs set, edition, description and a [citation] with publisher, title, published, table, licence, url")]);
@@ -396,8 +397,15 @@ pub fn parse_edition(
 }
 
 impl Library {
-    /// The built-in library, embedded in the binary at build time.
+    /// The built-in library, embedded in the binary at build time. It is parsed once per
+    /// process; each call returns a copy sharing the parsed editions.
     pub fn builtin() -> Result<Library, Vec<Diagnostic>> {
+        static BUILTIN: std::sync::OnceLock<Result<Library, Vec<Diagnostic>>> =
+            std::sync::OnceLock::new();
+        BUILTIN.get_or_init(Library::parse_builtin).clone()
+    }
+
+    fn parse_builtin() -> Result<Library, Vec<Diagnostic>> {
         let mut lib = Library::default();
         let mut diags = Vec::new();
         let mut by_dir: BTreeMap<&str, (Option<&str>, Option<&str>)> = BTreeMap::new();
@@ -439,7 +447,7 @@ impl Library {
                                 .with_hint("a published edition is never edited: give a corrected or local set its own name or edition"),
                         ),
                         std::collections::btree_map::Entry::Vacant(v) => {
-                            v.insert(ed);
+                            v.insert(Arc::new(ed));
                         }
                     }
                 }
@@ -522,18 +530,23 @@ impl Library {
 
     /// Every edition, ordered by set then edition.
     pub fn editions(&self) -> impl Iterator<Item = &Edition> {
-        self.editions.values()
+        self.editions.values().map(|e| &**e)
     }
 
     /// One edition.
     pub fn edition(&self, set: &str, edition: &str) -> Option<&Edition> {
-        self.editions.get(&(set.to_string(), edition.to_string()))
+        self.editions
+            .get(&(set.to_string(), edition.to_string()))
+            .map(|e| &**e)
     }
 
     /// The editions of a set, in order.
     pub fn editions_of(&self, set: &str) -> impl Iterator<Item = &Edition> + '_ {
         let set = set.to_string();
-        self.editions.values().filter(move |e| e.set == set)
+        self.editions
+            .values()
+            .map(|e| &**e)
+            .filter(move |e| e.set == set)
     }
 
     /// Looks up a pinned reference, falling back to the edition's parent key when the key is
@@ -565,11 +578,11 @@ impl Library {
         key: &str,
         value: Decimal,
     ) -> Option<Decimal> {
-        let def = self
+        let ed = self
             .editions
-            .get_mut(&(set.to_string(), edition.to_string()))?
-            .factors
-            .get_mut(key)?;
+            .get_mut(&(set.to_string(), edition.to_string()))?;
+        // Copy-on-write: the shared built-in edition stays as published.
+        let def = Arc::make_mut(ed).factors.get_mut(key)?;
         let old = def.value;
         def.value = value;
         def.note = format!("overridden: {value} instead of the published {old}");

@@ -100,10 +100,16 @@ impl<'a> RowRef<'a> {
         let n = self.record.len();
         if self.record.lines > 1 {
             let last = self.record.line + self.record.lines - 1;
+            // The column is the field whose quote runs over the line end.
+            let opened = self
+                .record
+                .iter()
+                .position(|f| f.contains(['\n', '\r']))
+                .map_or(1, |i| i + 1);
             return Some(
                 Diagnostic::error(
                     "malformed-csv",
-                    self.span(),
+                    self.span().at(opened),
                     format!(
                         "a quoted field runs from line {} to line {last}: probably a stray quote (this record has {n} fields, the header has {expected})",
                         self.record.line

@@ -20,9 +20,16 @@ pub fn utf8_text(file: &Arc<str>, bytes: Vec<u8>, csv: bool) -> Result<String, D
             if csv {
                 return Err(super::csvfile::not_utf8(file, line, Some(field), &bytes));
             }
+            // The character of the bad byte on its line (the valid bytes before it count).
+            let start = bytes[..bad]
+                .iter()
+                .rposition(|&b| b == b'\n' || b == b'\r')
+                .map_or(0, |i| i + 1);
+            let column =
+                std::str::from_utf8(&bytes[start..bad]).map_or(1, |t| t.chars().count() + 1);
             Err(Diagnostic::error(
                 "not-utf8",
-                Span::line(file, line),
+                Span::line(file, line).at(column),
                 "file is not valid UTF-8: it cannot be read",
             )
             .with_hint("save it as UTF-8 (with GBK bytes: `iconv -f GB18030 -t UTF-8`)"))

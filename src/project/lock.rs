@@ -41,8 +41,8 @@ pub fn edition_digest(e: &Edition) -> String {
 /// A parsed lockfile: `SET@EDITION` → (digest, 1-based line).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lock {
-    /// Locked editions.
-    pub editions: BTreeMap<String, (String, u64)>,
+    /// Locked editions: digest, and the line and character of the key.
+    pub editions: BTreeMap<String, (String, (u64, usize))>,
 }
 
 /// The lockfile text for the given editions (`SET@EDITION`, each in `library`).
@@ -65,12 +65,6 @@ pub fn render_lock<'a>(
     Ok(out)
 }
 
-/// The 1-based line of byte `offset`.
-fn line_at(text: &str, offset: usize) -> u64 {
-    text.get(..offset)
-        .map_or(0, |t| t.matches('\n').count() as u64 + 1)
-}
-
 /// Parses a lockfile.
 pub fn parse_lock(file: &Arc<str>, text: &str) -> Result<Lock, Vec<Diagnostic>> {
     #[derive(serde::Deserialize)]
@@ -81,16 +75,26 @@ pub fn parse_lock(file: &Arc<str>, text: &str) -> Result<Lock, Vec<Diagnostic>> 
     let raw: Raw = toml::from_str(text).map_err(|e| {
         vec![Diagnostic::error(
             "bad-lockfile",
-            Span::line(file, e.span().map_or(0, |s| line_at(text, s.start))),
+            e.span().map_or_else(
+                || Span::file(file),
+                |s| Span::at_offset(file, text, s.start),
+            ),
             e.message().trim().to_string(),
         )
         .with_hint("re-create it with `carbonledger lock DIR`")]
     })?;
+    // The line and character of an edition's key.
     let line_of = |id: &str| {
         let quoted = format!("\"{id}\"");
         text.lines()
-            .position(|l| l.trim_start().starts_with(&quoted))
-            .map_or(0, |i| i as u64 + 1)
+            .enumerate()
+            .find(|(_, l)| l.trim_start().starts_with(&quoted))
+            .map_or((0, 0), |(i, l)| {
+                (
+                    i as u64 + 1,
+                    l.chars().take_while(|c| c.is_whitespace()).count() + 1,
+                )
+            })
     };
     Ok(Lock {
         editions: raw
@@ -104,6 +108,14 @@ pub fn parse_lock(file: &Arc<str>, text: &str) -> Result<Lock, Vec<Diagnostic>> 
     })
 }
 
+/// The place of a locked edition's key: its line and character, or the file when not found.
+fn lock_span(file: &Arc<str>, (line, column): (u64, usize)) -> Span {
+    match line {
+        0 => Span::file(file),
+        l => Span::line(file, l).at(column),
+    }
+}
+
 /// Checks every locked edition against the library: one error per edition whose content
 /// differs from its locked digest or that is no longer there.
 pub fn check_lock(file: &Arc<str>, lock: &Lock, library: &Library) -> Vec<Diagnostic> {
@@ -114,7 +126,7 @@ pub fn check_lock(file: &Arc<str>, lock: &Lock, library: &Library) -> Vec<Diagno
             None => diags.push(
                 Diagnostic::error(
                     "locked-edition-missing",
-                    Span::line(file, *line),
+                    lock_span(file, *line),
                     format!("locked factor edition {id} is not in the library"),
                 )
                 .with_hint("restore the edition, or run `carbonledger lock DIR` to lock the editions now in use"),
@@ -125,7 +137,7 @@ pub fn check_lock(file: &Arc<str>, lock: &Lock, library: &Library) -> Vec<Diagno
                     diags.push(
                         Diagnostic::error(
                             "locked-edition-changed",
-                            Span::line(file, *line),
+                            lock_span(file, *line),
                             format!(
                                 "factor edition {id} ({}) differs from the locked one: SHA-256 {now}, locked {digest}",
                                 e.origin

@@ -287,28 +287,25 @@ pub struct Manifest {
     pub scope3: Scope3Options,
 }
 
-fn line_of(text: &str, offset: usize) -> u64 {
-    text.get(..offset)
-        .map_or(0, |t| t.matches('\n').count() as u64 + 1)
-}
-
 /// The section (`[a.b]` → `a.b`, `""` at the top) and key of each line of a TOML text that
-/// sets a key, with its 1-based line. Comments and the text of values are never taken for a
-/// key, so a diagnostic points at the key itself, not at the first place its name appears.
-/// (A key inside a multi-line string or array is not seen; such a key is not one of ours.)
-fn keyed_lines(text: &str) -> Vec<(String, String, u64)> {
+/// sets a key, with its 1-based line and the 1-based character where the key (or `[`) starts.
+/// Comments and the text of values are never taken for a key, so a diagnostic points at the
+/// key itself, not at the first place its name appears. (A key inside a multi-line string or
+/// array is not seen; such a key is not one of ours.)
+fn keyed_lines(text: &str) -> Vec<(String, String, u64, usize)> {
     let mut out = Vec::new();
     let mut section = String::new();
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
+        let column = raw.chars().take_while(|c| c.is_whitespace()).count() + 1;
         if line.starts_with('[') {
             let inner = line.trim_start_matches('[');
             let end = inner.find(']').unwrap_or(inner.len());
             section = unquote_path(&inner[..end]);
-            out.push((section.clone(), String::new(), i as u64 + 1));
+            out.push((section.clone(), String::new(), i as u64 + 1, column));
         } else if let Some((key, _)) = line.split_once('=') {
             if !line.starts_with('#') {
-                out.push((section.clone(), unquote_path(key), i as u64 + 1));
+                out.push((section.clone(), unquote_path(key), i as u64 + 1, column));
             }
         }
     }
@@ -334,32 +331,33 @@ pub(crate) fn key_span(file: &Arc<str>, text: &str, section: &str, key: &str) ->
     } else {
         format!("{section}.{key}")
     };
-    let line = keyed_lines(text)
-        .into_iter()
-        .find(|(s, k, _)| {
-            let written = match (s.is_empty(), k.is_empty()) {
-                (true, _) => k.clone(),
-                (false, true) => s.clone(),
-                (false, false) => format!("{s}.{k}"),
-            };
-            // A section is found at its first header or key, `[years.2025.editions]` included.
-            written == full || (key.is_empty() && written.starts_with(&format!("{full}.")))
-        })
-        .map_or(0, |(_, _, l)| l);
-    Span::line(file, line)
+    let found = keyed_lines(text).into_iter().find(|(s, k, _, _)| {
+        let written = match (s.is_empty(), k.is_empty()) {
+            (true, _) => k.clone(),
+            (false, true) => s.clone(),
+            (false, false) => format!("{s}.{k}"),
+        };
+        // A section is found at its first header or key, `[years.2025.editions]` included.
+        written == full || (key.is_empty() && written.starts_with(&format!("{full}.")))
+    });
+    match found {
+        Some((_, _, line, column)) => Span::line(file, line).at(column),
+        None => Span::file(file),
+    }
 }
 
 impl Manifest {
     /// Parses and validates a manifest; `file` names it in messages.
     pub fn parse(file: &Arc<str>, text: &str) -> Result<Manifest, Vec<Diagnostic>> {
         let raw: ManifestToml = toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(0, |s| line_of(text, s.start));
-            vec![Diagnostic::error(
-                "bad-manifest",
-                Span::line(file, line),
-                e.message().trim().to_string(),
-            )
-            .with_hint("see `carbonledger init` for a commented carbonledger.toml")]
+            let span = e.span().map_or_else(
+                || Span::file(file),
+                |s| Span::at_offset(file, text, s.start),
+            );
+            vec![
+                Diagnostic::error("bad-manifest", span, e.message().trim().to_string())
+                    .with_hint("see `carbonledger init` for a commented carbonledger.toml"),
+            ]
         })?;
         let mut diags = Vec::new();
         let find = |key: &str| key_span(file, text, "", key);

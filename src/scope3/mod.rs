@@ -11,6 +11,9 @@
 
 mod row;
 
+/// The columns of `scope3.csv`.
+pub use row::COLUMNS as SCOPE3_COLUMNS;
+
 use crate::calc::{ResolveOptions, Resolver, Step};
 use crate::project::{Input, Project};
 use crate::register::fields::read_optional;

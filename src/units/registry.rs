@@ -295,37 +295,50 @@ pub fn lookup_kind(text: &str, allowed: &[DimKind]) -> Result<AnyUnit, UnitError
     }
 }
 
+/// Every symbol and alias, lower-cased once, with its length in characters and its entry.
+fn lowered() -> &'static [(String, usize, &'static str, usize)] {
+    static LOWERED: OnceLock<Vec<(String, usize, &'static str, usize)>> = OnceLock::new();
+    LOWERED.get_or_init(|| {
+        let mut v: Vec<_> = index()
+            .iter()
+            .map(|(name, &i)| {
+                let l = name.to_lowercase();
+                let n = l.chars().count();
+                (l, n, *name, i)
+            })
+            .collect();
+        v.sort_unstable_by(|a, b| a.2.cmp(b.2));
+        v
+    })
+}
+
 fn suggest(s: &str) -> Option<&'static str> {
     let lower = s.to_lowercase();
     let len = lower.chars().count();
     let limit = if s.chars().count() <= 3 { 1 } else { 2 };
-    let mut best: Option<(usize, &'static str)> = None;
-    for (name, &i) in index().iter() {
-        let name_lower = name.to_lowercase();
+    // The best is the least (distance, reached through an alias, symbol): the same whatever
+    // the order of the table.
+    let mut best: Option<(usize, bool, &'static str)> = None;
+    for (name_lower, name_len, name, i) in lowered() {
         // The edit distance is at least the difference in length: a text much longer than
-        // every unit (a whole sentence in a unit column) is compared in O(1) per unit, not
-        // O(its length) with an allocation per character.
-        if name_lower.chars().count().abs_diff(len) > limit {
+        // every unit (a whole sentence in a unit column) is compared in O(1) per unit.
+        if name_len.abs_diff(len) > limit {
             continue;
         }
-        let d = if name_lower == lower {
+        let d = if *name_lower == lower {
             0
         } else {
-            edit_distance(&lower, &name_lower)
+            edit_distance(&lower, name_lower)
         };
         if d <= limit {
-            let sym = UNITS[i].symbol;
-            // Prefer the smallest distance, then the canonical symbol, then alphabetical order.
-            let better = match best {
-                None => true,
-                Some((bd, bs)) => (d, sym != *name, sym) < (bd, false, bs),
-            };
-            if better {
-                best = Some((d, sym));
+            let sym = UNITS[*i].symbol;
+            let candidate = (d, sym != *name, sym);
+            if best.is_none_or(|b| candidate < b) {
+                best = Some(candidate);
             }
         }
     }
-    best.map(|(_, s)| s)
+    best.map(|(_, _, s)| s)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
