@@ -172,7 +172,7 @@ mod tests {
     fn a_lockfile_parses_with_the_line_of_each_edition() {
         let text = "# c\n[editions]\n\"a@1\" = \"x\"\n\"b@2\" = \"y\"\n";
         let l = parse_lock(&Arc::from("carbonledger.lock"), text).unwrap();
-        assert_eq!(l.editions["b@2"], ("y".to_string(), 4));
+        assert_eq!(l.editions["b@2"], ("y".to_string(), (4, 1)));
         assert!(parse_lock(&Arc::from("l"), "[editions]\n\"a\" = 1\n").is_err());
     }
 }
