@@ -265,7 +265,7 @@ fn a_duplicate_last_row_in_a_crlf_file_is_rejected_not_counted() {
     assert_eq!(code, 1, "a duplicate is rejected; stderr:\n{err}");
     assert!(
         err.contains(&format!(
-            "fugitive.csv:{lines}: duplicate of line {}",
+            "fugitive.csv:{lines}:1: duplicate of line {}",
             lines - 1
         )),
         "{err}"
