@@ -854,8 +854,6 @@ fn reported_elsewhere(m: &mut Mutation) {
                 m.expect = Expect::At(l, Some(4));
             }
         }
-        // No claims is nothing to verify, not a defect.
-        ("claims.toml", "empty") => m.expect = Expect::NoCrash,
         _ => {}
     }
 }

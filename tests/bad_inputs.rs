@@ -151,7 +151,7 @@ fn base_is_valid() {
 /// `factors/` folder of project-local sets; tests/catalogue.rs pins where each is reported.
 #[test]
 fn each_case_holds_only_input_files() {
-    const INPUTS: [&str; 16] = [
+    const INPUTS: [&str; 17] = [
         "carbonledger.toml",
         "carbonledger.lock",
         "facilities.csv",
@@ -165,6 +165,7 @@ fn each_case_holds_only_input_files() {
         "bom.csv",
         "product_stages.csv",
         "scope3.csv",
+        "operations.csv",
         "claims.toml",
         "metrics.csv",
         "factors",

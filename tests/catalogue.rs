@@ -268,11 +268,11 @@ catalogue! {
     bad_edition_file: "bad-edition-file" CHECK => 1, "error" "factors/cat/1/edition.toml:1:1" ["bad-edition-file"];
     bad_factor_key: "bad-factor-key" CHECK => 1, "error" "factors/cat/1/factors.csv:2:1" ["bad-factor-key"];
     bad_factor_unit: "bad-factor-unit" CHECK => 1, "error" "factors/cat/1/factors.csv:2:3" ["bad-factor-unit"];
-    bad_fallback_key: "bad-fallback-key" CHECK => 1, "error" "factors/cat/1/edition.toml" ["bad-fallback-key"];
+    bad_fallback_key: "bad-fallback-key" CHECK => 1, "error" "factors/cat/1/edition.toml:4:1" ["bad-fallback-key"];
     duplicate_factor_key: "duplicate-factor-key" CHECK => 1, "error" "factors/cat/1/factors.csv:3:1" ["duplicate-factor-key"];
-    edition_path_mismatch: "edition-path-mismatch" CHECK => 1, "error" "factors/cat/1/edition.toml" ["edition-path-mismatch"];
+    edition_path_mismatch: "edition-path-mismatch" CHECK => 1, "error" "factors/cat/1/edition.toml:2:1" ["edition-path-mismatch"];
     factor_gas_mismatch: "factor-gas-mismatch" CHECK => 1, "error" "factors/cat/1/factors.csv:2:4" ["factor-gas-mismatch"];
-    missing_citation: "missing-citation" CHECK => 1, "error" "factors/cat/1/edition.toml" ["missing-citation"];
+    missing_citation: "missing-citation" CHECK => 1, "error" "factors/cat/1/edition.toml:10:1" ["missing-citation"];
     negative_factor: "negative-factor" CHECK => 1, "error" "factors/cat/1/factors.csv:2:2" ["negative-factor"];
     shadows_built_in_set: "shadows-built-in-set" CHECK => 1, "error" "factors/cn-mee-grid/2025/edition.toml" ["shadows-built-in-set"];
 
@@ -329,6 +329,13 @@ catalogue! {
     no_distance: "no-distance" CHECK => 1, "error" "shipments.csv:2:9" ["no-distance"];
     zero_distance: "zero-distance" CHECK => 1, "error" "shipments.csv:2:11" ["zero-distance"];
     saf_not_air: "saf-not-air" CHECK => 1, "error" "shipments.csv:2:19" ["saf-not-air"];
+    bad_distance_basis: "bad-distance-basis" CHECK => 1, "error" "shipments.csv:2:11" ["bad-distance-basis"];
+    unknown_operation: "unknown-operation" CHECK => 1, "error" "shipments.csv:2:12" ["unknown-operation"];
+    bad_hub: "bad-hub" CHECK => 1, "error" "shipments.csv:2:12" ["bad-hub"];
+
+    // -- operations.csv (ISO 14083 operation categories) --
+    bad_operation: "operations-bad-operation" CHECK => 1, "error" "operations.csv:2:2" ["bad-operation"];
+    unused_operation: "unused-operation" CHECK => 0, "warning" "operations.csv:2" ["unused-operation"];
     // A factor per kWh on the gross calorific value beside diesel converted with IPCC's net one.
     mixed_calorific_basis: "mixed-calorific-basis" CHECK => 0, "warning" "carbonledger.toml:13:1" ["mixed-calorific-basis"];
     gwp_edition_mismatch: "gwp-edition-mismatch" CHECK => 0, "warning" "carbonledger.toml:32:1" ["gwp-edition-mismatch"];
@@ -351,12 +358,13 @@ catalogue! {
     spend_currency_mismatch: "scope3-spend-currency-mismatch" CHECK => 1, "error" "scope3.csv:2:7" ["spend-currency-mismatch"];
     spend_price_year_mismatch: "scope3-spend-price-year-mismatch" CHECK => 1, "error" "scope3.csv:2:9" ["spend-price-year-mismatch"];
     bad_allocation: "scope3-bad-allocation" CHECK => 1, "error" "scope3.csv:2:12" ["bad-allocation"];
+    bad_conversion: "scope3-bad-conversion" CHECK => 1, "error" "scope3.csv:2:10" ["bad-conversion"];
     // -- products.csv, bom.csv, product_stages.csv --
     products_bad_id: "products-bad-id" CHECK => 1, "error" "products.csv:2:1" ["bad-id"];
     bad_year: "bad-year" CHECK => 1, "error" "products.csv:2:5" ["bad-year"];
     year_not_reported: "year-not-reported" CHECK => 1, "error" "products.csv:2:5" ["year-not-reported"];
     duplicate_product: "duplicate-product" CHECK => 1, "error" "products.csv:3:1" ["duplicate-product"];
-    no_bill_of_materials: "no-bill-of-materials" CHECK => 0, "warning" "products.csv:2" ["no-bill-of-materials"];
+    no_bill_of_materials: "no-bill-of-materials" CHECK => 0, "warning" "products.csv:2:1" ["no-bill-of-materials"];
     unknown_product: "unknown-product" CHECK => 1, "error" "bom.csv:2:1" ["unknown-product"];
     unknown_route: "unknown-route" CHECK => 1, "error" "bom.csv:2:9" ["unknown-route"];
     missing_route: "missing-route" CHECK => 1, "error" "bom.csv:3:9" ["missing-route"];
@@ -535,7 +543,7 @@ catalogue! {
     stages_ambiguous_number: "stages-ambiguous-number" CHECK => 1, "error" "product_stages.csv:3:3" ["ambiguous-number"];
     stages_bad_factor_reference: "stages-bad-factor-reference" CHECK => 1, "error" "product_stages.csv:3:6" ["bad-factor-reference"];
     stages_duplicate_column: "stages-duplicate-column" CHECK => 1, "error" "product_stages.csv:1:8" ["duplicate-column"];
-    stages_duplicate_row: "stages-duplicate-row" CHECK => 1, "error" "product_stages.csv:3" ["duplicate-row"];
+    stages_duplicate_row: "stages-duplicate-row" CHECK => 1, "error" "product_stages.csv:3:1" ["duplicate-row"];
     stages_empty_file: "stages-empty-file" CHECK => 1, "error" "product_stages.csv" ["empty-file"];
     stages_malformed_csv: "stages-malformed-csv" CHECK => 1, "error" "product_stages.csv:3:7" ["malformed-csv"];
     stages_malformed_number: "stages-malformed-number" CHECK => 1, "error" "product_stages.csv:3:3" ["malformed-number"];
@@ -582,6 +590,8 @@ const NOT_CODES: &[(&str, &str)] = &[
     ("desnz-fuels", "a factor set name"),
     ("desnz-electricity", "a factor set name"),
     ("desnz-wtt", "a factor set name"),
+    ("desnz-travel", "a factor set name"),
+    ("desnz-travel-wtt", "a factor set name"),
     ("average-data", "a scope 3 method's name"),
     ("spend-based", "a scope 3 method's name"),
     ("supplier-specific", "a scope 3 method's name"),

@@ -315,6 +315,12 @@ fn scope3_project(rows: &str) -> PathBuf {
 /// Category 7, commuting: 5 000 pkm average local bus × 0.10385 (ID 25_314_3145_11_1)
 ///   = 519.25 kg.
 ///
+/// Their well-to-tank companion lines (DESNZ 2025 'WTT- business travel- air' and 'WTT- pass
+/// vehs & travel- land', desnz-travel-wtt@2025): 11 110 pkm × 0.02461 (ID 22_912_3171_11_1)
+/// = 273.4171 kg and 1 200 pkm × 0.00897 (ID 26_911_3147_11_1) = 10.764 kg in category 6
+/// (284.1811 kg; DESNZ publishes none for hotel stays), 5 000 pkm × 0.02649
+/// (ID 26_910_3145_11_1) = 132.45 kg in category 7.
+///
 /// Category 3 from the one electricity row: 1 000 kWh × (0.04590 + 0.01853 + 0.00397) = 68.4 kg.
 #[test]
 fn a_scope3_file_computes_each_category_from_published_factors() {
@@ -338,11 +344,14 @@ fn a_scope3_file_computes_each_category_from_published_factors() {
     );
     assert_eq!(fig(&l, "ghg.scope3.cat1"), Some(d("85.57950655")));
     assert_eq!(fig(&l, "ghg.scope3.cat5"), Some(d("6.2463924")));
-    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("1.0141306")));
-    assert_eq!(fig(&l, "ghg.scope3.cat7"), Some(d("0.51925")));
+    // 1 014.1306 + 284.1811 kg; 519.25 + 132.45 kg.
+    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("1.2983117")));
+    assert_eq!(fig(&l, "ghg.scope3.cat6.wtt"), Some(d("0.2841811")));
+    assert_eq!(fig(&l, "ghg.scope3.cat7"), Some(d("0.6517")));
+    assert_eq!(fig(&l, "ghg.scope3.cat7.wtt"), Some(d("0.13245")));
     assert_eq!(fig(&l, "ghg.scope3.cat3"), Some(d("0.0684")));
-    // 85.57950655 + 6.2463924 + 1.0141306 + 0.51925 + 0.0684 = 93.42767955
-    assert_eq!(fig(&l, "ghg.scope3"), Some(d("93.42767955")));
+    // 85.57950655 + 6.2463924 + 1.2983117 + 0.6517 + 0.0684 = 93.84431065
+    assert_eq!(fig(&l, "ghg.scope3"), Some(d("93.84431065")));
     // Scope 3 stays out of the scope 1 + 2 total: 1 000 kWh × 0.177 = 0.177 t.
     assert_eq!(fig(&l, "ghg.total.location"), Some(d("0.177")));
     let names = l.names();
@@ -590,5 +599,306 @@ fn diff_reprices_category_3_lines() {
     assert_eq!(
         fig("ghg.scope3.cat3"),
         ("15.11548".into(), "16.29028".into())
+    );
+}
+
+/// Travel well-to-tank companion lines (DESNZ 2025 'WTT- business travel- air'): 2 000 pkm long-haul economy without RF × 0.06926 = 138.52 kg, its well-to-tank
+/// 2 000 × 0.02461 (ID 22_912_3171_11_1) = 49.22 kg; a hotel night has no WTT row (DESNZ
+/// publishes none) and gets a note in its trace, not a zero line. Off by `[scope3]
+/// travel_wtt = false`. Both lines re-perform in lines.csv.
+#[test]
+fn travel_well_to_tank_is_a_companion_line_and_can_be_switched_off() {
+    let rows = "6,2025,flight,2000,pkm,average_data,desnz-travel:air.long_haul.economy.without_rf,,,,,,,,\n\
+                6,2025,hotel,1,room_night,average_data,desnz-travel:hotel.uk,,,,,,,,\n";
+    let dir = scope3_project(rows);
+    let l = ledger(&dir, false);
+    // 138.52 + 49.22 + 10.4 (1 night UK) = 198.14 kg
+    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("0.19814")));
+    assert_eq!(fig(&l, "ghg.scope3.cat6.wtt"), Some(d("0.04922")));
+    let export = write(&[]);
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("export")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rd = csv::Reader::from_path(export.join("lines.csv")).unwrap();
+    let header = rd.headers().unwrap().clone();
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let mut refs = Vec::new();
+    for row in rd.records() {
+        let f = row.unwrap();
+        if &f[col("figure")] == "ghg.scope3.cat6" {
+            assert_eq!(&f[col("method")], "product", "{f:?}");
+            refs.push((
+                f[col("factor_ref")].to_string(),
+                f[col("value")].to_string(),
+            ));
+        }
+    }
+    refs.sort();
+    assert_eq!(
+        refs,
+        [
+            (
+                "desnz-travel-wtt@2025:air.long_haul.economy.without_rf.co2e".to_string(),
+                "0.04922".to_string()
+            ),
+            (
+                "desnz-travel@2025:air.long_haul.economy.without_rf".to_string(),
+                "0.13852".to_string()
+            ),
+            (
+                "desnz-travel@2025:hotel.uk".to_string(),
+                "0.0104".to_string()
+            ),
+        ]
+    );
+    let toml = dir.join("carbonledger.toml");
+    let mut m = std::fs::read_to_string(&toml).unwrap();
+    m.push_str("\n[scope3]\ntravel_wtt = false\n");
+    std::fs::write(&toml, m).unwrap();
+    let l = ledger(&dir, false);
+    // 138.52 + 10.4 = 148.92 kg
+    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("0.14892")));
+    assert_eq!(fig(&l, "ghg.scope3.cat6.wtt"), None);
+}
+
+/// Test data (not shipped factors): a spend factor per US dollar in 2022 prices, and an
+/// exchange rate of 1.25 USD per GBP for 2024, each in a project set of its own.
+const LOCAL_USD_SETS: [(&str, &str); 4] = [
+    (
+        "factors/usd-eeio/2022/edition.toml",
+        "set = \"usd-eeio\"\nedition = \"2022\"\ndescription = \"test data: a spend factor in 2022 USD\"\n[citation]\npublisher = \"carbonledger tests\"\ntitle = \"test spend factor\"\npublished = \"2022-01-01\"\ntable = \"test\"\nlicence = \"test data\"\nurl = \"https://example.org/test\"\n",
+    ),
+    (
+        "factors/usd-eeio/2022/factors.csv",
+        "key,value,unit,gas,basis,table,note\nservices,0.4,kg CO2e/USD,CO2e,spend;price_year=2022,test,test data\n",
+    ),
+    (
+        "factors/fx-test/2024/edition.toml",
+        "set = \"fx-test\"\nedition = \"2024\"\ndescription = \"test data: an exchange rate\"\n[citation]\npublisher = \"carbonledger tests\"\ntitle = \"test exchange rate\"\npublished = \"2025-01-01\"\ntable = \"test\"\nlicence = \"test data\"\nurl = \"https://example.org/test\"\n",
+    ),
+    (
+        "factors/fx-test/2024/factors.csv",
+        "key,value,unit,gas,basis,table,note\nusd_per_gbp.2024,1.25,USD/GBP,-,exchange_rate,test,test data\neur_per_gbp.2024,1.2,EUR/GBP,-,exchange_rate,test,test data\n",
+    ),
+];
+
+fn converted_spend_project(row: &str) -> PathBuf {
+    let mut files: Vec<(&str, String)> = vec![
+        (
+            "carbonledger.toml",
+            manifest("usd-eeio = \"2022\"\nfx-test = \"2024\"\nus-bls-cpi-u = \"2024\"\n"),
+        ),
+        ("facilities.csv", FACILITIES.to_string()),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025,electricity,1000,kWh,,,,\n"
+                .to_string(),
+        ),
+        (
+            "scope3.csv",
+            format!("category,period,description,quantity,unit,method,factor,price_year,exchange_rate,price_index\n{row}"),
+        ),
+    ];
+    for (p, t) in LOCAL_USD_SETS {
+        files.push((p, t.to_string()));
+    }
+    let dir = write(&[]);
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// A spend in another currency and price year than its factor converts through a cited
+/// exchange rate and a cited price index, both on the line: 1 000 GBP of 2024 × 1.25 USD/GBP
+/// (test rate) × CPI-U 2022 ÷ CPI-U 2024 (BLS annual averages 292.655 and 313.689,
+/// us-bls-cpi-u@2024) × 0.4 kg CO2e/USD (test factor, 2022 prices) = 146 327.5 ÷ 313.689
+/// = 466.4731629097… kg, rounded once to 466.47316291 kg.
+#[test]
+fn spend_converts_through_a_cited_exchange_rate_and_price_index() {
+    let dir = converted_spend_project(
+        "1,2025,consulting,1000,GBP,spend_based,usd-eeio:services,2024,fx-test:usd_per_gbp.2024,us-bls-cpi-u:cpi_u\n",
+    );
+    let l = ledger(&dir, false);
+    assert!(
+        l.all_diagnostics().all(|d| !d.is_error()),
+        "{:#?}",
+        l.all_diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat1"), Some(d("0.46647316291")));
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args(["ghg.scope3.cat1", "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for needle in [
+        "× 1.25 USD/GBP (fx-test@2024:usd_per_gbp.2024)",
+        "× 292.655 (us-bls-cpi-u@2024:cpi_u.2022)",
+        "÷ 313.689 (us-bls-cpi-u@2024:cpi_u.2024)",
+        "1 line sum to 0.46647316291 t CO2e: equal to the figure",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+    // Without the rate, or with a rate into the wrong currency, the row is refused.
+    for (row, code, column) in [
+        ("1,2025,consulting,1000,GBP,spend_based,usd-eeio:services,2024,,us-bls-cpi-u:cpi_u\n", "spend-currency-mismatch", 7),
+        ("1,2025,consulting,1000,GBP,spend_based,usd-eeio:services,2024,fx-test:usd_per_gbp.2024,\n", "spend-price-year-mismatch", 8),
+        ("1,2025,consulting,1000,GBP,spend_based,usd-eeio:services,2024,fx-test:eur_per_gbp.2024,us-bls-cpi-u:cpi_u\n", "bad-conversion", 9),
+    ] {
+        let l = ledger(&converted_spend_project(row), false);
+        let e = l
+            .all_diagnostics()
+            .find(|d| d.is_error())
+            .unwrap_or_else(|| panic!("{code}: no error"));
+        assert_eq!((e.code, e.span.column), (code, Some(column)), "{row}: {e:?}");
+    }
+}
+
+/// ISO 14083 passenger transport from an operator's own data: a company shuttle burnt 500 L
+/// of diesel (DESNZ 2025: 2.57082 kg CO2e/L tank-to-wheel, ID 1_101_1011_8_1; 0.61101 well-to-
+/// tank, ID 11_101_1011_8_1) carrying 6 000 pkm of commuting (category 7) and 4 000 pkm of
+/// site visits (category 6); its emissions are allocated by passenger-km. Hand calculation:
+/// ttw 500 × 2.57082 = 1 285.41 kg, wtt 500 × 0.61101 = 305.505 kg; category 7 takes 0.6:
+/// 771.246 + 183.303 = 954.549 kg; category 6 takes 0.4: 514.164 + 122.202 = 636.366 kg.
+#[test]
+fn passenger_trips_share_an_operation_by_passenger_km() {
+    let dir = write(&[
+        ("carbonledger.toml", &manifest("")),
+        ("facilities.csv", FACILITIES),
+        ("energy.csv", "facility,period,carrier,quantity,unit,factor,ref,note,source\n"),
+        (
+            "scope3.csv",
+            "category,period,description,quantity,unit,method,factor,operation\n\
+             7,2025,commuting on the shuttle,6000,pkm,average_data,,shuttle\n\
+             6,2025,site visits on the shuttle,4000,pkm,average_data,,shuttle\n",
+        ),
+        (
+            "operations.csv",
+            "operation,kind,period,energy,energy_unit,factor,wtt_factor,activity,activity_unit\n\
+             shuttle,transport,2025,500,L,desnz-fuels@2025:diesel.litre.co2e,desnz-wtt@2025:diesel.litre.co2e,,pkm\n",
+        ),
+    ]);
+    let l = ledger(&dir, false);
+    assert!(
+        l.all_diagnostics().all(|d| !d.is_error()),
+        "{:#?}",
+        l.all_diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat7"), Some(d("0.954549")));
+    assert_eq!(fig(&l, "ghg.scope3.cat7.wtt"), Some(d("0.183303")));
+    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("0.636366")));
+    assert_eq!(fig(&l, "ghg.scope3.cat6.wtt"), Some(d("0.122202")));
+    // A trip on a freight operation, or on none, is refused.
+    let dir = write(&[
+        ("carbonledger.toml", &manifest("")),
+        ("facilities.csv", FACILITIES),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\n",
+        ),
+        (
+            "scope3.csv",
+            "category,period,description,quantity,unit,method,factor,operation\n\
+             7,2025,commuting,6000,pkm,average_data,,lorry\n\
+             7,2025,commuting,6000,pkm,average_data,,nowhere\n",
+        ),
+        (
+            "operations.csv",
+            "operation,kind,period,energy,energy_unit,factor,wtt_factor,activity,activity_unit\n\
+             lorry,transport,2025,500,L,desnz-fuels@2025:diesel.litre.co2e,,10000,tkm\n",
+        ),
+    ]);
+    let l = ledger(&dir, false);
+    let codes: Vec<&str> = l
+        .all_diagnostics()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["bad-operation", "unknown-operation"]);
+}
+
+/// Categories 11 and 12 tied to the product footprint: the units sold take the product's own
+/// use lines (4 kWh a year × 3 years = 12 kWh per phone, product_stages.csv) and end-of-life
+/// lines (0.2 kg per phone), priced by the row's market factor when it gives one. Hand
+/// calculation (the same numbers as the per-item test above, now read from the product):
+/// China, the use line's own factor cn-mee-grid@2023:national 0.5306 kg CO2/kWh (GWP 1):
+/// 1 000 000 × 12 × 0.5306 = 6 367 200 kg; UK, the row's DESNZ 2025 grid factor 0.17700
+/// kg CO2e/kWh (ID 7_400_4000_5_1): 200 000 × 12 × 0.177 = 424 800 kg; category 11 = 6 792 t.
+/// End of life: 1 200 000 × 0.2 kg = 240 t × 8.98311 kg CO2e/t (WEEE small, landfill, ID
+/// 20_503_5341_15_1) = 2 155.9464 kg.
+#[test]
+fn use_and_end_of_life_tied_to_the_product_footprint() {
+    let dir = write(&[
+        (
+            "carbonledger.toml",
+            &manifest("cn-mee-grid = \"2023\"\ndesnz-waste = \"2025\"\n"),
+        ),
+        ("facilities.csv", FACILITIES),
+        ("energy.csv", "facility,period,carrier,quantity,unit,factor,ref,note,source\n"),
+        (
+            "products.csv",
+            "id,name,category,functional_unit,year,facility,note\nphone,Phone,phone,one phone over 3 years,2025,,\n",
+        ),
+        (
+            "product_stages.csv",
+            "product,stage,quantity,unit,years,factor,note\n\
+             phone,use,4,kWh,3,cn-mee-grid@2023:national,charging\n\
+             phone,end_of_life,0.2,kg,,desnz-waste@2025:weee_small.landfill,\n",
+        ),
+        (
+            "scope3.csv",
+            "category,period,description,quantity,unit,method,factor,product\n\
+             11,2025,phones sold in China,1000000,item,average_data,,phone\n\
+             11,2025,phones sold in the UK,200000,item,average_data,desnz-electricity@2025:electricity_uk.co2e,phone\n\
+             12,2025,phones at end of life,1200000,item,average_data,,phone\n",
+        ),
+    ]);
+    let l = ledger(&dir, false);
+    assert!(
+        l.all_diagnostics().all(|d| !d.is_error()),
+        "{:#?}",
+        l.all_diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat11"), Some(d("6792")));
+    assert_eq!(fig(&l, "ghg.scope3.cat12"), Some(d("2.1559464")));
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args(["ghg.scope3.cat11", "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for needle in [
+        "product_stages.csv line 2 (phone, use)",
+        "2 lines sum to 6792 t CO2e: equal to the figure",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+    // A product without the stage the category needs is refused at the `product` column.
+    std::fs::write(
+        dir.join("product_stages.csv"),
+        "product,stage,quantity,unit,years,factor,note\nphone,use,4,kWh,3,cn-mee-grid@2023:national,\n",
+    )
+    .unwrap();
+    let l = ledger(&dir, false);
+    let e = l.all_diagnostics().find(|d| d.is_error()).unwrap();
+    assert_eq!(
+        (e.code, e.span.line, e.span.column),
+        ("unknown-product", 4, Some(8))
     );
 }

@@ -7,6 +7,7 @@ use super::reference::FactorRef;
 use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
 use crate::ingest::{read_table, Column};
+use crate::project::key_span;
 use crate::units::{parse_factor_unit, Dim, DimKind, Factor, FactorUnit, Unit, UnitError};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -257,16 +258,17 @@ pub fn parse_edition(
         if v.trim().is_empty() {
             diags.push(Diagnostic::error(
                 "missing-citation",
-                Span::file(&toml_name),
+                key_span(&toml_name, edition_toml, "citation", field),
                 format!("citation field `{field}` is empty"),
             ));
         }
     }
     if let Some((set, ed)) = prefix.rsplit('/').nth(1).zip(prefix.rsplit('/').next()) {
         if set != meta.set || ed != meta.edition {
+            let key = if set != meta.set { "set" } else { "edition" };
             diags.push(Diagnostic::error(
                 "edition-path-mismatch",
-                Span::file(&toml_name),
+                key_span(&toml_name, edition_toml, "", key),
                 format!(
                     "edition.toml says {}@{} but lives in {set}/{ed}",
                     meta.set, meta.edition
@@ -370,7 +372,7 @@ pub fn parse_edition(
         if !factors.contains_key(fk) && diags.is_empty() {
             diags.push(Diagnostic::error(
                 "bad-fallback-key",
-                Span::file(&toml_name),
+                key_span(&toml_name, edition_toml, "", "fallback_key"),
                 format!("fallback_key `{fk}` is not a key of this edition"),
             ));
         }

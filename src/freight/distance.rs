@@ -7,6 +7,7 @@
 use super::geodesy::{great_circle_km, Point, EARTH_RADIUS_KM};
 use super::intensity::used_factor;
 use super::mode::{DistanceRule, Mode};
+use super::shipments::DistanceBasis;
 use crate::calc::{show, ResolveError, ResolveOptions, Resolver, Step};
 use crate::decimal;
 use crate::project::Project;
@@ -49,19 +50,24 @@ fn calc(e: decimal::CalcError) -> ResolveError {
 }
 
 /// The distance of a leg of `mode` from `source`, for an intensity that does (`daf_included`)
-/// or does not include the distance adjustment. `label` names the step (`distance`,
-/// `baseline distance`).
+/// or does not include the distance adjustment. `basis` says what a given distance measures
+/// (none: actual); coordinates give the great-circle distance. Each ISO 14083 rule applies to
+/// its own basis: air's fixed addition to a great-circle distance, road's and sea's distance
+/// adjustment factor to a shortest feasible distance (to a great-circle one only in place of
+/// it, said on the line). `label` names the step (`distance`, `baseline distance`).
+#[allow(clippy::too_many_arguments)]
 pub fn leg_distance(
     project: &Project,
     strict: bool,
     year: i32,
     mode: Mode,
     source: DistanceSource,
+    basis: Option<DistanceBasis>,
     daf_included: bool,
     label: &str,
 ) -> Result<LegDistance, ResolveError> {
     let mut steps = Vec::new();
-    match source {
+    let (q, basis) = match source {
         DistanceSource::Given(value, unit) => {
             let u = unit.typed::<Distance>().map_err(|e| {
                 fail(
@@ -72,22 +78,24 @@ pub fn leg_distance(
                 )
             })?;
             let q = Qty::new(value, u).map_err(calc)?;
+            let basis = basis.unwrap_or(DistanceBasis::Actual);
             steps.push(Step {
                 label: label.to_string(),
                 text: if unit.symbol == KM.symbol() {
-                    format!("{} (given)", km_text(q))
+                    format!("{} (given, {})", km_text(q), basis.name())
                 } else {
                     format!(
-                        "{value} {} = {} (given; 1 {} = {} m)",
+                        "{value} {} = {} (given, {}; 1 {} = {} m)",
                         unit.symbol,
                         km_text(q),
+                        basis.name(),
                         unit.symbol,
                         unit.scale.normalize()
                     )
                 },
                 factor: None,
             });
-            Ok(LegDistance { distance: q, steps })
+            (q, basis)
         }
         DistanceSource::Ends(a, b) => {
             let gcd_km = great_circle_km(a, b, EARTH_RADIUS_KM).map_err(|e| {
@@ -107,109 +115,126 @@ pub fn leg_distance(
                 ),
                 factor: None,
             });
-            if daf_included {
-                steps.push(Step {
-                    label: "adjust".to_string(),
-                    text: "none: the intensity's factor set says its values already include the distance adjustment".to_string(),
-                    factor: None,
-                });
-                return Ok(LegDistance {
-                    distance: gcd,
-                    steps,
-                });
-            }
-            let Some(rule) = mode.distance_rule() else {
-                return Err(fail(
-                    "no-distance-rule",
-                    "distance",
-                    format!("ISO 14083 gives no default adjustment from great-circle distance for {mode}"),
-                    "give the distance travelled (distance, distance_unit) for rail and inland-waterway legs",
-                ));
-            };
-            let set = &project.manifest.freight.distance_rules;
-            let resolver = Resolver::new(project, ResolveOptions { strict });
-            let mut fallbacks = Vec::new();
-            let ed = resolver.edition_for(set, year, &mut fallbacks)?;
-            let key = match rule {
-                DistanceRule::Add(k) | DistanceRule::Factor(k) => k,
-            };
-            let def = ed.factors.get(key).ok_or_else(|| {
-                fail(
-                    "unknown-factor",
-                    "distance",
-                    format!(
-                        "{}@{}:{key} is not in the factor library",
-                        ed.set, ed.edition
-                    ),
-                    "the distance-rule set needs the ISO 14083 rule keys",
-                )
-            })?;
-            let used = used_factor(ed, def);
-            for f in fallbacks {
-                steps.push(Step {
-                    label: "fallback".into(),
-                    text: f,
-                    factor: None,
-                });
-            }
-            let q = match rule {
-                DistanceRule::Add(_) => {
-                    if def.unit.num.kind != DimKind::Distance {
-                        return Err(fail(
-                            "bad-factor-unit",
-                            "distance",
-                            format!("{} is not a distance", used.reference),
-                            "write it as `km/1`",
-                        ));
-                    }
-                    let add = Qty::<Distance>::from_base(
-                        decimal::mul(def.value, def.unit.num.scale).map_err(calc)?,
-                    );
-                    let q = gcd.checked_add(add).map_err(calc)?;
-                    steps.push(Step {
-                        label: "adjust".into(),
-                        text: format!(
-                            "+ {} {} per leg ({}) = {}",
-                            def.value,
-                            def.unit.num.symbol,
-                            used.reference,
-                            km_text(q)
-                        ),
-                        factor: Some(used),
-                    });
-                    q
-                }
-                DistanceRule::Factor(_) => {
-                    if def.unit.num.kind != DimKind::Distance
-                        || def.unit.den.kind != DimKind::Distance
-                    {
-                        return Err(fail(
-                            "bad-factor-unit",
-                            "distance",
-                            format!("{} is not a distance ratio", used.reference),
-                            "write it as `km/km`",
-                        ));
-                    }
-                    let ratio = decimal::div(
-                        decimal::mul(def.value, def.unit.num.scale).map_err(calc)?,
-                        def.unit.den.scale,
-                    )
-                    .map_err(calc)?;
-                    let q = gcd.scale_by(ratio.value).map_err(calc)?;
-                    steps.push(Step {
-                        label: "adjust".into(),
-                        text: format!(
-                            "× distance adjustment factor {} ({}) = {}",
-                            def.value,
-                            used.reference,
-                            km_text(q)
-                        ),
-                        factor: Some(used),
-                    });
-                    q
-                }
-            };
-            Ok(LegDistance { distance: q, steps })
+            (gcd, DistanceBasis::GreatCircle)
         }
+    };
+    if basis == DistanceBasis::Actual {
+        return Ok(LegDistance { distance: q, steps });
     }
+    if daf_included {
+        steps.push(Step {
+            label: "adjust".to_string(),
+            text: "none: the intensity's factor set says its values already include the distance adjustment".to_string(),
+            factor: None,
+        });
+        return Ok(LegDistance { distance: q, steps });
+    }
+    let Some(rule) = mode.distance_rule() else {
+        return Err(fail(
+            "no-distance-rule",
+            "distance",
+            format!("ISO 14083 gives no default adjustment from {} for {mode}", basis.name()),
+            "give the distance travelled (distance, distance_unit) for rail and inland-waterway legs",
+        ));
+    };
+    match (rule, basis) {
+        (DistanceRule::Add(_), DistanceBasis::ShortestFeasible) => {
+            return Err(fail(
+                "bad-distance-basis",
+                "distance_basis",
+                format!("ISO 14083's rule for {mode} (+ 95 km) is defined on the great-circle distance, not on a shortest feasible one"),
+                "give the great-circle distance (distance_basis gcd) or the distance flown (actual)",
+            ));
+        }
+        (DistanceRule::Factor(_), DistanceBasis::GreatCircle) => steps.push(Step {
+            label: "basis".into(),
+            text: format!(
+                "the {mode} distance adjustment factor is defined on the shortest feasible distance; the great-circle distance stands in for it here (give distance with distance_basis sfd or actual to apply each rule to its own basis)"
+            ),
+            factor: None,
+        }),
+        _ => {}
+    }
+    let set = &project.manifest.freight.distance_rules;
+    let resolver = Resolver::new(project, ResolveOptions { strict });
+    let mut fallbacks = Vec::new();
+    let ed = resolver.edition_for(set, year, &mut fallbacks)?;
+    let key = match rule {
+        DistanceRule::Add(k) | DistanceRule::Factor(k) => k,
+    };
+    let def = ed.factors.get(key).ok_or_else(|| {
+        fail(
+            "unknown-factor",
+            "distance",
+            format!(
+                "{}@{}:{key} is not in the factor library",
+                ed.set, ed.edition
+            ),
+            "the distance-rule set needs the ISO 14083 rule keys",
+        )
+    })?;
+    let used = used_factor(ed, def);
+    for f in fallbacks {
+        steps.push(Step {
+            label: "fallback".into(),
+            text: f,
+            factor: None,
+        });
+    }
+    let q = match rule {
+        DistanceRule::Add(_) => {
+            if def.unit.num.kind != DimKind::Distance {
+                return Err(fail(
+                    "bad-factor-unit",
+                    "distance",
+                    format!("{} is not a distance", used.reference),
+                    "write it as `km/1`",
+                ));
+            }
+            let add = Qty::<Distance>::from_base(
+                decimal::mul(def.value, def.unit.num.scale).map_err(calc)?,
+            );
+            let q = q.checked_add(add).map_err(calc)?;
+            steps.push(Step {
+                label: "adjust".into(),
+                text: format!(
+                    "+ {} {} per leg ({}) = {}",
+                    def.value,
+                    def.unit.num.symbol,
+                    used.reference,
+                    km_text(q)
+                ),
+                factor: Some(used),
+            });
+            q
+        }
+        DistanceRule::Factor(_) => {
+            if def.unit.num.kind != DimKind::Distance || def.unit.den.kind != DimKind::Distance {
+                return Err(fail(
+                    "bad-factor-unit",
+                    "distance",
+                    format!("{} is not a distance ratio", used.reference),
+                    "write it as `km/km`",
+                ));
+            }
+            let ratio = decimal::div(
+                decimal::mul(def.value, def.unit.num.scale).map_err(calc)?,
+                def.unit.den.scale,
+            )
+            .map_err(calc)?;
+            let q = q.scale_by(ratio.value).map_err(calc)?;
+            steps.push(Step {
+                label: "adjust".into(),
+                text: format!(
+                    "× distance adjustment factor {} ({}) = {}",
+                    def.value,
+                    used.reference,
+                    km_text(q)
+                ),
+                factor: Some(used),
+            });
+            q
+        }
+    };
+    Ok(LegDistance { distance: q, steps })
 }

@@ -73,7 +73,11 @@ fn to_t(kg: Decimal) -> Result<Decimal, LegError> {
 
 /// The distance as a step of a line: km, exact, with where it comes from (the distance
 /// step's text, and the reference of any adjustment already inside it).
-fn distance_step(label: &str, distance: Qty<Distance>, dsteps: &[Step]) -> Option<TermStep> {
+pub(super) fn distance_step(
+    label: &str,
+    distance: Qty<Distance>,
+    dsteps: &[Step],
+) -> Option<TermStep> {
     let km = decimal::div(distance.base(), Decimal::ONE_THOUSAND)
         .ok()?
         .value;
@@ -352,6 +356,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         year,
         mode,
         source,
+        leg.distance_basis,
         ints.main.daf_included,
         "distance",
     )?;
@@ -481,7 +486,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
 }
 
 #[allow(clippy::too_many_arguments)]
-fn mode_shift(
+pub(super) fn mode_shift(
     cx: LegContext<'_>,
     line: u64,
     leg: &Leg,
@@ -529,6 +534,7 @@ fn mode_shift(
         year,
         b.mode,
         source,
+        None,
         ints.main.daf_included,
         "baseline",
     )

@@ -14,15 +14,17 @@
 //! `avoided.logistics.saf`, `logistics.saf.fossil_equivalent`, `logistics.saf.reduction` (%).
 
 pub mod distance;
+pub mod element;
 pub mod geodesy;
 pub mod intensity;
 pub mod leg;
 pub mod mode;
+pub mod operation;
 pub mod shipments;
 
 pub use leg::{calculate, LegContext};
 pub use mode::Mode;
-pub use shipments::{parse_leg, Leg, COLUMNS};
+pub use shipments::{parse_element, parse_leg, Element, Leg, COLUMNS};
 
 use crate::calc::FileStats;
 use crate::diag::{Diagnostic, Span};
@@ -41,11 +43,37 @@ pub const FILE: &str = Input::Shipments.name();
 pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     let mut report = Report::default();
     let project = ctx.project;
+    let resolver =
+        crate::calc::Resolver::new(project, crate::calc::ResolveOptions { strict: ctx.strict });
+    let (ops, ops_read) = operation::read(project, &resolver);
+    if let Some((stats, diags)) = ops_read {
+        report.files.push(stats);
+        report.diagnostics.extend(diags);
+    }
     let path = project.path(Input::Shipments);
     if !path.exists() {
+        report.diagnostics.extend(unused_operations(
+            &project.shown(Input::Operations),
+            &ops,
+            &BTreeSet::new(),
+        ));
         return report;
     }
     let file: Arc<str> = project.shown(Input::Shipments);
+    let allocated = if ops.is_empty() {
+        element::Allocated::new()
+    } else {
+        rounds(ctx, &file, &ops)
+    };
+    let ocx = element::OpContext {
+        project,
+        strict: ctx.strict,
+        file: &file,
+        ops: &ops,
+        allocated: &allocated,
+    };
+    let mut used_ops: BTreeSet<(String, i32)> = BTreeSet::new();
+    let mut any_hub = false;
     let f = match std::fs::File::open(&path) {
         Ok(f) => f,
         Err(e) => {
@@ -101,10 +129,10 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             reject(&mut stats);
             return;
         }
-        let leg = match parse_leg(row, &years) {
+        let element = match parse_element(row, &years) {
             Ok(l) => match crate::activity::fiscal_period_problem(
                 &ctx.project.manifest.calendar,
-                l.period,
+                element_period(&l),
             ) {
                 None => l,
                 Some(msg) => {
@@ -124,6 +152,61 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             Err(mut d) => {
                 diags.append(&mut d);
                 reject(&mut stats);
+                return;
+            }
+        };
+        let leg = match element {
+            Element::Leg(l) => *l,
+            Element::Hub(h) => {
+                let id = (h.shipment.clone(), h.leg);
+                if let Some(first) = seen.get(&id) {
+                    diags.push(
+                        Diagnostic::error(
+                            "duplicate-row",
+                            row.span_of(shipments::col("leg")),
+                            format!(
+                                "shipment {} element {} appears twice (first on line {first})",
+                                h.shipment, h.leg
+                            ),
+                        )
+                        .with_hint("one row per element: number the legs and hubs of a shipment 1, 2, 3, …")
+                        .with_source(row.text()),
+                    );
+                    reject(&mut stats);
+                    return;
+                }
+                seen.insert(id.clone(), row.line());
+                ends.insert(
+                    id,
+                    LegEnds {
+                        origin: h.hub.clone(),
+                        destination: h.hub.clone(),
+                        line: row.line(),
+                        origin_at: row.span_of(shipments::col("origin")),
+                    },
+                );
+                match element::calculate_hub(ocx, row.line(), &h) {
+                    Ok(e) => {
+                        stats.used += 1;
+                        any_hub = true;
+                        if let shipments::HubPricing::Operation(o) = &h.pricing {
+                            used_ops.insert((o.clone(), h.period.year()));
+                        }
+                        sink(e);
+                    }
+                    Err(e) => {
+                        diags.push(
+                            Diagnostic::error(
+                                e.code,
+                                row.span_of(shipments::col(e.column)),
+                                e.message,
+                            )
+                            .with_hint(e.hint)
+                            .with_source(row.text()),
+                        );
+                        reject(&mut stats);
+                    }
+                }
                 return;
             }
         };
@@ -154,9 +237,16 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                 origin_at: row.span_of(shipments::col("origin")),
             },
         );
-        match calculate(cx, row.line(), &leg) {
+        let priced = match &leg.operation {
+            Some(_) => element::calculate_leg(ocx, row.line(), &leg),
+            None => calculate(cx, row.line(), &leg),
+        };
+        match priced {
             Ok(entries) => {
                 stats.used += 1;
+                if let Some(o) = &leg.operation {
+                    used_ops.insert((o.clone(), leg.period.year()));
+                }
                 modes.insert(leg.mode);
                 if let Some(b) = &leg.baseline {
                     lanes.insert(b.lane.clone());
@@ -181,9 +271,23 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         diags.append(&mut d);
     }
     diags.extend(chain_gaps(&ends));
-    report.diagnostics = diags;
+    diags.extend(unused_operations(
+        &project.shown(Input::Operations),
+        &ops,
+        &used_ops,
+    ));
+    report.diagnostics.extend(diags);
     report.files.push(stats);
     report.names = names(&cat, &modes, &lanes, any_saf);
+    if any_hub {
+        report.names.push("logistics.hub".into());
+    }
+    report.names.extend(
+        used_ops
+            .iter()
+            .map(|(id, _)| format!("logistics.by_operation.{id}"))
+            .collect::<BTreeSet<_>>(),
+    );
     if any_saf {
         report.derived.insert(
             "logistics.saf.reduction".into(),
@@ -196,6 +300,68 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         );
     }
     report
+}
+
+fn element_period(e: &Element) -> crate::activity::Period {
+    match e {
+        Element::Leg(l) => l.period,
+        Element::Hub(h) => h.period,
+    }
+}
+
+/// First pass over shipments.csv: the activity of every element that names an operation,
+/// summed per operation, so that a round's emissions are shared by the elements on it.
+fn rounds(ctx: &Context<'_>, file: &Arc<str>, ops: &operation::Operations) -> element::Allocated {
+    let mut out = element::Allocated::new();
+    let Ok(f) = std::fs::File::open(ctx.project.path(Input::Shipments)) else {
+        return out;
+    };
+    let empty = element::Allocated::new();
+    let ocx = element::OpContext {
+        project: ctx.project,
+        strict: ctx.strict,
+        file,
+        ops,
+        allocated: &empty,
+    };
+    let years = ctx.project.manifest.reporting_years.clone();
+    let _ = read_table(file, std::io::BufReader::new(f), COLUMNS, |row| {
+        if row.shape_error().is_some() {
+            return;
+        }
+        let Ok(e) = parse_element(row, &years) else {
+            return;
+        };
+        if let Some((key, act)) = element::allocation_activity(ocx, &e) {
+            let sum = out.entry(key).or_default();
+            *sum = sum.checked_add(act).unwrap_or(*sum);
+        }
+    });
+    out
+}
+
+/// A warning for each operation no element used: its emissions are in no figure.
+pub(crate) fn unused_operations(
+    file: &Arc<str>,
+    ops: &operation::Operations,
+    used: &BTreeSet<(String, i32)>,
+) -> Vec<Diagnostic> {
+    // Passenger operations are scope3.csv's, which warns of its own.
+    ops.all()
+        .filter(|op| op.basis.kind != crate::units::DimKind::PassengerDistance)
+        .filter(|op| !used.contains(&(op.id.clone(), op.year)))
+        .map(|op| {
+            Diagnostic::warning(
+                "unused-operation",
+                Span::line(file, op.line),
+                format!(
+                    "operation {} of {} is named by no row of shipments.csv: none of its emissions are counted",
+                    op.id, op.year
+                ),
+            )
+            .with_hint("name it in the `operation` column of the legs or hubs it served, or remove it")
+        })
+        .collect()
 }
 
 /// Where a used leg starts and ends.

@@ -26,6 +26,7 @@ columns! {
     "baseline_mode" false, "baseline_distance" false, "baseline_distance_unit" false,
     "lane" false, "saf_share_pct" false, "saf_fuel" false, "factor" false,
     "cargo_per_teu" false, "cargo_per_teu_unit" false, "note" false,
+    "operation" false, "distance_basis" false, "teu" false, "reefer" false,
 }
 
 /// The index of a column in [`COLUMNS`] (for spans), by name.
@@ -82,6 +83,84 @@ pub struct Leg {
     pub factor: Option<FactorRef>,
     /// Cargo mass per TEU, for per-TEU-km intensities.
     pub cargo_per_teu: Option<(Decimal, AnyUnit)>,
+    /// The operation category (`operations.csv`) whose intensity the leg takes, instead of a
+    /// default intensity.
+    pub operation: Option<String>,
+    /// What the distance is (`distance_basis`): as travelled, shortest feasible or
+    /// great-circle. `None`: a given distance is actual, coordinates give great-circle.
+    pub distance_basis: Option<DistanceBasis>,
+    /// TEU carried, for an operation allocated by TEU-km.
+    pub teu: Option<Decimal>,
+    /// Whether the containers are refrigerated (reefers).
+    pub reefer: bool,
+}
+
+/// What a distance measures (ISO 14083 §5.4.4): each distance rule applies to its own basis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DistanceBasis {
+    /// The distance actually travelled: used as it is.
+    Actual,
+    /// The shortest feasible distance: road and sea take their distance adjustment factor.
+    ShortestFeasible,
+    /// The great-circle distance: air takes its fixed addition.
+    GreatCircle,
+}
+
+impl DistanceBasis {
+    /// Parses `actual`, `sfd` (`shortest_feasible`) or `gcd` (`great_circle`).
+    pub fn parse(s: &str) -> Option<DistanceBasis> {
+        Some(match s.to_ascii_lowercase().replace('-', "_").as_str() {
+            "actual" => DistanceBasis::Actual,
+            "sfd" | "shortest_feasible" => DistanceBasis::ShortestFeasible,
+            "gcd" | "great_circle" => DistanceBasis::GreatCircle,
+            _ => return None,
+        })
+    }
+
+    /// As written on a line.
+    pub fn name(self) -> &'static str {
+        match self {
+            DistanceBasis::Actual => "actual distance",
+            DistanceBasis::ShortestFeasible => "shortest feasible distance",
+            DistanceBasis::GreatCircle => "great-circle distance",
+        }
+    }
+}
+
+/// A hub a shipment passes through (a row whose `mode` is `hub`): a transport chain element
+/// of its own, priced by the hub operation category it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubVisit {
+    /// Shipment id.
+    pub shipment: String,
+    /// Element number within the shipment.
+    pub leg: u32,
+    /// Reporting period.
+    pub period: Period,
+    /// Mass handled, as given.
+    pub mass: (Decimal, AnyUnit),
+    /// The hub, as written in `origin`.
+    pub hub: String,
+    /// How the hub is priced.
+    pub pricing: HubPricing,
+}
+
+/// What prices a hub visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HubPricing {
+    /// A hub operation category of operations.csv (the hub's own data).
+    Operation(String),
+    /// A default intensity per mass handled (`factor`), e.g. a cited hub default.
+    Intensity(FactorRef),
+}
+
+/// One row of shipments.csv: a leg or a hub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Element {
+    /// A leg: goods moved by a mode.
+    Leg(Box<Leg>),
+    /// A hub: goods transhipped or stored.
+    Hub(HubVisit),
 }
 
 /// A lane id: lowercase ASCII letters, digits, `_` and `-`.
@@ -228,6 +307,57 @@ impl Reader<'_, '_> {
             );
         }
         m
+    }
+
+    fn operation(&mut self) -> Option<String> {
+        let t = self.get("operation").to_string();
+        if t.is_empty() {
+            return None;
+        }
+        if !valid_lane(&t) {
+            self.error(
+                "bad-operation",
+                "operation",
+                format!("operation `{t}` must be lowercase ASCII letters, digits, `_` or `-`"),
+                Some("the id of an operation in operations.csv".into()),
+            );
+            return None;
+        }
+        Some(t)
+    }
+
+    fn distance_basis(&mut self) -> Option<DistanceBasis> {
+        let t = self.get("distance_basis").to_string();
+        if t.is_empty() {
+            return None;
+        }
+        let b = DistanceBasis::parse(&t);
+        if b.is_none() {
+            self.error(
+                "bad-distance-basis",
+                "distance_basis",
+                format!("distance basis `{t}` is none of actual, sfd, gcd"),
+                Some("actual: as travelled; sfd: shortest feasible (road and sea take their adjustment factor); gcd: great-circle (air takes + 95 km)".into()),
+            );
+        }
+        b
+    }
+
+    fn reefer(&mut self) -> Option<bool> {
+        match self.get("reefer").to_ascii_lowercase().as_str() {
+            "" | "no" | "n" | "false" | "0" => Some(false),
+            "yes" | "y" | "true" | "1" => Some(true),
+            other => {
+                let other = other.to_string();
+                self.error(
+                    "bad-boolean",
+                    "reefer",
+                    format!("`{other}` in column `reefer` is not yes or no"),
+                    None,
+                );
+                None
+            }
+        }
     }
 
     fn reference(&mut self, name: &str) -> Option<Option<FactorRef>> {
@@ -468,6 +598,34 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
     };
     let factor = r.reference("factor");
     let cargo_per_teu = r.quantity("cargo_per_teu", "cargo_per_teu_unit", DimKind::Mass);
+    let operation = r.operation();
+    if operation.is_some() && !r.get("factor").is_empty() {
+        r.error(
+            "bad-operation",
+            "factor",
+            "a leg that names an operation takes its intensity from operations.csv, not from `factor`".into(),
+            Some("leave `factor` empty, or `operation` empty".into()),
+        );
+    }
+    if operation.is_some() && !r.get("saf_share_pct").is_empty() {
+        r.error(
+            "bad-operation",
+            "saf_share_pct",
+            "a SAF share on a leg priced from a carrier's operation data: the carrier's fuel already says what was burnt".into(),
+            Some("enter the SAF as its own energy row of the operation in operations.csv, with its factor".into()),
+        );
+    }
+    let distance_basis = r.distance_basis();
+    if distance_basis.is_some() && r.get("distance").is_empty() {
+        r.error(
+            "bad-distance-basis",
+            "distance_basis",
+            "`distance_basis` describes a given distance, but `distance` is empty (coordinates give the great-circle distance)".into(),
+            Some("give the distance, or leave distance_basis empty".into()),
+        );
+    }
+    let teu = r.amount("teu", true);
+    let reefer = r.reefer();
     if !r.diags.is_empty() {
         return Err(r.diags);
     }
@@ -485,6 +643,7 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
         saf,
         factor,
         cargo_per_teu,
+        reefer,
     ) {
         (
             Some(shipment),
@@ -500,6 +659,7 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
             Some(saf),
             Some(factor),
             Some(cargo_per_teu),
+            Some(reefer),
         ) => Ok(Leg {
             shipment,
             leg,
@@ -514,7 +674,131 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
             saf,
             factor,
             cargo_per_teu,
+            operation,
+            distance_basis,
+            teu,
+            reefer,
         }),
+        _ => Err(vec![Diagnostic::error(
+            "missing-value",
+            row.span(),
+            "the row could not be read",
+        )]),
+    }
+}
+
+/// Parses one row into a leg or, when its mode is `hub`, a hub visit; or every problem.
+pub fn parse_element(row: &RowRef<'_>, years: &[i32]) -> Result<Element, Vec<Diagnostic>> {
+    if row.get(col("mode")).eq_ignore_ascii_case("hub") {
+        parse_hub(row, years).map(Element::Hub)
+    } else {
+        parse_leg(row, years).map(|l| Element::Leg(Box::new(l)))
+    }
+}
+
+/// The columns a hub row leaves empty: it moves nothing anywhere.
+const NOT_AT_A_HUB: [&str; 14] = [
+    "distance",
+    "distance_unit",
+    "origin_lat",
+    "origin_lon",
+    "destination_lat",
+    "destination_lon",
+    "baseline_mode",
+    "baseline_distance",
+    "lane",
+    "saf_share_pct",
+    "saf_fuel",
+    "cargo_per_teu",
+    "distance_basis",
+    "reefer",
+];
+
+fn parse_hub(row: &RowRef<'_>, years: &[i32]) -> Result<HubVisit, Vec<Diagnostic>> {
+    let mut r = Reader {
+        row,
+        diags: Vec::new(),
+    };
+    let shipment = r.required("shipment");
+    let leg = r
+        .required("leg")
+        .and_then(|t| t.parse::<u32>().ok().filter(|n| *n > 0));
+    if leg.is_none() && !r.get("leg").is_empty() {
+        let t = r.get("leg").to_string();
+        r.error(
+            "bad-leg",
+            "leg",
+            format!("leg `{t}` is not an element number (1, 2, 3, …)"),
+            None,
+        );
+    }
+    let period = r
+        .required("period")
+        .and_then(|t| Period::parse(&t).filter(|p| years.contains(&p.year())));
+    if period.is_none() && !r.get("period").is_empty() {
+        let t = r.get("period").to_string();
+        r.error(
+            "bad-period",
+            "period",
+            format!("period `{t}` is not a year, quarter or month of reporting_years {years:?}"),
+            Some("write 2025, 2025-Q1 or 2025-03".into()),
+        );
+    }
+    let mass = match r.required("mass") {
+        Some(_) => r.quantity("mass", "mass_unit", DimKind::Mass).flatten(),
+        None => None,
+    };
+    let hub = r.required("origin");
+    let factor = r.reference("factor");
+    let operation = match (r.operation(), factor) {
+        (Some(o), Some(None)) => Some(HubPricing::Operation(o)),
+        (None, Some(Some(f))) if r.get("operation").is_empty() => Some(HubPricing::Intensity(f)),
+        (Some(_), Some(Some(_))) => {
+            r.error(
+                "bad-hub",
+                "factor",
+                "a hub row is priced by its operation or by a default intensity, not both".into(),
+                Some("leave `factor` empty to use the hub operation's own data".into()),
+            );
+            None
+        }
+        _ => {
+            if r.get("operation").is_empty() && r.get("factor").is_empty() {
+                r.error(
+                    "bad-hub",
+                    "operation",
+                    "a hub row names the hub operation category it passed through, or a default intensity per tonne handled in `factor`".into(),
+                    Some("give `operation` (a hub operation in operations.csv) or `factor` (an intensity per mass handled)".into()),
+                );
+            }
+            None
+        }
+    };
+    for c in NOT_AT_A_HUB {
+        if !r.get(c).is_empty() {
+            r.error(
+                "bad-hub",
+                c,
+                format!("a hub row moves nothing: `{c}` must be empty"),
+                Some("put the transport before and after the hub on legs of their own".into()),
+            );
+            break;
+        }
+    }
+    if !r.diags.is_empty() {
+        return Err(r.diags);
+    }
+    match (shipment, leg, period, mass, hub, operation) {
+        (Some(shipment), Some(leg), Some(period), Some(mass), Some(hub), Some(operation)) => {
+            Ok(HubVisit {
+                shipment,
+                leg,
+                period,
+                mass,
+                hub,
+                pricing: operation,
+            })
+        }
         _ => Err(vec![Diagnostic::error(
             "missing-value",
             row.span(),

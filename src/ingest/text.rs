@@ -81,7 +81,7 @@ mod tests {
             b.pop();
             b.extend_from_slice(&[0xD6, 0xD0]);
             assert_eq!(place(&b, true), (3, Some(3)), "{nl:?}");
-            // Outside a CSV (TOML): the character of the bad byte on its line (`4,"x,y",` is 8).
+            // Not CSV (a TOML file): the character, after the 8 of `4,"x,y",`.
             assert_eq!(place(&b, false), (3, Some(9)), "{nl:?}");
         }
         assert_eq!(

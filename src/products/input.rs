@@ -30,6 +30,8 @@ pub struct Product {
     pub facility: Option<usize>,
     /// 1-based line in `products.csv`.
     pub line: u64,
+    /// Where its `id` was read (line and column of `products.csv`).
+    pub id_span: Span,
 }
 
 /// One bill-of-materials line: a component's mass of one material.
@@ -453,6 +455,7 @@ pub fn read_products(project: &Project, diags: &mut Vec<Diagnostic>) -> Read<Pro
                     year,
                     facility,
                     line: row.line(),
+                    id_span: row.span_of(0),
                 }),
                 _ => Err(None),
             }
@@ -637,7 +640,8 @@ pub fn read_stages(project: &Project, diags: &mut Vec<Diagnostic>) -> Read<Stage
                 diags.push(
                     Diagnostic::error(
                         "duplicate-row",
-                        row.span(),
+                        // The whole row repeats another: the place is where it starts.
+                        row.span().at(1),
                         format!("the same row appears at line {first}"),
                     )
                     .with_hint(

@@ -279,7 +279,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             diags.push(
                 Diagnostic::warning(
                     "no-bill-of-materials",
-                    Span::line(&pfile, p.line),
+                    p.id_span.clone(),
                     format!(
                         "product `{}` has no rows in bom.csv: its footprint has no materials stage",
                         p.id

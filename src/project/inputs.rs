@@ -31,6 +31,8 @@ pub enum Input {
     ProductStages,
     /// `scope3.csv`: scope 3 purchases, travel, waste and supplier allocations.
     Scope3,
+    /// `operations.csv`: ISO 14083 transport and hub operation categories from primary data.
+    Operations,
     /// `claims.toml`: published claims (`verify`, `check`).
     Claims,
     /// `metrics.csv`: intensity denominators (revenue, FTE, production, floor area).
@@ -39,7 +41,7 @@ pub enum Input {
 
 impl Input {
     /// Every input, in the order the manifest lists them.
-    pub const ALL: [Input; 15] = [
+    pub const ALL: [Input; 16] = [
         Input::Manifest,
         Input::Lock,
         Input::Facilities,
@@ -53,6 +55,7 @@ impl Input {
         Input::Bom,
         Input::ProductStages,
         Input::Scope3,
+        Input::Operations,
         Input::Claims,
         Input::Metrics,
     ];
@@ -73,6 +76,7 @@ impl Input {
             Input::Bom => "bom.csv",
             Input::ProductStages => "product_stages.csv",
             Input::Scope3 => "scope3.csv",
+            Input::Operations => "operations.csv",
             Input::Claims => "claims.toml",
             Input::Metrics => "metrics.csv",
         }

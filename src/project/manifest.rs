@@ -190,6 +190,9 @@ pub struct Scope3Options {
     /// Well-to-tank set of a factor set, `SET = "WTT-SET"`, added to the built-in pairs
     /// (`desnz`, `desnz-fuels`, `desnz-electricity` → `desnz-wtt`); a pair named here wins.
     pub wtt_sets: BTreeMap<String, String>,
+    /// Well-to-tank companion lines of scope3.csv rows priced by a set with a paired
+    /// well-to-tank set (DESNZ business travel): on unless `false`.
+    pub travel_wtt: bool,
 }
 
 impl Default for Scope3Options {
@@ -197,6 +200,7 @@ impl Default for Scope3Options {
         Scope3Options {
             cat3: true,
             wtt_sets: BTreeMap::new(),
+            travel_wtt: true,
         }
     }
 }

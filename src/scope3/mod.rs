@@ -9,7 +9,10 @@
 //! scope 1 and 2 to what was bought by a stated basis; `hybrid` rows are either that
 //! allocation or an average-data line (material inputs, transport, waste) of the same supplier.
 
+mod companion;
+mod passenger;
 mod row;
+mod sold;
 
 /// The columns of `scope3.csv`.
 pub use row::COLUMNS as SCOPE3_COLUMNS;
@@ -27,23 +30,102 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     let resolver = Resolver::new(project, ResolveOptions { strict: ctx.strict });
     let file = project.shown(Input::Scope3);
     let mut names: Vec<String> = Vec::new();
+    let trips = passenger::prepare(project, &resolver);
+    let mut used_ops = std::collections::BTreeSet::new();
+    let mut stages: Option<Vec<crate::products::StageLine>> = None;
     let read = read_optional(project, Input::Scope3, &COLUMNS, |r| {
         let (parsed, mut diags, left_out) = parse(r, &project.manifest.reporting_years);
         let Some(p) = parsed else {
             return (diags, left_out);
         };
+        if let Some(id) = &p.operation {
+            let priced = match &trips {
+                Some(t) => passenger::calculate(t, project, ctx.strict, &p),
+                None => Err(crate::calc::ResolveError {
+                    code: "unknown-operation",
+                    message: format!("operation `{id}`: the project has no operations.csv"),
+                    hint: "describe the operation's energy and activity in operations.csv".into(),
+                    column: "operation",
+                }),
+            };
+            match priced {
+                Ok((parts, steps)) => {
+                    used_ops.insert((id.clone(), p.period.year()));
+                    for c in &parts {
+                        if !names.contains(&c.figure) {
+                            names.push(c.figure.clone());
+                        }
+                    }
+                    sink(Entry {
+                        file: file.clone(),
+                        line: r.line(),
+                        what: format!(
+                            "category {}: {} (operation {id})",
+                            p.category, p.description
+                        ),
+                        steps,
+                        parts,
+                    });
+                }
+                Err(e) => diags.push(row::error(
+                    r,
+                    e.code,
+                    row::OPERATION,
+                    e.message,
+                    Some(e.hint),
+                )),
+            }
+            return (diags, left_out);
+        }
+        if p.product.is_some() {
+            let lines = stages.get_or_insert_with(|| sold::read(project));
+            match sold::calculate(
+                project,
+                &resolver,
+                lines,
+                &p,
+                (row::PRODUCT, row::FACTOR_COLUMN),
+            ) {
+                Ok((c, steps)) => {
+                    if !names.contains(&c.figure) {
+                        names.push(c.figure.clone());
+                    }
+                    sink(Entry {
+                        file: file.clone(),
+                        line: r.line(),
+                        what: format!("category {}: {}", p.category, p.description),
+                        steps,
+                        parts: vec![c],
+                    });
+                }
+                Err((code, column, message, hint)) => {
+                    diags.push(row::error(r, code, column, message, hint));
+                }
+            }
+            return (diags, left_out);
+        }
         match calculate(project, &resolver, &p) {
-            Ok((kg, exact, steps)) => {
+            Ok((kg, exact, mut steps)) => {
                 let figure = format!("ghg.scope3.cat{}", p.category);
                 if !names.contains(&figure) {
                     names.push(figure.clone());
                 }
+                let wtt = match companion::wtt(project, &resolver, &p) {
+                    Some(Ok(w)) => Some(w),
+                    Some(Err(note)) => {
+                        steps.push(step("wtt", note));
+                        None
+                    }
+                    None => None,
+                };
                 let value = crate::decimal::div(kg, rust_decimal::Decimal::ONE_THOUSAND);
                 match value {
                     Ok(t) => {
-                        let mut c = Contribution::new(figure, p.period.year(), t.value, "t CO2e")
-                            .with_basis(p.quantity, p.unit.symbol);
+                        let mut c =
+                            Contribution::new(figure.clone(), p.period.year(), t.value, "t CO2e")
+                                .with_basis(p.quantity, p.unit.symbol);
                         c.exact = exact && t.exact;
+                        c.terms = companion::lines(project, &resolver, &p);
                         sink(Entry {
                             file: file.clone(),
                             line: r.line(),
@@ -51,6 +133,22 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                             steps,
                             parts: vec![c],
                         });
+                        if let Some((parts, wsteps)) = wtt {
+                            let name = format!("{figure}.wtt");
+                            if !names.contains(&name) {
+                                names.push(name);
+                            }
+                            sink(Entry {
+                                file: file.clone(),
+                                line: r.line(),
+                                what: format!(
+                                    "category {}: {} — well-to-tank",
+                                    p.category, p.description
+                                ),
+                                steps: wsteps,
+                                parts,
+                            });
+                        }
                     }
                     Err(e) => diags.push(row::error(r, "overflow", 3, e.to_string(), None)),
                 }
@@ -65,10 +163,15 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         report.files.push(stats);
         report.diagnostics.extend(diags);
     }
+    if let Some(t) = &trips {
+        report
+            .diagnostics
+            .extend(passenger::unused(project, t, &used_ops));
+    }
     names.sort_by_key(|n| {
-        n.trim_start_matches("ghg.scope3.cat")
-            .parse::<u8>()
-            .unwrap_or(0)
+        let rest = n.trim_start_matches("ghg.scope3.cat");
+        let (num, sub) = rest.split_once('.').unwrap_or((rest, ""));
+        (num.parse::<u8>().unwrap_or(0), sub.to_string())
     });
     report.names = names;
     report

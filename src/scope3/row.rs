@@ -18,7 +18,7 @@ const fn col(name: &'static str, required: bool) -> Column {
 }
 
 /// The columns of `scope3.csv`, in order (the first six are required).
-pub const COLUMNS: [Column; 17] = [
+pub const COLUMNS: [Column; 21] = [
     col("category", true),
     col("period", true),
     col("description", true),
@@ -36,6 +36,10 @@ pub const COLUMNS: [Column; 17] = [
     col("note", false),
     col("per_item", false),
     col("per_item_unit", false),
+    col("exchange_rate", false),
+    col("price_index", false),
+    col("operation", false),
+    col("product", false),
 ];
 
 const CATEGORY: usize = 0;
@@ -52,6 +56,14 @@ const TOTAL: usize = 12;
 const TOTAL_UNIT: usize = 13;
 const PER_ITEM: usize = 15;
 const PER_ITEM_UNIT: usize = 16;
+const EXCHANGE_RATE: usize = 17;
+const PRICE_INDEX: usize = 18;
+/// The `operation` column.
+pub const OPERATION: usize = 19;
+/// The `product` column.
+pub const PRODUCT: usize = 20;
+/// The `factor` column.
+pub const FACTOR_COLUMN: usize = FACTOR;
 
 /// The units a scope 3 quantity may have.
 const ACTIVITY_KINDS: [DimKind; 10] = [
@@ -170,6 +182,17 @@ pub struct Row {
     /// An amount per item (lifetime energy of a product sold, its mass at end of life): the
     /// factor then applies to `quantity` items × this amount.
     pub per_item: Option<(Decimal, AnyUnit)>,
+    /// A cited exchange rate (factor currency per spend currency) for a spend in another
+    /// currency than its factor's.
+    pub exchange_rate: Option<FactorRef>,
+    /// A cited price index (`SET:KEY`, read as `KEY.<year>`) to move a spend to its factor's
+    /// price year.
+    pub price_index: Option<FactorRef>,
+    /// A passenger transport operation of operations.csv whose intensity the trip takes.
+    pub operation: Option<String>,
+    /// A product of products.csv whose use (category 11) or end-of-life (12) lines the units
+    /// sold take.
+    pub product: Option<String>,
 }
 
 /// An error diagnostic at column `i` of `row`.
@@ -328,6 +351,50 @@ pub fn parse(
         method
     });
     let factor = f.factor_ref(FACTOR);
+    let operation = match f.text(OPERATION) {
+        "" => None,
+        o if !crate::freight::operation::valid_id(o) => {
+            f.error(
+                "bad-operation",
+                OPERATION,
+                format!("operation `{o}` must be lowercase ASCII letters, digits, `_` or `-`"),
+                Some("the id of a passenger operation in operations.csv".into()),
+            );
+            None
+        }
+        o => {
+            if method != Some(Method::AverageData)
+                || !f.text(FACTOR).is_empty()
+                || unit.is_some_and(|u| u.kind != DimKind::PassengerDistance)
+            {
+                f.error(
+                    "bad-operation",
+                    OPERATION,
+                    "a trip on an operation is an average_data row in pkm with no `factor`: the operation's data price it".into(),
+                    None,
+                );
+            }
+            Some(o.to_string())
+        }
+    };
+    let product = match f.text(PRODUCT) {
+        "" => None,
+        p => {
+            if !matches!(category, Some(11 | 12))
+                || method != Some(Method::AverageData)
+                || unit.is_some_and(|u| u.kind != DimKind::Count)
+                || !f.text(PER_ITEM).is_empty()
+            {
+                f.error(
+                    "method-mismatch",
+                    PRODUCT,
+                    "a row tied to a product is category 11 or 12, average_data, in items sold, with no per_item (the product's stage lines give it)".into(),
+                    None,
+                );
+            }
+            Some(p.to_string())
+        }
+    };
     let supplier = f.text(SUPPLIER).to_string();
     let allocated =
         !f.text(EMISSIONS).is_empty() || !f.text(BASIS).is_empty() || !f.text(TOTAL).is_empty();
@@ -369,7 +436,10 @@ pub fn parse(
                     f.error("method-mismatch", FACTOR, format!("a {} row that allocates a supplier's emissions takes no factor", m.name()), Some("put the supplier's material inputs, transport and waste on rows of their own (method hybrid, same supplier) with their factors".into()));
                 }
                 alloc = allocation(&mut f, unit);
-            } else if f.text(FACTOR).is_empty() {
+            } else if f.text(FACTOR).is_empty()
+                && f.text(OPERATION).is_empty()
+                && f.text(PRODUCT).is_empty()
+            {
                 f.required(FACTOR, "factor");
             }
         }
@@ -409,6 +479,22 @@ pub fn parse(
         }
         v.zip(u)
     };
+    let exchange_rate = f.factor_ref(EXCHANGE_RATE);
+    let price_index = f.factor_ref(PRICE_INDEX);
+    if (exchange_rate.is_some() || price_index.is_some()) && method != Some(Method::SpendBased) {
+        let at = if exchange_rate.is_some() {
+            EXCHANGE_RATE
+        } else {
+            PRICE_INDEX
+        };
+        f.error(
+            "method-mismatch",
+            at,
+            "an exchange rate or price index converts a spend: it applies to spend_based rows only"
+                .into(),
+            None,
+        );
+    }
     let has_error = f.diags.iter().any(Diagnostic::is_error);
     let row = match (category, period, description, quantity, unit, method) {
         (
@@ -430,6 +516,10 @@ pub fn parse(
             price_year,
             allocation: alloc,
             per_item,
+            exchange_rate,
+            price_index,
+            operation,
+            product,
         }),
         _ => None,
     };
@@ -548,51 +638,231 @@ pub fn calculate(
     let f = crate::products::resolve_factor(project, resolver, r, year, unit.kind)
         .map_err(|e| (e.code, FACTOR, e.message, Some(e.hint)))?;
     if row.unit.kind == DimKind::Money {
-        if f.den.symbol != row.unit.symbol {
-            return Err((
-                "spend-currency-mismatch",
-                FACTOR,
-                format!(
-                    "factor {} is per {}, but the spend is in {}: currencies are not converted",
-                    f.used.reference, f.den.symbol, row.unit.symbol
-                ),
-                Some(format!("convert the spend to {} at a cited exchange rate before entering it (say which in `note`), or choose a factor per {}", f.den.symbol, row.unit.symbol)),
-            ));
+        let conv = spend_conversion(resolver, row, &f)?;
+        steps.extend(conv.steps);
+        // kg = spend × Π multipliers × value × kg per numerator unit (× gwp) ÷ Π divisors
+        //      ÷ the factor's denominator scale: one division.
+        let mut num = decimal::mul(row.quantity, row.unit.scale).map_err(ov)?;
+        let mut den = f.den.scale;
+        for t in &conv.terms {
+            let (n, d) = t.fraction().map_err(ov)?;
+            let (n, d) = if t.divide { (d, n) } else { (n, d) };
+            num = decimal::mul(num, n).map_err(ov)?;
+            den = decimal::mul(den, d).map_err(ov)?;
         }
-        let mut ignored = Vec::new();
-        let stated = resolver
-            .find(r, year, &mut ignored)
-            .ok()
-            .and_then(|(_, def)| stated_price_year(&def.basis));
-        if stated != row.price_year {
-            return Err((
-                "spend-price-year-mismatch",
-                PRICE_YEAR,
-                match stated {
-                    Some(y) => format!(
-                        "factor {} is in {y} prices, but the spend is in {} prices",
-                        f.used.reference,
-                        row.price_year.unwrap_or_default()
-                    ),
-                    None => format!(
-                        "factor {} states no price year (`price_year=YYYY` in its basis column)",
-                        f.used.reference
-                    ),
-                },
-                Some("deflate the spend to the factor's price year with a cited price index before entering it (say which in `note`)".into()),
-            ));
+        num =
+            decimal::mul(decimal::mul(num, f.used.value).map_err(ov)?, f.num_scale).map_err(ov)?;
+        if let Some((g, _)) = &f.gwp {
+            num = decimal::mul(num, *g).map_err(ov)?;
         }
-        steps.push(step(
-            "prices",
-            format!(
-                "spend in {} {} prices = the factor's currency and price year",
-                row.unit.symbol,
-                row.price_year.unwrap_or_default()
-            ),
-        ));
+        let q = decimal::div(num, den).map_err(ov)?;
+        let kg = q.rounded(decimal::LINE_DP).normalize();
+        let what = format!(
+            "{} {} in {} {} prices",
+            row.quantity, row.unit.symbol, f.den.symbol, conv.price_year
+        );
+        steps.extend(f.steps("CO2e", &what, kg, q.exact));
+        return Ok((kg, q.exact, steps));
     }
     let (kg, exact) = f.apply(quantity, unit).map_err(ov)?;
     let what = format!("{} {}", quantity.normalize(), unit.symbol);
     steps.extend(f.steps("CO2e", &what, kg, exact));
     Ok((kg, exact, steps))
+}
+
+/// How a spend meets its factor's currency and price year: the steps of the line (a cited
+/// exchange rate, a cited price index at the factor's year over the spend's), the trace, and
+/// the price year reached.
+pub struct SpendConversion {
+    /// Line steps, in order.
+    pub terms: Vec<crate::register::TermStep>,
+    /// Trace steps.
+    pub steps: Vec<Step>,
+    /// The price year of the converted spend (the factor's).
+    pub price_year: i32,
+}
+
+fn money_ratio(
+    resolver: &Resolver<'_>,
+    r: &FactorRef,
+    year: i32,
+    column: usize,
+) -> Result<(crate::calc::UsedFactor, crate::units::FactorUnit), RowError> {
+    let mut fallbacks = Vec::new();
+    let (ed, def) = resolver
+        .find(r, year, &mut fallbacks)
+        .map_err(|e| (e.code, column, e.message, Some(e.hint)))?;
+    Ok((crate::calc::UsedFactor::of(ed, def), def.unit.clone()))
+}
+
+/// The conversion of a spend row under factor `f`, or why none can be made.
+pub fn spend_conversion(
+    resolver: &Resolver<'_>,
+    row: &Row,
+    f: &crate::products::ProductFactor,
+) -> Result<SpendConversion, RowError> {
+    use crate::register::{StepValue, TermStep};
+    let year = row.period.year();
+    let mut out = SpendConversion {
+        terms: Vec::new(),
+        steps: Vec::new(),
+        price_year: row.price_year.unwrap_or_default(),
+    };
+    if f.den.symbol != row.unit.symbol {
+        let Some(r) = &row.exchange_rate else {
+            return Err((
+                "spend-currency-mismatch",
+                FACTOR,
+                format!(
+                    "factor {} is per {}, but the spend is in {}",
+                    f.used.reference, f.den.symbol, row.unit.symbol
+                ),
+                Some(format!("name a cited exchange rate ({} per {}) in `exchange_rate`, or choose a factor per {}", f.den.symbol, row.unit.symbol, row.unit.symbol)),
+            ));
+        };
+        let (used, unit) = money_ratio(resolver, r, year, EXCHANGE_RATE)?;
+        if unit.num.kind != DimKind::Money
+            || unit.den.kind != DimKind::Money
+            || unit.num.symbol != f.den.symbol
+            || unit.den.symbol != row.unit.symbol
+        {
+            return Err((
+                "bad-conversion",
+                EXCHANGE_RATE,
+                format!(
+                    "exchange rate {} is `{}`; converting {} into the factor's {} needs {}/{}",
+                    used.reference,
+                    used.unit,
+                    row.unit.symbol,
+                    f.den.symbol,
+                    f.den.symbol,
+                    row.unit.symbol
+                ),
+                Some("an exchange rate's unit is `<factor currency>/<spend currency>`".into()),
+            ));
+        }
+        out.steps.push(super::step(
+            "exchange rate",
+            format!(
+                "{} {} × {} = {} {}/{} (the spend year's rate)",
+                row.quantity,
+                row.unit.symbol,
+                used.reference,
+                used.value,
+                f.den.symbol,
+                row.unit.symbol
+            ),
+        ));
+        if let Some(s) = out.steps.last_mut() {
+            s.factor = Some(used.clone());
+        }
+        out.terms.push(TermStep {
+            label: "exchange rate".into(),
+            divide: false,
+            value: StepValue::Factor(used),
+            unit: format!("{}/{}", f.den.symbol, row.unit.symbol),
+        });
+    } else if let Some(r) = &row.exchange_rate {
+        return Err((
+            "bad-conversion",
+            EXCHANGE_RATE,
+            format!("the spend is already in {}, the currency of factor {}: exchange rate {r} converts nothing", row.unit.symbol, f.used.reference),
+            Some("leave `exchange_rate` empty".into()),
+        ));
+    }
+    let mut ignored = Vec::new();
+    let stated = resolver
+        .find(
+            row.factor.as_ref().ok_or((
+                "missing-value",
+                FACTOR,
+                "`factor` is empty".to_string(),
+                None,
+            ))?,
+            year,
+            &mut ignored,
+        )
+        .ok()
+        .and_then(|(_, def)| stated_price_year(&def.basis));
+    let Some(factor_year) = stated else {
+        return Err((
+            "spend-price-year-mismatch",
+            PRICE_YEAR,
+            format!(
+                "factor {} states no price year (`price_year=YYYY` in its basis column)",
+                f.used.reference
+            ),
+            Some("a spend factor states the year its prices are in".into()),
+        ));
+    };
+    let spend_year = row.price_year.unwrap_or_default();
+    if factor_year != spend_year {
+        let Some(p) = &row.price_index else {
+            return Err((
+                "spend-price-year-mismatch",
+                PRICE_YEAR,
+                format!("factor {} is in {factor_year} prices, but the spend is in {spend_year} prices", f.used.reference),
+                Some("name a cited price index in `price_index` (`SET:KEY`, whose rows are `KEY.<year>`) to move the spend to the factor's year".into()),
+            ));
+        };
+        let at = |y: i32| FactorRef {
+            set: p.set.clone(),
+            edition: p.edition.clone(),
+            key: format!("{}.{y}", p.key),
+        };
+        let (to, to_unit) = money_ratio(resolver, &at(factor_year), year, PRICE_INDEX)?;
+        let (from, from_unit) = money_ratio(resolver, &at(spend_year), year, PRICE_INDEX)?;
+        let pure = |u: &crate::units::FactorUnit| {
+            u.num.kind == DimKind::Ratio && u.den.kind == DimKind::Ratio
+        };
+        if !pure(&to_unit) || !pure(&from_unit) || from.value <= Decimal::ZERO {
+            return Err((
+                "bad-conversion",
+                PRICE_INDEX,
+                format!(
+                    "price index {} and {} must be positive pure numbers (unit `1/1`)",
+                    to.reference, from.reference
+                ),
+                None,
+            ));
+        }
+        out.steps.push(Step {
+            label: "price index".into(),
+            text: format!(
+                "× {} ÷ {} = {} ÷ {} ({spend_year} prices → {factor_year} prices, in {})",
+                to.reference, from.reference, to.value, from.value, f.den.symbol
+            ),
+            factor: Some(to.clone()),
+        });
+        out.terms.push(TermStep {
+            label: "price index".into(),
+            divide: false,
+            value: StepValue::Factor(to),
+            unit: "1".into(),
+        });
+        out.terms.push(TermStep {
+            label: "price index".into(),
+            divide: true,
+            value: StepValue::Factor(from),
+            unit: "1".into(),
+        });
+    } else {
+        if let Some(p) = &row.price_index {
+            return Err((
+                "bad-conversion",
+                PRICE_INDEX,
+                format!("the spend is already in {spend_year} prices, the factor's: price index {p} converts nothing"),
+                Some("leave `price_index` empty".into()),
+            ));
+        }
+        out.steps.push(super::step(
+            "prices",
+            format!(
+                "spend in {} {spend_year} prices = the factor's price year",
+                f.den.symbol
+            ),
+        ));
+    }
+    out.price_year = factor_year;
+    Ok(out)
 }
