@@ -33,6 +33,11 @@ pub struct Ledger {
     pub register_run: RegisterRun,
     /// Structural changes of the boundary since the base year began (base-year restatement).
     pub structure: crate::years::Structure,
+    /// The ledger of the restated computation (`Structure::restated_computation`), whose
+    /// base-year figures are the `restated.*` figures of registers and derived figures
+    /// (market-based scope 2, scope 3, intensities per metric); `None` without structural
+    /// changes.
+    pub restated_base: Option<Box<Ledger>>,
 }
 
 /// What one run of the registers leaves besides the totals: the factor editions their entries
@@ -241,11 +246,67 @@ impl Ledger {
         strict: bool,
         wanted: &dyn Fn(usize) -> bool,
     ) -> Ledger {
+        let structure = crate::years::Structure::of(project);
+        // Facilities whose share or control changed: their rows computed again under the
+        // latest terms (the restated base year's lines of those facilities).
+        let latest = structure
+            .latest_terms_project(project)
+            .and_then(|p| compute(&p, RunOptions { strict, threads: 0 }).ok());
+        let restated_base = if structure.is_empty() {
+            None
+        } else {
+            structure
+                .restated_computation(&comp, latest.as_ref())
+                .ok()
+                .map(|rc| {
+                    Box::new(Ledger::restated_ledger(
+                        project, rc, strict, wanted, &structure,
+                    ))
+                })
+        };
+        let mut ledger = Ledger::plain(project, comp, strict, wanted, None);
+        ledger.structure = structure;
+        ledger.restated_base = restated_base;
+        ledger
+    }
+
+    /// The ledger of a restated computation: the registers run over it, without the
+    /// base-year contributions of facilities the restatement removes.
+    fn restated_ledger(
+        project: &Project,
+        comp: Computation,
+        strict: bool,
+        wanted: &dyn Fn(usize) -> bool,
+        structure: &crate::years::Structure,
+    ) -> Ledger {
+        let keep = |c: &crate::register::Contribution| !structure.removes_contribution(c);
+        Ledger::plain(project, comp, strict, wanted, Some(&keep))
+    }
+
+    /// A ledger without restatement: the chains and the registers' totals (only of the
+    /// contributions `keep` accepts, when given).
+    fn plain(
+        project: &Project,
+        comp: Computation,
+        strict: bool,
+        wanted: &dyn Fn(usize) -> bool,
+        keep: Option<&dyn Fn(&crate::register::Contribution) -> bool>,
+    ) -> Ledger {
         let mut totals = Totals::default();
         let mut overflow = Vec::new();
         let mut register_run = RegisterRun::default();
         let (mut diagnostics, files, derived, register_names, diagnosed) =
             run_some_registers(project, &comp, strict, wanted, &mut |index, e| {
+                let kept;
+                let e = match keep {
+                    Some(k) => {
+                        let mut x = e.clone();
+                        x.parts.retain(|c| k(c));
+                        kept = x;
+                        &kept
+                    }
+                    None => e,
+                };
                 register_run.add(index, e);
                 if let Err(err) = totals.add(e) {
                     overflow.push(Diagnostic::error(
@@ -271,7 +332,8 @@ impl Ledger {
             diagnostics,
             files,
             register_run,
-            structure: crate::years::Structure::of(project),
+            structure: crate::years::Structure::default(),
+            restated_base: None,
         }
     }
 
@@ -380,17 +442,17 @@ impl Ledger {
         // boundary changed structurally (two years: it is `change.*`).
         if self.years.len() > 2 || !self.structure.is_empty() {
             let mut extra = Vec::new();
+            let compared: Vec<&String> = v
+                .iter()
+                .filter(|n| crate::years::restate::restated_name(n))
+                .collect();
             if !self.structure.is_empty() {
-                for n in crate::years::restate::RESTATED {
-                    if v.iter().any(|x| x == n) {
-                        extra.push(format!("restated.{n}"));
-                    }
+                for n in &compared {
+                    extra.push(format!("restated.{n}"));
                 }
             }
-            for n in crate::years::restate::TREND {
-                if v.iter().any(|x| x == n) {
-                    extra.push(format!("change_vs_base.{n}"));
-                }
+            for n in &compared {
+                extra.push(format!("change_vs_base.{n}"));
             }
             v.extend(extra);
         }
@@ -399,18 +461,61 @@ impl Ledger {
 
     /// The base-year verdict for structural changes (`None` when there are none).
     pub fn restatement(&self) -> Result<Option<crate::years::Restatement>, CalcError> {
-        self.structure.verdict(&self.comp)
+        let Some(rl) = &self.restated_base else {
+            return Ok(None);
+        };
+        let Some(mut r) = self.structure.verdict(&self.comp, &rl.comp)? else {
+            return Ok(None);
+        };
+        for n in ["ghg.total.market", "ghg.scope3"] {
+            if let (Some(a), Some(b)) = (
+                self.figure(n, r.base_year)?,
+                self.figure(&format!("restated.{n}"), r.base_year)?,
+            ) {
+                r.also.push((n.to_string(), a.value, b.value));
+            }
+        }
+        Ok(Some(r))
     }
 
     /// A figure of the base year restated for structural changes: a chain sum, or a ratio
-    /// of two. Register figures are not restated.
+    /// of two, from the chains; a figure a register adds to (on-site solar in energy.total,
+    /// market-based scope 2, scope 3, intensities per metric) from the restated ledger.
     fn restated(&self, of: &str, year: i32) -> Result<Option<Figure>, CalcError> {
-        if year != self.structure.base_year || self.structure.is_empty() {
+        if year != self.structure.base_year
+            || self.structure.is_empty()
+            || !crate::years::restate::restated_name(of)
+        {
             return Ok(None);
         }
-        // A figure a register adds to (on-site solar in energy.total) is not restated: its
-        // register part has no facility chain.
+        // A register adds to it (or to a term of its ratio): from the restated ledger.
         let register_part = |n: &str| self.totals.get(n, year).is_some();
+        // A share or control change: every restated figure from the restated ledger (its
+        // lines at the latest terms are not the reported ones).
+        let registered = !self.structure.reterms.is_empty()
+            || match figures::definition(of) {
+                Some(Definition::Sum { .. }) => register_part(of),
+                Some(Definition::Ratio {
+                    numerator,
+                    denominator,
+                }) => register_part(numerator) || register_part(denominator),
+                _ => true,
+            };
+        if registered {
+            let Some(rl) = &self.restated_base else {
+                return Ok(None);
+            };
+            // A zero the base year does not report (no row of it either way) is not a
+            // restatement.
+            let reported = self.figure(of, year)?;
+            return Ok(rl
+                .figure(of, year)?
+                .filter(|f| reported.is_some() || !f.value.is_zero())
+                .map(|f| Figure {
+                    name: format!("restated.{of}"),
+                    ..f
+                }));
+        }
         let sum = |n: &str| -> Result<Option<(Decimal, &'static str)>, CalcError> {
             match figures::definition(n) {
                 Some(Definition::Sum { filter, measure }) if !register_part(n) => {

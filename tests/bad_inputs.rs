@@ -155,6 +155,7 @@ fn each_case_holds_only_input_files() {
         "carbonledger.toml",
         "carbonledger.lock",
         "facilities.csv",
+        "facility_changes.csv",
         "energy.csv",
         "fugitive.csv",
         "solar.csv",

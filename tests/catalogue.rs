@@ -232,6 +232,9 @@ catalogue! {
     period_in_fiscal_year: "period-in-fiscal-year" CHECK => 1, "error" "solar.csv:2:2" ["period-in-fiscal-year"];
     metric_unit_mismatch: "metric-unit-mismatch" CHECK => 1, "error" "metrics.csv:3:4" ["metric-unit-mismatch"];
     zero_metric: "zero-metric" CHECK => 1, "error" "metrics.csv:2:3" ["zero-metric"];
+    duplicate_change: "duplicate-change" CHECK => 1, "error" "facility_changes.csv:3:2" ["duplicate-change"];
+    register_outside_boundary: "register-outside-boundary" CHECK => 1, "error" "solar.csv:2:2" ["register-outside-boundary"];
+    register_partly_outside_boundary: "register-partly-outside-boundary" CHECK => 0, "warning" "solar.csv:2:2" ["register-partly-outside-boundary"];
 
     // -- carbonledger.toml --
     bad_manifest: "bad-manifest" CHECK => 1, "error" "carbonledger.toml:6:1" ["bad-manifest"];

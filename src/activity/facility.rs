@@ -2,6 +2,7 @@
 
 use super::dates::Day;
 use super::split::Window;
+use super::terms::{Terms, TermsChange};
 use crate::decimal::parse_amount;
 use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
@@ -41,6 +42,33 @@ pub struct Facility {
     pub exit: Option<BoundaryEvent>,
     /// Its tags (`tags` column, `NAME=VALUE; …`), for breakdowns by `tag:NAME`.
     pub tags: BTreeMap<String, String>,
+    /// Its changes of share or control (`facility_changes.csv`), in date order; the columns
+    /// above are its terms before the first.
+    pub changes: Vec<TermsChange>,
+}
+
+impl Facility {
+    /// Its terms under index `n`: 0 = as in facilities.csv, n = from its n-th change on.
+    pub fn terms(&self, n: usize) -> Terms {
+        match n.checked_sub(1).and_then(|i| self.changes.get(i)) {
+            Some(c) => c.terms,
+            None => Terms {
+                equity_share: self.equity_share,
+                operational_control: self.operational_control,
+                financial_control: self.financial_control,
+            },
+        }
+    }
+    /// The first days of its changed terms, in order (where rows are cut).
+    pub fn cuts(&self) -> Vec<Day> {
+        self.changes.iter().map(|c| c.from).collect()
+    }
+    /// The first day terms index `n` is in force, for n ≥ 1.
+    pub fn terms_from(&self, n: usize) -> Option<Day> {
+        n.checked_sub(1)
+            .and_then(|i| self.changes.get(i))
+            .map(|c| c.from)
+    }
 }
 
 /// A change of the organisational boundary (GHG Protocol Corporate Standard ch. 5): a
@@ -60,6 +88,9 @@ pub enum BoundaryEvent {
     Closure,
     /// An activity handed to another company.
     Outsourcing,
+    /// A change of equity share or control (`facility_changes.csv`): a partial transfer of
+    /// ownership or control, restated in the base year at the latest terms.
+    TermsChange,
 }
 
 impl BoundaryEvent {
@@ -72,6 +103,7 @@ impl BoundaryEvent {
             BoundaryEvent::Divestment => "divestment",
             BoundaryEvent::Closure => "closure",
             BoundaryEvent::Outsourcing => "outsourcing",
+            BoundaryEvent::TermsChange => "share or control change",
         }
     }
     /// Whether it is a structural change (restates the base year) rather than organic.
@@ -258,7 +290,13 @@ fn tags_of(row: &RowRef<'_>, col: usize, diags: &mut Vec<Diagnostic>) -> BTreeMa
     out
 }
 
-fn parse_bool(row: &RowRef<'_>, col: usize, name: &str, diags: &mut Vec<Diagnostic>) -> bool {
+/// A yes/no column (blank = yes).
+pub(super) fn parse_bool(
+    row: &RowRef<'_>,
+    col: usize,
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
     match row.get(col).to_ascii_lowercase().as_str() {
         "" | "yes" | "y" | "true" | "1" | "是" => true,
         "no" | "n" | "false" | "0" | "否" => false,
@@ -272,6 +310,38 @@ fn parse_bool(row: &RowRef<'_>, col: usize, name: &str, diags: &mut Vec<Diagnost
                 .with_source(row.text()),
             );
             true
+        }
+    }
+}
+
+/// An `equity_share_pct` column (0–100, `%` allowed) as a fraction; `None` after a
+/// diagnostic.
+pub(super) fn parse_share(
+    row: &RowRef<'_>,
+    col: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Decimal> {
+    let s = row.get(col);
+    match parse_amount(s.strip_suffix('%').unwrap_or(s)) {
+        Ok(v) if v >= Decimal::ZERO && v <= Decimal::ONE_HUNDRED => Some(v / Decimal::ONE_HUNDRED),
+        Ok(v) => {
+            diags.push(
+                Diagnostic::error(
+                    "bad-share",
+                    row.span_of(col),
+                    format!("equity share {v}% is outside 0–100%"),
+                )
+                .with_source(row.text()),
+            );
+            None
+        }
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("malformed-number", row.span_of(col), e.to_string())
+                    .with_hint(e.hint())
+                    .with_source(row.text()),
+            );
+            None
         }
     }
 }
@@ -346,30 +416,7 @@ pub fn read_facilities<R: Read>(file: &Arc<str>, input: R) -> Result<Facilities,
         };
         let equity_share = match row.get(4) {
             "" => Decimal::ONE,
-            s => match parse_amount(s.strip_suffix('%').unwrap_or(s)) {
-                Ok(v) if v >= Decimal::ZERO && v <= Decimal::ONE_HUNDRED => {
-                    v / Decimal::ONE_HUNDRED
-                }
-                Ok(v) => {
-                    diags.push(
-                        Diagnostic::error(
-                            "bad-share",
-                            row.span_of(4),
-                            format!("equity share {v}% is outside 0–100%"),
-                        )
-                        .with_source(row.text()),
-                    );
-                    Decimal::ONE
-                }
-                Err(e) => {
-                    diags.push(
-                        Diagnostic::error("malformed-number", row.span_of(4), e.to_string())
-                            .with_hint(e.hint())
-                            .with_source(row.text()),
-                    );
-                    Decimal::ONE
-                }
-            },
+            _ => parse_share(row, 4, &mut diags).unwrap_or(Decimal::ONE),
         };
         let operational_control = parse_bool(row, 5, "operational_control", &mut diags);
         let financial_control = parse_bool(row, 6, "financial_control", &mut diags);
@@ -404,6 +451,7 @@ pub fn read_facilities<R: Read>(file: &Arc<str>, input: R) -> Result<Facilities,
             entry,
             exit,
             tags,
+            changes: Vec::new(),
         });
     });
     if let Err(mut d) = res {

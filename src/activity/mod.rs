@@ -8,6 +8,7 @@ mod facility;
 mod period;
 mod rows;
 mod split;
+mod terms;
 
 pub use calendar::{fiscal_period_problem, Calendar, YearLabel};
 pub use carrier::{Blend, Carrier, Scope};
@@ -21,4 +22,5 @@ pub use rows::{
     canonical_gas, parse_energy_row, parse_fugitive_row, Activity, Source, Subject, ENERGY_COLUMNS,
     FUGITIVE_COLUMNS,
 };
-pub use split::{segments, split, Part, Split, SplitError, Window};
+pub use split::{segments, split, Part, Segment, Split, SplitError, Window};
+pub use terms::{read_facility_changes, Terms, TermsChange, COLUMNS as CHANGE_COLUMNS};

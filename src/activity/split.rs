@@ -1,5 +1,6 @@
-//! Splitting a row by days: a bill whose period spans two reporting years, or a facility's
-//! entry into or exit from the boundary, gives each part `days in the part / days of the row`
+//! Splitting a row by days: a bill whose period spans two reporting years, a facility's
+//! entry into or exit from the boundary, or a change of its equity share or control
+//! (`facility_changes.csv`), gives each part `days in the part / days of the row`
 //! of the row's quantity. A part is kept exact when that fraction of the quantity terminates;
 //! otherwise it is rounded to the manifest's `split_decimals` places and the last part takes
 //! the remainder, so that the parts always add up to the row; with no `split_decimals` the row
@@ -31,7 +32,7 @@ impl Window {
 }
 
 /// One part of a row: the days of one reporting year, all inside or all outside the
-/// facility's window.
+/// facility's window, all under one set of its terms (share and control).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Part {
     /// Reporting year.
@@ -46,6 +47,9 @@ pub struct Part {
     pub quantity: Decimal,
     /// Whether the facility is inside the boundary on these days.
     pub inside: bool,
+    /// The facility's terms on these days: 0 = as in facilities.csv, n = after its n-th
+    /// change (`Facility::terms`).
+    pub terms: usize,
 }
 
 /// How a calculation line was split from its row, recorded on the line (explain, lines.csv).
@@ -69,6 +73,11 @@ pub struct Split {
     /// The facility is outside the boundary on these days: the line counts in no figure of
     /// the year, only in the base-year restatement.
     pub outside: bool,
+    /// The facility's terms on the part's days (`Part::terms`).
+    pub terms: usize,
+    /// The day the facility's terms of this part took effect (a share or control change of
+    /// `facility_changes.csv`), when the row was cut at such a change.
+    pub terms_from: Option<Day>,
 }
 
 impl Split {
@@ -84,7 +93,7 @@ impl Split {
             ),
         };
         format!(
-            "{}/{} days of {}..{} → {}..{}: {} × {}/{} ({how}){}",
+            "{}/{} days of {}..{} → {}..{}: {} × {}/{} ({how}){}{}",
             self.part_days,
             self.row_days,
             self.row.0,
@@ -98,7 +107,10 @@ impl Split {
                 "; outside the facility's time in the boundary: in no figure of the year, kept for the base-year restatement"
             } else {
                 ""
-            }
+            },
+            self.terms_from.map_or(String::new(), |d| format!(
+                "; under the share and control in force from {d} (facility_changes.csv)"
+            ))
         )
     }
 }
@@ -127,13 +139,20 @@ impl std::fmt::Display for SplitError {
     }
 }
 
-/// Cuts the days `first..=last` at reporting-year starts and at the window's ends.
+/// One run of days of [`segments`]: (reporting year, first day, last day, inside the
+/// window, terms index).
+pub type Segment = (i32, Day, Day, bool, usize);
+
+/// Cuts the days `first..=last` at reporting-year starts, at the window's ends and at the
+/// days new terms take effect (`cuts`, in order: the first day of the facility's n-th
+/// change of share or control; a part on or after the n-th cut has terms index n).
 pub fn segments(
     first: Day,
     last: Day,
     calendar: &Calendar,
     window: Window,
-) -> Vec<(i32, Day, Day, bool)> {
+    cuts: &[Day],
+) -> Vec<Segment> {
     let mut out = Vec::new();
     let mut cursor = first;
     while cursor <= last {
@@ -150,27 +169,34 @@ pub fn segments(
                 end = t;
             }
         }
-        out.push((year, cursor, end, inside));
+        let terms = cuts.iter().filter(|c| **c <= cursor).count();
+        if let Some(c) = cuts.iter().find(|c| **c > cursor) {
+            if *c <= end {
+                end = c.prev();
+            }
+        }
+        out.push((year, cursor, end, inside, terms));
         cursor = end.next();
     }
     out
 }
 
-/// Splits `quantity` over the days `first..=last` by reporting year and window.
+/// Splits `quantity` over the days `first..=last` by reporting year, window and changes of
+/// terms (`cuts`, see [`segments`]).
 pub fn split(
     quantity: Decimal,
     (first, last): (Day, Day),
     calendar: &Calendar,
-    window: Window,
+    (window, cuts): (Window, &[Day]),
     split_decimals: Option<u32>,
     rule: RoundingRule,
 ) -> Result<Vec<Part>, SplitError> {
-    let segs = segments(first, last, calendar, window);
+    let segs = segments(first, last, calendar, window, cuts);
     let total = days_between(first, last);
     let arith = |e: decimal::CalcError| SplitError::Arithmetic(e.to_string());
     let mut parts = Vec::with_capacity(segs.len());
     let mut exact = true;
-    for &(year, a, b, inside) in &segs {
+    for &(year, a, b, inside, terms) in &segs {
         let days = days_between(a, b);
         let q = decimal::div(
             decimal::mul(quantity, Decimal::from(days)).map_err(arith)?,
@@ -185,6 +211,7 @@ pub fn split(
             days,
             quantity: q.value.normalize(),
             inside,
+            terms,
         });
     }
     if exact || parts.len() == 1 {
@@ -240,7 +267,7 @@ mod tests {
             dec!(6100),
             (d(2026, 3, 1), d(2026, 4, 30)),
             &cal,
-            Window::default(),
+            (Window::default(), &[]),
             None,
             RoundingRule::HalfAwayFromZero,
         )
@@ -259,7 +286,7 @@ mod tests {
             dec!(100),
             (d(2024, 12, 1), d(2025, 1, 30)),
             &cal,
-            Window::default(),
+            (Window::default(), &[]),
             None,
             RoundingRule::HalfAwayFromZero,
         );
@@ -269,7 +296,7 @@ mod tests {
             dec!(1000),
             (d(2024, 12, 1), d(2025, 1, 31)),
             &cal,
-            Window::default(),
+            (Window::default(), &[]),
             None,
             RoundingRule::HalfAwayFromZero,
         )
@@ -282,7 +309,7 @@ mod tests {
             dec!(100),
             (d(2024, 12, 1), d(2025, 1, 30)),
             &cal,
-            Window::default(),
+            (Window::default(), &[]),
             Some(3),
             RoundingRule::HalfAwayFromZero,
         )
@@ -304,7 +331,7 @@ mod tests {
             dec!(365),
             (d(2025, 1, 1), d(2025, 12, 31)),
             &Calendar::GREGORIAN,
-            w,
+            (w, &[]),
             None,
             RoundingRule::HalfAwayFromZero,
         )
@@ -314,5 +341,26 @@ mod tests {
             .map(|p| (p.days, p.quantity, p.inside))
             .collect();
         assert_eq!(got, vec![(181, dec!(181), false), (184, dec!(184), true)]);
+    }
+
+    #[test]
+    fn a_share_change_cuts_the_row_and_numbers_the_terms() {
+        // Equity share changed on 2025-10-01 (the first day of the new terms): a calendar
+        // 2025 row of 365 MWh is 273 days (January–September, terms 0) and 92 days
+        // (October–December, terms 1): 273 + 92 = 365, each part exact.
+        let parts = split(
+            dec!(365),
+            (d(2025, 1, 1), d(2025, 12, 31)),
+            &Calendar::GREGORIAN,
+            (Window::default(), &[d(2025, 10, 1)]),
+            None,
+            RoundingRule::HalfAwayFromZero,
+        )
+        .unwrap_or_default();
+        let got: Vec<_> = parts
+            .iter()
+            .map(|p| (p.days, p.quantity, p.terms))
+            .collect();
+        assert_eq!(got, vec![(273, dec!(273), 0), (92, dec!(92), 1)]);
     }
 }

@@ -133,6 +133,7 @@ pub struct ChainChange {
 type ChainKey = (
     i32,
     usize,
+    usize,
     Subject,
     u16,
     Option<crate::factors::FactorRef>,
@@ -144,6 +145,7 @@ fn chain_key(c: &Chain) -> ChainKey {
     (
         c.year,
         c.facility,
+        c.terms,
         c.subject.clone(),
         c.activity_unit.index,
         c.explicit.clone(),

@@ -84,8 +84,7 @@ pub fn reprice(
             None => {
                 let new = resolver
                     .resolve_source(
-                        old.year,
-                        old.facility,
+                        (old.year, old.facility, old.terms),
                         &old.subject,
                         old.activity_unit,
                         old.explicit.as_ref(),
@@ -130,6 +129,23 @@ pub fn reprice(
         chains.push(new);
         accums.push(acc);
     }
+    // Days outside the boundary are in no figure of their year, but the base-year restatement
+    // adds an acquired facility's: they are re-priced like every other chain.
+    let mut outside = Vec::with_capacity(before.outside.len());
+    for (old, acc) in &before.outside {
+        let new = resolve_again(&resolver, old)?;
+        let same = match (&old.plan, &new.plan) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => !factors_differ(old, &new),
+            _ => false,
+        };
+        let acc = if same {
+            *acc
+        } else {
+            reprice_chain(old, &new, acc)?
+        };
+        outside.push((new, acc));
+    }
     Ok((
         Computation {
             chains,
@@ -138,22 +154,55 @@ pub fn reprice(
             files: before.files.clone(),
             duplicates: before.duplicates.clone(),
             duplicate_candidates: before.duplicate_candidates,
-            // Days outside the boundary are in no figure; they are not repriced.
-            outside: before.outside.clone(),
+            outside,
             notes: notes.into_iter().collect(),
         },
         changed,
     ))
 }
 
+/// A chain resolved again under the changed project: a row chain as it was resolved, a
+/// scope 3 category 3 companion from its row chain's companions (the one of its kind).
+fn resolve_again(resolver: &Resolver<'_>, old: &Chain) -> Result<Chain, String> {
+    let main_kind = old.upstream_of.unwrap_or(old.kind);
+    let main = resolver
+        .resolve_source(
+            (old.year, old.facility, old.terms),
+            &old.subject,
+            old.activity_unit,
+            old.explicit.as_ref(),
+            main_kind.declared(),
+        )
+        .map_err(|e| format!("a chain no longer resolves: {}", e.message))?;
+    if old.upstream_of.is_none() {
+        return Ok(main);
+    }
+    resolver
+        .resolve_upstream(&main)
+        .map_err(|e| format!("a chain no longer resolves: {}", e.message))?
+        .chains
+        .into_iter()
+        .find(|c| c.kind == old.kind)
+        .ok_or_else(|| "the change adds or removes a scope 3 category 3 line".to_string())
+}
+
 /// What the chains of one kind of energy row share, with the source kind of the row's own
 /// chain: a row chain and its category 3 lines have the same.
-type RowChain = (i32, usize, Subject, u16, Option<FactorRef>, SourceKind);
+type RowChain = (
+    i32,
+    usize,
+    usize,
+    Subject,
+    u16,
+    Option<FactorRef>,
+    SourceKind,
+);
 
 fn row_chain(c: &Chain, kind: SourceKind) -> RowChain {
     (
         c.year,
         c.facility,
+        c.terms,
         c.subject.clone(),
         c.activity_unit.index,
         c.explicit.clone(),

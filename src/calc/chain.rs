@@ -222,6 +222,9 @@ pub struct Chain {
     pub year: i32,
     /// Facility index.
     pub facility: usize,
+    /// The facility's terms (share and control) the chain is under: 0 = as in facilities.csv,
+    /// n = from its n-th change on (`Facility::terms`).
+    pub terms: usize,
     /// Carrier or gas.
     pub subject: Subject,
     /// The explicit factor the rows named, if any.
@@ -702,10 +705,31 @@ pub struct Accum {
     pub inexact_energy_rows: u64,
     /// Lines whose standard-coal value was rounded.
     pub inexact_tce_rows: u64,
-    /// Months of the year covered by rows for the whole year, for a quarter and for a month
-    /// (bit m−1 for month m): rows of different lengths that cover the same month are the
-    /// usual sign of one consumption entered twice (an annual total beside its monthly bills).
-    pub covered: [u16; 3],
+    /// Months of the year covered by rows for the whole year, for a quarter, for a month and
+    /// by a range of days (a bill's own period: every month it touches; bit m−1 for month m):
+    /// rows of different lengths that cover the same month are the usual sign of one
+    /// consumption entered twice (an annual total beside its monthly bills, a half-year bill
+    /// beside the fourth quarter).
+    pub covered: [u16; COVER_KINDS],
+}
+
+/// The kinds of period the overlap check compares: year, quarter, month, range of days.
+pub const COVER_KINDS: usize = 4;
+
+/// The months a run of days touches, as a mask (bit m−1 for month m).
+pub fn months_touched(first: crate::activity::Day, last: crate::activity::Day) -> u16 {
+    let (mut y, mut m, _) = first.ymd();
+    let (ly, lm, _) = last.ymd();
+    let mut mask = 0u16;
+    // A part of one reporting year touches at most 13 calendar months.
+    for _ in 0..13 {
+        if (y, m) > (ly, lm) {
+            break;
+        }
+        mask |= 1 << (u16::from(m) - 1);
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    mask
 }
 
 impl Accum {
@@ -716,10 +740,27 @@ impl Accum {
             Period::Year(_) => (0, 0x0FFF),
             Period::Quarter(_, q) => (1, 0b111 << (3 * (u16::from(q) - 1))),
             Period::Month(_, m) => (2, 1 << (u16::from(m) - 1)),
-            // A bill's own days: not compared with calendar periods (its months are partial).
-            Period::Days(..) => return,
+            Period::Days(a, b) => (3, months_touched(a, b)),
         };
         self.covered[i] |= mask;
+    }
+
+    /// Records the months of the days `first..=last`, a part of a row of `period` split at a
+    /// year end or a boundary date, under the kind of the whole row.
+    pub fn cover_part(
+        &mut self,
+        period: crate::activity::Period,
+        first: crate::activity::Day,
+        last: crate::activity::Day,
+    ) {
+        use crate::activity::Period;
+        let i = match period {
+            Period::Year(_) => 0,
+            Period::Quarter(..) => 1,
+            Period::Month(..) => 2,
+            Period::Days(..) => 3,
+        };
+        self.covered[i] |= months_touched(first, last);
     }
 
     /// Adds one line (a row); on error nothing is changed.

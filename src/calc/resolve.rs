@@ -274,9 +274,11 @@ impl<'p> Resolver<'p> {
         Ok(out)
     }
 
-    fn share(&self, facility: usize) -> (Decimal, String) {
-        let f = &self.project.facilities.list[facility];
-        match self.project.manifest.consolidation {
+    /// The consolidation share of a facility under its terms `terms`, and why.
+    pub fn share(&self, facility: usize, terms: usize) -> (Decimal, String) {
+        let fac = &self.project.facilities.list[facility];
+        let f = fac.terms(terms);
+        let (share, why): (Decimal, String) = match self.project.manifest.consolidation {
             Consolidation::OperationalControl if f.operational_control => {
                 (Decimal::ONE, "operational control: 100%".into())
             }
@@ -295,6 +297,18 @@ impl<'p> Resolver<'p> {
                 let pct = (f.equity_share * Decimal::ONE_HUNDRED).normalize();
                 (f.equity_share, format!("equity share: {pct}%"))
             }
+        };
+        match fac.changes.get(terms.wrapping_sub(1)) {
+            Some(c) => (
+                share,
+                format!(
+                    "{why}, from {} ({}:{})",
+                    c.from,
+                    crate::project::Input::FacilityChanges.name(),
+                    c.span.line
+                ),
+            ),
+            None => (share, why),
         }
     }
 
@@ -469,15 +483,14 @@ impl<'p> Resolver<'p> {
         activity_unit: crate::units::AnyUnit,
         explicit: Option<&FactorRef>,
     ) -> Result<Chain, ResolveError> {
-        self.resolve_source(year, facility, subject, activity_unit, explicit, None)
+        self.resolve_source((year, facility, 0), subject, activity_unit, explicit, None)
     }
 
     /// As [`Resolver::resolve`], for a row that declares its source (mobile combustion
     /// looks for the set's mobile factors first; process releases are their own figure).
     pub fn resolve_source(
         &self,
-        year: i32,
-        facility: usize,
+        (year, facility, terms): (i32, usize, usize),
         subject: &Subject,
         activity_unit: crate::units::AnyUnit,
         explicit: Option<&FactorRef>,
@@ -485,11 +498,12 @@ impl<'p> Resolver<'p> {
     ) -> Result<Chain, ResolveError> {
         let activity_kind = activity_unit.kind;
         let mut fallbacks = Vec::new();
-        let (share, share_reason) = self.share(facility);
+        let (share, share_reason) = self.share(facility, terms);
         let fam = &self.project.manifest.families;
         let mut chain = Chain {
             year,
             facility,
+            terms,
             subject: subject.clone(),
             scope: Scope::Scope1,
             kind: SourceKind::Fugitive,

@@ -207,6 +207,7 @@ impl Computation {
 struct ChainKey {
     year: i32,
     facility: u32,
+    terms: u32,
     subject: u32,
     unit: u16,
     factor: u32,
@@ -242,6 +243,7 @@ enum Slot {
 type ChainId = (
     i32,
     usize,
+    usize,
     Subject,
     u16,
     Option<FactorRef>,
@@ -255,6 +257,7 @@ fn chain_id(c: &Chain) -> ChainId {
     (
         c.year,
         c.facility,
+        c.terms,
         c.subject.clone(),
         c.activity_unit.index,
         c.explicit.clone(),
@@ -449,8 +452,20 @@ impl<'p> Worker<'p> {
         }
     }
 
-    /// The interned class of a facility (see `FacilityClass`).
-    fn class_of(&mut self, facility: usize) -> u32 {
+    /// The interned class of a facility under its terms `terms` (see `FacilityClass`).
+    fn class_of(&mut self, facility: usize, terms: usize) -> u32 {
+        if terms > 0 {
+            let f = &self.project.facilities.list[facility];
+            let t = f.terms(terms);
+            let class = (
+                f.grid.clone(),
+                t.operational_control,
+                t.financial_control,
+                t.equity_share,
+            );
+            let n = self.classes.len() as u32;
+            return *self.classes.entry(class).or_insert(n);
+        }
         if self.facility_class.len() <= facility {
             self.facility_class.resize(facility + 1, u32::MAX);
         }
@@ -650,9 +665,11 @@ impl<'p> Worker<'p> {
 
     /// The chain of an activity in a year: resolved once per chain key, then cached.
     fn slot(&mut self, activity: &Activity, year: i32) -> Slot {
+        let terms = activity.split.as_ref().map_or(0, |s| s.terms);
         let key = ChainKey {
             year,
             facility: activity.facility as u32,
+            terms: terms as u32,
             subject: self.interner.subject(&activity.subject),
             unit: activity.unit.index,
             factor: self.interner.factor(activity.factor.as_deref()),
@@ -663,7 +680,7 @@ impl<'p> Worker<'p> {
         }
         let template = TemplateKey {
             year,
-            class: self.class_of(activity.facility),
+            class: self.class_of(activity.facility, terms),
             subject: key.subject,
             unit: key.unit,
             factor: key.factor,
@@ -677,15 +694,20 @@ impl<'p> Worker<'p> {
                 let id = self.chains.len() as u32;
                 for cid in first..=first + self.companions[first] {
                     let mut chain = self.chains[cid].clone();
+                    if terms > 0 || chain.terms > 0 {
+                        // The share's reason names the facility's own change.
+                        (chain.share, chain.share_reason) =
+                            self.resolver.share(activity.facility, terms);
+                    }
                     chain.facility = activity.facility;
+                    chain.terms = terms;
                     self.companions.push(self.companions[cid]);
                     self.push_chain(chain);
                 }
                 Slot::Chain(id)
             }
             None => match self.resolver.resolve_source(
-                year,
-                activity.facility,
+                (year, activity.facility, terms),
                 &activity.subject,
                 activity.unit,
                 activity.factor.as_deref(),
@@ -733,8 +755,15 @@ impl<'p> Worker<'p> {
         let calendar = &project.manifest.calendar;
         match activity.period {
             Period::Days(..) => {}
-            p if calendar.is_gregorian() && facility.window.is_always() => return Some(p.year()),
-            Period::Year(y) if facility.window.is_always() => return Some(y),
+            p if calendar.is_gregorian()
+                && facility.window.is_always()
+                && facility.changes.is_empty() =>
+            {
+                return Some(p.year())
+            }
+            Period::Year(y) if facility.window.is_always() && facility.changes.is_empty() => {
+                return Some(y)
+            }
             _ => {}
         }
         let Some(range) = calendar.days_of(activity.period) else {
@@ -747,11 +776,12 @@ impl<'p> Worker<'p> {
             self.reject(row, vec![d]);
             return None;
         };
+        let cuts = facility.cuts();
         let parts = match split(
             activity.quantity,
             range,
             calendar,
-            facility.window,
+            (facility.window, &cuts),
             project.manifest.split_decimals,
             project.manifest.rounding,
         ) {
@@ -765,7 +795,7 @@ impl<'p> Worker<'p> {
             }
         };
         if let [only] = parts.as_slice() {
-            if only.inside {
+            if only.inside && only.terms == 0 {
                 return Some(only.year);
             }
         }
@@ -819,6 +849,8 @@ impl<'p> Worker<'p> {
                 rounded,
                 remainder: rounded.is_some() && i + 1 == n,
                 outside: !p.inside,
+                terms: p.terms,
+                terms_from: self.project.facilities.list[activity.facility].terms_from(p.terms),
             }));
             let id = match self.slot(&a, p.year) {
                 Slot::Chain(id) => id as usize,
@@ -862,7 +894,7 @@ impl<'p> Worker<'p> {
         // Stage the sums, so that an overflow leaves nothing half added.
         let mut inside: FxHashMap<usize, Accum> = FxHashMap::default();
         let mut outside: FxHashMap<usize, Accum> = FxHashMap::default();
-        for (id, is_inside, _, l) in &placed {
+        for (id, is_inside, a, l) in &placed {
             let (target, current) = if *is_inside {
                 (&mut inside, self.accums[*id])
             } else {
@@ -880,6 +912,9 @@ impl<'p> Worker<'p> {
                 )
                 .with_source(row.text());
                 return self.reject(row, vec![d]);
+            }
+            if let (true, Some(s)) = (*is_inside, &a.split) {
+                acc.cover_part(activity.period, s.part.0, s.part.1);
             }
         }
         for (id, acc) in inside {

@@ -1,7 +1,9 @@
 //! `carbonledger compute [DIR] [--year Y]`: the inventory for one year beside the previous one.
 
 use super::common::{accounting, fallbacks, load, present, Format, ProjectOpts};
-use super::json::{ComputeJson, FigureJson, ImpliedJson, RowsJson};
+use super::json::{
+    ComputeJson, FigureJson, GroupFigureJson, ImpliedJson, RestatementJson, RowsJson,
+};
 use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::calc::Computation;
@@ -26,11 +28,12 @@ pub struct Args {
     /// Also print the product footprint summary.
     #[arg(long)]
     products: bool,
-    /// Also print scope 1, scope 2 and energy by `facility`, `country` or `tag:NAME`.
+    /// Also print scope 1, scope 2 and energy by `facility`, `country` or `tag:NAME` (json
+    /// and csv: every figure that is broken down).
     #[arg(long, value_name = "facility|country|tag:NAME")]
     by: Option<String>,
     /// `all`: also print a column per reporting year, the restated base year and the change
-    /// against the base year.
+    /// against the base year (json: `trend`; csv: every year's figures).
     #[arg(long, value_name = "all")]
     years: Option<String>,
     #[command(flatten)]
@@ -213,6 +216,40 @@ fn run_inner(a: Args) -> Result<(), Exit> {
     let editions = editions_used(&project, &ledger, year);
     let falls = fallbacks(comp);
     let this_year: Vec<&Figure> = figs.iter().filter(|f| f.year == year).collect();
+    let all_years = a.years.is_some();
+    // `--by`: the figures per group, of the year (every year with `--years all`).
+    let groups = match &by {
+        Some(b) if a.format != Format::Table => Some(
+            carbonledger::years::groups::breakdown(
+                &project,
+                &ledger,
+                (!all_years).then_some(year),
+                b,
+            )
+            .map_err(|e| {
+                eprintln!(
+                    "error: a figure by {} cannot be held exactly: {e}",
+                    b.name()
+                );
+                Exit::Data
+            })?,
+        ),
+        _ => None,
+    };
+    let by_name = by.as_ref().map(|b| b.name()).unwrap_or_default();
+    // `--years all`: the trend figures of every year, restated base year, change vs base.
+    let trend: Vec<&Figure> = figs
+        .iter()
+        .filter(|f| {
+            let base = f
+                .name
+                .strip_prefix("restated.")
+                .or_else(|| f.name.strip_prefix("change_vs_base."))
+                .unwrap_or(&f.name);
+            all_years && super::years::in_trend(base)
+        })
+        .collect();
+    let restatement = ledger.restatement().ok().flatten();
 
     match a.format {
         Format::Json => {
@@ -246,6 +283,26 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                         rejected: f.rejected,
                     })
                     .collect(),
+                by_group: groups.as_ref().map(|rows| {
+                    rows.iter()
+                        .map(|r| GroupFigureJson {
+                            by: by_name.clone(),
+                            group: &r.group,
+                            figure: FigureJson::of(&r.figure),
+                        })
+                        .collect()
+                }),
+                trend: all_years.then(|| trend.iter().map(|f| FigureJson::of(f)).collect()),
+                restatement: restatement.as_ref().map(|r| RestatementJson {
+                    base_year: r.base_year,
+                    figure: "ghg.total.location".into(),
+                    original: r.original.to_string(),
+                    restated: r.restated.to_string(),
+                    change_pct: r.change_pct.map(|p| p.to_string()),
+                    threshold_pct: r.threshold_pct.to_string(),
+                    restate: r.restate,
+                    sentence: r.sentence(m.rounding),
+                }),
             };
             a.output.write(&format!(
                 "{}\n",
@@ -253,14 +310,41 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             ))
         }
         Format::Csv => {
-            let mut t = Table::new("", &["name", "year", "value", "unit"]);
-            for f in &this_year {
-                t.push(vec![
+            // One table: the year's figures (every year's with `--years all`), then with
+            // `--by` each group's, marked in the `by` and `group` columns (empty for the
+            // whole organisation).
+            let mut head = vec!["name", "year", "value", "unit"];
+            if groups.is_some() {
+                head.extend(["by", "group"]);
+            }
+            let mut t = Table::new("", &head);
+            let whole: Vec<&Figure> = if all_years {
+                figs.iter().collect()
+            } else {
+                this_year.clone()
+            };
+            let mut push = |f: &Figure, group: Option<&str>| {
+                let mut r = vec![
                     Cell::Text(f.name.clone()),
                     Cell::Num(f.year.to_string()),
                     Cell::Num(f.value.to_string()),
                     Cell::Text(f.unit.to_string()),
-                ]);
+                ];
+                if groups.is_some() {
+                    r.push(Cell::Text(if group.is_some() {
+                        by_name.clone()
+                    } else {
+                        String::new()
+                    }));
+                    r.push(Cell::Text(group.unwrap_or_default().to_string()));
+                }
+                t.push(r);
+            };
+            for f in whole {
+                push(f, None);
+            }
+            for r in groups.iter().flatten() {
+                push(&r.figure, Some(&r.group));
             }
             a.output.write(&render_csv(&t))
         }

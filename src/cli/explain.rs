@@ -83,7 +83,11 @@ pub fn run(a: Args) -> Exit {
         match a.format {
             ExplainFormat::Text => a.output.write(&e.text)?,
             ExplainFormat::Csv => a.output.write_bytes(&contributing_lines(
-                &project, &ledger, &a.opts, &name, year,
+                &project,
+                &ledger,
+                &a.opts,
+                (&name, year),
+                group.as_ref(),
             )?)?,
             ExplainFormat::Json => {
                 let j = ExplainJson {
@@ -122,12 +126,13 @@ pub fn run(a: Args) -> Exit {
 /// The figure's rows of the export's line table, as CSV with its header (and `schema`
 /// column): the same columns as lines.csv, so a row reads the same in both. A figure derived
 /// from others (a ratio, a change) has no rows of its own: the header alone, and a note.
+/// With a group (`--by B --group G`), the rows of the group's facilities only.
 fn contributing_lines(
     project: &carbonledger::project::Project,
     ledger: &Ledger,
     opts: &ProjectOpts,
-    name: &str,
-    year: i32,
+    (name, year): (&str, i32),
+    group: Option<&(carbonledger::years::GroupBy, String)>,
 ) -> Result<Vec<u8>, Exit> {
     use carbonledger::export::{collect, Cell};
     let options = RunOptions {
@@ -143,9 +148,22 @@ fn contributing_lines(
         return Err(Exit::Io);
     };
     let year = year.to_string();
+    let facility_col = lines.header.iter().position(|h| *h == "facility");
+    let in_group = |r: &Vec<Cell>| -> bool {
+        let Some((by, g)) = group else { return true };
+        let id = match facility_col.and_then(|i| r.get(i)) {
+            Some(Cell::Text(id) | Cell::Num(id)) => id,
+            None => return false,
+        };
+        project
+            .facilities
+            .index_of(id)
+            .is_some_and(|i| carbonledger::years::group_key(project, i, by) == *g)
+    };
     lines.rows.retain(|r| {
         matches!(r.first(), Some(Cell::Text(f)) if f == name)
             && matches!(r.get(1), Some(Cell::Num(y)) if *y == year)
+            && in_group(r)
     });
     if lines.rows.is_empty() {
         eprintln!(

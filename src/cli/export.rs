@@ -117,6 +117,13 @@ pub fn run(a: Args) -> Exit {
                 m.outputs.len() + 1,
                 out.display()
             );
+            if let Some(v) = ledger.restatement().ok().flatten().filter(|v| v.restate) {
+                println!(
+                    "wrote the base year {} restated to {} (GHG Protocol Corporate Standard ch. 5; its own manifest.json)",
+                    v.base_year,
+                    carbonledger::export::restated_out(&out, v.base_year).display()
+                );
+            }
             Exit::Ok
         }
         Err(e) => refused(e),

@@ -68,6 +68,13 @@ pub fn by_table(
     Ok(t)
 }
 
+/// Whether a figure is a row of the trend: the totals, intensities and metrics.
+pub fn in_trend(name: &str) -> bool {
+    carbonledger::years::restate::TREND.contains(&name)
+        || (name.starts_with("intensity.") && !name.starts_with("change"))
+        || name.starts_with("metric.")
+}
+
 /// Every reporting year, the restated base year, and the latest year's change against the
 /// base year, for the totals and the intensities.
 pub fn trend_table(ledger: &Ledger, rule: RoundingRule) -> Result<Table, Exit> {
@@ -89,14 +96,7 @@ pub fn trend_table(ledger: &Ledger, rule: RoundingRule) -> Result<Table, Exit> {
     let refs: Vec<&str> = head.iter().map(String::as_str).collect();
     let mut t = Table::new("Trend against the base year", &refs);
     let names = ledger.names();
-    let rows: Vec<&String> = names
-        .iter()
-        .filter(|n| {
-            carbonledger::years::restate::TREND.contains(&n.as_str())
-                || (n.starts_with("intensity.") && !n.starts_with("change"))
-                || n.starts_with("metric.")
-        })
-        .collect();
+    let rows: Vec<&String> = names.iter().filter(|n| in_trend(n)).collect();
     for n in rows {
         let mut r = vec![Cell::Text(n.clone())];
         for y in &ledger.years {

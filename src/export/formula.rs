@@ -104,7 +104,35 @@ pub fn figure_formula(ledger: &Ledger, name: &str, year: i32) -> Option<FigureFo
                 denominator: format!("restated.{denominator}"),
                 scale: Decimal::ONE,
             }),
-            _ => None,
+            // A register or derived figure: its formula in the restated ledger, over the
+            // restated figures where there are (a metric is not restated).
+            _ => {
+                let rl = ledger.restated_base.as_ref()?;
+                let restated = |t: &String| {
+                    let r = format!("restated.{t}");
+                    if ledger.figure(&r, year).ok().flatten().is_some() {
+                        r
+                    } else {
+                        t.clone()
+                    }
+                };
+                match figure_formula(rl, of, year)? {
+                    FigureFormula::Sum => Some(FigureFormula::Sum),
+                    FigureFormula::Ratio {
+                        numerator,
+                        denominator,
+                        scale,
+                    } => Some(FigureFormula::Ratio {
+                        numerator: restated(&numerator),
+                        denominator: restated(&denominator),
+                        scale,
+                    }),
+                    FigureFormula::Plus { terms } => Some(FigureFormula::Plus {
+                        terms: terms.iter().map(restated).collect(),
+                    }),
+                    _ => None,
+                }
+            }
         };
     }
     if let Some(of) = name.strip_prefix("change.") {

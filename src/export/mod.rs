@@ -8,12 +8,14 @@ mod formula;
 mod lines;
 mod manifest;
 mod register_lines;
+mod restated;
 mod xlsx;
 
 pub use formula::{figure_formula, FigureFormula};
 pub use lines::{by_figure, chain_sums, rows, ExportLine, Method, Ratio, ResultKind};
 pub use manifest::{check, read_manifest, sha256_hex, Changed, Manifest, ManifestFile};
 pub use register_lines::entry_lines;
+pub use restated::restated_out;
 
 use crate::activity::Carrier;
 use crate::calc::{for_each_line, RunOptions};
@@ -115,6 +117,16 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "value_unit", "the figure's unit (t CO2e, MWh, GJ, tce, kg, tkm, …)", ""),
     ("lines", "exact", "no when a non-terminating division was rounded (9 decimal places of kg, J or kgce)", ""),
     ("lines", "fallbacks", "fallbacks taken when resolving the factors", ""),
+    ("restatement", "name", "figure name (restated-export folder OUT-restated-YEAR only)", ""),
+    ("restatement", "year", "the base year", ""),
+    ("restatement", "as_reported", "the base year's figure as reported (empty when it has none)", ""),
+    ("restatement", "restated", "the base year's figure restated for structural changes (GHG Protocol Corporate Standard ch. 5)", ""),
+    ("restatement", "unit", "unit of both", ""),
+    ("moves", "facility", "facility whose structural change moved the base year (restated-export folder only)", ""),
+    ("moves", "event", "acquisition, insourcing, divestment or outsourcing", ""),
+    ("moves", "date", "first day inside (an entry) or last day inside (an exit)", ""),
+    ("moves", "delta_t_co2e", "what it adds to (+) or removes from (−) the base year's ghg.total.location", "t CO2e"),
+    ("moves", "has_base_year_rows", "for an acquisition: whether the project holds its base-year rows (no: the restatement is incomplete)", ""),
     ("inventory_by", "by", "what the figures are broken down by: facility, country or tag:NAME (a facility tag)", ""),
     ("inventory_by", "group", "the facility id, country code or tag value ((untagged) for facilities without the tag)", ""),
     ("inventory_by", "name", "figure name: the figures of the energy and fugitive rows that no register adds to; the groups of a sum add up to inventory.csv", ""),
@@ -248,6 +260,12 @@ pub fn collect(
         })
         .collect();
     let restating = |c: &crate::calc::Chain| !restated.is_empty() && c.year == structure.base_year;
+    // Facilities whose share or control changed: their restated lines are those of the
+    // project under their latest terms (`Structure::latest_terms_project`).
+    let latest = structure
+        .latest_terms_project(project)
+        .filter(|_| !restated.is_empty());
+    let retermed = |f: usize| latest.is_some() && structure.reterms(f);
     let mut used: BTreeMap<String, crate::calc::UsedFactor> = BTreeMap::new();
     // Chains a register restates under another figure (purchased heat at market-based scope
     // 2): their rows are written under that figure too.
@@ -266,7 +284,10 @@ pub fn collect(
         let line_rows = rows(v.file.name(), v.activity, v.chain, v.line, facility);
         for r in &line_rows {
             all_lines.extend(by_figure(r, v.chain, &sums));
-            if restating(v.chain) && !structure.removes(v.chain.facility) {
+            if restating(v.chain)
+                && !structure.removes(v.chain.facility)
+                && !retermed(v.chain.facility)
+            {
                 all_lines.extend(by_figure(r, v.chain, &restated));
             }
         }
@@ -282,7 +303,10 @@ pub fn collect(
     // boundary, which feed only `restated.*`.
     if !restated.is_empty() {
         crate::calc::for_each_outside_line(project, options, &comp.duplicates, &mut |v| {
-            if !restating(v.chain) || !structure.adds(v.chain.facility) {
+            if !restating(v.chain)
+                || !structure.adds(v.chain.facility)
+                || retermed(v.chain.facility)
+            {
                 return;
             }
             let facility = &project.facilities.list[v.chain.facility].id;
@@ -293,6 +317,23 @@ pub fn collect(
                 all_lines.extend(by_figure(&r, v.chain, &restated));
             }
         })?;
+    }
+    if let Some(p2) = &latest {
+        let mut visit = |v: &crate::calc::LineVisit<'_>, outside: bool| {
+            let f = v.chain.facility;
+            if !restating(v.chain) || !structure.reterms(f) || (outside && !structure.adds(f)) {
+                return;
+            }
+            for u in v.chain.used_factors() {
+                used.entry(u.reference.clone()).or_insert_with(|| u.clone());
+            }
+            let facility = &project.facilities.list[f].id;
+            for r in rows(v.file.name(), v.activity, v.chain, v.line, facility) {
+                all_lines.extend(by_figure(&r, v.chain, &restated));
+            }
+        };
+        crate::calc::for_each_line(p2, options, &comp.duplicates, &mut |v| visit(v, false))?;
+        crate::calc::for_each_outside_line(p2, options, &comp.duplicates, &mut |v| visit(v, true))?;
     }
     let years = &project.manifest.reporting_years;
     let figs = ledger.figures(None).map_err(|e| vec![e])?;
@@ -740,14 +781,33 @@ fn register_tables(
         ],
         rows: Vec::new(),
     };
+    let facility = |i: usize| {
+        project
+            .facilities
+            .list
+            .get(i)
+            .map_or_else(String::new, |f| f.id.clone())
+    };
+    // The restatement's trail of register figures: the base-year entries of the restated
+    // computation (`Ledger::restated_base`), under `restated.<figure>`.
+    if let Some(rl) = &ledger.restated_base {
+        let s = &ledger.structure;
+        crate::ledger::run_registers(project, &rl.comp, strict, &mut |e| {
+            let mut e = e.clone();
+            e.parts.retain(|c| {
+                c.year == s.base_year
+                    && !s.removes_contribution(c)
+                    && crate::years::restate::restated_name(&c.figure)
+            });
+            for c in &mut e.parts {
+                c.figure = format!("restated.{}", c.figure);
+            }
+            if !e.parts.is_empty() {
+                lines.extend(entry_lines(&e, &facility));
+            }
+        });
+    }
     crate::ledger::run_registers(project, &ledger.comp, strict, &mut |e| {
-        let facility = |i: usize| {
-            project
-                .facilities
-                .list
-                .get(i)
-                .map_or_else(String::new, |f| f.id.clone())
-        };
         lines.extend(entry_lines(e, &facility));
         let refs: Vec<String> = e
             .steps
@@ -1002,6 +1062,19 @@ pub fn write(
 ) -> Result<Manifest, ExportError> {
     let out = target.out;
     let previous = prepare_out(&project.dir, out, target.force)?;
+    // The restated base year goes beside the export (refused before anything is written).
+    let verdict = ledger
+        .restatement()
+        .map_err(|e| ExportError::Io(e.to_string()))?
+        .filter(|v| v.restate);
+    let restated_previous = match &verdict {
+        Some(v) => Some(prepare_out(
+            &project.dir,
+            &restated_out(out, v.base_year),
+            target.force,
+        )?),
+        None => None,
+    };
     let collected = collect(project, ledger, options).map_err(ExportError::Data)?;
     let tables = &collected.tables;
     std::fs::create_dir_all(out).map_err(|e| ExportError::Io(format!("{}: {e}", out.display())))?;
@@ -1054,6 +1127,40 @@ pub fn write(
         .map_err(ExportError::Io)?;
     std::fs::write(out.join("manifest.json"), m.to_json())
         .map_err(|e| ExportError::Io(format!("manifest.json: {e}")))?;
+    if let (Some(v), Some(previous)) = (&verdict, restated_previous) {
+        let rout = restated_out(out, v.base_year);
+        let tables = restated::tables(&collected, ledger, v);
+        std::fs::create_dir_all(&rout)
+            .map_err(|e| ExportError::Io(format!("{}: {e}", rout.display())))?;
+        let mut outputs = Vec::new();
+        for tb in &tables {
+            let bytes = tb.to_csv();
+            std::fs::write(rout.join(tb.name), &bytes)
+                .map_err(|e| ExportError::Io(format!("{}: {e}", tb.name)))?;
+            outputs.push(ManifestFile {
+                path: tb.name.to_string(),
+                edition: None,
+                schema: Some(tb.schema()),
+                sha256: sha256_hex(&bytes),
+            });
+        }
+        for old in previous {
+            if !outputs.iter().any(|f| f.path == old) {
+                std::fs::remove_file(rout.join(&old))
+                    .map_err(|e| ExportError::Io(format!("{old}: {e}")))?;
+            }
+        }
+        let mut rm = Manifest::build(project, options, command, target.claims, &editions, outputs)
+            .map_err(ExportError::Io)?;
+        rm.note = format!(
+            "The base year {} restated for structural changes (GHG Protocol Corporate Standard ch. 5), beside the export it was written with: {} {}",
+            v.base_year,
+            v.sentence(project.manifest.rounding),
+            rm.note
+        );
+        std::fs::write(rout.join("manifest.json"), rm.to_json())
+            .map_err(|e| ExportError::Io(format!("manifest.json: {e}")))?;
+    }
     Ok(m)
 }
 

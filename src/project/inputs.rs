@@ -11,6 +11,8 @@ pub enum Input {
     Lock,
     /// `facilities.csv`: the organisational boundary.
     Facilities,
+    /// `facility_changes.csv`: changes of a facility's equity share or control on a date.
+    FacilityChanges,
     /// `energy.csv`: fuel and purchased energy.
     Energy,
     /// `fugitive.csv`: refrigerant and other releases.
@@ -41,10 +43,11 @@ pub enum Input {
 
 impl Input {
     /// Every input, in the order the manifest lists them.
-    pub const ALL: [Input; 16] = [
+    pub const ALL: [Input; 17] = [
         Input::Manifest,
         Input::Lock,
         Input::Facilities,
+        Input::FacilityChanges,
         Input::Energy,
         Input::Fugitive,
         Input::Instruments,
@@ -66,6 +69,7 @@ impl Input {
             Input::Manifest => "carbonledger.toml",
             Input::Lock => "carbonledger.lock",
             Input::Facilities => "facilities.csv",
+            Input::FacilityChanges => "facility_changes.csv",
             Input::Energy => "energy.csv",
             Input::Fugitive => "fugitive.csv",
             Input::Instruments => "instruments.csv",

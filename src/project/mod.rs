@@ -18,7 +18,7 @@ pub use manifest::{
 };
 pub use templates::{write_files, write_templates, TEMPLATES};
 
-use crate::activity::{read_facilities, Facilities};
+use crate::activity::{read_facilities, read_facility_changes, Facilities};
 use crate::diag::{Diagnostic, Span};
 use crate::factors::Library;
 use std::path::{Path, PathBuf};
@@ -132,7 +132,7 @@ impl Project {
             }
         };
         let fac_name = shown_path(dir, Input::Facilities.name());
-        let facilities = match std::fs::File::open(dir.join(Input::Facilities.name())) {
+        let mut facilities = match std::fs::File::open(dir.join(Input::Facilities.name())) {
             Ok(f) => read_facilities(&fac_name, std::io::BufReader::new(f))
                 .map_err(|mut d| diags.append(&mut d))
                 .ok(),
@@ -144,6 +144,27 @@ impl Project {
                 None
             }
         };
+        let changes_path = dir.join(Input::FacilityChanges.name());
+        if let (Some(f), true) = (facilities.as_mut(), changes_path.exists()) {
+            let shown = shown_path(dir, Input::FacilityChanges.name());
+            match std::fs::File::open(&changes_path) {
+                Ok(file) => {
+                    if let Err(mut d) =
+                        read_facility_changes(&shown, std::io::BufReader::new(file), f)
+                    {
+                        diags.append(&mut d);
+                    }
+                }
+                Err(e) => diags.push(
+                    Diagnostic::error(
+                        "io-error",
+                        Span::file(&shown),
+                        format!("cannot read facility_changes.csv: {e}"),
+                    )
+                    .with_hint("check the file's permissions"),
+                ),
+            }
+        }
         let mut library = match Library::builtin() {
             Ok(l) => Some(l),
             Err(mut d) => {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("carbonledger.toml", MANIFEST),
     ("facilities.csv", FACILITIES),
+    ("facility_changes.csv", FACILITY_CHANGES),
     ("energy.csv", ENERGY),
     ("fugitive.csv", FUGITIVE),
     ("solar.csv", SOLAR),
@@ -20,6 +21,15 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("metrics.csv", METRICS),
     ("scope3.csv", SCOPE3),
 ];
+
+const FACILITY_CHANGES: &str =
+    "# Changes of a facility's equity share or control on a date (optional file).
+# date: the first day of the new terms; a blank value keeps the value before (facilities.csv
+# holds the terms before the first change). Rows of the activity files that span a change are
+# split by days at it, each part under its own terms. e.g.
+# PLANT-1,2025-07-01,80,,,a further 30% bought
+facility,date,equity_share_pct,operational_control,financial_control,note
+";
 
 const METRICS: &str =
     "# Intensity denominators, one row per metric and reporting year (optional file).
@@ -65,8 +75,9 @@ purchased_heat = "gbt-32150:heat"      # SET:KEY for purchased heat and steam
 # The grid factor on-site solar and electricity savings displace: location (the facility's own
 # grid factor) | residual_mix (what market-based scope 2 would charge for it).
 displaced_grid = "location"
-# Certificate vintage rule: generation from this many months before the consumption year to
-# this many months after it (0 and 0: the same calendar year).
+# Certificate vintage rule: generation from this many months before the consumption year (the
+# reporting year: April-March under year_start = '04-01') to
+# this many months after it (0 and 0: the same months).
 vintage_months_before = 0
 vintage_months_after = 0
 

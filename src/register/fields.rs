@@ -180,6 +180,108 @@ impl<'r, 'a> Fields<'r, 'a> {
         Some(p)
     }
 
+    /// Checks a register row against its facility's time in the boundary (`from`, `to` of
+    /// facilities.csv): a period with no day inside is refused (`register-outside-boundary`);
+    /// one partly inside is kept whole with a warning (`register-partly-outside-boundary`: a
+    /// register row is not split by days).
+    pub fn in_boundary(
+        &mut self,
+        (facility, period): (Option<usize>, Option<Period>),
+        col: usize,
+        project: &Project,
+    ) {
+        let (Some(fac), Some(p)) = (facility, period) else {
+            return;
+        };
+        let f = &project.facilities.list[fac];
+        let w = f.window;
+        if w.is_always() {
+            return;
+        }
+        let Some((a, b)) = project.manifest.calendar.days_of(p) else {
+            return;
+        };
+        let when = match (w.from, w.to) {
+            (Some(x), Some(y)) => format!("from {x} to {y}"),
+            (Some(x), None) => format!("from {x}"),
+            (None, Some(y)) => format!("until {y}"),
+            (None, None) => String::new(),
+        };
+        let first_in = w.from.map_or(a, |x| x.max(a));
+        let last_in = w.to.map_or(b, |y| y.min(b));
+        if first_in > last_in {
+            self.error(
+                "register-outside-boundary",
+                col,
+                format!(
+                    "{} is in the boundary {when} (facilities.csv): period {p} ({a}..{b}) is outside",
+                    f.id
+                ),
+                Some("a facility's rows count only for its time in the boundary; remove the row (before an acquisition, its data belongs to the base-year restatement of energy.csv)".into()),
+            );
+        } else if first_in > a || last_in < b {
+            self.diags.push(
+                Diagnostic::warning(
+                    "register-partly-outside-boundary",
+                    self.row.span_of(col),
+                    format!(
+                        "{} is in the boundary {when} (facilities.csv): period {p} ({a}..{b}) is partly outside, and this row is counted whole",
+                        f.id
+                    ),
+                )
+                .with_hint("give the row for the facility's days in the boundary only (this file is not split by days)")
+                .with_source(self.row.text()),
+            );
+        }
+    }
+
+    /// A period and the reporting year it falls in under the manifest's calendar: a year is a
+    /// reporting year (FY2025 when the year starts on 1 April); a calendar quarter or month
+    /// counts in the reporting year its days fall in, and is refused
+    /// (`period-in-fiscal-year`) when it crosses a reporting-year start.
+    pub fn reporting_period(
+        &mut self,
+        i: usize,
+        manifest: &crate::project::Manifest,
+    ) -> Option<(Period, i32)> {
+        let t = self.required(i, "period")?;
+        let Some(p) = Period::parse(t) else {
+            self.error(
+                "bad-period",
+                i,
+                format!("bad period `{t}`"),
+                Some("write a year (2025), a quarter (2025-Q1) or a month (2025-03)".into()),
+            );
+            return None;
+        };
+        let cal = &manifest.calendar;
+        let year = match (p, cal.days_of(p)) {
+            (Period::Year(y), _) => y,
+            (_, Some((a, b))) if cal.year_of(a) == cal.year_of(b) => cal.year_of(a),
+            (_, days) => {
+                let rule = days.map_or(String::new(), |(_, last)| cal.describe(cal.year_of(last)));
+                self.error(
+                    "period-in-fiscal-year",
+                    i,
+                    format!("period {p} crosses the start of a reporting year ({rule})"),
+                    Some("give the row per reporting year, or per month".into()),
+                );
+                return None;
+            }
+        };
+        let years = &manifest.reporting_years;
+        if !years.contains(&year) {
+            self.error(
+                "period-outside-reporting-years",
+                i,
+                format!("period {p} (reporting year {year}) is outside reporting_years {years:?}"),
+                Some("add the year to reporting_years in carbonledger.toml, or move the row to another project".into()),
+            );
+            return None;
+        }
+        Some((p, year))
+    }
+
     /// An exact decimal amount; negative amounts are refused.
     pub fn amount(&mut self, i: usize, name: &str) -> Option<Decimal> {
         let t = self.required(i, name)?;

@@ -152,6 +152,7 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
             f.facility(1, &project.facilities)
         };
         let period = f.period_in(2, &project.manifest);
+        f.in_boundary((facility, period), 2, project);
         let quantity = f.amount(4, "quantity");
         let allowed: &[DimKind] = match kind {
             Some(Kind::FuelSaved) => &[DimKind::Energy, DimKind::Mass, DimKind::Volume],

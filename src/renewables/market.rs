@@ -195,11 +195,15 @@ struct Instrument {
 }
 
 /// Electricity consumed by a facility in a year: gross joules (before the consolidation
-/// share), the share, and how many rows.
+/// share), the share, and how many rows. When the facility's share changed during the year
+/// (`facility_changes.csv`), the share is the year's: net ÷ gross joules.
 #[derive(Debug, Clone, Copy, Default)]
 struct Consumed {
     gross_j: Decimal,
+    net_j: Decimal,
     share: Decimal,
+    mixed: bool,
+    seen: bool,
     rows: u64,
 }
 
@@ -216,8 +220,14 @@ fn consumption(ctx: &Context<'_>) -> Result<BTreeMap<(usize, i32), Consumed>, Ca
         };
         let e = m.entry((c.facility, c.year)).or_default();
         e.gross_j = decimal::add(e.gross_j, gross)?;
+        e.net_j = decimal::add(e.net_j, a.energy_j)?;
+        e.mixed |= e.seen && e.share != c.share;
+        e.seen = true;
         e.share = c.share;
         e.rows += a.rows;
+    }
+    for e in m.values_mut().filter(|e| e.mixed && !e.gross_j.is_zero()) {
+        e.share = decimal::div(e.net_j, e.gross_j)?.value;
     }
     Ok(m)
 }
@@ -335,6 +345,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
         });
         let facility = f.facility(2, &project.facilities);
         let period = f.period_in(3, &project.manifest);
+        f.in_boundary((facility, period), 3, project);
         let quantity = f.amount(4, "quantity");
         let unit = f.unit(5, &[DimKind::Energy], "an instrument covers electricity");
         let left_out = quantity.zip(unit).map(|(q, u)| (q, u.symbol.to_string()));
@@ -399,7 +410,12 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                         Some("write a year (2025) or a month (2025-03)".into()),
                     ),
                     Some(v) => {
-                        let (lo, hi) = month_index(Period::Year(p.year()));
+                        // The consumption year is the reporting year (April–March under
+                        // `year_start = "04-01"`); vintages are calendar years or months.
+                        let (lo, hi) = match project.manifest.calendar.range(p.year()) {
+                            Some((a, b)) => month_index(Period::Days(a, b)),
+                            None => month_index(Period::Year(p.year())),
+                        };
                         let lo = lo - i64::from(policy.vintage_months_before);
                         let hi = hi + i64::from(policy.vintage_months_after);
                         let (vlo, vhi) = month_index(v);
@@ -407,7 +423,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                             f.error(
                                 "vintage-outside-rule",
                                 7,
-                                format!("vintage {v} is outside the rule for consumption in {}: generation from {} months before to {} months after that year", p.year(), policy.vintage_months_before, policy.vintage_months_after),
+                                format!("vintage {v} is outside the rule for consumption in {}: generation from {} months before to {} months after that year", project.manifest.calendar.describe(p.year()), policy.vintage_months_before, policy.vintage_months_after),
                                 Some("set [renewables] vintage_months_before / vintage_months_after in carbonledger.toml to the rule you report under, or use certificates of a matching vintage".into()),
                             );
                         }

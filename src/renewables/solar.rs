@@ -60,6 +60,7 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
         }
         let facility = f.facility(0, &project.facilities);
         let period = f.period_in(1, &project.manifest);
+        f.in_boundary((facility, period), 1, project);
         let generated = f.amount(2, "generated");
         let consumed = f.amount(3, "self_consumed");
         let exported = f.amount(4, "exported");

@@ -74,7 +74,7 @@ pub fn lines(project: &Project, resolver: &Resolver<'_>, row: &Row) -> Vec<Term>
         return Vec::new();
     }
     let kind = row.per_item.map_or(row.unit.kind, |(_, u)| u.kind);
-    let Ok(f) = resolve_factor(project, resolver, r, row.period.year(), kind) else {
+    let Ok(f) = resolve_factor(project, resolver, r, row.year, kind) else {
         return Vec::new();
     };
     let Some(mut t) = term(row, &f) else {
@@ -105,7 +105,7 @@ pub fn wtt(
         return None;
     }
     let r = row.factor.as_ref()?;
-    let year = row.period.year();
+    let year = row.year;
     let kind = row.per_item.map_or(row.unit.kind, |(_, u)| u.kind);
     let main = resolve_factor(project, resolver, r, year, kind).ok()?;
     let pinned = FactorRef::parse(&main.used.reference).ok()?;

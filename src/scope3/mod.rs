@@ -34,7 +34,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     let mut used_ops = std::collections::BTreeSet::new();
     let mut stages: Option<Vec<crate::products::StageLine>> = None;
     let read = read_optional(project, Input::Scope3, &COLUMNS, |r| {
-        let (parsed, mut diags, left_out) = parse(r, &project.manifest.reporting_years);
+        let (parsed, mut diags, left_out) = parse(r, &project.manifest);
         let Some(p) = parsed else {
             return (diags, left_out);
         };
@@ -50,7 +50,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             };
             match priced {
                 Ok((parts, steps)) => {
-                    used_ops.insert((id.clone(), p.period.year()));
+                    used_ops.insert((id.clone(), p.year));
                     for c in &parts {
                         if !names.contains(&c.figure) {
                             names.push(c.figure.clone());
@@ -121,9 +121,8 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                 let value = crate::decimal::div(kg, rust_decimal::Decimal::ONE_THOUSAND);
                 match value {
                     Ok(t) => {
-                        let mut c =
-                            Contribution::new(figure.clone(), p.period.year(), t.value, "t CO2e")
-                                .with_basis(p.quantity, p.unit.symbol);
+                        let mut c = Contribution::new(figure.clone(), p.year, t.value, "t CO2e")
+                            .with_basis(p.quantity, p.unit.symbol);
                         c.exact = exact && t.exact;
                         c.terms = companion::lines(project, &resolver, &p);
                         sink(Entry {

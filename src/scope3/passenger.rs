@@ -30,7 +30,7 @@ pub fn prepare(project: &Project, resolver: &Resolver<'_>) -> Option<Passenger> 
     let f = std::fs::File::open(project.path(Input::Scope3)).ok()?;
     let mut trips: Vec<Row> = Vec::new();
     let _ = read_table(&file, std::io::BufReader::new(f), &COLUMNS, |r| {
-        if let (Some(row), _, _) = parse(r, &project.manifest.reporting_years) {
+        if let (Some(row), _, _) = parse(r, &project.manifest) {
             if row.operation.is_some() {
                 trips.push(row);
             }
@@ -43,7 +43,7 @@ pub fn prepare(project: &Project, resolver: &Resolver<'_>) -> Option<Passenger> 
     let mut allocated = Allocated::new();
     for t in &trips {
         let Some(id) = &t.operation else { continue };
-        let year = t.period.year();
+        let year = t.year;
         if let Some(a) = element::passenger_allocation(&ops, id, year, (t.quantity, t.unit)) {
             let sum = allocated.entry((id.clone(), year)).or_default();
             *sum = sum.checked_add(a).unwrap_or(*sum);
@@ -64,7 +64,7 @@ pub fn calculate(
     row: &Row,
 ) -> Result<(Vec<Contribution>, Vec<Step>), crate::calc::ResolveError> {
     let id = row.operation.as_deref().unwrap_or_default();
-    let year = row.period.year();
+    let year = row.year;
     let cx = OpContext {
         project,
         strict,

@@ -163,6 +163,9 @@ pub struct Row {
     pub category: u8,
     /// Period.
     pub period: Period,
+    /// The reporting year it counts in (the calendar's: a month of February 2026 is FY2025
+    /// when the year starts on 1 April).
+    pub year: i32,
     /// What was bought, travelled, stayed or thrown away.
     pub description: String,
     /// The quantity.
@@ -315,7 +318,7 @@ fn allocation(f: &mut Fields<'_, '_>, unit: Option<AnyUnit>) -> Option<Allocatio
 /// rejected row left out (its quantity and unit, when readable).
 pub fn parse(
     r: &RowRef<'_>,
-    years: &[i32],
+    manifest: &crate::project::Manifest,
 ) -> (Option<Row>, Vec<Diagnostic>, Option<(Decimal, String)>) {
     let mut f = Fields::new(r);
     if f.ragged() {
@@ -333,7 +336,7 @@ pub fn parse(
         }
         n
     });
-    let period = f.period(1, years);
+    let period = f.reporting_period(1, manifest);
     let description = f.required(2, "description").map(str::to_string);
     let quantity = f.amount(QUANTITY, "quantity");
     let unit = f.unit(UNIT, &ACTIVITY_KINDS, "a scope 3 activity");
@@ -499,7 +502,7 @@ pub fn parse(
     let row = match (category, period, description, quantity, unit, method) {
         (
             Some(category),
-            Some(period),
+            Some((period, year)),
             Some(description),
             Some(quantity),
             Some(unit),
@@ -507,6 +510,7 @@ pub fn parse(
         ) if !has_error => Some(Row {
             category,
             period,
+            year,
             description,
             quantity,
             unit,
@@ -543,7 +547,7 @@ pub fn calculate(
     resolver: &Resolver<'_>,
     row: &Row,
 ) -> Result<(Decimal, bool, Vec<Step>), RowError> {
-    let year = row.period.year();
+    let year = row.year;
     let ov = |e: decimal::CalcError| ("overflow", QUANTITY, e.to_string(), None);
     let mut steps = vec![step(
         "activity",
@@ -702,7 +706,7 @@ pub fn spend_conversion(
     f: &crate::products::ProductFactor,
 ) -> Result<SpendConversion, RowError> {
     use crate::register::{StepValue, TermStep};
-    let year = row.period.year();
+    let year = row.year;
     let mut out = SpendConversion {
         terms: Vec::new(),
         steps: Vec::new(),

@@ -41,7 +41,7 @@ pub fn calculate(
     (column, factor_col): (usize, usize),
 ) -> Result<(Contribution, Vec<Step>), RowError> {
     let id = row.product.as_deref().unwrap_or_default();
-    let year = row.period.year();
+    let year = row.year;
     let ov = |e: decimal::CalcError| ("overflow", column, e.to_string(), None);
     let Some(stage) = stage_of(row.category) else {
         return Err((

@@ -36,6 +36,19 @@ pub const TREND: [&str; 7] = [
     "intensity.ghg_per_energy",
 ];
 
+/// Whether the base year of `name` is restated (`restated.<name>`) and compared with
+/// (`change_vs_base.<name>`): the chain figures above, market-based scope 2 and its total,
+/// scope 3 and its categories, and every intensity (per energy and per metric).
+pub fn restated_name(name: &str) -> bool {
+    RESTATED.contains(&name)
+        || TREND.contains(&name)
+        || name == "ghg.scope3"
+        || name
+            .strip_prefix("ghg.scope3.cat")
+            .is_some_and(|c| c.parse::<u8>().is_ok())
+        || name.starts_with("intensity.")
+}
+
 /// The structural changes since the base year began, by facility index.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Structure {
@@ -49,6 +62,10 @@ pub struct Structure {
     pub removed: Vec<(usize, BoundaryEvent, Day)>,
     /// Facility ids, by index (for the verdict's words).
     pub ids: Vec<String>,
+    /// Facilities whose share or control changed after the base year began (and by the end
+    /// of the latest reporting year): (index, first day of its latest terms then, that terms
+    /// index). Their base year is restated at those terms.
+    pub reterms: Vec<(usize, Day, usize)>,
 }
 
 /// What one structural change moves the base year's total by.
@@ -84,6 +101,9 @@ pub struct Restatement {
     pub restate: bool,
     /// What moved it.
     pub moves: Vec<Move>,
+    /// Other totals of the base year restated with it: (figure, as reported, restated), in
+    /// t CO2e (market-based total, scope 3 where computed).
+    pub also: Vec<(String, Decimal, Decimal)>,
 }
 
 impl Structure {
@@ -110,6 +130,15 @@ impl Structure {
             return s;
         };
         for (i, f) in project.facilities.list.iter().enumerate() {
+            let latest_terms = f.changes.iter().filter(|c| c.from <= latest_last).count();
+            if let Some(c) = f
+                .changes
+                .iter()
+                .take(latest_terms)
+                .rfind(|c| c.from > base_first)
+            {
+                s.reterms.push((i, c.from, latest_terms));
+            }
             if let (Some(ev), Some(from)) = (f.entry, f.window.from) {
                 if ev.is_structural() && from > base_first && from <= latest_last {
                     s.added.push((i, ev, from));
@@ -126,7 +155,32 @@ impl Structure {
 
     /// Whether there is anything to restate.
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty()
+        self.added.is_empty() && self.removed.is_empty() && self.reterms.is_empty()
+    }
+
+    /// Whether the facility's base year is restated at its latest terms.
+    pub fn reterms(&self, facility: usize) -> bool {
+        self.reterms.iter().any(|r| r.0 == facility) && !self.removes(facility)
+    }
+
+    /// The project with every facility of `reterms` under its latest terms on every day
+    /// (its changes folded in), whose computation gives the restated base-year chains of
+    /// those facilities; `None` when no share or control changed.
+    pub fn latest_terms_project(&self, project: &Project) -> Option<Project> {
+        if self.reterms.is_empty() {
+            return None;
+        }
+        let mut p = project.clone();
+        for &(i, _, n) in &self.reterms {
+            if let Some(f) = p.facilities.list.get_mut(i) {
+                let t = f.terms(n);
+                f.equity_share = t.equity_share;
+                f.operational_control = t.operational_control;
+                f.financial_control = t.financial_control;
+                f.changes.clear();
+            }
+        }
+        Some(p)
     }
 
     /// Whether the restatement removes the facility's base-year lines (divested, outsourced).
@@ -162,16 +216,116 @@ impl Structure {
         Ok(total)
     }
 
+    /// The base year's computation restated for the structural changes: the chains of
+    /// facilities divested (or outsourced) since are left out of the base year, and the
+    /// base-year days outside the boundary of facilities acquired (or insourced) are counted
+    /// as if inside — merged into their chain when the facility was also inside on other
+    /// days of the base year. Other years are as computed. Every figure of the base year,
+    /// registers included, is then computed from it the usual way (`Ledger::restated_base`).
+    ///
+    /// `latest` is the computation of [`Structure::latest_terms_project`]: the base-year
+    /// chains of facilities whose share or control changed are taken from it.
+    pub fn restated_computation(
+        &self,
+        comp: &Computation,
+        latest: Option<&Computation>,
+    ) -> Result<Computation, CalcError> {
+        let by = self.base_year;
+        let retermed = |f: usize| latest.is_some() && self.reterms(f);
+        let mut chains = Vec::with_capacity(comp.chains.len());
+        let mut accums = Vec::with_capacity(comp.accums.len());
+        for (c, a) in comp.chains.iter().zip(&comp.accums) {
+            if c.year == by && (self.removes(c.facility) || retermed(c.facility)) {
+                continue;
+            }
+            chains.push(c.clone());
+            accums.push(*a);
+        }
+        let mut extra: Vec<(&crate::calc::Chain, &crate::calc::Accum)> = Vec::new();
+        if let Some(l) = latest {
+            for (c, a) in l.chains.iter().zip(&l.accums) {
+                if c.year == by && self.reterms(c.facility) {
+                    extra.push((c, a));
+                }
+            }
+        }
+        let outside: Vec<(&crate::calc::Chain, &crate::calc::Accum)> = comp
+            .outside
+            .iter()
+            .filter(|(c, _)| !retermed(c.facility))
+            .chain(
+                latest
+                    .map(|l| &l.outside[..])
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|(c, _)| self.reterms(c.facility)),
+            )
+            .map(|(c, a)| (c, a))
+            .collect();
+        for (c, a) in extra {
+            chains.push(c.clone());
+            accums.push(*a);
+        }
+        for (c, a) in outside {
+            if c.year != by || !self.adds(c.facility) {
+                continue;
+            }
+            let same = |x: &crate::calc::Chain| {
+                x.year == c.year
+                    && x.facility == c.facility
+                    && x.terms == c.terms
+                    && x.subject == c.subject
+                    && x.activity_unit.index == c.activity_unit.index
+                    && x.explicit == c.explicit
+                    && x.kind == c.kind
+                    && x.upstream_of == c.upstream_of
+            };
+            match chains.iter().position(same) {
+                Some(i) => accums[i].merge(a)?,
+                None => {
+                    chains.push(c.clone());
+                    accums.push(*a);
+                }
+            }
+        }
+        Ok(Computation {
+            chains,
+            accums,
+            diagnostics: Vec::new(),
+            files: comp.files.clone(),
+            duplicates: comp.duplicates.clone(),
+            duplicate_candidates: comp.duplicate_candidates,
+            outside: Vec::new(),
+            notes: comp.notes.clone(),
+        })
+    }
+
+    /// Whether a register contribution of the base year belongs to a facility the
+    /// restatement removes (all its calculation lines are that facility's).
+    pub fn removes_contribution(&self, c: &crate::register::Contribution) -> bool {
+        c.year == self.base_year
+            && c.lines.first().is_some_and(|l| {
+                let f = l.activity.facility;
+                self.removes(f) && c.lines.iter().all(|l| l.activity.facility == f)
+            })
+    }
+
     /// The verdict on `ghg.total.location` of the base year; `None` when nothing changed
     /// structurally.
-    pub fn verdict(&self, comp: &Computation) -> Result<Option<Restatement>, CalcError> {
+    ///
+    /// `restated` is the restated computation ([`Structure::restated_computation`]).
+    pub fn verdict(
+        &self,
+        comp: &Computation,
+        restated: &Computation,
+    ) -> Result<Option<Restatement>, CalcError> {
         if self.is_empty() {
             return Ok(None);
         }
         let t = Decimal::from(1000);
         let by = self.base_year;
         let original = sum_where(comp, by, |_| true, false)?;
-        let restated = self.restated_sum(comp, &Filter::All, &Measure::Co2e)?;
+        let restated_total = sum_where(restated, by, |_| true, false)?;
         let mut moves = Vec::new();
         for &(i, event, date) in &self.added {
             if self.removes(i) {
@@ -202,8 +356,30 @@ impl Structure {
                 has_data: true,
             });
         }
+        // A share or control change moves the facility's base year by its restated lines
+        // less its reported ones and less what an acquisition of it already added.
+        for &(i, date, _) in &self.reterms {
+            if self.removes(i) {
+                continue;
+            }
+            let now = sum_where(restated, by, |f| f == i, false)?;
+            let before = sum_where(comp, by, |f| f == i, false)?;
+            let acquired = if self.adds(i) {
+                sum_where(comp, by, |f| f == i, true)?
+            } else {
+                Decimal::ZERO
+            };
+            let delta = decimal::sub(decimal::sub(now, before)?, acquired)?;
+            moves.push(Move {
+                facility: self.ids.get(i).cloned().unwrap_or_default(),
+                event: BoundaryEvent::TermsChange,
+                date,
+                delta: decimal::div(delta, t)?.value,
+                has_data: true,
+            });
+        }
         let original = decimal::div(original, t)?.value;
-        let restated = decimal::div(restated, t)?.value;
+        let restated = decimal::div(restated_total, t)?.value;
         let change_pct = if original.is_zero() {
             None
         } else {
@@ -225,6 +401,7 @@ impl Structure {
             threshold_pct: self.threshold_pct,
             restate,
             moves,
+            also: Vec::new(),
         }))
     }
 }
@@ -263,7 +440,9 @@ impl Restatement {
             .iter()
             .map(|m| {
                 let when = match m.event {
-                    BoundaryEvent::Acquisition | BoundaryEvent::Insourcing => {
+                    BoundaryEvent::Acquisition
+                    | BoundaryEvent::Insourcing
+                    | BoundaryEvent::TermsChange => {
                         format!("from {}", m.date)
                     }
                     _ => format!("after {}", m.date),
@@ -292,8 +471,39 @@ impl Restatement {
                 crate::audit::signed_pct(p, rule, 2)
             });
         let thr = format!("{}%", self.threshold_pct.normalize());
+        let also: Vec<String> = self
+            .also
+            .iter()
+            .map(|(n, a, b)| {
+                let pct = if a.is_zero() {
+                    String::new()
+                } else {
+                    decimal::div(
+                        decimal::mul(
+                            decimal::sub(*b, *a).unwrap_or_default(),
+                            Decimal::ONE_HUNDRED,
+                        )
+                        .unwrap_or_default(),
+                        *a,
+                    )
+                    .map(|p| {
+                        format!(
+                            " ({})",
+                            crate::audit::signed_pct(p.rounded(decimal::FIGURE_DP), rule, 2)
+                        )
+                    })
+                    .unwrap_or_default()
+                };
+                format!("{n} {} as reported, {} restated{pct}", t(*a), t(*b))
+            })
+            .collect();
+        let also = if also.is_empty() {
+            String::new()
+        } else {
+            format!(" Restated with it: {}.", also.join("; "))
+        };
         format!(
-            "Base year {} (GHG Protocol Corporate Standard ch. 5, structural changes): total emissions (ghg.total.location) {} as reported, {} restated ({pct}), {} the {thr} significance threshold: {}. Moved by: {}.",
+            "Base year {} (GHG Protocol Corporate Standard ch. 5, structural changes): total emissions (ghg.total.location) {} as reported, {} restated ({pct}), {} the {thr} significance threshold: {}. Moved by: {}.{also}",
             self.base_year,
             t(self.original),
             t(self.restated),

@@ -60,6 +60,47 @@ pub struct ComputeJson<'a> {
     pub fallbacks: Vec<String>,
     /// Per input file: rows read = used + rejected.
     pub rows: Vec<RowsJson<'a>>,
+    /// With `--by`: every figure that is broken down, per group, in the year (with
+    /// `--years all`: in every reporting year). The groups of a sum add up to its total.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_group: Option<Vec<GroupFigureJson<'a>>>,
+    /// With `--years all`: the trend figures of every reporting year, the restated base year
+    /// (`restated.*`) and the changes against the base year (`change_vs_base.*`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<Vec<FigureJson<'a>>>,
+    /// The base-year verdict, when the boundary changed structurally since the base year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restatement: Option<RestatementJson>,
+}
+
+/// A figure of one group (`figures --by`, `compute --by`).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct GroupFigureJson<'a> {
+    /// `facility`, `country` or `tag:NAME`.
+    pub by: String,
+    /// The facility id, country code or tag value.
+    pub group: &'a str,
+    /// The figure.
+    #[serde(flatten)]
+    pub figure: FigureJson<'a>,
+}
+
+/// The base-year verdict (GHG Protocol Corporate Standard ch. 5).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct RestatementJson {
+    pub base_year: i32,
+    /// The figure the significance test is on.
+    pub figure: String,
+    /// t CO2e, exact.
+    pub original: String,
+    pub restated: String,
+    /// (restated − original) ÷ original × 100; absent when the original is zero.
+    pub change_pct: Option<String>,
+    pub threshold_pct: String,
+    /// Whether the base year is restated.
+    pub restate: bool,
+    /// The verdict in words, naming what moved it.
+    pub sentence: String,
 }
 
 /// An implied factor.
