@@ -151,7 +151,7 @@ fn base_is_valid() {
 /// `factors/` folder of project-local sets; tests/catalogue.rs pins where each is reported.
 #[test]
 fn each_case_holds_only_input_files() {
-    const INPUTS: [&str; 17] = [
+    const INPUTS: [&str; 18] = [
         "carbonledger.toml",
         "carbonledger.lock",
         "facilities.csv",
