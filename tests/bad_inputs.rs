@@ -151,7 +151,7 @@ fn base_is_valid() {
 /// `factors/` folder of project-local sets; tests/catalogue.rs pins where each is reported.
 #[test]
 fn each_case_holds_only_input_files() {
-    const INPUTS: [&str; 17] = [
+    const INPUTS: [&str; 18] = [
         "carbonledger.toml",
         "carbonledger.lock",
         "facilities.csv",
@@ -340,7 +340,7 @@ fn unknown_carrier() {
     check(
         "unknown-carrier",
         "error: <DIR>/energy.csv:3:3: unknown carrier `unobtainium` [unknown-carrier]",
-        Some("carriers: electricity, heat, steam, natural_gas, diesel, gasoline, lpg, fuel_oil, jet_kerosene, coal, kerosene, propane, cng, lng, raw_coal, coke, coke_oven_gas, biomass, biogas, biodiesel, bioethanol"),
+        Some("carriers: electricity, heat, steam, natural_gas, diesel, gasoline, lpg, fuel_oil, jet_kerosene, coal, kerosene, propane, cng, lng, raw_coal, coke, coke_oven_gas, biomass, biogas, biodiesel, bioethanol, diesel_b7, diesel_b20, petrol_e10"),
     );
 }
 

@@ -355,3 +355,33 @@ fn desnz_per_gas_columns_add_up_to_the_total() {
         }
     }
 }
+
+/// MEE/NBS 2022 provincial averages (附件《2022年电力二氧化碳排放因子》, as printed by 新京报
+/// 2024-12-27): the five highest and five lowest provinces, the only ones shipped.
+#[test]
+fn cn_mee_provincial_2022_holds_the_published_values() {
+    let lib = Library::builtin().unwrap();
+    let v = |r: &str| lib.get(&FactorRef::parse(r).unwrap()).unwrap().1.value;
+    for (key, value) in [
+        ("hebei", "0.7252"),
+        ("shanxi", "0.7096"),
+        ("tianjin", "0.7041"),
+        ("inner_mongolia", "0.6849"),
+        ("anhui", "0.6782"),
+        ("fujian", "0.4092"),
+        ("guangxi", "0.4044"),
+        ("qinghai", "0.1567"),
+        ("sichuan", "0.1404"),
+        ("yunnan", "0.1073"),
+    ] {
+        assert_eq!(
+            v(&format!("cn-mee-grid-provincial@2022:{key}")),
+            value.parse::<Decimal>().unwrap(),
+            "{key}"
+        );
+    }
+    // Provinces with a single source are not shipped.
+    assert!(lib
+        .get(&FactorRef::parse("cn-mee-grid-provincial@2022:jiangsu").unwrap())
+        .is_none());
+}

@@ -12,11 +12,14 @@ fn amount() -> impl Strategy<Value = Decimal> {
 }
 
 fn line(v: Decimal) -> Line {
+    let mut gases = [Decimal::ZERO; carbonledger::calc::MAX_GASES];
+    gases[0] = v;
+    gases[1] = v;
     Line {
         energy_j: Some(v),
         tce_kgce: Some(v),
-        gas_kg: [v, v, Decimal::ZERO],
-        gas_co2e_kg: [v, v, Decimal::ZERO],
+        gas_kg: gases,
+        gas_co2e_kg: gases,
         co2e_kg: v,
         exact: true,
         exact_energy: true,

@@ -433,7 +433,8 @@ fn a_blend_gwp_is_computed_from_its_components() {
 /// `init --country`: every country's templates compute with no error, from built-in factors
 /// in that country's units. Scope 2 of 2025 by hand: CN 110 万kWh × 0.5500 kg CO2/kWh (MEE
 /// 2023, East China grid) = 605 t; GB 1 100 000 kWh × 0.17700 kg CO2e/kWh (DESNZ 2025) =
-/// 194.7 t; AU 1 100 000 kWh × 0.78 kg CO2-e/kWh (NGA 2025 Table 1, Victoria) = 858 t.
+/// 194.7 t; AU 1 100 000 kWh × 0.78 kg CO2-e/kWh (NGA 2025 Table 1, Victoria) = 858 t; EU
+/// 1 100 MWh × 281 g CO2e/kWh (EEA, EU-27 2018) = 309.1 t.
 #[test]
 fn init_country_templates_compute() {
     use carbonledger::project::{write_country_templates, Country};
@@ -450,6 +451,7 @@ fn init_country_templates_compute() {
             Country::Cn => assert_eq!(fig(&l, "ghg.scope2.location"), d("605")),
             Country::Gb => assert_eq!(fig(&l, "ghg.scope2.location"), d("194.7")),
             Country::Au => assert_eq!(fig(&l, "ghg.scope2.location"), d("858")),
+            Country::Eu => assert_eq!(fig(&l, "ghg.scope2.location"), d("309.1")),
             _ => {}
         }
     }
@@ -528,4 +530,346 @@ fn an_explicit_factor_keeps_bioenergy_co2_biogenic() {
     let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
     assert_eq!(fig(&l, "ghg.biogenic_co2"), d("16.39624"));
     assert_eq!(fig(&l, "ghg.scope1"), d("0.03523968") + d("0.1667592"));
+}
+
+/// A product made at a facility whose grid is a per-gas group (`us-epa-hub:egrid.rfcw`: CO2,
+/// CH4 and N2O rates) prices its manufacturing electricity through every gas of the group.
+/// By hand, EPA Hub January 2025 Table 6 (eGRID2023, RFCW total output): 10 kWh = 0.01 MWh ×
+/// (911.321 lb CO2 + 0.071 lb CH4 × 28 + 0.010 lb N2O × 265) × 0.45359237 kg/lb (AR5).
+/// Before the fix the stage failed with `unknown-factor` (no key `egrid.rfcw`).
+#[test]
+fn product_stages_use_a_per_gas_grid_group() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit\nOH1,2025,electricity,1,MWh\n",
+        ),
+        (
+            "products.csv",
+            "id,name,category,functional_unit,year,facility\nwidget,Widget,test,one widget,2025,OH1\n",
+        ),
+        (
+            "bom.csv",
+            "product,component,material,mass,unit,recycled_pct,primary_factor,recycled_factor,eol_route\n",
+        ),
+        (
+            "product_stages.csv",
+            "product,stage,quantity,unit,years,factor,note\nwidget,manufacturing,10,kWh,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    let lb = d("0.45359237");
+    let kg = d("0.01") * d("911.321") * lb
+        + d("0.01") * d("0.071") * lb * d("28")
+        + d("0.01") * d("0.010") * lb * d("265");
+    assert_eq!(fig(&l, "product.widget.stage.manufacturing"), kg);
+    assert_eq!(fig(&l, "product.widget.footprint"), kg);
+}
+
+/// A B7 blend in a van (mobile), UK: the fossil 93% priced as 100% mineral diesel, the 7%
+/// biodiesel as biodiesel ME, each by its share of the litres (DESNZ 2025 flat file).
+/// By hand, 1 000 L = 930 L mineral diesel + 70 L biodiesel:
+/// - "Diesel (100% mineral diesel)" per litre, kg CO2e of CO2 2.62818, CH4 0.00029, N2O
+///   0.03308 (IDs 1_101_1012_8_2..4): 930 × those = 2 444.2074 + 0.2697 + 30.7644
+///   = 2 475.2415 kg;
+/// - "Biodiesel ME" per litre, 0.16751 kg CO2e (CH4 and N2O, ID 2_103_1032_8_1): 70 × =
+///   11.7257 kg in scope 1; outside of scopes 2.39 kg CO2 (ID 99_103_1032_8_2): 70 × = 167.3
+///   kg biogenic.
+#[test]
+fn a_b7_blend_splits_into_fossil_and_biogenic_parts_uk() {
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025,B7,1000,L,,,van fuel cards,mobile\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.mobile"), d("2.4869672"));
+    assert_eq!(fig(&l, "ghg.scope1.co2"), d("2.4442074"));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), d("0.0002697"));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), d("0.0307644"));
+    assert_eq!(fig(&l, "ghg.scope1.co2e"), d("0.0117257"));
+    assert_eq!(fig(&l, "ghg.biogenic_co2"), d("0.1673"));
+    assert_eq!(fig(&l, "ghg.total.location"), d("2.4869672"));
+    // DESNZ ships no calorific values: the blend's energy is not counted, and that is said.
+    let notes: Vec<&String> = l.comp.chains.iter().flat_map(|c| &c.fallbacks).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("diesel_b7 in L: no calorific value per volume")),
+        "{notes:?}"
+    );
+    // Its well-to-tank (scope 3 category 3) is not computed, and that is said, not zero.
+    assert!(
+        l.comp
+            .notes
+            .iter()
+            .any(|n| n.starts_with("diesel_b7: the well-to-tank of a blend")),
+        "{:?}",
+        l.comp.notes
+    );
+}
+
+/// An E10 fleet, US: 90% motor gasoline and 10% ethanol (100%) by volume, each through the
+/// EPA Hub's (January 2025) per-gallon factors. By hand, 1 000 gal = 900 + 100 gal:
+/// - gasoline CO2 8.78 kg/gal (Table 2) × 900 = 7 902 kg; CH4 0.38 g/gal and N2O 0.08 g/gal
+///   (Table 1, row 66) × 900 = 0.342 kg × 28 = 9.576 kg and 0.072 kg × 265 = 19.08 kg (AR5);
+/// - ethanol CO2 5.75 kg/gal (Table 2) × 100 = 575 kg biogenic; CH4 0.09 g/gal and N2O 0.01
+///   g/gal (Table 1, row 81) × 100 = 0.009 kg × 28 = 0.252 kg and 0.001 kg × 265 = 0.265 kg;
+/// - scope 1 = 7 902 + 9.576 + 19.08 + 0.252 + 0.265 = 7 931.173 kg;
+/// - energy (HHV) 900 × 0.125 + 100 × 0.084 = 120.9 MMBtu (0.1209 MMBtu/gal of the blend).
+#[test]
+fn an_e10_fleet_splits_into_fossil_and_biogenic_parts_us() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nOH1,2025,E10,1000,gal,,,fleet,mobile\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.mobile"), d("7.931173"));
+    assert_eq!(fig(&l, "ghg.scope1.co2"), d("7.902"));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), d("0.009828"));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), d("0.019345"));
+    assert_eq!(fig(&l, "ghg.biogenic_co2"), d("0.575"));
+    assert_eq!(fig(&l, "energy.total_gj"), d("120.9") * d("1.05505585262"));
+    let bio = explain(&dir, "ghg.biogenic_co2");
+    for s in [
+        "activity  1000 gal",
+        "× 90% + us-epa-hub@2025:ethanol_100pct.hhv × 10% = 0.1209 MMBtu/gal",
+        "us-epa-hub@2025:mobile.ethanol_100pct.co2 × 10% (biofuel part of petrol_e10) = 0.575 kg CO2/gal",
+        "outside the scopes",
+    ] {
+        assert!(bio.contains(s), "missing `{s}` in:\n{bio}");
+    }
+}
+
+/// A blend's shares are by volume: B20 in kWh is refused at the unit column.
+#[test]
+fn a_blend_must_be_given_by_volume() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nOH1,2025,B20,1000,kWh,,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    let d = l
+        .all_diagnostics()
+        .find(|d| d.span.file.ends_with("energy.csv"))
+        .unwrap_or_else(|| panic!("{:#?}", l.all_diagnostics().collect::<Vec<_>>()));
+    assert_eq!((d.span.line, d.span.column), (2, Some(5)), "{d:#?}");
+}
+
+/// A plant in Yunnan on its provincial grid factor (MEE/NBS 2022 provincial average 0.1073 kg
+/// CO2/kWh, 附件《2022年电力二氧化碳排放因子》): 100 万千瓦时 = 1 000 000 kWh × 0.1073 =
+/// 107.3 t CO2; the 2025 year takes the nearest edition (2022), which is said.
+#[test]
+fn a_facility_on_its_provincial_grid_factor() {
+    let dir = write(&[
+        ("carbonledger.toml", CN_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nKM,昆明工厂,CN,cn-mee-grid-provincial:yunnan\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nKM,2025,电力,100,万千瓦时,,,,\n",
+        ),
+        ("factors/steam-supplier/2025/edition.toml", STEAM_EDITION),
+        (
+            "factors/steam-supplier/2025/factors.csv",
+            "key,value,unit,gas,basis,table,note\nsteam.enthalpy,2.7,GJ/t,-,,1,enthalpy less feedwater\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope2.location"), d("107.3"));
+}
+
+const AU_MANIFEST: &str = r#"organisation = "Example Pty Ltd"
+reporting_years = [2024]
+base_year = 2024
+consolidation = "operational_control"
+[factors]
+fuel_emissions = "au-nga"
+calorific_values = ["au-nga"]
+energy_basis = "gross"
+[renewables.residual_mix]
+AU = "au-nga:residual_mix"
+[years.2024.editions]
+au-nga = "2025"
+au-cer-rpp = "2024"
+ipcc-gwp = "ar5"
+"#;
+
+/// Australia's market-based scope 2 (NGA Factors / Climate Active method: market-based =
+/// (electricity − voluntary renewables) × (1 − RPP) × residual mix factor). A Victorian site
+/// uses 1 000 MWh and surrenders 300 LGCs: 700 MWh × (1 − 18.48%, the 2024 renewable power
+/// percentage, Clean Energy Regulator) = 570.64 MWh × 0.81 t CO2-e/MWh (NGA 2025 Table 2
+/// residual mix) = 462.2184 t. Location-based: 1 000 MWh × 0.78 (NGA 2025 Table 1, Victoria)
+/// = 780 t.
+#[test]
+fn australia_market_based_takes_out_the_renewable_power_percentage() {
+    let dir = write(&[
+        ("carbonledger.toml", AU_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nMEL,Melbourne plant,AU,au-nga:vic\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nMEL,2024,electricity,1000,MWh,,,,\n",
+        ),
+        (
+            "instruments.csv",
+            "id,kind,facility,period,quantity,unit,market,vintage,serials,factor,note\nL1,lgc,MEL,2024,300,MWh,AU,2024,L001..L300,,surrendered\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    let fig = |n: &str| {
+        l.figure(n, 2024)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no figure {n}"))
+            .value
+    };
+    assert_eq!(fig("ghg.scope2.location"), d("780"));
+    assert_eq!(fig("ghg.scope2.market"), d("462.2184"));
+    // Without a residual mix the grid average (which holds every renewable share) is used
+    // and no exempt share is taken: 700 MWh × 0.78 = 546 t.
+    let no_residual = AU_MANIFEST.replace(
+        "[renewables.residual_mix]\nAU = \"au-nga:residual_mix\"\n",
+        "",
+    );
+    std::fs::write(dir.join("carbonledger.toml"), no_residual).unwrap();
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(
+        l.figure("ghg.scope2.market", 2024).unwrap().unwrap().value,
+        d("546")
+    );
+}
+
+/// Refrigerant disposal through a project screening set (none ships: see
+/// docs/templates/refrigerant-disposal-local/): a chiller with 200 kg of HFC-134a disposed of
+/// on site, with 100% of the charge remaining and 95% recovered, releases 200 × 5% = 10 kg ×
+/// 1 300 (AR5) = 13 000 kg CO2e; its annual operation at the same set's 15% is 30 kg × 1 300
+/// = 39 000 kg CO2e. (Rates here are the test's own, not a published table.)
+#[test]
+fn refrigerant_disposal_through_a_project_screening_set() {
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        ("energy.csv", "facility,period,carrier,quantity,unit\n"),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source,equipment,stage\nHQ,2025,HFC-134a,200,kg,,old chiller scrapped,,refrigerant-screening:chillers,disposal\nHQ,2025,HFC-134a,200,kg,,new chiller,,refrigerant-screening:chillers,operation\n",
+        ),
+        (
+            "factors/refrigerant-screening/2025/edition.toml",
+            "set = \"refrigerant-screening\"\nedition = \"2025\"\ndescription = \"test rates\"\nany_year = true\n[citation]\npublisher = \"test\"\ntitle = \"test\"\npublished = \"2025\"\ntable = \"test\"\nlicence = \"test\"\nurl = \"https://example.invalid\"\n[verification]\nchecked = \"2025-01-01\"\nmethod = \"test\"\nconfidence = \"low\"\n",
+        ),
+        (
+            "factors/refrigerant-screening/2025/factors.csv",
+            "key,value,unit,gas,basis,table,note\nchillers.disposal,5,%/1,-,,t,100% remaining × (1 − 95%)\nchillers.operation,15,%/1,-,,t,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.hfc-134a"), d("13") + d("39"));
+}
+
+/// An EU site on the EU-27 grid average (EEA, "Greenhouse gas emission intensity of electricity
+/// generation in Europe", assessment of 2020-12-08: 281 g CO2e/kWh in 2018): 1 000 MWh ×
+/// 281 g/kWh = 281 t; the 2025 year takes the 2018 edition, which is said.
+#[test]
+fn an_eu_site_on_the_eu27_grid_average() {
+    let manifest = r#"organisation = "Example GmbH"
+reporting_years = [2025]
+base_year = 2025
+consolidation = "operational_control"
+[years.2025.editions]
+ipcc-gwp = "ar5"
+"#;
+    let dir = write(&[
+        ("carbonledger.toml", manifest),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nDE1,Werk,DE,eea-electricity:eu27\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nDE1,2025,electricity,1000,MWh,,,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope2.location"), d("281"));
+    let notes: Vec<&String> = l.comp.chains.iter().flat_map(|c| &c.fallbacks).collect();
+    assert!(notes.iter().any(|n| n.contains("2018")), "{notes:?}");
+}
+
+/// `explain` of a mobile and of a process figure shows every step. By hand (EPA Hub January
+/// 2025): 5 000 gal of fleet gasoline × 8.78 kg CO2/gal (Table 2) = 43.9 t CO2; CH4 0.38 g/gal
+/// (Table 1) × 28 = 0.0532 t and N2O 0.08 g/gal × 265 = 0.106 t (AR5): 44.0592 t. A process
+/// release of 1 000 kg CO2 (calcination) × GWP 1 = 1 t.
+#[test]
+fn explain_shows_mobile_and_process_steps() {
+    let dir = write(&[
+        ("carbonledger.toml", US_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nOH1,Ohio plant,US,us-epa-hub:egrid.rfcw\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nOH1,2025,gasoline,5000,gal,,,fleet fuel cards,mobile\n",
+        ),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source\nOH1,2025,CO2,1000,kg,,calcination,process\n",
+        ),
+    ]);
+    let mobile = explain(&dir, "ghg.scope1.mobile");
+    for s in [
+        "ghg.scope1.mobile 2025 = 44.0592 t CO2e",
+        "activity  5000 gal",
+        "calorific value us-epa-hub@2025:motor_gasoline.hhv = 0.125 MMBtu/gal",
+        "us-epa-hub@2025:mobile.motor_gasoline.co2 = 8.78 kg CO2/gal (per volume) = 43.9 t CO2",
+        "0.0019 t CH4 × GWP ipcc-gwp@ar5:ch4 = 28 kg CO2e/kg = 0.0532 t CO2e",
+        "0.0004 t N2O × GWP ipcc-gwp@ar5:n2o = 265 kg CO2e/kg = 0.106 t CO2e",
+        "no mobile-combustion ch4 factor of gasoline",
+        "equal to the figure",
+    ] {
+        assert!(mobile.contains(s), "missing `{s}` in:\n{mobile}");
+    }
+    let process = explain(&dir, "ghg.scope1.process");
+    for s in [
+        "ghg.scope1.process 2025 = 1 t CO2e",
+        "activity  1000 kg",
+        "released 1 t CO2",
+        "1 t CO2 × GWP ipcc-gwp@ar5:co2 = 1 kg CO2e/kg = 1 t CO2e",
+        "equal to the figure",
+    ] {
+        assert!(process.contains(s), "missing `{s}` in:\n{process}");
+    }
 }

@@ -61,11 +61,34 @@ pub enum Carrier {
     Biodiesel,
     /// Bioethanol (100%), 燃料乙醇 (CH4 and N2O in scope 1, its CO2 biogenic).
     Bioethanol,
+    /// Diesel with 7% biodiesel by volume (B7, the EN 590 maximum): its fossil and biogenic
+    /// parts are priced apart (see [`Carrier::blend`]).
+    DieselB7,
+    /// Diesel with 20% biodiesel by volume (B20).
+    DieselB20,
+    /// Petrol with 10% ethanol by volume (E10, the EN 228 maximum).
+    PetrolE10,
+}
+
+/// A fuel blend: a fossil fuel and a biofuel mixed in a stated share by volume. Each part is
+/// priced as its own fuel on its share of the row's volume, so that the biofuel's CO2 is
+/// biogenic (outside the scopes) and its CH4 and N2O count in scope 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blend {
+    /// The fossil part.
+    pub fossil: Carrier,
+    /// The names the sets give the fossil part, pure (DESNZ's "100% mineral" first: its plain
+    /// diesel and petrol already hold the UK's average biofuel share).
+    pub fossil_keys: &'static [&'static str],
+    /// The biofuel part.
+    pub bio: Carrier,
+    /// The biofuel's share of the volume, in percent (the number in the blend's name).
+    pub bio_pct: u8,
 }
 
 impl Carrier {
     /// Every carrier, in report order.
-    pub const ALL: [Carrier; 21] = [
+    pub const ALL: [Carrier; 24] = [
         Carrier::Electricity,
         Carrier::Heat,
         Carrier::Steam,
@@ -87,6 +110,9 @@ impl Carrier {
         Carrier::Biogas,
         Carrier::Biodiesel,
         Carrier::Bioethanol,
+        Carrier::DieselB7,
+        Carrier::DieselB20,
+        Carrier::PetrolE10,
     ];
 
     /// The canonical name used in files and figure names.
@@ -113,6 +139,9 @@ impl Carrier {
             Carrier::Biogas => "biogas",
             Carrier::Biodiesel => "biodiesel",
             Carrier::Bioethanol => "bioethanol",
+            Carrier::DieselB7 => "diesel_b7",
+            Carrier::DieselB20 => "diesel_b20",
+            Carrier::PetrolE10 => "petrol_e10",
         }
     }
 
@@ -140,6 +169,9 @@ impl Carrier {
             Carrier::Biogas => &["沼气"],
             Carrier::Biodiesel => &["生物柴油", "B100"],
             Carrier::Bioethanol => &["燃料乙醇", "ethanol", "E100"],
+            Carrier::DieselB7 => &["B7"],
+            Carrier::DieselB20 => &["B20"],
+            Carrier::PetrolE10 => &["E10", "乙醇汽油"],
         }
     }
 
@@ -167,6 +199,29 @@ impl Carrier {
         )
     }
 
+    /// The parts of a blend (B7, B20, E10), by volume.
+    pub fn blend(self) -> Option<Blend> {
+        const DIESEL: &[&str] = &[
+            "diesel_mineral",
+            "diesel",
+            "diesel_fuel",
+            "distillate_fuel_oil_no_2",
+        ];
+        const PETROL: &[&str] = &["petrol_mineral", "gasoline", "petrol", "motor_gasoline"];
+        let (fossil, fossil_keys, bio, bio_pct) = match self {
+            Carrier::DieselB7 => (Carrier::Diesel, DIESEL, Carrier::Biodiesel, 7),
+            Carrier::DieselB20 => (Carrier::Diesel, DIESEL, Carrier::Biodiesel, 20),
+            Carrier::PetrolE10 => (Carrier::Gasoline, PETROL, Carrier::Bioethanol, 10),
+            _ => return None,
+        };
+        Some(Blend {
+            fossil,
+            fossil_keys,
+            bio,
+            bio_pct,
+        })
+    }
+
     /// True for fuels burnt on site.
     pub fn is_fuel(self) -> bool {
         self.scope() == Scope::Scope1
@@ -178,6 +233,8 @@ impl Carrier {
             Carrier::Electricity | Carrier::Heat => &[DimKind::Energy],
             // Steam is billed in tonnes; its energy then needs the steam's enthalpy.
             Carrier::Steam => &[DimKind::Energy, DimKind::Mass],
+            // A blend's shares are by volume.
+            Carrier::DieselB7 | Carrier::DieselB20 | Carrier::PetrolE10 => &[DimKind::Volume],
             _ => &[DimKind::Energy, DimKind::Mass, DimKind::Volume],
         }
     }
@@ -215,7 +272,13 @@ impl Carrier {
             Carrier::Biogas => &["biogas", "other_biomass_gases"],
             Carrier::Biodiesel => &["biodiesel", "biodiesel_me", "biodiesel_100pct"],
             Carrier::Bioethanol => &["bioethanol", "ethanol_100pct"],
-            Carrier::Electricity | Carrier::Heat | Carrier::Steam => &[],
+            // A blend is priced through its parts' names (`Carrier::blend`).
+            Carrier::Electricity
+            | Carrier::Heat
+            | Carrier::Steam
+            | Carrier::DieselB7
+            | Carrier::DieselB20
+            | Carrier::PetrolE10 => &[],
         }
     }
 

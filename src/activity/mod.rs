@@ -11,7 +11,7 @@ mod split;
 mod terms;
 
 pub use calendar::{fiscal_period_problem, Calendar, YearLabel};
-pub use carrier::{Carrier, Scope};
+pub use carrier::{Blend, Carrier, Scope};
 pub use country::{is_country_code, suggest_country};
 pub use dates::{days_between, days_in_month, Day};
 pub use facility::{

@@ -243,7 +243,7 @@ pub struct Chain {
     pub share_reason: String,
     /// Activity → energy.
     pub energy: EnergyConv,
-    /// One step per gas, at most three.
+    /// One step per gas (per gas of each part of a blend), at most `MAX_GASES`.
     pub gases: Vec<GasStep>,
     /// Standard-coal conversion, for energy carriers.
     pub tce: Option<(PerBasis<CoalEquivalent>, UsedFactor)>,
@@ -500,8 +500,8 @@ impl Chain {
     }
 }
 
-/// Maximum gases per chain (CO2, CH4, N2O).
-pub const MAX_GASES: usize = 3;
+/// Maximum gas steps per chain: CO2, CH4 and N2O of each part of a blend (fossil and bio).
+pub const MAX_GASES: usize = 6;
 
 /// The result of one row: per-gas masses and CO2e, energy and standard coal, after the
 /// consolidation share. Values in base units (kg, kg CO2e, J, kgce).

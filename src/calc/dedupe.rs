@@ -1,6 +1,6 @@
 //! Duplicate rows, found exactly in bounded memory. Every validated row's identity —
-//! facility, period, carrier or gas, quantity and unit (aliases and trailing zeros
-//! normalised), and `ref` — is fingerprinted; the fingerprints are partitioned by hash and
+//! facility, period, carrier or gas (with a screening row's equipment and stage), quantity
+//! and unit (aliases and trailing zeros normalised), and `ref` — is fingerprinted; the fingerprints are partitioned by hash and
 //! spilled to temporary files (`Spill`), and each partition is checked in a hash set after the pass. Records
 //! seen twice are candidates; only if there are candidates is the file read again, comparing
 //! the identities of candidate rows themselves (a duplicate is never decided on a hash).
@@ -12,11 +12,13 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-/// The subject of an identity: a carrier, or a gas by its canonical name.
+/// The subject of an identity: a carrier, or a gas by its canonical name with the screening
+/// rate a row names (`equipment` and `stage`): the disposal of one unit and the operation of
+/// another with the same charge are two events, not one row entered twice.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum SubjectKey {
     Carrier(Carrier),
-    Gas(String),
+    Gas(String, Option<String>),
 }
 
 /// A row's normalised identity: borrowed where possible, so fingerprinting allocates nothing
@@ -40,7 +42,7 @@ pub fn identity<'a>(row: &RowRef<'a>, a: &Activity, ref_col: usize) -> Identity<
         period: a.period,
         subject: match &a.subject {
             Subject::Carrier(c) => SubjectKey::Carrier(*c),
-            Subject::Gas(g) => SubjectKey::Gas(g.clone()),
+            Subject::Gas(g) => SubjectKey::Gas(g.clone(), a.factor.as_ref().map(|r| r.to_string())),
         },
         quantity: (q.mantissa(), q.scale()),
         unit: a.unit.index,

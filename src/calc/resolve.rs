@@ -550,6 +550,9 @@ impl<'p> Resolver<'p> {
             (true, _) => SourceKind::Stationary,
         };
         let mobile = chain.kind == SourceKind::Mobile;
+        if let (Some(blend), None) = (carrier.blend(), explicit) {
+            return self.resolve_blend(chain, blend, mobile, year, fallbacks);
+        }
 
         // Activity → energy. A fuel by mass or volume with no calorific value may still be
         // priced by a factor per its own unit (DESNZ per litre); its energy is then not
@@ -558,7 +561,7 @@ impl<'p> Resolver<'p> {
         chain.energy = match activity_kind {
             DimKind::Energy => EnergyConv::Direct,
             kind @ (DimKind::Mass | DimKind::Volume) => {
-                if carrier.calorific_keys().is_empty() {
+                if carrier.calorific_keys().is_empty() && carrier.blend().is_none() {
                     return Err(err(
                         "wrong-dimension",
                         "unit",
@@ -638,6 +641,7 @@ impl<'p> Resolver<'p> {
                         .fuel_gas_steps(
                             ed,
                             fuel_carrier,
+                            fuel_carrier.factor_keys(),
                             activity_kind,
                             &chain.energy,
                             mobile,
@@ -676,6 +680,144 @@ impl<'p> Resolver<'p> {
         // Standard coal equivalent.
         chain.tce =
             self.coal_equivalent(carrier, activity_kind, &chain.energy, year, &mut fallbacks)?;
+        chain.fallbacks = fallbacks;
+        chain.plan = super::chain::Plan::build(&chain);
+        Ok(chain)
+    }
+
+    /// A blend (B7, B20, E10) by volume: each part's own per-volume factors from the
+    /// `fuel_emissions` edition, on its share of the volume, so the biofuel's CO2 is biogenic
+    /// and its CH4 and N2O count in scope 1; its energy through both parts' calorific values
+    /// per volume, when the sets publish both.
+    fn resolve_blend(
+        &self,
+        mut chain: Chain,
+        blend: crate::activity::Blend,
+        mobile: bool,
+        year: i32,
+        mut fallbacks: Vec<String>,
+    ) -> Result<Chain, ResolveError> {
+        let overflow = |e: crate::decimal::CalcError| err("overflow", "carrier", e.to_string(), "");
+        let name = match &chain.subject {
+            Subject::Carrier(c) => c.name(),
+            Subject::Gas(_) => "blend",
+        };
+        let ed = self.edition_for(
+            &self.project.manifest.families.fuel_emissions,
+            year,
+            &mut fallbacks,
+        )?;
+        let bio_share = Decimal::new(i64::from(blend.bio_pct), 2);
+        let fossil_share = Decimal::ONE - bio_share;
+        let parts = [
+            (blend.fossil, blend.fossil_keys, fossil_share, "fossil"),
+            (blend.bio, blend.bio.factor_keys(), bio_share, "biofuel"),
+        ];
+        let mut cvs = Vec::new();
+        for (part, keys, share, what) in parts {
+            let note = format!("{what} part of {name}");
+            // Per volume only: a per-energy factor would need this part's own energy.
+            let steps = self
+                .fuel_gas_steps(
+                    ed,
+                    part,
+                    keys,
+                    DimKind::Volume,
+                    &EnergyConv::None,
+                    mobile,
+                    year,
+                    &mut fallbacks,
+                )
+                .map_err(|mut e| {
+                    e.hint = format!(
+                        "a blend's parts are priced per volume: add `{}.litre.co2` (and .ch4, .n2o) to a project set, or give the {what} and the other part as two rows",
+                        keys.first().copied().unwrap_or_default()
+                    );
+                    e
+                })?;
+            for step in steps {
+                chain
+                    .gases
+                    .push(part_step(step, share, &note).map_err(overflow)?);
+            }
+            cvs.push(
+                self.calorific_value(part, mobile, DimKind::Volume, year, &mut Vec::new())
+                    .ok(),
+            );
+        }
+        chain.energy = match (&cvs[0], &cvs[1]) {
+            (Some(EnergyConv::FromVolume(f1, u1)), Some(EnergyConv::FromVolume(f2, u2)))
+                if u1.unit == u2.unit =>
+            {
+                let (p1, p2) = (fossil_share, bio_share);
+                let mul = crate::decimal::mul;
+                // One denominator when both are per the same unit (no needless digits).
+                let (a, b, per) = if f1.per() == f2.per() {
+                    (Decimal::ONE, Decimal::ONE, f1.per())
+                } else {
+                    (
+                        f2.per(),
+                        f1.per(),
+                        mul(f1.per(), f2.per()).map_err(overflow)?,
+                    )
+                };
+                let num = crate::decimal::add(
+                    mul(mul(p1, f1.num()).map_err(overflow)?, a).map_err(overflow)?,
+                    mul(mul(p2, f2.num()).map_err(overflow)?, b).map_err(overflow)?,
+                )
+                .map_err(overflow)?;
+                let value = crate::decimal::add(
+                    mul(p1, u1.value).map_err(overflow)?,
+                    mul(p2, u2.value).map_err(overflow)?,
+                )
+                .map_err(overflow)?;
+                let used = UsedFactor {
+                    reference: format!(
+                        "{} × {}% + {} × {}%",
+                        u1.reference,
+                        100 - u32::from(blend.bio_pct),
+                        u2.reference,
+                        blend.bio_pct
+                    ),
+                    value: value.normalize(),
+                    unit: u1.unit.clone(),
+                    edition: u1.edition.clone(),
+                    citation: format!("{}; {}", u1.citation, u2.citation),
+                };
+                EnergyConv::FromVolume(Factor::from_ratio(num, per).map_err(overflow)?, used)
+            }
+            _ => {
+                self.fallback(
+                    format!(
+                        "{name} in {}: no calorific value per volume of both its parts, so the energy of these rows is not counted in energy.* (emissions use factors per volume)",
+                        chain.activity_unit.symbol
+                    ),
+                    "unit",
+                    MISSING_FACTOR_HINT,
+                    &mut fallbacks,
+                )?;
+                EnergyConv::None
+            }
+        };
+        if chain.gases.len() > super::chain::MAX_GASES {
+            return Err(err(
+                "unknown-factor",
+                "carrier",
+                format!(
+                    "{name}: its parts have {} gas factors, more than the {} a line holds",
+                    chain.gases.len(),
+                    super::chain::MAX_GASES
+                ),
+                "give the parts as two rows",
+            ));
+        }
+        chain.tce = self.coal_equivalent(
+            blend.fossil,
+            DimKind::Volume,
+            &chain.energy,
+            year,
+            &mut fallbacks,
+        )?;
         chain.fallbacks = fallbacks;
         chain.plan = super::chain::Plan::build(&chain);
         Ok(chain)
@@ -770,6 +912,7 @@ impl<'p> Resolver<'p> {
         &self,
         ed: &'p Edition,
         carrier: Carrier,
+        names: &[&str],
         activity_kind: DimKind,
         energy: &EnergyConv,
         mobile: bool,
@@ -784,7 +927,7 @@ impl<'p> Resolver<'p> {
             (DimKind::Volume, _) => &["litre", "m3", "gallon", "scf"],
             _ => &[],
         };
-        let prefixes = fuel_prefixes(carrier, mobile, unit_keys);
+        let prefixes = key_prefixes(names, mobile, unit_keys);
         let opposite = match basis {
             EnergyBasis::Net => EnergyBasis::Gross,
             EnergyBasis::Gross => EnergyBasis::Net,
@@ -1139,13 +1282,9 @@ fn stationary_only(ed: &Edition, key: &str) -> bool {
         || says(&ed.description)
 }
 
-/// Key prefixes of a fuel's factors, most specific first: mobile variants (for mobile rows),
-/// then per the row's own unit, then the fuel itself; for each name the sets give the fuel.
-fn fuel_prefixes(carrier: Carrier, mobile: bool, unit_keys: &[&str]) -> Vec<String> {
-    key_prefixes(carrier.factor_keys(), mobile, unit_keys)
-}
-
-/// As [`fuel_prefixes`], for any list of names.
+/// Key prefixes of a fuel's factors under each of `names` (the names the sets give the
+/// fuel), most specific first: mobile variants (for mobile rows), then per the row's own
+/// unit, then the fuel itself.
 fn key_prefixes(names: &[&str], mobile: bool, unit_keys: &[&str]) -> Vec<String> {
     let mut v = Vec::new();
     for f in names {
@@ -1175,6 +1314,64 @@ fn per_basis<N: Dim>(def: &FactorDef) -> Option<PerBasis<N>> {
             .map(PerBasis::Volume),
         _ => None,
     }
+}
+
+/// A step of one part of a blend: its factor × the part's share of the volume, recorded as
+/// such on the line (`… × 93% (fossil part of diesel_b7)`), so every figure reads the share.
+fn part_step(
+    step: GasStep,
+    share: Decimal,
+    note: &str,
+) -> Result<GasStep, crate::decimal::CalcError> {
+    let used_part = |u: UsedFactor| -> Result<UsedFactor, crate::decimal::CalcError> {
+        Ok(UsedFactor {
+            reference: format!(
+                "{} × {}% ({note})",
+                u.reference,
+                crate::decimal::mul(share, Decimal::ONE_HUNDRED)?.normalize()
+            ),
+            value: crate::decimal::mul(u.value, share)?.normalize(),
+            ..u
+        })
+    };
+    Ok(match step {
+        GasStep::Gas {
+            gas,
+            factor: Some((f, u)),
+            gwp,
+            gwp_used,
+        } => GasStep::Gas {
+            gas,
+            factor: Some((scale_basis(f, share)?, used_part(u)?)),
+            gwp,
+            gwp_used,
+        },
+        GasStep::Co2e {
+            factor,
+            used,
+            of,
+            embedded_gwp,
+        } => GasStep::Co2e {
+            factor: scale_basis(factor, share)?,
+            used: used_part(used)?,
+            of,
+            embedded_gwp,
+        },
+        other @ GasStep::Gas { factor: None, .. } => other,
+    })
+}
+
+/// A factor × a share.
+fn scale_basis<N: Dim>(
+    p: PerBasis<N>,
+    share: Decimal,
+) -> Result<PerBasis<N>, crate::decimal::CalcError> {
+    let scale = |num: Decimal| crate::decimal::mul(num, share);
+    Ok(match p {
+        PerBasis::Energy(f) => PerBasis::Energy(Factor::from_ratio(scale(f.num())?, f.per())?),
+        PerBasis::Mass(f) => PerBasis::Mass(Factor::from_ratio(scale(f.num())?, f.per())?),
+        PerBasis::Volume(f) => PerBasis::Volume(Factor::from_ratio(scale(f.num())?, f.per())?),
+    })
 }
 
 pub(super) fn check_basis(

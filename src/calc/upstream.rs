@@ -48,6 +48,13 @@ impl Resolver<'_> {
         if !opts.cat3 || main.scope == Scope::Scope3 {
             return Ok(out);
         }
+        // A blend's factors are its parts' × their shares: no one publisher key to pair.
+        if carrier.blend().is_some() {
+            out.notes.push(format!(
+                "{carrier}: the well-to-tank of a blend's parts is not computed (give the fossil fuel and the biofuel as two rows to have theirs)"
+            ));
+            return Ok(out);
+        }
         // The factor that priced the row names the publisher's key for this energy.
         let used = main.gases.iter().find_map(|g| match g {
             GasStep::Gas {

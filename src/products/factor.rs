@@ -70,6 +70,50 @@ pub fn resolve(
             message: e.message,
             hint: e.hint,
         })?;
+    of_def(project, resolver, ed, def, year, kind, fallbacks)
+}
+
+/// Resolves `r` as [`resolve`] does, or, when `r` names a per-gas group (`us-epa-hub:egrid.rfcw`
+/// for `egrid.rfcw.co2`, `.ch4`, `.n2o`, as a facility's `grid` may), one factor per gas of
+/// the group: the line is then their sum.
+pub fn resolve_group(
+    project: &Project,
+    resolver: &Resolver<'_>,
+    r: &FactorRef,
+    year: i32,
+    kind: DimKind,
+) -> Result<Vec<ProductFactor>, FactorError> {
+    let mut fallbacks = Vec::new();
+    let found = resolver
+        .find_group(r, year, &mut fallbacks)
+        .map_err(|e| FactorError {
+            code: e.code,
+            message: e.message,
+            hint: e.hint,
+        })?;
+    let mut out = Vec::with_capacity(found.len());
+    for (i, (ed, def)) in found.into_iter().enumerate() {
+        // The group's fallbacks are said once, on its first member.
+        let fb = if i == 0 {
+            std::mem::take(&mut fallbacks)
+        } else {
+            Vec::new()
+        };
+        out.push(of_def(project, resolver, ed, def, year, kind, fb)?);
+    }
+    Ok(out)
+}
+
+/// The factor `def` of `ed` as applicable to a quantity of dimension `kind`.
+fn of_def(
+    project: &Project,
+    resolver: &Resolver<'_>,
+    ed: &Edition,
+    def: &FactorDef,
+    year: i32,
+    kind: DimKind,
+    mut fallbacks: Vec<String>,
+) -> Result<ProductFactor, FactorError> {
     let u = used(ed, def);
     if def.unit.den.kind != kind {
         return Err(FactorError {

@@ -18,7 +18,10 @@ mod input;
 mod recovery;
 mod table;
 
-pub use factor::{apply_factor_value, resolve as resolve_factor, FactorError, ProductFactor};
+pub use factor::{
+    apply_factor_value, resolve as resolve_factor, resolve_group as resolve_factor_group,
+    FactorError, ProductFactor,
+};
 pub use input::{
     read_bom, read_products, read_stages, valid_id, BomLine, Product, Read, Stage, StageLine,
     BOM_COLUMNS, PRODUCT_COLUMNS, STAGE_COLUMNS,
@@ -613,7 +616,8 @@ fn stage_entry(
             )
         }
     };
-    let f = resolve_factor(project, resolver, &r, p.year, s.unit.kind)
+    // A facility's grid may be a per-gas group (eGRID CO2, CH4, N2O): one factor per gas.
+    let group = resolve_factor_group(project, resolver, &r, p.year, s.unit.kind)
         .map_err(|e| factor_diag(&s.factor_span, e))?;
     let what = format!("{} {}", p.id, s.stage.name());
     let (quantity, qtext) = match s.years {
@@ -636,30 +640,47 @@ fn stage_entry(
             format!("{} {} per unit", s.quantity, s.unit.symbol),
         ),
     };
-    let (kg, exact) = f
-        .apply(quantity, s.unit)
-        .map_err(|e| overflow(span.clone(), &what, &e))?;
     let mut steps = vec![step("activity", format!("{} {qtext}{via}", s.stage.name()))];
-    steps.extend(f.steps(
-        s.stage.name(),
-        &format!("{} {}", quantity.normalize(), s.unit.symbol),
-        kg,
-        exact,
-    ));
-    // The line: the quantity as written (× the years of use), at the factor.
-    let term = f.term(s.quantity, s.unit).map(|t| match s.years {
-        Some(y) => t.then(TermStep::input(
-            "years",
-            y,
-            Decimal::ONE,
-            "year",
-            "product_stages.csv years".into(),
-        )),
-        None => t,
-    });
+    let mut kg = Decimal::ZERO;
+    let mut exact = true;
+    let mut terms = Vec::with_capacity(group.len());
+    let mut fallbacks = Vec::new();
+    for f in &group {
+        let (part, part_exact) = f
+            .apply(quantity, s.unit)
+            .map_err(|e| overflow(span.clone(), &what, &e))?;
+        kg = decimal::add(kg, part).map_err(|e| overflow(span.clone(), &what, &e))?;
+        exact &= part_exact;
+        steps.extend(f.steps(
+            s.stage.name(),
+            &format!("{} {}", quantity.normalize(), s.unit.symbol),
+            part,
+            part_exact,
+        ));
+        // The line: the quantity as written (× the years of use), at the factor.
+        if let Some(t) = f.term(s.quantity, s.unit) {
+            terms.push(match s.years {
+                Some(y) => t.then(TermStep::input(
+                    "years",
+                    y,
+                    Decimal::ONE,
+                    "year",
+                    "product_stages.csv years".into(),
+                )),
+                None => t,
+            });
+        }
+        fallbacks.extend(f.fallbacks.iter().cloned());
+    }
+    if group.len() > 1 {
+        steps.push(step(
+            "sum",
+            format!("{} gases of {r}: {} kg CO2e", group.len(), kg.normalize()),
+        ));
+    }
     let c = |name: String| Contribution {
         exact,
-        terms: term.iter().cloned().collect(),
+        terms: terms.clone(),
         ..Contribution::new(name, p.year, kg, KG_CO2E).with_basis(quantity, s.unit.symbol)
     };
     Ok((
@@ -673,6 +694,6 @@ fn stage_entry(
                 c(format!("product.{}.stage.{}", p.id, s.stage.name())),
             ],
         },
-        f.fallbacks.clone(),
+        fallbacks,
     ))
 }

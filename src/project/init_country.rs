@@ -163,7 +163,7 @@ const US_INSTRUMENTS: &str = "# Contractual instruments for market-based scope 2
 
 const AU_MANIFEST: &str = manifest!(
     "Example Pty Ltd",
-    "# Australia: the National Greenhouse Accounts Factors under their own keys (natural gas per GJ\n# with its energy content per m3; transport fuels per kL), energy on the gross basis.\nfuel_emissions = \"au-nga\"\ncalorific_values = [\"au-nga\"]\nenergy_basis = \"gross\"\npurchased_heat = \"gbt-32150:heat\"\n",
+    "# Australia: the National Greenhouse Accounts Factors under their own keys (natural gas per GJ\n# with its energy content per m3; transport fuels per kL), energy on the gross basis.\nfuel_emissions = \"au-nga\"\ncalorific_values = [\"au-nga\"]\nenergy_basis = \"gross\"\npurchased_heat = \"gbt-32150:heat\"\n\n# Market-based: the NGA residual mix factor, after the renewable power percentage of the year\n# (au-cer-rpp, the default [renewables.exempt_share] of AU) and your LGCs and GreenPower.\n[renewables.residual_mix]\nAU = \"au-nga:residual_mix\"\n",
     "au-nga = \"2025\"\ngbt-32150 = \"2025\"\n",
     "au-nga = \"2025\"\ngbt-32150 = \"2025\"\n"
 );
@@ -176,16 +176,16 @@ const AU_INSTRUMENTS: &str = "# Contractual instruments for market-based scope 2
 
 const EU_MANIFEST: &str = manifest!(
     "Example GmbH",
-    "# European Union: IPCC 2006 default fuel factors on the net calorific basis (as the EU ETS).\n# No grid or residual-mix factor ships for EU countries (AIB's are not redistributable): add\n# your country's as a project set (docs/templates/aib-residual-mix-local/) and name it in the\n# facility's grid, then add the electricity rows.\nfuel_emissions = \"ipcc-2006\"\ncalorific_values = [\"ipcc-2006\"]\nenergy_basis = \"net\"\npurchased_heat = \"gbt-32150:heat\"\n",
+    "# European Union: IPCC 2006 default fuel factors on the net calorific basis (as the EU ETS).\n# Electricity: the EU-27 grid average (EEA, 281 g CO2e/kWh, data year 2018; a later year takes\n# it as the nearest edition, said). No country grid or residual-mix factor ships (AIB's are not\n# redistributable): add your country's as a project set (docs/templates/aib-residual-mix-local/)\n# and name it in the facility's grid and under [renewables.residual_mix].\nfuel_emissions = \"ipcc-2006\"\ncalorific_values = [\"ipcc-2006\"]\nenergy_basis = \"net\"\npurchased_heat = \"gbt-32150:heat\"\n",
     "ipcc-2006 = \"2006\"\ngbt-32150 = \"2025\"\n",
     "ipcc-2006 = \"2006\"\ngbt-32150 = \"2025\"\n"
 );
 
-const EU_FACILITIES: &str = "# The organisational boundary: one row per facility. grid: a project set's factor for your\n# country (none ships for EU countries), e.g. my-grid:de.\nid,name,country,grid,equity_share_pct,operational_control,financial_control\nPLANT-1,Example plant,DE,,100,yes,yes\n";
+const EU_FACILITIES: &str = "# The organisational boundary: one row per facility. grid: eea-electricity:eu27 (the EU-27\n# average), or a project set's factor for your country, e.g. my-grid:de.\nid,name,country,grid,equity_share_pct,operational_control,financial_control\nPLANT-1,Example plant,DE,eea-electricity:eu27,100,yes,yes\n";
 
-const EU_ENERGY: &str = "# Energy in the units of the bill: MWh or GJ (net CV), t of fuel. Electricity needs a grid\n# factor (see carbonledger.toml); add rows such as PLANT-1,2025,electricity,1100,MWh once it has one.\nfacility,period,carrier,quantity,unit,factor,ref,note,source\nPLANT-1,2024,natural_gas,3200,GJ,,,,\nPLANT-1,2025,natural_gas,3000,GJ,,,gas bills,\nPLANT-1,2025,diesel,4,t,,,forklifts,mobile\n";
+const EU_ENERGY: &str = "# Energy in the units of the bill: MWh or GJ (net CV), t of fuel. Electricity at the\n# facility's grid factor (facilities.csv).\nfacility,period,carrier,quantity,unit,factor,ref,note,source\nPLANT-1,2024,electricity,1200,MWh,,,,\nPLANT-1,2025,electricity,1100,MWh,,,,\nPLANT-1,2024,natural_gas,3200,GJ,,,,\nPLANT-1,2025,natural_gas,3000,GJ,,,gas bills,\nPLANT-1,2025,diesel,4,t,,,forklifts,mobile\n";
 
-const EU_INSTRUMENTS: &str = "# Contractual instruments for market-based scope 2. In the EU and EEA: go (Guarantees of\n# Origin), market = the facility's country. Add rows once electricity is reported.\nid,kind,facility,period,quantity,unit,market,vintage,serials,factor,note\n";
+const EU_INSTRUMENTS: &str = "# Contractual instruments for market-based scope 2. In the EU and EEA: go (Guarantees of\n# Origin), market = the facility's country. One row per cancellation.\nid,kind,facility,period,quantity,unit,market,vintage,serials,factor,note\n";
 
 const EU_CLAIMS: &str = r#"# Published claims to verify with `carbonledger verify` (optional file). See README.md `Claims`.
 publication = "Example GmbH sustainability report 2025"

@@ -127,6 +127,10 @@ pub struct RenewablesPolicy {
     pub vintage_months_after: u32,
     /// The residual-mix factor per market (ISO country code), `SET:KEY`.
     pub residual_mix: BTreeMap<String, String>,
+    /// The share of grid electricity a market's own scheme makes renewable, per market,
+    /// `SET:KEY` of a `%/1` value for the year: Australia's renewable power percentage
+    /// (`AU = "au-cer-rpp:rpp"`, the default). Applied to the electricity no instrument covers.
+    pub exempt_share: BTreeMap<String, String>,
 }
 
 impl Default for RenewablesPolicy {
@@ -141,6 +145,9 @@ impl Default for RenewablesPolicy {
                 "CN".to_string(),
                 "cn-mee-grid:national_excl_market_nonfossil".to_string(),
             )]),
+            // NGA Factors / Climate Active market-based method: the RPP share of grid
+            // electricity is renewable (the LGCs retailers surrender under the LRET).
+            exempt_share: BTreeMap::from([("AU".to_string(), "au-cer-rpp:rpp".to_string())]),
         }
     }
 }

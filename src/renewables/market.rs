@@ -732,19 +732,21 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
 }
 
 /// The remainder's line stated from the electricity consumed: the facility-year's MWh, with
-/// the part no instrument covers, (consumed − instruments) ÷ consumed, as its allocation step.
-/// Unchanged when both amounts are not exact in MWh.
+/// the part no instrument covers, (consumed − instruments) ÷ consumed, as its allocation step,
+/// then × (1 − the market's exempt share) when it has one. Unchanged when both amounts are not
+/// exact in MWh.
 fn allocated(
     mut calc: crate::register::ChainLine,
     consumed_j: Decimal,
-    remaining_j: Decimal,
+    uncovered_j: Decimal,
+    exempt: Option<&(Decimal, crate::calc::UsedFactor)>,
 ) -> crate::register::ChainLine {
-    if consumed_j == remaining_j {
+    if consumed_j == uncovered_j && exempt.is_none() {
         return calc;
     }
     let (Ok((consumed, true)), Ok((rest, true))) = (
         in_unit(consumed_j, J_PER_MWH),
-        in_unit(remaining_j, J_PER_MWH),
+        in_unit(uncovered_j, J_PER_MWH),
     ) else {
         return calc;
     };
@@ -755,14 +757,81 @@ fn allocated(
         return calc;
     }
     calc.activity.quantity = q.value;
-    calc.steps.push(crate::register::TermStep::input(
-        "allocation",
-        rest,
-        consumed,
-        "1",
-        "electricity consumed (energy.csv) not covered by instruments (instruments.csv): (consumed − instruments) ÷ consumed, at the residual mix".into(),
-    ));
+    if consumed_j != uncovered_j {
+        calc.steps.push(crate::register::TermStep::input(
+            "allocation",
+            rest,
+            consumed,
+            "1",
+            "electricity consumed (energy.csv) not covered by instruments (instruments.csv): (consumed − instruments) ÷ consumed, at the residual mix".into(),
+        ));
+    }
+    if let Some((ratio, used)) = exempt {
+        calc.steps.push(crate::register::TermStep::input(
+            "exempt share",
+            Decimal::ONE - *ratio,
+            Decimal::ONE,
+            "1",
+            format!("1 − {} (the market's renewable share)", used.reference),
+        ));
+    }
     calc
+}
+
+/// A market's exempt share as a ratio, with the factor it came from.
+type ExemptShare = Option<(Decimal, crate::calc::UsedFactor)>;
+
+/// The share of grid electricity market `country`'s own scheme makes renewable in `year`, as
+/// a ratio with the factor it came from (`[renewables] exempt_share`; Australia's RPP by
+/// default), or `None` for a market with none.
+fn exempt_share(
+    ctx: &Context<'_>,
+    country: &str,
+    year: i32,
+) -> Result<ExemptShare, (&'static str, String, String)> {
+    let project = ctx.project;
+    let Some(text) = project.manifest.renewables.exempt_share.get(country) else {
+        return Ok(None);
+    };
+    let r = FactorRef::parse(text).map_err(|e| {
+        (
+            "bad-factor-reference",
+            format!("[renewables.exempt_share] {country}: {e}"),
+            "e.g. AU = \"au-cer-rpp:rpp\"".to_string(),
+        )
+    })?;
+    let resolver =
+        crate::calc::Resolver::new(project, crate::calc::ResolveOptions { strict: ctx.strict });
+    let mut notes = Vec::new();
+    let (ed, def) = resolver
+        .find(&r, year, &mut notes)
+        .map_err(|e| (e.code, e.message, e.hint))?;
+    if def.unit.num.kind != DimKind::Ratio || def.unit.den.kind != DimKind::Ratio {
+        return Err((
+            "wrong-dimension",
+            format!(
+                "[renewables.exempt_share] {country}: {r} ({}) is not a share (`%/1`)",
+                def.unit_text
+            ),
+            "an exempt share is a percentage of the electricity".to_string(),
+        ));
+    }
+    let ratio = decimal::mul(def.value, def.unit.num.scale)
+        .and_then(|v| decimal::div(v, def.unit.den.scale))
+        .map_err(|e| ("overflow", e.to_string(), String::new()))?;
+    if !ratio.exact || ratio.value > Decimal::ONE {
+        return Err((
+            "wrong-dimension",
+            format!("[renewables.exempt_share] {country}: {r} is not a share between 0 and 100%"),
+            "an exempt share is a percentage of the electricity".to_string(),
+        ));
+    }
+    let mut used = crate::calc::UsedFactor::of(ed, def);
+    // A nearest-edition fallback is said on the factor, where the step shows it.
+    if !notes.is_empty() {
+        used.citation = format!("{}; {}", used.citation, notes.join("; "));
+    }
+    Ok(Some((ratio.value, used)))
 }
 
 fn market_entry(
@@ -846,6 +915,36 @@ fn market_entry(
             }
         }
     }
+    // A market's own scheme may make a share of grid electricity renewable (Australia's
+    // renewable power percentage): that share of what no instrument covers is at 0.
+    // Only with a residual mix: the grid average already holds every renewable share.
+    let mut exempt = None;
+    let uncovered = remaining;
+    let share = if residual_mix(project, &facility.country).is_some() {
+        exempt_share(ctx, &facility.country, year)?
+    } else {
+        None
+    };
+    if let Some((ratio, used)) = share {
+        if !remaining.is_zero() {
+            let part = decimal::mul(remaining, ratio).map_err(ov)?;
+            steps.push(Step {
+                label: "exempt".into(),
+                text: format!(
+                    "{} × {} = {} {} (renewable under market {}'s own scheme: {}), 0 t CO2e",
+                    mwh(remaining),
+                    used.reference,
+                    used.value.normalize(),
+                    used.unit,
+                    facility.country,
+                    used.citation
+                ),
+                factor: Some(used.clone()),
+            });
+            remaining = decimal::sub(remaining, part).map_err(ov)?;
+            exempt = Some((ratio, used));
+        }
+    }
     let (residual, why) = match residual_mix(project, &facility.country) {
         Some(r) => (Some(r.clone()), format!("residual mix of market {}: {r} ([renewables] residual_mix; China publishes no residual mix, MEE's national average excluding market-traded non-fossil electricity is the documented substitute)", facility.country)),
         None => (None, format!("no residual mix configured for market {}: grid average (the last tier of the GHG Protocol Scope 2 hierarchy)", facility.country)),
@@ -862,7 +961,12 @@ fn market_entry(
         let c = charge(remaining, residual.as_ref())?;
         total_kg = decimal::add(total_kg, c.line.co2e_kg).map_err(ov)?;
         exact &= c.line.exact;
-        lines.push(allocated(c.calc.clone(), used.gross_j, remaining));
+        lines.push(allocated(
+            c.calc.clone(),
+            used.gross_j,
+            uncovered,
+            exempt.as_ref(),
+        ));
         steps.extend(
             c.steps
                 .into_iter()

@@ -240,8 +240,8 @@ fn biogenic_row(inputs: &Inputs<'_>) -> Spec {
         label,
         l,
         t(
-            "none recorded: no input row burns biomass or a biofuel (biomass, biogas, biodiesel, bioethanol: the carriers whose CO2 is biogenic)",
-            "无记录：没有输入行燃烧生物质或生物燃料（生物质、沼气、生物柴油、燃料乙醇，即其二氧化碳为生物源的能源品种）",
+            "none recorded: no input row burns biomass or a biofuel (biomass, biogas, biodiesel, bioethanol and the blends B7, B20, E10: the carriers whose CO2 is wholly or partly biogenic)",
+            "无记录：没有输入行燃烧生物质或生物燃料（生物质、沼气、生物柴油、燃料乙醇及B7、B20、E10混合燃料，即其二氧化碳全部或部分为生物源的能源品种）",
         ),
     )
 }
