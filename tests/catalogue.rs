@@ -333,6 +333,8 @@ catalogue! {
     zero_distance: "zero-distance" CHECK => 1, "error" "shipments.csv:2:11" ["zero-distance"];
     saf_not_air: "saf-not-air" CHECK => 1, "error" "shipments.csv:2:19" ["saf-not-air"];
     bad_distance_basis: "bad-distance-basis" CHECK => 1, "error" "shipments.csv:2:11" ["bad-distance-basis"];
+    // An air leg's actual distance against DESNZ air intensities, per great-circle tonne-km.
+    distance_basis_mismatch: "distance-basis-mismatch" CHECK => 1, "error" "shipments.csv:2:11" ["distance-basis-mismatch"];
     unknown_operation: "unknown-operation" CHECK => 1, "error" "shipments.csv:2:12" ["unknown-operation"];
     bad_hub: "bad-hub" CHECK => 1, "error" "shipments.csv:2:12" ["bad-hub"];
 

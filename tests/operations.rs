@@ -230,9 +230,9 @@ fn air_rule_is_not_applied_to_a_shortest_feasible_distance() {
 ///
 /// The example states the round's emissions, not its fuel, so the test enters them as 31.5 kg
 /// of an "energy" whose factor is 1 kg CO2e/kg (test data standing for the stated total): only
-/// the allocation is under test. Shipments: 2.4 t, 1.5 t and 1 t over 100 km great-circle each;
-/// as road legs on a great-circle basis each takes the ISO 14083 road factor 1.05 (252, 157.5,
-/// 105 tkm), which scales every share alike. Exact shares: 31.5 × 252 ÷ 514.5 = 15.4285714…,
+/// the allocation is under test. Shipments: 2.4 t, 1.5 t and 1 t over 100 km great-circle each
+/// (240, 150, 100 tkm): the round's legs all on one basis, shared on it as it is (no distance
+/// rule; ISO 14083 via the CLECAT/UBA guide p.22). Exact shares: 31.5 × 240 ÷ 490 = 15.4285714…,
 /// 9.6428571…, 6.4285714… kg, each rounded once to 10⁻⁹ kg (15.428571429, 9.642857143,
 /// 6.428571429, together 31.500000001: the rounding of three non-terminating quotients); to
 /// two places they are the published 15.43, 9.64, 6.43.
@@ -266,6 +266,8 @@ fn ghg_protocol_example_4_3_round_allocation() {
         fig(&l, "logistics.by_operation.round-dhl"),
         d("0.031500000001")
     );
+    // The great-circle tonne-km as they are: 240 + 150 + 100.
+    assert_eq!(fig(&l, "logistics.tkm"), d("490"));
     let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
         .arg("explain")
         .arg(&dir)

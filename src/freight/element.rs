@@ -6,7 +6,7 @@
 //! shipments on it. One calculation line per energy row and life-cycle stage, so `lines.csv`
 //! shows every published factor; one division each, flagged when it does not terminate.
 
-use super::distance::{leg_distance, DistanceSource, LegDistance};
+use super::distance::{leg_distance, DistanceSource, LegDistance, Target};
 use super::operation::{EnergyUse, OpKind, Operation, Operations};
 use super::shipments::{HubVisit, Leg};
 use crate::calc::{show, ResolveError, Step};
@@ -16,12 +16,15 @@ use crate::project::Project;
 use crate::register::{Contribution, Entry, StepValue, Term, TermStep};
 use crate::units::{AnyUnit, DimKind, Distance, Mass, Qty};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Activity already allocated to each round (operation with no stated activity), by
 /// (id, year), in the operation's unit: the sum over the elements that name it.
 pub type Allocated = BTreeMap<(String, i32), Decimal>;
+
+/// No round allocated on its legs' own distance basis (passenger trips: passenger-km).
+pub static NO_ROUNDS: BTreeSet<(String, i32)> = BTreeSet::new();
 
 /// What pricing an element needs besides the project.
 #[derive(Clone, Copy)]
@@ -36,6 +39,9 @@ pub struct OpContext<'a> {
     pub ops: &'a Operations,
     /// The rounds' summed activity.
     pub allocated: &'a Allocated,
+    /// The rounds (operations stating no activity) whose legs all share one distance basis:
+    /// their legs are allocated on that basis as it is.
+    pub uniform: &'a BTreeSet<(String, i32)>,
 }
 
 fn err(code: &'static str, column: &'static str, message: String, hint: &str) -> ResolveError {
@@ -134,7 +140,11 @@ fn leg_activity(
         leg.mode,
         source,
         leg.distance_basis,
-        false,
+        if op.given.is_none() && cx.uniform.contains(&(op.id.clone(), op.year)) {
+            Target::AsGiven
+        } else {
+            Target::Actual
+        },
         "distance",
     )?;
     let dstep = super::leg::distance_step("distance", distance, &dsteps).ok_or_else(|| {

@@ -96,7 +96,7 @@ pub struct Leg {
 }
 
 /// What a distance measures (ISO 14083 §5.4.4): each distance rule applies to its own basis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DistanceBasis {
     /// The distance actually travelled: used as it is.
     Actual,
@@ -115,6 +115,15 @@ impl DistanceBasis {
             "gcd" | "great_circle" => DistanceBasis::GreatCircle,
             _ => return None,
         })
+    }
+
+    /// As written in `distance_basis`.
+    pub fn code(self) -> &'static str {
+        match self {
+            DistanceBasis::Actual => "actual",
+            DistanceBasis::ShortestFeasible => "sfd",
+            DistanceBasis::GreatCircle => "gcd",
+        }
     }
 
     /// As written on a line.
