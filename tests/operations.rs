@@ -343,3 +343,129 @@ fn hubs_from_own_energy_and_refrigerant_data_and_at_a_default_intensity() {
     assert_eq!(fig(&l, "logistics.by_operation.cold-store"), d("0.11426"));
     assert_eq!(fig(&l, "logistics.hub"), d("0.12626"));
 }
+
+/// A project set `set@edition` of test data standing for values a worked example states
+/// (not published factors), chosen for 2025.
+fn with_test_set(dir: &Path, set: &str, edition: &str, rows: &str) {
+    let ed = dir.join("factors").join(set).join(edition);
+    std::fs::create_dir_all(&ed).unwrap();
+    std::fs::write(
+        ed.join("edition.toml"),
+        format!("set = \"{set}\"\nedition = \"{edition}\"\ndescription = \"test data standing for a worked example's stated values\"\n[citation]\npublisher = \"CLECAT / Umweltbundesamt (ifeu, Fraunhofer IML)\"\ntitle = \"Greenhouse gas emissions in the transport sector: Guide to ISO 14083 (test data)\"\npublished = \"2024-01-01\"\ntable = \"worked example\"\nlicence = \"test data\"\nurl = \"https://www.clecat.org\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        ed.join("factors.csv"),
+        format!("key,value,unit,gas,basis,table,note\n{rows}"),
+    )
+    .unwrap();
+    let toml = dir.join("carbonledger.toml");
+    let mut m = std::fs::read_to_string(&toml).unwrap();
+    m.push_str(&format!("{set} = \"{edition}\"\n"));
+    std::fs::write(&toml, m).unwrap();
+}
+
+fn explain(dir: &Path, figure: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(dir)
+        .args([figure, "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{text}");
+    text
+}
+
+/// CLECAT/UBA, *Guide to ISO 14083* (2024), §4.2.2 Example 3 "Calculation of a
+/// collection/delivery round", Table 6 p.34: stops of 4 kg, 1 kg, 0.25 kg, 2 kg … 0.5 kg at
+/// shortest feasible distances of 7, 7.2, 9, 8.9 … 7 km from the hub; tonne-km 0.0280,
+/// 0.0072, 0.0023, 0.0178 … 0.0035 of a tour total of 0.3632; published allocation keys
+/// 7.7 %, 2.0 %, 0.5 %, 4.9 % … 1.0 %. Stops 5–13 are elided in the table: one row stands for
+/// them with the remainder 0.3632 − 0.05875 = 0.30445 tkm (30.445 kg over 10 km). The tour's
+/// emissions are not given: 100 kg (test data) makes each share in kg its key in %.
+/// Exact: 100 × 0.028 ÷ 0.3632 = 7.70925110… kg (7.7 %), 1.98237885… (2.0 %), 0.61949339…,
+/// 4.90088105… (4.9 %), 0.96365638… (1.0 %), each rounded once to 10⁻⁹ kg.
+/// **The published 0.5 % for stop 3 is wrong**: 0.25 kg × 9 km = 0.00225 tkm, and
+/// 0.00225 ÷ 0.3632 = 0.62 % (with the table's rounded 0.0023, 0.63 %): 0.6 % to one place.
+/// The round's legs are all on the shortest feasible distance, so they are shared on it as it
+/// is: `logistics.tkm` is the published tour total, 0.3632.
+#[test]
+fn clecat_example_3_collection_round_table_6() {
+    let stops = [
+        ("1", "4", "7"),
+        ("2", "1", "7.2"),
+        ("3", "0.25", "9"),
+        ("4", "2", "8.9"),
+        ("5-13", "30.445", "10"),
+        ("14", "0.5", "7"),
+    ];
+    let rows: String = stops
+        .iter()
+        .map(|(s, kg, km)| {
+            format!("STOP{s},1,2025,{kg},kg,road,Hub,Stop {s},{km},km,sfd,tour-1,,\n")
+        })
+        .collect();
+    let dir = project(
+        &rows,
+        "tour-1,transport,2025,100,kg,clecat-example:stated_emissions,,,,,Example 3: the tour's emissions (test data)\n",
+    );
+    with_test_set(
+        &dir,
+        "clecat-example",
+        "2024",
+        "stated_emissions,1,kg CO2e/kg,CO2e,,Example 3,the tour's emissions entered as kg\n",
+    );
+    let l = ledger(&dir);
+    assert!(errors(&l).is_empty(), "{:#?}", errors(&l));
+    assert_eq!(fig(&l, "logistics.tkm"), d("0.3632"));
+    let text = explain(&dir, "logistics.by_operation.tour-1");
+    for (key_pct, exact_t) in [
+        ("7.7", "0.007709251101 t CO2e"),
+        ("2.0", "0.001982378855 t CO2e"),
+        ("0.6", "0.000619493392 t CO2e"),
+        ("4.9", "0.004900881057 t CO2e"),
+        ("1.0", "0.000963656388 t CO2e"),
+    ] {
+        assert!(text.contains(exact_t), "{exact_t}\n{text}");
+        // kg of a 100 kg tour = the allocation key in percent.
+        let kg = d(exact_t.trim_end_matches(" t CO2e")) * Decimal::ONE_THOUSAND;
+        assert_eq!(kg.round_dp(1), d(key_pct));
+    }
+}
+
+/// CLECAT/UBA, *Guide to ISO 14083* (2024), §4.2.2 Example 4 "Allocation of GHG emissions in
+/// temperature-controlled maritime transport", pp.34–35: a Hamburg–Singapore voyage
+/// (≈ 16,000 km) with 6,000 TEU, 950 of them reefers weighted 1.17; 88,090,000 MJ of marine
+/// fuel oil. Published: 950 × 1.17 + 5,050 = 6,162 TEUeq (exactly 6,161.5), 14,297 MJ/TEUeq
+/// (p.35; p.34 prints 14,298: 88,090,000 ÷ 6,161.5 = 14,296.84), ambient 72,199,059 MJ,
+/// reefer 15,890,941 MJ — computed from the unrounded key (14,297 × 5,050 would give
+/// 72,199,850). The fuel's emission factor is not the point: 1 kg CO2e per MJ (test data), so
+/// each element's kg is its MJ. Exact: 88,090,000 × 5,050 × 16,000 ÷ (6,161.5 × 16,000) =
+/// 72,199,058.6707782… and × 1,111.5 … = 15,890,941.3292217…; to whole MJ the published values.
+#[test]
+fn clecat_example_4_reefer_teu_equivalents() {
+    let dir = project(
+        "AMB,1,2025,50500,t,sea_container,Hamburg,Singapore,16000,km,,voyage-hs,5050,no\n\
+         REEF,1,2025,9500,t,sea_container,Hamburg,Singapore,16000,km,,voyage-hs,950,yes\n",
+        "voyage-hs,transport,2025,88090000,MJ,clecat-example:mfo_per_mj,,,TEUkm,1.17,Example 4: the voyage's fuel energy\n",
+    );
+    with_test_set(
+        &dir,
+        "clecat-example",
+        "2024",
+        "mfo_per_mj,1,kg CO2e/MJ,CO2e,,Example 4,test data: 1 kg per MJ so that kg read as MJ\n",
+    );
+    let l = ledger(&dir);
+    assert!(errors(&l).is_empty(), "{:#?}", errors(&l));
+    assert_eq!(fig(&l, "logistics.by_operation.voyage-hs"), d("88090"));
+    let text = explain(&dir, "logistics.by_operation.voyage-hs");
+    for (published_mj, exact_t) in [
+        ("72199059", "72199.05867077822"),
+        ("15890941", "15890.94132922178"),
+    ] {
+        assert!(text.contains(exact_t), "{exact_t}\n{text}");
+        let mj = d(exact_t) * Decimal::ONE_THOUSAND;
+        assert_eq!(mj.round_dp(0), d(published_mj));
+    }
+}
