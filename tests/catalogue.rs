@@ -337,6 +337,7 @@ catalogue! {
     distance_basis_mismatch: "distance-basis-mismatch" CHECK => 1, "error" "shipments.csv:2:11" ["distance-basis-mismatch"];
     unknown_operation: "unknown-operation" CHECK => 1, "error" "shipments.csv:2:12" ["unknown-operation"];
     bad_hub: "bad-hub" CHECK => 1, "error" "shipments.csv:2:12" ["bad-hub"];
+    bad_temperature: "bad-temperature" CHECK => 1, "error" "shipments.csv:2:11" ["bad-temperature"];
 
     // -- operations.csv (ISO 14083 operation categories) --
     bad_operation: "operations-bad-operation" CHECK => 1, "error" "operations.csv:2:2" ["bad-operation"];

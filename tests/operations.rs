@@ -469,3 +469,102 @@ fn clecat_example_4_reefer_teu_equivalents() {
         assert_eq!(mj.round_dp(0), d(published_mj));
     }
 }
+
+/// CLECAT/UBA, *Guide to ISO 14083* (2024), §4.2.2 Example 5 "Hub calculation with
+/// allocation", pp.35–36 and Table 7: one hub operation category (hubs A and B) handling
+/// 143,000 t, of which 6,000 t chilled and 137,000 t ambient. Chilled goods alone use
+/// 101,728 kWh of electricity (cooling systems and cooled-area lighting) and 9 kg of R-410A;
+/// ambient goods alone 52,000 kWh of natural gas and 37,000 kWh of district heating; all goods
+/// 170,272 kWh of electricity, 11,110 L of diesel and 5,500 kg of LNG (Table 7 prints 5,000 in
+/// its HOC column; 3,200 + 2,300 = 5,500, as the text uses). Factors as the example uses them
+/// (the guide's Annex A.3/A.4 values, entered here as test data): electricity 0 operation /
+/// 493.96 g energy provision per kWh, natural gas 198.26 / 64.77, district heating 0 / 382.02,
+/// diesel 2,639 / 801 g per L, LNG 2,467 / 1,050 g per kg, R-410A 2,255.5 g per g.
+/// Published intensities: chilled 3.68 (operation) + 9.07 (energy provision) = 12.75 kg CO2e/t,
+/// ambient 0.38 + 0.82 = 1.19 kg CO2e/t.
+/// By hand, per tonne (each line rounded once to 10⁻⁹ kg): chilled operation
+/// 42,887.79 ÷ 143,000 + 20,299.5 ÷ 6,000 = 3.683164615 kg; energy provision
+/// 98,781.67 ÷ 143,000 + 50,249.56 ÷ 6,000 = 9.065708035 kg; ambient operation
+/// 42,887.79 ÷ 143,000 + 10,309.52 ÷ 137,000 = 0.375166586 kg; energy provision
+/// 98,781.67 ÷ 143,000 + 17,502.78 ÷ 137,000 = 0.818538407 kg.
+/// The guide's own check (p.36): the intensities × each group's throughput give back every
+/// emission of the HOC — 6,000 t chilled + 137,000 t ambient = 240,030.82 kg.
+#[test]
+fn clecat_example_5_hub_temperature_groups_by_throughput() {
+    let ops = "operation,kind,period,energy,energy_unit,factor,wtt_factor,activity,activity_unit,reefer_weight,note,group\n\
+hoc-ab,hub,2025,101728,kWh,clecat-example:electricity.op,clecat-example:electricity.ep,6000,t,,cooling systems and cooled-area lighting,chilled\n\
+hoc-ab,hub,2025,9,kg,clecat-example:r410a,,,,,refill quantity,chilled\n\
+hoc-ab,hub,2025,52000,kWh,clecat-example:natural_gas.op,clecat-example:natural_gas.ep,137000,t,,heating hub A,ambient\n\
+hoc-ab,hub,2025,37000,kWh,clecat-example:district_heat.op,clecat-example:district_heat.ep,,,,heating hub B,ambient\n\
+hoc-ab,hub,2025,170272,kWh,clecat-example:electricity.op,clecat-example:electricity.ep,,,,rest of the sites' electricity,\n\
+hoc-ab,hub,2025,11110,L,clecat-example:diesel.op,clecat-example:diesel.ep,,,,forklifts and yard,\n\
+hoc-ab,hub,2025,5500,kg,clecat-example:lng.op,clecat-example:lng.ep,,,,LNG,\n";
+    let factors = "electricity.op,0,kg CO2e/kWh,CO2e,,A.3,operation\n\
+electricity.ep,0.49396,kg CO2e/kWh,CO2e,,A.3,energy provision\n\
+natural_gas.op,0.19826,kg CO2e/kWh,CO2e,,A.3,operation\n\
+natural_gas.ep,0.06477,kg CO2e/kWh,CO2e,,A.3,energy provision\n\
+district_heat.op,0,kg CO2e/kWh,CO2e,,A.3,operation\n\
+district_heat.ep,0.38202,kg CO2e/kWh,CO2e,,A.3,energy provision\n\
+diesel.op,2.639,kg CO2e/L,CO2e,,A.3,operation\n\
+diesel.ep,0.801,kg CO2e/L,CO2e,,A.3,energy provision\n\
+lng.op,2.467,kg CO2e/kg,CO2e,,A.3,operation\n\
+lng.ep,1.050,kg CO2e/kg,CO2e,,A.3,energy provision\n\
+r410a,2255.5,kg CO2e/kg,CO2e,,A.4,leaked refrigerant\n";
+    let run = |visits: &str| {
+        let dir = project("", "");
+        std::fs::write(dir.join("operations.csv"), ops).unwrap();
+        std::fs::write(
+            dir.join("shipments.csv"),
+            format!("shipment,leg,period,mass,mass_unit,mode,origin,destination,operation,temperature\n{visits}"),
+        )
+        .unwrap();
+        with_test_set(&dir, "clecat-example", "2024", factors);
+        let l = ledger(&dir);
+        assert!(errors(&l).is_empty(), "{:#?}", errors(&l));
+        l
+    };
+    let chilled = run("C,1,2025,1,t,hub,Hub A,Hub A,hoc-ab,chilled\n");
+    assert_eq!(fig(&chilled, "ghg.scope3.cat4.ttw"), d("0.003683164615"));
+    assert_eq!(fig(&chilled, "ghg.scope3.cat4.wtt"), d("0.009065708035"));
+    let ambient = run("A,1,2025,1,t,hub,Hub B,Hub B,hoc-ab,ambient\n");
+    assert_eq!(fig(&ambient, "ghg.scope3.cat4.ttw"), d("0.000375166586"));
+    assert_eq!(fig(&ambient, "ghg.scope3.cat4.wtt"), d("0.000818538407"));
+    for (l, op, ep, total) in [
+        (&chilled, "3.68", "9.07", "12.75"),
+        (&ambient, "0.38", "0.82", "1.19"),
+    ] {
+        let kg = |f: &str| fig(l, f) * Decimal::ONE_THOUSAND;
+        assert_eq!(kg("ghg.scope3.cat4.ttw").round_dp(2), d(op));
+        assert_eq!(kg("ghg.scope3.cat4.wtt").round_dp(2), d(ep));
+        assert_eq!(kg("ghg.scope3.cat4").round_dp(2), d(total));
+    }
+    let whole = run("C,1,2025,6000,t,hub,Hub A,Hub A,hoc-ab,chilled\nA,1,2025,137000,t,hub,Hub B,Hub B,hoc-ab,ambient\n");
+    assert_eq!(fig(&whole, "logistics.by_operation.hoc-ab"), d("240.03082"));
+}
+
+/// A hub visit to an operation with temperature groups must say its group.
+#[test]
+fn a_hub_visit_without_its_temperature_group_is_refused() {
+    let dir = project("", "");
+    std::fs::write(
+        dir.join("operations.csv"),
+        "operation,kind,period,energy,energy_unit,factor,activity,activity_unit,group\n\
+         cold,hub,2025,100,kWh,desnz-electricity:electricity_uk.co2e,10,t,chilled\n\
+         cold,hub,2025,100,kWh,desnz-electricity:electricity_uk.co2e,90,t,ambient\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("shipments.csv"),
+        "shipment,leg,period,mass,mass_unit,mode,origin,destination,operation,temperature\n\
+         S,1,2025,1,t,hub,H,H,cold,\n",
+    )
+    .unwrap();
+    let l = ledger(&dir);
+    let codes: Vec<&str> = l
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["bad-hub"], "{:#?}", l.diagnostics);
+}
