@@ -535,3 +535,49 @@ fn an_actual_air_distance_against_a_great_circle_intensity_is_refused() {
     // 1 t × 1000 km × 0.66646 kg/tkm (without RF) = 0.66646 t.
     assert_eq!(fig(&l, "logistics.by_mode.air"), d("0.66646"));
 }
+
+/// `carbonledger freight`: CLECAT Case A's three legs (above) as one transport chain, each
+/// element with its shipments.csv line, tonne-km, ttw/wtt/wtw kg and kg CO2e per tonne-km, and
+/// the chain's sum. By hand (DESNZ 2025, table at the top): road 525 tkm × 0.10163 = 53.35575
+/// ttw, × 0.02359 = 12.38475 wtt, 65.7405 wtw, 0.12522 kg/tkm; rail 5,000 tkm → 138.95 +
+/// 34.55 = 173.5, 0.0347 kg/tkm; road 1,050 tkm → 106.7115 + 24.7695 = 131.481; the chain
+/// 6,575 tkm, ttw 53.35575 + 138.95 + 106.7115 = 299.01725, wtt 12.38475 + 34.55 + 24.7695 =
+/// 71.70425, wtw 370.7215 kg, 370.7215 ÷ 6,575 = 0.05638349809885931…
+/// kg/tkm (rounded at 16 places: the division does not terminate).
+#[test]
+fn freight_command_reports_each_element_and_the_chain() {
+    let header = HEADER.replace(",note\n", ",note,distance_basis\n");
+    let dir = project("", "", None);
+    std::fs::write(
+        dir.join("shipments.csv"),
+        format!(
+            "{header}A,3,2025,10,t,road,CT Terminal B,B,100,km,,,,,,,,,,,,,,,sfd\n\
+             A,1,2025,10,t,road,A,CT Terminal A,50,km,,,,,,,,,,,,,,,sfd\n\
+             A,2,2025,10,t,rail,CT Terminal A,CT Terminal B,500,km,,,,,,,,,,,,,,,sfd\n"
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("freight")
+        .arg(&dir)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<&str> = text.lines().skip(1).filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        rows,
+        [
+            "A,1,3,2025,road,A → CT Terminal A,525,53.35575,12.38475,65.7405,0.12522",
+            "A,2,4,2025,rail,CT Terminal A → CT Terminal B,5000,138.95,34.55,173.5,0.0347",
+            "A,3,2,2025,road,CT Terminal B → B,1050,106.7115,24.7695,131.481,0.12522",
+            "A,chain,,,,,6575,299.01725,71.70425,370.7215,0.0563834980988593",
+        ],
+        "{text}"
+    );
+}

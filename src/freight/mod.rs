@@ -13,6 +13,7 @@
 //! `avoided.logistics.mode_shift`, `avoided.logistics.mode_shift.<lane>`,
 //! `avoided.logistics.saf`, `logistics.saf.fossil_equivalent`, `logistics.saf.reduction` (%).
 
+pub mod chain;
 pub mod distance;
 pub mod element;
 pub mod geodesy;
