@@ -818,8 +818,13 @@ fn hub_default(
     let mut steps = vec![Step {
         label: "activity".into(),
         text: format!(
-            "{} {} handled at {}, at a default intensity",
-            h.mass.0, h.mass.1.symbol, h.hub
+            "{} {} handled at {}, at a default intensity{}",
+            h.mass.0,
+            h.mass.1.symbol,
+            h.hub,
+            h.temperature
+                .map(|g| format!(" ({} goods: the intensity given is for them)", g.name()))
+                .unwrap_or_default()
         ),
         factor: None,
     }];
