@@ -586,7 +586,11 @@ mod wide_sum_tests {
         a.merge(&b).unwrap();
         assert_eq!(a.value().unwrap(), d("2.5"));
         // The smallest and the largest Decimal both pass through unchanged.
-        for v in [Decimal::MAX, Decimal::MIN, d("0.0000000000000000000000000001")] {
+        for v in [
+            Decimal::MAX,
+            Decimal::MIN,
+            d("0.0000000000000000000000000001"),
+        ] {
             let mut s = WideSum::default();
             s.add(v).unwrap();
             assert_eq!(s.value().unwrap(), v);

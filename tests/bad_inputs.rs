@@ -874,7 +874,9 @@ fn a_figure_sum_past_the_range_names_the_file_of_its_largest_part() {
         assert_eq!(code, 1, "{command}: {err}");
         let first = err.lines().next().unwrap_or("");
         assert!(
-            first.starts_with("error: <DIR>/fugitive.csv: the 2025 value of ghg.scope1 cannot be held exactly:"),
+            first.starts_with(
+                "error: <DIR>/fugitive.csv: the 2025 value of ghg.scope1 cannot be held exactly:"
+            ),
             "{command}: {err}"
         );
         assert!(

@@ -933,7 +933,10 @@ mod day_cover_tests {
         let want: Vec<usize> = (0..=6).chain(380..=383).collect();
         assert_eq!(bits(m), want);
         // 60..=70 crosses the first word boundary: 11 bits.
-        assert_eq!(bits(DayCover::range(Day(60), Day(70))), (60..=70).collect::<Vec<_>>());
+        assert_eq!(
+            bits(DayCover::range(Day(60), Day(70))),
+            (60..=70).collect::<Vec<_>>()
+        );
         // A whole leap year: 366 distinct bits; negative day numbers wrap the same way.
         assert_eq!(bits(DayCover::range(Day(-400), Day(-35))).len(), 366);
         assert!(bits(DayCover::range(Day(5), Day(4))).is_empty());

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use super::chain::{Accum, DayCover, COVER_KINDS, DAY_WORDS};
 use super::run::{Computation, InputFile};
 use crate::activity::{
-    parse_energy_row, Day, Period, parse_fugitive_row, segments, Subject, Window, ENERGY_COLUMNS,
+    parse_energy_row, parse_fugitive_row, segments, Day, Period, Subject, Window, ENERGY_COLUMNS,
     FUGITIVE_COLUMNS,
 };
 use crate::diag::{Diagnostic, Span};
@@ -178,11 +178,7 @@ struct Places {
 /// across a year end), as the calculation places it. (Unreadable rows were reported by the
 /// first reading; here they are skipped.) Memory: a day mask per `ref` of the groups whose
 /// ranges of days overlap, and only those.
-fn first_overlaps(
-    project: &Project,
-    file: InputFile,
-    flagged: &BTreeMap<Group, Cover>,
-) -> Places {
+fn first_overlaps(project: &Project, file: InputFile, flagged: &BTreeMap<Group, Cover>) -> Places {
     let shown = project.shown(file.input());
     let path = project.path(file.input());
     let calendar = &project.manifest.calendar;
@@ -222,7 +218,9 @@ fn first_overlaps(
             {
                 let reference = ref_column.map(|i| row.get(i).trim()).unwrap_or_default();
                 let mask = DayCover::range(first, last);
-                let before = seen_days.entry((group.clone(), reference.to_string())).or_default();
+                let before = seen_days
+                    .entry((group.clone(), reference.to_string()))
+                    .or_default();
                 if before.iter().zip(&mask).any(|(b, m)| b & m != 0) {
                     // The days of this row an earlier bill of the same ref already covers.
                     let days: Vec<Day> = (first.0..=last.0)
