@@ -525,7 +525,7 @@ fn explain_one_group() {
     );
     assert!(text.contains("182/365 days"), "{text}");
     assert!(
-        text.contains("1 row sum to 1001 t CO2e: equal to the group's figure"),
+        text.contains("1 row sums to 1001 t CO2e: equal to the group's figure"),
         "{text}"
     );
     // The same group as CSV: NEW's rows only (one line, 1001 t), not HQ's or OLD's.
