@@ -357,6 +357,7 @@ catalogue! {
 
     // -- scope3.csv --
     bad_category: "scope3-bad-category" CHECK => 1, "error" "scope3.csv:2:1" ["bad-category"];
+    scope3_duplicate_row: "scope3-duplicate-row" CHECK => 1, "error" "scope3.csv:3:1" ["duplicate-row"];
     unknown_method: "scope3-unknown-method" CHECK => 1, "error" "scope3.csv:2:6" ["unknown-method"];
     method_mismatch: "scope3-method-mismatch" CHECK => 1, "error" "scope3.csv:2:6" ["method-mismatch"];
     spend_currency_mismatch: "scope3-spend-currency-mismatch" CHECK => 1, "error" "scope3.csv:2:7" ["spend-currency-mismatch"];
