@@ -873,3 +873,27 @@ fn explain_shows_mobile_and_process_steps() {
         assert!(process.contains(s), "missing `{s}` in:\n{process}");
     }
 }
+
+/// AR6 SF6 and PFCs (IPCC AR6 WG1 Ch.7 SM Table 7.SM.7, GWP-100: SF6 25 200, PFC-14 7 380):
+/// switchgear losing 3 kg of SF6 → 3 × 25 200 = 75 600 kg = 75.6 t CO2e; an etcher releasing
+/// 0.5 kg of CF4 (PFC-14) → 0.5 × 7 380 = 3 690 kg = 3.69 t; scope 1 fugitive 79.29 t.
+#[test]
+fn ar6_sf6_and_pfcs_are_priced_from_table_7sm7() {
+    let manifest = UK_MANIFEST.replace("ipcc-gwp = \"ar5\"", "ipcc-gwp = \"ar6\"");
+    let dir = write(&[
+        ("carbonledger.toml", manifest.as_str()),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        ("energy.csv", "facility,period,carrier,quantity,unit\n"),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source\nHQ,2025,SF6,3,kg,,switchgear,\nHQ,2025,PFC-14,0.5,kg,,etcher,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.sf6"), d("75.6"));
+    assert_eq!(fig(&l, "ghg.scope1.pfc-14"), d("3.69"));
+    assert_eq!(fig(&l, "ghg.scope1.fugitive"), d("79.29"));
+}
