@@ -897,3 +897,58 @@ fn ar6_sf6_and_pfcs_are_priced_from_table_7sm7() {
     assert_eq!(fig(&l, "ghg.scope1.pfc-14"), d("3.69"));
     assert_eq!(fig(&l, "ghg.scope1.fugitive"), d("79.29"));
 }
+
+/// An exempt share the manifest names wrongly is reported at its own line of
+/// carbonledger.toml (`[renewables.exempt_share]`, line 16 here, the value at column 6), not
+/// at the residual mix: an unknown key, a value that is not a share, a share over 100%.
+#[test]
+fn a_bad_exempt_share_is_reported_where_it_is_written() {
+    let manifest = format!("{AU_MANIFEST}[renewables.exempt_share]\nAU = \"local-rpp:rpp\"\n")
+        .replace("au-cer-rpp = \"2024\"\n", "local-rpp = \"2024\"\n");
+    for (value, unit, code) in [
+        ("", "%/1", "unknown-factor"),
+        ("0.5", "GJ/t", "wrong-dimension"),
+        ("150", "%/1", "wrong-dimension"),
+    ] {
+        let rows = if value.is_empty() {
+            "key,value,unit,gas,basis,table,note\nother,10,%/1,-,market,t,\n".to_string()
+        } else {
+            format!("key,value,unit,gas,basis,table,note\nrpp,{value},{unit},-,market,t,\n")
+        };
+        let dir = write(&[
+            ("carbonledger.toml", manifest.as_str()),
+            (
+                "facilities.csv",
+                "id,name,country,grid\nMEL,Melbourne plant,AU,au-nga:vic\n",
+            ),
+            (
+                "energy.csv",
+                "facility,period,carrier,quantity,unit,factor,ref,note,source\nMEL,2024,electricity,1000,MWh,,,,\n",
+            ),
+            (
+                "factors/local-rpp/2024/edition.toml",
+                "set = \"local-rpp\"\nedition = \"2024\"\ndescription = \"test\"\nany_year = true\n[citation]\npublisher = \"test\"\ntitle = \"test\"\npublished = \"2024\"\ntable = \"test\"\nlicence = \"test\"\nurl = \"https://example.invalid\"\n[verification]\nchecked = \"2025-01-01\"\nmethod = \"test\"\nconfidence = \"low\"\n",
+            ),
+            ("factors/local-rpp/2024/factors.csv", rows.as_str()),
+        ]);
+        let errs = match ledger(&dir, false) {
+            Err(d) => d,
+            Ok(l) => l
+                .all_diagnostics()
+                .filter(|d| d.severity == carbonledger::diag::Severity::Error)
+                .cloned()
+                .collect(),
+        };
+        let e = errs
+            .iter()
+            .find(|d| d.message.contains("[renewables.exempt_share] AU"))
+            .unwrap_or_else(|| panic!("{value}: {errs:#?}"));
+        assert_eq!(e.code, code, "{value}: {e:#?}");
+        assert!(e.span.file.ends_with("carbonledger.toml"), "{e:#?}");
+        assert_eq!(
+            (e.span.line, e.span.column),
+            (16, Some(6)),
+            "{value}: {e:#?}"
+        );
+    }
+}
