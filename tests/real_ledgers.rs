@@ -321,6 +321,11 @@ fn biogenic_co2_is_reported_outside_the_scopes_uk() {
     assert_eq!(fig(&l, "ghg.scope1"), d("2.339492"));
     assert_eq!(fig(&l, "ghg.biogenic_co2"), d("69.1755"));
     assert_eq!(fig(&l, "ghg.total.location"), d("2.339492"));
+    // Well-to-tank, keyed as the factor that priced each row even when that is the biogenic
+    // column: 'WTT- bioenergy' wood chips 30.40000 kg CO2e/t (ID 12_901_1044_15_1) × 50 t =
+    // 1 520 kg; biodiesel ME 0.39508 kg CO2e/L (ID 12_900_1032_8_1) × 1 000 L = 395.08 kg.
+    assert_eq!(fig(&l, "ghg.scope3.cat3.wtt_fuels"), d("1.91508"));
+    assert!(l.comp.notes.is_empty(), "{:?}", l.comp.notes);
 }
 
 /// The EPA Hub's biomass fuels: Table 1 "Biodiesel (100%)" per gallon, 9.45 kg CO2 (biogenic),
@@ -580,6 +585,8 @@ fn product_stages_use_a_per_gas_grid_group() {
 /// - "Biodiesel ME" per litre, 0.16751 kg CO2e (CH4 and N2O, ID 2_103_1032_8_1): 70 × =
 ///   11.7257 kg in scope 1; outside of scopes 2.39 kg CO2 (ID 99_103_1032_8_2): 70 × = 167.3
 ///   kg biogenic.
+///
+/// Its well-to-tank likewise, part by part (below).
 #[test]
 fn a_b7_blend_splits_into_fossil_and_biogenic_parts_uk() {
     let dir = write(&[
@@ -609,15 +616,13 @@ fn a_b7_blend_splits_into_fossil_and_biogenic_parts_uk() {
             .any(|n| n.contains("diesel_b7 in L: no calorific value per volume")),
         "{notes:?}"
     );
-    // Its well-to-tank (scope 3 category 3) is not computed, and that is said, not zero.
-    assert!(
-        l.comp
-            .notes
-            .iter()
-            .any(|n| n.starts_with("diesel_b7: the well-to-tank of a blend")),
-        "{:?}",
-        l.comp.notes
-    );
+    // Its well-to-tank (scope 3 category 3) is each part's, by its share ('WTT- fuels',
+    // "Diesel (100% mineral diesel)" litres 0.62409, ID 11_101_1012_8_1; 'WTT- bioenergy',
+    // "Biodiesel ME" litres 0.39508, ID 12_900_1032_8_1): 930 × 0.62409 + 70 × 0.39508
+    // = 580.4037 + 27.6556 = 608.0593 kg.
+    assert!(l.comp.notes.is_empty(), "{:?}", l.comp.notes);
+    assert_eq!(fig(&l, "ghg.scope3.cat3.wtt_fuels"), d("0.6080593"));
+    assert!(l.comp.notes.is_empty(), "{:?}", l.comp.notes);
 }
 
 /// An E10 fleet, US: 90% motor gasoline and 10% ethanol (100%) by volume, each through the

@@ -1318,7 +1318,7 @@ fn per_basis<N: Dim>(def: &FactorDef) -> Option<PerBasis<N>> {
 
 /// A step of one part of a blend: its factor × the part's share of the volume, recorded as
 /// such on the line (`… × 93% (fossil part of diesel_b7)`), so every figure reads the share.
-fn part_step(
+pub(super) fn part_step(
     step: GasStep,
     share: Decimal,
     note: &str,

@@ -178,11 +178,6 @@ pub fn residual_mix_problems(project: &Project) -> Vec<Diagnostic> {
     out
 }
 
-/// Where the residual mix of `market` is written in carbonledger.toml.
-pub fn residual_mix_span(project: &Project, market: &str) -> Span {
-    renewables_span(project, "residual_mix", market)
-}
-
 /// Where `market = "…"` is written under `[renewables.<table>]` of carbonledger.toml
 /// (`residual_mix`, `exempt_share`): the whole file when the manifest does not write it (a
 /// default, such as Australia's exempt share).
