@@ -620,9 +620,16 @@ fn a_b7_blend_splits_into_fossil_and_biogenic_parts_uk() {
     // "Diesel (100% mineral diesel)" litres 0.62409, ID 11_101_1012_8_1; 'WTT- bioenergy',
     // "Biodiesel ME" litres 0.39508, ID 12_900_1032_8_1): 930 × 0.62409 + 70 × 0.39508
     // = 580.4037 + 27.6556 = 608.0593 kg.
-    assert!(l.comp.notes.is_empty(), "{:?}", l.comp.notes);
     assert_eq!(fig(&l, "ghg.scope3.cat3.wtt_fuels"), d("0.6080593"));
     assert!(l.comp.notes.is_empty(), "{:?}", l.comp.notes);
+    let wtt = explain(&dir, "ghg.scope3.cat3.wtt_fuels");
+    for s in [
+        "fossil part of diesel_b7",
+        "biofuel part of diesel_b7",
+        "equal to the figure",
+    ] {
+        assert!(wtt.contains(s), "missing `{s}` in:\n{wtt}");
+    }
 }
 
 /// An E10 fleet, US: 90% motor gasoline and 10% ethanol (100%) by volume, each through the
