@@ -964,3 +964,64 @@ fn a_bad_exempt_share_is_reported_where_it_is_written() {
         );
     }
 }
+
+/// A blend under a set that publishes factors per energy only (the NGA Factors' style: kg
+/// CO2-e per GJ, with each fuel's energy content per kL): each part is priced through its own
+/// energy content. Diesel from NGA 2025 Table 9 (38.6 GJ/kL, 69.9 kg CO2-e/GJ); the biodiesel
+/// rows are this test's own (34.6 GJ/kL; 0.07 kg CO2-e/GJ of CH4 and N2O together; 70 kg/GJ
+/// biogenic CO2), as a project set would give them. B20 in a truck, 10 kL = 8 kL diesel +
+/// 2 kL biodiesel:
+/// - diesel 8 × 38.6 = 308.8 GJ × 69.9 = 21 585.12 kg CO2-e (scope 1);
+/// - biodiesel 2 × 34.6 = 69.2 GJ × 0.07 = 4.844 kg CO2-e (scope 1), × 70 = 4 844 kg biogenic;
+/// - scope 1 mobile 21 589.964 kg; energy 378 GJ.
+#[test]
+fn a_blend_under_per_energy_factors_takes_each_parts_energy_content() {
+    let manifest = r#"organisation = "Example Pty Ltd"
+reporting_years = [2025]
+base_year = 2025
+consolidation = "operational_control"
+[factors]
+fuel_emissions = "local-nga"
+calorific_values = ["local-nga"]
+energy_basis = "gross"
+[years.2025.editions]
+local-nga = "2025"
+au-nga = "2025"
+ipcc-gwp = "ar5"
+"#;
+    let dir = write(&[
+        ("carbonledger.toml", manifest),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nMEL,Melbourne depot,AU,au-nga:vic\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nMEL,2025,B20,10,kL,,,truck fuel cards,mobile\n",
+        ),
+        (
+            "factors/local-nga/2025/edition.toml",
+            "set = \"local-nga\"\nedition = \"2025\"\ndescription = \"NGA 2025 Table 9 diesel and a test biodiesel\"\nany_year = true\n[citation]\npublisher = \"test\"\ntitle = \"test\"\npublished = \"2025\"\ntable = \"test\"\nlicence = \"test\"\nurl = \"https://example.invalid\"\n[verification]\nchecked = \"2025-01-01\"\nmethod = \"test\"\nconfidence = \"low\"\n",
+        ),
+        (
+            "factors/local-nga/2025/factors.csv",
+            "key,value,unit,gas,basis,table,note\n\
+transport.diesel.energy_content,38.6,GJ/kL,-,gcv,NGA 2025 Table 9,\n\
+transport.diesel.co2,69.9,kg CO2e/GJ,CO2e,gcv,NGA 2025 Table 9,\n\
+transport.biodiesel.energy_content,34.6,GJ/kL,-,gcv,test,\n\
+transport.biodiesel.co2e,0.07,kg CO2e/GJ,CO2e,gcv,test,CH4 and N2O\n\
+transport.biodiesel.biogenic_co2,70,kg CO2e/GJ,CO2e,outside-scopes,test,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.mobile"), d("21.589964"));
+    assert_eq!(fig(&l, "ghg.biogenic_co2"), d("4.844"));
+    assert_eq!(fig(&l, "energy.total_gj"), d("378"));
+    let mobile = explain(&dir, "ghg.scope1.mobile");
+    for s in [
+        "local-nga@2025:transport.diesel.co2 × local-nga@2025:transport.diesel.energy_content × 80%",
+        "equal to the figure",
+    ] {
+        assert!(mobile.contains(s), "missing `{s}` in:\n{mobile}");
+    }
+}
