@@ -17,7 +17,7 @@ pub use chain::{
 };
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{
-    compute, for_each_line, for_each_outside_line, shown_name, Computation, FileStats, InputFile,
+    compute, compute_from, for_each_line, input_columns, row_identity, RowIdentity, RowSource, for_each_outside_line, shown_name, Computation, FileStats, InputFile,
     LineVisit, RunOptions,
 };
 pub use trace::{show, trace, Step};

@@ -32,6 +32,20 @@ pub struct RowRef<'a> {
 }
 
 impl<'a> RowRef<'a> {
+    /// A row whose fields are exactly the caller's columns, in order (`map` is `0..n`), as an
+    /// engine hands them over.
+    pub fn of_columns(
+        file: &'a Arc<str>,
+        record: &'a Record,
+        map: &'a [Option<usize>],
+    ) -> RowRef<'a> {
+        RowRef {
+            file,
+            record,
+            map,
+            fields: map.len(),
+        }
+    }
     /// The 1-based physical line where the row starts.
     pub fn line(&self) -> u64 {
         self.record.line
