@@ -205,3 +205,33 @@ fn a_float_quantity_column_is_refused_as_inexact() {
     assert!(out.2.contains("column `quantity` is Float64"), "{}", out.2);
     std::fs::remove_dir_all(&project).unwrap();
 }
+
+/// A folder of partitions lists its data files in path order, skipping marker files and
+/// files of other formats.
+#[test]
+fn an_input_folder_lists_its_partitions_in_path_order() {
+    let dir = root().join(format!("target/engine-tests/list-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for m in ["month=02", "month=01"] {
+        let d = dir.join("year=2025").join(m);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("part-0.parquet"), b"").unwrap();
+        std::fs::write(d.join("_SUCCESS"), b"").unwrap();
+    }
+    std::fs::write(dir.join("notes.txt"), b"").unwrap();
+    std::fs::write(dir.join("extra.csv"), b"").unwrap();
+    let got: Vec<String> = carbonledger_engine::list_inputs(&dir)
+        .unwrap()
+        .iter()
+        .map(|f| f.path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "extra.csv",
+            "year=2025/month=01/part-0.parquet",
+            "year=2025/month=02/part-0.parquet"
+        ]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
