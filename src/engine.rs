@@ -82,8 +82,10 @@ impl RowSource for DataFusionSource<'_> {
             return Ok(false);
         };
         let shown: Vec<Arc<str>> = files.iter().map(|f| self.shown_file(&f.path)).collect();
-        stream_rows(&files, columns, &mut |i, n, fields| row(&shown[i], n, fields))
-            .map_err(|e| self.failed(file, &e))?;
+        stream_rows(&files, columns, &mut |i, n, fields| {
+            row(&shown[i], n, fields)
+        })
+        .map_err(|e| self.failed(file, &e))?;
         Ok(true)
     }
 

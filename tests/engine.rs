@@ -66,14 +66,28 @@ fn codes(stderr: &str) -> Vec<String> {
 #[test]
 fn datafusion_figures_json_is_byte_identical_on_the_fixture() {
     let core = run(&["figures", FIXTURE, "--format", "json"]);
-    let df = run(&["figures", FIXTURE, "--engine", "datafusion", "--format", "json"]);
+    let df = run(&[
+        "figures",
+        FIXTURE,
+        "--engine",
+        "datafusion",
+        "--format",
+        "json",
+    ]);
     assert_eq!(core.0, 0, "{}", core.2);
     assert_eq!(df.0, 0, "{}", df.2);
     // Not a vacuous equality: the fixture's figures are there.
     assert!(core.1.contains("\"ghg.scope1\""));
     assert_eq!(core.1, df.1);
     let core = run(&["compute", FIXTURE, "--format", "json"]);
-    let df = run(&["compute", FIXTURE, "--engine", "datafusion", "--format", "json"]);
+    let df = run(&[
+        "compute",
+        FIXTURE,
+        "--engine",
+        "datafusion",
+        "--format",
+        "json",
+    ]);
     assert_eq!(core.0, 0, "{}", core.2);
     assert_eq!(core.1, df.1);
 }
@@ -90,12 +104,23 @@ fn datafusion_rejects_the_same_rows_as_the_core() {
     text.push_str("BJ-HQ,2025,electricity,46000,MWh,,,\n");
     text.push_str("BJ-HQ,2031,electricity,5,MWh,,,\n");
     std::fs::write(&energy, text).unwrap();
-    let args = ["compute", dir.as_str(), "--allow-rejects", "--format", "json"];
+    let args = [
+        "compute",
+        dir.as_str(),
+        "--allow-rejects",
+        "--format",
+        "json",
+    ];
     let core = run(&args);
     let df = run(&[&args[..], &["--engine", "datafusion"]].concat());
     assert_eq!(core.0, 0, "{}", core.2);
     assert_eq!(df.0, core.0, "{}", df.2);
-    assert!(core.1.contains("\"read\": 19,\n      \"used\": 15,\n      \"rejected\": 4"), "{}", core.1);
+    assert!(
+        core.1
+            .contains("\"read\": 19,\n      \"used\": 15,\n      \"rejected\": 4"),
+        "{}",
+        core.1
+    );
     assert_eq!(core.1, df.1);
     assert_eq!(codes(&core.2), codes(&df.2), "{}\n---\n{}", core.2, df.2);
     assert!(df.2.contains("duplicate-row"), "{}", df.2);
@@ -126,18 +151,15 @@ fn write_parquet(path: &Path, rows: &[&Vec<String>], decimal: bool) {
         let values: Vec<&str> = rows.iter().map(|r| r[i].as_str()).collect();
         let array: ArrayRef = if decimal && *name == "quantity" {
             let ints: Vec<i128> = values.iter().map(|v| v.parse().unwrap()).collect();
-            Arc::new(
-                Decimal128Array::from(ints)
-                    .with_data_type(DataType::Decimal128(20, 0)),
-            )
+            Arc::new(Decimal128Array::from(ints).with_data_type(DataType::Decimal128(20, 0)))
         } else {
             Arc::new(StringArray::from(values))
         };
         columns.push((name, array));
     }
     let batch = RecordBatch::try_from_iter(columns).unwrap();
-    let mut w = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None)
-        .unwrap();
+    let mut w =
+        ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
 }
@@ -159,16 +181,40 @@ fn a_folder_of_parquet_partitions_gives_the_figures_of_its_csv_twin() {
     );
     let y2025: Vec<&Vec<String>> = rows.iter().filter(|r| r[1].starts_with("2025")).collect();
     let (a, b) = y2025.split_at(4);
-    write_parquet(&project.join("energy/year=2025/month=01/part-0.parquet"), a, false);
-    write_parquet(&project.join("energy/year=2025/month=07/part-0.parquet"), b, false);
+    write_parquet(
+        &project.join("energy/year=2025/month=01/part-0.parquet"),
+        a,
+        false,
+    );
+    write_parquet(
+        &project.join("energy/year=2025/month=07/part-0.parquet"),
+        b,
+        false,
+    );
     let csv = run(&["figures", FIXTURE, "--format", "json"]);
-    let parquet = run(&["figures", dir.as_str(), "--engine", "datafusion", "--format", "json"]);
+    let parquet = run(&[
+        "figures",
+        dir.as_str(),
+        "--engine",
+        "datafusion",
+        "--format",
+        "json",
+    ]);
     assert_eq!(parquet.0, 0, "{}", parquet.2);
     assert_eq!(csv.1, parquet.1);
     // The row accounting names the folder and counts all 15 rows.
-    let acc = run(&["compute", dir.as_str(), "--engine", "datafusion", "--format", "json"]);
+    let acc = run(&[
+        "compute",
+        dir.as_str(),
+        "--engine",
+        "datafusion",
+        "--format",
+        "json",
+    ]);
     assert!(
-        acc.1.contains(&format!("\"file\": \"{dir}/energy/\",\n      \"read\": 15,\n      \"used\": 15")),
+        acc.1.contains(&format!(
+            "\"file\": \"{dir}/energy/\",\n      \"read\": 15,\n      \"used\": 15"
+        )),
         "{}",
         acc.1
     );
@@ -183,20 +229,28 @@ fn a_float_quantity_column_is_refused_as_inexact() {
     let path = project.join("energy/part-0.parquet");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let batch = RecordBatch::try_from_iter(vec![
-        ("facility", Arc::new(StringArray::from(vec!["BJ-HQ"])) as ArrayRef),
-        ("period", Arc::new(StringArray::from(vec!["2025"])) as ArrayRef),
-        ("carrier", Arc::new(StringArray::from(vec!["electricity"])) as ArrayRef),
+        (
+            "facility",
+            Arc::new(StringArray::from(vec!["BJ-HQ"])) as ArrayRef,
+        ),
+        (
+            "period",
+            Arc::new(StringArray::from(vec!["2025"])) as ArrayRef,
+        ),
+        (
+            "carrier",
+            Arc::new(StringArray::from(vec!["electricity"])) as ArrayRef,
+        ),
         (
             "quantity",
-            Arc::new(carbonledger_engine::datafusion::arrow::array::Float64Array::from(vec![
-                1.5,
-            ])) as ArrayRef,
+            Arc::new(carbonledger_engine::datafusion::arrow::array::Float64Array::from(vec![1.5]))
+                as ArrayRef,
         ),
         ("unit", Arc::new(StringArray::from(vec!["MWh"])) as ArrayRef),
     ])
     .unwrap();
-    let mut w = ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), batch.schema(), None)
-        .unwrap();
+    let mut w =
+        ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), batch.schema(), None).unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
     let out = run(&["figures", dir.as_str(), "--engine", "datafusion"]);
@@ -223,7 +277,13 @@ fn an_input_folder_lists_its_partitions_in_path_order() {
     let got: Vec<String> = carbonledger_engine::list_inputs(&dir)
         .unwrap()
         .iter()
-        .map(|f| f.path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned())
+        .map(|f| {
+            f.path
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     assert_eq!(
         got,

@@ -33,7 +33,9 @@ pub enum EngineError {
         column: String,
     },
     /// A column holds binary floating point, which cannot carry an exact decimal quantity.
-    #[error("{path}: column `{column}` is {kind}; exact quantities must be written as text or decimal")]
+    #[error(
+        "{path}: column `{column}` is {kind}; exact quantities must be written as text or decimal"
+    )]
     InexactColumn {
         /// The file.
         path: String,

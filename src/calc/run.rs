@@ -1396,7 +1396,10 @@ pub type RowIdentity = Arc<dyn Fn(&[&str]) -> Option<String> + Send + Sync>;
 
 /// The columns of an input (name, required), in the order a [`RowSource`] hands fields over.
 pub fn input_columns(file: InputFile) -> Vec<(&'static str, bool)> {
-    file.columns().iter().map(|c| (c.name, c.required)).collect()
+    file.columns()
+        .iter()
+        .map(|c| (c.name, c.required))
+        .collect()
 }
 
 /// The identity function of `file`'s rows for an engine (owns a copy of the project, as an
