@@ -76,14 +76,14 @@ impl RowSource for DataFusionSource<'_> {
         &mut self,
         file: InputFile,
         columns: &[(&'static str, bool)],
-        row: &mut dyn FnMut(&Arc<str>, u64, &[&str]),
+        row: &mut dyn FnMut(&Arc<str>, u64, &[&str], &[Option<usize>]),
     ) -> Result<bool, Vec<Diagnostic>> {
         let Some(files) = self.files(file)? else {
             return Ok(false);
         };
         let shown: Vec<Arc<str>> = files.iter().map(|f| self.shown_file(&f.path)).collect();
-        stream_rows(&files, columns, &mut |i, n, fields| {
-            row(&shown[i], n, fields)
+        stream_rows(&files, columns, &mut |i, n, fields, map| {
+            row(&shown[i], n, fields, map)
         })
         .map_err(|e| self.failed(file, &e))?;
         Ok(true)

@@ -39,13 +39,15 @@ fn runtime() -> Result<tokio::runtime::Runtime, EngineError> {
         })
 }
 
-/// One file as a frame of exactly `columns` (name, required), each as text: a column the file
-/// lacks is empty text when optional, an error when required.
+/// One file as a frame of the `columns` (name, required) it has, each as text, and for each
+/// of `columns` its position in the frame (`None`: the file lacks it). A missing required
+/// column is an error; with `fill`, a missing optional one is empty text at its place instead.
 async fn frame(
     ctx: &SessionContext,
     file: &InputPath,
     columns: &[(&str, bool)],
-) -> Result<DataFrame, EngineError> {
+    fill: bool,
+) -> Result<(DataFrame, Vec<Option<usize>>), EngineError> {
     let path = file.path.to_string_lossy().into_owned();
     let err = query_error(&path);
     let df = match file.format {
@@ -81,6 +83,7 @@ async fn frame(
             .map_err(&err)?,
     };
     let mut exprs = Vec::with_capacity(columns.len());
+    let mut map = Vec::with_capacity(columns.len());
     for (name, required) in columns {
         let found = df
             .schema()
@@ -100,6 +103,7 @@ async fn frame(
                         kind: f.data_type().to_string(),
                     });
                 }
+                map.push(Some(exprs.len()));
                 exprs.push(
                     cast_expr(Expr::Column(Column::from_name(*name)), DataType::Utf8).alias(*name),
                 );
@@ -110,10 +114,14 @@ async fn frame(
                     column: name.to_string(),
                 })
             }
-            None => exprs.push(lit(ScalarValue::Utf8(Some(String::new()))).alias(*name)),
+            None if fill => {
+                map.push(Some(exprs.len()));
+                exprs.push(lit(ScalarValue::Utf8(Some(String::new()))).alias(*name));
+            }
+            None => map.push(None),
         }
     }
-    df.select(exprs).map_err(&err)
+    Ok((df.select(exprs).map_err(&err)?, map))
 }
 
 /// A column of a batch as text (nulls read as empty).
@@ -127,11 +135,11 @@ fn texts(array: &ArrayRef, path: &str) -> Result<StringArray, EngineError> {
 
 /// Streams every row of `files`, file by file in the given order and each file's rows in file
 /// order, to `on_row(file index, row number (1-based data row, header and comments not
-/// counted), fields in the order of columns)`.
+/// counted), the fields the file has, for each of columns its index in those fields)`.
 pub fn stream_rows(
     files: &[InputPath],
     columns: &[(&str, bool)],
-    on_row: &mut dyn FnMut(usize, u64, &[&str]),
+    on_row: &mut dyn FnMut(usize, u64, &[&str], &[Option<usize>]),
 ) -> Result<(), EngineError> {
     // One partition per file keeps its rows in file order.
     let config = SessionConfig::new()
@@ -141,7 +149,7 @@ pub fn stream_rows(
     runtime()?.block_on(async {
         for (i, file) in files.iter().enumerate() {
             let path = file.path.to_string_lossy().into_owned();
-            let df = frame(&ctx, file, columns).await?;
+            let (df, map) = frame(&ctx, file, columns, false).await?;
             let mut stream = df.execute_stream().await.map_err(query_error(&path))?;
             let mut row = 0u64;
             while let Some(batch) = stream.next().await {
@@ -159,7 +167,7 @@ pub fn stream_rows(
                             .map(|c| if c.is_null(r) { "" } else { c.value(r) }),
                     );
                     row += 1;
-                    on_row(i, row, &fields);
+                    on_row(i, row, &fields, &map);
                 }
             }
         }
@@ -208,7 +216,7 @@ pub fn repeated_identities(
         let mut all: Option<DataFrame> = None;
         for file in files {
             let path = file.path.to_string_lossy().into_owned();
-            let df = frame(&ctx, file, columns).await?;
+            let (df, _) = frame(&ctx, file, columns, true).await?;
             let args: Vec<Expr> = columns
                 .iter()
                 .map(|(n, _)| Expr::Column(Column::from_name(*n)))

@@ -1365,14 +1365,15 @@ pub fn shown_name(project: &Project, file: InputFile) -> Arc<str> {
 /// partitions). The core keeps every rule: it parses, validates, resolves and sums each row
 /// it is handed exactly as it does the rows of `energy.csv`.
 pub trait RowSource {
-    /// Hands every row of `file`'s input to `row` as `(shown file, row number, fields in
-    /// the order of `columns`)`, files in a stable order and rows in file order. Returns
-    /// false when the input is absent, or the file-level problems that stop it being read.
+    /// Hands every row of `file`'s input to `row` as `(shown file, row number, the fields
+    /// its file has, for each of `columns` its index in those fields or `None`)`, files in a
+    /// stable order and rows in file order. Returns false when the input is absent, or the
+    /// file-level problems that stop it being read.
     fn rows(
         &mut self,
         file: InputFile,
         columns: &[(&'static str, bool)],
-        row: &mut dyn FnMut(&Arc<str>, u64, &[&str]),
+        row: &mut dyn FnMut(&Arc<str>, u64, &[&str], &[Option<usize>]),
     ) -> Result<bool, Vec<Diagnostic>>;
 
     /// The row identities (see [`RowIdentity`]) that occur more than once in `file`'s
@@ -1435,14 +1436,13 @@ pub fn compute_from(
     for file in InputFile::ALL {
         let columns = input_columns(file);
         let repeated = source.repeated(file, &columns, row_identity(project, file))?;
-        let map: Vec<Option<usize>> = (0..columns.len()).map(Some).collect();
         let mut worker = Worker::new(project, options, file);
         // The first row of each repeated identity, by (file, row): later ones are rejected.
         let mut first: FxHashMap<String, (Arc<str>, u64, String)> = FxHashMap::default();
         let none = BTreeSet::new();
-        let present = source.rows(file, &columns, &mut |shown, line, fields| {
+        let present = source.rows(file, &columns, &mut |shown, line, fields, map| {
             let record = crate::ingest::Record::from_fields(fields.iter().copied(), line);
-            let row = RowRef::of_columns(shown, &record, &map);
+            let row = RowRef::of_columns(shown, &record, map);
             let mut exclude = None;
             if !repeated.is_empty() {
                 if let Ok(a) = file.parse(&row, project) {

@@ -32,8 +32,8 @@ pub struct RowRef<'a> {
 }
 
 impl<'a> RowRef<'a> {
-    /// A row whose fields are exactly the caller's columns, in order (`map` is `0..n`), as an
-    /// engine hands them over.
+    /// A row of `record`, whose field holding the caller's column `i` is `map[i]` (`None`:
+    /// the file has no such column), as an engine hands rows over.
     pub fn of_columns(
         file: &'a Arc<str>,
         record: &'a Record,
@@ -43,7 +43,7 @@ impl<'a> RowRef<'a> {
             file,
             record,
             map,
-            fields: map.len(),
+            fields: record.len(),
         }
     }
     /// The 1-based physical line where the row starts.
