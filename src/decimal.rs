@@ -31,6 +31,18 @@ pub enum CalcError {
         /// Right operand.
         b: Decimal,
     },
+    /// An exact sum of many values (a figure) needs more digits than Decimal holds.
+    #[error(
+        "precision: the exact sum of {parts} values ({integer} and a fraction of {fraction_digits} decimal places) needs more than 28 decimal digits; refusing to round it silently"
+    )]
+    SumTooWide {
+        /// How many values were summed.
+        parts: u64,
+        /// The sum's integer part (rounded toward minus infinity).
+        integer: i128,
+        /// Decimal places its fraction needs.
+        fraction_digits: u32,
+    },
     /// A division by zero (a zero factor denominator or a zero total).
     #[error("division by zero: {a} / 0")]
     DivisionByZero {
@@ -459,5 +471,143 @@ mod tests {
             Err(AmountError::OutOfRange(_))
         ));
         assert_eq!(parse_amount("-0.5").unwrap(), d("-0.5"));
+    }
+}
+
+/// 10^28: the fraction unit of a [`WideSum`].
+const FRACTION_ONE: i128 = 10_000_000_000_000_000_000_000_000_000;
+
+/// An exact sum of many decimals whose partial sums may need more digits than a Decimal
+/// holds, although the total does not (a fraction of one chain cancelled by another's, a
+/// large part added before the small ones). The total depends on the values only, never on
+/// their order or grouping: merging is exact integer addition. Held as an integer part and a
+/// fraction in units of 10^-28 (every Decimal's scale is at most 28).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WideSum {
+    integer: i128,
+    /// In [0, 10^28).
+    fraction: i128,
+    parts: u64,
+}
+
+impl WideSum {
+    /// Adds one value; fails only when the integer part passes ±1.7 × 10^38 (about 2 × 10^9
+    /// values at the Decimal limit each).
+    pub fn add(&mut self, d: Decimal) -> Result<(), CalcError> {
+        let unit = 10i128.pow(d.scale());
+        let m = d.mantissa();
+        let integer = m.div_euclid(unit);
+        // < 10^28 after scaling to 28 places: no overflow.
+        let fraction = m.rem_euclid(unit) * 10i128.pow(28 - d.scale());
+        self.combine(integer, fraction, 1)
+    }
+
+    /// Merges another sum (associative and commutative).
+    pub fn merge(&mut self, other: &WideSum) -> Result<(), CalcError> {
+        self.combine(other.integer, other.fraction, other.parts)
+    }
+
+    fn combine(&mut self, integer: i128, fraction: i128, parts: u64) -> Result<(), CalcError> {
+        let too_wide = || CalcError::SumTooWide {
+            parts: self.parts.saturating_add(parts),
+            integer: self.integer,
+            fraction_digits: 28,
+        };
+        let mut integer = self.integer.checked_add(integer).ok_or_else(too_wide)?;
+        let mut fraction = self.fraction + fraction;
+        if fraction >= FRACTION_ONE {
+            fraction -= FRACTION_ONE;
+            integer = integer.checked_add(1).ok_or_else(too_wide)?;
+        }
+        self.integer = integer;
+        self.fraction = fraction;
+        self.parts = self.parts.saturating_add(parts);
+        Ok(())
+    }
+
+    /// The total as a Decimal, exactly, or an error when it needs more than 28 digits.
+    pub fn value(&self) -> Result<Decimal, CalcError> {
+        let mut places = 28u32;
+        let mut fraction = self.fraction;
+        while places > 0 && fraction % 10 == 0 {
+            fraction /= 10;
+            places -= 1;
+        }
+        let err = CalcError::SumTooWide {
+            parts: self.parts,
+            integer: self.integer,
+            fraction_digits: places,
+        };
+        let m = self
+            .integer
+            .checked_mul(10i128.pow(places))
+            .and_then(|i| i.checked_add(fraction))
+            .ok_or(err.clone())?;
+        exact_from_parts(m < 0, m.unsigned_abs(), places).ok_or(err)
+    }
+}
+
+#[cfg(test)]
+mod wide_sum_tests {
+    use super::{add, WideSum};
+    use rust_decimal::Decimal;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// Finding 6 of the differential fuzz target: a fraction from one part cancelled by
+    /// another's. 0.5 + 10^28 needs a mantissa of 10^29 (past 2^96) on its own; + 0.5 the
+    /// total is 10^28 + 1.
+    #[test]
+    fn a_total_that_fits_is_exact_whatever_the_order() {
+        let parts = [d("0.5"), d("10000000000000000000000000000"), d("0.5")];
+        assert!(add(parts[0], parts[1]).is_err());
+        for order in [[0, 1, 2], [1, 0, 2], [0, 2, 1], [2, 1, 0]] {
+            let mut s = WideSum::default();
+            for i in order {
+                s.add(parts[i]).unwrap();
+            }
+            assert_eq!(s.value().unwrap(), d("10000000000000000000000000001"));
+        }
+    }
+
+    #[test]
+    fn negative_values_and_merges_are_exact() {
+        // -1.25 + 0.75 = -0.5; merged with 3.1 + (-0.1) = 3: 2.5.
+        let mut a = WideSum::default();
+        a.add(d("-1.25")).unwrap();
+        a.add(d("0.75")).unwrap();
+        assert_eq!(a.value().unwrap(), d("-0.5"));
+        let mut b = WideSum::default();
+        b.add(d("3.1")).unwrap();
+        b.add(d("-0.1")).unwrap();
+        assert_eq!(b.value().unwrap(), d("3"));
+        a.merge(&b).unwrap();
+        assert_eq!(a.value().unwrap(), d("2.5"));
+        // The smallest and the largest Decimal both pass through unchanged.
+        for v in [
+            Decimal::MAX,
+            Decimal::MIN,
+            d("0.0000000000000000000000000001"),
+        ] {
+            let mut s = WideSum::default();
+            s.add(v).unwrap();
+            assert_eq!(s.value().unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn a_total_past_28_digits_is_refused() {
+        // 10^28 + 0.5 needs a mantissa of 10^29 (past 2^96 ≈ 7.9 × 10^28): refused.
+        let mut s = WideSum::default();
+        s.add(d("10000000000000000000000000000")).unwrap();
+        s.add(d("0.5")).unwrap();
+        assert!(s.value().is_err());
+        // Decimal::MAX + 1 passes the range.
+        let mut s = WideSum::default();
+        s.add(Decimal::MAX).unwrap();
+        s.add(Decimal::ONE).unwrap();
+        assert!(s.value().is_err());
     }
 }

@@ -773,21 +773,61 @@ impl Ledger {
         Ok(out)
     }
 
-    /// The diagnostic of a figure whose sum or ratio overflows.
+    /// The diagnostic of a figure whose sum or ratio overflows. A chain figure names the file,
+    /// carrier (or gas) of the year's largest chain, where the mistake most likely
+    /// is; a register figure its first file present.
     pub fn figure_error(&self, name: &str, year: i32, e: &CalcError) -> Diagnostic {
-        // Chain figures sum energy.csv and fugitive.csv; register figures their own files.
-        let file = if figures::definition(name).is_some() {
-            self.comp.files.first()
+        let largest = if figures::definition(name).is_some() {
+            self.largest_chain(year)
         } else {
-            self.files.iter().find(|f| f.present)
-        }
-        .map_or_else(|| "carbonledger.toml".to_string(), |f| f.file.clone());
+            None
+        };
+        let (file, part) = match largest {
+            Some((file, part)) => (Some(file), format!(" (its largest part: {part})")),
+            None => (
+                self.files
+                    .iter()
+                    .find(|f| f.present)
+                    .map(|f| f.file.clone()),
+                String::new(),
+            ),
+        };
+        let file = file.unwrap_or_else(|| "carbonledger.toml".to_string());
         Diagnostic::error(
             "overflow",
             Span::file(&file.into()),
-            format!("the {year} value of {name} cannot be held exactly: {e}"),
+            format!("the {year} value of {name} cannot be held exactly: {e}{part}"),
         )
         .with_hint("a sum beyond 28 significant digits is almost always a unit mistake (kWh written as MWh, kg as t); check the largest quantities")
+    }
+
+    /// The file and a description of the chain of `year` with the largest CO2e or energy
+    /// (compared by magnitude), or `None` when the year has no chain.
+    fn largest_chain(&self, year: i32) -> Option<(String, String)> {
+        let size = |a: &crate::calc::Accum| a.co2e_kg.abs().max(a.energy_j.abs());
+        let (c, _) = self
+            .comp
+            .chains
+            .iter()
+            .zip(&self.comp.accums)
+            .filter(|(c, _)| c.year == year)
+            .max_by(|(_, a), (_, b)| size(a).cmp(&size(b)))?;
+        let input = match c.subject {
+            crate::activity::Subject::Gas(_) => crate::calc::InputFile::Fugitive,
+            crate::activity::Subject::Carrier(_) => crate::calc::InputFile::Energy,
+        };
+        let file = self
+            .comp
+            .files
+            .iter()
+            .zip(crate::calc::InputFile::ALL)
+            .find(|(_, i)| *i == input)
+            .map(|(f, _)| f.file.clone())?;
+        let subject = match &c.subject {
+            crate::activity::Subject::Gas(g) => g.clone(),
+            crate::activity::Subject::Carrier(k) => k.name().to_string(),
+        };
+        Some((file.clone(), format!("the {subject} rows of {file}")))
     }
 }
 

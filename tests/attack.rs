@@ -109,12 +109,45 @@ diesel.co2,74100,kg CO2/TJ,CO2,ncv,Table 1,\n\
 diesel.ch4,3,kg CH4/TJ,CH4,ncv,Table 1,a note\n\
 diesel.n2o,0.6,kg N2O/TJ,N2O,ncv,Table 1,\n";
 
-/// The base project: the reference fixture, a project-local factor set and its lockfile.
+/// Inputs the fixture does not have, added so that their files are attacked too: a control
+/// change (on 2025-10-20, so that BJ-HQ's 46,000 MWh year splits exactly: 292/365 of it is
+/// 36,800), a carrier's operation (unused: warned, still read and validated), scope 3 travel
+/// and commuting, and metrics.
+const EXTRA_INPUTS: [(&str, &str); 4] = [
+    (
+        "facility_changes.csv",
+        "facility,date,equity_share_pct,operational_control,financial_control,note\n\
+         BJ-HQ,2025-10-20,,no,,campus handed to a landlord\n",
+    ),
+    (
+        "operations.csv",
+        "operation,kind,period,energy,energy_unit,factor,wtt_factor,activity,activity_unit,reefer_weight,note\n\
+         truck-fleet,transport,2025,12000,L,desnz-fuels:diesel.litre.co2e,desnz-wtt:diesel.litre.co2e,480000,tkm,,carrier fuel card\n\
+         truck-fleet,transport,2025,1500,kWh,cn-mee-grid:north,,,,,depot chargers\n",
+    ),
+    (
+        "scope3.csv",
+        "category,period,description,quantity,unit,method,factor,supplier,price_year,supplier_emissions,supplier_emissions_unit,allocation_basis,supplier_total,supplier_total_unit,note\n\
+         6,2025,LHR-JFK return economy,11110,pkm,average_data,desnz-travel:air.long_haul.economy.without_rf,,,,,,,,\n\
+         6,2025,hotels UK,4,room_night,average_data,desnz-travel:hotel.uk,,,,,,,,\n\
+         7,2025,commuting by bus,5000,pkm,average_data,desnz-travel:bus.average_local,,,,,,,,\n",
+    ),
+    (
+        "metrics.csv",
+        "period,metric,value,unit,note\n2024,revenue,365906000000,CNY,\n2025,revenue,400000000000,CNY,\n2025,employees,43000,FTE,\n",
+    ),
+];
+
+/// The base project: the reference fixture with [`EXTRA_INPUTS`], a project-local factor set
+/// and its lockfile.
 fn base() -> &'static Path {
     static BASE: OnceLock<PathBuf> = OnceLock::new();
     BASE.get_or_init(|| {
         let dir = temp("base");
         copy_tree(&root().join("fixtures/xiaomi-2025"), &dir);
+        for (name, text) in EXTRA_INPUTS {
+            fs::write(dir.join(name), text).unwrap();
+        }
         let ed = dir.join("factors/cat/1");
         fs::create_dir_all(&ed).unwrap();
         fs::write(ed.join("edition.toml"), LOCAL_EDITION).unwrap();

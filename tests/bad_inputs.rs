@@ -862,3 +862,26 @@ fn check_and_compute_agree_on_inexact_totals() {
         assert!(first.ends_with(']'), "{err}");
     }
 }
+
+/// Issue #11: two fugitive rows that each fit but whose scope 1 sum does not: HFC-23
+/// 5 × 10^21 t × 12,400 (AR5) = 6.2 × 10^28 kg and HFC-134a 4 × 10^22 t × 1,300 = 5.2 × 10^28 kg
+/// add up past the decimal range (±7.9 × 10^28). `check` and `figures` both fail, naming
+/// fugitive.csv and its largest part, not energy.csv.
+#[test]
+fn a_figure_sum_past_the_range_names_the_file_of_its_largest_part() {
+    for command in ["check", "figures"] {
+        let (code, _, err) = run_case("figure-sum-overflow", &[command]);
+        assert_eq!(code, 1, "{command}: {err}");
+        let first = err.lines().next().unwrap_or("");
+        assert!(
+            first.starts_with(
+                "error: <DIR>/fugitive.csv: the 2025 value of ghg.scope1 cannot be held exactly:"
+            ),
+            "{command}: {err}"
+        );
+        assert!(
+            first.ends_with("(its largest part: the HFC-23 rows of <DIR>/fugitive.csv) [overflow]"),
+            "{command}: {err}"
+        );
+    }
+}

@@ -206,6 +206,7 @@ catalogue! {
     missing_value_energy_unit: "missing-value-unit" CHECK => 1, "error" "energy.csv:3:5" ["missing-value"];
     not_utf8_utf16: "not-utf8-utf16" CHECK => 1, "error" "energy.csv:1:1" ["not-utf8"];
     overflow_conversion: "overflow-conversion" CHECK => 1, "error" "energy.csv:3:4" ["overflow"];
+    figure_sum_overflow: "figure-sum-overflow" CHECK => 1, "error" "fugitive.csv" ["overflow"];
     scientific_notation: "scientific-notation" CHECK => 1, "error" "energy.csv:3:4" ["malformed-number"];
     too_precise: "too-precise" CHECK => 1, "error" "energy.csv:3:4" ["malformed-number"];
     wrong_dimension_fugitive: "wrong-dimension-fugitive" CHECK => 1, "error" "fugitive.csv:2:5" ["wrong-dimension"];

@@ -749,7 +749,7 @@ fn spend_converts_through_a_cited_exchange_rate_and_price_index() {
         "× 1.25 USD/GBP (fx-test@2024:usd_per_gbp.2024)",
         "× 292.655 (us-bls-cpi-u@2024:cpi_u.2022)",
         "÷ 313.689 (us-bls-cpi-u@2024:cpi_u.2024)",
-        "1 line sum to 0.46647316291 t CO2e: equal to the figure",
+        "1 line sums to 0.46647316291 t CO2e: equal to the figure",
     ] {
         assert!(text.contains(needle), "{needle}\n{text}");
     }

@@ -525,7 +525,7 @@ fn explain_one_group() {
     );
     assert!(text.contains("182/365 days"), "{text}");
     assert!(
-        text.contains("1 row sum to 1001 t CO2e: equal to the group's figure"),
+        text.contains("1 row sums to 1001 t CO2e: equal to the group's figure"),
         "{text}"
     );
     // The same group as CSV: NEW's rows only (one line, 1001 t), not HQ's or OLD's.
@@ -686,6 +686,52 @@ fn a_range_of_days_overlapping_a_quarter_is_warned() {
         warned,
         vec!["3 F1 electricity 2024: rows of different lengths overlap (the whole year and ranges of days both cover months 01, 10, 11, 12): the same consumption may be counted twice".to_string()]
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Two bills given as ranges of days of one facility and carrier that cover the same days:
+/// warned when their `ref` is the same (one meter, or none given), not when the refs differ
+/// (two meters on offset billing cycles). Bills of one meter that only meet end to start are
+/// not warned. Hand-worked: 2025-01-01..2025-01-31 and 2025-01-20..2025-02-19 share
+/// 2025-01-20 to 2025-01-31; under ref M2 the second bill 2025-01-15..2025-02-14 meets M1's
+/// first only (another ref); 2025-02-01..2025-02-28 after 2025-01-01..2025-01-31 shares none.
+#[test]
+fn two_bills_of_one_meter_covering_the_same_days_are_warned() {
+    let fac = "id,name,country,grid\nF1,Plant,CN,cn-mee-grid:east\nF2,Office,CN,cn-mee-grid:east\n";
+    let rows = "facility,period,carrier,quantity,unit,factor,ref\n\
+        F1,2025-01-01..2025-01-31,electricity,31,MWh,,\n\
+        F1,2025-02-01..2025-02-28,electricity,28,MWh,,\n\
+        F1,2025-01-20..2025-02-19,electricity,31,MWh,,\n\
+        F2,2025-01-01..2025-01-31,electricity,31,MWh,,M1\n\
+        F2,2025-01-15..2025-02-14,electricity,31,MWh,,M2\n\
+        F2,2025-02-01..2025-02-28,electricity,28,MWh,,M1\n";
+    let dir = write_project(&[
+        ("carbonledger.toml", &manifest("", &[2025], 2025)),
+        ("facilities.csv", fac),
+        ("energy.csv", rows),
+    ]);
+    let p = Project::open(&dir).unwrap();
+    let c = carbonledger::calc::compute(&p, RunOptions::default()).unwrap();
+    let warned: Vec<String> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "overlapping-periods")
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d.span.line,
+                d.span.column.unwrap_or(0),
+                d.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        warned,
+        vec!["4:2 F1 electricity 2025: two bills given as ranges of days with the same ref both cover 2025-01-20 to 2025-02-19: the same consumption may be counted twice".to_string()]
+    );
+    // Each row is still used (a warning): 31 + 28 + 31 + 31 + 31 + 28 = 180 MWh.
+    let (_, l) = ledger(&dir);
+    assert_eq!(fig(&l, "energy.total", 2025), d("180"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

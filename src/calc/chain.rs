@@ -711,6 +711,80 @@ pub struct Accum {
     /// consumption entered twice (an annual total beside its monthly bills, a half-year bill
     /// beside the fourth quarter).
     pub covered: [u16; COVER_KINDS],
+    /// The days covered by rows given as a range of days, once and more than once: two bills
+    /// of one meter that cover the same day are the other sign of a double count.
+    pub days: DayCover,
+}
+
+/// Days of one reporting year covered by ranges-of-days rows: a bit per day, at the day's
+/// number modulo 384 (a reporting year is at most 366 consecutive days, so no two of its days
+/// share a bit). `twice` holds the days covered by two rows or more. Merging is associative
+/// and commutative, so the chains' masks can be summed in any order, like their totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DayCover {
+    /// Days covered by at least one row.
+    pub once: [u64; DAY_WORDS],
+    /// Days covered by at least two rows.
+    pub twice: [u64; DAY_WORDS],
+}
+
+/// Words of a [`DayCover`] mask: 6 × 64 = 384 bits.
+pub const DAY_WORDS: usize = 6;
+
+impl DayCover {
+    /// The mask of the days `first..=last` (at most 366 of them; longer runs set every bit).
+    pub fn range(first: crate::activity::Day, last: crate::activity::Day) -> [u64; DAY_WORDS] {
+        const BITS: i64 = 64 * DAY_WORDS as i64;
+        let mut mask = [0u64; DAY_WORDS];
+        let len = i64::from(last.0) - i64::from(first.0) + 1;
+        if len <= 0 {
+            return mask;
+        }
+        if len >= BITS {
+            return [u64::MAX; DAY_WORDS];
+        }
+        let mut bit = i64::from(first.0).rem_euclid(BITS);
+        let mut left = len;
+        while left > 0 {
+            let word = (bit / 64) as usize;
+            let offset = bit % 64;
+            let take = left.min(64 - offset);
+            let run = if take == 64 {
+                u64::MAX
+            } else {
+                ((1u64 << take) - 1) << offset
+            };
+            mask[word] |= run;
+            left -= take;
+            bit = (bit + take) % BITS;
+        }
+        mask
+    }
+
+    /// Records one row's days.
+    pub fn mark(&mut self, first: crate::activity::Day, last: crate::activity::Day) {
+        self.add_mask(Self::range(first, last));
+    }
+
+    fn add_mask(&mut self, mask: [u64; DAY_WORDS]) {
+        for ((once, twice), m) in self.once.iter_mut().zip(&mut self.twice).zip(mask) {
+            *twice |= *once & m;
+            *once |= m;
+        }
+    }
+
+    /// Merges another cover of the same year: a day in both is covered twice.
+    pub fn merge(&mut self, other: &DayCover) {
+        for i in 0..DAY_WORDS {
+            self.twice[i] |= other.twice[i] | (self.once[i] & other.once[i]);
+            self.once[i] |= other.once[i];
+        }
+    }
+
+    /// Whether some day is covered twice.
+    pub fn any_twice(&self) -> bool {
+        self.twice.iter().any(|w| *w != 0)
+    }
 }
 
 /// The kinds of period the overlap check compares: year, quarter, month, range of days.
@@ -740,7 +814,10 @@ impl Accum {
             Period::Year(_) => (0, 0x0FFF),
             Period::Quarter(_, q) => (1, 0b111 << (3 * (u16::from(q) - 1))),
             Period::Month(_, m) => (2, 1 << (u16::from(m) - 1)),
-            Period::Days(a, b) => (3, months_touched(a, b)),
+            Period::Days(a, b) => {
+                self.days.mark(a, b);
+                (3, months_touched(a, b))
+            }
         };
         self.covered[i] |= mask;
     }
@@ -758,7 +835,10 @@ impl Accum {
             Period::Year(_) => 0,
             Period::Quarter(..) => 1,
             Period::Month(..) => 2,
-            Period::Days(..) => 3,
+            Period::Days(..) => {
+                self.days.mark(first, last);
+                3
+            }
         };
         self.covered[i] |= months_touched(first, last);
     }
@@ -829,6 +909,58 @@ impl Accum {
         for (a, b) in self.covered.iter_mut().zip(other.covered) {
             *a |= b;
         }
+        self.days.merge(&other.days);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod day_cover_tests {
+    use super::DayCover;
+    use crate::activity::Day;
+
+    /// The days a mask holds, by brute force over the 384 bits.
+    fn bits(mask: [u64; super::DAY_WORDS]) -> Vec<usize> {
+        (0..384)
+            .filter(|b| mask[b / 64] & (1u64 << (b % 64)) != 0)
+            .collect()
+    }
+
+    #[test]
+    fn a_range_sets_one_bit_per_day_across_words_and_the_wrap() {
+        // Day 380 to day 390: bits 380..=383 then 0..=6 (390 mod 384 = 6).
+        let m = DayCover::range(Day(380), Day(390));
+        let want: Vec<usize> = (0..=6).chain(380..=383).collect();
+        assert_eq!(bits(m), want);
+        // 60..=70 crosses the first word boundary: 11 bits.
+        assert_eq!(
+            bits(DayCover::range(Day(60), Day(70))),
+            (60..=70).collect::<Vec<_>>()
+        );
+        // A whole leap year: 366 distinct bits; negative day numbers wrap the same way.
+        assert_eq!(bits(DayCover::range(Day(-400), Day(-35))).len(), 366);
+        assert!(bits(DayCover::range(Day(5), Day(4))).is_empty());
+    }
+
+    #[test]
+    fn merging_in_any_grouping_finds_the_same_days_twice() {
+        let rows = [(0, 30), (31, 58), (19, 49), (100, 100)];
+        let one = |r: (i32, i32)| {
+            let mut c = DayCover::default();
+            c.mark(Day(r.0), Day(r.1));
+            c
+        };
+        let mut left = one(rows[0]);
+        for r in &rows[1..] {
+            left.merge(&one(*r));
+        }
+        let mut a = one(rows[0]);
+        a.merge(&one(rows[1]));
+        let mut b = one(rows[2]);
+        b.merge(&one(rows[3]));
+        b.merge(&a);
+        assert_eq!(left, b);
+        // Days 19..=49 are covered twice (by the third row over the first two), nothing else.
+        assert_eq!(bits(left.twice), (19..=49).collect::<Vec<_>>());
     }
 }

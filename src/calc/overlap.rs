@@ -1,16 +1,18 @@
 //! The `overlapping-periods` warning: rows of one facility, year and carrier (or gas) whose
 //! periods are of different lengths and cover the same months (an annual total beside its
-//! monthly bills, a bill's own range of days beside a quarter) — the usual sign of one
-//! consumption entered twice. Found from the chains'
-//! month masks; only when there is such an overlap is the file read again, to point at the
-//! first row that overlaps an earlier one.
+//! monthly bills, a bill's own range of days beside a quarter), or two bills given as ranges
+//! of days with the same `ref` (one meter, or no ref at all) that cover the same day — the
+//! usual signs of one consumption entered twice. Found from the chains' month and day masks;
+//! only when there is such an overlap is the file read again, to point at the first row that
+//! overlaps an earlier one (and, for ranges of days, to compare their `ref`s: bills of two
+//! meters may cover the same days).
 
 use std::collections::BTreeMap;
 
-use super::chain::{Accum, COVER_KINDS};
+use super::chain::{Accum, DayCover, COVER_KINDS, DAY_WORDS};
 use super::run::{Computation, InputFile};
 use crate::activity::{
-    parse_energy_row, parse_fugitive_row, segments, Subject, Window, ENERGY_COLUMNS,
+    parse_energy_row, parse_fugitive_row, segments, Day, Period, Subject, Window, ENERGY_COLUMNS,
     FUGITIVE_COLUMNS,
 };
 use crate::diag::{Diagnostic, Span};
@@ -27,16 +29,33 @@ fn group_of(facility: usize, year: i32, subject: &Subject) -> Group {
     }
 }
 
-/// Months covered by the year, quarter and month rows of each group.
-fn masks(comp: &Computation) -> BTreeMap<Group, [u16; COVER_KINDS]> {
-    let mut groups: BTreeMap<Group, [u16; COVER_KINDS]> = BTreeMap::new();
+/// What the rows of one group cover: months by kind of period, and days of ranges of days.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cover {
+    months: [u16; COVER_KINDS],
+    days: DayCover,
+}
+
+impl Cover {
+    /// Whether the group may hold one consumption twice (the day overlaps are candidates:
+    /// their `ref`s are compared on the second reading).
+    fn suspect(&self) -> bool {
+        !overlaps(self.months).is_empty() || self.days.any_twice()
+    }
+}
+
+/// Months covered by the year, quarter and month rows of each group, and days covered by its
+/// ranges of days.
+fn masks(comp: &Computation) -> BTreeMap<Group, Cover> {
+    let mut groups: BTreeMap<Group, Cover> = BTreeMap::new();
     for (c, a) in comp.chains.iter().zip(&comp.accums) {
         let e = groups
             .entry(group_of(c.facility, c.year, &c.subject))
             .or_default();
-        for (x, y) in e.iter_mut().zip(a.covered) {
+        for (x, y) in e.months.iter_mut().zip(a.covered) {
             *x |= y;
         }
+        e.days.merge(&a.days);
     }
     groups
 }
@@ -70,22 +89,43 @@ pub(super) fn overlapping_periods(project: &Project, comp: &Computation) -> Vec<
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let flagged: BTreeMap<Group, [u16; COVER_KINDS]> = masks(comp)
+    let flagged: BTreeMap<Group, Cover> = masks(comp)
         .into_iter()
-        .filter(|(_, m)| !overlaps(*m).is_empty())
+        .filter(|(_, m)| m.suspect())
         .collect();
     if flagged.is_empty() {
         return Vec::new();
     }
-    let mut places = BTreeMap::new();
+    let mut places = Places::default();
     for file in InputFile::ALL {
         if flagged.keys().any(|g| g.3 == (file == InputFile::Fugitive)) {
-            places.extend(first_overlaps(project, file, &flagged));
+            let found = first_overlaps(project, file, &flagged);
+            places.months.extend(found.months);
+            places.days.extend(found.days);
         }
     }
     let mut out = Vec::new();
-    for (group, mask) in flagged {
+    for (group, cover) in flagged {
         let (facility, year, subject, is_gas) = &group;
+        let f = &project.facilities.list[*facility];
+        if let Some((span, first, last)) = places.days.get(&group) {
+            out.push(
+                Diagnostic::warning(
+                    "overlapping-periods",
+                    span.clone(),
+                    format!(
+                        "{} {subject} {year}: two bills given as ranges of days with the same ref both cover {}: the same consumption may be counted twice",
+                        f.id,
+                        if first == last { first.to_string() } else { format!("{first} to {last}") }
+                    ),
+                )
+                .with_hint("if they are bills of different meters, give each meter its own `ref`; otherwise keep one of them; `explain` lists the rows"),
+            );
+        }
+        let mask = cover.months;
+        if overlaps(mask).is_empty() {
+            continue;
+        }
         let overlaps: Vec<String> = overlaps(mask)
             .into_iter()
             .map(|(i, j, m)| {
@@ -103,10 +143,10 @@ pub(super) fn overlapping_periods(project: &Project, comp: &Computation) -> Vec<
             InputFile::Energy
         };
         let span = places
+            .months
             .get(&group)
             .cloned()
             .unwrap_or_else(|| Span::file(&project.shown(file.input())));
-        let f = &project.facilities.list[*facility];
         out.push(
             Diagnostic::warning(
                 "overlapping-periods",
@@ -123,16 +163,22 @@ pub(super) fn overlapping_periods(project: &Project, comp: &Computation) -> Vec<
     out
 }
 
-/// Reads `file` again and returns, for each flagged group in it, the period field of the first
-/// row covering a month that an earlier row of another length covers. A row is placed in the
-/// reporting years its days fall in (a fiscal year, a bill across a year end), as the
-/// calculation places it. (Unreadable rows were reported by the first reading; here they are
-/// skipped.)
-fn first_overlaps(
-    project: &Project,
-    file: InputFile,
-    flagged: &BTreeMap<Group, [u16; COVER_KINDS]>,
-) -> BTreeMap<Group, Span> {
+/// Where the overlaps of the flagged groups were found: for months, the period of the first
+/// row that overlaps an earlier row of another length; for days, the period of the first row
+/// whose days an earlier range of days with the same `ref` covers, and the first and last of
+/// those days.
+#[derive(Default)]
+struct Places {
+    months: BTreeMap<Group, Span>,
+    days: BTreeMap<Group, (Span, Day, Day)>,
+}
+
+/// Reads `file` again and returns, for each flagged group in it, where its overlaps are (see
+/// [`Places`]). A row is placed in the reporting years its days fall in (a fiscal year, a bill
+/// across a year end), as the calculation places it. (Unreadable rows were reported by the
+/// first reading; here they are skipped.) Memory: a day mask per `ref` of the groups whose
+/// ranges of days overlap, and only those.
+fn first_overlaps(project: &Project, file: InputFile, flagged: &BTreeMap<Group, Cover>) -> Places {
     let shown = project.shown(file.input());
     let path = project.path(file.input());
     let calendar = &project.manifest.calendar;
@@ -140,28 +186,60 @@ fn first_overlaps(
         InputFile::Energy => &ENERGY_COLUMNS[..],
         InputFile::Fugitive => &FUGITIVE_COLUMNS[..],
     };
+    let ref_column = columns.iter().position(|c| c.name == "ref");
     let mut seen: BTreeMap<Group, [u16; COVER_KINDS]> = BTreeMap::new();
-    let mut found: BTreeMap<Group, Span> = BTreeMap::new();
+    let mut seen_days: BTreeMap<(Group, String), [u64; DAY_WORDS]> = BTreeMap::new();
+    let mut found = Places::default();
     let _ = read_chunk(&shown, &path, columns, (0, None), false, |row| {
         let parsed = match file {
             InputFile::Energy => parse_energy_row(row, &project.facilities),
             InputFile::Fugitive => parse_fugitive_row(row, &project.facilities),
         };
         let Ok(a) = parsed else { return };
-        let parts: Vec<(i32, Accum)> = match calendar.days_of(a.period) {
+        let parts: Vec<(i32, Day, Day, Accum)> = match calendar.days_of(a.period) {
             Some((first, last)) => segments(first, last, calendar, Window::default(), &[])
                 .into_iter()
                 .map(|(year, f, l, _, _)| {
                     let mut own = Accum::default();
                     own.cover_part(a.period, f, l);
-                    (year, own)
+                    (year, f, l, own)
                 })
                 .collect(),
             None => Vec::new(),
         };
-        for (year, own) in parts {
+        for (year, first, last, own) in parts {
             let group = group_of(a.facility, year, &a.subject);
-            if !flagged.contains_key(&group) || found.contains_key(&group) {
+            let Some(cover) = flagged.get(&group) else {
+                continue;
+            };
+            if matches!(a.period, Period::Days(..))
+                && cover.days.any_twice()
+                && !found.days.contains_key(&group)
+            {
+                let reference = ref_column.map(|i| row.get(i).trim()).unwrap_or_default();
+                let mask = DayCover::range(first, last);
+                let before = seen_days
+                    .entry((group.clone(), reference.to_string()))
+                    .or_default();
+                if before.iter().zip(&mask).any(|(b, m)| b & m != 0) {
+                    // The days of this row an earlier bill of the same ref already covers.
+                    let days: Vec<Day> = (first.0..=last.0)
+                        .map(Day)
+                        .filter(|d| {
+                            let bit = DayCover::range(*d, *d);
+                            bit.iter().zip(before.iter()).any(|(x, b)| x & b != 0)
+                        })
+                        .collect();
+                    if let (Some(f), Some(l)) = (days.first(), days.last()) {
+                        found.days.insert(group.clone(), (row.span_of(1), *f, *l));
+                    }
+                } else {
+                    for (b, m) in before.iter_mut().zip(mask) {
+                        *b |= m;
+                    }
+                }
+            }
+            if overlaps(cover.months).is_empty() || found.months.contains_key(&group) {
                 continue;
             }
             let before = seen.entry(group.clone()).or_default();
@@ -170,7 +248,7 @@ fn first_overlaps(
                     && (0..COVER_KINDS).any(|j| j != i && before[j] & own.covered[i] != 0)
             });
             if clash {
-                found.insert(group, row.span_of(1));
+                found.months.insert(group, row.span_of(1));
             } else {
                 for (x, y) in before.iter_mut().zip(own.covered) {
                     *x |= y;

@@ -185,6 +185,11 @@ pub fn run(a: Args) -> Exit {
             let ledger = carbonledger::ledger::Ledger::from_computation(&project, comp, a.strict);
             let mut diags: Vec<_> = ledger.all_diagnostics().cloned().collect();
             diags.extend(notes);
+            // Every figure must be held exactly: a sum past 28 digits fails `compute`, so it
+            // fails the check too.
+            if let Err(d) = ledger.figures(None) {
+                diags.push(d);
+            }
             // claims.toml, when present, must parse (`verify` compares it with the figures).
             let claims = project.path(Input::Claims);
             if claims.exists() {

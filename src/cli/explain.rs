@@ -419,8 +419,8 @@ fn write_tally(
 ) {
     let _ = writeln!(
         s,
-        "{count} {noun}{} sum to {sum}: {} {whose}",
-        if count == 1 { "" } else { "s" },
+        "{count} {noun}{} to {sum}: {} {whose}",
+        if count == 1 { " sums" } else { "s sum" },
         if agrees { "equal to" } else { "DIFFERENT from" },
     );
     let _ = writeln!(s, "\nSources:");

@@ -237,11 +237,13 @@ pub fn sum_figure(
     filter: &Filter,
     measure: &Measure,
 ) -> Result<(Decimal, bool), CalcError> {
-    let mut total = Decimal::ZERO;
+    // Summed wide: the total must fit in a Decimal, its partial sums need not (their order
+    // is the chains' order, which must not decide whether a figure can be held).
+    let mut wide = decimal::WideSum::default();
     let mut exact = true;
     for (chain, acc) in comp.chains.iter().zip(&comp.accums) {
         if chain.year == year && filter.covers(chain) {
-            total = decimal::add(total, measure.of_accum(chain, acc)?)?;
+            wide.add(measure.of_accum(chain, acc)?)?;
             exact &= match measure {
                 Measure::Co2e | Measure::GasCo2e(_) => acc.inexact_rows == 0,
                 Measure::EnergyMwh | Measure::EnergyGj => acc.inexact_energy_rows == 0,
@@ -249,7 +251,7 @@ pub fn sum_figure(
             };
         }
     }
-    let q = decimal::div(total, measure.unit().1)?;
+    let q = decimal::div(wide.value()?, measure.unit().1)?;
     Ok((q.rounded(decimal::FIGURE_DP), exact && q.exact))
 }
 

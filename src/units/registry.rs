@@ -295,44 +295,58 @@ pub fn lookup_kind(text: &str, allowed: &[DimKind]) -> Result<AnyUnit, UnitError
     }
 }
 
-/// Every symbol and alias, lower-cased once, with its length in characters and its entry.
-fn lowered() -> &'static [(String, usize, &'static str, usize)] {
-    static LOWERED: OnceLock<Vec<(String, usize, &'static str, usize)>> = OnceLock::new();
+/// A symbol or alias, lower-cased once, as characters, with its entry.
+struct Lowered {
+    text: String,
+    chars: Vec<char>,
+    name: &'static str,
+    index: usize,
+}
+
+/// Every symbol and alias, lower-cased once, sorted by name.
+fn lowered() -> &'static [Lowered] {
+    static LOWERED: OnceLock<Vec<Lowered>> = OnceLock::new();
     LOWERED.get_or_init(|| {
         let mut v: Vec<_> = index()
             .iter()
             .map(|(name, &i)| {
-                let l = name.to_lowercase();
-                let n = l.chars().count();
-                (l, n, *name, i)
+                let text = name.to_lowercase();
+                Lowered {
+                    chars: text.chars().collect(),
+                    text,
+                    name,
+                    index: i,
+                }
             })
             .collect();
-        v.sort_unstable_by(|a, b| a.2.cmp(b.2));
+        v.sort_unstable_by(|a, b| a.name.cmp(b.name));
         v
     })
 }
 
 fn suggest(s: &str) -> Option<&'static str> {
     let lower = s.to_lowercase();
-    let len = lower.chars().count();
+    let chars: Vec<char> = lower.chars().collect();
     let limit = if s.chars().count() <= 3 { 1 } else { 2 };
+    // Two rows of the distance table, reused for every unit compared.
+    let mut rows = (Vec::new(), Vec::new());
     // The best is the least (distance, reached through an alias, symbol): the same whatever
     // the order of the table.
     let mut best: Option<(usize, bool, &'static str)> = None;
-    for (name_lower, name_len, name, i) in lowered() {
+    for u in lowered() {
         // The edit distance is at least the difference in length: a text much longer than
         // every unit (a whole sentence in a unit column) is compared in O(1) per unit.
-        if name_len.abs_diff(len) > limit {
+        if u.chars.len().abs_diff(chars.len()) > limit {
             continue;
         }
-        let d = if *name_lower == lower {
-            0
+        let d = if u.text == lower {
+            Some(0)
         } else {
-            edit_distance(&lower, name_lower)
+            edit_distance_within(&chars, &u.chars, limit, &mut rows)
         };
-        if d <= limit {
-            let sym = UNITS[*i].symbol;
-            let candidate = (d, sym != *name, sym);
+        if let Some(d) = d {
+            let sym = UNITS[u.index].symbol;
+            let candidate = (d, sym != u.name, sym);
             if best.is_none_or(|b| candidate < b) {
                 best = Some(candidate);
             }
@@ -341,20 +355,30 @@ fn suggest(s: &str) -> Option<&'static str> {
     best.map(|(_, _, s)| s)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
+/// The edit distance of `a` and `b` if it is at most `limit`, else `None`; stops as soon as
+/// every entry of a row of the table passes the limit (no later row can come back under it).
+fn edit_distance_within(
+    a: &[char],
+    b: &[char],
+    limit: usize,
+    (prev, cur): &mut (Vec<usize>, Vec<usize>),
+) -> Option<usize> {
+    prev.clear();
+    prev.extend(0..=b.len());
     for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
+        cur.clear();
+        cur.push(i + 1);
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
             let v = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
             cur.push(v);
         }
-        prev = cur;
+        if cur.iter().all(|&v| v > limit) {
+            return None;
+        }
+        std::mem::swap(prev, cur);
     }
-    prev[b.len()]
+    Some(prev[b.len()]).filter(|&d| d <= limit)
 }
 
 /// A factor's unit, parsed: numerator (with its gas, if any) per denominator.
@@ -447,5 +471,63 @@ mod tests {
         let long = "kWh ".repeat(5000);
         assert_eq!(suggestion(&format!("x{long}")), None);
         assert_eq!(suggestion(&"度".repeat(4)), None);
+    }
+
+    /// The bounded distance with early exit equals the full Wagner–Fischer distance whenever
+    /// that is within the limit, and is `None` otherwise (checked on every pair of a few
+    /// words, by hand-picked cases and against the full table).
+    #[test]
+    fn the_bounded_distance_agrees_with_the_full_table() {
+        fn full(a: &[char], b: &[char]) -> usize {
+            let mut t = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for (i, row) in t.iter_mut().enumerate() {
+                row[0] = i;
+            }
+            for (j, cell) in t[0].iter_mut().enumerate() {
+                *cell = j;
+            }
+            for i in 1..=a.len() {
+                for j in 1..=b.len() {
+                    let c = usize::from(a[i - 1] != b[j - 1]);
+                    t[i][j] = (t[i - 1][j - 1] + c)
+                        .min(t[i - 1][j] + 1)
+                        .min(t[i][j - 1] + 1);
+                }
+            }
+            t[a.len()][b.len()]
+        }
+        let words = [
+            "",
+            "kwh",
+            "kWh",
+            "mwh",
+            "tonnes",
+            "tones!",
+            "t",
+            "万千瓦时",
+            "万kwh",
+            "gj",
+            "kgce",
+            "abc",
+        ];
+        let mut rows = (Vec::new(), Vec::new());
+        for a in words {
+            for b in words {
+                let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                for limit in 0..4 {
+                    let d = full(&a, &b);
+                    let want = (d <= limit).then_some(d);
+                    assert_eq!(
+                        edit_distance_within(&a, &b, limit, &mut rows),
+                        want,
+                        "{a:?} {b:?} {limit}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            edit_distance_within(&['k', 'w', 'h'], &['k', 'W', 'h'], 1, &mut rows),
+            Some(1)
+        );
     }
 }
