@@ -3,7 +3,7 @@
 //! files an input is, and how the engine's errors become diagnostics. Every rule stays in
 //! the core (`calc::compute_from`).
 
-use crate::calc::{InputFile, RowIdentity, RowSource};
+use crate::calc::{InputFile, RowIdentity, RowSource, SourceRow};
 use crate::diag::{Diagnostic, Span};
 use crate::project::Project;
 use carbonledger_engine::{list_inputs, repeated_identities, stream_rows, InputPath};
@@ -76,7 +76,7 @@ impl RowSource for DataFusionSource<'_> {
         &mut self,
         file: InputFile,
         columns: &[(&'static str, bool)],
-        row: &mut dyn FnMut(&Arc<str>, u64, &[&str], &[Option<usize>]),
+        row: &mut SourceRow<'_>,
     ) -> Result<bool, Vec<Diagnostic>> {
         let Some(files) = self.files(file)? else {
             return Ok(false);

@@ -11,7 +11,7 @@ mod files;
 mod scan;
 
 pub use files::{list_inputs, InputFormat, InputPath};
-pub use scan::{repeated_identities, stream_rows, IdentityFn};
+pub use scan::{repeated_identities, stream_rows, IdentityFn, OnRow};
 
 /// Why an engine could not read an input.
 #[derive(Debug, thiserror::Error)]

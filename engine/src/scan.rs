@@ -22,6 +22,10 @@ use std::sync::Arc;
 /// row's normalised identity, or `None` when the row does not validate.
 pub type IdentityFn = Arc<dyn Fn(&[&str]) -> Option<String> + Send + Sync>;
 
+/// What receives each streamed row: (file index, row number, the fields the file has, for
+/// each requested column its index in those fields).
+pub type OnRow<'a> = dyn FnMut(usize, u64, &[&str], &[Option<usize>]) + 'a;
+
 fn query_error(path: &str) -> impl Fn(datafusion::error::DataFusionError) -> EngineError + '_ {
     move |e| EngineError::Query {
         path: path.to_string(),
@@ -139,7 +143,7 @@ fn texts(array: &ArrayRef, path: &str) -> Result<StringArray, EngineError> {
 pub fn stream_rows(
     files: &[InputPath],
     columns: &[(&str, bool)],
-    on_row: &mut dyn FnMut(usize, u64, &[&str], &[Option<usize>]),
+    on_row: &mut OnRow<'_>,
 ) -> Result<(), EngineError> {
     // One partition per file keeps its rows in file order.
     let config = SessionConfig::new()

@@ -19,6 +19,7 @@ pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{
     compute, compute_from, for_each_line, for_each_outside_line, input_columns, row_identity,
     shown_name, Computation, FileStats, InputFile, LineVisit, RowIdentity, RowSource, RunOptions,
+    SourceRow,
 };
 pub use trace::{show, trace, Step};
 pub use upstream::{cat3_part, Upstream};

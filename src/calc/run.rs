@@ -1373,7 +1373,7 @@ pub trait RowSource {
         &mut self,
         file: InputFile,
         columns: &[(&'static str, bool)],
-        row: &mut dyn FnMut(&Arc<str>, u64, &[&str], &[Option<usize>]),
+        row: &mut SourceRow<'_>,
     ) -> Result<bool, Vec<Diagnostic>>;
 
     /// The row identities (see [`RowIdentity`]) that occur more than once in `file`'s
@@ -1389,6 +1389,10 @@ pub trait RowSource {
     /// How the input of `file` is shown in the row accounting.
     fn shown(&self, file: InputFile) -> String;
 }
+
+/// What receives each row of a [`RowSource`]: (shown file, row number, the fields its file
+/// has, for each input column its index in those fields or `None`).
+pub type SourceRow<'a> = dyn FnMut(&Arc<str>, u64, &[&str], &[Option<usize>]) + 'a;
 
 /// The core's definition of a duplicate row, as a function an engine can run on every row
 /// (fields in the order of the input's columns): the row's normalised identity as text, or
