@@ -23,6 +23,9 @@ if [[ ${#TARGETS[@]} -eq 0 ]]; then
 fi
 # FUZZ_NICE: the niceness of the build and runs (default 10; 0 on a machine of one's own).
 NICE=${FUZZ_NICE:-10}
+# FUZZ_ARGS: more libFuzzer options, e.g. FUZZ_ARGS=-max_len=4096 (a corpus with long entries
+# otherwise raises the length limit to its longest, and each execution slows with it).
+read -r -a EXTRA <<<"${FUZZ_ARGS:-}"
 mkdir -p target/logs
 # No sanitizer: the library forbids unsafe code, and without ASan a target runs about twice
 # as fast; debug assertions and overflow checks stay on (cargo-fuzz's default).
@@ -35,7 +38,7 @@ for t in "${TARGETS[@]}"; do
   start=$(date +%s)
   nice -n "$NICE" cargo +nightly fuzz run -s none "$t" "corpus/$t" -- \
     -runs="$RUNS" -max_total_time="$SECONDS_MAX" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 >"target/logs/$t.log" 2>&1
+    -print_final_stats=1 "${EXTRA[@]}" >"target/logs/$t.log" 2>&1
   rc=$?
   end=$(date +%s)
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "target/logs/$t.log" | grep -o '[0-9]*$' || echo "?")

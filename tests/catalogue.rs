@@ -334,8 +334,11 @@ catalogue! {
     zero_distance: "zero-distance" CHECK => 1, "error" "shipments.csv:2:11" ["zero-distance"];
     saf_not_air: "saf-not-air" CHECK => 1, "error" "shipments.csv:2:19" ["saf-not-air"];
     bad_distance_basis: "bad-distance-basis" CHECK => 1, "error" "shipments.csv:2:11" ["bad-distance-basis"];
+    // An air leg's actual distance against DESNZ air intensities, per great-circle tonne-km.
+    distance_basis_mismatch: "distance-basis-mismatch" CHECK => 1, "error" "shipments.csv:2:11" ["distance-basis-mismatch"];
     unknown_operation: "unknown-operation" CHECK => 1, "error" "shipments.csv:2:12" ["unknown-operation"];
     bad_hub: "bad-hub" CHECK => 1, "error" "shipments.csv:2:12" ["bad-hub"];
+    bad_temperature: "bad-temperature" CHECK => 1, "error" "shipments.csv:2:11" ["bad-temperature"];
 
     // -- operations.csv (ISO 14083 operation categories) --
     bad_operation: "operations-bad-operation" CHECK => 1, "error" "operations.csv:2:2" ["bad-operation"];
@@ -357,6 +360,7 @@ catalogue! {
 
     // -- scope3.csv --
     bad_category: "scope3-bad-category" CHECK => 1, "error" "scope3.csv:2:1" ["bad-category"];
+    scope3_duplicate_row: "scope3-duplicate-row" CHECK => 1, "error" "scope3.csv:3:1" ["duplicate-row"];
     unknown_method: "scope3-unknown-method" CHECK => 1, "error" "scope3.csv:2:6" ["unknown-method"];
     method_mismatch: "scope3-method-mismatch" CHECK => 1, "error" "scope3.csv:2:6" ["method-mismatch"];
     spend_currency_mismatch: "scope3-spend-currency-mismatch" CHECK => 1, "error" "scope3.csv:2:7" ["spend-currency-mismatch"];

@@ -209,28 +209,37 @@ D,1,2025,1,t,air,BNA,LAX,,,36.12,-86.67,33.94,-118.40,,,,,,,,,,
     );
 }
 
+/// ISO 14083's road factor is defined on the shortest feasible distance (CLECAT/UBA guide to
+/// ISO 14083, Table 3 p.23: road "SFD 1.05 SFD + 5 %"). Coordinates give a great-circle
+/// distance, on which no rule is defined: refused at the coordinates, not adjusted.
 #[test]
-fn road_leg_from_coordinates_takes_the_distance_adjustment_factor() {
-    // BNA → LAX as a road leg on the test set (excludes the DAF): 2886.444 km × 1.05 = 3030.7662 km.
+fn road_leg_from_coordinates_is_refused() {
     let rows = "R,1,2025,2,t,road,BNA,LAX,,,36.12,-86.67,33.94,-118.40,,,,,,,test-local:road,,,\n";
     let l = ledger(&project(
         "",
         rows,
         Some(("test-local/t1", LOCAL_TOML, LOCAL_CSV)),
     ));
-    clean(&l);
-    // 2 t × 3030.7662 km = 6061.5324 tkm
-    assert_eq!(fig(&l, "logistics.tkm"), d("6061.5324"));
-}
-
-#[test]
-fn rail_from_coordinates_only_is_refused() {
-    let rows = "R,1,2025,2,t,rail,X,Y,,,36.12,-86.67,33.94,-118.40,,,,,,,,,,\n";
-    let l = ledger(&project("", rows, None));
     assert_eq!(
         errors(&l),
-        ["no-distance-rule shipments.csv:2:9 ISO 14083 gives no default adjustment from great-circle distance for rail"]
+        ["bad-distance-basis shipments.csv:2:11 ISO 14083's distance adjustment factor for road is defined on the shortest feasible distance, not on the great-circle distance"]
     );
+}
+
+/// The same road factor on its own basis: 2886.444 km shortest feasible × 1.05 = 3030.7662 km;
+/// 2 t × 3030.7662 km = 6061.5324 tkm.
+#[test]
+fn road_leg_on_a_shortest_feasible_distance_takes_the_distance_adjustment_factor() {
+    let header = HEADER.replace(",note\n", ",note,distance_basis\n");
+    let dir = project("", "", Some(("test-local/t1", LOCAL_TOML, LOCAL_CSV)));
+    std::fs::write(
+        dir.join("shipments.csv"),
+        format!("{header}R,1,2025,2,t,road,X,Y,2886.444,km,,,,,,,,,,,test-local:road,,,,sfd\n"),
+    )
+    .unwrap();
+    let l = ledger(&dir);
+    clean(&l);
+    assert_eq!(fig(&l, "logistics.tkm"), d("6061.5324"));
 }
 
 #[test]
@@ -475,4 +484,100 @@ C,2,2025,5,t,rail,Harbour,Hub,600,km,,,,,,,,,,,,,,
         .collect();
     assert_eq!(w, ["leg-gap:3:Some(7)"]);
     assert_eq!(fig(&l, "logistics.tkm"), d("3400"));
+}
+
+/// CLECAT/UBA, *Greenhouse gas emissions in the transport sector — Guide to ISO 14083* (2024),
+/// Case example A, step 2, p.25: 10 t by road over a shortest feasible distance of 50 km (TCE 1),
+/// by electric rail over 500 km (TCE 3, "no distance adjustment factor has to be used"), and
+/// by road over an SFD of 100 km (TCE 5), the road intensity being per actual distance:
+/// published transport activities 525 tkm (actual), 5,000 tkm and 1,050 tkm (actual).
+/// carbonledger prices each at the DESNZ 2025 default intensity per actual tonne-km (table at
+/// the top): 525 × 0.12522 = 65.7405 kg, 5,000 × 0.03470 = 173.5 kg, 1,050 × 0.12522 =
+/// 131.481 kg; 370.7215 kg in all.
+#[test]
+fn clecat_case_a_shortest_feasible_distances_take_their_rule() {
+    let header = HEADER.replace(",note\n", ",note,distance_basis\n");
+    let dir = project("", "", None);
+    std::fs::write(
+        dir.join("shipments.csv"),
+        format!(
+            "{header}A,1,2025,10,t,road,A,CT Terminal A,50,km,,,,,,,,,,,,,,,sfd\n\
+             A,2,2025,10,t,rail,CT Terminal A,CT Terminal B,500,km,,,,,,,,,,,,,,,sfd\n\
+             A,3,2025,10,t,road,CT Terminal B,B,100,km,,,,,,,,,,,,,,,sfd\n"
+        ),
+    )
+    .unwrap();
+    let l = ledger(&dir);
+    clean(&l);
+    assert_eq!(fig(&l, "logistics.tkm.road"), d("1575"));
+    assert_eq!(fig(&l, "logistics.tkm.rail"), d("5000"));
+    assert_eq!(fig(&l, "ghg.scope3.cat4"), d("0.3707215"));
+}
+
+/// An air leg's actual distance cannot meet DESNZ air intensities, which are per great-circle
+/// tonne-km with DESNZ's uplift inside: no ISO 14083 rule turns an actual distance back into a
+/// great-circle one. The same distance stated as great-circle is priced as it is.
+#[test]
+fn an_actual_air_distance_against_a_great_circle_intensity_is_refused() {
+    let header = HEADER.replace(",note\n", ",note,distance_basis\n");
+    let dir = project("radiative_forcing = false", "", None);
+    let ships =
+        |basis: &str| format!("{header}A,1,2025,1,t,air,X,Y,1000,km,,,,,,,,,,,,,,,{basis}\n");
+    std::fs::write(dir.join("shipments.csv"), ships("actual")).unwrap();
+    let l = ledger(&dir);
+    assert_eq!(
+        errors(&l),
+        ["distance-basis-mismatch shipments.csv:2:25 the intensity is per tonne-km on the great-circle distance (its distance adjustment inside it), but the leg's distance is the actual distance: no ISO 14083 rule turns one into the other"]
+    );
+    std::fs::write(dir.join("shipments.csv"), ships("gcd")).unwrap();
+    let l = ledger(&dir);
+    clean(&l);
+    // 1 t × 1000 km × 0.66646 kg/tkm (without RF) = 0.66646 t.
+    assert_eq!(fig(&l, "logistics.by_mode.air"), d("0.66646"));
+}
+
+/// `carbonledger freight`: CLECAT Case A's three legs (above) as one transport chain, each
+/// element with its shipments.csv line, tonne-km, ttw/wtt/wtw kg and kg CO2e per tonne-km, and
+/// the chain's sum. By hand (DESNZ 2025, table at the top): road 525 tkm × 0.10163 = 53.35575
+/// ttw, × 0.02359 = 12.38475 wtt, 65.7405 wtw, 0.12522 kg/tkm; rail 5,000 tkm → 138.95 +
+/// 34.55 = 173.5, 0.0347 kg/tkm; road 1,050 tkm → 106.7115 + 24.7695 = 131.481; the chain
+/// 6,575 tkm, ttw 53.35575 + 138.95 + 106.7115 = 299.01725, wtt 12.38475 + 34.55 + 24.7695 =
+/// 71.70425, wtw 370.7215 kg, 370.7215 ÷ 6,575 = 0.05638349809885931…
+/// kg/tkm (rounded at 16 places: the division does not terminate).
+#[test]
+fn freight_command_reports_each_element_and_the_chain() {
+    let header = HEADER.replace(",note\n", ",note,distance_basis\n");
+    let dir = project("", "", None);
+    std::fs::write(
+        dir.join("shipments.csv"),
+        format!(
+            "{header}A,3,2025,10,t,road,CT Terminal B,B,100,km,,,,,,,,,,,,,,,sfd\n\
+             A,1,2025,10,t,road,A,CT Terminal A,50,km,,,,,,,,,,,,,,,sfd\n\
+             A,2,2025,10,t,rail,CT Terminal A,CT Terminal B,500,km,,,,,,,,,,,,,,,sfd\n"
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("freight")
+        .arg(&dir)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<&str> = text.lines().skip(1).filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        rows,
+        [
+            "A,1,3,2025,road,A → CT Terminal A,525,53.35575,12.38475,65.7405,0.12522",
+            "A,2,4,2025,rail,CT Terminal A → CT Terminal B,5000,138.95,34.55,173.5,0.0347",
+            "A,3,2,2025,road,CT Terminal B → B,1050,106.7115,24.7695,131.481,0.12522",
+            "A,chain,,,,,6575,299.01725,71.70425,370.7215,0.0563834980988593",
+        ],
+        "{text}"
+    );
 }

@@ -230,9 +230,9 @@ fn air_rule_is_not_applied_to_a_shortest_feasible_distance() {
 ///
 /// The example states the round's emissions, not its fuel, so the test enters them as 31.5 kg
 /// of an "energy" whose factor is 1 kg CO2e/kg (test data standing for the stated total): only
-/// the allocation is under test. Shipments: 2.4 t, 1.5 t and 1 t over 100 km great-circle each;
-/// as road legs on a great-circle basis each takes the ISO 14083 road factor 1.05 (252, 157.5,
-/// 105 tkm), which scales every share alike. Exact shares: 31.5 × 252 ÷ 514.5 = 15.4285714…,
+/// the allocation is under test. Shipments: 2.4 t, 1.5 t and 1 t over 100 km great-circle each
+/// (240, 150, 100 tkm): the round's legs all on one basis, shared on it as it is (no distance
+/// rule; ISO 14083 via the CLECAT/UBA guide p.22). Exact shares: 31.5 × 240 ÷ 490 = 15.4285714…,
 /// 9.6428571…, 6.4285714… kg, each rounded once to 10⁻⁹ kg (15.428571429, 9.642857143,
 /// 6.428571429, together 31.500000001: the rounding of three non-terminating quotients); to
 /// two places they are the published 15.43, 9.64, 6.43.
@@ -266,6 +266,8 @@ fn ghg_protocol_example_4_3_round_allocation() {
         fig(&l, "logistics.by_operation.round-dhl"),
         d("0.031500000001")
     );
+    // The great-circle tonne-km as they are: 240 + 150 + 100.
+    assert_eq!(fig(&l, "logistics.tkm"), d("490"));
     let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
         .arg("explain")
         .arg(&dir)
@@ -340,4 +342,229 @@ fn hubs_from_own_energy_and_refrigerant_data_and_at_a_default_intensity() {
     assert!(errors(&l).is_empty(), "{:#?}", errors(&l));
     assert_eq!(fig(&l, "logistics.by_operation.cold-store"), d("0.11426"));
     assert_eq!(fig(&l, "logistics.hub"), d("0.12626"));
+}
+
+/// A project set `set@edition` of test data standing for values a worked example states
+/// (not published factors), chosen for 2025.
+fn with_test_set(dir: &Path, set: &str, edition: &str, rows: &str) {
+    let ed = dir.join("factors").join(set).join(edition);
+    std::fs::create_dir_all(&ed).unwrap();
+    std::fs::write(
+        ed.join("edition.toml"),
+        format!("set = \"{set}\"\nedition = \"{edition}\"\ndescription = \"test data standing for a worked example's stated values\"\n[citation]\npublisher = \"CLECAT / Umweltbundesamt (ifeu, Fraunhofer IML)\"\ntitle = \"Greenhouse gas emissions in the transport sector: Guide to ISO 14083 (test data)\"\npublished = \"2024-01-01\"\ntable = \"worked example\"\nlicence = \"test data\"\nurl = \"https://www.clecat.org\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        ed.join("factors.csv"),
+        format!("key,value,unit,gas,basis,table,note\n{rows}"),
+    )
+    .unwrap();
+    let toml = dir.join("carbonledger.toml");
+    let mut m = std::fs::read_to_string(&toml).unwrap();
+    m.push_str(&format!("{set} = \"{edition}\"\n"));
+    std::fs::write(&toml, m).unwrap();
+}
+
+fn explain(dir: &Path, figure: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(dir)
+        .args([figure, "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{text}");
+    text
+}
+
+/// CLECAT/UBA, *Guide to ISO 14083* (2024), §4.2.2 Example 3 "Calculation of a
+/// collection/delivery round", Table 6 p.34: stops of 4 kg, 1 kg, 0.25 kg, 2 kg … 0.5 kg at
+/// shortest feasible distances of 7, 7.2, 9, 8.9 … 7 km from the hub; tonne-km 0.0280,
+/// 0.0072, 0.0023, 0.0178 … 0.0035 of a tour total of 0.3632; published allocation keys
+/// 7.7 %, 2.0 %, 0.5 %, 4.9 % … 1.0 %. Stops 5–13 are elided in the table: one row stands for
+/// them with the remainder 0.3632 − 0.05875 = 0.30445 tkm (30.445 kg over 10 km). The tour's
+/// emissions are not given: 100 kg (test data) makes each share in kg its key in %.
+/// Exact: 100 × 0.028 ÷ 0.3632 = 7.70925110… kg (7.7 %), 1.98237885… (2.0 %), 0.61949339…,
+/// 4.90088105… (4.9 %), 0.96365638… (1.0 %), each rounded once to 10⁻⁹ kg.
+/// **The published 0.5 % for stop 3 is wrong**: 0.25 kg × 9 km = 0.00225 tkm, and
+/// 0.00225 ÷ 0.3632 = 0.62 % (with the table's rounded 0.0023, 0.63 %): 0.6 % to one place.
+/// The round's legs are all on the shortest feasible distance, so they are shared on it as it
+/// is: `logistics.tkm` is the published tour total, 0.3632.
+#[test]
+fn clecat_example_3_collection_round_table_6() {
+    let stops = [
+        ("1", "4", "7"),
+        ("2", "1", "7.2"),
+        ("3", "0.25", "9"),
+        ("4", "2", "8.9"),
+        ("5-13", "30.445", "10"),
+        ("14", "0.5", "7"),
+    ];
+    let rows: String = stops
+        .iter()
+        .map(|(s, kg, km)| {
+            format!("STOP{s},1,2025,{kg},kg,road,Hub,Stop {s},{km},km,sfd,tour-1,,\n")
+        })
+        .collect();
+    let dir = project(
+        &rows,
+        "tour-1,transport,2025,100,kg,clecat-example:stated_emissions,,,,,Example 3: the tour's emissions (test data)\n",
+    );
+    with_test_set(
+        &dir,
+        "clecat-example",
+        "2024",
+        "stated_emissions,1,kg CO2e/kg,CO2e,,Example 3,the tour's emissions entered as kg\n",
+    );
+    let l = ledger(&dir);
+    assert!(errors(&l).is_empty(), "{:#?}", errors(&l));
+    assert_eq!(fig(&l, "logistics.tkm"), d("0.3632"));
+    let text = explain(&dir, "logistics.by_operation.tour-1");
+    for (key_pct, exact_t) in [
+        ("7.7", "0.007709251101 t CO2e"),
+        ("2.0", "0.001982378855 t CO2e"),
+        ("0.6", "0.000619493392 t CO2e"),
+        ("4.9", "0.004900881057 t CO2e"),
+        ("1.0", "0.000963656388 t CO2e"),
+    ] {
+        assert!(text.contains(exact_t), "{exact_t}\n{text}");
+        // kg of a 100 kg tour = the allocation key in percent.
+        let kg = d(exact_t.trim_end_matches(" t CO2e")) * Decimal::ONE_THOUSAND;
+        assert_eq!(kg.round_dp(1), d(key_pct));
+    }
+}
+
+/// CLECAT/UBA, *Guide to ISO 14083* (2024), §4.2.2 Example 4 "Allocation of GHG emissions in
+/// temperature-controlled maritime transport", pp.34–35: a Hamburg–Singapore voyage
+/// (≈ 16,000 km) with 6,000 TEU, 950 of them reefers weighted 1.17; 88,090,000 MJ of marine
+/// fuel oil. Published: 950 × 1.17 + 5,050 = 6,162 TEUeq (exactly 6,161.5), 14,297 MJ/TEUeq
+/// (p.35; p.34 prints 14,298: 88,090,000 ÷ 6,161.5 = 14,296.84), ambient 72,199,059 MJ,
+/// reefer 15,890,941 MJ — computed from the unrounded key (14,297 × 5,050 would give
+/// 72,199,850). The fuel's emission factor is not the point: 1 kg CO2e per MJ (test data), so
+/// each element's kg is its MJ. Exact: 88,090,000 × 5,050 × 16,000 ÷ (6,161.5 × 16,000) =
+/// 72,199,058.6707782… and × 1,111.5 … = 15,890,941.3292217…; to whole MJ the published values.
+#[test]
+fn clecat_example_4_reefer_teu_equivalents() {
+    let dir = project(
+        "AMB,1,2025,50500,t,sea_container,Hamburg,Singapore,16000,km,,voyage-hs,5050,no\n\
+         REEF,1,2025,9500,t,sea_container,Hamburg,Singapore,16000,km,,voyage-hs,950,yes\n",
+        "voyage-hs,transport,2025,88090000,MJ,clecat-example:mfo_per_mj,,,TEUkm,1.17,Example 4: the voyage's fuel energy\n",
+    );
+    with_test_set(
+        &dir,
+        "clecat-example",
+        "2024",
+        "mfo_per_mj,1,kg CO2e/MJ,CO2e,,Example 4,test data: 1 kg per MJ so that kg read as MJ\n",
+    );
+    let l = ledger(&dir);
+    assert!(errors(&l).is_empty(), "{:#?}", errors(&l));
+    assert_eq!(fig(&l, "logistics.by_operation.voyage-hs"), d("88090"));
+    let text = explain(&dir, "logistics.by_operation.voyage-hs");
+    for (published_mj, exact_t) in [
+        ("72199059", "72199.05867077822"),
+        ("15890941", "15890.94132922178"),
+    ] {
+        assert!(text.contains(exact_t), "{exact_t}\n{text}");
+        let mj = d(exact_t) * Decimal::ONE_THOUSAND;
+        assert_eq!(mj.round_dp(0), d(published_mj));
+    }
+}
+
+/// CLECAT/UBA, *Guide to ISO 14083* (2024), §4.2.2 Example 5 "Hub calculation with
+/// allocation", pp.35–36 and Table 7: one hub operation category (hubs A and B) handling
+/// 143,000 t, of which 6,000 t chilled and 137,000 t ambient. Chilled goods alone use
+/// 101,728 kWh of electricity (cooling systems and cooled-area lighting) and 9 kg of R-410A;
+/// ambient goods alone 52,000 kWh of natural gas and 37,000 kWh of district heating; all goods
+/// 170,272 kWh of electricity, 11,110 L of diesel and 5,500 kg of LNG (Table 7 prints 5,000 in
+/// its HOC column; 3,200 + 2,300 = 5,500, as the text uses). Factors as the example uses them
+/// (the guide's Annex A.3/A.4 values, entered here as test data): electricity 0 operation /
+/// 493.96 g energy provision per kWh, natural gas 198.26 / 64.77, district heating 0 / 382.02,
+/// diesel 2,639 / 801 g per L, LNG 2,467 / 1,050 g per kg, R-410A 2,255.5 g per g.
+/// Published intensities: chilled 3.68 (operation) + 9.07 (energy provision) = 12.75 kg CO2e/t,
+/// ambient 0.38 + 0.82 = 1.19 kg CO2e/t.
+/// By hand, per tonne (each line rounded once to 10⁻⁹ kg): chilled operation
+/// 42,887.79 ÷ 143,000 + 20,299.5 ÷ 6,000 = 3.683164615 kg; energy provision
+/// 98,781.67 ÷ 143,000 + 50,249.56 ÷ 6,000 = 9.065708035 kg; ambient operation
+/// 42,887.79 ÷ 143,000 + 10,309.52 ÷ 137,000 = 0.375166586 kg; energy provision
+/// 98,781.67 ÷ 143,000 + 17,502.78 ÷ 137,000 = 0.818538407 kg.
+/// The guide's own check (p.36): the intensities × each group's throughput give back every
+/// emission of the HOC — 6,000 t chilled + 137,000 t ambient = 240,030.82 kg.
+#[test]
+fn clecat_example_5_hub_temperature_groups_by_throughput() {
+    let ops = "operation,kind,period,energy,energy_unit,factor,wtt_factor,activity,activity_unit,reefer_weight,note,group\n\
+hoc-ab,hub,2025,101728,kWh,clecat-example:electricity.op,clecat-example:electricity.ep,6000,t,,cooling systems and cooled-area lighting,chilled\n\
+hoc-ab,hub,2025,9,kg,clecat-example:r410a,,,,,refill quantity,chilled\n\
+hoc-ab,hub,2025,52000,kWh,clecat-example:natural_gas.op,clecat-example:natural_gas.ep,137000,t,,heating hub A,ambient\n\
+hoc-ab,hub,2025,37000,kWh,clecat-example:district_heat.op,clecat-example:district_heat.ep,,,,heating hub B,ambient\n\
+hoc-ab,hub,2025,170272,kWh,clecat-example:electricity.op,clecat-example:electricity.ep,,,,rest of the sites' electricity,\n\
+hoc-ab,hub,2025,11110,L,clecat-example:diesel.op,clecat-example:diesel.ep,,,,forklifts and yard,\n\
+hoc-ab,hub,2025,5500,kg,clecat-example:lng.op,clecat-example:lng.ep,,,,LNG,\n";
+    let factors = "electricity.op,0,kg CO2e/kWh,CO2e,,A.3,operation\n\
+electricity.ep,0.49396,kg CO2e/kWh,CO2e,,A.3,energy provision\n\
+natural_gas.op,0.19826,kg CO2e/kWh,CO2e,,A.3,operation\n\
+natural_gas.ep,0.06477,kg CO2e/kWh,CO2e,,A.3,energy provision\n\
+district_heat.op,0,kg CO2e/kWh,CO2e,,A.3,operation\n\
+district_heat.ep,0.38202,kg CO2e/kWh,CO2e,,A.3,energy provision\n\
+diesel.op,2.639,kg CO2e/L,CO2e,,A.3,operation\n\
+diesel.ep,0.801,kg CO2e/L,CO2e,,A.3,energy provision\n\
+lng.op,2.467,kg CO2e/kg,CO2e,,A.3,operation\n\
+lng.ep,1.050,kg CO2e/kg,CO2e,,A.3,energy provision\n\
+r410a,2255.5,kg CO2e/kg,CO2e,,A.4,leaked refrigerant\n";
+    let run = |visits: &str| {
+        let dir = project("", "");
+        std::fs::write(dir.join("operations.csv"), ops).unwrap();
+        std::fs::write(
+            dir.join("shipments.csv"),
+            format!("shipment,leg,period,mass,mass_unit,mode,origin,destination,operation,temperature\n{visits}"),
+        )
+        .unwrap();
+        with_test_set(&dir, "clecat-example", "2024", factors);
+        let l = ledger(&dir);
+        assert!(errors(&l).is_empty(), "{:#?}", errors(&l));
+        l
+    };
+    let chilled = run("C,1,2025,1,t,hub,Hub A,Hub A,hoc-ab,chilled\n");
+    assert_eq!(fig(&chilled, "ghg.scope3.cat4.ttw"), d("0.003683164615"));
+    assert_eq!(fig(&chilled, "ghg.scope3.cat4.wtt"), d("0.009065708035"));
+    let ambient = run("A,1,2025,1,t,hub,Hub B,Hub B,hoc-ab,ambient\n");
+    assert_eq!(fig(&ambient, "ghg.scope3.cat4.ttw"), d("0.000375166586"));
+    assert_eq!(fig(&ambient, "ghg.scope3.cat4.wtt"), d("0.000818538407"));
+    for (l, op, ep, total) in [
+        (&chilled, "3.68", "9.07", "12.75"),
+        (&ambient, "0.38", "0.82", "1.19"),
+    ] {
+        let kg = |f: &str| fig(l, f) * Decimal::ONE_THOUSAND;
+        assert_eq!(kg("ghg.scope3.cat4.ttw").round_dp(2), d(op));
+        assert_eq!(kg("ghg.scope3.cat4.wtt").round_dp(2), d(ep));
+        assert_eq!(kg("ghg.scope3.cat4").round_dp(2), d(total));
+    }
+    let whole = run("C,1,2025,6000,t,hub,Hub A,Hub A,hoc-ab,chilled\nA,1,2025,137000,t,hub,Hub B,Hub B,hoc-ab,ambient\n");
+    assert_eq!(fig(&whole, "logistics.by_operation.hoc-ab"), d("240.03082"));
+}
+
+/// A hub visit to an operation with temperature groups must say its group.
+#[test]
+fn a_hub_visit_without_its_temperature_group_is_refused() {
+    let dir = project("", "");
+    std::fs::write(
+        dir.join("operations.csv"),
+        "operation,kind,period,energy,energy_unit,factor,activity,activity_unit,group\n\
+         cold,hub,2025,100,kWh,desnz-electricity:electricity_uk.co2e,10,t,chilled\n\
+         cold,hub,2025,100,kWh,desnz-electricity:electricity_uk.co2e,90,t,ambient\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("shipments.csv"),
+        "shipment,leg,period,mass,mass_unit,mode,origin,destination,operation,temperature\n\
+         S,1,2025,1,t,hub,H,H,cold,\n",
+    )
+    .unwrap();
+    let l = ledger(&dir);
+    let codes: Vec<&str> = l
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["bad-hub"], "{:#?}", l.diagnostics);
 }

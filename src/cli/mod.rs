@@ -14,6 +14,7 @@ mod explain;
 mod export;
 mod factors;
 mod figures;
+mod freight;
 mod init;
 mod json;
 mod lock;
@@ -109,6 +110,11 @@ enum Command {
         after_help = "Examples:\n  carbonledger products fixtures/xiaomi-2025\n  carbonledger products fixtures/xiaomi-2025 --product xiaomi-15"
     )]
     Products(products::Args),
+    /// Freight per transport chain element and per chain (shipment), with kg CO2e per tonne-km.
+    #[command(
+        after_help = "Examples:\n  carbonledger freight fixtures/xiaomi-2025\n  carbonledger freight fixtures/xiaomi-2025 --format csv"
+    )]
+    Freight(freight::Args),
     /// Compare the published claims in claims.toml with the computed figures.
     #[command(
         after_help = "Examples:\n  carbonledger verify fixtures/xiaomi-2025\n  carbonledger verify fixtures/xiaomi-2025 --format json"
@@ -126,7 +132,7 @@ enum Command {
         after_help = "Examples:\n  carbonledger man > carbonledger.1 && man ./carbonledger.1"
     )]
     Man(completions::ManArgs),
-    /// Print the JSON Schema of a JSON output (report, explain, check, bridge, figures, compute, diff, products, verify, factors-list, factors-show, factors-diff).
+    /// Print the JSON Schema of a JSON output (report, explain, check, bridge, figures, compute, diff, products, freight, verify, factors-list, factors-show, factors-diff).
     #[command(after_help = "Examples:\n  carbonledger schema report > report.schema.json")]
     Schema(schema::Args),
 }
@@ -157,6 +163,7 @@ pub fn main() -> ExitCode {
         Command::Init(a) => init::run(a),
         Command::Lock(a) => lock::run(a),
         Command::Products(a) => products::run(a),
+        Command::Freight(a) => freight::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Report(a) => report::run(a),
         Command::Completions(a) => completions::run(a, <Cli as clap::CommandFactory>::command()),

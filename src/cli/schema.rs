@@ -24,6 +24,8 @@ pub enum Name {
     Diff,
     /// `products --format json`.
     Products,
+    /// `freight --format json`.
+    Freight,
     /// `verify --format json`.
     Verify,
     /// `factors list --format json`.
@@ -54,6 +56,7 @@ pub fn run(a: Args) -> Exit {
         Name::Compute => schemars::schema_for!(super::json::ComputeJson<'static>),
         Name::Diff => schemars::schema_for!(super::json::diff::DiffJson),
         Name::Products => schemars::schema_for!(super::json::products::ProductsJson),
+        Name::Freight => schemars::schema_for!(super::json::freight::FreightJson),
         Name::Verify => schemars::schema_for!(super::json::verify::VerifyJson),
         Name::FactorsList => {
             schemars::schema_for!(super::factors::Versioned<super::factors::ListJson<'static>>)

@@ -1,8 +1,10 @@
-//! The distance of a leg: as given (any distance unit of the unit table: km, mi, nmi, …), or
-//! the great-circle distance between its ends with the ISO 14083 rule of its mode (air + 95 km,
-//! road × 1.05, sea × 1.15) — unless the intensity applied says the adjustment is already
-//! inside it. Everything here is exact except the great-circle distance itself, which arrives
-//! rounded to 0.001 km from the geodesy boundary.
+//! The distance of a leg on the basis of the intensity applied to it: as given (any distance
+//! unit of the unit table: km, mi, nmi, …) on its stated basis, or the great-circle distance
+//! between its ends, then the ISO 14083 rule from that basis to the intensity's (air:
+//! great-circle + 95 km; road: shortest feasible × 1.05; sea: shortest feasible × 1.15; rail
+//! and inland waterway: shortest feasible = actual) — and a refusal for any pair of bases no
+//! rule defines. Everything here is exact except the great-circle distance itself, which
+//! arrives rounded to 0.001 km from the geodesy boundary.
 
 use super::geodesy::{great_circle_km, Point, EARTH_RADIUS_KM};
 use super::intensity::used_factor;
@@ -49,12 +51,56 @@ fn calc(e: decimal::CalcError) -> ResolveError {
     fail("overflow", "distance", e.to_string(), "check the distance")
 }
 
-/// The distance of a leg of `mode` from `source`, for an intensity that does (`daf_included`)
-/// or does not include the distance adjustment. `basis` says what a given distance measures
-/// (none: actual); coordinates give the great-circle distance. Each ISO 14083 rule applies to
-/// its own basis: air's fixed addition to a great-circle distance, road's and sea's distance
-/// adjustment factor to a shortest feasible distance (to a great-circle one only in place of
-/// it, said on the line). `label` names the step (`distance`, `baseline distance`).
+/// The distance an intensity is per tonne-km (or TEU-km) of: the basis a leg's distance is
+/// brought to before the intensity applies (ISO 14083: the intensity's distance and the
+/// activity's distance are one and the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Per tonne-km actually travelled: DESNZ's intensities (built from vehicle-km driven) and
+    /// an operation's intensity from a carrier's fuel and stated tonne-km.
+    Actual,
+    /// Per tonne-km on the mode's planning basis with the adjustment inside the value (a factor
+    /// row whose basis says `daf-included`): great-circle for air, shortest feasible otherwise.
+    Planning,
+    /// A round's allocation distance: every leg of the round is on one basis, used as it is
+    /// (a distance rule would scale every share alike, or — air's + 95 km — unevenly).
+    AsGiven,
+}
+
+impl Target {
+    /// The target of an intensity that does (`daf-included`) or does not include the
+    /// distance adjustment.
+    pub fn of(daf_included: bool) -> Target {
+        if daf_included {
+            Target::Planning
+        } else {
+            Target::Actual
+        }
+    }
+}
+
+/// The basis a leg's own distance is on: `distance_basis` for a given distance (empty: the
+/// basis `default`), great-circle for coordinates.
+pub fn basis_of(
+    given: bool,
+    stated: Option<DistanceBasis>,
+    default: DistanceBasis,
+) -> DistanceBasis {
+    if given {
+        stated.unwrap_or(default)
+    } else {
+        DistanceBasis::GreatCircle
+    }
+}
+
+/// The distance of a leg of `mode` from `source`, brought to the basis `target` of the
+/// intensity applied. `basis` says what a given distance measures (none: the intensity's own
+/// basis — actual for an intensity per actual tonne-km); coordinates give the great-circle
+/// distance. Each ISO 14083 rule applies to its own basis only (ISO 14083:2023 as tabulated in
+/// the CLECAT/UBA guide, Table 3 p.23: actual = great-circle + 95 km for air, shortest
+/// feasible × 1.05 for road and × 1.15 for sea; p.22: rail's and inland waterways' actual
+/// distance is their shortest feasible one). Any other pair of bases is refused: no rule
+/// defines it. `label` names the step (`distance`, `baseline distance`).
 #[allow(clippy::too_many_arguments)]
 pub fn leg_distance(
     project: &Project,
@@ -63,11 +109,17 @@ pub fn leg_distance(
     mode: Mode,
     source: DistanceSource,
     basis: Option<DistanceBasis>,
-    daf_included: bool,
+    target: Target,
     label: &str,
 ) -> Result<LegDistance, ResolveError> {
+    let planning = mode.planning_basis();
+    let wanted = match target {
+        Target::Actual => Some(DistanceBasis::Actual),
+        Target::Planning => Some(planning),
+        Target::AsGiven => None,
+    };
     let mut steps = Vec::new();
-    let (q, basis) = match source {
+    let (q, basis, column) = match source {
         DistanceSource::Given(value, unit) => {
             let u = unit.typed::<Distance>().map_err(|e| {
                 fail(
@@ -78,24 +130,37 @@ pub fn leg_distance(
                 )
             })?;
             let q = Qty::new(value, u).map_err(calc)?;
-            let basis = basis.unwrap_or(DistanceBasis::Actual);
+            let default = wanted.unwrap_or(DistanceBasis::Actual);
+            let b = basis.unwrap_or(default);
+            let said = if basis.is_none() && b != DistanceBasis::Actual {
+                format!(
+                    "{}: distance_basis empty, the intensity's own basis",
+                    b.name()
+                )
+            } else {
+                b.name().to_string()
+            };
             steps.push(Step {
                 label: label.to_string(),
                 text: if unit.symbol == KM.symbol() {
-                    format!("{} (given, {})", km_text(q), basis.name())
+                    format!("{} (given, {said})", km_text(q))
                 } else {
                     format!(
-                        "{value} {} = {} (given, {}; 1 {} = {} m)",
+                        "{value} {} = {} (given, {said}; 1 {} = {} m)",
                         unit.symbol,
                         km_text(q),
-                        basis.name(),
                         unit.symbol,
                         unit.scale.normalize()
                     )
                 },
                 factor: None,
             });
-            (q, basis)
+            let column = if basis.is_some() {
+                "distance_basis"
+            } else {
+                "distance"
+            };
+            (q, b, column)
         }
         DistanceSource::Ends(a, b) => {
             let gcd_km = great_circle_km(a, b, EARTH_RADIUS_KM).map_err(|e| {
@@ -115,46 +180,90 @@ pub fn leg_distance(
                 ),
                 factor: None,
             });
-            (gcd, DistanceBasis::GreatCircle)
+            (gcd, DistanceBasis::GreatCircle, "origin_lat")
         }
     };
-    if basis == DistanceBasis::Actual {
-        return Ok(LegDistance { distance: q, steps });
-    }
-    if daf_included {
+    let Some(wanted) = wanted else {
         steps.push(Step {
-            label: "adjust".to_string(),
-            text: "none: the intensity's factor set says its values already include the distance adjustment".to_string(),
+            label: "basis".into(),
+            text: format!(
+                "the {} as it is: the round's legs are all on it, and ISO 14083 shares a round on one distance basis between loading and unloading points",
+                basis.name()
+            ),
             factor: None,
         });
         return Ok(LegDistance { distance: q, steps });
-    }
-    let Some(rule) = mode.distance_rule() else {
-        return Err(fail(
-            "no-distance-rule",
-            "distance",
-            format!("ISO 14083 gives no default adjustment from {} for {mode}", basis.name()),
-            "give the distance travelled (distance, distance_unit) for rail and inland-waterway legs",
-        ));
     };
-    match (rule, basis) {
-        (DistanceRule::Add(_), DistanceBasis::ShortestFeasible) => {
+    if basis == wanted {
+        if target == Target::Planning && basis != DistanceBasis::Actual {
+            steps.push(Step {
+                label: "adjust".to_string(),
+                text: format!(
+                    "none: the intensity is per tonne-km on the {} and its factor set says the distance adjustment is already inside it",
+                    basis.name()
+                ),
+                factor: None,
+            });
+        }
+        return Ok(LegDistance { distance: q, steps });
+    }
+    if wanted != DistanceBasis::Actual {
+        return Err(fail(
+            "distance-basis-mismatch",
+            column,
+            format!(
+                "the intensity is per tonne-km on the {} (its distance adjustment inside it), but the leg's distance is the {}: no ISO 14083 rule turns one into the other",
+                wanted.name(),
+                basis.name()
+            ),
+            &format!(
+                "give the {} (distance_basis {}), or price the leg with an intensity per actual tonne-km",
+                wanted.name(),
+                wanted.code()
+            ),
+        ));
+    }
+    let rule = match (mode.distance_rule(), basis) {
+        (Some(r @ DistanceRule::Add(_)), DistanceBasis::GreatCircle)
+        | (Some(r @ DistanceRule::Factor(_)), DistanceBasis::ShortestFeasible) => r,
+        (None, DistanceBasis::ShortestFeasible) => {
+            steps.push(Step {
+                label: "adjust".into(),
+                text: format!(
+                    "none: the actual distance of a {mode} leg is its shortest feasible distance (the route network fixes it; ISO 14083, CLECAT/UBA guide p.22)"
+                ),
+                factor: None,
+            });
+            return Ok(LegDistance { distance: q, steps });
+        }
+        (None, _) => {
             return Err(fail(
-                "bad-distance-basis",
-                "distance_basis",
-                format!("ISO 14083's rule for {mode} (+ 95 km) is defined on the great-circle distance, not on a shortest feasible one"),
-                "give the great-circle distance (distance_basis gcd) or the distance flown (actual)",
+                "no-distance-rule",
+                if column == "origin_lat" { "distance" } else { column },
+                format!(
+                    "ISO 14083 gives no rule from the {} to the distance travelled for {mode}",
+                    basis.name()
+                ),
+                "give the distance travelled (distance, distance_unit) for rail and inland-waterway legs",
             ));
         }
-        (DistanceRule::Factor(_), DistanceBasis::GreatCircle) => steps.push(Step {
-            label: "basis".into(),
-            text: format!(
-                "the {mode} distance adjustment factor is defined on the shortest feasible distance; the great-circle distance stands in for it here (give distance with distance_basis sfd or actual to apply each rule to its own basis)"
-            ),
-            factor: None,
-        }),
-        _ => {}
-    }
+        (Some(DistanceRule::Add(_)), _) => {
+            return Err(fail(
+                "bad-distance-basis",
+                column,
+                format!("ISO 14083's rule for {mode} (+ 95 km) is defined on the great-circle distance, not on the {}", basis.name()),
+                "give the great-circle distance (distance_basis gcd, or coordinates) or the distance flown (actual)",
+            ));
+        }
+        (Some(DistanceRule::Factor(_)), _) => {
+            return Err(fail(
+                "bad-distance-basis",
+                column,
+                format!("ISO 14083's distance adjustment factor for {mode} is defined on the shortest feasible distance, not on the {}", basis.name()),
+                "give the shortest feasible distance (distance_basis sfd) or the distance travelled (actual): coordinates give only the great-circle distance",
+            ));
+        }
+    };
     let set = &project.manifest.freight.distance_rules;
     let resolver = Resolver::new(project, ResolveOptions { strict });
     let mut fallbacks = Vec::new();

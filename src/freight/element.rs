@@ -6,8 +6,8 @@
 //! shipments on it. One calculation line per energy row and life-cycle stage, so `lines.csv`
 //! shows every published factor; one division each, flagged when it does not terminate.
 
-use super::distance::{leg_distance, DistanceSource, LegDistance};
-use super::operation::{EnergyUse, OpKind, Operation, Operations};
+use super::distance::{leg_distance, DistanceSource, LegDistance, Target};
+use super::operation::{EnergyUse, OpKind, Operation, Operations, TempGroup};
 use super::shipments::{HubVisit, Leg};
 use crate::calc::{show, ResolveError, Step};
 use crate::decimal::{self, CalcError};
@@ -16,12 +16,15 @@ use crate::project::Project;
 use crate::register::{Contribution, Entry, StepValue, Term, TermStep};
 use crate::units::{AnyUnit, DimKind, Distance, Mass, Qty};
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Activity already allocated to each round (operation with no stated activity), by
 /// (id, year), in the operation's unit: the sum over the elements that name it.
 pub type Allocated = BTreeMap<(String, i32), Decimal>;
+
+/// No round allocated on its legs' own distance basis (passenger trips: passenger-km).
+pub static NO_ROUNDS: BTreeSet<(String, i32)> = BTreeSet::new();
 
 /// What pricing an element needs besides the project.
 #[derive(Clone, Copy)]
@@ -36,6 +39,9 @@ pub struct OpContext<'a> {
     pub ops: &'a Operations,
     /// The rounds' summed activity.
     pub allocated: &'a Allocated,
+    /// The rounds (operations stating no activity) whose legs all share one distance basis:
+    /// their legs are allocated on that basis as it is.
+    pub uniform: &'a BTreeSet<(String, i32)>,
 }
 
 fn err(code: &'static str, column: &'static str, message: String, hint: &str) -> ResolveError {
@@ -134,7 +140,11 @@ fn leg_activity(
         leg.mode,
         source,
         leg.distance_basis,
-        false,
+        if op.given.is_none() && cx.uniform.contains(&(op.id.clone(), op.year)) {
+            Target::AsGiven
+        } else {
+            Target::Actual
+        },
         "distance",
     )?;
     let dstep = super::leg::distance_step("distance", distance, &dsteps).ok_or_else(|| {
@@ -331,10 +341,14 @@ fn share(
 /// exact, ttw lines, wtt lines), with a step per row.
 pub type Shares = (Decimal, Option<Decimal>, bool, Vec<Term>, Vec<Term>);
 
+/// `group`: the temperature group of a hub visit — its group's own energy rows are divided by
+/// the group's throughput, other groups' rows are not its own; rows of no group are shared by
+/// all goods over the operation's whole activity.
 fn shares(
     cx: OpContext<'_>,
     (act, prefix): (Decimal, &Term),
     op: &Operation,
+    group: Option<TempGroup>,
     steps: &mut Vec<Step>,
 ) -> Result<Shares, ResolveError> {
     let (total, how) = operation_activity(cx, op)?;
@@ -353,6 +367,20 @@ fn shares(
     let (mut ttw, mut wtt, mut exact) = (Decimal::ZERO, None::<Decimal>, true);
     let (mut ttw_terms, mut wtt_terms) = (Vec::new(), Vec::new());
     for u in &op.uses {
+        let (total, how) = match (u.group, group) {
+            (None, _) => (total, how.clone()),
+            (Some(g), Some(v)) if g == v => match op.group_activity.get(&g) {
+                Some(a) => (
+                    *a,
+                    format!(
+                        "the throughput of its {} group, stated in operations.csv",
+                        g.name()
+                    ),
+                ),
+                None => continue,
+            },
+            _ => continue,
+        };
         let stages = std::iter::once(("ttw", &u.main)).chain(u.wtt.as_ref().map(|w| ("wtt", w)));
         for (stage, f) in stages {
             let (kg, e, term) = share((act, prefix), total, op, u, f, &how)?;
@@ -464,7 +492,7 @@ pub fn calculate_leg(cx: OpContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entr
     let tkm = decimal::div(tkm_q.base(), Decimal::from(1_000_000))
         .map_err(calc)?
         .value;
-    let sh = shares(cx, (act, &prefix), op, &mut steps)?;
+    let sh = shares(cx, (act, &prefix), op, None, &mut steps)?;
     let wtw_kg = decimal::add(sh.0, sh.1.unwrap_or_default()).map_err(calc)?;
     let exact = sh.2;
     let wtw_terms: Vec<Term> = sh.3.iter().chain(sh.4.iter()).cloned().collect();
@@ -615,7 +643,8 @@ pub fn calculate_hub(cx: OpContext<'_>, line: u64, h: &HubVisit) -> Result<Entry
     }];
     let mut prefix = Term::of(h.mass.0, h.mass.1.symbol, "CO2e");
     prefix.conversion = (h.mass.1.scale, op.basis.scale);
-    let sh = shares(cx, (act, &prefix), op, &mut steps)?;
+    let group = temperature_group(op, h, &mut steps)?;
+    let sh = shares(cx, (act, &prefix), op, group, &mut steps)?;
     let cat = format!("ghg.scope3.cat{}", cx.project.manifest.freight.category);
     let parts = emission_parts(
         &cat,
@@ -637,6 +666,72 @@ pub fn calculate_hub(cx: OpContext<'_>, line: u64, h: &HubVisit) -> Result<Entry
         steps,
         parts,
     })
+}
+
+/// The temperature group a hub visit is priced in: required, and checked against the
+/// operation, when the hub operation divides its energy between groups.
+fn temperature_group(
+    op: &Operation,
+    h: &HubVisit,
+    steps: &mut Vec<Step>,
+) -> Result<Option<TempGroup>, ResolveError> {
+    let id = &op.id;
+    if !op.uses.iter().any(|u| u.group.is_some()) {
+        if let Some(g) = h.temperature {
+            steps.push(Step {
+                label: "temperature group".into(),
+                text: format!(
+                    "{}: hub operation {id} has no temperature groups, one intensity for all its goods",
+                    g.name()
+                ),
+                factor: None,
+            });
+        }
+        return Ok(None);
+    }
+    if let Some(line) = op.ungrouped_activity {
+        return Err(err(
+            "bad-operation",
+            "operation",
+            format!("operation `{id}` divides its energy between temperature groups, but operations.csv line {line} states an activity for no group"),
+            "state each group's throughput on a row of that group: the operation's activity is their sum",
+        ));
+    }
+    if let Some(u) = op
+        .uses
+        .iter()
+        .find(|u| u.group.is_some_and(|g| !op.group_activity.contains_key(&g)))
+    {
+        let g = u.group.map_or("", TempGroup::name);
+        return Err(err(
+            "bad-operation",
+            "operation",
+            format!("operation `{id}` has {g} energy on operations.csv line {} but states no {g} throughput", u.line),
+            "give the group's tonnes handled in `activity` on one of its rows",
+        ));
+    }
+    let groups: Vec<&str> = op.group_activity.keys().map(|g| g.name()).collect();
+    let Some(g) = h.temperature.filter(|g| op.group_activity.contains_key(g)) else {
+        return Err(err(
+            "bad-hub",
+            "temperature",
+            format!(
+                "hub operation `{id}` divides its energy between temperature groups ({}): the row says none of them",
+                groups.join(", ")
+            ),
+            "give `temperature`: the group the goods were handled in",
+        ));
+    };
+    steps.push(Step {
+        label: "temperature group".into(),
+        text: format!(
+            "{}: energy shared by all goods ÷ the operation's whole throughput, plus the {} group's own energy ÷ its throughput (ISO 14083 multi-temperature hub operation category)",
+            g.name(),
+            g.name()
+        ),
+        factor: None,
+    });
+    Ok(Some(g))
 }
 
 /// A passenger operation (measured in passenger-km) of `id` and `year`, and a trip's activity
@@ -689,7 +784,7 @@ pub fn passenger_shares(
     steps: &mut Vec<Step>,
 ) -> Result<Shares, ResolveError> {
     let (op, act, prefix) = passenger_activity(cx.ops, id, year, pkm)?;
-    shares(cx, (act, &prefix), op, steps)
+    shares(cx, (act, &prefix), op, None, steps)
 }
 
 /// A hub visit at a default intensity per mass handled (`factor`: a cited hub default or the
@@ -723,8 +818,13 @@ fn hub_default(
     let mut steps = vec![Step {
         label: "activity".into(),
         text: format!(
-            "{} {} handled at {}, at a default intensity",
-            h.mass.0, h.mass.1.symbol, h.hub
+            "{} {} handled at {}, at a default intensity{}",
+            h.mass.0,
+            h.mass.1.symbol,
+            h.hub,
+            h.temperature
+                .map(|g| format!(" ({} goods: the intensity given is for them)", g.name()))
+                .unwrap_or_default()
         ),
         factor: None,
     }];

@@ -375,7 +375,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         mode,
         source,
         leg.distance_basis,
-        ints.main.daf_included,
+        super::distance::Target::of(ints.main.daf_included),
         "distance",
     )?;
     let dstep = distance_step("distance", distance, &dsteps);
@@ -553,7 +553,7 @@ pub(super) fn mode_shift(
         b.mode,
         source,
         None,
-        ints.main.daf_included,
+        super::distance::Target::of(ints.main.daf_included),
         "baseline",
     )
     .map_err(|mut e| {

@@ -13,6 +13,7 @@
 //! `avoided.logistics.mode_shift`, `avoided.logistics.mode_shift.<lane>`,
 //! `avoided.logistics.saf`, `logistics.saf.fossil_equivalent`, `logistics.saf.reduction` (%).
 
+pub mod chain;
 pub mod distance;
 pub mod element;
 pub mod geodesy;
@@ -60,8 +61,8 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         return report;
     }
     let file: Arc<str> = project.shown(Input::Shipments);
-    let allocated = if ops.is_empty() {
-        element::Allocated::new()
+    let (allocated, uniform) = if ops.is_empty() {
+        (element::Allocated::new(), BTreeSet::new())
     } else {
         rounds(ctx, &file, &ops)
     };
@@ -71,6 +72,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         file: &file,
         ops: &ops,
         allocated: &allocated,
+        uniform: &uniform,
     };
     let mut used_ops: BTreeSet<(String, i32)> = BTreeSet::new();
     let mut any_hub = false;
@@ -309,13 +311,54 @@ fn element_period(e: &Element) -> crate::activity::Period {
     }
 }
 
-/// First pass over shipments.csv: the activity of every element that names an operation,
-/// summed per operation, so that a round's emissions are shared by the elements on it.
-fn rounds(ctx: &Context<'_>, file: &Arc<str>, ops: &operation::Operations) -> element::Allocated {
+/// First pass over shipments.csv: the rounds whose legs share one distance basis, and the
+/// activity of every element that names an operation, summed per operation, so that a
+/// round's emissions are shared by the elements on it.
+fn rounds(
+    ctx: &Context<'_>,
+    file: &Arc<str>,
+    ops: &operation::Operations,
+) -> (element::Allocated, BTreeSet<(String, i32)>) {
     let mut out = element::Allocated::new();
-    let Ok(f) = std::fs::File::open(ctx.project.path(Input::Shipments)) else {
-        return out;
+    let years = ctx.project.manifest.reporting_years.clone();
+    // Two streaming passes (memory stays flat on large files): the bases, then the activities.
+    let each = |f: &mut dyn FnMut(&Element)| {
+        let Ok(file_in) = std::fs::File::open(ctx.project.path(Input::Shipments)) else {
+            return;
+        };
+        let _ = read_table(file, std::io::BufReader::new(file_in), COLUMNS, |row| {
+            if row.shape_error().is_some() {
+                return;
+            }
+            if let Ok(e) = parse_element(row, &years) {
+                f(&e);
+            }
+        });
     };
+    // ISO 14083 shares a round on one distance basis: a round whose legs are all on one basis
+    // is allocated on it as it is; a mixed one is brought to the distance travelled.
+    let mut bases: BTreeMap<(String, i32), BTreeSet<shipments::DistanceBasis>> = BTreeMap::new();
+    each(&mut |e| {
+        if let Element::Leg(leg) = e {
+            let Some(id) = &leg.operation else { return };
+            let year = leg.period.year();
+            if ops.get(id, year).is_some_and(|op| op.given.is_none()) {
+                bases
+                    .entry((id.clone(), year))
+                    .or_default()
+                    .insert(distance::basis_of(
+                        leg.distance.is_some(),
+                        leg.distance_basis,
+                        shipments::DistanceBasis::Actual,
+                    ));
+            }
+        }
+    });
+    let uniform: BTreeSet<(String, i32)> = bases
+        .into_iter()
+        .filter(|(_, b)| b.len() == 1)
+        .map(|(k, _)| k)
+        .collect();
     let empty = element::Allocated::new();
     let ocx = element::OpContext {
         project: ctx.project,
@@ -323,21 +366,15 @@ fn rounds(ctx: &Context<'_>, file: &Arc<str>, ops: &operation::Operations) -> el
         file,
         ops,
         allocated: &empty,
+        uniform: &uniform,
     };
-    let years = ctx.project.manifest.reporting_years.clone();
-    let _ = read_table(file, std::io::BufReader::new(f), COLUMNS, |row| {
-        if row.shape_error().is_some() {
-            return;
-        }
-        let Ok(e) = parse_element(row, &years) else {
-            return;
-        };
-        if let Some((key, act)) = element::allocation_activity(ocx, &e) {
+    each(&mut |e| {
+        if let Some((key, act)) = element::allocation_activity(ocx, e) {
             let sum = out.entry(key).or_default();
             *sum = sum.checked_add(act).unwrap_or(*sum);
         }
     });
-    out
+    (out, uniform)
 }
 
 /// A warning for each operation no element used: its emissions are in no figure.

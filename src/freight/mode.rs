@@ -1,6 +1,7 @@
 //! Transport modes: the names accepted in `shipments.csv`, the figure-name form of each, and
 //! the key of its default intensity in the freight factor set. No numbers live here.
 
+use super::shipments::DistanceBasis;
 use std::fmt;
 
 /// A transport mode.
@@ -116,9 +117,20 @@ impl Mode {
         }
     }
 
-    /// The ISO 14083 distance rule that turns a great-circle distance into a transport
-    /// distance for this mode, as a key of the distance-rule set; `None` when there is no
-    /// default rule (rail, inland waterway: give the distance).
+    /// The ISO 14083 distance rule that turns this mode's planning distance (great-circle for
+    /// air, shortest feasible for road and sea) into the distance travelled, as a key of the
+    /// distance-rule set; `None` for rail and inland waterway, whose distance travelled is
+    /// their shortest feasible distance.
+    /// The distance ISO 14083 plans this mode's transport activity on: great-circle for air,
+    /// shortest feasible for every other mode (CLECAT/UBA guide to ISO 14083, Table 3 p.23).
+    pub fn planning_basis(self) -> DistanceBasis {
+        match self {
+            Mode::Air => DistanceBasis::GreatCircle,
+            _ => DistanceBasis::ShortestFeasible,
+        }
+    }
+
+    /// The ISO 14083 distance rule (see [`Mode::planning_basis`]).
     pub fn distance_rule(self) -> Option<DistanceRule> {
         match self {
             Mode::Air => Some(DistanceRule::Add("distance.air.addition")),
@@ -129,7 +141,7 @@ impl Mode {
     }
 }
 
-/// How a great-circle distance becomes the distance of a leg.
+/// How a mode's planning distance becomes the distance travelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DistanceRule {
     /// Add a fixed distance (air: + 95 km), key of the value.

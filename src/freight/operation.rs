@@ -27,7 +27,7 @@ const fn col(name: &'static str, required: bool) -> Column {
 }
 
 /// The columns of `operations.csv`, in order (the first six are required).
-pub const COLUMNS: [Column; 11] = [
+pub const COLUMNS: [Column; 12] = [
     col("operation", true),
     col("kind", true),
     col("period", true),
@@ -39,6 +39,7 @@ pub const COLUMNS: [Column; 11] = [
     col("activity_unit", false),
     col("reefer_weight", false),
     col("note", false),
+    col("group", false),
 ];
 
 const ID: usize = 0;
@@ -51,6 +52,41 @@ const WTT: usize = 6;
 const ACTIVITY: usize = 7;
 const ACTIVITY_UNIT: usize = 8;
 const REEFER: usize = 9;
+const GROUP: usize = 11;
+
+/// A temperature group of a multi-temperature hub operation category: its own energy and
+/// refrigerant, divided by its own throughput, on top of the energy shared by all goods
+/// (ISO 14083 §9.5.3, as the CLECAT/UBA guide to ISO 14083 restates it, Example 5 pp.35–36).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TempGroup {
+    /// Goods at ambient temperature.
+    Ambient,
+    /// Chilled goods.
+    Chilled,
+    /// Frozen goods.
+    Frozen,
+}
+
+impl TempGroup {
+    /// Parses `ambient`, `chilled` (`cooled`) or `frozen`.
+    pub fn parse(s: &str) -> Option<TempGroup> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "ambient" => TempGroup::Ambient,
+            "chilled" | "cooled" => TempGroup::Chilled,
+            "frozen" => TempGroup::Frozen,
+            _ => return None,
+        })
+    }
+
+    /// As written.
+    pub fn name(self) -> &'static str {
+        match self {
+            TempGroup::Ambient => "ambient",
+            TempGroup::Chilled => "chilled",
+            TempGroup::Frozen => "frozen",
+        }
+    }
+}
 
 /// What an operation category covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +120,8 @@ pub struct EnergyUse {
     pub main: ProductFactor,
     /// The well-to-tank factor, when given.
     pub wtt: Option<ProductFactor>,
+    /// The temperature group whose goods alone use it (none: every group's goods).
+    pub group: Option<TempGroup>,
 }
 
 /// One operation category of one year: its energy rows and its activity.
@@ -104,6 +142,11 @@ pub struct Operation {
     pub given: Option<Decimal>,
     /// How many TEU one reefer TEU counts as in a TEU-km allocation.
     pub reefer_weight: Option<Decimal>,
+    /// Each temperature group's throughput, summed from its rows' `activity`.
+    pub group_activity: BTreeMap<TempGroup, Decimal>,
+    /// The line of a row that states activity without a group (refused in an operation with
+    /// temperature groups, whose activity is the sum of its groups').
+    pub ungrouped_activity: Option<u64>,
     /// First line of the operation in the file.
     pub line: u64,
 }
@@ -287,6 +330,28 @@ fn parse_row(
             ),
         );
     }
+    let group = match f.text(GROUP) {
+        "" => None,
+        t => {
+            let g = TempGroup::parse(t);
+            if g.is_none() {
+                f.error(
+                    "bad-operation",
+                    GROUP,
+                    format!("group `{t}` is none of ambient, chilled, frozen"),
+                    Some("the temperature group whose goods alone use the row's energy; empty for energy all goods share".into()),
+                );
+            } else if kind == Some(OpKind::Transport) {
+                f.error(
+                    "bad-operation",
+                    GROUP,
+                    format!("group `{t}` on a transport operation: temperature groups divide a hub's energy"),
+                    Some("a reefer voyage is allocated by TEU-km with reefer_weight; leave `group` empty".into()),
+                );
+            }
+            g
+        }
+    };
     let reefer = f.optional_amount(REEFER, "reefer_weight");
     if let Some(w) = reefer {
         if w <= Decimal::ZERO || basis.is_some_and(|b| b.kind != DimKind::TeuDistance) {
@@ -319,6 +384,7 @@ fn parse_row(
             unit,
             main: main?,
             wtt,
+            group,
         },
         basis?,
         given,
@@ -354,21 +420,41 @@ pub fn read(
         else {
             return (f.diags, left_out);
         };
+        let line = r.line();
+        let group_given = use_.group.zip(given);
+        let ungrouped = (use_.group.is_none() && given.is_some()).then_some(line);
+        let add_group = |op: &mut Operation, f: &mut Fields<'_, '_>| -> bool {
+            if let Some((g, a)) = group_given {
+                let sum = op.group_activity.entry(g).or_default();
+                match decimal::add(*sum, a) {
+                    Ok(v) => *sum = v,
+                    Err(e) => {
+                        f.error("overflow", ACTIVITY, e.to_string(), None);
+                        return false;
+                    }
+                }
+            }
+            op.ungrouped_activity = op.ungrouped_activity.or(ungrouped);
+            true
+        };
         match ops.map.get_mut(&(id.clone(), year)) {
             None => {
-                ops.map.insert(
-                    (id.clone(), year),
-                    Operation {
-                        id,
-                        kind,
-                        year,
-                        uses: vec![use_],
-                        basis,
-                        given,
-                        reefer_weight: reefer,
-                        line: r.line(),
-                    },
-                );
+                let mut op = Operation {
+                    id: id.clone(),
+                    kind,
+                    year,
+                    uses: vec![use_],
+                    basis,
+                    given,
+                    reefer_weight: reefer,
+                    group_activity: BTreeMap::new(),
+                    ungrouped_activity: None,
+                    line: r.line(),
+                };
+                if !add_group(&mut op, &mut f) {
+                    return (f.diags, left_out);
+                }
+                ops.map.insert((id, year), op);
             }
             Some(op) => {
                 let clash = if op.kind != kind {
@@ -424,6 +510,9 @@ pub fn read(
                     },
                     (a, b) => a.or(b),
                 };
+                if !add_group(op, &mut f) {
+                    return (f.diags, left_out);
+                }
                 op.given = sum;
                 op.reefer_weight = op.reefer_weight.or(reefer);
                 op.uses.push(use_);

@@ -27,6 +27,7 @@ columns! {
     "lane" false, "saf_share_pct" false, "saf_fuel" false, "factor" false,
     "cargo_per_teu" false, "cargo_per_teu_unit" false, "note" false,
     "operation" false, "distance_basis" false, "teu" false, "reefer" false,
+    "temperature" false,
 }
 
 /// The index of a column in [`COLUMNS`] (for spans), by name.
@@ -96,7 +97,7 @@ pub struct Leg {
 }
 
 /// What a distance measures (ISO 14083 §5.4.4): each distance rule applies to its own basis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DistanceBasis {
     /// The distance actually travelled: used as it is.
     Actual,
@@ -115,6 +116,15 @@ impl DistanceBasis {
             "gcd" | "great_circle" => DistanceBasis::GreatCircle,
             _ => return None,
         })
+    }
+
+    /// As written in `distance_basis`.
+    pub fn code(self) -> &'static str {
+        match self {
+            DistanceBasis::Actual => "actual",
+            DistanceBasis::ShortestFeasible => "sfd",
+            DistanceBasis::GreatCircle => "gcd",
+        }
     }
 
     /// As written on a line.
@@ -143,6 +153,9 @@ pub struct HubVisit {
     pub hub: String,
     /// How the hub is priced.
     pub pricing: HubPricing,
+    /// The temperature group the goods were handled in (`temperature`), for a hub operation
+    /// whose energy is divided between groups.
+    pub temperature: Option<super::operation::TempGroup>,
 }
 
 /// What prices a hub visit.
@@ -395,6 +408,14 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
         diags: Vec::new(),
     };
     let shipment = r.required("shipment");
+    if !r.get("temperature").is_empty() {
+        r.error(
+            "bad-temperature",
+            "temperature",
+            "`temperature` is the temperature group of goods handled at a hub; a leg leaves it empty".into(),
+            Some("refrigerated containers on a leg are `reefer` = yes".into()),
+        );
+    }
     let leg = r.required("leg").and_then(|t| match t.parse::<u32>() {
         Ok(n) if n > 0 => Some(n),
         _ => {
@@ -774,6 +795,21 @@ fn parse_hub(row: &RowRef<'_>, years: &[i32]) -> Result<HubVisit, Vec<Diagnostic
             None
         }
     };
+    let temperature = match r.get("temperature").to_string().as_str() {
+        "" => None,
+        t => {
+            let g = super::operation::TempGroup::parse(t);
+            if g.is_none() {
+                r.error(
+                    "bad-temperature",
+                    "temperature",
+                    format!("temperature `{t}` is none of ambient, chilled, frozen"),
+                    Some("the temperature group the goods were handled in at the hub".into()),
+                );
+            }
+            g
+        }
+    };
     for c in NOT_AT_A_HUB {
         if !r.get(c).is_empty() {
             r.error(
@@ -797,6 +833,7 @@ fn parse_hub(row: &RowRef<'_>, years: &[i32]) -> Result<HubVisit, Vec<Diagnostic
                 mass,
                 hub,
                 pricing: operation,
+                temperature,
             })
         }
         _ => Err(vec![Diagnostic::error(

@@ -33,8 +33,24 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     let trips = passenger::prepare(project, &resolver);
     let mut used_ops = std::collections::BTreeSet::new();
     let mut stages: Option<Vec<crate::products::StageLine>> = None;
+    // Every row's fields (trimmed, in the columns' order) and its line: a row equal to an
+    // earlier one in every column is a copy (a second purchase says so in `note`).
+    let mut seen: std::collections::HashMap<Vec<String>, u64> = std::collections::HashMap::new();
     let read = read_optional(project, Input::Scope3, &COLUMNS, |r| {
         let (parsed, mut diags, left_out) = parse(r, &project.manifest);
+        let identity: Vec<String> = (0..COLUMNS.len())
+            .map(|i| r.get(i).trim().to_string())
+            .collect();
+        if let Some(first) = seen.insert(identity, r.line()) {
+            let d = row::error(
+                r,
+                "duplicate-row",
+                0,
+                format!("the same row as line {first} (every column equal): a copy would be counted twice"),
+                Some("remove the copy; if it is a second purchase or trip, say so in `note`".into()),
+            );
+            return (vec![d], left_out);
+        }
         let Some(p) = parsed else {
             return (diags, left_out);
         };

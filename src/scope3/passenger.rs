@@ -71,6 +71,7 @@ pub fn calculate(
         file: &p.file,
         ops: &p.ops,
         allocated: &p.allocated,
+        uniform: &element::NO_ROUNDS,
     };
     let mut steps = vec![Step {
         label: "activity".into(),

@@ -5,6 +5,7 @@
 //! for byte (its schema describes that array). Numbers are exact decimal strings.
 
 pub mod diff;
+pub mod freight;
 pub mod products;
 pub mod verify;
 

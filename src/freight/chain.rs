@@ -1,0 +1,197 @@
+//! Results per transport chain element and per transport chain (ISO 14083's reporting of a
+//! transport chain: each element's emissions and the chain's, with the intensity per
+//! tonne-km). A shipment is a chain; its legs and hubs are its elements. The report is built
+//! from the freight register's own entries — the very lines every figure sums — matched to
+//! their shipments.csv rows by line: it calculates nothing of its own and never prints.
+
+use super::shipments::{parse_element, Element, COLUMNS};
+use crate::calc::Computation;
+use crate::decimal::{self, CalcError};
+use crate::ingest::read_table;
+use crate::project::{Input, Project};
+use crate::register::{Context, Entry};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// What an element adds to, summed over its entries (the leg, its SAF reduction; a mode
+/// shift's counterfactual is not the element's and is left out).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Amounts {
+    /// Tonne-km on the distance the element was priced on (`logistics.tkm`; 0 at a hub).
+    pub tkm: Decimal,
+    /// Tank-to-wheel (operation) emissions, t CO2e.
+    pub ttw_t: Decimal,
+    /// Well-to-tank (energy provision) emissions, t CO2e.
+    pub wtt_t: Decimal,
+    /// Well-to-wheel emissions net of any SAF reduction, t CO2e (the category figure).
+    pub wtw_t: Decimal,
+}
+
+impl Amounts {
+    fn add(&mut self, o: &Amounts) -> Result<(), CalcError> {
+        self.tkm = decimal::add(self.tkm, o.tkm)?;
+        self.ttw_t = decimal::add(self.ttw_t, o.ttw_t)?;
+        self.wtt_t = decimal::add(self.wtt_t, o.wtt_t)?;
+        self.wtw_t = decimal::add(self.wtw_t, o.wtw_t)?;
+        Ok(())
+    }
+
+    /// Well-to-wheel kg CO2e per tonne-km: `wtw_t × 1000 ÷ tkm`, with whether the division
+    /// terminated (else rounded once at the crate's quotient precision); `None` without
+    /// tonne-km (a hub).
+    ///
+    /// ```
+    /// use carbonledger::freight::chain::Amounts;
+    /// use rust_decimal::Decimal;
+    /// // 0.3707215 t over 6,575 tkm = 0.0563835… kg/tkm.
+    /// let a = Amounts { tkm: Decimal::from(6575), wtw_t: "0.3707215".parse().unwrap(), ..Default::default() };
+    /// let (v, exact) = a.intensity_kg_per_tkm().unwrap().unwrap();
+    /// assert!(!exact);
+    /// assert_eq!(v.round_dp(7).to_string(), "0.0563835");
+    /// ```
+    pub fn intensity_kg_per_tkm(&self) -> Result<Option<(Decimal, bool)>, CalcError> {
+        if self.tkm.is_zero() {
+            return Ok(None);
+        }
+        let kg = decimal::mul(self.wtw_t, Decimal::ONE_THOUSAND)?;
+        let q = decimal::div(kg, self.tkm)?;
+        Ok(Some((q.value, q.exact)))
+    }
+}
+
+/// One transport chain element: a leg or a hub visit, one row of shipments.csv.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElementResult {
+    /// Its element number within the shipment (`leg`).
+    pub element: u32,
+    /// Its physical line in shipments.csv.
+    pub line: u64,
+    /// Its period as written.
+    pub period: String,
+    /// The mode (`road`, `sea_container`, …) or `hub`.
+    pub mode: String,
+    /// `origin → destination`, or the hub.
+    pub place: String,
+    /// Its amounts.
+    pub amounts: Amounts,
+}
+
+/// One transport chain: a shipment's elements in order, and their sum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainResult {
+    /// The shipment id.
+    pub shipment: String,
+    /// Its elements, by element number.
+    pub elements: Vec<ElementResult>,
+    /// The sum of its elements.
+    pub amounts: Amounts,
+}
+
+/// The amounts one entry adds to in `year`, for the category figure `cat`.
+fn amounts_of(e: &Entry, cat: &str, year: i32) -> Result<Amounts, CalcError> {
+    let (ttw, wtt) = (format!("{cat}.ttw"), format!("{cat}.wtt"));
+    let mut a = Amounts::default();
+    for c in e.parts.iter().filter(|c| c.year == year) {
+        let slot = match c.figure.as_str() {
+            "logistics.tkm" => &mut a.tkm,
+            f if f == cat => &mut a.wtw_t,
+            f if f == ttw => &mut a.ttw_t,
+            f if f == wtt => &mut a.wtt_t,
+            _ => continue,
+        };
+        *slot = decimal::add(*slot, c.value)?;
+    }
+    Ok(a)
+}
+
+/// Every transport chain of `year`, by shipment id, each element by element number. Rows
+/// the freight register rejected are in no chain (their diagnostics are the ledger's).
+pub fn chains(
+    project: &Project,
+    comp: &Computation,
+    strict: bool,
+    year: i32,
+) -> Result<Vec<ChainResult>, CalcError> {
+    let cat = format!("ghg.scope3.cat{}", project.manifest.freight.category);
+    let ctx = Context {
+        project,
+        comp,
+        strict,
+    };
+    let mut by_line: BTreeMap<u64, Amounts> = BTreeMap::new();
+    let mut failed = None;
+    super::register(&ctx, &mut |e| {
+        if failed.is_some() || e.line == 0 {
+            return;
+        }
+        match amounts_of(&e, &cat, year) {
+            Ok(a) => {
+                if let Err(x) = by_line.entry(e.line).or_default().add(&a) {
+                    failed = Some(x);
+                }
+            }
+            Err(x) => failed = Some(x),
+        }
+    });
+    if let Some(x) = failed {
+        return Err(x);
+    }
+    let mut out: BTreeMap<String, Vec<ElementResult>> = BTreeMap::new();
+    let path = project.path(Input::Shipments);
+    let Ok(f) = std::fs::File::open(&path) else {
+        return Ok(Vec::new());
+    };
+    let years = project.manifest.reporting_years.clone();
+    let _ = read_table(
+        &project.shown(Input::Shipments),
+        std::io::BufReader::new(f),
+        COLUMNS,
+        |row| {
+            let Some(amounts) = by_line.get(&row.line()) else {
+                return;
+            };
+            let Ok(e) = parse_element(row, &years) else {
+                return;
+            };
+            let (shipment, element, period, mode, place) = match &e {
+                Element::Leg(l) if l.period.year() == year => (
+                    l.shipment.clone(),
+                    l.leg,
+                    l.period.to_string(),
+                    l.mode.name().to_string(),
+                    format!("{} → {}", l.origin, l.destination),
+                ),
+                Element::Hub(h) if h.period.year() == year => (
+                    h.shipment.clone(),
+                    h.leg,
+                    h.period.to_string(),
+                    "hub".to_string(),
+                    h.hub.clone(),
+                ),
+                _ => return,
+            };
+            out.entry(shipment).or_default().push(ElementResult {
+                element,
+                line: row.line(),
+                period,
+                mode,
+                place,
+                amounts: amounts.clone(),
+            });
+        },
+    );
+    let mut chains = Vec::with_capacity(out.len());
+    for (shipment, mut elements) in out {
+        elements.sort_by_key(|e| e.element);
+        let mut amounts = Amounts::default();
+        for e in &elements {
+            amounts.add(&e.amounts)?;
+        }
+        chains.push(ChainResult {
+            shipment,
+            elements,
+            amounts,
+        });
+    }
+    Ok(chains)
+}
