@@ -5,6 +5,8 @@ pub mod calc;
 pub mod claims;
 pub mod decimal;
 pub mod diag;
+#[cfg(feature = "engine")]
+pub mod engine;
 pub mod export;
 pub mod factors;
 pub mod figures;

@@ -17,8 +17,9 @@ pub use chain::{
 };
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{
-    compute, for_each_line, for_each_outside_line, shown_name, Computation, FileStats, InputFile,
-    LineVisit, RunOptions,
+    compute, compute_from, for_each_line, for_each_outside_line, input_columns, row_identity,
+    shown_name, Computation, FileStats, InputFile, LineVisit, RowIdentity, RowSource, RunOptions,
+    SourceRow,
 };
 pub use trace::{show, trace, Step};
 pub use upstream::{cat3_part, Upstream};

@@ -1231,6 +1231,16 @@ fn run_once(
     if !fatal.is_empty() {
         return Err(fatal);
     }
+    Ok((assemble(project, files, all)?, candidates))
+}
+
+/// Turns the merged parts of every file into a computation: linear chains multiplied out,
+/// diagnostics in file and line order.
+fn assemble(
+    project: &Project,
+    files: Vec<FileStats>,
+    mut all: Part,
+) -> Result<Computation, Vec<Diagnostic>> {
     let mut comp = Computation {
         files,
         notes: std::mem::take(&mut all.notes).into_iter().collect(),
@@ -1266,7 +1276,7 @@ fn run_once(
             .then_with(|| a.message.cmp(&b.message))
     });
     comp.diagnostics = all.diagnostics;
-    Ok((comp, candidates))
+    Ok(comp)
 }
 
 /// Duplicate candidates per file (fingerprints the filter had maybe seen).
@@ -1348,4 +1358,144 @@ pub fn for_each_outside_line(
 /// Shared for callers that want the file's shown name.
 pub fn shown_name(project: &Project, file: InputFile) -> Arc<str> {
     project.shown(file.input())
+}
+
+/// Where an engine's rows come from: the activity files of one kind, read by something other
+/// than the core's CSV reader (a query engine over CSV or Parquet files, a folder of
+/// partitions). The core keeps every rule: it parses, validates, resolves and sums each row
+/// it is handed exactly as it does the rows of `energy.csv`.
+pub trait RowSource {
+    /// Hands every row of `file`'s input to `row` as `(shown file, row number, the fields
+    /// its file has, for each of `columns` its index in those fields or `None`)`, files in a
+    /// stable order and rows in file order. Returns false when the input is absent, or the
+    /// file-level problems that stop it being read.
+    fn rows(
+        &mut self,
+        file: InputFile,
+        columns: &[(&'static str, bool)],
+        row: &mut SourceRow<'_>,
+    ) -> Result<bool, Vec<Diagnostic>>;
+
+    /// The row identities (see [`RowIdentity`]) that occur more than once in `file`'s
+    /// input, found by grouping every row on `identity` (`None` for a row that does not
+    /// validate: such a row is rejected, never a duplicate).
+    fn repeated(
+        &mut self,
+        file: InputFile,
+        columns: &[(&'static str, bool)],
+        identity: RowIdentity,
+    ) -> Result<std::collections::HashSet<String>, Vec<Diagnostic>>;
+
+    /// How the input of `file` is shown in the row accounting.
+    fn shown(&self, file: InputFile) -> String;
+}
+
+/// What receives each row of a [`RowSource`]: (shown file, row number, the fields its file
+/// has, for each input column its index in those fields or `None`).
+pub type SourceRow<'a> = dyn FnMut(&Arc<str>, u64, &[&str], &[Option<usize>]) + 'a;
+
+/// The core's definition of a duplicate row, as a function an engine can run on every row
+/// (fields in the order of the input's columns): the row's normalised identity as text, or
+/// `None` for a row that does not validate.
+pub type RowIdentity = Arc<dyn Fn(&[&str]) -> Option<String> + Send + Sync>;
+
+/// The columns of an input (name, required), in the order a [`RowSource`] hands fields over.
+pub fn input_columns(file: InputFile) -> Vec<(&'static str, bool)> {
+    file.columns()
+        .iter()
+        .map(|c| (c.name, c.required))
+        .collect()
+}
+
+/// The identity function of `file`'s rows for an engine (owns a copy of the project, as an
+/// engine may run it on any thread).
+pub fn row_identity(project: &Project, file: InputFile) -> RowIdentity {
+    let project = Arc::new(project.clone());
+    let name: Arc<str> = Arc::from(file.name());
+    let map: Vec<Option<usize>> = (0..file.columns().len()).map(Some).collect();
+    Arc::new(move |fields: &[&str]| {
+        let record = crate::ingest::Record::from_fields(fields.iter().copied(), 0);
+        let row = RowRef::of_columns(&name, &record, &map);
+        let activity = file.parse(&row, &project).ok()?;
+        Some(format!(
+            "{:?}",
+            dedupe::identity(&row, &activity, file.ref_col())
+        ))
+    })
+}
+
+/// Streams every activity file through `source` (an engine) instead of the core's CSV reader,
+/// with the same validation, resolution, duplicate rule and sums, and returns the same
+/// computation `compute` returns for the same rows. Row positions are the rows' numbers in
+/// their files as the source counts them.
+pub fn compute_from(
+    project: &Project,
+    options: RunOptions,
+    source: &mut dyn RowSource,
+) -> Result<Computation, Vec<Diagnostic>> {
+    let mut all = Part::default();
+    let mut files = Vec::new();
+    let mut duplicates: BTreeMap<InputFile, BTreeSet<u64>> = BTreeMap::new();
+    let mut dup_diagnostics = Vec::new();
+    for file in InputFile::ALL {
+        let columns = input_columns(file);
+        let repeated = source.repeated(file, &columns, row_identity(project, file))?;
+        let mut worker = Worker::new(project, options, file);
+        // The first row of each repeated identity, by (file, row): later ones are rejected.
+        let mut first: FxHashMap<String, (Arc<str>, u64, String)> = FxHashMap::default();
+        let none = BTreeSet::new();
+        let present = source.rows(file, &columns, &mut |shown, line, fields, map| {
+            let record = crate::ingest::Record::from_fields(fields.iter().copied(), line);
+            let row = RowRef::of_columns(shown, &record, map);
+            let mut exclude = None;
+            if !repeated.is_empty() {
+                if let Ok(a) = file.parse(&row, project) {
+                    let id = format!("{:?}", dedupe::identity(&row, &a, file.ref_col()));
+                    if repeated.contains(&id) {
+                        match first.get(&id) {
+                            Some((orig_file, orig, _)) => {
+                                let d = if orig_file == shown {
+                                    dedupe::diagnostic(
+                                        shown,
+                                        &(line, *orig, row.text()),
+                                        file.subject_name(),
+                                    )
+                                } else {
+                                    Diagnostic::error(
+                                        "duplicate-row",
+                                        Span::line(shown, line).at(1),
+                                        format!("duplicate of {orig_file} row {orig}: same facility, period, {}, quantity, unit and ref", file.subject_name()),
+                                    )
+                                    .with_hint("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)")
+                                    .with_source(row.text())
+                                };
+                                dup_diagnostics.push(d);
+                                duplicates.entry(file).or_default().insert(line);
+                                exclude = Some(BTreeSet::from([line]));
+                            }
+                            None => {
+                                first.insert(id, (shown.clone(), line, row.text()));
+                            }
+                        }
+                    }
+                }
+            }
+            worker.row(&row, exclude.as_ref().unwrap_or(&none), None, &mut |_| {});
+        })?;
+        let mut part = worker.finish(None);
+        part.stats.file = source.shown(file);
+        part.stats.present = present;
+        if !present {
+            part.stats = FileStats {
+                file: source.shown(file),
+                ..FileStats::default()
+            };
+        }
+        files.push(std::mem::take(&mut part.stats));
+        all.merge(part).map_err(|d| vec![d])?;
+    }
+    all.diagnostics.append(&mut dup_diagnostics);
+    let mut comp = assemble(project, files, all)?;
+    comp.duplicates = duplicates;
+    Ok(comp)
 }

@@ -25,6 +25,46 @@ pub struct ProjectOpts {
     /// Worker threads for large files (default: one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// What reads and sums the activity rows: the built-in reader, or Apache DataFusion
+    /// (needs a build with `--features engine`; reads `energy.csv` or a folder `energy/` of
+    /// CSV and Parquet files). The figures are the same.
+    #[arg(long, value_enum, default_value_t = Engine::Core)]
+    pub engine: Engine,
+}
+
+/// The engine that reads and sums activity rows.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// The built-in streaming reader (one machine, its threads).
+    #[default]
+    Core,
+    /// Apache DataFusion, embedded (`--features engine` builds only).
+    Datafusion,
+}
+
+/// Computes with the chosen engine.
+fn compute_with(
+    project: &Project,
+    options: RunOptions,
+    engine: Engine,
+) -> Result<Result<Computation, Vec<Diagnostic>>, Exit> {
+    match engine {
+        Engine::Core => Ok(compute(project, options)),
+        #[cfg(feature = "engine")]
+        Engine::Datafusion => Ok(carbonledger::calc::compute_from(
+            project,
+            options,
+            &mut carbonledger::engine::DataFusionSource::new(project),
+        )),
+        #[cfg(not(feature = "engine"))]
+        Engine::Datafusion => {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "error: this carbonledger was built without the DataFusion engine; build it with `cargo build --release --features engine`"
+            );
+            Err(Exit::Usage)
+        }
+    }
 }
 
 /// Output format.
@@ -98,7 +138,7 @@ pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Ledge
         strict: opts.strict,
         threads: opts.threads,
     };
-    let comp = compute(&project, options).map_err(|d| {
+    let comp = compute_with(&project, options, opts.engine)?.map_err(|d| {
         print_diagnostics(&d);
         Exit::Data
     })?;

@@ -32,6 +32,20 @@ pub struct RowRef<'a> {
 }
 
 impl<'a> RowRef<'a> {
+    /// A row of `record`, whose field holding the caller's column `i` is `map[i]` (`None`:
+    /// the file has no such column), as an engine hands rows over.
+    pub fn of_columns(
+        file: &'a Arc<str>,
+        record: &'a Record,
+        map: &'a [Option<usize>],
+    ) -> RowRef<'a> {
+        RowRef {
+            file,
+            record,
+            map,
+            fields: record.len(),
+        }
+    }
     /// The 1-based physical line where the row starts.
     pub fn line(&self) -> u64 {
         self.record.line

@@ -1,0 +1,260 @@
+//! The DataFusion plans: one that groups every row of an input on the core's identity
+//! function to find repeated rows, and one that streams each file's rows, as text, in file
+//! order. Every field is handed over as the text it holds (Parquet integers and decimals are
+//! cast to their exact text; binary floating point is refused), so the core parses each value
+//! with its own rules.
+
+use crate::files::{InputFormat, InputPath};
+use crate::EngineError;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::common::{Column, ScalarValue};
+use datafusion::functions_aggregate::expr_fn::count;
+use datafusion::logical_expr::{create_udf, ColumnarValue, Expr, Volatility};
+use datafusion::prelude::{cast as cast_expr, SessionContext};
+use datafusion::prelude::{lit, CsvReadOptions, DataFrame, ParquetReadOptions, SessionConfig};
+use futures::StreamExt;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The core's row identity: the fields of one row, in the caller's column order, to the
+/// row's normalised identity, or `None` when the row does not validate.
+pub type IdentityFn = Arc<dyn Fn(&[&str]) -> Option<String> + Send + Sync>;
+
+/// What receives each streamed row: (file index, row number, the fields the file has, for
+/// each requested column its index in those fields).
+pub type OnRow<'a> = dyn FnMut(usize, u64, &[&str], &[Option<usize>]) + 'a;
+
+fn query_error(path: &str) -> impl Fn(datafusion::error::DataFusionError) -> EngineError + '_ {
+    move |e| EngineError::Query {
+        path: path.to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, EngineError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| EngineError::Io {
+            path: "tokio runtime".into(),
+            message: e.to_string(),
+        })
+}
+
+/// One file as a frame of the `columns` (name, required) it has, each as text, and for each
+/// of `columns` its position in the frame (`None`: the file lacks it). A missing required
+/// column is an error; with `fill`, a missing optional one is empty text at its place instead.
+async fn frame(
+    ctx: &SessionContext,
+    file: &InputPath,
+    columns: &[(&str, bool)],
+    fill: bool,
+) -> Result<(DataFrame, Vec<Option<usize>>), EngineError> {
+    let path = file.path.to_string_lossy().into_owned();
+    let err = query_error(&path);
+    let df = match file.format {
+        InputFormat::Csv => {
+            // Read the header first, then every column as text: inferred types would turn
+            // `1.10` into a float.
+            let probe = CsvReadOptions::new()
+                .has_header(true)
+                .comment(b'#')
+                .file_extension(".csv");
+            let header = ctx.read_csv(&path, probe).await.map_err(&err)?;
+            let schema = Schema::new(
+                header
+                    .schema()
+                    .fields()
+                    .iter()
+                    .map(|f| Field::new(f.name(), DataType::Utf8, true))
+                    .collect::<Vec<_>>(),
+            );
+            let opts = CsvReadOptions::new()
+                .has_header(true)
+                .comment(b'#')
+                .file_extension(".csv")
+                .schema(&schema);
+            ctx.read_csv(&path, opts).await.map_err(&err)?
+        }
+        InputFormat::Parquet => ctx
+            .read_parquet(
+                &path,
+                ParquetReadOptions::default().file_extension(".parquet"),
+            )
+            .await
+            .map_err(&err)?,
+    };
+    let mut exprs = Vec::with_capacity(columns.len());
+    let mut map = Vec::with_capacity(columns.len());
+    for (name, required) in columns {
+        let found = df
+            .schema()
+            .fields()
+            .iter()
+            .find(|f| f.name() == name)
+            .cloned();
+        match found {
+            Some(f) => {
+                if matches!(
+                    f.data_type(),
+                    DataType::Float16 | DataType::Float32 | DataType::Float64
+                ) {
+                    return Err(EngineError::InexactColumn {
+                        path: path.clone(),
+                        column: name.to_string(),
+                        kind: f.data_type().to_string(),
+                    });
+                }
+                map.push(Some(exprs.len()));
+                exprs.push(
+                    cast_expr(Expr::Column(Column::from_name(*name)), DataType::Utf8).alias(*name),
+                );
+            }
+            None if *required => {
+                return Err(EngineError::MissingColumn {
+                    path: path.clone(),
+                    column: name.to_string(),
+                })
+            }
+            None if fill => {
+                map.push(Some(exprs.len()));
+                exprs.push(lit(ScalarValue::Utf8(Some(String::new()))).alias(*name));
+            }
+            None => map.push(None),
+        }
+    }
+    Ok((df.select(exprs).map_err(&err)?, map))
+}
+
+/// A column of a batch as text (nulls read as empty).
+fn texts(array: &ArrayRef, path: &str) -> Result<StringArray, EngineError> {
+    let a = cast(array, &DataType::Utf8).map_err(|e| EngineError::Query {
+        path: path.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(a.as_string::<i32>().clone())
+}
+
+/// Streams every row of `files`, file by file in the given order and each file's rows in file
+/// order, to `on_row(file index, row number (1-based data row, header and comments not
+/// counted), the fields the file has, for each of columns its index in those fields)`.
+pub fn stream_rows(
+    files: &[InputPath],
+    columns: &[(&str, bool)],
+    on_row: &mut OnRow<'_>,
+) -> Result<(), EngineError> {
+    // One partition per file keeps its rows in file order.
+    let config = SessionConfig::new()
+        .with_target_partitions(1)
+        .with_repartition_file_scans(false);
+    let ctx = SessionContext::new_with_config(config);
+    runtime()?.block_on(async {
+        for (i, file) in files.iter().enumerate() {
+            let path = file.path.to_string_lossy().into_owned();
+            let (df, map) = frame(&ctx, file, columns, false).await?;
+            let mut stream = df.execute_stream().await.map_err(query_error(&path))?;
+            let mut row = 0u64;
+            while let Some(batch) = stream.next().await {
+                let batch = batch.map_err(query_error(&path))?;
+                let cols = batch
+                    .columns()
+                    .iter()
+                    .map(|c| texts(c, &path))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mut fields: Vec<&str> = Vec::with_capacity(cols.len());
+                for r in 0..batch.num_rows() {
+                    fields.clear();
+                    fields.extend(
+                        cols.iter()
+                            .map(|c| if c.is_null(r) { "" } else { c.value(r) }),
+                    );
+                    row += 1;
+                    on_row(i, row, &fields, &map);
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The identities that more than one row of `files` has: every row is mapped to the core's
+/// identity by a user-defined function, then grouped and counted by DataFusion (in parallel;
+/// rows that do not validate have no identity and are left to the core to reject).
+pub fn repeated_identities(
+    files: &[InputPath],
+    columns: &[(&str, bool)],
+    identity: IdentityFn,
+) -> Result<HashSet<String>, EngineError> {
+    if files.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let udf = create_udf(
+        "carbonledger_row_identity",
+        vec![DataType::Utf8; columns.len()],
+        DataType::Utf8,
+        Volatility::Immutable,
+        Arc::new(move |args: &[ColumnarValue]| {
+            let arrays = ColumnarValue::values_to_arrays(args)?;
+            let texts: Vec<&StringArray> = arrays.iter().map(|a| a.as_string::<i32>()).collect();
+            let rows = arrays.first().map_or(0, |a| a.len());
+            let mut fields: Vec<&str> = Vec::with_capacity(texts.len());
+            let out: StringArray = (0..rows)
+                .map(|r| {
+                    fields.clear();
+                    fields.extend(
+                        texts
+                            .iter()
+                            .map(|c| if c.is_null(r) { "" } else { c.value(r) }),
+                    );
+                    identity(&fields)
+                })
+                .collect();
+            Ok(ColumnarValue::Array(Arc::new(out)))
+        }),
+    );
+    let ctx = SessionContext::new();
+    let first = files[0].path.to_string_lossy().into_owned();
+    runtime()?.block_on(async {
+        let mut all: Option<DataFrame> = None;
+        for file in files {
+            let path = file.path.to_string_lossy().into_owned();
+            let (df, _) = frame(&ctx, file, columns, true).await?;
+            let args: Vec<Expr> = columns
+                .iter()
+                .map(|(n, _)| Expr::Column(Column::from_name(*n)))
+                .collect();
+            let ids = df
+                .select(vec![udf.call(args).alias("id")])
+                .map_err(query_error(&path))?;
+            all = Some(match all {
+                None => ids,
+                Some(a) => a.union(ids).map_err(query_error(&path))?,
+            });
+        }
+        let Some(all) = all else {
+            return Ok(HashSet::new());
+        };
+        let err = query_error(&first);
+        let id = || Expr::Column(Column::from_name("id"));
+        let repeated = all
+            .filter(id().is_not_null())
+            .map_err(&err)?
+            .aggregate(vec![id()], vec![count(lit(1)).alias("n")])
+            .map_err(&err)?
+            .filter(Expr::Column(Column::from_name("n")).gt(lit(1i64)))
+            .map_err(&err)?
+            .select(vec![id()])
+            .map_err(&err)?
+            .collect()
+            .await
+            .map_err(&err)?;
+        let mut out = HashSet::new();
+        for batch in repeated {
+            let ids = texts(batch.column(0), &first)?;
+            out.extend(ids.iter().flatten().map(str::to_string));
+        }
+        Ok(out)
+    })
+}

@@ -1,0 +1,110 @@
+//! The `--engine datafusion` row source: the activity inputs of a project read by Apache
+//! DataFusion (`carbonledger-engine`) instead of the core's CSV reader. Only glue: which
+//! files an input is, and how the engine's errors become diagnostics. Every rule stays in
+//! the core (`calc::compute_from`).
+
+use crate::calc::{InputFile, RowIdentity, RowSource, SourceRow};
+use crate::diag::{Diagnostic, Span};
+use crate::project::Project;
+use carbonledger_engine::{list_inputs, repeated_identities, stream_rows, InputPath};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A project's activity inputs read by DataFusion: for each input, `energy.csv` when it is a
+/// file, else the folder `energy/` of CSV and Parquet files (partitioned or not).
+pub struct DataFusionSource<'p> {
+    project: &'p Project,
+}
+
+impl<'p> DataFusionSource<'p> {
+    /// The inputs of `project`.
+    pub fn new(project: &'p Project) -> Self {
+        DataFusionSource { project }
+    }
+
+    /// The path of an input: the CSV file, or the folder named like it without `.csv`.
+    fn path(&self, file: InputFile) -> Option<PathBuf> {
+        let csv = self.project.path(file.input());
+        if csv.is_file() {
+            return Some(csv);
+        }
+        let folder = csv.with_extension("");
+        folder.is_dir().then_some(folder)
+    }
+
+    fn files(&self, file: InputFile) -> Result<Option<Vec<InputPath>>, Vec<Diagnostic>> {
+        let Some(path) = self.path(file) else {
+            if file == InputFile::Energy {
+                return Err(vec![Diagnostic::error(
+                    "missing-file",
+                    Span::file(&self.project.shown(file.input())),
+                    format!(
+                        "cannot read {}: neither the file nor a folder {} of CSV or Parquet files exists",
+                        file.name(),
+                        file.name().trim_end_matches(".csv")
+                    ),
+                )
+                .with_hint("run `carbonledger init DIR` for templates of every file")]);
+            }
+            return Ok(None);
+        };
+        list_inputs(&path)
+            .map(Some)
+            .map_err(|e| self.failed(file, &e))
+    }
+
+    fn failed(&self, file: InputFile, e: &carbonledger_engine::EngineError) -> Vec<Diagnostic> {
+        vec![Diagnostic::error(
+            "engine-error",
+            Span::file(&self.project.shown(file.input())),
+            format!("the DataFusion engine could not read this input: {e}"),
+        )
+        .with_hint("check the file against the input's columns; run without --engine to see the core reader's diagnostics")]
+    }
+
+    /// How a file of an input is shown: as the project shows its files (the paths are
+    /// under the project folder already).
+    fn shown_file(&self, path: &std::path::Path) -> Arc<str> {
+        let s = path.to_string_lossy();
+        Arc::from(s.strip_prefix("./").unwrap_or(&s))
+    }
+}
+
+impl RowSource for DataFusionSource<'_> {
+    fn rows(
+        &mut self,
+        file: InputFile,
+        columns: &[(&'static str, bool)],
+        row: &mut SourceRow<'_>,
+    ) -> Result<bool, Vec<Diagnostic>> {
+        let Some(files) = self.files(file)? else {
+            return Ok(false);
+        };
+        let shown: Vec<Arc<str>> = files.iter().map(|f| self.shown_file(&f.path)).collect();
+        stream_rows(&files, columns, &mut |i, n, fields, map| {
+            row(&shown[i], n, fields, map)
+        })
+        .map_err(|e| self.failed(file, &e))?;
+        Ok(true)
+    }
+
+    fn repeated(
+        &mut self,
+        file: InputFile,
+        columns: &[(&'static str, bool)],
+        identity: RowIdentity,
+    ) -> Result<HashSet<String>, Vec<Diagnostic>> {
+        let Some(files) = self.files(file)? else {
+            return Ok(HashSet::new());
+        };
+        repeated_identities(&files, columns, identity).map_err(|e| self.failed(file, &e))
+    }
+
+    fn shown(&self, file: InputFile) -> String {
+        match self.path(file) {
+            Some(p) if p.is_dir() => format!("{}/", self.shown_file(&p)),
+            _ => self.project.shown(file.input()).to_string(),
+        }
+    }
+}

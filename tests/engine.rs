@@ -1,0 +1,297 @@
+//! `--engine datafusion` (builds with `--features engine` only): the same figures and the same
+//! row accounting as the core's reader, on the reference fixture, on a project with bad rows,
+//! and on the fixture's rows as a folder of hive-partitioned Parquet files.
+#![cfg(feature = "engine")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use carbonledger_engine::datafusion::arrow::array::{ArrayRef, Decimal128Array, StringArray};
+use carbonledger_engine::datafusion::arrow::datatypes::DataType;
+use carbonledger_engine::datafusion::arrow::record_batch::RecordBatch;
+use carbonledger_engine::datafusion::parquet::arrow::ArrowWriter;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+const FIXTURE: &str = "fixtures/xiaomi-2025";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the binary in the repository root: (exit code, stdout, stderr).
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// A copy of the fixture in a fresh folder under target/ (relative paths keep the shown
+/// file names short and equal between runs).
+fn copy_fixture(name: &str) -> String {
+    let rel = format!("target/engine-tests/{name}-{}", std::process::id());
+    let dir = root().join(&rel);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(root().join(FIXTURE)).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        }
+    }
+    rel
+}
+
+/// The diagnostic codes of a run's standard error, sorted (a diagnostic's first line is
+/// `LEVEL: FILE:LINE:COL: message [code]`; the positions differ between engines, the codes
+/// must not).
+fn codes(stderr: &str) -> Vec<String> {
+    let mut v: Vec<String> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error: ") || l.starts_with("warning: "))
+        .filter_map(|l| l.strip_suffix(']'))
+        .filter_map(|l| l.rsplit('[').next())
+        .map(str::to_string)
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn datafusion_figures_json_is_byte_identical_on_the_fixture() {
+    let core = run(&["figures", FIXTURE, "--format", "json"]);
+    let df = run(&[
+        "figures",
+        FIXTURE,
+        "--engine",
+        "datafusion",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(core.0, 0, "{}", core.2);
+    assert_eq!(df.0, 0, "{}", df.2);
+    // Not a vacuous equality: the fixture's figures are there.
+    assert!(core.1.contains("\"ghg.scope1\""));
+    assert_eq!(core.1, df.1);
+    let core = run(&["compute", FIXTURE, "--format", "json"]);
+    let df = run(&[
+        "compute",
+        FIXTURE,
+        "--engine",
+        "datafusion",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(core.0, 0, "{}", core.2);
+    assert_eq!(core.1, df.1);
+}
+
+#[test]
+fn datafusion_rejects_the_same_rows_as_the_core() {
+    let dir = copy_fixture("bad-rows");
+    let energy = root().join(&dir).join("energy.csv");
+    let mut text = std::fs::read_to_string(&energy).unwrap();
+    // A bad number, an unknown unit, a repeat of the BJ-HQ 2025 row, a year outside the
+    // reporting years: four rejected rows of the 19 read, 15 used.
+    text.push_str("BJ-HQ,2025,electricity,12x,MWh,,,\n");
+    text.push_str("BJ-HQ,2025,electricity,100,MWhh,,,\n");
+    text.push_str("BJ-HQ,2025,electricity,46000,MWh,,,\n");
+    text.push_str("BJ-HQ,2031,electricity,5,MWh,,,\n");
+    std::fs::write(&energy, text).unwrap();
+    let args = [
+        "compute",
+        dir.as_str(),
+        "--allow-rejects",
+        "--format",
+        "json",
+    ];
+    let core = run(&args);
+    let df = run(&[&args[..], &["--engine", "datafusion"]].concat());
+    assert_eq!(core.0, 0, "{}", core.2);
+    assert_eq!(df.0, core.0, "{}", df.2);
+    assert!(
+        core.1
+            .contains("\"read\": 19,\n      \"used\": 15,\n      \"rejected\": 4"),
+        "{}",
+        core.1
+    );
+    assert_eq!(core.1, df.1);
+    assert_eq!(codes(&core.2), codes(&df.2), "{}\n---\n{}", core.2, df.2);
+    assert!(df.2.contains("duplicate-row"), "{}", df.2);
+    std::fs::remove_dir_all(root().join(&dir)).unwrap();
+}
+
+/// The fixture's energy rows, as text fields (its file has no quoted fields).
+fn energy_rows() -> Vec<Vec<String>> {
+    std::fs::read_to_string(root().join(FIXTURE).join("energy.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+const COLUMNS: [&str; 8] = [
+    "facility", "period", "carrier", "quantity", "unit", "factor", "ref", "note",
+];
+
+/// Writes rows as one Parquet file; with `decimal`, the quantity column is a Decimal128
+/// (scale 0: the fixture's quantities are whole numbers), else text.
+fn write_parquet(path: &Path, rows: &[&Vec<String>], decimal: bool) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut columns: Vec<(&str, ArrayRef)> = Vec::new();
+    for (i, name) in COLUMNS.iter().enumerate() {
+        let values: Vec<&str> = rows.iter().map(|r| r[i].as_str()).collect();
+        let array: ArrayRef = if decimal && *name == "quantity" {
+            let ints: Vec<i128> = values.iter().map(|v| v.parse().unwrap()).collect();
+            Arc::new(Decimal128Array::from(ints).with_data_type(DataType::Decimal128(20, 0)))
+        } else {
+            Arc::new(StringArray::from(values))
+        };
+        columns.push((name, array));
+    }
+    let batch = RecordBatch::try_from_iter(columns).unwrap();
+    let mut w =
+        ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+}
+
+#[test]
+fn a_folder_of_parquet_partitions_gives_the_figures_of_its_csv_twin() {
+    let dir = copy_fixture("parquet");
+    let project = root().join(&dir);
+    std::fs::remove_file(project.join("energy.csv")).unwrap();
+    let rows = energy_rows();
+    assert_eq!(rows.len(), 15);
+    // energy/year=YYYY/month=MM/part-0.parquet: 2024 in one file with decimal quantities,
+    // 2025 split by quarter-like months with text quantities.
+    let y2024: Vec<&Vec<String>> = rows.iter().filter(|r| r[1].starts_with("2024")).collect();
+    write_parquet(
+        &project.join("energy/year=2024/month=01/part-0.parquet"),
+        &y2024,
+        true,
+    );
+    let y2025: Vec<&Vec<String>> = rows.iter().filter(|r| r[1].starts_with("2025")).collect();
+    let (a, b) = y2025.split_at(4);
+    write_parquet(
+        &project.join("energy/year=2025/month=01/part-0.parquet"),
+        a,
+        false,
+    );
+    write_parquet(
+        &project.join("energy/year=2025/month=07/part-0.parquet"),
+        b,
+        false,
+    );
+    let csv = run(&["figures", FIXTURE, "--format", "json"]);
+    let parquet = run(&[
+        "figures",
+        dir.as_str(),
+        "--engine",
+        "datafusion",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(parquet.0, 0, "{}", parquet.2);
+    assert_eq!(csv.1, parquet.1);
+    // The row accounting names the folder and counts all 15 rows.
+    let acc = run(&[
+        "compute",
+        dir.as_str(),
+        "--engine",
+        "datafusion",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        acc.1.contains(&format!(
+            "\"file\": \"{dir}/energy/\",\n      \"read\": 15,\n      \"used\": 15"
+        )),
+        "{}",
+        acc.1
+    );
+    std::fs::remove_dir_all(&project).unwrap();
+}
+
+#[test]
+fn a_float_quantity_column_is_refused_as_inexact() {
+    let dir = copy_fixture("float");
+    let project = root().join(&dir);
+    std::fs::remove_file(project.join("energy.csv")).unwrap();
+    let path = project.join("energy/part-0.parquet");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let batch = RecordBatch::try_from_iter(vec![
+        (
+            "facility",
+            Arc::new(StringArray::from(vec!["BJ-HQ"])) as ArrayRef,
+        ),
+        (
+            "period",
+            Arc::new(StringArray::from(vec!["2025"])) as ArrayRef,
+        ),
+        (
+            "carrier",
+            Arc::new(StringArray::from(vec!["electricity"])) as ArrayRef,
+        ),
+        (
+            "quantity",
+            Arc::new(carbonledger_engine::datafusion::arrow::array::Float64Array::from(vec![1.5]))
+                as ArrayRef,
+        ),
+        ("unit", Arc::new(StringArray::from(vec!["MWh"])) as ArrayRef),
+    ])
+    .unwrap();
+    let mut w =
+        ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let out = run(&["figures", dir.as_str(), "--engine", "datafusion"]);
+    assert_eq!(out.0, 1, "{}", out.2);
+    assert!(out.2.contains("engine-error"), "{}", out.2);
+    assert!(out.2.contains("column `quantity` is Float64"), "{}", out.2);
+    std::fs::remove_dir_all(&project).unwrap();
+}
+
+/// A folder of partitions lists its data files in path order, skipping marker files and
+/// files of other formats.
+#[test]
+fn an_input_folder_lists_its_partitions_in_path_order() {
+    let dir = root().join(format!("target/engine-tests/list-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for m in ["month=02", "month=01"] {
+        let d = dir.join("year=2025").join(m);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("part-0.parquet"), b"").unwrap();
+        std::fs::write(d.join("_SUCCESS"), b"").unwrap();
+    }
+    std::fs::write(dir.join("notes.txt"), b"").unwrap();
+    std::fs::write(dir.join("extra.csv"), b"").unwrap();
+    let got: Vec<String> = carbonledger_engine::list_inputs(&dir)
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f.path
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "extra.csv",
+            "year=2025/month=01/part-0.parquet",
+            "year=2025/month=02/part-0.parquet"
+        ]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
