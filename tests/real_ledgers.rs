@@ -321,6 +321,11 @@ fn biogenic_co2_is_reported_outside_the_scopes_uk() {
     assert_eq!(fig(&l, "ghg.scope1"), d("2.339492"));
     assert_eq!(fig(&l, "ghg.biogenic_co2"), d("69.1755"));
     assert_eq!(fig(&l, "ghg.total.location"), d("2.339492"));
+    // Well-to-tank, keyed as the factor that priced each row even when that is the biogenic
+    // column: 'WTT- bioenergy' wood chips 30.40000 kg CO2e/t (ID 12_901_1044_15_1) × 50 t =
+    // 1 520 kg; biodiesel ME 0.39508 kg CO2e/L (ID 12_900_1032_8_1) × 1 000 L = 395.08 kg.
+    assert_eq!(fig(&l, "ghg.scope3.cat3.wtt_fuels"), d("1.91508"));
+    assert!(l.comp.notes.is_empty(), "{:?}", l.comp.notes);
 }
 
 /// The EPA Hub's biomass fuels: Table 1 "Biodiesel (100%)" per gallon, 9.45 kg CO2 (biogenic),
@@ -580,6 +585,8 @@ fn product_stages_use_a_per_gas_grid_group() {
 /// - "Biodiesel ME" per litre, 0.16751 kg CO2e (CH4 and N2O, ID 2_103_1032_8_1): 70 × =
 ///   11.7257 kg in scope 1; outside of scopes 2.39 kg CO2 (ID 99_103_1032_8_2): 70 × = 167.3
 ///   kg biogenic.
+///
+/// Its well-to-tank likewise, part by part (below).
 #[test]
 fn a_b7_blend_splits_into_fossil_and_biogenic_parts_uk() {
     let dir = write(&[
@@ -609,15 +616,20 @@ fn a_b7_blend_splits_into_fossil_and_biogenic_parts_uk() {
             .any(|n| n.contains("diesel_b7 in L: no calorific value per volume")),
         "{notes:?}"
     );
-    // Its well-to-tank (scope 3 category 3) is not computed, and that is said, not zero.
-    assert!(
-        l.comp
-            .notes
-            .iter()
-            .any(|n| n.starts_with("diesel_b7: the well-to-tank of a blend")),
-        "{:?}",
-        l.comp.notes
-    );
+    // Its well-to-tank (scope 3 category 3) is each part's, by its share ('WTT- fuels',
+    // "Diesel (100% mineral diesel)" litres 0.62409, ID 11_101_1012_8_1; 'WTT- bioenergy',
+    // "Biodiesel ME" litres 0.39508, ID 12_900_1032_8_1): 930 × 0.62409 + 70 × 0.39508
+    // = 580.4037 + 27.6556 = 608.0593 kg.
+    assert_eq!(fig(&l, "ghg.scope3.cat3.wtt_fuels"), d("0.6080593"));
+    assert!(l.comp.notes.is_empty(), "{:?}", l.comp.notes);
+    let wtt = explain(&dir, "ghg.scope3.cat3.wtt_fuels");
+    for s in [
+        "fossil part of diesel_b7",
+        "biofuel part of diesel_b7",
+        "equal to the figure",
+    ] {
+        assert!(wtt.contains(s), "missing `{s}` in:\n{wtt}");
+    }
 }
 
 /// An E10 fleet, US: 90% motor gasoline and 10% ethanol (100%) by volume, each through the
@@ -871,5 +883,145 @@ fn explain_shows_mobile_and_process_steps() {
         "equal to the figure",
     ] {
         assert!(process.contains(s), "missing `{s}` in:\n{process}");
+    }
+}
+
+/// AR6 SF6 and PFCs (IPCC AR6 WG1 Ch.7 SM Table 7.SM.7, GWP-100: SF6 25 200, PFC-14 7 380):
+/// switchgear losing 3 kg of SF6 → 3 × 25 200 = 75 600 kg = 75.6 t CO2e; an etcher releasing
+/// 0.5 kg of CF4 (PFC-14) → 0.5 × 7 380 = 3 690 kg = 3.69 t; scope 1 fugitive 79.29 t.
+#[test]
+fn ar6_sf6_and_pfcs_are_priced_from_table_7sm7() {
+    let manifest = UK_MANIFEST.replace("ipcc-gwp = \"ar5\"", "ipcc-gwp = \"ar6\"");
+    let dir = write(&[
+        ("carbonledger.toml", manifest.as_str()),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works,GB,desnz:electricity_uk\n",
+        ),
+        ("energy.csv", "facility,period,carrier,quantity,unit\n"),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source\nHQ,2025,SF6,3,kg,,switchgear,\nHQ,2025,PFC-14,0.5,kg,,etcher,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.sf6"), d("75.6"));
+    assert_eq!(fig(&l, "ghg.scope1.pfc-14"), d("3.69"));
+    assert_eq!(fig(&l, "ghg.scope1.fugitive"), d("79.29"));
+}
+
+/// An exempt share the manifest names wrongly is reported at its own line of
+/// carbonledger.toml (`[renewables.exempt_share]`, line 16 here, the value at column 6), not
+/// at the residual mix: an unknown key, a value that is not a share, a share over 100%.
+#[test]
+fn a_bad_exempt_share_is_reported_where_it_is_written() {
+    let manifest = format!("{AU_MANIFEST}[renewables.exempt_share]\nAU = \"local-rpp:rpp\"\n")
+        .replace("au-cer-rpp = \"2024\"\n", "local-rpp = \"2024\"\n");
+    for (value, unit, code) in [
+        ("", "%/1", "unknown-factor"),
+        ("0.5", "GJ/t", "wrong-dimension"),
+        ("150", "%/1", "wrong-dimension"),
+    ] {
+        let rows = if value.is_empty() {
+            "key,value,unit,gas,basis,table,note\nother,10,%/1,-,market,t,\n".to_string()
+        } else {
+            format!("key,value,unit,gas,basis,table,note\nrpp,{value},{unit},-,market,t,\n")
+        };
+        let dir = write(&[
+            ("carbonledger.toml", manifest.as_str()),
+            (
+                "facilities.csv",
+                "id,name,country,grid\nMEL,Melbourne plant,AU,au-nga:vic\n",
+            ),
+            (
+                "energy.csv",
+                "facility,period,carrier,quantity,unit,factor,ref,note,source\nMEL,2024,electricity,1000,MWh,,,,\n",
+            ),
+            (
+                "factors/local-rpp/2024/edition.toml",
+                "set = \"local-rpp\"\nedition = \"2024\"\ndescription = \"test\"\nany_year = true\n[citation]\npublisher = \"test\"\ntitle = \"test\"\npublished = \"2024\"\ntable = \"test\"\nlicence = \"test\"\nurl = \"https://example.invalid\"\n[verification]\nchecked = \"2025-01-01\"\nmethod = \"test\"\nconfidence = \"low\"\n",
+            ),
+            ("factors/local-rpp/2024/factors.csv", rows.as_str()),
+        ]);
+        let errs = match ledger(&dir, false) {
+            Err(d) => d,
+            Ok(l) => l
+                .all_diagnostics()
+                .filter(|d| d.severity == carbonledger::diag::Severity::Error)
+                .cloned()
+                .collect(),
+        };
+        let e = errs
+            .iter()
+            .find(|d| d.message.contains("[renewables.exempt_share] AU"))
+            .unwrap_or_else(|| panic!("{value}: {errs:#?}"));
+        assert_eq!(e.code, code, "{value}: {e:#?}");
+        assert!(e.span.file.ends_with("carbonledger.toml"), "{e:#?}");
+        assert_eq!(
+            (e.span.line, e.span.column),
+            (16, Some(6)),
+            "{value}: {e:#?}"
+        );
+    }
+}
+
+/// A blend under a set that publishes factors per energy only (the NGA Factors' style: kg
+/// CO2-e per GJ, with each fuel's energy content per kL): each part is priced through its own
+/// energy content. Diesel from NGA 2025 Table 9 (38.6 GJ/kL, 69.9 kg CO2-e/GJ); the biodiesel
+/// rows are this test's own (34.6 GJ/kL; 0.07 kg CO2-e/GJ of CH4 and N2O together; 70 kg/GJ
+/// biogenic CO2), as a project set would give them. B20 in a truck, 10 kL = 8 kL diesel +
+/// 2 kL biodiesel:
+/// - diesel 8 × 38.6 = 308.8 GJ × 69.9 = 21 585.12 kg CO2-e (scope 1);
+/// - biodiesel 2 × 34.6 = 69.2 GJ × 0.07 = 4.844 kg CO2-e (scope 1), × 70 = 4 844 kg biogenic;
+/// - scope 1 mobile 21 589.964 kg; energy 378 GJ.
+#[test]
+fn a_blend_under_per_energy_factors_takes_each_parts_energy_content() {
+    let manifest = r#"organisation = "Example Pty Ltd"
+reporting_years = [2025]
+base_year = 2025
+consolidation = "operational_control"
+[factors]
+fuel_emissions = "local-nga"
+calorific_values = ["local-nga"]
+energy_basis = "gross"
+[years.2025.editions]
+local-nga = "2025"
+au-nga = "2025"
+ipcc-gwp = "ar5"
+"#;
+    let dir = write(&[
+        ("carbonledger.toml", manifest),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nMEL,Melbourne depot,AU,au-nga:vic\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nMEL,2025,B20,10,kL,,,truck fuel cards,mobile\n",
+        ),
+        (
+            "factors/local-nga/2025/edition.toml",
+            "set = \"local-nga\"\nedition = \"2025\"\ndescription = \"NGA 2025 Table 9 diesel and a test biodiesel\"\nany_year = true\n[citation]\npublisher = \"test\"\ntitle = \"test\"\npublished = \"2025\"\ntable = \"test\"\nlicence = \"test\"\nurl = \"https://example.invalid\"\n[verification]\nchecked = \"2025-01-01\"\nmethod = \"test\"\nconfidence = \"low\"\n",
+        ),
+        (
+            "factors/local-nga/2025/factors.csv",
+            "key,value,unit,gas,basis,table,note\n\
+transport.diesel.energy_content,38.6,GJ/kL,-,gcv,NGA 2025 Table 9,\n\
+transport.diesel.co2,69.9,kg CO2e/GJ,CO2e,gcv,NGA 2025 Table 9,\n\
+transport.biodiesel.energy_content,34.6,GJ/kL,-,gcv,test,\n\
+transport.biodiesel.co2e,0.07,kg CO2e/GJ,CO2e,gcv,test,CH4 and N2O\n\
+transport.biodiesel.biogenic_co2,70,kg CO2e/GJ,CO2e,outside-scopes,test,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.mobile"), d("21.589964"));
+    assert_eq!(fig(&l, "ghg.biogenic_co2"), d("4.844"));
+    assert_eq!(fig(&l, "energy.total_gj"), d("378"));
+    let mobile = explain(&dir, "ghg.scope1.mobile");
+    for s in [
+        "local-nga@2025:transport.diesel.co2 × local-nga@2025:transport.diesel.energy_content × 80%",
+        "equal to the figure",
+    ] {
+        assert!(mobile.contains(s), "missing `{s}` in:\n{mobile}");
     }
 }

@@ -716,34 +716,61 @@ impl<'p> Resolver<'p> {
         let mut cvs = Vec::new();
         for (part, keys, share, what) in parts {
             let note = format!("{what} part of {name}");
-            // Per volume only: a per-energy factor would need this part's own energy.
-            let steps = self
-                .fuel_gas_steps(
-                    ed,
-                    part,
-                    keys,
-                    DimKind::Volume,
-                    &EnergyConv::None,
-                    mobile,
-                    year,
-                    &mut fallbacks,
-                )
-                .map_err(|mut e| {
-                    e.hint = format!(
-                        "a blend's parts are priced per volume: add `{}.litre.co2` (and .ch4, .n2o) to a project set, or give the {what} and the other part as two rows",
-                        keys.first().copied().unwrap_or_default()
-                    );
-                    e
-                })?;
+            let cv = self
+                .calorific_value(part, mobile, DimKind::Volume, year, &mut Vec::new())
+                .ok();
+            let hint = |mut e: ResolveError| {
+                e.hint = format!(
+                    "a blend's parts are priced per volume, or per energy through the part's own calorific value per volume: add `{}.litre.co2` (and .ch4, .n2o) to a project set, or give the {what} and the other part as two rows",
+                    keys.first().copied().unwrap_or_default()
+                );
+                e
+            };
+            // Per volume first; else per energy through this part's own energy content per
+            // volume (NGA: kg CO2-e/GJ × GJ/kL), so each part is priced on its own energy.
+            let mut tried = Vec::new();
+            let steps = match self.fuel_gas_steps(
+                ed,
+                part,
+                keys,
+                DimKind::Volume,
+                &EnergyConv::None,
+                mobile,
+                year,
+                &mut tried,
+            ) {
+                Ok(steps) => {
+                    fallbacks.append(&mut tried);
+                    steps
+                }
+                Err(e) => {
+                    let Some(conv @ EnergyConv::FromVolume(f, u)) = &cv else {
+                        return Err(hint(e));
+                    };
+                    let steps = self
+                        .fuel_gas_steps(
+                            ed,
+                            part,
+                            keys,
+                            DimKind::Volume,
+                            conv,
+                            mobile,
+                            year,
+                            &mut fallbacks,
+                        )
+                        .map_err(hint)?;
+                    steps
+                        .into_iter()
+                        .map(|s| through_part_energy(s, f, u))
+                        .collect::<Result<Vec<_>, _>>()?
+                }
+            };
             for step in steps {
                 chain
                     .gases
                     .push(part_step(step, share, &note).map_err(overflow)?);
             }
-            cvs.push(
-                self.calorific_value(part, mobile, DimKind::Volume, year, &mut Vec::new())
-                    .ok(),
-            );
+            cvs.push(cv);
         }
         chain.energy = match (&cvs[0], &cvs[1]) {
             (Some(EnergyConv::FromVolume(f1, u1)), Some(EnergyConv::FromVolume(f2, u2)))
@@ -1316,9 +1343,77 @@ fn per_basis<N: Dim>(def: &FactorDef) -> Option<PerBasis<N>> {
     }
 }
 
+/// A blend part's factor per energy made per volume through the part's own calorific value
+/// per volume (`69.9 kg CO2e/GJ × 38.6 GJ/kL = 2698.14 kg CO2e/kL`), exactly, recorded as
+/// `<factor> × <calorific value>`; a factor already per volume is kept.
+fn through_part_energy(
+    step: GasStep,
+    cv: &Factor<Energy, crate::units::Volume>,
+    cv_used: &UsedFactor,
+) -> Result<GasStep, ResolveError> {
+    let ov = |e: crate::decimal::CalcError| err("overflow", "quantity", e.to_string(), "");
+    let compose = |u: UsedFactor| -> Result<UsedFactor, ResolveError> {
+        // The shown value in the factor's numerator unit per the calorific value's volume
+        // unit: factor × CV × (CV's energy unit ÷ the factor's energy unit).
+        let (num, per_energy) = u.unit.rsplit_once('/').unwrap_or((u.unit.as_str(), ""));
+        let (cv_energy, per_volume) = cv_used
+            .unit
+            .split_once('/')
+            .unwrap_or((cv_used.unit.as_str(), ""));
+        let scale = |t: &str| crate::units::lookup(t).map(|x| x.scale).ok();
+        let (Some(a), Some(b)) = (scale(cv_energy), scale(per_energy)) else {
+            return Err(err(
+                "bad-factor-unit",
+                "carrier",
+                format!(
+                    "{} ({}) cannot be made per volume through {} ({})",
+                    u.reference, u.unit, cv_used.reference, cv_used.unit
+                ),
+                "give the part a factor per volume in a project set",
+            ));
+        };
+        let value =
+            crate::decimal::mul(crate::decimal::mul(u.value, cv_used.value).map_err(ov)?, a)
+                .map_err(ov)?;
+        let value = crate::decimal::div(value, b).map_err(ov)?.value;
+        Ok(UsedFactor {
+            reference: format!("{} × {}", u.reference, cv_used.reference),
+            value: value.normalize(),
+            unit: format!("{}/{}", num.trim(), per_volume.trim()),
+            edition: u.edition,
+            citation: format!("{}; {}", u.citation, cv_used.citation),
+        })
+    };
+    Ok(match step {
+        GasStep::Gas {
+            gas,
+            factor: Some((PerBasis::Energy(f), u)),
+            gwp,
+            gwp_used,
+        } => GasStep::Gas {
+            gas,
+            factor: Some((PerBasis::Volume(f.chain(*cv).map_err(ov)?), compose(u)?)),
+            gwp,
+            gwp_used,
+        },
+        GasStep::Co2e {
+            factor: PerBasis::Energy(f),
+            used,
+            of,
+            embedded_gwp,
+        } => GasStep::Co2e {
+            factor: PerBasis::Volume(f.chain(*cv).map_err(ov)?),
+            used: compose(used)?,
+            of,
+            embedded_gwp,
+        },
+        other => other,
+    })
+}
+
 /// A step of one part of a blend: its factor × the part's share of the volume, recorded as
 /// such on the line (`… × 93% (fossil part of diesel_b7)`), so every figure reads the share.
-fn part_step(
+pub(super) fn part_step(
     step: GasStep,
     share: Decimal,
     note: &str,

@@ -26,8 +26,9 @@ pub struct Upstream {
     pub notes: Vec<String>,
 }
 
-/// The gas suffixes of a per-gas key (`electricity_uk.co2`, `natural_gas.kwh_gross.co2e`).
-const GAS_SUFFIXES: [&str; 4] = [".co2e", ".co2", ".ch4", ".n2o"];
+/// The gas suffixes of a per-gas key (`electricity_uk.co2`, `natural_gas.kwh_gross.co2e`,
+/// DESNZ's outside-of-scopes `biodiesel_me.litre.biogenic_co2`).
+const GAS_SUFFIXES: [&str; 5] = [".co2e", ".co2", ".ch4", ".n2o", ".biogenic_co2"];
 
 fn base_key(key: &str) -> &str {
     GAS_SUFFIXES
@@ -48,11 +49,9 @@ impl Resolver<'_> {
         if !opts.cat3 || main.scope == Scope::Scope3 {
             return Ok(out);
         }
-        // A blend's factors are its parts' × their shares: no one publisher key to pair.
-        if carrier.blend().is_some() {
-            out.notes.push(format!(
-                "{carrier}: the well-to-tank of a blend's parts is not computed (give the fossil fuel and the biofuel as two rows to have theirs)"
-            ));
+        // A blend's factors are its parts' × their shares: its well-to-tank is each part's.
+        if let Some(blend) = carrier.blend() {
+            self.blend_upstream(main, blend, &mut out)?;
             return Ok(out);
         }
         // The factor that priced the row names the publisher's key for this energy.
@@ -141,6 +140,114 @@ impl Resolver<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// The well-to-tank of a blend (B7, B20, E10): one line whose steps are each part's
+    /// well-to-tank factor × its share of the volume, the part keyed as the factor that priced
+    /// it (`desnz-fuels@2025:diesel_mineral.litre.co2` → `desnz-wtt:diesel_mineral.litre.co2e`).
+    /// Both parts or none: a part the sets do not publish is a note, never a partial line.
+    fn blend_upstream(
+        &self,
+        main: &Chain,
+        blend: crate::activity::Blend,
+        out: &mut Upstream,
+    ) -> Result<(), ResolveError> {
+        let name = subject_name(main);
+        let bio_share = rust_decimal::Decimal::new(i64::from(blend.bio_pct), 2);
+        let mut parts: Vec<(FactorRef, rust_decimal::Decimal, &str)> = Vec::new();
+        for g in &main.gases {
+            let used = match g {
+                GasStep::Gas {
+                    factor: Some((_, u)),
+                    ..
+                } => u,
+                GasStep::Co2e { used, .. } => used,
+                GasStep::Gas { factor: None, .. } => continue,
+            };
+            // A part's reference is `SET@EDITION:KEY × SHARE% (…)`: the factor is its first word.
+            let Some(r) = used
+                .reference
+                .split(' ')
+                .next()
+                .and_then(|t| FactorRef::parse(t).ok())
+            else {
+                continue;
+            };
+            let fuel = r.key.split('.').next().unwrap_or_default();
+            let (share, what) = if blend.fossil_keys.contains(&fuel) {
+                (rust_decimal::Decimal::ONE - bio_share, "fossil")
+            } else {
+                (bio_share, "biofuel")
+            };
+            if !parts.iter().any(|(_, _, w)| *w == what) {
+                parts.push((r, share, what));
+            }
+        }
+        if parts.len() != 2 {
+            out.notes.push(format!(
+                "{name}: the factors of its parts name no publisher key for each, so its well-to-tank is not computed"
+            ));
+            return Ok(());
+        }
+        let mut steps = Vec::new();
+        let mut fallbacks = Vec::new();
+        for (r, share, what) in &parts {
+            let Some(edition) = r.edition.as_deref() else {
+                return Ok(());
+            };
+            let Some(w) = self.project.manifest.scope3.wtt_set_of(&r.set) else {
+                out.notes.push(format!(
+                    "{name} priced by {}: no well-to-tank set is paired with `{}`, so its well-to-tank is not computed (pair one under [scope3] wtt_sets)",
+                    r.set, r.set
+                ));
+                return Ok(());
+            };
+            let key = format!("{}.co2e", base_key(&r.key));
+            let mut probe = Upstream::default();
+            let Some(part) =
+                self.upstream_chain(main, w, edition, &key, SourceKind::Wtt, &mut probe)?
+            else {
+                out.notes.push(format!(
+                    "{name}: {} part: {}; so the blend's well-to-tank is not computed",
+                    what,
+                    probe.notes.join("; ")
+                ));
+                return Ok(());
+            };
+            let per_volume = part.gases.iter().all(|g| match g {
+                GasStep::Co2e { factor, .. } => factor.den_kind() == crate::units::DimKind::Volume,
+                _ => false,
+            });
+            if !per_volume {
+                out.notes.push(format!(
+                    "{name}: the well-to-tank `{key}` of its {what} part is not per volume, so the blend's well-to-tank is not computed"
+                ));
+                return Ok(());
+            }
+            fallbacks.extend(part.fallbacks);
+            for g in part.gases {
+                steps.push(
+                    super::resolve::part_step(g, *share, &format!("{what} part of {name}"))
+                        .map_err(|e| {
+                            super::resolve::err("overflow", "quantity", e.to_string(), "")
+                        })?,
+                );
+            }
+        }
+        let mut c = Chain {
+            scope: Scope::Scope3,
+            kind: SourceKind::Wtt,
+            energy: super::chain::EnergyConv::None,
+            gases: steps,
+            tce: None,
+            fallbacks,
+            plan: None,
+            upstream_of: Some(main.kind),
+            ..main.clone()
+        };
+        c.plan = super::chain::Plan::build(&c);
+        out.chains.push(c);
+        Ok(())
     }
 
     /// The chain of `key` in the well-to-tank set `w`: the manifest's edition for the year,

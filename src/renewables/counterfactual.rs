@@ -178,22 +178,29 @@ pub fn residual_mix_problems(project: &Project) -> Vec<Diagnostic> {
     out
 }
 
-/// Where the residual mix of `market` is written in carbonledger.toml.
-pub fn residual_mix_span(project: &Project, market: &str) -> Span {
+/// Where `market = "…"` is written under `[renewables.<table>]` of carbonledger.toml
+/// (`residual_mix`, `exempt_share`): the whole file when the manifest does not write it (a
+/// default, such as Australia's exempt share).
+pub fn renewables_span(project: &Project, table: &str, market: &str) -> Span {
     let file = project.shown(crate::project::Input::Manifest);
     let text =
         std::fs::read_to_string(project.path(crate::project::Input::Manifest)).unwrap_or_default();
-    residual_mix_place(&file, &text, market)
+    table_place(&file, &text, table, market)
 }
 
-/// Where `market = "…"` is written under `[renewables.residual_mix]`: the value's line and
-/// column (the whole file when it cannot be found, e.g. an inline table).
 fn residual_mix_place(file: &std::sync::Arc<str>, text: &str, market: &str) -> Span {
+    table_place(file, text, "residual_mix", market)
+}
+
+/// Where `market = "…"` is written under `[renewables.<table>]`: the value's line and column
+/// (the whole file when it cannot be found, e.g. an inline table).
+fn table_place(file: &std::sync::Arc<str>, text: &str, table: &str, market: &str) -> Span {
+    let header = format!("[renewables.{table}]");
     let mut inside = false;
     for (n, line) in text.lines().enumerate() {
         let t = line.trim_start();
         if t.starts_with('[') {
-            inside = t.starts_with("[renewables.residual_mix]");
+            inside = t.starts_with(&header);
             continue;
         }
         let Some((key, _)) = t.split_once('=') else {

@@ -685,15 +685,22 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
         match market_entry(ctx, fac, year, used, list, mwh_unit) {
             Ok(e) => sink(e),
             // Instruments' own rates were resolved at their rows, so what fails here is the
-            // residual mix the manifest names (or an overflow of the facility's total).
+            // residual mix or the exempt share the manifest names (or an overflow of the
+            // facility's total), each reported where it is written.
             Err((code, msg, hint)) => report.diagnostics.push(
                 Diagnostic::error(
                     code,
                     if code == "overflow" {
                         Span::file(&project.shown(Input::Energy))
                     } else {
-                        super::counterfactual::residual_mix_span(
+                        let table = if msg.starts_with(EXEMPT_TABLE) {
+                            "exempt_share"
+                        } else {
+                            "residual_mix"
+                        };
+                        super::counterfactual::renewables_span(
                             project,
+                            table,
                             &project.facilities.list[fac].country,
                         )
                     },
@@ -778,6 +785,9 @@ fn allocated(
     calc
 }
 
+/// How every exempt-share message begins, so that the error is placed at its own line.
+const EXEMPT_TABLE: &str = "[renewables.exempt_share]";
+
 /// A market's exempt share as a ratio, with the factor it came from.
 type ExemptShare = Option<(Decimal, crate::calc::UsedFactor)>;
 
@@ -803,9 +813,13 @@ fn exempt_share(
     let resolver =
         crate::calc::Resolver::new(project, crate::calc::ResolveOptions { strict: ctx.strict });
     let mut notes = Vec::new();
-    let (ed, def) = resolver
-        .find(&r, year, &mut notes)
-        .map_err(|e| (e.code, e.message, e.hint))?;
+    let (ed, def) = resolver.find(&r, year, &mut notes).map_err(|e| {
+        (
+            e.code,
+            format!("{EXEMPT_TABLE} {country}: {}", e.message),
+            e.hint,
+        )
+    })?;
     if def.unit.num.kind != DimKind::Ratio || def.unit.den.kind != DimKind::Ratio {
         return Err((
             "wrong-dimension",
