@@ -342,6 +342,7 @@ catalogue! {
 
     // -- operations.csv (ISO 14083 operation categories) --
     bad_operation: "operations-bad-operation" CHECK => 1, "error" "operations.csv:2:2" ["bad-operation"];
+    operations_duplicate_row: "operations-duplicate-row" CHECK => 1, "error" "operations.csv:3:1" ["duplicate-row"];
     unused_operation: "unused-operation" CHECK => 0, "warning" "operations.csv:2" ["unused-operation"];
     // A factor per kWh on the gross calorific value beside diesel converted with IPCC's net one.
     mixed_calorific_basis: "mixed-calorific-basis" CHECK => 0, "warning" "carbonledger.toml:13:1" ["mixed-calorific-basis"];

@@ -400,6 +400,9 @@ pub fn read(
     resolver: &Resolver<'_>,
 ) -> (Operations, Option<(FileStats, Vec<Diagnostic>)>) {
     let mut ops = Operations::default();
+    // Every row's fields and line: a row equal to an earlier one in every column is a copy
+    // (its energy would count twice); a second delivery of the same fuel says so in `note`.
+    let mut seen: std::collections::HashMap<Vec<String>, u64> = std::collections::HashMap::new();
     let read = read_optional(project, Input::Operations, &COLUMNS, |r| {
         let mut f = Fields::new(r);
         if f.ragged() {
@@ -415,6 +418,18 @@ pub fn read(
             (Some(q), Ok(u)) => Some((q, u.symbol.to_string())),
             _ => None,
         };
+        let identity: Vec<String> = (0..COLUMNS.len())
+            .map(|i| r.get(i).trim().to_string())
+            .collect();
+        if let Some(first) = seen.insert(identity, r.line()) {
+            f.error(
+                "duplicate-row",
+                0,
+                format!("the same row as line {first} (every column equal): its energy would be counted twice"),
+                Some("remove the copy; if it is a second delivery, say so in `note`".into()),
+            );
+            return (f.diags, left_out);
+        }
         let Some((id, kind, year, use_, basis, given, reefer)) =
             parse_row(project, resolver, &mut f)
         else {
