@@ -5,7 +5,8 @@
 //!   identities finds, with 1, 2 and 3 threads, on a file large enough to be read in chunks
 //!   and spilled to disk;
 //! * a chain copied from another facility of the same class (grid, control, equity share)
-//!   equals the chain resolved for the facility itself;
+//!   equals the chain resolved for the facility itself, and so does the residual-mix chain the
+//!   market-based register shares within a class;
 //! * the registers run once: the editions the ledger recorded are the editions a fresh run of
 //!   the registers cites, and the counterfactual for the intensity (registers that add to
 //!   none of its inputs skipped) gives the intensity and its inputs the full ledger gives.
@@ -183,6 +184,61 @@ fn a_chain_copied_from_a_facility_of_the_same_class_equals_its_own_resolution() 
                 .unwrap();
             assert_eq!(chain, &fresh, "{consolidation}");
         }
+    }
+}
+
+#[test]
+fn a_market_based_line_priced_through_its_class_chain_equals_its_own_resolution() {
+    // The market-based register resolves the residual-mix chain once per facility class
+    // and year and shares it: every facility's line must still be its own chain (its
+    // facility, share and reason), as a fresh resolution for that facility gives it.
+    let mut energy = String::from("facility,period,carrier,quantity,unit,factor,ref,note\n");
+    for i in 0..60 {
+        for year in [2024, 2025] {
+            energy.push_str(&format!(
+                "F{i},{year}-03,electricity,{}.5,MWh,,E{i}-{year},\n",
+                i + 1
+            ));
+        }
+    }
+    for consolidation in ["operational_control", "equity_share"] {
+        let dir = project(
+            &manifest(consolidation, "2023"),
+            &facilities(60),
+            &energy,
+            None,
+        );
+        let p = Project::open(&dir).unwrap();
+        let c = compute(&p, RunOptions::default()).unwrap();
+        let resolver = Resolver::new(&p, ResolveOptions { strict: false });
+        let mut seen = BTreeSet::new();
+        run_registers(&p, &c, false, &mut |e| {
+            for part in e.parts.iter().filter(|p| p.figure == "ghg.scope2.market") {
+                for l in &part.lines {
+                    let fresh = resolver
+                        .resolve(
+                            l.chain.year,
+                            l.activity.facility,
+                            &l.chain.subject,
+                            l.chain.activity_unit,
+                            l.chain.explicit.as_ref(),
+                        )
+                        .unwrap();
+                    assert_eq!(l.chain, fresh, "{consolidation} {}", e.what);
+                    let id = &p.facilities.list[l.activity.facility].id;
+                    assert!(e.what.starts_with(&format!("{id} ")), "{}", e.what);
+                    seen.insert((l.activity.facility, l.chain.year));
+                }
+            }
+        });
+        // Every facility-year with electricity inside the boundary: the twelve facilities
+        // without operational control (every fifth) have none under that consolidation.
+        let inside = if consolidation == "operational_control" {
+            48
+        } else {
+            60
+        };
+        assert_eq!(seen.len(), inside * 2, "{consolidation}");
     }
 }
 

@@ -10,6 +10,7 @@ use crate::units::{
     Qty, Volume,
 };
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// A factor as used on a line: the pinned reference, its value and unit as published, and
 /// which edition (with citation) it belongs to.
@@ -215,16 +216,67 @@ impl SourceKind {
     }
 }
 
-/// A resolved chain.
+/// A resolved chain: the facility it is for, and what its rows share with every chain of a
+/// facility of the same class (`ChainBody`: grid and consolidation terms), held once behind an
+/// `Arc`. Read the body's fields through the chain (`chain.gases`); 100,000 facilities over a
+/// handful of grids then hold a handful of bodies, and a chain costs a few dozen bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chain {
-    /// Reporting year.
-    pub year: i32,
     /// Facility index.
     pub facility: usize,
     /// The facility's terms (share and control) the chain is under: 0 = as in facilities.csv,
     /// n = from its n-th change on (`Facility::terms`).
     pub terms: usize,
+    /// Why the body's consolidation share (the facility's own change may be named).
+    pub share_reason: Arc<str>,
+    body: Arc<ChainBody>,
+}
+
+impl std::ops::Deref for Chain {
+    type Target = ChainBody;
+    fn deref(&self) -> &ChainBody {
+        &self.body
+    }
+}
+
+impl Chain {
+    /// The chain of `body` at `facility` under its terms `terms`.
+    pub fn new(
+        facility: usize,
+        terms: usize,
+        share_reason: impl Into<Arc<str>>,
+        body: ChainBody,
+    ) -> Chain {
+        Chain {
+            facility,
+            terms,
+            share_reason: share_reason.into(),
+            body: Arc::new(body),
+        }
+    }
+
+    /// The same resolved body at another facility of its class (sharing it, not copying it).
+    pub fn for_facility(&self, facility: usize, terms: usize, share_reason: Arc<str>) -> Chain {
+        Chain {
+            facility,
+            terms,
+            share_reason,
+            body: Arc::clone(&self.body),
+        }
+    }
+
+    /// The resolved body.
+    pub fn body(&self) -> &ChainBody {
+        &self.body
+    }
+}
+
+/// What a chain's rows share besides their facility: the activity, its scope and source, and
+/// its resolved factors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBody {
+    /// Reporting year.
+    pub year: i32,
     /// Carrier or gas.
     pub subject: Subject,
     /// The explicit factor the rows named, if any.
@@ -237,10 +289,9 @@ pub struct Chain {
     pub activity_kind: DimKind,
     /// The unit the rows of this chain are given in.
     pub activity_unit: AnyUnit,
-    /// Consolidation share applied to every result (1 = 100%).
+    /// Consolidation share applied to every result (1 = 100%): the same for every facility
+    /// of the class, and folded into the plan.
     pub share: Decimal,
-    /// Why that share.
-    pub share_reason: String,
     /// Activity → energy.
     pub energy: EnergyConv,
     /// One step per gas (per gas of each part of a blend), at most `MAX_GASES`.
@@ -362,11 +413,11 @@ impl Plan {
 
     /// Folds a chain, or `None` when a folded ratio would not fit a decimal exactly (the
     /// stepwise calculation is then used).
-    pub fn build(chain: &Chain) -> Option<Plan> {
+    pub fn build(chain: &ChainBody) -> Option<Plan> {
         Self::try_build(chain).ok()
     }
 
-    fn try_build(chain: &Chain) -> Result<Plan, CalcError> {
+    fn try_build(chain: &ChainBody) -> Result<Plan, CalcError> {
         let unit = Folded::new(chain.activity_unit.scale, Decimal::ONE)?;
         let energy = match &chain.energy {
             EnergyConv::Direct => Some(unit),
@@ -467,7 +518,7 @@ impl Line {
     }
 }
 
-impl Chain {
+impl ChainBody {
     /// Whether the chain's lines count energy: a scope 3 line (the well-to-tank or the T&D
     /// loss of an energy row) adds emissions only; its energy is the scope 1 or 2 row's.
     pub fn counts_energy(&self) -> bool {
@@ -527,7 +578,7 @@ pub struct Line {
 
 /// Calculates one row: a pure function of the row's quantity (in the chain's unit) and its
 /// resolved chain, through the chain's folded plan when it has one.
-pub fn calculate(quantity: Decimal, chain: &Chain) -> Result<Line, LineError> {
+pub fn calculate(quantity: Decimal, chain: &ChainBody) -> Result<Line, LineError> {
     calculate_terms(quantity, chain, Terms::All)
 }
 
@@ -553,7 +604,11 @@ impl Terms {
 }
 
 /// Calculates the selected results of one row (the others are left at zero).
-pub fn calculate_terms(quantity: Decimal, chain: &Chain, terms: Terms) -> Result<Line, LineError> {
+pub fn calculate_terms(
+    quantity: Decimal,
+    chain: &ChainBody,
+    terms: Terms,
+) -> Result<Line, LineError> {
     let Some(plan) = &chain.plan else {
         let base = crate::decimal::mul(quantity, chain.activity_unit.scale)?;
         return calculate_stepwise(
@@ -605,7 +660,7 @@ pub fn calculate_terms(quantity: Decimal, chain: &Chain, terms: Terms) -> Result
 ///
 /// The consolidation share is applied last, to each result, so that a line's trace reads
 /// activity → energy → gas → CO2e → share.
-pub fn calculate_stepwise(activity: AnyQty, chain: &Chain) -> Result<Line, LineError> {
+pub fn calculate_stepwise(activity: AnyQty, chain: &ChainBody) -> Result<Line, LineError> {
     let (energy, exact_energy): (Option<Qty<Energy>>, bool) = match &chain.energy {
         EnergyConv::Direct => (
             Some(activity.typed::<Energy>().map_err(LineError::Dimension)?),
@@ -881,7 +936,7 @@ impl Accum {
     }
 
     /// Multiplies a linear chain's pending quantity out into the totals (once, after all rows).
-    pub fn settle(&mut self, chain: &Chain) -> Result<(), LineError> {
+    pub fn settle(&mut self, chain: &ChainBody) -> Result<(), LineError> {
         if self.pending_quantity.is_zero() {
             return Ok(());
         }

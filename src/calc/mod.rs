@@ -12,8 +12,9 @@ mod trace;
 mod upstream;
 
 pub use chain::{
-    calculate, calculate_stepwise, calculate_terms, Accum, Chain, EnergyConv, Folded, GasStep,
-    Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor, BIOGENIC_CO2, MAX_GASES,
+    calculate, calculate_stepwise, calculate_terms, Accum, Chain, ChainBody, EnergyConv, Folded,
+    GasStep, Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor, BIOGENIC_CO2,
+    MAX_GASES,
 };
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{

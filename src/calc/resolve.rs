@@ -3,7 +3,7 @@
 //! a missing choice falls back to the nearest edition, a missing region to the set's parent
 //! key, and both are recorded on the chain (and refused under `--strict`).
 
-use super::chain::{Chain, EnergyConv, GasStep, PerBasis, SourceKind, UsedFactor};
+use super::chain::{Chain, ChainBody, EnergyConv, GasStep, PerBasis, SourceKind, UsedFactor};
 use crate::activity::{Carrier, Scope, Source, Subject};
 use crate::factors::{Edition, FactorDef, FactorRef};
 use crate::project::{Consolidation, EnergyBasis, Project};
@@ -496,21 +496,38 @@ impl<'p> Resolver<'p> {
         explicit: Option<&FactorRef>,
         source: Option<Source>,
     ) -> Result<Chain, ResolveError> {
+        let (share, share_reason) = self.share(facility, terms);
+        let body = self.resolve_body(
+            (year, facility, share),
+            subject,
+            activity_unit,
+            explicit,
+            source,
+        )?;
+        Ok(Chain::new(facility, terms, share_reason, body))
+    }
+
+    /// What `resolve_source` resolves besides the facility: the factors of the facility's
+    /// class (its grid) at consolidation share `share`.
+    fn resolve_body(
+        &self,
+        (year, facility, share): (i32, usize, Decimal),
+        subject: &Subject,
+        activity_unit: crate::units::AnyUnit,
+        explicit: Option<&FactorRef>,
+        source: Option<Source>,
+    ) -> Result<ChainBody, ResolveError> {
         let activity_kind = activity_unit.kind;
         let mut fallbacks = Vec::new();
-        let (share, share_reason) = self.share(facility, terms);
         let fam = &self.project.manifest.families;
-        let mut chain = Chain {
+        let mut chain = ChainBody {
             year,
-            facility,
-            terms,
             subject: subject.clone(),
             scope: Scope::Scope1,
             kind: SourceKind::Fugitive,
             activity_kind,
             activity_unit,
             share,
-            share_reason,
             energy: EnergyConv::None,
             gases: Vec::new(),
             tce: None,
@@ -691,12 +708,12 @@ impl<'p> Resolver<'p> {
     /// per volume, when the sets publish both.
     fn resolve_blend(
         &self,
-        mut chain: Chain,
+        mut chain: ChainBody,
         blend: crate::activity::Blend,
         mobile: bool,
         year: i32,
         mut fallbacks: Vec<String>,
-    ) -> Result<Chain, ResolveError> {
+    ) -> Result<ChainBody, ResolveError> {
         let overflow = |e: crate::decimal::CalcError| err("overflow", "carrier", e.to_string(), "");
         let name = match &chain.subject {
             Subject::Carrier(c) => c.name(),

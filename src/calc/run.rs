@@ -687,20 +687,23 @@ impl<'p> Worker<'p> {
             source: key.source,
         };
         let slot = match self.templates.get(&template) {
-            // A facility of a class already resolved: copy the chain and its scope 3
-            // companions (their notes are already recorded), with this facility.
+            // A facility of a class already resolved: its chain and scope 3 companions
+            // (their notes are already recorded) share the resolved bodies, with this facility.
             Some(&first) => {
                 let first = first as usize;
                 let id = self.chains.len() as u32;
                 for cid in first..=first + self.companions[first] {
-                    let mut chain = self.chains[cid].clone();
-                    if terms > 0 || chain.terms > 0 {
-                        // The share's reason names the facility's own change.
-                        (chain.share, chain.share_reason) =
-                            self.resolver.share(activity.facility, terms);
-                    }
-                    chain.facility = activity.facility;
-                    chain.terms = terms;
+                    let model = &self.chains[cid];
+                    let reason = if terms > 0 || model.terms > 0 {
+                        // The share's reason names the facility's own change; the share
+                        // itself is the class's (it is part of the class).
+                        let (share, reason) = self.resolver.share(activity.facility, terms);
+                        debug_assert_eq!(share, model.share);
+                        Arc::from(reason)
+                    } else {
+                        model.share_reason.clone()
+                    };
+                    let chain = model.for_facility(activity.facility, terms, reason);
                     self.companions.push(self.companions[cid]);
                     self.push_chain(chain);
                 }

@@ -217,7 +217,7 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
             None,
         );
     }
-    push("share", chain.share_reason.clone(), None);
+    push("share", chain.share_reason.to_string(), None);
     for f in &chain.fallbacks {
         push("fallback", f.clone(), None);
     }

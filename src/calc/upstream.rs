@@ -11,7 +11,7 @@
 //! well-to-tank is `W:K_td.co2e`. A factor the sets do not publish gives no line and a note,
 //! never a zero.
 
-use super::chain::{Chain, GasStep, SourceKind};
+use super::chain::{Chain, ChainBody, GasStep, SourceKind};
 use super::resolve::{check_basis, ResolveError, Resolver};
 use crate::activity::{Carrier, Scope, Subject};
 use crate::factors::{Edition, FactorDef, FactorRef};
@@ -224,8 +224,8 @@ impl Resolver<'_> {
                 ));
                 return Ok(());
             }
-            fallbacks.extend(part.fallbacks);
-            for g in part.gases {
+            fallbacks.extend(part.fallbacks.iter().cloned());
+            for g in part.gases.iter().cloned() {
                 steps.push(
                     super::resolve::part_step(g, *share, &format!("{what} part of {name}"))
                         .map_err(|e| {
@@ -234,7 +234,7 @@ impl Resolver<'_> {
                 );
             }
         }
-        let mut c = Chain {
+        let mut c = ChainBody {
             scope: Scope::Scope3,
             kind: SourceKind::Wtt,
             energy: super::chain::EnergyConv::None,
@@ -243,10 +243,15 @@ impl Resolver<'_> {
             fallbacks,
             plan: None,
             upstream_of: Some(main.kind),
-            ..main.clone()
+            ..main.body().clone()
         };
         c.plan = super::chain::Plan::build(&c);
-        out.chains.push(c);
+        out.chains.push(Chain::new(
+            main.facility,
+            main.terms,
+            main.share_reason.clone(),
+            c,
+        ));
         Ok(())
     }
 
@@ -307,7 +312,7 @@ impl Resolver<'_> {
             } => f.den_kind() == crate::units::DimKind::Energy,
             GasStep::Gas { factor: None, .. } => false,
         };
-        let mut c = Chain {
+        let mut c = ChainBody {
             scope: Scope::Scope3,
             kind,
             energy: if per_energy {
@@ -320,10 +325,15 @@ impl Resolver<'_> {
             fallbacks,
             plan: None,
             upstream_of: Some(main.kind),
-            ..main.clone()
+            ..main.body().clone()
         };
         c.plan = super::chain::Plan::build(&c);
-        Ok(c)
+        Ok(Chain::new(
+            main.facility,
+            main.terms,
+            main.share_reason.clone(),
+            c,
+        ))
     }
 }
 

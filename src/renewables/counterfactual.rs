@@ -62,9 +62,7 @@ pub fn through_chain(
     explicit: Option<&FactorRef>,
 ) -> Result<Calculated, Problem> {
     let Site {
-        facility,
-        period,
-        line: line_no,
+        facility, period, ..
     } = site;
     let year = period.year();
     let resolver = Resolver::new(project, ResolveOptions { strict });
@@ -72,6 +70,90 @@ pub fn through_chain(
     let chain = resolver
         .resolve(year, facility, &subject, shown_unit, explicit)
         .map_err(|e| (e.code, e.message, e.hint))?;
+    through_resolved(chain, site, qty, shown_unit, explicit)
+}
+
+/// What a facility's chain depends on besides the facility: year, carrier, unit, explicit
+/// factor, and the facility's class (grid and consolidation terms).
+type ClassKey = (
+    i32,
+    Carrier,
+    u16,
+    Option<FactorRef>,
+    Option<FactorRef>,
+    bool,
+    bool,
+    Decimal,
+);
+
+/// `through_chain` for a register that charges many facilities (market-based scope 2 of every
+/// facility-year): a chain is resolved once per facility class and shared by the class's
+/// facilities, as the energy pass does. Facilities whose terms change during the period and
+/// failed resolutions (whose messages name the facility) are resolved on their own.
+#[derive(Default)]
+pub struct ClassChains {
+    resolved: std::collections::HashMap<ClassKey, crate::calc::Chain>,
+}
+
+impl ClassChains {
+    /// As `through_chain`.
+    pub fn through(
+        &mut self,
+        project: &Project,
+        strict: bool,
+        site: Site,
+        (carrier, qty, shown_unit): (Carrier, AnyQty, AnyUnit),
+        explicit: Option<&FactorRef>,
+    ) -> Result<Calculated, Problem> {
+        let f = &project.facilities.list[site.facility];
+        if !f.changes.is_empty() {
+            return through_chain(project, strict, site, carrier, qty, shown_unit, explicit);
+        }
+        let key = (
+            site.period.year(),
+            carrier,
+            shown_unit.index,
+            explicit.cloned(),
+            f.grid.clone(),
+            f.operational_control,
+            f.financial_control,
+            f.equity_share,
+        );
+        let chain = match self.resolved.get(&key) {
+            Some(c) => c.for_facility(site.facility, 0, c.share_reason.clone()),
+            None => {
+                let resolver = Resolver::new(project, ResolveOptions { strict });
+                let chain = resolver
+                    .resolve(
+                        site.period.year(),
+                        site.facility,
+                        &Subject::Carrier(carrier),
+                        shown_unit,
+                        explicit,
+                    )
+                    .map_err(|e| (e.code, e.message, e.hint))?;
+                self.resolved.insert(key, chain.clone());
+                chain
+            }
+        };
+        through_resolved(chain, site, qty, shown_unit, explicit)
+    }
+}
+
+/// Calculates `qty` through a chain already resolved for `site`'s facility.
+fn through_resolved(
+    chain: crate::calc::Chain,
+    site: Site,
+    qty: AnyQty,
+    shown_unit: AnyUnit,
+    explicit: Option<&FactorRef>,
+) -> Result<Calculated, Problem> {
+    let Site {
+        facility,
+        period,
+        line: line_no,
+    } = site;
+    let subject = chain.subject.clone();
     let line = calculate_stepwise(qty, &chain).map_err(|e| {
         let code = match e {
             LineError::Calc(CalcError::Overflow { .. }) => "overflow",

@@ -6,7 +6,9 @@
 //! of its market — for China, MEE's national average excluding market-traded non-fossil
 //! electricity, the documented substitute — recorded on every line.
 
-use super::counterfactual::{in_unit, residual_mix, through_chain, Calculated, Site, J_PER_MWH};
+use super::counterfactual::{
+    in_unit, residual_mix, through_chain, Calculated, ClassChains, Site, J_PER_MWH,
+};
 use super::serials::{parse_serials, Claimed};
 use crate::activity::{Carrier, Period, Scope, Subject};
 use crate::calc::{show, Step};
@@ -679,10 +681,11 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
     }
     // Market-based electricity, one entry per facility and year.
     let mwh_unit = lookup("MWh").ok();
+    let mut chains = ClassChains::default();
     for (&(fac, year), used) in &consumed {
         let Some(mwh_unit) = mwh_unit else { break };
         let list = accepted.get(&(fac, year)).map(Vec::as_slice).unwrap_or(&[]);
-        match market_entry(ctx, fac, year, used, list, mwh_unit) {
+        match market_entry(ctx, &mut chains, (fac, year), used, list, mwh_unit) {
             Ok(e) => sink(e),
             // Instruments' own rates were resolved at their rows, so what fails here is the
             // residual mix or the exempt share the manifest names (or an overflow of the
@@ -850,8 +853,8 @@ fn exempt_share(
 
 fn market_entry(
     ctx: &Context<'_>,
-    fac: usize,
-    year: i32,
+    chains: &mut ClassChains,
+    (fac, year): (usize, i32),
     used: &Consumed,
     list: &[Instrument],
     mwh_unit: AnyUnit,
@@ -874,7 +877,7 @@ fn market_entry(
     let mut lines = Vec::new();
     let mut remaining = used.gross_j;
     let period = Period::Year(year);
-    let charge =
+    let mut charge =
         |j: Decimal, r: Option<&FactorRef>| -> Result<Calculated, (&'static str, String, String)> {
             let site = Site {
                 facility: fac,
@@ -885,13 +888,11 @@ fn market_entry(
                 kind: DimKind::Energy,
                 base: j,
             };
-            through_chain(
+            chains.through(
                 project,
                 ctx.strict,
                 site,
-                Carrier::Electricity,
-                qty,
-                mwh_unit,
+                (Carrier::Electricity, qty, mwh_unit),
                 r,
             )
         };
