@@ -105,6 +105,35 @@ fn a_uk_sme_from_its_bills() {
 
 /// A Chinese GEC for a GB site is refused at the `kind` column.
 #[test]
+fn a_row_naming_the_default_source_counts_with_one_that_leaves_it_empty() {
+    // `stationary` is what an empty `source` means for a fuel, and `fugitive` for a gas: a
+    // row that writes it and one that does not are the same chain. They were two chain keys
+    // with one chain identity, and one of them silently replaced the other (the 100,000 kWh
+    // row vanished: 3.6592 t instead of 21.9552 t, exit 0). The UK SME's figures, with its
+    // gas bill and refrigerant top-up split over two rows each: 120,000 kWh gross at DESNZ
+    // 2025's 0.18296 kg CO2e/kWh = 21.9552 t; 2.5 kg of R-410A at AR5's 1,923.5 = 4.80875 t.
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works and office,GB,desnz:electricity_uk\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025,natural_gas,100000,kWh,,GAS-A,,stationary\nHQ,2025,natural_gas,20000,kWh,,GAS-B,,\n",
+        ),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source\nHQ,2025,R-410A,1,kg,A,,fugitive\nHQ,2025,R-410A,1.5,kg,B,,\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(fig(&l, "ghg.scope1.stationary"), d("21.9552"));
+    assert_eq!(fig(&l, "ghg.scope1.fugitive"), d("4.80875"));
+    assert_eq!(fig(&l, "ghg.scope1"), d("26.76395"));
+}
+
+#[test]
 fn a_certificate_outside_its_market_is_refused() {
     let dir = write(&[
         ("carbonledger.toml", UK_MANIFEST),

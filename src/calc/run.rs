@@ -20,7 +20,7 @@ use crate::activity::{
     parse_energy_row, parse_fugitive_row, split, Activity, Period, Split, Subject, ENERGY_COLUMNS,
     FUGITIVE_COLUMNS,
 };
-use crate::decimal::parse_amount;
+use crate::decimal::{parse_amount, CalcError};
 use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
 use crate::ingest::{chunk_bounds, consistent, line_offsets, read_chunk, ChunkEnd, Column, RowRef};
@@ -239,31 +239,88 @@ enum Slot {
     Error(u32),
 }
 
-/// The identity of a chain independent of any worker, used to merge and order results.
-type ChainId = (
+/// The identity of a chain independent of any worker, used to merge and order results: what
+/// its rows share, and its source kind (a stationary and a mobile diesel chain of one facility
+/// are two chains, as are their scope 3 companions). Borrowed from the chain, so that ordering
+/// hundreds of thousands of chains copies nothing.
+type ChainId<'c> = (
     i32,
     usize,
     usize,
-    Subject,
+    &'c Subject,
     u16,
-    Option<FactorRef>,
+    &'c Option<FactorRef>,
     super::chain::SourceKind,
     Option<super::chain::SourceKind>,
 );
 
-/// A chain's identity: what its rows share, and its source kind (a stationary and a mobile
-/// diesel chain of one facility are two chains, as are their scope 3 companions).
-fn chain_id(c: &Chain) -> ChainId {
+fn chain_id(c: &Chain) -> ChainId<'_> {
     (
         c.year,
         c.facility,
         c.terms,
-        c.subject.clone(),
+        &c.subject,
         c.activity_unit.index,
-        c.explicit.clone(),
+        &c.explicit,
         c.kind,
         c.upstream_of,
     )
+}
+
+/// The source a chain is keyed and resolved by: the one a row declares, with the default of
+/// its file (`stationary` for a fuel, `fugitive` for a gas) the same as none, so that a row
+/// that names the default and one that leaves it empty are one chain.
+fn chain_source(s: Option<crate::activity::Source>) -> Option<crate::activity::Source> {
+    use crate::activity::Source;
+    match s {
+        Some(Source::Stationary | Source::Fugitive) | None => None,
+        other => other,
+    }
+}
+
+/// Chains with their sums, in chain-identity order, each identity once.
+type Sums = Vec<(Chain, Accum)>;
+
+/// Sorts chains by identity and adds up the sums of chains with one identity (rows that name
+/// the default source and rows that leave it empty), so that no sum replaces another.
+fn sorted_sums(mut v: Sums) -> Result<Sums, CalcError> {
+    v.sort_by(|a, b| chain_id(&a.0).cmp(&chain_id(&b.0)));
+    let mut out: Sums = Vec::with_capacity(v.len());
+    for (c, a) in v {
+        match out.last_mut() {
+            Some((last, sum)) if chain_id(last) == chain_id(&c) => sum.merge(&a)?,
+            _ => out.push((c, a)),
+        }
+    }
+    Ok(out)
+}
+
+/// Two sorted sums merged into one, in identity order (the sums of one identity added).
+fn merge_sums(a: Sums, b: Sums) -> Result<Sums, CalcError> {
+    let mut out: Sums = Vec::with_capacity(a.len().max(b.len()));
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        let order = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => chain_id(&x.0).cmp(&chain_id(&y.0)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => return Ok(out),
+        };
+        match (
+            order,
+            a.next_if(|_| order.is_le()),
+            b.next_if(|_| order.is_ge()),
+        ) {
+            (_, Some(x), Some(y)) => {
+                let (c, mut sum) = x;
+                sum.merge(&y.1)?;
+                out.push((c, sum));
+            }
+            (_, Some(x), None) | (_, None, Some(x)) => out.push(x),
+            (_, None, None) => return Ok(out),
+        }
+    }
 }
 
 /// Interned gas names and factor references of one worker.
@@ -325,8 +382,8 @@ fn rejected_quantity(row: &RowRef<'_>, stats: &mut FileStats) {
 /// The results of one worker over one chunk of one file.
 #[derive(Default)]
 struct Part {
-    chains: BTreeMap<ChainId, (Chain, Accum)>,
-    outside: BTreeMap<ChainId, (Chain, Accum)>,
+    chains: Sums,
+    outside: Sums,
     diagnostics: Vec<Diagnostic>,
     stats: FileStats,
     candidates: Candidates,
@@ -335,34 +392,17 @@ struct Part {
 
 impl Part {
     fn merge(&mut self, other: Part) -> Result<(), Diagnostic> {
-        for (k, (chain, acc)) in other.chains {
-            match self.chains.get_mut(&k) {
-                Some((_, mine)) => mine.merge(&acc).map_err(|e| {
-                    Diagnostic::error(
-                        "overflow",
-                        Span::file(&Arc::from(self.stats.file.as_str())),
-                        format!("a total cannot be held exactly: {e}"),
-                    )
-                })?,
-                None => {
-                    self.chains.insert(k, (chain, acc));
-                }
-            }
-        }
-        for (k, (chain, acc)) in other.outside {
-            match self.outside.get_mut(&k) {
-                Some((_, mine)) => mine.merge(&acc).map_err(|e| {
-                    Diagnostic::error(
-                        "overflow",
-                        Span::file(&Arc::from(self.stats.file.as_str())),
-                        format!("a total cannot be held exactly: {e}"),
-                    )
-                })?,
-                None => {
-                    self.outside.insert(k, (chain, acc));
-                }
-            }
-        }
+        let overflow = |e: CalcError| {
+            Diagnostic::error(
+                "overflow",
+                Span::file(&Arc::from(self.stats.file.as_str())),
+                format!("a total cannot be held exactly: {e}"),
+            )
+        };
+        self.chains =
+            merge_sums(std::mem::take(&mut self.chains), other.chains).map_err(overflow)?;
+        self.outside =
+            merge_sums(std::mem::take(&mut self.outside), other.outside).map_err(overflow)?;
         self.diagnostics.extend(other.diagnostics);
         self.stats.merge(&other.stats);
         self.candidates.extend(other.candidates);
@@ -391,6 +431,8 @@ struct Worker<'p> {
     /// Per facility index, its interned class (`u32::MAX` until first seen).
     facility_class: Vec<u32>,
     classes: FxHashMap<FacilityClass, u32>,
+    /// Per facility index: 0 not yet seen, 1 plain, 2 not (see `plain`).
+    facility_plain: Vec<u8>,
     /// Template key → the id of the first chain resolved for it (a successful resolution;
     /// errors are resolved per facility, as their messages may name it).
     templates: FxHashMap<TemplateKey, u32>,
@@ -433,6 +475,7 @@ impl<'p> Worker<'p> {
             interner: Interner::default(),
             facility_class: Vec::new(),
             classes: FxHashMap::default(),
+            facility_plain: Vec::new(),
             templates: FxHashMap::default(),
             chains: Vec::new(),
             accums: Vec::new(),
@@ -481,6 +524,24 @@ impl<'p> Worker<'p> {
             self.facility_class[facility] = *self.classes.entry(class).or_insert(n);
         }
         self.facility_class[facility]
+    }
+
+    /// Whether a facility is in the boundary all the time under unchanged terms, so that its
+    /// rows fall in their period's year whole. Kept per worker as one byte per facility: with
+    /// 100,000 facilities, reading the facility record for every row misses the cache.
+    fn plain(&mut self, facility: usize) -> bool {
+        if self.facility_plain.len() <= facility {
+            self.facility_plain.resize(facility + 1, 0);
+        }
+        if self.facility_plain[facility] == 0 {
+            let f = &self.project.facilities.list[facility];
+            self.facility_plain[facility] = if f.window.is_always() && f.changes.is_empty() {
+                1
+            } else {
+                2
+            };
+        }
+        self.facility_plain[facility] == 1
     }
 
     fn reject(&mut self, row: &RowRef<'_>, mut d: Vec<Diagnostic>) {
@@ -673,7 +734,7 @@ impl<'p> Worker<'p> {
             subject: self.interner.subject(&activity.subject),
             unit: activity.unit.index,
             factor: self.interner.factor(activity.factor.as_deref()),
-            source: activity.source,
+            source: chain_source(activity.source),
         };
         if let Some(slot) = self.cache.get(&key) {
             return *slot;
@@ -714,7 +775,7 @@ impl<'p> Worker<'p> {
                 &activity.subject,
                 activity.unit,
                 activity.factor.as_deref(),
-                activity.source,
+                key.source,
             ) {
                 Ok(chain) => match self.resolver.resolve_upstream(&chain) {
                     Ok(up) => {
@@ -754,19 +815,13 @@ impl<'p> Worker<'p> {
         visit: &mut dyn FnMut(&LineVisit<'_>),
     ) -> Option<i32> {
         let project = self.project;
+        let plain = self.plain(activity.facility);
         let facility = &project.facilities.list[activity.facility];
         let calendar = &project.manifest.calendar;
         match activity.period {
             Period::Days(..) => {}
-            p if calendar.is_gregorian()
-                && facility.window.is_always()
-                && facility.changes.is_empty() =>
-            {
-                return Some(p.year())
-            }
-            Period::Year(y) if facility.window.is_always() && facility.changes.is_empty() => {
-                return Some(y)
-            }
+            p if plain && calendar.is_gregorian() => return Some(p.year()),
+            Period::Year(y) if plain => return Some(y),
             _ => {}
         }
         let Some(range) = calendar.days_of(activity.period) else {
@@ -1005,12 +1060,12 @@ impl<'p> Worker<'p> {
         self.accums.push(Accum::default());
     }
 
-    fn finish(self, spill: Option<&Spill>) -> Part {
+    fn finish(self, spill: Option<&Spill>) -> Result<Part, Diagnostic> {
         if let Some(s) = spill {
             self.pending.finish(s);
         }
-        let mut chains = BTreeMap::new();
-        let mut outside = BTreeMap::new();
+        let mut chains = Vec::with_capacity(self.chains.len());
+        let mut outside = Vec::with_capacity(self.outside.len());
         for (id, ((c, mut a), (sum, rows))) in self
             .chains
             .into_iter()
@@ -1024,23 +1079,28 @@ impl<'p> Worker<'p> {
                 Some(o) => {
                     // A chain only days outside the boundary used is in no figure.
                     if a.rows > 0 {
-                        chains.insert(chain_id(&c), (c.clone(), a));
+                        chains.push((c.clone(), a));
                     }
-                    outside.insert(chain_id(&c), (c, *o));
+                    outside.push((c, *o));
                 }
-                None => {
-                    chains.insert(chain_id(&c), (c, a));
-                }
+                None => chains.push((c, a)),
             }
         }
-        Part {
-            chains,
-            outside,
+        let overflow = |e: CalcError| {
+            Diagnostic::error(
+                "overflow",
+                Span::file(&Arc::from(self.stats.file.as_str())),
+                format!("a total cannot be held exactly: {e}"),
+            )
+        };
+        Ok(Part {
+            chains: sorted_sums(chains).map_err(overflow)?,
+            outside: sorted_sums(outside).map_err(overflow)?,
             diagnostics: self.diagnostics,
             stats: self.stats,
             candidates: self.candidates,
             notes: self.notes,
-        }
+        })
     }
 }
 
@@ -1140,7 +1200,7 @@ fn run_file(
                 !exclude.is_empty(),
                 |row| worker.row(row, exclude, spill, visit),
             )?;
-            Ok((worker.finish(spill), end))
+            Ok((worker.finish(spill).map_err(|d| vec![d])?, end))
         };
     if let Some(v) = visit {
         return chunk((0, None), true, v).map(|(p, _)| p);
@@ -1249,8 +1309,8 @@ fn assemble(
         notes: std::mem::take(&mut all.notes).into_iter().collect(),
         ..Computation::default()
     };
-    comp.outside = all.outside.into_values().collect();
-    for (_, (c, mut a)) in all.chains {
+    comp.outside = all.outside;
+    for (c, mut a) in all.chains {
         // Linear chains: multiply the summed quantity out, once.
         if let Err(e) = a.settle(&c) {
             let f = &project.facilities.list[c.facility];
@@ -1485,7 +1545,7 @@ pub fn compute_from(
             }
             worker.row(&row, exclude.as_ref().unwrap_or(&none), None, &mut |_| {});
         })?;
-        let mut part = worker.finish(None);
+        let mut part = worker.finish(None).map_err(|d| vec![d])?;
         part.stats.file = source.shown(file);
         part.stats.present = present;
         if !present {
