@@ -6,7 +6,8 @@
 #   ROWS="200000" REPEAT=1 benches/run.sh
 #   REV=HEAD benches/run.sh        # measure a clean export of a commit, not the working tree
 #
-# Environment: ROWS (space-separated row counts, default "1000000 10000000"), REPEAT (runs per
+# Environment: ROWS (space-separated row counts, default "1000000 10000000"), FACILITIES
+# (space-separated facility counts, default 1000; e.g. "600 100000"), REPEAT (runs per
 # measurement, default 3), THREADS (DuckDB threads, default 2), DATA (default bench-data).
 # Generated projects go to $DATA/rows-<N>/ (skipped if present); raw outputs and
 # /usr/bin/time -v logs to $DATA/results/; the summary table to $DATA/results/summary.md.
@@ -14,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROWS=${ROWS:-"1000000 10000000"}
+FACILITIES=${FACILITIES:-1000}
 REPEAT=${REPEAT:-3}
 THREADS=${THREADS:-2}
 DATA=${DATA:-bench-data}
@@ -62,11 +64,22 @@ label() { # 1000000 -> 1m, 10000000 -> 10m, 200000 -> 200k
   else echo "$n"; fi
 }
 
-for n in $ROWS; do
-  dir="$DATA/rows-$(label "$n")"
+# Shapes: every row count with every facility count (FACILITIES, default 1000); a label is
+# the row count, with -f<N> for another facility count (10m-f100000: many keys).
+shapes() {
+  for n in $ROWS; do
+    for f in $FACILITIES; do
+      if [[ "$f" == 1000 ]]; then echo "$n:$f:$(label "$n")"; else echo "$n:$f:$(label "$n")-f$f"; fi
+    done
+  done
+}
+
+for s in $(shapes); do
+  IFS=: read -r n f l <<< "$s"
+  dir="$DATA/rows-$l"
   if [[ ! -f "$dir/energy.csv" ]]; then
-    echo "== generate $n rows -> $dir" >&2
-    python3 benches/gen_energy.py "$n" "$dir"
+    echo "== generate $n rows over $f facilities -> $dir" >&2
+    python3 benches/gen_energy.py "$n" "$dir" --facilities "$f"
   fi
 done
 
@@ -79,8 +92,8 @@ run() {
   /usr/bin/time -v -o "$RES/$name.time.$i" "$@" > "$RES/$name.out.$i"
 }
 
-for n in $ROWS; do
-  l=$(label "$n")
+for s in $(shapes); do
+  IFS=: read -r n f l <<< "$s"
   dir="$DATA/rows-$l"
   for t in carbonledger duckdb-decimal duckdb-double polars-double polars-decimal floor; do
     rm -f "$RES/$t-$l".out.* "$RES/$t-$l".time.*
@@ -99,4 +112,4 @@ done
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RES/source.txt"
 { echo "Source measured: $SRC_STATE"; echo "Load average (1/5/15 min) before and after: $(sed -n 's/^load //p' "$RES/source.txt" | tr '\n' ' ')"; echo; } | tee "$RES/summary.md"
-python3 benches/compare.py "$RES" $(for n in $ROWS; do label "$n"; done) | tee -a "$RES/summary.md"
+python3 benches/compare.py "$RES" $(shapes | cut -d: -f3) | tee -a "$RES/summary.md"

@@ -845,6 +845,18 @@ impl DayCover {
 /// The kinds of period the overlap check compares: year, quarter, month, range of days.
 pub const COVER_KINDS: usize = 4;
 
+/// The kind (index into `Accum::covered`) and months of a year, quarter or month, as a mask
+/// (bit m−1 for month m); `None` for a range of days, which also marks its days.
+pub fn period_months(period: crate::activity::Period) -> Option<(usize, u16)> {
+    use crate::activity::Period;
+    match period {
+        Period::Year(_) => Some((0, 0x0FFF)),
+        Period::Quarter(_, q) => Some((1, 0b111 << (3 * (u16::from(q) - 1)))),
+        Period::Month(_, m) => Some((2, 1 << (u16::from(m) - 1))),
+        Period::Days(..) => None,
+    }
+}
+
 /// The months a run of days touches, as a mask (bit m−1 for month m).
 pub fn months_touched(first: crate::activity::Day, last: crate::activity::Day) -> u16 {
     let (mut y, mut m, _) = first.ymd();
@@ -864,15 +876,13 @@ pub fn months_touched(first: crate::activity::Day, last: crate::activity::Day) -
 impl Accum {
     /// Records the months `period` covers.
     pub fn cover(&mut self, period: crate::activity::Period) {
-        use crate::activity::Period;
-        let (i, mask) = match period {
-            Period::Year(_) => (0, 0x0FFF),
-            Period::Quarter(_, q) => (1, 0b111 << (3 * (u16::from(q) - 1))),
-            Period::Month(_, m) => (2, 1 << (u16::from(m) - 1)),
-            Period::Days(a, b) => {
+        let (i, mask) = match (period_months(period), period) {
+            (Some(m), _) => m,
+            (None, crate::activity::Period::Days(a, b)) => {
                 self.days.mark(a, b);
                 (3, months_touched(a, b))
             }
+            (None, _) => return,
         };
         self.covered[i] |= mask;
     }

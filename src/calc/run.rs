@@ -283,10 +283,13 @@ type Sums = Vec<(Chain, Accum)>;
 
 /// Sorts chains by identity and adds up the sums of chains with one identity (rows that name
 /// the default source and rows that leave it empty), so that no sum replaces another.
-fn sorted_sums(mut v: Sums) -> Result<Sums, CalcError> {
-    v.sort_by(|a, b| chain_id(&a.0).cmp(&chain_id(&b.0)));
-    let mut out: Sums = Vec::with_capacity(v.len());
-    for (c, a) in v {
+fn sorted_sums(v: Sums) -> Result<Sums, CalcError> {
+    // Sorted as indices: an element is some 430 bytes, an index 4.
+    let mut order: Vec<u32> = (0..v.len() as u32).collect();
+    order.sort_by(|&a, &b| chain_id(&v[a as usize].0).cmp(&chain_id(&v[b as usize].0)));
+    let mut slots: Vec<Option<(Chain, Accum)>> = v.into_iter().map(Some).collect();
+    let mut out: Sums = Vec::with_capacity(slots.len());
+    for (c, a) in order.into_iter().filter_map(|i| slots[i as usize].take()) {
         match out.last_mut() {
             Some((last, sum)) if chain_id(last) == chain_id(&c) => sum.merge(&a)?,
             _ => out.push((c, a)),
@@ -411,6 +414,24 @@ impl Part {
     }
 }
 
+/// What a row reads and writes of its chain besides the chain itself, kept together (one
+/// cache line, not four arrays): with hundreds of thousands of chains each array was a cache
+/// miss per row.
+#[derive(Clone, Copy, Default)]
+struct Hot {
+    /// For a folded chain: the largest linear ratio scale and whether some result still needs
+    /// a division per row (see `Plan::linear_scale`).
+    linear: Option<(u32, bool)>,
+    /// How many scope 3 chains follow this one (its category 3 lines, at the next ids).
+    companions: u32,
+    /// The pending quantity sum of a linear chain, and its rows.
+    sum: Decimal,
+    rows: u64,
+    /// Months covered, as `Accum::covered`, by rows other than ranges of days; or-ed into the
+    /// chain's sums at the end.
+    covered: [u16; super::chain::COVER_KINDS],
+}
+
 /// Resolves, calculates and sums the rows of one chunk.
 struct Worker<'p> {
     project: &'p Project,
@@ -422,11 +443,8 @@ struct Worker<'p> {
     cache: FxHashMap<ChainKey, Slot>,
     /// Resolution errors, by `Slot::Error` index.
     errors: Vec<ResolveError>,
-    /// Per chain id, for a folded chain: the largest linear ratio scale and whether some
-    /// result still needs a division per row (see `Plan::linear_scale`).
-    linear: Vec<Option<(u32, bool)>>,
-    /// Per chain id: the pending quantity sum and row count of a linear chain.
-    sums: Vec<(Decimal, u64)>,
+    /// Per chain id, what every row of the chain reads and writes, in one place (see `Hot`).
+    hot: Vec<Hot>,
     interner: Interner,
     /// Per facility index, its interned class (`u32::MAX` until first seen).
     facility_class: Vec<u32>,
@@ -438,8 +456,6 @@ struct Worker<'p> {
     templates: FxHashMap<TemplateKey, u32>,
     chains: Vec<Chain>,
     accums: Vec<Accum>,
-    /// Per chain id: how many scope 3 chains follow it (its category 3 lines, at the next ids).
-    companions: Vec<usize>,
     /// Category 3 gaps, in words.
     notes: BTreeSet<String>,
     diagnostics: Vec<Diagnostic>,
@@ -470,8 +486,7 @@ impl<'p> Worker<'p> {
             ),
             cache: FxHashMap::default(),
             errors: Vec::new(),
-            linear: Vec::new(),
-            sums: Vec::new(),
+            hot: Vec::new(),
             interner: Interner::default(),
             facility_class: Vec::new(),
             classes: FxHashMap::default(),
@@ -479,7 +494,6 @@ impl<'p> Worker<'p> {
             templates: FxHashMap::default(),
             chains: Vec::new(),
             accums: Vec::new(),
-            companions: Vec::new(),
             notes: BTreeSet::new(),
             diagnostics: Vec::new(),
             stats: FileStats {
@@ -599,7 +613,7 @@ impl<'p> Worker<'p> {
         // The row's category 3 lines, calculated (not yet added) first: a row whose scope 3
         // line cannot be calculated exactly is rejected whole, before anything is added.
         let mut upstream = Vec::new();
-        for cid in id + 1..=id + self.companions[id] {
+        for cid in id + 1..=id + self.hot[id].companions as usize {
             match calculate(activity.quantity, &self.chains[cid])
                 .map_err(|e| e.to_string())
                 .and_then(|l| {
@@ -624,7 +638,7 @@ impl<'p> Worker<'p> {
         // The places of quantity × ratio are estimated from their scales; when the estimate
         // passes the limit the row is calculated in full, as `explain` and `export` calculate
         // it, so that every command accepts or rejects the same rows (found by fuzzing).
-        let linear = match (self.linear[id], self.visiting) {
+        let linear = match (self.hot[id].linear, self.visiting) {
             (Some((ratio_scale, nonlinear)), false) => {
                 let q = activity.quantity;
                 let scale = if q.scale() + ratio_scale > MAX_LINE_SCALE {
@@ -652,7 +666,7 @@ impl<'p> Worker<'p> {
                     }
                     Err(e) => Err(e),
                     Ok(partial) => {
-                        let (sum, rows) = &mut self.sums[id];
+                        let Hot { sum, rows, .. } = &mut self.hot[id];
                         let next = crate::decimal::add(*sum, q).map_err(|e| e.to_string());
                         let accum = &mut self.accums[id];
                         next.and_then(|s| {
@@ -685,7 +699,10 @@ impl<'p> Worker<'p> {
         match added {
             Ok(l) => {
                 self.stats.used += 1;
-                self.accums[id].cover(activity.period);
+                match super::chain::period_months(activity.period) {
+                    Some((i, mask)) => self.hot[id].covered[i] |= mask,
+                    None => self.accums[id].cover(activity.period),
+                }
                 if let Some(l) = l.filter(|_| !self.outside_only) {
                     visit(&LineVisit {
                         file,
@@ -753,7 +770,7 @@ impl<'p> Worker<'p> {
             Some(&first) => {
                 let first = first as usize;
                 let id = self.chains.len() as u32;
-                for cid in first..=first + self.companions[first] {
+                for cid in first..=first + self.hot[first].companions as usize {
                     let model = &self.chains[cid];
                     let reason = if terms > 0 || model.terms > 0 {
                         // The share's reason names the facility's own change; the share
@@ -765,8 +782,8 @@ impl<'p> Worker<'p> {
                         model.share_reason.clone()
                     };
                     let chain = model.for_facility(activity.facility, terms, reason);
-                    self.companions.push(self.companions[cid]);
-                    self.push_chain(chain);
+                    let companions = self.hot[cid].companions;
+                    self.push_chain(chain, companions);
                 }
                 Slot::Chain(id)
             }
@@ -782,11 +799,9 @@ impl<'p> Worker<'p> {
                         let id = self.chains.len() as u32;
                         self.templates.insert(template, id);
                         self.notes.extend(up.notes);
-                        self.companions.push(up.chains.len());
-                        self.push_chain(chain);
+                        self.push_chain(chain, up.chains.len() as u32);
                         for c in up.chains {
-                            self.companions.push(0);
-                            self.push_chain(c);
+                            self.push_chain(c, 0);
                         }
                         Slot::Chain(id)
                     }
@@ -922,7 +937,7 @@ impl<'p> Worker<'p> {
                 }
             };
             // The part's own line, then its scope 3 category 3 companions' (same quantity).
-            for cid in id..=id + self.companions[id] {
+            for cid in id..=id + self.hot[id].companions as usize {
                 let line = calculate(a.quantity, &self.chains[cid])
                     .map_err(|e| e.to_string())
                     .and_then(|l| {
@@ -1047,15 +1062,18 @@ impl<'p> Worker<'p> {
         }
     }
 
-    fn push_chain(&mut self, chain: Chain) {
+    fn push_chain(&mut self, chain: Chain, companions: u32) {
         // Scope 3 lines are added row by row (their totals are small; no pending sum).
         let linear = if chain.counts_energy() {
             chain.plan.as_ref().map(|p| p.linear_scale())
         } else {
             None
         };
-        self.linear.push(linear);
-        self.sums.push((Decimal::ZERO, 0));
+        self.hot.push(Hot {
+            linear,
+            companions,
+            ..Hot::default()
+        });
         self.chains.push(chain);
         self.accums.push(Accum::default());
     }
@@ -1066,15 +1084,18 @@ impl<'p> Worker<'p> {
         }
         let mut chains = Vec::with_capacity(self.chains.len());
         let mut outside = Vec::with_capacity(self.outside.len());
-        for (id, ((c, mut a), (sum, rows))) in self
+        for (id, ((c, mut a), hot)) in self
             .chains
             .into_iter()
             .zip(self.accums)
-            .zip(self.sums)
+            .zip(self.hot)
             .enumerate()
         {
-            a.pending_quantity = sum;
-            a.rows += rows;
+            a.pending_quantity = hot.sum;
+            a.rows += hot.rows;
+            for (mine, rows) in a.covered.iter_mut().zip(hot.covered) {
+                *mine |= rows;
+            }
             match self.outside.get(&id) {
                 Some(o) => {
                     // A chain only days outside the boundary used is in no figure.
