@@ -521,8 +521,8 @@ mod id_index_tests {
             "F1",
             "F1\0",
             "北京工厂",
-            "exactly-twenty-three-by",
-            "twenty-four-bytes-long-x",
+            "exactly twenty three by",
+            "twenty four bytes long x",
             "a much longer facility identifier than any inline key holds",
         ];
         let mut idx = IdIndex::default();
@@ -539,8 +539,8 @@ mod id_index_tests {
             "F10",
             "f1",
             "北京",
-            "exactly-twenty-three-bx",
-            "twenty-four-bytes-long-y",
+            "exactly twenty three bx",
+            "twenty four bytes long y",
         ] {
             assert_eq!(idx.get(absent), None, "{absent:?}");
             assert!(!idx.contains_key(absent));
