@@ -134,6 +134,60 @@ fn a_row_naming_the_default_source_counts_with_one_that_leaves_it_empty() {
 }
 
 #[test]
+fn rows_differing_only_in_their_source_are_not_duplicates() {
+    // A standby generator's and the vans' diesel of one month, 1,000 L each, and an SF6
+    // switchgear top-up beside the same mass used as a magnesium casting cover gas (process):
+    // two consumptions each, told apart by `source`. They were refused as duplicates of each
+    // other ("same facility, period, carrier, quantity, unit and ref"), and with
+    // --allow-rejects the van diesel and the process SF6 were dropped. By hand (DESNZ 2025,
+    // diesel per litre 2.53763 + 0.00029 + 0.03290 = 2.57082 kg CO2e/L; SF6 AR5 23,500):
+    // stationary 1,000 L × 2.57082 = 2.57082 t; mobile the same 2.57082 t; fugitive and
+    // process 1 kg × 23,500 = 23.5 t each; scope 1 = 2 × 2.57082 + 2 × 23.5 = 52.14164 t.
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works and office,GB,desnz:electricity_uk\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025-03,diesel,1000,L,,,standby generator,\nHQ,2025-03,diesel,1000,L,,,vans,mobile\n",
+        ),
+        (
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note,source\nHQ,2025,SF6,1,kg,,switchgear top-up,\nHQ,2025,SF6,1,kg,,magnesium casting cover gas,process\n",
+        ),
+    ]);
+    let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(l.rejected_rows(), 0);
+    assert_eq!(fig(&l, "ghg.scope1.stationary"), d("2.57082"));
+    assert_eq!(fig(&l, "ghg.scope1.mobile"), d("2.57082"));
+    assert_eq!(fig(&l, "ghg.scope1.fugitive"), d("23.5"));
+    assert_eq!(fig(&l, "ghg.scope1.process"), d("23.5"));
+    assert_eq!(fig(&l, "ghg.scope1"), d("52.14164"));
+    // Two copies of one row are still one row entered twice.
+    let dir = write(&[
+        ("carbonledger.toml", UK_MANIFEST),
+        (
+            "facilities.csv",
+            "id,name,country,grid\nHQ,Works and office,GB,desnz:electricity_uk\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\nHQ,2025-03,diesel,1000,L,,,vans,mobile\nHQ,2025-03,diesel,1000.0,L,,,vans again,mobile\nHQ,2025-03,diesel,1000,L,,,generator,stationary\nHQ,2025-03,diesel,1000,L,,,generator again,\n",
+        ),
+    ]);
+    let dups = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(dups.rejected_rows(), 2);
+    let lines: Vec<u64> = dups
+        .all_diagnostics()
+        .filter(|x| x.code == "duplicate-row")
+        .map(|x| x.span.line)
+        .collect();
+    assert_eq!(lines, vec![3, 5]);
+}
+
+#[test]
 fn a_certificate_outside_its_market_is_refused() {
     let dir = write(&[
         ("carbonledger.toml", UK_MANIFEST),

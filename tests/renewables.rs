@@ -242,6 +242,56 @@ fn onsite_solar_counts_in_energy_and_avoids_at_the_displaced_grid_factor() {
     );
 }
 
+/// An annual solar row beside a quarter of the same facility counts the quarter's generation
+/// twice: both were used and nothing was said (energy.csv warns about such rows). F1 2025
+/// 100 MWh self-consumed and F1 2025-Q1 30 MWh: renewable 130 MWh (both rows are still used,
+/// as overlapping energy rows are), with `overlapping-periods` at the quarter's period column
+/// naming 2025-01-01 to 2025-03-31; a Q2 row beside the Q1 row shares no day. The same for an
+/// abatement project's annual row beside its quarter.
+#[test]
+fn an_annual_solar_or_abatement_row_beside_its_quarter_is_warned_about() {
+    let dir = project(&manifest("operational_control", "2023"), TWO, ENERGY, None);
+    with(
+        &dir,
+        &[
+            (
+                "solar.csv",
+                &format!("{SOLAR_HEAD}F1,2025,100,100,0,MWh,\nF1,2025-Q1,30,30,0,MWh,\nF2,2025-Q1,10,10,0,MWh,\nF2,2025-Q2,10,10,0,MWh,\n"),
+            ),
+            (
+                "abatement.csv",
+                "id,facility,period,kind,quantity,unit,displaces,efficiency,scope,status,note\nled,F1,2025-Q2,electricity_saved,10,MWh,,,scope2,realised,\nled,F1,2025,electricity_saved,50,MWh,,,scope2,realised,\n",
+            ),
+        ],
+    );
+    let l = ledger(&dir);
+    assert!(errors(&l).is_empty(), "{:?}", l.diagnostics);
+    // 100 + 30 (F1) + 40% × (10 + 10) (F2, equity 40%, not under operational control: 0) = 130.
+    assert_eq!(value(&l, "energy.renewable.onsite_solar", 2025), d("130"));
+    assert_eq!(value(&l, "abatement.led", 2025), d("60"));
+    let warned: Vec<(u64, &str)> = l
+        .diagnostics
+        .iter()
+        .filter(|x| x.code == "overlapping-periods")
+        .map(|x| (x.span.line, x.message.as_str()))
+        .collect();
+    assert_eq!(warned.len(), 2, "{warned:?}");
+    assert_eq!(warned[0].0, 3);
+    assert!(
+        warned[0].1.contains(
+            "F1 on-site solar 2025-Q1 overlaps 2025 on line 2 (2025-01-01 to 2025-03-31)"
+        ),
+        "{warned:?}"
+    );
+    assert_eq!(warned[1].0, 3);
+    assert!(
+        warned[1]
+            .1
+            .contains("project `led` 2025 overlaps 2025-Q2 on line 2 (2025-04-01 to 2025-06-30)"),
+        "{warned:?}"
+    );
+}
+
 /// generated ≠ self_consumed + exported is refused at the `generated` column.
 #[test]
 fn a_solar_balance_mismatch_is_refused() {

@@ -1,11 +1,12 @@
 //! Duplicate rows, found exactly in bounded memory. Every validated row's identity —
-//! facility, period, carrier or gas (with a screening row's equipment and stage), quantity
-//! and unit (aliases and trailing zeros normalised), and `ref` — is fingerprinted; the fingerprints are partitioned by hash and
+//! facility, period, carrier or gas (with a screening row's equipment and stage), the source
+//! it declares (its file's default the same as none), quantity and unit (aliases and
+//! trailing zeros normalised), and `ref` — is fingerprinted; the fingerprints are partitioned by hash and
 //! spilled to temporary files (`Spill`), and each partition is checked in a hash set after the pass. Records
 //! seen twice are candidates; only if there are candidates is the file read again, comparing
 //! the identities of candidate rows themselves (a duplicate is never decided on a hash).
 
-use crate::activity::{Activity, Carrier, Period, Subject};
+use crate::activity::{Activity, Carrier, Period, Source, Subject};
 use crate::diag::{Diagnostic, Span};
 use crate::ingest::{line_offsets, read_chunk, ChunkEnd, Column, RowRef};
 use std::collections::{HashMap, HashSet};
@@ -28,13 +29,18 @@ pub struct Identity<'a> {
     facility: &'a str,
     period: Period,
     subject: SubjectKey,
+    /// The declared source, the file's default (stationary, fugitive) as none: a generator's
+    /// and a fleet's diesel of one month with equal quantities are two rows, not one row
+    /// entered twice.
+    source: Option<Source>,
     quantity: (i128, u32),
     unit: u16,
     reference: &'a str,
 }
 
 /// A validated row's normalised identity: its facility and `ref` as written, and the parsed
-/// period, carrier or gas, quantity (trailing zeros removed) and unit.
+/// period, carrier or gas, source (the default as none), quantity (trailing zeros removed)
+/// and unit.
 pub fn identity<'a>(row: &RowRef<'a>, a: &Activity, ref_col: usize) -> Identity<'a> {
     let q = a.quantity.normalize();
     Identity {
@@ -43,6 +49,10 @@ pub fn identity<'a>(row: &RowRef<'a>, a: &Activity, ref_col: usize) -> Identity<
         subject: match &a.subject {
             Subject::Carrier(c) => SubjectKey::Carrier(*c),
             Subject::Gas(g) => SubjectKey::Gas(g.clone(), a.factor.as_ref().map(|r| r.to_string())),
+        },
+        source: match a.source {
+            Some(Source::Stationary | Source::Fugitive) | None => None,
+            other => other,
         },
         quantity: (q.mantissa(), q.scale()),
         unit: a.unit.index,

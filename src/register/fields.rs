@@ -70,6 +70,39 @@ pub fn read_optional(
     Some((stats, diags))
 }
 
+/// The periods already read per subject (a facility's solar, a project's savings), with their
+/// lines: a row whose days overlap an earlier row's of another period (an annual total beside
+/// its quarters) counts the same days twice, and is warned about (`overlapping-periods`) as
+/// such rows of `energy.csv` are. Equal periods are the caller's `duplicate-row`.
+#[derive(Debug, Default)]
+pub struct PeriodsSeen<K: Ord> {
+    seen: std::collections::BTreeMap<
+        K,
+        Vec<(Period, crate::activity::Day, crate::activity::Day, u64)>,
+    >,
+}
+
+impl<K: Ord> PeriodsSeen<K> {
+    /// Records period `p` of `key` at `line`; returns the first earlier row of `key` with
+    /// another period whose days overlap `p`'s: its period, line and the shared days.
+    pub fn add(
+        &mut self,
+        key: K,
+        p: Period,
+        line: u64,
+        calendar: &crate::activity::Calendar,
+    ) -> Option<(Period, u64, crate::activity::Day, crate::activity::Day)> {
+        let (a, b) = calendar.days_of(p)?;
+        let rows = self.seen.entry(key).or_default();
+        let found = rows
+            .iter()
+            .find(|(q, qa, qb, _)| *q != p && *qa <= b && a <= *qb)
+            .map(|&(q, qa, qb, l)| (q, l, qa.max(a), qb.min(b)));
+        rows.push((p, a, b, line));
+        found
+    }
+}
+
 /// Typed access to one row's fields, collecting every problem.
 pub struct Fields<'r, 'a> {
     /// The row.
@@ -90,6 +123,33 @@ impl<'r, 'a> Fields<'r, 'a> {
     /// True when the row had the wrong number of fields (nothing else is worth reading).
     pub fn ragged(&self) -> bool {
         self.row.is_ragged()
+    }
+
+    /// Warns (`overlapping-periods`, at column `i`) that `what` in period `p` shares days
+    /// with `earlier` (its period, line and the shared days): the same amount may be counted
+    /// twice. The row is still used, as such rows of `energy.csv` are.
+    pub fn overlapping(
+        &mut self,
+        i: usize,
+        what: &str,
+        p: Period,
+        earlier: (Period, u64, crate::activity::Day, crate::activity::Day),
+    ) {
+        let (q, line, first, last) = earlier;
+        let days = if first == last {
+            first.to_string()
+        } else {
+            format!("{first} to {last}")
+        };
+        self.diags.push(
+            Diagnostic::warning(
+                "overlapping-periods",
+                self.row.span_of(i),
+                format!("{what} {p} overlaps {q} on line {line} ({days}): the same amount may be counted twice"),
+            )
+            .with_hint("keep either the longer period's total or the rows it sums, not both")
+            .with_source(self.row.text()),
+        );
     }
 
     /// Records an error at column `i`.

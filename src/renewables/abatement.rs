@@ -119,6 +119,7 @@ fn valid_id(s: &str) -> bool {
 /// Reads `abatement.csv` and sends one entry per row.
 pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report: &mut Report) {
     let mut seen: BTreeMap<(String, Period), u64> = BTreeMap::new();
+    let mut periods: crate::register::fields::PeriodsSeen<String> = Default::default();
     let mut names: Vec<String> = Vec::new();
     let read = read_optional(project, Input::Abatement, &COLUMNS, |row| {
         let mut f = Fields::new(row);
@@ -231,6 +232,14 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
         }
         if f.diags.iter().any(|d| d.is_error()) {
             return (f.diags, left_out);
+        }
+        // A project's annual row beside its quarters counts the same saving twice: said, as
+        // such rows of energy.csv are.
+        if let (Some(i), Some(p)) = (&id, period) {
+            if let Some(earlier) = periods.add(i.clone(), p, row.line(), &project.manifest.calendar)
+            {
+                f.overlapping(2, &format!("project `{i}`"), p, earlier);
+            }
         }
         let (Some(id), Some(kind), Some(p), Some(q), Some(u), Some(status), Some(scope)) =
             (id, kind, period, quantity, unit, status, scope)

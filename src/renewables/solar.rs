@@ -9,7 +9,7 @@ use crate::calc::Step;
 use crate::decimal;
 use crate::ingest::Column;
 use crate::project::{Input, Project};
-use crate::register::fields::{read_optional, Fields};
+use crate::register::fields::{read_optional, Fields, PeriodsSeen};
 use crate::register::{Contribution, Entry, Report};
 use crate::units::{AnyQty, DimKind};
 use rust_decimal::Decimal;
@@ -53,6 +53,7 @@ pub const CARRIER: &str = "onsite_solar";
 /// Reads `solar.csv` and sends one entry per row.
 pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report: &mut Report) {
     let mut seen: BTreeMap<(usize, Period), u64> = BTreeMap::new();
+    let mut periods: PeriodsSeen<usize> = PeriodsSeen::default();
     let Some((stats, diags)) = read_optional(project, Input::Solar, &COLUMNS, |row| {
         let mut f = Fields::new(row);
         if f.ragged() {
@@ -96,6 +97,12 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
         };
         if f.diags.iter().any(|d| d.is_error()) {
             return (f.diags, left_out);
+        }
+        // An annual row beside its quarters counts the same generation twice: said, as such
+        // rows of energy.csv are.
+        if let Some(earlier) = periods.add(fac, p, row.line(), &project.manifest.calendar) {
+            let what = format!("{} on-site solar", project.facilities.list[fac].id);
+            f.overlapping(1, &what, p, earlier);
         }
         let Ok(energy_j) = decimal::mul(c, u.scale) else {
             f.error(
