@@ -429,7 +429,7 @@ fn bad_factor_reference_has_a_hint() {
 fn duplicate_row() {
     let err = check(
         "duplicate-row",
-        "error: <DIR>/energy.csv:4:1: duplicate of line 3: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
+        "error: <DIR>/energy.csv:4:1: duplicate of line 3: same facility, period, carrier, quantity, unit, source and ref [duplicate-row]",
         Some("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)"),
     );
     assert_eq!(
@@ -442,7 +442,7 @@ fn duplicate_row() {
 fn duplicate_row_spelt_differently() {
     check(
         "duplicate-row-alias",
-        "error: <DIR>/energy.csv:4:1: duplicate of line 3: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
+        "error: <DIR>/energy.csv:4:1: duplicate of line 3: same facility, period, carrier, quantity, unit, source and ref [duplicate-row]",
         Some("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)"),
     );
 }
@@ -773,7 +773,7 @@ fn many_problems_are_all_reported() {
             "error: <DIR>/energy.csv:4:5: unknown unit `kwh` in column `unit` (electricity) [unknown-unit]",
             "error: <DIR>/energy.csv:5:3: unknown carrier `unobtainium` [unknown-carrier]",
             "error: <DIR>/energy.csv:5:4: negative quantity -5 [negative-quantity]",
-            "error: <DIR>/energy.csv:7:1: duplicate of line 6: same facility, period, carrier, quantity, unit and ref [duplicate-row]",
+            "error: <DIR>/energy.csv:7:1: duplicate of line 6: same facility, period, carrier, quantity, unit, source and ref [duplicate-row]",
             "error: <DIR>/energy.csv:8:6: row has 5 fields, the header has 8 [wrong-field-count]",
         ],
         "{err}"

@@ -424,7 +424,7 @@ pub fn diagnostic(file: &Arc<str>, (line, orig, text): &Duplicate, what: &str) -
         "duplicate-row",
         // The whole row repeats another: the place is where it starts.
         Span::line(file, *line).at(1),
-        format!("duplicate of line {orig}: same facility, period, {what}, quantity, unit and ref"),
+        format!("duplicate of line {orig}: same facility, period, {what}, quantity, unit, source and ref"),
     )
     .with_hint(
         "remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)",

@@ -1548,7 +1548,7 @@ pub fn compute_from(
                                     Diagnostic::error(
                                         "duplicate-row",
                                         Span::line(shown, line).at(1),
-                                        format!("duplicate of {orig_file} row {orig}: same facility, period, {}, quantity, unit and ref", file.subject_name()),
+                                        format!("duplicate of {orig_file} row {orig}: same facility, period, {}, quantity, unit, source and ref", file.subject_name()),
                                     )
                                     .with_hint("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)")
                                     .with_source(row.text())
