@@ -102,7 +102,10 @@ pub fn run_registers(
     BTreeMap<String, Derived>,
     Vec<String>,
 ) {
-    let (d, f, r, n, _) = run_some_registers(project, comp, strict, &|_| true, &mut |_, e| sink(e));
+    let (d, f, r, n, _) =
+        run_some_registers(project, comp, (strict, true), &|_| true, &mut |_, e| {
+            sink(e)
+        });
     (d, f, r, n)
 }
 
@@ -117,11 +120,12 @@ type RegisterParts = (
 );
 
 /// `run_registers` over the registers (by index in `registers()`) that `wanted` accepts; the
-/// sink also gets the register's index.
+/// sink also gets the register's index. `traced`: whether the entries must carry their full
+/// trace (see [`Context::traced`]); the totals alone do not need it.
 fn run_some_registers(
     project: &Project,
     comp: &Computation,
-    strict: bool,
+    (strict, traced): (bool, bool),
     wanted: &dyn Fn(usize) -> bool,
     sink: &mut dyn FnMut(usize, &Entry),
 ) -> RegisterParts {
@@ -130,6 +134,7 @@ fn run_some_registers(
         project,
         comp,
         strict,
+        traced,
     };
     let mut diags = Vec::new();
     let mut files = Vec::new();
@@ -296,7 +301,7 @@ impl Ledger {
         let mut overflow = Vec::new();
         let mut register_run = RegisterRun::default();
         let (mut diagnostics, files, derived, register_names, diagnosed) =
-            run_some_registers(project, &comp, strict, wanted, &mut |index, e| {
+            run_some_registers(project, &comp, (strict, false), wanted, &mut |index, e| {
                 let kept;
                 let e = match keep {
                     Some(k) => {

@@ -117,6 +117,7 @@ pub fn chains(
         project,
         comp,
         strict,
+        traced: true,
     };
     let mut by_line: BTreeMap<u64, Amounts> = BTreeMap::new();
     let mut failed = None;

@@ -106,6 +106,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         strict: ctx.strict,
         file: &file,
         memo: &memo,
+        traced: ctx.traced,
     };
     let mut seen: BTreeMap<(String, u32), u64> = BTreeMap::new();
     // Where each used leg starts and ends, to check that a shipment's legs join up.

@@ -288,6 +288,11 @@ pub struct Context<'a> {
     pub comp: &'a Computation,
     /// Refuse fallbacks.
     pub strict: bool,
+    /// Whether entries must carry their full trace (`explain`, `export`, `diff`). Without, a
+    /// register may leave out what only a reader of the trace needs (step texts, calculation
+    /// lines) but must send the same contributions, the factors its steps cite and its
+    /// fallback steps: the totals, the editions list and the fallback warnings read those.
+    pub traced: bool,
 }
 
 /// A register: reads its files and sends every entry to the sink.
