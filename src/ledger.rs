@@ -68,7 +68,13 @@ impl RegisterRun {
                 self.editions.insert((*ed).clone());
             }
         }
-        let years: BTreeSet<i32> = e.parts.iter().map(|p| p.year).collect();
+        // The parts' years, each once (an entry's parts are nearly always of one year).
+        let mut years: Vec<i32> = Vec::new();
+        for p in &e.parts {
+            if !years.contains(&p.year) {
+                years.push(p.year);
+            }
+        }
         for y in years {
             let set = self.editions_by_year.entry(y).or_default();
             for ed in &cited {
@@ -135,6 +141,7 @@ fn run_some_registers(
         comp,
         strict,
         traced,
+        threads: 0,
     };
     let mut diags = Vec::new();
     let mut files = Vec::new();

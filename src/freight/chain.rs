@@ -118,6 +118,7 @@ pub fn chains(
         comp,
         strict,
         traced: true,
+        threads: 0,
     };
     let mut by_line: BTreeMap<u64, Amounts> = BTreeMap::new();
     let mut failed = None;
