@@ -120,16 +120,36 @@ fn totals_path_and_traced_path_agree_on_every_thread_count() {
         .iter()
         .find(|d| d.code == "zero-distance")
         .unwrap();
-    assert!(zero.source_line.as_deref().is_some_and(|s| s.contains("Here,Here")), "{zero:?}");
+    assert!(
+        zero.source_line
+            .as_deref()
+            .is_some_and(|s| s.contains("Here,Here")),
+        "{zero:?}"
+    );
     for threads in 1..=3 {
         let (traced, traced_report) = run(&p, true, threads);
         assert_eq!(traced, want, "traced entries on {threads} threads");
-        assert_eq!(format!("{traced_report:?}"), format!("{want_report:?}"), "{threads} threads");
+        assert_eq!(
+            format!("{traced_report:?}"),
+            format!("{want_report:?}"),
+            "{threads} threads"
+        );
         let (fast, fast_report) = run(&p, false, threads);
-        assert_eq!(totals(&fast), want_totals, "totals path on {threads} threads");
-        assert_eq!(format!("{fast_report:?}"), format!("{want_report:?}"), "{threads} threads");
+        assert_eq!(
+            totals(&fast),
+            want_totals,
+            "totals path on {threads} threads"
+        );
+        assert_eq!(
+            format!("{fast_report:?}"),
+            format!("{want_report:?}"),
+            "{threads} threads"
+        );
         let fast_kept: Vec<_> = fast.iter().map(kept).collect();
         let want_kept: Vec<_> = want.iter().map(kept).collect();
-        assert_eq!(fast_kept, want_kept, "totals path entries on {threads} threads");
+        assert_eq!(
+            fast_kept, want_kept,
+            "totals path entries on {threads} threads"
+        );
     }
 }

@@ -71,10 +71,8 @@ pub(super) fn run(
             s.spawn(move || {
                 let memo = Memo::default();
                 for batch in job_rx {
-                    let out: Vec<Item> = batch
-                        .into_iter()
-                        .map(|i| priced(&memo, price, i))
-                        .collect();
+                    let out: Vec<Item> =
+                        batch.into_iter().map(|i| priced(&memo, price, i)).collect();
                     if done_tx.send(out).is_err() {
                         return;
                     }

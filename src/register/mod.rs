@@ -383,7 +383,11 @@ impl Totals {
             };
             let before = self.get(name, *year).map(|x| x.entries);
             self.add_part(&c)?;
-            if let Some(x) = self.map.get_mut(name.as_str()).and_then(|y| y.get_mut(year)) {
+            if let Some(x) = self
+                .map
+                .get_mut(name.as_str())
+                .and_then(|y| y.get_mut(year))
+            {
                 x.entries = before.unwrap_or(0) + t.entries;
             }
         }
