@@ -293,6 +293,10 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     pipeline::run(threads, &price, produce, &mut apply);
     stats.read = read_rows;
     let mut diags = resolve_pending(project, &file, diags, &mut stats);
+    if let Err(mut d) = read {
+        stats.unread = true;
+        diags.append(&mut d);
+    }
     diags.extend(chain_gaps(&ends));
     diags.extend(unused_operations(
         &project.shown(Input::Operations),
