@@ -112,8 +112,8 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         };
         calculate(cx, line, leg)
     };
-    let mut seen: BTreeMap<(String, u32), u64> = BTreeMap::new();
-    // Where each used leg starts and ends, to check that a shipment's legs join up.
+    // Where each used leg starts and ends, to check that a shipment's legs join up; also the
+    // line each (shipment, element) was first seen on, for duplicates (one map, one key each).
     let mut ends: BTreeMap<(String, u32), LegEnds> = BTreeMap::new();
     let mut modes = BTreeSet::new();
     let mut lanes = BTreeSet::new();
@@ -166,7 +166,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                 Element::Leg(l) => l,
                 Element::Hub(h) => {
                     let id = (h.shipment.clone(), h.leg);
-                    if let Some(first) = seen.get(&id) {
+                    if let Some(first) = ends.get(&id).map(|e| e.line) {
                         emit(diag(
                             Diagnostic::error(
                                 "duplicate-row",
@@ -182,7 +182,6 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                         reject(emit);
                         return;
                     }
-                    seen.insert(id.clone(), row.line());
                     ends.insert(
                         id,
                         LegEnds {
@@ -217,7 +216,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                 }
             };
             let id = (leg.shipment.clone(), leg.leg);
-            if let Some(first) = seen.get(&id) {
+            if let Some(first) = ends.get(&id).map(|e| e.line) {
                 emit(diag(
                     Diagnostic::error(
                         "duplicate-row",
@@ -233,7 +232,6 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                 reject(emit);
                 return;
             }
-            seen.insert(id.clone(), row.line());
             ends.insert(
                 id,
                 LegEnds {
