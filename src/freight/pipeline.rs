@@ -137,6 +137,9 @@ impl Order<'_, '_> {
         }
     }
 
+    /// Applies the oldest batch in flight. A worker that panicked closes its channel and its
+    /// batch is lost here, but the scope re-raises the panic when it ends: a bug stops the run,
+    /// it never yields totals short of rows.
     fn take_oldest(&mut self, apply: &mut dyn FnMut(Item)) {
         if let Some(w) = self.in_flight.pop_front() {
             if let Ok(batch) = self.done[w].recv() {
