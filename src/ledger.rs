@@ -68,7 +68,13 @@ impl RegisterRun {
                 self.editions.insert((*ed).clone());
             }
         }
-        let years: BTreeSet<i32> = e.parts.iter().map(|p| p.year).collect();
+        // The parts' years, each once (an entry's parts are nearly always of one year).
+        let mut years: Vec<i32> = Vec::new();
+        for p in &e.parts {
+            if !years.contains(&p.year) {
+                years.push(p.year);
+            }
+        }
         for y in years {
             let set = self.editions_by_year.entry(y).or_default();
             for ed in &cited {
@@ -102,7 +108,10 @@ pub fn run_registers(
     BTreeMap<String, Derived>,
     Vec<String>,
 ) {
-    let (d, f, r, n, _) = run_some_registers(project, comp, strict, &|_| true, &mut |_, e| sink(e));
+    let (d, f, r, n, _) =
+        run_some_registers(project, comp, (strict, true), &|_| true, &mut |_, e| {
+            sink(e)
+        });
     (d, f, r, n)
 }
 
@@ -117,11 +126,12 @@ type RegisterParts = (
 );
 
 /// `run_registers` over the registers (by index in `registers()`) that `wanted` accepts; the
-/// sink also gets the register's index.
+/// sink also gets the register's index. `traced`: whether the entries must carry their full
+/// trace (see [`Context::traced`]); the totals alone do not need it.
 fn run_some_registers(
     project: &Project,
     comp: &Computation,
-    strict: bool,
+    (strict, traced): (bool, bool),
     wanted: &dyn Fn(usize) -> bool,
     sink: &mut dyn FnMut(usize, &Entry),
 ) -> RegisterParts {
@@ -130,6 +140,8 @@ fn run_some_registers(
         project,
         comp,
         strict,
+        traced,
+        threads: 0,
     };
     let mut diags = Vec::new();
     let mut files = Vec::new();
@@ -296,7 +308,7 @@ impl Ledger {
         let mut overflow = Vec::new();
         let mut register_run = RegisterRun::default();
         let (mut diagnostics, files, derived, register_names, diagnosed) =
-            run_some_registers(project, &comp, strict, wanted, &mut |index, e| {
+            run_some_registers(project, &comp, (strict, false), wanted, &mut |index, e| {
                 let kept;
                 let e = match keep {
                     Some(k) => {

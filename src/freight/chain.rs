@@ -117,6 +117,8 @@ pub fn chains(
         project,
         comp,
         strict,
+        traced: true,
+        threads: 0,
     };
     let mut by_line: BTreeMap<u64, Amounts> = BTreeMap::new();
     let mut failed = None;

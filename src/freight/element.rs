@@ -552,6 +552,8 @@ pub fn calculate_leg(cx: OpContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entr
             strict: cx.strict,
             file: cx.file,
             memo: &super::intensity::Memo::default(),
+            // Elements of an operation are always traced (their shares are the lines).
+            traced: true,
         };
         let cargo = match leg.cargo_per_teu {
             Some(m) => Some(mass_of(m)?),

@@ -30,6 +30,27 @@ fn calc_err(e: CalcError) -> LegError {
 
 const KG_PER_T: Decimal = Decimal::ONE_THOUSAND;
 
+/// A step without a factor, kept only when the entry is traced: the totals read no step text,
+/// only the factors cited (for the editions list) and the fallbacks (for their warnings).
+fn note(steps: &mut Vec<Step>, traced: bool, label: &str, text: impl FnOnce() -> String) {
+    if traced {
+        steps.push(Step {
+            label: label.into(),
+            text: text(),
+            factor: None,
+        });
+    }
+}
+
+/// A step's text when the entry is traced; empty (no allocation) for the totals alone.
+fn say(traced: bool, text: impl FnOnce() -> String) -> String {
+    if traced {
+        text()
+    } else {
+        String::new()
+    }
+}
+
 fn tkm_text(q: Qty<MassDistance>) -> String {
     show(q.base(), Decimal::from(1_000_000), "tkm")
 }
@@ -39,25 +60,19 @@ fn tkm_steps(
     mass: Qty<Mass>,
     distance: Qty<Distance>,
     rf_note: Option<&str>,
-    steps: &mut Vec<Step>,
+    (steps, traced): (&mut Vec<Step>, bool),
 ) -> Result<Qty<MassDistance>, LegError> {
     let tkm = mass.times_distance(distance).map_err(calc_err)?;
-    steps.push(Step {
-        label: "tkm".into(),
-        text: format!(
+    note(steps, traced, "tkm", || {
+        format!(
             "{} × {} = {}",
             show(mass.base(), KG_PER_T, "t"),
             show(distance.base(), Decimal::ONE_THOUSAND, "km"),
             tkm_text(tkm)
-        ),
-        factor: None,
+        )
     });
     if let Some(n) = rf_note {
-        steps.push(Step {
-            label: "rf".into(),
-            text: n.to_string(),
-            factor: None,
-        });
+        note(steps, traced, "rf", || n.to_string());
     }
     Ok(tkm)
 }
@@ -69,6 +84,14 @@ fn t_text(kg: Decimal) -> String {
 fn to_t(kg: Decimal) -> Result<Decimal, LegError> {
     // Dividing by 1000 always terminates.
     Ok(decimal::div(kg, KG_PER_T).map_err(calc_err)?.value)
+}
+
+/// A distance's steps as the entry keeps them: all when traced, else those the totals read
+/// (a factor cited, a fallback).
+pub(super) fn kept(dsteps: Vec<Step>, traced: bool) -> impl Iterator<Item = Step> {
+    dsteps
+        .into_iter()
+        .filter(move |s| traced || s.factor.is_some() || s.label == "fallback")
 }
 
 /// The distance as a step of a line: km, exact, with where it comes from (the distance
@@ -166,21 +189,23 @@ fn apply(
     activity: Qty<MassDistance>,
     cargo_per_teu: Option<Qty<Mass>>,
     i: &Intensity,
-    steps: &mut Vec<Step>,
+    (steps, traced): (&mut Vec<Step>, bool),
 ) -> Result<(Decimal, bool), LegError> {
     match i.per {
         PerActivity::MassDistance(f) => {
             let out = activity.apply(f).map_err(calc_err)?;
             steps.push(Step {
                 label: label.to_string(),
-                text: format!(
-                    "{} × {} = {} {} = {}",
-                    tkm_text(activity),
-                    i.used.reference,
-                    i.used.value,
-                    i.used.unit,
-                    t_text(out.qty.base())
-                ),
+                text: say(traced, || {
+                    format!(
+                        "{} × {} = {} {} = {}",
+                        tkm_text(activity),
+                        i.used.reference,
+                        i.used.value,
+                        i.used.unit,
+                        t_text(out.qty.base())
+                    )
+                }),
                 factor: Some(i.used.clone()),
             });
             Ok((out.qty.base(), out.exact))
@@ -207,17 +232,19 @@ fn apply(
             let teu_km = decimal::div(teu.value, Decimal::ONE_THOUSAND).map_err(calc_err)?;
             steps.push(Step {
                 label: label.to_string(),
-                text: format!(
-                    "{} ÷ {} cargo per TEU = {}{} TEU-km × {} = {} {} = {}",
-                    tkm_text(activity),
-                    show(cargo.base(), KG_PER_T, "t"),
-                    if teu.exact && teu_km.exact { "" } else { "≈" },
-                    teu_km.value.round_dp(decimal::LINE_DP).normalize(),
-                    i.used.reference,
-                    i.used.value,
-                    i.used.unit,
-                    t_text(kg.rounded(decimal::LINE_DP))
-                ),
+                text: say(traced, || {
+                    format!(
+                        "{} ÷ {} cargo per TEU = {}{} TEU-km × {} = {} {} = {}",
+                        tkm_text(activity),
+                        show(cargo.base(), KG_PER_T, "t"),
+                        if teu.exact && teu_km.exact { "" } else { "≈" },
+                        teu_km.value.round_dp(decimal::LINE_DP).normalize(),
+                        i.used.reference,
+                        i.used.value,
+                        i.used.unit,
+                        t_text(kg.rounded(decimal::LINE_DP))
+                    )
+                }),
                 factor: Some(i.used.clone()),
             });
             Ok((kg.rounded(decimal::LINE_DP), kg.exact))
@@ -231,13 +258,13 @@ fn emissions(
     cargo: Option<Qty<Mass>>,
     ints: &Intensities,
     prefix: &str,
-    steps: &mut Vec<Step>,
+    (steps, traced): (&mut Vec<Step>, bool),
 ) -> Result<(Decimal, Option<Decimal>, bool), LegError> {
     let main_label = format!("{prefix}{}", ints.main.basis.name());
-    let (main, e1) = apply(&main_label, activity, cargo, &ints.main, steps)?;
+    let (main, e1) = apply(&main_label, activity, cargo, &ints.main, (steps, traced))?;
     let (wtt, e2) = match &ints.wtt {
         Some(w) => {
-            let (v, e) = apply(&format!("{prefix}wtt"), activity, cargo, w, steps)?;
+            let (v, e) = apply(&format!("{prefix}wtt"), activity, cargo, w, (steps, traced))?;
             (Some(v), e)
         }
         None => (None, true),
@@ -267,6 +294,10 @@ pub struct LegContext<'a> {
     pub file: &'a Arc<str>,
     /// Intensities resolved so far in this run.
     pub memo: &'a super::intensity::Memo,
+    /// Whether entries carry their full trace (step texts, calculation lines) for `explain`
+    /// and `export`; without, they carry what the totals read: contributions, the factors
+    /// cited and the fallbacks. The values are the same either way.
+    pub traced: bool,
 }
 
 fn default_ref(project: &Project, mode: Mode) -> Result<FactorRef, LegError> {
@@ -378,20 +409,31 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         super::distance::Target::of(ints.main.daf_included),
         "distance",
     )?;
-    let dstep = distance_step("distance", distance, &dsteps);
+    let traced = cx.traced;
+    // The calculation lines are the trace's, except that a SAF reduction is computed from
+    // them (each line's exact product), so a SAF leg has them either way.
+    let dstep = if traced || leg.saf.is_some() {
+        distance_step("distance", distance, &dsteps)
+    } else {
+        None
+    };
     let leg_terms = dstep
         .as_ref()
         .and_then(|d| emission_terms(leg.mass, leg.cargo_per_teu, d, &ints));
-    let mut steps = vec![Step {
-        label: "activity".into(),
-        text: format!(
+    let mut steps = Vec::new();
+    note(&mut steps, traced, "activity", || {
+        format!(
             "{} {} by {mode}, {} → {}",
             leg.mass.0, leg.mass.1.symbol, leg.origin, leg.destination
-        ),
-        factor: None,
-    }];
-    steps.extend(dsteps);
-    let tkm_q = tkm_steps(mass, distance, ints.rf_note.as_deref(), &mut steps)?;
+        )
+    });
+    steps.extend(kept(dsteps, traced));
+    let tkm_q = tkm_steps(
+        mass,
+        distance,
+        ints.rf_note.as_deref(),
+        (&mut steps, traced),
+    )?;
     for f in &ints.fallbacks {
         steps.push(Step {
             label: "fallback".into(),
@@ -399,26 +441,20 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
             factor: None,
         });
     }
-    let (main_kg, wtt_kg, exact) = emissions(tkm_q, cargo, &ints, "", &mut steps)?;
+    let (main_kg, wtt_kg, exact) = emissions(tkm_q, cargo, &ints, "", (&mut steps, traced))?;
     let wtw_kg = decimal::add(main_kg, wtt_kg.unwrap_or_default()).map_err(calc_err)?;
     if wtt_kg.is_some() {
-        steps.push(Step {
-            label: "wtw".into(),
-            text: format!("ttw + wtt = {}", t_text(wtw_kg)),
-            factor: None,
+        note(&mut steps, traced, "wtw", || {
+            format!("ttw + wtt = {}", t_text(wtw_kg))
         });
     } else if ints.main.basis == Basis::Ttw {
-        steps.push(Step {
-            label: "wtw".into(),
-            text: "the set gives no well-to-tank row for this intensity: tank-to-wheel only".into(),
-            factor: None,
+        note(&mut steps, traced, "wtw", || {
+            "the set gives no well-to-tank row for this intensity: tank-to-wheel only".into()
         });
     }
     if !exact {
-        steps.push(Step {
-            label: "precision".into(),
-            text: "a division did not terminate: rounded once to 9 decimal places of kg".into(),
-            factor: None,
+        note(&mut steps, traced, "precision", || {
+            "a division did not terminate: rounded once to 9 decimal places of kg".into()
         });
     }
     let tkm = decimal::div(tkm_q.base(), Decimal::from(1_000_000))
@@ -441,7 +477,13 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         ),
         None => (Vec::new(), Vec::new(), Vec::new()),
     };
-    let mut parts = vec![with_basis(cat.clone(), wtw_t, wtw_terms.clone())];
+    // Without the trace the lines kept for a SAF reduction stay out of the contributions.
+    let (main_terms, wtt_terms, wtw_terms_shown) = if traced {
+        (main_terms, wtt_terms, wtw_terms.clone())
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    let mut parts = vec![with_basis(cat.clone(), wtw_t, wtw_terms_shown.clone())];
     match ints.main.basis {
         Basis::Ttw => parts.push(with_basis(format!("{cat}.ttw"), to_t(main_kg)?, main_terms)),
         Basis::Wtw | Basis::Wtt => {}
@@ -449,7 +491,11 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
     if let Some(w) = wtt_kg {
         parts.push(with_basis(format!("{cat}.wtt"), to_t(w)?, wtt_terms));
     }
-    let tkm_terms: Vec<Term> = dstep.iter().map(|d| tkm_term(leg.mass, d)).collect();
+    let tkm_terms: Vec<Term> = dstep
+        .iter()
+        .filter(|_| traced)
+        .map(|d| tkm_term(leg.mass, d))
+        .collect();
     for name in ["logistics.tkm".to_string(), format!("logistics.tkm.{mode}")] {
         let mut c = Contribution::new(name, year, tkm, "tkm");
         c.terms = tkm_terms.clone();
@@ -458,7 +504,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
     parts.push(with_basis(
         format!("logistics.by_mode.{mode}"),
         wtw_t,
-        wtw_terms.clone(),
+        wtw_terms_shown,
     ));
     let what = format!(
         "shipment {} leg {} ({}), {mode} {} → {}",
@@ -569,20 +615,12 @@ pub(super) fn mode_shift(
         })?;
         Qty::new(leg.mass.0, u).map_err(calc_err)?
     };
-    let mut steps = vec![Step {
-        label: "shift".into(),
-        text: format!(
-            "counterfactual: the same {} by {} instead of {}",
-            show(mass.base(), KG_PER_T, "t"),
-            b.mode,
-            leg.mode
-        ),
-        factor: None,
-    }];
-    steps.extend(dsteps);
-    // The lines: the counterfactual's emissions, and the leg's actual ones subtracted.
+    let traced = cx.traced;
+    // The lines: the counterfactual's emissions, and the leg's actual ones subtracted (the
+    // trace's alone: no value is computed from them).
     let shift_terms: Vec<Term> = match (
-        distance_step("baseline distance", distance, &steps[1..])
+        distance_step("baseline distance", distance, &dsteps)
+            .filter(|_| traced)
             .and_then(|d| emission_terms(leg.mass, leg.cargo_per_teu, &d, &ints)),
         actual_terms.is_empty(),
     ) {
@@ -595,19 +633,32 @@ pub(super) fn mode_shift(
             .collect(),
         _ => Vec::new(),
     };
-    let cf_tkm = tkm_steps(mass, distance, ints.rf_note.as_deref(), &mut steps)?;
-    let (m, w, exact) = emissions(cf_tkm, cargo, &ints, "", &mut steps)?;
+    let mut steps = Vec::new();
+    note(&mut steps, traced, "shift", || {
+        format!(
+            "counterfactual: the same {} by {} instead of {}",
+            show(mass.base(), KG_PER_T, "t"),
+            b.mode,
+            leg.mode
+        )
+    });
+    steps.extend(kept(dsteps, traced));
+    let cf_tkm = tkm_steps(
+        mass,
+        distance,
+        ints.rf_note.as_deref(),
+        (&mut steps, traced),
+    )?;
+    let (m, w, exact) = emissions(cf_tkm, cargo, &ints, "", (&mut steps, traced))?;
     let cf_kg = decimal::add(m, w.unwrap_or_default()).map_err(calc_err)?;
     let avoided_kg = decimal::sub(cf_kg, actual_kg).map_err(calc_err)?;
-    steps.push(Step {
-        label: "avoided".into(),
-        text: format!(
+    note(&mut steps, traced, "avoided", || {
+        format!(
             "counterfactual {} − actual {} = {}",
             t_text(cf_kg),
             t_text(actual_kg),
             t_text(avoided_kg)
-        ),
-        factor: None,
+        )
     });
     let t = to_t(avoided_kg)?;
     let tkm = decimal::div(actual_tkm.base(), Decimal::from(1_000_000))
@@ -724,13 +775,10 @@ fn saf(
         unit: "1".into(),
     };
     // The SAF acts on the fuel's life-cycle emissions (well-to-wheel, without non-CO2 effects).
+    let traced = cx.traced;
     let mut steps = Vec::new();
     if let Some(n) = &ints.rf_note {
-        steps.push(Step {
-            label: "rf".into(),
-            text: n.clone(),
-            factor: None,
-        });
+        note(&mut steps, traced, "rf", || n.clone());
     }
     // The fuel's emissions per intensity (kg), with their lines when the leg has them.
     let (fuel_kgs, fuel_terms): (Vec<Decimal>, Vec<Term>) = match &ints.without_rf {
@@ -742,25 +790,21 @@ fn saf(
                 fallbacks: vec![],
                 rf_note: None,
             };
-            steps.push(Step {
-                label: "basis".into(),
-                text: "SAF reduces the fuel's life-cycle emissions, not the radiative-forcing uplift: the without-RF intensity is the basis".into(),
-                factor: None,
+            note(&mut steps, traced, "basis", || {
+                "SAF reduces the fuel's life-cycle emissions, not the radiative-forcing uplift: the without-RF intensity is the basis".into()
             });
-            let (m, w, _) = emissions(tkm_q, cargo, &only, "fossil ", &mut steps)?;
+            let (m, w, _) = emissions(tkm_q, cargo, &only, "fossil ", (&mut steps, traced))?;
             let terms = dstep
                 .and_then(|d| emission_terms(leg.mass, leg.cargo_per_teu, d, &only))
                 .map_or_else(Vec::new, |(m, w)| std::iter::once(m).chain(w).collect());
             (std::iter::once(m).chain(w).collect(), terms)
         }
         None => {
-            steps.push(Step {
-                label: "basis".into(),
-                text: format!(
+            note(&mut steps, traced, "basis", || {
+                format!(
                     "all-fossil well-to-wheel emissions of the leg {}",
                     t_text(all_fossil_kg)
-                ),
-                factor: None,
+                )
             });
             (fossil_kgs, fossil_terms.to_vec())
         }
@@ -828,23 +872,26 @@ fn saf(
     }
     steps.push(Step {
         label: "saf".into(),
-        text: format!(
-            "SAF {}% of the fuel: {} = {} {}",
-            s.share_pct, lsf_used.reference, lsf.value, lsf.unit_text
-        ),
+        text: say(traced, || {
+            format!(
+                "SAF {}% of the fuel: {} = {} {}",
+                s.share_pct, lsf_used.reference, lsf.value, lsf.unit_text
+            )
+        }),
         factor: Some(lsf_used),
     });
     steps.push(Step {
         label: "fossil".into(),
-        text: format!(
-            "fossil jet baseline {} = {} {}",
-            base_used.reference, base.value, base.unit_text
-        ),
+        text: say(traced, || {
+            format!(
+                "fossil jet baseline {} = {} {}",
+                base_used.reference, base.value, base.unit_text
+            )
+        }),
         factor: Some(base_used),
     });
-    steps.push(Step {
-        label: "avoided".into(),
-        text: format!(
+    note(&mut steps, traced, "avoided", || {
+        format!(
             "{} × {}% × ({} − {}) ÷ {} = {}{}",
             t_text(fuel_kg),
             s.share_pct,
@@ -852,9 +899,12 @@ fn saf(
             lsf.value,
             base.value,
             t_text(avoided_kg),
-            if q.exact { "" } else { " (the division by the baseline did not terminate: each intensity's part rounded once to 9 decimal places of kg)" }
-        ),
-        factor: None,
+            if q.exact {
+                ""
+            } else {
+                " (the division by the baseline did not terminate: each intensity's part rounded once to 9 decimal places of kg)"
+            }
+        )
     });
     let t = to_t(avoided_kg)?;
     let fossil_t = to_t(all_fossil_kg)?;
@@ -864,7 +914,9 @@ fn saf(
     let part = |name: String, v: Decimal| {
         let mut c = Contribution::new(name, year, v, "t CO2e").with_basis(tkm, "tkm");
         c.exact = q.exact;
-        c.terms = if v.is_sign_negative() {
+        c.terms = if !traced {
+            Vec::new()
+        } else if v.is_sign_negative() {
             deducted(
                 &saf_terms,
                 "the SAF reduction, deducted from the leg's emissions",
@@ -886,7 +938,11 @@ fn saf(
             {
                 let mut c = part("logistics.saf.fossil_equivalent".into(), fossil_t);
                 c.exact = true;
-                c.terms = fossil_terms.to_vec();
+                c.terms = if traced {
+                    fossil_terms.to_vec()
+                } else {
+                    Vec::new()
+                };
                 c
             },
         ],

@@ -21,6 +21,7 @@ pub mod intensity;
 pub mod leg;
 pub mod mode;
 pub mod operation;
+mod pipeline;
 pub mod shipments;
 
 pub use leg::{calculate, LegContext};
@@ -100,174 +101,200 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     };
     let years = project.manifest.reporting_years.clone();
     let cat = format!("ghg.scope3.cat{}", project.manifest.freight.category);
-    let memo = intensity::Memo::default();
-    let cx = LegContext {
-        project,
-        strict: ctx.strict,
-        file: &file,
-        memo: &memo,
+    let traced = ctx.traced;
+    let price = |memo: &intensity::Memo, line: u64, leg: &Leg| {
+        let cx = LegContext {
+            project,
+            strict: ctx.strict,
+            file: &file,
+            memo,
+            traced,
+        };
+        calculate(cx, line, leg)
     };
-    let mut seen: BTreeMap<(String, u32), u64> = BTreeMap::new();
-    // Where each used leg starts and ends, to check that a shipment's legs join up.
+    // Where each used leg starts and ends, to check that a shipment's legs join up; also the
+    // line each (shipment, element) was first seen on, for duplicates (one map, one key each).
     let mut ends: BTreeMap<(String, u32), LegEnds> = BTreeMap::new();
     let mut modes = BTreeSet::new();
     let mut lanes = BTreeSet::new();
     let mut any_saf = false;
-    let mut diags: Vec<Diagnostic> = Vec::new();
-    let read = read_table(&file, std::io::BufReader::new(f), COLUMNS, |row| {
-        stats.read += 1;
-        let reject = |stats: &mut FileStats| {
-            stats.rejected += 1;
-            match shipments::readable_mass(row) {
-                Some((v, u)) => {
-                    let e = stats.rejected_quantity.entry(u.to_string()).or_default();
-                    *e = e.checked_add(v).unwrap_or(*e);
-                }
-                None => stats.rejected_unreadable += 1,
-            }
-        };
-        if let Some(d) = row.shape_error() {
-            diags.push(d);
-            reject(&mut stats);
-            return;
-        }
-        let element = match parse_element(row, &years) {
-            Ok(l) => match crate::activity::fiscal_period_problem(
-                &ctx.project.manifest.calendar,
-                element_period(&l),
-            ) {
-                None => l,
-                Some(msg) => {
-                    diags.push(
-                        Diagnostic::error(
-                            "period-in-fiscal-year",
-                            row.span_of(shipments::col("period")),
-                            msg,
-                        )
-                        .with_hint("give shipments per reporting year (e.g. 2025)")
-                        .with_source(row.text()),
-                    );
-                    reject(&mut stats);
-                    return;
-                }
-            },
-            Err(mut d) => {
-                diags.append(&mut d);
-                reject(&mut stats);
+    let mut diags: Vec<Pending> = Vec::new();
+    let mut read_rows = 0u64;
+    let mut read: Result<_, Vec<Diagnostic>> = Ok(crate::ingest::TableStats::default());
+    // The items in file order: the reading side settles what depends on earlier rows, the
+    // applying side counts, collects and sinks (see `pipeline`).
+    let produce = |emit: &mut dyn FnMut(pipeline::Item)| {
+        read = read_table(&file, std::io::BufReader::new(f), COLUMNS, |row| {
+            read_rows += 1;
+            let reject = |emit: &mut dyn FnMut(pipeline::Item)| {
+                emit(pipeline::Item::Reject(shipments::readable_mass(row)));
+            };
+            if let Some(d) = row.shape_error() {
+                emit(diag(d));
+                reject(emit);
                 return;
             }
-        };
-        let leg = match element {
-            Element::Leg(l) => *l,
-            Element::Hub(h) => {
-                let id = (h.shipment.clone(), h.leg);
-                if let Some(first) = seen.get(&id) {
-                    diags.push(
-                        Diagnostic::error(
-                            "duplicate-row",
-                            row.span_of(shipments::col("leg")),
-                            format!(
-                                "shipment {} element {} appears twice (first on line {first})",
-                                h.shipment, h.leg
-                            ),
-                        )
-                        .with_hint("one row per element: number the legs and hubs of a shipment 1, 2, 3, …")
-                        .with_source(row.text()),
-                    );
-                    reject(&mut stats);
+            let element = match parse_element(row, &years) {
+                Ok(l) => match crate::activity::fiscal_period_problem(
+                    &ctx.project.manifest.calendar,
+                    element_period(&l),
+                ) {
+                    None => l,
+                    Some(msg) => {
+                        emit(diag(
+                            Diagnostic::error(
+                                "period-in-fiscal-year",
+                                row.span_of(shipments::col("period")),
+                                msg,
+                            )
+                            .with_hint("give shipments per reporting year (e.g. 2025)")
+                            .with_source(row.text()),
+                        ));
+                        reject(emit);
+                        return;
+                    }
+                },
+                Err(d) => {
+                    for d in d {
+                        emit(diag(d));
+                    }
+                    reject(emit);
                     return;
                 }
-                seen.insert(id.clone(), row.line());
-                ends.insert(
-                    id,
-                    LegEnds {
-                        origin: h.hub.clone(),
-                        destination: h.hub.clone(),
-                        line: row.line(),
-                        origin_at: row.span_of(shipments::col("origin")),
-                    },
-                );
-                match element::calculate_hub(ocx, row.line(), &h) {
-                    Ok(e) => {
-                        stats.used += 1;
-                        any_hub = true;
-                        if let shipments::HubPricing::Operation(o) = &h.pricing {
-                            used_ops.insert((o.clone(), h.period.year()));
-                        }
-                        sink(e);
-                    }
-                    Err(e) => {
-                        diags.push(
+            };
+            let leg = match element {
+                Element::Leg(l) => l,
+                Element::Hub(h) => {
+                    let id = (h.shipment.clone(), h.leg);
+                    if let Some(first) = ends.get(&id).map(|e| e.line) {
+                        emit(diag(
                             Diagnostic::error(
-                                e.code,
-                                row.span_of(shipments::col(e.column)),
-                                e.message,
+                                "duplicate-row",
+                                row.span_of(shipments::col("leg")),
+                                format!(
+                                    "shipment {} element {} appears twice (first on line {first})",
+                                    h.shipment, h.leg
+                                ),
                             )
+                            .with_hint("one row per element: number the legs and hubs of a shipment 1, 2, 3, …")
+                            .with_source(row.text()),
+                        ));
+                        reject(emit);
+                        return;
+                    }
+                    ends.insert(
+                        id,
+                        LegEnds {
+                            origin: h.hub.clone(),
+                            destination: h.hub.clone(),
+                            line: row.line(),
+                            origin_at: row.span_of(shipments::col("origin")),
+                        },
+                    );
+                    match element::calculate_hub(ocx, row.line(), &h) {
+                        Ok(e) => {
+                            any_hub = true;
+                            if let shipments::HubPricing::Operation(o) = &h.pricing {
+                                used_ops.insert((o.clone(), h.period.year()));
+                            }
+                            emit(pipeline::Item::Used(vec![e]));
+                        }
+                        Err(e) => {
+                            emit(diag(
+                                Diagnostic::error(
+                                    e.code,
+                                    row.span_of(shipments::col(e.column)),
+                                    e.message,
+                                )
+                                .with_hint(e.hint)
+                                .with_source(row.text()),
+                            ));
+                            reject(emit);
+                        }
+                    }
+                    return;
+                }
+            };
+            let id = (leg.shipment.clone(), leg.leg);
+            if let Some(first) = ends.get(&id).map(|e| e.line) {
+                emit(diag(
+                    Diagnostic::error(
+                        "duplicate-row",
+                        row.span_of(shipments::col("leg")),
+                        format!(
+                            "shipment {} leg {} appears twice (first on line {first})",
+                            leg.shipment, leg.leg
+                        ),
+                    )
+                    .with_hint("one row per leg: number the legs of a shipment 1, 2, 3, …")
+                    .with_source(row.text()),
+                ));
+                reject(emit);
+                return;
+            }
+            ends.insert(
+                id,
+                LegEnds {
+                    origin: leg.origin.clone(),
+                    destination: leg.destination.clone(),
+                    line: row.line(),
+                    origin_at: row.span_of(shipments::col("origin")),
+                },
+            );
+            // A leg of an operation shares the operation's emissions: priced here, with the
+            // allocation; a plain leg is priced by the pipeline.
+            let Some(o) = &leg.operation else {
+                emit(pipeline::Item::Leg(row.line(), leg));
+                return;
+            };
+            match element::calculate_leg(ocx, row.line(), &leg) {
+                Ok(entries) => {
+                    used_ops.insert((o.clone(), leg.period.year()));
+                    emit(pipeline::Item::Priced(row.line(), leg, Ok(entries)));
+                }
+                Err(e) => {
+                    emit(diag(
+                        Diagnostic::error(e.code, row.span_of(shipments::col(e.column)), e.message)
                             .with_hint(e.hint)
                             .with_source(row.text()),
-                        );
-                        reject(&mut stats);
-                    }
+                    ));
+                    reject(emit);
                 }
-                return;
             }
-        };
-        let id = (leg.shipment.clone(), leg.leg);
-        if let Some(first) = seen.get(&id) {
-            diags.push(
-                Diagnostic::error(
-                    "duplicate-row",
-                    row.span_of(shipments::col("leg")),
-                    format!(
-                        "shipment {} leg {} appears twice (first on line {first})",
-                        leg.shipment, leg.leg
-                    ),
-                )
-                .with_hint("one row per leg: number the legs of a shipment 1, 2, 3, …")
-                .with_source(row.text()),
-            );
-            reject(&mut stats);
-            return;
+        });
+    };
+    let mut apply = |item: pipeline::Item| match item {
+        pipeline::Item::Diag(d) => diags.push(Pending::Ready(*d)),
+        pipeline::Item::Reject(mass) => rejected(&mut stats, mass),
+        pipeline::Item::Used(entries) => {
+            stats.used += 1;
+            entries.into_iter().for_each(&mut *sink);
         }
-        seen.insert(id.clone(), row.line());
-        ends.insert(
-            id,
-            LegEnds {
-                origin: leg.origin.clone(),
-                destination: leg.destination.clone(),
-                line: row.line(),
-                origin_at: row.span_of(shipments::col("origin")),
-            },
-        );
-        let priced = match &leg.operation {
-            Some(_) => element::calculate_leg(ocx, row.line(), &leg),
-            None => calculate(cx, row.line(), &leg),
-        };
-        match priced {
-            Ok(entries) => {
-                stats.used += 1;
-                if let Some(o) = &leg.operation {
-                    used_ops.insert((o.clone(), leg.period.year()));
-                }
-                modes.insert(leg.mode);
-                if let Some(b) = &leg.baseline {
-                    lanes.insert(b.lane.clone());
-                }
-                any_saf |= leg.saf.is_some();
-                for e in entries {
-                    sink(e);
-                }
+        pipeline::Item::Priced(_, leg, Ok(entries)) => {
+            stats.used += 1;
+            modes.insert(leg.mode);
+            if let Some(b) = leg.baseline {
+                lanes.insert(b.lane);
             }
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(e.code, row.span_of(shipments::col(e.column)), e.message)
-                        .with_hint(e.hint)
-                        .with_source(row.text()),
-                );
-                reject(&mut stats);
-            }
+            any_saf |= leg.saf.is_some();
+            entries.into_iter().for_each(&mut *sink);
         }
-    });
+        // Its diagnostic and rejected mass need the row, read again at the end (failures
+        // are rare; the rows are not kept for them).
+        pipeline::Item::Priced(line, _, Err(e)) => diags.push(Pending::Leg(line, e)),
+        pipeline::Item::Leg(..) => {}
+    };
+    let threads = match ctx.threads {
+        // Measured at 1M legs on 2 cores: one thread (5.5 s CPU) beats two workers (9.2 s CPU,
+        // more wall time too): the reading thread's own share (parsing, duplicates, the
+        // ledger's totals, dropping entries) is over half the work, and handing every leg's
+        // entries across cores costs more than pricing them there saves (docs/performance.md).
+        0 => 1,
+        n => n,
+    };
+    pipeline::run(threads, &price, produce, &mut apply);
+    stats.read = read_rows;
+    let mut diags = resolve_pending(project, &file, diags, &mut stats);
     if let Err(mut d) = read {
         stats.unread = true;
         diags.append(&mut d);
@@ -302,6 +329,103 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         );
     }
     report
+}
+
+/// A row's diagnostic as an item.
+fn diag(d: Diagnostic) -> pipeline::Item {
+    pipeline::Item::Diag(Box::new(d))
+}
+
+/// A diagnostic in file order: ready, or a leg's failure whose row is read again for it.
+enum Pending {
+    Ready(Diagnostic),
+    Leg(u64, leg::LegError),
+}
+
+/// Counts a rejected row and its readable mass.
+fn rejected(stats: &mut FileStats, mass: Option<(Decimal, &'static str)>) {
+    stats.rejected += 1;
+    match mass {
+        Some((v, u)) => {
+            let e = stats.rejected_quantity.entry(u.to_string()).or_default();
+            *e = e.checked_add(v).unwrap_or(*e);
+        }
+        None => stats.rejected_unreadable += 1,
+    }
+}
+
+/// The diagnostics in file order, the failed legs' built from their rows (read again, only
+/// when a leg failed) as they would have been while reading: the column blamed, the row's
+/// text; each failed row counted as rejected with its readable mass.
+fn resolve_pending(
+    project: &Project,
+    file: &Arc<str>,
+    pending: Vec<Pending>,
+    stats: &mut FileStats,
+) -> Vec<Diagnostic> {
+    let mut failed: BTreeMap<u64, Option<Diagnostic>> = pending
+        .iter()
+        .filter_map(|p| match p {
+            Pending::Leg(line, _) => Some((*line, None)),
+            Pending::Ready(_) => None,
+        })
+        .collect();
+    let mut errors: BTreeMap<u64, leg::LegError> = BTreeMap::new();
+    let mut out = Vec::with_capacity(pending.len());
+    let mut order = Vec::with_capacity(pending.len());
+    for p in pending {
+        match p {
+            Pending::Ready(d) => order.push(Ok(d)),
+            Pending::Leg(line, e) => {
+                errors.insert(line, e);
+                order.push(Err(line));
+            }
+        }
+    }
+    if !failed.is_empty() {
+        if let Ok(f) = std::fs::File::open(project.path(Input::Shipments)) {
+            let _ = read_table(file, std::io::BufReader::new(f), COLUMNS, |row| {
+                let Some(slot) = failed.get_mut(&row.line()) else {
+                    return;
+                };
+                let Some(e) = errors.get(&row.line()) else {
+                    return;
+                };
+                rejected(stats, shipments::readable_mass(row));
+                *slot = Some(
+                    Diagnostic::error(
+                        e.code,
+                        row.span_of(shipments::col(e.column)),
+                        e.message.clone(),
+                    )
+                    .with_hint(e.hint.clone())
+                    .with_source(row.text()),
+                );
+            });
+        }
+    }
+    for o in order {
+        match o {
+            Ok(d) => out.push(d),
+            Err(line) => {
+                let built = failed.get_mut(&line).and_then(Option::take);
+                match (built, errors.remove(&line)) {
+                    (Some(d), _) => out.push(d),
+                    // The file changed under us: the diagnostic without its source.
+                    (None, Some(e)) => {
+                        stats.rejected += 1;
+                        stats.rejected_unreadable += 1;
+                        out.push(
+                            Diagnostic::error(e.code, Span::line(file, line), e.message)
+                                .with_hint(e.hint),
+                        );
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
+    }
+    out
 }
 
 fn element_period(e: &Element) -> crate::activity::Period {

@@ -288,6 +288,14 @@ pub struct Context<'a> {
     pub comp: &'a Computation,
     /// Refuse fallbacks.
     pub strict: bool,
+    /// Whether entries must carry their full trace (`explain`, `export`, `diff`). Without, a
+    /// register may leave out what only a reader of the trace needs (step texts, calculation
+    /// lines) but must send the same contributions, the factors its steps cite and its
+    /// fallback steps: the totals, the editions list and the fallback warnings read those.
+    pub traced: bool,
+    /// Threads a register may price its rows on (0: the register's choice). Its entries, in
+    /// file order, and so its totals do not depend on it.
+    pub threads: usize,
 }
 
 /// A register: reads its files and sends every entry to the sink.
@@ -311,7 +319,9 @@ pub struct Total {
 /// Totals of every register figure by (name, year). Adding is exact and order-free.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
-    map: BTreeMap<(String, i32), Total>,
+    /// By name, then year: a contribution finds its total by its name as it is, without
+    /// building a key (a million legs add eight million contributions).
+    map: BTreeMap<String, BTreeMap<i32, Total>>,
 }
 
 impl Totals {
@@ -325,11 +335,14 @@ impl Totals {
     }
 
     fn add_part(&mut self, c: &Contribution) -> Result<(), CalcError> {
-        let key = (c.figure.clone(), c.year);
-        match self.map.get_mut(&key) {
+        let years = match self.map.get_mut(c.figure.as_str()) {
+            Some(y) => y,
+            None => self.map.entry(c.figure.clone()).or_default(),
+        };
+        match years.get_mut(&c.year) {
             None => {
-                self.map.insert(
-                    key,
+                years.insert(
+                    c.year,
                     Total {
                         value: c.value,
                         unit: c.unit,
@@ -356,7 +369,7 @@ impl Totals {
 
     /// Merges other totals (associative and commutative).
     pub fn merge(&mut self, other: &Totals) -> Result<(), CalcError> {
-        for ((name, year), t) in &other.map {
+        for (name, year, t) in other.iter() {
             let c = Contribution {
                 figure: name.clone(),
                 year: *year,
@@ -368,9 +381,13 @@ impl Totals {
                 terms: Vec::new(),
                 restates: None,
             };
-            let before = self.map.get(&(name.clone(), *year)).map(|x| x.entries);
+            let before = self.get(name, *year).map(|x| x.entries);
             self.add_part(&c)?;
-            if let Some(x) = self.map.get_mut(&(name.clone(), *year)) {
+            if let Some(x) = self
+                .map
+                .get_mut(name.as_str())
+                .and_then(|y| y.get_mut(year))
+            {
                 x.entries = before.unwrap_or(0) + t.entries;
             }
         }
@@ -379,21 +396,23 @@ impl Totals {
 
     /// The total of a figure in a year.
     pub fn get(&self, name: &str, year: i32) -> Option<&Total> {
-        self.map.get(&(name.to_string(), year))
+        self.map.get(name)?.get(&year)
     }
 
-    /// Whether a figure has a total in some year (a range lookup, not a scan).
+    /// Whether a figure has a total in some year (a lookup, not a scan).
     pub fn has_name(&self, name: &str) -> bool {
-        let name = name.to_string();
-        self.map
-            .range((name.clone(), i32::MIN)..=(name, i32::MAX))
-            .next()
-            .is_some()
+        self.map.get(name).is_some_and(|y| !y.is_empty())
     }
 
-    /// Every (name, year) with a total.
-    pub fn keys(&self) -> impl Iterator<Item = &(String, i32)> {
-        self.map.keys()
+    /// Every (name, year) with a total, in (name, year) order.
+    pub fn keys(&self) -> impl Iterator<Item = (&String, &i32)> {
+        self.iter().map(|(n, y, _)| (n, y))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &i32, &Total)> {
+        self.map
+            .iter()
+            .flat_map(|(n, ys)| ys.iter().map(move |(y, t)| (n, y, t)))
     }
 }
 
