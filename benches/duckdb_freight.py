@@ -43,8 +43,9 @@ import time
 import tomllib
 from decimal import Decimal
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FACTORS = os.path.join(ROOT, "factors")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from duckdb_equiv import read_factors  # noqa: E402 (the energy peer reads factor files the same way)
+
 
 # carbonledger's Mode::default_key; air takes `.with_rf` / `.without_rf` per the manifest.
 DEFAULT_KEY = {
@@ -53,14 +54,6 @@ DEFAULT_KEY = {
     "rail": "freight.rail",
     "road": "freight.road.hgv",
 }
-
-
-def read_factors(set_name, edition):
-    path = os.path.join(FACTORS, set_name, edition, "factors.csv")
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = [r for r in csv.reader(f) if r and not r[0].startswith("#")]
-    head = rows[0]
-    return {r[0]: dict(zip(head, r)) for r in rows[1:]}
 
 
 def intensity_table(manifest):
