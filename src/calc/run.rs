@@ -310,18 +310,13 @@ fn merge_sums(a: Sums, b: Sums) -> Result<Sums, CalcError> {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => return Ok(out),
         };
-        match (
-            order,
-            a.next_if(|_| order.is_le()),
-            b.next_if(|_| order.is_ge()),
-        ) {
-            (_, Some(x), Some(y)) => {
-                let (c, mut sum) = x;
+        match (a.next_if(|_| order.is_le()), b.next_if(|_| order.is_ge())) {
+            (Some((c, mut sum)), Some(y)) => {
                 sum.merge(&y.1)?;
                 out.push((c, sum));
             }
-            (_, Some(x), None) | (_, None, Some(x)) => out.push(x),
-            (_, None, None) => return Ok(out),
+            (Some(x), None) | (None, Some(x)) => out.push(x),
+            (None, None) => return Ok(out),
         }
     }
 }
@@ -382,6 +377,15 @@ fn rejected_quantity(row: &RowRef<'_>, stats: &mut FileStats) {
     }
 }
 
+/// A chain total of `file` that passed the exact range when sums were added up.
+fn total_overflow(file: &str, e: CalcError) -> Diagnostic {
+    Diagnostic::error(
+        "overflow",
+        Span::file(&Arc::from(file)),
+        format!("a total cannot be held exactly: {e}"),
+    )
+}
+
 /// The results of one worker over one chunk of one file.
 #[derive(Default)]
 struct Part {
@@ -395,13 +399,7 @@ struct Part {
 
 impl Part {
     fn merge(&mut self, other: Part) -> Result<(), Diagnostic> {
-        let overflow = |e: CalcError| {
-            Diagnostic::error(
-                "overflow",
-                Span::file(&Arc::from(self.stats.file.as_str())),
-                format!("a total cannot be held exactly: {e}"),
-            )
-        };
+        let overflow = |e| total_overflow(&self.stats.file, e);
         self.chains =
             merge_sums(std::mem::take(&mut self.chains), other.chains).map_err(overflow)?;
         self.outside =
@@ -1107,13 +1105,7 @@ impl<'p> Worker<'p> {
                 None => chains.push((c, a)),
             }
         }
-        let overflow = |e: CalcError| {
-            Diagnostic::error(
-                "overflow",
-                Span::file(&Arc::from(self.stats.file.as_str())),
-                format!("a total cannot be held exactly: {e}"),
-            )
-        };
+        let overflow = |e| total_overflow(&self.stats.file, e);
         Ok(Part {
             chains: sorted_sums(chains).map_err(overflow)?,
             outside: sorted_sums(outside).map_err(overflow)?,
