@@ -1,6 +1,7 @@
 //! carbonledger: exact, unit-safe, cited carbon and energy accounting.
 pub mod activity;
 pub mod audit;
+pub mod cache;
 pub mod calc;
 pub mod claims;
 pub mod decimal;

@@ -128,7 +128,7 @@ fn edition_applied_to_the_base_year_is_significant_and_lists_its_lines() {
         }
     ));
     let mut lines = Vec::new();
-    audit::changed_lines(&p, &d.before.comp, &d.after.comp, OPTS, &mut |l| {
+    audit::changed_lines(&p, &d.before.comp, &d.after.comp, OPTS, None, &mut |l| {
         lines.push((
             l.activity.line,
             decimal::sub(l.after.co2e_kg, l.before.co2e_kg).unwrap(),
@@ -442,12 +442,38 @@ gbt-2589 = "2020"
     common::project(&toml, &fac, &energy, fugitive)
 }
 
+/// A listing of the first k changed lines is the first k of the whole listing, read from the
+/// first changed chain's first row, and counts every changed line all the same (from the
+/// changed chains' rows).
+fn assert_listing_prefixes(p: &Project, d: &Diff) {
+    let listing = |limit: Option<usize>| {
+        let mut v = Vec::new();
+        let n = audit::changed_lines(p, &d.before.comp, &d.after.comp, OPTS, limit, &mut |l| {
+            v.push((
+                l.file,
+                l.activity.line,
+                l.chain_before.year,
+                l.after.co2e_kg,
+            ))
+        })
+        .unwrap();
+        (n, v)
+    };
+    let (n, all) = listing(None);
+    assert_eq!(n, all.len() as u64);
+    for k in [0, 1, all.len() / 2, all.len(), all.len() + 1] {
+        let (m, first) = listing(Some(k));
+        assert_eq!(m, n, "limit {k}");
+        assert_eq!(first[..], all[..k.min(all.len())], "limit {k}");
+    }
+}
+
 /// Σ over changed lines of each additive figure's measure (after − before) equals the figure's
 /// delta; and the same for register figures over changed entries.
 fn assert_line_deltas_add_up(p: &Project, d: &Diff) {
     let mut sums: BTreeMap<(String, i32), Decimal> = BTreeMap::new();
     let names = d.before.names();
-    audit::changed_lines(p, &d.before.comp, &d.after.comp, OPTS, &mut |l| {
+    audit::changed_lines(p, &d.before.comp, &d.after.comp, OPTS, None, &mut |l| {
         for n in &names {
             if let Some(Definition::Sum { filter, measure }) = definition(n) {
                 if filter.covers(l.chain_before) {
@@ -488,6 +514,7 @@ fn assert_line_deltas_add_up(p: &Project, d: &Diff) {
             }
         }
     }
+    assert_listing_prefixes(p, d);
     for e in &d.entries {
         let _ = e; // registers: checked below by figure
     }
@@ -533,7 +560,7 @@ proptest! {
         prop_assert!(d.figures.is_empty());
         prop_assert!(d.entries.is_empty());
         let mut n = 0;
-        audit::changed_lines(&p, &d.before.comp, &d.after.comp, OPTS, &mut |_| n += 1).unwrap();
+        audit::changed_lines(&p, &d.before.comp, &d.after.comp, OPTS, None, &mut |_| n += 1).unwrap();
         prop_assert_eq!(n, 0);
         let _ = std::fs::remove_dir_all(dir);
     }

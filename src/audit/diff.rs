@@ -7,7 +7,7 @@ use super::change::{Change, ChangeError};
 use super::reprice::{factors_differ, reprice_or_recompute, Method};
 use crate::activity::{Activity, Subject};
 use crate::calc::{
-    calculate, for_each_line, Accum, Chain, Computation, InputFile, Line, RunOptions,
+    calculate, for_each_line_within, Accum, Chain, Computation, InputFile, Line, RunOptions, Window,
 };
 use crate::decimal::{self, CalcError, RoundingRule};
 use crate::diag::Diagnostic;
@@ -196,33 +196,67 @@ pub struct LineChange<'a> {
 
 /// Reads the rows again and calls `visit` for each row whose chain's factors differ between
 /// `before` and `after` (computations of the same project under two sets of factors), in
-/// file and line order.
+/// file and line order: every such line, or the first `limit`. Returns how many lines change.
+///
+/// Each file is read from the first row of a changed chain (`Accum::first_byte`), and, with a
+/// `limit`, only until that many lines are found; the count is then the changed chains' rows
+/// (a chain has one line per row it sums: tested against the full reading).
 pub fn changed_lines(
     project: &Project,
     before: &Computation,
     after: &Computation,
     options: RunOptions,
+    limit: Option<usize>,
     visit: &mut dyn FnMut(&LineChange<'_>),
-) -> Result<(), Vec<Diagnostic>> {
+) -> Result<u64, Vec<Diagnostic>> {
+    use std::sync::atomic::{AtomicBool, Ordering};
     let after_by: BTreeMap<ChainKey, &Chain> =
         after.chains.iter().map(|c| (chain_key(c), c)).collect();
+    let mut from: BTreeMap<InputFile, u64> = BTreeMap::new();
+    let mut rows = 0u64;
+    for (c, a) in before.chains.iter().zip(&before.accums) {
+        if !after_by
+            .get(&chain_key(c))
+            .is_some_and(|nc| factors_differ(c, nc))
+        {
+            continue;
+        }
+        rows += a.rows;
+        let file = match c.subject {
+            Subject::Carrier(_) => InputFile::Energy,
+            Subject::Gas(_) => InputFile::Fugitive,
+        };
+        let at = a.first_byte.unwrap_or(0);
+        from.entry(file)
+            .and_modify(|b| *b = (*b).min(at))
+            .or_insert(at);
+    }
+    let stop = AtomicBool::new(limit == Some(0));
+    let window = Window { from, stop: &stop };
+    let mut seen = 0u64;
     let mut failure = None;
-    for_each_line(project, options, &before.duplicates, &mut |v| {
+    for_each_line_within(project, options, &before.duplicates, &window, &mut |v| {
         let Some(nc) = after_by.get(&chain_key(v.chain)) else {
             return;
         };
-        if !factors_differ(v.chain, nc) {
+        if !factors_differ(v.chain, nc) || stop.load(Ordering::Relaxed) {
             return;
         }
         match calculate(v.activity.quantity, nc) {
-            Ok(line) => visit(&LineChange {
-                file: v.file,
-                activity: v.activity,
-                chain_before: v.chain,
-                before: v.line,
-                chain_after: nc,
-                after: &line,
-            }),
+            Ok(line) => {
+                seen += 1;
+                if limit.is_some_and(|n| seen >= n as u64) {
+                    stop.store(true, Ordering::Relaxed);
+                }
+                visit(&LineChange {
+                    file: v.file,
+                    activity: v.activity,
+                    chain_before: v.chain,
+                    before: v.line,
+                    chain_after: nc,
+                    after: &line,
+                })
+            }
             Err(e) => {
                 failure.get_or_insert_with(|| {
                     Diagnostic::error(
@@ -236,7 +270,8 @@ pub fn changed_lines(
     })?;
     match failure {
         Some(d) => Err(vec![d]),
-        None => Ok(()),
+        None if stop.load(Ordering::Relaxed) => Ok(rows),
+        None => Ok(seen),
     }
 }
 

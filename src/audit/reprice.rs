@@ -10,7 +10,7 @@
 //! Re-pricing costs one resolution per chain, independent of the number of rows.
 
 use crate::activity::Subject;
-use crate::calc::{compute, Accum, Chain, Computation, Folded, RunOptions, MAX_GASES};
+use crate::calc::{compute, Accum, Chain, ChainSpec, Computation, Folded, RunOptions, MAX_GASES};
 use crate::calc::{ResolveOptions, Resolver, SourceKind};
 use crate::decimal;
 use crate::diag::Diagnostic;
@@ -161,29 +161,9 @@ pub fn reprice(
     ))
 }
 
-/// A chain resolved again under the changed project: a row chain as it was resolved, a
-/// scope 3 category 3 companion from its row chain's companions (the one of its kind).
+/// A chain resolved again under the changed project (`calc::ChainSpec::resolve`).
 fn resolve_again(resolver: &Resolver<'_>, old: &Chain) -> Result<Chain, String> {
-    let main_kind = old.upstream_of.unwrap_or(old.kind);
-    let main = resolver
-        .resolve_source(
-            (old.year, old.facility, old.terms),
-            &old.subject,
-            old.activity_unit,
-            old.explicit.as_ref(),
-            main_kind.declared(),
-        )
-        .map_err(|e| format!("a chain no longer resolves: {}", e.message))?;
-    if old.upstream_of.is_none() {
-        return Ok(main);
-    }
-    resolver
-        .resolve_upstream(&main)
-        .map_err(|e| format!("a chain no longer resolves: {}", e.message))?
-        .chains
-        .into_iter()
-        .find(|c| c.kind == old.kind)
-        .ok_or_else(|| "the change adds or removes a scope 3 category 3 line".to_string())
+    ChainSpec::of(old).resolve(resolver)
 }
 
 /// What the chains of one kind of energy row share, with the source kind of the row's own

@@ -769,6 +769,10 @@ pub struct Accum {
     /// The days covered by rows given as a range of days, once and more than once: two bills
     /// of one meter that cover the same day are the other sign of a double count.
     pub days: DayCover,
+    /// Where the chain's first row starts in its file (a byte offset), so that its lines can
+    /// be listed without reading the rows before it (`audit::changed_lines`); `None` for sums
+    /// not made from rows.
+    pub first_byte: Option<u64>,
 }
 
 /// Days of one reporting year covered by ranges-of-days rows: a bit per day, at the day's
@@ -975,6 +979,10 @@ impl Accum {
             *a |= b;
         }
         self.days.merge(&other.days);
+        self.first_byte = match (self.first_byte, other.first_byte) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         Ok(())
     }
 }

@@ -392,6 +392,7 @@ pub fn confirm(
             if let Some(k) = prekey(row, ref_col).filter(|k| candidates.prekeys.contains(k)) {
                 check(row, k, &mut hits);
             }
+            true
         })?;
         Ok((hits, end))
     };

@@ -8,19 +8,21 @@ mod dedupe;
 mod overlap;
 mod resolve;
 mod run;
+mod spec;
 mod trace;
 mod upstream;
 
 pub use chain::{
     calculate, calculate_stepwise, calculate_terms, Accum, Chain, ChainBody, EnergyConv, Folded,
     GasStep, Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor, BIOGENIC_CO2,
-    MAX_GASES,
+    COVER_KINDS, DAY_WORDS, MAX_GASES,
 };
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{
-    compute, compute_from, for_each_line, for_each_outside_line, input_columns, row_identity,
-    shown_name, Computation, FileStats, InputFile, LineVisit, RowIdentity, RowSource, RunOptions,
-    SourceRow,
+    compute, compute_from, for_each_line, for_each_line_within, for_each_outside_line,
+    input_columns, row_identity, shown_name, Computation, FileStats, InputFile, LineVisit,
+    RowIdentity, RowSource, RunOptions, SourceRow, Window,
 };
+pub use spec::ChainSpec;
 pub use trace::{show, trace, Step};
 pub use upstream::{cat3_part, Upstream};

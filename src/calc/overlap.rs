@@ -190,7 +190,7 @@ fn first_overlaps(project: &Project, file: InputFile, flagged: &BTreeMap<Group, 
     let mut seen: BTreeMap<Group, [u16; COVER_KINDS]> = BTreeMap::new();
     let mut seen_days: BTreeMap<(Group, String), [u64; DAY_WORDS]> = BTreeMap::new();
     let mut found = Places::default();
-    let _ = read_chunk(&shown, &path, columns, (0, None), false, |row| {
+    let mut each = |row: &crate::ingest::RowRef<'_>| {
         let parsed = match file {
             InputFile::Energy => parse_energy_row(row, &project.facilities),
             InputFile::Fugitive => parse_fugitive_row(row, &project.facilities),
@@ -255,6 +255,10 @@ fn first_overlaps(project: &Project, file: InputFile, flagged: &BTreeMap<Group, 
                 }
             }
         }
+    };
+    let _ = read_chunk(&shown, &path, columns, (0, None), false, |row| {
+        each(row);
+        true
     });
     found
 }

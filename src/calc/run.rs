@@ -428,6 +428,8 @@ struct Hot {
     /// Months covered, as `Accum::covered`, by rows other than ranges of days; or-ed into the
     /// chain's sums at the end.
     covered: [u16; super::chain::COVER_KINDS],
+    /// Where the chain's first row in this chunk starts (rows come in file order).
+    first: Option<u64>,
 }
 
 /// Resolves, calculates and sums the rows of one chunk.
@@ -700,6 +702,9 @@ impl<'p> Worker<'p> {
                 match super::chain::period_months(activity.period) {
                     Some((i, mask)) => self.hot[id].covered[i] |= mask,
                     None => self.accums[id].cover(activity.period),
+                }
+                for cid in id..=id + upstream.len() {
+                    self.hot[cid].first.get_or_insert(row.byte());
                 }
                 if let Some(l) = l.filter(|_| !self.outside_only) {
                     visit(&LineVisit {
@@ -990,6 +995,7 @@ impl<'p> Worker<'p> {
         }
         for (id, acc) in inside {
             self.accums[id] = acc;
+            self.hot[id].first.get_or_insert(row.byte());
         }
         self.outside.extend(outside);
         self.stats.used += 1;
@@ -1091,6 +1097,7 @@ impl<'p> Worker<'p> {
         {
             a.pending_quantity = hot.sum;
             a.rows += hot.rows;
+            a.first_byte = hot.first;
             for (mine, rows) in a.covered.iter_mut().zip(hot.covered) {
                 *mine |= rows;
             }
@@ -1191,11 +1198,22 @@ fn run_file(
     exclude: &BTreeSet<u64>,
     spill: Option<&Spill>,
     visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
-    outside_only: bool,
+    Pass {
+        outside_only,
+        window,
+    }: Pass<'_>,
 ) -> Result<Part, Vec<Diagnostic>> {
     if !open(project, file)? {
         return Ok(Part::default());
     }
+    let from = match window {
+        Some(w) => match w.from.get(&file) {
+            Some(b) => *b,
+            None => return Ok(Part::default()),
+        },
+        None => 0,
+    };
+    let stopped = || window.is_some_and(|w| w.stop.load(std::sync::atomic::Ordering::Relaxed));
     let shown = project.shown(file.input());
     let path = project.path(file.input());
     let chunk =
@@ -1204,19 +1222,22 @@ fn run_file(
             worker.visiting = visiting;
             worker.outside_only = outside_only;
             // Lines are numbered within the chunk and offset afterwards, except when excluding
-            // duplicates by their absolute line.
+            // duplicates by their absolute line or reading from a row of a window.
             let end = read_chunk(
                 &shown,
                 &path,
                 file.columns(),
                 bounds,
-                !exclude.is_empty(),
-                |row| worker.row(row, exclude, spill, visit),
+                !exclude.is_empty() || bounds.0 > 0,
+                |row| {
+                    worker.row(row, exclude, spill, visit);
+                    !stopped()
+                },
             )?;
             Ok((worker.finish(spill).map_err(|d| vec![d])?, end))
         };
     if let Some(v) = visit {
-        return chunk((0, None), true, v).map(|(p, _)| p);
+        return chunk((from, None), true, v).map(|(p, _)| p);
     }
     let threads = thread_count(options, &path);
     let parts = match in_chunks(&path, threads, |b| {
@@ -1256,7 +1277,7 @@ fn run_once(
     exclude: &BTreeMap<InputFile, BTreeSet<u64>>,
     detect: bool,
     mut visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
-    outside_only: bool,
+    pass: Pass<'_>,
 ) -> Result<(Computation, AllCandidates), Vec<Diagnostic>> {
     let empty = BTreeSet::new();
     let mut fatal = Vec::new();
@@ -1278,7 +1299,7 @@ fn run_once(
             exclude.get(&file).unwrap_or(&empty),
             spill.as_ref(),
             v,
-            outside_only,
+            pass,
         ) {
             Ok(mut part) => {
                 if let Some(s) = &spill {
@@ -1362,7 +1383,14 @@ type AllCandidates = BTreeMap<InputFile, Candidates>;
 /// File-level problems (not UTF-8, missing columns, empty file) are returned as `Err`: the
 /// rows of such a file cannot be accounted for.
 pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Vec<Diagnostic>> {
-    let (mut first, candidates) = run_once(project, options, &BTreeMap::new(), true, None, false)?;
+    let (mut first, candidates) = run_once(
+        project,
+        options,
+        &BTreeMap::new(),
+        true,
+        None,
+        Pass::default(),
+    )?;
     first.duplicate_candidates = candidates.values().map(|c| c.len() as u64).sum();
     let mut dups: BTreeMap<InputFile, Vec<dedupe::Duplicate>> = BTreeMap::new();
     for (file, cands) in &candidates {
@@ -1390,7 +1418,7 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
         .iter()
         .map(|(f, v)| (*f, v.iter().map(|(l, _, _)| *l).collect()))
         .collect();
-    let (mut comp, _) = run_once(project, options, &exclude, false, None, false)?;
+    let (mut comp, _) = run_once(project, options, &exclude, false, None, Pass::default())?;
     for (file, found) in &dups {
         let shown = project.shown(file.input());
         for d in found {
@@ -1417,7 +1445,49 @@ pub fn for_each_line(
     duplicates: &BTreeMap<InputFile, BTreeSet<u64>>,
     visit: &mut dyn FnMut(&LineVisit<'_>),
 ) -> Result<Computation, Vec<Diagnostic>> {
-    run_once(project, options, duplicates, false, Some(visit), false).map(|(c, _)| c)
+    run_once(
+        project,
+        options,
+        duplicates,
+        false,
+        Some(visit),
+        Pass::default(),
+    )
+    .map(|(c, _)| c)
+}
+
+/// What a visiting pass over the files visits: only the days outside the boundary, and only
+/// part of each file.
+#[derive(Clone, Copy, Default)]
+struct Pass<'a> {
+    outside_only: bool,
+    window: Option<&'a Window<'a>>,
+}
+
+/// What [`for_each_line_within`] reads of each file: from which row, and until when.
+pub struct Window<'a> {
+    /// Per file, the byte where the first row to read starts; a file not named is not read.
+    pub from: BTreeMap<InputFile, u64>,
+    /// Set by the visitor when it has the lines it wants: reading stops after that row.
+    pub stop: &'a std::sync::atomic::AtomicBool,
+}
+
+/// `for_each_line` over part of the files only: each file from the row `window` names (its
+/// lines keep their numbers in the file) until the visitor sets `window.stop`. A chain's
+/// first row is `Accum::first_byte`, so the lines of some chains can be listed without
+/// reading the rows before the first of them.
+pub fn for_each_line_within(
+    project: &Project,
+    options: RunOptions,
+    duplicates: &BTreeMap<InputFile, BTreeSet<u64>>,
+    window: &Window<'_>,
+    visit: &mut dyn FnMut(&LineVisit<'_>),
+) -> Result<(), Vec<Diagnostic>> {
+    let pass = Pass {
+        outside_only: false,
+        window: Some(window),
+    };
+    run_once(project, options, duplicates, false, Some(visit), pass).map(|_| ())
 }
 
 /// Streams every activity file again in order, calling `visit` for each line of days outside
@@ -1428,7 +1498,11 @@ pub fn for_each_outside_line(
     duplicates: &BTreeMap<InputFile, BTreeSet<u64>>,
     visit: &mut dyn FnMut(&LineVisit<'_>),
 ) -> Result<Computation, Vec<Diagnostic>> {
-    run_once(project, options, duplicates, false, Some(visit), true).map(|(c, _)| c)
+    let pass = Pass {
+        outside_only: true,
+        window: None,
+    };
+    run_once(project, options, duplicates, false, Some(visit), pass).map(|(c, _)| c)
 }
 
 /// Shared for callers that want the file's shown name.

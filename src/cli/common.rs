@@ -30,6 +30,10 @@ pub struct ProjectOpts {
     /// CSV and Parquet files). The figures are the same.
     #[arg(long, value_enum, default_value_t = Engine::Core)]
     pub engine: Engine,
+    /// Read every row again instead of the computation kept in `.carbonledger/` from an
+    /// earlier run on the same inputs, and do not keep this one.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// The engine that reads and sums activity rows.
@@ -42,14 +46,17 @@ pub enum Engine {
     Datafusion,
 }
 
-/// Computes with the chosen engine.
+/// Computes with the chosen engine: the built-in one through the computation cache unless
+/// `no_cache` (the DataFusion engine reads folders the cache key does not cover).
 fn compute_with(
     project: &Project,
     options: RunOptions,
     engine: Engine,
+    no_cache: bool,
 ) -> Result<Result<Computation, Vec<Diagnostic>>, Exit> {
     match engine {
-        Engine::Core => Ok(compute(project, options)),
+        Engine::Core if no_cache => Ok(compute(project, options)),
+        Engine::Core => Ok(carbonledger::cache::computation(project, options).map(|(c, _)| c)),
         #[cfg(feature = "engine")]
         Engine::Datafusion => Ok(carbonledger::calc::compute_from(
             project,
@@ -138,7 +145,7 @@ pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Ledge
         strict: opts.strict,
         threads: opts.threads,
     };
-    let comp = compute_with(&project, options, opts.engine)?.map_err(|d| {
+    let comp = compute_with(&project, options, opts.engine, opts.no_cache)?.map_err(|d| {
         print_diagnostics(&d);
         Exit::Data
     })?;

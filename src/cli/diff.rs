@@ -174,51 +174,51 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             "delta t CO2e",
         ],
     );
-    let mut line_count = 0usize;
+    let mut line_count = 0u64;
     let mut line_json = Vec::new();
-    if !a.no_lines && !d.chains.is_empty() {
-        let max = if a.max_lines == 0 {
-            usize::MAX
-        } else {
-            a.max_lines
-        };
-        audit::changed_lines(&project, &d.before.comp, &d.after.comp, options, &mut |l| {
-            line_count += 1;
-            let want_table = a.format == Format::Table && line_count <= max;
-            if !want_table && a.format != Format::Json {
-                return;
-            }
-            let (fb, fa) = differing(l.chain_before, l.chain_after);
-            let at = format!("{}:{}", shown_name(&project, l.file), l.activity.line);
-            let fac = project.facilities.list[l.chain_before.facility].id.clone();
-            let delta =
-                carbonledger::decimal::sub(l.after.co2e_kg, l.before.co2e_kg).unwrap_or_default();
-            if a.format == Format::Json {
-                line_json.push(LineJson {
-                    at,
-                    facility: fac,
-                    period: l.activity.period.to_string(),
-                    subject: subject_name(l.chain_before),
-                    factor_before: fb,
-                    factor_after: fa,
-                    co2e_t_before: t_of_kg(l.before.co2e_kg),
-                    co2e_t_after: t_of_kg(l.after.co2e_kg),
-                    delta_t: t_of_kg(delta),
-                });
-            } else {
-                lines.push(vec![
-                    Cell::Text(at),
-                    Cell::Text(fac),
-                    Cell::Text(l.activity.period.to_string()),
-                    Cell::Text(subject_name(l.chain_before)),
-                    Cell::Text(fb),
-                    Cell::Text(fa),
-                    Cell::Num(t_of_kg(l.before.co2e_kg)),
-                    Cell::Num(t_of_kg(l.after.co2e_kg)),
-                    Cell::Num(t_of_kg(delta)),
-                ]);
-            }
-        })
+    // The table lists the first `--max-lines` and counts the rest; JSON lists every line;
+    // CSV holds the figures only.
+    if !a.no_lines && !d.chains.is_empty() && a.format != Format::Csv {
+        let limit = (a.format == Format::Table && a.max_lines != 0).then_some(a.max_lines);
+        line_count = audit::changed_lines(
+            &project,
+            &d.before.comp,
+            &d.after.comp,
+            options,
+            limit,
+            &mut |l| {
+                let (fb, fa) = differing(l.chain_before, l.chain_after);
+                let at = format!("{}:{}", shown_name(&project, l.file), l.activity.line);
+                let fac = project.facilities.list[l.chain_before.facility].id.clone();
+                let delta = carbonledger::decimal::sub(l.after.co2e_kg, l.before.co2e_kg)
+                    .unwrap_or_default();
+                if a.format == Format::Json {
+                    line_json.push(LineJson {
+                        at,
+                        facility: fac,
+                        period: l.activity.period.to_string(),
+                        subject: subject_name(l.chain_before),
+                        factor_before: fb,
+                        factor_after: fa,
+                        co2e_t_before: t_of_kg(l.before.co2e_kg),
+                        co2e_t_after: t_of_kg(l.after.co2e_kg),
+                        delta_t: t_of_kg(delta),
+                    });
+                } else {
+                    lines.push(vec![
+                        Cell::Text(at),
+                        Cell::Text(fac),
+                        Cell::Text(l.activity.period.to_string()),
+                        Cell::Text(subject_name(l.chain_before)),
+                        Cell::Text(fb),
+                        Cell::Text(fa),
+                        Cell::Num(t_of_kg(l.before.co2e_kg)),
+                        Cell::Num(t_of_kg(l.after.co2e_kg)),
+                        Cell::Num(t_of_kg(delta)),
+                    ]);
+                }
+            },
+        )
         .map_err(|diags| {
             super::common::print_diagnostics(&diags);
             Exit::Data
@@ -382,11 +382,11 @@ fn run_inner(a: Args) -> Result<(), Exit> {
     if !a.no_lines && line_count > 0 {
         lines.title = format!("Lines whose factor changes ({line_count})");
         s.push_str(&render_text(&[lines], a.output.width()));
-        if a.max_lines != 0 && line_count > a.max_lines {
+        if a.max_lines != 0 && line_count > a.max_lines as u64 {
             let _ = writeln!(
                 s,
                 "… and {} more line(s) (--max-lines 0 lists every one)\n",
-                line_count - a.max_lines
+                line_count - a.max_lines as u64
             );
         }
     }

@@ -82,7 +82,7 @@ pub fn count_lines(f: &mut std::fs::File, upto: u64) -> std::io::Result<u64> {
         if k == 0 {
             return Ok(n);
         }
-        n += buf[..k].iter().filter(|b| **b == b'\n').count() as u64;
+        n += memchr::memchr_iter(b'\n', &buf[..k]).count() as u64;
     }
 }
 
@@ -96,7 +96,7 @@ pub fn read_chunk(
     columns: &[Column],
     (start, stop): (u64, Option<u64>),
     absolute: bool,
-    on_row: impl FnMut(&RowRef<'_>),
+    on_row: impl FnMut(&RowRef<'_>) -> bool,
 ) -> Result<ChunkEnd, Vec<Diagnostic>> {
     let io = |e: std::io::Error| {
         vec![Diagnostic::error(

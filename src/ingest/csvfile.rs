@@ -46,6 +46,10 @@ impl<'a> RowRef<'a> {
             fields: record.len(),
         }
     }
+    /// The byte of the file where the row starts.
+    pub fn byte(&self) -> u64 {
+        self.record.byte
+    }
     /// The 1-based physical line where the row starts.
     pub fn line(&self) -> u64 {
         self.record.line
@@ -220,10 +224,13 @@ pub fn read_table<R: Read>(
     file: &Arc<str>,
     input: R,
     columns: &[Column],
-    on_row: impl FnMut(&RowRef<'_>),
+    mut on_row: impl FnMut(&RowRef<'_>),
 ) -> Result<TableStats, Vec<Diagnostic>> {
     let (header, mut reader) = read_header(file, input, columns)?;
-    let end = read_rows(file, &mut reader, &header, None, on_row)?;
+    let end = read_rows(file, &mut reader, &header, None, |row| {
+        on_row(row);
+        true
+    })?;
     Ok(TableStats { rows: end.rows })
 }
 
@@ -373,7 +380,7 @@ pub fn read_rows<R: Read>(
     reader: &mut RecordReader<R>,
     header: &Header,
     stop_at: Option<u64>,
-    mut on_row: impl FnMut(&RowRef<'_>),
+    mut on_row: impl FnMut(&RowRef<'_>) -> bool,
 ) -> Result<ChunkEnd, Vec<Diagnostic>> {
     let mut record = Record::default();
     let mut end = ChunkEnd::default();
@@ -389,7 +396,10 @@ pub fn read_rows<R: Read>(
                 end.first_record.get_or_insert(record.byte);
                 end.first_record_line.get_or_insert(record.line);
                 end.rows += 1;
-                on_row(&header.row(file, &record));
+                if !on_row(&header.row(file, &record)) {
+                    // The caller has what it wanted (a listing's first lines).
+                    break;
+                }
             }
             Err(e) => return Err(vec![read_error(file, e)]),
         }

@@ -1,0 +1,121 @@
+//! The content key of a computation: what its result depends on, hashed. Two runs with the
+//! same key compute the same thing, so the second may read the first's result back.
+//!
+//! Hashed, in order: the cache format, the build (sources, dependency versions and built-in
+//! factors, `build.rs`), the run options that change results, then every project input by
+//! the name diagnostics give it, with its length and bytes (absent inputs by name alone),
+//! then the project-local factor files. XXH3-128 reads gigabytes a second, so the key of a
+//! 600 MB input costs a small fraction of computing it; a 128-bit key makes an accidental
+//! collision negligible (the cache protects against stale results, not against someone who
+//! can write the inputs and would as easily write the cache).
+
+use crate::calc::RunOptions;
+use crate::project::{Input, Project, FACTORS_DIR};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use xxhash_rust::xxh3::Xxh3;
+
+/// Bumped whenever what the cache holds changes meaning.
+pub const FORMAT: &str = "carbonledger-cache 1";
+
+/// The build's identity, from `build.rs`.
+pub const BUILD_ID: &str = env!("CARBONLEDGER_BUILD_ID");
+
+/// A key, with the length and modification time of every file hashed for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyed {
+    /// 32 hex digits.
+    pub key: String,
+    stamps: Vec<(PathBuf, Option<(u64, std::time::SystemTime)>)>,
+}
+
+impl Keyed {
+    /// Whether every file hashed still has the length and modification time it had: a file
+    /// written to while a computation read it is described by no key.
+    pub fn unchanged(&self) -> bool {
+        self.stamps.iter().all(|(p, s)| stamp(p) == *s)
+    }
+}
+
+fn stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+/// The key of `project`'s computation under `options`.
+pub fn key(project: &Project, options: RunOptions) -> std::io::Result<Keyed> {
+    let mut stamps = Vec::new();
+    let mut h = Xxh3::new();
+    h.update(FORMAT.as_bytes());
+    h.update(BUILD_ID.as_bytes());
+    h.update(&[u8::from(options.strict)]);
+    for input in Input::ALL {
+        let path = project.path(input);
+        // The name as diagnostics show it (it depends on how the folder was named).
+        h.update(project.shown(input).as_bytes());
+        stamps.push((path.clone(), stamp(&path)));
+        hash_file(&mut h, &path)?;
+    }
+    let mut local = Vec::new();
+    files_below(&project.dir.join(FACTORS_DIR), &mut local)?;
+    local.sort();
+    for f in &local {
+        h.update(f.to_string_lossy().as_bytes());
+        stamps.push((f.clone(), stamp(f)));
+        hash_file(&mut h, f)?;
+    }
+    Ok(Keyed {
+        key: format!("{:032x}", h.digest128()),
+        stamps,
+    })
+}
+
+/// Adds a file's length and bytes (or a marker for an absent file) to `h`.
+fn hash_file(h: &mut Xxh3, path: &Path) -> std::io::Result<()> {
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            h.update(b"\0absent");
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    let len = f.metadata()?.len();
+    h.update(&len.to_le_bytes());
+    let mut buf = vec![0u8; 1 << 20];
+    let mut read = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+        read += n as u64;
+    }
+    if read != len {
+        // The file changed while it was read: no key describes it.
+        return Err(std::io::Error::other(format!(
+            "{} changed while it was read",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Every file below `dir` (none when it does not exist).
+fn files_below(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            files_below(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,271 @@
+//! The computation cache (`src/cache`): a result read back equals the one computed from the
+//! rows, field for field, and a stale or damaged cache is never used.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use carbonledger::cache::{self, CacheUse};
+use carbonledger::calc::{compute, Computation, RunOptions};
+use carbonledger::project::Project;
+use common::every_kind::every_kind_project;
+use common::{cli, write_files};
+use std::path::Path;
+
+/// Every field of a computation, chains with their resolved factors included.
+fn everything(c: &Computation) -> String {
+    format!("{c:#?}")
+}
+
+fn fresh(dir: &Path) -> Computation {
+    let p = Project::open(dir).unwrap();
+    compute(&p, RunOptions::default()).unwrap()
+}
+
+fn cached(dir: &Path) -> (Computation, CacheUse) {
+    let p = Project::open(dir).unwrap();
+    cache::computation(&p, RunOptions::default()).unwrap()
+}
+
+/// Computes, stores, reads back; the read-back computation equals a fresh one.
+fn assert_reads_back(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir.join(".carbonledger"));
+    let want = everything(&fresh(dir));
+    let (first, how) = cached(dir);
+    assert!(matches!(how, CacheUse::Stored { .. }), "{how:?}");
+    assert_eq!(everything(&first), want);
+    let (second, how) = cached(dir);
+    assert_eq!(how, CacheUse::Hit);
+    assert_eq!(everything(&second), want);
+}
+
+#[test]
+fn every_kind_of_line_reads_back_as_computed() {
+    // Fuels, purchased energy with its scope 3 category 3 companions, refrigerants and the
+    // registers' inputs beside them (the xiaomi fixture and more).
+    let dir = std::env::temp_dir().join(format!("carbonledger-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_reads_back(&every_kind_project(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+const FACILITIES: &str = "\
+id,name,country,grid,equity_share_pct,operational_control,financial_control,from,from_event,to,to_event,tags
+HQ,Head office,CN,cn-mee-grid:east,100,yes,yes,,,,,
+NEW,Acquired plant,CN,cn-mee-grid:east,60,yes,yes,2024-10-01,acquisition,,,
+";
+
+/// Rows split by days and outside the boundary, a duplicate, a rejected row, a warning.
+const ENERGY: &str = "\
+facility,period,carrier,quantity,unit,factor,ref,note
+HQ,2024-12-01..2025-01-31,electricity,620,MWh,,,a bill across the year end
+HQ,2025,natural_gas,1000,GJ,,,
+HQ,2025,natural_gas,1000,GJ,,,the same row again
+HQ,2025,diesel,12,furlongs,,,an unknown unit
+NEW,2024,electricity,3660,MWh,,,partly before the acquisition
+";
+
+fn awkward_project() -> std::path::PathBuf {
+    write_files(&[
+        (
+            "carbonledger.toml",
+            &common::manifest("equity_share", "2022"),
+        ),
+        ("facilities.csv", FACILITIES),
+        ("energy.csv", ENERGY),
+    ])
+}
+
+#[test]
+fn splits_outside_days_duplicates_and_rejects_read_back_as_computed() {
+    let dir = awkward_project();
+    let c = fresh(&dir);
+    assert!(
+        c.files[0].split > 0 && c.files[0].outside > 0,
+        "{:?}",
+        c.files
+    );
+    assert!(!c.outside.is_empty() && !c.duplicates.is_empty());
+    assert!(c.files[0].rejected == 2, "{:?}", c.files);
+    assert_reads_back(&dir);
+}
+
+#[test]
+fn a_changed_input_is_read_again_and_the_cache_replaced() {
+    let dir = awkward_project();
+    assert_reads_back(&dir);
+    // One digit of one row: the key changes, the rows are read, the result is the new one.
+    let energy = ENERGY.replace(
+        "HQ,2025,natural_gas,1000,GJ,,,\n",
+        "HQ,2025,natural_gas,1001,GJ,,,\n",
+    );
+    std::fs::write(dir.join("energy.csv"), energy).unwrap();
+    let (c, how) = cached(&dir);
+    match &how {
+        CacheUse::Stored { why } => assert!(why.contains("changed"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(everything(&c), everything(&fresh(&dir)));
+    assert_eq!(cached(&dir).1, CacheUse::Hit);
+    // The manifest is an input too.
+    let toml = std::fs::read_to_string(dir.join("carbonledger.toml")).unwrap();
+    std::fs::write(
+        dir.join("carbonledger.toml"),
+        toml.replace("ipcc-gwp = \"ar5\"", "ipcc-gwp = \"ar6\""),
+    )
+    .unwrap();
+    assert!(matches!(cached(&dir).1, CacheUse::Stored { .. }));
+    assert_eq!(everything(&cached(&dir).0), everything(&fresh(&dir)));
+}
+
+#[test]
+fn a_damaged_cache_is_never_used() {
+    let dir = awkward_project();
+    assert_reads_back(&dir);
+    let file = dir.join(".carbonledger/computation.json");
+    let good = std::fs::read(&file).unwrap();
+    let want = everything(&fresh(&dir));
+    // A flipped digit in a sum, a cut-off file, an empty file, a header alone, and a body
+    // whose checksum was made to match but which does not read.
+    let mut flipped = good.clone();
+    let at = good.windows(3).rposition(|w| w == b"\":\"").unwrap() + 3;
+    flipped[at] = if flipped[at] == b'1' { b'2' } else { b'1' };
+    let header_end = good.iter().position(|b| *b == b'\n').unwrap();
+    let head = String::from_utf8(good[..header_end].to_vec()).unwrap();
+    let forged_body = b"{\"chains\":[]}";
+    let forged_head = format!(
+        "{} body={:016x}\n",
+        head.rsplit_once(" body=").unwrap().0,
+        xxhash_rust::xxh3::xxh3_64(forged_body)
+    );
+    let mut forged = forged_head.into_bytes();
+    forged.extend_from_slice(forged_body);
+    for (what, bytes) in [
+        ("a changed digit", flipped),
+        ("a cut-off file", good[..good.len() / 2].to_vec()),
+        ("an empty file", Vec::new()),
+        ("a header alone", good[..=header_end].to_vec()),
+        ("a body that does not read", forged),
+    ] {
+        std::fs::write(&file, &bytes).unwrap();
+        let (c, how) = cached(&dir);
+        assert!(matches!(how, CacheUse::Stored { .. }), "{what}: {how:?}");
+        assert_eq!(everything(&c), want, "{what}");
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            good,
+            "{what}: rewritten whole"
+        );
+    }
+}
+
+#[test]
+fn the_cli_prints_the_same_bytes_from_the_cache_and_from_the_rows() {
+    let dir = awkward_project();
+    let d = dir.to_str().unwrap();
+    let cache_dir = dir.join(".carbonledger");
+    let no_cache = cli(&[
+        "figures",
+        d,
+        "--format",
+        "json",
+        "--allow-rejects",
+        "--no-cache",
+    ]);
+    assert!(!cache_dir.exists(), "--no-cache keeps nothing");
+    let first = cli(&["figures", d, "--format", "json", "--allow-rejects"]);
+    assert!(cache_dir.join("computation.json").exists());
+    let second = cli(&["figures", d, "--format", "json", "--allow-rejects"]);
+    assert_eq!(no_cache.0, 0, "{}", no_cache.2);
+    assert_eq!(first, no_cache);
+    assert_eq!(second, no_cache);
+    // Diagnostics name the file as the command was given it: another spelling of the folder
+    // is another key, so a message never names the folder of an earlier run.
+    let dotted = format!("{d}/.");
+    let other = cli(&["compute", &dotted, "--allow-rejects"]);
+    assert!(
+        other.2.contains(&format!("{d}/./energy.csv:")),
+        "{}",
+        other.2
+    );
+}
+
+#[test]
+fn a_project_the_cache_cannot_be_written_into_still_computes() {
+    let dir = awkward_project();
+    // A file where the cache folder would be.
+    std::fs::write(dir.join(".carbonledger"), "not a folder").unwrap();
+    let (c, how) = cached(&dir);
+    assert!(matches!(how, CacheUse::NotStored { .. }), "{how:?}");
+    assert_eq!(everything(&c), everything(&fresh(&dir)));
+}
+
+#[test]
+fn a_diff_lists_and_counts_the_changed_lines_as_a_full_reading_does() {
+    // Rows split across the year end and days outside the boundary: a changed grid factor
+    // touches lines of three chains; the first listed line is not the file's first row.
+    let dir = awkward_project();
+    let d = dir.to_str().unwrap();
+    let diff = |extra: &[&str]| {
+        let mut args = vec![
+            "diff",
+            d,
+            "--set",
+            "cn-mee-grid@2022:east=0.6",
+            "--allow-rejects",
+        ];
+        args.extend_from_slice(extra);
+        let (code, out, err) = cli(&args);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let uncached = diff(&["--format", "json", "--no-cache"]);
+    let json = diff(&["--format", "json"]);
+    assert_eq!(
+        diff(&["--format", "json"]),
+        json,
+        "read back from the cache"
+    );
+    assert_eq!(uncached, json);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let at: Vec<&str> = v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["at"].as_str().unwrap())
+        .collect();
+    // The electricity rows: HQ's bill (lines of 2024 and 2025) and NEW's 2024 row.
+    let energy = format!("{d}/energy.csv");
+    assert_eq!(
+        at,
+        [
+            format!("{energy}:2"),
+            format!("{energy}:2"),
+            format!("{energy}:6")
+        ]
+    );
+    let table = diff(&["--max-lines", "1"]);
+    assert!(table.contains(&format!("{energy}:2")), "{table}");
+    assert!(!table.contains(&format!("{energy}:6")), "{table}");
+    assert!(table.contains("… and 2 more line(s)"), "{table}");
+    // A factor only the gas row uses: reading starts at that row (line 3), and its duplicate
+    // on line 4 stays rejected.
+    let (code, out, err) = cli(&[
+        "diff",
+        d,
+        "--set",
+        "ipcc-2006@2006:natural_gas.co2=56000",
+        "--allow-rejects",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let at: Vec<&str> = v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["at"].as_str().unwrap())
+        .collect();
+    assert_eq!(at, [format!("{energy}:3")]);
+}
