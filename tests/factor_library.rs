@@ -385,3 +385,63 @@ fn cn_mee_provincial_2022_holds_the_published_values() {
         .get(&FactorRef::parse("cn-mee-grid-provincial@2022:jiangsu").unwrap())
         .is_none());
 }
+
+/// US EPA, "Supply Chain Greenhouse Gas Emission Factors v1.3 by NAICS-6" (DOI
+/// 10.23719/1531143), SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv, column
+/// "Supply Chain Emission Factors with Margins" (kg CO2e per 2022 USD, purchaser price): the
+/// 20 commodities of Table 2 ("Top 20 Supply Chain Emission Factors with Margins") of EPA's
+/// "About the Supply Chain Greenhouse Gas Emission Factors v1.3 NAICS-6 Datasets" (July 5,
+/// 2024), and rows of the file itself; every one of the 1 016 rows states its price year.
+#[test]
+fn us_epa_supply_chain_1_3_holds_the_published_values() {
+    let lib = Library::builtin().unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    for (naics, v) in [
+        // About v1.3, Table 2.
+        ("327310", "3.924"),
+        ("112111", "2.893"),
+        ("112112", "2.893"),
+        ("112130", "2.893"),
+        ("112120", "1.724"),
+        ("327410", "1.623"),
+        ("327420", "1.623"),
+        ("486110", "1.619"),
+        ("486210", "1.619"),
+        ("486910", "1.619"),
+        ("486990", "1.619"),
+        ("325120", "1.211"),
+        ("325193", "1.184"),
+        ("325194", "1.184"),
+        ("325199", "1.184"),
+        ("325311", "1.137"),
+        ("325312", "1.137"),
+        ("325314", "1.137"),
+        ("112210", "1.128"),
+        ("112410", "1.128"),
+        // The file: line 2 (Soybean Farming), 798 (Custom Computer Programming Services),
+        // 863 (Solid Waste Collection; About v1.3 Table 4 gives 0.988 too).
+        ("111110", "0.532"),
+        ("541511", "0.084"),
+        ("562111", "0.988"),
+    ] {
+        assert_eq!(
+            published(&lib, &format!("us-epa-supply-chain@1.3:{naics}")),
+            d(v),
+            "{naics}"
+        );
+    }
+    let e = lib.edition("us-epa-supply-chain", "1.3").unwrap();
+    assert_eq!(e.factors.len(), 1016);
+    for (key, f) in &e.factors {
+        assert!(
+            key.len() == 6 && key.bytes().all(|b| b.is_ascii_digit()),
+            "{key}"
+        );
+        assert_eq!(
+            (f.unit_text.as_str(), f.basis.as_str()),
+            ("kg CO2e/USD", "spend;price_year=2022"),
+            "{key}"
+        );
+        assert!(f.value > Decimal::ZERO, "{key}");
+    }
+}

@@ -768,6 +768,112 @@ fn spend_converts_through_a_cited_exchange_rate_and_price_index() {
     }
 }
 
+/// A project spending in US dollars, priced by the built-in US EPA supply chain factors
+/// (`us-epa-supply-chain@1.3`, chosen for 2025) and deflated by the built-in CPI-U.
+fn epa_spend_project(rows: &str) -> PathBuf {
+    write(&[
+        (
+            "carbonledger.toml",
+            &manifest("us-epa-supply-chain = \"1.3\"\nus-bls-cpi-u = \"2024\"\n"),
+        ),
+        ("facilities.csv", FACILITIES),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\n",
+        ),
+        (
+            "scope3.csv",
+            &format!("category,period,description,quantity,unit,method,factor,price_year,price_index\n{rows}"),
+        ),
+    ])
+}
+
+/// Spend-based rows priced by the shipped US EPA factors, by hand from
+/// SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv (US EPA, DOI 10.23719/1531143),
+/// column "Supply Chain Emission Factors with Margins", kg CO2e per 2022 USD:
+/// - line 287, 327310 Cement Manufacturing, 3.924 (also EPA's About document, Table 2):
+///   25 000 USD × 3.924 = 98 100 kg (reference pinned to the edition);
+/// - line 798, 541511 Custom Computer Programming Services, 0.084: 12 000 USD × 0.084
+///   = 1 008 kg (edition chosen by carbonledger.toml);
+///   → category 1 = 99 108 kg = 99.108 t.
+#[test]
+fn spend_is_priced_by_the_us_epa_supply_chain_factors() {
+    let dir = epa_spend_project(
+        "1,2025,cement,25000,USD,spend_based,us-epa-supply-chain@1.3:327310,2022,\n\
+         1,2025,software development,12000,USD,spend_based,us-epa-supply-chain:541511,2022,\n",
+    );
+    let l = ledger(&dir, true);
+    assert!(
+        l.all_diagnostics().all(|d| !d.is_error()),
+        "{:#?}",
+        l.all_diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat1"), Some(d("99.108")));
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args(["ghg.scope3.cat1", "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for needle in [
+        "us-epa-supply-chain@1.3:327310 = 3.924",
+        "us-epa-supply-chain@1.3:541511 = 0.084",
+        "spend in USD 2022 prices",
+        "2 lines sum to 99.108 t CO2e: equal to the figure",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+    // The factor is in 2022 prices: a 2024 spend without a price index is refused.
+    let l = ledger(
+        &epa_spend_project(
+            "1,2025,cement,25000,USD,spend_based,us-epa-supply-chain@1.3:327310,2024,\n",
+        ),
+        false,
+    );
+    let e = l.all_diagnostics().find(|d| d.is_error()).unwrap();
+    assert_eq!(
+        (e.code, e.span.column),
+        ("spend-price-year-mismatch", Some(8))
+    );
+}
+
+/// A 2024-price spend moved to the factor's 2022 prices by CPI-U (us-bls-cpi-u@2024, BLS
+/// annual averages: 2022 292.655, 2024 313.689), by hand: 10 000 USD × 292.655 ÷ 313.689
+/// × 3.924 kg CO2e/USD (327310 Cement Manufacturing, line 287 of
+/// SupplyChainGHGEmissionFactors_v1.3.0_NAICS_CO2e_USD2022.csv, with margins)
+/// = 11 483 782.2 ÷ 313.689 = 36 608.8138251580… kg, rounded once to 36 608.813825158 kg.
+#[test]
+fn a_us_epa_spend_factor_takes_another_price_year_through_cpi_u() {
+    let dir = epa_spend_project(
+        "1,2025,cement,10000,USD,spend_based,us-epa-supply-chain@1.3:327310,2024,us-bls-cpi-u:cpi_u\n",
+    );
+    let l = ledger(&dir, true);
+    assert!(
+        l.all_diagnostics().all(|d| !d.is_error()),
+        "{:#?}",
+        l.all_diagnostics().collect::<Vec<_>>()
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat1"), Some(d("36.608813825158")));
+    let out = Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("explain")
+        .arg(&dir)
+        .args(["ghg.scope3.cat1", "--year", "2025"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for needle in [
+        "× 292.655 (us-bls-cpi-u@2024:cpi_u.2022)",
+        "÷ 313.689 (us-bls-cpi-u@2024:cpi_u.2024)",
+        "us-epa-supply-chain@1.3:327310 = 3.924",
+        "1 line sums to 36.608813825158 t CO2e: equal to the figure",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+}
+
 /// ISO 14083 passenger transport from an operator's own data: a company shuttle burnt 500 L
 /// of diesel (DESNZ 2025: 2.57082 kg CO2e/L tank-to-wheel, ID 1_101_1011_8_1; 0.61101 well-to-
 /// tank, ID 11_101_1011_8_1) carrying 6 000 pkm of commuting (category 7) and 4 000 pkm of

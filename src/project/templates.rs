@@ -260,7 +260,8 @@ const SCOPE3: &str = "# Scope 3 beyond the energy rows (category 3) and shipment
 #   price_year must equal the factor's), supplier_specific (supplier_emissions allocated by
 #   allocation_basis mass|units|revenue: quantity / supplier_total), hybrid (an allocation row,
 #   or an average-data row of that supplier's material inputs, transport or waste).
-# Factors: desnz-travel (flights, rail, taxis, buses, hotels), desnz-waste, desnz-materials.
+# Factors: desnz-travel (flights, rail, taxis, buses, hotels), desnz-waste, desnz-materials;
+#   spend in USD: us-epa-supply-chain:<NAICS-6 code> (2022 prices; price_index us-bls-cpi-u:cpi_u).
 category,period,description,quantity,unit,method,factor,supplier,price_year,supplier_emissions,supplier_emissions_unit,allocation_basis,supplier_total,supplier_total_unit,note
 6,2025,London-New York return economy,11110,pkm,average_data,desnz-travel:air.long_haul.economy.without_rf,,,,,,,,2 x 5555 km great-circle
 6,2025,hotel nights UK,4,room_night,average_data,desnz-travel:hotel.uk,,,,,,,,
