@@ -55,12 +55,13 @@ HQ,Head office,CN,cn-mee-grid:east,100,yes,yes,,,,,
 NEW,Acquired plant,CN,cn-mee-grid:east,60,yes,yes,2024-10-01,acquisition,,,
 ";
 
-/// Rows split by days and outside the boundary, a duplicate, a rejected row, a warning.
+/// Rows split by days (across the year end and at HQ's share change) and outside the
+/// boundary, a duplicate, a rejected row.
 const ENERGY: &str = "\
 facility,period,carrier,quantity,unit,factor,ref,note
 HQ,2024-12-01..2025-01-31,electricity,620,MWh,,,a bill across the year end
-HQ,2025,natural_gas,1000,GJ,,,
-HQ,2025,natural_gas,1000,GJ,,,the same row again
+HQ,2025,natural_gas,365,GJ,,,
+HQ,2025,natural_gas,365,GJ,,,the same row again
 HQ,2025,diesel,12,furlongs,,,an unknown unit
 NEW,2024,electricity,3660,MWh,,,partly before the acquisition
 ";
@@ -72,6 +73,7 @@ fn awkward_project() -> std::path::PathBuf {
             &common::manifest("equity_share", "2022"),
         ),
         ("facilities.csv", FACILITIES),
+        ("facility_changes.csv", "facility,date,equity_share_pct,operational_control,financial_control,note\nHQ,2025-07-01,80,,,a share bought: chains under new terms\n"),
         ("energy.csv", ENERGY),
     ])
 }
@@ -96,8 +98,8 @@ fn a_changed_input_is_read_again_and_the_cache_replaced() {
     assert_reads_back(&dir);
     // One digit of one row: the key changes, the rows are read, the result is the new one.
     let energy = ENERGY.replace(
-        "HQ,2025,natural_gas,1000,GJ,,,\n",
-        "HQ,2025,natural_gas,1001,GJ,,,\n",
+        "HQ,2025,natural_gas,365,GJ,,,\n",
+        "HQ,2025,natural_gas,730,GJ,,,\n",
     );
     std::fs::write(dir.join("energy.csv"), energy).unwrap();
     let (c, how) = cached(&dir);
@@ -248,8 +250,8 @@ fn a_diff_lists_and_counts_the_changed_lines_as_a_full_reading_does() {
     assert!(table.contains(&format!("{energy}:2")), "{table}");
     assert!(!table.contains(&format!("{energy}:6")), "{table}");
     assert!(table.contains("… and 2 more line(s)"), "{table}");
-    // A factor only the gas row uses: reading starts at that row (line 3), and its duplicate
-    // on line 4 stays rejected.
+    // A factor only the gas row uses: reading starts at that row (line 3: two lines, before
+    // and after HQ's share change), and its duplicate on line 4 stays rejected.
     let (code, out, err) = cli(&[
         "diff",
         d,
@@ -267,5 +269,5 @@ fn a_diff_lists_and_counts_the_changed_lines_as_a_full_reading_does() {
         .iter()
         .map(|l| l["at"].as_str().unwrap())
         .collect();
-    assert_eq!(at, [format!("{energy}:3")]);
+    assert_eq!(at, [format!("{energy}:3"), format!("{energy}:3")]);
 }

@@ -11,7 +11,7 @@
 
 use crate::activity::Subject;
 use crate::calc::{compute, Accum, Chain, ChainSpec, Computation, Folded, RunOptions, MAX_GASES};
-use crate::calc::{ResolveOptions, Resolver, SourceKind};
+use crate::calc::{ResolveOptions, Resolver, SourceKind, SpecResolver};
 use crate::decimal;
 use crate::diag::Diagnostic;
 use crate::factors::FactorRef;
@@ -66,12 +66,12 @@ pub fn reprice(
         return Err("rows were rejected, and a change may accept or reject others".into());
     }
     let resolver = Resolver::new(after, ResolveOptions { strict });
+    let mut specs = SpecResolver::new(&resolver);
     let mut chains = Vec::with_capacity(before.chains.len());
     let mut accums = Vec::with_capacity(before.accums.len());
     let mut changed = 0;
-    // The category 3 lines of each row chain, resolved again with it (`calc::upstream`); a
-    // change that adds or removes one (a well-to-tank edition without a key) is recomputed.
-    let mut companions: BTreeMap<RowChain, Vec<Chain>> = BTreeMap::new();
+    // The category 3 lines of each row chain are resolved again with it (`calc::upstream`);
+    // a change that adds or removes one (a well-to-tank edition without a key) is recomputed.
     let mut notes: BTreeSet<String> = BTreeSet::new();
     let mut old_kinds: BTreeMap<RowChain, Vec<SourceKind>> = BTreeMap::new();
     for c in &before.chains {
@@ -80,35 +80,23 @@ pub fn reprice(
         }
     }
     for (old, acc) in before.chains.iter().zip(&before.accums) {
+        let r = specs.resolve_row_chain(&ChainSpec::of(old))?;
         let new = match old.upstream_of {
             None => {
-                let new = resolver
-                    .resolve_source(
-                        (old.year, old.facility, old.terms),
-                        &old.subject,
-                        old.activity_unit,
-                        old.explicit.as_ref(),
-                        old.kind.declared(),
-                    )
-                    .map_err(|e| format!("a chain no longer resolves: {}", e.message))?;
-                let up = resolver
-                    .resolve_upstream(&new)
-                    .map_err(|e| format!("a chain no longer resolves: {}", e.message))?;
                 let had = old_kinds
                     .get(&row_chain(old, old.kind))
                     .map_or(&[][..], Vec::as_slice);
-                let has: Vec<SourceKind> = up.chains.iter().map(|c| c.kind).collect();
+                let has: Vec<SourceKind> = r.companions.iter().map(|c| c.kind).collect();
                 if had.iter().any(|k| !has.contains(k)) || has.iter().any(|k| !had.contains(k)) {
                     return Err("the change adds or removes a scope 3 category 3 line".into());
                 }
-                notes.extend(up.notes);
-                companions.insert(row_chain(&new, new.kind), up.chains);
-                new
+                notes.extend(r.notes);
+                r.main
             }
-            Some(main_kind) => companions
-                .get(&row_chain(old, main_kind))
-                .and_then(|v| v.iter().find(|c| c.kind == old.kind))
-                .cloned()
+            Some(_) => r
+                .companions
+                .into_iter()
+                .find(|c| c.kind == old.kind)
                 .ok_or("a scope 3 category 3 line has no row chain")?,
         };
         if factors_differ(old, &new) {
@@ -133,7 +121,7 @@ pub fn reprice(
     // adds an acquired facility's: they are re-priced like every other chain.
     let mut outside = Vec::with_capacity(before.outside.len());
     for (old, acc) in &before.outside {
-        let new = resolve_again(&resolver, old)?;
+        let new = specs.resolve(&ChainSpec::of(old))?;
         let same = match (&old.plan, &new.plan) {
             (Some(a), Some(b)) => a == b,
             (None, None) => !factors_differ(old, &new),
@@ -159,11 +147,6 @@ pub fn reprice(
         },
         changed,
     ))
-}
-
-/// A chain resolved again under the changed project (`calc::ChainSpec::resolve`).
-fn resolve_again(resolver: &Resolver<'_>, old: &Chain) -> Result<Chain, String> {
-    ChainSpec::of(old).resolve(resolver)
 }
 
 /// What the chains of one kind of energy row share, with the source kind of the row's own

@@ -4,6 +4,7 @@
 //! so a factor is never read from the cache. Decimals are stored as their exact text.
 
 use crate::activity::Subject;
+use crate::calc::SpecResolver;
 use crate::calc::{Accum, ChainSpec, Computation, FileStats, InputFile, Resolver, SourceKind};
 use crate::calc::{COVER_KINDS, DAY_WORDS, MAX_GASES};
 use crate::diag::{Diagnostic, Severity, Span};
@@ -253,9 +254,10 @@ impl Stored {
     /// then computes from the rows.
     pub fn computation(&self, resolver: &Resolver<'_>) -> Result<Computation, String> {
         let mut comp = Computation::default();
+        let mut specs = SpecResolver::new(resolver);
         for s in &self.chains {
             let spec = read_spec(s)?;
-            let chain = spec.resolve(resolver)?;
+            let chain = specs.resolve(&spec)?;
             if ChainSpec::of(&chain) != spec {
                 return Err("a chain resolves to another chain".into());
             }
@@ -265,7 +267,7 @@ impl Stored {
         for s in &self.outside {
             let spec = read_spec(s)?;
             comp.outside
-                .push((spec.resolve(resolver)?, read_accum(&s.sums)?));
+                .push((specs.resolve(&spec)?, read_accum(&s.sums)?));
         }
         let mut files: BTreeMap<String, Arc<str>> = BTreeMap::new();
         for d in &self.diagnostics {

@@ -11,8 +11,9 @@
 
 use crate::calc::RunOptions;
 use crate::project::{Input, Project, FACTORS_DIR};
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use xxhash_rust::xxh3::Xxh3;
 
 /// Bumped whenever what the cache holds changes meaning.
@@ -70,9 +71,14 @@ pub fn key(project: &Project, options: RunOptions) -> std::io::Result<Keyed> {
     })
 }
 
-/// Adds a file's length and bytes (or a marker for an absent file) to `h`.
+/// The block size of a file's hash: each block is hashed on its own (in parallel), and the
+/// key absorbs the blocks' digests in order, so the key does not depend on the thread count.
+const BLOCK: u64 = 64 << 20;
+
+/// Adds a file's length and the digests of its blocks (or a marker for an absent file) to
+/// `h`.
 fn hash_file(h: &mut Xxh3, path: &Path) -> std::io::Result<()> {
-    let mut f = match std::fs::File::open(path) {
+    let f = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             h.update(b"\0absent");
@@ -82,24 +88,64 @@ fn hash_file(h: &mut Xxh3, path: &Path) -> std::io::Result<()> {
     };
     let len = f.metadata()?.len();
     h.update(&len.to_le_bytes());
-    let mut buf = vec![0u8; 1 << 20];
-    let mut read = 0u64;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-        read += n as u64;
+    let blocks = len.div_ceil(BLOCK).max(1);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(usize::try_from(blocks).unwrap_or(usize::MAX));
+    let next = AtomicU64::new(0);
+    let digests: Vec<std::io::Result<Vec<(u64, u128)>>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    // A handle of its own per thread: reads at offsets without sharing a cursor.
+                    let mut f = std::fs::File::open(path)?;
+                    let mut mine = Vec::new();
+                    let mut buf = vec![0u8; 1 << 20];
+                    loop {
+                        let b = next.fetch_add(1, Ordering::Relaxed);
+                        if b >= blocks {
+                            return Ok(mine);
+                        }
+                        mine.push((b, hash_block(&mut f, b, len, &mut buf)?));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("a hashing thread failed")))
+            })
+            .collect()
+    });
+    let mut all = Vec::new();
+    for d in digests {
+        all.extend(d?);
     }
-    if read != len {
-        // The file changed while it was read: no key describes it.
-        return Err(std::io::Error::other(format!(
-            "{} changed while it was read",
-            path.display()
-        )));
+    all.sort_unstable();
+    for (_, d) in all {
+        h.update(&d.to_le_bytes());
     }
     Ok(())
+}
+
+/// The digest of block `b` of a file of `len` bytes.
+fn hash_block(f: &mut std::fs::File, b: u64, len: u64, buf: &mut [u8]) -> std::io::Result<u128> {
+    let mut h = Xxh3::new();
+    let (mut at, end) = (b * BLOCK, ((b + 1) * BLOCK).min(len));
+    f.seek(SeekFrom::Start(at))?;
+    while at < end {
+        let want = usize::try_from(end - at).map_or(buf.len(), |w| w.min(buf.len()));
+        let n = f.read(&mut buf[..want])?;
+        if n == 0 {
+            // Shorter than its length said: it changed while it was read.
+            return Err(std::io::Error::other("the file changed while it was read"));
+        }
+        h.update(&buf[..n]);
+        at += n as u64;
+    }
+    Ok(h.digest128())
 }
 
 /// Every file below `dir` (none when it does not exist).

@@ -23,6 +23,6 @@ pub use run::{
     input_columns, row_identity, shown_name, Computation, FileStats, InputFile, LineVisit,
     RowIdentity, RowSource, RunOptions, SourceRow, Window,
 };
-pub use spec::ChainSpec;
+pub use spec::{ChainSpec, SpecResolver};
 pub use trace::{show, trace, Step};
 pub use upstream::{cat3_part, Upstream};
