@@ -4,6 +4,9 @@ carbonledger's) and a check of every peer's totals against carbonledger's figure
 
 Usage: python3 benches/compare.py RESULTS_DIR LABEL... (labels as in run.sh: 1m, 10m, ...)
 
+"carbonledger" is `figures --no-cache` (every row read); "carbonledger-diff" is `diff --set` of one
+factor after a compute that stored the cache.
+
 Timing: for each tool and size, the best (minimum) wall time over the runs, the user+system
 CPU time of that run, and the largest "Maximum resident set size" over the runs (from the
 /usr/bin/time -v logs). For DuckDB the in-process query time (best over the runs) is shown as well.
@@ -25,7 +28,7 @@ from decimal import Context, Decimal, getcontext
 
 getcontext().prec = 60
 
-TOOLS = ("carbonledger", "duckdb-decimal", "duckdb-double", "polars-double", "polars-decimal", "floor")
+TOOLS = ("carbonledger", "carbonledger-diff", "duckdb-decimal", "duckdb-double", "polars-double", "polars-decimal", "floor")
 
 
 def parse_time(path):
@@ -122,6 +125,11 @@ def main():
         b = base.get(l)
         ratio = f"{b[0] / wall:.2f} / {b[1] / med:.2f}" if b else "?"
         print(f"| {l} | {tool} | {wall:.2f} | {med:.2f} | {ratio} | {cpu:.2f} | {rss / 1024:.1f} | {q} | {n} |")
+    print()
+    for l, tool, wall, med, cpu, rss, q, n in rows:
+        b = base.get(l)
+        if tool == "carbonledger-diff" and b:
+            print(f"What-if at {l}: `diff --set` after a compute takes {wall / b[0]:.3f} (best) / {med / b[1]:.3f} (median) of a compute from the rows (goal: at most 0.1).")
     print()
     print("| rows | peer | year | figure | carbonledger | peer | rel. diff | ok |")
     print("|---|---|---|---|---:|---:|---:|---|")

@@ -8,7 +8,8 @@
 #
 # Environment: ROWS (space-separated row counts, default "1000000 10000000"), FACILITIES
 # (space-separated facility counts, default 1000; e.g. "600 100000"), REPEAT (runs per
-# measurement, default 3), THREADS (DuckDB threads, default 2), DATA (default bench-data).
+# measurement, default 3), THREADS (DuckDB threads, default 2), DATA (default bench-data),
+# WHATIF (the `diff --set` timed after a compute).
 # Generated projects go to $DATA/rows-<N>/ (skipped if present); raw outputs and
 # /usr/bin/time -v logs to $DATA/results/; the summary table to $DATA/results/summary.md.
 set -euo pipefail
@@ -19,6 +20,8 @@ FACILITIES=${FACILITIES:-1000}
 REPEAT=${REPEAT:-3}
 THREADS=${THREADS:-2}
 DATA=${DATA:-bench-data}
+# The what-if measured after a compute: one factor the generated rows use.
+WHATIF=${WHATIF:-cn-mee-grid@2023:north=0.6}
 RES="$DATA/results"
 REV=${REV:-}
 mkdir -p "$RES"
@@ -95,12 +98,17 @@ run() {
 for s in $(shapes); do
   IFS=: read -r n f l <<< "$s"
   dir="$DATA/rows-$l"
-  for t in carbonledger duckdb-decimal duckdb-double polars-double polars-decimal floor; do
+  for t in carbonledger carbonledger-diff duckdb-decimal duckdb-double polars-double polars-decimal floor; do
     rm -f "$RES/$t-$l".out.* "$RES/$t-$l".time.*
   done
   # Interleaved: every tool once per round, so a change in the machine's load hits all alike.
   for ((i = 1; i <= REPEAT; i++)); do
-    run "carbonledger-$l" "$i" -- "$BIN" figures "$dir" --format json
+    # The computation from the rows (the cache neither read nor written), then the what-if
+    # after a compute: one that stores the cache (not timed), then `diff --set` of one grid
+    # factor (timed; it reads the cache and lists the first 200 changed lines).
+    run "carbonledger-$l" "$i" -- "$BIN" figures "$dir" --format json --no-cache
+    "$BIN" figures "$dir" --format json > /dev/null
+    run "carbonledger-diff-$l" "$i" -- "$BIN" diff "$dir" --set "$WHATIF"
     for t in decimal double; do
       run "duckdb-$t-$l" "$i" -- python3 benches/duckdb_equiv.py "$dir" --types "$t" --threads "$THREADS"
       run "polars-$t-$l" "$i" -- python3 benches/polars_equiv.py "$dir" --types "$t" --threads "$THREADS"

@@ -6,7 +6,7 @@
 use crate::activity::Subject;
 use crate::calc::SpecResolver;
 use crate::calc::{Accum, ChainSpec, Computation, FileStats, InputFile, Resolver, SourceKind};
-use crate::calc::{COVER_KINDS, DAY_WORDS, MAX_GASES};
+use crate::calc::{DayCover, COVER_KINDS, DAY_WORDS, MAX_GASES};
 use crate::diag::{Diagnostic, Severity, Span};
 use crate::factors::FactorRef;
 use rust_decimal::Decimal;
@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-/// The stored computation.
-#[derive(Serialize, Deserialize)]
+/// The stored computation, as read back (`Storing` writes it).
+#[derive(Deserialize)]
 pub struct Stored {
     chains: Vec<StoredChain>,
     outside: Vec<StoredChain>,
@@ -44,14 +44,14 @@ struct StoredAccum {
     rows: u64,
     energy_j: String,
     tce_kgce: String,
-    gas_kg: Vec<String>,
-    gas_co2e_kg: Vec<String>,
+    /// `(gas index, kg, kg CO2e)` of the gases with a non-zero total.
+    gases: Vec<(usize, String, String)>,
     co2e_kg: String,
     pending_quantity: String,
     inexact: [u64; 3],
     covered: [u16; COVER_KINDS],
-    days_once: [u64; DAY_WORDS],
-    days_twice: [u64; DAY_WORDS],
+    /// Days covered once and twice, when some are.
+    days: Option<([u64; DAY_WORDS], [u64; DAY_WORDS])>,
     first_byte: Option<u64>,
 }
 
@@ -89,30 +89,20 @@ fn number(s: &str) -> Result<Decimal, String> {
     Decimal::from_str_exact(s).map_err(|e| format!("a stored number `{s}` does not read: {e}"))
 }
 
-fn numbers<const N: usize>(v: &[String]) -> Result<[Decimal; N], String> {
-    if v.len() != N {
-        return Err(format!("{} stored values where {N} belong", v.len()));
-    }
-    let mut out = [Decimal::ZERO; N];
-    for (o, s) in out.iter_mut().zip(v) {
-        *o = number(s)?;
-    }
-    Ok(out)
-}
-
 fn store_accum(a: &Accum) -> StoredAccum {
     StoredAccum {
         rows: a.rows,
         energy_j: text(a.energy_j),
         tce_kgce: text(a.tce_kgce),
-        gas_kg: a.gas_kg.iter().map(|d| text(*d)).collect(),
-        gas_co2e_kg: a.gas_co2e_kg.iter().map(|d| text(*d)).collect(),
+        gases: (0..MAX_GASES)
+            .filter(|i| !a.gas_kg[*i].is_zero() || !a.gas_co2e_kg[*i].is_zero())
+            .map(|i| (i, text(a.gas_kg[i]), text(a.gas_co2e_kg[i])))
+            .collect(),
         co2e_kg: text(a.co2e_kg),
         pending_quantity: text(a.pending_quantity),
         inexact: [a.inexact_rows, a.inexact_energy_rows, a.inexact_tce_rows],
         covered: a.covered,
-        days_once: a.days.once,
-        days_twice: a.days.twice,
+        days: (a.days != DayCover::default()).then_some((a.days.once, a.days.twice)),
         first_byte: a.first_byte,
     }
 }
@@ -122,8 +112,6 @@ fn read_accum(s: &StoredAccum) -> Result<Accum, String> {
         rows: s.rows,
         energy_j: number(&s.energy_j)?,
         tce_kgce: number(&s.tce_kgce)?,
-        gas_kg: numbers::<MAX_GASES>(&s.gas_kg)?,
-        gas_co2e_kg: numbers::<MAX_GASES>(&s.gas_co2e_kg)?,
         co2e_kg: number(&s.co2e_kg)?,
         pending_quantity: number(&s.pending_quantity)?,
         inexact_rows: s.inexact[0],
@@ -133,8 +121,17 @@ fn read_accum(s: &StoredAccum) -> Result<Accum, String> {
         first_byte: s.first_byte,
         ..Accum::default()
     };
-    a.days.once = s.days_once;
-    a.days.twice = s.days_twice;
+    for (i, kg, co2e) in &s.gases {
+        if *i >= MAX_GASES {
+            return Err(format!("gas index {i} out of range"));
+        }
+        a.gas_kg[*i] = number(kg)?;
+        a.gas_co2e_kg[*i] = number(co2e)?;
+    }
+    if let Some((once, twice)) = s.days {
+        a.days.once = once;
+        a.days.twice = twice;
+    }
     Ok(a)
 }
 
@@ -190,25 +187,50 @@ fn static_code(code: &str) -> &'static str {
     c
 }
 
-impl Stored {
-    /// What the cache keeps of `comp`.
-    pub fn of(comp: &Computation) -> Stored {
-        Stored {
-            chains: comp
-                .chains
-                .iter()
-                .zip(&comp.accums)
-                .map(|(c, a)| store_chain(&ChainSpec::of(c), a))
-                .collect(),
-            outside: comp
-                .outside
-                .iter()
-                .map(|(c, a)| store_chain(&ChainSpec::of(c), a))
-                .collect(),
-            diagnostics: comp
-                .diagnostics
-                .iter()
-                .map(|d| StoredDiagnostic {
+/// A sequence serialized from an iterator made on demand: one element's stored form is held at
+/// a time, so writing the cache does not copy the computation.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+/// `comp` in the form [`Stored`] reads back.
+pub struct Storing<'a>(pub &'a Computation);
+
+impl Serialize for Storing<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let comp = self.0;
+        let mut st = s.serialize_struct("Stored", 7)?;
+        st.serialize_field(
+            "chains",
+            &Seq(|| {
+                comp.chains
+                    .iter()
+                    .zip(&comp.accums)
+                    .map(|(c, a)| store_chain(&ChainSpec::of(c), a))
+            }),
+        )?;
+        st.serialize_field(
+            "outside",
+            &Seq(|| {
+                comp.outside
+                    .iter()
+                    .map(|(c, a)| store_chain(&ChainSpec::of(c), a))
+            }),
+        )?;
+        st.serialize_field(
+            "diagnostics",
+            &Seq(|| {
+                comp.diagnostics.iter().map(|d| StoredDiagnostic {
                     code: d.code.to_string(),
                     error: d.is_error(),
                     file: d.span.file.to_string(),
@@ -218,11 +240,12 @@ impl Stored {
                     hint: d.hint.clone(),
                     source_line: d.source_line.clone(),
                 })
-                .collect(),
-            files: comp
-                .files
-                .iter()
-                .map(|f| StoredFile {
+            }),
+        )?;
+        st.serialize_field(
+            "files",
+            &Seq(|| {
+                comp.files.iter().map(|f| StoredFile {
                     file: f.file.clone(),
                     present: f.present,
                     read: f.read,
@@ -238,17 +261,23 @@ impl Stored {
                     split: f.split,
                     outside: f.outside,
                 })
-                .collect(),
-            duplicates: comp
-                .duplicates
-                .iter()
-                .map(|(f, lines)| (f.name().to_string(), lines.iter().copied().collect()))
-                .collect(),
-            duplicate_candidates: comp.duplicate_candidates,
-            notes: comp.notes.clone(),
-        }
+            }),
+        )?;
+        st.serialize_field(
+            "duplicates",
+            &Seq(|| {
+                comp.duplicates
+                    .iter()
+                    .map(|(f, lines)| (f.name(), Seq(move || lines.iter())))
+            }),
+        )?;
+        st.serialize_field("duplicate_candidates", &comp.duplicate_candidates)?;
+        st.serialize_field("notes", &comp.notes)?;
+        st.end()
     }
+}
 
+impl Stored {
     /// The computation back, its chains resolved again by `resolver` (under the project the
     /// computation was made for). Anything that does not read back is an error: the caller
     /// then computes from the rows.

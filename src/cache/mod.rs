@@ -17,6 +17,7 @@ pub use key::{key, Keyed, BUILD_ID, FORMAT};
 use crate::calc::{compute, Computation, ResolveOptions, Resolver, RunOptions};
 use crate::diag::Diagnostic;
 use crate::project::Project;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// The folder below the project that holds the cache.
@@ -91,12 +92,14 @@ pub fn computation(
     Ok((comp, use_))
 }
 
-/// The first line of a cache file: format, key, and the checksum of the body after it.
-fn header(k: &str, body: &[u8]) -> String {
-    format!(
-        "{FORMAT} key={k} body={:016x}\n",
-        xxhash_rust::xxh3::xxh3_64(body)
-    )
+/// The first line of a cache file: its format and key. The body follows, then a last line
+/// with the body's checksum (written last, so that the body can stream to the file).
+fn header(k: &str) -> String {
+    format!("{FORMAT} key={k}\n")
+}
+
+fn trailer(body_hash: u64) -> String {
+    format!("\nbody={body_hash:016x}\n")
 }
 
 /// The computation a cache file holds, if it is for key `k` and reads back whole.
@@ -106,20 +109,23 @@ fn read(
     k: &str,
     bytes: &[u8],
 ) -> Result<Computation, String> {
-    let nl = bytes
-        .iter()
-        .position(|b| *b == b'\n')
-        .ok_or("the cache has no header")?;
-    let (head, body) = (&bytes[..=nl], &bytes[nl + 1..]);
-    if head != header(k, body).as_bytes() {
-        return Err(
-            if head.starts_with(format!("{FORMAT} key={k} ").as_bytes()) {
-                "the cache is damaged (its checksum differs)"
-            } else {
-                "the inputs, options or carbonledger changed since it was stored"
-            }
-            .into(),
-        );
+    let damaged = || "the cache is damaged (cut off, or its checksum differs)".to_string();
+    let head = header(k);
+    if !bytes.starts_with(head.as_bytes()) {
+        return Err(if bytes.starts_with(FORMAT.as_bytes()) {
+            "the inputs, options or carbonledger changed since it was stored".into()
+        } else {
+            damaged()
+        });
+    }
+    let rest = &bytes[head.len()..];
+    let last = rest
+        .strip_suffix(b"\n")
+        .and_then(|r| r.iter().rposition(|b| *b == b'\n'))
+        .ok_or_else(damaged)?;
+    let body = &rest[..last];
+    if &rest[last..] != trailer(xxhash_rust::xxh3::xxh3_64(body)).as_bytes() {
+        return Err(damaged());
     }
     let stored: codec::Stored =
         serde_json::from_slice(body).map_err(|e| format!("the cache does not read: {e}"))?;
@@ -132,18 +138,47 @@ fn read(
     stored.computation(&resolver)
 }
 
-/// Writes the cache file whole or not at all (a temporary file renamed over it).
+/// Hashes what passes through it.
+struct Hashing<W> {
+    out: W,
+    hash: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Writes the cache file whole or not at all (a temporary file renamed over it), streaming
+/// the computation into it.
 fn write(file: &std::path::Path, k: &str, comp: &Computation) -> std::io::Result<()> {
-    let body = serde_json::to_vec(&codec::Stored::of(comp)).map_err(std::io::Error::other)?;
     let dir = file
         .parent()
         .ok_or_else(|| std::io::Error::other("no folder"))?;
     std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!("{CACHE_FILE}.{}.tmp", std::process::id()));
-    let mut out = header(k, &body).into_bytes();
-    out.extend_from_slice(&body);
-    std::fs::write(&tmp, out)?;
-    std::fs::rename(&tmp, file).inspect_err(|_| {
+    let written = (|| {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        out.write_all(header(k).as_bytes())?;
+        let mut body = Hashing {
+            out,
+            hash: xxhash_rust::xxh3::Xxh3::new(),
+        };
+        serde_json::to_writer(&mut body, &codec::Storing(comp)).map_err(std::io::Error::other)?;
+        let Hashing { mut out, hash } = body;
+        out.write_all(trailer(hash.digest()).as_bytes())?;
+        // No fsync: a file cut short by a crash fails its checksum and is rebuilt.
+        drop(out.into_inner().map_err(|e| e.into_error())?);
+        std::fs::rename(&tmp, file)
+    })();
+    if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
-    })
+    }
+    written
 }

@@ -13,8 +13,8 @@ mod trace;
 mod upstream;
 
 pub use chain::{
-    calculate, calculate_stepwise, calculate_terms, Accum, Chain, ChainBody, EnergyConv, Folded,
-    GasStep, Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor, BIOGENIC_CO2,
+    calculate, calculate_stepwise, calculate_terms, Accum, Chain, ChainBody, DayCover, EnergyConv,
+    Folded, GasStep, Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor, BIOGENIC_CO2,
     COVER_KINDS, DAY_WORDS, MAX_GASES,
 };
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
