@@ -24,7 +24,7 @@ fn fresh(dir: &Path) -> Computation {
 
 fn cached(dir: &Path) -> (Computation, CacheUse) {
     let p = Project::open(dir).unwrap();
-    cache::computation(&p, RunOptions::default()).unwrap()
+    cache::computation(&p, RunOptions::default(), cache::Keep::Store).unwrap()
 }
 
 /// Computes, stores, reads back; the read-back computation equals a fresh one.

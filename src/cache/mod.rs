@@ -48,12 +48,22 @@ pub fn path(project: &Project) -> PathBuf {
     project.dir.join(CACHE_DIR).join(CACHE_FILE)
 }
 
+/// Whether a computation from the rows is kept for the next command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Store it in the project's cache.
+    Store,
+    /// Leave the project folder as it is (`export` seals a project it does not change).
+    ReadOnly,
+}
+
 /// `compute(project, options)`, read back from the project's cache when its key matches, else
-/// computed and stored. File-level problems are never cached: they are returned as `compute`
-/// returns them, on every run.
+/// computed (and stored, with `Keep::Store`). File-level problems are never cached: they are
+/// returned as `compute` returns them, on every run.
 pub fn computation(
     project: &Project,
     options: RunOptions,
+    keep: Keep,
 ) -> Result<(Computation, CacheUse), Vec<Diagnostic>> {
     let k = match key(project, options) {
         Ok(k) => k,
@@ -77,7 +87,11 @@ pub fn computation(
     };
     let comp = compute(project, options)?;
     // Inputs that changed while they were read are described by no key: not stored.
-    let use_ = if !k.unchanged() {
+    let use_ = if keep == Keep::ReadOnly {
+        CacheUse::NotStored {
+            why: "the command leaves the project folder as it is".into(),
+        }
+    } else if !k.unchanged() {
         CacheUse::NotStored {
             why: "an input changed while it was read".into(),
         }

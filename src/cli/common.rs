@@ -3,6 +3,7 @@
 //! (standard output or `-o FILE`) is `output`'s job.
 
 use super::Exit;
+use carbonledger::cache::Keep;
 use carbonledger::calc::{compute, Computation, RunOptions};
 use carbonledger::decimal::{group_thousands, RoundingRule};
 use carbonledger::diag::Diagnostic;
@@ -52,19 +53,21 @@ fn compute_with(
     project: &Project,
     options: RunOptions,
     engine: Engine,
-    no_cache: bool,
+    cache: Option<Keep>,
 ) -> Result<Result<Computation, Vec<Diagnostic>>, Exit> {
-    match engine {
-        Engine::Core if no_cache => Ok(compute(project, options)),
-        Engine::Core => Ok(carbonledger::cache::computation(project, options).map(|(c, _)| c)),
+    match (engine, cache) {
+        (Engine::Core, None) => Ok(compute(project, options)),
+        (Engine::Core, Some(keep)) => {
+            Ok(carbonledger::cache::computation(project, options, keep).map(|(c, _)| c))
+        }
         #[cfg(feature = "engine")]
-        Engine::Datafusion => Ok(carbonledger::calc::compute_from(
+        (Engine::Datafusion, _) => Ok(carbonledger::calc::compute_from(
             project,
             options,
             &mut carbonledger::engine::DataFusionSource::new(project),
         )),
         #[cfg(not(feature = "engine"))]
-        Engine::Datafusion => {
+        (Engine::Datafusion, _) => {
             let _ = writeln!(
                 std::io::stderr().lock(),
                 "error: this carbonledger was built without the DataFusion engine; build it with `cargo build --release --features engine`"
@@ -137,15 +140,26 @@ pub fn fallbacks(comp: &Computation) -> Vec<String> {
     set.into_iter().cloned().collect()
 }
 
-/// Opens and computes a project (chains and registers), enforcing the rejected-rows policy.
+/// Opens and computes a project (chains and registers), enforcing the rejected-rows policy;
+/// the computation is read from and kept in the project's cache unless `--no-cache`.
 /// Returns the project and ledger, or the exit code after printing the problems.
 pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Ledger), Exit> {
+    load_keeping(dir, opts, Keep::Store)
+}
+
+/// `load`, keeping a computation made from the rows only with `Keep::Store`.
+pub fn load_keeping(
+    dir: &std::path::Path,
+    opts: &ProjectOpts,
+    keep: Keep,
+) -> Result<(Project, Ledger), Exit> {
     let project = open(dir)?;
     let options = RunOptions {
         strict: opts.strict,
         threads: opts.threads,
     };
-    let comp = compute_with(&project, options, opts.engine, opts.no_cache)?.map_err(|d| {
+    let cache = (!opts.no_cache).then_some(keep);
+    let comp = compute_with(&project, options, opts.engine, cache)?.map_err(|d| {
         print_diagnostics(&d);
         Exit::Data
     })?;
