@@ -9,8 +9,8 @@ use carbonledger::cache::{self, CacheUse};
 use carbonledger::calc::{compute, Computation, RunOptions};
 use carbonledger::project::Project;
 use common::every_kind::every_kind_project;
-use common::{cli, write_files};
-use std::path::Path;
+use common::write_files;
+use std::path::{Path, PathBuf};
 
 /// Every field of a computation, chains with their resolved factors included.
 fn everything(c: &Computation) -> String {
@@ -22,14 +22,56 @@ fn fresh(dir: &Path) -> Computation {
     compute(&p, RunOptions::default()).unwrap()
 }
 
+/// The cache folder of a test project: beside it, so that tests do not share one.
+fn cache_folder(dir: &Path) -> PathBuf {
+    dir.with_extension("cache")
+}
+
+/// The cache file of a test project.
+fn cache_file(dir: &Path) -> PathBuf {
+    cache::file_in(&cache_folder(dir), &Project::open(dir).unwrap())
+}
+
 fn cached(dir: &Path) -> (Computation, CacheUse) {
     let p = Project::open(dir).unwrap();
-    cache::computation(&p, RunOptions::default(), cache::Keep::Store).unwrap()
+    cache::computation_in(&cache_folder(dir), &p, RunOptions::default()).unwrap()
+}
+
+/// Runs the binary with the test project's cache folder: (exit code, stdout, stderr).
+fn cli(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .args(args)
+        .env(cache::CACHE_DIR_VAR, cache_folder(dir))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Every file below `dir`, with its bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Computes, stores, reads back; the read-back computation equals a fresh one.
 fn assert_reads_back(dir: &Path) {
-    let _ = std::fs::remove_dir_all(dir.join(".carbonledger"));
+    let _ = std::fs::remove_dir_all(cache_folder(dir));
     let want = everything(&fresh(dir));
     let (first, how) = cached(dir);
     assert!(matches!(how, CacheUse::Stored { .. }), "{how:?}");
@@ -124,7 +166,7 @@ fn a_changed_input_is_read_again_and_the_cache_replaced() {
 fn a_damaged_cache_is_never_used() {
     let dir = awkward_project();
     assert_reads_back(&dir);
-    let file = dir.join(".carbonledger/computation.json");
+    let file = cache_file(&dir);
     let good = std::fs::read(&file).unwrap();
     let want = everything(&fresh(&dir));
     // A flipped digit in a sum, a cut-off file, an empty file, a header alone, and a body
@@ -162,26 +204,34 @@ fn a_damaged_cache_is_never_used() {
 fn the_cli_prints_the_same_bytes_from_the_cache_and_from_the_rows() {
     let dir = awkward_project();
     let d = dir.to_str().unwrap();
-    let cache_dir = dir.join(".carbonledger");
-    let no_cache = cli(&[
-        "figures",
-        d,
-        "--format",
-        "json",
-        "--allow-rejects",
-        "--no-cache",
-    ]);
-    assert!(!cache_dir.exists(), "--no-cache keeps nothing");
-    let first = cli(&["figures", d, "--format", "json", "--allow-rejects"]);
-    assert!(cache_dir.join("computation.json").exists());
-    let second = cli(&["figures", d, "--format", "json", "--allow-rejects"]);
+    let project = snapshot(&dir);
+    let no_cache = cli(
+        &dir,
+        &[
+            "figures",
+            d,
+            "--format",
+            "json",
+            "--allow-rejects",
+            "--no-cache",
+        ],
+    );
+    assert!(!cache_folder(&dir).exists(), "--no-cache keeps nothing");
+    let first = cli(&dir, &["figures", d, "--format", "json", "--allow-rejects"]);
+    assert!(cache_file(&dir).exists());
+    let second = cli(&dir, &["figures", d, "--format", "json", "--allow-rejects"]);
     assert_eq!(no_cache.0, 0, "{}", no_cache.2);
     assert_eq!(first, no_cache);
     assert_eq!(second, no_cache);
+    assert_eq!(
+        snapshot(&dir),
+        project,
+        "the project folder is not written to"
+    );
     // Diagnostics name the file as the command was given it: another spelling of the folder
     // is another key, so a message never names the folder of an earlier run.
     let dotted = format!("{d}/.");
-    let other = cli(&["compute", &dotted, "--allow-rejects"]);
+    let other = cli(&dir, &["compute", &dotted, "--allow-rejects"]);
     assert!(
         other.2.contains(&format!("{d}/./energy.csv:")),
         "{}",
@@ -193,7 +243,7 @@ fn the_cli_prints_the_same_bytes_from_the_cache_and_from_the_rows() {
 fn a_project_the_cache_cannot_be_written_into_still_computes() {
     let dir = awkward_project();
     // A file where the cache folder would be.
-    std::fs::write(dir.join(".carbonledger"), "not a folder").unwrap();
+    std::fs::write(cache_folder(&dir), "not a folder").unwrap();
     let (c, how) = cached(&dir);
     assert!(matches!(how, CacheUse::NotStored { .. }), "{how:?}");
     assert_eq!(everything(&c), everything(&fresh(&dir)));
@@ -214,7 +264,7 @@ fn a_diff_lists_and_counts_the_changed_lines_as_a_full_reading_does() {
             "--allow-rejects",
         ];
         args.extend_from_slice(extra);
-        let (code, out, err) = cli(&args);
+        let (code, out, err) = cli(&dir, &args);
         assert_eq!(code, 0, "{err}");
         out
     };
@@ -249,15 +299,18 @@ fn a_diff_lists_and_counts_the_changed_lines_as_a_full_reading_does() {
     assert!(table.contains("… and 2 more line(s)"), "{table}");
     // A factor only the gas row uses: reading starts at that row (line 3: two lines, before
     // and after HQ's share change), and its duplicate on line 4 stays rejected.
-    let (code, out, err) = cli(&[
-        "diff",
-        d,
-        "--set",
-        "ipcc-2006@2006:natural_gas.co2=56000",
-        "--allow-rejects",
-        "--format",
-        "json",
-    ]);
+    let (code, out, err) = cli(
+        &dir,
+        &[
+            "diff",
+            d,
+            "--set",
+            "ipcc-2006@2006:natural_gas.co2=56000",
+            "--allow-rejects",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let at: Vec<&str> = v["lines"]

@@ -26,10 +26,6 @@ fn copy_fixture(edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> PathBuf {
     fs::create_dir_all(&dir).unwrap();
     for e in fs::read_dir(fixture()).unwrap() {
         let e = e.unwrap();
-        // The project's files only: not the computation cache an earlier command kept.
-        if !e.file_type().unwrap().is_file() {
-            continue;
-        }
         let name = e.file_name().to_string_lossy().to_string();
         let bytes = fs::read(e.path()).unwrap();
         fs::write(dir.join(&name), edit(&name, bytes)).unwrap();

@@ -1,6 +1,6 @@
-//! The computation cache: a project's per-chain sums and row accounting kept in
-//! `.carbonledger/computation.json` under the project, keyed by the content of everything the
-//! computation depends on (`key`). A later command on unchanged inputs reads them back instead
+//! The computation cache: a project's per-chain sums and row accounting kept in the user's
+//! cache folder (`location`; never in the project folder, which no command but `init` and
+//! `lock` writes), keyed by the content of everything the computation depends on (`key`). A later command on unchanged inputs reads them back instead
 //! of reading every row again — what makes `diff --set`, `explain`, `verify`, `bridge` and
 //! `export` after a `compute` fast at millions of rows.
 //!
@@ -20,10 +20,9 @@ use crate::project::Project;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// The folder below the project that holds the cache.
-pub const CACHE_DIR: &str = ".carbonledger";
-/// The cache file in it.
-pub const CACHE_FILE: &str = "computation.json";
+/// The environment variable naming the cache folder (else `$XDG_CACHE_HOME/carbonledger`,
+/// else `$HOME/.cache/carbonledger`).
+pub const CACHE_DIR_VAR: &str = "CARBONLEDGER_CACHE_DIR";
 
 /// What the cache did for a computation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,27 +42,53 @@ pub enum CacheUse {
     },
 }
 
-/// The cache file of a project.
-pub fn path(project: &Project) -> PathBuf {
-    project.dir.join(CACHE_DIR).join(CACHE_FILE)
+/// The cache folder: `$CARBONLEDGER_CACHE_DIR`, `$XDG_CACHE_HOME/carbonledger` or
+/// `$HOME/.cache/carbonledger` (`None`: nowhere to keep a cache).
+pub fn folder() -> Option<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    var(CACHE_DIR_VAR)
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("carbonledger")))
+        .or_else(|| var("HOME").map(|d| d.join(".cache").join("carbonledger")))
 }
 
-/// Whether a computation from the rows is kept for the next command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Keep {
-    /// Store it in the project's cache.
-    Store,
-    /// Leave the project folder as it is (`export` seals a project it does not change).
-    ReadOnly,
+/// The cache file of a project in `folder`: one per project folder (its canonical path,
+/// hashed), replaced by each computation stored for it.
+pub fn file_in(folder: &std::path::Path, project: &Project) -> PathBuf {
+    let dir = project
+        .dir
+        .canonicalize()
+        .unwrap_or_else(|_| project.dir.clone());
+    let id = xxhash_rust::xxh3::xxh3_64(dir.to_string_lossy().as_bytes());
+    folder.join(format!("{id:016x}.json"))
 }
 
-/// `compute(project, options)`, read back from the project's cache when its key matches, else
-/// computed (and stored, with `Keep::Store`). File-level problems are never cached: they are
+/// `compute(project, options)`, read back from the project's cache (in `folder()`) when its
+/// key matches, else computed and stored. File-level problems are never cached: they are
 /// returned as `compute` returns them, on every run.
 pub fn computation(
     project: &Project,
     options: RunOptions,
-    keep: Keep,
+) -> Result<(Computation, CacheUse), Vec<Diagnostic>> {
+    match folder() {
+        Some(f) => computation_in(&f, project, options),
+        None => Ok((
+            compute(project, options)?,
+            CacheUse::NotStored {
+                why: format!("no cache folder ({CACHE_DIR_VAR}, XDG_CACHE_HOME and HOME unset)"),
+            },
+        )),
+    }
+}
+
+/// `computation` with the cache kept in `folder`.
+pub fn computation_in(
+    folder: &std::path::Path,
+    project: &Project,
+    options: RunOptions,
 ) -> Result<(Computation, CacheUse), Vec<Diagnostic>> {
     let k = match key(project, options) {
         Ok(k) => k,
@@ -76,7 +101,7 @@ pub fn computation(
             ))
         }
     };
-    let file = path(project);
+    let file = file_in(folder, project);
     let why = match std::fs::read(&file) {
         Ok(bytes) => match read(project, options, &k.key, &bytes) {
             Ok(comp) => return Ok((comp, CacheUse::Hit)),
@@ -87,11 +112,7 @@ pub fn computation(
     };
     let comp = compute(project, options)?;
     // Inputs that changed while they were read are described by no key: not stored.
-    let use_ = if keep == Keep::ReadOnly {
-        CacheUse::NotStored {
-            why: "the command leaves the project folder as it is".into(),
-        }
-    } else if !k.unchanged() {
+    let use_ = if !k.unchanged() {
         CacheUse::NotStored {
             why: "an input changed while it was read".into(),
         }
@@ -176,7 +197,7 @@ fn write(file: &std::path::Path, k: &str, comp: &Computation) -> std::io::Result
         .parent()
         .ok_or_else(|| std::io::Error::other("no folder"))?;
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!("{CACHE_FILE}.{}.tmp", std::process::id()));
+    let tmp = file.with_extension(format!("{}.tmp", std::process::id()));
     let written = (|| {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
         out.write_all(header(k).as_bytes())?;

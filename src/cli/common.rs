@@ -3,7 +3,6 @@
 //! (standard output or `-o FILE`) is `output`'s job.
 
 use super::Exit;
-use carbonledger::cache::Keep;
 use carbonledger::calc::{compute, Computation, RunOptions};
 use carbonledger::decimal::{group_thousands, RoundingRule};
 use carbonledger::diag::Diagnostic;
@@ -31,8 +30,8 @@ pub struct ProjectOpts {
     /// CSV and Parquet files). The figures are the same.
     #[arg(long, value_enum, default_value_t = Engine::Core)]
     pub engine: Engine,
-    /// Read every row again instead of the computation kept in `.carbonledger/` from an
-    /// earlier run on the same inputs, and do not keep this one.
+    /// Read every row again instead of the computation kept (in the user's cache folder, or
+    /// `$CARBONLEDGER_CACHE_DIR`) from an earlier run on the same inputs, and keep nothing.
     #[arg(long)]
     pub no_cache: bool,
 }
@@ -47,18 +46,18 @@ pub enum Engine {
     Datafusion,
 }
 
-/// Computes with the chosen engine: the built-in one through the computation cache unless
-/// `no_cache` (the DataFusion engine reads folders the cache key does not cover).
+/// Computes with the chosen engine: the built-in one through the computation cache when
+/// `cache` (the DataFusion engine reads folders the cache key does not cover).
 fn compute_with(
     project: &Project,
     options: RunOptions,
     engine: Engine,
-    cache: Option<Keep>,
+    cache: bool,
 ) -> Result<Result<Computation, Vec<Diagnostic>>, Exit> {
     match (engine, cache) {
-        (Engine::Core, None) => Ok(compute(project, options)),
-        (Engine::Core, Some(keep)) => {
-            Ok(carbonledger::cache::computation(project, options, keep).map(|(c, _)| c))
+        (Engine::Core, false) => Ok(compute(project, options)),
+        (Engine::Core, true) => {
+            Ok(carbonledger::cache::computation(project, options).map(|(c, _)| c))
         }
         #[cfg(feature = "engine")]
         (Engine::Datafusion, _) => Ok(carbonledger::calc::compute_from(
@@ -144,22 +143,12 @@ pub fn fallbacks(comp: &Computation) -> Vec<String> {
 /// the computation is read from and kept in the project's cache unless `--no-cache`.
 /// Returns the project and ledger, or the exit code after printing the problems.
 pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Ledger), Exit> {
-    load_keeping(dir, opts, Keep::Store)
-}
-
-/// `load`, keeping a computation made from the rows only with `Keep::Store`.
-pub fn load_keeping(
-    dir: &std::path::Path,
-    opts: &ProjectOpts,
-    keep: Keep,
-) -> Result<(Project, Ledger), Exit> {
     let project = open(dir)?;
     let options = RunOptions {
         strict: opts.strict,
         threads: opts.threads,
     };
-    let cache = (!opts.no_cache).then_some(keep);
-    let comp = compute_with(&project, options, opts.engine, cache)?.map_err(|d| {
+    let comp = compute_with(&project, options, opts.engine, !opts.no_cache)?.map_err(|d| {
         print_diagnostics(&d);
         Exit::Data
     })?;

@@ -3,9 +3,8 @@
 //! since (DIR: the project, when it is not where the manifest says; `--project DIR` is kept
 //! as an alias).
 
-use super::common::{load_keeping, ProjectOpts};
+use super::common::{load, ProjectOpts};
 use super::Exit;
-use carbonledger::cache::Keep;
 use carbonledger::calc::RunOptions;
 use carbonledger::export::{check, prepare_out, write, ExportError, Target};
 use std::path::PathBuf;
@@ -76,8 +75,7 @@ pub fn run(a: Args) -> Exit {
         eprintln!("error: {}: no such claims file", c.display());
         return Exit::Io;
     }
-    // The cache is read, not written: export leaves the project folder as it found it.
-    let (project, ledger) = match load_keeping(&dir, &a.opts, Keep::ReadOnly) {
+    let (project, ledger) = match load(&dir, &a.opts) {
         Ok(x) => x,
         Err(e) => return e,
     };
