@@ -16,6 +16,8 @@ use std::process::Command;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod common;
+
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 fn d(s: &str) -> Decimal {
@@ -1008,6 +1010,8 @@ OLD,2023,40,40,0,MWh,\n",
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
+    // Streamed (its lines.csv beside the export's own) as the tables in memory give it.
+    common::lines::assert_same_as_collected(&dir, &out);
     for p in [dir, out, beside] {
         let _ = std::fs::remove_dir_all(&p);
     }
@@ -1278,6 +1282,7 @@ fn a_share_change_restates_the_base_year_at_the_latest_terms() {
     assert!(trail
         .iter()
         .any(|r| r[col("facility")] == "JV" && d(&r[col("share")]) == d("0.8")));
+    common::lines::assert_same_as_collected(&dir, &out);
     for p in [dir, out, beside] {
         let _ = std::fs::remove_dir_all(&p);
     }

@@ -7,7 +7,7 @@
 use crate::calc::RunOptions;
 use crate::factors::BUILTIN_FILES;
 pub use crate::project::sha256_hex;
-use crate::project::{Input, Project};
+use crate::project::{sha256_file, Input, Project};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -73,9 +73,7 @@ impl Manifest {
     ) -> Result<Manifest, String> {
         let mut inputs = Vec::new();
         let hash = |p: &Path| -> Result<String, String> {
-            std::fs::read(p)
-                .map(|b| sha256_hex(&b))
-                .map_err(|e| format!("{}: {e}", p.display()))
+            sha256_file(p).map_err(|e| format!("{}: {e}", p.display()))
         };
         for input in Input::ALL {
             let p = match (input, claims) {
@@ -179,13 +177,14 @@ pub fn check(out: &Path, project: Option<&Path>) -> Result<Vec<Changed>, String>
         ));
     }
     let mut changed = Vec::new();
-    let mut compare = |kind: &'static str, f: &ManifestFile, bytes: Option<Vec<u8>>| match bytes {
+    // Files are hashed as they are read: a lines.csv of millions of rows is never held whole.
+    let mut compare = |kind: &'static str, f: &ManifestFile, sha256: Option<String>| match sha256 {
         None => changed.push(Changed {
             kind,
             path: f.path.clone(),
             what: "missing",
         }),
-        Some(b) if sha256_hex(&b) != f.sha256 => changed.push(Changed {
+        Some(h) if h != f.sha256 => changed.push(Changed {
             kind,
             path: f.path.clone(),
             what: "modified",
@@ -193,20 +192,20 @@ pub fn check(out: &Path, project: Option<&Path>) -> Result<Vec<Changed>, String>
         Some(_) => {}
     };
     for f in &m.outputs {
-        compare("output", f, std::fs::read(out.join(&f.path)).ok());
+        compare("output", f, sha256_file(&out.join(&f.path)).ok());
     }
     for f in &m.inputs {
-        compare("input", f, std::fs::read(dir.join(&f.path)).ok());
+        compare("input", f, sha256_file(&dir.join(&f.path)).ok());
     }
     for f in &m.factors {
-        let bytes = match f.path.strip_prefix("<built-in>/") {
+        let sha256 = match f.path.strip_prefix("<built-in>/") {
             Some(rel) => BUILTIN_FILES
                 .iter()
                 .find(|(p, _)| *p == rel)
-                .map(|(_, t)| t.as_bytes().to_vec()),
-            None => std::fs::read(dir.join(&f.path)).ok(),
+                .map(|(_, t)| sha256_hex(t.as_bytes())),
+            None => sha256_file(&dir.join(&f.path)).ok(),
         };
-        compare("factor", f, bytes);
+        compare("factor", f, sha256);
     }
     let listed: BTreeSet<&str> = m.inputs.iter().map(|f| f.path.as_str()).collect();
     let claims_elsewhere = m.inputs.iter().any(|f| Input::named(&f.path).is_none());

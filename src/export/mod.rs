@@ -3,19 +3,28 @@
 //! dictionary; and a manifest with the SHA-256 of every input, factor and output file, which
 //! `check` re-verifies. Text cells a spreadsheet would execute (`=`, `+`, `-`, `@`, tab, CR
 //! first) are neutralised with a leading apostrophe.
+//!
+//! [`write`] streams the tables that grow with the rows (lines, entries, avoided, rejects) to
+//! their files as the rows are made (`sink`, `stream`), in constant memory, into a staging
+//! folder moved into place at the end; [`collect`] holds every table and line in memory (the
+//! workbook, `explain` and the tests read it). Both make their rows with the same code
+//! (`growing_rows`, `fixed_tables`) and write the same bytes.
 
 mod formula;
 mod lines;
 mod manifest;
 mod register_lines;
 mod restated;
+mod sink;
+mod stream;
 mod xlsx;
 
 pub use formula::{figure_formula, FigureFormula};
 pub use lines::{by_figure, chain_sums, rows, ExportLine, Method, Ratio, ResultKind};
 pub use manifest::{check, read_manifest, sha256_hex, Changed, Manifest, ManifestFile};
 pub use register_lines::entry_lines;
-pub use restated::restated_out;
+pub use restated::{restated_out, tables as restated_tables};
+pub use stream::STAGING;
 
 use crate::activity::Carrier;
 use crate::calc::{for_each_line, RunOptions};
@@ -23,8 +32,9 @@ use crate::diag::Diagnostic;
 use crate::ledger::Ledger;
 use crate::project::{Input, Project};
 use crate::report::neutralise;
-use std::collections::BTreeMap;
+use sink::{Citing, Grows, Kept, LinesOnly, RowSink, Streaming, Used};
 use std::path::{Path, PathBuf};
+use stream::Staging;
 
 /// Schema version of every table in this export format.
 pub const SCHEMA_VERSION: u32 = 4;
@@ -50,27 +60,37 @@ pub enum Cell {
 
 impl Table {
     fn schema(&self) -> String {
-        format!("{}/{SCHEMA_VERSION}", self.name.trim_end_matches(".csv"))
+        schema_of(self.name)
     }
     /// The table as CSV bytes, with a leading `schema` column.
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
+        let mut w = stream::csv_writer(Vec::new());
         let mut header = vec!["schema"];
         header.extend(&self.header);
         let _ = w.write_record(&header);
         let schema = self.schema();
         for r in &self.rows {
-            let mut rec = vec![schema.clone()];
-            rec.extend(r.iter().map(|c| match c {
-                Cell::Text(s) => neutralise(s),
-                Cell::Num(s) => s.clone(),
-            }));
-            let _ = w.write_record(&rec);
+            let _ = w.write_record(record(&schema, r));
         }
         w.into_inner().unwrap_or_default()
     }
+}
+
+/// The `schema` column of a table: its name without `.csv`, and the schema version.
+fn schema_of(name: &str) -> String {
+    format!("{}/{SCHEMA_VERSION}", name.trim_end_matches(".csv"))
+}
+
+/// A row as written: the schema, then each cell (text neutralised). The one encoding of a row,
+/// whether its table is written whole or streamed.
+fn record(schema: &str, cells: &[Cell]) -> Vec<String> {
+    let mut rec = Vec::with_capacity(cells.len() + 1);
+    rec.push(schema.to_string());
+    rec.extend(cells.iter().map(|c| match c {
+        Cell::Text(s) => neutralise(s),
+        Cell::Num(s) => s.clone(),
+    }));
+    rec
 }
 
 fn t(s: impl Into<String>) -> Cell {
@@ -237,14 +257,97 @@ pub struct Collected {
     pub formulas: Vec<Option<FigureFormula>>,
 }
 
-/// Builds every table of an export (see `tables`).
+/// The tables of an export, in the order the manifest lists them.
+const TABLE_ORDER: [&str; 11] = [
+    "lines.csv",
+    "inventory.csv",
+    "inventory_by.csv",
+    "energy.csv",
+    "avoided.csv",
+    "products.csv",
+    "entries.csv",
+    "factors_used.csv",
+    "rejects.csv",
+    "dictionary.csv",
+    "bridge.csv",
+];
+
+/// Where `name` comes in [`TABLE_ORDER`] (other files after the tables).
+fn table_rank(name: &str) -> usize {
+    TABLE_ORDER
+        .iter()
+        .position(|t| *t == name)
+        .unwrap_or(TABLE_ORDER.len())
+}
+
+/// Builds every table of an export (see `tables`) in memory, every line too: what the
+/// workbook, `explain` and the tests read. [`write`] writes the same bytes without holding
+/// the lines.
 pub fn collect(
     project: &Project,
     ledger: &Ledger,
     options: RunOptions,
 ) -> Result<Collected, Vec<Diagnostic>> {
+    let mut used = Used::new();
+    let mut kept = Kept::default();
+    growing_rows(project, ledger, options, &mut used, &mut kept)?;
+    let fixed = fixed_tables(project, ledger, options, &used)?;
+    let grown = |g: Grows, rows: Vec<Vec<Cell>>| Table {
+        name: g.name(),
+        header: g.header().to_vec(),
+        rows,
+    };
+    let mut tables = fixed.tables;
+    tables.extend([
+        lines_table(&kept.lines),
+        grown(Grows::Avoided, kept.avoided),
+        grown(Grows::Entries, kept.entries),
+        grown(Grows::Rejects, kept.rejects),
+    ]);
+    tables.sort_by_key(|t| table_rank(t.name));
+    Ok(Collected {
+        tables,
+        lines: kept.lines,
+        figures: fixed.figures,
+        formulas: fixed.formulas,
+    })
+}
+
+/// Makes every row of the tables that grow with the inputs, in order, and hands each to
+/// `sink` as it is made: the chains' lines (file and line order, then the restatement's
+/// trail), the registers' lines, entries and avoided emissions, and the rejected rows. Notes
+/// in `used` every factor they cite.
+fn growing_rows(
+    project: &Project,
+    ledger: &Ledger,
+    options: RunOptions,
+    used: &mut Used,
+    sink: &mut dyn RowSink,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut out = Citing::new(sink);
+    chain_lines(project, ledger, options, used, &mut out)?;
+    register_rows(project, ledger, options.strict, used, &mut out);
+    for d in ledger.all_diagnostics().filter(|d| d.is_error()) {
+        out.row(Grows::Rejects, reject_row(d));
+    }
+    // Every published value a line cites is on the factors sheet (the workbook looks it up);
+    // after the chains' and registers' own, so the first seen of a reference is kept.
+    for (r, u) in out.cited {
+        used.entry(r).or_insert(u);
+    }
+    Ok(())
+}
+
+/// The chains' lines: every calculated row once per figure it feeds, the rows a register
+/// restates under another figure, and the restatement's trail (`restated.*`).
+fn chain_lines(
+    project: &Project,
+    ledger: &Ledger,
+    options: RunOptions,
+    used: &mut Used,
+    out: &mut Citing<'_>,
+) -> Result<(), Vec<Diagnostic>> {
     let comp = &ledger.comp;
-    let mut all_lines: Vec<ExportLine> = Vec::new();
     let names = ledger.names();
     let sums = chain_sums(&names);
     // `restated.X` of an additive X: a sum of lines like X (chain_sums reads X's definition).
@@ -266,7 +369,6 @@ pub fn collect(
         .latest_terms_project(project)
         .filter(|_| !restated.is_empty());
     let retermed = |f: usize| latest.is_some() && structure.reterms(f);
-    let mut used: BTreeMap<String, crate::calc::UsedFactor> = BTreeMap::new();
     // Chains a register restates under another figure (purchased heat at market-based scope
     // 2): their rows are written under that figure too.
     let mut entries = Vec::new();
@@ -283,16 +385,16 @@ pub fn collect(
         }
         let line_rows = rows(v.file.name(), v.activity, v.chain, v.line, facility);
         for r in &line_rows {
-            all_lines.extend(by_figure(r, v.chain, &sums));
+            out.lines(by_figure(r, v.chain, &sums));
             if restating(v.chain)
                 && !structure.removes(v.chain.facility)
                 && !retermed(v.chain.facility)
             {
-                all_lines.extend(by_figure(r, v.chain, &restated));
+                out.lines(by_figure(r, v.chain, &restated));
             }
         }
         if !market_restated.is_empty() {
-            all_lines.extend(register_lines::restated_rows(
+            out.lines(register_lines::restated_rows(
                 &line_rows,
                 v.chain,
                 &market_restated,
@@ -314,7 +416,7 @@ pub fn collect(
                 used.entry(u.reference.clone()).or_insert_with(|| u.clone());
             }
             for r in rows(v.file.name(), v.activity, v.chain, v.line, facility) {
-                all_lines.extend(by_figure(&r, v.chain, &restated));
+                out.lines(by_figure(&r, v.chain, &restated));
             }
         })?;
     }
@@ -329,24 +431,74 @@ pub fn collect(
             }
             let facility = &project.facilities.list[f].id;
             for r in rows(v.file.name(), v.activity, v.chain, v.line, facility) {
-                all_lines.extend(by_figure(&r, v.chain, &restated));
+                out.lines(by_figure(&r, v.chain, &restated));
             }
         };
         crate::calc::for_each_line(p2, options, &comp.duplicates, &mut |v| visit(v, false))?;
         crate::calc::for_each_outside_line(p2, options, &comp.duplicates, &mut |v| visit(v, true))?;
     }
-    let years = &project.manifest.reporting_years;
-    let figs = ledger.figures(None).map_err(|e| vec![e])?;
-    let formulas: Vec<Option<FigureFormula>> = figs
+    Ok(())
+}
+
+/// A row of `rejects.csv`: a diagnostic of a rejected row.
+fn reject_row(d: &Diagnostic) -> Vec<Cell> {
+    vec![
+        t(d.span.file.to_string()),
+        n(d.span.line),
+        n(d.span.column.map_or(String::new(), |c| c.to_string())),
+        t(d.code),
+        t(&d.message),
+        t(d.hint.clone().unwrap_or_default()),
+    ]
+}
+
+/// The tables whose size does not grow with the rows (inventory, groups, energy, products,
+/// factors used, dictionary, bridge), and the figures and formulas the workbook is built from.
+struct Fixed {
+    tables: Vec<Table>,
+    figures: Vec<crate::figures::Figure>,
+    formulas: Vec<Option<FigureFormula>>,
+}
+
+/// Builds the [`Fixed`] tables; `used` holds every factor the lines and entries cite.
+fn fixed_tables(
+    project: &Project,
+    ledger: &Ledger,
+    options: RunOptions,
+    used: &Used,
+) -> Result<Fixed, Vec<Diagnostic>> {
+    let figures = ledger.figures(None).map_err(|e| vec![e])?;
+    let formulas: Vec<Option<FigureFormula>> = figures
         .iter()
         .map(|f| figure_formula(ledger, &f.name, f.year))
         .collect();
+    let tables = vec![
+        inventory_table(&figures, &formulas),
+        inventory_by_table(project, ledger)?,
+        energy_table(project, &figures),
+        products_table(project, ledger)?,
+        factors_used_table(project, used),
+        dictionary_table(),
+        bridge_table(project, ledger, options),
+    ];
+    Ok(Fixed {
+        tables,
+        figures,
+        formulas,
+    })
+}
+
+/// `inventory.csv`: every figure with its formula.
+fn inventory_table(
+    figures: &[crate::figures::Figure],
+    formulas: &[Option<FigureFormula>],
+) -> Table {
     let mut inventory = Table {
         name: "inventory.csv",
         header: vec!["name", "year", "value", "unit", "exact", "formula"],
         rows: Vec::new(),
     };
-    for (f, formula) in figs.iter().zip(&formulas) {
+    for (f, formula) in figures.iter().zip(formulas) {
         inventory.rows.push(vec![
             t(&f.name),
             n(f.year),
@@ -356,6 +508,11 @@ pub fn collect(
             t(formula.as_ref().map_or(String::new(), FigureFormula::text)),
         ]);
     }
+    inventory
+}
+
+/// `inventory_by.csv`: the figures by facility, country and each facility tag.
+fn inventory_by_table(project: &Project, ledger: &Ledger) -> Result<Table, Vec<Diagnostic>> {
     let mut inventory_by = Table {
         name: "inventory_by.csv",
         header: vec!["by", "group", "name", "year", "value", "unit", "exact"],
@@ -390,12 +547,17 @@ pub fn collect(
             ]);
         }
     }
+    Ok(inventory_by)
+}
+
+/// `energy.csv`: each year's energy by carrier in MWh, GJ and tce.
+fn energy_table(project: &Project, figs: &[crate::figures::Figure]) -> Table {
     let mut energy = Table {
         name: "energy.csv",
         header: vec!["year", "carrier", "energy_mwh", "energy_gj", "energy_tce"],
         rows: Vec::new(),
     };
-    for &y in years {
+    for &y in &project.manifest.reporting_years {
         let carriers = Carrier::ALL
             .iter()
             .map(|c| c.name())
@@ -423,20 +585,11 @@ pub fn collect(
             }
         }
     }
-    let (entries, avoided) =
-        register_tables(project, ledger, options.strict, &mut used, &mut all_lines);
-    // Every published value a line cites is on the factors sheet (the workbook looks it up).
-    for l in &all_lines {
-        let cited = [&l.calorific, &l.factor, &l.gwp]
-            .into_iter()
-            .flatten()
-            .chain(l.steps.iter().flat_map(|s| s.factors()));
-        for u in cited {
-            used.entry(u.reference.clone()).or_insert_with(|| u.clone());
-        }
-    }
-    let lines = lines_table(&all_lines);
-    let products = products_table(project, ledger)?;
+    energy
+}
+
+/// `factors_used.csv`: every factor cited, by reference, with its citation.
+fn factors_used_table(project: &Project, used: &Used) -> Table {
     let mut factors_used = Table {
         name: "factors_used.csv",
         header: vec![
@@ -454,7 +607,7 @@ pub fn collect(
         ],
         rows: Vec::new(),
     };
-    for (r, u) in &used {
+    for (r, u) in used {
         let (set, ed) = u.edition.split_once('@').unwrap_or((&u.edition, ""));
         let e = project.library.edition(set, ed);
         let key = r.rsplit(':').next().unwrap_or_default();
@@ -464,21 +617,11 @@ pub fn collect(
         let c = e.map(|e| (&e.citation, &e.verification));
         rows_push_factor(&mut factors_used, r, u, c, &table);
     }
-    let mut rejects = Table {
-        name: "rejects.csv",
-        header: vec!["file", "line", "column", "code", "message", "hint"],
-        rows: Vec::new(),
-    };
-    for d in ledger.all_diagnostics().filter(|d| d.is_error()) {
-        rejects.rows.push(vec![
-            t(d.span.file.to_string()),
-            n(d.span.line),
-            n(d.span.column.map_or(String::new(), |c| c.to_string())),
-            t(d.code),
-            t(&d.message),
-            t(d.hint.clone().unwrap_or_default()),
-        ]);
-    }
+    factors_used
+}
+
+/// `dictionary.csv`: [`DICTIONARY`].
+fn dictionary_table() -> Table {
     let mut dictionary = Table {
         name: "dictionary.csv",
         header: vec!["table", "column", "meaning", "unit"],
@@ -489,6 +632,11 @@ pub fn collect(
             .rows
             .push(vec![t(*tb), t(*col), t(*meaning), t(*unit)]);
     }
+    dictionary
+}
+
+/// `bridge.csv`: the year-on-year bridge.
+fn bridge_table(project: &Project, ledger: &Ledger, options: RunOptions) -> Table {
     let mut bridge = Table {
         name: "bridge.csv",
         header: vec!["from_year", "to_year", "figure", "effect", "value", "unit"],
@@ -506,24 +654,7 @@ pub fn collect(
             t(unit),
         ]);
     }
-    Ok(Collected {
-        tables: vec![
-            lines,
-            inventory,
-            inventory_by,
-            energy,
-            avoided,
-            products,
-            entries,
-            factors_used,
-            rejects,
-            dictionary,
-            bridge,
-        ],
-        lines: all_lines,
-        figures: figs,
-        formulas,
-    })
+    bridge
 }
 
 /// Step column groups of `lines.csv` (a register line's distance, allocation, efficiency,
@@ -531,7 +662,7 @@ pub fn collect(
 pub const MAX_STEPS: usize = 5;
 
 /// Columns of `lines.csv` (the workbook's lines sheet takes its columns from here too).
-const LINE_HEADER: [&str; 54] = [
+pub(crate) const LINE_HEADER: [&str; 54] = [
     "figure",
     "year",
     "file",
@@ -594,75 +725,75 @@ pub fn step_value_text(st: &crate::register::TermStep) -> String {
         .map_or_else(|e| e.to_string(), |(n, d)| Ratio::new(n, d).text())
 }
 
-/// `lines.csv`: every line, one row per figure it feeds. A `given` row leaves the columns of
-/// the product empty.
+/// `lines.csv`: every line, one row per figure it feeds.
 fn lines_table(all: &[ExportLine]) -> Table {
-    let mut table = Table {
+    Table {
         name: "lines.csv",
         header: LINE_HEADER.to_vec(),
-        rows: Vec::with_capacity(all.len()),
-    };
-    for r in all {
-        let opt = |u: &Option<crate::calc::UsedFactor>| {
-            u.as_ref()
-                .map_or(("1".to_string(), String::new(), String::new()), |u| {
-                    (u.value.to_string(), u.unit.clone(), u.reference.clone())
-                })
-        };
-        let (cv, cu, cr) = opt(&r.calorific);
-        let (fv, fu, fr) = opt(&r.factor);
-        let (gv, _, gr) = opt(&r.gwp);
-        let given = r.method == Method::Given;
-        let product = |c: Cell| if given { n("") } else { c };
-        let product_t = |c: Cell| if given { t("") } else { c };
-        let mut row = vec![
-            t(&r.figure),
-            n(r.year),
-            t(&r.file),
-            n(r.line),
-            t(&r.facility),
-            t(&r.period),
-            t(&r.scope),
-            t(r.source),
-            t(&r.subject),
-            t(r.result_name()),
-            t(r.method.name()),
-            product(n(r.quantity.normalize())),
-            product_t(t(&r.unit)),
-            product(n(r.conversion.text())),
-            product(n(cv)),
-            product_t(t(cu)),
-            product_t(t(cr)),
-            product_t(t(if r.divide { "÷" } else { "x" })),
-            product(n(fv)),
-            product_t(t(fu)),
-            product_t(t(fr)),
-            product(n(gv)),
-            product_t(t(gr)),
-        ];
-        for i in 0..MAX_STEPS {
-            match r.steps.get(i) {
-                Some(st) => row.extend([
-                    t(&st.label),
-                    t(if st.divide { "÷" } else { "x" }),
-                    n(step_value_text(st)),
-                    t(&st.unit),
-                    t(st.reference()),
-                ]),
-                None => row.extend([t(""), t(""), n(""), t(""), t("")]),
-            }
-        }
-        row.extend([
-            product(n(r.share.normalize())),
-            n(r.gas_t.map_or(String::new(), |g| g.normalize().to_string())),
-            n(r.value.normalize()),
-            t(r.value_unit),
-            t(if r.exact { "yes" } else { "no" }),
-            t(&r.fallbacks),
-        ]);
-        table.rows.push(row);
+        rows: all.iter().map(line_row).collect(),
     }
-    table
+}
+
+/// A line's row of `lines.csv`. A `given` row leaves the columns of the product empty.
+fn line_row(r: &ExportLine) -> Vec<Cell> {
+    let opt = |u: &Option<crate::calc::UsedFactor>| {
+        u.as_ref()
+            .map_or(("1".to_string(), String::new(), String::new()), |u| {
+                (u.value.to_string(), u.unit.clone(), u.reference.clone())
+            })
+    };
+    let (cv, cu, cr) = opt(&r.calorific);
+    let (fv, fu, fr) = opt(&r.factor);
+    let (gv, _, gr) = opt(&r.gwp);
+    let given = r.method == Method::Given;
+    let product = |c: Cell| if given { n("") } else { c };
+    let product_t = |c: Cell| if given { t("") } else { c };
+    let mut row = vec![
+        t(&r.figure),
+        n(r.year),
+        t(&r.file),
+        n(r.line),
+        t(&r.facility),
+        t(&r.period),
+        t(&r.scope),
+        t(r.source),
+        t(&r.subject),
+        t(r.result_name()),
+        t(r.method.name()),
+        product(n(r.quantity.normalize())),
+        product_t(t(&r.unit)),
+        product(n(r.conversion.text())),
+        product(n(cv)),
+        product_t(t(cu)),
+        product_t(t(cr)),
+        product_t(t(if r.divide { "÷" } else { "x" })),
+        product(n(fv)),
+        product_t(t(fu)),
+        product_t(t(fr)),
+        product(n(gv)),
+        product_t(t(gr)),
+    ];
+    for i in 0..MAX_STEPS {
+        match r.steps.get(i) {
+            Some(st) => row.extend([
+                t(&st.label),
+                t(if st.divide { "÷" } else { "x" }),
+                n(step_value_text(st)),
+                t(&st.unit),
+                t(st.reference()),
+            ]),
+            None => row.extend([t(""), t(""), n(""), t(""), t("")]),
+        }
+    }
+    row.extend([
+        product(n(r.share.normalize())),
+        n(r.gas_t.map_or(String::new(), |g| g.normalize().to_string())),
+        n(r.value.normalize()),
+        t(r.value_unit),
+        t(if r.exact { "yes" } else { "no" }),
+        t(&r.fallbacks),
+    ]);
+    row
 }
 
 /// `products.csv`: one row per product with a footprint — its description, the footprint and
@@ -740,52 +871,16 @@ fn products_table(project: &Project, ledger: &Ledger) -> Result<Table, Vec<Diagn
     Ok(table)
 }
 
-/// The register tables: `entries.csv` (one row per register entry and figure it feeds, with
-/// its trace) and `avoided.csv` (the avoided-emission lines with their counterfactuals).
-fn register_tables(
+/// The registers' rows: their lines (`lines.csv`), one row of `entries.csv` per entry and
+/// figure it feeds (with its trace), and the avoided-emission rows (`avoided.csv`, with their
+/// counterfactuals), each handed to `out` as the registers run.
+fn register_rows(
     project: &Project,
     ledger: &Ledger,
     strict: bool,
-    used: &mut BTreeMap<String, crate::calc::UsedFactor>,
-    lines: &mut Vec<ExportLine>,
-) -> (Table, Table) {
-    let mut entries = Table {
-        name: "entries.csv",
-        header: vec![
-            "file",
-            "line",
-            "what",
-            "figure",
-            "year",
-            "value",
-            "unit",
-            "basis",
-            "basis_unit",
-            "exact",
-            "factors",
-            "trace",
-        ],
-        rows: Vec::new(),
-    };
-    let mut avoided = Table {
-        name: "avoided.csv",
-        header: vec![
-            "name",
-            "year",
-            "value",
-            "unit",
-            "activity",
-            "activity_unit",
-            "implied_factor",
-            "implied_unit",
-            "counterfactual_factors",
-            "why",
-            "file",
-            "line",
-            "what",
-        ],
-        rows: Vec::new(),
-    };
+    used: &mut Used,
+    out: &mut Citing<'_>,
+) {
     let facility = |i: usize| {
         project
             .facilities
@@ -808,12 +903,12 @@ fn register_tables(
                 c.figure = format!("restated.{}", c.figure);
             }
             if !e.parts.is_empty() {
-                lines.extend(entry_lines(&e, &facility));
+                out.lines(entry_lines(&e, &facility));
             }
         });
     }
     crate::ledger::run_registers(project, &ledger.comp, strict, &mut |e| {
-        lines.extend(entry_lines(e, &facility));
+        out.lines(entry_lines(e, &facility));
         let refs: Vec<String> = e
             .steps
             .iter()
@@ -832,20 +927,23 @@ fn register_tables(
             let (b, bu) = c
                 .basis
                 .map_or((String::new(), ""), |(v, u)| (v.normalize().to_string(), u));
-            entries.rows.push(vec![
-                t(e.file.to_string()),
-                n(e.line),
-                t(&e.what),
-                t(&c.figure),
-                n(c.year),
-                n(c.value.normalize()),
-                t(c.unit),
-                n(&b),
-                t(bu),
-                t(if c.exact { "yes" } else { "no" }),
-                t(refs.join("; ")),
-                t(trace.join(" | ")),
-            ]);
+            out.row(
+                Grows::Entries,
+                vec![
+                    t(e.file.to_string()),
+                    n(e.line),
+                    t(&e.what),
+                    t(&c.figure),
+                    n(c.year),
+                    n(c.value.normalize()),
+                    t(c.unit),
+                    n(&b),
+                    t(bu),
+                    t(if c.exact { "yes" } else { "no" }),
+                    t(refs.join("; ")),
+                    t(trace.join(" | ")),
+                ],
+            );
             let total = c.figure == "avoided.total" || c.figure == "avoided.expected";
             if c.figure.starts_with("avoided.") && !total {
                 let implied = c.basis.filter(|(v, _)| !v.is_zero()).and_then(|(v, u)| {
@@ -858,25 +956,27 @@ fn register_tables(
                     .iter()
                     .find(|s| s.label == "why")
                     .map_or(String::new(), |s| s.text.clone());
-                avoided.rows.push(vec![
-                    t(&c.figure),
-                    n(c.year),
-                    n(c.value.normalize()),
-                    t(c.unit),
-                    n(&b),
-                    t(bu),
-                    n(implied.map_or(String::new(), |(v, _)| v.to_string())),
-                    t(implied.map_or(String::new(), |(_, u)| format!("{}/{u}", c.unit))),
-                    t(refs.join("; ")),
-                    t(why),
-                    t(e.file.to_string()),
-                    n(e.line),
-                    t(&e.what),
-                ]);
+                out.row(
+                    Grows::Avoided,
+                    vec![
+                        t(&c.figure),
+                        n(c.year),
+                        n(c.value.normalize()),
+                        t(c.unit),
+                        n(&b),
+                        t(bu),
+                        n(implied.map_or(String::new(), |(v, _)| v.to_string())),
+                        t(implied.map_or(String::new(), |(_, u)| format!("{}/{u}", c.unit))),
+                        t(refs.join("; ")),
+                        t(why),
+                        t(e.file.to_string()),
+                        n(e.line),
+                        t(&e.what),
+                    ],
+                );
             }
         }
     });
-    (entries, avoided)
 }
 
 fn rows_push_factor(
@@ -913,8 +1013,25 @@ fn rows_push_factor(
 
 /// The workbook of a collected export (see `xlsx`); `cached` stores formula results too.
 pub fn workbook_bytes(collected: &Collected, cached: bool) -> Result<Vec<u8>, String> {
-    let factor_rows: Vec<Vec<String>> = collected
-        .tables
+    workbook_of(
+        &collected.lines,
+        &collected.figures,
+        &collected.formulas,
+        &collected.tables,
+        cached,
+    )
+}
+
+/// The workbook of `lines`, the figures and their formulas, its factors sheet the
+/// `factors_used.csv` of `tables`.
+fn workbook_of(
+    lines: &[ExportLine],
+    figures: &[crate::figures::Figure],
+    formulas: &[Option<FigureFormula>],
+    tables: &[Table],
+    cached: bool,
+) -> Result<Vec<u8>, String> {
+    let factor_rows: Vec<Vec<String>> = tables
         .iter()
         .filter(|t| t.name == "factors_used.csv")
         .flat_map(|t| {
@@ -933,14 +1050,7 @@ pub fn workbook_bytes(collected: &Collected, cached: bool) -> Result<Vec<u8>, St
             }))
         })
         .collect();
-    xlsx::workbook(
-        &collected.lines,
-        &collected.figures,
-        &collected.formulas,
-        &factor_rows,
-        cached,
-    )
-    .map_err(|e| e.to_string())
+    xlsx::workbook(lines, figures, formulas, &factor_rows, cached).map_err(|e| e.to_string())
 }
 
 /// Where and how an export is written.
@@ -1017,6 +1127,8 @@ pub fn prepare_out(dir: &Path, out: &Path, force: bool) -> Result<Vec<String>, E
         .map_err(|e| ExportError::Io(format!("{}: {e}", out.display())))?
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
+        // What an export that was killed left half-written: removed by this one.
+        .filter(|name| name != stream::STAGING)
         .collect();
     present.sort();
     if present.is_empty() {
@@ -1056,7 +1168,16 @@ fn shorten(names: &[String]) -> String {
     s
 }
 
-/// Writes an export into `target.out` (after [`prepare_out`]) and returns its manifest.
+/// Lines [`write`] keeps in memory while it streams them, for the workbook. A project with
+/// more lines than this, but few enough for a sheet, has its lines made a second time when
+/// the workbook is written, so that streaming never holds more than these.
+pub const KEEP_FOR_WORKBOOK: usize = 32_768;
+
+/// Writes an export into `target.out` (after [`prepare_out`]) and returns its manifest. The
+/// tables that grow with the rows (lines, entries, avoided, rejects) are written as their
+/// rows are made, in constant memory; the workbook, written when the lines fit in a sheet,
+/// holds every line. Files go into a staging folder and are moved into place at the end, the
+/// manifest last: a failed export leaves the output folder as it was.
 pub fn write(
     project: &Project,
     ledger: &Ledger,
@@ -1064,6 +1185,29 @@ pub fn write(
     target: Target<'_>,
     command: &[String],
     extra: &[(&str, Vec<u8>)],
+) -> Result<Manifest, ExportError> {
+    write_keeping(
+        project,
+        ledger,
+        options,
+        target,
+        command,
+        extra,
+        KEEP_FOR_WORKBOOK,
+    )
+}
+
+/// [`write`], keeping at most `keep` lines for the workbook (the tests make it make them
+/// again).
+#[doc(hidden)]
+pub fn write_keeping(
+    project: &Project,
+    ledger: &Ledger,
+    options: RunOptions,
+    target: Target<'_>,
+    command: &[String],
+    extra: &[(&str, Vec<u8>)],
+    keep: usize,
 ) -> Result<Manifest, ExportError> {
     let out = target.out;
     let previous = prepare_out(&project.dir, out, target.force)?;
@@ -1073,100 +1217,144 @@ pub fn write(
         .map_err(|e| ExportError::Io(e.to_string()))?
         .filter(|v| v.restate);
     let restated_previous = match &verdict {
-        Some(v) => Some(prepare_out(
-            &project.dir,
-            &restated_out(out, v.base_year),
-            target.force,
-        )?),
+        Some(v) => {
+            let rout = restated_out(out, v.base_year);
+            Some((prepare_out(&project.dir, &rout, target.force)?, rout))
+        }
         None => None,
     };
-    let collected = collect(project, ledger, options).map_err(ExportError::Data)?;
-    let tables = &collected.tables;
-    std::fs::create_dir_all(out).map_err(|e| ExportError::Io(format!("{}: {e}", out.display())))?;
-    let mut outputs = Vec::new();
-    for tb in tables {
-        let bytes = tb.to_csv();
-        std::fs::write(out.join(tb.name), &bytes)
-            .map_err(|e| ExportError::Io(format!("{}: {e}", tb.name)))?;
-        outputs.push(ManifestFile {
-            path: tb.name.to_string(),
-            edition: None,
-            schema: Some(tb.schema()),
-            sha256: sha256_hex(&bytes),
-        });
+    let main = Staging::begin(out)?;
+    let beside = match &restated_previous {
+        Some((_, rout)) => Some(Staging::begin(rout)?),
+        None => None,
+    };
+    let mut used = Used::new();
+    let mut sink = Streaming::create(&main, beside.as_ref(), keep)?;
+    growing_rows(project, ledger, options, &mut used, &mut sink).map_err(ExportError::Data)?;
+    let streamed = sink.finish()?;
+    let fixed = fixed_tables(project, ledger, options, &used).map_err(ExportError::Data)?;
+    let mut outputs = streamed.outputs;
+    for tb in &fixed.tables {
+        outputs.push(main.file(tb.name, tb.schema(), &tb.to_csv())?);
     }
-    // The workbook: a spreadsheet holds at most 1 048 576 rows.
-    if collected.lines.len() < xlsx::MAX_LINES {
-        let bytes = workbook_bytes(&collected, true)
+    outputs.sort_by_key(|f| table_rank(&f.path));
+    if let Some(lines) = workbook_lines(project, ledger, options, streamed.count, streamed.kept)? {
+        let bytes = workbook_of(&lines, &fixed.figures, &fixed.formulas, &fixed.tables, true)
             .map_err(|e| ExportError::Io(format!("workbook.xlsx: {e}")))?;
-        std::fs::write(out.join("workbook.xlsx"), &bytes)
-            .map_err(|e| ExportError::Io(format!("workbook.xlsx: {e}")))?;
-        outputs.push(ManifestFile {
-            path: "workbook.xlsx".into(),
-            edition: None,
-            schema: Some(format!("workbook/{SCHEMA_VERSION}")),
-            sha256: sha256_hex(&bytes),
-        });
+        let schema = format!("workbook/{SCHEMA_VERSION}");
+        outputs.push(main.file("workbook.xlsx", schema, &bytes)?);
     }
     for (name, bytes) in extra {
-        std::fs::write(out.join(name), bytes)
-            .map_err(|e| ExportError::Io(format!("{name}: {e}")))?;
-        outputs.push(ManifestFile {
-            path: (*name).to_string(),
-            edition: None,
-            schema: Some(format!(
-                "{}/{SCHEMA_VERSION}",
-                name.rsplit_once('.').map_or(*name, |(s, _)| s)
-            )),
-            sha256: sha256_hex(bytes),
-        });
+        let stem = name.rsplit_once('.').map_or(*name, |(s, _)| s);
+        outputs.push(main.file(name, format!("{stem}/{SCHEMA_VERSION}"), bytes)?);
     }
-    for old in previous {
-        if !outputs.iter().any(|f| f.path == old) {
-            std::fs::remove_file(out.join(&old))
-                .map_err(|e| ExportError::Io(format!("{old}: {e}")))?;
-        }
-    }
-    let editions = crate::ledger::used_editions(project, ledger, options.strict);
-    let m = Manifest::build(project, options, command, target.claims, &editions, outputs)
-        .map_err(ExportError::Io)?;
-    std::fs::write(out.join("manifest.json"), m.to_json())
-        .map_err(|e| ExportError::Io(format!("manifest.json: {e}")))?;
-    if let (Some(v), Some(previous)) = (&verdict, restated_previous) {
-        let rout = restated_out(out, v.base_year);
-        let tables = restated::tables(&collected, ledger, v);
-        std::fs::create_dir_all(&rout)
-            .map_err(|e| ExportError::Io(format!("{}: {e}", rout.display())))?;
-        let mut outputs = Vec::new();
-        for tb in &tables {
-            let bytes = tb.to_csv();
-            std::fs::write(rout.join(tb.name), &bytes)
-                .map_err(|e| ExportError::Io(format!("{}: {e}", tb.name)))?;
-            outputs.push(ManifestFile {
-                path: tb.name.to_string(),
-                edition: None,
-                schema: Some(tb.schema()),
-                sha256: sha256_hex(&bytes),
-            });
-        }
-        for old in previous {
-            if !outputs.iter().any(|f| f.path == old) {
-                std::fs::remove_file(rout.join(&old))
-                    .map_err(|e| ExportError::Io(format!("{old}: {e}")))?;
-            }
-        }
-        let mut rm = Manifest::build(project, options, command, target.claims, &editions, outputs)
-            .map_err(ExportError::Io)?;
-        rm.note = format!(
-            "The base year {} restated for structural changes (GHG Protocol Corporate Standard ch. 5), beside the export it was written with: {} {}",
-            v.base_year,
-            v.sentence(project.manifest.rounding),
-            rm.note
-        );
-        std::fs::write(rout.join("manifest.json"), rm.to_json())
-            .map_err(|e| ExportError::Io(format!("manifest.json: {e}")))?;
+    let seal = Seal {
+        project,
+        options,
+        command,
+        claims: target.claims,
+        editions: crate::ledger::used_editions(project, ledger, options.strict),
+    };
+    let m = seal.manifest(outputs)?;
+    main.commit(&m.outputs, &previous, &m.to_json())?;
+    if let (Some(v), Some((previous, _)), Some(staging), Some(lines)) =
+        (&verdict, restated_previous, beside, streamed.restated_lines)
+    {
+        let beside = Beside {
+            staging,
+            lines,
+            previous,
+        };
+        write_restated(&seal, ledger, v, &fixed, beside)?;
     }
     Ok(m)
+}
+
+/// The lines the workbook is built from: those kept while streaming, or, when there were
+/// more than were kept, all of them made again. `None` when they pass a sheet's rows (the
+/// workbook is not written; lines.csv holds them all).
+fn workbook_lines(
+    project: &Project,
+    ledger: &Ledger,
+    options: RunOptions,
+    count: usize,
+    kept: Option<Vec<ExportLine>>,
+) -> Result<Option<Vec<ExportLine>>, ExportError> {
+    if count >= xlsx::MAX_LINES {
+        return Ok(None);
+    }
+    if let Some(kept) = kept {
+        return Ok(Some(kept));
+    }
+    let mut again = LinesOnly::default();
+    growing_rows(project, ledger, options, &mut Used::new(), &mut again)
+        .map_err(ExportError::Data)?;
+    Ok(Some(again.lines))
+}
+
+/// What a manifest seals beside the outputs: the command, the project's inputs, the claims
+/// file and the factor editions used.
+struct Seal<'a> {
+    project: &'a Project,
+    options: RunOptions,
+    command: &'a [String],
+    claims: Option<&'a Path>,
+    editions: std::collections::BTreeSet<String>,
+}
+
+impl Seal<'_> {
+    fn manifest(&self, outputs: Vec<ManifestFile>) -> Result<Manifest, ExportError> {
+        Manifest::build(
+            self.project,
+            self.options,
+            self.command,
+            self.claims,
+            &self.editions,
+            outputs,
+        )
+        .map_err(ExportError::Io)
+    }
+}
+
+/// The restated export being written: its staging folder, its `lines.csv` (streamed beside
+/// the export's own) and the files of a previous restated export there.
+struct Beside {
+    staging: Staging,
+    lines: ManifestFile,
+    previous: Vec<String>,
+}
+
+/// Writes the restated export (`OUT-restated-YEAR`): its inventory, the lines already
+/// streamed, the restatement and the moves, and its own manifest.
+fn write_restated(
+    seal: &Seal<'_>,
+    ledger: &Ledger,
+    verdict: &crate::years::Restatement,
+    fixed: &Fixed,
+    beside: Beside,
+) -> Result<(), ExportError> {
+    let Beside {
+        staging,
+        lines,
+        previous,
+    } = beside;
+    let [inventory, restatement, moves] =
+        restated::fixed_tables(&fixed.tables, &fixed.figures, ledger, verdict);
+    let staged = |tb: &Table| staging.file(tb.name, tb.schema(), &tb.to_csv());
+    let outputs = vec![
+        staged(&inventory)?,
+        lines,
+        staged(&restatement)?,
+        staged(&moves)?,
+    ];
+    let mut rm = seal.manifest(outputs)?;
+    rm.note = format!(
+        "The base year {} restated for structural changes (GHG Protocol Corporate Standard ch. 5), beside the export it was written with: {} {}",
+        verdict.base_year,
+        verdict.sentence(seal.project.manifest.rounding),
+        rm.note
+    );
+    staging.commit(&rm.outputs, &previous, &rm.to_json())
 }
 
 /// Why an export failed.

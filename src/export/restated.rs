@@ -7,6 +7,7 @@
 //! base year (`moves.csv`). It never adds a number the original export does not hold.
 
 use super::{n, t, Cell, Collected, Table};
+use crate::figures::Figure;
 use crate::ledger::Ledger;
 use crate::years::Restatement;
 use std::path::{Path, PathBuf};
@@ -27,30 +28,55 @@ fn unprefixed(c: &Cell) -> Cell {
     }
 }
 
-/// The tables of the restated export, from the original export's tables and the verdict.
+/// A row of an export table whose first cell is a `restated.` figure, without the prefix;
+/// `None` for any other row.
+pub fn restated_row(row: &[Cell]) -> Option<Vec<Cell>> {
+    match row.first() {
+        Some(Cell::Text(f)) if f.starts_with("restated.") => {
+            Some(row.iter().map(unprefixed).collect())
+        }
+        _ => None,
+    }
+}
+
+/// The `restated.` rows of the table `name` among `tables`, unprefixed, under its header (no
+/// header and no rows when it is absent).
+fn restated_rows(tables: &[Table], name: &'static str) -> Table {
+    let tb = tables.iter().find(|tb| tb.name == name);
+    Table {
+        name,
+        header: tb.map_or_else(Vec::new, |tb| tb.header.clone()),
+        rows: tb.map_or_else(Vec::new, |tb| {
+            tb.rows.iter().filter_map(|r| restated_row(r)).collect()
+        }),
+    }
+}
+
+/// The tables of the restated export, from the original export's tables and the verdict:
+/// inventory, lines, restatement, moves.
 pub fn tables(collected: &Collected, ledger: &Ledger, verdict: &Restatement) -> Vec<Table> {
+    let [inventory, restatement, moves] =
+        fixed_tables(&collected.tables, &collected.figures, ledger, verdict);
+    let lines = restated_rows(&collected.tables, "lines.csv");
+    vec![inventory, lines, restatement, moves]
+}
+
+/// The restated export's tables but its lines (which `write` streams beside the export's
+/// own): inventory, restatement, moves — from the original export's `tables` and `figures`.
+pub fn fixed_tables(
+    tables: &[Table],
+    figures: &[Figure],
+    ledger: &Ledger,
+    verdict: &Restatement,
+) -> [Table; 3] {
     let by = verdict.base_year;
-    let restated_rows = |name: &str| -> (Vec<&'static str>, Vec<Vec<Cell>>) {
-        let Some(tb) = collected.tables.iter().find(|tb| tb.name == name) else {
-            return (Vec::new(), Vec::new());
-        };
-        let rows = tb
-            .rows
-            .iter()
-            .filter(|r| matches!(r.first(), Some(Cell::Text(f)) if f.starts_with("restated.")))
-            .map(|r| r.iter().map(unprefixed).collect())
-            .collect();
-        (tb.header.clone(), rows)
-    };
-    let (inv_header, inv_rows) = restated_rows("inventory.csv");
-    let (lines_header, lines_rows) = restated_rows("lines.csv");
+    let inventory = restated_rows(tables, "inventory.csv");
     let mut restatement = Table {
         name: "restatement.csv",
         header: vec!["name", "year", "as_reported", "restated", "unit"],
         rows: Vec::new(),
     };
-    for f in collected
-        .figures
+    for f in figures
         .iter()
         .filter(|f| f.year == by && f.name.starts_with("restated."))
     {
@@ -84,18 +110,5 @@ pub fn tables(collected: &Collected, ledger: &Ledger, verdict: &Restatement) -> 
             t(if m.has_data { "yes" } else { "no" }),
         ]);
     }
-    vec![
-        Table {
-            name: "inventory.csv",
-            header: inv_header,
-            rows: inv_rows,
-        },
-        Table {
-            name: "lines.csv",
-            header: lines_header,
-            rows: lines_rows,
-        },
-        restatement,
-        moves,
-    ]
+    [inventory, restatement, moves]
 }

@@ -5,6 +5,11 @@
 //! formula: additive figures a SUMIFS over the lines of the figure and year, derived ones
 //! their formula over other inventory cells. No number on the inventory sheet is typed.
 //!
+//! Memory: unlike the CSV tables, which `write` streams to their files, the workbook holds
+//! every line (the `ExportLine`s, and the sheet's cells in `rust_xlsxwriter`) until its bytes
+//! are made; it is written only while the lines fit in a sheet (`MAX_LINES`), so that is its
+//! bound: 6.2 GB measured at 936,923 lines (docs/performance.md, streaming export).
+//!
 //! Declared float boundary: spreadsheet cells hold binary doubles, so this file converts exact
 //! decimals to `f64` for the cells (and only here). The CSV tables remain the exact record;
 //! every cell also carries the exact decimal text beside it.

@@ -11,7 +11,10 @@ mod templates;
 
 pub use init_country::{write_country_templates, Country};
 pub use inputs::{Input, FACTORS_DIR};
-pub use lock::{check_lock, edition_digest, parse_lock, render_lock, sha256_hex, Lock, LOCK_FILE};
+pub use lock::{
+    check_lock, edition_digest, lower_hex, parse_lock, render_lock, sha256_file, sha256_hex, Lock,
+    LOCK_FILE,
+};
 pub use manifest::{
     Consolidation, DisplacedGrid, EnergyBasis, Families, FreightOptions, Manifest,
     RenewablesPolicy, Scope3Options, YearSelection,

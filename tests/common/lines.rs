@@ -173,3 +173,72 @@ pub fn assert_reperforms(out: &Path) -> (usize, usize) {
     }
     (lines.len(), stepped)
 }
+
+/// Issue 16, goal 5: the export folder `out` of the project `dir`, whose tables were streamed
+/// to their files as their rows were made, holds exactly the bytes the tables kept in memory
+/// give (`collect`, how every export was written before it streamed): each table whole, the
+/// workbook, and a manifest listing them in the same order with their SHA-256 — and the same
+/// for the restated export beside it, when the project has one. No file more, none fewer.
+pub fn assert_same_as_collected(dir: &Path, out: &Path) {
+    use carbonledger::calc::RunOptions;
+    use carbonledger::export::{collect, read_manifest, restated_out, restated_tables};
+    use carbonledger::export::{sha256_hex, workbook_bytes};
+    let project = carbonledger::project::Project::open(dir).unwrap();
+    let ledger = carbonledger::ledger::Ledger::compute(&project, RunOptions::default()).unwrap();
+    let collected = collect(&project, &ledger, RunOptions::default()).unwrap();
+    let mut files: Vec<(String, Vec<u8>)> = collected
+        .tables
+        .iter()
+        .map(|t| (t.name.to_string(), t.to_csv()))
+        .collect();
+    files.push((
+        "workbook.xlsx".into(),
+        workbook_bytes(&collected, true).unwrap(),
+    ));
+    assert_folder_holds(out, &files);
+    match ledger.restatement().unwrap().filter(|v| v.restate) {
+        Some(v) => {
+            let beside: Vec<(String, Vec<u8>)> = restated_tables(&collected, &ledger, &v)
+                .iter()
+                .map(|t| (t.name.to_string(), t.to_csv()))
+                .collect();
+            assert_folder_holds(&restated_out(out, v.base_year), &beside);
+        }
+        None => assert!(!restated_out(out, ledger.structure.base_year).exists()),
+    }
+
+    /// `folder` holds `files` (whole, byte for byte) and its manifest, nothing else; the
+    /// manifest lists `files` in order with their SHA-256.
+    fn assert_folder_holds(folder: &Path, files: &[(String, Vec<u8>)]) {
+        for (name, bytes) in files {
+            let written = std::fs::read(folder.join(name)).unwrap();
+            assert!(
+                written == *bytes,
+                "{}: {} bytes written, {} in memory",
+                folder.join(name).display(),
+                written.len(),
+                bytes.len()
+            );
+        }
+        let mut present: Vec<String> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        present.sort();
+        let mut expected: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        expected.push("manifest.json".into());
+        expected.sort();
+        assert_eq!(present, expected, "{}", folder.display());
+        let listed: Vec<(String, String)> = read_manifest(folder)
+            .unwrap()
+            .outputs
+            .into_iter()
+            .map(|f| (f.path, f.sha256))
+            .collect();
+        let hashed: Vec<(String, String)> = files
+            .iter()
+            .map(|(n, b)| (n.clone(), sha256_hex(b)))
+            .collect();
+        assert_eq!(listed, hashed, "{}/manifest.json", folder.display());
+    }
+}
