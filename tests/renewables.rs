@@ -489,3 +489,102 @@ fn an_instrument_for_a_quarter_is_checked_against_that_quarter() {
     // Renewable consumed: 300 (F1, share 1) + 100 × 0.4 (F2) = 340 MWh.
     assert_eq!(value(&l, "energy.renewable", 2025), d("340"));
 }
+
+/// Issue 16 goal 3: a facility's consumption in a quarter or month is looked up among its own
+/// rows only (not by scanning every facility's), once per facility and period however many
+/// instruments name it, and an instrument's own rate is resolved once per facility class
+/// (a factor that cannot be resolved is still refused at every row that names it). The
+/// results are the ones the full scan and the per-row resolution gave.
+///
+/// F1 (100 %) consumed 100 MWh in 2025-01 and 200 MWh in 2025-02 (300 MWh in 2025); F2 (40 %)
+/// 50 MWh in 2025-01 and 300 MWh in one 2025-Q2 row (350 MWh in 2025).
+///   line 2  A  F1 2025-01  60 MWh gec       accepted (60 of F1's 100 MWh, not of 150)
+///   line 3  B  F1 2025-01  40 MWh gec       accepted (100 of 100)
+///   line 4  C  F1 2025-01   1 MWh gec       over-claim: 101 MWh > 100 MWh
+///   line 5  D  F1 2025-Q1 200 MWh gpt       accepted (200 of F1's Q1 300 MWh; year 300 of 300)
+///   line 6  E  F2 2025-01  50 MWh gpt       accepted (50 of F2's 50 MWh)
+///   line 7  F  F2 2025-01   1 MWh gpt       over-claim: 51 MWh > 50 MWh
+///   line 8  G  F2 2025-04  10 MWh gpt       period-not-checked (F2's Q2 row is longer), accepted
+///   line 9  H  F2 2025-04  10 MWh gpt       period-not-checked again, accepted
+///   line 10 S  F2 2025-Q2 100 MWh supplier  accepted at national fossil 0.8273 t/MWh
+///   line 11 T  F2 2025-Q2 100 MWh supplier  accepted (the same class chain)
+///   line 12 X  F2 2025-Q2   1 MWh supplier  refused: no such factor key
+///   line 13 Y  F2 2025-Q2   1 MWh supplier  refused again, at its own row
+/// Renewable: F1 60 + 40 + 200 = 300 MWh; F2 (50 + 10 + 10) × 0.4 = 28 MWh → 328 MWh.
+/// Market-based 2025: F1 nothing left (0 t). F2: 200 MWh × 0.8273 = 165.46 t and the
+/// remainder 350 − 70 − 200 = 80 MWh × 0.6096 (residual-mix substitute) = 48.768 t, × 0.4 =
+/// 66.184 + 19.5072 = 85.6912 t.
+#[test]
+fn instruments_check_each_facilitys_own_periods_once_and_resolve_own_rates_per_class() {
+    let energy = "facility,period,carrier,quantity,unit\n\
+        F1,2025-01,electricity,100,MWh\nF1,2025-02,electricity,200,MWh\n\
+        F2,2025-01,electricity,50,MWh\nF2,2025-Q2,electricity,300,MWh\n";
+    let dir = project(&manifest("equity_share", "2023"), TWO, energy, None);
+    let fossil = "cn-mee-grid:national_fossil";
+    let nowhere = "cn-mee-grid:no_such_key";
+    with(
+        &dir,
+        &[(
+            "instruments.csv",
+            &format!(
+                "{INSTR_HEAD}A,gec,F1,2025-01,60,MWh,CN,2025,S0001..S0060,,\n\
+                 B,gec,F1,2025-01,40,MWh,CN,2025-01,S0061..S0100,,\n\
+                 C,gec,F1,2025-01,1,MWh,CN,2025,S0101,,\n\
+                 D,green_power_trade,F1,2025-Q1,200,MWh,CN,,,,\n\
+                 E,green_power_trade,F2,2025-01,50,MWh,CN,,,,\n\
+                 F,green_power_trade,F2,2025-01,1,MWh,CN,,,,\n\
+                 G,green_power_trade,F2,2025-04,10,MWh,CN,,,,\n\
+                 H,green_power_trade,F2,2025-04,10,MWh,CN,,,,\n\
+                 S,supplier_specific,F2,2025-Q2,100,MWh,CN,,,{fossil},\n\
+                 T,supplier_specific,F2,2025-Q2,100000,kWh,CN,,,{fossil},\n\
+                 X,supplier_specific,F2,2025-Q2,1,MWh,CN,,,{nowhere},\n\
+                 Y,supplier_specific,F2,2025-Q2,1,MWh,CN,,,{nowhere},\n"
+            ),
+        )],
+    );
+    let l = ledger(&dir);
+    let found: Vec<(u64, &str)> = l
+        .diagnostics
+        .iter()
+        .map(|d| (d.span.line, d.code))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (4, "over-claim"),
+            (7, "over-claim"),
+            (8, "period-not-checked"),
+            (9, "period-not-checked"),
+            (12, "unknown-factor"),
+            (13, "unknown-factor"),
+        ],
+        "{:#?}",
+        l.diagnostics
+    );
+    let msg = |line: u64| {
+        l.diagnostics
+            .iter()
+            .find(|d| d.span.line == line)
+            .unwrap()
+            .message
+            .clone()
+    };
+    assert!(
+        msg(4).contains("claim 101 MWh but it consumed 100 MWh"),
+        "{}",
+        msg(4)
+    );
+    assert!(
+        msg(7).contains("claim 51 MWh but it consumed 50 MWh"),
+        "{}",
+        msg(7)
+    );
+    assert!(
+        msg(12).contains("unknown factor `no_such_key`"),
+        "{}",
+        msg(12)
+    );
+    assert_eq!(msg(12), msg(13));
+    assert_eq!(value(&l, "energy.renewable", 2025), d("328"));
+    assert_eq!(value(&l, "ghg.scope2.market", 2025), d("85.6912"));
+}

@@ -105,9 +105,54 @@ impl ClassChains {
         (carrier, qty, shown_unit): (Carrier, AnyQty, AnyUnit),
         explicit: Option<&FactorRef>,
     ) -> Result<Calculated, Problem> {
+        let chain = self.chain(project, strict, site, carrier, shown_unit, explicit)?;
+        through_resolved(chain, site, qty, shown_unit, explicit)
+    }
+
+    /// Whether `through` would succeed, with the problem it would give when not, without
+    /// building the line's trace (a register that only checks a row's factor: an
+    /// instrument's own rate, charged later in its facility's market-based total).
+    pub fn check(
+        &mut self,
+        project: &Project,
+        strict: bool,
+        site: Site,
+        (carrier, qty, shown_unit): (Carrier, AnyQty, AnyUnit),
+        explicit: Option<&FactorRef>,
+    ) -> Result<(), Problem> {
+        let chain = self.chain(project, strict, site, carrier, shown_unit, explicit)?;
+        // What `through_resolved` computes before its trace, with the same errors.
+        calculate_stepwise(qty, &chain).map_err(line_problem)?;
+        in_unit(qty.base, shown_unit.scale)
+            .map_err(|e| ("overflow", e.to_string(), String::new()))?;
+        Ok(())
+    }
+
+    /// The chain for `site`'s facility: shared within its class, or resolved on its own for
+    /// a facility whose terms change (as `through_chain` resolves it).
+    fn chain(
+        &mut self,
+        project: &Project,
+        strict: bool,
+        site: Site,
+        carrier: Carrier,
+        shown_unit: AnyUnit,
+        explicit: Option<&FactorRef>,
+    ) -> Result<crate::calc::Chain, Problem> {
         let f = &project.facilities.list[site.facility];
+        let resolve = || {
+            Resolver::new(project, ResolveOptions { strict })
+                .resolve(
+                    site.period.year(),
+                    site.facility,
+                    &Subject::Carrier(carrier),
+                    shown_unit,
+                    explicit,
+                )
+                .map_err(|e| (e.code, e.message, e.hint))
+        };
         if !f.changes.is_empty() {
-            return through_chain(project, strict, site, carrier, qty, shown_unit, explicit);
+            return resolve();
         }
         let key = (
             site.period.year(),
@@ -119,25 +164,29 @@ impl ClassChains {
             f.financial_control,
             f.equity_share,
         );
-        let chain = match self.resolved.get(&key) {
+        Ok(match self.resolved.get(&key) {
             Some(c) => c.for_facility(site.facility, 0, c.share_reason.clone()),
             None => {
-                let resolver = Resolver::new(project, ResolveOptions { strict });
-                let chain = resolver
-                    .resolve(
-                        site.period.year(),
-                        site.facility,
-                        &Subject::Carrier(carrier),
-                        shown_unit,
-                        explicit,
-                    )
-                    .map_err(|e| (e.code, e.message, e.hint))?;
+                let chain = resolve()?;
                 self.resolved.insert(key, chain.clone());
                 chain
             }
-        };
-        through_resolved(chain, site, qty, shown_unit, explicit)
+        })
     }
+}
+
+/// A line that cannot be calculated, as a register's problem.
+fn line_problem(e: LineError) -> Problem {
+    let code = match e {
+        LineError::Calc(CalcError::Overflow { .. }) => "overflow",
+        LineError::Calc(_) => "inexact-row",
+        LineError::NoEnergy | LineError::Dimension(_) => "wrong-dimension",
+    };
+    (
+        code,
+        e.to_string(),
+        "check the quantity and the factor".to_string(),
+    )
 }
 
 /// Calculates `qty` through a chain already resolved for `site`'s facility.
@@ -154,18 +203,7 @@ fn through_resolved(
         line: line_no,
     } = site;
     let subject = chain.subject.clone();
-    let line = calculate_stepwise(qty, &chain).map_err(|e| {
-        let code = match e {
-            LineError::Calc(CalcError::Overflow { .. }) => "overflow",
-            LineError::Calc(_) => "inexact-row",
-            LineError::NoEnergy | LineError::Dimension(_) => "wrong-dimension",
-        };
-        (
-            code,
-            e.to_string(),
-            "check the quantity and the factor".to_string(),
-        )
-    })?;
+    let line = calculate_stepwise(qty, &chain).map_err(line_problem)?;
     let (quantity, _) = in_unit(qty.base, shown_unit.scale)
         .map_err(|e| ("overflow", e.to_string(), String::new()))?;
     let activity = Activity {

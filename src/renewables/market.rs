@@ -6,9 +6,7 @@
 //! of its market — for China, MEE's national average excluding market-traded non-fossil
 //! electricity, the documented substitute — recorded on every line.
 
-use super::counterfactual::{
-    in_unit, residual_mix, through_chain, Calculated, ClassChains, Site, J_PER_MWH,
-};
+use super::counterfactual::{in_unit, residual_mix, Calculated, ClassChains, Site, J_PER_MWH};
 use super::serials::{parse_serials, Claimed};
 use crate::activity::{Carrier, Period, Scope, Subject};
 use crate::calc::{show, Step};
@@ -258,6 +256,8 @@ fn consumption_by_period(ctx: &Context<'_>) -> Option<BTreeMap<(usize, Period), 
 
 /// The electricity a facility consumed within period `p`, when its rows allow it: every row
 /// of that facility that overlaps `p` must lie within it (an annual row cannot be split).
+/// Reads the facility's own entries only (its keys are contiguous in `m`, in the order a
+/// scan of the whole map would meet them).
 fn period_consumption(
     m: &BTreeMap<(usize, Period), Decimal>,
     facility: usize,
@@ -265,10 +265,11 @@ fn period_consumption(
 ) -> Option<Decimal> {
     let (lo, hi) = month_index(p);
     let mut total = Decimal::ZERO;
-    for (&(f, r), &e) in m {
-        if f != facility {
-            continue;
-        }
+    // `Year(i32::MIN)` is the least period: `Period` orders by variant, then by value.
+    let own = m
+        .range((facility, Period::Year(i32::MIN))..)
+        .take_while(|(&(f, _), _)| f == facility);
+    for (&(_, r), &e) in own {
         let (rlo, rhi) = month_index(r);
         if rhi < lo || rlo > hi {
             continue;
@@ -322,6 +323,10 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
     // consumption, read from the energy rows the first time one is met.
     let mut by_period: Option<Option<BTreeMap<(usize, Period), Decimal>>> = None;
     let mut claimed_in_period: BTreeMap<(usize, Period), Decimal> = BTreeMap::new();
+    let mut in_period: BTreeMap<(usize, Period), Option<Decimal>> = BTreeMap::new();
+    // Instruments' own rates, resolved once per facility class, year, unit and factor (a
+    // failed resolution is tried again at each row, so every such row is refused).
+    let mut row_chains = ClassChains::default();
     let mut serials = Claimed::default();
     let mut ids: BTreeMap<String, u64> = BTreeMap::new();
     let mut accepted: BTreeMap<(usize, i32), Vec<Instrument>> = BTreeMap::new();
@@ -495,13 +500,11 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 kind: DimKind::Energy,
                 base: j,
             };
-            if let Err((code, msg, hint)) = through_chain(
+            if let Err((code, msg, hint)) = row_chains.check(
                 project,
                 ctx.strict,
                 site,
-                Carrier::Electricity,
-                qty,
-                u,
+                (Carrier::Electricity, qty, u),
                 Some(r),
             ) {
                 f.error(code, 9, msg, Some(hint).filter(|h| !h.is_empty()));
@@ -554,7 +557,14 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 .copied()
                 .unwrap_or_default();
             let after_p = decimal::add(before_p, j).unwrap_or(Decimal::MAX);
-            match periods.as_ref().map(|m| period_consumption(m, fac, p)) {
+            // A facility's consumption in a period is found once, however many instruments
+            // name that period.
+            let used_in = periods.as_ref().map(|m| {
+                *in_period
+                    .entry((fac, p))
+                    .or_insert_with(|| period_consumption(m, fac, p))
+            });
+            match used_in {
                 Some(Some(used_p)) if after_p > used_p => {
                     let mwh = |v: Decimal| show(v, J_PER_MWH, "MWh");
                     f.error(
