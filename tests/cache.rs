@@ -9,6 +9,7 @@ use carbonledger::cache::{self, CacheUse};
 use carbonledger::calc::{compute, Computation, RunOptions};
 use carbonledger::project::Project;
 use common::every_kind::every_kind_project;
+use common::lines::snapshot;
 use common::write_files;
 use std::path::{Path, PathBuf};
 
@@ -51,22 +52,15 @@ fn cli(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// Every file below `dir`, with its bytes.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((p.clone(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
+/// The `at` (file:line) of every changed line of `diff --format json`.
+fn changed_at(json: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["at"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// Computes, stores, reads back; the read-back computation equals a fresh one.
@@ -276,13 +270,7 @@ fn a_diff_lists_and_counts_the_changed_lines_as_a_full_reading_does() {
         "read back from the cache"
     );
     assert_eq!(uncached, json);
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let at: Vec<&str> = v["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["at"].as_str().unwrap())
-        .collect();
+    let at = changed_at(&json);
     // The electricity rows: HQ's bill (lines of 2024 and 2025) and NEW's 2024 row.
     let energy = format!("{d}/energy.csv");
     assert_eq!(
@@ -312,12 +300,8 @@ fn a_diff_lists_and_counts_the_changed_lines_as_a_full_reading_does() {
         ],
     );
     assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let at: Vec<&str> = v["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["at"].as_str().unwrap())
-        .collect();
-    assert_eq!(at, [format!("{energy}:3"), format!("{energy}:3")]);
+    assert_eq!(
+        changed_at(&out),
+        [format!("{energy}:3"), format!("{energy}:3")]
+    );
 }

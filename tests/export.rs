@@ -10,7 +10,7 @@ use std::process::Command;
 mod common;
 use common::dec as d;
 use common::lines::{
-    assert_reperforms, assert_same_as_collected, assert_ties_out, copy_dir, read_csv,
+    assert_reperforms, assert_same_as_collected, assert_ties_out, copy_dir, read_csv, snapshot,
 };
 
 fn bin(args: &[&str], cwd: &Path) -> (i32, String, String) {
@@ -251,26 +251,6 @@ fn products_table_stages_add_up_to_the_footprint() {
     assert_eq!(d(&yu7["recycled_steel_pct"]).round_dp(1), d("10.6"));
     assert_eq!(d(&yu7["recyclability_pct"]).round_dp(1), d("92.6"));
     assert_eq!(d(&yu7["recoverability_pct"]).round_dp(1), d("98.8"));
-}
-
-/// Every file under `dir`, by path relative to it, with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
 }
 
 /// Issue 12, item 6: export never writes into the project, into a folder holding other files,
