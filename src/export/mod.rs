@@ -4,7 +4,7 @@
 //! `check` re-verifies. Text cells a spreadsheet would execute (`=`, `+`, `-`, `@`, tab, CR
 //! first) are neutralised with a leading apostrophe.
 //!
-//! [`write`] streams the tables that grow with the rows (lines, entries, avoided, rejects) to
+//! [`write()`] streams the tables that grow with the rows (lines, entries, avoided, rejects) to
 //! their files as the rows are made (`sink`, `stream`), in constant memory, into a staging
 //! folder moved into place at the end; [`collect`] holds every table and line in memory (the
 //! workbook, `explain` and the tests read it). Both make their rows with the same code
@@ -281,7 +281,7 @@ fn table_rank(name: &str) -> usize {
 }
 
 /// Builds every table of an export (see `tables`) in memory, every line too: what the
-/// workbook, `explain` and the tests read. [`write`] writes the same bytes without holding
+/// workbook, `explain` and the tests read. [`write()`] writes the same bytes without holding
 /// the lines.
 pub fn collect(
     project: &Project,
@@ -1168,7 +1168,7 @@ fn shorten(names: &[String]) -> String {
     s
 }
 
-/// Lines [`write`] keeps in memory while it streams them, for the workbook. A project with
+/// Lines [`write()`] keeps in memory while it streams them, for the workbook. A project with
 /// more lines than this, but few enough for a sheet, has its lines made a second time when
 /// the workbook is written, so that streaming never holds more than these.
 pub const KEEP_FOR_WORKBOOK: usize = 32_768;
@@ -1197,7 +1197,7 @@ pub fn write(
     )
 }
 
-/// [`write`], keeping at most `keep` lines for the workbook (the tests make it make them
+/// [`write()`], keeping at most `keep` lines for the workbook (the tests make it make them
 /// again).
 #[doc(hidden)]
 pub fn write_keeping(
