@@ -239,6 +239,173 @@ enum Slot {
     Error(u32),
 }
 
+impl Slot {
+    /// Not yet resolved, in a `Slots` table.
+    const UNSET: u32 = u32::MAX;
+    const ERROR: u32 = 1 << 31;
+
+    fn packed(self) -> u32 {
+        match self {
+            Slot::Chain(id) => id,
+            Slot::Error(i) => Slot::ERROR | i,
+        }
+    }
+    fn unpacked(v: u32) -> Option<Slot> {
+        match v {
+            Slot::UNSET => None,
+            v if v & Slot::ERROR != 0 => Some(Slot::Error(v & !Slot::ERROR)),
+            v => Some(Slot::Chain(v)),
+        }
+    }
+}
+
+/// A chain key without its facility: what the rows of one carrier, unit, year and source
+/// share across facilities.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ComboKey {
+    year: i32,
+    terms: u32,
+    subject: u32,
+    unit: u16,
+    factor: u32,
+    source: Option<crate::activity::Source>,
+}
+
+/// Chain keys to slots, as one dense array per combination of everything but the facility,
+/// indexed by facility (4 bytes a facility): with 100,000 facilities and some 800,000 chains
+/// a hash table of chain keys is tens of MiB and every probe missed the cache, where a
+/// combination's array is 400 KB. Combinations past a memory bound fall back to a hash table
+/// (rows that each name their own factor reference make a combination each).
+struct Slots {
+    combos: FxHashMap<ComboKey, u32>,
+    dense: Vec<Vec<u32>>,
+    sparse: FxHashMap<ChainKey, Slot>,
+    /// The dense arrays' bound, in slots.
+    limit: usize,
+}
+
+impl Default for Slots {
+    fn default() -> Self {
+        // 32 MiB of slots.
+        Slots::with_limit(8 << 20)
+    }
+}
+
+impl Slots {
+    fn with_limit(limit: usize) -> Self {
+        Slots {
+            combos: FxHashMap::default(),
+            dense: Vec::new(),
+            sparse: FxHashMap::default(),
+            limit,
+        }
+    }
+
+    /// Where a chain key's slot is kept: its combination's array (created for a new
+    /// combination while the bound allows), or the hash table.
+    fn place(&mut self, key: &ChainKey, facilities: usize) -> Option<usize> {
+        let combo = ComboKey {
+            year: key.year,
+            terms: key.terms,
+            subject: key.subject,
+            unit: key.unit,
+            factor: key.factor,
+            source: key.source,
+        };
+        if (key.facility as usize) >= facilities {
+            return None;
+        }
+        if let Some(&c) = self.combos.get(&combo) {
+            return Some(c as usize).filter(|&c| c < self.dense.len());
+        }
+        let c = self.combos.len();
+        self.combos.insert(combo, c as u32);
+        if c == self.dense.len() && (self.dense.len() + 1) * facilities <= self.limit {
+            self.dense.push(vec![Slot::UNSET; facilities]);
+            return Some(c);
+        }
+        None
+    }
+
+    fn get(&self, place: Option<usize>, key: &ChainKey) -> Option<Slot> {
+        match place {
+            Some(c) => Slot::unpacked(self.dense[c][key.facility as usize]),
+            None => self.sparse.get(key).copied(),
+        }
+    }
+
+    fn set(&mut self, place: Option<usize>, key: ChainKey, slot: Slot) {
+        match place {
+            Some(c) => self.dense[c][key.facility as usize] = slot.packed(),
+            None => {
+                self.sparse.insert(key, slot);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod slots_tests {
+    use super::{ChainKey, Slot, Slots};
+
+    fn key(year: i32, facility: u32, factor: u32) -> ChainKey {
+        ChainKey {
+            year,
+            facility,
+            terms: 0,
+            subject: 1,
+            unit: 2,
+            factor,
+            source: None,
+        }
+    }
+
+    /// Every key reads back what was set for it, and nothing for keys never set, whether its
+    /// combination got an array or (past the bound) the hash table.
+    #[test]
+    fn slots_read_back_what_was_set_under_any_bound() {
+        for limit in [0, 4, 8, 1 << 20] {
+            let mut slots = Slots::with_limit(limit);
+            let mut set = Vec::new();
+            for (i, (year, facility, factor)) in [
+                (2024, 0, 0),
+                (2024, 3, 0),
+                (2025, 3, 0),
+                (2024, 1, 7),
+                (2025, 3, 7),
+                (2024, 9, 0),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let k = key(year, facility, factor);
+                let place = slots.place(&k, 4);
+                assert!(slots.get(place, &k).is_none());
+                let slot = if i % 2 == 0 {
+                    Slot::Chain(i as u32 * 3)
+                } else {
+                    Slot::Error(i as u32)
+                };
+                slots.set(place, k, slot);
+                set.push((k, slot.packed()));
+            }
+            for (k, packed) in &set {
+                let place = slots.place(k, 4);
+                assert_eq!(
+                    slots.get(place, k).map(Slot::packed),
+                    Some(*packed),
+                    "limit {limit}"
+                );
+            }
+            let never = key(2024, 2, 0);
+            let place = slots.place(&never, 4);
+            assert!(slots.get(place, &never).is_none());
+            // Arrays only while they fit the bound: 4 slots each.
+            assert!(slots.dense.len() * 4 <= limit);
+        }
+    }
+}
+
 /// The identity of a chain independent of any worker, used to merge and order results: what
 /// its rows share, and its source kind (a stationary and a mobile diesel chain of one facility
 /// are two chains, as are their scope 3 companions). Borrowed from the chain, so that ordering
@@ -438,9 +605,9 @@ struct Worker<'p> {
     file: InputFile,
     years: BTreeSet<i32>,
     resolver: Resolver<'p>,
-    /// Chain key → resolved chain, or the error resolving it (small entries: this map is
-    /// probed once per row and should stay in cache).
-    cache: FxHashMap<ChainKey, Slot>,
+    /// Chain key → resolved chain, or the error resolving it (probed once per row: see
+    /// `Slots`).
+    slots: Slots,
     /// Resolution errors, by `Slot::Error` index.
     errors: Vec<ResolveError>,
     /// Per chain id, what every row of the chain reads and writes, in one place (see `Hot`).
@@ -484,7 +651,7 @@ impl<'p> Worker<'p> {
                     strict: options.strict,
                 },
             ),
-            cache: FxHashMap::default(),
+            slots: Slots::default(),
             errors: Vec::new(),
             hot: Vec::new(),
             interner: Interner::default(),
@@ -756,9 +923,19 @@ impl<'p> Worker<'p> {
             factor: self.interner.factor(activity.factor.as_deref()),
             source: chain_source(activity.source),
         };
-        if let Some(slot) = self.cache.get(&key) {
-            return *slot;
+        let place = self.slots.place(&key, self.project.facilities.list.len());
+        if let Some(slot) = self.slots.get(place, &key) {
+            return slot;
         }
+        let slot = self.resolve_slot(activity, key, terms);
+        self.slots.set(place, key, slot);
+        slot
+    }
+
+    /// Resolves a chain key not seen before: a copy of its class's chain when one was
+    /// resolved, else a resolution of its own.
+    fn resolve_slot(&mut self, activity: &Activity, key: ChainKey, terms: usize) -> Slot {
+        let year = key.year;
         let template = TemplateKey {
             year,
             class: self.class_of(activity.facility, terms),
@@ -819,7 +996,6 @@ impl<'p> Worker<'p> {
                 }
             },
         };
-        self.cache.insert(key, slot);
         slot
     }
 
