@@ -581,3 +581,65 @@ fn freight_command_reports_each_element_and_the_chain() {
         "{text}"
     );
 }
+
+/// `export` writes the same per-element and per-chain results as `freight`, for every
+/// reporting year, in `transport_chains.csv`. The 2025 chain is the one worked out by hand
+/// above `freight_command_reports_each_element_and_the_chain`; the 2024 chain B is one road
+/// leg of 2 t over 100 km = 200 tkm × 0.10163 = 20.326 kg ttw, × 0.02359 = 4.718 kg wtt,
+/// 25.044 kg wtw, 25.044 ÷ 200 = 0.12522 kg/tkm (terminates: exact).
+#[test]
+fn export_writes_every_years_transport_chains() {
+    let header = HEADER.replace(",note\n", ",note,distance_basis\n");
+    let dir = project("", "", None);
+    let toml = std::fs::read_to_string(dir.join("carbonledger.toml")).unwrap();
+    std::fs::write(
+        dir.join("carbonledger.toml"),
+        toml.replace(
+            "[years.2024.editions]\n",
+            "[years.2024.editions]\ndesnz = \"2025\"\n",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("shipments.csv"),
+        format!(
+            "{header}A,3,2025,10,t,road,CT Terminal B,B,100,km,,,,,,,,,,,,,,,sfd\n\
+             A,1,2025,10,t,road,A,CT Terminal A,50,km,,,,,,,,,,,,,,,sfd\n\
+             A,2,2025,10,t,rail,CT Terminal A,CT Terminal B,500,km,,,,,,,,,,,,,,,sfd\n\
+             B,1,2024,2,t,road,X,Y,100,km,,,,,,,,,,,,,,,actual\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.with_extension("export");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("export")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(out.join("transport_chains.csv")).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        rows,
+        [
+            "schema,year,shipment,element,line,period,mode,place,tkm,ttw_kg_co2e,wtt_kg_co2e,wtw_kg_co2e,kg_co2e_per_tkm,intensity_exact",
+            "transport_chains/4,2024,B,1,5,2024,road,X → Y,200,20.326,4.718,25.044,0.12522,yes",
+            "transport_chains/4,2024,B,chain,,,,,200,20.326,4.718,25.044,0.12522,yes",
+            "transport_chains/4,2025,A,1,3,2025,road,A → CT Terminal A,525,53.35575,12.38475,65.7405,0.12522,yes",
+            "transport_chains/4,2025,A,2,4,2025,rail,CT Terminal A → CT Terminal B,5000,138.95,34.55,173.5,0.0347,yes",
+            "transport_chains/4,2025,A,3,2,2025,road,CT Terminal B → B,1050,106.7115,24.7695,131.481,0.12522,yes",
+            "transport_chains/4,2025,A,chain,,,,,6575,299.01725,71.70425,370.7215,0.0563834980988593,no",
+        ],
+        "{text}"
+    );
+    // The dictionary describes every column of the table.
+    let dict = std::fs::read_to_string(out.join("dictionary.csv")).unwrap();
+    for col in rows[0].split(',').skip(1) {
+        assert!(
+            dict.contains(&format!(",transport_chains,{col},")),
+            "{col} is not in dictionary.csv"
+        );
+    }
+}

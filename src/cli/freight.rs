@@ -6,7 +6,7 @@ use super::common::{load, Format, ProjectOpts};
 use super::json::freight::{AmountsJson, ChainJson, ElementJson, FreightJson};
 use super::output::OutputOpts;
 use super::Exit;
-use carbonledger::decimal::{group_thousands, FIGURE_DP};
+use carbonledger::decimal::group_thousands;
 use carbonledger::freight::chain::{chains, Amounts};
 use carbonledger::report::{render_csv, render_text, Cell, Table};
 use rust_decimal::Decimal;
@@ -34,18 +34,11 @@ pub struct Args {
 type Shown = (Decimal, Decimal, Decimal, Decimal, Option<(Decimal, bool)>);
 
 fn exact(a: &Amounts) -> Result<Shown, Exit> {
-    let kg = |t: Decimal| t.checked_mul(Decimal::ONE_THOUSAND).ok_or(Exit::Data);
-    let i = a.intensity_kg_per_tkm().map_err(|e| {
+    let k = a.in_kg().map_err(|e| {
         eprintln!("error: {e}");
         Exit::Data
     })?;
-    Ok((
-        a.tkm,
-        kg(a.ttw_t)?,
-        kg(a.wtt_t)?,
-        kg(a.wtw_t)?,
-        i.map(|(v, e)| (if e { v } else { v.round_dp(FIGURE_DP) }, e)),
-    ))
+    Ok((k.tkm, k.ttw_kg, k.wtt_kg, k.wtw_kg, k.intensity))
 }
 
 fn json(a: &Amounts) -> Result<AmountsJson, Exit> {

@@ -137,6 +137,19 @@ pub const DICTIONARY: &[(&str, &str, &str, &str)] = &[
     ("lines", "value_unit", "the figure's unit (t CO2e, MWh, GJ, tce, kg, tkm, …)", ""),
     ("lines", "exact", "no when a non-terminating division was rounded (9 decimal places of kg, J or kgce)", ""),
     ("lines", "fallbacks", "fallbacks taken when resolving the factors", ""),
+    ("transport_chains", "year", "reporting year (the year of the element's period)", ""),
+    ("transport_chains", "shipment", "shipment id: a transport chain (ISO 14083)", ""),
+    ("transport_chains", "element", "the element's number (shipments.csv `leg`), or chain for the chain's sum", ""),
+    ("transport_chains", "line", "the element's line in shipments.csv (explain shows its lines); empty for a chain", ""),
+    ("transport_chains", "period", "the element's period as written", ""),
+    ("transport_chains", "mode", "transport mode, or hub", ""),
+    ("transport_chains", "place", "origin → destination, or the hub", ""),
+    ("transport_chains", "tkm", "tonne-km on the distance the element was priced on (0 at a hub)", "tkm"),
+    ("transport_chains", "ttw_kg_co2e", "tank-to-wheel (operation) emissions", "kg CO2e"),
+    ("transport_chains", "wtt_kg_co2e", "well-to-tank (energy provision) emissions", "kg CO2e"),
+    ("transport_chains", "wtw_kg_co2e", "well-to-wheel emissions net of any SAF reduction (what the freight category figure sums)", "kg CO2e"),
+    ("transport_chains", "kg_co2e_per_tkm", "wtw_kg_co2e ÷ tkm; empty without tonne-km", "kg CO2e/tkm"),
+    ("transport_chains", "intensity_exact", "no when the division did not terminate (rounded once to 16 places)", ""),
     ("restatement", "name", "figure name (restated-export folder OUT-restated-YEAR only)", ""),
     ("restatement", "year", "the base year", ""),
     ("restatement", "as_reported", "the base year's figure as reported (empty when it has none)", ""),
@@ -258,13 +271,14 @@ pub struct Collected {
 }
 
 /// The tables of an export, in the order the manifest lists them.
-const TABLE_ORDER: [&str; 11] = [
+const TABLE_ORDER: [&str; 12] = [
     "lines.csv",
     "inventory.csv",
     "inventory_by.csv",
     "energy.csv",
     "avoided.csv",
     "products.csv",
+    "transport_chains.csv",
     "entries.csv",
     "factors_used.csv",
     "rejects.csv",
@@ -477,6 +491,7 @@ fn fixed_tables(
         inventory_by_table(project, ledger)?,
         energy_table(project, &figures),
         products_table(project, ledger)?,
+        transport_chains_table(project, ledger, options.strict)?,
         factors_used_table(project, used),
         dictionary_table(),
         bridge_table(project, ledger, options),
@@ -867,6 +882,89 @@ fn products_table(project: &Project, ledger: &Ledger) -> Result<Table, Vec<Diagn
             row.push(get(format!("product.{id}.{f}"))?);
         }
         table.rows.push(row);
+    }
+    Ok(table)
+}
+
+/// `transport_chains.csv`: ISO 14083's results per transport chain element (each leg and hub
+/// of shipments.csv, with its line) and per transport chain (shipment, element `chain`), for
+/// every reporting year: tonne-km, tank-to-wheel, well-to-tank and well-to-wheel kg CO2e and
+/// kg CO2e per tonne-km — the rows of `carbonledger freight --format csv`, with the year.
+fn transport_chains_table(
+    project: &Project,
+    ledger: &Ledger,
+    strict: bool,
+) -> Result<Table, Vec<Diagnostic>> {
+    let mut table = Table {
+        name: "transport_chains.csv",
+        header: vec![
+            "year",
+            "shipment",
+            "element",
+            "line",
+            "period",
+            "mode",
+            "place",
+            "tkm",
+            "ttw_kg_co2e",
+            "wtt_kg_co2e",
+            "wtw_kg_co2e",
+            "kg_co2e_per_tkm",
+            "intensity_exact",
+        ],
+        rows: Vec::new(),
+    };
+    let failed = |e: crate::decimal::CalcError| {
+        vec![Diagnostic::error(
+            "overflow",
+            crate::diag::Span::file(&project.shown(Input::Shipments)),
+            format!("a transport chain's total cannot be held exactly: {e}"),
+        )]
+    };
+    let years = &project.manifest.reporting_years;
+    let all = crate::freight::chain::chains_of_years(project, &ledger.comp, strict, years)
+        .map_err(failed)?;
+    for (year, chains) in &all {
+        for c in chains {
+            let mut push = |element: String,
+                            line: Cell,
+                            period: &str,
+                            mode: &str,
+                            place: &str,
+                            a: &crate::freight::chain::Amounts|
+             -> Result<(), Vec<Diagnostic>> {
+                let k = a.in_kg().map_err(failed)?;
+                let num = |d: rust_decimal::Decimal| n(d.normalize());
+                table.rows.push(vec![
+                    n(year),
+                    t(&c.shipment),
+                    t(element),
+                    line,
+                    t(period),
+                    t(mode),
+                    t(place),
+                    num(k.tkm),
+                    num(k.ttw_kg),
+                    num(k.wtt_kg),
+                    num(k.wtw_kg),
+                    k.intensity.map_or(n(""), |(v, _)| num(v)),
+                    t(k.intensity
+                        .map_or("", |(_, exact)| if exact { "yes" } else { "no" })),
+                ]);
+                Ok(())
+            };
+            for e in &c.elements {
+                push(
+                    e.element.to_string(),
+                    n(e.line),
+                    &e.period,
+                    &e.mode,
+                    &e.place,
+                    &e.amounts,
+                )?;
+            }
+            push("chain".into(), n(""), "", "", "", &c.amounts)?;
+        }
     }
     Ok(table)
 }

@@ -59,6 +59,46 @@ impl Amounts {
     }
 }
 
+/// An element's or a chain's amounts as reported: kg CO2e rather than t, and the intensity
+/// exact where its division terminates, else rounded once to [`decimal::FIGURE_DP`] places.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KgAmounts {
+    /// Tonne-km.
+    pub tkm: Decimal,
+    /// Tank-to-wheel, kg CO2e.
+    pub ttw_kg: Decimal,
+    /// Well-to-tank, kg CO2e.
+    pub wtt_kg: Decimal,
+    /// Well-to-wheel net of SAF, kg CO2e.
+    pub wtw_kg: Decimal,
+    /// kg CO2e per tonne-km and whether it is exact; `None` without tonne-km (a hub).
+    pub intensity: Option<(Decimal, bool)>,
+}
+
+impl Amounts {
+    /// The amounts in kg, with the intensity as reported (see [`KgAmounts`]).
+    pub fn in_kg(&self) -> Result<KgAmounts, CalcError> {
+        let kg = |t: Decimal| decimal::mul(t, Decimal::ONE_THOUSAND);
+        let intensity = self.intensity_kg_per_tkm()?.map(|(v, exact)| {
+            (
+                if exact {
+                    v
+                } else {
+                    v.round_dp(decimal::FIGURE_DP)
+                },
+                exact,
+            )
+        });
+        Ok(KgAmounts {
+            tkm: self.tkm,
+            ttw_kg: kg(self.ttw_t)?,
+            wtt_kg: kg(self.wtt_t)?,
+            wtw_kg: kg(self.wtw_t)?,
+            intensity,
+        })
+    }
+}
+
 /// One transport chain element: a leg or a hub visit, one row of shipments.csv.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ElementResult {
@@ -112,6 +152,19 @@ pub fn chains(
     strict: bool,
     year: i32,
 ) -> Result<Vec<ChainResult>, CalcError> {
+    Ok(chains_of_years(project, comp, strict, &[year])?
+        .remove(&year)
+        .unwrap_or_default())
+}
+
+/// The transport chains of each of `years` (see [`chains`]), from one run of the freight
+/// register and one reading of shipments.csv: an element belongs to the year of its period.
+pub fn chains_of_years(
+    project: &Project,
+    comp: &Computation,
+    strict: bool,
+    years: &[i32],
+) -> Result<BTreeMap<i32, Vec<ChainResult>>, CalcError> {
     let cat = format!("ghg.scope3.cat{}", project.manifest.freight.category);
     let ctx = Context {
         project,
@@ -120,30 +173,32 @@ pub fn chains(
         traced: true,
         threads: 0,
     };
-    let mut by_line: BTreeMap<u64, Amounts> = BTreeMap::new();
+    // Per shipments.csv line, its amounts in each year.
+    let mut by_line: BTreeMap<u64, BTreeMap<i32, Amounts>> = BTreeMap::new();
     let mut failed = None;
     super::register(&ctx, &mut |e| {
         if failed.is_some() || e.line == 0 {
             return;
         }
-        match amounts_of(&e, &cat, year) {
-            Ok(a) => {
-                if let Err(x) = by_line.entry(e.line).or_default().add(&a) {
-                    failed = Some(x);
-                }
+        let line = by_line.entry(e.line).or_default();
+        for &year in years {
+            let added =
+                amounts_of(&e, &cat, year).and_then(|a| line.entry(year).or_default().add(&a));
+            if let Err(x) = added {
+                failed = Some(x);
+                return;
             }
-            Err(x) => failed = Some(x),
         }
     });
     if let Some(x) = failed {
         return Err(x);
     }
-    let mut out: BTreeMap<String, Vec<ElementResult>> = BTreeMap::new();
+    let mut out: BTreeMap<i32, BTreeMap<String, Vec<ElementResult>>> = BTreeMap::new();
     let path = project.path(Input::Shipments);
     let Ok(f) = std::fs::File::open(&path) else {
-        return Ok(Vec::new());
+        return Ok(BTreeMap::new());
     };
-    let years = project.manifest.reporting_years.clone();
+    let reporting = project.manifest.reporting_years.clone();
     let _ = read_table(
         &project.shown(Input::Shipments),
         std::io::BufReader::new(f),
@@ -152,48 +207,60 @@ pub fn chains(
             let Some(amounts) = by_line.get(&row.line()) else {
                 return;
             };
-            let Ok(e) = parse_element(row, &years) else {
+            let Ok(e) = parse_element(row, &reporting) else {
                 return;
             };
-            let (shipment, element, period, mode, place) = match &e {
-                Element::Leg(l) if l.period.year() == year => (
+            let (year, shipment, element, period, mode, place) = match &e {
+                Element::Leg(l) => (
+                    l.period.year(),
                     l.shipment.clone(),
                     l.leg,
                     l.period.to_string(),
                     l.mode.name().to_string(),
                     format!("{} → {}", l.origin, l.destination),
                 ),
-                Element::Hub(h) if h.period.year() == year => (
+                Element::Hub(h) => (
+                    h.period.year(),
                     h.shipment.clone(),
                     h.leg,
                     h.period.to_string(),
                     "hub".to_string(),
                     h.hub.clone(),
                 ),
-                _ => return,
             };
-            out.entry(shipment).or_default().push(ElementResult {
-                element,
-                line: row.line(),
-                period,
-                mode,
-                place,
-                amounts: amounts.clone(),
-            });
+            let Some(amounts) = amounts.get(&year) else {
+                return;
+            };
+            out.entry(year)
+                .or_default()
+                .entry(shipment)
+                .or_default()
+                .push(ElementResult {
+                    element,
+                    line: row.line(),
+                    period,
+                    mode,
+                    place,
+                    amounts: amounts.clone(),
+                });
         },
     );
-    let mut chains = Vec::with_capacity(out.len());
-    for (shipment, mut elements) in out {
-        elements.sort_by_key(|e| e.element);
-        let mut amounts = Amounts::default();
-        for e in &elements {
-            amounts.add(&e.amounts)?;
+    let mut all = BTreeMap::new();
+    for (year, shipments) in out {
+        let mut chains = Vec::with_capacity(shipments.len());
+        for (shipment, mut elements) in shipments {
+            elements.sort_by_key(|e| e.element);
+            let mut amounts = Amounts::default();
+            for e in &elements {
+                amounts.add(&e.amounts)?;
+            }
+            chains.push(ChainResult {
+                shipment,
+                elements,
+                amounts,
+            });
         }
-        chains.push(ChainResult {
-            shipment,
-            elements,
-            amounts,
-        });
+        all.insert(year, chains);
     }
-    Ok(chains)
+    Ok(all)
 }
