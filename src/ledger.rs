@@ -12,6 +12,27 @@ use crate::register::{registers, Context, Derived, Entry, Totals};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The figures already found during one call of [`Ledger::figures`] (or one figure): a
+/// ratio, a change, a change against the base year and the listing itself ask for the same
+/// figures, and each chain sum is a pass over every chain (800,000 of them at 100,000
+/// facilities). Lives only for the call, so it can never outlive the ledger it describes.
+#[derive(Default)]
+struct Found {
+    figures: std::cell::RefCell<std::collections::HashMap<(String, i32), Option<Figure>>>,
+    /// The chains' sums by resolved body, made on the first chain figure.
+    groups: std::cell::OnceCell<figures::ChainGroups>,
+}
+
+impl Found {
+    fn groups(&self, comp: &Computation) -> Result<&figures::ChainGroups, CalcError> {
+        if let Some(g) = self.groups.get() {
+            return Ok(g);
+        }
+        let g = figures::ChainGroups::of(comp)?;
+        Ok(self.groups.get_or_init(|| g))
+    }
+}
+
 /// A computed project.
 #[derive(Debug, Clone)]
 pub struct Ledger {
@@ -473,6 +494,13 @@ impl Ledger {
 
     /// The base-year verdict for structural changes (`None` when there are none).
     pub fn restatement(&self) -> Result<Option<crate::years::Restatement>, CalcError> {
+        self.restatement_in(&Found::default())
+    }
+
+    fn restatement_in(
+        &self,
+        found: &Found,
+    ) -> Result<Option<crate::years::Restatement>, CalcError> {
         let Some(rl) = &self.restated_base else {
             return Ok(None);
         };
@@ -481,8 +509,8 @@ impl Ledger {
         };
         for n in ["ghg.total.market", "ghg.scope3"] {
             if let (Some(a), Some(b)) = (
-                self.figure(n, r.base_year)?,
-                self.figure(&format!("restated.{n}"), r.base_year)?,
+                self.figure_in(n, r.base_year, found)?,
+                self.figure_in(&format!("restated.{n}"), r.base_year, found)?,
             ) {
                 r.also.push((n.to_string(), a.value, b.value));
             }
@@ -493,7 +521,7 @@ impl Ledger {
     /// A figure of the base year restated for structural changes: a chain sum, or a ratio
     /// of two, from the chains; a figure a register adds to (on-site solar in energy.total,
     /// market-based scope 2, scope 3, intensities per metric) from the restated ledger.
-    fn restated(&self, of: &str, year: i32) -> Result<Option<Figure>, CalcError> {
+    fn restated(&self, of: &str, year: i32, found: &Found) -> Result<Option<Figure>, CalcError> {
         if year != self.structure.base_year
             || self.structure.is_empty()
             || !crate::years::restate::restated_name(of)
@@ -519,7 +547,7 @@ impl Ledger {
             };
             // A zero the base year does not report (no row of it either way) is not a
             // restatement.
-            let reported = self.figure(of, year)?;
+            let reported = self.figure_in(of, year, found)?;
             return Ok(rl
                 .figure(of, year)?
                 .filter(|f| reported.is_some() || !f.value.is_zero())
@@ -572,18 +600,23 @@ impl Ledger {
 
     /// `(this year − base year) / base year × 100`, the base year restated when the verdict
     /// says so (then only figures that can be restated have one).
-    fn change_vs_base(&self, of: &str, year: i32) -> Result<Option<Figure>, CalcError> {
+    fn change_vs_base(
+        &self,
+        of: &str,
+        year: i32,
+        found: &Found,
+    ) -> Result<Option<Figure>, CalcError> {
         let by = self.structure.base_year;
         if year == by {
             return Ok(None);
         }
-        let restate = self.restatement()?.is_some_and(|r| r.restate);
+        let restate = self.restatement_in(found)?.is_some_and(|r| r.restate);
         let base = if restate {
-            self.restated(of, by)?
+            self.restated(of, by, found)?
         } else {
-            self.figure(of, by)?
+            self.figure_in(of, by, found)?
         };
-        let (Some(base), Some(now)) = (base, self.figure(of, year)?) else {
+        let (Some(base), Some(now)) = (base, self.figure_in(of, year, found)?) else {
             return Ok(None);
         };
         if base.value.is_zero() {
@@ -605,6 +638,26 @@ impl Ledger {
     /// One figure in one year; `None` when it does not apply (no data that year, a change with
     /// no previous year, a ratio over zero).
     pub fn figure(&self, name: &str, year: i32) -> Result<Option<Figure>, CalcError> {
+        self.figure_in(name, year, &Found::default())
+    }
+
+    /// A figure, looked up in `found` first and kept there.
+    fn figure_in(&self, name: &str, year: i32, found: &Found) -> Result<Option<Figure>, CalcError> {
+        let key = (name.to_string(), year);
+        if let Some(f) = found.figures.borrow().get(&key) {
+            return Ok(f.clone());
+        }
+        let f = self.figure_new(name, year, found)?;
+        found.figures.borrow_mut().insert(key, f.clone());
+        Ok(f)
+    }
+
+    fn figure_new(
+        &self,
+        name: &str,
+        year: i32,
+        found: &Found,
+    ) -> Result<Option<Figure>, CalcError> {
         let finish = |value: Decimal, unit: &'static str, exact: bool| {
             Some(Figure {
                 name: name.to_string(),
@@ -615,17 +668,19 @@ impl Ledger {
             })
         };
         if let Some(of) = name.strip_prefix("change_vs_base.") {
-            return self.change_vs_base(of, year);
+            return self.change_vs_base(of, year, found);
         }
         if let Some(of) = name.strip_prefix("restated.") {
-            return self.restated(of, year);
+            return self.restated(of, year, found);
         }
         if let Some(of) = name.strip_prefix("change.") {
             if !self.years.contains(&(year - 1)) {
                 return Ok(None);
             }
-            let (Some(now), Some(prev)) = (self.figure(of, year)?, self.figure(of, year - 1)?)
-            else {
+            let (Some(now), Some(prev)) = (
+                self.figure_in(of, year, found)?,
+                self.figure_in(of, year - 1, found)?,
+            ) else {
                 return Ok(None);
             };
             if prev.value.is_zero() {
@@ -649,17 +704,11 @@ impl Ledger {
                     filter,
                     figures::Filter::Scope3 | figures::Filter::Cat3Part(_)
                 );
-                if scope3
-                    && register.is_none()
-                    && !self
-                        .comp
-                        .chains
-                        .iter()
-                        .any(|c| c.year == year && filter.covers(c))
-                {
+                let groups = found.groups(&self.comp)?;
+                if scope3 && register.is_none() && !groups.any(&self.comp, year, &filter) {
                     return Ok(None);
                 }
-                let (mut v, mut exact) = figures::sum_figure(&self.comp, year, &filter, &measure)?;
+                let (mut v, mut exact) = groups.sum(&self.comp, year, &filter, &measure)?;
                 if let Some(t) = register {
                     v = decimal::add(v, t.value)?;
                     exact &= t.exact;
@@ -670,12 +719,11 @@ impl Ledger {
                 numerator,
                 denominator,
             }) => self.ratio(
-                name,
-                year,
+                (name, year),
                 numerator,
                 denominator,
-                Decimal::ONE,
-                "t CO2e/MWh",
+                (Decimal::ONE, "t CO2e/MWh"),
+                found,
             ),
             Some(Definition::Change { .. }) => Ok(None),
             None => {
@@ -693,13 +741,13 @@ impl Ledger {
                         denominator,
                         scale,
                         unit,
-                    }) => self.ratio(name, year, numerator, denominator, *scale, unit),
+                    }) => self.ratio((name, year), numerator, denominator, (*scale, unit), found),
                     Some(Derived::Plus { terms, unit }) => {
                         let mut v = Decimal::ZERO;
                         let mut exact = true;
                         let mut any = false;
                         for t in terms {
-                            if let Some(f) = self.figure(t, year)? {
+                            if let Some(f) = self.figure_in(t, year, found)? {
                                 v = decimal::add(v, f.value)?;
                                 exact &= f.exact;
                                 any = true;
@@ -715,16 +763,15 @@ impl Ledger {
 
     fn ratio(
         &self,
-        name: &str,
-        year: i32,
+        (name, year): (&str, i32),
         numerator: &str,
         denominator: &str,
-        scale: Decimal,
-        unit: &'static str,
+        (scale, unit): (Decimal, &'static str),
+        found: &Found,
     ) -> Result<Option<Figure>, CalcError> {
         let (Some(n), Some(d)) = (
-            self.figure(numerator, year)?,
-            self.figure(denominator, year)?,
+            self.figure_in(numerator, year, found)?,
+            self.figure_in(denominator, year, found)?,
         ) else {
             return Ok(None);
         };
@@ -768,6 +815,7 @@ impl Ledger {
     /// that cannot be held exactly is a diagnostic naming it, its year and its input file.
     pub fn figures(&self, only_year: Option<i32>) -> Result<Vec<Figure>, Diagnostic> {
         let names = self.names();
+        let found = Found::default();
         let mut out = Vec::new();
         for &y in self
             .years
@@ -775,7 +823,7 @@ impl Ledger {
             .filter(|y| only_year.is_none_or(|o| o == **y))
         {
             for n in &names {
-                match self.figure(n, y) {
+                match self.figure_in(n, y, &found) {
                     Ok(Some(f)) => out.push(f),
                     Ok(None) => {}
                     Err(e) => return Err(self.figure_error(n, y, &e)),

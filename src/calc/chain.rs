@@ -255,6 +255,13 @@ impl Chain {
         }
     }
 
+    /// The identity of the chain's resolved body: chains with one body (the facilities of a
+    /// class, in one year) have the same year, scope, source, subject, gases and factors, so
+    /// every figure covers all of them or none (`figures::ChainGroups`).
+    pub fn body_id(&self) -> usize {
+        Arc::as_ptr(&self.body) as usize
+    }
+
     /// The same resolved body at another facility of its class (sharing it, not copying it).
     pub fn for_facility(&self, facility: usize, terms: usize, share_reason: Arc<str>) -> Chain {
         Chain {

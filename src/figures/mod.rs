@@ -237,22 +237,111 @@ pub fn sum_figure(
     filter: &Filter,
     measure: &Measure,
 ) -> Result<(Decimal, bool), CalcError> {
-    // Summed wide: the total must fit in a Decimal, its partial sums need not (their order
-    // is the chains' order, which must not decide whether a figure can be held).
-    let mut wide = decimal::WideSum::default();
-    let mut exact = true;
-    for (chain, acc) in comp.chains.iter().zip(&comp.accums) {
-        if chain.year == year && filter.covers(chain) {
-            wide.add(measure.of_accum(chain, acc)?)?;
-            exact &= match measure {
-                Measure::Co2e | Measure::GasCo2e(_) => acc.inexact_rows == 0,
-                Measure::EnergyMwh | Measure::EnergyGj => acc.inexact_energy_rows == 0,
-                Measure::Tce => acc.inexact_tce_rows == 0,
+    ChainGroups::of(comp)?.sum(comp, year, filter, measure)
+}
+
+/// The sums of chains that share a resolved body (`Chain::body_id`): every figure covers
+/// all chains of a group or none, so a figure is a pass over the groups instead of over every
+/// chain (100,000 facilities of a few classes make 800,000 chains and a few dozen groups;
+/// every figure of a listing was a pass over all of them). Summed wide, as `sum_figure`
+/// always summed: the total depends on the values only, never on their grouping.
+#[derive(Debug, Clone, Default)]
+pub struct ChainGroups {
+    groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone)]
+struct Group {
+    /// One chain of the group (its index in the computation).
+    rep: usize,
+    co2e_kg: decimal::WideSum,
+    energy_j: decimal::WideSum,
+    tce_kgce: decimal::WideSum,
+    gas_co2e_kg: [decimal::WideSum; MAX_GASES],
+    inexact_rows: bool,
+    inexact_energy_rows: bool,
+    inexact_tce_rows: bool,
+}
+
+impl ChainGroups {
+    /// The groups of a computation's chains, in one pass.
+    pub fn of(comp: &Computation) -> Result<ChainGroups, CalcError> {
+        let mut index: rustc_hash::FxHashMap<usize, usize> = Default::default();
+        let mut groups: Vec<Group> = Vec::new();
+        for (i, (chain, acc)) in comp.chains.iter().zip(&comp.accums).enumerate() {
+            let g = *index.entry(chain.body_id()).or_insert_with(|| {
+                groups.push(Group {
+                    rep: i,
+                    co2e_kg: Default::default(),
+                    energy_j: Default::default(),
+                    tce_kgce: Default::default(),
+                    gas_co2e_kg: Default::default(),
+                    inexact_rows: false,
+                    inexact_energy_rows: false,
+                    inexact_tce_rows: false,
+                });
+                groups.len() - 1
+            });
+            let g = &mut groups[g];
+            g.co2e_kg.add(acc.co2e_kg)?;
+            g.energy_j.add(acc.energy_j)?;
+            g.tce_kgce.add(acc.tce_kgce)?;
+            for (w, v) in g.gas_co2e_kg.iter_mut().zip(&acc.gas_co2e_kg) {
+                w.add(*v)?;
+            }
+            g.inexact_rows |= acc.inexact_rows > 0;
+            g.inexact_energy_rows |= acc.inexact_energy_rows > 0;
+            g.inexact_tce_rows |= acc.inexact_tce_rows > 0;
+        }
+        Ok(ChainGroups { groups })
+    }
+
+    /// Whether some chain of `year` is covered by `filter`.
+    pub fn any(&self, comp: &Computation, year: i32, filter: &Filter) -> bool {
+        self.groups.iter().any(|g| {
+            let c = &comp.chains[g.rep];
+            c.year == year && filter.covers(c)
+        })
+    }
+
+    /// An additive figure of `year` (see [`sum_figure`]); `comp` is the computation the
+    /// groups were made of.
+    pub fn sum(
+        &self,
+        comp: &Computation,
+        year: i32,
+        filter: &Filter,
+        measure: &Measure,
+    ) -> Result<(Decimal, bool), CalcError> {
+        let mut wide = decimal::WideSum::default();
+        let mut exact = true;
+        for g in &self.groups {
+            let chain = &comp.chains[g.rep];
+            if chain.year != year || !filter.covers(chain) {
+                continue;
+            }
+            match measure {
+                Measure::Co2e => wide.merge(&g.co2e_kg)?,
+                Measure::GasCo2e(gas) => {
+                    // A chain may carry several factors in one gas (see `of_gases`).
+                    for (s, w) in chain.gases.iter().zip(&g.gas_co2e_kg) {
+                        if s.gas().eq_ignore_ascii_case(gas) {
+                            wide.merge(w)?;
+                        }
+                    }
+                }
+                Measure::EnergyMwh | Measure::EnergyGj => wide.merge(&g.energy_j)?,
+                Measure::Tce => wide.merge(&g.tce_kgce)?,
+            }
+            exact &= !match measure {
+                Measure::Co2e | Measure::GasCo2e(_) => g.inexact_rows,
+                Measure::EnergyMwh | Measure::EnergyGj => g.inexact_energy_rows,
+                Measure::Tce => g.inexact_tce_rows,
             };
         }
+        let q = decimal::div(wide.value()?, measure.unit().1)?;
+        Ok((q.rounded(decimal::FIGURE_DP), exact && q.exact))
     }
-    let q = decimal::div(wide.value()?, measure.unit().1)?;
-    Ok((q.rounded(decimal::FIGURE_DP), exact && q.exact))
 }
 
 /// The canonical spelling of a gas named in a figure (`hfc-134a` → `HFC-134a`).
