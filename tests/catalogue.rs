@@ -175,6 +175,8 @@ catalogue! {
     duplicate_row: "duplicate-row" CHECK => 1, "error" "energy.csv:4:1" ["duplicate-row"];
     empty_file: "empty-file" CHECK => 1, "error" "energy.csv" ["empty-file"];
     malformed_csv: "malformed-csv-multiline" CHECK => 1, "error" "energy.csv:3:8" ["malformed-csv"];
+    // A comment line whose lone CRs run on into rows: where the first stray CR is.
+    malformed_csv_lone_cr: "malformed-csv-lone-cr" CHECK => 1, "error" "energy.csv:3:1" ["malformed-csv"];
     unterminated_quote: "malformed-csv" CHECK => 1, "error" "energy.csv:3:4" ["unterminated-quote"];
     malformed_number: "malformed-number" CHECK => 1, "error" "energy.csv:3:4" ["malformed-number"];
     missing_column: "missing-column" CHECK => 1, "error" "energy.csv:1:4" ["missing-column"];

@@ -1128,7 +1128,7 @@ fn open(project: &Project, file: InputFile) -> Result<bool, Vec<Diagnostic>> {
     let path = project.path(file.input());
     match std::fs::File::open(&path) {
         Ok(_) => Ok(true),
-        Err(_) if !file.required() && !path.exists() => Ok(false),
+        Err(_) if !file.required() && !project.has(file.input()) => Ok(false),
         Err(e) => Err(vec![Diagnostic::error(
             "missing-file",
             Span::file(&project.shown(file.input())),
@@ -1291,7 +1291,7 @@ fn run_once(
             Some(v) => Some(&mut **v),
             None => None,
         };
-        let present = project.path(file.input()).exists();
+        let present = project.has(file.input());
         match run_file(
             project,
             options,

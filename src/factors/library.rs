@@ -507,7 +507,7 @@ impl Library {
             }
             let read = |f: &str| -> Result<Option<String>, Diagnostic> {
                 let p = path.join(f);
-                if !p.exists() {
+                if !crate::project::entry_exists(&p) {
                     return Ok(None);
                 }
                 let bytes = std::fs::read(&p).map_err(|e| {

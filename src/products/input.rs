@@ -331,7 +331,7 @@ fn read_file<T>(
         read: 0,
         unread: false,
     };
-    if !path.exists() {
+    if !project.has(input) {
         return out;
     }
     let shown = project.shown(input);
