@@ -285,6 +285,7 @@ catalogue! {
     factors_missing_column: "factors-missing-column" CHECK => 1, "error" "factors/cat/1/factors.csv:1:3" ["missing-column"];
     factors_unknown_column: "factors-unknown-column" CHECK => 1, "error" "factors/cat/1/factors.csv:1:8" ["unknown-column"];
     factors_malformed_number: "factors-malformed-number" CHECK => 1, "error" "factors/cat/1/factors.csv:3:2" ["malformed-number"];
+    factors_overflow: "factors-overflow" CHECK => 1, "error" "factors/cat/1/factors.csv:3:2" ["overflow"];
     factors_unterminated_quote: "factors-unterminated-quote" CHECK => 1, "error" "factors/cat/1/factors.csv:3:7" ["unterminated-quote"];
     factors_wrong_field_count: "factors-wrong-field-count" CHECK => 1, "error" "factors/cat/1/factors.csv:3:5" ["wrong-field-count"];
     factors_empty_file: "factors-empty-file" CHECK => 1, "error" "factors/cat/1/factors.csv" ["empty-file"];
