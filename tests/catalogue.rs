@@ -221,6 +221,8 @@ catalogue! {
     facilities_unknown_factor: "facilities-unknown-factor" CHECK => 1, "error" "facilities.csv:2:4" ["unknown-factor"];
     facilities_unknown_factor_unused: "facilities-unknown-factor-unused" CHECK => 1, "error" "facilities.csv:3:4" ["unknown-factor"];
     facilities_missing_value_country: "facilities-missing-value-country" CHECK => 1, "error" "facilities.csv:3:3" ["missing-value"];
+    // A boundary date without its event column: at the date.
+    facilities_missing_value_event: "facilities-missing-value-event" CHECK => 1, "error" "facilities.csv:2:8" ["missing-value"];
     factor_carrier_mismatch: "factor-carrier-mismatch" CHECK => 1, "error" "energy.csv:3:6" ["factor-carrier-mismatch"];
     unknown_source: "unknown-source" CHECK => 1, "error" "energy.csv:4:9" ["unknown-source"];
     overlapping_periods: "overlapping-periods" CHECK => 0, "warning" "energy.csv:5:2" ["overlapping-periods"];
