@@ -457,3 +457,104 @@ fn a_link_to_nowhere_is_an_unreadable_input_not_an_absent_one() {
         assert!(err.contains("claims.toml: cannot read"), "{cmd}: {err}");
     }
 }
+
+/// A copy of the fixture with `find` replaced by `with` in `file` (once).
+fn fixture_with(file: &str, find: &str, with: &str) -> PathBuf {
+    let dir = copy_fixture(|n, b| {
+        if n != file {
+            return b;
+        }
+        let s = String::from_utf8(b).unwrap();
+        assert!(s.contains(find), "{file} has no `{find}`");
+        s.replacen(find, with, 1).into_bytes()
+    });
+    dir
+}
+
+/// `check` and `compute` fail with `first` as the first error (place, message and code), which
+/// has a hint; `compute --allow-rejects` counts the row as rejected (`accounting`).
+fn one_row_rejected(dir: &Path, first: &str, accounting: &str) {
+    let d = dir.to_str().unwrap();
+    for args in [vec!["check", d], vec!["compute", d]] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        let first_error = err.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+        assert_eq!(
+            first_error,
+            format!("error: {d}/{first}"),
+            "{args:?}: {err}"
+        );
+        let hint = err
+            .lines()
+            .skip_while(|l| !l.starts_with("error: "))
+            .skip(1)
+            .take_while(|l| !l.starts_with("error: ") && !l.starts_with("warning: "))
+            .any(|l| l.trim_start().starts_with("= hint: "));
+        assert!(hint, "{args:?}: no hint: {err}");
+    }
+    let (code, out, err) = run(&["compute", d, "--allow-rejects"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(accounting), "{accounting}\n{out}");
+}
+
+#[test]
+fn an_instrument_too_large_to_hold_is_rejected_not_dropped() {
+    // Bug (badinputs branch): an instrument of 7.9 × 10^27 MWh (its joules overflow) was
+    // neither applied nor rejected: check and compute exited 0, `instruments.csv: 3 rows read
+    // = 3 used + 0 rejected`, and energy.renewable.contractual fell from 41,000 to 16,000 MWh.
+    let dir = fixture_with(
+        "instruments.csv",
+        "GPT-2025-CAR,green_power_trade,BJ-CAR,2025,25000,",
+        "GPT-2025-CAR,green_power_trade,BJ-CAR,2025,7922816251426433759354395033,",
+    );
+    one_row_rejected(
+        &dir,
+        "instruments.csv:4:5: 7922816251426433759354395033 MWh cannot be held exactly: overflow: 7922816251426433759354395033 × 3600000000 exceeds the decimal range (±7.9 × 10^28) [overflow]",
+        "instruments.csv: 3 rows read = 2 used + 1 rejected",
+    );
+}
+
+#[test]
+fn an_overflow_of_a_register_or_product_row_is_reported_at_its_quantity() {
+    // Bugs (badinputs branch): abatement.csv's overflow was reported at `displaces` (column 7)
+    // with no hint; bom.csv's and product_stages.csv's at the line only, with no hint.
+    let dir = fixture_with(
+        "abatement.csv",
+        "rto,BJ-CAR,2025,heat_recovered,38333,",
+        "rto,BJ-CAR,2025,heat_recovered,7922816251426433759354395033,",
+    );
+    one_row_rejected(
+        &dir,
+        "abatement.csv:4:5: overflow: 7922816251426433759354395033 × 1000000000 exceeds the decimal range (±7.9 × 10^28) [overflow]",
+        "abatement.csv: 3 rows read = 2 used + 1 rejected",
+    );
+    let dir = fixture_with(
+        "bom.csv",
+        "xiaomi-15,midframe,aluminium,26,g,",
+        "xiaomi-15,midframe,aluminium,7922816251426433759354395033,g,",
+    );
+    let (_, _, err) = run(&["check", dir.to_str().unwrap()]);
+    let first = err.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+    assert!(
+        first.contains("/bom.csv:4:4: xiaomi-15 midframe aluminium: ")
+            && first.ends_with("[overflow]"),
+        "{err}"
+    );
+    one_row_rejected(
+        &dir,
+        first
+            .strip_prefix(&format!("error: {}/", dir.display()))
+            .unwrap(),
+        "bom.csv: 213 rows read = 212 used + 1 rejected",
+    );
+    let dir = fixture_with(
+        "product_stages.csv",
+        "xiaomi-15,manufacturing,8.5,kWh,",
+        "xiaomi-15,manufacturing,7922816251426433759354395033,kWh,",
+    );
+    one_row_rejected(
+        &dir,
+        "product_stages.csv:3:3: xiaomi-15 manufacturing: overflow: 7922816251426433759354395033 × 3600000 exceeds the decimal range (±7.9 × 10^28) [overflow]",
+        "product_stages.csv: 117 rows read = 116 used + 1 rejected",
+    );
+}
