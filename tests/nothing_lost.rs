@@ -558,3 +558,53 @@ fn an_overflow_of_a_register_or_product_row_is_reported_at_its_quantity() {
         "product_stages.csv: 117 rows read = 116 used + 1 rejected",
     );
 }
+
+/// The first error line of `err` and whether a hint follows it.
+fn first_error_and_hint(err: &str) -> (String, bool) {
+    let mut lines = err.lines().skip_while(|l| !l.starts_with("error: "));
+    let first = lines.next().unwrap_or("").to_string();
+    let hint = lines
+        .take_while(|l| !l.starts_with("error: ") && !l.starts_with("warning: "))
+        .any(|l| l.trim_start().starts_with("= hint: "));
+    (first, hint)
+}
+
+#[test]
+fn a_total_past_the_exact_range_names_its_file_and_has_a_hint() {
+    // Bug (badinputs branch): a chain total that overflowed (one fugitive row of 7.9 × 10^27
+    // kg times its GWP) was reported with no hint.
+    let dir = fixture_with(
+        "fugitive.csv",
+        "BJ-CAR,2024,R-410A,110,kg,",
+        "BJ-CAR,2024,R-410A,7922816251426433759354395033,kg,",
+    );
+    let d = dir.to_str().unwrap();
+    let (code, _, err) = run(&["compute", d]);
+    assert_eq!(code, 1, "{err}");
+    let (first, hint) = first_error_and_hint(&err);
+    assert_eq!(
+        first,
+        format!("error: {d}/fugitive.csv: the 2024 total of R-410A at BJ-CAR cannot be held exactly: overflow: 7922816251426433759354395033 × 1923.5 exceeds the decimal range (±7.9 × 10^28) [overflow]")
+    );
+    assert!(hint, "{err}");
+
+    // Bug (badinputs branch): an intensity per a metric of 10^-28 USD million, which cannot
+    // be held, was reported in solar.csv (the first register file), not metrics.csv.
+    let dir = copy_fixture(|_, b| b);
+    fs::write(
+        dir.join("metrics.csv"),
+        "period,metric,value,unit,note\n2025,revenue,0.0000000000000000000000000001,USD million,\n",
+    )
+    .unwrap();
+    let d = dir.to_str().unwrap();
+    let (code, _, err) = run(&["compute", d]);
+    assert_eq!(code, 1, "{err}");
+    let (first, hint) = first_error_and_hint(&err);
+    assert!(
+        first.starts_with(&format!(
+            "error: {d}/metrics.csv: the 2025 value of intensity.revenue."
+        )) && first.ends_with("[overflow]"),
+        "{err}"
+    );
+    assert!(hint, "{err}");
+}

@@ -377,6 +377,9 @@ fn rejected_quantity(row: &RowRef<'_>, stats: &mut FileStats) {
     }
 }
 
+/// The hint of a sum or a part of a row past the exact range.
+const OVERFLOW_HINT: &str = "a sum beyond 28 significant digits is almost always a unit mistake (kWh written as MWh, kg as t); check the largest quantities";
+
 /// A chain total of `file` that passed the exact range when sums were added up.
 fn total_overflow(file: &str, e: CalcError) -> Diagnostic {
     Diagnostic::error(
@@ -384,6 +387,7 @@ fn total_overflow(file: &str, e: CalcError) -> Diagnostic {
         Span::file(&Arc::from(file)),
         format!("a total cannot be held exactly: {e}"),
     )
+    .with_hint(OVERFLOW_HINT)
 }
 
 /// The results of one worker over one chunk of one file.
@@ -721,6 +725,7 @@ impl<'p> Worker<'p> {
                             row.span_of(3),
                             format!("the scope 3 category 3 total cannot be held exactly: {e}"),
                         )
+                        .with_hint(OVERFLOW_HINT)
                         .with_source(row.text());
                         self.diagnostics.push(d);
                         continue;
@@ -912,6 +917,7 @@ impl<'p> Worker<'p> {
                         row.span_of(3),
                         format!("a part of this row cannot be held exactly: {e}"),
                     )
+                    .with_hint(OVERFLOW_HINT)
                     .with_source(row.text());
                     return self.reject(row, vec![d]);
                 }
@@ -986,6 +992,7 @@ impl<'p> Worker<'p> {
                     row.span_of(3),
                     format!("a total cannot be held exactly: {e}"),
                 )
+                .with_hint(OVERFLOW_HINT)
                 .with_source(row.text());
                 return self.reject(row, vec![d]);
             }
@@ -1359,7 +1366,8 @@ fn assemble(
                     "the {} total of {what} at {} cannot be held exactly: {e}",
                     c.year, f.id
                 ),
-            )]);
+            )
+            .with_hint(OVERFLOW_HINT)]);
         }
         comp.chains.push(c);
         comp.accums.push(a);
