@@ -328,8 +328,12 @@ impl Ledger {
         let mut totals = Totals::default();
         let mut overflow = Vec::new();
         let mut register_run = RegisterRun::default();
-        let (mut diagnostics, files, derived, register_names, diagnosed) =
-            run_some_registers(project, &comp, (strict, false), wanted, &mut |index, e| {
+        let (mut diagnostics, files, derived, register_names, diagnosed) = run_some_registers(
+            project,
+            &comp,
+            (strict, false),
+            wanted,
+            &mut |index, e| {
                 let kept;
                 let e = match keep {
                     Some(k) => {
@@ -342,13 +346,17 @@ impl Ledger {
                 };
                 register_run.add(index, e);
                 if let Err(err) = totals.add(e) {
-                    overflow.push(Diagnostic::error(
-                        "overflow",
-                        Span::line(&e.file, e.line),
-                        format!("{}: {err}", e.what),
-                    ));
+                    overflow.push(
+                        Diagnostic::error(
+                            "overflow",
+                            Span::line(&e.file, e.line),
+                            format!("{}: {err}", e.what),
+                        )
+                        .with_hint("adding this row to its figure's total passes the exact range (about 7.9 × 10^28, 28 decimal places): check its quantity and unit, and the other rows of the figure"),
+                    );
                 }
-            });
+            },
+        );
         register_run
             .figures
             .resize(diagnosed.len(), (BTreeSet::new(), false));
@@ -842,9 +850,19 @@ impl Ledger {
         } else {
             None
         };
-        let (file, part) = match largest {
-            Some((file, part)) => (Some(file), format!(" (its largest part: {part})")),
-            None => (
+        // A figure per unit of a metric (`intensity.revenue.…`, `metric.revenue`) is as much
+        // of metrics.csv's value as of the emissions: name that file, not the first one.
+        let metrics = self
+            .files
+            .iter()
+            .find(|f| f.present && f.file.ends_with(crate::project::Input::Metrics.name()))
+            .filter(|_| figures::definition(name).is_none())
+            .filter(|_| name.starts_with("intensity.") || name.starts_with("metric."))
+            .map(|f| f.file.clone());
+        let (file, part) = match (largest, metrics) {
+            (_, Some(file)) => (Some(file), String::new()),
+            (Some((file, part)), None) => (Some(file), format!(" (its largest part: {part})")),
+            (None, None) => (
                 self.files
                     .iter()
                     .find(|f| f.present)

@@ -368,6 +368,79 @@ fn the_binary_prints_the_diff_and_the_verdict() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
+/// Bug (badinputs branch): `diff --set` took what a factor file refuses. A negative value
+/// (a sign typo) was applied and the diff exited 0 with scope 2 falling; a value too large for
+/// base units failed each row that used it, and a project-local factor's rows with
+/// "is not per energy, mass or volume". Both are now usage errors (exit 2) that say why.
+#[test]
+fn diff_refuses_a_negative_value_or_one_too_large_for_base_units() {
+    let run = |set: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+            .args(["diff", FIX, "--set", set])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (code, err) = run("cn-mee-grid@2023:north=-0.5");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("error: --set: `-0.5` is negative: emission factors, calorific values and GWPs are never negative"),
+        "{err}"
+    );
+    // Zero stays a value one may audit (a zero-carbon supply).
+    let (code, err) = run("cn-mee-grid@2023:north=0");
+    assert_eq!(code, Some(0), "{err}");
+
+    // A project-local grid factor in t CO2/MWh: 7.9 × 10^27 t is 7.9 × 10^30 kg, more than a
+    // decimal holds.
+    let dir =
+        std::env::temp_dir().join(format!("carbonledger-set-overflow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad/base");
+    std::fs::create_dir_all(dir.join("factors/cat/1")).unwrap();
+    for f in ["carbonledger.toml", "facilities.csv", "fugitive.csv"] {
+        std::fs::copy(base.join(f), dir.join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.join("energy.csv"),
+        "facility,period,carrier,quantity,unit,factor,ref,note\n\
+         PLANT-1,2024,electricity,1200,MWh,,,\n\
+         PLANT-1,2025,electricity,1100,MWh,cat@1:grid,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("factors/cat/1/edition.toml"),
+        "set = \"cat\"\nedition = \"1\"\ndescription = \"A local grid factor\"\n\n[citation]\n\
+         publisher = \"Test Co.\"\ntitle = \"Test factors\"\npublished = \"2025-01\"\n\
+         table = \"Table 1\"\nlicence = \"CC0\"\nurl = \"https://example.org/factors\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("factors/cat/1/factors.csv"),
+        "key,value,unit,gas,basis,table,note\ngrid,0.5,t CO2/MWh,CO2,,Table 1,\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+        .arg("diff")
+        .arg(&dir)
+        .args(["--set", "cat@1:grid=7922816251426433759354395033"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "error: --set: 7922816251426433759354395033 t CO2/MWh cannot be held exactly: overflow"
+        ),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 // ---------------------------------------------------------------------------------------
 // Properties over generated projects.
 

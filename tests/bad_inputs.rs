@@ -615,6 +615,17 @@ fn duplicate_facility() {
     );
 }
 
+/// Bug (badinputs branch): a boundary date in a file without the event column was reported at
+/// the line only (`facilities.csv:2:`), naming no column to fix.
+#[test]
+fn missing_value_boundary_event_column_absent() {
+    check(
+        "facilities-missing-value-event",
+        "error: <DIR>/facilities.csv:2:8: a boundary date needs its event in column `from_event` (acquisition, opening, insourcing) [missing-value]",
+        Some("an acquisition, divestment, insourcing or outsourcing restates the base year; an opening or closure does not"),
+    );
+}
+
 #[test]
 fn missing_value_facility_id() {
     check(

@@ -175,6 +175,8 @@ catalogue! {
     duplicate_row: "duplicate-row" CHECK => 1, "error" "energy.csv:4:1" ["duplicate-row"];
     empty_file: "empty-file" CHECK => 1, "error" "energy.csv" ["empty-file"];
     malformed_csv: "malformed-csv-multiline" CHECK => 1, "error" "energy.csv:3:8" ["malformed-csv"];
+    // A comment line whose lone CRs run on into rows: where the first stray CR is.
+    malformed_csv_lone_cr: "malformed-csv-lone-cr" CHECK => 1, "error" "energy.csv:3:1" ["malformed-csv"];
     unterminated_quote: "malformed-csv" CHECK => 1, "error" "energy.csv:3:4" ["unterminated-quote"];
     malformed_number: "malformed-number" CHECK => 1, "error" "energy.csv:3:4" ["malformed-number"];
     missing_column: "missing-column" CHECK => 1, "error" "energy.csv:1:4" ["missing-column"];
@@ -219,6 +221,8 @@ catalogue! {
     facilities_unknown_factor: "facilities-unknown-factor" CHECK => 1, "error" "facilities.csv:2:4" ["unknown-factor"];
     facilities_unknown_factor_unused: "facilities-unknown-factor-unused" CHECK => 1, "error" "facilities.csv:3:4" ["unknown-factor"];
     facilities_missing_value_country: "facilities-missing-value-country" CHECK => 1, "error" "facilities.csv:3:3" ["missing-value"];
+    // A boundary date without its event column: at the date.
+    facilities_missing_value_event: "facilities-missing-value-event" CHECK => 1, "error" "facilities.csv:2:8" ["missing-value"];
     factor_carrier_mismatch: "factor-carrier-mismatch" CHECK => 1, "error" "energy.csv:3:6" ["factor-carrier-mismatch"];
     unknown_source: "unknown-source" CHECK => 1, "error" "energy.csv:4:9" ["unknown-source"];
     overlapping_periods: "overlapping-periods" CHECK => 0, "warning" "energy.csv:5:2" ["overlapping-periods"];
@@ -283,6 +287,7 @@ catalogue! {
     factors_missing_column: "factors-missing-column" CHECK => 1, "error" "factors/cat/1/factors.csv:1:3" ["missing-column"];
     factors_unknown_column: "factors-unknown-column" CHECK => 1, "error" "factors/cat/1/factors.csv:1:8" ["unknown-column"];
     factors_malformed_number: "factors-malformed-number" CHECK => 1, "error" "factors/cat/1/factors.csv:3:2" ["malformed-number"];
+    factors_overflow: "factors-overflow" CHECK => 1, "error" "factors/cat/1/factors.csv:3:2" ["overflow"];
     factors_unterminated_quote: "factors-unterminated-quote" CHECK => 1, "error" "factors/cat/1/factors.csv:3:7" ["unterminated-quote"];
     factors_wrong_field_count: "factors-wrong-field-count" CHECK => 1, "error" "factors/cat/1/factors.csv:3:5" ["wrong-field-count"];
     factors_empty_file: "factors-empty-file" CHECK => 1, "error" "factors/cat/1/factors.csv" ["empty-file"];

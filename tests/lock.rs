@@ -112,3 +112,36 @@ fn lock_names_the_editions_used_and_a_changed_one_is_refused() {
         "{err}"
     );
 }
+
+/// Bug (badinputs branch): `lock` wrote a lockfile and exited 0 from a project whose rows it
+/// could not all read (a file stopped by a malformed line, a rejected row), so the editions
+/// those rows use were left out of the lock without a word.
+#[test]
+fn lock_refuses_a_project_with_unread_files_or_rejected_rows() {
+    for (name, file, text) in [
+        // A lone CR hides a row of the optional solar.csv from the reader: the file cannot be
+        // read (energy.csv and fugitive.csv stopped lock before; the registers did not).
+        (
+            "unread",
+            "solar.csv",
+            "facility,period,generated,self_consumed,exported,unit,note\nPLANT-1,2025,10,10,0,MWh,\r# 2025\rPLANT-1,2024,10,10,0,MWh,\n",
+        ),
+        // A row with an unknown gas is rejected: its GWP edition is unknown.
+        (
+            "rejected",
+            "fugitive.csv",
+            "facility,period,gas,quantity,unit,ref,note\nPLANT-1,2025,HFC-999,2,kg,,\n",
+        ),
+    ] {
+        let dir = project(name);
+        std::fs::write(dir.join(file), text).unwrap();
+        let (code, out, err) = bin(&["lock", dir.to_str().unwrap()]);
+        assert_eq!(code, 1, "{name}: {out}{err}");
+        assert!(err.contains(&format!("{file}:2:")), "{name}: {err}");
+        assert!(err.contains("error: refusing to lock"), "{name}: {err}");
+        assert!(
+            !dir.join("carbonledger.lock").exists(),
+            "{name}: no lockfile from a partly read project"
+        );
+    }
+}

@@ -328,3 +328,283 @@ fn check_refuses_a_claim_whose_unit_does_not_fit_its_figure() {
         "{err}"
     );
 }
+
+/// `energy.csv` of the fixture with its line `at` (1-based) replaced by `with`.
+fn energy_with_line(at: usize, with: &dyn Fn(&[&str]) -> String) -> PathBuf {
+    copy_fixture(|n, b| {
+        if n != "energy.csv" {
+            return b;
+        }
+        let s = String::from_utf8(b).unwrap();
+        let lines: Vec<&str> = s.split('\n').collect();
+        let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        out[at - 1] = with(&lines);
+        out.join("\n").into_bytes()
+    })
+}
+
+#[test]
+fn a_lone_cr_in_a_file_of_lf_line_ends_stops_the_file_instead_of_hiding_rows() {
+    // Bug (badinputs branch): a comment line whose lone CRs (an old Mac export pasted into an
+    // LF file) run on into two data rows was one comment to the reader: compute read 13 of the
+    // 15 rows, said `13 rows read = 13 used + 0 rejected` and exited 0 without BJ-PHONE's
+    // 2025-Q1 and Q2 electricity (an editor shows those rows on lines 10 and 11).
+    let energy = fs::read_to_string(fixture().join("energy.csv")).unwrap();
+    assert!(energy
+        .lines()
+        .nth(8)
+        .unwrap()
+        .starts_with("BJ-PHONE,2025-Q1,"));
+    let dir = energy_with_line(9, &|l| format!("# 2025 quarters\r{}\r{}", l[8], l[9]));
+    // The fixture's line 10 is now part of line 9: drop it so the file holds each row once.
+    let text = fs::read_to_string(dir.join("energy.csv")).unwrap();
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    lines.remove(9);
+    fs::write(dir.join("energy.csv"), lines.join("\n")).unwrap();
+    every_command_fails(
+        &dir,
+        "energy.csv:9:1: a carriage return (CR) outside quotes inside a line of a file whose lines end with LF (or CRLF)",
+    );
+    let (_, _, err) = run(&["check", dir.to_str().unwrap()]);
+    assert!(err.contains("[malformed-csv]"), "{err}");
+    assert!(
+        err.contains("hint: save the file with one kind of line end"),
+        "{err}"
+    );
+
+    // A lone CR inside the note (field 8) of line 16: the text after it would have been read as
+    // part of the note, not as the row an editor shows.
+    let dir = energy_with_line(16, &|l| {
+        format!("{}a\rBJ-HQ,2025-01,electricity,1,MWh,,,", l[15])
+    });
+    every_command_fails(&dir, "energy.csv:16:8: a carriage return (CR)");
+
+    // A file that starts with CR line ends and goes on with LF: the reader takes LF (the
+    // first 64 KiB hold one), and the CRs of the first lines are reported at line 1.
+    let dir = copy_fixture(|n, b| {
+        if n != "fugitive.csv" {
+            return b;
+        }
+        let s = String::from_utf8(b).unwrap();
+        let lines: Vec<&str> = s.lines().collect();
+        format!("{}\r{}\n", lines[..3].join("\r"), lines[3..].join("\n")).into_bytes()
+    });
+    every_command_fails(&dir, "fugitive.csv:1:1: a carriage return (CR)");
+}
+
+#[test]
+fn crs_that_end_lines_or_sit_inside_quotes_are_no_stray_line_ends() {
+    // CR CR LF line ends (a CRLF file converted twice) and a CR inside a quoted note: the
+    // figures of the LF original, every row used.
+    let dir = copy_fixture(|n, b| {
+        if n != "energy.csv" {
+            return b;
+        }
+        String::from_utf8(b)
+            .unwrap()
+            .replace('\n', "\r\r\n")
+            .replacen("paint shop and boilers", "\"paint shop\rand boilers\"", 1)
+            .into_bytes()
+    });
+    let figures = |d: &Path| run(&["figures", d.to_str().unwrap(), "--format", "json"]);
+    let (c1, f1, e1) = figures(&fixture());
+    let (c2, f2, e2) = figures(&dir);
+    assert_eq!((c1, c2), (0, 0), "{e1}\n{e2}");
+    assert_eq!(f1, f2);
+    let (code, out, err) = run(&["compute", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("energy.csv: 15 rows read = 15 used + 0 rejected"),
+        "{out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_nowhere_is_an_unreadable_input_not_an_absent_one() {
+    // Bug (badinputs branch): an optional input that is there but cannot be opened (a
+    // symbolic link to a file that is gone: a moved shared drive) was taken for an absent
+    // file: compute exited 0 with no fugitive, solar, instrument, abatement, freight or
+    // product figures, and no word about the file.
+    for name in [
+        "fugitive.csv",
+        "solar.csv",
+        "instruments.csv",
+        "abatement.csv",
+        "shipments.csv",
+        "products.csv",
+        "bom.csv",
+        "product_stages.csv",
+        // Not in the fixture: a link where the file would be.
+        "scope3.csv",
+        "metrics.csv",
+        "operations.csv",
+        "facility_changes.csv",
+        "carbonledger.lock",
+    ] {
+        let dir = copy_fixture(|_, b| b);
+        let _ = fs::remove_file(dir.join(name));
+        std::os::unix::fs::symlink(dir.join("gone").join(name), dir.join(name)).unwrap();
+        every_command_fails(&dir, &format!("{name}: cannot read {name}: "));
+    }
+    // claims.toml is read by check and verify, not by compute.
+    let dir = copy_fixture(|_, b| b);
+    fs::remove_file(dir.join("claims.toml")).unwrap();
+    std::os::unix::fs::symlink(dir.join("gone.toml"), dir.join("claims.toml")).unwrap();
+    for cmd in ["check", "verify"] {
+        let (code, _, err) = run(&[cmd, dir.to_str().unwrap()]);
+        assert_ne!(code, 0, "{cmd}: {err}");
+        assert!(err.contains("claims.toml: cannot read"), "{cmd}: {err}");
+    }
+}
+
+/// A copy of the fixture with `find` replaced by `with` in `file` (once).
+fn fixture_with(file: &str, find: &str, with: &str) -> PathBuf {
+    let dir = copy_fixture(|n, b| {
+        if n != file {
+            return b;
+        }
+        let s = String::from_utf8(b).unwrap();
+        assert!(s.contains(find), "{file} has no `{find}`");
+        s.replacen(find, with, 1).into_bytes()
+    });
+    dir
+}
+
+/// `check` and `compute` fail with `first` as the first error (place, message and code), which
+/// has a hint; `compute --allow-rejects` counts the row as rejected (`accounting`).
+fn one_row_rejected(dir: &Path, first: &str, accounting: &str) {
+    let d = dir.to_str().unwrap();
+    for args in [vec!["check", d], vec!["compute", d]] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        let first_error = err.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+        assert_eq!(
+            first_error,
+            format!("error: {d}/{first}"),
+            "{args:?}: {err}"
+        );
+        let hint = err
+            .lines()
+            .skip_while(|l| !l.starts_with("error: "))
+            .skip(1)
+            .take_while(|l| !l.starts_with("error: ") && !l.starts_with("warning: "))
+            .any(|l| l.trim_start().starts_with("= hint: "));
+        assert!(hint, "{args:?}: no hint: {err}");
+    }
+    let (code, out, err) = run(&["compute", d, "--allow-rejects"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(accounting), "{accounting}\n{out}");
+}
+
+#[test]
+fn an_instrument_too_large_to_hold_is_rejected_not_dropped() {
+    // Bug (badinputs branch): an instrument of 7.9 × 10^27 MWh (its joules overflow) was
+    // neither applied nor rejected: check and compute exited 0, `instruments.csv: 3 rows read
+    // = 3 used + 0 rejected`, and energy.renewable.contractual fell from 41,000 to 16,000 MWh.
+    let dir = fixture_with(
+        "instruments.csv",
+        "GPT-2025-CAR,green_power_trade,BJ-CAR,2025,25000,",
+        "GPT-2025-CAR,green_power_trade,BJ-CAR,2025,7922816251426433759354395033,",
+    );
+    one_row_rejected(
+        &dir,
+        "instruments.csv:4:5: 7922816251426433759354395033 MWh cannot be held exactly: overflow: 7922816251426433759354395033 × 3600000000 exceeds the decimal range (±7.9 × 10^28) [overflow]",
+        "instruments.csv: 3 rows read = 2 used + 1 rejected",
+    );
+}
+
+#[test]
+fn an_overflow_of_a_register_or_product_row_is_reported_at_its_quantity() {
+    // Bugs (badinputs branch): abatement.csv's overflow was reported at `displaces` (column 7)
+    // with no hint; bom.csv's and product_stages.csv's at the line only, with no hint.
+    let dir = fixture_with(
+        "abatement.csv",
+        "rto,BJ-CAR,2025,heat_recovered,38333,",
+        "rto,BJ-CAR,2025,heat_recovered,7922816251426433759354395033,",
+    );
+    one_row_rejected(
+        &dir,
+        "abatement.csv:4:5: overflow: 7922816251426433759354395033 × 1000000000 exceeds the decimal range (±7.9 × 10^28) [overflow]",
+        "abatement.csv: 3 rows read = 2 used + 1 rejected",
+    );
+    let dir = fixture_with(
+        "bom.csv",
+        "xiaomi-15,midframe,aluminium,26,g,",
+        "xiaomi-15,midframe,aluminium,7922816251426433759354395033,g,",
+    );
+    let (_, _, err) = run(&["check", dir.to_str().unwrap()]);
+    let first = err.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+    assert!(
+        first.contains("/bom.csv:4:4: xiaomi-15 midframe aluminium: ")
+            && first.ends_with("[overflow]"),
+        "{err}"
+    );
+    one_row_rejected(
+        &dir,
+        first
+            .strip_prefix(&format!("error: {}/", dir.display()))
+            .unwrap(),
+        "bom.csv: 213 rows read = 212 used + 1 rejected",
+    );
+    let dir = fixture_with(
+        "product_stages.csv",
+        "xiaomi-15,manufacturing,8.5,kWh,",
+        "xiaomi-15,manufacturing,7922816251426433759354395033,kWh,",
+    );
+    one_row_rejected(
+        &dir,
+        "product_stages.csv:3:3: xiaomi-15 manufacturing: overflow: 7922816251426433759354395033 × 3600000 exceeds the decimal range (±7.9 × 10^28) [overflow]",
+        "product_stages.csv: 117 rows read = 116 used + 1 rejected",
+    );
+}
+
+/// The first error line of `err` and whether a hint follows it.
+fn first_error_and_hint(err: &str) -> (String, bool) {
+    let mut lines = err.lines().skip_while(|l| !l.starts_with("error: "));
+    let first = lines.next().unwrap_or("").to_string();
+    let hint = lines
+        .take_while(|l| !l.starts_with("error: ") && !l.starts_with("warning: "))
+        .any(|l| l.trim_start().starts_with("= hint: "));
+    (first, hint)
+}
+
+#[test]
+fn a_total_past_the_exact_range_names_its_file_and_has_a_hint() {
+    // Bug (badinputs branch): a chain total that overflowed (one fugitive row of 7.9 × 10^27
+    // kg times its GWP) was reported with no hint.
+    let dir = fixture_with(
+        "fugitive.csv",
+        "BJ-CAR,2024,R-410A,110,kg,",
+        "BJ-CAR,2024,R-410A,7922816251426433759354395033,kg,",
+    );
+    let d = dir.to_str().unwrap();
+    let (code, _, err) = run(&["compute", d]);
+    assert_eq!(code, 1, "{err}");
+    let (first, hint) = first_error_and_hint(&err);
+    assert_eq!(
+        first,
+        format!("error: {d}/fugitive.csv: the 2024 total of R-410A at BJ-CAR cannot be held exactly: overflow: 7922816251426433759354395033 × 1923.5 exceeds the decimal range (±7.9 × 10^28) [overflow]")
+    );
+    assert!(hint, "{err}");
+
+    // Bug (badinputs branch): an intensity per a metric of 10^-28 USD million, which cannot
+    // be held, was reported in solar.csv (the first register file), not metrics.csv.
+    let dir = copy_fixture(|_, b| b);
+    fs::write(
+        dir.join("metrics.csv"),
+        "period,metric,value,unit,note\n2025,revenue,0.0000000000000000000000000001,USD million,\n",
+    )
+    .unwrap();
+    let d = dir.to_str().unwrap();
+    let (code, _, err) = run(&["compute", d]);
+    assert_eq!(code, 1, "{err}");
+    let (first, hint) = first_error_and_hint(&err);
+    assert!(
+        first.starts_with(&format!(
+            "error: {d}/metrics.csv: the 2025 value of intensity.revenue."
+        )) && first.ends_with("[overflow]"),
+        "{err}"
+    );
+    assert!(hint, "{err}");
+}

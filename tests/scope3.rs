@@ -415,6 +415,18 @@ fn spend_and_allocation_mismatches_are_refused_at_their_column() {
         ),
         ("16,2025,x,1,t,average_data,desnz-waste:commercial_and_industrial_waste.landfill,,,,,,,,\n", "bad-category", 1),
         ("1,2025,x,1,t,lca,desnz-waste:commercial_and_industrial_waste.landfill,,,,,,,,\n", "unknown-method", 6),
+        // Bug (badinputs branch): a supplier's emissions or total too large to hold in kg
+        // was reported at `quantity` (column 4), with no hint.
+        (
+            "1,2025,brackets,30,t,supplier_specific,,Brackets plc,,79228162514264337593543950335,t,mass,2400,t,\n",
+            "overflow",
+            10,
+        ),
+        (
+            "1,2025,brackets,30,t,supplier_specific,,Brackets plc,,1200,t,mass,79228162514264337593543950335,t,\n",
+            "overflow",
+            13,
+        ),
     ];
     for (row, code, column) in cases {
         let dir = scope3_project(row);
@@ -432,6 +444,12 @@ fn spend_and_allocation_mismatches_are_refused_at_their_column() {
         );
         assert_eq!(l.rejected_rows(), 1, "{row}");
         assert_eq!(fig(&l, "ghg.scope3.cat1"), None, "{row}");
+        if code == "overflow" {
+            assert!(
+                d.hint.as_deref().is_some_and(|h| h.contains("7.9 × 10^28")),
+                "{d:?}"
+            );
+        }
     }
 }
 

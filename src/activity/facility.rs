@@ -269,8 +269,13 @@ fn dated_event(
     let ev = match event {
         "" => {
             if day.is_some() {
+                // Where the event goes; when the file has no such column, at the date.
+                let at = Some(row.span_of(col + 1))
+                    .filter(|s| s.column.is_some())
+                    .unwrap_or_else(|| row.span_of(col));
+                let column = COLUMNS[col + 1].name;
                 diags.push(
-                    Diagnostic::error("missing-value", row.span_of(col + 1), format!("a boundary date needs its event ({names})"))
+                    Diagnostic::error("missing-value", at, format!("a boundary date needs its event in column `{column}` ({names})"))
                         .with_hint("an acquisition, divestment, insourcing or outsourcing restates the base year; an opening or closure does not")
                         .with_source(row.text()),
                 );

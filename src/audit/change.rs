@@ -67,6 +67,13 @@ impl Change {
                 v.trim()
             ))
         })?;
+        if value.is_sign_negative() && !value.is_zero() {
+            // As in a factor file: a sign typo would subtract emissions silently.
+            return Err(ChangeError::Syntax(format!(
+                "--set: `{}` is negative: emission factors, calorific values and GWPs are never negative",
+                v.trim()
+            )));
+        }
         Ok(Change::Value { reference, value })
     }
 
@@ -100,6 +107,18 @@ impl Change {
                 };
                 let mut done = 0;
                 for ed in &editions {
+                    let def = project
+                        .library
+                        .edition(&reference.set, ed)
+                        .and_then(|e| e.factors.get(&reference.key));
+                    if let Some(def) = def {
+                        if let Err(e) = crate::factors::held_in_base_units(*value, &def.unit) {
+                            return Err(ChangeError::Syntax(format!(
+                                "--set: {value} {} cannot be held exactly: {e}",
+                                def.unit_text
+                            )));
+                        }
+                    }
                     if p.library
                         .override_value(&reference.set, ed, &reference.key, *value)
                         .is_some()

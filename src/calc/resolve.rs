@@ -29,10 +29,15 @@ pub(super) fn err(
     message: String,
     hint: impl Into<String>,
 ) -> ResolveError {
+    let mut hint = hint.into();
+    if code == "overflow" && hint.is_empty() {
+        // Every overflow says what to look at, as a row's own overflow does.
+        hint = "the quantity times its conversions and factors exceeds what can be held exactly (about 7.9 × 10^28 in base units, 28 decimal places); check the quantity and its unit at their source".into();
+    }
     ResolveError {
         code,
         message,
-        hint: hint.into(),
+        hint,
         column,
     }
 }

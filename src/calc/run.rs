@@ -544,6 +544,9 @@ fn rejected_quantity(row: &RowRef<'_>, stats: &mut FileStats) {
     }
 }
 
+/// The hint of a sum or a part of a row past the exact range.
+const OVERFLOW_HINT: &str = "a sum beyond 28 significant digits is almost always a unit mistake (kWh written as MWh, kg as t); check the largest quantities";
+
 /// A chain total of `file` that passed the exact range when sums were added up.
 fn total_overflow(file: &str, e: CalcError) -> Diagnostic {
     Diagnostic::error(
@@ -551,6 +554,7 @@ fn total_overflow(file: &str, e: CalcError) -> Diagnostic {
         Span::file(&Arc::from(file)),
         format!("a total cannot be held exactly: {e}"),
     )
+    .with_hint(OVERFLOW_HINT)
 }
 
 /// The results of one worker over one chunk of one file.
@@ -888,6 +892,7 @@ impl<'p> Worker<'p> {
                             row.span_of(3),
                             format!("the scope 3 category 3 total cannot be held exactly: {e}"),
                         )
+                        .with_hint(OVERFLOW_HINT)
                         .with_source(row.text());
                         self.diagnostics.push(d);
                         continue;
@@ -1088,6 +1093,7 @@ impl<'p> Worker<'p> {
                         row.span_of(3),
                         format!("a part of this row cannot be held exactly: {e}"),
                     )
+                    .with_hint(OVERFLOW_HINT)
                     .with_source(row.text());
                     return self.reject(row, vec![d]);
                 }
@@ -1162,6 +1168,7 @@ impl<'p> Worker<'p> {
                     row.span_of(3),
                     format!("a total cannot be held exactly: {e}"),
                 )
+                .with_hint(OVERFLOW_HINT)
                 .with_source(row.text());
                 return self.reject(row, vec![d]);
             }
@@ -1304,7 +1311,7 @@ fn open(project: &Project, file: InputFile) -> Result<bool, Vec<Diagnostic>> {
     let path = project.path(file.input());
     match std::fs::File::open(&path) {
         Ok(_) => Ok(true),
-        Err(_) if !file.required() && !path.exists() => Ok(false),
+        Err(_) if !file.required() && !project.has(file.input()) => Ok(false),
         Err(e) => Err(vec![Diagnostic::error(
             "missing-file",
             Span::file(&project.shown(file.input())),
@@ -1467,7 +1474,7 @@ fn run_once(
             Some(v) => Some(&mut **v),
             None => None,
         };
-        let present = project.path(file.input()).exists();
+        let present = project.has(file.input());
         match run_file(
             project,
             options,
@@ -1535,7 +1542,8 @@ fn assemble(
                     "the {} total of {what} at {} cannot be held exactly: {e}",
                     c.year, f.id
                 ),
-            )]);
+            )
+            .with_hint(OVERFLOW_HINT)]);
         }
         comp.chains.push(c);
         comp.accums.push(a);

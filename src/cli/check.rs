@@ -192,7 +192,7 @@ pub fn run(a: Args) -> Exit {
             }
             // claims.toml, when present, must parse (`verify` compares it with the figures).
             let claims = project.path(Input::Claims);
-            if claims.exists() {
+            if project.has(Input::Claims) {
                 let shown = project.shown(Input::Claims);
                 let text = std::fs::read(&claims)
                     .map(|b| carbonledger::ingest::utf8_text(&shown, b, false));

@@ -40,6 +40,16 @@ pub fn run(a: Args) -> Exit {
         }
     };
     let ledger = Ledger::from_computation(&project, comp, a.opts.strict);
+    // The editions used are those of the rows read: with a file not read to its end, or a
+    // row rejected, the lock would leave out editions the project does use.
+    let diags: Vec<_> = ledger.all_diagnostics().cloned().collect();
+    if diags.iter().any(|d| d.is_error()) {
+        print_diagnostics(&diags);
+        eprintln!(
+            "error: refusing to lock: the errors above leave rows unread or unused, so the editions they use are unknown; fix them and run `carbonledger lock` again"
+        );
+        return Exit::Data;
+    }
     let editions = used_editions(&project, &ledger, a.opts.strict);
     let text = match render_lock(&project.library, &editions) {
         Ok(t) => t,

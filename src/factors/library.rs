@@ -89,6 +89,18 @@ pub struct FactorDef {
     pub span: Span,
 }
 
+/// Whether `value` in `unit` can be held exactly in base units (kg, J, m3 per kg, J, m3), as
+/// every calculation holds a factor: a factor that cannot is refused where it is written (a
+/// factor file, `diff --set`), not by each row that would use it.
+pub fn held_in_base_units(
+    value: Decimal,
+    unit: &FactorUnit,
+) -> Result<(), crate::decimal::CalcError> {
+    crate::decimal::mul(value, unit.num.scale)
+        .and_then(|n| crate::decimal::div(n, unit.den.scale))
+        .map(|_| ())
+}
+
 impl FactorDef {
     /// The value as a typed factor of `N` per `D`, or the dimension mismatch.
     pub fn typed<N: Dim, D: Dim>(&self) -> Result<Factor<N, D>, UnitError> {
@@ -326,6 +338,19 @@ pub fn parse_edition(
                 return;
             }
         };
+        // A value too large to hold in base units (kg, J, m3) would fail every row that uses
+        // it with a misleading message, or be passed over for another factor: refuse it here.
+        if let Err(e) = held_in_base_units(value, &unit) {
+            diags.push(
+                Diagnostic::error(
+                    "overflow",
+                    row.span_of(1),
+                    format!("factor `{key}` of {value} {unit_text} cannot be held exactly: {e}"),
+                )
+                .with_hint("values are held in base units (kg, J, m3) up to about 7.9 × 10^28; check the value and its unit at their source"),
+            );
+            return;
+        }
         let gas_col = row.get(3);
         let gas = (gas_col != "-" && !gas_col.is_empty()).then(|| gas_col.to_string());
         let is_gwp = row.get(4) == "gwp100";
@@ -507,7 +532,7 @@ impl Library {
             }
             let read = |f: &str| -> Result<Option<String>, Diagnostic> {
                 let p = path.join(f);
-                if !p.exists() {
+                if !crate::project::entry_exists(&p) {
                     return Ok(None);
                 }
                 let bytes = std::fs::read(&p).map_err(|e| {

@@ -9,6 +9,7 @@ mod reference;
 
 pub use compare::{diff_editions, EditionChange};
 pub use library::{
-    parse_edition, Citation, Edition, FactorDef, Found, Library, Verification, BUILTIN_FILES,
+    held_in_base_units, parse_edition, Citation, Edition, FactorDef, Found, Library, Verification,
+    BUILTIN_FILES,
 };
 pub use reference::{FactorRef, RefSyntaxError};

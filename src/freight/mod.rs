@@ -53,7 +53,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         report.diagnostics.extend(diags);
     }
     let path = project.path(Input::Shipments);
-    if !path.exists() {
+    if !project.has(Input::Shipments) {
         report.diagnostics.extend(unused_operations(
             &project.shown(Input::Operations),
             &ops,

@@ -207,6 +207,19 @@ fn read_error(file: &Arc<str>, e: ReadError) -> Diagnostic {
             "a quote opens this field and never closes: every later line would be read into it, so the file cannot be read",
         )
         .with_hint("close the quote, or double a quote meant as text (\"12\"\" pipe\")"),
+        ReadError::StrayLineEnd { line, field, byte } => {
+            let (what, kind) = if byte == b'\r' {
+                ("a carriage return (CR)", "LF (or CRLF)")
+            } else {
+                ("a line feed (LF)", "CR")
+            };
+            Diagnostic::error(
+                "malformed-csv",
+                Span::line(file, line).at(field),
+                format!("{what} outside quotes inside a line of a file whose lines end with {kind}: an editor shows a new line here, so the file's line ends are mixed and it cannot be read"),
+            )
+            .with_hint("save the file with one kind of line end (re-save it as CSV UTF-8); a line break meant as text belongs inside a quoted field")
+        }
         ReadError::Io(e) => Diagnostic::error(
             "io-error",
             Span::file(file),

@@ -86,6 +86,18 @@ pub enum ReadError {
         /// 1-based field that the quote opens.
         field: usize,
     },
+    /// A line end of the other kind than the file's (a CR alone in a file of LF or CRLF line
+    /// ends, an LF in a file of CR line ends) outside a quoted field: an editor shows a new
+    /// line there, which the reader would have joined to the one before (a comment would have
+    /// hidden the rows after it), so the file cannot be read.
+    StrayLineEnd {
+        /// Physical line (as this reader counts them) holding the stray byte.
+        line: u64,
+        /// 1-based field holding it.
+        field: usize,
+        /// The byte: `\r` or `\n`.
+        byte: u8,
+    },
     /// The underlying reader failed.
     Io(String),
 }
@@ -224,8 +236,20 @@ impl<R: Read> RecordReader<R> {
             } else {
                 line
             };
+            let stray = stray_of(term);
             let skip = body.first() == Some(&b'#') || body.iter().all(u8::is_ascii_whitespace);
             if skip {
+                // A comment must not hide lines that an editor shows after a stray line end.
+                if body.first() == Some(&b'#') {
+                    let trimmed = trim_end_crs(body, term);
+                    if memchr::memchr(stray, trimmed).is_some() {
+                        return Err(ReadError::StrayLineEnd {
+                            line: self.lines_before + 1,
+                            field: 1,
+                            byte: stray,
+                        });
+                    }
+                }
                 self.pos = nl.map_or(self.len, |i| i + 1);
                 self.lines_before += 1;
                 continue;
@@ -233,7 +257,7 @@ impl<R: Read> RecordReader<R> {
             rec.line = self.lines_before + 1;
             rec.byte = self.base + self.pos as u64;
             rec.quoting = None;
-            if memchr::memchr(b'"', body).is_none() {
+            if memchr::memchr2(b'"', stray, trim_end_crs(body, term)).is_none() {
                 let mut bytes = std::mem::take(&mut rec.text).into_bytes();
                 bytes.clear();
                 bytes.extend_from_slice(body);
@@ -267,6 +291,13 @@ impl<R: Read> RecordReader<R> {
                         field,
                     });
                 }
+                Scan::Stray { line, field } => {
+                    return Err(ReadError::StrayLineEnd {
+                        line: self.lines_before + 1 + line,
+                        field,
+                        byte: stray_of(term),
+                    });
+                }
                 Scan::Done {
                     bytes,
                     ends,
@@ -292,6 +323,34 @@ impl Terminator {
             Terminator::Lf => b'\n',
             Terminator::Cr => b'\r',
         }
+    }
+}
+
+/// The line-end byte that must not appear outside quotes in a file whose lines end with
+/// `term`.
+fn stray_of(term: u8) -> u8 {
+    if term == b'\n' {
+        b'\r'
+    } else {
+        b'\n'
+    }
+}
+
+/// Whether the `stray` byte at `data[i]` is a line end of another kind inside a line, rather
+/// than the CRs of a CRLF (or of a CR CR LF) line end, or at the end of the input.
+/// `None`: the input must be read further to know.
+fn is_stray(data: &[u8], i: usize, term: u8, eof: bool) -> Option<bool> {
+    if term != b'\n' {
+        return Some(true);
+    }
+    let mut j = i;
+    while data.get(j) == Some(&b'\r') {
+        j += 1;
+    }
+    match data.get(j) {
+        Some(&b) => Some(b != b'\n'),
+        None if eof => Some(false),
+        None => None,
     }
 }
 
@@ -326,6 +385,12 @@ fn finish(rec: &mut Record, bytes: Vec<u8>) -> Result<bool, ReadError> {
 
 enum Scan {
     NeedMore,
+    /// A line end of the other kind outside quotes (see `ReadError::StrayLineEnd`).
+    Stray {
+        /// Lines from the record's start to it.
+        line: u64,
+        field: usize,
+    },
     Unterminated {
         /// Lines from the record's start to the opening quote.
         line: u64,
@@ -442,12 +507,37 @@ fn scan_quoted(data: &[u8], term: u8, eof: bool) -> Scan {
                     quoting,
                 };
             }
+            Some(&b) if b == stray_of(term) => match is_stray(data, i, term, eof) {
+                None => return Scan::NeedMore,
+                Some(true) => {
+                    return Scan::Stray {
+                        line: lines,
+                        field: ends.len() + 1,
+                    }
+                }
+                Some(false) => {
+                    bytes.push(b);
+                    i += 1;
+                }
+            },
             Some(&b) => {
                 bytes.push(b);
                 i += 1;
             }
         }
     }
+}
+
+/// `body` without the CRs that end it in a file of LF line ends (a CRLF's, or a CR CR LF's).
+fn trim_end_crs(body: &[u8], term: u8) -> &[u8] {
+    if term != b'\n' {
+        return body;
+    }
+    let mut end = body.len();
+    while end > 0 && body[end - 1] == b'\r' {
+        end -= 1;
+    }
+    &body[..end]
 }
 
 #[cfg(test)]
@@ -538,6 +628,25 @@ mod tests {
             all(b"\0a\0,\0b\n"),
             Err(ReadError::NotUtf8 { line: 1, .. })
         ));
+    }
+
+    #[test]
+    fn a_line_end_of_another_kind_outside_quotes_stops_the_file() {
+        let stray = |line, field, byte| Err(ReadError::StrayLineEnd { line, field, byte });
+        // A comment whose CR hides two rows from the reader (but not from an editor).
+        assert_eq!(all(b"a,b\n# note\r1,2\r3,4\n5,6\n"), stray(2, 1, b'\r'));
+        assert_eq!(all(b"a,b\n1,2\r3,4\n"), stray(2, 2, b'\r'));
+        assert_eq!(all(b"a,b\n\"x\ny\",2\r3,4\n"), stray(3, 2, b'\r'));
+        // A file of CR line ends (none of LF in its first 64 KiB) that switches to LF.
+        let mut cr = b"a,b\r".to_vec();
+        cr.extend(b"1,2\r".repeat(20_000));
+        cr.extend(b"3,4\n5,6\r");
+        assert_eq!(all(&cr), stray(20_002, 2, b'\n'));
+        // CRs that end a line, or sit inside quotes, are no stray line ends.
+        let v = all(b"a,b\r\n1,2\r\r\n\"x\ry\",3\r\n4,5\r").unwrap_or_default();
+        assert_eq!(v.len(), 4);
+        assert_eq!(v[2], (3, vec!["x\ry".to_string(), "3".to_string()]));
+        assert_eq!(v[3].0, 4);
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub struct BomLine {
     pub line: u64,
     /// Span of the `product` column.
     pub product_span: Span,
+    /// Span of the `mass` column.
+    pub mass_span: Span,
     /// Span of the `primary_factor` column.
     pub primary_span: Span,
     /// Span of the `recycled_factor` column.
@@ -138,6 +140,8 @@ pub struct StageLine {
     pub line: u64,
     /// Span of the `product` column.
     pub product_span: Span,
+    /// Span of the `quantity` column.
+    pub quantity_span: Span,
     /// Span of the `unit` column.
     pub unit_span: Span,
     /// Span of the `factor` column.
@@ -331,7 +335,7 @@ fn read_file<T>(
         read: 0,
         unread: false,
     };
-    if !path.exists() {
+    if !project.has(input) {
         return out;
     }
     let shown = project.shown(input);
@@ -567,6 +571,7 @@ pub fn read_bom(project: &Project, diags: &mut Vec<Diagnostic>) -> Read<BomLine>
                 route,
                 line: row.line(),
                 product_span: row.span_of(0),
+                mass_span: row.span_of(3),
                 primary_span: row.span_of(6),
                 recycled_span: row.span_of(7),
                 route_span: row.span_of(8),
@@ -672,6 +677,7 @@ pub fn read_stages(project: &Project, diags: &mut Vec<Diagnostic>) -> Read<Stage
                     factor,
                     line: row.line(),
                     product_span: row.span_of(0),
+                    quantity_span: row.span_of(2),
                     unit_span: row.span_of(3),
                     factor_span: row.span_of(5),
                 }),

@@ -100,8 +100,12 @@ fn step(label: &str, text: String) -> Step {
     }
 }
 
+/// An overflow (or a result past 28 decimal places) of a line's quantity times its factors,
+/// at the quantity's column.
 fn overflow(span: Span, what: &str, e: &CalcError) -> Diagnostic {
-    Diagnostic::error("overflow", span, format!("{what}: {e}"))
+    Diagnostic::error("overflow", span, format!("{what}: {e}")).with_hint(
+        "the quantity times its factors cannot be held exactly (about 7.9 × 10^28, 28 decimal places); check the quantity and its unit at their source",
+    )
 }
 
 /// The `products` register: products, their bills of materials and stages.
@@ -401,6 +405,7 @@ fn material_entry(
     };
     let kg = kg.ok_or_else(|| Diagnostic::error("internal", span.clone(), "no kg unit"))?;
     let what = format!("{} {} {}", p.id, b.component, b.material);
+    let mass_span = b.mass_span.clone();
     let calc = || -> Result<_, CalcError> {
         let mass_kg = decimal::mul(b.mass, b.unit.scale)?;
         let r = decimal::div(b.recycled_pct, Decimal::ONE_HUNDRED)?.value;
@@ -423,7 +428,7 @@ fn material_entry(
         ))
     };
     let (mass_kg, r, recycled_kg, primary_kg, e1, e2, total, exact) =
-        calc().map_err(|e| overflow(span.clone(), &what, &e))?;
+        calc().map_err(|e| overflow(mass_span, &what, &e))?;
     let mut steps = vec![step(
         "activity",
         format!(
@@ -593,7 +598,6 @@ fn stage_entry(
     s: &StageLine,
     file: &Arc<str>,
 ) -> Result<(Entry, Vec<String>), Diagnostic> {
-    let span = Span::line(file, s.line);
     let (r, via) = match &s.factor {
         Some(r) => (r.clone(), String::new()),
         None => {
@@ -622,7 +626,8 @@ fn stage_entry(
     let what = format!("{} {}", p.id, s.stage.name());
     let (quantity, qtext) = match s.years {
         Some(y) => {
-            let q = decimal::mul(s.quantity, y).map_err(|e| overflow(span.clone(), &what, &e))?;
+            let q = decimal::mul(s.quantity, y)
+                .map_err(|e| overflow(s.quantity_span.clone(), &what, &e))?;
             (
                 q,
                 format!(
@@ -648,8 +653,8 @@ fn stage_entry(
     for f in &group {
         let (part, part_exact) = f
             .apply(quantity, s.unit)
-            .map_err(|e| overflow(span.clone(), &what, &e))?;
-        kg = decimal::add(kg, part).map_err(|e| overflow(span.clone(), &what, &e))?;
+            .map_err(|e| overflow(s.quantity_span.clone(), &what, &e))?;
+        kg = decimal::add(kg, part).map_err(|e| overflow(s.quantity_span.clone(), &what, &e))?;
         exact &= part_exact;
         steps.extend(f.steps(
             s.stage.name(),

@@ -40,6 +40,13 @@ pub struct Project {
     pub library: Library,
 }
 
+/// Whether the folder holds an entry at `path`, readable or not: a file, a folder, a link to
+/// nowhere. An optional input is absent only when there is no such entry; one that is there
+/// but cannot be read is an error of the commands that use it, never an empty file.
+pub fn entry_exists(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
 /// How a project file is named in messages: relative to the project folder's parent as given.
 pub fn shown_path(dir: &Path, name: &str) -> Arc<str> {
     let p = dir.join(name);
@@ -148,7 +155,7 @@ impl Project {
             }
         };
         let changes_path = dir.join(Input::FacilityChanges.name());
-        if let (Some(f), true) = (facilities.as_mut(), changes_path.exists()) {
+        if let (Some(f), true) = (facilities.as_mut(), entry_exists(&changes_path)) {
             let shown = shown_path(dir, Input::FacilityChanges.name());
             match std::fs::File::open(&changes_path) {
                 Ok(file) => {
@@ -191,7 +198,7 @@ impl Project {
         if let (Some(f), Some(lib)) = (&facilities, &library) {
             diags.extend(check_grids(f, lib));
         }
-        if let (Some(lib), true) = (&library, locked && dir.join(LOCK_FILE).exists()) {
+        if let (Some(lib), true) = (&library, locked && entry_exists(&dir.join(LOCK_FILE))) {
             let shown = shown_path(dir, LOCK_FILE);
             match read_text(dir, LOCK_FILE).map(|t| parse_lock(&shown, &t)) {
                 Ok(Ok(lock)) => diags.append(&mut check_lock(&shown, &lock, lib)),
@@ -213,6 +220,11 @@ impl Project {
     /// The path of a project file, whether or not it exists.
     pub fn path(&self, input: Input) -> PathBuf {
         self.dir.join(input.name())
+    }
+
+    /// Whether the project holds `input`, readable or not (see [`entry_exists`]).
+    pub fn has(&self, input: Input) -> bool {
+        entry_exists(&self.path(input))
     }
 
     /// How a project file is named in messages.

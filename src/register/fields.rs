@@ -23,7 +23,7 @@ pub fn read_optional(
     mut on_row: impl FnMut(&RowRef<'_>) -> (Vec<Diagnostic>, Option<(Decimal, String)>),
 ) -> Option<(FileStats, Vec<Diagnostic>)> {
     let path = project.path(input);
-    if !path.exists() {
+    if !project.has(input) {
         return None;
     }
     let shown: Arc<str> = project.shown(input);

@@ -270,7 +270,16 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
                 }
                 sink(e);
             }
-            Err((code, msg, hint)) => f.error(code, 6, msg, Some(hint)),
+            Err((code, msg, hint)) => {
+                // An overflow is of the quantity (times a conversion or a factor); the other
+                // problems are of what it displaces.
+                let (column, hint) = if code == "overflow" {
+                    (4, "every quantity is held in base units (J, kg); this one, times its conversions, exceeds about 7.9 × 10^28 of them — check the value at its source".to_string())
+                } else {
+                    (6, hint)
+                };
+                f.error(code, column, msg, Some(hint).filter(|h| !h.is_empty()))
+            }
         }
         (f.diags, left_out)
     });

@@ -476,9 +476,24 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 }
             }
         }
-        let energy_j = quantity
+        // A quantity too large to hold in joules is an error of the row; dropped silently, the
+        // instrument would be neither applied nor rejected.
+        let energy_j = match quantity
             .zip(unit)
-            .and_then(|(q, u)| decimal::mul(q, u.scale).ok());
+            .map(|(q, u)| (q, u, decimal::mul(q, u.scale)))
+        {
+            Some((_, _, Ok(j))) => Some(j),
+            Some((q, u, Err(e))) => {
+                f.error(
+                    "overflow",
+                    4,
+                    format!("{q} {} cannot be held exactly: {e}", u.symbol),
+                    Some("every quantity is held in base units (J); this one exceeds about 7.9 × 10^28 of them — check the value at its source".into()),
+                );
+                None
+            }
+            None => None,
+        };
         if f.diags.iter().any(Diagnostic::is_error) {
             return (f.diags, left_out);
         }

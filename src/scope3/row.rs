@@ -596,7 +596,19 @@ pub fn calculate(
     row: &Row,
 ) -> Result<Calculated, RowError> {
     let year = row.year;
-    let ov = |e: decimal::CalcError| ("overflow", QUANTITY, e.to_string(), None);
+    // An overflow names the column whose value overflowed (an allocation's supplier columns
+    // as well as the quantity).
+    let ov_at = |column: usize| {
+        move |e: decimal::CalcError| -> RowError {
+            (
+                "overflow",
+                column,
+                e.to_string(),
+                Some("every quantity is held in base units (kg, J, m3); this one exceeds about 7.9 × 10^28 of them — check the value at its source".into()),
+            )
+        }
+    };
+    let ov = ov_at(QUANTITY);
     let mut steps = vec![step(
         "activity",
         format!(
@@ -614,9 +626,9 @@ pub fn calculate(
     )];
     if let Some(a) = &row.allocation {
         // kg = E × q ÷ T: the supplier's emissions times the share bought, one division.
-        let e_kg = decimal::mul(a.emissions, a.emissions_unit.scale).map_err(ov)?;
+        let e_kg = decimal::mul(a.emissions, a.emissions_unit.scale).map_err(ov_at(EMISSIONS))?;
         let q = decimal::mul(row.quantity, row.unit.scale).map_err(ov)?;
-        let t = decimal::mul(a.total, a.total_unit.scale).map_err(ov)?;
+        let t = decimal::mul(a.total, a.total_unit.scale).map_err(ov_at(TOTAL))?;
         if q > t {
             return Err((
                 "bad-allocation",
