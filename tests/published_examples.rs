@@ -338,3 +338,119 @@ fn example_12_1_end_of_life_treatment() {
     let l = ledger(&dir);
     assert_eq!(fig(&l, "ghg.scope3.cat12"), Some(d("3.7")));
 }
+
+/// Example [3.1] "Calculating upstream emissions of purchased electricity" (pp. 45–46):
+/// Company A's data centres in five countries, each country's upstream factor of purchased
+/// electricity, its grid (combustion) factor and its T&D loss rate, as the example's table
+/// gives them; district heating in Canada.
+///
+/// - 3b, upstream of purchased electricity: (500 000 × 0.12) + (600 000 × 0.1) + (400 000 ×
+///   0.15) + (5 500 000 × 0.1) + (200 000 × 0.05) = 740 000 kg, and of purchased heating
+///   50 000 × 0.05 = 2 500 kg;
+/// - 3c, T&D losses, energy consumed × combustion factor × loss rate (formula [3.3]):
+///   (500 000 × 0.8 × 0.1) + (600 000 × 0.4 × 0.13) + (50 000 × 0.15 × 0.05) + (400 000 × 0.8
+///   × 0.15) + (5 500 000 × 0.5 × 0.1) + (200 000 × 0.4 × 0.12) = 404 175 kg;
+/// - total 1 146 675 kg CO2e.
+///
+/// The loss rates are the sets' `K_td` (electricity) and `K_distribution` (heat) keys in `%`;
+/// the example gives no upstream factor for the lost energy itself, so carbonledger computes no
+/// well-to-tank of the loss and says so for each row (formula [3.3] speaks of a "life cycle"
+/// factor, but the example applies the combustion factor: docs/methodology.md).
+#[test]
+fn example_3_1_upstream_and_td_losses_of_purchased_electricity_and_heat() {
+    let grid = "set = \"ghgp-s3tg-grid\"\nedition = \"2013\"\ndescription = \"Example [3.1]'s grid (combustion) factors and T&D loss rates (test data)\"\n[citation]\npublisher = \"World Resources Institute and World Business Council for Sustainable Development\"\ntitle = \"Technical Guidance for Calculating Scope 3 Emissions (version 1.0), Example [3.1]\"\npublished = \"2013-01-01\"\ntable = \"Example [3.1]\"\nlicence = \"test data\"\nurl = \"https://ghgprotocol.org/scope-3-calculation-guidance-2\"\n";
+    let upstream = grid
+        .replace("ghgp-s3tg-grid", "ghgp-s3tg-upstream")
+        .replace(
+            "grid (combustion) factors and T&D loss rates",
+            "upstream factors of purchased electricity and heating",
+        );
+    let dir = write(&[
+        (
+            "carbonledger.toml",
+            "organisation = \"Company A\"\nreporting_years = [2025]\nbase_year = 2025\n[factors]\npurchased_heat = \"ghgp-s3tg-grid:canada_heat\"\n[scope3]\nwtt_sets = { ghgp-s3tg-grid = \"ghgp-s3tg-upstream\" }\n[years.2025.editions]\nghgp-s3tg-grid = \"2013\"\nghgp-s3tg-upstream = \"2013\"\nipcc-gwp = \"ar5\"\ngbt-2589 = \"2020\"\n",
+        ),
+        (
+            "facilities.csv",
+            "id,name,country,grid\n\
+             AU,data centre,AU,ghgp-s3tg-grid:australia\n\
+             CA,data centre,CA,ghgp-s3tg-grid:canada\n\
+             IN,data centre,IN,ghgp-s3tg-grid:india\n\
+             US,data centre,US,ghgp-s3tg-grid:united_states\n\
+             TR,data centre,TR,ghgp-s3tg-grid:turkey\n",
+        ),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\n\
+             AU,2025,electricity,500000,kWh,,,,\n\
+             CA,2025,electricity,600000,kWh,,,,\n\
+             CA,2025,heat,50000,kWh,,,district heating,\n\
+             IN,2025,electricity,400000,kWh,,,,\n\
+             US,2025,electricity,5500000,kWh,,,,\n\
+             TR,2025,electricity,200000,kWh,,,,\n",
+        ),
+        ("factors/ghgp-s3tg-grid/2013/edition.toml", grid),
+        (
+            "factors/ghgp-s3tg-grid/2013/factors.csv",
+            "key,value,unit,gas,basis,table,note\n\
+             australia,0.8,kg CO2e/kWh,CO2e,location,Example [3.1],electricity combustion\n\
+             australia_td,10,%/1,-,,Example [3.1],T&D loss rate (electricity)\n\
+             canada,0.4,kg CO2e/kWh,CO2e,location,Example [3.1],electricity combustion\n\
+             canada_td,13,%/1,-,,Example [3.1],T&D loss rate (electricity)\n\
+             canada_heat,0.15,kg CO2e/kWh,CO2e,,Example [3.1],heat combustion\n\
+             canada_heat_distribution,5,%/1,-,,Example [3.1],T&D loss rate (heat)\n\
+             india,0.8,kg CO2e/kWh,CO2e,location,Example [3.1],electricity combustion\n\
+             india_td,15,%/1,-,,Example [3.1],T&D loss rate (electricity)\n\
+             united_states,0.5,kg CO2e/kWh,CO2e,location,Example [3.1],electricity combustion\n\
+             united_states_td,10,%/1,-,,Example [3.1],T&D loss rate (electricity)\n\
+             turkey,0.4,kg CO2e/kWh,CO2e,location,Example [3.1],electricity combustion\n\
+             turkey_td,12,%/1,-,,Example [3.1],T&D loss rate (electricity)\n",
+        ),
+        ("factors/ghgp-s3tg-upstream/2013/edition.toml", &upstream),
+        (
+            "factors/ghgp-s3tg-upstream/2013/factors.csv",
+            "key,value,unit,gas,basis,table,note\n\
+             australia.co2e,0.12,kg CO2e/kWh,CO2e,wtt,Example [3.1],upstream of purchased electricity\n\
+             canada.co2e,0.10,kg CO2e/kWh,CO2e,wtt,Example [3.1],upstream of purchased electricity\n\
+             canada_heat.co2e,0.05,kg CO2e/kWh,CO2e,wtt,Example [3.1],upstream of purchased heating\n\
+             india.co2e,0.15,kg CO2e/kWh,CO2e,wtt,Example [3.1],upstream of purchased electricity\n\
+             united_states.co2e,0.10,kg CO2e/kWh,CO2e,wtt,Example [3.1],upstream of purchased electricity\n\
+             turkey.co2e,0.05,kg CO2e/kWh,CO2e,wtt,Example [3.1],upstream of purchased electricity\n",
+        ),
+    ]);
+    let l = ledger(&dir);
+    assert_eq!(
+        fig(&l, "ghg.scope3.cat3.wtt_purchased_energy"),
+        Some(d("742.5"))
+    );
+    assert_eq!(fig(&l, "ghg.scope3.cat3.td_losses"), Some(d("404.175")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3"), Some(d("1146.675")));
+    // Scope 2 is the grid factors alone: (500 000 × 0.8 + 600 000 × 0.4 + 400 000 × 0.8
+    // + 5 500 000 × 0.5 + 200 000 × 0.4) + 50 000 × 0.15 = 3 790 000 + 7 500 kg.
+    assert_eq!(fig(&l, "ghg.scope2.location"), Some(d("3797.5")));
+    // No well-to-tank of the lost energy is published: one note per row, never a zero.
+    let missing = l
+        .comp
+        .notes
+        .iter()
+        .filter(|n| n.contains("well-to-tank of the T&D loss"))
+        .count();
+    assert_eq!(missing, 6, "{:?}", l.comp.notes);
+    // A loss rate above 100% is no loss rate: the row is refused, at its carrier.
+    let factors = dir.join("factors/ghgp-s3tg-grid/2013/factors.csv");
+    let text = std::fs::read_to_string(&factors).unwrap();
+    std::fs::write(
+        &factors,
+        text.replace("australia_td,10,", "australia_td,150,"),
+    )
+    .unwrap();
+    let l = ledger(&dir);
+    assert_eq!(l.comp.rejected_rows(), 1);
+    let err = &l.comp.diagnostics;
+    assert!(
+        err.iter().any(|d| d.code == "wrong-dimension"
+            && d.message.contains("australia_td")
+            && d.message.contains("not a loss rate")),
+        "{err:#?}"
+    );
+}
