@@ -454,3 +454,65 @@ fn example_3_1_upstream_and_td_losses_of_purchased_electricity_and_heat() {
         "{err:#?}"
     );
 }
+
+/// Example [4.1] "Calculating emissions from upstream transportation using the fuel-based
+/// method" (p. 55): suppliers' diesel (50 000 + 80 000 + 90 000 L) × 3 kg CO2e/L = 660 000 kg
+/// and 50 kg of R-410A leaked × its GWP 2 000 (the example's own value) = 100 000 kg; total
+/// 760 000 kg CO2e. The trucks carry only Company A's goods, so each supplier's fuel and
+/// leak are rows of category 4 with the example's factors.
+#[test]
+fn example_4_1_transport_fuel_based() {
+    let dir = s3tg_project(
+        "ex4_1.diesel,3,kg CO2e/L,CO2e,,Example [4.1],per litre of diesel\n\
+         ex4_1.r410a,2000,kg CO2e/kg,CO2e,,Example [4.1],the example's GWP of R-410A\n",
+        "4,2025,supplier B trucks: diesel,50000,L,average_data,ghgp-s3tg:ex4_1.diesel,Supplier B,,,,,,,,,\n\
+         4,2025,supplier C trucks: diesel,80000,L,average_data,ghgp-s3tg:ex4_1.diesel,Supplier C,,,,,,,,,\n\
+         4,2025,supplier D trucks: diesel,90000,L,average_data,ghgp-s3tg:ex4_1.diesel,Supplier D,,,,,,,,,\n\
+         4,2025,supplier D trucks: R-410A leaked,50,kg,average_data,ghgp-s3tg:ex4_1.r410a,Supplier D,,,,,,,,,\n",
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat4"), Some(d("760")));
+}
+
+/// Example [4.2] "Calculating emissions from upstream transportation using the
+/// distance-based method" (p. 61) as legs of shipments.csv: road 2 t × 2 000 km × 0.2 = 800 kg,
+/// air 1 t × 3 000 km × 1.0 = 3 000 kg, sea 6 t × 4 000 km × 0.05 = 1 200 kg; total 5 000 kg
+/// CO2e. The example's table heads its factors "kg CO2e/TEU-km" but its formulas and
+/// arithmetic use them per tonne-km (mass in tonnes × km): the test follows the arithmetic.
+/// The distances are the distances transported (actual), and the example's intensities are
+/// taken as on that basis: no distance adjustment may be added (an air leg's 95 km applies
+/// to a great-circle distance only).
+#[test]
+fn example_4_2_transport_distance_based() {
+    let dir = write(&[
+        (
+            "carbonledger.toml",
+            "organisation = \"Company A\"\nreporting_years = [2025]\nbase_year = 2025\n[freight]\nradiative_forcing = false\n[years.2025.editions]\nghgp-s3tg = \"2013\"\nipcc-gwp = \"ar5\"\n",
+        ),
+        ("facilities.csv", "id,name,country,grid\nA,Company A,GB,\n"),
+        (
+            "energy.csv",
+            "facility,period,carrier,quantity,unit,factor,ref,note,source\n",
+        ),
+        ("factors/ghgp-s3tg/2013/edition.toml", S3TG_EDITION),
+        (
+            "factors/ghgp-s3tg/2013/factors.csv",
+            "key,value,unit,gas,basis,table,note\n\
+             ex4_2.truck_rigid_3_5_7_5t,0.2,kg CO2e/tkm,CO2e,wtw,Example [4.2],Truck (rigid >3.5-7.5t)\n\
+             ex4_2.air_long_haul,1.0,kg CO2e/tkm,CO2e,wtw,Example [4.2],Air (long haul)\n\
+             ex4_2.container_2000_2999_teu,0.05,kg CO2e/tkm,CO2e,wtw,Example [4.2],Container 2000-2999 TEU\n",
+        ),
+        (
+            "shipments.csv",
+            "shipment,leg,period,mass,mass_unit,mode,origin,destination,distance,distance_unit,distance_basis,factor\n\
+             from-b,1,2025,2,t,road,Supplier B,Company A,2000,km,actual,ghgp-s3tg:ex4_2.truck_rigid_3_5_7_5t\n\
+             from-c,1,2025,1,t,air,Supplier C,Company A,3000,km,actual,ghgp-s3tg:ex4_2.air_long_haul\n\
+             from-d,1,2025,6,t,sea_container,Supplier D,Company A,4000,km,actual,ghgp-s3tg:ex4_2.container_2000_2999_teu\n",
+        ),
+    ]);
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat4"), Some(d("5")));
+    assert_eq!(fig(&l, "logistics.by_mode.road"), Some(d("0.8")));
+    assert_eq!(fig(&l, "logistics.by_mode.air"), Some(d("3")));
+    assert_eq!(fig(&l, "logistics.by_mode.sea_container"), Some(d("1.2")));
+}
