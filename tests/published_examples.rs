@@ -45,6 +45,11 @@ const S3_HEADER: &str = "category,period,description,quantity,unit,method,factor
 /// A project with no energy of its own, the example's factors as `ghgp-s3tg@2013` and the
 /// given rows of scope3.csv (without the header).
 fn s3tg_project(factors: &str, rows: &str) -> PathBuf {
+    s3tg_project_with(S3_HEADER, factors, rows)
+}
+
+/// [`s3tg_project`] with another header of scope3.csv.
+fn s3tg_project_with(header: &str, factors: &str, rows: &str) -> PathBuf {
     write(&[
         (
             "carbonledger.toml",
@@ -60,7 +65,7 @@ fn s3tg_project(factors: &str, rows: &str) -> PathBuf {
             "factors/ghgp-s3tg/2013/factors.csv",
             &format!("key,value,unit,gas,basis,table,note\n{factors}"),
         ),
-        ("scope3.csv", &format!("{S3_HEADER}{rows}")),
+        ("scope3.csv", &format!("{header}{rows}")),
     ])
 }
 
@@ -515,4 +520,76 @@ fn example_4_2_transport_distance_based() {
     assert_eq!(fig(&l, "logistics.by_mode.road"), Some(d("0.8")));
     assert_eq!(fig(&l, "logistics.by_mode.air"), Some(d("3")));
     assert_eq!(fig(&l, "logistics.by_mode.sea_container"), Some(d("1.2")));
+}
+
+/// Example [6.1] "Calculating emissions from business travel using the distance-based method"
+/// (pp. 84–85). Road: employees ÷ employees per vehicle × distance × factor per vehicle-km,
+/// (10/2 × 50 × 1) + (20/2 × 200 × 2) + (100/3 × 100 × 4) = 17 583.33 kg CO2e (printed to two
+/// places: 250 + 4 000 + 13 333.333… kg); air: employees × distance × factor per passenger-km,
+/// (10 × 10 000 × 5) + (20 × 15 000 × 6) + (100 × 12 000 × 5) = 8 300 000 kg CO2e; total
+/// 8 317 583.33 kg CO2e.
+///
+/// Each group is a row of employees (`item`) × the distance each travelled (`per_item`, in
+/// passenger-km); a car's factor is per vehicle-km, so its row names the example's average
+/// employees per vehicle in `occupancy` (vehicle-km = passenger-km ÷ occupancy). 100 employees
+/// in cars of 3 is 33⅓ vehicles: the one non-terminating division is made last, once, and the
+/// line is rounded to `decimal::LINE_DP` (9) places: 13 333.333333333 kg. The figure in t is
+/// compared at the publication's two decimal places of kg.
+#[test]
+fn example_6_1_business_travel_distance_based_with_occupancy() {
+    let header = S3_HEADER.replace("per_item_unit\n", "per_item_unit,occupancy\n");
+    let dir = s3tg_project_with(
+        &header,
+        "ex6_1.car.hybrid,1,kg CO2e/km,CO2e,,Example [6.1],hybrid car; per vehicle-km\n\
+         ex6_1.car.average_gasoline,2,kg CO2e/km,CO2e,,Example [6.1],average gasoline car; per vehicle-km\n\
+         ex6_1.car.four_wheel_drive,4,kg CO2e/km,CO2e,,Example [6.1],four wheel drive; per vehicle-km\n\
+         ex6_1.air.long_haul,5,kg CO2e/pkm,CO2e,,Example [6.1],long haul; per passenger-km\n\
+         ex6_1.air.short_haul,6,kg CO2e/pkm,CO2e,,Example [6.1],short haul; per passenger-km\n",
+        "6,2025,group 1 road (United States),10,item,average_data,ghgp-s3tg:ex6_1.car.hybrid,,,,,,,,,50,pkm,2\n\
+         6,2025,group 2 road (Australia),20,item,average_data,ghgp-s3tg:ex6_1.car.average_gasoline,,,,,,,,,200,pkm,2\n\
+         6,2025,group 3 road (United States),100,item,average_data,ghgp-s3tg:ex6_1.car.four_wheel_drive,,,,,,,,,100,pkm,3\n\
+         6,2025,group 1 air,10,item,average_data,ghgp-s3tg:ex6_1.air.long_haul,,,,,,,,,10000,pkm,\n\
+         6,2025,group 2 air,20,item,average_data,ghgp-s3tg:ex6_1.air.short_haul,,,,,,,,,15000,pkm,\n\
+         6,2025,group 3 air,100,item,average_data,ghgp-s3tg:ex6_1.air.long_haul,,,,,,,,,12000,pkm,\n",
+    );
+    let l = ledger(&dir);
+    let cat6 = fig(&l, "ghg.scope3.cat6").unwrap();
+    // 250 + 4 000 + 13 333.333333333 + 8 300 000 kg.
+    assert_eq!(cat6, d("8317.583333333333"));
+    assert_eq!((cat6 * d("1000")).round_dp(2), d("8317583.33"));
+    // The air part alone, exact: 8 300 000 kg.
+    let air: String = [
+        "6,2025,group 1 air,10,item,average_data,ghgp-s3tg:ex6_1.air.long_haul,,,,,,,,,10000,pkm,\n",
+        "6,2025,group 2 air,20,item,average_data,ghgp-s3tg:ex6_1.air.short_haul,,,,,,,,,15000,pkm,\n",
+        "6,2025,group 3 air,100,item,average_data,ghgp-s3tg:ex6_1.air.long_haul,,,,,,,,,12000,pkm,\n",
+    ]
+    .concat();
+    let factors = std::fs::read_to_string(dir.join("factors/ghgp-s3tg/2013/factors.csv")).unwrap();
+    let factors = factors.split_once('\n').unwrap().1.to_string();
+    let l = ledger(&s3tg_project_with(&header, &factors, &air));
+    assert_eq!(fig(&l, "ghg.scope3.cat6"), Some(d("8300")));
+    // A car's factor per vehicle-km on passenger-km without an occupancy is refused (the
+    // dimensions differ), and an occupancy on a row that is not in passenger-km is refused.
+    for (bad, code, column) in [
+        (
+            "6,2025,group 1 road,10,item,average_data,ghgp-s3tg:ex6_1.car.hybrid,,,,,,,,,50,pkm,\n",
+            "factor-dimension-mismatch",
+            7,
+        ),
+        (
+            "6,2025,group 1 road,500,km,average_data,ghgp-s3tg:ex6_1.car.hybrid,,,,,,,,,,,2\n",
+            "method-mismatch",
+            18,
+        ),
+        (
+            "6,2025,group 1 road,10,item,average_data,ghgp-s3tg:ex6_1.car.hybrid,,,,,,,,,50,pkm,0\n",
+            "malformed-number",
+            18,
+        ),
+    ] {
+        let l = ledger(&s3tg_project_with(&header, &factors, bad));
+        let e = l.all_diagnostics().find(|d| d.is_error()).unwrap();
+        assert_eq!((e.code, e.span.column), (code, Some(column)), "{bad}");
+        assert_eq!(fig(&l, "ghg.scope3.cat6"), None, "{bad}");
+    }
 }
