@@ -598,8 +598,8 @@ fn example_6_1_business_travel_distance_based_with_occupancy() {
 /// emissions from natural gas consumption", with the built-in `au-nga@2025` (Table 5, natural
 /// gas distributed in a pipeline: 51.4 kg CO2-e/GJ of CO2, 0.1 of CH4, 0.03 of N2O; Table 6,
 /// New South Wales and ACT, metro: 13.1 kg CO2-e/GJ scope 3). A facility in Sydney burns
-/// 100 000 GJ; the published results are CO2 5 140 t, CH4 10 t, N2O 3 t (5 153 t CO2-e scope
-/// 1) and scope 3 1 310 t (6 463 t together). The NGA PDF could not be opened here: the
+/// 100 000 GJ; the published results are CO2 5 140 t, CH4 10 t, N2O 3 t (scope 1: 5 153 t
+/// CO2-e) and scope 3 1 310 t (6 463 t together). The NGA PDF could not be opened here: the
 /// example's inputs and printed results are those of a public transcription that records
 /// them with the table values (the same values `au-nga@2025` ships, factors/README.md).
 ///
