@@ -634,3 +634,37 @@ fn nga_2025_example_4_natural_gas_scope_1_by_gas_and_scope_3() {
         d("6463")
     );
 }
+
+/// Example [4.5] "Calculating emissions from upstream distribution using the site-specific
+/// method" (pp. 68–69): each storage facility's emissions, ((electricity × 0.8) + (natural gas
+/// × 0.25)) kg CO2e, allocated by the volume of Company A's goods over the total volume
+/// stored: ((10 000 × 0.8) + (1 000 × 0.25)) × 100/400 = 2 062.5 kg and ((15 000 × 0.8) +
+/// (2 000 × 0.25)) × 200/800 = 3 125 kg; total 5 187.5 kg CO2e. Each facility's operator
+/// reports its scope 1 and 2 (8 250 kg and 12 500 kg, the example's energy × its factors): a
+/// `supplier_specific` row allocates it by `volume`.
+#[test]
+fn example_4_5_distribution_site_specific_allocated_by_volume() {
+    let dir = s3tg_project(
+        "",
+        "4,2025,storage facility 1,100,m3,supplier_specific,,Storage facility 1,,8250,kg,volume,400,m3,(10000 kWh x 0.8) + (1000 kWh x 0.25),,\n\
+         4,2025,storage facility 2,200,m3,supplier_specific,,Storage facility 2,,12500,kg,volume,800,m3,(15000 kWh x 0.8) + (2000 kWh x 0.25),,\n",
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat4"), Some(d("5.1875")));
+}
+
+/// Example [4.6] "Calculating emissions from upstream distribution using the average-data
+/// method" (p. 71): volume stored × days stored × kg CO2e per m3 per day, (4 000 × 2 × 0.01)
+/// plus (4 000 × 2 × 0.02) = 80 + 160 = 240 kg CO2e. A factor per m3-day is a factor per m3 of
+/// one day's storage: the row is the days (`item`) × the volume stored each day.
+#[test]
+fn example_4_6_distribution_average_data() {
+    let dir = s3tg_project(
+        "ex4_6.distribution_center,0.01,kg CO2e/m3,CO2e,,Example [4.6],per m3 and day stored\n\
+         ex4_6.supermarket,0.02,kg CO2e/m3,CO2e,,Example [4.6],per m3 and day stored\n",
+        "4,2025,distribution centre (2 days),2,item,average_data,ghgp-s3tg:ex4_6.distribution_center,,,,,,,,,4000,m3\n\
+         4,2025,supermarkets (2 days),2,item,average_data,ghgp-s3tg:ex4_6.supermarket,,,,,,,,,4000,m3\n",
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat4"), Some(d("0.24")));
+}

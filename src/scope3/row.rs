@@ -126,6 +126,9 @@ pub enum Basis {
     Units,
     /// Spend ÷ the supplier's total revenue.
     Revenue,
+    /// Volume of the goods ÷ the total volume (a warehouse's goods stored, Scope 3 Technical
+    /// Guidance Example [4.5]).
+    Volume,
 }
 
 impl Basis {
@@ -134,6 +137,7 @@ impl Basis {
             Basis::Mass => DimKind::Mass,
             Basis::Units => DimKind::Count,
             Basis::Revenue => DimKind::Money,
+            Basis::Volume => DimKind::Volume,
         }
     }
     fn name(self) -> &'static str {
@@ -141,6 +145,7 @@ impl Basis {
             Basis::Mass => "mass",
             Basis::Units => "units",
             Basis::Revenue => "revenue",
+            Basis::Volume => "volume",
         }
     }
 }
@@ -258,14 +263,15 @@ fn allocation(f: &mut Fields<'_, '_>, unit: Option<AnyUnit>) -> Option<Allocatio
             "mass" => Some(Basis::Mass),
             "units" | "unit" | "items" => Some(Basis::Units),
             "revenue" | "economic" => Some(Basis::Revenue),
+            "volume" => Some(Basis::Volume),
             _ => None,
         };
         if basis.is_none() {
             f.error(
                 "bad-allocation",
                 BASIS,
-                format!("allocation basis `{b}` is none of mass, units, revenue"),
-                Some("allocate the supplier's emissions by `mass`, `units` or `revenue` (GHG Protocol Scope 3 Standard, ch. 8)".into()),
+                format!("allocation basis `{b}` is none of mass, units, revenue, volume"),
+                Some("allocate the supplier's emissions by `mass`, `units`, `revenue` or `volume` (GHG Protocol Scope 3 Standard, ch. 8)".into()),
             );
         }
         basis
