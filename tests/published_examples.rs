@@ -70,7 +70,7 @@ fn s3tg_project_with(header: &str, factors: &str, rows: &str) -> PathBuf {
 }
 
 /// Example [1.1] "Calculating emissions from purchased goods and services using the
-/// supplier-specific method" (p. 24): (200 000 × 0.15) + (600 000 × 0.1) + (200 000 ×
+/// supplier-specific method" (p. 25): (200 000 × 0.15) + (600 000 × 0.1) + (200 000 ×
 /// 0.1) + (100 000 × 0.25) + (50 000 × 0.2) = 145 000 kg CO2e. The guidance calls the suppliers'
 /// product footprints "supplier-specific emission factors": in carbonledger a product factor
 /// per kg is quantity × factor (`average_data` with the supplier named); `supplier_specific`
@@ -94,7 +94,7 @@ fn example_1_1_supplier_specific_product_factors() {
     assert_eq!(fig(&l, "ghg.scope3"), Some(d("145")));
 }
 
-/// The supplier B rows shared by Examples [1.2] and [1.3] (pp. 27–30): its electricity
+/// The supplier B rows shared by Examples [1.2] and [1.3] (pp. 27–31): its electricity
 /// (5 000 kWh × 0.5) and natural gas (2 500 kWh × 0.2) relating to the t-shirts = 3 000 kg,
 /// and its 100 kg of waste to landfill × 0.5 = 50 kg.
 const SUPPLIER_B_FACTORS: &str =
@@ -160,7 +160,7 @@ fn example_1_2_hybrid_method_with_all_supplier_activity_data() {
 
 /// Example [1.3] "Calculating emissions from a purchased good by using the hybrid method
 /// (where only allocated scope 1 and scope 2 emissions and waste data are available from
-/// supplier)" (pp. 29–30): 3 000 kg (scope 1 and 2) + 50 kg (waste) + 12 000 t-shirts × 5.6
+/// supplier)" (pp. 30–31): 3 000 kg (scope 1 and 2) + 50 kg (waste) + 12 000 t-shirts × 5.6
 /// kg CO2e per t-shirt (the database's cradle-to-gate factor without the producer's scope 1, 2
 /// and waste) = 67 200 kg; total 70 250 kg CO2e. The guidance prints the last product as
 /// "(50,000 × 5.6) = 67,200": 50 000 is a misprint (its own table has 12 000 t-shirts, and
@@ -178,7 +178,7 @@ fn example_1_3_hybrid_method_with_supplier_scope_1_2_and_waste_only() {
 }
 
 /// Example [1.4] "Calculating emissions from purchased goods and services by using a
-/// combination of the average-data method and the spend-based method" (pp. 33–34): the
+/// combination of the average-data method and the spend-based method" (pp. 34–35): the
 /// components by mass, (400 × 20) + (200 × 10) + (500 × 40) + (100 × 70) + (1 500 × 3) + (300
 /// × 3) = 42 400 kg, and the raw materials by spend, (5 000 × 0.3) + (3 000 × 0.3) + (4 000 ×
 /// 0.3) + (6 000 × 0.5) + (1 500 × 0.2) + (5 000 × 0.2) + (5 000 × 0.3) + (1 000 × 0.3) +
@@ -229,7 +229,7 @@ fn example_1_4_average_data_and_spend_based_combined() {
 }
 
 /// Example [5.1] "Calculating emissions from waste generated in operations using the
-/// waste-type-specific method" (pp. 74–75): (2 000 t × 40) + (5 000 t × 2) + (4 000 t ×
+/// waste-type-specific method" (p. 75): (2 000 t × 40) + (5 000 t × 2) + (4 000 t ×
 /// 10) + (5 000 m3 × 0.5) = 132 500 kg CO2e.
 #[test]
 fn example_5_1_waste_type_specific_method() {
@@ -248,7 +248,7 @@ fn example_5_1_waste_type_specific_method() {
 }
 
 /// Example [5.2] "Calculating emissions from waste generated in operations using the
-/// average-data method" (pp. 76): 40 t × (25% × 300 + 5% × 0 + 30% × 0 + 20% × 10 + 20% × 30)
+/// average-data method" (p. 77): 40 t × (25% × 300 + 5% × 0 + 30% × 0 + 20% × 10 + 20% × 30)
 /// = 3 320 kg CO2e. Each route's mass (40 t × its share: 10, 2, 12, 8 and 8 t) is a row.
 #[test]
 fn example_5_2_waste_average_data_method() {
@@ -269,7 +269,7 @@ fn example_5_2_waste_average_data_method() {
 }
 
 /// Example [7.1] "Calculating emissions from employee travel using the distance-based method"
-/// (p. 89): three employees, 48 weeks. Rail (10 × 2 × 5 × 48) + (10 × 2 × 4 × 48) = 8 640 pkm,
+/// (p. 90): three employees, 48 weeks. Rail (10 × 2 × 5 × 48) + (10 × 2 × 4 × 48) = 8 640 pkm,
 /// car (15 × 2 × 1 × 48) + (20 × 2 × 5 × 48) = 11 040 vehicle-km; (8 640 × 0.1) + (11 040 ×
 /// 0.2) = 3 072 kg CO2e. Each employee's mode is a row of one-way trips (times a week × 2 ×
 /// 48) with the one-way distance per trip.
@@ -309,7 +309,7 @@ fn example_7_2_commuting_average_data() {
 }
 
 /// Example [11.1] "Calculating direct use-phase emissions from products that directly consume
-/// energy (fuels or electricity) during use" (pp. 116–117): X100 1 000 uses × 11 500 sold ×
+/// energy (fuels or electricity) during use" (pp. 117–118): X100 1 000 uses × 11 500 sold ×
 /// 1.3 kWh × 0.5 = 7 475 000 kg; X200 1 100 × 1 900 × 1.5 × 0.5 = 1 567 500 kg; Y123 2 000 ×
 /// 20 000 × 0.2 × 0.5 = 4 000 000 kg; total 13 042 500 kg CO2e. Units sold are the quantity,
 /// lifetime electricity per unit (uses × kWh per use) the per-item amount.
@@ -344,7 +344,7 @@ fn example_12_1_end_of_life_treatment() {
     assert_eq!(fig(&l, "ghg.scope3.cat12"), Some(d("3.7")));
 }
 
-/// Example [3.1] "Calculating upstream emissions of purchased electricity" (pp. 45–46):
+/// Example [3.1] "Calculating upstream emissions of purchased electricity" (pp. 46–47):
 /// Company A's data centres in five countries, each country's upstream factor of purchased
 /// electricity, its grid (combustion) factor and its T&D loss rate, as the example's table
 /// gives them; district heating in Canada.
@@ -461,7 +461,7 @@ fn example_3_1_upstream_and_td_losses_of_purchased_electricity_and_heat() {
 }
 
 /// Example [4.1] "Calculating emissions from upstream transportation using the fuel-based
-/// method" (p. 55): suppliers' diesel (50 000 + 80 000 + 90 000 L) × 3 kg CO2e/L = 660 000 kg
+/// method" (p. 56): suppliers' diesel (50 000 + 80 000 + 90 000 L) × 3 kg CO2e/L = 660 000 kg
 /// and 50 kg of R-410A leaked × its GWP 2 000 (the example's own value) = 100 000 kg; total
 /// 760 000 kg CO2e. The trucks carry only Company A's goods, so each supplier's fuel and
 /// leak are rows of category 4 with the example's factors.
@@ -480,7 +480,7 @@ fn example_4_1_transport_fuel_based() {
 }
 
 /// Example [4.2] "Calculating emissions from upstream transportation using the
-/// distance-based method" (p. 61) as legs of shipments.csv: road 2 t × 2 000 km × 0.2 = 800 kg,
+/// distance-based method" (p. 62) as legs of shipments.csv: road 2 t × 2 000 km × 0.2 = 800 kg,
 /// air 1 t × 3 000 km × 1.0 = 3 000 kg, sea 6 t × 4 000 km × 0.05 = 1 200 kg; total 5 000 kg
 /// CO2e. The example's table heads its factors "kg CO2e/TEU-km" but its formulas and
 /// arithmetic use them per tonne-km (mass in tonnes × km): the test follows the arithmetic.
@@ -523,7 +523,7 @@ fn example_4_2_transport_distance_based() {
 }
 
 /// Example [6.1] "Calculating emissions from business travel using the distance-based method"
-/// (pp. 84–85). Road: employees ÷ employees per vehicle × distance × factor per vehicle-km,
+/// (pp. 85–86). Road: employees ÷ employees per vehicle × distance × factor per vehicle-km,
 /// (10/2 × 50 × 1) + (20/2 × 200 × 2) + (100/3 × 100 × 4) = 17 583.33 kg CO2e (printed to two
 /// places: 250 + 4 000 + 13 333.333… kg); air: employees × distance × factor per passenger-km,
 /// (10 × 10 000 × 5) + (20 × 15 000 × 6) + (100 × 12 000 × 5) = 8 300 000 kg CO2e; total
@@ -636,7 +636,7 @@ fn nga_2025_example_4_natural_gas_scope_1_by_gas_and_scope_3() {
 }
 
 /// Example [4.5] "Calculating emissions from upstream distribution using the site-specific
-/// method" (pp. 68–69): each storage facility's emissions, ((electricity × 0.8) + (natural gas
+/// method" (p. 69): each storage facility's emissions, ((electricity × 0.8) + (natural gas
 /// × 0.25)) kg CO2e, allocated by the volume of Company A's goods over the total volume
 /// stored: ((10 000 × 0.8) + (1 000 × 0.25)) × 100/400 = 2 062.5 kg and ((15 000 × 0.8) +
 /// (2 000 × 0.25)) × 200/800 = 3 125 kg; total 5 187.5 kg CO2e. Each facility's operator
@@ -667,4 +667,173 @@ fn example_4_6_distribution_average_data() {
     );
     let l = ledger(&dir);
     assert_eq!(fig(&l, "ghg.scope3.cat4"), Some(d("0.24")));
+}
+
+/// Example [4.4] "Calculating emissions from transportation by using the spend-based method"
+/// (p. 66): 20 000 × 0.04 + 30 000 × 0.15 + 40 000 × 0.05 = 800 + 4 500 + 2 000 = 7 300 kg
+/// CO2e (the guidance prints the unit of each product as "kg CO2e/$", a slip for kg CO2e).
+/// As in Example [1.4], the spend and the EEIO factors are taken as of one price year.
+#[test]
+fn example_4_4_transport_spend_based() {
+    let dir = s3tg_project(
+        "ex4_4.truck,0.04,kg CO2e/USD,CO2e,spend;price_year=2013,Example [4.4],Truck (rigid >3.5-7.5t)\n\
+         ex4_4.air,0.15,kg CO2e/USD,CO2e,spend;price_year=2013,Example [4.4],Air (long haul)\n\
+         ex4_4.container,0.05,kg CO2e/USD,CO2e,spend;price_year=2013,Example [4.4],Container 2000-2999 TEU\n",
+        "4,2025,transport from supplier B,20000,USD,spend_based,ghgp-s3tg:ex4_4.truck,,2013,,,,,,,,\n\
+         4,2025,transport from supplier C,30000,USD,spend_based,ghgp-s3tg:ex4_4.air,,2013,,,,,,,,\n\
+         4,2025,transport from supplier D,40000,USD,spend_based,ghgp-s3tg:ex4_4.container,,2013,,,,,,,,\n",
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat4"), Some(d("7.3")));
+}
+
+/// Example [8.1] "Calculating emissions from upstream leased assets using the asset-specific
+/// method" (pp. 97–98): Company B leases 200 m2 of a 2 000 m2 building occupied at 75%, so its
+/// share is 200 / (2 000 × 0.75) = 200 / 1 500 of the building's emissions. The building's
+/// natural gas 1 500 kWh × 0.2 + electricity 3 000 kWh × 0.7 + fugitive 5 kg × 1 500 = 300 +
+/// 2 100 + 7 500 = 9 900 kg CO2e (the landlord's scope 1 and 2, the row's supplier emissions);
+/// allocated by area: 9 900 × 200 / 1 500 = 1 320 kg CO2e.
+///
+/// The guidance prints 1 325 kg: it rounds the allocated fugitive release to 0.67 kg before
+/// multiplying by 1 500 (0.67 × 1 500 = 1 005 instead of 5 × 200/1 500 × 1 500 = 1 000). The
+/// test asserts the exact 1 320 kg; the guidance's own parts, 200 kWh and 400 kWh, are exact.
+#[test]
+fn example_8_1_upstream_leased_asset_allocated_by_area() {
+    let dir = s3tg_project(
+        "",
+        "8,2025,leased floor (200 m2 of 1500 m2 occupied: 2000 m2 x 75%),200,m2,supplier_specific,,Company D (lessor),,9900,kg,area,1500,m2,building: 1500 kWh gas x 0.2 + 3000 kWh electricity x 0.7 + 5 kg x 1500,,\n",
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat8"), Some(d("1.32")));
+}
+
+/// Example [9.1] "Calculating emissions from downstream transportation" (p. 105): 4 t × 2 000
+/// km × 0.2 kg CO2e/tonne-km = 1 600 kg CO2e.
+#[test]
+fn example_9_1_downstream_transportation() {
+    let dir = s3tg_project(
+        "ex9_1.truck,0.2,kg CO2e/tkm,CO2e,,Example [9.1],Truck (rigid >3.5-7.5t)\n",
+        "9,2025,timber to Company B and its retail (4 t x 2000 km),8000,tkm,average_data,ghgp-s3tg:ex9_1.truck,,,,,,,,,,\n",
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat9"), Some(d("1.6")));
+}
+
+/// Examples [10.1] "Calculating emissions from processing of sold products using the
+/// site-specific method" (p. 110): 3 500 kWh × 0.2 + 2 000 kWh × 0.5 + 50 kg × 0.5 = 700 plus
+/// 1 000 plus 25 = 1 725 kg CO2e; and [10.2] "... using the average data method" (p. 112):
+/// 1 000 kg × 1.5 = 1 500 kg CO2e.
+#[test]
+fn examples_10_1_and_10_2_processing_of_sold_products() {
+    let factors = "ex10_1.natural_gas,0.2,kg CO2e/kWh,CO2e,,Example [10.1],\n\
+         ex10_1.electricity,0.5,kg CO2e/kWh,CO2e,,Example [10.1],\n\
+         ex10_1.waste,0.5,kg CO2e/kg,CO2e,,Example [10.1],\n\
+         ex10_2.candy_processing,1.5,kg CO2e/kg,CO2e,,Example [10.2],per kg of sold intermediate product\n";
+    let l = ledger(&s3tg_project(
+        factors,
+        "10,2025,Company B: natural gas,3500,kWh,average_data,ghgp-s3tg:ex10_1.natural_gas,Company B,,,,,,,,,\n\
+         10,2025,Company B: electricity,2000,kWh,average_data,ghgp-s3tg:ex10_1.electricity,Company B,,,,,,,,,\n\
+         10,2025,Company B: waste,50,kg,average_data,ghgp-s3tg:ex10_1.waste,Company B,,,,,,,,,\n",
+    ));
+    assert_eq!(fig(&l, "ghg.scope3.cat10"), Some(d("1.725")));
+    let l = ledger(&s3tg_project(
+        factors,
+        "10,2025,sugar processed into candy,1000,kg,average_data,ghgp-s3tg:ex10_2.candy_processing,Company F,,,,,,,,,\n",
+    ));
+    assert_eq!(fig(&l, "ghg.scope3.cat10"), Some(d("1.5")));
+}
+
+/// Example [11.2] "Calculating indirect use-phase emissions from products that indirectly
+/// consume energy (fuels or electricity) during use" (p. 122): 1 000 washes × share of
+/// the setting × 2 000 sold × kWh per wash × 0.5: 30 °C 1 000 × 20% × 0.4 = 80 kWh per
+/// product → 80 000 kg; 40 °C 1 000 × 40% × 0.5 = 200 kWh → 200 000 kg; 90 °C 1 000 × 40% ×
+/// 1.2 = 480 kWh → 480 000 kg; total 760 000 kg CO2e. Each setting is a row of the products
+/// sold with that setting's lifetime electricity per product.
+#[test]
+fn example_11_2_indirect_use_phase() {
+    let dir = s3tg_project(
+        "ex11_2.electricity,0.5,kg CO2e/kWh,CO2e,,Example [11.2],\n",
+        "11,2025,laundry soap: 30 C washes (1000 x 20% x 0.4 kWh),2000,item,average_data,ghgp-s3tg:ex11_2.electricity,,,,,,,,,80,kWh\n\
+         11,2025,laundry soap: 40 C washes (1000 x 40% x 0.5 kWh),2000,item,average_data,ghgp-s3tg:ex11_2.electricity,,,,,,,,,200,kWh\n\
+         11,2025,laundry soap: 90 C washes (1000 x 40% x 1.2 kWh),2000,item,average_data,ghgp-s3tg:ex11_2.electricity,,,,,,,,,480,kWh\n",
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat11"), Some(d("760")));
+}
+
+/// Example [13.1] "Calculating the emissions from downstream leased assets" (p. 129): the
+/// lessee's scope 1 and 2 allocated by floor space, 9 000 × (5 000 / 15 000) = 3 000 kg CO2e.
+#[test]
+fn example_13_1_downstream_leased_asset_allocated_by_area() {
+    let dir = s3tg_project(
+        "",
+        "13,2025,factory 1 leased to Company D,5000,m2,supplier_specific,,Company D (lessee),,9000,kg,area,15000,m2,,,\n",
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat13"), Some(d("3")));
+}
+
+/// Example 14.2 "Calculating the emissions from franchises using the average data method"
+/// (p. 135): shop area × kg CO2e per m2 per year, (100 × 30 000) + (150 × 30 000) + (400 ×
+/// 10 000) + (700 × 10 000) + (500 × 10 000) = 23 500 000 kg CO2e. The factor is per m2 of a
+/// year's operation; the rows are the year's.
+#[test]
+fn example_14_2_franchises_by_floor_area() {
+    let dir = s3tg_project(
+        "ex14_2.food_outlet,30000,kg CO2e/m2,CO2e,,Example 14.2,per m2 and year\n\
+         ex14_2.clothing_outlet,10000,kg CO2e/m2,CO2e,,Example 14.2,per m2 and year\n",
+        "14,2025,franchisee 1 (food),100,m2,average_data,ghgp-s3tg:ex14_2.food_outlet,,,,,,,,,,\n\
+         14,2025,franchisee 2 (food),150,m2,average_data,ghgp-s3tg:ex14_2.food_outlet,,,,,,,,,,\n\
+         14,2025,franchisee 3 (clothing),400,m2,average_data,ghgp-s3tg:ex14_2.clothing_outlet,,,,,,,,,,\n\
+         14,2025,franchisee 4 (clothing),700,m2,average_data,ghgp-s3tg:ex14_2.clothing_outlet,,,,,,,,,,\n\
+         14,2025,franchisee 5 (clothing),500,m2,average_data,ghgp-s3tg:ex14_2.clothing_outlet,,,,,,,,,,\n",
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat14"), Some(d("23500")));
+}
+
+/// Example [15.1] "Calculating emissions from equity investments using the
+/// investment-specific method" (pp. 142–143): each investee's scope 1 and 2 × the reporting
+/// company's share of equity, (120 000 × 40%) + (200 000 × 15%) + (1 600 000 × 25%) + (60 000
+/// × 25%) = 48 000 + 30 000 + 400 000 + 15 000 = 493 000 t CO2e: rows allocating by `equity`.
+#[test]
+fn example_15_1_equity_investments_investment_specific() {
+    let dir = s3tg_project(
+        "",
+        "15,2025,investment 1 (subsidiary),40,%,supplier_specific,,Investee 1,,120000,t,equity,100,%,,,\n\
+         15,2025,investment 2 (subsidiary),15,%,supplier_specific,,Investee 2,,200000,t,equity,100,%,,,\n\
+         15,2025,investment 3 (joint venture),25,%,supplier_specific,,Investee 3,,1600000,t,equity,100,%,,,\n\
+         15,2025,investment 4 (joint venture),25,%,supplier_specific,,Investee 4,,60000,t,equity,100,%,,,\n",
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat15"), Some(d("493000")));
+}
+
+/// Example [15.2] "Calculating emissions from equity investments using the average-data
+/// method" (p. 145): investee revenue × the sector's EEIO factor (kg CO2e per $) × share of
+/// equity. The guidance prints (3 000 000 × 0.6) × 0.05 + (7 500 000 × 0.5) × 0.15 +
+/// (1 150 000 × 3) × 0.20 + ((5 500 000 × 0.6 × 2) + (5 500 000 × 0.4 × 1.5)) × 0.10, that
+/// is 90 000 + 562 500 + 690 000 + 900 000 = 2 242 500 "tonnes CO2e". Two slips: the fourth term is
+/// (6 600 000 + 3 300 000) × 0.10 = 990 000, not 900 000, and with factors in kg CO2e per $
+/// the products are kg, not tonnes. The test asserts the recomputed 2 332 500 kg CO2e.
+///
+/// Each row's spend is the reporting company's share of the investee's revenue in the sector
+/// (revenue × the sector's share of it × the equity share), priced by the sector's factor; as
+/// in Example [1.4], spend and factor are taken as of one price year.
+#[test]
+fn example_15_2_equity_investments_average_data() {
+    let dir = s3tg_project(
+        "ex15_2.telecommunication,0.6,kg CO2e/USD,CO2e,spend;price_year=2013,Example [15.2],scope 1 and 2 per $ revenue\n\
+         ex15_2.pharmaceutical,0.5,kg CO2e/USD,CO2e,spend;price_year=2013,Example [15.2],scope 1 and 2 per $ revenue\n\
+         ex15_2.energy_generation,3.0,kg CO2e/USD,CO2e,spend;price_year=2013,Example [15.2],scope 1 and 2 per $ revenue\n\
+         ex15_2.food_and_beverage,2.0,kg CO2e/USD,CO2e,spend;price_year=2013,Example [15.2],scope 1 and 2 per $ revenue\n\
+         ex15_2.apparel,1.5,kg CO2e/USD,CO2e,spend;price_year=2013,Example [15.2],scope 1 and 2 per $ revenue\n",
+        "15,2025,investee 1: 5% of 3000000 USD revenue,150000,USD,spend_based,ghgp-s3tg:ex15_2.telecommunication,,2013,,,,,,,,\n\
+         15,2025,investee 2: 15% of 7500000 USD revenue,1125000,USD,spend_based,ghgp-s3tg:ex15_2.pharmaceutical,,2013,,,,,,,,\n\
+         15,2025,investee 3: 20% of 1150000 USD revenue,230000,USD,spend_based,ghgp-s3tg:ex15_2.energy_generation,,2013,,,,,,,,\n\
+         15,2025,investee 4: 10% of 60% of 5500000 USD revenue,330000,USD,spend_based,ghgp-s3tg:ex15_2.food_and_beverage,,2013,,,,,,,,\n\
+         15,2025,investee 4: 10% of 40% of 5500000 USD revenue,220000,USD,spend_based,ghgp-s3tg:ex15_2.apparel,,2013,,,,,,,,\n",
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope3.cat15"), Some(d("2332.5")));
 }

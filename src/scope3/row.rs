@@ -70,8 +70,10 @@ const OCCUPANCY: usize = 21;
 pub const FACTOR_COLUMN: usize = FACTOR;
 
 /// The units a scope 3 quantity may have.
-const ACTIVITY_KINDS: [DimKind; 10] = [
+const ACTIVITY_KINDS: [DimKind; 12] = [
     DimKind::Money,
+    DimKind::Area,
+    DimKind::Ratio,
     DimKind::Count,
     DimKind::Mass,
     DimKind::Energy,
@@ -129,6 +131,12 @@ pub enum Basis {
     /// Volume of the goods ÷ the total volume (a warehouse's goods stored, Scope 3 Technical
     /// Guidance Example [4.5]).
     Volume,
+    /// Floor area ÷ the total (occupied) floor area (a leased floor or factory, Examples [8.1]
+    /// and [13.1]).
+    Area,
+    /// The reporting company's share of equity ÷ 100% (an equity investment, Example [15.1]):
+    /// the quantity is the share (`%`), the total 100 `%`.
+    Equity,
 }
 
 impl Basis {
@@ -138,6 +146,8 @@ impl Basis {
             Basis::Units => DimKind::Count,
             Basis::Revenue => DimKind::Money,
             Basis::Volume => DimKind::Volume,
+            Basis::Area => DimKind::Area,
+            Basis::Equity => DimKind::Ratio,
         }
     }
     fn name(self) -> &'static str {
@@ -146,6 +156,8 @@ impl Basis {
             Basis::Units => "units",
             Basis::Revenue => "revenue",
             Basis::Volume => "volume",
+            Basis::Area => "area",
+            Basis::Equity => "equity share",
         }
     }
 }
@@ -264,14 +276,16 @@ fn allocation(f: &mut Fields<'_, '_>, unit: Option<AnyUnit>) -> Option<Allocatio
             "units" | "unit" | "items" => Some(Basis::Units),
             "revenue" | "economic" => Some(Basis::Revenue),
             "volume" => Some(Basis::Volume),
+            "area" | "floor_area" => Some(Basis::Area),
+            "equity" | "equity_share" => Some(Basis::Equity),
             _ => None,
         };
         if basis.is_none() {
             f.error(
                 "bad-allocation",
                 BASIS,
-                format!("allocation basis `{b}` is none of mass, units, revenue, volume"),
-                Some("allocate the supplier's emissions by `mass`, `units`, `revenue` or `volume` (GHG Protocol Scope 3 Standard, ch. 8)".into()),
+                format!("allocation basis `{b}` is none of mass, units, revenue, volume, area, equity"),
+                Some("allocate the supplier's emissions by `mass`, `units`, `revenue`, `volume`, `area` or `equity` (GHG Protocol Scope 3 Standard, ch. 8; Technical Guidance, categories 8, 13 and 15)".into()),
             );
         }
         basis
