@@ -837,3 +837,26 @@ fn example_15_2_equity_investments_average_data() {
     let l = ledger(&dir);
     assert_eq!(fig(&l, "ghg.scope3.cat15"), Some(d("2332.5")));
 }
+
+/// Example [15.3] "Calculating emissions from project finance and debt investments with known
+/// use of proceeds using the project-specific method" (p. 148): each project's scope 1 and 2 ×
+/// the value of the debt investment ÷ the total project costs (equity plus debt):
+/// (200 000 × 1/20) + (10 000 × 5/50) + (250 000 × 3/60) + (30 000 × 10/90) = 10 000 + 1 000 +
+/// 12 500 + 3 333.3… t; the guidance prints the last share rounded, 11.11%, the last term 3 333
+/// and the total 26 833 t CO2e. The test allocates by `investment` with the example's debt and
+/// project costs: 26 833.333333333 t (the one non-terminating term rounded once, to 10⁻⁹ kg),
+/// which is the published 26 833 at its printed precision (whole tonnes).
+#[test]
+fn example_15_3_project_finance_project_specific() {
+    let dir = s3tg_project(
+        "",
+        "15,2025,debt in investee 1's project,1000000,USD,supplier_specific,,Investee 1,,200000,t,investment,20000000,USD,,,\n\
+         15,2025,debt in investee 2's project,5000000,USD,supplier_specific,,Investee 2,,10000,t,investment,50000000,USD,,,\n\
+         15,2025,debt in investee 3's project,3000000,USD,supplier_specific,,Investee 3,,250000,t,investment,60000000,USD,,,\n\
+         15,2025,debt in investee 4's project,10000000,USD,supplier_specific,,Investee 4,,30000,t,investment,90000000,USD,,,\n",
+    );
+    let l = ledger(&dir);
+    let cat15 = fig(&l, "ghg.scope3.cat15").unwrap();
+    assert_eq!(cat15.round_dp(0), d("26833"));
+    assert_eq!(cat15, d("26833.333333333333"));
+}

@@ -137,6 +137,9 @@ pub enum Basis {
     /// The reporting company's share of equity ÷ 100% (an equity investment, Example [15.1]):
     /// the quantity is the share (`%`), the total 100 `%`.
     Equity,
+    /// The value invested ÷ the total project costs, equity plus debt (project finance and
+    /// debt with known use of proceeds, Example [15.3]), in one currency.
+    Investment,
 }
 
 impl Basis {
@@ -148,6 +151,7 @@ impl Basis {
             Basis::Volume => DimKind::Volume,
             Basis::Area => DimKind::Area,
             Basis::Equity => DimKind::Ratio,
+            Basis::Investment => DimKind::Money,
         }
     }
     fn name(self) -> &'static str {
@@ -158,6 +162,7 @@ impl Basis {
             Basis::Volume => "volume",
             Basis::Area => "area",
             Basis::Equity => "equity share",
+            Basis::Investment => "share of total project costs",
         }
     }
 }
@@ -278,14 +283,15 @@ fn allocation(f: &mut Fields<'_, '_>, unit: Option<AnyUnit>) -> Option<Allocatio
             "volume" => Some(Basis::Volume),
             "area" | "floor_area" => Some(Basis::Area),
             "equity" | "equity_share" => Some(Basis::Equity),
+            "investment" | "project_cost" => Some(Basis::Investment),
             _ => None,
         };
         if basis.is_none() {
             f.error(
                 "bad-allocation",
                 BASIS,
-                format!("allocation basis `{b}` is none of mass, units, revenue, volume, area, equity"),
-                Some("allocate the supplier's emissions by `mass`, `units`, `revenue`, `volume`, `area` or `equity` (GHG Protocol Scope 3 Standard, ch. 8; Technical Guidance, categories 8, 13 and 15)".into()),
+                format!("allocation basis `{b}` is none of mass, units, revenue, volume, area, equity, investment"),
+                Some("allocate the supplier's emissions by `mass`, `units`, `revenue`, `volume`, `area`, `equity` or `investment` (GHG Protocol Scope 3 Standard, ch. 8; Technical Guidance, categories 8, 13 and 15)".into()),
             );
         }
         basis
@@ -338,7 +344,7 @@ fn allocation(f: &mut Fields<'_, '_>, unit: Option<AnyUnit>) -> Option<Allocatio
                     "the quantity bought (`{}`) and the supplier's total (`{}`) must be in the same {} to allocate by {}",
                     u.symbol,
                     total_unit.symbol,
-                    if basis == Basis::Revenue { "currency" } else { "dimension" },
+                    if matches!(basis, Basis::Revenue | Basis::Investment) { "currency" } else { "dimension" },
                     basis.name()
                 ),
                 Some(format!("give the quantity bought in {}", basis.kind().name())),
