@@ -8,13 +8,17 @@
 //! Keys follow the publisher: the row's own factor `SET@EDITION:K[.gas]` has its well-to-tank
 //! factor `W:K.co2e` in the set paired with SET (`[scope3] wtt_sets`, built in for DESNZ), and
 //! its loss `SET@EDITION:K_td` (electricity) or `K_distribution` (heat and steam), whose own
-//! well-to-tank is `W:K_td.co2e`. A factor the sets do not publish gives no line and a note,
-//! never a zero.
+//! well-to-tank is `W:K_td.co2e`. A loss published as a rate (`K_td` in `%/1` or `1/1`: a
+//! country's average T&D loss) gives the energy × the row's own factor × the rate (Scope 3
+//! Technical Guidance, formula [3.3]). A factor the sets do not publish gives no line and a
+//! note, never a zero.
 
-use super::chain::{Chain, ChainBody, GasStep, SourceKind};
+use super::chain::{Chain, ChainBody, GasStep, SourceKind, UsedFactor};
 use super::resolve::{check_basis, ResolveError, Resolver};
 use crate::activity::{Carrier, Scope, Subject};
 use crate::factors::{Edition, FactorDef, FactorRef};
+use crate::units::DimKind;
+use rust_decimal::Decimal;
 
 /// The category 3 chains of one energy chain, and what could not be computed, in words.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -125,8 +129,13 @@ impl Resolver<'_> {
             ));
             return Ok(out);
         };
-        out.chains
-            .push(self.companion(main, ed, def, SourceKind::TdLoss, fallbacks)?);
+        let loss_chain =
+            if def.unit.num.kind == DimKind::Ratio && def.unit.den.kind == DimKind::Ratio {
+                self.loss_rate_chain(main, ed, def, fallbacks)?
+            } else {
+                self.companion(main, ed, def, SourceKind::TdLoss, fallbacks)?
+            };
+        out.chains.push(loss_chain);
         if let Some(w) = wtt_set {
             if let Some(c) = self.upstream_chain(
                 main,
@@ -289,6 +298,73 @@ impl Resolver<'_> {
             return Ok(None);
         };
         self.companion(main, ed, def, kind, fallbacks).map(Some)
+    }
+
+    /// The T&D loss of `main` where the set publishes a loss *rate* (`K_td` as a `%/1` or `1/1`
+    /// share, e.g. a country's average loss rate) instead of a factor per unit consumed: the
+    /// energy consumed × the factor that priced it × the loss rate, each of `main`'s gas steps
+    /// scaled by the rate (GHG Protocol Scope 3 Technical Guidance, calculation formula [3.3]
+    /// and Example [3.1]). The rate's reference and citation are on each step.
+    fn loss_rate_chain(
+        &self,
+        main: &Chain,
+        ed: &Edition,
+        def: &FactorDef,
+        fallbacks: Vec<String>,
+    ) -> Result<Chain, ResolveError> {
+        let loss = UsedFactor::of(ed, def);
+        let rate = crate::decimal::mul(def.value, def.unit.num.scale)
+            .and_then(|v| crate::decimal::div(v, def.unit.den.scale))
+            .map_err(|e| super::resolve::err("overflow", "quantity", e.to_string(), ""))?;
+        if !rate.exact || rate.value > Decimal::ONE || rate.value < Decimal::ZERO {
+            return Err(super::resolve::err(
+                "wrong-dimension",
+                "carrier",
+                format!(
+                    "{} = {} {} is not a loss rate between 0 and 100%",
+                    loss.reference, def.value, def.unit_text
+                ),
+                "a transmission and distribution loss rate is a share of the energy consumed",
+            ));
+        }
+        let note = format!(
+            "T&D loss rate {} = {} {}",
+            loss.reference, def.value, def.unit_text
+        );
+        let mut gases = Vec::with_capacity(main.gases.len());
+        for g in main.gases.iter().cloned() {
+            let mut step = super::resolve::part_step(g, rate.value, &note)
+                .map_err(|e| super::resolve::err("overflow", "quantity", e.to_string(), ""))?;
+            let used = match &mut step {
+                GasStep::Gas {
+                    factor: Some((_, u)),
+                    ..
+                }
+                | GasStep::Co2e { used: u, .. } => Some(u),
+                GasStep::Gas { factor: None, .. } => None,
+            };
+            if let Some(u) = used {
+                u.citation = format!("{}; loss rate: {}", u.citation, loss.citation);
+            }
+            gases.push(step);
+        }
+        let mut c = ChainBody {
+            scope: Scope::Scope3,
+            kind: SourceKind::TdLoss,
+            gases,
+            tce: None,
+            fallbacks,
+            plan: None,
+            upstream_of: Some(main.kind),
+            ..main.body().clone()
+        };
+        c.plan = super::chain::Plan::build(&c);
+        Ok(Chain::new(
+            main.facility,
+            main.terms,
+            main.share_reason.clone(),
+            c,
+        ))
     }
 
     /// `main` re-priced by one CO2e factor, as a scope 3 chain of `kind`.

@@ -220,12 +220,26 @@ pub fn apply_factor_value(
     gwp: Option<Decimal>,
     den: AnyUnit,
 ) -> Result<(Decimal, bool), CalcError> {
+    apply_factor_value_per(quantity, unit, value, num_scale, gwp, den, Decimal::ONE)
+}
+
+/// [`apply_factor_value`] of `quantity ÷ divisor` (passenger-km ÷ occupancy = vehicle-km),
+/// in the same one division, so that a non-terminating quotient is rounded once.
+pub fn apply_factor_value_per(
+    quantity: Decimal,
+    unit: AnyUnit,
+    value: Decimal,
+    num_scale: Decimal,
+    gwp: Option<Decimal>,
+    den: AnyUnit,
+    divisor: Decimal,
+) -> Result<(Decimal, bool), CalcError> {
     let mut n = decimal::mul(decimal::mul(quantity, unit.scale)?, value)?;
     n = decimal::mul(n, num_scale)?;
     if let Some(g) = gwp {
         n = decimal::mul(n, g)?;
     }
-    let q = decimal::div(n, den.scale)?;
+    let q = decimal::div(n, decimal::mul(den.scale, divisor)?)?;
     Ok((q.rounded(decimal::LINE_DP).normalize(), q.exact))
 }
 

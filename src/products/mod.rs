@@ -19,8 +19,8 @@ mod recovery;
 mod table;
 
 pub use factor::{
-    apply_factor_value, resolve as resolve_factor, resolve_group as resolve_factor_group,
-    FactorError, ProductFactor,
+    apply_factor_value, apply_factor_value_per, resolve as resolve_factor,
+    resolve_group as resolve_factor_group, FactorError, ProductFactor,
 };
 pub use input::{
     read_bom, read_products, read_stages, valid_id, BomLine, Product, Read, Stage, StageLine,

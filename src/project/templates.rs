@@ -258,7 +258,7 @@ const SCOPE3: &str = "# Scope 3 beyond the energy rows (category 3) and shipment
 # t/kg, kWh, km, pkm (passenger-km), room_night, tkm.
 # method: average_data (quantity x factor), spend_based (spend x factor per the same currency;
 #   price_year must equal the factor's), supplier_specific (supplier_emissions allocated by
-#   allocation_basis mass|units|revenue: quantity / supplier_total), hybrid (an allocation row,
+#   allocation_basis mass|units|revenue|volume: quantity / supplier_total), hybrid (an allocation row,
 #   or an average-data row of that supplier's material inputs, transport or waste).
 # Factors: desnz-travel (flights, rail, taxis, buses, hotels), desnz-waste, desnz-materials;
 #   spend in USD: us-epa-supply-chain:<NAICS-6 code> (2022 prices; price_index us-bls-cpi-u:cpi_u).

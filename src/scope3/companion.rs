@@ -9,7 +9,7 @@ use super::row::Row;
 use crate::calc::{Resolver, Step};
 use crate::decimal;
 use crate::factors::FactorRef;
-use crate::products::{apply_factor_value, resolve_factor, ProductFactor};
+use crate::products::{apply_factor_value_per, resolve_factor, ProductFactor};
 use crate::project::Project;
 use crate::register::{Contribution, Term, TermStep};
 use rust_decimal::Decimal;
@@ -29,29 +29,38 @@ fn wtt_set_of<'a>(project: &'a Project, set: &'a str) -> Option<&'a str> {
         .or_else(|| BUILT_IN.iter().find(|(s, _)| *s == set).map(|(_, w)| *w))
 }
 
-/// The quantity the factor applies to: (value, unit), and the per-item step if any.
-fn activity(row: &Row) -> Option<(Decimal, crate::units::AnyUnit, Option<TermStep>)> {
-    match row.per_item {
-        Some((v, u)) => Some((
-            row.quantity,
-            u,
-            Some(TermStep::input(
-                "per item",
-                v,
-                Decimal::ONE,
-                u.symbol,
-                "scope3.csv per_item".into(),
-            )),
-        )),
-        None => Some((row.quantity, row.unit, None)),
+/// The quantity the factor applies to: (value, the unit of the factor's activity), and the
+/// per-item and occupancy steps if any.
+fn activity(row: &Row) -> Option<(Decimal, crate::units::AnyUnit, Vec<TermStep>)> {
+    let mut steps = Vec::new();
+    if let Some((v, u)) = row.per_item {
+        steps.push(TermStep::input(
+            "per item",
+            v,
+            Decimal::ONE,
+            u.symbol,
+            "scope3.csv per_item".into(),
+        ));
     }
+    if let Some(occ) = row.occupancy {
+        let mut s = TermStep::input(
+            "occupancy",
+            occ,
+            Decimal::ONE,
+            "pkm/km",
+            "scope3.csv occupancy (passengers per vehicle)".into(),
+        );
+        s.divide = true;
+        steps.push(s);
+    }
+    Some((row.quantity, row.factor_unit(), steps))
 }
 
 /// The line of `row` under factor `f`, in t CO2e.
 fn term(row: &Row, f: &ProductFactor) -> Option<Term> {
-    let (q, unit, per_item) = activity(row)?;
+    let (q, unit, steps) = activity(row)?;
     let mut t = Term::of(q, row.unit.symbol, "CO2e");
-    if let Some(s) = per_item {
+    for s in steps {
         t = t.then(s);
     }
     // t = q × unit scale × value × kg per numerator unit (× gwp) ÷ denominator scale ÷ 1000
@@ -73,7 +82,7 @@ pub fn lines(project: &Project, resolver: &Resolver<'_>, row: &Row) -> Vec<Term>
     if row.allocation.is_some() {
         return Vec::new();
     }
-    let kind = row.per_item.map_or(row.unit.kind, |(_, u)| u.kind);
+    let kind = row.factor_unit().kind;
     let Ok(f) = resolve_factor(project, resolver, r, row.year, kind) else {
         return Vec::new();
     };
@@ -106,7 +115,7 @@ pub fn wtt(
     }
     let r = row.factor.as_ref()?;
     let year = row.year;
-    let kind = row.per_item.map_or(row.unit.kind, |(_, u)| u.kind);
+    let kind = row.factor_unit().kind;
     let main = resolve_factor(project, resolver, r, year, kind).ok()?;
     let pinned = FactorRef::parse(&main.used.reference).ok()?;
     let w = wtt_set_of(project, &pinned.set)?;
@@ -129,22 +138,26 @@ pub fn wtt(
         Some((v, _)) => decimal::mul(q, v).ok()?,
         None => q,
     };
-    let (kg, exact) = apply_factor_value(
+    let (kg, exact) = apply_factor_value_per(
         qty,
         unit,
         f.used.value,
         f.num_scale,
         f.gwp.as_ref().map(|(g, _)| *g),
         f.den,
+        row.occupancy.unwrap_or(Decimal::ONE),
     )
     .ok()?;
     let t = decimal::div(kg, Decimal::ONE_THOUSAND).ok()?.value;
     let steps = vec![Step {
         label: "wtt".into(),
         text: format!(
-            "well-to-tank of the same activity: {} {} × {} = {} {} → {}{} kg CO2e",
+            "well-to-tank of the same activity: {} {}{} × {} = {} {} → {}{} kg CO2e",
             qty.normalize(),
             unit.symbol,
+            row.occupancy
+                .map(|o| format!(" ÷ {} (occupancy)", o.normalize()))
+                .unwrap_or_default(),
             f.used.reference,
             f.used.value,
             f.used.unit,

@@ -19,7 +19,7 @@ const fn col(name: &'static str, required: bool) -> Column {
 }
 
 /// The columns of `scope3.csv`, in order (the first six are required).
-pub const COLUMNS: [Column; 21] = [
+pub const COLUMNS: [Column; 22] = [
     col("category", true),
     col("period", true),
     col("description", true),
@@ -41,6 +41,7 @@ pub const COLUMNS: [Column; 21] = [
     col("price_index", false),
     col("operation", false),
     col("product", false),
+    col("occupancy", false),
 ];
 
 const CATEGORY: usize = 0;
@@ -63,12 +64,16 @@ const PRICE_INDEX: usize = 18;
 pub const OPERATION: usize = 19;
 /// The `product` column.
 pub const PRODUCT: usize = 20;
+/// The `occupancy` column.
+const OCCUPANCY: usize = 21;
 /// The `factor` column.
 pub const FACTOR_COLUMN: usize = FACTOR;
 
 /// The units a scope 3 quantity may have.
-const ACTIVITY_KINDS: [DimKind; 10] = [
+const ACTIVITY_KINDS: [DimKind; 12] = [
     DimKind::Money,
+    DimKind::Area,
+    DimKind::Ratio,
     DimKind::Count,
     DimKind::Mass,
     DimKind::Energy,
@@ -123,6 +128,18 @@ pub enum Basis {
     Units,
     /// Spend ÷ the supplier's total revenue.
     Revenue,
+    /// Volume of the goods ÷ the total volume (a warehouse's goods stored, Scope 3 Technical
+    /// Guidance Example [4.5]).
+    Volume,
+    /// Floor area ÷ the total (occupied) floor area (a leased floor or factory, Examples [8.1]
+    /// and [13.1]).
+    Area,
+    /// The reporting company's share of equity ÷ 100% (an equity investment, Example [15.1]):
+    /// the quantity is the share (`%`), the total 100 `%`.
+    Equity,
+    /// The value invested ÷ the total project costs, equity plus debt (project finance and
+    /// debt with known use of proceeds, Example [15.3]), in one currency.
+    Investment,
 }
 
 impl Basis {
@@ -131,6 +148,10 @@ impl Basis {
             Basis::Mass => DimKind::Mass,
             Basis::Units => DimKind::Count,
             Basis::Revenue => DimKind::Money,
+            Basis::Volume => DimKind::Volume,
+            Basis::Area => DimKind::Area,
+            Basis::Equity => DimKind::Ratio,
+            Basis::Investment => DimKind::Money,
         }
     }
     fn name(self) -> &'static str {
@@ -138,6 +159,10 @@ impl Basis {
             Basis::Mass => "mass",
             Basis::Units => "units",
             Basis::Revenue => "revenue",
+            Basis::Volume => "volume",
+            Basis::Area => "area",
+            Basis::Equity => "equity share",
+            Basis::Investment => "share of total project costs",
         }
     }
 }
@@ -197,6 +222,23 @@ pub struct Row {
     /// A product of products.csv whose use (category 11) or end-of-life (12) lines the units
     /// sold take.
     pub product: Option<String>,
+    /// Passengers per vehicle: a trip in passenger-km priced by a factor per vehicle-km is
+    /// divided by it (vehicle-km = passenger-km ÷ occupancy).
+    pub occupancy: Option<Decimal>,
+}
+
+impl Row {
+    /// The unit of the activity the factor applies to: the per-item amount's or the row's,
+    /// and vehicle-km (`km`) for passenger-km divided by an occupancy.
+    pub fn factor_unit(&self) -> AnyUnit {
+        let u = self.per_item.map_or(self.unit, |(_, u)| u);
+        match self.occupancy {
+            // pkm and km have the same scale (1 000 passenger-metres, 1 000 metres): the
+            // number of passenger-km is the number of vehicle-km before the division.
+            Some(_) => crate::units::lookup("km").unwrap_or(u),
+            None => u,
+        }
+    }
 }
 
 /// An error diagnostic at column `i` of `row`.
@@ -238,14 +280,18 @@ fn allocation(f: &mut Fields<'_, '_>, unit: Option<AnyUnit>) -> Option<Allocatio
             "mass" => Some(Basis::Mass),
             "units" | "unit" | "items" => Some(Basis::Units),
             "revenue" | "economic" => Some(Basis::Revenue),
+            "volume" => Some(Basis::Volume),
+            "area" | "floor_area" => Some(Basis::Area),
+            "equity" | "equity_share" => Some(Basis::Equity),
+            "investment" | "project_cost" => Some(Basis::Investment),
             _ => None,
         };
         if basis.is_none() {
             f.error(
                 "bad-allocation",
                 BASIS,
-                format!("allocation basis `{b}` is none of mass, units, revenue"),
-                Some("allocate the supplier's emissions by `mass`, `units` or `revenue` (GHG Protocol Scope 3 Standard, ch. 8)".into()),
+                format!("allocation basis `{b}` is none of mass, units, revenue, volume, area, equity, investment"),
+                Some("allocate the supplier's emissions by `mass`, `units`, `revenue`, `volume`, `area`, `equity` or `investment` (GHG Protocol Scope 3 Standard, ch. 8; Technical Guidance, categories 8, 13 and 15)".into()),
             );
         }
         basis
@@ -298,7 +344,7 @@ fn allocation(f: &mut Fields<'_, '_>, unit: Option<AnyUnit>) -> Option<Allocatio
                     "the quantity bought (`{}`) and the supplier's total (`{}`) must be in the same {} to allocate by {}",
                     u.symbol,
                     total_unit.symbol,
-                    if basis == Basis::Revenue { "currency" } else { "dimension" },
+                    if matches!(basis, Basis::Revenue | Basis::Investment) { "currency" } else { "dimension" },
                     basis.name()
                 ),
                 Some(format!("give the quantity bought in {}", basis.kind().name())),
@@ -483,6 +529,34 @@ pub fn parse(
         }
         v.zip(u)
     };
+    let occupancy = if f.text(OCCUPANCY).is_empty() {
+        None
+    } else {
+        let v = f.amount(OCCUPANCY, "occupancy");
+        if v.is_some_and(|v| v.is_zero()) {
+            f.error(
+                "malformed-number",
+                OCCUPANCY,
+                "an occupancy of 0 passengers per vehicle".into(),
+                Some("give the average number of passengers per vehicle (e.g. 2)".into()),
+            );
+        }
+        let activity = per_item.map_or(unit, |(_, u)| Some(u));
+        if activity.is_some_and(|u| u.kind != DimKind::PassengerDistance)
+            || alloc.is_some()
+            || !matches!(method, Some(Method::AverageData | Method::Hybrid))
+            || !f.text(OPERATION).is_empty()
+            || !f.text(PRODUCT).is_empty()
+        {
+            f.error(
+                "method-mismatch",
+                OCCUPANCY,
+                "an occupancy turns passenger-km into vehicle-km: it applies to a trip in `pkm` (or items × per_item pkm) priced by a factor per vehicle-km".into(),
+                Some("give the trip in pkm with a factor per km (vehicle-km), or leave occupancy empty".into()),
+            );
+        }
+        v.filter(|v| !v.is_zero())
+    };
     let exchange_rate = f.factor_ref(EXCHANGE_RATE);
     let price_index = f.factor_ref(PRICE_INDEX);
     if (exchange_rate.is_some() || price_index.is_some()) && method != Some(Method::SpendBased) {
@@ -525,6 +599,7 @@ pub fn parse(
             price_index,
             operation,
             product,
+            occupancy,
         }),
         _ => None,
     };
@@ -704,6 +779,24 @@ pub fn calculate(
         }
         None => (row.quantity, row.unit),
     };
+    // Passenger-km ÷ passengers per vehicle = vehicle-km, for a factor per vehicle-km.
+    let unit = if let Some(occ) = row.occupancy {
+        let vkm = decimal::div(quantity, occ).map_err(ov)?;
+        steps.push(step(
+            "occupancy",
+            format!(
+                "{} {} ÷ {} passengers per vehicle = {}{} vehicle-km",
+                quantity.normalize(),
+                unit.symbol,
+                occ.normalize(),
+                if vkm.exact { "" } else { "≈" },
+                vkm.rounded(12).normalize()
+            ),
+        ));
+        row.factor_unit()
+    } else {
+        unit
+    };
     let f = crate::products::resolve_factor(project, resolver, r, year, unit.kind)
         .map_err(|e| (e.code, FACTOR, e.message, Some(e.hint)))?;
     if row.unit.kind == DimKind::Money {
@@ -738,8 +831,25 @@ pub fn calculate(
             term: None,
         });
     }
-    let (kg, exact) = f.apply(quantity, unit).map_err(ov)?;
-    let what = format!("{} {}", quantity.normalize(), unit.symbol);
+    let (kg, exact) = crate::products::apply_factor_value_per(
+        quantity,
+        unit,
+        f.used.value,
+        f.num_scale,
+        f.gwp.as_ref().map(|(g, _)| *g),
+        f.den,
+        row.occupancy.unwrap_or(Decimal::ONE),
+    )
+    .map_err(ov)?;
+    let what = match row.occupancy {
+        Some(occ) => format!(
+            "{} {} ÷ {} = vehicle-km",
+            quantity.normalize(),
+            row.per_item.map_or(row.unit, |(_, u)| u).symbol,
+            occ.normalize()
+        ),
+        None => format!("{} {}", quantity.normalize(), unit.symbol),
+    };
     steps.extend(f.steps("CO2e", &what, kg, exact));
     Ok(Calculated {
         kg,

@@ -32,6 +32,8 @@ pub enum DimKind {
     RoomNight,
     /// Items bought, sold or handled; base unit one item.
     Count,
+    /// Floor or land area (a leased floor, a shop); base unit square metre (m2).
+    Area,
     /// An amount of money. Every currency is its own unit of scale 1 and amounts are never
     /// converted between currencies: each use compares the currency symbols (a spend factor
     /// per GBP on a row in USD is refused, not converted 1:1).
@@ -40,7 +42,7 @@ pub enum DimKind {
 
 impl DimKind {
     /// Every dimension, in a stable order.
-    pub const ALL: [DimKind; 14] = [
+    pub const ALL: [DimKind; 15] = [
         DimKind::Energy,
         DimKind::Mass,
         DimKind::Volume,
@@ -54,6 +56,7 @@ impl DimKind {
         DimKind::PassengerDistance,
         DimKind::RoomNight,
         DimKind::Count,
+        DimKind::Area,
         DimKind::Money,
     ];
 
@@ -73,6 +76,7 @@ impl DimKind {
             DimKind::PassengerDistance => "passenger × distance",
             DimKind::RoomNight => "room-nights",
             DimKind::Count => "items",
+            DimKind::Area => "area",
             DimKind::Money => "money",
         }
     }
@@ -92,6 +96,7 @@ impl DimKind {
             DimKind::PassengerDistance => "passenger·m",
             DimKind::RoomNight => "room_night",
             DimKind::Count => "item",
+            DimKind::Area => "m2",
             DimKind::Money => "(currency)",
         }
     }

@@ -144,6 +144,9 @@ pub static UNITS: &[UnitDef] = &[
     // hotel stays, items
     UnitDef { symbol: "room_night", kind: DimKind::RoomNight, scale: dec!(1), aliases: &["room-night", "room night", "room nights", "room per night", "间夜"], source: "one room for one night" },
     UnitDef { symbol: "item", kind: DimKind::Count, scale: dec!(1), aliases: &["items", "pcs", "件"], source: "one item" },
+    // area, base m2
+    UnitDef { symbol: "m2", kind: DimKind::Area, scale: dec!(1), aliases: &["m²", "平方米", "sqm"], source: "SI" },
+    UnitDef { symbol: "ft2", kind: DimKind::Area, scale: dec!(0.09290304), aliases: &["ft²", "sq ft"], source: "square foot: 0.3048^2 m2 = 0.09290304 m2 (international foot, 1959)" },
     // money: ISO 4217 codes, each its own unit, never converted into another
     UnitDef { symbol: "GBP", kind: DimKind::Money, scale: dec!(1), aliases: &[], source: "ISO 4217 pound sterling" },
     UnitDef { symbol: "USD", kind: DimKind::Money, scale: dec!(1), aliases: &[], source: "ISO 4217 US dollar" },
