@@ -415,6 +415,24 @@ fn spend_and_allocation_mismatches_are_refused_at_their_column() {
         ),
         ("16,2025,x,1,t,average_data,desnz-waste:commercial_and_industrial_waste.landfill,,,,,,,,\n", "bad-category", 1),
         ("1,2025,x,1,t,lca,desnz-waste:commercial_and_industrial_waste.landfill,,,,,,,,\n", "unknown-method", 6),
+        // Bug (badinputs branch): a supplier's allocation on an average-data row, or a price
+        // year on a row that is not a spend, was ignored without a word (the row computed
+        // from its factor alone, `x` in those columns accepted).
+        (
+            "6,2025,hotels UK,4,room_night,average_data,desnz-travel:hotel.uk,Hilton,,1200,t,mass,2400,t,\n",
+            "method-mismatch",
+            10,
+        ),
+        (
+            "6,2025,hotels UK,4,room_night,average_data,desnz-travel:hotel.uk,,x,,,,,,\n",
+            "method-mismatch",
+            9,
+        ),
+        (
+            "1,2025,office supplies,10000,GBP,spend_based,office-eeio:office_supplies,Stationers Ltd,2022,,,mass,,,\n",
+            "method-mismatch",
+            12,
+        ),
         // Bug (badinputs branch): a supplier's emissions or total too large to hold in kg
         // was reported at `quantity` (column 4), with no hint.
         (

@@ -451,6 +451,32 @@ pub fn parse(
     let money = unit.is_some_and(|u| u.kind == DimKind::Money);
     let mut price_year = None;
     let mut alloc = None;
+    // A supplier's allocation on a row whose method does not allocate, or a price year on a
+    // row that is not a spend, would be ignored: the row computed otherwise than its data say.
+    let allocates = matches!(method, Some(Method::SupplierSpecific | Method::Hybrid));
+    if allocated && method.is_some() && !allocates {
+        let at = [EMISSIONS, BASIS, TOTAL]
+            .into_iter()
+            .find(|&c| !f.text(c).is_empty())
+            .unwrap_or(EMISSIONS);
+        f.error(
+            "method-mismatch",
+            at,
+            format!(
+                "a {} row does not allocate a supplier's emissions: `supplier_emissions`, `allocation_basis` and `supplier_total` would be ignored",
+                method.map_or("", |m| m.name())
+            ),
+            Some("use method supplier_specific (or hybrid) for an allocation, or leave those columns empty".into()),
+        );
+    }
+    if method.is_some() && method != Some(Method::SpendBased) && !f.text(PRICE_YEAR).is_empty() {
+        f.error(
+            "method-mismatch",
+            PRICE_YEAR,
+            "a price year applies to spend_based rows only: here it would be ignored".into(),
+            Some("leave `price_year` empty, or use method spend_based for a spend".into()),
+        );
+    }
     match method {
         Some(Method::SpendBased) => {
             if unit.is_some() && !money {
