@@ -96,13 +96,17 @@ fn run(args: &[&str]) -> (i32, String, String) {
 /// panics), and their output kept in a log folder shown on failure.
 struct LocalCluster {
     scheduler: SocketAddr,
-    processes: Vec<(String, Child)>,
+    processes: std::sync::Mutex<Vec<(String, Child)>>,
     logs: PathBuf,
 }
 
 impl Drop for LocalCluster {
     fn drop(&mut self) {
-        for (_, p) in &mut self.processes {
+        let mut processes = match self.processes.lock() {
+            Ok(p) => p,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        for (_, p) in processes.iter_mut() {
             let _ = p.kill();
             let _ = p.wait();
         }
@@ -137,7 +141,7 @@ impl LocalCluster {
         let scheduler: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let mut cluster = LocalCluster {
             scheduler,
-            processes: Vec::new(),
+            processes: std::sync::Mutex::new(Vec::new()),
             logs,
         };
         let bind = scheduler.to_string();
@@ -201,7 +205,10 @@ impl LocalCluster {
             .stderr(log("err"))
             .spawn()
             .unwrap();
-        self.processes.push((name.to_string(), child));
+        self.processes
+            .lock()
+            .unwrap()
+            .push((name.to_string(), child));
     }
 
     fn log(&self, name: &str) -> String {
@@ -211,14 +218,12 @@ impl LocalCluster {
         format!("{}{}", read("out"), read("err"))
     }
 
-    /// Kills one process now, as a crash would.
-    fn kill(&mut self, name: &str) {
-        for (n, p) in &mut self.processes {
-            if n == name {
-                p.kill().unwrap();
-                p.wait().unwrap();
-            }
-        }
+    /// Kills one process now (SIGKILL, as a crash would).
+    fn kill(&self, name: &str) {
+        let mut processes = self.processes.lock().unwrap();
+        let (_, p) = processes.iter_mut().find(|(n, _)| n == name).unwrap();
+        p.kill().unwrap();
+        p.wait().unwrap();
     }
 
     /// `args` then `--engine ballista --scheduler` this cluster's scheduler, with a deadline.
@@ -347,7 +352,7 @@ fn generate(n: usize) -> Generated {
 
 #[test]
 fn ballista_computes_the_embedded_engines_bytes() {
-    let Some(mut cluster) = LocalCluster::start("parity", 2) else {
+    let Some(cluster) = LocalCluster::start("parity", 2) else {
         return;
     };
     // The reference fixture: figures and the computation, against the default engine.
@@ -438,16 +443,41 @@ fn ballista_computes_the_embedded_engines_bytes() {
     assert!(embedded.1.contains("\"ghg.scope1\""));
     assert_eq!(embedded.1, ballista.1);
 
-    // One executor dies: the other runs the job, or the command fails; never partial totals.
-    cluster.kill("executor-1");
-    let core = run(&["figures", FIXTURE, "--format", "json"]);
-    let after = cluster.run(&["figures", FIXTURE, "--format", "json"]);
-    if after.0 == 0 {
-        assert_eq!(after.1, core.1);
+    // One executor dies while the generated project is being read: the other one finishes
+    // the run, or the command fails with `engine-error`; never partial totals.
+    let args = [
+        "figures",
+        g.dir.as_str(),
+        "--allow-rejects",
+        "--format",
+        "json",
+    ];
+    let during = std::thread::scope(|s| {
+        let run = s.spawn(|| cluster.run(&args));
+        std::thread::sleep(Duration::from_secs(2));
+        cluster.kill("executor-1");
+        run.join().unwrap()
+    });
+    eprintln!(
+        "an executor killed during the run: exit {} ({})",
+        during.0,
+        if during.0 == 0 {
+            "the other executor finished it"
+        } else {
+            "the command failed"
+        }
+    );
+    if during.0 == 0 {
+        assert_eq!(during.1, embedded.1);
     } else {
-        assert!(after.1.is_empty(), "{}", after.1);
-        assert!(after.2.contains("[engine-error]"), "{}", after.2);
+        assert_eq!(during.0, 1, "{}", during.2);
+        assert!(during.1.is_empty(), "{}", during.1);
+        assert!(during.2.contains("[engine-error]"), "{}", during.2);
     }
+    // And the cluster left with one executor still computes the same bytes.
+    let after = cluster.run(&args);
+    assert_eq!(after.0, 0, "{}", after.2);
+    assert_eq!(after.1, embedded.1);
     std::fs::remove_dir_all(root().join(&g.dir)).unwrap();
 }
 
@@ -479,7 +509,7 @@ fn ballista_without_a_reachable_scheduler_fails_without_totals() {
 /// with `engine-error` and prints no totals.
 #[test]
 fn ballista_without_live_executors_fails_without_totals() {
-    let Some(mut cluster) = LocalCluster::start("no-executors", 1) else {
+    let Some(cluster) = LocalCluster::start("no-executors", 1) else {
         return;
     };
     cluster.kill("executor-0");
