@@ -1,17 +1,21 @@
-//! carbonledger's query-engine back end: Apache DataFusion reads activity rows from CSV and
-//! Parquet files (one file, or a folder of partitions such as `energy/year=2025/month=03/`),
-//! groups them on the core's row identity to find duplicates, and hands every row, in file
-//! order, to the core. It knows nothing of carbon: what a row means, when it is valid and
+//! carbonledger's query-engine back end: Apache DataFusion, in this process or on an Apache
+//! Ballista cluster, reads activity rows from CSV and Parquet files (one file, or a folder of
+//! partitions such as `energy/year=2025/month=03/`), groups them on the core's row identity to
+//! find duplicates, and hands every row, in file order, to the core. It knows nothing of carbon: what a row means, when it is valid and
 //! how it is summed are the core's callbacks, so the engine cannot drift from the core's rules.
 //!
 //! It must not depend on the `carbonledger` package (that package depends on it, behind its
 //! `engine` feature): everything it gets from the core is plain data and closures.
 
+mod cluster;
 mod files;
+mod identity;
 mod scan;
 
+pub use cluster::{run_executor, run_scheduler, Cluster, ExecutorOptions, SchedulerOptions};
 pub use files::{list_inputs, InputFormat, InputPath};
-pub use scan::{repeated_identities, stream_rows, IdentityFn, OnRow};
+pub use identity::{identity_udf, IdentityFn, IdentityResolver, IDENTITY_UDF};
+pub use scan::{repeated_identities, stream_rows, OnRow};
 
 /// Why an engine could not read an input.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +48,12 @@ pub enum EngineError {
         /// Its Arrow type.
         kind: String,
     },
+    /// The cluster could not be reached, or a scheduler or executor could not start.
+    #[error("{message}")]
+    Cluster {
+        /// What failed.
+        message: String,
+    },
     /// DataFusion failed (a malformed file, a row with the wrong number of fields).
     #[error("{path}: {message}")]
     Query {
@@ -53,6 +63,9 @@ pub enum EngineError {
         message: String,
     },
 }
+
+/// The scalar UDF type, for callers that build the functions a cluster's processes register.
+pub use datafusion::logical_expr::ScalarUDF;
 
 /// The DataFusion this engine is built on (for callers that write test inputs, such as
 /// Parquet partitions, with the same Arrow and Parquet versions).

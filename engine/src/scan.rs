@@ -1,9 +1,10 @@
-//! The DataFusion plans: one that groups every row of an input on the core's identity
-//! function to find repeated rows, and one that streams each file's rows, as text, in file
-//! order. Every field is handed over as the text it holds (Parquet integers and decimals are
+//! The DataFusion plans, run on a `Cluster`: one that groups every row of an input on the
+//! core's identity function to find repeated rows, and one that streams each file's rows, as
+//! text, in file order. Every field is handed over as the text it holds (Parquet integers and decimals are
 //! cast to their exact text; binary floating point is refused), so the core parses each value
 //! with its own rules.
 
+use crate::cluster::{within_deadline, Cluster};
 use crate::files::{InputFormat, InputPath};
 use crate::EngineError;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringArray};
@@ -11,16 +12,11 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::common::{Column, ScalarValue};
 use datafusion::functions_aggregate::expr_fn::count;
-use datafusion::logical_expr::{create_udf, ColumnarValue, Expr, Volatility};
+use datafusion::logical_expr::{Expr, ScalarUDF};
 use datafusion::prelude::{cast as cast_expr, SessionContext};
-use datafusion::prelude::{lit, CsvReadOptions, DataFrame, ParquetReadOptions, SessionConfig};
+use datafusion::prelude::{lit, CsvReadOptions, DataFrame, ParquetReadOptions};
 use futures::StreamExt;
 use std::collections::HashSet;
-use std::sync::Arc;
-
-/// The core's row identity: the fields of one row, in the caller's column order, to the
-/// row's normalised identity, or `None` when the row does not validate.
-pub type IdentityFn = Arc<dyn Fn(&[&str]) -> Option<String> + Send + Sync>;
 
 /// What receives each streamed row: (file index, row number, the fields the file has, for
 /// each requested column its index in those fields).
@@ -48,11 +44,12 @@ fn runtime() -> Result<tokio::runtime::Runtime, EngineError> {
 /// column is an error; with `fill`, a missing optional one is empty text at its place instead.
 async fn frame(
     ctx: &SessionContext,
+    cluster: &Cluster,
     file: &InputPath,
     columns: &[(&str, bool)],
     fill: bool,
 ) -> Result<(DataFrame, Vec<Option<usize>>), EngineError> {
-    let path = file.path.to_string_lossy().into_owned();
+    let path = cluster.location(&file.path);
     let err = query_error(&path);
     let df = match file.format {
         InputFormat::Csv => {
@@ -140,20 +137,19 @@ fn texts(array: &ArrayRef, path: &str) -> Result<StringArray, EngineError> {
 /// Streams every row of `files`, file by file in the given order and each file's rows in file
 /// order, to `on_row(file index, row number (1-based data row, header and comments not
 /// counted), the fields the file has, for each of columns its index in those fields)`.
+/// On a cluster, each file is one job.
 pub fn stream_rows(
+    cluster: &Cluster,
     files: &[InputPath],
     columns: &[(&str, bool)],
     on_row: &mut OnRow<'_>,
 ) -> Result<(), EngineError> {
-    // One partition per file keeps its rows in file order.
-    let config = SessionConfig::new()
-        .with_target_partitions(1)
-        .with_repartition_file_scans(false);
-    let ctx = SessionContext::new_with_config(config);
-    runtime()?.block_on(async {
+    runtime()?.block_on(within_deadline(cluster, async {
+        // One partition per file keeps its rows in file order.
+        let ctx = cluster.session(true, &[]).await?;
         for (i, file) in files.iter().enumerate() {
-            let path = file.path.to_string_lossy().into_owned();
-            let (df, map) = frame(&ctx, file, columns, false).await?;
+            let path = cluster.location(&file.path);
+            let (df, map) = frame(&ctx, cluster, file, columns, false).await?;
             let mut stream = df.execute_stream().await.map_err(query_error(&path))?;
             let mut row = 0u64;
             while let Some(batch) = stream.next().await {
@@ -176,57 +172,41 @@ pub fn stream_rows(
             }
         }
         Ok(())
-    })
+    }))
 }
 
 /// The identities that more than one row of `files` has: every row is mapped to the core's
-/// identity by a user-defined function, then grouped and counted by DataFusion (in parallel;
-/// rows that do not validate have no identity and are left to the core to reject).
+/// identity by `identity` (the UDF of `crate::identity_udf`, called with the constant
+/// `context` before the row's fields), then grouped and counted by DataFusion in parallel
+/// (on a cluster: by its executors, in one job). Rows that do not validate have no identity
+/// and are left to the core to reject.
 pub fn repeated_identities(
+    cluster: &Cluster,
     files: &[InputPath],
     columns: &[(&str, bool)],
-    identity: IdentityFn,
+    identity: &ScalarUDF,
+    context: &str,
 ) -> Result<HashSet<String>, EngineError> {
     if files.is_empty() {
         return Ok(HashSet::new());
     }
-    let udf = create_udf(
-        "carbonledger_row_identity",
-        vec![DataType::Utf8; columns.len()],
-        DataType::Utf8,
-        Volatility::Immutable,
-        Arc::new(move |args: &[ColumnarValue]| {
-            let arrays = ColumnarValue::values_to_arrays(args)?;
-            let texts: Vec<&StringArray> = arrays.iter().map(|a| a.as_string::<i32>()).collect();
-            let rows = arrays.first().map_or(0, |a| a.len());
-            let mut fields: Vec<&str> = Vec::with_capacity(texts.len());
-            let out: StringArray = (0..rows)
-                .map(|r| {
-                    fields.clear();
-                    fields.extend(
-                        texts
-                            .iter()
-                            .map(|c| if c.is_null(r) { "" } else { c.value(r) }),
-                    );
-                    identity(&fields)
-                })
-                .collect();
-            Ok(ColumnarValue::Array(Arc::new(out)))
-        }),
-    );
-    let ctx = SessionContext::new();
-    let first = files[0].path.to_string_lossy().into_owned();
-    runtime()?.block_on(async {
+    let first = cluster.location(&files[0].path);
+    runtime()?.block_on(within_deadline(cluster, async {
+        let ctx = cluster
+            .session(false, std::slice::from_ref(identity))
+            .await?;
         let mut all: Option<DataFrame> = None;
         for file in files {
-            let path = file.path.to_string_lossy().into_owned();
-            let (df, _) = frame(&ctx, file, columns, true).await?;
-            let args: Vec<Expr> = columns
-                .iter()
-                .map(|(n, _)| Expr::Column(Column::from_name(*n)))
-                .collect();
+            let path = cluster.location(&file.path);
+            let (df, _) = frame(&ctx, cluster, file, columns, true).await?;
+            let mut args: Vec<Expr> = vec![lit(ScalarValue::Utf8(Some(context.to_string())))];
+            args.extend(
+                columns
+                    .iter()
+                    .map(|(n, _)| Expr::Column(Column::from_name(*n))),
+            );
             let ids = df
-                .select(vec![udf.call(args).alias("id")])
+                .select(vec![identity.call(args).alias("id")])
                 .map_err(query_error(&path))?;
             all = Some(match all {
                 None => ids,
@@ -256,5 +236,5 @@ pub fn repeated_identities(
             out.extend(ids.iter().flatten().map(str::to_string));
         }
         Ok(out)
-    })
+    }))
 }

@@ -25,11 +25,20 @@ pub struct ProjectOpts {
     /// Worker threads for large files (default: one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
-    /// What reads and sums the activity rows: the built-in reader, or Apache DataFusion
-    /// (needs a build with `--features engine`; reads `energy.csv` or a folder `energy/` of
-    /// CSV and Parquet files). The figures are the same.
+    /// What reads and sums the activity rows: the built-in reader, or Apache DataFusion in
+    /// this process or on an Apache Ballista cluster (both need a build with `--features
+    /// engine`; they read `energy.csv` or a folder `energy/` of CSV and Parquet files). The
+    /// figures are the same.
     #[arg(long, value_enum, default_value_t = Engine::Core)]
     pub engine: Engine,
+    /// The Ballista scheduler that `--engine ballista` runs on, as HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub scheduler: Option<String>,
+    /// With `--engine ballista`: fail the command when the cluster has not finished within
+    /// this many seconds (0: no limit). A cluster that lost every executor keeps a job
+    /// waiting for one to join, so set this for unattended runs.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub engine_timeout: u64,
     /// Read every row again instead of the computation kept (in the user's cache folder, or
     /// `$CARBONLEDGER_CACHE_DIR`) from an earlier run on the same inputs, and keep nothing.
     #[arg(long)]
@@ -44,32 +53,62 @@ pub enum Engine {
     Core,
     /// Apache DataFusion, embedded (`--features engine` builds only).
     Datafusion,
+    /// Apache DataFusion on an Apache Ballista cluster (`--scheduler HOST:PORT`;
+    /// `--features engine` builds only).
+    Ballista,
 }
 
 /// Computes with the chosen engine: the built-in one through the computation cache when
-/// `cache` (the DataFusion engine reads folders the cache key does not cover).
+/// `cache` (the DataFusion engines read folders the cache key does not cover).
 fn compute_with(
     project: &Project,
     options: RunOptions,
-    engine: Engine,
+    opts: &ProjectOpts,
     cache: bool,
 ) -> Result<Result<Computation, Vec<Diagnostic>>, Exit> {
-    match (engine, cache) {
+    if (opts.scheduler.is_some() || opts.engine_timeout > 0) && opts.engine != Engine::Ballista {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "error: --scheduler and --engine-timeout are for --engine ballista"
+        );
+        return Err(Exit::Usage);
+    }
+    match (opts.engine, cache) {
         (Engine::Core, false) => Ok(compute(project, options)),
         (Engine::Core, true) => {
             Ok(carbonledger::cache::computation(project, options).map(|(c, _)| c))
         }
         #[cfg(feature = "engine")]
-        (Engine::Datafusion, _) => Ok(carbonledger::calc::compute_from(
-            project,
-            options,
-            &mut carbonledger::engine::DataFusionSource::new(project),
-        )),
+        (Engine::Datafusion | Engine::Ballista, _) => {
+            use carbonledger::engine::{Cluster, DataFusionSource};
+            let cluster = match (opts.engine, &opts.scheduler) {
+                (Engine::Ballista, Some(s)) => Cluster::Ballista {
+                    scheduler: s.clone(),
+                    deadline: (opts.engine_timeout > 0).then(|| {
+                        std::time::Instant::now()
+                            + std::time::Duration::from_secs(opts.engine_timeout)
+                    }),
+                },
+                (Engine::Ballista, None) => {
+                    let _ = writeln!(
+                        std::io::stderr().lock(),
+                        "error: --engine ballista needs --scheduler HOST:PORT (a scheduler started with `carbonledger engine-scheduler`)"
+                    );
+                    return Err(Exit::Usage);
+                }
+                _ => Cluster::Embedded,
+            };
+            Ok(carbonledger::calc::compute_from(
+                project,
+                options,
+                &mut DataFusionSource::new(project, cluster),
+            ))
+        }
         #[cfg(not(feature = "engine"))]
-        (Engine::Datafusion, _) => {
+        (Engine::Datafusion | Engine::Ballista, _) => {
             let _ = writeln!(
                 std::io::stderr().lock(),
-                "error: this carbonledger was built without the DataFusion engine; build it with `cargo build --release --features engine`"
+                "error: this carbonledger was built without the DataFusion and Ballista engines; build it with `cargo build --release --features engine`"
             );
             Err(Exit::Usage)
         }
@@ -148,7 +187,7 @@ pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Ledge
         strict: opts.strict,
         threads: opts.threads,
     };
-    let comp = compute_with(&project, options, opts.engine, !opts.no_cache)?.map_err(|d| {
+    let comp = compute_with(&project, options, opts, !opts.no_cache)?.map_err(|d| {
         print_diagnostics(&d);
         Exit::Data
     })?;

@@ -6,6 +6,8 @@
 
 mod bridge;
 mod check;
+#[cfg(feature = "engine")]
+mod cluster;
 mod common;
 mod completions;
 mod compute;
@@ -135,6 +137,14 @@ enum Command {
     /// Print the JSON Schema of a JSON output (report, explain, check, bridge, figures, compute, diff, products, freight, verify, factors-list, factors-show, factors-diff).
     #[command(after_help = "Examples:\n  carbonledger schema report > report.schema.json")]
     Schema(schema::Args),
+    /// Runs an Apache Ballista scheduler for `--engine ballista` (until stopped).
+    #[cfg(feature = "engine")]
+    #[command(hide = true)]
+    EngineScheduler(cluster::SchedulerArgs),
+    /// Runs an Apache Ballista executor for `--engine ballista` (until stopped).
+    #[cfg(feature = "engine")]
+    #[command(hide = true)]
+    EngineExecutor(cluster::ExecutorArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -169,6 +179,10 @@ pub fn main() -> ExitCode {
         Command::Completions(a) => completions::run(a, <Cli as clap::CommandFactory>::command()),
         Command::Schema(a) => schema::run(a),
         Command::Man(a) => completions::man(a, <Cli as clap::CommandFactory>::command()),
+        #[cfg(feature = "engine")]
+        Command::EngineScheduler(a) => cluster::scheduler(a),
+        #[cfg(feature = "engine")]
+        Command::EngineExecutor(a) => cluster::executor(a),
     };
     exit.into()
 }

@@ -1,12 +1,20 @@
-//! The `--engine datafusion` row source: the activity inputs of a project read by Apache
-//! DataFusion (`carbonledger-engine`) instead of the core's CSV reader. Only glue: which
-//! files an input is, and how the engine's errors become diagnostics. Every rule stays in
+//! The `--engine datafusion` and `--engine ballista` row source: the activity inputs of a
+//! project read by Apache DataFusion (`carbonledger-engine`), in this process or on a Ballista
+//! cluster, instead of the core's CSV reader. Only glue: which files an input is, what the
+//! engine's functions are, and how the engine's errors become diagnostics. Every rule stays in
 //! the core (`calc::compute_from`).
+
+mod context;
+
+pub use carbonledger_engine::Cluster;
+pub use context::{functions, identity_context, identity_function};
 
 use crate::calc::{InputFile, RowIdentity, RowSource, SourceRow};
 use crate::diag::{Diagnostic, Span};
 use crate::project::Project;
-use carbonledger_engine::{list_inputs, repeated_identities, stream_rows, InputPath};
+use carbonledger_engine::{
+    identity_udf, list_inputs, repeated_identities, stream_rows, IdentityResolver, InputPath,
+};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,12 +23,20 @@ use std::sync::Arc;
 /// file, else the folder `energy/` of CSV and Parquet files (partitioned or not).
 pub struct DataFusionSource<'p> {
     project: &'p Project,
+    cluster: Cluster,
 }
 
 impl<'p> DataFusionSource<'p> {
-    /// The inputs of `project`.
-    pub fn new(project: &'p Project) -> Self {
-        DataFusionSource { project }
+    /// The inputs of `project`, read on `cluster`.
+    pub fn new(project: &'p Project, cluster: Cluster) -> Self {
+        DataFusionSource { project, cluster }
+    }
+
+    fn engine_name(&self) -> &'static str {
+        match self.cluster {
+            Cluster::Embedded => "DataFusion",
+            Cluster::Ballista { .. } => "Ballista",
+        }
     }
 
     /// The path of an input: the CSV file, or the folder named like it without `.csv`.
@@ -58,9 +74,12 @@ impl<'p> DataFusionSource<'p> {
         vec![Diagnostic::error(
             "engine-error",
             Span::file(&self.project.shown(file.input())),
-            format!("the DataFusion engine could not read this input: {e}"),
+            format!("the {} engine could not read this input: {e}", self.engine_name()),
         )
-        .with_hint("check the file against the input's columns; run without --engine to see the core reader's diagnostics")]
+        .with_hint(match self.cluster {
+            Cluster::Embedded => "check the file against the input's columns; run without --engine to see the core reader's diagnostics",
+            Cluster::Ballista { .. } => "check that the scheduler and its executors run (`carbonledger engine-scheduler`, `engine-executor`) and see the same files at the same paths; no totals were computed",
+        })]
     }
 
     /// How a file of an input is shown: as the project shows its files (the paths are
@@ -82,7 +101,7 @@ impl RowSource for DataFusionSource<'_> {
             return Ok(false);
         };
         let shown: Vec<Arc<str>> = files.iter().map(|f| self.shown_file(&f.path)).collect();
-        stream_rows(&files, columns, &mut |i, n, fields, map| {
+        stream_rows(&self.cluster, &files, columns, &mut |i, n, fields, map| {
             row(&shown[i], n, fields, map)
         })
         .map_err(|e| self.failed(file, &e))?;
@@ -98,7 +117,22 @@ impl RowSource for DataFusionSource<'_> {
         let Some(files) = self.files(file)? else {
             return Ok(HashSet::new());
         };
-        repeated_identities(&files, columns, identity).map_err(|e| self.failed(file, &e))
+        // On a cluster the executors rebuild the identity from the context text; embedded,
+        // the function the core handed over serves every context.
+        let (udf, context) = match self.cluster {
+            Cluster::Embedded => {
+                let resolver: IdentityResolver = Arc::new(move |_| Ok(identity.clone()));
+                (identity_udf(resolver), String::new())
+            }
+            Cluster::Ballista { .. } => {
+                let context = identity_context(self.project, file).map_err(|message| {
+                    self.failed(file, &carbonledger_engine::EngineError::Cluster { message })
+                })?;
+                (identity_function(), context)
+            }
+        };
+        repeated_identities(&self.cluster, &files, columns, &udf, &context)
+            .map_err(|e| self.failed(file, &e))
     }
 
     fn shown(&self, file: InputFile) -> String {
