@@ -295,3 +295,19 @@ fn an_input_folder_lists_its_partitions_in_path_order() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An optional input that is a link to nowhere is an input that cannot be read, under this
+/// engine as under the default reader: the command fails naming it, never computes as if the
+/// file were absent (its rows silently none).
+#[test]
+fn a_dangling_link_for_an_optional_input_is_an_error_not_an_absent_file() {
+    let dir = copy_fixture("dangling");
+    let project = root().join(&dir);
+    std::fs::remove_file(project.join("fugitive.csv")).unwrap();
+    std::os::unix::fs::symlink(project.join("nowhere.csv"), project.join("fugitive.csv")).unwrap();
+    let out = run(&["figures", dir.as_str(), "--engine", "datafusion"]);
+    assert_ne!(out.0, 0, "{}{}", out.1, out.2);
+    assert!(out.2.contains("fugitive.csv"), "{}", out.2);
+    assert!(out.1.is_empty(), "no figures: {}", out.1);
+    std::fs::remove_dir_all(&project).unwrap();
+}

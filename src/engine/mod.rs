@@ -40,13 +40,16 @@ impl<'p> DataFusionSource<'p> {
     }
 
     /// The path of an input: the CSV file, or the folder named like it without `.csv`.
+    /// Any entry by either name is the input, even one that cannot be read (a link to
+    /// nowhere): reading it then fails with its error, instead of the input counting as
+    /// absent and its rows as none.
     fn path(&self, file: InputFile) -> Option<PathBuf> {
         let csv = self.project.path(file.input());
-        if csv.is_file() {
+        if crate::project::entry_exists(&csv) {
             return Some(csv);
         }
         let folder = csv.with_extension("");
-        folder.is_dir().then_some(folder)
+        crate::project::entry_exists(&folder).then_some(folder)
     }
 
     fn files(&self, file: InputFile) -> Result<Option<Vec<InputPath>>, Vec<Diagnostic>> {
