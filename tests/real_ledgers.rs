@@ -817,12 +817,12 @@ au-cer-rpp = "2024"
 ipcc-gwp = "ar5"
 "#;
 
-/// Australia's market-based scope 2 (NGA Factors / Climate Active method: market-based =
-/// (electricity − voluntary renewables) × (1 − RPP) × residual mix factor). A Victorian site
-/// uses 1 000 MWh and surrenders 300 LGCs: 700 MWh × (1 − 18.48%, the 2024 renewable power
-/// percentage, Clean Energy Regulator) = 570.64 MWh × 0.81 t CO2-e/MWh (NGA 2025 Table 2
-/// residual mix) = 462.2184 t. Location-based: 1 000 MWh × 0.78 (NGA 2025 Table 1, Victoria)
-/// = 780 t.
+/// Australia's market-based scope 2 (NGA Factors market-based method: residual = electricity
+/// × (1 − RPP) − voluntary renewables, × the residual mix factor). A Victorian site uses
+/// 1 000 MWh and surrenders 300 LGCs: 1 000 × (1 − 18.48%, the 2024 renewable power
+/// percentage, Clean Energy Regulator) = 815.2 MWh − 300 = 515.2 MWh × 0.81 t CO2-e/MWh (NGA
+/// 2025 Table 2 residual mix) = 417.312 t. Location-based: 1 000 MWh × 0.78 (NGA 2025 Table 1,
+/// Victoria) = 780 t.
 #[test]
 fn australia_market_based_takes_out_the_renewable_power_percentage() {
     let dir = write(&[
@@ -848,7 +848,7 @@ fn australia_market_based_takes_out_the_renewable_power_percentage() {
             .value
     };
     assert_eq!(fig("ghg.scope2.location"), d("780"));
-    assert_eq!(fig("ghg.scope2.market"), d("462.2184"));
+    assert_eq!(fig("ghg.scope2.market"), d("417.312"));
     // Without a residual mix the grid average (which holds every renewable share) is used
     // and no exempt share is taken: 700 MWh × 0.78 = 546 t.
     let no_residual = AU_MANIFEST.replace(
@@ -991,6 +991,67 @@ fn ar6_sf6_and_pfcs_are_priced_from_table_7sm7() {
     assert_eq!(fig(&l, "ghg.scope1.sf6"), d("75.6"));
     assert_eq!(fig(&l, "ghg.scope1.pfc-14"), d("3.69"));
     assert_eq!(fig(&l, "ghg.scope1.fugitive"), d("79.29"));
+}
+
+/// A project's own renewable power percentage set, as the examples state one.
+fn local_rpp(value: &str) -> [(&'static str, String); 2] {
+    [
+        (
+            "factors/local-rpp/2025/edition.toml",
+            "set = \"local-rpp\"\nedition = \"2025\"\ndescription = \"test\"\nany_year = true\n[citation]\npublisher = \"test\"\ntitle = \"test\"\npublished = \"2025\"\ntable = \"test\"\nlicence = \"test\"\nurl = \"https://example.invalid\"\n[verification]\nchecked = \"2025-01-01\"\nmethod = \"test\"\nconfidence = \"low\"\n".to_string(),
+        ),
+        (
+            "factors/local-rpp/2025/factors.csv",
+            format!("key,value,unit,gas,basis,table,note\nrpp,{value},%/1,-,market,t,\n"),
+        ),
+    ]
+}
+
+/// NGA Factors 2025 (DCCEEW), Example 2, market-based electricity: a NSW site buys
+/// 11 300 000 kWh of grid electricity, with an RPP of 18.195% (the example's own value) and
+/// 800 MWh of LGCs voluntarily surrendered against its grid electricity (1 300 MWh
+/// surrendered less the 500 MWh that cover its on-site generation, as the example nets them).
+/// Residual = 11 300 000 × (1 − 0.18195) − 800 000 = 8 443 965 kWh; × 0.81 kg CO2-e/kWh (NGA
+/// 2025 Table 2, residual mix, scope 2) = 6 839.61165 t. The example prints 7 768.4 t for
+/// scope 2 + 3 at 0.81 + 0.11: 8 443 965 × 0.92 = 7 768.4478 t. The RPP applies to all the
+/// grid electricity, not only to what the LGCs leave (that would give 10 500 000 × 0.81805 ×
+/// 0.81 = 6 957.5 t). Instruments beyond what the RPP leaves floor the remainder at 0.
+#[test]
+fn nga_2025_example_2_applies_the_rpp_to_all_grid_electricity() {
+    let manifest = AU_MANIFEST
+        .replace("reporting_years = [2024]", "reporting_years = [2025]")
+        .replace("base_year = 2024", "base_year = 2025")
+        .replace("[years.2024.editions]", "[years.2025.editions]")
+        .replace("au-cer-rpp = \"2024\"\n", "local-rpp = \"2025\"\n")
+        + "[renewables.exempt_share]\nAU = \"local-rpp:rpp\"\n";
+    let figure = |lgc_mwh: &str| {
+        let [edition, rows] = local_rpp("18.195");
+        let instruments = format!(
+            "id,kind,facility,period,quantity,unit,market,vintage,serials,factor,note\nL1,lgc,SYD,2025,{lgc_mwh},MWh,AU,2025,,,voluntarily surrendered\n"
+        );
+        let dir = write(&[
+            ("carbonledger.toml", manifest.as_str()),
+            (
+                "facilities.csv",
+                "id,name,country,grid\nSYD,Sydney site,AU,au-nga:nsw_act\n",
+            ),
+            (
+                "energy.csv",
+                "facility,period,carrier,quantity,unit,factor,ref,note,source\nSYD,2025,electricity,11300000,kWh,,,,\n",
+            ),
+            ("instruments.csv", instruments.as_str()),
+            (edition.0, edition.1.as_str()),
+            (rows.0, rows.1.as_str()),
+        ]);
+        let l = ledger(&dir, false).unwrap_or_else(|d| panic!("{d:#?}"));
+        l.figure("ghg.scope2.market", 2025)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no market-based figure"))
+            .value
+    };
+    assert_eq!(figure("800"), d("6839.61165"));
+    // 10 000 MWh of LGCs: more than the 9 243.965 MWh the RPP leaves, so nothing remains.
+    assert_eq!(figure("10000"), d("0"));
 }
 
 /// An exempt share the manifest names wrongly is reported at its own line of

@@ -766,23 +766,29 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
     }
 }
 
-/// The remainder's line stated from the electricity consumed: the facility-year's MWh, with
-/// the part no instrument covers, (consumed − instruments) ÷ consumed, as its allocation step,
-/// then × (1 − the market's exempt share) when it has one. Unchanged when both amounts are not
-/// exact in MWh.
+/// The remainder's line stated from the electricity consumed Q: the facility-year's MWh, then
+/// × (1 − the market's exempt share) when it has one, then the part no instrument covers as
+/// its allocation step — (Q − instruments) ÷ Q, or with an exempt share (Q × (1 − share) −
+/// instruments) ÷ (Q × (1 − share)). Unchanged when the amounts are not exact in MWh.
 fn allocated(
     mut calc: crate::register::ChainLine,
     consumed_j: Decimal,
     uncovered_j: Decimal,
     exempt: Option<&(Decimal, crate::calc::UsedFactor)>,
 ) -> crate::register::ChainLine {
+    let after_j = match exempt {
+        Some((ratio, _)) => match decimal::mul(consumed_j, Decimal::ONE - *ratio) {
+            Ok(v) => v,
+            _ => return calc,
+        },
+        None => consumed_j,
+    };
     if consumed_j == uncovered_j && exempt.is_none() {
         return calc;
     }
-    let (Ok((consumed, true)), Ok((rest, true))) = (
-        in_unit(consumed_j, J_PER_MWH),
-        in_unit(uncovered_j, J_PER_MWH),
-    ) else {
+    let (Ok((after, true)), Ok((rest, true))) =
+        (in_unit(after_j, J_PER_MWH), in_unit(uncovered_j, J_PER_MWH))
+    else {
         return calc;
     };
     let Ok(q) = decimal::div(consumed_j, calc.activity.unit.scale) else {
@@ -792,22 +798,30 @@ fn allocated(
         return calc;
     }
     calc.activity.quantity = q.value;
-    if consumed_j != uncovered_j {
-        calc.steps.push(crate::register::TermStep::input(
-            "allocation",
-            rest,
-            consumed,
-            "1",
-            "electricity consumed (energy.csv) not covered by instruments (instruments.csv): (consumed − instruments) ÷ consumed, at the residual mix".into(),
-        ));
-    }
     if let Some((ratio, used)) = exempt {
         calc.steps.push(crate::register::TermStep::input(
             "exempt share",
             Decimal::ONE - *ratio,
             Decimal::ONE,
             "1",
-            format!("1 − {} (the market's renewable share)", used.reference),
+            format!(
+                "1 − {} (the market's renewable share, of all the electricity consumed)",
+                used.reference
+            ),
+        ));
+    }
+    if after_j != uncovered_j {
+        let what = if exempt.is_some() {
+            "electricity left after the exempt share not covered by instruments (instruments.csv): (consumed × (1 − share) − instruments) ÷ (consumed × (1 − share)), at the residual mix"
+        } else {
+            "electricity consumed (energy.csv) not covered by instruments (instruments.csv): (consumed − instruments) ÷ consumed, at the residual mix"
+        };
+        calc.steps.push(crate::register::TermStep::input(
+            "allocation",
+            rest,
+            after,
+            "1",
+            what.into(),
         ));
     }
     calc
@@ -956,35 +970,47 @@ fn market_entry(
         }
     }
     // A market's own scheme may make a share of grid electricity renewable (Australia's
-    // renewable power percentage): that share of what no instrument covers is at 0.
-    // Only with a residual mix: the grid average already holds every renewable share.
+    // renewable power percentage). The NGA Factors apply it to all the grid electricity
+    // consumed, and voluntary instruments come off what is left: residual = Q × (1 − RPP) −
+    // instruments, never below zero. Only with a residual mix: the grid average already holds
+    // every renewable share.
     let mut exempt = None;
-    let uncovered = remaining;
     let share = if residual_mix(project, &facility.country).is_some() {
         exempt_share(ctx, &facility.country, year)?
     } else {
         None
     };
-    if let Some((ratio, used)) = share {
-        if !remaining.is_zero() {
-            let part = decimal::mul(remaining, ratio).map_err(ov)?;
+    if let Some((ratio, used_share)) = share {
+        let part = decimal::mul(used.gross_j, ratio).map_err(ov)?;
+        steps.push(Step {
+            label: "exempt".into(),
+            text: format!(
+                "{} consumed × {} = {} {} (renewable under market {}'s own scheme: {}), 0 t CO2e",
+                mwh(used.gross_j),
+                used_share.reference,
+                used_share.value.normalize(),
+                used_share.unit,
+                facility.country,
+                used_share.citation
+            ),
+            factor: Some(used_share.clone()),
+        });
+        remaining = decimal::sub(remaining, part).map_err(ov)?;
+        if remaining.is_sign_negative() {
             steps.push(Step {
-                label: "exempt".into(),
+                label: "floor".into(),
                 text: format!(
-                    "{} × {} = {} {} (renewable under market {}'s own scheme: {}), 0 t CO2e",
-                    mwh(remaining),
-                    used.reference,
-                    used.value.normalize(),
-                    used.unit,
-                    facility.country,
-                    used.citation
+                    "instruments exceed the {} left after the exempt share by {}: the remainder is 0, not negative",
+                    mwh(decimal::sub(used.gross_j, part).map_err(ov)?),
+                    mwh(-remaining)
                 ),
-                factor: Some(used.clone()),
+                factor: None,
             });
-            remaining = decimal::sub(remaining, part).map_err(ov)?;
-            exempt = Some((ratio, used));
+            remaining = Decimal::ZERO;
         }
+        exempt = Some((ratio, used_share));
     }
+    let uncovered = remaining;
     let (residual, why) = match residual_mix(project, &facility.country) {
         Some(r) => (Some(r.clone()), format!("residual mix of market {}: {r} ([renewables] residual_mix; China publishes no residual mix, MEE's national average excluding market-traded non-fossil electricity is the documented substitute)", facility.country)),
         None => (None, format!("no residual mix configured for market {}: grid average (the last tier of the GHG Protocol Scope 2 hierarchy)", facility.country)),
