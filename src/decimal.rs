@@ -49,6 +49,16 @@ pub enum CalcError {
         /// The dividend.
         a: Decimal,
     },
+    /// Two amounts of one figure in different units: adding them would be meaningless.
+    #[error("units: {figure} is in {a} and cannot take an amount in {b}")]
+    UnitMismatch {
+        /// The figure's name.
+        figure: String,
+        /// The unit the figure already has.
+        a: &'static str,
+        /// The unit of the amount added.
+        b: &'static str,
+    },
 }
 
 /// Largest mantissa a Decimal can hold (2^96 − 1).

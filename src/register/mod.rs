@@ -353,6 +353,13 @@ impl Totals {
                 );
             }
             Some(t) => {
+                if t.unit != c.unit {
+                    return Err(CalcError::UnitMismatch {
+                        figure: c.figure.clone(),
+                        a: t.unit,
+                        b: c.unit,
+                    });
+                }
                 let value = decimal::add(t.value, c.value)?;
                 let basis = match (t.basis, c.basis) {
                     (Some((a, u)), Some((b, v))) if u == v => Some((decimal::add(a, b)?, u)),
@@ -494,5 +501,33 @@ mod tests {
         )]))
         .unwrap();
         assert_eq!(t.get("a", 2025).unwrap().basis, None);
+    }
+
+    #[test]
+    fn amounts_of_one_figure_in_two_units_are_refused_not_added() {
+        // 1 t CO2e + 2 MWh is not 3 of anything: the figure keeps its first amount.
+        let mut t = Totals::default();
+        t.add(&entry(vec![Contribution::new(
+            "a",
+            2025,
+            dec!(1),
+            "t CO2e",
+        )]))
+        .unwrap();
+        let e = t
+            .add(&entry(vec![Contribution::new("a", 2025, dec!(2), "MWh")]))
+            .unwrap_err();
+        assert_eq!(
+            e,
+            CalcError::UnitMismatch {
+                figure: "a".into(),
+                a: "t CO2e",
+                b: "MWh"
+            }
+        );
+        assert_eq!(t.get("a", 2025).unwrap().value, dec!(1));
+        // The same in another year is its own total.
+        t.add(&entry(vec![Contribution::new("a", 2024, dec!(2), "MWh")]))
+            .unwrap();
     }
 }
