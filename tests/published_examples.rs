@@ -875,6 +875,34 @@ fn nga_manifest(extra_sets: &[&str], calorific: &str) -> String {
     )
 }
 
+/// A project-local set holding NGA 2025 table values that `au-nga@2025` does not ship
+/// (factors/README.md, au-nga gaps), as the example prints them.
+fn nga_local_set(set: &str, table: &str, rows: &str) -> [(String, String); 2] {
+    [
+        (
+            format!("factors/{set}/2025/edition.toml"),
+            format!(
+                "set = \"{set}\"\nedition = \"2025\"\ndescription = \"NGA Factors 2025 values used by a worked example and not shipped in au-nga@2025, as the example prints them\"\n[citation]\npublisher = \"Department of Climate Change, Energy, the Environment and Water (DCCEEW)\"\ntitle = \"Australian National Greenhouse Accounts Factors 2025\"\npublished = \"2025-08-01\"\ntable = \"{table}\"\nlicence = \"CC BY 4.0\"\nurl = \"https://www.dcceew.gov.au/climate-change/publications/national-greenhouse-accounts-factors-2025\"\n"
+            ),
+        ),
+        (
+            format!("factors/{set}/2025/factors.csv"),
+            format!("key,value,unit,gas,basis,table,note\n{rows}"),
+        ),
+    ]
+}
+
+/// Writes the given files plus the local sets into a fresh project folder.
+fn write_with_sets(files: &[(&str, &str)], sets: &[[(String, String); 2]]) -> PathBuf {
+    let mut all: Vec<(&str, &str)> = files.to_vec();
+    for set in sets {
+        for (path, body) in set {
+            all.push((path.as_str(), body.as_str()));
+        }
+    }
+    write(&all)
+}
+
 /// NGA Factors 2025, Example 1 "Calculation of scope 2 and 3 emissions from purchased
 /// electricity using the location-based method", with the built-in `au-nga@2025` (Table 1:
 /// New South Wales and ACT 0.64 kg CO2-e/kWh scope 2 and 0.03 scope 3; Victoria 0.78 and
@@ -921,5 +949,54 @@ fn nga_2025_example_1_electricity_location_based_scope_2_and_3() {
             d(printed),
             "{row}"
         );
+    }
+}
+
+/// NGA Factors 2025, Example 5 "Calculation of emissions from liquefied natural gas
+/// consumption" (Table 5, LNG: energy content 25.3 GJ/kL; 51.4 kg CO2-e/GJ of CO2, 0.1 of CH4,
+/// 0.03 of N2O; no scope 3 factor for LNG, so the example is scope 1 only). A facility burns
+/// 1 150 kL of LNG = 29 095 GJ; printed: CO2 1 495 t, CH4 3 t, N2O 1 t, total 1 499 t CO2-e.
+/// Exact: 1 495.483 + 2.9095 + 0.87285 = 1 499.26535 t. `au-nga@2025` ships no LNG row, so
+/// Table 5's LNG values come through a project set that cites it, priced like the built-in
+/// natural gas (`<fuel>.energy_content` per kL, `<fuel>.<gas>` per GJ).
+#[test]
+fn nga_2025_example_5_liquefied_natural_gas_scope_1_by_gas() {
+    let mut manifest = nga_manifest(&["nga-table5-lng"], "\"nga-table5-lng\"");
+    manifest = manifest.replace(
+        "fuel_emissions = \"au-nga\"",
+        "fuel_emissions = \"nga-table5-lng\"",
+    );
+    let dir = write_with_sets(
+        &[
+            ("carbonledger.toml", &manifest),
+            ("facilities.csv", "id,name,country,grid\nLNG,LNG site,AU,au-nga:nsw_act\n"),
+            (
+                "energy.csv",
+                "facility,period,carrier,quantity,unit,factor,ref,note,source\nLNG,2025,lng,1150,kL,,,,\n",
+            ),
+        ],
+        &[nga_local_set(
+            "nga-table5-lng",
+            "Table 5 (gaseous fuels), liquefied natural gas",
+            "lng.energy_content,25.3,GJ/kL,-,gcv,Table 5,liquefied natural gas; energy content\n\
+             lng.co2,51.4,kg CO2e/GJ,CO2e,gcv,Table 5,liquefied natural gas; kg CO2-e of CO2 per GJ\n\
+             lng.ch4,0.1,kg CO2e/GJ,CO2e,gcv,Table 5,liquefied natural gas; kg CO2-e of CH4 per GJ (AR5)\n\
+             lng.n2o,0.03,kg CO2e/GJ,CO2e,gcv,Table 5,liquefied natural gas; kg CO2-e of N2O per GJ (AR5)\n",
+        )],
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "energy.total_gj"), Some(d("29095")));
+    assert_eq!(fig(&l, "ghg.scope1.co2"), Some(d("1495.483")));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), Some(d("2.9095")));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), Some(d("0.87285")));
+    assert_eq!(fig(&l, "ghg.scope1"), Some(d("1499.26535")));
+    // The printed whole tonnes.
+    for (name, printed) in [
+        ("ghg.scope1.co2", "1495"),
+        ("ghg.scope1.ch4", "3"),
+        ("ghg.scope1.n2o", "1"),
+        ("ghg.scope1", "1499"),
+    ] {
+        assert_eq!(fig(&l, name).unwrap().round_dp(0), d(printed), "{name}");
     }
 }
