@@ -1000,3 +1000,57 @@ fn nga_2025_example_5_liquefied_natural_gas_scope_1_by_gas() {
         assert_eq!(fig(&l, name).unwrap().round_dp(0), d(printed), "{name}");
     }
 }
+
+/// NGA Factors 2025, Example 6 "Calculation of emissions from stationary diesel oil
+/// consumption" (Table 8, diesel oil for stationary energy: 38.6 GJ/kL; 69.9 kg CO2-e/GJ of
+/// CO2, 0.1 of CH4, 0.2 of N2O; scope 3 17.3 kg CO2-e/GJ). A facility's on-site generator burns
+/// 700 kL = 27 020 GJ; printed (to 0.1 t): CO2 1 888.7 t, CH4 2.7 t, N2O 5.4 t, scope 3
+/// 467.4 t, scope 1 + 3 2 364.3 t. The gases come from the built-in `au-nga@2025` (Table 8);
+/// the Table 8 energy content and scope 3 factor, which it does not ship, from a project set
+/// citing the table. NGA's fuel scope 3 is not derived from the energy row (README), so it is a
+/// category 3 row of scope3.csv in GJ (700 kL × 38.6 GJ/kL, the example's own step).
+#[test]
+fn nga_2025_example_6_stationary_diesel_scope_1_by_gas_and_scope_3() {
+    let manifest = nga_manifest(&["nga-table8-diesel"], "\"au-nga\", \"nga-table8-diesel\"");
+    let dir = write_with_sets(
+        &[
+            ("carbonledger.toml", &manifest),
+            ("facilities.csv", "id,name,country,grid\nGEN,Generator site,AU,au-nga:nsw_act\n"),
+            (
+                "energy.csv",
+                "facility,period,carrier,quantity,unit,factor,ref,note,source\nGEN,2025,diesel,700,kL,,,on-site generator,\n",
+            ),
+            (
+                "scope3.csv",
+                "category,period,description,quantity,unit,method,factor\n3,2025,diesel upstream (700 kL x 38.6 GJ/kL),27020,GJ,average_data,nga-table8-diesel:diesel.scope3\n",
+            ),
+        ],
+        &[nga_local_set(
+            "nga-table8-diesel",
+            "Table 8 (liquid fuels for stationary energy purposes), diesel oil",
+            "diesel.energy_content,38.6,GJ/kL,-,gcv,Table 8,diesel oil; energy content\n\
+             diesel.scope3,17.3,kg CO2e/GJ,CO2e,gcv;scope3,Table 8,diesel oil; scope 3\n",
+        )],
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "energy.total_gj"), Some(d("27020")));
+    assert_eq!(fig(&l, "ghg.scope1.co2"), Some(d("1888.698")));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), Some(d("2.702")));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), Some(d("5.404")));
+    assert_eq!(fig(&l, "ghg.scope1"), Some(d("1896.804")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3"), Some(d("467.446")));
+    let s1_s3 = fig(&l, "ghg.scope1").unwrap() + fig(&l, "ghg.scope3").unwrap();
+    assert_eq!(s1_s3, d("2364.25"));
+    // The printed tenths of a tonne (half away from zero, as NGA rounds).
+    for (value, printed) in [
+        (fig(&l, "ghg.scope1.co2").unwrap(), "1888.7"),
+        (fig(&l, "ghg.scope1.ch4").unwrap(), "2.7"),
+        (fig(&l, "ghg.scope1.n2o").unwrap(), "5.4"),
+        (fig(&l, "ghg.scope3").unwrap(), "467.4"),
+        (s1_s3, "2364.3"),
+    ] {
+        let rounded =
+            value.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        assert_eq!(rounded, d(printed), "{value}");
+    }
+}
