@@ -1054,3 +1054,40 @@ fn nga_2025_example_6_stationary_diesel_scope_1_by_gas_and_scope_3() {
         assert_eq!(rounded, d(printed), "{value}");
     }
 }
+
+/// NGA Factors 2025, Example 8 "Calculation of emissions from refrigerant leakage" (Table 10,
+/// indicative annual leakage rate of a domestic split-system air conditioner 3.5%; Table 11,
+/// GWP of R410A 1 924): a split system pre-charged with 3 kg of R410A leaks 1 924 × 3.0 × 0.035
+/// ÷ 1 000, printed 0.2020 t CO2-e. carbonledger's screening method (fugitive.csv `equipment`,
+/// the charge × the equipment's rate for `operation`) with Table 10's rate in a project set and
+/// the built-in AR5 GWP of R-410A, which is the mass-weighted 1 923.5 that Table 11 prints
+/// rounded to 1 924: 3 × 3.5% × 1 923.5 = 0.2019675 t, the printed 0.2020 at its four decimal
+/// places (with 1 924 exactly it would be 0.20202).
+#[test]
+fn nga_2025_example_8_refrigerant_leakage_by_screening() {
+    let manifest = nga_manifest(&["nga-table10-leakage"], "\"au-nga\"");
+    let dir = write_with_sets(
+        &[
+            ("carbonledger.toml", &manifest),
+            ("facilities.csv", "id,name,country,grid\nOFF,Office,AU,au-nga:nsw_act\n"),
+            ("energy.csv", "facility,period,carrier,quantity,unit\n"),
+            (
+                "fugitive.csv",
+                "facility,period,gas,quantity,unit,ref,note,source,equipment,stage\nOFF,2025,R-410A,3,kg,,split system pre-charged,,nga-table10-leakage:domestic_ac_split,operation\n",
+            ),
+        ],
+        &[nga_local_set(
+            "nga-table10-leakage",
+            "Table 10 (indicative annual leakage rates of refrigeration and air conditioning equipment)",
+            "domestic_ac_split.operation,3.5,%/1,-,,Table 10,domestic air conditioning (split system); annual leakage rate\n",
+        )],
+    );
+    let l = ledger(&dir);
+    let r410a = fig(&l, "ghg.scope1.r-410a").unwrap();
+    assert_eq!(r410a, d("0.2019675"));
+    assert_eq!(
+        r410a.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+        d("0.2020")
+    );
+    assert_eq!(fig(&l, "ghg.scope1.fugitive"), Some(r410a));
+}
