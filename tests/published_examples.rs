@@ -1091,3 +1091,63 @@ fn nga_2025_example_8_refrigerant_leakage_by_screening() {
     );
     assert_eq!(fig(&l, "ghg.scope1.fugitive"), Some(r410a));
 }
+
+/// NGA Factors 2025, Example 7 "Calculation of emissions from diesel oil consumption for
+/// transport" (Table 9, diesel oil: 38.6 GJ/kL, CO2 69.9 kg CO2-e/GJ; CH4 and N2O by vehicle
+/// class). A freight company burns 10 000 kL of automotive diesel in vehicles manufactured
+/// after 2004 = 386 000 GJ; printed: CO2 26 981 t, CH4 4 t, N2O 154 t, scope 3 6 677 t,
+/// 33 817 t CO2-e together (combined factor printed 87.61 kg CO2-e/GJ).
+///
+/// The printed figures cannot all be had from one row of Table 9: the CH4 (386 000 × 0.01 =
+/// 3.86) is the post-2004 cars and light commercial vehicles row's, the N2O (386 000 × 0.4 =
+/// 154.4) the pre-2004 note's (the post-2004 row prints 0.5), and 87.61 = 69.9 + 0.01 + 0.4 +
+/// 17.3; the scope 3 386 000 × 17.3 = 6 677.8 is printed 6 677 (cut, not rounded), while the
+/// total 33 817.46 is printed rounded. The row names its vehicle class, post-2004 light
+/// vehicles (`au-nga:transport.diesel.light`, whose CO2 is the fuel's `transport.diesel.co2`):
+/// CO2 26 981.4 t and CH4 3.86 t are the printed 26 981 and 4 t; N2O is recomputed, 193 t;
+/// the pre-2004 class gives the printed N2O, 154.4 t, but CH4 38.6 t. Scope 3 (17.3 kg
+/// CO2-e/GJ, the factor the example uses; not shipped) is a category 3 row in GJ.
+#[test]
+fn nga_2025_example_7_transport_diesel_by_vehicle_class() {
+    let manifest = nga_manifest(&["nga-table9-diesel"], "\"au-nga\"");
+    let project = |class: &str| {
+        write_with_sets(
+            &[
+                ("carbonledger.toml", &manifest),
+                ("facilities.csv", "id,name,country,grid\nFLT,Freight fleet,AU,au-nga:nsw_act\n"),
+                (
+                    "energy.csv",
+                    &format!("facility,period,carrier,quantity,unit,factor,ref,note,source\nFLT,2025,diesel,10000,kL,au-nga:transport.diesel.{class},,automotive diesel,mobile\n"),
+                ),
+                (
+                    "scope3.csv",
+                    "category,period,description,quantity,unit,method,factor\n3,2025,diesel upstream (10000 kL x 38.6 GJ/kL),386000,GJ,average_data,nga-table9-diesel:transport.diesel.scope3\n",
+                ),
+            ],
+            &[nga_local_set(
+                "nga-table9-diesel",
+                "Example 7 (the scope 3 factor of diesel oil it applies)",
+                "transport.diesel.scope3,17.3,kg CO2e/GJ,CO2e,gcv;scope3,Example 7,diesel oil; scope 3\n",
+            )],
+        )
+    };
+    let l = ledger(&project("light"));
+    let errors: Vec<String> = l
+        .all_diagnostics()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(fig(&l, "energy.total_gj"), Some(d("386000")));
+    assert_eq!(fig(&l, "ghg.scope1.co2"), Some(d("26981.4")));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), Some(d("3.86")));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), Some(d("193")));
+    assert_eq!(fig(&l, "ghg.scope1.mobile"), Some(d("27178.26")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3"), Some(d("6677.8")));
+    assert_eq!(fig(&l, "ghg.scope1.co2").unwrap().round_dp(0), d("26981"));
+    assert_eq!(fig(&l, "ghg.scope1.ch4").unwrap().round_dp(0), d("4"));
+    // The pre-2004 class: the printed N2O, not the printed CH4.
+    let l = ledger(&project("light_pre2004"));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), Some(d("154.4")));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), Some(d("38.6")));
+}
