@@ -860,3 +860,294 @@ fn example_15_3_project_finance_project_specific() {
     assert_eq!(cat15.round_dp(0), d("26833"));
     assert_eq!(cat15, d("26833.333333333333"));
 }
+
+/// The NGA Factors 2025 worked examples below (Examples 1 and 5–8) are read from the same public
+/// transcription as Example 4: a fixture file per example that quotes the example's title, its
+/// inputs, the table values it uses and its printed results (the NGA PDF and workbook could not
+/// be opened from here). The manifest of a project priced with `au-nga@2025`, gross energy.
+fn nga_manifest(extra_sets: &[&str], calorific: &str) -> String {
+    let editions: String = extra_sets
+        .iter()
+        .map(|s| format!("{s} = \"2025\"\n"))
+        .collect();
+    format!(
+        "organisation = \"Example Pty Ltd\"\nreporting_years = [2025]\nbase_year = 2025\n[factors]\nfuel_emissions = \"au-nga\"\ncalorific_values = [{calorific}]\nenergy_basis = \"gross\"\n[years.2025.editions]\nau-nga = \"2025\"\nipcc-gwp = \"ar5\"\ngbt-2589 = \"2020\"\n{editions}"
+    )
+}
+
+/// A project-local set holding NGA 2025 table values that `au-nga@2025` does not ship
+/// (factors/README.md, au-nga gaps), as the example prints them.
+fn nga_local_set(set: &str, table: &str, rows: &str) -> [(String, String); 2] {
+    [
+        (
+            format!("factors/{set}/2025/edition.toml"),
+            format!(
+                "set = \"{set}\"\nedition = \"2025\"\ndescription = \"NGA Factors 2025 values used by a worked example and not shipped in au-nga@2025, as the example prints them\"\n[citation]\npublisher = \"Department of Climate Change, Energy, the Environment and Water (DCCEEW)\"\ntitle = \"Australian National Greenhouse Accounts Factors 2025\"\npublished = \"2025-08-01\"\ntable = \"{table}\"\nlicence = \"CC BY 4.0\"\nurl = \"https://www.dcceew.gov.au/climate-change/publications/national-greenhouse-accounts-factors-2025\"\n"
+            ),
+        ),
+        (
+            format!("factors/{set}/2025/factors.csv"),
+            format!("key,value,unit,gas,basis,table,note\n{rows}"),
+        ),
+    ]
+}
+
+/// Writes the given files plus the local sets into a fresh project folder.
+fn write_with_sets(files: &[(&str, &str)], sets: &[[(String, String); 2]]) -> PathBuf {
+    let mut all: Vec<(&str, &str)> = files.to_vec();
+    for set in sets {
+        for (path, body) in set {
+            all.push((path.as_str(), body.as_str()));
+        }
+    }
+    write(&all)
+}
+
+/// NGA Factors 2025, Example 1 "Calculation of scope 2 and 3 emissions from purchased
+/// electricity using the location-based method", with the built-in `au-nga@2025` (Table 1:
+/// New South Wales and ACT 0.64 kg CO2-e/kWh scope 2 and 0.03 scope 3; Victoria 0.78 and
+/// 0.09). NSW operations use 11 300 000 kWh and Victorian operations 14 600 000 kWh from the
+/// grid; the example prints scope 2 + 3 per state, NSW 7 571 t and VIC 12 702 t, 20 273 t
+/// CO2-e in total. Scope 2: 7 232 + 11 388 = 18 620 t; scope 3 (category 3, NGA's one combined
+/// upstream and T&D factor): 339 + 1 314 = 1 653 t.
+#[test]
+fn nga_2025_example_1_electricity_location_based_scope_2_and_3() {
+    let facilities = "id,name,country,grid\nNSW,NSW operations,AU,au-nga:nsw_act\nVIC,Victorian operations,AU,au-nga:vic\n";
+    let header = "facility,period,carrier,quantity,unit,factor,ref,note,source\n";
+    let manifest = nga_manifest(&[], "\"au-nga\"");
+    let both = format!(
+        "{header}NSW,2025,electricity,11300000,kWh,,,,\nVIC,2025,electricity,14600000,kWh,,,,\n"
+    );
+    let dir = write(&[
+        ("carbonledger.toml", &manifest),
+        ("facilities.csv", facilities),
+        ("energy.csv", &both),
+    ]);
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "ghg.scope2.location"), Some(d("18620")));
+    assert_eq!(
+        fig(&l, "ghg.scope3.cat3.wtt_and_td_purchased_energy"),
+        Some(d("1653"))
+    );
+    assert_eq!(
+        fig(&l, "ghg.scope2.location").unwrap() + fig(&l, "ghg.scope3").unwrap(),
+        d("20273")
+    );
+    // Each state's printed scope 2 + 3.
+    for (row, printed) in [
+        ("NSW,2025,electricity,11300000,kWh,,,,\n", "7571"),
+        ("VIC,2025,electricity,14600000,kWh,,,,\n", "12702"),
+    ] {
+        let dir = write(&[
+            ("carbonledger.toml", &manifest),
+            ("facilities.csv", facilities),
+            ("energy.csv", &format!("{header}{row}")),
+        ]);
+        let l = ledger(&dir);
+        assert_eq!(
+            fig(&l, "ghg.scope2.location").unwrap() + fig(&l, "ghg.scope3").unwrap(),
+            d(printed),
+            "{row}"
+        );
+    }
+}
+
+/// NGA Factors 2025, Example 5 "Calculation of emissions from liquefied natural gas
+/// consumption" (Table 5, LNG: energy content 25.3 GJ/kL; 51.4 kg CO2-e/GJ of CO2, 0.1 of CH4,
+/// 0.03 of N2O; no scope 3 factor for LNG, so the example is scope 1 only). A facility burns
+/// 1 150 kL of LNG = 29 095 GJ; printed: CO2 1 495 t, CH4 3 t, N2O 1 t, total 1 499 t CO2-e.
+/// Exact: 1 495.483 + 2.9095 + 0.87285 = 1 499.26535 t. `au-nga@2025` ships no LNG row, so
+/// Table 5's LNG values come through a project set that cites it, priced like the built-in
+/// natural gas (`<fuel>.energy_content` per kL, `<fuel>.<gas>` per GJ).
+#[test]
+fn nga_2025_example_5_liquefied_natural_gas_scope_1_by_gas() {
+    let mut manifest = nga_manifest(&["nga-table5-lng"], "\"nga-table5-lng\"");
+    manifest = manifest.replace(
+        "fuel_emissions = \"au-nga\"",
+        "fuel_emissions = \"nga-table5-lng\"",
+    );
+    let dir = write_with_sets(
+        &[
+            ("carbonledger.toml", &manifest),
+            ("facilities.csv", "id,name,country,grid\nLNG,LNG site,AU,au-nga:nsw_act\n"),
+            (
+                "energy.csv",
+                "facility,period,carrier,quantity,unit,factor,ref,note,source\nLNG,2025,lng,1150,kL,,,,\n",
+            ),
+        ],
+        &[nga_local_set(
+            "nga-table5-lng",
+            "Table 5 (gaseous fuels), liquefied natural gas",
+            "lng.energy_content,25.3,GJ/kL,-,gcv,Table 5,liquefied natural gas; energy content\n\
+             lng.co2,51.4,kg CO2e/GJ,CO2e,gcv,Table 5,liquefied natural gas; kg CO2-e of CO2 per GJ\n\
+             lng.ch4,0.1,kg CO2e/GJ,CO2e,gcv,Table 5,liquefied natural gas; kg CO2-e of CH4 per GJ (AR5)\n\
+             lng.n2o,0.03,kg CO2e/GJ,CO2e,gcv,Table 5,liquefied natural gas; kg CO2-e of N2O per GJ (AR5)\n",
+        )],
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "energy.total_gj"), Some(d("29095")));
+    assert_eq!(fig(&l, "ghg.scope1.co2"), Some(d("1495.483")));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), Some(d("2.9095")));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), Some(d("0.87285")));
+    assert_eq!(fig(&l, "ghg.scope1"), Some(d("1499.26535")));
+    // The printed whole tonnes.
+    for (name, printed) in [
+        ("ghg.scope1.co2", "1495"),
+        ("ghg.scope1.ch4", "3"),
+        ("ghg.scope1.n2o", "1"),
+        ("ghg.scope1", "1499"),
+    ] {
+        assert_eq!(fig(&l, name).unwrap().round_dp(0), d(printed), "{name}");
+    }
+}
+
+/// NGA Factors 2025, Example 6 "Calculation of emissions from stationary diesel oil
+/// consumption" (Table 8, diesel oil for stationary energy: 38.6 GJ/kL; 69.9 kg CO2-e/GJ of
+/// CO2, 0.1 of CH4, 0.2 of N2O; scope 3 17.3 kg CO2-e/GJ). A facility's on-site generator burns
+/// 700 kL = 27 020 GJ; printed (to 0.1 t): CO2 1 888.7 t, CH4 2.7 t, N2O 5.4 t, scope 3
+/// 467.4 t, scope 1 + 3 2 364.3 t. The gases come from the built-in `au-nga@2025` (Table 8);
+/// the Table 8 energy content and scope 3 factor, which it does not ship, from a project set
+/// citing the table. NGA's fuel scope 3 is not derived from the energy row (README), so it is a
+/// category 3 row of scope3.csv in GJ (700 kL × 38.6 GJ/kL, the example's own step).
+#[test]
+fn nga_2025_example_6_stationary_diesel_scope_1_by_gas_and_scope_3() {
+    let manifest = nga_manifest(&["nga-table8-diesel"], "\"au-nga\", \"nga-table8-diesel\"");
+    let dir = write_with_sets(
+        &[
+            ("carbonledger.toml", &manifest),
+            ("facilities.csv", "id,name,country,grid\nGEN,Generator site,AU,au-nga:nsw_act\n"),
+            (
+                "energy.csv",
+                "facility,period,carrier,quantity,unit,factor,ref,note,source\nGEN,2025,diesel,700,kL,,,on-site generator,\n",
+            ),
+            (
+                "scope3.csv",
+                "category,period,description,quantity,unit,method,factor\n3,2025,diesel upstream (700 kL x 38.6 GJ/kL),27020,GJ,average_data,nga-table8-diesel:diesel.scope3\n",
+            ),
+        ],
+        &[nga_local_set(
+            "nga-table8-diesel",
+            "Table 8 (liquid fuels for stationary energy purposes), diesel oil",
+            "diesel.energy_content,38.6,GJ/kL,-,gcv,Table 8,diesel oil; energy content\n\
+             diesel.scope3,17.3,kg CO2e/GJ,CO2e,gcv;scope3,Table 8,diesel oil; scope 3\n",
+        )],
+    );
+    let l = ledger(&dir);
+    assert_eq!(fig(&l, "energy.total_gj"), Some(d("27020")));
+    assert_eq!(fig(&l, "ghg.scope1.co2"), Some(d("1888.698")));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), Some(d("2.702")));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), Some(d("5.404")));
+    assert_eq!(fig(&l, "ghg.scope1"), Some(d("1896.804")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3"), Some(d("467.446")));
+    let s1_s3 = fig(&l, "ghg.scope1").unwrap() + fig(&l, "ghg.scope3").unwrap();
+    assert_eq!(s1_s3, d("2364.25"));
+    // The printed tenths of a tonne (half away from zero, as NGA rounds).
+    for (value, printed) in [
+        (fig(&l, "ghg.scope1.co2").unwrap(), "1888.7"),
+        (fig(&l, "ghg.scope1.ch4").unwrap(), "2.7"),
+        (fig(&l, "ghg.scope1.n2o").unwrap(), "5.4"),
+        (fig(&l, "ghg.scope3").unwrap(), "467.4"),
+        (s1_s3, "2364.3"),
+    ] {
+        let rounded =
+            value.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        assert_eq!(rounded, d(printed), "{value}");
+    }
+}
+
+/// NGA Factors 2025, Example 8 "Calculation of emissions from refrigerant leakage" (Table 10,
+/// indicative annual leakage rate of a domestic split-system air conditioner 3.5%; Table 11,
+/// GWP of R410A 1 924): a split system pre-charged with 3 kg of R410A leaks 1 924 × 3.0 × 0.035
+/// ÷ 1 000, printed 0.2020 t CO2-e. carbonledger's screening method (fugitive.csv `equipment`,
+/// the charge × the equipment's rate for `operation`) with Table 10's rate in a project set and
+/// the built-in AR5 GWP of R-410A, which is the mass-weighted 1 923.5 that Table 11 prints
+/// rounded to 1 924: 3 × 3.5% × 1 923.5 = 0.2019675 t, the printed 0.2020 at its four decimal
+/// places (with 1 924 exactly it would be 0.20202).
+#[test]
+fn nga_2025_example_8_refrigerant_leakage_by_screening() {
+    let manifest = nga_manifest(&["nga-table10-leakage"], "\"au-nga\"");
+    let dir = write_with_sets(
+        &[
+            ("carbonledger.toml", &manifest),
+            ("facilities.csv", "id,name,country,grid\nOFF,Office,AU,au-nga:nsw_act\n"),
+            ("energy.csv", "facility,period,carrier,quantity,unit\n"),
+            (
+                "fugitive.csv",
+                "facility,period,gas,quantity,unit,ref,note,source,equipment,stage\nOFF,2025,R-410A,3,kg,,split system pre-charged,,nga-table10-leakage:domestic_ac_split,operation\n",
+            ),
+        ],
+        &[nga_local_set(
+            "nga-table10-leakage",
+            "Table 10 (indicative annual leakage rates of refrigeration and air conditioning equipment)",
+            "domestic_ac_split.operation,3.5,%/1,-,,Table 10,domestic air conditioning (split system); annual leakage rate\n",
+        )],
+    );
+    let l = ledger(&dir);
+    let r410a = fig(&l, "ghg.scope1.r-410a").unwrap();
+    assert_eq!(r410a, d("0.2019675"));
+    assert_eq!(
+        r410a.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+        d("0.2020")
+    );
+    assert_eq!(fig(&l, "ghg.scope1.fugitive"), Some(r410a));
+}
+
+/// NGA Factors 2025, Example 7 "Calculation of emissions from diesel oil consumption for
+/// transport" (Table 9, diesel oil: 38.6 GJ/kL, CO2 69.9 kg CO2-e/GJ; CH4 and N2O by vehicle
+/// class). A freight company burns 10 000 kL of automotive diesel in vehicles manufactured
+/// after 2004 = 386 000 GJ; printed: CO2 26 981 t, CH4 4 t, N2O 154 t, scope 3 6 677 t,
+/// 33 817 t CO2-e together (combined factor printed 87.61 kg CO2-e/GJ).
+///
+/// The printed figures cannot all be had from one row of Table 9: the CH4 (386 000 × 0.01 =
+/// 3.86) is the post-2004 cars and light commercial vehicles row's, the N2O (386 000 × 0.4 =
+/// 154.4) the pre-2004 note's (the post-2004 row prints 0.5), and 87.61 = 69.9 + 0.01 + 0.4 +
+/// 17.3; the scope 3 386 000 × 17.3 = 6 677.8 is printed 6 677 (cut, not rounded), while the
+/// total 33 817.46 is printed rounded. The row names its vehicle class, post-2004 light
+/// vehicles (`au-nga:transport.diesel.light`, whose CO2 is the fuel's `transport.diesel.co2`):
+/// CO2 26 981.4 t and CH4 3.86 t are the printed 26 981 and 4 t; N2O is recomputed, 193 t;
+/// the pre-2004 class gives the printed N2O, 154.4 t, but CH4 38.6 t. Scope 3 (17.3 kg
+/// CO2-e/GJ, the factor the example uses; not shipped) is a category 3 row in GJ.
+#[test]
+fn nga_2025_example_7_transport_diesel_by_vehicle_class() {
+    let manifest = nga_manifest(&["nga-table9-diesel"], "\"au-nga\"");
+    let project = |class: &str| {
+        write_with_sets(
+            &[
+                ("carbonledger.toml", &manifest),
+                ("facilities.csv", "id,name,country,grid\nFLT,Freight fleet,AU,au-nga:nsw_act\n"),
+                (
+                    "energy.csv",
+                    &format!("facility,period,carrier,quantity,unit,factor,ref,note,source\nFLT,2025,diesel,10000,kL,au-nga:transport.diesel.{class},,automotive diesel,mobile\n"),
+                ),
+                (
+                    "scope3.csv",
+                    "category,period,description,quantity,unit,method,factor\n3,2025,diesel upstream (10000 kL x 38.6 GJ/kL),386000,GJ,average_data,nga-table9-diesel:transport.diesel.scope3\n",
+                ),
+            ],
+            &[nga_local_set(
+                "nga-table9-diesel",
+                "Example 7 (the scope 3 factor of diesel oil it applies)",
+                "transport.diesel.scope3,17.3,kg CO2e/GJ,CO2e,gcv;scope3,Example 7,diesel oil; scope 3\n",
+            )],
+        )
+    };
+    let l = ledger(&project("light"));
+    let errors: Vec<String> = l
+        .all_diagnostics()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(fig(&l, "energy.total_gj"), Some(d("386000")));
+    assert_eq!(fig(&l, "ghg.scope1.co2"), Some(d("26981.4")));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), Some(d("3.86")));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), Some(d("193")));
+    assert_eq!(fig(&l, "ghg.scope1.mobile"), Some(d("27178.26")));
+    assert_eq!(fig(&l, "ghg.scope3.cat3"), Some(d("6677.8")));
+    assert_eq!(fig(&l, "ghg.scope1.co2").unwrap().round_dp(0), d("26981"));
+    assert_eq!(fig(&l, "ghg.scope1.ch4").unwrap().round_dp(0), d("4"));
+    // The pre-2004 class: the printed N2O, not the printed CH4.
+    let l = ledger(&project("light_pre2004"));
+    assert_eq!(fig(&l, "ghg.scope1.n2o"), Some(d("154.4")));
+    assert_eq!(fig(&l, "ghg.scope1.ch4"), Some(d("38.6")));
+}

@@ -250,7 +250,9 @@ impl<'p> Resolver<'p> {
 
     /// Looks up a reference that names one factor, or a group of per-gas factors: a key
     /// with no row of its own but rows `<key>.co2`, `.ch4`, `.n2o` (eGRID's
-    /// `egrid.rfcw`, a DESNZ vehicle class) stands for all of them.
+    /// `egrid.rfcw`, a DESNZ vehicle class) stands for all of them. A class that publishes
+    /// only CH4 and N2O under its fuel (NGA Table 9: `transport.diesel.light.ch4`, `.n2o`,
+    /// the CO2 per fuel as `transport.diesel.co2`) takes the CO2 of the key it is under.
     pub fn find_group(
         &self,
         r: &FactorRef,
@@ -266,10 +268,17 @@ impl<'p> Resolver<'p> {
             edition: r.edition.clone(),
             key: format!("{}.{gas}", r.key),
         };
-        let Ok(co2) = self.find(&member("co2"), year, &mut Vec::new()) else {
+        let co2_ref = match self.find(&member("co2"), year, &mut Vec::new()) {
+            Ok(_) => member("co2"),
+            Err(_) => match self.class_co2(r, year) {
+                Some(parent) => parent,
+                None => return Err(single),
+            },
+        };
+        let Ok(co2) = self.find(&co2_ref, year, &mut Vec::new()) else {
             return Err(single);
         };
-        let mut out = vec![self.find(&member("co2"), year, fallbacks).unwrap_or(co2)];
+        let mut out = vec![self.find(&co2_ref, year, fallbacks).unwrap_or(co2)];
         for gas in ["ch4", "n2o"] {
             let key = format!("{}.{gas}", r.key);
             if let Some(def) = out[0].0.factors.get(&key) {
@@ -277,6 +286,25 @@ impl<'p> Resolver<'p> {
             }
         }
         Ok(out)
+    }
+
+    /// The CO2 of a class that publishes only CH4 and N2O (`<key>.ch4` or `.n2o`, no
+    /// `<key>.co2`): the `.co2` row of the key it is under (`transport.diesel.light` →
+    /// `transport.diesel.co2`), when that edition has both.
+    fn class_co2(&self, r: &FactorRef, year: i32) -> Option<FactorRef> {
+        let (parent, _) = r.key.rsplit_once('.')?;
+        let at = |key: String| FactorRef {
+            set: r.set.clone(),
+            edition: r.edition.clone(),
+            key,
+        };
+        let (ed, _) = self
+            .find(&at(format!("{parent}.co2")), year, &mut Vec::new())
+            .ok()?;
+        ["ch4", "n2o"]
+            .iter()
+            .any(|gas| ed.factors.contains_key(&format!("{}.{gas}", r.key)))
+            .then(|| at(format!("{parent}.co2")))
     }
 
     /// The consolidation share of a facility under its terms `terms`, and why.
