@@ -307,6 +307,62 @@ fn overflow() {
     );
 }
 
+/// A number too large to hold, or with a comma in it, gets the same code in every file that
+/// the energy rows give it (`overflow`, `ambiguous-number`), not `malformed-number`: shipments,
+/// the bill of materials and product stages, a project factor set, an equity share. The
+/// `*-malformed-number` cases with their bad number replaced, each at the same place.
+#[test]
+fn number_codes_are_the_same_in_every_file() {
+    let sites = [
+        (
+            "shipments-malformed-number",
+            "shipments.csv",
+            "1oo",
+            "shipments.csv:3:9",
+        ),
+        ("bom-malformed-number", "bom.csv", "2b", "bom.csv:3:4"),
+        (
+            "stages-malformed-number",
+            "product_stages.csv",
+            "4.5.1",
+            "product_stages.csv:3:3",
+        ),
+        (
+            "factors-malformed-number",
+            "factors/cat/1/factors.csv",
+            "3o",
+            "factors/cat/1/factors.csv:3:2",
+        ),
+        (
+            "facilities-malformed-number",
+            "facilities.csv",
+            "fifty",
+            "facilities.csv:3:5",
+        ),
+    ];
+    for (case, file, bad, place) in sites {
+        for (value, code) in [
+            ("\"8,5\"", "ambiguous-number"),
+            ("99999999999999999999999999999999", "overflow"),
+        ] {
+            let dir = project(case);
+            let path = dir.join(file);
+            let text = fs::read_to_string(&path).unwrap();
+            assert!(text.contains(bad), "{case}: {bad} not in {file}");
+            fs::write(&path, text.replacen(bad, value, 1)).unwrap();
+            let (exit, _, err) = run_in(&dir, &["check"]);
+            let first = err.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+            assert_eq!(exit, 1, "{case} {value}: {err}");
+            assert!(
+                first.starts_with(&format!("error: <DIR>/{place}: "))
+                    && first.ends_with(&format!("[{code}]")),
+                "{case} {value}: expected {place} [{code}], got: {first}"
+            );
+            let _ = fs::remove_dir_all(&dir);
+        }
+    }
+}
+
 /// A quantity that parses but cannot be converted to base units (J) exactly.
 #[test]
 fn overflow_in_conversion() {

@@ -308,8 +308,7 @@ pub fn parse_edition(
             Ok(v) => v,
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("malformed-number", row.span_of(1), e.to_string())
-                        .with_hint(e.hint()),
+                    Diagnostic::error(e.code(), row.span_of(1), e.to_string()).with_hint(e.hint()),
                 );
                 return;
             }

@@ -254,11 +254,12 @@ fn amount_at(row: &RowRef<'_>, i: usize, diags: &mut Vec<Diagnostic>) -> Option<
             None
         }
         Err(e) => {
-            // The same codes as every other file: an empty field is missing, `8,5` ambiguous.
-            let code = match e {
-                _ if row.get(i).is_empty() => "missing-value",
-                crate::decimal::AmountError::AmbiguousComma(_) => "ambiguous-number",
-                _ => "malformed-number",
+            // The same codes as every other file: an empty field is missing, `8,5` ambiguous,
+            // a number beyond the decimal range an overflow.
+            let code = if row.get(i).is_empty() {
+                "missing-value"
+            } else {
+                e.code()
             };
             diags.push(
                 Diagnostic::error(code, row.span_of(i), e.to_string())
