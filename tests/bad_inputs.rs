@@ -363,6 +363,28 @@ fn number_codes_are_the_same_in_every_file() {
     }
 }
 
+/// A claims.toml of comments only holds no claim, as a whitespace-only one does: `verify` and
+/// `check` refuse it (`empty-file`) instead of passing 0 claims with exit 0.
+#[test]
+fn claims_of_comments_only_is_an_empty_file() {
+    let dir = project("claims-empty-file");
+    fs::write(
+        dir.join("claims.toml"),
+        "# Published claims to verify\n\n  # none written yet\r\n",
+    )
+    .unwrap();
+    for args in [&["verify"][..], &["check"][..]] {
+        let (exit, _, err) = run_in(&dir, args);
+        assert_eq!(exit, 1, "{args:?}: {err}");
+        assert_eq!(
+            err.lines().next(),
+            Some("error: <DIR>/claims.toml: claims.toml is empty [empty-file]"),
+            "{args:?}: {err}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
 /// A quantity that parses but cannot be converted to base units (J) exactly.
 #[test]
 fn overflow_in_conversion() {
