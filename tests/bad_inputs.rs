@@ -385,6 +385,27 @@ fn claims_of_comments_only_is_an_empty_file() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+/// A use stage of 0 years would price the product's use at nothing: refused at `years`
+/// (`negative-quantity`, must be greater than zero, as a shipment's zero TEU is) by every
+/// command that reads product_stages.csv, instead of a footprint without its use.
+#[test]
+fn use_stage_of_zero_years_is_refused() {
+    let dir = project("stages-negative-quantity");
+    let path = dir.join("product_stages.csv");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replace("-8.5,kWh,3,", "8.5,kWh,0,")).unwrap();
+    for args in [&["check"][..], &["products"][..], &["figures"][..]] {
+        let (exit, _, err) = run_in(&dir, args);
+        assert_eq!(exit, 1, "{args:?}: {err}");
+        assert_eq!(
+            err.lines().next(),
+            Some("error: <DIR>/product_stages.csv:3:5: `years` must be greater than zero, found 0 [negative-quantity]"),
+            "{args:?}: {err}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
 /// A quantity that parses but cannot be converted to base units (J) exactly.
 #[test]
 fn overflow_in_conversion() {

@@ -616,7 +616,18 @@ pub fn read_stages(project: &Project, diags: &mut Vec<Diagnostic>) -> Read<Stage
                 );
                     None
                 }
-                (Some(Stage::Use), _) => amount_at(row, 4, diags).map(Some),
+                (Some(Stage::Use), _) => match amount_at(row, 4, diags) {
+                    // A lifetime of no years would price the use stage at nothing, silently.
+                    Some(y) if y.is_zero() => {
+                        diags.push(
+                            Diagnostic::error("negative-quantity", row.span_of(4), format!("`years` must be greater than zero, found {}", row.get(4)))
+                                .with_hint("give the product's lifetime in years of use, e.g. 3, or remove the use row")
+                                .with_source(row.text()),
+                        );
+                        None
+                    }
+                    y => y.map(Some),
+                },
                 (_, "") => Some(None),
                 (_, y) => {
                     diags.push(
