@@ -406,6 +406,31 @@ fn use_stage_of_zero_years_is_refused() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+/// `[factors] purchased_heat` naming a key that no edition of its set has is an error where it
+/// is written, as a facility's grid key is, even in a project without a heat row (it passed,
+/// and failed only once a heat row was added).
+#[test]
+fn purchased_heat_of_an_unknown_key_is_refused() {
+    let dir = project("base");
+    let path = dir.join("carbonledger.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        text.replace("\"gbt-32150:heat\"", "\"gbt-32150:hot_water\""),
+    )
+    .unwrap();
+    for args in [&["check"][..], &["compute"][..]] {
+        let (exit, _, err) = run_in(&dir, args);
+        assert_eq!(exit, 1, "{args:?}: {err}");
+        assert_eq!(
+            err.lines().next(),
+            Some("error: <DIR>/carbonledger.toml:16:1: [factors] purchased_heat `gbt-32150:hot_water`: key `hot_water` is in no edition of gbt-32150 [unknown-factor]"),
+            "{args:?}: {err}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
 /// A quantity that parses but cannot be converted to base units (J) exactly.
 #[test]
 fn overflow_in_conversion() {
