@@ -235,6 +235,20 @@ pub enum AmountError {
 }
 
 impl AmountError {
+    /// The diagnostic code of this error, the same in every input file: an empty field is
+    /// missing, `8,5` ambiguous, a number beyond the decimal range an overflow (never merely
+    /// malformed), anything else malformed.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AmountError::Empty => "missing-value",
+            AmountError::AmbiguousComma(_) => "ambiguous-number",
+            AmountError::OutOfRange(_) => "overflow",
+            AmountError::Scientific(_) | AmountError::TooPrecise(_) | AmountError::Malformed(_) => {
+                "malformed-number"
+            }
+        }
+    }
+
     /// A one-line suggestion for the user.
     pub fn hint(&self) -> &'static str {
         match self {

@@ -307,6 +307,130 @@ fn overflow() {
     );
 }
 
+/// A number too large to hold, or with a comma in it, gets the same code in every file that
+/// the energy rows give it (`overflow`, `ambiguous-number`), not `malformed-number`: shipments,
+/// the bill of materials and product stages, a project factor set, an equity share. The
+/// `*-malformed-number` cases with their bad number replaced, each at the same place.
+#[test]
+fn number_codes_are_the_same_in_every_file() {
+    let sites = [
+        (
+            "shipments-malformed-number",
+            "shipments.csv",
+            "1oo",
+            "shipments.csv:3:9",
+        ),
+        ("bom-malformed-number", "bom.csv", "2b", "bom.csv:3:4"),
+        (
+            "stages-malformed-number",
+            "product_stages.csv",
+            "4.5.1",
+            "product_stages.csv:3:3",
+        ),
+        (
+            "factors-malformed-number",
+            "factors/cat/1/factors.csv",
+            "3o",
+            "factors/cat/1/factors.csv:3:2",
+        ),
+        (
+            "facilities-malformed-number",
+            "facilities.csv",
+            "fifty",
+            "facilities.csv:3:5",
+        ),
+    ];
+    for (case, file, bad, place) in sites {
+        for (value, code) in [
+            ("\"8,5\"", "ambiguous-number"),
+            ("99999999999999999999999999999999", "overflow"),
+        ] {
+            let dir = project(case);
+            let path = dir.join(file);
+            let text = fs::read_to_string(&path).unwrap();
+            assert!(text.contains(bad), "{case}: {bad} not in {file}");
+            fs::write(&path, text.replacen(bad, value, 1)).unwrap();
+            let (exit, _, err) = run_in(&dir, &["check"]);
+            let first = err.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+            assert_eq!(exit, 1, "{case} {value}: {err}");
+            assert!(
+                first.starts_with(&format!("error: <DIR>/{place}: "))
+                    && first.ends_with(&format!("[{code}]")),
+                "{case} {value}: expected {place} [{code}], got: {first}"
+            );
+            let _ = fs::remove_dir_all(&dir);
+        }
+    }
+}
+
+/// A claims.toml of comments only holds no claim, as a whitespace-only one does: `verify` and
+/// `check` refuse it (`empty-file`) instead of passing 0 claims with exit 0.
+#[test]
+fn claims_of_comments_only_is_an_empty_file() {
+    let dir = project("claims-empty-file");
+    fs::write(
+        dir.join("claims.toml"),
+        "# Published claims to verify\n\n  # none written yet\r\n",
+    )
+    .unwrap();
+    for args in [&["verify"][..], &["check"][..]] {
+        let (exit, _, err) = run_in(&dir, args);
+        assert_eq!(exit, 1, "{args:?}: {err}");
+        assert_eq!(
+            err.lines().next(),
+            Some("error: <DIR>/claims.toml: claims.toml is empty [empty-file]"),
+            "{args:?}: {err}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// A use stage of 0 years would price the product's use at nothing: refused at `years`
+/// (`negative-quantity`, must be greater than zero, as a shipment's zero TEU is) by every
+/// command that reads product_stages.csv, instead of a footprint without its use.
+#[test]
+fn use_stage_of_zero_years_is_refused() {
+    let dir = project("stages-negative-quantity");
+    let path = dir.join("product_stages.csv");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replace("-8.5,kWh,3,", "8.5,kWh,0,")).unwrap();
+    for args in [&["check"][..], &["products"][..], &["figures"][..]] {
+        let (exit, _, err) = run_in(&dir, args);
+        assert_eq!(exit, 1, "{args:?}: {err}");
+        assert_eq!(
+            err.lines().next(),
+            Some("error: <DIR>/product_stages.csv:3:5: `years` must be greater than zero, found 0 [negative-quantity]"),
+            "{args:?}: {err}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// `[factors] purchased_heat` naming a key that no edition of its set has is an error where it
+/// is written, as a facility's grid key is, even in a project without a heat row (it passed,
+/// and failed only once a heat row was added).
+#[test]
+fn purchased_heat_of_an_unknown_key_is_refused() {
+    let dir = project("base");
+    let path = dir.join("carbonledger.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        text.replace("\"gbt-32150:heat\"", "\"gbt-32150:hot_water\""),
+    )
+    .unwrap();
+    for args in [&["check"][..], &["compute"][..]] {
+        let (exit, _, err) = run_in(&dir, args);
+        assert_eq!(exit, 1, "{args:?}: {err}");
+        assert_eq!(
+            err.lines().next(),
+            Some("error: <DIR>/carbonledger.toml:16:1: [factors] purchased_heat `gbt-32150:hot_water`: key `hot_water` is in no edition of gbt-32150 [unknown-factor]"),
+            "{args:?}: {err}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
 /// A quantity that parses but cannot be converted to base units (J) exactly.
 #[test]
 fn overflow_in_conversion() {

@@ -421,6 +421,43 @@ fn crs_that_end_lines_or_sit_inside_quotes_are_no_stray_line_ends() {
 
 #[cfg(unix)]
 #[test]
+fn a_factor_set_folder_that_cannot_be_listed_is_an_error_not_an_absent_set() {
+    // Bug: a project set or edition folder that was a link to nowhere (a shared factor
+    // library not checked out), or a file named `factors`, was passed over: every command
+    // exited 0 without that set or edition, and a year that did not pin the edition took
+    // the nearest one left.
+    let edition = |dir: &Path, ed: &str| {
+        let at = dir.join("factors/local-set").join(ed);
+        fs::create_dir_all(&at).unwrap();
+        fs::write(
+            at.join("edition.toml"),
+            format!("set = \"local-set\"\nedition = \"{ed}\"\ndescription = \"x\"\n\n[citation]\npublisher = \"P\"\ntitle = \"T\"\npublished = \"2025-01\"\ntable = \"1\"\nlicence = \"CC0\"\nurl = \"https://example.org\"\n"),
+        )
+        .unwrap();
+        fs::write(
+            at.join("factors.csv"),
+            "key,value,unit,gas,basis,table,note\ndiesel.co2,74100,kg CO2/TJ,CO2,ncv,1,\n",
+        )
+        .unwrap();
+    };
+    let gone = |dir: &Path| dir.join("gone");
+    for place in ["factors/local-set/2026", "factors/shared-set", "factors"] {
+        let dir = copy_fixture(|_, b| b);
+        if place == "factors" {
+            fs::write(dir.join("factors"), "not a folder").unwrap();
+        } else {
+            edition(&dir, "2024");
+            std::os::unix::fs::symlink(gone(&dir), dir.join(place)).unwrap();
+        }
+        every_command_fails(&dir, &format!("{place}: cannot read the folder: "));
+        let (code, _, err) = run(&["factors", "list", dir.to_str().unwrap()]);
+        assert_eq!(code, 1, "factors list, {place}: {err}");
+        assert!(err.contains("[unreadable-file]"), "{place}: {err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
 fn a_link_to_nowhere_is_an_unreadable_input_not_an_absent_one() {
     // Bug (badinputs branch): an optional input that is there but cannot be opened (a
     // symbolic link to a file that is gone: a moved shared drive) was taken for an absent

@@ -388,7 +388,7 @@ pub(super) fn parse_share(
         }
         Err(e) => {
             diags.push(
-                Diagnostic::error("malformed-number", row.span_of(col), e.to_string())
+                Diagnostic::error(e.code(), row.span_of(col), e.to_string())
                     .with_hint(e.hint())
                     .with_source(row.text()),
             );

@@ -456,8 +456,13 @@ impl Reader<'_> {
 /// assert_eq!(e[0].span.to_string(), "claims.toml:6:1");
 /// ```
 pub fn parse_claims(file: &Arc<str>, text: &str) -> Result<ClaimsFile, Vec<Diagnostic>> {
-    // A file of nothing is a file cut short or saved empty, not a list of no claims.
-    if text.trim().is_empty() {
+    // A file of nothing is a file cut short or saved empty, not a list of no claims; so is one
+    // of comments only (as a CSV of comments only is), which `verify` would pass with 0 claims.
+    let nothing = text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#')
+    });
+    if nothing {
         return Err(vec![Diagnostic::error(
             "empty-file",
             Span::file(file),

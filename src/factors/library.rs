@@ -308,8 +308,7 @@ pub fn parse_edition(
             Ok(v) => v,
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("malformed-number", row.span_of(1), e.to_string())
-                        .with_hint(e.hint()),
+                    Diagnostic::error(e.code(), row.span_of(1), e.to_string()).with_hint(e.hint()),
                 );
                 return;
             }
@@ -423,6 +422,46 @@ pub fn parse_edition(
     })
 }
 
+/// The folders in `dir` (name and path), following links; a file beside them (a README) is
+/// passed over. `None`, with an `unreadable-file` error, when `dir` cannot be listed; an entry
+/// that is a link to nowhere is such an error too.
+fn listed_folders(
+    dir: &Path,
+    shown: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<(String, std::path::PathBuf)>> {
+    let unreadable = |shown: &str, e: &std::io::Error| {
+        Diagnostic::error(
+            "unreadable-file",
+            Span::file(&Arc::from(shown)),
+            format!("cannot read the folder: {e}"),
+        )
+        .with_hint("project factor sets are folders factors/SET/EDITION/; restore what a link points to, or remove it")
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(unreadable(shown, &e));
+            return None;
+        }
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        match entry {
+            Err(e) => diags.push(unreadable(shown, &e)),
+            Ok(entry) => {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                match std::fs::metadata(entry.path()) {
+                    Ok(m) if m.is_dir() => out.push((name, entry.path())),
+                    Ok(_) => {}
+                    Err(e) => diags.push(unreadable(&format!("{shown}/{name}"), &e)),
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
 impl Library {
     /// The built-in library, embedded in the binary at build time. It is parsed once per
     /// process; each call returns a copy sharing the parsed editions.
@@ -494,19 +533,22 @@ impl Library {
     }
 
     /// Adds a project's own editions from `dir` (`<dir>/<set>/<edition>/`), shown as `shown`.
+    /// Nothing of the name `dir`: no project sets. A `dir`, set or edition that is there but
+    /// cannot be listed (a link to nowhere, a file where the folder would be) is an error,
+    /// never a set or edition that is absent.
     pub fn add_project_dir(&mut self, dir: &Path, shown: &str) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
         let mut dirs = Vec::new();
-        if let Ok(sets) = std::fs::read_dir(dir) {
-            for set in sets.flatten().filter(|e| e.path().is_dir()) {
-                if let Ok(eds) = std::fs::read_dir(set.path()) {
-                    for ed in eds.flatten().filter(|e| e.path().is_dir()) {
-                        dirs.push((
-                            set.file_name().to_string_lossy().into_owned(),
-                            ed.file_name().to_string_lossy().into_owned(),
-                            ed.path(),
-                        ));
-                    }
+        if !crate::project::entry_exists(dir) {
+            return diags;
+        }
+        if let Some(sets) = listed_folders(dir, shown, &mut diags) {
+            for (set, set_path) in sets {
+                let set_shown = format!("{shown}/{set}");
+                for (ed, ed_path) in
+                    listed_folders(&set_path, &set_shown, &mut diags).unwrap_or_default()
+                {
+                    dirs.push((set.clone(), ed, ed_path));
                 }
             }
         }

@@ -233,7 +233,7 @@ impl Reader<'_, '_> {
             Ok(v) => Some(v),
             Err(e) => {
                 self.error(
-                    "malformed-number",
+                    e.code(),
                     name,
                     format!("{e} in column `{name}`"),
                     Some(e.hint().to_string()),

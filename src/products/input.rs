@@ -254,11 +254,12 @@ fn amount_at(row: &RowRef<'_>, i: usize, diags: &mut Vec<Diagnostic>) -> Option<
             None
         }
         Err(e) => {
-            // The same codes as every other file: an empty field is missing, `8,5` ambiguous.
-            let code = match e {
-                _ if row.get(i).is_empty() => "missing-value",
-                crate::decimal::AmountError::AmbiguousComma(_) => "ambiguous-number",
-                _ => "malformed-number",
+            // The same codes as every other file: an empty field is missing, `8,5` ambiguous,
+            // a number beyond the decimal range an overflow.
+            let code = if row.get(i).is_empty() {
+                "missing-value"
+            } else {
+                e.code()
             };
             diags.push(
                 Diagnostic::error(code, row.span_of(i), e.to_string())
@@ -615,7 +616,18 @@ pub fn read_stages(project: &Project, diags: &mut Vec<Diagnostic>) -> Read<Stage
                 );
                     None
                 }
-                (Some(Stage::Use), _) => amount_at(row, 4, diags).map(Some),
+                (Some(Stage::Use), _) => match amount_at(row, 4, diags) {
+                    // A lifetime of no years would price the use stage at nothing, silently.
+                    Some(y) if y.is_zero() => {
+                        diags.push(
+                            Diagnostic::error("negative-quantity", row.span_of(4), format!("`years` must be greater than zero, found {}", row.get(4)))
+                                .with_hint("give the product's lifetime in years of use, e.g. 3, or remove the use row")
+                                .with_source(row.text()),
+                        );
+                        None
+                    }
+                    y => y.map(Some),
+                },
                 (_, "") => Some(None),
                 (_, y) => {
                     diags.push(

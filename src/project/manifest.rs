@@ -569,7 +569,33 @@ impl Manifest {
         if let Some(h) = &self.families.purchased_heat {
             // Checked here, where it is written, not first at a heat row that needs it.
             match crate::factors::FactorRef::parse(h) {
-                Ok(r) => named.push(("purchased_heat", r.set.clone())),
+                Ok(r) => {
+                    // Its key too, as a facility's grid is: a key in no edition of a known set
+                    // would first fail at a heat row, and never in a project without one.
+                    let eds: Vec<_> = library.editions_of(&r.set).collect();
+                    if !eds.is_empty()
+                        && !eds.iter().any(|e| {
+                            e.factors.contains_key(&r.key)
+                                || e.factors.contains_key(&format!("{}.co2", r.key))
+                        })
+                    {
+                        diags.push(
+                            Diagnostic::error(
+                                "unknown-factor",
+                                at("purchased_heat"),
+                                format!(
+                                    "[factors] purchased_heat `{h}`: key `{}` is in no edition of {}",
+                                    r.key, r.set
+                                ),
+                            )
+                            .with_hint(format!(
+                                "see `carbonledger factors list` for the keys of {}, e.g. \"gbt-32150:heat\"",
+                                r.set
+                            )),
+                        );
+                    }
+                    named.push(("purchased_heat", r.set.clone()));
+                }
                 Err(e) => diags.push(
                     Diagnostic::error(
                         "bad-factor-reference",

@@ -183,7 +183,9 @@ impl Project {
             }
         };
         let local = dir.join(FACTORS_DIR);
-        if let (Some(lib), true) = (library.as_mut(), local.is_dir()) {
+        // A `factors` that is there but no folder (a link to nowhere, a file) is an error of
+        // add_project_dir, not a project without sets.
+        if let (Some(lib), true) = (library.as_mut(), entry_exists(&local)) {
             let mut d = lib.add_project_dir(&local, &shown_path(dir, FACTORS_DIR));
             diags.append(&mut d);
         }
