@@ -67,6 +67,11 @@ pub fn parse_serials(text: &str) -> Result<Vec<Run>, String> {
             last,
         });
     }
+    // Separators with nothing between them are not "no serials": the count check would be
+    // passed over silently.
+    if runs.is_empty() && !text.trim().is_empty() {
+        return Err(format!("`{}` lists no serial", text.trim()));
+    }
     Ok(runs)
 }
 
@@ -138,6 +143,15 @@ mod tests {
         );
         // Different width or prefix: different certificates.
         c.claim(&parse_serials("A0150; B150").unwrap(), 9).unwrap();
+    }
+
+    #[test]
+    fn separators_alone_are_not_an_empty_list() {
+        for text in [";", " ; ", ";;"] {
+            assert!(parse_serials(text).is_err(), "{text:?}");
+        }
+        assert_eq!(parse_serials("").unwrap().len(), 0);
+        assert_eq!(parse_serials("A1; A3;").unwrap().len(), 2);
     }
 
     #[test]
