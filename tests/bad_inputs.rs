@@ -431,6 +431,36 @@ fn purchased_heat_of_an_unknown_key_is_refused() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+/// A residual mix or exempt share for a market no facility is in was never read, so a
+/// reference to nothing passed `check` and `compute` with exit 0; now each is refused where
+/// it is written. A used market's reference is reported once, where it is applied.
+#[test]
+fn renewables_references_of_an_unused_market_are_checked() {
+    let dir = project("base");
+    let path = dir.join("carbonledger.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    // Lines 31 to 35 of the manifest (the base has 30).
+    fs::write(
+        &path,
+        format!("{text}[renewables.residual_mix]\nCN = \"cn-mee-grid:national_excl_market_nonfossil\"\nFR = \"aib:fr\"\n[renewables.exempt_share]\nNZ = \"au-cer-rpp:nz\"\n"),
+    )
+    .unwrap();
+    for args in [&["check"][..], &["compute"][..]] {
+        let (exit, _, err) = run_in(&dir, args);
+        assert_eq!(exit, 1, "{args:?}: {err}");
+        let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(
+            errors,
+            [
+                "error: <DIR>/carbonledger.toml:33:6: [renewables.residual_mix] FR: the factor set `aib` is not in the factor library [unknown-factor-set]",
+                "error: <DIR>/carbonledger.toml:35:6: [renewables.exempt_share] NZ: key `nz` is in no edition of au-cer-rpp [unknown-factor]",
+            ],
+            "{args:?}: {err}"
+        );
+    }
+    let _ = fs::remove_dir_all(&dir);
+}
+
 /// A quantity that parses but cannot be converted to base units (J) exactly.
 #[test]
 fn overflow_in_conversion() {

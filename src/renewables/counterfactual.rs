@@ -276,26 +276,86 @@ pub fn residual_mix(project: &Project, country: &str) -> Option<FactorRef> {
 
 /// The manifest's residual-mix references that do not parse as `SET:KEY` or
 /// `SET@EDITION:KEY`, each at its line and column of carbonledger.toml: unparsed, such a
-/// market would be charged the grid average without a word.
+/// market would be charged the grid average without a word. For a market no facility is in,
+/// the residual mix and the exempt share are also checked against the factor library here:
+/// nothing else would ever read them (a used market's are reported where they are applied).
 pub fn residual_mix_problems(project: &Project) -> Vec<Diagnostic> {
     let file = project.shown(crate::project::Input::Manifest);
     let text =
         std::fs::read_to_string(project.path(crate::project::Input::Manifest)).unwrap_or_default();
     let mut out = Vec::new();
-    for (market, reference) in &project.manifest.renewables.residual_mix {
-        let Err(e) = FactorRef::parse(reference) else {
-            continue;
-        };
-        out.push(
-            Diagnostic::error(
-                "bad-factor-reference",
-                residual_mix_place(&file, &text, market),
-                format!("[renewables.residual_mix] {market}: {e}"),
-            )
-            .with_hint("e.g. CN = \"cn-mee-grid:national_excl_market_nonfossil\""),
-        );
+    let used = |market: &str| project.facilities.list.iter().any(|f| f.country == market);
+    let renewables = &project.manifest.renewables;
+    for (table, refs, hint) in [
+        (
+            "residual_mix",
+            &renewables.residual_mix,
+            "e.g. CN = \"cn-mee-grid:national_excl_market_nonfossil\"",
+        ),
+        (
+            "exempt_share",
+            &renewables.exempt_share,
+            "e.g. AU = \"au-cer-rpp:rpp\"",
+        ),
+    ] {
+        for (market, reference) in refs {
+            let parsed = FactorRef::parse(reference);
+            if table == "exempt_share" && used(market) {
+                continue;
+            }
+            let problem = match &parsed {
+                Err(e) => Some(("bad-factor-reference", e.to_string())),
+                Ok(_) if used(market) => None,
+                Ok(r) => unknown_in_library(&project.library, r),
+            };
+            if let Some((code, message)) = problem {
+                out.push(
+                    Diagnostic::error(
+                        code,
+                        table_place(&file, &text, table, market),
+                        format!("[renewables.{table}] {market}: {message}"),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
     }
     out
+}
+
+/// Why `r` names nothing in `library` (an unknown set, edition, or a key in none of the
+/// set's editions, a per-gas group `KEY.co2` counting as the key), or `None`.
+fn unknown_in_library(
+    library: &crate::factors::Library,
+    r: &FactorRef,
+) -> Option<(&'static str, String)> {
+    let eds: Vec<_> = match &r.edition {
+        Some(ed) => library.edition(&r.set, ed).into_iter().collect(),
+        None => library.editions_of(&r.set).collect(),
+    };
+    if eds.is_empty() {
+        return Some(match &r.edition {
+            Some(ed) if library.editions_of(&r.set).next().is_some() => (
+                "unknown-edition",
+                format!("{}@{ed} is not in the factor library", r.set),
+            ),
+            _ => (
+                "unknown-factor-set",
+                format!("the factor set `{}` is not in the factor library", r.set),
+            ),
+        });
+    }
+    let has = |e: &&crate::factors::Edition| {
+        e.factors.contains_key(&r.key) || e.factors.contains_key(&format!("{}.co2", r.key))
+    };
+    if eds.iter().any(has) {
+        None
+    } else {
+        Some((
+            "unknown-factor",
+            format!("key `{}` is in no edition of {}", r.key, r.set),
+        ))
+    }
 }
 
 /// Where `market = "…"` is written under `[renewables.<table>]` of carbonledger.toml
@@ -306,10 +366,6 @@ pub fn renewables_span(project: &Project, table: &str, market: &str) -> Span {
     let text =
         std::fs::read_to_string(project.path(crate::project::Input::Manifest)).unwrap_or_default();
     table_place(&file, &text, table, market)
-}
-
-fn residual_mix_place(file: &std::sync::Arc<str>, text: &str, market: &str) -> Span {
-    table_place(file, text, "residual_mix", market)
 }
 
 /// Where `market = "…"` is written under `[renewables.<table>]`: the value's line and column
