@@ -260,9 +260,11 @@ catalogue! {
     manifest_residual_mix_unknown: "manifest-residual-mix-unknown" CHECK => 1, "error" "carbonledger.toml:33:6" ["unknown-factor-set"];
     manifest_rounding_rule: "manifest-rounding-rule" CHECK => 1, "error" "carbonledger.toml:9:8" ["bad-manifest"];
     manifest_significance_threshold: "manifest-significance-threshold" CHECK => 1, "error" "carbonledger.toml:6:1" ["bad-manifest"];
+    manifest_significance_threshold_no_percent: "manifest-significance-threshold-no-percent" CHECK => 1, "error" "carbonledger.toml:6:1" ["bad-manifest"];
     manifest_toml_syntax: "manifest-toml-syntax" CHECK => 1, "error" "carbonledger.toml:2:31" ["bad-manifest"];
     manifest_vintage_months: "manifest-vintage-months" CHECK => 1, "error" "carbonledger.toml:33:25" ["bad-manifest"];
     manifest_years_key: "manifest-years-key" CHECK => 1, "error" "carbonledger.toml:25:1" ["bad-manifest"];
+    manifest_years_not_reported: "manifest-years-not-reported" CHECK => 1, "error" "carbonledger.toml:32:1" ["bad-manifest"];
     bad_manifest_base_year: "bad-manifest-base-year" CHECK => 1, "error" "carbonledger.toml:4:1" ["bad-manifest"];
     unknown_edition: "unknown-edition" CHECK => 1, "error" "carbonledger.toml:21:1" ["unknown-edition"];
     unknown_factor_set: "unknown-factor-set" CHECK => 1, "error" "carbonledger.toml:12:1" ["unknown-factor-set"];
@@ -371,6 +373,7 @@ catalogue! {
     method_mismatch: "scope3-method-mismatch" CHECK => 1, "error" "scope3.csv:2:6" ["method-mismatch"];
     spend_currency_mismatch: "scope3-spend-currency-mismatch" CHECK => 1, "error" "scope3.csv:2:7" ["spend-currency-mismatch"];
     spend_price_year_mismatch: "scope3-spend-price-year-mismatch" CHECK => 1, "error" "scope3.csv:2:9" ["spend-price-year-mismatch"];
+    scope3_bad_price_year: "scope3-bad-price-year" CHECK => 1, "error" "scope3.csv:2:9" ["bad-year"];
     bad_allocation: "scope3-bad-allocation" CHECK => 1, "error" "scope3.csv:2:12" ["bad-allocation"];
     bad_conversion: "scope3-bad-conversion" CHECK => 1, "error" "scope3.csv:2:10" ["bad-conversion"];
     // -- products.csv, bom.csv, product_stages.csv --

@@ -424,16 +424,19 @@ impl Manifest {
         }
         let threshold = match raw.significance_threshold.as_deref() {
             None => Decimal::from(5),
-            Some(t) => match parse_amount(t.trim().strip_suffix('%').unwrap_or(t.trim())) {
-                Ok(v) if v >= Decimal::ZERO => v,
-                _ => {
+            // The `%` is required: "0.05" could mean 5% (a fraction) or 0.05%, and reading
+            // it either way would silently change every restatement verdict.
+            Some(t) => match t.trim().strip_suffix('%').map(|n| parse_amount(n.trim())) {
+                Some(Ok(v)) if v >= Decimal::ZERO => v,
+                found => {
+                    let message = if found.is_none() {
+                        format!("significance_threshold `{t}` has no `%` sign: a fraction and a percentage cannot be told apart")
+                    } else {
+                        format!("significance_threshold `{t}` is not a percentage")
+                    };
                     diags.push(
-                        Diagnostic::error(
-                            "bad-manifest",
-                            find("significance_threshold"),
-                            format!("significance_threshold `{t}` is not a percentage"),
-                        )
-                        .with_hint("write it as a string, e.g. \"5%\""),
+                        Diagnostic::error("bad-manifest", find("significance_threshold"), message)
+                            .with_hint("write it as a percentage string, e.g. \"5%\""),
                     );
                     Decimal::from(5)
                 }
@@ -442,6 +445,16 @@ impl Manifest {
         let mut by_year = BTreeMap::new();
         for (k, v) in raw.years {
             match k.parse::<i32>() {
+                // A table for a year that is not reported is never read: a typo of a year
+                // (`[years.2205]`) would otherwise leave the year meant without its editions.
+                Ok(y) if !years.contains(&y) => diags.push(
+                    Diagnostic::error(
+                        "bad-manifest",
+                        key_span(file, text, &format!("years.{k}"), ""),
+                        format!("[years.{k}] is not one of reporting_years {years:?}: its editions would never be used"),
+                    )
+                    .with_hint(format!("add {y} to reporting_years, or remove the table")),
+                ),
                 Ok(y) => {
                     by_year.insert(y, v);
                 }

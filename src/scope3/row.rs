@@ -489,7 +489,7 @@ pub fn parse(
                 let v = y.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y));
                 if v.is_none() {
                     f.error(
-                        "malformed-number",
+                        "bad-year",
                         PRICE_YEAR,
                         format!("price year `{y}` is not a year"),
                         Some("the year the prices of the spend are in, e.g. 2025".into()),
