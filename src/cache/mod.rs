@@ -63,7 +63,7 @@ pub fn file_in(folder: &std::path::Path, project: &Project) -> PathBuf {
         .canonicalize()
         .unwrap_or_else(|_| project.dir.clone());
     let id = xxhash_rust::xxh3::xxh3_64(dir.to_string_lossy().as_bytes());
-    folder.join(format!("{id:016x}.json"))
+    folder.join(format!("{id:016x}.bin"))
 }
 
 /// `compute(project, options)`, read back from the project's cache (in `folder()`) when its
@@ -162,8 +162,11 @@ fn read(
     if &rest[last..] != trailer(xxhash_rust::xxh3::xxh3_64(body)).as_bytes() {
         return Err(damaged());
     }
-    let stored: codec::Stored =
-        serde_json::from_slice(body).map_err(|e| format!("the cache does not read: {e}"))?;
+    let (stored, left): (codec::Stored, _) =
+        postcard::take_from_bytes(body).map_err(|e| format!("the cache does not read: {e}"))?;
+    if !left.is_empty() {
+        return Err("the cache does not read: bytes after its body".into());
+    }
     let resolver = Resolver::new(
         project,
         ResolveOptions {
@@ -205,7 +208,7 @@ fn write(file: &std::path::Path, k: &str, comp: &Computation) -> std::io::Result
             out,
             hash: xxhash_rust::xxh3::Xxh3::new(),
         };
-        serde_json::to_writer(&mut body, &codec::Storing(comp)).map_err(std::io::Error::other)?;
+        postcard::to_io(&codec::Storing(comp), &mut body).map_err(std::io::Error::other)?;
         let Hashing { mut out, hash } = body;
         out.write_all(trailer(hash.digest()).as_bytes())?;
         // No fsync: a file cut short by a crash fails its checksum and is rebuilt.

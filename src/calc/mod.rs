@@ -24,5 +24,5 @@ pub use run::{
     RowIdentity, RowSource, RunOptions, SourceRow, Window,
 };
 pub use spec::{ChainSpec, SpecResolver};
-pub use trace::{show, trace, Step};
+pub use trace::{show, trace, trace_kept, Step};
 pub use upstream::{cat3_part, Upstream};

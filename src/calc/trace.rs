@@ -57,33 +57,52 @@ fn basis_text<N: Dim>(p: &PerBasis<N>) -> &'static str {
 
 /// The steps of one line.
 pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
+    trace_kept(activity, chain, line, true)
+}
+
+/// The steps a trace is made of, as a register's entry keeps them (see
+/// `register::Context::traced`): every step with its text when `traced`; else only the steps
+/// that cite a factor (without text) and the fallback steps (with theirs), which is what the
+/// totals, the editions list and the fallback warnings read — formatting the rest costs more
+/// than the arithmetic when a register prices every facility-year.
+pub fn trace_kept(activity: &Activity, chain: &Chain, line: &Line, traced: bool) -> Vec<Step> {
     let mut steps = Vec::new();
-    let mut push = |label: &str, text: String, factor: Option<&UsedFactor>| {
-        steps.push(Step {
-            label: label.to_string(),
-            text,
-            factor: factor.cloned(),
-        })
+    let mut push = |label: &str, text: &dyn Fn() -> String, factor: Option<&UsedFactor>| {
+        if traced || factor.is_some() || label == "fallback" {
+            steps.push(Step {
+                label: label.to_string(),
+                text: if traced || label == "fallback" {
+                    text()
+                } else {
+                    String::new()
+                },
+                factor: factor.cloned(),
+            })
+        }
     };
     push(
         "activity",
-        format!(
-            "{} {} = {}",
-            activity.quantity,
-            activity.unit.symbol,
-            base_text(activity.qty.kind, activity.qty.base)
-        ),
+        &|| {
+            format!(
+                "{} {} = {}",
+                activity.quantity,
+                activity.unit.symbol,
+                base_text(activity.qty.kind, activity.qty.base)
+            )
+        },
         None,
     );
     if let Some(sp) = &activity.split {
         push(
             "split",
-            format!(
-                "{} = {} {}",
-                sp.describe(),
-                activity.quantity.normalize(),
-                activity.unit.symbol
-            ),
+            &|| {
+                format!(
+                    "{} = {} {}",
+                    sp.describe(),
+                    activity.quantity.normalize(),
+                    activity.unit.symbol
+                )
+            },
             None,
         );
     }
@@ -97,25 +116,27 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
     match &chain.energy {
         EnergyConv::Direct => {}
         EnergyConv::FromMass(_, u) | EnergyConv::FromVolume(_, u) => {
-            let e = if chain.counts_energy() {
-                line.energy_j
-                    .and_then(share_inv)
-                    .map_or("(excluded)".to_string(), |e| base_text(DimKind::Energy, e))
-            } else {
-                "the energy the factor applies to (counted once, by the row's scope 1 or 2 line)"
-                    .to_string()
+            let e = || {
+                if chain.counts_energy() {
+                    line.energy_j
+                        .and_then(share_inv)
+                        .map_or("(excluded)".to_string(), |e| base_text(DimKind::Energy, e))
+                } else {
+                    "the energy the factor applies to (counted once, by the row's scope 1 or 2 line)"
+                        .to_string()
+                }
             };
             push(
                 "energy",
-                format!("× calorific value {} → {e}", factor_text(u)),
+                &|| format!("× calorific value {} → {}", factor_text(u), e()),
                 Some(u),
             );
         }
         EnergyConv::None => {}
     }
     for (i, g) in chain.gases.iter().enumerate() {
-        let mass = share_inv(line.gas_kg[i]);
-        let co2e = share_inv(line.gas_co2e_kg[i]);
+        let mass = || share_inv(line.gas_kg[i]);
+        let co2e = || share_inv(line.gas_co2e_kg[i]);
         let t = |v: Option<Decimal>| {
             v.map_or("(excluded)".to_string(), |v| {
                 show(v, Decimal::from(1000), "t")
@@ -131,30 +152,34 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
                 if let Some((f, u)) = factor {
                     push(
                         gas,
-                        format!(
-                            "{} × {} (per {}) = {} {gas}",
-                            if matches!(f, PerBasis::Energy(_)) {
-                                "energy"
-                            } else {
-                                "quantity"
-                            },
-                            factor_text(u),
-                            basis_text(f),
-                            t(mass)
-                        ),
+                        &|| {
+                            format!(
+                                "{} × {} (per {}) = {} {gas}",
+                                if matches!(f, PerBasis::Energy(_)) {
+                                    "energy"
+                                } else {
+                                    "quantity"
+                                },
+                                factor_text(u),
+                                basis_text(f),
+                                t(mass())
+                            )
+                        },
                         Some(u),
                     );
                 } else {
-                    push(gas, format!("released {} {gas}", t(mass)), None);
+                    push(gas, &|| format!("released {} {gas}", t(mass())), None);
                 }
                 push(
                     "CO2e",
-                    format!(
-                        "{} {gas} × GWP {} = {} CO2e",
-                        t(mass),
-                        factor_text(gwp_used),
-                        t(co2e)
-                    ),
+                    &|| {
+                        format!(
+                            "{} {gas} × GWP {} = {} CO2e",
+                            t(mass()),
+                            factor_text(gwp_used),
+                            t(co2e())
+                        )
+                    },
                     Some(gwp_used),
                 );
             }
@@ -164,23 +189,25 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
                 of,
                 embedded_gwp,
             } => {
-                let of_gas = of.as_ref().map_or(String::new(), |g| format!(" of {g}"));
-                let gwp = embedded_gwp
-                    .as_ref()
-                    .map_or(String::new(), |a| format!(": {a}, per the publisher"));
                 push(
                     "CO2e",
-                    format!(
-                        "{} × {} (per {}) = {} CO2e{of_gas} (GWPs embedded in the factor{gwp})",
-                        if matches!(factor, PerBasis::Energy(_)) {
-                            "energy"
-                        } else {
-                            "quantity"
-                        },
-                        factor_text(used),
-                        basis_text(factor),
-                        t(co2e)
-                    ),
+                    &|| {
+                        let of_gas = of.as_ref().map_or(String::new(), |g| format!(" of {g}"));
+                        let gwp = embedded_gwp
+                            .as_ref()
+                            .map_or(String::new(), |a| format!(": {a}, per the publisher"));
+                        format!(
+                            "{} × {} (per {}) = {} CO2e{of_gas} (GWPs embedded in the factor{gwp})",
+                            if matches!(factor, PerBasis::Energy(_)) {
+                                "energy"
+                            } else {
+                                "quantity"
+                            },
+                            factor_text(used),
+                            basis_text(factor),
+                            t(co2e())
+                        )
+                    },
                     Some(used),
                 );
             }
@@ -188,43 +215,54 @@ pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
         if g.is_biogenic() {
             push(
                 "outside",
-                "biogenic CO2: reported as ghg.biogenic_co2, outside the scopes, and not in the line's total (GHG Protocol)".to_string(),
+                &|| {
+                    "biogenic CO2: reported as ghg.biogenic_co2, outside the scopes, and not in the line's total (GHG Protocol)".to_string()
+                },
                 None,
             );
         }
     }
     if let Some((_, u)) = &chain.tce {
-        let v = line
-            .tce_kgce
-            .and_then(share_inv)
-            .map_or("(excluded)".to_string(), |v| {
-                show(v, Decimal::from(1000), "tce")
-            });
+        let v = || {
+            line.tce_kgce
+                .and_then(share_inv)
+                .map_or("(excluded)".to_string(), |v| {
+                    show(v, Decimal::from(1000), "tce")
+                })
+        };
         let how = if u.reference.ends_with(":standard_coal") {
             "energy ÷ the standard-coal definition"
         } else {
             "quantity × coefficient"
         };
-        push("tce", format!("{how} {} = {v}", factor_text(u)), Some(u));
+        push(
+            "tce",
+            &|| format!("{how} {} = {}", factor_text(u), v()),
+            Some(u),
+        );
     }
     if !chain.counts_energy() {
         push(
             "scope",
-            format!(
-                "scope 3 category 3 ({}): emissions only, no energy",
-                chain.kind.name()
-            ),
+            &|| {
+                format!(
+                    "scope 3 category 3 ({}): emissions only, no energy",
+                    chain.kind.name()
+                )
+            },
             None,
         );
     }
-    push("share", chain.share_reason.to_string(), None);
+    push("share", &|| chain.share_reason.to_string(), None);
     for f in &chain.fallbacks {
-        push("fallback", f.clone(), None);
+        push("fallback", &|| f.clone(), None);
     }
     if !(line.exact && line.exact_energy && line.exact_tce) {
         push(
             "precision",
-            "a division did not terminate: rounded once to 9 decimal places of the base unit (10^-9 J, kg, kgce)".to_string(),
+            &|| {
+                "a division did not terminate: rounded once to 9 decimal places of the base unit (10^-9 J, kg, kgce)".to_string()
+            },
             None,
         );
     }

@@ -5,7 +5,7 @@
 
 use crate::activity::{Activity, Carrier, Period, Subject};
 use crate::calc::{
-    calculate_stepwise, trace, Line, LineError, ResolveOptions, Resolver, Step, UsedFactor,
+    calculate_stepwise, trace_kept, Line, LineError, ResolveOptions, Resolver, Step, UsedFactor,
 };
 use crate::decimal::{self, CalcError};
 use crate::diag::{Diagnostic, Span};
@@ -70,7 +70,7 @@ pub fn through_chain(
     let chain = resolver
         .resolve(year, facility, &subject, shown_unit, explicit)
         .map_err(|e| (e.code, e.message, e.hint))?;
-    through_resolved(chain, site, qty, shown_unit, explicit)
+    through_resolved(chain, site, qty, shown_unit, explicit, true)
 }
 
 /// What a facility's chain depends on besides the facility: year, carrier, unit, explicit
@@ -96,17 +96,17 @@ pub struct ClassChains {
 }
 
 impl ClassChains {
-    /// As `through_chain`.
+    /// As `through_chain`; `traced` as `register::Context::traced` (without, the steps are
+    /// those `calc::trace_kept` keeps for the totals).
     pub fn through(
         &mut self,
-        project: &Project,
-        strict: bool,
+        (project, strict, traced): (&Project, bool, bool),
         site: Site,
         (carrier, qty, shown_unit): (Carrier, AnyQty, AnyUnit),
         explicit: Option<&FactorRef>,
     ) -> Result<Calculated, Problem> {
         let chain = self.chain(project, strict, site, carrier, shown_unit, explicit)?;
-        through_resolved(chain, site, qty, shown_unit, explicit)
+        through_resolved(chain, site, qty, shown_unit, explicit, traced)
     }
 
     /// Whether `through` would succeed, with the problem it would give when not, without
@@ -196,6 +196,7 @@ fn through_resolved(
     qty: AnyQty,
     shown_unit: AnyUnit,
     explicit: Option<&FactorRef>,
+    traced: bool,
 ) -> Result<Calculated, Problem> {
     let Site {
         facility,
@@ -218,7 +219,7 @@ fn through_resolved(
         source: None,
         split: None,
     };
-    let steps = trace(&activity, &chain, &line);
+    let steps = trace_kept(&activity, &chain, &line, traced);
     Ok(Calculated {
         line,
         steps,

@@ -902,15 +902,25 @@ fn market_entry(
     let facility = &project.facilities.list[fac];
     let ov = |e: CalcError| ("overflow", e.to_string(), String::new());
     let mwh = |j: Decimal| show(j, J_PER_MWH, "MWh");
-    let mut steps = vec![Step {
-        label: "consumed".into(),
-        text: format!(
+    // A step without a factor, kept only when the entry is traced (see `Context::traced`):
+    // the totals read no step text, and this entry is made for every facility and year.
+    let note = |steps: &mut Vec<Step>, label: &str, text: &dyn Fn() -> String| {
+        if ctx.traced {
+            steps.push(Step {
+                label: label.into(),
+                text: text(),
+                factor: None,
+            });
+        }
+    };
+    let mut steps = Vec::new();
+    note(&mut steps, "consumed", &|| {
+        format!(
             "{} of electricity in {year} ({} row(s) of energy.csv)",
             mwh(used.gross_j),
             used.rows
-        ),
-        factor: None,
-    }];
+        )
+    });
     let mut total_kg = Decimal::ZERO;
     let mut exact = true;
     let mut lines = Vec::new();
@@ -928,8 +938,7 @@ fn market_entry(
                 base: j,
             };
             chains.through(
-                project,
-                ctx.strict,
+                (project, ctx.strict, ctx.traced),
                 site,
                 (Carrier::Electricity, qty, mwh_unit),
                 r,
@@ -937,29 +946,27 @@ fn market_entry(
         };
     for i in list {
         remaining = decimal::sub(remaining, i.energy_j).map_err(ov)?;
-        let head = format!(
-            "instruments.csv:{} {} {} {} {}",
-            i.line,
-            i.kind.name(),
-            i.id,
-            i.quantity,
-            i.unit.symbol
-        );
+        let head = || {
+            format!(
+                "instruments.csv:{} {} {} {} {}",
+                i.line,
+                i.kind.name(),
+                i.id,
+                i.quantity,
+                i.unit.symbol
+            )
+        };
         match (&i.factor, i.kind.is_renewable()) {
-            (None, true) => steps.push(Step {
-                label: "claimed".into(),
-                text: format!("{head}: renewable attributes, 0 t CO2e"),
-                factor: None,
+            (None, true) => note(&mut steps, "claimed", &|| {
+                format!("{}: renewable attributes, 0 t CO2e", head())
             }),
             (r, _) => {
                 let c = charge(i.energy_j, r.as_ref())?;
                 total_kg = decimal::add(total_kg, c.line.co2e_kg).map_err(ov)?;
                 exact &= c.line.exact;
                 lines.push(c.calc.clone());
-                steps.push(Step {
-                    label: "claimed".into(),
-                    text: format!("{head}: at the instrument's own rate"),
-                    factor: None,
+                note(&mut steps, "claimed", &|| {
+                    format!("{}: at the instrument's own rate", head())
                 });
                 steps.extend(
                     c.steps.into_iter().filter(|s| {
@@ -984,27 +991,30 @@ fn market_entry(
         let part = decimal::mul(used.gross_j, ratio).map_err(ov)?;
         steps.push(Step {
             label: "exempt".into(),
-            text: format!(
-                "{} consumed × {} = {} {} (renewable under market {}'s own scheme: {}), 0 t CO2e",
-                mwh(used.gross_j),
-                used_share.reference,
-                used_share.value.normalize(),
-                used_share.unit,
-                facility.country,
-                used_share.citation
-            ),
+            text: if ctx.traced {
+                format!(
+                    "{} consumed × {} = {} {} (renewable under market {}'s own scheme: {}), 0 t CO2e",
+                    mwh(used.gross_j),
+                    used_share.reference,
+                    used_share.value.normalize(),
+                    used_share.unit,
+                    facility.country,
+                    used_share.citation
+                )
+            } else {
+                String::new()
+            },
             factor: Some(used_share.clone()),
         });
         remaining = decimal::sub(remaining, part).map_err(ov)?;
         if remaining.is_sign_negative() {
-            steps.push(Step {
-                label: "floor".into(),
-                text: format!(
+            let left = decimal::sub(used.gross_j, part).map_err(ov)?;
+            note(&mut steps, "floor", &|| {
+                format!(
                     "instruments exceed the {} left after the exempt share by {}: the remainder is 0, not negative",
-                    mwh(decimal::sub(used.gross_j, part).map_err(ov)?),
+                    mwh(left),
                     mwh(-remaining)
-                ),
-                factor: None,
+                )
             });
             remaining = Decimal::ZERO;
         }
@@ -1015,13 +1025,11 @@ fn market_entry(
         Some(r) => (Some(r.clone()), format!("residual mix of market {}: {r} ([renewables] residual_mix; China publishes no residual mix, MEE's national average excluding market-traded non-fossil electricity is the documented substitute)", facility.country)),
         None => (None, format!("no residual mix configured for market {}: grid average (the last tier of the GHG Protocol Scope 2 hierarchy)", facility.country)),
     };
-    steps.push(Step {
-        label: "remainder".into(),
-        text: format!(
+    note(&mut steps, "remainder", &|| {
+        format!(
             "{} not covered by instruments, at the {why}",
             mwh(remaining)
-        ),
-        factor: None,
+        )
     });
     if !remaining.is_zero() {
         let c = charge(remaining, residual.as_ref())?;
@@ -1039,10 +1047,8 @@ fn market_entry(
                 .filter(|s| s.label != "activity" && s.label != "energy" && s.label != "tce"),
         );
     } else {
-        steps.push(Step {
-            label: "share".into(),
-            text: format!("consolidation share {}", used.share.normalize()),
-            factor: None,
+        note(&mut steps, "share", &|| {
+            format!("consolidation share {}", used.share.normalize())
         });
     }
     let t = decimal::div(total_kg, Decimal::from(1000))
