@@ -55,6 +55,15 @@ fn basis_text<N: Dim>(p: &PerBasis<N>) -> &'static str {
     }
 }
 
+/// What a factor multiplies: the energy, or the quantity as given (per mass or volume).
+fn applied_to<N: Dim>(p: &PerBasis<N>) -> &'static str {
+    if matches!(p, PerBasis::Energy(_)) {
+        "energy"
+    } else {
+        "quantity"
+    }
+}
+
 /// The steps of one line.
 pub fn trace(activity: &Activity, chain: &Chain, line: &Line) -> Vec<Step> {
     trace_kept(activity, chain, line, true)
@@ -155,11 +164,7 @@ pub fn trace_kept(activity: &Activity, chain: &Chain, line: &Line, traced: bool)
                         &|| {
                             format!(
                                 "{} × {} (per {}) = {} {gas}",
-                                if matches!(f, PerBasis::Energy(_)) {
-                                    "energy"
-                                } else {
-                                    "quantity"
-                                },
+                                applied_to(f),
                                 factor_text(u),
                                 basis_text(f),
                                 t(mass())
@@ -198,11 +203,7 @@ pub fn trace_kept(activity: &Activity, chain: &Chain, line: &Line, traced: bool)
                             .map_or(String::new(), |a| format!(": {a}, per the publisher"));
                         format!(
                             "{} × {} (per {}) = {} CO2e{of_gas} (GWPs embedded in the factor{gwp})",
-                            if matches!(factor, PerBasis::Energy(_)) {
-                                "energy"
-                            } else {
-                                "quantity"
-                            },
+                            applied_to(factor),
                             factor_text(used),
                             basis_text(factor),
                             t(co2e())
