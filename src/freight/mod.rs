@@ -23,6 +23,7 @@ pub mod mode;
 pub mod operation;
 mod pipeline;
 pub mod shipments;
+mod sums;
 
 pub use leg::{calculate, LegContext};
 pub use mode::Mode;
@@ -281,6 +282,13 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         }
         // Its diagnostic and rejected mass need the row, read again at the end (failures
         // are rare; the rows are not kept for them).
+        pipeline::Item::Summed(s) => {
+            stats.used += s.legs;
+            modes.extend(s.modes);
+            lanes.extend(s.lanes);
+            any_saf |= s.saf;
+            s.entries.into_iter().for_each(&mut *sink);
+        }
         pipeline::Item::Priced(line, _, Err(e)) => diags.push(Pending::Leg(line, e)),
         pipeline::Item::Leg(..) => {}
     };
@@ -292,7 +300,9 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         0 => 1,
         n => n,
     };
-    pipeline::run(threads, &price, produce, &mut apply);
+    // The totals path sums the legs where they were priced; the traced path keeps every entry.
+    let sum = (!traced).then_some(&file);
+    pipeline::run(threads, (&price, sum), produce, &mut apply);
     stats.read = read_rows;
     let mut diags = resolve_pending(project, &file, diags, &mut stats);
     if let Err(mut d) = read {
