@@ -68,6 +68,30 @@ impl Mode {
         }
     }
 
+    /// `logistics.tkm.<name>`, as a constant (a million legs name it a million times).
+    pub fn tkm_figure(self) -> &'static str {
+        match self {
+            Mode::Air => "logistics.tkm.air",
+            Mode::SeaContainer => "logistics.tkm.sea_container",
+            Mode::SeaBulk => "logistics.tkm.sea_bulk",
+            Mode::Rail => "logistics.tkm.rail",
+            Mode::Road => "logistics.tkm.road",
+            Mode::InlandWaterway => "logistics.tkm.inland_waterway",
+        }
+    }
+
+    /// `logistics.by_mode.<name>`, as a constant.
+    pub fn by_mode_figure(self) -> &'static str {
+        match self {
+            Mode::Air => "logistics.by_mode.air",
+            Mode::SeaContainer => "logistics.by_mode.sea_container",
+            Mode::SeaBulk => "logistics.by_mode.sea_bulk",
+            Mode::Rail => "logistics.by_mode.rail",
+            Mode::Road => "logistics.by_mode.road",
+            Mode::InlandWaterway => "logistics.by_mode.inland_waterway",
+        }
+    }
+
     /// The family of the mode as freight intensity keys name it (`freight.<family>.…`):
     /// `air`, `sea`, `rail`, `road` or `inland_waterway`.
     pub fn family(self) -> &'static str {
