@@ -42,6 +42,10 @@ impl Mode {
     /// assert_eq!(Mode::parse("sea"), None); // container or bulk must be said
     /// ```
     pub fn parse(text: &str) -> Option<Mode> {
+        // The figure-name forms as they are, without the copies that normalise the others.
+        if let Some(m) = Mode::ALL.into_iter().find(|m| m.name() == text) {
+            return Some(m);
+        }
         let t = text.trim().to_lowercase().replace(['-', ' '], "_");
         Some(match t.as_str() {
             "air" | "air_freight" | "空运" | "航空" => Mode::Air,
