@@ -183,3 +183,17 @@ impl fmt::Display for Mode {
         f.write_str(self.name())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figure_constants_are_the_formatted_names() {
+        for m in Mode::ALL {
+            assert_eq!(m.tkm_figure(), format!("logistics.tkm.{m}"));
+            assert_eq!(m.by_mode_figure(), format!("logistics.by_mode.{m}"));
+            assert_eq!(Mode::parse(m.name()), Some(m));
+        }
+    }
+}

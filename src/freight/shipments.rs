@@ -435,7 +435,7 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
             None
         }
     });
-    let period = r.required("period").and_then(|t| match Period::parse(&t) {
+    let period = r.required("period").and_then(|t| match Period::parse(t) {
         None => {
             r.error(
                 "bad-period",
@@ -762,7 +762,7 @@ fn parse_hub(row: &RowRef<'_>, years: &[i32]) -> Result<HubVisit, Vec<Diagnostic
     }
     let period = r
         .required("period")
-        .and_then(|t| Period::parse(&t).filter(|p| years.contains(&p.year())));
+        .and_then(|t| Period::parse(t).filter(|p| years.contains(&p.year())));
     if period.is_none() && !r.get("period").is_empty() {
         let t = r.get("period").to_string();
         r.error(
