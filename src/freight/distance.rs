@@ -100,7 +100,8 @@ pub fn basis_of(
 /// the CLECAT/UBA guide, Table 3 p.23: actual = great-circle + 95 km for air, shortest
 /// feasible × 1.05 for road and × 1.15 for sea; p.22: rail's and inland waterways' actual
 /// distance is their shortest feasible one). Any other pair of bases is refused: no rule
-/// defines it. `label` names the step (`distance`, `baseline distance`).
+/// defines it. `label` names the step (`distance`, `baseline distance`). Without `traced` the
+/// steps' texts are left empty (the totals read only their factors and fallbacks).
 #[allow(clippy::too_many_arguments)]
 pub fn leg_distance(
     project: &Project,
@@ -111,7 +112,9 @@ pub fn leg_distance(
     basis: Option<DistanceBasis>,
     target: Target,
     label: &str,
+    traced: bool,
 ) -> Result<LegDistance, ResolveError> {
+    let say = |text: &dyn Fn() -> String| if traced { text() } else { String::new() };
     let planning = mode.planning_basis();
     let wanted = match target {
         Target::Actual => Some(DistanceBasis::Actual),
@@ -132,27 +135,32 @@ pub fn leg_distance(
             let q = Qty::new(value, u).map_err(calc)?;
             let default = wanted.unwrap_or(DistanceBasis::Actual);
             let b = basis.unwrap_or(default);
-            let said = if basis.is_none() && b != DistanceBasis::Actual {
-                format!(
-                    "{}: distance_basis empty, the intensity's own basis",
-                    b.name()
-                )
-            } else {
-                b.name().to_string()
+            let said = || {
+                if basis.is_none() && b != DistanceBasis::Actual {
+                    format!(
+                        "{}: distance_basis empty, the intensity's own basis",
+                        b.name()
+                    )
+                } else {
+                    b.name().to_string()
+                }
             };
             steps.push(Step {
                 label: label.to_string(),
-                text: if unit.symbol == KM.symbol() {
-                    format!("{} (given, {said})", km_text(q))
-                } else {
-                    format!(
-                        "{value} {} = {} (given, {said}; 1 {} = {} m)",
-                        unit.symbol,
-                        km_text(q),
-                        unit.symbol,
-                        unit.scale.normalize()
-                    )
-                },
+                text: say(&|| {
+                    if unit.symbol == KM.symbol() {
+                        format!("{} (given, {})", km_text(q), said())
+                    } else {
+                        format!(
+                            "{value} {} = {} (given, {}; 1 {} = {} m)",
+                            unit.symbol,
+                            km_text(q),
+                            said(),
+                            unit.symbol,
+                            unit.scale.normalize()
+                        )
+                    }
+                }),
                 factor: None,
             });
             let column = if basis.is_some() {
@@ -174,10 +182,10 @@ pub fn leg_distance(
             let gcd = Qty::new(gcd_km, KM).map_err(calc)?;
             steps.push(Step {
                 label: label.to_string(),
-                text: format!(
+                text: say(&|| format!(
                     "great-circle ({}, {}) → ({}, {}) = {} (haversine on a sphere of {EARTH_RADIUS_KM} km, computed in f64 and rounded to 0.001 km)",
                     a.lat, a.lon, b.lat, b.lon, km_text(gcd)
-                ),
+                )),
                 factor: None,
             });
             (gcd, DistanceBasis::GreatCircle, "origin_lat")
@@ -306,13 +314,15 @@ pub fn leg_distance(
             let q = q.checked_add(add).map_err(calc)?;
             steps.push(Step {
                 label: "adjust".into(),
-                text: format!(
-                    "+ {} {} per leg ({}) = {}",
-                    def.value,
-                    def.unit.num.symbol,
-                    used.reference,
-                    km_text(q)
-                ),
+                text: say(&|| {
+                    format!(
+                        "+ {} {} per leg ({}) = {}",
+                        def.value,
+                        def.unit.num.symbol,
+                        used.reference,
+                        km_text(q)
+                    )
+                }),
                 factor: Some(used),
             });
             q
@@ -334,12 +344,14 @@ pub fn leg_distance(
             let q = q.scale_by(ratio.value).map_err(calc)?;
             steps.push(Step {
                 label: "adjust".into(),
-                text: format!(
-                    "× distance adjustment factor {} ({}) = {}",
-                    def.value,
-                    used.reference,
-                    km_text(q)
-                ),
+                text: say(&|| {
+                    format!(
+                        "× distance adjustment factor {} ({}) = {}",
+                        def.value,
+                        used.reference,
+                        km_text(q)
+                    )
+                }),
                 factor: Some(used),
             });
             q

@@ -146,6 +146,7 @@ fn leg_activity(
             Target::Actual
         },
         "distance",
+        true,
     )?;
     let dstep = super::leg::distance_step("distance", distance, &dsteps).ok_or_else(|| {
         err(

@@ -12,6 +12,7 @@ use crate::calc::{ResolveError, Resolver, UsedFactor};
 use crate::factors::{Edition, FactorDef, FactorRef};
 use crate::project::Project;
 use crate::units::{Co2e, DimKind, Factor, MassDistance, TeuDistance};
+use std::sync::Arc;
 
 /// Which part of the life cycle an intensity covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,34 +142,38 @@ fn typed(ed: &Edition, def: &FactorDef) -> Result<Intensity, ResolveError> {
 /// Resolutions already made in one run of the register, by (year, reference, air,
 /// radiative forcing): a million legs over a few lanes resolve a few intensities, not a
 /// million (each resolution formats its citations). Results are the same values
-/// `resolve` returns, errors included.
+/// `resolve` returns, errors included, shared rather than cloned; a lookup builds no key
+/// (the memo holds a few entries, searched in order).
 #[derive(Default)]
 pub struct Memo {
-    map: std::cell::RefCell<MemoMap>,
+    map: std::cell::RefCell<Vec<(MemoKey, Resolved)>>,
 }
 
-type MemoMap =
-    rustc_hash::FxHashMap<(i32, FactorRef, bool, Option<bool>), Result<Intensities, ResolveError>>;
+type MemoKey = (i32, FactorRef, bool, Option<bool>);
+
+/// A memoised resolution.
+pub type Resolved = Result<Arc<Intensities>, ResolveError>;
 
 impl Memo {
     /// `resolve`, remembered.
-    pub fn resolve(
-        &self,
-        project: &Project,
-        strict: bool,
-        req: Request<'_>,
-    ) -> Result<Intensities, ResolveError> {
+    pub fn resolve(&self, project: &Project, strict: bool, req: Request<'_>) -> Resolved {
+        let same = |k: &MemoKey| {
+            k.0 == req.year
+                && k.1 == *req.reference
+                && k.2 == req.air
+                && k.3 == req.radiative_forcing
+        };
+        if let Some((_, r)) = self.map.borrow().iter().find(|(k, _)| same(k)) {
+            return r.clone();
+        }
+        let r = resolve(project, strict, req).map(Arc::new);
         let key = (
             req.year,
             req.reference.clone(),
             req.air,
             req.radiative_forcing,
         );
-        if let Some(r) = self.map.borrow().get(&key) {
-            return r.clone();
-        }
-        let r = resolve(project, strict, req);
-        self.map.borrow_mut().insert(key, r.clone());
+        self.map.borrow_mut().push((key, r.clone()));
         r
     }
 }

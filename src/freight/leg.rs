@@ -260,11 +260,24 @@ fn emissions(
     prefix: &str,
     (steps, traced): (&mut Vec<Step>, bool),
 ) -> Result<(Decimal, Option<Decimal>, bool), LegError> {
-    let main_label = format!("{prefix}{}", ints.main.basis.name());
-    let (main, e1) = apply(&main_label, activity, cargo, &ints.main, (steps, traced))?;
+    // The labels without formatting when there is no prefix (every leg's own emissions).
+    let label = |name: &'static str| -> std::borrow::Cow<'static, str> {
+        if prefix.is_empty() {
+            name.into()
+        } else {
+            format!("{prefix}{name}").into()
+        }
+    };
+    let (main, e1) = apply(
+        &label(ints.main.basis.name()),
+        activity,
+        cargo,
+        &ints.main,
+        (steps, traced),
+    )?;
     let (wtt, e2) = match &ints.wtt {
         Some(w) => {
-            let (v, e) = apply(&format!("{prefix}wtt"), activity, cargo, w, (steps, traced))?;
+            let (v, e) = apply(&label("wtt"), activity, cargo, w, (steps, traced))?;
             (Some(v), e)
         }
         None => (None, true),
@@ -315,13 +328,37 @@ fn default_ref(project: &Project, mode: Mode) -> Result<FactorRef, LegError> {
     })
 }
 
+/// The figures of category `n` (4 or 9): the total, its tank-to-wheel and well-to-tank parts;
+/// constants for the two categories a manifest may name.
+fn category_figures(n: u8) -> [std::borrow::Cow<'static, str>; 3] {
+    match n {
+        4 => [
+            "ghg.scope3.cat4",
+            "ghg.scope3.cat4.ttw",
+            "ghg.scope3.cat4.wtt",
+        ]
+        .map(Into::into),
+        9 => [
+            "ghg.scope3.cat9",
+            "ghg.scope3.cat9.ttw",
+            "ghg.scope3.cat9.wtt",
+        ]
+        .map(Into::into),
+        n => {
+            let cat = format!("ghg.scope3.cat{n}");
+            let (ttw, wtt) = (format!("{cat}.ttw"), format!("{cat}.wtt"));
+            [cat.into(), ttw.into(), wtt.into()]
+        }
+    }
+}
+
 /// The entries of one leg: the leg itself, then its mode shift and its SAF reduction when it
 /// has them. The caller names figures with `category` (4 or 9).
 pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>, LegError> {
     let project = cx.project;
     let options = &project.manifest.freight;
     let year = leg.period.year();
-    let cat = format!("ghg.scope3.cat{}", options.category);
+    let [cat, cat_ttw, cat_wtt] = category_figures(options.category);
     let mode = leg.mode;
     let reference = match &leg.factor {
         Some(r) => {
@@ -408,6 +445,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         leg.distance_basis,
         super::distance::Target::of(ints.main.daf_included),
         "distance",
+        cx.traced,
     )?;
     let traced = cx.traced;
     // The calculation lines are the trace's, except that a SAF reduction is computed from
@@ -483,26 +521,30 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
     } else {
         (Vec::new(), Vec::new(), Vec::new())
     };
-    let mut parts = vec![with_basis(cat.clone(), wtw_t, wtw_terms_shown.clone())];
+    let mut parts = vec![with_basis(
+        cat.as_ref().to_owned(),
+        wtw_t,
+        wtw_terms_shown.clone(),
+    )];
     match ints.main.basis {
-        Basis::Ttw => parts.push(with_basis(format!("{cat}.ttw"), to_t(main_kg)?, main_terms)),
+        Basis::Ttw => parts.push(with_basis(cat_ttw.into_owned(), to_t(main_kg)?, main_terms)),
         Basis::Wtw | Basis::Wtt => {}
     }
     if let Some(w) = wtt_kg {
-        parts.push(with_basis(format!("{cat}.wtt"), to_t(w)?, wtt_terms));
+        parts.push(with_basis(cat_wtt.into_owned(), to_t(w)?, wtt_terms));
     }
     let tkm_terms: Vec<Term> = dstep
         .iter()
         .filter(|_| traced)
         .map(|d| tkm_term(leg.mass, d))
         .collect();
-    for name in ["logistics.tkm".to_string(), format!("logistics.tkm.{mode}")] {
+    for name in ["logistics.tkm", mode.tkm_figure()] {
         let mut c = Contribution::new(name, year, tkm, "tkm");
         c.terms = tkm_terms.clone();
         parts.push(c);
     }
     parts.push(with_basis(
-        format!("logistics.by_mode.{mode}"),
+        mode.by_mode_figure().to_owned(),
         wtw_t,
         wtw_terms_shown,
     ));
@@ -601,6 +643,7 @@ pub(super) fn mode_shift(
         None,
         super::distance::Target::of(ints.main.daf_included),
         "baseline",
+        cx.traced,
     )
     .map_err(|mut e| {
         e.column = "baseline_distance";

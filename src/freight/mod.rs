@@ -23,6 +23,7 @@ pub mod mode;
 pub mod operation;
 mod pipeline;
 pub mod shipments;
+mod sums;
 
 pub use leg::{calculate, LegContext};
 pub use mode::Mode;
@@ -115,6 +116,7 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     // Where each used leg starts and ends, to check that a shipment's legs join up; also the
     // line each (shipment, element) was first seen on, for duplicates (one map, one key each).
     let mut ends: BTreeMap<(String, u32), LegEnds> = BTreeMap::new();
+    let mut places = Places::default();
     let mut modes = BTreeSet::new();
     let mut lanes = BTreeSet::new();
     let mut any_saf = false;
@@ -182,11 +184,12 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                         reject(emit);
                         return;
                     }
+                    let hub = places.id(&h.hub);
                     ends.insert(
                         id,
                         LegEnds {
-                            origin: h.hub.clone(),
-                            destination: h.hub.clone(),
+                            origin: hub,
+                            destination: hub,
                             line: row.line(),
                             origin_at: row.span_of(shipments::col("origin")),
                         },
@@ -235,8 +238,8 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             ends.insert(
                 id,
                 LegEnds {
-                    origin: leg.origin.clone(),
-                    destination: leg.destination.clone(),
+                    origin: places.id(&leg.origin),
+                    destination: places.id(&leg.destination),
                     line: row.line(),
                     origin_at: row.span_of(shipments::col("origin")),
                 },
@@ -281,6 +284,13 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         }
         // Its diagnostic and rejected mass need the row, read again at the end (failures
         // are rare; the rows are not kept for them).
+        pipeline::Item::Summed(s) => {
+            stats.used += s.legs;
+            modes.extend(s.modes);
+            lanes.extend(s.lanes);
+            any_saf |= s.saf;
+            s.entries.into_iter().for_each(&mut *sink);
+        }
         pipeline::Item::Priced(line, _, Err(e)) => diags.push(Pending::Leg(line, e)),
         pipeline::Item::Leg(..) => {}
     };
@@ -292,14 +302,16 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         0 => 1,
         n => n,
     };
-    pipeline::run(threads, &price, produce, &mut apply);
+    // The totals path sums the legs where they were priced; the traced path keeps every entry.
+    let sum = (!traced).then_some(&file);
+    pipeline::run(threads, (&price, sum), produce, &mut apply);
     stats.read = read_rows;
     let mut diags = resolve_pending(project, &file, diags, &mut stats);
     if let Err(mut d) = read {
         stats.unread = true;
         diags.append(&mut d);
     }
-    diags.extend(chain_gaps(&ends));
+    diags.extend(chain_gaps(&ends, &places));
     diags.extend(unused_operations(
         &project.shown(Input::Operations),
         &ops,
@@ -525,30 +537,55 @@ pub(crate) fn unused_operations(
         .collect()
 }
 
-/// Where a used leg starts and ends.
+/// The places named in the file, each kept once: a million legs between a few ports keep
+/// a few names, not two copies per leg.
+#[derive(Default)]
+struct Places {
+    ids: rustc_hash::FxHashMap<String, usize>,
+    names: Vec<String>,
+}
+
+impl Places {
+    fn id(&mut self, name: &str) -> usize {
+        if let Some(&i) = self.ids.get(name) {
+            return i;
+        }
+        let i = self.names.len();
+        self.ids.insert(name.to_string(), i);
+        self.names.push(name.to_string());
+        i
+    }
+
+    fn name(&self, id: usize) -> &str {
+        self.names.get(id).map_or("", String::as_str)
+    }
+}
+
+/// Where a used leg starts and ends (places by id in `Places`).
 struct LegEnds {
-    origin: String,
-    destination: String,
+    origin: usize,
+    destination: usize,
     line: u64,
     origin_at: Span,
 }
 
 /// A warning for every leg n + 1 of a shipment that does not start where leg n ended
 /// (compared as written, ignoring case and surrounding spaces): a missing leg, or a typo.
-fn chain_gaps(ends: &BTreeMap<(String, u32), LegEnds>) -> Vec<Diagnostic> {
+fn chain_gaps(ends: &BTreeMap<(String, u32), LegEnds>, places: &Places) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut prev: Option<(&(String, u32), &LegEnds)> = None;
     for (k, v) in ends {
         if let Some((pk, pv)) = prev {
             let next_leg = pk.0 == k.0 && pk.1 + 1 == k.1;
-            if next_leg && !pv.destination.trim().eq_ignore_ascii_case(v.origin.trim()) {
+            let (end, start) = (places.name(pv.destination), places.name(v.origin));
+            if next_leg && !end.trim().eq_ignore_ascii_case(start.trim()) {
                 out.push(
                     Diagnostic::warning(
                         "leg-gap",
                         v.origin_at.clone(),
                         format!(
                             "shipment {} leg {} starts at `{}` but leg {} (line {}) ended at `{}`",
-                            k.0, k.1, v.origin, pk.1, pv.line, pv.destination
+                            k.0, k.1, start, pk.1, pv.line, end
                         ),
                     )
                     .with_hint("a leg may be missing, or a place is spelt two ways"),

@@ -42,6 +42,10 @@ impl Mode {
     /// assert_eq!(Mode::parse("sea"), None); // container or bulk must be said
     /// ```
     pub fn parse(text: &str) -> Option<Mode> {
+        // The figure-name forms as they are, without the copies that normalise the others.
+        if let Some(m) = Mode::ALL.into_iter().find(|m| m.name() == text) {
+            return Some(m);
+        }
         let t = text.trim().to_lowercase().replace(['-', ' '], "_");
         Some(match t.as_str() {
             "air" | "air_freight" | "空运" | "航空" => Mode::Air,
@@ -65,6 +69,30 @@ impl Mode {
             Mode::Rail => "rail",
             Mode::Road => "road",
             Mode::InlandWaterway => "inland_waterway",
+        }
+    }
+
+    /// `logistics.tkm.<name>`, as a constant (a million legs name it a million times).
+    pub fn tkm_figure(self) -> &'static str {
+        match self {
+            Mode::Air => "logistics.tkm.air",
+            Mode::SeaContainer => "logistics.tkm.sea_container",
+            Mode::SeaBulk => "logistics.tkm.sea_bulk",
+            Mode::Rail => "logistics.tkm.rail",
+            Mode::Road => "logistics.tkm.road",
+            Mode::InlandWaterway => "logistics.tkm.inland_waterway",
+        }
+    }
+
+    /// `logistics.by_mode.<name>`, as a constant.
+    pub fn by_mode_figure(self) -> &'static str {
+        match self {
+            Mode::Air => "logistics.by_mode.air",
+            Mode::SeaContainer => "logistics.by_mode.sea_container",
+            Mode::SeaBulk => "logistics.by_mode.sea_bulk",
+            Mode::Rail => "logistics.by_mode.rail",
+            Mode::Road => "logistics.by_mode.road",
+            Mode::InlandWaterway => "logistics.by_mode.inland_waterway",
         }
     }
 
@@ -153,5 +181,19 @@ pub enum DistanceRule {
 impl fmt::Display for Mode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figure_constants_are_the_formatted_names() {
+        for m in Mode::ALL {
+            assert_eq!(m.tkm_figure(), format!("logistics.tkm.{m}"));
+            assert_eq!(m.by_mode_figure(), format!("logistics.by_mode.{m}"));
+            assert_eq!(Mode::parse(m.name()), Some(m));
+        }
     }
 }

@@ -8,15 +8,21 @@
 //! batches back in the order it sent them, so whoever consumes the items sees them in file
 //! order whatever the number of threads: the entries, diagnostics and totals are the same
 //! with one thread or many.
+//!
+//! On the totals path the priced legs are summed where they were priced (`sums::Folder`),
+//! each leg's entries as soon as it is priced, so that they are neither sent back nor added
+//! one by one by the ledger: a batch's legs become one `Item::Summed` after its other items.
+//! The sums are cut every [`BATCH`] items on one thread as on several, so they are the same.
 
 use super::intensity::Memo;
 use super::leg::LegError;
 use super::shipments::Leg;
+use super::sums::Folder;
 use crate::diag::Diagnostic;
 use crate::register::Entry;
 use rust_decimal::Decimal;
 use std::collections::VecDeque;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 /// One row's outcome, or a leg still to price.
 pub(super) enum Item {
@@ -30,6 +36,8 @@ pub(super) enum Item {
     Leg(u64, Box<Leg>),
     /// The same leg, priced.
     Priced(u64, Box<Leg>, Result<Vec<Entry>, LegError>),
+    /// A batch's priced legs, summed (the totals path).
+    Summed(Box<super::sums::Summed>),
 }
 
 /// Prices a leg with a memo of the pricing thread.
@@ -37,7 +45,7 @@ pub(super) type Price<'a> = dyn Fn(&Memo, u64, &Leg) -> Result<Vec<Entry>, LegEr
 
 /// Items per batch: large enough that a batch costs far more to price than to pass between
 /// threads, small enough that a few batches in flight hold little memory.
-const BATCH: usize = 2048;
+pub(super) const BATCH: usize = 2048;
 
 fn priced(memo: &Memo, price: &Price<'_>, item: Item) -> Item {
     match item {
@@ -49,17 +57,36 @@ fn priced(memo: &Memo, price: &Price<'_>, item: Item) -> Item {
     }
 }
 
+/// A batch priced and, when `sum` names the file, summed.
+fn priced_batch(
+    memo: &Memo,
+    price: &Price<'_>,
+    sum: Option<&Arc<str>>,
+    batch: Vec<Item>,
+) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut folder = Folder::new(sum);
+    for i in batch {
+        folder.push(priced(memo, price, i), &mut |i| out.push(i));
+    }
+    folder.finish(&mut |i| out.push(i));
+    out
+}
+
 /// Runs `produce` (which emits items in file order) and hands every item, priced, to `apply`
-/// in the same order; legs are priced on `threads` worker threads (inline with one).
+/// in the same order; legs are priced on `threads` worker threads (inline with one). With
+/// `sum` (the file), the priced legs are summed (`sums::Folder`).
 pub(super) fn run(
     threads: usize,
-    price: &Price<'_>,
+    (price, sum): (&Price<'_>, Option<&Arc<str>>),
     produce: impl FnOnce(&mut dyn FnMut(Item)),
     apply: &mut dyn FnMut(Item),
 ) {
     if threads <= 1 {
         let memo = Memo::default();
-        produce(&mut |item| apply(priced(&memo, price, item)));
+        let mut folder = Folder::new(sum);
+        produce(&mut |item| folder.push(priced(&memo, price, item), apply));
+        folder.finish(apply);
         return;
     }
     std::thread::scope(|s| {
@@ -71,9 +98,10 @@ pub(super) fn run(
             s.spawn(move || {
                 let memo = Memo::default();
                 for batch in job_rx {
-                    let out: Vec<Item> =
-                        batch.into_iter().map(|i| priced(&memo, price, i)).collect();
-                    if done_tx.send(out).is_err() {
+                    if done_tx
+                        .send(priced_batch(&memo, price, sum, batch))
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -83,6 +111,7 @@ pub(super) fn run(
         }
         let mut order = Order {
             price,
+            sum,
             memo: Memo::default(),
             jobs,
             done,
@@ -98,6 +127,7 @@ pub(super) fn run(
 /// The batches in flight, by the worker each went to, oldest first.
 struct Order<'p, 'a> {
     price: &'p Price<'a>,
+    sum: Option<&'p Arc<str>>,
     /// For pricing here when a worker is gone.
     memo: Memo,
     jobs: Vec<mpsc::Sender<Vec<Item>>>,
@@ -130,9 +160,9 @@ impl Order<'_, '_> {
             // in order, rather than drop rows.
             Err(mpsc::SendError(batch)) => {
                 self.drain(apply);
-                for i in batch {
-                    apply(priced(&self.memo, self.price, i));
-                }
+                priced_batch(&self.memo, self.price, self.sum, batch)
+                    .into_iter()
+                    .for_each(apply);
             }
         }
     }

@@ -188,8 +188,10 @@ struct Reader<'r, 'a> {
     diags: Vec<Diagnostic>,
 }
 
-impl Reader<'_, '_> {
-    fn get(&self, name: &str) -> &str {
+impl<'a> Reader<'_, 'a> {
+    /// A cell, borrowed from the row (not from the reader, which records errors meanwhile:
+    /// no copy of the cell is needed to report one).
+    fn get(&self, name: &str) -> &'a str {
         self.row.get(col(name))
     }
 
@@ -201,8 +203,8 @@ impl Reader<'_, '_> {
         );
     }
 
-    fn required(&mut self, name: &str) -> Option<String> {
-        let v = self.get(name).to_string();
+    fn required(&mut self, name: &str) -> Option<&'a str> {
+        let v = self.get(name);
         if v.is_empty() {
             self.error(
                 "missing-value",
@@ -216,11 +218,11 @@ impl Reader<'_, '_> {
     }
 
     fn amount(&mut self, name: &str, positive: bool) -> Option<Decimal> {
-        let t = self.get(name).to_string();
+        let t = self.get(name);
         if t.is_empty() {
             return None;
         }
-        match parse_amount(&t) {
+        match parse_amount(t) {
             Ok(v) if positive && v <= Decimal::ZERO => {
                 self.error(
                     "negative-quantity",
@@ -250,7 +252,7 @@ impl Reader<'_, '_> {
         unit_col: &str,
         kind: DimKind,
     ) -> Option<Option<(Decimal, AnyUnit)>> {
-        let (v, u) = (self.get(name).to_string(), self.get(unit_col).to_string());
+        let (v, u) = (self.get(name), self.get(unit_col));
         match (v.is_empty(), u.is_empty()) {
             (true, true) => return Some(None),
             (false, true) => {
@@ -274,7 +276,7 @@ impl Reader<'_, '_> {
             _ => {}
         }
         let amount = self.amount(name, true);
-        let unit = match lookup_kind(&u, &[kind]) {
+        let unit = match lookup_kind(u, &[kind]) {
             Ok(u) => Some(u),
             Err(e) => {
                 let code = if matches!(e, crate::units::UnitError::Mismatch { .. }) {
@@ -309,8 +311,8 @@ impl Reader<'_, '_> {
     }
 
     fn mode(&mut self, name: &str) -> Option<Mode> {
-        let t = self.get(name).to_string();
-        let m = Mode::parse(&t);
+        let t = self.get(name);
+        let m = Mode::parse(t);
         if m.is_none() {
             self.error(
                 "unknown-mode",
@@ -323,11 +325,11 @@ impl Reader<'_, '_> {
     }
 
     fn operation(&mut self) -> Option<String> {
-        let t = self.get("operation").to_string();
+        let t = self.get("operation");
         if t.is_empty() {
             return None;
         }
-        if !valid_lane(&t) {
+        if !valid_lane(t) {
             self.error(
                 "bad-operation",
                 "operation",
@@ -336,15 +338,15 @@ impl Reader<'_, '_> {
             );
             return None;
         }
-        Some(t)
+        Some(t.to_string())
     }
 
     fn distance_basis(&mut self) -> Option<DistanceBasis> {
-        let t = self.get("distance_basis").to_string();
+        let t = self.get("distance_basis");
         if t.is_empty() {
             return None;
         }
-        let b = DistanceBasis::parse(&t);
+        let b = DistanceBasis::parse(t);
         if b.is_none() {
             self.error(
                 "bad-distance-basis",
@@ -357,8 +359,13 @@ impl Reader<'_, '_> {
     }
 
     fn reefer(&mut self) -> Option<bool> {
-        match self.get("reefer").to_ascii_lowercase().as_str() {
-            "" | "no" | "n" | "false" | "0" => Some(false),
+        let t = self.get("reefer");
+        // Nearly always empty: lowercased (a copy) only when given.
+        if t.is_empty() {
+            return Some(false);
+        }
+        match t.to_ascii_lowercase().as_str() {
+            "no" | "n" | "false" | "0" => Some(false),
             "yes" | "y" | "true" | "1" => Some(true),
             other => {
                 let other = other.to_string();
@@ -374,11 +381,11 @@ impl Reader<'_, '_> {
     }
 
     fn reference(&mut self, name: &str) -> Option<Option<FactorRef>> {
-        let t = self.get(name).to_string();
+        let t = self.get(name);
         if t.is_empty() {
             return Some(None);
         }
-        match FactorRef::parse(&t) {
+        match FactorRef::parse(t) {
             Ok(r) => Some(Some(r)),
             Err(e) => {
                 self.error(
@@ -428,7 +435,7 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
             None
         }
     });
-    let period = r.required("period").and_then(|t| match Period::parse(&t) {
+    let period = r.required("period").and_then(|t| match Period::parse(t) {
         None => {
             r.error(
                 "bad-period",
@@ -508,7 +515,7 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
             Some("give distance and distance_unit, or origin_lat, origin_lon, destination_lat, destination_lon".into()),
         );
     }
-    let baseline_mode_text = r.get("baseline_mode").to_string();
+    let baseline_mode_text = r.get("baseline_mode");
     let baseline = if baseline_mode_text.is_empty() {
         for c in ["baseline_distance", "baseline_distance_unit", "lane"] {
             if !r.get(c).is_empty() {
@@ -531,11 +538,11 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
             "baseline_distance_unit",
             DimKind::Distance,
         );
-        let lane_text = r.get("lane").to_string();
+        let lane_text = r.get("lane");
         let lane = match (bm, mode) {
             _ if !lane_text.is_empty() => {
-                if valid_lane(&lane_text) {
-                    Some(lane_text)
+                if valid_lane(lane_text) {
+                    Some(lane_text.to_string())
                 } else {
                     r.error(
                         "bad-lane",
@@ -682,13 +689,13 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
             Some(cargo_per_teu),
             Some(reefer),
         ) => Ok(Leg {
-            shipment,
+            shipment: shipment.to_string(),
             leg,
             period,
             mass,
             mode,
-            origin,
-            destination,
+            origin: origin.to_string(),
+            destination: destination.to_string(),
             distance,
             ends,
             baseline,
@@ -755,7 +762,7 @@ fn parse_hub(row: &RowRef<'_>, years: &[i32]) -> Result<HubVisit, Vec<Diagnostic
     }
     let period = r
         .required("period")
-        .and_then(|t| Period::parse(&t).filter(|p| years.contains(&p.year())));
+        .and_then(|t| Period::parse(t).filter(|p| years.contains(&p.year())));
     if period.is_none() && !r.get("period").is_empty() {
         let t = r.get("period").to_string();
         r.error(
@@ -827,11 +834,11 @@ fn parse_hub(row: &RowRef<'_>, years: &[i32]) -> Result<HubVisit, Vec<Diagnostic
     match (shipment, leg, period, mass, hub, operation) {
         (Some(shipment), Some(leg), Some(period), Some(mass), Some(hub), Some(operation)) => {
             Ok(HubVisit {
-                shipment,
+                shipment: shipment.to_string(),
                 leg,
                 period,
                 mass,
-                hub,
+                hub: hub.to_string(),
                 pricing: operation,
                 temperature,
             })

@@ -48,6 +48,10 @@ pub struct Contribution {
     /// another figure (purchased heat at market = location): its lines are those rows, which
     /// the export writes under this figure too as it reads them.
     pub restates: Option<Box<crate::calc::Chain>>,
+    /// How many rows' contributions this one is the sum of: 1, or more when a register sums
+    /// its rows before sending them (freight's totals path), so that a total still counts
+    /// the rows it is made of.
+    pub entries: u64,
 }
 
 /// What a step multiplies or divides by.
@@ -215,6 +219,7 @@ impl Contribution {
             lines: Vec::new(),
             terms: Vec::new(),
             restates: None,
+            entries: 1,
         }
     }
 
@@ -348,7 +353,7 @@ impl Totals {
                         unit: c.unit,
                         basis: c.basis,
                         exact: c.exact,
-                        entries: 1,
+                        entries: c.entries,
                     },
                 );
             }
@@ -368,7 +373,7 @@ impl Totals {
                 t.value = value;
                 t.basis = basis;
                 t.exact &= c.exact;
-                t.entries += 1;
+                t.entries += c.entries;
             }
         }
         Ok(())
@@ -387,6 +392,7 @@ impl Totals {
                 lines: Vec::new(),
                 terms: Vec::new(),
                 restates: None,
+                entries: t.entries,
             };
             let before = self.get(name, *year).map(|x| x.entries);
             self.add_part(&c)?;

@@ -1,0 +1,264 @@
+//! The totals path's sums: the entries of a batch of legs added up where they were priced,
+//! so that the ledger adds a few entries per batch instead of one or more per leg.
+//!
+//! A sum keeps exactly what the ledger's totals read of an entry (see `ledger::Ledger::plain`
+//! and `RegisterRun::add`): per figure and year the exact value, its basis, whether every
+//! part was exact and how many parts it sums (`Contribution::entries`); the factors cited
+//! (one step per edition) and the fallbacks (one step per text). Adding is exact, so the
+//! totals are the same however the legs are grouped. Sums are kept per year, because the
+//! editions a year cites are those of the entries with a contribution in it.
+
+use super::pipeline::{Item, BATCH};
+use super::Mode;
+use crate::calc::Step;
+use crate::decimal::{self, CalcError};
+use crate::register::{Contribution, Entry};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// A batch's priced legs, summed: what the register reports of them, and their entries.
+#[derive(Default)]
+pub(super) struct Summed {
+    /// Legs used.
+    pub legs: u64,
+    /// Their modes.
+    pub modes: BTreeSet<Mode>,
+    /// The lanes of their mode shifts.
+    pub lanes: BTreeSet<String>,
+    /// Whether any had a SAF share.
+    pub saf: bool,
+    /// The sums (one entry per year), after any entry that could not be summed, as it was.
+    pub entries: Vec<Entry>,
+}
+
+/// Sums the priced legs of every [`BATCH`] items into one [`Item::Summed`], given after the
+/// batch's other items (diagnostics, rejects, failed legs, rows priced on the reading
+/// thread), which pass as they come. Without a file to sum for, every item passes.
+pub(super) struct Folder<'a> {
+    file: Option<&'a Arc<str>>,
+    items: usize,
+    summed: Summed,
+    sums: Sums,
+}
+
+impl<'a> Folder<'a> {
+    pub(super) fn new(file: Option<&'a Arc<str>>) -> Self {
+        Folder {
+            file,
+            items: 0,
+            summed: Summed::default(),
+            sums: Sums::default(),
+        }
+    }
+
+    pub(super) fn push(&mut self, item: Item, emit: &mut dyn FnMut(Item)) {
+        match item {
+            Item::Priced(line, leg, Ok(entries)) if self.file.is_some() => {
+                let s = &mut self.summed;
+                s.legs += 1;
+                s.modes.insert(leg.mode);
+                if let Some(b) = &leg.baseline {
+                    if !s.lanes.contains(&b.lane) {
+                        s.lanes.insert(b.lane.clone());
+                    }
+                }
+                s.saf |= leg.saf.is_some();
+                for e in entries {
+                    // One that cannot be summed (an overflow, a unit clash, a trace) goes on
+                    // alone: the ledger reports it as it would have.
+                    if let Err(e) = self.sums.add(line, e) {
+                        s.entries.push(e);
+                    }
+                }
+            }
+            other => emit(other),
+        }
+        self.items += 1;
+        if self.items == BATCH {
+            self.flush(emit);
+        }
+    }
+
+    pub(super) fn finish(mut self, emit: &mut dyn FnMut(Item)) {
+        self.flush(emit);
+    }
+
+    fn flush(&mut self, emit: &mut dyn FnMut(Item)) {
+        self.items = 0;
+        let (Some(file), true) = (self.file, self.summed.legs > 0) else {
+            return;
+        };
+        let mut summed = std::mem::take(&mut self.summed);
+        summed
+            .entries
+            .extend(std::mem::take(&mut self.sums).into_entries(file));
+        emit(Item::Summed(Box::new(summed)));
+    }
+}
+
+/// Sums of entries, per year in the order first seen.
+#[derive(Default)]
+struct Sums {
+    years: Vec<Year>,
+    /// Reused for every entry (no allocation per entry).
+    undo: Vec<Before>,
+}
+
+struct Year {
+    year: i32,
+    parts: Vec<Contribution>,
+    /// Where each figure's sum is in `parts`.
+    at: FxHashMap<String, usize>,
+    /// One step per edition cited and per fallback.
+    steps: Vec<Step>,
+    legs: u64,
+    first: u64,
+    last: u64,
+}
+
+/// What a part's sum was before an entry was added (to undo a failed entry).
+struct Before {
+    at: usize,
+    value: rust_decimal::Decimal,
+    basis: Option<(rust_decimal::Decimal, &'static str)>,
+    exact: bool,
+    entries: u64,
+}
+
+impl Sums {
+    /// Adds an entry of a leg at `line`, or gives it back untouched when it cannot be summed:
+    /// parts of no year or of several, a trace (lines, terms, a restated chain), or a sum
+    /// that fails (overflow, a unit clash).
+    fn add(&mut self, line: u64, e: Entry) -> Result<(), Entry> {
+        let Some(year) = e.parts.first().map(|c| c.year) else {
+            return Err(e);
+        };
+        let plain = |c: &Contribution| {
+            c.year == year && c.lines.is_empty() && c.terms.is_empty() && c.restates.is_none()
+        };
+        if !e.parts.iter().all(plain) {
+            return Err(e);
+        }
+        let i = match self.years.iter().position(|y| y.year == year) {
+            Some(i) => i,
+            None => {
+                self.years.push(Year {
+                    year,
+                    parts: Vec::new(),
+                    at: FxHashMap::default(),
+                    steps: Vec::new(),
+                    legs: 0,
+                    first: line,
+                    last: line,
+                });
+                self.years.len() - 1
+            }
+        };
+        let y = &mut self.years[i];
+        if y.add_parts(&e.parts, &mut self.undo).is_err() {
+            return Err(e);
+        }
+        y.legs += 1;
+        y.last = line;
+        for s in e.steps {
+            y.cite(s);
+        }
+        Ok(())
+    }
+
+    fn into_entries(self, file: &Arc<str>) -> impl Iterator<Item = Entry> + use<'_> {
+        self.years.into_iter().map(|y| Entry {
+            file: Arc::clone(file),
+            // 0: an entry that aggregates several rows.
+            line: 0,
+            what: format!(
+                "{} entries of {} summed (lines {}–{})",
+                y.legs, y.year, y.first, y.last
+            ),
+            steps: y.steps,
+            parts: y.parts,
+        })
+    }
+}
+
+impl Year {
+    /// Adds every part or none.
+    fn add_parts(
+        &mut self,
+        parts: &[Contribution],
+        undo: &mut Vec<Before>,
+    ) -> Result<(), CalcError> {
+        undo.clear();
+        let new_from = self.parts.len();
+        for c in parts {
+            if let Err(err) = self.add_part(c, undo) {
+                for b in undo.drain(..).rev() {
+                    let t = &mut self.parts[b.at];
+                    (t.value, t.basis, t.exact, t.entries) = (b.value, b.basis, b.exact, b.entries);
+                }
+                for c in self.parts.drain(new_from..) {
+                    self.at.remove(&c.figure);
+                }
+                return Err(err);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds one part as `Totals` would.
+    fn add_part(&mut self, c: &Contribution, undo: &mut Vec<Before>) -> Result<(), CalcError> {
+        let Some(&at) = self.at.get(c.figure.as_str()) else {
+            self.at.insert(c.figure.clone(), self.parts.len());
+            let mut first = Contribution::new(c.figure.clone(), c.year, c.value, c.unit);
+            first.basis = c.basis;
+            first.exact = c.exact;
+            first.entries = c.entries;
+            self.parts.push(first);
+            return Ok(());
+        };
+        let t = &mut self.parts[at];
+        if t.unit != c.unit {
+            return Err(CalcError::UnitMismatch {
+                figure: c.figure.clone(),
+                a: t.unit,
+                b: c.unit,
+            });
+        }
+        let value = decimal::add(t.value, c.value)?;
+        let basis = match (t.basis, c.basis) {
+            (Some((a, u)), Some((b, v))) if u == v => Some((decimal::add(a, b)?, u)),
+            _ => None,
+        };
+        undo.push(Before {
+            at,
+            value: t.value,
+            basis: t.basis,
+            exact: t.exact,
+            entries: t.entries,
+        });
+        t.value = value;
+        t.basis = basis;
+        t.exact &= c.exact;
+        t.entries += c.entries;
+        Ok(())
+    }
+
+    /// Keeps a step the ledger reads: the first citing each edition, each fallback once.
+    fn cite(&mut self, s: Step) {
+        let edition = s.factor.as_ref().is_some_and(|f| {
+            !self
+                .steps
+                .iter()
+                .any(|k| k.factor.as_ref().is_some_and(|g| g.edition == f.edition))
+        });
+        let fallback = s.label == "fallback"
+            && !self
+                .steps
+                .iter()
+                .any(|k| k.label == "fallback" && k.text == s.text);
+        if edition || fallback {
+            self.steps.push(s);
+        }
+    }
+}
