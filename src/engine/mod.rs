@@ -1,7 +1,8 @@
 //! The `--engine datafusion` and `--engine ballista` row source: the activity inputs of a
 //! project read by Apache DataFusion (`carbonledger-engine`), in this process or on a Ballista
 //! cluster, instead of the core's CSV reader. Only glue: which files an input is, what the
-//! engine's functions are, and how the engine's errors become diagnostics. Every rule stays in
+//! engine's functions are, how the core's types cross into the engine's, and how the engine's
+//! errors become diagnostics. Every rule stays in
 //! the core (`calc::compute_from`).
 
 mod context;
@@ -9,11 +10,14 @@ mod context;
 pub use carbonledger_engine::Cluster;
 pub use context::{functions, identity_context, identity_function};
 
-use crate::calc::{InputFile, RowIdentity, RowSource, SourceRow};
+mod sums;
+
+use crate::calc::{InputFile, LinearSum, RowChain, RowIdentity, RowSource, SourceRow};
 use crate::diag::{Diagnostic, Span};
 use crate::project::Project;
 use carbonledger_engine::{
-    identity_udf, list_inputs, repeated_identities, stream_rows, IdentityResolver, InputPath,
+    chain_sums, identity_udf, list_inputs, repeated_identities, stream_rows, IdentityResolver,
+    InputPath,
 };
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -98,17 +102,44 @@ impl RowSource for DataFusionSource<'_> {
         &mut self,
         file: InputFile,
         columns: &[(&'static str, bool)],
+        skip: Option<&RowChain>,
         row: &mut SourceRow<'_>,
     ) -> Result<bool, Vec<Diagnostic>> {
         let Some(files) = self.files(file)? else {
             return Ok(false);
         };
         let shown: Vec<Arc<str>> = files.iter().map(|f| self.shown_file(&f.path)).collect();
-        stream_rows(&self.cluster, &files, columns, &mut |i, n, fields, map| {
-            row(&shown[i], n, fields, map)
-        })
+        let udf = skip.map(|c| sums::chain_function(c.clone()));
+        let skip = udf.as_ref().map(|u| (u, ""));
+        stream_rows(
+            &self.cluster,
+            &files,
+            columns,
+            skip,
+            &mut |i, n, fields, map| row(&shown[i], n, fields, map),
+        )
         .map_err(|e| self.failed(file, &e))?;
         Ok(true)
+    }
+
+    fn sums(
+        &mut self,
+        file: InputFile,
+        columns: &[(&'static str, bool)],
+        chain: &RowChain,
+    ) -> Result<Option<Vec<LinearSum>>, Vec<Diagnostic>> {
+        // On a cluster every row still streams to the core: the executors would need the
+        // classification rebuilt from a context text, which is not built yet.
+        if self.cluster != Cluster::Embedded {
+            return Ok(None);
+        }
+        let Some(files) = self.files(file)? else {
+            return Ok(None);
+        };
+        let udf = sums::chain_function(chain.clone());
+        let found = chain_sums(&self.cluster, &files, columns, &udf, "")
+            .map_err(|e| self.failed(file, &e))?;
+        Ok(Some(found.into_iter().map(sums::linear_sum).collect()))
     }
 
     fn repeated(
