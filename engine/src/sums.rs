@@ -144,7 +144,7 @@ pub fn chain_sums(
             let rows = rows.as_primitive::<Int64Type>();
             let ints: Vec<_> = ["kind", "mask", "scale", "norm_scale"]
                 .iter()
-                .map(|n| column(*n, &DataType::Int32))
+                .map(|n| column(n, &DataType::Int32))
                 .collect::<Result<_, _>>()?;
             let ints: Vec<_> = ints.iter().map(|a| a.as_primitive::<Int32Type>()).collect();
             for r in 0..batch.num_rows() {

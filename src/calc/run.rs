@@ -16,7 +16,8 @@
 mod sums;
 
 pub use sums::{
-    linear_rows, sum_of, units_of, LinearRow, LinearSum, RowChain, MAX_SUMMED_ROWS, SUM_SCALE,
+    linear_rows, sum_of, units_of, ChainPlan, LinearRow, LinearSum, RowChain, MAX_SUMMED_ROWS,
+    SUM_SCALE,
 };
 
 use super::chain::{calculate, calculate_terms, Accum, Chain, Terms};
@@ -1719,18 +1720,18 @@ pub trait RowSource {
         &mut self,
         file: InputFile,
         columns: &[(&'static str, bool)],
-        skip: Option<&RowChain>,
+        skip: Option<&ChainPlan>,
         row: &mut SourceRow<'_>,
     ) -> Result<bool, Vec<Diagnostic>>;
 
-    /// The per-chain sums of the rows of `file`'s input that `chain` (the core's
-    /// classification, [`linear_rows`]) maps to a chain, made by the source itself; `None`
-    /// when it does not sum (every row then comes through `rows`).
+    /// The per-chain sums of the rows of `file`'s input that `plan`'s classification (the
+    /// core's, [`linear_rows`]) maps to a chain, made by the source itself; `None` when it
+    /// does not sum (every row then comes through `rows`).
     fn sums(
         &mut self,
         _file: InputFile,
         _columns: &[(&'static str, bool)],
-        _chain: &RowChain,
+        _plan: &ChainPlan,
     ) -> Result<Option<Vec<LinearSum>>, Vec<Diagnostic>> {
         Ok(None)
     }
@@ -1799,12 +1800,16 @@ pub fn compute_from(
     let mut engine_rows = 0;
     for file in InputFile::ALL {
         let columns = input_columns(file);
-        let repeated = source.repeated(file, &columns, row_identity(project, file))?;
+        let repeated = Arc::new(source.repeated(file, &columns, row_identity(project, file))?);
         let mut worker = Worker::new(project, options, file);
         // The rows of linear chains, summed by the source when it can; the rest come one by one.
-        let chain = linear_rows(project, options, file, Arc::new(repeated.clone()));
-        let sums = source.sums(file, &columns, &chain)?;
-        let skip = sums.as_ref().map(|_| &chain);
+        let plan = ChainPlan {
+            chain: linear_rows(project, options, file, repeated.clone()),
+            options,
+            repeated: repeated.clone(),
+        };
+        let sums = source.sums(file, &columns, &plan)?;
+        let skip = sums.as_ref().map(|_| &plan);
         // The first row of each repeated identity, by (file, row): later ones are rejected.
         let mut first: FxHashMap<String, (Arc<str>, u64, String)> = FxHashMap::default();
         let none = BTreeSet::new();

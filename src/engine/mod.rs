@@ -8,11 +8,11 @@
 mod context;
 
 pub use carbonledger_engine::Cluster;
-pub use context::{functions, identity_context, identity_function};
+pub use context::{chain_context, chain_function, functions, identity_context, identity_function};
 
 mod sums;
 
-use crate::calc::{InputFile, LinearSum, RowChain, RowIdentity, RowSource, SourceRow};
+use crate::calc::{ChainPlan, InputFile, LinearSum, RowIdentity, RowSource, SourceRow};
 use crate::diag::{Diagnostic, Span};
 use crate::project::Project;
 use carbonledger_engine::{
@@ -89,6 +89,24 @@ impl<'p> DataFusionSource<'p> {
         })]
     }
 
+    /// The chain UDF and its context for `file`'s rows in a run of `plan`: embedded, the
+    /// core's classification itself; on a cluster, one the executors rebuild from the context.
+    fn chain_udf(
+        &self,
+        file: InputFile,
+        plan: &ChainPlan,
+    ) -> Result<(carbonledger_engine::ScalarUDF, String), Vec<Diagnostic>> {
+        match self.cluster {
+            Cluster::Embedded => Ok((sums::local_chain_udf(plan.chain.clone()), String::new())),
+            Cluster::Ballista { .. } => {
+                let context = chain_context(self.project, file, plan).map_err(|message| {
+                    self.failed(file, &carbonledger_engine::EngineError::Cluster { message })
+                })?;
+                Ok((chain_function(), context))
+            }
+        }
+    }
+
     /// How a file of an input is shown: as the project shows its files (the paths are
     /// under the project folder already).
     fn shown_file(&self, path: &std::path::Path) -> Arc<str> {
@@ -102,15 +120,15 @@ impl RowSource for DataFusionSource<'_> {
         &mut self,
         file: InputFile,
         columns: &[(&'static str, bool)],
-        skip: Option<&RowChain>,
+        skip: Option<&ChainPlan>,
         row: &mut SourceRow<'_>,
     ) -> Result<bool, Vec<Diagnostic>> {
         let Some(files) = self.files(file)? else {
             return Ok(false);
         };
         let shown: Vec<Arc<str>> = files.iter().map(|f| self.shown_file(&f.path)).collect();
-        let udf = skip.map(|c| sums::chain_function(c.clone()));
-        let skip = udf.as_ref().map(|u| (u, ""));
+        let udf = skip.map(|p| self.chain_udf(file, p)).transpose()?;
+        let skip = udf.as_ref().map(|(u, c)| (u, c.as_str()));
         stream_rows(
             &self.cluster,
             &files,
@@ -126,18 +144,13 @@ impl RowSource for DataFusionSource<'_> {
         &mut self,
         file: InputFile,
         columns: &[(&'static str, bool)],
-        chain: &RowChain,
+        plan: &ChainPlan,
     ) -> Result<Option<Vec<LinearSum>>, Vec<Diagnostic>> {
-        // On a cluster every row still streams to the core: the executors would need the
-        // classification rebuilt from a context text, which is not built yet.
-        if self.cluster != Cluster::Embedded {
-            return Ok(None);
-        }
         let Some(files) = self.files(file)? else {
             return Ok(None);
         };
-        let udf = sums::chain_function(chain.clone());
-        let found = chain_sums(&self.cluster, &files, columns, &udf, "")
+        let (udf, context) = self.chain_udf(file, plan)?;
+        let found = chain_sums(&self.cluster, &files, columns, &udf, &context)
             .map_err(|e| self.failed(file, &e))?;
         Ok(Some(found.into_iter().map(sums::linear_sum).collect()))
     }

@@ -16,10 +16,15 @@ fn chain_row(r: LinearRow) -> ChainRow {
     }
 }
 
+/// The core's classification as the engine's.
+pub fn engine_chain(chain: RowChain) -> ChainFn {
+    Arc::new(move |fields: &[&str]| chain(fields).map(chain_row))
+}
+
 /// The chain UDF of an embedded run: every context is the one classification (the
 /// process that plans is the one that runs).
-pub fn chain_function(chain: RowChain) -> ScalarUDF {
-    let f: ChainFn = Arc::new(move |fields: &[&str]| chain(fields).map(chain_row));
+pub fn local_chain_udf(chain: RowChain) -> ScalarUDF {
+    let f = engine_chain(chain);
     let resolver: ChainResolver = Arc::new(move |_| Ok(f.clone()));
     chain_udf(resolver)
 }

@@ -76,6 +76,18 @@ pub struct LinearSum {
 /// must see.
 pub type RowChain = Arc<dyn Fn(&[&str]) -> Option<LinearRow> + Send + Sync>;
 
+/// A run's classification of one input's rows for a source that sums, with what another
+/// process (a cluster's executor) needs to rebuild it with [`linear_rows`].
+#[derive(Clone)]
+pub struct ChainPlan {
+    /// The classification.
+    pub chain: RowChain,
+    /// The run's options (`strict` changes how chains resolve).
+    pub options: RunOptions,
+    /// The identities that occur more than once in the input (their rows stay with the core).
+    pub repeated: Arc<HashSet<String>>,
+}
+
 /// A quantity in units of 10^−[`SUM_SCALE`], or `None` when it has more places or does not
 /// stay below 10^28 units.
 pub fn units_of(q: Decimal) -> Option<i128> {
