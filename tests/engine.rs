@@ -352,7 +352,7 @@ fn write_partitions(project: &Path, rows: &[Vec<String>], parts: usize, reversed
 /// The per-chain sums of linear chains are made by DataFusion's aggregate (the library's
 /// count of rows summed in the engine says so; without the in-engine path it is 0), and the
 /// figures are the default engine's bytes on the same rows as one CSV file, whatever the
-/// number and order of the partitions. A row the core must reject still comes back one by
+/// number and order of the partitions and the number of DataFusion's partitions. A row the core must reject still comes back one by
 /// one, at its row number in its partition.
 #[test]
 fn per_chain_sums_made_in_datafusion_give_the_default_engines_figures() {
@@ -386,6 +386,21 @@ fn per_chain_sums_made_in_datafusion_give_the_default_engines_figures() {
         ]);
         assert_eq!(df.0, 0, "{}", df.2);
         assert_eq!(core.1, df.1, "{name}");
+        // The same bytes whatever DataFusion's partitions of the sums (`--threads`).
+        for threads in ["1", "5"] {
+            let t = run(&[
+                "figures",
+                dir.as_str(),
+                "--engine",
+                "datafusion",
+                "--threads",
+                threads,
+                "--format",
+                "json",
+            ]);
+            assert_eq!(t.0, 0, "{}", t.2);
+            assert_eq!(core.1, t.1, "{name} --threads {threads}");
+        }
 
         let p = Project::open(Path::new(&dir)).unwrap();
         let comp = compute_from(
@@ -439,4 +454,36 @@ fn per_chain_sums_made_in_datafusion_give_the_default_engines_figures() {
         out.1
     );
     std::fs::remove_dir_all(&project).unwrap();
+}
+
+/// Nine refrigerant rows of 28 digits (10^16 kg less 10^−12, the most a row summed in the
+/// engine may hold) sum past 28 digits: DataFusion's `Decimal128` sum (which wraps on
+/// overflow in 55.2) is checked on the way back and the command stops with `overflow`, naming
+/// the chain, and prints no totals; the default engine refuses the same project with
+/// `overflow` too (its total cannot be multiplied out).
+#[test]
+fn a_chain_sum_past_28_digits_in_the_engine_is_an_overflow_not_a_wrapped_total() {
+    let dir = copy_fixture("sums-overflow");
+    let mut text = String::from("facility,period,gas,quantity,unit,ref,note\n");
+    for i in 0..9 {
+        text.push_str(&format!(
+            "WH-HOME,2025,HFC-134a,9999999999999999.999999999999,kg,r{i},\n"
+        ));
+    }
+    std::fs::write(root().join(&dir).join("fugitive.csv"), text).unwrap();
+    let args = ["compute", dir.as_str(), "--format", "json"];
+    let df = run(&[&args[..], &["--engine", "datafusion"]].concat());
+    assert_eq!(df.0, 1, "{}", df.2);
+    assert!(df.1.is_empty(), "{}", df.1);
+    assert_eq!(codes(&df.2), ["overflow"], "{}", df.2);
+    assert!(
+        df.2.contains("the 2025 quantity of HFC-134a at WH-HOME cannot be summed exactly"),
+        "{}",
+        df.2
+    );
+    let core = run(&args);
+    assert_eq!(core.0, 1, "{}", core.2);
+    assert!(core.1.is_empty(), "{}", core.1);
+    assert_eq!(codes(&core.2), ["overflow"], "{}", core.2);
+    std::fs::remove_dir_all(root().join(&dir)).unwrap();
 }

@@ -179,7 +179,7 @@ pub fn stream_rows(
     let udfs: Vec<ScalarUDF> = skip.iter().map(|(u, _)| (*u).clone()).collect();
     runtime()?.block_on(within_deadline(cluster, async {
         // One partition per file keeps its rows in file order.
-        let ctx = cluster.session(true, &udfs).await?;
+        let ctx = cluster.session(true, 1, &udfs).await?;
         for (i, file) in files.iter().enumerate() {
             let path = cluster.location(&file.path);
             let (df, map) = frame(&ctx, cluster, file, columns, false).await?;
@@ -240,7 +240,7 @@ pub fn repeated_identities(
     let first = cluster.location(&files[0].path);
     runtime()?.block_on(within_deadline(cluster, async {
         let ctx = cluster
-            .session(false, std::slice::from_ref(identity))
+            .session(false, 0, std::slice::from_ref(identity))
             .await?;
         let mut all: Option<DataFrame> = None;
         for file in files {

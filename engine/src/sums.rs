@@ -66,21 +66,24 @@ fn small<T: TryFrom<i64>>(v: i64, what: &str, path: &str) -> Result<T, EngineErr
 }
 
 /// The per-chain sums of the rows of `files` that `udf` (the UDF of `crate::chain_udf`,
-/// called with the constant `context`) maps to a chain, sorted by key and kind. Rows it leaves
-/// without a key are not in any sum (see `stream_rows`' `skip`).
+/// called with the constant `context`) maps to a chain, sorted by key and kind, computed in
+/// `partitions` target partitions (0: one per core; the sums do not depend on it). Rows it
+/// leaves without a key are not in any sum (see `stream_rows`' `skip`).
 pub fn chain_sums(
     cluster: &Cluster,
     files: &[InputPath],
     columns: &[(&str, bool)],
-    udf: &ScalarUDF,
-    context: &str,
+    (udf, context): (&ScalarUDF, &str),
+    partitions: usize,
 ) -> Result<Vec<ChainSum>, EngineError> {
     if files.is_empty() {
         return Ok(Vec::new());
     }
     let first = cluster.location(&files[0].path);
     runtime()?.block_on(within_deadline(cluster, async {
-        let ctx = cluster.session(false, std::slice::from_ref(udf)).await?;
+        let ctx = cluster
+            .session(false, partitions, std::slice::from_ref(udf))
+            .await?;
         let mut all: Option<DataFrame> = None;
         for file in files {
             let path = cluster.location(&file.path);

@@ -28,12 +28,23 @@ use std::sync::Arc;
 pub struct DataFusionSource<'p> {
     project: &'p Project,
     cluster: Cluster,
+    partitions: usize,
 }
 
 impl<'p> DataFusionSource<'p> {
     /// The inputs of `project`, read on `cluster`.
     pub fn new(project: &'p Project, cluster: Cluster) -> Self {
-        DataFusionSource { project, cluster }
+        DataFusionSource {
+            project,
+            cluster,
+            partitions: 0,
+        }
+    }
+
+    /// The same, with the per-chain sums computed in `partitions` target partitions (0, the
+    /// default: one per core). The results do not depend on it.
+    pub fn with_partitions(self, partitions: usize) -> Self {
+        DataFusionSource { partitions, ..self }
     }
 
     fn engine_name(&self) -> &'static str {
@@ -150,8 +161,14 @@ impl RowSource for DataFusionSource<'_> {
             return Ok(None);
         };
         let (udf, context) = self.chain_udf(file, plan)?;
-        let found = chain_sums(&self.cluster, &files, columns, &udf, &context)
-            .map_err(|e| self.failed(file, &e))?;
+        let found = chain_sums(
+            &self.cluster,
+            &files,
+            columns,
+            (&udf, &context),
+            self.partitions,
+        )
+        .map_err(|e| self.failed(file, &e))?;
         Ok(Some(found.into_iter().map(sums::linear_sum).collect()))
     }
 
