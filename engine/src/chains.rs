@@ -185,7 +185,10 @@ impl ScalarUDFImpl for RowChainUdf {
 /// resolving each context through `resolve` once.
 pub fn chain_udf(resolve: ChainResolver) -> ScalarUDF {
     ScalarUDF::new_from_impl(RowChainUdf {
-        signature: Signature::variadic(vec![DataType::Utf8], Volatility::Immutable),
+        // Volatile, though it is a pure function: DataFusion 55 inlines an immutable call into
+        // each field read of its struct and into filters, running the core's classification
+        // once per use (seven times a row in the sums' plan); a volatile call runs once.
+        signature: Signature::variadic(vec![DataType::Utf8], Volatility::Volatile),
         resolve,
         cache: Mutex::new(HashMap::new()),
     })

@@ -104,10 +104,10 @@ pub fn chain_sums(
             .iter()
             .map(|f| get_field(col("c"), f.name().as_str()).alias(f.name()))
             .collect();
+        // No filter on the key: DataFusion would evaluate the UDF again in it. Rows left to
+        // the core form the one group without a key, skipped below.
         let batches = all
             .select(fields)
-            .map_err(&err)?
-            .filter(col("key").is_not_null())
             .map_err(&err)?
             .aggregate(
                 vec![col("key"), col("kind")],
@@ -150,7 +150,7 @@ pub fn chain_sums(
                 .map(|n| column(n, &DataType::Int32))
                 .collect::<Result<_, _>>()?;
             let ints: Vec<_> = ints.iter().map(|a| a.as_primitive::<Int32Type>()).collect();
-            for r in 0..batch.num_rows() {
+            for r in (0..batch.num_rows()).filter(|r| !keys.is_null(*r)) {
                 let int = |i: usize| i64::from(ints[i].value(r));
                 out.push(ChainSum {
                     key: keys.value(r).to_string(),

@@ -1714,6 +1714,7 @@ pub trait RowSource {
     /// its file has, for each of `columns` its index in those fields or `None`)`, files in a
     /// stable order and rows in file order. Returns false when the input is absent, or the
     /// file-level problems that stop it being read.
+    ///
     /// With `skip`, the rows it classifies (those [`RowSource::sums`] summed) are left out; the
     /// others keep their row numbers.
     fn rows(
