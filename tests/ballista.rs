@@ -402,6 +402,26 @@ fn ballista_computes_the_embedded_engines_bytes() {
     );
     assert!(embedded.1.contains(&accounting), "{}", embedded.1);
     assert_eq!(embedded.1, ballista.1);
+    // The per-chain sums were made on the cluster: as many rows summed in the engine as the
+    // embedded engine sums, not 0 (every row streamed to the CLI).
+    {
+        use carbonledger::calc::{compute_from, RunOptions};
+        use carbonledger::engine::{Cluster, DataFusionSource};
+        let p = carbonledger::project::Project::open(Path::new(&g.dir)).unwrap();
+        let summed = |c: Cluster| {
+            let mut source = DataFusionSource::new(&p, c);
+            compute_from(&p, RunOptions::default(), &mut source)
+                .unwrap()
+                .engine_rows
+        };
+        let on_cluster = summed(Cluster::Ballista {
+            scheduler: cluster.scheduler.to_string(),
+            deadline: None,
+        });
+        eprintln!("rows summed in the engine on the cluster: {on_cluster}");
+        assert!(on_cluster > 0);
+        assert_eq!(on_cluster, summed(Cluster::Embedded));
+    }
     // The same rejections: the duplicate across partitions names the first partition's row.
     let dup = |err: &str| {
         err.lines()

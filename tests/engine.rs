@@ -311,3 +311,179 @@ fn a_dangling_link_for_an_optional_input_is_an_error_not_an_absent_file() {
     assert!(out.1.is_empty(), "no figures: {}", out.1);
     std::fs::remove_dir_all(&project).unwrap();
 }
+
+/// The fixture's energy rows `copies` times over, each with its own ref and a fraction of 0
+/// to 3 places added to its quantity (so a chain's sum mixes scales, trailing zeros too).
+fn generated_rows(copies: usize) -> Vec<Vec<String>> {
+    let base = energy_rows();
+    let mut out = Vec::new();
+    for k in 0..copies {
+        for (i, r) in base.iter().enumerate() {
+            let mut r = r.clone();
+            r[3] = format!("{}{}", r[3], ["", ".5", ".25", ".125", ".10"][(k + i) % 5]);
+            r[6] = format!("gen-{k}-{i}");
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// Writes `rows` as `parts` partition files under `project/energy/`, CSV and Parquet in
+/// turn; with `reversed`, the files' path order is the reverse of the rows' order.
+fn write_partitions(project: &Path, rows: &[Vec<String>], parts: usize, reversed: bool) {
+    let per = rows.len().div_ceil(parts);
+    for (k, chunk) in rows.chunks(per).enumerate() {
+        let n = if reversed { parts - 1 - k } else { k };
+        let dir = project.join(format!("energy/part={n}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        if k % 2 == 0 {
+            let mut text = COLUMNS.join(",") + "\n";
+            for r in chunk {
+                text.push_str(&(r.join(",") + "\n"));
+            }
+            std::fs::write(dir.join("rows.csv"), text).unwrap();
+        } else {
+            let refs: Vec<&Vec<String>> = chunk.iter().collect();
+            write_parquet(&dir.join("rows.parquet"), &refs, false);
+        }
+    }
+}
+
+/// The per-chain sums of linear chains are made by DataFusion's aggregate (the library's
+/// count of rows summed in the engine says so; without the in-engine path it is 0), and the
+/// figures are the default engine's bytes on the same rows as one CSV file, whatever the
+/// number and order of the partitions and the number of DataFusion's partitions. A row the core must reject still comes back one by
+/// one, at its row number in its partition.
+#[test]
+fn per_chain_sums_made_in_datafusion_give_the_default_engines_figures() {
+    use carbonledger::calc::{compute, compute_from, RunOptions};
+    use carbonledger::engine::{Cluster, DataFusionSource};
+    use carbonledger::project::Project;
+
+    let rows = generated_rows(40);
+    let twin = copy_fixture("sums-twin");
+    let mut text = COLUMNS.join(",") + "\n";
+    for r in &rows {
+        text.push_str(&(r.join(",") + "\n"));
+    }
+    std::fs::write(root().join(&twin).join("energy.csv"), text).unwrap();
+    let core = run(&["figures", twin.as_str(), "--format", "json"]);
+    assert_eq!(core.0, 0, "{}", core.2);
+
+    let mut engine_rows = Vec::new();
+    for (name, parts, reversed) in [("sums-4", 4, false), ("sums-7", 7, true)] {
+        let dir = copy_fixture(name);
+        let project = root().join(&dir);
+        std::fs::remove_file(project.join("energy.csv")).unwrap();
+        write_partitions(&project, &rows, parts, reversed);
+        let df = run(&[
+            "figures",
+            dir.as_str(),
+            "--engine",
+            "datafusion",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(df.0, 0, "{}", df.2);
+        assert_eq!(core.1, df.1, "{name}");
+        // The same bytes whatever DataFusion's partitions of the sums (`--threads`).
+        for threads in ["1", "5"] {
+            let t = run(&[
+                "figures",
+                dir.as_str(),
+                "--engine",
+                "datafusion",
+                "--threads",
+                threads,
+                "--format",
+                "json",
+            ]);
+            assert_eq!(t.0, 0, "{}", t.2);
+            assert_eq!(core.1, t.1, "{name} --threads {threads}");
+        }
+
+        let p = Project::open(Path::new(&dir)).unwrap();
+        let comp = compute_from(
+            &p,
+            RunOptions::default(),
+            &mut DataFusionSource::new(&p, Cluster::Embedded),
+        )
+        .unwrap();
+        let energy = &comp.files[0];
+        assert_eq!((energy.read, energy.used), (600, 600), "{name}");
+        engine_rows.push(comp.engine_rows);
+        std::fs::remove_dir_all(&project).unwrap();
+    }
+    // Most rows are summed in the engine, the same ones whatever the partitions; the core's
+    // own reader sums none there.
+    // (The other 197 are rows of chains that need per-row work, or whose places with the
+    // ratios' pass 12.)
+    assert_eq!(engine_rows, [403, 403]);
+    let t = Project::open(Path::new(&twin)).unwrap();
+    assert_eq!(compute(&t, RunOptions::default()).unwrap().engine_rows, 0);
+
+    // A rejected row among summed ones keeps its row number in its partition (41: after 40
+    // rows), read = used + rejected.
+    let dir = copy_fixture("sums-reject");
+    let project = root().join(&dir);
+    std::fs::remove_file(project.join("energy.csv")).unwrap();
+    write_partitions(&project, &rows[..40], 1, false);
+    let csv = project.join("energy/part=0/rows.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str("BJ-HQ,2025,electricity,100,MWhh,,bad,\n");
+    std::fs::write(&csv, text).unwrap();
+    let out = run(&[
+        "compute",
+        dir.as_str(),
+        "--engine",
+        "datafusion",
+        "--allow-rejects",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.0, 0, "{}", out.2);
+    assert!(
+        out.2.contains(&format!("{dir}/energy/part=0/rows.csv:41:")),
+        "{}",
+        out.2
+    );
+    assert!(
+        out.1
+            .contains("\"read\": 41,\n      \"used\": 40,\n      \"rejected\": 1"),
+        "{}",
+        out.1
+    );
+    std::fs::remove_dir_all(&project).unwrap();
+}
+
+/// Nine refrigerant rows of 28 digits (10^16 kg less 10^−12, the most a row summed in the
+/// engine may hold) sum past 28 digits: DataFusion's `Decimal128` sum (which wraps on
+/// overflow in 55.2) is checked on the way back and the command stops with `overflow`, naming
+/// the chain, and prints no totals; the default engine refuses the same project with
+/// `overflow` too (its total cannot be multiplied out).
+#[test]
+fn a_chain_sum_past_28_digits_in_the_engine_is_an_overflow_not_a_wrapped_total() {
+    let dir = copy_fixture("sums-overflow");
+    let mut text = String::from("facility,period,gas,quantity,unit,ref,note\n");
+    for i in 0..9 {
+        text.push_str(&format!(
+            "WH-HOME,2025,HFC-134a,9999999999999999.999999999999,kg,r{i},\n"
+        ));
+    }
+    std::fs::write(root().join(&dir).join("fugitive.csv"), text).unwrap();
+    let args = ["compute", dir.as_str(), "--format", "json"];
+    let df = run(&[&args[..], &["--engine", "datafusion"]].concat());
+    assert_eq!(df.0, 1, "{}", df.2);
+    assert!(df.1.is_empty(), "{}", df.1);
+    assert_eq!(codes(&df.2), ["overflow"], "{}", df.2);
+    assert!(
+        df.2.contains("the 2025 quantity of HFC-134a at WH-HOME cannot be summed exactly"),
+        "{}",
+        df.2
+    );
+    let core = run(&args);
+    assert_eq!(core.0, 1, "{}", core.2);
+    assert!(core.1.is_empty(), "{}", core.1);
+    assert_eq!(codes(&core.2), ["overflow"], "{}", core.2);
+    std::fs::remove_dir_all(root().join(&dir)).unwrap();
+}

@@ -51,10 +51,12 @@ impl Cluster {
     }
 
     /// A session on this cluster with the functions `udfs`; `ordered`: one partition per
-    /// file, so a file's rows come back in file order.
+    /// file, so a file's rows come back in file order; else `partitions` target partitions
+    /// (0: DataFusion's default, one per core).
     pub(crate) async fn session(
         &self,
         ordered: bool,
+        partitions: usize,
         udfs: &[ScalarUDF],
     ) -> Result<SessionContext, EngineError> {
         let mut config = match self {
@@ -65,6 +67,8 @@ impl Cluster {
             config = config
                 .with_target_partitions(1)
                 .with_repartition_file_scans(false);
+        } else if partitions > 0 {
+            config = config.with_target_partitions(partitions);
         }
         let ctx = match self {
             Cluster::Embedded => SessionContext::new_with_config(config),

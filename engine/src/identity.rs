@@ -74,8 +74,9 @@ impl RowIdentityUdf {
     }
 }
 
-/// The context argument: a constant text (a literal, so one value for the whole batch).
-fn context_of(arg: Option<&ColumnarValue>) -> DfResult<String> {
+/// The context argument of the UDF `name`: a constant text (a literal, so one value for the
+/// whole batch).
+pub(crate) fn context_of(arg: Option<&ColumnarValue>, name: &str) -> DfResult<String> {
     match arg {
         Some(ColumnarValue::Scalar(
             ScalarValue::Utf8(Some(s))
@@ -85,10 +86,10 @@ fn context_of(arg: Option<&ColumnarValue>) -> DfResult<String> {
         Some(ColumnarValue::Array(a)) if !a.is_empty() && !a.is_null(0) => {
             match datafusion::arrow::compute::cast(a, &DataType::Utf8) {
                 Ok(t) => Ok(t.as_string::<i32>().value(0).to_string()),
-                Err(e) => exec_err!("{IDENTITY_UDF}: context: {e}"),
+                Err(e) => exec_err!("{name}: context: {e}"),
             }
         }
-        _ => exec_err!("{IDENTITY_UDF}: the first argument must be a constant context text"),
+        _ => exec_err!("{name}: the first argument must be a constant context text"),
     }
 }
 
@@ -106,7 +107,7 @@ impl ScalarUDFImpl for RowIdentityUdf {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> DfResult<ColumnarValue> {
-        let context = context_of(args.args.first())?;
+        let context = context_of(args.args.first(), IDENTITY_UDF)?;
         let identity = self.function(&context)?;
         let rows = args.number_rows;
         let mut columns = Vec::with_capacity(args.args.len().saturating_sub(1));

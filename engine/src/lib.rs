@@ -1,21 +1,28 @@
 //! carbonledger's query-engine back end: Apache DataFusion, in this process or on an Apache
 //! Ballista cluster, reads activity rows from CSV and Parquet files (one file, or a folder of
 //! partitions such as `energy/year=2025/month=03/`), groups them on the core's row identity to
-//! find duplicates, and hands every row, in file order, to the core. It knows nothing of carbon: what a row means, when it is valid and
+//! find duplicates, sums the rows of linear chains per chain key (`chain_sums`), and hands the
+//! other rows, in file order, to the core. It knows nothing of carbon: what a row means, when it is valid and
 //! how it is summed are the core's callbacks, so the engine cannot drift from the core's rules.
 //!
 //! It must not depend on the `carbonledger` package (that package depends on it, behind its
 //! `engine` feature): everything it gets from the core is plain data and closures.
 
+mod chains;
 mod cluster;
 mod files;
 mod identity;
 mod scan;
+mod sums;
 
+pub use chains::{
+    chain_udf, ChainFn, ChainResolver, ChainRow, CHAIN_UDF, SUM_PRECISION, SUM_SCALE,
+};
 pub use cluster::{run_executor, run_scheduler, Cluster, ExecutorOptions, SchedulerOptions};
 pub use files::{list_inputs, InputFormat, InputPath};
 pub use identity::{identity_udf, IdentityFn, IdentityResolver, IDENTITY_UDF};
 pub use scan::{repeated_identities, stream_rows, OnRow};
+pub use sums::{chain_sums, ChainSum};
 
 /// Why an engine could not read an input.
 #[derive(Debug, thiserror::Error)]

@@ -11,7 +11,9 @@ use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::common::{Column, ScalarValue};
+use datafusion::functions::core::expr_fn::get_field;
 use datafusion::functions_aggregate::expr_fn::count;
+use datafusion::functions_window::expr_fn::row_number;
 use datafusion::logical_expr::{Expr, ScalarUDF};
 use datafusion::prelude::{cast as cast_expr, SessionContext};
 use datafusion::prelude::{lit, CsvReadOptions, DataFrame, ParquetReadOptions};
@@ -22,14 +24,16 @@ use std::collections::HashSet;
 /// each requested column its index in those fields).
 pub type OnRow<'a> = dyn FnMut(usize, u64, &[&str], &[Option<usize>]) + 'a;
 
-fn query_error(path: &str) -> impl Fn(datafusion::error::DataFusionError) -> EngineError + '_ {
+pub(crate) fn query_error(
+    path: &str,
+) -> impl Fn(datafusion::error::DataFusionError) -> EngineError + '_ {
     move |e| EngineError::Query {
         path: path.to_string(),
         message: e.to_string(),
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, EngineError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, EngineError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -42,7 +46,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, EngineError> {
 /// One file as a frame of the `columns` (name, required) it has, each as text, and for each
 /// of `columns` its position in the frame (`None`: the file lacks it). A missing required
 /// column is an error; with `fill`, a missing optional one is empty text at its place instead.
-async fn frame(
+pub(crate) async fn frame(
     ctx: &SessionContext,
     cluster: &Cluster,
     file: &InputPath,
@@ -126,7 +130,7 @@ async fn frame(
 }
 
 /// A column of a batch as text (nulls read as empty).
-fn texts(array: &ArrayRef, path: &str) -> Result<StringArray, EngineError> {
+pub(crate) fn texts(array: &ArrayRef, path: &str) -> Result<StringArray, EngineError> {
     let a = cast(array, &DataType::Utf8).map_err(|e| EngineError::Query {
         path: path.to_string(),
         message: e.to_string(),
@@ -134,31 +138,68 @@ fn texts(array: &ArrayRef, path: &str) -> Result<StringArray, EngineError> {
     Ok(a.as_string::<i32>().clone())
 }
 
+/// The column of a skipping stream that holds each row's number in its file.
+const ROW_NUMBER: &str = "carbonledger_row_number";
+
+/// A file's frame without the rows `skip`'s classification maps to a chain (those are summed
+/// by `chain_sums`), each remaining row with its number in the file as a last column. The
+/// numbers are given before the filter (a window over the one ordered partition), so a row
+/// keeps its position.
+fn without_summed(
+    df: DataFrame,
+    columns: &[(&str, bool)],
+    map: &[Option<usize>],
+    (udf, context): (&ScalarUDF, &str),
+) -> datafusion::error::Result<DataFrame> {
+    let mut keep: Vec<Expr> = df
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| Expr::Column(Column::from_name(f.name())))
+        .collect();
+    keep.push(Expr::Column(Column::from_name(ROW_NUMBER)));
+    let summed = get_field(crate::sums::classify(udf, context, columns, map), "key");
+    df.window(vec![row_number().alias(ROW_NUMBER)])?
+        .filter(summed.is_null())?
+        .select(keep)
+}
+
 /// Streams every row of `files`, file by file in the given order and each file's rows in file
 /// order, to `on_row(file index, row number (1-based data row, header and comments not
 /// counted), the fields the file has, for each of columns its index in those fields)`.
-/// On a cluster, each file is one job.
+/// With `skip` (the chain UDF and its context), the rows it maps to a chain are left out (see
+/// `chain_sums`); the others keep their numbers. On a cluster, each file is one job.
 pub fn stream_rows(
     cluster: &Cluster,
     files: &[InputPath],
     columns: &[(&str, bool)],
+    skip: Option<(&ScalarUDF, &str)>,
     on_row: &mut OnRow<'_>,
 ) -> Result<(), EngineError> {
+    let udfs: Vec<ScalarUDF> = skip.iter().map(|(u, _)| (*u).clone()).collect();
     runtime()?.block_on(within_deadline(cluster, async {
         // One partition per file keeps its rows in file order.
-        let ctx = cluster.session(true, &[]).await?;
+        let ctx = cluster.session(true, 1, &udfs).await?;
         for (i, file) in files.iter().enumerate() {
             let path = cluster.location(&file.path);
             let (df, map) = frame(&ctx, cluster, file, columns, false).await?;
+            let df = match skip {
+                Some(s) => without_summed(df, columns, &map, s).map_err(query_error(&path))?,
+                None => df,
+            };
             let mut stream = df.execute_stream().await.map_err(query_error(&path))?;
             let mut row = 0u64;
             while let Some(batch) = stream.next().await {
                 let batch = batch.map_err(query_error(&path))?;
-                let cols = batch
+                let mut cols = batch
                     .columns()
                     .iter()
                     .map(|c| texts(c, &path))
                     .collect::<Result<Vec<_>, _>>()?;
+                let numbers = match skip {
+                    Some(_) => cols.pop(),
+                    None => None,
+                };
                 let mut fields: Vec<&str> = Vec::with_capacity(cols.len());
                 for r in 0..batch.num_rows() {
                     fields.clear();
@@ -166,7 +207,13 @@ pub fn stream_rows(
                         cols.iter()
                             .map(|c| if c.is_null(r) { "" } else { c.value(r) }),
                     );
-                    row += 1;
+                    row = match &numbers {
+                        Some(n) => n.value(r).parse().map_err(|_| EngineError::Query {
+                            path: path.clone(),
+                            message: format!("row number `{}` is not a number", n.value(r)),
+                        })?,
+                        None => row + 1,
+                    };
                     on_row(i, row, &fields, &map);
                 }
             }
@@ -193,7 +240,7 @@ pub fn repeated_identities(
     let first = cluster.location(&files[0].path);
     runtime()?.block_on(within_deadline(cluster, async {
         let ctx = cluster
-            .session(false, std::slice::from_ref(identity))
+            .session(false, 0, std::slice::from_ref(identity))
             .await?;
         let mut all: Option<DataFrame> = None;
         for file in files {

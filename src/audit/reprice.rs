@@ -142,6 +142,7 @@ pub fn reprice(
             files: before.files.clone(),
             duplicates: before.duplicates.clone(),
             duplicate_candidates: before.duplicate_candidates,
+            engine_rows: before.engine_rows,
             outside,
             notes: notes.into_iter().collect(),
         },

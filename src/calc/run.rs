@@ -13,6 +13,13 @@
 //! partitions checked after the first pass; only if a fingerprint repeats is the file read
 //! again to confirm them; only if some are confirmed is the calculation repeated without them.
 
+mod sums;
+
+pub use sums::{
+    linear_rows, sum_of, units_of, ChainPlan, LinearRow, LinearSum, RowChain, MAX_SUMMED_ROWS,
+    SUM_SCALE,
+};
+
 use super::chain::{calculate, calculate_terms, Accum, Chain, Terms};
 use super::dedupe::{self, Candidates, Spill};
 use super::resolve::{ResolveError, ResolveOptions, Resolver};
@@ -192,6 +199,10 @@ pub struct Computation {
     /// What the energy rows could not yield in scope 3 category 3 (no well-to-tank set, a
     /// factor the set does not publish), once each, sorted.
     pub notes: Vec<String>,
+    /// Rows a row source summed itself (an engine's per-chain aggregate, see
+    /// [`RowSource::sums`]) instead of handing them to the core one by one; 0 for the core's
+    /// own reader.
+    pub engine_rows: u64,
 }
 
 impl Computation {
@@ -1717,12 +1728,28 @@ pub trait RowSource {
     /// its file has, for each of `columns` its index in those fields or `None`)`, files in a
     /// stable order and rows in file order. Returns false when the input is absent, or the
     /// file-level problems that stop it being read.
+    ///
+    /// With `skip`, the rows it classifies (those [`RowSource::sums`] summed) are left out; the
+    /// others keep their row numbers.
     fn rows(
         &mut self,
         file: InputFile,
         columns: &[(&'static str, bool)],
+        skip: Option<&ChainPlan>,
         row: &mut SourceRow<'_>,
     ) -> Result<bool, Vec<Diagnostic>>;
+
+    /// The per-chain sums of the rows of `file`'s input that `plan`'s classification (the
+    /// core's, [`linear_rows`]) maps to a chain, made by the source itself; `None` when it
+    /// does not sum (every row then comes through `rows`).
+    fn sums(
+        &mut self,
+        _file: InputFile,
+        _columns: &[(&'static str, bool)],
+        _plan: &ChainPlan,
+    ) -> Result<Option<Vec<LinearSum>>, Vec<Diagnostic>> {
+        Ok(None)
+    }
 
     /// The row identities (see [`RowIdentity`]) that occur more than once in `file`'s
     /// input, found by grouping every row on `identity` (`None` for a row that does not
@@ -1785,14 +1812,23 @@ pub fn compute_from(
     let mut files = Vec::new();
     let mut duplicates: BTreeMap<InputFile, BTreeSet<u64>> = BTreeMap::new();
     let mut dup_diagnostics = Vec::new();
+    let mut engine_rows = 0;
     for file in InputFile::ALL {
         let columns = input_columns(file);
-        let repeated = source.repeated(file, &columns, row_identity(project, file))?;
+        let repeated = Arc::new(source.repeated(file, &columns, row_identity(project, file))?);
         let mut worker = Worker::new(project, options, file);
+        // The rows of linear chains, summed by the source when it can; the rest come one by one.
+        let plan = ChainPlan {
+            chain: linear_rows(project, options, file, repeated.clone()),
+            options,
+            repeated: repeated.clone(),
+        };
+        let sums = source.sums(file, &columns, &plan)?;
+        let skip = sums.as_ref().map(|_| &plan);
         // The first row of each repeated identity, by (file, row): later ones are rejected.
         let mut first: FxHashMap<String, (Arc<str>, u64, String)> = FxHashMap::default();
         let none = BTreeSet::new();
-        let present = source.rows(file, &columns, &mut |shown, line, fields, map| {
+        let present = source.rows(file, &columns, skip, &mut |shown, line, fields, map| {
             let record = crate::ingest::Record::from_fields(fields.iter().copied(), line);
             let row = RowRef::of_columns(shown, &record, map);
             let mut exclude = None;
@@ -1830,6 +1866,11 @@ pub fn compute_from(
             }
             worker.row(&row, exclude.as_ref().unwrap_or(&none), None, &mut |_| {});
         })?;
+        let shown: Arc<str> = Arc::from(source.shown(file));
+        for s in sums.iter().flatten() {
+            worker.add_sum(s, &shown).map_err(|d| vec![d])?;
+            engine_rows += s.rows;
+        }
         let mut part = worker.finish(None).map_err(|d| vec![d])?;
         part.stats.file = source.shown(file);
         part.stats.present = present;
@@ -1845,5 +1886,6 @@ pub fn compute_from(
     all.diagnostics.append(&mut dup_diagnostics);
     let mut comp = assemble(project, files, all)?;
     comp.duplicates = duplicates;
+    comp.engine_rows = engine_rows;
     Ok(comp)
 }

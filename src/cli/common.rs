@@ -22,7 +22,8 @@ pub struct ProjectOpts {
     /// Report totals even though some rows were rejected (the left-out rows and quantities are listed).
     #[arg(long)]
     pub allow_rejects: bool,
-    /// Worker threads for large files (default: one per core). Results do not depend on it.
+    /// Worker threads for large files (default: one per core); with `--engine datafusion` or
+    /// `ballista`, the partitions of the per-chain sums. Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// What reads and sums the activity rows: the built-in reader, or Apache DataFusion in
@@ -101,7 +102,7 @@ fn compute_with(
             Ok(carbonledger::calc::compute_from(
                 project,
                 options,
-                &mut DataFusionSource::new(project, cluster),
+                &mut DataFusionSource::new(project, cluster).with_partitions(options.threads),
             ))
         }
         #[cfg(not(feature = "engine"))]

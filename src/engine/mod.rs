@@ -1,19 +1,23 @@
 //! The `--engine datafusion` and `--engine ballista` row source: the activity inputs of a
 //! project read by Apache DataFusion (`carbonledger-engine`), in this process or on a Ballista
 //! cluster, instead of the core's CSV reader. Only glue: which files an input is, what the
-//! engine's functions are, and how the engine's errors become diagnostics. Every rule stays in
+//! engine's functions are, how the core's types cross into the engine's, and how the engine's
+//! errors become diagnostics. Every rule stays in
 //! the core (`calc::compute_from`).
 
 mod context;
 
 pub use carbonledger_engine::Cluster;
-pub use context::{functions, identity_context, identity_function};
+pub use context::{chain_context, chain_function, functions, identity_context, identity_function};
 
-use crate::calc::{InputFile, RowIdentity, RowSource, SourceRow};
+mod sums;
+
+use crate::calc::{ChainPlan, InputFile, LinearSum, RowIdentity, RowSource, SourceRow};
 use crate::diag::{Diagnostic, Span};
 use crate::project::Project;
 use carbonledger_engine::{
-    identity_udf, list_inputs, repeated_identities, stream_rows, IdentityResolver, InputPath,
+    chain_sums, identity_udf, list_inputs, repeated_identities, stream_rows, IdentityResolver,
+    InputPath,
 };
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -24,12 +28,23 @@ use std::sync::Arc;
 pub struct DataFusionSource<'p> {
     project: &'p Project,
     cluster: Cluster,
+    partitions: usize,
 }
 
 impl<'p> DataFusionSource<'p> {
     /// The inputs of `project`, read on `cluster`.
     pub fn new(project: &'p Project, cluster: Cluster) -> Self {
-        DataFusionSource { project, cluster }
+        DataFusionSource {
+            project,
+            cluster,
+            partitions: 0,
+        }
+    }
+
+    /// The same, with the per-chain sums computed in `partitions` target partitions (0, the
+    /// default: one per core). The results do not depend on it.
+    pub fn with_partitions(self, partitions: usize) -> Self {
+        DataFusionSource { partitions, ..self }
     }
 
     fn engine_name(&self) -> &'static str {
@@ -85,6 +100,24 @@ impl<'p> DataFusionSource<'p> {
         })]
     }
 
+    /// The chain UDF and its context for `file`'s rows in a run of `plan`: embedded, the
+    /// core's classification itself; on a cluster, one the executors rebuild from the context.
+    fn chain_udf(
+        &self,
+        file: InputFile,
+        plan: &ChainPlan,
+    ) -> Result<(carbonledger_engine::ScalarUDF, String), Vec<Diagnostic>> {
+        match self.cluster {
+            Cluster::Embedded => Ok((sums::local_chain_udf(plan.chain.clone()), String::new())),
+            Cluster::Ballista { .. } => {
+                let context = chain_context(self.project, file, plan).map_err(|message| {
+                    self.failed(file, &carbonledger_engine::EngineError::Cluster { message })
+                })?;
+                Ok((chain_function(), context))
+            }
+        }
+    }
+
     /// How a file of an input is shown: as the project shows its files (the paths are
     /// under the project folder already).
     fn shown_file(&self, path: &std::path::Path) -> Arc<str> {
@@ -98,17 +131,45 @@ impl RowSource for DataFusionSource<'_> {
         &mut self,
         file: InputFile,
         columns: &[(&'static str, bool)],
+        skip: Option<&ChainPlan>,
         row: &mut SourceRow<'_>,
     ) -> Result<bool, Vec<Diagnostic>> {
         let Some(files) = self.files(file)? else {
             return Ok(false);
         };
         let shown: Vec<Arc<str>> = files.iter().map(|f| self.shown_file(&f.path)).collect();
-        stream_rows(&self.cluster, &files, columns, &mut |i, n, fields, map| {
-            row(&shown[i], n, fields, map)
-        })
+        let udf = skip.map(|p| self.chain_udf(file, p)).transpose()?;
+        let skip = udf.as_ref().map(|(u, c)| (u, c.as_str()));
+        stream_rows(
+            &self.cluster,
+            &files,
+            columns,
+            skip,
+            &mut |i, n, fields, map| row(&shown[i], n, fields, map),
+        )
         .map_err(|e| self.failed(file, &e))?;
         Ok(true)
+    }
+
+    fn sums(
+        &mut self,
+        file: InputFile,
+        columns: &[(&'static str, bool)],
+        plan: &ChainPlan,
+    ) -> Result<Option<Vec<LinearSum>>, Vec<Diagnostic>> {
+        let Some(files) = self.files(file)? else {
+            return Ok(None);
+        };
+        let (udf, context) = self.chain_udf(file, plan)?;
+        let found = chain_sums(
+            &self.cluster,
+            &files,
+            columns,
+            (&udf, &context),
+            self.partitions,
+        )
+        .map_err(|e| self.failed(file, &e))?;
+        Ok(Some(found.into_iter().map(sums::linear_sum).collect()))
     }
 
     fn repeated(

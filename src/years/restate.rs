@@ -295,6 +295,7 @@ impl Structure {
             files: comp.files.clone(),
             duplicates: comp.duplicates.clone(),
             duplicate_candidates: comp.duplicate_candidates,
+            engine_rows: comp.engine_rows,
             outside: Vec::new(),
             notes: comp.notes.clone(),
         })
