@@ -305,3 +305,17 @@ fn a_diff_lists_and_counts_the_changed_lines_as_a_full_reading_does() {
         [format!("{energy}:3"), format!("{energy}:3")]
     );
 }
+
+/// A cache of format 1 (JSON, `<hash>.json`) is never read by this build: storing the
+/// computation in its place removes it, so that an upgrade leaves no orphan behind.
+#[test]
+fn storing_removes_the_same_projects_format_1_file() {
+    let dir = awkward_project();
+    let file = cache_file(&dir);
+    let old = file.with_extension("json");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&old, "carbonledger-cache 1 key=0\n{}\nbody=0\n").unwrap();
+    assert!(matches!(cached(&dir).1, CacheUse::Stored { .. }));
+    assert!(file.exists(), "the new file is stored");
+    assert!(!old.exists(), "the format 1 file is removed");
+}

@@ -213,7 +213,11 @@ fn write(file: &std::path::Path, k: &str, comp: &Computation) -> std::io::Result
         out.write_all(trailer(hash.digest()).as_bytes())?;
         // No fsync: a file cut short by a crash fails its checksum and is rebuilt.
         drop(out.into_inner().map_err(|e| e.into_error())?);
-        std::fs::rename(&tmp, file)
+        std::fs::rename(&tmp, file)?;
+        // The same project's file of format 1 (JSON) is never read again; removing it is
+        // housekeeping, so a failure to remove it is not a failure to store.
+        let _ = std::fs::remove_file(file.with_extension("json"));
+        Ok(())
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
