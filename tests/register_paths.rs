@@ -118,7 +118,8 @@ fn every_kind_of_renewables_entry_is_the_same_on_both_paths() {
 }
 
 /// Australia: the renewable power percentage as an exempt share (a factor-citing step of the
-/// entry itself), LGCs, and a later year whose RPP edition is the nearest one (2024).
+/// entry itself), LGCs, and a later year whose RPP edition is the nearest one (2024): a
+/// fallback, which was said only in the factor's citation (no warning, "Fallbacks: none").
 #[test]
 fn an_exempt_share_is_the_same_on_both_paths() {
     let dir = common::write_files(&[
@@ -149,5 +150,26 @@ fn an_exempt_share_is_the_same_on_both_paths() {
             .any(|s| s.label == "exempt" && s.factor.is_some())),
         "the exempt share is cited on the totals path"
     );
+    // 2025 selects no au-cer-rpp edition: the nearest (2024) is a fallback, kept with its
+    // words on the totals path, warned of and listed by `compute`.
+    let fallback =
+        "au-cer-rpp: carbonledger.toml chooses no edition for 2025; used the nearest, 2024";
+    assert!(
+        plain.iter().any(|e| e
+            .steps
+            .iter()
+            .any(|s| s.label == "fallback" && s.text == fallback)),
+        "the exempt share's fallback is a step of the totals path"
+    );
+    let (code, out, err) = common::cli(&["compute", dir.to_str().unwrap(), "--year", "2025"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("{fallback} [fallback]")), "{err}");
+    assert!(
+        out.contains(&format!("Fallbacks:\n  {fallback}\n")),
+        "{out}"
+    );
+    let (code, _, err) = common::cli(&["compute", dir.to_str().unwrap(), "--strict"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("[fallback-refused]"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

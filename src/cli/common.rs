@@ -179,6 +179,19 @@ pub fn fallbacks(comp: &Computation) -> Vec<String> {
     set.into_iter().cloned().collect()
 }
 
+/// Fallback notes of the chains and of the registers' entries (freight intensities, the
+/// market's exempt share, …), deduplicated, in order: every fallback a ledger warned of.
+pub fn ledger_fallbacks(ledger: &Ledger) -> Vec<String> {
+    let mut set: BTreeSet<String> = fallbacks(&ledger.comp).into_iter().collect();
+    set.extend(
+        ledger
+            .all_diagnostics()
+            .filter(|d| d.code == "fallback")
+            .map(|d| d.message.clone()),
+    );
+    set.into_iter().collect()
+}
+
 /// Opens and computes a project (chains and registers), enforcing the rejected-rows policy;
 /// the computation is read from and kept in the project's cache unless `--no-cache`.
 /// Returns the project and ledger, or the exit code after printing the problems.

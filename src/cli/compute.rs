@@ -1,6 +1,6 @@
 //! `carbonledger compute [DIR] [--year Y]`: the inventory for one year beside the previous one.
 
-use super::common::{accounting, fallbacks, load, present, Format, ProjectOpts};
+use super::common::{accounting, ledger_fallbacks, load, present, Format, ProjectOpts};
 use super::json::{
     ComputeJson, FigureJson, GroupFigureJson, ImpliedJson, RestatementJson, RowsJson,
 };
@@ -214,7 +214,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
     let prev = year - 1;
     let has_prev = m.reporting_years.contains(&prev);
     let editions = editions_used(&project, &ledger, year);
-    let falls = fallbacks(comp);
+    let falls = ledger_fallbacks(&ledger);
     let this_year: Vec<&Figure> = figs.iter().filter(|f| f.year == year).collect();
     let all_years = a.years.is_some();
     // `--by`: the figures per group, of the year (every year with `--years all`).

@@ -831,7 +831,7 @@ fn allocated(
 const EXEMPT_TABLE: &str = "[renewables.exempt_share]";
 
 /// A market's exempt share as a ratio, with the factor it came from.
-type ExemptShare = Option<(Decimal, crate::calc::UsedFactor)>;
+type ExemptShare = Option<(Decimal, crate::calc::UsedFactor, Vec<String>)>;
 
 /// The share of grid electricity market `country`'s own scheme makes renewable in `year`, as
 /// a ratio with the factor it came from (`[renewables] exempt_share`; Australia's RPP by
@@ -883,11 +883,12 @@ fn exempt_share(
         ));
     }
     let mut used = crate::calc::UsedFactor::of(ed, def);
-    // A nearest-edition fallback is said on the factor, where the step shows it.
+    // A nearest-edition fallback is said on the factor, where the step shows it, and is
+    // returned to be reported as every fallback is (a warning, and under "Fallbacks").
     if !notes.is_empty() {
         used.citation = format!("{}; {}", used.citation, notes.join("; "));
     }
-    Ok(Some((ratio.value, used)))
+    Ok(Some((ratio.value, used, notes)))
 }
 
 fn market_entry(
@@ -987,8 +988,13 @@ fn market_entry(
     } else {
         None
     };
-    if let Some((ratio, used_share)) = share {
+    if let Some((ratio, used_share, fallbacks)) = share {
         let part = decimal::mul(used.gross_j, ratio).map_err(ov)?;
+        steps.extend(fallbacks.into_iter().map(|text| Step {
+            label: "fallback".into(),
+            text,
+            factor: None,
+        }));
         steps.push(Step {
             label: "exempt".into(),
             text: if ctx.traced {
