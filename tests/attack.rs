@@ -319,6 +319,7 @@ fn bad_values(file: &str, column: &str) -> (Vec<&'static str>, bool) {
         ("shipments.csv", "mode") => (vec!["teleport"], true),
         ("shipments.csv", "leg") => (vec!["x", "-1"], true),
         ("abatement.csv", "status") => (vec!["nope"], true),
+        ("abatement.csv", "scope") => (vec!["scope4", "scope 2", "scope3.cat16"], true),
         ("instruments.csv", "serials") => (vec!["X10..X1", "..", "A1..B5"], false),
         _ => (vec![], false),
     }

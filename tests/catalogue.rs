@@ -326,6 +326,7 @@ catalogue! {
     bad_id: "bad-id" CHECK => 1, "error" "abatement.csv:2:1" ["bad-id"];
     unknown_abatement_kind: "unknown-abatement-kind" CHECK => 1, "error" "abatement.csv:2:4" ["unknown-abatement-kind"];
     bad_status: "bad-status" CHECK => 1, "error" "abatement.csv:2:10" ["bad-status"];
+    unknown_scope: "abatement-unknown-scope" CHECK => 1, "error" "abatement.csv:2:9" ["unknown-scope"];
     unknown_fuel: "unknown-fuel" CHECK => 1, "error" "abatement.csv:2:7" ["unknown-fuel"];
     bad_fraction: "bad-fraction" CHECK => 1, "error" "abatement.csv:2:8" ["bad-fraction"];
     bad_fraction_over_one: "bad-fraction-over-one" CHECK => 1, "error" "abatement.csv:2:8" ["bad-fraction"];

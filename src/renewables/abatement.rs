@@ -176,7 +176,19 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
                     None
                 }
             });
-        let scope = f.required(8, "scope").map(str::to_string);
+        let scope = f.required(8, "scope").and_then(|s| {
+            if is_scope(s) {
+                Some(s.to_string())
+            } else {
+                f.error(
+                    "unknown-scope",
+                    8,
+                    format!("scope `{s}` is not a scope of the GHG Protocol"),
+                    Some("scope1, scope2, scope3, or scope3.cat1 … scope3.cat15".into()),
+                );
+                None
+            }
+        });
         let displaces = f.text(6).to_string();
         let fuel = match kind {
             Some(Kind::HeatRecovered | Kind::FuelSaved) => {
@@ -558,4 +570,41 @@ fn entry(
         steps,
         parts,
     })
+}
+
+/// Whether `s` names a scope a project affects: `scope1`, `scope2`, `scope3` or one of the 15
+/// categories of scope 3 (`scope3.cat1` … `scope3.cat15`). The column is words for the reader,
+/// but a typo (`scope4`, `scope 2`) would otherwise pass into every trace unnoticed.
+fn is_scope(s: &str) -> bool {
+    match s.strip_prefix("scope3.cat") {
+        Some(n) => {
+            !n.starts_with(['0', '+']) && n.parse::<u8>().is_ok_and(|n| (1..=15).contains(&n))
+        }
+        None => matches!(s, "scope1" | "scope2" | "scope3"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_scope;
+
+    #[test]
+    fn the_scopes_and_the_fifteen_categories_and_nothing_else() {
+        for s in ["scope1", "scope2", "scope3", "scope3.cat1", "scope3.cat15"] {
+            assert!(is_scope(s), "{s}");
+        }
+        for s in [
+            "scope4",
+            "scope 2",
+            "Scope2",
+            "scope3.cat0",
+            "scope3.cat16",
+            "scope3.cat01",
+            "scope3.cat+1",
+            "scope3.cat",
+            "",
+        ] {
+            assert!(!is_scope(s), "{s}");
+        }
+    }
 }
