@@ -14,6 +14,7 @@ mod files;
 mod identity;
 mod scan;
 mod sums;
+mod udf;
 
 pub use chains::{
     chain_udf, ChainFn, ChainResolver, ChainRow, CHAIN_UDF, SUM_PRECISION, SUM_SCALE,
