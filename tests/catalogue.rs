@@ -206,6 +206,10 @@ catalogue! {
     duplicate_row_alias: "duplicate-row-alias" CHECK => 1, "error" "energy.csv:4:1" ["duplicate-row"];
     missing_value_gas: "missing-value-gas" CHECK => 1, "error" "fugitive.csv:2:3" ["missing-value"];
     missing_value_energy_unit: "missing-value-unit" CHECK => 1, "error" "energy.csv:3:5" ["missing-value"];
+    missing_value_energy_facility: "missing-value-facility" CHECK => 1, "error" "energy.csv:3:1" ["missing-value"];
+    missing_value_energy_period: "missing-value-period" CHECK => 1, "error" "energy.csv:3:2" ["missing-value"];
+    missing_value_energy_carrier: "missing-value-carrier" CHECK => 1, "error" "energy.csv:3:3" ["missing-value"];
+    missing_value_energy_quantity: "missing-value-quantity" CHECK => 1, "error" "energy.csv:3:4" ["missing-value"];
     not_utf8_utf16: "not-utf8-utf16" CHECK => 1, "error" "energy.csv:1:1" ["not-utf8"];
     overflow_conversion: "overflow-conversion" CHECK => 1, "error" "energy.csv:3:4" ["overflow"];
     figure_sum_overflow: "figure-sum-overflow" CHECK => 1, "error" "fugitive.csv" ["overflow"];

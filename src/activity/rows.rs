@@ -242,6 +242,18 @@ fn unit_diag(row: &RowRef<'_>, col: usize, e: UnitError, what: &str) -> Diagnost
     .with_source(row.text())
 }
 
+/// A required field left empty: `missing-value` at its cell, as in every other input file,
+/// rather than "unknown facility ``" or "bad period ``".
+fn empty(row: &RowRef<'_>, col: usize, name: &str, hint: &str) -> Diagnostic {
+    Diagnostic::error(
+        "missing-value",
+        row.span_of(col),
+        format!("{name} is empty"),
+    )
+    .with_hint(hint)
+    .with_source(row.text())
+}
+
 fn common(
     row: &RowRef<'_>,
     facilities: &Facilities,
@@ -250,6 +262,15 @@ fn common(
     let fid = row.get(0);
     let facility = match facilities.index_of(fid) {
         Some(i) => Some(i),
+        None if fid.is_empty() => {
+            diags.push(empty(
+                row,
+                0,
+                "facility",
+                "give the id of a facility of facilities.csv",
+            ));
+            None
+        }
         None => {
             let known = facilities.ids();
             let shown = if known.is_empty() {
@@ -273,7 +294,9 @@ fn common(
     };
     let ptext = row.get(1);
     let period = Period::parse_activity(ptext);
-    if period.is_none() {
+    if ptext.is_empty() {
+        diags.push(empty(row, 1, "period", "write a year (2025), a quarter (2025-Q1), a month (2025-03), a day (2025-03-31) or a bill's days (2025-03-15..2025-04-14)"));
+    } else if period.is_none() {
         diags.push(
             Diagnostic::error(
                 "bad-period",
@@ -285,6 +308,15 @@ fn common(
         );
     }
     let quantity = match parse_amount(row.get(3)) {
+        _ if row.get(3).is_empty() => {
+            diags.push(empty(
+                row,
+                3,
+                "quantity",
+                "give the row's quantity, in its unit",
+            ));
+            None
+        }
         Ok(q) if q.is_sign_negative() && !q.is_zero() => {
             diags.push(
                 Diagnostic::error("negative-quantity", row.span_of(3), format!("negative quantity {q}"))
@@ -349,7 +381,21 @@ pub fn parse_energy_row(
     let (facility, period, quantity) = common(row, facilities, &mut diags);
     let ctext = row.get(2);
     let carrier = Carrier::parse(ctext);
-    if carrier.is_none() {
+    if ctext.is_empty() {
+        diags.push(empty(
+            row,
+            2,
+            "carrier",
+            &format!(
+                "carriers: {}",
+                Carrier::ALL
+                    .iter()
+                    .map(|c| c.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    } else if carrier.is_none() {
         diags.push(
             Diagnostic::error(
                 "unknown-carrier",
