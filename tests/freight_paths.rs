@@ -43,6 +43,11 @@ fn row(i: u32) -> String {
 }
 
 fn project(legs: u32) -> Project {
+    project_of(&(0..legs).map(row).collect::<String>())
+}
+
+/// A project whose shipments.csv holds `rows` (after the header).
+fn project_of(rows: &str) -> Project {
     let mut toml = common::manifest("operational_control", "2023");
     toml.push_str("desnz = \"2025\"\niso-14083 = \"2023\"\nicao-corsia = \"default-values\"\n");
     toml.push_str("[freight]\nradiative_forcing = false\n");
@@ -52,7 +57,6 @@ fn project(legs: u32) -> Project {
         "facility,period,carrier,quantity,unit,factor,ref,note\nP1,2025,electricity,1,MWh,,,\n",
         None,
     );
-    let rows: String = (0..legs).map(row).collect();
     std::fs::write(dir.join("shipments.csv"), format!("{HEADER}{rows}")).unwrap();
     Project::open(&dir).unwrap()
 }
@@ -152,16 +156,70 @@ fn totals_path_and_traced_path_agree_on_every_thread_count() {
             "{threads} threads"
         );
         assert_eq!(read(&fast), read(&want), "{threads} threads");
-        // Summed: far fewer entries than legs, and the same ones on every thread count.
+        // Summed: far fewer entries than legs. (Which legs a sum holds depends on the
+        // chunks the file was read in; what the ledger reads of them does not.)
         assert!(
             fast.len() * 20 < want.len(),
             "{} summed entries",
             fast.len()
         );
+    }
+}
+
+/// A road leg of shipment `s`, element `n`, from `a` to `b`.
+fn road(s: &str, n: u32, a: &str, b: &str) -> String {
+    format!("{s},{n},2025-Q2,3.5,t,road,{a},{b},40,km,,,,,,,,,,,,,,\n")
+}
+
+#[test]
+fn chunks_settle_duplicates_and_gaps_across_their_boundaries() {
+    // Elements used again, and legs that do not join up, far apart in the file: in one chunk
+    // and another whether it is read in one, two or three; rejected rows of every kind between.
+    let body = |from: u32| (from..from + 1500).map(row).collect::<String>();
+    let rows = [
+        road("X1", 1, "A", "B"),
+        body(0),
+        road("X1", 1, "A", "B"),
+        road("X2", 1, "C", "D"),
+        body(2000),
+        road("X2", 1, "C", "D"),
+        road("X1", 1, "A", "B"),
+        road("X1", 2, "Elsewhere", "E"),
+        road("X2", 2, "D", "F"),
+        road("X3", 2, "G", "H"),
+        "X4,1,2019,3.5,t,road,A,B,40,km,,,,,,,,,,,,,,\n".to_string(),
+        road("X3", 1, "F", "G"),
+    ]
+    .concat();
+    let p = project_of(&rows);
+    let (want, want_report) = run(&p, true, 1);
+    let want_totals = totals(&want);
+    let count = |r: &Report, code: &str| r.diagnostics.iter().filter(|d| d.code == code).count();
+    let firsts: Vec<&str> = want_report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.starts_with("shipment X"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        firsts.contains(&"shipment X1 leg 1 appears twice (first on line 2)")
+            && firsts
+                .iter()
+                .any(|m| m.starts_with("shipment X2 leg 1 appears twice"))
+            && firsts
+                .iter()
+                .any(|m| m.starts_with("shipment X1 leg 2 starts at `Elsewhere`")),
+        "{firsts:?}"
+    );
+    assert_eq!(count(&want_report, "period-outside-reporting-years"), 1);
+    for threads in 1..=3 {
+        let (fast, fast_report) = run(&p, false, threads);
+        assert_eq!(totals(&fast), want_totals, "{threads} threads");
+        assert_eq!(read(&fast), read(&want), "{threads} threads");
         assert_eq!(
-            fast,
-            run(&p, false, 1).0,
-            "summed entries on {threads} threads"
+            format!("{fast_report:?}"),
+            format!("{want_report:?}"),
+            "{threads} threads"
         );
     }
 }

@@ -14,14 +14,18 @@
 //! `avoided.logistics.saf`, `logistics.saf.fossil_equivalent`, `logistics.saf.reduction` (%).
 
 pub mod chain;
+mod chunked;
 pub mod distance;
 pub mod element;
+mod ends;
 pub mod geodesy;
 pub mod intensity;
 pub mod leg;
 pub mod mode;
 pub mod operation;
+mod outcome;
 mod pipeline;
+mod rows;
 pub mod shipments;
 mod sums;
 
@@ -76,8 +80,6 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         allocated: &allocated,
         uniform: &uniform,
     };
-    let mut used_ops: BTreeSet<(String, i32)> = BTreeSet::new();
-    let mut any_hub = false;
     let f = match std::fs::File::open(&path) {
         Ok(f) => f,
         Err(e) => {
@@ -95,11 +97,6 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
             return report;
         }
     };
-    let mut stats = FileStats {
-        file: file.to_string(),
-        present: true,
-        ..FileStats::default()
-    };
     let years = project.manifest.reporting_years.clone();
     let cat = format!("ghg.scope3.cat{}", project.manifest.freight.category);
     let traced = ctx.traced;
@@ -113,205 +110,49 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         };
         calculate(cx, line, leg)
     };
-    // Where each used leg starts and ends, to check that a shipment's legs join up; also the
-    // line each (shipment, element) was first seen on, for duplicates (one map, one key each).
-    let mut ends: BTreeMap<(String, u32), LegEnds> = BTreeMap::new();
-    let mut places = Places::default();
-    let mut modes = BTreeSet::new();
-    let mut lanes = BTreeSet::new();
-    let mut any_saf = false;
-    let mut diags: Vec<Pending> = Vec::new();
-    let mut read_rows = 0u64;
-    let mut read: Result<_, Vec<Diagnostic>> = Ok(crate::ingest::TableStats::default());
-    // The items in file order: the reading side settles what depends on earlier rows, the
-    // applying side counts, collects and sinks (see `pipeline`).
-    let produce = |emit: &mut dyn FnMut(pipeline::Item)| {
-        read = read_table(&file, std::io::BufReader::new(f), COLUMNS, |row| {
-            read_rows += 1;
-            let reject = |emit: &mut dyn FnMut(pipeline::Item)| {
-                emit(pipeline::Item::Reject(shipments::readable_mass(row)));
-            };
-            if let Some(d) = row.shape_error() {
-                emit(diag(d));
-                reject(emit);
-                return;
-            }
-            let element = match parse_element(row, &years) {
-                Ok(l) => match crate::activity::fiscal_period_problem(
-                    &ctx.project.manifest.calendar,
-                    element_period(&l),
-                ) {
-                    None => l,
-                    Some(msg) => {
-                        emit(diag(
-                            Diagnostic::error(
-                                "period-in-fiscal-year",
-                                row.span_of(shipments::col("period")),
-                                msg,
-                            )
-                            .with_hint("give shipments per reporting year (e.g. 2025)")
-                            .with_source(row.text()),
-                        ));
-                        reject(emit);
-                        return;
-                    }
-                },
-                Err(d) => {
-                    for d in d {
-                        emit(diag(d));
-                    }
-                    reject(emit);
-                    return;
-                }
-            };
-            let leg = match element {
-                Element::Leg(l) => l,
-                Element::Hub(h) => {
-                    let id = (h.shipment.clone(), h.leg);
-                    if let Some(first) = ends.get(&id).map(|e| e.line) {
-                        emit(diag(
-                            Diagnostic::error(
-                                "duplicate-row",
-                                row.span_of(shipments::col("leg")),
-                                format!(
-                                    "shipment {} element {} appears twice (first on line {first})",
-                                    h.shipment, h.leg
-                                ),
-                            )
-                            .with_hint("one row per element: number the legs and hubs of a shipment 1, 2, 3, …")
-                            .with_source(row.text()),
-                        ));
-                        reject(emit);
-                        return;
-                    }
-                    let hub = places.id(&h.hub);
-                    ends.insert(
-                        id,
-                        LegEnds {
-                            origin: hub,
-                            destination: hub,
-                            line: row.line(),
-                            origin_at: row.span_of(shipments::col("origin")),
-                        },
-                    );
-                    match element::calculate_hub(ocx, row.line(), &h) {
-                        Ok(e) => {
-                            any_hub = true;
-                            if let shipments::HubPricing::Operation(o) = &h.pricing {
-                                used_ops.insert((o.clone(), h.period.year()));
-                            }
-                            emit(pipeline::Item::Used(vec![e]));
-                        }
-                        Err(e) => {
-                            emit(diag(
-                                Diagnostic::error(
-                                    e.code,
-                                    row.span_of(shipments::col(e.column)),
-                                    e.message,
-                                )
-                                .with_hint(e.hint)
-                                .with_source(row.text()),
-                            ));
-                            reject(emit);
-                        }
-                    }
-                    return;
-                }
-            };
-            let id = (leg.shipment.clone(), leg.leg);
-            if let Some(first) = ends.get(&id).map(|e| e.line) {
-                emit(diag(
-                    Diagnostic::error(
-                        "duplicate-row",
-                        row.span_of(shipments::col("leg")),
-                        format!(
-                            "shipment {} leg {} appears twice (first on line {first})",
-                            leg.shipment, leg.leg
-                        ),
-                    )
-                    .with_hint("one row per leg: number the legs of a shipment 1, 2, 3, …")
-                    .with_source(row.text()),
-                ));
-                reject(emit);
-                return;
-            }
-            ends.insert(
-                id,
-                LegEnds {
-                    origin: places.id(&leg.origin),
-                    destination: places.id(&leg.destination),
-                    line: row.line(),
-                    origin_at: row.span_of(shipments::col("origin")),
-                },
-            );
-            // A leg of an operation shares the operation's emissions: priced here, with the
-            // allocation; a plain leg is priced by the pipeline.
-            let Some(o) = &leg.operation else {
-                emit(pipeline::Item::Leg(row.line(), leg));
-                return;
-            };
-            match element::calculate_leg(ocx, row.line(), &leg) {
-                Ok(entries) => {
-                    used_ops.insert((o.clone(), leg.period.year()));
-                    emit(pipeline::Item::Priced(row.line(), leg, Ok(entries)));
-                }
-                Err(e) => {
-                    emit(diag(
-                        Diagnostic::error(e.code, row.span_of(shipments::col(e.column)), e.message)
-                            .with_hint(e.hint)
-                            .with_source(row.text()),
-                    ));
-                    reject(emit);
-                }
-            }
-        });
+    let rcx = rows::RowCx {
+        project,
+        years: &years,
+        ocx,
     };
-    let mut apply = |item: pipeline::Item| match item {
-        pipeline::Item::Diag(d) => diags.push(Pending::Ready(*d)),
-        pipeline::Item::Reject(mass) => rejected(&mut stats, mass),
-        pipeline::Item::Used(entries) => {
-            stats.used += 1;
-            entries.into_iter().for_each(&mut *sink);
-        }
-        pipeline::Item::Priced(_, leg, Ok(entries)) => {
-            stats.used += 1;
-            modes.insert(leg.mode);
-            if let Some(b) = leg.baseline {
-                lanes.insert(b.lane);
-            }
-            any_saf |= leg.saf.is_some();
-            entries.into_iter().for_each(&mut *sink);
-        }
-        // Its diagnostic and rejected mass need the row, read again at the end (failures
-        // are rare; the rows are not kept for them).
-        pipeline::Item::Summed(s) => {
-            stats.used += s.legs;
-            modes.extend(s.modes);
-            lanes.extend(s.lanes);
-            any_saf |= s.saf;
-            s.entries.into_iter().for_each(&mut *sink);
-        }
-        pipeline::Item::Priced(line, _, Err(e)) => diags.push(Pending::Leg(line, e)),
-        pipeline::Item::Leg(..) => {}
+    // The totals path reads large files in chunks on every core; the traced path (an entry
+    // per leg, in file order) reads in one piece and may price on worker threads.
+    let chunks = if traced {
+        1
+    } else {
+        chunked::count(ctx.threads, &path)
     };
-    let threads = match ctx.threads {
-        // Measured at 1M legs on 2 cores: one thread (5.5 s CPU) beats two workers (9.2 s CPU,
-        // more wall time too): the reading thread's own share (parsing, duplicates, the
-        // ledger's totals, dropping entries) is over half the work, and handing every leg's
-        // entries across cores costs more than pricing them there saves (docs/performance.md).
-        0 => 1,
-        n => n,
+    let cx = chunked::ChunkCx {
+        rows: &rcx,
+        price: &price,
+        file: &file,
+        path: &path,
     };
-    // The totals path sums the legs where they were priced; the traced path keeps every entry.
-    let sum = (!traced).then_some(&file);
-    pipeline::run(threads, (&price, sum), produce, &mut apply);
-    stats.read = read_rows;
-    let mut diags = resolve_pending(project, &file, diags, &mut stats);
-    if let Err(mut d) = read {
+    let whole = match (chunks > 1).then(|| chunked::run(cx, chunks)).flatten() {
+        Some(c) => Whole::of_chunks(c, sink),
+        None => serially(cx, f, ctx.threads, traced, sink),
+    };
+    let Whole {
+        outcome,
+        read,
+        error,
+        gaps,
+        used_ops,
+        any_hub,
+    } = whole;
+    let mut stats = FileStats {
+        file: file.to_string(),
+        present: true,
+        read,
+        ..outcome.stats
+    };
+    let (modes, lanes, any_saf) = (outcome.modes, outcome.lanes, outcome.any_saf);
+    let mut diags = resolve_pending(project, &file, outcome.diags, &mut stats);
+    if let Some(mut d) = error {
         stats.unread = true;
         diags.append(&mut d);
     }
-    diags.extend(chain_gaps(&ends, &places));
+    diags.extend(gaps);
     diags.extend(unused_operations(
         &project.shown(Input::Operations),
         &ops,
@@ -343,26 +184,82 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     report
 }
 
-/// A row's diagnostic as an item.
-fn diag(d: Diagnostic) -> pipeline::Item {
-    pipeline::Item::Diag(Box::new(d))
+/// The file read: what its items came to, and what is settled over the whole file.
+struct Whole {
+    outcome: outcome::Outcome,
+    /// Rows read.
+    read: u64,
+    /// Why the file could not be read to its end.
+    error: Option<Vec<Diagnostic>>,
+    /// The leg gaps.
+    gaps: Vec<Diagnostic>,
+    used_ops: BTreeSet<(String, i32)>,
+    any_hub: bool,
 }
 
-/// A diagnostic in file order: ready, or a leg's failure whose row is read again for it.
-enum Pending {
-    Ready(Diagnostic),
-    Leg(u64, leg::LegError),
-}
-
-/// Counts a rejected row and its readable mass.
-fn rejected(stats: &mut FileStats, mass: Option<(Decimal, &'static str)>) {
-    stats.rejected += 1;
-    match mass {
-        Some((v, u)) => {
-            let e = stats.rejected_quantity.entry(u.to_string()).or_default();
-            *e = e.checked_add(v).unwrap_or(*e);
+impl Whole {
+    /// The chunks' entries sent on and their outcomes added, in file order.
+    fn of_chunks(c: chunked::Chunks, sink: &mut dyn FnMut(Entry)) -> Whole {
+        let mut whole = Whole {
+            outcome: outcome::Outcome::default(),
+            read: c.rows,
+            error: None,
+            gaps: c.gaps,
+            used_ops: BTreeSet::new(),
+            any_hub: false,
+        };
+        for chunk in c.chunks {
+            chunk.entries.into_iter().for_each(&mut *sink);
+            whole.outcome.then(chunk.outcome);
+            whole.used_ops.extend(chunk.rows.used_ops);
+            whole.any_hub |= chunk.rows.any_hub;
         }
-        None => stats.rejected_unreadable += 1,
+        whole
+    }
+}
+
+/// Reads the file in one piece; legs are priced on `threads` workers (see `pipeline`) and,
+/// on the totals path, summed.
+fn serially(
+    cx: chunked::ChunkCx<'_>,
+    f: std::fs::File,
+    threads: usize,
+    traced: bool,
+    sink: &mut dyn FnMut(Entry),
+) -> Whole {
+    let threads = match threads {
+        // Measured at 1M legs on 2 cores: one thread (5.5 s CPU) beats two workers (9.2 s CPU,
+        // more wall time too): the reading thread's own share (parsing, duplicates, the
+        // ledger's totals, dropping entries) is over half the work, and handing every leg's
+        // entries across cores costs more than pricing them there saves (docs/performance.md).
+        0 => 1,
+        n => n,
+    };
+    let mut rows = rows::Rows::default();
+    let mut out = outcome::Outcome::default();
+    let mut read_rows = 0u64;
+    let mut read = Ok(crate::ingest::TableStats::default());
+    // The totals path sums the legs where they were priced; the traced path keeps every entry.
+    let sum = (!traced).then_some(cx.file);
+    pipeline::run(
+        threads,
+        (cx.price, sum),
+        |emit| {
+            read = read_table(cx.file, std::io::BufReader::new(f), COLUMNS, |row| {
+                read_rows += 1;
+                rows.read(cx.rows, row, emit);
+            });
+        },
+        &mut |item| out.apply(item, sink),
+    );
+    let gaps = ends::settle(&[(&rows.ends, &rows.places)]).gaps;
+    Whole {
+        outcome: out,
+        read: read_rows,
+        error: read.err(),
+        gaps,
+        used_ops: rows.used_ops,
+        any_hub: rows.any_hub,
     }
 }
 
@@ -372,14 +269,14 @@ fn rejected(stats: &mut FileStats, mass: Option<(Decimal, &'static str)>) {
 fn resolve_pending(
     project: &Project,
     file: &Arc<str>,
-    pending: Vec<Pending>,
+    pending: Vec<outcome::Pending>,
     stats: &mut FileStats,
 ) -> Vec<Diagnostic> {
     let mut failed: BTreeMap<u64, Option<Diagnostic>> = pending
         .iter()
         .filter_map(|p| match p {
-            Pending::Leg(line, _) => Some((*line, None)),
-            Pending::Ready(_) => None,
+            outcome::Pending::Leg(line, _) => Some((*line, None)),
+            outcome::Pending::Ready(_) => None,
         })
         .collect();
     let mut errors: BTreeMap<u64, leg::LegError> = BTreeMap::new();
@@ -387,8 +284,8 @@ fn resolve_pending(
     let mut order = Vec::with_capacity(pending.len());
     for p in pending {
         match p {
-            Pending::Ready(d) => order.push(Ok(d)),
-            Pending::Leg(line, e) => {
+            outcome::Pending::Ready(d) => order.push(Ok(d)),
+            outcome::Pending::Leg(line, e) => {
                 errors.insert(line, e);
                 order.push(Err(line));
             }
@@ -403,7 +300,7 @@ fn resolve_pending(
                 let Some(e) = errors.get(&row.line()) else {
                     return;
                 };
-                rejected(stats, shipments::readable_mass(row));
+                outcome::rejected(stats, shipments::readable_mass(row));
                 *slot = Some(
                     Diagnostic::error(
                         e.code,
@@ -438,13 +335,6 @@ fn resolve_pending(
         }
     }
     out
-}
-
-fn element_period(e: &Element) -> crate::activity::Period {
-    match e {
-        Element::Leg(l) => l.period,
-        Element::Hub(h) => h.period,
-    }
 }
 
 /// First pass over shipments.csv: the rounds whose legs share one distance basis, and the
@@ -535,66 +425,6 @@ pub(crate) fn unused_operations(
             .with_hint("name it in the `operation` column of the legs or hubs it served, or remove it")
         })
         .collect()
-}
-
-/// The places named in the file, each kept once: a million legs between a few ports keep
-/// a few names, not two copies per leg.
-#[derive(Default)]
-struct Places {
-    ids: rustc_hash::FxHashMap<String, usize>,
-    names: Vec<String>,
-}
-
-impl Places {
-    fn id(&mut self, name: &str) -> usize {
-        if let Some(&i) = self.ids.get(name) {
-            return i;
-        }
-        let i = self.names.len();
-        self.ids.insert(name.to_string(), i);
-        self.names.push(name.to_string());
-        i
-    }
-
-    fn name(&self, id: usize) -> &str {
-        self.names.get(id).map_or("", String::as_str)
-    }
-}
-
-/// Where a used leg starts and ends (places by id in `Places`).
-struct LegEnds {
-    origin: usize,
-    destination: usize,
-    line: u64,
-    origin_at: Span,
-}
-
-/// A warning for every leg n + 1 of a shipment that does not start where leg n ended
-/// (compared as written, ignoring case and surrounding spaces): a missing leg, or a typo.
-fn chain_gaps(ends: &BTreeMap<(String, u32), LegEnds>, places: &Places) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut prev: Option<(&(String, u32), &LegEnds)> = None;
-    for (k, v) in ends {
-        if let Some((pk, pv)) = prev {
-            let next_leg = pk.0 == k.0 && pk.1 + 1 == k.1;
-            let (end, start) = (places.name(pv.destination), places.name(v.origin));
-            if next_leg && !end.trim().eq_ignore_ascii_case(start.trim()) {
-                out.push(
-                    Diagnostic::warning(
-                        "leg-gap",
-                        v.origin_at.clone(),
-                        format!(
-                            "shipment {} leg {} starts at `{}` but leg {} (line {}) ended at `{}`",
-                            k.0, k.1, start, pk.1, pv.line, end
-                        ),
-                    )
-                    .with_hint("a leg may be missing, or a place is spelt two ways"),
-                );
-            }
-        }
-        prev = Some((k, v));
-    }
-    out
 }
 
 fn names(cat: &str, modes: &BTreeSet<Mode>, lanes: &BTreeSet<String>, saf: bool) -> Vec<String> {

@@ -13,6 +13,10 @@
 //! each leg's entries as soon as it is priced, so that they are neither sent back nor added
 //! one by one by the ledger: a batch's legs become one `Item::Summed` after its other items.
 //! The sums are cut every [`BATCH`] items on one thread as on several, so they are the same.
+//!
+//! The file read in one piece passes here (the traced path, and the totals path of a small
+//! file); so does each chunk of a file read in chunks (`chunked`), on its own thread and with
+//! no workers, its items made by a `rows::Rows` of its own.
 
 use super::intensity::Memo;
 use super::leg::LegError;

@@ -298,8 +298,9 @@ pub struct Context<'a> {
     /// lines) but must send the same contributions, the factors its steps cite and its
     /// fallback steps: the totals, the editions list and the fallback warnings read those.
     pub traced: bool,
-    /// Threads a register may price its rows on (0: the register's choice). Its entries, in
-    /// file order, and so its totals do not depend on it.
+    /// Threads a register may price its rows on (0: the register's choice). Its totals do not
+    /// depend on it, nor its entries on the traced path (how many rows an untraced entry sums
+    /// may: the freight register sums each chunk of its file apart).
     pub threads: usize,
 }
 
