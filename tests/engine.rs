@@ -202,22 +202,28 @@ fn a_folder_of_parquet_partitions_gives_the_figures_of_its_csv_twin() {
     ]);
     assert_eq!(parquet.0, 0, "{}", parquet.2);
     assert_eq!(csv.1, parquet.1);
-    // The row accounting names the folder and counts all 15 rows.
-    let acc = run(&[
-        "compute",
-        dir.as_str(),
-        "--engine",
-        "datafusion",
-        "--format",
-        "json",
-    ]);
-    assert!(
-        acc.1.contains(&format!(
-            "\"file\": \"{dir}/energy/\",\n      \"read\": 15,\n      \"used\": 15"
-        )),
-        "{}",
-        acc.1
-    );
+    // The default reader reads the same folder (its Parquet files through the engine
+    // crate's reader) to the same figures, with and without the cache.
+    for cache in [&["--no-cache"][..], &[]] {
+        let mut args = vec!["figures", dir.as_str(), "--format", "json"];
+        args.extend_from_slice(cache);
+        let default = run(&args);
+        assert_eq!(default.0, 0, "{}", default.2);
+        assert_eq!(csv.1, default.1);
+    }
+    // The row accounting names the folder and counts all 15 rows, under either reader.
+    for engine in [&["--engine", "datafusion"][..], &[]] {
+        let mut args = vec!["compute", dir.as_str(), "--format", "json"];
+        args.extend_from_slice(engine);
+        let acc = run(&args);
+        assert!(
+            acc.1.contains(&format!(
+                "\"file\": \"{dir}/energy/\",\n      \"read\": 15,\n      \"used\": 15"
+            )),
+            "{engine:?}: {}",
+            acc.1
+        );
+    }
     std::fs::remove_dir_all(&project).unwrap();
 }
 
@@ -258,42 +264,6 @@ fn a_float_quantity_column_is_refused_as_inexact() {
     assert!(out.2.contains("engine-error"), "{}", out.2);
     assert!(out.2.contains("column `quantity` is Float64"), "{}", out.2);
     std::fs::remove_dir_all(&project).unwrap();
-}
-
-/// A folder of partitions lists its data files in path order, skipping marker files and
-/// files of other formats.
-#[test]
-fn an_input_folder_lists_its_partitions_in_path_order() {
-    let dir = root().join(format!("target/engine-tests/list-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    for m in ["month=02", "month=01"] {
-        let d = dir.join("year=2025").join(m);
-        std::fs::create_dir_all(&d).unwrap();
-        std::fs::write(d.join("part-0.parquet"), b"").unwrap();
-        std::fs::write(d.join("_SUCCESS"), b"").unwrap();
-    }
-    std::fs::write(dir.join("notes.txt"), b"").unwrap();
-    std::fs::write(dir.join("extra.csv"), b"").unwrap();
-    let got: Vec<String> = carbonledger_engine::list_inputs(&dir)
-        .unwrap()
-        .iter()
-        .map(|f| {
-            f.path
-                .strip_prefix(&dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    assert_eq!(
-        got,
-        [
-            "extra.csv",
-            "year=2025/month=01/part-0.parquet",
-            "year=2025/month=02/part-0.parquet"
-        ]
-    );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// An optional input that is a link to nowhere is an input that cannot be read, under this

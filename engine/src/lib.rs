@@ -20,7 +20,7 @@ pub use chains::{
     chain_udf, ChainFn, ChainResolver, ChainRow, CHAIN_UDF, SUM_PRECISION, SUM_SCALE,
 };
 pub use cluster::{run_executor, run_scheduler, Cluster, ExecutorOptions, SchedulerOptions};
-pub use files::{list_inputs, InputFormat, InputPath};
+pub use files::{InputFormat, InputPath};
 pub use identity::{identity_udf, IdentityFn, IdentityResolver, IDENTITY_UDF};
 pub use scan::{repeated_identities, stream_rows, OnRow};
 pub use sums::{chain_sums, ChainSum};

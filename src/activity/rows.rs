@@ -381,20 +381,13 @@ pub fn parse_energy_row(
     let (facility, period, quantity) = common(row, facilities, &mut diags);
     let ctext = row.get(2);
     let carrier = Carrier::parse(ctext);
+    // The carriers a hint lists, for an empty and for an unknown carrier alike.
+    let carriers = || {
+        let names: Vec<&str> = Carrier::ALL.iter().map(|c| c.name()).collect();
+        format!("carriers: {}", names.join(", "))
+    };
     if ctext.is_empty() {
-        diags.push(empty(
-            row,
-            2,
-            "carrier",
-            &format!(
-                "carriers: {}",
-                Carrier::ALL
-                    .iter()
-                    .map(|c| c.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
+        diags.push(empty(row, 2, "carrier", &carriers()));
     } else if carrier.is_none() {
         diags.push(
             Diagnostic::error(
@@ -402,14 +395,7 @@ pub fn parse_energy_row(
                 row.span_of(2),
                 format!("unknown carrier `{ctext}`"),
             )
-            .with_hint(format!(
-                "carriers: {}",
-                Carrier::ALL
-                    .iter()
-                    .map(|c| c.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
+            .with_hint(carriers())
             .with_source(row.text()),
         );
     }

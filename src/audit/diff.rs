@@ -182,6 +182,8 @@ pub fn chain_changes(before: &Computation, after: &Computation) -> Vec<ChainChan
 pub struct LineChange<'a> {
     /// The file it was read from.
     pub file: InputFile,
+    /// Its name below the project folder (see `LineVisit::name`).
+    pub name: &'a str,
     /// The row.
     pub activity: &'a Activity,
     /// Its chain before the change.
@@ -250,6 +252,7 @@ pub fn changed_lines(
                 }
                 visit(&LineChange {
                     file: v.file,
+                    name: v.name,
                     activity: v.activity,
                     chain_before: v.chain,
                     before: v.line,
@@ -261,7 +264,10 @@ pub fn changed_lines(
                 failure.get_or_insert_with(|| {
                     Diagnostic::error(
                         "inexact-row",
-                        crate::diag::Span::line(&project.shown(v.file.input()), v.activity.line),
+                        crate::diag::Span::line(
+                            &crate::calc::shown_name(project, v.name),
+                            v.activity.line,
+                        ),
                         format!("under the change this row cannot be calculated exactly: {e}"),
                     )
                 });

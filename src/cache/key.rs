@@ -3,7 +3,8 @@
 //!
 //! Hashed, in order: the cache format, the build (sources, dependency versions and built-in
 //! factors, `build.rs`), the run options that change results, then every project input by
-//! the name diagnostics give it, with its length and bytes (absent inputs by name alone),
+//! the name diagnostics give it, with its length and bytes (absent inputs by name alone; a
+//! folder input as each of its partition files by name, length and bytes),
 //! then the project-local factor files. XXH3-128 reads gigabytes a second, so the key of a
 //! 600 MB input costs a small fraction of computing it; a 128-bit key makes an accidental
 //! collision negligible (the cache protects against stale results, not against someone who
@@ -54,6 +55,17 @@ pub fn key(project: &Project, options: RunOptions) -> std::io::Result<Keyed> {
         let path = project.path(input);
         // The name as diagnostics show it (it depends on how the folder was named).
         h.update(project.shown(input).as_bytes());
+        if let Some(files) = crate::project::input_partitions(project, input) {
+            // A folder input: every partition file, by name, in the order it is read.
+            h.update(b"\0folder");
+            for f in files? {
+                h.update(f.name.as_bytes());
+                h.update(b"\0");
+                stamps.push((f.path.clone(), stamp(&f.path)));
+                hash_file(&mut h, &f.path)?;
+            }
+            continue;
+        }
         stamps.push((path.clone(), stamp(&path)));
         hash_file(&mut h, &path)?;
     }

@@ -5,6 +5,7 @@
 mod carbon;
 mod chain;
 mod dedupe;
+mod folder;
 mod overlap;
 mod resolve;
 mod run;

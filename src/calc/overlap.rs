@@ -256,9 +256,18 @@ fn first_overlaps(project: &Project, file: InputFile, flagged: &BTreeMap<Group, 
             }
         }
     };
-    let _ = read_chunk(&shown, &path, columns, (0, None), false, |row| {
-        each(row);
-        true
-    });
+    // A folder input: its partition files, as the calculation read them.
+    match super::folder::FolderInput::open(project, file) {
+        Some(Ok(folder)) => {
+            let _ = folder.each_row(file, &mut each);
+        }
+        Some(Err(_)) => {}
+        None => {
+            let _ = read_chunk(&shown, &path, columns, (0, None), false, |row| {
+                each(row);
+                true
+            });
+        }
+    }
     found
 }

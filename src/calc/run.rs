@@ -15,6 +15,8 @@
 
 mod sums;
 
+use super::folder::FolderInput;
+
 pub use sums::{
     linear_rows, sum_of, units_of, ChainPlan, LinearRow, LinearSum, RowChain, MAX_SUMMED_ROWS,
     SUM_SCALE,
@@ -67,19 +69,23 @@ impl InputFile {
     fn required(self) -> bool {
         self == InputFile::Energy
     }
-    fn columns(self) -> &'static [Column] {
+    pub(super) fn columns(self) -> &'static [Column] {
         match self {
             InputFile::Energy => &ENERGY_COLUMNS,
             InputFile::Fugitive => &FUGITIVE_COLUMNS,
         }
     }
-    fn ref_col(self) -> usize {
+    pub(super) fn ref_col(self) -> usize {
         match self {
             InputFile::Energy => 6,
             InputFile::Fugitive => 5,
         }
     }
-    fn parse(self, row: &RowRef<'_>, project: &Project) -> Result<Activity, Vec<Diagnostic>> {
+    pub(super) fn parse(
+        self,
+        row: &RowRef<'_>,
+        project: &Project,
+    ) -> Result<Activity, Vec<Diagnostic>> {
         match self {
             InputFile::Energy => parse_energy_row(row, &project.facilities),
             InputFile::Fugitive => parse_fugitive_row(row, &project.facilities),
@@ -547,6 +553,9 @@ impl Interner {
 pub struct LineVisit<'a> {
     /// The input file.
     pub file: InputFile,
+    /// The file the row is in, below the project folder: `energy.csv`, or a partition file
+    /// of a folder input (`energy/year=2025/part-0.csv`).
+    pub name: &'a str,
     /// The validated row.
     pub activity: &'a Activity,
     /// Its chain (chain ids are per run; use the chain itself).
@@ -665,6 +674,8 @@ struct Worker<'p> {
     /// The visitor wants the lines of days outside the boundary only (the base-year
     /// restatement's trail), instead of the lines of the figures.
     outside_only: bool,
+    /// The name of the file being read, below the project folder (see `LineVisit::name`).
+    name: Arc<str>,
 }
 
 impl<'p> Worker<'p> {
@@ -701,6 +712,7 @@ impl<'p> Worker<'p> {
             visiting: false,
             outside: FxHashMap::default(),
             outside_only: false,
+            name: Arc::from(file.name()),
         }
     }
 
@@ -904,6 +916,7 @@ impl<'p> Worker<'p> {
                 if let Some(l) = l.filter(|_| !self.outside_only) {
                     visit(&LineVisit {
                         file,
+                        name: &self.name,
                         activity: &activity,
                         chain: &self.chains[id],
                         line: &l,
@@ -924,6 +937,7 @@ impl<'p> Worker<'p> {
                     if self.visiting && !self.outside_only {
                         visit(&LineVisit {
                             file,
+                            name: &self.name,
                             activity: &activity,
                             chain: &self.chains[*cid],
                             line: l,
@@ -1265,6 +1279,7 @@ impl<'p> Worker<'p> {
             if *is_inside != self.outside_only {
                 visit(&LineVisit {
                     file: self.file,
+                    name: &self.name,
                     activity: a,
                     chain: &self.chains[*id],
                     line: l,
@@ -1492,12 +1507,24 @@ fn run_once(
     let mut files = Vec::new();
     let mut candidates = BTreeMap::new();
     for file in InputFile::ALL {
-        let size = std::fs::metadata(project.path(file.input())).map_or(0, |m| m.len());
-        let spill = detect.then(|| Spill::for_file_size(size));
         let v: Option<&mut dyn FnMut(&LineVisit<'_>)> = match visit.as_mut() {
             Some(v) => Some(&mut **v),
             None => None,
         };
+        if let Some(folder) = FolderInput::open(project, file) {
+            match folder.and_then(|f| run_folder(project, options, file, &f, v, pass)) {
+                Ok(mut part) => {
+                    files.push(std::mem::take(&mut part.stats));
+                    if let Err(d) = all.merge(part) {
+                        fatal.push(d);
+                    }
+                }
+                Err(mut d) => fatal.append(&mut d),
+            }
+            continue;
+        }
+        let size = std::fs::metadata(project.path(file.input())).map_or(0, |m| m.len());
+        let spill = detect.then(|| Spill::for_file_size(size));
         let present = project.has(file.input());
         match run_file(
             project,
@@ -1536,6 +1563,47 @@ fn run_once(
         return Err(fatal);
     }
     Ok((assemble(project, files, all)?, candidates))
+}
+
+/// Reads a folder input (see `folder`) in one piece, its files in name order, with
+/// duplicates found across all of them by their identity, so every pass (the computation,
+/// the lines of `explain` and `export`) rejects the same rows without a list of lines.
+/// A window reads the folder from its start (its byte offsets are of one file), and only the
+/// inputs it names.
+fn run_folder(
+    project: &Project,
+    options: RunOptions,
+    file: InputFile,
+    folder: &FolderInput,
+    visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
+    pass: Pass<'_>,
+) -> Result<Part, Vec<Diagnostic>> {
+    if pass.window.is_some_and(|w| !w.from.contains_key(&file)) {
+        return Ok(Part::default());
+    }
+    let stopped = || {
+        pass.window
+            .is_some_and(|w| w.stop.load(std::sync::atomic::Ordering::Relaxed))
+    };
+    let repeated = folder.repeated(project, file)?;
+    let visiting = visit.is_some();
+    let mut read = RowsRead::new(project, options, file, &repeated, visiting.then_some(pass));
+    let mut nothing = |_: &LineVisit<'_>| {};
+    let visit: &mut dyn FnMut(&LineVisit<'_>) = match visit {
+        Some(v) => v,
+        None => &mut nothing,
+    };
+    folder.each_row(file, &mut |row| {
+        if !stopped() {
+            read.row(row, visit);
+        }
+    })?;
+    let mut diagnostics = std::mem::take(&mut read.diagnostics);
+    let mut part = read.worker.finish(None).map_err(|d| vec![d])?;
+    part.diagnostics.append(&mut diagnostics);
+    part.stats.file = folder.shown.clone();
+    part.stats.present = true;
+    Ok(part)
 }
 
 /// Turns the merged parts of every file into a computation: linear chains multiplied out,
@@ -1714,9 +1782,10 @@ pub fn for_each_outside_line(
     run_once(project, options, duplicates, false, Some(visit), pass).map(|(c, _)| c)
 }
 
-/// Shared for callers that want the file's shown name.
-pub fn shown_name(project: &Project, file: InputFile) -> Arc<str> {
-    project.shown(file.input())
+/// How a file of the project's inputs, named below the project folder (`LineVisit::name`),
+/// is shown in messages and listings.
+pub fn shown_name(project: &Project, name: &str) -> Arc<str> {
+    crate::project::shown_path(&project.dir, name)
 }
 
 /// Where an engine's rows come from: the activity files of one kind, read by something other
@@ -1816,7 +1885,6 @@ pub fn compute_from(
     for file in InputFile::ALL {
         let columns = input_columns(file);
         let repeated = Arc::new(source.repeated(file, &columns, row_identity(project, file))?);
-        let mut worker = Worker::new(project, options, file);
         // The rows of linear chains, summed by the source when it can; the rest come one by one.
         let plan = ChainPlan {
             chain: linear_rows(project, options, file, repeated.clone()),
@@ -1825,53 +1893,21 @@ pub fn compute_from(
         };
         let sums = source.sums(file, &columns, &plan)?;
         let skip = sums.as_ref().map(|_| &plan);
-        // The first row of each repeated identity, by (file, row): later ones are rejected.
-        let mut first: FxHashMap<String, (Arc<str>, u64, String)> = FxHashMap::default();
-        let none = BTreeSet::new();
+        let mut read = RowsRead::new(project, options, file, &repeated, None);
         let present = source.rows(file, &columns, skip, &mut |shown, line, fields, map| {
             let record = crate::ingest::Record::from_fields(fields.iter().copied(), line);
-            let row = RowRef::of_columns(shown, &record, map);
-            let mut exclude = None;
-            if !repeated.is_empty() {
-                if let Ok(a) = file.parse(&row, project) {
-                    let id = format!("{:?}", dedupe::identity(&row, &a, file.ref_col()));
-                    if repeated.contains(&id) {
-                        match first.get(&id) {
-                            Some((orig_file, orig, _)) => {
-                                let d = if orig_file == shown {
-                                    dedupe::diagnostic(
-                                        shown,
-                                        &(line, *orig, row.text()),
-                                        file.subject_name(),
-                                    )
-                                } else {
-                                    Diagnostic::error(
-                                        "duplicate-row",
-                                        Span::line(shown, line).at(1),
-                                        format!("duplicate of {orig_file} row {orig}: same facility, period, {}, quantity, unit, source and ref", file.subject_name()),
-                                    )
-                                    .with_hint("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)")
-                                    .with_source(row.text())
-                                };
-                                dup_diagnostics.push(d);
-                                duplicates.entry(file).or_default().insert(line);
-                                exclude = Some(BTreeSet::from([line]));
-                            }
-                            None => {
-                                first.insert(id, (shown.clone(), line, row.text()));
-                            }
-                        }
-                    }
-                }
-            }
-            worker.row(&row, exclude.as_ref().unwrap_or(&none), None, &mut |_| {});
+            read.row(&RowRef::of_columns(shown, &record, map), &mut |_| {});
         })?;
         let shown: Arc<str> = Arc::from(source.shown(file));
         for s in sums.iter().flatten() {
-            worker.add_sum(s, &shown).map_err(|d| vec![d])?;
+            read.worker.add_sum(s, &shown).map_err(|d| vec![d])?;
             engine_rows += s.rows;
         }
-        let mut part = worker.finish(None).map_err(|d| vec![d])?;
+        if !read.duplicates.is_empty() {
+            duplicates.insert(file, std::mem::take(&mut read.duplicates));
+        }
+        dup_diagnostics.append(&mut read.diagnostics);
+        let mut part = read.worker.finish(None).map_err(|d| vec![d])?;
         part.stats.file = source.shown(file);
         part.stats.present = present;
         if !present {
@@ -1888,4 +1924,98 @@ pub fn compute_from(
     comp.duplicates = duplicates;
     comp.engine_rows = engine_rows;
     Ok(comp)
+}
+
+/// One input's rows handed over one at a time, in order, by something other than the chunked
+/// reader (an engine, the files of a folder input): one worker, and duplicates found by their
+/// identity — of the identities in `repeated` (those more than one row has), the first row is
+/// kept and each later one rejected naming it, by file and row.
+struct RowsRead<'p, 'r> {
+    project: &'p Project,
+    file: InputFile,
+    worker: Worker<'p>,
+    repeated: &'r std::collections::HashSet<String>,
+    /// The first row of each repeated identity: its file, row and text.
+    first: FxHashMap<String, (Arc<str>, u64, String)>,
+    /// The rows rejected as duplicates (their numbers in their files).
+    duplicates: BTreeSet<u64>,
+    /// Their diagnostics.
+    diagnostics: Vec<Diagnostic>,
+    /// The shown name of the file the last row came from, and the project folder's shown
+    /// prefix, to name each row's file below the project (`LineVisit::name`).
+    last_file: Option<Arc<str>>,
+    prefix: Arc<str>,
+}
+
+impl<'p, 'r> RowsRead<'p, 'r> {
+    fn new(
+        project: &'p Project,
+        options: RunOptions,
+        file: InputFile,
+        repeated: &'r std::collections::HashSet<String>,
+        pass: Option<Pass<'_>>,
+    ) -> Self {
+        let mut worker = Worker::new(project, options, file);
+        if let Some(p) = pass {
+            worker.visiting = true;
+            worker.outside_only = p.outside_only;
+        }
+        RowsRead {
+            project,
+            file,
+            worker,
+            repeated,
+            first: FxHashMap::default(),
+            duplicates: BTreeSet::new(),
+            diagnostics: Vec::new(),
+            last_file: None,
+            prefix: crate::project::shown_path(&project.dir, ""),
+        }
+    }
+
+    fn row(&mut self, row: &RowRef<'_>, visit: &mut dyn FnMut(&LineVisit<'_>)) {
+        let shown = row.file();
+        if self.last_file.as_ref() != Some(shown) {
+            let name = shown.strip_prefix(&*self.prefix).unwrap_or(shown);
+            self.worker.name = Arc::from(name);
+            self.last_file = Some(shown.clone());
+        }
+        let line = row.line();
+        let mut exclude = None;
+        if !self.repeated.is_empty() {
+            if let Ok(a) = self.file.parse(row, self.project) {
+                let id = format!("{:?}", dedupe::identity(row, &a, self.file.ref_col()));
+                if self.repeated.contains(&id) {
+                    match self.first.get(&id) {
+                        Some((orig_file, orig, _)) => {
+                            let d = if orig_file == shown {
+                                dedupe::diagnostic(
+                                    shown,
+                                    &(line, *orig, row.text()),
+                                    self.file.subject_name(),
+                                )
+                            } else {
+                                Diagnostic::error(
+                                    "duplicate-row",
+                                    Span::line(shown, line).at(1),
+                                    format!("duplicate of {orig_file}:{orig}: same facility, period, {}, quantity, unit, source and ref", self.file.subject_name()),
+                                )
+                                .with_hint("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)")
+                                .with_source(row.text())
+                            };
+                            self.diagnostics.push(d);
+                            self.duplicates.insert(line);
+                            exclude = Some(BTreeSet::from([line]));
+                        }
+                        None => {
+                            self.first.insert(id, (shown.clone(), line, row.text()));
+                        }
+                    }
+                }
+            }
+        }
+        let none = BTreeSet::new();
+        self.worker
+            .row(row, exclude.as_ref().unwrap_or(&none), None, visit);
+    }
 }

@@ -188,7 +188,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             limit,
             &mut |l| {
                 let (fb, fa) = differing(l.chain_before, l.chain_after);
-                let at = format!("{}:{}", shown_name(&project, l.file), l.activity.line);
+                let at = format!("{}:{}", shown_name(&project, l.name), l.activity.line);
                 let fac = project.facilities.list[l.chain_before.facility].id.clone();
                 let delta = carbonledger::decimal::sub(l.after.co2e_kg, l.before.co2e_kg)
                     .unwrap_or_default();

@@ -348,7 +348,7 @@ pub fn explain(
                         let _ = writeln!(
                             s,
                             "{}:{}  {} ({})  {}  {}",
-                            carbonledger::calc::shown_name(project, v.file),
+                            carbonledger::calc::shown_name(project, v.name),
                             v.activity.line,
                             f.id,
                             f.name,
@@ -551,7 +551,7 @@ fn register_entries(
             let _ = writeln!(
                 s,
                 "{}:{}  {} ({})  {}  market-based = location-based (no instrument applies)",
-                carbonledger::calc::shown_name(project, v.file),
+                carbonledger::calc::shown_name(project, v.name),
                 v.activity.line,
                 f.id,
                 f.name,
@@ -772,7 +772,7 @@ fn explain_group(
             let _ = writeln!(
                 s,
                 "{}:{}  {} ({})  {}",
-                carbonledger::calc::shown_name(project, v.file),
+                carbonledger::calc::shown_name(project, v.name),
                 v.activity.line,
                 f.id,
                 f.name,

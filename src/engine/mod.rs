@@ -14,13 +14,12 @@ mod sums;
 
 use crate::calc::{ChainPlan, InputFile, LinearSum, RowIdentity, RowSource, SourceRow};
 use crate::diag::{Diagnostic, Span};
-use crate::project::Project;
+use crate::project::{PartitionFormat, Project};
 use carbonledger_engine::{
-    chain_sums, identity_udf, list_inputs, repeated_identities, stream_rows, IdentityResolver,
+    chain_sums, identity_udf, repeated_identities, stream_rows, IdentityResolver, InputFormat,
     InputPath,
 };
 use std::collections::HashSet;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A project's activity inputs read by DataFusion: for each input, `energy.csv` when it is a
@@ -54,38 +53,57 @@ impl<'p> DataFusionSource<'p> {
         }
     }
 
-    /// The path of an input: the CSV file, or the folder named like it without `.csv`.
-    /// Any entry by either name is the input, even one that cannot be read (a link to
-    /// nowhere): reading it then fails with its error, instead of the input counting as
-    /// absent and its rows as none.
-    fn path(&self, file: InputFile) -> Option<PathBuf> {
-        let csv = self.project.path(file.input());
-        if crate::project::entry_exists(&csv) {
-            return Some(csv);
-        }
-        let folder = csv.with_extension("");
-        crate::project::entry_exists(&folder).then_some(folder)
-    }
-
+    /// The files of an input: its CSV file, or the partition files of its folder as every
+    /// reader lists them (`project::partition_files`; a folder with none is an error).
     fn files(&self, file: InputFile) -> Result<Option<Vec<InputPath>>, Vec<Diagnostic>> {
-        let Some(path) = self.path(file) else {
-            if file == InputFile::Energy {
-                return Err(vec![Diagnostic::error(
-                    "missing-file",
-                    Span::file(&self.project.shown(file.input())),
-                    format!(
-                        "cannot read {}: neither the file nor a folder {} of CSV or Parquet files exists",
-                        file.name(),
-                        file.name().trim_end_matches(".csv")
-                    ),
-                )
-                .with_hint("run `carbonledger init DIR` for templates of every file")]);
+        let listed = match crate::project::input_partitions(self.project, file.input()) {
+            Some(listed) => listed,
+            None => {
+                let csv = self.project.path(file.input());
+                if crate::project::entry_exists(&csv) {
+                    return Ok(Some(vec![InputPath {
+                        path: csv,
+                        format: InputFormat::Csv,
+                    }]));
+                }
+                if file == InputFile::Energy {
+                    return Err(vec![Diagnostic::error(
+                        "missing-file",
+                        Span::file(&self.project.shown(file.input())),
+                        format!(
+                            "cannot read {}: neither the file nor a folder {} of CSV or Parquet files exists",
+                            file.name(),
+                            file.name().trim_end_matches(".csv")
+                        ),
+                    )
+                    .with_hint("run `carbonledger init DIR` for templates of every file")]);
+                }
+                return Ok(None);
             }
-            return Ok(None);
         };
-        list_inputs(&path)
-            .map(Some)
-            .map_err(|e| self.failed(file, &e))
+        let io = |message: String| carbonledger_engine::EngineError::Io {
+            path: crate::project::shown_folder(self.project, file.input()),
+            message,
+        };
+        let files = listed.map_err(|e| self.failed(file, &io(e.to_string())))?;
+        if files.is_empty() {
+            return Err(self.failed(
+                file,
+                &io("the folder holds no .csv or .parquet file".into()),
+            ));
+        }
+        Ok(Some(
+            files
+                .into_iter()
+                .map(|f| InputPath {
+                    path: f.path,
+                    format: match f.format {
+                        PartitionFormat::Csv => InputFormat::Csv,
+                        PartitionFormat::Parquet => InputFormat::Parquet,
+                    },
+                })
+                .collect(),
+        ))
     }
 
     fn failed(&self, file: InputFile, e: &carbonledger_engine::EngineError) -> Vec<Diagnostic> {
@@ -200,9 +218,9 @@ impl RowSource for DataFusionSource<'_> {
     }
 
     fn shown(&self, file: InputFile) -> String {
-        match self.path(file) {
-            Some(p) if p.is_dir() => format!("{}/", self.shown_file(&p)),
-            _ => self.project.shown(file.input()).to_string(),
+        match crate::project::folder_of(self.project, file.input()) {
+            Some(_) => crate::project::shown_folder(self.project, file.input()),
+            None => self.project.shown(file.input()).to_string(),
         }
     }
 }

@@ -76,6 +76,18 @@ impl Manifest {
             sha256_file(p).map_err(|e| format!("{}: {e}", p.display()))
         };
         for input in Input::ALL {
+            if let Some(files) = crate::project::input_partitions(project, input) {
+                // A folder input: each partition file, by its path below the project.
+                for f in files.map_err(|e| format!("{}: {e}", input.name()))? {
+                    inputs.push(ManifestFile {
+                        sha256: hash(&f.path)?,
+                        path: f.name,
+                        edition: None,
+                        schema: None,
+                    });
+                }
+                continue;
+            }
             let p = match (input, claims) {
                 (Input::Claims, Some(c)) => c.to_path_buf(),
                 _ => project.path(input),
@@ -208,9 +220,33 @@ pub fn check(out: &Path, project: Option<&Path>) -> Result<Vec<Changed>, String>
         compare("factor", f, sha256);
     }
     let listed: BTreeSet<&str> = m.inputs.iter().map(|f| f.path.as_str()).collect();
-    let claims_elsewhere = m.inputs.iter().any(|f| Input::named(&f.path).is_none());
+    // A partition file of a folder input is named below its folder (`energy/a.csv`).
+    let in_folder = |path: &str| {
+        path.split_once('/')
+            .is_some_and(|(top, _)| Input::named(&format!("{top}.csv")).is_some())
+    };
+    let claims_elsewhere = m
+        .inputs
+        .iter()
+        .any(|f| Input::named(&f.path).is_none() && !in_folder(&f.path));
     for input in Input::ALL {
         if input == Input::Claims && claims_elsewhere {
+            continue;
+        }
+        let folder = input.name().trim_end_matches(".csv");
+        if matches!(input, Input::Energy | Input::Fugitive) && !dir.join(input.name()).exists() {
+            // A folder input: a partition file the export did not read was added since.
+            if let Ok(files) = crate::project::partition_files(&dir.join(folder), folder) {
+                for f in files {
+                    if !listed.contains(f.name.as_str()) {
+                        changed.push(Changed {
+                            kind: "input",
+                            path: f.name,
+                            what: "added",
+                        });
+                    }
+                }
+            }
             continue;
         }
         if !listed.contains(input.name()) && dir.join(input.name()).exists() {

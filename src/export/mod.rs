@@ -397,7 +397,7 @@ fn chain_lines(
         for u in v.chain.used_factors() {
             used.entry(u.reference.clone()).or_insert_with(|| u.clone());
         }
-        let line_rows = rows(v.file.name(), v.activity, v.chain, v.line, facility);
+        let line_rows = rows(v.name, v.activity, v.chain, v.line, facility);
         for r in &line_rows {
             out.lines(by_figure(r, v.chain, &sums));
             if restating(v.chain)
@@ -429,7 +429,7 @@ fn chain_lines(
             for u in v.chain.used_factors() {
                 used.entry(u.reference.clone()).or_insert_with(|| u.clone());
             }
-            for r in rows(v.file.name(), v.activity, v.chain, v.line, facility) {
+            for r in rows(v.name, v.activity, v.chain, v.line, facility) {
                 out.lines(by_figure(&r, v.chain, &restated));
             }
         })?;
@@ -444,7 +444,7 @@ fn chain_lines(
                 used.entry(u.reference.clone()).or_insert_with(|| u.clone());
             }
             let facility = &project.facilities.list[f].id;
-            for r in rows(v.file.name(), v.activity, v.chain, v.line, facility) {
+            for r in rows(v.name, v.activity, v.chain, v.line, facility) {
                 out.lines(by_figure(&r, v.chain, &restated));
             }
         };

@@ -46,6 +46,10 @@ impl<'a> RowRef<'a> {
             fields: record.len(),
         }
     }
+    /// The file the row is in, as diagnostics show it.
+    pub fn file(&self) -> &'a Arc<str> {
+        self.file
+    }
     /// The byte of the file where the row starts.
     pub fn byte(&self) -> u64 {
         self.record.byte

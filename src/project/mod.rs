@@ -7,6 +7,7 @@ mod inputs;
 mod lock;
 mod manifest;
 pub(crate) use manifest::key_span;
+mod partitions;
 mod templates;
 
 pub use init_country::{write_country_templates, Country};
@@ -18,6 +19,9 @@ pub use lock::{
 pub use manifest::{
     Consolidation, DisplacedGrid, EnergyBasis, Families, FreightOptions, Manifest,
     RenewablesPolicy, Scope3Options, YearSelection,
+};
+pub use partitions::{
+    folder_of, input_partitions, partition_files, shown_folder, PartitionFile, PartitionFormat,
 };
 pub use templates::{write_files, write_templates, TEMPLATES};
 

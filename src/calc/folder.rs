@@ -1,0 +1,158 @@
+//! The default reader over a folder input (`energy/` in place of `energy.csv`; see
+//! `project::partition_files`): every partition file in name order, CSV files through the
+//! core's own reader (so every row keeps its physical line and every file-level check of a
+//! `.csv` input applies to each file), Parquet files through the engine crate's reader in
+//! builds with the `engine` feature. Rows come out one at a time, in order, to the same worker
+//! and duplicate rule as an engine's rows (`run::RowsRead`).
+
+use super::dedupe;
+use super::run::InputFile;
+use crate::diag::{Diagnostic, Span};
+use crate::ingest::RowRef;
+use crate::project::{PartitionFile, PartitionFormat, Project};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The files of one folder input, with the names diagnostics give them.
+pub(super) struct FolderInput {
+    files: Vec<(Arc<str>, PartitionFile)>,
+    /// The folder as the row accounting shows it (`energy/`).
+    pub shown: String,
+}
+
+impl FolderInput {
+    /// The folder of `file`'s input, when it is one: its files listed, or why they cannot be.
+    /// A folder holding no `.csv` or `.parquet` file is an error, never an input of no rows.
+    pub fn open(project: &Project, file: InputFile) -> Option<Result<Self, Vec<Diagnostic>>> {
+        let listed = crate::project::input_partitions(project, file.input())?;
+        let shown = crate::project::shown_folder(project, file.input());
+        let failed = |message: String| {
+            vec![Diagnostic::error(
+                "unreadable-file",
+                Span::file(&Arc::from(shown.as_str())),
+                message,
+            )
+            .with_hint(
+                "an input folder holds the input's .csv (and, in `--features engine` builds, .parquet) files at any depth; restore what a link points to, or remove it",
+            )]
+        };
+        Some(match listed {
+            Err(e) => Err(failed(format!("cannot list the folder: {e}"))),
+            Ok(files) if files.is_empty() => Err(failed(format!(
+                "the folder {shown} holds no .csv or .parquet file, so {} has no rows",
+                file.name()
+            ))),
+            Ok(files) => Ok(FolderInput {
+                files: files
+                    .into_iter()
+                    .map(|f| (crate::project::shown_path(&project.dir, &f.name), f))
+                    .collect(),
+                shown,
+            }),
+        })
+    }
+
+    /// Hands every row of every file to `on_row`, files in name order and rows in file order.
+    /// A file that cannot be read whole stops the reading with its diagnostics.
+    pub fn each_row(
+        &self,
+        file: InputFile,
+        on_row: &mut dyn FnMut(&RowRef<'_>),
+    ) -> Result<(), Vec<Diagnostic>> {
+        for (shown, part) in &self.files {
+            match part.format {
+                PartitionFormat::Csv => {
+                    crate::ingest::read_chunk(
+                        shown,
+                        &part.path,
+                        file.columns(),
+                        (0, None),
+                        false,
+                        |row| {
+                            on_row(row);
+                            true
+                        },
+                    )?;
+                }
+                PartitionFormat::Parquet => parquet_rows(shown, part, file, on_row)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The identities (as `dedupe::identity` prints them) that more than one row of the
+    /// folder has, across its files. Each row's identity is kept as a 128-bit hash, not as
+    /// text (16 bytes a row); a hash seen twice keeps the identity text of its later row, and
+    /// rows are only ever called duplicates when their texts are equal (`run::RowsRead`), so a
+    /// hash collision costs a comparison, never a wrong rejection.
+    pub fn repeated(
+        &self,
+        project: &Project,
+        file: InputFile,
+    ) -> Result<HashSet<String>, Vec<Diagnostic>> {
+        let mut seen: HashSet<u128> = HashSet::new();
+        let mut repeated = HashSet::new();
+        self.each_row(file, &mut |row| {
+            if let Ok(a) = file.parse(row, project) {
+                let id = format!("{:?}", dedupe::identity(row, &a, file.ref_col()));
+                if !seen.insert(xxhash_rust::xxh3::xxh3_128(id.as_bytes())) {
+                    repeated.insert(id);
+                }
+            }
+        })?;
+        Ok(repeated)
+    }
+}
+
+/// The rows of one Parquet file, read by the engine crate's reader: numbered from 1 among
+/// the file's rows (Parquet has no lines), each field as its exact text.
+#[cfg(feature = "engine")]
+fn parquet_rows(
+    shown: &Arc<str>,
+    part: &PartitionFile,
+    file: InputFile,
+    on_row: &mut dyn FnMut(&RowRef<'_>),
+) -> Result<(), Vec<Diagnostic>> {
+    let columns = super::run::input_columns(file);
+    let input = carbonledger_engine::InputPath {
+        path: part.path.clone(),
+        format: carbonledger_engine::InputFormat::Parquet,
+    };
+    carbonledger_engine::stream_rows(
+        &carbonledger_engine::Cluster::Embedded,
+        &[input],
+        &columns,
+        None,
+        &mut |_, n, fields, map| {
+            let record = crate::ingest::Record::from_fields(fields.iter().copied(), n);
+            on_row(&RowRef::of_columns(shown, &record, map));
+        },
+    )
+    .map_err(|e| {
+        vec![Diagnostic::error(
+            "engine-error",
+            Span::file(shown),
+            format!("the Parquet reader could not read this file: {e}"),
+        )
+        .with_hint("Parquet columns must be the input's, as text, integers or decimals (never floating point)")]
+    })
+}
+
+/// Without the `engine` feature there is no Parquet reader: the file is an error, never a
+/// file of no rows.
+#[cfg(not(feature = "engine"))]
+fn parquet_rows(
+    shown: &Arc<str>,
+    _part: &PartitionFile,
+    _file: InputFile,
+    _on_row: &mut dyn FnMut(&RowRef<'_>),
+) -> Result<(), Vec<Diagnostic>> {
+    Err(vec![Diagnostic::error(
+        "unreadable-file",
+        Span::file(shown),
+        "this carbonledger reads Parquet files only when built with the engine feature",
+    )
+    .with_hint(
+        "build it with `cargo build --release --features engine`, or convert the file to CSV",
+    )])
+}

@@ -1,0 +1,179 @@
+//! An activity input given as a folder of partition files: `energy/` in place of
+//! `energy.csv`, holding CSV and Parquet files at any depth (hive-style folders such as
+//! `year=2025/month=03/` are plain subfolders: a row's period is in the row). One listing
+//! serves every reader, the cache key and the export seal, so all of them see the same files
+//! in the same order.
+
+use super::{entry_exists, Input, Project};
+use std::path::{Path, PathBuf};
+
+/// How a partition file is read, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartitionFormat {
+    /// Comma-separated text with a header row, as the input's own `.csv` file.
+    Csv,
+    /// Apache Parquet (read by builds with the `engine` feature).
+    Parquet,
+}
+
+/// One file of a folder input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionFile {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Its path below the project folder with `/` separators (`energy/year=2025/a.csv`), as
+    /// lines, exports and the seal name it.
+    pub name: String,
+    /// How to read it.
+    pub format: PartitionFormat,
+}
+
+fn format_of(path: &Path) -> Option<PartitionFormat> {
+    match path.extension()?.to_str()? {
+        "csv" => Some(PartitionFormat::Csv),
+        "parquet" => Some(PartitionFormat::Parquet),
+        _ => None,
+    }
+}
+
+/// The folder an activity input (energy, fugitive) is read from: `energy/` when there is no entry `energy.csv` and there
+/// is one named `energy` (an entry that cannot be read is still the input, so that reading
+/// it fails instead of its rows counting as none). `None` for the usual file.
+pub fn folder_of(project: &Project, input: Input) -> Option<PathBuf> {
+    // The activity inputs only: the registers and the small files are one file each.
+    if !matches!(input, Input::Energy | Input::Fugitive) {
+        return None;
+    }
+    let file = project.path(input);
+    if entry_exists(&file) {
+        return None;
+    }
+    let folder = file.with_extension("");
+    (folder != file && entry_exists(&folder)).then_some(folder)
+}
+
+/// How a folder input is shown in the row accounting: the folder with a trailing `/`.
+pub fn shown_folder(project: &Project, input: Input) -> String {
+    format!(
+        "{}/",
+        super::shown_path(&project.dir, input.name().trim_end_matches(".csv"))
+    )
+}
+
+/// Every `.csv` and `.parquet` file under `folder` (which is `relative` below the project),
+/// sorted by path so that rows are numbered and duplicates ordered the same way on every run.
+/// Names starting with `.` or `_` (`_SUCCESS`, `.crc` files, staging folders) are skipped,
+/// and so are files of other kinds. A folder that cannot be listed is an error, never an
+/// input with no rows.
+pub fn partition_files(folder: &Path, relative: &str) -> std::io::Result<Vec<PartitionFile>> {
+    let mut out = Vec::new();
+    let mut pending = vec![(folder.to_path_buf(), relative.to_string())];
+    while let Some((dir, name)) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let file_name = entry.file_name();
+            let Some(file_name) = file_name.to_str() else {
+                return Err(std::io::Error::other(format!(
+                    "{}: a file name that is not UTF-8",
+                    entry.path().display()
+                )));
+            };
+            if file_name.starts_with(['.', '_']) {
+                continue;
+            }
+            let path = entry.path();
+            let child = format!("{name}/{file_name}");
+            // `metadata` follows links: a link to a folder is a folder, a link to nowhere an
+            // error.
+            if std::fs::metadata(&path)?.is_dir() {
+                pending.push((path, child));
+            } else if let Some(format) = format_of(&path) {
+                out.push(PartitionFile {
+                    path,
+                    name: child,
+                    format,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// The partition files of `input` when it is a folder (see [`folder_of`]); `None` for the
+/// usual file.
+pub fn input_partitions(
+    project: &Project,
+    input: Input,
+) -> Option<std::io::Result<Vec<PartitionFile>>> {
+    let folder = folder_of(project, input)?;
+    Some(partition_files(
+        &folder,
+        input.name().trim_end_matches(".csv"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh folder under the system's temporary folder.
+    fn fresh(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "carbonledger-partitions-{tag}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn lists_csv_and_parquet_files_at_any_depth_in_name_order() {
+        let root = fresh("list").join("energy");
+        for f in [
+            "year=2025/month=10/b.csv",
+            "year=2025/month=02/a.parquet",
+            "year=2024/z.csv",
+            "top.csv",
+            "year=2025/_SUCCESS",
+            "year=2025/.part.crc",
+            "_tmp/hidden.csv",
+            "notes.txt",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "x").unwrap();
+        }
+        let got: Vec<(String, PartitionFormat)> = partition_files(&root, "energy")
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.name, p.format))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("energy/top.csv".to_string(), PartitionFormat::Csv),
+                ("energy/year=2024/z.csv".to_string(), PartitionFormat::Csv),
+                (
+                    "energy/year=2025/month=02/a.parquet".to_string(),
+                    PartitionFormat::Parquet
+                ),
+                (
+                    "energy/year=2025/month=10/b.csv".to_string(),
+                    PartitionFormat::Csv
+                ),
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_nowhere_is_an_error_not_a_skipped_file() {
+        let dir = fresh("link");
+        let root = dir.join("energy");
+        std::fs::create_dir_all(&root).unwrap();
+        std::os::unix::fs::symlink(dir.join("gone.csv"), root.join("a.csv")).unwrap();
+        assert!(partition_files(&root, "energy").is_err());
+    }
+}
