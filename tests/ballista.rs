@@ -430,7 +430,7 @@ fn ballista_computes_the_embedded_engines_bytes() {
             .collect::<Vec<_>>()
     };
     assert_eq!(dup(&embedded.2).len(), 1, "{}", embedded.2);
-    assert!(dup(&embedded.2)[0].contains("part=0/part-0.parquet row 1"));
+    assert!(dup(&embedded.2)[0].contains("part=0/part-0.parquet:1: same facility"));
     assert_eq!(dup(&embedded.2), dup(&ballista.2));
     for code in [
         "[bad-number]",
