@@ -417,3 +417,58 @@ fn overlapping_periods_across_partitions_name_the_later_row() {
         "{err}"
     );
 }
+
+/// The files are computed one per thread: the output (figures, row accounting and every
+/// diagnostic, duplicates across files included) does not depend on the thread count.
+#[test]
+fn the_output_does_not_depend_on_the_thread_count() {
+    let dir = fixture_copy("threads");
+    let files = partition(&dir);
+    let first = files[0].1.lines().nth(2).unwrap().to_string();
+    let second = files[1].1.lines().nth(2).unwrap().to_string();
+    // Copies of a 2024 row and of a 2025 row in a later file, one of them twice, and a row
+    // that does not parse.
+    let header = files[0].1.lines().next().unwrap();
+    let c = dir.join("energy/year=2025/month=09/c.csv");
+    fs::create_dir_all(c.parent().unwrap()).unwrap();
+    fs::write(
+        c,
+        format!("{header}\nBJ-HQ,2025,electricity,x,MWh,,,\n{first}\n{second}\n{second}\n"),
+    )
+    .unwrap();
+    let runs: Vec<(i32, String, String)> = ["1", "2", "3", "0"]
+        .iter()
+        .map(|t| {
+            run_in(
+                &dir,
+                &[
+                    "compute",
+                    "p",
+                    "--no-cache",
+                    "--allow-rejects",
+                    "--format",
+                    "json",
+                    "--threads",
+                    t,
+                ],
+            )
+        })
+        .collect();
+    assert_eq!(runs[0].0, 0, "{}", runs[0].2);
+    assert_eq!(
+        runs[0].2.matches("[duplicate-row]").count(),
+        3,
+        "{}",
+        runs[0].2
+    );
+    assert!(
+        runs[0]
+            .2
+            .contains("warning: --allow-rejects: totals leave out 4 rejected rows"),
+        "{}",
+        runs[0].2
+    );
+    for r in &runs[1..] {
+        assert_eq!(r, &runs[0]);
+    }
+}

@@ -359,6 +359,22 @@ impl Candidates {
     pub fn is_empty(&self) -> bool {
         self.rows == 0
     }
+
+    /// The row as a hit (its line, identity as text, and text) when its identity is a
+    /// candidate's; the cheap pre-key rules out almost every other row before it is parsed.
+    pub fn hit(
+        &self,
+        row: &RowRef<'_>,
+        ref_col: usize,
+        parse: impl Fn(&RowRef<'_>) -> Option<Activity>,
+    ) -> Option<(u64, String, String)> {
+        let k = prekey(row, ref_col).filter(|k| self.prekeys.contains(k))?;
+        let a = parse(row)?;
+        let id = identity(row, &a, ref_col);
+        self.fingerprints
+            .contains(&(fingerprint(&id).0, k))
+            .then(|| (row.line(), format!("{id:?}"), row.text()))
+    }
 }
 
 /// Reads the file again (in chunks, on `threads` threads) and confirms candidates by their
@@ -372,26 +388,13 @@ pub fn confirm(
     candidates: &Candidates,
     threads: usize,
 ) -> Result<Vec<Duplicate>, Vec<Diagnostic>> {
-    // Each chunk lists, in line order, the rows whose identity is a candidate's.
-    let check = |row: &RowRef<'_>, prekey: u64, hits: &mut Vec<Hit>| {
-        if let Some(a) = parse(row) {
-            let id = identity(row, &a, ref_col);
-            if candidates
-                .fingerprints
-                .contains(&(fingerprint(&id).0, prekey))
-            {
-                hits.push((row.line(), format!("{id:?}"), row.text()));
-            }
-        }
-    };
     // Chunks number their lines from their own start (the same physical-line counter as the
-    // first reading); the offsets come from where each chunk stopped.
+    // first reading); the offsets come from where each chunk stopped. Each chunk lists, in
+    // line order, the rows whose identity is a candidate's.
     let scan = |bounds: (u64, Option<u64>)| {
         let mut hits: Vec<Hit> = Vec::new();
         let end = read_chunk(file, path, columns, bounds, false, |row| {
-            if let Some(k) = prekey(row, ref_col).filter(|k| candidates.prekeys.contains(k)) {
-                check(row, k, &mut hits);
-            }
+            hits.extend(candidates.hit(row, ref_col, &parse));
             true
         })?;
         Ok((hits, end))
@@ -417,6 +420,25 @@ pub fn confirm(
         }
     }
     Ok(dups)
+}
+
+/// The diagnostic of a duplicate of a row in another file of the same input (a partition of
+/// a folder input): the first copy is named by file and row.
+pub fn diagnostic_across(
+    (file, line): (&Arc<str>, u64),
+    (orig_file, orig): (&Arc<str>, u64),
+    text: String,
+    what: &str,
+) -> Diagnostic {
+    Diagnostic::error(
+        "duplicate-row",
+        Span::line(file, line).at(1),
+        format!("duplicate of {orig_file}:{orig}: same facility, period, {what}, quantity, unit, source and ref"),
+    )
+    .with_hint(
+        "remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)",
+    )
+    .with_source(text)
 }
 
 /// The diagnostic of a confirmed duplicate.

@@ -2,15 +2,12 @@
 //! `project::partition_files`): every partition file in name order, CSV files through the
 //! core's own reader (so every row keeps its physical line and every file-level check of a
 //! `.csv` input applies to each file), Parquet files through the engine crate's reader in
-//! builds with the `engine` feature. Rows come out one at a time, in order, to the same worker
-//! and duplicate rule as an engine's rows (`run::RowsRead`).
+//! builds with the `engine` feature. `run::folder` reads the files, in parallel or in order.
 
-use super::dedupe;
 use super::run::InputFile;
 use crate::diag::{Diagnostic, Span};
 use crate::ingest::RowRef;
 use crate::project::{PartitionFile, PartitionFormat, Project};
-use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The files of one folder input, with the names diagnostics give them.
@@ -52,55 +49,64 @@ impl FolderInput {
         })
     }
 
+    /// How many files the folder holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// The shown name of file `i`.
+    pub fn shown_file(&self, i: usize) -> &Arc<str> {
+        &self.files[i].0
+    }
+
+    /// The name of file `i` below the project folder (`energy/year=2025/a.csv`).
+    pub fn name(&self, i: usize) -> &str {
+        &self.files[i].1.name
+    }
+
+    /// The bytes of all files together (what sizes the duplicate check's spill).
+    pub fn bytes(&self) -> u64 {
+        self.files
+            .iter()
+            .map(|(_, f)| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+            .sum()
+    }
+
+    /// Hands every row of file `i` to `on_row`, in file order. A file that cannot be read
+    /// whole stops the reading with its diagnostics.
+    pub fn rows_of(
+        &self,
+        i: usize,
+        file: InputFile,
+        on_row: &mut dyn FnMut(&RowRef<'_>),
+    ) -> Result<(), Vec<Diagnostic>> {
+        let (shown, part) = &self.files[i];
+        match part.format {
+            PartitionFormat::Csv => {
+                crate::ingest::read_chunk(
+                    shown,
+                    &part.path,
+                    file.columns(),
+                    (0, None),
+                    false,
+                    |row| {
+                        on_row(row);
+                        true
+                    },
+                )?;
+                Ok(())
+            }
+            PartitionFormat::Parquet => parquet_rows(shown, part, file, on_row),
+        }
+    }
+
     /// Hands every row of every file to `on_row`, files in name order and rows in file order.
-    /// A file that cannot be read whole stops the reading with its diagnostics.
     pub fn each_row(
         &self,
         file: InputFile,
         on_row: &mut dyn FnMut(&RowRef<'_>),
     ) -> Result<(), Vec<Diagnostic>> {
-        for (shown, part) in &self.files {
-            match part.format {
-                PartitionFormat::Csv => {
-                    crate::ingest::read_chunk(
-                        shown,
-                        &part.path,
-                        file.columns(),
-                        (0, None),
-                        false,
-                        |row| {
-                            on_row(row);
-                            true
-                        },
-                    )?;
-                }
-                PartitionFormat::Parquet => parquet_rows(shown, part, file, on_row)?,
-            }
-        }
-        Ok(())
-    }
-
-    /// The identities (as `dedupe::identity` prints them) that more than one row of the
-    /// folder has, across its files. Each row's identity is kept as a 128-bit hash, not as
-    /// text (16 bytes a row); a hash seen twice keeps the identity text of its later row, and
-    /// rows are only ever called duplicates when their texts are equal (`run::RowsRead`), so a
-    /// hash collision costs a comparison, never a wrong rejection.
-    pub fn repeated(
-        &self,
-        project: &Project,
-        file: InputFile,
-    ) -> Result<HashSet<String>, Vec<Diagnostic>> {
-        let mut seen: HashSet<u128> = HashSet::new();
-        let mut repeated = HashSet::new();
-        self.each_row(file, &mut |row| {
-            if let Ok(a) = file.parse(row, project) {
-                let id = format!("{:?}", dedupe::identity(row, &a, file.ref_col()));
-                if !seen.insert(xxhash_rust::xxh3::xxh3_128(id.as_bytes())) {
-                    repeated.insert(id);
-                }
-            }
-        })?;
-        Ok(repeated)
+        (0..self.len()).try_for_each(|i| self.rows_of(i, file, on_row))
     }
 }
 

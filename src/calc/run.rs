@@ -13,9 +13,11 @@
 //! partitions checked after the first pass; only if a fingerprint repeats is the file read
 //! again to confirm them; only if some are confirmed is the calculation repeated without them.
 
+mod folder;
 mod sums;
 
 use super::folder::FolderInput;
+use folder::run_folder;
 
 pub use sums::{
     linear_rows, sum_of, units_of, ChainPlan, LinearRow, LinearSum, RowChain, MAX_SUMMED_ROWS,
@@ -1565,47 +1567,6 @@ fn run_once(
     Ok((assemble(project, files, all)?, candidates))
 }
 
-/// Reads a folder input (see `folder`) in one piece, its files in name order, with
-/// duplicates found across all of them by their identity, so every pass (the computation,
-/// the lines of `explain` and `export`) rejects the same rows without a list of lines.
-/// A window reads the folder from its start (its byte offsets are of one file), and only the
-/// inputs it names.
-fn run_folder(
-    project: &Project,
-    options: RunOptions,
-    file: InputFile,
-    folder: &FolderInput,
-    visit: Option<&mut dyn FnMut(&LineVisit<'_>)>,
-    pass: Pass<'_>,
-) -> Result<Part, Vec<Diagnostic>> {
-    if pass.window.is_some_and(|w| !w.from.contains_key(&file)) {
-        return Ok(Part::default());
-    }
-    let stopped = || {
-        pass.window
-            .is_some_and(|w| w.stop.load(std::sync::atomic::Ordering::Relaxed))
-    };
-    let repeated = folder.repeated(project, file)?;
-    let visiting = visit.is_some();
-    let mut read = RowsRead::new(project, options, file, &repeated, visiting.then_some(pass));
-    let mut nothing = |_: &LineVisit<'_>| {};
-    let visit: &mut dyn FnMut(&LineVisit<'_>) = match visit {
-        Some(v) => v,
-        None => &mut nothing,
-    };
-    folder.each_row(file, &mut |row| {
-        if !stopped() {
-            read.row(row, visit);
-        }
-    })?;
-    let mut diagnostics = std::mem::take(&mut read.diagnostics);
-    let mut part = read.worker.finish(None).map_err(|d| vec![d])?;
-    part.diagnostics.append(&mut diagnostics);
-    part.stats.file = folder.shown.clone();
-    part.stats.present = true;
-    Ok(part)
-}
-
 /// Turns the merged parts of every file into a computation: linear chains multiplied out,
 /// diagnostics in file and line order.
 fn assemble(
@@ -1988,20 +1949,16 @@ impl<'p, 'r> RowsRead<'p, 'r> {
                 if self.repeated.contains(&id) {
                     match self.first.get(&id) {
                         Some((orig_file, orig, _)) => {
+                            let what = self.file.subject_name();
                             let d = if orig_file == shown {
-                                dedupe::diagnostic(
-                                    shown,
-                                    &(line, *orig, row.text()),
-                                    self.file.subject_name(),
-                                )
+                                dedupe::diagnostic(shown, &(line, *orig, row.text()), what)
                             } else {
-                                Diagnostic::error(
-                                    "duplicate-row",
-                                    Span::line(shown, line).at(1),
-                                    format!("duplicate of {orig_file}:{orig}: same facility, period, {}, quantity, unit, source and ref", self.file.subject_name()),
+                                dedupe::diagnostic_across(
+                                    (shown, line),
+                                    (orig_file, *orig),
+                                    row.text(),
+                                    what,
                                 )
-                                .with_hint("remove one of them, or tell them apart with distinct `ref` values (e.g. invoice numbers)")
-                                .with_source(row.text())
                             };
                             self.diagnostics.push(d);
                             self.duplicates.insert(line);
