@@ -10,9 +10,9 @@ use crate::calc::dedupe::{self, Candidates, Spill};
 use crate::calc::folder::FolderInput;
 use crate::diag::{Diagnostic, Span};
 use crate::project::Project;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Reads a folder input: computed on every core when no visitor needs its lines in order,
 /// else in one pass in file order (a window reads the folder from its start: its byte
@@ -58,60 +58,87 @@ fn threads(options: RunOptions, folder: &FolderInput) -> usize {
 }
 
 /// Runs `work` on every file index on `threads` threads (each takes the next file when it is
-/// done with one) and returns the results in file order; every file's problems, in file order,
-/// when any failed.
-fn each_file<T: Send>(
+/// done with one, with a state of its own: `S::default()` when the thread starts, handed to
+/// `end` when it has no more files) and hands each result to `sink` in file order, as soon as
+/// the files before it are done (so at most a few results wait, whatever the number of
+/// files). Returns every file's problems, in file order, when any failed.
+fn each_file<T: Send, S: Default>(
     folder: &FolderInput,
     threads: usize,
-    work: impl Fn(usize) -> Result<T, Vec<Diagnostic>> + Sync,
-) -> Result<Vec<T>, Vec<Diagnostic>> {
+    work: impl Fn(usize, &mut S) -> Result<T, Vec<Diagnostic>> + Sync,
+    end: impl Fn(S) + Sync,
+    sink: impl FnMut(T) -> Result<(), Vec<Diagnostic>> + Send,
+) -> Result<(), Vec<Diagnostic>> {
+    /// Results waiting for the files before them.
+    struct InOrder<T, F> {
+        next: usize,
+        waiting: BTreeMap<usize, Result<T, Vec<Diagnostic>>>,
+        sink: F,
+        problems: Vec<Diagnostic>,
+    }
     let n = folder.len();
     let next = AtomicUsize::new(0);
+    let order = Mutex::new(InOrder {
+        next: 0,
+        waiting: BTreeMap::new(),
+        sink,
+        problems: Vec::new(),
+    });
     let run = || {
-        let mut mine = Vec::new();
+        let mut state = S::default();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             if i >= n {
-                return mine;
+                end(state);
+                return;
             }
-            mine.push((i, work(i)));
+            let result = work(i, &mut state);
+            let Ok(mut o) = order.lock() else { return };
+            o.waiting.insert(i, result);
+            loop {
+                let at = o.next;
+                let Some(r) = o.waiting.remove(&at) else {
+                    break;
+                };
+                o.next += 1;
+                // After a failure the sums are not needed; the problems still are.
+                let r = r.and_then(|t| {
+                    if o.problems.is_empty() {
+                        (o.sink)(t)
+                    } else {
+                        Ok(())
+                    }
+                });
+                if let Err(mut d) = r {
+                    o.problems.append(&mut d);
+                }
+            }
         }
     };
-    let mut done: Vec<(usize, Result<T, Vec<Diagnostic>>)> = if threads <= 1 {
-        run()
+    let failed = if threads <= 1 {
+        run();
+        false
     } else {
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads).map(|_| s.spawn(run)).collect();
-            let mut all = Vec::new();
-            for h in handles {
-                match h.join() {
-                    Ok(v) => all.extend(v),
-                    Err(_) => all.push((
-                        n,
-                        Err(vec![Diagnostic::error(
-                            "internal",
-                            Span::file(&Arc::from(folder.shown.as_str())),
-                            "a worker thread failed",
-                        )]),
-                    )),
-                }
-            }
-            all
+            handles.into_iter().any(|h| h.join().is_err())
         })
     };
-    done.sort_by_key(|(i, _)| *i);
-    let mut values = Vec::with_capacity(n);
-    let mut problems = Vec::new();
-    for (_, r) in done {
-        match r {
-            Ok(v) => values.push(v),
-            Err(mut d) => problems.append(&mut d),
-        }
+    let o = match order.into_inner() {
+        Ok(o) => o,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if failed || o.next < n {
+        return Err(vec![Diagnostic::error(
+            "internal",
+            Span::file(&Arc::from(folder.shown.as_str())),
+            "a worker thread failed",
+        )]);
     }
-    if problems.is_empty() {
-        Ok(values)
+    if o.problems.is_empty() {
+        Ok(())
     } else {
-        Err(problems)
+        Err(o.problems)
     }
 }
 
@@ -128,13 +155,41 @@ fn worker_for<'p>(
     worker
 }
 
-/// Merges the files' parts in file order.
-fn merged(parts: Vec<Part>) -> Result<Part, Vec<Diagnostic>> {
-    let mut it = parts.into_iter();
-    let mut all = it.next().unwrap_or_default();
-    for p in it {
-        all.merge(p).map_err(|d| vec![d])?;
-    }
+/// Computes every file with `exclude` (per file, lines left out as duplicates) and merges
+/// their parts in file order; with `spill`, every row's fingerprint is spilled too.
+fn summed(
+    project: &Project,
+    options: RunOptions,
+    file: InputFile,
+    folder: &FolderInput,
+    threads: usize,
+    exclude: Option<&[BTreeSet<u64>]>,
+    spill: Option<&Spill>,
+) -> Result<Part, Vec<Diagnostic>> {
+    let none = BTreeSet::new();
+    let mut all = Part::default();
+    each_file(
+        folder,
+        threads,
+        |i, pending: &mut dedupe::Pending| {
+            let mut worker = worker_for(project, options, file, folder, i);
+            // One thread's buffers across its files, so that they fill and spill.
+            worker.pending = std::mem::take(pending);
+            let skip = exclude.map_or(&none, |e| &e[i]);
+            let read = folder.rows_of(i, file, &mut |row| {
+                worker.row(row, skip, spill, &mut |_| {});
+            });
+            *pending = std::mem::take(&mut worker.pending);
+            read?;
+            worker.finish(None).map_err(|d| vec![d])
+        },
+        |pending| {
+            if let Some(s) = spill {
+                pending.finish(s);
+            }
+        },
+        |part| all.merge(part).map_err(|d| vec![d]),
+    )?;
     Ok(all)
 }
 
@@ -147,31 +202,25 @@ fn computed(
     threads: usize,
 ) -> Result<Part, Vec<Diagnostic>> {
     let spill = Spill::for_file_size(folder.bytes());
-    let none = BTreeSet::new();
-    let first = each_file(folder, threads, |i| {
-        let mut worker = worker_for(project, options, file, folder, i);
-        folder.rows_of(i, file, &mut |row| {
-            worker.row(row, &none, Some(&spill), &mut |_| {});
-        })?;
-        worker.finish(Some(&spill)).map_err(|d| vec![d])
-    })?;
+    let first = summed(project, options, file, folder, threads, None, Some(&spill))?;
     let candidates = candidates_of(&spill, folder)?;
     if candidates.is_empty() {
-        return merged(first);
+        return Ok(first);
     }
     let (exclude, diagnostics) = confirmed(project, file, folder, &candidates, threads)?;
     if exclude.iter().all(BTreeSet::is_empty) {
-        return merged(first);
+        return Ok(first);
     }
     drop(first);
-    let again = each_file(folder, threads, |i| {
-        let mut worker = worker_for(project, options, file, folder, i);
-        folder.rows_of(i, file, &mut |row| {
-            worker.row(row, &exclude[i], None, &mut |_| {});
-        })?;
-        worker.finish(None).map_err(|d| vec![d])
-    })?;
-    let mut part = merged(again)?;
+    let mut part = summed(
+        project,
+        options,
+        file,
+        folder,
+        threads,
+        Some(&exclude),
+        None,
+    )?;
     part.diagnostics.extend(diagnostics);
     Ok(part)
 }
@@ -195,18 +244,21 @@ fn fingerprints(
     threads: usize,
 ) -> Result<Candidates, Vec<Diagnostic>> {
     let spill = Spill::for_file_size(folder.bytes());
-    each_file(folder, threads, |i| {
-        let mut pending = dedupe::Pending::default();
-        folder.rows_of(i, file, &mut |row| {
-            if let Ok(a) = file.parse(row, project) {
-                let prekey = dedupe::prekey_of(row.get(0), a.period, row.get(file.ref_col()));
-                let id = dedupe::identity(row, &a, file.ref_col());
-                pending.push(dedupe::record(&id, prekey), &spill);
-            }
-        })?;
-        pending.finish(&spill);
-        Ok(())
-    })?;
+    each_file(
+        folder,
+        threads,
+        |i, pending: &mut dedupe::Pending| {
+            folder.rows_of(i, file, &mut |row| {
+                if let Ok(a) = file.parse(row, project) {
+                    let k = dedupe::prekey_of(row.get(0), a.period, row.get(file.ref_col()));
+                    let id = dedupe::identity(row, &a, file.ref_col());
+                    pending.push(dedupe::record(&id, k), &spill);
+                }
+            })
+        },
+        |pending| pending.finish(&spill),
+        |()| Ok(()),
+    )?;
     candidates_of(&spill, folder)
 }
 
@@ -228,38 +280,49 @@ fn confirmed(
         return Ok((exclude, diagnostics));
     }
     let parse = |row: &crate::ingest::RowRef<'_>| file.parse(row, project).ok();
-    let hits = each_file(folder, threads, |i| {
-        let mut hits = Vec::new();
-        folder.rows_of(i, file, &mut |row| {
-            hits.extend(candidates.hit(row, file.ref_col(), parse));
-        })?;
-        Ok(hits)
-    })?;
     let what = file.subject_name();
+    // The first copy of each confirmed identity, in file order: the hits of each file are
+    // taken as soon as the files before it are done.
     let mut first: HashMap<String, (usize, u64)> = HashMap::new();
-    for (i, hits) in hits.into_iter().enumerate() {
-        for (line, key, text) in hits {
-            match first.get(&key) {
-                Some(&(fi, fl)) => {
-                    exclude[i].insert(line);
-                    let here = folder.shown_file(i);
-                    diagnostics.push(if fi == i {
-                        dedupe::diagnostic(here, &(line, fl, text), what)
-                    } else {
-                        dedupe::diagnostic_across(
-                            (here, line),
-                            (folder.shown_file(fi), fl),
-                            text,
-                            what,
-                        )
-                    });
-                }
-                None => {
-                    first.insert(key, (i, line));
+    let mut at = 0;
+    each_file(
+        folder,
+        threads,
+        |i, (): &mut ()| {
+            let mut hits = Vec::new();
+            folder.rows_of(i, file, &mut |row| {
+                hits.extend(candidates.hit(row, file.ref_col(), parse));
+            })?;
+            Ok(hits)
+        },
+        |()| {},
+        |hits| {
+            let i = at;
+            at += 1;
+            for (line, key, text) in hits {
+                match first.get(&key) {
+                    Some(&(fi, fl)) => {
+                        exclude[i].insert(line);
+                        let here = folder.shown_file(i);
+                        diagnostics.push(if fi == i {
+                            dedupe::diagnostic(here, &(line, fl, text), what)
+                        } else {
+                            dedupe::diagnostic_across(
+                                (here, line),
+                                (folder.shown_file(fi), fl),
+                                text,
+                                what,
+                            )
+                        });
+                    }
+                    None => {
+                        first.insert(key, (i, line));
+                    }
                 }
             }
-        }
-    }
+            Ok(())
+        },
+    )?;
     Ok((exclude, diagnostics))
 }
 
