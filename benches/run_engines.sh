@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The engines side by side on one generated project (docs/scale.md, "Measured"): the default
-# engine on one energy.csv, and on the same rows as a folder of CSV partitions `--engine
-# datafusion` and `--engine ballista` with one and with two local executors (a scheduler and
+# engine on one energy.csv and on the same rows as a folder of CSV partitions, and on that
+# folder `--engine datafusion` and `--engine ballista` with one and with two local executors (a scheduler and
 # executors of this binary on loopback ports, stopped when the script ends). Runs are
 # interleaved: round i runs every engine once. Every output is checked byte-identical to the
 # default engine's; wall time and peak RSS of the CLI process come from /usr/bin/time -v (the
@@ -83,6 +83,7 @@ run() {
 }
 for i in $(seq 1 "$REPEAT"); do
   run default "$i" -- "$BIN" figures "$ONE" --format json --no-cache
+  run default-folder "$i" -- "$BIN" figures "$PARTED" --format json --no-cache
   run datafusion "$i" -- "$BIN" figures "$PARTED" --format json --no-cache --engine datafusion
   run ballista-1 "$i" -- "$BIN" figures "$PARTED" --format json --no-cache --engine ballista --scheduler "$ONE_EXEC"
   run ballista-2 "$i" -- "$BIN" figures "$PARTED" --format json --no-cache --engine ballista --scheduler "$TWO_EXEC"
@@ -95,7 +96,7 @@ rss() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$1"; 
   echo
   echo "| engine | wall s (best) | wall s (median) | rows/s (median) | CLI peak RSS MiB |"
   echo "|---|---:|---:|---:|---:|"
-  for name in default datafusion ballista-1 ballista-2; do
+  for name in default default-folder datafusion ballista-1 ballista-2; do
     mapfile -t w < <(for i in $(seq 1 "$REPEAT"); do secs "$RES/$name.$i.time"; done | sort -g)
     med=${w[$(( (REPEAT - 1) / 2 ))]}
     echo "| $name | ${w[0]} | $med | $(awk -v r="$ROWS" -v s="$med" 'BEGIN {printf "%.0f", r / s}') | $(rss "$RES/$name.1.time") |"

@@ -11,6 +11,7 @@
 //! mutations of those files; `ATTACK_FULL=1` runs every command on every mutation.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -38,19 +39,6 @@ fn temp(tag: &str) -> PathBuf {
     ));
     let _ = fs::remove_dir_all(&dir);
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// The outcome of one run: exit code (None: killed after the time limit), standard error.
@@ -144,7 +132,7 @@ fn base() -> &'static Path {
     static BASE: OnceLock<PathBuf> = OnceLock::new();
     BASE.get_or_init(|| {
         let dir = temp("base");
-        copy_tree(&root().join("fixtures/xiaomi-2025"), &dir);
+        common::lines::copy_dir(&root().join("fixtures/xiaomi-2025"), &dir);
         for (name, text) in EXTRA_INPUTS {
             fs::write(dir.join(name), text).unwrap();
         }
@@ -794,7 +782,7 @@ fn commands(i: usize, m: &Mutation, d: &str, out: &str) -> Vec<Vec<String>> {
 /// Runs one mutation; returns what is wrong with the outcome.
 fn attack(i: usize, m: &Mutation) -> Vec<String> {
     let dir = temp("m");
-    copy_tree(base(), &dir);
+    common::lines::copy_dir(base(), &dir);
     fs::write(dir.join(&m.file), &m.bytes).unwrap();
     let d = dir.to_str().unwrap().to_string();
     let out = format!("{d}-export");

@@ -7,6 +7,7 @@
 //! Tests marked `#[ignore = "bug: …"]` describe the behaviour we want, not the current one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,24 +34,9 @@ fn project(case: &str) -> PathBuf {
         sources.push(cases_dir().join(case));
     }
     for src in sources {
-        copy_tree(&src, &dir);
+        common::lines::copy_dir(&src, &dir);
     }
     dir
-}
-
-/// Copies `from` into `to`, folders included (a case may add `factors/SET/EDITION/`, or a
-/// folder named like a file, e.g. `claims.toml/`, for a file that cannot be read).
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Runs `carbonledger <args[0]> DIR <args[1..]>`; the folder is shown as `<DIR>` in the output.

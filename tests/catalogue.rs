@@ -11,6 +11,7 @@
 //! there that no case pins, so a new diagnostic cannot ship without its case.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -27,19 +28,6 @@ fn cases_dir() -> PathBuf {
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A fresh copy of `base/` with the files and folders of `case` laid over it.
 fn project(case: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
@@ -48,8 +36,8 @@ fn project(case: &str) -> PathBuf {
         NEXT.fetch_add(1, Ordering::SeqCst),
     ));
     let _ = fs::remove_dir_all(&dir);
-    copy_tree(&cases_dir().join("base"), &dir);
-    copy_tree(&cases_dir().join(case), &dir);
+    common::lines::copy_dir(&cases_dir().join("base"), &dir);
+    common::lines::copy_dir(&cases_dir().join(case), &dir);
     dir
 }
 

@@ -15,19 +15,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 const FIXTURE: &str = "fixtures/xiaomi-2025";
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A fresh copy of the fixture, in a folder named `p` (so that shown paths have one length).
 fn fixture_copy(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir()
@@ -38,7 +25,7 @@ fn fixture_copy(tag: &str) -> PathBuf {
         ))
         .join("p");
     let _ = fs::remove_dir_all(&dir);
-    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE), &dir);
+    common::lines::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE), &dir);
     dir
 }
 
