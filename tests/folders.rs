@@ -459,3 +459,81 @@ fn the_output_does_not_depend_on_the_thread_count() {
         assert_eq!(r, &runs[0]);
     }
 }
+
+/// `[inputs] energy = "PATTERN"` names the files of an input anywhere (here a lake folder
+/// beside the project's own files, `**` for any depth): the same figures as one CSV; the
+/// rows' places name the matched files.
+#[test]
+fn an_inputs_pattern_names_the_files_of_an_input() {
+    let one = fixture_copy("one");
+    let dir = fixture_copy("pattern");
+    let files = partition(&dir);
+    fs::rename(dir.join("energy"), dir.join("lake")).unwrap();
+    let toml = dir.join("carbonledger.toml");
+    let manifest = fs::read_to_string(&toml).unwrap();
+    fs::write(
+        &toml,
+        format!("{manifest}\n[inputs]\nenergy = \"lake/**/*.csv\"\n"),
+    )
+    .unwrap();
+    for args in [
+        &["figures", "p", "--format", "json", "--no-cache"][..],
+        &["figures", "p", "--format", "json"],
+    ] {
+        let a = run_in(&one, args);
+        let b = run_in(&dir, args);
+        assert_eq!(b.0, 0, "{}", b.2);
+        assert_eq!(a.1, b.1);
+    }
+    let (code, text, err) = run_in(&dir, &["explain", "p", "ghg.scope1", "--year", "2025"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("p/lake/year=2025/"), "{text}");
+    let acc = run_in(&dir, &["compute", "p", "--format", "json", "--no-cache"]);
+    assert!(
+        acc.1
+            .contains("\"file\": \"p/lake/**/*.csv\",\n      \"read\": 15,"),
+        "{}",
+        acc.1
+    );
+    // A file the pattern does not match is not read: the 2024 file moved aside.
+    let moved = dir.join("lake/year=2024/part-0.txt");
+    fs::rename(dir.join("lake/year=2024/part-0.csv"), &moved).unwrap();
+    let acc = run_in(&dir, &["compute", "p", "--format", "json", "--no-cache"]);
+    let rows_2024 = files[0].1.lines().count() - 1;
+    assert!(
+        acc.1.contains(&format!(
+            "\"file\": \"p/lake/**/*.csv\",\n      \"read\": {},",
+            15 - rows_2024
+        )),
+        "{}",
+        acc.1
+    );
+    fs::rename(&moved, dir.join("lake/year=2024/part-0.csv")).unwrap();
+    // The project's own energy.csv beside a pattern: one of them would be left out.
+    fs::write(
+        dir.join("energy.csv"),
+        "facility,period,carrier,quantity,unit\n",
+    )
+    .unwrap();
+    let (code, _, err) = run_in(&dir, &["figures", "p", "--no-cache"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("energy.csv is in the project folder and [inputs] energy names other files; remove one of them [unreadable-file]"),
+        "{err}"
+    );
+    fs::remove_file(dir.join("energy.csv")).unwrap();
+    // A pattern that matches nothing, and one that is not a pattern.
+    for (pattern, want) in [
+        ("nowhere/*.csv", "error: p/nowhere/*.csv: the [inputs] pattern p/nowhere/*.csv matches no .csv or .parquet file, so energy.csv has no rows [unreadable-file]".to_string()),
+        ("lake/***", format!("error: p/carbonledger.toml:{}:1: [inputs] energy = `lake/***` is not a glob pattern", manifest.lines().count() + 3)),
+    ] {
+        fs::write(
+            &toml,
+            format!("{manifest}\n[inputs]\nenergy = \"{pattern}\"\n"),
+        )
+        .unwrap();
+        let (code, _, err) = run_in(&dir, &["figures", "p", "--no-cache"]);
+        assert_ne!(code, 0, "{err}");
+        assert!(err.contains(&want), "{want}\n{err}");
+    }
+}

@@ -30,11 +30,16 @@ impl FolderInput {
                 message,
             )
             .with_hint(
-                "an input folder holds the input's .csv (and, in `--features engine` builds, .parquet) files at any depth; restore what a link points to, or remove it",
+                "an input folder (or an [inputs] pattern) names the input's .csv (and, in `--features engine` builds, .parquet) files; restore what a link points to, or remove it",
             )]
         };
+        let pattern = project.manifest.inputs.of(file.input()).is_some();
         Some(match listed {
-            Err(e) => Err(failed(format!("cannot list the folder: {e}"))),
+            Err(e) => Err(failed(format!("cannot list the input's files: {e}"))),
+            Ok(files) if files.is_empty() && pattern => Err(failed(format!(
+                "the [inputs] pattern {shown} matches no .csv or .parquet file, so {} has no rows",
+                file.name()
+            ))),
             Ok(files) if files.is_empty() => Err(failed(format!(
                 "the folder {shown} holds no .csv or .parquet file, so {} has no rows",
                 file.name()

@@ -218,9 +218,10 @@ impl RowSource for DataFusionSource<'_> {
     }
 
     fn shown(&self, file: InputFile) -> String {
-        match crate::project::folder_of(self.project, file.input()) {
-            Some(_) => crate::project::shown_folder(self.project, file.input()),
-            None => self.project.shown(file.input()).to_string(),
+        if crate::project::partitioned(self.project, file.input()) {
+            crate::project::shown_folder(self.project, file.input())
+        } else {
+            self.project.shown(file.input()).to_string()
         }
     }
 }

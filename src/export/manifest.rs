@@ -220,11 +220,10 @@ pub fn check(out: &Path, project: Option<&Path>) -> Result<Vec<Changed>, String>
         compare("factor", f, sha256);
     }
     let listed: BTreeSet<&str> = m.inputs.iter().map(|f| f.path.as_str()).collect();
-    // A partition file of a folder input is named below its folder (`energy/a.csv`).
-    let in_folder = |path: &str| {
-        path.split_once('/')
-            .is_some_and(|(top, _)| Input::named(&format!("{top}.csv")).is_some())
-    };
+    // A file of a folder or pattern input (`energy/a.csv`, `lake/b.parquet`) is not a claims
+    // file named with --claims (TOML).
+    let in_folder = |path: &str| path.ends_with(".csv") || path.ends_with(".parquet");
+    let opened = crate::project::Project::open(&dir).ok();
     let claims_elsewhere = m
         .inputs
         .iter()
@@ -233,18 +232,19 @@ pub fn check(out: &Path, project: Option<&Path>) -> Result<Vec<Changed>, String>
         if input == Input::Claims && claims_elsewhere {
             continue;
         }
-        let folder = input.name().trim_end_matches(".csv");
-        if matches!(input, Input::Energy | Input::Fugitive) && !dir.join(input.name()).exists() {
-            // A folder input: a partition file the export did not read was added since.
-            if let Ok(files) = crate::project::partition_files(&dir.join(folder), folder) {
-                for f in files {
-                    if !listed.contains(f.name.as_str()) {
-                        changed.push(Changed {
-                            kind: "input",
-                            path: f.name,
-                            what: "added",
-                        });
-                    }
+        if let Some(files) = opened
+            .as_ref()
+            .and_then(|p| crate::project::input_partitions(p, input))
+        {
+            // A folder or `[inputs]` pattern: a file of it the export did not read was added
+            // since. (A project that no longer opens has a changed input listed already.)
+            for f in files.into_iter().flatten() {
+                if !listed.contains(f.name.as_str()) {
+                    changed.push(Changed {
+                        kind: "input",
+                        path: f.name,
+                        what: "added",
+                    });
                 }
             }
             continue;

@@ -256,6 +256,32 @@ struct ManifestToml {
     year_start: Option<String>,
     year_label: Option<String>,
     split_decimals: Option<u32>,
+    #[serde(default)]
+    inputs: InputPatterns,
+}
+
+/// `[inputs]`: where an activity input's rows are when they are not the project's own
+/// `energy.csv` / `fugitive.csv` (nor a folder `energy/` in its place): a glob pattern of CSV
+/// and Parquet files, relative to the project folder (`lake/energy/year=*/*.parquet`,
+/// `**` for any depth).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputPatterns {
+    /// The energy rows' files.
+    pub energy: Option<String>,
+    /// The fugitive rows' files.
+    pub fugitive: Option<String>,
+}
+
+impl InputPatterns {
+    /// The pattern given for `input`, if any.
+    pub fn of(&self, input: super::Input) -> Option<&str> {
+        match input {
+            super::Input::Energy => self.energy.as_deref(),
+            super::Input::Fugitive => self.fugitive.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 /// A validated manifest.
@@ -289,6 +315,8 @@ pub struct Manifest {
     pub split_decimals: Option<u32>,
     /// Scope 3 options.
     pub scope3: Scope3Options,
+    /// Glob patterns naming an activity input's files (`[inputs]`).
+    pub inputs: InputPatterns,
 }
 
 /// The section (`[a.b]` → `a.b`, `""` at the top) and key of each line of a TOML text that
@@ -411,6 +439,29 @@ impl Manifest {
                     "split a long history into several projects, or list only the years reported",
                 ),
             );
+        }
+        for (key, pattern) in [
+            ("energy", &raw.inputs.energy),
+            ("fugitive", &raw.inputs.fugitive),
+        ] {
+            let Some(pattern) = pattern else { continue };
+            let problem = if pattern.trim().is_empty() {
+                Some("is empty".to_string())
+            } else {
+                glob::Pattern::new(pattern)
+                    .err()
+                    .map(|e| format!("is not a glob pattern: {e}"))
+            };
+            if let Some(problem) = problem {
+                diags.push(
+                    Diagnostic::error(
+                        "bad-manifest",
+                        key_span(file, text, "inputs", key),
+                        format!("[inputs] {key} = `{pattern}` {problem}"),
+                    )
+                    .with_hint("name the input's CSV and Parquet files relative to the project folder, e.g. \"lake/energy/**/*.parquet\""),
+                );
+            }
         }
         if !years.contains(&raw.base_year) {
             diags.push(
@@ -537,6 +588,7 @@ impl Manifest {
             renewables: raw.renewables,
             freight: raw.freight,
             scope3: raw.scope3,
+            inputs: raw.inputs,
         })
     }
 

@@ -17,11 +17,12 @@ pub use lock::{
     LOCK_FILE,
 };
 pub use manifest::{
-    Consolidation, DisplacedGrid, EnergyBasis, Families, FreightOptions, Manifest,
+    Consolidation, DisplacedGrid, EnergyBasis, Families, FreightOptions, InputPatterns, Manifest,
     RenewablesPolicy, Scope3Options, YearSelection,
 };
 pub use partitions::{
-    folder_of, input_partitions, partition_files, shown_folder, PartitionFile, PartitionFormat,
+    folder_of, input_partitions, partition_files, partitioned, shown_folder, PartitionFile,
+    PartitionFormat,
 };
 pub use templates::{write_files, write_templates, TEMPLATES};
 

@@ -40,8 +40,11 @@ fn format_of(path: &Path) -> Option<PartitionFormat> {
 /// is one named `energy` (an entry that cannot be read is still the input, so that reading
 /// it fails instead of its rows counting as none). `None` for the usual file.
 pub fn folder_of(project: &Project, input: Input) -> Option<PathBuf> {
-    // The activity inputs only: the registers and the small files are one file each.
-    if !matches!(input, Input::Energy | Input::Fugitive) {
+    // The activity inputs only: the registers and the small files are one file each. An
+    // `[inputs]` pattern takes the folder's place.
+    if !matches!(input, Input::Energy | Input::Fugitive)
+        || project.manifest.inputs.of(input).is_some()
+    {
         return None;
     }
     let file = project.path(input);
@@ -52,12 +55,64 @@ pub fn folder_of(project: &Project, input: Input) -> Option<PathBuf> {
     (folder != file && entry_exists(&folder)).then_some(folder)
 }
 
-/// How a folder input is shown in the row accounting: the folder with a trailing `/`.
+/// How an input read from several files is shown in the row accounting: the `[inputs]`
+/// pattern, or the folder with a trailing `/`.
 pub fn shown_folder(project: &Project, input: Input) -> String {
-    format!(
-        "{}/",
-        super::shown_path(&project.dir, input.name().trim_end_matches(".csv"))
-    )
+    match project.manifest.inputs.of(input) {
+        Some(pattern) => super::shown_path(&project.dir, pattern).to_string(),
+        None => format!(
+            "{}/",
+            super::shown_path(&project.dir, input.name().trim_end_matches(".csv"))
+        ),
+    }
+}
+
+/// Whether `input` is read from several files: an `[inputs]` pattern, or a folder.
+pub fn partitioned(project: &Project, input: Input) -> bool {
+    project.manifest.inputs.of(input).is_some() || folder_of(project, input).is_some()
+}
+
+/// The files an `[inputs]` pattern matches, below the project folder, in name order; only
+/// `.csv` and `.parquet` files (folders and other files it matches are skipped). The input's
+/// own `.csv` beside a pattern is an error: one of them would be silently left out.
+fn pattern_files(
+    project: &Project,
+    input: Input,
+    pattern: &str,
+) -> std::io::Result<Vec<PartitionFile>> {
+    if entry_exists(&project.path(input)) {
+        return Err(std::io::Error::other(format!(
+            "{} is in the project folder and [inputs] {} names other files; remove one of them",
+            input.name(),
+            input.name().trim_end_matches(".csv")
+        )));
+    }
+    let full = project.dir.join(pattern);
+    let full = full
+        .to_str()
+        .ok_or_else(|| std::io::Error::other("the project folder's path is not UTF-8"))?;
+    let paths = glob::glob(full).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let mut out = Vec::new();
+    for path in paths {
+        let path = path.map_err(|e| std::io::Error::other(e.to_string()))?;
+        // `metadata` follows links: a link to nowhere is an error, never a skipped file.
+        if std::fs::metadata(&path)?.is_dir() {
+            continue;
+        }
+        let Some(format) = format_of(&path) else {
+            continue;
+        };
+        let below = path.strip_prefix(&project.dir).unwrap_or(&path);
+        let name = below
+            .to_str()
+            .ok_or_else(|| {
+                std::io::Error::other(format!("{}: a path that is not UTF-8", path.display()))
+            })?
+            .replace(std::path::MAIN_SEPARATOR, "/");
+        out.push(PartitionFile { path, name, format });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
 }
 
 /// Every `.csv` and `.parquet` file under `folder` (which is `relative` below the project),
@@ -100,12 +155,15 @@ pub fn partition_files(folder: &Path, relative: &str) -> std::io::Result<Vec<Par
     Ok(out)
 }
 
-/// The partition files of `input` when it is a folder (see [`folder_of`]); `None` for the
-/// usual file.
+/// The partition files of `input` when it is an `[inputs]` pattern or a folder (see
+/// [`folder_of`]); `None` for the usual file.
 pub fn input_partitions(
     project: &Project,
     input: Input,
 ) -> Option<std::io::Result<Vec<PartitionFile>>> {
+    if let Some(pattern) = project.manifest.inputs.of(input) {
+        return Some(pattern_files(project, input, pattern));
+    }
     let folder = folder_of(project, input)?;
     Some(partition_files(
         &folder,
