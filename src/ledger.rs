@@ -162,7 +162,7 @@ fn run_some_registers(
         comp,
         strict,
         traced,
-        threads: 0,
+        threads: comp.threads,
     };
     let mut diags = Vec::new();
     let mut files = Vec::new();
@@ -282,9 +282,16 @@ impl Ledger {
         let structure = crate::years::Structure::of(project);
         // Facilities whose share or control changed: their rows computed again under the
         // latest terms (the restated base year's lines of those facilities).
-        let latest = structure
-            .latest_terms_project(project)
-            .and_then(|p| compute(&p, RunOptions { strict, threads: 0 }).ok());
+        let latest = structure.latest_terms_project(project).and_then(|p| {
+            compute(
+                &p,
+                RunOptions {
+                    strict,
+                    threads: comp.threads,
+                },
+            )
+            .ok()
+        });
         let restated_base = if structure.is_empty() {
             None
         } else {

@@ -143,6 +143,7 @@ pub fn reprice(
             duplicates: before.duplicates.clone(),
             duplicate_candidates: before.duplicate_candidates,
             engine_rows: before.engine_rows,
+            threads: before.threads,
             outside,
             notes: notes.into_iter().collect(),
         },

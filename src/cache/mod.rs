@@ -104,7 +104,11 @@ pub fn computation_in(
     let file = file_in(folder, project);
     let why = match std::fs::read(&file) {
         Ok(bytes) => match read(project, options, &k.key, &bytes) {
-            Ok(comp) => return Ok((comp, CacheUse::Hit)),
+            Ok(mut comp) => {
+                // The thread count is the run's, not the cached one's.
+                comp.threads = options.threads;
+                return Ok((comp, CacheUse::Hit));
+            }
             Err(why) => why,
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => "no cache yet".to_string(),

@@ -211,6 +211,9 @@ pub struct Computation {
     /// [`RowSource::sums`]) instead of handing them to the core one by one; 0 for the core's
     /// own reader.
     pub engine_rows: u64,
+    /// The threads the run was given (`RunOptions::threads`; 0: one per core), which the
+    /// registers run with too. Not part of the result: outputs do not depend on it.
+    pub threads: usize,
 }
 
 impl Computation {
@@ -1630,6 +1633,7 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
         Pass::default(),
     )?;
     first.duplicate_candidates = candidates.values().map(|c| c.len() as u64).sum();
+    first.threads = options.threads;
     let mut dups: BTreeMap<InputFile, Vec<dedupe::Duplicate>> = BTreeMap::new();
     for (file, cands) in &candidates {
         if cands.is_empty() {
@@ -1666,6 +1670,7 @@ pub fn compute(project: &Project, options: RunOptions) -> Result<Computation, Ve
     }
     comp.duplicates = exclude;
     comp.duplicate_candidates = first.duplicate_candidates;
+    comp.threads = options.threads;
     comp.diagnostics.sort_by(|a, b| {
         a.span
             .cmp(&b.span)
@@ -1884,6 +1889,7 @@ pub fn compute_from(
     let mut comp = assemble(project, files, all)?;
     comp.duplicates = duplicates;
     comp.engine_rows = engine_rows;
+    comp.threads = options.threads;
     Ok(comp)
 }
 

@@ -171,7 +171,7 @@ pub fn chains_of_years(
         comp,
         strict,
         traced: true,
-        threads: 0,
+        threads: comp.threads,
     };
     // Per shipments.csv line, its amounts in each year.
     let mut by_line: BTreeMap<u64, BTreeMap<i32, Amounts>> = BTreeMap::new();

@@ -239,7 +239,7 @@ fn consumption_by_period(ctx: &Context<'_>) -> Option<BTreeMap<(usize, Period), 
     let mut overflow = false;
     let options = crate::calc::RunOptions {
         strict: ctx.strict,
-        threads: 0,
+        threads: ctx.threads,
     };
     let read = crate::calc::for_each_line(ctx.project, options, &ctx.comp.duplicates, &mut |v| {
         let a = v.activity;

@@ -296,6 +296,7 @@ impl Structure {
             duplicates: comp.duplicates.clone(),
             duplicate_candidates: comp.duplicate_candidates,
             engine_rows: comp.engine_rows,
+            threads: comp.threads,
             outside: Vec::new(),
             notes: comp.notes.clone(),
         })
