@@ -518,7 +518,7 @@ fn an_inputs_pattern_names_the_files_of_an_input() {
     let (code, _, err) = run_in(&dir, &["figures", "p", "--no-cache"]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("energy.csv is in the project folder and [inputs] energy names other files; remove one of them [unreadable-file]"),
+        err.contains("energy.csv is in the project folder and [inputs] energy names other files; the rows of one of them would be left out: remove one [unreadable-file]"),
         "{err}"
     );
     fs::remove_file(dir.join("energy.csv")).unwrap();
@@ -536,4 +536,111 @@ fn an_inputs_pattern_names_the_files_of_an_input() {
         assert_ne!(code, 0, "{err}");
         assert!(err.contains(&want), "{want}\n{err}");
     }
+}
+
+/// A file, a folder and a pattern for the same input: any two at once is an error, never one
+/// of them silently left out; the cache and `export --check` say so too.
+#[test]
+fn two_places_for_one_input_are_an_error() {
+    let dir = fixture_copy("both");
+    let files = partition(&dir);
+    let (code, _, err) = run_in(&dir, &["export", "p", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    // energy.csv back beside the folder.
+    let header = files[0].1.lines().next().unwrap();
+    fs::write(dir.join("energy.csv"), format!("{header}\n")).unwrap();
+    for cache in [&["--no-cache"][..], &[]] {
+        let mut args = vec!["figures", "p"];
+        args.extend_from_slice(cache);
+        let (code, _, err) = run_in(&dir, &args);
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.contains("both energy.csv and a folder energy/ are in the project folder; the rows of one of them would be left out: remove one"),
+            "{err}"
+        );
+    }
+    let (code, out, err) = run_in(&dir, &["export", "--check", "out"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains("input unreadable: energy.csv"),
+        "{out}{err}"
+    );
+    // A pattern beside the folder.
+    fs::remove_file(dir.join("energy.csv")).unwrap();
+    let toml = dir.join("carbonledger.toml");
+    let manifest = fs::read_to_string(&toml).unwrap();
+    fs::write(
+        &toml,
+        format!("{manifest}\n[inputs]\nenergy = \"lake/*.csv\"\n"),
+    )
+    .unwrap();
+    let (code, _, err) = run_in(&dir, &["figures", "p", "--no-cache"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "a folder energy/ is in the project folder and [inputs] energy names other files"
+        ),
+        "{err}"
+    );
+}
+
+/// A pattern skips what writers leave while at work (`_temporary/`, `.staging/`, `_SUCCESS`)
+/// below the part it names literally, as a folder's listing does; and the project folder's own
+/// path is never read as a pattern (a `[` in it).
+#[test]
+fn a_pattern_skips_hidden_names_and_takes_the_project_path_literally() {
+    let one = fixture_copy("one");
+    let base = fixture_copy("x");
+    // A project folder named `site[1]`, beside a folder `site1` that the unescaped pattern
+    // would read instead.
+    let dir = base.parent().unwrap().join("site[1]");
+    fs::rename(&base, &dir).unwrap();
+    let files = partition(&dir);
+    fs::rename(dir.join("energy"), dir.join("lake")).unwrap();
+    let decoy = base.parent().unwrap().join("site1/lake");
+    fs::create_dir_all(&decoy).unwrap();
+    fs::write(decoy.join("x.csv"), "not,a,project\n").unwrap();
+    // A writer's leftovers: a second copy of a partition under _temporary/ and .staging/.
+    for hidden in ["_temporary/0", ".staging"] {
+        let d = dir.join("lake").join(hidden);
+        fs::create_dir_all(&d).unwrap();
+        fs::write(d.join("part-0.csv"), &files[0].1).unwrap();
+    }
+    let toml = dir.join("carbonledger.toml");
+    let manifest = fs::read_to_string(&toml).unwrap();
+    fs::write(
+        &toml,
+        format!("{manifest}\n[inputs]\nenergy = \"lake/**/*.csv\"\n"),
+    )
+    .unwrap();
+    let args = ["figures", "site[1]", "--format", "json", "--no-cache"];
+    let got = run_in(&dir, &args);
+    assert_eq!(got.0, 0, "{}", got.2);
+    let want = run_in(&one, &["figures", "p", "--format", "json", "--no-cache"]);
+    assert_eq!(want.1, got.1);
+    // A pattern that names the hidden folder itself reads it.
+    fs::write(
+        &toml,
+        format!("{manifest}\n[inputs]\nenergy = \"lake/_temporary/*/*.csv\"\n"),
+    )
+    .unwrap();
+    // (Its 2024 rows only: the 2025 instruments then claim more than was consumed.)
+    let acc = run_in(
+        &dir,
+        &[
+            "compute",
+            "site[1]",
+            "--format",
+            "json",
+            "--no-cache",
+            "--allow-rejects",
+        ],
+    );
+    assert_eq!(acc.0, 0, "{}", acc.2);
+    let rows = files[0].1.lines().count() - 1;
+    assert!(
+        acc.1.contains(&format!("\"file\": \"site[1]/lake/_temporary/*/*.csv\",\n      \"read\": {rows},\n      \"used\": {rows}")),
+        "{}",
+        acc.1
+    );
 }

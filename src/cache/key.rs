@@ -11,7 +11,7 @@
 //! can write the inputs and would as easily write the cache).
 
 use crate::calc::RunOptions;
-use crate::project::{Input, Project, FACTORS_DIR};
+use crate::project::{Input, Listing, Project, FACTORS_DIR};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,13 +29,20 @@ pub struct Keyed {
     /// 32 hex digits.
     pub key: String,
     stamps: Vec<(PathBuf, Option<(u64, std::time::SystemTime)>)>,
+    /// The folder and pattern inputs, with the names of the files they listed.
+    listings: Vec<(Listing, Vec<String>)>,
 }
 
 impl Keyed {
-    /// Whether every file hashed still has the length and modification time it had: a file
-    /// written to while a computation read it is described by no key.
+    /// Whether every file hashed still has the length and modification time it had, and
+    /// every folder or pattern input still lists the same files: a file written to, added or
+    /// removed while a computation read it is described by no key.
     pub fn unchanged(&self) -> bool {
         self.stamps.iter().all(|(p, s)| stamp(p) == *s)
+            && self.listings.iter().all(|(l, names)| {
+                l.files()
+                    .is_ok_and(|f| f.iter().map(|f| &f.name).eq(names.iter()))
+            })
     }
 }
 
@@ -47,6 +54,7 @@ fn stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
 /// The key of `project`'s computation under `options`.
 pub fn key(project: &Project, options: RunOptions) -> std::io::Result<Keyed> {
     let mut stamps = Vec::new();
+    let mut listings = Vec::new();
     let mut h = Xxh3::new();
     h.update(FORMAT.as_bytes());
     h.update(BUILD_ID.as_bytes());
@@ -55,15 +63,18 @@ pub fn key(project: &Project, options: RunOptions) -> std::io::Result<Keyed> {
         let path = project.path(input);
         // The name as diagnostics show it (it depends on how the folder was named).
         h.update(project.shown(input).as_bytes());
-        if let Some(files) = crate::project::input_partitions(project, input) {
-            // A folder input: every partition file, by name, in the order it is read.
+        if let Some(listing) = crate::project::listing_of(project, input) {
+            // A folder or pattern input: every file, by name, in the order it is read.
+            let listing = listing?;
+            let files = listing.files()?;
             h.update(b"\0folder");
-            for f in files? {
+            for f in &files {
                 h.update(f.name.as_bytes());
                 h.update(b"\0");
                 stamps.push((f.path.clone(), stamp(&f.path)));
                 hash_file(&mut h, &f.path)?;
             }
+            listings.push((listing, files.into_iter().map(|f| f.name).collect()));
             continue;
         }
         stamps.push((path.clone(), stamp(&path)));
@@ -80,6 +91,7 @@ pub fn key(project: &Project, options: RunOptions) -> std::io::Result<Keyed> {
     Ok(Keyed {
         key: format!("{:032x}", h.digest128()),
         stamps,
+        listings,
     })
 }
 

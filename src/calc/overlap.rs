@@ -146,7 +146,7 @@ pub(super) fn overlapping_periods(project: &Project, comp: &Computation) -> Vec<
             .months
             .get(&group)
             .cloned()
-            .unwrap_or_else(|| Span::file(&project.shown(file.input())));
+            .unwrap_or_else(|| Span::file(&super::run::input_shown(project, file)));
         out.push(
             Diagnostic::warning(
                 "overlapping-periods",

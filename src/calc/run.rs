@@ -1594,7 +1594,7 @@ fn assemble(
             };
             return Err(vec![Diagnostic::error(
                 "overflow",
-                Span::file(&project.shown(file.input())),
+                Span::file(&input_shown(project, file)),
                 format!(
                     "the {} total of {what} at {} cannot be held exactly: {e}",
                     c.year, f.id
@@ -1746,6 +1746,16 @@ pub fn for_each_outside_line(
         window: None,
     };
     run_once(project, options, duplicates, false, Some(visit), pass).map(|(c, _)| c)
+}
+
+/// How an activity input is shown in messages about the input as a whole: its file, or its
+/// folder or `[inputs]` pattern.
+pub fn input_shown(project: &Project, file: InputFile) -> Arc<str> {
+    if crate::project::partitioned(project, file.input()) {
+        Arc::from(crate::project::shown_folder(project, file.input()))
+    } else {
+        project.shown(file.input())
+    }
 }
 
 /// How a file of the project's inputs, named below the project folder (`LineVisit::name`),

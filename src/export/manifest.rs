@@ -163,7 +163,8 @@ pub struct Changed {
     pub kind: &'static str,
     /// The path as in the manifest.
     pub path: String,
-    /// `modified`, `missing`, or `added` (an input absent at the export is there now).
+    /// `modified`, `missing`, `added` (an input absent at the export is there now), or
+    /// `unreadable` (a folder or pattern input whose files cannot be listed now).
     pub what: &'static str,
 }
 
@@ -238,14 +239,25 @@ pub fn check(out: &Path, project: Option<&Path>) -> Result<Vec<Changed>, String>
         {
             // A folder or `[inputs]` pattern: a file of it the export did not read was added
             // since. (A project that no longer opens has a changed input listed already.)
-            for f in files.into_iter().flatten() {
-                if !listed.contains(f.name.as_str()) {
-                    changed.push(Changed {
-                        kind: "input",
-                        path: f.name,
-                        what: "added",
-                    });
+            match files {
+                Ok(files) => {
+                    for f in files {
+                        if !listed.contains(f.name.as_str()) {
+                            changed.push(Changed {
+                                kind: "input",
+                                path: f.name,
+                                what: "added",
+                            });
+                        }
+                    }
                 }
+                // The input's files cannot be listed now (a file beside its folder or
+                // pattern, a link to nowhere): every command that reads it fails.
+                Err(_) => changed.push(Changed {
+                    kind: "input",
+                    path: input.name().to_string(),
+                    what: "unreadable",
+                }),
             }
             continue;
         }

@@ -21,8 +21,8 @@ pub use manifest::{
     RenewablesPolicy, Scope3Options, YearSelection,
 };
 pub use partitions::{
-    folder_of, input_partitions, partition_files, partitioned, shown_folder, PartitionFile,
-    PartitionFormat,
+    input_partitions, listing_of, partition_files, partitioned, pattern_files, shown_folder,
+    Listing, PartitionFile, PartitionFormat,
 };
 pub use templates::{write_files, write_templates, TEMPLATES};
 

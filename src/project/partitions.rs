@@ -36,23 +36,64 @@ fn format_of(path: &Path) -> Option<PartitionFormat> {
     }
 }
 
-/// The folder an activity input (energy, fugitive) is read from: `energy/` when there is no entry `energy.csv` and there
-/// is one named `energy` (an entry that cannot be read is still the input, so that reading
-/// it fails instead of its rows counting as none). `None` for the usual file.
-pub fn folder_of(project: &Project, input: Input) -> Option<PathBuf> {
-    // The activity inputs only: the registers and the small files are one file each. An
-    // `[inputs]` pattern takes the folder's place.
-    if !matches!(input, Input::Energy | Input::Fugitive)
-        || project.manifest.inputs.of(input).is_some()
-    {
+/// Where an activity input's rows are when they are not its one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listing {
+    /// A folder in place of the file (`energy/`): the folder, and its name below the project.
+    Folder(PathBuf, String),
+    /// An `[inputs]` glob pattern: the project folder, and the pattern.
+    Pattern(PathBuf, String),
+}
+
+impl Listing {
+    /// The files, in name order (see [`partition_files`] and [`pattern_files`]).
+    pub fn files(&self) -> std::io::Result<Vec<PartitionFile>> {
+        match self {
+            Listing::Folder(folder, name) => partition_files(folder, name),
+            Listing::Pattern(dir, pattern) => pattern_files(dir, pattern),
+        }
+    }
+}
+
+/// How an activity input (energy, fugitive) is given when it is not its one file: the files
+/// of an `[inputs]` pattern, or a folder `energy/` in place of `energy.csv` (an entry that
+/// cannot be read is still the input, so that reading it fails instead of its rows counting
+/// as none). `None` for the usual file. Two of the file, the folder and a pattern at once
+/// is an error: the rows of one of them would be left out.
+pub fn listing_of(project: &Project, input: Input) -> Option<std::io::Result<Listing>> {
+    // The activity inputs only: the registers and the small files are one file each.
+    if !matches!(input, Input::Energy | Input::Fugitive) {
         return None;
     }
     let file = project.path(input);
-    if entry_exists(&file) {
-        return None;
-    }
     let folder = file.with_extension("");
-    (folder != file && entry_exists(&folder)).then_some(folder)
+    let name = input.name().trim_end_matches(".csv");
+    let has_file = entry_exists(&file);
+    let has_folder = folder != file && entry_exists(&folder);
+    let both = |what: &str| {
+        Some(Err(std::io::Error::other(format!(
+            "{what}; the rows of one of them would be left out: remove one"
+        ))))
+    };
+    match (project.manifest.inputs.of(input), has_file, has_folder) {
+        (Some(_), true, _) => both(&format!(
+            "{} is in the project folder and [inputs] {name} names other files",
+            input.name()
+        )),
+        (Some(_), false, true) => both(&format!(
+            "a folder {name}/ is in the project folder and [inputs] {name} names other files"
+        )),
+        (Some(pattern), false, false) => Some(Ok(Listing::Pattern(
+            project.dir.clone(),
+            pattern.to_string(),
+        ))),
+        (None, true, true) => both(&format!(
+            "both {} and a folder {name}/ are in the project folder",
+            input.name()
+        )),
+        (None, false, true) => Some(Ok(Listing::Folder(folder, name.to_string()))),
+        (None, _, false) => None,
+    }
 }
 
 /// How an input read from several files is shown in the row accounting: the `[inputs]`
@@ -67,34 +108,56 @@ pub fn shown_folder(project: &Project, input: Input) -> String {
     }
 }
 
-/// Whether `input` is read from several files: an `[inputs]` pattern, or a folder.
+/// Whether `input` is read from several files (or its listing is in conflict): see
+/// [`listing_of`].
 pub fn partitioned(project: &Project, input: Input) -> bool {
-    project.manifest.inputs.of(input).is_some() || folder_of(project, input).is_some()
+    listing_of(project, input).is_some()
 }
 
-/// The files an `[inputs]` pattern matches, below the project folder, in name order; only
-/// `.csv` and `.parquet` files (folders and other files it matches are skipped). The input's
-/// own `.csv` beside a pattern is an error: one of them would be silently left out.
-fn pattern_files(
-    project: &Project,
-    input: Input,
-    pattern: &str,
-) -> std::io::Result<Vec<PartitionFile>> {
-    if entry_exists(&project.path(input)) {
-        return Err(std::io::Error::other(format!(
-            "{} is in the project folder and [inputs] {} names other files; remove one of them",
-            input.name(),
-            input.name().trim_end_matches(".csv")
-        )));
-    }
-    let full = project.dir.join(pattern);
-    let full = full
+/// Whether a name is one that listings skip: `_SUCCESS`, `.crc` files, `_temporary/` and
+/// `.staging/` folders of writers still at work.
+fn hidden(name: &str) -> bool {
+    name.starts_with(['.', '_'])
+}
+
+/// The files an `[inputs]` pattern matches, relative to the project folder `dir`, in name
+/// order: only `.csv` and `.parquet` files, never a folder, and never a file below a hidden
+/// name the pattern's wildcards matched (`lake/**/*.csv` skips `lake/_temporary/…`; a
+/// pattern that names `_x/` itself reads it). The project folder's own path is taken
+/// literally (a `[` in it is not a wildcard).
+pub fn pattern_files(dir: &Path, pattern: &str) -> std::io::Result<Vec<PartitionFile>> {
+    let base = dir
         .to_str()
         .ok_or_else(|| std::io::Error::other("the project folder's path is not UTF-8"))?;
-    let paths = glob::glob(full).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let full = format!(
+        "{}{}{pattern}",
+        glob::Pattern::escape(base),
+        std::path::MAIN_SEPARATOR
+    );
+    // The pattern's leading components without wildcards: what the user named literally.
+    let literal = pattern
+        .split('/')
+        .take_while(|c| !c.contains(['*', '?', '[']))
+        .count();
+    let options = glob::MatchOptions {
+        require_literal_leading_dot: true,
+        ..glob::MatchOptions::new()
+    };
+    let paths =
+        glob::glob_with(&full, options).map_err(|e| std::io::Error::other(e.to_string()))?;
     let mut out = Vec::new();
     for path in paths {
         let path = path.map_err(|e| std::io::Error::other(e.to_string()))?;
+        let below = path.strip_prefix(dir).unwrap_or(&path);
+        let name = below
+            .to_str()
+            .ok_or_else(|| {
+                std::io::Error::other(format!("{}: a path that is not UTF-8", path.display()))
+            })?
+            .replace(std::path::MAIN_SEPARATOR, "/");
+        if name.split('/').skip(literal).any(hidden) {
+            continue;
+        }
         // `metadata` follows links: a link to nowhere is an error, never a skipped file.
         if std::fs::metadata(&path)?.is_dir() {
             continue;
@@ -102,13 +165,6 @@ fn pattern_files(
         let Some(format) = format_of(&path) else {
             continue;
         };
-        let below = path.strip_prefix(&project.dir).unwrap_or(&path);
-        let name = below
-            .to_str()
-            .ok_or_else(|| {
-                std::io::Error::other(format!("{}: a path that is not UTF-8", path.display()))
-            })?
-            .replace(std::path::MAIN_SEPARATOR, "/");
         out.push(PartitionFile { path, name, format });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -117,9 +173,8 @@ fn pattern_files(
 
 /// Every `.csv` and `.parquet` file under `folder` (which is `relative` below the project),
 /// sorted by path so that rows are numbered and duplicates ordered the same way on every run.
-/// Names starting with `.` or `_` (`_SUCCESS`, `.crc` files, staging folders) are skipped,
-/// and so are files of other kinds. A folder that cannot be listed is an error, never an
-/// input with no rows.
+/// Hidden names (see `hidden`) are skipped, and so are files of other kinds. A folder that
+/// cannot be listed is an error, never an input with no rows.
 pub fn partition_files(folder: &Path, relative: &str) -> std::io::Result<Vec<PartitionFile>> {
     let mut out = Vec::new();
     let mut pending = vec![(folder.to_path_buf(), relative.to_string())];
@@ -133,7 +188,7 @@ pub fn partition_files(folder: &Path, relative: &str) -> std::io::Result<Vec<Par
                     entry.path().display()
                 )));
             };
-            if file_name.starts_with(['.', '_']) {
+            if hidden(file_name) {
                 continue;
             }
             let path = entry.path();
@@ -156,19 +211,12 @@ pub fn partition_files(folder: &Path, relative: &str) -> std::io::Result<Vec<Par
 }
 
 /// The partition files of `input` when it is an `[inputs]` pattern or a folder (see
-/// [`folder_of`]); `None` for the usual file.
+/// [`listing_of`]); `None` for the usual file.
 pub fn input_partitions(
     project: &Project,
     input: Input,
 ) -> Option<std::io::Result<Vec<PartitionFile>>> {
-    if let Some(pattern) = project.manifest.inputs.of(input) {
-        return Some(pattern_files(project, input, pattern));
-    }
-    let folder = folder_of(project, input)?;
-    Some(partition_files(
-        &folder,
-        input.name().trim_end_matches(".csv"),
-    ))
+    Some(listing_of(project, input)?.and_then(|l| l.files()))
 }
 
 #[cfg(test)]

@@ -60,8 +60,9 @@ fn threads(options: RunOptions, folder: &FolderInput) -> usize {
 /// Runs `work` on every file index on `threads` threads (each takes the next file when it is
 /// done with one, with a state of its own: `S::default()` when the thread starts, handed to
 /// `end` when it has no more files) and hands each result to `sink` in file order, as soon as
-/// the files before it are done (so at most a few results wait, whatever the number of
-/// files). Returns every file's problems, in file order, when any failed.
+/// the files before it are done (files are taken in order, so a result waits only for the
+/// slower files before it, not for the whole folder). Returns every file's problems, in file
+/// order, when any failed.
 fn each_file<T: Send, S: Default>(
     folder: &FolderInput,
     threads: usize,
