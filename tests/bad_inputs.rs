@@ -829,7 +829,7 @@ fn unknown_facility_when_none_are_defined() {
 fn bad_manifest_unknown_key() {
     check(
         "bad-manifest",
-        "error: <DIR>/carbonledger.toml:6:1: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years`, `renewables`, `freight`, `scope3`, `year_start`, `year_label`, `split_decimals` [bad-manifest]",
+        "error: <DIR>/carbonledger.toml:6:1: unknown field `colour`, expected one of `organisation`, `reporting_years`, `base_year`, `consolidation`, `significance_threshold`, `rounding`, `factors`, `years`, `renewables`, `freight`, `scope3`, `year_start`, `year_label`, `split_decimals`, `inputs` [bad-manifest]",
         Some("see `carbonledger init` for a commented carbonledger.toml"),
     );
 }

@@ -58,6 +58,11 @@ significance_threshold = "5%"
 # (the last part takes the remainder); without it such a row is refused.
 # split_decimals = 3
 
+# Where the energy (or fugitive) rows are when they are not energy.csv: a folder energy/ of
+# CSV and Parquet files in its place is read as they are; elsewhere, a glob pattern.
+# [inputs]
+# energy = "lake/energy/**/*.parquet"
+
 [rounding]
 # How figures are rounded when presented (never inside a calculation):
 # half_away_from_zero (default, the spreadsheet ROUND rule) | half_even (GB/T 8170)
