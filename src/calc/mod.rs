@@ -21,9 +21,9 @@ pub use chain::{
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{
     compute, compute_from, for_each_line, for_each_line_within, for_each_outside_line,
-    input_columns, linear_rows, row_identity, shown_name, sum_of, units_of, ChainPlan, Computation,
-    FileStats, InputFile, LineVisit, LinearRow, LinearSum, RowChain, RowIdentity, RowSource,
-    RunOptions, SourceRow, Window, MAX_SUMMED_ROWS, SUM_SCALE,
+    input_columns, input_shown, linear_rows, row_identity, shown_name, sum_of, units_of, ChainPlan,
+    Computation, FileStats, InputFile, LineVisit, LinearRow, LinearSum, RowChain, RowIdentity,
+    RowSource, RunOptions, SourceRow, Window, MAX_SUMMED_ROWS, SUM_SCALE,
 };
 pub use spec::{ChainSpec, SpecResolver};
 pub use trace::{show, trace, trace_kept, Step};

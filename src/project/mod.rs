@@ -21,8 +21,8 @@ pub use manifest::{
     RenewablesPolicy, Scope3Options, YearSelection,
 };
 pub use partitions::{
-    input_partitions, listing_of, partition_files, partitioned, pattern_files, shown_folder,
-    Listing, PartitionFile, PartitionFormat,
+    input_label, input_partitions, listing_of, partition_files, partitioned, pattern_files,
+    shown_folder, Listing, PartitionFile, PartitionFormat,
 };
 pub use templates::{write_files, write_templates, TEMPLATES};
 

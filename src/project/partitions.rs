@@ -108,6 +108,18 @@ pub fn shown_folder(project: &Project, input: Input) -> String {
     }
 }
 
+/// How an input is named in words, below the project folder: its file (`energy.csv`), its
+/// folder (`energy/`) or its `[inputs]` pattern.
+pub fn input_label(project: &Project, input: Input) -> String {
+    match project.manifest.inputs.of(input) {
+        Some(pattern) => pattern.to_string(),
+        None if listing_of(project, input).is_some() => {
+            format!("{}/", input.name().trim_end_matches(".csv"))
+        }
+        None => input.name().to_string(),
+    }
+}
+
 /// Whether `input` is read from several files (or its listing is in conflict): see
 /// [`listing_of`].
 pub fn partitioned(project: &Project, input: Input) -> bool {

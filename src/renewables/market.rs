@@ -311,7 +311,10 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
         Err(e) => {
             report.diagnostics.push(Diagnostic::error(
                 "overflow",
-                Span::file(&project.shown(Input::Energy)),
+                Span::file(&crate::calc::input_shown(
+                    project,
+                    crate::calc::InputFile::Energy,
+                )),
                 format!("electricity consumption per facility: {e}"),
             ));
             return;
@@ -554,10 +557,11 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 "over-claim",
                 4,
                 format!(
-                    "instruments for {} in {year} would claim {} but it consumed {} of electricity (energy.csv, {} row(s)); {} already claimed",
+                    "instruments for {} in {year} would claim {} but it consumed {} of electricity ({}, {} row(s)); {} already claimed",
                     project.facilities.list[fac].id,
                     mwh(after),
                     mwh(used.gross_j),
+                    crate::project::input_label(project, Input::Energy),
                     used.rows,
                     mwh(before)
                 ),
@@ -719,7 +723,10 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 Diagnostic::error(
                     code,
                     if code == "overflow" {
-                        Span::file(&project.shown(Input::Energy))
+                        Span::file(&crate::calc::input_shown(
+                            project,
+                            crate::calc::InputFile::Energy,
+                        ))
                     } else {
                         let table = if msg.starts_with(EXEMPT_TABLE) {
                             "exempt_share"
@@ -753,7 +760,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
             continue;
         };
         sink(Entry {
-            file: project.shown(Input::Energy),
+            file: crate::calc::input_shown(project, crate::calc::InputFile::Energy),
             line: 0,
             what: format!("{} {} {} ({} row(s))", project.facilities.list[c.facility].id, c.year, k.name(), a.rows),
             steps: vec![Step {
@@ -917,9 +924,10 @@ fn market_entry(
     let mut steps = Vec::new();
     note(&mut steps, "consumed", &|| {
         format!(
-            "{} of electricity in {year} ({} row(s) of energy.csv)",
+            "{} of electricity in {year} ({} row(s) of {})",
             mwh(used.gross_j),
-            used.rows
+            used.rows,
+            crate::project::input_label(project, Input::Energy)
         )
     });
     let mut total_kg = Decimal::ZERO;
@@ -1064,7 +1072,7 @@ fn market_entry(
     // and the bridge splits the figure's change by it).
     let (consumed_mwh, _) = in_unit(used.gross_j, J_PER_MWH).map_err(ov)?;
     Ok(Entry {
-        file: project.shown(Input::Energy),
+        file: crate::calc::input_shown(project, crate::calc::InputFile::Energy),
         line: 0,
         what: format!("{} {year} electricity, market-based", facility.id),
         steps,
