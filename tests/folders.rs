@@ -102,6 +102,14 @@ fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `figures` of the project `p` in `dir`'s parent, without the cache, which must refuse
+/// (exit 1); its standard error.
+fn refused(dir: &Path) -> String {
+    let (code, _, err) = run_in(dir, &["figures", "p", "--no-cache"]);
+    assert_eq!(code, 1, "{err}");
+    err
+}
+
 #[test]
 fn a_folder_of_csv_partitions_gives_the_figures_of_one_csv() {
     let one = fixture_copy("one");
@@ -261,8 +269,7 @@ fn a_duplicate_in_another_partition_is_rejected_naming_both() {
         format!("{text}{first}\nBJ-CAR,2025,electricity,abc,MWh,,,\n"),
     )
     .unwrap();
-    let (code, _, err) = run_in(&dir, &["figures", "p", "--no-cache"]);
-    assert_eq!(code, 1, "{err}");
+    let err = refused(&dir);
     let want = [
         format!(
             "error: p/energy/year=2025/month=07/b.csv:{at}:1: duplicate of p/energy/year=2024/part-0.csv:2: same facility, period, carrier, quantity, unit, source and ref [duplicate-row]"
@@ -283,8 +290,7 @@ fn a_duplicate_in_another_partition_is_rejected_naming_both() {
     let text = fs::read_to_string(&a).unwrap();
     let row = text.lines().nth(2).unwrap().to_string();
     fs::write(&a, format!("{text}{row}\n")).unwrap();
-    let (code, _, err) = run_in(&dir, &["figures", "p", "--no-cache"]);
-    assert_eq!(code, 1, "{err}");
+    let err = refused(&dir);
     let at = text.lines().count() + 1;
     let w = format!("error: p/energy/year=2025/month=01/a.csv:{at}:1: duplicate of line 3: same facility, period, carrier, quantity, unit, source and ref [duplicate-row]");
     assert!(err.lines().any(|l| l == w), "{w}\n{err}");
@@ -338,8 +344,7 @@ fn a_folder_with_no_rows_files_or_an_unreadable_partition_is_an_error() {
     fs::remove_dir_all(dir.join("energy")).unwrap();
     fs::create_dir_all(dir.join("energy/year=2025")).unwrap();
     fs::write(dir.join("energy/notes.txt"), "x").unwrap();
-    let (code, _, err) = run_in(&dir, &["figures", "p", "--no-cache"]);
-    assert_eq!(code, 1, "{err}");
+    let err = refused(&dir);
     assert!(
         err.contains("error: p/energy/: the folder p/energy/ holds no .csv or .parquet file, so energy.csv has no rows [unreadable-file]"),
         "{err}"
@@ -352,8 +357,7 @@ fn a_folder_with_no_rows_files_or_an_unreadable_partition_is_an_error() {
         "facility,period,carrier,unit\nBJ-HQ,2025,electricity,MWh\n",
     )
     .unwrap();
-    let (code, _, err) = run_in(&dir, &["figures", "p", "--no-cache"]);
-    assert_eq!(code, 1, "{err}");
+    let err = refused(&dir);
     assert!(
         err.contains("p/energy/year=2025/month=07/b.csv:1") && err.contains("[missing-column]"),
         "{err}"
@@ -368,8 +372,7 @@ fn a_parquet_partition_needs_the_engine_build() {
     let dir = fixture_copy("parquet");
     partition(&dir);
     fs::write(dir.join("energy/year=2025/part-9.parquet"), b"PAR1").unwrap();
-    let (code, _, err) = run_in(&dir, &["figures", "p", "--no-cache"]);
-    assert_eq!(code, 1, "{err}");
+    let err = refused(&dir);
     assert!(
         err.contains("error: p/energy/year=2025/part-9.parquet: this carbonledger reads Parquet files only when built with the engine feature [unreadable-file]"),
         "{err}"
@@ -515,8 +518,7 @@ fn an_inputs_pattern_names_the_files_of_an_input() {
         "facility,period,carrier,quantity,unit\n",
     )
     .unwrap();
-    let (code, _, err) = run_in(&dir, &["figures", "p", "--no-cache"]);
-    assert_eq!(code, 1, "{err}");
+    let err = refused(&dir);
     assert!(
         err.contains("energy.csv is in the project folder and [inputs] energy names other files; the rows of one of them would be left out: remove one [unreadable-file]"),
         "{err}"
@@ -574,8 +576,7 @@ fn two_places_for_one_input_are_an_error() {
         format!("{manifest}\n[inputs]\nenergy = \"lake/*.csv\"\n"),
     )
     .unwrap();
-    let (code, _, err) = run_in(&dir, &["figures", "p", "--no-cache"]);
-    assert_eq!(code, 1, "{err}");
+    let err = refused(&dir);
     assert!(
         err.contains(
             "a folder energy/ is in the project folder and [inputs] energy names other files"
