@@ -78,15 +78,15 @@ pub struct RegisterRun {
 impl RegisterRun {
     /// Records one entry of register `index`.
     fn add(&mut self, index: usize, e: &Entry) {
-        let cited: Vec<&String> = e
+        let cited: Vec<&std::sync::Arc<str>> = e
             .steps
             .iter()
             .filter_map(|s| s.factor.as_ref())
             .map(|u| &u.edition)
             .collect();
         for ed in &cited {
-            if !self.editions.contains(*ed) {
-                self.editions.insert((*ed).clone());
+            if !self.editions.contains(&***ed) {
+                self.editions.insert(ed.to_string());
             }
         }
         // The parts' years, each once (an entry's parts are nearly always of one year).
@@ -99,8 +99,8 @@ impl RegisterRun {
         for y in years {
             let set = self.editions_by_year.entry(y).or_default();
             for ed in &cited {
-                if !set.contains(*ed) {
-                    set.insert((*ed).clone());
+                if !set.contains(&***ed) {
+                    set.insert(ed.to_string());
                 }
             }
         }
@@ -109,8 +109,8 @@ impl RegisterRun {
         }
         let names = &mut self.figures[index].0;
         for p in &e.parts {
-            if !names.contains(&p.figure) {
-                names.insert(p.figure.clone());
+            if !names.contains(&*p.figure) {
+                names.insert(p.figure.to_string());
             }
         }
     }
@@ -235,7 +235,7 @@ fn roll_up_scope3(e: &mut Entry) -> bool {
         .filter(|c| is_category(&c.figure))
         .map(|c| {
             let mut t = c.clone();
-            t.figure = "ghg.scope3".to_string();
+            t.figure = "ghg.scope3".into();
             t
         })
         .collect();
@@ -936,7 +936,7 @@ pub fn used_editions(
         .chains
         .iter()
         .flat_map(|c| c.used_factors())
-        .map(|u| u.edition.clone())
+        .map(|u| u.edition.to_string())
         .collect();
     used.extend(ledger.register_run.editions.iter().cloned());
     used

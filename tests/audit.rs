@@ -171,7 +171,7 @@ fn one_value_changes_only_the_lines_that_use_it() {
     assert_eq!(v.change_pct.unwrap().round_dp(4), dec("-2.0848"));
     assert_eq!(d.chains.len(), 1);
     assert_eq!(
-        d.chains[0].after.used_factors()[0].reference,
+        d.chains[0].after.used_factors()[0].reference.as_ref(),
         "cn-mee-grid@2022:central"
     );
 }
@@ -594,10 +594,10 @@ fn assert_line_deltas_add_up(p: &Project, d: &Diff) {
     let mut reg: BTreeMap<(String, i32), Decimal> = BTreeMap::new();
     for e in &d.entries {
         for c in &e.parts_after {
-            *reg.entry((c.figure.clone(), c.year)).or_default() += c.value;
+            *reg.entry((c.figure.to_string(), c.year)).or_default() += c.value;
         }
         for c in &e.parts_before {
-            *reg.entry((c.figure.clone(), c.year)).or_default() -= c.value;
+            *reg.entry((c.figure.to_string(), c.year)).or_default() -= c.value;
         }
     }
     for ((n, y), delta) in reg {

@@ -94,14 +94,17 @@ fn read(entries: &[Entry]) -> impl PartialEq + std::fmt::Debug {
         for s in &e.steps {
             if let Some(f) = &s.factor {
                 for c in &e.parts {
-                    by_year.entry(c.year).or_default().insert(f.edition.clone());
+                    by_year
+                        .entry(c.year)
+                        .or_default()
+                        .insert(f.edition.to_string());
                 }
             }
             if s.label == "fallback" {
                 fallbacks.insert(s.text.clone());
             }
         }
-        names.extend(e.parts.iter().map(|c| c.figure.clone()));
+        names.extend(e.parts.iter().map(|c| c.figure.to_string()));
     }
     (by_year, fallbacks, names)
 }

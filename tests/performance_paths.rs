@@ -253,12 +253,12 @@ fn the_registers_run_once_and_the_chain_counterfactual_keeps_every_chain_figure(
     run_registers(&p, &ledger.comp, false, &mut |e| {
         for s in &e.steps {
             if let Some(u) = &s.factor {
-                fresh.insert(u.edition.clone());
+                fresh.insert(u.edition.to_string());
                 for part in &e.parts {
                     by_year
                         .entry(part.year)
                         .or_default()
-                        .insert(u.edition.clone());
+                        .insert(u.edition.to_string());
                 }
             }
         }

@@ -364,7 +364,7 @@ pub fn line_factors(l: &ExportLine) -> Vec<(String, Decimal)> {
         .into_iter()
         .flatten()
         .chain(l.steps.iter().flat_map(|s| s.factors()))
-        .map(|u| (u.reference.clone(), u.value))
+        .map(|u| (u.reference.to_string(), u.value))
         .collect()
 }
 

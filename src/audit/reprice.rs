@@ -180,7 +180,7 @@ pub fn factors_differ(a: &Chain, b: &Chain) -> bool {
     let key = |c: &Chain| -> Vec<(String, Decimal)> {
         c.used_factors()
             .into_iter()
-            .map(|u| (u.reference.clone(), u.value))
+            .map(|u| (u.reference.to_string(), u.value))
             .collect()
     };
     key(a) != key(b) || a.share != b.share

@@ -62,10 +62,11 @@ pub fn co2_factor(
         reference: format!(
             "{}@{}:{} × {} × 44/12",
             ed.set, ed.edition, carbon.key, oxidation.key
-        ),
+        )
+        .into(),
         value: shown.value.normalize(),
-        unit: format!("{} CO2/{}", carbon.unit.num.symbol, carbon.unit.den.symbol),
-        edition: ed.id(),
+        unit: format!("{} CO2/{}", carbon.unit.num.symbol, carbon.unit.den.symbol).into(),
+        edition: ed.id().into(),
         citation: format!(
             "{}, {}, {}: carbon {} {} × oxidation {} {} × 44/12",
             ed.citation.publisher,
@@ -75,7 +76,8 @@ pub fn co2_factor(
             carbon.unit_text,
             oxidation.value,
             oxidation.unit_text
-        ),
+        )
+        .into(),
     };
     Ok(DerivedCo2 { factor, used })
 }

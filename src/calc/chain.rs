@@ -17,29 +17,30 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsedFactor {
     /// `SET@EDITION:KEY` actually used (after any key fallback).
-    pub reference: String,
+    pub reference: Arc<str>,
     /// The value as published.
     pub value: Decimal,
     /// Its unit as published.
-    pub unit: String,
+    pub unit: Arc<str>,
     /// `SET@EDITION`.
-    pub edition: String,
+    pub edition: Arc<str>,
     /// Short citation: publisher, title, table.
-    pub citation: String,
+    pub citation: Arc<str>,
 }
 
 impl UsedFactor {
     /// The factor `def` of edition `ed`, as a line records it.
     pub fn of(ed: &crate::factors::Edition, def: &crate::factors::FactorDef) -> UsedFactor {
         UsedFactor {
-            reference: format!("{}@{}:{}", ed.set, ed.edition, def.key),
+            reference: format!("{}@{}:{}", ed.set, ed.edition, def.key).into(),
             value: def.value,
-            unit: def.unit_text.clone(),
-            edition: ed.id(),
+            unit: def.unit_text.as_str().into(),
+            edition: ed.id().into(),
             citation: format!(
                 "{}, {}, {}",
                 ed.citation.publisher, ed.citation.title, def.table
-            ),
+            )
+            .into(),
         }
     }
 }

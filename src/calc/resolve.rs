@@ -447,17 +447,18 @@ impl<'p> Resolver<'p> {
         }
         let f = Factor::<Co2e, GasMass>::from_ratio(total, Decimal::ONE).map_err(ov)?;
         let used = UsedFactor {
-            reference: format!("{}:{blend} × {}", ed.id(), gwp_ed.id()),
+            reference: format!("{}:{blend} × {}", ed.id(), gwp_ed.id()).into(),
             value: total.normalize(),
             unit: "kg CO2e/kg".into(),
-            edition: gwp_ed.id(),
+            edition: gwp_ed.id().into(),
             citation: format!(
                 "{}, {}, {}: {}",
                 ed.citation.publisher,
                 ed.citation.title,
                 ed.citation.table,
                 terms.join(" + ")
-            ),
+            )
+            .into(),
         };
         Ok(Some((f, used)))
     }
@@ -855,11 +856,12 @@ impl<'p> Resolver<'p> {
                         100 - u32::from(blend.bio_pct),
                         u2.reference,
                         blend.bio_pct
-                    ),
+                    )
+                    .into(),
                     value: value.normalize(),
                     unit: u1.unit.clone(),
                     edition: u1.edition.clone(),
-                    citation: format!("{}; {}", u1.citation, u2.citation),
+                    citation: format!("{}; {}", u1.citation, u2.citation).into(),
                 };
                 EnergyConv::FromVolume(Factor::from_ratio(num, per).map_err(overflow)?, used)
             }
@@ -1405,11 +1407,8 @@ fn through_part_energy(
     let compose = |u: UsedFactor| -> Result<UsedFactor, ResolveError> {
         // The shown value in the factor's numerator unit per the calorific value's volume
         // unit: factor × CV × (CV's energy unit ÷ the factor's energy unit).
-        let (num, per_energy) = u.unit.rsplit_once('/').unwrap_or((u.unit.as_str(), ""));
-        let (cv_energy, per_volume) = cv_used
-            .unit
-            .split_once('/')
-            .unwrap_or((cv_used.unit.as_str(), ""));
+        let (num, per_energy) = u.unit.rsplit_once('/').unwrap_or((&*u.unit, ""));
+        let (cv_energy, per_volume) = cv_used.unit.split_once('/').unwrap_or((&*cv_used.unit, ""));
         let scale = |t: &str| crate::units::lookup(t).map(|x| x.scale).ok();
         let (Some(a), Some(b)) = (scale(cv_energy), scale(per_energy)) else {
             return Err(err(
@@ -1427,11 +1426,11 @@ fn through_part_energy(
                 .map_err(ov)?;
         let value = crate::decimal::div(value, b).map_err(ov)?.value;
         Ok(UsedFactor {
-            reference: format!("{} × {}", u.reference, cv_used.reference),
+            reference: format!("{} × {}", u.reference, cv_used.reference).into(),
             value: value.normalize(),
-            unit: format!("{}/{}", num.trim(), per_volume.trim()),
+            unit: format!("{}/{}", num.trim(), per_volume.trim()).into(),
             edition: u.edition,
-            citation: format!("{}; {}", u.citation, cv_used.citation),
+            citation: format!("{}; {}", u.citation, cv_used.citation).into(),
         })
     };
     Ok(match step {
@@ -1474,7 +1473,8 @@ pub(super) fn part_step(
                 "{} × {}% ({note})",
                 u.reference,
                 crate::decimal::mul(share, Decimal::ONE_HUNDRED)?.normalize()
-            ),
+            )
+            .into(),
             value: crate::decimal::mul(u.value, share)?.normalize(),
             ..u
         })

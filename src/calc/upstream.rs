@@ -344,7 +344,7 @@ impl Resolver<'_> {
                 GasStep::Gas { factor: None, .. } => None,
             };
             if let Some(u) = used {
-                u.citation = format!("{}; loss rate: {}", u.citation, loss.citation);
+                u.citation = format!("{}; loss rate: {}", u.citation, loss.citation).into();
             }
             gases.push(step);
         }

@@ -138,7 +138,7 @@ pub fn editions_used(
 ) -> BTreeMap<String, String> {
     let mut editions: Vec<String> = Vec::new();
     for c in ledger.comp.chains.iter().filter(|c| c.year == year) {
-        editions.extend(c.used_factors().into_iter().map(|u| u.edition.clone()));
+        editions.extend(c.used_factors().into_iter().map(|u| u.edition.to_string()));
     }
     // Recorded when the ledger ran the registers (they are not run again).
     if let Some(eds) = ledger.register_run.editions_by_year.get(&year) {

@@ -402,7 +402,7 @@ fn write_steps(
     for st in steps {
         let _ = writeln!(s, "    {:<9} {}", st.label, st.text);
         if let Some(u) = st.factor {
-            sources.insert(u.reference, u.citation);
+            sources.insert(u.reference.to_string(), u.citation.to_string());
         }
     }
 }

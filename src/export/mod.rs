@@ -395,7 +395,8 @@ fn chain_lines(
     for_each_line(project, options, &comp.duplicates, &mut |v| {
         let facility = &project.facilities.list[v.chain.facility].id;
         for u in v.chain.used_factors() {
-            used.entry(u.reference.clone()).or_insert_with(|| u.clone());
+            used.entry(u.reference.to_string())
+                .or_insert_with(|| u.clone());
         }
         let line_rows = rows(v.name, v.activity, v.chain, v.line, facility);
         for r in &line_rows {
@@ -427,7 +428,8 @@ fn chain_lines(
             }
             let facility = &project.facilities.list[v.chain.facility].id;
             for u in v.chain.used_factors() {
-                used.entry(u.reference.clone()).or_insert_with(|| u.clone());
+                used.entry(u.reference.to_string())
+                    .or_insert_with(|| u.clone());
             }
             for r in rows(v.name, v.activity, v.chain, v.line, facility) {
                 out.lines(by_figure(&r, v.chain, &restated));
@@ -441,7 +443,8 @@ fn chain_lines(
                 return;
             }
             for u in v.chain.used_factors() {
-                used.entry(u.reference.clone()).or_insert_with(|| u.clone());
+                used.entry(u.reference.to_string())
+                    .or_insert_with(|| u.clone());
             }
             let facility = &project.facilities.list[f].id;
             for r in rows(v.name, v.activity, v.chain, v.line, facility) {
@@ -754,7 +757,11 @@ fn line_row(r: &ExportLine) -> Vec<Cell> {
     let opt = |u: &Option<crate::calc::UsedFactor>| {
         u.as_ref()
             .map_or(("1".to_string(), String::new(), String::new()), |u| {
-                (u.value.to_string(), u.unit.clone(), u.reference.clone())
+                (
+                    u.value.to_string(),
+                    u.unit.to_string(),
+                    u.reference.to_string(),
+                )
             })
     };
     let (cv, cu, cr) = opt(&r.calorific);
@@ -998,7 +1005,7 @@ fn register_rows(
                     && crate::years::restate::restated_name(&c.figure)
             });
             for c in &mut e.parts {
-                c.figure = format!("restated.{}", c.figure);
+                c.figure = format!("restated.{}", c.figure).into();
             }
             if !e.parts.is_empty() {
                 out.lines(entry_lines(&e, &facility));
@@ -1012,7 +1019,8 @@ fn register_rows(
             .iter()
             .filter_map(|s| s.factor.as_ref())
             .map(|u| {
-                used.entry(u.reference.clone()).or_insert_with(|| u.clone());
+                used.entry(u.reference.to_string())
+                    .or_insert_with(|| u.clone());
                 format!("{} = {} {}", u.reference, u.value, u.unit)
             })
             .collect();
@@ -1031,7 +1039,7 @@ fn register_rows(
                     t(e.file.to_string()),
                     n(e.line),
                     t(&e.what),
-                    t(&c.figure),
+                    t(&*c.figure),
                     n(c.year),
                     n(c.value.normalize()),
                     t(c.unit),
@@ -1057,7 +1065,7 @@ fn register_rows(
                 out.row(
                     Grows::Avoided,
                     vec![
-                        t(&c.figure),
+                        t(&*c.figure),
                         n(c.year),
                         n(c.value.normalize()),
                         t(c.unit),
@@ -1097,8 +1105,8 @@ fn rows_push_factor(
     table.rows.push(vec![
         t(r),
         n(u.value),
-        t(&u.unit),
-        t(&u.edition),
+        t(&*u.unit),
+        t(&*u.edition),
         t(p),
         t(ti),
         t(pu),

@@ -81,7 +81,7 @@ pub fn entry_lines(e: &Entry, facility: &dyn Fn(usize) -> String) -> Vec<ExportL
             continue;
         }
         let base = ExportLine {
-            figure: c.figure.clone(),
+            figure: c.figure.to_string(),
             method: Method::Given,
             file: file.clone(),
             line: e.line,
@@ -190,7 +190,7 @@ fn chain_rows(
                 r.conversion = r.conversion.over(Decimal::new(36, 1));
                 r.value_unit = "MWh";
             }
-            r.figure = c.figure.clone();
+            r.figure = c.figure.to_string();
             r.subject = base.subject.clone();
             r.source = "register";
             r.steps = l.steps.clone();
@@ -347,7 +347,7 @@ pub fn restated(entries: &[Entry]) -> Vec<(crate::calc::Chain, String)> {
         .filter_map(|c| {
             c.restates
                 .as_ref()
-                .map(|ch| ((**ch).clone(), c.figure.clone()))
+                .map(|ch| ((**ch).clone(), c.figure.to_string()))
         })
         .collect()
 }
@@ -386,7 +386,7 @@ mod tests {
             value,
             unit: unit.into(),
             edition: reference.split(':').next().unwrap_or_default().into(),
-            citation: String::new(),
+            citation: "".into(),
         }
     }
 
@@ -422,10 +422,7 @@ mod tests {
         assert_eq!(rows.len(), 1);
         let r = &rows[0];
         assert_eq!(r.method, Method::Product, "{r:?}");
-        assert_eq!(
-            r.factor.as_ref().map(|f| f.reference.as_str()),
-            Some("m@1:closed")
-        );
+        assert_eq!(r.factor.as_ref().map(|f| &*f.reference), Some("m@1:closed"));
         assert_eq!(r.conversion.text(), "0.001");
         assert_eq!(r.file, "bom.csv");
     }

@@ -108,7 +108,7 @@ impl<'s> Citing<'s> {
             .chain(l.steps.iter().flat_map(|s| s.factors()));
         for u in cited {
             self.cited
-                .entry(u.reference.clone())
+                .entry(u.reference.to_string())
                 .or_insert_with(|| u.clone());
         }
         self.sink.line(l);

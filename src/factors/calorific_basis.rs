@@ -48,7 +48,7 @@ pub fn mixed_bases(project: &Project, comp: &Computation) -> Vec<Diagnostic> {
                 format!("{k} given in energy units (energy_basis)"),
             ),
             EnergyConv::FromMass(_, u) | EnergyConv::FromVolume(_, u) => {
-                (basis_of(project, &u.reference), u.reference.clone())
+                (basis_of(project, &u.reference), u.reference.to_string())
             }
             EnergyConv::None => (None, String::new()),
         };
@@ -71,7 +71,7 @@ pub fn mixed_bases(project: &Project, comp: &Computation) -> Vec<Diagnostic> {
             };
             if let Some(u) = per_energy {
                 if let Some(b) = basis_of(project, &u.reference) {
-                    year.entry(b).or_insert_with(|| u.reference.clone());
+                    year.entry(b).or_insert_with(|| u.reference.to_string());
                 }
             }
         }

@@ -132,7 +132,7 @@ fn amounts_of(e: &Entry, cat: &str, year: i32) -> Result<Amounts, CalcError> {
     let (ttw, wtt) = (format!("{cat}.ttw"), format!("{cat}.wtt"));
     let mut a = Amounts::default();
     for c in e.parts.iter().filter(|c| c.year == year) {
-        let slot = match c.figure.as_str() {
+        let slot = match &*c.figure {
             "logistics.tkm" => &mut a.tkm,
             f if f == cat => &mut a.wtw_t,
             f if f == ttw => &mut a.ttw_t,

@@ -60,6 +60,16 @@ pub(super) struct ChunkCx<'a> {
     pub path: &'a Path,
 }
 
+impl<'a> ChunkCx<'a> {
+    /// How the totals path sums this file's legs.
+    pub(super) fn summing(&self) -> super::sums::Summing<'a> {
+        super::sums::Summing {
+            file: self.file,
+            category: self.rows.project.manifest.freight.category,
+        }
+    }
+}
+
 /// Reads the file in `n` chunks, or `None` when it cannot be (one chunk only, a file-level
 /// problem, a quoted field across a boundary): the caller reads it in one piece, which
 /// reports any problem as it always has.
@@ -151,7 +161,7 @@ fn read_one(
     let mut end = None;
     pipeline::run(
         1,
-        (cx.price, Some(cx.file)),
+        (cx.price, Some(cx.summing())),
         |emit| {
             end = read_chunk(cx.file, cx.path, COLUMNS, bounds, true, |row| {
                 rows.read(cx.rows, row, emit);

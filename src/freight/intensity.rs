@@ -1,7 +1,8 @@
 //! Freight intensities: from a mode (or an explicit factor) and the manifest's radiative-forcing
 //! choice to typed, cited per-tonne-km (or per-TEU-km) intensities, with what the factor set
 //! says about them (tank-to-wheel, well-to-tank or well-to-wheel; whether the distance
-//! adjustment is already inside). Resolution only: no leg is calculated here.
+//! adjustment is already inside); and the two factors of a SAF reduction. Resolution only: no
+//! leg is calculated here.
 //!
 //! Conventions read from a factor row's `basis` column: the first `;`-separated token is
 //! `ttw`, `wtt` or `wtw`; a token `daf-included` says the intensity already includes the
@@ -147,6 +148,7 @@ fn typed(ed: &Edition, def: &FactorDef) -> Result<Intensity, ResolveError> {
 #[derive(Default)]
 pub struct Memo {
     map: std::cell::RefCell<Vec<(MemoKey, Resolved)>>,
+    saf: std::cell::RefCell<Vec<((i32, FactorRef), SafResolved)>>,
 }
 
 type MemoKey = (i32, FactorRef, bool, Option<bool>);
@@ -176,6 +178,115 @@ impl Memo {
         self.map.borrow_mut().push((key, r.clone()));
         r
     }
+
+    /// `resolve_saf`, remembered by (year, reference) the same way.
+    pub fn saf(&self, project: &Project, strict: bool, year: i32, fuel: &FactorRef) -> SafResolved {
+        if let Some((_, r)) = self
+            .saf
+            .borrow()
+            .iter()
+            .find(|((y, f), _)| *y == year && f == fuel)
+        {
+            return r.clone();
+        }
+        let r = resolve_saf(project, strict, year, fuel).map(Arc::new);
+        self.saf
+            .borrow_mut()
+            .push(((year, fuel.clone()), r.clone()));
+        r
+    }
+}
+
+/// The two factors of a SAF reduction: the SAF's life-cycle intensity and the fossil jet fuel
+/// baseline of the same edition, both CO2e per energy in one unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafFactors {
+    /// The SAF's row.
+    pub lsf: UsedFactor,
+    /// `fossil_jet.baseline` of the same edition.
+    pub base: UsedFactor,
+    /// Edition fallbacks taken, in words.
+    pub fallbacks: Vec<String>,
+}
+
+/// A memoised SAF resolution.
+pub type SafResolved = Result<Arc<SafFactors>, ResolveError>;
+
+/// Resolves the SAF factors of `r` for `year`; errors blame the `saf_fuel` column.
+pub fn resolve_saf(
+    project: &Project,
+    strict: bool,
+    year: i32,
+    r: &FactorRef,
+) -> Result<SafFactors, ResolveError> {
+    let column = "saf_fuel";
+    let fail = |code: &'static str, message: String, hint: &str| ResolveError {
+        code,
+        message,
+        hint: hint.to_string(),
+        column,
+    };
+    let mut fallbacks = Vec::new();
+    let ed = match &r.edition {
+        Some(e) => project.library.edition(&r.set, e).ok_or_else(|| {
+            fail(
+                "unknown-edition",
+                format!("{}@{e} is not in the factor library", r.set),
+                "see `carbonledger factors list`",
+            )
+        })?,
+        None => Resolver::new(project, crate::calc::ResolveOptions { strict })
+            .edition_for(&r.set, year, &mut fallbacks)
+            .map_err(|mut e| {
+                e.column = column;
+                e
+            })?,
+    };
+    let lsf = ed.factors.get(&r.key).ok_or_else(|| {
+        fail(
+            "unknown-factor",
+            format!(
+                "{}@{}:{} is not in the factor library",
+                ed.set, ed.edition, r.key
+            ),
+            "see `carbonledger factors show icao-corsia@default-values`",
+        )
+    })?;
+    let base = ed.factors.get("fossil_jet.baseline").ok_or_else(|| {
+        fail(
+            "unknown-factor",
+            format!(
+                "{}@{} has no `fossil_jet.baseline` row to compare the SAF with",
+                ed.set, ed.edition
+            ),
+            "a SAF set needs the fossil jet fuel baseline in the same edition",
+        )
+    })?;
+    if lsf.unit_text != base.unit_text
+        || lsf.unit.num.kind != DimKind::Co2e
+        || lsf.unit.den.kind != DimKind::Energy
+    {
+        return Err(fail(
+            "wrong-dimension",
+            format!(
+                "{} ({}) and the baseline ({}) must both be CO2e per energy in one unit",
+                lsf.key, lsf.unit_text, base.unit_text
+            ),
+            "e.g. `g CO2e/MJ`",
+        ));
+    }
+    if base.value <= rust_decimal::Decimal::ZERO {
+        return Err(fail(
+            "bad-factor",
+            "the fossil baseline is not positive".into(),
+            "check the SAF set",
+        ));
+    }
+    Ok(SafFactors {
+        lsf: used_factor(ed, lsf),
+        base: used_factor(ed, base),
+        fallbacks,
+    })
 }
 
 /// Resolves the intensities of one leg (or of a counterfactual).

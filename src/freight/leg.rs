@@ -4,16 +4,17 @@
 //! division of the SAF ratio (and of a per-TEU conversion) flagged when it does not terminate.
 
 use super::distance::{leg_distance, DistanceSource, LegDistance};
-use super::intensity::{used_factor, Basis, Intensities, Intensity, PerActivity, Request};
+use super::intensity::{Basis, Intensities, Intensity, PerActivity, Request, SafFactors};
 use super::mode::Mode;
 use super::shipments::Leg;
-use crate::calc::{show, ResolveError, ResolveOptions, Resolver, Step};
+use crate::calc::{show, ResolveError, Step};
 use crate::decimal::{self, CalcError};
 use crate::factors::FactorRef;
 use crate::project::Project;
 use crate::register::{Contribution, Entry, Term, TermStep};
-use crate::units::{DimKind, Distance, Mass, MassDistance, Qty};
+use crate::units::{Distance, Mass, MassDistance, Qty};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A failed leg: the code, message, hint and the column to blame.
@@ -330,7 +331,7 @@ fn default_ref(project: &Project, mode: Mode) -> Result<FactorRef, LegError> {
 
 /// The figures of category `n` (4 or 9): the total, its tank-to-wheel and well-to-tank parts;
 /// constants for the two categories a manifest may name.
-fn category_figures(n: u8) -> [std::borrow::Cow<'static, str>; 3] {
+fn category_figures(n: u8) -> [Cow<'static, str>; 3] {
     match n {
         4 => [
             "ghg.scope3.cat4",
@@ -349,6 +350,32 @@ fn category_figures(n: u8) -> [std::borrow::Cow<'static, str>; 3] {
             let (ttw, wtt) = (format!("{cat}.ttw"), format!("{cat}.wtt"));
             [cat.into(), ttw.into(), wtt.into()]
         }
+    }
+}
+
+fn leg_what(leg: &Leg) -> String {
+    format!(
+        "shipment {} leg {} ({}), {} {} → {}",
+        leg.shipment, leg.leg, leg.period, leg.mode, leg.origin, leg.destination
+    )
+}
+
+fn shift_what(leg_what: &str, b: &super::shipments::Baseline) -> String {
+    format!("{leg_what}: mode shift from {} (lane {})", b.mode, b.lane)
+}
+
+fn saf_what(leg_what: &str, cat: &str) -> String {
+    format!("{leg_what}: SAF life-cycle reduction (its own line, deducted from {cat})")
+}
+
+/// What the `nth` entry of a leg (in the order `calculate` gives them) is, in words, as the
+/// traced path writes it: the leg, then its mode shift, then its SAF reduction, those it has.
+pub(super) fn what(leg: &Leg, nth: usize, category: u8) -> String {
+    let own = leg_what(leg);
+    match (nth, &leg.baseline) {
+        (0, _) => own,
+        (1, Some(b)) => shift_what(&own, b),
+        _ => saf_what(&own, &category_figures(category)[0]),
     }
 }
 
@@ -499,7 +526,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         .map_err(calc_err)?
         .value;
     let wtw_t = to_t(wtw_kg)?;
-    let with_basis = |name: String, v: Decimal, terms: Vec<Term>| {
+    let with_basis = |name: Cow<'static, str>, v: Decimal, terms: Vec<Term>| {
         let mut c = Contribution::new(name, year, v, "t CO2e").with_basis(tkm, "tkm");
         c.exact = exact;
         c.terms = terms;
@@ -521,17 +548,13 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
     } else {
         (Vec::new(), Vec::new(), Vec::new())
     };
-    let mut parts = vec![with_basis(
-        cat.as_ref().to_owned(),
-        wtw_t,
-        wtw_terms_shown.clone(),
-    )];
+    let mut parts = vec![with_basis(cat.clone(), wtw_t, wtw_terms_shown.clone())];
     match ints.main.basis {
-        Basis::Ttw => parts.push(with_basis(cat_ttw.into_owned(), to_t(main_kg)?, main_terms)),
+        Basis::Ttw => parts.push(with_basis(cat_ttw, to_t(main_kg)?, main_terms)),
         Basis::Wtw | Basis::Wtt => {}
     }
     if let Some(w) = wtt_kg {
-        parts.push(with_basis(cat_wtt.into_owned(), to_t(w)?, wtt_terms));
+        parts.push(with_basis(cat_wtt, to_t(w)?, wtt_terms));
     }
     let tkm_terms: Vec<Term> = dstep
         .iter()
@@ -544,14 +567,13 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         parts.push(c);
     }
     parts.push(with_basis(
-        mode.by_mode_figure().to_owned(),
+        mode.by_mode_figure().into(),
         wtw_t,
         wtw_terms_shown,
     ));
-    let what = format!(
-        "shipment {} leg {} ({}), {mode} {} → {}",
-        leg.shipment, leg.leg, leg.period, leg.origin, leg.destination
-    );
+    // The words are for the trace; the totals path sums the entry, and describes it only when
+    // it cannot (`sums::Folder`), with the same words.
+    let what = if traced { leg_what(leg) } else { String::new() };
     let mut entries = vec![Entry {
         file: Arc::clone(cx.file),
         line,
@@ -585,7 +607,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
                 &wtw_terms,
             ),
             &what,
-            &cat,
+            cat.clone(),
         )?);
     }
     Ok(entries)
@@ -707,7 +729,7 @@ pub(super) fn mode_shift(
     let tkm = decimal::div(actual_tkm.base(), Decimal::from(1_000_000))
         .map_err(calc_err)?
         .value;
-    let part = |name: String| {
+    let part = |name: Cow<'static, str>| {
         let mut c = Contribution::new(name, year, t, "t CO2e").with_basis(tkm, "tkm");
         c.exact = exact && actual_exact;
         c.terms = shift_terms.clone();
@@ -716,11 +738,15 @@ pub(super) fn mode_shift(
     Ok(Entry {
         file: Arc::clone(cx.file),
         line,
-        what: format!("{what}: mode shift from {} (lane {})", b.mode, b.lane),
+        what: if traced {
+            shift_what(what, b)
+        } else {
+            String::new()
+        },
         steps,
         parts: vec![
             part("avoided.logistics.mode_shift".into()),
-            part(format!("avoided.logistics.mode_shift.{}", b.lane)),
+            part(format!("avoided.logistics.mode_shift.{}", b.lane).into()),
             // Realised avoided emissions beside the inventory, like solar and abatement
             // projects (the SAF reduction is not: it is already inside the scope 3 figure).
             Contribution {
@@ -742,75 +768,16 @@ fn saf(
     ints: &Intensities,
     (all_fossil_kg, fossil_kgs, fossil_terms): (Decimal, Vec<Decimal>, &[Term]),
     what: &str,
-    cat: &str,
+    cat: Cow<'static, str>,
 ) -> Result<Entry, LegError> {
     let project = cx.project;
     let year = leg.period.year();
-    let column = "saf_fuel";
-    let fail = |code: &'static str, message: String, hint: &str| ResolveError {
-        code,
-        message,
-        hint: hint.to_string(),
-        column,
-    };
-    let r = &s.fuel;
-    let mut fallbacks = Vec::new();
-    let ed = match &r.edition {
-        Some(e) => project.library.edition(&r.set, e).ok_or_else(|| {
-            fail(
-                "unknown-edition",
-                format!("{}@{e} is not in the factor library", r.set),
-                "see `carbonledger factors list`",
-            )
-        })?,
-        None => Resolver::new(project, ResolveOptions { strict: cx.strict })
-            .edition_for(&r.set, year, &mut fallbacks)
-            .map_err(|mut e| {
-                e.column = column;
-                e
-            })?,
-    };
-    let lsf = ed.factors.get(&r.key).ok_or_else(|| {
-        fail(
-            "unknown-factor",
-            format!(
-                "{}@{}:{} is not in the factor library",
-                ed.set, ed.edition, r.key
-            ),
-            "see `carbonledger factors show icao-corsia@default-values`",
-        )
-    })?;
-    let base = ed.factors.get("fossil_jet.baseline").ok_or_else(|| {
-        fail(
-            "unknown-factor",
-            format!(
-                "{}@{} has no `fossil_jet.baseline` row to compare the SAF with",
-                ed.set, ed.edition
-            ),
-            "a SAF set needs the fossil jet fuel baseline in the same edition",
-        )
-    })?;
-    if lsf.unit_text != base.unit_text
-        || lsf.unit.num.kind != DimKind::Co2e
-        || lsf.unit.den.kind != DimKind::Energy
-    {
-        return Err(fail(
-            "wrong-dimension",
-            format!(
-                "{} ({}) and the baseline ({}) must both be CO2e per energy in one unit",
-                lsf.key, lsf.unit_text, base.unit_text
-            ),
-            "e.g. `g CO2e/MJ`",
-        ));
-    }
-    if base.value <= Decimal::ZERO {
-        return Err(fail(
-            "bad-factor",
-            "the fossil baseline is not positive".into(),
-            "check the SAF set",
-        ));
-    }
-    let (lsf_used, base_used) = (used_factor(ed, lsf), used_factor(ed, base));
+    let saf_factors = cx.memo.saf(project, cx.strict, year, &s.fuel)?;
+    let SafFactors {
+        lsf: lsf_used,
+        base: base_used,
+        fallbacks,
+    } = &*saf_factors;
     let reduction = TermStep {
         label: "reduction".into(),
         divide: false,
@@ -874,8 +841,8 @@ fn saf(
     // Each intensity's emissions are reduced and rounded once, as every calculation line is;
     // the reduction is their sum. With the lines, from each line's exact product (a per-TEU-km
     // leg's emissions do not terminate before the reduction); without, from its emissions.
-    let saving = decimal::sub(base.value, lsf.value).map_err(calc_err)?;
-    let den = decimal::mul(Decimal::ONE_HUNDRED, base.value).map_err(calc_err)?;
+    let saving = decimal::sub(base_used.value, lsf_used.value).map_err(calc_err)?;
+    let den = decimal::mul(Decimal::ONE_HUNDRED, base_used.value).map_err(calc_err)?;
     let reduced: Vec<(Decimal, Decimal)> = if saf_terms.len() == fuel_kgs.len() {
         saf_terms
             .iter()
@@ -909,7 +876,7 @@ fn saf(
     for f in fallbacks {
         steps.push(Step {
             label: "fallback".into(),
-            text: f,
+            text: f.clone(),
             factor: None,
         });
     }
@@ -918,29 +885,29 @@ fn saf(
         text: say(traced, || {
             format!(
                 "SAF {}% of the fuel: {} = {} {}",
-                s.share_pct, lsf_used.reference, lsf.value, lsf.unit_text
+                s.share_pct, lsf_used.reference, lsf_used.value, lsf_used.unit
             )
         }),
-        factor: Some(lsf_used),
+        factor: Some(lsf_used.clone()),
     });
     steps.push(Step {
         label: "fossil".into(),
         text: say(traced, || {
             format!(
                 "fossil jet baseline {} = {} {}",
-                base_used.reference, base.value, base.unit_text
+                base_used.reference, base_used.value, base_used.unit
             )
         }),
-        factor: Some(base_used),
+        factor: Some(base_used.clone()),
     });
     note(&mut steps, traced, "avoided", || {
         format!(
             "{} × {}% × ({} − {}) ÷ {} = {}{}",
             t_text(fuel_kg),
             s.share_pct,
-            base.value,
-            lsf.value,
-            base.value,
+            base_used.value,
+            lsf_used.value,
+            base_used.value,
             t_text(avoided_kg),
             if q.exact {
                 ""
@@ -954,7 +921,7 @@ fn saf(
     let tkm = decimal::div(tkm_q.base(), Decimal::from(1_000_000))
         .map_err(calc_err)?
         .value;
-    let part = |name: String, v: Decimal| {
+    let part = |name: Cow<'static, str>, v: Decimal| {
         let mut c = Contribution::new(name, year, v, "t CO2e").with_basis(tkm, "tkm");
         c.exact = q.exact;
         c.terms = if !traced {
@@ -972,11 +939,15 @@ fn saf(
     Ok(Entry {
         file: Arc::clone(cx.file),
         line,
-        what: format!("{what}: SAF life-cycle reduction (its own line, deducted from {cat})"),
+        what: if traced {
+            saf_what(what, &cat)
+        } else {
+            String::new()
+        },
         steps,
         parts: vec![
             part("avoided.logistics.saf".into(), t),
-            part(cat.to_string(), -t),
+            part(cat, -t),
             part("logistics.by_mode.air".into(), -t),
             {
                 let mut c = part("logistics.saf.fossil_equivalent".into(), fossil_t);

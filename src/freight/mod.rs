@@ -240,7 +240,7 @@ fn serially(
     let mut read_rows = 0u64;
     let mut read = Ok(crate::ingest::TableStats::default());
     // The totals path sums the legs where they were priced; the traced path keeps every entry.
-    let sum = (!traced).then_some(cx.file);
+    let sum = (!traced).then(|| cx.summing());
     pipeline::run(
         threads,
         (cx.price, sum),

@@ -21,12 +21,12 @@
 use super::intensity::Memo;
 use super::leg::LegError;
 use super::shipments::Leg;
-use super::sums::Folder;
+use super::sums::{Folder, Summing};
 use crate::diag::Diagnostic;
 use crate::register::Entry;
 use rust_decimal::Decimal;
 use std::collections::VecDeque;
-use std::sync::{mpsc, Arc};
+use std::sync::mpsc;
 
 /// One row's outcome, or a leg still to price.
 pub(super) enum Item {
@@ -65,7 +65,7 @@ fn priced(memo: &Memo, price: &Price<'_>, item: Item) -> Item {
 fn priced_batch(
     memo: &Memo,
     price: &Price<'_>,
-    sum: Option<&Arc<str>>,
+    sum: Option<Summing<'_>>,
     batch: Vec<Item>,
 ) -> Vec<Item> {
     let mut out = Vec::new();
@@ -82,7 +82,7 @@ fn priced_batch(
 /// `sum` (the file), the priced legs are summed (`sums::Folder`).
 pub(super) fn run(
     threads: usize,
-    (price, sum): (&Price<'_>, Option<&Arc<str>>),
+    (price, sum): (&Price<'_>, Option<Summing<'_>>),
     produce: impl FnOnce(&mut dyn FnMut(Item)),
     apply: &mut dyn FnMut(Item),
 ) {
@@ -131,7 +131,7 @@ pub(super) fn run(
 /// The batches in flight, by the worker each went to, oldest first.
 struct Order<'p, 'a> {
     price: &'p Price<'a>,
-    sum: Option<&'p Arc<str>>,
+    sum: Option<Summing<'p>>,
     /// For pricing here when a worker is gone.
     memo: Memo,
     jobs: Vec<mpsc::Sender<Vec<Item>>>,

@@ -36,16 +36,16 @@ pub(super) struct Summed {
 /// batch's other items (diagnostics, rejects, failed legs, rows priced on the reading
 /// thread), which pass as they come. Without a file to sum for, every item passes.
 pub(super) struct Folder<'a> {
-    file: Option<&'a Arc<str>>,
+    sum: Option<Summing<'a>>,
     items: usize,
     summed: Summed,
     sums: Sums,
 }
 
 impl<'a> Folder<'a> {
-    pub(super) fn new(file: Option<&'a Arc<str>>) -> Self {
+    pub(super) fn new(sum: Option<Summing<'a>>) -> Self {
         Folder {
-            file,
+            sum,
             items: 0,
             summed: Summed::default(),
             sums: Sums::default(),
@@ -54,7 +54,10 @@ impl<'a> Folder<'a> {
 
     pub(super) fn push(&mut self, item: Item, emit: &mut dyn FnMut(Item)) {
         match item {
-            Item::Priced(line, leg, Ok(entries)) if self.file.is_some() => {
+            Item::Priced(line, leg, Ok(entries)) => {
+                let Some(sum) = self.sum else {
+                    return self.pass(Item::Priced(line, leg, Ok(entries)), emit);
+                };
                 let s = &mut self.summed;
                 s.legs += 1;
                 s.modes.insert(leg.mode);
@@ -64,16 +67,30 @@ impl<'a> Folder<'a> {
                     }
                 }
                 s.saf |= leg.saf.is_some();
-                for e in entries {
+                for (nth, e) in entries.into_iter().enumerate() {
                     // One that cannot be summed (an overflow, a unit clash, a trace) goes on
-                    // alone: the ledger reports it as it would have.
-                    if let Err(e) = self.sums.add(line, e) {
+                    // alone: the ledger reports it as it would have, described as the traced
+                    // path describes it (the totals path prices without the words).
+                    if let Err(mut e) = self.sums.add(line, e) {
+                        if e.what.is_empty() {
+                            e.what = super::leg::what(&leg, nth, sum.category);
+                        }
                         s.entries.push(e);
                     }
                 }
             }
-            other => emit(other),
+            other => return self.pass(other, emit),
         }
+        self.counted(emit);
+    }
+
+    fn pass(&mut self, item: Item, emit: &mut dyn FnMut(Item)) {
+        emit(item);
+        self.counted(emit);
+    }
+
+    /// Counts an item; every [`BATCH`] items the sums go on.
+    fn counted(&mut self, emit: &mut dyn FnMut(Item)) {
         self.items += 1;
         if self.items == BATCH {
             self.flush(emit);
@@ -86,7 +103,7 @@ impl<'a> Folder<'a> {
 
     fn flush(&mut self, emit: &mut dyn FnMut(Item)) {
         self.items = 0;
-        let (Some(file), true) = (self.file, self.summed.legs > 0) else {
+        let (Some(Summing { file, .. }), true) = (self.sum, self.summed.legs > 0) else {
             return;
         };
         let mut summed = std::mem::take(&mut self.summed);
@@ -95,6 +112,16 @@ impl<'a> Folder<'a> {
             .extend(std::mem::take(&mut self.sums).into_entries(file));
         emit(Item::Summed(Box::new(summed)));
     }
+}
+
+/// Where the totals path sums: the file its entries are of, and the scope 3 category of its
+/// legs' figures (to describe an entry that cannot be summed).
+#[derive(Clone, Copy)]
+pub(super) struct Summing<'a> {
+    /// The file as shown.
+    pub file: &'a Arc<str>,
+    /// The manifest's freight category (4 or 9).
+    pub category: u8,
 }
 
 /// Sums of entries, per year in the order first seen.
@@ -109,7 +136,7 @@ struct Year {
     year: i32,
     parts: Vec<Contribution>,
     /// Where each figure's sum is in `parts`.
-    at: FxHashMap<String, usize>,
+    at: FxHashMap<std::borrow::Cow<'static, str>, usize>,
     /// One step per edition cited and per fallback.
     steps: Vec<Step>,
     legs: u64,
@@ -198,7 +225,7 @@ impl Year {
                     (t.value, t.basis, t.exact, t.entries) = (b.value, b.basis, b.exact, b.entries);
                 }
                 for c in self.parts.drain(new_from..) {
-                    self.at.remove(&c.figure);
+                    self.at.remove(&*c.figure);
                 }
                 return Err(err);
             }
@@ -208,7 +235,7 @@ impl Year {
 
     /// Adds one part as `Totals` would.
     fn add_part(&mut self, c: &Contribution, undo: &mut Vec<Before>) -> Result<(), CalcError> {
-        let Some(&at) = self.at.get(c.figure.as_str()) else {
+        let Some(&at) = self.at.get(&*c.figure) else {
             self.at.insert(c.figure.clone(), self.parts.len());
             let mut first = Contribution::new(c.figure.clone(), c.year, c.value, c.unit);
             first.basis = c.basis;
@@ -220,7 +247,7 @@ impl Year {
         let t = &mut self.parts[at];
         if t.unit != c.unit {
             return Err(CalcError::UnitMismatch {
-                figure: c.figure.clone(),
+                figure: c.figure.to_string(),
                 a: t.unit,
                 b: c.unit,
             });
@@ -260,5 +287,100 @@ impl Year {
         if edition || fallback {
             self.steps.push(s);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::activity::Period;
+    use crate::factors::FactorRef;
+    use crate::freight::shipments::{Baseline, Leg, Saf};
+    use rust_decimal::Decimal;
+
+    fn leg() -> Leg {
+        let t = crate::units::lookup("t").unwrap();
+        Leg {
+            shipment: "S7".into(),
+            leg: 2,
+            period: Period::Quarter(2025, 3),
+            mass: (Decimal::TEN, t),
+            mode: Mode::Air,
+            origin: "PVG".into(),
+            destination: "AMS".into(),
+            distance: None,
+            ends: None,
+            baseline: Some(Baseline {
+                mode: Mode::Rail,
+                distance: None,
+                lane: "cn_eu".into(),
+            }),
+            saf: Some(Saf {
+                share_pct: Decimal::TEN,
+                fuel: FactorRef {
+                    set: "icao-corsia".into(),
+                    edition: None,
+                    key: "hefa.uco".into(),
+                },
+            }),
+            factor: None,
+            cargo_per_teu: None,
+            operation: None,
+            distance_basis: None,
+            teu: None,
+            reefer: false,
+        }
+    }
+
+    fn entry(figure: &'static str, value: Decimal) -> Entry {
+        Entry {
+            file: "shipments.csv".into(),
+            line: 9,
+            what: String::new(),
+            steps: Vec::new(),
+            parts: vec![Contribution::new(figure, 2025, value, "t CO2e")],
+        }
+    }
+
+    /// An entry the sums cannot take (here: its value overflows the sum) goes on alone, with
+    /// the words the traced path gives it; the entries summed before it stay summed.
+    #[test]
+    fn an_entry_that_cannot_be_summed_goes_on_alone_with_its_words() {
+        let file: Arc<str> = "shipments.csv".into();
+        let mut folder = Folder::new(Some(Summing {
+            file: &file,
+            category: 4,
+        }));
+        let entries = vec![
+            entry("ghg.scope3.cat4", Decimal::MAX),
+            entry("avoided.logistics.mode_shift", Decimal::ONE),
+            entry("ghg.scope3.cat4", Decimal::MAX),
+        ];
+        let mut out = Vec::new();
+        folder.push(Item::Priced(9, Box::new(leg()), Ok(entries)), &mut |i| {
+            out.push(i)
+        });
+        folder.finish(&mut |i| out.push(i));
+        let [Item::Summed(s)] = out.as_slice() else {
+            panic!("one summed item expected");
+        };
+        let whats: Vec<&str> = s.entries.iter().map(|e| e.what.as_str()).collect();
+        assert_eq!(
+            whats,
+            [
+                "shipment S7 leg 2 (2025-Q3), air PVG → AMS: SAF life-cycle reduction (its own line, deducted from ghg.scope3.cat4)",
+                "2 entries of 2025 summed (lines 9–9)",
+            ]
+        );
+        assert_eq!(s.entries[0].parts[0].value, Decimal::MAX);
+        assert_eq!(s.entries[1].parts.len(), 2);
+        assert_eq!(
+            super::super::leg::what(&leg(), 1, 4),
+            "shipment S7 leg 2 (2025-Q3), air PVG → AMS: mode shift from rail (lane cn_eu)"
+        );
+        assert_eq!(
+            super::super::leg::what(&leg(), 0, 9),
+            "shipment S7 leg 2 (2025-Q3), air PVG → AMS"
+        );
     }
 }

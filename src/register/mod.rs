@@ -11,6 +11,7 @@ use crate::decimal::{self, CalcError};
 use crate::diag::Diagnostic;
 use crate::project::Project;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -21,8 +22,9 @@ pub use crate::calc::FileStats;
 /// One row's contribution to one figure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contribution {
-    /// The figure's dotted name, e.g. `avoided.onsite_solar`.
-    pub figure: String,
+    /// The figure's dotted name, e.g. `avoided.onsite_solar` (most are constants: no
+    /// allocation per row).
+    pub figure: Cow<'static, str>,
     /// Reporting year.
     pub year: i32,
     /// Exact value, in `unit`.
@@ -113,7 +115,7 @@ impl TermStep {
     pub fn reference(&self) -> String {
         match &self.value {
             StepValue::Input { source, .. } => source.clone(),
-            StepValue::Factor(u) => u.reference.clone(),
+            StepValue::Factor(u) => u.reference.to_string(),
             StepValue::Reduction(a, b) => format!("1 − {} ÷ {}", a.reference, b.reference),
         }
     }
@@ -208,7 +210,12 @@ pub struct ChainLine {
 
 impl Contribution {
     /// An exact contribution with no basis.
-    pub fn new(figure: impl Into<String>, year: i32, value: Decimal, unit: &'static str) -> Self {
+    pub fn new(
+        figure: impl Into<Cow<'static, str>>,
+        year: i32,
+        value: Decimal,
+        unit: &'static str,
+    ) -> Self {
         Contribution {
             figure: figure.into(),
             year,
@@ -341,9 +348,9 @@ impl Totals {
     }
 
     fn add_part(&mut self, c: &Contribution) -> Result<(), CalcError> {
-        let years = match self.map.get_mut(c.figure.as_str()) {
+        let years = match self.map.get_mut(&*c.figure) {
             Some(y) => y,
-            None => self.map.entry(c.figure.clone()).or_default(),
+            None => self.map.entry(c.figure.to_string()).or_default(),
         };
         match years.get_mut(&c.year) {
             None => {
@@ -361,7 +368,7 @@ impl Totals {
             Some(t) => {
                 if t.unit != c.unit {
                     return Err(CalcError::UnitMismatch {
-                        figure: c.figure.clone(),
+                        figure: c.figure.to_string(),
                         a: t.unit,
                         b: c.unit,
                     });
@@ -384,7 +391,7 @@ impl Totals {
     pub fn merge(&mut self, other: &Totals) -> Result<(), CalcError> {
         for (name, year, t) in other.iter() {
             let c = Contribution {
-                figure: name.clone(),
+                figure: name.clone().into(),
                 year: *year,
                 value: t.value,
                 unit: t.unit,

@@ -276,8 +276,8 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
         ) {
             Ok(e) => {
                 for c in &e.parts {
-                    if !names.contains(&c.figure) {
-                        names.push(c.figure.clone());
+                    if !names.iter().any(|n| *n == *c.figure) {
+                        names.push(c.figure.to_string());
                     }
                 }
                 sink(e);

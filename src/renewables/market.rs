@@ -893,7 +893,7 @@ fn exempt_share(
     // A nearest-edition fallback is said on the factor, where the step shows it, and is
     // returned to be reported as every fallback is (a warning, and under "Fallbacks").
     if !notes.is_empty() {
-        used.citation = format!("{}; {}", used.citation, notes.join("; "));
+        used.citation = format!("{}; {}", used.citation, notes.join("; ")).into();
     }
     Ok(Some((ratio.value, used, notes)))
 }

@@ -148,7 +148,7 @@ pub fn run(project: &Project, strict: bool, sink: &mut dyn FnMut(Entry), report:
                         |name: &str, v: Decimal, unit: &'static str, exact: bool| Contribution {
                             exact,
                             lines: lines.clone(),
-                            ..Contribution::new(name, year, v, unit)
+                            ..Contribution::new(name.to_string(), year, v, unit)
                         };
                     Ok(vec![
                         energy("energy.total", mwh_v, "MWh", mwh_exact),

@@ -68,8 +68,8 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                 Ok((parts, steps)) => {
                     used_ops.insert((id.clone(), p.year));
                     for c in &parts {
-                        if !names.contains(&c.figure) {
-                            names.push(c.figure.clone());
+                        if !names.iter().any(|n| *n == *c.figure) {
+                            names.push(c.figure.to_string());
                         }
                     }
                     sink(Entry {
@@ -103,8 +103,8 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
                 (row::PRODUCT, row::FACTOR_COLUMN),
             ) {
                 Ok((c, steps)) => {
-                    if !names.contains(&c.figure) {
-                        names.push(c.figure.clone());
+                    if !names.iter().any(|n| *n == *c.figure) {
+                        names.push(c.figure.to_string());
                     }
                     sink(Entry {
                         file: file.clone(),

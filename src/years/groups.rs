@@ -203,7 +203,7 @@ pub fn register_groups(
             let facility = c.lines.first().map(|l| l.activity.facility);
             let one = facility.filter(|f| c.lines.iter().all(|l| l.activity.facility == *f));
             let slot = out
-                .entry((c.figure.clone(), c.year))
+                .entry((c.figure.to_string(), c.year))
                 .or_insert_with(|| Some(BTreeMap::new()));
             match (one, slot.as_mut()) {
                 (Some(f), Some(m)) => {
