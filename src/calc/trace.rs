@@ -11,8 +11,9 @@ use rust_decimal::Decimal;
 /// One step of a trace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
-    /// What the step does: `activity`, `energy`, `CO2`, `CO2e`, `tce`, `share`, `fallback`.
-    pub label: String,
+    /// What the step does: `activity`, `energy`, `CO2`, `CO2e`, `tce`, `share`, `fallback` (a
+    /// constant but for a few composed labels: no allocation per step).
+    pub label: std::borrow::Cow<'static, str>,
     /// The arithmetic, in words and numbers.
     pub text: String,
     /// The factor used, if any.
@@ -79,7 +80,7 @@ pub fn trace_kept(activity: &Activity, chain: &Chain, line: &Line, traced: bool)
     let mut push = |label: &str, text: &dyn Fn() -> String, factor: Option<&UsedFactor>| {
         if traced || factor.is_some() || label == "fallback" {
             steps.push(Step {
-                label: label.to_string(),
+                label: label.to_string().into(),
                 text: if traced || label == "fallback" {
                     text()
                 } else {

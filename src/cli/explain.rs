@@ -488,7 +488,7 @@ fn register_entries(
         let mut context: Vec<&carbonledger::calc::Step> = e
             .steps
             .iter()
-            .filter(|st| given || CONTEXT.contains(&st.label.as_str()))
+            .filter(|st| given || CONTEXT.contains(&&*st.label))
             .collect();
         for l in &lines {
             count += 1;

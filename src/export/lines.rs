@@ -440,7 +440,7 @@ impl ExportLine {
     pub fn trace(&self) -> Vec<crate::calc::Step> {
         use crate::calc::Step;
         let step = |label: &str, text: String, factor: Option<&UsedFactor>| Step {
-            label: label.to_string(),
+            label: label.to_string().into(),
             text,
             factor: factor.cloned(),
         };

@@ -111,7 +111,7 @@ pub fn leg_distance(
     source: DistanceSource,
     basis: Option<DistanceBasis>,
     target: Target,
-    label: &str,
+    label: &'static str,
     traced: bool,
 ) -> Result<LegDistance, ResolveError> {
     let say = |text: &dyn Fn() -> String| if traced { text() } else { String::new() };
@@ -146,7 +146,7 @@ pub fn leg_distance(
                 }
             };
             steps.push(Step {
-                label: label.to_string(),
+                label: label.into(),
                 text: say(&|| {
                     if unit.symbol == KM.symbol() {
                         format!("{} (given, {})", km_text(q), said())
@@ -181,7 +181,7 @@ pub fn leg_distance(
             })?;
             let gcd = Qty::new(gcd_km, KM).map_err(calc)?;
             steps.push(Step {
-                label: label.to_string(),
+                label: label.into(),
                 text: say(&|| format!(
                     "great-circle ({}, {}) → ({}, {}) = {} (haversine on a sphere of {EARTH_RADIUS_KM} km, computed in f64 and rounded to 0.001 km)",
                     a.lat, a.lon, b.lat, b.lon, km_text(gcd)
@@ -205,7 +205,7 @@ pub fn leg_distance(
     if basis == wanted {
         if target == Target::Planning && basis != DistanceBasis::Actual {
             steps.push(Step {
-                label: "adjust".to_string(),
+                label: "adjust".into(),
                 text: format!(
                     "none: the intensity is per tonne-km on the {} and its factor set says the distance adjustment is already inside it",
                     basis.name()

@@ -9,6 +9,7 @@
 //! distance adjustment (DESNZ air factors carry an 8% uplift and apply to the plain great-circle
 //! distance), so ISO 14083's addition or DAF is not applied on top.
 
+use super::mode::Mode;
 use crate::calc::{ResolveError, Resolver, UsedFactor};
 use crate::factors::{Edition, FactorDef, FactorRef};
 use crate::project::Project;
@@ -148,6 +149,7 @@ fn typed(ed: &Edition, def: &FactorDef) -> Result<Intensity, ResolveError> {
 #[derive(Default)]
 pub struct Memo {
     map: std::cell::RefCell<Vec<(MemoKey, Resolved)>>,
+    defaults: std::cell::RefCell<Vec<((i32, Mode), Resolved)>>,
     saf: std::cell::RefCell<Vec<((i32, FactorRef), SafResolved)>>,
 }
 
@@ -177,6 +179,45 @@ impl Memo {
         );
         self.map.borrow_mut().push((key, r.clone()));
         r
+    }
+
+    /// `resolve` of the default row of `mode` in the manifest's intensity set (its key, no
+    /// edition: the year's), remembered by (year, mode) so that a leg builds no reference;
+    /// `None` when the mode has no default row.
+    pub fn resolve_default(
+        &self,
+        project: &Project,
+        strict: bool,
+        year: i32,
+        mode: Mode,
+    ) -> Option<Resolved> {
+        let key = mode.default_key()?;
+        if let Some((_, r)) = self
+            .defaults
+            .borrow()
+            .iter()
+            .find(|((y, m), _)| *y == year && *m == mode)
+        {
+            return Some(r.clone());
+        }
+        let options = &project.manifest.freight;
+        let reference = FactorRef {
+            set: options.intensities.clone(),
+            edition: None,
+            key: key.to_string(),
+        };
+        let r = self.resolve(
+            project,
+            strict,
+            Request {
+                year,
+                reference: &reference,
+                air: mode == Mode::Air,
+                radiative_forcing: options.radiative_forcing,
+            },
+        );
+        self.defaults.borrow_mut().push(((year, mode), r.clone()));
+        Some(r)
     }
 
     /// `resolve_saf`, remembered by (year, reference) the same way.

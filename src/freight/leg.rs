@@ -4,12 +4,11 @@
 //! division of the SAF ratio (and of a per-TEU conversion) flagged when it does not terminate.
 
 use super::distance::{leg_distance, DistanceSource, LegDistance};
-use super::intensity::{Basis, Intensities, Intensity, PerActivity, Request, SafFactors};
+use super::intensity::{Basis, Intensities, Intensity, PerActivity, Request, Resolved, SafFactors};
 use super::mode::Mode;
 use super::shipments::Leg;
 use crate::calc::{show, ResolveError, Step};
 use crate::decimal::{self, CalcError};
-use crate::factors::FactorRef;
 use crate::project::Project;
 use crate::register::{Contribution, Entry, Term, TermStep};
 use crate::units::{Distance, Mass, MassDistance, Qty};
@@ -33,7 +32,7 @@ const KG_PER_T: Decimal = Decimal::ONE_THOUSAND;
 
 /// A step without a factor, kept only when the entry is traced: the totals read no step text,
 /// only the factors cited (for the editions list) and the fallbacks (for their warnings).
-fn note(steps: &mut Vec<Step>, traced: bool, label: &str, text: impl FnOnce() -> String) {
+fn note(steps: &mut Vec<Step>, traced: bool, label: &'static str, text: impl FnOnce() -> String) {
     if traced {
         steps.push(Step {
             label: label.into(),
@@ -186,7 +185,7 @@ fn deducted(terms: &[Term], why: &str) -> Vec<Term> {
 
 /// Emissions (kg CO2e) of `activity` at `intensity`, with the step that shows it.
 fn apply(
-    label: &str,
+    label: Cow<'static, str>,
     activity: Qty<MassDistance>,
     cargo_per_teu: Option<Qty<Mass>>,
     i: &Intensity,
@@ -196,7 +195,7 @@ fn apply(
         PerActivity::MassDistance(f) => {
             let out = activity.apply(f).map_err(calc_err)?;
             steps.push(Step {
-                label: label.to_string(),
+                label,
                 text: say(traced, || {
                     format!(
                         "{} × {} = {} {} = {}",
@@ -232,7 +231,7 @@ fn apply(
             let teu = decimal::div(activity.base(), cargo.base()).map_err(calc_err)?;
             let teu_km = decimal::div(teu.value, Decimal::ONE_THOUSAND).map_err(calc_err)?;
             steps.push(Step {
-                label: label.to_string(),
+                label,
                 text: say(traced, || {
                     format!(
                         "{} ÷ {} cargo per TEU = {}{} TEU-km × {} = {} {} = {}",
@@ -270,7 +269,7 @@ fn emissions(
         }
     };
     let (main, e1) = apply(
-        &label(ints.main.basis.name()),
+        label(ints.main.basis.name()),
         activity,
         cargo,
         &ints.main,
@@ -278,7 +277,7 @@ fn emissions(
     )?;
     let (wtt, e2) = match &ints.wtt {
         Some(w) => {
-            let (v, e) = apply(&label("wtt"), activity, cargo, w, (steps, traced))?;
+            let (v, e) = apply(label("wtt"), activity, cargo, w, (steps, traced))?;
             (Some(v), e)
         }
         None => (None, true),
@@ -314,19 +313,16 @@ pub struct LegContext<'a> {
     pub traced: bool,
 }
 
-fn default_ref(project: &Project, mode: Mode) -> Result<FactorRef, LegError> {
-    let set = &project.manifest.freight.intensities;
-    let key = mode.default_key().ok_or_else(|| ResolveError {
-        code: "no-default-intensity",
-        message: format!("the built-in freight rows have no default intensity for {mode}"),
-        hint: "name an intensity in the `factor` column, e.g. from a project-local set (see README, Freight)".into(),
-        column: "mode",
-    })?;
-    Ok(FactorRef {
-        set: set.clone(),
-        edition: None,
-        key: key.to_string(),
-    })
+/// The intensities of `mode`'s default row in the manifest's intensity set, for `year`.
+fn default_intensities(cx: &LegContext<'_>, year: i32, mode: Mode) -> Result<Resolved, LegError> {
+    cx.memo
+        .resolve_default(cx.project, cx.strict, year, mode)
+        .ok_or_else(|| ResolveError {
+            code: "no-default-intensity",
+            message: format!("the built-in freight rows have no default intensity for {mode}"),
+            hint: "name an intensity in the `factor` column, e.g. from a project-local set (see README, Freight)".into(),
+            column: "mode",
+        })
 }
 
 /// The figures of category `n` (4 or 9): the total, its tank-to-wheel and well-to-tank parts;
@@ -387,7 +383,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
     let year = leg.period.year();
     let [cat, cat_ttw, cat_wtt] = category_figures(options.category);
     let mode = leg.mode;
-    let reference = match &leg.factor {
+    let ints = match &leg.factor {
         Some(r) => {
             // An explicit intensity of another mode (a sea leg with a road intensity) would
             // price the leg as that mode: refused, not used.
@@ -404,20 +400,19 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
                     column: "factor",
                 });
             }
-            r.clone()
+            cx.memo.resolve(
+                project,
+                cx.strict,
+                Request {
+                    year,
+                    reference: r,
+                    air: mode == Mode::Air,
+                    radiative_forcing: options.radiative_forcing,
+                },
+            )?
         }
-        None => default_ref(project, mode)?,
+        None => default_intensities(&cx, year, mode)??,
     };
-    let ints = cx.memo.resolve(
-        project,
-        cx.strict,
-        Request {
-            year,
-            reference: &reference,
-            air: mode == Mode::Air,
-            radiative_forcing: options.radiative_forcing,
-        },
-    )?;
     let mass_unit = leg.mass.1.typed::<Mass>().map_err(|e| ResolveError {
         code: "wrong-dimension",
         message: e.to_string(),
@@ -485,7 +480,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
     let leg_terms = dstep
         .as_ref()
         .and_then(|d| emission_terms(leg.mass, leg.cargo_per_teu, d, &ints));
-    let mut steps = Vec::new();
+    let mut steps = Vec::with_capacity(6);
     note(&mut steps, traced, "activity", || {
         format!(
             "{} {} by {mode}, {} → {}",
@@ -548,7 +543,9 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
     } else {
         (Vec::new(), Vec::new(), Vec::new())
     };
-    let mut parts = vec![with_basis(cat.clone(), wtw_t, wtw_terms_shown.clone())];
+    // At most six parts: the category, its two halves, two tonne-km figures and the mode's.
+    let mut parts = Vec::with_capacity(6);
+    parts.push(with_basis(cat.clone(), wtw_t, wtw_terms_shown.clone()));
     match ints.main.basis {
         Basis::Ttw => parts.push(with_basis(cat_ttw, to_t(main_kg)?, main_terms)),
         Basis::Wtw | Basis::Wtt => {}
@@ -574,13 +571,16 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
     // The words are for the trace; the totals path sums the entry, and describes it only when
     // it cannot (`sums::Folder`), with the same words.
     let what = if traced { leg_what(leg) } else { String::new() };
-    let mut entries = vec![Entry {
+    let mut entries = Vec::with_capacity(
+        1 + usize::from(leg.baseline.is_some()) + usize::from(leg.saf.is_some()),
+    );
+    entries.push(Entry {
         file: Arc::clone(cx.file),
         line,
         what: what.clone(),
         steps,
         parts,
-    }];
+    });
     if let Some(b) = &leg.baseline {
         entries.push(mode_shift(
             cx,
@@ -626,23 +626,10 @@ pub(super) fn mode_shift(
 ) -> Result<Entry, LegError> {
     let project = cx.project;
     let year = leg.period.year();
-    let reference = default_ref(project, b.mode)?;
-    let ints = cx
-        .memo
-        .resolve(
-            project,
-            cx.strict,
-            Request {
-                year,
-                reference: &reference,
-                air: b.mode == Mode::Air,
-                radiative_forcing: project.manifest.freight.radiative_forcing,
-            },
-        )
-        .map_err(|mut e| {
-            e.column = "baseline_mode";
-            e
-        })?;
+    let ints = default_intensities(&cx, year, b.mode)?.map_err(|mut e| {
+        e.column = "baseline_mode";
+        e
+    })?;
     let Some(source) = distance_source(b.distance, leg) else {
         return Err(ResolveError {
             code: "no-baseline-distance",
@@ -698,7 +685,7 @@ pub(super) fn mode_shift(
             .collect(),
         _ => Vec::new(),
     };
-    let mut steps = Vec::new();
+    let mut steps = Vec::with_capacity(6);
     note(&mut steps, traced, "shift", || {
         format!(
             "counterfactual: the same {} by {} instead of {}",
@@ -786,7 +773,7 @@ fn saf(
     };
     // The SAF acts on the fuel's life-cycle emissions (well-to-wheel, without non-CO2 effects).
     let traced = cx.traced;
-    let mut steps = Vec::new();
+    let mut steps = Vec::with_capacity(6);
     if let Some(n) = &ints.rf_note {
         note(&mut steps, traced, "rf", || n.clone());
     }

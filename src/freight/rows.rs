@@ -14,6 +14,7 @@ use crate::diag::Diagnostic;
 use crate::ingest::RowRef;
 use crate::project::Project;
 use rustc_hash::FxHashMap;
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A shipment's element: shipment id and element number.
@@ -53,10 +54,12 @@ impl Rows {
 
     /// The line an element was first seen on, if it was.
     fn first(&self, id: &ElementId) -> Option<u64> {
-        self.seeds
-            .get(id)
-            .copied()
-            .or_else(|| self.ends.get(id).map(|e| e.line))
+        let seeded = if self.seeds.is_empty() {
+            None
+        } else {
+            self.seeds.get(id).copied()
+        };
+        seeded.or_else(|| self.ends.get(id).map(|e| e.line))
     }
 
     /// Turns one row into items (in file order), settling duplicates and pricing hubs and
@@ -142,20 +145,33 @@ impl Rows {
             }
         };
         let id = (leg.shipment.clone(), leg.leg);
-        if let Some(first) = self.first(&id) {
-            emit(duplicate(row, ("leg", "legs"), &id, first));
-            reject(emit);
-            return;
+        // One look in the map: a duplicate, or the leg's ends inserted.
+        let first = if self.seeds.is_empty() {
+            None
+        } else {
+            self.seeds.get(&id).copied()
+        };
+        let slot = match (first, self.ends.entry(id)) {
+            (Some(first), Entry::Occupied(o)) => Err((first, o.key().clone())),
+            (Some(first), Entry::Vacant(v)) => Err((first, v.into_key())),
+            (None, Entry::Occupied(o)) => Err((o.get().line, o.key().clone())),
+            (None, Entry::Vacant(v)) => Ok(v),
+        };
+        match slot {
+            Err((first, id)) => {
+                emit(duplicate(row, ("leg", "legs"), &id, first));
+                reject(emit);
+                return;
+            }
+            Ok(v) => {
+                v.insert(LegEnds {
+                    origin: self.places.id(&leg.origin),
+                    destination: self.places.id(&leg.destination),
+                    line: row.line(),
+                    origin_at: row.span_of(shipments::col("origin")),
+                });
+            }
         }
-        self.ends.insert(
-            id,
-            LegEnds {
-                origin: self.places.id(&leg.origin),
-                destination: self.places.id(&leg.destination),
-                line: row.line(),
-                origin_at: row.span_of(shipments::col("origin")),
-            },
-        );
         // A leg of an operation shares the operation's emissions: priced here, with the
         // allocation; a plain leg is priced by the pipeline.
         let Some(o) = &leg.operation else {

@@ -273,11 +273,13 @@ impl Year {
 
     /// Keeps a step the ledger reads: the first citing each edition, each fallback once.
     fn cite(&mut self, s: Step) {
+        // The legs of a run share their factors' texts: the same pointer is the same edition.
         let edition = s.factor.as_ref().is_some_and(|f| {
-            !self
-                .steps
-                .iter()
-                .any(|k| k.factor.as_ref().is_some_and(|g| g.edition == f.edition))
+            !self.steps.iter().any(|k| {
+                k.factor
+                    .as_ref()
+                    .is_some_and(|g| Arc::ptr_eq(&g.edition, &f.edition) || g.edition == f.edition)
+            })
         });
         let fallback = s.label == "fallback"
             && !self

@@ -270,13 +270,13 @@ impl ProductFactor {
     }
 
     /// The trace steps of applying this factor to `what` giving `kg` kg CO2e.
-    pub fn steps(&self, label: &str, what: &str, kg: Decimal, exact: bool) -> Vec<Step> {
+    pub fn steps(&self, label: &'static str, what: &str, kg: Decimal, exact: bool) -> Vec<Step> {
         let gwp = match &self.gwp {
             Some((g, u)) => format!(" × GWP {} = {g} {}", u.reference, u.unit),
             None => String::new(),
         };
         let mut steps = vec![Step {
-            label: label.to_string(),
+            label: label.into(),
             text: format!(
                 "{what} × {} = {} {}{gwp} → {}{} kg CO2e",
                 self.used.reference,

@@ -92,9 +92,9 @@ fn reject(s: &mut FileStats, q: Option<(Decimal, &'static str)>) {
     }
 }
 
-fn step(label: &str, text: String) -> Step {
+fn step(label: &'static str, text: String) -> Step {
     Step {
-        label: label.to_string(),
+        label: label.into(),
         text,
         factor: None,
     }

@@ -448,7 +448,7 @@ pub fn direct(
             let a = energy.apply(f).map_err(overflow)?;
             let gas = def.gas.clone().unwrap_or_default();
             steps.push(Step {
-                label: gas.clone(),
+                label: gas.clone().into(),
                 text: format!(
                     "energy × {} = {} {} = {} {gas}",
                     u.reference,

@@ -912,7 +912,7 @@ fn market_entry(
     let mwh = |j: Decimal| show(j, J_PER_MWH, "MWh");
     // A step without a factor, kept only when the entry is traced (see `Context::traced`):
     // the totals read no step text, and this entry is made for every facility and year.
-    let note = |steps: &mut Vec<Step>, label: &str, text: &dyn Fn() -> String| {
+    let note = |steps: &mut Vec<Step>, label: &'static str, text: &dyn Fn() -> String| {
         if ctx.traced {
             steps.push(Step {
                 label: label.into(),

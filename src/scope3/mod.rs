@@ -211,9 +211,9 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
 }
 
 /// A trace step with no factor.
-fn step(label: &str, text: String) -> Step {
+fn step(label: &'static str, text: String) -> Step {
     Step {
-        label: label.to_string(),
+        label: label.into(),
         text,
         factor: None,
     }
