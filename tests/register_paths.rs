@@ -35,7 +35,7 @@ fn read_by_totals(e: &Entry) -> Vec<(String, String, Option<String>)> {
         .filter(|s| s.factor.is_some() || s.label == "fallback")
         .map(|s| {
             (
-                s.label.clone(),
+                s.label.to_string(),
                 if s.label == "fallback" {
                     s.text.clone()
                 } else {
