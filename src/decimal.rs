@@ -201,6 +201,12 @@ pub fn div(a: Decimal, b: Decimal) -> Result<Quotient, CalcError> {
     if b.is_zero() {
         return Err(CalcError::DivisionByZero { a });
     }
+    if let Some(q) = by_power_of_ten(a, b) {
+        return Ok(Quotient {
+            value: q.normalize(),
+            exact: true,
+        });
+    }
     let Some(q) = a.checked_div(b) else {
         return Err(CalcError::Overflow { op: "÷", a, b });
     };
@@ -209,6 +215,26 @@ pub fn div(a: Decimal, b: Decimal) -> Result<Quotient, CalcError> {
         value: q.normalize(),
         exact,
     })
+}
+
+/// `a / b` when `b` is a positive power of ten (kg → t, m → km, per cent) and the quotient
+/// fits in the scale: the same number with the point moved, no division. `None` otherwise.
+fn by_power_of_ten(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if b.scale() != 0 || b.is_sign_negative() {
+        return None;
+    }
+    let mut m = b.mantissa();
+    let mut k = 0u32;
+    while m % 10 == 0 {
+        m /= 10;
+        k += 1;
+    }
+    if m != 1 {
+        return None;
+    }
+    let mut q = a;
+    q.set_scale(a.scale().checked_add(k)?).ok()?;
+    Some(q)
 }
 
 /// Why a text field is not an amount.
@@ -426,6 +452,64 @@ pub fn group_thousands(plain: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Dividing by a power of ten moves the point: wherever the general division is exact
+    /// the quotient is its quotient, digit for digit; where it is not (rust_decimal's division
+    /// rounds a 28-digit mantissa that the moved point keeps whole) it is the dividend written
+    /// with an exponent. Past the scale the general division takes over.
+    #[test]
+    fn dividing_by_a_power_of_ten_is_the_division() {
+        let general = |a: Decimal, b: Decimal| {
+            let q = a.checked_div(b).unwrap();
+            (q.normalize(), matches!(mul(q, b), Ok(back) if back == a))
+        };
+        let check = |a: Decimal, b: Decimal| {
+            let q = div(a, b).unwrap();
+            let (g, g_exact) = general(a, b);
+            if g_exact || by_power_of_ten(a, b).is_none() {
+                assert_eq!((q.value, q.exact), (g, g_exact), "{a} / {b}");
+                assert_eq!(q.value.to_string(), g.to_string(), "{a} / {b}");
+            } else {
+                // The dividend written with an exponent, as rust_decimal parses it.
+                let k = b.mantissa().to_string().len() - 1;
+                let moved = Decimal::from_scientific(&format!("{a}e-{k}")).unwrap();
+                assert!(q.exact, "{a} / {b}");
+                assert_eq!(
+                    q.value.to_string(),
+                    moved.normalize().to_string(),
+                    "{a} / {b}"
+                );
+            }
+        };
+        let values = [
+            "0",
+            "1",
+            "-1",
+            "12.5",
+            "1000",
+            "0.001",
+            "-987654.321",
+            "123456789012345678.9012345678",
+            "79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+        ];
+        for v in values {
+            let a: Decimal = v.parse().unwrap();
+            for k in 0..29u32 {
+                check(a, Decimal::from_i128_with_scale(10i128.pow(k), 0));
+            }
+        }
+        // Not a power of ten, or negative: the general path.
+        assert!(by_power_of_ten(Decimal::ONE, Decimal::from(20)).is_none());
+        assert!(by_power_of_ten(Decimal::ONE, Decimal::from(-10)).is_none());
+        assert!(by_power_of_ten(Decimal::ONE, "0.1".parse().unwrap()).is_none());
+        // Past the scale: 1e-28 / 10 does not fit, and rounds on the general path.
+        assert!(by_power_of_ten(
+            "0.0000000000000000000000000001".parse().unwrap(),
+            Decimal::TEN
+        )
+        .is_none());
+    }
+
     use super::*;
 
     fn d(s: &str) -> Decimal {
