@@ -268,21 +268,10 @@ pub fn resolve_saf(
         column,
     };
     let mut fallbacks = Vec::new();
-    let ed = match &r.edition {
-        Some(e) => project.library.edition(&r.set, e).ok_or_else(|| {
-            fail(
-                "unknown-edition",
-                format!("{}@{e} is not in the factor library", r.set),
-                "see `carbonledger factors list`",
-            )
-        })?,
-        None => Resolver::new(project, crate::calc::ResolveOptions { strict })
-            .edition_for(&r.set, year, &mut fallbacks)
-            .map_err(|mut e| {
-                e.column = column;
-                e
-            })?,
-    };
+    let ed = edition_of(project, strict, r, year, &mut fallbacks).map_err(|mut e| {
+        e.column = column;
+        e
+    })?;
     let lsf = ed.factors.get(&r.key).ok_or_else(|| {
         fail(
             "unknown-factor",
@@ -330,25 +319,36 @@ pub fn resolve_saf(
     })
 }
 
-/// Resolves the intensities of one leg (or of a counterfactual).
-pub fn resolve(
-    project: &Project,
+/// The edition `r` names, or the one `year` takes (its fallbacks noted in `fallbacks`).
+fn edition_of<'p>(
+    project: &'p Project,
     strict: bool,
-    req: Request<'_>,
-) -> Result<Intensities, ResolveError> {
-    let resolver = Resolver::new(project, crate::calc::ResolveOptions { strict });
-    let mut fallbacks = Vec::new();
-    let r = req.reference;
-    let ed: &Edition = match &r.edition {
+    r: &FactorRef,
+    year: i32,
+    fallbacks: &mut Vec<String>,
+) -> Result<&'p Edition, ResolveError> {
+    match &r.edition {
         Some(e) => project.library.edition(&r.set, e).ok_or_else(|| {
             fail(
                 "unknown-edition",
                 format!("{}@{e} is not in the factor library", r.set),
                 "see `carbonledger factors list`",
             )
-        })?,
-        None => resolver.edition_for(&r.set, req.year, &mut fallbacks)?,
-    };
+        }),
+        None => Resolver::new(project, crate::calc::ResolveOptions { strict })
+            .edition_for(&r.set, year, fallbacks),
+    }
+}
+
+/// Resolves the intensities of one leg (or of a counterfactual).
+pub fn resolve(
+    project: &Project,
+    strict: bool,
+    req: Request<'_>,
+) -> Result<Intensities, ResolveError> {
+    let mut fallbacks = Vec::new();
+    let r = req.reference;
+    let ed = edition_of(project, strict, r, req.year, &mut fallbacks)?;
     let get = |key: &str| ed.factors.get(key);
     let missing = |key: &str| {
         fail(

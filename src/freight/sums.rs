@@ -320,7 +320,7 @@ mod tests {
             saf: Some(Saf {
                 share_pct: Decimal::TEN,
                 fuel: FactorRef {
-                    set: "icao-corsia".into(),
+                    set: "corsia".into(),
                     edition: None,
                     key: "hefa.uco".into(),
                 },
