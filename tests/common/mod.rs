@@ -38,10 +38,33 @@ gbt-32150 = "2025"
     )
 }
 
+/// The folder of this test process's projects, `<temp>/carbonledger-tests/<pid>/`. The first
+/// call removes the folders of earlier processes that are gone (where `/proc` says which
+/// live): nothing else would, and a few runs of the suite would leave hundreds behind.
+fn scratch() -> PathBuf {
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    let root = std::env::temp_dir().join("carbonledger-tests");
+    SWEPT.call_once(|| {
+        let proc = std::path::Path::new("/proc");
+        if !proc.join("self").exists() {
+            return;
+        }
+        for e in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+            let name = e.file_name();
+            let pid = name.to_string_lossy();
+            let ours = pid.parse::<u32>().is_ok_and(|p| p != std::process::id());
+            if ours && !proc.join(&*pid).exists() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    });
+    root.join(std::process::id().to_string())
+}
+
 /// Writes a project into a fresh temporary folder.
 pub fn project(toml: &str, facilities: &str, energy: &str, fugitive: Option<&str>) -> PathBuf {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("carbonledger-test-{}-{n}", std::process::id()));
+    let dir = scratch().join(format!("test-{n}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("carbonledger.toml"), toml).unwrap();
@@ -96,7 +119,7 @@ pub fn dec(s: &str) -> Decimal {
 /// Writes the named files (paths may have folders) into a fresh temporary project folder.
 pub fn write_files(files: &[(&str, &str)]) -> PathBuf {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("carbonledger-files-{}-{n}", std::process::id()));
+    let dir = scratch().join(format!("files-{n}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for (name, text) in files {
