@@ -203,7 +203,7 @@ pub fn div(a: Decimal, b: Decimal) -> Result<Quotient, CalcError> {
     }
     if let Some(q) = by_power_of_ten(a, b) {
         return Ok(Quotient {
-            value: q.normalize(),
+            value: normalized(q),
             exact: true,
         });
     }
@@ -212,9 +212,29 @@ pub fn div(a: Decimal, b: Decimal) -> Result<Quotient, CalcError> {
     };
     let exact = matches!(mul(q, b), Ok(back) if back == a);
     Ok(Quotient {
-        value: q.normalize(),
+        value: normalized(q),
         exact,
     })
+}
+
+/// `d.normalize()` (trailing zeros stripped, −0 made 0), in 64-bit arithmetic when the
+/// mantissa fits: the library's own strips digit by digit in 96 bits.
+fn normalized(d: Decimal) -> Decimal {
+    let Ok(mut m) = u64::try_from(d.mantissa().unsigned_abs()) else {
+        return d.normalize();
+    };
+    if m == 0 {
+        return Decimal::ZERO;
+    }
+    let mut scale = d.scale();
+    if scale == 0 || m % 10 != 0 {
+        return d;
+    }
+    while scale > 0 && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    Decimal::from_parts(m as u32, (m >> 32) as u32, 0, d.is_sign_negative(), scale)
 }
 
 /// `a / b` when `b` is a positive power of ten (kg → t, m → km, per cent) and the quotient
@@ -223,7 +243,8 @@ fn by_power_of_ten(a: Decimal, b: Decimal) -> Option<Decimal> {
     if b.scale() != 0 || b.is_sign_negative() {
         return None;
     }
-    let mut m = b.mantissa();
+    // 64-bit arithmetic: a divisor's mantissa past 64 bits is no power of ten worth a path.
+    let mut m = u64::try_from(b.mantissa()).ok()?;
     let mut k = 0u32;
     while m % 10 == 0 {
         m /= 10;
@@ -508,6 +529,50 @@ mod tests {
             Decimal::TEN
         )
         .is_none());
+    }
+
+    #[test]
+    fn the_fast_normalization_is_the_librarys() {
+        let mut values: Vec<Decimal> = [
+            "0",
+            "-0",
+            "0.000",
+            "-0.000",
+            "1",
+            "-1",
+            "10",
+            "1.0",
+            "1.500",
+            "-1.500",
+            "100.00",
+            "0.0010",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1844674407370955161.50",
+            "18446744073709551615000",
+            "79228162514264337593543950335",
+            "7922816251426433759354395033.5",
+            "0.0000000000000000000000000010",
+        ]
+        .iter()
+        .map(|v| v.parse().unwrap())
+        .collect();
+        // Every scale of a mantissa with trailing zeros, both signs.
+        for scale in 0..=28 {
+            for m in [
+                120_000i128,
+                -120_000,
+                7,
+                10i128.pow(19),
+                u64::MAX as i128 * 10,
+            ] {
+                values.push(Decimal::from_i128_with_scale(m, scale));
+            }
+        }
+        for d in values {
+            let (fast, lib) = (normalized(d), d.normalize());
+            assert_eq!(fast.serialize(), lib.serialize(), "{d:?}");
+        }
     }
 
     use super::*;

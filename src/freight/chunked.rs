@@ -155,12 +155,17 @@ fn read_one(
     bounds: (u64, Option<u64>),
     seeds: FxHashMap<ElementId, u64>,
 ) -> Option<Chunk> {
+    // The chunk's own copy of the file's name: every leg's spans and entries clone it, and
+    // threads cloning one shared `Arc` contend for its count.
+    let file: Arc<str> = Arc::from(&**cx.file);
+    let cx = ChunkCx { file: &file, ..cx };
     let mut rows = Rows::seeded(seeds);
     let mut outcome = Outcome::default();
     let mut entries = Vec::new();
     let mut end = None;
     pipeline::run(
         1,
+        cx.file,
         (cx.price, Some(cx.summing())),
         |emit| {
             end = read_chunk(cx.file, cx.path, COLUMNS, bounds, true, |row| {

@@ -6,15 +6,100 @@
 //! rule defines. Everything here is exact except the great-circle distance itself, which
 //! arrives rounded to 0.001 km from the geodesy boundary.
 
+use super::geodesy::GeodesyError;
 use super::geodesy::{great_circle_km, Point, EARTH_RADIUS_KM};
 use super::intensity::used_factor;
 use super::mode::{DistanceRule, Mode};
 use super::shipments::DistanceBasis;
-use crate::calc::{show, ResolveError, ResolveOptions, Resolver, Step};
+use crate::calc::{show, ResolveError, ResolveOptions, Resolver, Step, UsedFactor};
 use crate::decimal;
+use crate::factors::FactorDef;
 use crate::project::Project;
 use crate::units::{AnyUnit, DimKind, Distance, Qty, KM};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// What a pricing thread remembers of distances: the great-circle distances between ends
+/// already met (a file names a few places many times) and the distance rules' factors by
+/// year and key (resolved, cited and formatted once, not once per leg).
+#[derive(Default)]
+pub struct Memo {
+    ends: RefCell<FxHashMap<EndsKey, Result<Decimal, GeodesyError>>>,
+    rules: RefCell<Vec<((i32, &'static str), RuleResolved)>>,
+}
+
+/// Two ends by their exact representations (hashing a `Decimal` normalizes it first; equal
+/// values written with other scales are only other entries).
+type EndsKey = [[u8; 16]; 4];
+
+/// A distance rule's factor, with its citation and the fallbacks its edition took.
+struct Rule {
+    def: FactorDef,
+    used: UsedFactor,
+    fallbacks: Vec<String>,
+}
+
+type RuleResolved = Result<Rc<Rule>, ResolveError>;
+
+/// Distinct pairs of ends remembered at most (then forgotten and remembered afresh): bounded
+/// memory whatever the file.
+const ENDS_REMEMBERED: usize = 1 << 14;
+
+impl Memo {
+    fn great_circle(&self, a: Point, b: Point) -> Result<Decimal, GeodesyError> {
+        let key = [a.lat, a.lon, b.lat, b.lon].map(|d| d.serialize());
+        if let Some(r) = self.ends.borrow().get(&key) {
+            return r.clone();
+        }
+        let r = great_circle_km(a, b, EARTH_RADIUS_KM);
+        let mut ends = self.ends.borrow_mut();
+        if ends.len() >= ENDS_REMEMBERED {
+            ends.clear();
+        }
+        ends.insert(key, r.clone());
+        r
+    }
+
+    fn rule(&self, project: &Project, strict: bool, year: i32, key: &'static str) -> RuleResolved {
+        if let Some((_, r)) = self.rules.borrow().iter().find(|(k, _)| *k == (year, key)) {
+            return r.clone();
+        }
+        let r = resolve_rule(project, strict, year, key).map(Rc::new);
+        self.rules.borrow_mut().push(((year, key), r.clone()));
+        r
+    }
+}
+
+/// The factor `key` of the manifest's distance-rule set for `year`.
+fn resolve_rule(
+    project: &Project,
+    strict: bool,
+    year: i32,
+    key: &str,
+) -> Result<Rule, ResolveError> {
+    let set = &project.manifest.freight.distance_rules;
+    let resolver = Resolver::new(project, ResolveOptions { strict });
+    let mut fallbacks = Vec::new();
+    let ed = resolver.edition_for(set, year, &mut fallbacks)?;
+    let def = ed.factors.get(key).ok_or_else(|| {
+        fail(
+            "unknown-factor",
+            "distance",
+            format!(
+                "{}@{}:{key} is not in the factor library",
+                ed.set, ed.edition
+            ),
+            "the distance-rule set needs the ISO 14083 rule keys",
+        )
+    })?;
+    Ok(Rule {
+        used: used_factor(ed, def),
+        def: def.clone(),
+        fallbacks,
+    })
+}
 
 /// Where a leg's distance comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +189,7 @@ pub fn basis_of(
 /// steps' texts are left empty (the totals read only their factors and fallbacks).
 #[allow(clippy::too_many_arguments)]
 pub fn leg_distance(
-    project: &Project,
+    (project, memo): (&Project, &Memo),
     strict: bool,
     year: i32,
     mode: Mode,
@@ -171,7 +256,7 @@ pub fn leg_distance(
             (q, b, column)
         }
         DistanceSource::Ends(a, b) => {
-            let gcd_km = great_circle_km(a, b, EARTH_RADIUS_KM).map_err(|e| {
+            let gcd_km = memo.great_circle(a, b).map_err(|e| {
                 fail(
                     "bad-coordinates",
                     "origin_lat",
@@ -194,10 +279,10 @@ pub fn leg_distance(
     let Some(wanted) = wanted else {
         steps.push(Step {
             label: "basis".into(),
-            text: format!(
+            text: say(&|| format!(
                 "the {} as it is: the round's legs are all on it, and ISO 14083 shares a round on one distance basis between loading and unloading points",
                 basis.name()
-            ),
+            )),
             factor: None,
         });
         return Ok(LegDistance { distance: q, steps });
@@ -206,10 +291,10 @@ pub fn leg_distance(
         if target == Target::Planning && basis != DistanceBasis::Actual {
             steps.push(Step {
                 label: "adjust".into(),
-                text: format!(
+                text: say(&|| format!(
                     "none: the intensity is per tonne-km on the {} and its factor set says the distance adjustment is already inside it",
                     basis.name()
-                ),
+                )),
                 factor: None,
             });
         }
@@ -237,9 +322,9 @@ pub fn leg_distance(
         (None, DistanceBasis::ShortestFeasible) => {
             steps.push(Step {
                 label: "adjust".into(),
-                text: format!(
+                text: say(&|| format!(
                     "none: the actual distance of a {mode} leg is its shortest feasible distance (the route network fixes it; ISO 14083, CLECAT/UBA guide p.22)"
-                ),
+                )),
                 factor: None,
             });
             return Ok(LegDistance { distance: q, steps });
@@ -272,29 +357,20 @@ pub fn leg_distance(
             ));
         }
     };
-    let set = &project.manifest.freight.distance_rules;
-    let resolver = Resolver::new(project, ResolveOptions { strict });
-    let mut fallbacks = Vec::new();
-    let ed = resolver.edition_for(set, year, &mut fallbacks)?;
     let key = match rule {
         DistanceRule::Add(k) | DistanceRule::Factor(k) => k,
     };
-    let def = ed.factors.get(key).ok_or_else(|| {
-        fail(
-            "unknown-factor",
-            "distance",
-            format!(
-                "{}@{}:{key} is not in the factor library",
-                ed.set, ed.edition
-            ),
-            "the distance-rule set needs the ISO 14083 rule keys",
-        )
-    })?;
-    let used = used_factor(ed, def);
+    let resolved = memo.rule(project, strict, year, key)?;
+    let Rule {
+        def,
+        used,
+        fallbacks,
+    } = &*resolved;
+    let used = used.clone();
     for f in fallbacks {
         steps.push(Step {
             label: "fallback".into(),
-            text: f,
+            text: f.clone(),
             factor: None,
         });
     }

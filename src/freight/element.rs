@@ -134,7 +134,7 @@ fn leg_activity(
         distance,
         steps: dsteps,
     } = leg_distance(
-        cx.project,
+        (cx.project, &super::distance::Memo::default()),
         cx.strict,
         leg.period.year(),
         leg.mode,

@@ -25,7 +25,7 @@ use uom::si::length::{kilometer, meter};
 pub const EARTH_RADIUS_KM: Decimal = dec!(6371.0);
 
 /// A point in decimal degrees, exactly as read (latitude −90..90, longitude −180..180).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Point {
     /// Latitude, degrees north.
     pub lat: Decimal,

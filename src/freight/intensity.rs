@@ -148,6 +148,8 @@ fn typed(ed: &Edition, def: &FactorDef) -> Result<Intensity, ResolveError> {
 /// (the memo holds a few entries, searched in order).
 #[derive(Default)]
 pub struct Memo {
+    /// Distances: great-circle distances and distance rules.
+    pub distance: super::distance::Memo,
     map: std::cell::RefCell<Vec<(MemoKey, Resolved)>>,
     defaults: std::cell::RefCell<Vec<((i32, Mode), Resolved)>>,
     saf: std::cell::RefCell<Vec<((i32, FactorRef), SafResolved)>>,

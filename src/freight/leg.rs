@@ -459,7 +459,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         distance,
         steps: dsteps,
     } = leg_distance(
-        project,
+        (project, &cx.memo.distance),
         cx.strict,
         year,
         mode,
@@ -644,7 +644,7 @@ pub(super) fn mode_shift(
         distance,
         steps: dsteps,
     } = leg_distance(
-        project,
+        (project, &cx.memo.distance),
         cx.strict,
         year,
         b.mode,
@@ -765,12 +765,6 @@ fn saf(
         base: base_used,
         fallbacks,
     } = &*saf_factors;
-    let reduction = TermStep {
-        label: "reduction".into(),
-        divide: false,
-        value: crate::register::StepValue::Reduction(lsf_used.clone(), base_used.clone()),
-        unit: "1".into(),
-    };
     // The SAF acts on the fuel's life-cycle emissions (well-to-wheel, without non-CO2 effects).
     let traced = cx.traced;
     let mut steps = Vec::with_capacity(6);
@@ -778,7 +772,7 @@ fn saf(
         note(&mut steps, traced, "rf", || n.clone());
     }
     // The fuel's emissions per intensity (kg), with their lines when the leg has them.
-    let (fuel_kgs, fuel_terms): (Vec<Decimal>, Vec<Term>) = match &ints.without_rf {
+    let (fuel_kgs, fuel_terms): (Vec<Decimal>, Cow<'_, [Term]>) = match &ints.without_rf {
         Some(wo) => {
             let only = Intensities {
                 main: wo.clone(),
@@ -794,7 +788,7 @@ fn saf(
             let terms = dstep
                 .and_then(|d| emission_terms(leg.mass, leg.cargo_per_teu, d, &only))
                 .map_or_else(Vec::new, |(m, w)| std::iter::once(m).chain(w).collect());
-            (std::iter::once(m).chain(w).collect(), terms)
+            (std::iter::once(m).chain(w).collect(), terms.into())
         }
         None => {
             note(&mut steps, traced, "basis", || {
@@ -803,7 +797,7 @@ fn saf(
                     t_text(all_fossil_kg)
                 )
             });
-            (fossil_kgs, fossil_terms.to_vec())
+            (fossil_kgs, fossil_terms.into())
         }
     };
     let fuel_kg = fuel_kgs
@@ -812,29 +806,22 @@ fn saf(
         .map_err(calc_err)?;
     // The lines: each intensity's line of the fuel × the SAF share × (1 − SAF ÷ baseline),
     // rounded once as above; subtracted where it is deducted from the leg's figures.
-    let saf_terms: Vec<Term> = fuel_terms
-        .into_iter()
-        .map(|t| {
-            t.then(TermStep::input(
-                "saf share",
-                s.share_pct,
-                Decimal::ONE_HUNDRED,
-                "1",
-                "shipments.csv saf_share_pct".into(),
-            ))
-            .then(reduction.clone())
-        })
-        .collect();
     // Each intensity's emissions are reduced and rounded once, as every calculation line is;
     // the reduction is their sum. With the lines, from each line's exact product (a per-TEU-km
     // leg's emissions do not terminate before the reduction); without, from its emissions.
     let saving = decimal::sub(base_used.value, lsf_used.value).map_err(calc_err)?;
     let den = decimal::mul(Decimal::ONE_HUNDRED, base_used.value).map_err(calc_err)?;
-    let reduced: Vec<(Decimal, Decimal)> = if saf_terms.len() == fuel_kgs.len() {
-        saf_terms
+    // The SAF lines' fractions: the fuel's lines then the share and the reduction (the
+    // `saf_terms` below), computed without building those lines unless the trace shows them.
+    let then = [
+        (s.share_pct, Decimal::ONE_HUNDRED),
+        (saving, base_used.value),
+    ];
+    let reduced: Vec<(Decimal, Decimal)> = if fuel_terms.len() == fuel_kgs.len() {
+        fuel_terms
             .iter()
             .map(|t| {
-                let (n, d) = t.fraction()?;
+                let (n, d) = t.fraction_then(&then)?;
                 Ok((decimal::mul(n, Decimal::ONE_THOUSAND)?, d))
             })
             .collect::<Result<_, decimal::CalcError>>()
@@ -848,6 +835,30 @@ fn saf(
             })
             .collect::<Result<_, decimal::CalcError>>()
             .map_err(calc_err)?
+    };
+    let saf_terms: Vec<Term> = if traced {
+        let reduction = TermStep {
+            label: "reduction".into(),
+            divide: false,
+            value: crate::register::StepValue::Reduction(lsf_used.clone(), base_used.clone()),
+            unit: "1".into(),
+        };
+        fuel_terms
+            .iter()
+            .cloned()
+            .map(|t| {
+                t.then(TermStep::input(
+                    "saf share",
+                    s.share_pct,
+                    Decimal::ONE_HUNDRED,
+                    "1",
+                    "shipments.csv saf_share_pct".into(),
+                ))
+                .then(reduction.clone())
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
     let mut avoided_kg = Decimal::ZERO;
     let mut all_exact = true;

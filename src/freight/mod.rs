@@ -100,12 +100,12 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
     let years = project.manifest.reporting_years.clone();
     let cat = format!("ghg.scope3.cat{}", project.manifest.freight.category);
     let traced = ctx.traced;
-    let price = |memo: &intensity::Memo, line: u64, leg: &Leg| {
+    let price = |pricer: &pipeline::Pricer, line: u64, leg: &Leg| {
         let cx = LegContext {
             project,
             strict: ctx.strict,
-            file: &file,
-            memo,
+            file: &pricer.file,
+            memo: &pricer.memo,
             traced,
         };
         calculate(cx, line, leg)
@@ -243,6 +243,7 @@ fn serially(
     let sum = (!traced).then(|| cx.summing());
     pipeline::run(
         threads,
+        cx.file,
         (cx.price, sum),
         |emit| {
             read = read_table(cx.file, std::io::BufReader::new(f), COLUMNS, |row| {

@@ -27,6 +27,7 @@ use crate::register::Entry;
 use rust_decimal::Decimal;
 use std::collections::VecDeque;
 use std::sync::mpsc;
+use std::sync::Arc;
 
 /// One row's outcome, or a leg still to price.
 pub(super) enum Item {
@@ -44,17 +45,34 @@ pub(super) enum Item {
     Summed(Box<super::sums::Summed>),
 }
 
-/// Prices a leg with a memo of the pricing thread.
-pub(super) type Price<'a> = dyn Fn(&Memo, u64, &Leg) -> Result<Vec<Entry>, LegError> + Sync + 'a;
+/// Prices a leg with what the pricing thread keeps.
+pub(super) type Price<'a> = dyn Fn(&Pricer, u64, &Leg) -> Result<Vec<Entry>, LegError> + Sync + 'a;
+
+/// What a pricing thread keeps: its memo of resolutions, and its own copy of the file's name
+/// (every entry holds the name: threads cloning one shared `Arc` contend for its count's
+/// cache line on every leg).
+pub(super) struct Pricer {
+    pub memo: Memo,
+    pub file: Arc<str>,
+}
+
+impl Pricer {
+    pub(super) fn new(file: &str) -> Self {
+        Pricer {
+            memo: Memo::default(),
+            file: Arc::from(file),
+        }
+    }
+}
 
 /// Items per batch: large enough that a batch costs far more to price than to pass between
 /// threads, small enough that a few batches in flight hold little memory.
 pub(super) const BATCH: usize = 2048;
 
-fn priced(memo: &Memo, price: &Price<'_>, item: Item) -> Item {
+fn priced(pricer: &Pricer, price: &Price<'_>, item: Item) -> Item {
     match item {
         Item::Leg(line, leg) => {
-            let r = price(memo, line, &leg);
+            let r = price(pricer, line, &leg);
             Item::Priced(line, leg, r)
         }
         other => other,
@@ -63,7 +81,7 @@ fn priced(memo: &Memo, price: &Price<'_>, item: Item) -> Item {
 
 /// A batch priced and, when `sum` names the file, summed.
 fn priced_batch(
-    memo: &Memo,
+    pricer: &Pricer,
     price: &Price<'_>,
     sum: Option<Summing<'_>>,
     batch: Vec<Item>,
@@ -71,7 +89,7 @@ fn priced_batch(
     let mut out = Vec::new();
     let mut folder = Folder::new(sum);
     for i in batch {
-        folder.push(priced(memo, price, i), &mut |i| out.push(i));
+        folder.push(priced(pricer, price, i), &mut |i| out.push(i));
     }
     folder.finish(&mut |i| out.push(i));
     out
@@ -79,17 +97,19 @@ fn priced_batch(
 
 /// Runs `produce` (which emits items in file order) and hands every item, priced, to `apply`
 /// in the same order; legs are priced on `threads` worker threads (inline with one). With
-/// `sum` (the file), the priced legs are summed (`sums::Folder`).
+/// `sum` (the file), the priced legs are summed (`sums::Folder`). `file` is the file's name
+/// as entries show it.
 pub(super) fn run(
     threads: usize,
+    file: &str,
     (price, sum): (&Price<'_>, Option<Summing<'_>>),
     produce: impl FnOnce(&mut dyn FnMut(Item)),
     apply: &mut dyn FnMut(Item),
 ) {
     if threads <= 1 {
-        let memo = Memo::default();
+        let pricer = Pricer::new(file);
         let mut folder = Folder::new(sum);
-        produce(&mut |item| folder.push(priced(&memo, price, item), apply));
+        produce(&mut |item| folder.push(priced(&pricer, price, item), apply));
         folder.finish(apply);
         return;
     }
@@ -100,10 +120,10 @@ pub(super) fn run(
             let (job_tx, job_rx) = mpsc::channel::<Vec<Item>>();
             let (done_tx, done_rx) = mpsc::channel::<Vec<Item>>();
             s.spawn(move || {
-                let memo = Memo::default();
+                let pricer = Pricer::new(file);
                 for batch in job_rx {
                     if done_tx
-                        .send(priced_batch(&memo, price, sum, batch))
+                        .send(priced_batch(&pricer, price, sum, batch))
                         .is_err()
                     {
                         return;
@@ -116,7 +136,7 @@ pub(super) fn run(
         let mut order = Order {
             price,
             sum,
-            memo: Memo::default(),
+            pricer: Pricer::new(file),
             jobs,
             done,
             in_flight: VecDeque::new(),
@@ -133,7 +153,7 @@ struct Order<'p, 'a> {
     price: &'p Price<'a>,
     sum: Option<Summing<'p>>,
     /// For pricing here when a worker is gone.
-    memo: Memo,
+    pricer: Pricer,
     jobs: Vec<mpsc::Sender<Vec<Item>>>,
     done: Vec<mpsc::Receiver<Vec<Item>>>,
     in_flight: VecDeque<usize>,
@@ -164,7 +184,7 @@ impl Order<'_, '_> {
             // in order, rather than drop rows.
             Err(mpsc::SendError(batch)) => {
                 self.drain(apply);
-                priced_batch(&self.memo, self.price, self.sum, batch)
+                priced_batch(&self.pricer, self.price, self.sum, batch)
                     .into_iter()
                     .for_each(apply);
             }

@@ -137,6 +137,9 @@ struct Year {
     parts: Vec<Contribution>,
     /// Where each figure's sum is in `parts`.
     at: FxHashMap<std::borrow::Cow<'static, str>, usize>,
+    /// The same for figure names that are constants, by address and length: most parts name
+    /// a constant, found here without hashing or comparing its text.
+    at_static: FxHashMap<(usize, usize), usize>,
     /// One step per edition cited and per fallback.
     steps: Vec<Step>,
     legs: u64,
@@ -174,6 +177,7 @@ impl Sums {
                     year,
                     parts: Vec::new(),
                     at: FxHashMap::default(),
+                    at_static: FxHashMap::default(),
                     steps: Vec::new(),
                     legs: 0,
                     first: line,
@@ -227,6 +231,7 @@ impl Year {
                 for c in self.parts.drain(new_from..) {
                     self.at.remove(&*c.figure);
                 }
+                self.at_static.retain(|_, at| *at < new_from);
                 return Err(err);
             }
         }
@@ -235,7 +240,24 @@ impl Year {
 
     /// Adds one part as `Totals` would.
     fn add_part(&mut self, c: &Contribution, undo: &mut Vec<Before>) -> Result<(), CalcError> {
-        let Some(&at) = self.at.get(&*c.figure) else {
+        let constant = match &c.figure {
+            std::borrow::Cow::Borrowed(name) => Some((name.as_ptr() as usize, name.len())),
+            std::borrow::Cow::Owned(_) => None,
+        };
+        let known = match constant.and_then(|k| self.at_static.get(&k)) {
+            Some(&at) => Some(at),
+            None => {
+                let at = self.at.get(&*c.figure).copied();
+                if let (Some(k), Some(at)) = (constant, at) {
+                    self.at_static.insert(k, at);
+                }
+                at
+            }
+        };
+        let Some(at) = known else {
+            if let Some(k) = constant {
+                self.at_static.insert(k, self.parts.len());
+            }
             self.at.insert(c.figure.clone(), self.parts.len());
             let mut first = Contribution::new(c.figure.clone(), c.year, c.value, c.unit);
             first.basis = c.basis;
@@ -245,7 +267,7 @@ impl Year {
             return Ok(());
         };
         let t = &mut self.parts[at];
-        if t.unit != c.unit {
+        if !std::ptr::eq(t.unit, c.unit) && t.unit != c.unit {
             return Err(CalcError::UnitMismatch {
                 figure: c.figure.to_string(),
                 a: t.unit,

@@ -178,6 +178,15 @@ impl Term {
     /// quantity × conversion × factor × GWP × each step (× or ÷) × share, in its
     /// contribution's unit. A register that rounds a line rounds this, once.
     pub fn fraction(&self) -> Result<(Decimal, Decimal), CalcError> {
+        self.fraction_then(&[])
+    }
+
+    /// The fraction of this line with further multiplying steps `more` (each `(num, den)`)
+    /// after its own, as [`Term::then`] would give them, without building that line.
+    pub fn fraction_then(
+        &self,
+        more: &[(Decimal, Decimal)],
+    ) -> Result<(Decimal, Decimal), CalcError> {
         let mut num = decimal::mul(self.quantity, self.conversion.0)?;
         let mut den = self.conversion.1;
         for u in self.factor.iter().chain(&self.gwp) {
@@ -186,6 +195,10 @@ impl Term {
         for st in &self.steps {
             let (n, d) = st.fraction()?;
             let (n, d) = if st.divide { (d, n) } else { (n, d) };
+            num = decimal::mul(num, n)?;
+            den = decimal::mul(den, d)?;
+        }
+        for &(n, d) in more {
             num = decimal::mul(num, n)?;
             den = decimal::mul(den, d)?;
         }
