@@ -322,7 +322,7 @@ impl AmountError {
 /// assert!(parse_amount("1.2E+07").is_err());
 /// ```
 pub fn parse_amount(text: &str) -> Result<Decimal, AmountError> {
-    parse_plain(text.trim().as_bytes()).map_or_else(|| parse_amount_checked(text), Ok)
+    parse_plain(crate::text::trim(text).as_bytes()).map_or_else(|| parse_amount_checked(text), Ok)
 }
 
 /// The common case in one pass: `[+-]digits[.digits]` that fits a Decimal exactly. Anything
@@ -333,15 +333,24 @@ fn parse_plain(b: &[u8]) -> Option<Decimal> {
         b'+' => (false, b.get(1..)?),
         _ => (false, b),
     };
+    // The first 19 digits in 64 bits (10^19 − 1 fits), the rest in 128: 128-bit multiplication
+    // with an overflow check is a call per digit.
+    let mut small: u64 = 0;
     let mut mantissa: u128 = 0;
     let mut digits = 0u32;
     let mut scale: Option<u32> = None;
     for &c in body {
         match c {
             b'0'..=b'9' => {
-                mantissa = mantissa
-                    .checked_mul(10)?
-                    .checked_add(u128::from(c - b'0'))?;
+                let d = c - b'0';
+                if digits < 19 {
+                    small = small * 10 + u64::from(d);
+                } else {
+                    if digits == 19 {
+                        mantissa = u128::from(small);
+                    }
+                    mantissa = mantissa.checked_mul(10)?.checked_add(u128::from(d))?;
+                }
                 digits += 1;
                 if let Some(s) = scale.as_mut() {
                     *s += 1;
@@ -352,7 +361,20 @@ fn parse_plain(b: &[u8]) -> Option<Decimal> {
         }
     }
     let scale = scale.unwrap_or(0);
-    if digits == 0 || scale > 28 || mantissa > MAX_MANTISSA {
+    if digits == 0 || scale > 28 {
+        return None;
+    }
+    if digits <= 19 {
+        // Zero is positive, as `from_i128_with_scale` makes it.
+        return Some(Decimal::from_parts(
+            small as u32,
+            (small >> 32) as u32,
+            0,
+            negative && small != 0,
+            scale,
+        ));
+    }
+    if mantissa > MAX_MANTISSA {
         return None;
     }
     let m = i128::try_from(mantissa).ok()?;
@@ -529,6 +551,56 @@ mod tests {
             Decimal::TEN
         )
         .is_none());
+    }
+
+    #[test]
+    fn the_one_pass_parse_is_the_full_parse() {
+        let texts = [
+            "0",
+            "-0",
+            "+0",
+            "0.0",
+            "-0.000",
+            "1",
+            "-1",
+            "+1",
+            "12.5",
+            "-12.50",
+            "0.001",
+            ".5",
+            "5.",
+            "-.5",
+            "1234567890123456789",
+            "9999999999999999999",
+            "-9999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999",
+            "123456789.0123456789",
+            "1.0000000000000000000000000001",
+            "79228162514264337593543950335",
+            "79228162514264337593543950336",
+            "0.0000000000000000000000000001",
+            "0.00000000000000000000000000001",
+            "7922816251426433759354395033.5",
+            "00000000000000000000000000000000001",
+        ];
+        for t in texts {
+            let fast = parse_plain(t.as_bytes());
+            let full = parse_amount_checked(t).ok();
+            if let Some(f) = fast {
+                let full = full.unwrap_or_else(|| panic!("{t}: the full parse refuses it"));
+                assert_eq!(f.serialize(), full.serialize(), "{t}");
+            }
+            assert_eq!(
+                parse_amount(t).ok().map(|d| d.serialize()),
+                full.map(|d| d.serialize()),
+                "{t}"
+            );
+        }
+        // Up to 19 digits the one pass takes it.
+        assert!(parse_plain(b"-9999999999999999999").is_some());
+        assert!(parse_plain(b"9999999999.999999999").is_some());
     }
 
     #[test]

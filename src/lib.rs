@@ -20,5 +20,6 @@ pub mod register;
 pub mod renewables;
 pub mod report;
 pub mod scope3;
+pub mod text;
 pub mod units;
 pub mod years;

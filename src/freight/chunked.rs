@@ -86,7 +86,7 @@ pub(super) fn run(cx: ChunkCx<'_>, n: usize) -> Option<Chunks> {
     if !consistent(&ends) {
         return None;
     }
-    let mut settled = settle(&ends_of(&chunks));
+    let mut settled = settle(cx.file, &ends_of(&chunks));
     if !settled.stands() {
         let again = read_all(cx, &bounds, settled.seeds)?;
         for (c, a) in chunks.iter_mut().zip(again) {
@@ -94,7 +94,7 @@ pub(super) fn run(cx: ChunkCx<'_>, n: usize) -> Option<Chunks> {
                 *c = a;
             }
         }
-        settled = settle(&ends_of(&chunks));
+        settled = settle(cx.file, &ends_of(&chunks));
         if !settled.stands() {
             return None;
         }

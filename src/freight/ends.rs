@@ -9,6 +9,7 @@ use super::rows::ElementId;
 use crate::diag::{Diagnostic, Span};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The places named in the file, each kept once: a million legs between a few ports keep
 /// a few names, not two copies per leg.
@@ -34,12 +35,25 @@ impl Places {
     }
 }
 
-/// Where a used leg starts and ends (places by id in its chunk's `Places`).
+/// Where a used leg starts and ends (places by id in its chunk's `Places`), and where its
+/// origin is written: its line and the origin's field (0: none). Small, with no shared
+/// reference to count: a million of these are kept.
 pub(super) struct LegEnds {
     pub origin: usize,
     pub destination: usize,
     pub line: u64,
-    pub origin_at: Span,
+    pub origin_field: u32,
+}
+
+impl LegEnds {
+    /// The span of the origin in `file`.
+    fn origin_at(&self, file: &Arc<str>) -> Span {
+        let line = Span::line(file, self.line);
+        match self.origin_field {
+            0 => line,
+            f => line.at(f as usize),
+        }
+    }
 }
 
 /// The ends of one chunk (the whole file when read in one piece).
@@ -63,7 +77,7 @@ impl Settled {
 
 /// Walks the chunks' ends in element order (chunks in file order, so on equal elements the
 /// earliest chunk's comes first and is the one kept).
-pub(super) fn settle(chunks: &[ChunkEnds<'_>]) -> Settled {
+pub(super) fn settle(file: &Arc<str>, chunks: &[ChunkEnds<'_>]) -> Settled {
     let mut heads: Vec<_> = chunks.iter().map(|(m, _)| m.iter().peekable()).collect();
     let mut seeds = vec![FxHashMap::default(); chunks.len()];
     let mut gaps = Vec::new();
@@ -94,7 +108,7 @@ pub(super) fn settle(chunks: &[ChunkEnds<'_>]) -> Settled {
                 gaps.push(
                     Diagnostic::warning(
                         "leg-gap",
-                        v.origin_at.clone(),
+                        v.origin_at(file),
                         format!(
                             "shipment {} leg {} starts at `{}` but leg {} (line {}) ended at `{}`",
                             k.0, k.1, start, pk.1, pv.line, end

@@ -527,21 +527,19 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
         c.terms = terms;
         c
     };
-    let (main_terms, wtt_terms, wtw_terms) = match &leg_terms {
-        Some((m, w)) => (
-            vec![m.clone()],
-            w.iter().cloned().collect::<Vec<_>>(),
-            std::iter::once(m.clone())
-                .chain(w.iter().cloned())
-                .collect(),
-        ),
-        None => (Vec::new(), Vec::new(), Vec::new()),
-    };
     // Without the trace the lines kept for a SAF reduction stay out of the contributions.
-    let (main_terms, wtt_terms, wtw_terms_shown) = if traced {
-        (main_terms, wtt_terms, wtw_terms.clone())
+    let (main_terms, wtt_terms): (Vec<Term>, Vec<Term>) = match &leg_terms {
+        Some((m, w)) if traced => (vec![m.clone()], w.iter().cloned().collect()),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let wtw_terms: Vec<Term> = match leg_terms {
+        Some((m, w)) => std::iter::once(m).chain(w).collect(),
+        None => Vec::new(),
+    };
+    let wtw_terms_shown = if traced {
+        wtw_terms.clone()
     } else {
-        (Vec::new(), Vec::new(), Vec::new())
+        Vec::new()
     };
     // At most six parts: the category, its two halves, two tonne-km figures and the mode's.
     let mut parts = Vec::with_capacity(6);
@@ -671,8 +669,9 @@ pub(super) fn mode_shift(
     // The lines: the counterfactual's emissions, and the leg's actual ones subtracted (the
     // trace's alone: no value is computed from them).
     let shift_terms: Vec<Term> = match (
-        distance_step("baseline distance", distance, &dsteps)
-            .filter(|_| traced)
+        traced
+            .then(|| distance_step("baseline distance", distance, &dsteps))
+            .flatten()
             .and_then(|d| emission_terms(leg.mass, leg.cargo_per_teu, &d, &ints)),
         actual_terms.is_empty(),
     ) {

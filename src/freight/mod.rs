@@ -253,7 +253,7 @@ fn serially(
         },
         &mut |item| out.apply(item, sink),
     );
-    let gaps = ends::settle(&[(&rows.ends, &rows.places)]).gaps;
+    let gaps = ends::settle(cx.file, &[(&rows.ends, &rows.places)]).gaps;
     Whole {
         outcome: out,
         read: read_rows,

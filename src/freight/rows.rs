@@ -20,6 +20,13 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A shipment's element: shipment id and element number.
 pub(super) type ElementId = (String, u32);
 
+/// The field of a row's origin (0: the file has none), as `LegEnds` keeps it.
+fn origin_field(row: &RowRef<'_>) -> u32 {
+    row.field_of(shipments::col("origin"))
+        .and_then(|f| u32::try_from(f).ok())
+        .unwrap_or(0)
+}
+
 /// What reading a row needs besides the rows before it.
 #[derive(Clone, Copy)]
 pub(super) struct RowCx<'a> {
@@ -117,7 +124,7 @@ impl Rows {
                         origin: hub,
                         destination: hub,
                         line: row.line(),
-                        origin_at: row.span_of(shipments::col("origin")),
+                        origin_field: origin_field(row),
                     },
                 );
                 match element::calculate_hub(cx.ocx, row.line(), &h) {
@@ -168,7 +175,7 @@ impl Rows {
                     origin: self.places.id(&leg.origin),
                     destination: self.places.id(&leg.destination),
                     line: row.line(),
-                    origin_at: row.span_of(shipments::col("origin")),
+                    origin_field: origin_field(row),
                 });
             }
         }

@@ -62,6 +62,10 @@ impl<'a> RowRef<'a> {
     pub fn span(&self) -> Span {
         Span::line(self.file, self.record.line)
     }
+    /// The 1-based field number of the caller's column `i` in the file, if the file has it.
+    pub fn field_of(&self, i: usize) -> Option<usize> {
+        self.map.get(i).copied().flatten().map(|c| c + 1)
+    }
     /// The span of the caller's column `i` (0-based index into the caller's column list).
     pub fn span_of(&self, i: usize) -> Span {
         match self.map.get(i).copied().flatten() {
@@ -76,7 +80,7 @@ impl<'a> RowRef<'a> {
             .copied()
             .flatten()
             .and_then(|c| self.record.get(c))
-            .map(trim)
+            .map(crate::text::trim)
             .unwrap_or("")
     }
     /// The row as it would appear in the file (for diagnostics).
@@ -150,14 +154,6 @@ impl<'a> RowRef<'a> {
             )
             .with_source(self.text()),
         )
-    }
-}
-
-/// Trims white space, with a fast path for the usual field that has none at either end.
-fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
-        _ => s.trim(),
     }
 }
 

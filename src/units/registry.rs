@@ -266,7 +266,7 @@ fn index() -> &'static FxHashMap<&'static str, usize> {
 /// assert!(matches!(lookup("kwh"), Err(UnitError::Unknown { suggestion: Some("kWh"), .. })));
 /// ```
 pub fn lookup(text: &str) -> Result<AnyUnit, UnitError> {
-    let s = text.trim();
+    let s = crate::text::trim(text);
     match index().get(s) {
         Some(&i) => {
             let u = &UNITS[i];
