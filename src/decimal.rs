@@ -143,6 +143,12 @@ pub fn add(a: Decimal, b: Decimal) -> Result<Decimal, CalcError> {
     exact.ok_or(CalcError::Inexact { op: "+", a, b })
 }
 
+/// Whether `|v| > limit`, compared as integers (`|mantissa|` against `limit × 10^scale`, at
+/// most 2^126): a `Decimal` comparison rescales its operands first.
+pub fn abs_exceeds(v: Decimal, limit: u32) -> bool {
+    v.mantissa().unsigned_abs() > u128::from(limit) * 10u128.pow(v.scale())
+}
+
 /// `a − b`, exactly, or an error.
 pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal, CalcError> {
     add(a, -b).map_err(|e| match e {
@@ -601,6 +607,36 @@ mod tests {
         // Up to 19 digits the one pass takes it.
         assert!(parse_plain(b"-9999999999999999999").is_some());
         assert!(parse_plain(b"9999999999.999999999").is_some());
+    }
+
+    #[test]
+    fn abs_exceeds_is_the_comparison() {
+        let values = [
+            "0",
+            "-0",
+            "90",
+            "-90",
+            "90.0000000000000000000000001",
+            "-90.000001",
+            "89.999999",
+            "180",
+            "180.5",
+            "-180.0",
+            "-181",
+            "0.0000000000000000000000000001",
+            "79228162514264337593543950335",
+            "-7922816251426433759354395033.5",
+        ];
+        for v in values {
+            let d: Decimal = v.parse().unwrap();
+            for limit in [0u32, 90, 180, u32::MAX] {
+                assert_eq!(
+                    abs_exceeds(d, limit),
+                    d.abs() > Decimal::from(limit),
+                    "{v} {limit}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -52,9 +52,7 @@ pub enum GeodesyError {
 impl Point {
     /// A validated point.
     pub fn new(lat: Decimal, lon: Decimal) -> Result<Point, GeodesyError> {
-        let ninety = Decimal::from(90);
-        let one_eighty = Decimal::from(180);
-        if lat.abs() > ninety || lon.abs() > one_eighty {
+        if crate::decimal::abs_exceeds(lat, 90) || crate::decimal::abs_exceeds(lon, 180) {
             return Err(GeodesyError::OutOfRange { lat, lon });
         }
         Ok(Point { lat, lon })

@@ -308,7 +308,7 @@ impl<'a> Reader<'_, 'a> {
 
     fn coordinate(&mut self, name: &str, limit: u32) -> Option<Decimal> {
         let v = self.amount(name, false)?;
-        if v.abs() > Decimal::from(limit) {
+        if crate::decimal::abs_exceeds(v, limit) {
             self.error(
                 "bad-coordinates",
                 name,
