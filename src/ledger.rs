@@ -73,6 +73,8 @@ pub struct RegisterRun {
     /// Per register (in `registers()` order): the figure names its entries added to, and
     /// whether it reported any diagnostic.
     pub figures: Vec<(BTreeSet<String>, bool)>,
+    /// The registers' notes (`register::Report::notes`), in register order.
+    pub notes: Vec<String>,
 }
 
 impl RegisterRun {
@@ -129,7 +131,7 @@ pub fn run_registers(
     BTreeMap<String, Derived>,
     Vec<String>,
 ) {
-    let (d, f, r, n, _) =
+    let (d, f, r, n, _, _) =
         run_some_registers(project, comp, (strict, true), &|_| true, &mut |_, e| {
             sink(e)
         });
@@ -144,6 +146,7 @@ type RegisterParts = (
     BTreeMap<String, Derived>,
     Vec<String>,
     Vec<bool>,
+    Vec<String>,
 );
 
 /// `run_registers` over the registers (by index in `registers()`) that `wanted` accepts; the
@@ -168,6 +171,7 @@ fn run_some_registers(
     let mut files = Vec::new();
     let mut derived = BTreeMap::new();
     let mut names = Vec::new();
+    let mut notes = Vec::new();
     // Register figure names already listed: thousands of products each add dozens of names,
     // so membership is a set lookup, not a scan of the list (which was quadratic).
     let mut listed: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -191,6 +195,7 @@ fn run_some_registers(
         diags.append(&mut report.diagnostics);
         files.append(&mut report.files);
         derived.append(&mut report.derived);
+        notes.append(&mut report.notes);
         for n in report.names {
             if listed.insert(n.clone()) {
                 names.push(n);
@@ -217,7 +222,7 @@ fn run_some_registers(
                 .with_hint("pin the edition or key in carbonledger.toml, or run with --strict to refuse fallbacks"),
         );
     }
-    (diags, files, derived, names, diagnosed)
+    (diags, files, derived, names, diagnosed, notes)
 }
 
 /// Adds every contribution of an entry to a scope 3 category (`ghg.scope3.cat<N>`) to the
@@ -335,12 +340,8 @@ impl Ledger {
         let mut totals = Totals::default();
         let mut overflow = Vec::new();
         let mut register_run = RegisterRun::default();
-        let (mut diagnostics, files, derived, register_names, diagnosed) = run_some_registers(
-            project,
-            &comp,
-            (strict, false),
-            wanted,
-            &mut |index, e| {
+        let (mut diagnostics, files, derived, register_names, diagnosed, notes) =
+            run_some_registers(project, &comp, (strict, false), wanted, &mut |index, e| {
                 let kept;
                 let e = match keep {
                     Some(k) => {
@@ -362,14 +363,14 @@ impl Ledger {
                         .with_hint("adding this row to its figure's total passes the exact range (about 7.9 × 10^28, 28 decimal places): check its quantity and unit, and the other rows of the figure"),
                     );
                 }
-            },
-        );
+            });
         register_run
             .figures
             .resize(diagnosed.len(), (BTreeSet::new(), false));
         for (f, d) in register_run.figures.iter_mut().zip(diagnosed) {
             f.1 = d;
         }
+        register_run.notes = notes;
         diagnostics.append(&mut overflow);
         Ledger {
             years: project.manifest.reporting_years.clone(),

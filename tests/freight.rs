@@ -316,10 +316,22 @@ fn radiative_forcing_is_never_implicit() {
             .collect::<Vec<_>>(),
         [(2, 1, 1)]
     );
-    let p = Project::open(&project("radiative_forcing = true", rows, None)).unwrap();
-    assert!(carbonledger::freight::radiative_forcing_note(&p)
-        .unwrap()
-        .contains("INCLUDED"));
+    // The note every report prints: the refused air leg still names air.
+    assert_eq!(l.register_run.notes.len(), 1);
+    assert!(l.register_run.notes[0].contains("NOT CHOSEN"));
+    let l = ledger(&project("radiative_forcing = true", rows, None));
+    assert_eq!(l.register_run.notes.len(), 1);
+    assert!(l.register_run.notes[0].contains("INCLUDED"));
+    // Nothing by air, as mode or baseline: no note.
+    let rail = "R,1,2025,10,t,rail,X,Y,1000,km,,,,,,,,,,,,,,\n";
+    assert!(ledger(&project("", rail, None))
+        .register_run
+        .notes
+        .is_empty());
+    // A mode shift from air names air.
+    let shift = "R,1,2025,10,t,rail,X,Y,1000,km,,,,,air,900,km,cn_eu,,,,,,\n";
+    let l = ledger(&project("radiative_forcing = false", shift, None));
+    assert!(l.register_run.notes[0].contains("EXCLUDED"));
 }
 
 // ---------------------------------------------------------------------------------------------

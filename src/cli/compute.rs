@@ -542,7 +542,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             if let Some(r) = ledger.restatement().ok().flatten() {
                 text.push_str(&format!("{}\n", r.sentence(rule)));
             }
-            if let Some(note) = carbonledger::freight::radiative_forcing_note(&project) {
+            for note in &ledger.register_run.notes {
                 text.push_str(&format!("{note}\n"));
             }
             text.push_str("Factor editions used:\n");

@@ -139,7 +139,11 @@ pub fn register(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry)) -> Report {
         gaps,
         used_ops,
         any_hub,
+        any_air,
     } = whole;
+    if any_air {
+        report.notes.push(radiative_forcing_note(project));
+    }
     let mut stats = FileStats {
         file: file.to_string(),
         present: true,
@@ -195,6 +199,8 @@ struct Whole {
     gaps: Vec<Diagnostic>,
     used_ops: BTreeSet<(String, i32)>,
     any_hub: bool,
+    /// Whether a row names air (see `rows::Rows::any_air`).
+    any_air: bool,
 }
 
 impl Whole {
@@ -207,12 +213,14 @@ impl Whole {
             gaps: c.gaps,
             used_ops: BTreeSet::new(),
             any_hub: false,
+            any_air: false,
         };
         for chunk in c.chunks {
             chunk.entries.into_iter().for_each(&mut *sink);
             whole.outcome.then(chunk.outcome);
             whole.used_ops.extend(chunk.rows.used_ops);
             whole.any_hub |= chunk.rows.any_hub;
+            whole.any_air |= chunk.rows.any_air;
         }
         whole
     }
@@ -261,6 +269,7 @@ fn serially(
         gaps,
         used_ops: rows.used_ops,
         any_hub: rows.any_hub,
+        any_air: rows.any_air,
     }
 }
 
@@ -455,24 +464,12 @@ fn names(cat: &str, modes: &BTreeSet<Mode>, lanes: &BTreeSet<String>, saf: bool)
     v
 }
 
-/// What every report that includes air freight must say about radiative forcing, or `None`
-/// when the project ships nothing by air (for `compute` and exports to print).
-pub fn radiative_forcing_note(project: &Project) -> Option<String> {
-    let f = std::fs::File::open(project.path(Input::Shipments)).ok()?;
-    let mut air = false;
-    let _ = read_table(
-        &project.shown(Input::Shipments),
-        std::io::BufReader::new(f),
-        COLUMNS,
-        |row| {
-            let mode = Mode::parse(row.get(shipments::col("mode")));
-            let base = Mode::parse(row.get(shipments::col("baseline_mode")));
-            air |= mode == Some(Mode::Air) || base == Some(Mode::Air);
-        },
-    );
-    air.then(|| match project.manifest.freight.radiative_forcing {
+/// What every report that includes air freight must say about radiative forcing (the
+/// register's note when a row names air as its mode or baseline mode, valid or not).
+fn radiative_forcing_note(project: &Project) -> String {
+    match project.manifest.freight.radiative_forcing {
         Some(true) => "Air freight: radiative forcing INCLUDED (carbonledger.toml [freight] radiative_forcing = true; DESNZ 'with RF' intensities)".to_string(),
         Some(false) => "Air freight: radiative forcing EXCLUDED (carbonledger.toml [freight] radiative_forcing = false; DESNZ 'without RF' intensities, as ISO 14083 reports non-CO2 effects separately)".to_string(),
         None => "Air freight: radiative forcing NOT CHOSEN — air legs are rejected until carbonledger.toml [freight] sets radiative_forcing".to_string(),
-    })
+    }
 }

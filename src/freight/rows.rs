@@ -45,6 +45,9 @@ pub(super) struct Rows {
     /// Operations used, by id and year.
     pub used_ops: BTreeSet<(String, i32)>,
     pub any_hub: bool,
+    /// Whether any row names air as its mode or baseline mode, whether or not the row is
+    /// used (the register's radiative-forcing note).
+    pub any_air: bool,
     /// Elements first seen before this chunk, with their lines: rows naming them again are
     /// duplicates.
     seeds: FxHashMap<ElementId, u64>,
@@ -75,6 +78,11 @@ impl Rows {
         let reject = |emit: &mut dyn FnMut(Item)| {
             emit(Item::Reject(shipments::readable_mass(row)));
         };
+        if !self.any_air {
+            self.any_air = [shipments::col("mode"), shipments::col("baseline_mode")]
+                .into_iter()
+                .any(|c| super::Mode::parse(row.get(c)) == Some(super::Mode::Air));
+        }
         if let Some(d) = row.shape_error() {
             emit(diag(d));
             reject(emit);

@@ -301,6 +301,9 @@ pub struct Report {
     pub derived: BTreeMap<String, Derived>,
     /// Report-order of the figure names this register produces (additive and derived).
     pub names: Vec<String>,
+    /// Sentences every report of these figures must print (freight: the radiative-forcing
+    /// choice, when any row ships by air).
+    pub notes: Vec<String>,
 }
 
 /// What a register sees: the opened project and the chain computation (market-based scope 2
