@@ -9,6 +9,7 @@ use super::rows::ElementId;
 use crate::diag::{Diagnostic, Span};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::Arc;
 
 /// The places named in the file, each kept once: a million legs between a few ports keep
@@ -76,12 +77,88 @@ impl Settled {
 }
 
 /// Walks the chunks' ends in element order (chunks in file order, so on equal elements the
-/// earliest chunk's comes first and is the one kept).
+/// earliest chunk's comes first and is the one kept). A large file's walk is split at an
+/// element into two halves walked on two threads (each half's gaps are in element order, and
+/// the second half starts from the element before the split).
 pub(super) fn settle(file: &Arc<str>, chunks: &[ChunkEnds<'_>]) -> Settled {
-    let mut heads: Vec<_> = chunks.iter().map(|(m, _)| m.iter().peekable()).collect();
+    let total: usize = chunks.iter().map(|(m, _)| m.len()).sum();
+    let split = (total >= SPLIT_AT)
+        .then(|| {
+            let (m, _) = chunks.iter().max_by_key(|(m, _)| m.len())?;
+            m.keys().nth(m.len() / 2)
+        })
+        .flatten();
+    let Some(split) = split else {
+        return walk(file, chunks, (Bound::Unbounded, Bound::Unbounded), None);
+    };
+    // The element just before the split, in the earliest chunk that has it.
+    let before = chunks
+        .iter()
+        .filter_map(|(m, p)| {
+            m.range::<ElementId, _>(..split)
+                .next_back()
+                .map(|(k, v)| (k, v, *p))
+        })
+        .fold(
+            None,
+            |best: Option<(&ElementId, &LegEnds, &Places)>, x| match best {
+                Some(b) if b.0 >= x.0 => Some(b),
+                _ => Some(x),
+            },
+        );
+    let (first, second) = std::thread::scope(|s| {
+        let second = s.spawn(|| {
+            walk(
+                file,
+                chunks,
+                (Bound::Included(split), Bound::Unbounded),
+                before,
+            )
+        });
+        let first = walk(
+            file,
+            chunks,
+            (Bound::Unbounded, Bound::Excluded(split)),
+            None,
+        );
+        (first, second.join())
+    });
+    let second = match second {
+        Ok(s) => s,
+        // The walk panicked there: again here, where the panic is reported.
+        Err(_) => walk(
+            file,
+            chunks,
+            (Bound::Included(split), Bound::Unbounded),
+            before,
+        ),
+    };
+    let mut settled = first;
+    settled.gaps.extend(second.gaps);
+    for (mine, theirs) in settled.seeds.iter_mut().zip(second.seeds) {
+        mine.extend(theirs);
+    }
+    settled
+}
+
+/// Elements over all chunks from which the walk is split in two.
+const SPLIT_AT: usize = 1 << 16;
+
+type Range<'k> = (Bound<&'k ElementId>, Bound<&'k ElementId>);
+
+/// The walk over the elements in `range`, `prev` the kept element before it (if any).
+fn walk<'a>(
+    file: &Arc<str>,
+    chunks: &[ChunkEnds<'a>],
+    range: Range<'_>,
+    mut prev: Option<(&'a ElementId, &'a LegEnds, &'a Places)>,
+) -> Settled {
+    let mut heads: Vec<_> = chunks
+        .iter()
+        .map(|(m, _)| m.range::<ElementId, _>(range).peekable())
+        .collect();
     let mut seeds = vec![FxHashMap::default(); chunks.len()];
     let mut gaps = Vec::new();
-    let mut prev: Option<(&ElementId, &LegEnds, &Places)> = None;
     loop {
         let mut best: Option<(usize, &ElementId)> = None;
         for (i, h) in heads.iter_mut().enumerate() {
@@ -121,4 +198,68 @@ pub(super) fn settle(file: &Arc<str>, chunks: &[ChunkEnds<'_>]) -> Settled {
         prev = Some((k, v, places));
     }
     Settled { gaps, seeds }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two chunks' ends: shipments of one to three legs, with a gap in every seventh and an
+    /// element of chunk 0 used again in chunk 1 every thirteenth (a duplicate to settle).
+    fn chunks() -> Vec<(BTreeMap<ElementId, LegEnds>, Places)> {
+        let mut out: Vec<(BTreeMap<ElementId, LegEnds>, Places)> = (0..2)
+            .map(|_| (BTreeMap::new(), Places::default()))
+            .collect();
+        let mut line = 1u64;
+        for s in 0..40_000u32 {
+            let c = usize::from(s >= 20_000);
+            for leg in 1..=1 + s % 3 {
+                let (m, p) = &mut out[c];
+                let from = if s % 7 == 0 && leg > 1 {
+                    "elsewhere"
+                } else {
+                    "hub"
+                };
+                let ends = LegEnds {
+                    origin: p.id(from),
+                    destination: p.id("hub"),
+                    line,
+                    origin_field: 7,
+                };
+                m.insert((format!("S{s}"), leg), ends);
+                line += 1;
+            }
+            if s % 13 == 0 && c == 0 {
+                let (m, p) = &mut out[1];
+                let ends = LegEnds {
+                    origin: p.id("hub"),
+                    destination: p.id("hub"),
+                    line: 1_000_000 + u64::from(s),
+                    origin_field: 7,
+                };
+                m.insert((format!("S{s}"), 1), ends);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_walk_split_in_two_is_the_whole_walk() {
+        let owned = chunks();
+        let ends: Vec<ChunkEnds<'_>> = owned.iter().map(|(m, p)| (m, p)).collect();
+        assert!(ends.iter().map(|(m, _)| m.len()).sum::<usize>() >= SPLIT_AT);
+        let file: Arc<str> = Arc::from("shipments.csv");
+        let split = settle(&file, &ends);
+        let whole = walk(&file, &ends, (Bound::Unbounded, Bound::Unbounded), None);
+        // Every gap: a shipment 7k's legs after the first start elsewhere (s % 3 of them).
+        let expected: u32 = (0..40_000u32).filter(|s| s % 7 == 0).map(|s| s % 3).sum();
+        assert_eq!(whole.gaps.len(), expected as usize);
+        assert_eq!(split.gaps, whole.gaps);
+        // Chunk 1 is read again with every element chunk 0 used first.
+        assert_eq!(
+            whole.seeds[1].len(),
+            (0..20_000u32).filter(|s| s % 13 == 0).count()
+        );
+        assert_eq!(split.seeds, whole.seeds);
+    }
 }
