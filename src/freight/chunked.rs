@@ -109,7 +109,7 @@ pub(super) fn run(cx: ChunkCx<'_>, n: usize) -> Option<Chunks> {
 fn ends_of(chunks: &[Chunk]) -> Vec<ChunkEnds<'_>> {
     chunks
         .iter()
-        .map(|c| (&c.rows.ends, &c.rows.places))
+        .map(|c| (c.rows.ends.as_slice(), &c.rows.places))
         .collect()
 }
 
@@ -177,6 +177,7 @@ fn read_one(
         &mut |item| outcome.apply(item, &mut |e| entries.push(e)),
     );
     let end = end.filter(|e| !e.misaligned)?;
+    super::ends::sort(&mut rows.ends);
     Some(Chunk {
         rows,
         outcome,

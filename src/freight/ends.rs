@@ -2,13 +2,14 @@
 //! (leg n + 1 not starting where leg n ended) and, when the file was read in chunks, the
 //! elements a later chunk used again (duplicates it could not see).
 //!
-//! Each chunk's map is sorted by element; the maps are walked together in element order (a
-//! merge, no map of the whole file), so the gaps come out in the order one map would give.
+//! Each chunk's map is kept in the order read (a hash probe per row finds a duplicate) and
+//! sorted by element once the chunk is read ([`sort`]); the maps are walked together in
+//! element order (a merge, no map of the whole file), so the gaps come out in the order one
+//! map would give.
 
 use super::rows::ElementId;
 use crate::diag::{Diagnostic, Span};
-use rustc_hash::FxHashMap;
-use std::collections::BTreeMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -57,8 +58,33 @@ impl LegEnds {
     }
 }
 
-/// The ends of one chunk (the whole file when read in one piece).
-pub(super) type ChunkEnds<'a> = (&'a BTreeMap<ElementId, LegEnds>, &'a Places);
+/// A chunk's used elements with their ends: in the order read, until [`sort`]ed.
+pub(super) type Ends = indexmap::IndexMap<ElementId, LegEnds, FxBuildHasher>;
+
+/// The ends of one chunk (the whole file when read in one piece), sorted by element.
+pub(super) type ChunkEnds<'a> = (&'a indexmap::map::Slice<ElementId, LegEnds>, &'a Places);
+
+/// Sorts a chunk's ends by element, for the walk. Elements are unique in a chunk, so the
+/// unstable sort has one result; a file written in shipment order is already sorted, which
+/// the sort sees in one pass.
+pub(super) fn sort(ends: &mut Ends) {
+    ends.sort_unstable_keys();
+}
+
+/// Where the elements of `range` are in the sorted `m`: a range of indices.
+fn indices(m: &indexmap::map::Slice<ElementId, LegEnds>, range: Range<'_>) -> (usize, usize) {
+    let lo = match range.0 {
+        Bound::Unbounded => 0,
+        Bound::Included(k) => m.partition_point(|x, _| x < k),
+        Bound::Excluded(k) => m.partition_point(|x, _| x <= k),
+    };
+    let hi = match range.1 {
+        Bound::Unbounded => m.len(),
+        Bound::Included(k) => m.partition_point(|x, _| x <= k),
+        Bound::Excluded(k) => m.partition_point(|x, _| x < k),
+    };
+    (lo, hi.max(lo))
+}
 
 /// What the chunks' ends say together.
 pub(super) struct Settled {
@@ -81,11 +107,12 @@ impl Settled {
 /// element into two halves walked on two threads (each half's gaps are in element order, and
 /// the second half starts from the element before the split).
 pub(super) fn settle(file: &Arc<str>, chunks: &[ChunkEnds<'_>]) -> Settled {
+    debug_assert!(chunks.iter().all(|(m, _)| m.keys().is_sorted()));
     let total: usize = chunks.iter().map(|(m, _)| m.len()).sum();
     let split = (total >= SPLIT_AT)
         .then(|| {
             let (m, _) = chunks.iter().max_by_key(|(m, _)| m.len())?;
-            m.keys().nth(m.len() / 2)
+            m.get_index(m.len() / 2).map(|(k, _)| k)
         })
         .flatten();
     let Some(split) = split else {
@@ -95,8 +122,10 @@ pub(super) fn settle(file: &Arc<str>, chunks: &[ChunkEnds<'_>]) -> Settled {
     let before = chunks
         .iter()
         .filter_map(|(m, p)| {
-            m.range::<ElementId, _>(..split)
-                .next_back()
+            let (_, below) = indices(m, (Bound::Unbounded, Bound::Excluded(split)));
+            below
+                .checked_sub(1)
+                .and_then(|i| m.get_index(i))
                 .map(|(k, v)| (k, v, *p))
         })
         .fold(
@@ -155,7 +184,10 @@ fn walk<'a>(
 ) -> Settled {
     let mut heads: Vec<_> = chunks
         .iter()
-        .map(|(m, _)| m.range::<ElementId, _>(range).peekable())
+        .map(|(m, _)| {
+            let (lo, hi) = indices(m, range);
+            m[lo..hi].iter().peekable()
+        })
         .collect();
     let mut seeds = vec![FxHashMap::default(); chunks.len()];
     let mut gaps = Vec::new();
@@ -206,9 +238,9 @@ mod tests {
 
     /// Two chunks' ends: shipments of one to three legs, with a gap in every seventh and an
     /// element of chunk 0 used again in chunk 1 every thirteenth (a duplicate to settle).
-    fn chunks() -> Vec<(BTreeMap<ElementId, LegEnds>, Places)> {
-        let mut out: Vec<(BTreeMap<ElementId, LegEnds>, Places)> = (0..2)
-            .map(|_| (BTreeMap::new(), Places::default()))
+    fn chunks() -> Vec<(Ends, Places)> {
+        let mut out: Vec<(Ends, Places)> = (0..2)
+            .map(|_| (Ends::default(), Places::default()))
             .collect();
         let mut line = 1u64;
         for s in 0..40_000u32 {
@@ -240,13 +272,16 @@ mod tests {
                 m.insert((format!("S{s}"), 1), ends);
             }
         }
+        for (m, _) in &mut out {
+            sort(m);
+        }
         out
     }
 
     #[test]
     fn the_walk_split_in_two_is_the_whole_walk() {
         let owned = chunks();
-        let ends: Vec<ChunkEnds<'_>> = owned.iter().map(|(m, p)| (m, p)).collect();
+        let ends: Vec<ChunkEnds<'_>> = owned.iter().map(|(m, p)| (m.as_slice(), p)).collect();
         assert!(ends.iter().map(|(m, _)| m.len()).sum::<usize>() >= SPLIT_AT);
         let file: Arc<str> = Arc::from("shipments.csv");
         let split = settle(&file, &ends);
@@ -261,5 +296,18 @@ mod tests {
             (0..20_000u32).filter(|s| s % 13 == 0).count()
         );
         assert_eq!(split.seeds, whole.seeds);
+        // Read in the opposite order, the sorted ends walk the same.
+        let reversed: Vec<(Ends, Places)> = chunks()
+            .into_iter()
+            .map(|(m, p)| {
+                let mut r: Ends = m.into_iter().rev().collect();
+                sort(&mut r);
+                (r, p)
+            })
+            .collect();
+        let ends: Vec<ChunkEnds<'_>> = reversed.iter().map(|(m, p)| (m.as_slice(), p)).collect();
+        let again = settle(&file, &ends);
+        assert_eq!(again.gaps, whole.gaps);
+        assert_eq!(again.seeds, whole.seeds);
     }
 }

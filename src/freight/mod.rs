@@ -273,7 +273,8 @@ fn serially(
         },
         &mut |item| out.apply(item, sink),
     );
-    let gaps = ends::settle(cx.file, &[(&rows.ends, &rows.places)]).gaps;
+    ends::sort(&mut rows.ends);
+    let gaps = ends::settle(cx.file, &[(rows.ends.as_slice(), &rows.places)]).gaps;
     Whole {
         outcome: out,
         read: read_rows,

@@ -7,22 +7,22 @@
 //! its own earlier rows, so duplicates of rows in earlier chunks are given to it as `seeds`.
 
 use super::element::{self, OpContext};
-use super::ends::{LegEnds, Places};
+use super::ends::{Ends, LegEnds, Places};
 use super::pipeline::Item;
 use super::shipments::{self, parse_element, Element};
 use crate::diag::Diagnostic;
 use crate::ingest::RowRef;
 use crate::project::Project;
+use indexmap::map::Entry;
 use rustc_hash::FxHashMap;
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// A shipment's element: shipment id and element number.
 pub(super) type ElementId = (String, u32);
 
 /// The field of a row's origin (0: the file has none), as `LegEnds` keeps it.
 fn origin_field(row: &RowRef<'_>) -> u32 {
-    row.field_of(shipments::col("origin"))
+    row.field_of(shipments::c!("origin").at)
         .and_then(|f| u32::try_from(f).ok())
         .unwrap_or(0)
 }
@@ -39,8 +39,9 @@ pub(super) struct RowCx<'a> {
 #[derive(Default)]
 pub(super) struct Rows {
     /// Where each used element starts and ends, by element; also the line each was first
-    /// seen on, for duplicates (one map, one key each).
-    pub ends: BTreeMap<ElementId, LegEnds>,
+    /// seen on, for duplicates (one map, one key each). In the order read until sorted for
+    /// the walk (`ends::sort`).
+    pub ends: Ends,
     pub places: Places,
     /// Operations used, by id and year.
     pub used_ops: BTreeSet<(String, i32)>,
@@ -79,7 +80,7 @@ impl Rows {
             emit(Item::Reject(shipments::readable_mass(row)));
         };
         if !self.any_air {
-            self.any_air = [shipments::col("mode"), shipments::col("baseline_mode")]
+            self.any_air = [shipments::c!("mode").at, shipments::c!("baseline_mode").at]
                 .into_iter()
                 .any(|c| super::Mode::parse(row.get(c)) == Some(super::Mode::Air));
         }
@@ -98,7 +99,7 @@ impl Rows {
                     emit(diag(
                         Diagnostic::error(
                             "period-in-fiscal-year",
-                            row.span_of(shipments::col("period")),
+                            row.span_of(shipments::c!("period").at),
                             msg,
                         )
                         .with_hint("give shipments per reporting year (e.g. 2025)")
@@ -216,7 +217,7 @@ fn duplicate(row: &RowRef<'_>, (what, whose): (&str, &str), id: &ElementId, firs
     diag(
         Diagnostic::error(
             "duplicate-row",
-            row.span_of(shipments::col("leg")),
+            row.span_of(shipments::c!("leg").at),
             format!(
                 "shipment {} {what} {} appears twice (first on line {first})",
                 id.0, id.1

@@ -17,19 +17,25 @@ macro_rules! columns {
         /// The columns of `shipments.csv`, in the order the calculation refers to them.
         pub const COLUMNS: &[Column] = &[$(Column { name: $name, required: $req }),*];
 
-        /// The index of a column in [`COLUMNS`] (for spans), by name; 0 for a name that is
-        /// not one. Unrolled against each literal (a row looks up some forty names, and a
-        /// comparison with a constant costs a length test and a word or two).
-        pub fn col(name: &str) -> usize {
+        /// The index of a column in [`COLUMNS`], by name (also when compiling: see [`c!`]).
+        pub const fn index_of(name: &str) -> Option<usize> {
             let mut i = 0;
-            $(
-                if name == $name {
-                    return i;
+            while i < COLUMNS.len() {
+                if same(COLUMNS[i].name.as_bytes(), name.as_bytes()) {
+                    return Some(i);
                 }
                 i += 1;
-            )*
-            let _ = i;
-            0
+            }
+            None
+        }
+
+        /// The index of a column in [`COLUMNS`] (for spans), by name; 0 for a name that is
+        /// not one (a name given at run time, such as an error's column).
+        pub fn col(name: &str) -> usize {
+            match index_of(name) {
+                Some(i) => i,
+                None => 0,
+            }
         }
     };
 }
@@ -44,6 +50,56 @@ columns! {
     "operation" false, "distance_basis" false, "teu" false, "reefer" false,
     "temperature" false,
 }
+
+/// Byte-wise equality that can run when compiling.
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A column of `shipments.csv`: its index in [`COLUMNS`] and its name. Made by [`c!`], which
+/// finds the index when compiling, so that reading a row compares no names and a misspelt
+/// column does not compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Col {
+    /// Index in [`COLUMNS`].
+    pub at: usize,
+    /// The column's name.
+    pub name: &'static str,
+}
+
+impl Col {
+    /// The column named `name`; a name that is not a column fails (when compiling, in `c!`).
+    pub const fn named(name: &'static str) -> Col {
+        match index_of(name) {
+            Some(at) => Col { at, name },
+            None => panic!("not a column of shipments.csv"),
+        }
+    }
+}
+
+impl std::fmt::Display for Col {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// The [`Col`] of a column of `shipments.csv`, found when compiling.
+macro_rules! c {
+    ($name:literal) => {
+        const { $crate::freight::shipments::Col::named($name) }
+    };
+}
+pub(crate) use c;
 
 /// The counterfactual of a mode shift.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,19 +257,19 @@ struct Reader<'r, 'a> {
 impl<'a> Reader<'_, 'a> {
     /// A cell, borrowed from the row (not from the reader, which records errors meanwhile:
     /// no copy of the cell is needed to report one).
-    fn get(&self, name: &str) -> &'a str {
-        self.row.get(col(name))
+    fn get(&self, c: Col) -> &'a str {
+        self.row.get(c.at)
     }
 
-    fn error(&mut self, code: &'static str, name: &str, msg: String, hint: Option<String>) {
+    fn error(&mut self, code: &'static str, name: Col, msg: String, hint: Option<String>) {
         self.diags.push(
-            Diagnostic::error(code, self.row.span_of(col(name)), msg)
+            Diagnostic::error(code, self.row.span_of(name.at), msg)
                 .with_hint_opt(hint)
                 .with_source(self.row.text()),
         );
     }
 
-    fn required(&mut self, name: &str) -> Option<&'a str> {
+    fn required(&mut self, name: Col) -> Option<&'a str> {
         let v = self.get(name);
         if v.is_empty() {
             self.error(
@@ -227,7 +283,7 @@ impl<'a> Reader<'_, 'a> {
         Some(v)
     }
 
-    fn amount(&mut self, name: &str, positive: bool) -> Option<Decimal> {
+    fn amount(&mut self, name: Col, positive: bool) -> Option<Decimal> {
         let t = self.get(name);
         if t.is_empty() {
             return None;
@@ -258,8 +314,8 @@ impl<'a> Reader<'_, 'a> {
     /// A quantity with its unit column, both present or both absent.
     fn quantity(
         &mut self,
-        name: &str,
-        unit_col: &str,
+        name: Col,
+        unit_col: Col,
         kind: DimKind,
     ) -> Option<Option<(Decimal, AnyUnit)>> {
         let (v, u) = (self.get(name), self.get(unit_col));
@@ -306,7 +362,7 @@ impl<'a> Reader<'_, 'a> {
         Some(Some((amount?, unit?)))
     }
 
-    fn coordinate(&mut self, name: &str, limit: u32) -> Option<Decimal> {
+    fn coordinate(&mut self, name: Col, limit: u32) -> Option<Decimal> {
         let v = self.amount(name, false)?;
         if crate::decimal::abs_exceeds(v, limit) {
             self.error(
@@ -320,7 +376,7 @@ impl<'a> Reader<'_, 'a> {
         Some(v)
     }
 
-    fn mode(&mut self, name: &str) -> Option<Mode> {
+    fn mode(&mut self, name: Col) -> Option<Mode> {
         let t = self.get(name);
         let m = Mode::parse(t);
         if m.is_none() {
@@ -335,14 +391,14 @@ impl<'a> Reader<'_, 'a> {
     }
 
     fn operation(&mut self) -> Option<String> {
-        let t = self.get("operation");
+        let t = self.get(c!("operation"));
         if t.is_empty() {
             return None;
         }
         if !valid_lane(t) {
             self.error(
                 "bad-operation",
-                "operation",
+                c!("operation"),
                 format!("operation `{t}` must be lowercase ASCII letters, digits, `_` or `-`"),
                 Some("the id of an operation in operations.csv".into()),
             );
@@ -352,7 +408,7 @@ impl<'a> Reader<'_, 'a> {
     }
 
     fn distance_basis(&mut self) -> Option<DistanceBasis> {
-        let t = self.get("distance_basis");
+        let t = self.get(c!("distance_basis"));
         if t.is_empty() {
             return None;
         }
@@ -360,7 +416,7 @@ impl<'a> Reader<'_, 'a> {
         if b.is_none() {
             self.error(
                 "bad-distance-basis",
-                "distance_basis",
+                c!("distance_basis"),
                 format!("distance basis `{t}` is none of actual, sfd, gcd"),
                 Some("actual: as travelled; sfd: shortest feasible (road and sea take their adjustment factor); gcd: great-circle (air takes + 95 km)".into()),
             );
@@ -369,7 +425,7 @@ impl<'a> Reader<'_, 'a> {
     }
 
     fn reefer(&mut self) -> Option<bool> {
-        let t = self.get("reefer");
+        let t = self.get(c!("reefer"));
         // Nearly always empty: lowercased (a copy) only when given.
         if t.is_empty() {
             return Some(false);
@@ -381,7 +437,7 @@ impl<'a> Reader<'_, 'a> {
                 let other = other.to_string();
                 self.error(
                     "bad-boolean",
-                    "reefer",
+                    c!("reefer"),
                     format!("`{other}` in column `reefer` is not yes or no"),
                     None,
                 );
@@ -390,7 +446,7 @@ impl<'a> Reader<'_, 'a> {
         }
     }
 
-    fn reference(&mut self, name: &str) -> Option<Option<FactorRef>> {
+    fn reference(&mut self, name: Col) -> Option<Option<FactorRef>> {
         let t = self.get(name);
         if t.is_empty() {
             return Some(None);
@@ -413,8 +469,8 @@ impl<'a> Reader<'_, 'a> {
 /// The mass of a row that could be read (for the rejected-quantity account), even when the
 /// row as a whole is rejected.
 pub fn readable_mass(row: &RowRef<'_>) -> Option<(Decimal, &'static str)> {
-    let v = parse_amount(row.get(col("mass"))).ok()?;
-    let u = lookup_kind(row.get(col("mass_unit")), &[DimKind::Mass]).ok()?;
+    let v = parse_amount(row.get(c!("mass").at)).ok()?;
+    let u = lookup_kind(row.get(c!("mass_unit").at), &[DimKind::Mass]).ok()?;
     Some((v, u.symbol))
 }
 
@@ -424,73 +480,77 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
         row,
         diags: Vec::new(),
     };
-    let shipment = r.required("shipment");
-    if !r.get("temperature").is_empty() {
+    let shipment = r.required(c!("shipment"));
+    if !r.get(c!("temperature")).is_empty() {
         r.error(
             "bad-temperature",
-            "temperature",
+            c!("temperature"),
             "`temperature` is the temperature group of goods handled at a hub; a leg leaves it empty".into(),
             Some("refrigerated containers on a leg are `reefer` = yes".into()),
         );
     }
-    let leg = r.required("leg").and_then(|t| match t.parse::<u32>() {
+    let leg = r.required(c!("leg")).and_then(|t| match t.parse::<u32>() {
         Ok(n) if n > 0 => Some(n),
         _ => {
             r.error(
                 "bad-leg",
-                "leg",
+                c!("leg"),
                 format!("leg `{t}` is not a leg number (1, 2, 3, …)"),
                 None,
             );
             None
         }
     });
-    let period = r.required("period").and_then(|t| match Period::parse(t) {
-        None => {
-            r.error(
-                "bad-period",
-                "period",
-                format!("period `{t}` is not a year, quarter or month"),
-                Some("write 2025, 2025-Q1 or 2025-03".into()),
-            );
-            None
-        }
-        Some(p) if !years.contains(&p.year()) => {
-            r.error(
-                "period-outside-reporting-years",
-                "period",
-                format!("period {p} is outside reporting_years {years:?}"),
-                None,
-            );
-            None
-        }
-        Some(p) => Some(p),
-    });
-    let mass = match r.required("mass") {
-        Some(_) => r.quantity("mass", "mass_unit", DimKind::Mass).flatten(),
+    let period = r
+        .required(c!("period"))
+        .and_then(|t| match Period::parse(t) {
+            None => {
+                r.error(
+                    "bad-period",
+                    c!("period"),
+                    format!("period `{t}` is not a year, quarter or month"),
+                    Some("write 2025, 2025-Q1 or 2025-03".into()),
+                );
+                None
+            }
+            Some(p) if !years.contains(&p.year()) => {
+                r.error(
+                    "period-outside-reporting-years",
+                    c!("period"),
+                    format!("period {p} is outside reporting_years {years:?}"),
+                    None,
+                );
+                None
+            }
+            Some(p) => Some(p),
+        });
+    let mass = match r.required(c!("mass")) {
+        Some(_) => r
+            .quantity(c!("mass"), c!("mass_unit"), DimKind::Mass)
+            .flatten(),
         None => None,
     };
-    let mode = r.required("mode").and_then(|_| r.mode("mode"));
-    let origin = r.required("origin");
-    let destination = r.required("destination");
-    let distance = r.quantity("distance", "distance_unit", DimKind::Distance);
+    let mode = r.required(c!("mode")).and_then(|_| r.mode(c!("mode")));
+    let origin = r.required(c!("origin"));
+    let destination = r.required(c!("destination"));
+    let distance = r.quantity(c!("distance"), c!("distance_unit"), DimKind::Distance);
     let coord_cols = [
-        "origin_lat",
-        "origin_lon",
-        "destination_lat",
-        "destination_lon",
+        c!("origin_lat"),
+        c!("origin_lon"),
+        c!("destination_lat"),
+        c!("destination_lon"),
     ];
-    let given = coord_cols.iter().filter(|c| !r.get(c).is_empty()).count();
+    let given = coord_cols.iter().filter(|c| !r.get(**c).is_empty()).count();
     let ends = match given {
         0 => Some(None),
         4 => {
             let a = (
-                r.coordinate("origin_lat", 90),
-                r.coordinate("origin_lon", 180),
+                r.coordinate(c!("origin_lat"), 90),
+                r.coordinate(c!("origin_lon"), 180),
             );
             let b = (
-                r.coordinate("destination_lat", 90),
-                r.coordinate("destination_lon", 180),
+                r.coordinate(c!("destination_lat"), 90),
+                r.coordinate(c!("destination_lon"), 180),
             );
             match (a, b) {
                 ((Some(la), Some(lo)), (Some(lb), Some(lob))) => {
@@ -505,9 +565,9 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
         _ => {
             let missing = coord_cols
                 .iter()
-                .find(|c| r.get(c).is_empty())
+                .find(|c| r.get(**c).is_empty())
                 .copied()
-                .unwrap_or("origin_lat");
+                .unwrap_or(c!("origin_lat"));
             r.error(
                 "missing-value",
                 missing,
@@ -520,18 +580,22 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
     if let (Some(None), Some(None)) = (&distance, &ends) {
         r.error(
             "no-distance",
-            "distance",
+            c!("distance"),
             "the leg has neither a distance nor the coordinates of both ends".into(),
             Some("give distance and distance_unit, or origin_lat, origin_lon, destination_lat, destination_lon".into()),
         );
     }
-    let baseline_mode_text = r.get("baseline_mode");
+    let baseline_mode_text = r.get(c!("baseline_mode"));
     let baseline = if baseline_mode_text.is_empty() {
-        for c in ["baseline_distance", "baseline_distance_unit", "lane"] {
+        for c in [
+            c!("baseline_distance"),
+            c!("baseline_distance_unit"),
+            c!("lane"),
+        ] {
             if !r.get(c).is_empty() {
                 r.error(
                     "missing-value",
-                    "baseline_mode",
+                    c!("baseline_mode"),
                     format!("`{c}` is given but `baseline_mode` is empty"),
                     Some(
                         "a mode shift names the mode the goods would otherwise have gone by".into(),
@@ -542,13 +606,13 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
         }
         Some(None)
     } else {
-        let bm = r.mode("baseline_mode");
+        let bm = r.mode(c!("baseline_mode"));
         let bd = r.quantity(
-            "baseline_distance",
-            "baseline_distance_unit",
+            c!("baseline_distance"),
+            c!("baseline_distance_unit"),
             DimKind::Distance,
         );
-        let lane_text = r.get("lane");
+        let lane_text = r.get(c!("lane"));
         let lane = match (bm, mode) {
             _ if !lane_text.is_empty() => {
                 if valid_lane(lane_text) {
@@ -556,7 +620,7 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
                 } else {
                     r.error(
                         "bad-lane",
-                        "lane",
+                        c!("lane"),
                         format!("lane `{lane_text}` must be lowercase ASCII letters, digits, `_` or `-`"),
                         Some("it becomes part of a figure name: avoided.logistics.mode_shift.<lane>".into()),
                     );
@@ -570,7 +634,7 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
             if b == m {
                 r.error(
                     "bad-baseline",
-                    "baseline_mode",
+                    c!("baseline_mode"),
                     format!("baseline mode {b} is the leg's own mode: there is no mode shift"),
                     Some("leave baseline_mode empty for a leg that did not change mode".into()),
                 );
@@ -585,14 +649,14 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
             _ => None,
         }
     };
-    let share = r.amount("saf_share_pct", false);
-    let fuel = r.reference("saf_fuel");
-    let saf = match (r.get("saf_share_pct").is_empty(), share, fuel) {
+    let share = r.amount(c!("saf_share_pct"), false);
+    let fuel = r.reference(c!("saf_fuel"));
+    let saf = match (r.get(c!("saf_share_pct")).is_empty(), share, fuel) {
         (true, _, Some(None)) => Some(None),
         (true, _, Some(Some(_))) => {
             r.error(
                 "missing-value",
-                "saf_share_pct",
+                c!("saf_share_pct"),
                 "`saf_fuel` is given but `saf_share_pct` is empty".into(),
                 None,
             );
@@ -603,7 +667,7 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
             if s <= Decimal::ZERO || s > Decimal::ONE_HUNDRED {
                 r.error(
                     "bad-share",
-                    "saf_share_pct",
+                    c!("saf_share_pct"),
                     format!("saf_share_pct {s} is outside 0–100 (exclusive of 0)"),
                     Some("the percentage of the leg's fuel, by energy, that is SAF".into()),
                 );
@@ -612,7 +676,7 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
             if mode.is_some_and(|m| m != Mode::Air) {
                 r.error(
                     "saf-not-air",
-                    "saf_share_pct",
+                    c!("saf_share_pct"),
                     "a SAF share is given on a leg that is not air freight".into(),
                     None,
                 );
@@ -622,7 +686,7 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
                 None => {
                     r.error(
                         "missing-value",
-                        "saf_fuel",
+                        c!("saf_fuel"),
                         "`saf_share_pct` is given but `saf_fuel` is empty".into(),
                         Some("name the SAF's life-cycle value, e.g. `icao-corsia:hefa.uco`: the reduction is a cited input".into()),
                     );
@@ -634,35 +698,35 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
         }
         _ => None,
     };
-    let factor = r.reference("factor");
-    let cargo_per_teu = r.quantity("cargo_per_teu", "cargo_per_teu_unit", DimKind::Mass);
+    let factor = r.reference(c!("factor"));
+    let cargo_per_teu = r.quantity(c!("cargo_per_teu"), c!("cargo_per_teu_unit"), DimKind::Mass);
     let operation = r.operation();
-    if operation.is_some() && !r.get("factor").is_empty() {
+    if operation.is_some() && !r.get(c!("factor")).is_empty() {
         r.error(
             "bad-operation",
-            "factor",
+            c!("factor"),
             "a leg that names an operation takes its intensity from operations.csv, not from `factor`".into(),
             Some("leave `factor` empty, or `operation` empty".into()),
         );
     }
-    if operation.is_some() && !r.get("saf_share_pct").is_empty() {
+    if operation.is_some() && !r.get(c!("saf_share_pct")).is_empty() {
         r.error(
             "bad-operation",
-            "saf_share_pct",
+            c!("saf_share_pct"),
             "a SAF share on a leg priced from a carrier's operation data: the carrier's fuel already says what was burnt".into(),
             Some("enter the SAF as its own energy row of the operation in operations.csv, with its factor".into()),
         );
     }
     let distance_basis = r.distance_basis();
-    if distance_basis.is_some() && r.get("distance").is_empty() {
+    if distance_basis.is_some() && r.get(c!("distance")).is_empty() {
         r.error(
             "bad-distance-basis",
-            "distance_basis",
+            c!("distance_basis"),
             "`distance_basis` describes a given distance, but `distance` is empty (coordinates give the great-circle distance)".into(),
             Some("give the distance, or leave distance_basis empty".into()),
         );
     }
-    let teu = r.amount("teu", true);
+    let teu = r.amount(c!("teu"), true);
     let reefer = r.reefer();
     if !r.diags.is_empty() {
         return Err(r.diags);
@@ -727,7 +791,7 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
 
 /// Parses one row into a leg or, when its mode is `hub`, a hub visit; or every problem.
 pub fn parse_element(row: &RowRef<'_>, years: &[i32]) -> Result<Element, Vec<Diagnostic>> {
-    if row.get(col("mode")).eq_ignore_ascii_case("hub") {
+    if row.get(c!("mode").at).eq_ignore_ascii_case("hub") {
         parse_hub(row, years).map(Element::Hub)
     } else {
         parse_leg(row, years).map(|l| Element::Leg(Box::new(l)))
@@ -735,21 +799,21 @@ pub fn parse_element(row: &RowRef<'_>, years: &[i32]) -> Result<Element, Vec<Dia
 }
 
 /// The columns a hub row leaves empty: it moves nothing anywhere.
-const NOT_AT_A_HUB: [&str; 14] = [
-    "distance",
-    "distance_unit",
-    "origin_lat",
-    "origin_lon",
-    "destination_lat",
-    "destination_lon",
-    "baseline_mode",
-    "baseline_distance",
-    "lane",
-    "saf_share_pct",
-    "saf_fuel",
-    "cargo_per_teu",
-    "distance_basis",
-    "reefer",
+const NOT_AT_A_HUB: [Col; 14] = [
+    c!("distance"),
+    c!("distance_unit"),
+    c!("origin_lat"),
+    c!("origin_lon"),
+    c!("destination_lat"),
+    c!("destination_lon"),
+    c!("baseline_mode"),
+    c!("baseline_distance"),
+    c!("lane"),
+    c!("saf_share_pct"),
+    c!("saf_fuel"),
+    c!("cargo_per_teu"),
+    c!("distance_basis"),
+    c!("reefer"),
 ];
 
 fn parse_hub(row: &RowRef<'_>, years: &[i32]) -> Result<HubVisit, Vec<Diagnostic>> {
@@ -757,54 +821,58 @@ fn parse_hub(row: &RowRef<'_>, years: &[i32]) -> Result<HubVisit, Vec<Diagnostic
         row,
         diags: Vec::new(),
     };
-    let shipment = r.required("shipment");
+    let shipment = r.required(c!("shipment"));
     let leg = r
-        .required("leg")
+        .required(c!("leg"))
         .and_then(|t| t.parse::<u32>().ok().filter(|n| *n > 0));
-    if leg.is_none() && !r.get("leg").is_empty() {
-        let t = r.get("leg").to_string();
+    if leg.is_none() && !r.get(c!("leg")).is_empty() {
+        let t = r.get(c!("leg")).to_string();
         r.error(
             "bad-leg",
-            "leg",
+            c!("leg"),
             format!("leg `{t}` is not an element number (1, 2, 3, …)"),
             None,
         );
     }
     let period = r
-        .required("period")
+        .required(c!("period"))
         .and_then(|t| Period::parse(t).filter(|p| years.contains(&p.year())));
-    if period.is_none() && !r.get("period").is_empty() {
-        let t = r.get("period").to_string();
+    if period.is_none() && !r.get(c!("period")).is_empty() {
+        let t = r.get(c!("period")).to_string();
         r.error(
             "bad-period",
-            "period",
+            c!("period"),
             format!("period `{t}` is not a year, quarter or month of reporting_years {years:?}"),
             Some("write 2025, 2025-Q1 or 2025-03".into()),
         );
     }
-    let mass = match r.required("mass") {
-        Some(_) => r.quantity("mass", "mass_unit", DimKind::Mass).flatten(),
+    let mass = match r.required(c!("mass")) {
+        Some(_) => r
+            .quantity(c!("mass"), c!("mass_unit"), DimKind::Mass)
+            .flatten(),
         None => None,
     };
-    let hub = r.required("origin");
-    let factor = r.reference("factor");
+    let hub = r.required(c!("origin"));
+    let factor = r.reference(c!("factor"));
     let operation = match (r.operation(), factor) {
         (Some(o), Some(None)) => Some(HubPricing::Operation(o)),
-        (None, Some(Some(f))) if r.get("operation").is_empty() => Some(HubPricing::Intensity(f)),
+        (None, Some(Some(f))) if r.get(c!("operation")).is_empty() => {
+            Some(HubPricing::Intensity(f))
+        }
         (Some(_), Some(Some(_))) => {
             r.error(
                 "bad-hub",
-                "factor",
+                c!("factor"),
                 "a hub row is priced by its operation or by a default intensity, not both".into(),
                 Some("leave `factor` empty to use the hub operation's own data".into()),
             );
             None
         }
         _ => {
-            if r.get("operation").is_empty() && r.get("factor").is_empty() {
+            if r.get(c!("operation")).is_empty() && r.get(c!("factor")).is_empty() {
                 r.error(
                     "bad-hub",
-                    "operation",
+                    c!("operation"),
                     "a hub row names the hub operation category it passed through, or a default intensity per tonne handled in `factor`".into(),
                     Some("give `operation` (a hub operation in operations.csv) or `factor` (an intensity per mass handled)".into()),
                 );
@@ -812,14 +880,14 @@ fn parse_hub(row: &RowRef<'_>, years: &[i32]) -> Result<HubVisit, Vec<Diagnostic
             None
         }
     };
-    let temperature = match r.get("temperature").to_string().as_str() {
+    let temperature = match r.get(c!("temperature")).to_string().as_str() {
         "" => None,
         t => {
             let g = super::operation::TempGroup::parse(t);
             if g.is_none() {
                 r.error(
                     "bad-temperature",
-                    "temperature",
+                    c!("temperature"),
                     format!("temperature `{t}` is none of ambient, chilled, frozen"),
                     Some("the temperature group the goods were handled in at the hub".into()),
                 );
@@ -871,5 +939,16 @@ mod tests {
             assert_eq!(col(c.name), i, "{}", c.name);
         }
         assert_eq!(col("no such column"), 0);
+        assert_eq!(index_of("no such column"), None);
+        // The compile-time look-up agrees with the run-time one.
+        for c in [
+            c!("shipment"),
+            c!("mass_unit"),
+            c!("temperature"),
+            c!("reefer"),
+        ] {
+            assert_eq!(c.at, col(c.name));
+            assert_eq!(COLUMNS[c.at].name, c.to_string());
+        }
     }
 }
