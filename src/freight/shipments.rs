@@ -17,7 +17,7 @@ macro_rules! columns {
         /// The columns of `shipments.csv`, in the order the calculation refers to them.
         pub const COLUMNS: &[Column] = &[$(Column { name: $name, required: $req }),*];
 
-        /// The index of a column in [`COLUMNS`], by name (also when compiling: see [`c!`]).
+        /// The index of a column in [`COLUMNS`], by name (also when compiling: see `c!`).
         pub const fn index_of(name: &str) -> Option<usize> {
             let mut i = 0;
             while i < COLUMNS.len() {
@@ -66,7 +66,7 @@ const fn same(a: &[u8], b: &[u8]) -> bool {
     true
 }
 
-/// A column of `shipments.csv`: its index in [`COLUMNS`] and its name. Made by [`c!`], which
+/// A column of `shipments.csv`: its index in [`COLUMNS`] and its name. Made by `c!`, which
 /// finds the index when compiling, so that reading a row compares no names and a misspelt
 /// column does not compile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,7 +78,9 @@ pub struct Col {
 }
 
 impl Col {
-    /// The column named `name`; a name that is not a column fails (when compiling, in `c!`).
+    /// The column named `name`, for `c!`, which calls it when compiling: a name that is not
+    /// a column stops the build there (the panic is a compile error, never a run-time one).
+    #[allow(clippy::panic)]
     pub const fn named(name: &'static str) -> Col {
         match index_of(name) {
             Some(at) => Col { at, name },
