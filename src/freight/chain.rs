@@ -233,7 +233,7 @@ pub fn chains_of_years(
             };
             out.entry(year)
                 .or_default()
-                .entry(shipment)
+                .entry(shipment.into())
                 .or_default()
                 .push(ElementResult {
                     element,

@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 
 /// A shipment's element: shipment id and element number.
-pub(super) type ElementId = (String, u32);
+pub(super) type ElementId = (compact_str::CompactString, u32);
 
 /// The field of a row's origin (0: the file has none), as `LegEnds` keeps it.
 fn origin_field(row: &RowRef<'_>) -> u32 {

@@ -10,6 +10,7 @@ use crate::diag::Diagnostic;
 use crate::factors::FactorRef;
 use crate::ingest::{Column, RowRef};
 use crate::units::{lookup_kind, AnyUnit, DimKind};
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 
 macro_rules! columns {
@@ -127,7 +128,7 @@ pub struct Saf {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Leg {
     /// Shipment id.
-    pub shipment: String,
+    pub shipment: CompactString,
     /// Leg number within the shipment (1, 2, …).
     pub leg: u32,
     /// Reporting period.
@@ -137,9 +138,9 @@ pub struct Leg {
     /// Mode.
     pub mode: Mode,
     /// Origin name.
-    pub origin: String,
+    pub origin: CompactString,
     /// Destination name.
-    pub destination: String,
+    pub destination: CompactString,
     /// Distance as given.
     pub distance: Option<(Decimal, AnyUnit)>,
     /// Coordinates of both ends.
@@ -210,7 +211,7 @@ impl DistanceBasis {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HubVisit {
     /// Shipment id.
-    pub shipment: String,
+    pub shipment: CompactString,
     /// Element number within the shipment.
     pub leg: u32,
     /// Reporting period.
@@ -765,13 +766,13 @@ pub fn parse_leg(row: &RowRef<'_>, years: &[i32]) -> Result<Leg, Vec<Diagnostic>
             Some(cargo_per_teu),
             Some(reefer),
         ) => Ok(Leg {
-            shipment: shipment.to_string(),
+            shipment: CompactString::from(shipment),
             leg,
             period,
             mass,
             mode,
-            origin: origin.to_string(),
-            destination: destination.to_string(),
+            origin: CompactString::from(origin),
+            destination: CompactString::from(destination),
             distance,
             ends,
             baseline,
@@ -914,7 +915,7 @@ fn parse_hub(row: &RowRef<'_>, years: &[i32]) -> Result<HubVisit, Vec<Diagnostic
     match (shipment, leg, period, mass, hub, operation) {
         (Some(shipment), Some(leg), Some(period), Some(mass), Some(hub), Some(operation)) => {
             Ok(HubVisit {
-                shipment: shipment.to_string(),
+                shipment: CompactString::from(shipment),
                 leg,
                 period,
                 mass,
