@@ -226,7 +226,14 @@ pub fn div(a: Decimal, b: Decimal) -> Result<Quotient, CalcError> {
 /// `d.normalize()` (trailing zeros stripped, −0 made 0), in 64-bit arithmetic when the
 /// mantissa fits: the library's own strips digit by digit in 96 bits.
 fn normalized(d: Decimal) -> Decimal {
-    let Ok(mut m) = u64::try_from(d.mantissa().unsigned_abs()) else {
+    let wide = d.mantissa().unsigned_abs();
+    let Ok(mut m) = u64::try_from(wide) else {
+        // The last digit of a wider mantissa, from its two 64-bit halves (2^64 ends in 6):
+        // without a trailing zero there is nothing to strip.
+        let (hi, lo) = ((wide >> 64) as u64, wide as u64);
+        if d.scale() == 0 || ((hi % 10) * 6 + lo % 10) % 10 != 0 {
+            return d;
+        }
         return d.normalize();
     };
     if m == 0 {
@@ -235,6 +242,11 @@ fn normalized(d: Decimal) -> Decimal {
     let mut scale = d.scale();
     if scale == 0 || m % 10 != 0 {
         return d;
+    }
+    // Four zeros at a time first: products of decimals often end in many.
+    while scale >= 4 && m % 10_000 == 0 {
+        m /= 10_000;
+        scale -= 4;
     }
     while scale > 0 && m % 10 == 0 {
         m /= 10;
@@ -250,13 +262,9 @@ fn by_power_of_ten(a: Decimal, b: Decimal) -> Option<Decimal> {
         return None;
     }
     // 64-bit arithmetic: a divisor's mantissa past 64 bits is no power of ten worth a path.
-    let mut m = u64::try_from(b.mantissa()).ok()?;
-    let mut k = 0u32;
-    while m % 10 == 0 {
-        m /= 10;
-        k += 1;
-    }
-    if m != 1 {
+    let m = u64::try_from(b.mantissa()).ok().filter(|m| *m > 0)?;
+    let k = m.ilog10();
+    if 10u64.pow(k) != m {
         return None;
     }
     let mut q = a;
@@ -549,6 +557,9 @@ mod tests {
         }
         // Not a power of ten, or negative: the general path.
         assert!(by_power_of_ten(Decimal::ONE, Decimal::from(20)).is_none());
+        assert!(by_power_of_ten(Decimal::ONE, Decimal::from(1001)).is_none());
+        assert!(by_power_of_ten(Decimal::ONE, Decimal::from(999)).is_none());
+        assert!(by_power_of_ten(Decimal::ONE, Decimal::from(u64::MAX)).is_none());
         assert!(by_power_of_ten(Decimal::ONE, Decimal::from(-10)).is_none());
         assert!(by_power_of_ten(Decimal::ONE, "0.1".parse().unwrap()).is_none());
         // Past the scale: 1e-28 / 10 does not fit, and rounds on the general path.
@@ -673,6 +684,12 @@ mod tests {
                 7,
                 10i128.pow(19),
                 u64::MAX as i128 * 10,
+                // Past 64 bits, ending in a digit that is not 0, and in several zeros.
+                u64::MAX as i128 * 10 + 3,
+                -(u64::MAX as i128 * 10 + 7),
+                (u64::MAX as i128 + 1) * 10,
+                10i128.pow(24),
+                123_456_789_012_345_678_900_000,
             ] {
                 values.push(Decimal::from_i128_with_scale(m, scale));
             }

@@ -258,7 +258,7 @@ mod tests {
                     line,
                     origin_field: 7,
                 };
-                m.insert((format!("S{s}"), leg), ends);
+                m.insert((format!("S{s}").into(), leg), ends);
                 line += 1;
             }
             if s % 13 == 0 && c == 0 {
@@ -269,7 +269,7 @@ mod tests {
                     line: 1_000_000 + u64::from(s),
                     origin_field: 7,
                 };
-                m.insert((format!("S{s}"), 1), ends);
+                m.insert((format!("S{s}").into(), 1), ends);
             }
         }
         for (m, _) in &mut out {
