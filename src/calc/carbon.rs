@@ -58,7 +58,7 @@ pub fn co2_factor(
     // The value shown in the carbon row's own units (t CO2/TJ); exact when it terminates.
     let shown_num = mul(mul(carbon.value, ox_num)?, m)?;
     let shown = crate::decimal::div(shown_num, mul(ox_per, n)?).map_err(overflow)?;
-    let used = UsedFactor {
+    let used = UsedFactor::from(crate::calc::FactorUse {
         reference: format!(
             "{}@{}:{} × {} × 44/12",
             ed.set, ed.edition, carbon.key, oxidation.key
@@ -78,6 +78,6 @@ pub fn co2_factor(
             oxidation.unit_text
         )
         .into(),
-    };
+    });
     Ok(DerivedCo2 { factor, used })
 }

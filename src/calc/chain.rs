@@ -13,9 +13,14 @@ use rust_decimal::Decimal;
 use std::sync::Arc;
 
 /// A factor as used on a line: the pinned reference, its value and unit as published, and
-/// which edition (with citation) it belongs to.
+/// which edition (with citation) it belongs to. One shared record: every step and line that
+/// cites the factor holds it, and a copy costs one reference count, not one per text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsedFactor {
+pub struct UsedFactor(Arc<FactorUse>);
+
+/// What a [`UsedFactor`] records.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FactorUse {
     /// `SET@EDITION:KEY` actually used (after any key fallback).
     pub reference: Arc<str>,
     /// The value as published.
@@ -28,10 +33,23 @@ pub struct UsedFactor {
     pub citation: Arc<str>,
 }
 
+impl std::ops::Deref for UsedFactor {
+    type Target = FactorUse;
+    fn deref(&self) -> &FactorUse {
+        &self.0
+    }
+}
+
+impl From<FactorUse> for UsedFactor {
+    fn from(u: FactorUse) -> UsedFactor {
+        UsedFactor(Arc::new(u))
+    }
+}
+
 impl UsedFactor {
     /// The factor `def` of edition `ed`, as a line records it.
     pub fn of(ed: &crate::factors::Edition, def: &crate::factors::FactorDef) -> UsedFactor {
-        UsedFactor {
+        UsedFactor::from(FactorUse {
             reference: format!("{}@{}:{}", ed.set, ed.edition, def.key).into(),
             value: def.value,
             unit: def.unit_text.as_str().into(),
@@ -41,7 +59,18 @@ impl UsedFactor {
                 ed.citation.publisher, ed.citation.title, def.table
             )
             .into(),
-        }
+        })
+    }
+
+    /// The same factor with another citation (a fallback said on it).
+    pub fn with_citation(&self, citation: Arc<str>) -> UsedFactor {
+        UsedFactor::from(FactorUse {
+            reference: Arc::clone(&self.reference),
+            value: self.value,
+            unit: Arc::clone(&self.unit),
+            edition: Arc::clone(&self.edition),
+            citation,
+        })
     }
 }
 

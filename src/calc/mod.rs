@@ -15,8 +15,8 @@ mod upstream;
 
 pub use chain::{
     calculate, calculate_stepwise, calculate_terms, Accum, Chain, ChainBody, DayCover, EnergyConv,
-    Folded, GasStep, Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor, BIOGENIC_CO2,
-    COVER_KINDS, DAY_WORDS, MAX_GASES,
+    FactorUse, Folded, GasStep, Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor,
+    BIOGENIC_CO2, COVER_KINDS, DAY_WORDS, MAX_GASES,
 };
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{

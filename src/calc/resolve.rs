@@ -446,7 +446,7 @@ impl<'p> Resolver<'p> {
             )));
         }
         let f = Factor::<Co2e, GasMass>::from_ratio(total, Decimal::ONE).map_err(ov)?;
-        let used = UsedFactor {
+        let used = UsedFactor::from(crate::calc::FactorUse {
             reference: format!("{}:{blend} × {}", ed.id(), gwp_ed.id()).into(),
             value: total.normalize(),
             unit: "kg CO2e/kg".into(),
@@ -459,7 +459,7 @@ impl<'p> Resolver<'p> {
                 terms.join(" + ")
             )
             .into(),
-        };
+        });
         Ok(Some((f, used)))
     }
 
@@ -849,7 +849,7 @@ impl<'p> Resolver<'p> {
                     mul(p2, u2.value).map_err(overflow)?,
                 )
                 .map_err(overflow)?;
-                let used = UsedFactor {
+                let used = UsedFactor::from(crate::calc::FactorUse {
                     reference: format!(
                         "{} × {}% + {} × {}%",
                         u1.reference,
@@ -862,7 +862,7 @@ impl<'p> Resolver<'p> {
                     unit: u1.unit.clone(),
                     edition: u1.edition.clone(),
                     citation: format!("{}; {}", u1.citation, u2.citation).into(),
-                };
+                });
                 EnergyConv::FromVolume(Factor::from_ratio(num, per).map_err(overflow)?, used)
             }
             _ => {
@@ -1425,13 +1425,13 @@ fn through_part_energy(
             crate::decimal::mul(crate::decimal::mul(u.value, cv_used.value).map_err(ov)?, a)
                 .map_err(ov)?;
         let value = crate::decimal::div(value, b).map_err(ov)?.value;
-        Ok(UsedFactor {
+        Ok(UsedFactor::from(crate::calc::FactorUse {
             reference: format!("{} × {}", u.reference, cv_used.reference).into(),
             value: value.normalize(),
             unit: format!("{}/{}", num.trim(), per_volume.trim()).into(),
-            edition: u.edition,
+            edition: u.edition.clone(),
             citation: format!("{}; {}", u.citation, cv_used.citation).into(),
-        })
+        }))
     };
     Ok(match step {
         GasStep::Gas {
@@ -1468,7 +1468,7 @@ pub(super) fn part_step(
     note: &str,
 ) -> Result<GasStep, crate::decimal::CalcError> {
     let used_part = |u: UsedFactor| -> Result<UsedFactor, crate::decimal::CalcError> {
-        Ok(UsedFactor {
+        Ok(UsedFactor::from(crate::calc::FactorUse {
             reference: format!(
                 "{} × {}% ({note})",
                 u.reference,
@@ -1476,8 +1476,10 @@ pub(super) fn part_step(
             )
             .into(),
             value: crate::decimal::mul(u.value, share)?.normalize(),
-            ..u
-        })
+            unit: u.unit.clone(),
+            edition: u.edition.clone(),
+            citation: u.citation.clone(),
+        }))
     };
     Ok(match step {
         GasStep::Gas {

@@ -344,7 +344,9 @@ impl Resolver<'_> {
                 GasStep::Gas { factor: None, .. } => None,
             };
             if let Some(u) = used {
-                u.citation = format!("{}; loss rate: {}", u.citation, loss.citation).into();
+                *u = u.with_citation(
+                    format!("{}; loss rate: {}", u.citation, loss.citation).into(),
+                );
             }
             gases.push(step);
         }

@@ -381,13 +381,13 @@ mod tests {
     use std::sync::Arc;
 
     fn factor(reference: &str, value: Decimal, unit: &str) -> UsedFactor {
-        UsedFactor {
+        UsedFactor::from(crate::calc::FactorUse {
             reference: reference.into(),
             value,
             unit: unit.into(),
             edition: reference.split(':').next().unwrap_or_default().into(),
             citation: "".into(),
-        }
+        })
     }
 
     fn entry(steps: Vec<Option<UsedFactor>>, parts: Vec<Contribution>) -> Entry {

@@ -889,12 +889,14 @@ fn exempt_share(
             "an exempt share is a percentage of the electricity".to_string(),
         ));
     }
-    let mut used = crate::calc::UsedFactor::of(ed, def);
+    let used = crate::calc::UsedFactor::of(ed, def);
     // A nearest-edition fallback is said on the factor, where the step shows it, and is
     // returned to be reported as every fallback is (a warning, and under "Fallbacks").
-    if !notes.is_empty() {
-        used.citation = format!("{}; {}", used.citation, notes.join("; ")).into();
-    }
+    let used = if notes.is_empty() {
+        used
+    } else {
+        used.with_citation(format!("{}; {}", used.citation, notes.join("; ")).into())
+    };
     Ok(Some((ratio.value, used, notes)))
 }
 
