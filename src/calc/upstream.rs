@@ -344,9 +344,8 @@ impl Resolver<'_> {
                 GasStep::Gas { factor: None, .. } => None,
             };
             if let Some(u) = used {
-                *u = u.with_citation(
-                    format!("{}; loss rate: {}", u.citation, loss.citation).into(),
-                );
+                *u =
+                    u.with_citation(format!("{}; loss rate: {}", u.citation, loss.citation).into());
             }
             gases.push(step);
         }

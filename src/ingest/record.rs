@@ -257,6 +257,18 @@ impl<R: Read> RecordReader<R> {
             rec.line = self.lines_before + 1;
             rec.byte = self.base + self.pos as u64;
             rec.quoting = None;
+            rec.ends.clear();
+            if split_plain(body, stray, &mut rec.ends) {
+                // The common line: one pass found its fields, and it is ASCII without a
+                // quote, a stray line end or a NUL (so it is UTF-8 and nothing to report).
+                let mut bytes = std::mem::take(&mut rec.text).into_bytes();
+                bytes.clear();
+                bytes.extend_from_slice(body);
+                rec.lines = 1;
+                self.pos = nl.map_or(self.len, |i| i + 1);
+                self.lines_before += 1;
+                return finish(rec, bytes);
+            }
             if memchr::memchr2(b'"', stray, trim_end_crs(body, term)).is_none() {
                 let mut bytes = std::mem::take(&mut rec.text).into_bytes();
                 bytes.clear();
@@ -528,6 +540,44 @@ fn scan_quoted(data: &[u8], term: u8, eof: bool) -> Scan {
     }
 }
 
+/// One pass over a line, a word (8 bytes) at a time: pushes the end of each comma-separated
+/// field onto `ends` and says whether the line is plain — ASCII with no quote, no `stray`
+/// byte and no NUL. A line that is not plain leaves `ends` to be cleared and is read by the
+/// general path (which reports what it has).
+fn split_plain(body: &[u8], stray: u8, ends: &mut Vec<usize>) -> bool {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // The high bit of each byte of `w` that equals `b`, exactly (no false positives).
+    let equal = |w: u64, b: u8| {
+        let x = w ^ (LOW * u64::from(b));
+        !(((x & SEVEN) + SEVEN) | x | SEVEN)
+    };
+    let (words, tail) = body.as_chunks::<8>();
+    for (n, word) in words.iter().enumerate() {
+        let w = u64::from_le_bytes(*word);
+        let odd = (w & !SEVEN) | equal(w, b'"') | equal(w, stray) | equal(w, 0);
+        if odd != 0 {
+            return false;
+        }
+        let mut commas = equal(w, b',');
+        while commas != 0 {
+            ends.push(n * 8 + (commas.trailing_zeros() / 8) as usize);
+            commas &= commas - 1;
+        }
+    }
+    let start = body.len() - tail.len();
+    for (i, &b) in tail.iter().enumerate() {
+        match b {
+            b',' => ends.push(start + i),
+            b'"' | 0 | 0x80.. => return false,
+            _ if b == stray => return false,
+            _ => {}
+        }
+    }
+    ends.push(body.len());
+    true
+}
+
 /// `body` without the CRs that end it in a file of LF line ends (a CRLF's, or a CR CR LF's).
 fn trim_end_crs(body: &[u8], term: u8) -> &[u8] {
     if term != b'\n' {
@@ -560,6 +610,42 @@ mod tests {
             .into_iter()
             .map(|(l, _)| l)
             .collect()
+    }
+
+    /// The word-at-a-time split agrees with its definition, byte by byte, on every line of up
+    /// to 19 bytes over an alphabet of the bytes it looks for (each line end as the stray),
+    /// sampled by a fixed-seed generator: 200,000 lines.
+    #[test]
+    fn the_word_split_is_the_byte_split() {
+        let alphabet = [
+            b',', b'"', b'\r', b'\n', 0, 0xc3, 0xa9, 0x7f, 0x80, b'a', b' ', b'1',
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..200_000 {
+            let len = (next() % 20) as usize;
+            let line: Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            for stray in [b'\r', b'\n'] {
+                let mut ends = Vec::new();
+                let plain = split_plain(&line, stray, &mut ends);
+                let expected = line
+                    .iter()
+                    .all(|&b| b != b'"' && b != stray && b != 0 && b.is_ascii());
+                assert_eq!(plain, expected, "{line:?}");
+                if plain {
+                    let mut want: Vec<usize> = (0..len).filter(|&i| line[i] == b',').collect();
+                    want.push(len);
+                    assert_eq!(ends, want, "{line:?}");
+                }
+            }
+        }
     }
 
     #[test]
