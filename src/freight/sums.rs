@@ -142,6 +142,8 @@ struct Year {
     at_static: FxHashMap<(usize, usize), usize>,
     /// One step per edition cited and per fallback.
     steps: Vec<Step>,
+    /// The edition texts seen (each held, so that its address is not reused).
+    seen: Vec<Arc<str>>,
     legs: u64,
     first: u64,
     last: u64,
@@ -179,6 +181,7 @@ impl Sums {
                     at: FxHashMap::default(),
                     at_static: FxHashMap::default(),
                     steps: Vec::new(),
+                    seen: Vec::new(),
                     legs: 0,
                     first: line,
                     last: line,
@@ -295,14 +298,19 @@ impl Year {
 
     /// Keeps a step the ledger reads: the first citing each edition, each fallback once.
     fn cite(&mut self, s: Step) {
-        // The legs of a run share their factors' texts: the same pointer is the same edition.
-        let edition = s.factor.as_ref().is_some_and(|f| {
-            !self.steps.iter().any(|k| {
-                k.factor
-                    .as_ref()
-                    .is_some_and(|g| Arc::ptr_eq(&g.edition, &f.edition) || g.edition == f.edition)
-            })
-        });
+        // The legs of a run share their factors' texts: an edition text seen before (the same
+        // pointer) needs no comparison; another is compared with those cited, then kept as seen.
+        let edition = match &s.factor {
+            Some(f) if !self.seen.iter().any(|e| Arc::ptr_eq(e, &f.edition)) => {
+                self.seen.push(Arc::clone(&f.edition));
+                !self.steps.iter().any(|k| {
+                    k.factor
+                        .as_ref()
+                        .is_some_and(|g| g.edition == f.edition)
+                })
+            }
+            _ => false,
+        };
         let fallback = s.label == "fallback"
             && !self
                 .steps
