@@ -772,6 +772,37 @@ mod tests {
     }
 }
 
+/// 10^k for k = 0..=28.
+const POW10_I128: [i128; 29] = {
+    let mut t = [1i128; 29];
+    let mut k = 1;
+    while k < 29 {
+        t[k] = t[k - 1] * 10;
+        k += 1;
+    }
+    t
+};
+
+/// The integer part and the non-negative fraction (in units of 10^-scale) of mantissa `m` at
+/// `scale` (at most 28): floor division by 10^scale, in 64-bit arithmetic when `m` and the
+/// unit fit (a 128-bit division is a library call several times dearer).
+fn split_point(m: i128, scale: u32) -> (i128, i128) {
+    let s = scale as usize;
+    match i64::try_from(m) {
+        Ok(m) if s <= 18 => {
+            let unit = POW10_I128[s] as i64;
+            (
+                i128::from(m.div_euclid(unit)),
+                i128::from(m.rem_euclid(unit)),
+            )
+        }
+        _ => {
+            let unit = POW10_I128[s];
+            (m.div_euclid(unit), m.rem_euclid(unit))
+        }
+    }
+}
+
 /// 10^28: the fraction unit of a [`WideSum`].
 const FRACTION_ONE: i128 = 10_000_000_000_000_000_000_000_000_000;
 
@@ -792,11 +823,9 @@ impl WideSum {
     /// Adds one value; fails only when the integer part passes ±1.7 × 10^38 (about 2 × 10^9
     /// values at the Decimal limit each).
     pub fn add(&mut self, d: Decimal) -> Result<(), CalcError> {
-        let unit = 10i128.pow(d.scale());
-        let m = d.mantissa();
-        let integer = m.div_euclid(unit);
+        let (integer, fraction) = split_point(d.mantissa(), d.scale());
         // < 10^28 after scaling to 28 places: no overflow.
-        let fraction = m.rem_euclid(unit) * 10i128.pow(28 - d.scale());
+        let fraction = fraction * POW10_I128[(28 - d.scale()) as usize];
         self.combine(integer, fraction, 1)
     }
 
@@ -892,6 +921,44 @@ mod wide_sum_tests {
             let mut s = WideSum::default();
             s.add(v).unwrap();
             assert_eq!(s.value().unwrap(), v);
+        }
+    }
+
+    /// The split in 64 bits is the split in 128 bits: mantissas either side of ±2^63, at
+    /// every scale.
+    #[test]
+    fn the_64_bit_split_is_the_128_bit_split() {
+        let mantissas = [
+            0i128,
+            1,
+            -1,
+            7,
+            -7,
+            10,
+            -10,
+            123_456_789,
+            -123_456_789,
+            i64::MAX as i128,
+            i64::MIN as i128,
+            i64::MAX as i128 + 1,
+            i64::MIN as i128 - 1,
+            999_999_999_999_999_999,
+            -1_000_000_000_000_000_000,
+            79_228_162_514_264_337_593_543_950_335,
+            -79_228_162_514_264_337_593_543_950_335,
+        ];
+        for m in mantissas {
+            for scale in 0..=28u32 {
+                let unit = 10i128.pow(scale);
+                assert_eq!(
+                    super::split_point(m, scale),
+                    (m.div_euclid(unit), m.rem_euclid(unit)),
+                    "{m} at scale {scale}"
+                );
+            }
+        }
+        for k in 0..29 {
+            assert_eq!(super::POW10_I128[k], 10i128.pow(k as u32));
         }
     }
 
