@@ -14,23 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The figures already found during one call of [`Ledger::figures`] (or one figure): a
 /// ratio, a change, a change against the base year and the listing itself ask for the same
-/// figures, and each chain sum is a pass over every chain (800,000 of them at 100,000
-/// facilities). Lives only for the call, so it can never outlive the ledger it describes.
+/// figures. Lives only for the call, so it can never outlive the ledger it describes.
 #[derive(Default)]
 struct Found {
     figures: std::cell::RefCell<std::collections::HashMap<(String, i32), Option<Figure>>>,
-    /// The chains' sums by resolved body, made on the first chain figure.
-    groups: std::cell::OnceCell<figures::ChainGroups>,
-}
-
-impl Found {
-    fn groups(&self, comp: &Computation) -> Result<&figures::ChainGroups, CalcError> {
-        if let Some(g) = self.groups.get() {
-            return Ok(g);
-        }
-        let g = figures::ChainGroups::of(comp)?;
-        Ok(self.groups.get_or_init(|| g))
-    }
 }
 
 /// A computed project.
@@ -54,6 +41,12 @@ pub struct Ledger {
     pub register_run: RegisterRun,
     /// Structural changes of the boundary since the base year began (base-year restatement).
     pub structure: crate::years::Structure,
+    /// The chains' sums by resolved body, made from `comp` on the first chain figure and kept
+    /// for every later one: each is a pass over every chain (800,000 of them at 100,000
+    /// facilities), and a command that asks for figures one at a time (`diff`, `explain`,
+    /// `bridge`, the claims) made it once per figure. `comp` is not changed once the ledger
+    /// is made.
+    groups: std::sync::OnceLock<figures::ChainGroups>,
     /// The ledger of the restated computation (`Structure::restated_computation`), whose
     /// base-year figures are the `restated.*` figures of registers and derived figures
     /// (market-based scope 2, scope 3, intensities per metric); `None` without structural
@@ -383,7 +376,17 @@ impl Ledger {
             register_run,
             structure: crate::years::Structure::default(),
             restated_base: None,
+            groups: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The chains' sums by resolved body (see `groups`), made on first use.
+    fn groups(&self) -> Result<&figures::ChainGroups, CalcError> {
+        if let Some(g) = self.groups.get() {
+            return Ok(g);
+        }
+        let g = figures::ChainGroups::of(&self.comp)?;
+        Ok(self.groups.get_or_init(|| g))
     }
 
     /// The ledger of a counterfactual computation (the same inputs re-priced under other
@@ -720,7 +723,7 @@ impl Ledger {
                     filter,
                     figures::Filter::Scope3 | figures::Filter::Cat3Part(_)
                 );
-                let groups = found.groups(&self.comp)?;
+                let groups = self.groups()?;
                 if scope3 && register.is_none() && !groups.any(&self.comp, year, &filter) {
                     return Ok(None);
                 }

@@ -303,11 +303,10 @@ impl Year {
         let edition = match &s.factor {
             Some(f) if !self.seen.iter().any(|e| Arc::ptr_eq(e, &f.edition)) => {
                 self.seen.push(Arc::clone(&f.edition));
-                !self.steps.iter().any(|k| {
-                    k.factor
-                        .as_ref()
-                        .is_some_and(|g| g.edition == f.edition)
-                })
+                !self
+                    .steps
+                    .iter()
+                    .any(|k| k.factor.as_ref().is_some_and(|g| g.edition == f.edition))
             }
             _ => false,
         };
