@@ -255,6 +255,19 @@ fn normalized(d: Decimal) -> Decimal {
     Decimal::from_parts(m as u32, (m >> 32) as u32, 0, d.is_sign_negative(), scale)
 }
 
+/// `a / 10^k` as [`div`] gives it (normalised, exact) when the point can move `k` places
+/// within the scale and 10^k fits in 64 bits (`div`'s own path, `by_power_of_ten`); `None`
+/// otherwise (then [`div`] decides). For a divisor known to be a power of ten (kg → t,
+/// kg·m → t·km), without `div`'s look at the divisor.
+pub fn shift_point(a: Decimal, k: u32) -> Option<Decimal> {
+    if k > 19 {
+        return None;
+    }
+    let mut q = a;
+    q.set_scale(a.scale().checked_add(k)?).ok()?;
+    Some(normalized(q))
+}
+
 /// `a / b` when `b` is a positive power of ten (kg → t, m → km, per cent) and the quotient
 /// fits in the scale: the same number with the point moved, no division. `None` otherwise.
 fn by_power_of_ten(a: Decimal, b: Decimal) -> Option<Decimal> {
@@ -552,7 +565,16 @@ mod tests {
         for v in values {
             let a: Decimal = v.parse().unwrap();
             for k in 0..29u32 {
-                check(a, Decimal::from_i128_with_scale(10i128.pow(k), 0));
+                let b = Decimal::from_i128_with_scale(10i128.pow(k), 0);
+                check(a, b);
+                // Moving the point is the division wherever it can move.
+                if let Some(q) = shift_point(a, k) {
+                    let d = div(a, b).unwrap();
+                    assert!(d.exact, "{a} / {b}");
+                    assert_eq!(q.serialize(), d.value.serialize(), "{a} / {b}");
+                } else {
+                    assert!(by_power_of_ten(a, b).is_none(), "{a} / {b}");
+                }
             }
         }
         // Not a power of ten, or negative: the general path.

@@ -81,9 +81,22 @@ fn t_text(kg: Decimal) -> String {
     show(kg, KG_PER_T, "t CO2e")
 }
 
+/// Tonne-km of a mass × distance in kg·m (÷ 10^6, which always terminates).
+fn tkm_of(kg_m: Decimal) -> Result<Decimal, LegError> {
+    match decimal::shift_point(kg_m, 6) {
+        Some(t) => Ok(t),
+        None => Ok(decimal::div(kg_m, Decimal::from(1_000_000))
+            .map_err(calc_err)?
+            .value),
+    }
+}
+
 fn to_t(kg: Decimal) -> Result<Decimal, LegError> {
     // Dividing by 1000 always terminates.
-    Ok(decimal::div(kg, KG_PER_T).map_err(calc_err)?.value)
+    match decimal::shift_point(kg, 3) {
+        Some(t) => Ok(t),
+        None => Ok(decimal::div(kg, KG_PER_T).map_err(calc_err)?.value),
+    }
 }
 
 /// A distance's steps as the entry keeps them: all when traced, else those the totals read
@@ -517,9 +530,7 @@ pub fn calculate(cx: LegContext<'_>, line: u64, leg: &Leg) -> Result<Vec<Entry>,
             "a division did not terminate: rounded once to 9 decimal places of kg".into()
         });
     }
-    let tkm = decimal::div(tkm_q.base(), Decimal::from(1_000_000))
-        .map_err(calc_err)?
-        .value;
+    let tkm = tkm_of(tkm_q.base())?;
     let wtw_t = to_t(wtw_kg)?;
     let with_basis = |name: Cow<'static, str>, v: Decimal, terms: Vec<Term>| {
         let mut c = Contribution::new(name, year, v, "t CO2e").with_basis(tkm, "tkm");
@@ -712,9 +723,7 @@ pub(super) fn mode_shift(
         )
     });
     let t = to_t(avoided_kg)?;
-    let tkm = decimal::div(actual_tkm.base(), Decimal::from(1_000_000))
-        .map_err(calc_err)?
-        .value;
+    let tkm = tkm_of(actual_tkm.base())?;
     let part = |name: Cow<'static, str>| {
         let mut c = Contribution::new(name, year, t, "t CO2e").with_basis(tkm, "tkm");
         c.exact = exact && actual_exact;
@@ -915,9 +924,7 @@ fn saf(
     });
     let t = to_t(avoided_kg)?;
     let fossil_t = to_t(all_fossil_kg)?;
-    let tkm = decimal::div(tkm_q.base(), Decimal::from(1_000_000))
-        .map_err(calc_err)?
-        .value;
+    let tkm = tkm_of(tkm_q.base())?;
     let part = |name: Cow<'static, str>, v: Decimal| {
         let mut c = Contribution::new(name, year, v, "t CO2e").with_basis(tkm, "tkm");
         c.exact = q.exact;
