@@ -368,6 +368,7 @@ catalogue! {
     spend_price_year_mismatch: "scope3-spend-price-year-mismatch" CHECK => 1, "error" "scope3.csv:2:9" ["spend-price-year-mismatch"];
     scope3_bad_price_year: "scope3-bad-price-year" CHECK => 1, "error" "scope3.csv:2:9" ["bad-year"];
     bad_allocation: "scope3-bad-allocation" CHECK => 1, "error" "scope3.csv:2:12" ["bad-allocation"];
+    zero_occupancy: "scope3-zero-occupancy" CHECK => 1, "error" "scope3.csv:2:8" ["zero-occupancy"];
     bad_conversion: "scope3-bad-conversion" CHECK => 1, "error" "scope3.csv:2:10" ["bad-conversion"];
     // -- products.csv, bom.csv, product_stages.csv --
     products_bad_id: "products-bad-id" CHECK => 1, "error" "products.csv:2:1" ["bad-id"];

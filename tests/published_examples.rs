@@ -583,7 +583,7 @@ fn example_6_1_business_travel_distance_based_with_occupancy() {
         ),
         (
             "6,2025,group 1 road,10,item,average_data,ghgp-s3tg:ex6_1.car.hybrid,,,,,,,,,50,pkm,0\n",
-            "malformed-number",
+            "zero-occupancy",
             18,
         ),
     ] {

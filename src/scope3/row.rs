@@ -561,9 +561,9 @@ pub fn parse(
         let v = f.amount(OCCUPANCY, "occupancy");
         if v.is_some_and(|v| v.is_zero()) {
             f.error(
-                "malformed-number",
+                "zero-occupancy",
                 OCCUPANCY,
-                "an occupancy of 0 passengers per vehicle".into(),
+                "an occupancy of 0 passengers per vehicle: the vehicle-km would be a division by zero".into(),
                 Some("give the average number of passengers per vehicle (e.g. 2)".into()),
             );
         }
