@@ -32,7 +32,7 @@ fn bin() -> PathBuf {
 }
 
 fn temp(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = common::scratch().join(format!(
         "carbonledger-attack-{}-{}-{tag}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst)

@@ -397,8 +397,7 @@ fn diff_refuses_a_negative_value_or_one_too_large_for_base_units() {
 
     // A project-local grid factor in t CO2/MWh: 7.9 × 10^27 t is 7.9 × 10^30 kg, more than a
     // decimal holds.
-    let dir =
-        std::env::temp_dir().join(format!("carbonledger-set-overflow-{}", std::process::id()));
+    let dir = common::scratch().join(format!("carbonledger-set-overflow-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad/base");
     std::fs::create_dir_all(dir.join("factors/cat/1")).unwrap();

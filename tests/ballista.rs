@@ -11,6 +11,7 @@
 #![cfg(feature = "engine")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 use carbonledger_engine::datafusion::arrow::array::{ArrayRef, StringArray};
 use carbonledger_engine::datafusion::arrow::record_batch::RecordBatch;
 use carbonledger_engine::datafusion::parquet::arrow::ArrowWriter;
@@ -53,7 +54,7 @@ fn free_port() -> Option<u16> {
 
 /// Runs the binary in the repository root, killed after `RUN_LIMIT`: (exit, stdout, stderr).
 fn run(args: &[&str]) -> (i32, String, String) {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = common::scratch().join(format!(
         "carbonledger-ballista-run-{}-{:?}",
         std::process::id(),
         std::thread::current().id()

@@ -79,7 +79,7 @@ fn assert_reads_back(dir: &Path) {
 fn every_kind_of_line_reads_back_as_computed() {
     // Fuels, purchased energy with its scope 3 category 3 companions, refrigerants and the
     // registers' inputs beside them (the xiaomi fixture and more).
-    let dir = std::env::temp_dir().join(format!("carbonledger-cache-{}", std::process::id()));
+    let dir = common::scratch().join(format!("carbonledger-cache-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     assert_reads_back(&every_kind_project(&dir));
     let _ = std::fs::remove_dir_all(&dir);

@@ -30,7 +30,7 @@ static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 /// A fresh copy of `base/` with the files and folders of `case` laid over it.
 fn project(case: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = common::scratch().join(format!(
         "carbonledger-catalogue-{}-{}-{case}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst),

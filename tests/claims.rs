@@ -790,7 +790,7 @@ fn verify_text_shows_wording_published_allowed_computed_and_verdict() {
 }
 
 fn temp_claims(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("carbonledger-claims-{}", std::process::id()));
+    let dir = common::scratch().join(format!("carbonledger-claims-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
@@ -932,7 +932,7 @@ fn verify_states_the_reading_of_about_and_the_rounding_rule() {
 
 #[test]
 fn init_template_claims_verify_clean() {
-    let dir = std::env::temp_dir().join(format!("carbonledger-claims-init-{}", std::process::id()));
+    let dir = common::scratch().join(format!("carbonledger-claims-init-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let d = dir.to_str().unwrap();
     assert_eq!(run(&["init", d]).0, 0);

@@ -116,7 +116,7 @@ fn factors_commands() {
 
 #[test]
 fn init_writes_a_project_that_checks_clean() {
-    let dir = std::env::temp_dir().join(format!("carbonledger-init-{}", std::process::id()));
+    let dir = common::scratch().join(format!("carbonledger-init-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let d = dir.to_str().unwrap();
     assert_eq!(run(&["init", d]).0, 0);
@@ -184,7 +184,7 @@ fn explain_avoided_onsite_solar_names_its_counterfactual_and_citation() {
 #[test]
 fn check_validates_registers_and_claims() {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(FIX);
-    let dir = std::env::temp_dir().join(format!("carbonledger-check-{}", std::process::id()));
+    let dir = common::scratch().join(format!("carbonledger-check-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for e in std::fs::read_dir(&src).unwrap() {

@@ -16,7 +16,7 @@ use common::cli as run;
 const FIX: &str = "fixtures/xiaomi-2025";
 
 fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("carbonledger-conv-{}-{name}", std::process::id()));
+    let d = common::scratch().join(format!("carbonledger-conv-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d

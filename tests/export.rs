@@ -27,7 +27,7 @@ fn bin(args: &[&str], cwd: &Path) -> (i32, String, String) {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("carbonledger-export-{}-{name}", std::process::id()));
+    let d = common::scratch().join(format!("carbonledger-export-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     d
 }

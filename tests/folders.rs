@@ -17,7 +17,7 @@ static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 /// A fresh copy of the fixture, in a folder named `p` (so that shown paths have one length).
 fn fixture_copy(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir()
+    let dir = common::scratch()
         .join(format!(
             "carbonledger-folders-{}-{}-{tag}",
             std::process::id(),

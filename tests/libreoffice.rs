@@ -28,7 +28,7 @@ const PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 "#;
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("carbonledger-lo-{}-{name}", std::process::id()));
+    let d = common::scratch().join(format!("carbonledger-lo-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d

@@ -18,7 +18,7 @@ use std::process::Command;
 type Row = BTreeMap<String, String>;
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("carbonledger-lines-{}-{name}", std::process::id()));
+    let d = common::scratch().join(format!("carbonledger-lines-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     d
 }

@@ -2,6 +2,7 @@
 //! SHA-256, a later run refuses when a locked edition changed, and re-locking accepts it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,7 +20,7 @@ fn bin(args: &[&str]) -> (i32, String, String) {
 
 fn project(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let d = std::env::temp_dir().join(format!("carbonledger-lock-{}-{name}", std::process::id()));
+    let d = common::scratch().join(format!("carbonledger-lock-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     for e in std::fs::read_dir(root.join("fixtures/bad/base")).unwrap() {

@@ -4,6 +4,7 @@
 //! Each test here failed on the main of 2026-12-01 (before the one record reader).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,7 +18,7 @@ fn fixture() -> PathBuf {
 
 /// A fresh copy of the reference fixture, each file passed through `edit(name, text)`.
 fn copy_fixture(edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = common::scratch().join(format!(
         "carbonledger-lost-{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst)

@@ -98,7 +98,7 @@ fn assert_same_but_texts(dir: &std::path::Path, market_entries_at_least: usize) 
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
+    let d = common::scratch().join(format!(
         "carbonledger-register-paths-{name}-{}",
         std::process::id()
     ));

@@ -293,7 +293,7 @@ fn table_and_csv_carry_the_rows() {
 }
 
 fn html(args: &[&str], name: &str) -> (PathBuf, String) {
-    let dir = std::env::temp_dir().join(format!("carbonledger-report-{}", std::process::id()));
+    let dir = common::scratch().join(format!("carbonledger-report-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     let mut a = vec![
@@ -415,8 +415,7 @@ fn html_renders_in_headless_chromium() {
     }
     let figs = figures();
     let (path, _) = html(&["--standard", "esrs", "--lang", "en"], "chromium.html");
-    let profile =
-        std::env::temp_dir().join(format!("carbonledger-chromium-{}", std::process::id()));
+    let profile = common::scratch().join(format!("carbonledger-chromium-{}", std::process::id()));
     let shot = path.with_extension("png");
     let base = [
         "--headless",
@@ -749,7 +748,7 @@ fn published_json_schemas_match_the_outputs() {
 fn xlsx_has_a_sheet_per_section_with_numbers_beside_exact_text() {
     use calamine::{open_workbook, Data, Reader, Xlsx};
     let figs = figures();
-    let dir = std::env::temp_dir().join(format!("carbonledger-report-x-{}", std::process::id()));
+    let dir = common::scratch().join(format!("carbonledger-report-x-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (a, b) = (dir.join("a.xlsx"), dir.join("b.xlsx"));
     for p in [&a, &b] {

@@ -25,7 +25,7 @@ fn d(s: &str) -> Decimal {
 }
 
 fn write_project(files: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = common::scratch().join(format!(
         "carbonledger-years-{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst)
@@ -445,7 +445,7 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
 #[test]
 fn export_writes_inventory_by_and_the_restatement_trail() {
     let dir = acceptance_project();
-    let out = std::env::temp_dir().join(format!(
+    let out = common::scratch().join(format!(
         "carbonledger-years-export-{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst)
@@ -931,7 +931,7 @@ HQ,2023,100,100,0,MWh,\n\
 OLD,2023,40,40,0,MWh,\n",
     )
     .unwrap();
-    let out = std::env::temp_dir().join(format!(
+    let out = common::scratch().join(format!(
         "carbonledger-years-restated-{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst)
@@ -1244,7 +1244,7 @@ fn a_share_change_restates_the_base_year_at_the_latest_terms() {
         .contains("Moved by: JV share or control change from 2025-07-01 +165.0 t CO2e"));
     // The export's restatement trail: the lines of restated.ghg.total.location sum to 1540,
     // JV's at its latest share.
-    let out = std::env::temp_dir().join(format!(
+    let out = common::scratch().join(format!(
         "carbonledger-years-terms-{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst)

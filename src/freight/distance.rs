@@ -6,8 +6,7 @@
 //! rule defines. Everything here is exact except the great-circle distance itself, which
 //! arrives rounded to 0.001 km from the geodesy boundary.
 
-use super::geodesy::GeodesyError;
-use super::geodesy::{great_circle_km, Point, EARTH_RADIUS_KM};
+use super::geodesy::{great_circle_km, GeodesyError, Point, EARTH_RADIUS_KM};
 use super::intensity::used_factor;
 use super::mode::{DistanceRule, Mode};
 use super::shipments::DistanceBasis;

@@ -38,10 +38,11 @@ gbt-32150 = "2025"
     )
 }
 
-/// The folder of this test process's projects, `<temp>/carbonledger-tests/<pid>/`. The first
-/// call removes the folders of earlier processes that are gone (where `/proc` says which
-/// live): nothing else would, and a few runs of the suite would leave hundreds behind.
-fn scratch() -> PathBuf {
+/// The folder of this test process's projects, `<temp>/carbonledger-tests/<pid>/` (made if
+/// need be). The first call removes the folders of earlier processes that are gone (where
+/// `/proc` says which live): nothing else would, and a few runs of the suite would leave
+/// hundreds behind. Every test that needs a folder makes it in here.
+pub fn scratch() -> PathBuf {
     static SWEPT: std::sync::Once = std::sync::Once::new();
     let root = std::env::temp_dir().join("carbonledger-tests");
     SWEPT.call_once(|| {
@@ -58,7 +59,9 @@ fn scratch() -> PathBuf {
             }
         }
     });
-    root.join(std::process::id().to_string())
+    let mine = root.join(std::process::id().to_string());
+    let _ = std::fs::create_dir_all(&mine);
+    mine
 }
 
 /// Writes a project into a fresh temporary folder.
