@@ -5,7 +5,9 @@
 //!
 //! A case folder is laid over a copy of `fixtures/bad/base/`: its files replace or add to
 //! base's, folders included (`factors/SET/EDITION/` for project-local factor sets; a folder
-//! named like a file, e.g. `claims.toml/`, for a file that cannot be read).
+//! named like a file, e.g. `claims.toml/`, for a file that cannot be read; an empty file
+//! `NAME.remove` for a base file the case does without, e.g. `energy.csv` when its rows are a
+//! folder `energy/`).
 //!
 //! `every_code_in_src_has_a_case` reads the library's source and fails when a code appears
 //! there that no case pins, so a new diagnostic cannot ship without its case.
@@ -38,6 +40,13 @@ fn project(case: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     common::lines::copy_dir(&cases_dir().join("base"), &dir);
     common::lines::copy_dir(&cases_dir().join(case), &dir);
+    for e in fs::read_dir(cases_dir().join(case)).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        if let Some(gone) = name.strip_suffix(".remove") {
+            fs::remove_file(dir.join(gone)).unwrap();
+            fs::remove_file(dir.join(&name)).unwrap();
+        }
+    }
     dir
 }
 
@@ -297,6 +306,7 @@ catalogue! {
     // -- unreadable inputs --
     unreadable_file: "unreadable-file" CHECK => 1, "error" "claims.toml" ["unreadable-file"];
     io_error: "io-error" CHECK => 1, "error" "solar.csv" ["io-error"];
+    unread_file: "unread-file" CHECK => 0, "warning" "energy/notes.txt" ["unread-file"];
     missing_file: "missing-file" VERIFY => 3, "error" "claims.toml" ["missing-file"];
 
     // -- solar.csv --

@@ -55,6 +55,14 @@ pub(crate) async fn frame(
 ) -> Result<(DataFrame, Vec<Option<usize>>), EngineError> {
     let path = cluster.location(&file.path);
     let err = query_error(&path);
+    // The file's own extension, as written: the reader filters by extension, and a partition
+    // `2025.CSV` is read as a CSV file like `2025.csv` (never skipped as another kind).
+    let ext = file
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| format!(".{e}"))
+        .unwrap_or_default();
     let df = match file.format {
         InputFormat::Csv => {
             // Read the header first, then every column as text: inferred types would turn
@@ -62,7 +70,7 @@ pub(crate) async fn frame(
             let probe = CsvReadOptions::new()
                 .has_header(true)
                 .comment(b'#')
-                .file_extension(".csv");
+                .file_extension(&ext);
             let header = ctx.read_csv(&path, probe).await.map_err(&err)?;
             let schema = Schema::new(
                 header
@@ -75,15 +83,12 @@ pub(crate) async fn frame(
             let opts = CsvReadOptions::new()
                 .has_header(true)
                 .comment(b'#')
-                .file_extension(".csv")
+                .file_extension(&ext)
                 .schema(&schema);
             ctx.read_csv(&path, opts).await.map_err(&err)?
         }
         InputFormat::Parquet => ctx
-            .read_parquet(
-                &path,
-                ParquetReadOptions::default().file_extension(".parquet"),
-            )
+            .read_parquet(&path, ParquetReadOptions::default().file_extension(&ext))
             .await
             .map_err(&err)?,
     };

@@ -15,6 +15,8 @@ pub(super) struct FolderInput {
     files: Vec<(Arc<str>, PartitionFile)>,
     /// The folder as the row accounting shows it (`energy/`).
     pub shown: String,
+    /// Files the listing names but does not read (neither CSV nor Parquet), as shown.
+    skipped: Vec<Arc<str>>,
 }
 
 impl FolderInput {
@@ -44,14 +46,46 @@ impl FolderInput {
                 "the folder {shown} holds no .csv or .parquet file, so {} has no rows",
                 file.name()
             ))),
-            Ok(files) => Ok(FolderInput {
-                files: files
-                    .into_iter()
-                    .map(|f| (crate::project::shown_path(&project.dir, &f.name), f))
-                    .collect(),
-                shown,
-            }),
+            Ok(files) => {
+                let skipped = match crate::project::listing_of(project, file.input()) {
+                    Some(Ok(l)) => l.skipped(),
+                    _ => Ok(Vec::new()),
+                };
+                match skipped {
+                    Err(e) => Err(failed(format!("cannot list the input's files: {e}"))),
+                    Ok(skipped) => Ok(FolderInput {
+                        files: files
+                            .into_iter()
+                            .map(|f| (crate::project::shown_path(&project.dir, &f.name), f))
+                            .collect(),
+                        skipped: skipped
+                            .iter()
+                            .map(|n| crate::project::shown_path(&project.dir, n))
+                            .collect(),
+                        shown,
+                    }),
+                }
+            }
         })
+    }
+
+    /// A warning per file of the folder (or pattern) that is not read: its rows would
+    /// otherwise be missing without a word.
+    pub fn skipped_warnings(&self) -> Vec<Diagnostic> {
+        self.skipped
+            .iter()
+            .map(|f| {
+                Diagnostic::warning(
+                    "unread-file",
+                    Span::file(f),
+                    format!(
+                        "a file of the input {} that is neither .csv nor .parquet: it is not read",
+                        self.shown
+                    ),
+                )
+                .with_hint("convert it to CSV (or Parquet), or move it out of the input; a name that starts with `.` or `_` is passed over without a word")
+            })
+            .collect()
     }
 
     /// How many files the folder holds.

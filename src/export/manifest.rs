@@ -223,7 +223,10 @@ pub fn check(out: &Path, project: Option<&Path>) -> Result<Vec<Changed>, String>
     let listed: BTreeSet<&str> = m.inputs.iter().map(|f| f.path.as_str()).collect();
     // A file of a folder or pattern input (`energy/a.csv`, `lake/b.parquet`) is not a claims
     // file named with --claims (TOML).
-    let in_folder = |path: &str| path.ends_with(".csv") || path.ends_with(".parquet");
+    let in_folder = |path: &str| {
+        let path = path.to_ascii_lowercase();
+        path.ends_with(".csv") || path.ends_with(".parquet")
+    };
     let opened = crate::project::Project::open(&dir).ok();
     let claims_elsewhere = m
         .inputs

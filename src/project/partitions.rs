@@ -28,11 +28,16 @@ pub struct PartitionFile {
     pub format: PartitionFormat,
 }
 
+/// The format of a file by its extension, in any case (`2025.CSV` is as much a CSV file as
+/// `2025.csv`: skipping it would lose its rows).
 fn format_of(path: &Path) -> Option<PartitionFormat> {
-    match path.extension()?.to_str()? {
-        "csv" => Some(PartitionFormat::Csv),
-        "parquet" => Some(PartitionFormat::Parquet),
-        _ => None,
+    let ext = path.extension()?.to_str()?;
+    if ext.eq_ignore_ascii_case("csv") {
+        Some(PartitionFormat::Csv)
+    } else if ext.eq_ignore_ascii_case("parquet") {
+        Some(PartitionFormat::Parquet)
+    } else {
+        None
     }
 }
 
@@ -52,6 +57,19 @@ impl Listing {
             Listing::Folder(folder, name) => partition_files(folder, name),
             Listing::Pattern(dir, pattern) => pattern_files(dir, pattern),
         }
+    }
+
+    /// The files the listing leaves out because they are neither CSV nor Parquet (hidden names
+    /// aside), by name below the project folder, in name order: they are not read, and the
+    /// reader says so rather than losing their rows without a word.
+    pub fn skipped(&self) -> std::io::Result<Vec<String>> {
+        let mut skipped = Vec::new();
+        match self {
+            Listing::Folder(folder, name) => walk_folder(folder, name, &mut skipped)?,
+            Listing::Pattern(dir, pattern) => walk_pattern(dir, pattern, &mut skipped)?,
+        };
+        skipped.sort();
+        Ok(skipped)
     }
 }
 
@@ -138,6 +156,16 @@ fn hidden(name: &str) -> bool {
 /// pattern that names `_x/` itself reads it). The project folder's own path is taken
 /// literally (a `[` in it is not a wildcard).
 pub fn pattern_files(dir: &Path, pattern: &str) -> std::io::Result<Vec<PartitionFile>> {
+    walk_pattern(dir, pattern, &mut Vec::new())
+}
+
+/// [`pattern_files`], with the names of the files matched but not CSV or Parquet put in
+/// `skipped`.
+fn walk_pattern(
+    dir: &Path,
+    pattern: &str,
+    skipped: &mut Vec<String>,
+) -> std::io::Result<Vec<PartitionFile>> {
     let base = dir
         .to_str()
         .ok_or_else(|| std::io::Error::other("the project folder's path is not UTF-8"))?;
@@ -175,6 +203,7 @@ pub fn pattern_files(dir: &Path, pattern: &str) -> std::io::Result<Vec<Partition
             continue;
         }
         let Some(format) = format_of(&path) else {
+            skipped.push(name);
             continue;
         };
         out.push(PartitionFile { path, name, format });
@@ -188,6 +217,16 @@ pub fn pattern_files(dir: &Path, pattern: &str) -> std::io::Result<Vec<Partition
 /// Hidden names (see `hidden`) are skipped, and so are files of other kinds. A folder that
 /// cannot be listed is an error, never an input with no rows.
 pub fn partition_files(folder: &Path, relative: &str) -> std::io::Result<Vec<PartitionFile>> {
+    walk_folder(folder, relative, &mut Vec::new())
+}
+
+/// [`partition_files`], with the names of the files that are not CSV or Parquet put in
+/// `skipped`.
+fn walk_folder(
+    folder: &Path,
+    relative: &str,
+    skipped: &mut Vec<String>,
+) -> std::io::Result<Vec<PartitionFile>> {
     let mut out = Vec::new();
     let mut pending = vec![(folder.to_path_buf(), relative.to_string())];
     while let Some((dir, name)) = pending.pop() {
@@ -215,6 +254,8 @@ pub fn partition_files(folder: &Path, relative: &str) -> std::io::Result<Vec<Par
                     name: child,
                     format,
                 });
+            } else {
+                skipped.push(child);
             }
         }
     }
@@ -258,6 +299,9 @@ mod tests {
             "year=2025/.part.crc",
             "_tmp/hidden.csv",
             "notes.txt",
+            "year=2024/EXPORT.CSV",
+            "year=2024/m.Parquet",
+            "year=2024/m.csv.gz",
         ] {
             let p = root.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -272,6 +316,14 @@ mod tests {
             got,
             vec![
                 ("energy/top.csv".to_string(), PartitionFormat::Csv),
+                (
+                    "energy/year=2024/EXPORT.CSV".to_string(),
+                    PartitionFormat::Csv
+                ),
+                (
+                    "energy/year=2024/m.Parquet".to_string(),
+                    PartitionFormat::Parquet
+                ),
                 ("energy/year=2024/z.csv".to_string(), PartitionFormat::Csv),
                 (
                     "energy/year=2025/month=02/a.parquet".to_string(),
@@ -282,6 +334,12 @@ mod tests {
                     PartitionFormat::Csv
                 ),
             ]
+        );
+        // What is neither CSV nor Parquet is named, hidden names aside.
+        let listing = Listing::Folder(root.clone(), "energy".into());
+        assert_eq!(
+            listing.skipped().unwrap(),
+            ["energy/notes.txt", "energy/year=2024/m.csv.gz"]
         );
     }
 

@@ -41,6 +41,7 @@ pub(super) fn run_folder(
     };
     part.stats.file = folder.shown.clone();
     part.stats.present = true;
+    part.diagnostics.extend(folder.skipped_warnings());
     Ok(part)
 }
 
