@@ -225,6 +225,21 @@ fn a_folder_of_parquet_partitions_gives_the_figures_of_its_csv_twin() {
             acc.1
         );
     }
+    // A file that is neither CSV nor Parquet is not read, and each reader says so.
+    std::fs::write(project.join("energy/year=2025/notes.txt"), "not data").unwrap();
+    for engine in [&["--engine", "datafusion"][..], &[]] {
+        let mut args = vec!["figures", dir.as_str(), "--no-cache"];
+        args.extend_from_slice(engine);
+        let out = run(&args);
+        assert_eq!(out.0, 0, "{}", out.2);
+        assert!(
+            out.2.contains(&format!(
+                "warning: {dir}/energy/year=2025/notes.txt: a file of the input {dir}/energy/ that is neither .csv nor .parquet: it is not read [unread-file]"
+            )),
+            "{engine:?}: {}",
+            out.2
+        );
+    }
     std::fs::remove_dir_all(&project).unwrap();
 }
 

@@ -74,20 +74,38 @@ impl FolderInput {
     pub fn skipped_warnings(&self) -> Vec<Diagnostic> {
         self.skipped
             .iter()
-            .map(|f| {
-                Diagnostic::warning(
-                    "unread-file",
-                    Span::file(f),
-                    format!(
-                        "a file of the input {} that is neither .csv nor .parquet: it is not read",
-                        self.shown
-                    ),
-                )
-                .with_hint("convert it to CSV (or Parquet), or move it out of the input; a name that starts with `.` or `_` is passed over without a word")
-            })
+            .map(|f| unread(f, &self.shown))
             .collect()
     }
+}
 
+/// The warnings of [`FolderInput::skipped_warnings`] for an input read by an engine (which
+/// lists the same files): none for an input that is one file, or whose listing fails (that is
+/// reported where its files are read).
+pub(super) fn unread_warnings(project: &Project, file: InputFile) -> Vec<Diagnostic> {
+    let Some(Ok(listing)) = crate::project::listing_of(project, file.input()) else {
+        return Vec::new();
+    };
+    let shown = crate::project::shown_folder(project, file.input());
+    listing
+        .skipped()
+        .unwrap_or_default()
+        .iter()
+        .map(|n| unread(&crate::project::shown_path(&project.dir, n), &shown))
+        .collect()
+}
+
+/// `unread-file`: `file` of the input shown as `input` is not read.
+fn unread(file: &Arc<str>, input: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "unread-file",
+        Span::file(file),
+        format!("a file of the input {input} that is neither .csv nor .parquet: it is not read"),
+    )
+    .with_hint("convert it to CSV (or Parquet), or move it out of the input; a name that starts with `.` or `_` is passed over without a word")
+}
+
+impl FolderInput {
     /// How many files the folder holds.
     pub fn len(&self) -> usize {
         self.files.len()

@@ -1883,6 +1883,11 @@ pub fn compute_from(
             duplicates.insert(file, std::mem::take(&mut read.duplicates));
         }
         dup_diagnostics.append(&mut read.diagnostics);
+        if present {
+            // The folder's files the source does not read, named as the default reader names
+            // them.
+            dup_diagnostics.extend(super::folder::unread_warnings(project, file));
+        }
         let mut part = read.worker.finish(None).map_err(|d| vec![d])?;
         part.stats.file = source.shown(file);
         part.stats.present = present;
