@@ -29,12 +29,9 @@ fn project(case: &str) -> PathBuf {
     ));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
-    let mut sources = vec![cases_dir().join("base")];
+    common::lines::copy_dir(&cases_dir().join("base"), &dir);
     if case != "base" {
-        sources.push(cases_dir().join(case));
-    }
-    for src in sources {
-        common::lines::copy_dir(&src, &dir);
+        common::lay_case(&cases_dir().join(case), &dir);
     }
     dir
 }
@@ -133,8 +130,10 @@ fn base_is_valid() {
     assert_eq!(code, 0, "{err}");
 }
 
-/// A case holds input files of a project (replacing base's or adding registers), or a
-/// `factors/` folder of project-local sets; tests/catalogue.rs pins where each is reported.
+/// A case holds input files of a project (replacing base's or adding registers), a
+/// `factors/` folder of project-local sets, an input folder (`energy/`, `fugitive/`) or a
+/// marker `NAME.remove` for a base file it does without; tests/catalogue.rs pins where each
+/// is reported.
 #[test]
 fn each_case_holds_only_input_files() {
     const INPUTS: [&str; 18] = [
@@ -161,8 +160,10 @@ fn each_case_holds_only_input_files() {
         let case = case.unwrap();
         for f in fs::read_dir(case.path()).unwrap() {
             let name = f.unwrap().file_name();
+            let name = name.into_string().unwrap();
+            let input = |n: &str| INPUTS.contains(&n) || n == "energy" || n == "fugitive";
             assert!(
-                INPUTS.iter().any(|i| name == *i),
+                input(name.strip_suffix(".remove").unwrap_or(&name)),
                 "{:?}: {name:?} is not an input file of a project",
                 case.file_name()
             );

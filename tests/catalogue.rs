@@ -39,14 +39,7 @@ fn project(case: &str) -> PathBuf {
     ));
     let _ = fs::remove_dir_all(&dir);
     common::lines::copy_dir(&cases_dir().join("base"), &dir);
-    common::lines::copy_dir(&cases_dir().join(case), &dir);
-    for e in fs::read_dir(cases_dir().join(case)).unwrap() {
-        let name = e.unwrap().file_name().into_string().unwrap();
-        if let Some(gone) = name.strip_suffix(".remove") {
-            fs::remove_file(dir.join(gone)).unwrap();
-            fs::remove_file(dir.join(&name)).unwrap();
-        }
-    }
+    common::lay_case(&cases_dir().join(case), &dir);
     dir
 }
 

@@ -64,6 +64,20 @@ pub fn scratch() -> PathBuf {
     mine
 }
 
+/// Lays the files and folders of a bad-input case (`fixtures/bad/<case>/`) over the project
+/// copy at `dir`: each replaces or adds to the project's, and an empty file `NAME.remove`
+/// removes the project's `NAME` (a case whose input is a folder does without the file).
+pub fn lay_case(case: &std::path::Path, dir: &std::path::Path) {
+    lines::copy_dir(case, dir);
+    for e in std::fs::read_dir(case).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        if let Some(gone) = name.strip_suffix(".remove") {
+            std::fs::remove_file(dir.join(gone)).unwrap();
+            std::fs::remove_file(dir.join(&name)).unwrap();
+        }
+    }
+}
+
 /// Writes a project into a fresh temporary folder.
 pub fn project(toml: &str, facilities: &str, energy: &str, fugitive: Option<&str>) -> PathBuf {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
