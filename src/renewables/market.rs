@@ -20,6 +20,7 @@ use crate::register::{Context, Contribution, Entry, Report};
 use crate::units::{lookup, AnyQty, AnyUnit, DimKind};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The columns of `instruments.csv`.
 pub const COLUMNS: [Column; 11] = [
@@ -320,6 +321,8 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
             return;
         }
     };
+    // Shown once: finding whether energy.csv is a folder asks the file system.
+    let energy_file = crate::calc::input_shown(project, crate::calc::InputFile::Energy);
     let policy = &project.manifest.renewables;
     let mut claimed: BTreeMap<(usize, i32), Decimal> = BTreeMap::new();
     // Instruments for a quarter or a month are also checked against that period's
@@ -714,7 +717,15 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
     for (&(fac, year), used) in &consumed {
         let Some(mwh_unit) = mwh_unit else { break };
         let list = accepted.get(&(fac, year)).map(Vec::as_slice).unwrap_or(&[]);
-        match market_entry(ctx, &mut chains, (fac, year), used, list, mwh_unit) {
+        match market_entry(
+            ctx,
+            &mut chains,
+            (fac, year),
+            used,
+            list,
+            mwh_unit,
+            &energy_file,
+        ) {
             Ok(e) => sink(e),
             // Instruments' own rates were resolved at their rows, so what fails here is the
             // residual mix or the exempt share the manifest names (or an overflow of the
@@ -723,10 +734,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 Diagnostic::error(
                     code,
                     if code == "overflow" {
-                        Span::file(&crate::calc::input_shown(
-                            project,
-                            crate::calc::InputFile::Energy,
-                        ))
+                        Span::file(&energy_file)
                     } else {
                         let table = if msg.starts_with(EXEMPT_TABLE) {
                             "exempt_share"
@@ -760,7 +768,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
             continue;
         };
         sink(Entry {
-            file: crate::calc::input_shown(project, crate::calc::InputFile::Energy),
+            file: energy_file.clone(),
             line: 0,
             what: format!("{} {} {} ({} row(s))", project.facilities.list[c.facility].id, c.year, k.name(), a.rows),
             steps: vec![Step {
@@ -907,6 +915,7 @@ fn market_entry(
     used: &Consumed,
     list: &[Instrument],
     mwh_unit: AnyUnit,
+    energy_file: &Arc<str>,
 ) -> Result<Entry, (&'static str, String, String)> {
     let project = ctx.project;
     let facility = &project.facilities.list[fac];
@@ -1074,7 +1083,7 @@ fn market_entry(
     // and the bridge splits the figure's change by it).
     let (consumed_mwh, _) = in_unit(used.gross_j, J_PER_MWH).map_err(ov)?;
     Ok(Entry {
-        file: crate::calc::input_shown(project, crate::calc::InputFile::Energy),
+        file: energy_file.clone(),
         line: 0,
         what: format!("{} {year} electricity, market-based", facility.id),
         steps,
