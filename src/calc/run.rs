@@ -34,7 +34,9 @@ use crate::activity::{
 use crate::decimal::{parse_amount, CalcError};
 use crate::diag::{Diagnostic, Span};
 use crate::factors::FactorRef;
-use crate::ingest::{chunk_bounds, consistent, line_offsets, read_chunk, ChunkEnd, Column, RowRef};
+use crate::ingest::{
+    chunk_bounds, consistent, line_offsets, read_chunk_batched, ChunkEnd, Column, RowRef, Rows,
+};
 use crate::project::{Input, Project};
 use crate::units::lookup;
 use rust_decimal::Decimal;
@@ -137,6 +139,14 @@ pub struct RunOptions {
 
 /// Files smaller than this are read by one thread.
 const PARALLEL_MIN_BYTES: u64 = 8 << 20;
+
+/// Rows a worker reads before summing them (see `Worker::rows`): enough for the chains'
+/// cache misses to overlap, few enough that the rows stay in the first-level cache.
+const ROW_BATCH: usize = 32;
+
+/// Past this many facilities a worker's chains outgrow a core's own caches (a facility has a
+/// chain per carrier, unit and year), and its rows are read in batches.
+const MANY_FACILITIES: usize = 4096;
 
 /// Row accounting for one file: read = used + rejected.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -623,8 +633,9 @@ impl Part {
 
 /// What a row reads and writes of its chain besides the chain itself, kept together (one
 /// cache line, not four arrays): with hundreds of thousands of chains each array was a cache
-/// miss per row.
+/// miss per row. Aligned to the line, so that one load brings all of it (see `Worker::rows`).
 #[derive(Clone, Copy, Default)]
+#[repr(align(64))]
 struct Hot {
     /// For a folded chain: the largest linear ratio scale and whether some result still needs
     /// a division per row (see `Plan::linear_scale`).
@@ -637,8 +648,16 @@ struct Hot {
     /// Months covered, as `Accum::covered`, by rows other than ranges of days; or-ed into the
     /// chain's sums at the end.
     covered: [u16; super::chain::COVER_KINDS],
-    /// Where the chain's first row in this chunk starts (rows come in file order).
+    /// Where the chain's first row in this chunk starts: the least byte of its rows (rows
+    /// come in file order, but a batch places a split row before the rows ahead of it).
     first: Option<u64>,
+}
+
+impl Hot {
+    /// Notes a row of the chain starting at file byte `byte`.
+    fn first_at(&mut self, byte: u64) {
+        self.first = Some(self.first.map_or(byte, |f| f.min(byte)));
+    }
 }
 
 /// Resolves, calculates and sums the rows of one chunk.
@@ -681,6 +700,9 @@ struct Worker<'p> {
     outside_only: bool,
     /// The name of the file being read, below the project folder (see `LineVisit::name`).
     name: Arc<str>,
+    /// The rows of a batch, by their index in it, resolved to their chain and waiting to be
+    /// summed (see `rows`).
+    found: Vec<(usize, Activity, usize)>,
 }
 
 impl<'p> Worker<'p> {
@@ -718,6 +740,7 @@ impl<'p> Worker<'p> {
             outside: FxHashMap::default(),
             outside_only: false,
             name: Arc::from(file.name()),
+            found: Vec::new(),
         }
     }
 
@@ -784,6 +807,50 @@ impl<'p> Worker<'p> {
         spill: Option<&Spill>,
         visit: &mut dyn FnMut(&LineVisit<'_>),
     ) {
+        self.row_at::<false>(row, 0, exclude, spill, visit);
+    }
+
+    /// Rows read together: each row is validated and its chain found first (`row_at`,
+    /// deferred), then every found chain's `Hot` line is loaded in one short loop, whose cache
+    /// misses overlap (with hundreds of thousands of chains nearly every row's line is a miss
+    /// to memory, and taken a row at a time each miss stalled its row), then the rows are
+    /// summed (`back`). The result is the rows one at a time: sums and counts do not depend on
+    /// the order, a chain's first byte is the least, and diagnostics are sorted at the end.
+    fn rows(
+        &mut self,
+        rows: Rows<'_>,
+        exclude: &BTreeSet<u64>,
+        spill: Option<&Spill>,
+        visit: &mut dyn FnMut(&LineVisit<'_>),
+    ) {
+        for (i, row) in rows.iter().enumerate() {
+            self.row_at::<true>(&row, i, exclude, spill, visit);
+        }
+        let found = std::mem::take(&mut self.found);
+        let touched = found.iter().fold(0u32, |t, (_, _, id)| {
+            t.wrapping_add(self.hot.get(*id).map_or(0, |h| h.companions))
+        });
+        std::hint::black_box(touched);
+        for (i, activity, id) in &found {
+            if let Some(row) = rows.get(*i) {
+                self.back(&row, activity, *id, visit);
+            }
+        }
+        self.found = found;
+        self.found.clear();
+    }
+
+    /// A row validated, checked for duplicates and resolved to its chain; then, with `DEFER`,
+    /// put in `found` (as row `i` of its batch) to be summed with its batch, else summed.
+    #[inline(always)]
+    fn row_at<const DEFER: bool>(
+        &mut self,
+        row: &RowRef<'_>,
+        i: usize,
+        exclude: &BTreeSet<u64>,
+        spill: Option<&Spill>,
+        visit: &mut dyn FnMut(&LineVisit<'_>),
+    ) {
         let file = self.file;
         self.stats.read += 1;
         if exclude.contains(&row.line()) {
@@ -822,6 +889,25 @@ impl<'p> Worker<'p> {
                 return self.reject(row, vec![d]);
             }
         };
+        if DEFER {
+            self.found.push((i, activity, id));
+        } else {
+            self.back(row, &activity, id, visit);
+        }
+    }
+
+    /// A row on its chain `id`: calculated (in full, or its quantity added to a linear
+    /// chain's pending sum) and summed, with its scope 3 companions; rejected whole when any
+    /// part cannot be calculated or held exactly.
+    #[inline(always)]
+    fn back(
+        &mut self,
+        row: &RowRef<'_>,
+        activity: &Activity,
+        id: usize,
+        visit: &mut dyn FnMut(&LineVisit<'_>),
+    ) {
+        let file = self.file;
         // The row's category 3 lines, calculated (not yet added) first: a row whose scope 3
         // line cannot be calculated exactly is rejected whole, before anything is added.
         let mut upstream = Vec::new();
@@ -916,13 +1002,13 @@ impl<'p> Worker<'p> {
                     None => self.accums[id].cover(activity.period),
                 }
                 for cid in id..=id + upstream.len() {
-                    self.hot[cid].first.get_or_insert(row.byte());
+                    self.hot[cid].first_at(row.byte());
                 }
                 if let Some(l) = l.filter(|_| !self.outside_only) {
                     visit(&LineVisit {
                         file,
                         name: &self.name,
-                        activity: &activity,
+                        activity,
                         chain: &self.chains[id],
                         line: &l,
                     });
@@ -943,7 +1029,7 @@ impl<'p> Worker<'p> {
                         visit(&LineVisit {
                             file,
                             name: &self.name,
-                            activity: &activity,
+                            activity,
                             chain: &self.chains[*cid],
                             line: l,
                         });
@@ -1221,7 +1307,7 @@ impl<'p> Worker<'p> {
         }
         for (id, acc) in inside {
             self.accums[id] = acc;
-            self.hot[id].first.get_or_insert(row.byte());
+            self.hot[id].first_at(row.byte());
         }
         self.outside.extend(outside);
         self.stats.used += 1;
@@ -1450,14 +1536,25 @@ fn run_file(
             worker.outside_only = outside_only;
             // Lines are numbered within the chunk and offset afterwards, except when excluding
             // duplicates by their absolute line or reading from a row of a window.
-            let end = read_chunk(
+            // A visitor sees each line as its row is read, so it reads a row at a time; so do
+            // projects whose chains fit a core's caches (batches cost them a few per cent).
+            let many = project.facilities.list.len() > MANY_FACILITIES;
+            let batch = if visiting || !many { 1 } else { ROW_BATCH };
+            let end = read_chunk_batched(
                 &shown,
                 &path,
                 file.columns(),
                 bounds,
                 !exclude.is_empty() || bounds.0 > 0,
-                |row| {
-                    worker.row(row, exclude, spill, visit);
+                batch,
+                |rows| {
+                    if batch == 1 {
+                        for row in rows.iter() {
+                            worker.row(&row, exclude, spill, visit);
+                        }
+                    } else {
+                        worker.rows(rows, exclude, spill, visit);
+                    }
                     !stopped()
                 },
             )?;

@@ -3,7 +3,7 @@
 //! field containing a newline may make a "line boundary" fall inside a record, which
 //! `consistent` detects afterwards (the caller then reads the file in one piece).
 
-use super::csvfile::{read_header, read_rows, ChunkEnd, Column, RowRef};
+use super::csvfile::{read_batches, read_header, ChunkEnd, Column, RowRef, Rows};
 use super::record::RecordReader;
 use crate::diag::{Diagnostic, Span};
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -96,7 +96,22 @@ pub fn read_chunk(
     columns: &[Column],
     (start, stop): (u64, Option<u64>),
     absolute: bool,
-    on_row: impl FnMut(&RowRef<'_>) -> bool,
+    mut on_row: impl FnMut(&RowRef<'_>) -> bool,
+) -> Result<ChunkEnd, Vec<Diagnostic>> {
+    read_chunk_batched(shown, path, columns, (start, stop), absolute, 1, |rows| {
+        rows.iter().all(|row| on_row(&row))
+    })
+}
+
+/// [`read_chunk`], handing over up to `batch` rows at a time (see [`read_batches`]).
+pub fn read_chunk_batched(
+    shown: &Arc<str>,
+    path: &Path,
+    columns: &[Column],
+    (start, stop): (u64, Option<u64>),
+    absolute: bool,
+    batch: usize,
+    on_rows: impl FnMut(Rows<'_>) -> bool,
 ) -> Result<ChunkEnd, Vec<Diagnostic>> {
     let io = |e: std::io::Error| {
         vec![Diagnostic::error(
@@ -108,7 +123,7 @@ pub fn read_chunk(
     let h = std::fs::File::open(path).map_err(io)?;
     let (header, mut reader) = read_header(shown, h, columns)?;
     if start == 0 {
-        return read_rows(shown, &mut reader, &header, stop, on_row);
+        return read_batches(shown, &mut reader, &header, stop, batch, on_rows);
     }
     let mut h = std::fs::File::open(path).map_err(io)?;
     let lines = if absolute {
@@ -118,7 +133,7 @@ pub fn read_chunk(
     };
     h.seek(SeekFrom::Start(start)).map_err(io)?;
     let mut reader = RecordReader::at(h, start, lines, false);
-    match read_rows(shown, &mut reader, &header, stop, on_row) {
+    match read_batches(shown, &mut reader, &header, stop, batch, on_rows) {
         // Only a chunk that starts inside a quoted field can see a quote "open" and run to
         // the end; reading the file in one piece tells whether a quote really is unclosed.
         Err(d) if d.iter().any(|d| d.code == "unterminated-quote") => Ok(ChunkEnd {

@@ -395,26 +395,95 @@ pub fn read_rows<R: Read>(
     stop_at: Option<u64>,
     mut on_row: impl FnMut(&RowRef<'_>) -> bool,
 ) -> Result<ChunkEnd, Vec<Diagnostic>> {
-    let mut record = Record::default();
+    read_batches(file, reader, header, stop_at, 1, |rows| {
+        rows.iter().all(|row| on_row(&row))
+    })
+}
+
+/// Rows read together, in file order: a caller that looks every row's state up first and
+/// works on the rows afterwards has the look-ups' cache misses overlap (see
+/// `calc::run::Worker::rows`).
+#[derive(Clone, Copy)]
+pub struct Rows<'a> {
+    file: &'a Arc<str>,
+    header: &'a Header,
+    records: &'a [Record],
+}
+
+impl<'a> Rows<'a> {
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+    /// True when there are none (never for rows a reader hands over).
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+    /// Row `i` (0-based within the batch).
+    pub fn get(&self, i: usize) -> Option<RowRef<'a>> {
+        let record = self.records.get(i)?;
+        Some(self.header.row(self.file, record))
+    }
+    /// The rows, in file order.
+    pub fn iter(&self) -> impl Iterator<Item = RowRef<'a>> + 'a {
+        let (file, header) = (self.file, self.header);
+        self.records.iter().map(move |r| header.row(file, r))
+    }
+}
+
+/// [`read_rows`], handing over up to `batch` rows at a time (every row once, in file order).
+/// When `on_rows` returns false, reading stops after those rows.
+pub fn read_batches<R: Read>(
+    file: &Arc<str>,
+    reader: &mut RecordReader<R>,
+    header: &Header,
+    stop_at: Option<u64>,
+    batch: usize,
+    mut on_rows: impl FnMut(Rows<'_>) -> bool,
+) -> Result<ChunkEnd, Vec<Diagnostic>> {
+    let mut records: Vec<Record> = (0..batch.max(1)).map(|_| Record::default()).collect();
     let mut end = ChunkEnd::default();
     loop {
-        match reader.read(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                if stop_at.is_some_and(|s| record.byte >= s) {
-                    end.next_record = Some(record.byte);
-                    end.next_record_line = Some(record.line);
+        let mut n = 0;
+        let mut last = false;
+        let mut failed = None;
+        while n < records.len() {
+            match reader.read(&mut records[n]) {
+                Ok(false) => {
+                    last = true;
                     break;
                 }
-                end.first_record.get_or_insert(record.byte);
-                end.first_record_line.get_or_insert(record.line);
-                end.rows += 1;
-                if !on_row(&header.row(file, &record)) {
-                    // The caller has what it wanted (a listing's first lines).
+                Ok(true) => {
+                    let record = &records[n];
+                    if stop_at.is_some_and(|s| record.byte >= s) {
+                        end.next_record = Some(record.byte);
+                        end.next_record_line = Some(record.line);
+                        last = true;
+                        break;
+                    }
+                    end.first_record.get_or_insert(record.byte);
+                    end.first_record_line.get_or_insert(record.line);
+                    end.rows += 1;
+                    n += 1;
+                }
+                Err(e) => {
+                    failed = Some(e);
                     break;
                 }
             }
-            Err(e) => return Err(vec![read_error(file, e)]),
+        }
+        // The rows read before a read error are handed over first, as one at a time would.
+        let more = n == 0
+            || on_rows(Rows {
+                file,
+                header,
+                records: &records[..n],
+            });
+        if let Some(e) = failed {
+            return Err(vec![read_error(file, e)]);
+        }
+        if last || !more {
+            break;
         }
     }
     Ok(end)

@@ -7,9 +7,12 @@ mod csvfile;
 mod record;
 mod text;
 
-pub use chunks::{chunk_bounds, consistent, count_lines, line_offsets, read_chunk};
+pub use chunks::{
+    chunk_bounds, consistent, count_lines, line_offsets, read_chunk, read_chunk_batched,
+};
 pub use csvfile::{
-    read_header, read_rows, read_table, ChunkEnd, Column, Header, RowRef, TableStats,
+    read_batches, read_header, read_rows, read_table, ChunkEnd, Column, Header, RowRef, Rows,
+    TableStats,
 };
 pub use record::{ReadError, Record, RecordReader};
 pub use text::utf8_text;
