@@ -700,9 +700,9 @@ struct Worker<'p> {
     outside_only: bool,
     /// The name of the file being read, below the project folder (see `LineVisit::name`).
     name: Arc<str>,
-    /// The rows of a batch, by their index in it, resolved to their chain and waiting to be
-    /// summed (see `rows`).
-    found: Vec<(usize, Activity, usize)>,
+    /// The rows of a batch, by their index in it, with their year and (once found) chain,
+    /// waiting to be summed (see `rows`).
+    found: Vec<(usize, Activity, i32, usize)>,
 }
 
 impl<'p> Worker<'p> {
@@ -810,11 +810,12 @@ impl<'p> Worker<'p> {
         self.row_at::<false>(row, 0, exclude, spill, visit);
     }
 
-    /// Rows read together: each row is validated and its chain found first (`row_at`,
-    /// deferred), then every found chain's `Hot` line is loaded in one short loop, whose cache
-    /// misses overlap (with hundreds of thousands of chains nearly every row's line is a miss
-    /// to memory, and taken a row at a time each miss stalled its row), then the rows are
-    /// summed (`back`). The result is the rows one at a time: sums and counts do not depend on
+    /// Rows read together, in passes whose look-ups are independent from row to row, so that
+    /// their cache misses overlap (with hundreds of thousands of chains nearly every row's
+    /// slot and `Hot` line is a miss, and taken a row at a time each miss stalled its row):
+    /// every row validated (`row_at`, deferred), then every row's chain found (`chain_of`),
+    /// then every found chain's `Hot` line loaded in one short loop, then the rows summed
+    /// (`back`). The result is the rows one at a time: sums and counts do not depend on
     /// the order, a chain's first byte is the least, and diagnostics are sorted at the end.
     fn rows(
         &mut self,
@@ -826,12 +827,19 @@ impl<'p> Worker<'p> {
         for (i, row) in rows.iter().enumerate() {
             self.row_at::<true>(&row, i, exclude, spill, visit);
         }
-        let found = std::mem::take(&mut self.found);
-        let touched = found.iter().fold(0u32, |t, (_, _, id)| {
+        let mut found = std::mem::take(&mut self.found);
+        found.retain_mut(|(i, activity, year, id)| {
+            let chain = rows
+                .get(*i)
+                .and_then(|row| self.chain_of(&row, activity, *year));
+            *id = chain.unwrap_or(0);
+            chain.is_some()
+        });
+        let touched = found.iter().fold(0u32, |t, (.., id)| {
             t.wrapping_add(self.hot.get(*id).map_or(0, |h| h.companions))
         });
         std::hint::black_box(touched);
-        for (i, activity, id) in &found {
+        for (i, activity, _, id) in &found {
             if let Some(row) = rows.get(*i) {
                 self.back(&row, activity, *id, visit);
             }
@@ -840,8 +848,9 @@ impl<'p> Worker<'p> {
         self.found.clear();
     }
 
-    /// A row validated, checked for duplicates and resolved to its chain; then, with `DEFER`,
-    /// put in `found` (as row `i` of its batch) to be summed with its batch, else summed.
+    /// A row validated, checked for duplicates and given its year; then, with `DEFER`, put in
+    /// `found` (as row `i` of its batch) to be resolved and summed with its batch, else
+    /// resolved to its chain and summed.
     #[inline(always)]
     fn row_at<const DEFER: bool>(
         &mut self,
@@ -877,22 +886,28 @@ impl<'p> Worker<'p> {
                 .with_source(row.text());
             return self.reject(row, vec![d]);
         }
-        let slot = self.slot(&activity, year);
-        let id = match slot {
-            Slot::Chain(id) => id as usize,
+        if DEFER {
+            self.found.push((i, activity, year, 0));
+        } else if let Some(id) = self.chain_of(row, &activity, year) {
+            self.back(row, &activity, id, visit);
+        }
+    }
+
+    /// The chain of a row's activity in `year`, or `None` when it cannot be resolved (and the
+    /// row is rejected).
+    #[inline(always)]
+    fn chain_of(&mut self, row: &RowRef<'_>, activity: &Activity, year: i32) -> Option<usize> {
+        match self.slot(activity, year) {
+            Slot::Chain(id) => Some(id as usize),
             Slot::Error(i) => {
                 let e = &self.errors[i as usize];
-                let col = file.column_index(e.column).unwrap_or(0);
+                let col = self.file.column_index(e.column).unwrap_or(0);
                 let d = Diagnostic::error(e.code, row.span_of(col), e.message.clone())
                     .with_hint(e.hint.clone())
                     .with_source(row.text());
-                return self.reject(row, vec![d]);
+                self.reject(row, vec![d]);
+                None
             }
-        };
-        if DEFER {
-            self.found.push((i, activity, id));
-        } else {
-            self.back(row, &activity, id, visit);
         }
     }
 
