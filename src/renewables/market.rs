@@ -301,6 +301,23 @@ fn month_index(p: Period) -> (i64, i64) {
     }
 }
 
+/// How the electricity's input is named in the entries: as a file (for spans) and in words.
+/// Found once per run: each asks the file system whether energy.csv is a folder, and there is
+/// an entry per facility and year.
+struct EnergyInput {
+    file: Arc<str>,
+    label: String,
+}
+
+impl EnergyInput {
+    fn of(project: &crate::project::Project) -> EnergyInput {
+        EnergyInput {
+            file: crate::calc::input_shown(project, crate::calc::InputFile::Energy),
+            label: crate::project::input_label(project, Input::Energy),
+        }
+    }
+}
+
 /// Reads, checks and applies `instruments.csv`; sends the instrument and market-based entries.
 pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) {
     let project = ctx.project;
@@ -321,8 +338,8 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
             return;
         }
     };
-    // Shown once: finding whether energy.csv is a folder asks the file system.
-    let energy_file = crate::calc::input_shown(project, crate::calc::InputFile::Energy);
+    let energy = EnergyInput::of(project);
+    let energy_file = &energy.file;
     let policy = &project.manifest.renewables;
     let mut claimed: BTreeMap<(usize, i32), Decimal> = BTreeMap::new();
     // Instruments for a quarter or a month are also checked against that period's
@@ -724,7 +741,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
             used,
             list,
             mwh_unit,
-            &energy_file,
+            &energy,
         ) {
             Ok(e) => sink(e),
             // Instruments' own rates were resolved at their rows, so what fails here is the
@@ -734,7 +751,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 Diagnostic::error(
                     code,
                     if code == "overflow" {
-                        Span::file(&energy_file)
+                        Span::file(energy_file)
                     } else {
                         let table = if msg.starts_with(EXEMPT_TABLE) {
                             "exempt_share"
@@ -915,7 +932,7 @@ fn market_entry(
     used: &Consumed,
     list: &[Instrument],
     mwh_unit: AnyUnit,
-    energy_file: &Arc<str>,
+    energy: &EnergyInput,
 ) -> Result<Entry, (&'static str, String, String)> {
     let project = ctx.project;
     let facility = &project.facilities.list[fac];
@@ -938,7 +955,7 @@ fn market_entry(
             "{} of electricity in {year} ({} row(s) of {})",
             mwh(used.gross_j),
             used.rows,
-            crate::project::input_label(project, Input::Energy)
+            energy.label
         )
     });
     let mut total_kg = Decimal::ZERO;
@@ -1083,7 +1100,7 @@ fn market_entry(
     // and the bridge splits the figure's change by it).
     let (consumed_mwh, _) = in_unit(used.gross_j, J_PER_MWH).map_err(ov)?;
     Ok(Entry {
-        file: energy_file.clone(),
+        file: energy.file.clone(),
         line: 0,
         what: format!("{} {year} electricity, market-based", facility.id),
         steps,
