@@ -14,7 +14,7 @@ use crate::diag::Diagnostic;
 use crate::export::{entry_lines, ExportLine};
 use crate::ledger::{run_registers, Ledger};
 use crate::project::Project;
-use crate::register::{Contribution, Entry};
+use crate::register::Contribution;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -378,22 +378,31 @@ fn entry_factors(lines: &[ExportLine]) -> Vec<(String, Decimal)> {
     v
 }
 
-/// Entries keyed by file, line and description, with their lines.
-type Keyed = BTreeMap<(Arc<str>, u64, String), Vec<(Entry, Vec<ExportLine>)>>;
+/// An entry's key: its file, line and description.
+type EntryKey = (Arc<str>, u64, String);
 
-fn keyed(p: &Project, c: &Computation, strict: bool) -> Keyed {
-    let facility = |i: usize| {
+/// Entries keyed by file, line and description, in the order sent: their contributions and
+/// lines (all that a change is made of; the entries' step texts are not kept).
+type Keyed = BTreeMap<EntryKey, Vec<(Vec<Contribution>, Vec<ExportLine>)>>;
+
+/// A facility's id by index, as an entry's lines name it.
+fn facility_id(p: &Project) -> impl Fn(usize) -> String + '_ {
+    |i: usize| {
         p.facilities
             .list
             .get(i)
             .map_or_else(String::new, |f| f.id.clone())
-    };
+    }
+}
+
+fn keyed(p: &Project, c: &Computation, strict: bool) -> Keyed {
+    let facility = facility_id(p);
     let mut v: Keyed = BTreeMap::new();
     run_registers(p, c, strict, &mut |e| {
         let lines = entry_lines(e, &facility);
         v.entry((e.file.clone(), e.line, e.what.clone()))
             .or_default()
-            .push((e.clone(), lines));
+            .push((e.parts.clone(), lines));
     });
     v
 }
@@ -412,9 +421,34 @@ fn changed_pairs(
         .collect()
 }
 
+/// The change of one entry, `None` when its lines and contributions are the same.
+fn entry_change(
+    (file, line, what): &EntryKey,
+    before: Option<&(Vec<Contribution>, Vec<ExportLine>)>,
+    after: Option<(&[Contribution], &[ExportLine])>,
+) -> Option<EntryChange> {
+    let (pb, lb) = before.map_or((&[][..], &[][..]), |(p, l)| (p.as_slice(), l.as_slice()));
+    let (pa, la) = after.unwrap_or((&[], &[]));
+    let lines = changed_pairs(lb, la);
+    (!lines.is_empty() || pb != pa).then(|| EntryChange {
+        file: file.clone(),
+        line: *line,
+        what: what.clone(),
+        factors_before: entry_factors(lb),
+        factors_after: entry_factors(la),
+        parts_before: pb.to_vec(),
+        parts_after: pa.to_vec(),
+        lines,
+    })
+}
+
 /// The register entries whose lines differ between the two projects. Entries are paired by
 /// file, line and description, in the order the registers send them; their lines (the same
-/// rows `export` writes to `lines.csv`) in order.
+/// rows `export` writes to `lines.csv`) in order. The entries before are held; those after
+/// are compared as the registers send them (with 100,000 facilities each side is some
+/// 200,000 traced entries). Changes come in the order of the keys before, an entry's in its
+/// key's order (then the entries after beyond those before), then the keys only the project
+/// after has, in order.
 pub fn entry_changes(
     before_project: &Project,
     before: &Computation,
@@ -423,44 +457,32 @@ pub fn entry_changes(
     strict: bool,
 ) -> Vec<EntryChange> {
     let b = keyed(before_project, before, strict);
-    let mut a = keyed(after_project, after, strict);
-    let mut out = Vec::new();
-    for (k, es) in b {
-        let others = a.remove(&k).unwrap_or_default();
-        for (i, (e, lb)) in es.iter().enumerate() {
-            let o = others.get(i);
-            let la: &[ExportLine] = o.map_or(&[], |(_, l)| l.as_slice());
-            let pa = o.map(|(o, _)| o.parts.clone()).unwrap_or_default();
-            let lines = changed_pairs(lb, la);
-            if !lines.is_empty() || e.parts != pa {
-                out.push(EntryChange {
-                    file: k.0.clone(),
-                    line: k.1,
-                    what: k.2.clone(),
-                    factors_before: entry_factors(lb),
-                    factors_after: entry_factors(la),
-                    parts_before: e.parts.clone(),
-                    parts_after: pa,
-                    lines,
-                });
+    let facility = facility_id(after_project);
+    // Per key: how many entries after were seen, and the changes found, by entry index.
+    let mut seen: BTreeMap<EntryKey, usize> = BTreeMap::new();
+    let mut found: BTreeMap<(bool, EntryKey, usize), EntryChange> = BTreeMap::new();
+    run_registers(after_project, after, strict, &mut |e| {
+        let key = (e.file.clone(), e.line, e.what.clone());
+        let count = seen.entry(key.clone()).or_default();
+        let i = *count;
+        *count += 1;
+        let la = entry_lines(e, &facility);
+        let before = b.get(&key);
+        let pair = before.and_then(|es| es.get(i));
+        if let Some(c) = entry_change(&key, pair, Some((&e.parts, &la))) {
+            found.insert((before.is_none(), key, i), c);
+        }
+    });
+    // Entries before that no entry after pairs with.
+    for (key, es) in &b {
+        let paired = seen.get(key).copied().unwrap_or(0);
+        for (i, e) in es.iter().enumerate().skip(paired) {
+            if let Some(c) = entry_change(key, Some(e), None) {
+                found.insert((false, key.clone(), i), c);
             }
         }
     }
-    for ((file, line, what), es) in a {
-        for (e, la) in es {
-            out.push(EntryChange {
-                file: file.clone(),
-                line,
-                what: what.clone(),
-                factors_before: Vec::new(),
-                factors_after: entry_factors(&la),
-                parts_before: Vec::new(),
-                parts_after: e.parts,
-                lines: la.into_iter().map(|l| (None, Some(l))).collect(),
-            });
-        }
-    }
-    out
+    found.into_values().collect()
 }
 
 /// The base-year recalculation verdict.

@@ -734,15 +734,7 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
     for (&(fac, year), used) in &consumed {
         let Some(mwh_unit) = mwh_unit else { break };
         let list = accepted.get(&(fac, year)).map(Vec::as_slice).unwrap_or(&[]);
-        match market_entry(
-            ctx,
-            &mut chains,
-            (fac, year),
-            used,
-            list,
-            mwh_unit,
-            &energy,
-        ) {
+        match market_entry(ctx, &mut chains, (fac, year), used, list, mwh_unit, &energy) {
             Ok(e) => sink(e),
             // Instruments' own rates were resolved at their rows, so what fails here is the
             // residual mix or the exempt share the manifest names (or an overflow of the
