@@ -68,6 +68,11 @@ pub struct RegisterRun {
     pub figures: Vec<(BTreeSet<String>, bool)>,
     /// The registers' notes (`register::Report::notes`), in register order.
     pub notes: Vec<String>,
+    /// Per register (in `registers()` order), the digest of the entries it sent
+    /// (`register::digest`), when the ledger was made to be compared
+    /// (`Ledger::from_computation_digested`); empty otherwise. A register that did not run
+    /// has none.
+    pub digests: Vec<Option<u128>>,
 }
 
 impl RegisterRun {
@@ -129,6 +134,18 @@ pub fn run_registers(
             sink(e)
         });
     (d, f, r, n)
+}
+
+/// `run_registers` over the registers (by index in `registers()`) that `wanted` accepts; the
+/// others send nothing.
+pub fn run_registers_where(
+    project: &Project,
+    comp: &Computation,
+    strict: bool,
+    wanted: &dyn Fn(usize) -> bool,
+    sink: &mut dyn FnMut(&Entry),
+) {
+    run_some_registers(project, comp, (strict, true), wanted, &mut |_, e| sink(e));
 }
 
 /// The registers' report parts, as `run_registers` returns them, and per register whether it
@@ -266,7 +283,14 @@ impl Ledger {
 
     /// Adds the registers to a finished chain computation.
     pub fn from_computation(project: &Project, comp: Computation, strict: bool) -> Ledger {
-        Ledger::from_computation_with(project, comp, strict, &|_| true)
+        Ledger::from_computation_with(project, comp, (strict, false), &|_| true)
+    }
+
+    /// `from_computation`, keeping each register's digest of its entries
+    /// (`RegisterRun::digests`), so that a what-if can tell which registers give the same
+    /// entries on both sides without running them again traced.
+    pub fn from_computation_digested(project: &Project, comp: Computation, strict: bool) -> Ledger {
+        Ledger::from_computation_with(project, comp, (strict, true), &|_| true)
     }
 
     /// `from_computation` running only the registers (by index in `registers()`) that
@@ -274,7 +298,7 @@ impl Ledger {
     fn from_computation_with(
         project: &Project,
         comp: Computation,
-        strict: bool,
+        (strict, digested): (bool, bool),
         wanted: &dyn Fn(usize) -> bool,
     ) -> Ledger {
         let structure = crate::years::Structure::of(project);
@@ -302,7 +326,7 @@ impl Ledger {
                     ))
                 })
         };
-        let mut ledger = Ledger::plain(project, comp, strict, wanted, None);
+        let mut ledger = Ledger::plain(project, comp, (strict, digested), wanted, None);
         ledger.structure = structure;
         ledger.restated_base = restated_base;
         ledger
@@ -318,7 +342,7 @@ impl Ledger {
         structure: &crate::years::Structure,
     ) -> Ledger {
         let keep = |c: &crate::register::Contribution| !structure.removes_contribution(c);
-        Ledger::plain(project, comp, strict, wanted, Some(&keep))
+        Ledger::plain(project, comp, (strict, false), wanted, Some(&keep))
     }
 
     /// A ledger without restatement: the chains and the registers' totals (only of the
@@ -326,13 +350,14 @@ impl Ledger {
     fn plain(
         project: &Project,
         comp: Computation,
-        strict: bool,
+        (strict, digested): (bool, bool),
         wanted: &dyn Fn(usize) -> bool,
         keep: Option<&dyn Fn(&crate::register::Contribution) -> bool>,
     ) -> Ledger {
         let mut totals = Totals::default();
         let mut overflow = Vec::new();
         let mut register_run = RegisterRun::default();
+        let mut digests: Vec<Option<crate::register::digest::EntryDigest>> = Vec::new();
         let (mut diagnostics, files, derived, register_names, diagnosed, notes) =
             run_some_registers(project, &comp, (strict, false), wanted, &mut |index, e| {
                 let kept;
@@ -346,6 +371,12 @@ impl Ledger {
                     None => e,
                 };
                 register_run.add(index, e);
+                if digested {
+                    if digests.len() <= index {
+                        digests.resize_with(index + 1, || None);
+                    }
+                    digests[index].get_or_insert_with(Default::default).add(e);
+                }
                 if let Err(err) = totals.add(e) {
                     overflow.push(
                         Diagnostic::error(
@@ -364,6 +395,20 @@ impl Ledger {
             f.1 = d;
         }
         register_run.notes = notes;
+        if digested {
+            // A register that ran and sent no entry has the digest of none; one that did not
+            // run (not `wanted`) has no digest.
+            register_run.digests = (0..register_run.figures.len())
+                .map(|i| {
+                    wanted(i).then(|| {
+                        digests.get(i).and_then(Option::as_ref).map_or_else(
+                            || crate::register::digest::EntryDigest::default().finish(),
+                            |d| d.finish(),
+                        )
+                    })
+                })
+                .collect();
+        }
         diagnostics.append(&mut overflow);
         Ledger {
             years: project.manifest.reporting_years.clone(),
@@ -407,7 +452,7 @@ impl Ledger {
             self.inputs_of(n, &mut inputs);
         }
         let figures = self.register_run.figures.clone();
-        Ledger::from_computation_with(project, comp, strict, &|i| {
+        Ledger::from_computation_with(project, comp, (strict, false), &|i| {
             figures.get(i).is_none_or(|(names, diagnosed)| {
                 *diagnosed || names.iter().any(|n| inputs.contains(n))
             })

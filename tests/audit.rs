@@ -1232,3 +1232,84 @@ fn explain_prints_register_figures_as_lines() {
         assert_eq!(code, 0, "{n}: {s}");
     }
 }
+
+/// Every published value the fixture's figures read: the chains' factors and every factor
+/// a register entry's lines or steps cite, as `SET@EDITION:KEY` with its value.
+fn cited_factors(p: &Project, l: &Ledger) -> BTreeMap<String, Decimal> {
+    let mut out = BTreeMap::new();
+    for c in &l.comp.chains {
+        for u in c.used_factors() {
+            out.insert(u.reference.to_string(), u.value);
+        }
+    }
+    let facility = |i: usize| p.facilities.list[i].id.clone();
+    carbonledger::ledger::run_registers(p, &l.comp, false, &mut |e| {
+        for u in e.steps.iter().filter_map(|s| s.factor.as_ref()) {
+            out.insert(u.reference.to_string(), u.value);
+        }
+        for line in carbonledger::export::entry_lines(e, &facility) {
+            out.extend(audit::line_factors(&line));
+        }
+    });
+    out
+}
+
+/// `diff` with the registers' digests (`Ledger::from_computation_digested`, as the command
+/// loads it) runs again, traced, only the registers whose entries differ. For every value
+/// the fixture reads, set one at a time to one more than published, and for every other
+/// edition of each set it uses, the register entries listed are exactly those of the diff
+/// that runs every register traced (a ledger without digests).
+#[test]
+fn skipping_registers_by_digest_lists_the_same_entries_for_every_factor_and_edition() {
+    let p = Project::open(Path::new(FIX)).unwrap();
+    let comp = compute(&p, OPTS).unwrap();
+    let plain = Ledger::from_computation(&p, comp.clone(), false);
+    let digested = Ledger::from_computation_digested(&p, comp, false);
+    assert_eq!(
+        digested.register_run.digests.len(),
+        carbonledger::register::registers().len()
+    );
+    let mut changes: Vec<Change> = cited_factors(&p, &plain)
+        .into_iter()
+        .map(|(r, v)| Change::parse_set(&format!("{r}={}", v + Decimal::ONE)).unwrap())
+        .collect();
+    let sets: std::collections::BTreeSet<String> = changes
+        .iter()
+        .map(|c| match c {
+            Change::Value { reference, .. } => reference.set.clone(),
+            Change::Edition { set, .. } => set.clone(),
+        })
+        .collect();
+    for set in &sets {
+        for ed in p.library.editions_of(set) {
+            changes.push(edition(&format!("{set}@{}", ed.edition)));
+        }
+    }
+    assert!(changes.len() > 20, "{} changes", changes.len());
+    let (mut compared, mut listed, mut skipped) = (0, 0, 0);
+    for change in &changes {
+        let full = audit::diff(&p, plain.clone(), change, OPTS, false);
+        let fast = audit::diff(&p, digested.clone(), change, OPTS, false);
+        let (full, fast) = match (full, fast) {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(a), Err(b)) => {
+                assert_eq!(a.to_string(), b.to_string(), "{change:?}");
+                continue;
+            }
+            (a, b) => panic!("{change:?}: {:?} against {:?}", a.err(), b.err()),
+        };
+        assert_eq!(full.entries, fast.entries, "{change:?}");
+        compared += 1;
+        listed += usize::from(!fast.entries.is_empty());
+        let (db, da) = (
+            &fast.before.register_run.digests,
+            &fast.after.register_run.digests,
+        );
+        skipped += db.iter().zip(da).filter(|(b, a)| b == a).count();
+    }
+    // Not vacuous: changes that list entries, and registers that were skipped.
+    assert!(
+        compared > 20 && listed > 5 && skipped > 20,
+        "{compared} compared, {listed} listing entries, {skipped} registers skipped"
+    );
+}

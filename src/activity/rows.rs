@@ -109,7 +109,7 @@ pub enum Subject {
 }
 
 /// One validated activity row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Activity {
     /// The line it was read from (the file is known to the caller).
     pub line: u64,

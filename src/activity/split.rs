@@ -53,7 +53,7 @@ pub struct Part {
 }
 
 /// How a calculation line was split from its row, recorded on the line (explain, lines.csv).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Split {
     /// The row's first and last day.
     pub row: (Day, Day),

@@ -12,7 +12,7 @@ use crate::calc::{
 use crate::decimal::{self, CalcError, RoundingRule};
 use crate::diag::Diagnostic;
 use crate::export::{entry_lines, ExportLine};
-use crate::ledger::{run_registers, Ledger};
+use crate::ledger::{run_registers_where, Ledger};
 use crate::project::Project;
 use crate::register::Contribution;
 use rust_decimal::Decimal;
@@ -154,23 +154,59 @@ fn chain_key(c: &Chain) -> ChainKey {
     )
 }
 
-/// The chains whose factor references or values differ between two computations of the same rows.
-pub fn chain_changes(before: &Computation, after: &Computation) -> Vec<ChainChange> {
+/// Whether two chains have one identity (`chain_key`), compared in place.
+fn same_identity(a: &Chain, b: &Chain) -> bool {
+    a.year == b.year
+        && a.facility == b.facility
+        && a.terms == b.terms
+        && a.activity_unit.index == b.activity_unit.index
+        && a.kind == b.kind
+        && a.upstream_of == b.upstream_of
+        && a.subject == b.subject
+        && a.explicit == b.explicit
+}
+
+/// Each chain of `before` with the chain of `after` of its identity, if any. A re-priced
+/// computation has its chains in the order of the one it was re-priced from, so they are
+/// paired by position when every position holds one identity; else by identity.
+fn paired<'a>(
+    before: &'a Computation,
+    after: &'a Computation,
+) -> Vec<Option<(&'a Chain, &'a Accum)>> {
+    let aligned = before.chains.len() == after.chains.len()
+        && before
+            .chains
+            .iter()
+            .zip(&after.chains)
+            .all(|(a, b)| same_identity(a, b));
+    if aligned {
+        return after.chains.iter().zip(&after.accums).map(Some).collect();
+    }
     let after_by: BTreeMap<ChainKey, (&Chain, &Accum)> = after
         .chains
         .iter()
         .zip(&after.accums)
         .map(|(c, a)| (chain_key(c), (c, a)))
         .collect();
+    before
+        .chains
+        .iter()
+        .map(|c| after_by.get(&chain_key(c)).copied())
+        .collect()
+}
+
+/// The chains whose factor references or values differ between two computations of the same rows.
+pub fn chain_changes(before: &Computation, after: &Computation) -> Vec<ChainChange> {
+    let pairs = paired(before, after);
     let mut out = Vec::new();
-    for (c, a) in before.chains.iter().zip(&before.accums) {
-        if let Some((nc, na)) = after_by.get(&chain_key(c)) {
-            if factors_differ(c, nc) || a != *na {
+    for ((c, a), pair) in before.chains.iter().zip(&before.accums).zip(pairs) {
+        if let Some((nc, na)) = pair {
+            if factors_differ(c, nc) || a != na {
                 out.push(ChainChange {
                     before: c.clone(),
-                    after: (*nc).clone(),
+                    after: nc.clone(),
                     sums_before: *a,
-                    sums_after: **na,
+                    sums_after: *na,
                 });
             }
         }
@@ -212,17 +248,16 @@ pub fn changed_lines(
     visit: &mut dyn FnMut(&LineChange<'_>),
 ) -> Result<u64, Vec<Diagnostic>> {
     use std::sync::atomic::{AtomicBool, Ordering};
-    let after_by: BTreeMap<ChainKey, &Chain> =
-        after.chains.iter().map(|c| (chain_key(c), c)).collect();
+    let pairs = paired(before, after);
     let mut from: BTreeMap<InputFile, u64> = BTreeMap::new();
     let mut rows = 0u64;
-    for (c, a) in before.chains.iter().zip(&before.accums) {
-        if !after_by
-            .get(&chain_key(c))
-            .is_some_and(|nc| factors_differ(c, nc))
-        {
+    // The changed chains after, by identity: the rows read again are paired with them.
+    let mut changed: BTreeMap<ChainKey, &Chain> = BTreeMap::new();
+    for ((c, a), pair) in before.chains.iter().zip(&before.accums).zip(pairs) {
+        let Some((nc, _)) = pair.filter(|(nc, _)| factors_differ(c, nc)) else {
             continue;
-        }
+        };
+        changed.insert(chain_key(c), nc);
         rows += a.rows;
         let file = match c.subject {
             Subject::Carrier(_) => InputFile::Energy,
@@ -237,13 +272,32 @@ pub fn changed_lines(
     let window = Window { from, stop: &stop };
     let mut seen = 0u64;
     let mut failure = None;
+    // A row's chain is looked up once per chain, by its body and facility (the body is kept
+    // alive with the entry, so that its address names it for the whole pass).
+    type Seen<'c> = rustc_hash::FxHashMap<
+        (usize, usize, usize),
+        (Arc<crate::calc::ChainBody>, Option<&'c Chain>),
+    >;
+    let mut chain_of: Seen<'_> = Seen::default();
     for_each_line_within(project, options, &before.duplicates, &window, &mut |v| {
-        let Some(nc) = after_by.get(&chain_key(v.chain)) else {
-            return;
-        };
-        if !factors_differ(v.chain, nc) || stop.load(Ordering::Relaxed) {
+        if stop.load(Ordering::Relaxed) {
             return;
         }
+        let id = (v.chain.body_id(), v.chain.facility, v.chain.terms);
+        let nc = match chain_of.get(&id) {
+            Some((_, nc)) => *nc,
+            None => {
+                let nc = changed
+                    .get(&chain_key(v.chain))
+                    .copied()
+                    .filter(|nc| factors_differ(v.chain, nc));
+                chain_of.insert(id, (v.chain.shared_body(), nc));
+                nc
+            }
+        };
+        let Some(nc) = nc else {
+            return;
+        };
         match calculate(v.activity.quantity, nc) {
             Ok(line) => {
                 seen += 1;
@@ -395,10 +449,10 @@ fn facility_id(p: &Project) -> impl Fn(usize) -> String + '_ {
     }
 }
 
-fn keyed(p: &Project, c: &Computation, strict: bool) -> Keyed {
+fn keyed(p: &Project, c: &Computation, strict: bool, wanted: &dyn Fn(usize) -> bool) -> Keyed {
     let facility = facility_id(p);
     let mut v: Keyed = BTreeMap::new();
-    run_registers(p, c, strict, &mut |e| {
+    run_registers_where(p, c, strict, wanted, &mut |e| {
         let lines = entry_lines(e, &facility);
         v.entry((e.file.clone(), e.line, e.what.clone()))
             .or_default()
@@ -448,20 +502,22 @@ fn entry_change(
 /// are compared as the registers send them (with 100,000 facilities each side is some
 /// 200,000 traced entries). Changes come in the order of the keys before, an entry's in its
 /// key's order (then the entries after beyond those before), then the keys only the project
-/// after has, in order.
+/// after has, in order. Only the registers (by index in `register::registers()`) that
+/// `wanted` accepts are run: those whose entries may differ.
 pub fn entry_changes(
     before_project: &Project,
     before: &Computation,
     after_project: &Project,
     after: &Computation,
     strict: bool,
+    wanted: &dyn Fn(usize) -> bool,
 ) -> Vec<EntryChange> {
-    let b = keyed(before_project, before, strict);
+    let b = keyed(before_project, before, strict, wanted);
     let facility = facility_id(after_project);
     // Per key: how many entries after were seen, and the changes found, by entry index.
     let mut seen: BTreeMap<EntryKey, usize> = BTreeMap::new();
     let mut found: BTreeMap<(bool, EntryKey, usize), EntryChange> = BTreeMap::new();
-    run_registers(after_project, after, strict, &mut |e| {
+    run_registers_where(after_project, after, strict, wanted, &mut |e| {
         let key = (e.file.clone(), e.line, e.what.clone());
         let count = seen.entry(key.clone()).or_default();
         let i = *count;
@@ -662,7 +718,15 @@ pub fn diff(
     let after_project = change.apply(project)?;
     let (comp, method) =
         reprice_or_recompute(&before.comp, &after_project, options).map_err(DiffError::Data)?;
-    let after = Ledger::from_computation(&after_project, comp, options.strict);
+    // With the digests of the registers' entries before (`Ledger::from_computation_digested`),
+    // those after are kept too, and only registers whose digests differ are run again traced
+    // to list their changed entries: the others send the same entries on both sides.
+    let digested = !before.register_run.digests.is_empty();
+    let after = if digested {
+        Ledger::from_computation_digested(&after_project, comp, options.strict)
+    } else {
+        Ledger::from_computation(&after_project, comp, options.strict)
+    };
     let problems: Vec<Diagnostic> = after
         .all_diagnostics()
         .filter(|d| d.is_error())
@@ -674,12 +738,18 @@ pub fn diff(
     }
     let chains = chain_changes(&before.comp, &after.comp);
     let figures = figure_changes(&before, &after, all_figures)?;
+    let (db, da) = (&before.register_run.digests, &after.register_run.digests);
+    let may_differ = |i: usize| match (db.get(i), da.get(i)) {
+        (Some(Some(b)), Some(Some(a))) => b != a,
+        _ => true,
+    };
     let entries = entry_changes(
         project,
         &before.comp,
         &after_project,
         &after.comp,
         options.strict,
+        &may_differ,
     );
     let verdict = verdict(project, change, &before, &after)?;
     let pinned = match change {

@@ -177,13 +177,17 @@ fn row_chain(c: &Chain, kind: SourceKind) -> RowChain {
 
 /// Whether any factor reference or value of the chain differs.
 pub fn factors_differ(a: &Chain, b: &Chain) -> bool {
-    let key = |c: &Chain| -> Vec<(String, Decimal)> {
-        c.used_factors()
-            .into_iter()
-            .map(|u| (u.reference.to_string(), u.value))
-            .collect()
-    };
-    key(a) != key(b) || a.share != b.share
+    // Chains of one resolved body (the facilities of a class) have the same factors and share.
+    if a.body_id() == b.body_id() {
+        return false;
+    }
+    let (fa, fb) = (a.used_factors(), b.used_factors());
+    fa.len() != fb.len()
+        || fa
+            .iter()
+            .zip(&fb)
+            .any(|(x, y)| x.reference != y.reference || x.value != y.value)
+        || a.share != b.share
 }
 
 /// The summed quantity of a chain, recovered from a linear total: `total / ratio`, exact.

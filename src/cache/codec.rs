@@ -1,22 +1,29 @@
 //! A computation as the cache stores it, and back. Chains are stored by what they are
 //! resolved from (`calc::ChainSpec`), not by their resolved factors: reading the cache
 //! resolves them again under the project (one resolution per chain, as a what-if does),
-//! so a factor is never read from the cache. Decimals are stored as their exact text.
+//! so a factor is never read from the cache. What chains share besides their facility (year,
+//! subject, unit, explicit factor, kind) is stored once, in a table the chains point into: a
+//! computation over 100,000 facilities has 800,000 chains and a few dozen such specs. A chain's
+//! sums are stored exactly, as integer mantissas and scales (`Num`); other decimals as their
+//! exact text.
 
 use crate::activity::Subject;
 use crate::calc::SpecResolver;
-use crate::calc::{Accum, ChainSpec, Computation, FileStats, InputFile, Resolver, SourceKind};
+use crate::calc::{
+    Accum, Chain, ChainSpec, Computation, FileStats, InputFile, Resolver, SourceKind,
+};
 use crate::calc::{DayCover, COVER_KINDS, DAY_WORDS, MAX_GASES};
 use crate::diag::{Diagnostic, Severity, Span};
 use crate::factors::FactorRef;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// The stored computation, as read back (`Storing` writes it).
 #[derive(Deserialize)]
 pub struct Stored {
+    specs: Vec<StoredSpec>,
     chains: Vec<StoredChain>,
     outside: Vec<StoredChain>,
     diagnostics: Vec<StoredDiagnostic>,
@@ -26,28 +33,55 @@ pub struct Stored {
     notes: Vec<String>,
 }
 
+/// What chains share besides their facility and its terms.
 #[derive(Serialize, Deserialize)]
-struct StoredChain {
+struct StoredSpec {
     year: i32,
-    facility: usize,
-    terms: usize,
     subject: String,
     unit: String,
     explicit: Option<String>,
     kind: String,
     upstream_of: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredChain {
+    /// Index into `Stored::specs`.
+    spec: u32,
+    facility: usize,
+    terms: usize,
     sums: StoredAccum,
+}
+
+/// A decimal exactly: its integer mantissa and its scale (`mantissa × 10^−scale`), small
+/// numbers in few bytes (postcard writes integers as varints).
+#[derive(Serialize, Deserialize)]
+struct Num(i128, u32);
+
+impl Num {
+    fn of(d: Decimal) -> Num {
+        Num(d.mantissa(), d.scale())
+    }
+
+    fn value(&self) -> Result<Decimal, String> {
+        Decimal::try_from_i128_with_scale(self.0, self.1).map_err(|e| {
+            format!(
+                "a stored number ({} × 10^−{}) does not read: {e}",
+                self.0, self.1
+            )
+        })
+    }
 }
 
 #[derive(Serialize, Deserialize)]
 struct StoredAccum {
     rows: u64,
-    energy_j: String,
-    tce_kgce: String,
+    energy_j: Num,
+    tce_kgce: Num,
     /// `(gas index, kg, kg CO2e)` of the gases with a non-zero total.
-    gases: Vec<(usize, String, String)>,
-    co2e_kg: String,
-    pending_quantity: String,
+    gases: Vec<(usize, Num, Num)>,
+    co2e_kg: Num,
+    pending_quantity: Num,
     inexact: [u64; 3],
     covered: [u16; COVER_KINDS],
     /// Days covered once and twice, when some are.
@@ -92,14 +126,14 @@ fn number(s: &str) -> Result<Decimal, String> {
 fn store_accum(a: &Accum) -> StoredAccum {
     StoredAccum {
         rows: a.rows,
-        energy_j: text(a.energy_j),
-        tce_kgce: text(a.tce_kgce),
+        energy_j: Num::of(a.energy_j),
+        tce_kgce: Num::of(a.tce_kgce),
         gases: (0..MAX_GASES)
             .filter(|i| !a.gas_kg[*i].is_zero() || !a.gas_co2e_kg[*i].is_zero())
-            .map(|i| (i, text(a.gas_kg[i]), text(a.gas_co2e_kg[i])))
+            .map(|i| (i, Num::of(a.gas_kg[i]), Num::of(a.gas_co2e_kg[i])))
             .collect(),
-        co2e_kg: text(a.co2e_kg),
-        pending_quantity: text(a.pending_quantity),
+        co2e_kg: Num::of(a.co2e_kg),
+        pending_quantity: Num::of(a.pending_quantity),
         inexact: [a.inexact_rows, a.inexact_energy_rows, a.inexact_tce_rows],
         covered: a.covered,
         days: (a.days != DayCover::default()).then_some((a.days.once, a.days.twice)),
@@ -110,10 +144,10 @@ fn store_accum(a: &Accum) -> StoredAccum {
 fn read_accum(s: &StoredAccum) -> Result<Accum, String> {
     let mut a = Accum {
         rows: s.rows,
-        energy_j: number(&s.energy_j)?,
-        tce_kgce: number(&s.tce_kgce)?,
-        co2e_kg: number(&s.co2e_kg)?,
-        pending_quantity: number(&s.pending_quantity)?,
+        energy_j: s.energy_j.value()?,
+        tce_kgce: s.tce_kgce.value()?,
+        co2e_kg: s.co2e_kg.value()?,
+        pending_quantity: s.pending_quantity.value()?,
         inexact_rows: s.inexact[0],
         inexact_energy_rows: s.inexact[1],
         inexact_tce_rows: s.inexact[2],
@@ -125,8 +159,8 @@ fn read_accum(s: &StoredAccum) -> Result<Accum, String> {
         if *i >= MAX_GASES {
             return Err(format!("gas index {i} out of range"));
         }
-        a.gas_kg[*i] = number(kg)?;
-        a.gas_co2e_kg[*i] = number(co2e)?;
+        a.gas_kg[*i] = kg.value()?;
+        a.gas_co2e_kg[*i] = co2e.value()?;
     }
     if let Some((once, twice)) = s.days {
         a.days.once = once;
@@ -135,28 +169,74 @@ fn read_accum(s: &StoredAccum) -> Result<Accum, String> {
     Ok(a)
 }
 
-fn store_chain(spec: &ChainSpec, sums: &Accum) -> StoredChain {
-    StoredChain {
+/// A chain's spec without its facility and terms: the key of `Stored::specs`.
+type SpecKey = (
+    i32,
+    Subject,
+    u16,
+    Option<FactorRef>,
+    SourceKind,
+    Option<SourceKind>,
+);
+
+fn spec_key(c: &Chain) -> SpecKey {
+    (
+        c.year,
+        c.subject.clone(),
+        c.activity_unit.index,
+        c.explicit.clone(),
+        c.kind,
+        c.upstream_of,
+    )
+}
+
+fn store_spec(spec: &ChainSpec) -> StoredSpec {
+    StoredSpec {
         year: spec.year,
-        facility: spec.facility,
-        terms: spec.terms,
         subject: spec.subject_text(),
         unit: spec.activity_unit.symbol.to_string(),
         explicit: spec.explicit.as_ref().map(ToString::to_string),
         kind: spec.kind.name().to_string(),
         upstream_of: spec.upstream_of.map(|k| k.name().to_string()),
+    }
+}
+
+/// The spec table of `comp`'s chains (in and outside the boundary), in order of first use.
+fn spec_table(comp: &Computation) -> (Vec<StoredSpec>, HashMap<SpecKey, u32>) {
+    let mut table = Vec::new();
+    let mut index = HashMap::new();
+    for c in comp
+        .chains
+        .iter()
+        .chain(comp.outside.iter().map(|(c, _)| c))
+    {
+        if let std::collections::hash_map::Entry::Vacant(v) = index.entry(spec_key(c)) {
+            v.insert(table.len() as u32);
+            table.push(store_spec(&ChainSpec::of(c)));
+        }
+    }
+    (table, index)
+}
+
+fn store_chain(c: &Chain, sums: &Accum, index: &HashMap<SpecKey, u32>) -> StoredChain {
+    StoredChain {
+        // Every chain's key is in the table (`spec_table` went over these chains).
+        spec: index.get(&spec_key(c)).copied().unwrap_or(u32::MAX),
+        facility: c.facility,
+        terms: c.terms,
         sums: store_accum(sums),
     }
 }
 
-fn read_spec(s: &StoredChain) -> Result<ChainSpec, String> {
+/// A spec read back, at facility 0 under its first terms (each chain sets its own).
+fn read_spec(s: &StoredSpec) -> Result<ChainSpec, String> {
     let kind = |k: &str| SourceKind::from_name(k).ok_or_else(|| format!("unknown kind `{k}`"));
     let subject: Subject = ChainSpec::parse_subject(&s.subject)
         .ok_or_else(|| format!("unknown subject `{}`", s.subject))?;
     Ok(ChainSpec {
         year: s.year,
-        facility: s.facility,
-        terms: s.terms,
+        facility: 0,
+        terms: 0,
         subject,
         activity_unit: crate::units::lookup(&s.unit).map_err(|e| e.to_string())?,
         explicit: s
@@ -209,23 +289,21 @@ impl Serialize for Storing<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let comp = self.0;
-        let mut st = s.serialize_struct("Stored", 7)?;
+        let (table, index) = spec_table(comp);
+        let mut st = s.serialize_struct("Stored", 8)?;
+        st.serialize_field("specs", &table)?;
         st.serialize_field(
             "chains",
             &Seq(|| {
                 comp.chains
                     .iter()
                     .zip(&comp.accums)
-                    .map(|(c, a)| store_chain(&ChainSpec::of(c), a))
+                    .map(|(c, a)| store_chain(c, a, &index))
             }),
         )?;
         st.serialize_field(
             "outside",
-            &Seq(|| {
-                comp.outside
-                    .iter()
-                    .map(|(c, a)| store_chain(&ChainSpec::of(c), a))
-            }),
+            &Seq(|| comp.outside.iter().map(|(c, a)| store_chain(c, a, &index))),
         )?;
         st.serialize_field(
             "diagnostics",
@@ -284,8 +362,27 @@ impl Stored {
     pub fn computation(&self, resolver: &Resolver<'_>) -> Result<Computation, String> {
         let mut comp = Computation::default();
         let mut specs = SpecResolver::new(resolver);
+        let table = self
+            .specs
+            .iter()
+            .map(read_spec)
+            .collect::<Result<Vec<_>, _>>()?;
+        let spec_of = |s: &StoredChain| -> Result<ChainSpec, String> {
+            let mut spec = table
+                .get(s.spec as usize)
+                .ok_or_else(|| format!("spec {} out of range", s.spec))?
+                .clone();
+            if s.facility >= resolver.project().facilities.list.len() {
+                return Err(format!("facility {} out of range", s.facility));
+            }
+            spec.facility = s.facility;
+            spec.terms = s.terms;
+            Ok(spec)
+        };
+        comp.chains.reserve_exact(self.chains.len());
+        comp.accums.reserve_exact(self.chains.len());
         for s in &self.chains {
-            let spec = read_spec(s)?;
+            let spec = spec_of(s)?;
             let chain = specs.resolve(&spec)?;
             if ChainSpec::of(&chain) != spec {
                 return Err("a chain resolves to another chain".into());
@@ -294,7 +391,7 @@ impl Stored {
             comp.accums.push(read_accum(&s.sums)?);
         }
         for s in &self.outside {
-            let spec = read_spec(s)?;
+            let spec = spec_of(s)?;
             comp.outside
                 .push((specs.resolve(&spec)?, read_accum(&s.sums)?));
         }

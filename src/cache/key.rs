@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use xxhash_rust::xxh3::Xxh3;
 
 /// Bumped whenever what the cache holds changes meaning.
-pub const FORMAT: &str = "carbonledger-cache 2";
+pub const FORMAT: &str = "carbonledger-cache 3";
 
 /// The build's identity, from `build.rs`.
 pub const BUILD_ID: &str = env!("CARBONLEDGER_BUILD_ID");

@@ -15,11 +15,11 @@ use std::sync::Arc;
 /// A factor as used on a line: the pinned reference, its value and unit as published, and
 /// which edition (with citation) it belongs to. One shared record: every step and line that
 /// cites the factor holds it, and a copy costs one reference count, not one per text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UsedFactor(Arc<FactorUse>);
 
 /// What a [`UsedFactor`] records.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct FactorUse {
     /// `SET@EDITION:KEY` actually used (after any key fallback).
     pub reference: Arc<str>,
@@ -305,6 +305,11 @@ impl Chain {
     /// The resolved body.
     pub fn body(&self) -> &ChainBody {
         &self.body
+    }
+
+    /// The resolved body, shared (a holder keeps it, and so its address, alive).
+    pub fn shared_body(&self) -> Arc<ChainBody> {
+        Arc::clone(&self.body)
     }
 }
 
@@ -593,7 +598,7 @@ pub const MAX_GASES: usize = 6;
 
 /// The result of one row: per-gas masses and CO2e, energy and standard coal, after the
 /// consolidation share. Values in base units (kg, kg CO2e, J, kgce).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Line {
     /// Energy content, if the activity is an energy carrier.
     pub energy_j: Option<Decimal>,

@@ -78,6 +78,11 @@ impl<'p> Resolver<'p> {
         Resolver { project, options }
     }
 
+    /// The project it resolves under.
+    pub fn project(&self) -> &'p Project {
+        self.project
+    }
+
     /// The edition of `set` for `year`: the manifest's choice, else the nearest (recorded).
     pub fn edition_for(
         &self,

@@ -196,6 +196,16 @@ pub fn ledger_fallbacks(ledger: &Ledger) -> Vec<String> {
 /// the computation is read from and kept in the project's cache unless `--no-cache`.
 /// Returns the project and ledger, or the exit code after printing the problems.
 pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Ledger), Exit> {
+    load_with(dir, opts, false)
+}
+
+/// `load`, keeping the digests of the registers' entries when `digested` (for a what-if:
+/// `Ledger::from_computation_digested`).
+pub fn load_with(
+    dir: &std::path::Path,
+    opts: &ProjectOpts,
+    digested: bool,
+) -> Result<(Project, Ledger), Exit> {
     let project = open(dir)?;
     let options = RunOptions {
         strict: opts.strict,
@@ -205,7 +215,11 @@ pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Ledge
         print_diagnostics(&d);
         Exit::Data
     })?;
-    let ledger = Ledger::from_computation(&project, comp, opts.strict);
+    let ledger = if digested {
+        Ledger::from_computation_digested(&project, comp, opts.strict)
+    } else {
+        Ledger::from_computation(&project, comp, opts.strict)
+    };
     let diags: Vec<Diagnostic> = ledger.all_diagnostics().cloned().collect();
     if !diags.is_empty() {
         print_diagnostics(&diags);

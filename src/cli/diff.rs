@@ -2,7 +2,7 @@
 //! does — the lines and register entries it touches, every figure before and after, and the
 //! base-year recalculation verdict.
 
-use super::common::{load, places, Format, ProjectOpts};
+use super::common::{load_with, places, Format, ProjectOpts};
 use super::json::diff::{
     DiffJson, EntryJson, FigureChangeJson, LineJson, RegisterLineJson, VerdictJson,
 };
@@ -139,7 +139,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
         eprintln!("error: {e}");
         Exit::Usage
     })?;
-    let (project, before) = load(&a.dir, &a.opts)?;
+    let (project, before) = load_with(&a.dir, &a.opts, true)?;
     let options = RunOptions {
         strict: a.opts.strict,
         threads: a.opts.threads,

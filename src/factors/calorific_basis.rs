@@ -35,11 +35,14 @@ pub fn mixed_bases(project: &Project, comp: &Computation) -> Vec<Diagnostic> {
     };
     // year → basis → an example of where it came from
     let mut by_year: BTreeMap<i32, BTreeMap<&'static str, String>> = BTreeMap::new();
+    // What a chain adds depends on its resolved body alone, and a body met again adds nothing
+    // new (the first example is kept): each body is looked at once, not once per facility.
+    let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::new();
     for (c, a) in comp.chains.iter().zip(&comp.accums) {
         let Subject::Carrier(k) = &c.subject else {
             continue;
         };
-        if !k.is_fuel() || a.energy_j.is_zero() {
+        if !k.is_fuel() || a.energy_j.is_zero() || !seen.insert(c.body_id()) {
             continue;
         }
         let (basis, from) = match &c.energy {

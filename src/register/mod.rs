@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub mod digest;
 pub mod fields;
 
 pub use crate::calc::FileStats;
@@ -57,7 +58,7 @@ pub struct Contribution {
 }
 
 /// What a step multiplies or divides by.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StepValue {
     /// A value of the input row or derived from it (a distance, a blend share, an efficiency,
     /// an allocation, −1 for an amount deducted): `num / den`, exact.
@@ -78,7 +79,7 @@ pub enum StepValue {
 
 /// One multiplicative step of a calculation line beyond its factor, GWP and share: a
 /// distance, an allocation, a counterfactual sign, a boiler efficiency, a reduction.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TermStep {
     /// What the step is: `distance`, `allocation`, `efficiency`, `saf share`, `reduction`,
     /// `deducted`.
@@ -132,7 +133,7 @@ impl TermStep {
 
 /// One calculation line of a register contribution: `quantity × conversion × factor × gwp ×
 /// steps × share`, in the contribution's unit.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Term {
     /// The activity as written (or as the register holds it, e.g. a leg's emissions).
     pub quantity: Decimal,

@@ -93,9 +93,22 @@ type ClassKey = (
 #[derive(Default)]
 pub struct ClassChains {
     resolved: std::collections::HashMap<ClassKey, crate::calc::Chain>,
+    /// Each market's residual mix, as `residual_mix` reads it (once per market, not once per
+    /// facility).
+    residual: std::collections::HashMap<String, Option<FactorRef>>,
 }
 
 impl ClassChains {
+    /// `residual_mix(project, country)`, read once per market.
+    pub fn residual_mix(&mut self, project: &Project, country: &str) -> Option<FactorRef> {
+        if let Some(r) = self.residual.get(country) {
+            return r.clone();
+        }
+        let r = residual_mix(project, country);
+        self.residual.insert(country.to_string(), r.clone());
+        r
+    }
+
     /// As `through_chain`; `traced` as `register::Context::traced` (without, the steps are
     /// those `calc::trace_kept` keeps for the totals).
     pub fn through(

@@ -6,7 +6,7 @@
 //! of its market — for China, MEE's national average excluding market-traded non-fossil
 //! electricity, the documented substitute — recorded on every line.
 
-use super::counterfactual::{in_unit, residual_mix, Calculated, ClassChains, Site, J_PER_MWH};
+use super::counterfactual::{in_unit, Calculated, ClassChains, Site, J_PER_MWH};
 use super::serials::{parse_serials, Claimed};
 use crate::activity::{Carrier, Period, Scope, Subject};
 use crate::calc::{show, Step};
@@ -955,6 +955,7 @@ fn market_entry(
     let mut lines = Vec::new();
     let mut remaining = used.gross_j;
     let period = Period::Year(year);
+    let residual = chains.residual_mix(project, &facility.country);
     let mut charge =
         |j: Decimal, r: Option<&FactorRef>| -> Result<Calculated, (&'static str, String, String)> {
             let site = Site {
@@ -1011,7 +1012,7 @@ fn market_entry(
     // instruments, never below zero. Only with a residual mix: the grid average already holds
     // every renewable share.
     let mut exempt = None;
-    let share = if residual_mix(project, &facility.country).is_some() {
+    let share = if residual.is_some() {
         exempt_share(ctx, &facility.country, year)?
     } else {
         None
@@ -1055,14 +1056,18 @@ fn market_entry(
         exempt = Some((ratio, used_share));
     }
     let uncovered = remaining;
-    let (residual, why) = match residual_mix(project, &facility.country) {
-        Some(r) => (Some(r.clone()), format!("residual mix of market {}: {r} ([renewables] residual_mix; China publishes no residual mix, MEE's national average excluding market-traded non-fossil electricity is the documented substitute)", facility.country)),
-        None => (None, format!("no residual mix configured for market {}: grid average (the last tier of the GHG Protocol Scope 2 hierarchy)", facility.country)),
+    // In words only when traced: this entry is made for every facility and year.
+    let why = || {
+        match &residual {
+        Some(r) => format!("residual mix of market {}: {r} ([renewables] residual_mix; China publishes no residual mix, MEE's national average excluding market-traded non-fossil electricity is the documented substitute)", facility.country),
+        None => format!("no residual mix configured for market {}: grid average (the last tier of the GHG Protocol Scope 2 hierarchy)", facility.country),
+    }
     };
     note(&mut steps, "remainder", &|| {
         format!(
-            "{} not covered by instruments, at the {why}",
-            mwh(remaining)
+            "{} not covered by instruments, at the {}",
+            mwh(remaining),
+            why()
         )
     });
     if !remaining.is_zero() {
