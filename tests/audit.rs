@@ -1313,3 +1313,53 @@ fn skipping_registers_by_digest_lists_the_same_entries_for_every_factor_and_edit
         "{compared} compared, {listed} listing entries, {skipped} registers skipped"
     );
 }
+
+/// The register lines of `diff`'s table are listed up to `--max-lines`, as the energy lines
+/// are, with a count of the rest; `--max-lines 0` and JSON list every one. The fixture's
+/// residual mix (China's substitute) is read by the 2025 market-based entries and by the
+/// avoided-emissions counterfactuals.
+#[test]
+fn diff_lists_register_lines_up_to_max_lines() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+            .args([
+                "diff",
+                FIX,
+                "--set",
+                "cn-mee-grid@2023:national_excl_market_nonfossil=0.9",
+            ])
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Every register line, as JSON lists them (each entry's changed lines).
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["--max-lines", "2", "--format", "json"])).unwrap();
+    let listed: usize = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["lines"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(listed > 2, "{json}");
+    // Table rows of the register-lines table: those naming an input file and a line.
+    let title = format!("Register lines whose factor or value changes ({listed})");
+    let rows = |s: &str| {
+        let table = s
+            .split(title.as_str())
+            .nth(1)
+            .unwrap_or_else(|| panic!("no `{title}` in\n{s}"));
+        let table = table.split("Figures that change").next().unwrap();
+        table.lines().filter(|l| l.contains(".csv")).count()
+    };
+    let two = run(&["--max-lines", "2"]);
+    assert_eq!(rows(&two), 2, "{two}");
+    let more = format!("… and {} more register line(s)", listed - 2);
+    assert!(two.contains(&more), "{two}");
+    let all = run(&["--max-lines", "0"]);
+    assert_eq!(rows(&all), listed, "{all}");
+    assert!(!all.contains("more register line(s)"), "{all}");
+}

@@ -44,7 +44,8 @@ pub struct Args {
     /// Do not read the rows again to list the changed lines (figures and chains only: fastest).
     #[arg(long)]
     no_lines: bool,
-    /// Most changed lines to print (0: every one).
+    /// Most changed lines to print in each table, energy lines and register lines (0: every
+    /// one); JSON lists every one.
     #[arg(long, default_value_t = 200)]
     max_lines: usize,
     /// Output format: `table`, `csv` (the figures before and after, exact) or `json` (everything, exact).
@@ -401,12 +402,10 @@ fn run_inner(a: Args) -> Result<(), Exit> {
     if !d.entries.is_empty() {
         // The registers' lines that read a changed value, like the energy lines above: one
         // row per line and figure it feeds (the rows of lines.csv), only the values that
-        // changed; the whole trace is `explain`'s job.
+        // changed; the whole trace is `explain`'s job. The first `--max-lines`, as above.
+        let count = d.entries.iter().map(|e| e.lines.len()).sum::<usize>();
         let mut t = Table::new(
-            format!(
-                "Register lines whose factor or value changes ({})",
-                d.entries.iter().map(|e| e.lines.len()).sum::<usize>()
-            ),
+            format!("Register lines whose factor or value changes ({count})"),
             &[
                 "line",
                 "figure",
@@ -418,13 +417,21 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 "delta",
             ],
         );
+        let shown = if a.max_lines == 0 {
+            count
+        } else {
+            a.max_lines.min(count)
+        };
         for e in &d.entries {
+            if t.rows.len() >= shown {
+                break;
+            }
             let at = if e.line == 0 {
                 e.file.to_string()
             } else {
                 format!("{}:{}", e.file, e.line)
             };
-            for l in e.line_changes() {
+            for l in e.line_changes().into_iter().take(shown - t.rows.len()) {
                 let delta = match l.delta() {
                     Some(Ok(v)) => format!("{} {}", v.normalize(), l.unit),
                     Some(Err(_)) => "(overflow)".into(),
@@ -445,6 +452,13 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             }
         }
         s.push_str(&render_text(&[t], a.output.width()));
+        if shown < count {
+            let _ = writeln!(
+                s,
+                "… and {} more register line(s) (--max-lines 0 lists every one)\n",
+                count - shown
+            );
+        }
     }
     let mut ft = Table::new(
         if a.all {
