@@ -154,18 +154,6 @@ fn chain_key(c: &Chain) -> ChainKey {
     )
 }
 
-/// Whether two chains have one identity (`chain_key`), compared in place.
-fn same_identity(a: &Chain, b: &Chain) -> bool {
-    a.year == b.year
-        && a.facility == b.facility
-        && a.terms == b.terms
-        && a.activity_unit.index == b.activity_unit.index
-        && a.kind == b.kind
-        && a.upstream_of == b.upstream_of
-        && a.subject == b.subject
-        && a.explicit == b.explicit
-}
-
 /// Each chain of `before` with the chain of `after` of its identity, if any. A re-priced
 /// computation has its chains in the order of the one it was re-priced from, so they are
 /// paired by position when every position holds one identity; else by identity.
@@ -178,7 +166,7 @@ fn paired<'a>(
             .chains
             .iter()
             .zip(&after.chains)
-            .all(|(a, b)| same_identity(a, b));
+            .all(|(a, b)| a.same_identity(b));
     if aligned {
         return after.chains.iter().zip(&after.accums).map(Some).collect();
     }

@@ -307,6 +307,19 @@ impl Chain {
         &self.body
     }
 
+    /// Whether `other` is the chain of the same rows: the same year, facility and terms,
+    /// subject, unit, explicit factor and kind (its factors may differ: another edition).
+    pub fn same_identity(&self, other: &Chain) -> bool {
+        self.year == other.year
+            && self.facility == other.facility
+            && self.terms == other.terms
+            && self.activity_unit.index == other.activity_unit.index
+            && self.kind == other.kind
+            && self.upstream_of == other.upstream_of
+            && self.subject == other.subject
+            && self.explicit == other.explicit
+    }
+
     /// The resolved body, shared (a holder keeps it, and so its address, alive).
     pub fn shared_body(&self) -> Arc<ChainBody> {
         Arc::clone(&self.body)

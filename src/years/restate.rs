@@ -270,17 +270,7 @@ impl Structure {
             if c.year != by || !self.adds(c.facility) {
                 continue;
             }
-            let same = |x: &crate::calc::Chain| {
-                x.year == c.year
-                    && x.facility == c.facility
-                    && x.terms == c.terms
-                    && x.subject == c.subject
-                    && x.activity_unit.index == c.activity_unit.index
-                    && x.explicit == c.explicit
-                    && x.kind == c.kind
-                    && x.upstream_of == c.upstream_of
-            };
-            match chains.iter().position(same) {
+            match chains.iter().position(|x| x.same_identity(c)) {
                 Some(i) => accums[i].merge(a)?,
                 None => {
                     chains.push(c.clone());
