@@ -109,7 +109,7 @@ pub enum Subject {
 }
 
 /// One validated activity row.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Activity {
     /// The line it was read from (the file is known to the caller).
     pub line: u64,
@@ -126,7 +126,7 @@ pub struct Activity {
     /// The quantity in base units.
     pub qty: AnyQty,
     /// An explicit factor for this row, overriding the default resolution.
-    pub factor: Option<Box<FactorRef>>,
+    pub factor: Option<std::sync::Arc<FactorRef>>,
     /// The source the row declares (`source` column); `None` = the file's default
     /// (stationary combustion for fuels, fugitive release for gases).
     pub source: Option<Source>,
@@ -408,7 +408,7 @@ pub fn parse_energy_row(
     let factor = match row.get(5) {
         "" => None,
         f => match FactorRef::parse(f) {
-            Ok(r) => Some(Box::new(r)),
+            Ok(r) => Some(std::sync::Arc::new(r)),
             Err(e) => {
                 diags.push(
                     Diagnostic::error("bad-factor-reference", row.span_of(5), e.to_string())
@@ -570,7 +570,7 @@ pub fn parse_fugitive_row(
                 quantity,
                 unit,
                 qty,
-                factor: screening.map(Box::new),
+                factor: screening.map(std::sync::Arc::new),
                 source,
                 split: None,
             })

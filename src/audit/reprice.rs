@@ -181,13 +181,14 @@ pub fn factors_differ(a: &Chain, b: &Chain) -> bool {
     if a.body_id() == b.body_id() {
         return false;
     }
-    let (fa, fb) = (a.used_factors(), b.used_factors());
-    fa.len() != fb.len()
-        || fa
-            .iter()
-            .zip(&fb)
-            .any(|(x, y)| x.reference != y.reference || x.value != y.value)
-        || a.share != b.share
+    fn key(u: &crate::calc::UsedFactor) -> (&str, Decimal) {
+        (&u.reference, u.value)
+    }
+    a.share != b.share
+        || !a
+            .each_used_factor()
+            .map(key)
+            .eq(b.each_used_factor().map(key))
 }
 
 /// The summed quantity of a chain, recovered from a linear total: `total / ratio`, exact.

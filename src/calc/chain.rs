@@ -47,6 +47,11 @@ impl From<FactorUse> for UsedFactor {
 }
 
 impl UsedFactor {
+    /// The address of the shared record: one per record while a holder keeps it alive.
+    pub fn shared_id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+
     /// The factor `def` of edition `ed`, as a line records it.
     pub fn of(ed: &crate::factors::Edition, def: &crate::factors::FactorDef) -> UsedFactor {
         UsedFactor::from(FactorUse {
@@ -580,29 +585,30 @@ impl ChainBody {
         self.scope != crate::activity::Scope::Scope3
     }
 
-    /// Every factor the chain uses, in calculation order.
-    pub fn used_factors(&self) -> Vec<&UsedFactor> {
-        let mut v = Vec::new();
-        if let EnergyConv::FromMass(_, u) | EnergyConv::FromVolume(_, u) = &self.energy {
-            v.push(u);
-        }
-        for g in &self.gases {
-            match g {
+    /// Every factor the chain uses, in calculation order, without collecting them.
+    pub fn each_used_factor(&self) -> impl Iterator<Item = &UsedFactor> {
+        let energy = match &self.energy {
+            EnergyConv::FromMass(_, u) | EnergyConv::FromVolume(_, u) => Some(u),
+            _ => None,
+        };
+        let gases = self.gases.iter().flat_map(|g| {
+            let (first, second) = match g {
                 GasStep::Gas {
                     factor, gwp_used, ..
-                } => {
-                    if let Some((_, u)) = factor {
-                        v.push(u);
-                    }
-                    v.push(gwp_used);
-                }
-                GasStep::Co2e { used, .. } => v.push(used),
-            }
-        }
-        if let Some((_, u)) = &self.tce {
-            v.push(u);
-        }
-        v
+                } => (factor.as_ref().map(|(_, u)| u), Some(gwp_used)),
+                GasStep::Co2e { used, .. } => (Some(used), None),
+            };
+            first.into_iter().chain(second)
+        });
+        energy
+            .into_iter()
+            .chain(gases)
+            .chain(self.tce.as_ref().map(|(_, u)| u))
+    }
+
+    /// Every factor the chain uses, in calculation order.
+    pub fn used_factors(&self) -> Vec<&UsedFactor> {
+        self.each_used_factor().collect()
     }
 }
 
@@ -611,7 +617,7 @@ pub const MAX_GASES: usize = 6;
 
 /// The result of one row: per-gas masses and CO2e, energy and standard coal, after the
 /// consolidation share. Values in base units (kg, kg CO2e, J, kgce).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Line {
     /// Energy content, if the activity is an energy carrier.
     pub energy_j: Option<Decimal>,

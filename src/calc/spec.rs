@@ -8,7 +8,6 @@ use super::resolve::Resolver;
 use crate::activity::{Carrier, Subject};
 use crate::factors::FactorRef;
 use crate::units::AnyUnit;
-use std::collections::HashMap;
 
 /// The fields a chain is resolved from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +106,7 @@ pub struct SpecResolver<'r> {
     /// The class of each facility under each of its terms, by number.
     class_of: rustc_hash::FxHashMap<(usize, usize), usize>,
     /// Each class's number.
-    classes: HashMap<Class, usize>,
+    classes: rustc_hash::FxHashMap<Class, usize>,
     bodies: rustc_hash::FxHashMap<(usize, Rest), Resolved>,
 }
 
@@ -117,7 +116,7 @@ impl<'r> SpecResolver<'r> {
         SpecResolver {
             resolver,
             class_of: Default::default(),
-            classes: HashMap::new(),
+            classes: Default::default(),
             bodies: Default::default(),
         }
     }

@@ -9,7 +9,7 @@ use crate::units::{Dim, DimKind};
 use rust_decimal::Decimal;
 
 /// One step of a trace.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     /// What the step does: `activity`, `energy`, `CO2`, `CO2e`, `tce`, `share`, `fallback` (a
     /// constant but for a few composed labels: no allocation per step).

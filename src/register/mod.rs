@@ -58,7 +58,7 @@ pub struct Contribution {
 }
 
 /// What a step multiplies or divides by.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepValue {
     /// A value of the input row or derived from it (a distance, a blend share, an efficiency,
     /// an allocation, −1 for an amount deducted): `num / den`, exact.
@@ -79,7 +79,7 @@ pub enum StepValue {
 
 /// One multiplicative step of a calculation line beyond its factor, GWP and share: a
 /// distance, an allocation, a counterfactual sign, a boiler efficiency, a reduction.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TermStep {
     /// What the step is: `distance`, `allocation`, `efficiency`, `saf share`, `reduction`,
     /// `deducted`.
@@ -133,7 +133,7 @@ impl TermStep {
 
 /// One calculation line of a register contribution: `quantity × conversion × factor × gwp ×
 /// steps × share`, in the contribution's unit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
     /// The activity as written (or as the register holds it, e.g. a leg's emissions).
     pub quantity: Decimal,

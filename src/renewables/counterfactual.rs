@@ -70,21 +70,18 @@ pub fn through_chain(
     let chain = resolver
         .resolve(year, facility, &subject, shown_unit, explicit)
         .map_err(|e| (e.code, e.message, e.hint))?;
-    through_resolved(chain, site, qty, shown_unit, explicit, true)
+    let shared = explicit.cloned().map(std::sync::Arc::new);
+    through_resolved(chain, site, qty, shown_unit, shared, true)
 }
 
 /// What a facility's chain depends on besides the facility: year, carrier, unit, explicit
-/// factor, and the facility's class (grid and consolidation terms).
-type ClassKey = (
-    i32,
-    Carrier,
-    u16,
-    Option<FactorRef>,
-    Option<FactorRef>,
-    bool,
-    bool,
-    Decimal,
-);
+/// factor (by number, `ClassChains::explicit`), and the facility's class (grid and
+/// consolidation terms, by number, `ClassChains::class_of`). Numbers, so that looking a
+/// chain up costs no copy of a reference: it is done for every facility and year.
+type ClassKey = (i32, Carrier, u16, usize, usize);
+
+/// A facility's class: its grid and consolidation terms.
+type Class = (Option<FactorRef>, bool, bool, Decimal);
 
 /// `through_chain` for a register that charges many facilities (market-based scope 2 of every
 /// facility-year): a chain is resolved once per facility class and shared by the class's
@@ -92,7 +89,13 @@ type ClassKey = (
 /// failed resolutions (whose messages name the facility) are resolved on their own.
 #[derive(Default)]
 pub struct ClassChains {
-    resolved: std::collections::HashMap<ClassKey, crate::calc::Chain>,
+    resolved: rustc_hash::FxHashMap<ClassKey, crate::calc::Chain>,
+    /// The explicit factors met, numbered by position (a handful: residual mixes, rates),
+    /// each held once and shared by the lines that name it.
+    explicit: Vec<Option<std::sync::Arc<FactorRef>>>,
+    /// Each facility's class number, and each class's.
+    class_of: rustc_hash::FxHashMap<usize, usize>,
+    classes: rustc_hash::FxHashMap<Class, usize>,
     /// Each market's residual mix, as `residual_mix` reads it (once per market, not once per
     /// facility).
     residual: std::collections::HashMap<String, Option<FactorRef>>,
@@ -119,7 +122,21 @@ impl ClassChains {
         explicit: Option<&FactorRef>,
     ) -> Result<Calculated, Problem> {
         let chain = self.chain(project, strict, site, carrier, shown_unit, explicit)?;
-        through_resolved(chain, site, qty, shown_unit, explicit, traced)
+        let id = self.explicit_id(explicit);
+        let shared = self.explicit.get(id).cloned().flatten();
+        through_resolved(chain, site, qty, shown_unit, shared, traced)
+    }
+
+    /// The number of an explicit factor (`explicit`), given when first met.
+    fn explicit_id(&mut self, explicit: Option<&FactorRef>) -> usize {
+        match self.explicit.iter().position(|e| e.as_deref() == explicit) {
+            Some(i) => i,
+            None => {
+                self.explicit
+                    .push(explicit.cloned().map(std::sync::Arc::new));
+                self.explicit.len() - 1
+            }
+        }
     }
 
     /// Whether `through` would succeed, with the problem it would give when not, without
@@ -167,15 +184,28 @@ impl ClassChains {
         if !f.changes.is_empty() {
             return resolve();
         }
+        let explicit_id = self.explicit_id(explicit);
+        let class = match self.class_of.get(&site.facility) {
+            Some(c) => *c,
+            None => {
+                let class: Class = (
+                    f.grid.clone(),
+                    f.operational_control,
+                    f.financial_control,
+                    f.equity_share,
+                );
+                let next = self.classes.len();
+                let c = *self.classes.entry(class).or_insert(next);
+                self.class_of.insert(site.facility, c);
+                c
+            }
+        };
         let key = (
             site.period.year(),
             carrier,
             shown_unit.index,
-            explicit.cloned(),
-            f.grid.clone(),
-            f.operational_control,
-            f.financial_control,
-            f.equity_share,
+            explicit_id,
+            class,
         );
         Ok(match self.resolved.get(&key) {
             Some(c) => c.for_facility(site.facility, 0, c.share_reason.clone()),
@@ -208,7 +238,7 @@ fn through_resolved(
     site: Site,
     qty: AnyQty,
     shown_unit: AnyUnit,
-    explicit: Option<&FactorRef>,
+    explicit: Option<std::sync::Arc<FactorRef>>,
     traced: bool,
 ) -> Result<Calculated, Problem> {
     let Site {
@@ -228,7 +258,7 @@ fn through_resolved(
         quantity: quantity.normalize(),
         unit: shown_unit,
         qty,
-        factor: explicit.cloned().map(Box::new),
+        factor: explicit,
         source: None,
         split: None,
     };

@@ -216,6 +216,9 @@ fn consumption(ctx: &Context<'_>) -> Result<BTreeMap<(usize, i32), Consumed>, Ca
         }
         let gross = if c.share.is_zero() {
             Decimal::ZERO
+        } else if c.share == Decimal::ONE {
+            // What the division by one gives (a quotient is normalized), without dividing.
+            a.energy_j.normalize()
         } else {
             decimal::div(a.energy_j, c.share)?.value
         };

@@ -181,7 +181,7 @@ impl Qty<Mass> {
 }
 
 /// A quantity whose dimension is known only at run time (read from a CSV unit column).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AnyQty {
     /// The dimension.
     pub kind: DimKind,

@@ -158,7 +158,7 @@ pub static UNITS: &[UnitDef] = &[
 ];
 
 /// A unit whose dimension is known only at run time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AnyUnit {
     /// Dimension.
     pub kind: DimKind,
