@@ -495,6 +495,7 @@ catalogue! {
     instruments_missing_value: "instruments-missing-value" CHECK => 1, "error" "instruments.csv:3:1" ["missing-value"];
     instruments_missing_value_market: "instruments-missing-value-market" CHECK => 1, "error" "instruments.csv:3:7" ["missing-value"];
     instruments_negative_quantity: "instruments-negative-quantity" CHECK => 1, "error" "instruments.csv:3:5" ["negative-quantity"];
+    instruments_zero_instrument: "instruments-zero-instrument" CHECK => 1, "error" "instruments.csv:2:5" ["zero-instrument"];
     instruments_not_utf8: "instruments-not-utf8" CHECK => 1, "error" "instruments.csv:3:11" ["not-utf8"];
     instruments_period_outside_reporting_years: "instruments-period-outside-reporting-years" CHECK => 1, "error" "instruments.csv:3:4" ["period-outside-reporting-years"];
     instruments_supplier_specific_missing_factor: "instruments-supplier-specific-missing-factor" CHECK => 1, "error" "instruments.csv:2:10" ["missing-value"];

@@ -181,6 +181,41 @@ fn vintage_and_market_rules() {
     assert_eq!((e[0].code, e[0].span.line), ("vintage-outside-rule", 3));
 }
 
+/// An instrument of 0 MWh claims nothing. Zero certificates are no certificate: the row is
+/// refused (an error on the quantity, column 5). A contract's month without delivery may be
+/// true: the row is kept with a warning, and applies nothing — market-based stays
+/// 1 000 MWh × 0.6096 t/MWh = 609.6 t (the residual-mix substitute of
+/// `market_based_with_partial_certificate_cover`).
+#[test]
+fn an_instrument_of_nothing_is_refused_or_said() {
+    let dir = project(&manifest("operational_control", "2023"), TWO, ENERGY, None);
+    with(
+        &dir,
+        &[(
+            "instruments.csv",
+            &format!(
+                "{INSTR_HEAD}G0,gec,F1,2025,0,MWh,CN,2025,,,\nP0,green_power_trade,F1,2025-03,0.000,MWh,CN,,,,\n"
+            ),
+        )],
+    );
+    let l = ledger(&dir);
+    let zero: Vec<(bool, u64, usize)> = l
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "zero-instrument")
+        .map(|d| (d.is_error(), d.span.line, d.span.column.unwrap_or(0)))
+        .collect();
+    assert_eq!(zero, [(true, 2, 5), (false, 3, 5)], "{:?}", l.diagnostics);
+    assert_eq!(errors(&l).len(), 1, "{:?}", l.diagnostics);
+    let stats = l
+        .files
+        .iter()
+        .find(|f| f.file.ends_with("instruments.csv"))
+        .expect("instruments.csv is accounted for");
+    assert_eq!((stats.read, stats.used, stats.rejected), (2, 1, 1));
+    assert_eq!(value(&l, "ghg.scope2.market", 2025), d("609.6"));
+}
+
 /// Certificate serials must cover exactly the MWh claimed (one certificate per MWh).
 #[test]
 fn serial_count_must_match_the_quantity() {

@@ -502,6 +502,29 @@ pub fn run(ctx: &Context<'_>, sink: &mut dyn FnMut(Entry), report: &mut Report) 
                 }
             }
         }
+        // An instrument of nothing is nearly always a slip (a blank written as 0, a total in
+        // the wrong column). A certificate is one MWh each, so none of them is no certificate:
+        // the row is refused. A contract's month without delivery may be true, so it is only
+        // said.
+        if let (Some(k), Some(q), Some(u)) = (kind, quantity, unit) {
+            if q.is_zero() {
+                let message = format!("a {} of {q} {} claims no electricity", k.name(), u.symbol);
+                if k.is_certificate() {
+                    f.error(
+                        "zero-instrument",
+                        4,
+                        format!("{message}: a certificate is 1 MWh, so this row holds none"),
+                        Some("write the MWh the certificates cover, or leave the row out".into()),
+                    );
+                } else {
+                    f.diags.push(
+                        Diagnostic::warning("zero-instrument", row.span_of(4), message)
+                            .with_hint("write the MWh delivered, or leave the row out when nothing was delivered")
+                            .with_source(row.text()),
+                    );
+                }
+            }
+        }
         // A quantity too large to hold in joules is an error of the row; dropped silently, the
         // instrument would be neither applied nor rejected.
         let energy_j = match quantity
