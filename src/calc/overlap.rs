@@ -7,6 +7,7 @@
 //! overlaps an earlier one (and, for ranges of days, to compare their `ref`s: bills of two
 //! meters may cover the same days).
 
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 use super::chain::{Accum, DayCover, COVER_KINDS, DAY_WORDS};
@@ -44,20 +45,25 @@ impl Cover {
     }
 }
 
-/// Months covered by the year, quarter and month rows of each group, and days covered by its
-/// ranges of days.
-fn masks(comp: &Computation) -> BTreeMap<Group, Cover> {
-    let mut groups: BTreeMap<Group, Cover> = BTreeMap::new();
+/// The groups whose rows may hold one consumption twice (`Cover::suspect`), with the months
+/// covered by their year, quarter and month rows and the days covered by their ranges of
+/// days. Grouped by borrowed keys, and only the suspect groups given owned names: over
+/// 100,000 facilities there are 800,000 chains, and a name and a tree entry for each was a
+/// twentieth of a run.
+fn suspect_groups(comp: &Computation) -> BTreeMap<Group, Cover> {
+    let mut groups: FxHashMap<(usize, i32, &Subject), Cover> = FxHashMap::default();
     for (c, a) in comp.chains.iter().zip(&comp.accums) {
-        let e = groups
-            .entry(group_of(c.facility, c.year, &c.subject))
-            .or_default();
+        let e = groups.entry((c.facility, c.year, &c.subject)).or_default();
         for (x, y) in e.months.iter_mut().zip(a.covered) {
             *x |= y;
         }
         e.days.merge(&a.days);
     }
     groups
+        .into_iter()
+        .filter(|(_, m)| m.suspect())
+        .map(|((facility, year, subject), m)| (group_of(facility, year, subject), m))
+        .collect()
 }
 
 /// The kinds of period compared, in words.
@@ -89,10 +95,7 @@ pub(super) fn overlapping_periods(project: &Project, comp: &Computation) -> Vec<
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let flagged: BTreeMap<Group, Cover> = masks(comp)
-        .into_iter()
-        .filter(|(_, m)| m.suspect())
-        .collect();
+    let flagged = suspect_groups(comp);
     if flagged.is_empty() {
         return Vec::new();
     }

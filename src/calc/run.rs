@@ -14,10 +14,12 @@
 //! again to confirm them; only if some are confirmed is the calculation repeated without them.
 
 mod folder;
+mod merged;
 mod sums;
 
 use super::folder::FolderInput;
 use folder::run_folder;
+use merged::{merge_sums, sorted_sums, SortedSums, Summed};
 
 pub use sums::{
     linear_rows, sum_of, units_of, ChainPlan, LinearRow, LinearSum, RowChain, MAX_SUMMED_ROWS,
@@ -438,34 +440,6 @@ mod slots_tests {
     }
 }
 
-/// The identity of a chain independent of any worker, used to merge and order results: what
-/// its rows share, and its source kind (a stationary and a mobile diesel chain of one facility
-/// are two chains, as are their scope 3 companions). Borrowed from the chain, so that ordering
-/// hundreds of thousands of chains copies nothing.
-type ChainId<'c> = (
-    i32,
-    usize,
-    usize,
-    &'c Subject,
-    u16,
-    &'c Option<FactorRef>,
-    super::chain::SourceKind,
-    Option<super::chain::SourceKind>,
-);
-
-fn chain_id(c: &Chain) -> ChainId<'_> {
-    (
-        c.year,
-        c.facility,
-        c.terms,
-        &c.subject,
-        c.activity_unit.index,
-        &c.explicit,
-        c.kind,
-        c.upstream_of,
-    )
-}
-
 /// The source a chain is keyed and resolved by: the one a row declares, with the default of
 /// its file (`stationary` for a fuel, `fugitive` for a gas) the same as none, so that a row
 /// that names the default and one that leaves it empty are one chain.
@@ -474,62 +448,6 @@ fn chain_source(s: Option<crate::activity::Source>) -> Option<crate::activity::S
     match s {
         Some(Source::Stationary | Source::Fugitive) | None => None,
         other => other,
-    }
-}
-
-/// Chains with their sums, in chain-identity order, each identity once. Boxed: a chain and
-/// its sums are some 800 bytes, and sorting and merging the sums of 800,000 chains moved each
-/// several times (memmove was a tenth of a run over 100,000 facilities); a box moves 8.
-type Sums = Vec<Box<(Chain, Accum)>>;
-
-/// Sorts chains by identity and adds up the sums of chains with one identity (rows that name
-/// the default source and rows that leave it empty), so that no sum replaces another.
-fn sorted_sums(v: Sums) -> Result<Sums, CalcError> {
-    // Sorted as small keys holding the identity's leading fields (year, facility, terms), so
-    // that nearly every comparison is decided without reading the chain, and the rest compare
-    // the whole identity: the same order as sorting by `chain_id` alone (stable: equal
-    // identities keep their order).
-    let mut order: Vec<(i32, usize, usize, usize)> = v
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.0.year, e.0.facility, e.0.terms, i))
-        .collect();
-    order.sort_by(|a, b| {
-        (a.0, a.1, a.2)
-            .cmp(&(b.0, b.1, b.2))
-            .then_with(|| chain_id(&v[a.3].0).cmp(&chain_id(&v[b.3].0)))
-    });
-    let mut slots: Vec<Option<Box<(Chain, Accum)>>> = v.into_iter().map(Some).collect();
-    let mut out: Sums = Vec::with_capacity(slots.len());
-    for e in order.into_iter().filter_map(|k| slots[k.3].take()) {
-        match out.last_mut() {
-            Some(last) if chain_id(&last.0) == chain_id(&e.0) => last.1.merge(&e.1)?,
-            _ => out.push(e),
-        }
-    }
-    Ok(out)
-}
-
-/// Two sorted sums merged into one, in identity order (the sums of one identity added).
-fn merge_sums(a: Sums, b: Sums) -> Result<Sums, CalcError> {
-    let mut out: Sums = Vec::with_capacity(a.len().max(b.len()));
-    let mut a = a.into_iter().peekable();
-    let mut b = b.into_iter().peekable();
-    loop {
-        let order = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => chain_id(&x.0).cmp(&chain_id(&y.0)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => return Ok(out),
-        };
-        match (a.next_if(|_| order.is_le()), b.next_if(|_| order.is_ge())) {
-            (Some(mut x), Some(y)) => {
-                x.1.merge(&y.1)?;
-                out.push(x);
-            }
-            (Some(x), None) | (None, Some(x)) => out.push(x),
-            (None, None) => return Ok(out),
-        }
     }
 }
 
@@ -608,8 +526,8 @@ fn total_overflow(file: &str, e: CalcError) -> Diagnostic {
 /// The results of one worker over one chunk of one file.
 #[derive(Default)]
 struct Part {
-    chains: Sums,
-    outside: Sums,
+    chains: SortedSums,
+    outside: SortedSums,
     diagnostics: Vec<Diagnostic>,
     stats: FileStats,
     candidates: Candidates,
@@ -1467,11 +1385,11 @@ impl<'p> Worker<'p> {
                 Some(o) => {
                     // A chain only days outside the boundary used is in no figure.
                     if a.rows > 0 {
-                        chains.push(Box::new((c.clone(), a)));
+                        chains.push(Summed::new(c.clone(), a));
                     }
-                    outside.push(Box::new((c, *o)));
+                    outside.push(Summed::new(c, *o));
                 }
-                None => chains.push(Box::new((c, a))),
+                None => chains.push(Summed::new(c, a)),
             }
         }
         let overflow = |e| total_overflow(&self.stats.file, e);
@@ -1728,9 +1646,11 @@ fn assemble(
         notes: std::mem::take(&mut all.notes).into_iter().collect(),
         ..Computation::default()
     };
-    comp.outside = all.outside.into_iter().map(|e| *e).collect();
+    comp.outside = all.outside.into_iter().map(Summed::into_parts).collect();
+    comp.chains.reserve_exact(all.chains.len());
+    comp.accums.reserve_exact(all.chains.len());
     for e in all.chains {
-        let (c, mut a) = *e;
+        let (c, mut a) = e.into_parts();
         // Linear chains: multiply the summed quantity out, once.
         if let Err(e) = a.settle(&c) {
             let f = &project.facilities.list[c.facility];
