@@ -259,48 +259,36 @@ fn roll_up_scope3(e: &mut Entry) -> bool {
     any
 }
 
-impl Ledger {
-    /// Computes a project: the chains, then every register. A register file that could not
-    /// be read to its end is an error, as a chain file's is.
-    pub fn compute(project: &Project, options: RunOptions) -> Result<Ledger, Vec<Diagnostic>> {
-        let comp = compute(project, options)?;
-        Ledger::from_computation(project, comp, options.strict).readable()
+/// What the registers make of a computation: everything of a ledger but the computation
+/// itself. Made from a borrowed computation, so that other work may read it meanwhile (`diff`
+/// makes the ledger before a change on one thread while it re-prices on another), and joined
+/// to it by `Ledger::join`.
+#[derive(Debug)]
+pub struct Registered {
+    totals: Totals,
+    derived: BTreeMap<String, Derived>,
+    register_names: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+    files: Vec<FileStats>,
+    register_run: RegisterRun,
+    structure: crate::years::Structure,
+    restated_base: Option<Box<Ledger>>,
+}
+
+impl Registered {
+    /// What every register makes of `comp`, with each register's digest of its entries when
+    /// `digested` (see `Ledger::from_computation_digested`).
+    pub fn of(project: &Project, comp: &Computation, strict: bool, digested: bool) -> Registered {
+        Registered::with(project, comp, (strict, digested), &|_| true)
     }
 
-    /// The files that could not be read to their end (their rows are not accounted for).
-    pub fn unread_files(&self) -> impl Iterator<Item = &FileStats> {
-        self.all_files().filter(|f| f.unread)
-    }
-
-    /// The ledger, or every diagnostic when some file could not be read to its end.
-    pub fn readable(self) -> Result<Ledger, Vec<Diagnostic>> {
-        if self.unread_files().next().is_none() {
-            Ok(self)
-        } else {
-            Err(self.all_diagnostics().cloned().collect())
-        }
-    }
-
-    /// Adds the registers to a finished chain computation.
-    pub fn from_computation(project: &Project, comp: Computation, strict: bool) -> Ledger {
-        Ledger::from_computation_with(project, comp, (strict, false), &|_| true)
-    }
-
-    /// `from_computation`, keeping each register's digest of its entries
-    /// (`RegisterRun::digests`), so that a what-if can tell which registers give the same
-    /// entries on both sides without running them again traced.
-    pub fn from_computation_digested(project: &Project, comp: Computation, strict: bool) -> Ledger {
-        Ledger::from_computation_with(project, comp, (strict, true), &|_| true)
-    }
-
-    /// `from_computation` running only the registers (by index in `registers()`) that
-    /// `wanted` accepts.
-    fn from_computation_with(
+    /// `of`, running only the registers (by index in `registers()`) that `wanted` accepts.
+    fn with(
         project: &Project,
-        comp: Computation,
+        comp: &Computation,
         (strict, digested): (bool, bool),
         wanted: &dyn Fn(usize) -> bool,
-    ) -> Ledger {
+    ) -> Registered {
         let structure = crate::years::Structure::of(project);
         // Facilities whose share or control changed: their rows computed again under the
         // latest terms (the restated base year's lines of those facilities).
@@ -318,7 +306,7 @@ impl Ledger {
             None
         } else {
             structure
-                .restated_computation(&comp, latest.as_ref())
+                .restated_computation(comp, latest.as_ref())
                 .ok()
                 .map(|rc| {
                     Box::new(Ledger::restated_ledger(
@@ -326,40 +314,27 @@ impl Ledger {
                     ))
                 })
         };
-        let mut ledger = Ledger::plain(project, comp, (strict, digested), wanted, None);
-        ledger.structure = structure;
-        ledger.restated_base = restated_base;
-        ledger
-    }
-
-    /// The ledger of a restated computation: the registers run over it, without the
-    /// base-year contributions of facilities the restatement removes.
-    fn restated_ledger(
-        project: &Project,
-        comp: Computation,
-        strict: bool,
-        wanted: &dyn Fn(usize) -> bool,
-        structure: &crate::years::Structure,
-    ) -> Ledger {
-        let keep = |c: &crate::register::Contribution| !structure.removes_contribution(c);
-        Ledger::plain(project, comp, (strict, false), wanted, Some(&keep))
+        let mut registered = Registered::plain(project, comp, (strict, digested), wanted, None);
+        registered.structure = structure;
+        registered.restated_base = restated_base;
+        registered
     }
 
     /// A ledger without restatement: the chains and the registers' totals (only of the
     /// contributions `keep` accepts, when given).
     fn plain(
         project: &Project,
-        comp: Computation,
+        comp: &Computation,
         (strict, digested): (bool, bool),
         wanted: &dyn Fn(usize) -> bool,
         keep: Option<&dyn Fn(&crate::register::Contribution) -> bool>,
-    ) -> Ledger {
+    ) -> Registered {
         let mut totals = Totals::default();
         let mut overflow = Vec::new();
         let mut register_run = RegisterRun::default();
         let mut digests: Vec<Option<crate::register::digest::EntryDigest>> = Vec::new();
         let (mut diagnostics, files, derived, register_names, diagnosed, notes) =
-            run_some_registers(project, &comp, (strict, false), wanted, &mut |index, e| {
+            run_some_registers(project, comp, (strict, false), wanted, &mut |index, e| {
                 let kept;
                 let e = match keep {
                     Some(k) => {
@@ -410,6 +385,78 @@ impl Ledger {
                 .collect();
         }
         diagnostics.append(&mut overflow);
+        Registered {
+            totals,
+            derived,
+            register_names,
+            diagnostics,
+            files,
+            register_run,
+            structure: crate::years::Structure::default(),
+            restated_base: None,
+        }
+    }
+}
+
+impl Ledger {
+    /// Computes a project: the chains, then every register. A register file that could not
+    /// be read to its end is an error, as a chain file's is.
+    pub fn compute(project: &Project, options: RunOptions) -> Result<Ledger, Vec<Diagnostic>> {
+        let comp = compute(project, options)?;
+        Ledger::from_computation(project, comp, options.strict).readable()
+    }
+
+    /// The files that could not be read to their end (their rows are not accounted for).
+    pub fn unread_files(&self) -> impl Iterator<Item = &FileStats> {
+        self.all_files().filter(|f| f.unread)
+    }
+
+    /// The ledger, or every diagnostic when some file could not be read to its end.
+    pub fn readable(self) -> Result<Ledger, Vec<Diagnostic>> {
+        if self.unread_files().next().is_none() {
+            Ok(self)
+        } else {
+            Err(self.all_diagnostics().cloned().collect())
+        }
+    }
+
+    /// Adds the registers to a finished chain computation.
+    pub fn from_computation(project: &Project, comp: Computation, strict: bool) -> Ledger {
+        Ledger::from_computation_with(project, comp, (strict, false), &|_| true)
+    }
+
+    /// `from_computation`, keeping each register's digest of its entries
+    /// (`RegisterRun::digests`), so that a what-if can tell which registers give the same
+    /// entries on both sides without running them again traced.
+    pub fn from_computation_digested(project: &Project, comp: Computation, strict: bool) -> Ledger {
+        Ledger::from_computation_with(project, comp, (strict, true), &|_| true)
+    }
+
+    /// `from_computation` running only the registers (by index in `registers()`) that
+    /// `wanted` accepts.
+    fn from_computation_with(
+        project: &Project,
+        comp: Computation,
+        flags: (bool, bool),
+        wanted: &dyn Fn(usize) -> bool,
+    ) -> Ledger {
+        let registered = Registered::with(project, &comp, flags, wanted);
+        Ledger::join(project, comp, registered)
+    }
+
+    /// The ledger of `comp` and what the registers made of it (`Registered::of` of the same
+    /// computation).
+    pub fn join(project: &Project, comp: Computation, registered: Registered) -> Ledger {
+        let Registered {
+            totals,
+            derived,
+            register_names,
+            diagnostics,
+            files,
+            register_run,
+            structure,
+            restated_base,
+        } = registered;
         Ledger {
             years: project.manifest.reporting_years.clone(),
             comp,
@@ -419,10 +466,36 @@ impl Ledger {
             diagnostics,
             files,
             register_run,
-            structure: crate::years::Structure::default(),
-            restated_base: None,
+            structure,
+            restated_base,
             groups: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The ledger of a restated computation: the registers run over it, without the
+    /// base-year contributions of facilities the restatement removes.
+    fn restated_ledger(
+        project: &Project,
+        comp: Computation,
+        strict: bool,
+        wanted: &dyn Fn(usize) -> bool,
+        structure: &crate::years::Structure,
+    ) -> Ledger {
+        let keep = |c: &crate::register::Contribution| !structure.removes_contribution(c);
+        Ledger::plain(project, comp, (strict, false), wanted, Some(&keep))
+    }
+
+    /// A ledger without restatement: the chains and the registers' totals (only of the
+    /// contributions `keep` accepts, when given).
+    fn plain(
+        project: &Project,
+        comp: Computation,
+        flags: (bool, bool),
+        wanted: &dyn Fn(usize) -> bool,
+        keep: Option<&dyn Fn(&crate::register::Contribution) -> bool>,
+    ) -> Ledger {
+        let registered = Registered::plain(project, &comp, flags, wanted, keep);
+        Ledger::join(project, comp, registered)
     }
 
     /// The chains' sums by resolved body (see `groups`), made on first use.

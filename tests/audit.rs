@@ -1363,3 +1363,79 @@ fn diff_lists_register_lines_up_to_max_lines() {
     assert_eq!(rows(&all), listed, "{all}");
     assert!(!all.contains("more register line(s)"), "{all}");
 }
+
+/// The chains of `diff`'s table are listed up to `--max-lines` too, with a count of the rest:
+/// the fixture's north-China grid value of 2023 is read by the 2025 electricity chains of its
+/// three facilities in that grid (BJ-PHONE, BJ-CAR, BJ-HQ).
+#[test]
+fn diff_lists_chains_up_to_max_lines() {
+    let run = |max: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+            .args(["diff", FIX, "--set", "cn-mee-grid@2023:north=0.9"])
+            .args(["--max-lines", max])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let title = "Chains whose factors change (3)";
+    let rows = |s: &str| {
+        let table = s
+            .split(title)
+            .nth(1)
+            .unwrap_or_else(|| panic!("no `{title}` in\n{s}"));
+        let table = table.split("Lines whose factor changes").next().unwrap();
+        ["BJ-PHONE", "BJ-CAR", "BJ-HQ"]
+            .iter()
+            .filter(|id| table.contains(&format!(" {id} ")))
+            .count()
+    };
+    let two = run("2");
+    assert_eq!(rows(&two), 2, "{two}");
+    assert!(two.contains("… and 1 more chain(s)"), "{two}");
+    let all = run("0");
+    assert_eq!(rows(&all), 3, "{all}");
+    assert!(!all.contains("more chain(s)"), "{all}");
+}
+
+/// `audit::ledgers` makes the ledger before a change on a second thread while it re-prices
+/// and makes the ledger after (what `carbonledger diff` runs): with one thread or two, its
+/// diff is the diff `audit::diff` makes one step after the other, change for change — the
+/// chains, figures, register entries, verdict, method and pinned rows, every field.
+#[test]
+fn both_ledgers_at_once_give_the_diff_of_one_after_the_other() {
+    let p = Project::open(Path::new(FIX)).unwrap_or_else(|e| panic!("{e:#?}"));
+    let comp = compute(&p, OPTS).unwrap_or_else(|e| panic!("{e:#?}"));
+    let mut listed_entries = 0;
+    for c in [
+        Change::parse_set("cn-mee-grid@2023:north=0.9").unwrap(),
+        Change::parse_set("cn-mee-grid@2023:national_excl_market_nonfossil=0.9").unwrap(),
+        edition("cn-mee-grid@2022"),
+        edition("ipcc-gwp@ar6"),
+        Change::parse_set("ipcc-2006@2006:diesel.ncv=42.6").unwrap(),
+    ] {
+        let before = Ledger::from_computation_digested(&p, comp.clone(), false);
+        let serial = audit::diff(&p, before, &c, OPTS, true).unwrap_or_else(|e| panic!("{e}"));
+        let shown = |d: &Diff| {
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                d.chains, d.figures, d.entries, d.verdict, d.method, d.pinned
+            )
+        };
+        for threads in [1, 2] {
+            let options = RunOptions {
+                strict: false,
+                threads,
+            };
+            let (before, after) = audit::ledgers(&p, comp.clone(), &c, options);
+            let after = after.unwrap_or_else(|e| panic!("{e}"));
+            let d = audit::diff_against(&p, before, after, &c, options, true)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(shown(&d), shown(&serial), "{c}, {threads} thread(s)");
+        }
+        assert!(!serial.figures.is_empty(), "{c}: nothing changed");
+        listed_entries += serial.entries.len();
+    }
+    assert!(listed_entries > 0, "no change listed a register entry");
+}

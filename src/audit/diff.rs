@@ -12,7 +12,7 @@ use crate::calc::{
 use crate::decimal::{self, CalcError, RoundingRule};
 use crate::diag::Diagnostic;
 use crate::export::{entry_lines, ExportLine};
-use crate::ledger::{run_registers_where, Ledger};
+use crate::ledger::{run_registers_where, Ledger, Registered};
 use crate::project::Project;
 use crate::register::Contribution;
 use rust_decimal::Decimal;
@@ -695,6 +695,67 @@ pub struct Diff {
     pub pinned: Vec<(Chain, u64)>,
 }
 
+/// The side of a what-if after the change: the changed project, its ledger, and how its
+/// computation was made from the one before.
+pub struct After {
+    project: Project,
+    ledger: Ledger,
+    method: Method,
+}
+
+impl After {
+    /// The computation `before` re-priced (or recomputed) under `change`, and its ledger,
+    /// with each register's digest of its entries when `digested`.
+    pub fn of(
+        project: &Project,
+        before: &Computation,
+        change: &Change,
+        options: RunOptions,
+        digested: bool,
+    ) -> Result<After, DiffError> {
+        let after_project = change.apply(project)?;
+        let (comp, method) =
+            reprice_or_recompute(before, &after_project, options).map_err(DiffError::Data)?;
+        let ledger = if digested {
+            Ledger::from_computation_digested(&after_project, comp, options.strict)
+        } else {
+            Ledger::from_computation(&after_project, comp, options.strict)
+        };
+        Ok(After {
+            project: after_project,
+            ledger,
+            method,
+        })
+    }
+}
+
+/// Both ledgers of a what-if, from the computation before the change: the ledger before
+/// (with its registers' digests, `Ledger::from_computation_digested`) and the side after.
+/// Each runs every register and reads only `comp`, so they are made at once, one on another
+/// thread (`options.threads == 1`: one after the other); the results do not depend on it.
+pub fn ledgers(
+    project: &Project,
+    comp: Computation,
+    change: &Change,
+    options: RunOptions,
+) -> (Ledger, Result<After, DiffError>) {
+    if options.threads == 1 {
+        let registered = Registered::of(project, &comp, options.strict, true);
+        let after = After::of(project, &comp, change, options, true);
+        return (Ledger::join(project, comp, registered), after);
+    }
+    let (registered, after) = std::thread::scope(|s| {
+        let before = s.spawn(|| Registered::of(project, &comp, options.strict, true));
+        let after = After::of(project, &comp, change, options, true);
+        match before.join() {
+            Ok(r) => (r, after),
+            // The same panic as on this thread.
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    });
+    (Ledger::join(project, comp, registered), after)
+}
+
 /// Computes the diff of `change` against `before` (the project's ledger as it is).
 pub fn diff(
     project: &Project,
@@ -703,18 +764,28 @@ pub fn diff(
     options: RunOptions,
     all_figures: bool,
 ) -> Result<Diff, DiffError> {
-    let after_project = change.apply(project)?;
-    let (comp, method) =
-        reprice_or_recompute(&before.comp, &after_project, options).map_err(DiffError::Data)?;
     // With the digests of the registers' entries before (`Ledger::from_computation_digested`),
     // those after are kept too, and only registers whose digests differ are run again traced
     // to list their changed entries: the others send the same entries on both sides.
     let digested = !before.register_run.digests.is_empty();
-    let after = if digested {
-        Ledger::from_computation_digested(&after_project, comp, options.strict)
-    } else {
-        Ledger::from_computation(&after_project, comp, options.strict)
-    };
+    let after = After::of(project, &before.comp, change, options, digested)?;
+    diff_against(project, before, after, change, options, all_figures)
+}
+
+/// The diff of `change` from its two ledgers (`ledgers`, or the ledger before and
+/// `After::of`).
+pub fn diff_against(
+    project: &Project,
+    before: Ledger,
+    After {
+        project: after_project,
+        ledger: after,
+        method,
+    }: After,
+    change: &Change,
+    options: RunOptions,
+    all_figures: bool,
+) -> Result<Diff, DiffError> {
     let problems: Vec<Diagnostic> = after
         .all_diagnostics()
         .filter(|d| d.is_error())

@@ -16,9 +16,9 @@ pub use bridge::{
 
 pub use change::{Change, ChangeError};
 pub use diff::{
-    chain_changes, change_words, changed_lines, diff, entry_changes, figure_changes, line_factors,
-    pct_change, signed_pct, verdict, ChainChange, Diff, DiffError, EntryChange, FigureChange,
-    LineChange, RegisterLineChange, Verdict, TOTAL_FIGURES,
+    chain_changes, change_words, changed_lines, diff, diff_against, entry_changes, figure_changes,
+    ledgers, line_factors, pct_change, signed_pct, verdict, After, ChainChange, Diff, DiffError,
+    EntryChange, FigureChange, LineChange, RegisterLineChange, Verdict, TOTAL_FIGURES,
 };
 pub use rational::{apportion, Ratio};
 pub use register_bridge::{register_splits, RegisterSplit, REGISTER_EFFECTS};

@@ -196,16 +196,18 @@ pub fn ledger_fallbacks(ledger: &Ledger) -> Vec<String> {
 /// the computation is read from and kept in the project's cache unless `--no-cache`.
 /// Returns the project and ledger, or the exit code after printing the problems.
 pub fn load(dir: &std::path::Path, opts: &ProjectOpts) -> Result<(Project, Ledger), Exit> {
-    load_with(dir, opts, false)
+    let (project, comp) = computation(dir, opts)?;
+    let ledger = Ledger::from_computation(&project, comp, opts.strict);
+    checked(project, ledger, opts)
 }
 
-/// `load`, keeping the digests of the registers' entries when `digested` (for a what-if:
-/// `Ledger::from_computation_digested`).
-pub fn load_with(
+/// Opens a project and computes its chains (from the cache unless `--no-cache`), or the exit
+/// code after printing the problems. The registers are left to the caller; `checked` then
+/// enforces the rejected-rows policy on the ledger.
+pub fn computation(
     dir: &std::path::Path,
     opts: &ProjectOpts,
-    digested: bool,
-) -> Result<(Project, Ledger), Exit> {
+) -> Result<(Project, Computation), Exit> {
     let project = open(dir)?;
     let options = RunOptions {
         strict: opts.strict,
@@ -215,11 +217,15 @@ pub fn load_with(
         print_diagnostics(&d);
         Exit::Data
     })?;
-    let ledger = if digested {
-        Ledger::from_computation_digested(&project, comp, opts.strict)
-    } else {
-        Ledger::from_computation(&project, comp, opts.strict)
-    };
+    Ok((project, comp))
+}
+
+/// Prints a ledger's diagnostics and enforces the rejected-rows policy (`load`'s last step).
+pub fn checked(
+    project: Project,
+    ledger: Ledger,
+    opts: &ProjectOpts,
+) -> Result<(Project, Ledger), Exit> {
     let diags: Vec<Diagnostic> = ledger.all_diagnostics().cloned().collect();
     if !diags.is_empty() {
         print_diagnostics(&diags);

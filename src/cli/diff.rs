@@ -2,7 +2,7 @@
 //! does — the lines and register entries it touches, every figure before and after, and the
 //! base-year recalculation verdict.
 
-use super::common::{load_with, places, Format, ProjectOpts};
+use super::common::{checked, computation, places, Format, ProjectOpts};
 use super::json::diff::{
     DiffJson, EntryJson, FigureChangeJson, LineJson, RegisterLineJson, VerdictJson,
 };
@@ -44,8 +44,8 @@ pub struct Args {
     /// Do not read the rows again to list the changed lines (figures and chains only: fastest).
     #[arg(long)]
     no_lines: bool,
-    /// Most changed lines to print in each table, energy lines and register lines (0: every
-    /// one); JSON lists every one.
+    /// Most rows to print in each table, chains, energy lines and register lines (0: every
+    /// one); JSON lists every changed line.
     #[arg(long, default_value_t = 200)]
     max_lines: usize,
     /// Output format: `table`, `csv` (the figures before and after, exact) or `json` (everything, exact).
@@ -140,24 +140,30 @@ fn run_inner(a: Args) -> Result<(), Exit> {
         eprintln!("error: {e}");
         Exit::Usage
     })?;
-    let (project, before) = load_with(&a.dir, &a.opts, true)?;
+    let (project, comp) = computation(&a.dir, &a.opts)?;
     let options = RunOptions {
         strict: a.opts.strict,
         threads: a.opts.threads,
     };
-    let d = audit::diff(&project, before, &change, options, a.all).map_err(|e| {
-        match &e {
-            DiffError::Data(diags) => {
-                super::common::print_diagnostics(diags);
-                eprintln!("error: {e}");
+    // The ledger before and the one after the change, made at once; the problems of the
+    // project as it is are said (and refused) first, as `load` would.
+    let (before, after) = audit::ledgers(&project, comp, &change, options);
+    let (project, before) = checked(project, before, &a.opts)?;
+    let d = after
+        .and_then(|after| audit::diff_against(&project, before, after, &change, options, a.all))
+        .map_err(|e| {
+            match &e {
+                DiffError::Data(diags) => {
+                    super::common::print_diagnostics(diags);
+                    eprintln!("error: {e}");
+                }
+                other => eprintln!("error: {other}"),
             }
-            other => eprintln!("error: {other}"),
-        }
-        match e {
-            DiffError::Change(_) => Exit::Usage,
-            _ => Exit::Data,
-        }
-    })?;
+            match e {
+                DiffError::Change(_) => Exit::Usage,
+                _ => Exit::Data,
+            }
+        })?;
     let rule = project.manifest.rounding;
 
     // The changed lines: one more reading of the rows, unless declined.
@@ -362,7 +368,14 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 "delta t CO2e",
             ],
         );
-        for c in &d.chains {
+        // The first `--max-lines`, as the tables of lines below: over 100,000 facilities a
+        // grid value's chains are tens of thousands (JSON lists their every line).
+        let shown = if a.max_lines == 0 {
+            d.chains.len()
+        } else {
+            a.max_lines.min(d.chains.len())
+        };
+        for c in &d.chains[..shown] {
             let (fb, fa) = differing(&c.before, &c.after);
             let delta = carbonledger::decimal::sub(c.sums_after.co2e_kg, c.sums_before.co2e_kg)
                 .unwrap_or_default();
@@ -379,6 +392,13 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             ]);
         }
         s.push_str(&render_text(&[t], a.output.width()));
+        if shown < d.chains.len() {
+            let _ = writeln!(
+                s,
+                "… and {} more chain(s) (--max-lines 0 lists every one)\n",
+                d.chains.len() - shown
+            );
+        }
     }
     if !a.no_lines && line_count > 0 {
         lines.title = format!("Lines whose factor changes ({line_count})");
