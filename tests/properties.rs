@@ -53,8 +53,8 @@ proptest! {
         for v in &values[..k] { left.add_line(&line(*v)).unwrap(); }
         for v in &values[k..] { right.add_line(&line(*v)).unwrap(); }
         left.merge(&right).unwrap();
-        prop_assert_eq!(forward, backward);
-        prop_assert_eq!(forward, left);
+        prop_assert_eq!(&forward, &backward);
+        prop_assert_eq!(&forward, &left);
         let total = values.iter().fold(Decimal::ZERO, |t, v| add(t, *v).unwrap());
         prop_assert_eq!(forward.co2e_kg, total);
     }

@@ -193,8 +193,8 @@ pub fn chain_changes(before: &Computation, after: &Computation) -> Vec<ChainChan
                 out.push(ChainChange {
                     before: c.clone(),
                     after: nc.clone(),
-                    sums_before: *a,
-                    sums_after: *na,
+                    sums_before: a.clone(),
+                    sums_after: na.clone(),
                 });
             }
         }

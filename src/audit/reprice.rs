@@ -110,7 +110,7 @@ pub fn reprice(
             _ => false,
         };
         let acc = if same {
-            *acc
+            acc.clone()
         } else {
             reprice_chain(old, &new, acc)?
         };
@@ -128,7 +128,7 @@ pub fn reprice(
             _ => false,
         };
         let acc = if same {
-            *acc
+            acc.clone()
         } else {
             reprice_chain(old, &new, acc)?
         };
@@ -262,7 +262,7 @@ fn reprice_chain(old: &Chain, new: &Chain, acc: &Accum) -> Result<Accum, String>
         };
         out.push(decimal::mul(qv, nnum).map_err(|e| e.to_string())?);
     }
-    let mut a = *acc;
+    let mut a = acc.clone();
     a.energy_j = out[0];
     a.tce_kgce = out[1];
     let mut co2e = Decimal::ZERO;

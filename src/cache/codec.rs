@@ -12,7 +12,7 @@ use crate::calc::SpecResolver;
 use crate::calc::{
     Accum, Chain, ChainSpec, Computation, FileStats, InputFile, Resolver, SourceKind,
 };
-use crate::calc::{DayCover, COVER_KINDS, DAY_WORDS, MAX_GASES};
+use crate::calc::{DayCover, Days, COVER_KINDS, DAY_WORDS, MAX_GASES};
 use crate::diag::{Diagnostic, Severity, Span};
 use crate::factors::FactorRef;
 use rust_decimal::Decimal;
@@ -136,7 +136,10 @@ fn store_accum(a: &Accum) -> StoredAccum {
         pending_quantity: Num::of(a.pending_quantity),
         inexact: [a.inexact_rows, a.inexact_energy_rows, a.inexact_tce_rows],
         covered: a.covered,
-        days: (a.days != DayCover::default()).then_some((a.days.once, a.days.twice)),
+        days: {
+            let d = a.days.cover();
+            (d != DayCover::default()).then_some((d.once, d.twice))
+        },
         first_byte: a.first_byte,
     }
 }
@@ -163,8 +166,7 @@ fn read_accum(s: &StoredAccum) -> Result<Accum, String> {
         a.gas_co2e_kg[*i] = co2e.value()?;
     }
     if let Some((once, twice)) = s.days {
-        a.days.once = once;
-        a.days.twice = twice;
+        a.days = Days::of(DayCover { once, twice });
     }
     Ok(a)
 }

@@ -14,9 +14,9 @@ mod trace;
 mod upstream;
 
 pub use chain::{
-    calculate, calculate_stepwise, calculate_terms, Accum, Chain, ChainBody, DayCover, EnergyConv,
-    FactorUse, Folded, GasStep, Line, LineError, PerBasis, Plan, SourceKind, Terms, UsedFactor,
-    BIOGENIC_CO2, COVER_KINDS, DAY_WORDS, MAX_GASES,
+    calculate, calculate_stepwise, calculate_terms, Accum, Chain, ChainBody, DayCover, Days,
+    EnergyConv, FactorUse, Folded, GasStep, Line, LineError, PerBasis, Plan, SourceKind, Terms,
+    UsedFactor, BIOGENIC_CO2, COVER_KINDS, DAY_WORDS, MAX_GASES,
 };
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{

@@ -57,7 +57,7 @@ fn suspect_groups(comp: &Computation) -> BTreeMap<Group, Cover> {
         for (x, y) in e.months.iter_mut().zip(a.covered) {
             *x |= y;
         }
-        e.days.merge(&a.days);
+        e.days.merge(&a.days.cover());
     }
     groups
         .into_iter()

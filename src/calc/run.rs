@@ -599,7 +599,7 @@ impl Touched {
     fn get(&self, id: usize) -> Accum {
         match self.at.get(id).copied().unwrap_or(0) {
             0 => Accum::default(),
-            i => self.list[i as usize - 1],
+            i => self.list[i as usize - 1].clone(),
         }
     }
 
@@ -1258,7 +1258,7 @@ impl<'p> Worker<'p> {
             } else {
                 (
                     &mut outside,
-                    self.outside.get(id).copied().unwrap_or_default(),
+                    self.outside.get(id).cloned().unwrap_or_default(),
                 )
             };
             let acc = target.entry(*id).or_insert(current);
@@ -1387,7 +1387,7 @@ impl<'p> Worker<'p> {
                     if a.rows > 0 {
                         chains.push(Summed::new(c.clone(), a));
                     }
-                    outside.push(Summed::new(c, *o));
+                    outside.push(Summed::new(c, o.clone()));
                 }
                 None => chains.push(Summed::new(c, a)),
             }

@@ -239,7 +239,7 @@ impl Structure {
                 continue;
             }
             chains.push(c.clone());
-            accums.push(*a);
+            accums.push(a.clone());
         }
         let mut extra: Vec<(&crate::calc::Chain, &crate::calc::Accum)> = Vec::new();
         if let Some(l) = latest {
@@ -264,7 +264,7 @@ impl Structure {
             .collect();
         for (c, a) in extra {
             chains.push(c.clone());
-            accums.push(*a);
+            accums.push(a.clone());
         }
         for (c, a) in outside {
             if c.year != by || !self.adds(c.facility) {
@@ -274,7 +274,7 @@ impl Structure {
                 Some(i) => accums[i].merge(a)?,
                 None => {
                     chains.push(c.clone());
-                    accums.push(*a);
+                    accums.push(a.clone());
                 }
             }
         }

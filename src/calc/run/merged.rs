@@ -64,7 +64,7 @@ impl Packed {
             && a.inexact_rows == 0
             && a.inexact_energy_rows == 0
             && a.inexact_tce_rows == 0
-            && a.days == crate::calc::chain::DayCover::default();
+            && a.days == crate::calc::chain::Days::default();
         if zero_elsewhere {
             Packed::Pending {
                 rows: a.rows,
@@ -92,7 +92,7 @@ impl Packed {
                 first_byte: *first_byte,
                 ..Accum::default()
             },
-            Packed::Full(a) => **a,
+            Packed::Full(a) => (**a).clone(),
         }
     }
 
@@ -240,7 +240,7 @@ mod tests {
         let mut days = DayCover::default();
         days.once[0] = 0b1010;
         vec![
-            pending,
+            pending.clone(),
             Accum {
                 rows: 1,
                 pending_quantity: d("0.1"),
@@ -250,17 +250,20 @@ mod tests {
             Accum::default(),
             Accum {
                 energy_j: d("0.000"),
-                ..pending
+                ..pending.clone()
             },
             Accum {
                 co2e_kg: d("-4.2"),
                 gas_kg: [d("1"), d("0"), d("0"), d("0"), d("0"), d("2.5")],
-                ..pending
+                ..pending.clone()
             },
-            Accum { days, ..pending },
+            Accum {
+                days: crate::calc::chain::Days::of(days),
+                ..pending.clone()
+            },
             Accum {
                 inexact_rows: 1,
-                ..pending
+                ..pending.clone()
             },
         ]
     }
@@ -270,13 +273,14 @@ mod tests {
     #[test]
     fn sums_read_back_and_merge_as_accum_does() {
         for a in kinds() {
-            let s = Packed::new(a);
+            let s = Packed::new(a.clone());
             assert_eq!(format!("{:?}", s.accum()), format!("{a:?}"));
             for b in kinds() {
-                let mut want = a;
+                let mut want = a.clone();
                 want.merge(&b).unwrap_or_else(|e| panic!("{e}"));
-                let mut got = Packed::new(a);
-                got.merge(&Packed::new(b)).unwrap_or_else(|e| panic!("{e}"));
+                let mut got = Packed::new(a.clone());
+                got.merge(&Packed::new(b.clone()))
+                    .unwrap_or_else(|e| panic!("{e}"));
                 assert_eq!(format!("{:?}", got.accum()), format!("{want:?}"));
                 assert_eq!(got.accum(), want);
             }
@@ -291,7 +295,7 @@ mod tests {
             pending_quantity: Decimal::MAX,
             ..Accum::default()
         };
-        let mut s = Packed::new(big);
+        let mut s = Packed::new(big.clone());
         assert!(s.merge(&Packed::new(big)).is_err());
     }
 }
