@@ -188,9 +188,9 @@ impl Spill {
         }
     }
 
-    /// After every worker finished: the records seen more than once.
-    pub fn candidates(&self) -> Result<Candidates, std::io::Error> {
-        let mut out = Candidates::default();
+    /// After every worker finished: the records seen more than once, found partition by
+    /// partition on `threads` threads (each partition is its own: a record is in one).
+    pub fn candidates(&self, threads: usize) -> Result<Candidates, std::io::Error> {
         let dir = match self.dir.lock() {
             Ok(d) => match &*d {
                 SpillDir::Ready(p) => Some(p.clone()),
@@ -208,40 +208,78 @@ impl Spill {
             Ok(mut m) => std::mem::take(&mut *m),
             Err(_) => Vec::new(),
         };
-        for p in 0..self.partitions {
-            let mut records = memory.get_mut(p).map(std::mem::take).unwrap_or_default();
-            let prefix = format!("p{p:03}_");
-            for f in &files {
-                if f.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(&prefix))
-                {
-                    let bytes = std::fs::read(f)?;
-                    if bytes.len() % 16 != 0 {
-                        return Err(std::io::Error::other(
-                            "a spill file of the duplicate check is truncated",
-                        ));
-                    }
-                    records.extend(bytes.chunks_exact(16).map(|c| {
-                        let mut b = [0u8; 16];
-                        b.copy_from_slice(c);
-                        u128::from_le_bytes(b)
-                    }));
-                    std::fs::remove_file(f)?;
-                }
-            }
-            // A hash set, not a sort: a record is one probe (sorting 16-byte records cost
-            // about 460 instructions each).
-            let mut seen: rustc_hash::FxHashSet<u128> = rustc_hash::FxHashSet::default();
-            seen.reserve(records.len());
-            for r in records {
-                if !seen.insert(r) {
-                    out.add(((r >> 64) as u64, r as u64));
-                }
-            }
+        memory.resize_with(self.partitions, Vec::new);
+        let threads = threads.clamp(1, self.partitions);
+        // Partition p to thread p mod threads, with its records kept in memory.
+        let mut shares: Vec<Vec<(usize, Vec<u128>)>> = (0..threads).map(|_| Vec::new()).collect();
+        for (p, records) in memory.into_iter().enumerate() {
+            shares[p % threads].push((p, records));
+        }
+        let files = &files;
+        let found: Vec<Result<Candidates, std::io::Error>> = if threads == 1 {
+            shares
+                .into_iter()
+                .map(|share| repeated(share, files))
+                .collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = shares
+                    .into_iter()
+                    .map(|share| scope.spawn(move || repeated(share, files)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            })
+        };
+        let mut out = Candidates::default();
+        for f in found {
+            out.extend(f?);
         }
         Ok(out)
     }
+}
+
+/// The records of each partition of `share` (its records kept in memory, and its spill files
+/// among `files`, read and removed) seen more than once.
+fn repeated(
+    share: Vec<(usize, Vec<u128>)>,
+    files: &[std::path::PathBuf],
+) -> Result<Candidates, std::io::Error> {
+    let mut out = Candidates::default();
+    for (p, mut records) in share {
+        let prefix = format!("p{p:03}_");
+        for f in files {
+            if f.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix))
+            {
+                let bytes = std::fs::read(f)?;
+                if bytes.len() % 16 != 0 {
+                    return Err(std::io::Error::other(
+                        "a spill file of the duplicate check is truncated",
+                    ));
+                }
+                records.extend(bytes.chunks_exact(16).map(|c| {
+                    let mut b = [0u8; 16];
+                    b.copy_from_slice(c);
+                    u128::from_le_bytes(b)
+                }));
+                std::fs::remove_file(f)?;
+            }
+        }
+        // A hash set, not a sort: a record is one probe (sorting 16-byte records cost
+        // about 460 instructions each).
+        let mut seen: rustc_hash::FxHashSet<u128> = rustc_hash::FxHashSet::default();
+        seen.reserve(records.len());
+        for r in records {
+            if !seen.insert(r) {
+                out.add(((r >> 64) as u64, r as u64));
+            }
+        }
+    }
+    Ok(out)
 }
 
 impl Drop for Spill {
@@ -505,7 +543,7 @@ mod tests {
                 });
             }
         });
-        spill.candidates().unwrap()
+        spill.candidates(2).unwrap()
     }
 
     /// The spilled, partitioned check finds exactly the records a HashMap count finds, with
@@ -541,7 +579,7 @@ mod tests {
         p.finish(&spill);
         let dir = spill.dir().unwrap();
         assert!(dir.exists());
-        assert!(spill.candidates().unwrap().is_empty());
+        assert!(spill.candidates(2).unwrap().is_empty());
         drop(spill);
         assert!(!dir.exists());
     }

@@ -7,7 +7,6 @@
 //! overlaps an earlier one (and, for ranges of days, to compare their `ref`s: bills of two
 //! meters may cover the same days).
 
-use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 use super::chain::{Accum, DayCover, COVER_KINDS, DAY_WORDS};
@@ -47,23 +46,48 @@ impl Cover {
 
 /// The groups whose rows may hold one consumption twice (`Cover::suspect`), with the months
 /// covered by their year, quarter and month rows and the days covered by their ranges of
-/// days. Grouped by borrowed keys, and only the suspect groups given owned names: over
-/// 100,000 facilities there are 800,000 chains, and a name and a tree entry for each was a
-/// twentieth of a run.
+/// days. The chains are taken by facility and year (the order a computation keeps them in,
+/// so the sort finds them in order), and each facility's and year's few chains grouped by
+/// carrier or gas among themselves: over 100,000 facilities there are 800,000 chains, and a
+/// hash table of them all was most of this check. Only suspect groups get owned names.
 fn suspect_groups(comp: &Computation) -> BTreeMap<Group, Cover> {
-    let mut groups: FxHashMap<(usize, i32, &Subject), Cover> = FxHashMap::default();
-    for (c, a) in comp.chains.iter().zip(&comp.accums) {
-        let e = groups.entry((c.facility, c.year, &c.subject)).or_default();
-        for (x, y) in e.months.iter_mut().zip(a.covered) {
+    let chains = &comp.chains;
+    let mut order: Vec<usize> = (0..chains.len()).collect();
+    order.sort_by_key(|&i| (chains[i].year, chains[i].facility));
+    let mut out = BTreeMap::new();
+    // The groups of one facility and year: its carriers and gases.
+    let mut block: Vec<(&Subject, Cover)> = Vec::new();
+    let mut at = None;
+    let flush = |at: Option<(i32, usize)>,
+                 block: &mut Vec<(&Subject, Cover)>,
+                 out: &mut BTreeMap<Group, Cover>| {
+        if let Some((year, facility)) = at {
+            for (subject, cover) in block.drain(..).filter(|(_, c)| c.suspect()) {
+                out.insert(group_of(facility, year, subject), cover);
+            }
+        }
+    };
+    for i in order {
+        let (c, a) = (&chains[i], &comp.accums[i]);
+        if at != Some((c.year, c.facility)) {
+            flush(at, &mut block, &mut out);
+            at = Some((c.year, c.facility));
+        }
+        let e = match block.iter().position(|(s, _)| *s == &c.subject) {
+            Some(k) => k,
+            None => {
+                block.push((&c.subject, Cover::default()));
+                block.len() - 1
+            }
+        };
+        let cover = &mut block[e].1;
+        for (x, y) in cover.months.iter_mut().zip(a.covered) {
             *x |= y;
         }
-        e.days.merge(&a.days.cover());
+        cover.days.merge(&a.days.cover());
     }
-    groups
-        .into_iter()
-        .filter(|(_, m)| m.suspect())
-        .map(|((facility, year, subject), m)| (group_of(facility, year, subject), m))
-        .collect()
+    flush(at, &mut block, &mut out);
+    out
 }
 
 /// The kinds of period compared, in words.

@@ -19,7 +19,7 @@ mod sums;
 
 use super::folder::FolderInput;
 use folder::run_folder;
-use merged::{merge_sums, sorted_sums, SortedSums, Summed};
+use merged::{merge_runs, Packer, Runs, Unheld};
 
 pub use sums::{
     linear_rows, sum_of, units_of, ChainPlan, LinearRow, LinearSum, RowChain, MAX_SUMMED_ROWS,
@@ -526,8 +526,8 @@ fn total_overflow(file: &str, e: CalcError) -> Diagnostic {
 /// The results of one worker over one chunk of one file.
 #[derive(Default)]
 struct Part {
-    chains: SortedSums,
-    outside: SortedSums,
+    chains: Runs,
+    outside: Runs,
     diagnostics: Vec<Diagnostic>,
     stats: FileStats,
     candidates: Candidates,
@@ -535,18 +535,35 @@ struct Part {
 }
 
 impl Part {
-    fn merge(&mut self, other: Part) -> Result<(), Diagnostic> {
-        let overflow = |e| total_overflow(&self.stats.file, e);
-        self.chains =
-            merge_sums(std::mem::take(&mut self.chains), other.chains).map_err(overflow)?;
-        self.outside =
-            merge_sums(std::mem::take(&mut self.outside), other.outside).map_err(overflow)?;
+    /// The sums of `other` after these (merged at the end, by `assemble`).
+    fn merge(&mut self, other: Part) -> Result<(), Unheld> {
+        self.chains.append(other.chains)?;
+        self.outside.append(other.outside)?;
         self.diagnostics.extend(other.diagnostics);
         self.stats.merge(&other.stats);
         self.candidates.extend(other.candidates);
         self.notes.extend(other.notes);
         Ok(())
     }
+}
+
+/// A chain's total that cannot be held exactly, said on its input.
+fn unheld(project: &Project, u: Unheld) -> Diagnostic {
+    let c = &u.chain;
+    let f = &project.facilities.list[c.facility];
+    let (what, file) = match &c.subject {
+        Subject::Carrier(k) => (k.name().to_string(), InputFile::Energy),
+        Subject::Gas(g) => (g.clone(), InputFile::Fugitive),
+    };
+    Diagnostic::error(
+        "overflow",
+        Span::file(&input_shown(project, file)),
+        format!(
+            "the {} total of {what} at {} cannot be held exactly: {}",
+            c.year, f.id, u.error
+        ),
+    )
+    .with_hint(OVERFLOW_HINT)
 }
 
 /// What a row reads and writes of its chain besides the chain itself, kept together (one
@@ -1370,8 +1387,8 @@ impl<'p> Worker<'p> {
         if let Some(s) = spill {
             self.pending.finish(s);
         }
-        let mut chains = Vec::with_capacity(self.chains.len());
-        let mut outside = Vec::with_capacity(self.outside.len());
+        let mut chains = Packer::with_capacity(self.chains.len());
+        let mut outside = Packer::with_capacity(self.outside.len());
         let accums = self.accums;
         for (id, (c, hot)) in self.chains.into_iter().zip(self.hot).enumerate() {
             let mut a = accums.get(id);
@@ -1385,17 +1402,17 @@ impl<'p> Worker<'p> {
                 Some(o) => {
                     // A chain only days outside the boundary used is in no figure.
                     if a.rows > 0 {
-                        chains.push(Summed::new(c.clone(), a));
+                        chains.push(c.clone(), a);
                     }
-                    outside.push(Summed::new(c, o.clone()));
+                    outside.push(c, o.clone());
                 }
-                None => chains.push(Summed::new(c, a)),
+                None => chains.push(c, a),
             }
         }
         let overflow = |e| total_overflow(&self.stats.file, e);
         Ok(Part {
-            chains: sorted_sums(chains).map_err(overflow)?,
-            outside: sorted_sums(outside).map_err(overflow)?,
+            chains: Runs::of(chains.sorted().map_err(overflow)?),
+            outside: Runs::of(outside.sorted().map_err(overflow)?),
             diagnostics: self.diagnostics,
             stats: self.stats,
             candidates: self.candidates,
@@ -1557,7 +1574,7 @@ fn run_file(
     let mut it = parts.into_iter();
     let mut merged = it.next().unwrap_or_default();
     for p in it {
-        merged.merge(p).map_err(|d| vec![d])?;
+        merged.merge(p).map_err(|u| vec![unheld(project, u)])?;
     }
     Ok(merged)
 }
@@ -1584,8 +1601,8 @@ fn run_once(
             match folder.and_then(|f| run_folder(project, options, file, &f, v, pass)) {
                 Ok(mut part) => {
                     files.push(std::mem::take(&mut part.stats));
-                    if let Err(d) = all.merge(part) {
-                        fatal.push(d);
+                    if let Err(u) = all.merge(part) {
+                        fatal.push(unheld(project, u));
                     }
                 }
                 Err(mut d) => fatal.append(&mut d),
@@ -1606,7 +1623,8 @@ fn run_once(
         ) {
             Ok(mut part) => {
                 if let Some(s) = &spill {
-                    match s.candidates() {
+                    let threads = thread_count(options, &project.path(file.input()));
+                    match s.candidates(threads) {
                         Ok(c) => part.candidates.extend(c),
                         Err(e) => fatal.push(Diagnostic::error(
                             "io-error",
@@ -1621,8 +1639,8 @@ fn run_once(
                 part.stats.present = present;
                 files.push(std::mem::take(&mut part.stats));
                 candidates.insert(file, std::mem::take(&mut part.candidates));
-                if let Err(d) = all.merge(part) {
-                    fatal.push(d);
+                if let Err(u) = all.merge(part) {
+                    fatal.push(unheld(project, u));
                 }
             }
             Err(mut d) => fatal.append(&mut d),
@@ -1631,13 +1649,14 @@ fn run_once(
     if !fatal.is_empty() {
         return Err(fatal);
     }
-    Ok((assemble(project, files, all)?, candidates))
+    Ok((assemble(project, options, files, all)?, candidates))
 }
 
 /// Turns the merged parts of every file into a computation: linear chains multiplied out,
 /// diagnostics in file and line order.
 fn assemble(
     project: &Project,
+    options: RunOptions,
     files: Vec<FileStats>,
     mut all: Part,
 ) -> Result<Computation, Vec<Diagnostic>> {
@@ -1646,30 +1665,51 @@ fn assemble(
         notes: std::mem::take(&mut all.notes).into_iter().collect(),
         ..Computation::default()
     };
-    comp.outside = all.outside.into_iter().map(Summed::into_parts).collect();
-    comp.chains.reserve_exact(all.chains.len());
-    comp.accums.reserve_exact(all.chains.len());
-    for e in all.chains {
-        let (c, mut a) = e.into_parts();
-        // Linear chains: multiply the summed quantity out, once.
-        if let Err(e) = a.settle(&c) {
-            let f = &project.facilities.list[c.facility];
-            let (what, file) = match &c.subject {
-                Subject::Carrier(k) => (k.name().to_string(), InputFile::Energy),
-                Subject::Gas(g) => (g.clone(), InputFile::Fugitive),
-            };
-            return Err(vec![Diagnostic::error(
-                "overflow",
-                Span::file(&input_shown(project, file)),
-                format!(
-                    "the {} total of {what} at {} cannot be held exactly: {e}",
-                    c.year, f.id
-                ),
-            )
-            .with_hint(OVERFLOW_HINT)]);
-        }
-        comp.chains.push(c);
-        comp.accums.push(a);
+    let fail = |u| vec![unheld(project, u)];
+    comp.outside = merge_runs(
+        std::mem::take(&mut all.outside),
+        1,
+        Vec::new,
+        |out, c, a| {
+            out.push((c, a));
+            Ok(())
+        },
+    )
+    .map_err(fail)?
+    .into_iter()
+    .flatten()
+    .collect();
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    // Linear chains: the summed quantity multiplied out, once; each range of chains on its
+    // own thread.
+    let settled = merge_runs(
+        std::mem::take(&mut all.chains),
+        threads,
+        || (Vec::new(), Vec::new()),
+        |(chains, accums): &mut (Vec<Chain>, Vec<Accum>), c, mut a| {
+            if let Err(e) = a.settle(&c) {
+                return Err(Unheld {
+                    chain: c,
+                    error: e.to_string(),
+                });
+            }
+            chains.push(c);
+            accums.push(a);
+            Ok(())
+        },
+    )
+    .map_err(fail)?;
+    // The first range's vectors grow to hold the rest (a large vector grows in place).
+    let mut ranges = settled.into_iter();
+    if let Some((chains, accums)) = ranges.next() {
+        (comp.chains, comp.accums) = (chains, accums);
+    }
+    for (chains, accums) in ranges {
+        comp.chains.extend(chains);
+        comp.accums.extend(accums);
     }
     all.diagnostics
         .extend(super::overlap::overlapping_periods(project, &comp));
@@ -1964,10 +2004,10 @@ pub fn compute_from(
             };
         }
         files.push(std::mem::take(&mut part.stats));
-        all.merge(part).map_err(|d| vec![d])?;
+        all.merge(part).map_err(|u| vec![unheld(project, u)])?;
     }
     all.diagnostics.append(&mut dup_diagnostics);
-    let mut comp = assemble(project, files, all)?;
+    let mut comp = assemble(project, options, files, all)?;
     comp.duplicates = duplicates;
     comp.engine_rows = engine_rows;
     comp.threads = options.threads;

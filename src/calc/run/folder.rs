@@ -190,7 +190,7 @@ fn summed(
                 pending.finish(s);
             }
         },
-        |part| all.merge(part).map_err(|d| vec![d]),
+        |part| all.merge(part).map_err(|u| vec![super::unheld(project, u)]),
     )?;
     Ok(all)
 }
@@ -205,7 +205,7 @@ fn computed(
 ) -> Result<Part, Vec<Diagnostic>> {
     let spill = Spill::for_file_size(folder.bytes());
     let first = summed(project, options, file, folder, threads, None, Some(&spill))?;
-    let candidates = candidates_of(&spill, folder)?;
+    let candidates = candidates_of(&spill, folder, threads)?;
     if candidates.is_empty() {
         return Ok(first);
     }
@@ -227,8 +227,12 @@ fn computed(
     Ok(part)
 }
 
-fn candidates_of(spill: &Spill, folder: &FolderInput) -> Result<Candidates, Vec<Diagnostic>> {
-    spill.candidates().map_err(|e| {
+fn candidates_of(
+    spill: &Spill,
+    folder: &FolderInput,
+    threads: usize,
+) -> Result<Candidates, Vec<Diagnostic>> {
+    spill.candidates(threads).map_err(|e| {
         vec![Diagnostic::error(
             "io-error",
             Span::file(&Arc::from(folder.shown.as_str())),
@@ -261,7 +265,7 @@ fn fingerprints(
         |pending| pending.finish(&spill),
         |()| Ok(()),
     )?;
-    candidates_of(&spill, folder)
+    candidates_of(&spill, folder, threads)
 }
 
 /// Per file, the lines of rows that repeat an earlier row; and their diagnostics.

@@ -2,10 +2,10 @@
 //!
 //! Most chains are linear: their rows add a pending quantity, a row count, the months they
 //! cover and a first byte, and every other sum stays zero until the chain is settled. Such a
-//! chain's sums are held inline (some 50 bytes, no allocation); any other chain's whole
-//! `Accum` (400 bytes) is boxed. Over 100,000 facilities a worker leaves 800,000 chains:
-//! boxing each of them was a tenth of the run (the allocations on the workers, the frees on
-//! the thread that assembles them).
+//! chain's sums are held inline (some 50 bytes); any other chain's whole `Accum` (320 bytes)
+//! is kept in its worker's list of full sums, by index. Over 100,000 facilities a worker
+//! leaves 800,000 chains: a box for each was a tenth of a run (allocated on the workers,
+//! freed on the threads that merge them, which contended for the allocator's lock).
 
 use crate::calc::chain::{Accum, Chain, COVER_KINDS};
 use crate::decimal::CalcError;
@@ -17,34 +17,22 @@ pub(super) struct Summed {
     sums: Packed,
 }
 
-impl Summed {
-    pub fn new(chain: Chain, a: Accum) -> Summed {
-        Summed {
-            chain,
-            sums: Packed::new(a),
-        }
-    }
-
-    fn merge(&mut self, other: &Summed) -> Result<(), CalcError> {
-        self.sums.merge(&other.sums)
-    }
-
-    /// The chain and its sums.
-    pub fn into_parts(self) -> (Chain, Accum) {
-        (self.chain, self.sums.accum())
-    }
+/// The sums of one chain (see the module's note).
+#[derive(Clone, Copy)]
+enum Packed {
+    Pending(Pending),
+    /// At this index of its run's full sums.
+    Full(usize),
 }
 
-/// The sums of one chain (see the module's note).
-enum Packed {
-    /// Only these fields of the `Accum` are set; every other is zero (bit for bit).
-    Pending {
-        rows: u64,
-        quantity: Decimal,
-        covered: [u16; COVER_KINDS],
-        first_byte: Option<u64>,
-    },
-    Full(Box<Accum>),
+/// The only fields of an `Accum` set by the rows of a linear chain; every other is zero (bit
+/// for bit).
+#[derive(Clone, Copy)]
+struct Pending {
+    rows: u64,
+    quantity: Decimal,
+    covered: [u16; COVER_KINDS],
+    first_byte: Option<u64>,
 }
 
 /// Whether `d` is the default zero, bit for bit (not `0.00` or `-0`, whose scale or sign a
@@ -53,9 +41,9 @@ fn is_plain_zero(d: Decimal) -> bool {
     d.serialize() == [0; 16]
 }
 
-impl Packed {
-    /// `a` held inline when only the pending fields are set.
-    fn new(a: Accum) -> Packed {
+impl Pending {
+    /// `a`'s pending fields, when every other field is zero.
+    fn of(a: &Accum) -> Option<Pending> {
         let zero_elsewhere = is_plain_zero(a.energy_j)
             && is_plain_zero(a.tce_kgce)
             && is_plain_zero(a.co2e_kg)
@@ -65,72 +53,76 @@ impl Packed {
             && a.inexact_energy_rows == 0
             && a.inexact_tce_rows == 0
             && a.days == crate::calc::chain::Days::default();
-        if zero_elsewhere {
-            Packed::Pending {
-                rows: a.rows,
-                quantity: a.pending_quantity,
-                covered: a.covered,
-                first_byte: a.first_byte,
-            }
-        } else {
-            Packed::Full(Box::new(a))
-        }
+        zero_elsewhere.then_some(Pending {
+            rows: a.rows,
+            quantity: a.pending_quantity,
+            covered: a.covered,
+            first_byte: a.first_byte,
+        })
     }
 
     /// The sums.
     fn accum(&self) -> Accum {
-        match self {
-            Packed::Pending {
-                rows,
-                quantity,
-                covered,
-                first_byte,
-            } => Accum {
-                rows: *rows,
-                pending_quantity: *quantity,
-                covered: *covered,
-                first_byte: *first_byte,
-                ..Accum::default()
-            },
-            Packed::Full(a) => (**a).clone(),
+        Accum {
+            rows: self.rows,
+            pending_quantity: self.quantity,
+            covered: self.covered,
+            first_byte: self.first_byte,
+            ..Accum::default()
         }
     }
 
-    /// Adds the sums of another part of the same chain: `Accum::merge`, field for field
-    /// (two pending sums add only their pending fields, as every other is zero in both).
-    fn merge(&mut self, other: &Packed) -> Result<(), CalcError> {
-        match (&mut *self, other) {
-            (
-                Packed::Pending {
-                    rows,
-                    quantity,
-                    covered,
-                    first_byte,
-                },
-                Packed::Pending {
-                    rows: r,
-                    quantity: q,
-                    covered: c,
-                    first_byte: f,
-                },
-            ) => {
-                *quantity = crate::decimal::add(*quantity, *q)?;
-                *rows += r;
-                for (a, b) in covered.iter_mut().zip(c) {
-                    *a |= b;
-                }
-                *first_byte = match (*first_byte, *f) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
+    /// `Accum::merge` of two pending sums: only their pending fields, as every other is zero
+    /// in both.
+    fn merge(&mut self, o: &Pending) -> Result<(), CalcError> {
+        self.quantity = crate::decimal::add(self.quantity, o.quantity)?;
+        self.rows += o.rows;
+        for (a, b) in self.covered.iter_mut().zip(o.covered) {
+            *a |= b;
+        }
+        self.first_byte = match (self.first_byte, o.first_byte) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Ok(())
+    }
+}
+
+/// The sums of one identity while its parts are added up.
+enum Sum {
+    Pending(Pending),
+    Full(Box<Accum>),
+}
+
+impl Sum {
+    /// The sums `p`, whose full sums (if any) are in `full`.
+    fn of(p: Packed, full: &[Accum]) -> Sum {
+        match p {
+            Packed::Pending(p) => Sum::Pending(p),
+            Packed::Full(i) => Sum::Full(Box::new(full[i].clone())),
+        }
+    }
+
+    /// Adds another part `p` (full sums in `full`), as `Accum::merge` adds.
+    fn merge(&mut self, p: Packed, full: &[Accum]) -> Result<(), CalcError> {
+        let other = |i: usize| &full[i];
+        match (&mut *self, p) {
+            (Sum::Pending(a), Packed::Pending(b)) => a.merge(&b),
+            (Sum::Full(a), Packed::Pending(b)) => a.merge(&b.accum()),
+            (Sum::Full(a), Packed::Full(i)) => a.merge(other(i)),
+            (Sum::Pending(a), Packed::Full(i)) => {
+                let mut sum = a.accum();
+                sum.merge(other(i))?;
+                *self = Sum::Full(Box::new(sum));
                 Ok(())
             }
-            _ => {
-                let mut a = self.accum();
-                a.merge(&other.accum())?;
-                *self = Packed::Full(Box::new(a));
-                Ok(())
-            }
+        }
+    }
+
+    fn accum(self) -> Accum {
+        match self {
+            Sum::Pending(p) => p.accum(),
+            Sum::Full(a) => *a,
         }
     }
 }
@@ -163,57 +155,268 @@ fn chain_id(c: &Chain) -> ChainId<'_> {
     )
 }
 
-/// Chains with their sums, in chain-identity order, each identity once.
-pub(super) type SortedSums = Vec<Summed>;
-
-/// Sorts chains by identity and adds up the sums of chains with one identity (rows that name
-/// the default source and rows that leave it empty), so that no sum replaces another.
-pub(super) fn sorted_sums(v: Vec<Summed>) -> Result<SortedSums, CalcError> {
-    // Sorted as small keys holding the identity's leading fields (year, facility, terms), so
-    // that nearly every comparison is decided without reading the chain, and the rest compare
-    // the whole identity: the same order as sorting by `chain_id` alone (stable: equal
-    // identities keep their order).
-    let mut order: Vec<(i32, usize, usize, usize)> = v
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.chain.year, e.chain.facility, e.chain.terms, i))
-        .collect();
-    order.sort_by(|a, b| {
-        (a.0, a.1, a.2)
-            .cmp(&(b.0, b.1, b.2))
-            .then_with(|| chain_id(&v[a.3].chain).cmp(&chain_id(&v[b.3].chain)))
-    });
-    let mut slots: Vec<Option<Summed>> = v.into_iter().map(Some).collect();
-    let mut out: SortedSums = Vec::with_capacity(slots.len());
-    for e in order.into_iter().filter_map(|k| slots[k.3].take()) {
-        match out.last_mut() {
-            Some(last) if chain_id(&last.chain) == chain_id(&e.chain) => last.merge(&e)?,
-            _ => out.push(e),
-        }
-    }
-    Ok(out)
+/// Chains with their sums, in chain-identity order, each identity once; full sums in `full`.
+#[derive(Default)]
+pub(super) struct SortedSums {
+    sums: Vec<Summed>,
+    full: Vec<Accum>,
 }
 
-/// Two sorted sums merged into one, in identity order (the sums of one identity added).
-pub(super) fn merge_sums(a: SortedSums, b: SortedSums) -> Result<SortedSums, CalcError> {
-    let mut out: SortedSums = Vec::with_capacity(a.len().max(b.len()));
-    let mut a = a.into_iter().peekable();
-    let mut b = b.into_iter().peekable();
-    loop {
-        let order = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => chain_id(&x.chain).cmp(&chain_id(&y.chain)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => return Ok(out),
-        };
-        match (a.next_if(|_| order.is_le()), b.next_if(|_| order.is_ge())) {
-            (Some(mut x), Some(y)) => {
-                x.merge(&y)?;
-                out.push(x);
-            }
-            (Some(x), None) | (None, Some(x)) => out.push(x),
-            (None, None) => return Ok(out),
+/// A worker's chains and sums as they are made, packed (see the module's note).
+#[derive(Default)]
+pub(super) struct Packer {
+    sums: Vec<Summed>,
+    full: Vec<Accum>,
+}
+
+impl Packer {
+    pub fn with_capacity(n: usize) -> Packer {
+        Packer {
+            sums: Vec::with_capacity(n),
+            full: Vec::new(),
         }
+    }
+
+    /// A chain and its sums.
+    pub fn push(&mut self, chain: Chain, a: Accum) {
+        let sums = match Pending::of(&a) {
+            Some(p) => Packed::Pending(p),
+            None => {
+                self.full.push(a);
+                Packed::Full(self.full.len() - 1)
+            }
+        };
+        self.sums.push(Summed { chain, sums });
+    }
+
+    /// Sorted by identity, the sums of chains with one identity (rows that name the default
+    /// source and rows that leave it empty) added up, so that no sum replaces another.
+    pub fn sorted(self) -> Result<SortedSums, CalcError> {
+        let Packer { sums: v, mut full } = self;
+        // Sorted as small keys holding the identity's leading fields (year, facility, terms),
+        // so that nearly every comparison is decided without reading the chain, and the rest
+        // compare the whole identity: the same order as sorting by `chain_id` alone (stable:
+        // equal identities keep their order).
+        let mut order: Vec<(i32, usize, usize, usize)> = v
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.chain.year, e.chain.facility, e.chain.terms, i))
+            .collect();
+        order.sort_by(|a, b| {
+            (a.0, a.1, a.2)
+                .cmp(&(b.0, b.1, b.2))
+                .then_with(|| chain_id(&v[a.3].chain).cmp(&chain_id(&v[b.3].chain)))
+        });
+        let mut slots: Vec<Option<Summed>> = v.into_iter().map(Some).collect();
+        let mut out: Vec<Summed> = Vec::with_capacity(slots.len());
+        for e in order.into_iter().filter_map(|k| slots[k.3].take()) {
+            match out.last_mut() {
+                Some(last) if chain_id(&last.chain) == chain_id(&e.chain) => {
+                    // Added where the full sums are kept (the later part's index is free).
+                    let mut sum = Sum::of(last.sums, &full);
+                    sum.merge(e.sums, &full)?;
+                    last.sums = match sum {
+                        Sum::Pending(p) => Packed::Pending(p),
+                        Sum::Full(a) => match (last.sums, e.sums) {
+                            (Packed::Full(i), _) | (_, Packed::Full(i)) => {
+                                if let Some(slot) = full.get_mut(i) {
+                                    *slot = *a;
+                                }
+                                Packed::Full(i)
+                            }
+                            _ => {
+                                full.push(*a);
+                                Packed::Full(full.len() - 1)
+                            }
+                        },
+                    };
+                }
+                _ => out.push(e),
+            }
+        }
+        Ok(SortedSums { sums: out, full })
+    }
+}
+
+/// A chain whose total cannot be held exactly, where its sums were added up.
+#[derive(Debug)]
+pub(super) struct Unheld {
+    pub chain: Chain,
+    pub error: String,
+}
+
+/// Sorted sums not yet merged (a worker's, a file's). Parts are merged once, at the end, on
+/// every thread (`merge_runs`): merging each pair as it came was a serial pass over every
+/// chain per worker and per file.
+#[derive(Default)]
+pub(super) struct Runs(Vec<SortedSums>);
+
+/// More runs than this are merged as they come, so that a folder of many files holds one
+/// copy of each chain's sums, not one per file.
+const MAX_RUNS: usize = 4;
+
+impl Runs {
+    /// One worker's sums.
+    pub fn of(sums: SortedSums) -> Runs {
+        Runs(vec![sums])
+    }
+
+    /// The runs of `other` after these.
+    pub fn append(&mut self, other: Runs) -> Result<(), Unheld> {
+        self.0.extend(other.0);
+        if self.0.len() > MAX_RUNS {
+            let all = std::mem::take(self);
+            let merged = merge_runs(all, 1, Packer::default, |out: &mut Packer, c, a| {
+                out.push(c, a);
+                Ok(())
+            })?;
+            // One range: its chains are in identity order, each once.
+            for p in merged {
+                self.0.push(SortedSums {
+                    sums: p.sums,
+                    full: p.full,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Sums in every run (an identity in several runs counts once in each).
+    fn len(&self) -> usize {
+        self.0.iter().map(|r| r.sums.len()).sum()
+    }
+}
+
+/// Every run merged in identity order, each identity's sums of every run added (in the runs'
+/// order) and handed to `push` with a sink of its range. The identities are split into up to
+/// `threads` ranges at pivots taken from the longest run, each range merged on its own thread
+/// into a sink made by `sink`; the sinks come back in order. Each identity is merged and
+/// pushed before the next, so the error returned, the first in identity order, is the same
+/// whatever the number of threads.
+pub(super) fn merge_runs<S: Send>(
+    runs: Runs,
+    threads: usize,
+    sink: impl Fn() -> S + Sync,
+    push: impl Fn(&mut S, Chain, Accum) -> Result<(), Unheld> + Sync,
+) -> Result<Vec<S>, Unheld> {
+    // A range per thread only pays for itself over many chains.
+    const PER_THREAD: usize = 1 << 14;
+    let threads = threads.clamp(1, runs.len() / PER_THREAD + 1);
+    let (lists, full): (Vec<Vec<Summed>>, Vec<Vec<Accum>>) =
+        runs.0.into_iter().map(|r| (r.sums, r.full)).unzip();
+    let ranges = split(lists, threads);
+    let full = &full;
+    if ranges.len() <= 1 {
+        return ranges
+            .into_iter()
+            .map(|r| merge_range(r, full, &sink, &push))
+            .collect();
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges
+            .into_iter()
+            .map(|r| {
+                let (sink, push) = (&sink, &push);
+                scope.spawn(move || merge_range(r, full, sink, push))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// The runs' lists cut into `n` ranges of identities (each a list per run, in the runs'
+/// order): pivots at even places of the longest list, every list cut before its first
+/// identity not less than each pivot.
+fn split(lists: Vec<Vec<Summed>>, n: usize) -> Vec<Vec<Vec<Summed>>> {
+    let longest = lists
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, r)| (r.len(), std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    let cuts: Vec<Vec<usize>> = match longest {
+        Some(l) if n > 1 => {
+            let pivots: Vec<&Chain> = (1..n)
+                .filter_map(|k| lists[l].get(lists[l].len() * k / n))
+                .map(|s| &s.chain)
+                .collect();
+            lists
+                .iter()
+                .map(|r| {
+                    pivots
+                        .iter()
+                        .map(|p| r.partition_point(|s| chain_id(&s.chain) < chain_id(p)))
+                        .collect()
+                })
+                .collect()
+        }
+        _ => return vec![lists],
+    };
+    let mut ranges: Vec<Vec<Vec<Summed>>> = (0..n).map(|_| Vec::new()).collect();
+    for (mut list, cuts) in lists.into_iter().zip(cuts) {
+        // From the last cut back, so that each tail is split off what remains of the list.
+        let mut tails = Vec::with_capacity(cuts.len());
+        for &cut in cuts.iter().rev() {
+            tails.push(list.split_off(cut.min(list.len())));
+        }
+        // What was split off is given back (a large list shrinks in place).
+        list.shrink_to_fit();
+        ranges[0].push(list);
+        for (range, tail) in ranges.iter_mut().skip(1).zip(tails.into_iter().rev()) {
+            range.push(tail);
+        }
+    }
+    ranges
+}
+
+/// One range of identities merged (see `merge_runs`): `lists[k]` is run `k`'s part of the
+/// range, its full sums in `full[k]`.
+fn merge_range<S>(
+    lists: Vec<Vec<Summed>>,
+    full: &[Vec<Accum>],
+    sink: &impl Fn() -> S,
+    push: &impl Fn(&mut S, Chain, Accum) -> Result<(), Unheld>,
+) -> Result<S, Unheld> {
+    let mut out = sink();
+    let mut runs: Vec<std::vec::IntoIter<Summed>> = lists.into_iter().map(Vec::into_iter).collect();
+    let no_full: &[Accum] = &[];
+    let full_of = |k: usize| full.get(k).map_or(no_full, Vec::as_slice);
+    loop {
+        // The least identity at the head of a run, and the first run that has it.
+        let mut least: Option<(usize, &Summed)> = None;
+        for (i, run) in runs.iter().enumerate() {
+            let Some(head) = run.as_slice().first() else {
+                continue;
+            };
+            if least.is_none_or(|(_, l)| chain_id(&head.chain) < chain_id(&l.chain)) {
+                least = Some((i, head));
+            }
+        }
+        let Some(l) = least.map(|(l, _)| l) else {
+            return Ok(out);
+        };
+        let Some(first) = runs[l].next() else {
+            return Ok(out);
+        };
+        let mut sum = Sum::of(first.sums, full_of(l));
+        for (k, run) in runs.iter_mut().enumerate().skip(l + 1) {
+            let same = run
+                .as_slice()
+                .first()
+                .is_some_and(|s| chain_id(&s.chain) == chain_id(&first.chain));
+            if !same {
+                continue;
+            }
+            if let Some(Err(e)) = run.next().map(|more| sum.merge(more.sums, full_of(k))) {
+                return Err(Unheld {
+                    chain: first.chain,
+                    error: e.to_string(),
+                });
+            }
+        }
+        push(&mut out, first.chain, sum.accum())?;
     }
 }
 
@@ -268,34 +471,144 @@ mod tests {
         ]
     }
 
-    /// Held inline or boxed, each kind of sums reads back bit for bit, and any two merge as
-    /// `Accum::merge` merges them: every field, every decimal's scale.
+    /// A chain of `facility` (every other part of its identity the same).
+    fn chain(facility: usize) -> Chain {
+        let unit = crate::units::lookup("kWh").unwrap_or_else(|e| panic!("{e}"));
+        Chain::new(
+            facility,
+            0,
+            "",
+            crate::calc::chain::ChainBody {
+                year: 2025,
+                subject: crate::activity::Subject::Gas("SF6".into()),
+                explicit: None,
+                scope: crate::activity::Scope::Scope1,
+                kind: crate::calc::chain::SourceKind::Fugitive,
+                activity_kind: crate::units::DimKind::Energy,
+                activity_unit: unit,
+                share: Decimal::ONE,
+                energy: crate::calc::chain::EnergyConv::Direct,
+                gases: Vec::new(),
+                tce: None,
+                fallbacks: Vec::new(),
+                plan: None,
+                upstream_of: None,
+            },
+        )
+    }
+
+    /// Runs of the sums `parts` (run k: chain `facility` with sums `parts[k]` for each
+    /// facility), merged on `threads` threads: every chain and its sums, in order.
+    fn merged(runs: Vec<Vec<(usize, Accum)>>, threads: usize) -> Vec<(usize, Accum)> {
+        let mut all = Runs::default();
+        for run in runs {
+            let mut p = Packer::default();
+            for (f, a) in run {
+                p.push(chain(f), a);
+            }
+            let sorted = p.sorted().unwrap_or_else(|e| panic!("{e}"));
+            all.append(Runs::of(sorted))
+                .unwrap_or_else(|u| panic!("{u:?}"));
+        }
+        merge_runs(
+            all,
+            threads,
+            Vec::new,
+            |out: &mut Vec<(usize, Accum)>, c, a| {
+                out.push((c.facility, a));
+                Ok(())
+            },
+        )
+        .unwrap_or_else(|u| panic!("{u:?}"))
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// Held inline or in the full sums, each kind of sums reads back bit for bit, and any two
+    /// parts of a chain merge as `Accum::merge` merges them: every field, every decimal's
+    /// scale; within one worker's list (`Packer::sorted`) and across runs.
     #[test]
     fn sums_read_back_and_merge_as_accum_does() {
         for a in kinds() {
-            let s = Packed::new(a.clone());
-            assert_eq!(format!("{:?}", s.accum()), format!("{a:?}"));
+            let back = merged(vec![vec![(0, a.clone())]], 1);
+            assert_eq!(format!("{back:?}"), format!("{:?}", vec![(0, a.clone())]));
             for b in kinds() {
                 let mut want = a.clone();
                 want.merge(&b).unwrap_or_else(|e| panic!("{e}"));
-                let mut got = Packed::new(a.clone());
-                got.merge(&Packed::new(b.clone()))
-                    .unwrap_or_else(|e| panic!("{e}"));
-                assert_eq!(format!("{:?}", got.accum()), format!("{want:?}"));
-                assert_eq!(got.accum(), want);
+                let want = vec![(0, want)];
+                let across = merged(vec![vec![(0, a.clone())], vec![(0, b.clone())]], 1);
+                assert_eq!(format!("{across:?}"), format!("{want:?}"));
+                let within = merged(vec![vec![(0, a.clone()), (0, b.clone())]], 1);
+                assert_eq!(format!("{within:?}"), format!("{want:?}"));
             }
         }
     }
 
-    /// Pending sums held inline are checked as `Accum::merge` checks them: past the exact
-    /// range is an error, not a wrapped value.
+    /// Many runs (more than are kept apart) over many chains, each chain in some of them:
+    /// merged on 1, 2 and 3 threads, every chain once, in order, with the sum of its parts in
+    /// the runs' order (computed here one `Accum::merge` at a time).
     #[test]
-    fn pending_sums_past_the_range_are_an_error() {
+    fn runs_merge_alike_on_any_number_of_threads() {
+        let kinds = kinds();
+        let chains = 40_000;
+        let runs: Vec<Vec<(usize, Accum)>> = (0..7)
+            .map(|r| {
+                (0..chains)
+                    .filter(|f| (f + r) % 3 != 0)
+                    .map(|f| (f, kinds[(f * 7 + r) % kinds.len()].clone()))
+                    .rev()
+                    .collect()
+            })
+            .collect();
+        let mut want: Vec<Option<Accum>> = vec![None; chains];
+        for run in &runs {
+            for (f, a) in run {
+                match &mut want[*f] {
+                    Some(w) => w.merge(a).unwrap_or_else(|e| panic!("{e}")),
+                    w => *w = Some(a.clone()),
+                }
+            }
+        }
+        let want: Vec<(usize, Accum)> = want
+            .into_iter()
+            .enumerate()
+            .filter_map(|(f, a)| a.map(|a| (f, a)))
+            .collect();
+        for threads in [1, 2, 3] {
+            let got = merged(runs.clone(), threads);
+            assert_eq!(got.len(), want.len());
+            assert!(got == want, "{threads} threads");
+        }
+    }
+
+    /// Sums past the exact range are an error, not a wrapped value: inline, in the full
+    /// sums, and across runs (naming the chain).
+    #[test]
+    fn sums_past_the_range_are_an_error() {
         let big = Accum {
             pending_quantity: Decimal::MAX,
             ..Accum::default()
         };
-        let mut s = Packed::new(big.clone());
-        assert!(s.merge(&Packed::new(big)).is_err());
+        let full = Accum {
+            co2e_kg: Decimal::MAX,
+            ..Accum::default()
+        };
+        for a in [big, full] {
+            let mut p = Packer::default();
+            p.push(chain(3), a.clone());
+            p.push(chain(3), a.clone());
+            assert!(p.sorted().is_err());
+            let mut all = Runs::default();
+            for _ in 0..2 {
+                let mut p = Packer::default();
+                p.push(chain(3), a.clone());
+                let sorted = p.sorted().unwrap_or_else(|e| panic!("{e}"));
+                all.append(Runs::of(sorted))
+                    .unwrap_or_else(|u| panic!("{u:?}"));
+            }
+            let got = merge_runs(all, 1, || (), |_, _, _| Ok(()));
+            assert!(matches!(got, Err(Unheld { chain, .. }) if chain.facility == 3));
+        }
     }
 }
