@@ -528,7 +528,7 @@ mod tests {
         (set, count.values().map(|c| c - 1).sum())
     }
 
-    fn run(v: &[u128], file_bytes: u64, threads: usize) -> Candidates {
+    fn run(v: &[u128], file_bytes: u64, threads: usize, readers: usize) -> Candidates {
         let spill = Spill::for_file_size(file_bytes);
         let chunk = v.len().div_ceil(threads);
         std::thread::scope(|s| {
@@ -543,12 +543,12 @@ mod tests {
                 });
             }
         });
-        spill.candidates(2).unwrap()
+        spill.candidates(readers).unwrap()
     }
 
     /// The spilled, partitioned check finds exactly the records a HashMap count finds, with
-    /// one, two and three threads, spilled to disk (a large file) or kept in memory (a small
-    /// one).
+    /// one, two and three threads writing and one to three reading back, spilled to disk (a
+    /// large file) or kept in memory (a small one).
     #[test]
     fn candidates_equal_a_naive_count_at_any_thread_count() {
         let v = records(300_000);
@@ -556,11 +556,16 @@ mod tests {
         assert_eq!(rows, 300_000 / 7 + 1 + 3 * (300_000 / 1000));
         for bytes in [1 << 20, 64 << 20] {
             for threads in 1..=3 {
-                let c = run(&v, bytes, threads);
-                let got: std::collections::BTreeSet<(u64, u64)> =
-                    c.fingerprints.iter().copied().collect();
-                assert_eq!(got, want, "{bytes} bytes, {threads} threads");
-                assert_eq!(c.len() as u64, rows);
+                for readers in 1..=3 {
+                    let c = run(&v, bytes, threads, readers);
+                    let got: std::collections::BTreeSet<(u64, u64)> =
+                        c.fingerprints.iter().copied().collect();
+                    assert_eq!(
+                        got, want,
+                        "{bytes} bytes, {threads} threads, {readers} readers"
+                    );
+                    assert_eq!(c.len() as u64, rows);
+                }
             }
         }
     }
