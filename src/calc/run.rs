@@ -631,6 +631,25 @@ impl Touched {
     }
 }
 
+/// A chain's sums handed to the packer: what its rows left in `Hot` (a linear chain's pending
+/// sum, its rows, months and first byte) with its touched sums (at index `touched` of the
+/// packer's full sums), if any.
+fn packed(p: &mut Packer, c: Chain, touched: Option<usize>, hot: &Hot) {
+    match touched {
+        Some(i) => {
+            let a = p.full_mut(i);
+            a.pending_quantity = hot.sum;
+            a.rows += hot.rows;
+            a.first_byte = hot.first;
+            for (mine, rows) in a.covered.iter_mut().zip(hot.covered) {
+                *mine |= rows;
+            }
+            p.push_at(c, i);
+        }
+        None => p.push_pending(c, (hot.rows, hot.sum), hot.covered, hot.first),
+    }
+}
+
 /// Resolves, calculates and sums the rows of one chunk.
 struct Worker<'p> {
     project: &'p Project,
@@ -1387,26 +1406,25 @@ impl<'p> Worker<'p> {
         if let Some(s) = spill {
             self.pending.finish(s);
         }
-        let mut chains = Packer::with_capacity(self.chains.len());
+        // The touched chains' sums become the packer's full sums where they are.
+        let Touched { at, list } = self.accums;
+        let mut chains = Packer::over(list, self.chains.len());
         let mut outside = Packer::with_capacity(self.outside.len());
-        let accums = self.accums;
         for (id, (c, hot)) in self.chains.into_iter().zip(self.hot).enumerate() {
-            let mut a = accums.get(id);
-            a.pending_quantity = hot.sum;
-            a.rows += hot.rows;
-            a.first_byte = hot.first;
-            for (mine, rows) in a.covered.iter_mut().zip(hot.covered) {
-                *mine |= rows;
-            }
+            let touched = match at.get(id) {
+                Some(&i) if i > 0 => Some(i as usize - 1),
+                _ => None,
+            };
+            let rows = hot.rows + touched.map_or(0, |i| chains.full_mut(i).rows);
             match self.outside.get(&id) {
                 Some(o) => {
                     // A chain only days outside the boundary used is in no figure.
-                    if a.rows > 0 {
-                        chains.push(c.clone(), a);
+                    if rows > 0 {
+                        packed(&mut chains, c.clone(), touched, &hot);
                     }
                     outside.push(c, o.clone());
                 }
-                None => chains.push(c, a),
+                None => packed(&mut chains, c, touched, &hot),
             }
         }
         let overflow = |e| total_overflow(&self.stats.file, e);

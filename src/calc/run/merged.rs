@@ -177,6 +177,50 @@ impl Packer {
         }
     }
 
+    /// A packer whose full sums start as `full` (a worker's sums of the chains its rows
+    /// touched), so that they are not copied: each is handed over by its index (`push_at`).
+    pub fn over(full: Vec<Accum>, n: usize) -> Packer {
+        Packer {
+            sums: Vec::with_capacity(n),
+            full,
+        }
+    }
+
+    /// The full sums at `i` (see `over`).
+    pub fn full_mut(&mut self, i: usize) -> &mut Accum {
+        &mut self.full[i]
+    }
+
+    /// A chain whose sums, now final, are the full sums at `i` (see `over`).
+    pub fn push_at(&mut self, chain: Chain, i: usize) {
+        let sums = match Pending::of(&self.full[i]) {
+            Some(p) => Packed::Pending(p),
+            None => Packed::Full(i),
+        };
+        self.sums.push(Summed { chain, sums });
+    }
+
+    /// A chain whose rows only added a pending quantity, a count, the months they cover and
+    /// a first byte.
+    pub fn push_pending(
+        &mut self,
+        chain: Chain,
+        (rows, quantity): (u64, Decimal),
+        covered: [u16; COVER_KINDS],
+        first_byte: Option<u64>,
+    ) {
+        let p = Pending {
+            rows,
+            quantity,
+            covered,
+            first_byte,
+        };
+        self.sums.push(Summed {
+            chain,
+            sums: Packed::Pending(p),
+        });
+    }
+
     /// A chain and its sums.
     pub fn push(&mut self, chain: Chain, a: Accum) {
         let sums = match Pending::of(&a) {
