@@ -88,10 +88,12 @@ impl Pending {
     }
 }
 
-/// The sums of one identity while its parts are added up.
+/// The sums of one identity while its parts are added up. Held inline: it lives while one
+/// identity is merged.
+#[allow(clippy::large_enum_variant)] // one at a time, on the stack
 enum Sum {
     Pending(Pending),
-    Full(Box<Accum>),
+    Full(Accum),
 }
 
 impl Sum {
@@ -99,21 +101,20 @@ impl Sum {
     fn of(p: Packed, full: &[Accum]) -> Sum {
         match p {
             Packed::Pending(p) => Sum::Pending(p),
-            Packed::Full(i) => Sum::Full(Box::new(full[i].clone())),
+            Packed::Full(i) => Sum::Full(full[i].clone()),
         }
     }
 
     /// Adds another part `p` (full sums in `full`), as `Accum::merge` adds.
     fn merge(&mut self, p: Packed, full: &[Accum]) -> Result<(), CalcError> {
-        let other = |i: usize| &full[i];
         match (&mut *self, p) {
             (Sum::Pending(a), Packed::Pending(b)) => a.merge(&b),
             (Sum::Full(a), Packed::Pending(b)) => a.merge(&b.accum()),
-            (Sum::Full(a), Packed::Full(i)) => a.merge(other(i)),
+            (Sum::Full(a), Packed::Full(i)) => a.merge(&full[i]),
             (Sum::Pending(a), Packed::Full(i)) => {
                 let mut sum = a.accum();
-                sum.merge(other(i))?;
-                *self = Sum::Full(Box::new(sum));
+                sum.merge(&full[i])?;
+                *self = Sum::Full(sum);
                 Ok(())
             }
         }
@@ -122,7 +123,7 @@ impl Sum {
     fn accum(self) -> Accum {
         match self {
             Sum::Pending(p) => p.accum(),
-            Sum::Full(a) => *a,
+            Sum::Full(a) => a,
         }
     }
 }
@@ -155,19 +156,16 @@ fn chain_id(c: &Chain) -> ChainId<'_> {
     )
 }
 
-/// Chains with their sums, in chain-identity order, each identity once; full sums in `full`.
-#[derive(Default)]
-pub(super) struct SortedSums {
-    sums: Vec<Summed>,
-    full: Vec<Accum>,
-}
-
 /// A worker's chains and sums as they are made, packed (see the module's note).
 #[derive(Default)]
 pub(super) struct Packer {
     sums: Vec<Summed>,
     full: Vec<Accum>,
 }
+
+/// A packer's chains in chain-identity order, each identity once (`Packer::sorted`).
+#[derive(Default)]
+pub(super) struct SortedSums(Packer);
 
 impl Packer {
     pub fn with_capacity(n: usize) -> Packer {
@@ -256,30 +254,39 @@ impl Packer {
         for e in order.into_iter().filter_map(|k| slots[k.3].take()) {
             match out.last_mut() {
                 Some(last) if chain_id(&last.chain) == chain_id(&e.chain) => {
-                    // Added where the full sums are kept (the later part's index is free).
-                    let mut sum = Sum::of(last.sums, &full);
-                    sum.merge(e.sums, &full)?;
-                    last.sums = match sum {
-                        Sum::Pending(p) => Packed::Pending(p),
-                        Sum::Full(a) => match (last.sums, e.sums) {
-                            (Packed::Full(i), _) | (_, Packed::Full(i)) => {
-                                if let Some(slot) = full.get_mut(i) {
-                                    *slot = *a;
-                                }
-                                Packed::Full(i)
-                            }
-                            _ => {
-                                full.push(*a);
-                                Packed::Full(full.len() - 1)
-                            }
-                        },
-                    };
+                    last.sums = add(last.sums, e.sums, &mut full)?;
                 }
                 _ => out.push(e),
             }
         }
-        Ok(SortedSums { sums: out, full })
+        Ok(SortedSums(Packer { sums: out, full }))
     }
+}
+
+/// `more` added to `into`, as `Accum::merge` adds, their full sums (if any) in `full`: the sum
+/// is full where either part was, and kept at that part's index (the other's is left unused).
+fn add(into: Packed, more: Packed, full: &mut [Accum]) -> Result<Packed, CalcError> {
+    Ok(match (into, more) {
+        (Packed::Pending(mut a), Packed::Pending(b)) => {
+            a.merge(&b)?;
+            Packed::Pending(a)
+        }
+        (Packed::Full(i), Packed::Pending(b)) => {
+            full[i].merge(&b.accum())?;
+            Packed::Full(i)
+        }
+        (Packed::Pending(a), Packed::Full(j)) => {
+            let mut sum = a.accum();
+            sum.merge(&full[j])?;
+            full[j] = sum;
+            Packed::Full(j)
+        }
+        (Packed::Full(i), Packed::Full(j)) => {
+            let b = std::mem::take(&mut full[j]);
+            full[i].merge(&b)?;
+            Packed::Full(i)
+        }
+    })
 }
 
 /// A chain whose total cannot be held exactly, where its sums were added up.
@@ -315,19 +322,14 @@ impl Runs {
                 Ok(())
             })?;
             // One range: its chains are in identity order, each once.
-            for p in merged {
-                self.0.push(SortedSums {
-                    sums: p.sums,
-                    full: p.full,
-                });
-            }
+            self.0.extend(merged.into_iter().map(SortedSums));
         }
         Ok(())
     }
 
     /// Sums in every run (an identity in several runs counts once in each).
     fn len(&self) -> usize {
-        self.0.iter().map(|r| r.sums.len()).sum()
+        self.0.iter().map(|r| r.0.sums.len()).sum()
     }
 }
 
@@ -347,7 +349,7 @@ pub(super) fn merge_runs<S: Send>(
     const PER_THREAD: usize = 1 << 14;
     let threads = threads.clamp(1, runs.len() / PER_THREAD + 1);
     let (lists, full): (Vec<Vec<Summed>>, Vec<Vec<Accum>>) =
-        runs.0.into_iter().map(|r| (r.sums, r.full)).unzip();
+        runs.0.into_iter().map(|r| (r.0.sums, r.0.full)).unzip();
     let ranges = split(lists, threads);
     let full = &full;
     if ranges.len() <= 1 {
