@@ -20,19 +20,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-/// The stored computation, as read back (`Storing` writes it).
-#[derive(Deserialize)]
-pub struct Stored {
-    specs: Vec<StoredSpec>,
-    chains: Vec<StoredChain>,
-    outside: Vec<StoredChain>,
-    diagnostics: Vec<StoredDiagnostic>,
-    files: Vec<StoredFile>,
-    duplicates: Vec<(String, Vec<u64>)>,
-    duplicate_candidates: u64,
-    notes: Vec<String>,
-}
-
 /// What chains share besides their facility and its terms.
 #[derive(Serialize, Deserialize)]
 struct StoredSpec {
@@ -44,9 +31,9 @@ struct StoredSpec {
     upstream_of: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct StoredChain {
-    /// Index into `Stored::specs`.
+    /// Index into the spec table (the stored computation's first field).
     spec: u32,
     facility: usize,
     terms: usize,
@@ -55,7 +42,7 @@ struct StoredChain {
 
 /// A decimal exactly: its integer mantissa and its scale (`mantissa × 10^−scale`), small
 /// numbers in few bytes (postcard writes integers as varints).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Clone, Copy, Default)]
 struct Num(i128, u32);
 
 impl Num {
@@ -73,7 +60,7 @@ impl Num {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct StoredAccum {
     rows: u64,
     energy_j: Num,
@@ -87,6 +74,67 @@ struct StoredAccum {
     /// Days covered once and twice, when some are.
     days: Option<([u64; DAY_WORDS], [u64; DAY_WORDS])>,
     first_byte: Option<u64>,
+}
+
+/// A `StoredChain` as it reads back: its sums held in place, not in a list of their own.
+#[derive(Deserialize)]
+struct ChainIn {
+    spec: u32,
+    facility: usize,
+    terms: usize,
+    sums: AccumIn,
+}
+
+/// A `StoredAccum` as it reads back (the same fields, in the same order).
+#[derive(Deserialize)]
+struct AccumIn {
+    rows: u64,
+    energy_j: Num,
+    tce_kgce: Num,
+    gases: GasesIn,
+    co2e_kg: Num,
+    pending_quantity: Num,
+    inexact: [u64; 3],
+    covered: [u16; COVER_KINDS],
+    days: Option<([u64; DAY_WORDS], [u64; DAY_WORDS])>,
+    first_byte: Option<u64>,
+}
+
+/// A stored list of `(gas index, kg, kg CO2e)`, read into a fixed array: a chain has at most
+/// `MAX_GASES` gases, and a list of its own for each of 800,000 chains was most of the
+/// allocations of a cache read.
+#[derive(Default)]
+struct GasesIn {
+    len: usize,
+    items: [(usize, Num, Num); MAX_GASES],
+}
+
+impl<'de> Deserialize<'de> for GasesIn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<GasesIn, D::Error> {
+        struct Items;
+        impl<'de> serde::de::Visitor<'de> for Items {
+            type Value = GasesIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "at most {MAX_GASES} gases")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<GasesIn, A::Error> {
+                let mut out = GasesIn::default();
+                while let Some(item) = seq.next_element()? {
+                    let slot = out
+                        .items
+                        .get_mut(out.len)
+                        .ok_or_else(|| serde::de::Error::invalid_length(out.len + 1, &self))?;
+                    *slot = item;
+                    out.len += 1;
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(Items)
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -144,7 +192,7 @@ fn store_accum(a: &Accum) -> StoredAccum {
     }
 }
 
-fn read_accum(s: &StoredAccum) -> Result<Accum, String> {
+fn read_accum(s: &AccumIn) -> Result<Accum, String> {
     let mut a = Accum {
         rows: s.rows,
         energy_j: s.energy_j.value()?,
@@ -158,7 +206,7 @@ fn read_accum(s: &StoredAccum) -> Result<Accum, String> {
         first_byte: s.first_byte,
         ..Accum::default()
     };
-    for (i, kg, co2e) in &s.gases {
+    for (i, kg, co2e) in &s.gases.items[..s.gases.len] {
         if *i >= MAX_GASES {
             return Err(format!("gas index {i} out of range"));
         }
@@ -357,48 +405,237 @@ impl Serialize for Storing<'_> {
     }
 }
 
-impl Stored {
-    /// The computation back, its chains resolved again by `resolver` (under the project the
-    /// computation was made for). Anything that does not read back is an error: the caller
-    /// then computes from the rows.
-    pub fn computation(&self, resolver: &Resolver<'_>) -> Result<Computation, String> {
-        let mut comp = Computation::default();
-        let mut specs = SpecResolver::new(resolver);
-        let table = self
-            .specs
+/// The computation stored in `body` (as `Storing` wrote it), its chains resolved again by
+/// `resolver` (under the project the computation was made for). Read in one pass: each chain
+/// is resolved and its sums converted as it is decoded, so no stored form of the chains is
+/// held besides the computation. Anything that does not read back is an error (why, in
+/// words): the caller then computes from the rows.
+pub fn read(body: &[u8], resolver: &Resolver<'_>) -> Result<Computation, String> {
+    let why = std::cell::RefCell::new(None);
+    let mut de = postcard::Deserializer::from_bytes(body);
+    let read = serde::de::DeserializeSeed::deserialize(
+        Reading {
+            resolver,
+            why: &why,
+            most: body.len() / MIN_CHAIN_BYTES,
+        },
+        &mut de,
+    );
+    match read {
+        Ok(comp) => match de.finalize() {
+            Ok([]) => Ok(comp),
+            Ok(_) => Err("the cache does not read: bytes after its body".into()),
+            Err(e) => Err(format!("the cache does not read: {e}")),
+        },
+        Err(e) => Err(why
+            .into_inner()
+            .unwrap_or_else(|| format!("the cache does not read: {e}"))),
+    }
+}
+
+/// The fewest bytes a stored chain takes: a byte for each integer (postcard's varints) and
+/// each option, two for each of its four decimals outside its gases.
+const MIN_CHAIN_BYTES: usize = 3 + 1 + 2 * 4 + 1 + 3 + COVER_KINDS + 2;
+
+/// The fields of the stored computation, in their order.
+const FIELDS: [&str; 8] = [
+    "specs",
+    "chains",
+    "outside",
+    "diagnostics",
+    "files",
+    "duplicates",
+    "duplicate_candidates",
+    "notes",
+];
+
+/// Reads the stored computation (see `read`); a reason that is not the format's is kept in
+/// `why` (the format's errors carry no words of ours).
+struct Reading<'a, 'r> {
+    resolver: &'a Resolver<'r>,
+    why: &'a std::cell::RefCell<Option<String>>,
+    /// The most chains the body can hold: a list's stated length reserves no more (postcard
+    /// bounds it by a byte an element; a chain's sums take 320 bytes in memory).
+    most: usize,
+}
+
+/// `msg` kept in `why`, and an error of the format to stop the reading.
+fn failed<E: serde::de::Error>(why: &std::cell::RefCell<Option<String>>, msg: String) -> E {
+    let e = E::custom(&msg);
+    why.borrow_mut().get_or_insert(msg);
+    e
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Reading<'_, '_> {
+    type Value = Computation;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Computation, D::Error> {
+        d.deserialize_struct("Stored", &FIELDS, self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Reading<'_, '_> {
+    type Value = Computation;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a stored computation")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Computation, A::Error> {
+        let why = self.why;
+        let mut field = 0;
+        let mut missing = || {
+            field += 1;
+            serde::de::Error::invalid_length(field - 1, &self)
+        };
+        let specs: Vec<StoredSpec> = seq.next_element()?.ok_or_else(&mut missing)?;
+        let table = specs
             .iter()
             .map(read_spec)
-            .collect::<Result<Vec<_>, _>>()?;
-        let spec_of = |s: &StoredChain| -> Result<ChainSpec, String> {
-            let mut spec = table
-                .get(s.spec as usize)
-                .ok_or_else(|| format!("spec {} out of range", s.spec))?
-                .clone();
-            if s.facility >= resolver.project().facilities.list.len() {
-                return Err(format!("facility {} out of range", s.facility));
-            }
-            spec.facility = s.facility;
-            spec.terms = s.terms;
-            Ok(spec)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|m| failed(why, m))?;
+        let mut resolving = Resolving {
+            table,
+            specs: SpecResolver::new(self.resolver),
+            facilities: self.resolver.project().facilities.list.len(),
         };
-        comp.chains.reserve_exact(self.chains.len());
-        comp.accums.reserve_exact(self.chains.len());
-        for s in &self.chains {
-            let spec = spec_of(s)?;
-            let chain = specs.resolve(&spec)?;
-            if ChainSpec::of(&chain) != spec {
-                return Err("a chain resolves to another chain".into());
-            }
-            comp.chains.push(chain);
-            comp.accums.push(read_accum(&s.sums)?);
+        let mut comp = Computation::default();
+        let most = self.most;
+        seq.next_element_seed(ChainsIn {
+            resolving: &mut resolving,
+            why,
+            same: true,
+            most,
+            into: &mut (&mut comp.chains, &mut comp.accums),
+        })?
+        .ok_or_else(&mut missing)?;
+        seq.next_element_seed(ChainsIn {
+            resolving: &mut resolving,
+            why,
+            same: false,
+            most,
+            into: &mut comp.outside,
+        })?
+        .ok_or_else(&mut missing)?;
+        let rest = Rest {
+            diagnostics: seq.next_element()?.ok_or_else(&mut missing)?,
+            files: seq.next_element()?.ok_or_else(&mut missing)?,
+            duplicates: seq.next_element()?.ok_or_else(&mut missing)?,
+            duplicate_candidates: seq.next_element()?.ok_or_else(&mut missing)?,
+            notes: seq.next_element()?.ok_or_else(&mut missing)?,
+        };
+        rest.into(&mut comp).map_err(|m| failed(why, m))?;
+        Ok(comp)
+    }
+}
+
+/// What resolves the stored chains: the spec table, and the resolver that gives the chains of
+/// one facility class one body.
+struct Resolving<'r> {
+    table: Vec<ChainSpec>,
+    specs: SpecResolver<'r>,
+    facilities: usize,
+}
+
+impl Resolving<'_> {
+    /// The chain stored as `s`, resolved again; with `same`, it must resolve to the chain it
+    /// was.
+    fn chain(&mut self, s: &ChainIn, same: bool) -> Result<Chain, String> {
+        let mut spec = self
+            .table
+            .get(s.spec as usize)
+            .ok_or_else(|| format!("spec {} out of range", s.spec))?
+            .clone();
+        if s.facility >= self.facilities {
+            return Err(format!("facility {} out of range", s.facility));
         }
-        for s in &self.outside {
-            let spec = spec_of(s)?;
-            comp.outside
-                .push((specs.resolve(&spec)?, read_accum(&s.sums)?));
+        spec.facility = s.facility;
+        spec.terms = s.terms;
+        let chain = self.specs.resolve(&spec)?;
+        if same && ChainSpec::of(&chain) != spec {
+            return Err("a chain resolves to another chain".into());
         }
+        Ok(chain)
+    }
+}
+
+/// Where read chains go: a computation's chains and sums, or its chains outside the boundary.
+trait Chains {
+    fn reserve(&mut self, n: usize);
+    fn push(&mut self, chain: Chain, sums: Accum);
+}
+
+impl Chains for (&mut Vec<Chain>, &mut Vec<Accum>) {
+    fn reserve(&mut self, n: usize) {
+        self.0.reserve_exact(n);
+        self.1.reserve_exact(n);
+    }
+    fn push(&mut self, chain: Chain, sums: Accum) {
+        self.0.push(chain);
+        self.1.push(sums);
+    }
+}
+
+impl Chains for Vec<(Chain, Accum)> {
+    fn reserve(&mut self, n: usize) {
+        self.reserve_exact(n);
+    }
+    fn push(&mut self, chain: Chain, sums: Accum) {
+        self.push((chain, sums));
+    }
+}
+
+/// A stored list of chains, each resolved and its sums read as it is decoded, into `into`.
+struct ChainsIn<'a, 'r, C> {
+    resolving: &'a mut Resolving<'r>,
+    why: &'a std::cell::RefCell<Option<String>>,
+    same: bool,
+    most: usize,
+    into: &'a mut C,
+}
+
+impl<'de, C: Chains> serde::de::DeserializeSeed<'de> for ChainsIn<'_, '_, C> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, C: Chains> serde::de::Visitor<'de> for ChainsIn<'_, '_, C> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("stored chains")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.into
+            .reserve(seq.size_hint().unwrap_or(0).min(self.most));
+        while let Some(s) = seq.next_element::<ChainIn>()? {
+            let read = self
+                .resolving
+                .chain(&s, self.same)
+                .and_then(|c| Ok((c, read_accum(&s.sums)?)));
+            let (chain, sums) = read.map_err(|m| failed(self.why, m))?;
+            self.into.push(chain, sums);
+        }
+        Ok(())
+    }
+}
+
+/// The stored computation's fields after its chains.
+struct Rest {
+    diagnostics: Vec<StoredDiagnostic>,
+    files: Vec<StoredFile>,
+    duplicates: Vec<(String, Vec<u64>)>,
+    duplicate_candidates: u64,
+    notes: Vec<String>,
+}
+
+impl Rest {
+    /// These fields read into `comp`.
+    fn into(self, comp: &mut Computation) -> Result<(), String> {
         let mut files: BTreeMap<String, Arc<str>> = BTreeMap::new();
-        for d in &self.diagnostics {
+        for d in self.diagnostics {
             let file = files
                 .entry(d.file.clone())
                 .or_insert_with(|| d.file.as_str().into());
@@ -414,18 +651,18 @@ impl Stored {
                     line: d.line,
                     column: d.column,
                 },
-                message: d.message.clone(),
-                hint: d.hint.clone(),
-                source_line: d.source_line.clone(),
+                message: d.message,
+                hint: d.hint,
+                source_line: d.source_line,
             });
         }
-        for f in &self.files {
+        for f in self.files {
             let mut rejected_quantity = BTreeMap::new();
-            for (u, q) in &f.rejected_quantity {
-                rejected_quantity.insert(u.clone(), number(q)?);
+            for (u, q) in f.rejected_quantity {
+                rejected_quantity.insert(u, number(&q)?);
             }
             comp.files.push(FileStats {
-                file: f.file.clone(),
+                file: f.file,
                 present: f.present,
                 read: f.read,
                 used: f.used,
@@ -437,16 +674,97 @@ impl Stored {
                 outside: f.outside,
             });
         }
-        for (name, lines) in &self.duplicates {
+        for (name, lines) in self.duplicates {
             let file = InputFile::ALL
                 .into_iter()
                 .find(|f| f.name() == name)
                 .ok_or_else(|| format!("unknown input `{name}`"))?;
-            comp.duplicates
-                .insert(file, lines.iter().copied().collect());
+            comp.duplicates.insert(file, lines.into_iter().collect());
         }
         comp.duplicate_candidates = self.duplicate_candidates;
-        comp.notes = self.notes.clone();
-        Ok(comp)
+        comp.notes = self.notes;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calc::{compute, ResolveOptions, RunOptions};
+    use crate::project::Project;
+
+    fn fixture() -> (Project, Computation) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/xiaomi-2025");
+        let project = Project::open(&dir).expect("the fixture opens");
+        let comp = compute(&project, RunOptions::default()).expect("the fixture computes");
+        (project, comp)
+    }
+
+    fn read_in(project: &Project, body: &[u8]) -> Result<Computation, String> {
+        read(
+            body,
+            &Resolver::new(project, ResolveOptions { strict: false }),
+        )
+    }
+
+    /// The stored form of `chains` (and nothing else) under `specs`.
+    fn body(specs: &[StoredSpec], chains: &[StoredChain], tail: &[u8]) -> Vec<u8> {
+        let mut out = postcard::to_allocvec(&(specs, chains)).expect("serializes");
+        out.extend_from_slice(tail);
+        out
+    }
+
+    #[test]
+    fn a_computation_reads_back_chain_for_chain() {
+        let (project, comp) = fixture();
+        let stored = postcard::to_allocvec(&Storing(&comp)).expect("serializes");
+        let back = read_in(&project, &stored).expect("reads back");
+        assert_eq!(back.chains.len(), comp.chains.len());
+        for ((a, x), (b, y)) in comp
+            .chains
+            .iter()
+            .zip(&comp.accums)
+            .zip(back.chains.iter().zip(&back.accums))
+        {
+            assert!(ChainSpec::of(a) == ChainSpec::of(b));
+            assert!(x == y);
+        }
+        assert_eq!(back.outside.len(), comp.outside.len());
+        assert_eq!(back.files.len(), comp.files.len());
+        let mut longer = stored.clone();
+        longer.push(0);
+        assert_eq!(
+            read_in(&project, &longer).err().as_deref(),
+            Some("the cache does not read: bytes after its body")
+        );
+    }
+
+    #[test]
+    fn a_chain_of_too_many_gases_or_a_list_longer_than_its_body_does_not_read() {
+        let (project, comp) = fixture();
+        let (specs, index) = spec_table(&comp);
+        let (c, a) = (&comp.chains[0], &comp.accums[0]);
+        let mut chain = store_chain(c, a, &index);
+        // Seven gases where a chain holds at most six: refused, not written past the array.
+        chain.sums.gases = (0..MAX_GASES + 1)
+            .map(|i| (i % MAX_GASES, Num::of(Decimal::ONE), Num::of(Decimal::ONE)))
+            .collect();
+        let err = read_in(&project, &body(&specs, &[chain], &[])).err();
+        assert!(err.is_some_and(|e| e.starts_with("the cache does not read")));
+        // A list said to hold 2^60 chains, cut off after a few bytes: refused.
+        let mut huge = postcard::to_allocvec(&specs).expect("serializes");
+        huge.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x10]);
+        huge.extend_from_slice(&[1, 2, 3]);
+        assert!(read_in(&project, &huge).is_err());
+        // A chain of a facility the project does not have: refused with the reason.
+        let mut far = store_chain(c, a, &index);
+        far.facility = project.facilities.list.len();
+        assert_eq!(
+            read_in(&project, &body(&specs, &[far], &[])).err(),
+            Some(format!(
+                "facility {} out of range",
+                project.facilities.list.len()
+            ))
+        );
     }
 }

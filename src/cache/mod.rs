@@ -166,18 +166,13 @@ fn read(
     if &rest[last..] != trailer(xxhash_rust::xxh3::xxh3_64(body)).as_bytes() {
         return Err(damaged());
     }
-    let (stored, left): (codec::Stored, _) =
-        postcard::take_from_bytes(body).map_err(|e| format!("the cache does not read: {e}"))?;
-    if !left.is_empty() {
-        return Err("the cache does not read: bytes after its body".into());
-    }
     let resolver = Resolver::new(
         project,
         ResolveOptions {
             strict: options.strict,
         },
     );
-    stored.computation(&resolver)
+    codec::read(body, &resolver)
 }
 
 /// Hashes what passes through it.
