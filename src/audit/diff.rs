@@ -4,7 +4,7 @@
 //! re-pricing (see `reprice`), with a full recompute as the checked fallback.
 
 use super::change::{Change, ChangeError};
-use super::reprice::{factors_differ, reprice_or_recompute, Method};
+use super::reprice::{factors_differ, reprice_or_recompute, BodiesCompared, Method};
 use crate::activity::{Activity, Subject};
 use crate::calc::{
     calculate, for_each_line_within, Accum, Chain, Computation, InputFile, Line, RunOptions, Window,
@@ -187,9 +187,10 @@ fn paired<'a>(
 pub fn chain_changes(before: &Computation, after: &Computation) -> Vec<ChainChange> {
     let pairs = paired(before, after);
     let mut out = Vec::new();
+    let mut compared = BodiesCompared::default();
     for ((c, a), pair) in before.chains.iter().zip(&before.accums).zip(pairs) {
         if let Some((nc, na)) = pair {
-            if factors_differ(c, nc) || a != na {
+            if compared.differ(c, nc) || a != na {
                 out.push(ChainChange {
                     before: c.clone(),
                     after: nc.clone(),
@@ -241,8 +242,9 @@ pub fn changed_lines(
     let mut rows = 0u64;
     // The changed chains after, by identity: the rows read again are paired with them.
     let mut changed: BTreeMap<ChainKey, &Chain> = BTreeMap::new();
+    let mut compared = BodiesCompared::default();
     for ((c, a), pair) in before.chains.iter().zip(&before.accums).zip(pairs) {
-        let Some((nc, _)) = pair.filter(|(nc, _)| factors_differ(c, nc)) else {
+        let Some((nc, _)) = pair.filter(|(nc, _)| compared.differ(c, nc)) else {
             continue;
         };
         changed.insert(chain_key(c), nc);

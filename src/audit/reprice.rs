@@ -70,6 +70,7 @@ pub fn reprice(
     let mut chains = Vec::with_capacity(before.chains.len());
     let mut accums = Vec::with_capacity(before.accums.len());
     let mut changed = 0;
+    let mut compared = BodiesCompared::default();
     // The category 3 lines of each row chain are resolved again with it (`calc::upstream`);
     // a change that adds or removes one (a well-to-tank edition without a key) is recomputed.
     let mut notes: BTreeSet<String> = BTreeSet::new();
@@ -99,14 +100,15 @@ pub fn reprice(
                 .find(|c| c.kind == old.kind)
                 .ok_or("a scope 3 category 3 line has no row chain")?,
         };
-        if factors_differ(old, &new) {
+        let differ = compared.differ(old, &new);
+        if differ {
             changed += 1;
         }
         // Equal folded plans give equal totals; chains calculated step by step (no plan) are
         // kept only when their factors are unchanged.
         let same = match (&old.plan, &new.plan) {
             (Some(a), Some(b)) => a == b,
-            (None, None) => !factors_differ(old, &new),
+            (None, None) => !differ,
             _ => false,
         };
         let acc = if same {
@@ -124,7 +126,7 @@ pub fn reprice(
         let new = specs.resolve(&ChainSpec::of(old))?;
         let same = match (&old.plan, &new.plan) {
             (Some(a), Some(b)) => a == b,
-            (None, None) => !factors_differ(old, &new),
+            (None, None) => !compared.differ(old, &new),
             _ => false,
         };
         let acc = if same {
@@ -173,6 +175,22 @@ fn row_chain(c: &Chain, kind: SourceKind) -> RowChain {
         c.explicit.clone(),
         kind,
     )
+}
+
+/// `factors_differ` found once per pair of bodies (a chain's factors and share are its
+/// body's): a computation over 100,000 facilities has 800,000 chains and a few dozen bodies.
+/// Keyed by the bodies' addresses, so it lives no longer than the chains it compares.
+#[derive(Default)]
+pub struct BodiesCompared(rustc_hash::FxHashMap<(usize, usize), bool>);
+
+impl BodiesCompared {
+    /// Whether any factor reference or value of the chains differs (`factors_differ`).
+    pub fn differ(&mut self, a: &Chain, b: &Chain) -> bool {
+        *self
+            .0
+            .entry((a.body_id(), b.body_id()))
+            .or_insert_with(|| factors_differ(a, b))
+    }
 }
 
 /// Whether any factor reference or value of the chain differs.
@@ -285,4 +303,35 @@ fn reprice_chain(old: &Chain, new: &Chain, acc: &Accum) -> Result<Accum, String>
     }
     a.co2e_kg = co2e;
     Ok(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Change;
+
+    #[test]
+    fn bodies_compared_once_agree_with_the_chains_compared_one_by_one() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/xiaomi-2025");
+        let project = Project::open(&dir).expect("the fixture opens");
+        let before = compute(&project, RunOptions::default()).expect("the fixture computes");
+        // A grid value of the 2023 edition: the fixture's 2025 electricity chains change,
+        // its 2024 chains and its fuels do not.
+        let change = Change::parse_set("cn-mee-grid@2023:north=0.5").expect("parses");
+        let after = change.apply(&project).expect("applies");
+        let (repriced, changed) = reprice(&before, &after, false).expect("re-prices");
+        let mut compared = BodiesCompared::default();
+        let mut differ = 0;
+        // Twice over, so that the second pass reads every answer from the memo.
+        for _ in 0..2 {
+            for (a, b) in before.chains.iter().zip(&repriced.chains) {
+                assert_eq!(compared.differ(a, b), factors_differ(a, b));
+                assert_eq!(compared.differ(b, a), factors_differ(b, a));
+                assert!(!compared.differ(a, a));
+                differ += usize::from(factors_differ(a, b));
+            }
+        }
+        assert_eq!(differ, 2 * changed);
+        assert!(changed > 0 && changed < before.chains.len());
+    }
 }
