@@ -746,16 +746,24 @@ pub fn ledgers(
         let after = After::of(project, &comp, change, options, true);
         return (Ledger::join(project, comp, registered), after);
     }
-    let (registered, after) = std::thread::scope(|s| {
-        let before = s.spawn(|| Registered::of(project, &comp, options.strict, true));
+    let (registered, groups, after) = std::thread::scope(|s| {
+        // The figure groups of the chains before, made there after the registers: the
+        // side after takes longer (it re-prices first).
+        let before = s.spawn(|| {
+            let r = Registered::of(project, &comp, options.strict, true);
+            (r, crate::figures::ChainGroups::of(&comp).ok())
+        });
         let after = After::of(project, &comp, change, options, true);
         match before.join() {
-            Ok(r) => (r, after),
+            Ok((r, g)) => (r, g, after),
             // The same panic as on this thread.
             Err(payload) => std::panic::resume_unwind(payload),
         }
     });
-    (Ledger::join(project, comp, registered), after)
+    (
+        Ledger::join(project, comp, registered).with_groups(groups),
+        after,
+    )
 }
 
 /// Computes the diff of `change` against `before` (the project's ledger as it is).
