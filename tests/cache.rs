@@ -319,3 +319,66 @@ fn storing_removes_the_same_projects_format_1_file() {
     assert!(file.exists(), "the new file is stored");
     assert!(!old.exists(), "the format 1 file is removed");
 }
+
+/// The modification time of `file` set `age` ago.
+fn aged(file: &Path, age: std::time::Duration) {
+    let f = std::fs::File::options().write(true).open(file).unwrap();
+    f.set_modified(std::time::SystemTime::now() - age).unwrap();
+}
+
+#[test]
+fn cache_files_unused_for_a_month_are_removed_when_another_is_stored() {
+    let dir = awkward_project();
+    let _ = std::fs::remove_dir_all(cache_folder(&dir));
+    let (_, how) = cached(&dir);
+    assert!(matches!(how, CacheUse::Stored { .. }), "{how:?}");
+    let own = cache_file(&dir);
+    let folder = cache_folder(&dir);
+    let old = cache::KEEP_UNUSED + std::time::Duration::from_secs(3600);
+    let young = cache::KEEP_UNUSED - std::time::Duration::from_secs(3600);
+    // Beside the project's own file: another project's, unused for longer than kept and for
+    // less; a write that did not finish; and files that are not carbonledger's.
+    let head = std::fs::read(&own).unwrap();
+    let files = [
+        ("00000000000000aa.bin", head.clone(), old, false),
+        ("00000000000000bb.bin", head.clone(), young, true),
+        (
+            "00000000000000cc.77.tmp",
+            b"carbonledger".to_vec(),
+            old,
+            false,
+        ),
+        (
+            "00000000000000dd.bin",
+            b"someone else's".to_vec(),
+            old,
+            true,
+        ),
+        ("notes.txt", head.clone(), old, true),
+    ];
+    for (name, bytes, age, _) in &files {
+        std::fs::write(folder.join(name), bytes).unwrap();
+        aged(&folder.join(name), *age);
+    }
+    // Read back, the project's own file is marked as used: though it was last written long
+    // ago, the next store keeps it.
+    aged(&own, old);
+    assert_eq!(cached(&dir).1, CacheUse::Hit);
+    let used = std::fs::metadata(&own).unwrap().modified().unwrap();
+    assert!(used > std::time::SystemTime::now() - young);
+    for (name, ..) in &files {
+        assert!(folder.join(name).exists(), "{name} before a store");
+    }
+    // Another project stored in the same folder removes what was unused for too long.
+    let other = every_kind_project(
+        &common::scratch().join(format!("carbonledger-cache-prune-{}", std::process::id())),
+    );
+    let p = Project::open(&other).unwrap();
+    let (_, how) = cache::computation_in(&folder, &p, RunOptions::default()).unwrap();
+    assert!(matches!(how, CacheUse::Stored { .. }), "{how:?}");
+    for (name, _, _, kept) in &files {
+        assert_eq!(folder.join(name).exists(), *kept, "{name}");
+    }
+    assert!(own.exists());
+    assert!(cache::file_in(&folder, &p).exists());
+}

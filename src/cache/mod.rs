@@ -11,8 +11,10 @@
 
 mod codec;
 mod key;
+mod prune;
 
 pub use key::{key, Keyed, BUILD_ID, FORMAT};
+pub use prune::KEEP_UNUSED;
 
 use crate::calc::{compute, Computation, ResolveOptions, Resolver, RunOptions};
 use crate::diag::Diagnostic;
@@ -107,6 +109,7 @@ pub fn computation_in(
             Ok(mut comp) => {
                 // The thread count is the run's, not the cached one's.
                 comp.threads = options.threads;
+                prune::touch(&file);
                 return Ok((comp, CacheUse::Hit));
             }
             Err(why) => why,
@@ -122,7 +125,13 @@ pub fn computation_in(
         }
     } else {
         match write(&file, &k.key, &comp) {
-            Ok(()) => CacheUse::Stored { why },
+            Ok(()) => {
+                let unused = std::time::SystemTime::now().checked_sub(KEEP_UNUSED);
+                if let Some(before) = unused {
+                    prune::prune(folder, &file, before);
+                }
+                CacheUse::Stored { why }
+            }
             Err(e) => CacheUse::NotStored {
                 why: format!("{}: {e}", file.display()),
             },
