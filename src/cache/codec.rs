@@ -20,6 +20,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+mod read;
+pub use read::read;
+
 /// What chains share besides their facility and its terms.
 #[derive(Serialize, Deserialize)]
 struct StoredSpec {
@@ -405,223 +408,6 @@ impl Serialize for Storing<'_> {
     }
 }
 
-/// The computation stored in `body` (as `Storing` wrote it), its chains resolved again by
-/// `resolver` (under the project the computation was made for). Read in one pass: each chain
-/// is resolved and its sums converted as it is decoded, so no stored form of the chains is
-/// held besides the computation. Anything that does not read back is an error (why, in
-/// words): the caller then computes from the rows.
-pub fn read(body: &[u8], resolver: &Resolver<'_>) -> Result<Computation, String> {
-    let why = std::cell::RefCell::new(None);
-    let mut de = postcard::Deserializer::from_bytes(body);
-    let read = serde::de::DeserializeSeed::deserialize(
-        Reading {
-            resolver,
-            why: &why,
-            most: body.len() / MIN_CHAIN_BYTES,
-        },
-        &mut de,
-    );
-    match read {
-        Ok(comp) => match de.finalize() {
-            Ok([]) => Ok(comp),
-            Ok(_) => Err("the cache does not read: bytes after its body".into()),
-            Err(e) => Err(format!("the cache does not read: {e}")),
-        },
-        Err(e) => Err(why
-            .into_inner()
-            .unwrap_or_else(|| format!("the cache does not read: {e}"))),
-    }
-}
-
-/// The fewest bytes a stored chain takes: a byte for each integer (postcard's varints) and
-/// each option, two for each of its four decimals outside its gases.
-const MIN_CHAIN_BYTES: usize = 3 + 1 + 2 * 4 + 1 + 3 + COVER_KINDS + 2;
-
-/// The fields of the stored computation, in their order.
-const FIELDS: [&str; 8] = [
-    "specs",
-    "chains",
-    "outside",
-    "diagnostics",
-    "files",
-    "duplicates",
-    "duplicate_candidates",
-    "notes",
-];
-
-/// Reads the stored computation (see `read`); a reason that is not the format's is kept in
-/// `why` (the format's errors carry no words of ours).
-struct Reading<'a, 'r> {
-    resolver: &'a Resolver<'r>,
-    why: &'a std::cell::RefCell<Option<String>>,
-    /// The most chains the body can hold: a list's stated length reserves no more (postcard
-    /// bounds it by a byte an element; a chain's sums take 320 bytes in memory).
-    most: usize,
-}
-
-/// `msg` kept in `why`, and an error of the format to stop the reading.
-fn failed<E: serde::de::Error>(why: &std::cell::RefCell<Option<String>>, msg: String) -> E {
-    let e = E::custom(&msg);
-    why.borrow_mut().get_or_insert(msg);
-    e
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for Reading<'_, '_> {
-    type Value = Computation;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Computation, D::Error> {
-        d.deserialize_struct("Stored", &FIELDS, self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Reading<'_, '_> {
-    type Value = Computation;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a stored computation")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Computation, A::Error> {
-        let why = self.why;
-        let mut field = 0;
-        let mut missing = || {
-            field += 1;
-            serde::de::Error::invalid_length(field - 1, &self)
-        };
-        let specs: Vec<StoredSpec> = seq.next_element()?.ok_or_else(&mut missing)?;
-        let table = specs
-            .iter()
-            .map(read_spec)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|m| failed(why, m))?;
-        let mut resolving = Resolving {
-            table,
-            specs: SpecResolver::new(self.resolver),
-            facilities: self.resolver.project().facilities.list.len(),
-        };
-        let mut comp = Computation::default();
-        let most = self.most;
-        seq.next_element_seed(ChainsIn {
-            resolving: &mut resolving,
-            why,
-            same: true,
-            most,
-            into: &mut (&mut comp.chains, &mut comp.accums),
-        })?
-        .ok_or_else(&mut missing)?;
-        seq.next_element_seed(ChainsIn {
-            resolving: &mut resolving,
-            why,
-            same: false,
-            most,
-            into: &mut comp.outside,
-        })?
-        .ok_or_else(&mut missing)?;
-        let rest = Rest {
-            diagnostics: seq.next_element()?.ok_or_else(&mut missing)?,
-            files: seq.next_element()?.ok_or_else(&mut missing)?,
-            duplicates: seq.next_element()?.ok_or_else(&mut missing)?,
-            duplicate_candidates: seq.next_element()?.ok_or_else(&mut missing)?,
-            notes: seq.next_element()?.ok_or_else(&mut missing)?,
-        };
-        rest.into(&mut comp).map_err(|m| failed(why, m))?;
-        Ok(comp)
-    }
-}
-
-/// What resolves the stored chains: the spec table, and the resolver that gives the chains of
-/// one facility class one body.
-struct Resolving<'r> {
-    table: Vec<ChainSpec>,
-    specs: SpecResolver<'r>,
-    facilities: usize,
-}
-
-impl Resolving<'_> {
-    /// The chain stored as `s`, resolved again; with `same`, it must resolve to the chain it
-    /// was.
-    fn chain(&mut self, s: &ChainIn, same: bool) -> Result<Chain, String> {
-        let mut spec = self
-            .table
-            .get(s.spec as usize)
-            .ok_or_else(|| format!("spec {} out of range", s.spec))?
-            .clone();
-        if s.facility >= self.facilities {
-            return Err(format!("facility {} out of range", s.facility));
-        }
-        spec.facility = s.facility;
-        spec.terms = s.terms;
-        let chain = self.specs.resolve(&spec)?;
-        if same && ChainSpec::of(&chain) != spec {
-            return Err("a chain resolves to another chain".into());
-        }
-        Ok(chain)
-    }
-}
-
-/// Where read chains go: a computation's chains and sums, or its chains outside the boundary.
-trait Chains {
-    fn reserve(&mut self, n: usize);
-    fn push(&mut self, chain: Chain, sums: Accum);
-}
-
-impl Chains for (&mut Vec<Chain>, &mut Vec<Accum>) {
-    fn reserve(&mut self, n: usize) {
-        self.0.reserve_exact(n);
-        self.1.reserve_exact(n);
-    }
-    fn push(&mut self, chain: Chain, sums: Accum) {
-        self.0.push(chain);
-        self.1.push(sums);
-    }
-}
-
-impl Chains for Vec<(Chain, Accum)> {
-    fn reserve(&mut self, n: usize) {
-        self.reserve_exact(n);
-    }
-    fn push(&mut self, chain: Chain, sums: Accum) {
-        self.push((chain, sums));
-    }
-}
-
-/// A stored list of chains, each resolved and its sums read as it is decoded, into `into`.
-struct ChainsIn<'a, 'r, C> {
-    resolving: &'a mut Resolving<'r>,
-    why: &'a std::cell::RefCell<Option<String>>,
-    same: bool,
-    most: usize,
-    into: &'a mut C,
-}
-
-impl<'de, C: Chains> serde::de::DeserializeSeed<'de> for ChainsIn<'_, '_, C> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de, C: Chains> serde::de::Visitor<'de> for ChainsIn<'_, '_, C> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("stored chains")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.into
-            .reserve(seq.size_hint().unwrap_or(0).min(self.most));
-        while let Some(s) = seq.next_element::<ChainIn>()? {
-            let read = self
-                .resolving
-                .chain(&s, self.same)
-                .and_then(|c| Ok((c, read_accum(&s.sums)?)));
-            let (chain, sums) = read.map_err(|m| failed(self.why, m))?;
-            self.into.push(chain, sums);
-        }
-        Ok(())
-    }
-}
-
 /// The stored computation's fields after its chains.
 struct Rest {
     diagnostics: Vec<StoredDiagnostic>,
@@ -700,11 +486,30 @@ mod tests {
         (project, comp)
     }
 
+    /// `body` read back, on one thread and pipelined, in batches of one chain, of three and
+    /// of the usual size: the same computation, or the same error, every way.
     fn read_in(project: &Project, body: &[u8]) -> Result<Computation, String> {
-        read(
-            body,
-            &Resolver::new(project, ResolveOptions { strict: false }),
-        )
+        let resolver = Resolver::new(project, ResolveOptions { strict: false });
+        let shown = |r: &Result<Computation, String>| match r {
+            Ok(c) => format!("{c:?}"),
+            Err(e) => e.clone(),
+        };
+        let first = read::read_body(body, &resolver, false, read::BATCH);
+        for (pipelined, batch) in [
+            (false, 1),
+            (false, 3),
+            (true, 1),
+            (true, 3),
+            (true, read::BATCH),
+        ] {
+            let other = read::read_body(body, &resolver, pipelined, batch);
+            assert_eq!(
+                shown(&other),
+                shown(&first),
+                "pipelined {pipelined}, batch {batch}"
+            );
+        }
+        first
     }
 
     /// The stored form of `chains` (and nothing else) under `specs`.

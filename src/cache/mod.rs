@@ -181,7 +181,7 @@ fn read(
             strict: options.strict,
         },
     );
-    codec::read(body, &resolver)
+    codec::read(body, &resolver, options.threads)
 }
 
 /// Hashes what passes through it.
