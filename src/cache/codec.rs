@@ -34,13 +34,15 @@ struct StoredSpec {
     upstream_of: Option<String>,
 }
 
-#[derive(Serialize)]
-struct StoredChain {
+/// A chain as stored: written with its gases as a list, read back with them in place
+/// (`ChainIn`); one type, so that both sides have the same fields in the same order.
+#[derive(Serialize, Deserialize)]
+struct StoredChain<G = Vec<(usize, Num, Num)>> {
     /// Index into the spec table (the stored computation's first field).
     spec: u32,
     facility: usize,
     terms: usize,
-    sums: StoredAccum,
+    sums: StoredAccum<G>,
 }
 
 /// A decimal exactly: its integer mantissa and its scale (`mantissa × 10^−scale`), small
@@ -63,13 +65,13 @@ impl Num {
     }
 }
 
-#[derive(Serialize)]
-struct StoredAccum {
+#[derive(Serialize, Deserialize)]
+struct StoredAccum<G> {
     rows: u64,
     energy_j: Num,
     tce_kgce: Num,
     /// `(gas index, kg, kg CO2e)` of the gases with a non-zero total.
-    gases: Vec<(usize, Num, Num)>,
+    gases: G,
     co2e_kg: Num,
     pending_quantity: Num,
     inexact: [u64; 3],
@@ -79,29 +81,8 @@ struct StoredAccum {
     first_byte: Option<u64>,
 }
 
-/// A `StoredChain` as it reads back: its sums held in place, not in a list of their own.
-#[derive(Deserialize)]
-struct ChainIn {
-    spec: u32,
-    facility: usize,
-    terms: usize,
-    sums: AccumIn,
-}
-
-/// A `StoredAccum` as it reads back (the same fields, in the same order).
-#[derive(Deserialize)]
-struct AccumIn {
-    rows: u64,
-    energy_j: Num,
-    tce_kgce: Num,
-    gases: GasesIn,
-    co2e_kg: Num,
-    pending_quantity: Num,
-    inexact: [u64; 3],
-    covered: [u16; COVER_KINDS],
-    days: Option<([u64; DAY_WORDS], [u64; DAY_WORDS])>,
-    first_byte: Option<u64>,
-}
+/// A stored chain as it reads back: its gases held in place, not in a list of their own.
+type ChainIn = StoredChain<GasesIn>;
 
 /// A stored list of `(gas index, kg, kg CO2e)`, read into a fixed array: a chain has at most
 /// `MAX_GASES` gases, and a list of its own for each of 800,000 chains was most of the
@@ -174,7 +155,7 @@ fn number(s: &str) -> Result<Decimal, String> {
     Decimal::from_str_exact(s).map_err(|e| format!("a stored number `{s}` does not read: {e}"))
 }
 
-fn store_accum(a: &Accum) -> StoredAccum {
+fn store_accum(a: &Accum) -> StoredAccum<Vec<(usize, Num, Num)>> {
     StoredAccum {
         rows: a.rows,
         energy_j: Num::of(a.energy_j),
@@ -195,7 +176,7 @@ fn store_accum(a: &Accum) -> StoredAccum {
     }
 }
 
-fn read_accum(s: &AccumIn) -> Result<Accum, String> {
+fn read_accum(s: &StoredAccum<GasesIn>) -> Result<Accum, String> {
     let mut a = Accum {
         rows: s.rows,
         energy_j: s.energy_j.value()?,
