@@ -4,6 +4,7 @@
 
 mod carbon;
 mod chain;
+mod classes;
 mod dedupe;
 mod folder;
 mod overlap;
@@ -18,6 +19,7 @@ pub use chain::{
     EnergyConv, FactorUse, Folded, GasStep, Line, LineError, PerBasis, Plan, SourceKind, Terms,
     UsedFactor, BIOGENIC_CO2, COVER_KINDS, DAY_WORDS, MAX_GASES,
 };
+pub use classes::FacilityClasses;
 pub use resolve::{ResolveError, ResolveOptions, Resolver};
 pub use run::{
     compute, compute_from, for_each_line, for_each_line_within, for_each_outside_line,

@@ -248,13 +248,6 @@ struct ChainKey {
     source: Option<crate::activity::Source>,
 }
 
-/// What a chain's resolution depends on besides the facility's identity: its grid and the
-/// consolidation inputs (control, equity share). Facilities with equal classes resolve every
-/// activity to the same chain but for the facility index, so a chain is resolved once per
-/// class and copied for the others (100,000 facilities over a handful of grids resolve a
-/// handful of chains, not 100,000 × carriers).
-type FacilityClass = (Option<FactorRef>, bool, bool, Decimal);
-
 /// A chain key with the facility replaced by its class.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct TemplateKey {
@@ -665,8 +658,7 @@ struct Worker<'p> {
     hot: Vec<Hot>,
     interner: Interner,
     /// Per facility index, its interned class (`u32::MAX` until first seen).
-    facility_class: Vec<u32>,
-    classes: FxHashMap<FacilityClass, u32>,
+    classes: super::FacilityClasses,
     /// Per facility index: 0 not yet seen, 1 plain, 2 not (see `plain`).
     facility_plain: Vec<u8>,
     /// Template key → the id of the first chain resolved for it (a successful resolution;
@@ -712,8 +704,7 @@ impl<'p> Worker<'p> {
             errors: Vec::new(),
             hot: Vec::new(),
             interner: Interner::default(),
-            facility_class: Vec::new(),
-            classes: FxHashMap::default(),
+            classes: super::FacilityClasses::default(),
             facility_plain: Vec::new(),
             templates: FxHashMap::default(),
             chains: Vec::new(),
@@ -735,35 +726,10 @@ impl<'p> Worker<'p> {
         }
     }
 
-    /// The interned class of a facility under its terms `terms` (see `FacilityClass`).
+    /// The number of the class of a facility under its terms `terms` (`calc::classes`).
     fn class_of(&mut self, facility: usize, terms: usize) -> u32 {
-        if terms > 0 {
-            let f = &self.project.facilities.list[facility];
-            let t = f.terms(terms);
-            let class = (
-                f.grid.clone(),
-                t.operational_control,
-                t.financial_control,
-                t.equity_share,
-            );
-            let n = self.classes.len() as u32;
-            return *self.classes.entry(class).or_insert(n);
-        }
-        if self.facility_class.len() <= facility {
-            self.facility_class.resize(facility + 1, u32::MAX);
-        }
-        if self.facility_class[facility] == u32::MAX {
-            let f = &self.project.facilities.list[facility];
-            let class = (
-                f.grid.clone(),
-                f.operational_control,
-                f.financial_control,
-                f.equity_share,
-            );
-            let n = self.classes.len() as u32;
-            self.facility_class[facility] = *self.classes.entry(class).or_insert(n);
-        }
-        self.facility_class[facility]
+        self.classes
+            .number(&self.project.facilities, facility, terms)
     }
 
     /// Whether a facility is in the boundary all the time under unchanged terms, so that its

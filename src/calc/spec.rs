@@ -69,10 +69,6 @@ impl ChainSpec {
     }
 }
 
-/// What makes two facilities' chains share a resolved body: the grid and the consolidation
-/// terms (as the streaming workers group them, `calc::run`).
-type Class = (Option<FactorRef>, bool, bool, rust_decimal::Decimal);
-
 /// A row chain resolved with its scope 3 category 3 companions, and the notes resolving them
 /// gave.
 #[derive(Clone)]
@@ -103,10 +99,8 @@ struct Rest {
 /// 100,000 facilities.
 pub struct SpecResolver<'r> {
     resolver: &'r Resolver<'r>,
-    /// The class of each facility under each of its terms, by number.
-    class_of: rustc_hash::FxHashMap<(usize, usize), usize>,
-    /// Each class's number.
-    classes: rustc_hash::FxHashMap<Class, usize>,
+    /// The facilities' classes (`calc::classes`).
+    classes: super::FacilityClasses,
     bodies: rustc_hash::FxHashMap<(usize, Rest), Resolved>,
 }
 
@@ -115,7 +109,6 @@ impl<'r> SpecResolver<'r> {
     pub fn new(resolver: &'r Resolver<'r>) -> Self {
         SpecResolver {
             resolver,
-            class_of: Default::default(),
             classes: Default::default(),
             bodies: Default::default(),
         }
@@ -123,30 +116,8 @@ impl<'r> SpecResolver<'r> {
 
     /// The number of the class of `facility` under its terms `terms`.
     fn class(&mut self, facility: usize, terms: usize) -> usize {
-        if let Some(c) = self.class_of.get(&(facility, terms)) {
-            return *c;
-        }
-        let f = &self.resolver.project.facilities.list[facility];
-        let class: Class = if terms > 0 {
-            let t = f.terms(terms);
-            (
-                f.grid.clone(),
-                t.operational_control,
-                t.financial_control,
-                t.equity_share,
-            )
-        } else {
-            (
-                f.grid.clone(),
-                f.operational_control,
-                f.financial_control,
-                f.equity_share,
-            )
-        };
-        let next = self.classes.len();
-        let c = *self.classes.entry(class).or_insert(next);
-        self.class_of.insert((facility, terms), c);
-        c
+        self.classes
+            .number(&self.resolver.project.facilities, facility, terms) as usize
     }
 
     /// The key of `spec`'s row chain, its body resolved (once per key); and whether it was

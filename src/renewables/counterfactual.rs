@@ -76,12 +76,9 @@ pub fn through_chain(
 
 /// What a facility's chain depends on besides the facility: year, carrier, unit, explicit
 /// factor (by number, `ClassChains::explicit`), and the facility's class (grid and
-/// consolidation terms, by number, `ClassChains::class_of`). Numbers, so that looking a
+/// consolidation terms, by number, `calc::FacilityClasses`). Numbers, so that looking a
 /// chain up costs no copy of a reference: it is done for every facility and year.
 type ClassKey = (i32, Carrier, u16, usize, usize);
-
-/// A facility's class: its grid and consolidation terms.
-type Class = (Option<FactorRef>, bool, bool, Decimal);
 
 /// `through_chain` for a register that charges many facilities (market-based scope 2 of every
 /// facility-year): a chain is resolved once per facility class and shared by the class's
@@ -93,9 +90,8 @@ pub struct ClassChains {
     /// The explicit factors met, numbered by position (a handful: residual mixes, rates),
     /// each held once and shared by the lines that name it.
     explicit: Vec<Option<std::sync::Arc<FactorRef>>>,
-    /// Each facility's class number, and each class's.
-    class_of: rustc_hash::FxHashMap<usize, usize>,
-    classes: rustc_hash::FxHashMap<Class, usize>,
+    /// The facilities' classes (`calc::classes`).
+    classes: crate::calc::FacilityClasses,
     /// Each market's residual mix, as `residual_mix` reads it (once per market, not once per
     /// facility).
     residual: std::collections::HashMap<String, Option<FactorRef>>,
@@ -185,21 +181,7 @@ impl ClassChains {
             return resolve();
         }
         let explicit_id = self.explicit_id(explicit);
-        let class = match self.class_of.get(&site.facility) {
-            Some(c) => *c,
-            None => {
-                let class: Class = (
-                    f.grid.clone(),
-                    f.operational_control,
-                    f.financial_control,
-                    f.equity_share,
-                );
-                let next = self.classes.len();
-                let c = *self.classes.entry(class).or_insert(next);
-                self.class_of.insert(site.facility, c);
-                c
-            }
-        };
+        let class = self.classes.number(&project.facilities, site.facility, 0) as usize;
         let key = (
             site.period.year(),
             carrier,
