@@ -94,7 +94,7 @@ pub(super) fn read_body(
             }
         })
     } else {
-        decode(body, batch, &mut Inline(&mut into))
+        decode(body, batch, &mut Inline(&mut into, None))
     }?;
     rest.into(&mut into.comp)?;
     Ok(into.comp)
@@ -130,15 +130,18 @@ trait Taker {
     fn buffer(&mut self) -> Vec<Decoded>;
 }
 
-/// Parts taken on the decoder's own thread.
-struct Inline<'a, 'r>(&'a mut Assembler<'r>);
+/// Parts taken on the decoder's own thread, with the last emptied buffer.
+struct Inline<'a, 'r>(&'a mut Assembler<'r>, Option<Vec<Decoded>>);
 
 impl Taker for Inline<'_, '_> {
     fn take(&mut self, part: Part) -> Result<(), String> {
-        self.0.take(part).map(|_| ())
+        if let Some(buffer) = self.0.take(part)? {
+            self.1 = Some(buffer);
+        }
+        Ok(())
     }
     fn buffer(&mut self) -> Vec<Decoded> {
-        Vec::new()
+        self.1.take().unwrap_or_default()
     }
 }
 
