@@ -219,3 +219,39 @@ fn check_validates_registers_and_claims() {
         "{err}"
     );
 }
+
+/// `explain` streams its trace (a paragraph per row: gigabytes over millions of rows): to
+/// standard output, and to `-o FILE` through a file beside it renamed when done. The file
+/// holds the same bytes as standard output and the JSON's trace the same lines; a failing
+/// explanation leaves no file and does not touch one already there.
+#[test]
+fn explain_streams_the_same_trace_to_standard_output_and_to_a_file() {
+    let dir = common::scratch().join(format!("carbonledger-explain-o-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("trace.txt");
+    let f = file.to_str().unwrap();
+    let args = ["explain", FIX, "ghg.scope1", "--year", "2025"];
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    let (code, to_file, err) = run(&[&args[..], &["-o", f]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(to_file.is_empty());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), out);
+    let (_, json, _) = run(&[&args[..], &["--format", "json"]].concat());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lines: Vec<&str> = v["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(lines, out.lines().collect::<Vec<_>>());
+    let (code, _, err) = run(&["explain", FIX, "ghg.scope9", "-o", f]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), out);
+    let other = dir.join("none.txt");
+    let (code, _, _) = run(&["explain", FIX, "ghg.scope9", "-o", other.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(!other.exists());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
+}

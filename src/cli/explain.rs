@@ -2,7 +2,7 @@
 //! contributing row with its trace, and the check that the rows sum to the figure.
 
 use super::common::{dir_and, load, ProjectOpts};
-use super::output::OutputOpts;
+use super::output::{OutputOpts, TextOut};
 use super::Exit;
 use carbonledger::calc::{for_each_line, show, trace, RunOptions};
 use carbonledger::decimal;
@@ -76,20 +76,34 @@ pub fn run(a: Args) -> Exit {
             },
             _ => None,
         };
-        let e = match &group {
-            Some(g) => explain_group(&dir, &project, &ledger, &a.opts, &name, year, g)?,
-            None => explain(&dir, &project, &ledger, &a.opts, &name, year)?,
+        // The trace into `s`: streamed as text (it has a paragraph per row, gigabytes over
+        // millions of rows), held for JSON.
+        let traced = |s: &mut dyn std::fmt::Write| match &group {
+            Some(g) => explain_group(&dir, &project, &ledger, &a.opts, (&name, year), g, s),
+            None => explain(&dir, &project, &ledger, &a.opts, (&name, year), s),
         };
-        match a.format {
-            ExplainFormat::Text => a.output.write(&e.text)?,
-            ExplainFormat::Csv => a.output.write_bytes(&contributing_lines(
-                &project,
-                &ledger,
-                &a.opts,
-                (&name, year),
-                group.as_ref(),
-            )?)?,
+        let e = match a.format {
+            ExplainFormat::Text => a.output.stream(|w| {
+                let mut s = TextOut::new(w);
+                let e = traced(&mut s)?;
+                s.finish()?;
+                Ok(e)
+            })?,
+            ExplainFormat::Csv => {
+                // Whether the rows sum to the figure, from the trace (not kept).
+                let e = traced(&mut TextOut::new(&mut std::io::sink()))?;
+                a.output.write_bytes(&contributing_lines(
+                    &project,
+                    &ledger,
+                    &a.opts,
+                    (&name, year),
+                    group.as_ref(),
+                )?)?;
+                e
+            }
             ExplainFormat::Json => {
+                let mut text = String::new();
+                let e = traced(&mut text)?;
                 let j = ExplainJson {
                     schema_version: SCHEMA_VERSION,
                     figure: &e.figure.name,
@@ -98,7 +112,7 @@ pub fn run(a: Args) -> Exit {
                     unit: e.figure.unit,
                     exact: e.figure.exact,
                     agrees: e.agrees,
-                    trace: e.text.lines().collect(),
+                    trace: text.lines().collect(),
                     sources: e
                         .sources
                         .iter()
@@ -111,9 +125,10 @@ pub fn run(a: Args) -> Exit {
                 a.output.write(&format!(
                     "{}\n",
                     serde_json::to_string_pretty(&j).map_err(|_| Exit::Io)?
-                ))?
+                ))?;
+                e
             }
-        }
+        };
         if e.agrees {
             Ok(())
         } else {
@@ -202,8 +217,6 @@ pub(super) struct SourceJson<'a> {
 pub struct Explained {
     /// The figure.
     pub figure: carbonledger::figures::Figure,
-    /// The trace as text.
-    pub text: String,
     /// Whether the contributing rows sum to the figure (always true for derived figures).
     pub agrees: bool,
     /// Factor references cited by the trace, with their citations.
@@ -216,8 +229,8 @@ pub fn explain(
     project: &carbonledger::project::Project,
     ledger: &Ledger,
     opts: &super::common::ProjectOpts,
-    name: &str,
-    year: i32,
+    (name, year): (&str, i32),
+    s: &mut dyn std::fmt::Write,
 ) -> Result<Explained, Exit> {
     let comp = &ledger.comp;
     let mut sources = std::collections::BTreeMap::new();
@@ -236,7 +249,6 @@ pub fn explain(
             eprintln!("error: figure `{name}` has no value for {year}");
             return Err(Exit::Data);
         };
-        let mut s = String::new();
         let _ = writeln!(
             s,
             "{name} {year} = {} {}{}",
@@ -255,10 +267,9 @@ pub fn explain(
             );
         }
         if let Some(text) = base_year_text(ledger, project, &name, year) {
-            s.push_str(&text);
+            let _ = s.write_str(&text);
             return Ok(Explained {
                 figure: fig,
-                text: s,
                 agrees: true,
                 sources,
             });
@@ -270,7 +281,7 @@ pub fn explain(
         match def {
             None => {
                 agrees = explain_register(
-                    &mut s,
+                    &mut *s,
                     project,
                     ledger,
                     opts,
@@ -355,7 +366,7 @@ pub fn explain(
                             v.activity.period,
                             subject
                         );
-                        write_steps(&mut s, trace(v.activity, v.chain, v.line), &mut sources);
+                        write_steps(&mut *s, trace(v.activity, v.chain, v.line), &mut sources);
                         let _ = writeln!(s, "    {:<9} {}\n", "→", show(contribution, scale, unit));
                     },
                 )
@@ -366,7 +377,7 @@ pub fn explain(
                     .map_err(|_| Exit::Data)?
                     .rounded(decimal::FIGURE_DP);
                 let (n, t) =
-                    register_entries(&mut s, project, ledger, opts, &name, year, &mut sources);
+                    register_entries(&mut *s, project, ledger, opts, &name, year, &mut sources);
                 count += n;
                 overflow |= t.is_none();
                 total = decimal::add(total, t.unwrap_or_default()).unwrap_or(total);
@@ -380,12 +391,18 @@ pub fn explain(
                 };
                 agrees = !overflow && q.value.normalize() == fig.value.normalize();
                 let sum = format!("{} {unit}", q.value.normalize());
-                write_tally(&mut s, (count, "row"), &sum, agrees, "the figure", &sources);
+                write_tally(
+                    &mut *s,
+                    (count, "row"),
+                    &sum,
+                    agrees,
+                    "the figure",
+                    &sources,
+                );
             }
         }
         Ok(Explained {
             figure: fig,
-            text: s,
             agrees,
             sources,
         })
@@ -395,7 +412,7 @@ pub fn explain(
 /// Writes trace steps indented under their line, and records the citation of each published
 /// value they read among the sources printed at the end.
 fn write_steps(
-    s: &mut String,
+    s: &mut dyn std::fmt::Write,
     steps: impl IntoIterator<Item = carbonledger::calc::Step>,
     sources: &mut std::collections::BTreeMap<String, String>,
 ) {
@@ -410,7 +427,7 @@ fn write_steps(
 /// The closing lines of an explanation: how many rows sum to what, whether that is `whose`
 /// value, and the sources of the factors shown.
 fn write_tally(
-    s: &mut String,
+    s: &mut dyn std::fmt::Write,
     (count, noun): (u64, &str),
     sum: &str,
     agrees: bool,
@@ -433,7 +450,7 @@ fn write_tally(
 /// schema `export` writes to lines.csv), in the trace format of the energy lines; returns
 /// how many, and their exact sum in the figure's unit (`None` on overflow).
 fn register_entries(
-    s: &mut String,
+    s: &mut dyn std::fmt::Write,
     project: &carbonledger::project::Project,
     ledger: &Ledger,
     opts: &super::common::ProjectOpts,
@@ -575,7 +592,7 @@ fn register_entries(
 /// Explains a figure no chain definition covers: a register sum, or a figure derived from others.
 #[allow(clippy::too_many_arguments)]
 fn explain_register(
-    s: &mut String,
+    s: &mut dyn std::fmt::Write,
     project: &carbonledger::project::Project,
     ledger: &Ledger,
     opts: &super::common::ProjectOpts,
@@ -708,9 +725,9 @@ fn explain_group(
     project: &carbonledger::project::Project,
     ledger: &Ledger,
     opts: &super::common::ProjectOpts,
-    name: &str,
-    year: i32,
+    (name, year): (&str, i32),
     (by, group): &(carbonledger::years::GroupBy, String),
+    s: &mut dyn std::fmt::Write,
 ) -> Result<Explained, Exit> {
     use carbonledger::years::{group_key, groups};
     let Some(Definition::Sum { filter, measure }) = definition(name) else {
@@ -736,7 +753,6 @@ fn explain_group(
         return Err(Exit::Data);
     };
     let (unit, scale) = measure.unit();
-    let mut s = String::new();
     let _ = writeln!(
         s,
         "{name} {year} [{} = {group}] = {} {}\n  = the sum over the contributing rows of the group below ({unit})\n",
@@ -778,7 +794,7 @@ fn explain_group(
                 f.name,
                 v.activity.period
             );
-            write_steps(&mut s, trace(v.activity, v.chain, v.line), &mut sources);
+            write_steps(&mut *s, trace(v.activity, v.chain, v.line), &mut sources);
             let _ = writeln!(s, "    {:<9} {}\n", "→", show(c, scale, unit));
         },
     )
@@ -787,10 +803,9 @@ fn explain_group(
     let agrees = !overflow && q.rounded(decimal::FIGURE_DP).normalize() == fig.value.normalize();
     let sum = format!("{} {unit}", q.rounded(decimal::FIGURE_DP).normalize());
     let whose = "the group's figure";
-    write_tally(&mut s, (count, "row"), &sum, agrees, whose, &sources);
+    write_tally(s, (count, "row"), &sum, agrees, whose, &sources);
     Ok(Explained {
         figure: fig,
-        text: s,
         agrees,
         sources,
     })

@@ -46,6 +46,89 @@ impl OutputOpts {
     }
 }
 
+impl OutputOpts {
+    /// Streams the output, for outputs too large to hold (a trace of millions of rows):
+    /// `write` writes it to standard output as it goes (a closed pipe ends the program
+    /// quietly), or to the `-o` file as `write_bytes` does, whole or not at all (a temporary
+    /// file beside it, renamed over it when `write` succeeds, removed when it fails).
+    pub fn stream<T>(
+        &self,
+        write: impl FnOnce(&mut dyn Write) -> Result<T, Exit>,
+    ) -> Result<T, Exit> {
+        match &self.output {
+            None => {
+                let mut o = std::io::BufWriter::new(std::io::stdout().lock());
+                let made = write(&mut o)?;
+                match o.flush() {
+                    Ok(()) => Ok(made),
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Exit::Ok),
+                    Err(_) => Err(Exit::Io),
+                }
+            }
+            Some(path) => {
+                let mut made = None;
+                let written = write_atomically_with(path, |f| {
+                    let mut b = std::io::BufWriter::new(f);
+                    let r = write(&mut b);
+                    b.flush()?;
+                    let failed = r.is_err();
+                    made = Some(r);
+                    if failed {
+                        Err(std::io::Error::other("the command failed"))
+                    } else {
+                        Ok(())
+                    }
+                });
+                match (made, written) {
+                    // The command's own failure, said by it.
+                    (Some(Err(e)), _) => Err(e),
+                    (Some(Ok(t)), Ok(())) => Ok(t),
+                    (_, Err(e)) => {
+                        eprintln!("error: cannot write {}: {e}", path.display());
+                        Err(Exit::Io)
+                    }
+                    (None, Ok(())) => Err(Exit::Io),
+                }
+            }
+        }
+    }
+}
+
+/// Text written through to a byte writer as it is made (with `write!`), keeping the first
+/// error: a formatter's error carries none, and writing stops at the first.
+pub struct TextOut<'a> {
+    out: &'a mut dyn Write,
+    error: Option<std::io::Error>,
+}
+
+impl<'a> TextOut<'a> {
+    /// Text written to `out`.
+    pub fn new(out: &'a mut dyn Write) -> Self {
+        TextOut { out, error: None }
+    }
+
+    /// Whether everything was written: a closed pipe ends the program quietly.
+    pub fn finish(self) -> Result<(), Exit> {
+        match self.error {
+            None => Ok(()),
+            Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Exit::Ok),
+            Some(_) => Err(Exit::Io),
+        }
+    }
+}
+
+impl std::fmt::Write for TextOut<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if self.error.is_some() {
+            return Err(std::fmt::Error);
+        }
+        self.out.write_all(s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            std::fmt::Error
+        })
+    }
+}
+
 /// The terminal's width when standard output is a terminal.
 fn terminal_width() -> Option<u16> {
     use std::io::IsTerminal;
@@ -72,6 +155,14 @@ fn stdout(bytes: &[u8]) -> Result<(), Exit> {
 /// (a file it replaces keeps its permissions); the temporary file is removed when any step
 /// fails.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_with(path, |f| f.write_all(bytes))
+}
+
+/// `write_atomically` of what `write` writes to the temporary file.
+fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| std::io::Error::other("not a file name"))?;
@@ -90,7 +181,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         if let Ok(m) = std::fs::metadata(path) {
             f.set_permissions(m.permissions())?;
         }
-        f.write_all(bytes)?;
+        write(&mut f)?;
         f.sync_all()?;
         drop(f);
         std::fs::rename(&temp, path)

@@ -201,11 +201,12 @@ fn html(
                 {
                     continue;
                 }
-                let e = super::explain::explain(dir, project, ledger, opts, name, v.year)?;
+                let mut text = String::new();
+                super::explain::explain(dir, project, ledger, opts, (name, v.year), &mut text)?;
                 traces.push(carbonledger::report::html::Trace {
                     figure: name.clone(),
                     year: v.year,
-                    text: e.text,
+                    text,
                 });
             }
         }
