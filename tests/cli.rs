@@ -220,10 +220,10 @@ fn check_validates_registers_and_claims() {
     );
 }
 
-/// `explain` streams its trace (a paragraph per row: gigabytes over millions of rows): to
-/// standard output, and to `-o FILE` through a file beside it renamed when done. The file
-/// holds the same bytes as standard output and the JSON's trace the same lines; a failing
-/// explanation leaves no file and does not touch one already there.
+/// `explain` streams its trace (a paragraph per row: gigabytes over millions of rows) and its
+/// CSV of lines: to standard output, and to `-o FILE` through a file beside it renamed when
+/// done. The file holds the same bytes as standard output and the JSON's trace the same
+/// lines; a failing explanation leaves no file and does not touch one already there.
 #[test]
 fn explain_streams_the_same_trace_to_standard_output_and_to_a_file() {
     let dir = common::scratch().join(format!("carbonledger-explain-o-{}", std::process::id()));
@@ -246,6 +246,16 @@ fn explain_streams_the_same_trace_to_standard_output_and_to_a_file() {
         .map(|l| l.as_str().unwrap())
         .collect();
     assert_eq!(lines, out.lines().collect::<Vec<_>>());
+    // The CSV of the figure's lines, streamed alike.
+    let csv_args = [&args[..], &["--format", "csv"]].concat();
+    let (code, csv_out, err) = run(&csv_args);
+    assert_eq!(code, 0, "{err}");
+    assert!(csv_out.lines().count() > 1);
+    let csv_file = dir.join("lines.csv");
+    let (code, _, err) = run(&[&csv_args[..], &["-o", csv_file.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&csv_file).unwrap(), csv_out);
+    std::fs::remove_file(&csv_file).unwrap();
     let (code, _, err) = run(&["explain", FIX, "ghg.scope9", "-o", f]);
     assert_eq!(code, 2, "{err}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), out);
@@ -253,5 +263,9 @@ fn explain_streams_the_same_trace_to_standard_output_and_to_a_file() {
     let (code, _, _) = run(&["explain", FIX, "ghg.scope9", "-o", other.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(!other.exists());
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
 }

@@ -92,13 +92,16 @@ pub fn run(a: Args) -> Exit {
             ExplainFormat::Csv => {
                 // Whether the rows sum to the figure, from the trace (not kept).
                 let e = traced(&mut TextOut::new(&mut std::io::sink()))?;
-                a.output.write_bytes(&contributing_lines(
-                    &project,
-                    &ledger,
-                    &a.opts,
-                    (&name, year),
-                    group.as_ref(),
-                )?)?;
+                a.output.stream(|out| {
+                    contributing_lines(
+                        &project,
+                        &ledger,
+                        &a.opts,
+                        (&name, year),
+                        group.as_ref(),
+                        out,
+                    )
+                })?;
                 e
             }
             ExplainFormat::Json => {
@@ -139,53 +142,47 @@ pub fn run(a: Args) -> Exit {
 }
 
 /// The figure's rows of the export's line table, as CSV with its header (and `schema`
-/// column): the same columns as lines.csv, so a row reads the same in both. A figure derived
-/// from others (a ratio, a change) has no rows of its own: the header alone, and a note.
-/// With a group (`--by B --group G`), the rows of the group's facilities only.
+/// column), written to `out` as they are made: the same columns as lines.csv, so a row reads
+/// the same in both. A figure derived from others (a ratio, a change) has no rows of its own:
+/// the header alone, and a note. With a group (`--by B --group G`), the rows of the group's
+/// facilities only.
 fn contributing_lines(
     project: &carbonledger::project::Project,
     ledger: &Ledger,
     opts: &ProjectOpts,
     (name, year): (&str, i32),
     group: Option<&(carbonledger::years::GroupBy, String)>,
-) -> Result<Vec<u8>, Exit> {
-    use carbonledger::export::{collect, Cell};
+    out: &mut dyn std::io::Write,
+) -> Result<(), Exit> {
+    use carbonledger::export::{write_lines, ExportError, ExportLine};
     let options = RunOptions {
         strict: opts.strict,
         threads: opts.threads,
     };
-    let mut collected = collect(project, ledger, options).map_err(|d| {
-        super::common::print_diagnostics(&d);
-        Exit::Data
-    })?;
-    let Some(lines) = collected.tables.iter_mut().find(|t| t.name == "lines.csv") else {
-        eprintln!("error: the export has no line table");
-        return Err(Exit::Io);
-    };
-    let year = year.to_string();
-    let facility_col = lines.header.iter().position(|h| *h == "facility");
-    let in_group = |r: &Vec<Cell>| -> bool {
+    let in_group = |l: &ExportLine| -> bool {
         let Some((by, g)) = group else { return true };
-        let id = match facility_col.and_then(|i| r.get(i)) {
-            Some(Cell::Text(id) | Cell::Num(id)) => id,
-            None => return false,
-        };
         project
             .facilities
-            .index_of(id)
+            .index_of(&l.facility)
             .is_some_and(|i| carbonledger::years::group_key(project, i, by) == *g)
     };
-    lines.rows.retain(|r| {
-        matches!(r.first(), Some(Cell::Text(f)) if f == name)
-            && matches!(r.get(1), Some(Cell::Num(y)) if *y == year)
-            && in_group(r)
-    });
-    if lines.rows.is_empty() {
+    let keep = |l: &ExportLine| l.figure == name && l.year == year && in_group(l);
+    let rows = write_lines(project, ledger, options, &keep, out).map_err(|e| match e {
+        ExportError::Data(d) => {
+            super::common::print_diagnostics(&d);
+            Exit::Data
+        }
+        ExportError::Io(e) | ExportError::Refused(e) => {
+            eprintln!("error: {e}");
+            Exit::Io
+        }
+    })?;
+    if rows == 0 {
         eprintln!(
             "note: `{name}` has no contributing lines of its own (it is derived from other figures); `--format text` shows which"
         );
     }
-    Ok(lines.to_csv())
+    Ok(())
 }
 
 /// The JSON shape's version (`explain --format json`).

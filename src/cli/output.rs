@@ -57,13 +57,17 @@ impl OutputOpts {
     ) -> Result<T, Exit> {
         match &self.output {
             None => {
-                let mut o = std::io::BufWriter::new(std::io::stdout().lock());
-                let made = write(&mut o)?;
-                match o.flush() {
-                    Ok(()) => Ok(made),
-                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Exit::Ok),
-                    Err(_) => Err(Exit::Io),
+                let mut o = Piped {
+                    out: std::io::BufWriter::new(std::io::stdout().lock()),
+                    closed: false,
+                };
+                let made = write(&mut o);
+                let flushed = o.flush();
+                if o.closed {
+                    return Err(Exit::Ok);
                 }
+                let made = made?;
+                flushed.map(|()| made).map_err(|_| Exit::Io)
             }
             Some(path) => {
                 let mut made = None;
@@ -91,6 +95,33 @@ impl OutputOpts {
                 }
             }
         }
+    }
+}
+
+/// Standard output that notes a closed pipe: its reader (e.g. `head`) has what it wanted, and
+/// the program ends quietly, whatever the writing made of the error.
+struct Piped<W> {
+    out: W,
+    closed: bool,
+}
+
+impl<W: Write> Piped<W> {
+    fn noted<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &r {
+            self.closed |= e.kind() == std::io::ErrorKind::BrokenPipe;
+        }
+        r
+    }
+}
+
+impl<W: Write> Write for Piped<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.out.write(buf);
+        self.noted(r)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.out.flush();
+        self.noted(r)
     }
 }
 

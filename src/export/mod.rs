@@ -327,6 +327,65 @@ pub fn collect(
     })
 }
 
+/// The rows of `lines.csv` that `keep` accepts, as CSV with the table's header and `schema`
+/// column, written to `out` as they are made: the same bytes as `collect` and `Table::to_csv`
+/// of those rows, without holding them (`explain --format csv` of a figure over millions of
+/// rows). Returns how many rows were written.
+pub fn write_lines(
+    project: &Project,
+    ledger: &Ledger,
+    options: RunOptions,
+    keep: &dyn Fn(&ExportLine) -> bool,
+    out: &mut dyn std::io::Write,
+) -> Result<u64, ExportError> {
+    let mut sink = KeptLines {
+        keep,
+        schema: schema_of("lines.csv"),
+        csv: stream::csv_writer(out),
+        rows: 0,
+        error: None,
+    };
+    let mut header = vec!["schema"];
+    header.extend(LINE_HEADER);
+    let head = sink.csv.write_record(&header);
+    sink.error = head.err().map(|e| e.to_string());
+    growing_rows(project, ledger, options, &mut Used::new(), &mut sink)
+        .map_err(ExportError::Data)?;
+    let KeptLines {
+        csv, rows, error, ..
+    } = sink;
+    let flushed = csv.into_inner().map_err(|e| e.error().to_string());
+    match error.map_or(flushed.map(|_| ()), Err) {
+        Ok(()) => Ok(rows),
+        Err(e) => Err(ExportError::Io(e)),
+    }
+}
+
+/// The lines `keep` accepts, written as they come (see `write_lines`); the first error kept.
+struct KeptLines<'k, 'w> {
+    keep: &'k dyn Fn(&ExportLine) -> bool,
+    schema: String,
+    csv: csv::Writer<&'w mut dyn std::io::Write>,
+    rows: u64,
+    error: Option<String>,
+}
+
+impl RowSink for KeptLines<'_, '_> {
+    fn line(&mut self, line: ExportLine) {
+        if self.error.is_some() || !(self.keep)(&line) {
+            return;
+        }
+        match self
+            .csv
+            .write_record(record(&self.schema, &line_row(&line)))
+        {
+            Ok(()) => self.rows += 1,
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+    fn row(&mut self, _: Grows, _: Vec<Cell>) {}
+}
+
 /// Makes every row of the tables that grow with the inputs, in order, and hands each to
 /// `sink` as it is made: the chains' lines (file and line order, then the restatement's
 /// trail), the registers' lines, entries and avoided emissions, and the rejected rows. Notes
