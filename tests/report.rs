@@ -941,3 +941,55 @@ fn a_revenue_in_metrics_fills_the_hkex_intensity_row() {
     let why = e16["not_available"].as_str().unwrap();
     assert!(why.contains("metrics.csv gives a denominator"), "{why}");
 }
+
+/// The HTML report's trace of a figure shows its first 100 contributing rows and says how
+/// many more it summed; `explain` lists every one. Both sum all 130 rows to the figure.
+#[test]
+fn html_traces_show_the_first_rows_and_count_the_rest() {
+    let mut facilities = String::from(
+        "id,name,country,grid,equity_share_pct,operational_control,financial_control\n",
+    );
+    let mut energy = String::from("facility,period,carrier,quantity,unit\n");
+    for i in 0..130 {
+        facilities.push_str(&format!(
+            "F{i:03},Site {i},CN,cn-mee-grid:north,100,yes,yes\n"
+        ));
+        energy.push_str(&format!("F{i:03},2025-03,electricity,{},kWh\n", 1000 + i));
+    }
+    let dir = common::write_files(&[
+        (
+            "carbonledger.toml",
+            &common::manifest("operational_control", "2023"),
+        ),
+        ("facilities.csv", &facilities),
+        ("energy.csv", &energy),
+    ]);
+    let d = dir.to_str().unwrap();
+    let path = dir.with_extension("html");
+    let (code, _, err) = run(&[
+        "report",
+        d,
+        "--standard",
+        "ghgp",
+        "--format",
+        "html",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        page.contains("30 more rows not shown here (summed below)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("130 rows sum to"),
+        "the tally counts every row"
+    );
+    assert!(page.contains("F099") && !page.contains("energy.csv:131"));
+    let (code, out, err) = run(&["explain", d, "ghg.scope2.location", "--year", "2025"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("more rows not shown"));
+    assert!(out.contains("energy.csv:131"));
+    assert!(out.contains("130 rows sum to"));
+}

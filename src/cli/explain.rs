@@ -80,7 +80,15 @@ pub fn run(a: Args) -> Exit {
         // millions of rows), held for JSON.
         let traced = |s: &mut dyn std::fmt::Write| match &group {
             Some(g) => explain_group(&dir, &project, &ledger, &a.opts, (&name, year), g, s),
-            None => explain(&dir, &project, &ledger, &a.opts, (&name, year), s),
+            None => explain(
+                &dir,
+                &project,
+                &ledger,
+                &a.opts,
+                (&name, year),
+                s,
+                &mut Shown::all(),
+            ),
         };
         let e = match a.format {
             ExplainFormat::Text => a.output.stream(|w| {
@@ -228,6 +236,7 @@ pub fn explain(
     opts: &super::common::ProjectOpts,
     (name, year): (&str, i32),
     s: &mut dyn std::fmt::Write,
+    shown: &mut Shown,
 ) -> Result<Explained, Exit> {
     let comp = &ledger.comp;
     let mut sources = std::collections::BTreeMap::new();
@@ -279,6 +288,7 @@ pub fn explain(
             None => {
                 agrees = explain_register(
                     &mut *s,
+                    shown,
                     project,
                     ledger,
                     opts,
@@ -348,6 +358,9 @@ pub fn explain(
                             Err(_) => overflow = true,
                         }
                         count += 1;
+                        let mut nowhere = Nowhere;
+                        let s: &mut dyn std::fmt::Write =
+                            if shown.row() { &mut *s } else { &mut nowhere };
                         let f = &project.facilities.list[v.chain.facility];
                         let subject = match &v.activity.subject {
                             carbonledger::activity::Subject::Carrier(c) => c.name().to_string(),
@@ -373,8 +386,16 @@ pub fn explain(
                 let mut total = decimal::div(total, scale)
                     .map_err(|_| Exit::Data)?
                     .rounded(decimal::FIGURE_DP);
-                let (n, t) =
-                    register_entries(&mut *s, project, ledger, opts, &name, year, &mut sources);
+                let (n, t) = register_entries(
+                    &mut *s,
+                    project,
+                    ledger,
+                    opts,
+                    (&name, year),
+                    &mut sources,
+                    shown,
+                );
+                shown.note(&mut *s, &name, year);
                 count += n;
                 overflow |= t.is_none();
                 total = decimal::add(total, t.unwrap_or_default()).unwrap_or(total);
@@ -403,6 +424,58 @@ pub fn explain(
             agrees,
             sources,
         })
+    }
+}
+
+/// How many contributing rows a trace shows (`None`: every one); the rest are summed and
+/// their sources listed, and a note says how many were left out. The HTML report shows a
+/// figure's first rows; `explain` shows every one.
+pub struct Shown {
+    limit: Option<u64>,
+    rows: u64,
+}
+
+impl Shown {
+    /// Every row.
+    pub fn all() -> Shown {
+        Shown {
+            limit: None,
+            rows: 0,
+        }
+    }
+
+    /// The first `n` rows.
+    pub fn first(n: u64) -> Shown {
+        Shown {
+            limit: Some(n),
+            rows: 0,
+        }
+    }
+
+    /// Counts a row; whether it is shown.
+    fn row(&mut self) -> bool {
+        self.rows += 1;
+        self.limit.is_none_or(|n| self.rows <= n)
+    }
+
+    /// The note on the rows left out, if any.
+    fn note(&self, s: &mut dyn std::fmt::Write, name: &str, year: i32) {
+        if let Some(n) = self.limit.filter(|n| self.rows > *n) {
+            let _ = writeln!(
+                s,
+                "… {} more rows not shown here (summed below): `carbonledger explain {name} --year {year}` lists every one\n",
+                self.rows - n
+            );
+        }
+    }
+}
+
+/// Text that goes nowhere: a row not shown still has its sources recorded.
+struct Nowhere;
+
+impl std::fmt::Write for Nowhere {
+    fn write_str(&mut self, _: &str) -> std::fmt::Result {
+        Ok(())
     }
 }
 
@@ -451,9 +524,9 @@ fn register_entries(
     project: &carbonledger::project::Project,
     ledger: &Ledger,
     opts: &super::common::ProjectOpts,
-    name: &str,
-    year: i32,
+    (name, year): (&str, i32),
     sources: &mut std::collections::BTreeMap<String, String>,
+    shown: &mut Shown,
 ) -> (u64, Option<Decimal>) {
     let mut count = 0u64;
     let mut total = Some(Decimal::ZERO);
@@ -507,6 +580,8 @@ fn register_entries(
         for l in &lines {
             count += 1;
             total = total.and_then(|t| decimal::add(t, l.value).ok());
+            let mut nowhere = Nowhere;
+            let s: &mut dyn std::fmt::Write = if shown.row() { &mut *s } else { &mut nowhere };
             let place = [l.facility.as_str(), l.period.as_str()]
                 .iter()
                 .filter(|x| !x.is_empty())
@@ -559,6 +634,8 @@ fn register_entries(
                 return;
             }
             count += 1;
+            let mut nowhere = Nowhere;
+            let s: &mut dyn std::fmt::Write = if shown.row() { &mut *s } else { &mut nowhere };
             let t = decimal::div(v.line.co2e_kg, Decimal::from(1000)).map(|q| q.value);
             total = total.and_then(|x| t.ok().and_then(|t| decimal::add(x, t).ok()));
             let f = &project.facilities.list[v.chain.facility];
@@ -590,6 +667,7 @@ fn register_entries(
 #[allow(clippy::too_many_arguments)]
 fn explain_register(
     s: &mut dyn std::fmt::Write,
+    shown: &mut Shown,
     project: &carbonledger::project::Project,
     ledger: &Ledger,
     opts: &super::common::ProjectOpts,
@@ -661,7 +739,9 @@ fn explain_register(
                 "  = the sum over the contributing lines below ({})\n",
                 fig.unit
             );
-            let (count, total) = register_entries(s, project, ledger, opts, name, year, sources);
+            let (count, total) =
+                register_entries(s, project, ledger, opts, (name, year), sources, shown);
+            shown.note(s, name, year);
             // A figure kept to 16 places when a line was rounded: the sum, rounded alike.
             let total = total.map(|t| {
                 if fig.exact {

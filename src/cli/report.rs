@@ -9,6 +9,10 @@ use carbonledger::report::lang::{Lang, NumberStyle};
 use carbonledger::report::render;
 use std::path::PathBuf;
 
+/// Contributing rows each figure's trace shows in the HTML report (the rest are summed and
+/// counted; `explain` lists every one): a report stays readable, and small, over millions of rows.
+const TRACE_ROWS: u64 = 100;
+
 /// A standard, as named on the command line.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StandardArg {
@@ -202,7 +206,15 @@ fn html(
                     continue;
                 }
                 let mut text = String::new();
-                super::explain::explain(dir, project, ledger, opts, (name, v.year), &mut text)?;
+                super::explain::explain(
+                    dir,
+                    project,
+                    ledger,
+                    opts,
+                    (name, v.year),
+                    &mut text,
+                    &mut super::explain::Shown::first(TRACE_ROWS),
+                )?;
                 traces.push(carbonledger::report::html::Trace {
                     figure: name.clone(),
                     year: v.year,
