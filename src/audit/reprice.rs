@@ -319,7 +319,7 @@ mod tests {
         // its 2024 chains and its fuels do not.
         let change = Change::parse_set("cn-mee-grid@2023:north=0.5").expect("parses");
         let after = change.apply(&project).expect("applies");
-        let (repriced, changed) = reprice(&before, &after, false).expect("re-prices");
+        let (repriced, changed) = reprice(&before, &after, false).expect("the fixture re-prices");
         let mut compared = BodiesCompared::default();
         let mut differ = 0;
         // Twice over, so that the second pass reads every answer from the memo.
