@@ -78,8 +78,17 @@ pub fn run(a: Args) -> Exit {
         };
         // The trace into `s`: streamed as text (it has a paragraph per row, gigabytes over
         // millions of rows), held for JSON.
-        let traced = |s: &mut dyn std::fmt::Write| match &group {
-            Some(g) => explain_group(&dir, &project, &ledger, &a.opts, (&name, year), g, s),
+        let traced = |s: &mut dyn std::fmt::Write, mut shown: Shown| match &group {
+            Some(g) => explain_group(
+                &dir,
+                &project,
+                &ledger,
+                &a.opts,
+                (&name, year),
+                g,
+                s,
+                &mut shown,
+            ),
             None => explain(
                 &dir,
                 &project,
@@ -87,19 +96,19 @@ pub fn run(a: Args) -> Exit {
                 &a.opts,
                 (&name, year),
                 s,
-                &mut Shown::all(),
+                &mut shown,
             ),
         };
         let e = match a.format {
             ExplainFormat::Text => a.output.stream(|w| {
                 let mut s = TextOut::new(w);
-                let e = traced(&mut s)?;
+                let e = traced(&mut s, Shown::all())?;
                 s.finish()?;
                 Ok(e)
             })?,
             ExplainFormat::Csv => {
-                // Whether the rows sum to the figure, from the trace (not kept).
-                let e = traced(&mut TextOut::new(&mut std::io::sink()))?;
+                // Whether the rows sum to the figure: counted and summed, not traced.
+                let e = traced(&mut Nowhere, Shown::tally())?;
                 a.output.stream(|out| {
                     contributing_lines(
                         &project,
@@ -114,7 +123,7 @@ pub fn run(a: Args) -> Exit {
             }
             ExplainFormat::Json => {
                 let mut text = String::new();
-                let e = traced(&mut text)?;
+                let e = traced(&mut text, Shown::all())?;
                 let j = ExplainJson {
                     schema_version: SCHEMA_VERSION,
                     figure: &e.figure.name,
@@ -359,8 +368,11 @@ pub fn explain(
                         }
                         count += 1;
                         let mut nowhere = Nowhere;
-                        let s: &mut dyn std::fmt::Write =
-                            if shown.row() { &mut *s } else { &mut nowhere };
+                        let s: &mut dyn std::fmt::Write = match shown.row() {
+                            Row::Shown => &mut *s,
+                            Row::Sourced => &mut nowhere,
+                            Row::Counted => return,
+                        };
                         let f = &project.facilities.list[v.chain.facility];
                         let subject = match &v.activity.subject {
                             carbonledger::activity::Subject::Carrier(c) => c.name().to_string(),
@@ -433,6 +445,19 @@ pub fn explain(
 pub struct Shown {
     limit: Option<u64>,
     rows: u64,
+    /// Whether a row not shown still has its trace made, for the sources it cites.
+    sourced: bool,
+}
+
+/// What to make of one contributing row.
+#[derive(PartialEq)]
+enum Row {
+    /// Its trace, shown.
+    Shown,
+    /// Its trace, made for its sources only.
+    Sourced,
+    /// Nothing: it is counted and summed.
+    Counted,
 }
 
 impl Shown {
@@ -441,6 +466,7 @@ impl Shown {
         Shown {
             limit: None,
             rows: 0,
+            sourced: true,
         }
     }
 
@@ -449,13 +475,30 @@ impl Shown {
         Shown {
             limit: Some(n),
             rows: 0,
+            sourced: true,
         }
     }
 
-    /// Counts a row; whether it is shown.
-    fn row(&mut self) -> bool {
+    /// No row, and no source: the rows are only counted and summed (whether they agree with
+    /// the figure, for `--format csv`, which writes the rows itself).
+    fn tally() -> Shown {
+        Shown {
+            limit: Some(0),
+            rows: 0,
+            sourced: false,
+        }
+    }
+
+    /// Counts a row; what to make of it.
+    fn row(&mut self) -> Row {
         self.rows += 1;
-        self.limit.is_none_or(|n| self.rows <= n)
+        if self.limit.is_none_or(|n| self.rows <= n) {
+            Row::Shown
+        } else if self.sourced {
+            Row::Sourced
+        } else {
+            Row::Counted
+        }
     }
 
     /// The note on the rows left out, if any.
@@ -581,7 +624,11 @@ fn register_entries(
             count += 1;
             total = total.and_then(|t| decimal::add(t, l.value).ok());
             let mut nowhere = Nowhere;
-            let s: &mut dyn std::fmt::Write = if shown.row() { &mut *s } else { &mut nowhere };
+            let s: &mut dyn std::fmt::Write = match shown.row() {
+                Row::Shown => &mut *s,
+                Row::Sourced => &mut nowhere,
+                Row::Counted => continue,
+            };
             let place = [l.facility.as_str(), l.period.as_str()]
                 .iter()
                 .filter(|x| !x.is_empty())
@@ -634,10 +681,14 @@ fn register_entries(
                 return;
             }
             count += 1;
-            let mut nowhere = Nowhere;
-            let s: &mut dyn std::fmt::Write = if shown.row() { &mut *s } else { &mut nowhere };
             let t = decimal::div(v.line.co2e_kg, Decimal::from(1000)).map(|q| q.value);
             total = total.and_then(|x| t.ok().and_then(|t| decimal::add(x, t).ok()));
+            let mut nowhere = Nowhere;
+            let s: &mut dyn std::fmt::Write = match shown.row() {
+                Row::Shown => &mut *s,
+                Row::Sourced => &mut nowhere,
+                Row::Counted => return,
+            };
             let f = &project.facilities.list[v.chain.facility];
             let _ = writeln!(
                 s,
@@ -797,6 +848,7 @@ fn base_year_text(
 
 /// `explain FIGURE --by B --group G`: the lines of one group, summed and checked against the
 /// group's figure (a figure of the energy and fugitive rows that a register does not add to).
+#[allow(clippy::too_many_arguments)]
 fn explain_group(
     dir: &std::path::Path,
     project: &carbonledger::project::Project,
@@ -805,6 +857,7 @@ fn explain_group(
     (name, year): (&str, i32),
     (by, group): &(carbonledger::years::GroupBy, String),
     s: &mut dyn std::fmt::Write,
+    shown: &mut Shown,
 ) -> Result<Explained, Exit> {
     use carbonledger::years::{group_key, groups};
     let Some(Definition::Sum { filter, measure }) = definition(name) else {
@@ -861,6 +914,12 @@ fn explain_group(
                 Err(_) => overflow = true,
             }
             count += 1;
+            let mut nowhere = Nowhere;
+            let s: &mut dyn std::fmt::Write = match shown.row() {
+                Row::Shown => &mut *s,
+                Row::Sourced => &mut nowhere,
+                Row::Counted => return,
+            };
             let f = &project.facilities.list[v.chain.facility];
             let _ = writeln!(
                 s,
@@ -876,6 +935,7 @@ fn explain_group(
         },
     )
     .map_err(|_| Exit::Data)?;
+    shown.note(&mut *s, name, year);
     let q = decimal::div(total, scale).map_err(|_| Exit::Data)?;
     let agrees = !overflow && q.rounded(decimal::FIGURE_DP).normalize() == fig.value.normalize();
     let sum = format!("{} {unit}", q.rounded(decimal::FIGURE_DP).normalize());

@@ -44,9 +44,7 @@ impl OutputOpts {
             }),
         }
     }
-}
 
-impl OutputOpts {
     /// Streams the output, for outputs too large to hold (a trace of millions of rows):
     /// `write` writes it to standard output as it goes (a closed pipe ends the program
     /// quietly), or to the `-o` file as `write_bytes` does, whole or not at all (a temporary
@@ -138,11 +136,11 @@ impl<'a> TextOut<'a> {
         TextOut { out, error: None }
     }
 
-    /// Whether everything was written: a closed pipe ends the program quietly.
+    /// Whether everything was written (a closed standard output is [`OutputOpts::stream`]'s
+    /// to end quietly).
     pub fn finish(self) -> Result<(), Exit> {
         match self.error {
             None => Ok(()),
-            Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Exit::Ok),
             Some(_) => Err(Exit::Io),
         }
     }
