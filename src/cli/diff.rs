@@ -2,7 +2,7 @@
 //! does — the lines and register entries it touches, every figure before and after, and the
 //! base-year recalculation verdict.
 
-use super::common::{checked, computation, places, Format, ProjectOpts};
+use super::common::{checked, computation, places, Format, KeptToExit, ProjectOpts};
 use super::json::diff::{
     DiffJson, EntryJson, FigureChangeJson, LineJson, RegisterLineJson, VerdictJson,
 };
@@ -164,6 +164,7 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 _ => Exit::Data,
             }
         })?;
+    let (project, d) = (KeptToExit::new(project), KeptToExit::new(d));
     let rule = project.manifest.rounding;
 
     // The changed lines: one more reading of the rows, unless declined.

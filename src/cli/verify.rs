@@ -71,10 +71,10 @@ pub fn run(a: Args) -> Exit {
     let inner = || -> Result<Exit, Exit> {
         let file = read_claims(&a)?;
         let (project, ledger) = load(&a.dir, &a.opts)?;
-        let v = verify(&ledger, &file, project.manifest.rounding);
+        let v = verify(&*ledger, &file, project.manifest.rounding);
         // A unit that cannot be compared is a mistake in the claims file, a figure no input
         // produces perhaps a misspelling: say where.
-        let mut diags = diagnostics(&file, &ledger, &v.results);
+        let mut diags = diagnostics(&file, &*ledger, &v.results);
         diags.extend(conflict_diagnostics(&file, &v));
         if !diags.is_empty() {
             print_diagnostics(&diags);
