@@ -246,6 +246,12 @@ fn explain_streams_the_same_trace_to_standard_output_and_to_a_file() {
         .map(|l| l.as_str().unwrap())
         .collect();
     assert_eq!(lines, out.lines().collect::<Vec<_>>());
+    let json_file = dir.join("trace.json");
+    let json_args = [&args[..], &["--format", "json"]].concat();
+    let (code, _, err) = run(&[&json_args[..], &["-o", json_file.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&json_file).unwrap(), json);
+    std::fs::remove_file(&json_file).unwrap();
     // The CSV of the figure's lines, streamed alike.
     let csv_args = [&args[..], &["--format", "csv"]].concat();
     let (code, csv_out, err) = run(&csv_args);

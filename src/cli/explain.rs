@@ -122,30 +122,40 @@ pub fn run(a: Args) -> Exit {
                 e
             }
             ExplainFormat::Json => {
-                let mut text = String::new();
-                let e = traced(&mut text, Shown::all())?;
-                let j = ExplainJson {
-                    schema_version: SCHEMA_VERSION,
-                    figure: &e.figure.name,
-                    year: e.figure.year,
-                    value: e.figure.value.to_string(),
-                    unit: e.figure.unit,
-                    exact: e.figure.exact,
-                    agrees: e.agrees,
-                    trace: text.lines().collect(),
-                    sources: e
-                        .sources
-                        .iter()
-                        .map(|(reference, citation)| SourceJson {
-                            reference,
-                            citation,
-                        })
-                        .collect(),
+                // Whether the rows agree comes before the trace in the JSON: counted and
+                // summed first, then the trace is written line by line as it is made (over
+                // millions of rows it is gigabytes), its sources after it.
+                let e = traced(&mut Nowhere, Shown::tally())?;
+                let made = std::cell::RefCell::new(None);
+                let streamed = {
+                    let trace = StreamedTrace {
+                        run: std::cell::RefCell::new(Some(Box::new(
+                            |s: &mut dyn std::fmt::Write| traced(s, Shown::all()),
+                        ))),
+                        made: &made,
+                    };
+                    let j = ExplainJson {
+                        schema_version: SCHEMA_VERSION,
+                        figure: &e.figure.name,
+                        year: e.figure.year,
+                        value: e.figure.value.to_string(),
+                        unit: e.figure.unit,
+                        exact: e.figure.exact,
+                        agrees: e.agrees,
+                        trace,
+                        sources: SourcesOf(&made),
+                    };
+                    a.output.stream(|w| {
+                        let written = serde_json::to_writer_pretty(&mut *w, &j)
+                            .and_then(|()| w.write_all(b"\n").map_err(serde_json::Error::io));
+                        match (made.borrow_mut().take(), written) {
+                            (Some(Err(exit)), _) => Err(exit),
+                            (Some(Ok(_)), Ok(())) => Ok(()),
+                            _ => Err(Exit::Io),
+                        }
+                    })
                 };
-                a.output.write(&format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&j).map_err(|_| Exit::Io)?
-                ))?;
+                streamed?;
                 e
             }
         };
@@ -217,8 +227,100 @@ pub(super) struct ExplainJson<'a> {
     /// Whether the contributing rows sum to the figure.
     agrees: bool,
     /// The trace, one line per element (as the text format prints it).
-    trace: Vec<&'a str>,
-    sources: Vec<SourceJson<'a>>,
+    #[schemars(with = "Vec<String>")]
+    trace: StreamedTrace<'a>,
+    #[schemars(with = "Vec<SourceJson<'static>>")]
+    sources: SourcesOf<'a>,
+}
+
+/// What making a trace gives: the explanation (with the sources it cites), or the exit.
+type Made = std::cell::RefCell<Option<Result<Explained, Exit>>>;
+
+/// A trace made while it is serialized, each line an element as it is completed, so that no
+/// trace is held whole; what making it gave is left in `made` (its sources are serialized
+/// next, by `SourcesOf`).
+pub(super) struct StreamedTrace<'a> {
+    #[allow(clippy::type_complexity)]
+    run: std::cell::RefCell<
+        Option<Box<dyn FnOnce(&mut dyn std::fmt::Write) -> Result<Explained, Exit> + 'a>>,
+    >,
+    made: &'a Made,
+}
+
+impl serde::Serialize for StreamedTrace<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let run = self
+            .run
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| S::Error::custom("a trace is made once"))?;
+        let mut seq = ser.serialize_seq(None)?;
+        let mut failed = None;
+        let mut lines = Lines {
+            line: String::new(),
+            each: &mut |line: &str| {
+                if failed.is_none() {
+                    failed = seq.serialize_element(line).err();
+                }
+            },
+        };
+        let made = run(&mut lines);
+        lines.finish();
+        *self.made.borrow_mut() = Some(made);
+        match failed {
+            Some(e) => Err(e),
+            None => seq.end(),
+        }
+    }
+}
+
+/// The sources of the trace made before them (`StreamedTrace`), as `{reference, citation}`.
+pub(super) struct SourcesOf<'a>(&'a Made);
+
+impl serde::Serialize for SourcesOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let made = self.0.borrow();
+        let sources = match &*made {
+            Some(Ok(e)) => &e.sources,
+            _ => &std::collections::BTreeMap::new(),
+        };
+        ser.collect_seq(sources.iter().map(|(reference, citation)| SourceJson {
+            reference,
+            citation,
+        }))
+    }
+}
+
+/// Text cut into lines as `str::lines` cuts it (at each `\n`, a `\r` before it dropped, the
+/// last line kept without one), each handed to `each` when complete.
+struct Lines<'f> {
+    line: String,
+    each: &'f mut dyn FnMut(&str),
+}
+
+impl Lines<'_> {
+    /// Hands over the last line, when the text does not end with `\n`.
+    fn finish(mut self) {
+        if !self.line.is_empty() {
+            let line = std::mem::take(&mut self.line);
+            (self.each)(&line);
+        }
+    }
+}
+
+impl std::fmt::Write for Lines<'_> {
+    fn write_str(&mut self, mut s: &str) -> std::fmt::Result {
+        while let Some(i) = s.find('\n') {
+            self.line.push_str(&s[..i]);
+            let line = self.line.strip_suffix('\r').unwrap_or(&self.line);
+            (self.each)(line);
+            self.line.clear();
+            s = &s[i + 1..];
+        }
+        self.line.push_str(s);
+        Ok(())
+    }
 }
 
 #[derive(serde::Serialize, schemars::JsonSchema)]
@@ -946,4 +1048,45 @@ fn explain_group(
         agrees,
         sources,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lines;
+    use std::fmt::Write as _;
+
+    /// Text written in pieces that cut lines (and a `\r\n`) anywhere is cut into the lines
+    /// `str::lines` gives for the whole text.
+    #[test]
+    fn lines_are_cut_as_str_lines_cuts_them() {
+        let texts = [
+            "",
+            "one",
+            "one\n",
+            "one\ntwo",
+            "one\r\ntwo\r\n",
+            "\n\nthree\n\n",
+            "a\rb\n",
+            "→ ünï\ncödé\n",
+        ];
+        for text in texts {
+            for piece in 1..=3 {
+                let mut got: Vec<String> = Vec::new();
+                let mut lines = Lines {
+                    line: String::new(),
+                    each: &mut |l: &str| got.push(l.to_string()),
+                };
+                let chars: Vec<char> = text.chars().collect();
+                for part in chars.chunks(piece) {
+                    lines.write_str(&part.iter().collect::<String>()).unwrap();
+                }
+                lines.finish();
+                assert_eq!(
+                    got,
+                    text.lines().collect::<Vec<_>>(),
+                    "{text:?} in pieces of {piece}"
+                );
+            }
+        }
+    }
 }
