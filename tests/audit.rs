@@ -1439,3 +1439,47 @@ fn both_ledgers_at_once_give_the_diff_of_one_after_the_other() {
     }
     assert!(listed_entries > 0, "no change listed a register entry");
 }
+
+/// `diff --format json` writes each changed line as it is read again (millions over a large
+/// project are never held): the JSON lists as many lines as the table counts, every line the
+/// table lists with `--max-lines 0` in the same order, and `-o FILE` holds the bytes of
+/// standard output. The fixture's north-China grid value of 2023 is read by the 2025
+/// electricity rows of its three facilities in that grid.
+#[test]
+fn diff_json_lists_every_changed_line_as_the_table_does() {
+    let dir = std::env::temp_dir().join(format!("carbonledger-diff-o-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("diff.json");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_carbonledger"))
+            .args(["diff", FIX, "--set", "cn-mee-grid@2023:north=0.9"])
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json = run(&["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lines = v["lines"].as_array().unwrap();
+    let table = run(&["--max-lines", "0"]);
+    let title = format!("Lines whose factor changes ({})", lines.len());
+    assert!(
+        lines.len() > 3 && table.contains(&title),
+        "{title}\n{table}"
+    );
+    // The table's rows name `file:line` first, in the order JSON lists them.
+    let at: Vec<&str> = lines.iter().map(|l| l["at"].as_str().unwrap()).collect();
+    let listed = table.split(title.as_str()).nth(1).unwrap();
+    let mut from = 0;
+    for a in &at {
+        let i = listed[from..]
+            .find(&format!(" {a} "))
+            .unwrap_or_else(|| panic!("{a} not in the table after {from}\n{listed}"));
+        from += i + a.len();
+    }
+    assert_eq!(run(&["--format", "json", "-o", file.to_str().unwrap()]), "");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), json);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -6,6 +6,7 @@ use super::common::{checked, computation, places, Format, KeptToExit, ProjectOpt
 use super::json::diff::{
     DiffJson, EntryJson, FigureChangeJson, LineJson, RegisterLineJson, VerdictJson,
 };
+use super::json::Streamed;
 use super::output::OutputOpts;
 use super::Exit;
 use carbonledger::audit::{self, Change, DiffError, FigureChange, Method};
@@ -107,6 +108,23 @@ fn refs(f: &[(String, Decimal)]) -> Vec<String> {
         .collect()
 }
 
+/// A changed line as `diff` lists it (in JSON, and as a row of its table).
+fn line_json(project: &carbonledger::project::Project, l: &audit::LineChange<'_>) -> LineJson {
+    let (factor_before, factor_after) = differing(l.chain_before, l.chain_after);
+    let delta = carbonledger::decimal::sub(l.after.co2e_kg, l.before.co2e_kg).unwrap_or_default();
+    LineJson {
+        at: format!("{}:{}", shown_name(project, l.name), l.activity.line),
+        facility: project.facilities.list[l.chain_before.facility].id.clone(),
+        period: l.activity.period.to_string(),
+        subject: subject_name(l.chain_before),
+        factor_before,
+        factor_after,
+        co2e_t_before: t_of_kg(l.before.co2e_kg),
+        co2e_t_after: t_of_kg(l.after.co2e_kg),
+        delta_t: t_of_kg(delta),
+    }
+}
+
 fn t_of_kg(kg: Decimal) -> String {
     carbonledger::calc::show(kg, Decimal::from(1000), "")
         .trim_end()
@@ -183,11 +201,11 @@ fn run_inner(a: Args) -> Result<(), Exit> {
         ],
     );
     let mut line_count = 0u64;
-    let mut line_json = Vec::new();
-    // The table lists the first `--max-lines` and counts the rest; JSON lists every line;
-    // CSV holds the figures only.
-    if !a.no_lines && !d.chains.is_empty() && a.format != Format::Csv {
-        let limit = (a.format == Format::Table && a.max_lines != 0).then_some(a.max_lines);
+    // The table lists the first `--max-lines` and counts the rest; JSON lists every line,
+    // written as each is found (below); CSV holds the figures only.
+    let listed = !a.no_lines && !d.chains.is_empty();
+    if listed && a.format == Format::Table {
+        let limit = (a.max_lines != 0).then_some(a.max_lines);
         line_count = audit::changed_lines(
             &project,
             &d.before.comp,
@@ -195,36 +213,18 @@ fn run_inner(a: Args) -> Result<(), Exit> {
             options,
             limit,
             &mut |l| {
-                let (fb, fa) = differing(l.chain_before, l.chain_after);
-                let at = format!("{}:{}", shown_name(&project, l.name), l.activity.line);
-                let fac = project.facilities.list[l.chain_before.facility].id.clone();
-                let delta = carbonledger::decimal::sub(l.after.co2e_kg, l.before.co2e_kg)
-                    .unwrap_or_default();
-                if a.format == Format::Json {
-                    line_json.push(LineJson {
-                        at,
-                        facility: fac,
-                        period: l.activity.period.to_string(),
-                        subject: subject_name(l.chain_before),
-                        factor_before: fb,
-                        factor_after: fa,
-                        co2e_t_before: t_of_kg(l.before.co2e_kg),
-                        co2e_t_after: t_of_kg(l.after.co2e_kg),
-                        delta_t: t_of_kg(delta),
-                    });
-                } else {
-                    lines.push(vec![
-                        Cell::Text(at),
-                        Cell::Text(fac),
-                        Cell::Text(l.activity.period.to_string()),
-                        Cell::Text(subject_name(l.chain_before)),
-                        Cell::Text(fb),
-                        Cell::Text(fa),
-                        Cell::Num(t_of_kg(l.before.co2e_kg)),
-                        Cell::Num(t_of_kg(l.after.co2e_kg)),
-                        Cell::Num(t_of_kg(delta)),
-                    ]);
-                }
+                let l = line_json(&project, l);
+                lines.push(vec![
+                    Cell::Text(l.at),
+                    Cell::Text(l.facility),
+                    Cell::Text(l.period),
+                    Cell::Text(l.subject),
+                    Cell::Text(l.factor_before),
+                    Cell::Text(l.factor_after),
+                    Cell::Num(l.co2e_t_before),
+                    Cell::Num(l.co2e_t_after),
+                    Cell::Num(l.delta_t),
+                ]);
             },
         )
         .map_err(|diags| {
@@ -243,11 +243,30 @@ fn run_inner(a: Args) -> Result<(), Exit> {
     };
 
     if a.format == Format::Json {
+        // Every changed line, read again and written as it is found (millions over a large
+        // project), then what the reading found.
+        let made = std::cell::RefCell::new(None);
+        let lines = Streamed::new(
+            &made,
+            Box::new(|each: &mut dyn FnMut(&LineJson)| {
+                if !listed {
+                    return Ok(0);
+                }
+                audit::changed_lines(
+                    &project,
+                    &d.before.comp,
+                    &d.after.comp,
+                    options,
+                    None,
+                    &mut |l| each(&line_json(&project, l)),
+                )
+            }),
+        );
         let v = DiffJson {
             schema_version: super::json::SCHEMA_VERSION,
             change: change.to_string(),
             method: method.clone(),
-            lines: line_json,
+            lines,
             entries: d
                 .entries
                 .iter()
@@ -307,10 +326,18 @@ fn run_inner(a: Args) -> Result<(), Exit> {
                 sentence: v.sentence.clone(),
             }),
         };
-        return a.output.write(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&v).map_err(|_| Exit::Io)?
-        ));
+        return a.output.stream(|w| {
+            let written = serde_json::to_writer_pretty(&mut *w, &v)
+                .and_then(|()| w.write_all(b"\n").map_err(serde_json::Error::io));
+            match (made.borrow_mut().take(), written) {
+                (Some(Err(diags)), _) => {
+                    super::common::print_diagnostics(&diags);
+                    Err(Exit::Data)
+                }
+                (Some(Ok(_)), Ok(())) => Ok(()),
+                _ => Err(Exit::Io),
+            }
+        });
     }
 
     if a.format == Format::Csv {

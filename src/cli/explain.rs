@@ -2,6 +2,7 @@
 //! contributing row with its trace, and the check that the rows sum to the figure.
 
 use super::common::{dir_and, load, ProjectOpts};
+use super::json::Streamed;
 use super::output::{OutputOpts, TextOut};
 use super::Exit;
 use carbonledger::calc::{for_each_line, show, trace, RunOptions};
@@ -128,12 +129,18 @@ pub fn run(a: Args) -> Exit {
                 let e = traced(&mut Nowhere, Shown::tally())?;
                 let made = std::cell::RefCell::new(None);
                 let streamed = {
-                    let trace = StreamedTrace {
-                        run: std::cell::RefCell::new(Some(Box::new(
-                            |s: &mut dyn std::fmt::Write| traced(s, Shown::all()),
-                        ))),
-                        made: &made,
-                    };
+                    let trace = Streamed::new(
+                        &made,
+                        Box::new(|each: &mut dyn FnMut(&str)| {
+                            let mut lines = Lines {
+                                line: String::new(),
+                                each,
+                            };
+                            let e = traced(&mut lines, Shown::all());
+                            lines.finish();
+                            e
+                        }),
+                    );
                     let j = ExplainJson {
                         schema_version: SCHEMA_VERSION,
                         figure: &e.figure.name,
@@ -228,7 +235,7 @@ pub(super) struct ExplainJson<'a> {
     agrees: bool,
     /// The trace, one line per element (as the text format prints it).
     #[schemars(with = "Vec<String>")]
-    trace: StreamedTrace<'a>,
+    trace: Streamed<'a, str, Result<Explained, Exit>>,
     #[schemars(with = "Vec<SourceJson<'static>>")]
     sources: SourcesOf<'a>,
 }
@@ -236,46 +243,7 @@ pub(super) struct ExplainJson<'a> {
 /// What making a trace gives: the explanation (with the sources it cites), or the exit.
 type Made = std::cell::RefCell<Option<Result<Explained, Exit>>>;
 
-/// A trace made while it is serialized, each line an element as it is completed, so that no
-/// trace is held whole; what making it gave is left in `made` (its sources are serialized
-/// next, by `SourcesOf`).
-pub(super) struct StreamedTrace<'a> {
-    #[allow(clippy::type_complexity)]
-    run: std::cell::RefCell<
-        Option<Box<dyn FnOnce(&mut dyn std::fmt::Write) -> Result<Explained, Exit> + 'a>>,
-    >,
-    made: &'a Made,
-}
-
-impl serde::Serialize for StreamedTrace<'_> {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
-        let run = self
-            .run
-            .borrow_mut()
-            .take()
-            .ok_or_else(|| S::Error::custom("a trace is made once"))?;
-        let mut seq = ser.serialize_seq(None)?;
-        let mut failed = None;
-        let mut lines = Lines {
-            line: String::new(),
-            each: &mut |line: &str| {
-                if failed.is_none() {
-                    failed = seq.serialize_element(line).err();
-                }
-            },
-        };
-        let made = run(&mut lines);
-        lines.finish();
-        *self.made.borrow_mut() = Some(made);
-        match failed {
-            Some(e) => Err(e),
-            None => seq.end(),
-        }
-    }
-}
-
-/// The sources of the trace made before them (`StreamedTrace`), as `{reference, citation}`.
+/// The sources of the trace made before them (the `trace` array), as `{reference, citation}`.
 pub(super) struct SourcesOf<'a>(&'a Made);
 
 impl serde::Serialize for SourcesOf<'_> {

@@ -54,7 +54,7 @@ pub fn run(a: Args) -> Exit {
         Name::Bridge => schemars::schema_for!(super::bridge::BridgeJson),
         Name::Figures => schemars::schema_for!(super::json::FiguresJson<'static>),
         Name::Compute => schemars::schema_for!(super::json::ComputeJson<'static>),
-        Name::Diff => schemars::schema_for!(super::json::diff::DiffJson),
+        Name::Diff => schemars::schema_for!(super::json::diff::DiffJson<'static>),
         Name::Products => schemars::schema_for!(super::json::products::ProductsJson),
         Name::Freight => schemars::schema_for!(super::json::freight::FreightJson),
         Name::Verify => schemars::schema_for!(super::json::verify::VerifyJson),

@@ -2,14 +2,15 @@
 
 /// The whole answer.
 #[derive(serde::Serialize, schemars::JsonSchema)]
-pub struct DiffJson {
+pub struct DiffJson<'a> {
     pub schema_version: u32,
     /// The change, as given (`SET@EDITION:KEY=VALUE` or `SET@EDITION`).
     pub change: String,
     /// How the figures after were obtained, in words.
     pub method: String,
     /// The calculation lines whose result changed (empty with `--no-lines`).
-    pub lines: Vec<LineJson>,
+    #[schemars(with = "Vec<LineJson>")]
+    pub lines: super::Streamed<'a, LineJson, Result<u64, Vec<carbonledger::diag::Diagnostic>>>,
     /// The register entries (solar, instruments, …) whose factors changed.
     pub entries: Vec<EntryJson>,
     /// Figures before and after (only the changed ones, or every one with `--all`).

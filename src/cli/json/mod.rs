@@ -10,6 +10,52 @@ pub mod products;
 pub mod verify;
 
 use carbonledger::figures::Figure;
+use std::cell::RefCell;
+
+/// A JSON array whose elements are made while it is written, each handed over as it is made,
+/// so that an array of millions of elements (a trace, a what-if's changed lines) is never held
+/// whole. Making it gives a result (`R`: what the making found, or its failure), left in
+/// `made` for what is written after the array and for the caller.
+pub struct Streamed<'a, T: ?Sized, R> {
+    make: RefCell<Option<Maker<'a, T, R>>>,
+    made: &'a RefCell<Option<R>>,
+}
+
+/// What makes a streamed array: it hands each element to the function it is given.
+type Maker<'a, T, R> = Box<dyn FnOnce(&mut dyn FnMut(&T)) -> R + 'a>;
+
+impl<'a, T: ?Sized, R> Streamed<'a, T, R> {
+    /// The array `make` makes; its result goes to `made`.
+    pub fn new(made: &'a RefCell<Option<R>>, make: Maker<'a, T, R>) -> Self {
+        Streamed {
+            make: RefCell::new(Some(make)),
+            made,
+        }
+    }
+}
+
+impl<T: serde::Serialize + ?Sized, R> serde::Serialize for Streamed<'_, T, R> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let make = self
+            .make
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| S::Error::custom("a streamed array is written once"))?;
+        let mut seq = ser.serialize_seq(None)?;
+        let mut failed = None;
+        let made = make(&mut |element: &T| {
+            if failed.is_none() {
+                failed = seq.serialize_element(element).err();
+            }
+        });
+        *self.made.borrow_mut() = Some(made);
+        match failed {
+            Some(e) => Err(e),
+            None => seq.end(),
+        }
+    }
+}
 
 /// The version of the shapes in this module (each bumps on an incompatible change).
 pub const SCHEMA_VERSION: u32 = 1;
