@@ -6,7 +6,7 @@
 //! rows), every figure as reported beside restated (`restatement.csv`) and what moved the
 //! base year (`moves.csv`). It never adds a number the original export does not hold.
 
-use super::{n, t, Cell, Collected, Table};
+use super::{n, t, Cell, Collected, Field, Table};
 use crate::figures::Figure;
 use crate::ledger::Ledger;
 use crate::years::Restatement;
@@ -25,6 +25,22 @@ fn unprefixed(c: &Cell) -> Cell {
     match c {
         Cell::Text(s) => Cell::Text(s.replace("restated.", "")),
         Cell::Num(s) => Cell::Num(s.clone()),
+    }
+}
+
+/// A row of `lines.csv` as it is written (`Field`s) whose figure is a `restated.` one, without
+/// the prefix (as `restated_row`); `None` for any other row.
+pub fn restated_fields<'a>(row: &[Field<'a>]) -> Option<Vec<Field<'a>>> {
+    match row.first() {
+        Some(Field::Text(f)) if f.starts_with("restated.") => Some(
+            row.iter()
+                .map(|c| match c {
+                    Field::Text(s) => Field::Text(s.replace("restated.", "").into()),
+                    Field::Num(s) => Field::Num(s.clone()),
+                })
+                .collect(),
+        ),
+        _ => None,
     }
 }
 

@@ -2,9 +2,9 @@
 //! ([`Kept`], for `collect`), only the lines kept ([`LinesOnly`], the workbook's second
 //! pass), or written straight to their files ([`Streaming`], for `write`: constant memory).
 
-use super::restated::restated_row;
+use super::restated::restated_fields;
 use super::stream::{Staging, TableFile};
-use super::{line_row, Cell, ExportError, ExportLine, ManifestFile, LINE_HEADER};
+use super::{line_fields, Cell, ExportError, ExportLine, Field, ManifestFile, LINE_HEADER};
 use crate::calc::UsedFactor;
 use std::collections::BTreeMap;
 
@@ -234,11 +234,11 @@ impl Streaming {
         })
     }
 
-    fn write_line(&mut self, row: &[Cell]) -> Result<(), ExportError> {
-        self.lines.row(row)?;
+    fn write_line(&mut self, row: &[Field<'_>]) -> Result<(), ExportError> {
+        self.lines.fields(row)?;
         if let Some(f) = &mut self.restated {
-            if let Some(r) = restated_row(row) {
-                f.row(&r)?;
+            if let Some(r) = restated_fields(row) {
+                f.fields(&r)?;
             }
         }
         Ok(())
@@ -259,7 +259,7 @@ impl RowSink for Streaming {
         if self.error.is_some() {
             return;
         }
-        match self.write_line(&line_row(&line)) {
+        match self.write_line(&line_fields(&line)) {
             Ok(()) => {
                 self.count += 1;
                 self.keep_for_workbook(line);

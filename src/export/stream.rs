@@ -85,6 +85,11 @@ impl TableFile {
         self.csv.write_record(record).map_err(|e| self.failed(&e))
     }
 
+    /// Writes one row of fields (as `row` writes cells).
+    pub fn fields(&mut self, fields: &[super::Field<'_>]) -> Result<(), ExportError> {
+        super::write_fields(&mut self.csv, &self.schema, fields).map_err(|e| self.failed(&e))
+    }
+
     /// Flushes the file and returns its manifest entry.
     pub fn finish(self) -> Result<ManifestFile, ExportError> {
         let failed =

@@ -115,6 +115,12 @@ fn keep_numbers_whole(c: &mut Comfy, t: &Table) {
     }
 }
 
+/// Whether a spreadsheet would read the text as a formula (its first character): such text
+/// is written with a leading `'` (`neutralise`).
+pub fn formula_like(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
 /// Neutralises text a spreadsheet would execute as a formula (`=`, `+`, `-`, `@`, tab, CR at
 /// the start) by prefixing an apostrophe.
 ///
@@ -123,7 +129,7 @@ fn keep_numbers_whole(c: &mut Comfy, t: &Table) {
 /// assert_eq!(carbonledger::report::neutralise("plant"), "plant");
 /// ```
 pub fn neutralise(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if formula_like(s) {
         format!("'{s}")
     } else {
         s.to_string()
