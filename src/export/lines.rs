@@ -94,7 +94,7 @@ impl Method {
 /// One row of `lines.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportLine {
-    /// The additive figure the row feeds (empty until [`by_figure`] assigns it).
+    /// The additive figure the row feeds (empty until [`each_figure`] assigns it).
     pub figure: String,
     /// How the value is obtained.
     pub method: Method,
@@ -389,15 +389,20 @@ pub fn chain_sums(names: &[String]) -> Vec<(String, Filter, Measure)> {
         .collect()
 }
 
-/// One copy of a chain row for every additive figure it feeds (the figure's filter covers the
-/// chain and its measure is the row's result), in the figure's unit: MWh rows divide the GJ
-/// row by 3.6 (the conversion shows it; the value is exact where the division terminates).
-pub fn by_figure(
-    row: &ExportLine,
+/// Lends a chain row to `visit` once for every additive figure it feeds (the figure's filter
+/// covers the chain and its measure is the row's result), as that figure's row, in the
+/// figure's unit: MWh rows divide the GJ row by 3.6 (the conversion shows it; the value is
+/// exact where the division terminates). The row is the same afterwards. (A copy for each
+/// figure was most of an export's allocations.)
+pub fn each_figure(
+    row: &mut ExportLine,
     chain: &Chain,
     sums: &[(String, Filter, Measure)],
-) -> Vec<ExportLine> {
-    let mut out = Vec::new();
+    visit: &mut dyn FnMut(&ExportLine),
+) {
+    let figure = std::mem::take(&mut row.figure);
+    let (conversion, value, exact, value_unit) =
+        (row.conversion, row.value, row.exact, row.value_unit);
     for (name, filter, measure) in sums {
         if chain.year != row.year || !filter.covers(chain) {
             continue;
@@ -413,23 +418,30 @@ pub fn by_figure(
         if !fits {
             continue;
         }
-        let mut r = row.clone();
-        r.figure = name.clone();
+        row.figure.clear();
+        row.figure.push_str(name);
         if *measure == Measure::EnergyMwh {
             let k = Decimal::new(36, 1);
-            r.conversion = r.conversion.over(k);
-            match decimal::div(row.value, k) {
+            row.conversion = conversion.over(k);
+            match decimal::div(value, k) {
                 Ok(q) => {
-                    r.value = q.value;
-                    r.exact &= q.exact;
+                    row.value = q.value;
+                    row.exact = exact && q.exact;
                 }
-                Err(_) => r.exact = false,
+                Err(_) => {
+                    row.value = value;
+                    row.exact = false;
+                }
             }
-            r.value_unit = "MWh";
+            row.value_unit = "MWh";
+        } else {
+            row.conversion = conversion;
+            (row.value, row.exact, row.value_unit) = (value, exact, value_unit);
         }
-        out.push(r);
+        visit(row);
     }
-    out
+    row.figure = figure;
+    (row.conversion, row.value, row.exact, row.value_unit) = (conversion, value, exact, value_unit);
 }
 
 impl ExportLine {

@@ -20,7 +20,7 @@ mod stream;
 mod xlsx;
 
 pub use formula::{figure_formula, FigureFormula};
-pub use lines::{by_figure, chain_sums, rows, ExportLine, Method, Ratio, ResultKind};
+pub use lines::{chain_sums, each_figure, rows, ExportLine, Method, Ratio, ResultKind};
 pub use manifest::{check, read_manifest, sha256_hex, Changed, Manifest, ManifestFile};
 pub use register_lines::entry_lines;
 pub use restated::{restated_out, tables as restated_tables};
@@ -372,11 +372,11 @@ struct KeptLines<'k, 'w> {
 }
 
 impl RowSink for KeptLines<'_, '_> {
-    fn line(&mut self, line: ExportLine) {
-        if self.error.is_some() || !(self.keep)(&line) {
+    fn line(&mut self, line: &ExportLine) {
+        if self.error.is_some() || !(self.keep)(line) {
             return;
         }
-        match write_fields(&mut self.csv, &self.schema, &line_fields(&line)) {
+        match write_fields(&mut self.csv, &self.schema, &line_fields(line)) {
             Ok(()) => self.rows += 1,
             Err(e) => self.error = Some(e.to_string()),
         }
@@ -452,17 +452,16 @@ fn chain_lines(
     for_each_line(project, options, &comp.duplicates, &mut |v| {
         let facility = &project.facilities.list[v.chain.facility].id;
         for u in v.chain.used_factors() {
-            used.entry(u.reference.to_string())
-                .or_insert_with(|| u.clone());
+            sink::cite(used, u);
         }
-        let line_rows = rows(v.name, v.activity, v.chain, v.line, facility);
-        for r in &line_rows {
-            out.lines(by_figure(r, v.chain, &sums));
+        let mut line_rows = rows(v.name, v.activity, v.chain, v.line, facility);
+        for r in &mut line_rows {
+            each_figure(r, v.chain, &sums, &mut |l| out.line(l));
             if restating(v.chain)
                 && !structure.removes(v.chain.facility)
                 && !retermed(v.chain.facility)
             {
-                out.lines(by_figure(r, v.chain, &restated));
+                each_figure(r, v.chain, &restated, &mut |l| out.line(l));
             }
         }
         if !market_restated.is_empty() {
@@ -485,11 +484,10 @@ fn chain_lines(
             }
             let facility = &project.facilities.list[v.chain.facility].id;
             for u in v.chain.used_factors() {
-                used.entry(u.reference.to_string())
-                    .or_insert_with(|| u.clone());
+                sink::cite(used, u);
             }
-            for r in rows(v.name, v.activity, v.chain, v.line, facility) {
-                out.lines(by_figure(&r, v.chain, &restated));
+            for mut r in rows(v.name, v.activity, v.chain, v.line, facility) {
+                each_figure(&mut r, v.chain, &restated, &mut |l| out.line(l));
             }
         })?;
     }
@@ -500,12 +498,11 @@ fn chain_lines(
                 return;
             }
             for u in v.chain.used_factors() {
-                used.entry(u.reference.to_string())
-                    .or_insert_with(|| u.clone());
+                sink::cite(used, u);
             }
             let facility = &project.facilities.list[f].id;
-            for r in rows(v.name, v.activity, v.chain, v.line, facility) {
-                out.lines(by_figure(&r, v.chain, &restated));
+            for mut r in rows(v.name, v.activity, v.chain, v.line, facility) {
+                each_figure(&mut r, v.chain, &restated, &mut |l| out.line(l));
             }
         };
         crate::calc::for_each_line(p2, options, &comp.duplicates, &mut |v| visit(v, false))?;
@@ -1137,8 +1134,7 @@ fn register_rows(
             .iter()
             .filter_map(|s| s.factor.as_ref())
             .map(|u| {
-                used.entry(u.reference.to_string())
-                    .or_insert_with(|| u.clone());
+                sink::cite(used, u);
                 format!("{} = {} {}", u.reference, u.value, u.unit)
             })
             .collect();

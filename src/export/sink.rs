@@ -11,6 +11,14 @@ use std::collections::BTreeMap;
 /// The factors an export cites, by reference (the first seen of each is kept).
 pub type Used = BTreeMap<String, UsedFactor>;
 
+/// Notes that `u` is cited, the first seen of each reference kept: no key is made for a
+/// reference already noted (every line asks, millions of times).
+pub fn cite(used: &mut Used, u: &UsedFactor) {
+    if !used.contains_key(&*u.reference) {
+        used.insert(u.reference.to_string(), u.clone());
+    }
+}
+
 /// The tables besides `lines.csv` whose rows grow with the inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Grows {
@@ -72,7 +80,7 @@ impl Grows {
 /// Where the rows of the growing tables go, one at a time, in the order they are made.
 pub trait RowSink {
     /// A row of `lines.csv`.
-    fn line(&mut self, line: ExportLine);
+    fn line(&mut self, line: &ExportLine);
     /// A row of another growing table.
     fn row(&mut self, table: Grows, cells: Vec<Cell>);
 }
@@ -96,20 +104,19 @@ impl<'s> Citing<'s> {
 
     /// Passes each of `lines` on, in order.
     pub fn lines(&mut self, lines: Vec<ExportLine>) {
-        for l in lines {
+        for l in &lines {
             self.line(l);
         }
     }
 
-    fn line(&mut self, l: ExportLine) {
+    /// Passes a line on (lent: a sink that keeps it copies it).
+    pub fn line(&mut self, l: &ExportLine) {
         let cited = [&l.calorific, &l.factor, &l.gwp]
             .into_iter()
             .flatten()
             .chain(l.steps.iter().flat_map(|s| s.factors()));
         for u in cited {
-            self.cited
-                .entry(u.reference.to_string())
-                .or_insert_with(|| u.clone());
+            cite(&mut self.cited, u);
         }
         self.sink.line(l);
     }
@@ -130,8 +137,8 @@ pub struct Kept {
 }
 
 impl RowSink for Kept {
-    fn line(&mut self, line: ExportLine) {
-        self.lines.push(line);
+    fn line(&mut self, line: &ExportLine) {
+        self.lines.push(line.clone());
     }
     fn row(&mut self, table: Grows, cells: Vec<Cell>) {
         match table {
@@ -149,8 +156,8 @@ pub struct LinesOnly {
 }
 
 impl RowSink for LinesOnly {
-    fn line(&mut self, line: ExportLine) {
-        self.lines.push(line);
+    fn line(&mut self, line: &ExportLine) {
+        self.lines.push(line.clone());
     }
     fn row(&mut self, _: Grows, _: Vec<Cell>) {}
 }
@@ -244,9 +251,9 @@ impl Streaming {
         Ok(())
     }
 
-    fn keep_for_workbook(&mut self, line: ExportLine) {
+    fn keep_for_workbook(&mut self, line: &ExportLine) {
         match &mut self.kept {
-            Some(k) if k.len() < self.keep => k.push(line),
+            Some(k) if k.len() < self.keep => k.push(line.clone()),
             // Past `keep` none are held; the workbook, if the lines fit in it, makes them again.
             Some(_) => self.kept = None,
             None => {}
@@ -255,11 +262,11 @@ impl Streaming {
 }
 
 impl RowSink for Streaming {
-    fn line(&mut self, line: ExportLine) {
+    fn line(&mut self, line: &ExportLine) {
         if self.error.is_some() {
             return;
         }
-        match self.write_line(&line_fields(&line)) {
+        match self.write_line(&line_fields(line)) {
             Ok(()) => {
                 self.count += 1;
                 self.keep_for_workbook(line);
