@@ -77,28 +77,14 @@ pub fn run(a: Args) -> Exit {
             },
             _ => None,
         };
-        // The trace into `s`: streamed as text (it has a paragraph per row, gigabytes over
-        // millions of rows), held for JSON.
-        let traced = |s: &mut dyn std::fmt::Write, mut shown: Shown| match &group {
-            Some(g) => explain_group(
-                &dir,
-                &project,
-                &ledger,
-                &a.opts,
-                (&name, year),
-                g,
-                s,
-                &mut shown,
-            ),
-            None => explain(
-                &dir,
-                &project,
-                &ledger,
-                &a.opts,
-                (&name, year),
-                s,
-                &mut shown,
-            ),
+        // The trace into `s`, as it is made (a paragraph per row: gigabytes over millions of
+        // rows), with the rows `shown`.
+        let traced = |s: &mut dyn std::fmt::Write, mut shown: Shown| {
+            let at = (name.as_str(), year);
+            match &group {
+                Some(g) => explain_group(&dir, &project, &ledger, &a.opts, at, g, s, &mut shown),
+                None => explain(&dir, &project, &ledger, &a.opts, at, s, &mut shown),
+            }
         };
         let e = match a.format {
             ExplainFormat::Text => a.output.stream(|w| {
