@@ -943,7 +943,9 @@ fn a_revenue_in_metrics_fills_the_hkex_intensity_row() {
 }
 
 /// The HTML report's trace of a figure shows its first 100 contributing rows and says how
-/// many more it summed; `explain` lists every one. Both sum all 130 rows to the figure.
+/// many more it summed, and lists the sources of every row (the last 30 sites are on the east
+/// China grid: its factor is read by rows not shown); `explain` lists every one. Both sum all
+/// 130 rows to the figure.
 #[test]
 fn html_traces_show_the_first_rows_and_count_the_rest() {
     let mut facilities = String::from(
@@ -951,8 +953,9 @@ fn html_traces_show_the_first_rows_and_count_the_rest() {
     );
     let mut energy = String::from("facility,period,carrier,quantity,unit\n");
     for i in 0..130 {
+        let grid = if i < 100 { "north" } else { "east" };
         facilities.push_str(&format!(
-            "F{i:03},Site {i},CN,cn-mee-grid:north,100,yes,yes\n"
+            "F{i:03},Site {i},CN,cn-mee-grid:{grid},100,yes,yes\n"
         ));
         energy.push_str(&format!("F{i:03},2025-03,electricity,{},kWh\n", 1000 + i));
     }
@@ -987,6 +990,8 @@ fn html_traces_show_the_first_rows_and_count_the_rest() {
         "the tally counts every row"
     );
     assert!(page.contains("F099") && !page.contains("energy.csv:131"));
+    // The east grid's factor is cited by the rows not shown only.
+    assert!(!page.contains("F100") && page.contains(":east"), "{page}");
     let (code, out, err) = run(&["explain", d, "ghg.scope2.location", "--year", "2025"]);
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("more rows not shown"));

@@ -5,7 +5,7 @@ use super::common::{dir_and, load, ProjectOpts};
 use super::json::Streamed;
 use super::output::{OutputOpts, TextOut};
 use super::Exit;
-use carbonledger::calc::{for_each_line, show, trace, RunOptions};
+use carbonledger::calc::{for_each_line, show, trace_kept, RunOptions};
 use carbonledger::decimal;
 use carbonledger::figures::{definition, Definition};
 use carbonledger::ledger::{run_registers, Ledger};
@@ -424,7 +424,8 @@ pub fn explain(
                         }
                         count += 1;
                         let mut nowhere = Nowhere;
-                        let s: &mut dyn std::fmt::Write = match shown.row() {
+                        let row = shown.row();
+                        let s: &mut dyn std::fmt::Write = match row {
                             Row::Shown => &mut *s,
                             Row::Sourced => &mut nowhere,
                             Row::Counted => return,
@@ -444,7 +445,11 @@ pub fn explain(
                             v.activity.period,
                             subject
                         );
-                        write_steps(&mut *s, trace(v.activity, v.chain, v.line), &mut sources);
+                        write_steps(
+                            &mut *s,
+                            trace_kept(v.activity, v.chain, v.line, row == Row::Shown),
+                            &mut sources,
+                        );
                         let _ = writeln!(s, "    {:<9} {}\n", "→", show(contribution, scale, unit));
                     },
                 )
@@ -740,7 +745,8 @@ fn register_entries(
             let t = decimal::div(v.line.co2e_kg, Decimal::from(1000)).map(|q| q.value);
             total = total.and_then(|x| t.ok().and_then(|t| decimal::add(x, t).ok()));
             let mut nowhere = Nowhere;
-            let s: &mut dyn std::fmt::Write = match shown.row() {
+            let row = shown.row();
+            let s: &mut dyn std::fmt::Write = match row {
                 Row::Shown => &mut *s,
                 Row::Sourced => &mut nowhere,
                 Row::Counted => return,
@@ -755,7 +761,11 @@ fn register_entries(
                 f.name,
                 v.activity.period
             );
-            write_steps(s, trace(v.activity, v.chain, v.line), sources);
+            write_steps(
+                s,
+                trace_kept(v.activity, v.chain, v.line, row == Row::Shown),
+                sources,
+            );
             let _ = writeln!(
                 s,
                 "    {:<9} {}\n",
@@ -971,7 +981,8 @@ fn explain_group(
             }
             count += 1;
             let mut nowhere = Nowhere;
-            let s: &mut dyn std::fmt::Write = match shown.row() {
+            let row = shown.row();
+            let s: &mut dyn std::fmt::Write = match row {
                 Row::Shown => &mut *s,
                 Row::Sourced => &mut nowhere,
                 Row::Counted => return,
@@ -986,7 +997,11 @@ fn explain_group(
                 f.name,
                 v.activity.period
             );
-            write_steps(&mut *s, trace(v.activity, v.chain, v.line), &mut sources);
+            write_steps(
+                &mut *s,
+                trace_kept(v.activity, v.chain, v.line, row == Row::Shown),
+                &mut sources,
+            );
             let _ = writeln!(s, "    {:<9} {}\n", "→", show(c, scale, unit));
         },
     )
