@@ -424,11 +424,8 @@ pub fn explain(
                         }
                         count += 1;
                         let mut nowhere = Nowhere;
-                        let row = shown.row();
-                        let s: &mut dyn std::fmt::Write = match row {
-                            Row::Shown => &mut *s,
-                            Row::Sourced => &mut nowhere,
-                            Row::Counted => return,
+                        let Some((row, s)) = shown.place(&mut *s, &mut nowhere) else {
+                            return;
                         };
                         let f = &project.facilities.list[v.chain.facility];
                         let subject = match &v.activity.subject {
@@ -562,6 +559,20 @@ impl Shown {
         }
     }
 
+    /// Counts a row; where its text goes (`s`, or nowhere when it is not shown) and what to
+    /// make of it, or `None` when it is only counted.
+    fn place<'s>(
+        &mut self,
+        s: &'s mut dyn std::fmt::Write,
+        nowhere: &'s mut Nowhere,
+    ) -> Option<(Row, &'s mut dyn std::fmt::Write)> {
+        match self.row() {
+            Row::Shown => Some((Row::Shown, s)),
+            Row::Sourced => Some((Row::Sourced, nowhere)),
+            Row::Counted => None,
+        }
+    }
+
     /// The note on the rows left out, if any.
     fn note(&self, s: &mut dyn std::fmt::Write, name: &str, year: i32) {
         if let Some(n) = self.limit.filter(|n| self.rows > *n) {
@@ -685,10 +696,8 @@ fn register_entries(
             count += 1;
             total = total.and_then(|t| decimal::add(t, l.value).ok());
             let mut nowhere = Nowhere;
-            let s: &mut dyn std::fmt::Write = match shown.row() {
-                Row::Shown => &mut *s,
-                Row::Sourced => &mut nowhere,
-                Row::Counted => continue,
+            let Some((_, s)) = shown.place(&mut *s, &mut nowhere) else {
+                continue;
             };
             let place = [l.facility.as_str(), l.period.as_str()]
                 .iter()
@@ -745,11 +754,8 @@ fn register_entries(
             let t = decimal::div(v.line.co2e_kg, Decimal::from(1000)).map(|q| q.value);
             total = total.and_then(|x| t.ok().and_then(|t| decimal::add(x, t).ok()));
             let mut nowhere = Nowhere;
-            let row = shown.row();
-            let s: &mut dyn std::fmt::Write = match row {
-                Row::Shown => &mut *s,
-                Row::Sourced => &mut nowhere,
-                Row::Counted => return,
+            let Some((row, s)) = shown.place(&mut *s, &mut nowhere) else {
+                return;
             };
             let f = &project.facilities.list[v.chain.facility];
             let _ = writeln!(
@@ -981,11 +987,8 @@ fn explain_group(
             }
             count += 1;
             let mut nowhere = Nowhere;
-            let row = shown.row();
-            let s: &mut dyn std::fmt::Write = match row {
-                Row::Shown => &mut *s,
-                Row::Sourced => &mut nowhere,
-                Row::Counted => return,
+            let Some((row, s)) = shown.place(&mut *s, &mut nowhere) else {
+                return;
             };
             let f = &project.facilities.list[v.chain.facility];
             let _ = writeln!(
